@@ -1,0 +1,99 @@
+# gazette — plain Makefile, dependencies through pkg-config.
+#
+#   make deps       install the Debian packages (scripts/deps.sh)
+#   make / all      build ./gazette
+#   make run        deps + build + the sample site in public/
+#   make test       deps + build + every test
+#   make test-asan  the unit and end-to-end tests under ASan/UBSan
+#   make bench      gazette against Hugo on a generated corpus
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make format / lint / clean
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+PKGS = libcmark-gfm libgit2 lua5.4 yaml-0.1 vips pangocairo cairo sqlite3 libarchive libmicrohttpd libqrencode
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN = -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wformat=2 \
+	-Wno-unused-parameter
+ifeq ($(DEVELOPER),1)
+WARN += -Werror
+endif
+OPT ?= -O2 -g
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -pthread $(OPT) $(WARN) $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
+
+SRC = $(wildcard generator/*.c)
+LIBSRC = $(filter-out generator/main.c,$(SRC))
+UNITSRC = $(wildcard tests/unit/*.c)
+
+B ?= build/release
+OBJ = $(SRC:generator/%.c=$(B)/%.o)
+LIBOBJ = $(LIBSRC:generator/%.c=$(B)/%.o)
+UNITOBJ = $(UNITSRC:tests/unit/%.c=$(B)/unit/%.o)
+
+ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+.PHONY: all deps run test test-unit test-e2e test-asan bench install format lint clean sample-photos
+
+all: gazette
+
+gazette: $(B)/gazette
+	cp $< $@
+
+$(B)/gazette: $(OBJ)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/%.o: generator/%.c | $(B)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(B)/unit/%.o: tests/unit/%.c | $(B)
+	@mkdir -p $(B)/unit
+	$(CC) $(CFLAGS_ALL) -Igenerator -c -o $@ $<
+
+$(B)/unit-tests: $(LIBOBJ) $(UNITOBJ)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+$(B):
+	@mkdir -p $(B)
+
+deps:
+	@sh scripts/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./gazette build
+	@echo "sample site written to public/ (open public/index.html, or ./gazette serve)"
+
+test: deps
+	@$(MAKE) --no-print-directory all $(B)/unit-tests
+	@sh tests/run.sh $(B)/unit-tests ./gazette
+
+test-asan: deps
+	@$(MAKE) --no-print-directory B=build/asan OPT="$(ASAN_FLAGS)" build/asan/gazette build/asan/unit-tests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		GAZETTE_NO_BROWSER=1 sh tests/run.sh build/asan/unit-tests build/asan/gazette
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gazette/themes
+	install -m 755 gazette $(DESTDIR)$(PREFIX)/bin/gazette
+	cp -R themes/default $(DESTDIR)$(PREFIX)/share/gazette/themes/
+
+format:
+	clang-format -i generator/*.c generator/*.h tests/unit/*.c tests/unit/*.h
+
+lint:
+	clang-tidy --quiet generator/*.c -- -std=c11 -D_GNU_SOURCE $(PKG_CFLAGS)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		--suppress=missingIncludeSystem -Igenerator generator
+
+clean:
+	rm -rf build gazette public .gazette bench
+
+-include $(OBJ:.o=.d) $(UNITOBJ:.o=.d)

@@ -1,0 +1,134 @@
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+char gz_buf__empty[1];
+
+void gz_buf_init(gz_buf *b, size_t hint)
+{
+	b->ptr = gz_buf__empty;
+	b->len = b->cap = 0;
+	if (hint)
+		gz_buf_grow(b, hint);
+}
+
+void gz_buf_release(gz_buf *b)
+{
+	if (b->cap)
+		free(b->ptr);
+	gz_buf_init(b, 0);
+}
+
+void gz_buf_grow(gz_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	size_t ncap;
+
+	if (need <= b->cap)
+		return;
+	/* oversize by half to keep appends amortised linear */
+	ncap = b->cap + b->cap / 2;
+	if (ncap < need)
+		ncap = need < 64 ? 64 : need;
+	if (b->cap) {
+		b->ptr = gz_realloc(b->ptr, ncap);
+	} else {
+		b->ptr = gz_malloc(ncap);
+		b->ptr[0] = '\0';
+	}
+	b->cap = ncap;
+}
+
+void gz_buf_add(gz_buf *b, const void *data, size_t len)
+{
+	if (!len)
+		return;
+	gz_buf_grow(b, len);
+	memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+}
+
+void gz_buf_puts(gz_buf *b, const char *s)
+{
+	gz_buf_add(b, s, strlen(s));
+}
+
+void gz_buf_putc(gz_buf *b, char c)
+{
+	gz_buf_grow(b, 1);
+	b->ptr[b->len++] = c;
+	b->ptr[b->len] = '\0';
+}
+
+void gz_buf_vprintf(gz_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(b->ptr + b->len, b->cap ? b->cap - b->len : 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	if (b->len + (size_t)n + 1 > b->cap) {
+		gz_buf_grow(b, (size_t)n);
+		vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap);
+	}
+	b->len += (size_t)n;
+}
+
+void gz_buf_printf(gz_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	gz_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void gz_buf_truncate(gz_buf *b, size_t len)
+{
+	if (len >= b->len)
+		return;
+	b->len = len;
+	b->ptr[len] = '\0';
+}
+
+char *gz_buf_detach(gz_buf *b, size_t *len)
+{
+	char *p;
+
+	if (len)
+		*len = b->len;
+	p = b->cap ? b->ptr : gz_strdup("");
+	gz_buf_init(b, 0);
+	return p;
+}
+
+void gz_buf_add_html(gz_buf *b, const char *s, size_t len)
+{
+	size_t i, run = 0;
+
+	gz_buf_grow(b, len);
+	for (i = 0; i < len; i++) {
+		const char *rep;
+
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		gz_buf_add(b, s + run, i - run);
+		gz_buf_puts(b, rep);
+		run = i + 1;
+	}
+	gz_buf_add(b, s + run, len - run);
+}

@@ -1,0 +1,36 @@
+/*
+ * build.h: one whole build, from a source folder to an output folder.
+ *
+ * load → model → render → write. Errors from every stage are collected in
+ * d; the output folder is only touched when there are none.
+ */
+#ifndef GZ_BUILD_H
+#define GZ_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+typedef struct {
+	const char *source;     /* site root folder */
+	const char *out;        /* output folder; NULL: <source>/public */
+	bool drafts;
+	int jobs;               /* < 1: one per core */
+	bool progress;          /* progress lines on stderr */
+} gz_build_opts;
+
+typedef struct {
+	size_t pages, outputs, written, unchanged;
+	double ms;
+} gz_build_stats;
+
+/* Returns 0, or -1 when d holds errors (nothing was written then). */
+int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st);
+
+/* Find the folder of theme name: <source>/themes/name, else beside the
+ * program (./themes/name or ../share/gazette/themes/name). Caller frees;
+ * NULL if none exists. display gets how to name it in messages. */
+char *gz_build_find_theme(const char *source, const char *name, char **display);
+
+#endif

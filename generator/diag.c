@@ -1,0 +1,99 @@
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+
+void gz_diag_init(gz_diag *d)
+{
+	memset(d, 0, sizeof(*d));
+	pthread_mutex_init(&d->lock, NULL);
+}
+
+void gz_diag_release(gz_diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->items[i].path);
+		free(d->items[i].msg);
+	}
+	free(d->items);
+	pthread_mutex_destroy(&d->lock);
+	memset(d, 0, sizeof(*d));
+}
+
+void gz_diag_add(gz_diag *d, gz_severity sev, const char *path, int line, int col,
+		 const char *fmt, ...)
+{
+	gz_buf msg = GZ_BUF_INIT;
+	gz_diag_item it;
+	va_list ap;
+
+	va_start(ap, fmt);
+	gz_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+
+	it.severity = sev;
+	it.path = gz_strdup(path ? path : "");
+	it.line = line;
+	it.col = col;
+	it.msg = gz_buf_detach(&msg, NULL);
+
+	pthread_mutex_lock(&d->lock);
+	GZ_GROW(d->items, d->cap, d->n + 1);
+	d->items[d->n++] = it;
+	if (sev == GZ_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+	pthread_mutex_unlock(&d->lock);
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	const gz_diag_item *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return strcmp(x->msg, y->msg);
+}
+
+char *gz_diag_format(const gz_diag_item *it)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	if (it->path[0]) {
+		gz_buf_puts(&b, it->path);
+		if (it->line > 0) {
+			gz_buf_printf(&b, ":%d", it->line);
+			if (it->col > 0)
+				gz_buf_printf(&b, ":%d", it->col);
+		}
+		gz_buf_puts(&b, ": ");
+	}
+	if (it->severity == GZ_WARNING)
+		gz_buf_puts(&b, "warning: ");
+	gz_buf_puts(&b, it->msg);
+	return gz_buf_detach(&b, NULL);
+}
+
+void gz_diag_print(gz_diag *d, FILE *f)
+{
+	size_t i;
+
+	qsort(d->items, d->n, sizeof(*d->items), cmp_item);
+	for (i = 0; i < d->n; i++) {
+		char *s = gz_diag_format(&d->items[i]);
+		fprintf(f, "%s\n", s);
+		free(s);
+	}
+}

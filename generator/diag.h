@@ -1,0 +1,47 @@
+/*
+ * diag.h: diagnostics about user input, collected across a whole build.
+ *
+ * A build does not stop at the first bad file: every loader adds what it
+ * found to one gz_diag list (safe from many threads), and the command prints
+ * them all, sorted, as `path:line:col: message` (line and col are 1-based; 0
+ * means unknown and is left out). Messages follow the house style: lower
+ * case, no full stop, the subject quoted, what to do when it is not obvious.
+ */
+#ifndef GZ_DIAG_H
+#define GZ_DIAG_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum { GZ_ERROR, GZ_WARNING } gz_severity;
+
+typedef struct {
+	gz_severity severity;
+	char *path;
+	int line, col;
+	char *msg;
+} gz_diag_item;
+
+typedef struct {
+	pthread_mutex_t lock;
+	gz_diag_item *items;
+	size_t n, cap;
+	size_t errors, warnings;
+} gz_diag;
+
+void gz_diag_init(gz_diag *d);
+void gz_diag_release(gz_diag *d);
+
+void gz_diag_add(gz_diag *d, gz_severity sev, const char *path, int line, int col,
+		 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+#define gz_diag_error(d, path, line, col, ...) gz_diag_add(d, GZ_ERROR, path, line, col, __VA_ARGS__)
+#define gz_diag_warn(d, path, line, col, ...) gz_diag_add(d, GZ_WARNING, path, line, col, __VA_ARGS__)
+
+/* Sort by path, line, col and print every item to f. */
+void gz_diag_print(gz_diag *d, FILE *f);
+
+/* Format one item as `path:line:col: message` into a new string. */
+char *gz_diag_format(const gz_diag_item *it);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * markdown.h: Markdown bodies through cmark-gfm.
+ *
+ * The only module that includes cmark-gfm. GFM tables, strikethrough and
+ * autolinks are on; raw HTML is dropped unless the site allows it (then the
+ * tagfilter extension still disarms <script> and friends). Two things are
+ * done for Chinese: a soft line break next to a CJK character is removed
+ * (browsers would show it as a space), and text is measured per character.
+ * Site-absolute links and images ("/photos/a.jpg") get the site's base path.
+ */
+#ifndef GZ_MARKDOWN_H
+#define GZ_MARKDOWN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+	char *src;
+	char *alt;
+	int line, col;      /* in the file */
+} gz_md_image;
+
+typedef struct {
+	char *html;         /* rendered body */
+	size_t html_len;
+	char *plain;        /* all text, blocks separated by newlines */
+	size_t plain_len;
+	char *lead;         /* text of the first paragraphs, for summaries */
+	gz_md_image *images;
+	size_t nimages;
+} gz_md_result;
+
+typedef struct {
+	bool unsafe;            /* keep raw HTML */
+	const char *base_path;  /* "/" or "/news/" */
+	int line_offset;        /* lines above the body in its file */
+	const char *rel_base;   /* if set, relative image URLs are made
+				 * site-absolute from this folder URL ("/a/b/") */
+} gz_md_opts;
+
+/* Register the extensions; call once before any thread renders. */
+void gz_markdown_init(void);
+
+/* Render len bytes of Markdown into out (caller releases). Returns 0. */
+int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_md_opts *opts);
+void gz_md_result_release(gz_md_result *r);
+
+#endif

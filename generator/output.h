@@ -1,0 +1,53 @@
+/*
+ * output.h: the files a build produces, and writing them into public/.
+ *
+ * Outputs are collected in memory first; only a build with no errors calls
+ * gz_outputs_write, so a failed build changes nothing in the output folder.
+ * Each file is written to a temporary name beside it and renamed over the
+ * old one, so no reader ever sees half a file; a file whose bytes did not
+ * change is left alone (its mtime too), which keeps rsync and browsers calm.
+ */
+#ifndef GZ_OUTPUT_H
+#define GZ_OUTPUT_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "source.h"
+
+typedef struct {
+	char *path;          /* relative to the output folder */
+	char *data;          /* owned bytes, or NULL to copy from a source */
+	size_t len;
+	gz_source *from;     /* borrowed: copy from this source … */
+	char *from_path;     /* … at this path */
+	const char *origin;  /* for messages: what produced it */
+} gz_output;
+
+typedef struct {
+	gz_output *items;
+	size_t n, cap;
+	pthread_mutex_t lock;
+} gz_outputs;
+
+typedef struct {
+	size_t written, unchanged, bytes;
+} gz_write_stats;
+
+void gz_outputs_init(gz_outputs *o);
+void gz_outputs_release(gz_outputs *o);
+/* Add rendered bytes (taken over) for path (copied). Thread-safe. */
+void gz_outputs_add(gz_outputs *o, const char *path, char *data, size_t len, const char *origin);
+/* Add a file to copy from src at from_path. Thread-safe. */
+void gz_outputs_copy(gz_outputs *o, const char *path, gz_source *src, const char *from_path,
+		     const char *origin);
+
+/* Report two outputs with one path as errors. Returns -1 if any. */
+int gz_outputs_check(gz_outputs *o, gz_diag *d);
+
+/* Write everything under dir (created if missing). Returns 0, or -1 with
+ * errors in d. */
+int gz_outputs_write(gz_outputs *o, const char *dir, int jobs, gz_diag *d, gz_write_stats *st);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * page.h: one content file: front matter + Markdown body.
+ *
+ * gz_page_load reads and checks a content Markdown file and renders its body;
+ * everything a template needs of the page alone is filled here. What needs
+ * the other pages (terms, prev/next, related) is filled by the site model.
+ * All strings are owned by the page; gz_page_free frees them.
+ */
+#ifndef GZ_PAGE_H
+#define GZ_PAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "date.h"
+#include "diag.h"
+#include "source.h"
+#include "strlist.h"
+#include "yaml.h"
+
+struct gz_term;
+struct gz_section;
+
+typedef struct {
+	char *url;          /* site-absolute URL path, "/photos/2019/a.jpg" */
+	char *file;         /* source path, "content/photos/2019/a.jpg" */
+	char *caption, *credit, *alt;
+	int line, col;      /* where the reference is */
+} gz_photo;
+
+typedef enum { GZ_PUBLISHED, GZ_REVIEW, GZ_DRAFT } gz_status;
+
+typedef struct gz_page gz_page;
+struct gz_page {
+	char *path;           /* "content/stories/2019/a.md" */
+	char *dir;            /* folder its relative references start from */
+	bool bundle;          /* index.md of a page bundle */
+	bool is_index;        /* _index.md: a section's own text */
+	char *section;        /* first folder under content/, "" at the top */
+	char *slug;
+	char *url;            /* "/stories/2019/a/" */
+	char *out;            /* "stories/2019/a/index.html" */
+	char *title, *summary, *author, *source, *reprint, *layout;
+	int layout_line, layout_col;
+	gz_status status;
+	gz_date date, updated;
+	bool has_date, has_updated, featured;
+	gz_value *fm;         /* the whole front matter (GZ_MAP or GZ_NULL) */
+	char *html;
+	size_t html_len;
+	char *plain;          /* body text, for counts and search */
+	size_t chars;
+	gz_strlist *tax_values;          /* [cfg->ntax] raw term names */
+	struct gz_term ***terms;         /* [cfg->ntax] resolved by the model */
+	size_t *nterms;
+	gz_photo *photos;
+	size_t nphotos;
+	gz_photo *cover;                 /* NULL or owned */
+	gz_page *prev, *next;            /* older/newer in the section */
+	gz_page **related;
+	size_t nrelated;
+	struct gz_section *sec;
+	size_t ntax;
+	size_t order;                    /* index in site->pages */
+};
+
+/* Load path (root-relative) from src. Problems go to d; returns 0 when the
+ * page is usable, -1 when it had errors (p is still safe to free). */
+int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path, gz_diag *d);
+void gz_page_free(gz_page *p);
+
+/* "转载请注明出处" etc. for p->reprint (borrowed static or p's string). */
+const char *gz_page_reprint_text(const gz_page *p);
+
+#endif

@@ -1,0 +1,425 @@
+#include "render.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "pool.h"
+
+typedef struct {
+	char *out;               /* output path */
+	const char *layout;
+	const gz_page *page;     /* regular page, or NULL for a list */
+	gz_list list;
+	char *title;             /* owned list title */
+	char *url;               /* owned list URL */
+	const char *origin;      /* for messages */
+} job;
+
+typedef struct {
+	job *items;
+	size_t n, cap;
+} jobs;
+
+static job *add_job(jobs *js)
+{
+	job *j;
+
+	GZ_GROW(js->items, js->cap, js->n + 1);
+	j = &js->items[js->n++];
+	memset(j, 0, sizeof(*j));
+	return j;
+}
+
+static const char *const print_layouts[] = {"trifold", "booklet", "brochure", "leaflet", NULL};
+
+bool gz_render_is_print_layout(const char *name)
+{
+	size_t i;
+
+	for (i = 0; print_layouts[i]; i++)
+		if (!strcmp(print_layouts[i], name))
+			return true;
+	return false;
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	gz_buf b = GZ_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, f);
+	gz_buf_vprintf(&b, f, ap);
+	va_end(ap);
+	return gz_buf_detach(&b, NULL);
+}
+
+/* One job per pager page of a list. */
+static void add_paged(jobs *js, const gz_site *site, const gz_list *tmpl, const char *base_url,
+		      const char *layout, const char *title)
+{
+	size_t per = (size_t)site->cfg.paginate;
+	int total = tmpl->n ? (int)((tmpl->n + per - 1) / per) : 1, k;
+
+	for (k = 1; k <= total; k++) {
+		job *j = add_job(js);
+		j->list = *tmpl;
+		j->list.pages = tmpl->pages + (size_t)(k - 1) * per;
+		j->list.n = tmpl->n - (size_t)(k - 1) * per;
+		if (j->list.n > per)
+			j->list.n = per;
+		if (!tmpl->n)
+			j->list.n = 0;
+		j->list.number = k;
+		j->list.total = total;
+		j->list.base_url = base_url;
+		j->url = k == 1 ? gz_strdup(base_url) : fmt("%spage/%d/", base_url, k);
+		j->out = fmt("%sindex.html", j->url + 1);
+		j->list.url = j->url;
+		j->title = gz_strdup(title);
+		j->list.title = j->title;
+		j->layout = layout;
+		j->origin = layout;
+	}
+}
+
+static const char *page_layout(const gz_page *p, const gz_theme *th, gz_diag *d)
+{
+	if (p->layout) {
+		if (gz_theme_find(th, p->layout))
+			return p->layout;
+		if (!gz_render_is_print_layout(p->layout)) {
+			gz_diag_error(d, p->path, p->layout_line, p->layout_col,
+				      "layout '%s' not found (looked for %s/layouts/%s.html)",
+				      p->layout, th->display, p->layout);
+			return NULL;
+		}
+	}
+	if (*p->section && gz_theme_find(th, p->section))
+		return p->section;
+	return "page";
+}
+
+static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag *d)
+{
+	size_t i, k;
+	gz_list l;
+	job *j;
+
+	for (i = 0; i < site->npages; i++) {
+		const gz_page *p = site->pages[i];
+		const char *layout = page_layout(p, th, d);
+		if (!layout)
+			continue;
+		j = add_job(js);
+		j->page = p;
+		j->layout = layout;
+		j->out = gz_strdup(p->out);
+		j->origin = p->path;
+	}
+	/* top-level pages outside any section (about.md) are in site->all only
+	 * if they have no date; they still get a page */
+	for (i = 0; i < site->nall; i++) {
+		const gz_page *p = site->all[i];
+		if (p->is_index || p->has_date || !p->title || !p->url || *p->section ||
+		    p->status != GZ_PUBLISHED)
+			continue;
+		j = add_job(js);
+		j->page = p;
+		j->layout = page_layout(p, th, d);
+		j->out = gz_strdup(p->out);
+		j->origin = p->path;
+		if (!j->layout)
+			js->n--;
+	}
+
+	memset(&l, 0, sizeof(l));
+	l.kind = "home";
+	l.pages = site->pages;
+	l.n = site->npages < (size_t)site->cfg.paginate ? site->npages : (size_t)site->cfg.paginate;
+	j = add_job(js);
+	j->list = l;
+	j->url = gz_strdup("/");
+	j->title = gz_strdup(site->cfg.title);
+	j->list.url = j->url;
+	j->list.title = j->title;
+	j->out = gz_strdup("index.html");
+	j->layout = "home";
+	j->origin = "home";
+
+	for (i = 0; i < site->nsections; i++) {
+		const gz_section *s = &site->sections[i];
+		memset(&l, 0, sizeof(l));
+		l.kind = "section";
+		l.pages = s->pages;
+		l.n = s->n;
+		l.section = s;
+		add_paged(js, site, &l, s->url, "section", s->title);
+
+		memset(&l, 0, sizeof(l));
+		l.kind = "feed";
+		l.pages = s->pages;
+		l.n = s->n < (size_t)site->cfg.feed_items ? s->n : (size_t)site->cfg.feed_items;
+		l.section = s;
+		j = add_job(js);
+		j->list = l;
+		j->url = fmt("%satom.xml", s->url);
+		j->title = fmt("%s - %s", s->title, site->cfg.title);
+		j->list.url = j->url;
+		j->list.title = j->title;
+		j->out = gz_strdup(j->url + 1);
+		j->layout = "atom";
+		j->origin = "atom";
+	}
+
+	for (i = 0; i < site->cfg.ntax; i++) {
+		const gz_taxonomy *tx = &site->tax[i];
+		memset(&l, 0, sizeof(l));
+		l.kind = "terms";
+		l.tax = tx;
+		j = add_job(js);
+		j->list = l;
+		j->url = gz_strdup(tx->url);
+		j->title = gz_strdup(tx->label);
+		j->list.url = j->url;
+		j->list.title = j->title;
+		j->out = fmt("%sindex.html", tx->url + 1);
+		j->layout = "terms";
+		j->origin = "terms";
+		for (k = 0; k < tx->n; k++) {
+			const gz_term *t = tx->terms[k];
+			memset(&l, 0, sizeof(l));
+			l.kind = "term";
+			l.tax = tx;
+			l.term = t;
+			l.pages = t->pages;
+			l.n = t->n;
+			add_paged(js, site, &l, t->url, "term", t->name);
+		}
+	}
+
+	memset(&l, 0, sizeof(l));
+	l.kind = "archive";
+	j = add_job(js);
+	j->list = l;
+	j->url = gz_strdup("/archive/");
+	j->title = gz_strdup("归档");
+	j->list.url = j->url;
+	j->list.title = j->title;
+	j->out = gz_strdup("archive/index.html");
+	j->layout = "archive";
+	j->origin = "archive";
+	for (i = 0; i < site->nyears; i++) {
+		const gz_period *y = &site->years[i];
+		memset(&l, 0, sizeof(l));
+		l.kind = "archive";
+		l.year = y->year;
+		l.pages = y->pages;
+		l.n = y->n;
+		j = add_job(js);
+		j->list = l;
+		j->url = gz_strdup(y->url);
+		j->title = fmt("%d年", y->year);
+		j->list.url = j->url;
+		j->list.title = j->title;
+		j->out = fmt("%sindex.html", y->url + 1);
+		j->layout = "archive";
+		j->origin = "archive";
+	}
+	for (i = 0; i < site->nmonths; i++) {
+		const gz_period *m = &site->months[i];
+		memset(&l, 0, sizeof(l));
+		l.kind = "archive";
+		l.year = m->year;
+		l.month = m->month;
+		l.pages = m->pages;
+		l.n = m->n;
+		j = add_job(js);
+		j->list = l;
+		j->url = gz_strdup(m->url);
+		j->title = fmt("%d年%d月", m->year, m->month);
+		j->list.url = j->url;
+		j->list.title = j->title;
+		j->out = fmt("%sindex.html", m->url + 1);
+		j->layout = "archive";
+		j->origin = "archive";
+	}
+
+	memset(&l, 0, sizeof(l));
+	l.kind = "feed";
+	l.pages = site->pages;
+	l.n = site->npages < (size_t)site->cfg.feed_items ? site->npages : (size_t)site->cfg.feed_items;
+	j = add_job(js);
+	j->list = l;
+	j->url = gz_strdup("/atom.xml");
+	j->title = gz_strdup(site->cfg.title);
+	j->list.url = j->url;
+	j->list.title = j->title;
+	j->out = gz_strdup("atom.xml");
+	j->layout = "atom";
+	j->origin = "atom";
+
+	memset(&l, 0, sizeof(l));
+	l.kind = "sitemap";
+	l.pages = site->pages;
+	l.n = site->npages;
+	j = add_job(js);
+	j->list = l;
+	j->url = gz_strdup("/sitemap.xml");
+	j->title = gz_strdup(site->cfg.title);
+	j->list.url = j->url;
+	j->list.title = j->title;
+	j->out = gz_strdup("sitemap.xml");
+	j->layout = "sitemap";
+	j->origin = "sitemap";
+
+	memset(&l, 0, sizeof(l));
+	l.kind = "404";
+	j = add_job(js);
+	j->list = l;
+	j->url = gz_strdup("/404.html");
+	j->title = gz_strdup("页面未找到");
+	j->list.url = j->url;
+	j->list.title = j->title;
+	j->out = gz_strdup("404.html");
+	j->layout = "404";
+	j->origin = "404";
+}
+
+typedef struct {
+	jobs *js;
+	const gz_site *site;
+	const gz_theme *theme;
+	gz_script **states;
+	gz_outputs *out;
+	gz_diag *d;
+} render_ctx;
+
+static void render_one(size_t i, int worker, void *payload)
+{
+	render_ctx *c = payload;
+	job *j = &c->js->items[i];
+	gz_buf b = GZ_BUF_INIT;
+	char *err = NULL;
+
+	if (gz_script_render(c->states[worker], j->layout, j->page, j->page ? NULL : &j->list, &b,
+			     &err) < 0) {
+		/* a template error names the template; add the page it was on */
+		gz_diag_error(c->d, "", 0, 0, "%s (rendering %s)", err, j->page ? j->page->path : j->url);
+		free(err);
+		gz_buf_release(&b);
+		return;
+	}
+	{
+		size_t len;
+		char *data = gz_buf_detach(&b, &len);
+		gz_outputs_add(c->out, j->out, data, len, j->origin);
+	}
+}
+
+static void add_static(gz_outputs *out, const gz_site *site, gz_source *theme_src)
+{
+	gz_strlist files = {0};
+	gz_map bundles = {0};
+	size_t i;
+
+	if (theme_src) {
+		gz_source_list(theme_src, "static", &files);
+		for (i = 0; i < files.n; i++)
+			gz_outputs_copy(out, files.items[i] + 7, theme_src, files.items[i], "theme static");
+		gz_strlist_release(&files);
+	}
+	gz_source_list(site->src, "static", &files);
+	for (i = 0; i < files.n; i++)
+		gz_outputs_copy(out, files.items[i] + 7, site->src, files.items[i], "static");
+	gz_strlist_release(&files);
+
+	for (i = 0; i < site->nall; i++)
+		if (site->all[i]->bundle && site->all[i]->url)
+			gz_map_put(&bundles, site->all[i]->dir, site->all[i]);
+	for (i = 0; i < site->files.n; i++) {
+		const char *f = site->files.items[i];
+		const char *dot = strrchr(f, '.');
+		gz_buf dir = GZ_BUF_INIT, dest = GZ_BUF_INIT;
+		const gz_page *owner = NULL;
+		char *slash;
+
+		if (dot && (!strcmp(dot, ".yml") || !strcmp(dot, ".yaml")))
+			continue; /* data (brochure manifests), not for the web */
+		/* the nearest enclosing page bundle owns the file */
+		gz_buf_puts(&dir, f);
+		while ((slash = strrchr(dir.ptr, '/'))) {
+			gz_buf_truncate(&dir, (size_t)(slash - dir.ptr));
+			if ((owner = gz_map_get(&bundles, dir.ptr)))
+				break;
+		}
+		if (owner)
+			gz_buf_printf(&dest, "%s%s", owner->url + 1, f + strlen(owner->dir) + 1);
+		else
+			gz_buf_puts(&dest, f + strlen("content/"));
+		gz_outputs_copy(out, dest.ptr, site->src, f, "content");
+		gz_buf_release(&dir);
+		gz_buf_release(&dest);
+	}
+	gz_map_release(&bundles);
+}
+
+int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
+		   const gz_render_opts *opts, gz_diag *d)
+{
+	jobs js = {0};
+	render_ctx c;
+	size_t i, before = d->errors;
+	int w, nw = opts->jobs < 1 ? 1 : opts->jobs;
+	const char *needed[] = {"page", "home", "section", "terms", "term", "archive", "atom",
+				"sitemap", "404"};
+
+	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		if (!gz_theme_find(theme, needed[i]))
+			gz_diag_error(d, theme->display, 0, 0,
+				      "the theme has no layouts/%s layout; copy it from themes/default",
+				      needed[i]);
+	list_jobs(&js, site, theme, d);
+	if (d->errors > before)
+		goto done;
+
+	c.js = &js;
+	c.site = site;
+	c.theme = theme;
+	c.out = out;
+	c.d = d;
+	c.states = gz_calloc((size_t)nw, sizeof(*c.states));
+	for (w = 0; w < nw; w++) {
+		if (gz_script_open(&c.states[w], theme, site, d) < 0) {
+			/* the same templates fail in every state: report once */
+			nw = w + 1;
+			goto close;
+		}
+	}
+	gz_parallel(js.n, nw, render_one, &c, opts->progress ? "渲染" : NULL);
+	{
+		gz_buf robots = GZ_BUF_INIT;
+		gz_buf_printf(&robots, "User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n",
+			      site->cfg.base_url);
+		size_t len;
+		char *data = gz_buf_detach(&robots, &len);
+		gz_outputs_add(out, "robots.txt", data, len, "robots.txt");
+	}
+	add_static(out, site, opts->theme_src);
+close:
+	for (w = 0; w < nw; w++)
+		gz_script_free(c.states[w]);
+	free(c.states);
+done:
+	for (i = 0; i < js.n; i++) {
+		free(js.items[i].out);
+		free(js.items[i].title);
+		free(js.items[i].url);
+	}
+	free(js.items);
+	return d->errors > before ? -1 : 0;
+}

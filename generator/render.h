@@ -1,0 +1,32 @@
+/*
+ * render.h: every page of the site through the theme's templates.
+ *
+ * gz_render_site lists what the site publishes (pages, section lists,
+ * taxonomy and term lists, year/month archives, feeds, sitemap, 404,
+ * robots.txt, static files), checks each page's layout exists, renders the
+ * lot on jobs threads with one Lua state each, and adds the results to out.
+ */
+#ifndef GZ_RENDER_H
+#define GZ_RENDER_H
+
+#include "diag.h"
+#include "output.h"
+#include "script.h"
+#include "site.h"
+
+typedef struct {
+	int jobs;
+	bool progress;
+	gz_source *theme_src;      /* the theme folder, for static/ */
+} gz_render_opts;
+
+/* Returns 0, or -1 with errors in d (out may then hold partial results,
+ * which must not be written). */
+int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
+		   const gz_render_opts *opts, gz_diag *d);
+
+/* Names reserved for print layouts (a page may name one in layout: without
+ * the web theme having it). */
+bool gz_render_is_print_layout(const char *name);
+
+#endif

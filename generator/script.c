@@ -1,0 +1,882 @@
+#include "script.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "template.h"
+#include "text.h"
+
+/* A render may run this many Lua instructions before it is stopped. */
+#define INSTRUCTION_LIMIT 200000000L
+#define HOOK_EVERY 100000
+
+struct gz_script {
+	lua_State *L;
+	const gz_theme *theme;
+	const gz_site *site;
+	long budget;
+};
+
+static const char PAGE_MT[] = "gazette.page";
+static const char LIST_MT[] = "gazette.list";
+
+/* ---- theme ------------------------------------------------------------ */
+
+int gz_theme_load(gz_theme *th, const char *dir, const char *display, gz_diag *d)
+{
+	gz_source *src;
+	gz_strlist files = {0};
+	char *err;
+	size_t i;
+	int rc = 0;
+
+	memset(th, 0, sizeof(*th));
+	th->dir = gz_strdup(dir);
+	th->display = gz_strdup(display);
+	if (gz_source_open_dir(&src, dir, &err) < 0) {
+		gz_diag_error(d, display, 0, 0, "theme not found: %s", err);
+		free(err);
+		return -1;
+	}
+	gz_source_list(src, "layouts", &files);
+	th->t = gz_calloc(files.n ? files.n : 1, sizeof(*th->t));
+	for (i = 0; i < files.n; i++) {
+		const char *rel = files.items[i] + strlen("layouts/");
+		const char *dot = strrchr(rel, '.');
+		gz_buf path = GZ_BUF_INIT, lua = GZ_BUF_INIT;
+		gz_template *t;
+		char *data;
+		size_t len;
+		int line, col;
+
+		if (!dot || (strcmp(dot, ".html") && strcmp(dot, ".xml") && strcmp(dot, ".txt")))
+			continue;
+		gz_buf_printf(&path, "%s/%s", display, files.items[i]);
+		if (gz_source_read(src, files.items[i], &data, &len) < 0) {
+			gz_diag_error(d, path.ptr, 0, 0, "cannot read the template");
+			gz_buf_release(&path);
+			rc = -1;
+			continue;
+		}
+		if (!gz_utf8_valid(data, len, &line, &col)) {
+			gz_diag_error(d, path.ptr, line, col, "invalid UTF-8 in template");
+			rc = -1;
+		} else if (gz_template_translate(&lua, data, len, path.ptr, d) < 0) {
+			rc = -1;
+		}
+		free(data);
+		t = &th->t[th->n++];
+		t->name = gz_strndup(rel, (size_t)(dot - rel));
+		t->path = gz_buf_detach(&path, NULL);
+		t->lua = gz_buf_detach(&lua, &t->lua_len);
+	}
+	gz_strlist_release(&files);
+	gz_source_free(src);
+	return rc;
+}
+
+void gz_theme_release(gz_theme *th)
+{
+	size_t i;
+
+	for (i = 0; i < th->n; i++) {
+		free(th->t[i].name);
+		free(th->t[i].path);
+		free(th->t[i].lua);
+	}
+	free(th->t);
+	free(th->dir);
+	free(th->display);
+	memset(th, 0, sizeof(*th));
+}
+
+const gz_template *gz_theme_find(const gz_theme *th, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < th->n; i++)
+		if (!strcmp(th->t[i].name, name))
+			return &th->t[i];
+	return NULL;
+}
+
+/* ---- values ----------------------------------------------------------- */
+
+static gz_script *script_of(lua_State *L)
+{
+	gz_script *s;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.script");
+	s = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return s;
+}
+
+static void push_str(lua_State *L, const char *s)
+{
+	if (s)
+		lua_pushstring(L, s);
+	else
+		lua_pushnil(L);
+}
+
+static bool is_number(const char *s)
+{
+	char *end;
+
+	if (!*s)
+		return false;
+	(void)strtod(s, &end);
+	return !*end && strspn(s, "0123456789.-+eE") == strlen(s);
+}
+
+/* A YAML value as a plain Lua value (scalars: booleans and numbers when
+ * unquoted, strings otherwise). */
+static void push_value(lua_State *L, const gz_value *v)
+{
+	size_t i;
+
+	if (!v) {
+		lua_pushnil(L);
+		return;
+	}
+	switch (v->type) {
+	case GZ_NULL:
+		lua_pushnil(L);
+		break;
+	case GZ_STR:
+		if (!v->quoted && (!strcmp(v->str, "true") || !strcmp(v->str, "false")))
+			lua_pushboolean(L, v->str[0] == 't');
+		else if (!v->quoted && is_number(v->str))
+			lua_pushnumber(L, strtod(v->str, NULL));
+		else
+			lua_pushstring(L, v->str);
+		break;
+	case GZ_SEQ:
+		lua_createtable(L, (int)v->n, 0);
+		for (i = 0; i < v->n; i++) {
+			push_value(L, v->items[i]);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		break;
+	case GZ_MAP:
+		lua_createtable(L, 0, (int)v->n);
+		for (i = 0; i < v->n; i++) {
+			push_value(L, v->items[i]);
+			lua_setfield(L, -2, v->keys[i]);
+		}
+		break;
+	}
+}
+
+static void push_page(lua_State *L, const gz_page *p)
+{
+	const gz_page **u;
+
+	if (!p) {
+		lua_pushnil(L);
+		return;
+	}
+	u = lua_newuserdatauv(L, sizeof(*u), 0);
+	*u = p;
+	luaL_setmetatable(L, PAGE_MT);
+}
+
+typedef struct {
+	gz_page *const *items;
+	size_t n;
+} list_ud;
+
+static void push_list(lua_State *L, gz_page *const *items, size_t n)
+{
+	list_ud *u = lua_newuserdatauv(L, sizeof(*u), 0);
+
+	u->items = items;
+	u->n = n;
+	luaL_setmetatable(L, LIST_MT);
+}
+
+static void push_term(lua_State *L, const gz_site *site, const gz_term *t)
+{
+	lua_createtable(L, 0, 5);
+	lua_pushstring(L, t->name);
+	lua_setfield(L, -2, "name");
+	lua_pushstring(L, t->url);
+	lua_setfield(L, -2, "url");
+	lua_pushinteger(L, (lua_Integer)t->n);
+	lua_setfield(L, -2, "count");
+	lua_pushstring(L, site->tax[t->tax].key);
+	lua_setfield(L, -2, "key");
+	lua_pushstring(L, site->tax[t->tax].label);
+	lua_setfield(L, -2, "label");
+}
+
+static void push_photo(lua_State *L, const gz_photo *ph)
+{
+	lua_createtable(L, 0, 4);
+	push_str(L, ph->url);
+	lua_setfield(L, -2, "src");
+	push_str(L, ph->caption);
+	lua_setfield(L, -2, "caption");
+	push_str(L, ph->credit);
+	lua_setfield(L, -2, "credit");
+	push_str(L, ph->alt ? ph->alt : ph->caption);
+	lua_setfield(L, -2, "alt");
+}
+
+static void push_date(lua_State *L, const gz_date *d, bool rfc)
+{
+	char buf[32];
+
+	if (rfc)
+		gz_date_rfc3339(buf, d);
+	else
+		gz_date_ymd(buf, d);
+	lua_pushstring(L, buf);
+}
+
+static int page_index(lua_State *L)
+{
+	const gz_page *p = *(const gz_page **)luaL_checkudata(L, 1, PAGE_MT);
+	const char *k = luaL_checkstring(L, 2);
+	gz_script *s = script_of(L);
+	const gz_site *site = s->site;
+	size_t i, t;
+
+	if (!strcmp(k, "title")) push_str(L, p->title);
+	else if (!strcmp(k, "url")) push_str(L, p->url);
+	else if (!strcmp(k, "summary")) push_str(L, p->summary);
+	else if (!strcmp(k, "date")) push_date(L, &p->date, false);
+	else if (!strcmp(k, "content")) push_str(L, p->html);
+	else if (!strcmp(k, "kind")) lua_pushstring(L, "page");
+	else if (!strcmp(k, "permalink")) {
+		lua_pushfstring(L, "%s%s", site->cfg.base_url, p->url + 1);
+	} else if (!strcmp(k, "datetime")) push_date(L, &p->date, true);
+	else if (!strcmp(k, "year")) lua_pushinteger(L, p->date.year);
+	else if (!strcmp(k, "month")) lua_pushinteger(L, p->date.month);
+	else if (!strcmp(k, "updated")) {
+		if (p->has_updated)
+			push_date(L, &p->updated, false);
+		else
+			lua_pushnil(L);
+	} else if (!strcmp(k, "section")) push_str(L, p->section);
+	else if (!strcmp(k, "slug")) push_str(L, p->slug);
+	else if (!strcmp(k, "path")) push_str(L, p->path);
+	else if (!strcmp(k, "layout")) push_str(L, p->layout);
+	else if (!strcmp(k, "author")) push_str(L, p->author);
+	else if (!strcmp(k, "source")) push_str(L, p->source);
+	else if (!strcmp(k, "reprint")) push_str(L, p->reprint);
+	else if (!strcmp(k, "reprint_text")) push_str(L, gz_page_reprint_text(p));
+	else if (!strcmp(k, "status"))
+		lua_pushstring(L, p->status == GZ_DRAFT ? "draft" : p->status == GZ_REVIEW ? "review" : "published");
+	else if (!strcmp(k, "featured")) lua_pushboolean(L, p->featured);
+	else if (!strcmp(k, "chars")) lua_pushinteger(L, (lua_Integer)p->chars);
+	else if (!strcmp(k, "reading_minutes"))
+		lua_pushinteger(L, gz_text_minutes(p->chars, site->cfg.reading_rate));
+	else if (!strcmp(k, "terms")) {
+		lua_createtable(L, 0, (int)site->cfg.ntax);
+		for (t = 0; t < site->cfg.ntax && p->terms; t++) {
+			lua_createtable(L, (int)p->nterms[t], 0);
+			for (i = 0; i < p->nterms[t]; i++) {
+				push_term(L, site, p->terms[t][i]);
+				lua_rawseti(L, -2, (lua_Integer)i + 1);
+			}
+			lua_setfield(L, -2, site->cfg.tax[t].key);
+		}
+	} else if (!strcmp(k, "photos")) {
+		lua_createtable(L, (int)p->nphotos, 0);
+		for (i = 0; i < p->nphotos; i++) {
+			push_photo(L, &p->photos[i]);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+	} else if (!strcmp(k, "cover")) {
+		if (p->cover)
+			push_photo(L, p->cover);
+		else
+			lua_pushnil(L);
+	} else if (!strcmp(k, "prev")) push_page(L, p->prev);
+	else if (!strcmp(k, "next")) push_page(L, p->next);
+	else if (!strcmp(k, "related")) push_list(L, p->related, p->nrelated);
+	else if (!strcmp(k, "params")) push_value(L, p->fm);
+	else if (!strcmp(k, "pages")) push_list(L, NULL, 0);
+	else lua_pushnil(L);
+	return 1;
+}
+
+static int page_eq(lua_State *L)
+{
+	const gz_page **a = luaL_testudata(L, 1, PAGE_MT), **b = luaL_testudata(L, 2, PAGE_MT);
+	lua_pushboolean(L, a && b && *a == *b);
+	return 1;
+}
+
+static int list_index(lua_State *L)
+{
+	list_ud *u = luaL_checkudata(L, 1, LIST_MT);
+	lua_Integer i;
+
+	if (!lua_isinteger(L, 2)) {
+		lua_pushnil(L);
+		return 1;
+	}
+	i = lua_tointeger(L, 2);
+	if (i < 1 || (size_t)i > u->n)
+		lua_pushnil(L);
+	else
+		push_page(L, u->items[i - 1]);
+	return 1;
+}
+
+static int list_len(lua_State *L)
+{
+	list_ud *u = luaL_checkudata(L, 1, LIST_MT);
+	lua_pushinteger(L, (lua_Integer)u->n);
+	return 1;
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static const char *to_text(lua_State *L, int idx, size_t *len)
+{
+	if (lua_isnoneornil(L, idx)) {
+		*len = 0;
+		return "";
+	}
+	return luaL_tolstring(L, idx, len);
+}
+
+static int h_esc(lua_State *L)
+{
+	size_t len;
+	const char *s;
+	gz_buf b = GZ_BUF_INIT;
+
+	if (lua_type(L, 1) == LUA_TSTRING) {
+		s = lua_tolstring(L, 1, &len);
+		if (!strpbrk(s, "&<>\"'") && strlen(s) == len)
+			return 1;
+	} else if (lua_isnoneornil(L, 1)) {
+		lua_pushliteral(L, "");
+		return 1;
+	}
+	s = to_text(L, 1, &len);
+	gz_buf_add_html(&b, s, len);
+	lua_pushlstring(L, b.ptr, b.len);
+	gz_buf_release(&b);
+	return 1;
+}
+
+static int h_raw(lua_State *L)
+{
+	size_t len;
+
+	if (lua_type(L, 1) == LUA_TSTRING)
+		return 1;
+	if (lua_isnoneornil(L, 1)) {
+		lua_pushliteral(L, "");
+		return 1;
+	}
+	to_text(L, 1, &len);
+	return 1;
+}
+
+static int call_template(lua_State *L, const char *name, int nargs)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.templates");
+	lua_getfield(L, -1, name);
+	if (lua_isnil(L, -1))
+		return luaL_error(L, "no layout '%s' in the theme (looked for layouts/%s.html)", name,
+				  name);
+	lua_remove(L, -2);
+	lua_insert(L, -1 - nargs);
+	lua_call(L, nargs, 1);
+	return 1;
+}
+
+static int h_partial(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	char full[256];
+
+	if (gz_slug_is_hostile(name) && !strchr(name, '/'))
+		return luaL_error(L, "bad partial name '%s'", name);
+	snprintf(full, sizeof(full), "partials/%s", name);
+	lua_settop(L, 2);
+	lua_remove(L, 1);
+	return call_template(L, full, 1);
+}
+
+static int h_layout(lua_State *L)
+{
+	char name[256];
+
+	snprintf(name, sizeof(name), "%s", luaL_checkstring(L, 1));
+	lua_settop(L, 3);
+	lua_remove(L, 1);
+	return call_template(L, name, 2);
+}
+
+static int h_cn_date(lua_State *L)
+{
+	gz_date d;
+	const char *s = luaL_optstring(L, 1, NULL);
+
+	if (!s || gz_date_parse(&d, s) < 0) {
+		lua_pushstring(L, s ? s : "");
+		return 1;
+	}
+	lua_pushfstring(L, "%d年%d月%d日", d.year, d.month, d.day);
+	return 1;
+}
+
+static int h_relurl(lua_State *L)
+{
+	const char *s = luaL_optstring(L, 1, "");
+	gz_script *sc = script_of(L);
+
+	if (s[0] == '/' && s[1] != '/')
+		lua_pushfstring(L, "%s%s", sc->site->cfg.base_path, s + 1);
+	else
+		lua_pushstring(L, s);
+	return 1;
+}
+
+static int h_url(lua_State *L)
+{
+	const char *s = luaL_optstring(L, 1, "");
+	gz_script *sc = script_of(L);
+
+	if (strstr(s, "://"))
+		lua_pushstring(L, s);
+	else
+		lua_pushfstring(L, "%s%s", sc->site->cfg.base_url, s[0] == '/' ? s + 1 : s);
+	return 1;
+}
+
+static int h_truncate(lua_State *L)
+{
+	size_t len;
+	const char *s = to_text(L, 1, &len);
+	lua_Integer n = luaL_checkinteger(L, 2);
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_text_truncate(&b, s, len, n < 0 ? 0 : (size_t)n);
+	lua_pushlstring(L, b.ptr, b.len);
+	gz_buf_release(&b);
+	return 1;
+}
+
+static int h_join(lua_State *L)
+{
+	const char *sep = luaL_optstring(L, 2, "");
+	luaL_Buffer b;
+	lua_Integer i, n;
+
+	if (lua_isnoneornil(L, 1)) {
+		lua_pushliteral(L, "");
+		return 1;
+	}
+	n = luaL_len(L, 1);
+	luaL_buffinit(L, &b);
+	for (i = 1; i <= n; i++) {
+		lua_geti(L, 1, i);
+		luaL_tolstring(L, -1, NULL);
+		lua_remove(L, -2);
+		luaL_addvalue(&b);
+		if (i < n)
+			luaL_addstring(&b, sep);
+	}
+	luaL_pushresult(&b);
+	return 1;
+}
+
+static int h_cn_number(lua_State *L)
+{
+	char num[64], out[96];
+	size_t i, k = 0, intlen;
+	const char *dot;
+	lua_Number x = luaL_checknumber(L, 1);
+
+	if (lua_isinteger(L, 1))
+		snprintf(num, sizeof(num), "%lld", (long long)lua_tointeger(L, 1));
+	else
+		snprintf(num, sizeof(num), "%.14g", (double)x);
+	dot = strchr(num, '.');
+	intlen = dot ? (size_t)(dot - num) : strlen(num);
+	for (i = 0; num[i] && k < sizeof(out) - 2; i++) {
+		if (i > 0 && i < intlen && num[i - 1] != '-' && (intlen - i) % 3 == 0)
+			out[k++] = ',';
+		out[k++] = num[i];
+	}
+	out[k] = '\0';
+	lua_pushstring(L, out);
+	return 1;
+}
+
+static void hook(lua_State *L, lua_Debug *ar)
+{
+	gz_script *s = script_of(L);
+
+	(void)ar;
+	s->budget -= HOOK_EVERY;
+	if (s->budget < 0)
+		luaL_error(L, "template ran too long (over %d million Lua steps); look for an endless loop",
+			   (int)(INSTRUCTION_LIMIT / 1000000));
+}
+
+/* ---- site ------------------------------------------------------------- */
+
+static void push_site(lua_State *L, const gz_site *site)
+{
+	size_t i, k;
+
+	lua_createtable(L, 0, 16);
+	lua_pushstring(L, site->cfg.title);
+	lua_setfield(L, -2, "title");
+	lua_pushstring(L, site->cfg.description);
+	lua_setfield(L, -2, "description");
+	lua_pushstring(L, site->cfg.language);
+	lua_setfield(L, -2, "language");
+	lua_pushstring(L, site->cfg.base_url);
+	lua_setfield(L, -2, "base_url");
+	lua_pushstring(L, site->build_date);
+	lua_setfield(L, -2, "build_date");
+	push_value(L, gz_value_get(site->cfg.root, "params"));
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+	}
+	lua_setfield(L, -2, "params");
+
+	lua_createtable(L, (int)site->cfg.nmenu, 0);
+	for (i = 0; i < site->cfg.nmenu; i++) {
+		lua_createtable(L, 0, 2);
+		lua_pushstring(L, site->cfg.menu[i].name);
+		lua_setfield(L, -2, "name");
+		lua_pushstring(L, site->cfg.menu[i].url);
+		lua_setfield(L, -2, "url");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "menu");
+
+	lua_createtable(L, (int)site->cfg.ntax, 0);
+	for (i = 0; i < site->cfg.ntax; i++) {
+		const gz_taxonomy *tx = &site->tax[i];
+		lua_createtable(L, 0, 5);
+		lua_pushstring(L, tx->key);
+		lua_setfield(L, -2, "key");
+		lua_pushstring(L, tx->label);
+		lua_setfield(L, -2, "label");
+		lua_pushstring(L, tx->url);
+		lua_setfield(L, -2, "url");
+		lua_pushinteger(L, (lua_Integer)tx->n);
+		lua_setfield(L, -2, "count");
+		lua_createtable(L, (int)tx->n, 0);
+		for (k = 0; k < tx->n; k++) {
+			push_term(L, site, tx->terms[k]);
+			lua_rawseti(L, -2, (lua_Integer)k + 1);
+		}
+		lua_setfield(L, -2, "terms");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "taxonomies");
+
+	lua_createtable(L, (int)site->nsections, 0);
+	for (i = 0; i < site->nsections; i++) {
+		const gz_section *sec = &site->sections[i];
+		lua_createtable(L, 0, 5);
+		lua_pushstring(L, sec->name);
+		lua_setfield(L, -2, "name");
+		lua_pushstring(L, sec->title);
+		lua_setfield(L, -2, "title");
+		lua_pushstring(L, sec->url);
+		lua_setfield(L, -2, "url");
+		lua_pushinteger(L, (lua_Integer)sec->n);
+		lua_setfield(L, -2, "count");
+		push_list(L, sec->pages, sec->n);
+		lua_setfield(L, -2, "pages");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "sections");
+
+	push_list(L, site->pages, site->npages);
+	lua_setfield(L, -2, "pages");
+	push_list(L, site->featured, site->nfeatured);
+	lua_setfield(L, -2, "featured");
+
+	lua_createtable(L, (int)site->nyears, 0);
+	for (i = 0; i < site->nyears; i++) {
+		lua_createtable(L, 0, 3);
+		lua_pushinteger(L, site->years[i].year);
+		lua_setfield(L, -2, "year");
+		lua_pushstring(L, site->years[i].url);
+		lua_setfield(L, -2, "url");
+		lua_pushinteger(L, (lua_Integer)site->years[i].n);
+		lua_setfield(L, -2, "count");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "years");
+}
+
+/* ---- states ----------------------------------------------------------- */
+
+static const char *const safe_globals[] = {
+	"assert", "error", "ipairs", "next", "pairs", "pcall", "select", "tonumber",
+	"tostring", "type", "xpcall", "rawequal", "rawlen", "rawget", "setmetatable",
+	"getmetatable", "string", "table", "math", "utf8", NULL,
+};
+
+int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_diag *d)
+{
+	gz_script *s = gz_calloc(1, sizeof(*s));
+	lua_State *L = luaL_newstate();
+	size_t i;
+	int env, rc = 0;
+
+	s->L = L;
+	s->theme = th;
+	s->site = site;
+	lua_pushlightuserdata(L, s);
+	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.script");
+	luaL_openlibs(L);
+
+	luaL_newmetatable(L, PAGE_MT);
+	lua_pushcfunction(L, page_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, page_eq);
+	lua_setfield(L, -2, "__eq");
+	lua_pop(L, 1);
+	luaL_newmetatable(L, LIST_MT);
+	lua_pushcfunction(L, list_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, list_len);
+	lua_setfield(L, -2, "__len");
+	lua_pop(L, 1);
+
+	/* the sandbox: only the globals above, plus the helpers and site */
+	lua_newtable(L);
+	env = lua_gettop(L);
+	for (i = 0; safe_globals[i]; i++) {
+		lua_getglobal(L, safe_globals[i]);
+		lua_setfield(L, env, safe_globals[i]);
+	}
+	lua_pushcfunction(L, h_esc);
+	lua_setfield(L, env, "esc");
+	lua_pushcfunction(L, h_cn_date);
+	lua_setfield(L, env, "cn_date");
+	lua_pushcfunction(L, h_relurl);
+	lua_setfield(L, env, "relurl");
+	lua_pushcfunction(L, h_url);
+	lua_setfield(L, env, "url");
+	lua_pushcfunction(L, h_truncate);
+	lua_setfield(L, env, "truncate");
+	lua_pushcfunction(L, h_join);
+	lua_setfield(L, env, "join");
+	lua_pushcfunction(L, h_cn_number);
+	lua_setfield(L, env, "cn_number");
+	lua_pushcfunction(L, h_partial);
+	lua_setfield(L, env, "_partial_impl");
+	push_site(L, site);
+	lua_setfield(L, env, "site");
+
+	lua_newtable(L); /* registry templates */
+	for (i = 0; i < th->n; i++) {
+		const gz_template *t = &th->t[i];
+		char chunk[512];
+
+		snprintf(chunk, sizeof(chunk), "@%s", t->path);
+		if (luaL_loadbufferx(L, t->lua, t->lua_len, chunk, "t") != LUA_OK) {
+			gz_diag_error(d, "", 0, 0, "%s", lua_tostring(L, -1));
+			lua_pop(L, 1);
+			rc = -1;
+			continue;
+		}
+		lua_pushvalue(L, env);
+		lua_setupvalue(L, -2, 1);
+		lua_pushcfunction(L, h_esc);
+		lua_pushcfunction(L, h_raw);
+		lua_pushcfunction(L, h_partial);
+		lua_pushcfunction(L, h_layout);
+		lua_getglobal(L, "table");
+		lua_getfield(L, -1, "concat");
+		lua_remove(L, -2);
+		if (lua_pcall(L, 5, 1, 0) != LUA_OK) {
+			gz_diag_error(d, "", 0, 0, "%s", lua_tostring(L, -1));
+			lua_pop(L, 1);
+			rc = -1;
+			continue;
+		}
+		lua_setfield(L, -2, t->name);
+	}
+	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.templates");
+	lua_pop(L, 1); /* env */
+	lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+	*out = s;
+	return rc;
+}
+
+void gz_script_free(gz_script *s)
+{
+	if (!s)
+		return;
+	lua_close(s->L);
+	free(s);
+}
+
+static void push_pager_url(lua_State *L, const gz_list *l, int n)
+{
+	if (n < 1 || n > l->total)
+		lua_pushnil(L);
+	else if (n == 1)
+		lua_pushstring(L, l->base_url);
+	else
+		lua_pushfstring(L, "%spage/%d/", l->base_url, n);
+}
+
+static void push_list_ctx(lua_State *L, const gz_site *site, const gz_list *l)
+{
+	size_t i;
+
+	lua_createtable(L, 0, 16);
+	lua_pushstring(L, l->kind);
+	lua_setfield(L, -2, "kind");
+	push_str(L, l->title);
+	lua_setfield(L, -2, "title");
+	push_str(L, l->url);
+	lua_setfield(L, -2, "url");
+	lua_pushfstring(L, "%s%s", site->cfg.base_url, l->url && l->url[0] == '/' ? l->url + 1 : "");
+	lua_setfield(L, -2, "permalink");
+	push_list(L, l->pages, l->n);
+	lua_setfield(L, -2, "pages");
+	if (l->total > 0) {
+		lua_createtable(L, 0, 6);
+		lua_pushinteger(L, l->number);
+		lua_setfield(L, -2, "number");
+		lua_pushinteger(L, l->total);
+		lua_setfield(L, -2, "total");
+		push_pager_url(L, l, l->number - 1);
+		lua_setfield(L, -2, "prev");
+		push_pager_url(L, l, l->number + 1);
+		lua_setfield(L, -2, "next");
+		push_pager_url(L, l, 1);
+		lua_setfield(L, -2, "first");
+		push_pager_url(L, l, l->total);
+		lua_setfield(L, -2, "last");
+		lua_setfield(L, -2, "pager");
+	}
+	if (l->section) {
+		lua_createtable(L, 0, 4);
+		lua_pushstring(L, l->section->name);
+		lua_setfield(L, -2, "name");
+		lua_pushstring(L, l->section->title);
+		lua_setfield(L, -2, "title");
+		lua_pushstring(L, l->section->url);
+		lua_setfield(L, -2, "url");
+		lua_pushinteger(L, (lua_Integer)l->section->n);
+		lua_setfield(L, -2, "count");
+		lua_setfield(L, -2, "section");
+		if (l->section->index) {
+			push_str(L, l->section->index->html);
+			lua_setfield(L, -2, "content");
+			push_str(L, l->section->index->summary);
+			lua_setfield(L, -2, "summary");
+		}
+	}
+	if (l->tax) {
+		lua_createtable(L, 0, 3);
+		lua_pushstring(L, l->tax->key);
+		lua_setfield(L, -2, "key");
+		lua_pushstring(L, l->tax->label);
+		lua_setfield(L, -2, "label");
+		lua_pushstring(L, l->tax->url);
+		lua_setfield(L, -2, "url");
+		lua_setfield(L, -2, "taxonomy");
+		if (!l->term) {
+			lua_createtable(L, (int)l->tax->n, 0);
+			for (i = 0; i < l->tax->n; i++) {
+				push_term(L, site, l->tax->terms[i]);
+				lua_rawseti(L, -2, (lua_Integer)i + 1);
+			}
+			lua_setfield(L, -2, "terms");
+		}
+	}
+	if (l->term) {
+		push_term(L, site, l->term);
+		lua_setfield(L, -2, "term");
+	}
+	if (l->year) {
+		lua_pushinteger(L, l->year);
+		lua_setfield(L, -2, "year");
+	}
+	if (l->month) {
+		lua_pushinteger(L, l->month);
+		lua_setfield(L, -2, "month");
+	}
+	if (l->year && !l->month) {
+		int k = 0;
+		lua_newtable(L);
+		for (i = 0; i < site->nmonths; i++) {
+			const gz_period *m = &site->months[i];
+			if (m->year != l->year)
+				continue;
+			lua_createtable(L, 0, 3);
+			lua_pushinteger(L, m->month);
+			lua_setfield(L, -2, "month");
+			lua_pushstring(L, m->url);
+			lua_setfield(L, -2, "url");
+			lua_pushinteger(L, (lua_Integer)m->n);
+			lua_setfield(L, -2, "count");
+			lua_rawseti(L, -2, ++k);
+		}
+		lua_setfield(L, -2, "months");
+	}
+}
+
+static int on_error(lua_State *L)
+{
+	/* keep the message; a traceback would only confuse editors */
+	if (!lua_isstring(L, 1))
+		lua_pushstring(L, "template raised an error that is not a string");
+	return 1;
+}
+
+int gz_script_render(gz_script *s, const char *layout, const gz_page *page, const gz_list *list,
+		     gz_buf *out, char **err)
+{
+	lua_State *L = s->L;
+	int top = lua_gettop(L);
+	const char *res;
+	size_t len;
+
+	*err = NULL;
+	s->budget = INSTRUCTION_LIMIT;
+	lua_pushcfunction(L, on_error);
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.templates");
+	lua_getfield(L, -1, layout);
+	lua_remove(L, -2);
+	if (lua_isnil(L, -1)) {
+		gz_buf b = GZ_BUF_INIT;
+		gz_buf_printf(&b, "no layout '%s' in the theme", layout);
+		*err = gz_buf_detach(&b, NULL);
+		lua_settop(L, top);
+		return -1;
+	}
+	if (list)
+		push_list_ctx(L, s->site, list);
+	else
+		push_page(L, page);
+	if (lua_pcall(L, 1, 1, top + 1) != LUA_OK) {
+		*err = gz_strdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "template error");
+		lua_settop(L, top);
+		return -1;
+	}
+	res = lua_tolstring(L, -1, &len);
+	if (res)
+		gz_buf_add(out, res, len);
+	lua_settop(L, top);
+	return 0;
+}

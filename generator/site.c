@@ -1,0 +1,409 @@
+#include "site.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "markdown.h"
+#include "pool.h"
+#include "text.h"
+
+#define MAX_RELATED 5
+
+typedef struct {
+	gz_site *site;
+	gz_strlist *paths;
+	gz_diag *d;
+} load_job;
+
+static void load_one(size_t i, int worker, void *payload)
+{
+	load_job *j = payload;
+	gz_page *p = gz_calloc(1, sizeof(*p));
+
+	gz_page_load(p, &j->site->cfg, j->site->src, j->paths->items[i], j->d);
+	j->site->all[i] = p;
+}
+
+static int cmp_newest(const void *a, const void *b)
+{
+	const gz_page *x = *(gz_page *const *)a, *y = *(gz_page *const *)b;
+
+	if (x->date.key != y->date.key)
+		return x->date.key > y->date.key ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+static int cmp_terms(const void *a, const void *b)
+{
+	const gz_term *x = *(gz_term *const *)a, *y = *(gz_term *const *)b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+gz_section *gz_site_section(const gz_site *site, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < site->nsections; i++)
+		if (!strcmp(site->sections[i].name, name))
+			return &site->sections[i];
+	return NULL;
+}
+
+static gz_section *add_section(gz_site *site, const char *name, size_t *cap)
+{
+	gz_section *s = gz_site_section(site, name);
+	gz_buf b = GZ_BUF_INIT;
+
+	if (s)
+		return s;
+	GZ_GROW(site->sections, *cap, site->nsections + 1);
+	s = &site->sections[site->nsections++];
+	memset(s, 0, sizeof(*s));
+	s->name = gz_strdup(name);
+	s->title = gz_strdup(name);
+	gz_buf_printf(&b, "/%s/", name);
+	s->url = gz_buf_detach(&b, NULL);
+	return s;
+}
+
+static gz_term *get_term(gz_site *site, size_t t, const char *name, size_t *caps)
+{
+	gz_taxonomy *tx = &site->tax[t];
+	gz_buf slug = GZ_BUF_INIT, url = GZ_BUF_INIT;
+	gz_term *term;
+
+	gz_slugify(&slug, name);
+	if (!slug.len) {
+		gz_buf_release(&slug);
+		return NULL;
+	}
+	term = gz_map_get(&tx->by_slug, slug.ptr);
+	if (term) {
+		gz_buf_release(&slug);
+		return term;
+	}
+	term = gz_calloc(1, sizeof(*term));
+	term->name = gz_strdup(name);
+	term->slug = gz_buf_detach(&slug, NULL);
+	term->tax = t;
+	gz_buf_printf(&url, "%s%s/", tx->url, term->slug);
+	term->url = gz_buf_detach(&url, NULL);
+	GZ_GROW(tx->terms, caps[t], tx->n + 1);
+	tx->terms[tx->n++] = term;
+	gz_map_put(&tx->by_slug, term->slug, term);
+	return term;
+}
+
+static void link_terms(gz_site *site)
+{
+	size_t i, t, k, ntax = site->cfg.ntax;
+	size_t *caps = gz_calloc(ntax ? ntax : 1, sizeof(*caps));
+
+	site->tax = gz_calloc(ntax ? ntax : 1, sizeof(*site->tax));
+	for (t = 0; t < ntax; t++) {
+		gz_buf b = GZ_BUF_INIT;
+		site->tax[t].key = gz_strdup(site->cfg.tax[t].key);
+		site->tax[t].label = gz_strdup(site->cfg.tax[t].label);
+		gz_buf_printf(&b, "/%s/", site->tax[t].key);
+		site->tax[t].url = gz_buf_detach(&b, NULL);
+	}
+	/* pages are newest first, so every term's list is too */
+	for (i = 0; i < site->npages; i++) {
+		gz_page *p = site->pages[i];
+		p->terms = gz_calloc(ntax ? ntax : 1, sizeof(*p->terms));
+		p->nterms = gz_calloc(ntax ? ntax : 1, sizeof(*p->nterms));
+		for (t = 0; t < ntax; t++) {
+			gz_strlist *vals = &p->tax_values[t];
+			if (!vals->n)
+				continue;
+			p->terms[t] = gz_calloc(vals->n, sizeof(**p->terms));
+			for (k = 0; k < vals->n; k++) {
+				gz_term *term = get_term(site, t, vals->items[k], caps);
+				size_t m;
+				if (!term)
+					continue;
+				for (m = 0; m < p->nterms[t]; m++)
+					if (p->terms[t][m] == term)
+						break;
+				if (m < p->nterms[t])
+					continue; /* listed twice */
+				p->terms[t][p->nterms[t]++] = term;
+				GZ_GROW(term->pages, term->cap, term->n + 1);
+				term->pages[term->n++] = p;
+			}
+		}
+	}
+	for (t = 0; t < ntax; t++)
+		if (site->tax[t].n)
+			qsort(site->tax[t].terms, site->tax[t].n, sizeof(gz_term *), cmp_terms);
+	free(caps);
+}
+
+typedef struct {
+	gz_site *site;
+	int **score;         /* per worker, [npages] */
+	size_t **touched;    /* per worker */
+} related_job;
+
+/* Score every page sharing a term with page i; keep the best few. */
+static void relate_one(size_t i, int worker, void *payload)
+{
+	related_job *j = payload;
+	gz_site *site = j->site;
+	gz_page *p = site->pages[i];
+	int *score = j->score[worker];
+	size_t *touched = j->touched[worker], nt = 0, t, k, m;
+	size_t best[MAX_RELATED];
+	size_t nbest = 0;
+
+	for (t = 0; t < site->cfg.ntax; t++) {
+		for (k = 0; k < p->nterms[t]; k++) {
+			gz_term *term = p->terms[t][k];
+			for (m = 0; m < term->n; m++) {
+				size_t o = term->pages[m]->order;
+				if (o == i)
+					continue;
+				if (!score[o])
+					touched[nt++] = o;
+				score[o]++;
+			}
+		}
+	}
+	/* best by score, then newest (lower order) */
+	for (k = 0; k < nt; k++) {
+		size_t o = touched[k], pos;
+		if (nbest == MAX_RELATED) {
+			size_t w = best[nbest - 1];
+			if (score[o] < score[w] || (score[o] == score[w] && o > w))
+				continue;
+			nbest--;
+		}
+		pos = nbest;
+		while (pos > 0 && (score[best[pos - 1]] < score[o] ||
+				   (score[best[pos - 1]] == score[o] && best[pos - 1] > o))) {
+			best[pos] = best[pos - 1];
+			pos--;
+		}
+		best[pos] = o;
+		nbest++;
+	}
+	p->related = gz_calloc(nbest ? nbest : 1, sizeof(*p->related));
+	for (k = 0; k < nbest; k++)
+		p->related[k] = site->pages[best[k]];
+	p->nrelated = nbest;
+	for (k = 0; k < nt; k++)
+		score[touched[k]] = 0;
+}
+
+static void link_related(gz_site *site, int jobs)
+{
+	related_job j;
+	int w;
+
+	if (!site->npages)
+		return;
+	if (jobs < 1)
+		jobs = 1;
+	j.site = site;
+	j.score = gz_calloc((size_t)jobs, sizeof(*j.score));
+	j.touched = gz_calloc((size_t)jobs, sizeof(*j.touched));
+	for (w = 0; w < jobs; w++) {
+		j.score[w] = gz_calloc(site->npages, sizeof(int));
+		j.touched[w] = gz_calloc(site->npages, sizeof(size_t));
+	}
+	gz_parallel(site->npages, jobs, relate_one, &j, NULL);
+	for (w = 0; w < jobs; w++) {
+		free(j.score[w]);
+		free(j.touched[w]);
+	}
+	free(j.score);
+	free(j.touched);
+}
+
+static void link_archives(gz_site *site)
+{
+	size_t i, ycap = 0, mcap = 0;
+
+	for (i = 0; i < site->npages; i++) {
+		gz_page *p = site->pages[i];
+		gz_period *y = site->nyears ? &site->years[site->nyears - 1] : NULL;
+		gz_period *m = site->nmonths ? &site->months[site->nmonths - 1] : NULL;
+		gz_buf b = GZ_BUF_INIT;
+
+		if (!y || y->year != p->date.year) {
+			GZ_GROW(site->years, ycap, site->nyears + 1);
+			y = &site->years[site->nyears++];
+			memset(y, 0, sizeof(*y));
+			y->year = p->date.year;
+			y->pages = &site->pages[i];
+			gz_buf_printf(&b, "/archive/%04d/", y->year);
+			y->url = gz_buf_detach(&b, NULL);
+		}
+		y->n++;
+		if (!m || m->year != p->date.year || m->month != p->date.month) {
+			GZ_GROW(site->months, mcap, site->nmonths + 1);
+			m = &site->months[site->nmonths++];
+			memset(m, 0, sizeof(*m));
+			m->year = p->date.year;
+			m->month = p->date.month;
+			m->pages = &site->pages[i];
+			gz_buf_printf(&b, "/archive/%04d/%02d/", m->year, m->month);
+			m->url = gz_buf_detach(&b, NULL);
+		}
+		m->n++;
+	}
+}
+
+int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_diag *d)
+{
+	gz_strlist files = {0}, md = {0};
+	char *data = NULL;
+	size_t len = 0, i, scap = 0, fcap = 0;
+	gz_map urls = {0};
+	load_job job;
+
+	memset(site, 0, sizeof(*site));
+	site->src = src;
+	if (gz_source_read(src, "site.yml", &data, &len) < 0)
+		gz_diag_warn(d, "site.yml", 0, 0, "no site.yml; using the defaults");
+	gz_config_load(&site->cfg, "site.yml", data, len, d);
+	free(data);
+
+	gz_source_list(src, "content", &files);
+	for (i = 0; i < files.n; i++) {
+		size_t n = strlen(files.items[i]);
+		if (n > 3 && !strcmp(files.items[i] + n - 3, ".md"))
+			gz_strlist_add(&md, files.items[i]);
+		else
+			gz_strlist_add(&site->files, files.items[i]);
+	}
+	gz_strlist_release(&files);
+
+	site->nall = md.n;
+	site->all = gz_calloc(md.n ? md.n : 1, sizeof(*site->all));
+	job.site = site;
+	job.paths = &md;
+	job.d = d;
+	gz_markdown_init();
+	gz_parallel(md.n, opts->jobs, load_one, &job, opts->progress ? "读取" : NULL);
+	gz_strlist_release(&md);
+
+	/* what gets published, and where */
+	site->pages = gz_calloc(site->nall ? site->nall : 1, sizeof(*site->pages));
+	for (i = 0; i < site->nall; i++) {
+		gz_page *p = site->all[i], *other;
+		if (!p->url || (!p->title && !p->is_index))
+			continue;
+		if (p->status != GZ_PUBLISHED && !opts->drafts)
+			continue;
+		other = gz_map_get(&urls, p->url);
+		if (other) {
+			gz_diag_error(d, p->path, 1, 1,
+				      "URL '%s' is also claimed by %s; give one of them another slug",
+				      p->url, other->path);
+			continue;
+		}
+		gz_map_put(&urls, p->url, p);
+		if (p->is_index) {
+			gz_section *s = add_section(site, p->section, &scap);
+			if (*p->section && !strchr(p->path + 8 + strlen(p->section) + 1, '/')) {
+				s->index = p;
+				if (p->title) {
+					free(s->title);
+					s->title = gz_strdup(p->title);
+				}
+			}
+			continue;
+		}
+		if (!p->has_date)
+			continue;
+		site->pages[site->npages++] = p;
+	}
+	gz_map_release(&urls);
+	qsort(site->pages, site->npages, sizeof(*site->pages), cmp_newest);
+
+	for (i = 0; i < site->npages; i++) {
+		gz_page *p = site->pages[i];
+		p->order = i;
+		if (*p->section) {
+			gz_section *s = add_section(site, p->section, &scap);
+			p->sec = s;
+			GZ_GROW(s->pages, s->cap, s->n + 1);
+			s->pages[s->n++] = p;
+		}
+		if (p->featured) {
+			GZ_GROW(site->featured, fcap, site->nfeatured + 1);
+			site->featured[site->nfeatured++] = p;
+		}
+	}
+	for (i = 0; i < site->nsections; i++) {
+		gz_section *s = &site->sections[i];
+		size_t k;
+		for (k = 0; k < s->n; k++) {
+			s->pages[k]->next = k > 0 ? s->pages[k - 1] : NULL;
+			s->pages[k]->prev = k + 1 < s->n ? s->pages[k + 1] : NULL;
+		}
+	}
+	if (site->npages) {
+		char ymd[11];
+		gz_date_ymd(ymd, &site->pages[0]->date);
+		site->build_date = gz_strdup(ymd);
+	} else {
+		site->build_date = gz_strdup("1970-01-01");
+	}
+	link_terms(site);
+	link_related(site, opts->jobs);
+	link_archives(site);
+	return d->errors ? -1 : 0;
+}
+
+void gz_site_release(gz_site *site)
+{
+	size_t i, k;
+
+	for (i = 0; i < site->nall; i++)
+		gz_page_free(site->all[i]);
+	free(site->all);
+	free(site->pages);
+	free(site->featured);
+	for (i = 0; i < site->nsections; i++) {
+		free(site->sections[i].name);
+		free(site->sections[i].title);
+		free(site->sections[i].url);
+		free(site->sections[i].pages);
+	}
+	free(site->sections);
+	if (site->tax) {
+		for (i = 0; i < site->cfg.ntax; i++) {
+			gz_taxonomy *tx = &site->tax[i];
+			for (k = 0; k < tx->n; k++) {
+				free(tx->terms[k]->name);
+				free(tx->terms[k]->slug);
+				free(tx->terms[k]->url);
+				free(tx->terms[k]->pages);
+				free(tx->terms[k]);
+			}
+			free(tx->terms);
+			free(tx->key);
+			free(tx->label);
+			free(tx->url);
+			gz_map_release(&tx->by_slug);
+		}
+		free(site->tax);
+	}
+	for (i = 0; i < site->nyears; i++)
+		free(site->years[i].url);
+	free(site->years);
+	for (i = 0; i < site->nmonths; i++)
+		free(site->months[i].url);
+	free(site->months);
+	gz_strlist_release(&site->files);
+	free(site->build_date);
+	gz_config_release(&site->cfg);
+	memset(site, 0, sizeof(*site));
+}

@@ -1,0 +1,85 @@
+/*
+ * site.h: the model: every page, and the sections, taxonomies and archives
+ * that group them.
+ *
+ * gz_site_load reads site.yml and every content file (in parallel), then
+ * links pages into sections, terms, year/month archives, prev/next and
+ * related lists. After it returns the model is read-only, so any number of
+ * render threads may read it without locks. Lists are newest first; ties
+ * break on the source path so every build orders things the same way.
+ */
+#ifndef GZ_SITE_H
+#define GZ_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "diag.h"
+#include "page.h"
+#include "source.h"
+#include "strlist.h"
+
+typedef struct gz_term {
+	char *name, *slug, *url;
+	size_t tax;               /* index into site->tax */
+	gz_page **pages;
+	size_t n, cap;
+} gz_term;
+
+typedef struct {
+	char *key, *label, *url;
+	gz_term **terms;          /* most pages first */
+	size_t n;
+	gz_map by_slug;
+} gz_taxonomy;
+
+typedef struct gz_section {
+	char *name, *title, *url;
+	gz_page *index;           /* its _index.md, or NULL */
+	gz_page **pages;
+	size_t n, cap;
+} gz_section;
+
+typedef struct {
+	int year, month;          /* month 0: the whole year */
+	char *url;
+	gz_page **pages;          /* borrowed slice of site->pages */
+	size_t n;
+} gz_period;
+
+typedef struct {
+	gz_config cfg;
+	gz_source *src;           /* borrowed */
+	gz_page **all;            /* every content page loaded */
+	size_t nall;
+	gz_page **pages;          /* published regular pages, newest first */
+	size_t npages;
+	gz_page **featured;
+	size_t nfeatured;
+	gz_section *sections;
+	size_t nsections;
+	gz_taxonomy *tax;         /* [cfg.ntax] */
+	gz_period *years;         /* newest first */
+	size_t nyears;
+	gz_period *months;        /* newest first */
+	size_t nmonths;
+	gz_strlist files;         /* content files that are not pages */
+	char *build_date;         /* date of the newest page */
+} gz_site;
+
+typedef struct {
+	bool drafts;              /* build draft and review pages too */
+	int jobs;
+	bool progress;
+} gz_load_opts;
+
+/* Load the site from src. Problems go to d; returns -1 if any was an error
+ * (the site is still safe to release). */
+int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_diag *d);
+void gz_site_release(gz_site *site);
+
+/* The section with that name, or NULL. */
+gz_section *gz_site_section(const gz_site *site, const char *name);
+
+#endif

@@ -1,0 +1,228 @@
+#include "source.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "buf.h"
+
+struct gz_source {
+	char *root;
+};
+
+int gz_source_open_dir(gz_source **out, const char *root, char **err)
+{
+	struct stat st;
+	gz_source *s;
+
+	if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		gz_buf b = GZ_BUF_INIT;
+		gz_buf_printf(&b, "source folder '%s' %s", root,
+			      errno == ENOENT ? "does not exist" : "is not a readable folder");
+		*err = gz_buf_detach(&b, NULL);
+		return -1;
+	}
+	s = gz_calloc(1, sizeof(*s));
+	s->root = gz_strdup(root);
+	*out = s;
+	return 0;
+}
+
+void gz_source_free(gz_source *s)
+{
+	if (!s)
+		return;
+	free(s->root);
+	free(s);
+}
+
+const char *gz_source_root(const gz_source *s)
+{
+	return s->root;
+}
+
+bool gz_path_is_safe(const char *path)
+{
+	const char *p = path, *seg = path;
+
+	if (!*path || *path == '/')
+		return false;
+	for (;; p++) {
+		if (*p == '/' || !*p) {
+			size_t n = (size_t)(p - seg);
+			if (n == 0 || (n == 1 && seg[0] == '.') ||
+			    (n == 2 && seg[0] == '.' && seg[1] == '.'))
+				return false;
+			if (!*p)
+				return true;
+			seg = p + 1;
+		} else if (*p == '\\' || (unsigned char)*p < 0x20) {
+			return false;
+		}
+	}
+}
+
+char *gz_path_join(const char *dir, const char *ref)
+{
+	gz_strlist segs = {0};
+	gz_buf in = GZ_BUF_INIT, out = GZ_BUF_INIT;
+	char *p, *tok, *save = NULL;
+	size_t i;
+
+	if (strchr(ref, '\\'))
+		return NULL;
+	if (ref[0] != '/' && *dir) {
+		gz_buf_puts(&in, dir);
+		gz_buf_putc(&in, '/');
+	}
+	gz_buf_puts(&in, ref[0] == '/' ? ref + 1 : ref);
+	for (p = in.ptr; (tok = strtok_r(p, "/", &save)); p = NULL) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			if (!segs.n) {
+				gz_strlist_release(&segs);
+				gz_buf_release(&in);
+				return NULL;
+			}
+			free(segs.items[--segs.n]);
+			continue;
+		}
+		gz_strlist_add(&segs, tok);
+	}
+	for (i = 0; i < segs.n; i++) {
+		if (i)
+			gz_buf_putc(&out, '/');
+		gz_buf_puts(&out, segs.items[i]);
+	}
+	gz_strlist_release(&segs);
+	gz_buf_release(&in);
+	if (!out.len || !gz_path_is_safe(out.ptr)) {
+		gz_buf_release(&out);
+		return NULL;
+	}
+	return gz_buf_detach(&out, NULL);
+}
+
+static void walk(const char *root, gz_buf *rel, gz_strlist *out)
+{
+	gz_buf full = GZ_BUF_INIT;
+	DIR *dir;
+	struct dirent *e;
+	size_t base = rel->len;
+
+	gz_buf_puts(&full, root);
+	if (rel->len) {
+		gz_buf_putc(&full, '/');
+		gz_buf_add(&full, rel->ptr, rel->len);
+	}
+	dir = opendir(full.ptr);
+	gz_buf_release(&full);
+	if (!dir)
+		return;
+	while ((e = readdir(dir))) {
+		unsigned char type = e->d_type;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (rel->len)
+			gz_buf_putc(rel, '/');
+		gz_buf_puts(rel, e->d_name);
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+			gz_buf f = GZ_BUF_INIT;
+			gz_buf_printf(&f, "%s/%s", root, rel->ptr);
+			if (lstat(f.ptr, &st) == 0)
+				type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+			gz_buf_release(&f);
+		}
+		if (type == DT_DIR)
+			walk(root, rel, out);
+		else if (type == DT_REG)
+			gz_strlist_add(out, rel->ptr);
+		gz_buf_truncate(rel, base);
+	}
+	closedir(dir);
+}
+
+void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out)
+{
+	gz_buf rel = GZ_BUF_INIT;
+	size_t first = out->n;
+
+	if (*prefix && !gz_path_is_safe(prefix))
+		return;
+	gz_buf_puts(&rel, prefix);
+	walk(s->root, &rel, out);
+	gz_buf_release(&rel);
+	if (out->n > first) {
+		gz_strlist tail = {out->items + first, out->n - first, out->n - first};
+		gz_strlist_sort(&tail);
+	}
+}
+
+static int open_safe(gz_source *s, const char *path)
+{
+	gz_buf full = GZ_BUF_INIT;
+	int fd;
+
+	if (!gz_path_is_safe(path))
+		return -1;
+	gz_buf_printf(&full, "%s/%s", s->root, path);
+	fd = open(full.ptr, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	gz_buf_release(&full);
+	return fd;
+}
+
+int gz_source_read(gz_source *s, const char *path, char **data, size_t *len)
+{
+	gz_buf b = GZ_BUF_INIT;
+	struct stat st;
+	int fd = open_safe(s, path);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	gz_buf_grow(&b, (size_t)st.st_size);
+	for (;;) {
+		ssize_t n;
+		gz_buf_grow(&b, 65536);
+		n = read(fd, b.ptr + b.len, b.cap - b.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			gz_buf_release(&b);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		b.len += (size_t)n;
+		b.ptr[b.len] = '\0';
+	}
+	close(fd);
+	*data = gz_buf_detach(&b, len);
+	return 0;
+}
+
+bool gz_source_exists(gz_source *s, const char *path)
+{
+	gz_buf full = GZ_BUF_INIT;
+	struct stat st;
+	bool ok;
+
+	if (!gz_path_is_safe(path))
+		return false;
+	gz_buf_printf(&full, "%s/%s", s->root, path);
+	ok = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode);
+	gz_buf_release(&full);
+	return ok;
+}

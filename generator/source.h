@@ -1,0 +1,48 @@
+/*
+ * source.h: where content comes from.
+ *
+ * One interface over the places a site can be read from. Paths are always
+ * relative to the site root, '/'-separated, never absolute and never with a
+ * ".." segment: a path that would leave the root is refused here, so no
+ * caller can be tricked into reading outside the repository. Hidden entries
+ * (.git, .gazette) and symbolic links are skipped.
+ *
+ * This is the working-tree implementation; nothing is ever written through it.
+ */
+#ifndef GZ_SOURCE_H
+#define GZ_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strlist.h"
+
+typedef struct gz_source gz_source;
+
+/* Open the folder root. Returns 0, or -1 with *err set (caller frees). */
+int gz_source_open_dir(gz_source **out, const char *root, char **err);
+void gz_source_free(gz_source *s);
+
+/* The root folder as given (borrowed). */
+const char *gz_source_root(const gz_source *s);
+
+/* Append every regular file below prefix (a folder, "" for the root) to out,
+ * as root-relative paths in sorted order. A missing prefix lists nothing. */
+void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out);
+
+/* Read a whole file into *data (caller frees; NUL-terminated). Returns 0, or
+ * -1 if it is missing, unreadable or the path is unsafe. */
+int gz_source_read(gz_source *s, const char *path, char **data, size_t *len);
+
+/* True if path names a regular file. */
+bool gz_source_exists(gz_source *s, const char *path);
+
+/* True if path is relative, has no empty, "." or ".." segment, no
+ * backslash and no control characters. */
+bool gz_path_is_safe(const char *path);
+
+/* Join a folder and a relative reference and normalise "." and "..";
+ * returns NULL if the result would leave the root. Caller frees. */
+char *gz_path_join(const char *dir, const char *ref);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * strlist.h: a growable list of owned strings, and a string-keyed hash map.
+ */
+#ifndef GZ_STRLIST_H
+#define GZ_STRLIST_H
+
+#include <stddef.h>
+
+typedef struct {
+	char **items;
+	size_t n, cap;
+} gz_strlist;
+
+void gz_strlist_add(gz_strlist *l, const char *s);      /* copies s */
+void gz_strlist_take(gz_strlist *l, char *s);           /* takes s */
+void gz_strlist_sort(gz_strlist *l);
+void gz_strlist_release(gz_strlist *l);
+
+/* Open-addressing map from string to pointer. Keys are borrowed: they must
+ * outlive the map (they are normally owned by the value stored). */
+typedef struct {
+	const char **keys;
+	void **vals;
+	size_t n, cap;
+} gz_map;
+
+void *gz_map_get(const gz_map *m, const char *key);
+void gz_map_put(gz_map *m, const char *key, void *val);
+void gz_map_release(gz_map *m);
+
+#endif

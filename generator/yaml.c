@@ -1,0 +1,253 @@
+#include "yaml.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "alloc.h"
+#include "buf.h"
+
+/* Deep documents would recurse without end in the consumers. */
+#define MAX_DEPTH 64
+
+static gz_value *new_value(gz_vtype t, const yaml_mark_t *m, int off)
+{
+	gz_value *v = gz_calloc(1, sizeof(*v));
+	v->type = t;
+	v->line = (int)m->line + 1 + off;
+	v->col = (int)m->column + 1;
+	return v;
+}
+
+void gz_value_free(gz_value *v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < v->n; i++) {
+		if (v->keys)
+			free(v->keys[i]);
+		gz_value_free(v->items[i]);
+	}
+	free(v->keys);
+	free(v->items);
+	free(v->str);
+	free(v);
+}
+
+static void append(gz_value *parent, char *key, gz_value *child)
+{
+	parent->items = gz_realloc(parent->items, (parent->n + 1) * sizeof(*parent->items));
+	parent->items[parent->n] = child;
+	if (parent->type == GZ_MAP) {
+		parent->keys = gz_realloc(parent->keys, (parent->n + 1) * sizeof(*parent->keys));
+		parent->keys[parent->n] = key;
+	}
+	parent->n++;
+}
+
+typedef struct {
+	yaml_parser_t p;
+	int off;
+	char *err;
+	int line, col;
+} parse_state;
+
+static void fail(parse_state *st, const char *msg, const yaml_mark_t *m)
+{
+	if (st->err)
+		return;
+	st->err = gz_strdup(msg);
+	st->line = (int)m->line + 1 + st->off;
+	st->col = (int)m->column + 1;
+}
+
+static gz_value *parse_node(parse_state *st, yaml_event_t *ev, int depth);
+
+static gz_value *parse_children(parse_state *st, gz_value *v, int depth)
+{
+	for (;;) {
+		yaml_event_t ev;
+		char *key = NULL;
+		gz_value *child;
+
+		if (!yaml_parser_parse(&st->p, &ev)) {
+			fail(st, st->p.problem ? st->p.problem : "invalid YAML", &st->p.problem_mark);
+			return v;
+		}
+		if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&ev);
+			return v;
+		}
+		if (v->type == GZ_MAP) {
+			if (ev.type != YAML_SCALAR_EVENT) {
+				fail(st, "mapping keys must be plain text", &ev.start_mark);
+				yaml_event_delete(&ev);
+				return v;
+			}
+			key = gz_strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+			yaml_event_delete(&ev);
+			if (!yaml_parser_parse(&st->p, &ev)) {
+				free(key);
+				fail(st, st->p.problem ? st->p.problem : "invalid YAML", &st->p.problem_mark);
+				return v;
+			}
+		}
+		child = parse_node(st, &ev, depth + 1);
+		if (!child) {
+			free(key);
+			return v;
+		}
+		append(v, key, child);
+		if (st->err)
+			return v;
+	}
+}
+
+/* Takes ownership of ev. */
+static gz_value *parse_node(parse_state *st, yaml_event_t *ev, int depth)
+{
+	gz_value *v = NULL;
+
+	if (depth > MAX_DEPTH) {
+		fail(st, "nesting is too deep", &ev->start_mark);
+		yaml_event_delete(ev);
+		return NULL;
+	}
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		v = new_value(GZ_STR, &ev->start_mark, st->off);
+		v->str = gz_strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+		v->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+		if (!v->quoted && gz_value_is_null(v))
+			v->type = GZ_NULL;
+		yaml_event_delete(ev);
+		return v;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		v = new_value(ev->type == YAML_SEQUENCE_START_EVENT ? GZ_SEQ : GZ_MAP, &ev->start_mark,
+			      st->off);
+		yaml_event_delete(ev);
+		return parse_children(st, v, depth);
+	case YAML_ALIAS_EVENT:
+		fail(st, "YAML aliases (*name) are not supported; write the value out", &ev->start_mark);
+		yaml_event_delete(ev);
+		return NULL;
+	default:
+		fail(st, "unexpected YAML structure", &ev->start_mark);
+		yaml_event_delete(ev);
+		return NULL;
+	}
+}
+
+int gz_yaml_parse(gz_value **out, const char *s, size_t len, int line_offset, char **err,
+		  int *line, int *col)
+{
+	parse_state st;
+	yaml_event_t ev;
+	gz_value *root = NULL;
+	int done = 0;
+
+	memset(&st, 0, sizeof(st));
+	st.off = line_offset;
+	*out = NULL;
+	yaml_parser_initialize(&st.p);
+	yaml_parser_set_input_string(&st.p, (const unsigned char *)s, len);
+	yaml_parser_set_encoding(&st.p, YAML_UTF8_ENCODING);
+
+	while (!done && !st.err) {
+		if (!yaml_parser_parse(&st.p, &ev)) {
+			fail(&st, st.p.problem ? st.p.problem : "invalid YAML", &st.p.problem_mark);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			yaml_event_delete(&ev);
+			break;
+		case YAML_STREAM_START_EVENT:
+		case YAML_DOCUMENT_END_EVENT:
+			yaml_event_delete(&ev);
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (root) {
+				fail(&st, "only one YAML document is allowed here", &ev.start_mark);
+			}
+			yaml_event_delete(&ev);
+			break;
+		default:
+			root = parse_node(&st, &ev, 0);
+			break;
+		}
+	}
+	yaml_parser_delete(&st.p);
+	if (st.err) {
+		gz_value_free(root);
+		*err = st.err;
+		*line = st.line;
+		*col = st.col;
+		return -1;
+	}
+	if (!root) {
+		yaml_mark_t m = {0, 0, 0};
+		root = new_value(GZ_NULL, &m, line_offset);
+	}
+	*out = root;
+	return 0;
+}
+
+gz_value *gz_value_get(const gz_value *v, const char *key)
+{
+	size_t i;
+
+	if (!v || v->type != GZ_MAP)
+		return NULL;
+	for (i = 0; i < v->n; i++)
+		if (!strcmp(v->keys[i], key))
+			return v->items[i];
+	return NULL;
+}
+
+const char *gz_value_str(const gz_value *v, const char *key)
+{
+	gz_value *x = gz_value_get(v, key);
+
+	return x && x->type == GZ_STR ? x->str : NULL;
+}
+
+bool gz_value_is_null(const gz_value *v)
+{
+	if (v->type == GZ_NULL)
+		return true;
+	if (v->type != GZ_STR || v->quoted)
+		return false;
+	return !v->str[0] || !strcmp(v->str, "~") || !strcmp(v->str, "null") ||
+	       !strcmp(v->str, "Null") || !strcmp(v->str, "NULL");
+}
+
+bool gz_value_bool(const gz_value *v, const char *key, bool def)
+{
+	const char *s = gz_value_str(v, key);
+
+	if (!s)
+		return def;
+	if (!strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcasecmp(s, "on"))
+		return true;
+	if (!strcasecmp(s, "false") || !strcasecmp(s, "no") || !strcasecmp(s, "off"))
+		return false;
+	return def;
+}
+
+long gz_value_int(const gz_value *v, const char *key, long def)
+{
+	const char *s = gz_value_str(v, key);
+	char *end;
+	long n;
+
+	if (!s || !*s)
+		return def;
+	n = strtol(s, &end, 10);
+	return *end ? def : n;
+}
