@@ -1,6 +1,7 @@
 #include "build.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -76,6 +77,16 @@ static double now_ms(void)
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
+/* GAZETTE_TIMING=1 prints how long each stage took. */
+static void phase(const char *name, double *t)
+{
+	double now = now_ms();
+
+	if (getenv("GAZETTE_TIMING"))
+		fprintf(stderr, "timing: %s %.0f ms\n", name, now - *t);
+	*t = now;
+}
+
 int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 {
 	gz_source *src = NULL, *theme_src = NULL;
@@ -87,7 +98,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_write_stats ws = {0};
 	char *err = NULL, *theme_dir = NULL, *display = NULL, *out_dir = NULL;
 	char rs[PATH_MAX], ro_path[PATH_MAX];
-	double t0 = now_ms();
+	double start = now_ms(), t0 = start;
 	int jobs = opts->jobs > 0 ? opts->jobs : gz_pool_cores();
 	int rc = -1;
 
@@ -122,6 +133,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	lo.jobs = jobs;
 	lo.progress = opts->progress;
 	gz_site_load(&site, src, &lo, d);
+	phase("load", &t0);
 	theme_dir = gz_build_find_theme(opts->source, site.cfg.theme, &display);
 	if (!theme_dir) {
 		gz_diag_error(d, "site.yml", 0, 0,
@@ -129,9 +141,8 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 			      site.cfg.theme, site.cfg.theme);
 		goto cleanup;
 	}
+	/* go on after errors so layout problems are reported with the rest */
 	gz_theme_load(&theme, theme_dir, display, d);
-	if (d->errors)
-		goto cleanup;
 	if (gz_source_open_dir(&theme_src, theme_dir, &err) < 0) {
 		gz_diag_error(d, display, 0, 0, "%s", err);
 		free(err);
@@ -142,8 +153,10 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	ro.theme_src = theme_src;
 	if (gz_render_site(&out, &site, &theme, &ro, d) < 0 || gz_outputs_check(&out, d) < 0)
 		goto cleanup;
+	phase("render", &t0);
 	if (gz_outputs_write(&out, out_dir, jobs, d, &ws) < 0)
 		goto cleanup;
+	phase("write", &t0);
 	st->pages = site.npages;
 	st->outputs = out.n;
 	st->written = ws.written;
@@ -151,7 +164,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	rc = 0;
 
 cleanup:
-	st->ms = now_ms() - t0;
+	st->ms = now_ms() - start;
 	gz_outputs_release(&out);
 	gz_theme_release(&theme);
 	gz_site_release(&site);

@@ -384,7 +384,7 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 				      "the theme has no layouts/%s layout; copy it from themes/default",
 				      needed[i]);
 	list_jobs(&js, site, theme, d);
-	if (d->errors > before)
+	if (d->errors)
 		goto done;
 
 	c.js = &js;

@@ -173,6 +173,12 @@ static void push_value(lua_State *L, const gz_value *v)
 	}
 }
 
+/*
+ * Each state keeps one userdata per page it has touched (registry table
+ * "gazette.pages", keyed by the page's address), so a page pushed twice is
+ * the same Lua value, and fields that build tables (terms, photos, params)
+ * are built once per state and kept in the userdata's user value.
+ */
 static void push_page(lua_State *L, const gz_page *p)
 {
 	const gz_page **u;
@@ -181,9 +187,20 @@ static void push_page(lua_State *L, const gz_page *p)
 		lua_pushnil(L);
 		return;
 	}
-	u = lua_newuserdatauv(L, sizeof(*u), 0);
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.pages");
+	if (lua_rawgetp(L, -1, p) != LUA_TNIL) {
+		lua_remove(L, -2);
+		return;
+	}
+	lua_pop(L, 1);
+	u = lua_newuserdatauv(L, sizeof(*u), 1);
 	*u = p;
 	luaL_setmetatable(L, PAGE_MT);
+	lua_newtable(L);
+	lua_setiuservalue(L, -2, 1);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, -3, p);
+	lua_remove(L, -2);
 }
 
 typedef struct {
@@ -239,45 +256,66 @@ static void push_date(lua_State *L, const gz_date *d, bool rfc)
 	lua_pushstring(L, buf);
 }
 
-static int page_index(lua_State *L)
+enum {
+	F_TITLE = 1, F_URL, F_SUMMARY, F_DATE, F_CONTENT, F_KIND, F_PERMALINK, F_DATETIME, F_YEAR,
+	F_MONTH, F_UPDATED, F_SECTION, F_SLUG, F_PATH, F_LAYOUT, F_AUTHOR, F_SOURCE, F_REPRINT,
+	F_REPRINT_TEXT, F_STATUS, F_FEATURED, F_CHARS, F_READING, F_TERMS, F_PHOTOS, F_COVER,
+	F_PREV, F_NEXT, F_RELATED, F_PARAMS, F_PAGES, F_PLAIN,
+};
+
+static const char *const field_names[] = {
+	"", "title", "url", "summary", "date", "content", "kind", "permalink", "datetime", "year",
+	"month", "updated", "section", "slug", "path", "layout", "author", "source", "reprint",
+	"reprint_text", "status", "featured", "chars", "reading_minutes", "terms", "photos",
+	"cover", "prev", "next", "related", "params", "pages", "plain", NULL,
+};
+
+/* Fields that build a table: computed once per state, then cached. */
+static bool cached_field(int f)
 {
-	const gz_page *p = *(const gz_page **)luaL_checkudata(L, 1, PAGE_MT);
-	const char *k = luaL_checkstring(L, 2);
-	gz_script *s = script_of(L);
-	const gz_site *site = s->site;
+	return f == F_TERMS || f == F_PHOTOS || f == F_COVER || f == F_PARAMS || f == F_PERMALINK;
+}
+
+static void push_field(lua_State *L, const gz_page *p, int f)
+{
+	const gz_site *site = script_of(L)->site;
 	size_t i, t;
 
-	if (!strcmp(k, "title")) push_str(L, p->title);
-	else if (!strcmp(k, "url")) push_str(L, p->url);
-	else if (!strcmp(k, "summary")) push_str(L, p->summary);
-	else if (!strcmp(k, "date")) push_date(L, &p->date, false);
-	else if (!strcmp(k, "content")) push_str(L, p->html);
-	else if (!strcmp(k, "kind")) lua_pushstring(L, "page");
-	else if (!strcmp(k, "permalink")) {
-		lua_pushfstring(L, "%s%s", site->cfg.base_url, p->url + 1);
-	} else if (!strcmp(k, "datetime")) push_date(L, &p->date, true);
-	else if (!strcmp(k, "year")) lua_pushinteger(L, p->date.year);
-	else if (!strcmp(k, "month")) lua_pushinteger(L, p->date.month);
-	else if (!strcmp(k, "updated")) {
+	switch (f) {
+	case F_TITLE: push_str(L, p->title); break;
+	case F_URL: push_str(L, p->url); break;
+	case F_SUMMARY: push_str(L, p->summary); break;
+	case F_DATE: push_date(L, &p->date, false); break;
+	case F_CONTENT: push_str(L, p->html); break;
+	case F_PLAIN: push_str(L, p->plain); break;
+	case F_KIND: lua_pushliteral(L, "page"); break;
+	case F_PERMALINK: lua_pushfstring(L, "%s%s", site->cfg.base_url, p->url + 1); break;
+	case F_DATETIME: push_date(L, &p->date, true); break;
+	case F_YEAR: lua_pushinteger(L, p->date.year); break;
+	case F_MONTH: lua_pushinteger(L, p->date.month); break;
+	case F_UPDATED:
 		if (p->has_updated)
 			push_date(L, &p->updated, false);
 		else
 			lua_pushnil(L);
-	} else if (!strcmp(k, "section")) push_str(L, p->section);
-	else if (!strcmp(k, "slug")) push_str(L, p->slug);
-	else if (!strcmp(k, "path")) push_str(L, p->path);
-	else if (!strcmp(k, "layout")) push_str(L, p->layout);
-	else if (!strcmp(k, "author")) push_str(L, p->author);
-	else if (!strcmp(k, "source")) push_str(L, p->source);
-	else if (!strcmp(k, "reprint")) push_str(L, p->reprint);
-	else if (!strcmp(k, "reprint_text")) push_str(L, gz_page_reprint_text(p));
-	else if (!strcmp(k, "status"))
-		lua_pushstring(L, p->status == GZ_DRAFT ? "draft" : p->status == GZ_REVIEW ? "review" : "published");
-	else if (!strcmp(k, "featured")) lua_pushboolean(L, p->featured);
-	else if (!strcmp(k, "chars")) lua_pushinteger(L, (lua_Integer)p->chars);
-	else if (!strcmp(k, "reading_minutes"))
-		lua_pushinteger(L, gz_text_minutes(p->chars, site->cfg.reading_rate));
-	else if (!strcmp(k, "terms")) {
+		break;
+	case F_SECTION: push_str(L, p->section); break;
+	case F_SLUG: push_str(L, p->slug); break;
+	case F_PATH: push_str(L, p->path); break;
+	case F_LAYOUT: push_str(L, p->layout); break;
+	case F_AUTHOR: push_str(L, p->author); break;
+	case F_SOURCE: push_str(L, p->source); break;
+	case F_REPRINT: push_str(L, p->reprint); break;
+	case F_REPRINT_TEXT: push_str(L, gz_page_reprint_text(p)); break;
+	case F_STATUS:
+		lua_pushstring(L, p->status == GZ_DRAFT    ? "draft"
+				  : p->status == GZ_REVIEW ? "review"
+							   : "published");
+		break;
+	case F_FEATURED: lua_pushboolean(L, p->featured); break;
+	case F_CHARS: lua_pushinteger(L, (lua_Integer)p->chars); break;
+	case F_READING: lua_pushinteger(L, gz_text_minutes(p->chars, site->cfg.reading_rate)); break;
+	case F_TERMS:
 		lua_createtable(L, 0, (int)site->cfg.ntax);
 		for (t = 0; t < site->cfg.ntax && p->terms; t++) {
 			lua_createtable(L, (int)p->nterms[t], 0);
@@ -287,23 +325,55 @@ static int page_index(lua_State *L)
 			}
 			lua_setfield(L, -2, site->cfg.tax[t].key);
 		}
-	} else if (!strcmp(k, "photos")) {
+		break;
+	case F_PHOTOS:
 		lua_createtable(L, (int)p->nphotos, 0);
 		for (i = 0; i < p->nphotos; i++) {
 			push_photo(L, &p->photos[i]);
 			lua_rawseti(L, -2, (lua_Integer)i + 1);
 		}
-	} else if (!strcmp(k, "cover")) {
+		break;
+	case F_COVER:
 		if (p->cover)
 			push_photo(L, p->cover);
 		else
-			lua_pushnil(L);
-	} else if (!strcmp(k, "prev")) push_page(L, p->prev);
-	else if (!strcmp(k, "next")) push_page(L, p->next);
-	else if (!strcmp(k, "related")) push_list(L, p->related, p->nrelated);
-	else if (!strcmp(k, "params")) push_value(L, p->fm);
-	else if (!strcmp(k, "pages")) push_list(L, NULL, 0);
-	else lua_pushnil(L);
+			lua_pushboolean(L, 0); /* cached as false, read as nil below */
+		break;
+	case F_PREV: push_page(L, p->prev); break;
+	case F_NEXT: push_page(L, p->next); break;
+	case F_RELATED: push_list(L, p->related, p->nrelated); break;
+	case F_PARAMS: push_value(L, p->fm); break;
+	case F_PAGES: push_list(L, NULL, 0); break;
+	default: lua_pushnil(L); break;
+	}
+}
+
+static int page_index(lua_State *L)
+{
+	const gz_page *p = *(const gz_page **)luaL_checkudata(L, 1, PAGE_MT);
+	int f;
+
+	/* upvalue 1 maps field names to numbers: one hash lookup, no strcmp */
+	lua_pushvalue(L, 2);
+	f = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER ? (int)lua_tointeger(L, -1) : 0;
+	lua_pop(L, 1);
+	if (!f) {
+		lua_pushnil(L);
+		return 1;
+	}
+	if (!cached_field(f)) {
+		push_field(L, p, f);
+		return 1;
+	}
+	lua_getiuservalue(L, 1, 1);
+	if (lua_rawgeti(L, -1, f) == LUA_TNIL) {
+		lua_pop(L, 1);
+		push_field(L, p, f);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, -3, f);
+	}
+	if (lua_isboolean(L, -1) && !lua_toboolean(L, -1))
+		lua_pushnil(L);
 	return 1;
 }
 
@@ -644,8 +714,15 @@ int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_
 	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.script");
 	luaL_openlibs(L);
 
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.pages");
 	luaL_newmetatable(L, PAGE_MT);
-	lua_pushcfunction(L, page_index);
+	lua_newtable(L);
+	for (i = 1; field_names[i]; i++) {
+		lua_pushinteger(L, (lua_Integer)i);
+		lua_setfield(L, -2, field_names[i]);
+	}
+	lua_pushcclosure(L, page_index, 1);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, page_eq);
 	lua_setfield(L, -2, "__eq");
@@ -714,6 +791,9 @@ int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_
 	}
 	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.templates");
 	lua_pop(L, 1); /* env */
+	/* renders make many short-lived strings and tables: generational GC
+	 * keeps from re-marking the long-lived site data on every cycle */
+	lua_gc(L, LUA_GCGEN, 0, 0);
 	lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
 	*out = s;
 	return rc;

@@ -64,6 +64,20 @@ static void fail(parse_state *st, const char *msg, const yaml_mark_t *m)
 	st->col = (int)m->column + 1;
 }
 
+/* libyaml's problem, with the construct it was inside when it has one. */
+static void fail_parser(parse_state *st)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_puts(&b, st->p.problem ? st->p.problem : "invalid YAML");
+	if (st->p.context)
+		gz_buf_printf(&b, " (%s that starts at line %d, column %d)", st->p.context,
+			      (int)st->p.context_mark.line + 1 + st->off,
+			      (int)st->p.context_mark.column + 1);
+	fail(st, b.ptr, &st->p.problem_mark);
+	gz_buf_release(&b);
+}
+
 static gz_value *parse_node(parse_state *st, yaml_event_t *ev, int depth);
 
 static gz_value *parse_children(parse_state *st, gz_value *v, int depth)
@@ -74,7 +88,7 @@ static gz_value *parse_children(parse_state *st, gz_value *v, int depth)
 		gz_value *child;
 
 		if (!yaml_parser_parse(&st->p, &ev)) {
-			fail(st, st->p.problem ? st->p.problem : "invalid YAML", &st->p.problem_mark);
+			fail_parser(st);
 			return v;
 		}
 		if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
@@ -91,7 +105,7 @@ static gz_value *parse_children(parse_state *st, gz_value *v, int depth)
 			yaml_event_delete(&ev);
 			if (!yaml_parser_parse(&st->p, &ev)) {
 				free(key);
-				fail(st, st->p.problem ? st->p.problem : "invalid YAML", &st->p.problem_mark);
+				fail_parser(st);
 				return v;
 			}
 		}
@@ -159,7 +173,7 @@ int gz_yaml_parse(gz_value **out, const char *s, size_t len, int line_offset, ch
 
 	while (!done && !st.err) {
 		if (!yaml_parser_parse(&st.p, &ev)) {
-			fail(&st, st.p.problem ? st.p.problem : "invalid YAML", &st.p.problem_mark);
+			fail_parser(&st);
 			break;
 		}
 		switch (ev.type) {

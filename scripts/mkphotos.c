@@ -477,17 +477,19 @@ static void cow(double x, double base, double s, Col hide, int white_face, int f
 {
 	ellipse(rgb(70, 65, 55), x, base, s * 0.7, s * 0.07);
 	Col leg = shade(hide, 0.8);
-	rect(leg, x - s * 0.45, base - s * 0.45, s * 0.09, s * 0.45);
-	rect(leg, x - s * 0.3, base - s * 0.45, s * 0.09, s * 0.45);
-	rect(leg, x + s * 0.22, base - s * 0.45, s * 0.09, s * 0.45);
-	rect(leg, x + s * 0.37, base - s * 0.45, s * 0.09, s * 0.45);
-	ellipse(hide, x, base - s * 0.62, s * 0.6, s * 0.25);
-	ellipse(shade(hide, 1.12), x - s * 0.05, base - s * 0.72, s * 0.42, s * 0.1);
+	rect(leg, x - s * 0.45, base - s * 0.4, s * 0.1, s * 0.4);
+	rect(leg, x - s * 0.3, base - s * 0.4, s * 0.1, s * 0.4);
+	rect(leg, x + s * 0.22, base - s * 0.4, s * 0.1, s * 0.4);
+	rect(leg, x + s * 0.37, base - s * 0.4, s * 0.1, s * 0.4);
+	ellipse(hide, x, base - s * 0.62, s * 0.62, s * 0.3);
+	ellipse(shade(hide, 1.12), x - s * 0.05, base - s * 0.78, s * 0.44, s * 0.1);
 	double hx = x + facing * s * 0.68;
-	Col head = white_face ? rgb(235, 228, 215) : shade(hide, 0.95);
+	Col head = shade(hide, 0.95);
 	line(hide, x + facing * s * 0.4, base - s * 0.75, hx, base - s * 0.6, s * 0.28);
-	ellipse(head, hx + facing * s * 0.05, base - s * 0.52, s * 0.12, s * 0.2);
-	ellipse(shade(head, 0.8), hx + facing * s * 0.07, base - s * 0.36, s * 0.09, s * 0.06);
+	ellipse(head, hx + facing * s * 0.05, base - s * 0.52, s * 0.11, s * 0.2);
+	if (white_face) /* a white blaze, as on Simmental cattle */
+		ellipse(rgb(236, 230, 218), hx + facing * s * 0.07, base - s * 0.5, s * 0.06, s * 0.16);
+	ellipse(rgb(200, 150, 140), hx + facing * s * 0.07, base - s * 0.35, s * 0.08, s * 0.05);
 	ellipse(shade(hide, 0.7), hx - facing * s * 0.08, base - s * 0.68, s * 0.08, s * 0.03);
 	line(shade(hide, 0.7), x - facing * s * 0.6, base - s * 0.7, x - facing * s * 0.66,
 	    base - s * 0.35, s * 0.03);
@@ -543,10 +545,11 @@ static void rows(double vx, double vy, int n, Col a, Col b)
 static void tunnel(double cx, double base, double rx, double ry, double vx, double vy,
     double depth, Col film, Col face)
 {
-	for (int k = 24; k >= 0; k--) {
-		double t = depth * k / 24.0;
+	int steps = (int)fmax(24, rx * depth * 1.2);
+	for (int k = steps; k >= 0; k--) {
+		double t = depth * k / steps;
 		double x = cx + (vx - cx) * t, b = base + (vy - base) * t, s = 1 - t;
-		arch(mix(film, shade(film, 0.78), (double)k / 24 * 0.6), x, b, rx * s, ry * s);
+		arch(mix(film, shade(film, 0.78), (double)k / steps * 0.6), x, b, rx * s, ry * s);
 	}
 	for (int k = 1; k < 8; k++) { /* hoops along the tunnel */
 		double t = depth * k / 8.0;
@@ -843,19 +846,23 @@ static void fungus_bags(void) /* 2019 bundle: black fungus on bags in the open *
 	ridge(rgb(80, 110, 80), 380, 30, 1.8, 81);
 	for (int i = 0; i < 50; i++)
 		disc(jitter(rgb(55, 100, 50), 0.15), i * 34, 395 + 24 * wave(i * 34.0 / W * 6.2832 * 1.8, 81), urand(18, 30));
-	rect(rgb(120, 105, 85), 0, 420, W, H - 420);
-	for (int r = 0; r < 16; r++) {
-		double t = r / 15.0, y = 430 + 640 * pow(t, 1.6);
-		double s = 6 + 70 * pow(t, 1.6), gap = s * 1.35;
-		rect(rgb(95, 85, 70), 0, y - s * 0.1, W, s * 0.12);
-		for (double x = fmod(r * 17.0, gap) - gap; x < W + gap; x += gap) {
-			double bw = s * 0.7, bh = s * 1.2;
-			rect(rgb(226, 222, 205), x, y - bh, bw, bh);
-			ellipse(rgb(236, 232, 218), x + bw / 2, y - bh, bw / 2, bw * 0.18);
-			rect(rgb(200, 195, 178), x + bw * 0.7, y - bh, bw * 0.3, bh);
-			for (int k = 0; k < 5; k++) /* the ears */
-				ellipse(rgb(35 + k * 4, 28, 26), x + urand(0, bw), y - urand(0.15, 0.95) * bh,
-				    s * urand(0.09, 0.16), s * urand(0.06, 0.11));
+	rect(rgb(128, 112, 90), 0, 420, W, H - 420);
+	for (int i = 0; i < 900; i++) /* the far field: bags too small to draw */
+		ellipse(i % 3 ? rgb(200, 196, 180) : rgb(90, 80, 70), urand(0, W), urand(425, 470),
+		    urand(2, 5), 1.5);
+	for (int r = 0; r < 11; r++) {
+		double t = r / 10.0, y = 480 + 590 * pow(t, 1.5);
+		double s = 14 + 80 * pow(t, 1.5), gap = s * 1.9;
+		rect(rgb(150, 135, 110), 0, y - s * 0.05, W, s * 0.2); /* the bed */
+		for (double x = fmod(r * 37.0, gap) - gap; x < W + gap; x += gap) {
+			double bw = s * 0.62, bh = s * 1.05;
+			ellipse(rgb(100, 88, 70), x + bw * 0.7, y, bw * 0.6, bw * 0.12);
+			rect(rgb(228, 224, 208), x, y - bh, bw, bh);
+			ellipse(rgb(238, 235, 222), x + bw / 2, y - bh, bw / 2, bw * 0.16);
+			rect(rgb(198, 193, 176), x + bw * 0.72, y - bh, bw * 0.28, bh);
+			for (int k = 0; k < 3; k++) /* the ears */
+				ellipse(rgb(40 + k * 6, 30, 27), x + bw * urand(0.1, 0.9),
+				    y - urand(0.2, 0.85) * bh, s * urand(0.08, 0.12), s * urand(0.05, 0.08));
 		}
 	}
 	for (int i = 0; i < 5; i++) /* sprinkler mist */
@@ -883,7 +890,7 @@ static void fungus_drying(void) /* 2019 bundle: drying racks */
 		quad(rgb(170, 180, 175), xl, y0, xr, y0 + 20, xr + 40, y1 + 20, xl - 40, y1);
 		quad(rgb(120, 130, 125), xl - 40, y1, xr + 40, y1 + 20, xr + 40, y1 + 20 + th, xl - 40,
 		    y1 + th);
-		int n = 500 + r * 350;
+		int n = 320 + r * 220;
 		for (int i = 0; i < n; i++) {
 			double t = frand(), u = frand();
 			double x = xl - 40 * u + (xr + 40 * u - xl) * t;
