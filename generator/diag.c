@@ -90,7 +90,8 @@ void gz_diag_print(gz_diag *d, FILE *f)
 {
 	size_t i;
 
-	qsort(d->items, d->n, sizeof(*d->items), cmp_item);
+	if (d->n)
+		qsort(d->items, d->n, sizeof(*d->items), cmp_item);
 	for (i = 0; i < d->n; i++) {
 		char *s = gz_diag_format(&d->items[i]);
 		fprintf(f, "%s\n", s);

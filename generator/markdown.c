@@ -2,6 +2,7 @@
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,9 +12,16 @@
 
 static const char *const extensions[] = {"table", "strikethrough", "autolink", "tagfilter"};
 
-void gz_markdown_init(void)
+static pthread_once_t registered = PTHREAD_ONCE_INIT;
+
+static void register_extensions(void)
 {
 	cmark_gfm_core_extensions_ensure_registered();
+}
+
+void gz_markdown_init(void)
+{
+	pthread_once(&registered, register_extensions);
 }
 
 /* Last (or first) code point of a text node's literal; 0 if none. */
@@ -75,6 +83,7 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	const char *base = opts->base_path && strcmp(opts->base_path, "/") ? opts->base_path : NULL;
 
 	memset(out, 0, sizeof(*out));
+	gz_markdown_init();
 	if (opts->unsafe)
 		options |= CMARK_OPT_UNSAFE;
 	parser = cmark_parser_new(options);

@@ -38,7 +38,7 @@ typedef struct {
 				 * site-absolute from this folder URL ("/a/b/") */
 } gz_md_opts;
 
-/* Register the extensions; call once before any thread renders. */
+/* Register the extensions (done by the first render too; safe to repeat). */
 void gz_markdown_init(void);
 
 /* Render len bytes of Markdown into out (caller releases). Returns 0. */

@@ -1,0 +1,114 @@
+# Helpers for the end-to-end tests; source with  . "$ROOT/tests/e2e/lib.sh"
+#
+# The runner (tests/run.sh) sets GAZETTE (absolute path of the binary),
+# ROOT (the project) and TMPDIR (a fresh folder that is removed on success).
+# Every helper fails the test with a message on stderr.
+
+: "${GAZETTE:?GAZETTE is not set; run through tests/run.sh}"
+: "${ROOT:?ROOT is not set; run through tests/run.sh}"
+: "${TMPDIR:?TMPDIR is not set; run through tests/run.sh}"
+
+# Never let the caller's git configuration or templates change the repos.
+GIT_CONFIG_NOSYSTEM=1
+GIT_CONFIG_GLOBAL=/dev/null
+GIT_AUTHOR_DATE='2020-01-01T00:00:00+08:00'
+GIT_COMMITTER_DATE='2020-01-01T00:00:00+08:00'
+export GIT_CONFIG_NOSYSTEM GIT_CONFIG_GLOBAL GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+LC_ALL=C.UTF-8
+export LC_ALL
+
+fail() {
+	printf 'FAIL: %s\n' "$*" >&2
+	exit 1
+}
+
+skip() {
+	printf 'skip: %s\n' "$*"
+	exit 77
+}
+
+assert_file() {
+	[ -f "$1" ] || fail "expected file $1"
+}
+
+assert_no_file() {
+	[ ! -e "$1" ] || fail "expected no $1"
+}
+
+# assert_contains FILE TEXT: TEXT (a fixed string) occurs in FILE.
+assert_contains() {
+	[ -f "$1" ] || fail "expected file $1 (looking for '$2')"
+	grep -qF -- "$2" "$1" || {
+		printf '%s\n' "--- $1 (first 40 lines):" >&2
+		head -n 40 "$1" >&2
+		fail "$1 does not contain '$2'"
+	}
+}
+
+assert_not_contains() {
+	[ -f "$1" ] || fail "expected file $1"
+	if grep -qF -- "$2" "$1"; then
+		grep -nF -- "$2" "$1" | head -n 5 >&2
+		fail "$1 contains '$2'"
+	fi
+}
+
+# assert_eq ACTUAL EXPECTED WHAT
+assert_eq() {
+	[ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
+}
+
+# make_repo DIR: DIR becomes a git repository with everything in it committed.
+make_repo() {
+	(
+		cd "$1" &&
+			git init -q &&
+			git config user.name 'gazette tests' &&
+			git config user.email 'tests@gazette.invalid' &&
+			git config commit.gpgsign false &&
+			git add -A &&
+			git commit -qm 'test fixture'
+	) || fail "cannot make a git repository in $1"
+}
+
+# tree_sums DIR: one "checksum  path" line per file, sorted; to compare trees.
+tree_sums() {
+	(cd "$1" && find . -type f -exec sha256sum {} + | LC_ALL=C sort -k 2)
+}
+
+# write FILE: stdin into FILE, making its folder.
+write() {
+	mkdir -p "$(dirname "$1")"
+	cat >"$1"
+}
+
+# build ARGS...: runs gazette build, stdout/stderr into $TMPDIR/out and
+# $TMPDIR/err; sets $rc.
+build() {
+	set +e
+	"$GAZETTE" build "$@" >"$TMPDIR/out" 2>"$TMPDIR/err"
+	rc=$?
+	set -e
+}
+
+# build_ok ARGS...: the build must succeed.
+build_ok() {
+	build "$@"
+	if [ "$rc" -ne 0 ]; then
+		cat "$TMPDIR/err" >&2
+		fail "gazette build $* exited $rc"
+	fi
+}
+
+# minimal_site DIR: a site.yml and nothing else (the default theme is found
+# beside the binary, or through GAZETTE_THEMES).
+minimal_site() {
+	write "$1/site.yml" <<'EOF'
+title: 测试站
+base_url: https://example.org/
+paginate: 10
+EOF
+}
+
+GAZETTE_THEMES="$ROOT/themes"
+export GAZETTE_THEMES

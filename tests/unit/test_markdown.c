@@ -1,0 +1,69 @@
+#include <stdlib.h>
+
+#include "markdown.h"
+#include "test.h"
+
+static gz_md_result render(const char *md, bool unsafe, const char *base)
+{
+	gz_md_result r;
+	gz_md_opts o = {unsafe, base, 4, NULL};
+
+	gz_markdown_render(&r, md, strlen(md), &o);
+	return r;
+}
+
+static void gfm(void)
+{
+	gz_md_result r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ https://example.org\n",
+				false, "/");
+
+	CHECK(strstr(r.html, "<table>") != NULL);
+	CHECK(strstr(r.html, "<del>old</del>") != NULL);
+	CHECK(strstr(r.html, "<a href=\"https://example.org\">") != NULL);
+	gz_md_result_release(&r);
+}
+
+static void raw_html(void)
+{
+	gz_md_result r = render("<script>alert(1)</script>\n\n<b>x</b>\n", false, "/");
+
+	CHECK(strstr(r.html, "<script>") == NULL);
+	CHECK(strstr(r.html, "<b>") == NULL);
+	gz_md_result_release(&r);
+	r = render("<b>x</b>\n\n<script>alert(1)</script>\n", true, "/");
+	CHECK(strstr(r.html, "<b>x</b>") != NULL);
+	/* tagfilter still disarms script when raw HTML is allowed */
+	CHECK(strstr(r.html, "<script>") == NULL);
+	gz_md_result_release(&r);
+}
+
+static void chinese_breaks(void)
+{
+	gz_md_result r = render("孟庆龙在\n穆棱镇养蜂。\nHe keeps\nbees.\n", false, "/");
+
+	CHECK(strstr(r.html, "孟庆龙在穆棱镇养蜂。") != NULL);
+	CHECK(strstr(r.html, "He keeps\nbees.") != NULL);
+	CHECK_STR(r.lead, "孟庆龙在穆棱镇养蜂。He keeps bees.");
+	gz_md_result_release(&r);
+}
+
+static void images(void)
+{
+	gz_md_result r = render("text\n\n![羊](/photos/a.jpg \"羊群\")\n", false, "/news/");
+
+	CHECK_INT(r.nimages, 1);
+	if (r.nimages) {
+		CHECK_STR(r.images[0].src, "/photos/a.jpg");
+		CHECK_INT(r.images[0].line, 3 + 4);
+	}
+	CHECK(strstr(r.html, "src=\"/news/photos/a.jpg\"") != NULL);
+	gz_md_result_release(&r);
+}
+
+void suite_markdown(void)
+{
+	gz_test_run("markdown_gfm", gfm);
+	gz_test_run("markdown_raw_html", raw_html);
+	gz_test_run("markdown_chinese_breaks", chinese_breaks);
+	gz_test_run("markdown_images", images);
+}

@@ -1,0 +1,75 @@
+#include <stdlib.h>
+
+#include "diag.h"
+#include "template.h"
+#include "test.h"
+
+static int count_lines(const char *s)
+{
+	int n = 1;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void keeps_lines(void)
+{
+	gz_buf out = GZ_BUF_INIT;
+	gz_diag d;
+	const char *t = "<h1>{{ page.title }}</h1>\n{% if x then %}\n<p>a\nb</p>\n{% end %}\n{{{ raw }}}\n";
+
+	gz_diag_init(&d);
+	CHECK(gz_template_translate(&out, t, strlen(t), "t.html", &d) == 0);
+	/* the Lua has exactly as many lines as the template */
+	CHECK_INT(count_lines(out.ptr), count_lines(t));
+	CHECK(strstr(out.ptr, "_esc( page.title )") != NULL);
+	CHECK(strstr(out.ptr, "_raw( raw )") != NULL);
+	gz_buf_release(&out);
+	gz_diag_release(&d);
+}
+
+static void trims(void)
+{
+	gz_buf out = GZ_BUF_INIT;
+	gz_diag d;
+	const char *t = "a\n  {%- local x = 1 -%}\n  b";
+
+	gz_diag_init(&d);
+	CHECK(gz_template_translate(&out, t, strlen(t), "t.html", &d) == 0);
+	CHECK(strstr(out.ptr, "\"a\"") != NULL);
+	CHECK(strstr(out.ptr, "\"b\"") != NULL);
+	CHECK_INT(count_lines(out.ptr), count_lines(t));
+	gz_buf_release(&out);
+	gz_diag_release(&d);
+}
+
+static void unclosed(void)
+{
+	gz_buf out = GZ_BUF_INIT;
+	gz_diag d;
+	const char *t = "<p>\n  <b>{{ page.title </b>\n";
+
+	gz_diag_init(&d);
+	CHECK(gz_template_translate(&out, t, strlen(t), "themes/x/layouts/t.html", &d) < 0);
+	CHECK_INT(d.errors, 1);
+	if (d.n) {
+		char *msg = gz_diag_format(&d.items[0]);
+		CHECK_STR(msg, "themes/x/layouts/t.html:2:6: '{{' is never closed with '}}'");
+		free(msg);
+	}
+	gz_buf_release(&out);
+	gz_diag_release(&d);
+
+	gz_diag_init(&d);
+	t = "{% block \"main\" %}x";
+	CHECK(gz_template_translate(&out, t, strlen(t), "t.html", &d) < 0);
+	gz_buf_release(&out);
+	gz_diag_release(&d);
+}
+
+void suite_template(void)
+{
+	gz_test_run("template_keeps_lines", keeps_lines);
+	gz_test_run("template_trims", trims);
+	gz_test_run("template_unclosed", unclosed);
+}

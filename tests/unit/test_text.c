@@ -1,0 +1,133 @@
+#include <stdlib.h>
+
+#include "buf.h"
+#include "test.h"
+#include "text.h"
+
+static void count_chinese(void)
+{
+	/* 9 Han characters, 2 full-width marks, "2019" and "Muling" as words */
+	const char *s = "孟庆龙2019年养蜂，Muling 合作社。";
+	CHECK_INT(gz_text_count(s, strlen(s)), 9 + 2 + 2);
+	CHECK_INT(gz_text_count("", 0), 0);
+	CHECK_INT(gz_text_count("hello world", 11), 2);
+	/* never by spaces: a paragraph with no spaces counts every character */
+	CHECK_INT(gz_text_count("脱贫攻坚", strlen("脱贫攻坚")), 4);
+}
+
+static void minutes(void)
+{
+	CHECK_INT(gz_text_minutes(0, 400), 1);
+	CHECK_INT(gz_text_minutes(1000, 400), 3);
+	CHECK_INT(gz_text_minutes(250, 250), 1);
+}
+
+static void truncate_chars(void)
+{
+	gz_buf b = GZ_BUF_INIT;
+	const char *s = "穆棱市脱贫攻坚";
+
+	gz_text_truncate(&b, s, strlen(s), 3);
+	CHECK_STR(b.ptr, "穆棱市…");
+	gz_buf_clear(&b);
+	gz_text_truncate(&b, s, strlen(s), 7);
+	CHECK_STR(b.ptr, s);
+	gz_buf_release(&b);
+}
+
+static void summary_at_sentence(void)
+{
+	gz_buf b = GZ_BUF_INIT;
+	const char *s = "第一句话讲的是养蜂的事情。第二句话讲合作社怎样带动了全村的农户一起致富。第三句。";
+
+	/* target 10: the first sentence (13 chars) is within 1.5x */
+	gz_text_summary(&b, s, strlen(s), 10);
+	CHECK_STR(b.ptr, "第一句话讲的是养蜂的事情。");
+	gz_buf_clear(&b);
+	/* short text is kept whole */
+	gz_text_summary(&b, "短。", strlen("短。"), 120);
+	CHECK_STR(b.ptr, "短。");
+	gz_buf_clear(&b);
+	/* no sentence end near the target: cut by characters with an ellipsis */
+	s = "一二三四五六七八九十一二三四五六七八九十";
+	gz_text_summary(&b, s, strlen(s), 5);
+	CHECK_STR(b.ptr, "一二三四五…");
+	gz_buf_clear(&b);
+	/* a closing quote stays with its sentence */
+	s = "他说：“日子好了。”后来又说了很多很多很多很多的话。";
+	gz_text_summary(&b, s, strlen(s), 9);
+	CHECK_STR(b.ptr, "他说：“日子好了。”");
+	gz_buf_release(&b);
+}
+
+static void utf8(void)
+{
+	int line = 0, col = 0;
+
+	CHECK(gz_utf8_valid("穆棱\nok", strlen("穆棱\nok"), &line, &col));
+	CHECK(!gz_utf8_valid("ab\n穆\xff", 8, &line, &col));
+	CHECK_INT(line, 2);
+	CHECK_INT(col, 2);
+	/* overlong and surrogate forms are invalid */
+	CHECK(!gz_utf8_valid("\xc0\xaf", 2, NULL, NULL));
+	CHECK(!gz_utf8_valid("\xed\xa0\x80", 3, NULL, NULL));
+	/* truncated sequence at the end */
+	CHECK(!gz_utf8_valid("\xe7\xa9", 2, NULL, NULL));
+}
+
+static void slugs(void)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_slugify(&b, "Meng Qinglong's Bees!");
+	CHECK_STR(b.ptr, "meng-qinglong-s-bees");
+	gz_buf_clear(&b);
+	gz_slugify(&b, "穆棱镇 (东村)");
+	CHECK_STR(b.ptr, "穆棱镇-东村");
+	gz_buf_clear(&b);
+	gz_slugify(&b, "../../etc/passwd");
+	CHECK_STR(b.ptr, "etc-passwd");
+	gz_buf_clear(&b);
+	gz_slugify(&b, "<script>");
+	CHECK_STR(b.ptr, "script");
+	gz_buf_release(&b);
+
+	CHECK(gz_slug_is_hostile("../x"));
+	CHECK(gz_slug_is_hostile("a/b"));
+	CHECK(gz_slug_is_hostile("a\\b"));
+	CHECK(gz_slug_is_hostile(""));
+	CHECK(gz_slug_is_hostile("a\nb"));
+	CHECK(!gz_slug_is_hostile("meng-qinglong"));
+	CHECK(!gz_slug_is_hostile("养蜂"));
+}
+
+static void html_escape(void)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_add_html(&b, "<a href=\"x\">'&'</a>", 20);
+	CHECK_STR(b.ptr, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+	gz_buf_release(&b);
+}
+
+static void squeeze(void)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_puts(&b, "  第一段。\n第二段。 a  b \n");
+	gz_text_squeeze(&b);
+	CHECK_STR(b.ptr, "第一段。第二段。a b");
+	gz_buf_release(&b);
+}
+
+void suite_text(void)
+{
+	gz_test_run("count_chinese", count_chinese);
+	gz_test_run("minutes", minutes);
+	gz_test_run("truncate_chars", truncate_chars);
+	gz_test_run("summary_at_sentence", summary_at_sentence);
+	gz_test_run("utf8", utf8);
+	gz_test_run("slugs", slugs);
+	gz_test_run("html_escape", html_escape);
+	gz_test_run("squeeze", squeeze);
+}
