@@ -71,13 +71,16 @@ void gz_buf_vprintf(gz_buf *b, const char *fmt, va_list ap)
 	int n;
 
 	va_copy(cp, ap);
-	n = vsnprintf(b->ptr + b->len, b->cap ? b->cap - b->len : 0, fmt, cp);
+	/* the analyser does not follow va_copy of a va_list parameter */
+	n = vsnprintf(b->ptr + b->len, b->cap ? b->cap - b->len : 0, fmt, cp); /* NOLINT */
 	va_end(cp);
 	if (n < 0)
 		return;
 	if (b->len + (size_t)n + 1 > b->cap) {
 		gz_buf_grow(b, (size_t)n);
-		vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap);
+		va_copy(cp, ap);
+		vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, cp);
+		va_end(cp);
 	}
 	b->len += (size_t)n;
 }

@@ -48,6 +48,7 @@ static int cmd_build(int argc, char **argv)
 	gz_diag d;
 	bool quiet = false, tty = isatty(2);
 	int c, rc;
+	char *end;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:o:j:qh", longopts, NULL)) != -1) {
@@ -56,8 +57,8 @@ static int cmd_build(int argc, char **argv)
 		case 'o': o.out = optarg; break;
 		case 'd': o.drafts = true; break;
 		case 'j':
-			o.jobs = atoi(optarg);
-			if (o.jobs < 1 || o.jobs > 256) {
+			o.jobs = (int)strtol(optarg, &end, 10);
+			if (*end || o.jobs < 1 || o.jobs > 256) {
 				fprintf(stderr, "gazette build: --jobs must be a number from 1 to 256\n");
 				return 2;
 			}

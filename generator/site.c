@@ -178,8 +178,8 @@ static void relate_one(size_t i, int worker, void *payload)
 	for (k = 0; k < nt; k++) {
 		size_t o = touched[k], pos;
 		if (nbest == MAX_RELATED) {
-			size_t w = best[nbest - 1];
-			if (score[o] < score[w] || (score[o] == score[w] && o > w))
+			size_t worst = best[MAX_RELATED - 1];
+			if (score[o] < score[worst] || (score[o] == score[worst] && o > worst))
 				continue;
 			nbest--;
 		}

@@ -82,11 +82,13 @@ write() {
 	cat >"$1"
 }
 
-# build ARGS...: runs gazette build, stdout/stderr into $TMPDIR/out and
-# $TMPDIR/err; sets $rc.
+# build ARGS...: runs gazette build with stdout in $out_log and stderr in
+# $err_log; sets $rc.
+out_log=$TMPDIR/build.stdout
+err_log=$TMPDIR/build.stderr
 build() {
 	set +e
-	"$GAZETTE" build "$@" >"$TMPDIR/out" 2>"$TMPDIR/err"
+	"$GAZETTE" build "$@" >"$out_log" 2>"$err_log"
 	rc=$?
 	set -e
 }
@@ -95,7 +97,7 @@ build() {
 build_ok() {
 	build "$@"
 	if [ "$rc" -ne 0 ]; then
-		cat "$TMPDIR/err" >&2
+		cat "$err_log" >&2
 		fail "gazette build $* exited $rc"
 	fi
 }
