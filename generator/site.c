@@ -150,6 +150,12 @@ typedef struct {
 	size_t **touched;    /* per worker */
 } related_job;
 
+/* Does page a rank above page b: more shared terms, then newer? */
+static bool ranks_above(const int *score, size_t a, size_t b)
+{
+	return score[a] > score[b] || (score[a] == score[b] && a < b);
+}
+
 /* Score every page sharing a term with page i; keep the best few. */
 static void relate_one(size_t i, int worker, void *payload)
 {
@@ -178,14 +184,12 @@ static void relate_one(size_t i, int worker, void *payload)
 	for (k = 0; k < nt; k++) {
 		size_t o = touched[k], pos;
 		if (nbest == MAX_RELATED) {
-			size_t worst = best[MAX_RELATED - 1];
-			if (score[o] < score[worst] || (score[o] == score[worst] && o > worst))
+			if (!ranks_above(score, o, best[MAX_RELATED - 1]))
 				continue;
 			nbest--;
 		}
 		pos = nbest;
-		while (pos > 0 && (score[best[pos - 1]] < score[o] ||
-				   (score[best[pos - 1]] == score[o] && best[pos - 1] > o))) {
+		while (pos > 0 && ranks_above(score, o, best[pos - 1])) {
 			best[pos] = best[pos - 1];
 			pos--;
 		}

@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Load pages of a served site in headless Chromium at a desktop and a phone
+// size, check what a reader would notice, and save full-page screenshots.
+//
+//   node tests/browser/shots.js BASE_URL NAME=PATH [NAME=PATH ...]
+//
+// BASE_URL is where the site is served (http://127.0.0.1:PORT); PATH is a
+// site path such as /stories/2019/x/ (the page named "story" also gets the
+// typography checks). Screenshots go to $SHOTS_DIR (default $TMPDIR or /tmp)
+// as NAME-WIDTH.png; their paths are printed. Exit 1 lists every problem.
+'use strict';
+
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const VIEWPORTS = [
+	{ width: 1280, height: 900 },
+	{ width: 390, height: 844 },
+];
+
+async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) {
+	const where = `${name} ${sitePath} @${vp.width}`;
+	const context = await browser.newContext({ viewport: vp, locale: 'zh-CN' });
+	const page = await context.newPage();
+	const bad = (msg) => problems.push(`${where}: ${msg}`);
+
+	page.on('console', (msg) => {
+		if (msg.type() === 'error') bad(`console error: ${msg.text()}`);
+	});
+	page.on('pageerror', (err) => bad(`script error: ${err.message}`));
+	page.on('requestfailed', (req) =>
+		bad(`request failed: ${req.url()} (${req.failure() ? req.failure().errorText : '?'})`));
+	page.on('response', (res) => {
+		if (res.status() >= 400) bad(`HTTP ${res.status()} for ${res.url()}`);
+	});
+
+	const res = await page.goto(base + encodeURI(sitePath), { waitUntil: 'load' });
+	if (!res || res.status() !== 200) bad(`page answered ${res ? res.status() : 'nothing'}`);
+
+	// lazy images below the fold would never load in a screenshot run
+	await page.evaluate(() => {
+		for (const img of document.querySelectorAll('img[loading="lazy"]')) img.loading = 'eager';
+	});
+	await page.waitForFunction(
+		() => Array.from(document.images).every((img) => img.complete),
+		null, { timeout: 15000 }).catch(() => bad('images did not finish loading in 15 s'));
+
+	const facts = await page.evaluate(() => {
+		const de = document.documentElement;
+		const imgs = Array.from(document.images).map((img) => ({
+			src: img.getAttribute('src'),
+			alt: img.getAttribute('alt'),
+			width: img.naturalWidth,
+		}));
+		const wide = [];
+		if (de.scrollWidth > window.innerWidth) {
+			for (const el of document.querySelectorAll('body *')) {
+				const r = el.getBoundingClientRect();
+				if (r.right > window.innerWidth + 1 && wide.length < 5)
+					wide.push(`${el.tagName.toLowerCase()}.${el.className || ''} (right ${Math.round(r.right)})`);
+			}
+		}
+		// the running text of the article, not its byline or captions
+		const body = document.querySelector('article .prose > p') ||
+			document.querySelector('article p') || document.querySelector('main p');
+		let type = null;
+		if (body) {
+			const cs = getComputedStyle(body);
+			type = {
+				fontFamily: cs.fontFamily,
+				fontSize: parseFloat(cs.fontSize),
+				lineHeight: parseFloat(cs.lineHeight),
+			};
+		}
+		return {
+			lang: de.lang,
+			mains: document.querySelectorAll('main').length,
+			h1s: document.querySelectorAll('h1').length,
+			imgs,
+			scrollWidth: de.scrollWidth,
+			wide,
+			type,
+		};
+	});
+
+	if (facts.lang !== 'zh-CN') bad(`<html lang> is ${JSON.stringify(facts.lang)}, want "zh-CN"`);
+	if (facts.mains !== 1) bad(`${facts.mains} <main> elements, want 1`);
+	if (facts.h1s !== 1) bad(`${facts.h1s} <h1> elements, want 1`);
+	for (const img of facts.imgs) {
+		if (!img.alt || !img.alt.trim()) bad(`<img src="${img.src}"> has no alt text`);
+		if (!(img.width > 0)) bad(`<img src="${img.src}"> did not load (naturalWidth 0)`);
+	}
+	if (facts.scrollWidth > vp.width)
+		bad(`scrolls sideways: scrollWidth ${facts.scrollWidth} > ${vp.width}; too wide: ${facts.wide.join(', ')}`);
+	if (name === 'story') {
+		const t = facts.type;
+		if (!t) {
+			bad('no article paragraph found for the typography checks');
+		} else {
+			if (!t.fontFamily.includes('Noto Serif CJK SC'))
+				bad(`article font-family is ${t.fontFamily}; want it to name "Noto Serif CJK SC"`);
+			const ratio = t.lineHeight / t.fontSize;
+			if (!(ratio >= 1.7 && ratio <= 2.0))
+				bad(`article line-height/font-size is ${ratio.toFixed(2)} (${t.lineHeight}px/${t.fontSize}px), want 1.7–2.0`);
+		}
+	}
+
+	const shot = path.join(shotsDir, `${name}-${vp.width}.png`);
+	await page.screenshot({ path: shot, fullPage: true });
+	console.log(`screenshot: ${shot}`);
+	console.log(`checked ${where}: ${facts.imgs.length} images, scrollWidth ${facts.scrollWidth}` +
+		(facts.type ? `, body ${facts.type.fontSize}px/${facts.type.lineHeight}px` : ''));
+	await context.close();
+}
+
+async function main() {
+	const [base, ...pages] = process.argv.slice(2);
+	if (!base || pages.length === 0) {
+		console.error('usage: shots.js BASE_URL NAME=PATH...');
+		process.exit(2);
+	}
+	const shotsDir = process.env.SHOTS_DIR || process.env.TMPDIR || '/tmp';
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+			'--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	});
+	const problems = [];
+	try {
+		// every page at every size at once: full-page screenshots are slow
+		const runs = [];
+		for (const spec of pages) {
+			const eq = spec.indexOf('=');
+			const name = spec.slice(0, eq);
+			const sitePath = spec.slice(eq + 1);
+			for (const vp of VIEWPORTS)
+				runs.push(checkPage(browser, base, name, sitePath, vp, shotsDir, problems));
+		}
+		await Promise.all(runs);
+	} finally {
+		await browser.close();
+	}
+	for (const p of problems) console.log(`PROBLEM: ${p}`);
+	console.log(`${problems.length} problem(s)`);
+	process.exit(problems.length ? 1 : 0);
+}
+
+main().catch((err) => {
+	console.error(err && err.stack ? err.stack : err);
+	process.exit(1);
+});
