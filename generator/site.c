@@ -153,7 +153,9 @@ typedef struct {
 /* Does page a rank above page b: more shared terms, then newer? */
 static bool ranks_above(const int *score, size_t a, size_t b)
 {
-	return score[a] > score[b] || (score[a] == score[b] && a < b);
+	int sa = score[a], sb = score[b];
+
+	return sa > sb || (sa == sb && a < b);
 }
 
 /* Score every page sharing a term with page i; keep the best few. */

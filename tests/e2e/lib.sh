@@ -114,3 +114,25 @@ EOF
 
 GAZETTE_THEMES="$ROOT/themes"
 export GAZETTE_THEMES
+
+# Run as a script (tests/run.sh runs every tests/e2e/*.sh), this file checks
+# its own helpers: that a failing assertion fails and make_repo is clean.
+if [ "${0##*/}" = lib.sh ]; then
+	set -eu
+	d=$TMPDIR/lib-self-test
+	mkdir -p "$d/repo"
+	printf 'hello\n' >"$d/repo/a.txt"
+	make_repo "$d/repo"
+	[ -z "$(git -C "$d/repo" status --porcelain)" ] || fail "make_repo left changes"
+	[ "$(git -C "$d/repo" log --format=%an)" = 'gazette tests' ] || fail "make_repo author"
+	assert_contains "$d/repo/a.txt" hello
+	(assert_contains "$d/repo/a.txt" absent) 2>/dev/null && fail "assert_contains passed on absent text"
+	(assert_not_contains "$d/repo/a.txt" hello) 2>/dev/null && fail "assert_not_contains passed on present text"
+	(assert_file "$d/nope") 2>/dev/null && fail "assert_file passed on a missing file"
+	[ "$(tree_sums "$d/repo" | grep -c ' ./a.txt$')" = 1 ] || fail "tree_sums"
+	build --version
+	[ "$rc" = 2 ] || fail "gazette build --version should be a usage error (2), got $rc"
+	build --jobs 0 --source "$d/repo"
+	[ "$rc" = 2 ] || fail "gazette build --jobs 0 should be a usage error (2), got $rc"
+	echo "lib: helpers ok"
+fi
