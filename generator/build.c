@@ -77,6 +77,40 @@ static double now_ms(void)
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
+/*
+ * The cache folder .gazette/ beside the content holds what is not content:
+ * here, the list of files the last build wrote into each output folder, so
+ * a page deleted from content also leaves the site. It ignores itself in git.
+ */
+static void prune(gz_outputs *out, const char *source, const char *out_dir, gz_diag *d,
+		  gz_write_stats *ws)
+{
+	gz_buf cache = GZ_BUF_INIT, path = GZ_BUF_INIT;
+	char real[PATH_MAX];
+	unsigned long long h = 1469598103934665603ULL;
+	const char *p;
+	FILE *f;
+
+	if (!realpath(out_dir, real))
+		return;
+	for (p = real; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	gz_buf_printf(&cache, "%s/.gazette", source);
+	if (mkdir(cache.ptr, 0755) == 0) {
+		gz_buf_printf(&path, "%s/.gitignore", cache.ptr);
+		f = fopen(path.ptr, "w");
+		if (f) {
+			fputs("# gazette's cache: not content\n*\n", f);
+			fclose(f);
+		}
+		gz_buf_clear(&path);
+	}
+	gz_buf_printf(&path, "%s/outputs-%016llx.txt", cache.ptr, h);
+	gz_outputs_prune(out, out_dir, path.ptr, d, &ws->removed);
+	gz_buf_release(&cache);
+	gz_buf_release(&path);
+}
+
 /* GAZETTE_TIMING=1 prints how long each stage took. */
 static void phase(const char *name, double *t)
 {
@@ -154,13 +188,15 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	if (gz_render_site(&out, &site, &theme, &ro, d) < 0 || gz_outputs_check(&out, d) < 0)
 		goto cleanup;
 	phase("render", &t0);
-	if (gz_outputs_write(&out, out_dir, jobs, d, &ws) < 0)
+	if (d->errors || gz_outputs_write(&out, out_dir, jobs, d, &ws) < 0)
 		goto cleanup;
 	phase("write", &t0);
+	prune(&out, opts->source, out_dir, d, &ws);
 	st->pages = site.npages;
 	st->outputs = out.n;
 	st->written = ws.written;
 	st->unchanged = ws.unchanged;
+	st->removed = ws.removed;
 	rc = 0;
 
 cleanup:

@@ -21,7 +21,7 @@ typedef struct {
 } gz_build_opts;
 
 typedef struct {
-	size_t pages, outputs, written, unchanged;
+	size_t pages, outputs, written, unchanged, removed;
 	double ms;
 } gz_build_stats;
 

@@ -80,8 +80,10 @@ static int cmd_build(int argc, char **argv)
 		fprintf(stderr, "gazette: build failed with %zu error%s; nothing was written\n",
 			d.errors, d.errors == 1 ? "" : "s");
 	} else if (!quiet && tty) {
-		fprintf(stderr, "gazette: %zu pages, %zu files (%zu written, %zu unchanged) in %.0f ms\n",
-			st.pages, st.outputs, st.written, st.unchanged, st.ms);
+		fprintf(stderr,
+			"gazette: %zu pages, %zu files (%zu written, %zu unchanged, %zu removed) "
+			"in %.0f ms\n",
+			st.pages, st.outputs, st.written, st.unchanged, st.removed, st.ms);
 	}
 	gz_diag_release(&d);
 	return rc < 0 ? 1 : 0;

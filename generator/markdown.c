@@ -70,6 +70,26 @@ static void with_base(cmark_node *n, const char *url, const char *base)
 	gz_buf_release(&b);
 }
 
+/* cmark counts columns in bytes; messages count characters. */
+static int char_column(const char *md, size_t len, int line, int byte_col)
+{
+	size_t i = 0, end;
+	int col = 1;
+
+	while (line > 1 && i < len) {
+		const char *nl = memchr(md + i, '\n', len - i);
+		if (!nl)
+			return byte_col;
+		i = (size_t)(nl - md) + 1;
+		line--;
+	}
+	end = i + (size_t)(byte_col > 0 ? byte_col - 1 : 0);
+	for (; i < end && i < len; i++)
+		if (((unsigned char)md[i] & 0xc0) != 0x80)
+			col++;
+	return col;
+}
+
 int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_md_opts *opts)
 {
 	int options = CMARK_OPT_DEFAULT | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_FOOTNOTES;
@@ -79,7 +99,7 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	cmark_event_type ev;
 	gz_buf plain = GZ_BUF_INIT, lead = GZ_BUF_INIT;
 	size_t i, cap = 0;
-	int in_para = 0, in_heading = 0, in_table = 0;
+	int in_para = 0, in_heading = 0, in_table = 0, in_image = 0;
 	const char *base = opts->base_path && strcmp(opts->base_path, "/") ? opts->base_path : NULL;
 
 	memset(out, 0, sizeof(*out));
@@ -112,6 +132,8 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 			}
 			if (t == CMARK_NODE_HEADING)
 				in_heading--;
+			if (t == CMARK_NODE_IMAGE)
+				in_image--;
 			if (cmark_node_get_type_string(node) &&
 			    !strcmp(cmark_node_get_type_string(node), "table"))
 				in_table--;
@@ -131,6 +153,9 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 			break;
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
+			/* an image's alt text is not part of the story's text */
+			if (in_image)
+				break;
 			add_plain(&plain, cmark_node_get_literal(node));
 			if (in_para && !in_heading && !in_table && lead.len < 4096)
 				add_plain(&lead, cmark_node_get_literal(node));
@@ -158,12 +183,14 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 			break;
 		case CMARK_NODE_IMAGE: {
 			const char *url = cmark_node_get_url(node);
+			in_image++;
 			GZ_GROW(out->images, cap, out->nimages + 1);
 			out->images[out->nimages].src = gz_strdup(url ? url : "");
 			out->images[out->nimages].alt = NULL;
 			out->images[out->nimages].line =
 				cmark_node_get_start_line(node) + opts->line_offset;
-			out->images[out->nimages].col = cmark_node_get_start_column(node);
+			out->images[out->nimages].col = char_column(
+				md, len, cmark_node_get_start_line(node), cmark_node_get_start_column(node));
 			out->nimages++;
 			if (base && url && url[0] == '/' && url[1] != '/') {
 				with_base(node, url, base);

@@ -64,7 +64,8 @@ int gz_outputs_check(gz_outputs *o, gz_diag *d)
 	size_t i;
 	int rc = 0;
 
-	qsort(o->items, o->n, sizeof(*o->items), cmp_path);
+	if (o->n)
+		qsort(o->items, o->n, sizeof(*o->items), cmp_path);
 	for (i = 0; i < o->n; i++) {
 		if (!gz_path_is_safe(o->items[i].path)) {
 			gz_diag_error(d, o->items[i].origin, 0, 0,
@@ -86,21 +87,28 @@ typedef struct {
 	gz_outputs *o;
 	const char *dir;
 	gz_diag *d;
-	atomic_size_t written, unchanged, bytes;
+	char **tmp;              /* [o->n] temp file written for item i, or NULL */
+	atomic_size_t unchanged, bytes;
+	pthread_mutex_t lock;
+	gz_strlist made_dirs;    /* folders this build created */
 } write_job;
 
-static int mkdirs(const char *dir, const char *rel)
+static int mkdirs(write_job *j, const char *rel)
 {
 	gz_buf b = GZ_BUF_INIT;
 	const char *p;
 	int rc = 0;
 
-	gz_buf_puts(&b, dir);
+	gz_buf_puts(&b, j->dir);
 	for (p = rel; (p = strchr(p, '/')); p++) {
-		gz_buf_truncate(&b, strlen(dir));
+		gz_buf_truncate(&b, strlen(j->dir));
 		gz_buf_putc(&b, '/');
 		gz_buf_add(&b, rel, (size_t)(p - rel));
-		if (mkdir(b.ptr, 0755) < 0 && errno != EEXIST) {
+		if (mkdir(b.ptr, 0755) == 0) {
+			pthread_mutex_lock(&j->lock);
+			gz_strlist_add(&j->made_dirs, b.ptr);
+			pthread_mutex_unlock(&j->lock);
+		} else if (errno != EEXIST) {
 			rc = -1;
 			break;
 		}
@@ -134,7 +142,8 @@ static bool same_bytes(const char *path, const char *data, size_t len)
 	return same;
 }
 
-static int write_atomic(const char *path, const char *data, size_t len)
+/* Write data to a new temporary file beside path; returns its name. */
+static char *write_temp(const char *path, const char *data, size_t len)
 {
 	gz_buf tmp = GZ_BUF_INIT;
 	const char *slash = strrchr(path, '/');
@@ -157,18 +166,17 @@ static int write_atomic(const char *path, const char *data, size_t len)
 		}
 		off += (size_t)n;
 	}
-	if (close(fd) < 0 || rename(tmp.ptr, path) < 0) {
+	if (close(fd) < 0) {
 		unlink(tmp.ptr);
 		goto fail;
 	}
-	gz_buf_release(&tmp);
-	return 0;
+	return gz_buf_detach(&tmp, NULL);
 fail:
 	gz_buf_release(&tmp);
-	return -1;
+	return NULL;
 }
 
-static void write_one(size_t i, int worker, void *payload)
+static void stage_one(size_t i, int worker, void *payload)
 {
 	write_job *j = payload;
 	gz_output *it = &j->o->items[i];
@@ -187,34 +195,151 @@ static void write_one(size_t i, int worker, void *payload)
 	gz_buf_printf(&full, "%s/%s", j->dir, it->path);
 	if (same_bytes(full.ptr, data, len)) {
 		atomic_fetch_add(&j->unchanged, 1);
-	} else if (mkdirs(j->dir, it->path) < 0 || write_atomic(full.ptr, data, len) < 0) {
+	} else if (mkdirs(j, it->path) < 0 || !(j->tmp[i] = write_temp(full.ptr, data, len))) {
 		gz_diag_error(j->d, full.ptr, 0, 0, "cannot write: %s", strerror(errno));
 	} else {
-		atomic_fetch_add(&j->written, 1);
 		atomic_fetch_add(&j->bytes, len);
 	}
 	free(copied);
 	gz_buf_release(&full);
 }
 
+static int cmp_longest_first(const void *a, const void *b)
+{
+	size_t x = strlen(*(char *const *)a), y = strlen(*(char *const *)b);
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Remove the folders a failed build made, deepest first. */
+static void remove_made_dirs(gz_strlist *dirs)
+{
+	size_t i;
+
+	if (dirs->n)
+		qsort(dirs->items, dirs->n, sizeof(*dirs->items), cmp_longest_first);
+	for (i = 0; i < dirs->n; i++)
+		rmdir(dirs->items[i]);
+}
+
 int gz_outputs_write(gz_outputs *o, const char *dir, int jobs, gz_diag *d, gz_write_stats *st)
 {
 	write_job j;
-	size_t before = d->errors;
+	size_t before = d->errors, i;
+	bool made_root = false;
+	int rc = 0;
 
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+	if (mkdir(dir, 0755) == 0)
+		made_root = true;
+	else if (errno != EEXIST) {
 		gz_diag_error(d, dir, 0, 0, "cannot create the output folder: %s", strerror(errno));
 		return -1;
 	}
+	memset(&j, 0, sizeof(j));
 	j.o = o;
 	j.dir = dir;
 	j.d = d;
-	atomic_init(&j.written, 0);
+	j.tmp = gz_calloc(o->n ? o->n : 1, sizeof(*j.tmp));
+	pthread_mutex_init(&j.lock, NULL);
 	atomic_init(&j.unchanged, 0);
 	atomic_init(&j.bytes, 0);
-	gz_parallel(o->n, jobs, write_one, &j, "写入");
-	st->written = atomic_load(&j.written);
+
+	/* stage 1: every changed file goes to a temporary name beside its
+	 * target; stage 2, only if all of stage 1 worked: rename them all */
+	gz_parallel(o->n, jobs, stage_one, &j, "写入");
+	if (d->errors > before) {
+		for (i = 0; i < o->n; i++)
+			if (j.tmp[i])
+				unlink(j.tmp[i]);
+		remove_made_dirs(&j.made_dirs);
+		if (made_root)
+			rmdir(dir);
+		rc = -1;
+	} else {
+		for (i = 0; i < o->n; i++) {
+			gz_buf full = GZ_BUF_INIT;
+			if (!j.tmp[i])
+				continue;
+			gz_buf_printf(&full, "%s/%s", dir, o->items[i].path);
+			if (rename(j.tmp[i], full.ptr) < 0) {
+				gz_diag_error(d, full.ptr, 0, 0, "cannot write: %s", strerror(errno));
+				unlink(j.tmp[i]);
+				rc = -1;
+			} else {
+				st->written++;
+			}
+			gz_buf_release(&full);
+		}
+	}
 	st->unchanged = atomic_load(&j.unchanged);
 	st->bytes = atomic_load(&j.bytes);
-	return d->errors > before ? -1 : 0;
+	for (i = 0; i < o->n; i++)
+		free(j.tmp[i]);
+	free(j.tmp);
+	gz_strlist_release(&j.made_dirs);
+	pthread_mutex_destroy(&j.lock);
+	return rc;
+}
+
+int gz_outputs_prune(gz_outputs *o, const char *dir, const char *manifest, gz_diag *d,
+		     size_t *removed)
+{
+	char *old = NULL, *line, *save = NULL;
+	gz_buf now = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
+	gz_map current = {0};
+	size_t i;
+	FILE *f;
+	int rc = 0;
+
+	*removed = 0;
+	for (i = 0; i < o->n; i++) {
+		gz_map_put(&current, o->items[i].path, &o->items[i]);
+		gz_buf_puts(&now, o->items[i].path);
+		gz_buf_putc(&now, '\n');
+	}
+	f = fopen(manifest, "r");
+	if (f) {
+		gz_buf b = GZ_BUF_INIT;
+		char chunk[65536];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			gz_buf_add(&b, chunk, n);
+		fclose(f);
+		old = gz_buf_detach(&b, NULL);
+	}
+	/* only what an earlier build wrote is ever removed: never a file
+	 * someone else put in the output folder */
+	for (line = old ? strtok_r(old, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+		gz_buf full = GZ_BUF_INIT;
+		struct stat stt;
+		char *slash;
+
+		if (gz_map_get(&current, line) || !gz_path_is_safe(line))
+			continue;
+		gz_buf_printf(&full, "%s/%s", dir, line);
+		if (lstat(full.ptr, &stt) == 0 && S_ISREG(stt.st_mode) && unlink(full.ptr) == 0) {
+			(*removed)++;
+			/* and the folders that leaves empty */
+			while ((slash = strrchr(full.ptr, '/')) && (size_t)(slash - full.ptr) > strlen(dir)) {
+				gz_buf_truncate(&full, (size_t)(slash - full.ptr));
+				if (rmdir(full.ptr) < 0)
+					break;
+			}
+		}
+		gz_buf_release(&full);
+	}
+	free(old);
+	gz_buf_printf(&tmp, "%s.tmp", manifest);
+	f = fopen(tmp.ptr, "w");
+	if (!f || fwrite(now.ptr, 1, now.len, f) != now.len || fclose(f) != 0 ||
+	    rename(tmp.ptr, manifest) < 0) {
+		gz_diag_warn(d, manifest, 0, 0,
+			     "cannot record the outputs (%s); pages deleted later will not be "
+			     "removed from the output folder",
+			     strerror(errno));
+		rc = -1;
+	}
+	gz_buf_release(&tmp);
+	gz_buf_release(&now);
+	gz_map_release(&current);
+	return rc;
 }

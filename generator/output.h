@@ -32,7 +32,7 @@ typedef struct {
 } gz_outputs;
 
 typedef struct {
-	size_t written, unchanged, bytes;
+	size_t written, unchanged, bytes, removed;
 } gz_write_stats;
 
 void gz_outputs_init(gz_outputs *o);
@@ -46,8 +46,17 @@ void gz_outputs_copy(gz_outputs *o, const char *path, gz_source *src, const char
 /* Report two outputs with one path as errors. Returns -1 if any. */
 int gz_outputs_check(gz_outputs *o, gz_diag *d);
 
-/* Write everything under dir (created if missing). Returns 0, or -1 with
- * errors in d. */
+/* Write everything under dir (created if missing). Changed files are first
+ * written to temporary names; only when all of them are written are they
+ * renamed into place, so a failure (disk full, a file where a folder should
+ * be) leaves dir as it was. Returns 0, or -1 with errors in d. */
 int gz_outputs_write(gz_outputs *o, const char *dir, int jobs, gz_diag *d, gz_write_stats *st);
+
+/* Remove from dir the files listed in manifest (what the last build wrote)
+ * that o no longer has, with folders left empty; then record o's paths in
+ * manifest. A missing manifest removes nothing. Returns 0, or -1 with a
+ * warning when the manifest cannot be written. */
+int gz_outputs_prune(gz_outputs *o, const char *dir, const char *manifest, gz_diag *d,
+		     size_t *removed);
 
 #endif

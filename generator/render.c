@@ -373,13 +373,13 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 {
 	jobs js = {0};
 	render_ctx c;
-	size_t i, before = d->errors;
+	size_t i;
 	int w, nw = opts->jobs < 1 ? 1 : opts->jobs;
 	const char *needed[] = {"page", "home", "section", "terms", "term", "archive", "atom",
 				"sitemap", "404"};
 
 	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
-		if (!gz_theme_find(theme, needed[i]))
+		if (theme->n && !gz_theme_find(theme, needed[i]))
 			gz_diag_error(d, theme->display, 0, 0,
 				      "the theme has no layouts/%s layout; copy it from themes/default",
 				      needed[i]);
@@ -421,5 +421,5 @@ done:
 		free(js.items[i].url);
 	}
 	free(js.items);
-	return d->errors > before ? -1 : 0;
+	return d->errors ? -1 : 0;
 }

@@ -20,8 +20,9 @@ typedef struct {
 	gz_source *theme_src;      /* the theme folder, for static/ */
 } gz_render_opts;
 
-/* Returns 0, or -1 with errors in d (out may then hold partial results,
- * which must not be written). */
+/* Returns 0, or -1 if d holds any error, from this stage or an earlier one
+ * (nothing is rendered then, so every problem is reported but no work is
+ * wasted). out must not be written after -1. */
 int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 		   const gz_render_opts *opts, gz_diag *d);
 

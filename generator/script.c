@@ -14,11 +14,18 @@
 #define INSTRUCTION_LIMIT 200000000L
 #define HOOK_EVERY 100000
 
+/* Partials may nest this deep (each level captures its own output). */
+#define MAX_CAPTURE 32
+
 struct gz_script {
 	lua_State *L;
 	const gz_theme *theme;
 	const gz_site *site;
 	long budget;
+	/* Output goes straight into C buffers, not Lua strings: cap[depth] is
+	 * where the running template writes; a partial writes one level up. */
+	gz_buf cap[MAX_CAPTURE];
+	int depth;
 };
 
 static const char PAGE_MT[] = "gazette.page";
@@ -419,17 +426,53 @@ static const char *to_text(lua_State *L, int idx, size_t *len)
 	return luaL_tolstring(L, idx, len);
 }
 
+static gz_script *script_up(lua_State *L)
+{
+	return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* _o(v): append v to the current output, as is. */
+static int out_raw(lua_State *L)
+{
+	gz_script *s = script_up(L);
+	size_t len;
+	const char *p;
+
+	if (lua_type(L, 1) == LUA_TSTRING) {
+		p = lua_tolstring(L, 1, &len);
+	} else if (lua_isnoneornil(L, 1)) {
+		return 0;
+	} else {
+		p = luaL_tolstring(L, 1, &len);
+	}
+	gz_buf_add(&s->cap[s->depth], p, len);
+	return 0;
+}
+
+/* _e(v): append v to the current output, HTML-escaped. */
+static int out_escaped(lua_State *L)
+{
+	gz_script *s = script_up(L);
+	size_t len;
+	const char *p;
+
+	if (lua_type(L, 1) == LUA_TSTRING)
+		p = lua_tolstring(L, 1, &len);
+	else if (lua_isnoneornil(L, 1))
+		return 0;
+	else
+		p = luaL_tolstring(L, 1, &len);
+	gz_buf_add_html(&s->cap[s->depth], p, len);
+	return 0;
+}
+
 static int h_esc(lua_State *L)
 {
 	size_t len;
 	const char *s;
 	gz_buf b = GZ_BUF_INIT;
 
-	if (lua_type(L, 1) == LUA_TSTRING) {
-		s = lua_tolstring(L, 1, &len);
-		if (!strpbrk(s, "&<>\"'") && strlen(s) == len)
-			return 1;
-	} else if (lua_isnoneornil(L, 1)) {
+	if (lua_isnoneornil(L, 1)) {
 		lua_pushliteral(L, "");
 		return 1;
 	}
@@ -437,20 +480,6 @@ static int h_esc(lua_State *L)
 	gz_buf_add_html(&b, s, len);
 	lua_pushlstring(L, b.ptr, b.len);
 	gz_buf_release(&b);
-	return 1;
-}
-
-static int h_raw(lua_State *L)
-{
-	size_t len;
-
-	if (lua_type(L, 1) == LUA_TSTRING)
-		return 1;
-	if (lua_isnoneornil(L, 1)) {
-		lua_pushliteral(L, "");
-		return 1;
-	}
-	to_text(L, 1, &len);
 	return 1;
 }
 
@@ -463,21 +492,31 @@ static int call_template(lua_State *L, const char *name, int nargs)
 				  name);
 	lua_remove(L, -2);
 	lua_insert(L, -1 - nargs);
-	lua_call(L, nargs, 1);
-	return 1;
+	lua_call(L, nargs, 0);
+	return 0;
 }
 
+/* partial(name, ctx): render partials/name into a string. */
 static int h_partial(lua_State *L)
 {
+	gz_script *s = script_up(L);
 	const char *name = luaL_checkstring(L, 1);
 	char full[256];
+	gz_buf *b;
 
-	if (gz_slug_is_hostile(name) && !strchr(name, '/'))
+	if (strstr(name, "..") || name[0] == '/')
 		return luaL_error(L, "bad partial name '%s'", name);
+	if (s->depth + 1 >= MAX_CAPTURE)
+		return luaL_error(L, "partials nest more than %d deep", MAX_CAPTURE);
 	snprintf(full, sizeof(full), "partials/%s", name);
 	lua_settop(L, 2);
 	lua_remove(L, 1);
-	return call_template(L, full, 1);
+	b = &s->cap[++s->depth];
+	gz_buf_clear(b);
+	call_template(L, full, 1);
+	s->depth--;
+	lua_pushlstring(L, b->ptr, b->len);
+	return 1;
 }
 
 static int h_layout(lua_State *L)
@@ -593,9 +632,14 @@ static void hook(lua_State *L, lua_Debug *ar)
 
 	(void)ar;
 	s->budget -= HOOK_EVERY;
-	if (s->budget < 0)
-		luaL_error(L, "template ran too long (over %d million Lua steps); look for an endless loop",
-			   (int)(INSTRUCTION_LIMIT / 1000000));
+	if (s->budget < 0) {
+		/* level 0 is the function that was running: the loop itself */
+		luaL_where(L, 0);
+		lua_pushfstring(L, "template ran too long (over %d million Lua steps); look for an "
+				   "endless loop", (int)(INSTRUCTION_LIMIT / 1000000));
+		lua_concat(L, 2);
+		lua_error(L);
+	}
 }
 
 /* ---- site ------------------------------------------------------------- */
@@ -755,8 +799,6 @@ int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_
 	lua_setfield(L, env, "join");
 	lua_pushcfunction(L, h_cn_number);
 	lua_setfield(L, env, "cn_number");
-	lua_pushcfunction(L, h_partial);
-	lua_setfield(L, env, "_partial_impl");
 	push_site(L, site);
 	lua_setfield(L, env, "site");
 
@@ -774,14 +816,14 @@ int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_
 		}
 		lua_pushvalue(L, env);
 		lua_setupvalue(L, -2, 1);
-		lua_pushcfunction(L, h_esc);
-		lua_pushcfunction(L, h_raw);
-		lua_pushcfunction(L, h_partial);
+		lua_pushlightuserdata(L, s);
+		lua_pushcclosure(L, out_raw, 1);
+		lua_pushlightuserdata(L, s);
+		lua_pushcclosure(L, out_escaped, 1);
+		lua_pushlightuserdata(L, s);
+		lua_pushcclosure(L, h_partial, 1);
 		lua_pushcfunction(L, h_layout);
-		lua_getglobal(L, "table");
-		lua_getfield(L, -1, "concat");
-		lua_remove(L, -2);
-		if (lua_pcall(L, 5, 1, 0) != LUA_OK) {
+		if (lua_pcall(L, 4, 1, 0) != LUA_OK) {
 			gz_diag_error(d, "", 0, 0, "%s", lua_tostring(L, -1));
 			lua_pop(L, 1);
 			rc = -1;
@@ -801,9 +843,13 @@ int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_
 
 void gz_script_free(gz_script *s)
 {
+	int i;
+
 	if (!s)
 		return;
 	lua_close(s->L);
+	for (i = 0; i < MAX_CAPTURE; i++)
+		gz_buf_release(&s->cap[i]);
 	free(s);
 }
 
@@ -929,11 +975,11 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 {
 	lua_State *L = s->L;
 	int top = lua_gettop(L);
-	const char *res;
-	size_t len;
 
 	*err = NULL;
 	s->budget = INSTRUCTION_LIMIT;
+	s->depth = 0;
+	gz_buf_clear(&s->cap[0]);
 	lua_pushcfunction(L, on_error);
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.templates");
 	lua_getfield(L, -1, layout);
@@ -949,14 +995,13 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 		push_list_ctx(L, s->site, list);
 	else
 		push_page(L, page);
-	if (lua_pcall(L, 1, 1, top + 1) != LUA_OK) {
+	if (lua_pcall(L, 1, 0, top + 1) != LUA_OK) {
 		*err = gz_strdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "template error");
 		lua_settop(L, top);
+		s->depth = 0;
 		return -1;
 	}
-	res = lua_tolstring(L, -1, &len);
-	if (res)
-		gz_buf_add(out, res, len);
+	gz_buf_add(out, s->cap[0].ptr, s->cap[0].len);
 	lua_settop(L, top);
 	return 0;
 }

@@ -5,8 +5,8 @@
 #define MAX_BLOCKS 32
 
 static const char prelude[] =
-	"local _esc,_raw,_partial,_layout,_concat=... "
-	"return function(page,_blocks) _blocks=_blocks or {} local _b,_n={},0 "
+	"local _o,_e,_partial,_layout=... "
+	"return function(page,_blocks) _blocks=_blocks or {} "
 	"local function partial(n,c) if c==nil then c=page end return _partial(n,c) end ";
 
 static void add_string(gz_buf *out, const char *s, size_t len)
@@ -15,7 +15,7 @@ static void add_string(gz_buf *out, const char *s, size_t len)
 
 	if (!len)
 		return;
-	gz_buf_puts(out, "_n=_n+1 _b[_n]=\"");
+	gz_buf_puts(out, "_o(\"");
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
@@ -29,7 +29,7 @@ static void add_string(gz_buf *out, const char *s, size_t len)
 		default: gz_buf_putc(out, (char)c);
 		}
 	}
-	gz_buf_puts(out, "\" ");
+	gz_buf_puts(out, "\") ");
 }
 
 static void pos_of(const char *src, const char *at, int *line, int *col)
@@ -181,7 +181,7 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 				add_newlines(out, count_nl(inner, inner_len));
 				break;
 			}
-			gz_buf_puts(out, kind == '!' ? "_n=_n+1 _b[_n]=_raw(" : "_n=_n+1 _b[_n]=_esc(");
+			gz_buf_puts(out, kind == '!' ? "_o(" : "_e(");
 			gz_buf_add(out, inner, inner_len);
 			gz_buf_puts(out, ") ");
 			break;
@@ -215,8 +215,7 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 				blocks[nblocks] = name;
 				blens[nblocks++] = nl;
 				gz_buf_printf(out,
-					      "if not _blocks[\"%.*s\"] then _blocks[\"%.*s\"]=function() "
-					      "local _b,_n={},0 ",
+					      "if not _blocks[\"%.*s\"] then _blocks[\"%.*s\"]=function() ",
 					      (int)nl, name, (int)nl, name);
 			} else if (wl >= 8 && !memcmp(w, "endblock", 8)) {
 				if (!nblocks) {
@@ -225,9 +224,9 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 					return -1;
 				}
 				nblocks--;
-				gz_buf_puts(out, "return _concat(_b,\"\",1,_n) end end ");
+				gz_buf_puts(out, "end end ");
 				if (!extends[0] || nblocks)
-					gz_buf_printf(out, "_n=_n+1 _b[_n]=_blocks[\"%.*s\"]() ",
+					gz_buf_printf(out, "_blocks[\"%.*s\"]() ",
 						      (int)blens[nblocks], blocks[nblocks]);
 			} else {
 				gz_buf_add(out, w, wl);
@@ -245,6 +244,6 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 	if (extends[0])
 		gz_buf_printf(out, " return _layout(\"%s\",page,_blocks) end", extends);
 	else
-		gz_buf_puts(out, " return _concat(_b,\"\",1,_n) end");
+		gz_buf_puts(out, " end");
 	return 0;
 }

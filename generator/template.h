@@ -10,8 +10,9 @@
  *
  * The Lua produced keeps every template line on the same Lua line, so a Lua
  * error in it names the template's own line ("layouts/story.html:12: …").
- * The chunk, called with (esc, raw, partial, layout, concat), returns
- * function(page, blocks) → string.
+ * The chunk, called with (out, out_escaped, partial, layout), returns
+ * function(page, blocks), which writes its output through those two output
+ * functions (the caller decides where the bytes go).
  */
 #ifndef GZ_TEMPLATE_H
 #define GZ_TEMPLATE_H

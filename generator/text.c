@@ -83,10 +83,18 @@ bool gz_is_cjk(uint32_t cp)
 	       (cp >= 0x20000 && cp <= 0x3134f);   /* extensions B–G */
 }
 
+/* Quotes, dashes and ellipses that Chinese text uses: a character each. */
+static bool is_cjk_mark(uint32_t cp)
+{
+	return cp == 0x2014 || cp == 0x2018 || cp == 0x2019 || cp == 0x201c || cp == 0x201d ||
+	       cp == 0x2026 || cp == 0x00b7;
+}
+
 static bool is_word(uint32_t cp)
 {
 	return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-	       (cp >= 0xc0 && cp < 0x2e80 && cp != 0xd7 && cp != 0xf7 && !(cp >= 0x2000 && cp <= 0x206f));
+	       (cp >= 0xc0 && cp < 0x2e80 && cp != 0xd7 && cp != 0xf7 && !(cp >= 0x2000 && cp <= 0x206f) &&
+		!is_cjk_mark(cp));
 }
 
 size_t gz_text_count(const char *s, size_t len)
@@ -103,7 +111,7 @@ size_t gz_text_count(const char *s, size_t len)
 			continue;
 		}
 		i += n;
-		if (gz_is_cjk(cp)) {
+		if (gz_is_cjk(cp) || is_cjk_mark(cp)) {
 			count++;
 			in_word = false;
 		} else if (is_word(cp)) {

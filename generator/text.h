@@ -2,8 +2,8 @@
  * text.h: UTF-8 and Chinese-aware text measures.
  *
  * Chinese has no spaces between words, so every measure here counts per
- * character: a Han character, kana, hangul syllable or full-width mark counts
- * one; a run of Latin letters or digits counts one word. Cuts never split a
+ * character: a Han character, kana, hangul syllable, full-width mark, or the
+ * quotes, dashes and ellipses of Chinese text (“”‘’—…·) counts one; a run of Latin letters or digits counts one word. Cuts never split a
  * UTF-8 sequence, and summaries end at a sentence boundary (。！？) where
  * there is one near the wanted length.
  */

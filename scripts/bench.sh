@@ -4,7 +4,8 @@
 # Generates STORIES stories + POLICIES policies (scripts/gencorpus.py) once as
 # a gazette site and as an equivalent Hugo site (scripts/bench-hugo/), then
 # builds each one cold RUNS times, alternating builders, under GNU time, and
-# prints the median wall time, the highest peak RSS and the output file counts.
+# prints the median wall time, the median CPU time (user+sys: steadier than wall
+# on a busy machine), the highest peak RSS and the output file counts.
 #
 # Knobs (environment):
 #   STORIES=10000 POLICIES=200 SEED=1   corpus size and seed
@@ -116,7 +117,7 @@ clean() {
 	esac
 }
 
-# run BUILDER N: one cold build; appends "wall rss_kib" to $BENCH_DIR/BUILDER.times
+# run BUILDER N: one cold build; appends "wall rss_kib user sys" to $BENCH_DIR/BUILDER.times
 run() {
 	b=$1
 	n=$2
@@ -135,13 +136,13 @@ run() {
 	[ "$HUGO_RELATED" = 0 ] && rel=false
 	# shellcheck disable=SC2086 # $PIN is a word list
 	if ! GOMAXPROCS=$JOBS HUGO_PARAMS_RELATED=$rel \
-		$PIN /usr/bin/time -f '%e %M' -o "$tf" "$@" >"$log" 2>&1; then
+		$PIN /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" >"$log" 2>&1; then
 		tail -n 20 "$log" >&2
 		die "$b build failed (run $n; command: $*; full log: $log)"
 	fi
 	tail -n 1 "$tf" >>"$BENCH_DIR/$b.times"
-	read -r w m <"$tf" || true
-	say "$b run $n/$RUNS: ${w}s, $((m / 1024)) MiB"
+	read -r w m u s <"$tf" || true
+	say "$b run $n/$RUNS: ${w}s wall, $(echo "$u $s" | awk '{ print $1 + $2 }')s cpu, $((m / 1024)) MiB"
 }
 
 for b in $BUILDERS; do
@@ -158,33 +159,36 @@ done
 
 # ---- report ---------------------------------------------------------------
 median_wall() { cut -d' ' -f1 "$BENCH_DIR/$1.times" | sort -n | sed -n "$(((RUNS + 1) / 2))p"; }
+median_cpu() { awk '{ print $3 + $4 }' "$BENCH_DIR/$1.times" | sort -n | sed -n "$(((RUNS + 1) / 2))p"; }
 max_rss_mib() { cut -d' ' -f2 "$BENCH_DIR/$1.times" | sort -n | tail -n 1 | awk '{ printf "%.0f", $1 / 1024 }'; }
 
 echo
 echo "corpus: $STORIES stories + $POLICIES policies (seed $SEED), $JOBS cores"
 [ "$HUGO_RELATED" = 0 ] && echo "(hugo layout without .Related: HUGO_RELATED=0)"
-printf '%-12s %8s %15s %9s %8s\n' "" "wall(s)" "peak RSS(MiB)" "files" "html"
-wg="" mg="" wh="" mh=""
+printf '%-12s %8s %8s %15s %9s %8s\n' "" "wall(s)" "cpu(s)" "peak RSS(MiB)" "files" "html"
+wg="" cg="" mg="" wh="" ch="" mh=""
 for b in $BUILDERS; do
 	out=$BENCH_DIR/out-$b
 	w=$(median_wall "$b")
+	c=$(median_cpu "$b")
 	m=$(max_rss_mib "$b")
 	files=$(find "$out" -type f | wc -l)
 	html=$(find "$out" -type f -name '*.html' | wc -l)
-	printf '%-12s %8.2f %15d %9d %8d\n' "$b" "$w" "$m" "$files" "$html"
+	printf '%-12s %8.2f %8.2f %15d %9d %8d\n' "$b" "$w" "$c" "$m" "$files" "$html"
 	case $b in
-	gazette) wg=$w mg=$m ;;
-	hugo) wh=$w mh=$m ;;
+	gazette) wg=$w cg=$c mg=$m ;;
+	hugo) wh=$w ch=$c mh=$m ;;
 	esac
 done
 if [ -n "$wg" ] && [ -n "$wh" ]; then
-	awk -v wg="$wg" -v wh="$wh" -v mg="$mg" -v mh="$mh" 'BEGIN {
+	awk -v wg="$wg" -v wh="$wh" -v cg="$cg" -v ch="$ch" -v mg="$mg" -v mh="$mh" 'BEGIN {
 		w = (wg > 0) ? sprintf("%.1fx", wh / wg) : "n/a"
+		c = (cg > 0) ? sprintf("%.1fx", ch / cg) : "n/a"
 		m = (mg > 0) ? sprintf("%.1fx", mh / mg) : "n/a"
-		printf "ratio (hugo/gazette): wall %s, memory %s\n", w, m
+		printf "ratio (hugo/gazette): wall %s, memory %s (cpu %s)\n", w, m, c
 	}'
 fi
 for b in $BUILDERS; do
-	printf '%s runs (s): %s\n' "$b" "$(cut -d' ' -f1 "$BENCH_DIR/$b.times" | tr '\n' ' ')"
+	printf '%s runs, wall (s): %s\n' "$b" "$(cut -d' ' -f1 "$BENCH_DIR/$b.times" | tr '\n' ' ')"
 done
 echo "hugo: $(hugo version 2>/dev/null | cut -d' ' -f2)"

@@ -22,8 +22,8 @@ static void keeps_lines(void)
 	CHECK(gz_template_translate(&out, t, strlen(t), "t.html", &d) == 0);
 	/* the Lua has exactly as many lines as the template */
 	CHECK_INT(count_lines(out.ptr), count_lines(t));
-	CHECK(strstr(out.ptr, "_esc( page.title )") != NULL);
-	CHECK(strstr(out.ptr, "_raw( raw )") != NULL);
+	CHECK(strstr(out.ptr, "_e( page.title )") != NULL);
+	CHECK(strstr(out.ptr, "_o( raw )") != NULL);
 	gz_buf_release(&out);
 	gz_diag_release(&d);
 }
