@@ -36,7 +36,7 @@ UNITOBJ = $(UNITSRC:tests/unit/%.c=$(B)/unit/%.o)
 
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test test-unit test-e2e test-asan bench install format lint clean sample-photos
+.PHONY: all deps run test test-unit test-e2e test-asan bench install format lint clean fuzz
 
 all: gazette
 
@@ -79,6 +79,21 @@ test-asan: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/bench.sh
+
+# libFuzzer targets for every parser of user input, seeded from tests/fuzz/corpus.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS = yaml template markdown
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+fuzz: deps
+	@$(MAKE) --no-print-directory B=build/fuzz CC=clang OPT="$(FUZZ_FLAGS)" $(LIBOBJ:$(B)/%=build/fuzz/%)
+	@for t in $(FUZZ_TARGETS); do \
+		clang $(FUZZ_FLAGS) -fsanitize=fuzzer -std=c11 -D_GNU_SOURCE -Igenerator $(PKG_CFLAGS) \
+			-o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIBOBJ:$(B)/%=build/fuzz/%) $(LDLIBS_ALL) || exit 1; \
+		mkdir -p build/fuzz/corpus-$$t; \
+		echo "fuzz $$t for $(FUZZ_SECONDS)s"; \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+			build/fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>&1 | tail -n 3 || exit 1; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gazette/themes

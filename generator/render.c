@@ -121,13 +121,10 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 		j->out = gz_strdup(p->out);
 		j->origin = p->path;
 	}
-	/* top-level pages outside any section (about.md) are in site->all only
-	 * if they have no date; they still get a page */
-	for (i = 0; i < site->nall; i++) {
-		const gz_page *p = site->all[i];
-		if (p->is_index || p->has_date || !p->title || !p->url || *p->section ||
-		    p->status != GZ_PUBLISHED)
-			continue;
+	/* pages outside any section (about.md) are in no list; they still get
+	 * a page of their own */
+	for (i = 0; i < site->nstandalone; i++) {
+		const gz_page *p = site->standalone[i];
 		j = add_job(js);
 		j->page = p;
 		j->layout = page_layout(p, th, d);

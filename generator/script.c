@@ -721,6 +721,8 @@ static void push_site(lua_State *L, const gz_site *site)
 	lua_setfield(L, -2, "pages");
 	push_list(L, site->featured, site->nfeatured);
 	lua_setfield(L, -2, "featured");
+	push_list(L, site->standalone, site->nstandalone);
+	lua_setfield(L, -2, "standalone");
 
 	lua_createtable(L, (int)site->nyears, 0);
 	for (i = 0; i < site->nyears; i++) {

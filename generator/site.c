@@ -269,12 +269,13 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 {
 	gz_strlist files = {0}, md = {0};
 	char *data = NULL;
-	size_t len = 0, i, scap = 0, fcap = 0;
+	size_t len = 0, i, scap = 0, fcap = 0, stcap = 0;
 	gz_map urls = {0};
 	load_job job;
 
 	memset(site, 0, sizeof(*site));
 	site->src = src;
+	site->drafts = opts->drafts;
 	if (gz_source_read(src, "site.yml", &data, &len) < 0)
 		gz_diag_warn(d, "site.yml", 0, 0, "no site.yml; using the defaults");
 	gz_config_load(&site->cfg, "site.yml", data, len, d);
@@ -324,6 +325,13 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 					s->title = gz_strdup(p->title);
 				}
 			}
+			continue;
+		}
+		/* pages outside any section (about.md) stand alone: they are in no
+		 * list, feed or archive */
+		if (!*p->section) {
+			GZ_GROW(site->standalone, stcap, site->nstandalone + 1);
+			site->standalone[site->nstandalone++] = p;
 			continue;
 		}
 		if (!p->has_date)
@@ -377,6 +385,7 @@ void gz_site_release(gz_site *site)
 	free(site->all);
 	free(site->pages);
 	free(site->featured);
+	free(site->standalone);
 	for (i = 0; i < site->nsections; i++) {
 		free(site->sections[i].name);
 		free(site->sections[i].title);

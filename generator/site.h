@@ -53,10 +53,12 @@ typedef struct {
 	gz_source *src;           /* borrowed */
 	gz_page **all;            /* every content page loaded */
 	size_t nall;
-	gz_page **pages;          /* published regular pages, newest first */
+	gz_page **pages;          /* published pages in sections, newest first */
 	size_t npages;
 	gz_page **featured;
 	size_t nfeatured;
+	gz_page **standalone;     /* published pages outside any section */
+	size_t nstandalone;
 	gz_section *sections;
 	size_t nsections;
 	gz_taxonomy *tax;         /* [cfg.ntax] */
@@ -66,6 +68,7 @@ typedef struct {
 	size_t nmonths;
 	gz_strlist files;         /* content files that are not pages */
 	char *build_date;         /* date of the newest page */
+	bool drafts;              /* draft and review pages are built */
 } gz_site;
 
 typedef struct {
