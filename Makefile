@@ -65,7 +65,7 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory all
 	./gazette build
-	@echo "sample site written to public/ (open public/index.html, or ./gazette serve)"
+	@echo "sample site written to public/ (open public/index.html)"
 
 test: deps
 	@$(MAKE) --no-print-directory all $(B)/unit-tests
