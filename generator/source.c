@@ -13,7 +13,20 @@
 
 struct gz_source {
 	char *root;
+	char *real;     /* root with symbolic links resolved */
 };
+
+/* A symbolic link to a folder inside content could still lead out of the
+ * root: whatever a path resolves to must lie below the root. */
+static bool inside_root(const gz_source *s, const char *full)
+{
+	char *r = realpath(full, NULL);
+	size_t n = strlen(s->real);
+	bool ok = r && !strncmp(r, s->real, n) && (r[n] == '/' || r[n] == '\0');
+
+	free(r);
+	return ok;
+}
 
 int gz_source_open_dir(gz_source **out, const char *root, char **err)
 {
@@ -29,6 +42,9 @@ int gz_source_open_dir(gz_source **out, const char *root, char **err)
 	}
 	s = gz_calloc(1, sizeof(*s));
 	s->root = gz_strdup(root);
+	s->real = realpath(root, NULL);
+	if (!s->real)
+		s->real = gz_strdup(root);
 	*out = s;
 	return 0;
 }
@@ -38,6 +54,7 @@ void gz_source_free(gz_source *s)
 	if (!s)
 		return;
 	free(s->root);
+	free(s->real);
 	free(s);
 }
 
@@ -174,7 +191,7 @@ static int open_safe(gz_source *s, const char *path)
 	if (!gz_path_is_safe(path))
 		return -1;
 	gz_buf_printf(&full, "%s/%s", s->root, path);
-	fd = open(full.ptr, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = inside_root(s, full.ptr) ? open(full.ptr, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
 	gz_buf_release(&full);
 	return fd;
 }
@@ -222,7 +239,7 @@ bool gz_source_exists(gz_source *s, const char *path)
 	if (!gz_path_is_safe(path))
 		return false;
 	gz_buf_printf(&full, "%s/%s", s->root, path);
-	ok = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode);
+	ok = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) && inside_root(s, full.ptr);
 	gz_buf_release(&full);
 	return ok;
 }

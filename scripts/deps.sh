@@ -16,6 +16,11 @@ for p in $BUILD $TEST; do
 	fi
 done
 
+# Tools the tests script in: any install will do, so look for the command.
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+
 if [ -z "$missing" ]; then
 	exit 0
 fi
