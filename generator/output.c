@@ -91,8 +91,11 @@ typedef struct {
 	atomic_size_t unchanged, bytes;
 	pthread_mutex_t lock;
 	gz_strlist made_dirs;    /* folders this build created */
+	gz_map known_dirs;       /* folders known to exist */
+	gz_strlist dir_keys;     /* owns known_dirs' keys */
 } write_job;
 
+/* Create the folders above rel, each at most once per build. */
 static int mkdirs(write_job *j, const char *rel)
 {
 	gz_buf b = GZ_BUF_INIT;
@@ -101,9 +104,15 @@ static int mkdirs(write_job *j, const char *rel)
 
 	gz_buf_puts(&b, j->dir);
 	for (p = rel; (p = strchr(p, '/')); p++) {
+		bool known;
 		gz_buf_truncate(&b, strlen(j->dir));
 		gz_buf_putc(&b, '/');
 		gz_buf_add(&b, rel, (size_t)(p - rel));
+		pthread_mutex_lock(&j->lock);
+		known = gz_map_get(&j->known_dirs, b.ptr) != NULL;
+		pthread_mutex_unlock(&j->lock);
+		if (known)
+			continue;
 		if (mkdir(b.ptr, 0755) == 0) {
 			pthread_mutex_lock(&j->lock);
 			gz_strlist_add(&j->made_dirs, b.ptr);
@@ -112,6 +121,13 @@ static int mkdirs(write_job *j, const char *rel)
 			rc = -1;
 			break;
 		}
+		pthread_mutex_lock(&j->lock);
+		if (!gz_map_get(&j->known_dirs, b.ptr)) {
+			char *key = gz_strdup(b.ptr);
+			gz_strlist_take(&j->dir_keys, key);
+			gz_map_put(&j->known_dirs, key, key);
+		}
+		pthread_mutex_unlock(&j->lock);
 	}
 	gz_buf_release(&b);
 	return rc;
@@ -276,6 +292,8 @@ int gz_outputs_write(gz_outputs *o, const char *dir, int jobs, gz_diag *d, gz_wr
 		free(j.tmp[i]);
 	free(j.tmp);
 	gz_strlist_release(&j.made_dirs);
+	gz_map_release(&j.known_dirs);
+	gz_strlist_release(&j.dir_keys);
 	pthread_mutex_destroy(&j.lock);
 	return rc;
 }
