@@ -36,7 +36,7 @@ UNITOBJ = $(UNITSRC:tests/unit/%.c=$(B)/unit/%.o)
 
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test test-unit test-e2e test-asan bench install format lint clean fuzz
+.PHONY: all deps run test test-unit test-e2e test-asan bench install format lint clean fuzz photos
 
 all: gazette
 
@@ -75,6 +75,10 @@ test-asan: deps
 	@$(MAKE) --no-print-directory B=build/asan OPT="$(ASAN_FLAGS)" build/asan/gazette build/asan/unit-tests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		GAZETTE_NO_BROWSER=1 sh tests/run.sh build/asan/unit-tests build/asan/gazette
+
+# Redraw the sample site's photos with libvips (they are committed).
+photos: deps
+	sh scripts/mkphotos.sh content
 
 bench: deps
 	@$(MAKE) --no-print-directory all
