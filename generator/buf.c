@@ -135,3 +135,24 @@ void gz_buf_add_html(gz_buf *b, const char *s, size_t len)
 	}
 	gz_buf_add(b, s + run, len - run);
 }
+
+void gz_buf_add_json(gz_buf *b, const char *s)
+{
+	gz_buf_putc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '"': gz_buf_puts(b, "\\\""); break;
+		case '\\': gz_buf_puts(b, "\\\\"); break;
+		case '\n': gz_buf_puts(b, "\\n"); break;
+		case '\r': gz_buf_puts(b, "\\r"); break;
+		case '\t': gz_buf_puts(b, "\\t"); break;
+		default:
+			if (c < 0x20)
+				gz_buf_printf(b, "\\u%04x", c);
+			else
+				gz_buf_putc(b, (char)c);
+		}
+	}
+	gz_buf_putc(b, '"');
+}

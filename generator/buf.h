@@ -37,4 +37,7 @@ char *gz_buf_detach(gz_buf *b, size_t *len);
 /* Append s with &<>"' escaped for HTML text and attributes. */
 void gz_buf_add_html(gz_buf *b, const char *s, size_t len);
 
+/* Append s as a JSON string literal, quotes included. */
+void gz_buf_add_json(gz_buf *b, const char *s);
+
 #endif

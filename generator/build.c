@@ -10,6 +10,8 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "date.h"
+#include "git.h"
 #include "output.h"
 #include "pool.h"
 #include "render.h"
@@ -121,19 +123,127 @@ static void phase(const char *name, double *t)
 	*t = now;
 }
 
+/* Where the content comes from: the working tree, or a commit read from
+ * git. Also opens the repository (if any) for page history. */
+static int open_source(const gz_build_opts *opts, gz_source **src, gz_repo **repo, char *sha,
+		       int64_t *now, gz_diag *d)
+{
+	char *err = NULL;
+	int64_t t = 0;
+	int r = gz_repo_open(repo, opts->source, &err);
+
+	if (r < 0) {
+		gz_diag_error(d, opts->source, 0, 0, "%s", err);
+		free(err);
+		return -1;
+	}
+	if (opts->rev || opts->as_of) {
+		if (!*repo) {
+			gz_diag_error(d, opts->source, 0, 0,
+				      "--rev and --as-of need a git repository, and this is not one");
+			return -1;
+		}
+		if (gz_repo_resolve(*repo, opts->rev, opts->as_of, sha, &t, &err) < 0 ||
+		    gz_repo_source(src, *repo, sha, &err) < 0) {
+			gz_diag_error(d, opts->source, 0, 0, "%s", err);
+			free(err);
+			return -1;
+		}
+		/* as of a date, what was scheduled for later was not yet out */
+		if (opts->as_of) {
+			gz_date day;
+			if (gz_date_parse(&day, opts->as_of) == 0)
+				*now = day.has_time ? day.key : day.key + 86400 - 1;
+		}
+		return 0;
+	}
+	if (*repo && gz_repo_is_bare(*repo)) {
+		/* a bare repository has no working tree: build what HEAD holds */
+		if (gz_repo_resolve(*repo, NULL, NULL, sha, &t, &err) < 0 ||
+		    gz_repo_source(src, *repo, sha, &err) < 0) {
+			gz_diag_error(d, opts->source, 0, 0, "%s", err);
+			free(err);
+			return -1;
+		}
+		return 0;
+	}
+	if (gz_source_open_dir(src, opts->source, &err) < 0) {
+		gz_diag_error(d, "", 0, 0, "%s", err);
+		free(err);
+		return -1;
+	}
+	/* history for a working tree comes from HEAD (none before a commit) */
+	if (*repo && gz_repo_resolve(*repo, NULL, NULL, sha, &t, &err) < 0) {
+		free(err);
+		sha[0] = '\0';
+	}
+	return 0;
+}
+
+static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_diag *d)
+{
+	char *err = NULL;
+	size_t i;
+
+	if (!repo || !sha[0])
+		return;
+	if (gz_repo_is_shallow(repo))
+		gz_diag_warn(d, "", 0, 0,
+			     "the repository is a shallow clone: page history (created, "
+			     "authors) only goes back as far as the clone does");
+	if (gz_repo_walk_history(repo, sha, "content/", &err) < 0) {
+		gz_diag_warn(d, "", 0, 0, "%s; pages will have no history", err);
+		free(err);
+		return;
+	}
+	for (i = 0; i < site->nall; i++)
+		site->all[i]->history = gz_repo_history_of(repo, site->all[i]->path);
+}
+
+/* The theme: themes/<name> in the site's own source, else one installed
+ * beside the program. */
+static gz_source *open_theme(gz_source *src, const char *source_dir, const char *name,
+			     char **display)
+{
+	gz_buf prefix = GZ_BUF_INIT;
+	gz_strlist probe = {0};
+	gz_source *th = NULL;
+	char *dir, *err = NULL;
+
+	gz_buf_printf(&prefix, "themes/%s", name);
+	gz_source_list(src, prefix.ptr, &probe);
+	if (probe.n) {
+		th = gz_source_sub(src, prefix.ptr);
+		*display = gz_buf_detach(&prefix, NULL);
+		gz_strlist_release(&probe);
+		return th;
+	}
+	gz_strlist_release(&probe);
+	gz_buf_release(&prefix);
+	dir = gz_build_find_theme(source_dir, name, display);
+	if (dir && gz_source_open_dir(&th, dir, &err) < 0) {
+		free(err);
+		th = NULL;
+	}
+	free(dir);
+	return th;
+}
+
 int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 {
 	gz_source *src = NULL, *theme_src = NULL;
+	gz_repo *repo = NULL;
 	gz_site site;
 	gz_theme theme;
 	gz_outputs out;
 	gz_load_opts lo;
 	gz_render_opts ro;
 	gz_write_stats ws = {0};
-	char *err = NULL, *theme_dir = NULL, *display = NULL, *out_dir = NULL;
-	char rs[PATH_MAX], ro_path[PATH_MAX];
+	char *display = NULL, *out_dir = NULL;
+	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
 	double start = now_ms(), t0 = start;
 	int jobs = opts->jobs > 0 ? opts->jobs : gz_pool_cores();
+	int64_t now = (int64_t)time(NULL);
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
@@ -142,13 +252,14 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_outputs_init(&out);
 	gz_pool_progress = opts->progress;
 
-	if (gz_source_open_dir(&src, opts->source, &err) < 0) {
-		gz_diag_error(d, "", 0, 0, "%s", err);
-		free(err);
+	if (open_source(opts, &src, &repo, sha, &now, d) < 0)
 		goto cleanup;
-	}
 	if (opts->out) {
 		out_dir = gz_strdup(opts->out);
+	} else if (repo && gz_repo_is_bare(repo)) {
+		gz_diag_error(d, opts->source, 0, 0,
+			      "a bare repository has no place for public/; give --out DIR");
+		goto cleanup;
 	} else {
 		gz_buf b = GZ_BUF_INIT;
 		gz_buf_printf(&b, "%s/public", opts->source);
@@ -166,22 +277,20 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	lo.drafts = opts->drafts;
 	lo.jobs = jobs;
 	lo.progress = opts->progress;
+	lo.future = opts->future;
+	lo.now = now;
 	gz_site_load(&site, src, &lo, d);
+	attach_history(&site, repo, sha, d);
 	phase("load", &t0);
-	theme_dir = gz_build_find_theme(opts->source, site.cfg.theme, &display);
-	if (!theme_dir) {
+	theme_src = open_theme(src, opts->source, site.cfg.theme, &display);
+	if (!theme_src) {
 		gz_diag_error(d, "site.yml", 0, 0,
 			      "theme '%s' not found (looked in themes/%s and beside gazette)",
 			      site.cfg.theme, site.cfg.theme);
 		goto cleanup;
 	}
 	/* go on after errors so layout problems are reported with the rest */
-	gz_theme_load(&theme, theme_dir, display, d);
-	if (gz_source_open_dir(&theme_src, theme_dir, &err) < 0) {
-		gz_diag_error(d, display, 0, 0, "%s", err);
-		free(err);
-		goto cleanup;
-	}
+	gz_theme_load(&theme, theme_src, display, d);
 	ro.jobs = jobs;
 	ro.progress = opts->progress;
 	ro.theme_src = theme_src;
@@ -191,7 +300,8 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	if (d->errors || gz_outputs_write(&out, out_dir, jobs, d, &ws) < 0)
 		goto cleanup;
 	phase("write", &t0);
-	prune(&out, opts->source, out_dir, d, &ws);
+	if (!repo || !gz_repo_is_bare(repo))
+		prune(&out, opts->source, out_dir, d, &ws);
 	st->pages = site.npages;
 	st->outputs = out.n;
 	st->written = ws.written;
@@ -206,7 +316,7 @@ cleanup:
 	gz_site_release(&site);
 	gz_source_free(theme_src);
 	gz_source_free(src);
-	free(theme_dir);
+	gz_repo_free(repo);
 	free(display);
 	free(out_dir);
 	return rc;

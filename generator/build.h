@@ -18,6 +18,9 @@ typedef struct {
 	bool drafts;
 	int jobs;               /* < 1: one per core */
 	bool progress;          /* progress lines on stderr */
+	const char *rev;        /* build this git revision (NULL: the working tree) */
+	const char *as_of;      /* build the branch as it was on this date */
+	bool future;            /* also pages dated after now (scheduled) */
 } gz_build_opts;
 
 typedef struct {

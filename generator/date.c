@@ -103,3 +103,25 @@ void gz_date_rfc3339(char *out, const gz_date *d)
 	memcpy(out, tmp, 25);
 	out[25] = '\0';
 }
+
+void gz_date_from_time(char *out, int64_t t, int tz_minutes)
+{
+	/* Howard Hinnant's civil_from_days */
+	int64_t z = (t + (int64_t)tz_minutes * 60), days, era, doe, yoe, y, doy, mp, dd, m;
+	char tmp[64];
+
+	days = z >= 0 ? z / 86400 : (z - 86399) / 86400;
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	dd = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", (int)y, (int)m, (int)dd);
+	memcpy(out, tmp, 10);
+	out[10] = '\0';
+}

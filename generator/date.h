@@ -27,4 +27,8 @@ void gz_date_ymd(char *out, const gz_date *d);
 /* RFC 3339, "2019-06-08T00:00:00+08:00" into out (at least 26 bytes). */
 void gz_date_rfc3339(char *out, const gz_date *d);
 
+/* "YYYY-MM-DD" (11 bytes) of a moment t (seconds since 1970) in a zone
+ * tz_minutes east of UTC. */
+void gz_date_from_time(char *out, int64_t t, int tz_minutes);
+
 #endif

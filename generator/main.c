@@ -12,6 +12,7 @@
 
 #include "build.h"
 #include "diag.h"
+#include "history.h"
 
 #define GZ_VERSION "0.1.0"
 
@@ -20,16 +21,23 @@ static const char usage_main[] =
 	"\n"
 	"commands:\n"
 	"  build     turn the content repository into a web site in public/\n"
+	"  log       the git history of one page\n"
 	"  version   print the version\n"
 	"\n"
 	"Run 'gazette <command> --help' for a command's options.\n";
 
 static const char usage_build[] =
-	"usage: gazette build [--source DIR] [--out DIR] [--drafts] [--jobs N] [--quiet]\n"
+	"usage: gazette build [--source DIR] [--out DIR] [--rev REV | --as-of DATE]\n"
+	"                     [--drafts] [--future] [--jobs N] [--quiet]\n"
 	"\n"
-	"  -s, --source DIR  the site folder (with site.yml and content/); default .\n"
+	"  -s, --source DIR  the site folder (with site.yml and content/), a git working\n"
+	"                    tree, linked worktree or bare repository; default .\n"
 	"  -o, --out DIR     where to write the site; default DIR/public\n"
+	"  -r, --rev REV     build a git revision (branch, tag, sha, HEAD~3) straight\n"
+	"                    from the repository, without checking it out\n"
+	"      --as-of DATE  build the branch as it was on DATE (YYYY-MM-DD)\n"
 	"      --drafts      also build pages with status draft or review\n"
+	"      --future      also build pages dated in the future (scheduled)\n"
 	"  -j, --jobs N      threads to use; default one per core\n"
 	"  -q, --quiet       print only errors\n"
 	"\n"
@@ -41,9 +49,10 @@ static int cmd_build(int argc, char **argv)
 		{"source", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
 		{"drafts", no_argument, NULL, 'd'},       {"jobs", required_argument, NULL, 'j'},
 		{"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"rev", required_argument, NULL, 'r'},    {"as-of", required_argument, NULL, 'a'},
+		{"future", no_argument, NULL, 'f'},       {NULL, 0, NULL, 0},
 	};
-	gz_build_opts o = {".", NULL, false, 0, false};
+	gz_build_opts o = {.source = "."};
 	gz_build_stats st;
 	gz_diag d;
 	bool quiet = false, tty = isatty(2);
@@ -51,9 +60,12 @@ static int cmd_build(int argc, char **argv)
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:o:j:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:o:j:r:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o.source = optarg; break;
+		case 'r': o.rev = optarg; break;
+		case 'a': o.as_of = optarg; break;
+		case 'f': o.future = true; break;
 		case 'o': o.out = optarg; break;
 		case 'd': o.drafts = true; break;
 		case 'j':
@@ -70,6 +82,10 @@ static int cmd_build(int argc, char **argv)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "gazette build: unexpected argument '%s'\n%s", argv[optind], usage_build);
+		return 2;
+	}
+	if (o.rev && o.as_of) {
+		fprintf(stderr, "gazette build: give --rev or --as-of, not both\n");
 		return 2;
 	}
 	o.progress = tty && !quiet;
@@ -89,6 +105,45 @@ static int cmd_build(int argc, char **argv)
 	return rc < 0 ? 1 : 0;
 }
 
+static const char usage_log[] =
+	"usage: gazette log PAGE [--source DIR] [--rev REV] [--json]\n"
+	"\n"
+	"PAGE is a content path (content/stories/2019/a.md), the page's URL\n"
+	"(/stories/2019/a/) or its slug. Shows when it was created (following\n"
+	"renames), when it was last updated, by whom, and every commit.\n"
+	"\n"
+	"  -s, --source DIR  the site folder; default .\n"
+	"  -r, --rev REV     history as of this revision; default HEAD\n"
+	"      --json        machine-readable output\n";
+
+static int cmd_log(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"source", required_argument, NULL, 's'}, {"rev", required_argument, NULL, 'r'},
+		{"json", no_argument, NULL, 'J'},         {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *source = ".", *rev = NULL;
+	bool json = false;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:r:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': source = optarg; break;
+		case 'r': rev = optarg; break;
+		case 'J': json = true; break;
+		case 'h': fputs(usage_log, stdout); return 0;
+		default: fputs(usage_log, stderr); return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		fputs(usage_log, stderr);
+		return 2;
+	}
+	return gz_history_command(source, argv[optind], rev, json, stdout, stderr);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -103,6 +158,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "build"))
 		return cmd_build(argc - 1, argv + 1);
+	if (!strcmp(cmd, "log"))
+		return cmd_log(argc - 1, argv + 1);
 	fprintf(stderr, "gazette: '%s' is not a command\n\n%s", cmd, usage_main);
 	return 2;
 }

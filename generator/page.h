@@ -21,6 +21,7 @@
 
 struct gz_term;
 struct gz_section;
+struct gz_history;
 
 typedef struct {
 	char *url;          /* site-absolute URL path, "/photos/2019/a.jpg" */
@@ -63,6 +64,7 @@ struct gz_page {
 	struct gz_section *sec;
 	size_t ntax;
 	size_t order;                    /* index in site->pages */
+	const struct gz_history *history; /* from git, or NULL */
 };
 
 /* Load path (root-relative) from src. Problems go to d; returns 0 when the

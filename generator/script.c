@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "git.h"
 #include "template.h"
 #include "text.h"
 
@@ -33,22 +34,14 @@ static const char LIST_MT[] = "gazette.list";
 
 /* ---- theme ------------------------------------------------------------ */
 
-int gz_theme_load(gz_theme *th, const char *dir, const char *display, gz_diag *d)
+int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d)
 {
-	gz_source *src;
 	gz_strlist files = {0};
-	char *err;
 	size_t i;
 	int rc = 0;
 
 	memset(th, 0, sizeof(*th));
-	th->dir = gz_strdup(dir);
 	th->display = gz_strdup(display);
-	if (gz_source_open_dir(&src, dir, &err) < 0) {
-		gz_diag_error(d, display, 0, 0, "theme not found: %s", err);
-		free(err);
-		return -1;
-	}
 	gz_source_list(src, "layouts", &files);
 	th->t = gz_calloc(files.n ? files.n : 1, sizeof(*th->t));
 	for (i = 0; i < files.n; i++) {
@@ -82,7 +75,6 @@ int gz_theme_load(gz_theme *th, const char *dir, const char *display, gz_diag *d
 		t->lua = gz_buf_detach(&lua, &t->lua_len);
 	}
 	gz_strlist_release(&files);
-	gz_source_free(src);
 	return rc;
 }
 
@@ -96,7 +88,6 @@ void gz_theme_release(gz_theme *th)
 		free(th->t[i].lua);
 	}
 	free(th->t);
-	free(th->dir);
 	free(th->display);
 	memset(th, 0, sizeof(*th));
 }
@@ -252,6 +243,58 @@ static void push_photo(lua_State *L, const gz_photo *ph)
 	lua_setfield(L, -2, "alt");
 }
 
+static void push_commit_date(lua_State *L, const gz_commit *c)
+{
+	char buf[32];
+	gz_date_from_time(buf, c->time, c->tz_minutes);
+	lua_pushstring(L, buf);
+}
+
+/* page.history: {created=, created_by=, updated=, updated_by=, authors={…},
+ * commits={{sha=, short=, date=, author=, subject=}, …}} */
+static void push_history(lua_State *L, const gz_history *h)
+{
+	size_t i, k, na = 0;
+
+	lua_createtable(L, 0, 6);
+	push_commit_date(L, h->created);
+	lua_setfield(L, -2, "created");
+	lua_pushstring(L, h->created->author);
+	lua_setfield(L, -2, "created_by");
+	push_commit_date(L, h->commits[0]);
+	lua_setfield(L, -2, "updated");
+	lua_pushstring(L, h->commits[0]->author);
+	lua_setfield(L, -2, "updated_by");
+	lua_newtable(L);
+	for (i = 0; i < h->n; i++) {
+		for (k = 0; k < i; k++)
+			if (!strcmp(h->commits[k]->author, h->commits[i]->author))
+				break;
+		if (k < i)
+			continue;
+		lua_pushstring(L, h->commits[i]->author);
+		lua_rawseti(L, -2, (lua_Integer)++na);
+	}
+	lua_setfield(L, -2, "authors");
+	lua_createtable(L, (int)h->n, 0);
+	for (i = 0; i < h->n; i++) {
+		const gz_commit *c = h->commits[i];
+		lua_createtable(L, 0, 5);
+		lua_pushstring(L, c->sha);
+		lua_setfield(L, -2, "sha");
+		lua_pushlstring(L, c->sha, 7);
+		lua_setfield(L, -2, "short");
+		push_commit_date(L, c);
+		lua_setfield(L, -2, "date");
+		lua_pushstring(L, c->author);
+		lua_setfield(L, -2, "author");
+		lua_pushstring(L, c->subject);
+		lua_setfield(L, -2, "subject");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "commits");
+}
+
 static void push_date(lua_State *L, const gz_date *d, bool rfc)
 {
 	char buf[32];
@@ -267,20 +310,21 @@ enum {
 	F_TITLE = 1, F_URL, F_SUMMARY, F_DATE, F_CONTENT, F_KIND, F_PERMALINK, F_DATETIME, F_YEAR,
 	F_MONTH, F_UPDATED, F_SECTION, F_SLUG, F_PATH, F_LAYOUT, F_AUTHOR, F_SOURCE, F_REPRINT,
 	F_REPRINT_TEXT, F_STATUS, F_FEATURED, F_CHARS, F_READING, F_TERMS, F_PHOTOS, F_COVER,
-	F_PREV, F_NEXT, F_RELATED, F_PARAMS, F_PAGES, F_PLAIN,
+	F_PREV, F_NEXT, F_RELATED, F_PARAMS, F_PAGES, F_PLAIN, F_HISTORY,
 };
 
 static const char *const field_names[] = {
 	"", "title", "url", "summary", "date", "content", "kind", "permalink", "datetime", "year",
 	"month", "updated", "section", "slug", "path", "layout", "author", "source", "reprint",
 	"reprint_text", "status", "featured", "chars", "reading_minutes", "terms", "photos",
-	"cover", "prev", "next", "related", "params", "pages", "plain", NULL,
+	"cover", "prev", "next", "related", "params", "pages", "plain", "history", NULL,
 };
 
 /* Fields that build a table: computed once per state, then cached. */
 static bool cached_field(int f)
 {
-	return f == F_TERMS || f == F_PHOTOS || f == F_COVER || f == F_PARAMS || f == F_PERMALINK;
+	return f == F_TERMS || f == F_PHOTOS || f == F_COVER || f == F_PARAMS || f == F_PERMALINK ||
+	       f == F_HISTORY;
 }
 
 static void push_field(lua_State *L, const gz_page *p, int f)
@@ -350,6 +394,12 @@ static void push_field(lua_State *L, const gz_page *p, int f)
 	case F_NEXT: push_page(L, p->next); break;
 	case F_RELATED: push_list(L, p->related, p->nrelated); break;
 	case F_PARAMS: push_value(L, p->fm); break;
+	case F_HISTORY:
+		if (p->history && p->history->n)
+			push_history(L, p->history);
+		else
+			lua_pushboolean(L, 0);
+		break;
 	case F_PAGES: push_list(L, NULL, 0); break;
 	default: lua_pushnil(L); break;
 	}

@@ -27,15 +27,15 @@ typedef struct {
 } gz_template;
 
 typedef struct {
-	char *dir;      /* the theme folder on disk */
 	char *display;  /* how messages name it: "themes/default" */
 	gz_template *t;
 	size_t n;
 } gz_theme;
 
-/* Read and translate every file in dir/layouts. Errors go to d; returns -1
- * if any template failed. display prefixes paths in messages. */
-int gz_theme_load(gz_theme *th, const char *dir, const char *display, gz_diag *d);
+/* Read and translate every file in layouts/ of the theme source src
+ * (borrowed). Errors go to d; returns -1 if any template failed. display
+ * prefixes paths in messages ("themes/default"). */
+int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d);
 void gz_theme_release(gz_theme *th);
 /* The template with that name, or NULL. */
 const gz_template *gz_theme_find(const gz_theme *th, const char *name);

@@ -308,6 +308,9 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 			continue;
 		if (p->status != GZ_PUBLISHED && !opts->drafts)
 			continue;
+		/* a future date means scheduled: out on that day, not before */
+		if (p->has_date && p->date.key > opts->now && !opts->future)
+			continue;
 		other = gz_map_get(&urls, p->url);
 		if (other) {
 			gz_diag_error(d, p->path, 1, 1,

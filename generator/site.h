@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "diag.h"
@@ -75,6 +76,8 @@ typedef struct {
 	bool drafts;              /* build draft and review pages too */
 	int jobs;
 	bool progress;
+	bool future;              /* build pages dated after now too */
+	int64_t now;              /* seconds since 1970: later dates are scheduled */
 } gz_load_opts;
 
 /* Load the site from src. Problems go to d; returns -1 if any was an error

@@ -12,9 +12,27 @@
 #include "buf.h"
 
 struct gz_source {
+	const gz_source_ops *ops;   /* NULL: the folder implementation below */
+	void *impl;
 	char *root;
 	char *real;     /* root with symbolic links resolved */
 };
+
+gz_source *gz_source_new(const gz_source_ops *ops, void *impl, const char *root)
+{
+	gz_source *s = gz_calloc(1, sizeof(*s));
+
+	s->ops = ops;
+	s->impl = impl;
+	s->root = gz_strdup(root);
+	s->real = gz_strdup(root);
+	return s;
+}
+
+void *gz_source_impl(const gz_source *s)
+{
+	return s->impl;
+}
 
 /* A symbolic link to a folder inside content could still lead out of the
  * root: whatever a path resolves to must lie below the root. */
@@ -53,6 +71,8 @@ void gz_source_free(gz_source *s)
 {
 	if (!s)
 		return;
+	if (s->ops && s->ops->free_impl)
+		s->ops->free_impl(s->impl);
 	free(s->root);
 	free(s->real);
 	free(s);
@@ -174,9 +194,14 @@ void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out)
 
 	if (*prefix && !gz_path_is_safe(prefix))
 		return;
+	if (s->ops) {
+		s->ops->list(s, prefix, out);
+		goto sort;
+	}
 	gz_buf_puts(&rel, prefix);
 	walk(s->root, &rel, out);
 	gz_buf_release(&rel);
+sort:
 	if (out->n > first) {
 		gz_strlist tail = {out->items + first, out->n - first, out->n - first};
 		gz_strlist_sort(&tail);
@@ -200,7 +225,11 @@ int gz_source_read(gz_source *s, const char *path, char **data, size_t *len)
 {
 	gz_buf b = GZ_BUF_INIT;
 	struct stat st;
-	int fd = open_safe(s, path);
+	int fd;
+
+	if (s->ops)
+		return gz_path_is_safe(path) ? s->ops->read(s, path, data, len) : -1;
+	fd = open_safe(s, path);
 
 	if (fd < 0)
 		return -1;
@@ -238,8 +267,83 @@ bool gz_source_exists(gz_source *s, const char *path)
 
 	if (!gz_path_is_safe(path))
 		return false;
+	if (s->ops)
+		return s->ops->exists(s, path);
 	gz_buf_printf(&full, "%s/%s", s->root, path);
 	ok = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) && inside_root(s, full.ptr);
 	gz_buf_release(&full);
 	return ok;
+}
+
+/* ---- a folder of another source ---- */
+
+typedef struct {
+	gz_source *parent;
+	char *prefix;   /* "themes/default" */
+} sub_source;
+
+static char *sub_path(const sub_source *u, const char *path)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_printf(&b, "%s/%s", u->prefix, path);
+	return gz_buf_detach(&b, NULL);
+}
+
+static void sub_list(gz_source *s, const char *prefix, gz_strlist *out)
+{
+	sub_source *u = gz_source_impl(s);
+	gz_strlist all = {0};
+	char *full = *prefix ? sub_path(u, prefix) : gz_strdup(u->prefix);
+	size_t i, n = strlen(u->prefix) + 1;
+
+	gz_source_list(u->parent, full, &all);
+	for (i = 0; i < all.n; i++)
+		gz_strlist_add(out, all.items[i] + n);
+	gz_strlist_release(&all);
+	free(full);
+}
+
+static int sub_read(gz_source *s, const char *path, char **data, size_t *len)
+{
+	sub_source *u = gz_source_impl(s);
+	char *full = sub_path(u, path);
+	int rc = gz_source_read(u->parent, full, data, len);
+
+	free(full);
+	return rc;
+}
+
+static bool sub_exists(gz_source *s, const char *path)
+{
+	sub_source *u = gz_source_impl(s);
+	char *full = sub_path(u, path);
+	bool ok = gz_source_exists(u->parent, full);
+
+	free(full);
+	return ok;
+}
+
+static void sub_free(void *impl)
+{
+	sub_source *u = impl;
+
+	free(u->prefix);
+	free(u);
+}
+
+static const gz_source_ops sub_ops = {sub_list, sub_read, sub_exists, sub_free};
+
+gz_source *gz_source_sub(gz_source *parent, const char *prefix)
+{
+	sub_source *u = gz_calloc(1, sizeof(*u));
+	gz_buf root = GZ_BUF_INIT;
+	gz_source *s;
+
+	u->parent = parent;
+	u->prefix = gz_strdup(prefix);
+	gz_buf_printf(&root, "%s/%s", parent->root, prefix);
+	s = gz_source_new(&sub_ops, u, root.ptr);
+	gz_buf_release(&root);
+	return s;
 }

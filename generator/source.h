@@ -7,7 +7,9 @@
  * caller can be tricked into reading outside the repository. Hidden entries
  * (.git, .gazette) and symbolic links are skipped.
  *
- * This is the working-tree implementation; nothing is ever written through it.
+ * Two implementations: a folder (the working tree, here) and a git revision
+ * read from the object database (git.h). Nothing is ever written through
+ * either.
  */
 #ifndef GZ_SOURCE_H
 #define GZ_SOURCE_H
@@ -19,9 +21,27 @@
 
 typedef struct gz_source gz_source;
 
+/* What an implementation provides; paths given to it are already safe. */
+typedef struct {
+	void (*list)(gz_source *s, const char *prefix, gz_strlist *out);
+	int (*read)(gz_source *s, const char *path, char **data, size_t *len);
+	bool (*exists)(gz_source *s, const char *path);
+	void (*free_impl)(void *impl);
+} gz_source_ops;
+
+/* Make a source from an implementation; root names it in messages and is
+ * the folder of the site on disk (or the repository for a bare one). */
+gz_source *gz_source_new(const gz_source_ops *ops, void *impl, const char *root);
+/* The implementation's own data (borrowed). */
+void *gz_source_impl(const gz_source *s);
+
 /* Open the folder root. Returns 0, or -1 with *err set (caller frees). */
 int gz_source_open_dir(gz_source **out, const char *root, char **err);
 void gz_source_free(gz_source *s);
+
+/* A view of parent below folder prefix ("themes/default"): paths given to
+ * it are relative to that folder. parent must outlive it. */
+gz_source *gz_source_sub(gz_source *parent, const char *prefix);
 
 /* The root folder as given (borrowed). */
 const char *gz_source_root(const gz_source *s);

@@ -13,7 +13,6 @@ static void theme_from(gz_theme *th, const char *const *pairs, gz_diag *d)
 	while (pairs[2 * n])
 		n++;
 	memset(th, 0, sizeof(*th));
-	th->dir = gz_strdup("/nonexistent");
 	th->display = gz_strdup("themes/test");
 	th->t = gz_calloc(n, sizeof(*th->t));
 	for (i = 0; i < n; i++) {
