@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "date.h"
 #include "git.h"
+#include "hash.h"
 #include "output.h"
 #include "pool.h"
 #include "render.h"
@@ -81,36 +82,61 @@ static double now_ms(void)
 
 /*
  * The cache folder .gazette/ beside the content holds what is not content:
- * here, the list of files the last build wrote into each output folder, so
- * a page deleted from content also leaves the site. It ignores itself in git.
+ * the list of files the last build wrote into each output folder (so a page
+ * deleted from content also leaves the site) and what each of them depended
+ * on (so an unchanged page is not rendered again). It ignores itself in
+ * git. A bare repository has no place beside its content, so its cache goes
+ * to ~/.cache/gazette. Files are per output folder: cache/<what>-<hash>.txt.
  */
-static void prune(gz_outputs *out, const char *source, const char *out_dir, gz_diag *d,
-		  gz_write_stats *ws)
+static char *cache_file(const char *source, bool bare, const char *out_dir, const char *what,
+			bool create)
 {
 	gz_buf cache = GZ_BUF_INIT, path = GZ_BUF_INIT;
-	char real[PATH_MAX];
-	unsigned long long h = 1469598103934665603ULL;
-	const char *p;
+	char real[2 * PATH_MAX + 2];
+	uint64_t h = GZ_HASH_INIT;
+	const char *home = getenv("HOME");
 	FILE *f;
 
-	if (!realpath(out_dir, real))
-		return;
-	for (p = real; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	gz_buf_printf(&cache, "%s/.gazette", source);
-	if (mkdir(cache.ptr, 0755) == 0) {
-		gz_buf_printf(&path, "%s/.gitignore", cache.ptr);
-		f = fopen(path.ptr, "w");
-		if (f) {
-			fputs("# gazette's cache: not content\n*\n", f);
-			fclose(f);
-		}
-		gz_buf_clear(&path);
+	/* the same folder must give the same name before and after it exists */
+	if (!realpath(out_dir, real)) {
+		char *dir = gz_strdup(out_dir), *slash = strrchr(dir, '/');
+		char parent[PATH_MAX];
+		const char *base = slash ? slash + 1 : out_dir;
+		if (slash)
+			*slash = '\0';
+		if (realpath(slash ? (*dir ? dir : "/") : ".", parent))
+			snprintf(real, sizeof(real), "%s/%s", parent, base);
+		else
+			snprintf(real, sizeof(real), "%s", out_dir);
+		free(dir);
 	}
-	gz_buf_printf(&path, "%s/outputs-%016llx.txt", cache.ptr, h);
-	gz_outputs_prune(out, out_dir, path.ptr, d, &ws->removed);
+	h = gz_hash_str(h, real);
+	if (bare) {
+		char rs[PATH_MAX];
+		if (!realpath(source, rs))
+			snprintf(rs, sizeof(rs), "%s", source);
+		gz_buf_printf(&cache, "%s/.cache", home ? home : "/tmp");
+		if (create)
+			mkdir(cache.ptr, 0755);
+		gz_buf_puts(&cache, "/gazette");
+		if (create)
+			mkdir(cache.ptr, 0755);
+		h = gz_hash_str(h, rs);
+	} else {
+		gz_buf_printf(&cache, "%s/.gazette", source);
+		if (create && mkdir(cache.ptr, 0755) == 0) {
+			gz_buf_printf(&path, "%s/.gitignore", cache.ptr);
+			f = fopen(path.ptr, "w");
+			if (f) {
+				fputs("# gazette's cache: not content\n*\n", f);
+				fclose(f);
+			}
+			gz_buf_clear(&path);
+		}
+	}
+	gz_buf_printf(&path, "%s/%s-%016llx.txt", cache.ptr, what, (unsigned long long)h);
 	gz_buf_release(&cache);
-	gz_buf_release(&path);
+	return gz_buf_detach(&path, NULL);
 }
 
 /* GAZETTE_TIMING=1 prints how long each stage took. */
@@ -198,6 +224,7 @@ static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_dia
 	}
 	for (i = 0; i < site->nall; i++)
 		site->all[i]->history = gz_repo_history_of(repo, site->all[i]->path);
+	gz_site_hash(site);
 }
 
 /* The theme: themes/<name> in the site's own source, else one installed
@@ -239,7 +266,9 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_load_opts lo;
 	gz_render_opts ro;
 	gz_write_stats ws = {0};
-	char *display = NULL, *out_dir = NULL;
+	char *display = NULL, *out_dir = NULL, *deps_file = NULL, *outputs_file = NULL;
+	gz_deps deps_prev, deps_next;
+	bool bare = false;
 	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
 	double start = now_ms(), t0 = start;
 	int jobs = opts->jobs > 0 ? opts->jobs : gz_pool_cores();
@@ -247,6 +276,9 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
+	memset(&ro, 0, sizeof(ro));
+	gz_deps_init(&deps_prev);
+	gz_deps_init(&deps_next);
 	memset(&site, 0, sizeof(site));
 	memset(&theme, 0, sizeof(theme));
 	gz_outputs_init(&out);
@@ -291,22 +323,38 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	}
 	/* go on after errors so layout problems are reported with the rest */
 	gz_theme_load(&theme, theme_src, display, d);
+	memset(&ro, 0, sizeof(ro));
 	ro.jobs = jobs;
 	ro.progress = opts->progress;
 	ro.theme_src = theme_src;
+	/* incremental: keep what the last build made when its inputs are the same */
+	bare = repo && gz_repo_is_bare(repo);
+	deps_file = cache_file(opts->source, bare, out_dir, "deps", false);
+	if (!opts->full)
+		gz_deps_load(&deps_prev, deps_file);
+	gz_deps_index(&deps_prev);
+	ro.out_dir = out_dir;
+	ro.prev = &deps_prev;
+	ro.next = &deps_next;
 	if (gz_render_site(&out, &site, &theme, &ro, d) < 0 || gz_outputs_check(&out, d) < 0)
 		goto cleanup;
 	phase("render", &t0);
 	if (d->errors || gz_outputs_write(&out, out_dir, jobs, d, &ws) < 0)
 		goto cleanup;
 	phase("write", &t0);
-	if (!repo || !gz_repo_is_bare(repo))
-		prune(&out, opts->source, out_dir, d, &ws);
+	/* only a build that succeeded leaves anything in the cache */
+	outputs_file = cache_file(opts->source, bare, out_dir, "outputs", true);
+	gz_outputs_prune(&out, out_dir, outputs_file, d, &ws.removed);
+	if (gz_deps_save(&deps_next, deps_file) < 0)
+		gz_diag_warn(d, deps_file, 0, 0, "cannot record what pages depend on; the next "
+			     "build will render every page");
 	st->pages = site.npages;
 	st->outputs = out.n;
 	st->written = ws.written;
 	st->unchanged = ws.unchanged;
 	st->removed = ws.removed;
+	st->rendered = ro.rendered;
+	st->kept = ro.kept;
 	rc = 0;
 
 cleanup:
@@ -317,6 +365,10 @@ cleanup:
 	gz_source_free(theme_src);
 	gz_source_free(src);
 	gz_repo_free(repo);
+	gz_deps_release(&deps_prev);
+	gz_deps_release(&deps_next);
+	free(deps_file);
+	free(outputs_file);
 	free(display);
 	free(out_dir);
 	return rc;

@@ -21,10 +21,11 @@ typedef struct {
 	const char *rev;        /* build this git revision (NULL: the working tree) */
 	const char *as_of;      /* build the branch as it was on this date */
 	bool future;            /* also pages dated after now (scheduled) */
+	bool full;              /* render everything: ignore what the last build recorded */
 } gz_build_opts;
 
 typedef struct {
-	size_t pages, outputs, written, unchanged, removed;
+	size_t pages, outputs, written, unchanged, removed, rendered, kept;
 	double ms;
 } gz_build_stats;
 

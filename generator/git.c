@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "date.h"
+#include "hash.h"
 
 struct gz_repo {
 	git_repository *repo;
@@ -454,4 +455,14 @@ cleanup:
 const gz_history *gz_repo_history_of(const gz_repo *r, const char *path)
 {
 	return gz_map_get(&r->files, path);
+}
+
+uint64_t gz_history_hash(const gz_history *h)
+{
+	uint64_t x = GZ_HASH_INIT;
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		x = gz_hash_str(gz_hash_str(x, h->commits[i]->sha), h->commits[i]->author);
+	return x;
 }

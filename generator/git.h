@@ -59,4 +59,7 @@ int gz_repo_source(gz_source **out, gz_repo *r, const char *sha, char **err);
 int gz_repo_walk_history(gz_repo *r, const char *sha, const char *prefix, char **err);
 const gz_history *gz_repo_history_of(const gz_repo *r, const char *path);
 
+/* A hash of a history's commits (for change detection). */
+uint64_t gz_history_hash(const gz_history *h);
+
 #endif

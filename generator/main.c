@@ -38,8 +38,10 @@ static const char usage_build[] =
 	"      --as-of DATE  build the branch as it was on DATE (YYYY-MM-DD)\n"
 	"      --drafts      also build pages with status draft or review\n"
 	"      --future      also build pages dated in the future (scheduled)\n"
+	"      --full        render every page, even those whose inputs did not change\n"
 	"  -j, --jobs N      threads to use; default one per core\n"
 	"  -q, --quiet       print only errors\n"
+	"  -v, --verbose     print the summary even when output is not a terminal\n"
 	"\n"
 	"Nothing in the output folder changes unless the whole build succeeds.\n";
 
@@ -50,22 +52,25 @@ static int cmd_build(int argc, char **argv)
 		{"drafts", no_argument, NULL, 'd'},       {"jobs", required_argument, NULL, 'j'},
 		{"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
 		{"rev", required_argument, NULL, 'r'},    {"as-of", required_argument, NULL, 'a'},
-		{"future", no_argument, NULL, 'f'},       {NULL, 0, NULL, 0},
+		{"future", no_argument, NULL, 'f'},       {"full", no_argument, NULL, 'F'},
+		{"verbose", no_argument, NULL, 'v'},
+		{NULL, 0, NULL, 0},
 	};
 	gz_build_opts o = {.source = "."};
 	gz_build_stats st;
 	gz_diag d;
-	bool quiet = false, tty = isatty(2);
+	bool quiet = false, verbose = false, tty = isatty(2);
 	int c, rc;
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:o:j:r:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:o:j:r:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o.source = optarg; break;
 		case 'r': o.rev = optarg; break;
 		case 'a': o.as_of = optarg; break;
 		case 'f': o.future = true; break;
+		case 'F': o.full = true; break;
 		case 'o': o.out = optarg; break;
 		case 'd': o.drafts = true; break;
 		case 'j':
@@ -76,6 +81,7 @@ static int cmd_build(int argc, char **argv)
 			}
 			break;
 		case 'q': quiet = true; break;
+		case 'v': verbose = true; break;
 		case 'h': fputs(usage_build, stdout); return 0;
 		default: fputs(usage_build, stderr); return 2;
 		}
@@ -95,11 +101,12 @@ static int cmd_build(int argc, char **argv)
 	if (rc < 0) {
 		fprintf(stderr, "gazette: build failed with %zu error%s; nothing was written\n",
 			d.errors, d.errors == 1 ? "" : "s");
-	} else if (!quiet && tty) {
+	} else if ((!quiet && tty) || verbose) {
 		fprintf(stderr,
-			"gazette: %zu pages, %zu files (%zu written, %zu unchanged, %zu removed) "
-			"in %.0f ms\n",
-			st.pages, st.outputs, st.written, st.unchanged, st.removed, st.ms);
+			"gazette: %zu pages, %zu files (%zu rendered, %zu kept; %zu written, "
+			"%zu unchanged, %zu removed) in %.0f ms\n",
+			st.pages, st.outputs, st.rendered, st.kept, st.written, st.unchanged,
+			st.removed, st.ms);
 	}
 	gz_diag_release(&d);
 	return rc < 0 ? 1 : 0;

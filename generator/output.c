@@ -54,6 +54,12 @@ void gz_outputs_copy(gz_outputs *o, const char *path, gz_source *src, const char
 	add(o, &it);
 }
 
+void gz_outputs_keep(gz_outputs *o, const char *path, const char *origin)
+{
+	gz_output it = {gz_strdup(path), NULL, 0, NULL, NULL, origin};
+	add(o, &it);
+}
+
 static int cmp_path(const void *a, const void *b)
 {
 	return strcmp(((const gz_output *)a)->path, ((const gz_output *)b)->path);
@@ -200,6 +206,10 @@ static void stage_one(size_t i, int worker, void *payload)
 	char *data = it->data, *copied = NULL;
 	size_t len = it->len;
 
+	if (!data && !it->from) {
+		atomic_fetch_add(&j->unchanged, 1); /* kept from the last build */
+		return;
+	}
 	if (!data) {
 		if (gz_source_read(it->from, it->from_path, &copied, &len) < 0) {
 			gz_diag_error(j->d, it->origin, 0, 0, "cannot read '%s' to copy it",

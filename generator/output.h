@@ -43,6 +43,10 @@ void gz_outputs_add(gz_outputs *o, const char *path, char *data, size_t len, con
 void gz_outputs_copy(gz_outputs *o, const char *path, gz_source *src, const char *from_path,
 		     const char *origin);
 
+/* Keep path as the last build wrote it (it is still an output, so it is
+ * not pruned, but nothing is written). Thread-safe. */
+void gz_outputs_keep(gz_outputs *o, const char *path, const char *origin);
+
 /* Report two outputs with one path as errors. Returns -1 if any. */
 int gz_outputs_check(gz_outputs *o, gz_diag *d);
 

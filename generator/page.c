@@ -5,6 +5,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "hash.h"
 #include "markdown.h"
 #include "text.h"
 
@@ -246,6 +247,7 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		gz_diag_error(d, path, 0, 0, "cannot read the file");
 		return -1;
 	}
+	p->src_hash = gz_hash_add(GZ_HASH_INIT, data, len);
 	if (!gz_utf8_valid(data, len, &line, &col)) {
 		gz_diag_error(d, path, line, col,
 			      "invalid UTF-8; save the file as UTF-8 (not GBK/GB2312)");

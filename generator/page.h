@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "date.h"
@@ -65,6 +66,9 @@ struct gz_page {
 	size_t ntax;
 	size_t order;                    /* index in site->pages */
 	const struct gz_history *history; /* from git, or NULL */
+	size_t id;                       /* index in site->all */
+	uint64_t src_hash;               /* of the file's bytes */
+	uint64_t model_hash;             /* of everything a template can read of it */
 };
 
 /* Load path (root-relative) from src. Problems go to d; returns 0 when the

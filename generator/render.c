@@ -1,12 +1,15 @@
 #include "render.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "buf.h"
+#include "hash.h"
 #include "pool.h"
 
 typedef struct {
@@ -294,15 +297,94 @@ typedef struct {
 	gz_script **states;
 	gz_outputs *out;
 	gz_diag *d;
+	gz_render_opts *opts;
+	gz_map by_path;          /* content path → page */
+	atomic_size_t rendered, kept;
 } render_ctx;
+
+/* What identifies the page or list a job shows (not what its pages say:
+ * that is in their model hashes). */
+static uint64_t job_hash(const gz_site *site, const job *j)
+{
+	const gz_list *l = &j->list;
+	uint64_t h = gz_hash_str(GZ_HASH_INIT, j->layout);
+	size_t i;
+
+	h = gz_hash_str(h, j->out);
+	if (j->page)
+		return gz_hash_str(h, j->page->path);
+	h = gz_hash_str(gz_hash_str(gz_hash_str(h, l->kind), l->title), l->url);
+	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)l->number), (uint64_t)l->total);
+	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)l->year), (uint64_t)l->month);
+	for (i = 0; i < l->n; i++)
+		h = gz_hash_str(h, l->pages[i]->path);
+	if (l->section) {
+		h = gz_hash_str(h, l->section->title);
+		h = gz_hash_u64(h, l->section->n);
+		if (l->section->index)
+			h = gz_hash_u64(h, l->section->index->model_hash);
+	}
+	if (l->term)
+		h = gz_hash_u64(gz_hash_str(h, l->term->name), l->term->n);
+	if (l->tax) {
+		h = gz_hash_str(h, l->tax->key);
+		for (i = 0; !l->term && i < l->tax->n; i++)
+			h = gz_hash_u64(gz_hash_str(h, l->tax->terms[i]->name), l->tax->terms[i]->n);
+	}
+	if (l->year && !l->month)
+		for (i = 0; i < site->nmonths; i++)
+			if (site->months[i].year == l->year)
+				h = gz_hash_u64(gz_hash_u64(h, (uint64_t)site->months[i].month),
+						site->months[i].n);
+	return h;
+}
+
+static uint64_t dep_key(const render_ctx *c, uint64_t jh, char *const *paths, size_t n, bool site)
+{
+	uint64_t h = gz_hash_u64(GZ_HASH_INIT, c->theme->hash);
+	size_t i;
+
+	h = gz_hash_u64(gz_hash_u64(h, c->site->config_hash), jh);
+	for (i = 0; i < n; i++) {
+		const gz_page *p = gz_map_get(&c->by_path, paths[i]);
+		h = gz_hash_u64(gz_hash_str(h, paths[i]), p ? p->model_hash : 0);
+	}
+	return gz_hash_u64(h, site ? c->site->hash : 0);
+}
+
+/* Is the file the last build wrote for j still right? */
+static bool keep_old(render_ctx *c, const job *j, uint64_t jh)
+{
+	const gz_dep *old = c->opts->prev ? gz_deps_find(c->opts->prev, j->out) : NULL;
+	gz_buf full = GZ_BUF_INIT;
+	struct stat st;
+	bool ok;
+
+	if (!old || !c->opts->out_dir || dep_key(c, jh, old->paths, old->npaths, old->site) != old->key)
+		return false;
+	gz_buf_printf(&full, "%s/%s", c->opts->out_dir, j->out);
+	ok = stat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == old->len;
+	gz_buf_release(&full);
+	if (ok && c->opts->next)
+		gz_deps_add(c->opts->next, j->out, old->key, old->site, old->len, old->paths,
+			    old->npaths);
+	return ok;
+}
 
 static void render_one(size_t i, int worker, void *payload)
 {
 	render_ctx *c = payload;
 	job *j = &c->js->items[i];
 	gz_buf b = GZ_BUF_INIT;
-	char *err = NULL;
+	char *err = NULL, *data;
+	uint64_t jh = job_hash(c->site, j);
+	size_t len;
 
+	if (keep_old(c, j, jh)) {
+		gz_outputs_keep(c->out, j->out, j->origin);
+		atomic_fetch_add(&c->kept, 1);
+		return;
+	}
 	if (gz_script_render(c->states[worker], j->layout, j->page, j->page ? NULL : &j->list, &b,
 			     &err) < 0) {
 		/* a template error names the template; add the page it was on */
@@ -311,11 +393,23 @@ static void render_one(size_t i, int worker, void *payload)
 		gz_buf_release(&b);
 		return;
 	}
-	{
-		size_t len;
-		char *data = gz_buf_detach(&b, &len);
-		gz_outputs_add(c->out, j->out, data, len, j->origin);
+	data = gz_buf_detach(&b, &len);
+	if (c->opts->next) {
+		const size_t *ids;
+		size_t n, k;
+		bool site_read;
+		char **paths;
+
+		gz_script_touched(c->states[worker], &ids, &n, &site_read);
+		paths = gz_calloc(n ? n : 1, sizeof(*paths));
+		for (k = 0; k < n; k++)
+			paths[k] = c->site->all[ids[k]]->path;
+		gz_deps_add(c->opts->next, j->out, dep_key(c, jh, paths, n, site_read), site_read, len,
+			    paths, n);
+		free(paths);
 	}
+	atomic_fetch_add(&c->rendered, 1);
+	gz_outputs_add(c->out, j->out, data, len, j->origin);
 }
 
 static void add_static(gz_outputs *out, const gz_site *site, gz_source *theme_src)
@@ -366,7 +460,7 @@ static void add_static(gz_outputs *out, const gz_site *site, gz_source *theme_sr
 }
 
 int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
-		   const gz_render_opts *opts, gz_diag *d)
+		   gz_render_opts *opts, gz_diag *d)
 {
 	jobs js = {0};
 	render_ctx c;
@@ -384,11 +478,17 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	if (d->errors)
 		goto done;
 
+	memset(&c, 0, sizeof(c));
 	c.js = &js;
 	c.site = site;
 	c.theme = theme;
 	c.out = out;
 	c.d = d;
+	c.opts = opts;
+	atomic_init(&c.rendered, 0);
+	atomic_init(&c.kept, 0);
+	for (i = 0; i < site->nall; i++)
+		gz_map_put(&c.by_path, site->all[i]->path, site->all[i]);
 	c.states = gz_calloc((size_t)nw, sizeof(*c.states));
 	for (w = 0; w < nw; w++) {
 		if (gz_script_open(&c.states[w], theme, site, d) < 0) {
@@ -411,6 +511,9 @@ close:
 	for (w = 0; w < nw; w++)
 		gz_script_free(c.states[w]);
 	free(c.states);
+	gz_map_release(&c.by_path);
+	opts->rendered = atomic_load(&c.rendered);
+	opts->kept = atomic_load(&c.kept);
 done:
 	for (i = 0; i < js.n; i++) {
 		free(js.items[i].out);

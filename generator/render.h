@@ -9,6 +9,7 @@
 #ifndef GZ_RENDER_H
 #define GZ_RENDER_H
 
+#include "deps.h"
 #include "diag.h"
 #include "output.h"
 #include "script.h"
@@ -18,13 +19,17 @@ typedef struct {
 	int jobs;
 	bool progress;
 	gz_source *theme_src;      /* the theme folder, for static/ */
+	const char *out_dir;       /* where the last build's files are */
+	const gz_deps *prev;       /* what they depended on (may be NULL) */
+	gz_deps *next;             /* filled for this build (may be NULL) */
+	size_t rendered, kept;     /* out: files rendered, files kept as they were */
 } gz_render_opts;
 
 /* Returns 0, or -1 if d holds any error, from this stage or an earlier one
  * (nothing is rendered then, so every problem is reported but no work is
  * wasted). out must not be written after -1. */
 int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
-		   const gz_render_opts *opts, gz_diag *d);
+		   gz_render_opts *opts, gz_diag *d);
 
 /* Names reserved for print layouts (a page may name one in layout: without
  * the web theme having it). */

@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "git.h"
+#include "hash.h"
 #include "template.h"
 #include "text.h"
 
@@ -27,6 +28,14 @@ struct gz_script {
 	 * where the running template writes; a partial writes one level up. */
 	gz_buf cap[MAX_CAPTURE];
 	int depth;
+	/* What the current render read, for incremental builds: the pages
+	 * whose fields it read (stamp[id] == render_no marks one already
+	 * listed), and whether it read the site's lists. */
+	unsigned *stamp;
+	unsigned render_no;
+	size_t *touched;
+	size_t ntouched, tcap;
+	bool site_touched;
 };
 
 static const char PAGE_MT[] = "gazette.page";
@@ -42,6 +51,7 @@ int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d)
 
 	memset(th, 0, sizeof(*th));
 	th->display = gz_strdup(display);
+	th->hash = GZ_HASH_INIT;
 	gz_source_list(src, "layouts", &files);
 	th->t = gz_calloc(files.n ? files.n : 1, sizeof(*th->t));
 	for (i = 0; i < files.n; i++) {
@@ -73,6 +83,7 @@ int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d)
 		t->name = gz_strndup(rel, (size_t)(dot - rel));
 		t->path = gz_buf_detach(&path, NULL);
 		t->lua = gz_buf_detach(&lua, &t->lua_len);
+		th->hash = gz_hash_add(gz_hash_str(th->hash, t->name), t->lua, t->lua_len);
 	}
 	gz_strlist_release(&files);
 	return rc;
@@ -310,14 +321,15 @@ enum {
 	F_TITLE = 1, F_URL, F_SUMMARY, F_DATE, F_CONTENT, F_KIND, F_PERMALINK, F_DATETIME, F_YEAR,
 	F_MONTH, F_UPDATED, F_SECTION, F_SLUG, F_PATH, F_LAYOUT, F_AUTHOR, F_SOURCE, F_REPRINT,
 	F_REPRINT_TEXT, F_STATUS, F_FEATURED, F_CHARS, F_READING, F_TERMS, F_PHOTOS, F_COVER,
-	F_PREV, F_NEXT, F_RELATED, F_PARAMS, F_PAGES, F_PLAIN, F_HISTORY,
+	F_PREV, F_NEXT, F_RELATED, F_PARAMS, F_PAGES, F_PLAIN, F_HISTORY, F_SECTION_TITLE,
 };
 
 static const char *const field_names[] = {
 	"", "title", "url", "summary", "date", "content", "kind", "permalink", "datetime", "year",
 	"month", "updated", "section", "slug", "path", "layout", "author", "source", "reprint",
 	"reprint_text", "status", "featured", "chars", "reading_minutes", "terms", "photos",
-	"cover", "prev", "next", "related", "params", "pages", "plain", "history", NULL,
+	"cover", "prev", "next", "related", "params", "pages", "plain", "history",
+	"section_title", NULL,
 };
 
 /* Fields that build a table: computed once per state, then cached. */
@@ -351,6 +363,7 @@ static void push_field(lua_State *L, const gz_page *p, int f)
 			lua_pushnil(L);
 		break;
 	case F_SECTION: push_str(L, p->section); break;
+	case F_SECTION_TITLE: push_str(L, p->sec ? p->sec->title : NULL); break;
 	case F_SLUG: push_str(L, p->slug); break;
 	case F_PATH: push_str(L, p->path); break;
 	case F_LAYOUT: push_str(L, p->layout); break;
@@ -408,7 +421,14 @@ static void push_field(lua_State *L, const gz_page *p, int f)
 static int page_index(lua_State *L)
 {
 	const gz_page *p = *(const gz_page **)luaL_checkudata(L, 1, PAGE_MT);
+	gz_script *s = lua_touserdata(L, lua_upvalueindex(2));
 	int f;
+
+	if (s->stamp[p->id] != s->render_no) {
+		s->stamp[p->id] = s->render_no;
+		GZ_GROW(s->touched, s->tcap, s->ntouched + 1);
+		s->touched[s->ntouched++] = p->id;
+	}
 
 	/* upvalue 1 maps field names to numbers: one hash lookup, no strcmp */
 	lua_pushvalue(L, 2);
@@ -788,6 +808,88 @@ static void push_site(lua_State *L, const gz_site *site)
 	lua_setfield(L, -2, "years");
 }
 
+/* Reading site.title or site.menu is reading the configuration; reading
+ * site.pages, site.taxonomies … is reading every page: such outputs are
+ * redone when any page changes. */
+static const char *const site_config_keys[] = {"title", "description", "language", "base_url",
+					       "params", "menu", "taxonomies", "sections", NULL};
+
+static int site_index(lua_State *L)
+{
+	gz_script *s = lua_touserdata(L, lua_upvalueindex(2));
+
+	s->site_touched = true;
+	if (getenv("GAZETTE_DEBUG_DEPS"))
+		fprintf(stderr, "site read: %s\n", lua_tostring(L, 2));
+	lua_pushvalue(L, 2);
+	lua_rawget(L, lua_upvalueindex(1));
+	return 1;
+}
+
+/* Move the fields named in keys of the table at idx behind a tracking
+ * __index: reading them marks the render as reading the site's lists. */
+static void track_fields(lua_State *L, int idx, gz_script *s, const char *const *keys)
+{
+	int i;
+
+	idx = lua_absindex(L, idx);
+	lua_newtable(L);
+	for (i = 0; keys[i]; i++) {
+		lua_getfield(L, idx, keys[i]);
+		lua_setfield(L, -2, keys[i]);
+		lua_pushnil(L);
+		lua_setfield(L, idx, keys[i]);
+	}
+	lua_newtable(L);
+	lua_insert(L, -2);
+	lua_pushlightuserdata(L, s);
+	lua_pushcclosure(L, site_index, 2);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, idx);
+}
+
+/* Replace the full site table on the stack by a proxy that tracks reads.
+ * Taxonomies and sections are configuration (key, label, name, title, url;
+ * section titles are part of the configuration hash) but their pages,
+ * terms and counts are the site's lists. */
+static void wrap_site(lua_State *L, gz_script *s)
+{
+	static const char *const tax_lists[] = {"terms", "count", NULL};
+	static const char *const sec_lists[] = {"pages", "count", NULL};
+	int full = lua_gettop(L), i;
+	lua_Integer k, n;
+
+	lua_getfield(L, full, "taxonomies");
+	n = (lua_Integer)lua_rawlen(L, -1);
+	for (k = 1; k <= n; k++) {
+		lua_rawgeti(L, -1, k);
+		track_fields(L, -1, s, tax_lists);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_getfield(L, full, "sections");
+	n = (lua_Integer)lua_rawlen(L, -1);
+	for (k = 1; k <= n; k++) {
+		lua_rawgeti(L, -1, k);
+		track_fields(L, -1, s, sec_lists);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+
+	lua_newtable(L);
+	for (i = 0; site_config_keys[i]; i++) {
+		lua_getfield(L, full, site_config_keys[i]);
+		lua_setfield(L, -2, site_config_keys[i]);
+	}
+	lua_newtable(L);
+	lua_pushvalue(L, full);
+	lua_pushlightuserdata(L, s);
+	lua_pushcclosure(L, site_index, 2);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+	lua_remove(L, full);
+}
+
 /* ---- states ----------------------------------------------------------- */
 
 static const char *const safe_globals[] = {
@@ -806,6 +908,7 @@ int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_
 	s->L = L;
 	s->theme = th;
 	s->site = site;
+	s->stamp = gz_calloc(site->nall ? site->nall : 1, sizeof(*s->stamp));
 	lua_pushlightuserdata(L, s);
 	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.script");
 	luaL_openlibs(L);
@@ -818,7 +921,8 @@ int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_
 		lua_pushinteger(L, (lua_Integer)i);
 		lua_setfield(L, -2, field_names[i]);
 	}
-	lua_pushcclosure(L, page_index, 1);
+	lua_pushlightuserdata(L, s);
+	lua_pushcclosure(L, page_index, 2);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, page_eq);
 	lua_setfield(L, -2, "__eq");
@@ -852,6 +956,7 @@ int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_
 	lua_pushcfunction(L, h_cn_number);
 	lua_setfield(L, env, "cn_number");
 	push_site(L, site);
+	wrap_site(L, s);
 	lua_setfield(L, env, "site");
 
 	lua_newtable(L); /* registry templates */
@@ -902,6 +1007,8 @@ void gz_script_free(gz_script *s)
 	lua_close(s->L);
 	for (i = 0; i < MAX_CAPTURE; i++)
 		gz_buf_release(&s->cap[i]);
+	free(s->stamp);
+	free(s->touched);
 	free(s);
 }
 
@@ -1031,6 +1138,9 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 	*err = NULL;
 	s->budget = INSTRUCTION_LIMIT;
 	s->depth = 0;
+	s->render_no++;
+	s->ntouched = 0;
+	s->site_touched = false;
 	gz_buf_clear(&s->cap[0]);
 	lua_pushcfunction(L, on_error);
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.templates");
@@ -1056,4 +1166,11 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 	gz_buf_add(out, s->cap[0].ptr, s->cap[0].len);
 	lua_settop(L, top);
 	return 0;
+}
+
+void gz_script_touched(const gz_script *s, const size_t **ids, size_t *n, bool *site)
+{
+	*ids = s->touched;
+	*n = s->ntouched;
+	*site = s->site_touched;
 }

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -30,6 +31,7 @@ typedef struct {
 	char *display;  /* how messages name it: "themes/default" */
 	gz_template *t;
 	size_t n;
+	uint64_t hash;  /* of every template */
 } gz_theme;
 
 /* Read and translate every file in layouts/ of the theme source src
@@ -67,5 +69,10 @@ void gz_script_free(gz_script *s);
  * "path:line: message" (caller frees). */
 int gz_script_render(gz_script *s, const char *layout, const gz_page *page, const gz_list *list,
 		     gz_buf *out, char **err);
+
+/* After a render: the ids (gz_page.id) of the pages whose fields it read,
+ * in first-read order (borrowed until the next render), and whether it
+ * read the site's page lists. */
+void gz_script_touched(const gz_script *s, const size_t **ids, size_t *n, bool *site);
 
 #endif

@@ -5,6 +5,8 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "git.h"
+#include "hash.h"
 #include "markdown.h"
 #include "pool.h"
 #include "text.h"
@@ -23,6 +25,7 @@ static void load_one(size_t i, int worker, void *payload)
 	gz_page *p = gz_calloc(1, sizeof(*p));
 
 	gz_page_load(p, &j->site->cfg, j->site->src, j->paths->items[i], j->d);
+	p->id = i;
 	j->site->all[i] = p;
 }
 
@@ -265,6 +268,51 @@ static void link_archives(gz_site *site)
 	}
 }
 
+static uint64_t hash_page_ref(uint64_t h, const gz_page *p)
+{
+	return gz_hash_str(h, p ? p->path : NULL);
+}
+
+/*
+ * A page's model hash covers what a template can read of it: its file, and
+ * what the model adds from other pages (neighbours, related pages, its
+ * terms and their counts, its section, its history). The site hash covers
+ * every page, for outputs that read the site's lists.
+ */
+void gz_site_hash(gz_site *site)
+{
+	size_t i, t, k;
+	uint64_t sh = GZ_HASH_INIT;
+
+	for (i = 0; i < site->nall; i++) {
+		gz_page *p = site->all[i];
+		uint64_t h = gz_hash_u64(GZ_HASH_INIT, p->src_hash);
+
+		h = gz_hash_str(h, p->url);
+		h = hash_page_ref(h, p->prev);
+		h = hash_page_ref(h, p->next);
+		for (k = 0; k < p->nrelated; k++)
+			h = hash_page_ref(h, p->related[k]);
+		for (t = 0; p->terms && t < site->cfg.ntax; t++)
+			for (k = 0; k < p->nterms[t]; k++)
+				h = gz_hash_u64(gz_hash_str(h, p->terms[t][k]->name), p->terms[t][k]->n);
+		if (p->sec)
+			h = gz_hash_str(h, p->sec->title);
+		if (p->history)
+			h = gz_hash_u64(h, gz_history_hash(p->history));
+		p->model_hash = h;
+	}
+	for (i = 0; i < site->npages; i++)
+		sh = gz_hash_u64(sh, site->pages[i]->model_hash);
+	for (i = 0; i < site->nstandalone; i++)
+		sh = gz_hash_u64(sh, site->standalone[i]->model_hash);
+	site->hash = sh;
+	/* section titles are read as configuration (site.sections[i].title) */
+	site->config_hash = site->yml_hash;
+	for (i = 0; i < site->nsections; i++)
+		site->config_hash = gz_hash_str(site->config_hash, site->sections[i].title);
+}
+
 int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_diag *d)
 {
 	gz_strlist files = {0}, md = {0};
@@ -279,6 +327,7 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	if (gz_source_read(src, "site.yml", &data, &len) < 0)
 		gz_diag_warn(d, "site.yml", 0, 0, "no site.yml; using the defaults");
 	gz_config_load(&site->cfg, "site.yml", data, len, d);
+	site->yml_hash = gz_hash_add(GZ_HASH_INIT, data ? data : "", data ? len : 0);
 	free(data);
 
 	gz_source_list(src, "content", &files);
@@ -376,6 +425,7 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	link_terms(site);
 	link_related(site, opts->jobs);
 	link_archives(site);
+	gz_site_hash(site);
 	return d->errors ? -1 : 0;
 }
 

@@ -70,6 +70,9 @@ typedef struct {
 	gz_strlist files;         /* content files that are not pages */
 	char *build_date;         /* date of the newest page */
 	bool drafts;              /* draft and review pages are built */
+	uint64_t hash;            /* of every page's model hash (see site.c) */
+	uint64_t yml_hash;        /* of site.yml's bytes */
+	uint64_t config_hash;     /* of site.yml and the section titles */
 } gz_site;
 
 typedef struct {
@@ -79,6 +82,9 @@ typedef struct {
 	bool future;              /* build pages dated after now too */
 	int64_t now;              /* seconds since 1970: later dates are scheduled */
 } gz_load_opts;
+
+/* Recompute the model hashes (after history was attached). */
+void gz_site_hash(gz_site *site);
 
 /* Load the site from src. Problems go to d; returns -1 if any was an error
  * (the site is still safe to release). */

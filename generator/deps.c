@@ -1,0 +1,147 @@
+#include "deps.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+
+#define MAGIC "gazette-deps 1\n"
+
+void gz_deps_init(gz_deps *d)
+{
+	memset(d, 0, sizeof(*d));
+	pthread_mutex_init(&d->lock, NULL);
+}
+
+void gz_deps_release(gz_deps *d)
+{
+	size_t i, k;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->items[i].out);
+		for (k = 0; k < d->items[i].npaths; k++)
+			free(d->items[i].paths[k]);
+		free(d->items[i].paths);
+	}
+	free(d->items);
+	gz_map_release(&d->by_out);
+	pthread_mutex_destroy(&d->lock);
+	memset(d, 0, sizeof(*d));
+}
+
+static void add_locked(gz_deps *d, gz_dep *dep)
+{
+	GZ_GROW(d->items, d->cap, d->n + 1);
+	d->items[d->n++] = *dep;
+}
+
+void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
+		 char *const *paths, size_t npaths)
+{
+	gz_dep dep;
+	size_t k;
+
+	dep.out = gz_strdup(out);
+	dep.key = key;
+	dep.site = site;
+	dep.len = len;
+	dep.npaths = npaths;
+	dep.paths = gz_calloc(npaths ? npaths : 1, sizeof(*dep.paths));
+	for (k = 0; k < npaths; k++)
+		dep.paths[k] = gz_strdup(paths[k]);
+	pthread_mutex_lock(&d->lock);
+	add_locked(d, &dep);
+	pthread_mutex_unlock(&d->lock);
+}
+
+void gz_deps_load(gz_deps *d, const char *file)
+{
+	FILE *f = fopen(file, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f)
+		return;
+	n = getline(&line, &cap, f);
+	if (n < 0 || strcmp(line, MAGIC)) {
+		free(line);
+		fclose(f);
+		return;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *fields[5], *p = line, *save = NULL, *tok, empty[1] = "";
+		gz_dep dep;
+		int i;
+		size_t pcap = 0;
+
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		for (i = 0; i < 5 && p; i++) {
+			fields[i] = p;
+			p = strchr(p, '\t');
+			if (p)
+				*p++ = '\0';
+		}
+		if (i < 4)
+			continue;
+		if (i == 4)
+			fields[4] = empty;
+		memset(&dep, 0, sizeof(dep));
+		dep.out = gz_strdup(fields[0]);
+		dep.key = strtoull(fields[1], NULL, 16);
+		dep.site = fields[2][0] == '1';
+		dep.len = (size_t)strtoull(fields[3], NULL, 10);
+		for (tok = strtok_r(fields[4], "\x1f", &save); tok; tok = strtok_r(NULL, "\x1f", &save)) {
+			GZ_GROW(dep.paths, pcap, dep.npaths + 1);
+			dep.paths[dep.npaths++] = gz_strdup(tok);
+		}
+		add_locked(d, &dep);
+	}
+	free(line);
+	fclose(f);
+}
+
+void gz_deps_index(gz_deps *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		gz_map_put(&d->by_out, d->items[i].out, &d->items[i]);
+}
+
+const gz_dep *gz_deps_find(const gz_deps *d, const char *out)
+{
+	return gz_map_get(&d->by_out, out);
+}
+
+int gz_deps_save(gz_deps *d, const char *file)
+{
+	gz_buf b = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
+	size_t i, k;
+	FILE *f;
+	int rc = 0;
+
+	gz_buf_puts(&b, MAGIC);
+	for (i = 0; i < d->n; i++) {
+		const gz_dep *dep = &d->items[i];
+		gz_buf_printf(&b, "%s\t%016" PRIx64 "\t%d\t%zu\t", dep->out, dep->key, dep->site ? 1 : 0,
+			      dep->len);
+		for (k = 0; k < dep->npaths; k++) {
+			if (k)
+				gz_buf_putc(&b, '\x1f');
+			gz_buf_puts(&b, dep->paths[k]);
+		}
+		gz_buf_putc(&b, '\n');
+	}
+	gz_buf_printf(&tmp, "%s.tmp", file);
+	f = fopen(tmp.ptr, "w");
+	if (!f || fwrite(b.ptr, 1, b.len, f) != b.len || fclose(f) != 0 || rename(tmp.ptr, file) < 0)
+		rc = -1;
+	gz_buf_release(&b);
+	gz_buf_release(&tmp);
+	return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * deps.h: what each output of the last build depended on.
+ *
+ * For every rendered file the build records a key (a hash of the theme,
+ * the configuration, the page or list it shows, and the model hash of every
+ * page whose fields the template read) plus the paths of those pages and
+ * whether it read the site's lists. The next build recomputes the key from
+ * the recorded paths; when nothing changed and the old file is still in
+ * place, it keeps the file instead of rendering it again. The record lives
+ * in the cache folder (.gazette/), never in public/.
+ */
+#ifndef GZ_DEPS_H
+#define GZ_DEPS_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strlist.h"
+
+typedef struct {
+	char *out;          /* output path */
+	uint64_t key;
+	bool site;          /* read the site's lists */
+	size_t len;         /* bytes of the output */
+	char **paths;       /* pages read */
+	size_t npaths;
+} gz_dep;
+
+typedef struct {
+	gz_dep *items;
+	size_t n, cap;
+	gz_map by_out;      /* built by gz_deps_index */
+	pthread_mutex_t lock;
+} gz_deps;
+
+void gz_deps_init(gz_deps *d);
+void gz_deps_release(gz_deps *d);
+/* Read a record file; a missing or unreadable one leaves d empty. */
+void gz_deps_load(gz_deps *d, const char *file);
+/* Index by output path (call once after loading, before gz_deps_find). */
+void gz_deps_index(gz_deps *d);
+const gz_dep *gz_deps_find(const gz_deps *d, const char *out);
+/* Add a record (copies everything). Thread-safe. */
+void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
+		 char *const *paths, size_t npaths);
+/* Write atomically. Returns 0 or -1. */
+int gz_deps_save(gz_deps *d, const char *file);
+
+#endif

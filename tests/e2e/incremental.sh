@@ -1,0 +1,72 @@
+# Incremental builds: an unchanged rebuild renders nothing; an edit renders
+# only what shows the edited page; deleting a page removes its files; a
+# template change renders everything; another revision into the same folder
+# works. After each, the folder is byte-identical to a clean build.
+set -eu
+. "$ROOT/tests/e2e/lib.sh"
+
+site=$TMPDIR/site
+python3 "$ROOT/scripts/gencorpus.py" --stories 60 --policies 4 --seed 7 "$site" >/dev/null
+mkdir -p "$site/themes"
+cp -R "$ROOT/themes/default" "$site/themes/default"
+cd "$site"
+git init -q -b main
+git config user.name Editor
+git config user.email editor@example.org
+git add -A
+git commit -qm "corpus"
+
+summary() { # out-dir [extra args] → prints "rendered kept"
+	out=$1
+	shift
+	"$GAZETTE" build --source "$site" --out "$out" --verbose "$@" 2>"$TMPDIR/summary"
+	sed -n 's/.*(\([0-9]*\) rendered, \([0-9]*\) kept.*/\1 \2/p' "$TMPDIR/summary"
+}
+clean_equal() { # out-dir [extra args]: the folder equals a clean full build
+	dir=$1
+	shift
+	rm -rf "$TMPDIR/clean"
+	"$GAZETTE" build --source "$site" --out "$TMPDIR/clean" --full -q "$@"
+	diff -r "$dir" "$TMPDIR/clean" >/dev/null || {
+		diff -rq "$dir" "$TMPDIR/clean" | head >&2
+		fail "incremental output differs from a clean build"
+	}
+}
+
+set -- $(summary "$TMPDIR/out")
+total=$1
+[ "$total" -gt 100 ] || fail "first build rendered only $total files"
+
+set -- $(summary "$TMPDIR/out")
+[ "$1" -eq 0 ] || fail "an unchanged rebuild rendered $1 files"
+[ "$2" -eq "$total" ] || fail "an unchanged rebuild kept $2 of $total"
+
+# edit one story's body: few files are rendered again
+story=$(ls content/stories/*/*.md | head -n 1)
+printf '\n增量构建测试追加的一段话。\n' >>"$story"
+set -- $(summary "$TMPDIR/out")
+[ "$1" -gt 0 ] || fail "an edit rendered nothing"
+[ "$1" -lt $((total / 4)) ] || fail "an edit rendered $1 of $total files"
+slug=$(sed -n 's/^slug: //p' "$story")
+grep -rl 增量构建测试追加 "$TMPDIR/out" | grep -q "$slug" || fail "the edit is not in the page"
+clean_equal "$TMPDIR/out"
+
+# delete a story: its page and the lists it was on follow
+url=$(dirname "$story" | sed 's|^content/||')/$slug
+assert_file "$TMPDIR/out/$url/index.html"
+rm "$story"
+summary "$TMPDIR/out" >/dev/null
+assert_no_file "$TMPDIR/out/$url/index.html"
+clean_equal "$TMPDIR/out"
+
+# a template change renders everything that uses it
+printf '\n<!-- changed -->\n' >>themes/default/layouts/partials/card.html
+set -- $(summary "$TMPDIR/out")
+[ "$1" -gt $((total / 2)) ] || fail "a partial change rendered only $1 files"
+clean_equal "$TMPDIR/out"
+
+# another revision into the same folder
+summary "$TMPDIR/out" --rev HEAD >/dev/null
+clean_equal "$TMPDIR/out" --rev HEAD
+assert_file "$TMPDIR/out/$url/index.html"
+echo ok
