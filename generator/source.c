@@ -199,6 +199,19 @@ void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out)
 		goto sort;
 	}
 	gz_buf_puts(&rel, prefix);
+	if (*prefix) {
+		/* a folder reached through a symbolic link out of the root is not
+		 * part of the site */
+		gz_buf full = GZ_BUF_INIT;
+		bool inside;
+		gz_buf_printf(&full, "%s/%s", s->root, prefix);
+		inside = inside_root(s, full.ptr);
+		gz_buf_release(&full);
+		if (!inside) {
+			gz_buf_release(&rel);
+			return;
+		}
+	}
 	walk(s->root, &rel, out);
 	gz_buf_release(&rel);
 sort:
