@@ -12,6 +12,7 @@
 
 #include "build.h"
 #include "diag.h"
+#include "serve.h"
 
 #define GZ_VERSION "0.1.0"
 
@@ -20,6 +21,9 @@ static const char usage_main[] =
 	"\n"
 	"commands:\n"
 	"  build     turn the content repository into a web site in public/\n"
+	"  serve     preview the site at http://127.0.0.1:8080/, rebuilt on every save\n"
+	"  new       start a story, policy explainer or leaflet from its archetype\n"
+	"  check     look for problems in the content before a commit\n"
 	"  version   print the version\n"
 	"\n"
 	"Run 'gazette <command> --help' for a command's options.\n";
@@ -89,6 +93,67 @@ static int cmd_build(int argc, char **argv)
 	return rc < 0 ? 1 : 0;
 }
 
+static const char usage_serve[] =
+	"usage: gazette serve [--source DIR] [--bind ADDR] [--port N] [--drafts] [--jobs N]\n"
+	"\n"
+	"  -s, --source DIR  the site folder; default .\n"
+	"  -b, --bind ADDR   the address to listen on; default 127.0.0.1 (this machine only)\n"
+	"  -p, --port N      the port; default 8080 (0: any free port)\n"
+	"      --drafts      also show pages with status draft or review\n"
+	"  -j, --jobs N      threads to use; default one per core\n"
+	"\n"
+	"Builds into DIR/.gazette/serve/ (never public/), rebuilds on every save and\n"
+	"reloads open pages; a failed build shows its errors on the page. Ctrl-C stops.\n";
+
+static int parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < lo || v > hi) {
+		fprintf(stderr, "gazette %s: %s must be a number from %d to %d\n", cmd, opt, lo, hi);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"source", required_argument, NULL, 's'}, {"bind", required_argument, NULL, 'b'},
+		{"port", required_argument, NULL, 'p'},   {"drafts", no_argument, NULL, 'd'},
+		{"jobs", required_argument, NULL, 'j'},   {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	gz_serve_opts o = {".", "127.0.0.1", 8080, false, 0};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:b:p:j:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o.source = optarg; break;
+		case 'b': o.bind = optarg; break;
+		case 'p':
+			if (parse_int("serve", "--port", optarg, 0, 65535, &o.port) < 0)
+				return 2;
+			break;
+		case 'd': o.drafts = true; break;
+		case 'j':
+			if (parse_int("serve", "--jobs", optarg, 1, 256, &o.jobs) < 0)
+				return 2;
+			break;
+		case 'h': fputs(usage_serve, stdout); return 0;
+		default: fputs(usage_serve, stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "gazette serve: unexpected argument '%s'\n%s", argv[optind], usage_serve);
+		return 2;
+	}
+	return gz_serve_run(&o);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -103,6 +168,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "build"))
 		return cmd_build(argc - 1, argv + 1);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(argc - 1, argv + 1);
 	fprintf(stderr, "gazette: '%s' is not a command\n\n%s", cmd, usage_main);
 	return 2;
 }
