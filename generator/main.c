@@ -12,6 +12,7 @@
 
 #include "build.h"
 #include "diag.h"
+#include "newpage.h"
 #include "serve.h"
 
 #define GZ_VERSION "0.1.0"
@@ -154,6 +155,59 @@ static int cmd_serve(int argc, char **argv)
 	return gz_serve_run(&o);
 }
 
+static const char usage_new[] =
+	"usage: gazette new story|policy|leaflet TITLE [--township NAME] [--village NAME]\n"
+	"                   [--slug NAME] [--source DIR]\n"
+	"\n"
+	"  -s, --source DIR     the site folder; default .\n"
+	"  -t, --township NAME  fill in the township\n"
+	"  -v, --village NAME   fill in the village\n"
+	"      --slug NAME      the URL name (a plain name: no '/', '\\' or '..')\n"
+	"\n"
+	"Writes content/stories/YEAR/SLUG.md (policies: content/policies/SLUG.md,\n"
+	"leaflets: content/leaflets/SLUG.md) from the archetype, with today's date and\n"
+	"status: draft, and prints its path. Without --slug, an English title gives\n"
+	"the slug; a Chinese one gives DATE-XXXXXX (a hash of the title). An existing\n"
+	"file is never overwritten.\n";
+
+static int cmd_new(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"source", required_argument, NULL, 's'}, {"township", required_argument, NULL, 't'},
+		{"village", required_argument, NULL, 'v'}, {"slug", required_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	};
+	gz_newpage_opts o = {".", NULL, NULL, NULL, NULL, NULL};
+	char *path = NULL, *err = NULL;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:t:v:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o.source = optarg; break;
+		case 't': o.township = optarg; break;
+		case 'v': o.village = optarg; break;
+		case 'S': o.slug = optarg; break;
+		case 'h': fputs(usage_new, stdout); return 0;
+		default: fputs(usage_new, stderr); return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "gazette new: give a kind and a title\n%s", usage_new);
+		return 2;
+	}
+	o.kind = argv[optind];
+	o.title = argv[optind + 1];
+	if (gz_newpage_create(&path, &o, &err) < 0) {
+		fprintf(stderr, "gazette new: %s\n", err);
+		free(err);
+		return 1;
+	}
+	printf("%s\n", path);
+	free(path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -168,6 +222,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "build"))
 		return cmd_build(argc - 1, argv + 1);
+	if (!strcmp(cmd, "new"))
+		return cmd_new(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
 		return cmd_serve(argc - 1, argv + 1);
 	fprintf(stderr, "gazette: '%s' is not a command\n\n%s", cmd, usage_main);
