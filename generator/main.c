@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "build.h"
+#include "check.h"
 #include "diag.h"
 #include "newpage.h"
 #include "serve.h"
@@ -208,6 +210,123 @@ static int cmd_new(int argc, char **argv)
 	return 0;
 }
 
+static const char usage_check[] =
+	"usage: gazette check [--source DIR] [--format text|json] [--install-hook]\n"
+	"\n"
+	"  -s, --source DIR   the site folder; default .\n"
+	"  -f, --format FMT   text (path:line:col: error|warning: message) or json\n"
+	"      --install-hook make .git/hooks/pre-commit run gazette check\n"
+	"\n"
+	"Reports everything a build would refuse, and also links to pages that do not\n"
+	"exist, places not in data/places.yml, photos without caption, credit or alt,\n"
+	"another outlet's story without reprint terms, titles used twice, half-width\n"
+	"punctuation in Chinese text and paragraphs over 500 characters. Exit status:\n"
+	"1 when there are errors, 0 otherwise (warnings alone do not fail).\n";
+
+static const char hook_text[] =
+	"#!/bin/sh\n"
+	"# Installed by 'gazette check --install-hook': check the content before a\n"
+	"# commit. Skip once with 'git commit --no-verify'.\n"
+	"GAZETTE=${GAZETTE:-gazette}\n"
+	"command -v \"$GAZETTE\" >/dev/null 2>&1 || GAZETTE='%s'\n"
+	"exec \"$GAZETTE\" check --source \"$(git rev-parse --show-toplevel)\"\n";
+
+static int install_hook(const char *source)
+{
+	char exe[4096], *old = NULL;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t len = 0;
+	char path[4096], want[8192];
+	struct stat st;
+	FILE *f;
+
+	exe[n > 0 ? n : 0] = '\0';
+	snprintf(want, sizeof(want), hook_text, n > 0 ? exe : "gazette");
+	snprintf(path, sizeof(path), "%s/.git", source);
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "gazette check: %s is not a folder; --install-hook needs the main "
+				"working tree of a git repository\n",
+			path);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/.git/hooks", source);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/.git/hooks/pre-commit", source);
+	f = fopen(path, "rb");
+	if (f) {
+		char buf[8192];
+		len = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[len] = '\0';
+		fclose(f);
+		old = buf;
+		if (!strcmp(old, want)) {
+			printf("%s is already installed\n", path);
+			return 0;
+		}
+		fprintf(stderr,
+			"gazette check: %s already exists and is not gazette's; not overwriting it "
+			"(add 'gazette check' to it yourself)\n",
+			path);
+		return 1;
+	}
+	f = fopen(path, "wb");
+	if (!f || fputs(want, f) < 0 || fclose(f) != 0 || chmod(path, 0755) < 0) {
+		fprintf(stderr, "gazette check: cannot write %s\n", path);
+		return 1;
+	}
+	printf("%s\n", path);
+	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"source", required_argument, NULL, 's'}, {"format", required_argument, NULL, 'f'},
+		{"install-hook", no_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *source = ".";
+	bool json = false, hook = false;
+	gz_diag d;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:f:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': source = optarg; break;
+		case 'f':
+			if (!strcmp(optarg, "json")) {
+				json = true;
+			} else if (strcmp(optarg, "text")) {
+				fprintf(stderr, "gazette check: --format must be text or json\n");
+				return 2;
+			}
+			break;
+		case 'i': hook = true; break;
+		case 'h': fputs(usage_check, stdout); return 0;
+		default: fputs(usage_check, stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "gazette check: unexpected argument '%s'\n%s", argv[optind], usage_check);
+		return 2;
+	}
+	if (hook)
+		return install_hook(source);
+	gz_diag_init(&d);
+	rc = gz_check_site(source, &d);
+	if (json) {
+		gz_check_print_json(&d, stdout);
+	} else {
+		gz_check_print_text(&d, stdout);
+		if (isatty(2))
+			fprintf(stderr, "gazette: %zu error%s, %zu warning%s\n", d.errors,
+				d.errors == 1 ? "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
+	}
+	gz_diag_release(&d);
+	return rc < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -222,6 +341,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "build"))
 		return cmd_build(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check"))
+		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(cmd, "new"))
 		return cmd_new(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
