@@ -317,9 +317,18 @@ static bool is_han(uint32_t cp)
 	return gz_is_cjk(cp);
 }
 
+/* Open '[' of the body so far: an image's ('![') targets are checked by the
+ * loader already, so only links are checked here. */
+typedef struct {
+	bool image[32];
+	int depth;
+} brackets;
+
 /* One body line: punctuation and links. */
-static void check_line(checker *c, const gz_page *p, const char *s, size_t len, int line)
+static void check_line(checker *c, const gz_page *p, const char *s, size_t len, int line,
+		       brackets *br)
 {
+	bool image = false;
 	uint32_t prev = 0;
 	size_t i = 0;
 	int col = 0;
@@ -341,7 +350,19 @@ static void check_line(checker *c, const gz_page *p, const char *s, size_t len, 
 			gz_diag_warn(c->d, p->path, line, col,
 				     "half-width '%c' between Chinese characters; use '%s'", (char)cp,
 				     full_width(cp));
-		if (!code && cp == ']' && i + 2 < len && s[i + 1] == '(' && s[i + 2] == '/' &&
+		if (!code && cp == '[') {
+			if (br->depth < 32)
+				br->image[br->depth] = prev == '!';
+			br->depth++;
+		}
+		if (!code && cp == ']') {
+			image = false;
+			if (br->depth > 0) {
+				br->depth--;
+				image = br->depth < 32 && br->image[br->depth];
+			}
+		}
+		if (!code && cp == ']' && !image && i + 2 < len && s[i + 1] == '(' && s[i + 2] == '/' &&
 		    (i + 3 >= len || s[i + 3] != '/')) {
 			const char *t = s + i + 2;
 			size_t n = strcspn(t, " )\t\"");
@@ -367,6 +388,7 @@ static void check_body(checker *c, const gz_page *p)
 	int line = 1, para_line = 0;
 	bool fence = false;
 	gz_buf para = GZ_BUF_INIT;
+	brackets br = {{false}, 0};
 
 	if (gz_source_read(c->src, p->path, &data, &len) < 0)
 		return;
@@ -397,13 +419,14 @@ static void check_body(checker *c, const gz_page *p)
 			blank = true;
 		}
 		if (!fence && !blank) {
-			check_line(c, p, s, n, line);
+			check_line(c, p, s, n, line, &br);
 			if (!para_line)
 				para_line = line;
 			if (s[lead] != '#' && s[lead] != '|')
 				gz_buf_add(&para, s, n);
 		}
 		if (fence || blank || !nl) {
+			br.depth = 0;
 			para_chars = gz_text_count(para.ptr, para.len);
 			if (para_line && para_chars > LONG_PARAGRAPH)
 				gz_diag_warn(c->d, p->path, para_line, 1,
