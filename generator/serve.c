@@ -81,7 +81,7 @@ static const struct {
 	{"wasm", "application/wasm"},
 };
 
-static const char *content_type(const char *path)
+const char *gz_serve_content_type(const char *path)
 {
 	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
 	size_t i;
@@ -110,7 +110,7 @@ static int hexval(int c)
  * no_unescape) so that "%2f", "%5c" and "%00" can be told apart from real
  * separators. Returns the decoded path (caller frees) or NULL to refuse.
  */
-static char *decode_path(const char *url)
+char *gz_serve_decode_path(const char *url)
 {
 	gz_buf b = GZ_BUF_INIT;
 	const char *p, *seg;
@@ -217,7 +217,7 @@ static enum MHD_Result serve_file(server *s, struct MHD_Connection *c, const cha
 	struct MHD_Response *r;
 	struct stat st;
 	char real[PATH_MAX], etag[96], lastmod[64];
-	const char *type = content_type(path), *inm, *ims;
+	const char *type = gz_serve_content_type(path), *inm, *ims;
 	bool html = !strncmp(type, "text/html", 9);
 	unsigned long gen;
 	gz_buf body = GZ_BUF_INIT;
@@ -432,7 +432,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	}
 	if (!strcmp(url, EVENTS_URL))
 		return events(s, c);
-	rel = decode_path(url);
+	rel = gz_serve_decode_path(url);
 	if (!rel)
 		return queue_text(c, MHD_HTTP_BAD_REQUEST, "400 bad request: unsafe path\n");
 

@@ -29,4 +29,14 @@ typedef struct {
  * 0 after a clean shutdown, 1 when the server could not start. */
 int gz_serve_run(const gz_serve_opts *o);
 
+/* The Content-Type for a file name by its extension (borrowed static);
+ * text types say charset=utf-8; unknown ones are application/octet-stream. */
+const char *gz_serve_content_type(const char *path);
+
+/* Percent-decode a request path ("/stories/%E7%A9%86/") and check it:
+ * returns the decoded path (caller frees), or NULL when it does not start
+ * with '/', has a "." or ".." segment (however spelt), an encoded '/' or
+ * '\', a backslash, a control character or NUL, or a bad %-escape. */
+char *gz_serve_decode_path(const char *url);
+
 #endif
