@@ -30,6 +30,8 @@ static void decode_paths(void)
 	check_decoded("/..%2Fsite.yml", NULL);
 	check_decoded("/a/..%5csite.yml", NULL);
 	check_decoded("/a\\b", NULL);
+	check_decoded("/stories%2f2019/", NULL);
+	check_decoded("/stories%5C2019/", NULL);
 	check_decoded("/css/%00", NULL);
 	check_decoded("/css/%00.css", NULL);
 	check_decoded("/a/./b", NULL);
