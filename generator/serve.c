@@ -317,8 +317,29 @@ static enum MHD_Result not_found(server *s, struct MHD_Connection *c)
 	gz_buf_printf(&p, "%s/404.html", s->dir);
 	rc = serve_file(s, c, p.ptr, MHD_HTTP_NOT_FOUND);
 	gz_buf_release(&p);
-	if (rc == MHD_NO)
-		rc = queue_text(c, MHD_HTTP_NOT_FOUND, "404 not found\n");
+	if (rc == MHD_NO) {
+		/* no 404.html yet (the first build failed): a page of our own, with
+		 * the script, so the errors still show and a good build reloads */
+		static const char page[] = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
+					   "<title>404 not found</title><body><p>404 not found</p>"
+					   "</body></html>\n";
+		struct MHD_Response *r;
+		gz_buf b = GZ_BUF_INIT;
+		unsigned long gen;
+		size_t len;
+		char *data;
+
+		pthread_mutex_lock(&s->lock);
+		gen = s->gen;
+		pthread_mutex_unlock(&s->lock);
+		inject(&b, page, sizeof(page) - 1, gen);
+		data = gz_buf_detach(&b, &len);
+		r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		rc = MHD_queue_response(c, MHD_HTTP_NOT_FOUND, r);
+		MHD_destroy_response(r);
+	}
 	return rc;
 }
 
