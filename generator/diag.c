@@ -86,12 +86,17 @@ char *gz_diag_format(const gz_diag_item *it)
 	return gz_buf_detach(&b, NULL);
 }
 
+void gz_diag_sort(gz_diag *d)
+{
+	if (d->n)
+		qsort(d->items, d->n, sizeof(*d->items), cmp_item);
+}
+
 void gz_diag_print(gz_diag *d, FILE *f)
 {
 	size_t i;
 
-	if (d->n)
-		qsort(d->items, d->n, sizeof(*d->items), cmp_item);
+	gz_diag_sort(d);
 	for (i = 0; i < d->n; i++) {
 		char *s = gz_diag_format(&d->items[i]);
 		fprintf(f, "%s\n", s);

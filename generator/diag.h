@@ -38,6 +38,9 @@ void gz_diag_add(gz_diag *d, gz_severity sev, const char *path, int line, int co
 #define gz_diag_error(d, path, line, col, ...) gz_diag_add(d, GZ_ERROR, path, line, col, __VA_ARGS__)
 #define gz_diag_warn(d, path, line, col, ...) gz_diag_add(d, GZ_WARNING, path, line, col, __VA_ARGS__)
 
+/* Sort by path, line, col (then message). */
+void gz_diag_sort(gz_diag *d);
+
 /* Sort by path, line, col and print every item to f. */
 void gz_diag_print(gz_diag *d, FILE *f);
 

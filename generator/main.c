@@ -8,11 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "build.h"
+#include "check.h"
 #include "diag.h"
 #include "history.h"
+#include "newpage.h"
+#include "serve.h"
 
 #define GZ_VERSION "0.1.0"
 
@@ -22,6 +26,9 @@ static const char usage_main[] =
 	"commands:\n"
 	"  build     turn the content repository into a web site in public/\n"
 	"  log       the git history of one page\n"
+	"  serve     preview the site at http://127.0.0.1:8080/, rebuilt on every save\n"
+	"  new       start a story, policy explainer or leaflet from its archetype\n"
+	"  check     look for problems in the content before a commit\n"
 	"  version   print the version\n"
 	"\n"
 	"Run 'gazette <command> --help' for a command's options.\n";
@@ -151,6 +158,237 @@ static int cmd_log(int argc, char **argv)
 	return gz_history_command(source, argv[optind], rev, json, stdout, stderr);
 }
 
+static const char usage_serve[] =
+	"usage: gazette serve [--source DIR] [--bind ADDR] [--port N] [--drafts] [--jobs N]\n"
+	"\n"
+	"  -s, --source DIR  the site folder; default .\n"
+	"  -b, --bind ADDR   the address to listen on; default 127.0.0.1 (this machine only)\n"
+	"  -p, --port N      the port; default 8080 (0: any free port)\n"
+	"      --drafts      also show pages with status draft or review\n"
+	"  -j, --jobs N      threads to use; default one per core\n"
+	"\n"
+	"Builds into DIR/.gazette/serve/ (never public/), rebuilds on every save and\n"
+	"reloads open pages; a failed build shows its errors on the page. Ctrl-C stops.\n";
+
+static int parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < lo || v > hi) {
+		fprintf(stderr, "gazette %s: %s must be a number from %d to %d\n", cmd, opt, lo, hi);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"source", required_argument, NULL, 's'}, {"bind", required_argument, NULL, 'b'},
+		{"port", required_argument, NULL, 'p'},   {"drafts", no_argument, NULL, 'd'},
+		{"jobs", required_argument, NULL, 'j'},   {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	gz_serve_opts o = {".", "127.0.0.1", 8080, false, 0};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:b:p:j:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o.source = optarg; break;
+		case 'b': o.bind = optarg; break;
+		case 'p':
+			if (parse_int("serve", "--port", optarg, 0, 65535, &o.port) < 0)
+				return 2;
+			break;
+		case 'd': o.drafts = true; break;
+		case 'j':
+			if (parse_int("serve", "--jobs", optarg, 1, 256, &o.jobs) < 0)
+				return 2;
+			break;
+		case 'h': fputs(usage_serve, stdout); return 0;
+		default: fputs(usage_serve, stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "gazette serve: unexpected argument '%s'\n%s", argv[optind], usage_serve);
+		return 2;
+	}
+	return gz_serve_run(&o);
+}
+
+static const char usage_new[] =
+	"usage: gazette new story|policy|leaflet TITLE [--township NAME] [--village NAME]\n"
+	"                   [--slug NAME] [--source DIR]\n"
+	"\n"
+	"  -s, --source DIR     the site folder; default .\n"
+	"  -t, --township NAME  fill in the township\n"
+	"  -v, --village NAME   fill in the village\n"
+	"      --slug NAME      the URL name (a plain name: no '/', '\\' or '..')\n"
+	"\n"
+	"Writes content/stories/YEAR/SLUG.md (policies: content/policies/SLUG.md,\n"
+	"leaflets: content/leaflets/SLUG.md) from the archetype, with today's date and\n"
+	"status: draft, and prints its path. Without --slug, an English title gives\n"
+	"the slug; a Chinese one gives DATE-XXXXXX (a hash of the title). An existing\n"
+	"file is never overwritten.\n";
+
+static int cmd_new(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"source", required_argument, NULL, 's'}, {"township", required_argument, NULL, 't'},
+		{"village", required_argument, NULL, 'v'}, {"slug", required_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	};
+	gz_newpage_opts o = {".", NULL, NULL, NULL, NULL, NULL};
+	char *path = NULL, *err = NULL;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:t:v:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o.source = optarg; break;
+		case 't': o.township = optarg; break;
+		case 'v': o.village = optarg; break;
+		case 'S': o.slug = optarg; break;
+		case 'h': fputs(usage_new, stdout); return 0;
+		default: fputs(usage_new, stderr); return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "gazette new: give a kind and a title\n%s", usage_new);
+		return 2;
+	}
+	o.kind = argv[optind];
+	o.title = argv[optind + 1];
+	if (gz_newpage_create(&path, &o, &err) < 0) {
+		fprintf(stderr, "gazette new: %s\n", err);
+		free(err);
+		return 1;
+	}
+	printf("%s\n", path);
+	free(path);
+	return 0;
+}
+
+static const char usage_check[] =
+	"usage: gazette check [--source DIR] [--format text|json] [--install-hook]\n"
+	"\n"
+	"  -s, --source DIR   the site folder; default .\n"
+	"  -f, --format FMT   text (path:line:col: error|warning: message) or json\n"
+	"      --install-hook make .git/hooks/pre-commit run gazette check\n"
+	"\n"
+	"Reports everything a build would refuse, and also links to pages that do not\n"
+	"exist, places not in data/places.yml, photos without caption, credit or alt,\n"
+	"another outlet's story without reprint terms, titles used twice, half-width\n"
+	"punctuation in Chinese text and paragraphs over 500 characters. Exit status:\n"
+	"1 when there are errors, 0 otherwise (warnings alone do not fail).\n";
+
+static const char hook_text[] =
+	"#!/bin/sh\n"
+	"# Installed by 'gazette check --install-hook': check the content before a\n"
+	"# commit. Skip once with 'git commit --no-verify'.\n"
+	"GAZETTE=${GAZETTE:-gazette}\n"
+	"command -v \"$GAZETTE\" >/dev/null 2>&1 || GAZETTE='%s'\n"
+	"exec \"$GAZETTE\" check --source \"$(git rev-parse --show-toplevel)\"\n";
+
+static int install_hook(const char *source)
+{
+	char exe[4096], *old = NULL;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t len = 0;
+	char path[4096], want[8192];
+	struct stat st;
+	FILE *f;
+
+	exe[n > 0 ? n : 0] = '\0';
+	snprintf(want, sizeof(want), hook_text, n > 0 ? exe : "gazette");
+	snprintf(path, sizeof(path), "%s/.git", source);
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "gazette check: %s is not a folder; --install-hook needs the main "
+				"working tree of a git repository\n",
+			path);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/.git/hooks", source);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/.git/hooks/pre-commit", source);
+	f = fopen(path, "rb");
+	if (f) {
+		char buf[8192];
+		len = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[len] = '\0';
+		fclose(f);
+		old = buf;
+		if (!strcmp(old, want)) {
+			printf("%s is already installed\n", path);
+			return 0;
+		}
+		fprintf(stderr,
+			"gazette check: %s already exists and is not gazette's; not overwriting it "
+			"(add 'gazette check' to it yourself)\n",
+			path);
+		return 1;
+	}
+	f = fopen(path, "wb");
+	if (!f || fputs(want, f) < 0 || fclose(f) != 0 || chmod(path, 0755) < 0) {
+		fprintf(stderr, "gazette check: cannot write %s\n", path);
+		return 1;
+	}
+	printf("%s\n", path);
+	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"source", required_argument, NULL, 's'}, {"format", required_argument, NULL, 'f'},
+		{"install-hook", no_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *source = ".";
+	bool json = false, hook = false;
+	gz_diag d;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:f:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': source = optarg; break;
+		case 'f':
+			if (!strcmp(optarg, "json")) {
+				json = true;
+			} else if (strcmp(optarg, "text")) {
+				fprintf(stderr, "gazette check: --format must be text or json\n");
+				return 2;
+			}
+			break;
+		case 'i': hook = true; break;
+		case 'h': fputs(usage_check, stdout); return 0;
+		default: fputs(usage_check, stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "gazette check: unexpected argument '%s'\n%s", argv[optind], usage_check);
+		return 2;
+	}
+	if (hook)
+		return install_hook(source);
+	gz_diag_init(&d);
+	rc = gz_check_site(source, &d);
+	if (json) {
+		gz_check_print_json(&d, stdout);
+	} else {
+		gz_check_print_text(&d, stdout);
+		if (isatty(2))
+			fprintf(stderr, "gazette: %zu error%s, %zu warning%s\n", d.errors,
+				d.errors == 1 ? "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
+	}
+	gz_diag_release(&d);
+	return rc < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -167,6 +405,12 @@ int main(int argc, char **argv)
 		return cmd_build(argc - 1, argv + 1);
 	if (!strcmp(cmd, "log"))
 		return cmd_log(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check"))
+		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "new"))
+		return cmd_new(argc - 1, argv + 1);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(argc - 1, argv + 1);
 	fprintf(stderr, "gazette: '%s' is not a command\n\n%s", cmd, usage_main);
 	return 2;
 }

@@ -1,0 +1,33 @@
+/*
+ * newpage.h: `gazette new`: a new content file from an archetype.
+ *
+ * The archetype is archetypes/<kind>.md in the site, else
+ * themes/<theme>/archetypes/<kind>.md (found as build.c finds themes). In
+ * it, {{ title }}, {{ date }}, {{ slug }}, {{ township }} and {{ village }}
+ * are replaced by YAML-quoted values; a line whose placeholder has no value
+ * (no --township given) is left out. Today's date is the only clock gazette
+ * reads (SOURCE_DATE_EPOCH, when set, stands in for the clock).
+ *
+ * Where it goes: stories in content/stories/<year>/<slug>.md, policies in
+ * content/policies/<slug>.md, leaflets in content/leaflets/<slug>.md. The
+ * slug is --slug (cleaned; refused if hostile), else the title slugified
+ * when that is plain ASCII, else "<date>-<6 hex digits>" from a hash of the
+ * title (no pinyin library is at hand, and a stable, short, unique-enough
+ * name beats a long percent-encoded one). An existing file is never
+ * overwritten.
+ */
+#ifndef GZ_NEWPAGE_H
+#define GZ_NEWPAGE_H
+
+typedef struct {
+	const char *source;          /* site root */
+	const char *kind;            /* "story", "policy" or "leaflet" */
+	const char *title;
+	const char *township, *village, *slug;   /* NULL when not given */
+} gz_newpage_opts;
+
+/* Create the file. Returns 0 with *out the root-relative path of the new
+ * file (caller frees), or -1 with *err a message (caller frees). */
+int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err);
+
+#endif

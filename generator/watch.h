@@ -1,0 +1,26 @@
+/*
+ * watch.h: noticing edits to a site folder (Linux inotify).
+ *
+ * Watches site.yml and, recursively, content/, themes/, hooks/, data/ and
+ * static/ under the site root. Folders created later (or a watched top
+ * folder created after the start) are added as they appear. Hidden entries
+ * (.git, .gazette, editor swap files starting with '.') are ignored, so the
+ * serve folder under .gazette/ never triggers a rebuild of itself.
+ */
+#ifndef GZ_WATCH_H
+#define GZ_WATCH_H
+
+typedef struct gz_watch gz_watch;
+
+/* Start watching root. Returns 0, or -1 with *err set (caller frees). */
+int gz_watch_open(gz_watch **out, const char *root, char **err);
+void gz_watch_free(gz_watch *w);
+
+/* The file descriptor to poll for readability. */
+int gz_watch_fd(const gz_watch *w);
+
+/* Drain pending events; returns the number of relevant changes seen (0 if
+ * the events were all about ignored files). Never blocks. */
+int gz_watch_read(gz_watch *w);
+
+#endif

@@ -1,0 +1,57 @@
+#!/bin/sh
+# gazette serve's live reload in headless Chromium (tests/browser/reload.js):
+# open a story, edit its Markdown and see the page reload with the new text;
+# break its YAML and see the error overlay with path:line; fix it and see
+# the overlay go and the new text come.
+#
+# Skipped (77) with GAZETTE_NO_BROWSER=1 or without chromium/node.
+set -eu
+. "$ROOT/tests/e2e/lib.sh"
+
+[ "${GAZETTE_NO_BROWSER:-}" != 1 ] || skip "GAZETTE_NO_BROWSER=1"
+chromium=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$chromium" ] || skip "no chromium at $chromium"
+command -v node >/dev/null || skip "node is not installed"
+
+dir=$ROOT/tests/browser
+if [ ! -d "$dir/node_modules/playwright-core" ]; then
+	command -v npm >/dev/null || skip "npm is not installed (needed once for playwright-core)"
+	npm ci --prefix "$dir" --no-audit --no-fund >"$TMPDIR/npm.log" 2>&1 || {
+		cat "$TMPDIR/npm.log"
+		fail "npm ci --prefix tests/browser failed"
+	}
+fi
+
+site=$TMPDIR/site
+cp -R "$ROOT/tests/fixtures/golden-site" "$site"
+sed -i 's/^theme: .*/theme: default/; s#^base_url: .*#base_url: https://golden.example/#' "$site/site.yml"
+make_repo "$site"
+
+log=$TMPDIR/serve.log
+"$GAZETTE" serve --source "$site" --port 0 >"$log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT INT TERM
+port=""
+i=0
+while [ $i -lt 100 ]; do
+	port=$(sed -n 's#.*serving http://127\.0\.0\.1:\([0-9][0-9]*\)/.*#\1#p' "$log" | head -n 1)
+	[ -n "$port" ] && break
+	kill -0 "$server" 2>/dev/null || { cat "$log"; fail "gazette serve did not start"; }
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$port" ] || { cat "$log"; fail "gazette serve did not say its port"; }
+
+CHROMIUM=$chromium node "$dir/reload.js" "http://127.0.0.1:$port" /stories/2019/spring/ \
+	"$site/content/stories/2019/spring.md" || {
+	cat "$log"
+	fail "live reload checks failed (see PROBLEM above)"
+}
+kill -TERM "$server"
+set +e
+wait "$server"
+rc=$?
+set -e
+trap - EXIT INT TERM
+assert_eq "$rc" 0 "exit status after SIGTERM"
+echo "serve_browser: ok"
