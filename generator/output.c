@@ -254,6 +254,16 @@ int gz_outputs_write(gz_outputs *o, const char *dir, int jobs, gz_diag *d, gz_wr
 	bool made_root = false;
 	int rc = 0;
 
+	/* the folders above it, as mkdir -p would */
+	{
+		char *up = gz_strdup(dir), *p;
+		for (p = up + 1; (p = strchr(p, '/')); p++) {
+			*p = '\0';
+			mkdir(up, 0755);
+			*p = '/';
+		}
+		free(up);
+	}
 	if (mkdir(dir, 0755) == 0)
 		made_root = true;
 	else if (errno != EEXIST) {
