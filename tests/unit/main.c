@@ -27,6 +27,7 @@ int main(void)
 	suite_source();
 	suite_markdown();
 	suite_script();
+	suite_tokenize();
 	printf("unit: %d passed, %d failed (%d checks)\n", tests_run - tests_failed, tests_failed,
 	       gz_test_checks);
 	return tests_failed ? 1 : 0;
