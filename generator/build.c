@@ -14,6 +14,7 @@
 #include "pool.h"
 #include "render.h"
 #include "script.h"
+#include "search.h"
 #include "site.h"
 
 static bool is_dir(const char *p)
@@ -188,6 +189,12 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	if (gz_render_site(&out, &site, &theme, &ro, d) < 0 || gz_outputs_check(&out, d) < 0)
 		goto cleanup;
 	phase("render", &t0);
+	if (site.cfg.search) {
+		gz_search_build(&out, &site, jobs);
+		if (gz_outputs_check(&out, d) < 0)
+			goto cleanup;
+		phase("search", &t0);
+	}
 	if (d->errors || gz_outputs_write(&out, out_dir, jobs, d, &ws) < 0)
 		goto cleanup;
 	phase("write", &t0);
