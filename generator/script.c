@@ -659,6 +659,8 @@ static void push_site(lua_State *L, const gz_site *site)
 	lua_setfield(L, -2, "base_url");
 	lua_pushstring(L, site->build_date);
 	lua_setfield(L, -2, "build_date");
+	lua_pushboolean(L, site->cfg.search);
+	lua_setfield(L, -2, "search");
 	push_value(L, gz_value_get(site->cfg.root, "params"));
 	if (lua_isnil(L, -1)) {
 		lua_pop(L, 1);
