@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "archive.h"
 #include "buf.h"
 #include "output.h"
 #include "pool.h"
@@ -199,6 +200,12 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		goto cleanup;
 	phase("write", &t0);
 	prune(&out, opts->source, out_dir, d, &ws);
+	/* the TV archive beside the content (.gazette/archive.db) */
+	{
+		size_t changed;
+		gz_archive_update(opts->source, &site, d, &changed);
+		phase("archive", &t0);
+	}
 	st->pages = site.npages;
 	st->outputs = out.n;
 	st->written = ws.written;
