@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "archive.h"
 #include "buf.h"
 #include "date.h"
 #include "git.h"
@@ -17,6 +18,7 @@
 #include "pool.h"
 #include "render.h"
 #include "script.h"
+#include "search.h"
 #include "site.h"
 
 static bool is_dir(const char *p)
@@ -147,6 +149,55 @@ static void phase(const char *name, double *t)
 	if (getenv("GAZETTE_TIMING"))
 		fprintf(stderr, "timing: %s %.0f ms\n", name, now - *t);
 	*t = now;
+}
+
+/* The search index files (search/index.html is a rendered page). */
+static bool is_search_file(const char *path)
+{
+	return !strncmp(path, "search/", 7) && strcmp(path, "search/index.html");
+}
+
+/* The search index depends on every page and the configuration: when
+ * neither changed and the files are in place, keep them. */
+static bool keep_search(gz_outputs *out, const gz_deps *prev, gz_deps *next, uint64_t key,
+			const char *out_dir)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < prev->n; i++) {
+		const gz_dep *dp = &prev->items[i];
+		gz_buf full = GZ_BUF_INIT;
+		struct stat st;
+		bool ok;
+
+		if (!is_search_file(dp->out))
+			continue;
+		gz_buf_printf(&full, "%s/%s", out_dir, dp->out);
+		ok = dp->key == key && stat(full.ptr, &st) == 0 && (size_t)st.st_size == dp->len;
+		gz_buf_release(&full);
+		if (!ok)
+			return false;
+		n++;
+	}
+	if (!n)
+		return false;
+	for (i = 0; i < prev->n; i++) {
+		const gz_dep *dp = &prev->items[i];
+		if (!is_search_file(dp->out))
+			continue;
+		gz_outputs_keep(out, dp->out, "search");
+		gz_deps_add(next, dp->out, key, false, dp->len, NULL, 0);
+	}
+	return true;
+}
+
+static void record_search(const gz_outputs *out, gz_deps *next, uint64_t key)
+{
+	size_t i;
+
+	for (i = 0; i < out->n; i++)
+		if (out->items[i].data && is_search_file(out->items[i].path))
+			gz_deps_add(next, out->items[i].path, key, false, out->items[i].len, NULL, 0);
 }
 
 /* Where the content comes from: the working tree, or a commit read from
@@ -339,6 +390,17 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	if (gz_render_site(&out, &site, &theme, &ro, d) < 0 || gz_outputs_check(&out, d) < 0)
 		goto cleanup;
 	phase("render", &t0);
+	if (site.cfg.search) {
+		uint64_t key = gz_hash_str(gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, site.hash),
+						       site.config_hash), "search");
+		if (!keep_search(&out, &deps_prev, &deps_next, key, out_dir)) {
+			gz_search_build(&out, &site, jobs);
+			record_search(&out, &deps_next, key);
+		}
+		if (gz_outputs_check(&out, d) < 0)
+			goto cleanup;
+		phase("search", &t0);
+	}
 	if (d->errors || gz_outputs_write(&out, out_dir, jobs, d, &ws) < 0)
 		goto cleanup;
 	phase("write", &t0);
@@ -348,6 +410,12 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	if (gz_deps_save(&deps_next, deps_file) < 0)
 		gz_diag_warn(d, deps_file, 0, 0, "cannot record what pages depend on; the next "
 			     "build will render every page");
+	/* the TV archive beside the content (.gazette/archive.db) */
+	if (!bare && site.cfg.archive) {
+		size_t changed;
+		gz_archive_update(opts->source, &site, d, &changed);
+		phase("archive", &t0);
+	}
 	st->pages = site.npages;
 	st->outputs = out.n;
 	st->written = ws.written;

@@ -73,6 +73,15 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 	cfg->reading_rate = (int)gz_value_int(root, "reading_rate", 400);
 	cfg->feed_items = (int)gz_value_int(root, "feed_items", 20);
 	cfg->unsafe_html = gz_value_bool(gz_value_get(root, "markdown"), "unsafe", false);
+	cfg->search = gz_value_bool(root, "search", true);
+	cfg->archive = gz_value_bool(root, "archive", false);
+	cfg->broadcast_rate = (int)gz_value_int(root, "broadcast_rate", 250);
+	if (cfg->broadcast_rate < 1 || cfg->broadcast_rate > 10000) {
+		v = gz_value_get(root, "broadcast_rate");
+		gz_diag_error(d, path, v ? v->line : 0, v ? v->col : 0,
+			      "broadcast_rate must be a number of characters a minute, 1 to 10000");
+		cfg->broadcast_rate = 250;
+	}
 
 	v = gz_value_get(root, "taxonomies");
 	if (v && v->type == GZ_MAP) {

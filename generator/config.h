@@ -31,6 +31,9 @@ typedef struct {
 	int reading_rate;    /* characters a minute */
 	int feed_items;
 	bool unsafe_html;    /* markdown.unsafe: raw HTML allowed */
+	bool search;         /* build search/ (site.yml search: false turns it off) */
+	bool archive;        /* keep .gazette/archive.db for `gazette archive` (archive: true) */
+	int broadcast_rate;  /* characters a minute read aloud (archive pull scripts) */
 	gz_taxonomy_def *tax;
 	size_t ntax;
 	gz_menu_item *menu;

@@ -11,8 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive.h"
 #include "build.h"
 #include "check.h"
+#include "date.h"
 #include "diag.h"
 #include "history.h"
 #include "newpage.h"
@@ -29,6 +31,7 @@ static const char usage_main[] =
 	"  serve     preview the site at http://127.0.0.1:8080/, rebuilt on every save\n"
 	"  new       start a story, policy explainer or leaflet from its archetype\n"
 	"  check     look for problems in the content before a commit\n"
+	"  archive   search the story archive, pull a story pack for broadcast\n"
 	"  version   print the version\n"
 	"\n"
 	"Run 'gazette <command> --help' for a command's options.\n";
@@ -389,6 +392,144 @@ static int cmd_check(int argc, char **argv)
 	return rc < 0 ? 1 : 0;
 }
 
+static const char usage_archive[] =
+	"usage: gazette archive search QUERY [options]\n"
+	"       gazette archive pull ID [-o pack.zip] [--script]\n"
+	"\n"
+	"search finds stories in the archive that 'gazette build' keeps in\n"
+	"<source>/.gazette/archive.db; Chinese is matched by characters, so 养羊\n"
+	"finds every story that contains 养羊.\n"
+	"\n"
+	"  -s, --source DIR    the site folder; default .\n"
+	"      --township NAME --village NAME --industry NAME --person NAME --tag NAME\n"
+	"                      only stories with that term\n"
+	"      --from DATE --to DATE\n"
+	"                      only stories dated from/to DATE (YYYY-MM-DD), inclusive\n"
+	"  -n, --limit N       at most N results; default 50\n"
+	"      --json          one JSON array of {id, date, title, place, snippet, url}\n"
+	"\n"
+	"Exit codes: 0 found something or nothing, 1 the archive is missing or\n"
+	"damaged, 2 the command was used wrongly (an empty query, a bad date).\n";
+
+static void json_out(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static int cmd_archive_search(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"source", required_argument, NULL, 's'}, {"township", required_argument, NULL, 'T'},
+		{"village", required_argument, NULL, 'V'}, {"industry", required_argument, NULL, 'I'},
+		{"person", required_argument, NULL, 'P'},  {"tag", required_argument, NULL, 'G'},
+		{"from", required_argument, NULL, 'F'},    {"to", required_argument, NULL, 'U'},
+		{"limit", required_argument, NULL, 'n'},   {"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	};
+	gz_archive_query q;
+	gz_archive_hit *hits;
+	const char *source = ".";
+	size_t n, i;
+	bool json = false;
+	char *err = NULL, *end;
+	int c, rc;
+	gz_date dt;
+
+	memset(&q, 0, sizeof(q));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:n:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': source = optarg; break;
+		case 'T': q.township = optarg; break;
+		case 'V': q.village = optarg; break;
+		case 'I': q.industry = optarg; break;
+		case 'P': q.person = optarg; break;
+		case 'G': q.tag = optarg; break;
+		case 'F': q.from = optarg; break;
+		case 'U': q.to = optarg; break;
+		case 'j': json = true; break;
+		case 'n':
+			q.limit = (int)strtol(optarg, &end, 10);
+			if (*end || q.limit < 1) {
+				fprintf(stderr, "gazette archive search: --limit must be a positive number\n");
+				return 2;
+			}
+			break;
+		case 'h': fputs(usage_archive, stdout); return 0;
+		default: fputs(usage_archive, stderr); return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "gazette archive search: give one QUERY (quote it if it has spaces)\n%s",
+			usage_archive);
+		return 2;
+	}
+	q.query = argv[optind];
+	if ((q.from && (strlen(q.from) != 10 || gz_date_parse(&dt, q.from) < 0)) ||
+	    (q.to && (strlen(q.to) != 10 || gz_date_parse(&dt, q.to) < 0))) {
+		fprintf(stderr, "gazette archive search: date '%s' is not YYYY-MM-DD\n",
+			q.from && (strlen(q.from) != 10 || gz_date_parse(&dt, q.from) < 0) ? q.from : q.to);
+		return 2;
+	}
+	rc = gz_archive_search(&hits, &n, source, &q, &err);
+	if (rc < 0) {
+		fprintf(stderr, "gazette archive search: %s\n", err ? err : "failed");
+		free(err);
+		return rc == GZ_ARCHIVE_BAD_QUERY ? 2 : 1;
+	}
+	if (json) {
+		putchar('[');
+		for (i = 0; i < n; i++) {
+			printf("%s{\"id\":", i ? ",\n" : "");
+			json_out(hits[i].id);
+			printf(",\"date\":");
+			json_out(hits[i].date);
+			printf(",\"title\":");
+			json_out(hits[i].title);
+			printf(",\"place\":");
+			json_out(hits[i].place);
+			printf(",\"snippet\":");
+			json_out(hits[i].snippet);
+			printf(",\"url\":");
+			json_out(hits[i].url);
+			putchar('}');
+		}
+		puts("]");
+	} else {
+		for (i = 0; i < n; i++)
+			printf("%s  %s  %s  %s\n    %s\n", hits[i].date, hits[i].id, hits[i].title,
+			       hits[i].place, hits[i].snippet);
+		if (isatty(1))
+			printf("%zu result%s\n", n, n == 1 ? "" : "s");
+	}
+	gz_archive_hits_free(hits, n);
+	return 0;
+}
+
+static int cmd_archive(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : NULL;
+
+	if (!sub || !strcmp(sub, "--help") || !strcmp(sub, "-h")) {
+		fputs(usage_archive, sub ? stdout : stderr);
+		return sub ? 0 : 2;
+	}
+	if (!strcmp(sub, "search"))
+		return cmd_archive_search(argc - 1, argv + 1);
+	fprintf(stderr, "gazette archive: '%s' is not a subcommand (search, pull)\n", sub);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -411,6 +552,8 @@ int main(int argc, char **argv)
 		return cmd_new(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
 		return cmd_serve(argc - 1, argv + 1);
+	if (!strcmp(cmd, "archive"))
+		return cmd_archive(argc - 1, argv + 1);
 	fprintf(stderr, "gazette: '%s' is not a command\n\n%s", cmd, usage_main);
 	return 2;
 }

@@ -277,6 +277,21 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 	j->layout = "sitemap";
 	j->origin = "sitemap";
 
+	/* the search page, when the site has search and the theme a layout */
+	if (site->cfg.search && gz_theme_find(th, "search")) {
+		memset(&l, 0, sizeof(l));
+		l.kind = "search";
+		j = add_job(js);
+		j->list = l;
+		j->url = gz_strdup("/search/");
+		j->title = gz_strdup("搜索");
+		j->list.url = j->url;
+		j->list.title = j->title;
+		j->out = gz_strdup("search/index.html");
+		j->layout = "search";
+		j->origin = "search";
+	}
+
 	memset(&l, 0, sizeof(l));
 	l.kind = "404";
 	j = add_job(js);

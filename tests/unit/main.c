@@ -28,6 +28,7 @@ int main(void)
 	suite_markdown();
 	suite_script();
 	suite_serve();
+	suite_tokenize();
 	printf("unit: %d passed, %d failed (%d checks)\n", tests_run - tests_failed, tests_failed,
 	       gz_test_checks);
 	return tests_failed ? 1 : 0;

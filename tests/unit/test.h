@@ -56,5 +56,6 @@ void suite_source(void);
 void suite_markdown(void);
 void suite_script(void);
 void suite_serve(void);
+void suite_tokenize(void);
 
 #endif

@@ -1,0 +1,497 @@
+#include "archive.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "strlist.h"
+#include "text.h"
+#include "tokenize.h"
+
+#define SCHEMA_VERSION "1"
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+	"CREATE TABLE IF NOT EXISTS pages(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL,"
+	" hash TEXT NOT NULL, url TEXT, date TEXT, title TEXT, township TEXT, village TEXT,"
+	" industry TEXT, people TEXT, tags TEXT, text TEXT, folded TEXT);"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(tokens, tokenize='unicode61 remove_diacritics 0');";
+
+static char *db_path(const char *source)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_printf(&b, "%s/.gazette/archive.db", source);
+	return gz_buf_detach(&b, NULL);
+}
+
+/* Taxonomy values joined by \x1f, with one at each end, so a filter is
+ * instr(column, \x1f value \x1f). */
+static void tax_join(gz_buf *b, const gz_site *site, const gz_page *p, const char *key)
+{
+	size_t i, k;
+
+	gz_buf_clear(b);
+	for (i = 0; i < site->cfg.ntax; i++) {
+		if (strcmp(site->cfg.tax[i].key, key))
+			continue;
+		for (k = 0; k < p->tax_values[i].n; k++)
+			gz_buf_printf(b, "\x1f%s", p->tax_values[i].items[k]);
+	}
+	if (b->len)
+		gz_buf_putc(b, '\x1f');
+}
+
+static const char *const tax_cols[] = {"township", "village", "industry", "people", "tags"};
+
+static char *page_id(const gz_page *p)
+{
+	const char *s = p->path;
+	size_t n;
+
+	if (!strncmp(s, "content/", 8))
+		s += 8;
+	n = strlen(s);
+	if (p->bundle && n > 9 && !strcmp(s + n - 9, "/index.md"))
+		n -= 9;
+	else if (n > 3 && !strcmp(s + n - 3, ".md"))
+		n -= 3;
+	return gz_strndup(s, n);
+}
+
+static int open_db(sqlite3 **db, const char *path, int flags, char **err)
+{
+	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
+		gz_buf b = GZ_BUF_INIT;
+		gz_buf_printf(&b, "%s: %s", path, *db ? sqlite3_errmsg(*db) : "cannot open");
+		*err = gz_buf_detach(&b, NULL);
+		sqlite3_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	sqlite3_busy_timeout(*db, 5000);
+	return 0;
+}
+
+/* True if the database answers and its schema is ours. */
+static int healthy(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int ok = 0;
+
+	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		ok = !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
+	sqlite3_finalize(st);
+	return ok;
+}
+
+int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_t *changed)
+{
+	char *path = db_path(source), *err = NULL;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *get = NULL, *del = NULL, *delfts = NULL, *ins = NULL, *insfts = NULL,
+		     *all = NULL;
+	gz_map seen = {0};
+	gz_strlist ids = {0};
+	gz_buf text = GZ_BUF_INIT, folded = GZ_BUF_INIT, toks = GZ_BUF_INIT, tax = GZ_BUF_INIT,
+	       hash = GZ_BUF_INIT;
+	size_t i, k;
+	int rc = -1;
+	char ymd[16];
+
+	*changed = 0;
+	if (open_db(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &err) < 0)
+		goto cleanup;
+	if (!healthy(db)) {
+		/* a damaged archive is only a cache of the content: build it again */
+		gz_diag_warn(d, ".gazette/archive.db", 0, 0,
+				"the archive database was damaged; building it again");
+		sqlite3_close(db);
+		db = NULL;
+		unlink(path);
+		if (open_db(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &err) < 0)
+			goto cleanup;
+		if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)
+			goto sqlerr;
+	}
+	if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; BEGIN", NULL,
+			 NULL, NULL) != SQLITE_OK)
+		goto sqlerr;
+	if (sqlite3_prepare_v2(db, "SELECT rowid, hash FROM pages WHERE id = ?1", -1, &get, NULL) ||
+	    sqlite3_prepare_v2(db, "DELETE FROM pages WHERE rowid = ?1", -1, &del, NULL) ||
+	    sqlite3_prepare_v2(db, "DELETE FROM fts WHERE rowid = ?1", -1, &delfts, NULL) ||
+	    sqlite3_prepare_v2(db,
+			       "INSERT INTO pages(id, hash, url, date, title, township, village,"
+			       " industry, people, tags, text, folded)"
+			       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+			       -1, &ins, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, tokens) VALUES(?1, ?2)", -1, &insfts,
+			       NULL) ||
+	    sqlite3_prepare_v2(db, "SELECT rowid, id FROM pages", -1, &all, NULL))
+		goto sqlerr;
+
+	for (i = 0; i < site->npages + site->nstandalone; i++) {
+		const gz_page *p = i < site->npages ? site->pages[i] : site->standalone[i - site->npages];
+		char *id = page_id(p);
+		unsigned long long h = 1469598103934665603ULL;
+		const char *c;
+		sqlite3_int64 old = -1;
+		int same = 0;
+
+		gz_strlist_take(&ids, id);
+		gz_map_put(&seen, id, id);
+		gz_buf_clear(&text);
+		gz_buf_printf(&text, "%s\n%s", p->title ? p->title : "", p->plain ? p->plain : "");
+		ymd[0] = '\0';
+		if (p->has_date)
+			gz_date_ymd(ymd, &p->date);
+		/* the row's hash covers everything stored */
+		gz_buf_clear(&hash);
+		gz_buf_printf(&hash, "%s\x1e%s\x1e%s\x1e", p->url, ymd, text.ptr);
+		for (k = 0; k < 5; k++) {
+			tax_join(&tax, site, p, tax_cols[k]);
+			gz_buf_printf(&hash, "%s\x1e", tax.ptr);
+		}
+		for (c = hash.ptr; *c; c++)
+			h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+		gz_buf_clear(&hash);
+		gz_buf_printf(&hash, "%016llx", h);
+
+		sqlite3_reset(get);
+		sqlite3_bind_text(get, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(get) == SQLITE_ROW) {
+			old = sqlite3_column_int64(get, 0);
+			same = !strcmp((const char *)sqlite3_column_text(get, 1), hash.ptr);
+		}
+		sqlite3_reset(get);
+		if (same)
+			continue;
+		if (old >= 0) {
+			sqlite3_reset(del);
+			sqlite3_bind_int64(del, 1, old);
+			sqlite3_reset(delfts);
+			sqlite3_bind_int64(delfts, 1, old);
+			if (sqlite3_step(del) != SQLITE_DONE || sqlite3_step(delfts) != SQLITE_DONE)
+				goto sqlerr;
+		}
+		gz_buf_clear(&folded);
+		gz_tokenize_fold(&folded, text.ptr, text.len);
+		gz_buf_clear(&toks);
+		gz_tokenize_join(&toks, text.ptr, text.len, false);
+		sqlite3_reset(ins);
+		sqlite3_clear_bindings(ins);
+		sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, hash.ptr, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 3, p->url, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, ymd, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 5, p->title, -1, SQLITE_STATIC);
+		for (k = 0; k < 5; k++) {
+			tax_join(&tax, site, p, tax_cols[k]);
+			sqlite3_bind_text(ins, 6 + (int)k, tax.ptr, -1, SQLITE_TRANSIENT);
+		}
+		sqlite3_bind_text(ins, 11, text.ptr, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 12, folded.ptr, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			goto sqlerr;
+		sqlite3_reset(insfts);
+		sqlite3_bind_int64(insfts, 1, sqlite3_last_insert_rowid(db));
+		sqlite3_bind_text(insfts, 2, toks.ptr, -1, SQLITE_STATIC);
+		if (sqlite3_step(insfts) != SQLITE_DONE)
+			goto sqlerr;
+		(*changed)++;
+	}
+	/* pages that left the site leave the archive */
+	{
+		gz_strlist gone = {0};
+		gz_buf rid = GZ_BUF_INIT;
+		while (sqlite3_step(all) == SQLITE_ROW)
+			if (!gz_map_get(&seen, (const char *)sqlite3_column_text(all, 1))) {
+				gz_buf_clear(&rid);
+				gz_buf_printf(&rid, "%lld", (long long)sqlite3_column_int64(all, 0));
+				gz_strlist_add(&gone, rid.ptr);
+			}
+		gz_buf_release(&rid);
+		for (k = 0; k < gone.n; k++) {
+			sqlite3_int64 r = strtoll(gone.items[k], NULL, 10);
+			sqlite3_reset(del);
+			sqlite3_bind_int64(del, 1, r);
+			sqlite3_reset(delfts);
+			sqlite3_bind_int64(delfts, 1, r);
+			if (sqlite3_step(del) != SQLITE_DONE || sqlite3_step(delfts) != SQLITE_DONE) {
+				gz_strlist_release(&gone);
+				goto sqlerr;
+			}
+			(*changed)++;
+		}
+		gz_strlist_release(&gone);
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto sqlerr;
+	rc = 0;
+	goto cleanup;
+
+sqlerr:
+	gz_diag_warn(d, ".gazette/archive.db", 0, 0, "archive not updated: %s",
+			sqlite3_errmsg(db));
+cleanup:
+	if (err) {
+		gz_diag_warn(d, ".gazette/archive.db", 0, 0, "archive not updated: %s", err);
+		free(err);
+	}
+	sqlite3_finalize(get);
+	sqlite3_finalize(del);
+	sqlite3_finalize(delfts);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(insfts);
+	sqlite3_finalize(all);
+	if (db && rc < 0)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	gz_map_release(&seen);
+	gz_strlist_release(&ids);
+	gz_buf_release(&text);
+	gz_buf_release(&folded);
+	gz_buf_release(&toks);
+	gz_buf_release(&tax);
+	gz_buf_release(&hash);
+	free(path);
+	return rc;
+}
+
+typedef struct {
+	gz_buf match;       /* FTS5 expression: "tok" "tok" … */
+	gz_strlist checks;  /* CJK runs of 3+ characters: must be substrings */
+	gz_buf run;
+	size_t run_chars;
+} query_parts;
+
+static void end_run(query_parts *qp)
+{
+	if (qp->run_chars >= 3)
+		gz_strlist_add(&qp->checks, qp->run.ptr);
+	gz_buf_clear(&qp->run);
+	qp->run_chars = 0;
+}
+
+static void add_token(const char *tok, size_t len, void *payload)
+{
+	gz_buf *m = payload;
+
+	/* tokens are letters, digits and CJK only: quoting makes each a plain
+	 * FTS5 string whatever the user typed */
+	gz_buf_printf(m, "%s\"", m->len ? " " : "");
+	gz_buf_add(m, tok, len);
+	gz_buf_putc(m, '"');
+}
+
+static void parse_query(query_parts *qp, const char *q)
+{
+	gz_buf folded = GZ_BUF_INIT;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	gz_tokenize_fold(&folded, q, strlen(q));
+	gz_tokenize(folded.ptr, folded.len, true, add_token, &qp->match);
+	while (i < folded.len) {
+		n = gz_utf8_decode(folded.ptr + i, folded.len - i, &cp);
+		if (!n)
+			n = 1;
+		if (n > 1 && gz_tokenize_is_cjk(cp)) {
+			gz_buf_add(&qp->run, folded.ptr + i, n);
+			qp->run_chars++;
+		} else {
+			end_run(qp);
+		}
+		i += n;
+	}
+	end_run(qp);
+	gz_buf_release(&folded);
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	return gz_strdup(s ? s : "");
+}
+
+/* "穆棱镇 / 新民村" from the \x1f-joined columns. */
+static char *place(const char *township, const char *village)
+{
+	gz_buf b = GZ_BUF_INIT;
+	const char *s;
+
+	for (s = township; *s; s++)
+		gz_buf_putc(&b, *s == '\x1f' ? ' ' : *s);
+	if (*village)
+		gz_buf_puts(&b, " /");
+	for (s = village; *s; s++)
+		gz_buf_putc(&b, *s == '\x1f' ? ' ' : *s);
+	gz_text_squeeze(&b);
+	return gz_buf_detach(&b, NULL);
+}
+
+/* About 60 characters of text around the first query run or word. */
+static char *snippet(const char *text, const char *first)
+{
+	gz_buf b = GZ_BUF_INIT;
+	const char *body = strchr(text, '\n'), *at, *start;
+	size_t back = 0;
+
+	body = body ? body + 1 : text;
+	at = first && *first ? strstr(body, first) : NULL;
+	if (!at)
+		at = body;
+	/* step back up to 20 characters, never into a UTF-8 sequence */
+	start = at;
+	while (start > body && back < 20) {
+		start--;
+		if (((unsigned char)*start & 0xc0) != 0x80)
+			back++;
+	}
+	if (start > body)
+		gz_buf_puts(&b, "…");
+	gz_text_truncate(&b, start, strlen(start), 60);
+	for (size_t i = 0; i < b.len; i++)
+		if (b.ptr[i] == '\n')
+			b.ptr[i] = ' ';
+	return gz_buf_detach(&b, NULL);
+}
+
+int gz_archive_search(gz_archive_hit **out, size_t *n, const char *source,
+		      const gz_archive_query *q, char **err)
+{
+	char *path = db_path(source);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	query_parts qp;
+	gz_buf sql = GZ_BUF_INIT, first = GZ_BUF_INIT, e = GZ_BUF_INIT;
+	gz_archive_hit *hits = NULL;
+	size_t nhits = 0, cap = 0, k;
+	struct stat sb;
+	int rc = -1, arg = 1, r;
+
+	*out = NULL;
+	*n = 0;
+	memset(&qp, 0, sizeof(qp));
+	gz_buf_init(&qp.match, 64);
+	gz_buf_init(&qp.run, 16);
+	parse_query(&qp, q->query ? q->query : "");
+	if (!qp.match.len) {
+		gz_buf_printf(&e, "the query '%s' has no words to search for", q->query ? q->query : "");
+		rc = GZ_ARCHIVE_BAD_QUERY;
+		goto cleanup;
+	}
+	if (stat(path, &sb) != 0) {
+		gz_buf_printf(&e, "no archive at %s; set 'archive: true' in site.yml and run "
+				  "'gazette build'", path);
+		rc = GZ_ARCHIVE_NO_DB;
+		goto cleanup;
+	}
+	if (open_db(&db, path, SQLITE_OPEN_READONLY, err) < 0)
+		goto cleanup_err;
+
+	gz_buf_puts(&sql, "SELECT p.id, p.date, p.title, p.township, p.village, p.text, p.url"
+			  " FROM fts JOIN pages p ON p.rowid = fts.rowid WHERE fts MATCH ?1");
+	for (k = 0; k < qp.checks.n; k++)
+		gz_buf_printf(&sql, " AND instr(p.folded, ?%d) > 0", ++arg);
+	if (q->township)
+		gz_buf_printf(&sql, " AND instr(p.township, char(31) || ?%d || char(31)) > 0", ++arg);
+	if (q->village)
+		gz_buf_printf(&sql, " AND instr(p.village, char(31) || ?%d || char(31)) > 0", ++arg);
+	if (q->industry)
+		gz_buf_printf(&sql, " AND instr(p.industry, char(31) || ?%d || char(31)) > 0", ++arg);
+	if (q->person)
+		gz_buf_printf(&sql, " AND instr(p.people, char(31) || ?%d || char(31)) > 0", ++arg);
+	if (q->tag)
+		gz_buf_printf(&sql, " AND instr(p.tags, char(31) || ?%d || char(31)) > 0", ++arg);
+	if (q->from)
+		gz_buf_printf(&sql, " AND p.date >= ?%d", ++arg);
+	if (q->to)
+		gz_buf_printf(&sql, " AND p.date <= ?%d", ++arg);
+	gz_buf_printf(&sql, " ORDER BY bm25(fts), p.date DESC, p.id LIMIT %d",
+		      q->limit > 0 ? q->limit : 50);
+	r = sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL);
+	if (r != SQLITE_OK)
+		goto sqlerr;
+	arg = 1;
+	sqlite3_bind_text(st, arg++, qp.match.ptr, -1, SQLITE_STATIC);
+	for (k = 0; k < qp.checks.n; k++)
+		sqlite3_bind_text(st, arg++, qp.checks.items[k], -1, SQLITE_STATIC);
+	{
+		const char *vals[] = {q->township, q->village, q->industry, q->person, q->tag, q->from, q->to};
+		for (k = 0; k < sizeof(vals) / sizeof(vals[0]); k++)
+			if (vals[k])
+				sqlite3_bind_text(st, arg++, vals[k], -1, SQLITE_STATIC);
+	}
+	/* the first run or word of the query, for the snippet */
+	{
+		const char *m = qp.match.ptr + 1, *end = strchr(m, '"');
+		gz_buf_add(&first, m, (size_t)(end - m));
+		if (qp.checks.n) {
+			gz_buf_clear(&first);
+			gz_buf_puts(&first, qp.checks.items[0]);
+		}
+	}
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		gz_archive_hit *h;
+		GZ_GROW(hits, cap, nhits + 1);
+		h = &hits[nhits++];
+		h->id = col_dup(st, 0);
+		h->date = col_dup(st, 1);
+		h->title = col_dup(st, 2);
+		h->place = place((const char *)sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st, 3) : "",
+				 (const char *)sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st, 4) : "");
+		h->snippet = snippet((const char *)sqlite3_column_text(st, 5) ? (const char *)sqlite3_column_text(st, 5) : "", first.ptr);
+		h->url = col_dup(st, 6);
+	}
+	if (r != SQLITE_DONE)
+		goto sqlerr;
+	*out = hits;
+	*n = nhits;
+	hits = NULL;
+	rc = 0;
+	goto cleanup;
+
+sqlerr:
+	gz_buf_printf(&e, "%s: %s; 'gazette build' rebuilds a damaged archive", path,
+		      sqlite3_errmsg(db));
+	rc = -1;
+cleanup:
+	if (e.len)
+		*err = gz_buf_detach(&e, NULL);
+cleanup_err:
+	gz_archive_hits_free(hits, nhits);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	gz_buf_release(&qp.match);
+	gz_buf_release(&qp.run);
+	gz_strlist_release(&qp.checks);
+	gz_buf_release(&sql);
+	gz_buf_release(&first);
+	gz_buf_release(&e);
+	free(path);
+	return rc;
+}
+
+void gz_archive_hits_free(gz_archive_hit *hits, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && hits; i++) {
+		free(hits[i].id);
+		free(hits[i].date);
+		free(hits[i].title);
+		free(hits[i].place);
+		free(hits[i].snippet);
+		free(hits[i].url);
+	}
+	free(hits);
+}

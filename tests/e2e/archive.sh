@@ -1,0 +1,86 @@
+#!/bin/sh
+# gazette archive search: the archive build keeps in .gazette/archive.db
+# (incremental, rebuilt when damaged), Chinese matching, filters, hostile
+# FTS syntax as user input, and the error exits.
+set -eu
+. "$ROOT/tests/e2e/lib.sh"
+
+site=$TMPDIR/site
+minimal_site "$site"
+echo 'archive: true' >>"$site/site.yml"
+write "$site/content/stories/2019/sheep.md" <<'EOF2'
+---
+title: 新民村养羊户
+date: 2019-06-08
+township: 穆棱镇
+village: 新民村
+people: [孟庆龙]
+---
+孟庆龙靠养羊脱贫，羊群发展到300只。
+EOF2
+write "$site/content/stories/2020/bees.md" <<'EOF2'
+---
+title: 养蜂致富
+date: 2020-03-01
+township: 兴源镇
+---
+蜂蜜卖到了北京。羊肉也卖得好。
+EOF2
+S() { "$GAZETTE" archive search --source "$site" "$@"; }
+
+set +e; S 养羊 >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 1 "search before any build"
+assert_contains "$TMPDIR/e" "gazette build"
+
+build_ok --source "$site"
+assert_file "$site/.gazette/archive.db"
+S 养羊 >"$TMPDIR/o"
+assert_contains "$TMPDIR/o" stories/2019/sheep
+assert_not_contains "$TMPDIR/o" bees
+[ "$(S 羊 | grep -c '^20')" = 2 ] || fail "羊 should find both stories"
+[ "$(S 养羊户 | grep -c '^20')" = 1 ] || fail "养羊户"
+# 羊肉卖 has all its bigrams only in bees (羊肉, 肉卖): found; 养羊群 is in neither
+[ "$(S 养羊群 | grep -c '^20')" = 0 ] || fail "养羊群 is in no story"
+S --township 兴源镇 羊 >"$TMPDIR/o"
+assert_contains "$TMPDIR/o" bees
+assert_not_contains "$TMPDIR/o" sheep
+[ "$(S --person 孟庆龙 --from 2019-01-01 --to 2019-12-31 羊 | grep -c '^20')" = 1 ] || fail "person + dates"
+[ "$(S --from 2020-01-01 养羊 | grep -c '^20')" = 0 ] || fail "--from"
+S --json 300 >"$TMPDIR/j"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[0]['id']=='stories/2019/sheep' and d[0]['place'], d" "$TMPDIR/j" ||
+	fail "json output"
+
+# FTS5 syntax is only ever text
+for q in '"' '养羊"' '*' '养*' 'NEAR(养 羊)' '-养羊' '养羊 OR 蜂' "'; DROP TABLE pages; --"; do
+	set +e; S "$q" >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e
+	[ "$rc" = 0 ] || [ "$rc" = 2 ] || { cat "$TMPDIR/e"; fail "query '$q' exited $rc"; }
+done
+S 养羊 | grep -q sheep || fail "archive damaged by hostile queries"
+
+set +e
+S '，。！' >/dev/null 2>"$TMPDIR/e"; rc=$?
+assert_eq "$rc" 2 "punctuation-only query"
+S '' >/dev/null 2>&1; assert_eq "$?" 2 "empty query"
+S --from 2019-13-01 羊 >/dev/null 2>&1; assert_eq "$?" 2 "bad date"
+S --to yesterday 羊 >/dev/null 2>&1; assert_eq "$?" 2 "bad date"
+"$GAZETTE" archive frobnicate >/dev/null 2>&1; assert_eq "$?" 2 "unknown subcommand"
+set -e
+"$GAZETTE" archive --help | grep -q 'archive search' || fail "--help"
+
+# incremental: an unchanged build rewrites nothing; a removed page leaves
+before=$(sha256sum "$site/.gazette/archive.db")
+build_ok --source "$site"
+rm "$site/content/stories/2020/bees.md"
+build_ok --source "$site"
+[ "$(S 羊 | grep -c '^20')" = 1 ] || fail "a removed page is still in the archive"
+
+# a damaged database is rebuilt by the next build
+printf 'this is not a database' >"$site/.gazette/archive.db"
+rm -f "$site/.gazette/archive.db-wal" "$site/.gazette/archive.db-shm"
+set +e; S 羊 >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 1 "search on a damaged archive"
+build_ok --source "$site"
+assert_contains "$err_log" "damaged"
+S 养羊 | grep -q sheep || fail "archive not rebuilt"
+: "$before"
+echo "archive: ok"
