@@ -14,6 +14,8 @@
 #include "date.h"
 #include "git.h"
 #include "hash.h"
+#include "text.h"
+#include "yaml.h"
 #include "output.h"
 #include "pool.h"
 #include "render.h"
@@ -278,10 +280,39 @@ static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_dia
 	gz_site_hash(site);
 }
 
+/* site.yml as a value tree, read before the site is (NULL if absent or
+ * broken: the site load reports that). */
+static gz_value *peek_config(gz_source *src)
+{
+	char *data = NULL, *err = NULL;
+	size_t len;
+	int line, col;
+	gz_value *v = NULL;
+
+	if (gz_source_read(src, "site.yml", &data, &len) < 0)
+		return NULL;
+	if (gz_yaml_parse(&v, data, len, 0, &err, &line, &col) < 0)
+		v = NULL;
+	free(err);
+	free(data);
+	return v;
+}
+
+/* The theme's name from site.yml (caller frees). */
+static char *peek_theme(gz_source *src)
+{
+	gz_value *v = peek_config(src);
+	const char *t = gz_value_str(v, "theme");
+	char *name = gz_strdup(t && !gz_slug_is_hostile(t) ? t : "default");
+
+	gz_value_free(v);
+	return name;
+}
+
 /* The theme: themes/<name> in the site's own source, else one installed
  * beside the program. */
-static gz_source *open_theme(gz_source *src, const char *source_dir, const char *name,
-			     char **display)
+static gz_source *open_theme_named(gz_source *src, const char *source_dir, const char *name,
+				   char **display)
 {
 	gz_buf prefix = GZ_BUF_INIT;
 	gz_strlist probe = {0};
@@ -307,6 +338,38 @@ static gz_source *open_theme(gz_source *src, const char *source_dir, const char 
 	return th;
 }
 
+static gz_source *open_theme(gz_source *src, const char *source_dir, char *name,
+			     char **display)
+{
+	gz_source *th = open_theme_named(src, source_dir, name, display);
+
+	free(name);
+	return th;
+}
+
+gz_source *gz_build_theme(gz_theme *th, gz_source *src, const char *source_dir, char **display,
+			  gz_diag *d)
+{
+	gz_source *theme_src = open_theme(src, source_dir, peek_theme(src), display);
+	gz_value *cfg;
+
+	memset(th, 0, sizeof(*th));
+	if (!theme_src) {
+		char *name = peek_theme(src);
+		gz_diag_error(d, "site.yml", 0, 0,
+			      "theme '%s' not found (looked in themes/%s and beside gazette)", name,
+			      name);
+		free(name);
+		return NULL;
+	}
+	/* go on after errors so layout problems are reported with the rest */
+	gz_theme_load(th, theme_src, *display, d);
+	cfg = peek_config(src);
+	gz_theme_load_hooks(th, theme_src, src, gz_value_get(cfg, "hooks"));
+	gz_value_free(cfg);
+	return theme_src;
+}
+
 int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 {
 	gz_source *src = NULL, *theme_src = NULL;
@@ -319,6 +382,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_write_stats ws = {0};
 	char *display = NULL, *out_dir = NULL, *deps_file = NULL, *outputs_file = NULL;
 	gz_deps deps_prev, deps_next;
+	gz_script *life = NULL;
 	bool bare = false;
 	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
 	double start = now_ms(), t0 = start;
@@ -357,27 +421,36 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		goto cleanup;
 	}
 
+	/* the theme and the hooks first: hooks filter pages as they load */
+	theme_src = gz_build_theme(&theme, src, opts->source, &display, d);
+	if (!theme_src)
+		goto cleanup;
+	memset(&lo, 0, sizeof(lo));
 	lo.drafts = opts->drafts;
 	lo.jobs = jobs;
 	lo.progress = opts->progress;
 	lo.future = opts->future;
 	lo.now = now;
+	lo.theme = &theme;
+	lo.keep_going = opts->keep_going;
 	gz_site_load(&site, src, &lo, d);
 	attach_history(&site, repo, sha, d);
 	phase("load", &t0);
-	theme_src = open_theme(src, opts->source, site.cfg.theme, &display);
-	if (!theme_src) {
-		gz_diag_error(d, "site.yml", 0, 0,
-			      "theme '%s' not found (looked in themes/%s and beside gazette)",
-			      site.cfg.theme, site.cfg.theme);
-		goto cleanup;
+	/* on_load hooks may add fields and pages; their state stays for on_done */
+	if (theme.nhooks && !d->errors) {
+		char *err = NULL;
+		gz_script_open(&life, &theme, &site, d);
+		if (gz_script_on_load(life, &site, &err) < 0) {
+			gz_diag_error(d, "", 0, 0, "%s", err);
+			free(err);
+		}
+		gz_site_hash(&site);
 	}
-	/* go on after errors so layout problems are reported with the rest */
-	gz_theme_load(&theme, theme_src, display, d);
 	memset(&ro, 0, sizeof(ro));
 	ro.jobs = jobs;
 	ro.progress = opts->progress;
 	ro.theme_src = theme_src;
+	ro.keep_going = opts->keep_going;
 	/* incremental: keep what the last build made when its inputs are the same */
 	bare = repo && gz_repo_is_bare(repo);
 	deps_file = cache_file(opts->source, bare, out_dir, "deps", false);
@@ -416,6 +489,13 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		gz_archive_update(opts->source, &site, d, &changed);
 		phase("archive", &t0);
 	}
+	if (life) {
+		char *err = NULL;
+		if (gz_script_on_done(life, &err) < 0) {
+			gz_diag_error(d, "", 0, 0, "%s", err);
+			free(err);
+		}
+	}
 	st->pages = site.npages;
 	st->outputs = out.n;
 	st->written = ws.written;
@@ -428,6 +508,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 cleanup:
 	st->ms = now_ms() - start;
 	gz_outputs_release(&out);
+	gz_script_free(life);
 	gz_theme_release(&theme);
 	gz_site_release(&site);
 	gz_source_free(theme_src);

@@ -22,6 +22,7 @@ typedef struct {
 	const char *as_of;      /* build the branch as it was on this date */
 	bool future;            /* also pages dated after now (scheduled) */
 	bool full;              /* render everything: ignore what the last build recorded */
+	bool keep_going;        /* a page a hook fails on is left out, with a warning */
 } gz_build_opts;
 
 typedef struct {
@@ -36,5 +37,14 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st);
  * program (./themes/name or ../share/gazette/themes/name). Caller frees;
  * NULL if none exists. display gets how to name it in messages. */
 char *gz_build_find_theme(const char *source, const char *name, char **display);
+
+struct gz_theme;
+struct gz_source;
+
+/* Find the theme of the site in src (source_dir on disk), load its layouts
+ * and the theme's and site's hooks into th. Returns the theme's source
+ * (caller frees, with *display), or NULL with an error in d. */
+struct gz_source *gz_build_theme(struct gz_theme *th, struct gz_source *src,
+				 const char *source_dir, char **display, gz_diag *d);
 
 #endif

@@ -8,6 +8,8 @@
 #include "alloc.h"
 #include "buf.h"
 #include "build.h"
+#include "pool.h"
+#include "script.h"
 #include "site.h"
 #include "source.h"
 #include "strlist.h"
@@ -471,7 +473,9 @@ int gz_check_site(const char *source, gz_diag *d)
 	checker c;
 	gz_site site;
 	gz_load_opts lo = {.drafts = true, .future = true};
-	char *err = NULL;
+	gz_theme theme;
+	gz_source *theme_src = NULL;
+	char *err = NULL, *display = NULL;
 	size_t i;
 
 	memset(&c, 0, sizeof(c));
@@ -483,6 +487,10 @@ int gz_check_site(const char *source, gz_diag *d)
 		free(err);
 		return -1;
 	}
+	/* the theme's hooks too: shortcodes and filters are part of the content */
+	theme_src = gz_build_theme(&theme, c.src, source, &display, d);
+	lo.theme = &theme;
+	lo.jobs = gz_pool_cores();
 	gz_site_load(&site, c.src, &lo, d);
 	{
 		const gz_value *params = gz_value_get(site.cfg.root, "params");
@@ -502,6 +510,9 @@ int gz_check_site(const char *source, gz_diag *d)
 	gz_map_release(&c.urls);
 	gz_strlist_release(&c.owned);
 	gz_site_release(&site);
+	gz_theme_release(&theme);
+	gz_source_free(theme_src);
+	free(display);
 	gz_source_free(c.src);
 	return d->errors ? -1 : 0;
 }

@@ -49,6 +49,7 @@ static const char usage_build[] =
 	"      --drafts      also build pages with status draft or review\n"
 	"      --future      also build pages dated in the future (scheduled)\n"
 	"      --full        render every page, even those whose inputs did not change\n"
+	"  -k, --keep-going  leave out a page a Lua hook fails on, with a warning\n"
 	"  -j, --jobs N      threads to use; default one per core\n"
 	"  -q, --quiet       print only errors\n"
 	"  -v, --verbose     print the summary even when output is not a terminal\n"
@@ -64,6 +65,7 @@ static int cmd_build(int argc, char **argv)
 		{"rev", required_argument, NULL, 'r'},    {"as-of", required_argument, NULL, 'a'},
 		{"future", no_argument, NULL, 'f'},       {"full", no_argument, NULL, 'F'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"keep-going", no_argument, NULL, 'k'},
 		{NULL, 0, NULL, 0},
 	};
 	gz_build_opts o = {.source = "."};
@@ -74,13 +76,14 @@ static int cmd_build(int argc, char **argv)
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:o:j:r:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:o:j:r:qvkh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o.source = optarg; break;
 		case 'r': o.rev = optarg; break;
 		case 'a': o.as_of = optarg; break;
 		case 'f': o.future = true; break;
 		case 'F': o.full = true; break;
+		case 'k': o.keep_going = true; break;
 		case 'o': o.out = optarg; break;
 		case 'd': o.drafts = true; break;
 		case 'j':

@@ -90,8 +90,188 @@ static int char_column(const char *md, size_t len, int line, int byte_col)
 	return col;
 }
 
+typedef struct {
+	char *name, *args;
+	int line;           /* in the body */
+} shortcode;
+
+typedef struct {
+	shortcode *items;
+	size_t n, cap;
+} shortcodes;
+
+static void free_shortcodes(shortcodes *scs)
+{
+	size_t i;
+
+	for (i = 0; i < scs->n; i++) {
+		free(scs->items[i].name);
+		free(scs->items[i].args);
+	}
+	free(scs->items);
+}
+
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_';
+}
+
+/*
+ * Turn ::: fences into HTML comment lines the parser keeps as blocks of
+ * their own (<!--gz-sc:N--> … <!--gz-sc-end:N-->), one line for one line so
+ * line numbers stay right. Returns 0, or -1 with *err and *err_line.
+ */
+static int mark_shortcodes(gz_buf *outb, const char *md, size_t len, shortcodes *scs, char **err,
+			   int *err_line)
+{
+	size_t i = 0, stack[64];
+	int depth = 0, line = 1;
+
+	while (i < len) {
+		const char *nl = memchr(md + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - md) : len, n = end - i;
+		const char *l = md + i;
+
+		if (n >= 3 && !memcmp(l, ":::", 3)) {
+			size_t k = 3, name_start, name_end;
+			while (k < n && (l[k] == ' ' || l[k] == '\t'))
+				k++;
+			name_start = k;
+			while (k < n && is_name_char(l[k]))
+				k++;
+			name_end = k;
+			while (n > k && (l[n - 1] == ' ' || l[n - 1] == '\r' || l[n - 1] == '\t'))
+				n--;
+			if (name_end == name_start && k >= n) {
+				/* a closing fence */
+				if (!depth) {
+					gz_buf b = GZ_BUF_INIT;
+					gz_buf_puts(&b, "':::' closes no shortcode; remove it or open one "
+							"with '::: name'");
+					*err = gz_buf_detach(&b, NULL);
+					*err_line = line;
+					return -1;
+				}
+				gz_buf_printf(outb, "<!--gz-sc-end:%zu-->", stack[--depth]);
+			} else if (name_end > name_start) {
+				shortcode sc;
+				if (depth == 64) {
+					*err = gz_strdup("shortcodes nest too deeply");
+					*err_line = line;
+					return -1;
+				}
+				sc.name = gz_strndup(l + name_start, name_end - name_start);
+				while (k < n && (l[k] == ' ' || l[k] == '\t'))
+					k++;
+				sc.args = gz_strndup(l + k, n > k ? n - k : 0);
+				sc.line = line;
+				GZ_GROW(scs->items, scs->cap, scs->n + 1);
+				scs->items[scs->n] = sc;
+				stack[depth++] = scs->n;
+				gz_buf_printf(outb, "<!--gz-sc:%zu-->", scs->n++);
+			} else {
+				gz_buf_add(outb, l, end - i);
+			}
+		} else {
+			gz_buf_add(outb, l, end - i);
+		}
+		if (nl)
+			gz_buf_putc(outb, '\n');
+		i = end + 1;
+		line++;
+	}
+	if (depth) {
+		gz_buf b = GZ_BUF_INIT;
+		gz_buf_printf(&b, "shortcode '%s' is never closed; add a line with ':::' after it",
+			      scs->items[stack[depth - 1]].name);
+		*err = gz_buf_detach(&b, NULL);
+		*err_line = scs->items[stack[depth - 1]].line;
+		return -1;
+	}
+	return 0;
+}
+
+/* The shortcode number a marker block stands for, or -1. */
+static long marker(cmark_node *n, bool end)
+{
+	const char *lit, *pre = end ? "<!--gz-sc-end:" : "<!--gz-sc:";
+	size_t pl = strlen(pre);
+
+	if (cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK)
+		return -1;
+	lit = cmark_node_get_literal(n);
+	if (!lit || strncmp(lit, pre, pl))
+		return -1;
+	return strtol(lit + pl, NULL, 10);
+}
+
+/*
+ * Replace every marked shortcode under parent by the HTML its Lua function
+ * returns, inner ones first. The inner Markdown is rendered on its own.
+ */
+static int expand_shortcodes(cmark_node *parent, const shortcodes *scs, const gz_md_opts *opts,
+			     int options, cmark_llist *exts, gz_md_result *out)
+{
+	cmark_node *n = cmark_node_first_child(parent), *next;
+
+	for (; n; n = next) {
+		long id = marker(n, false);
+		cmark_node *inner, *c, *after, *block;
+		char *inner_html, *html = NULL, *err = NULL;
+		const shortcode *sc;
+
+		next = cmark_node_next(n);
+		if (id < 0 || (size_t)id >= scs->n)
+			continue;
+		sc = &scs->items[id];
+		inner = cmark_node_new(CMARK_NODE_DOCUMENT);
+		for (c = cmark_node_next(n); c && marker(c, true) != id; c = after) {
+			after = cmark_node_next(c);
+			cmark_node_unlink(c);
+			cmark_node_append_child(inner, c);
+		}
+		if (expand_shortcodes(inner, scs, opts, options, exts, out) < 0) {
+			cmark_node_free(inner);
+			return -1;
+		}
+		inner_html = cmark_render_html(inner, options, exts);
+		cmark_node_free(inner);
+		if (!opts->hooks || !opts->hooks->shortcode) {
+			gz_buf b = GZ_BUF_INIT;
+			gz_buf_printf(&b, "unknown shortcode '%s'", sc->name);
+			err = gz_buf_detach(&b, NULL);
+		} else {
+			opts->hooks->shortcode(sc->name, sc->args, inner_html, sc->line + opts->line_offset,
+					       &html, opts->hooks->payload, &err);
+		}
+		free(inner_html);
+		if (err) {
+			out->error = err;
+			out->error_line = sc->line + opts->line_offset;
+			free(html);
+			return -1;
+		}
+		block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+		cmark_node_set_on_enter(block, html ? html : "");
+		cmark_node_set_on_exit(block, "");
+		free(html);
+		cmark_node_insert_before(n, block);
+		next = cmark_node_next(n);
+		if (next && marker(next, true) == id) {
+			after = cmark_node_next(next);
+			cmark_node_free(next);
+			next = after;
+		}
+		cmark_node_free(n);
+	}
+	return 0;
+}
+
 int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_md_opts *opts)
 {
+	shortcodes scs = {0};
+	gz_buf marked = GZ_BUF_INIT;
 	int options = CMARK_OPT_DEFAULT | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_FOOTNOTES;
 	cmark_parser *parser;
 	cmark_node *doc, *node;
@@ -112,8 +292,21 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 		if (ext && (opts->unsafe || strcmp(extensions[i], "tagfilter")))
 			cmark_parser_attach_syntax_extension(parser, ext);
 	}
+	if (memmem(md, len, ":::", 3)) {
+		if (mark_shortcodes(&marked, md, len, &scs, &out->error, &out->error_line) < 0) {
+			out->error_line += opts->line_offset;
+			goto fail;
+		}
+		md = marked.ptr;
+		len = marked.len;
+	}
 	cmark_parser_feed(parser, md, len);
 	doc = cmark_parser_finish(parser);
+	if (opts->hooks && opts->hooks->filter &&
+	    opts->hooks->filter(doc, opts->hooks->payload, &out->error) < 0) {
+		cmark_node_free(doc);
+		goto fail;
+	}
 
 	it = cmark_iter_new(doc);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -215,6 +408,13 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	}
 	cmark_iter_free(it);
 
+	if (scs.n && expand_shortcodes(doc, &scs, opts, options,
+				       cmark_parser_get_syntax_extensions(parser), out) < 0) {
+		cmark_node_free(doc);
+		gz_buf_release(&plain);
+		gz_buf_release(&lead);
+		goto fail;
+	}
 	out->html = cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser));
 	out->html_len = strlen(out->html);
 	gz_text_squeeze(&lead);
@@ -222,7 +422,17 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	out->lead = gz_buf_detach(&lead, NULL);
 	cmark_node_free(doc);
 	cmark_parser_free(parser);
+	free_shortcodes(&scs);
+	gz_buf_release(&marked);
 	return 0;
+fail:
+	cmark_parser_free(parser);
+	free_shortcodes(&scs);
+	gz_buf_release(&marked);
+	out->html = gz_strdup("");
+	out->plain = gz_strdup("");
+	out->lead = gz_strdup("");
+	return -1;
 }
 
 void gz_md_result_release(gz_md_result *r)
@@ -237,5 +447,6 @@ void gz_md_result_release(gz_md_result *r)
 		free(r->images[i].alt);
 	}
 	free(r->images);
+	free(r->error);
 	memset(r, 0, sizeof(*r));
 }

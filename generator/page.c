@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "hash.h"
 #include "markdown.h"
+#include "script.h"
 #include "text.h"
 
 /* Find the front matter: "---\n" … "\n---\n". Sets fm, fm_len, body and
@@ -228,7 +229,8 @@ typedef struct {
 	const char *base_path;
 } resolve_ctx;
 
-int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path, gz_diag *d)
+int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
+		 gz_script *hooks, gz_diag *d)
 {
 	char *data = NULL, *err = NULL;
 	size_t len, i, before = d->errors;
@@ -292,6 +294,30 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 	if (place_page(p, path, d) < 0) {
 		free(data);
 		return -1;
+	}
+
+	/* the body first: Lua filters may change the front matter */
+	memset(&opts, 0, sizeof(opts));
+	opts.unsafe = cfg->unsafe_html;
+	opts.base_path = cfg->base_path;
+	opts.line_offset = body_line - 1;
+	/* a plain page's URL adds a folder its file does not have */
+	if (!p->bundle) {
+		gz_buf b = GZ_BUF_INIT;
+		if (!strcmp(p->dir, "content"))
+			gz_buf_putc(&b, '/');
+		else
+			gz_buf_printf(&b, "/%s/", p->dir + strlen("content/"));
+		rel_base = gz_buf_detach(&b, NULL);
+		opts.rel_base = rel_base;
+	}
+	if (hooks && gz_script_filters(hooks))
+		opts.hooks = gz_script_md_hooks(hooks, path, &p->fm);
+	if (gz_markdown_render(&md, body, len - (size_t)(body - data), &opts) < 0 && md.error) {
+		/* the site decides: an error, or with --keep-going a warning */
+		p->hook_error = md.error;
+		p->hook_error_line = md.error_line;
+		md.error = NULL;
 	}
 
 	p->title = dup_str(p->fm, "title");
@@ -379,21 +405,6 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		}
 	}
 
-	memset(&opts, 0, sizeof(opts));
-	opts.unsafe = cfg->unsafe_html;
-	opts.base_path = cfg->base_path;
-	opts.line_offset = body_line - 1;
-	/* a plain page's URL adds a folder its file does not have */
-	if (!p->bundle) {
-		gz_buf b = GZ_BUF_INIT;
-		if (!strcmp(p->dir, "content"))
-			gz_buf_putc(&b, '/');
-		else
-			gz_buf_printf(&b, "/%s/", p->dir + strlen("content/"));
-		rel_base = gz_buf_detach(&b, NULL);
-		opts.rel_base = rel_base;
-	}
-	gz_markdown_render(&md, body, len - (size_t)(body - data), &opts);
 	for (i = 0; i < md.nimages; i++) {
 		char *file, *url;
 		int r = resolve_ref(p, md.images[i].src, &file, &url);
@@ -455,6 +466,8 @@ void gz_page_free(gz_page *p)
 	free(p->html);
 	free(p->plain);
 	gz_value_free(p->fm);
+	gz_value_free(p->extra);
+	free(p->hook_error);
 	if (p->tax_values) {
 		for (i = 0; i < p->ntax; i++)
 			gz_strlist_release(&p->tax_values[i]);

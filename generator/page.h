@@ -23,6 +23,7 @@
 struct gz_term;
 struct gz_section;
 struct gz_history;
+struct gz_script;
 
 typedef struct {
 	char *url;          /* site-absolute URL path, "/photos/2019/a.jpg" */
@@ -69,11 +70,17 @@ struct gz_page {
 	size_t id;                       /* index in site->all */
 	uint64_t src_hash;               /* of the file's bytes */
 	uint64_t model_hash;             /* of everything a template can read of it */
+	gz_value *extra;                 /* fields set by on_load hooks (gz.set), or NULL */
+	char *hook_error;                /* a filter or shortcode failed on this page */
+	int hook_error_line;
+	bool broken;                     /* left out of the site */
 };
 
-/* Load path (root-relative) from src. Problems go to d; returns 0 when the
+/* Load path (root-relative) from src; hooks (may be NULL) runs the Lua
+ * filters and shortcodes. Problems go to d; returns 0 when the
  * page is usable, -1 when it had errors (p is still safe to free). */
-int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path, gz_diag *d);
+int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
+		 struct gz_script *hooks, gz_diag *d);
 void gz_page_free(gz_page *p);
 
 /* "转载请注明出处" etc. for p->reprint (borrowed static or p's string). */

@@ -402,13 +402,23 @@ static void render_one(size_t i, int worker, void *payload)
 	}
 	if (gz_script_render(c->states[worker], j->layout, j->page, j->page ? NULL : &j->list, &b,
 			     &err) < 0) {
-		/* a template error names the template; add the page it was on */
-		gz_diag_error(c->d, "", 0, 0, "%s (rendering %s)", err, j->page ? j->page->path : j->url);
+		/* a template error names the template; add the page it was on.
+		 * --keep-going leaves the page out with a warning */
+		gz_diag_add(c->d, c->opts->keep_going ? GZ_WARNING : GZ_ERROR, "", 0, 0, "%s%s%s%s",
+			    err, strstr(err, "(while rendering") ? "" : " (rendering ",
+			    strstr(err, "(while rendering") ? "" : (j->page ? j->page->path : j->url),
+			    strstr(err, "(while rendering") ? "" : ")");
 		free(err);
 		gz_buf_release(&b);
 		return;
 	}
 	data = gz_buf_detach(&b, &len);
+	if (gz_script_on_output(c->states[worker], j->out, &data, &len, &err) < 0) {
+		gz_diag_error(c->d, "", 0, 0, "%s (while writing %s)", err, j->out);
+		free(err);
+		free(data);
+		return;
+	}
 	if (c->opts->next) {
 		const size_t *ids;
 		size_t n, k;

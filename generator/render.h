@@ -23,6 +23,7 @@ typedef struct {
 	const gz_deps *prev;       /* what they depended on (may be NULL) */
 	gz_deps *next;             /* filled for this build (may be NULL) */
 	size_t rendered, kept;     /* out: files rendered, files kept as they were */
+	bool keep_going;           /* a page that fails to render is left out (warning) */
 } gz_render_opts;
 
 /* Returns 0, or -1 if d holds any error, from this stage or an earlier one

@@ -9,6 +9,8 @@
 #include "alloc.h"
 #include "git.h"
 #include "hash.h"
+#include "hooks.h"
+#include "markdown.h"
 #include "template.h"
 #include "text.h"
 
@@ -32,11 +34,22 @@ struct gz_script {
 	 * whose fields it read (stamp[id] == render_no marks one already
 	 * listed), and whether it read the site's lists. */
 	unsigned *stamp;
+	size_t nstamp;
 	unsigned render_no;
 	size_t *touched;
 	size_t ntouched, tcap;
 	bool site_touched;
+	/* hooks */
+	size_t mem, mem_limit;     /* bytes Lua holds, and the most it may */
+	gz_site *msite;            /* during on_load: the site hooks may change */
+	const gz_config *cfg;      /* the site's settings (base URL …) */
+	bool has_filters, has_document, has_shortcodes;
+	const char *md_path;       /* the page being filtered */
+	gz_value **cur_fm;         /* its front matter, which document() may replace */
+	gz_md_hooks md_hooks;
 };
+
+static int run_lifecycle(gz_script *s, const char *which, int nargs, char **err);
 
 static const char PAGE_MT[] = "gazette.page";
 static const char LIST_MT[] = "gazette.list";
@@ -63,7 +76,8 @@ int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d)
 		size_t len;
 		int line, col;
 
-		if (!dot || (strcmp(dot, ".html") && strcmp(dot, ".xml") && strcmp(dot, ".txt")))
+		if (!dot || (strcmp(dot, ".html") && strcmp(dot, ".xml") && strcmp(dot, ".txt") &&
+			     strcmp(dot, ".lua")))
 			continue;
 		gz_buf_printf(&path, "%s/%s", display, files.items[i]);
 		if (gz_source_read(src, files.items[i], &data, &len) < 0) {
@@ -75,11 +89,14 @@ int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d)
 		if (!gz_utf8_valid(data, len, &line, &col)) {
 			gz_diag_error(d, path.ptr, line, col, "invalid UTF-8 in template");
 			rc = -1;
+		} else if (!strcmp(dot, ".lua")) {
+			gz_buf_add(&lua, data, len);
 		} else if (gz_template_translate(&lua, data, len, path.ptr, d) < 0) {
 			rc = -1;
 		}
 		free(data);
 		t = &th->t[th->n++];
+		t->is_lua = !strcmp(dot, ".lua");
 		t->name = gz_strndup(rel, (size_t)(dot - rel));
 		t->path = gz_buf_detach(&path, NULL);
 		t->lua = gz_buf_detach(&lua, &t->lua_len);
@@ -89,9 +106,66 @@ int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d)
 	return rc;
 }
 
+void gz_theme_load_hooks(gz_theme *th, gz_source *theme_src, gz_source *site_src,
+			 const gz_value *cfg)
+{
+	gz_source *srcs[2] = {theme_src, site_src};
+	const char *prefix[2] = {th->display, ""};
+	const gz_value *allow = gz_value_get(cfg, "allow");
+	size_t i, k, cap = 0;
+
+	for (k = 0; k < 2; k++) {
+		gz_strlist files = {0};
+		if (!srcs[k])
+			continue;
+		gz_source_list(srcs[k], "hooks", &files);
+		for (i = 0; i < files.n; i++) {
+			const char *f = files.items[i];
+			size_t n = strlen(f);
+			gz_template *t;
+			gz_buf path = GZ_BUF_INIT;
+			char *data;
+			size_t len;
+
+			if (n < 4 || strcmp(f + n - 4, ".lua"))
+				continue;
+			if (gz_source_read(srcs[k], f, &data, &len) < 0)
+				continue;
+			GZ_GROW(th->hooks, cap, th->nhooks + 1);
+			t = &th->hooks[th->nhooks++];
+			memset(t, 0, sizeof(*t));
+			gz_buf_printf(&path, "%s%s%s", prefix[k], *prefix[k] ? "/" : "", f);
+			t->name = gz_strdup(f);
+			t->path = gz_buf_detach(&path, NULL);
+			t->lua = data;
+			t->lua_len = len;
+			t->is_lua = true;
+			th->hash = gz_hash_add(gz_hash_str(th->hash, t->path), data, len);
+		}
+		gz_strlist_release(&files);
+	}
+	th->memory_mb = (int)gz_value_int(cfg, "memory_mb", 512);
+	if (allow && allow->type == GZ_SEQ) {
+		th->allow = gz_calloc(allow->n ? allow->n : 1, sizeof(*th->allow));
+		for (i = 0; i < allow->n; i++)
+			if (allow->items[i]->type == GZ_STR)
+				th->allow[th->nallow++] = gz_strdup(allow->items[i]->str);
+	}
+}
+
 void gz_theme_release(gz_theme *th)
 {
 	size_t i;
+
+	for (i = 0; i < th->nhooks; i++) {
+		free(th->hooks[i].name);
+		free(th->hooks[i].path);
+		free(th->hooks[i].lua);
+	}
+	free(th->hooks);
+	for (i = 0; i < th->nallow; i++)
+		free(th->allow[i]);
+	free(th->allow);
 
 	for (i = 0; i < th->n; i++) {
 		free(th->t[i].name);
@@ -160,6 +234,8 @@ static void push_value(lua_State *L, const gz_value *v)
 	case GZ_STR:
 		if (!v->quoted && (!strcmp(v->str, "true") || !strcmp(v->str, "false")))
 			lua_pushboolean(L, v->str[0] == 't');
+		else if (!v->quoted && is_number(v->str) && !strpbrk(v->str, ".eE"))
+			lua_pushinteger(L, (lua_Integer)strtoll(v->str, NULL, 10));
 		else if (!v->quoted && is_number(v->str))
 			lua_pushnumber(L, strtod(v->str, NULL));
 		else
@@ -424,7 +500,7 @@ static int page_index(lua_State *L)
 	gz_script *s = lua_touserdata(L, lua_upvalueindex(2));
 	int f;
 
-	if (s->stamp[p->id] != s->render_no) {
+	if (p->id < s->nstamp && s->stamp[p->id] != s->render_no) {
 		s->stamp[p->id] = s->render_no;
 		GZ_GROW(s->touched, s->tcap, s->ntouched + 1);
 		s->touched[s->ntouched++] = p->id;
@@ -435,6 +511,18 @@ static int page_index(lua_State *L)
 	f = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER ? (int)lua_tointeger(L, -1) : 0;
 	lua_pop(L, 1);
 	if (!f) {
+		/* a field a hook set: for this render (on_page), or for all (on_load) */
+		if (lua_type(L, 2) == LUA_TSTRING) {
+			lua_getiuservalue(L, 1, 1);
+			lua_pushvalue(L, 2);
+			if (lua_rawget(L, -2) != LUA_TNIL)
+				return 1;
+			lua_pop(L, 2);
+			if (p->extra) {
+				push_value(L, gz_value_get(p->extra, lua_tostring(L, 2)));
+				return 1;
+			}
+		}
 		lua_pushnil(L);
 		return 1;
 	}
@@ -566,6 +654,77 @@ static int call_template(lua_State *L, const char *name, int nargs)
 	return 0;
 }
 
+/* A block given as a string: writes it where the template is writing. */
+static int write_const(lua_State *L)
+{
+	gz_script *s = lua_touserdata(L, lua_upvalueindex(2));
+	size_t len;
+	const char *p = lua_tolstring(L, lua_upvalueindex(1), &len);
+
+	gz_buf_add(&s->cap[s->depth], p, len);
+	return 0;
+}
+
+/* partial_html(name, ctx): partial() for Lua layouts and hooks. */
+static int h_partial_str(lua_State *L)
+{
+	gz_script *s = script_of(L);
+	char full[256];
+	gz_buf *b;
+	const char *name = luaL_checkstring(L, 1);
+
+	if (strstr(name, "..") || name[0] == '/')
+		return luaL_error(L, "bad partial name '%s'", name);
+	if (s->depth + 1 >= MAX_CAPTURE)
+		return luaL_error(L, "partials nest more than %d deep", MAX_CAPTURE);
+	snprintf(full, sizeof(full), "partials/%s", name);
+	lua_settop(L, 2);
+	lua_remove(L, 1);
+	b = &s->cap[++s->depth];
+	gz_buf_clear(b);
+	call_template(L, full, 1);
+	s->depth--;
+	lua_pushlstring(L, b->ptr, b->len);
+	return 1;
+}
+
+/* render(name, page, {main = "<p>…</p>", title = "…"}): a layout with its
+ * blocks filled from strings, as HTML. Lets a Lua layout use base.html. */
+static int h_render(lua_State *L)
+{
+	gz_script *s = script_of(L);
+	char name[256];
+	gz_buf *b;
+
+	snprintf(name, sizeof(name), "%s", luaL_checkstring(L, 1));
+	lua_settop(L, 3);
+	lua_newtable(L);
+	if (lua_istable(L, 3)) {
+		lua_pushnil(L);
+		while (lua_next(L, 3)) {
+			if (lua_type(L, -2) == LUA_TSTRING && lua_isstring(L, -1)) {
+				lua_pushvalue(L, -2);
+				lua_insert(L, -2);
+				lua_pushlightuserdata(L, s);
+				lua_pushcclosure(L, write_const, 2);
+				lua_settable(L, 4);
+			} else {
+				lua_pop(L, 1);
+			}
+		}
+	}
+	if (s->depth + 1 >= MAX_CAPTURE)
+		return luaL_error(L, "layouts nest more than %d deep", MAX_CAPTURE);
+	b = &s->cap[++s->depth];
+	gz_buf_clear(b);
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, 4);
+	call_template(L, name, 2);
+	s->depth--;
+	lua_pushlstring(L, b->ptr, b->len);
+	return 1;
+}
+
 /* partial(name, ctx): render partials/name into a string. */
 static int h_partial(lua_State *L)
 {
@@ -618,7 +777,7 @@ static int h_relurl(lua_State *L)
 	gz_script *sc = script_of(L);
 
 	if (s[0] == '/' && s[1] != '/')
-		lua_pushfstring(L, "%s%s", sc->site->cfg.base_path, s + 1);
+		lua_pushfstring(L, "%s%s", sc->cfg->base_path, s + 1);
 	else
 		lua_pushstring(L, s);
 	return 1;
@@ -632,7 +791,7 @@ static int h_url(lua_State *L)
 	if (strstr(s, "://"))
 		lua_pushstring(L, s);
 	else
-		lua_pushfstring(L, "%s%s", sc->site->cfg.base_url, s[0] == '/' ? s + 1 : s);
+		lua_pushfstring(L, "%s%s", sc->cfg->base_url, s[0] == '/' ? s + 1 : s);
 	return 1;
 }
 
@@ -900,17 +1059,262 @@ static const char *const safe_globals[] = {
 	"getmetatable", "string", "table", "math", "utf8", NULL,
 };
 
-int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_diag *d)
+/* Lua's allocations, counted against the state's limit. */
+static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	gz_script *s = ud;
+	size_t old = ptr ? osize : 0;
+	void *p;
+
+	if (nsize == 0) {
+		free(ptr);
+		s->mem -= old;
+		return NULL;
+	}
+	if (nsize > old && s->mem - old + nsize > s->mem_limit)
+		return NULL; /* Lua raises "not enough memory" */
+	p = realloc(ptr, nsize);
+	if (p)
+		s->mem = s->mem - old + nsize;
+	return p;
+}
+
+/* load(chunk [, name]) for hooks: text only, in the sandbox. */
+static int safe_load(lua_State *L)
+{
+	size_t len;
+	const char *chunk = luaL_checklstring(L, 1, &len);
+	const char *name = luaL_optstring(L, 2, "=(load)");
+
+	if (luaL_loadbufferx(L, chunk, len, name, "t") != LUA_OK) {
+		lua_pushnil(L);
+		lua_insert(L, -2);
+		return 2;
+	}
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.env");
+	lua_setupvalue(L, -2, 1);
+	return 1;
+}
+
+/* ---- UTF-8 helpers: Lua's string library counts bytes ---- */
+
+static int u_len(lua_State *L)
+{
+	size_t len, i = 0, n = 0;
+	const char *s = luaL_checklstring(L, 1, &len);
+
+	while (i < len) {
+		uint32_t cp;
+		size_t k = gz_utf8_decode(s + i, len - i, &cp);
+		i += k ? k : 1;
+		n++;
+	}
+	lua_pushinteger(L, (lua_Integer)n);
+	return 1;
+}
+
+/* sub(s, i [, j]): characters i..j (1-based, negative from the end). */
+static int u_sub(lua_State *L)
+{
+	size_t len, i = 0, n = 0, from = 0, to = 0;
+	const char *s = luaL_checklstring(L, 1, &len);
+	lua_Integer a = luaL_checkinteger(L, 2), b = luaL_optinteger(L, 3, -1), total;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t k = gz_utf8_decode(s + i, len - i, &cp);
+		i += k ? k : 1;
+		n++;
+	}
+	total = (lua_Integer)n;
+	if (a < 0)
+		a = total + a + 1;
+	if (b < 0)
+		b = total + b + 1;
+	if (a < 1)
+		a = 1;
+	if (b > total)
+		b = total;
+	if (a > b) {
+		lua_pushliteral(L, "");
+		return 1;
+	}
+	for (i = 0, n = 0; i < len; n++) {
+		uint32_t cp;
+		size_t k;
+		if ((lua_Integer)n == a - 1)
+			from = i;
+		k = gz_utf8_decode(s + i, len - i, &cp);
+		i += k ? k : 1;
+		if ((lua_Integer)n == b - 1) {
+			to = i;
+			break;
+		}
+	}
+	lua_pushlstring(L, s + from, to - from);
+	return 1;
+}
+
+static int u_count(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+
+	lua_pushinteger(L, (lua_Integer)gz_text_count(s, len));
+	return 1;
+}
+
+static void value_from_lua(lua_State *L, int idx, gz_value **out, int depth);
+
+/* gz.set(page, key, value): in on_load, a field every template sees; in
+ * on_page, a field for this render only. */
+static int h_set(lua_State *L)
+{
+	gz_script *s = script_of(L);
+	gz_page *p = *(gz_page **)luaL_checkudata(L, 1, PAGE_MT);
+	const char *key = luaL_checkstring(L, 2);
+
+	luaL_checkany(L, 3);
+	if (s->msite) {
+		gz_value *v = NULL;
+		size_t i;
+		value_from_lua(L, 3, &v, 0);
+		if (!p->extra) {
+			p->extra = gz_calloc(1, sizeof(*p->extra));
+			p->extra->type = GZ_MAP;
+		}
+		for (i = 0; i < p->extra->n; i++) {
+			if (!strcmp(p->extra->keys[i], key)) {
+				gz_value_free(p->extra->items[i]);
+				p->extra->items[i] = v;
+				return 0;
+			}
+		}
+		p->extra->keys = gz_realloc(p->extra->keys, (p->extra->n + 1) * sizeof(char *));
+		p->extra->items = gz_realloc(p->extra->items, (p->extra->n + 1) * sizeof(gz_value *));
+		p->extra->keys[p->extra->n] = gz_strdup(key);
+		p->extra->items[p->extra->n++] = v;
+		return 0;
+	}
+	lua_getiuservalue(L, 1, 1);
+	lua_pushvalue(L, 3);
+	lua_setfield(L, -2, key);
+	return 0;
+}
+
+/* gz.add_page{title=, url=, content=, layout=, date=}: a page made by a
+ * hook (on_load only), e.g. a "top 50 cases" list. */
+static int h_add_page(lua_State *L)
+{
+	gz_script *s = script_of(L);
+	gz_site *site = s->msite;
+	gz_page *p;
+	const char *url;
+	gz_buf b = GZ_BUF_INIT;
+	size_t i, nlen;
+
+	if (!site)
+		return luaL_error(L, "gz.add_page works only in on_load");
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_getfield(L, 1, "url");
+	url = luaL_checkstring(L, -1);
+	nlen = strlen(url);
+	if (url[0] != '/' || nlen < 3 || url[nlen - 1] != '/' || !gz_path_is_safe(url + 1) ||
+	    strstr(url, "//"))
+		return luaL_error(L, "gz.add_page: url '%s' must look like /a/b/", url);
+	for (i = 0; i < site->nall; i++)
+		if (site->all[i]->url && !strcmp(site->all[i]->url, url))
+			return luaL_error(L, "gz.add_page: url '%s' is taken by %s", url,
+					  site->all[i]->path);
+	p = gz_calloc(1, sizeof(*p));
+	p->url = gz_strdup(url);
+	gz_buf_printf(&b, "%sindex.html", url + 1);
+	p->out = gz_buf_detach(&b, NULL);
+	gz_buf_printf(&b, "(hook page %s)", url);
+	p->path = gz_buf_detach(&b, NULL);
+	p->dir = gz_strdup("content");
+	p->section = gz_strdup("");
+	p->slug = gz_strdup("");
+	lua_getfield(L, 1, "title");
+	p->title = gz_strdup(luaL_optstring(L, -1, url));
+	lua_getfield(L, 1, "content");
+	p->html = gz_strdup(luaL_optstring(L, -1, ""));
+	p->html_len = strlen(p->html);
+	p->plain = gz_strdup("");
+	lua_getfield(L, 1, "summary");
+	p->summary = gz_strdup(luaL_optstring(L, -1, ""));
+	lua_getfield(L, 1, "layout");
+	if (!lua_isnil(L, -1))
+		p->layout = gz_strdup(luaL_checkstring(L, -1));
+	lua_getfield(L, 1, "date");
+	if (!lua_isnil(L, -1) && gz_date_parse(&p->date, luaL_checkstring(L, -1)) == 0)
+		p->has_date = true;
+	p->fm = gz_calloc(1, sizeof(*p->fm));
+	p->ntax = site->cfg.ntax;
+	p->tax_values = gz_calloc(p->ntax ? p->ntax : 1, sizeof(*p->tax_values));
+	p->terms = gz_calloc(p->ntax ? p->ntax : 1, sizeof(*p->terms));
+	p->nterms = gz_calloc(p->ntax ? p->ntax : 1, sizeof(*p->nterms));
+	p->related = gz_calloc(1, sizeof(*p->related));
+	p->src_hash = gz_hash_str(gz_hash_str(gz_hash_str(GZ_HASH_INIT, p->title), p->html), p->layout);
+	gz_site_add_standalone(site, p);
+	push_page(L, p);
+	return 1;
+}
+
+static void open_gz_table(lua_State *L)
+{
+	static const luaL_Reg utf8fns[] = {
+		{"len", u_len}, {"sub", u_sub}, {"truncate", h_truncate}, {"count", u_count},
+		{NULL, NULL},
+	};
+
+	lua_newtable(L);
+	gz_hooks_open(L);
+	lua_newtable(L);
+	luaL_setfuncs(L, utf8fns, 0);
+	lua_setfield(L, -2, "utf8");
+	lua_pushcfunction(L, h_esc);
+	lua_setfield(L, -2, "esc");
+	lua_pushcfunction(L, h_cn_date);
+	lua_setfield(L, -2, "cn_date");
+	lua_pushcfunction(L, h_set);
+	lua_setfield(L, -2, "set");
+	lua_pushcfunction(L, h_add_page);
+	lua_setfield(L, -2, "add_page");
+}
+
+static bool allowed(const gz_theme *th, const char *lib)
+{
+	size_t i;
+
+	for (i = 0; i < th->nallow; i++)
+		if (!strcmp(th->allow[i], lib))
+			return true;
+	return false;
+}
+
+/* A state with the sandbox, the helpers and (if site) the site. The
+ * sandbox environment stays at the top of the stack. */
+static gz_script *state_new(const gz_theme *th, const gz_site *site, const gz_config *cfg)
 {
 	gz_script *s = gz_calloc(1, sizeof(*s));
-	lua_State *L = luaL_newstate();
+	static const char *const grantable[] = {"io", "os", "require", "debug", "package", NULL};
+	lua_State *L;
 	size_t i;
-	int env, rc = 0;
+	int env;
 
+	s->mem_limit = (size_t)(th->memory_mb > 0 ? th->memory_mb : 512) << 20;
+	L = lua_newstate(limited_alloc, s);
+	if (!L) {
+		fprintf(stderr, "gazette: cannot start Lua\n");
+		abort();
+	}
 	s->L = L;
 	s->theme = th;
 	s->site = site;
-	s->stamp = gz_calloc(site->nall ? site->nall : 1, sizeof(*s->stamp));
+	s->cfg = site ? &site->cfg : cfg;
+	s->nstamp = site ? site->nall : 0;
+	s->stamp = gz_calloc(s->nstamp ? s->nstamp : 1, sizeof(*s->stamp));
 	lua_pushlightuserdata(L, s);
 	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.script");
 	luaL_openlibs(L);
@@ -943,6 +1347,17 @@ int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_
 		lua_getglobal(L, safe_globals[i]);
 		lua_setfield(L, env, safe_globals[i]);
 	}
+	for (i = 0; grantable[i]; i++) {
+		if (!allowed(th, grantable[i]))
+			continue;
+		lua_getglobal(L, grantable[i]);
+		lua_setfield(L, env, grantable[i]);
+	}
+	if (allowed(th, "load"))
+		lua_getglobal(L, "load");
+	else
+		lua_pushcfunction(L, safe_load);
+	lua_setfield(L, env, "load");
 	lua_pushcfunction(L, h_esc);
 	lua_setfield(L, env, "esc");
 	lua_pushcfunction(L, h_cn_date);
@@ -957,9 +1372,130 @@ int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_
 	lua_setfield(L, env, "join");
 	lua_pushcfunction(L, h_cn_number);
 	lua_setfield(L, env, "cn_number");
-	push_site(L, site);
-	wrap_site(L, s);
-	lua_setfield(L, env, "site");
+	lua_pushcfunction(L, h_render);
+	lua_setfield(L, env, "render");
+	lua_pushcfunction(L, h_partial_str);
+	lua_setfield(L, env, "partial_html");
+	open_gz_table(L);
+	lua_setfield(L, env, "gz");
+	if (site) {
+		push_site(L, site);
+		wrap_site(L, s);
+		lua_setfield(L, env, "site");
+	}
+	lua_pushvalue(L, env);
+	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.env");
+	return s;
+}
+
+static void append_to(lua_State *L, const char *registry_list, int value)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, registry_list);
+	lua_pushvalue(L, value);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pop(L, 1);
+}
+
+static const char *const lifecycle[] = {"on_load", "on_page", "on_output", "on_done", NULL};
+
+/* Run every hook file; sort what each returns into the registry lists
+ * gazette.filters (filter tables), gazette.shortcodes (name → function)
+ * and gazette.on_load … */
+static int load_hooks(gz_script *s, int env, gz_diag *d)
+{
+	lua_State *L = s->L;
+	size_t i, k;
+	int rc = 0;
+
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.filters");
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.shortcodes");
+	for (k = 0; lifecycle[k]; k++) {
+		lua_newtable(L);
+		lua_setfield(L, LUA_REGISTRYINDEX, lifecycle[k]);
+	}
+	for (i = 0; i < s->theme->nhooks; i++) {
+		const gz_template *t = &s->theme->hooks[i];
+		char chunk[512];
+		int h;
+
+		snprintf(chunk, sizeof(chunk), "@%s", t->path);
+		s->budget = INSTRUCTION_LIMIT;
+		if (luaL_loadbufferx(L, t->lua, t->lua_len, chunk, "t") != LUA_OK) {
+			gz_diag_error(d, "", 0, 0, "%s", lua_tostring(L, -1));
+			lua_pop(L, 1);
+			rc = -1;
+			continue;
+		}
+		lua_pushvalue(L, env);
+		lua_setupvalue(L, -2, 1);
+		if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
+			gz_diag_error(d, "", 0, 0, "%s", lua_tostring(L, -1));
+			lua_pop(L, 1);
+			rc = -1;
+			continue;
+		}
+		h = lua_gettop(L);
+		if (lua_isnil(L, h)) {
+			lua_pop(L, 1);
+			continue;
+		}
+		if (!lua_istable(L, h)) {
+			gz_diag_error(d, t->path, 0, 0,
+				      "a hook file must return a table (filters, shortcodes, on_load …)");
+			lua_pop(L, 1);
+			rc = -1;
+			continue;
+		}
+		/* shortcodes: later files (the site's) override earlier ones */
+		if (lua_getfield(L, h, "shortcodes") == LUA_TTABLE) {
+			lua_getfield(L, LUA_REGISTRYINDEX, "gazette.shortcodes");
+			lua_pushnil(L);
+			while (lua_next(L, -3)) {
+				lua_pushvalue(L, -2);
+				lua_insert(L, -2);
+				lua_settable(L, -4);
+				s->has_shortcodes = true;
+			}
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+		for (k = 0; lifecycle[k]; k++) {
+			if (lua_getfield(L, h, lifecycle[k]) == LUA_TFUNCTION)
+				append_to(L, lifecycle[k], lua_gettop(L));
+			lua_pop(L, 1);
+		}
+		/* any other function is a filter for that node type */
+		lua_pushnil(L);
+		while (lua_next(L, h)) {
+			bool lc = false;
+			if (lua_type(L, -2) == LUA_TSTRING && lua_isfunction(L, -1)) {
+				const char *key = lua_tostring(L, -2);
+				for (k = 0; lifecycle[k]; k++)
+					lc = lc || !strcmp(key, lifecycle[k]);
+				if (!lc) {
+					s->has_filters = true;
+					if (!strcmp(key, "document"))
+						s->has_document = true;
+				}
+			}
+			lua_pop(L, 1);
+		}
+		append_to(L, "gazette.filters", h);
+		lua_pop(L, 1);
+	}
+	return rc;
+}
+
+/* Templates: HTML+Lua layouts compiled to functions writing through _o/_e;
+ * a .lua layout returns function(page, site) → HTML, wrapped the same way. */
+static int load_templates(gz_script *s, int env, gz_diag *d)
+{
+	lua_State *L = s->L;
+	const gz_theme *th = s->theme;
+	size_t i;
+	int rc = 0;
 
 	lua_newtable(L); /* registry templates */
 	for (i = 0; i < th->n; i++) {
@@ -975,6 +1511,28 @@ int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_
 		}
 		lua_pushvalue(L, env);
 		lua_setupvalue(L, -2, 1);
+		if (t->is_lua) {
+			s->budget = INSTRUCTION_LIMIT;
+			if (lua_pcall(L, 0, 1, 0) != LUA_OK || !lua_isfunction(L, -1)) {
+				gz_diag_error(d, t->path, 0, 0, "%s",
+					      lua_isstring(L, -1) ? lua_tostring(L, -1)
+								  : "a Lua layout must return "
+								    "function(page, site)");
+				lua_pop(L, 1);
+				rc = -1;
+				continue;
+			}
+			/* function(page) _o(layout(page, site)) end */
+			luaL_loadstring(L, "local fn, o = ... return function(page) o(fn(page, site)) end");
+			lua_pushvalue(L, env);
+			lua_setupvalue(L, -2, 1);
+			lua_insert(L, -2);
+			lua_pushlightuserdata(L, s);
+			lua_pushcclosure(L, out_raw, 1);
+			lua_call(L, 2, 1);
+			lua_setfield(L, -2, t->name);
+			continue;
+		}
 		lua_pushlightuserdata(L, s);
 		lua_pushcclosure(L, out_raw, 1);
 		lua_pushlightuserdata(L, s);
@@ -991,12 +1549,356 @@ int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_
 		lua_setfield(L, -2, t->name);
 	}
 	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.templates");
-	lua_pop(L, 1); /* env */
+	return rc;
+}
+
+static void finish_state(gz_script *s)
+{
 	/* renders make many short-lived strings and tables: generational GC
 	 * keeps from re-marking the long-lived site data on every cycle */
-	lua_gc(L, LUA_GCGEN, 0, 0);
-	lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+	lua_gc(s->L, LUA_GCGEN, 0, 0);
+	lua_sethook(s->L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+}
+
+int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_diag *d)
+{
+	gz_script *s = state_new(th, site, NULL);
+	int env = lua_gettop(s->L), rc;
+
+	lua_sethook(s->L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+	rc = load_templates(s, env, d);
+	if (load_hooks(s, env, d) < 0)
+		rc = -1;
+	lua_pop(s->L, 1); /* env */
+	finish_state(s);
 	*out = s;
+	return rc;
+}
+
+int gz_script_open_hooks(gz_script **out, const gz_theme *th, const gz_config *cfg, gz_diag *d)
+{
+	gz_script *s = state_new(th, NULL, cfg);
+	int env = lua_gettop(s->L), rc;
+
+	lua_sethook(s->L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+	rc = load_hooks(s, env, d);
+	lua_pop(s->L, 1);
+	finish_state(s);
+	*out = s;
+	return rc;
+}
+
+bool gz_script_filters(const gz_script *s)
+{
+	return s->has_filters || s->has_shortcodes;
+}
+
+/* ---- Lua values into YAML value trees (front matter, computed fields) ---- */
+
+static void value_from_lua(lua_State *L, int idx, gz_value **out, int depth)
+{
+	gz_value *v = gz_calloc(1, sizeof(*v));
+
+	idx = lua_absindex(L, idx);
+	*out = v;
+	switch (lua_type(L, idx)) {
+	case LUA_TSTRING:
+	case LUA_TNUMBER:
+		v->type = GZ_STR;
+		v->str = gz_strdup(lua_tostring(L, idx));
+		v->quoted = lua_type(L, idx) == LUA_TSTRING;
+		break;
+	case LUA_TBOOLEAN:
+		v->type = GZ_STR;
+		v->str = gz_strdup(lua_toboolean(L, idx) ? "true" : "false");
+		break;
+	case LUA_TTABLE: {
+		lua_Integer n = (lua_Integer)lua_rawlen(L, idx), i;
+		if (depth > 32)
+			luaL_error(L, "a value nests too deeply");
+		if (n > 0) {
+			v->type = GZ_SEQ;
+			v->items = gz_calloc((size_t)n, sizeof(*v->items));
+			for (i = 1; i <= n; i++) {
+				lua_rawgeti(L, idx, i);
+				value_from_lua(L, -1, &v->items[v->n++], depth + 1);
+				lua_pop(L, 1);
+			}
+			break;
+		}
+		v->type = GZ_MAP;
+		lua_pushnil(L);
+		while (lua_next(L, idx)) {
+			if (lua_type(L, -2) == LUA_TSTRING) {
+				v->keys = gz_realloc(v->keys, (v->n + 1) * sizeof(*v->keys));
+				v->items = gz_realloc(v->items, (v->n + 1) * sizeof(*v->items));
+				v->keys[v->n] = gz_strdup(lua_tostring(L, -2));
+				value_from_lua(L, -1, &v->items[v->n], depth + 1);
+				v->n++;
+			}
+			lua_pop(L, 1);
+		}
+		break;
+	}
+	default:
+		v->type = GZ_NULL;
+	}
+}
+
+/* ---- Markdown hooks ---- */
+
+static int run_filters_lua(lua_State *L)
+{
+	void *doc = lua_touserdata(L, 1);
+
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.filters");
+	gz_hooks_run_filters(L, -1, doc, 2);
+	lua_pop(L, 1);
+	lua_settop(L, 2);
+	return 1;
+}
+
+/* A Lua error message, with the page it was on. */
+static char *hook_error(lua_State *L, const char *path)
+{
+	gz_buf b = GZ_BUF_INIT;
+	const char *msg = lua_tostring(L, -1);
+
+	gz_buf_printf(&b, "%s (while rendering %s)", msg ? msg : "hook failed", path);
+	if (msg && strstr(msg, "not enough memory"))
+		gz_buf_puts(&b, "; the hook used more than the Lua memory limit (site.yml hooks: "
+				"memory_mb)");
+	return gz_buf_detach(&b, NULL);
+}
+
+static int md_filter(void *doc, void *payload, char **err)
+{
+	gz_script *s = payload;
+	lua_State *L = s->L;
+	int top = lua_gettop(L), rc = 0;
+
+	if (!s->has_filters)
+		return 0;
+	s->budget = INSTRUCTION_LIMIT;
+	lua_pushcfunction(L, run_filters_lua);
+	lua_pushlightuserdata(L, doc);
+	if (s->cur_fm && *s->cur_fm)
+		push_value(L, *s->cur_fm);
+	else
+		lua_newtable(L);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+	}
+	if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+		*err = hook_error(L, s->md_path);
+		rc = -1;
+	} else if (s->has_document && s->cur_fm) {
+		gz_value *v = NULL;
+		value_from_lua(L, -1, &v, 0);
+		gz_value_free(*s->cur_fm);
+		*s->cur_fm = v;
+	}
+	gz_hooks_page_done(L, doc);
+	lua_settop(L, top);
+	return rc;
+}
+
+/* Arguments of a shortcode line: key=value, key="a b", key=“中文”, or bare
+ * words (positional). */
+static void push_args(lua_State *L, const char *a)
+{
+	lua_Integer pos = 0;
+
+	lua_newtable(L);
+	while (*a) {
+		const char *k, *eq = NULL, *v, *end;
+		size_t klen;
+		while (*a == ' ' || *a == '\t')
+			a++;
+		if (!*a)
+			break;
+		k = a;
+		while (*a && *a != ' ' && *a != '\t' && *a != '=')
+			a++;
+		klen = (size_t)(a - k);
+		if (*a == '=')
+			eq = a++;
+		if (!eq) {
+			lua_pushlstring(L, k, klen);
+			lua_rawseti(L, -2, ++pos);
+			continue;
+		}
+		if (*a == '"' || !strncmp(a, "“", 3)) {
+			bool cn = *a != '"';
+			v = a + (cn ? 3 : 1);
+			end = cn ? strstr(v, "”") : strchr(v, '"');
+			if (!end)
+				end = v + strlen(v);
+			lua_pushlstring(L, k, klen);
+			lua_pushlstring(L, v, (size_t)(end - v));
+			lua_settable(L, -3);
+			a = *end ? end + (cn ? 3 : 1) : end;
+		} else {
+			v = a;
+			while (*a && *a != ' ' && *a != '\t')
+				a++;
+			lua_pushlstring(L, k, klen);
+			lua_pushlstring(L, v, (size_t)(a - v));
+			lua_settable(L, -3);
+		}
+	}
+}
+
+static int md_shortcode(const char *name, const char *args, const char *inner_html, int line,
+			char **html, void *payload, char **err)
+{
+	gz_script *s = payload;
+	lua_State *L = s->L;
+	int top = lua_gettop(L);
+	gz_buf b = GZ_BUF_INIT;
+
+	(void)line;
+	*html = NULL;
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.shortcodes");
+	if (lua_getfield(L, -1, name) != LUA_TFUNCTION) {
+		/* name the ones there are, to catch misspellings */
+		gz_strlist known = {0};
+		size_t i;
+		lua_pop(L, 1);
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			if (lua_type(L, -2) == LUA_TSTRING)
+				gz_strlist_add(&known, lua_tostring(L, -2));
+			lua_pop(L, 1);
+		}
+		gz_strlist_sort(&known);
+		gz_buf_printf(&b, "unknown shortcode '%s'", name);
+		for (i = 0; i < known.n; i++)
+			gz_buf_printf(&b, "%s%s", i ? ", " : "; the shortcodes are: ", known.items[i]);
+		gz_strlist_release(&known);
+		*err = gz_buf_detach(&b, NULL);
+		lua_settop(L, top);
+		return -1;
+	}
+	push_args(L, args);
+	lua_pushstring(L, inner_html);
+	lua_createtable(L, 0, 1);
+	lua_pushstring(L, s->md_path);
+	lua_setfield(L, -2, "path");
+	s->budget = INSTRUCTION_LIMIT;
+	if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
+		gz_buf_printf(&b, "shortcode '%s': %s", name, lua_tostring(L, -1));
+		*err = gz_buf_detach(&b, NULL);
+		lua_settop(L, top);
+		return -1;
+	}
+	if (!lua_isstring(L, -1)) {
+		gz_buf_printf(&b, "shortcode '%s' must return HTML (a string), not %s", name,
+			      luaL_typename(L, -1));
+		*err = gz_buf_detach(&b, NULL);
+		lua_settop(L, top);
+		return -1;
+	}
+	*html = gz_strdup(lua_tostring(L, -1));
+	lua_settop(L, top);
+	return 0;
+}
+
+const void *gz_script_md_hooks(gz_script *s, const char *path, gz_value **fm)
+{
+	s->md_path = path;
+	s->cur_fm = fm;
+	s->md_hooks.filter = md_filter;
+	s->md_hooks.shortcode = md_shortcode;
+	s->md_hooks.payload = s;
+	return &s->md_hooks;
+}
+
+/* ---- lifecycle ---- */
+
+static int run_lifecycle(gz_script *s, const char *which, int nargs, char **err)
+{
+	lua_State *L = s->L;
+	int args = lua_gettop(L) - nargs + 1, top = args - 1;
+	lua_Integer i, n;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, which);
+	n = (lua_Integer)lua_rawlen(L, -1);
+	for (i = 1; i <= n; i++) {
+		int k;
+		lua_rawgeti(L, top + nargs + 1, i);
+		for (k = 0; k < nargs; k++)
+			lua_pushvalue(L, args + k);
+		s->budget = INSTRUCTION_LIMIT;
+		if (lua_pcall(L, nargs, 1, 0) != LUA_OK) {
+			gz_buf b = GZ_BUF_INIT;
+			gz_buf_printf(&b, "%s (in %s)", lua_tostring(L, -1), which);
+			*err = gz_buf_detach(&b, NULL);
+			lua_settop(L, top);
+			return -1;
+		}
+		/* on_output may hand back new bytes: they go to the next hook */
+		if (!strcmp(which, "on_output") && lua_isstring(L, -1))
+			lua_copy(L, -1, args + 1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return 0;
+}
+
+int gz_script_on_load(gz_script *s, gz_site *site, char **err)
+{
+	lua_State *L = s->L;
+	int top = lua_gettop(L), rc;
+
+	s->msite = site;
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.env");
+	lua_getfield(L, -1, "site");
+	lua_remove(L, -2);
+	rc = run_lifecycle(s, "on_load", 1, err);
+	s->msite = NULL;
+	lua_settop(L, top);
+	return rc;
+}
+
+int gz_script_on_done(gz_script *s, char **err)
+{
+	lua_State *L = s->L;
+	int top = lua_gettop(L), rc;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.env");
+	lua_getfield(L, -1, "site");
+	lua_remove(L, -2);
+	rc = run_lifecycle(s, "on_done", 1, err);
+	lua_settop(L, top);
+	return rc;
+}
+
+int gz_script_on_output(gz_script *s, const char *path, char **data, size_t *len, char **err)
+{
+	lua_State *L = s->L;
+	int top = lua_gettop(L), rc;
+	const char *res;
+	size_t n;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, "on_output");
+	n = lua_rawlen(L, -1);
+	lua_pop(L, 1);
+	if (!n)
+		return 0;
+	lua_pushstring(L, path);
+	lua_pushlstring(L, *data, *len);
+	rc = run_lifecycle(s, "on_output", 2, err);
+	if (rc == 0) {
+		res = lua_tolstring(L, top + 2, &n);
+		if (n != *len || memcmp(res, *data, n)) {
+			free(*data);
+			*data = gz_strndup(res, n);
+			*len = n;
+		}
+	}
+	lua_settop(L, top);
 	return rc;
 }
 
@@ -1154,6 +2056,26 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 		*err = gz_buf_detach(&b, NULL);
 		lua_settop(L, top);
 		return -1;
+	}
+	if (!list) {
+		/* on_page hooks see the page first (gz.set for this render) */
+		lua_getfield(L, LUA_REGISTRYINDEX, "on_page");
+		if (lua_rawlen(L, -1)) {
+			lua_pop(L, 1);
+			push_page(L, page);
+			if (run_lifecycle(s, "on_page", 1, err) < 0) {
+				char *e = *err;
+				gz_buf b = GZ_BUF_INIT;
+				gz_buf_printf(&b, "%s (while rendering %s)", e, page->path);
+				free(e);
+				*err = gz_buf_detach(&b, NULL);
+				lua_settop(L, top);
+				return -1;
+			}
+			lua_pop(L, 1);
+		} else {
+			lua_pop(L, 1);
+		}
 	}
 	if (list)
 		push_list_ctx(L, s->site, list);

@@ -13,25 +13,34 @@
 #define GZ_SCRIPT_H
 
 #include <stdbool.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
 #include "diag.h"
 #include "site.h"
+#include "source.h"
+#include "yaml.h"
 
 typedef struct {
 	char *name;     /* "stories", "partials/card" */
 	char *path;     /* "themes/default/layouts/stories.html", for messages */
-	char *lua;      /* translated source */
+	char *lua;      /* translated source (a .lua layout or hook: as written) */
 	size_t lua_len;
+	bool is_lua;    /* a layout written in Lua: returns function(page, site) */
 } gz_template;
 
-typedef struct {
+typedef struct gz_theme {
 	char *display;  /* how messages name it: "themes/default" */
 	gz_template *t;
 	size_t n;
-	uint64_t hash;  /* of every template */
+	gz_template *hooks;  /* the theme's hooks, then the site's, in name order */
+	size_t nhooks;
+	uint64_t hash;  /* of every template and hook */
+	int memory_mb;  /* Lua memory limit per state */
+	char **allow;   /* libraries site.yml grants hooks (io, os, require, debug) */
+	size_t nallow;
 } gz_theme;
 
 /* Read and translate every file in layouts/ of the theme source src
@@ -39,6 +48,13 @@ typedef struct {
  * prefixes paths in messages ("themes/default"). */
 int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d);
 void gz_theme_release(gz_theme *th);
+
+/* Read the Lua hooks: theme_src's hooks/ (may be NULL), then site_src's
+ * hooks/, each in name order; and the hooks: settings of site.yml (cfg,
+ * may be NULL): allow: [io, os, require, debug], memory_mb: N. Syntax
+ * errors surface when a state loads them. */
+void gz_theme_load_hooks(gz_theme *th, gz_source *theme_src, gz_source *site_src,
+			 const gz_value *cfg);
 /* The template with that name, or NULL. */
 const gz_template *gz_theme_find(const gz_theme *th, const char *name);
 
@@ -58,6 +74,25 @@ typedef struct {
 } gz_list;
 
 typedef struct gz_script gz_script;
+
+/* A state for the load phase: only the hooks (filters, shortcodes), no
+ * templates, no site; cfg gives the base URL. Returns 0, or -1 with errors in d. */
+int gz_script_open_hooks(gz_script **out, const gz_theme *th, const gz_config *cfg, gz_diag *d);
+/* Whether any hook filters the Markdown tree or defines shortcodes. */
+bool gz_script_filters(const gz_script *s);
+
+/* The Markdown hooks (markdown.h's gz_md_hooks) for the page at path
+ * whose front matter is *fm (a document filter may replace it). The
+ * returned struct is owned by s and valid until the next call. */
+const void *gz_script_md_hooks(gz_script *s, const char *path, gz_value **fm);
+
+/* Lifecycle hooks. on_load may change the site (gz.set, gz.add_page); run
+ * it in a state opened on a site that is not yet rendered. */
+int gz_script_on_load(gz_script *s, gz_site *site, char **err);
+int gz_script_on_done(gz_script *s, char **err);
+/* Let on_output hooks rewrite a rendered file: *data may be replaced
+ * (freed and reallocated). */
+int gz_script_on_output(gz_script *s, const char *path, char **data, size_t *len, char **err);
 
 /* Open a Lua state for one render thread and compile every template of th
  * in it. Returns 0, or -1 with errors added to d. */

@@ -9,6 +9,7 @@
 #include "hash.h"
 #include "markdown.h"
 #include "pool.h"
+#include "script.h"
 #include "text.h"
 
 #define MAX_RELATED 5
@@ -17,6 +18,8 @@ typedef struct {
 	gz_site *site;
 	gz_strlist *paths;
 	gz_diag *d;
+	gz_script **hooks;       /* one Lua state per worker, or NULL */
+	bool keep_going;
 } load_job;
 
 static void load_one(size_t i, int worker, void *payload)
@@ -24,7 +27,16 @@ static void load_one(size_t i, int worker, void *payload)
 	load_job *j = payload;
 	gz_page *p = gz_calloc(1, sizeof(*p));
 
-	gz_page_load(p, &j->site->cfg, j->site->src, j->paths->items[i], j->d);
+	gz_page_load(p, &j->site->cfg, j->site->src, j->paths->items[i],
+		     j->hooks ? j->hooks[worker] : NULL, j->d);
+	if (p->hook_error) {
+		/* --keep-going: a page a hook fails on is left out, with a warning */
+		gz_diag_add(j->d, j->keep_going ? GZ_WARNING : GZ_ERROR,
+			    p->hook_error_line ? p->path : "", p->hook_error_line,
+			    p->hook_error_line ? 1 : 0, "%s%s", p->hook_error,
+			    j->keep_going ? " (page left out: --keep-going)" : "");
+		p->broken = true;
+	}
 	p->id = i;
 	j->site->all[i] = p;
 }
@@ -268,6 +280,22 @@ static void link_archives(gz_site *site)
 	}
 }
 
+static uint64_t hash_value(uint64_t h, const gz_value *v)
+{
+	size_t i;
+
+	if (!v)
+		return gz_hash_u64(h, 0);
+	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)v->type), v->n);
+	h = gz_hash_str(h, v->str);
+	for (i = 0; i < v->n; i++) {
+		if (v->keys)
+			h = gz_hash_str(h, v->keys[i]);
+		h = hash_value(h, v->items[i]);
+	}
+	return h;
+}
+
 static uint64_t hash_page_ref(uint64_t h, const gz_page *p)
 {
 	return gz_hash_str(h, p ? p->path : NULL);
@@ -300,6 +328,7 @@ void gz_site_hash(gz_site *site)
 			h = gz_hash_str(h, p->sec->title);
 		if (p->history)
 			h = gz_hash_u64(h, gz_history_hash(p->history));
+		h = hash_value(h, p->extra);
 		p->model_hash = h;
 	}
 	for (i = 0; i < site->npages; i++)
@@ -345,15 +374,48 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	job.site = site;
 	job.paths = &md;
 	job.d = d;
+	job.hooks = NULL;
+	job.keep_going = opts->keep_going;
 	gz_markdown_init();
-	gz_parallel(md.n, opts->jobs, load_one, &job, opts->progress ? "读取" : NULL);
+	bool hooks_failed = false;
+	/* Lua filters and shortcodes: one state per worker */
+	if (opts->theme && opts->theme->nhooks) {
+		int w, nw = opts->jobs < 1 ? 1 : opts->jobs;
+		bool any = false;
+		job.hooks = gz_calloc((size_t)nw, sizeof(*job.hooks));
+		for (w = 0; w < nw; w++) {
+			/* a broken hook file is reported once, and no page is loaded
+			 * (every page would fail the same way) */
+			if (gz_script_open_hooks(&job.hooks[w], opts->theme, &site->cfg, d) < 0) {
+				hooks_failed = true;
+				break;
+			}
+			any = any || gz_script_filters(job.hooks[w]);
+		}
+		if (!any) {
+			for (w = 0; w < nw; w++)
+				gz_script_free(job.hooks[w]);
+			free(job.hooks);
+			job.hooks = NULL;
+		}
+	}
+	if (!hooks_failed)
+		gz_parallel(md.n, opts->jobs, load_one, &job, opts->progress ? "读取" : NULL);
+	else
+		site->nall = 0;
+	if (job.hooks) {
+		int w, nw = opts->jobs < 1 ? 1 : opts->jobs;
+		for (w = 0; w < nw; w++)
+			gz_script_free(job.hooks[w]);
+		free(job.hooks);
+	}
 	gz_strlist_release(&md);
 
 	/* what gets published, and where */
 	site->pages = gz_calloc(site->nall ? site->nall : 1, sizeof(*site->pages));
 	for (i = 0; i < site->nall; i++) {
 		gz_page *p = site->all[i], *other;
-		if (!p->url || (!p->title && !p->is_index))
+		if (!p->url || (!p->title && !p->is_index) || p->broken)
 			continue;
 		if (p->status != GZ_PUBLISHED && !opts->drafts)
 			continue;
@@ -427,6 +489,16 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	link_archives(site);
 	gz_site_hash(site);
 	return d->errors ? -1 : 0;
+}
+
+void gz_site_add_standalone(gz_site *site, gz_page *p)
+{
+	p->id = site->nall;
+	site->all = gz_realloc(site->all, (site->nall + 1) * sizeof(*site->all));
+	site->all[site->nall++] = p;
+	site->standalone = gz_realloc(site->standalone,
+				      (site->nstandalone + 1) * sizeof(*site->standalone));
+	site->standalone[site->nstandalone++] = p;
 }
 
 void gz_site_release(gz_site *site)

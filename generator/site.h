@@ -81,6 +81,8 @@ typedef struct {
 	bool progress;
 	bool future;              /* build pages dated after now too */
 	int64_t now;              /* seconds since 1970: later dates are scheduled */
+	const struct gz_theme *theme; /* its hooks filter the Markdown (may be NULL) */
+	bool keep_going;          /* a page a hook fails on is left out, with a warning */
 } gz_load_opts;
 
 /* Recompute the model hashes (after history was attached). */
@@ -90,6 +92,10 @@ void gz_site_hash(gz_site *site);
  * (the site is still safe to release). */
 int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_diag *d);
 void gz_site_release(gz_site *site);
+
+/* Add a page made by a hook (gz.add_page) as a standalone page; the site
+ * takes it over. */
+void gz_site_add_standalone(gz_site *site, gz_page *p);
 
 /* The section with that name, or NULL. */
 gz_section *gz_site_section(const gz_site *site, const char *name);

@@ -1,0 +1,43 @@
+-- "TV column" episode page (layout: tv), written in Lua instead of HTML.
+-- A story prepared for the city TV station's column: the broadcast details
+-- up front (episode, air date, duration, reading time at broadcast pace),
+-- then the story, then the rights line the station must respect.
+--
+-- A Lua layout returns function(page, site) that returns the page's HTML;
+-- render() fills base.html's blocks with strings, partial_html() renders a
+-- partial, esc() escapes, gz.utf8 counts characters.
+return function(page, site)
+  local p = page.params or {}
+  local esc = esc
+  local rate = tonumber(p.broadcast_rate) or 250
+  local minutes = math.max(1, math.floor((page.chars or 0) / rate + 0.5))
+  local facts = {}
+  local function fact(label, value)
+    if value and value ~= "" then
+      facts[#facts + 1] = "<div><dt>" .. label .. "</dt><dd>" .. esc(value) .. "</dd></div>"
+    end
+  end
+  fact("栏目", p.column or "扶贫工作专栏")
+  fact("期数", p.episode and ("第 " .. p.episode .. " 期") or nil)
+  fact("播出", p.air_date and cn_date(p.air_date) or nil)
+  fact("片长", p.duration)
+  fact("播读", "约 " .. minutes .. " 分钟（每分钟 " .. rate .. " 字）")
+
+  local notice = ""
+  if page.reprint == "forbidden" then
+    notice = '<p class="tv-notice" role="note">注意：本稿未经书面许可，不得转载或播出。</p>'
+  end
+
+  local main = table.concat({
+    '<article class="story article wrap-article tv-episode">',
+    '<header class="article-header"><p class="kicker">电视专栏</p>',
+    '<h1 class="article-title">', esc(page.title), '</h1>',
+    partial_html("byline", page),
+    '<dl class="tv-facts">', table.concat(facts), '</dl>', notice,
+    '</header>',
+    '<div class="prose">', page.content or "", '</div>',
+    '<footer class="article-footer">', partial_html("terms", page), '</footer>',
+    '</article>',
+  })
+  return render("base", page, { main = main })
+end
