@@ -447,6 +447,7 @@ static void apply_result(lua_State *L, cmark_node *old, const char *type)
 	if (lua_isnoneornil(L, top))
 		return;
 	if (lua_type(L, top) == LUA_TTABLE) {
+		cmark_node *last = NULL; /* set once old itself is in the list */
 		n = (lua_Integer)lua_rawlen(L, top);
 		for (i = 1; i <= n; i++) {
 			cmark_node *c;
@@ -455,11 +456,15 @@ static void apply_result(lua_State *L, cmark_node *old, const char *type)
 			lua_pop(L, 1);
 			if (c == old) {
 				keep_old = true;
+				last = old;
 				continue;
 			}
-			if (!cmark_node_insert_before(old, c))
+			/* the list's order is the page's: after old, insert after */
+			if (last ? !cmark_node_insert_after(last, c) : !cmark_node_insert_before(old, c))
 				luaL_error(L, "the '%s' filter returned a %s, which cannot stand where a "
 					      "%s was", type, cmark_node_get_type_string(c), type);
+			if (last)
+				last = c;
 		}
 	} else {
 		cmark_node *c = to_node(L, top);
