@@ -534,9 +534,10 @@ static void run_pass(lua_State *L, int filter, cmark_node *doc, bool inlines)
 {
 	node_list l = {0};
 	size_t i;
+	bool failed = false;
 
 	collect(&l, doc, inlines);
-	for (i = 0; i < l.n; i++) {
+	for (i = 0; i < l.n && !failed; i++) {
 		cmark_node *n = l.items[i];
 		const char *type;
 
@@ -548,18 +549,16 @@ static void run_pass(lua_State *L, int filter, cmark_node *doc, bool inlines)
 			continue;
 		}
 		push_node(L, n);
-		if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-			free(l.items);
-			lua_error(L);
-		}
-		/* the list is C memory: free it before an error can unwind */
-		if (apply_protected(L, n, type) != LUA_OK) {
-			free(l.items);
-			lua_error(L);
+		/* the list is C memory: free it before an error unwinds */
+		if (lua_pcall(L, 1, 1, 0) != LUA_OK || apply_protected(L, n, type) != LUA_OK) {
+			failed = true;
+			break;
 		}
 		lua_pop(L, 1);
 	}
 	free(l.items);
+	if (failed)
+		lua_error(L);
 }
 
 void gz_hooks_run_filters(lua_State *L, int filters, void *doc, int meta_idx)
