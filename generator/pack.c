@@ -141,3 +141,40 @@ void gz_pack_free(gz_pack *pk)
 	free(pk->path);
 	free(pk);
 }
+
+static la_ssize_t to_buf(struct archive *a, void *payload, const void *data, size_t len)
+{
+	gz_buf_add(payload, data, len);
+	return (la_ssize_t)len;
+}
+
+int gz_pack_gzip(gz_buf *out, const void *data, size_t len, char **err)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	int rc = -1;
+
+	*err = NULL;
+	/* raw format: the filter's output is the file, with no archive around
+	 * it; !timestamp keeps the header's time 0 (reproducible output) */
+	if (archive_write_set_format_raw(a) != ARCHIVE_OK ||
+	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
+	    archive_write_open2(a, out, NULL, to_buf, NULL, NULL) != ARCHIVE_OK)
+		goto cleanup;
+	archive_entry_set_pathname(e, "data");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_size(e, (la_int64_t)len);
+	if (archive_write_header(a, e) != ARCHIVE_OK ||
+	    (len && archive_write_data(a, data, len) != (la_ssize_t)len) ||
+	    archive_write_close(a) != ARCHIVE_OK)
+		goto cleanup;
+	rc = 0;
+cleanup:
+	if (rc < 0)
+		*err = errorf("cannot compress: %s", archive_error_string(a) ? archive_error_string(a) : "?");
+	archive_entry_free(e);
+	archive_write_free(a);
+	return rc;
+}

@@ -1,5 +1,5 @@
 /*
- * pack.h: zip files, written through libarchive.
+ * pack.h: zip files and gzip streams, written through libarchive.
  *
  * The only module that includes archive.h/archive_entry.h. A pack is built
  * in a temporary file beside its destination and only appears under its
@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "buf.h"
 
 typedef struct gz_pack gz_pack;
 
@@ -33,5 +35,10 @@ int gz_pack_finish(gz_pack *pk, char **err);
 
 /* Drop an unfinished pack: its temporary file is removed. NULL is fine. */
 void gz_pack_free(gz_pack *pk);
+
+/* Append data compressed as one gzip member (RFC 1952, no file name, time
+ * 0, so the same bytes always give the same output) to out. Returns 0, or
+ * -1 with *err set (caller frees). */
+int gz_pack_gzip(gz_buf *out, const void *data, size_t len, char **err);
 
 #endif
