@@ -49,7 +49,7 @@ static void tax_join(gz_buf *b, const gz_site *site, const gz_page *p, const cha
 
 static const char *const tax_cols[] = {"township", "village", "industry", "people", "tags"};
 
-static char *page_id(const gz_page *p)
+char *gz_archive_id(const gz_page *p)
 {
 	const char *s = p->path;
 	size_t n;
@@ -140,7 +140,7 @@ int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_
 
 	for (i = 0; i < site->npages + site->nstandalone; i++) {
 		const gz_page *p = i < site->npages ? site->pages[i] : site->standalone[i - site->npages];
-		char *id = page_id(p);
+		char *id = gz_archive_id(p);
 		unsigned long long h = 1469598103934665603ULL;
 		const char *c;
 		sqlite3_int64 old = -1;

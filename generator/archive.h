@@ -20,6 +20,10 @@
 #include "diag.h"
 #include "site.h"
 
+/* The archive id of p: its path under content/ without ".md" (a bundle's
+ * without "/index.md"), as search prints it. Caller frees. */
+char *gz_archive_id(const gz_page *p);
+
 /* Bring the archive of site (loaded from source) up to date. Problems are
  * warnings in d (the web site still builds). Returns 0 or -1. */
 int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_t *changed);

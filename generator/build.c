@@ -465,7 +465,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	phase("render", &t0);
 	if (site.cfg.search) {
 		uint64_t key = gz_hash_str(gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, site.hash),
-						       site.config_hash), "search");
+						       site.config_hash), "search " GZ_SEARCH_FORMAT);
 		if (!keep_search(&out, &deps_prev, &deps_next, key, out_dir)) {
 			gz_search_build(&out, &site, jobs);
 			record_search(&out, &deps_next, key);

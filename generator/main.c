@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "history.h"
 #include "newpage.h"
+#include "pull.h"
 #include "serve.h"
 
 #define GZ_VERSION "0.1.0"
@@ -397,7 +398,7 @@ static int cmd_check(int argc, char **argv)
 
 static const char usage_archive[] =
 	"usage: gazette archive search QUERY [options]\n"
-	"       gazette archive pull ID [-o pack.zip] [--script]\n"
+	"       gazette archive pull ID [-o pack.zip] [--script] [--force] [--source DIR]\n"
 	"\n"
 	"search finds stories in the archive that 'gazette build' keeps in\n"
 	"<source>/.gazette/archive.db; Chinese is matched by characters, so 养羊\n"
@@ -411,8 +412,21 @@ static const char usage_archive[] =
 	"  -n, --limit N       at most N results; default 50\n"
 	"      --json          one JSON array of {id, date, title, place, snippet, url}\n"
 	"\n"
-	"Exit codes: 0 found something or nothing, 1 the archive is missing or\n"
-	"damaged, 2 the command was used wrongly (an empty query, a bad date).\n";
+	"\n"
+	"pull packs one story (ID as search prints it) for the TV and radio desks:\n"
+	"a zip with the Markdown file, script.txt (a plain-text broadcast script\n"
+	"with source, reuse terms and reading time at broadcast_rate characters a\n"
+	"minute), the original photos, captions.txt, meta.json, and NOTICE.txt when\n"
+	"the story must not be reprinted. Reads the working tree; writes only the zip.\n"
+	"\n"
+	"  -o, --out FILE      the zip; default <last part of ID>.zip here\n"
+	"      --script        print the broadcast script instead of writing a zip\n"
+	"  -f, --force         replace FILE if it exists (otherwise refused)\n"
+	"  -s, --source DIR    the site folder; default .\n"
+	"\n"
+	"Exit codes: 0 found something or nothing (search) or the pack was written\n"
+	"(pull), 1 the archive is missing or damaged, no story has that ID, or the\n"
+	"zip exists, 2 the command was used wrongly (an empty query, a bad date).\n";
 
 static void json_out(const char *s)
 {
@@ -519,6 +533,49 @@ static int cmd_archive_search(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_archive_pull(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"source", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
+		{"script", no_argument, NULL, 'S'},       {"force", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	};
+	gz_pull_opts o = {.source = "."};
+	char *err = NULL, *written = NULL;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:o:fh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o.source = optarg; break;
+		case 'o': o.out = optarg; break;
+		case 'S': o.script = true; break;
+		case 'f': o.force = true; break;
+		case 'h': fputs(usage_archive, stdout); return 0;
+		default: fputs(usage_archive, stderr); return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "gazette archive pull: give one story ID\n%s", usage_archive);
+		return 2;
+	}
+	if (o.script && o.out) {
+		fprintf(stderr, "gazette archive pull: give --script or --out, not both\n");
+		return 2;
+	}
+	o.id = argv[optind];
+	rc = gz_pull_run(&o, stdout, &written, &err);
+	if (rc < 0) {
+		fprintf(stderr, "gazette archive pull: %s\n", err ? err : "failed");
+		free(err);
+		return 1;
+	}
+	if (written)
+		printf("%s\n", written);
+	free(written);
+	return 0;
+}
+
 static int cmd_archive(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : NULL;
@@ -529,6 +586,8 @@ static int cmd_archive(int argc, char **argv)
 	}
 	if (!strcmp(sub, "search"))
 		return cmd_archive_search(argc - 1, argv + 1);
+	if (!strcmp(sub, "pull"))
+		return cmd_archive_pull(argc - 1, argv + 1);
 	fprintf(stderr, "gazette archive: '%s' is not a subcommand (search, pull)\n", sub);
 	return 2;
 }

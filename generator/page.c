@@ -405,16 +405,27 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		}
 	}
 
+	if (md.nimages)
+		p->images = gz_calloc(md.nimages, sizeof(*p->images));
 	for (i = 0; i < md.nimages; i++) {
 		char *file, *url;
 		int r = resolve_ref(p, md.images[i].src, &file, &url);
-		if (r < 0)
+		if (r < 0) {
 			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
 				      "image '%s' points outside content/", md.images[i].src);
-		else if (r == 0 && !gz_source_exists(src, file))
+		} else if (r == 0 && !gz_source_exists(src, file)) {
 			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
 				      "image '%s' not found (looked for %s); check the file name",
 				      md.images[i].src, file);
+		} else if (r == 0) {
+			gz_photo *im = &p->images[p->nimages++];
+			im->file = file;
+			im->url = url;
+			im->alt = md.images[i].alt && *md.images[i].alt ? gz_strdup(md.images[i].alt) : NULL;
+			im->line = md.images[i].line;
+			im->col = md.images[i].col;
+			continue;
+		}
 		free(file);
 		free(url);
 	}
@@ -482,6 +493,9 @@ void gz_page_free(gz_page *p)
 	for (i = 0; i < p->nphotos; i++)
 		free_photo(&p->photos[i]);
 	free(p->photos);
+	for (i = 0; i < p->nimages; i++)
+		free_photo(&p->images[i]);
+	free(p->images);
 	if (p->cover) {
 		free_photo(p->cover);
 		free(p->cover);

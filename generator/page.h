@@ -60,6 +60,8 @@ struct gz_page {
 	gz_photo *photos;
 	size_t nphotos;
 	gz_photo *cover;                 /* NULL or owned */
+	gz_photo *images;                /* body images in content/ (file, url, alt) */
+	size_t nimages;
 	gz_page *prev, *next;            /* older/newer in the section */
 	gz_page **related;
 	size_t nrelated;

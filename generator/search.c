@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "pack.h"
 #include "pool.h"
 #include "tokenize.h"
 
@@ -292,9 +293,9 @@ static void write_shard(size_t sh, int worker, void *payload)
 static void write_text(size_t g, int worker, void *payload)
 {
 	ctx *c = payload;
-	gz_buf b = GZ_BUF_INIT, t = GZ_BUF_INIT;
+	gz_buf b = GZ_BUF_INIT, t = GZ_BUF_INIT, z = GZ_BUF_INIT;
 	size_t i;
-	char path[64];
+	char path[64], *err = NULL;
 
 	gz_buf_putc(&b, '[');
 	for (i = g * GZ_SEARCH_TEXT_GROUP; i < c->n && i < (g + 1) * GZ_SEARCH_TEXT_GROUP; i++) {
@@ -306,7 +307,17 @@ static void write_text(size_t g, int worker, void *payload)
 	}
 	gz_buf_puts(&b, "]\n");
 	gz_buf_release(&t);
-	snprintf(path, sizeof(path), "search/text/%zu.json", g);
+	/* gzip: the full text is most of the index; search.js inflates it with
+	 * the browser's DecompressionStream (and reads it as it is if it is not
+	 * gzip, which is what is written should compression ever fail) */
+	if (gz_pack_gzip(&z, b.ptr, b.len, &err) == 0) {
+		gz_buf_release(&b);
+		b = z;
+	} else {
+		free(err);
+		gz_buf_release(&z);
+	}
+	snprintf(path, sizeof(path), "search/text/%zu.bin", g);
 	{
 		size_t len;
 		char *data = gz_buf_detach(&b, &len);

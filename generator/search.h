@@ -11,7 +11,8 @@
  *                           {"token":"postings",…}; postings are varints in
  *                           a 64-letter alphabet (see encode_varint): doc id
  *                           delta, then the token's count in that page
- *   search/text/N.json      pages 16N … 16N+15: ["title\ntext",…], fetched
+ *   search/text/N.bin       pages 16N … 16N+15: ["title\ntext",…] gzipped
+ *                           (pack.h; most of the index's size), fetched
  *                           only for the results shown (snippets) and to
  *                           check a Chinese query of 3+ characters is
  *                           really in the page, not just all its bigrams
@@ -23,6 +24,10 @@
 
 #include "output.h"
 #include "site.h"
+
+/* Changes whenever the files' layout does, so a build never keeps index
+ * files that the theme's search.js no longer reads. */
+#define GZ_SEARCH_FORMAT "2"
 
 #define GZ_SEARCH_SHARDS 256
 #define GZ_SEARCH_TEXT_GROUP 16

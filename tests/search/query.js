@@ -11,8 +11,9 @@ const path = require('path');
 const search = require(path.join(__dirname, '../../themes/default/static/js/search.js'));
 
 const dir = path.join(process.argv[2], 'search');
-const index = new search.Index((p) =>
-	Promise.resolve(JSON.parse(fs.readFileSync(path.join(dir, p), 'utf8'))));
+const index = new search.Index(
+	(p) => Promise.resolve(JSON.parse(fs.readFileSync(path.join(dir, p), 'utf8'))),
+	(p) => Promise.resolve(new Uint8Array(fs.readFileSync(path.join(dir, p)))));
 
 (async () => {
 	const docs = await index.docs();

@@ -94,10 +94,21 @@
 		return out;
 	}
 
-	/* An index over a loader: load(path) resolves to the parsed JSON of
-	 * search/<path>. */
-	function Index(load) {
+	/* The JSON in bytes that are gzip (1f 8b) or, should the server have
+	 * inflated them already, plain UTF-8. */
+	async function inflateJSON(bytes) {
+		if (bytes.length > 1 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+			var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+			return JSON.parse(await new Response(stream).text());
+		}
+		return JSON.parse(new TextDecoder().decode(bytes));
+	}
+
+	/* An index over loaders: load(path) resolves to the parsed JSON of
+	 * search/<path>, loadBytes(path) to its bytes (a Uint8Array). */
+	function Index(load, loadBytes) {
 		this.load = load;
+		this.loadBytes = loadBytes;
 		this.cache = new Map();
 	}
 	Index.prototype.get = function (path) {
@@ -107,8 +118,11 @@
 	Index.prototype.docs = function () {
 		return this.get('docs.json');
 	};
+	/* title "\n" text of page id; the text files are gzipped groups */
 	Index.prototype.text = function (id) {
-		return this.get('text/' + Math.floor(id / GROUP) + '.json').then(function (g) {
+		var path = 'text/' + Math.floor(id / GROUP) + '.bin';
+		if (!this.cache.has(path)) this.cache.set(path, this.loadBytes(path).then(inflateJSON));
+		return this.cache.get(path).then(function (g) {
 			return g[id % GROUP];
 		});
 	};
@@ -188,11 +202,16 @@
 	if (!form) return;
 	var base = form.getAttribute('data-index');
 	var siteRoot = form.getAttribute('data-root') || '/';
-	var index = new Index(function (path) {
+	function fetchOK(path) {
 		return fetch(base + path).then(function (r) {
 			if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
-			return r.json();
+			return r;
 		});
+	}
+	var index = new Index(function (path) {
+		return fetchOK(path).then(function (r) { return r.json(); });
+	}, function (path) {
+		return fetchOK(path).then(function (r) { return r.arrayBuffer(); }).then(function (b) { return new Uint8Array(b); });
 	});
 	var input = form.querySelector('input[name=q]');
 	var status = document.getElementById('search-status');

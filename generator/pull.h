@@ -1,0 +1,35 @@
+/*
+ * pull.h: `gazette archive pull`, a story packed for broadcast.
+ *
+ * The pack is a zip (pack.h) of one story as the TV and radio desks need
+ * it: the Markdown file as written, script.txt (title, lead and body as
+ * plain text with the source, byline, reuse terms and a reading time at
+ * site.yml's broadcast_rate), the original photo files byte for byte,
+ * captions.txt, meta.json and, for reprint: forbidden, NOTICE.txt.
+ *
+ * The story is found through the site model (gz_site_load over the working
+ * tree) by its archive id (archive.h); the content is only ever read.
+ */
+#ifndef GZ_PULL_H
+#define GZ_PULL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct {
+	const char *source;   /* the site folder */
+	const char *id;       /* "stories/2020/meng-qinglong-bees" */
+	const char *out;      /* the zip; NULL: <last part of id>.zip here */
+	bool script;          /* print script.txt to script_out, write nothing */
+	bool force;           /* replace an existing zip */
+} gz_pull_opts;
+
+#define GZ_PULL_NOT_FOUND (-2) /* no page with that id */
+#define GZ_PULL_EXISTS (-3)    /* the zip exists and force is false */
+
+/* Pull o->id. With o->script the script goes to script_out; otherwise the
+ * zip is written and *written (caller frees) is its path. Returns 0, or a
+ * negative code with *err set (caller frees). */
+int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **err);
+
+#endif

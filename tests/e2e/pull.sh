@@ -1,0 +1,152 @@
+#!/bin/sh
+# gazette archive pull: a story packed for broadcast. The zip (unpacked with
+# python3 -m zipfile) holds the Markdown file as written, script.txt with a
+# reading time for a known character count, the photos byte for byte,
+# captions.txt and meta.json; reprint: forbidden adds the notice and
+# NOTICE.txt; --script prints the script; an unknown id and an existing zip
+# are refused; the content repository is left exactly as it was.
+set -eu
+. "$ROOT/tests/e2e/lib.sh"
+
+command -v python3 >/dev/null || skip "python3 is not installed"
+
+site=$TMPDIR/site
+minimal_site "$site"
+echo 'broadcast_rate: 100' >>"$site/site.yml"
+# title 4 + lead 7 + body 389 (小标题, 190+1, 194+1) = 400 characters read aloud: 4 minutes at 100 a minute
+body=$(python3 -c 'print("蜂" * 190 + "。\n\n" + "蜜" * 194 + "。")')
+write "$site/content/stories/2020/bees/index.md" <<EOF2
+---
+title: 养蜂致富
+date: 2020-03-01
+summary: 蜂蜜卖到北京城
+township: 兴源镇
+village: 红星村
+industry: [养蜂]
+people: [孟庆龙]
+tags: [产业扶贫]
+author: 孙昊
+source: 穆棱市融媒体中心
+reprint: with-attribution
+photos:
+  - src: hive.jpg
+    caption: 林边的蜂箱。
+    credit: 孙昊 摄
+  - src: honey.jpg
+    caption: 装瓶的蜂蜜。
+    credit: 李明 摄
+---
+## 小标题
+
+$body
+
+![蜂蜜](honey.jpg)
+EOF2
+head -c 3000 /dev/urandom >"$site/content/stories/2020/bees/hive.jpg"
+head -c 5000 /dev/urandom >"$site/content/stories/2020/bees/honey.jpg"
+write "$site/content/stories/2019/sheep.md" <<'EOF2'
+---
+title: 新民村养羊户
+date: 2019-06-08
+source: 穆棱市委宣传部
+reprint: forbidden
+---
+孟庆龙靠**养羊**脱贫，羊群发展到[300只](/x/)。
+EOF2
+make_repo "$site"
+before=$(tree_sums "$site")
+
+P() { "$GAZETTE" archive pull --source "$site" "$@"; }
+work=$TMPDIR/work
+mkdir -p "$work"
+cd "$work"
+
+P stories/2020/bees >"$TMPDIR/o"
+assert_eq "$(cat "$TMPDIR/o")" bees.zip "printed path"
+assert_file bees.zip
+python3 -m zipfile -e bees.zip x
+(cd x && find . -type f | LC_ALL=C sort) >"$TMPDIR/files"
+assert_eq "$(tr '\n' ' ' <"$TMPDIR/files")" \
+	"./bees.md ./captions.txt ./meta.json ./photos/hive.jpg ./photos/honey.jpg ./script.txt " "files in the pack"
+cmp x/bees.md "$site/content/stories/2020/bees/index.md" || fail "the Markdown file is not as written"
+for f in hive honey; do
+	a=$(sha256sum <"$site/content/stories/2020/bees/$f.jpg")
+	b=$(sha256sum <"x/photos/$f.jpg")
+	assert_eq "$b" "$a" "sha256 of $f.jpg"
+done
+
+s=x/script.txt
+assert_contains $s '标题：养蜂致富'
+assert_contains $s '来源：穆棱市融媒体中心'
+assert_contains $s '作者：孙昊'
+assert_contains $s '转载：欢迎转载，请注明出处'
+assert_contains $s '字数：400'
+assert_contains $s '预计播读时长：约 4 分钟（按每分钟 100 字）'
+assert_contains $s '蜂蜜卖到北京城'
+assert_contains $s '小标题'
+assert_not_contains $s '##'
+assert_not_contains $s '!['
+assert_not_contains $s '【注意'
+# paragraphs kept: the two body paragraphs are separate lines
+[ "$(grep -c '^蜂蜂蜂' $s)" = 1 ] && [ "$(grep -c '^蜜蜜蜜' $s)" = 1 ] || fail "paragraphs"
+assert_no_file x/NOTICE.txt
+
+c=x/captions.txt
+assert_contains $c 'photos/hive.jpg'
+assert_contains $c '说明：林边的蜂箱。'
+assert_contains $c '摄影：孙昊 摄'
+assert_contains $c '说明：装瓶的蜂蜜。'
+assert_contains $c '摄影：李明 摄'
+
+python3 - x/meta.json <<'PY' || fail "meta.json"
+import json, sys
+m = json.load(open(sys.argv[1]))
+want = {"id": "stories/2020/bees", "title": "养蜂致富", "date": "2020-03-01",
+        "url": "https://example.org/stories/2020/bees/", "township": ["兴源镇"],
+        "village": ["红星村"], "industry": ["养蜂"], "people": ["孟庆龙"],
+        "tags": ["产业扶贫"], "author": "孙昊", "source": "穆棱市融媒体中心",
+        "reprint": "with-attribution", "reuse": "欢迎转载，请注明出处",
+        "chars": 400, "minutes": 4}
+for k, v in want.items():
+    assert m[k] == v, (k, m[k], v)
+assert [(p["file"], p["caption"], p["credit"]) for p in m["photos"]] == [
+    ("photos/hive.jpg", "林边的蜂箱。", "孙昊 摄"),
+    ("photos/honey.jpg", "装瓶的蜂蜜。", "李明 摄")], m["photos"]
+PY
+
+# no overwrite without --force; -o; --force
+set +e; P stories/2020/bees >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 1 "pull over an existing zip"
+assert_contains "$TMPDIR/e" "already exists"
+P stories/2020/bees --force >/dev/null
+P stories/2020/bees -o "$TMPDIR/other.zip" >/dev/null
+assert_file "$TMPDIR/other.zip"
+[ -z "$(ls "$work" | grep tmp)" ] || fail "temporary files left behind"
+
+# reprint: forbidden: the notice first, and NOTICE.txt
+P stories/2019/sheep >/dev/null
+python3 -m zipfile -e sheep.zip y
+assert_eq "$(head -n 1 y/script.txt)" '【注意：本稿未经书面许可，不得转载或播出】' "first line of a forbidden script"
+assert_contains y/NOTICE.txt '【注意：本稿未经书面许可，不得转载或播出】'
+assert_contains y/script.txt '孟庆龙靠养羊脱贫，羊群发展到300只。'
+assert_contains y/script.txt '预计播读时长：约 1 分钟（按每分钟 100 字）'
+python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); assert m["reprint"]=="forbidden" and m["photos"]==[] and m["township"]==[], m' y/meta.json ||
+	fail "meta.json of the forbidden story"
+
+# --script: to stdout, no file
+rm -f sheep.zip
+P stories/2019/sheep --script >"$TMPDIR/script"
+assert_no_file sheep.zip
+cmp "$TMPDIR/script" y/script.txt || fail "--script differs from script.txt"
+
+# unknown id
+set +e; P stories/2019/nope >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 1 "unknown id"
+assert_contains "$TMPDIR/e" "no story with id 'stories/2019/nope'"
+set +e; P >/dev/null 2>&1; rc=$?; set -e
+assert_eq "$rc" 2 "no id"
+
+# the content repository is read, never written
+assert_eq "$(tree_sums "$site")" "$before" "the site after pulls"
+[ -z "$(git -C "$site" status --porcelain)" ] || fail "pull changed the repository"
+echo "pull: ok"
