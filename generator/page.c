@@ -101,6 +101,7 @@ static bool load_photo(gz_photo *ph, gz_page *p, gz_source *src, const gz_value 
 			      "photo '%s' points outside content/; put the image in content/", ref);
 		return false;
 	}
+	ph->ref = gz_strdup(ref);
 	if (r > 0) {
 		ph->url = gz_strdup(ref);
 	} else if (!gz_source_exists(src, ph->file)) {
@@ -122,6 +123,7 @@ static bool load_photo(gz_photo *ph, gz_page *p, gz_source *src, const gz_value 
 
 static void free_photo(gz_photo *ph)
 {
+	free(ph->ref);
 	free(ph->url);
 	free(ph->file);
 	free(ph->caption);
@@ -225,8 +227,39 @@ done:
 
 typedef struct {
 	gz_page *page;
-	const char *base_path;
-} resolve_ctx;
+	gz_source *src;
+	size_t cap;
+} image_ctx;
+
+/* Markdown's hook for an image: one in content/ becomes a photo of the
+ * page, and the body holds a marker the photo stage replaces with a
+ * <picture> of its derivatives. Others (external, missing) are left to
+ * cmark and to the checks below. */
+static char *page_image(const gz_md_image *img, void *payload)
+{
+	image_ctx *c = payload;
+	gz_page *p = c->page;
+	gz_photo *ph;
+	char *file, *url;
+	gz_buf b = GZ_BUF_INIT;
+
+	if (resolve_ref(p, img->src, &file, &url) != 0 || !gz_source_exists(c->src, file)) {
+		free(file);
+		free(url);
+		return NULL;
+	}
+	GZ_GROW(p->images, c->cap, p->nimages + 1);
+	ph = &p->images[p->nimages];
+	memset(ph, 0, sizeof(*ph));
+	ph->file = file;
+	ph->url = url;
+	ph->ref = gz_strdup(img->src);
+	ph->alt = img->alt && *img->alt ? gz_strdup(img->alt) : NULL;
+	ph->line = img->line;
+	ph->col = img->col;
+	gz_buf_printf(&b, "<!--gz-img %zu-->", p->nimages++);
+	return gz_buf_detach(&b, NULL);
+}
 
 int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path, gz_diag *d)
 {
@@ -239,6 +272,7 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 	gz_value *v;
 	gz_md_result md;
 	gz_md_opts opts;
+	image_ctx ictx;
 	char *rel_base = NULL;
 
 	memset(p, 0, sizeof(*p));
@@ -383,6 +417,11 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 	opts.unsafe = cfg->unsafe_html;
 	opts.base_path = cfg->base_path;
 	opts.line_offset = body_line - 1;
+	ictx.page = p;
+	ictx.src = src;
+	ictx.cap = 0;
+	opts.image_html = page_image;
+	opts.image_payload = &ictx;
 	/* a plain page's URL adds a folder its file does not have */
 	if (!p->bundle) {
 		gz_buf b = GZ_BUF_INIT;
@@ -469,6 +508,9 @@ void gz_page_free(gz_page *p)
 	for (i = 0; i < p->nphotos; i++)
 		free_photo(&p->photos[i]);
 	free(p->photos);
+	for (i = 0; i < p->nimages; i++)
+		free_photo(&p->images[i]);
+	free(p->images);
 	if (p->cover) {
 		free_photo(p->cover);
 		free(p->cover);
