@@ -22,10 +22,12 @@ typedef struct {
 	const char *as_of;      /* build the branch as it was on this date */
 	bool future;            /* also pages dated after now (scheduled) */
 	bool full;              /* render everything: ignore what the last build recorded */
+	bool keep_going;        /* an unreadable photo is a warning and a placeholder */
 } gz_build_opts;
 
 typedef struct {
 	size_t pages, outputs, written, unchanged, removed, rendered, kept;
+	size_t photos_processed, photos_cached; /* originals decoded / found in the cache */
 	double ms;
 } gz_build_stats;
 

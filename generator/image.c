@@ -172,7 +172,7 @@ int gz_image_process(gz_image_result *out, const void *data, size_t len, const g
 	h = vips_image_get_height(in);
 	if ((uint64_t)w * (uint64_t)h > o->max_pixels) {
 		snprintf(buf, sizeof(buf),
-			 "%d×%d pixels is over the limit of %llu megapixels; make a smaller copy", w,
+			 "%d×%d pixels, over the limit of %llu megapixels; make a smaller copy", w,
 			 h, (unsigned long long)(o->max_pixels / 1000000));
 		*err = gz_strdup(buf);
 		rc = GZ_IMAGE_TOO_LARGE;
@@ -236,7 +236,7 @@ int gz_image_process(gz_image_result *out, const void *data, size_t len, const g
 
 damaged: {
 	char *why = vips_reason();
-	snprintf(buf, sizeof(buf), "damaged or cut short (%s); save it again from the original", why);
+	snprintf(buf, sizeof(buf), "damaged or cut short (%s); export it again from the original", why);
 	free(why);
 	vips_error_clear();
 	*err = gz_strdup(buf);

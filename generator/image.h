@@ -61,7 +61,9 @@ void gz_image_shutdown(void);
 
 /* Process len bytes of an original. Returns GZ_IMAGE_OK with out filled
  * (release with gz_image_result_release), or a negative gz_image_status
- * with *err set to a short reason (caller frees) and out empty. */
+ * with *err set to a short reason that reads after "is" ("not an image …",
+ * "30000×30000 pixels, over …", "damaged or cut short …"; caller frees)
+ * and out empty. */
 int gz_image_process(gz_image_result *out, const void *data, size_t len, const gz_image_opts *o,
 		     char **err);
 void gz_image_result_release(gz_image_result *r);

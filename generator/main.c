@@ -13,6 +13,7 @@
 #include "build.h"
 #include "diag.h"
 #include "history.h"
+#include "image.h"
 
 #define GZ_VERSION "0.1.0"
 
@@ -28,7 +29,7 @@ static const char usage_main[] =
 
 static const char usage_build[] =
 	"usage: gazette build [--source DIR] [--out DIR] [--rev REV | --as-of DATE]\n"
-	"                     [--drafts] [--future] [--jobs N] [--quiet]\n"
+	"                     [--drafts] [--future] [--keep-going] [--jobs N] [--quiet]\n"
 	"\n"
 	"  -s, --source DIR  the site folder (with site.yml and content/), a git working\n"
 	"                    tree, linked worktree or bare repository; default .\n"
@@ -39,6 +40,8 @@ static const char usage_build[] =
 	"      --drafts      also build pages with status draft or review\n"
 	"      --future      also build pages dated in the future (scheduled)\n"
 	"      --full        render every page, even those whose inputs did not change\n"
+	"  -k, --keep-going  a photo that cannot be read is a warning and a grey\n"
+	"                    placeholder, not an error\n"
 	"  -j, --jobs N      threads to use; default one per core\n"
 	"  -q, --quiet       print only errors\n"
 	"  -v, --verbose     print the summary even when output is not a terminal\n"
@@ -53,7 +56,7 @@ static int cmd_build(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
 		{"rev", required_argument, NULL, 'r'},    {"as-of", required_argument, NULL, 'a'},
 		{"future", no_argument, NULL, 'f'},       {"full", no_argument, NULL, 'F'},
-		{"verbose", no_argument, NULL, 'v'},
+		{"verbose", no_argument, NULL, 'v'},      {"keep-going", no_argument, NULL, 'k'},
 		{NULL, 0, NULL, 0},
 	};
 	gz_build_opts o = {.source = "."};
@@ -64,7 +67,7 @@ static int cmd_build(int argc, char **argv)
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:o:j:r:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:o:j:r:qvkh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o.source = optarg; break;
 		case 'r': o.rev = optarg; break;
@@ -82,6 +85,7 @@ static int cmd_build(int argc, char **argv)
 			break;
 		case 'q': quiet = true; break;
 		case 'v': verbose = true; break;
+		case 'k': o.keep_going = true; break;
 		case 'h': fputs(usage_build, stdout); return 0;
 		default: fputs(usage_build, stderr); return 2;
 		}
@@ -104,9 +108,9 @@ static int cmd_build(int argc, char **argv)
 	} else if ((!quiet && tty) || verbose) {
 		fprintf(stderr,
 			"gazette: %zu pages, %zu files (%zu rendered, %zu kept; %zu written, "
-			"%zu unchanged, %zu removed) in %.0f ms\n",
+			"%zu unchanged, %zu removed; 图片 %zu processed, %zu cached) in %.0f ms\n",
 			st.pages, st.outputs, st.rendered, st.kept, st.written, st.unchanged,
-			st.removed, st.ms);
+			st.removed, st.photos_processed, st.photos_cached, st.ms);
 	}
 	gz_diag_release(&d);
 	return rc < 0 ? 1 : 0;
@@ -163,8 +167,11 @@ int main(int argc, char **argv)
 		printf("gazette %s\n", GZ_VERSION);
 		return 0;
 	}
-	if (!strcmp(cmd, "build"))
-		return cmd_build(argc - 1, argv + 1);
+	if (!strcmp(cmd, "build")) {
+		int rc = cmd_build(argc - 1, argv + 1);
+		gz_image_shutdown();
+		return rc;
+	}
 	if (!strcmp(cmd, "log"))
 		return cmd_log(argc - 1, argv + 1);
 	fprintf(stderr, "gazette: '%s' is not a command\n\n%s", cmd, usage_main);

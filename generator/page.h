@@ -32,6 +32,7 @@ typedef struct {
 	char *caption, *credit, *alt;
 	int line, col;      /* where the reference is */
 	const struct gz_picture *pic; /* its derivatives (photos.h), once made */
+	uint64_t pic_hash;  /* of those derivatives, for the model hash */
 } gz_photo;
 
 typedef enum { GZ_PUBLISHED, GZ_REVIEW, GZ_DRAFT } gz_status;
