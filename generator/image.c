@@ -11,6 +11,12 @@
 static pthread_once_t started = PTHREAD_ONCE_INIT;
 static bool running;
 
+/* libvips warns on stderr about damaged files; the build reports them
+ * itself, at the line that uses the file. */
+static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
+{
+}
+
 static void start(void)
 {
 	if (VIPS_INIT("gazette") != 0) {
@@ -24,6 +30,7 @@ static void start(void)
 	vips_concurrency_set(1);
 	/* loaders libvips marks as unsafe for untrusted files stay off */
 	vips_block_untrusted_set(TRUE);
+	g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, quiet, NULL);
 	running = true;
 }
 
@@ -111,19 +118,76 @@ static char *vips_reason(void)
 	return r;
 }
 
+/* Drop every metadata field (EXIF with GPS, XMP, IPTC, orientation,
+ * comments, profiles): savers' strip alone leaves some behind (libvips
+ * 8.14 rebuilds an EXIF block in WebP from an orientation field). */
+static void drop_metadata(VipsImage *mem)
+{
+	gchar **fields = vips_image_get_fields(mem), **f;
+
+	for (f = fields; *f; f++)
+		vips_image_remove(mem, *f);
+	g_strfreev(fields);
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* libvips 8.14's webpsave writes an EXIF chunk even with strip: take the
+ * EXIF and XMP chunks out of the RIFF container and clear their flags in
+ * VP8X. Works in place; returns the new length. */
+static size_t webp_strip(unsigned char *b, size_t len)
+{
+	size_t i = 12, o = 12, vp8x = 0;
+
+	if (len < 12 || memcmp(b, "RIFF", 4) || memcmp(b + 8, "WEBP", 4))
+		return len;
+	while (i + 8 <= len) {
+		size_t n = le32(b + i + 4), whole = 8 + n + (n & 1);
+		if (whole > len - i)
+			return len; /* not what libwebp writes: leave it */
+		if (!memcmp(b + i, "EXIF", 4) || !memcmp(b + i, "XMP ", 4)) {
+			i += whole;
+			continue;
+		}
+		if (!memcmp(b + i, "VP8X", 4))
+			vp8x = o;
+		memmove(b + o, b + i, whole);
+		o += whole;
+		i += whole;
+	}
+	if (vp8x)
+		b[vp8x + 8] &= (unsigned char)~(0x08 | 0x04);
+	b[4] = (unsigned char)(o - 8);
+	b[5] = (unsigned char)((o - 8) >> 8);
+	b[6] = (unsigned char)((o - 8) >> 16);
+	b[7] = (unsigned char)((o - 8) >> 24);
+	return o;
+}
+
 static int save(gz_image_result *r, VipsImage *im, gz_image_format f, bool thumb, int q)
 {
 	void *buf = NULL;
 	size_t len = 0;
 	int rc;
 	gz_image_file *file;
+	VipsImage *clean;
 
-	/* strip: no EXIF, GPS, XMP or IPTC leaves with a derivative */
-	if (f == GZ_IMAGE_WEBP)
-		rc = vips_webpsave_buffer(im, &buf, &len, "Q", q, "strip", TRUE, NULL);
-	else
-		rc = vips_jpegsave_buffer(im, &buf, &len, "Q", q, "strip", TRUE, "optimize_coding",
-					  TRUE, NULL);
+	/* no EXIF, GPS, XMP or IPTC leaves with a derivative: a copy with no
+	 * metadata fields at all, saved with strip */
+	if (vips_copy(im, &clean, NULL))
+		return -1;
+	drop_metadata(clean);
+	if (f == GZ_IMAGE_WEBP) {
+		rc = vips_webpsave_buffer(clean, &buf, &len, "Q", q, "strip", TRUE, NULL);
+		if (rc == 0)
+			len = webp_strip(buf, len);
+	} else
+		rc = vips_jpegsave_buffer(clean, &buf, &len, "Q", q, "strip", TRUE,
+					  "optimize_coding", TRUE, NULL);
+	g_object_unref(clean);
 	if (rc != 0)
 		return -1;
 	r->files = gz_realloc(r->files, (r->nfiles + 1) * sizeof(*r->files));
@@ -190,7 +254,7 @@ int gz_image_process(gz_image_result *out, const void *data, size_t len, const g
 	n = gz_image_plan(widths, o, w);
 	/* decode once, at the largest width; the smaller ones come from memory */
 	if (vips_thumbnail_buffer((void *)data, len, &big, widths[n - 1], "height", VIPS_MAX_COORD,
-				  "size", VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL) ||
+				  "size", VIPS_SIZE_DOWN, "option_string", "fail_on=truncated", NULL) ||
 	    vips_colourspace(big, &rgb, VIPS_INTERPRETATION_sRGB, NULL))
 		goto damaged;
 	if (vips_image_hasalpha(rgb)) {
