@@ -12,7 +12,7 @@
 #include "pool.h"
 
 /* bump when the derivatives change for the same settings */
-#define CACHE_VERSION "gazette-img 1"
+#define CACHE_VERSION "gazette-img 2"
 
 static const char *const ext[] = {"webp", "jpg"};
 
