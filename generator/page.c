@@ -110,7 +110,8 @@ static bool load_photo(gz_photo *ph, gz_page *p, gz_source *src, const gz_value 
 			      ph->file);
 		free(ph->file);
 		free(ph->url);
-		ph->file = ph->url = NULL;
+		free(ph->ref);
+		ph->file = ph->url = ph->ref = NULL;
 		return false;
 	}
 	if (v->type == GZ_MAP) {

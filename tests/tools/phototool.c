@@ -1,8 +1,10 @@
 /* phototool — make and inspect test photos for tests/e2e/photos.sh.
  *
- *   phototool make OUT.jpg W H [gps] [orient=N] [camera]
+ *   phototool make OUT.jpg W H [gps] [orient=N] [camera] [noise]
  *       a W×H colour gradient JPEG; "gps" adds a GPS position to its EXIF,
- *       "orient=N" the EXIF Orientation tag, "camera" Make/Model/DateTimeOriginal
+ *       "orient=N" the EXIF Orientation tag, "camera" Make/Model/DateTimeOriginal,
+ *       "noise" film grain (so it compresses like a photo: for benchmarks),
+ *       "seed=N" which grain
  *   phototool info FILE
  *       prints "W H gps=yes|no exif=yes|no" as the file is stored (no rotation)
  *
@@ -35,8 +37,23 @@ static int make(const char *out, int w, int h, int argc, char **argv)
 	bands[0] = y;
 	bands[1] = b;
 	bands[2] = y;
-	if (vips_bandjoin(bands, &rgb, 3, NULL) || vips_cast(rgb, &u8, VIPS_FORMAT_UCHAR, NULL))
+	if (vips_bandjoin(bands, &rgb, 3, NULL))
 		return die("join");
+	for (i = 0; i < argc; i++) {
+		VipsImage *n, *sum;
+		int seed = 1, k;
+		if (strcmp(argv[i], "noise"))
+			continue;
+		for (k = 0; k < argc; k++)
+			if (!strncmp(argv[k], "seed=", 5))
+				seed = atoi(argv[k] + 5);
+		if (vips_gaussnoise(&n, w, h, "sigma", 24.0, "mean", 0.0, "seed", seed, NULL) ||
+		    vips_add(rgb, n, &sum, NULL))
+			return die("noise");
+		rgb = sum;
+	}
+	if (vips_cast(rgb, &u8, VIPS_FORMAT_UCHAR, NULL))
+		return die("cast");
 	if (vips_copy(u8, &im, "interpretation", VIPS_INTERPRETATION_sRGB, NULL))
 		return die("copy");
 	for (i = 0; i < argc; i++) {
