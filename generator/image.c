@@ -214,7 +214,7 @@ int gz_image_process(gz_image_result *out, const void *data, size_t len, const g
 		     char **err)
 {
 	VipsImage *in = NULL, *big = NULL, *rgb = NULL, *mem = NULL, *flat = NULL, *t = NULL;
-	int widths[GZ_IMAGE_MAX_WIDTHS + 1];
+	int widths[GZ_IMAGE_MAX_WIDTHS + 1] = {0};
 	size_t i, n;
 	int rc = GZ_IMAGE_DAMAGED, w, h;
 	double *px = NULL;
@@ -252,6 +252,8 @@ int gz_image_process(gz_image_result *out, const void *data, size_t len, const g
 	read_metadata(out, in);
 
 	n = gz_image_plan(widths, o, w);
+	if (!n || widths[n - 1] < 1)
+		goto damaged;
 	/* decode once, at the largest width; the smaller ones come from memory */
 	if (vips_thumbnail_buffer((void *)data, len, &big, widths[n - 1], "height", VIPS_MAX_COORD,
 				  "size", VIPS_SIZE_DOWN, "option_string", "fail_on=truncated", NULL) ||

@@ -175,6 +175,26 @@ static void cache_name(gz_buf *b, const char *dir, const char *key, int width, i
 		gz_buf_printf(b, "%s/%s-thumb.%s", dir, key, ext[f]);
 }
 
+/* "size 1600 1066" with prefix "size ": the two numbers. */
+static bool two_ints(const char *line, const char *prefix, int *a, int *b)
+{
+	size_t n = strlen(prefix);
+	char *end;
+	long x, y;
+
+	if (strncmp(line, prefix, n))
+		return false;
+	x = strtol(line + n, &end, 10);
+	if (end == line + n || *end != ' ')
+		return false;
+	y = strtol(end + 1, &end, 10);
+	if (*end || x < 0 || y < 0 || x > 1000000 || y > 1000000)
+		return false;
+	*a = (int)x;
+	*b = (int)y;
+	return true;
+}
+
 static bool exists(const char *path)
 {
 	struct stat st;
@@ -204,13 +224,13 @@ static bool load_cached(const char *dir, gz_picture *pic)
 		int a, b;
 		if (nl)
 			*nl = '\0';
-		if (sscanf(line, "size %d %d", &a, &b) == 2) {
+		if (two_ints(line, "size ", &a, &b)) {
 			pic->width = a;
 			pic->height = b;
-		} else if (sscanf(line, "d %d %d", &a, &b) == 2 && pic->n < GZ_IMAGE_MAX_WIDTHS + 1) {
+		} else if (two_ints(line, "d ", &a, &b) && pic->n < GZ_IMAGE_MAX_WIDTHS + 1) {
 			pic->w[pic->n] = a;
 			pic->h[pic->n++] = b;
-		} else if (sscanf(line, "thumb %d %d", &a, &b) == 2) {
+		} else if (two_ints(line, "thumb ", &a, &b)) {
 			pic->thumb_w = a;
 			pic->thumb_h = b;
 		} else if (!strncmp(line, "color ", 6)) {
