@@ -55,5 +55,6 @@ void suite_template(void);
 void suite_source(void);
 void suite_markdown(void);
 void suite_script(void);
+void suite_image(void);
 
 #endif
