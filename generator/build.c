@@ -17,6 +17,7 @@
 #include "text.h"
 #include "yaml.h"
 #include "output.h"
+#include "photos.h"
 #include "pool.h"
 #include "render.h"
 #include "script.h"
@@ -141,6 +142,20 @@ static char *cache_file(const char *source, bool bare, const char *out_dir, cons
 	gz_buf_printf(&path, "%s/%s-%016llx.txt", cache.ptr, what, (unsigned long long)h);
 	gz_buf_release(&cache);
 	return gz_buf_detach(&path, NULL);
+}
+
+/* Photo derivatives are kept in img/ of the cache folder, shared by every
+ * output folder (their names are hashes of what they are made from). */
+static char *cache_img_dir(const char *source, bool bare)
+{
+	gz_buf b = GZ_BUF_INIT;
+	char *any = cache_file(source, bare, source, "x", true);
+	char *slash = strrchr(any, '/');
+
+	*slash = '\0';
+	gz_buf_printf(&b, "%s/img", any);
+	free(any);
+	return gz_buf_detach(&b, NULL);
 }
 
 /* GAZETTE_TIMING=1 prints how long each stage took. */
@@ -383,6 +398,9 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	char *display = NULL, *out_dir = NULL, *deps_file = NULL, *outputs_file = NULL;
 	gz_deps deps_prev, deps_next;
 	gz_script *life = NULL;
+	gz_photos photos;
+	gz_photos_opts po;
+	char *img_dir = NULL;
 	bool bare = false;
 	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
 	double start = now_ms(), t0 = start;
@@ -397,6 +415,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	memset(&site, 0, sizeof(site));
 	memset(&theme, 0, sizeof(theme));
 	gz_outputs_init(&out);
+	memset(&photos, 0, sizeof(photos));
 	gz_pool_progress = opts->progress;
 
 	if (open_source(opts, &src, &repo, sha, &now, d) < 0)
@@ -436,6 +455,17 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_site_load(&site, src, &lo, d);
 	attach_history(&site, repo, sha, d);
 	phase("load", &t0);
+	bare = repo && gz_repo_is_bare(repo);
+	if (!d->errors) {
+		img_dir = cache_img_dir(opts->source, bare);
+		memset(&po, 0, sizeof(po));
+		po.jobs = jobs;
+		po.progress = opts->progress;
+		po.keep_going = opts->keep_going;
+		po.cache_dir = img_dir;
+		gz_photos_make(&photos, &site, &po, d);
+		phase("photos", &t0);
+	}
 	/* on_load hooks may add fields and pages; their state stays for on_done */
 	if (theme.nhooks && !d->errors) {
 		char *err = NULL;
@@ -452,7 +482,6 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	ro.theme_src = theme_src;
 	ro.keep_going = opts->keep_going;
 	/* incremental: keep what the last build made when its inputs are the same */
-	bare = repo && gz_repo_is_bare(repo);
 	deps_file = cache_file(opts->source, bare, out_dir, "deps", false);
 	if (!opts->full)
 		gz_deps_load(&deps_prev, deps_file);
@@ -460,7 +489,10 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	ro.out_dir = out_dir;
 	ro.prev = &deps_prev;
 	ro.next = &deps_next;
-	if (gz_render_site(&out, &site, &theme, &ro, d) < 0 || gz_outputs_check(&out, d) < 0)
+	if (gz_render_site(&out, &site, &theme, &ro, d) < 0)
+		goto cleanup;
+	gz_photos_output(&photos, &out);
+	if (gz_outputs_check(&out, d) < 0)
 		goto cleanup;
 	phase("render", &t0);
 	if (site.cfg.search) {
@@ -503,12 +535,16 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	st->removed = ws.removed;
 	st->rendered = ro.rendered;
 	st->kept = ro.kept;
+	st->photos_processed = photos.processed;
+	st->photos_cached = photos.cached;
 	rc = 0;
 
 cleanup:
 	st->ms = now_ms() - start;
 	gz_outputs_release(&out);
 	gz_script_free(life);
+	gz_photos_release(&photos);
+	free(img_dir);
 	gz_theme_release(&theme);
 	gz_site_release(&site);
 	gz_source_free(theme_src);

@@ -22,11 +22,13 @@ typedef struct {
 	const char *as_of;      /* build the branch as it was on this date */
 	bool future;            /* also pages dated after now (scheduled) */
 	bool full;              /* render everything: ignore what the last build recorded */
-	bool keep_going;        /* a page a hook fails on is left out, with a warning */
+	bool keep_going;        /* a page a hook fails on is left out, an unreadable photo
+				 * becomes a placeholder: warnings, not errors */
 } gz_build_opts;
 
 typedef struct {
 	size_t pages, outputs, written, unchanged, removed, rendered, kept;
+	size_t photos_processed, photos_cached; /* originals decoded / found in the cache */
 	double ms;
 } gz_build_stats;
 

@@ -20,6 +20,7 @@
 #include "newpage.h"
 #include "pull.h"
 #include "serve.h"
+#include "image.h"
 
 #define GZ_VERSION "0.1.0"
 
@@ -39,7 +40,7 @@ static const char usage_main[] =
 
 static const char usage_build[] =
 	"usage: gazette build [--source DIR] [--out DIR] [--rev REV | --as-of DATE]\n"
-	"                     [--drafts] [--future] [--jobs N] [--quiet]\n"
+	"                     [--drafts] [--future] [--keep-going] [--jobs N] [--quiet]\n"
 	"\n"
 	"  -s, --source DIR  the site folder (with site.yml and content/), a git working\n"
 	"                    tree, linked worktree or bare repository; default .\n"
@@ -50,7 +51,8 @@ static const char usage_build[] =
 	"      --drafts      also build pages with status draft or review\n"
 	"      --future      also build pages dated in the future (scheduled)\n"
 	"      --full        render every page, even those whose inputs did not change\n"
-	"  -k, --keep-going  leave out a page a Lua hook fails on, with a warning\n"
+	"  -k, --keep-going  a page a Lua hook fails on is left out, and a photo that\n"
+	"                    cannot be read becomes a grey placeholder: warnings, not errors\n"
 	"  -j, --jobs N      threads to use; default one per core\n"
 	"  -q, --quiet       print only errors\n"
 	"  -v, --verbose     print the summary even when output is not a terminal\n"
@@ -118,9 +120,9 @@ static int cmd_build(int argc, char **argv)
 	} else if ((!quiet && tty) || verbose) {
 		fprintf(stderr,
 			"gazette: %zu pages, %zu files (%zu rendered, %zu kept; %zu written, "
-			"%zu unchanged, %zu removed) in %.0f ms\n",
+			"%zu unchanged, %zu removed; 图片 %zu processed, %zu cached) in %.0f ms\n",
 			st.pages, st.outputs, st.rendered, st.kept, st.written, st.unchanged,
-			st.removed, st.ms);
+			st.removed, st.photos_processed, st.photos_cached, st.ms);
 	}
 	gz_diag_release(&d);
 	return rc < 0 ? 1 : 0;
@@ -604,8 +606,11 @@ int main(int argc, char **argv)
 		printf("gazette %s\n", GZ_VERSION);
 		return 0;
 	}
-	if (!strcmp(cmd, "build"))
-		return cmd_build(argc - 1, argv + 1);
+	if (!strcmp(cmd, "build")) {
+		int rc = cmd_build(argc - 1, argv + 1);
+		gz_image_shutdown();
+		return rc;
+	}
 	if (!strcmp(cmd, "log"))
 		return cmd_log(argc - 1, argv + 1);
 	if (!strcmp(cmd, "check"))

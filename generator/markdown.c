@@ -268,6 +268,46 @@ static int expand_shortcodes(cmark_node *parent, const shortcodes *scs, const gz
 	return 0;
 }
 
+/* The text of an image's description, for alt. */
+static char *image_alt(cmark_node *img)
+{
+	gz_buf b = GZ_BUF_INIT;
+	cmark_iter *it = cmark_iter_new(img);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && n != img && cmark_node_get_literal(n))
+			gz_buf_puts(&b, cmark_node_get_literal(n));
+	}
+	cmark_iter_free(it);
+	return gz_buf_detach(&b, NULL);
+}
+
+/* Let the caller write each image (opts->image_html): the image node is
+ * replaced by a custom inline node holding the caller's HTML. */
+static void custom_images(gz_md_result *out, cmark_node **nodes, const gz_md_opts *opts)
+{
+	size_t k;
+
+	for (k = 0; k < out->nimages; k++) {
+		char *html;
+		cmark_node *c;
+
+		out->images[k].alt = image_alt(nodes[k]);
+		if (!opts->image_html)
+			continue;
+		html = opts->image_html(&out->images[k], opts->image_payload);
+		if (!html)
+			continue;
+		c = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+		cmark_node_set_on_enter(c, html);
+		cmark_node_replace(nodes[k], c);
+		cmark_node_free(nodes[k]);
+		free(html);
+	}
+}
+
 int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_md_opts *opts)
 {
 	shortcodes scs = {0};
@@ -278,7 +318,8 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	cmark_iter *it;
 	cmark_event_type ev;
 	gz_buf plain = GZ_BUF_INIT, lead = GZ_BUF_INIT;
-	size_t i, cap = 0;
+	cmark_node **image_nodes = NULL;
+	size_t i, cap = 0, ncap = 0;
 	int in_para = 0, in_heading = 0, in_table = 0, in_image = 0;
 	const char *base = opts->base_path && strcmp(opts->base_path, "/") ? opts->base_path : NULL;
 
@@ -378,6 +419,8 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 			const char *url = cmark_node_get_url(node);
 			in_image++;
 			GZ_GROW(out->images, cap, out->nimages + 1);
+			GZ_GROW(image_nodes, ncap, out->nimages + 1);
+			image_nodes[out->nimages] = node;
 			out->images[out->nimages].src = gz_strdup(url ? url : "");
 			out->images[out->nimages].alt = NULL;
 			out->images[out->nimages].line =
@@ -407,6 +450,8 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 		}
 	}
 	cmark_iter_free(it);
+	custom_images(out, image_nodes, opts);
+	free(image_nodes);
 
 	if (scs.n && expand_shortcodes(doc, &scs, opts, options,
 				       cmark_parser_get_syntax_extensions(parser), out) < 0) {

@@ -63,6 +63,12 @@ typedef struct {
 	const char *rel_base;   /* if set, relative image URLs are made
 				 * site-absolute from this folder URL ("/a/b/") */
 	const gz_md_hooks *hooks; /* NULL: no filters, shortcodes are an error */
+	/* If set, called once per image after the body is parsed (img->src as
+	 * written, img->alt its text); returns HTML (caller of malloc, taken
+	 * over) written in place of the <img> cmark would write, or NULL to
+	 * keep that. The HTML is written even when raw HTML is off. */
+	char *(*image_html)(const gz_md_image *img, void *payload);
+	void *image_payload;
 } gz_md_opts;
 
 /* Register the extensions (done by the first render too; safe to repeat). */

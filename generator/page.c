@@ -102,6 +102,7 @@ static bool load_photo(gz_photo *ph, gz_page *p, gz_source *src, const gz_value 
 			      "photo '%s' points outside content/; put the image in content/", ref);
 		return false;
 	}
+	ph->ref = gz_strdup(ref);
 	if (r > 0) {
 		ph->url = gz_strdup(ref);
 	} else if (!gz_source_exists(src, ph->file)) {
@@ -110,7 +111,8 @@ static bool load_photo(gz_photo *ph, gz_page *p, gz_source *src, const gz_value 
 			      ph->file);
 		free(ph->file);
 		free(ph->url);
-		ph->file = ph->url = NULL;
+		free(ph->ref);
+		ph->file = ph->url = ph->ref = NULL;
 		return false;
 	}
 	if (v->type == GZ_MAP) {
@@ -123,6 +125,7 @@ static bool load_photo(gz_photo *ph, gz_page *p, gz_source *src, const gz_value 
 
 static void free_photo(gz_photo *ph)
 {
+	free(ph->ref);
 	free(ph->url);
 	free(ph->file);
 	free(ph->caption);
@@ -226,8 +229,39 @@ done:
 
 typedef struct {
 	gz_page *page;
-	const char *base_path;
-} resolve_ctx;
+	gz_source *src;
+	size_t cap;
+} image_ctx;
+
+/* Markdown's hook for an image: one in content/ becomes a photo of the
+ * page, and the body holds a marker the photo stage replaces with a
+ * <picture> of its derivatives. Others (external, missing) are left to
+ * cmark and to the checks below. */
+static char *page_image(const gz_md_image *img, void *payload)
+{
+	image_ctx *c = payload;
+	gz_page *p = c->page;
+	gz_photo *ph;
+	char *file, *url;
+	gz_buf b = GZ_BUF_INIT;
+
+	if (resolve_ref(p, img->src, &file, &url) != 0 || !gz_source_exists(c->src, file)) {
+		free(file);
+		free(url);
+		return NULL;
+	}
+	GZ_GROW(p->images, c->cap, p->nimages + 1);
+	ph = &p->images[p->nimages];
+	memset(ph, 0, sizeof(*ph));
+	ph->file = file;
+	ph->url = url;
+	ph->ref = gz_strdup(img->src);
+	ph->alt = img->alt && *img->alt ? gz_strdup(img->alt) : NULL;
+	ph->line = img->line;
+	ph->col = img->col;
+	gz_buf_printf(&b, "<!--gz-img %zu-->", p->nimages++);
+	return gz_buf_detach(&b, NULL);
+}
 
 int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
 		 gz_script *hooks, gz_diag *d)
@@ -241,6 +275,7 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 	gz_value *v;
 	gz_md_result md;
 	gz_md_opts opts;
+	image_ctx ictx;
 	char *rel_base = NULL;
 
 	memset(p, 0, sizeof(*p));
@@ -311,6 +346,12 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		rel_base = gz_buf_detach(&b, NULL);
 		opts.rel_base = rel_base;
 	}
+	/* images in content/ become <!--gz-img N--> for the photo stage */
+	ictx.page = p;
+	ictx.src = src;
+	ictx.cap = 0;
+	opts.image_html = page_image;
+	opts.image_payload = &ictx;
 	if (hooks && gz_script_filters(hooks))
 		opts.hooks = gz_script_md_hooks(hooks, path, &p->fm);
 	if (gz_markdown_render(&md, body, len - (size_t)(body - data), &opts) < 0 && md.error) {
@@ -405,8 +446,6 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		}
 	}
 
-	if (md.nimages)
-		p->images = gz_calloc(md.nimages, sizeof(*p->images));
 	for (i = 0; i < md.nimages; i++) {
 		char *file, *url;
 		int r = resolve_ref(p, md.images[i].src, &file, &url);
@@ -417,14 +456,6 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
 				      "image '%s' not found (looked for %s); check the file name",
 				      md.images[i].src, file);
-		} else if (r == 0) {
-			gz_photo *im = &p->images[p->nimages++];
-			im->file = file;
-			im->url = url;
-			im->alt = md.images[i].alt && *md.images[i].alt ? gz_strdup(md.images[i].alt) : NULL;
-			im->line = md.images[i].line;
-			im->col = md.images[i].col;
-			continue;
 		}
 		free(file);
 		free(url);

@@ -24,12 +24,16 @@ struct gz_term;
 struct gz_section;
 struct gz_history;
 struct gz_script;
+struct gz_picture;
 
 typedef struct {
 	char *url;          /* site-absolute URL path, "/photos/2019/a.jpg" */
-	char *file;         /* source path, "content/photos/2019/a.jpg" */
+	char *file;         /* source path, "content/photos/2019/a.jpg" (NULL: external) */
+	char *ref;          /* as written in the page */
 	char *caption, *credit, *alt;
 	int line, col;      /* where the reference is */
+	const struct gz_picture *pic; /* its derivatives (photos.h), once made */
+	uint64_t pic_hash;  /* of those derivatives, for the model hash */
 } gz_photo;
 
 typedef enum { GZ_PUBLISHED, GZ_REVIEW, GZ_DRAFT } gz_status;
@@ -60,7 +64,9 @@ struct gz_page {
 	gz_photo *photos;
 	size_t nphotos;
 	gz_photo *cover;                 /* NULL or owned */
-	gz_photo *images;                /* body images in content/ (file, url, alt) */
+	gz_photo *images;                /* Markdown images in content/; the body
+					  * holds <!--gz-img N--> for images[N] until
+					  * the photo stage writes them (photos.h) */
 	size_t nimages;
 	gz_page *prev, *next;            /* older/newer in the section */
 	gz_page **related;

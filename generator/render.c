@@ -291,6 +291,22 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 		j->layout = "search";
 		j->origin = "search";
 	}
+	/* the photo archive for TV staff, when the theme has a layout for it */
+	if (gz_theme_find(th, "photos")) {
+		memset(&l, 0, sizeof(l));
+		l.kind = "photos";
+		l.pages = site->pages;
+		l.n = site->npages;
+		j = add_job(js);
+		j->list = l;
+		j->url = gz_strdup("/photos/");
+		j->title = gz_strdup("图片档案");
+		j->list.url = j->url;
+		j->list.title = j->title;
+		j->out = gz_strdup("photos/index.html");
+		j->layout = "photos";
+		j->origin = "photos";
+	}
 
 	memset(&l, 0, sizeof(l));
 	l.kind = "404";

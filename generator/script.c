@@ -11,6 +11,7 @@
 #include "hash.h"
 #include "hooks.h"
 #include "markdown.h"
+#include "photos.h"
 #include "template.h"
 #include "text.h"
 
@@ -317,17 +318,80 @@ static void push_term(lua_State *L, const gz_site *site, const gz_term *t)
 	lua_setfield(L, -2, "label");
 }
 
+static void push_url(lua_State *L, const gz_picture *pic, int width, gz_image_format f)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_picture_url(&b, pic, width, f);
+	lua_pushlstring(L, b.ptr, b.len);
+	gz_buf_release(&b);
+}
+
+static void push_srcset(lua_State *L, const gz_picture *pic, gz_image_format f)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_picture_srcset(&b, pic, f, script_of(L)->site->cfg.base_path);
+	lua_pushlstring(L, b.ptr, b.len);
+	gz_buf_release(&b);
+}
+
+static void push_int(lua_State *L, const char *name, int v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, name);
+}
+
+/* What a template sees of a photo: the original (src) and, once its
+ * derivatives are made (photos.h), their URLs and sizes and the EXIF. */
 static void push_photo(lua_State *L, const gz_photo *ph)
 {
-	lua_createtable(L, 0, 4);
+	const gz_picture *pic = ph->pic;
+
+	lua_createtable(L, 0, 24);
 	push_str(L, ph->url);
 	lua_setfield(L, -2, "src");
+	push_str(L, ph->url);
+	lua_setfield(L, -2, "original");
 	push_str(L, ph->caption);
 	lua_setfield(L, -2, "caption");
 	push_str(L, ph->credit);
 	lua_setfield(L, -2, "credit");
 	push_str(L, ph->alt ? ph->alt : ph->caption);
 	lua_setfield(L, -2, "alt");
+	if (!pic || !pic->n)
+		return;
+	{
+		gz_image_format f = pic->jpeg ? GZ_IMAGE_JPEG : GZ_IMAGE_WEBP;
+		push_url(L, pic, gz_picture_fallback(pic), f);
+		lua_setfield(L, -2, "img");
+		push_int(L, "img_width", pic->w[pic->n - 1]);
+		push_int(L, "img_height", pic->h[pic->n - 1]);
+		if (pic->jpeg) {
+			push_srcset(L, pic, GZ_IMAGE_JPEG);
+			lua_setfield(L, -2, "srcset");
+		}
+		if (pic->webp) {
+			push_srcset(L, pic, GZ_IMAGE_WEBP);
+			lua_setfield(L, -2, "webp_srcset");
+			push_url(L, pic, 0, GZ_IMAGE_WEBP);
+			lua_setfield(L, -2, "thumb_webp");
+		}
+		push_url(L, pic, 0, f);
+		lua_setfield(L, -2, "thumb");
+		push_int(L, "thumb_width", pic->thumb_w);
+		push_int(L, "thumb_height", pic->thumb_h);
+		push_int(L, "width", pic->width);
+		push_int(L, "height", pic->height);
+		lua_pushstring(L, pic->color);
+		lua_setfield(L, -2, "color");
+		push_str(L, pic->taken);
+		lua_setfield(L, -2, "taken");
+		push_str(L, pic->camera);
+		lua_setfield(L, -2, "camera");
+		lua_pushboolean(L, pic->placeholder);
+		lua_setfield(L, -2, "placeholder");
+	}
 }
 
 static void push_commit_date(lua_State *L, const gz_commit *c)
@@ -1930,6 +1994,49 @@ static void push_pager_url(lua_State *L, const gz_list *l, int n)
 		lua_pushfstring(L, "%spage/%d/", l->base_url, n);
 }
 
+/* Every photo of the site's pages (list kind "photos"), each with the
+ * story it is in, the story's year and first village. */
+static void push_all_photos(lua_State *L, const gz_site *site)
+{
+	size_t i, k, t, village = site->cfg.ntax;
+	lua_Integer n = 0;
+
+	for (t = 0; t < site->cfg.ntax; t++)
+		if (!strcmp(site->cfg.tax[t].key, "village"))
+			village = t;
+	/* the list shows every page: it depends on all of them */
+	script_of(L)->site_touched = true;
+	lua_newtable(L);
+	for (i = 0; i < site->npages; i++) {
+		const gz_page *p = site->pages[i];
+		size_t total = p->nphotos + p->nimages + (p->cover ? 1 : 0);
+		for (k = 0; k < total; k++) {
+			const gz_photo *ph = k < p->nphotos ? &p->photos[k]
+					     : k < p->nphotos + p->nimages ? &p->images[k - p->nphotos]
+									    : p->cover;
+			size_t j;
+			bool dup = !ph->file;
+			/* a photo shown twice on a page is listed once */
+			for (j = 0; j < k && !dup; j++) {
+				const gz_photo *q = j < p->nphotos ? &p->photos[j] : &p->images[j - p->nphotos];
+				dup = q->file && !strcmp(q->file, ph->file);
+			}
+			if (dup)
+				continue;
+			push_photo(L, ph);
+			push_page(L, p);
+			lua_setfield(L, -2, "story");
+			lua_pushinteger(L, p->date.year);
+			lua_setfield(L, -2, "year");
+			if (village < site->cfg.ntax && p->terms && p->nterms[village]) {
+				lua_pushstring(L, p->terms[village][0]->name);
+				lua_setfield(L, -2, "village");
+			}
+			lua_rawseti(L, -2, ++n);
+		}
+	}
+}
+
 static void push_list_ctx(lua_State *L, const gz_site *site, const gz_list *l)
 {
 	size_t i;
@@ -1945,6 +2052,10 @@ static void push_list_ctx(lua_State *L, const gz_site *site, const gz_list *l)
 	lua_setfield(L, -2, "permalink");
 	push_list(L, l->pages, l->n);
 	lua_setfield(L, -2, "pages");
+	if (!strcmp(l->kind, "photos")) {
+		push_all_photos(L, site);
+		lua_setfield(L, -2, "photos");
+	}
 	if (l->total > 0) {
 		lua_createtable(L, 0, 6);
 		lua_pushinteger(L, l->number);

@@ -329,6 +329,13 @@ void gz_site_hash(gz_site *site)
 		if (p->history)
 			h = gz_hash_u64(h, gz_history_hash(p->history));
 		h = hash_value(h, p->extra);
+		/* derivatives of its photos (photos.h), once they are made */
+		for (k = 0; k < p->nphotos; k++)
+			h = gz_hash_u64(h, p->photos[k].pic_hash);
+		for (k = 0; k < p->nimages; k++)
+			h = gz_hash_u64(h, p->images[k].pic_hash);
+		if (p->cover)
+			h = gz_hash_u64(h, p->cover->pic_hash);
 		p->model_hash = h;
 	}
 	for (i = 0; i < site->npages; i++)

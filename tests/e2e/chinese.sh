@@ -26,7 +26,7 @@ township: 穆棱镇
 2019年，他家的收入达到了3000元，成了村里的 Model Farmer。
 EOF
 mkdir -p "$site/content/photos"
-printf 'not really a picture' >"$site/content/photos/hives.jpg"
+cp "$ROOT/tests/fixtures/golden-site/content/stories/2019/bees/hives.png" "$site/content/photos/hives.jpg"
 write "$site/content/stories/hives.md" <<'EOF'
 ---
 title: 山坡上的蜂箱

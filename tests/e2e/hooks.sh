@@ -94,7 +94,7 @@ tags: [原有标签]
 ::: video src=/video/a.mp4 poster=/photos/a.jpg duration="3:20" title="甜蜜事业"
 :::
 MD
-printf 'not really a jpeg' >"$site/content/photos/a.jpg"
+cp "$(ls "$ROOT"/content/photos/*/*.jpg | head -n 1)" "$site/content/photos/a.jpg"
 cat >"$site/content/stories/2019/tv.md" <<'MD'
 ---
 title: 电视专栏第一期

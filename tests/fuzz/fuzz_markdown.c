@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	gz_md_result r;
-	gz_md_opts o = {false, "/news/", 3, "/stories/", NULL};
+	gz_md_opts o = {.base_path = "/news/", .line_offset = 3, .rel_base = "/stories/"};
 	gz_buf b = GZ_BUF_INIT;
 
 	if (!gz_utf8_valid((const char *)data, size, NULL, NULL))

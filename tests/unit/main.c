@@ -1,5 +1,6 @@
 #include <stdio.h>
 
+#include "image.h"
 #include "test.h"
 
 int gz_test_failures;
@@ -29,6 +30,8 @@ int main(void)
 	suite_script();
 	suite_serve();
 	suite_tokenize();
+	suite_image();
+	gz_image_shutdown();
 	printf("unit: %d passed, %d failed (%d checks)\n", tests_run - tests_failed, tests_failed,
 	       gz_test_checks);
 	return tests_failed ? 1 : 0;

@@ -57,5 +57,6 @@ void suite_markdown(void);
 void suite_script(void);
 void suite_serve(void);
 void suite_tokenize(void);
+void suite_image(void);
 
 #endif

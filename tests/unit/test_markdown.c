@@ -6,7 +6,7 @@
 static gz_md_result render(const char *md, bool unsafe, const char *base)
 {
 	gz_md_result r;
-	gz_md_opts o = {unsafe, base, 4, NULL, NULL};
+	gz_md_opts o = {.unsafe = unsafe, .base_path = base, .line_offset = 4};
 
 	gz_markdown_render(&r, md, strlen(md), &o);
 	return r;

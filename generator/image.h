@@ -1,0 +1,84 @@
+/*
+ * image.h: decoding, resizing and encoding photos (libvips).
+ *
+ * The only module that includes libvips. gz_image_process turns the bytes
+ * of one original (JPEG, PNG, WebP, GIF, TIFF …) into the derivatives a web
+ * page needs: a set of widths in WebP and JPEG, a smart-cropped thumbnail
+ * and a dominant colour, plus what the original's EXIF says (date taken,
+ * camera). EXIF orientation is applied; no metadata (EXIF, GPS, XMP, ICC
+ * comments) is written into any derivative. Originals larger than a pixel
+ * limit are refused from their header, before any pixel is decoded, so a
+ * decompression bomb costs nothing. Thread-safe: call from many threads.
+ */
+#ifndef GZ_IMAGE_H
+#define GZ_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GZ_IMAGE_MAX_WIDTHS 8
+
+typedef struct {
+	int widths[GZ_IMAGE_MAX_WIDTHS]; /* ascending */
+	size_t nwidths;
+	bool webp, jpeg;
+	int quality;                     /* 1..100 */
+	int thumb_w, thumb_h;            /* smart crop for lists and cards */
+	uint64_t max_pixels;             /* refuse originals larger than this */
+} gz_image_opts;
+
+typedef enum { GZ_IMAGE_WEBP, GZ_IMAGE_JPEG } gz_image_format;
+
+typedef struct {
+	int width, height;
+	gz_image_format format;
+	bool thumb;                      /* the cropped thumbnail */
+	void *data;                      /* encoded bytes (owned) */
+	size_t len;
+} gz_image_file;
+
+typedef enum {
+	GZ_IMAGE_OK = 0,
+	GZ_IMAGE_NOT_IMAGE = -1,         /* not a format we can read */
+	GZ_IMAGE_TOO_LARGE = -2,         /* over max_pixels */
+	GZ_IMAGE_DAMAGED = -3,           /* truncated or corrupt while decoding */
+} gz_image_status;
+
+typedef struct {
+	int width, height;               /* of the original, after orientation */
+	char *taken;                     /* "2019-06-08 09:30:00" or NULL */
+	char *camera;                    /* "Canon EOS 5D" or NULL */
+	char color[8];                   /* "#rrggbb" */
+	gz_image_file *files;
+	size_t nfiles;
+} gz_image_result;
+
+/* Start libvips once (safe to call from any thread, any number of times). */
+void gz_image_init(void);
+/* Shut libvips down at exit (only if gz_image_init ran). */
+void gz_image_shutdown(void);
+
+/* Process len bytes of an original. Returns GZ_IMAGE_OK with out filled
+ * (release with gz_image_result_release), or a negative gz_image_status
+ * with *err set to a short reason that reads after "is" ("not an image …",
+ * "30000×30000 pixels, over …", "damaged or cut short …"; caller frees)
+ * and out empty. */
+int gz_image_process(gz_image_result *out, const void *data, size_t len, const gz_image_opts *o,
+		     char **err);
+void gz_image_result_release(gz_image_result *r);
+
+/* The widths to make for an original w pixels wide: the configured ones
+ * below w, plus w itself when it is not above the largest; never wider
+ * than the original. Returns how many were written to out. */
+size_t gz_image_plan(int *out, const gz_image_opts *o, int w);
+
+/* A plain grey JPEG (w×h) standing in for a photo that could not be read.
+ * Returns 0 with *data (caller frees) or -1. */
+int gz_image_placeholder(void **data, size_t *len, int w, int h);
+
+/* Read back an encoded image's size and whether it carries EXIF/XMP/GPS
+ * metadata (for tests). Returns 0 or -1. */
+int gz_image_probe(const void *data, size_t len, int *w, int *h, bool *metadata);
+
+#endif
