@@ -1,5 +1,7 @@
 #include "search.h"
 
+#include <pthread.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +9,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "buf.h"
 #include "pack.h"
 #include "pool.h"
@@ -142,6 +145,7 @@ static void json_str(gz_buf *b, const char *s)
 typedef struct {
 	const gz_site *site;
 	doc *docs;
+	bool *owned;          /* docs[i] is not the cache's (cache on) */
 	size_t n;
 	gz_outputs *out;
 } ctx;
@@ -201,6 +205,66 @@ static void count_token(const char *tok, size_t len, void *payload)
 }
 
 /* Fold and count one page's tokens, grouped by shard. */
+/*
+ * A long-running process (gazette serve) rebuilds after every save; most
+ * pages did not change, so their tokens are kept between builds, keyed by a
+ * hash of the page's text. Entries not used by a build are dropped after it.
+ */
+typedef struct {
+	char key[17];
+	doc d;
+	unsigned gen;
+} cached_doc;
+
+static struct {
+	bool on;
+	pthread_mutex_t lock;
+	gz_map map;
+	cached_doc **all;
+	size_t n, cap;
+	unsigned gen;
+} cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+void gz_search_cache_enable(void)
+{
+	cache.on = true;
+}
+
+static void free_doc(doc *d)
+{
+	gz_buf_release(&d->folded);
+	free(d->e);
+}
+
+/* Drop what the last build did not use (gen); all of it when gen is 0. */
+static void cache_sweep(unsigned gen)
+{
+	size_t i, w = 0;
+	gz_map fresh = {0};
+
+	for (i = 0; i < cache.n; i++) {
+		if (gen && cache.all[i]->gen == gen) {
+			cache.all[w++] = cache.all[i];
+			gz_map_put(&fresh, cache.all[w - 1]->key, cache.all[w - 1]);
+			continue;
+		}
+		free_doc(&cache.all[i]->d);
+		free(cache.all[i]);
+	}
+	cache.n = w;
+	gz_map_release(&cache.map);
+	cache.map = fresh;
+}
+
+void gz_search_cache_release(void)
+{
+	cache_sweep(0);
+	free(cache.all);
+	cache.all = NULL;
+	cache.cap = 0;
+	cache.on = false;
+}
+
 static void index_doc(size_t i, int worker, void *payload)
 {
 	ctx *c = payload;
@@ -208,8 +272,25 @@ static void index_doc(size_t i, int worker, void *payload)
 	gz_buf raw = GZ_BUF_INIT;
 	doc_table t;
 	size_t k, at[GZ_SEARCH_SHARDS];
+	char key[17] = "";
 
 	page_text(&raw, gz_search_page(c->site, i));
+	if (cache.on) {
+		cached_doc *hit;
+		snprintf(key, sizeof(key), "%016llx",
+			 (unsigned long long)gz_hash_add(GZ_HASH_INIT, raw.ptr, raw.len));
+		pthread_mutex_lock(&cache.lock);
+		hit = gz_map_get(&cache.map, key);
+		if (hit) {
+			hit->gen = cache.gen;
+			*d = hit->d; /* shared, read-only; the cache owns it */
+		}
+		pthread_mutex_unlock(&cache.lock);
+		if (hit) {
+			gz_buf_release(&raw);
+			return;
+		}
+	}
 	gz_buf_init(&d->folded, raw.len + 16);
 	gz_tokenize_fold(&d->folded, raw.ptr, raw.len);
 	gz_buf_release(&raw);
@@ -232,6 +313,24 @@ static void index_doc(size_t i, int worker, void *payload)
 		if (t.t[k].tok)
 			d->e[at[t.t[k].hash % GZ_SEARCH_SHARDS]++] = t.t[k];
 	free(t.t);
+	if (cache.on) {
+		cached_doc *cd = gz_calloc(1, sizeof(*cd));
+		memcpy(cd->key, key, sizeof(key));
+		cd->d = *d;
+		cd->gen = cache.gen;
+		pthread_mutex_lock(&cache.lock);
+		if (gz_map_get(&cache.map, cd->key)) {
+			/* another page with the same text got there first */
+			pthread_mutex_unlock(&cache.lock);
+			free(cd); /* d keeps its own copy, freed after the build */
+			c->owned[i] = true;
+			return;
+		}
+		GZ_GROW(cache.all, cache.cap, cache.n + 1);
+		cache.all[cache.n++] = cd;
+		gz_map_put(&cache.map, cd->key, cd);
+		pthread_mutex_unlock(&cache.lock);
+	}
 }
 
 static int cmp_slot(const void *a, const void *b)
@@ -406,6 +505,8 @@ void gz_search_build(gz_outputs *out, const gz_site *site, int jobs)
 	c.out = out;
 	c.n = gz_search_count(site);
 	c.docs = gz_calloc(c.n ? c.n : 1, sizeof(*c.docs));
+	c.owned = gz_calloc(c.n ? c.n : 1, sizeof(*c.owned));
+	cache.gen++;
 	lap("", &t);
 	gz_parallel(c.n, jobs, index_doc, &c, NULL);
 	lap("tokens", &t);
@@ -415,9 +516,11 @@ void gz_search_build(gz_outputs *out, const gz_site *site, int jobs)
 		    NULL);
 	lap("text", &t);
 	write_docs(&c);
-	for (i = 0; i < c.n; i++) {
-		gz_buf_release(&c.docs[i].folded);
-		free(c.docs[i].e);
-	}
+	for (i = 0; i < c.n; i++)
+		if (!cache.on || c.owned[i])
+			free_doc(&c.docs[i]);
+	if (cache.on)
+		cache_sweep(cache.gen);
 	free(c.docs);
+	free(c.owned);
 }

@@ -36,6 +36,12 @@
  * threads. Cannot fail except by running out of memory (which aborts). */
 void gz_search_build(gz_outputs *out, const gz_site *site, int jobs);
 
+/* For long-running processes (serve): keep each page's tokens between
+ * builds, so a rebuild only tokenizes the pages whose text changed.
+ * gz_search_cache_release frees them. */
+void gz_search_cache_enable(void);
+void gz_search_cache_release(void);
+
 /* The pages the index holds, in id order: site->pages then
  * site->standalone. */
 const gz_page *gz_search_page(const gz_site *site, size_t id);
