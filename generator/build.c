@@ -483,8 +483,9 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	ro.keep_going = opts->keep_going;
 	/* incremental: keep what the last build made when its inputs are the same */
 	deps_file = cache_file(opts->source, bare, out_dir, "deps", false);
-	if (!opts->full)
-		gz_deps_load(&deps_prev, deps_file);
+	if (!opts->full && gz_deps_load(&deps_prev, deps_file) < 0)
+		gz_diag_warn(d, deps_file, 0, 0,
+			     "not a record gazette wrote (damaged?); rendering every page");
 	gz_deps_index(&deps_prev);
 	ro.out_dir = out_dir;
 	ro.prev = &deps_prev;

@@ -81,7 +81,7 @@ void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t le
 	pthread_mutex_unlock(&d->lock);
 }
 
-void gz_deps_load(gz_deps *d, const char *file)
+int gz_deps_load(gz_deps *d, const char *file)
 {
 	FILE *f = fopen(file, "r");
 	char *line = NULL;
@@ -89,12 +89,14 @@ void gz_deps_load(gz_deps *d, const char *file)
 	ssize_t n;
 
 	if (!f)
-		return;
+		return 0;
 	n = getline(&line, &cap, f);
 	if (n < 0 || strcmp(line, magic())) {
+		/* another gazette's record is expected (an upgrade); junk is not */
+		int rc = n < 0 || strncmp(line, "gazette-deps ", 13) ? -1 : 0;
 		free(line);
 		fclose(f);
-		return;
+		return rc;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
 		char *fields[5], *p = line, *save = NULL, *tok, empty[1] = "";
@@ -127,6 +129,7 @@ void gz_deps_load(gz_deps *d, const char *file)
 	}
 	free(line);
 	fclose(f);
+	return 0;
 }
 
 void gz_deps_index(gz_deps *d)

@@ -37,8 +37,9 @@ typedef struct {
 
 void gz_deps_init(gz_deps *d);
 void gz_deps_release(gz_deps *d);
-/* Read a record file; a missing or unreadable one leaves d empty. */
-void gz_deps_load(gz_deps *d, const char *file);
+/* Read a record file; a missing one, or one another gazette wrote, leaves
+ * d empty. Returns -1 if the file is not a record at all (d left empty). */
+int gz_deps_load(gz_deps *d, const char *file);
 /* Index by output path (call once after loading, before gz_deps_find). */
 void gz_deps_index(gz_deps *d);
 const gz_dep *gz_deps_find(const gz_deps *d, const char *out);

@@ -51,6 +51,44 @@ slug=$(sed -n 's/^slug: //p' "$story")
 grep -rl 增量构建测试追加 "$TMPDIR/out" | grep -q "$slug" || fail "the edit is not in the page"
 clean_equal "$TMPDIR/out"
 
+# a tag added: the new term page appears, the counts change
+story2=$(ls content/stories/*/*.md | sed -n 3p)
+sed -i 's/^tags: \[/tags: [增量新标签, /' "$story2"
+grep -q 增量新标签 "$story2" || fail "could not add a tag"
+summary "$TMPDIR/out" >/dev/null
+assert_file "$TMPDIR/out/tags/增量新标签/index.html"
+clean_equal "$TMPDIR/out"
+
+# a title shown on list pages
+old_title=$(sed -n 's/^title: //p' "$story2")
+sed -i "s/^title: .*/title: 改过的标题$$/" "$story2"
+summary "$TMPDIR/out" >/dev/null
+grep -rq "改过的标题$$" "$TMPDIR/out/stories/index.html" "$TMPDIR/out/stories/page" || fail "list pages miss the new title"
+clean_equal "$TMPDIR/out"
+
+# a rename: the old URL goes, the new one comes
+story3=$(ls content/stories/*/*.md | sed -n 5p)
+slug3=$(sed -n 's/^slug: //p' "$story3")
+sed -i "s/^slug: .*/slug: renamed-$slug3/" "$story3"
+mv "$story3" "$(dirname "$story3")/renamed-$slug3.md"
+summary "$TMPDIR/out" >/dev/null
+[ -z "$(find "$TMPDIR/out" -path "*/$slug3/index.html")" ] || fail "the old URL of a renamed story is still there"
+[ -n "$(find "$TMPDIR/out" -path "*/renamed-$slug3/index.html")" ] || fail "the renamed story is missing"
+clean_equal "$TMPDIR/out"
+
+# site.yml: a new title reaches every page
+sed -i 's/^title: .*/title: 改名后的站点/' site.yml
+set -- $(summary "$TMPDIR/out")
+[ "$1" -gt $((total / 2)) ] || fail "a site.yml change rendered only $1 files"
+grep -q 改名后的站点 "$TMPDIR/out/index.html" || fail "the new site title is missing"
+clean_equal "$TMPDIR/out"
+
+# a corrupt record: a warning, and a full (correct) build
+for f in .gazette/deps-*.txt; do printf 'garbage\n' >"$f"; done
+"$GAZETTE" build --source "$site" --out "$TMPDIR/out" --verbose 2>"$TMPDIR/corrupt"
+grep -q "warning: .*not a record gazette wrote" "$TMPDIR/corrupt" || { cat "$TMPDIR/corrupt"; fail "no warning for a corrupt record"; }
+clean_equal "$TMPDIR/out"
+
 # delete a story: its page and the lists it was on follow
 url=$(dirname "$story" | sed 's|^content/||')/$slug
 assert_file "$TMPDIR/out/$url/index.html"
