@@ -364,6 +364,7 @@ struct printer {
 	int errors;
 	char *text_font, *head_font;
 	double body_size;
+	double leading;          /* of body text */
 };
 
 typedef struct {
@@ -382,7 +383,7 @@ static void style(gz_pdf_style *st, const printer *pr, bool head, double size)
 	st->size = size;
 	st->bold = head;
 	st->align = head ? GZ_PDF_LEFT : GZ_PDF_JUSTIFY;
-	st->leading = head ? 1.35 : 1.75;
+	st->leading = head ? 1.35 : pr->leading;
 }
 
 static gz_pdf_text *text(printer *pr, const char *markup, const gz_pdf_style *st, double width)
@@ -684,7 +685,7 @@ static int place_blocks(printer *pr, const blocks *bs, const gz_page *p, bool co
 			style(&st, pr, true, hs);
 			t = text(pr, b->markup, &st, pr->f.w);
 			/* keep with the next block: the heading and two of its lines */
-			keep = gz_pdf_text_height(t) + (compact ? 2 : 4) * MM;
+			keep = gz_pdf_text_height(t) + (compact ? 2 : 4) * MM + 3 * MM;
 			if (i + 1 < bs->n && bs->b[i + 1].markup) {
 				gz_pdf_style s2;
 				style(&s2, pr, bs->b[i + 1].type == B_HEAD, size);
@@ -727,11 +728,12 @@ static int place_blocks(printer *pr, const blocks *bs, const gz_page *p, bool co
 			gz_buf m = GZ_BUF_INIT;
 			style(&st, pr, false, size);
 			st.align = GZ_PDF_LEFT;
-			st.indent = -5 * MM;
-			gz_buf_printf(&m, "%s %s", b->marker ? b->marker : "", b->markup);
-			t = text(pr, m.ptr, &st, pr->f.w - ind);
+			/* hanging: the marker sits in the indent, wrapped lines align with the text */
+			st.indent = -4 * MM;
+			gz_buf_printf(&m, "%s\xe2\x80\x82%s", b->marker ? b->marker : "", b->markup);
+			t = text(pr, m.ptr, &st, pr->f.w - ind + 4 * MM);
 			gz_buf_release(&m);
-			rc = flow_text(pr, t, ind, 1 * MM);
+			rc = flow_text(pr, t, ind - 4 * MM, 1 * MM);
 			break;
 		}
 		case B_TABLE:
@@ -1328,6 +1330,7 @@ static int make_brochure(printer *pr, char **data, size_t *len)
 	pr->bottom = 18 * MM;
 	pr->inner = 18 * MM;
 	pr->outer = 14 * MM;
+	pr->leading = 1.75;
 	pr->body_size = m.w < 120 ? 9 : m.w < 170 ? 10 : 11;
 	starts = gz_calloc(m.n + 1, sizeof(int));
 	prev = gz_calloc(m.n + 1, sizeof(int));
@@ -1366,24 +1369,58 @@ cleanup:
 static int leaflet_next(printer *pr)
 {
 	frame *f;
-	double pad = 9 * MM;
 
 	if (pr->panel >= pr->npanels)
 		return -1;
 	f = &pr->panels[pr->panel++];
-	if (pr->panel == 2)
-		gz_pdf_page(pr->pdf); /* from the flap (outside) to the inside */
-	pr->f.x = f->x + pad;
-	pr->f.y = f->y + pad;
-	pr->f.w = f->w - 2 * pad;
-	pr->f.h = f->h - 2 * pad;
+	pr->f = *f;
 	return 0;
+}
+
+/* Flow bs into the frames; -1 if it does not fit. */
+static int flow_panels(printer *pr, frame *frames, size_t n, const blocks *bs, const gz_page *p)
+{
+	pr->panels = frames;
+	pr->npanels = n;
+	pr->panel = 0;
+	pr->next = leaflet_next;
+	next_frame(pr);
+	return place_blocks(pr, bs, p, true);
+}
+
+/* The inside frames, each frac of the panel's text height: the least that
+ * holds the text, so it is spread evenly across the three panels. */
+static double balance(printer *pr, const blocks *bs, const gz_page *p, const frame *base)
+{
+	static const double fracs[] = {0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9};
+	gz_pdf *real = pr->pdf;
+	size_t i, k;
+	double best = 1.0;
+
+	for (i = 0; i < sizeof(fracs) / sizeof(fracs[0]); i++) {
+		frame fr[3];
+		int rc;
+		if (new_doc(pr, NULL, NULL, NULL) < 0)
+			break;
+		gz_pdf_page(pr->pdf);
+		for (k = 0; k < 3; k++) {
+			fr[k] = base[k];
+			fr[k].h *= fracs[i];
+		}
+		rc = flow_panels(pr, fr, 3, bs, p);
+		gz_pdf_free(pr->pdf);
+		if (rc == 0) {
+			best = fracs[i];
+			break;
+		}
+	}
+	pr->pdf = real;
+	return best;
 }
 
 static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 {
 	double flap = 97 * MM, full = 100 * MM, H = 210 * MM, b, pad = 9 * MM;
-	frame panels[4];
 	blocks bs = {0};
 	gz_qr qr = {0};
 	gz_buf url = GZ_BUF_INIT, s = GZ_BUF_INIT;
@@ -1395,22 +1432,14 @@ static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 
 	pr->W = 297 * MM;
 	pr->H = H;
-	pr->body_size = 9;
+	pr->body_size = 10;
+	pr->leading = 1.5;
 	b = pr->o->bleed;
 	if (p->has_date)
 		gz_date_ymd(ymd, &p->date);
 	if (new_doc(pr, p->title, ymd[0] ? ymd : NULL, p->author) < 0 ||
 	    check_fonts(pr, p->path, NULL) < 0)
 		goto cleanup;
-	/* the flow: inner flap, then the three inside panels */
-	panels[0] = (frame){0, 0, flap, H};
-	panels[1] = (frame){0, 0, full, H};
-	panels[2] = (frame){full, 0, full, H};
-	panels[3] = (frame){2 * full, 0, flap, H};
-	pr->panels = panels;
-	pr->npanels = 4;
-	pr->next = leaflet_next;
-
 	gz_pdf_page(pr->pdf);
 	/* outside, cover panel (right) */
 	x = flap + full;
@@ -1485,14 +1514,38 @@ static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 	gz_pdf_rule(pr->pdf, flap, -b, flap, 0, 0.3, 0.6);
 	gz_pdf_rule(pr->pdf, flap + full, -b, flap + full, 0, 0.3, 0.6);
 
-	/* the Q&A from the flap across the inside */
+	/* the opening section on the inner flap, the Q&A across the inside */
 	html_blocks(&bs, p);
-	pr->panel = 0;
-	next_frame(pr);
-	if (place_blocks(pr, &bs, p, true) < 0) {
-		gz_diag_error(pr->d, p->path, 0, 0,
-			      "the text does not fit the leaflet's four text panels; shorten it");
-		goto cleanup;
+	{
+		size_t split = 0, k;
+		blocks flap_b, in_b;
+		frame f1 = {pad, pad, flap - 2 * pad, H - 2 * pad}, in[3];
+		double frac;
+		for (k = 1; k < bs.n && !split; k++)
+			if (bs.b[k].type == B_HEAD)
+				split = k;
+		if (!split)
+			split = 0;
+		flap_b.b = bs.b;
+		flap_b.n = split;
+		in_b.b = bs.b + split;
+		in_b.n = bs.n - split;
+		for (k = 0; k < 3; k++)
+			in[k] = (frame){k * full + pad, pad, (k == 2 ? flap : full) - 2 * pad, H - 2 * pad};
+		if (flap_b.n && flow_panels(pr, &f1, 1, &flap_b, p) < 0) {
+			gz_diag_error(pr->d, p->path, 0, 0,
+				      "the opening section does not fit the inner flap; shorten it");
+			goto cleanup;
+		}
+		frac = balance(pr, &in_b, p, in);
+		gz_pdf_page(pr->pdf);
+		for (k = 0; k < 3 && frac < 1.0; k++)
+			in[k].h *= frac;
+		if (flow_panels(pr, in, 3, &in_b, p) < 0) {
+			gz_diag_error(pr->d, p->path, 0, 0,
+				      "the text does not fit the leaflet's three inside panels; shorten it");
+			goto cleanup;
+		}
 	}
 	while (gz_pdf_page_count(pr->pdf) < 2)
 		gz_pdf_page(pr->pdf);
