@@ -19,6 +19,10 @@ struct gz_pdf {
 	double slug;            /* from the sheet's edge to the trim */
 	int pages;
 	bool open;
+	cairo_t *draw;          /* where pages are drawn: cr, or a recorded page */
+	cairo_surface_t **rec;  /* booklet: every page, recorded */
+	size_t nrec, caprec;
+	double sheet_w;         /* trim width of a sheet */
 };
 
 struct gz_pdf_text {
@@ -50,7 +54,8 @@ int gz_pdf_new(gz_pdf **out, const gz_pdf_opts *o, char **err)
 	p->o = *o;
 	/* crop marks sit outside the bleed, 3 mm off it, 5 mm long */
 	p->slug = o->bleed + (o->marks ? 10 * GZ_PDF_MM : 0);
-	p->surface = cairo_pdf_surface_create_for_stream(collect, &p->out, o->width + 2 * p->slug,
+	p->sheet_w = o->booklet ? 2 * o->width : o->width;
+	p->surface = cairo_pdf_surface_create_for_stream(collect, &p->out, p->sheet_w + 2 * p->slug,
 							 o->height + 2 * p->slug);
 	if (cairo_surface_status(p->surface)) {
 		*err = gz_strdup(cairo_status_to_string(cairo_surface_status(p->surface)));
@@ -71,6 +76,7 @@ int gz_pdf_new(gz_pdf **out, const gz_pdf_opts *o, char **err)
 	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
 	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_MOD_DATE, date);
 	p->cr = cairo_create(p->surface);
+	p->draw = p->cr;
 	p->pango = pango_cairo_create_context(p->cr);
 	/* outlines, not screen hinting: metrics must not depend on a pixel grid */
 	fo = cairo_font_options_create();
@@ -83,10 +89,9 @@ int gz_pdf_new(gz_pdf **out, const gz_pdf_opts *o, char **err)
 	return 0;
 }
 
-static void crop_marks(gz_pdf *p)
+static void crop_marks(gz_pdf *p, cairo_t *cr)
 {
-	cairo_t *cr = p->cr;
-	double W = p->o.width, H = p->o.height, off = p->o.bleed + 3 * GZ_PDF_MM;
+	double W = p->sheet_w, H = p->o.height, off = p->o.bleed + 3 * GZ_PDF_MM;
 	double len = 5 * GZ_PDF_MM;
 	double xs[2] = {0, W}, ys[2] = {0, H};
 	int i, j;
@@ -111,8 +116,14 @@ static void close_page(gz_pdf *p)
 {
 	if (!p->open)
 		return;
+	if (p->o.booklet) {
+		cairo_destroy(p->draw);
+		p->draw = p->cr;
+		p->open = false;
+		return;
+	}
 	if (p->o.marks)
-		crop_marks(p);
+		crop_marks(p, p->cr);
 	cairo_restore(p->cr);
 	cairo_show_page(p->cr);
 	p->open = false;
@@ -121,10 +132,54 @@ static void close_page(gz_pdf *p)
 int gz_pdf_page(gz_pdf *p)
 {
 	close_page(p);
-	cairo_save(p->cr);
-	cairo_translate(p->cr, p->slug, p->slug);
+	if (p->o.booklet) {
+		/* recorded, to be placed on its sheet when all pages are known */
+		GZ_GROW(p->rec, p->caprec, p->nrec + 1);
+		p->rec[p->nrec++] = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+		p->draw = cairo_create(p->rec[p->nrec - 1]);
+	} else {
+		cairo_save(p->cr);
+	}
+	cairo_translate(p->draw, p->slug, p->slug);
 	p->open = true;
 	return ++p->pages;
+}
+
+/* Saddle stitch: sheet k carries pages n-1-2k | 2k on its front and
+ * 2k+1 | n-2-2k on its back (0-based), so the folded stack reads in order. */
+static void impose(gz_pdf *p)
+{
+	size_t n, k, side;
+	double W = p->o.width, H = p->o.height, m = p->slug;
+
+	while (p->nrec % 4) {
+		GZ_GROW(p->rec, p->caprec, p->nrec + 1);
+		p->rec[p->nrec++] = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+	}
+	n = p->nrec;
+	for (k = 0; k < n / 4; k++)
+		for (side = 0; side < 2; side++) {
+			size_t l = side ? 2 * k + 1 : n - 1 - 2 * k, r = side ? n - 2 - 2 * k : 2 * k;
+			size_t half, pg[2] = {l, r};
+			for (half = 0; half < 2; half++) {
+				cairo_save(p->cr);
+				cairo_translate(p->cr, m + half * W, m);
+				/* the page's own bleed meets its neighbour at the spine: clip there */
+				cairo_rectangle(p->cr, half ? 0 : -p->o.bleed, -p->o.bleed,
+						W + p->o.bleed, H + 2 * p->o.bleed);
+				cairo_clip(p->cr);
+				cairo_set_source_surface(p->cr, p->rec[pg[half]], -m, -m);
+				cairo_paint(p->cr);
+				cairo_restore(p->cr);
+			}
+			if (p->o.marks) {
+				cairo_save(p->cr);
+				cairo_translate(p->cr, m, m);
+				crop_marks(p, p->cr);
+				cairo_restore(p->cr);
+			}
+			cairo_show_page(p->cr);
+		}
 }
 
 int gz_pdf_page_count(const gz_pdf *p)
@@ -255,14 +310,14 @@ void gz_pdf_text_draw(gz_pdf *p, const gz_pdf_text *t, double x, double y, int f
 {
 	int i;
 
-	cairo_save(p->cr);
-	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+	cairo_save(p->draw);
+	cairo_set_source_rgb(p->draw, 0.1, 0.1, 0.1);
 	for (i = first; i < first + n && i < t->n; i++) {
 		PangoLayoutLine *line = pango_layout_get_line_readonly(t->layout, i);
-		cairo_move_to(p->cr, x + t->x[i], y + t->baseline[i] - t->top[first]);
-		pango_cairo_show_layout_line(p->cr, line);
+		cairo_move_to(p->draw, x + t->x[i], y + t->baseline[i] - t->top[first]);
+		pango_cairo_show_layout_line(p->draw, line);
 	}
-	cairo_restore(p->cr);
+	cairo_restore(p->draw);
 }
 
 gz_pdf_image *gz_pdf_image_new(gz_pdf *p, const void *jpeg, size_t len, int w, int h)
@@ -294,34 +349,34 @@ void gz_pdf_image_draw(gz_pdf *p, gz_pdf_image *im, double x, double y, double w
 	double sx = w / im->w, sy = h / im->h, s = cover ? (sx > sy ? sx : sy) : (sx < sy ? sx : sy);
 	double dw = im->w * s, dh = im->h * s;
 
-	cairo_save(p->cr);
-	cairo_rectangle(p->cr, x, y, w, h);
-	cairo_clip(p->cr);
-	cairo_translate(p->cr, x + (w - dw) / 2, y + (h - dh) / 2);
-	cairo_scale(p->cr, s, s);
-	cairo_set_source_surface(p->cr, im->s, 0, 0);
-	cairo_paint(p->cr);
-	cairo_restore(p->cr);
+	cairo_save(p->draw);
+	cairo_rectangle(p->draw, x, y, w, h);
+	cairo_clip(p->draw);
+	cairo_translate(p->draw, x + (w - dw) / 2, y + (h - dh) / 2);
+	cairo_scale(p->draw, s, s);
+	cairo_set_source_surface(p->draw, im->s, 0, 0);
+	cairo_paint(p->draw);
+	cairo_restore(p->draw);
 }
 
 void gz_pdf_rect(gz_pdf *p, double x, double y, double w, double h, double r, double g, double b)
 {
-	cairo_save(p->cr);
-	cairo_set_source_rgb(p->cr, r, g, b);
-	cairo_rectangle(p->cr, x, y, w, h);
-	cairo_fill(p->cr);
-	cairo_restore(p->cr);
+	cairo_save(p->draw);
+	cairo_set_source_rgb(p->draw, r, g, b);
+	cairo_rectangle(p->draw, x, y, w, h);
+	cairo_fill(p->draw);
+	cairo_restore(p->draw);
 }
 
 void gz_pdf_rule(gz_pdf *p, double x0, double y0, double x1, double y1, double lw, double gray)
 {
-	cairo_save(p->cr);
-	cairo_set_source_rgb(p->cr, gray, gray, gray);
-	cairo_set_line_width(p->cr, lw);
-	cairo_move_to(p->cr, x0, y0);
-	cairo_line_to(p->cr, x1, y1);
-	cairo_stroke(p->cr);
-	cairo_restore(p->cr);
+	cairo_save(p->draw);
+	cairo_set_source_rgb(p->draw, gray, gray, gray);
+	cairo_set_line_width(p->draw, lw);
+	cairo_move_to(p->draw, x0, y0);
+	cairo_line_to(p->draw, x1, y1);
+	cairo_stroke(p->draw);
+	cairo_restore(p->draw);
 }
 
 void gz_pdf_qr(gz_pdf *p, const unsigned char *dark, int size, double x, double y, double w)
@@ -329,15 +384,15 @@ void gz_pdf_qr(gz_pdf *p, const unsigned char *dark, int size, double x, double 
 	double m = w / size;
 	int i, j;
 
-	cairo_save(p->cr);
-	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	cairo_save(p->draw);
+	cairo_set_source_rgb(p->draw, 0, 0, 0);
 	for (i = 0; i < size; i++)
 		for (j = 0; j < size; j++)
 			if (dark[i * size + j])
-				cairo_rectangle(p->cr, x + j * m, y + i * m, m, m);
+				cairo_rectangle(p->draw, x + j * m, y + i * m, m, m);
 	/* one fill: adjacent modules join without hairline seams */
-	cairo_fill(p->cr);
-	cairo_restore(p->cr);
+	cairo_fill(p->draw);
+	cairo_restore(p->draw);
 }
 
 /*
@@ -350,7 +405,7 @@ static int add_boxes(gz_pdf *p, gz_buf *res)
 	const char *s = p->out.ptr, *sx, *xref, *e;
 	size_t len = p->out.len, nobj, i, *off = NULL, *ins = NULL, nins = 0, pos = 0, shift;
 	char box[200];
-	double m = p->slug, b = p->o.bleed, W = p->o.width, H = p->o.height;
+	double m = p->slug, b = p->o.bleed, W = p->sheet_w, H = p->o.height;
 	long startxref;
 
 	/* PDF y runs up from the bottom; the trim is centred on the sheet */
@@ -443,6 +498,8 @@ int gz_pdf_finish(gz_pdf *p, char **data, size_t *len, char **err)
 	*data = NULL;
 	*len = 0;
 	close_page(p);
+	if (p->o.booklet)
+		impose(p);
 	cairo_surface_finish(p->surface);
 	st = cairo_surface_status(p->surface);
 	if (st) {
@@ -460,8 +517,15 @@ int gz_pdf_finish(gz_pdf *p, char **data, size_t *len, char **err)
 
 void gz_pdf_free(gz_pdf *p)
 {
+	size_t i;
+
 	if (!p)
 		return;
+	if (p->draw && p->draw != p->cr)
+		cairo_destroy(p->draw);
+	for (i = 0; i < p->nrec; i++)
+		cairo_surface_destroy(p->rec[i]);
+	free(p->rec);
 	if (p->pango)
 		g_object_unref(p->pango);
 	if (p->cr)
