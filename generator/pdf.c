@@ -78,6 +78,8 @@ int gz_pdf_new(gz_pdf **out, const gz_pdf_opts *o, char **err)
 	p->cr = cairo_create(p->surface);
 	p->draw = p->cr;
 	p->pango = pango_cairo_create_context(p->cr);
+	/* sizes are points: one unit per point, not the 96 dpi of a screen */
+	pango_cairo_context_set_resolution(p->pango, 72.0);
 	/* outlines, not screen hinting: metrics must not depend on a pixel grid */
 	fo = cairo_font_options_create();
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
