@@ -19,6 +19,7 @@
 #include "output.h"
 #include "photos.h"
 #include "pool.h"
+#include "print.h"
 #include "render.h"
 #include "script.h"
 #include "search.h"
@@ -385,6 +386,34 @@ gz_source *gz_build_theme(gz_theme *th, gz_source *src, const char *source_dir, 
 	return theme_src;
 }
 
+/* The brochures and leaflets site.yml lists under print:, as
+ * public/print/<name>.pdf (written with the rest, or not at all). */
+static void print_all(gz_outputs *out, const gz_site *site, gz_source *src, gz_diag *d)
+{
+	const gz_value *list = gz_value_get(site->cfg.root, "print");
+	gz_print_opts po = {0};
+	size_t i;
+
+	if (!list || d->errors)
+		return;
+	if (list->type != GZ_SEQ) {
+		gz_diag_error(d, "site.yml", list->line, list->col,
+			      "'print' is a list of brochure manifests and leaflet pages");
+		return;
+	}
+	for (i = 0; i < list->n; i++) {
+		char *data = NULL, *name;
+		size_t len = 0;
+		if (list->items[i]->type != GZ_STR)
+			continue;
+		if (gz_print_make(&data, &len, site, src, list->items[i]->str, &po, d) < 0)
+			continue;
+		name = gz_print_output_name(list->items[i]->str);
+		gz_outputs_add(out, name, data, len, list->items[i]->str);
+		free(name);
+	}
+}
+
 int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 {
 	gz_source *src = NULL, *theme_src = NULL;
@@ -493,6 +522,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	if (gz_render_site(&out, &site, &theme, &ro, d) < 0)
 		goto cleanup;
 	gz_photos_output(&photos, &out);
+	print_all(&out, &site, src, d);
 	if (gz_outputs_check(&out, d) < 0)
 		goto cleanup;
 	phase("render", &t0);

@@ -339,6 +339,100 @@ void gz_image_result_release(gz_image_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+int gz_image_size(const void *data, size_t len, int *w, int *h)
+{
+	VipsImage *in;
+
+	gz_image_init();
+	in = vips_image_new_from_buffer(data, len, "", NULL);
+	if (!in) {
+		vips_error_clear();
+		return -1;
+	}
+	*w = vips_image_get_width(in);
+	*h = vips_image_get_height(in);
+	if (vips_image_get_orientation_swap(in)) {
+		int t = *w;
+		*w = *h;
+		*h = t;
+	}
+	g_object_unref(in);
+	return 0;
+}
+
+int gz_image_print(void **jpeg, size_t *jpeg_len, int *w, int *h, const void *data, size_t len,
+		   int max_w, int max_h, int quality, char **err)
+{
+	VipsImage *in = NULL, *big = NULL, *rgb = NULL, *flat = NULL;
+	void *vbuf = NULL;
+	size_t vlen = 0;
+	int rc = GZ_IMAGE_DAMAGED;
+	char buf[200];
+
+	*jpeg = NULL;
+	*jpeg_len = 0;
+	*err = NULL;
+	gz_image_init();
+	in = vips_image_new_from_buffer(data, len, "", NULL);
+	if (!in) {
+		vips_error_clear();
+		*err = gz_strdup("not an image gazette can read (JPEG, PNG, WebP, GIF or TIFF)");
+		return GZ_IMAGE_NOT_IMAGE;
+	}
+	if ((uint64_t)vips_image_get_width(in) * (uint64_t)vips_image_get_height(in) >
+	    (uint64_t)100000000) {
+		*err = gz_strdup("over the limit of 100 megapixels; make a smaller copy");
+		rc = GZ_IMAGE_TOO_LARGE;
+		goto cleanup;
+	}
+	/* shrink-on-load: a 4000×3000 JPEG placed 10 cm wide is decoded at 1/2 or 1/4 */
+	if (vips_thumbnail_buffer((void *)data, len, &big, max_w < 1 ? 1 : max_w, "height",
+				  max_h < 1 ? 1 : max_h, "size", VIPS_SIZE_DOWN, "option_string",
+				  "fail_on=truncated", NULL) ||
+	    vips_colourspace(big, &rgb, VIPS_INTERPRETATION_sRGB, NULL))
+		goto damaged;
+	if (vips_image_hasalpha(rgb)) {
+		VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
+		int fr = vips_flatten(rgb, &flat, "background", white, NULL);
+		vips_area_unref(VIPS_AREA(white));
+		if (fr)
+			goto damaged;
+	} else {
+		flat = rgb;
+		g_object_ref(flat);
+	}
+	if (vips_jpegsave_buffer(flat, &vbuf, &vlen, "Q", quality, "strip", TRUE, "interlace",
+				 FALSE, "optimize_coding", TRUE, NULL))
+		goto damaged;
+	*w = vips_image_get_width(flat);
+	*h = vips_image_get_height(flat);
+	*jpeg = gz_malloc(vlen);
+	memcpy(*jpeg, vbuf, vlen);
+	*jpeg_len = vlen;
+	rc = GZ_IMAGE_OK;
+	goto cleanup;
+
+damaged: {
+	char *why = vips_reason();
+	snprintf(buf, sizeof(buf), "damaged or cut short (%s); export it again from the original", why);
+	free(why);
+	vips_error_clear();
+	*err = gz_strdup(buf);
+	rc = GZ_IMAGE_DAMAGED;
+}
+cleanup:
+	g_free(vbuf);
+	if (flat)
+		g_object_unref(flat);
+	if (rgb)
+		g_object_unref(rgb);
+	if (big)
+		g_object_unref(big);
+	if (in)
+		g_object_unref(in);
+	return rc;
+}
+
 int gz_image_placeholder(void **data, size_t *len, int w, int h)
 {
 	VipsImage *black = NULL, *grey = NULL, *u8 = NULL;

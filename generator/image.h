@@ -77,6 +77,18 @@ size_t gz_image_plan(int *out, const gz_image_opts *o, int w);
  * Returns 0 with *data (caller frees) or -1. */
 int gz_image_placeholder(void **data, size_t *len, int w, int h);
 
+/* A photo for print: decode len bytes, apply EXIF orientation, shrink it
+ * (never enlarge) to fit max_w×max_h pixels (the placed size at 300 dpi)
+ * and encode a baseline sRGB JPEG without metadata. Returns GZ_IMAGE_OK
+ * with *jpeg (caller frees), its size and pixel size, or a negative
+ * gz_image_status with *err set as gz_image_process does. */
+int gz_image_print(void **jpeg, size_t *jpeg_len, int *w, int *h, const void *data, size_t len,
+		   int max_w, int max_h, int quality, char **err);
+
+/* The size of an encoded image after EXIF orientation, from its header
+ * only. Returns 0, or -1 if it is not an image libvips reads. */
+int gz_image_size(const void *data, size_t len, int *w, int *h);
+
 /* Read back an encoded image's size and whether it carries EXIF/XMP/GPS
  * metadata (for tests). Returns 0 or -1. */
 int gz_image_probe(const void *data, size_t len, int *w, int *h, bool *metadata);

@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "history.h"
 #include "newpage.h"
+#include "print.h"
 #include "pull.h"
 #include "serve.h"
 #include "image.h"
@@ -34,6 +35,7 @@ static const char usage_main[] =
 	"  new       start a story, policy explainer or leaflet from its archetype\n"
 	"  check     look for problems in the content before a commit\n"
 	"  archive   search the story archive, pull a story pack for broadcast\n"
+	"  print     typeset a brochure or a tri-fold leaflet as a print-ready PDF\n"
 	"  version   print the version\n"
 	"\n"
 	"Run 'gazette <command> --help' for a command's options.\n";
@@ -594,6 +596,90 @@ static int cmd_archive(int argc, char **argv)
 	return 2;
 }
 
+static const char usage_print[] =
+	"usage: gazette print FILE [-o OUT.pdf] [--source DIR] [--bleed 3mm] [--marks]\n"
+	"                     [--imposition booklet]\n"
+	"\n"
+	"FILE is a brochure manifest (content/brochures/NAME.yml) or a page with\n"
+	"layout: trifold (a leaflet: A4 landscape, both sides, folded in three).\n"
+	"\n"
+	"  -o, --out FILE         where to write the PDF; default NAME.pdf here\n"
+	"  -s, --source DIR       the site folder; default .\n"
+	"      --bleed LEN        enlarge every page by LEN (3mm, 0.125in, 9pt) on each\n"
+	"                         side; full-bleed pictures run into it\n"
+	"      --marks            crop marks outside the bleed\n"
+	"      --imposition booklet  saddle-stitch: pages padded to a multiple of 4\n"
+	"                         and printed 2-up on sheets twice as wide\n"
+	"\n"
+	"No PDF is written unless the whole document could be typeset.\n";
+
+/* "3mm", "0.125in", "9pt", "3" (mm) as points; -1 if not a length. */
+static double parse_length(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || v < 0 || v > 100)
+		return -1;
+	if (!*end || !strcmp(end, "mm"))
+		return v * 72.0 / 25.4;
+	if (!strcmp(end, "in"))
+		return v * 72.0;
+	if (!strcmp(end, "pt"))
+		return v;
+	if (!strcmp(end, "cm"))
+		return v * 720.0 / 25.4;
+	return -1;
+}
+
+static int cmd_print(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"source", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
+		{"bleed", required_argument, NULL, 'b'},  {"marks", no_argument, NULL, 'm'},
+		{"imposition", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *source = ".", *out = NULL;
+	gz_print_opts o = {0};
+	gz_diag d;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': source = optarg; break;
+		case 'o': out = optarg; break;
+		case 'b':
+			o.bleed = parse_length(optarg);
+			if (o.bleed < 0) {
+				fprintf(stderr, "gazette print: --bleed '%s' is not a length (3mm)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'm': o.marks = true; break;
+		case 'i':
+			if (strcmp(optarg, "booklet")) {
+				fprintf(stderr, "gazette print: --imposition '%s' is not known (booklet)\n",
+					optarg);
+				return 2;
+			}
+			o.booklet = true;
+			break;
+		case 'h': fputs(usage_print, stdout); return 0;
+		default: fputs(usage_print, stderr); return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "gazette print: give one manifest or leaflet page\n%s", usage_print);
+		return 2;
+	}
+	gz_diag_init(&d);
+	rc = gz_print_command(source, argv[optind], out, &o, &d);
+	gz_diag_print(&d, stderr);
+	gz_diag_release(&d);
+	return rc < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -608,6 +694,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "build")) {
 		int rc = cmd_build(argc - 1, argv + 1);
+		gz_image_shutdown();
+		return rc;
+	}
+	if (!strcmp(cmd, "print")) {
+		int rc = cmd_print(argc - 1, argv + 1);
 		gz_image_shutdown();
 		return rc;
 	}

@@ -1,0 +1,1721 @@
+#include "print.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "build.h"
+#include "script.h"
+#include "image.h"
+#include "pdf.h"
+#include "pool.h"
+#include "qr.h"
+#include "yaml.h"
+
+#define MM GZ_PDF_MM
+#define SERIF "Noto Serif CJK SC"
+#define SANS "Noto Sans CJK SC"
+
+/* ---- the body as blocks, from the page's rendered HTML ---- */
+
+typedef enum { B_PARA, B_HEAD, B_ITEM, B_QUOTE, B_TABLE, B_IMAGE, B_RULE } btype;
+
+typedef struct {
+	btype type;
+	int level;              /* heading level; list depth for items */
+	char *markup;           /* pango markup */
+	char *marker;           /* "•", "1." (items; "" for a later paragraph) */
+	char **cells;           /* tables: rows*cols markup */
+	int rows, cols;
+	const gz_photo *photo;  /* images */
+} block;
+
+typedef struct {
+	block *b;
+	size_t n, cap;
+} blocks;
+
+typedef struct {
+	blocks *out;
+	gz_buf text;
+	int list_depth;
+	int counters[16];
+	bool ordered[16];
+	bool marker_pending;
+	int quote;
+	int head;               /* inside <hN>: N */
+	bool in_table, in_cell;
+	gz_strlist cells;
+	int row_cells, cols, rows;
+	const gz_page *page;
+} walker;
+
+static block *add_block(blocks *bs, btype t)
+{
+	block *b;
+	GZ_GROW(bs->b, bs->cap, bs->n + 1);
+	b = &bs->b[bs->n++];
+	memset(b, 0, sizeof(*b));
+	b->type = t;
+	return b;
+}
+
+static void blocks_release(blocks *bs)
+{
+	size_t i;
+	int k;
+	for (i = 0; i < bs->n; i++) {
+		free(bs->b[i].markup);
+		free(bs->b[i].marker);
+		for (k = 0; k < bs->b[i].rows * bs->b[i].cols; k++)
+			free(bs->b[i].cells[k]);
+		free(bs->b[i].cells);
+	}
+	free(bs->b);
+	memset(bs, 0, sizeof(*bs));
+}
+
+/* Trim ASCII space from both ends of the collected text; NULL if empty. */
+static char *take_text(gz_buf *t)
+{
+	size_t a = 0, e = t->len;
+	char *s;
+	while (a < e && isspace((unsigned char)t->ptr[a]))
+		a++;
+	while (e > a && isspace((unsigned char)t->ptr[e - 1]))
+		e--;
+	s = a < e ? gz_strndup(t->ptr + a, e - a) : NULL;
+	gz_buf_clear(t);
+	return s;
+}
+
+static void flush(walker *w)
+{
+	char *s;
+	block *b;
+
+	if (w->in_cell)
+		return;
+	s = take_text(&w->text);
+	if (!s)
+		return;
+	if (w->head) {
+		b = add_block(w->out, B_HEAD);
+		b->level = w->head;
+	} else if (w->list_depth > 0) {
+		int d = w->list_depth - 1;
+		b = add_block(w->out, B_ITEM);
+		b->level = w->list_depth;
+		if (w->marker_pending) {
+			char m[16];
+			if (w->ordered[d])
+				snprintf(m, sizeof(m), "%d.", w->counters[d]);
+			else
+				snprintf(m, sizeof(m), "%s", d ? "◦" : "•");
+			b->marker = gz_strdup(m);
+			w->marker_pending = false;
+		} else {
+			b->marker = gz_strdup("");
+		}
+	} else if (w->quote) {
+		b = add_block(w->out, B_QUOTE);
+	} else {
+		b = add_block(w->out, B_PARA);
+	}
+	b->markup = s;
+}
+
+static bool tag_is(const char *tag, size_t n, const char *name)
+{
+	return strlen(name) == n && !strncasecmp(tag, name, n);
+}
+
+/* An attribute's value in a tag's text (borrowed into buf). */
+static const char *attr(const char *tag, size_t len, const char *name, char *buf, size_t bufn)
+{
+	char pat[32];
+	const char *p, *e;
+	snprintf(pat, sizeof(pat), " %s=\"", name);
+	p = memmem(tag, len, pat, strlen(pat));
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	e = memchr(p, '"', (size_t)(tag + len - p));
+	if (!e || (size_t)(e - p) >= bufn)
+		return NULL;
+	memcpy(buf, p, (size_t)(e - p));
+	buf[e - p] = 0;
+	return buf;
+}
+
+static void on_tag(walker *w, const char *t, size_t len)
+{
+	bool close = len > 0 && t[0] == '/';
+	const char *name = t + close;
+	size_t n = 0;
+	char v[32];
+
+	while (name + n < t + len && (isalnum((unsigned char)name[n])))
+		n++;
+	if (tag_is(name, n, "strong") || tag_is(name, n, "b")) {
+		gz_buf_puts(&w->text, close ? "</b>" : "<b>");
+	} else if (tag_is(name, n, "em") || tag_is(name, n, "i")) {
+		gz_buf_puts(&w->text, close ? "</i>" : "<i>");
+	} else if (tag_is(name, n, "code")) {
+		gz_buf_puts(&w->text, close ? "</tt>" : "<tt>");
+	} else if (tag_is(name, n, "del") || tag_is(name, n, "s")) {
+		gz_buf_puts(&w->text, close ? "</s>" : "<s>");
+	} else if (tag_is(name, n, "sup") || tag_is(name, n, "sub")) {
+		gz_buf_printf(&w->text, "<%s%.*s>", close ? "/" : "", (int)n, name);
+	} else if (tag_is(name, n, "br")) {
+		gz_buf_putc(&w->text, '\n');
+	} else if (n == 2 && (name[0] == 'h' || name[0] == 'H') && name[1] >= '1' && name[1] <= '6') {
+		flush(w);
+		w->head = close ? 0 : name[1] - '0';
+	} else if (tag_is(name, n, "ul") || tag_is(name, n, "ol")) {
+		flush(w);
+		if (!close && w->list_depth < 16) {
+			w->ordered[w->list_depth] = name[0] == 'o' || name[0] == 'O';
+			w->counters[w->list_depth] =
+				attr(t, len, "start", v, sizeof(v)) ? (int)strtol(v, NULL, 10) - 1 : 0;
+			w->list_depth++;
+		} else if (close && w->list_depth > 0) {
+			w->list_depth--;
+		}
+	} else if (tag_is(name, n, "li")) {
+		flush(w);
+		if (!close && w->list_depth > 0) {
+			w->counters[w->list_depth - 1]++;
+			w->marker_pending = true;
+		}
+	} else if (tag_is(name, n, "blockquote")) {
+		flush(w);
+		w->quote += close ? -1 : 1;
+		if (w->quote < 0)
+			w->quote = 0;
+	} else if (tag_is(name, n, "table")) {
+		flush(w);
+		if (!close) {
+			w->in_table = true;
+			w->cols = w->rows = 0;
+		} else if (w->in_table) {
+			block *b = add_block(w->out, B_TABLE);
+			size_t i;
+			w->in_table = false;
+			if (w->row_cells > w->cols)
+				w->cols = w->row_cells;
+			b->rows = w->rows;
+			b->cols = w->cols ? w->cols : 1;
+			b->cells = gz_calloc((size_t)(b->rows * b->cols) + 1, sizeof(char *));
+			/* cells were collected row by row; short rows stay empty */
+			for (i = 0; i < w->cells.n; i++) {
+				char *c = w->cells.items[i];
+				int r = (int)strtol(c, NULL, 10), k = (int)strtol(strchr(c, ':') + 1, NULL, 10);
+				if (r < b->rows && k < b->cols)
+					b->cells[r * b->cols + k] = gz_strdup(strchr(c, '|') + 1);
+			}
+			gz_strlist_release(&w->cells);
+			if (!b->rows)
+				w->out->n--;
+		}
+	} else if (w->in_table && tag_is(name, n, "tr")) {
+		if (!close) {
+			if (w->row_cells > w->cols)
+				w->cols = w->row_cells;
+			w->row_cells = 0;
+			w->rows++;
+		}
+	} else if (w->in_table && (tag_is(name, n, "td") || tag_is(name, n, "th"))) {
+		if (!close) {
+			gz_buf_clear(&w->text);
+			w->in_cell = true;
+		} else if (w->in_cell) {
+			gz_buf cell = GZ_BUF_INIT;
+			char *s;
+			w->in_cell = false;
+			s = take_text(&w->text);
+			gz_buf_printf(&cell, "%d:%d|%s%s%s", w->rows - 1, w->row_cells,
+				      name[1] == 'h' ? "<b>" : "", s ? s : "",
+				      name[1] == 'h' ? "</b>" : "");
+			free(s);
+			gz_strlist_take(&w->cells, gz_buf_detach(&cell, NULL));
+			w->row_cells++;
+		}
+	} else if (tag_is(name, n, "hr")) {
+		flush(w);
+		add_block(w->out, B_RULE);
+	} else if (tag_is(name, n, "p") || tag_is(name, n, "div") || tag_is(name, n, "figure") ||
+		   tag_is(name, n, "figcaption") || tag_is(name, n, "section") ||
+		   tag_is(name, n, "aside") || tag_is(name, n, "dl") || tag_is(name, n, "dt") ||
+		   tag_is(name, n, "dd") || tag_is(name, n, "pre") || tag_is(name, n, "header") ||
+		   tag_is(name, n, "footer") || tag_is(name, n, "cite")) {
+		flush(w);
+	}
+	/* anything else (a, span, img of an external picture) keeps only its text */
+}
+
+/* Entities GMarkup knows pass; others become a space. */
+static const char *on_entity(walker *w, const char *p, const char *end)
+{
+	const char *semi = memchr(p, ';', (size_t)(end - p) < 12 ? (size_t)(end - p) : 12);
+	static const char *ok[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"};
+	size_t i, n;
+
+	if (!semi) {
+		gz_buf_puts(&w->text, "&amp;");
+		return p + 1;
+	}
+	n = (size_t)(semi + 1 - p);
+	for (i = 0; i < 5; i++)
+		if (strlen(ok[i]) == n && !memcmp(p, ok[i], n)) {
+			gz_buf_add(&w->text, p, n);
+			return semi + 1;
+		}
+	if (p[1] == '#') {
+		gz_buf_add(&w->text, p, n);
+		return semi + 1;
+	}
+	gz_buf_putc(&w->text, ' ');
+	return semi + 1;
+}
+
+static void html_blocks(blocks *out, const gz_page *page)
+{
+	walker w;
+	const char *p = page->html ? page->html : "", *end = p + strlen(p);
+
+	memset(&w, 0, sizeof(w));
+	w.out = out;
+	w.text = (gz_buf)GZ_BUF_INIT;
+	w.page = page;
+	while (p < end) {
+		if (*p == '<') {
+			const char *e;
+			if (!strncmp(p, "<!--gz-img ", 11)) {
+				size_t k = strtoul(p + 11, NULL, 10);
+				flush(&w);
+				if (k < page->nimages && page->images[k].file)
+					add_block(out, B_IMAGE)->photo = &page->images[k];
+			}
+			if (!strncmp(p, "<!--", 4)) {
+				e = strstr(p, "-->");
+				p = e ? e + 3 : end;
+				continue;
+			}
+			e = memchr(p, '>', (size_t)(end - p));
+			if (!e)
+				break;
+			if (!strncasecmp(p, "<script", 7) || !strncasecmp(p, "<style", 6)) {
+				const char *c = strstr(e, p[2] == 'c' || p[2] == 'C' ? "</script>" : "</style>");
+				p = c ? strchr(c, '>') + 1 : end;
+				continue;
+			}
+			on_tag(&w, p + 1, (size_t)(e - p - 1));
+			p = e + 1;
+		} else if (*p == '&') {
+			p = on_entity(&w, p, end);
+		} else if (*p == '\n' || *p == '\r' || *p == '\t') {
+			if (w.text.len && w.text.ptr[w.text.len - 1] != ' ')
+				gz_buf_putc(&w.text, ' ');
+			p++;
+		} else {
+			gz_buf_putc(&w.text, *p);
+			p++;
+		}
+	}
+	flush(&w);
+	gz_buf_release(&w.text);
+	gz_strlist_release(&w.cells);
+}
+
+/* ---- typesetting ---- */
+
+typedef struct {
+	double x, y, w, h;      /* a frame text flows into */
+} frame;
+
+typedef struct printer printer;
+struct printer {
+	gz_pdf *pdf;
+	const gz_site *site;
+	gz_source *src;
+	gz_diag *d;
+	const gz_print_opts *o;
+	double W, H;            /* trim */
+	double top, bottom, inner, outer;
+	frame f;                /* the current frame */
+	double y;               /* next free y in it */
+	bool fresh;             /* nothing placed in the frame yet */
+	int (*next)(printer *pr); /* move to the next frame; -1: no room left */
+	/* brochure running heads */
+	const char *head_even, *head_odd;
+	bool heads;
+	/* leaflet panels */
+	frame *panels;
+	size_t npanels, panel;
+	int panel_page;         /* page the next panel is on */
+	const char *path;       /* manifest or leaflet, for messages */
+	gz_map images;          /* source path → print_image (cached for both passes) */
+	gz_strlist image_keys;
+	int errors;
+	char *text_font, *head_font;
+	double body_size;
+	double leading;          /* of body text */
+};
+
+typedef struct {
+	gz_pdf_image *im;       /* for the current document */
+	void *jpeg;
+	size_t len;
+	int w, h;               /* of the JPEG */
+	int ow, oh;             /* of the original */
+	bool bad;
+} print_image;
+
+static void style(gz_pdf_style *st, const printer *pr, bool head, double size)
+{
+	memset(st, 0, sizeof(*st));
+	st->family = head ? pr->head_font : pr->text_font;
+	st->size = size;
+	st->bold = head;
+	st->align = head ? GZ_PDF_LEFT : GZ_PDF_JUSTIFY;
+	st->leading = head ? 1.35 : pr->leading;
+}
+
+static gz_pdf_text *text(printer *pr, const char *markup, const gz_pdf_style *st, double width)
+{
+	char *err = NULL;
+	gz_pdf_text *t = gz_pdf_text_new(pr->pdf, markup, st, width, &err);
+	if (!t) {
+		/* markup from a shortcode pango cannot read: fall back to its text */
+		gz_buf plain = GZ_BUF_INIT;
+		const char *s;
+		free(err);
+		for (s = markup; *s; s++) {
+			if (*s == '<') {
+				const char *e = strchr(s, '>');
+				if (!e)
+					break;
+				s = e;
+				continue;
+			}
+			if (*s == '&' && strncmp(s, "&amp;", 5) && strncmp(s, "&lt;", 4) &&
+			    strncmp(s, "&gt;", 4) && strncmp(s, "&quot;", 6) && strncmp(s, "&#", 2))
+				gz_buf_puts(&plain, "&amp;");
+			else
+				gz_buf_putc(&plain, *s);
+		}
+		t = gz_pdf_text_new(pr->pdf, plain.ptr, st, width, &err);
+		gz_buf_release(&plain);
+		if (!t) {
+			free(err);
+			t = gz_pdf_text_new(pr->pdf, "", st, width, &err);
+		}
+	}
+	return t;
+}
+
+static void escape(gz_buf *b, const char *s)
+{
+	if (s)
+		gz_buf_add_html(b, s, strlen(s));
+}
+
+static char *esc(const char *s)
+{
+	gz_buf b = GZ_BUF_INIT;
+	escape(&b, s);
+	return gz_buf_detach(&b, NULL);
+}
+
+/* Draw a one-off text box; returns its height. */
+static double text_box(printer *pr, const char *markup, bool head, double size, gz_pdf_align al,
+		       double x, double y, double w)
+{
+	gz_pdf_style st;
+	gz_pdf_text *t;
+	double h;
+
+	style(&st, pr, head, size);
+	st.align = al;
+	t = text(pr, markup, &st, w);
+	gz_pdf_text_draw(pr->pdf, t, x, y, 0, gz_pdf_text_lines(t));
+	h = gz_pdf_text_height(t);
+	gz_pdf_text_free(t);
+	return h;
+}
+
+static double text_box_plain(printer *pr, const char *s, bool head, double size, gz_pdf_align al,
+			     double x, double y, double w)
+{
+	char *m = esc(s);
+	double h = text_box(pr, m, head, size, al, x, y, w);
+	free(m);
+	return h;
+}
+
+static int next_frame(printer *pr)
+{
+	int rc = pr->next(pr);
+	pr->y = pr->f.y;
+	pr->fresh = true;
+	return rc;
+}
+
+/* Lines of t from line first that fit below y in the frame. */
+static int fitting(const printer *pr, const gz_pdf_text *t, int first)
+{
+	int n = gz_pdf_text_lines(t), k = first;
+	double base = gz_pdf_text_top(t, first);
+	while (k < n && pr->y + gz_pdf_text_bottom(t, k) - base <= pr->f.y + pr->f.h + 0.01)
+		k++;
+	return k - first;
+}
+
+/* Flow a laid-out text at x offset dx, breaking between lines: never one
+ * line alone at the foot of a frame (orphan) or the head of the next (widow). */
+static int flow_text(printer *pr, const gz_pdf_text *t, double dx, double before)
+{
+	int n = gz_pdf_text_lines(t), first = 0;
+
+	if (!pr->fresh)
+		pr->y += before;
+	while (first < n) {
+		int k = fitting(pr, t, first), left = n - first;
+		if (k < left) {
+			if (left - k < 2 && left >= 3)
+				k = left - 2;        /* widow: carry one more line over */
+			if (k < 2 && left >= 2)
+				k = 0;               /* orphan: start on the next frame */
+			if (k == 0 && pr->fresh)
+				k = fitting(pr, t, first) ? fitting(pr, t, first) : 1; /* taller than a frame */
+		}
+		if (k > 0) {
+			double base = gz_pdf_text_top(t, first);
+			gz_pdf_text_draw(pr->pdf, t, pr->f.x + dx, pr->y, first, k);
+			pr->y += gz_pdf_text_bottom(t, first + k - 1) - base;
+			pr->fresh = false;
+			first += k;
+		}
+		if (first < n && next_frame(pr) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Make sure h points are free in the frame (move on if not). */
+static int need(printer *pr, double h)
+{
+	if (pr->fresh || pr->y + h <= pr->f.y + pr->f.h + 0.01)
+		return 0;
+	return next_frame(pr);
+}
+
+static print_image *load_image(printer *pr, const char *file, double w_pt, double h_pt,
+			       const char *where, int line, int col)
+{
+	print_image *pi = gz_map_get(&pr->images, file);
+	char *data = NULL, *err = NULL;
+	size_t len = 0;
+	int maxw = (int)(w_pt / 72.0 * 300.0 + 0.5), maxh = (int)(h_pt / 72.0 * 300.0 + 0.5);
+
+	if (!pi) {
+		pi = gz_calloc(1, sizeof(*pi));
+		gz_strlist_add(&pr->image_keys, file);
+		gz_map_put(&pr->images, pr->image_keys.items[pr->image_keys.n - 1], pi);
+		if (gz_source_read(pr->src, file, &data, &len) < 0) {
+			gz_diag_error(pr->d, where, line, col, "photo '%s' cannot be read", file);
+			pi->bad = true;
+		} else if (gz_image_size(data, len, &pi->ow, &pi->oh) < 0 || pi->ow < 1 ||
+			   pi->oh < 1) {
+			gz_diag_error(pr->d, where, line, col,
+				      "photo '%s' is not an image gazette can read (JPEG, PNG, WebP, "
+				      "GIF or TIFF)", file);
+			pi->bad = true;
+		}
+		free(data);
+		data = NULL;
+	}
+	if (pi->bad)
+		return NULL;
+	if (w_pt <= 0) /* only the size was asked for */
+		return pi;
+	/* 300 dpi at the placed size; made once, on the pass that first places it */
+	if (!pi->jpeg) {
+		if (gz_source_read(pr->src, file, &data, &len) < 0 ||
+		    gz_image_print(&pi->jpeg, &pi->len, &pi->w, &pi->h, data, len, maxw, maxh, 85,
+				   &err) != GZ_IMAGE_OK) {
+			gz_diag_error(pr->d, where, line, col, "photo '%s' is %s", file,
+				      err ? err : "unreadable");
+			free(err);
+			free(data);
+			pi->bad = true;
+			return NULL;
+		}
+		free(data);
+	}
+	if (!pi->im)
+		pi->im = gz_pdf_image_new(pr->pdf, pi->jpeg, pi->len, pi->w, pi->h);
+	return pi;
+}
+
+/* A photo with caption and credit, scaled to the frame's width and at most
+ * max_frac of its height, never overflowing it. */
+static int place_photo(printer *pr, const gz_photo *ph, const char *where, double max_frac)
+{
+	print_image *pi;
+	gz_pdf_style st;
+	gz_pdf_text *cap;
+	gz_buf m = GZ_BUF_INIT;
+	double w, h, capgap = 2 * MM;
+	int rc = 0;
+
+	if (!ph->file)
+		return 0;
+	pi = load_image(pr, ph->file, 0, 0, where, ph->line, ph->col);
+	if (!pi)
+		return 0;
+	w = pr->f.w;
+	h = w * pi->oh / pi->ow;
+	if (h > pr->f.h * max_frac) {
+		h = pr->f.h * max_frac;
+		w = h * pi->ow / pi->oh;
+	}
+	if (ph->caption)
+		escape(&m, ph->caption);
+	if (ph->credit) {
+		gz_buf_puts(&m, m.len ? "　<span foreground=\"#666666\">" : "<span foreground=\"#666666\">");
+		gz_buf_puts(&m, "摄影／");
+		escape(&m, ph->credit);
+		gz_buf_puts(&m, "</span>");
+	}
+	style(&st, pr, false, pr->body_size * 0.8);
+	st.align = GZ_PDF_LEFT;
+	st.leading = 1.4;
+	cap = text(pr, m.ptr, &st, pr->f.w);
+	if (!pr->fresh)
+		pr->y += 3 * MM;
+	if (need(pr, h + capgap + gz_pdf_text_height(cap)) < 0) {
+		rc = -1;
+		goto cleanup;
+	}
+	pi = load_image(pr, ph->file, w, h, where, ph->line, ph->col);
+	if (pi)
+		gz_pdf_image_draw(pr->pdf, pi->im, pr->f.x + (pr->f.w - w) / 2, pr->y, w, h, false);
+	pr->y += h + capgap;
+	pr->fresh = false;
+	gz_pdf_text_draw(pr->pdf, cap, pr->f.x, pr->y, 0, gz_pdf_text_lines(cap));
+	pr->y += gz_pdf_text_height(cap) + 2 * MM;
+cleanup:
+	gz_pdf_text_free(cap);
+	gz_buf_release(&m);
+	return rc;
+}
+
+static int place_table(printer *pr, const block *b)
+{
+	gz_pdf_style st;
+	double cw = pr->f.w / b->cols, pad = 1.5 * MM;
+	int r, c;
+
+	style(&st, pr, false, pr->body_size * 0.85);
+	st.align = GZ_PDF_LEFT;
+	st.leading = 1.45;
+	if (!pr->fresh)
+		pr->y += 2 * MM;
+	for (r = 0; r < b->rows; r++) {
+		gz_pdf_text **cells = gz_calloc((size_t)b->cols, sizeof(*cells));
+		double rh = 0;
+		for (c = 0; c < b->cols; c++) {
+			const char *m = b->cells[r * b->cols + c];
+			cells[c] = text(pr, m ? m : "", &st, cw - 2 * pad);
+			if (gz_pdf_text_height(cells[c]) > rh)
+				rh = gz_pdf_text_height(cells[c]);
+		}
+		rh += 2 * pad;
+		/* a row never splits; a table starting at the foot moves whole rows on */
+		if (need(pr, rh) < 0) {
+			for (c = 0; c < b->cols; c++)
+				gz_pdf_text_free(cells[c]);
+			free(cells);
+			return -1;
+		}
+		if (r == 0 || pr->fresh)
+			gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y, r ? 0.4 : 0.8, 0.2);
+		if (r == 0)
+			gz_pdf_rect(pr->pdf, pr->f.x, pr->y, pr->f.w, rh, 0.93, 0.93, 0.93);
+		for (c = 0; c < b->cols; c++) {
+			gz_pdf_text_draw(pr->pdf, cells[c], pr->f.x + c * cw + pad, pr->y + pad, 0,
+					 gz_pdf_text_lines(cells[c]));
+			gz_pdf_text_free(cells[c]);
+		}
+		free(cells);
+		pr->y += rh;
+		pr->fresh = false;
+		gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y,
+			    r == b->rows - 1 ? 0.8 : 0.3, 0.2);
+	}
+	pr->y += 2 * MM;
+	return 0;
+}
+
+/* Body blocks into the frames; photos of the front matter go after the
+ * paragraphs they are nearest to (one every few paragraphs). */
+static int place_blocks(printer *pr, const blocks *bs, const gz_page *p, bool compact)
+{
+	size_t i, para = 0, next_photo = 0;
+	gz_pdf_style st;
+	double size = pr->body_size;
+	size_t nphotos = p ? p->nphotos : 0;
+	size_t every = nphotos ? (bs->n / (nphotos + 1) > 1 ? bs->n / (nphotos + 1) : 1) : 0;
+
+	for (i = 0; i < bs->n; i++) {
+		const block *b = &bs->b[i];
+		gz_pdf_text *t = NULL;
+		int rc = 0;
+		switch (b->type) {
+		case B_HEAD: {
+			double hs = b->level <= 2 ? size * 1.2 : size * 1.05;
+			gz_pdf_text *nx = NULL;
+			double keep;
+			style(&st, pr, true, hs);
+			t = text(pr, b->markup, &st, pr->f.w);
+			/* keep with the next block: the heading and two of its lines */
+			keep = gz_pdf_text_height(t) + (compact ? 2 : 4) * MM + 3 * MM;
+			if (i + 1 < bs->n && bs->b[i + 1].markup) {
+				gz_pdf_style s2;
+				style(&s2, pr, bs->b[i + 1].type == B_HEAD, size);
+				nx = text(pr, bs->b[i + 1].markup, &s2, pr->f.w);
+				keep += gz_pdf_text_bottom(nx, gz_pdf_text_lines(nx) > 1 ? 1 : 0);
+				gz_pdf_text_free(nx);
+			}
+			if (!pr->fresh)
+				pr->y += (compact ? 2 : 4) * MM;
+			if (need(pr, keep) < 0)
+				rc = -1;
+			else
+				rc = flow_text(pr, t, 0, 0);
+			pr->y += 1 * MM;
+			break;
+		}
+		case B_PARA:
+		case B_QUOTE: {
+			bool q = b->type == B_QUOTE;
+			double ind = q ? 6 * MM : 0;
+			style(&st, pr, false, q ? size * 0.92 : size);
+			if (!q && !compact)
+				st.indent = 2 * size; /* two characters, as Chinese paragraphs open */
+			t = text(pr, b->markup, &st, pr->f.w - 2 * ind);
+			if (q) {
+				double y0 = pr->y + (pr->fresh ? 0 : 1.5 * MM);
+				int pg = gz_pdf_page_count(pr->pdf);
+				rc = flow_text(pr, t, ind, 1.5 * MM);
+				if (gz_pdf_page_count(pr->pdf) == pg)
+					gz_pdf_rule(pr->pdf, pr->f.x + 2 * MM, y0, pr->f.x + 2 * MM, pr->y,
+						    1.5, 0.6);
+			} else {
+				rc = flow_text(pr, t, 0, compact ? 1 * MM : 1.2 * MM);
+			}
+			para++;
+			break;
+		}
+		case B_ITEM: {
+			double ind = (b->level > 0 ? b->level : 1) * 5 * MM;
+			gz_buf m = GZ_BUF_INIT;
+			style(&st, pr, false, size);
+			st.align = GZ_PDF_LEFT;
+			/* hanging: the marker sits in the indent, wrapped lines align with the text */
+			st.indent = -4 * MM;
+			gz_buf_printf(&m, "%s\xe2\x80\x82%s", b->marker ? b->marker : "", b->markup);
+			t = text(pr, m.ptr, &st, pr->f.w - ind + 4 * MM);
+			gz_buf_release(&m);
+			rc = flow_text(pr, t, ind - 4 * MM, 1 * MM);
+			break;
+		}
+		case B_TABLE:
+			rc = place_table(pr, b);
+			break;
+		case B_IMAGE:
+			rc = place_photo(pr, b->photo, p ? p->path : pr->path, compact ? 0.35 : 0.45);
+			break;
+		case B_RULE:
+			if (!pr->fresh) {
+				pr->y += 2 * MM;
+				gz_pdf_rule(pr->pdf, pr->f.x + pr->f.w / 3, pr->y, pr->f.x + pr->f.w * 2 / 3,
+					    pr->y, 0.5, 0.5);
+				pr->y += 2 * MM;
+			}
+			break;
+		}
+		gz_pdf_text_free(t);
+		if (rc < 0)
+			return -1;
+		if (b->type == B_PARA && nphotos && next_photo < nphotos && para >= (next_photo + 1) * every) {
+			if (place_photo(pr, &p->photos[next_photo], p->path, 0.45) < 0)
+				return -1;
+			next_photo++;
+		}
+	}
+	for (; next_photo < nphotos; next_photo++)
+		if (place_photo(pr, &p->photos[next_photo], p->path, 0.45) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- brochures ---- */
+
+typedef struct {
+	const char *name;
+	double w, h;            /* mm */
+} paper;
+
+static const paper papers[] = {
+	{"A4", 210, 297}, {"A5", 148, 210}, {"A6", 105, 148}, {"B5", 176, 250}, {"16K", 185, 260},
+};
+
+typedef struct {
+	gz_value *root;
+	const char *title, *subtitle, *issuer, *date, *cover, *back;
+	const gz_value *cover_v;
+	double w, h;
+	bool recto;             /* stories open on right-hand pages */
+	const gz_page **pages;
+	size_t n;
+} manifest;
+
+static bool page_has(const gz_site *site, const gz_page *p, const char *key, const gz_value *want)
+{
+	size_t k, i, j;
+	for (k = 0; k < site->cfg.ntax; k++) {
+		if (strcmp(site->cfg.tax[k].key, key))
+			continue;
+		for (i = 0; i < p->tax_values[k].n; i++) {
+			if (want->type == GZ_STR && !strcmp(want->str, p->tax_values[k].items[i]))
+				return true;
+			for (j = 0; want->type == GZ_SEQ && j < want->n; j++)
+				if (want->items[j]->type == GZ_STR &&
+				    !strcmp(want->items[j]->str, p->tax_values[k].items[i]))
+					return true;
+		}
+	}
+	return false;
+}
+
+static int by_date(const void *a, const void *b)
+{
+	const gz_page *x = *(const gz_page *const *)a, *y = *(const gz_page *const *)b;
+	if (x->date.key != y->date.key)
+		return x->date.key < y->date.key ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+static int by_date_desc(const void *a, const void *b)
+{
+	return by_date(b, a);
+}
+
+static void add_page(manifest *m, const gz_page *p)
+{
+	size_t i;
+	for (i = 0; i < m->n; i++)
+		if (m->pages[i] == p)
+			return;
+	m->pages = gz_realloc(m->pages, (m->n + 1) * sizeof(*m->pages));
+	m->pages[m->n++] = p;
+}
+
+static int read_manifest(manifest *m, const gz_site *site, gz_source *src, const char *path,
+			 gz_diag *d)
+{
+	char *data = NULL, *err = NULL;
+	size_t len, i, j, listed;
+	int line = 0, col = 0;
+	const gz_value *v, *q;
+	const char *size, *order;
+	size_t e0 = d->errors;
+
+	memset(m, 0, sizeof(*m));
+	if (gz_source_read(src, path, &data, &len) < 0) {
+		gz_diag_error(d, path, 0, 0, "cannot read the brochure manifest");
+		return -1;
+	}
+	if (gz_yaml_parse(&m->root, data, len, 0, &err, &line, &col) < 0) {
+		gz_diag_error(d, path, line, col, "%s", err);
+		free(err);
+		free(data);
+		return -1;
+	}
+	free(data);
+	if (m->root->type != GZ_MAP) {
+		gz_diag_error(d, path, 1, 1, "a brochure manifest is a mapping (title:, stories: …)");
+		return -1;
+	}
+	m->title = gz_value_str(m->root, "title");
+	m->subtitle = gz_value_str(m->root, "subtitle");
+	m->issuer = gz_value_str(m->root, "issuer");
+	m->date = gz_value_str(m->root, "date");
+	m->back = gz_value_str(m->root, "back");
+	m->recto = gz_value_bool(m->root, "recto", false);
+	if (!m->title)
+		gz_diag_error(d, path, 1, 1, "the manifest has no 'title'");
+	if (!m->issuer) {
+		const gz_value *params = gz_value_get(site->cfg.root, "params");
+		m->issuer = params ? gz_value_str(params, "publisher") : NULL;
+	}
+	if ((v = gz_value_get(m->root, "date"))) {
+		gz_date dt;
+		if (!m->date || gz_date_parse(&dt, m->date) < 0)
+			gz_diag_error(d, path, v->line, v->col, "date '%s' is not YYYY-MM-DD",
+				      m->date ? m->date : "");
+	} else {
+		gz_diag_error(d, path, 1, 1, "the manifest has no 'date' (the print date, YYYY-MM-DD)");
+	}
+	size = gz_value_str(m->root, "size");
+	m->w = 148;
+	m->h = 210;
+	if (size) {
+		bool found = false;
+		for (i = 0; i < sizeof(papers) / sizeof(papers[0]); i++)
+			if (!strcasecmp(size, papers[i].name)) {
+				m->w = papers[i].w;
+				m->h = papers[i].h;
+				found = true;
+			}
+		if (!found) {
+			v = gz_value_get(m->root, "size");
+			gz_diag_error(d, path, v->line, v->col,
+				      "page size '%s' is not one gazette knows (A4, A5, A6, B5, 16K)",
+				      size);
+		}
+	}
+	if ((m->cover_v = gz_value_get(m->root, "cover")) && m->cover_v->type == GZ_STR) {
+		m->cover = m->cover_v->str;
+		if (!gz_source_exists(src, m->cover))
+			gz_diag_error(d, path, m->cover_v->line, m->cover_v->col,
+				      "cover photo '%s' does not exist", m->cover);
+	}
+	/* stories by path, in the order written */
+	v = gz_value_get(m->root, "stories");
+	if (v && v->type != GZ_SEQ) {
+		gz_diag_error(d, path, v->line, v->col, "'stories' is a list of content paths");
+		v = NULL;
+	}
+	for (i = 0; v && i < v->n; i++) {
+		const gz_value *it = v->items[i];
+		const gz_page *found = NULL;
+		if (it->type != GZ_STR) {
+			gz_diag_error(d, path, it->line, it->col, "a story is a content path");
+			continue;
+		}
+		for (j = 0; j < site->nall && !found; j++)
+			if (!strcmp(site->all[j]->path, it->str))
+				found = site->all[j];
+		if (!found) {
+			gz_diag_error(d, path, it->line, it->col, "story '%s' does not exist", it->str);
+			continue;
+		}
+		if (found->broken) {
+			gz_diag_error(d, path, it->line, it->col, "story '%s' has errors", it->str);
+			continue;
+		}
+		add_page(m, found);
+	}
+	listed = m->n;
+	/* and by a query: every taxonomy key given must match; from/to bound the date */
+	q = gz_value_get(m->root, "query");
+	if (q && q->type == GZ_MAP) {
+		gz_date from, to;
+		const char *fs = gz_value_str(q, "from"), *ts = gz_value_str(q, "to");
+		bool hf = fs && gz_date_parse(&from, fs) == 0, ht = ts && gz_date_parse(&to, ts) == 0;
+		if (fs && !hf)
+			gz_diag_error(d, path, gz_value_get(q, "from")->line, gz_value_get(q, "from")->col,
+				      "date '%s' is not YYYY-MM-DD", fs);
+		if (ts && !ht)
+			gz_diag_error(d, path, gz_value_get(q, "to")->line, gz_value_get(q, "to")->col,
+				      "date '%s' is not YYYY-MM-DD", ts);
+		for (i = 0; i < q->n; i++) {
+			bool known = !strcmp(q->keys[i], "from") || !strcmp(q->keys[i], "to") ||
+				     !strcmp(q->keys[i], "section");
+			for (j = 0; j < site->cfg.ntax && !known; j++)
+				known = !strcmp(site->cfg.tax[j].key, q->keys[i]);
+			if (!known)
+				gz_diag_error(d, path, q->items[i]->line, q->items[i]->col,
+					      "query key '%s' is not a taxonomy, 'section', 'from' or 'to'",
+					      q->keys[i]);
+		}
+		for (j = 0; j < site->npages; j++) {
+			const gz_page *p = site->pages[j];
+			bool ok = true;
+			const char *sec = gz_value_str(q, "section");
+			if (sec && strcmp(p->section, sec))
+				ok = false;
+			if (hf && p->date.key < from.key)
+				ok = false;
+			if (ht && p->date.key >= to.key + 86400)
+				ok = false;
+			for (i = 0; i < q->n && ok; i++)
+				if (strcmp(q->keys[i], "from") && strcmp(q->keys[i], "to") &&
+				    strcmp(q->keys[i], "section"))
+					ok = page_has(site, p, q->keys[i], q->items[i]);
+			if (ok)
+				add_page(m, p);
+		}
+	} else if (q) {
+		gz_diag_error(d, path, q->line, q->col, "'query' is a mapping (tags:, from:, to:)");
+	}
+	order = gz_value_str(m->root, "order");
+	if (!order || !strcmp(order, "date"))
+		qsort(m->pages, m->n, sizeof(*m->pages), by_date);
+	else if (!strcmp(order, "-date"))
+		qsort(m->pages, m->n, sizeof(*m->pages), by_date_desc);
+	else if (!strcmp(order, "list"))
+		qsort(m->pages + listed, m->n - listed, sizeof(*m->pages), by_date);
+	else {
+		v = gz_value_get(m->root, "order");
+		gz_diag_error(d, path, v->line, v->col, "order '%s' is not date, -date or list", order);
+	}
+	if (!m->n && d->errors == e0)
+		gz_diag_error(d, path, 1, 1, "the brochure has no stories (give 'stories' or 'query')");
+	return d->errors > e0 ? -1 : 0;
+}
+
+static void manifest_release(manifest *m)
+{
+	gz_value_free(m->root);
+	free(m->pages);
+}
+
+static void running_head(printer *pr, int page)
+{
+	char folio[16];
+	const char *head = page % 2 ? pr->head_odd : pr->head_even;
+	double x = page % 2 ? pr->inner : pr->outer, w = pr->W - pr->inner - pr->outer;
+	gz_pdf_style st;
+	gz_pdf_text *t;
+	char *m;
+
+	if (head) {
+		m = esc(head);
+		style(&st, pr, false, 7.5);
+		st.align = page % 2 ? GZ_PDF_RIGHT : GZ_PDF_LEFT;
+		t = text(pr, m, &st, w);
+		gz_pdf_text_draw(pr->pdf, t, x, pr->top - 7 * MM, 0, 1);
+		gz_pdf_text_free(t);
+		free(m);
+		gz_pdf_rule(pr->pdf, x, pr->top - 2.5 * MM, x + w, pr->top - 2.5 * MM, 0.3, 0.4);
+	}
+	snprintf(folio, sizeof(folio), "%d", page);
+	style(&st, pr, true, 8);
+	st.bold = false;
+	st.align = page % 2 ? GZ_PDF_RIGHT : GZ_PDF_LEFT;
+	t = text(pr, folio, &st, w);
+	gz_pdf_text_draw(pr->pdf, t, x, pr->H - pr->bottom + 6 * MM, 0, 1);
+	gz_pdf_text_free(t);
+}
+
+static void body_frame(printer *pr, int page)
+{
+	pr->f.x = page % 2 ? pr->inner : pr->outer;
+	pr->f.y = pr->top;
+	pr->f.w = pr->W - pr->inner - pr->outer;
+	pr->f.h = pr->H - pr->top - pr->bottom;
+	pr->y = pr->f.y;
+	pr->fresh = true;
+}
+
+static int brochure_next(printer *pr)
+{
+	int page = gz_pdf_page(pr->pdf);
+	if (pr->heads)
+		running_head(pr, page);
+	body_frame(pr, page);
+	return 0;
+}
+
+static void cover(printer *pr, const manifest *m, bool back)
+{
+	double b = pr->o->bleed, W = pr->W, H = pr->H, x = 16 * MM, w = W - 32 * MM, y;
+	print_image *pi;
+
+	gz_pdf_page(pr->pdf);
+	if (back) {
+		const gz_value *params = gz_value_get(pr->site->cfg.root, "params");
+		const char *copy = params ? gz_value_str(params, "copyright") : NULL;
+		gz_buf s = GZ_BUF_INIT;
+		gz_pdf_rect(pr->pdf, -b, H * 0.72, W + 2 * b, H * 0.28 + b, 0.62, 0.07, 0.09);
+		y = H * 0.72 + 10 * MM;
+		if (m->back)
+			y += text_box_plain(pr, m->back, false, 9, GZ_PDF_LEFT, x, H * 0.35, w);
+		if (copy)
+			text_box_plain(pr, copy, false, 7, GZ_PDF_JUSTIFY, x, H * 0.5, w);
+		gz_buf_puts(&s, "<span foreground=\"#ffffff\">");
+		escape(&s, m->issuer);
+		gz_buf_puts(&s, "　印制\n");
+		escape(&s, m->date);
+		gz_buf_puts(&s, "</span>");
+		text_box(pr, s.ptr, true, 10, GZ_PDF_CENTER, x, y, w);
+		gz_buf_release(&s);
+		return;
+	}
+	/* the photo runs off three edges into the bleed */
+	if (m->cover && (pi = load_image(pr, m->cover, W + 2 * b, H * 0.58 + b, pr->path,
+					 m->cover_v->line, m->cover_v->col)))
+		gz_pdf_image_draw(pr->pdf, pi->im, -b, -b, W + 2 * b, H * 0.58 + b, true);
+	gz_pdf_rect(pr->pdf, -b, H * 0.58, W + 2 * b, 2.5 * MM, 0.62, 0.07, 0.09);
+	y = H * 0.58 + 12 * MM;
+	y += text_box_plain(pr, m->title, true, 22, GZ_PDF_LEFT, x, y, w) + 4 * MM;
+	if (m->subtitle)
+		text_box_plain(pr, m->subtitle, false, 12, GZ_PDF_LEFT, x, y, w);
+	if (m->issuer)
+		text_box_plain(pr, m->issuer, true, 10, GZ_PDF_LEFT, x, H - 22 * MM, w);
+}
+
+static int colophon(printer *pr, const manifest *m)
+{
+	gz_buf s = GZ_BUF_INIT;
+	blocks bs = {0};
+	size_t i;
+	int rc;
+
+	pr->heads = false;
+	next_frame(pr);
+	gz_buf_printf(&s, "<b>");
+	escape(&s, m->title);
+	gz_buf_puts(&s, "</b>");
+	if (m->subtitle) {
+		gz_buf_puts(&s, "\n");
+		escape(&s, m->subtitle);
+	}
+	gz_buf_puts(&s, "\n编印：");
+	escape(&s, m->issuer);
+	gz_buf_puts(&s, "\n印制日期：");
+	escape(&s, m->date);
+	add_block(&bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
+	add_block(&bs, B_HEAD)->markup = gz_strdup("稿件来源与使用说明");
+	bs.b[bs.n - 1].level = 3;
+	for (i = 0; i < m->n; i++) {
+		const gz_page *p = m->pages[i];
+		gz_buf_puts(&s, "《");
+		escape(&s, p->title);
+		gz_buf_puts(&s, "》");
+		if (p->author) {
+			gz_buf_puts(&s, "　文／");
+			escape(&s, p->author);
+		}
+		if (p->source) {
+			gz_buf_puts(&s, "　来源：");
+			escape(&s, p->source);
+		}
+		gz_buf_puts(&s, "　");
+		escape(&s, gz_page_reprint_text(p));
+		add_block(&bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
+	}
+	{
+		double saved = pr->body_size;
+		pr->body_size = 7.5;
+		rc = place_blocks(pr, &bs, NULL, true);
+		pr->body_size = saved;
+	}
+	blocks_release(&bs);
+	return rc;
+}
+
+static char *place_of(const gz_page *p)
+{
+	gz_buf b = GZ_BUF_INIT;
+	const char *t = gz_value_str(p->fm, "township"), *v = gz_value_str(p->fm, "village");
+	char ymd[16];
+	if (t)
+		escape(&b, t);
+	if (v) {
+		escape(&b, v);
+	}
+	if (p->has_date) {
+		gz_date_ymd(ymd, &p->date);
+		gz_buf_printf(&b, "%s%s", b.len ? "　" : "", ymd);
+	}
+	return gz_buf_detach(&b, NULL);
+}
+
+static int toc(printer *pr, const manifest *m, const int *starts)
+{
+	gz_pdf_style st, ns;
+	size_t i;
+	char num[16];
+
+	pr->heads = false;
+	next_frame(pr);
+	pr->y += text_box(pr, "目　录", true, 16, GZ_PDF_CENTER, pr->f.x, pr->y, pr->f.w) + 8 * MM;
+	style(&st, pr, false, 10.5);
+	st.align = GZ_PDF_LEFT;
+	st.leading = 1.5;
+	style(&ns, pr, true, 10.5);
+	ns.bold = false;
+	ns.align = GZ_PDF_RIGHT;
+	for (i = 0; i < m->n; i++) {
+		char *title = esc(m->pages[i]->title);
+		gz_pdf_text *t = text(pr, title, &st, pr->f.w - 14 * MM), *n;
+		double h = gz_pdf_text_height(t), lw;
+		int last = gz_pdf_text_lines(t) - 1;
+		free(title);
+		if (need(pr, h + 3 * MM) < 0)
+			return -1;
+		snprintf(num, sizeof(num), "%d", starts[i]);
+		n = text(pr, num, &ns, 12 * MM);
+		gz_pdf_text_draw(pr->pdf, t, pr->f.x, pr->y, 0, last + 1);
+		gz_pdf_text_draw(pr->pdf, n, pr->f.x + pr->f.w - 12 * MM,
+				 pr->y + gz_pdf_text_top(t, last), 0, 1);
+		/* dotted leader from the end of the title's last line */
+		lw = gz_pdf_text_width(t);
+		{
+			double yl = pr->y + gz_pdf_text_top(t, last) + 10.5 * 1.05;
+			double x0 = pr->f.x + (last ? pr->f.w * 0.6 : lw) + 2 * MM;
+			double x1 = pr->f.x + pr->f.w - 12 * MM;
+			int dot, dots = x1 > x0 ? (int)((x1 - x0) / (2 * MM)) + 1 : 0;
+			for (dot = 0; dot < dots; dot++)
+				gz_pdf_rect(pr->pdf, x0 + dot * 2 * MM, yl, 0.6, 0.6, 0.5, 0.5, 0.5);
+		}
+		pr->y += h + 3 * MM;
+		pr->fresh = false;
+		gz_pdf_text_free(t);
+		gz_pdf_text_free(n);
+	}
+	return 0;
+}
+
+static int story(printer *pr, const manifest *m, const gz_page *p, int *start)
+{
+	blocks bs = {0};
+	gz_buf by = GZ_BUF_INIT;
+	char *title, *place;
+	int rc;
+
+	pr->heads = true;
+	pr->head_even = m->title;
+	pr->head_odd = p->title;
+	if (m->recto && gz_pdf_page_count(pr->pdf) % 2 == 1)
+		gz_pdf_page(pr->pdf); /* a blank left-hand page */
+	next_frame(pr);
+	*start = gz_pdf_page_count(pr->pdf);
+	title = esc(p->title);
+	pr->y += 6 * MM;
+	pr->y += text_box(pr, title, true, 17, GZ_PDF_LEFT, pr->f.x, pr->y, pr->f.w) + 3 * MM;
+	free(title);
+	if (p->author) {
+		gz_buf_puts(&by, "文／");
+		escape(&by, p->author);
+	}
+	if (p->source) {
+		gz_buf_puts(&by, by.len ? "　来源：" : "来源：");
+		escape(&by, p->source);
+	}
+	place = place_of(p);
+	if (*place)
+		gz_buf_printf(&by, "%s%s", by.len ? "\n" : "", place);
+	free(place);
+	if (by.len)
+		pr->y += text_box(pr, by.ptr, false, 8.5, GZ_PDF_LEFT, pr->f.x, pr->y, pr->f.w);
+	gz_buf_release(&by);
+	pr->y += 3 * MM;
+	gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y, 0.8, 0.62);
+	pr->y += 5 * MM;
+	pr->fresh = true;
+	html_blocks(&bs, p);
+	rc = place_blocks(pr, &bs, p, false);
+	blocks_release(&bs);
+	return rc;
+}
+
+static int check_fonts(printer *pr, const char *where, const gz_value *root)
+{
+	const gz_value *fv = root ? gz_value_get(root, "fonts") : NULL;
+	const char *t = fv ? gz_value_str(fv, "text") : NULL, *h = fv ? gz_value_str(fv, "heads") : NULL;
+	int rc = 0;
+
+	pr->text_font = gz_strdup(t ? t : SERIF);
+	pr->head_font = gz_strdup(h ? h : SANS);
+	if (!gz_pdf_has_font(pr->pdf, pr->text_font)) {
+		const gz_value *v = t ? gz_value_get(fv, "text") : NULL;
+		gz_diag_error(pr->d, where, v ? v->line : 0, v ? v->col : 0,
+			      "font '%s' is not installed (fonts-noto-cjk)", pr->text_font);
+		rc = -1;
+	}
+	if (!gz_pdf_has_font(pr->pdf, pr->head_font)) {
+		const gz_value *v = h ? gz_value_get(fv, "heads") : NULL;
+		gz_diag_error(pr->d, where, v ? v->line : 0, v ? v->col : 0,
+			      "font '%s' is not installed (fonts-noto-cjk)", pr->head_font);
+		rc = -1;
+	}
+	return rc;
+}
+
+static int new_doc(printer *pr, const char *title, const char *date, const char *author)
+{
+	gz_pdf_opts po;
+	char *err = NULL;
+
+	memset(&po, 0, sizeof(po));
+	po.width = pr->W;
+	po.height = pr->H;
+	po.bleed = pr->o->bleed;
+	po.marks = pr->o->marks;
+	po.booklet = pr->o->booklet;
+	po.title = title;
+	po.author = author;
+	po.date = date;
+	if (gz_pdf_new(&pr->pdf, &po, &err) < 0) {
+		gz_diag_error(pr->d, pr->path, 0, 0, "cannot start the PDF: %s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/* One pass over the brochure; starts[] gets the page each story opens on. */
+static int brochure_pass(printer *pr, const manifest *m, int *starts, const int *toc_pages)
+{
+	size_t i;
+	int pad;
+
+	if (new_doc(pr, m->title, m->date, m->issuer) < 0)
+		return -1;
+	if (!pr->text_font && check_fonts(pr, pr->path, m->root) < 0)
+		return -1;
+	pr->next = brochure_next;
+	cover(pr, m, false);
+	/* an over-long title would run into the issuer line at the foot */
+	{
+		gz_pdf_style st;
+		gz_pdf_text *t;
+		style(&st, pr, true, 22);
+		t = text(pr, m->title, &st, pr->W - 32 * MM);
+		if (gz_pdf_text_lines(t) > 3) {
+			const gz_value *v = gz_value_get(m->root, "title");
+			gz_diag_error(pr->d, pr->path, v->line, v->col,
+				      "title is too long for the cover (%d lines; at most 3)",
+				      gz_pdf_text_lines(t));
+			gz_pdf_text_free(t);
+			return -1;
+		}
+		gz_pdf_text_free(t);
+	}
+	if (colophon(pr, m) < 0 || toc(pr, m, toc_pages) < 0)
+		return -1;
+	for (i = 0; i < m->n; i++)
+		if (story(pr, m, m->pages[i], &starts[i]) < 0)
+			return -1;
+	/* the back cover is a left-hand page; a booklet needs a multiple of 4 */
+	pad = gz_pdf_page_count(pr->pdf) + 1;
+	while (pr->o->booklet ? pad % 4 : pad % 2) {
+		gz_pdf_page(pr->pdf);
+		pad++;
+	}
+	cover(pr, m, true);
+	return pr->d->errors ? -1 : 0;
+}
+
+static int make_brochure(printer *pr, char **data, size_t *len)
+{
+	manifest m;
+	int *starts = NULL, *prev = NULL, rc = -1, pass;
+	char *err = NULL;
+
+	if (read_manifest(&m, pr->site, pr->src, pr->path, pr->d) < 0)
+		goto cleanup;
+	pr->W = m.w * MM;
+	pr->H = m.h * MM;
+	pr->top = 18 * MM;
+	pr->bottom = 18 * MM;
+	pr->inner = 18 * MM;
+	pr->outer = 14 * MM;
+	pr->leading = 1.75;
+	pr->body_size = m.w < 120 ? 9 : m.w < 170 ? 10 : 11;
+	starts = gz_calloc(m.n + 1, sizeof(int));
+	prev = gz_calloc(m.n + 1, sizeof(int));
+	/* pass 1 finds the pages; pass 2 prints them in the contents. The contents
+	 * take as many lines either way, so the pages cannot move between passes. */
+	for (pass = 0; pass < 2; pass++) {
+		if (brochure_pass(pr, &m, starts, prev) < 0)
+			goto cleanup;
+		if (pass == 0) {
+			memcpy(prev, starts, m.n * sizeof(int));
+			gz_pdf_free(pr->pdf);
+			pr->pdf = NULL;
+		}
+	}
+	if (gz_pdf_finish(pr->pdf, data, len, &err) < 0) {
+		gz_diag_error(pr->d, pr->path, 0, 0, "cannot write the PDF: %s", err);
+		free(err);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(starts);
+	free(prev);
+	manifest_release(&m);
+	return rc;
+}
+
+/* ---- tri-fold leaflets ---- */
+
+/*
+ * A4 landscape, folded in three. The panel that folds in is 3 mm narrower
+ * so it clears the fold. Outside (page 1), left to right: the inner flap,
+ * the back (contact, QR code), the cover. Inside (page 2): three panels the
+ * Q&A flows across; the inner flap's back is the right-hand inside panel.
+ */
+static int leaflet_next(printer *pr)
+{
+	frame *f;
+
+	if (pr->panel >= pr->npanels)
+		return -1;
+	f = &pr->panels[pr->panel++];
+	pr->f = *f;
+	return 0;
+}
+
+/* Flow bs into the frames; -1 if it does not fit. */
+static int flow_panels(printer *pr, frame *frames, size_t n, const blocks *bs, const gz_page *p)
+{
+	pr->panels = frames;
+	pr->npanels = n;
+	pr->panel = 0;
+	pr->next = leaflet_next;
+	next_frame(pr);
+	return place_blocks(pr, bs, p, true);
+}
+
+/* The inside frames, each frac of the panel's text height: the least that
+ * holds the text, so it is spread evenly across the three panels. */
+static double balance(printer *pr, const blocks *bs, const gz_page *p, const frame *base)
+{
+	static const double fracs[] = {0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9};
+	gz_pdf *real = pr->pdf;
+	size_t i, k;
+	double best = 1.0;
+
+	for (i = 0; i < sizeof(fracs) / sizeof(fracs[0]); i++) {
+		frame fr[3];
+		int rc;
+		if (new_doc(pr, NULL, NULL, NULL) < 0)
+			break;
+		gz_pdf_page(pr->pdf);
+		for (k = 0; k < 3; k++) {
+			fr[k] = base[k];
+			fr[k].h *= fracs[i];
+		}
+		rc = flow_panels(pr, fr, 3, bs, p);
+		pr->panels = NULL; /* fr is about to go */
+		pr->npanels = 0;
+		gz_pdf_free(pr->pdf);
+		if (rc == 0) {
+			best = fracs[i];
+			break;
+		}
+	}
+	pr->pdf = real;
+	return best;
+}
+
+static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
+{
+	double flap = 97 * MM, full = 100 * MM, H = 210 * MM, b, pad = 9 * MM;
+	blocks bs = {0};
+	gz_qr qr = {0};
+	gz_buf url = GZ_BUF_INIT, s = GZ_BUF_INIT;
+	const char *contact = gz_value_str(p->fm, "contact"), *dept = gz_value_str(p->fm, "department");
+	const char *topic = gz_value_str(p->fm, "topic");
+	char ymd[16] = "", *err = NULL;
+	double x, y, w;
+	int rc = -1;
+
+	pr->W = 297 * MM;
+	pr->H = H;
+	pr->body_size = 10;
+	pr->leading = 1.5;
+	b = pr->o->bleed;
+	if (p->has_date)
+		gz_date_ymd(ymd, &p->date);
+	if (new_doc(pr, p->title, ymd[0] ? ymd : NULL, p->author) < 0 ||
+	    check_fonts(pr, p->path, NULL) < 0)
+		goto cleanup;
+	gz_pdf_page(pr->pdf);
+	/* outside, cover panel (right) */
+	x = flap + full;
+	gz_pdf_rect(pr->pdf, x, -b, full + b, H * 0.42 + b, 0.62, 0.07, 0.09);
+	if (p->cover && p->cover->file) {
+		print_image *pi = load_image(pr, p->cover->file, full + b, H * 0.3, p->path,
+					     p->cover->line, p->cover->col);
+		if (pi)
+			gz_pdf_image_draw(pr->pdf, pi->im, x, H * 0.42, full + b, H * 0.3, true);
+	}
+	if (topic) {
+		gz_buf_puts(&s, "<span foreground=\"#ffffff\">");
+		escape(&s, topic);
+		gz_buf_puts(&s, "</span>");
+		text_box(pr, s.ptr, true, 11, GZ_PDF_LEFT, x + pad, 16 * MM, full - 2 * pad);
+		gz_buf_clear(&s);
+	}
+	gz_buf_puts(&s, "<span foreground=\"#ffffff\">");
+	escape(&s, p->title);
+	gz_buf_puts(&s, "</span>");
+	if (text_box(pr, s.ptr, true, 24, GZ_PDF_LEFT, x + pad, 32 * MM, full - 2 * pad) >
+	    H * 0.42 - 36 * MM) {
+		gz_diag_error(pr->d, p->path, 2, 1, "title is too long for the leaflet's cover panel");
+		goto cleanup;
+	}
+	gz_buf_clear(&s);
+	if (p->summary)
+		text_box_plain(pr, p->summary, false, 10, GZ_PDF_JUSTIFY, x + pad, H * 0.75,
+			       full - 2 * pad);
+	if (p->author)
+		text_box_plain(pr, p->author, true, 9, GZ_PDF_LEFT, x + pad, H - 16 * MM,
+			       full - 2 * pad);
+
+	/* outside, back panel (middle): contact and the QR code to the web page */
+	x = flap + pad;
+	w = full - 2 * pad;
+	y = 20 * MM;
+	y += text_box(pr, "咨询与联系", true, 13, GZ_PDF_LEFT, x, y, w) + 4 * MM;
+	if (contact) {
+		y += text_box_plain(pr, contact, false, 9.5, GZ_PDF_LEFT, x, y, w) + 4 * MM;
+	}
+	if (dept) {
+		gz_buf_puts(&s, "<b>主办单位</b>\n");
+		escape(&s, dept);
+		y += text_box(pr, s.ptr, false, 9, GZ_PDF_LEFT, x, y, w) + 6 * MM;
+		gz_buf_clear(&s);
+	}
+	gz_buf_puts(&url, pr->site->cfg.base_url);
+	if (url.len && url.ptr[url.len - 1] == '/')
+		gz_buf_truncate(&url, url.len - 1);
+	gz_buf_puts(&url, p->url + (strncmp(p->url, pr->site->cfg.base_path,
+					      strlen(pr->site->cfg.base_path))
+					    ? 0
+					    : strlen(pr->site->cfg.base_path) - 1));
+	if (gz_qr_encode(&qr, url.ptr) < 0) {
+		gz_diag_error(pr->d, p->path, 0, 0, "the page's URL is too long for a QR code");
+		goto cleanup;
+	}
+	{
+		double q = 34 * MM, qx = flap + (full - q) / 2, qy = H - 30 * MM - q;
+		if (y > qy - 8 * MM) {
+			gz_diag_error(pr->d, p->path, 0, 0,
+				      "contact and department are too long for the back panel");
+			goto cleanup;
+		}
+		text_box(pr, "扫码阅读网页版", true, 9, GZ_PDF_CENTER, flap, qy - 7 * MM, full);
+		gz_pdf_qr(pr->pdf, qr.dark, qr.size, qx, qy, q);
+		text_box_plain(pr, url.ptr, false, 6.5, GZ_PDF_CENTER, flap + 6 * MM, qy + q + 2 * MM,
+			       full - 12 * MM);
+	}
+	/* fold guides, outside the text: a thin grey tick in the bleed */
+	gz_pdf_rule(pr->pdf, flap, -b, flap, 0, 0.3, 0.6);
+	gz_pdf_rule(pr->pdf, flap + full, -b, flap + full, 0, 0.3, 0.6);
+
+	/* the opening section on the inner flap, the Q&A across the inside */
+	html_blocks(&bs, p);
+	{
+		size_t split = 0, k;
+		blocks flap_b = {0}, in_b = {0};
+		frame f1 = {pad, pad, flap - 2 * pad, H - 2 * pad}, in[3];
+		double frac;
+		for (k = 1; k < bs.n && !split; k++)
+			if (bs.b[k].type == B_HEAD)
+				split = k;
+		if (!split)
+			split = 0;
+		flap_b.b = bs.b;
+		flap_b.n = split;
+		in_b.b = bs.b + split;
+		in_b.n = bs.n - split;
+		for (k = 0; k < 3; k++)
+			in[k] = (frame){k * full + pad, pad, (k == 2 ? flap : full) - 2 * pad, H - 2 * pad};
+		if (flap_b.n && flow_panels(pr, &f1, 1, &flap_b, p) < 0) {
+			gz_diag_error(pr->d, p->path, 0, 0,
+				      "the opening section does not fit the inner flap; shorten it");
+			goto cleanup;
+		}
+		frac = balance(pr, &in_b, p, in);
+		gz_pdf_page(pr->pdf);
+		for (k = 0; k < 3 && frac < 1.0; k++)
+			in[k].h *= frac;
+		if (flow_panels(pr, in, 3, &in_b, p) < 0) {
+			gz_diag_error(pr->d, p->path, 0, 0,
+				      "the text does not fit the leaflet's three inside panels; shorten it");
+			goto cleanup;
+		}
+	}
+	while (gz_pdf_page_count(pr->pdf) < 2)
+		gz_pdf_page(pr->pdf);
+	if (pr->d->errors)
+		goto cleanup;
+	if (gz_pdf_finish(pr->pdf, data, len, &err) < 0) {
+		gz_diag_error(pr->d, p->path, 0, 0, "cannot write the PDF: %s", err);
+		free(err);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	blocks_release(&bs);
+	gz_qr_release(&qr);
+	gz_buf_release(&url);
+	gz_buf_release(&s);
+	return rc;
+}
+
+/* ---- entry points ---- */
+
+int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src, const char *path,
+		  const gz_print_opts *o, gz_diag *d)
+{
+	printer pr;
+	size_t n = strlen(path), i;
+	int rc = -1;
+
+	*data = NULL;
+	*len = 0;
+	memset(&pr, 0, sizeof(pr));
+	pr.site = site;
+	pr.src = src;
+	pr.d = d;
+	pr.o = o;
+	pr.path = path;
+	if (n > 4 && (!strcmp(path + n - 4, ".yml") || (n > 5 && !strcmp(path + n - 5, ".yaml")))) {
+		rc = make_brochure(&pr, data, len);
+	} else if (n > 3 && !strcmp(path + n - 3, ".md")) {
+		const gz_page *p = NULL;
+		for (i = 0; i < site->nall && !p; i++)
+			if (!strcmp(site->all[i]->path, path))
+				p = site->all[i];
+		if (!p)
+			gz_diag_error(d, path, 0, 0, "no such page to print");
+		else if (!p->layout || strcmp(p->layout, "trifold"))
+			gz_diag_error(d, path, p->layout_line, p->layout_col,
+				      "only pages with 'layout: trifold' print as leaflets");
+		else if (p->broken)
+			gz_diag_error(d, path, 0, 0, "the page has errors");
+		else
+			rc = make_leaflet(&pr, p, data, len);
+	} else {
+		gz_diag_error(d, path, 0, 0,
+			      "print a brochure manifest (.yml) or a leaflet page (.md)");
+	}
+	if (rc < 0) {
+		free(*data);
+		*data = NULL;
+		*len = 0;
+	}
+	gz_pdf_free(pr.pdf);
+	for (i = 0; i < pr.image_keys.n; i++) {
+		print_image *pi = gz_map_get(&pr.images, pr.image_keys.items[i]);
+		gz_pdf_image_free(pi->im);
+		free(pi->jpeg);
+		free(pi);
+	}
+	gz_map_release(&pr.images);
+	gz_strlist_release(&pr.image_keys);
+	free(pr.text_font);
+	free(pr.head_font);
+	return rc;
+}
+
+char *gz_print_output_name(const char *path)
+{
+	const char *base = strrchr(path, '/'), *dot;
+	gz_buf b = GZ_BUF_INIT;
+
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	gz_buf_puts(&b, "print/");
+	gz_buf_add(&b, base, dot ? (size_t)(dot - base) : strlen(base));
+	gz_buf_puts(&b, ".pdf");
+	return gz_buf_detach(&b, NULL);
+}
+
+int gz_print_command(const char *source, const char *path, const char *out, const gz_print_opts *o,
+		     gz_diag *d)
+{
+	gz_source *src = NULL, *theme_src = NULL;
+	gz_site site;
+	gz_theme theme;
+	gz_load_opts lo;
+	char *err = NULL, *display = NULL, *data = NULL, *name = NULL, *tmp = NULL;
+	size_t len = 0;
+	FILE *f = NULL;
+	int rc = -1;
+
+	memset(&site, 0, sizeof(site));
+	memset(&theme, 0, sizeof(theme));
+	if (gz_source_open_dir(&src, source, &err) < 0) {
+		gz_diag_error(d, source, 0, 0, "%s", err);
+		free(err);
+		return -1;
+	}
+	/* a path given from the shell may carry the site folder in front */
+	{
+		size_t sl = strlen(source);
+		while (sl > 1 && source[sl - 1] == '/')
+			sl--;
+		if (strcmp(source, ".") && !strncmp(path, source, sl) && path[sl] == '/')
+			path += sl + 1;
+		while (!strncmp(path, "./", 2))
+			path += 2;
+	}
+	theme_src = gz_build_theme(&theme, src, source, &display, d);
+	if (!theme_src)
+		goto cleanup;
+	memset(&lo, 0, sizeof(lo));
+	lo.jobs = gz_pool_cores();
+	lo.theme = &theme;
+	lo.future = true;
+	gz_site_load(&site, src, &lo, d);
+	if (d->errors)
+		goto cleanup;
+	if (gz_print_make(&data, &len, &site, src, path, o, d) < 0)
+		goto cleanup;
+	if (out) {
+		name = gz_strdup(out);
+	} else {
+		char *n = gz_print_output_name(path);
+		name = gz_strdup(n + 6);
+		free(n);
+	}
+	/* beside the target, renamed over it only when complete */
+	{
+		gz_buf t = GZ_BUF_INIT;
+		gz_buf_printf(&t, "%s.tmp%ld", name, (long)getpid());
+		tmp = gz_buf_detach(&t, NULL);
+	}
+	f = fopen(tmp, "wb");
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+		f = NULL;
+		gz_diag_error(d, name, 0, 0, "cannot write the PDF");
+		unlink(tmp);
+		goto cleanup;
+	}
+	f = NULL;
+	if (rename(tmp, name) < 0) {
+		gz_diag_error(d, name, 0, 0, "cannot write the PDF");
+		unlink(tmp);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	if (f)
+		fclose(f);
+	free(tmp);
+	free(name);
+	free(data);
+	gz_site_release(&site);
+	gz_theme_release(&theme);
+	gz_source_free(theme_src);
+	gz_source_free(src);
+	free(display);
+	return rc;
+}

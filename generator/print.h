@@ -1,0 +1,44 @@
+/*
+ * print.h: brochures and tri-fold leaflets as print-ready PDF.
+ *
+ * A brochure is a YAML manifest (under content/brochures/) naming stories by
+ * path and by a query on taxonomies and dates; a leaflet is a content page
+ * with `layout: trifold`. Both are typeset from the loaded site model (the
+ * pages' rendered HTML, front matter photos and reuse terms) through pdf.h.
+ * The brochure is laid out twice: the first pass finds the page each story
+ * starts on, the second writes the table of contents with those numbers.
+ * Nothing depends on the clock: the print date is the manifest's `date:`
+ * (the leaflet's page date), so the same input gives the same bytes.
+ */
+#ifndef GZ_PRINT_H
+#define GZ_PRINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "site.h"
+
+typedef struct {
+	double bleed;           /* points (0: none) */
+	bool marks;             /* crop marks */
+	bool booklet;           /* saddle-stitch imposition, 2-up on A4 landscape */
+} gz_print_opts;
+
+/* Typeset path (a root-relative .yml manifest or a trifold .md page) from
+ * a loaded site. Returns 0 with the PDF in *data (caller frees), or -1
+ * with `path:line:col` errors in d. */
+int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src, const char *path,
+		  const gz_print_opts *o, gz_diag *d);
+
+/* The command: load the site in source, typeset path and write the PDF to
+ * out (default: the file's base name with .pdf, in the current folder)
+ * through a temporary file, so a failure leaves no PDF behind. */
+int gz_print_command(const char *source, const char *path, const char *out,
+		     const gz_print_opts *o, gz_diag *d);
+
+/* The output name under public/ for a print source: "print/<base>.pdf"
+ * (caller frees). */
+char *gz_print_output_name(const char *path);
+
+#endif
