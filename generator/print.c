@@ -968,7 +968,9 @@ static int read_manifest(manifest *m, const gz_site *site, gz_source *src, const
 		gz_diag_error(d, path, q->line, q->col, "'query' is a mapping (tags:, from:, to:)");
 	}
 	order = gz_value_str(m->root, "order");
-	if (!order || !strcmp(order, "date"))
+	if (!m->n)
+		; /* nothing to sort (qsort may not be given NULL) */
+	else if (!order || !strcmp(order, "date"))
 		qsort(m->pages, m->n, sizeof(*m->pages), by_date);
 	else if (!strcmp(order, "-date"))
 		qsort(m->pages, m->n, sizeof(*m->pages), by_date_desc);
