@@ -6,7 +6,9 @@
 #   make test       deps + build + every test
 #   make test-asan  the unit and end-to-end tests under ASan/UBSan
 #   make bench      gazette against Hugo on a generated corpus
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=  (binary, theme, man page, bash completion)
+#   make uninstall  the same PREFIX and DESTDIR
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (fuzz-smoke: 20 s each)
 #   make format / lint / clean
 
 PREFIX ?= /usr/local
@@ -116,10 +118,26 @@ fuzz: fuzz-build
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
+# The binary finds the theme as <exe>/../share/gazette/themes/, so an
+# installed gazette needs no source tree. uninstall removes exactly these.
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+INSTALL_BIN ?= gazette
+SHAREDIR = $(DESTDIR)$(PREFIX)/share
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gazette/themes
-	install -m 755 gazette $(DESTDIR)$(PREFIX)/bin/gazette
-	cp -R themes/default $(DESTDIR)$(PREFIX)/share/gazette/themes/
+	install -d $(BINDIR) $(SHAREDIR)/gazette/themes $(SHAREDIR)/man/man1 \
+		$(SHAREDIR)/bash-completion/completions
+	install -m 755 $(INSTALL_BIN) $(BINDIR)/gazette
+	rm -rf $(SHAREDIR)/gazette/themes/default
+	cp -R themes/default $(SHAREDIR)/gazette/themes/
+	chmod -R u=rwX,go=rX $(SHAREDIR)/gazette/themes/default
+	install -m 644 man/gazette.1 $(SHAREDIR)/man/man1/gazette.1
+	install -m 644 completion/gazette.bash $(SHAREDIR)/bash-completion/completions/gazette
+
+uninstall:
+	rm -f $(BINDIR)/gazette $(SHAREDIR)/man/man1/gazette.1 \
+		$(SHAREDIR)/bash-completion/completions/gazette
+	rm -rf $(SHAREDIR)/gazette/themes/default
+	-rmdir $(SHAREDIR)/gazette/themes $(SHAREDIR)/gazette 2>/dev/null
 
 format:
 	clang-format -i generator/*.c generator/*.h tests/unit/*.c tests/unit/*.h
