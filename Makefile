@@ -96,7 +96,7 @@ FUZZ_TARGETS = yaml config template markdown shortcode tokenize query
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIBOBJ = $(LIBOBJ:$(B)/%=build/fuzz/%)
 fuzz-build: deps
-	@$(MAKE) --no-print-directory B=build/fuzz CC=clang OPT="$(FUZZ_FLAGS)" $(FUZZ_LIBOBJ)
+	@$(MAKE) -s --no-print-directory B=build/fuzz CC=clang OPT="$(FUZZ_FLAGS)" $(FUZZ_LIBOBJ)
 	@for t in $(FUZZ_TARGETS); do \
 		clang $(FUZZ_FLAGS) -fsanitize=fuzzer -std=c11 -D_GNU_SOURCE -Igenerator $(PKG_CFLAGS) \
 			-o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(FUZZ_LIBOBJ) $(LDLIBS_ALL) || exit 1; \
