@@ -6,7 +6,9 @@
 #   make test       deps + build + every test
 #   make test-asan  the unit and end-to-end tests under ASan/UBSan
 #   make bench      gazette against Hugo on a generated corpus
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=  (binary, theme, man page, bash completion)
+#   make uninstall  the same PREFIX and DESTDIR
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (fuzz-smoke: 20 s each)
 #   make format / lint / clean
 
 PREFIX ?= /usr/local
@@ -36,7 +38,7 @@ UNITOBJ = $(UNITSRC:tests/unit/%.c=$(B)/unit/%.o)
 
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test test-unit test-e2e test-asan bench install format lint clean fuzz photos
+.PHONY: all deps run test test-unit test-e2e test-asan bench install uninstall format lint clean fuzz fuzz-build fuzz-smoke photos
 
 all: gazette
 
@@ -85,25 +87,58 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/bench.sh
 
-# libFuzzer targets for every parser of user input, seeded from tests/fuzz/corpus.
+# libFuzzer targets for every parser of user input, seeded from tests/fuzz/corpus
+# (what they find stays in build/fuzz/corpus-NAME). `make fuzz` runs each for
+# FUZZ_SECONDS; `make fuzz-smoke` (CI) for 20 s each. A crash stops with the
+# input in build/fuzz/crash-*; the last line per target is libFuzzer's
+# "Done N runs in S second(s)".
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS = yaml template markdown
-FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined
-fuzz: deps
-	@$(MAKE) --no-print-directory B=build/fuzz CC=clang OPT="$(FUZZ_FLAGS)" $(LIBOBJ:$(B)/%=build/fuzz/%)
+FUZZ_TARGETS = yaml config template markdown shortcode tokenize query
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LIBOBJ = $(LIBOBJ:$(B)/%=build/fuzz/%)
+fuzz-build: deps
+	@$(MAKE) -s --no-print-directory B=build/fuzz CC=clang OPT="$(FUZZ_FLAGS)" $(FUZZ_LIBOBJ)
 	@for t in $(FUZZ_TARGETS); do \
 		clang $(FUZZ_FLAGS) -fsanitize=fuzzer -std=c11 -D_GNU_SOURCE -Igenerator $(PKG_CFLAGS) \
-			-o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIBOBJ:$(B)/%=build/fuzz/%) $(LDLIBS_ALL) || exit 1; \
-		mkdir -p build/fuzz/corpus-$$t; \
-		echo "fuzz $$t for $(FUZZ_SECONDS)s"; \
-		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-			build/fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>&1 | tail -n 3 || exit 1; \
+			-o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(FUZZ_LIBOBJ) $(LDLIBS_ALL) || exit 1; \
 	done
 
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus-$$t; \
+		printf 'fuzz %-10s %ss: ' $$t $(FUZZ_SECONDS); \
+		if UBSAN_OPTIONS=print_stacktrace=1 build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=65536 -timeout=20 -rss_limit_mb=2048 -artifact_prefix=build/fuzz/ \
+			build/fuzz/corpus-$$t tests/fuzz/corpus/$$t >build/fuzz/fuzz_$$t.log 2>&1; then \
+			grep '^Done' build/fuzz/fuzz_$$t.log || tail -n 1 build/fuzz/fuzz_$$t.log; \
+		else \
+			echo FAILED; tail -n 40 build/fuzz/fuzz_$$t.log; exit 1; \
+		fi; \
+	done
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
+
+# The binary finds the theme as <exe>/../share/gazette/themes/, so an
+# installed gazette needs no source tree. uninstall removes exactly these.
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+INSTALL_BIN ?= gazette
+SHAREDIR = $(DESTDIR)$(PREFIX)/share
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gazette/themes
-	install -m 755 gazette $(DESTDIR)$(PREFIX)/bin/gazette
-	cp -R themes/default $(DESTDIR)$(PREFIX)/share/gazette/themes/
+	install -d $(BINDIR) $(SHAREDIR)/gazette/themes $(SHAREDIR)/man/man1 \
+		$(SHAREDIR)/bash-completion/completions
+	install -m 755 $(INSTALL_BIN) $(BINDIR)/gazette
+	rm -rf $(SHAREDIR)/gazette/themes/default
+	cp -R themes/default $(SHAREDIR)/gazette/themes/
+	chmod -R u=rwX,go=rX $(SHAREDIR)/gazette/themes/default
+	install -m 644 man/gazette.1 $(SHAREDIR)/man/man1/gazette.1
+	install -m 644 completion/gazette.bash $(SHAREDIR)/bash-completion/completions/gazette
+
+uninstall:
+	rm -f $(BINDIR)/gazette $(SHAREDIR)/man/man1/gazette.1 \
+		$(SHAREDIR)/bash-completion/completions/gazette
+	rm -rf $(SHAREDIR)/gazette/themes/default
+	-rmdir $(SHAREDIR)/gazette/themes $(SHAREDIR)/gazette 2>/dev/null
 
 format:
 	clang-format -i generator/*.c generator/*.h tests/unit/*.c tests/unit/*.h

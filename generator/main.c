@@ -5,6 +5,7 @@
  * printed as path:line:col: message), 2 the command was used wrongly.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -684,6 +685,9 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
+	/* past a file-size limit (ulimit -f) write() should fail with EFBIG and
+	 * be reported like a full disk, not kill the build with SIGXFSZ */
+	signal(SIGXFSZ, SIG_IGN);
 	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_main, cmd ? stdout : stderr);
 		return cmd ? 0 : 2;

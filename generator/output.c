@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +249,39 @@ static void remove_made_dirs(gz_strlist *dirs)
 		rmdir(dirs->items[i]);
 }
 
+/* Temporary files of a build that was killed (SIGKILL, power cut) before it
+ * could rename or remove them: ".<name>.gazette-tmp-<pid>". Those whose
+ * build is no longer running are removed, so they do not pile up or get
+ * served; a live build's are left alone. nftw has no payload: the count is
+ * a static, and only one gz_outputs_write runs at a time. */
+static size_t stale_removed;
+
+static int remove_stale_temp(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	const char *name = path + ftw->base, *tag = strstr(name, ".gazette-tmp-"), *p;
+	long pid;
+
+	(void)sb;
+	if (type != FTW_F || name[0] != '.' || !tag)
+		return 0;
+	p = tag + strlen(".gazette-tmp-");
+	if (!*p || strspn(p, "0123456789") != strlen(p))
+		return 0;
+	pid = strtol(p, NULL, 10);
+	if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		return 0;
+	if (unlink(path) == 0)
+		stale_removed++;
+	return 0;
+}
+
+size_t gz_outputs_remove_stale(const char *dir)
+{
+	stale_removed = 0;
+	nftw(dir, remove_stale_temp, 16, FTW_PHYS);
+	return stale_removed;
+}
+
 int gz_outputs_write(gz_outputs *o, const char *dir, int jobs, gz_diag *d, gz_write_stats *st)
 {
 	write_job j;
@@ -270,6 +305,7 @@ int gz_outputs_write(gz_outputs *o, const char *dir, int jobs, gz_diag *d, gz_wr
 		gz_diag_error(d, dir, 0, 0, "cannot create the output folder: %s", strerror(errno));
 		return -1;
 	}
+	gz_outputs_remove_stale(dir);
 	memset(&j, 0, sizeof(j));
 	j.o = o;
 	j.dir = dir;

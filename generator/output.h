@@ -56,6 +56,11 @@ int gz_outputs_check(gz_outputs *o, gz_diag *d);
  * be) leaves dir as it was. Returns 0, or -1 with errors in d. */
 int gz_outputs_write(gz_outputs *o, const char *dir, int jobs, gz_diag *d, gz_write_stats *st);
 
+/* Remove from dir (recursively) the temporary files ".<name>.gazette-tmp-<pid>"
+ * left by builds that were killed and are no longer running. Returns how
+ * many were removed. gz_outputs_write calls it first. */
+size_t gz_outputs_remove_stale(const char *dir);
+
 /* Remove from dir the files listed in manifest (what the last build wrote)
  * that o no longer has, with folders left empty; then record o's paths in
  * manifest. A missing manifest removes nothing. Returns 0, or -1 with a

@@ -227,6 +227,23 @@ done:
 	return 0;
 }
 
+/* Line and column (in characters) of byte off in s. */
+static void position_of(const char *s, size_t off, int *line, int *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
 typedef struct {
 	gz_page *page;
 	gz_source *src;
@@ -290,6 +307,19 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 			      "invalid UTF-8; save the file as UTF-8 (not GBK/GB2312)");
 		free(data);
 		return -1;
+	}
+	/* cmark would turn a NUL into U+FFFD and libyaml calls it a "control
+	 * character": neither tells the editor the file is damaged */
+	{
+		const char *nul = memchr(data, '\0', len);
+		if (nul) {
+			position_of(data, (size_t)(nul - data), &line, &col);
+			gz_diag_error(d, path, line, col,
+				      "a NUL byte; the file is damaged or not text (save it again "
+				      "as UTF-8 text)");
+			free(data);
+			return -1;
+		}
 	}
 	/* a byte-order mark is legal UTF-8 but not part of the text */
 	fm_s = data;

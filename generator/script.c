@@ -42,6 +42,8 @@ struct gz_script {
 	bool site_touched;
 	/* hooks */
 	size_t mem, mem_limit;     /* bytes Lua holds, and the most it may */
+	char where[192];           /* "file:line: " last seen by the step hook, for
+				    * "not enough memory", which Lua gives no place */
 	gz_site *msite;            /* during on_load: the site hooks may change */
 	const gz_config *cfg;      /* the site's settings (base URL …) */
 	bool has_filters, has_document, has_shortcodes;
@@ -923,12 +925,13 @@ static void hook(lua_State *L, lua_Debug *ar)
 {
 	gz_script *s = script_of(L);
 
-	(void)ar;
+	if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+		snprintf(s->where, sizeof(s->where), "%s:%d: ", ar->short_src, ar->currentline);
 	s->budget -= HOOK_EVERY;
 	if (s->budget < 0) {
 		/* level 0 is the function that was running: the loop itself */
 		luaL_where(L, 0);
-		lua_pushfstring(L, "template ran too long (over %d million Lua steps); look for an "
+		lua_pushfstring(L, "ran too long (over %d million Lua steps); look for an "
 				   "endless loop", (int)(INSTRUCTION_LIMIT / 1000000));
 		lua_concat(L, 2);
 		lua_error(L);
@@ -1123,6 +1126,23 @@ static const char *const safe_globals[] = {
 	"getmetatable", "string", "table", "math", "utf8", NULL,
 };
 
+/* Where the Lua code that asked for too much memory is: Lua's "not enough
+ * memory" has no position. Only reads the call stack (nothing allocates). */
+static void note_where(gz_script *s)
+{
+	lua_Debug ar;
+	int level;
+
+	if (!s->L)
+		return;
+	for (level = 0; level < 8 && lua_getstack(s->L, level, &ar); level++) {
+		if (lua_getinfo(s->L, "Sl", &ar) && ar.currentline > 0) {
+			snprintf(s->where, sizeof(s->where), "%s:%d: ", ar.short_src, ar.currentline);
+			return;
+		}
+	}
+}
+
 /* Lua's allocations, counted against the state's limit. */
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -1135,8 +1155,10 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		s->mem -= old;
 		return NULL;
 	}
-	if (nsize > old && s->mem - old + nsize > s->mem_limit)
+	if (nsize > old && s->mem - old + nsize > s->mem_limit) {
+		note_where(s);
 		return NULL; /* Lua raises "not enough memory" */
+	}
 	p = realloc(ptr, nsize);
 	if (p)
 		s->mem = s->mem - old + nsize;
@@ -1731,7 +1753,10 @@ static char *hook_error(lua_State *L, const char *path)
 {
 	gz_buf b = GZ_BUF_INIT;
 	const char *msg = lua_tostring(L, -1);
+	const gz_script *s = script_of(L);
 
+	if (msg && !strcmp(msg, "not enough memory"))
+		gz_buf_puts(&b, s->where);
 	gz_buf_printf(&b, "%s (while rendering %s)", msg ? msg : "hook failed", path);
 	if (msg && strstr(msg, "not enough memory"))
 		gz_buf_puts(&b, "; the hook used more than the Lua memory limit (site.yml hooks: "
@@ -1748,6 +1773,7 @@ static int md_filter(void *doc, void *payload, char **err)
 	if (!s->has_filters)
 		return 0;
 	s->budget = INSTRUCTION_LIMIT;
+	s->where[0] = '\0';
 	lua_pushcfunction(L, run_filters_lua);
 	lua_pushlightuserdata(L, doc);
 	if (s->cur_fm && *s->cur_fm)

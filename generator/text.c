@@ -97,6 +97,13 @@ static bool is_word(uint32_t cp)
 		!is_cjk_mark(cp));
 }
 
+/* Emoji and pictographs: a character each, as a reader sees them (skin-tone
+ * modifiers belong to the emoji before them). */
+static bool is_pictograph(uint32_t cp)
+{
+	return cp >= 0x1f000 && cp <= 0x1faff && !(cp >= 0x1f3fb && cp <= 0x1f3ff);
+}
+
 size_t gz_text_count(const char *s, size_t len)
 {
 	size_t i = 0, count = 0;
@@ -111,7 +118,7 @@ size_t gz_text_count(const char *s, size_t len)
 			continue;
 		}
 		i += n;
-		if (gz_is_cjk(cp) || is_cjk_mark(cp)) {
+		if (gz_is_cjk(cp) || is_cjk_mark(cp) || is_pictograph(cp)) {
 			count++;
 			in_word = false;
 		} else if (is_word(cp)) {

@@ -1,5 +1,6 @@
 #include "yaml.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -7,6 +8,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "strlist.h"
 
 /* Deep documents would recurse without end in the consumers. */
 #define MAX_DEPTH 64
@@ -51,6 +53,8 @@ static void append(gz_value *parent, char *key, gz_value *child)
 typedef struct {
 	yaml_parser_t p;
 	int off;
+	const char *s; /* the input, to look at the byte a problem is on */
+	size_t len;
 	char *err;
 	int line, col;
 } parse_state;
@@ -64,11 +68,37 @@ static void fail(parse_state *st, const char *msg, const yaml_mark_t *m)
 	st->col = (int)m->column + 1;
 }
 
+/* The byte a mark is on (libyaml's marks count characters, not bytes). */
+static size_t byte_at(const char *s, size_t len, const yaml_mark_t *m)
+{
+	size_t i = 0, line = 0, col = 0;
+
+	while (i < len && line < m->line) {
+		if (s[i++] == '\n')
+			line++;
+	}
+	while (i < len && col < m->column) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		col++;
+	}
+	return i;
+}
+
 /* libyaml's problem, with the construct it was inside when it has one. */
 static void fail_parser(parse_state *st)
 {
 	gz_buf b = GZ_BUF_INIT;
+	size_t at = byte_at(st->s, st->len, &st->p.problem_mark);
 
+	/* libyaml's words for a tab are "found character that cannot start
+	 * any token": say what it is */
+	if (at < st->len && st->s[at] == '\t') {
+		fail(st, "a tab in the indentation; YAML indents with spaces only",
+		     &st->p.problem_mark);
+		return;
+	}
 	gz_buf_puts(&b, st->p.problem ? st->p.problem : "invalid YAML");
 	if (st->p.context)
 		gz_buf_printf(&b, " (%s that starts at line %d, column %d)", st->p.context,
@@ -82,42 +112,62 @@ static gz_value *parse_node(parse_state *st, yaml_event_t *ev, int depth);
 
 static gz_value *parse_children(parse_state *st, gz_value *v, int depth)
 {
+	gz_map seen = {0}; /* a mapping's keys so far: duplicates are errors */
+
 	for (;;) {
 		yaml_event_t ev;
+		yaml_mark_t key_mark = {0, 0, 0};
 		char *key = NULL;
 		gz_value *child;
 
 		if (!yaml_parser_parse(&st->p, &ev)) {
 			fail_parser(st);
-			return v;
+			break;
 		}
 		if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
 			yaml_event_delete(&ev);
-			return v;
+			break;
 		}
 		if (v->type == GZ_MAP) {
+			void *first;
 			if (ev.type != YAML_SCALAR_EVENT) {
 				fail(st, "mapping keys must be plain text", &ev.start_mark);
 				yaml_event_delete(&ev);
-				return v;
+				break;
 			}
 			key = gz_strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+			key_mark = ev.start_mark;
 			yaml_event_delete(&ev);
+			/* the first would win silently in gz_value_get: an editor
+			 * who wrote a key twice meant one of them */
+			if ((first = gz_map_get(&seen, key))) {
+				gz_buf b = GZ_BUF_INIT;
+				gz_buf_printf(&b, "duplicate key '%s' (first at line %d); keep one of them",
+					      key, (int)(intptr_t)first);
+				fail(st, b.ptr, &key_mark);
+				gz_buf_release(&b);
+				free(key);
+				break;
+			}
 			if (!yaml_parser_parse(&st->p, &ev)) {
 				free(key);
 				fail_parser(st);
-				return v;
+				break;
 			}
 		}
 		child = parse_node(st, &ev, depth + 1);
 		if (!child) {
 			free(key);
-			return v;
+			break;
 		}
 		append(v, key, child);
+		if (key) /* the value is the key's line (never 0: lines start at 1) */
+			gz_map_put(&seen, key, (void *)(intptr_t)((int)key_mark.line + 1 + st->off));
 		if (st->err)
-			return v;
+			break;
 	}
+	gz_map_release(&seen);
+	return v;
 }
 
 /* Takes ownership of ev. */
@@ -166,6 +216,8 @@ int gz_yaml_parse(gz_value **out, const char *s, size_t len, int line_offset, ch
 
 	memset(&st, 0, sizeof(st));
 	st.off = line_offset;
+	st.s = s;
+	st.len = len;
 	*out = NULL;
 	yaml_parser_initialize(&st.p);
 	yaml_parser_set_input_string(&st.p, (const unsigned char *)s, len);

@@ -11,6 +11,10 @@ static void count_chinese(void)
 	CHECK_INT(gz_text_count(s, strlen(s)), 9 + 2 + 2);
 	CHECK_INT(gz_text_count("", 0), 0);
 	CHECK_INT(gz_text_count("hello world", 11), 2);
+	/* an emoji (with or without a skin tone) and an Extension B character
+	 * are one character each */
+	CHECK_INT(gz_text_count("😀𠀀", strlen("😀𠀀")), 2);
+	CHECK_INT(gz_text_count("👍🏽好", strlen("👍🏽好")), 2);
 	/* never by spaces: a paragraph with no spaces counts every character */
 	CHECK_INT(gz_text_count("脱贫攻坚", strlen("脱贫攻坚")), 4);
 }

@@ -58,6 +58,29 @@ static void errors(void)
 	CHECK(gz_yaml_parse(&v, bad, strlen(bad), 0, &err, &line, &col) < 0);
 	CHECK(strstr(err ? err : "", "aliases") != NULL);
 	free(err);
+	err = NULL;
+
+	/* a key written twice is an error at the second, naming the first;
+	 * the same key in two different mappings is not */
+	bad = "title: a\ntags:\n  - x\nphotos:\n  - src: a\n    src: b\ntitle: c\n";
+	CHECK(gz_yaml_parse(&v, bad, strlen(bad), 1, &err, &line, &col) < 0);
+	CHECK(strstr(err ? err : "", "duplicate key 'src' (first at line 6)") != NULL);
+	CHECK_INT(line, 7);
+	CHECK_INT(col, 5);
+	free(err);
+	err = NULL;
+	bad = "a:\n  k: 1\nb:\n  k: 2\n";
+	CHECK(gz_yaml_parse(&v, bad, strlen(bad), 0, &err, &line, &col) == 0);
+	gz_value_free(v);
+	v = NULL;
+
+	/* a tab in the indentation says so (after multi-byte text: libyaml's
+	 * marks count characters) */
+	bad = "title: 制表符\ntags:\n\t- a\n";
+	CHECK(gz_yaml_parse(&v, bad, strlen(bad), 0, &err, &line, &col) < 0);
+	CHECK(strstr(err ? err : "", "a tab in the indentation") != NULL);
+	CHECK_INT(line, 3);
+	free(err);
 }
 
 static void deep(void)
