@@ -83,9 +83,13 @@ test-asan: deps
 photos: deps
 	sh scripts/mkphotos.sh content
 
+# Against Hugo (site, photos), then gazette's own: git builds, Lua hooks.
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/bench.sh
+	@sh scripts/bench-photos.sh
+	@sh scripts/bench-git.sh
+	@sh scripts/bench-hooks.sh
 
 # libFuzzer targets for every parser of user input, seeded from tests/fuzz/corpus
 # (what they find stays in build/fuzz/corpus-NAME). `make fuzz` runs each for
