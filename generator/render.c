@@ -61,6 +61,24 @@ static char *fmt(const char *f, ...)
 	return gz_buf_detach(&b, NULL);
 }
 
+/* A list page at url (taken over, as is title): written to url's
+ * index.html, or to url itself when it names a file (/atom.xml). */
+static job *add_list(jobs *js, const gz_list *l, char *url, char *title, const char *layout)
+{
+	job *j = add_job(js);
+	size_t n = strlen(url);
+
+	j->list = *l;
+	j->url = url;
+	j->title = title;
+	j->list.url = url;
+	j->list.title = title;
+	j->out = n && url[n - 1] == '/' ? fmt("%sindex.html", url + 1) : gz_strdup(url + 1);
+	j->layout = layout;
+	j->origin = layout;
+	return j;
+}
+
 /* One job per pager page of a list. */
 static void add_paged(jobs *js, const gz_site *site, const gz_list *tmpl, const char *base_url,
 		      const char *layout, const char *title)
@@ -69,24 +87,18 @@ static void add_paged(jobs *js, const gz_site *site, const gz_list *tmpl, const 
 	int total = tmpl->n ? (int)((tmpl->n + per - 1) / per) : 1, k;
 
 	for (k = 1; k <= total; k++) {
-		job *j = add_job(js);
-		j->list = *tmpl;
-		j->list.pages = tmpl->pages + (size_t)(k - 1) * per;
-		j->list.n = tmpl->n - (size_t)(k - 1) * per;
-		if (j->list.n > per)
-			j->list.n = per;
-		if (!tmpl->n)
-			j->list.n = 0;
-		j->list.number = k;
-		j->list.total = total;
-		j->list.base_url = base_url;
-		j->url = k == 1 ? gz_strdup(base_url) : fmt("%spage/%d/", base_url, k);
-		j->out = fmt("%sindex.html", j->url + 1);
-		j->list.url = j->url;
-		j->title = gz_strdup(title);
-		j->list.title = j->title;
-		j->layout = layout;
-		j->origin = layout;
+		gz_list l = *tmpl;
+		size_t from = (size_t)(k - 1) * per;
+
+		l.pages = tmpl->pages + from;
+		l.n = tmpl->n > from ? tmpl->n - from : 0;
+		if (l.n > per)
+			l.n = per;
+		l.number = k;
+		l.total = total;
+		l.base_url = base_url;
+		add_list(js, &l, k == 1 ? gz_strdup(base_url) : fmt("%spage/%d/", base_url, k),
+			 gz_strdup(title), layout);
 	}
 }
 
@@ -141,15 +153,7 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 	l.kind = "home";
 	l.pages = site->pages;
 	l.n = site->npages < (size_t)site->cfg.paginate ? site->npages : (size_t)site->cfg.paginate;
-	j = add_job(js);
-	j->list = l;
-	j->url = gz_strdup("/");
-	j->title = gz_strdup(site->cfg.title);
-	j->list.url = j->url;
-	j->list.title = j->title;
-	j->out = gz_strdup("index.html");
-	j->layout = "home";
-	j->origin = "home";
+	add_list(js, &l, gz_strdup("/"), gz_strdup(site->cfg.title), "home");
 
 	for (i = 0; i < site->nsections; i++) {
 		const gz_section *s = &site->sections[i];
@@ -165,15 +169,7 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 		l.pages = s->pages;
 		l.n = s->n < (size_t)site->cfg.feed_items ? s->n : (size_t)site->cfg.feed_items;
 		l.section = s;
-		j = add_job(js);
-		j->list = l;
-		j->url = fmt("%satom.xml", s->url);
-		j->title = fmt("%s - %s", s->title, site->cfg.title);
-		j->list.url = j->url;
-		j->list.title = j->title;
-		j->out = gz_strdup(j->url + 1);
-		j->layout = "atom";
-		j->origin = "atom";
+		add_list(js, &l, fmt("%satom.xml", s->url), fmt("%s - %s", s->title, site->cfg.title), "atom");
 	}
 
 	for (i = 0; i < site->cfg.ntax; i++) {
@@ -181,15 +177,7 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 		memset(&l, 0, sizeof(l));
 		l.kind = "terms";
 		l.tax = tx;
-		j = add_job(js);
-		j->list = l;
-		j->url = gz_strdup(tx->url);
-		j->title = gz_strdup(tx->label);
-		j->list.url = j->url;
-		j->list.title = j->title;
-		j->out = fmt("%sindex.html", tx->url + 1);
-		j->layout = "terms";
-		j->origin = "terms";
+		add_list(js, &l, gz_strdup(tx->url), gz_strdup(tx->label), "terms");
 		for (k = 0; k < tx->n; k++) {
 			const gz_term *t = tx->terms[k];
 			memset(&l, 0, sizeof(l));
@@ -204,15 +192,7 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 
 	memset(&l, 0, sizeof(l));
 	l.kind = "archive";
-	j = add_job(js);
-	j->list = l;
-	j->url = gz_strdup("/archive/");
-	j->title = gz_strdup("归档");
-	j->list.url = j->url;
-	j->list.title = j->title;
-	j->out = gz_strdup("archive/index.html");
-	j->layout = "archive";
-	j->origin = "archive";
+	add_list(js, &l, gz_strdup("/archive/"), gz_strdup("归档"), "archive");
 	for (i = 0; i < site->nyears; i++) {
 		const gz_period *y = &site->years[i];
 		memset(&l, 0, sizeof(l));
@@ -220,15 +200,7 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 		l.year = y->year;
 		l.pages = y->pages;
 		l.n = y->n;
-		j = add_job(js);
-		j->list = l;
-		j->url = gz_strdup(y->url);
-		j->title = fmt("%d年", y->year);
-		j->list.url = j->url;
-		j->list.title = j->title;
-		j->out = fmt("%sindex.html", y->url + 1);
-		j->layout = "archive";
-		j->origin = "archive";
+		add_list(js, &l, gz_strdup(y->url), fmt("%d年", y->year), "archive");
 	}
 	for (i = 0; i < site->nmonths; i++) {
 		const gz_period *m = &site->months[i];
@@ -238,58 +210,26 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 		l.month = m->month;
 		l.pages = m->pages;
 		l.n = m->n;
-		j = add_job(js);
-		j->list = l;
-		j->url = gz_strdup(m->url);
-		j->title = fmt("%d年%d月", m->year, m->month);
-		j->list.url = j->url;
-		j->list.title = j->title;
-		j->out = fmt("%sindex.html", m->url + 1);
-		j->layout = "archive";
-		j->origin = "archive";
+		add_list(js, &l, gz_strdup(m->url), fmt("%d年%d月", m->year, m->month), "archive");
 	}
 
 	memset(&l, 0, sizeof(l));
 	l.kind = "feed";
 	l.pages = site->pages;
 	l.n = site->npages < (size_t)site->cfg.feed_items ? site->npages : (size_t)site->cfg.feed_items;
-	j = add_job(js);
-	j->list = l;
-	j->url = gz_strdup("/atom.xml");
-	j->title = gz_strdup(site->cfg.title);
-	j->list.url = j->url;
-	j->list.title = j->title;
-	j->out = gz_strdup("atom.xml");
-	j->layout = "atom";
-	j->origin = "atom";
+	add_list(js, &l, gz_strdup("/atom.xml"), gz_strdup(site->cfg.title), "atom");
 
 	memset(&l, 0, sizeof(l));
 	l.kind = "sitemap";
 	l.pages = site->pages;
 	l.n = site->npages;
-	j = add_job(js);
-	j->list = l;
-	j->url = gz_strdup("/sitemap.xml");
-	j->title = gz_strdup(site->cfg.title);
-	j->list.url = j->url;
-	j->list.title = j->title;
-	j->out = gz_strdup("sitemap.xml");
-	j->layout = "sitemap";
-	j->origin = "sitemap";
+	add_list(js, &l, gz_strdup("/sitemap.xml"), gz_strdup(site->cfg.title), "sitemap");
 
 	/* the search page, when the site has search and the theme a layout */
 	if (site->cfg.search && gz_theme_find(th, "search")) {
 		memset(&l, 0, sizeof(l));
 		l.kind = "search";
-		j = add_job(js);
-		j->list = l;
-		j->url = gz_strdup("/search/");
-		j->title = gz_strdup("搜索");
-		j->list.url = j->url;
-		j->list.title = j->title;
-		j->out = gz_strdup("search/index.html");
-		j->layout = "search";
-		j->origin = "search";
+		add_list(js, &l, gz_strdup("/search/"), gz_strdup("搜索"), "search");
 	}
 	/* the photo archive for TV staff, when the theme has a layout for it */
 	if (gz_theme_find(th, "photos")) {
@@ -297,28 +237,12 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 		l.kind = "photos";
 		l.pages = site->pages;
 		l.n = site->npages;
-		j = add_job(js);
-		j->list = l;
-		j->url = gz_strdup("/photos/");
-		j->title = gz_strdup("图片档案");
-		j->list.url = j->url;
-		j->list.title = j->title;
-		j->out = gz_strdup("photos/index.html");
-		j->layout = "photos";
-		j->origin = "photos";
+		add_list(js, &l, gz_strdup("/photos/"), gz_strdup("图片档案"), "photos");
 	}
 
 	memset(&l, 0, sizeof(l));
 	l.kind = "404";
-	j = add_job(js);
-	j->list = l;
-	j->url = gz_strdup("/404.html");
-	j->title = gz_strdup("页面未找到");
-	j->list.url = j->url;
-	j->list.title = j->title;
-	j->out = gz_strdup("404.html");
-	j->layout = "404";
-	j->origin = "404";
+	add_list(js, &l, gz_strdup("/404.html"), gz_strdup("页面未找到"), "404");
 }
 
 typedef struct {

@@ -731,24 +731,17 @@ static int write_const(lua_State *L)
 	return 0;
 }
 
-/* partial_html(name, ctx): partial() for Lua layouts and hooks. */
-static int h_partial_str(lua_State *L)
+/* Call template name with the nargs values on the stack, capturing what it
+ * writes, and push that as a string. */
+static int capture_template(lua_State *L, gz_script *s, const char *name, int nargs)
 {
-	gz_script *s = script_of(L);
-	char full[256];
 	gz_buf *b;
-	const char *name = luaL_checkstring(L, 1);
 
-	if (strstr(name, "..") || name[0] == '/')
-		return luaL_error(L, "bad partial name '%s'", name);
 	if (s->depth + 1 >= MAX_CAPTURE)
-		return luaL_error(L, "partials nest more than %d deep", MAX_CAPTURE);
-	snprintf(full, sizeof(full), "partials/%s", name);
-	lua_settop(L, 2);
-	lua_remove(L, 1);
+		return luaL_error(L, "partials and layouts nest more than %d deep", MAX_CAPTURE);
 	b = &s->cap[++s->depth];
 	gz_buf_clear(b);
-	call_template(L, full, 1);
+	call_template(L, name, nargs);
 	s->depth--;
 	lua_pushlstring(L, b->ptr, b->len);
 	return 1;
@@ -760,7 +753,6 @@ static int h_render(lua_State *L)
 {
 	gz_script *s = script_of(L);
 	char name[256];
-	gz_buf *b;
 
 	snprintf(name, sizeof(name), "%s", luaL_checkstring(L, 1));
 	lua_settop(L, 3);
@@ -779,39 +771,25 @@ static int h_render(lua_State *L)
 			}
 		}
 	}
-	if (s->depth + 1 >= MAX_CAPTURE)
-		return luaL_error(L, "layouts nest more than %d deep", MAX_CAPTURE);
-	b = &s->cap[++s->depth];
-	gz_buf_clear(b);
 	lua_pushvalue(L, 2);
 	lua_pushvalue(L, 4);
-	call_template(L, name, 2);
-	s->depth--;
-	lua_pushlstring(L, b->ptr, b->len);
-	return 1;
+	return capture_template(L, s, name, 2);
 }
 
-/* partial(name, ctx): render partials/name into a string. */
+/* partial(name, ctx): render partials/name into a string. Templates get it
+ * as partial() and Lua layouts and hooks as partial_html(). */
 static int h_partial(lua_State *L)
 {
 	gz_script *s = script_up(L);
 	const char *name = luaL_checkstring(L, 1);
 	char full[256];
-	gz_buf *b;
 
 	if (strstr(name, "..") || name[0] == '/')
 		return luaL_error(L, "bad partial name '%s'", name);
-	if (s->depth + 1 >= MAX_CAPTURE)
-		return luaL_error(L, "partials nest more than %d deep", MAX_CAPTURE);
 	snprintf(full, sizeof(full), "partials/%s", name);
 	lua_settop(L, 2);
 	lua_remove(L, 1);
-	b = &s->cap[++s->depth];
-	gz_buf_clear(b);
-	call_template(L, full, 1);
-	s->depth--;
-	lua_pushlstring(L, b->ptr, b->len);
-	return 1;
+	return capture_template(L, s, full, 1);
 }
 
 static int h_layout(lua_State *L)
@@ -1464,7 +1442,8 @@ static gz_script *state_new(const gz_theme *th, const gz_site *site, const gz_co
 	lua_setfield(L, env, "cn_number");
 	lua_pushcfunction(L, h_render);
 	lua_setfield(L, env, "render");
-	lua_pushcfunction(L, h_partial_str);
+	lua_pushlightuserdata(L, s);
+	lua_pushcclosure(L, h_partial, 1);
 	lua_setfield(L, env, "partial_html");
 	open_gz_table(L);
 	lua_setfield(L, env, "gz");
