@@ -314,17 +314,6 @@ static gz_value *peek_config(gz_source *src)
 	return v;
 }
 
-/* The theme's name from site.yml (caller frees). */
-static char *peek_theme(gz_source *src)
-{
-	gz_value *v = peek_config(src);
-	const char *t = gz_value_str(v, "theme");
-	char *name = gz_strdup(t && !gz_slug_is_hostile(t) ? t : "default");
-
-	gz_value_free(v);
-	return name;
-}
-
 /* The theme: themes/<name> in the site's own source, else one installed
  * beside the program. */
 static gz_source *open_theme_named(gz_source *src, const char *source_dir, const char *name,
@@ -354,33 +343,26 @@ static gz_source *open_theme_named(gz_source *src, const char *source_dir, const
 	return th;
 }
 
-static gz_source *open_theme(gz_source *src, const char *source_dir, char *name,
-			     char **display)
-{
-	gz_source *th = open_theme_named(src, source_dir, name, display);
-
-	free(name);
-	return th;
-}
-
 gz_source *gz_build_theme(gz_theme *th, gz_source *src, const char *source_dir, char **display,
 			  gz_diag *d)
 {
-	gz_source *theme_src = open_theme(src, source_dir, peek_theme(src), display);
-	gz_value *cfg;
+	/* site.yml is read here once more than by the site load: the theme
+	 * and its hooks must exist before pages load */
+	gz_value *cfg = peek_config(src);
+	const char *t = gz_value_str(cfg, "theme");
+	const char *name = t && !gz_slug_is_hostile(t) ? t : "default";
+	gz_source *theme_src = open_theme_named(src, source_dir, name, display);
 
 	memset(th, 0, sizeof(*th));
 	if (!theme_src) {
-		char *name = peek_theme(src);
 		gz_diag_error(d, "site.yml", 0, 0,
 			      "theme '%s' not found (looked in themes/%s and beside gazette)", name,
 			      name);
-		free(name);
+		gz_value_free(cfg);
 		return NULL;
 	}
 	/* go on after errors so layout problems are reported with the rest */
 	gz_theme_load(th, theme_src, *display, d);
-	cfg = peek_config(src);
 	gz_theme_load_hooks(th, theme_src, src, gz_value_get(cfg, "hooks"));
 	gz_value_free(cfg);
 	return theme_src;
@@ -523,8 +505,6 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		goto cleanup;
 	gz_photos_output(&photos, &out);
 	print_all(&out, &site, src, d);
-	if (gz_outputs_check(&out, d) < 0)
-		goto cleanup;
 	phase("render", &t0);
 	if (site.cfg.search) {
 		uint64_t key = gz_hash_str(gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, site.hash),
@@ -533,10 +513,11 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 			gz_search_build(&out, &site, jobs);
 			record_search(&out, &deps_next, key);
 		}
-		if (gz_outputs_check(&out, d) < 0)
-			goto cleanup;
 		phase("search", &t0);
 	}
+	/* every output is known now: two with one path is an error */
+	if (gz_outputs_check(&out, d) < 0)
+		goto cleanup;
 	if (d->errors || gz_outputs_write(&out, out_dir, jobs, d, &ws) < 0)
 		goto cleanup;
 	phase("write", &t0);

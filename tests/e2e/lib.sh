@@ -112,6 +112,43 @@ paginate: 10
 EOF
 }
 
+# need_browser: skip (77) without GAZETTE_NO_BROWSER unset, chromium and
+# node; install playwright-core into tests/browser once. Sets chromium and
+# browser_dir.
+need_browser() {
+	[ "${GAZETTE_NO_BROWSER:-}" != 1 ] || skip "GAZETTE_NO_BROWSER=1"
+	chromium=${CHROMIUM:-/usr/bin/chromium}
+	[ -x "$chromium" ] || skip "no chromium at $chromium"
+	command -v node >/dev/null || skip "node is not installed"
+	browser_dir=$ROOT/tests/browser
+	if [ ! -d "$browser_dir/node_modules/playwright-core" ]; then
+		command -v npm >/dev/null || skip "npm is not installed (needed once for playwright-core)"
+		npm ci --prefix "$browser_dir" --no-audit --no-fund >"$TMPDIR/npm.log" 2>&1 || {
+			cat "$TMPDIR/npm.log"
+			fail "npm ci --prefix tests/browser failed"
+		}
+	fi
+}
+
+# serve_static DIR: serve DIR on 127.0.0.1 on a free port (the server picks
+# one and says which); sets port, and stops the server when the test exits.
+serve_static() {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	python3 -u -m http.server --bind 127.0.0.1 -d "$1" 0 >"$TMPDIR/http.log" 2>&1 &
+	server=$!
+	trap 'kill "$server" 2>/dev/null || true' EXIT INT TERM
+	port=""
+	i=0
+	while [ $i -lt 50 ]; do
+		port=$(sed -n 's/.* port \([0-9][0-9]*\).*/\1/p' "$TMPDIR/http.log" | head -n 1)
+		[ -n "$port" ] && break
+		kill -0 "$server" 2>/dev/null || { cat "$TMPDIR/http.log"; fail "the web server did not start"; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$port" ] || fail "the web server did not say its port"
+}
+
 GAZETTE_THEMES="$ROOT/themes"
 export GAZETTE_THEMES
 

@@ -8,19 +8,8 @@
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
-[ "${GAZETTE_NO_BROWSER:-}" != 1 ] || skip "GAZETTE_NO_BROWSER=1"
-chromium=${CHROMIUM:-/usr/bin/chromium}
-[ -x "$chromium" ] || skip "no chromium at $chromium"
-command -v node >/dev/null || skip "node is not installed"
-
-dir=$ROOT/tests/browser
-if [ ! -d "$dir/node_modules/playwright-core" ]; then
-	command -v npm >/dev/null || skip "npm is not installed (needed once for playwright-core)"
-	npm ci --prefix "$dir" --no-audit --no-fund >"$TMPDIR/npm.log" 2>&1 || {
-		cat "$TMPDIR/npm.log"
-		fail "npm ci --prefix tests/browser failed"
-	}
-fi
+need_browser
+dir=$browser_dir
 
 site=$TMPDIR/site
 cp -R "$ROOT/tests/fixtures/golden-site" "$site"
