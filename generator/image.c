@@ -210,38 +210,98 @@ static int save_both(gz_image_result *r, VipsImage *im, const gz_image_opts *o, 
 	return 0;
 }
 
+/* Print copies are refused above this many pixels, like the site's default. */
+#define GZ_IMAGE_PRINT_MAX_PIXELS ((uint64_t)100000000)
+
+/* Open the header only (nothing is decoded until the size is known to be
+ * sane) and refuse what is not an image or has more pixels than max. */
+static int open_checked(VipsImage **in, const void *data, size_t len, uint64_t max, char **err)
+{
+	char buf[160];
+	int w, h;
+
+	*in = vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL,
+					 "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
+	if (!*in) {
+		vips_error_clear();
+		*err = gz_strdup("not an image gazette can read (JPEG, PNG, WebP, GIF or TIFF)");
+		return GZ_IMAGE_NOT_IMAGE;
+	}
+	w = vips_image_get_width(*in);
+	h = vips_image_get_height(*in);
+	if ((uint64_t)w * (uint64_t)h > max) {
+		snprintf(buf, sizeof(buf),
+			 "%d×%d pixels, over the limit of %llu megapixels; make a smaller copy", w,
+			 h, (unsigned long long)(max / 1000000));
+		*err = gz_strdup(buf);
+		return GZ_IMAGE_TOO_LARGE;
+	}
+	return GZ_IMAGE_OK;
+}
+
+/* Decode at most w×h (shrink-on-load, EXIF orientation applied), as sRGB
+ * with any transparency laid on white. Returns 0 or -1 (vips_reason). */
+static int decode_flat(VipsImage **out, const void *data, size_t len, int w, int h)
+{
+	VipsImage *big = NULL, *rgb = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	if (vips_thumbnail_buffer((void *)data, len, &big, w < 1 ? 1 : w, "height", h < 1 ? 1 : h,
+				  "size", VIPS_SIZE_DOWN, "option_string", "fail_on=truncated", NULL) ||
+	    vips_colourspace(big, &rgb, VIPS_INTERPRETATION_sRGB, NULL))
+		goto cleanup;
+	if (vips_image_hasalpha(rgb)) {
+		VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
+		int fr = vips_flatten(rgb, out, "background", white, NULL);
+		vips_area_unref(VIPS_AREA(white));
+		if (fr)
+			goto cleanup;
+	} else {
+		*out = rgb;
+		g_object_ref(*out);
+	}
+	rc = 0;
+cleanup:
+	if (rgb)
+		g_object_unref(rgb);
+	if (big)
+		g_object_unref(big);
+	return rc;
+}
+
+/* The message for an image libvips could not decode. */
+static char *damaged_message(void)
+{
+	char buf[200], *why = vips_reason();
+
+	snprintf(buf, sizeof(buf), "damaged or cut short (%s); export it again from the original", why);
+	free(why);
+	vips_error_clear();
+	return gz_strdup(buf);
+}
+
 int gz_image_process(gz_image_result *out, const void *data, size_t len, const gz_image_opts *o,
 		     char **err)
 {
-	VipsImage *in = NULL, *big = NULL, *rgb = NULL, *mem = NULL, *flat = NULL, *t = NULL;
+	VipsImage *in = NULL, *mem = NULL, *flat = NULL, *t = NULL;
 	int widths[GZ_IMAGE_MAX_WIDTHS + 1] = {0};
 	size_t i, n;
 	int rc = GZ_IMAGE_DAMAGED, w, h;
 	double *px = NULL;
 	int npx = 0;
-	char buf[160];
 
 	memset(out, 0, sizeof(*out));
 	*err = NULL;
 	gz_image_init();
-	/* the header only: nothing is decoded until the size is known to be sane */
-	in = vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
-					VIPS_FAIL_ON_TRUNCATED, NULL);
-	if (!in) {
-		vips_error_clear();
-		*err = gz_strdup("not an image gazette can read (JPEG, PNG, WebP, GIF or TIFF)");
-		return GZ_IMAGE_NOT_IMAGE;
-	}
+	rc = open_checked(&in, data, len, o->max_pixels, err);
+	if (rc == GZ_IMAGE_NOT_IMAGE)
+		return rc;
+	if (rc != GZ_IMAGE_OK)
+		goto cleanup;
+	rc = GZ_IMAGE_DAMAGED;
 	w = vips_image_get_width(in);
 	h = vips_image_get_height(in);
-	if ((uint64_t)w * (uint64_t)h > o->max_pixels) {
-		snprintf(buf, sizeof(buf),
-			 "%d×%d pixels, over the limit of %llu megapixels; make a smaller copy", w,
-			 h, (unsigned long long)(o->max_pixels / 1000000));
-		*err = gz_strdup(buf);
-		rc = GZ_IMAGE_TOO_LARGE;
-		goto cleanup;
-	}
 	if (vips_image_get_orientation_swap(in)) {
 		int tmp = w;
 		w = h;
@@ -255,21 +315,8 @@ int gz_image_process(gz_image_result *out, const void *data, size_t len, const g
 	if (!n || widths[n - 1] < 1)
 		goto damaged;
 	/* decode once, at the largest width; the smaller ones come from memory */
-	if (vips_thumbnail_buffer((void *)data, len, &big, widths[n - 1], "height", VIPS_MAX_COORD,
-				  "size", VIPS_SIZE_DOWN, "option_string", "fail_on=truncated", NULL) ||
-	    vips_colourspace(big, &rgb, VIPS_INTERPRETATION_sRGB, NULL))
-		goto damaged;
-	if (vips_image_hasalpha(rgb)) {
-		VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
-		int fr = vips_flatten(rgb, &flat, "background", white, NULL);
-		vips_area_unref(VIPS_AREA(white));
-		if (fr)
-			goto damaged;
-	} else {
-		flat = rgb;
-		g_object_ref(flat);
-	}
-	if (!(mem = vips_image_copy_memory(flat)))
+	if (decode_flat(&flat, data, len, widths[n - 1], VIPS_MAX_COORD) < 0 ||
+	    !(mem = vips_image_copy_memory(flat)))
 		goto damaged;
 	for (i = 0; i < n; i++) {
 		VipsImage *im = mem;
@@ -300,14 +347,9 @@ int gz_image_process(gz_image_result *out, const void *data, size_t len, const g
 	rc = GZ_IMAGE_OK;
 	goto cleanup;
 
-damaged: {
-	char *why = vips_reason();
-	snprintf(buf, sizeof(buf), "damaged or cut short (%s); export it again from the original", why);
-	free(why);
-	vips_error_clear();
-	*err = gz_strdup(buf);
+damaged:
+	*err = damaged_message();
 	rc = GZ_IMAGE_DAMAGED;
-}
 cleanup:
 	g_free(px);
 	if (t)
@@ -316,10 +358,6 @@ cleanup:
 		g_object_unref(mem);
 	if (flat)
 		g_object_unref(flat);
-	if (rgb)
-		g_object_unref(rgb);
-	if (big)
-		g_object_unref(big);
 	if (in)
 		g_object_unref(in);
 	if (rc != GZ_IMAGE_OK)
@@ -363,44 +401,22 @@ int gz_image_size(const void *data, size_t len, int *w, int *h)
 int gz_image_print(void **jpeg, size_t *jpeg_len, int *w, int *h, const void *data, size_t len,
 		   int max_w, int max_h, int quality, char **err)
 {
-	VipsImage *in = NULL, *big = NULL, *rgb = NULL, *flat = NULL;
+	VipsImage *in = NULL, *flat = NULL;
 	void *vbuf = NULL;
 	size_t vlen = 0;
 	int rc = GZ_IMAGE_DAMAGED;
-	char buf[200];
 
 	*jpeg = NULL;
 	*jpeg_len = 0;
 	*err = NULL;
 	gz_image_init();
-	in = vips_image_new_from_buffer(data, len, "", NULL);
-	if (!in) {
-		vips_error_clear();
-		*err = gz_strdup("not an image gazette can read (JPEG, PNG, WebP, GIF or TIFF)");
-		return GZ_IMAGE_NOT_IMAGE;
-	}
-	if ((uint64_t)vips_image_get_width(in) * (uint64_t)vips_image_get_height(in) >
-	    (uint64_t)100000000) {
-		*err = gz_strdup("over the limit of 100 megapixels; make a smaller copy");
-		rc = GZ_IMAGE_TOO_LARGE;
+	rc = open_checked(&in, data, len, GZ_IMAGE_PRINT_MAX_PIXELS, err);
+	if (rc != GZ_IMAGE_OK)
 		goto cleanup;
-	}
+	rc = GZ_IMAGE_DAMAGED;
 	/* shrink-on-load: a 4000×3000 JPEG placed 10 cm wide is decoded at 1/2 or 1/4 */
-	if (vips_thumbnail_buffer((void *)data, len, &big, max_w < 1 ? 1 : max_w, "height",
-				  max_h < 1 ? 1 : max_h, "size", VIPS_SIZE_DOWN, "option_string",
-				  "fail_on=truncated", NULL) ||
-	    vips_colourspace(big, &rgb, VIPS_INTERPRETATION_sRGB, NULL))
+	if (decode_flat(&flat, data, len, max_w, max_h) < 0)
 		goto damaged;
-	if (vips_image_hasalpha(rgb)) {
-		VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
-		int fr = vips_flatten(rgb, &flat, "background", white, NULL);
-		vips_area_unref(VIPS_AREA(white));
-		if (fr)
-			goto damaged;
-	} else {
-		flat = rgb;
-		g_object_ref(flat);
-	}
 	if (vips_jpegsave_buffer(flat, &vbuf, &vlen, "Q", quality, "strip", TRUE, "interlace",
 				 FALSE, "optimize_coding", TRUE, NULL))
 		goto damaged;
@@ -412,22 +428,13 @@ int gz_image_print(void **jpeg, size_t *jpeg_len, int *w, int *h, const void *da
 	rc = GZ_IMAGE_OK;
 	goto cleanup;
 
-damaged: {
-	char *why = vips_reason();
-	snprintf(buf, sizeof(buf), "damaged or cut short (%s); export it again from the original", why);
-	free(why);
-	vips_error_clear();
-	*err = gz_strdup(buf);
+damaged:
+	*err = damaged_message();
 	rc = GZ_IMAGE_DAMAGED;
-}
 cleanup:
 	g_free(vbuf);
 	if (flat)
 		g_object_unref(flat);
-	if (rgb)
-		g_object_unref(rgb);
-	if (big)
-		g_object_unref(big);
 	if (in)
 		g_object_unref(in);
 	return rc;
