@@ -92,7 +92,7 @@ bench: deps
 	@sh scripts/bench-hooks.sh
 
 # libFuzzer targets for every parser of user input, seeded from tests/fuzz/corpus
-# (what they find stays in build/fuzz/corpus-NAME). `make fuzz` runs each for
+# and, for templates, from the real layouts (what they find stays in build/fuzz/corpus-NAME). `make fuzz` runs each for
 # FUZZ_SECONDS; `make fuzz-smoke` (CI) for 20 s each. A crash stops with the
 # input in build/fuzz/crash-*; the last line per target is libFuzzer's
 # "Done N runs in S second(s)".
@@ -110,10 +110,12 @@ fuzz-build: deps
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p build/fuzz/corpus-$$t; \
+		seeds=tests/fuzz/corpus/$$t; \
+		[ $$t = template ] && seeds="$$seeds themes/default/layouts tests/fixtures/golden-theme/layouts"; \
 		printf 'fuzz %-10s %ss: ' $$t $(FUZZ_SECONDS); \
 		if UBSAN_OPTIONS=print_stacktrace=1 build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=65536 -timeout=20 -rss_limit_mb=2048 -artifact_prefix=build/fuzz/ \
-			build/fuzz/corpus-$$t tests/fuzz/corpus/$$t >build/fuzz/fuzz_$$t.log 2>&1; then \
+			build/fuzz/corpus-$$t $$seeds >build/fuzz/fuzz_$$t.log 2>&1; then \
 			grep '^Done' build/fuzz/fuzz_$$t.log || tail -n 1 build/fuzz/fuzz_$$t.log; \
 		else \
 			echo FAILED; tail -n 40 build/fuzz/fuzz_$$t.log; exit 1; \

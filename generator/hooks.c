@@ -372,7 +372,7 @@ static int book_gc(lua_State *L)
 {
 	nodebook *b = lua_touserdata(L, 1);
 
-	/* nodes still tracked at the end belong to no page: free the roots */
+	/* gz_hooks_page_done has freed every page's orphans; only the list is left */
 	free(b->tracked);
 	b->tracked = NULL;
 	b->n = b->cap = 0;
