@@ -370,10 +370,10 @@ gz_source *gz_build_theme(gz_theme *th, gz_source *src, const char *source_dir, 
 
 /* The brochures and leaflets site.yml lists under print:, as
  * public/print/<name>.pdf (written with the rest, or not at all). */
-static void print_all(gz_outputs *out, const gz_site *site, gz_source *src, gz_diag *d)
+static void print_all(gz_outputs *out, const gz_site *site, gz_source *src, gz_print_opts po,
+		      gz_diag *d)
 {
 	const gz_value *list = gz_value_get(site->cfg.root, "print");
-	gz_print_opts po = {0};
 	size_t i;
 
 	if (!list || d->errors)
@@ -504,7 +504,8 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	if (gz_render_site(&out, &site, &theme, &ro, d) < 0)
 		goto cleanup;
 	gz_photos_output(&photos, &out);
-	print_all(&out, &site, src, d);
+	print_all(&out, &site, src,
+		  (gz_print_opts){.theme = &theme, .theme_src = theme_src, .theme_display = display}, d);
 	phase("render", &t0);
 	if (site.cfg.search) {
 		uint64_t key = gz_hash_str(gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, site.hash),

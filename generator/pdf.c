@@ -30,6 +30,7 @@ struct gz_pdf_text {
 	int n;
 	double *top, *bottom, *baseline, *x; /* per line, points */
 	double width;
+	double rgb[3];          /* of the whole text */
 };
 
 struct gz_pdf_image {
@@ -223,6 +224,11 @@ gz_pdf_text *gz_pdf_text_new(gz_pdf *p, const char *markup, const gz_pdf_style *
 		return NULL;
 	}
 	t = gz_calloc(1, sizeof(*t));
+	if (st->colored) {
+		memcpy(t->rgb, st->rgb, sizeof(t->rgb));
+	} else {
+		t->rgb[0] = t->rgb[1] = t->rgb[2] = 0.1;
+	}
 	t->layout = pango_layout_new(p->pango);
 	pango_layout_set_text(t->layout, text, -1);
 	pango_layout_set_attributes(t->layout, attrs);
@@ -313,7 +319,7 @@ void gz_pdf_text_draw(gz_pdf *p, const gz_pdf_text *t, double x, double y, int f
 	int i;
 
 	cairo_save(p->draw);
-	cairo_set_source_rgb(p->draw, 0.1, 0.1, 0.1);
+	cairo_set_source_rgb(p->draw, t->rgb[0], t->rgb[1], t->rgb[2]);
 	for (i = first; i < first + n && i < t->n; i++) {
 		PangoLayoutLine *line = pango_layout_get_line_readonly(t->layout, i);
 		cairo_move_to(p->draw, x + t->x[i], y + t->baseline[i] - t->top[first]);
@@ -370,10 +376,27 @@ void gz_pdf_rect(gz_pdf *p, double x, double y, double w, double h, double r, do
 	cairo_restore(p->draw);
 }
 
-void gz_pdf_rule(gz_pdf *p, double x0, double y0, double x1, double y1, double lw, double gray)
+void gz_pdf_frame(gz_pdf *p, double x, double y, double w, double h, double lw, double r,
+		  double g, double b)
 {
 	cairo_save(p->draw);
-	cairo_set_source_rgb(p->draw, gray, gray, gray);
+	cairo_set_source_rgb(p->draw, r, g, b);
+	cairo_set_line_width(p->draw, lw);
+	cairo_rectangle(p->draw, x, y, w, h);
+	cairo_stroke(p->draw);
+	cairo_restore(p->draw);
+}
+
+void gz_pdf_rule(gz_pdf *p, double x0, double y0, double x1, double y1, double lw, double gray)
+{
+	gz_pdf_line(p, x0, y0, x1, y1, lw, gray, gray, gray);
+}
+
+void gz_pdf_line(gz_pdf *p, double x0, double y0, double x1, double y1, double lw, double r,
+		 double g, double b)
+{
+	cairo_save(p->draw);
+	cairo_set_source_rgb(p->draw, r, g, b);
 	cairo_set_line_width(p->draw, lw);
 	cairo_move_to(p->draw, x0, y0);
 	cairo_line_to(p->draw, x1, y1);

@@ -46,7 +46,8 @@ typedef struct {
 	gz_pdf_align align;
 	double leading;         /* line height as a multiple of size (0: 1.6) */
 	double indent;          /* first line indent, points (negative: hanging) */
-	double gray;            /* 0 black … 1 white */
+	bool colored;           /* draw in rgb (else the body's near-black) */
+	double rgb[3];          /* 0…1 */
 } gz_pdf_style;
 
 /* Start a document. Returns 0, or -1 with *err (caller frees). */
@@ -93,8 +94,13 @@ void gz_pdf_image_draw(gz_pdf *pdf, gz_pdf_image *im, double x, double y, double
 /* A filled rectangle in grey (0 black … 1 white) or colour (r, g, b 0…1). */
 void gz_pdf_rect(gz_pdf *pdf, double x, double y, double w, double h, double r, double g,
 		 double b);
-/* A line of width lw. */
+/* A rectangle's outline, lw wide, in colour. */
+void gz_pdf_frame(gz_pdf *pdf, double x, double y, double w, double h, double lw, double r,
+		  double g, double b);
+/* A line of width lw, in grey or in colour. */
 void gz_pdf_rule(gz_pdf *pdf, double x0, double y0, double x1, double y1, double lw, double gray);
+void gz_pdf_line(gz_pdf *pdf, double x0, double y0, double x1, double y1, double lw, double r,
+		 double g, double b);
 /* A QR code of size modules (dark[i] 1 = dark) filling a w×w square. */
 void gz_pdf_qr(gz_pdf *pdf, const unsigned char *dark, int size, double x, double y, double w);
 

@@ -13,7 +13,7 @@
 #include "image.h"
 #include "pdf.h"
 #include "pool.h"
-#include "qr.h"
+#include "printlua.h"
 #include "yaml.h"
 
 #define MM GZ_PDF_MM
@@ -365,6 +365,15 @@ struct printer {
 	char *text_font, *head_font;
 	double body_size;
 	double leading;          /* of body text */
+	/* print.yml: the site's, then the theme's (either may be NULL), and
+	 * both merged for the layouts */
+	gz_value *cfg[2];
+	char *cfg_path[2];
+	gz_value *style;
+	double ink[3];           /* body text colour */
+	double title_size, byline_size, head_size, folio_size, pad;
+	const char *size_name;   /* "A5" */
+	gz_printlua *lua;
 };
 
 typedef struct {
@@ -376,6 +385,222 @@ typedef struct {
 	bool bad;
 } print_image;
 
+/* ---- the print configuration (print.yml) ---- */
+
+static gz_value *value_clone(const gz_value *v)
+{
+	gz_value *c = gz_calloc(1, sizeof(*c));
+	size_t i;
+
+	c->type = v->type;
+	c->line = v->line;
+	c->col = v->col;
+	c->quoted = v->quoted;
+	c->str = v->str ? gz_strdup(v->str) : NULL;
+	c->n = v->n;
+	c->items = gz_calloc(v->n ? v->n : 1, sizeof(*c->items));
+	if (v->type == GZ_MAP)
+		c->keys = gz_calloc(v->n ? v->n : 1, sizeof(*c->keys));
+	for (i = 0; i < v->n; i++) {
+		c->items[i] = value_clone(v->items[i]);
+		if (v->type == GZ_MAP)
+			c->keys[i] = gz_strdup(v->keys[i]);
+	}
+	return c;
+}
+
+/* Set map[key] to v (owned), replacing what was there. */
+static void value_put(gz_value *map, const char *key, gz_value *v)
+{
+	size_t i;
+
+	for (i = 0; i < map->n; i++)
+		if (!strcmp(map->keys[i], key)) {
+			gz_value_free(map->items[i]);
+			map->items[i] = v;
+			return;
+		}
+	map->keys = gz_realloc(map->keys, (map->n + 1) * sizeof(*map->keys));
+	map->items = gz_realloc(map->items, (map->n + 1) * sizeof(*map->items));
+	map->keys[map->n] = gz_strdup(key);
+	map->items[map->n++] = v;
+}
+
+/* A string field; one already there keeps its position (for messages). */
+static void value_put_str(gz_value *map, const char *key, const char *s)
+{
+	const gz_value *old = gz_value_get(map, key);
+	gz_value *v;
+
+	if (!s)
+		return;
+	v = gz_calloc(1, sizeof(*v));
+	v->type = GZ_STR;
+	v->quoted = true;
+	v->str = gz_strdup(s);
+	if (old) {
+		v->line = old->line;
+		v->col = old->col;
+	}
+	value_put(map, key, v);
+}
+
+static gz_value *value_map(void)
+{
+	gz_value *v = gz_calloc(1, sizeof(*v));
+	v->type = GZ_MAP;
+	return v;
+}
+
+/* over's keys into base, maps merged key by key */
+static void value_merge(gz_value *base, const gz_value *over)
+{
+	size_t i;
+
+	for (i = 0; i < over->n; i++) {
+		gz_value *b = gz_value_get(base, over->keys[i]);
+		if (b && b->type == GZ_MAP && over->items[i]->type == GZ_MAP)
+			value_merge(b, over->items[i]);
+		else
+			value_put(base, over->keys[i], value_clone(over->items[i]));
+	}
+}
+
+/* Read print.yml of the site (k 0) or the theme (k 1). */
+static int read_config(printer *pr, int k, gz_source *src, const char *display)
+{
+	char *data = NULL, *err = NULL;
+	size_t len;
+	int line = 0, col = 0;
+	gz_buf path = GZ_BUF_INIT;
+
+	if (!src || gz_source_read(src, "print.yml", &data, &len) < 0)
+		return 0;
+	gz_buf_printf(&path, "%s%sprint.yml", display ? display : "", display ? "/" : "");
+	pr->cfg_path[k] = gz_buf_detach(&path, NULL);
+	if (gz_yaml_parse(&pr->cfg[k], data, len, 0, &err, &line, &col) < 0) {
+		gz_diag_error(pr->d, pr->cfg_path[k], line, col, "%s", err);
+		free(err);
+		free(data);
+		return -1;
+	}
+	free(data);
+	if (pr->cfg[k]->type == GZ_NULL) {
+		gz_value_free(pr->cfg[k]);
+		pr->cfg[k] = NULL;
+	} else if (pr->cfg[k]->type != GZ_MAP) {
+		gz_diag_error(pr->d, pr->cfg_path[k], 1, 1,
+			      "print.yml is a mapping (fonts:, colors:, brochure:, leaflet:)");
+		return -1;
+	}
+	return 0;
+}
+
+/* The value at a path of keys in the site's print.yml, else in the
+ * theme's; *k says which (for messages). */
+static const gz_value *cfg_find(const printer *pr, const char *const *keys, int *k)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const gz_value *v = pr->cfg[i];
+		size_t j;
+		for (j = 0; keys[j] && v; j++)
+			v = gz_value_get(v, keys[j]);
+		if (v && !gz_value_is_null(v)) {
+			*k = i;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+/* A number from the configuration (def if no file gives it); one that is
+ * not a number from lo to hi is an error at its place. */
+static double cfg_num(printer *pr, const char *const *keys, double def, double lo, double hi)
+{
+	int k = 0;
+	const gz_value *v = cfg_find(pr, keys, &k);
+	char *end;
+	double x;
+
+	if (!v)
+		return def;
+	x = v->type == GZ_STR ? strtod(v->str, &end) : 0;
+	if (v->type != GZ_STR || end == v->str || *end || x < lo || x > hi) {
+		gz_diag_error(pr->d, pr->cfg_path[k], v->line, v->col,
+			      "'%s' is not a number from %g to %g", v->type == GZ_STR ? v->str : "",
+			      lo, hi);
+		return def;
+	}
+	return x;
+}
+
+/* A per-size setting: section.key.SIZE.field, else section.key.default.field. */
+static double cfg_sized(printer *pr, const char *section, const char *key, const char *field,
+			double def, double lo, double hi)
+{
+	const char *a[] = {section, key, pr->size_name, field, NULL};
+	const char *b[] = {section, key, "default", field, NULL};
+	int k;
+
+	if (!field) {
+		a[3] = b[3] = NULL;
+	}
+	if (cfg_find(pr, a, &k))
+		return cfg_num(pr, a, def, lo, hi);
+	return cfg_num(pr, b, def, lo, hi);
+}
+
+static bool parse_rgb(const char *s, double rgb[3])
+{
+	unsigned v;
+	size_t i;
+
+	if (!s || s[0] != '#' || strlen(s) != 7)
+		return false;
+	for (i = 1; i < 7; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	v = (unsigned)strtoul(s + 1, NULL, 16);
+	rgb[0] = (v >> 16 & 0xff) / 255.0;
+	rgb[1] = (v >> 8 & 0xff) / 255.0;
+	rgb[2] = (v & 0xff) / 255.0;
+	return true;
+}
+
+/* Both files, merged for the layouts; every colour checked. */
+static int load_config(printer *pr)
+{
+	const gz_value *colors;
+	size_t i;
+	int k, rc = 0;
+
+	if (read_config(pr, 0, pr->src, NULL) < 0)
+		rc = -1;
+	if (read_config(pr, 1, pr->o->theme_src, pr->o->theme_display) < 0)
+		rc = -1;
+	pr->style = pr->cfg[1] ? value_clone(pr->cfg[1]) : value_map();
+	if (pr->cfg[0])
+		value_merge(pr->style, pr->cfg[0]);
+	for (k = 0; k < 2; k++) {
+		colors = gz_value_get(pr->cfg[k], "colors");
+		for (i = 0; colors && colors->type == GZ_MAP && i < colors->n; i++) {
+			double rgb[3];
+			const gz_value *v = colors->items[i];
+			if (v->type != GZ_STR || !parse_rgb(v->str, rgb)) {
+				gz_diag_error(pr->d, pr->cfg_path[k], v->line, v->col,
+					      "colour '%s' is not #rrggbb (quote it: \"#9e1217\")",
+					      v->type == GZ_STR ? v->str : "");
+				rc = -1;
+			}
+		}
+	}
+	pr->ink[0] = pr->ink[1] = pr->ink[2] = 0.1;
+	parse_rgb(gz_value_str(gz_value_get(pr->style, "colors"), "text"), pr->ink);
+	return rc;
+}
+
 static void style(gz_pdf_style *st, const printer *pr, bool head, double size)
 {
 	memset(st, 0, sizeof(*st));
@@ -384,6 +609,8 @@ static void style(gz_pdf_style *st, const printer *pr, bool head, double size)
 	st->bold = head;
 	st->align = head ? GZ_PDF_LEFT : GZ_PDF_JUSTIFY;
 	st->leading = head ? 1.35 : pr->leading;
+	st->colored = true;
+	memcpy(st->rgb, pr->ink, sizeof(st->rgb));
 }
 
 static gz_pdf_text *text(printer *pr, const char *markup, const gz_pdf_style *st, double width)
@@ -446,15 +673,6 @@ static double text_box(printer *pr, const char *markup, bool head, double size, 
 	gz_pdf_text_draw(pr->pdf, t, x, y, 0, gz_pdf_text_lines(t));
 	h = gz_pdf_text_height(t);
 	gz_pdf_text_free(t);
-	return h;
-}
-
-static double text_box_plain(printer *pr, const char *s, bool head, double size, gz_pdf_align al,
-			     double x, double y, double w)
-{
-	char *m = esc(s);
-	double h = text_box(pr, m, head, size, al, x, y, w);
-	free(m);
 	return h;
 }
 
@@ -781,10 +999,12 @@ typedef struct {
 	gz_value *root;
 	const char *title, *subtitle, *issuer, *date, *cover, *back;
 	const gz_value *cover_v;
+	const char *size_name;  /* as in papers[] */
 	double w, h;
 	bool recto;             /* stories open on right-hand pages */
 	const gz_page **pages;
 	size_t n;
+	gz_value *doc;          /* what the layouts see: the manifest and more */
 } manifest;
 
 static bool page_has(const gz_site *site, const gz_page *p, const char *key, const gz_value *want)
@@ -877,12 +1097,14 @@ static int read_manifest(manifest *m, const gz_site *site, gz_source *src, const
 	size = gz_value_str(m->root, "size");
 	m->w = 148;
 	m->h = 210;
+	m->size_name = "A5";
 	if (size) {
 		bool found = false;
 		for (i = 0; i < sizeof(papers) / sizeof(papers[0]); i++)
 			if (!strcasecmp(size, papers[i].name)) {
 				m->w = papers[i].w;
 				m->h = papers[i].h;
+				m->size_name = papers[i].name;
 				found = true;
 			}
 		if (!found) {
@@ -987,6 +1209,7 @@ static int read_manifest(manifest *m, const gz_site *site, gz_source *src, const
 
 static void manifest_release(manifest *m)
 {
+	gz_value_free(m->doc);
 	gz_value_free(m->root);
 	free(m->pages);
 }
@@ -1002,7 +1225,7 @@ static void running_head(printer *pr, int page)
 
 	if (head) {
 		m = esc(head);
-		style(&st, pr, false, 7.5);
+		style(&st, pr, false, pr->head_size);
 		st.align = page % 2 ? GZ_PDF_RIGHT : GZ_PDF_LEFT;
 		t = text(pr, m, &st, w);
 		gz_pdf_text_draw(pr->pdf, t, x, pr->top - 7 * MM, 0, 1);
@@ -1011,7 +1234,7 @@ static void running_head(printer *pr, int page)
 		gz_pdf_rule(pr->pdf, x, pr->top - 2.5 * MM, x + w, pr->top - 2.5 * MM, 0.3, 0.4);
 	}
 	snprintf(folio, sizeof(folio), "%d", page);
-	style(&st, pr, true, 8);
+	style(&st, pr, true, pr->folio_size);
 	st.bold = false;
 	st.align = page % 2 ? GZ_PDF_RIGHT : GZ_PDF_LEFT;
 	t = text(pr, folio, &st, w);
@@ -1038,42 +1261,56 @@ static int brochure_next(printer *pr)
 	return 0;
 }
 
-static void cover(printer *pr, const manifest *m, bool back)
+/* A photo for a layout: at 300 dpi of the size it is drawn at (when it
+ * covers the box, of the part that shows). */
+static gz_pdf_image *canvas_image(void *payload, const char *path, double w, double h, bool cover,
+				  const char *where, int line, int col)
 {
-	double b = pr->o->bleed, W = pr->W, H = pr->H, x = 16 * MM, w = W - 32 * MM, y;
-	print_image *pi;
+	printer *pr = payload;
+	print_image *pi = load_image(pr, path, 0, 0, where, line, col);
+
+	if (!pi)
+		return NULL;
+	if (cover) {
+		double s = w / pi->ow > h / pi->oh ? w / pi->ow : h / pi->oh;
+		w = pi->ow * s;
+		h = pi->oh * s;
+	}
+	pi = load_image(pr, path, w, h, where, line, col);
+	return pi ? pi->im : NULL;
+}
+
+static void canvas(printer *pr, gz_print_canvas *c, const gz_value *doc, const gz_page *p)
+{
+	memset(c, 0, sizeof(*c));
+	c->pdf = pr->pdf;
+	c->width = pr->W;
+	c->height = pr->H;
+	c->bleed = pr->o->bleed;
+	c->top = pr->top;
+	c->bottom = pr->bottom;
+	c->inner = pr->inner;
+	c->outer = pr->outer;
+	c->number = gz_pdf_page_count(pr->pdf);
+	c->serif = pr->text_font;
+	c->sans = pr->head_font;
+	c->body = pr->body_size;
+	c->style = pr->style;
+	c->doc = doc;
+	c->page = p;
+	c->path = pr->path;
+	c->image = canvas_image;
+	c->payload = pr;
+}
+
+/* The cover and the back cover: Lua layouts (print/cover.lua, back.lua). */
+static int cover(printer *pr, const manifest *m, bool back)
+{
+	gz_print_canvas c;
 
 	gz_pdf_page(pr->pdf);
-	if (back) {
-		const gz_value *params = gz_value_get(pr->site->cfg.root, "params");
-		const char *copy = params ? gz_value_str(params, "copyright") : NULL;
-		gz_buf s = GZ_BUF_INIT;
-		gz_pdf_rect(pr->pdf, -b, H * 0.72, W + 2 * b, H * 0.28 + b, 0.62, 0.07, 0.09);
-		y = H * 0.72 + 10 * MM;
-		if (m->back)
-			y += text_box_plain(pr, m->back, false, 9, GZ_PDF_LEFT, x, H * 0.35, w);
-		if (copy)
-			text_box_plain(pr, copy, false, 7, GZ_PDF_JUSTIFY, x, H * 0.5, w);
-		gz_buf_puts(&s, "<span foreground=\"#ffffff\">");
-		escape(&s, m->issuer);
-		gz_buf_puts(&s, "　印制\n");
-		escape(&s, m->date);
-		gz_buf_puts(&s, "</span>");
-		text_box(pr, s.ptr, true, 10, GZ_PDF_CENTER, x, y, w);
-		gz_buf_release(&s);
-		return;
-	}
-	/* the photo runs off three edges into the bleed */
-	if (m->cover && (pi = load_image(pr, m->cover, W + 2 * b, H * 0.58 + b, pr->path,
-					 m->cover_v->line, m->cover_v->col)))
-		gz_pdf_image_draw(pr->pdf, pi->im, -b, -b, W + 2 * b, H * 0.58 + b, true);
-	gz_pdf_rect(pr->pdf, -b, H * 0.58, W + 2 * b, 2.5 * MM, 0.62, 0.07, 0.09);
-	y = H * 0.58 + 12 * MM;
-	y += text_box_plain(pr, m->title, true, 22, GZ_PDF_LEFT, x, y, w) + 4 * MM;
-	if (m->subtitle)
-		text_box_plain(pr, m->subtitle, false, 12, GZ_PDF_LEFT, x, y, w);
-	if (m->issuer)
-		text_box_plain(pr, m->issuer, true, 10, GZ_PDF_LEFT, x, H - 22 * MM, w);
+	canvas(pr, &c, m->doc, NULL);
+	return gz_printlua_draw(pr->lua, back ? "back" : "cover", &c, pr->d);
 }
 
 static int colophon(printer *pr, const manifest *m)
@@ -1205,7 +1442,8 @@ static int story(printer *pr, const manifest *m, const gz_page *p, int *start)
 	*start = gz_pdf_page_count(pr->pdf);
 	title = esc(p->title);
 	pr->y += 6 * MM;
-	pr->y += text_box(pr, title, true, 17, GZ_PDF_LEFT, pr->f.x, pr->y, pr->f.w) + 3 * MM;
+	pr->y += text_box(pr, title, true, pr->title_size, GZ_PDF_LEFT, pr->f.x, pr->y, pr->f.w) +
+		 3 * MM;
 	free(title);
 	if (p->author) {
 		gz_buf_puts(&by, "文／");
@@ -1220,7 +1458,8 @@ static int story(printer *pr, const manifest *m, const gz_page *p, int *start)
 		gz_buf_printf(&by, "%s%s", by.len ? "\n" : "", place);
 	free(place);
 	if (by.len)
-		pr->y += text_box(pr, by.ptr, false, 8.5, GZ_PDF_LEFT, pr->f.x, pr->y, pr->f.w);
+		pr->y += text_box(pr, by.ptr, false, pr->byline_size, GZ_PDF_LEFT, pr->f.x, pr->y,
+				  pr->f.w);
 	gz_buf_release(&by);
 	pr->y += 3 * MM;
 	gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y, 0.8, 0.62);
@@ -1232,25 +1471,29 @@ static int story(printer *pr, const manifest *m, const gz_page *p, int *start)
 	return rc;
 }
 
+/* The fonts: the manifest's fonts:, else print.yml's, else Noto CJK. */
 static int check_fonts(printer *pr, const char *where, const gz_value *root)
 {
-	const gz_value *fv = root ? gz_value_get(root, "fonts") : NULL;
-	const char *t = fv ? gz_value_str(fv, "text") : NULL, *h = fv ? gz_value_str(fv, "heads") : NULL;
-	int rc = 0;
+	static const char *const text_keys[] = {"fonts", "text", NULL};
+	static const char *const head_keys[] = {"fonts", "heads", NULL};
+	const char *const *keys[2] = {text_keys, head_keys};
+	const char *defs[2] = {SERIF, SANS};
+	char **slot[2] = {&pr->text_font, &pr->head_font};
+	int i, k, rc = 0;
 
-	pr->text_font = gz_strdup(t ? t : SERIF);
-	pr->head_font = gz_strdup(h ? h : SANS);
-	if (!gz_pdf_has_font(pr->pdf, pr->text_font)) {
-		const gz_value *v = t ? gz_value_get(fv, "text") : NULL;
-		gz_diag_error(pr->d, where, v ? v->line : 0, v ? v->col : 0,
-			      "font '%s' is not installed (fonts-noto-cjk)", pr->text_font);
-		rc = -1;
-	}
-	if (!gz_pdf_has_font(pr->pdf, pr->head_font)) {
-		const gz_value *v = h ? gz_value_get(fv, "heads") : NULL;
-		gz_diag_error(pr->d, where, v ? v->line : 0, v ? v->col : 0,
-			      "font '%s' is not installed (fonts-noto-cjk)", pr->head_font);
-		rc = -1;
+	for (i = 0; i < 2; i++) {
+		const gz_value *v = gz_value_get(gz_value_get(root, "fonts"), keys[i][1]);
+		const char *file = where;
+		if (!v || v->type != GZ_STR) {
+			v = cfg_find(pr, keys[i], &k);
+			file = v ? pr->cfg_path[k] : where;
+		}
+		*slot[i] = gz_strdup(v && v->type == GZ_STR ? v->str : defs[i]);
+		if (!gz_pdf_has_font(pr->pdf, *slot[i])) {
+			gz_diag_error(pr->d, file, v ? v->line : 0, v ? v->col : 0,
+				      "font '%s' is not installed (fonts-noto-cjk)", *slot[i]);
+			rc = -1;
+		}
 	}
 	return rc;
 }
@@ -1288,23 +1531,9 @@ static int brochure_pass(printer *pr, const manifest *m, int *starts, const int 
 	if (!pr->text_font && check_fonts(pr, pr->path, m->root) < 0)
 		return -1;
 	pr->next = brochure_next;
-	cover(pr, m, false);
-	/* an over-long title would run into the issuer line at the foot */
-	{
-		gz_pdf_style st;
-		gz_pdf_text *t;
-		style(&st, pr, true, 22);
-		t = text(pr, m->title, &st, pr->W - 32 * MM);
-		if (gz_pdf_text_lines(t) > 3) {
-			const gz_value *v = gz_value_get(m->root, "title");
-			gz_diag_error(pr->d, pr->path, v->line, v->col,
-				      "title is too long for the cover (%d lines; at most 3)",
-				      gz_pdf_text_lines(t));
-			gz_pdf_text_free(t);
-			return -1;
-		}
-		gz_pdf_text_free(t);
-	}
+	/* the cover layout stops an over-long title, at the manifest's line */
+	if (cover(pr, m, false) < 0)
+		return -1;
 	if (colophon(pr, m) < 0 || toc(pr, m, toc_pages) < 0)
 		return -1;
 	for (i = 0; i < m->n; i++)
@@ -1316,8 +1545,33 @@ static int brochure_pass(printer *pr, const manifest *m, int *starts, const int 
 		gz_pdf_page(pr->pdf);
 		pad++;
 	}
-	cover(pr, m, true);
+	if (cover(pr, m, true) < 0)
+		return -1;
 	return pr->d->errors ? -1 : 0;
+}
+
+/* What the cover and back layouts see: the manifest's fields (with their
+ * places), the issuer, the size, the site's copyright line and the titles. */
+static gz_value *brochure_doc(const printer *pr, const manifest *m)
+{
+	gz_value *doc = value_clone(m->root), *titles = gz_calloc(1, sizeof(*titles));
+	const gz_value *params = gz_value_get(pr->site->cfg.root, "params");
+	size_t i;
+
+	value_put_str(doc, "issuer", m->issuer);
+	value_put_str(doc, "size", m->size_name);
+	value_put_str(doc, "copyright", params ? gz_value_str(params, "copyright") : NULL);
+	titles->type = GZ_SEQ;
+	titles->items = gz_calloc(m->n + 1, sizeof(*titles->items));
+	for (i = 0; i < m->n; i++) {
+		gz_value *t = gz_calloc(1, sizeof(*t));
+		t->type = GZ_STR;
+		t->quoted = true;
+		t->str = gz_strdup(m->pages[i]->title);
+		titles->items[titles->n++] = t;
+	}
+	value_put(doc, "titles", titles);
+	return doc;
 }
 
 static int make_brochure(printer *pr, char **data, size_t *len)
@@ -1330,12 +1584,27 @@ static int make_brochure(printer *pr, char **data, size_t *len)
 		goto cleanup;
 	pr->W = m.w * MM;
 	pr->H = m.h * MM;
-	pr->top = 18 * MM;
-	pr->bottom = 18 * MM;
-	pr->inner = 18 * MM;
-	pr->outer = 14 * MM;
-	pr->leading = 1.75;
-	pr->body_size = m.w < 120 ? 9 : m.w < 170 ? 10 : 11;
+	pr->size_name = m.size_name;
+	pr->top = cfg_sized(pr, "brochure", "margins", "top", 18, 3, m.h / 3) * MM;
+	pr->bottom = cfg_sized(pr, "brochure", "margins", "bottom", 18, 3, m.h / 3) * MM;
+	pr->inner = cfg_sized(pr, "brochure", "margins", "inner", 18, 3, m.w / 3) * MM;
+	pr->outer = cfg_sized(pr, "brochure", "margins", "outer", 14, 3, m.w / 3) * MM;
+	pr->body_size = cfg_sized(pr, "brochure", "body", NULL, 10, 4, 30);
+	{
+		static const char *const lead[] = {"brochure", "leading", NULL};
+		static const char *const title[] = {"brochure", "title", NULL};
+		static const char *const byline[] = {"brochure", "byline", NULL};
+		static const char *const head[] = {"brochure", "head", NULL};
+		static const char *const folio[] = {"brochure", "folio", NULL};
+		pr->leading = cfg_num(pr, lead, 1.75, 1, 3);
+		pr->title_size = cfg_num(pr, title, 17, 6, 72);
+		pr->byline_size = cfg_num(pr, byline, 8.5, 4, 30);
+		pr->head_size = cfg_num(pr, head, 7.5, 4, 30);
+		pr->folio_size = cfg_num(pr, folio, 8, 4, 30);
+	}
+	if (pr->d->errors)
+		goto cleanup;
+	m.doc = brochure_doc(pr, &m);
 	starts = gz_calloc(m.n + 1, sizeof(int));
 	prev = gz_calloc(m.n + 1, sizeof(int));
 	/* pass 1 finds the pages; pass 2 prints them in the contents. The contents
@@ -1424,98 +1693,75 @@ static double balance(printer *pr, const blocks *bs, const gz_page *p, const fra
 	return best;
 }
 
+/* What the tri-fold layout sees: the front matter (with its places) and
+ * the page's title, summary, author, date, cover photo and web address. */
+static gz_value *leaflet_doc(const printer *pr, const gz_page *p)
+{
+	gz_value *doc = p->fm && p->fm->type == GZ_MAP ? value_clone(p->fm) : value_map();
+	const char *base = pr->site->cfg.base_path;
+	gz_buf url = GZ_BUF_INIT;
+	char ymd[16];
+
+	value_put_str(doc, "title", p->title);
+	value_put_str(doc, "summary", p->summary);
+	value_put_str(doc, "author", p->author);
+	if (p->has_date) {
+		gz_date_ymd(ymd, &p->date);
+		value_put_str(doc, "date", ymd);
+	}
+	if (p->cover && p->cover->file)
+		value_put_str(doc, "cover", p->cover->file);
+	gz_buf_puts(&url, pr->site->cfg.base_url);
+	if (url.len && url.ptr[url.len - 1] == '/')
+		gz_buf_truncate(&url, url.len - 1);
+	gz_buf_puts(&url, p->url + (strncmp(p->url, base, strlen(base)) ? 0 : strlen(base) - 1));
+	value_put_str(doc, "url", url.ptr);
+	gz_buf_release(&url);
+	return doc;
+}
+
 static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 {
-	double flap = 97 * MM, full = 100 * MM, H = 210 * MM, b, pad = 9 * MM;
+	static const char *const kbody[] = {"leaflet", "body", NULL};
+	static const char *const klead[] = {"leaflet", "leading", NULL};
+	static const char *const kpad[] = {"leaflet", "padding", NULL};
+	double flap = 97 * MM, full = 100 * MM, H = 210 * MM, b, pad;
 	blocks bs = {0};
-	gz_qr qr = {0};
-	gz_buf url = GZ_BUF_INIT, s = GZ_BUF_INIT;
-	const char *contact = gz_value_str(p->fm, "contact"), *dept = gz_value_str(p->fm, "department");
-	const char *topic = gz_value_str(p->fm, "topic");
+	gz_value *doc = NULL;
+	gz_print_canvas c;
+	gz_print_panel out[3], inside[3];
 	char ymd[16] = "", *err = NULL;
-	double x, y, w;
 	int rc = -1;
 
 	pr->W = 297 * MM;
 	pr->H = H;
-	pr->body_size = 10;
-	pr->leading = 1.5;
+	pr->body_size = cfg_num(pr, kbody, 10, 4, 30);
+	pr->leading = cfg_num(pr, klead, 1.5, 1, 3);
+	pad = cfg_num(pr, kpad, 9, 2, 30) * MM;
+	if (pr->d->errors)
+		goto cleanup;
 	b = pr->o->bleed;
 	if (p->has_date)
 		gz_date_ymd(ymd, &p->date);
 	if (new_doc(pr, p->title, ymd[0] ? ymd : NULL, p->author) < 0 ||
 	    check_fonts(pr, p->path, NULL) < 0)
 		goto cleanup;
+	doc = leaflet_doc(pr, p);
+	/* outside, left to right: the inner flap, the back, the cover */
+	out[0] = (gz_print_panel){"flap", 0, 0, flap, H};
+	out[1] = (gz_print_panel){"back", flap, 0, full, H};
+	out[2] = (gz_print_panel){"cover", flap + full, 0, full, H};
+	inside[0] = (gz_print_panel){"left", 0, 0, full, H};
+	inside[1] = (gz_print_panel){"middle", full, 0, full, H};
+	inside[2] = (gz_print_panel){"right", 2 * full, 0, flap, H};
 	gz_pdf_page(pr->pdf);
-	/* outside, cover panel (right) */
-	x = flap + full;
-	gz_pdf_rect(pr->pdf, x, -b, full + b, H * 0.42 + b, 0.62, 0.07, 0.09);
-	if (p->cover && p->cover->file) {
-		print_image *pi = load_image(pr, p->cover->file, full + b, H * 0.3, p->path,
-					     p->cover->line, p->cover->col);
-		if (pi)
-			gz_pdf_image_draw(pr->pdf, pi->im, x, H * 0.42, full + b, H * 0.3, true);
-	}
-	if (topic) {
-		gz_buf_puts(&s, "<span foreground=\"#ffffff\">");
-		escape(&s, topic);
-		gz_buf_puts(&s, "</span>");
-		text_box(pr, s.ptr, true, 11, GZ_PDF_LEFT, x + pad, 16 * MM, full - 2 * pad);
-		gz_buf_clear(&s);
-	}
-	gz_buf_puts(&s, "<span foreground=\"#ffffff\">");
-	escape(&s, p->title);
-	gz_buf_puts(&s, "</span>");
-	if (text_box(pr, s.ptr, true, 24, GZ_PDF_LEFT, x + pad, 32 * MM, full - 2 * pad) >
-	    H * 0.42 - 36 * MM) {
-		gz_diag_error(pr->d, p->path, 2, 1, "title is too long for the leaflet's cover panel");
+	canvas(pr, &c, doc, p);
+	c.side = "outside";
+	c.panels = out;
+	c.npanels = 3;
+	c.top = c.bottom = c.inner = c.outer = pad;
+	if (gz_printlua_draw(pr->lua, "trifold", &c, pr->d) < 0)
 		goto cleanup;
-	}
-	gz_buf_clear(&s);
-	if (p->summary)
-		text_box_plain(pr, p->summary, false, 10, GZ_PDF_JUSTIFY, x + pad, H * 0.75,
-			       full - 2 * pad);
-	if (p->author)
-		text_box_plain(pr, p->author, true, 9, GZ_PDF_LEFT, x + pad, H - 16 * MM,
-			       full - 2 * pad);
-
-	/* outside, back panel (middle): contact and the QR code to the web page */
-	x = flap + pad;
-	w = full - 2 * pad;
-	y = 20 * MM;
-	y += text_box(pr, "咨询与联系", true, 13, GZ_PDF_LEFT, x, y, w) + 4 * MM;
-	if (contact) {
-		y += text_box_plain(pr, contact, false, 9.5, GZ_PDF_LEFT, x, y, w) + 4 * MM;
-	}
-	if (dept) {
-		gz_buf_puts(&s, "<b>主办单位</b>\n");
-		escape(&s, dept);
-		y += text_box(pr, s.ptr, false, 9, GZ_PDF_LEFT, x, y, w) + 6 * MM;
-		gz_buf_clear(&s);
-	}
-	gz_buf_puts(&url, pr->site->cfg.base_url);
-	if (url.len && url.ptr[url.len - 1] == '/')
-		gz_buf_truncate(&url, url.len - 1);
-	gz_buf_puts(&url, p->url + (strncmp(p->url, pr->site->cfg.base_path,
-					      strlen(pr->site->cfg.base_path))
-					    ? 0
-					    : strlen(pr->site->cfg.base_path) - 1));
-	if (gz_qr_encode(&qr, url.ptr) < 0) {
-		gz_diag_error(pr->d, p->path, 0, 0, "the page's URL is too long for a QR code");
-		goto cleanup;
-	}
-	{
-		double q = 34 * MM, qx = flap + (full - q) / 2, qy = H - 30 * MM - q;
-		if (y > qy - 8 * MM) {
-			gz_diag_error(pr->d, p->path, 0, 0,
-				      "contact and department are too long for the back panel");
-			goto cleanup;
-		}
-		text_box(pr, "扫码阅读网页版", true, 9, GZ_PDF_CENTER, flap, qy - 7 * MM, full);
-		gz_pdf_qr(pr->pdf, qr.dark, qr.size, qx, qy, q);
-		text_box_plain(pr, url.ptr, false, 6.5, GZ_PDF_CENTER, flap + 6 * MM, qy + q + 2 * MM,
-			       full - 12 * MM);
-	}
 	/* fold guides, outside the text: a thin grey tick in the bleed */
 	gz_pdf_rule(pr->pdf, flap, -b, flap, 0, 0.3, 0.6);
 	gz_pdf_rule(pr->pdf, flap + full, -b, flap + full, 0, 0.3, 0.6);
@@ -1530,14 +1776,12 @@ static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 		for (k = 1; k < bs.n && !split; k++)
 			if (bs.b[k].type == B_HEAD)
 				split = k;
-		if (!split)
-			split = 0;
 		flap_b.b = bs.b;
 		flap_b.n = split;
 		in_b.b = bs.b + split;
 		in_b.n = bs.n - split;
 		for (k = 0; k < 3; k++)
-			in[k] = (frame){k * full + pad, pad, (k == 2 ? flap : full) - 2 * pad, H - 2 * pad};
+			in[k] = (frame){inside[k].x + pad, pad, inside[k].w - 2 * pad, H - 2 * pad};
 		if (flap_b.n && flow_panels(pr, &f1, 1, &flap_b, p) < 0) {
 			gz_diag_error(pr->d, p->path, 0, 0,
 				      "the opening section does not fit the inner flap; shorten it");
@@ -1545,6 +1789,13 @@ static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 		}
 		frac = balance(pr, &in_b, p, in);
 		gz_pdf_page(pr->pdf);
+		canvas(pr, &c, doc, p);
+		c.side = "inside";
+		c.panels = inside;
+		c.npanels = 3;
+		c.top = c.bottom = c.inner = c.outer = pad;
+		if (gz_printlua_draw(pr->lua, "trifold", &c, pr->d) < 0)
+			goto cleanup;
 		for (k = 0; k < 3 && frac < 1.0; k++)
 			in[k].h *= frac;
 		if (flow_panels(pr, in, 3, &in_b, p) < 0) {
@@ -1553,8 +1804,6 @@ static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 			goto cleanup;
 		}
 	}
-	while (gz_pdf_page_count(pr->pdf) < 2)
-		gz_pdf_page(pr->pdf);
 	if (pr->d->errors)
 		goto cleanup;
 	if (gz_pdf_finish(pr->pdf, data, len, &err) < 0) {
@@ -1565,9 +1814,7 @@ static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 	rc = 0;
 cleanup:
 	blocks_release(&bs);
-	gz_qr_release(&qr);
-	gz_buf_release(&url);
-	gz_buf_release(&s);
+	gz_value_free(doc);
 	return rc;
 }
 
@@ -1588,6 +1835,9 @@ int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src,
 	pr.d = d;
 	pr.o = o;
 	pr.path = path;
+	pr.lua = gz_printlua_new(o->theme, o->theme_src, o->theme_display, src, site);
+	if (load_config(&pr) < 0)
+		goto cleanup;
 	if (n > 4 && (!strcmp(path + n - 4, ".yml") || (n > 5 && !strcmp(path + n - 5, ".yaml")))) {
 		rc = make_brochure(&pr, data, len);
 	} else if (n > 3 && !strcmp(path + n - 3, ".md")) {
@@ -1608,6 +1858,7 @@ int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src,
 		gz_diag_error(d, path, 0, 0,
 			      "print a brochure manifest (.yml) or a leaflet page (.md)");
 	}
+cleanup:
 	if (rc < 0) {
 		free(*data);
 		*data = NULL;
@@ -1624,6 +1875,12 @@ int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src,
 	gz_strlist_release(&pr.image_keys);
 	free(pr.text_font);
 	free(pr.head_font);
+	for (i = 0; i < 2; i++) {
+		gz_value_free(pr.cfg[i]);
+		free(pr.cfg_path[i]);
+	}
+	gz_value_free(pr.style);
+	gz_printlua_free(pr.lua);
 	return rc;
 }
 
@@ -1679,8 +1936,14 @@ int gz_print_command(const char *source, const char *path, const char *out, cons
 	gz_site_load(&site, src, &lo, d);
 	if (d->errors)
 		goto cleanup;
-	if (gz_print_make(&data, &len, &site, src, path, o, d) < 0)
-		goto cleanup;
+	{
+		gz_print_opts with_theme = *o;
+		with_theme.theme = &theme;
+		with_theme.theme_src = theme_src;
+		with_theme.theme_display = display;
+		if (gz_print_make(&data, &len, &site, src, path, &with_theme, d) < 0)
+			goto cleanup;
+	}
 	if (out) {
 		name = gz_strdup(out);
 	} else {

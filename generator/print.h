@@ -7,7 +7,9 @@
  * pages' rendered HTML, front matter photos and reuse terms) through pdf.h.
  * The brochure is laid out twice: the first pass finds the page each story
  * starts on, the second writes the table of contents with those numbers.
- * Nothing depends on the clock: the print date is the manifest's `date:`
+ * The cover, the back cover and the tri-fold's outside panels are drawn by
+ * Lua print layouts (printlua.h); margins, fonts and sizes come from the
+ * theme's print.yml, under the site's. Nothing depends on the clock: the print date is the manifest's `date:`
  * (the leaflet's page date), so the same input gives the same bytes.
  */
 #ifndef GZ_PRINT_H
@@ -19,10 +21,17 @@
 #include "diag.h"
 #include "site.h"
 
+struct gz_theme;
+
 typedef struct {
 	double bleed;           /* points (0: none) */
 	bool marks;             /* crop marks */
 	bool booklet;           /* saddle-stitch imposition, 2-up on A4 landscape */
+	/* the theme: its print layouts (print/NAME.lua) and print.yml, under the
+	 * site's own (print/NAME.lua and print.yml in the site); all borrowed */
+	const struct gz_theme *theme;
+	gz_source *theme_src;
+	const char *theme_display;  /* "themes/default", for messages */
 } gz_print_opts;
 
 /* Typeset path (a root-relative .yml manifest or a trifold .md page) from

@@ -2212,6 +2212,56 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 	return 0;
 }
 
+gz_script *gz_script_open_sandbox(const gz_theme *th, const gz_site *site)
+{
+	gz_script *s = state_new(th, site, NULL);
+
+	lua_pop(s->L, 1); /* env: kept in the registry */
+	finish_state(s);
+	return s;
+}
+
+struct lua_State *gz_script_lua(gz_script *s)
+{
+	return s->L;
+}
+
+void gz_script_push_page(lua_State *L, const gz_page *p)
+{
+	push_page(L, p);
+}
+
+void gz_script_push_value(lua_State *L, const gz_value *v)
+{
+	push_value(L, v);
+}
+
+int gz_script_call(gz_script *s, int nargs, int nresults, char **err)
+{
+	lua_State *L = s->L;
+	int base = lua_gettop(L) - nargs;
+
+	*err = NULL;
+	s->budget = INSTRUCTION_LIMIT;
+	s->where[0] = '\0';
+	lua_pushcfunction(L, on_error);
+	lua_insert(L, base);
+	if (lua_pcall(L, nargs, nresults, base) != LUA_OK) {
+		const char *msg = lua_tostring(L, -1);
+		gz_buf b = GZ_BUF_INIT;
+		if (msg && !strcmp(msg, "not enough memory"))
+			gz_buf_printf(&b, "%snot enough memory; the layout used more than the Lua "
+					  "memory limit (site.yml hooks: memory_mb)", s->where);
+		else
+			gz_buf_puts(&b, msg ? msg : "Lua error");
+		*err = gz_buf_detach(&b, NULL);
+		lua_settop(L, base - 1);
+		return -1;
+	}
+	lua_remove(L, base);
+	return 0;
+}
+
 void gz_script_touched(const gz_script *s, const size_t **ids, size_t *n, bool *site)
 {
 	*ids = s->touched;

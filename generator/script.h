@@ -105,6 +105,21 @@ void gz_script_free(gz_script *s);
 int gz_script_render(gz_script *s, const char *layout, const gz_page *page, const gz_list *list,
 		     gz_buf *out, char **err);
 
+/* For Lua that another module runs (print layouts): a state with the
+ * sandbox, the template helpers and the site, but no templates or hooks.
+ * The sandbox environment is the registry's "gazette.env"; a chunk loaded
+ * in the state gets it as its first upvalue. Free with gz_script_free. */
+struct lua_State;
+gz_script *gz_script_open_sandbox(const gz_theme *th, const gz_site *site);
+struct lua_State *gz_script_lua(gz_script *s);
+/* Push a page (read-only userdata, as templates see it) or a YAML value. */
+void gz_script_push_page(struct lua_State *L, const gz_page *p);
+void gz_script_push_value(struct lua_State *L, const gz_value *v);
+/* Call the function under nargs arguments on the stack with a fresh
+ * instruction budget, leaving nresults. Returns 0, or -1 with the stack
+ * back below the function and *err "file:line: message" (caller frees). */
+int gz_script_call(gz_script *s, int nargs, int nresults, char **err);
+
 /* After a render: the ids (gz_page.id) of the pages whose fields it read,
  * in first-read order (borrowed until the next render), and whether it
  * read the site's page lists. */

@@ -1,0 +1,67 @@
+-- A tri-fold leaflet (a page with layout: trifold), A4 landscape.
+--
+-- Called once for each side. page.side is "outside" or "inside";
+-- page.panels holds the panels of that side (x, y, w, h, in points):
+--   outside: flap (folds in, 97 mm), back, cover
+--   inside:  left, middle, right
+-- page.margin.top is the padding inside a panel. The text of the page is
+-- set by gazette itself afterwards: its opening section on the flap, the
+-- rest (the Q&A) across the three inside panels. This layout draws the
+-- cover and back panels; doc is the page's front matter plus title,
+-- summary, author, date, cover (a site path) and url (its web address);
+-- doc.page is the page as HTML layouts see it.
+local function cover_panel(doc, page, c)
+  local H, b, pad = page.height, page.bleed, page.margin.top
+  local x, w = c.x + pad, c.w - 2 * pad
+  local band = H * 0.42
+  local title_size = tonumber((style.leaflet or {}).title) or 24
+
+  -- the colour runs off the top and the right-hand edge
+  rect(c.x, -b, c.w + b, band + b, "accent")
+  if doc.cover then
+    image(doc.cover, c.x, band, c.w + b, H * 0.3, "cover")
+  end
+  if doc.topic then
+    text(x, 16 * mm, w, nil, esc(doc.topic), { font = "sans", bold = true, size = 11, color = "paper" })
+  end
+  local _, over = text(x, 32 * mm, w, band - 36 * mm, esc(doc.title),
+    { font = "sans", bold = true, size = title_size, leading = 1.3, color = "paper" })
+  if over then
+    fail("title", "title is too long for the leaflet's cover panel; shorten it")
+  end
+  if doc.summary then
+    text(x, H * 0.75, w, H * 0.17, esc(doc.summary), { size = 10, align = "justify", leading = 1.6 })
+  end
+  if doc.author then
+    text(x, H - 16 * mm, w, nil, esc(doc.author), { font = "sans", bold = true, size = 9 })
+  end
+end
+
+local function back_panel(doc, page, c)
+  local H, pad = page.height, page.margin.top
+  local x, w = c.x + pad, c.w - 2 * pad
+  local y = 20 * mm
+  y = y + text(x, y, w, nil, "咨询与联系", { font = "sans", bold = true, size = 13 }) + 4 * mm
+  if doc.contact then
+    y = y + text(x, y, w, nil, esc(doc.contact), { size = 9.5, leading = 1.6 }) + 4 * mm
+  end
+  if doc.department then
+    y = y + text(x, y, w, nil, "<b>主办单位</b>\n" .. esc(doc.department), { size = 9, leading = 1.6 }) + 6 * mm
+  end
+  -- the QR code to the page on the web site, its address printed under it
+  local q = 34 * mm
+  local qx, qy = c.x + (c.w - q) / 2, H - 30 * mm - q
+  if y > qy - 8 * mm then
+    fail("contact", "contact and department are too long for the back panel; shorten them")
+  end
+  text(c.x, qy - 7 * mm, c.w, nil, "扫码阅读网页版", { font = "sans", bold = true, size = 9, align = "center" })
+  qr(doc.url, qx, qy, q)
+  text(c.x + 6 * mm, qy + q + 2 * mm, c.w - 12 * mm, nil, esc(doc.url), { size = 6.5, align = "center" })
+end
+
+return function(doc, page)
+  if page.side == "outside" then
+    cover_panel(doc, page, page.panels.cover)
+    back_panel(doc, page, page.panels.back)
+  end
+end
