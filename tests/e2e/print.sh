@@ -121,4 +121,114 @@ bad 'title: t
 date: 2019-01-01
 fonts: {text: No Such Font}
 stories: [content/stories/2019/muling-overview.md]' "font 'No Such Font' is not installed"
+
+# ---- Lua print layouts: the site's override the theme's ----
+G=content/brochures/good.yml
+printf '%s\n' 'title: 测试册' 'date: 2019-01-01' 'stories: [content/stories/2019/muling-overview.md]' >site/$G
+mkdir -p site/print
+printf '%s\n' '-- a cover of the site'\''s own' \
+	'return function(doc, page)' \
+	'  rect(-page.bleed, -page.bleed, page.width + 2 * page.bleed, 40 * mm, "#204080")' \
+	'  local h, over = text(20 * mm, 60 * mm, page.width - 40 * mm, nil, "本站自制封面：" .. esc(doc.title), {font = "sans", size = 20, color = "accent"})' \
+	'  assert(h > 0 and not over)' \
+	'  rule(20 * mm, 60 * mm + h, page.width - 20 * mm, 60 * mm + h, 1, 0.5)' \
+	'  qr("https://example.org/", 20 * mm, 100 * mm, 30 * mm)' \
+	'  text(20 * mm, 140 * mm, 80 * mm, nil, "共" .. #doc.titles .. "篇 " .. page.width .. "x" .. page.height)' \
+	'end' >site/print/cover.lua
+"$GAZETTE" print --source site $G -o own.pdf 2>err || { cat err; fail "print with the site's cover"; }
+pdftotext -f 1 -l 1 own.pdf own1.txt
+assert_contains own1.txt "本站自制封面：测试册"
+assert_contains own1.txt "共1篇 419.52"
+# the theme's cover is not drawn; its back cover still is
+assert_not_contains own1.txt "中共穆棱市委宣传部"
+pages=$(pdfinfo own.pdf | awk '/^Pages:/ {print $2}')
+pdftotext -f "$pages" -l "$pages" own.pdf ownb.txt
+assert_contains ownb.txt "印制"
+
+# a Lua error in a layout: file:line, exit 1, no PDF
+lua_bad() {
+	printf '%s\n' "$1" >site/print/back.lua
+	set +e
+	"$GAZETTE" print --source site $G -o bad.pdf 2>err
+	rc=$?
+	set -e
+	[ $rc = 1 ] || fail "exit $rc for layout: $1"
+	assert_contains err "$2"
+	assert_no_file bad.pdf
+	ls bad.pdf.tmp* >/dev/null 2>&1 && fail "temporary PDF left behind"
+	:
+}
+lua_bad 'return function(doc, page)
+  local n = nil
+  text(0, 0, 100, nil, "x" .. n)
+end' "print/back.lua:3: attempt to concatenate a nil value (local 'n') (printing content/brochures/good.yml)"
+lua_bad 'return function(doc, page)
+  text(0, 0, 100, nil, "<b>unclosed")
+end' "print/back.lua:2: text markup:"
+lua_bad 'return function(doc, page)
+  image("../etc/passwd", 0, 0, 10, 10)
+end' "print/back.lua:2: image '../etc/passwd' is not a path in the site"
+lua_bad 'return function(doc, page)
+  rect(0, 0, 10, 10, "no-such-colour")
+end' "print/back.lua:2: colour 'no-such-colour' is not #rrggbb"
+lua_bad 'return function(doc, page)
+  io.open("/etc/passwd")
+end' "print/back.lua:2: attempt to index a nil value (global 'io')"
+lua_bad 'return function(doc, page)
+  while true do end
+end' "print/back.lua:2: ran too long"
+lua_bad 'return function(doc, page)
+  if then
+end' "print/back.lua:2: unexpected symbol near 'then'"
+lua_bad 'return 42' "print/back.lua: a print layout must return function(doc, page)"
+lua_bad 'return function(doc, page)
+  fail("date", "the print date is wrong")
+end' "content/brochures/good.yml:2:7: the print date is wrong"
+lua_bad 'return function(doc, page)
+  image("content/photos/broken.jpg", 0, 0, 10, 10)
+end' "print/back.lua:2: photo 'content/photos/broken.jpg' is not an image"
+rm site/print/back.lua site/print/cover.lua
+
+# ---- print.yml: the site's settings change the output ----
+"$GAZETTE" print --source site $G -o plain.pdf
+# page 4 is a left-hand page: its text starts at the outer margin (14 mm)
+xmin() { pdftotext -f 4 -l 4 -bbox "$1" - | sed -n 's/.*<word xMin="\([0-9.]*\)".*/\1/p' | sort -n | head -n 1; }
+x0=$(xmin plain.pdf)
+printf '%s\n' 'brochure:' '  margins:' '    A5: {outer: 30}' 'fonts:' '  text: Noto Sans CJK SC' >site/print.yml
+"$GAZETTE" print --source site $G -o conf.pdf 2>err || { cat err; fail "print with the site's print.yml"; }
+x1=$(xmin conf.pdf)
+awk -v a="$x0" -v b="$x1" 'BEGIN { exit !(a > 39 && a < 41 && b > 84 && b < 86) }' ||
+	fail "outer margin: $x0 pt by default, $x1 pt with 30 mm (expected 39.7 and 85.0)"
+pdffonts plain.pdf | grep -q "NotoSerifCJK" || fail "the theme's body font is not used"
+pdffonts conf.pdf | grep -q "NotoSerifCJK" && fail "the site's print.yml font is not used"
+# the other margins and the theme's colours stay
+pdftotext -f 5 -l 5 -bbox conf.pdf - | grep -q 'xMin="51.02' || fail "inner margin changed too"
+printf '%s\n' 'colors:' '  accent: red' >site/print.yml
+bad 'title: t
+date: 2019-01-01
+stories: [content/stories/2019/muling-overview.md]' "print.yml:2:11: colour 'red' is not #rrggbb"
+printf '%s\n' 'brochure:' '  leading: lots' >site/print.yml
+bad 'title: t
+date: 2019-01-01
+stories: [content/stories/2019/muling-overview.md]' "print.yml:2:12: 'lots' is not a number from 1 to 3"
+rm site/print.yml
+
+# a leaflet title too long for the cover panel is the page's error
+mkdir -p site/content/leaflets
+printf '%s\n' '---' 'title: 一个非常非常长的折页标题一个非常非常长的折页标题一个非常非常长的折页标题一个非常非常长的折页标题' \
+	'date: 2020-01-01' 'layout: trifold' '---' '开头。' '' '## 问：一' '' '答：二。' >site/content/leaflets/long.md
+set +e
+"$GAZETTE" print --source site content/leaflets/long.md -o long.pdf 2>err
+rc=$?
+set -e
+[ $rc = 1 ] || fail "long leaflet title: exit $rc"
+assert_contains err "content/leaflets/long.md:2:8: title is too long for the leaflet's cover panel"
+assert_no_file long.pdf
+rm site/content/leaflets/long.md
+
+# gazette build uses the site's layouts too
+printf '%s\n' 'return function(doc, page)' '  text(20 * mm, 60 * mm, 100 * mm, nil, "构建用封面")' 'end' >site/print/cover.lua
+"$GAZETTE" build --source site --out out --quiet 2>err || { cat err; fail "build with a site print layout"; }
+pdftotext -f 1 -l 1 out/print/typical-cases-2019.pdf built1.txt
+assert_contains built1.txt "构建用封面"
 echo ok
