@@ -44,11 +44,36 @@ static cairo_status_t collect(void *closure, const unsigned char *data, unsigned
 	return CAIRO_STATUS_SUCCESS;
 }
 
+static int pdf_surface(gz_pdf *p, char **err)
+{
+	char date[40];
+
+	p->surface = cairo_pdf_surface_create_for_stream(collect, &p->out, p->sheet_w + 2 * p->slug,
+							 p->o.height + 2 * p->slug);
+	if (cairo_surface_status(p->surface)) {
+		*err = gz_strdup(cairo_status_to_string(cairo_surface_status(p->surface)));
+		return -1;
+	}
+	cairo_pdf_surface_restrict_to_version(p->surface, CAIRO_PDF_VERSION_1_5);
+	if (p->o.title)
+		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, p->o.title);
+	if (p->o.author)
+		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_AUTHOR, p->o.author);
+	if (p->o.subject)
+		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_SUBJECT, p->o.subject);
+	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR,
+				       p->o.creator ? p->o.creator : "gazette");
+	/* a fixed date, or cairo would stamp the clock and no two runs would match */
+	snprintf(date, sizeof(date), "%.10sT00:00:00+08:00", p->o.date ? p->o.date : "2000-01-01");
+	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_MOD_DATE, date);
+	return 0;
+}
+
 int gz_pdf_new(gz_pdf **out, const gz_pdf_opts *o, char **err)
 {
 	gz_pdf *p = gz_calloc(1, sizeof(*p));
 	cairo_font_options_t *fo;
-	char date[40];
 
 	*out = NULL;
 	p->out = (gz_buf)GZ_BUF_INIT;
@@ -56,26 +81,13 @@ int gz_pdf_new(gz_pdf **out, const gz_pdf_opts *o, char **err)
 	/* crop marks sit outside the bleed, 3 mm off it, 5 mm long */
 	p->slug = o->bleed + (o->marks ? 10 * GZ_PDF_MM : 0);
 	p->sheet_w = o->booklet ? 2 * o->width : o->width;
-	p->surface = cairo_pdf_surface_create_for_stream(collect, &p->out, p->sheet_w + 2 * p->slug,
-							 o->height + 2 * p->slug);
-	if (cairo_surface_status(p->surface)) {
-		*err = gz_strdup(cairo_status_to_string(cairo_surface_status(p->surface)));
+	if (o->measure) {
+		/* the same fonts and metrics (set on the context below), no PDF */
+		p->surface = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
+	} else if (pdf_surface(p, err) < 0) {
 		gz_pdf_free(p);
 		return -1;
 	}
-	cairo_pdf_surface_restrict_to_version(p->surface, CAIRO_PDF_VERSION_1_5);
-	if (o->title)
-		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, o->title);
-	if (o->author)
-		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_AUTHOR, o->author);
-	if (o->subject)
-		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_SUBJECT, o->subject);
-	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR,
-				       o->creator ? o->creator : "gazette");
-	/* a fixed date, or cairo would stamp the clock and no two runs would match */
-	snprintf(date, sizeof(date), "%.10sT00:00:00+08:00", o->date ? o->date : "2000-01-01");
-	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
-	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_MOD_DATE, date);
 	p->cr = cairo_create(p->surface);
 	p->draw = p->cr;
 	p->pango = pango_cairo_create_context(p->cr);
@@ -522,6 +534,10 @@ int gz_pdf_finish(gz_pdf *p, char **data, size_t *len, char **err)
 
 	*data = NULL;
 	*len = 0;
+	if (p->o.measure) {
+		*err = gz_strdup("a measuring document has no PDF");
+		return -1;
+	}
 	close_page(p);
 	if (p->o.booklet)
 		impose(p);

@@ -374,6 +374,7 @@ struct printer {
 	double title_size, byline_size, head_size, folio_size, pad;
 	const char *size_name;   /* "A5" */
 	gz_printlua *lua;
+	bool defer;              /* measuring: photos' print copies are made later */
 };
 
 typedef struct {
@@ -383,6 +384,9 @@ typedef struct {
 	int w, h;               /* of the JPEG */
 	int ow, oh;             /* of the original */
 	bool bad;
+	int want_w, want_h;     /* pixels of the print copy, from its first placement */
+	char *where;            /* that placement, for messages */
+	int line, col;
 } print_image;
 
 /* ---- the print configuration (print.yml) ---- */
@@ -733,13 +737,47 @@ static int need(printer *pr, double h)
 	return next_frame(pr);
 }
 
+/* Make pi's print copy at the size first asked for; errors go where
+ * that placement was written. Safe on several threads at once. */
+static int make_print_copy(printer *pr, print_image *pi, const char *file)
+{
+	char *data = NULL, *err = NULL;
+	size_t len = 0;
+
+	if (gz_source_read(pr->src, file, &data, &len) < 0 ||
+	    gz_image_print(&pi->jpeg, &pi->len, &pi->w, &pi->h, data, len, pi->want_w, pi->want_h,
+			   85, &err) != GZ_IMAGE_OK) {
+		gz_diag_error(pr->d, pi->where, pi->line, pi->col, "photo '%s' is %s", file,
+			      err ? err : "unreadable");
+		free(err);
+		free(data);
+		pi->bad = true;
+		return -1;
+	}
+	free(data);
+	return 0;
+}
+
+static void make_copy_job(size_t i, int worker, void *payload)
+{
+	printer *pr = payload;
+	print_image *pi = gz_map_get(&pr->images, pr->image_keys.items[i]);
+
+	(void)worker;
+	if (pi->want_w && !pi->jpeg && !pi->bad)
+		make_print_copy(pr, pi, pr->image_keys.items[i]);
+}
+
+/* The photo at file; with a placed size (points), its print copy too:
+ * NULL if it cannot be read (reported at where:line:col). While pr->defer
+ * (the first pass of a brochure, which only measures) the copy is only
+ * asked for, and im stays NULL: make_print_copies makes them all at once. */
 static print_image *load_image(printer *pr, const char *file, double w_pt, double h_pt,
 			       const char *where, int line, int col)
 {
 	print_image *pi = gz_map_get(&pr->images, file);
-	char *data = NULL, *err = NULL;
+	char *data = NULL;
 	size_t len = 0;
-	int maxw = (int)(w_pt / 72.0 * 300.0 + 0.5), maxh = (int)(h_pt / 72.0 * 300.0 + 0.5);
 
 	if (!pi) {
 		pi = gz_calloc(1, sizeof(*pi));
@@ -756,29 +794,36 @@ static print_image *load_image(printer *pr, const char *file, double w_pt, doubl
 			pi->bad = true;
 		}
 		free(data);
-		data = NULL;
 	}
 	if (pi->bad)
 		return NULL;
 	if (w_pt <= 0) /* only the size was asked for */
 		return pi;
-	/* 300 dpi at the placed size; made once, on the pass that first places it */
+	/* 300 dpi at the placed size; made once, at the size first asked for */
 	if (!pi->jpeg) {
-		if (gz_source_read(pr->src, file, &data, &len) < 0 ||
-		    gz_image_print(&pi->jpeg, &pi->len, &pi->w, &pi->h, data, len, maxw, maxh, 85,
-				   &err) != GZ_IMAGE_OK) {
-			gz_diag_error(pr->d, where, line, col, "photo '%s' is %s", file,
-				      err ? err : "unreadable");
-			free(err);
-			free(data);
-			pi->bad = true;
-			return NULL;
+		if (!pi->want_w) {
+			pi->want_w = (int)(w_pt / 72.0 * 300.0 + 0.5);
+			pi->want_h = (int)(h_pt / 72.0 * 300.0 + 0.5);
+			pi->where = gz_strdup(where);
+			pi->line = line;
+			pi->col = col;
 		}
-		free(data);
+		if (pr->defer)
+			return pi;
+		if (make_print_copy(pr, pi, file) < 0)
+			return NULL;
 	}
 	if (!pi->im)
 		pi->im = gz_pdf_image_new(pr->pdf, pi->jpeg, pi->len, pi->w, pi->h);
 	return pi;
+}
+
+/* Every print copy the first pass asked for, on every core: decoding the
+ * photos is most of a brochure's work. */
+static void make_print_copies(printer *pr)
+{
+	pr->defer = false;
+	gz_parallel(pr->image_keys.n, gz_pool_cores(), make_copy_job, pr, NULL);
 }
 
 /* A photo with caption and credit, scaled to the frame's width and at most
@@ -822,7 +867,7 @@ static int place_photo(printer *pr, const gz_photo *ph, const char *where, doubl
 		goto cleanup;
 	}
 	pi = load_image(pr, ph->file, w, h, where, ph->line, ph->col);
-	if (pi)
+	if (pi && pi->im)
 		gz_pdf_image_draw(pr->pdf, pi->im, pr->f.x + (pr->f.w - w) / 2, pr->y, w, h, false);
 	pr->y += h + capgap;
 	pr->fresh = false;
@@ -1263,21 +1308,24 @@ static int brochure_next(printer *pr)
 
 /* A photo for a layout: at 300 dpi of the size it is drawn at (when it
  * covers the box, of the part that shows). */
-static gz_pdf_image *canvas_image(void *payload, const char *path, double w, double h, bool cover,
-				  const char *where, int line, int col)
+static bool canvas_image(void *payload, const char *path, double w, double h, bool cover,
+			 const char *where, int line, int col, gz_pdf_image **out)
 {
 	printer *pr = payload;
 	print_image *pi = load_image(pr, path, 0, 0, where, line, col);
 
+	*out = NULL;
 	if (!pi)
-		return NULL;
+		return false;
 	if (cover) {
 		double s = w / pi->ow > h / pi->oh ? w / pi->ow : h / pi->oh;
 		w = pi->ow * s;
 		h = pi->oh * s;
 	}
 	pi = load_image(pr, path, w, h, where, line, col);
-	return pi ? pi->im : NULL;
+	if (pi)
+		*out = pi->im;
+	return pi != NULL;
 }
 
 static void canvas(printer *pr, gz_print_canvas *c, const gz_value *doc, const gz_page *p)
@@ -1498,7 +1546,10 @@ static int check_fonts(printer *pr, const char *where, const gz_value *root)
 	return rc;
 }
 
-static int new_doc(printer *pr, const char *title, const char *date, const char *author)
+/* A document; a measure-only one (the brochure's first pass, a leaflet's
+ * trials) writes no PDF, so it costs no compression or font subsetting. */
+static int new_doc(printer *pr, const char *title, const char *date, const char *author,
+		   bool measure)
 {
 	gz_pdf_opts po;
 	char *err = NULL;
@@ -1507,8 +1558,9 @@ static int new_doc(printer *pr, const char *title, const char *date, const char 
 	po.width = pr->W;
 	po.height = pr->H;
 	po.bleed = pr->o->bleed;
-	po.marks = pr->o->marks;
-	po.booklet = pr->o->booklet;
+	po.marks = pr->o->marks && !measure;
+	po.booklet = pr->o->booklet && !measure;
+	po.measure = measure;
 	po.title = title;
 	po.author = author;
 	po.date = date;
@@ -1526,7 +1578,7 @@ static int brochure_pass(printer *pr, const manifest *m, int *starts, const int 
 	size_t i;
 	int pad;
 
-	if (new_doc(pr, m->title, m->date, m->issuer) < 0)
+	if (new_doc(pr, m->title, m->date, m->issuer, pr->defer) < 0)
 		return -1;
 	if (!pr->text_font && check_fonts(pr, pr->path, m->root) < 0)
 		return -1;
@@ -1610,12 +1662,14 @@ static int make_brochure(printer *pr, char **data, size_t *len)
 	/* pass 1 finds the pages; pass 2 prints them in the contents. The contents
 	 * take as many lines either way, so the pages cannot move between passes. */
 	for (pass = 0; pass < 2; pass++) {
+		pr->defer = pass == 0;
 		if (brochure_pass(pr, &m, starts, prev) < 0)
 			goto cleanup;
 		if (pass == 0) {
 			memcpy(prev, starts, m.n * sizeof(int));
 			gz_pdf_free(pr->pdf);
 			pr->pdf = NULL;
+			make_print_copies(pr);
 		}
 	}
 	if (gz_pdf_finish(pr->pdf, data, len, &err) < 0) {
@@ -1673,7 +1727,7 @@ static double balance(printer *pr, const blocks *bs, const gz_page *p, const fra
 	for (i = 0; i < sizeof(fracs) / sizeof(fracs[0]); i++) {
 		frame fr[3];
 		int rc;
-		if (new_doc(pr, NULL, NULL, NULL) < 0)
+		if (new_doc(pr, NULL, NULL, NULL, true) < 0)
 			break;
 		gz_pdf_page(pr->pdf);
 		for (k = 0; k < 3; k++) {
@@ -1743,7 +1797,7 @@ static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 	b = pr->o->bleed;
 	if (p->has_date)
 		gz_date_ymd(ymd, &p->date);
-	if (new_doc(pr, p->title, ymd[0] ? ymd : NULL, p->author) < 0 ||
+	if (new_doc(pr, p->title, ymd[0] ? ymd : NULL, p->author, false) < 0 ||
 	    check_fonts(pr, p->path, NULL) < 0)
 		goto cleanup;
 	doc = leaflet_doc(pr, p);
@@ -1869,6 +1923,7 @@ cleanup:
 		print_image *pi = gz_map_get(&pr.images, pr.image_keys.items[i]);
 		gz_pdf_image_free(pi->im);
 		free(pi->jpeg);
+		free(pi->where);
 		free(pi);
 	}
 	gz_map_release(&pr.images);

@@ -268,7 +268,8 @@ static int l_image(lua_State *L)
 	double w = luaL_checknumber(L, 4), h = luaL_checknumber(L, 5);
 	const char *fit = luaL_optstring(L, 6, "cover");
 	const gz_value *from = field_with(c->doc, path);
-	gz_pdf_image *im;
+	gz_pdf_image *im = NULL;
+	bool ok;
 	lua_Debug ar;
 	char where[256] = "";
 	int line = 0;
@@ -286,11 +287,11 @@ static int l_image(lua_State *L)
 		snprintf(where, sizeof(where), "%s", ar.short_src);
 		line = ar.currentline;
 	}
-	im = c->image(c->payload, path, w, h, !strcmp(fit, "cover"), from ? c->path : where,
-		      from ? from->line : line, from ? from->col : 0);
+	ok = c->image(c->payload, path, w, h, !strcmp(fit, "cover"), from ? c->path : where,
+		      from ? from->line : line, from ? from->col : 0, &im);
 	if (im)
 		gz_pdf_image_draw(c->pdf, im, x, y, w, h, !strcmp(fit, "cover"));
-	lua_pushboolean(L, im != NULL);
+	lua_pushboolean(L, ok);
 	return 1;
 }
 

@@ -51,10 +51,11 @@ typedef struct {
 	const gz_page *page;           /* a leaflet's page (doc.page); NULL for a brochure */
 	const char *path;              /* the manifest or page printed, for messages */
 	/* Load the photo at path (a site path) to fill (cover) or fit in w×h
-	 * points. NULL when it cannot be read: the callback reported it, at
-	 * where:line:col. */
-	gz_pdf_image *(*image)(void *payload, const char *path, double w, double h, bool cover,
-			       const char *where, int line, int col);
+	 * points: true with the image to draw in *out (NULL while the pages
+	 * are only measured), or false when it cannot be read (the callback
+	 * reported it, at where:line:col). */
+	bool (*image)(void *payload, const char *path, double w, double h, bool cover,
+		      const char *where, int line, int col, gz_pdf_image **out);
 	void *payload;
 } gz_print_canvas;
 
