@@ -5,7 +5,7 @@
 #   make run        deps + build + the sample site in public/
 #   make test       deps + build + every test
 #   make test-asan  the unit and end-to-end tests under ASan/UBSan
-#   make bench      gazette against Hugo on a generated corpus
+#   make bench      gazette against Hugo and WeasyPrint on generated corpora
 #   make install    PREFIX=/usr/local DESTDIR=  (binary, theme, man page, bash completion)
 #   make uninstall  the same PREFIX and DESTDIR
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (fuzz-smoke: 20 s each)
@@ -83,11 +83,13 @@ test-asan: deps
 photos: deps
 	sh scripts/mkphotos.sh content
 
-# Against Hugo (site, photos), then gazette's own: git builds, Lua hooks.
+# Against Hugo (site, photos) and WeasyPrint (print), then gazette's own:
+# git builds, Lua hooks.
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/bench.sh
 	@sh scripts/bench-photos.sh
+	@sh scripts/bench-print.sh
 	@sh scripts/bench-git.sh
 	@sh scripts/bench-hooks.sh
 

@@ -330,6 +330,8 @@ void gz_pdf_text_draw(gz_pdf *p, const gz_pdf_text *t, double x, double y, int f
 {
 	int i;
 
+	if (p->o.measure)
+		return;
 	cairo_save(p->draw);
 	cairo_set_source_rgb(p->draw, t->rgb[0], t->rgb[1], t->rgb[2]);
 	for (i = first; i < first + n && i < t->n; i++) {
@@ -369,6 +371,8 @@ void gz_pdf_image_draw(gz_pdf *p, gz_pdf_image *im, double x, double y, double w
 	double sx = w / im->w, sy = h / im->h, s = cover ? (sx > sy ? sx : sy) : (sx < sy ? sx : sy);
 	double dw = im->w * s, dh = im->h * s;
 
+	if (p->o.measure)
+		return;
 	cairo_save(p->draw);
 	cairo_rectangle(p->draw, x, y, w, h);
 	cairo_clip(p->draw);
@@ -381,6 +385,8 @@ void gz_pdf_image_draw(gz_pdf *p, gz_pdf_image *im, double x, double y, double w
 
 void gz_pdf_rect(gz_pdf *p, double x, double y, double w, double h, double r, double g, double b)
 {
+	if (p->o.measure)
+		return;
 	cairo_save(p->draw);
 	cairo_set_source_rgb(p->draw, r, g, b);
 	cairo_rectangle(p->draw, x, y, w, h);
@@ -391,6 +397,8 @@ void gz_pdf_rect(gz_pdf *p, double x, double y, double w, double h, double r, do
 void gz_pdf_frame(gz_pdf *p, double x, double y, double w, double h, double lw, double r,
 		  double g, double b)
 {
+	if (p->o.measure)
+		return;
 	cairo_save(p->draw);
 	cairo_set_source_rgb(p->draw, r, g, b);
 	cairo_set_line_width(p->draw, lw);
@@ -407,6 +415,8 @@ void gz_pdf_rule(gz_pdf *p, double x0, double y0, double x1, double y1, double l
 void gz_pdf_line(gz_pdf *p, double x0, double y0, double x1, double y1, double lw, double r,
 		 double g, double b)
 {
+	if (p->o.measure)
+		return;
 	cairo_save(p->draw);
 	cairo_set_source_rgb(p->draw, r, g, b);
 	cairo_set_line_width(p->draw, lw);
@@ -421,6 +431,8 @@ void gz_pdf_qr(gz_pdf *p, const unsigned char *dark, int size, double x, double 
 	double m = w / size;
 	int i, j;
 
+	if (p->o.measure)
+		return;
 	cairo_save(p->draw);
 	cairo_set_source_rgb(p->draw, 0, 0, 0);
 	for (i = 0; i < size; i++)

@@ -33,7 +33,7 @@ typedef struct {
 	double bleed;           /* points on every side (0: none) */
 	bool marks;             /* crop marks outside the bleed */
 	bool booklet;           /* impose saddle-stitch, 2-up on sheets twice as wide */
-	bool measure;           /* lay out only: drawing goes nowhere, finish fails */
+	bool measure;           /* lay out only: drawing does nothing, finish fails */
 	const char *title, *author, *subject, *creator;
 	const char *date;       /* "2019-12-30": CreationDate and ModDate (never the clock) */
 } gz_pdf_opts;

@@ -55,15 +55,6 @@ static char *layout_file(const char *name)
 	return gz_buf_detach(&b, NULL);
 }
 
-bool gz_printlua_has(gz_printlua *pl, const char *name)
-{
-	char *f = layout_file(name);
-	bool has = (pl->site_src && gz_source_exists(pl->site_src, f)) ||
-		   (pl->theme_src && gz_source_exists(pl->theme_src, f));
-	free(f);
-	return has;
-}
-
 static gz_printlua *self(lua_State *L)
 {
 	return lua_touserdata(L, lua_upvalueindex(1));
@@ -315,7 +306,7 @@ static int l_rect(lua_State *L)
 	gz_printlua *pl = self(L);
 	double x = luaL_checknumber(L, 1), y = luaL_checknumber(L, 2);
 	double w = luaL_checknumber(L, 3), h = luaL_checknumber(L, 4);
-	double fill[3], stroke[3], lw = 0.5;
+	double fill[3] = {0, 0, 0}, stroke[3] = {0, 0, 0}, lw = 0.5;
 	bool has_fill = false, has_stroke = false;
 
 	if (lua_type(L, 5) == LUA_TTABLE) {

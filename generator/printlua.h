@@ -66,9 +66,6 @@ gz_printlua *gz_printlua_new(const gz_theme *th, gz_source *theme_src, const cha
 			     gz_source *site_src, const gz_site *site);
 void gz_printlua_free(gz_printlua *pl);
 
-/* Whether the site or the theme has a layout of that name. */
-bool gz_printlua_has(gz_printlua *pl, const char *name);
-
 /* Run layout name on c. Returns 0, or -1 with errors added to d. */
 int gz_printlua_draw(gz_printlua *pl, const char *name, const gz_print_canvas *c, gz_diag *d);
 
