@@ -1,6 +1,7 @@
 #include "print.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,6 +339,32 @@ typedef struct {
 	double x, y, w, h;      /* a frame text flows into */
 } frame;
 
+typedef struct {
+	gz_pdf_image *im;       /* for the current document */
+	void *jpeg;
+	size_t len;
+	int w, h;               /* of the JPEG */
+	int ow, oh;             /* of the original */
+	bool bad;
+	int want_w, want_h;     /* pixels of the print copy, from its first placement */
+	char *where;            /* that placement, for messages */
+	int line, col;
+	bool failed;            /* making the copy failed (set by a copier thread) */
+	const char *file;       /* the key in printer.images */
+} print_image;
+
+/* Print copies being made on other threads during the first pass. */
+typedef struct {
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	pthread_t *threads;
+	int nthreads;
+	bool running, closed;
+	print_image **items;    /* asked for, in order */
+	const char **files;
+	size_t n, cap, next;
+} copier;
+
 typedef struct printer printer;
 struct printer {
 	gz_pdf *pdf;
@@ -374,20 +401,10 @@ struct printer {
 	double title_size, byline_size, head_size, folio_size, pad;
 	const char *size_name;   /* "A5" */
 	gz_printlua *lua;
-	bool defer;              /* measuring: photos' print copies are made later */
+	bool defer;              /* measuring: photos' print copies are made meanwhile */
+	copier copies;
 };
 
-typedef struct {
-	gz_pdf_image *im;       /* for the current document */
-	void *jpeg;
-	size_t len;
-	int w, h;               /* of the JPEG */
-	int ow, oh;             /* of the original */
-	bool bad;
-	int want_w, want_h;     /* pixels of the print copy, from its first placement */
-	char *where;            /* that placement, for messages */
-	int line, col;
-} print_image;
 
 /* ---- the print configuration (print.yml) ---- */
 
@@ -738,8 +755,9 @@ static int need(printer *pr, double h)
 }
 
 /* Make pi's print copy at the size first asked for; errors go where
- * that placement was written. Safe on several threads at once. */
-static int make_print_copy(printer *pr, print_image *pi, const char *file)
+ * that placement was written. Safe on several threads at once: it writes
+ * only the copy's fields and failed. */
+static void make_print_copy(printer *pr, print_image *pi, const char *file)
 {
 	char *data = NULL, *err = NULL;
 	size_t len = 0;
@@ -750,28 +768,100 @@ static int make_print_copy(printer *pr, print_image *pi, const char *file)
 		gz_diag_error(pr->d, pi->where, pi->line, pi->col, "photo '%s' is %s", file,
 			      err ? err : "unreadable");
 		free(err);
-		free(data);
-		pi->bad = true;
-		return -1;
+		pi->failed = true;
 	}
 	free(data);
-	return 0;
 }
 
-static void make_copy_job(size_t i, int worker, void *payload)
+/*
+ * Decoding the photos is most of a brochure's work. The first pass only
+ * measures, so it asks for each print copy and moves on; worker threads
+ * make the copies meanwhile, and the second pass, which draws them, starts
+ * when all are made.
+ */
+static void *copier_main(void *payload)
 {
 	printer *pr = payload;
-	print_image *pi = gz_map_get(&pr->images, pr->image_keys.items[i]);
+	copier *c = &pr->copies;
 
-	(void)worker;
-	if (pi->want_w && !pi->jpeg && !pi->bad)
-		make_print_copy(pr, pi, pr->image_keys.items[i]);
+	for (;;) {
+		print_image *pi;
+		const char *file;
+		pthread_mutex_lock(&c->lock);
+		while (c->next == c->n && !c->closed)
+			pthread_cond_wait(&c->more, &c->lock);
+		if (c->next == c->n) {
+			pthread_mutex_unlock(&c->lock);
+			return NULL;
+		}
+		pi = c->items[c->next];
+		file = c->files[c->next];
+		c->next++;
+		pthread_mutex_unlock(&c->lock);
+		make_print_copy(pr, pi, file);
+	}
+}
+
+static void copier_start(printer *pr)
+{
+	copier *c = &pr->copies;
+	int i;
+
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->more, NULL);
+	c->nthreads = gz_pool_cores();
+	c->threads = gz_calloc((size_t)c->nthreads, sizeof(*c->threads));
+	for (i = 0; i < c->nthreads; i++)
+		if (pthread_create(&c->threads[i], NULL, copier_main, pr) != 0) {
+			fprintf(stderr, "gazette: cannot start a thread\n");
+			abort();
+		}
+	c->running = true;
+}
+
+static void copier_add(printer *pr, print_image *pi, const char *file)
+{
+	copier *c = &pr->copies;
+
+	pthread_mutex_lock(&c->lock);
+	GZ_GROW(c->items, c->cap, c->n + 1);
+	c->files = gz_realloc(c->files, c->cap * sizeof(*c->files));
+	c->items[c->n] = pi;
+	c->files[c->n++] = file;
+	pthread_cond_signal(&c->more);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Wait for every copy asked for; what failed is bad from now on. */
+static void copier_finish(printer *pr)
+{
+	copier *c = &pr->copies;
+	size_t i;
+	int k;
+
+	if (!c->running)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->closed = true;
+	pthread_cond_broadcast(&c->more);
+	pthread_mutex_unlock(&c->lock);
+	for (k = 0; k < c->nthreads; k++)
+		pthread_join(c->threads[k], NULL);
+	for (i = 0; i < c->n; i++)
+		if (c->items[i]->failed)
+			c->items[i]->bad = true;
+	pthread_cond_destroy(&c->more);
+	pthread_mutex_destroy(&c->lock);
+	free(c->threads);
+	free(c->items);
+	free(c->files);
+	memset(c, 0, sizeof(*c));
 }
 
 /* The photo at file; with a placed size (points), its print copy too:
  * NULL if it cannot be read (reported at where:line:col). While pr->defer
  * (the first pass of a brochure, which only measures) the copy is only
- * asked for, and im stays NULL: make_print_copies makes them all at once. */
+ * asked for and im stays NULL; copier_finish waits for them all. */
 static print_image *load_image(printer *pr, const char *file, double w_pt, double h_pt,
 			       const char *where, int line, int col)
 {
@@ -782,7 +872,8 @@ static print_image *load_image(printer *pr, const char *file, double w_pt, doubl
 	if (!pi) {
 		pi = gz_calloc(1, sizeof(*pi));
 		gz_strlist_add(&pr->image_keys, file);
-		gz_map_put(&pr->images, pr->image_keys.items[pr->image_keys.n - 1], pi);
+		pi->file = pr->image_keys.items[pr->image_keys.n - 1];
+		gz_map_put(&pr->images, pi->file, pi);
 		if (gz_source_read(pr->src, file, &data, &len) < 0) {
 			gz_diag_error(pr->d, where, line, col, "photo '%s' cannot be read", file);
 			pi->bad = true;
@@ -799,31 +890,29 @@ static print_image *load_image(printer *pr, const char *file, double w_pt, doubl
 		return NULL;
 	if (w_pt <= 0) /* only the size was asked for */
 		return pi;
-	/* 300 dpi at the placed size; made once, at the size first asked for */
-	if (!pi->jpeg) {
-		if (!pi->want_w) {
-			pi->want_w = (int)(w_pt / 72.0 * 300.0 + 0.5);
-			pi->want_h = (int)(h_pt / 72.0 * 300.0 + 0.5);
-			pi->where = gz_strdup(where);
-			pi->line = line;
-			pi->col = col;
-		}
-		if (pr->defer)
+	/* 300 dpi at the placed size; made once, at the size first asked for.
+	 * A copy being made is not looked at until copier_finish. */
+	if (!pi->want_w) {
+		pi->want_w = (int)(w_pt / 72.0 * 300.0 + 0.5);
+		pi->want_h = (int)(h_pt / 72.0 * 300.0 + 0.5);
+		pi->where = gz_strdup(where);
+		pi->line = line;
+		pi->col = col;
+		if (pr->defer) {
+			copier_add(pr, pi, pi->file);
 			return pi;
-		if (make_print_copy(pr, pi, file) < 0)
+		}
+		make_print_copy(pr, pi, file);
+		if (pi->failed) {
+			pi->bad = true;
 			return NULL;
+		}
 	}
+	if (pr->defer)
+		return pi;
 	if (!pi->im)
 		pi->im = gz_pdf_image_new(pr->pdf, pi->jpeg, pi->len, pi->w, pi->h);
 	return pi;
-}
-
-/* Every print copy the first pass asked for, on every core: decoding the
- * photos is most of a brochure's work. */
-static void make_print_copies(printer *pr)
-{
-	pr->defer = false;
-	gz_parallel(pr->image_keys.n, gz_pool_cores(), make_copy_job, pr, NULL);
 }
 
 /* A photo with caption and credit, scaled to the frame's width and at most
@@ -1661,6 +1750,7 @@ static int make_brochure(printer *pr, char **data, size_t *len)
 	prev = gz_calloc(m.n + 1, sizeof(int));
 	/* pass 1 finds the pages; pass 2 prints them in the contents. The contents
 	 * take as many lines either way, so the pages cannot move between passes. */
+	copier_start(pr);
 	for (pass = 0; pass < 2; pass++) {
 		pr->defer = pass == 0;
 		if (brochure_pass(pr, &m, starts, prev) < 0)
@@ -1669,7 +1759,8 @@ static int make_brochure(printer *pr, char **data, size_t *len)
 			memcpy(prev, starts, m.n * sizeof(int));
 			gz_pdf_free(pr->pdf);
 			pr->pdf = NULL;
-			make_print_copies(pr);
+			pr->defer = false;
+			copier_finish(pr);
 		}
 	}
 	if (gz_pdf_finish(pr->pdf, data, len, &err) < 0) {
@@ -1679,6 +1770,8 @@ static int make_brochure(printer *pr, char **data, size_t *len)
 	}
 	rc = 0;
 cleanup:
+	copier_finish(pr);
+	pr->defer = false;
 	free(starts);
 	free(prev);
 	manifest_release(&m);
