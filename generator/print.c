@@ -394,8 +394,10 @@ struct printer {
 	double leading;          /* of body text */
 	/* print.yml: the site's, then the theme's (either may be NULL), and
 	 * both merged for the layouts */
-	gz_value *cfg[2];
-	char *cfg_path[2];
+	gz_value *cfg[3];        /* + the default theme's, under a theme without print/ */
+	char *cfg_path[3];
+	gz_source *fallback;     /* the default theme (NULL when it is the theme) */
+	char *fallback_display;
 	gz_value *style;
 	double ink[3];           /* body text colour */
 	double title_size, byline_size, head_size, folio_size, pad;
@@ -518,12 +520,12 @@ static int read_config(printer *pr, int k, gz_source *src, const char *display)
 }
 
 /* The value at a path of keys in the site's print.yml, else in the
- * theme's; *k says which (for messages). */
+ * theme's, else in the default theme's; *k says which (for messages). */
 static const gz_value *cfg_find(const printer *pr, const char *const *keys, int *k)
 {
 	int i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		const gz_value *v = pr->cfg[i];
 		size_t j;
 		for (j = 0; keys[j] && v; j++)
@@ -601,10 +603,13 @@ static int load_config(printer *pr)
 		rc = -1;
 	if (read_config(pr, 1, pr->o->theme_src, pr->o->theme_display) < 0)
 		rc = -1;
-	pr->style = pr->cfg[1] ? value_clone(pr->cfg[1]) : value_map();
-	if (pr->cfg[0])
-		value_merge(pr->style, pr->cfg[0]);
-	for (k = 0; k < 2; k++) {
+	if (read_config(pr, 2, pr->fallback, pr->fallback_display) < 0)
+		rc = -1;
+	pr->style = value_map();
+	for (k = 2; k >= 0; k--)
+		if (pr->cfg[k])
+			value_merge(pr->style, pr->cfg[k]);
+	for (k = 0; k < 3; k++) {
 		colors = gz_value_get(pr->cfg[k], "colors");
 		for (i = 0; colors && colors->type == GZ_MAP && i < colors->n; i++) {
 			double rgb[3];
@@ -1967,6 +1972,24 @@ cleanup:
 
 /* ---- entry points ---- */
 
+/* A theme of the site's own may have no print layouts or print.yml: the
+ * default theme's are used under it. */
+static void open_fallback(printer *pr)
+{
+	const char *d = pr->o->theme_display;
+	size_t n = d ? strlen(d) : 0;
+	char *dir, *err = NULL;
+
+	if (!pr->o->theme_src || (n >= 7 && !strcmp(d + n - 7, "default")))
+		return;
+	dir = gz_build_find_theme(gz_source_root(pr->src), "default", &pr->fallback_display);
+	if (dir && gz_source_open_dir(&pr->fallback, dir, &err) < 0) {
+		free(err);
+		pr->fallback = NULL;
+	}
+	free(dir);
+}
+
 int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src, const char *path,
 		  const gz_print_opts *o, gz_diag *d)
 {
@@ -1982,7 +2005,9 @@ int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src,
 	pr.d = d;
 	pr.o = o;
 	pr.path = path;
-	pr.lua = gz_printlua_new(o->theme, o->theme_src, o->theme_display, src, site);
+	open_fallback(&pr);
+	pr.lua = gz_printlua_new(o->theme, src, o->theme_src, o->theme_display, pr.fallback,
+				 pr.fallback_display, site);
 	if (load_config(&pr) < 0)
 		goto cleanup;
 	if (n > 4 && (!strcmp(path + n - 4, ".yml") || (n > 5 && !strcmp(path + n - 5, ".yaml")))) {
@@ -2023,12 +2048,14 @@ cleanup:
 	gz_strlist_release(&pr.image_keys);
 	free(pr.text_font);
 	free(pr.head_font);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		gz_value_free(pr.cfg[i]);
 		free(pr.cfg_path[i]);
 	}
 	gz_value_free(pr.style);
 	gz_printlua_free(pr.lua);
+	gz_source_free(pr.fallback);
+	free(pr.fallback_display);
 	return rc;
 }
 

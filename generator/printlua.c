@@ -13,8 +13,8 @@
 
 struct gz_printlua {
 	const gz_theme *th;
-	gz_source *theme_src, *site_src;
-	char *display;
+	gz_source *site_src, *theme_src, *fallback_src;
+	char *display, *fallback_display;
 	const gz_site *site;
 	gz_script *s;                   /* opened at the first draw */
 	const gz_print_canvas *c;       /* the call being drawn */
@@ -24,15 +24,18 @@ struct gz_printlua {
 	int fail_line, fail_col;
 };
 
-gz_printlua *gz_printlua_new(const gz_theme *th, gz_source *theme_src, const char *display,
-			     gz_source *site_src, const gz_site *site)
+gz_printlua *gz_printlua_new(const gz_theme *th, gz_source *site_src, gz_source *theme_src,
+			     const char *display, gz_source *fallback_src,
+			     const char *fallback_display, const gz_site *site)
 {
 	gz_printlua *pl = gz_calloc(1, sizeof(*pl));
 
 	pl->th = th;
-	pl->theme_src = theme_src;
 	pl->site_src = site_src;
+	pl->theme_src = theme_src;
+	pl->fallback_src = fallback_src;
 	pl->display = gz_strdup(display ? display : "theme");
+	pl->fallback_display = gz_strdup(fallback_display ? fallback_display : "themes/default");
 	pl->site = site;
 	return pl;
 }
@@ -44,6 +47,7 @@ void gz_printlua_free(gz_printlua *pl)
 	if (pl->s)
 		gz_script_free(pl->s);
 	free(pl->display);
+	free(pl->fallback_display);
 	free(pl->fail_msg);
 	free(pl);
 }
@@ -373,9 +377,10 @@ static void open_state(gz_printlua *pl)
 		{"text", l_text}, {"measure", l_measure}, {"image", l_image}, {"rule", l_rule},
 		{"rect", l_rect}, {"qr", l_qr}, {"fail", l_fail}, {NULL, NULL},
 	};
+	static const gz_theme none; /* no theme given: the default limits */
 	lua_State *L;
 
-	pl->s = gz_script_open_sandbox(pl->th, pl->site);
+	pl->s = gz_script_open_sandbox(pl->th ? pl->th : &none, pl->site);
 	L = gz_script_lua(pl->s);
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.env");
 	lua_pushlightuserdata(L, pl);
@@ -413,6 +418,8 @@ static int push_layout(gz_printlua *pl, const char *name, const char *for_path, 
 		gz_buf_puts(&path, file);
 	} else if (pl->theme_src && gz_source_read(pl->theme_src, file, &data, &len) == 0) {
 		gz_buf_printf(&path, "%s/%s", pl->display, file);
+	} else if (pl->fallback_src && gz_source_read(pl->fallback_src, file, &data, &len) == 0) {
+		gz_buf_printf(&path, "%s/%s", pl->fallback_display, file);
 	} else {
 		gz_diag_error(d, for_path, 0, 0,
 			      "no print layout '%s' (looked for %s in the site and in %s)", name,

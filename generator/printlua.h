@@ -59,11 +59,14 @@ typedef struct {
 	void *payload;
 } gz_print_canvas;
 
-/* Where the layouts are: site_src's print/ first, then theme_src's (either
- * may be NULL); display names the theme in messages ("themes/default").
- * Nothing is read until a layout is drawn. Free with gz_printlua_free. */
-gz_printlua *gz_printlua_new(const gz_theme *th, gz_source *theme_src, const char *display,
-			     gz_source *site_src, const gz_site *site);
+/* Where the layouts are: site_src's print/ first, then theme_src's, then
+ * fallback_src's (the default theme under a theme without them); any may
+ * be NULL. The displays name the themes in messages ("themes/default").
+ * Nothing is read until a layout is drawn. th gives the Lua limits; all is
+ * borrowed. Free with gz_printlua_free. */
+gz_printlua *gz_printlua_new(const gz_theme *th, gz_source *site_src, gz_source *theme_src,
+			     const char *display, gz_source *fallback_src,
+			     const char *fallback_display, const gz_site *site);
 void gz_printlua_free(gz_printlua *pl);
 
 /* Run layout name on c. Returns 0, or -1 with errors added to d. */
