@@ -226,6 +226,26 @@ assert_contains err "content/leaflets/long.md:2:8: title is too long for the lea
 assert_no_file long.pdf
 rm site/content/leaflets/long.md
 
+# a theme of the site's own without print/ or print.yml: the default's serve
+mkdir -p own/themes/mine
+cp -R "$ROOT/content" own/
+cp -R "$ROOT/themes/default/layouts" "$ROOT/themes/default/hooks" own/themes/mine/
+grep -v '^theme:' "$ROOT/site.yml" >own/site.yml
+echo 'theme: mine' >>own/site.yml
+"$GAZETTE" print --source own "$B" -o mine.pdf 2>err || { cat err; fail "print with a theme without print layouts"; }
+pdftotext -f 1 -l 1 mine.pdf mine1.txt
+assert_contains mine1.txt "穆棱市脱贫攻坚典型案例"
+# … and its own layout, when it has one, with its path in errors
+mkdir -p own/themes/mine/print
+printf '%s\n' 'return function(doc, page)' '  rule(0, 0, 10, 10, 1, "nope")' 'end' >own/themes/mine/print/back.lua
+set +e
+"$GAZETTE" print --source own "$B" -o mine2.pdf 2>err
+rc=$?
+set -e
+[ $rc = 1 ] || fail "theme layout error: exit $rc"
+assert_contains err "themes/mine/print/back.lua:2: colour 'nope' is not #rrggbb"
+assert_no_file mine2.pdf
+
 # gazette build uses the site's layouts too
 printf '%s\n' 'return function(doc, page)' '  text(20 * mm, 60 * mm, 100 * mm, nil, "构建用封面")' 'end' >site/print/cover.lua
 "$GAZETTE" build --source site --out out --quiet 2>err || { cat err; fail "build with a site print layout"; }
