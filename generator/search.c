@@ -165,20 +165,39 @@ static int tokcmp(const char *a, size_t alen, const char *b, size_t blen)
 }
 
 /*
- * Tokens are gathered by chunks of consecutive pages, each on one thread:
- * a chunk counts every token of a page in its own table, then appends
- * (slot, page, count) for the page's distinct tokens, and at its end turns
- * those into each token's encoded postings. A shard then joins the
+ * Tokens are gathered by chunks of consecutive pages, each on one thread.
+ * A page's tokens are counted in a small table of its own (it stays in the
+ * CPU's cache; a page has a few thousand tokens but about a thousand
+ * distinct ones); then each distinct token is looked up once in the
+ * chunk's table and (slot, page, count) appended. At its end the chunk
+ * turns those into each token's encoded postings. A shard then joins the
  * chunks' postings of its tokens in page order; only the first delta of
  * each chunk's run changes. No lock, and memory near the index's size.
  */
 typedef struct {
 	uint64_t key;           /* the token's bytes if 8 or fewer, else a hash */
+	uint32_t len, count;    /* len 0: empty */
+	const char *tok;        /* into the folded text */
+} dent;
+
+typedef struct {
+	dent *e;
+	size_t cap, n;
+	int bits;
+	uint32_t *used;         /* the filled entries, in order of first sight */
+	size_t ucap;
+	gz_buf fold;
+} dtab;
+
+typedef struct {
+	uint64_t key;
+	uint32_t len, slot;     /* len 0: empty */
+} cent;
+
+typedef struct {
 	uint32_t len, shard;
-	size_t tok;             /* offset of its bytes in chunk.toks */
-	uint32_t doc;           /* the page counted last, + 1 */
-	uint32_t count;         /* how often in that page */
 	uint32_t first, last;   /* its first and last page in the chunk */
+	size_t tok;             /* offset of its bytes in chunk.toks */
 	size_t post, npost;     /* its postings: offset and bytes in chunk.enc */
 } tslot;
 
@@ -188,161 +207,224 @@ typedef struct {
 
 typedef struct {
 	size_t from, to;        /* pages [from, to) */
+	dtab dt;
 	tslot *s;
 	size_t ns, scap;
-	uint32_t *idx;          /* open addressing: slot + 1, 0 empty */
+	cent *idx;
 	size_t cap;
 	int bits;
-	gz_buf toks, enc, fold;
-	uint32_t *touched;
-	size_t ntouched, tcap;
+	gz_buf toks, enc;
 	rawpost *raw;
 	size_t nraw, rcap;
-	uint32_t cur;           /* page being counted, + 1 */
 	uint32_t *by_shard;     /* slot ids grouped by shard */
 	uint32_t shard_at[GZ_SEARCH_SHARDS + 1];
 } chunk;
 
+static inline size_t tok_pos(uint64_t key, size_t len, int bits)
+{
+	return (size_t)(((key ^ ((uint64_t)len << 58)) * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
+}
+
+static void dtab_init(dtab *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->bits = 12;
+	t->cap = (size_t)1 << t->bits;
+	t->e = gz_calloc(t->cap, sizeof(*t->e));
+}
+
+static void dtab_release(dtab *t)
+{
+	free(t->e);
+	free(t->used);
+	gz_buf_release(&t->fold);
+}
+
+/* Empty it again (only what was filled is touched). */
+static void dtab_reset(dtab *t)
+{
+	size_t k;
+
+	for (k = 0; k < t->n; k++)
+		t->e[t->used[k]].len = 0;
+	t->n = 0;
+}
+
+/* The entry of the token, or the empty one where it belongs. */
+static dent *dtab_find(dtab *t, const char *tok, size_t len, uint64_t key)
+{
+	size_t i = tok_pos(key, len, t->bits);
+
+	for (;;) {
+		dent *e = &t->e[i];
+		if (!e->len || (e->key == key && e->len == len &&
+				(len <= 8 || !memcmp(e->tok, tok, len))))
+			return e;
+		i = (i + 1) & (t->cap - 1);
+	}
+}
+
+static void dtab_grow(dtab *t)
+{
+	dent *old = t->e;
+	size_t k;
+
+	t->bits++;
+	t->cap = (size_t)1 << t->bits;
+	t->e = gz_calloc(t->cap, sizeof(*t->e));
+	for (k = 0; k < t->n; k++) {
+		dent *e = dtab_find(t, old[t->used[k]].tok, old[t->used[k]].len, old[t->used[k]].key);
+		*e = old[t->used[k]];
+		t->used[k] = (uint32_t)(e - t->e);
+	}
+	free(old);
+}
+
+/* Tokens of 8 bytes or fewer are their own key: the folded text is padded
+ * with 8 zero bytes, so 8 can always be read at a token and the rest
+ * masked off. */
+static inline uint64_t tok_key(const char *t, size_t len)
+{
+	uint64_t k;
+
+	if (len > 8)
+		return fast_hash(0, t, len);
+	memcpy(&k, t, 8);
+	return len == 8 ? k : k & ((1ULL << (8 * len)) - 1);
+}
+
+static void count_token(const char *tok, size_t len, void *payload)
+{
+	dtab *t = payload;
+	uint64_t key = tok_key(tok, len);
+	dent *e = dtab_find(t, tok, len, key);
+
+	if (!e->len) {
+		if ((t->n + 1) * 2 > t->cap) {
+			dtab_grow(t);
+			e = dtab_find(t, tok, len, key);
+		}
+		e->key = key;
+		e->len = (uint32_t)len;
+		e->count = 0;
+		e->tok = tok;
+		GZ_GROW(t->used, t->ucap, t->n + 1);
+		t->used[t->n++] = (uint32_t)(e - t->e);
+	}
+	e->count++;
+}
+
+/* Count the tokens of one page ("title\ntext") into t, emptied first. */
+static void count_text(dtab *t, const char *title, const char *plain)
+{
+	dtab_reset(t);
+	gz_buf_clear(&t->fold);
+	gz_tokenize_fold(&t->fold, title, strlen(title));
+	gz_buf_putc(&t->fold, '\n');
+	gz_tokenize_fold(&t->fold, plain, strlen(plain));
+	gz_buf_grow(&t->fold, 8);
+	memset(t->fold.ptr + t->fold.len, 0, 8);
+	gz_tokenize(t->fold.ptr, t->fold.len, false, count_token, t);
+}
+
+static const dent *dtab_lookup(dtab *t, const char *tok, size_t len, uint64_t key)
+{
+	const dent *e = dtab_find(t, tok, len, key);
+
+	return e->len ? e : NULL;
+}
+
 static void chunk_init(chunk *ch)
 {
 	memset(ch, 0, sizeof(*ch));
-	ch->bits = 12;
+	dtab_init(&ch->dt);
+	ch->bits = 13;
 	ch->cap = (size_t)1 << ch->bits;
 	ch->idx = gz_calloc(ch->cap, sizeof(*ch->idx));
 }
 
 static void chunk_release(chunk *ch)
 {
+	dtab_release(&ch->dt);
 	free(ch->s);
 	free(ch->idx);
-	free(ch->touched);
 	free(ch->raw);
 	free(ch->by_shard);
 	gz_buf_release(&ch->toks);
 	gz_buf_release(&ch->enc);
-	gz_buf_release(&ch->fold);
 }
 
-static inline uint64_t tok_key(const char *t, size_t len)
+static cent *chunk_find(chunk *ch, const char *tok, size_t len, uint64_t key)
 {
-	uint64_t k = 0;
-
-	if (len <= 8) {
-		memcpy(&k, t, len);
-		return k;
-	}
-	return fast_hash(0, t, len);
-}
-
-static inline size_t tok_pos(const chunk *ch, uint64_t key, size_t len)
-{
-	return (size_t)(((key ^ ((uint64_t)len << 58)) * 0x9e3779b97f4a7c15ULL) >> (64 - ch->bits));
-}
-
-/* The slot of the token, or where it belongs (idx 0). */
-static uint32_t *tok_find(chunk *ch, const char *t, size_t len, uint64_t key)
-{
-	size_t i = tok_pos(ch, key, len);
+	size_t i = tok_pos(key, len, ch->bits);
 
 	for (;;) {
-		uint32_t v = ch->idx[i];
-		const tslot *s;
-		if (!v)
-			return &ch->idx[i];
-		s = &ch->s[v - 1];
-		if (s->key == key && s->len == len &&
-		    (len <= 8 || !memcmp(ch->toks.ptr + s->tok, t, len)))
-			return &ch->idx[i];
+		cent *e = &ch->idx[i];
+		if (!e->len || (e->key == key && e->len == len &&
+				(len <= 8 || !memcmp(ch->toks.ptr + ch->s[e->slot].tok, tok, len))))
+			return e;
 		i = (i + 1) & (ch->cap - 1);
 	}
 }
 
-static void tok_grow(chunk *ch)
+static void chunk_grow(chunk *ch)
 {
-	size_t k;
+	cent *old = ch->idx;
+	size_t k, oldcap = ch->cap;
 
-	free(ch->idx);
 	ch->bits++;
 	ch->cap = (size_t)1 << ch->bits;
 	ch->idx = gz_calloc(ch->cap, sizeof(*ch->idx));
-	for (k = 0; k < ch->ns; k++) {
-		size_t i = tok_pos(ch, ch->s[k].key, ch->s[k].len);
-		while (ch->idx[i])
-			i = (i + 1) & (ch->cap - 1);
-		ch->idx[i] = (uint32_t)k + 1;
-	}
-}
-
-static void count_token(const char *tok, size_t len, void *payload)
-{
-	chunk *ch = payload;
-	uint64_t key = tok_key(tok, len);
-	uint32_t *at = tok_find(ch, tok, len, key);
-	tslot *s;
-
-	if (!*at) {
-		if ((ch->ns + 1) * 2 > ch->cap) {
-			tok_grow(ch);
-			at = tok_find(ch, tok, len, key);
+	for (k = 0; k < oldcap; k++)
+		if (old[k].len) {
+			size_t i = tok_pos(old[k].key, old[k].len, ch->bits);
+			while (ch->idx[i].len)
+				i = (i + 1) & (ch->cap - 1);
+			ch->idx[i] = old[k];
 		}
-		GZ_GROW(ch->s, ch->scap, ch->ns + 1);
-		s = &ch->s[ch->ns];
-		memset(s, 0, sizeof(*s));
-		s->key = key;
-		s->len = (uint32_t)len;
-		s->shard = gz_tokenize_hash(tok, len) % GZ_SEARCH_SHARDS;
-		s->tok = ch->toks.len;
-		gz_buf_add(&ch->toks, tok, len);
-		*at = (uint32_t)++ch->ns;
-	}
-	s = &ch->s[*at - 1];
-	if (s->doc != ch->cur) {
-		s->doc = ch->cur;
-		s->count = 0;
-		GZ_GROW(ch->touched, ch->tcap, ch->ntouched + 1);
-		ch->touched[ch->ntouched++] = *at - 1;
-	}
-	s->count++;
+	free(old);
 }
 
-static const tslot *tok_lookup(chunk *ch, const char *t, size_t len)
+/* Append the postings of the page counted in ch->dt. */
+static void chunk_add(chunk *ch, uint32_t doc)
 {
-	uint32_t *at = tok_find(ch, t, len, tok_key(t, len));
-
-	return *at ? &ch->s[*at - 1] : NULL;
-}
-
-/* Count the tokens of one page (id doc) into the chunk's touched slots. */
-static void count_text(chunk *ch, uint32_t doc, const char *title, const char *plain)
-{
-	gz_buf_clear(&ch->fold);
-	gz_tokenize_fold(&ch->fold, title, strlen(title));
-	gz_buf_putc(&ch->fold, '\n');
-	gz_tokenize_fold(&ch->fold, plain, strlen(plain));
-	ch->cur = doc + 1;
-	ch->ntouched = 0;
-	gz_tokenize(ch->fold.ptr, ch->fold.len, false, count_token, ch);
-}
-
-static void flush_doc(chunk *ch, uint32_t doc)
-{
+	dtab *t = &ch->dt;
 	size_t k;
 
-	GZ_GROW(ch->raw, ch->rcap, ch->nraw + ch->ntouched);
-	for (k = 0; k < ch->ntouched; k++) {
-		rawpost *r = &ch->raw[ch->nraw++];
-		r->slot = ch->touched[k];
+	GZ_GROW(ch->raw, ch->rcap, ch->nraw + t->n);
+	for (k = 0; k < t->n; k++) {
+		const dent *d = &t->e[t->used[k]];
+		cent *e = chunk_find(ch, d->tok, d->len, d->key);
+		rawpost *r;
+		if (!e->len) {
+			tslot *s;
+			if ((ch->ns + 1) * 2 > ch->cap) {
+				chunk_grow(ch);
+				e = chunk_find(ch, d->tok, d->len, d->key);
+			}
+			GZ_GROW(ch->s, ch->scap, ch->ns + 1);
+			s = &ch->s[ch->ns];
+			memset(s, 0, sizeof(*s));
+			s->len = d->len;
+			s->shard = gz_tokenize_hash(d->tok, d->len) % GZ_SEARCH_SHARDS;
+			s->tok = ch->toks.len;
+			gz_buf_add(&ch->toks, d->tok, d->len);
+			e->key = d->key;
+			e->len = d->len;
+			e->slot = (uint32_t)ch->ns++;
+		}
+		r = &ch->raw[ch->nraw++];
+		r->slot = e->slot;
 		r->doc = doc;
-		r->count = ch->s[r->slot].count;
+		r->count = d->count;
 	}
-	ch->ntouched = 0;
 }
 
 /* Postings by slot, encoded; slots grouped by shard. */
 static void chunk_encode(chunk *ch)
 {
-	size_t *at = gz_calloc(ch->ns + 1, sizeof(*at)), k;
-	rawpost *sorted = gz_malloc((ch->nraw ? ch->nraw : 1) * sizeof(*sorted));
+	size_t *at = gz_calloc(ch->ns + 1, sizeof(*at)), k, nraw = ch->nraw;
+	rawpost *sorted = gz_malloc((nraw ? nraw : 1) * sizeof(*sorted));
 
 	for (k = 0; k < ch->nraw; k++)
 		at[ch->raw[k].slot + 1]++;
@@ -353,21 +435,27 @@ static void chunk_encode(chunk *ch)
 	free(ch->raw);
 	ch->raw = NULL;
 	ch->nraw = ch->rcap = 0;
-	/* at[k] is now the end of slot k's run (the start of k + 1's) */
-	gz_buf_grow(&ch->enc, ch->ns * 4);
-	for (k = 0; k < ch->ns; k++) {
-		tslot *s = &ch->s[k];
-		size_t i = k ? at[k - 1] : 0;
-		uint32_t prev = 0;
-		s->post = ch->enc.len;
-		s->first = sorted[i].doc;
-		for (; i < at[k]; i++) {
-			encode_varint(&ch->enc, sorted[i].doc + 1 - prev);
-			encode_varint(&ch->enc, sorted[i].count);
-			prev = sorted[i].doc + 1;
+	/* at[k] is now the end of slot k's run (the start of k + 1's); a
+	 * posting takes at most 14 digits, most often 2 */
+	gz_buf_grow(&ch->enc, nraw * 14);
+	{
+		char *w = ch->enc.ptr;
+		for (k = 0; k < ch->ns; k++) {
+			tslot *s = &ch->s[k];
+			size_t i = k ? at[k - 1] : 0;
+			uint32_t prev = 0;
+			s->post = (size_t)(w - ch->enc.ptr);
+			s->first = sorted[i].doc;
+			for (; i < at[k]; i++) {
+				w += put_varint(w, sorted[i].doc + 1 - prev);
+				w += put_varint(w, sorted[i].count);
+				prev = sorted[i].doc + 1;
+			}
+			s->last = prev - 1;
+			s->npost = (size_t)(w - ch->enc.ptr) - s->post;
 		}
-		s->last = prev - 1;
-		s->npost = ch->enc.len - s->post;
+		ch->enc.len = (size_t)(w - ch->enc.ptr);
+		ch->enc.ptr[ch->enc.len] = '\0';
 	}
 	free(sorted);
 	free(at);
@@ -808,10 +896,11 @@ static void full_item(size_t item, int worker, void *payload)
 	ch = &c->chunks[item];
 	for (i = ch->from; i < ch->to; i++) {
 		const gz_page *p = gz_search_page(c->site, i);
-		count_text(ch, (uint32_t)i, p->title ? p->title : "", p->plain ? p->plain : "");
-		flush_doc(ch, (uint32_t)i);
+		count_text(&ch->dt, p->title ? p->title : "", p->plain ? p->plain : "");
+		chunk_add(ch, (uint32_t)i);
 	}
-	gz_buf_release(&ch->fold);
+	dtab_release(&ch->dt);
+	memset(&ch->dt, 0, sizeof(ch->dt));
 	chunk_encode(ch);
 }
 
@@ -954,8 +1043,7 @@ static bool old_text(ctx *c, size_t i, gz_strlist *groups, gz_buf *text)
 	return true;
 }
 
-static void add_change(ctx *c, gz_buf *arena, const chunk *ch, const tslot *s, uint32_t doc,
-		       uint32_t count)
+static void add_change(ctx *c, gz_buf *arena, const dent *e, uint32_t doc, uint32_t count)
 {
 	change *x;
 
@@ -963,9 +1051,9 @@ static void add_change(ctx *c, gz_buf *arena, const chunk *ch, const tslot *s, u
 	x = &c->chg[c->nchg++];
 	/* the token's offset for now; made a pointer once arena stops moving */
 	x->tok = (const char *)(uintptr_t)arena->len;
-	gz_buf_add(arena, ch->toks.ptr + s->tok, s->len);
-	x->len = s->len;
-	x->shard = s->shard;
+	gz_buf_add(arena, e->tok, e->len);
+	x->len = e->len;
+	x->shard = gz_tokenize_hash(e->tok, e->len) % GZ_SEARCH_SHARDS;
 	x->doc = doc;
 	x->count = count;
 }
@@ -974,31 +1062,31 @@ static void add_change(ctx *c, gz_buf *arena, const chunk *ch, const tslot *s, u
  * (either may be NULL: the page is new, or gone). */
 static void diff_page(ctx *c, gz_buf *arena, uint32_t i, const char *old, const gz_page *p)
 {
-	chunk a, b;
+	dtab a, b;
 	size_t k;
 
-	chunk_init(&a);
-	chunk_init(&b);
+	dtab_init(&a);
+	dtab_init(&b);
 	/* the old text is "title\ntext" already: folding it whole is the same
 	 * as folding title, "\n" and text (folding is per character), and the
 	 * "\n" count_text adds after it separates, like any space */
 	if (old)
-		count_text(&a, i, old, "");
+		count_text(&a, old, "");
 	if (p)
-		count_text(&b, i, p->title ? p->title : "", p->plain ? p->plain : "");
-	for (k = 0; k < a.ns; k++) {
-		const tslot *s = &a.s[k], *t = tok_lookup(&b, a.toks.ptr + s->tok, s->len);
-		uint32_t nc = t ? t->count : 0;
-		if (nc != s->count)
-			add_change(c, arena, &a, s, i, nc);
+		count_text(&b, p->title ? p->title : "", p->plain ? p->plain : "");
+	for (k = 0; k < a.n; k++) {
+		const dent *e = &a.e[a.used[k]], *f = dtab_lookup(&b, e->tok, e->len, e->key);
+		uint32_t nc = f ? f->count : 0;
+		if (nc != e->count)
+			add_change(c, arena, e, i, nc);
 	}
-	for (k = 0; k < b.ns; k++) {
-		const tslot *s = &b.s[k];
-		if (!tok_lookup(&a, b.toks.ptr + s->tok, s->len))
-			add_change(c, arena, &b, s, i, s->count);
+	for (k = 0; k < b.n; k++) {
+		const dent *e = &b.e[b.used[k]];
+		if (!dtab_lookup(&a, e->tok, e->len, e->key))
+			add_change(c, arena, e, i, e->count);
 	}
-	chunk_release(&a);
-	chunk_release(&b);
+	dtab_release(&a);
+	dtab_release(&b);
 }
 
 static int cmp_change(const void *a, const void *b)
