@@ -83,13 +83,15 @@ test-asan: deps
 photos: deps
 	sh scripts/mkphotos.sh content
 
-# Against Hugo (site, photos), then gazette's own: git builds, Lua hooks.
+# Against Hugo (site, photos), then gazette's own: git builds, Lua hooks,
+# the search index and archive (against Pagefind).
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/bench.sh
 	@sh scripts/bench-photos.sh
 	@sh scripts/bench-git.sh
 	@sh scripts/bench-hooks.sh
+	@sh scripts/bench-search.sh
 
 # libFuzzer targets for every parser of user input, seeded from tests/fuzz/corpus
 # and, for templates, from the real layouts (what they find stays in build/fuzz/corpus-NAME). `make fuzz` runs each for
