@@ -83,8 +83,8 @@ test-asan: deps
 photos: deps
 	sh scripts/mkphotos.sh content
 
-# Against Hugo (site, photos) and WeasyPrint (print), then gazette's own:
-# git builds, Lua hooks.
+# Against Hugo (site, photos), WeasyPrint (print) and Pagefind (search),
+# then gazette's own: git builds, Lua hooks, the archive.
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/bench.sh
@@ -92,6 +92,7 @@ bench: deps
 	@sh scripts/bench-print.sh
 	@sh scripts/bench-git.sh
 	@sh scripts/bench-hooks.sh
+	@sh scripts/bench-search.sh
 
 # libFuzzer targets for every parser of user input, seeded from tests/fuzz/corpus
 # and, for templates, from the real layouts (what they find stays in build/fuzz/corpus-NAME). `make fuzz` runs each for

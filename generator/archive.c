@@ -268,17 +268,72 @@ cleanup:
 
 typedef struct {
 	gz_buf match;       /* FTS5 expression: "tok" "tok" … */
-	gz_strlist checks;  /* CJK runs of 3+ characters: must be substrings */
+	gz_strlist runs;    /* CJK runs of 3+ characters (the first: snippets) */
+	gz_strlist checks;  /* those that must be checked as substrings */
 	gz_buf run;
 	size_t run_chars;
+	bool run_plain;     /* every character of run is a letter to FTS5 */
 } query_parts;
+
+/* Letters to FTS5's unicode61 tokenizer (its Unicode 6.1 tables): in a
+ * stored "a b ab c bc" they stay tokens of their own, one position each. */
+static bool fts_letter(uint32_t cp)
+{
+	return (cp >= 0x4e00 && cp <= 0x9fcc) || (cp >= 0x3400 && cp <= 0x4db5) ||
+	       (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x309d && cp <= 0x309f) ||
+	       (cp >= 0x30a1 && cp <= 0x30fa) || (cp >= 0x30fc && cp <= 0x30ff) ||
+	       (cp >= 0xac00 && cp <= 0xd7a3);
+}
+
+/*
+ * A page holds a CJK run c0 c1 … cn as the tokens c0 c1 c0c1 c2 c1c2 c3
+ * c2c3 …: so it contains the run exactly when the phrase
+ * "c0c1 c2 c1c2 c3 c2c3 … cn c(n-1)cn" matches, consecutive tokens at
+ * consecutive positions (a unigram after a bigram is the next character of
+ * the same run; tokens never cross punctuation). The index answers that
+ * itself, where checking the text of every page with all the bigrams
+ * reads much of the database.
+ */
+static void add_phrase(gz_buf *m, const char *run, size_t len)
+{
+	size_t at[3] = {0, 0, 0}, i = 0, k = 0, n;
+	uint32_t cp;
+
+	gz_buf_puts(m, m->len ? " \"" : "\"");
+	while (i < len) {
+		n = gz_utf8_decode(run + i, len - i, &cp);
+		if (!n)
+			n = 1;
+		/* at: where the previous two characters began */
+		at[0] = at[1];
+		at[1] = at[2];
+		at[2] = i;
+		if (k == 1) {
+			gz_buf_add(m, run + at[1], i + n - at[1]);
+		} else if (k >= 2) {
+			gz_buf_putc(m, ' ');
+			gz_buf_add(m, run + i, n);
+			gz_buf_putc(m, ' ');
+			gz_buf_add(m, run + at[1], i + n - at[1]);
+		}
+		k++;
+		i += n;
+	}
+	gz_buf_putc(m, '"');
+}
 
 static void end_run(query_parts *qp)
 {
-	if (qp->run_chars >= 3)
-		gz_strlist_add(&qp->checks, qp->run.ptr);
+	if (qp->run_chars >= 3) {
+		gz_strlist_add(&qp->runs, qp->run.ptr);
+		if (qp->run_plain)
+			add_phrase(&qp->match, qp->run.ptr, qp->run.len);
+		else
+			gz_strlist_add(&qp->checks, qp->run.ptr);
+	}
 	gz_buf_clear(&qp->run);
 	qp->run_chars = 0;
+	qp->run_plain = true;
 }
 
 static void add_token(const char *tok, size_t len, void *payload)
@@ -300,6 +355,7 @@ static void parse_query(query_parts *qp, const char *q)
 
 	gz_tokenize_fold(&folded, q, strlen(q));
 	gz_tokenize(folded.ptr, folded.len, true, add_token, &qp->match);
+	qp->run_plain = true;
 	while (i < folded.len) {
 		n = gz_utf8_decode(folded.ptr + i, folded.len - i, &cp);
 		if (!n)
@@ -307,6 +363,7 @@ static void parse_query(query_parts *qp, const char *q)
 		if (n > 1 && gz_tokenize_is_cjk(cp)) {
 			gz_buf_add(&qp->run, folded.ptr + i, n);
 			qp->run_chars++;
+			qp->run_plain = qp->run_plain && fts_letter(cp);
 		} else {
 			end_run(qp);
 		}
@@ -398,7 +455,10 @@ int gz_archive_search(gz_archive_hit **out, size_t *n, const char *source,
 	if (open_db(&db, path, SQLITE_OPEN_READONLY, err) < 0)
 		goto cleanup_err;
 
+	/* the best rows first, from the columns near the start of each row;
+	 * only those shown read their text (the rows' long tail) */
 	gz_buf_puts(&sql, "SELECT p.id, p.date, p.title, p.township, p.village, p.text, p.url"
+			  " FROM (SELECT p.rowid AS rid, bm25(fts) AS r, p.date AS d, p.id AS i"
 			  " FROM fts JOIN pages p ON p.rowid = fts.rowid WHERE fts MATCH ?1");
 	for (k = 0; k < qp.checks.n; k++)
 		gz_buf_printf(&sql, " AND instr(p.folded, ?%d) > 0", ++arg);
@@ -416,7 +476,8 @@ int gz_archive_search(gz_archive_hit **out, size_t *n, const char *source,
 		gz_buf_printf(&sql, " AND p.date >= ?%d", ++arg);
 	if (q->to)
 		gz_buf_printf(&sql, " AND p.date <= ?%d", ++arg);
-	gz_buf_printf(&sql, " ORDER BY bm25(fts), p.date DESC, p.id LIMIT %d",
+	gz_buf_printf(&sql, " ORDER BY r, d DESC, i LIMIT %d) t JOIN pages p ON p.rowid = t.rid"
+			    " ORDER BY t.r, t.d DESC, t.i",
 		      q->limit > 0 ? q->limit : 50);
 	r = sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL);
 	if (r != SQLITE_OK)
@@ -435,9 +496,9 @@ int gz_archive_search(gz_archive_hit **out, size_t *n, const char *source,
 	{
 		const char *m = qp.match.ptr + 1, *end = strchr(m, '"');
 		gz_buf_add(&first, m, (size_t)(end - m));
-		if (qp.checks.n) {
+		if (qp.runs.n) {
 			gz_buf_clear(&first);
-			gz_buf_puts(&first, qp.checks.items[0]);
+			gz_buf_puts(&first, qp.runs.items[0]);
 		}
 	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -474,6 +535,7 @@ cleanup_err:
 	gz_buf_release(&qp.match);
 	gz_buf_release(&qp.run);
 	gz_strlist_release(&qp.checks);
+	gz_strlist_release(&qp.runs);
 	gz_buf_release(&sql);
 	gz_buf_release(&first);
 	gz_buf_release(&e);

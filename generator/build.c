@@ -169,55 +169,6 @@ static void phase(const char *name, double *t)
 	*t = now;
 }
 
-/* The search index files (search/index.html is a rendered page). */
-static bool is_search_file(const char *path)
-{
-	return !strncmp(path, "search/", 7) && strcmp(path, "search/index.html");
-}
-
-/* The search index depends on every page and the configuration: when
- * neither changed and the files are in place, keep them. */
-static bool keep_search(gz_outputs *out, const gz_deps *prev, gz_deps *next, uint64_t key,
-			const char *out_dir)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < prev->n; i++) {
-		const gz_dep *dp = &prev->items[i];
-		gz_buf full = GZ_BUF_INIT;
-		struct stat st;
-		bool ok;
-
-		if (!is_search_file(dp->out))
-			continue;
-		gz_buf_printf(&full, "%s/%s", out_dir, dp->out);
-		ok = dp->key == key && stat(full.ptr, &st) == 0 && (size_t)st.st_size == dp->len;
-		gz_buf_release(&full);
-		if (!ok)
-			return false;
-		n++;
-	}
-	if (!n)
-		return false;
-	for (i = 0; i < prev->n; i++) {
-		const gz_dep *dp = &prev->items[i];
-		if (!is_search_file(dp->out))
-			continue;
-		gz_outputs_keep(out, dp->out, "search");
-		gz_deps_add(next, dp->out, key, false, dp->len, NULL, 0);
-	}
-	return true;
-}
-
-static void record_search(const gz_outputs *out, gz_deps *next, uint64_t key)
-{
-	size_t i;
-
-	for (i = 0; i < out->n; i++)
-		if (out->items[i].data && is_search_file(out->items[i].path))
-			gz_deps_add(next, out->items[i].path, key, false, out->items[i].len, NULL, 0);
-}
-
 /* Where the content comes from: the working tree, or a commit read from
  * git. Also opens the repository (if any) for page history. */
 static int open_source(const gz_build_opts *opts, gz_source **src, gz_repo **repo, char *sha,
@@ -407,6 +358,8 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_render_opts ro;
 	gz_write_stats ws = {0};
 	char *display = NULL, *out_dir = NULL, *deps_file = NULL, *outputs_file = NULL;
+	char *search_file = NULL;
+	gz_search_record *search_rec = NULL;
 	gz_deps deps_prev, deps_next;
 	gz_script *life = NULL;
 	gz_photos photos;
@@ -508,12 +461,12 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		  (gz_print_opts){.theme = &theme, .theme_src = theme_src, .theme_display = display}, d);
 	phase("render", &t0);
 	if (site.cfg.search) {
-		uint64_t key = gz_hash_str(gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, site.hash),
-						       site.config_hash), "search " GZ_SEARCH_FORMAT);
-		if (!keep_search(&out, &deps_prev, &deps_next, key, out_dir)) {
-			gz_search_build(&out, &site, jobs);
-			record_search(&out, &deps_next, key);
-		}
+		/* the index patches the last build's when few pages changed */
+		gz_search_opts so = {jobs, out_dir, NULL, opts->full};
+		gz_search_stats sst;
+		search_file = cache_file(opts->source, bare, out_dir, "search", false);
+		so.record = search_file;
+		gz_search_build(&out, &site, &so, &search_rec, d, &sst);
 		phase("search", &t0);
 	}
 	/* every output is known now: two with one path is an error */
@@ -528,6 +481,9 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	if (gz_deps_save(&deps_next, deps_file) < 0)
 		gz_diag_warn(d, deps_file, 0, 0, "cannot record what pages depend on; the next "
 			     "build will render every page");
+	if (search_rec && gz_search_record_save(search_rec, search_file) < 0)
+		gz_diag_warn(d, search_file, 0, 0, "cannot record the search index; the next "
+			     "build will index every page");
 	/* the TV archive beside the content (.gazette/archive.db) */
 	if (!bare && site.cfg.archive) {
 		size_t changed;
@@ -567,6 +523,8 @@ cleanup:
 	gz_deps_release(&deps_next);
 	free(deps_file);
 	free(outputs_file);
+	free(search_file);
+	gz_search_record_free(search_rec);
 	free(display);
 	free(out_dir);
 	return rc;

@@ -148,10 +148,11 @@ static la_ssize_t to_buf(struct archive *a, void *payload, const void *data, siz
 	return (la_ssize_t)len;
 }
 
-int gz_pack_gzip(gz_buf *out, const void *data, size_t len, char **err)
+int gz_pack_gzip(gz_buf *out, const void *data, size_t len, int level, char **err)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *e = archive_entry_new();
+	char lv[4];
 	int rc = -1;
 
 	*err = NULL;
@@ -160,6 +161,9 @@ int gz_pack_gzip(gz_buf *out, const void *data, size_t len, char **err)
 	if (archive_write_set_format_raw(a) != ARCHIVE_OK ||
 	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
 	    archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
+	    (level >= 1 && level <= 9 &&
+	     (snprintf(lv, sizeof(lv), "%d", level),
+	      archive_write_set_filter_option(a, "gzip", "compression-level", lv) != ARCHIVE_OK)) ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
 	    archive_write_open2(a, out, NULL, to_buf, NULL, NULL) != ARCHIVE_OK)
 		goto cleanup;
@@ -176,5 +180,42 @@ cleanup:
 		*err = errorf("cannot compress: %s", archive_error_string(a) ? archive_error_string(a) : "?");
 	archive_entry_free(e);
 	archive_write_free(a);
+	return rc;
+}
+
+int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, char **err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	char chunk[65536];
+	la_ssize_t n;
+	int rc = -1;
+
+	*err = NULL;
+	if (archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_read_support_format_raw(a) != ARCHIVE_OK ||
+	    archive_read_open_memory(a, data, len) != ARCHIVE_OK ||
+	    archive_read_next_header(a, &e) != ARCHIVE_OK)
+		goto cleanup;
+	/* raw also reads what is not compressed at all: only gzip is asked for */
+	if (archive_filter_count(a) < 2 || archive_filter_code(a, 0) != ARCHIVE_FILTER_GZIP) {
+		archive_set_error(a, EINVAL, "not gzip");
+		goto cleanup;
+	}
+	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+		if (out->len + (size_t)n > max) {
+			archive_set_error(a, EFBIG, "more than %zu bytes", max);
+			goto cleanup;
+		}
+		gz_buf_add(out, chunk, (size_t)n);
+	}
+	if (n < 0)
+		goto cleanup;
+	rc = 0;
+cleanup:
+	if (rc < 0)
+		*err = errorf("cannot decompress: %s",
+			      archive_error_string(a) ? archive_error_string(a) : "?");
+	archive_read_free(a);
 	return rc;
 }

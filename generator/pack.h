@@ -37,8 +37,14 @@ int gz_pack_finish(gz_pack *pk, char **err);
 void gz_pack_free(gz_pack *pk);
 
 /* Append data compressed as one gzip member (RFC 1952, no file name, time
- * 0, so the same bytes always give the same output) to out. Returns 0, or
- * -1 with *err set (caller frees). */
-int gz_pack_gzip(gz_buf *out, const void *data, size_t len, char **err);
+ * 0, so the same bytes always give the same output) to out, at level 1
+ * (fastest) to 9 (smallest); 0 is zlib's default (6). Returns 0, or -1 with
+ * *err set (caller frees). */
+int gz_pack_gzip(gz_buf *out, const void *data, size_t len, int level, char **err);
+
+/* Append what the gzip stream data holds to out, at most max bytes. Returns
+ * 0, or -1 with *err set (caller frees) when data is not gzip, is damaged
+ * or holds more than max bytes. */
+int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, char **err);
 
 #endif

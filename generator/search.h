@@ -18,10 +18,21 @@
  *                           really in the page, not just all its bigrams
  *
  * Tokens are those of tokenize.h over the title and the body text.
+ *
+ * Incremental: a record in the cache folder (gz_search_record_save) keeps a
+ * hash of each page's title and text, by id, and a hash of each index file.
+ * The next build compares the pages with it; when few changed, it reads
+ * back from the output folder the text group of each changed page (its old
+ * tokens) and the shards its tokens fall in (checked against the record),
+ * patches those and keeps every other file. The files are always the bytes
+ * a clean build writes.
  */
 #ifndef GZ_SEARCH_H
 #define GZ_SEARCH_H
 
+#include <stdbool.h>
+
+#include "diag.h"
 #include "output.h"
 #include "site.h"
 
@@ -32,15 +43,35 @@
 #define GZ_SEARCH_SHARDS 256
 #define GZ_SEARCH_TEXT_GROUP 16
 
-/* Index site's published pages into out (paths under search/). Uses jobs
- * threads. Cannot fail except by running out of memory (which aborts). */
-void gz_search_build(gz_outputs *out, const gz_site *site, int jobs);
+typedef struct {
+	int jobs;
+	const char *out_dir;  /* where the last build wrote the index (only read) */
+	const char *record;   /* the record file (cache folder); NULL: none */
+	bool full;            /* ignore the record: index every page */
+} gz_search_opts;
 
-/* For long-running processes (serve): keep each page's tokens between
- * builds, so a rebuild only tokenizes the pages whose text changed.
- * gz_search_cache_release frees them. */
-void gz_search_cache_enable(void);
-void gz_search_cache_release(void);
+typedef struct {
+	bool incremental;     /* patched the last build's index */
+	size_t changed;       /* pages whose text changed (incremental) */
+	size_t written, kept; /* index files made / kept as they were */
+} gz_search_stats;
+
+/* What the next build needs to know of this one's index. */
+typedef struct gz_search_record gz_search_record;
+
+/* Index site's published pages into out (paths under search/). A record
+ * that is not one gazette wrote gives a warning in d and a full index;
+ * index files that differ from what the record says give a full index
+ * quietly. The old record is removed (it no longer describes the output
+ * folder once it is written); *rec gets the new one, for
+ * gz_search_record_save after the outputs are written (caller frees).
+ * Cannot fail except by running out of memory (which aborts). */
+void gz_search_build(gz_outputs *out, const gz_site *site, const gz_search_opts *o,
+		     gz_search_record **rec, gz_diag *d, gz_search_stats *st);
+
+/* Write rec to path atomically. Returns 0 or -1. */
+int gz_search_record_save(const gz_search_record *rec, const char *path);
+void gz_search_record_free(gz_search_record *rec);
 
 /* The pages the index holds, in id order: site->pages then
  * site->standalone. */

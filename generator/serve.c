@@ -1,5 +1,4 @@
 #include "serve.h"
-#include "search.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -560,9 +559,6 @@ int gz_serve_run(const gz_serve_opts *o)
 	int sfd = -1, rc = 1, port;
 	bool pending = false, masked = false;
 
-	/* rebuilds re-tokenize only the pages whose text changed */
-	gz_search_cache_enable();
-
 	memset(&s, 0, sizeof(s));
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.cond, NULL);
@@ -652,7 +648,6 @@ cleanup:
 	if (daemon)
 		MHD_stop_daemon(daemon);
 	gz_watch_free(w);
-	gz_search_cache_release();
 	if (sfd >= 0)
 		close(sfd);
 	if (masked)

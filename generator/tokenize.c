@@ -1,5 +1,7 @@
 #include "tokenize.h"
 
+#include <string.h>
+
 #include "text.h"
 
 bool gz_tokenize_is_cjk(uint32_t cp)
@@ -17,40 +19,68 @@ static bool is_alnum(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
 }
 
-void gz_tokenize_fold(gz_buf *out, const char *s, size_t len)
+/* One UTF-8 character at s (len > 0 bytes left, s[0] >= 0x80): its length,
+ * or 0 if invalid. Three-byte characters (all of Han, kana and hangul in
+ * the BMP) are decoded here; the rest by gz_utf8_decode. */
+static inline size_t decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
+	if ((s[0] & 0xf0) == 0xe0 && len >= 3 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
+		uint32_t c = ((uint32_t)(s[0] & 0x0f) << 12) | ((uint32_t)(s[1] & 0x3f) << 6) |
+			     (s[2] & 0x3f);
+		/* overlong forms and surrogates are invalid */
+		if (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		*cp = c;
+		return 3;
+	}
+	return gz_utf8_decode((const char *)s, len, cp);
+}
+
+void gz_tokenize_fold(gz_buf *out, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, n;
 	uint32_t cp;
+	char *w;
 
+	/* the result is never longer than s (a full-width letter shrinks, an
+	 * invalid byte becomes one space), so it is written in place */
 	gz_buf_grow(out, len);
+	w = out->ptr + out->len;
 	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c = s[i];
 		if (c < 0x80) {
-			gz_buf_putc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+			*w++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 			i++;
 			continue;
 		}
-		n = gz_utf8_decode(s + i, len - i, &cp);
+		n = decode(s + i, len - i, &cp);
 		if (!n) {
-			gz_buf_putc(out, ' ');
+			*w++ = ' ';
 			i++;
 			continue;
 		}
 		/* full-width digits and letters (０-９ Ａ-Ｚ ａ-ｚ) are ASCII ones */
 		if (cp >= 0xff10 && cp <= 0xff19)
-			gz_buf_putc(out, (char)('0' + (cp - 0xff10)));
+			*w++ = (char)('0' + (cp - 0xff10));
 		else if (cp >= 0xff21 && cp <= 0xff3a)
-			gz_buf_putc(out, (char)('a' + (cp - 0xff21)));
+			*w++ = (char)('a' + (cp - 0xff21));
 		else if (cp >= 0xff41 && cp <= 0xff5a)
-			gz_buf_putc(out, (char)('a' + (cp - 0xff41)));
-		else
-			gz_buf_add(out, s + i, n);
+			*w++ = (char)('a' + (cp - 0xff41));
+		else {
+			memcpy(w, s + i, n);
+			w += n;
+		}
 		i += n;
 	}
+	out->len = (size_t)(w - out->ptr);
+	out->ptr[out->len] = '\0';
 }
 
-void gz_tokenize(const char *s, size_t len, bool query, gz_token_fn fn, void *payload)
+void gz_tokenize(const char *str, size_t len, bool query, gz_token_fn fn, void *payload)
 {
+	const unsigned char *u = (const unsigned char *)str;
+	const char *s = str;
 	size_t i = 0, n;
 	uint32_t cp;
 	/* the CJK run so far: where it began, the previous character */
@@ -59,8 +89,8 @@ void gz_tokenize(const char *s, size_t len, bool query, gz_token_fn fn, void *pa
 	while (i <= len) {
 		bool cjk = false;
 		n = 1;
-		if (i < len && (unsigned char)s[i] >= 0x80) {
-			n = gz_utf8_decode(s + i, len - i, &cp);
+		if (i < len && u[i] >= 0x80) {
+			n = decode(u + i, len - i, &cp);
 			if (!n)
 				n = 1;
 			else
@@ -82,9 +112,9 @@ void gz_tokenize(const char *s, size_t len, bool query, gz_token_fn fn, void *pa
 		if (run_chars == 1 && query)
 			fn(s + run_start, prev_len, payload);
 		run_chars = 0;
-		if (i < len && is_alnum((unsigned char)s[i])) {
+		if (i < len && is_alnum(u[i])) {
 			size_t start = i;
-			while (i < len && is_alnum((unsigned char)s[i]))
+			while (i < len && is_alnum(u[i]))
 				i++;
 			fn(s + start, i - start, payload);
 			continue;

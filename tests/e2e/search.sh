@@ -2,7 +2,8 @@
 # Site search: the sample site's index round trip (docs.json, shards, text,
 # the /search/ page and the masthead box), site.yml search: false, and the
 # recall test: on a generated corpus, 50 random 1-4 character Chinese runs
-# find through search.js (under node) exactly the pages grep finds.
+# find through search.js (under node) and through `gazette archive search`
+# exactly the pages grep finds.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
@@ -54,6 +55,8 @@ assert_not_contains "$site/public/index.html" 'masthead-search'
 # recall on a generated corpus
 corpus=$TMPDIR/corpus
 python3 "$ROOT/scripts/gencorpus.py" --stories 300 --policies 10 --seed 3 "$corpus" >/dev/null
+printf 'archive: true\n' >>"$corpus/site.yml"
 build_ok --source "$corpus" --out "$TMPDIR/corpus-out"
-python3 "$ROOT/tests/search/recall.py" "$corpus" "$TMPDIR/corpus-out" 50 7 || fail "recall test"
+GAZETTE=$GAZETTE python3 "$ROOT/tests/search/recall.py" "$corpus" "$TMPDIR/corpus-out" 50 7 ||
+	fail "recall test"
 echo "search: ok"

@@ -7,7 +7,9 @@ Picks N (50) random runs of 1-4 Chinese characters out of the corpus's
 titles and bodies, asks each of them through search.js (tests/search/
 query.js) and compares the URLs with the pages whose title or body holds
 the run (the Markdown with its ** markers taken out, as a reader sees it).
-Exit 1 lists every difference.
+With GAZETTE set (the binary), each is also asked of `gazette archive
+search --json` (the corpus built with archive: true). Exit 1 lists every
+difference.
 """
 import json
 import os
@@ -49,15 +51,25 @@ while len(queries) < n:
 
 out = subprocess.run(["node", os.path.join(HERE, "query.js"), public],
                      input="\n".join(queries) + "\n", capture_output=True, text=True, check=True)
-got = [json.loads(line) for line in out.stdout.splitlines()]
+got = {"index": [json.loads(line) for line in out.stdout.splitlines()]}
+if os.environ.get("GAZETTE"):
+    got["archive"] = []
+    for q in queries:
+        a = subprocess.run([os.environ["GAZETTE"], "archive", "search", q, "--source", corpus,
+                            "--json", "--limit", "1000000"],
+                           capture_output=True, text=True, check=True)
+        got["archive"].append(sorted(h["url"] for h in json.loads(a.stdout)))
 bad = 0
-for q, g in zip(queries, got):
-    want = sorted(u for u, hay in pages if q in hay)
-    if g != want:
-        bad += 1
-        print("MISMATCH %s: index %d, grep %d; only index: %s; only grep: %s" % (
-            q, len(g), len(want), sorted(set(g) - set(want))[:3], sorted(set(want) - set(g))[:3]))
-    else:
-        print("ok %s: %d pages" % (q, len(g)))
-print("recall: %d of %d queries exact" % (len(queries) - bad, len(queries)))
+for what, answers in sorted(got.items()):
+    for q, g in zip(queries, answers):
+        want = sorted(u for u, hay in pages if q in hay)
+        if g != want:
+            bad += 1
+            print("MISMATCH %s %s: %s %d, grep %d; only %s: %s; only grep: %s" % (
+                what, q, what, len(g), len(want), what, sorted(set(g) - set(want))[:3],
+                sorted(set(want) - set(g))[:3]))
+        else:
+            print("ok %s %s: %d pages" % (what, q, len(g)))
+total = len(queries) * len(got)
+print("recall (%s): %d of %d queries exact" % (" and ".join(sorted(got)), total - bad, total))
 sys.exit(1 if bad else 0)

@@ -2,6 +2,7 @@
 
 #include "buf.h"
 #include "test.h"
+#include "pack.h"
 #include "tokenize.h"
 
 static const char *join(gz_buf *b, const char *s, bool query)
@@ -61,10 +62,56 @@ static void hash(void)
 		  gz_tokenize_hash("养羊", 6) % 256);
 }
 
+static void fold(void)
+{
+	gz_buf b = GZ_BUF_INIT;
+	/* overlong, surrogate and cut-off three-byte forms are not characters */
+	const char bad[] = "a\xe0\x80\x80" "b\xed\xa0\x80" "c\xe4\xb8";
+
+	gz_tokenize_fold(&b, bad, sizeof(bad) - 1);
+	CHECK_STR(b.ptr, "a   b   c  ");
+	gz_buf_clear(&b);
+	gz_tokenize_fold(&b, "ＡＢ养羊Ｚ１", strlen("ＡＢ养羊Ｚ１"));
+	CHECK_STR(b.ptr, "ab养羊z1");
+	CHECK_INT(b.len, strlen("ab养羊z1"));
+	gz_buf_release(&b);
+}
+
+/* The text groups of the site index are gzip, read back by incremental
+ * builds. */
+static void gzip_round_trip(void)
+{
+	gz_buf z = GZ_BUF_INIT, out = GZ_BUF_INIT;
+	char *err = NULL;
+	const char text[] = "[\"养羊致富\\n合作社\"]\n";
+
+	CHECK_INT(gz_pack_gzip(&z, text, strlen(text), 4, &err), 0);
+	CHECK(z.len > 10 && (unsigned char)z.ptr[0] == 0x1f && (unsigned char)z.ptr[1] == 0x8b);
+	CHECK_INT(gz_pack_gunzip(&out, z.ptr, z.len, 1 << 20, &err), 0);
+	CHECK_STR(out.ptr, text);
+	/* too big, not gzip, cut short: errors, not crashes (the index checks
+	 * what it reads back against its record's hash first) */
+	gz_buf_clear(&out);
+	CHECK_INT(gz_pack_gunzip(&out, z.ptr, z.len, 4, &err), -1);
+	free(err);
+	err = NULL;
+	gz_buf_clear(&out);
+	CHECK_INT(gz_pack_gunzip(&out, text, strlen(text), 1 << 20, &err), -1);
+	free(err);
+	err = NULL;
+	gz_buf_clear(&out);
+	CHECK_INT(gz_pack_gunzip(&out, z.ptr, z.len / 2, 1 << 20, &err), -1);
+	free(err);
+	gz_buf_release(&z);
+	gz_buf_release(&out);
+}
+
 void suite_tokenize(void)
 {
 	gz_test_run("tokenize chinese", chinese);
 	gz_test_run("tokenize mixed", mixed);
 	gz_test_run("tokenize latin", latin);
 	gz_test_run("tokenize hash", hash);
+	gz_test_run("tokenize fold", fold);
+	gz_test_run("pack gzip round trip", gzip_round_trip);
 }
