@@ -490,6 +490,38 @@ static bool same_stat(const source_stat *e, const struct stat *st)
 	       e->ino == (unsigned long long)st->st_ino;
 }
 
+/* One line of the record below into e (its path is copied). */
+static bool parse_source(source_stat *e, unsigned long long *content, const char *line)
+{
+	long long *nums[] = {&e->size, &e->mtime_s, &e->mtime_ns, &e->ctime_s, &e->ctime_ns};
+	const char *p = line, *sp;
+	char *end;
+	size_t i;
+
+	errno = 0;
+	*content = strtoull(p, &end, 16);
+	if (end != p + 16 || *end != ' ')
+		return false;
+	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		p = end + 1;
+		*nums[i] = strtoll(p, &end, 10);
+		if (end == p || *end != ' ')
+			return false;
+	}
+	p = end + 1;
+	e->ino = strtoull(p, &end, 10);
+	if (end == p || *end != ' ' || errno)
+		return false;
+	p = end + 1;
+	sp = strchr(p, ' ');
+	if (!sp || sp == p || (size_t)(sp - p) >= sizeof(e->ext) || !sp[1])
+		return false;
+	memcpy(e->ext, p, (size_t)(sp - p));
+	e->ext[sp - p] = '\0';
+	e->path = gz_strdup(sp + 1);
+	return true;
+}
+
 /* <dir>/sources: a version line, then per original
  * "<hash16> <size> <mtime s> <ns> <ctime s> <ns> <inode> <ext|-> <path>". */
 static void load_sources(gz_map *m, source_stat **all, size_t *n, const char *dir)
@@ -511,20 +543,15 @@ static void load_sources(gz_map *m, source_stat **all, size_t *n, const char *di
 	while (fgets(line, sizeof(line), f)) {
 		source_stat e;
 		unsigned long long content;
-		int used = 0;
 		char *nl = strchr(line, '\n');
 		if (!nl)
 			break; /* cut short, or a path too long: the rest is not trusted */
 		*nl = '\0';
 		memset(&e, 0, sizeof(e));
-		if (sscanf(line, "%16llx %lld %lld %lld %lld %lld %llu %5s %n", &content, &e.size,
-			   &e.mtime_s, &e.mtime_ns, &e.ctime_s, &e.ctime_ns, &e.ino, e.ext,
-			   &used) < 8 ||
-		    !used || !line[used])
+		if (!parse_source(&e, &content, line))
 			continue;
 		e.valid = true;
 		e.content = content;
-		e.path = gz_strdup(line + used);
 		GZ_GROW(*all, cap, *n + 1);
 		(*all)[(*n)++] = e;
 	}
@@ -965,29 +992,28 @@ int gz_photos_make(gz_photos *ph, gz_site *site, const gz_photos_opts *o, gz_dia
 static void redirect_originals(gz_photos *ph, gz_outputs *out)
 {
 	gz_buf name = GZ_BUF_INIT;
-	size_t i = 0;
+	size_t i, kept = 0;
 
-	while (i < out->n) {
-		gz_output *it = &out->items[i];
-		gz_picture *pic;
-		if (it->from != ph->src || !it->from_path ||
-		    !(pic = gz_map_get(&ph->by_file, it->from_path)) || pic->published == 1) {
-			i++;
+	for (i = 0; i < out->n; i++) {
+		gz_output it = out->items[i];
+		gz_picture *pic = it.from == ph->src && it.from_path
+					  ? gz_map_get(&ph->by_file, it.from_path)
+					  : NULL;
+		if (pic && pic->published < 0) {
+			free(it.path);
+			free(it.from_path);
 			continue;
 		}
-		if (pic->published < 0) {
-			free(it->path);
-			free(it->from_path);
-			*it = out->items[--out->n];
-			continue;
+		if (pic && pic->published == 0) {
+			gz_buf_clear(&name);
+			orig_name(&name, "", pic->content, pic->orig_ext);
+			free(it.from_path);
+			it.from = ph->cache;
+			it.from_path = gz_strdup(name.ptr);
 		}
-		gz_buf_clear(&name);
-		orig_name(&name, "", pic->content, pic->orig_ext);
-		free(it->from_path);
-		it->from = ph->cache;
-		it->from_path = gz_strdup(name.ptr);
-		i++;
+		out->items[kept++] = it;
 	}
+	out->n = kept;
 	gz_buf_release(&name);
 }
 
