@@ -198,7 +198,10 @@ static int save(gz_image_result *r, VipsImage *im, gz_image_format f, bool thumb
 		if (rc == 0)
 			webp_strip(buf, &len);
 	} else
-		rc = vips_jpegsave_buffer(clean, &buf, &len, "Q", q, "strip", TRUE, NULL);
+		/* optimised Huffman tables: about 7 ms more for a 1600 px
+		 * derivative, about 10% fewer bytes for every visitor */
+		rc = vips_jpegsave_buffer(clean, &buf, &len, "Q", q, "strip", TRUE,
+					  "optimize_coding", TRUE, NULL);
 	g_object_unref(clean);
 	if (rc != 0)
 		return -1;
