@@ -19,16 +19,17 @@
 
 #define GZ_IMAGE_MAX_WIDTHS 8
 
+typedef enum { GZ_IMAGE_WEBP, GZ_IMAGE_JPEG, GZ_IMAGE_NFORMATS } gz_image_format;
+
 typedef struct {
-	int widths[GZ_IMAGE_MAX_WIDTHS]; /* ascending */
-	size_t nwidths;
-	bool webp, jpeg;
+	/* the widths made in each format (gz_image_format), ascending; a
+	 * format with none is not made */
+	int widths[GZ_IMAGE_NFORMATS][GZ_IMAGE_MAX_WIDTHS];
+	size_t nwidths[GZ_IMAGE_NFORMATS];
 	int quality;                     /* 1..100 */
-	int thumb_w, thumb_h;            /* smart crop for lists and cards */
+	int thumb_w, thumb_h;            /* smart crop for lists and cards; 0: none */
 	uint64_t max_pixels;             /* refuse originals larger than this */
 } gz_image_opts;
-
-typedef enum { GZ_IMAGE_WEBP, GZ_IMAGE_JPEG } gz_image_format;
 
 typedef struct {
 	int width, height;
@@ -68,10 +69,26 @@ int gz_image_process(gz_image_result *out, const void *data, size_t len, const g
 		     char **err);
 void gz_image_result_release(gz_image_result *r);
 
-/* The widths to make for an original w pixels wide: the configured ones
- * below w, plus w itself when it is not above the largest; never wider
- * than the original. Returns how many were written to out. */
-size_t gz_image_plan(int *out, const gz_image_opts *o, int w);
+/* The widths to make in format f for an original w pixels wide: the
+ * configured ones below w, plus w itself when it is not above the largest;
+ * never wider than the original. Returns how many were written to out. */
+size_t gz_image_plan(int *out, const gz_image_opts *o, gz_image_format f, int w);
+
+/* The kind of image whose metadata gz_image_strip removes, as a file
+ * name extension ("jpg", "png", "webp", "tif"), from the first bytes; or
+ * NULL for anything else (published as it is). */
+const char *gz_image_kind(const void *data, size_t len);
+
+/* An original as it is published: the same encoded pixels without EXIF,
+ * GPS, XMP, IPTC, comments or embedded previews. JPEG, PNG and WebP are
+ * rewritten losslessly, segment by segment (a JPEG keeps its colour
+ * profile, and its EXIF orientation as the only EXIF field, so it still
+ * shows upright); TIFF, and a file of those formats whose structure the
+ * walker does not follow, is decoded and saved again without metadata
+ * (upright, lossless where the format allows, JPEG at quality 95).
+ * Returns 0 with *out (caller frees), or -1 if it is not such an image
+ * or is damaged. */
+int gz_image_strip(char **out, size_t *out_len, const void *data, size_t len);
 
 /* A plain grey JPEG (w×h) standing in for a photo that could not be read.
  * Returns 0 with *data (caller frees) or -1. */

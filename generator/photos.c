@@ -5,25 +5,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "hash.h"
 #include "pool.h"
 
 /* bump when the derivatives change for the same settings */
-#define CACHE_VERSION "gazette-img 2"
+#define CACHE_VERSION "gazette-img 3"
+/* the record of the originals' hashes (see photos.h) */
+#define SOURCES_VERSION "gazette-sources 1"
 
 static const char *const ext[] = {"webp", "jpg"};
 
 static void defaults(gz_image_opts *o)
 {
+	static const int w[] = {480, 960, 1600};
+	int f;
+
 	memset(o, 0, sizeof(*o));
-	o->widths[0] = 480;
-	o->widths[1] = 960;
-	o->widths[2] = 1600;
-	o->nwidths = 3;
-	o->webp = o->jpeg = true;
+	for (f = 0; f < GZ_IMAGE_NFORMATS; f++) {
+		memcpy(o->widths[f], w, sizeof(w));
+		o->nwidths[f] = 3;
+	}
 	o->quality = 80;
 	o->thumb_w = 640;
 	o->thumb_h = 400;
@@ -47,11 +53,57 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A list of widths (name: "images.widths", "images.jpeg") into out,
+ * sorted, repeats dropped; an empty list is allowed when may_be_empty. */
+static void parse_widths(int *out, size_t *n, const gz_value *v, const char *name,
+			 bool may_be_empty, gz_diag *d)
+{
+	size_t i, k;
+	long w;
+
+	*n = 0;
+	if (v->type != GZ_SEQ || v->n > GZ_IMAGE_MAX_WIDTHS || (!v->n && !may_be_empty)) {
+		gz_diag_error(d, "site.yml", v->line, v->col,
+			      "%s must be a list of %d to %d widths in pixels, e.g. [480, 960, 1600]",
+			      name, may_be_empty ? 0 : 1, GZ_IMAGE_MAX_WIDTHS);
+		return;
+	}
+	for (i = 0; i < v->n; i++) {
+		if (!parse_int(v->items[i], 16, 10000, &w)) {
+			gz_diag_error(d, "site.yml", v->items[i]->line, v->items[i]->col,
+				      "%s: each width must be a number of pixels from 16 to 10000",
+				      name);
+			continue;
+		}
+		out[(*n)++] = (int)w;
+	}
+	qsort(out, *n, sizeof(int), cmp_int);
+	for (i = k = 0; i < *n; i++)
+		if (!k || out[k - 1] != out[i])
+			out[k++] = out[i];
+	*n = k;
+}
+
+static bool is_off(const gz_value *v)
+{
+	static const char *const off[] = {"none", "false", "no", "off"};
+	size_t i;
+
+	if (gz_value_is_null(v))
+		return true;
+	for (i = 0; v->type == GZ_STR && i < sizeof(off) / sizeof(off[0]); i++)
+		if (!strcmp(v->str, off[i]))
+			return true;
+	return false;
+}
+
 int gz_photos_config(gz_image_opts *o, const gz_config *cfg, gz_diag *d)
 {
-	gz_value *im = gz_value_get(cfg->root, "images"), *v;
+	gz_value *im = gz_value_get(cfg->root, "images"), *v, *widths, *formats;
+	gz_value *per[GZ_IMAGE_NFORMATS];
 	size_t before = d->errors, i;
 	long n;
+	int f;
 
 	defaults(o);
 	if (!im || gz_value_is_null(im))
@@ -61,39 +113,56 @@ int gz_photos_config(gz_image_opts *o, const gz_config *cfg, gz_diag *d)
 			      "images must be settings: {widths: [480, 960, 1600], formats: [webp, jpeg], quality: 80}");
 		return -1;
 	}
-	v = gz_value_get(im, "widths");
-	if (v && v->type == GZ_SEQ && v->n >= 1 && v->n <= GZ_IMAGE_MAX_WIDTHS) {
-		o->nwidths = 0;
-		for (i = 0; i < v->n; i++) {
-			if (!parse_int(v->items[i], 16, 10000, &n)) {
-				gz_diag_error(d, "site.yml", v->items[i]->line, v->items[i]->col,
-					      "images.widths: each width must be a number of pixels from 16 to 10000");
-				continue;
+	widths = gz_value_get(im, "widths");
+	formats = gz_value_get(im, "formats");
+	per[GZ_IMAGE_WEBP] = gz_value_get(im, "webp");
+	per[GZ_IMAGE_JPEG] = gz_value_get(im, "jpeg");
+	if (per[GZ_IMAGE_WEBP] || per[GZ_IMAGE_JPEG]) {
+		/* a width list per format: exactly these files are made */
+		if (widths || formats) {
+			v = widths ? widths : formats;
+			gz_diag_error(d, "site.yml", v->line, v->col,
+				      "images: give either widths and formats, or a list of widths "
+				      "per format (jpeg: [800, 1600], webp: [400]), not both");
+		}
+		for (f = 0; f < GZ_IMAGE_NFORMATS; f++) {
+			o->nwidths[f] = 0;
+			if (per[f])
+				parse_widths(o->widths[f], &o->nwidths[f], per[f],
+					     f == GZ_IMAGE_WEBP ? "images.webp" : "images.jpeg", true, d);
+		}
+		if (!o->nwidths[GZ_IMAGE_WEBP] && !o->nwidths[GZ_IMAGE_JPEG] && d->errors == before) {
+			v = per[GZ_IMAGE_JPEG] ? per[GZ_IMAGE_JPEG] : per[GZ_IMAGE_WEBP];
+			gz_diag_error(d, "site.yml", v->line, v->col,
+				      "images: every format's width list is empty; give at least one width");
+		}
+	} else {
+		if (widths)
+			parse_widths(o->widths[0], &o->nwidths[0], widths, "images.widths", false, d);
+		for (f = 1; f < GZ_IMAGE_NFORMATS; f++) {
+			memcpy(o->widths[f], o->widths[0], sizeof(o->widths[0]));
+			o->nwidths[f] = o->nwidths[0];
+		}
+		if (formats && formats->type == GZ_SEQ && formats->n) {
+			bool on[GZ_IMAGE_NFORMATS] = {false};
+			for (i = 0; i < formats->n; i++) {
+				const gz_value *it = formats->items[i];
+				const char *s = it->type == GZ_STR ? it->str : "";
+				if (!strcmp(s, "webp"))
+					on[GZ_IMAGE_WEBP] = true;
+				else if (!strcmp(s, "jpeg") || !strcmp(s, "jpg"))
+					on[GZ_IMAGE_JPEG] = true;
+				else
+					gz_diag_error(d, "site.yml", it->line, it->col,
+						      "images.formats: '%s' is not webp or jpeg", s);
 			}
-			o->widths[o->nwidths++] = (int)n;
+			for (f = 0; f < GZ_IMAGE_NFORMATS; f++)
+				if (!on[f])
+					o->nwidths[f] = 0;
+		} else if (formats) {
+			gz_diag_error(d, "site.yml", formats->line, formats->col,
+				      "images.formats must be a list: [webp, jpeg], [jpeg] or [webp]");
 		}
-		qsort(o->widths, o->nwidths, sizeof(int), cmp_int);
-	} else if (v) {
-		gz_diag_error(d, "site.yml", v->line, v->col,
-			      "images.widths must be a list of 1 to %d widths, e.g. [480, 960, 1600]",
-			      GZ_IMAGE_MAX_WIDTHS);
-	}
-	v = gz_value_get(im, "formats");
-	if (v && v->type == GZ_SEQ && v->n) {
-		o->webp = o->jpeg = false;
-		for (i = 0; i < v->n; i++) {
-			const char *f = v->items[i]->type == GZ_STR ? v->items[i]->str : "";
-			if (!strcmp(f, "webp"))
-				o->webp = true;
-			else if (!strcmp(f, "jpeg") || !strcmp(f, "jpg"))
-				o->jpeg = true;
-			else
-				gz_diag_error(d, "site.yml", v->items[i]->line, v->items[i]->col,
-					      "images.formats: '%s' is not webp or jpeg", f);
-		}
-	} else if (v) {
-		gz_diag_error(d, "site.yml", v->line, v->col,
-			      "images.formats must be a list: [webp, jpeg], [jpeg] or [webp]");
 	}
 	if ((v = gz_value_get(im, "quality"))) {
 		if (parse_int(v, 1, 100, &n))
@@ -104,13 +173,15 @@ int gz_photos_config(gz_image_opts *o, const gz_config *cfg, gz_diag *d)
 	}
 	if ((v = gz_value_get(im, "thumb"))) {
 		long tw, th;
-		if (v->type == GZ_SEQ && v->n == 2 && parse_int(v->items[0], 16, 4000, &tw) &&
-		    parse_int(v->items[1], 16, 4000, &th)) {
+		if (is_off(v)) {
+			o->thumb_w = o->thumb_h = 0;
+		} else if (v->type == GZ_SEQ && v->n == 2 && parse_int(v->items[0], 16, 4000, &tw) &&
+			   parse_int(v->items[1], 16, 4000, &th)) {
 			o->thumb_w = (int)tw;
 			o->thumb_h = (int)th;
 		} else {
 			gz_diag_error(d, "site.yml", v->line, v->col,
-				      "images.thumb must be [width, height], e.g. [640, 400]");
+				      "images.thumb must be [width, height], e.g. [640, 400], or none");
 		}
 	}
 	if ((v = gz_value_get(im, "max_megapixels"))) {
@@ -127,16 +198,38 @@ static uint64_t settings_hash(const gz_image_opts *o)
 {
 	uint64_t h = gz_hash_str(GZ_HASH_INIT, CACHE_VERSION);
 	size_t i;
+	int f;
 
-	for (i = 0; i < o->nwidths; i++)
-		h = gz_hash_u64(h, (uint64_t)o->widths[i]);
-	h = gz_hash_u64(h, (uint64_t)o->webp * 2 + o->jpeg);
+	for (f = 0; f < GZ_IMAGE_NFORMATS; f++) {
+		h = gz_hash_u64(h, o->nwidths[f]);
+		for (i = 0; i < o->nwidths[f]; i++)
+			h = gz_hash_u64(h, (uint64_t)o->widths[f][i]);
+	}
 	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)o->quality), o->max_pixels);
 	return gz_hash_u64(gz_hash_u64(h, (uint64_t)o->thumb_w), (uint64_t)o->thumb_h);
 }
 
+static bool has(const gz_picture *pic, size_t i, gz_image_format f)
+{
+	return pic->formats[i] & (1u << f);
+}
+
+/* The smallest width made in f (it stands in for the thumbnail when there
+ * is none). */
+static int smallest(const gz_picture *pic, gz_image_format f)
+{
+	size_t i;
+
+	for (i = 0; i < pic->n; i++)
+		if (has(pic, i, f))
+			return pic->w[i];
+	return 0;
+}
+
 void gz_picture_url(gz_buf *b, const gz_picture *pic, int width, gz_image_format f)
 {
+	if (!width && !pic->thumb)
+		width = smallest(pic, f);
 	if (width)
 		gz_buf_printf(b, "/img/%s-%d.%s", pic->key, width, ext[f]);
 	else
@@ -146,19 +239,25 @@ void gz_picture_url(gz_buf *b, const gz_picture *pic, int width, gz_image_format
 void gz_picture_srcset(gz_buf *b, const gz_picture *pic, gz_image_format f, const char *base_path)
 {
 	size_t i;
+	bool first = true;
 
-	for (i = 0; i < pic->n; i++)
-		gz_buf_printf(b, "%s%simg/%s-%d.%s %dw", i ? ", " : "", base_path, pic->key, pic->w[i],
-			      ext[f], pic->w[i]);
+	for (i = 0; i < pic->n; i++) {
+		if (!has(pic, i, f))
+			continue;
+		gz_buf_printf(b, "%s%simg/%s-%d.%s %dw", first ? "" : ", ", base_path, pic->key,
+			      pic->w[i], ext[f], pic->w[i]);
+		first = false;
+	}
 }
 
 int gz_picture_fallback(const gz_picture *pic)
 {
+	gz_image_format f = pic->jpeg ? GZ_IMAGE_JPEG : GZ_IMAGE_WEBP;
 	size_t i;
-	int best = pic->n ? pic->w[0] : 0;
+	int best = smallest(pic, f);
 
 	for (i = 0; i < pic->n; i++)
-		if (pic->w[i] <= 1000)
+		if (has(pic, i, f) && pic->w[i] <= 1000)
 			best = pic->w[i];
 	return best;
 }
@@ -217,20 +316,29 @@ static bool load_cached(const char *dir, gz_picture *pic)
 	if (!f)
 		goto cleanup;
 	pic->n = 0;
+	pic->thumb = false;
 	if (!fgets(line, sizeof(line), f) || strcmp(line, CACHE_VERSION "\n"))
 		goto cleanup;
 	while (fgets(line, sizeof(line), f)) {
-		char *nl = strchr(line, '\n');
+		char *nl = strchr(line, '\n'), *sp;
 		int a, b;
+		unsigned long mask;
 		if (nl)
 			*nl = '\0';
 		if (two_ints(line, "size ", &a, &b)) {
 			pic->width = a;
 			pic->height = b;
-		} else if (two_ints(line, "d ", &a, &b) && pic->n < GZ_IMAGE_MAX_WIDTHS + 1) {
+		} else if (!strncmp(line, "d ", 2) && (sp = strrchr(line, ' ')) > line + 2 &&
+			   pic->n < GZ_PICTURE_MAX) {
+			*sp = '\0';
+			mask = strtoul(sp + 1, NULL, 10);
+			if (!two_ints(line, "d ", &a, &b) || !mask || mask >= 1u << GZ_IMAGE_NFORMATS)
+				goto cleanup;
 			pic->w[pic->n] = a;
-			pic->h[pic->n++] = b;
+			pic->h[pic->n] = b;
+			pic->formats[pic->n++] = (unsigned char)mask;
 		} else if (two_ints(line, "thumb ", &a, &b)) {
+			pic->thumb = true;
 			pic->thumb_w = a;
 			pic->thumb_h = b;
 		} else if (!strncmp(line, "color ", 6)) {
@@ -246,10 +354,12 @@ static bool load_cached(const char *dir, gz_picture *pic)
 	}
 	if (!pic->n)
 		goto cleanup;
-	for (fmt = 0; fmt < 2; fmt++) {
+	for (fmt = 0; fmt < GZ_IMAGE_NFORMATS; fmt++) {
 		if (!(fmt == GZ_IMAGE_WEBP ? pic->webp : pic->jpeg))
 			continue;
 		for (i = 0; i <= pic->n; i++) {
+			if (i < pic->n ? !has(pic, i, (gz_image_format)fmt) : !pic->thumb)
+				continue;
 			gz_buf_clear(&path);
 			cache_name(&path, dir, pic->key, i < pic->n ? pic->w[i] : 0, fmt);
 			if (!exists(path.ptr))
@@ -290,6 +400,27 @@ cleanup:
 	return rc;
 }
 
+/* Put width w (h high, in format f) into pic's ascending list. */
+static void add_size(gz_picture *pic, int w, int h, gz_image_format f)
+{
+	size_t i = 0;
+
+	while (i < pic->n && pic->w[i] < w)
+		i++;
+	if (i == pic->n || pic->w[i] != w) {
+		if (pic->n == GZ_PICTURE_MAX)
+			return;
+		memmove(pic->w + i + 1, pic->w + i, (pic->n - i) * sizeof(*pic->w));
+		memmove(pic->h + i + 1, pic->h + i, (pic->n - i) * sizeof(*pic->h));
+		memmove(pic->formats + i + 1, pic->formats + i, pic->n - i);
+		pic->w[i] = w;
+		pic->h[i] = h;
+		pic->formats[i] = 0;
+		pic->n++;
+	}
+	pic->formats[i] |= (unsigned char)(1u << f);
+}
+
 static int store(const char *dir, gz_picture *pic, const gz_image_result *r, size_t uniq)
 {
 	gz_buf path = GZ_BUF_INIT, rec = GZ_BUF_INIT;
@@ -304,7 +435,7 @@ static int store(const char *dir, gz_picture *pic, const gz_image_result *r, siz
 	pic->camera = r->camera ? gz_strdup(r->camera) : NULL;
 	memcpy(pic->color, r->color, sizeof(pic->color));
 	pic->n = 0;
-	gz_buf_printf(&rec, "%s\nsize %d %d\ncolor %s\n", CACHE_VERSION, r->width, r->height, r->color);
+	pic->thumb = false;
 	for (i = 0; i < r->nfiles; i++) {
 		const gz_image_file *f = &r->files[i];
 		gz_buf_clear(&path);
@@ -312,15 +443,18 @@ static int store(const char *dir, gz_picture *pic, const gz_image_result *r, siz
 		if (write_file(path.ptr, f->data, f->len, uniq) < 0)
 			goto cleanup;
 		if (f->thumb) {
+			pic->thumb = true;
 			pic->thumb_w = f->width;
 			pic->thumb_h = f->height;
-		} else if (!pic->n || pic->w[pic->n - 1] != f->width) {
-			pic->w[pic->n] = f->width;
-			pic->h[pic->n++] = f->height;
-			gz_buf_printf(&rec, "d %d %d\n", f->width, f->height);
+		} else {
+			add_size(pic, f->width, f->height, f->format);
 		}
 	}
-	gz_buf_printf(&rec, "thumb %d %d\n", pic->thumb_w, pic->thumb_h);
+	gz_buf_printf(&rec, "%s\nsize %d %d\ncolor %s\n", CACHE_VERSION, r->width, r->height, r->color);
+	for (i = 0; i < pic->n; i++)
+		gz_buf_printf(&rec, "d %d %d %u\n", pic->w[i], pic->h[i], (unsigned)pic->formats[i]);
+	if (pic->thumb)
+		gz_buf_printf(&rec, "thumb %d %d\n", pic->thumb_w, pic->thumb_h);
 	if (pic->taken)
 		gz_buf_printf(&rec, "taken %s\n", pic->taken);
 	if (pic->camera)
@@ -334,6 +468,118 @@ cleanup:
 	return rc;
 }
 
+/* ---------------------------------------------------------------- sources */
+
+/* What the last build learnt about one original in a source folder: its
+ * bytes' hash, while its size, times and inode stay the same. */
+typedef struct {
+	bool valid;
+	uint64_t content;
+	long long size, mtime_s, mtime_ns, ctime_s, ctime_ns;
+	unsigned long long ino;
+	char ext[6];             /* its stripped copy's, or "-": published as it is */
+	char *path;
+} source_stat;
+
+static bool same_stat(const source_stat *e, const struct stat *st)
+{
+	return e->size == (long long)st->st_size && e->mtime_s == (long long)st->st_mtim.tv_sec &&
+	       e->mtime_ns == (long long)st->st_mtim.tv_nsec &&
+	       e->ctime_s == (long long)st->st_ctim.tv_sec &&
+	       e->ctime_ns == (long long)st->st_ctim.tv_nsec &&
+	       e->ino == (unsigned long long)st->st_ino;
+}
+
+/* One line of the record below into e (its path is copied). */
+static bool parse_source(source_stat *e, unsigned long long *content, const char *line)
+{
+	long long *nums[] = {&e->size, &e->mtime_s, &e->mtime_ns, &e->ctime_s, &e->ctime_ns};
+	const char *p = line, *sp;
+	char *end;
+	size_t i;
+
+	errno = 0;
+	*content = strtoull(p, &end, 16);
+	if (end != p + 16 || *end != ' ')
+		return false;
+	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		p = end + 1;
+		*nums[i] = strtoll(p, &end, 10);
+		if (end == p || *end != ' ')
+			return false;
+	}
+	p = end + 1;
+	e->ino = strtoull(p, &end, 10);
+	if (end == p || *end != ' ' || errno)
+		return false;
+	p = end + 1;
+	sp = strchr(p, ' ');
+	if (!sp || sp == p || (size_t)(sp - p) >= sizeof(e->ext) || !sp[1])
+		return false;
+	memcpy(e->ext, p, (size_t)(sp - p));
+	e->ext[sp - p] = '\0';
+	e->path = gz_strdup(sp + 1);
+	return true;
+}
+
+/* <dir>/sources: a version line, then per original
+ * "<hash16> <size> <mtime s> <ns> <ctime s> <ns> <inode> <ext|-> <path>". */
+static void load_sources(gz_map *m, source_stat **all, size_t *n, const char *dir)
+{
+	gz_buf path = GZ_BUF_INIT;
+	char line[8192];
+	size_t cap = 0;
+	FILE *f;
+
+	gz_buf_printf(&path, "%s/sources", dir);
+	f = fopen(path.ptr, "r");
+	gz_buf_release(&path);
+	if (!f)
+		return;
+	if (!fgets(line, sizeof(line), f) || strcmp(line, SOURCES_VERSION "\n")) {
+		fclose(f);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		source_stat e;
+		unsigned long long content;
+		char *nl = strchr(line, '\n');
+		if (!nl)
+			break; /* cut short, or a path too long: the rest is not trusted */
+		*nl = '\0';
+		memset(&e, 0, sizeof(e));
+		if (!parse_source(&e, &content, line))
+			continue;
+		e.valid = true;
+		e.content = content;
+		GZ_GROW(*all, cap, *n + 1);
+		(*all)[(*n)++] = e;
+	}
+	fclose(f);
+	for (cap = 0; cap < *n; cap++)
+		gz_map_put(m, (*all)[cap].path, &(*all)[cap]);
+}
+
+static void save_sources(const source_stat *next, size_t n, const char *dir)
+{
+	gz_buf path = GZ_BUF_INIT, rec = GZ_BUF_INIT;
+	size_t i;
+
+	gz_buf_puts(&rec, SOURCES_VERSION "\n");
+	for (i = 0; i < n; i++) {
+		const source_stat *e = &next[i];
+		if (!e->valid)
+			continue;
+		gz_buf_printf(&rec, "%016llx %lld %lld %lld %lld %lld %llu %s %s\n",
+			      (unsigned long long)e->content, e->size, e->mtime_s, e->mtime_ns,
+			      e->ctime_s, e->ctime_ns, e->ino, e->ext, e->path);
+	}
+	gz_buf_printf(&path, "%s/sources", dir);
+	write_file(path.ptr, rec.ptr, rec.len, 0); /* a lost record only costs reading again */
+	gz_buf_release(&path);
+	gz_buf_release(&rec);
+}
+
 /* ---------------------------------------------------------------- work */
 
 typedef struct {
@@ -341,62 +587,188 @@ typedef struct {
 	gz_source *src;
 	const gz_photos_opts *o;
 	uint64_t settings;
-	atomic_size_t processed, cached, unwritable;
+	gz_map known;            /* path → source_stat from the last build */
+	source_stat *next;       /* [ph->n]: what this build learnt */
+	struct timespec start;
+	atomic_size_t processed, cached, unwritable, read;
 } work_ctx;
 
-static void set_key(gz_picture *pic, uint64_t settings, const void *data, size_t len)
+static void set_key(gz_picture *pic, uint64_t settings)
 {
-	pic->hash = gz_hash_add(settings, data, len);
+	pic->hash = gz_hash_u64(settings, pic->content);
 	snprintf(pic->key, sizeof(pic->key), "%016llx", (unsigned long long)pic->hash);
 }
 
-/* Make (or find) one picture's derivatives from len bytes. */
+/* The name of an original's stripped copy in the cache. */
+static void orig_name(gz_buf *b, const char *dir, uint64_t content, const char *kind)
+{
+	uint64_t h = gz_hash_u64(gz_hash_str(GZ_HASH_INIT, "gazette-orig 1"), content);
+
+	gz_buf_printf(b, "%s%s%016llx-orig.%s", dir, *dir ? "/" : "", (unsigned long long)h, kind);
+}
+
+/* Without a cached set, the smallest derivative of the main format stands
+ * in for the thumbnail. */
+static void stand_in_thumb(gz_picture *pic)
+{
+	gz_image_format main = pic->jpeg ? GZ_IMAGE_JPEG : GZ_IMAGE_WEBP;
+	size_t i;
+
+	if (pic->thumb || !pic->n)
+		return;
+	for (i = 0; i + 1 < pic->n && !has(pic, i, main); i++)
+		;
+	pic->thumb_w = pic->w[i];
+	pic->thumb_h = pic->h[i];
+}
+
+/* Make one picture's derivatives from len bytes (the key is set). */
 static int derive(work_ctx *c, gz_picture *pic, const void *data, size_t len, size_t uniq,
 		  char **err)
 {
 	gz_image_result r;
 	int rc;
 
-	set_key(pic, c->settings, data, len);
-	if (load_cached(c->ph->cache_dir, pic)) {
-		pic->cached = true;
-		atomic_fetch_add(&c->cached, 1);
-		return 0;
-	}
 	rc = gz_image_process(&r, data, len, &c->ph->img, err);
 	if (rc < 0)
 		return rc;
 	atomic_fetch_add(&c->processed, 1);
 	if (store(c->ph->cache_dir, pic, &r, uniq) < 0)
 		atomic_fetch_add(&c->unwritable, 1);
+	stand_in_thumb(pic);
 	gz_image_result_release(&r);
 	return 0;
+}
+
+static int read_original(work_ctx *c, gz_picture *pic, char **data, size_t *len)
+{
+	if (*data)
+		return 0;
+	if (gz_source_read(c->src, pic->file, data, len) < 0) {
+		*data = NULL;
+		return -1;
+	}
+	atomic_fetch_add(&c->read, 1);
+	return 0;
+}
+
+/* Decide how the original is published, making its stripped copy when the
+ * cache has none; kind is what the last build found, or NULL. */
+static void publish_original(work_ctx *c, gz_picture *pic, char **data, size_t *len,
+			     const char *kind, size_t uniq)
+{
+	gz_buf path = GZ_BUF_INIT;
+	char *out = NULL;
+	size_t out_len;
+
+	if (!kind) {
+		if (read_original(c, pic, data, len) < 0) {
+			pic->published = 1; /* copying it reports the error */
+			return;
+		}
+		kind = gz_image_kind(*data, *len);
+		if (!kind)
+			kind = "-";
+	}
+	if (!strcmp(kind, "-")) {
+		pic->published = 1;
+		return;
+	}
+	snprintf(pic->orig_ext, sizeof(pic->orig_ext), "%s", kind);
+	orig_name(&path, c->ph->cache_dir, pic->content, kind);
+	pic->published = 0;
+	if (!exists(path.ptr)) {
+		if (read_original(c, pic, data, len) < 0 ||
+		    gz_image_strip(&out, &out_len, *data, *len) < 0)
+			pic->published = -1;
+		else if (write_file(path.ptr, out, out_len, uniq) < 0)
+			atomic_fetch_add(&c->unwritable, 1);
+	}
+	free(out);
+	gz_buf_release(&path);
+}
+
+/* A file changed within the timestamp granularity of the build's start
+ * could change again with the same times: such files are not recorded. */
+static bool settled(const work_ctx *c, const struct stat *st)
+{
+	long long margin = st->st_ctim.tv_nsec || st->st_mtim.tv_nsec ? 20000000LL : 2000000000LL;
+	long long ct = (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+	long long now = (long long)c->start.tv_sec * 1000000000LL + c->start.tv_nsec;
+
+	return ct < now - margin;
 }
 
 static void make_one(size_t i, int worker, void *payload)
 {
 	work_ctx *c = payload;
 	gz_picture *pic = c->ph->items[i];
+	const source_stat *old = NULL;
 	char *data = NULL, *err = NULL;
 	void *grey = NULL;
-	size_t len;
+	size_t len = 0;
+	struct stat st;
+	bool stat_ok = gz_source_stat(c->src, pic->file, &st) == 0;
 	int rc;
 
-	if (gz_source_read(c->src, pic->file, &data, &len) < 0) {
-		pic->status = GZ_IMAGE_NOT_IMAGE;
-		pic->error = gz_strdup("unreadable");
-		return;
-	}
-	rc = derive(c, pic, data, len, i, &err);
-	if (rc < 0) {
-		pic->status = rc;
-		pic->error = err;
-		pic->n = 0;
-		if (c->o->keep_going && gz_image_placeholder(&grey, &len, 960, 600) == 0) {
-			char *e2 = NULL;
-			pic->placeholder = derive(c, pic, grey, len, i, &e2) == 0;
-			free(e2);
+	if (stat_ok && (old = gz_map_get(&c->known, pic->file)) && !same_stat(old, &st))
+		old = NULL;
+	if (old) {
+		pic->content = old->content;
+	} else if (read_original(c, pic, &data, &len) < 0) {
+		if (pic->derive) {
+			pic->status = GZ_IMAGE_NOT_IMAGE;
+			pic->error = gz_strdup("unreadable");
 		}
+		pic->published = 1; /* copying it reports the error */
+		return;
+	} else {
+		pic->content = gz_hash_add(GZ_HASH_INIT, data, len);
+	}
+	set_key(pic, c->settings);
+	if (pic->derive && load_cached(c->ph->cache_dir, pic)) {
+		stand_in_thumb(pic);
+		pic->cached = true;
+		atomic_fetch_add(&c->cached, 1);
+	} else if (pic->derive) {
+		rc = read_original(c, pic, &data, &len) < 0
+			     ? GZ_IMAGE_NOT_IMAGE
+			     : derive(c, pic, data, len, i, &err);
+		if (rc < 0) {
+			char *e2 = NULL;
+			size_t glen;
+			pic->status = rc;
+			pic->error = err ? err : gz_strdup("unreadable");
+			pic->n = 0;
+			if (c->o->keep_going && gz_image_placeholder(&grey, &glen, 960, 600) == 0) {
+				/* the grey stand-in's derivatives, under its own key */
+				uint64_t content = pic->content;
+				pic->content = gz_hash_add(GZ_HASH_INIT, grey, glen);
+				set_key(pic, c->settings);
+				pic->placeholder = load_cached(c->ph->cache_dir, pic) ||
+						   derive(c, pic, grey, glen, i, &e2) == 0;
+				if (pic->placeholder)
+					stand_in_thumb(pic);
+				else
+					pic->n = 0;
+				pic->content = content;
+				free(e2);
+			}
+		}
+	}
+	publish_original(c, pic, &data, &len, old ? old->ext : NULL, i);
+	if (stat_ok && pic->published >= 0 && settled(c, &st)) {
+		source_stat *e = &c->next[i];
+		e->valid = true;
+		e->content = pic->content;
+		e->size = (long long)st.st_size;
+		e->mtime_s = (long long)st.st_mtim.tv_sec;
+		e->mtime_ns = (long long)st.st_mtim.tv_nsec;
+		e->ctime_s = (long long)st.st_ctim.tv_sec;
+		e->ctime_ns = (long long)st.st_ctim.tv_nsec;
+		e->ino = (unsigned long long)st.st_ino;
+		snprintf(e->ext, sizeof(e->ext), "%s", pic->published ? "-" : pic->orig_ext);
+		e->path = pic->file;
 	}
 	free(grey);
 	free(data);
@@ -427,19 +799,37 @@ static void each_photo(gz_photos *ph, gz_site *site, photo_fn fn, void *payload)
 	}
 }
 
-static void gather(gz_photos *ph, gz_page *p, gz_photo *photo, bool image, void *payload)
+static gz_picture *add_item(gz_photos *ph, const char *file)
 {
-	gz_picture *pic;
+	gz_picture *pic = gz_calloc(1, sizeof(*pic));
 
-	if (!photo->file || gz_map_get(&ph->by_file, photo->file))
-		return;
-	pic = gz_calloc(1, sizeof(*pic));
-	pic->file = gz_strdup(photo->file);
-	pic->webp = ph->img.webp;
-	pic->jpeg = ph->img.jpeg;
+	pic->file = gz_strdup(file);
+	pic->webp = ph->img.nwidths[GZ_IMAGE_WEBP] > 0;
+	pic->jpeg = ph->img.nwidths[GZ_IMAGE_JPEG] > 0;
 	GZ_GROW(ph->items, ph->cap, ph->n + 1);
 	ph->items[ph->n++] = pic;
 	gz_map_put(&ph->by_file, pic->file, pic);
+	return pic;
+}
+
+static void gather(gz_photos *ph, gz_page *p, gz_photo *photo, bool image, void *payload)
+{
+	if (photo->file && !gz_map_get(&ph->by_file, photo->file))
+		add_item(ph, photo->file)->derive = true;
+}
+
+/* Image files content/ publishes that no page uses: their metadata goes
+ * too. */
+static bool image_name(const char *f)
+{
+	static const char *const names[] = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"};
+	const char *dot = strrchr(f, '.');
+	size_t i;
+
+	for (i = 0; dot && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(dot, names[i]))
+			return true;
+	return false;
 }
 
 typedef struct {
@@ -530,12 +920,17 @@ int gz_photos_make(gz_photos *ph, gz_site *site, const gz_photos_opts *o, gz_dia
 	attach_ctx ac = {o, d};
 	work_ctx c;
 	char *err = NULL;
-	size_t i, before = d->errors;
+	source_stat *known = NULL;
+	size_t i, nknown = 0, before = d->errors;
 
 	memset(ph, 0, sizeof(*ph));
+	ph->src = site->src;
 	if (gz_photos_config(&ph->img, &site->cfg, d) < 0)
 		return -1;
 	each_photo(ph, site, gather, NULL);
+	for (i = 0; i < site->files.n; i++)
+		if (image_name(site->files.items[i]) && !gz_map_get(&ph->by_file, site->files.items[i]))
+			add_item(ph, site->files.items[i]);
 	if (!ph->n)
 		return 0;
 	ph->cache_dir = gz_strdup(o->cache_dir);
@@ -550,24 +945,76 @@ int gz_photos_make(gz_photos *ph, gz_site *site, const gz_photos_opts *o, gz_dia
 	c.src = site->src;
 	c.o = o;
 	c.settings = settings_hash(&ph->img);
+	c.next = gz_calloc(ph->n, sizeof(*c.next));
+	clock_gettime(CLOCK_REALTIME, &c.start);
+	load_sources(&c.known, &known, &nknown, ph->cache_dir);
 	atomic_init(&c.processed, 0);
 	atomic_init(&c.cached, 0);
 	atomic_init(&c.unwritable, 0);
+	atomic_init(&c.read, 0);
 	gz_image_init();
 	gz_parallel(ph->n, o->jobs, make_one, &c, o->progress ? "图片" : NULL);
 	ph->processed = atomic_load(&c.processed);
 	ph->cached = atomic_load(&c.cached);
+	ph->read = atomic_load(&c.read);
+	save_sources(c.next, ph->n, ph->cache_dir);
+	if (getenv("GAZETTE_TIMING"))
+		fprintf(stderr, "timing: photos: %zu files, %zu read, %zu processed\n", ph->n,
+			ph->read, ph->processed);
+	for (i = 0; i < nknown; i++)
+		free(known[i].path);
+	free(known);
+	gz_map_release(&c.known);
+	free(c.next);
 	if (atomic_load(&c.unwritable)) {
 		gz_diag_error(d, ph->cache_dir, 0, 0,
 			      "cannot write photo derivatives into the cache folder (disk full or "
 			      "no permission?)");
 		return -1;
 	}
+	for (i = 0; i < ph->n; i++) {
+		const gz_picture *pic = ph->items[i];
+		if (pic->published < 0 && !pic->derive)
+			gz_diag_warn(d, pic->file, 0, 0,
+				     "this image is damaged or cut short, so it is not published "
+				     "(its metadata could not be removed); export it again from the "
+				     "original");
+	}
 	each_photo(ph, site, attach, &ac);
 	for (i = 0; i < site->nall; i++)
 		write_images(site->all[i], site->cfg.base_path);
 	gz_site_hash(site);
 	return d->errors > before ? -1 : 0;
+}
+
+/* Point the copies of originals at their stripped copies, and drop those
+ * that could not be stripped: out holds every content file (render.h). */
+static void redirect_originals(gz_photos *ph, gz_outputs *out)
+{
+	gz_buf name = GZ_BUF_INIT;
+	size_t i, kept = 0;
+
+	for (i = 0; i < out->n; i++) {
+		gz_output it = out->items[i];
+		gz_picture *pic = it.from == ph->src && it.from_path
+					  ? gz_map_get(&ph->by_file, it.from_path)
+					  : NULL;
+		if (pic && pic->published < 0) {
+			free(it.path);
+			free(it.from_path);
+			continue;
+		}
+		if (pic && pic->published == 0) {
+			gz_buf_clear(&name);
+			orig_name(&name, "", pic->content, pic->orig_ext);
+			free(it.from_path);
+			it.from = ph->cache;
+			it.from_path = gz_strdup(name.ptr);
+		}
+		out->items[kept++] = it;
+	}
+	out->n = kept;
+	gz_buf_release(&name);
 }
 
 void gz_photos_output(gz_photos *ph, gz_outputs *out)
@@ -577,16 +1024,21 @@ void gz_photos_output(gz_photos *ph, gz_outputs *out)
 	size_t i, k;
 	int f;
 
+	if (!ph->n)
+		return;
+	redirect_originals(ph, out);
 	for (i = 0; i < ph->n; i++) {
 		const gz_picture *pic = ph->items[i];
 		if (!pic->n || gz_map_get(&seen, pic->key))
 			continue;
 		gz_map_put(&seen, pic->key, ph->items[i]);
-		for (f = 0; f < 2; f++) {
+		for (f = 0; f < GZ_IMAGE_NFORMATS; f++) {
 			if (!(f == GZ_IMAGE_WEBP ? pic->webp : pic->jpeg))
 				continue;
 			for (k = 0; k <= pic->n; k++) {
 				int w = k < pic->n ? pic->w[k] : 0;
+				if (k < pic->n ? !has(pic, k, (gz_image_format)f) : !pic->thumb)
+					continue;
 				gz_buf_clear(&to);
 				gz_buf_clear(&from);
 				gz_picture_url(&to, pic, w, (gz_image_format)f);

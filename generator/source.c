@@ -272,6 +272,20 @@ int gz_source_read(gz_source *s, const char *path, char **data, size_t *len)
 	return 0;
 }
 
+int gz_source_stat(gz_source *s, const char *path, struct stat *st)
+{
+	int fd, rc;
+
+	if (s->ops)
+		return -1;
+	fd = open_safe(s, path);
+	if (fd < 0)
+		return -1;
+	rc = fstat(fd, st) == 0 && S_ISREG(st->st_mode) ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
 bool gz_source_exists(gz_source *s, const char *path)
 {
 	gz_buf full = GZ_BUF_INIT;

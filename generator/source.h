@@ -19,6 +19,7 @@
 
 #include "strlist.h"
 
+struct stat;
 typedef struct gz_source gz_source;
 
 /* What an implementation provides; paths given to it are already safe. */
@@ -53,6 +54,11 @@ void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out);
 /* Read a whole file into *data (caller frees; NUL-terminated). Returns 0, or
  * -1 if it is missing, unreadable or the path is unsafe. */
 int gz_source_read(gz_source *s, const char *path, char **data, size_t *len);
+
+/* The stat of a regular file of a folder source (for caches keyed on size,
+ * times and inode). Returns 0, or -1 if it is missing, not a regular file,
+ * the path is unsafe or the source is not a folder (a git revision). */
+int gz_source_stat(gz_source *s, const char *path, struct stat *st);
 
 /* True if path names a regular file. */
 bool gz_source_exists(gz_source *s, const char *path);

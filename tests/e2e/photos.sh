@@ -1,5 +1,7 @@
 #!/bin/sh
-# Photo derivatives: sizes and formats, no EXIF/GPS in what is published,
+# Photo derivatives: sizes and formats, no EXIF/GPS in what is published
+# (derivatives and originals: the originals keep their pixels and their
+# orientation),
 # EXIF orientation, srcset/width/height/lazy in the HTML, the photo archive,
 # the cache (a rebuild decodes nothing), pruning, and bad images (truncated,
 # a decompression bomb, not an image) as errors at their line, or with
@@ -20,6 +22,21 @@ mkdir -p "$site/content/photos/2019" "$site/content/stories/2019/bees"
 "$tool" make "$site/content/stories/2019/bees/small.jpg" 1200 800
 "$tool" make "$site/content/stories/2019/bees/turned.jpg" 1200 800 orient=6
 "$tool" info "$site/content/photos/2019/gps.jpg" | grep -q 'gps=yes' || fail "the test original has no GPS"
+# originals no page uses are published too: a progressive JPEG with GPS in
+# EXIF and XMP, IPTC and an orientation; a WebP and a TIFF with GPS
+"$tool" make "$site/content/photos/2019/private.jpg" 1200 800 gps camera xmp iptc orient=6 progressive
+"$tool" make "$site/content/photos/2019/private.webp" 300 200 gps camera xmp
+"$tool" make "$site/content/photos/2019/private.tif" 300 200 xmp
+"$tool" make "$site/content/photos/2019/private.png" 300 200 xmp
+for f in private.jpg private.webp; do
+	"$tool" info "$site/content/photos/2019/$f" | grep -q 'gps=yes' || fail "the test original $f has no GPS"
+done
+for f in private.jpg private.webp private.tif; do
+	grep -q GPSLatitude "$site/content/photos/2019/$f" || fail "the test original $f has no XMP"
+done
+grep -q Xinhua "$site/content/photos/2019/private.jpg" || fail "the test original has no IPTC"
+assert_eq "$("$tool" meta "$site/content/photos/2019/private.jpg")" "orientation=6 xmp=yes iptc=no camera=yes" \
+	"the test original's metadata"
 write "$site/content/stories/2019/bees/index.md" <<'EOF2'
 ---
 title: 蜂场
@@ -60,8 +77,27 @@ assert_eq "$("$tool" info "$(ls "$out"/img/*-1200.jpg)")" "1200 800 gps=no exif=
 assert_eq "$("$tool" info "$(ls "$out"/img/*-800.jpg)")" "800 1200 gps=no exif=no" "EXIF orientation 6 turns the photo"
 thumb=$(grep -o 'img/[0-9a-f]*-thumb.jpg' "$out/photos/index.html" | head -n 1)
 assert_eq "$("$tool" info "$out/$thumb")" "640 400 gps=no exif=no" "the smart-cropped thumbnail"
-# the original is still published as it is (TV staff pull originals)
-assert_file "$out/photos/2019/gps.jpg"
+# the originals are published (TV staff pull them) with their pixels, but
+# without GPS, XMP, IPTC, camera or any EXIF field but the orientation
+assert_eq "$("$tool" info "$out/photos/2019/gps.jpg")" "2000 1333 gps=no exif=no" "the published original"
+assert_eq "$("$tool" same "$site/content/photos/2019/gps.jpg" "$out/photos/2019/gps.jpg")" same "the original's pixels"
+assert_eq "$("$tool" meta "$out/stories/2019/bees/turned.jpg")" "orientation=6 xmp=no iptc=no camera=no" \
+	"a turned original keeps its orientation, and nothing else"
+assert_eq "$("$tool" same "$site/content/stories/2019/bees/turned.jpg" "$out/stories/2019/bees/turned.jpg")" same \
+	"the turned original's pixels"
+orig=$out/photos/2019/private.jpg
+assert_eq "$("$tool" info "$orig")" "1200 800 gps=no exif=yes" "a progressive original no page uses"
+assert_eq "$("$tool" meta "$orig")" "orientation=6 xmp=no iptc=no camera=no" "its metadata"
+assert_eq "$("$tool" same "$site/content/photos/2019/private.jpg" "$orig")" same "its pixels"
+for f in private.jpg private.webp private.tif private.png; do
+	if grep -q 'GPSLatitude\|Xinhua\|Canon' "$out/photos/2019/$f"; then
+		fail "the published $f still carries XMP, IPTC or camera metadata"
+	fi
+done
+assert_eq "$("$tool" info "$out/photos/2019/private.webp")" "300 200 gps=no exif=no" "a WebP original"
+assert_eq "$("$tool" same "$site/content/photos/2019/private.webp" "$out/photos/2019/private.webp")" same "its pixels"
+assert_eq "$("$tool" same "$site/content/photos/2019/private.tif" "$out/photos/2019/private.tif")" same "a TIFF original's pixels"
+assert_eq "$("$tool" same "$site/content/photos/2019/private.png" "$out/photos/2019/private.png")" same "a PNG original's pixels"
 
 page=$out/stories/2019/bees/index.html
 assert_contains "$page" '<source type="image/webp" srcset="/img/'
@@ -81,11 +117,30 @@ assert_contains "$arch" 'href="/photos/2019/gps.jpg" download>原图 2000×1333'
 assert_contains "$arch" 'href="/stories/2019/bees/"'
 assert_contains "$out/stories/index.html" 'style="background-color:#'
 
-# cached: nothing is decoded again
-build_ok --source "$site" --out "$out" --verbose
+# cached: nothing is decoded again, and no original is even read (their
+# hashes are known from their size, times and inode)
+GAZETTE_TIMING=1 build_ok --source "$site" --out "$out" --verbose
 assert_contains "$err_log" "图片 0 processed, 3 cached"
+assert_contains "$err_log" "timing: photos: 7 files, 0 read, 0 processed"
 [ -d "$site/.gazette/img" ] || fail "no cache folder .gazette/img"
 [ ! -e "$out/.gazette" ] || fail "the cache is inside the output"
+
+# a photo changed in place with its size and mtime kept is still seen (its
+# ctime changed): read, decoded, its new EXIF in the archive
+python3 - "$site/content/photos/2019/gps.jpg" <<'EOF2'
+import os, sys
+st = os.stat(sys.argv[1])
+data = open(sys.argv[1], "rb").read()
+assert b"EOS 5D" in data
+with open(sys.argv[1], "r+b") as f:
+    f.write(data.replace(b"EOS 5D", b"EOS 6D", 1))
+os.utime(sys.argv[1], ns=(st.st_atime_ns, st.st_mtime_ns))
+EOF2
+GAZETTE_TIMING=1 build_ok --source "$site" --out "$out" --verbose
+assert_contains "$err_log" "图片 1 processed, 2 cached"
+assert_contains "$err_log" "timing: photos: 7 files, 1 read, 1 processed"
+assert_contains "$out/photos/index.html" 'Canon EOS 6D'
+assert_eq "$("$tool" info "$out/photos/2019/gps.jpg")" "2000 1333 gps=no exif=no" "the changed original"
 
 # a photo no longer used leaves the output
 small=$(grep -o '/img/[0-9a-f]*-1200.jpg' "$page" | head -n 1)
@@ -136,4 +191,53 @@ assert_eq "$rc" 0 "exit status with --keep-going"
 assert_contains "$err_log" "bad.md:6:5: warning: photo '/photos/2019/bomb.png' is 30000×30000 pixels"
 assert_contains "$err_log" "a grey placeholder stands in for it"
 assert_contains "$out/stories/2019/bad/index.html" '<source type="image/webp" srcset="/img/'
+# exactly the widths and formats site.yml asks for, per format; no
+# thumbnails: lists use the smallest width
+site2=$TMPDIR/site2
+out2=$TMPDIR/out2
+minimal_site "$site2"
+cat >>"$site2/site.yml" <<'EOF2'
+images:
+  jpeg: [800, 1600]
+  webp: [400]
+  thumb: none
+EOF2
+mkdir -p "$site2/content/photos" "$site2/content/stories"
+"$tool" make "$site2/content/photos/big.jpg" 4000 3000 gps
+head -c 2000 "$site2/content/photos/big.jpg" >"$site2/content/photos/unused-cut.jpg"
+write "$site2/content/stories/one.md" <<'EOF2'
+---
+title: 一
+date: 2020-01-01
+cover: /photos/big.jpg
+---
+![大图](/photos/big.jpg)
+EOF2
+build_ok --source "$site2" --out "$out2" --verbose
+assert_contains "$err_log" "图片 1 processed, 0 cached"
+assert_eq "$(ls "$out2/img" | sed 's/^[0-9a-f]*-//' | sort | tr '\n' ' ')" "1600.jpg 400.webp 800.jpg " \
+	"derivatives of jpeg: [800, 1600], webp: [400]"
+assert_eq "$("$tool" info "$out2"/img/*-400.webp)" "400 300 gps=no exif=no" "the 400 px WebP"
+assert_eq "$("$tool" info "$out2"/img/*-800.jpg)" "800 600 gps=no exif=no" "the 800 px JPEG"
+assert_eq "$("$tool" info "$out2"/img/*-1600.jpg)" "1600 1200 gps=no exif=no" "the 1600 px JPEG"
+page2=$out2/stories/one/index.html
+assert_contains "$page2" '<source type="image/webp" srcset="/img/'
+assert_contains "$page2" '-400.webp 400w" sizes='
+assert_contains "$page2" '-800.jpg 800w, /img/'
+assert_contains "$page2" '-1600.jpg 1600w" sizes='
+assert_contains "$page2" 'width="1600" height="1200"'
+grep -o 'src="/img/[0-9a-f]*-[0-9]*\.jpg"' "$out2/stories/index.html" | grep -q -- '-800.jpg' ||
+	fail "the list card does not show the smallest JPEG in place of a thumbnail"
+# a damaged image no page uses: a warning, and it is not published
+assert_contains "$err_log" "content/photos/unused-cut.jpg: warning: this image is damaged or cut short, so it is not published"
+assert_no_file "$out2/photos/unused-cut.jpg"
+assert_eq "$("$tool" info "$out2/photos/big.jpg")" "4000 3000 gps=no exif=no" "the published original"
+
+# widths and formats together with a list per format: an error at its line
+cat >>"$site2/site.yml" <<'EOF2'
+  formats: [webp]
+EOF2
+build --source "$site2" --out "$out2"
+assert_eq "$rc" 1 "exit status with formats and per-format widths"
+assert_contains "$err_log" "site.yml:8:12: images: give either widths and formats, or a list of widths per format"
 echo "photos: ok"

@@ -5,8 +5,16 @@
  *       "orient=N" the EXIF Orientation tag, "camera" Make/Model/DateTimeOriginal,
  *       "noise" film grain (so it compresses like a photo: for benchmarks),
  *       "seed=N" which grain
+ *       "xmp" an XMP packet with a GPS position and "iptc" an IPTC block,
+ *       "progressive" a progressive JPEG
  *   phototool info FILE
  *       prints "W H gps=yes|no exif=yes|no" as the file is stored (no rotation)
+ *   phototool meta FILE
+ *       prints "orientation=N xmp=yes|no iptc=yes|no camera=yes|no" (camera:
+ *       EXIF Make, Model or DateTimeOriginal)
+ *   phototool same A B
+ *       prints "same" when A and B decode (upright) to the same pixels,
+ *       else "differ"
  *
  *   cc tests/tools/phototool.c $(pkg-config --cflags --libs vips) -o phototool
  */
@@ -64,14 +72,73 @@ static int make(const char *out, int w, int h, int argc, char **argv)
 			vips_image_set_string(im, "exif-ifd3-GPSLongitude", "130/1 30/1 0/1");
 		} else if (!strncmp(argv[i], "orient=", 7)) {
 			vips_image_set_int(im, "orientation", atoi(argv[i] + 7));
+		} else if (!strcmp(argv[i], "xmp")) {
+			static const char xmp[] =
+				"<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF "
+				"xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
+				"<rdf:Description xmlns:exif='http://ns.adobe.com/exif/1.0/' "
+				"exif:GPSLatitude='44,55.0N' exif:GPSLongitude='130,30.0E'/>"
+				"</rdf:RDF></x:xmpmeta>";
+			vips_image_set_blob_copy(im, VIPS_META_XMP_NAME, xmp, sizeof(xmp) - 1);
+		} else if (!strcmp(argv[i], "iptc")) {
+			/* IPTC 2:90 City "Xinhua" in a Photoshop resource block */
+			static const unsigned char iptc[] = {
+				'8', 'B', 'I', 'M', 0x04, 0x04, 0, 0, 0, 0, 0, 12,
+				0x1c, 0x02, 0x5a, 0x00, 0x06, 'X', 'i', 'n', 'h', 'u', 'a', 0};
+			vips_image_set_blob_copy(im, VIPS_META_IPTC_NAME, iptc, sizeof(iptc));
 		} else if (!strcmp(argv[i], "camera")) {
 			vips_image_set_string(im, "exif-ifd0-Make", "Canon");
 			vips_image_set_string(im, "exif-ifd0-Model", "Canon EOS 5D");
 			vips_image_set_string(im, "exif-ifd2-DateTimeOriginal", "2019:06:08 09:30:00");
 		}
 	}
-	if (vips_image_write_to_file(im, out, "Q", 90, NULL))
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "progressive"))
+			break;
+	if (i < argc ? vips_image_write_to_file(im, out, "Q", 90, "interlace", TRUE, NULL)
+		     : vips_image_write_to_file(im, out, "Q", 90, NULL))
 		return die(out);
+	return 0;
+}
+
+static int meta(const char *file)
+{
+	VipsImage *im = vips_image_new_from_file(file, NULL);
+	int orient = 1, camera;
+
+	if (!im)
+		return die(file);
+	camera = vips_image_get_typeof(im, "exif-ifd0-Make") ||
+		 vips_image_get_typeof(im, "exif-ifd0-Model") ||
+		 vips_image_get_typeof(im, "exif-ifd2-DateTimeOriginal");
+	if (vips_image_get_typeof(im, VIPS_META_ORIENTATION))
+		vips_image_get_int(im, VIPS_META_ORIENTATION, &orient);
+	printf("orientation=%d xmp=%s iptc=%s camera=%s\n", orient,
+	       vips_image_get_typeof(im, VIPS_META_XMP_NAME) ? "yes" : "no",
+	       vips_image_get_typeof(im, VIPS_META_IPTC_NAME) ? "yes" : "no", camera ? "yes" : "no");
+	g_object_unref(im);
+	return 0;
+}
+
+static int same(const char *a, const char *b)
+{
+	VipsImage *x = vips_image_new_from_file(a, NULL), *y = vips_image_new_from_file(b, NULL);
+	VipsImage *ux, *uy, *d, *ad;
+	double mx;
+
+	if (!x || !y)
+		return die("open");
+	if (vips_autorot(x, &ux, NULL) || vips_autorot(y, &uy, NULL))
+		return die("autorot");
+	if (vips_image_get_width(ux) != vips_image_get_width(uy) ||
+	    vips_image_get_height(ux) != vips_image_get_height(uy) ||
+	    vips_image_get_bands(ux) != vips_image_get_bands(uy)) {
+		printf("differ (size)\n");
+		return 0;
+	}
+	if (vips_subtract(ux, uy, &d, NULL) || vips_abs(d, &ad, NULL) || vips_max(ad, &mx, NULL))
+		return die("compare");
+	printf(mx == 0 ? "same\n" : "differ\n");
 	return 0;
 }
 
@@ -102,6 +169,11 @@ int main(int argc, char **argv)
 		return make(argv[2], atoi(argv[3]), atoi(argv[4]), argc - 5, argv + 5);
 	if (argc == 3 && !strcmp(argv[1], "info"))
 		return info(argv[2]);
-	fprintf(stderr, "usage: phototool make OUT W H [gps] [orient=N] [camera] | info FILE\n");
+	if (argc == 3 && !strcmp(argv[1], "meta"))
+		return meta(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "same"))
+		return same(argv[2], argv[3]);
+	fprintf(stderr, "usage: phototool make OUT W H [gps] [orient=N] [camera] [xmp] [iptc] "
+			"[progressive] | info FILE | meta FILE | same A B\n");
 	return 2;
 }

@@ -1,12 +1,13 @@
 #include <stdlib.h>
 
+#include "buf.h"
 #include "image.h"
 #include "markdown.h"
 #include "test.h"
 
 static gz_image_opts opts(void)
 {
-	gz_image_opts o = {{480, 960, 1600}, 3, true, true, 80, 640, 400, 100000000ULL};
+	gz_image_opts o = {{{480, 960, 1600}, {480, 960, 1600}}, {3, 3}, 80, 640, 400, 100000000ULL};
 	return o;
 }
 
@@ -17,20 +18,61 @@ static void plan(void)
 	int w[GZ_IMAGE_MAX_WIDTHS + 1];
 	size_t n;
 
-	n = gz_image_plan(w, &o, 1200);
+	n = gz_image_plan(w, &o, GZ_IMAGE_JPEG, 1200);
 	CHECK_INT(n, 3);
 	CHECK_INT(w[0], 480);
 	CHECK_INT(w[1], 960);
 	CHECK_INT(w[2], 1200);
-	n = gz_image_plan(w, &o, 4000);
+	n = gz_image_plan(w, &o, GZ_IMAGE_JPEG, 4000);
 	CHECK_INT(n, 3);
 	CHECK_INT(w[2], 1600);
-	n = gz_image_plan(w, &o, 1600);
+	n = gz_image_plan(w, &o, GZ_IMAGE_JPEG, 1600);
 	CHECK_INT(n, 3);
 	CHECK_INT(w[2], 1600);
-	n = gz_image_plan(w, &o, 300);
+	n = gz_image_plan(w, &o, GZ_IMAGE_JPEG, 300);
 	CHECK_INT(n, 1);
 	CHECK_INT(w[0], 300);
+	/* a format of its own widths; one with none is not made */
+	o.nwidths[GZ_IMAGE_WEBP] = 1;
+	o.widths[GZ_IMAGE_WEBP][0] = 400;
+	n = gz_image_plan(w, &o, GZ_IMAGE_WEBP, 4000);
+	CHECK_INT(n, 1);
+	CHECK_INT(w[0], 400);
+	n = gz_image_plan(w, &o, GZ_IMAGE_WEBP, 300);
+	CHECK_INT(n, 1);
+	CHECK_INT(w[0], 300);
+	o.nwidths[GZ_IMAGE_WEBP] = 0;
+	CHECK_INT(gz_image_plan(w, &o, GZ_IMAGE_WEBP, 4000), 0);
+}
+
+/* exactly the files asked for: 1600 and 800 in JPEG, 400 in WebP, no
+ * thumbnail */
+static void per_format(void)
+{
+	gz_image_opts o = {{{400}, {800, 1600}}, {1, 2}, 80, 0, 0, 100000000ULL};
+	gz_image_result r;
+	void *grey;
+	size_t len, i;
+	char *err = NULL;
+	int seen = 0;
+
+	CHECK(gz_image_placeholder(&grey, &len, 2000, 1500) == 0);
+	CHECK(gz_image_process(&r, grey, len, &o, &err) == GZ_IMAGE_OK);
+	CHECK_INT(r.nfiles, 3);
+	for (i = 0; i < r.nfiles; i++) {
+		const gz_image_file *f = &r.files[i];
+		CHECK(!f->thumb);
+		if (f->format == GZ_IMAGE_WEBP && f->width == 400 && f->height == 300)
+			seen |= 1;
+		if (f->format == GZ_IMAGE_JPEG && f->width == 800 && f->height == 600)
+			seen |= 2;
+		if (f->format == GZ_IMAGE_JPEG && f->width == 1600 && f->height == 1200)
+			seen |= 4;
+	}
+	CHECK_INT(seen, 7);
+	CHECK_STR(r.color, "#cccccc");
+	gz_image_result_release(&r);
+	free(grey);
 }
 
 static void process(void)
@@ -64,6 +106,62 @@ static void process(void)
 	free(grey);
 }
 
+/* A JPEG with every kind of metadata segment, and an MPF-style preview
+ * after EOI: the stripped copy has none of them, keeps every byte of the
+ * picture, and keeps the orientation (6: the size read back turns). */
+static void strip_jpeg(void)
+{
+	static const unsigned char exif[] = {
+		0xff, 0xe1, 0, 54, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 42, 0, 8, 0, 0, 0,
+		2, 0,                                           /* two fields */
+		0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0,       /* Orientation 6 */
+		0x0f, 0x01, 2, 0, 8, 0, 0, 0, 38, 0, 0, 0,      /* Make at 38 */
+		0, 0, 0, 0, 's', 'e', 'c', 'r', 'e', 't', '1', 0};
+	static const char xmp[] = "\xff\xe1\x00\x26http://ns.adobe.com/xap/1.0/\0secret2";
+	static const char iptc[] = "\xff\xed\x00\x1aPhotoshop 3.0\0secret3___";
+	static const char com[] = "\xff\xfe\x00\x09secret4";
+	gz_buf in = GZ_BUF_INIT;
+	void *grey;
+	char *out;
+	size_t len, out_len, head;
+	int w, h;
+	const unsigned char *g;
+
+	CHECK(gz_image_placeholder(&grey, &len, 120, 80) == 0);
+	g = grey;
+	/* SOI and vips' JFIF APP0, then the metadata, then the rest */
+	head = g[3] == 0xe0 ? 4 + ((size_t)g[4] << 8 | g[5]) : 2;
+	gz_buf_add(&in, g, head);
+	gz_buf_add(&in, exif, sizeof(exif));
+	gz_buf_add(&in, xmp, sizeof(xmp) - 1);
+	gz_buf_add(&in, iptc, sizeof(iptc) - 1);
+	gz_buf_add(&in, com, sizeof(com) - 1);
+	gz_buf_add(&in, g + head, len - head);
+	gz_buf_puts(&in, "MPF preview secret5");
+	CHECK(gz_image_size(in.ptr, in.len, &w, &h) == 0);
+	CHECK_INT(w, 80);
+	CHECK_STR(gz_image_kind(in.ptr, in.len), "jpg");
+
+	CHECK(gz_image_strip(&out, &out_len, in.ptr, in.len) == 0);
+	CHECK(!memmem(out, out_len, "secret", 6));
+	CHECK_INT(out_len, len + 36);
+	CHECK(!memcmp(out, g, head));
+	CHECK(!memcmp(out + head + 36, g + head, len - head));
+	CHECK(gz_image_size(out, out_len, &w, &h) == 0);
+	CHECK_INT(w, 80);
+	CHECK_INT(h, 120);
+	free(out);
+
+	/* cut short: no EOI, and libvips refuses it too */
+	CHECK(gz_image_strip(&out, &out_len, in.ptr, head + sizeof(exif) + 100) == -1);
+	CHECK(out == NULL);
+	/* not an image kind it strips */
+	CHECK(gz_image_kind("GIF89a", 6) == NULL);
+	CHECK(gz_image_strip(&out, &out_len, "GIF89a", 6) == -1);
+	gz_buf_release(&in);
+	free(grey);
+}
+
 static char *hook(const gz_md_image *img, void *payload)
 {
 	(*(int *)payload)++;
@@ -92,5 +190,7 @@ void suite_image(void)
 {
 	gz_test_run("image/plan", plan);
 	gz_test_run("image/process", process);
+	gz_test_run("image/per_format", per_format);
+	gz_test_run("image/strip_jpeg", strip_jpeg);
 	gz_test_run("image/markdown_hook", markdown_hook);
 }
