@@ -12,6 +12,7 @@
 /* A record from another build of gazette is not trusted (it may render
  * other bytes): the header names the program by a hash of its own file. */
 static char magic_line[64];
+static uint64_t program_hash;
 static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
 
 static void make_magic(void)
@@ -25,6 +26,7 @@ static void make_magic(void)
 		h = gz_hash_add(h, chunk, n);
 	if (f)
 		fclose(f);
+	program_hash = h;
 	snprintf(magic_line, sizeof(magic_line), "gazette-deps 2 %016" PRIx64 "\n", h);
 }
 
@@ -32,6 +34,12 @@ static const char *magic(void)
 {
 	pthread_once(&magic_once, make_magic);
 	return magic_line;
+}
+
+uint64_t gz_deps_program_hash(void)
+{
+	pthread_once(&magic_once, make_magic);
+	return program_hash;
 }
 
 void gz_deps_init(gz_deps *d)

@@ -49,4 +49,8 @@ void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t le
 /* Write atomically. Returns 0 or -1. */
 int gz_deps_save(gz_deps *d, const char *file);
 
+/* A hash of the running program's file: what one build of gazette
+ * recorded is only trusted by the same build. */
+uint64_t gz_deps_program_hash(void);
+
 #endif

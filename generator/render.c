@@ -272,7 +272,7 @@ static uint64_t job_hash(const gz_site *site, const job *j)
 	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)l->number), (uint64_t)l->total);
 	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)l->year), (uint64_t)l->month);
 	for (i = 0; i < l->n; i++)
-		h = gz_hash_str(h, l->pages[i]->path);
+		h = gz_hash_u64(h, l->pages[i]->path_hash);
 	if (l->section) {
 		h = gz_hash_str(h, l->section->title);
 		h = gz_hash_u64(h, l->section->n);
@@ -280,11 +280,12 @@ static uint64_t job_hash(const gz_site *site, const job *j)
 			h = gz_hash_u64(h, l->section->index->model_hash);
 	}
 	if (l->term)
-		h = gz_hash_u64(gz_hash_str(h, l->term->name), l->term->n);
+		h = gz_hash_u64(gz_hash_u64(h, l->term->name_hash), l->term->n);
 	if (l->tax) {
 		h = gz_hash_str(h, l->tax->key);
 		for (i = 0; !l->term && i < l->tax->n; i++)
-			h = gz_hash_u64(gz_hash_str(h, l->tax->terms[i]->name), l->tax->terms[i]->n);
+			h = gz_hash_u64(gz_hash_u64(h, l->tax->terms[i]->name_hash),
+					l->tax->terms[i]->n);
 	}
 	if (l->year && !l->month)
 		for (i = 0; i < site->nmonths; i++)
