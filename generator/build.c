@@ -205,7 +205,7 @@ static bool keep_search(gz_outputs *out, const gz_deps *prev, gz_deps *next, uin
 		if (!is_search_file(dp->out))
 			continue;
 		gz_outputs_keep(out, dp->out, "search");
-		gz_deps_add(next, dp->out, key, false, dp->len, NULL, 0);
+		gz_deps_add(next, dp->out, key, false, dp->len, NULL, NULL, 0);
 	}
 	return true;
 }
@@ -216,7 +216,8 @@ static void record_search(const gz_outputs *out, gz_deps *next, uint64_t key)
 
 	for (i = 0; i < out->n; i++)
 		if (out->items[i].data && is_search_file(out->items[i].path))
-			gz_deps_add(next, out->items[i].path, key, false, out->items[i].len, NULL, 0);
+			gz_deps_add(next, out->items[i].path, key, false, out->items[i].len, NULL, NULL,
+				    0);
 }
 
 /* Where the content comes from: the working tree, or a commit read from

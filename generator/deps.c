@@ -27,7 +27,7 @@ static void make_magic(void)
 	if (f)
 		fclose(f);
 	program_hash = h;
-	snprintf(magic_line, sizeof(magic_line), "gazette-deps 2 %016" PRIx64 "\n", h);
+	snprintf(magic_line, sizeof(magic_line), "gazette-deps 3 %016" PRIx64 "\n", h);
 }
 
 static const char *magic(void)
@@ -57,6 +57,7 @@ void gz_deps_release(gz_deps *d)
 		for (k = 0; k < d->items[i].npaths; k++)
 			free(d->items[i].paths[k]);
 		free(d->items[i].paths);
+		free(d->items[i].body);
 	}
 	free(d->items);
 	gz_map_release(&d->by_out);
@@ -71,7 +72,7 @@ static void add_locked(gz_deps *d, gz_dep *dep)
 }
 
 void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
-		 char *const *paths, size_t npaths)
+		 char *const *paths, const bool *body, size_t npaths)
 {
 	gz_dep dep;
 	size_t k;
@@ -82,8 +83,11 @@ void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t le
 	dep.len = len;
 	dep.npaths = npaths;
 	dep.paths = gz_calloc(npaths ? npaths : 1, sizeof(*dep.paths));
-	for (k = 0; k < npaths; k++)
+	dep.body = gz_calloc(npaths ? npaths : 1, sizeof(*dep.body));
+	for (k = 0; k < npaths; k++) {
 		dep.paths[k] = gz_strdup(paths[k]);
+		dep.body[k] = body && body[k];
+	}
 	pthread_mutex_lock(&d->lock);
 	add_locked(d, &dep);
 	pthread_mutex_unlock(&d->lock);
@@ -107,14 +111,14 @@ int gz_deps_load(gz_deps *d, const char *file)
 		return rc;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char *fields[5], *p = line, *save = NULL, *tok, empty[1] = "";
+		char *fields[6], *p = line, *save = NULL, *tok, empty[1] = "";
 		gz_dep dep;
 		int i;
-		size_t pcap = 0;
+		size_t pcap = 0, k;
 
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
-		for (i = 0; i < 5 && p; i++) {
+		for (i = 0; i < 6 && p; i++) {
 			fields[i] = p;
 			p = strchr(p, '\t');
 			if (p)
@@ -124,6 +128,8 @@ int gz_deps_load(gz_deps *d, const char *file)
 			continue;
 		if (i == 4)
 			fields[4] = empty;
+		if (i <= 5)
+			fields[5] = empty;
 		memset(&dep, 0, sizeof(dep));
 		dep.out = gz_strdup(fields[0]);
 		dep.key = strtoull(fields[1], NULL, 16);
@@ -133,6 +139,10 @@ int gz_deps_load(gz_deps *d, const char *file)
 			GZ_GROW(dep.paths, pcap, dep.npaths + 1);
 			dep.paths[dep.npaths++] = gz_strdup(tok);
 		}
+		/* one '0' or '1' per path: was its body read */
+		dep.body = gz_calloc(dep.npaths ? dep.npaths : 1, sizeof(*dep.body));
+		for (k = 0; k < dep.npaths && fields[5][k]; k++)
+			dep.body[k] = fields[5][k] == '1';
 		add_locked(d, &dep);
 	}
 	free(line);
@@ -170,6 +180,9 @@ int gz_deps_save(gz_deps *d, const char *file)
 				gz_buf_putc(&b, '\x1f');
 			gz_buf_puts(&b, dep->paths[k]);
 		}
+		gz_buf_putc(&b, '\t');
+		for (k = 0; k < dep->npaths; k++)
+			gz_buf_putc(&b, dep->body && dep->body[k] ? '1' : '0');
 		gz_buf_putc(&b, '\n');
 	}
 	gz_buf_printf(&tmp, "%s.tmp", file);

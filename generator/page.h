@@ -84,6 +84,8 @@ struct gz_page {
 	uint64_t path_hash;              /* of path, set by the site */
 	uint64_t src_hash;               /* of the file's bytes */
 	uint64_t model_hash;             /* of everything a template can read of it */
+	uint64_t meta_hash;              /* the same but its body (site.c) */
+	uint64_t fm_hash;                /* of its front matter, set by the site */
 	gz_value *extra;                 /* fields set by on_load hooks (gz.set), or NULL */
 	char *hook_error;                /* a filter or shortcode failed on this page */
 	int hook_error_line;

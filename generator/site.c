@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -30,6 +31,8 @@ typedef struct {
 	bool keep_going;
 } load_job;
 
+static uint64_t hash_value(uint64_t h, const gz_value *v);
+
 static void load_one(size_t i, int worker, void *payload)
 {
 	load_job *j = payload;
@@ -47,6 +50,7 @@ static void load_one(size_t i, int worker, void *payload)
 	}
 	p->id = i;
 	p->path_hash = gz_hash_str(GZ_HASH_INIT, p->path);
+	p->fm_hash = hash_value(GZ_HASH_INIT, p->fm);
 	j->site->all[i] = p;
 }
 
@@ -465,21 +469,31 @@ static uint64_t hash_page_ref(uint64_t h, const gz_page *p)
 }
 
 /*
- * A page's model hash covers what a template can read of it: its file, and
- * what the model adds from other pages (neighbours, related pages, its
- * terms and their counts, its section, its history). The site hash covers
- * every page, for outputs that read the site's lists.
+ * A page's meta hash covers what a template can read of it except its body
+ * (content, plain, chars): its front matter, path and URL, the summary and
+ * the images of its body (the photo archive lists them), and what the
+ * model adds from other pages (neighbours, related pages, its terms and
+ * their counts, its section, its history, hook fields, photo derivatives).
+ * The model hash adds the file's bytes, so it covers the body too. The
+ * site hash covers every page's model hash (the search index reads every
+ * body); the site meta hash every meta hash, for outputs that read the
+ * site's lists (they reach a body only through a page, which is tracked).
  */
 void gz_site_hash(gz_site *site)
 {
 	size_t i, t, k;
-	uint64_t sh = GZ_HASH_INIT;
+	uint64_t sh = GZ_HASH_INIT, mh = GZ_HASH_INIT;
 
 	for (i = 0; i < site->nall; i++) {
 		gz_page *p = site->all[i];
-		uint64_t h = gz_hash_u64(GZ_HASH_INIT, p->src_hash);
+		uint64_t h = gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, p->path_hash), p->fm_hash);
 
-		h = gz_hash_str(h, p->url);
+		h = gz_hash_str(gz_hash_str(gz_hash_str(h, p->url), p->title), p->summary);
+		h = gz_hash_u64(gz_hash_u64(h, (uint64_t)p->date.key), (uint64_t)p->has_date);
+		h = gz_hash_str(h, p->layout);
+		for (k = 0; k < p->nimages; k++)
+			h = gz_hash_str(gz_hash_str(gz_hash_str(h, p->images[k].file), p->images[k].url),
+					p->images[k].alt);
 		h = hash_page_ref(h, p->prev);
 		h = hash_page_ref(h, p->next);
 		for (k = 0; k < p->nrelated; k++)
@@ -500,17 +514,36 @@ void gz_site_hash(gz_site *site)
 			h = gz_hash_u64(h, p->images[k].pic_hash);
 		if (p->cover)
 			h = gz_hash_u64(h, p->cover->pic_hash);
-		p->model_hash = h;
+		p->meta_hash = h;
+		p->model_hash = gz_hash_u64(h, p->src_hash);
 	}
-	for (i = 0; i < site->npages; i++)
+	for (i = 0; i < site->npages; i++) {
 		sh = gz_hash_u64(sh, site->pages[i]->model_hash);
-	for (i = 0; i < site->nstandalone; i++)
+		mh = gz_hash_u64(mh, site->pages[i]->meta_hash);
+	}
+	for (i = 0; i < site->nstandalone; i++) {
 		sh = gz_hash_u64(sh, site->standalone[i]->model_hash);
+		mh = gz_hash_u64(mh, site->standalone[i]->meta_hash);
+	}
 	site->hash = sh;
+	site->meta_hash = mh;
 	/* section titles are read as configuration (site.sections[i].title) */
 	site->config_hash = site->yml_hash;
 	for (i = 0; i < site->nsections; i++)
 		site->config_hash = gz_hash_str(site->config_hash, site->sections[i].title);
+}
+
+/* GAZETTE_TIMING=1: how long each part of the load took. */
+static void lap(const char *what, double *t)
+{
+	struct timespec ts;
+	double now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+	if (*t > 0 && getenv("GAZETTE_TIMING"))
+		fprintf(stderr, "timing:   load %s %.0f ms\n", what, now - *t);
+	*t = now;
 }
 
 /* What a page's parse reads besides its own file: the program, site.yml
@@ -540,7 +573,9 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	size_t len = 0, i, scap = 0, fcap = 0, stcap = 0;
 	gz_map urls = {0};
 	load_job job;
+	double t = 0;
 
+	lap("", &t);
 	memset(site, 0, sizeof(*site));
 	site->src = src;
 	site->drafts = opts->drafts;
@@ -560,6 +595,7 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 			gz_strlist_add(&site->files, files.items[i]);
 	}
 	gz_strlist_release(&files);
+	lap("list", &t);
 
 	site->nall = md.n;
 	site->all = gz_calloc(md.n ? md.n : 1, sizeof(*site->all));
@@ -596,7 +632,9 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 		uint64_t salt;
 		if (opts->cache_dir && cache_salt(&salt, site, opts->theme, job.hooks != NULL))
 			job.cache = gz_pagecache_open(opts->cache_dir, salt, &md, !opts->cache_fresh, d);
+		lap("hooks", &t);
 		gz_parallel(md.n, opts->jobs, load_one, &job, opts->progress ? "读取" : NULL);
+		lap(job.cache && gz_pagecache_hits(job.cache) ? "pages (cached)" : "pages", &t);
 		gz_pagecache_report(job.cache, d);
 		site->cache = job.cache;
 	} else {
@@ -683,10 +721,14 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	} else {
 		site->build_date = gz_strdup("1970-01-01");
 	}
+	lap("sections", &t);
 	link_terms(site);
+	lap("terms", &t);
 	link_related(site, opts->jobs);
+	lap(site->related_new || !site->cache_dir ? "related" : "related (cached)", &t);
 	link_archives(site);
 	gz_site_hash(site);
+	lap("hash", &t);
 	return d->errors ? -1 : 0;
 }
 
@@ -702,6 +744,8 @@ void gz_site_add_standalone(gz_site *site, gz_page *p)
 {
 	p->id = site->nall;
 	p->path_hash = gz_hash_str(GZ_HASH_INIT, p->path);
+	/* a hook's page has no front matter: its fields are in its hash */
+	p->fm_hash = p->src_hash;
 	site->all = gz_realloc(site->all, (site->nall + 1) * sizeof(*site->all));
 	site->all[site->nall++] = p;
 	site->standalone = gz_realloc(site->standalone,

@@ -72,6 +72,7 @@ typedef struct {
 	char *build_date;         /* date of the newest page */
 	bool drafts;              /* draft and review pages are built */
 	uint64_t hash;            /* of every page's model hash (see site.c) */
+	uint64_t meta_hash;       /* of every page's meta hash */
 	uint64_t yml_hash;        /* of site.yml's bytes */
 	uint64_t config_hash;     /* of site.yml and the section titles */
 	struct gz_pagecache *cache; /* parsed pages, kept for gz_site_save_cache */
