@@ -634,7 +634,11 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 			job.cache = gz_pagecache_open(opts->cache_dir, salt, &md, !opts->cache_fresh, d);
 		lap("hooks", &t);
 		gz_parallel(md.n, opts->jobs, load_one, &job, opts->progress ? "读取" : NULL);
-		lap(job.cache && gz_pagecache_hits(job.cache) ? "pages (cached)" : "pages", &t);
+		{
+			char what[64];
+			snprintf(what, sizeof(what), "pages (%zu cached)", gz_pagecache_hits(job.cache));
+			lap(what, &t);
+		}
 		gz_pagecache_report(job.cache, d);
 		site->cache = job.cache;
 	} else {
