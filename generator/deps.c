@@ -48,18 +48,33 @@ void gz_deps_init(gz_deps *d)
 	pthread_mutex_init(&d->lock, NULL);
 }
 
+/* The same few thousand page paths recur in most records: each is kept
+ * once (the map's keys are its values). Call with d->lock held, or alone. */
+static char *intern(gz_deps *d, const char *s)
+{
+	char *v = gz_map_get(&d->strings, s);
+
+	if (!v) {
+		v = gz_strdup(s);
+		gz_map_put(&d->strings, v, v);
+	}
+	return v;
+}
+
 void gz_deps_release(gz_deps *d)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < d->n; i++) {
 		free(d->items[i].out);
-		for (k = 0; k < d->items[i].npaths; k++)
-			free(d->items[i].paths[k]);
 		free(d->items[i].paths);
 		free(d->items[i].body);
 	}
 	free(d->items);
+	for (i = 0; i < d->strings.cap; i++)
+		if (d->strings.keys && d->strings.keys[i])
+			free(d->strings.vals[i]);
+	gz_map_release(&d->strings);
 	gz_map_release(&d->by_out);
 	pthread_mutex_destroy(&d->lock);
 	memset(d, 0, sizeof(*d));
@@ -84,11 +99,11 @@ void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t le
 	dep.npaths = npaths;
 	dep.paths = gz_calloc(npaths ? npaths : 1, sizeof(*dep.paths));
 	dep.body = gz_calloc(npaths ? npaths : 1, sizeof(*dep.body));
-	for (k = 0; k < npaths; k++) {
-		dep.paths[k] = gz_strdup(paths[k]);
+	for (k = 0; k < npaths; k++)
 		dep.body[k] = body && body[k];
-	}
 	pthread_mutex_lock(&d->lock);
+	for (k = 0; k < npaths; k++)
+		dep.paths[k] = intern(d, paths[k]);
 	add_locked(d, &dep);
 	pthread_mutex_unlock(&d->lock);
 }
@@ -137,7 +152,7 @@ int gz_deps_load(gz_deps *d, const char *file)
 		dep.len = (size_t)strtoull(fields[3], NULL, 10);
 		for (tok = strtok_r(fields[4], "\x1f", &save); tok; tok = strtok_r(NULL, "\x1f", &save)) {
 			GZ_GROW(dep.paths, pcap, dep.npaths + 1);
-			dep.paths[dep.npaths++] = gz_strdup(tok);
+			dep.paths[dep.npaths++] = intern(d, tok);
 		}
 		/* one '0' or '1' per path: was its body read */
 		dep.body = gz_calloc(dep.npaths ? dep.npaths : 1, sizeof(*dep.body));

@@ -34,6 +34,7 @@ typedef struct {
 	gz_dep *items;
 	size_t n, cap;
 	gz_map by_out;      /* built by gz_deps_index */
+	gz_map strings;     /* every page path once: dep paths point here */
 	pthread_mutex_t lock;
 } gz_deps;
 

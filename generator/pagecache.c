@@ -832,7 +832,10 @@ static int save(gz_pagecache *c, bool old_too)
 			n++;
 		}
 	}
-	memcpy(b.ptr + at, &(uint64_t){n}, 8);
+	{
+		uint64_t count = n;
+		memcpy(b.ptr + at, &count, 8);
+	}
 	put_u64(&b, sum64(b.ptr, b.len));
 	fd = open(tmp_idx, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write_all(fd, b.ptr, b.len) < 0)

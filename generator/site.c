@@ -298,6 +298,7 @@ static bool read_related(gz_site *site, uint64_t key)
 {
 	char *file = related_file(site), *data = NULL;
 	size_t len = 0, i, k, off = 24, n = site->npages;
+	uint64_t n64 = n;
 	uint32_t *idx;
 	bool ok = false;
 
@@ -307,7 +308,7 @@ static bool read_related(gz_site *site, uint64_t key)
 	}
 	free(file);
 	if (len < 24 + 8 || memcmp(data, RELATED_MAGIC, 4) || memcmp(data + 8, &key, 8) ||
-	    memcmp(data + 16, &(uint64_t){n}, 8) ||
+	    memcmp(data + 16, &n64, 8) ||
 	    gz_hash_add(GZ_HASH_INIT, data, len - 8) != *(uint64_t *)(void *)(data + len - 8))
 		goto done;
 	for (i = 0; i < n; i++) {
@@ -357,7 +358,8 @@ static void write_related(const gz_site *site)
 	gz_buf_add(&b, RELATED_MAGIC, 4);
 	gz_buf_add(&b, "\0\0\0\0", 4);
 	gz_buf_add(&b, &site->related_key, 8);
-	gz_buf_add(&b, &(uint64_t){site->npages}, 8);
+	h = site->npages;
+	gz_buf_add(&b, &h, 8);
 	for (i = 0; i < site->npages; i++) {
 		const gz_page *p = site->pages[i];
 		uint32_t m = (uint32_t)p->nrelated;
@@ -479,31 +481,46 @@ static uint64_t hash_page_ref(uint64_t h, const gz_page *p)
  * body); the site meta hash every meta hash, for outputs that read the
  * site's lists (they reach a body only through a page, which is tracked).
  */
+/* What the load and the model settle once: everything but history, hook
+ * fields and photo derivatives, which come later (gz_site_hash is called
+ * again then). */
+static uint64_t settled_hash(const gz_site *site, const gz_page *p)
+{
+	uint64_t h = gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, p->path_hash), p->fm_hash);
+	size_t t, k;
+
+	h = gz_hash_str(gz_hash_str(gz_hash_str(h, p->url), p->title), p->summary);
+	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)p->date.key), (uint64_t)p->has_date);
+	h = gz_hash_str(h, p->layout);
+	for (k = 0; k < p->nimages; k++)
+		h = gz_hash_str(gz_hash_str(gz_hash_str(h, p->images[k].file), p->images[k].url),
+				p->images[k].alt);
+	h = hash_page_ref(h, p->prev);
+	h = hash_page_ref(h, p->next);
+	for (k = 0; k < p->nrelated; k++)
+		h = hash_page_ref(h, p->related[k]);
+	for (t = 0; p->terms && t < site->cfg.ntax; t++)
+		for (k = 0; k < p->nterms[t]; k++)
+			h = gz_hash_u64(gz_hash_u64(h, p->terms[t][k]->name_hash), p->terms[t][k]->n);
+	if (p->sec)
+		h = gz_hash_str(h, p->sec->title);
+	return h;
+}
+
 void gz_site_hash(gz_site *site)
 {
-	size_t i, t, k;
+	size_t i, k;
 	uint64_t sh = GZ_HASH_INIT, mh = GZ_HASH_INIT;
 
 	for (i = 0; i < site->nall; i++) {
 		gz_page *p = site->all[i];
-		uint64_t h = gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, p->path_hash), p->fm_hash);
+		uint64_t h;
 
-		h = gz_hash_str(gz_hash_str(gz_hash_str(h, p->url), p->title), p->summary);
-		h = gz_hash_u64(gz_hash_u64(h, (uint64_t)p->date.key), (uint64_t)p->has_date);
-		h = gz_hash_str(h, p->layout);
-		for (k = 0; k < p->nimages; k++)
-			h = gz_hash_str(gz_hash_str(gz_hash_str(h, p->images[k].file), p->images[k].url),
-					p->images[k].alt);
-		h = hash_page_ref(h, p->prev);
-		h = hash_page_ref(h, p->next);
-		for (k = 0; k < p->nrelated; k++)
-			h = hash_page_ref(h, p->related[k]);
-		for (t = 0; p->terms && t < site->cfg.ntax; t++)
-			for (k = 0; k < p->nterms[t]; k++)
-				h = gz_hash_u64(gz_hash_u64(h, p->terms[t][k]->name_hash),
-						p->terms[t][k]->n);
-		if (p->sec)
-			h = gz_hash_str(h, p->sec->title);
+		if (!p->settled) {
+			p->settled_hash = settled_hash(site, p);
+			p->settled = true;
+		}
+		h = p->settled_hash;
 		if (p->history)
 			h = gz_hash_u64(h, gz_history_hash(p->history));
 		h = hash_value(h, p->extra);
