@@ -436,9 +436,13 @@ static int load_index(gz_pagecache *c, size_t *cap)
 		free(data);
 		return 0;
 	}
-	if (sum64(data, len - 8) != *(const uint64_t *)(const void *)(data + len - 8)) {
-		free(data);
-		return -1;
+	{
+		uint64_t sum;
+		memcpy(&sum, data + len - 8, 8);
+		if (sum64(data, len - 8) != sum) {
+			free(data);
+			return -1;
+		}
 	}
 	c->gen = get_u64(&r);
 	n = (size_t)get_u64(&r);

@@ -298,7 +298,7 @@ static bool read_related(gz_site *site, uint64_t key)
 {
 	char *file = related_file(site), *data = NULL;
 	size_t len = 0, i, k, off = 24, n = site->npages;
-	uint64_t n64 = n;
+	uint64_t n64 = n, sum = 0;
 	uint32_t *idx;
 	bool ok = false;
 
@@ -307,9 +307,11 @@ static bool read_related(gz_site *site, uint64_t key)
 		return false;
 	}
 	free(file);
+	if (len >= 24 + 8)
+		memcpy(&sum, data + len - 8, 8);
 	if (len < 24 + 8 || memcmp(data, RELATED_MAGIC, 4) || memcmp(data + 8, &key, 8) ||
 	    memcmp(data + 16, &n64, 8) ||
-	    gz_hash_add(GZ_HASH_INIT, data, len - 8) != *(uint64_t *)(void *)(data + len - 8))
+	    gz_hash_add(GZ_HASH_INIT, data, len - 8) != sum)
 		goto done;
 	for (i = 0; i < n; i++) {
 		uint32_t m;
