@@ -145,16 +145,17 @@ static char *cache_file(const char *source, bool bare, const char *out_dir, cons
 	return gz_buf_detach(&path, NULL);
 }
 
-/* Photo derivatives are kept in img/ of the cache folder, shared by every
- * output folder (their names are hashes of what they are made from). */
-static char *cache_img_dir(const char *source, bool bare)
+/* A folder of the cache shared by every output folder: img/ for photo
+ * derivatives (their names are hashes of what they are made from), pages/
+ * for parsed pages (keyed by their bytes). */
+static char *cache_sub_dir(const char *source, bool bare, const char *name, bool create)
 {
 	gz_buf b = GZ_BUF_INIT;
-	char *any = cache_file(source, bare, source, "x", true);
+	char *any = cache_file(source, bare, source, "x", create);
 	char *slash = strrchr(any, '/');
 
 	*slash = '\0';
-	gz_buf_printf(&b, "%s/img", any);
+	gz_buf_printf(&b, "%s/%s", any, name);
 	free(any);
 	return gz_buf_detach(&b, NULL);
 }
@@ -364,7 +365,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_script *life = NULL;
 	gz_photos photos;
 	gz_photos_opts po;
-	char *img_dir = NULL;
+	char *img_dir = NULL, *pages_dir = NULL;
 	bool bare = false;
 	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
 	double start = now_ms(), t0 = start;
@@ -416,12 +417,15 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	lo.now = now;
 	lo.theme = &theme;
 	lo.keep_going = opts->keep_going;
+	bare = repo && gz_repo_is_bare(repo);
+	pages_dir = cache_sub_dir(opts->source, bare, "pages", false);
+	lo.cache_dir = pages_dir;
+	lo.cache_fresh = opts->full;
 	gz_site_load(&site, src, &lo, d);
 	attach_history(&site, repo, sha, d);
 	phase("load", &t0);
-	bare = repo && gz_repo_is_bare(repo);
 	if (!d->errors) {
-		img_dir = cache_img_dir(opts->source, bare);
+		img_dir = cache_sub_dir(opts->source, bare, "img", true);
 		memset(&po, 0, sizeof(po));
 		po.jobs = jobs;
 		po.progress = opts->progress;
@@ -478,6 +482,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	/* only a build that succeeded leaves anything in the cache */
 	outputs_file = cache_file(opts->source, bare, out_dir, "outputs", true);
 	gz_outputs_prune(&out, out_dir, outputs_file, d, &ws.removed);
+	gz_site_save_cache(&site, d);
 	if (gz_deps_save(&deps_next, deps_file) < 0)
 		gz_diag_warn(d, deps_file, 0, 0, "cannot record what pages depend on; the next "
 			     "build will render every page");
@@ -514,6 +519,7 @@ cleanup:
 	gz_script_free(life);
 	gz_photos_release(&photos);
 	free(img_dir);
+	free(pages_dir);
 	gz_theme_release(&theme);
 	gz_site_release(&site);
 	gz_source_free(theme_src);

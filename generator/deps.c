@@ -12,6 +12,7 @@
 /* A record from another build of gazette is not trusted (it may render
  * other bytes): the header names the program by a hash of its own file. */
 static char magic_line[64];
+static uint64_t program_hash;
 static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
 
 static void make_magic(void)
@@ -25,7 +26,8 @@ static void make_magic(void)
 		h = gz_hash_add(h, chunk, n);
 	if (f)
 		fclose(f);
-	snprintf(magic_line, sizeof(magic_line), "gazette-deps 2 %016" PRIx64 "\n", h);
+	program_hash = h;
+	snprintf(magic_line, sizeof(magic_line), "gazette-deps 3 %016" PRIx64 "\n", h);
 }
 
 static const char *magic(void)
@@ -34,23 +36,45 @@ static const char *magic(void)
 	return magic_line;
 }
 
+uint64_t gz_deps_program_hash(void)
+{
+	pthread_once(&magic_once, make_magic);
+	return program_hash;
+}
+
 void gz_deps_init(gz_deps *d)
 {
 	memset(d, 0, sizeof(*d));
 	pthread_mutex_init(&d->lock, NULL);
 }
 
+/* The same few thousand page paths recur in most records: each is kept
+ * once (the map's keys are its values). Call with d->lock held, or alone. */
+static char *intern(gz_deps *d, const char *s)
+{
+	char *v = gz_map_get(&d->strings, s);
+
+	if (!v) {
+		v = gz_strdup(s);
+		gz_map_put(&d->strings, v, v);
+	}
+	return v;
+}
+
 void gz_deps_release(gz_deps *d)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < d->n; i++) {
 		free(d->items[i].out);
-		for (k = 0; k < d->items[i].npaths; k++)
-			free(d->items[i].paths[k]);
 		free(d->items[i].paths);
+		free(d->items[i].body);
 	}
 	free(d->items);
+	for (i = 0; i < d->strings.cap; i++)
+		if (d->strings.keys && d->strings.keys[i])
+			free(d->strings.vals[i]);
+	gz_map_release(&d->strings);
 	gz_map_release(&d->by_out);
 	pthread_mutex_destroy(&d->lock);
 	memset(d, 0, sizeof(*d));
@@ -63,7 +87,7 @@ static void add_locked(gz_deps *d, gz_dep *dep)
 }
 
 void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
-		 char *const *paths, size_t npaths)
+		 char *const *paths, const bool *body, size_t npaths)
 {
 	gz_dep dep;
 	size_t k;
@@ -74,9 +98,12 @@ void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t le
 	dep.len = len;
 	dep.npaths = npaths;
 	dep.paths = gz_calloc(npaths ? npaths : 1, sizeof(*dep.paths));
+	dep.body = gz_calloc(npaths ? npaths : 1, sizeof(*dep.body));
 	for (k = 0; k < npaths; k++)
-		dep.paths[k] = gz_strdup(paths[k]);
+		dep.body[k] = body && body[k];
 	pthread_mutex_lock(&d->lock);
+	for (k = 0; k < npaths; k++)
+		dep.paths[k] = intern(d, paths[k]);
 	add_locked(d, &dep);
 	pthread_mutex_unlock(&d->lock);
 }
@@ -99,14 +126,14 @@ int gz_deps_load(gz_deps *d, const char *file)
 		return rc;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char *fields[5], *p = line, *save = NULL, *tok, empty[1] = "";
+		char *fields[6], *p = line, *save = NULL, *tok, empty[1] = "";
 		gz_dep dep;
 		int i;
-		size_t pcap = 0;
+		size_t pcap = 0, k;
 
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
-		for (i = 0; i < 5 && p; i++) {
+		for (i = 0; i < 6 && p; i++) {
 			fields[i] = p;
 			p = strchr(p, '\t');
 			if (p)
@@ -116,6 +143,8 @@ int gz_deps_load(gz_deps *d, const char *file)
 			continue;
 		if (i == 4)
 			fields[4] = empty;
+		if (i <= 5)
+			fields[5] = empty;
 		memset(&dep, 0, sizeof(dep));
 		dep.out = gz_strdup(fields[0]);
 		dep.key = strtoull(fields[1], NULL, 16);
@@ -123,8 +152,12 @@ int gz_deps_load(gz_deps *d, const char *file)
 		dep.len = (size_t)strtoull(fields[3], NULL, 10);
 		for (tok = strtok_r(fields[4], "\x1f", &save); tok; tok = strtok_r(NULL, "\x1f", &save)) {
 			GZ_GROW(dep.paths, pcap, dep.npaths + 1);
-			dep.paths[dep.npaths++] = gz_strdup(tok);
+			dep.paths[dep.npaths++] = intern(d, tok);
 		}
+		/* one '0' or '1' per path: was its body read */
+		dep.body = gz_calloc(dep.npaths ? dep.npaths : 1, sizeof(*dep.body));
+		for (k = 0; k < dep.npaths && fields[5][k]; k++)
+			dep.body[k] = fields[5][k] == '1';
 		add_locked(d, &dep);
 	}
 	free(line);
@@ -162,6 +195,9 @@ int gz_deps_save(gz_deps *d, const char *file)
 				gz_buf_putc(&b, '\x1f');
 			gz_buf_puts(&b, dep->paths[k]);
 		}
+		gz_buf_putc(&b, '\t');
+		for (k = 0; k < dep->npaths; k++)
+			gz_buf_putc(&b, dep->body && dep->body[k] ? '1' : '0');
 		gz_buf_putc(&b, '\n');
 	}
 	gz_buf_printf(&tmp, "%s.tmp", file);

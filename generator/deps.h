@@ -2,9 +2,10 @@
  * deps.h: what each output of the last build depended on.
  *
  * For every rendered file the build records a key (a hash of the theme,
- * the configuration, the page or list it shows, and the model hash of every
- * page whose fields the template read) plus the paths of those pages and
- * whether it read the site's lists. The next build recomputes the key from
+ * the configuration, the page or list it shows, and the hash of every page
+ * whose fields the template read: the model hash when it read the page's
+ * body, else the meta hash) plus the paths of those pages, which bodies it
+ * read, and whether it read the site's lists. The next build recomputes the key from
  * the recorded paths; when nothing changed and the old file is still in
  * place, it keeps the file instead of rendering it again. The record lives
  * in the cache folder (.gazette/), never in public/.
@@ -25,6 +26,7 @@ typedef struct {
 	bool site;          /* read the site's lists */
 	size_t len;         /* bytes of the output */
 	char **paths;       /* pages read */
+	bool *body;         /* [npaths]: that page's body was read too */
 	size_t npaths;
 } gz_dep;
 
@@ -32,6 +34,7 @@ typedef struct {
 	gz_dep *items;
 	size_t n, cap;
 	gz_map by_out;      /* built by gz_deps_index */
+	gz_map strings;     /* every page path once: dep paths point here */
 	pthread_mutex_t lock;
 } gz_deps;
 
@@ -43,10 +46,14 @@ int gz_deps_load(gz_deps *d, const char *file);
 /* Index by output path (call once after loading, before gz_deps_find). */
 void gz_deps_index(gz_deps *d);
 const gz_dep *gz_deps_find(const gz_deps *d, const char *out);
-/* Add a record (copies everything). Thread-safe. */
+/* Add a record (copies everything; body may be NULL: none). Thread-safe. */
 void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
-		 char *const *paths, size_t npaths);
+		 char *const *paths, const bool *body, size_t npaths);
 /* Write atomically. Returns 0 or -1. */
 int gz_deps_save(gz_deps *d, const char *file);
+
+/* A hash of the running program's file: what one build of gazette
+ * recorded is only trusted by the same build. */
+uint64_t gz_deps_program_hash(void);
 
 #endif

@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "hash.h"
 #include "markdown.h"
+#include "pagecache.h"
 #include "script.h"
 #include "text.h"
 
@@ -248,6 +249,9 @@ typedef struct {
 	gz_page *page;
 	gz_source *src;
 	size_t cap;
+	gz_strlist probes;   /* files looked for, for the page cache */
+	bool *exists;
+	size_t ecap;
 } image_ctx;
 
 /* Markdown's hook for an image: one in content/ becomes a photo of the
@@ -262,7 +266,17 @@ static char *page_image(const gz_md_image *img, void *payload)
 	char *file, *url;
 	gz_buf b = GZ_BUF_INIT;
 
-	if (resolve_ref(p, img->src, &file, &url) != 0 || !gz_source_exists(c->src, file)) {
+	if (resolve_ref(p, img->src, &file, &url) != 0) {
+		free(file);
+		free(url);
+		return NULL;
+	}
+	/* the body depends on whether the file is there: a cache hit checks
+	 * that again */
+	GZ_GROW(c->exists, c->ecap, c->probes.n + 1);
+	c->exists[c->probes.n] = gz_source_exists(c->src, file);
+	gz_strlist_add(&c->probes, file);
+	if (!c->exists[c->probes.n - 1]) {
 		free(file);
 		free(url);
 		return NULL;
@@ -281,7 +295,7 @@ static char *page_image(const gz_md_image *img, void *payload)
 }
 
 int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
-		 gz_script *hooks, gz_diag *d)
+		 gz_script *hooks, gz_pagecache *cache, gz_diag *d)
 {
 	char *data = NULL, *err = NULL;
 	size_t len, i, before = d->errors;
@@ -294,14 +308,26 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 	gz_md_opts opts;
 	image_ctx ictx;
 	char *rel_base = NULL;
+	int got;
 
 	memset(p, 0, sizeof(*p));
+	memset(&md, 0, sizeof(md));
+	memset(&ictx, 0, sizeof(ictx));
 	p->path = gz_strdup(path);
-	if (gz_source_read(src, path, &data, &len) < 0) {
+	if (cache) {
+		got = gz_pagecache_get(cache, src, path, p, &data, &len);
+	} else {
+		got = gz_source_read(src, path, &data, &len);
+		if (got == 0)
+			p->src_hash = gz_hash_add(GZ_HASH_INIT, data, len);
+	}
+	if (got < 0) {
 		gz_diag_error(d, path, 0, 0, "cannot read the file");
 		return -1;
 	}
-	p->src_hash = gz_hash_add(GZ_HASH_INIT, data, len);
+	/* a cache hit brings the parse: what follows only reads the fields */
+	if (got > 0)
+		goto fields;
 	if (!gz_utf8_valid(data, len, &line, &col)) {
 		gz_diag_error(d, path, line, col,
 			      "invalid UTF-8; save the file as UTF-8 (not GBK/GB2312)");
@@ -379,7 +405,6 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 	/* images in content/ become <!--gz-img N--> for the photo stage */
 	ictx.page = p;
 	ictx.src = src;
-	ictx.cap = 0;
 	opts.image_html = page_image;
 	opts.image_payload = &ictx;
 	if (hooks && gz_script_filters(hooks))
@@ -390,7 +415,27 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		p->hook_error_line = md.error_line;
 		md.error = NULL;
 	}
+	for (i = 0; i < md.nimages; i++) {
+		char *file, *url;
+		int r = resolve_ref(p, md.images[i].src, &file, &url);
+		if (r < 0) {
+			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
+				      "image '%s' points outside content/", md.images[i].src);
+		} else if (r == 0 && !gz_source_exists(src, file)) {
+			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
+				      "image '%s' not found (looked for %s); check the file name",
+				      md.images[i].src, file);
+		}
+		free(file);
+		free(url);
+	}
+	p->html = md.html;
+	p->html_len = md.html_len;
+	p->plain = md.plain;
+	p->chars = gz_text_count(md.plain, md.plain_len);
+	md.html = md.plain = NULL;
 
+fields:
 	p->title = dup_str(p->fm, "title");
 	if (!p->title && !p->is_index)
 		gz_diag_error(d, path, 2, 1, "missing 'title' in front matter");
@@ -428,7 +473,14 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 			gz_diag_error(d, path, v->line, v->col,
 				      "status '%s' must be draft, review or published", v->str);
 	}
-	p->summary = dup_str(p->fm, "summary");
+	{
+		/* a hit has the summary the body made (the front matter's wins) */
+		char *summary = dup_str(p->fm, "summary");
+		if (summary) {
+			free(p->summary);
+			p->summary = summary;
+		}
+	}
 	p->author = dup_str(p->fm, "author");
 	p->source = dup_str(p->fm, "source");
 	p->reprint = dup_str(p->fm, "reprint");
@@ -476,30 +528,18 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		}
 	}
 
-	for (i = 0; i < md.nimages; i++) {
-		char *file, *url;
-		int r = resolve_ref(p, md.images[i].src, &file, &url);
-		if (r < 0) {
-			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
-				      "image '%s' points outside content/", md.images[i].src);
-		} else if (r == 0 && !gz_source_exists(src, file)) {
-			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
-				      "image '%s' not found (looked for %s); check the file name",
-				      md.images[i].src, file);
-		}
-		free(file);
-		free(url);
-	}
-	p->html = md.html;
-	p->html_len = md.html_len;
-	p->plain = md.plain;
-	p->chars = gz_text_count(md.plain, md.plain_len);
 	if (!p->summary) {
 		gz_buf b = GZ_BUF_INIT;
-		gz_text_summary(&b, md.lead, strlen(md.lead), (size_t)cfg->summary_length);
+		const char *lead = md.lead ? md.lead : "";
+		gz_text_summary(&b, lead, strlen(lead), (size_t)cfg->summary_length);
 		p->summary = gz_buf_detach(&b, NULL);
 	}
-	md.html = md.plain = NULL;
+	/* only a page without a problem is kept (the count is of every page,
+	 * so another page's error may keep this one out: no harm) */
+	if (cache && got == 0 && d->errors == before && !p->hook_error)
+		gz_pagecache_put(cache, p, ictx.probes.items, ictx.exists, ictx.probes.n);
+	gz_strlist_release(&ictx.probes);
+	free(ictx.exists);
 	gz_md_result_release(&md);
 	free(rel_base);
 	free(data);
@@ -535,8 +575,10 @@ void gz_page_free(gz_page *p)
 	free(p->source);
 	free(p->reprint);
 	free(p->layout);
-	free(p->html);
-	free(p->plain);
+	if (!p->html_borrowed)
+		free(p->html);
+	if (!p->plain_borrowed)
+		free(p->plain);
 	gz_value_free(p->fm);
 	gz_value_free(p->extra);
 	free(p->hook_error);

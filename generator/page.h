@@ -25,6 +25,7 @@ struct gz_section;
 struct gz_history;
 struct gz_script;
 struct gz_picture;
+struct gz_pagecache;
 
 typedef struct {
 	char *url;          /* site-absolute URL path, "/photos/2019/a.jpg" */
@@ -57,6 +58,10 @@ struct gz_page {
 	char *html;
 	size_t html_len;
 	char *plain;          /* body text, for counts and search */
+	bool html_borrowed, plain_borrowed; /* they point into the page cache
+					     * (pagecache.h): not freed, never
+					     * written (a page with images owns
+					     * its html) */
 	size_t chars;
 	gz_strlist *tax_values;          /* [cfg->ntax] raw term names */
 	struct gz_term ***terms;         /* [cfg->ntax] resolved by the model */
@@ -76,8 +81,13 @@ struct gz_page {
 	size_t order;                    /* index in site->pages */
 	const struct gz_history *history; /* from git, or NULL */
 	size_t id;                       /* index in site->all */
+	uint64_t path_hash;              /* of path, set by the site */
 	uint64_t src_hash;               /* of the file's bytes */
 	uint64_t model_hash;             /* of everything a template can read of it */
+	uint64_t meta_hash;              /* the same but its body (site.c) */
+	uint64_t fm_hash;                /* of its front matter, set by the site */
+	uint64_t settled_hash;           /* part of meta_hash fixed after the load */
+	bool settled;
 	gz_value *extra;                 /* fields set by on_load hooks (gz.set), or NULL */
 	char *hook_error;                /* a filter or shortcode failed on this page */
 	int hook_error_line;
@@ -85,10 +95,11 @@ struct gz_page {
 };
 
 /* Load path (root-relative) from src; hooks (may be NULL) runs the Lua
- * filters and shortcodes. Problems go to d; returns 0 when the
- * page is usable, -1 when it had errors (p is still safe to free). */
+ * filters and shortcodes; cache (may be NULL) keeps parses across builds
+ * (pagecache.h). Problems go to d; returns 0 when the page is usable, -1
+ * when it had errors (p is still safe to free). */
 int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
-		 struct gz_script *hooks, gz_diag *d);
+		 struct gz_script *hooks, struct gz_pagecache *cache, gz_diag *d);
 void gz_page_free(gz_page *p);
 
 /* "转载请注明出处" etc. for p->reprint (borrowed static or p's string). */

@@ -272,7 +272,7 @@ static uint64_t job_hash(const gz_site *site, const job *j)
 	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)l->number), (uint64_t)l->total);
 	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)l->year), (uint64_t)l->month);
 	for (i = 0; i < l->n; i++)
-		h = gz_hash_str(h, l->pages[i]->path);
+		h = gz_hash_u64(h, l->pages[i]->path_hash);
 	if (l->section) {
 		h = gz_hash_str(h, l->section->title);
 		h = gz_hash_u64(h, l->section->n);
@@ -280,11 +280,12 @@ static uint64_t job_hash(const gz_site *site, const job *j)
 			h = gz_hash_u64(h, l->section->index->model_hash);
 	}
 	if (l->term)
-		h = gz_hash_u64(gz_hash_str(h, l->term->name), l->term->n);
+		h = gz_hash_u64(gz_hash_u64(h, l->term->name_hash), l->term->n);
 	if (l->tax) {
 		h = gz_hash_str(h, l->tax->key);
 		for (i = 0; !l->term && i < l->tax->n; i++)
-			h = gz_hash_u64(gz_hash_str(h, l->tax->terms[i]->name), l->tax->terms[i]->n);
+			h = gz_hash_u64(gz_hash_u64(h, l->tax->terms[i]->name_hash),
+					l->tax->terms[i]->n);
 	}
 	if (l->year && !l->month)
 		for (i = 0; i < site->nmonths; i++)
@@ -294,7 +295,11 @@ static uint64_t job_hash(const gz_site *site, const job *j)
 	return h;
 }
 
-static uint64_t dep_key(const render_ctx *c, uint64_t jh, char *const *paths, size_t n, bool site)
+/* An output read the fields of some pages (the whole model of those whose
+ * body it read, what lists show of the others) and perhaps the site's
+ * lists (their order and what they show: the bodies are in the pages). */
+static uint64_t dep_key(const render_ctx *c, uint64_t jh, char *const *paths, const bool *body,
+			size_t n, bool site)
 {
 	uint64_t h = gz_hash_u64(GZ_HASH_INIT, c->theme->hash);
 	size_t i;
@@ -302,9 +307,11 @@ static uint64_t dep_key(const render_ctx *c, uint64_t jh, char *const *paths, si
 	h = gz_hash_u64(gz_hash_u64(h, c->site->config_hash), jh);
 	for (i = 0; i < n; i++) {
 		const gz_page *p = gz_map_get(&c->by_path, paths[i]);
-		h = gz_hash_u64(gz_hash_str(h, paths[i]), p ? p->model_hash : 0);
+		bool b = body && body[i];
+		h = gz_hash_u64(gz_hash_str(h, paths[i]),
+				p ? (b ? p->model_hash : p->meta_hash) : (b ? 1 : 0));
 	}
-	return gz_hash_u64(h, site ? c->site->hash : 0);
+	return gz_hash_u64(h, site ? c->site->meta_hash : 0);
 }
 
 /* Is the file the last build wrote for j still right? */
@@ -315,14 +322,15 @@ static bool keep_old(render_ctx *c, const job *j, uint64_t jh)
 	struct stat st;
 	bool ok;
 
-	if (!old || !c->opts->out_dir || dep_key(c, jh, old->paths, old->npaths, old->site) != old->key)
+	if (!old || !c->opts->out_dir ||
+	    dep_key(c, jh, old->paths, old->body, old->npaths, old->site) != old->key)
 		return false;
 	gz_buf_printf(&full, "%s/%s", c->opts->out_dir, j->out);
 	ok = stat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == old->len;
 	gz_buf_release(&full);
 	if (ok && c->opts->next)
 		gz_deps_add(c->opts->next, j->out, old->key, old->site, old->len, old->paths,
-			    old->npaths);
+			    old->body, old->npaths);
 	return ok;
 }
 
@@ -361,16 +369,17 @@ static void render_one(size_t i, int worker, void *payload)
 	}
 	if (c->opts->next) {
 		const size_t *ids;
+		const bool *body;
 		size_t n, k;
 		bool site_read;
 		char **paths;
 
-		gz_script_touched(c->states[worker], &ids, &n, &site_read);
+		gz_script_touched(c->states[worker], &ids, &body, &n, &site_read);
 		paths = gz_calloc(n ? n : 1, sizeof(*paths));
 		for (k = 0; k < n; k++)
 			paths[k] = c->site->all[ids[k]]->path;
-		gz_deps_add(c->opts->next, j->out, dep_key(c, jh, paths, n, site_read), site_read, len,
-			    paths, n);
+		gz_deps_add(c->opts->next, j->out, dep_key(c, jh, paths, body, n, site_read),
+			    site_read, len, paths, body, n);
 		free(paths);
 	}
 	atomic_fetch_add(&c->rendered, 1);

@@ -38,7 +38,10 @@ struct gz_script {
 	size_t nstamp;
 	unsigned render_no;
 	size_t *touched;
-	size_t ntouched, tcap;
+	bool *body;                /* [k]: touched[k]'s body (content, plain,
+				    * chars) was read, not just what lists show */
+	size_t *slot;              /* [id]: where the page is in touched */
+	size_t ntouched, tcap, bcap;
 	bool site_touched;
 	/* hooks */
 	size_t mem, mem_limit;     /* bytes Lua holds, and the most it may */
@@ -569,6 +572,9 @@ static int page_index(lua_State *L)
 	if (p->id < s->nstamp && s->stamp[p->id] != s->render_no) {
 		s->stamp[p->id] = s->render_no;
 		GZ_GROW(s->touched, s->tcap, s->ntouched + 1);
+		GZ_GROW(s->body, s->bcap, s->ntouched + 1);
+		s->slot[p->id] = s->ntouched;
+		s->body[s->ntouched] = false;
 		s->touched[s->ntouched++] = p->id;
 	}
 
@@ -576,6 +582,9 @@ static int page_index(lua_State *L)
 	lua_pushvalue(L, 2);
 	f = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER ? (int)lua_tointeger(L, -1) : 0;
 	lua_pop(L, 1);
+	if ((f == F_CONTENT || f == F_PLAIN || f == F_CHARS || f == F_READING) && p->id < s->nstamp &&
+	    s->slot[p->id] < s->ntouched && s->touched[s->slot[p->id]] == p->id)
+		s->body[s->slot[p->id]] = true;
 	if (!f) {
 		/* a field a hook set: for this render (on_page), or for all (on_load) */
 		if (lua_type(L, 2) == LUA_TSTRING) {
@@ -1383,6 +1392,7 @@ static gz_script *state_new(const gz_theme *th, const gz_site *site, const gz_co
 	s->cfg = site ? &site->cfg : cfg;
 	s->nstamp = site ? site->nall : 0;
 	s->stamp = gz_calloc(s->nstamp ? s->nstamp : 1, sizeof(*s->stamp));
+	s->slot = gz_calloc(s->nstamp ? s->nstamp : 1, sizeof(*s->slot));
 	lua_pushlightuserdata(L, s);
 	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.script");
 	luaL_openlibs(L);
@@ -1985,6 +1995,8 @@ void gz_script_free(gz_script *s)
 	for (i = 0; i < MAX_CAPTURE; i++)
 		gz_buf_release(&s->cap[i]);
 	free(s->stamp);
+	free(s->slot);
+	free(s->body);
 	free(s->touched);
 	free(s);
 }
@@ -2262,9 +2274,11 @@ int gz_script_call(gz_script *s, int nargs, int nresults, char **err)
 	return 0;
 }
 
-void gz_script_touched(const gz_script *s, const size_t **ids, size_t *n, bool *site)
+void gz_script_touched(const gz_script *s, const size_t **ids, const bool **body, size_t *n,
+			bool *site)
 {
 	*ids = s->touched;
+	*body = s->body;
 	*n = s->ntouched;
 	*site = s->site_touched;
 }

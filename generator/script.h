@@ -121,8 +121,11 @@ void gz_script_push_value(struct lua_State *L, const gz_value *v);
 int gz_script_call(gz_script *s, int nargs, int nresults, char **err);
 
 /* After a render: the ids (gz_page.id) of the pages whose fields it read,
- * in first-read order (borrowed until the next render), and whether it
- * read the site's page lists. */
-void gz_script_touched(const gz_script *s, const size_t **ids, size_t *n, bool *site);
+ * in first-read order, body[k] whether it read the body of ids[k]
+ * (content, plain, chars, reading_minutes: what gz_page.model_hash covers
+ * and meta_hash does not), both borrowed until the next render; and
+ * whether it read the site's page lists. */
+void gz_script_touched(const gz_script *s, const size_t **ids, const bool **body, size_t *n,
+		       bool *site);
 
 #endif

@@ -1,13 +1,21 @@
 #include "site.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "buf.h"
 #include "git.h"
 #include "hash.h"
+#include "deps.h"
 #include "markdown.h"
+#include "pagecache.h"
 #include "pool.h"
 #include "script.h"
 #include "text.h"
@@ -19,8 +27,11 @@ typedef struct {
 	gz_strlist *paths;
 	gz_diag *d;
 	gz_script **hooks;       /* one Lua state per worker, or NULL */
+	gz_pagecache *cache;
 	bool keep_going;
 } load_job;
+
+static uint64_t hash_value(uint64_t h, const gz_value *v);
 
 static void load_one(size_t i, int worker, void *payload)
 {
@@ -28,7 +39,7 @@ static void load_one(size_t i, int worker, void *payload)
 	gz_page *p = gz_calloc(1, sizeof(*p));
 
 	gz_page_load(p, &j->site->cfg, j->site->src, j->paths->items[i],
-		     j->hooks ? j->hooks[worker] : NULL, j->d);
+		     j->hooks ? j->hooks[worker] : NULL, j->cache, j->d);
 	if (p->hook_error) {
 		/* --keep-going: a page a hook fails on is left out, with a warning */
 		gz_diag_add(j->d, j->keep_going ? GZ_WARNING : GZ_ERROR,
@@ -38,6 +49,8 @@ static void load_one(size_t i, int worker, void *payload)
 		p->broken = true;
 	}
 	p->id = i;
+	p->path_hash = gz_hash_str(GZ_HASH_INIT, p->path);
+	p->fm_hash = hash_value(GZ_HASH_INIT, p->fm);
 	j->site->all[i] = p;
 }
 
@@ -105,6 +118,8 @@ static gz_term *get_term(gz_site *site, size_t t, const char *name, size_t *caps
 	term = gz_calloc(1, sizeof(*term));
 	term->name = gz_strdup(name);
 	term->slug = gz_buf_detach(&slug, NULL);
+	term->slug_hash = gz_hash_str(GZ_HASH_INIT, term->slug);
+	term->name_hash = gz_hash_str(GZ_HASH_INIT, term->name);
 	term->tax = t;
 	gz_buf_printf(&url, "%s%s/", tx->url, term->slug);
 	term->url = gz_buf_detach(&url, NULL);
@@ -221,6 +236,156 @@ static void relate_one(size_t i, int worker, void *payload)
 		score[touched[k]] = 0;
 }
 
+/*
+ * Related pages depend only on which terms each page has and the order of
+ * the pages, and scoring them is the costliest part of the model: the
+ * lists are kept in the cache folder under a hash of exactly that, so a
+ * build where no term and no date changed reads them back.
+ */
+#define RELATED_MAGIC "GZRL"
+
+static uint64_t related_key(const gz_site *site)
+{
+	uint64_t h = gz_hash_u64(gz_hash_add(GZ_HASH_INIT, RELATED_MAGIC, 4), MAX_RELATED);
+	size_t i, t, k;
+
+	h = gz_hash_u64(h, gz_deps_program_hash());
+	h = gz_hash_u64(h, site->npages);
+	for (i = 0; i < site->npages; i++) {
+		const gz_page *p = site->pages[i];
+		h = gz_hash_u64(h, p->path_hash);
+		for (t = 0; t < site->cfg.ntax; t++) {
+			h = gz_hash_u64(h, p->nterms[t]);
+			for (k = 0; k < p->nterms[t]; k++)
+				h = gz_hash_u64(h, p->terms[t][k]->slug_hash);
+		}
+	}
+	return h;
+}
+
+static int read_file(const char *file, char **data, size_t *len)
+{
+	gz_buf b = GZ_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	FILE *f = fopen(file, "rb");
+
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		gz_buf_add(&b, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		gz_buf_release(&b);
+		return -1;
+	}
+	fclose(f);
+	*data = gz_buf_detach(&b, len);
+	return 0;
+}
+
+static char *related_file(const gz_site *site)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_printf(&b, "%s/related.bin", site->cache_dir);
+	return gz_buf_detach(&b, NULL);
+}
+
+/* The lists the file holds for key, into every page; false if it holds
+ * none (missing, another key, damaged: then nothing is set). */
+static bool read_related(gz_site *site, uint64_t key)
+{
+	char *file = related_file(site), *data = NULL;
+	size_t len = 0, i, k, off = 24, n = site->npages;
+	uint64_t n64 = n, sum = 0;
+	uint32_t *idx;
+	bool ok = false;
+
+	if (read_file(file, &data, &len) < 0) {
+		free(file);
+		return false;
+	}
+	free(file);
+	if (len >= 24 + 8)
+		memcpy(&sum, data + len - 8, 8);
+	if (len < 24 + 8 || memcmp(data, RELATED_MAGIC, 4) || memcmp(data + 8, &key, 8) ||
+	    memcmp(data + 16, &n64, 8) ||
+	    gz_hash_add(GZ_HASH_INIT, data, len - 8) != sum)
+		goto done;
+	for (i = 0; i < n; i++) {
+		uint32_t m;
+		if (off + 4 > len - 8)
+			goto undo;
+		memcpy(&m, data + off, 4);
+		off += 4;
+		if (m > MAX_RELATED || off + 4 * (size_t)m > len - 8)
+			goto undo;
+		site->pages[i]->related = gz_calloc(m ? m : 1, sizeof(gz_page *));
+		idx = gz_calloc(m ? m : 1, sizeof(*idx));
+		memcpy(idx, data + off, 4 * (size_t)m);
+		off += 4 * (size_t)m;
+		for (k = 0; k < m; k++) {
+			if (idx[k] >= n || idx[k] == i) {
+				free(idx);
+				goto undo;
+			}
+			site->pages[i]->related[k] = site->pages[idx[k]];
+		}
+		site->pages[i]->nrelated = m;
+		free(idx);
+	}
+	ok = off == len - 8;
+undo:
+	if (!ok) {
+		for (i = 0; i < n; i++) {
+			free(site->pages[i]->related);
+			site->pages[i]->related = NULL;
+			site->pages[i]->nrelated = 0;
+		}
+	}
+done:
+	free(data);
+	return ok;
+}
+
+static void write_related(const gz_site *site)
+{
+	char *file = related_file(site);
+	gz_buf b = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
+	size_t i, k;
+	uint64_t h;
+	FILE *f;
+
+	gz_buf_add(&b, RELATED_MAGIC, 4);
+	gz_buf_add(&b, "\0\0\0\0", 4);
+	gz_buf_add(&b, &site->related_key, 8);
+	h = site->npages;
+	gz_buf_add(&b, &h, 8);
+	for (i = 0; i < site->npages; i++) {
+		const gz_page *p = site->pages[i];
+		uint32_t m = (uint32_t)p->nrelated;
+		gz_buf_add(&b, &m, 4);
+		for (k = 0; k < p->nrelated; k++) {
+			uint32_t o = (uint32_t)p->related[k]->order;
+			gz_buf_add(&b, &o, 4);
+		}
+	}
+	h = gz_hash_add(GZ_HASH_INIT, b.ptr, b.len);
+	gz_buf_add(&b, &h, 8);
+	mkdir(site->cache_dir, 0755);
+	gz_buf_printf(&tmp, "%s.tmp", file);
+	f = fopen(tmp.ptr, "wb");
+	if (f) {
+		if (fwrite(b.ptr, 1, b.len, f) != b.len || fclose(f) != 0 ||
+		    rename(tmp.ptr, file) < 0)
+			unlink(tmp.ptr);
+	}
+	gz_buf_release(&b);
+	gz_buf_release(&tmp);
+	free(file);
+}
+
 static void link_related(gz_site *site, int jobs)
 {
 	related_job j;
@@ -228,6 +393,12 @@ static void link_related(gz_site *site, int jobs)
 
 	if (!site->npages)
 		return;
+	if (site->cache_dir) {
+		site->related_key = related_key(site);
+		if (read_related(site, site->related_key))
+			return;
+		site->related_new = true;
+	}
 	if (jobs < 1)
 		jobs = 1;
 	j.site = site;
@@ -298,34 +469,60 @@ static uint64_t hash_value(uint64_t h, const gz_value *v)
 
 static uint64_t hash_page_ref(uint64_t h, const gz_page *p)
 {
-	return gz_hash_str(h, p ? p->path : NULL);
+	return gz_hash_u64(h, p ? p->path_hash : 0);
 }
 
 /*
- * A page's model hash covers what a template can read of it: its file, and
- * what the model adds from other pages (neighbours, related pages, its
- * terms and their counts, its section, its history). The site hash covers
- * every page, for outputs that read the site's lists.
+ * A page's meta hash covers what a template can read of it except its body
+ * (content, plain, chars): its front matter, path and URL, the summary and
+ * the images of its body (the photo archive lists them), and what the
+ * model adds from other pages (neighbours, related pages, its terms and
+ * their counts, its section, its history, hook fields, photo derivatives).
+ * The model hash adds the file's bytes, so it covers the body too. The
+ * site hash covers every page's model hash (the search index reads every
+ * body); the site meta hash every meta hash, for outputs that read the
+ * site's lists (they reach a body only through a page, which is tracked).
  */
+/* What the load and the model settle once: everything but history, hook
+ * fields and photo derivatives, which come later (gz_site_hash is called
+ * again then). */
+static uint64_t settled_hash(const gz_site *site, const gz_page *p)
+{
+	uint64_t h = gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, p->path_hash), p->fm_hash);
+	size_t t, k;
+
+	h = gz_hash_str(gz_hash_str(gz_hash_str(h, p->url), p->title), p->summary);
+	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)p->date.key), (uint64_t)p->has_date);
+	h = gz_hash_str(h, p->layout);
+	for (k = 0; k < p->nimages; k++)
+		h = gz_hash_str(gz_hash_str(gz_hash_str(h, p->images[k].file), p->images[k].url),
+				p->images[k].alt);
+	h = hash_page_ref(h, p->prev);
+	h = hash_page_ref(h, p->next);
+	for (k = 0; k < p->nrelated; k++)
+		h = hash_page_ref(h, p->related[k]);
+	for (t = 0; p->terms && t < site->cfg.ntax; t++)
+		for (k = 0; k < p->nterms[t]; k++)
+			h = gz_hash_u64(gz_hash_u64(h, p->terms[t][k]->name_hash), p->terms[t][k]->n);
+	if (p->sec)
+		h = gz_hash_str(h, p->sec->title);
+	return h;
+}
+
 void gz_site_hash(gz_site *site)
 {
-	size_t i, t, k;
-	uint64_t sh = GZ_HASH_INIT;
+	size_t i, k;
+	uint64_t sh = GZ_HASH_INIT, mh = GZ_HASH_INIT;
 
 	for (i = 0; i < site->nall; i++) {
 		gz_page *p = site->all[i];
-		uint64_t h = gz_hash_u64(GZ_HASH_INIT, p->src_hash);
+		uint64_t h;
 
-		h = gz_hash_str(h, p->url);
-		h = hash_page_ref(h, p->prev);
-		h = hash_page_ref(h, p->next);
-		for (k = 0; k < p->nrelated; k++)
-			h = hash_page_ref(h, p->related[k]);
-		for (t = 0; p->terms && t < site->cfg.ntax; t++)
-			for (k = 0; k < p->nterms[t]; k++)
-				h = gz_hash_u64(gz_hash_str(h, p->terms[t][k]->name), p->terms[t][k]->n);
-		if (p->sec)
-			h = gz_hash_str(h, p->sec->title);
+		if (!p->settled) {
+			p->settled_hash = settled_hash(site, p);
+			p->settled = true;
+		}
+		h = p->settled_hash;
 		if (p->history)
 			h = gz_hash_u64(h, gz_history_hash(p->history));
 		h = hash_value(h, p->extra);
@@ -336,17 +533,56 @@ void gz_site_hash(gz_site *site)
 			h = gz_hash_u64(h, p->images[k].pic_hash);
 		if (p->cover)
 			h = gz_hash_u64(h, p->cover->pic_hash);
-		p->model_hash = h;
+		p->meta_hash = h;
+		p->model_hash = gz_hash_u64(h, p->src_hash);
 	}
-	for (i = 0; i < site->npages; i++)
+	for (i = 0; i < site->npages; i++) {
 		sh = gz_hash_u64(sh, site->pages[i]->model_hash);
-	for (i = 0; i < site->nstandalone; i++)
+		mh = gz_hash_u64(mh, site->pages[i]->meta_hash);
+	}
+	for (i = 0; i < site->nstandalone; i++) {
 		sh = gz_hash_u64(sh, site->standalone[i]->model_hash);
+		mh = gz_hash_u64(mh, site->standalone[i]->meta_hash);
+	}
 	site->hash = sh;
+	site->meta_hash = mh;
 	/* section titles are read as configuration (site.sections[i].title) */
 	site->config_hash = site->yml_hash;
 	for (i = 0; i < site->nsections; i++)
 		site->config_hash = gz_hash_str(site->config_hash, site->sections[i].title);
+}
+
+/* GAZETTE_TIMING=1: how long each part of the load took. */
+static void lap(const char *what, double *t)
+{
+	struct timespec ts;
+	double now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+	if (*t > 0 && getenv("GAZETTE_TIMING"))
+		fprintf(stderr, "timing:   load %s %.0f ms\n", what, now - *t);
+	*t = now;
+}
+
+/* What a page's parse reads besides its own file: the program, site.yml
+ * and the hooks that filter Markdown. Hooks granted io or os may read
+ * anything: then pages are not cached (returns false). */
+static bool cache_salt(uint64_t *out, const gz_site *site, const gz_theme *th, bool filters)
+{
+	uint64_t h = gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, gz_deps_program_hash()), site->yml_hash);
+	size_t i;
+
+	if (filters) {
+		if (th->nallow)
+			return false;
+		h = gz_hash_u64(h, (uint64_t)th->memory_mb);
+		for (i = 0; i < th->nhooks; i++)
+			h = gz_hash_add(gz_hash_str(gz_hash_str(h, th->hooks[i].name), th->hooks[i].path),
+					th->hooks[i].lua, th->hooks[i].lua_len);
+	}
+	*out = h;
+	return true;
 }
 
 int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_diag *d)
@@ -356,10 +592,13 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	size_t len = 0, i, scap = 0, fcap = 0, stcap = 0;
 	gz_map urls = {0};
 	load_job job;
+	double t = 0;
 
+	lap("", &t);
 	memset(site, 0, sizeof(*site));
 	site->src = src;
 	site->drafts = opts->drafts;
+	site->cache_dir = opts->cache_dir ? gz_strdup(opts->cache_dir) : NULL;
 	if (gz_source_read(src, "site.yml", &data, &len) < 0)
 		gz_diag_warn(d, "site.yml", 0, 0, "no site.yml; using the defaults");
 	gz_config_load(&site->cfg, "site.yml", data, len, d);
@@ -375,6 +614,7 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 			gz_strlist_add(&site->files, files.items[i]);
 	}
 	gz_strlist_release(&files);
+	lap("list", &t);
 
 	site->nall = md.n;
 	site->all = gz_calloc(md.n ? md.n : 1, sizeof(*site->all));
@@ -383,6 +623,7 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	job.d = d;
 	job.hooks = NULL;
 	job.keep_going = opts->keep_going;
+	job.cache = NULL;
 	gz_markdown_init();
 	bool hooks_failed = false;
 	/* Lua filters and shortcodes: one state per worker */
@@ -406,10 +647,22 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 			job.hooks = NULL;
 		}
 	}
-	if (!hooks_failed)
+	if (!hooks_failed) {
+		uint64_t salt;
+		if (opts->cache_dir && cache_salt(&salt, site, opts->theme, job.hooks != NULL))
+			job.cache = gz_pagecache_open(opts->cache_dir, salt, &md, !opts->cache_fresh, d);
+		lap("hooks", &t);
 		gz_parallel(md.n, opts->jobs, load_one, &job, opts->progress ? "读取" : NULL);
-	else
+		{
+			char what[64];
+			snprintf(what, sizeof(what), "pages (%zu cached)", gz_pagecache_hits(job.cache));
+			lap(what, &t);
+		}
+		gz_pagecache_report(job.cache, d);
+		site->cache = job.cache;
+	} else {
 		site->nall = 0;
+	}
 	if (job.hooks) {
 		int w, nw = opts->jobs < 1 ? 1 : opts->jobs;
 		for (w = 0; w < nw; w++)
@@ -491,16 +744,31 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	} else {
 		site->build_date = gz_strdup("1970-01-01");
 	}
+	lap("sections", &t);
 	link_terms(site);
+	lap("terms", &t);
 	link_related(site, opts->jobs);
+	lap(site->related_new || !site->cache_dir ? "related" : "related (cached)", &t);
 	link_archives(site);
 	gz_site_hash(site);
+	lap("hash", &t);
 	return d->errors ? -1 : 0;
+}
+
+void gz_site_save_cache(gz_site *site, gz_diag *d)
+{
+	gz_pagecache_save(site->cache, d);
+	if (site->related_new)
+		write_related(site);
+	site->related_new = false;
 }
 
 void gz_site_add_standalone(gz_site *site, gz_page *p)
 {
 	p->id = site->nall;
+	p->path_hash = gz_hash_str(GZ_HASH_INIT, p->path);
+	/* a hook's page has no front matter: its fields are in its hash */
+	p->fm_hash = p->src_hash;
 	site->all = gz_realloc(site->all, (site->nall + 1) * sizeof(*site->all));
 	site->all[site->nall++] = p;
 	site->standalone = gz_realloc(site->standalone,
@@ -515,6 +783,8 @@ void gz_site_release(gz_site *site)
 	for (i = 0; i < site->nall; i++)
 		gz_page_free(site->all[i]);
 	free(site->all);
+	/* after the pages: their bodies may point into it */
+	gz_pagecache_free(site->cache);
 	free(site->pages);
 	free(site->featured);
 	free(site->standalone);
@@ -551,6 +821,7 @@ void gz_site_release(gz_site *site)
 	free(site->months);
 	gz_strlist_release(&site->files);
 	free(site->build_date);
+	free(site->cache_dir);
 	gz_config_release(&site->cfg);
 	memset(site, 0, sizeof(*site));
 }

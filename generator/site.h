@@ -23,6 +23,7 @@
 
 typedef struct gz_term {
 	char *name, *slug, *url;
+	uint64_t name_hash, slug_hash;
 	size_t tax;               /* index into site->tax */
 	gz_page **pages;
 	size_t n, cap;
@@ -71,8 +72,13 @@ typedef struct {
 	char *build_date;         /* date of the newest page */
 	bool drafts;              /* draft and review pages are built */
 	uint64_t hash;            /* of every page's model hash (see site.c) */
+	uint64_t meta_hash;       /* of every page's meta hash */
 	uint64_t yml_hash;        /* of site.yml's bytes */
 	uint64_t config_hash;     /* of site.yml and the section titles */
+	struct gz_pagecache *cache; /* parsed pages, kept for gz_site_save_cache */
+	char *cache_dir;          /* opts->cache_dir */
+	uint64_t related_key;     /* what the related lists were made from */
+	bool related_new;         /* they were, in this load: keep them */
 } gz_site;
 
 typedef struct {
@@ -83,6 +89,8 @@ typedef struct {
 	int64_t now;              /* seconds since 1970: later dates are scheduled */
 	const struct gz_theme *theme; /* its hooks filter the Markdown (may be NULL) */
 	bool keep_going;          /* a page a hook fails on is left out, with a warning */
+	const char *cache_dir;    /* keep parsed pages here (pagecache.h); NULL: none */
+	bool cache_fresh;         /* write the cache but do not read it */
 } gz_load_opts;
 
 /* Recompute the model hashes (after history was attached). */
@@ -92,6 +100,11 @@ void gz_site_hash(gz_site *site);
  * (the site is still safe to release). */
 int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_diag *d);
 void gz_site_release(gz_site *site);
+
+/* Write what the load parsed into the page cache (opts->cache_dir), for
+ * the next build; only a build that succeeded calls it. Problems are
+ * warnings in d. */
+void gz_site_save_cache(gz_site *site, gz_diag *d);
 
 /* Add a page made by a hook (gz.add_page) as a standalone page; the site
  * takes it over. */

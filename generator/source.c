@@ -302,6 +302,28 @@ bool gz_source_exists(gz_source *s, const char *path)
 	return ok;
 }
 
+int gz_source_stamp_of(gz_source *s, const char *path, gz_source_stamp *out)
+{
+	gz_buf full = GZ_BUF_INIT;
+	struct stat st;
+	int rc;
+
+	if (s->ops || !gz_path_is_safe(path))
+		return -1;
+	gz_buf_printf(&full, "%s/%s", s->root, path);
+	rc = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
+	gz_buf_release(&full);
+	if (rc < 0)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->dev = (unsigned long long)st.st_dev;
+	out->ino = (unsigned long long)st.st_ino;
+	out->size = (unsigned long long)st.st_size;
+	out->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	out->ctime_ns = (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+	return 0;
+}
+
 /* ---- a folder of another source ---- */
 
 typedef struct {

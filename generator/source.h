@@ -63,6 +63,18 @@ int gz_source_stat(gz_source *s, const char *path, struct stat *st);
 /* True if path names a regular file. */
 bool gz_source_exists(gz_source *s, const char *path);
 
+/* What the file system says of a file without reading it: equal stamps
+ * mean unchanged bytes, as in git's index (the caller must not trust a
+ * stamp taken within a second or two of the file's last change). */
+typedef struct {
+	unsigned long long dev, ino, size;
+	long long mtime_ns, ctime_ns;
+} gz_source_stamp;
+
+/* The stamp of a regular file of a folder source. Returns 0, or -1 for a
+ * source with no such thing (a git revision) or a file that is not there. */
+int gz_source_stamp_of(gz_source *s, const char *path, gz_source_stamp *out);
+
 /* True if path is relative, has no empty, "." or ".." segment, no
  * backslash and no control characters. */
 bool gz_path_is_safe(const char *path);

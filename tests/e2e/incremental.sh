@@ -51,6 +51,28 @@ slug=$(sed -n 's/^slug: //p' "$story")
 grep -rl 增量构建测试追加 "$TMPDIR/out" | grep -q "$slug" || fail "the edit is not in the page"
 clean_equal "$TMPDIR/out"
 
+# the first paragraph of a story with no summary: list pages show the new one
+story4=$(ls content/stories/*/*.md | sed -n 4p)
+sed -i '/^summary: /d' "$story4"
+summary "$TMPDIR/out" >/dev/null
+clean_equal "$TMPDIR/out"
+awk 'n == 2 && !done { print "开头新写的一句话。"; done = 1 } { print } /^---$/ { n++ }' "$story4" >"$TMPDIR/s4"
+cp "$TMPDIR/s4" "$story4"
+summary "$TMPDIR/out" >/dev/null
+grep -rq "开头新写的一句话" "$TMPDIR/out/stories/index.html" "$TMPDIR/out/stories/page" ||
+	fail "list pages miss the new summary"
+clean_equal "$TMPDIR/out"
+
+# a list that shows each story's length is rendered again when a body grows
+cp themes/default/layouts/partials/card.html "$TMPDIR/card.html"
+printf '<span class="len">{{ page.chars }}</span>\n' >>themes/default/layouts/partials/card.html
+summary "$TMPDIR/out" >/dev/null
+printf '\n又追加了一段更长的话，列表上的字数应当跟着变。\n' >>"$story4"
+set -- $(summary "$TMPDIR/out")
+[ "$1" -gt 1 ] || fail "a body edit under a list that shows lengths rendered only $1 files"
+clean_equal "$TMPDIR/out"
+cp "$TMPDIR/card.html" themes/default/layouts/partials/card.html
+
 # a tag added: the new term page appears, the counts change
 story2=$(ls content/stories/*/*.md | sed -n 3p)
 sed -i 's/^tags: \[/tags: [增量新标签, /' "$story2"
