@@ -43,6 +43,9 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static void init_libgit2(void)
 {
 	git_libgit2_init();
+	/* like git, do not hash every object read again to check it (a third
+	 * of the history walk): zlib's checksum still catches damaged objects */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
 
 static char *git_err(const char *what)
