@@ -497,10 +497,9 @@ static int folder_tree(git_tree **out, bool *own, tree_diff *td, const git_oid *
 		return -1;
 	switch (git_tree_entry_bypath(&e, top, dir)) {
 	case 0:
-		if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
-			rc = 0;
-		else if ((*out = cached_tree(td, git_tree_entry_id(e), own)))
-			rc = 0;
+		if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			*out = cached_tree(td, git_tree_entry_id(e), own);
+		rc = git_tree_entry_type(e) != GIT_OBJECT_TREE || *out ? 0 : -1;
 		break;
 	case GIT_ENOTFOUND:
 		rc = 0;
