@@ -238,7 +238,7 @@ static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_dia
 		gz_diag_warn(d, "", 0, 0,
 			     "the repository is a shallow clone: page history (created, "
 			     "authors) only goes back as far as the clone does");
-	if (gz_repo_walk_history(repo, sha, "content/", &err) < 0) {
+	if (gz_repo_walk_history_wait(repo, &err) < 0) {
 		gz_diag_warn(d, "", 0, 0, "%s; pages will have no history", err);
 		free(err);
 		return;
@@ -421,6 +421,9 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	pages_dir = cache_sub_dir(opts->source, bare, "pages", false);
 	lo.cache_dir = pages_dir;
 	lo.cache_fresh = opts->full;
+	/* the history walk reads git while the pages load */
+	if (repo && sha[0])
+		gz_repo_walk_history_start(repo, sha, "content/");
 	gz_site_load(&site, src, &lo, d);
 	attach_history(&site, repo, sha, d);
 	phase("load", &t0);

@@ -59,6 +59,14 @@ int gz_repo_source(gz_source **out, gz_repo *r, const char *sha, char **err);
 int gz_repo_walk_history(gz_repo *r, const char *sha, const char *prefix, char **err);
 const gz_history *gz_repo_history_of(const gz_repo *r, const char *path);
 
+/* The same walk on a thread of its own, with its own handle on the
+ * repository, so that the caller may go on reading through r (a source made
+ * by gz_repo_source) meanwhile. Until gz_repo_walk_history_wait returns
+ * (0, or -1 with *err set: caller frees), call no other history function on
+ * r. gz_repo_free waits for a walk still running. */
+void gz_repo_walk_history_start(gz_repo *r, const char *sha, const char *prefix);
+int gz_repo_walk_history_wait(gz_repo *r, char **err);
+
 /* A hash of a history's commits (for change detection). */
 uint64_t gz_history_hash(const gz_history *h);
 
