@@ -49,16 +49,53 @@ void gz_deps_init(gz_deps *d)
 }
 
 /* The same few thousand page paths recur in most records: each is kept
- * once (the map's keys are its values). Call with d->lock held, or alone. */
+ * once (the map's keys are its values), after a header naming the table
+ * that holds it and a slot for the caller (gz_deps_slot). */
+typedef struct {
+	const gz_deps *owner;
+	const void *slot;
+	char s[];
+} interned;
+
+static interned *header(const char *s)
+{
+	return (interned *)(void *)(s - offsetof(interned, s));
+}
+
+/* Call with d->lock held, or alone. */
 static char *intern(gz_deps *d, const char *s)
 {
-	char *v = gz_map_get(&d->strings, s);
+	char *v;
+	interned *in;
+	size_t len;
 
-	if (!v) {
-		v = gz_strdup(s);
-		gz_map_put(&d->strings, v, v);
-	}
-	return v;
+	v = gz_map_get(&d->strings, s);
+	if (v)
+		return v;
+	len = strlen(s);
+	in = gz_malloc(sizeof(*in) + len + 1);
+	in->owner = d;
+	in->slot = NULL;
+	memcpy(in->s, s, len + 1);
+	gz_map_put(&d->strings, in->s, in->s);
+	return in->s;
+}
+
+const void **gz_deps_slot(const char *path)
+{
+	return &header(path)->slot;
+}
+
+void gz_deps_adopt_strings(gz_deps *to, gz_deps *from)
+{
+	size_t i;
+
+	gz_map_release(&to->strings);
+	to->strings = from->strings;
+	memset(&from->strings, 0, sizeof(from->strings));
+	for (i = 0; i < to->strings.cap; i++)
+		if (to->strings.keys[i])
+			header(to->strings.keys[i])->owner = to;
 }
 
 void gz_deps_release(gz_deps *d)
@@ -73,7 +110,7 @@ void gz_deps_release(gz_deps *d)
 	free(d->items);
 	for (i = 0; i < d->strings.cap; i++)
 		if (d->strings.keys && d->strings.keys[i])
-			free(d->strings.vals[i]);
+			free(header(d->strings.vals[i]));
 	gz_map_release(&d->strings);
 	gz_map_release(&d->by_out);
 	pthread_mutex_destroy(&d->lock);
@@ -104,6 +141,27 @@ void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t le
 	pthread_mutex_lock(&d->lock);
 	for (k = 0; k < npaths; k++)
 		dep.paths[k] = intern(d, paths[k]);
+	add_locked(d, &dep);
+	pthread_mutex_unlock(&d->lock);
+}
+
+void gz_deps_keep(gz_deps *d, const gz_dep *old)
+{
+	gz_dep dep;
+	size_t k;
+
+	dep.out = gz_strdup(old->out);
+	dep.key = old->key;
+	dep.site = old->site;
+	dep.len = old->len;
+	dep.npaths = old->npaths;
+	dep.paths = gz_calloc(old->npaths ? old->npaths : 1, sizeof(*dep.paths));
+	dep.body = gz_calloc(old->npaths ? old->npaths : 1, sizeof(*dep.body));
+	memcpy(dep.body, old->body, old->npaths * sizeof(*dep.body));
+	pthread_mutex_lock(&d->lock);
+	for (k = 0; k < old->npaths; k++)
+		dep.paths[k] = header(old->paths[k])->owner == d ? old->paths[k]
+								 : intern(d, old->paths[k]);
 	add_locked(d, &dep);
 	pthread_mutex_unlock(&d->lock);
 }

@@ -50,6 +50,19 @@ const gz_dep *gz_deps_find(const gz_deps *d, const char *out);
 void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
 		 char *const *paths, const bool *body, size_t npaths);
 /* Write atomically. Returns 0 or -1. */
+/* Add a copy of old, a record of another table or this one (cheaper than
+ * gz_deps_add: its paths are interned already). */
+void gz_deps_keep(gz_deps *d, const gz_dep *old);
+
+/* A record's path (only those: they are interned) has a slot the caller
+ * may fill, e.g. with the page of that path, before records are read from
+ * several threads. */
+const void **gz_deps_slot(const char *path);
+
+/* to takes over from's interned paths; from's records still point at them,
+ * so release from first or with to. */
+void gz_deps_adopt_strings(gz_deps *to, gz_deps *from);
+
 int gz_deps_save(gz_deps *d, const char *file);
 
 /* A hash of the running program's file: what one build of gazette

@@ -297,21 +297,39 @@ static uint64_t job_hash(const gz_site *site, const job *j)
 
 /* An output read the fields of some pages (the whole model of those whose
  * body it read, what lists show of the others) and perhaps the site's
- * lists (their order and what they show: the bodies are in the pages). */
-static uint64_t dep_key(const render_ctx *c, uint64_t jh, char *const *paths, const bool *body,
-			size_t n, bool site)
+ * lists (their order and what they show: the bodies are in the pages).
+ * pages[i] is the page of paths[i], NULL when it is gone. */
+static uint64_t dep_key(const render_ctx *c, uint64_t jh, char *const *paths,
+			const gz_page *const *pages, const bool *body, size_t n, bool site)
 {
 	uint64_t h = gz_hash_u64(GZ_HASH_INIT, c->theme->hash);
 	size_t i;
 
 	h = gz_hash_u64(gz_hash_u64(h, c->site->config_hash), jh);
 	for (i = 0; i < n; i++) {
-		const gz_page *p = gz_map_get(&c->by_path, paths[i]);
+		const gz_page *p = pages[i];
 		bool b = body && body[i];
-		h = gz_hash_u64(gz_hash_str(h, paths[i]),
+		h = gz_hash_u64(gz_hash_u64(h, p ? p->path_hash : gz_hash_str(GZ_HASH_INIT, paths[i])),
 				p ? (b ? p->model_hash : p->meta_hash) : (b ? 1 : 0));
 	}
 	return gz_hash_u64(h, site ? c->site->meta_hash : 0);
+}
+
+/* The pages of an old record's paths, from their slots (gz_render_site
+ * fills them before rendering). */
+static uint64_t old_key(const render_ctx *c, uint64_t jh, const gz_dep *old)
+{
+	const gz_page *stack[64], **pages = old->npaths <= 64 ? stack
+						: gz_calloc(old->npaths, sizeof(*pages));
+	uint64_t key;
+	size_t i;
+
+	for (i = 0; i < old->npaths; i++)
+		pages[i] = *gz_deps_slot(old->paths[i]);
+	key = dep_key(c, jh, old->paths, pages, old->body, old->npaths, old->site);
+	if (pages != stack)
+		free(pages);
+	return key;
 }
 
 /* Is the file the last build wrote for j still right? */
@@ -323,14 +341,13 @@ static bool keep_old(render_ctx *c, const job *j, uint64_t jh)
 	bool ok;
 
 	if (!old || !c->opts->out_dir ||
-	    dep_key(c, jh, old->paths, old->body, old->npaths, old->site) != old->key)
+	    old_key(c, jh, old) != old->key)
 		return false;
 	gz_buf_printf(&full, "%s/%s", c->opts->out_dir, j->out);
 	ok = stat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == old->len;
 	gz_buf_release(&full);
 	if (ok && c->opts->next)
-		gz_deps_add(c->opts->next, j->out, old->key, old->site, old->len, old->paths,
-			    old->body, old->npaths);
+		gz_deps_keep(c->opts->next, old);
 	return ok;
 }
 
@@ -373,14 +390,19 @@ static void render_one(size_t i, int worker, void *payload)
 		size_t n, k;
 		bool site_read;
 		char **paths;
+		const gz_page **pages;
 
 		gz_script_touched(c->states[worker], &ids, &body, &n, &site_read);
 		paths = gz_calloc(n ? n : 1, sizeof(*paths));
-		for (k = 0; k < n; k++)
-			paths[k] = c->site->all[ids[k]]->path;
-		gz_deps_add(c->opts->next, j->out, dep_key(c, jh, paths, body, n, site_read),
+		pages = gz_calloc(n ? n : 1, sizeof(*pages));
+		for (k = 0; k < n; k++) {
+			pages[k] = c->site->all[ids[k]];
+			paths[k] = pages[k]->path;
+		}
+		gz_deps_add(c->opts->next, j->out, dep_key(c, jh, paths, pages, body, n, site_read),
 			    site_read, len, paths, body, n);
 		free(paths);
+		free(pages);
 	}
 	atomic_fetch_add(&c->rendered, 1);
 	gz_outputs_add(c->out, j->out, data, len, j->origin);
@@ -463,6 +485,17 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	atomic_init(&c.kept, 0);
 	for (i = 0; i < site->nall; i++)
 		gz_map_put(&c.by_path, site->all[i]->path, site->all[i]);
+	if (opts->prev) {
+		/* each old record's pages, found once per path; next keeps the
+		 * old paths rather than copying them */
+		const gz_map *strings = &opts->prev->strings;
+		for (i = 0; i < strings->cap; i++)
+			if (strings->keys && strings->keys[i])
+				*gz_deps_slot(strings->keys[i]) =
+					gz_map_get(&c.by_path, strings->keys[i]);
+		if (opts->next)
+			gz_deps_adopt_strings(opts->next, opts->prev);
+	}
 	c.states = gz_calloc((size_t)nw, sizeof(*c.states));
 	for (w = 0; w < nw; w++) {
 		if (gz_script_open(&c.states[w], theme, site, d) < 0) {

@@ -20,7 +20,7 @@ typedef struct {
 	bool progress;
 	gz_source *theme_src;      /* the theme folder, for static/ */
 	const char *out_dir;       /* where the last build's files are */
-	const gz_deps *prev;       /* what they depended on (may be NULL) */
+	gz_deps *prev;             /* what they depended on (may be NULL); next takes over its paths */
 	gz_deps *next;             /* filled for this build (may be NULL) */
 	size_t rendered, kept;     /* out: files rendered, files kept as they were */
 	bool keep_going;           /* a page that fails to render is left out (warning) */
