@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +17,9 @@ struct gz_source {
 	void *impl;
 	char *root;
 	char *real;     /* root with symbolic links resolved */
+	gz_map listed;  /* "root/path" of files a listing found: inside the root */
+	gz_strlist keys; /* listed's keys */
+	pthread_mutex_t lock;
 };
 
 gz_source *gz_source_new(const gz_source_ops *ops, void *impl, const char *root)
@@ -26,6 +30,7 @@ gz_source *gz_source_new(const gz_source_ops *ops, void *impl, const char *root)
 	s->impl = impl;
 	s->root = gz_strdup(root);
 	s->real = gz_strdup(root);
+	pthread_mutex_init(&s->lock, NULL);
 	return s;
 }
 
@@ -36,12 +41,21 @@ void *gz_source_impl(const gz_source *s)
 
 /* A symbolic link to a folder inside content could still lead out of the
  * root: whatever a path resolves to must lie below the root. */
-static bool inside_root(const gz_source *s, const char *full)
+static bool inside_root(gz_source *s, const char *full)
 {
-	char *r = realpath(full, NULL);
+	char *r;
 	size_t n = strlen(s->real);
-	bool ok = r && !strncmp(r, s->real, n) && (r[n] == '/' || r[n] == '\0');
+	bool ok;
 
+	/* a file a listing found through real folders is inside: no need to
+	 * resolve each of its folders again (most of a cached build's calls) */
+	pthread_mutex_lock(&s->lock);
+	ok = gz_map_get(&s->listed, full) != NULL;
+	pthread_mutex_unlock(&s->lock);
+	if (ok)
+		return true;
+	r = realpath(full, NULL);
+	ok = r && !strncmp(r, s->real, n) && (r[n] == '/' || r[n] == '\0');
 	free(r);
 	return ok;
 }
@@ -75,6 +89,9 @@ void gz_source_free(gz_source *s)
 		s->ops->free_impl(s->impl);
 	free(s->root);
 	free(s->real);
+	gz_map_release(&s->listed);
+	gz_strlist_release(&s->keys);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
@@ -190,7 +207,7 @@ static void walk(const char *root, gz_buf *rel, gz_strlist *out)
 void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out)
 {
 	gz_buf rel = GZ_BUF_INIT;
-	size_t first = out->n;
+	size_t i, first = out->n;
 
 	if (*prefix && !gz_path_is_safe(prefix))
 		return;
@@ -214,6 +231,15 @@ void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out)
 	}
 	walk(s->root, &rel, out);
 	gz_buf_release(&rel);
+	pthread_mutex_lock(&s->lock);
+	for (i = first; i < out->n; i++) {
+		gz_buf full = GZ_BUF_INIT;
+		gz_buf_printf(&full, "%s/%s", s->root, out->items[i]);
+		gz_strlist_add(&s->keys, full.ptr);
+		gz_buf_release(&full);
+		gz_map_put(&s->listed, s->keys.items[s->keys.n - 1], s);
+	}
+	pthread_mutex_unlock(&s->lock);
 sort:
 	if (out->n > first) {
 		gz_strlist tail = {out->items + first, out->n - first, out->n - first};
