@@ -1215,10 +1215,19 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 	promote_companion(p);
 	if (rename(p->pending, p->record) < 0)
 		gz_diag_warn(d, p->record, 0, 0, "cannot record the outputs (%s)", strerror(errno));
+	/* the spare (now the old site) takes up the new files at once, so the
+	 * old versions do not hold disk space until the next build; the
+	 * record still lists the paths, which costs the next build a stat */
+	for (i = 0; i < next.changed.n; i++)
+		mirror_path(p->dir, spare, next.changed.items[i]);
 	st->written = atomic_load(&j->written);
 	st->removed = removed.n;
 	rc = 0;
 cleanup:
+	/* a failed build gives back the space its new files took in the spare */
+	if (rc < 0 && dirty.spare)
+		for (i = 0; i < dirty.changed.n; i++)
+			mirror_path(p->dir, spare, dirty.changed.items[i]);
 	gz_strlist_release(&removed);
 	record_release(&dirty);
 	record_release(&next);
