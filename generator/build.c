@@ -530,6 +530,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	if (gz_deps_save(&deps_next, gz_publish_companion(pub)) < 0)
 		gz_diag_warn(d, deps_file, 0, 0, "cannot record what pages depend on; the next "
 			     "build will render every page");
+	phase("deps", &t0);
 	if (gz_publish_write(pub, &out, jobs, d, &ws) < 0)
 		goto cleanup;
 	phase("write", &t0);

@@ -670,20 +670,40 @@ static uint64_t folder_id(const char *path)
 
 /* ---- the record --------------------------------------------------------- */
 
+/* A list of borrowed paths (the record's lines, the outputs' paths). */
+typedef struct {
+	const char **items;
+	size_t n, cap;
+} paths;
+
+static void paths_add(paths *l, const char *s)
+{
+	GZ_GROW(l->items, l->cap, l->n + 1);
+	l->items[l->n++] = s;
+}
+
+static void paths_release(paths *l)
+{
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
 typedef struct {
 	bool ok;                /* in this format (an older one lists outputs only) */
 	uint64_t dir, spare;    /* folder_id of the site and of the spare (0: none) */
 	bool in_place;          /* the file system cannot swap folders */
-	gz_strlist changed;     /* where the spare may differ from the site */
-	gz_strlist outputs;     /* the files gazette wrote into the site */
+	paths changed;          /* where the spare may differ from the site */
+	paths outputs;          /* the files gazette wrote into the site */
+	char *buf;              /* the lines read, which the lists point into */
 } record;
 
 #define RECORD_MAGIC "gazette-publish 2"
 
 static void record_release(record *r)
 {
-	gz_strlist_release(&r->changed);
-	gz_strlist_release(&r->outputs);
+	paths_release(&r->changed);
+	paths_release(&r->outputs);
+	free(r->buf);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -704,11 +724,11 @@ static int record_read(record *r, const char *path)
 		if (!strcmp(line, RECORD_MAGIC))
 			r->ok = true;
 		else if (!r->ok)
-			gz_strlist_add(&r->outputs, line); /* an older list of outputs */
+			paths_add(&r->outputs, line); /* an older list of outputs */
 		else if (!strncmp(line, "o ", 2))
-			gz_strlist_add(&r->outputs, line + 2);
+			paths_add(&r->outputs, line + 2);
 		else if (!strncmp(line, "c ", 2))
-			gz_strlist_add(&r->changed, line + 2);
+			paths_add(&r->changed, line + 2);
 		else if (!strncmp(line, "dir ", 4))
 			r->dir = strtoull(line + 4, NULL, 16);
 		else if (!strcmp(line, "spare in-place"))
@@ -716,7 +736,7 @@ static int record_read(record *r, const char *path)
 		else if (!strncmp(line, "spare ", 6))
 			r->spare = strtoull(line + 6, NULL, 16);
 	}
-	gz_buf_release(&b);
+	r->buf = gz_buf_detach(&b, NULL);
 	return 0;
 }
 
@@ -734,10 +754,16 @@ static int record_save(const record *r, const char *path)
 		gz_buf_puts(&b, "spare in-place\n");
 	else
 		gz_buf_printf(&b, "spare %016llx\n", (unsigned long long)r->spare);
-	for (i = 0; i < r->changed.n; i++)
-		gz_buf_printf(&b, "c %s\n", r->changed.items[i]);
-	for (i = 0; i < r->outputs.n; i++)
-		gz_buf_printf(&b, "o %s\n", r->outputs.items[i]);
+	for (i = 0; i < r->changed.n; i++) {
+		gz_buf_puts(&b, "c ");
+		gz_buf_puts(&b, r->changed.items[i]);
+		gz_buf_putc(&b, '\n');
+	}
+	for (i = 0; i < r->outputs.n; i++) {
+		gz_buf_puts(&b, "o ");
+		gz_buf_puts(&b, r->outputs.items[i]);
+		gz_buf_putc(&b, '\n');
+	}
 	gz_buf_printf(&tmp, "%s.tmp", path);
 	f = fopen(tmp.ptr, "w");
 	if (f && fwrite(b.ptr, 1, b.len, f) == b.len && fclose(f) == 0) {
@@ -755,12 +781,12 @@ static int record_save(const record *r, const char *path)
 	return rc;
 }
 
-static void outputs_of(gz_strlist *l, const gz_outputs *o)
+static void outputs_of(paths *l, const gz_outputs *o)
 {
 	size_t i;
 
 	for (i = 0; i < o->n; i++)
-		gz_strlist_add(l, o->items[i].path);
+		paths_add(l, o->items[i].path);
 }
 
 /* ---- publishing --------------------------------------------------------- */
@@ -921,36 +947,57 @@ static char *spare_path(const gz_publish *p)
 	return gz_buf_detach(&x, NULL);
 }
 
-/* What the last build wrote that o no longer has, and whether o's paths
- * are exactly the recorded ones. */
-static void find_removed(const gz_outputs *o, const char *dir, const gz_strlist *old,
-			 gz_strlist *removed, bool *same_set)
+/* Was path written by the last build, and is it still in dir? */
+static void add_removed(paths *removed, const char *dir, const char *path)
 {
-	gz_map current = {0};
-	size_t i, found = 0;
+	gz_buf full = GZ_BUF_INIT;
+	struct stat st;
 
-	for (i = 0; i < o->n; i++)
-		gz_map_put(&current, o->items[i].path, (void *)&o->items[i]);
 	/* only what an earlier build wrote is ever removed: never a file
 	 * someone else put in the output folder */
-	for (i = 0; i < old->n; i++) {
-		gz_buf full = GZ_BUF_INIT;
-		struct stat st;
-		const char *line = old->items[i];
+	if (!gz_path_is_safe(path))
+		return;
+	gz_buf_printf(&full, "%s/%s", dir, path);
+	if (lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode))
+		paths_add(removed, path);
+	gz_buf_release(&full);
+}
 
-		if (gz_map_get(&current, line)) {
-			found++;
-			continue;
+/* What the last build wrote that o no longer has, and whether o's paths
+ * are exactly the recorded ones. Both lists are sorted (o by
+ * gz_outputs_check, the record because it is written from o), so one pass
+ * compares them; an unsorted record goes through a map. */
+static void find_removed(const gz_outputs *o, const char *dir, const paths *old,
+			 paths *removed, bool *same_set)
+{
+	size_t i, k = 0, found = 0;
+	bool sorted = true;
+
+	for (i = 1; i < old->n && sorted; i++)
+		sorted = strcmp(old->items[i - 1], old->items[i]) < 0;
+	if (sorted) {
+		for (i = 0; i < old->n; i++) {
+			int c = 1;
+			while (k < o->n && (c = strcmp(o->items[k].path, old->items[i])) < 0)
+				k++;
+			if (k < o->n && c == 0)
+				found++;
+			else
+				add_removed(removed, dir, old->items[i]);
 		}
-		if (!gz_path_is_safe(line))
-			continue;
-		gz_buf_printf(&full, "%s/%s", dir, line);
-		if (lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode))
-			gz_strlist_add(removed, line);
-		gz_buf_release(&full);
+	} else {
+		gz_map current = {0};
+		for (i = 0; i < o->n; i++)
+			gz_map_put(&current, o->items[i].path, (void *)&o->items[i]);
+		for (i = 0; i < old->n; i++) {
+			if (gz_map_get(&current, old->items[i]))
+				found++;
+			else
+				add_removed(removed, dir, old->items[i]);
+		}
+		gz_map_release(&current);
 	}
 	*same_set = found == o->n && old->n == o->n;
-	gz_map_release(&current);
 }
 
 static bool no_exchange(int e)
@@ -965,7 +1012,7 @@ static bool no_exchange(int e)
 static int write_in_place(gz_publish *p, write_job *j, record *r, int jobs, gz_diag *d,
 			  gz_write_stats *st)
 {
-	gz_strlist removed = {0};
+	paths removed = {0};
 	record next = {0};
 	size_t before = d->errors, i;
 	bool made_root = false, same_set;
@@ -1022,7 +1069,7 @@ static int write_in_place(gz_publish *p, write_job *j, record *r, int jobs, gz_d
 			     "removed from the output folder",
 			     strerror(errno));
 	promote_companion(p);
-	gz_strlist_release(&removed);
+	paths_release(&removed);
 	record_release(&next);
 	return rc;
 }
@@ -1087,10 +1134,10 @@ fail:
 static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spare, int jobs,
 			gz_diag *d, gz_write_stats *st)
 {
-	gz_strlist removed = {0};
+	paths removed = {0};
 	record dirty = {0}, next = {0};
-	const gz_strlist *prev;
-	gz_strlist none = {0};
+	const paths *prev;
+	paths none = {0};
 	uint64_t dir_id = folder_id(p->dir), spare_id = folder_id(spare);
 	size_t before = d->errors, i, nwrite = 0;
 	bool same_set, trusted;
@@ -1112,7 +1159,7 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 			if (r->ok && r->dir == dir_id) {
 				next.spare = r->spare;
 				for (i = 0; i < r->changed.n; i++)
-					gz_strlist_add(&next.changed, r->changed.items[i]);
+					paths_add(&next.changed, r->changed.items[i]);
 			}
 			outputs_of(&next.outputs, j->o);
 			if (record_save(&next, p->record) < 0)
@@ -1136,7 +1183,7 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 			dirty.ok = true;
 			dirty.dir = r->dir;
 			for (i = 0; i < r->outputs.n; i++)
-				gz_strlist_add(&dirty.outputs, r->outputs.items[i]);
+				paths_add(&dirty.outputs, r->outputs.items[i]);
 			if (record_save(&dirty, p->record) < 0) {
 				gz_diag_error(d, p->record, 0, 0, "cannot write: %s", strerror(errno));
 				goto cleanup;
@@ -1158,14 +1205,14 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 	dirty.dir = dir_id;
 	dirty.spare = spare_id;
 	for (i = 0; i < prev->n; i++)
-		gz_strlist_add(&dirty.changed, prev->items[i]);
+		paths_add(&dirty.changed, prev->items[i]);
 	for (i = 0; i < j->o->n; i++)
 		if (j->state[i] == ST_WRITE)
-			gz_strlist_add(&dirty.changed, j->o->items[i].path);
+			paths_add(&dirty.changed, j->o->items[i].path);
 	for (i = 0; i < removed.n; i++)
-		gz_strlist_add(&dirty.changed, removed.items[i]);
+		paths_add(&dirty.changed, removed.items[i]);
 	for (i = 0; i < r->outputs.n; i++)
-		gz_strlist_add(&dirty.outputs, r->outputs.items[i]);
+		paths_add(&dirty.outputs, r->outputs.items[i]);
 	if (record_save(&dirty, p->record) < 0) {
 		gz_diag_error(d, p->record, 0, 0, "cannot write: %s", strerror(errno));
 		goto cleanup;
@@ -1193,9 +1240,9 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 	next.spare = dir_id;
 	for (i = 0; i < j->o->n; i++)
 		if (j->state[i] == ST_WRITE)
-			gz_strlist_add(&next.changed, j->o->items[i].path);
+			paths_add(&next.changed, j->o->items[i].path);
 	for (i = 0; i < removed.n; i++)
-		gz_strlist_add(&next.changed, removed.items[i]);
+		paths_add(&next.changed, removed.items[i]);
 	outputs_of(&next.outputs, j->o);
 	if (record_save(&next, p->pending) < 0) {
 		gz_diag_error(d, p->pending, 0, 0, "cannot write: %s", strerror(errno));
@@ -1228,7 +1275,7 @@ cleanup:
 	if (rc < 0 && dirty.spare)
 		for (i = 0; i < dirty.changed.n; i++)
 			mirror_path(p->dir, spare, dirty.changed.items[i]);
-	gz_strlist_release(&removed);
+	paths_release(&removed);
 	record_release(&dirty);
 	record_release(&next);
 	return rc;
