@@ -1111,7 +1111,8 @@ static int publish_fresh(gz_publish *p, write_job *j, const char *spare, int job
 			rc = 1;
 			goto fail;
 		}
-		gz_diag_error(d, p->dir, 0, 0, "cannot publish the site: %s", strerror(e));
+		gz_diag_error(d, p->dir, 0, 0, "cannot write: %s (moving the new site into place)",
+			      strerror(e));
 		goto fail;
 	}
 	promote_companion(p);
@@ -1256,7 +1257,8 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 			rc = 1;
 			goto cleanup;
 		}
-		gz_diag_error(d, p->dir, 0, 0, "cannot publish the site: %s", strerror(e));
+		gz_diag_error(d, p->dir, 0, 0, "cannot write: %s (swapping in the new site)",
+			      strerror(e));
 		goto cleanup;
 	}
 	promote_companion(p);
