@@ -792,7 +792,8 @@ static void outputs_of(paths *l, const gz_outputs *o)
 /* ---- publishing --------------------------------------------------------- */
 
 struct gz_publish {
-	char *dir;               /* the output folder, symlinks resolved */
+	char *given;             /* the output folder as the caller named it */
+	char *dir;               /* the same, symlinks resolved */
 	char *record, *pending, *lockpath;
 	char *companion, *companion_pending; /* NULL: none */
 	bool rebuild_spare;
@@ -806,36 +807,35 @@ static char *join(const char *a, const char *b)
 	return gz_buf_detach(&x, NULL);
 }
 
-/* The output folder with symlinks resolved, also before it exists: the
- * swap must move the real folder, not a symlink to it. */
+/* The output folder with symlinks resolved, also before it exists (when
+ * its parent does): the swap must move the real folder, not a symlink to
+ * it, and the spare goes beside the real folder. */
 static char *resolve(const char *dir)
 {
-	char *real = realpath(dir, NULL), *up, *slash;
+	char *real = realpath(dir, NULL), *up, *slash, *parent;
+	const char *base = dir;
+	gz_buf b = GZ_BUF_INIT;
 
 	if (real)
 		return real;
 	up = gz_strdup(dir);
-	slash = strrchr(up, '/');
-	while (slash && slash > up && slash[1] == '\0') { /* "public/" */
-		*slash = '\0';
-		slash = strrchr(up, '/');
-	}
+	while ((slash = strrchr(up, '/')) && slash > up && slash[1] == '\0')
+		*slash = '\0'; /* "public/" */
 	if (slash) {
 		*slash = '\0';
-		real = realpath(slash == up ? "/" : up, NULL);
-		if (real) {
-			char *full = gz_strdup(real);
-			free(real);
-			real = join(full, "/");
-			free(full);
-			full = join(real, slash + 1);
-			free(real);
-			free(up);
-			return full;
-		}
+		base = slash + 1;
+		parent = realpath(slash == up ? "/" : up, NULL);
+	} else {
+		base = up;
+		parent = realpath(".", NULL);
 	}
+	if (parent && *base)
+		gz_buf_printf(&b, "%s/%s", strcmp(parent, "/") ? parent : "", base);
+	else
+		gz_buf_puts(&b, dir);
+	free(parent);
 	free(up);
-	return gz_strdup(dir);
+	return gz_buf_detach(&b, NULL);
 }
 
 static int take_lock(gz_publish *p, bool create)
@@ -873,6 +873,7 @@ void gz_publish_open(gz_publish **out, const char *dir, const char *record_path,
 	gz_publish *p = gz_calloc(1, sizeof(*p));
 	record r;
 
+	p->given = gz_strdup(dir);
 	p->dir = resolve(dir);
 	p->record = gz_strdup(record_path);
 	p->pending = join(record_path, ".pending");
@@ -909,6 +910,7 @@ void gz_publish_free(gz_publish *p)
 		return;
 	if (p->lock >= 0)
 		close(p->lock);
+	free(p->given);
 	free(p->dir);
 	free(p->record);
 	free(p->pending);
@@ -928,16 +930,20 @@ static char *spare_path(const gz_publish *p)
 	gz_buf x = GZ_BUF_INIT;
 
 	s = strrchr(parent, '/');
-	base = s ? s + 1 : p->dir;
-	if (s)
+	base = s ? p->dir + (s - parent) + 1 : p->dir;
+	if (s) {
 		*s = '\0';
+	} else {
+		free(parent);
+		parent = gz_strdup(".");
+	}
 	if ((s = strrchr(cache, '/')))
 		*s = '\0';
 	if (stat(s ? cache : ".", &a) == 0 && stat(parent[0] ? parent : "/", &b) == 0 &&
 	    a.st_dev == b.st_dev) {
-		const char *dot = strrchr(p->record, '.');
-		gz_buf_add(&x, p->record, dot && dot > strrchr(p->record, '/') ? (size_t)(dot - p->record)
-									   : strlen(p->record));
+		const char *dot = strrchr(p->record, '.'), *sl = strrchr(p->record, '/');
+		gz_buf_add(&x, p->record, dot && (!sl || dot > sl) ? (size_t)(dot - p->record)
+								   : strlen(p->record));
 		gz_buf_puts(&x, ".spare");
 	} else {
 		gz_buf_printf(&x, "%s/.%s.gazette-spare", parent, base);
@@ -1002,8 +1008,8 @@ static void find_removed(const gz_outputs *o, const char *dir, const paths *old,
 
 static bool no_exchange(int e)
 {
-	return e == EINVAL || e == ENOSYS || e == ENOTSUP || e == EOPNOTSUPP || e == EXDEV ||
-	       e == EBUSY;
+	/* ENOTSUP is EOPNOTSUPP on Linux */
+	return e == EINVAL || e == ENOSYS || e == EOPNOTSUPP || e == EXDEV || e == EBUSY;
 }
 
 /* Today's way, for file systems that cannot swap folders: every changed
@@ -1311,6 +1317,10 @@ int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_writ
 		goto cleanup;
 	}
 	record_read(&r, p->record);
+	/* resolved again now that the folders above it exist */
+	make_parents(p->dir);
+	free(p->dir);
+	p->dir = resolve(p->given);
 	if (lstat(p->dir, &ost) == 0 && !S_ISDIR(ost.st_mode)) {
 		gz_diag_error(d, p->dir, 0, 0, "the output folder is a file; remove it or choose "
 			      "another --out");
