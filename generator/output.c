@@ -1012,9 +1012,9 @@ static bool no_exchange(int e)
 	return e == EINVAL || e == ENOSYS || e == EOPNOTSUPP || e == EXDEV || e == EBUSY;
 }
 
-/* Today's way, for file systems that cannot swap folders: every changed
- * file to a temporary name beside it, then (all written) renamed into
- * place one by one. */
+/* In place, for file systems that cannot swap folders: every changed file
+ * to a temporary name beside it, then (all written) renamed into place one
+ * by one; a build killed while renaming leaves some files new, some old. */
 static int write_in_place(gz_publish *p, write_job *j, record *r, int jobs, gz_diag *d,
 			  gz_write_stats *st)
 {
