@@ -1311,16 +1311,16 @@ int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_writ
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
+	/* resolved again now that the folders above it exist */
+	make_parents(p->dir);
+	free(p->dir);
+	p->dir = resolve(p->given);
 	job_init(&j, o, p->dir, d);
 	if (take_lock(p, true) < 0) {
 		gz_diag_error(d, p->lockpath, 0, 0, "cannot write: %s", strerror(errno));
 		goto cleanup;
 	}
 	record_read(&r, p->record);
-	/* resolved again now that the folders above it exist */
-	make_parents(p->dir);
-	free(p->dir);
-	p->dir = resolve(p->given);
 	if (lstat(p->dir, &ost) == 0 && !S_ISDIR(ost.st_mode)) {
 		gz_diag_error(d, p->dir, 0, 0, "the output folder is a file; remove it or choose "
 			      "another --out");
