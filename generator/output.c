@@ -1112,7 +1112,7 @@ static int publish_fresh(gz_publish *p, write_job *j, const char *spare, int job
 	}
 	if (rename(spare, p->dir) < 0) {
 		int e = errno;
-		drop_pending(p);
+		unlink(p->pending); /* the companion may still go in place */
 		if (no_exchange(e)) {
 			rc = 1;
 			goto fail;
@@ -1258,7 +1258,7 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 	if (getenv("GAZETTE_NO_EXCHANGE") ||
 	    renameat2(AT_FDCWD, spare, AT_FDCWD, p->dir, RENAME_EXCHANGE) < 0) {
 		int e = getenv("GAZETTE_NO_EXCHANGE") ? EINVAL : errno;
-		drop_pending(p);
+		unlink(p->pending); /* the companion may still go in place */
 		if (no_exchange(e)) {
 			rc = 1;
 			goto cleanup;
