@@ -1255,9 +1255,8 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 		gz_diag_error(d, p->pending, 0, 0, "cannot write: %s", strerror(errno));
 		goto cleanup;
 	}
-	if (getenv("GAZETTE_NO_EXCHANGE") ||
-	    renameat2(AT_FDCWD, spare, AT_FDCWD, p->dir, RENAME_EXCHANGE) < 0) {
-		int e = getenv("GAZETTE_NO_EXCHANGE") ? EINVAL : errno;
+	if (renameat2(AT_FDCWD, spare, AT_FDCWD, p->dir, RENAME_EXCHANGE) < 0) {
+		int e = errno;
 		unlink(p->pending); /* the companion may still go in place */
 		if (no_exchange(e)) {
 			rc = 1;
