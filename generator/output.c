@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -741,7 +742,7 @@ static int record_read(record *r, const char *path)
 }
 
 /* Write r to path whole (a temporary file renamed over it). */
-static int record_save(const record *r, const char *path)
+static int record_save(const record *r, const char *site, const char *path)
 {
 	gz_buf b = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
 	size_t i;
@@ -749,6 +750,7 @@ static int record_save(const record *r, const char *path)
 	int rc = -1, e;
 
 	gz_buf_printf(&b, "%s\n# what gazette last published, and its spare folder\n", RECORD_MAGIC);
+	gz_buf_printf(&b, "site %s\n", site);
 	gz_buf_printf(&b, "dir %016llx\n", (unsigned long long)r->dir);
 	if (r->in_place)
 		gz_buf_puts(&b, "spare in-place\n");
@@ -1069,7 +1071,7 @@ static int write_in_place(gz_publish *p, write_job *j, record *r, int jobs, gz_d
 	next.dir = folder_id(p->dir);
 	next.in_place = r->in_place;
 	outputs_of(&next.outputs, j->o);
-	if (record_save(&next, p->record) < 0)
+	if (record_save(&next, p->dir, p->record) < 0)
 		gz_diag_warn(d, p->record, 0, 0,
 			     "cannot record the outputs (%s); pages deleted later will not be "
 			     "removed from the output folder",
@@ -1106,7 +1108,7 @@ static int publish_fresh(gz_publish *p, write_job *j, const char *spare, int job
 	next.ok = true;
 	next.dir = folder_id(spare);
 	outputs_of(&next.outputs, j->o);
-	if (record_save(&next, p->pending) < 0) {
+	if (record_save(&next, p->dir, p->pending) < 0) {
 		gz_diag_error(d, p->pending, 0, 0, "cannot write: %s", strerror(errno));
 		goto fail;
 	}
@@ -1126,7 +1128,7 @@ static int publish_fresh(gz_publish *p, write_job *j, const char *spare, int job
 	if (mirror(p->dir, spare) == 0) {
 		next.dir = folder_id(p->dir);
 		next.spare = folder_id(spare);
-		record_save(&next, p->record);
+		record_save(&next, p->dir, p->record);
 	}
 	record_release(&next);
 	return 0;
@@ -1169,7 +1171,7 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 					paths_add(&next.changed, r->changed.items[i]);
 			}
 			outputs_of(&next.outputs, j->o);
-			if (record_save(&next, p->record) < 0)
+			if (record_save(&next, p->dir, p->record) < 0)
 				gz_diag_warn(d, p->record, 0, 0,
 					     "cannot record the outputs (%s); pages deleted later will "
 					     "not be removed from the output folder",
@@ -1191,7 +1193,7 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 			dirty.dir = r->dir;
 			for (i = 0; i < r->outputs.n; i++)
 				paths_add(&dirty.outputs, r->outputs.items[i]);
-			if (record_save(&dirty, p->record) < 0) {
+			if (record_save(&dirty, p->dir, p->record) < 0) {
 				gz_diag_error(d, p->record, 0, 0, "cannot write: %s", strerror(errno));
 				goto cleanup;
 			}
@@ -1220,7 +1222,7 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 		paths_add(&dirty.changed, removed.items[i]);
 	for (i = 0; i < r->outputs.n; i++)
 		paths_add(&dirty.outputs, r->outputs.items[i]);
-	if (record_save(&dirty, p->record) < 0) {
+	if (record_save(&dirty, p->dir, p->record) < 0) {
 		gz_diag_error(d, p->record, 0, 0, "cannot write: %s", strerror(errno));
 		goto cleanup;
 	}
@@ -1251,7 +1253,7 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 	for (i = 0; i < removed.n; i++)
 		paths_add(&next.changed, removed.items[i]);
 	outputs_of(&next.outputs, j->o);
-	if (record_save(&next, p->pending) < 0) {
+	if (record_save(&next, p->dir, p->pending) < 0) {
 		gz_diag_error(d, p->pending, 0, 0, "cannot write: %s", strerror(errno));
 		goto cleanup;
 	}
@@ -1286,6 +1288,62 @@ cleanup:
 	record_release(&dirty);
 	record_release(&next);
 	return rc;
+}
+
+/* The output folder a record describes (from its first lines), or NULL. */
+static char *record_site(const char *path)
+{
+	char line[PATH_MAX + 16];
+	FILE *f = fopen(path, "r");
+	char *site = NULL;
+	int n = 0;
+
+	if (!f)
+		return NULL;
+	while (!site && n++ < 3 && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "site ", 5))
+			site = gz_strdup(line + 5);
+	}
+	fclose(f);
+	return site;
+}
+
+/* A spare whose output folder is gone is removed: its hardlinks would keep
+ * the disk space of a site someone deleted (a build with --out /tmp/x, then
+ * rm -rf /tmp/x). The spares in the cache folder are few; this is a stat
+ * each. */
+static void remove_orphan_spares(const gz_publish *p)
+{
+	char *cache = gz_strdup(p->record), *slash = strrchr(cache, '/');
+	DIR *d;
+	struct dirent *e;
+
+	if (slash)
+		*slash = '\0';
+	d = opendir(slash ? cache : ".");
+	while (d && (e = readdir(d))) {
+		gz_buf rec = GZ_BUF_INIT, spare = GZ_BUF_INIT;
+		size_t n = strlen(e->d_name);
+		struct stat st;
+		char *site;
+
+		if (n <= 6 || strcmp(e->d_name + n - 6, ".spare"))
+			continue;
+		gz_buf_printf(&rec, "%s/", slash ? cache : ".");
+		gz_buf_add(&rec, e->d_name, n - 6);
+		gz_buf_printf(&spare, "%s.spare", rec.ptr);
+		gz_buf_puts(&rec, ".txt");
+		site = record_site(rec.ptr);
+		if (site && lstat(site, &st) < 0 && errno == ENOENT)
+			remove_tree(spare.ptr);
+		free(site);
+		gz_buf_release(&rec);
+		gz_buf_release(&spare);
+	}
+	if (d)
+		closedir(d);
+	free(cache);
 }
 
 /* A mount point cannot be renamed: its content is replaced in place. */
@@ -1354,6 +1412,7 @@ int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_writ
 		rc = write_in_place(p, &j, &r, jobs, d, st);
 	}
 	if (rc == 0) {
+		remove_orphan_spares(p);
 		st->bytes = atomic_load(&j.bytes);
 		st->written = atomic_load(&j.written);
 		for (i = 0; i < o->n; i++)

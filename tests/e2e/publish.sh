@@ -119,6 +119,17 @@ build_ok --source "$site"
 [ ! -e "$out/stories/2019/xiachengzi/index.html" ] || problem "a removed story's page is still there"
 same_as_clean "after a story was removed"
 
+# the spare of an output folder that was deleted goes at the next build
+# (its hardlinks would keep the deleted site's disk space)
+spares() { ls -d "$site"/.gazette/*.spare | wc -l; }
+n0=$(spares)
+build_ok --source "$site" --out "$TMPDIR/gone"
+[ "$(spares)" = $((n0 + 1)) ] || problem "no spare for --out $TMPDIR/gone"
+rm -rf "$TMPDIR/gone"
+edit
+build_ok --source "$site"
+[ "$(spares)" = "$n0" ] || problem "the spare of a deleted output folder was kept"
+
 # --out through a symlink: the link stays, the folder it names is swapped
 real=$TMPDIR/real-out
 link=$TMPDIR/link-out
