@@ -241,7 +241,7 @@ if [ "$(id -u)" != 0 ]; then
 	cp -R "$out" "$ro/public"
 	chmod -R a-w "$ro/public"
 	ro_ok=1
-elif mount -t tmpfs -o size=256m tmpfs "$ro" 2>/dev/null; then
+elif mount -t tmpfs -o size=$(($(du -sk "$out" | cut -f1) * 3 / 2 + 65536))k tmpfs "$ro" 2>/dev/null; then
 	cp -R "$out" "$ro/public"
 	mount -o remount,ro "$ro"
 	ro_ok=1
