@@ -365,6 +365,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_script *life = NULL;
 	gz_photos photos;
 	gz_photos_opts po;
+	gz_publish *pub = NULL;
 	char *img_dir = NULL, *pages_dir = NULL;
 	bool bare = false;
 	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
@@ -454,6 +455,9 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	ro.keep_going = opts->keep_going;
 	/* incremental: keep what the last build made when its inputs are the same */
 	deps_file = cache_file(opts->source, bare, out_dir, "deps", false);
+	/* first, so what pages depend on describes the site in out_dir */
+	outputs_file = cache_file(opts->source, bare, out_dir, "outputs", false);
+	gz_publish_open(&pub, out_dir, outputs_file, deps_file, opts->full);
 	if (!opts->full && gz_deps_load(&deps_prev, deps_file) < 0)
 		gz_diag_warn(d, deps_file, 0, 0,
 			     "not a record gazette wrote (damaged?); rendering every page");
@@ -479,16 +483,19 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	/* every output is known now: two with one path is an error */
 	if (gz_outputs_check(&out, d) < 0)
 		goto cleanup;
-	if (d->errors || gz_outputs_write(&out, out_dir, jobs, d, &ws) < 0)
+	if (d->errors)
 		goto cleanup;
-	phase("write", &t0);
-	/* only a build that succeeded leaves anything in the cache */
-	outputs_file = cache_file(opts->source, bare, out_dir, "outputs", true);
-	gz_outputs_prune(&out, out_dir, outputs_file, d, &ws.removed);
-	gz_site_save_cache(&site, d);
-	if (gz_deps_save(&deps_next, deps_file) < 0)
+	/* only a build that succeeded leaves anything in the cache; what pages
+	 * depend on is saved aside and takes effect with the site it describes */
+	free(cache_file(opts->source, bare, out_dir, "outputs", true));
+	if (gz_deps_save(&deps_next, gz_publish_companion(pub)) < 0)
 		gz_diag_warn(d, deps_file, 0, 0, "cannot record what pages depend on; the next "
 			     "build will render every page");
+	phase("deps", &t0);
+	if (gz_publish_write(pub, &out, jobs, d, &ws) < 0)
+		goto cleanup;
+	phase("write", &t0);
+	gz_site_save_cache(&site, d);
 	if (search_rec && gz_search_record_save(search_rec, search_file) < 0)
 		gz_diag_warn(d, search_file, 0, 0, "cannot record the search index; the next "
 			     "build will index every page");
@@ -518,6 +525,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 
 cleanup:
 	st->ms = now_ms() - start;
+	gz_publish_free(pub);
 	gz_outputs_release(&out);
 	gz_script_free(life);
 	gz_photos_release(&photos);
