@@ -463,6 +463,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 			     "not a record gazette wrote (damaged?); rendering every page");
 	gz_deps_index(&deps_prev);
 	ro.out_dir = out_dir;
+	ro.out_trusted = gz_publish_trusted(pub);
 	ro.prev = &deps_prev;
 	ro.next = &deps_next;
 	if (gz_render_site(&out, &site, &theme, &ro, d) < 0)

@@ -799,6 +799,7 @@ struct gz_publish {
 	char *record, *pending, *lockpath;
 	char *companion, *companion_pending; /* NULL: none */
 	bool rebuild_spare;
+	bool trusted;           /* the record names the folder that is there */
 	int lock;                /* -1: not held */
 };
 
@@ -899,6 +900,14 @@ void gz_publish_open(gz_publish **out, const char *dir, const char *record_path,
 		drop_pending(p);
 	}
 	record_release(&r);
+	/* the record (and so the companion) describes the folder that is there */
+	p->trusted = record_read(&r, p->record) == 0 && r.ok && r.dir && r.dir == folder_id(p->dir);
+	record_release(&r);
+}
+
+bool gz_publish_trusted(const gz_publish *p)
+{
+	return p->trusted;
 }
 
 const char *gz_publish_companion(const gz_publish *p)

@@ -97,6 +97,11 @@ typedef struct gz_publish gz_publish;
 void gz_publish_open(gz_publish **out, const char *dir, const char *record, const char *companion,
 		     bool rebuild_spare);
 
+/* Does the last build's record (and so the companion) describe the folder
+ * that is there now? Then every file it lists is in dir as written, unless
+ * changed by hand. */
+bool gz_publish_trusted(const gz_publish *p);
+
 /* Where to save the companion for the site about to be published. Borrowed. */
 const char *gz_publish_companion(const gz_publish *p);
 

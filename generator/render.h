@@ -20,6 +20,8 @@ typedef struct {
 	bool progress;
 	gz_source *theme_src;      /* the theme folder, for static/ */
 	const char *out_dir;       /* where the last build's files are */
+	bool out_trusted;          /* prev describes out_dir as it is: no need to
+				    * look at each kept file */
 	gz_deps *prev;             /* what they depended on (may be NULL); next takes over its paths */
 	gz_deps *next;             /* filled for this build (may be NULL) */
 	size_t rendered, kept;     /* out: files rendered, files kept as they were */
