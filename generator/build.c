@@ -160,6 +160,18 @@ static char *cache_sub_dir(const char *source, bool bare, const char *name, bool
 	return gz_buf_detach(&b, NULL);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+static const bool sanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+static const bool sanitized = true;
+#else
+static const bool sanitized = false;
+#endif
+#else
+static const bool sanitized = false;
+#endif
+
 /* GAZETTE_TIMING=1 prints how long each stage took. */
 static void phase(const char *name, double *t)
 {
@@ -527,18 +539,21 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 cleanup:
 	st->ms = now_ms() - start;
 	gz_publish_free(pub);
-	gz_outputs_release(&out);
 	gz_script_free(life);
 	gz_photos_release(&photos);
 	free(img_dir);
 	free(pages_dir);
 	gz_theme_release(&theme);
-	gz_site_release(&site);
 	gz_source_free(theme_src);
 	gz_source_free(src);
 	gz_repo_free(repo);
-	gz_deps_release(&deps_prev);
-	gz_deps_release(&deps_next);
+	if (!opts->exiting || sanitized) {
+		/* tens of thousands of blocks: a tenth of a small rebuild */
+		gz_outputs_release(&out);
+		gz_site_release(&site);
+		gz_deps_release(&deps_prev);
+		gz_deps_release(&deps_next);
+	}
 	free(deps_file);
 	free(outputs_file);
 	free(search_file);

@@ -24,6 +24,9 @@ typedef struct {
 	bool full;              /* render everything: ignore what the last build recorded */
 	bool keep_going;        /* a page a hook fails on is left out, an unreadable photo
 				 * becomes a placeholder: warnings, not errors */
+	bool exiting;           /* the process ends right after: the largest structures
+				 * are left for the system to take back (not under
+				 * AddressSanitizer, which checks that all is freed) */
 } gz_build_opts;
 
 typedef struct {

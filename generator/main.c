@@ -114,6 +114,7 @@ static int cmd_build(int argc, char **argv)
 		return 2;
 	}
 	o.progress = tty && !quiet;
+	o.exiting = true;
 	gz_diag_init(&d);
 	rc = gz_build(&o, &d, &st);
 	gz_diag_print(&d, stderr);
