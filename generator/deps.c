@@ -1,6 +1,7 @@
 #include "deps.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,7 @@ static void make_magic(void)
 	if (f)
 		fclose(f);
 	program_hash = h;
-	snprintf(magic_line, sizeof(magic_line), "gazette-deps 3 %016" PRIx64 "\n", h);
+	snprintf(magic_line, sizeof(magic_line), "gazette-deps 4 %016" PRIx64 "\n", h);
 }
 
 static const char *magic(void)
@@ -166,39 +167,51 @@ void gz_deps_keep(gz_deps *d, const gz_dep *old)
 	pthread_mutex_unlock(&d->lock);
 }
 
+/* The record is text: after the header, "@\tPATH" names the next page
+ * path (numbered from 0 in order), and each output is a line
+ * "OUT\tKEY\tSITE\tLEN\tN,N,…\tBODY" whose N are those numbers and BODY
+ * one '0' or '1' per path: was that page's body read. */
 int gz_deps_load(gz_deps *d, const char *file)
 {
 	FILE *f = fopen(file, "r");
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = NULL, **names = NULL;
+	size_t cap = 0, nnames = 0, names_cap = 0;
 	ssize_t n;
+	int rc = 0;
 
 	if (!f)
 		return 0;
 	n = getline(&line, &cap, f);
 	if (n < 0 || strcmp(line, magic())) {
 		/* another gazette's record is expected (an upgrade); junk is not */
-		int rc = n < 0 || strncmp(line, "gazette-deps ", 13) ? -1 : 0;
+		rc = n < 0 || strncmp(line, "gazette-deps ", 13) ? -1 : 0;
 		free(line);
 		fclose(f);
 		return rc;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char *fields[6], *p = line, *save = NULL, *tok, empty[1] = "";
+		char *fields[6], *p = line, *end, empty[1] = "";
 		gz_dep dep;
 		int i;
 		size_t pcap = 0, k;
 
 		if (line[n - 1] == '\n')
-			line[n - 1] = '\0';
+			line[--n] = '\0';
+		if (line[0] == '@' && line[1] == '\t') {
+			GZ_GROW(names, names_cap, nnames + 1);
+			names[nnames++] = intern(d, line + 2);
+			continue;
+		}
 		for (i = 0; i < 6 && p; i++) {
 			fields[i] = p;
 			p = strchr(p, '\t');
 			if (p)
 				*p++ = '\0';
 		}
-		if (i < 4)
-			continue;
+		if (i < 4) {
+			rc = -1;
+			break;
+		}
 		if (i == 4)
 			fields[4] = empty;
 		if (i <= 5)
@@ -208,19 +221,31 @@ int gz_deps_load(gz_deps *d, const char *file)
 		dep.key = strtoull(fields[1], NULL, 16);
 		dep.site = fields[2][0] == '1';
 		dep.len = (size_t)strtoull(fields[3], NULL, 10);
-		for (tok = strtok_r(fields[4], "\x1f", &save); tok; tok = strtok_r(NULL, "\x1f", &save)) {
+		for (p = fields[4]; *p; p = *end ? end + 1 : end) {
+			unsigned long long x = strtoull(p, &end, 10);
+			if (end == p || x >= nnames || (*end && *end != ',')) {
+				rc = -1;
+				break;
+			}
 			GZ_GROW(dep.paths, pcap, dep.npaths + 1);
-			dep.paths[dep.npaths++] = intern(d, tok);
+			dep.paths[dep.npaths++] = names[x];
 		}
-		/* one '0' or '1' per path: was its body read */
 		dep.body = gz_calloc(dep.npaths ? dep.npaths : 1, sizeof(*dep.body));
 		for (k = 0; k < dep.npaths && fields[5][k]; k++)
 			dep.body[k] = fields[5][k] == '1';
 		add_locked(d, &dep);
+		if (rc < 0)
+			break;
 	}
+	free(names);
 	free(line);
 	fclose(f);
-	return 0;
+	if (rc < 0) {
+		/* damaged: nothing in it is trusted */
+		gz_deps_release(d);
+		gz_deps_init(d);
+	}
+	return rc;
 }
 
 void gz_deps_index(gz_deps *d)
@@ -236,28 +261,72 @@ const gz_dep *gz_deps_find(const gz_deps *d, const char *out)
 	return gz_map_get(&d->by_out, out);
 }
 
+/* Numbers for interned paths while saving, found by address: a path is
+ * interned once, so its address names it. */
+typedef struct {
+	const char **keys;
+	size_t *vals;
+	size_t cap, n;
+} by_address;
+
+static size_t *number_of(by_address *m, const char *key)
+{
+	size_t i;
+	uint64_t h;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		by_address old = *m;
+		m->cap = old.cap ? old.cap * 2 : 1024;
+		m->keys = gz_calloc(m->cap, sizeof(*m->keys));
+		m->vals = gz_calloc(m->cap, sizeof(*m->vals));
+		m->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				*number_of(m, old.keys[i]) = old.vals[i];
+		free(old.keys);
+		free(old.vals);
+	}
+	h = (uint64_t)(uintptr_t)key;
+	h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdULL;
+	h ^= h >> 29;
+	for (i = (size_t)h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == key)
+			return &m->vals[i];
+	m->keys[i] = key;
+	m->vals[i] = SIZE_MAX;
+	m->n++;
+	return &m->vals[i];
+}
+
 int gz_deps_save(gz_deps *d, const char *file)
 {
 	gz_buf b = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
-	size_t i, k;
+	by_address nums = {0};
+	size_t i, k, next = 0;
 	FILE *f;
 	int rc = 0;
 
 	gz_buf_puts(&b, magic());
 	for (i = 0; i < d->n; i++) {
 		const gz_dep *dep = &d->items[i];
+		for (k = 0; k < dep->npaths; k++) {
+			size_t *num = number_of(&nums, dep->paths[k]);
+			if (*num == SIZE_MAX) {
+				*num = next++;
+				gz_buf_printf(&b, "@\t%s\n", dep->paths[k]);
+			}
+		}
 		gz_buf_printf(&b, "%s\t%016" PRIx64 "\t%d\t%zu\t", dep->out, dep->key, dep->site ? 1 : 0,
 			      dep->len);
-		for (k = 0; k < dep->npaths; k++) {
-			if (k)
-				gz_buf_putc(&b, '\x1f');
-			gz_buf_puts(&b, dep->paths[k]);
-		}
+		for (k = 0; k < dep->npaths; k++)
+			gz_buf_printf(&b, k ? ",%zu" : "%zu", *number_of(&nums, dep->paths[k]));
 		gz_buf_putc(&b, '\t');
 		for (k = 0; k < dep->npaths; k++)
 			gz_buf_putc(&b, dep->body && dep->body[k] ? '1' : '0');
 		gz_buf_putc(&b, '\n');
 	}
+	free(nums.keys);
+	free(nums.vals);
 	gz_buf_printf(&tmp, "%s.tmp", file);
 	f = fopen(tmp.ptr, "w");
 	if (!f || fwrite(b.ptr, 1, b.len, f) != b.len || fclose(f) != 0 || rename(tmp.ptr, file) < 0)
