@@ -31,6 +31,8 @@ die() {
 command -v python3 >/dev/null 2>&1 || die "python3 is missing"
 
 if [ $# -eq 0 ]; then
+	# the first of GAZETTE's binaries builds the corpus
+	# shellcheck disable=SC2086
 	set -- $GAZETTE
 	[ -x "$1" ] || die "build ./gazette first (make)"
 	case $B in
