@@ -13,14 +13,23 @@
 #include "text.h"
 #include "tokenize.h"
 
-#define SCHEMA_VERSION "1"
+/*
+ * Version 2: what ranking and filters read (id, date, taxonomy terms) lives
+ * in pages, a few hundred bytes a row, so a common term's thousands of rows
+ * sit in few database pages; the title, url and text live in texts and are
+ * read only for the rows shown. An archive of another version is built again.
+ */
+#define SCHEMA_VERSION "2"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
 	"CREATE TABLE IF NOT EXISTS pages(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL,"
-	" hash TEXT NOT NULL, url TEXT, date TEXT, title TEXT, township TEXT, village TEXT,"
-	" industry TEXT, people TEXT, tags TEXT, text TEXT, folded TEXT);"
-	"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(tokens, tokenize='unicode61 remove_diacritics 0');";
+	" hash TEXT NOT NULL, date TEXT, township TEXT, village TEXT,"
+	" industry TEXT, people TEXT, tags TEXT);"
+	"CREATE TABLE IF NOT EXISTS texts(rowid INTEGER PRIMARY KEY, url TEXT, title TEXT,"
+	" text TEXT, folded TEXT);"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(tokens, tokenize='unicode61 remove_diacritics 0');"
+	"INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '" SCHEMA_VERSION "');";
 
 static char *db_path(const char *source)
 {
@@ -78,27 +87,69 @@ static int open_db(sqlite3 **db, const char *path, int flags, char **err)
 	return 0;
 }
 
-/* True if the database answers and its schema is ours. */
-static int healthy(sqlite3 *db)
+/* The schema version an archive was written with: "" for a database
+ * with no tables yet (a new file), NULL for one without a version. */
+static char *schema_of(sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
+	char *v = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	if (sqlite3_column_int(st, 0) == 0)
+		v = gz_strdup("");
+	sqlite3_finalize(st);
+	if (v)
+		return v;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = gz_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* NULL if the database answers and its schema is ours, else why not. */
+static const char *unhealthy(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	char *v = schema_of(db);
 	int ok = 0;
 
+	if (v && *v && strcmp(v, SCHEMA_VERSION)) {
+		free(v);
+		return "the archive database was written by another version of gazette; "
+		       "building it again";
+	}
+	if (!v) {
+		/* tables but no version: damaged, or from before versions were kept */
+		sqlite3_stmt *t = NULL;
+		int old = sqlite3_prepare_v2(db, "SELECT 1 FROM meta", -1, &t, NULL) == SQLITE_OK;
+		sqlite3_finalize(t);
+		if (old)
+			return "the archive database was written by another version of gazette; "
+			       "building it again";
+	}
+	free(v);
 	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)
-		return 0;
+		return "the archive database was damaged; building it again";
 	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		ok = !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
 	sqlite3_finalize(st);
-	return ok;
+	return ok ? NULL : "the archive database was damaged; building it again";
 }
 
 int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_t *changed)
 {
 	char *path = db_path(source), *err = NULL;
 	sqlite3 *db = NULL;
-	sqlite3_stmt *get = NULL, *del = NULL, *delfts = NULL, *ins = NULL, *insfts = NULL,
-		     *all = NULL;
+	sqlite3_stmt *get = NULL, *del = NULL, *deltext = NULL, *delfts = NULL, *ins = NULL,
+		     *instext = NULL, *insfts = NULL, *all = NULL;
 	gz_map seen = {0};
 	gz_strlist ids = {0};
 	gz_buf text = GZ_BUF_INIT, folded = GZ_BUF_INIT, toks = GZ_BUF_INIT, tax = GZ_BUF_INIT,
@@ -106,17 +157,25 @@ int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_
 	size_t i, k;
 	int rc = -1;
 	char ymd[16];
+	const char *why;
 
 	*changed = 0;
 	if (open_db(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &err) < 0)
 		goto cleanup;
-	if (!healthy(db)) {
-		/* a damaged archive is only a cache of the content: build it again */
-		gz_diag_warn(d, ".gazette/archive.db", 0, 0,
-				"the archive database was damaged; building it again");
+	if ((why = unhealthy(db))) {
+		/* a damaged or older archive is only a cache of the content:
+		 * build it again */
+		gz_buf wal = GZ_BUF_INIT;
+		gz_diag_warn(d, ".gazette/archive.db", 0, 0, "%s", why);
 		sqlite3_close(db);
 		db = NULL;
 		unlink(path);
+		gz_buf_printf(&wal, "%s-wal", path);
+		unlink(wal.ptr);
+		gz_buf_clear(&wal);
+		gz_buf_printf(&wal, "%s-shm", path);
+		unlink(wal.ptr);
+		gz_buf_release(&wal);
 		if (open_db(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &err) < 0)
 			goto cleanup;
 		if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)
@@ -127,12 +186,16 @@ int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_
 		goto sqlerr;
 	if (sqlite3_prepare_v2(db, "SELECT rowid, hash FROM pages WHERE id = ?1", -1, &get, NULL) ||
 	    sqlite3_prepare_v2(db, "DELETE FROM pages WHERE rowid = ?1", -1, &del, NULL) ||
+	    sqlite3_prepare_v2(db, "DELETE FROM texts WHERE rowid = ?1", -1, &deltext, NULL) ||
 	    sqlite3_prepare_v2(db, "DELETE FROM fts WHERE rowid = ?1", -1, &delfts, NULL) ||
 	    sqlite3_prepare_v2(db,
-			       "INSERT INTO pages(id, hash, url, date, title, township, village,"
-			       " industry, people, tags, text, folded)"
-			       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+			       "INSERT INTO pages(id, hash, date, township, village, industry,"
+			       " people, tags) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
 			       -1, &ins, NULL) ||
+	    sqlite3_prepare_v2(db,
+			       "INSERT INTO texts(rowid, url, title, text, folded)"
+			       " VALUES(?1,?2,?3,?4,?5)",
+			       -1, &instext, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, tokens) VALUES(?1, ?2)", -1, &insfts,
 			       NULL) ||
 	    sqlite3_prepare_v2(db, "SELECT rowid, id FROM pages", -1, &all, NULL))
@@ -143,7 +206,7 @@ int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_
 		char *id = gz_archive_id(p);
 		unsigned long long h = 1469598103934665603ULL;
 		const char *c;
-		sqlite3_int64 old = -1;
+		sqlite3_int64 old = -1, rowid;
 		int same = 0;
 
 		gz_strlist_take(&ids, id);
@@ -177,9 +240,12 @@ int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_
 		if (old >= 0) {
 			sqlite3_reset(del);
 			sqlite3_bind_int64(del, 1, old);
+			sqlite3_reset(deltext);
+			sqlite3_bind_int64(deltext, 1, old);
 			sqlite3_reset(delfts);
 			sqlite3_bind_int64(delfts, 1, old);
-			if (sqlite3_step(del) != SQLITE_DONE || sqlite3_step(delfts) != SQLITE_DONE)
+			if (sqlite3_step(del) != SQLITE_DONE || sqlite3_step(deltext) != SQLITE_DONE ||
+			    sqlite3_step(delfts) != SQLITE_DONE)
 				goto sqlerr;
 		}
 		gz_buf_clear(&folded);
@@ -190,19 +256,25 @@ int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_
 		sqlite3_clear_bindings(ins);
 		sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 2, hash.ptr, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 3, p->url, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 4, ymd, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 5, p->title, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, ymd, -1, SQLITE_TRANSIENT);
 		for (k = 0; k < 5; k++) {
 			tax_join(&tax, site, p, tax_cols[k]);
-			sqlite3_bind_text(ins, 6 + (int)k, tax.ptr, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ins, 4 + (int)k, tax.ptr, -1, SQLITE_TRANSIENT);
 		}
-		sqlite3_bind_text(ins, 11, text.ptr, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 12, folded.ptr, -1, SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE)
 			goto sqlerr;
+		rowid = sqlite3_last_insert_rowid(db);
+		sqlite3_reset(instext);
+		sqlite3_clear_bindings(instext);
+		sqlite3_bind_int64(instext, 1, rowid);
+		sqlite3_bind_text(instext, 2, p->url, -1, SQLITE_STATIC);
+		sqlite3_bind_text(instext, 3, p->title, -1, SQLITE_STATIC);
+		sqlite3_bind_text(instext, 4, text.ptr, -1, SQLITE_STATIC);
+		sqlite3_bind_text(instext, 5, folded.ptr, -1, SQLITE_STATIC);
+		if (sqlite3_step(instext) != SQLITE_DONE)
+			goto sqlerr;
 		sqlite3_reset(insfts);
-		sqlite3_bind_int64(insfts, 1, sqlite3_last_insert_rowid(db));
+		sqlite3_bind_int64(insfts, 1, rowid);
 		sqlite3_bind_text(insfts, 2, toks.ptr, -1, SQLITE_STATIC);
 		if (sqlite3_step(insfts) != SQLITE_DONE)
 			goto sqlerr;
@@ -223,9 +295,12 @@ int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_
 			sqlite3_int64 r = strtoll(gone.items[k], NULL, 10);
 			sqlite3_reset(del);
 			sqlite3_bind_int64(del, 1, r);
+			sqlite3_reset(deltext);
+			sqlite3_bind_int64(deltext, 1, r);
 			sqlite3_reset(delfts);
 			sqlite3_bind_int64(delfts, 1, r);
-			if (sqlite3_step(del) != SQLITE_DONE || sqlite3_step(delfts) != SQLITE_DONE) {
+			if (sqlite3_step(del) != SQLITE_DONE || sqlite3_step(deltext) != SQLITE_DONE ||
+			    sqlite3_step(delfts) != SQLITE_DONE) {
 				gz_strlist_release(&gone);
 				goto sqlerr;
 			}
@@ -248,8 +323,10 @@ cleanup:
 	}
 	sqlite3_finalize(get);
 	sqlite3_finalize(del);
+	sqlite3_finalize(deltext);
 	sqlite3_finalize(delfts);
 	sqlite3_finalize(ins);
+	sqlite3_finalize(instext);
 	sqlite3_finalize(insfts);
 	sqlite3_finalize(all);
 	if (db && rc < 0)
@@ -433,6 +510,7 @@ int gz_archive_search(gz_archive_hit **out, size_t *n, const char *source,
 	gz_archive_hit *hits = NULL;
 	size_t nhits = 0, cap = 0, k;
 	struct stat sb;
+	char *version = NULL;
 	int rc = -1, arg = 1, r;
 
 	*out = NULL;
@@ -454,14 +532,22 @@ int gz_archive_search(gz_archive_hit **out, size_t *n, const char *source,
 	}
 	if (open_db(&db, path, SQLITE_OPEN_READONLY, err) < 0)
 		goto cleanup_err;
+	version = schema_of(db);
+	if (!version || strcmp(version, SCHEMA_VERSION)) {
+		gz_buf_printf(&e, "%s is damaged or was written by another version of gazette; "
+				  "'gazette build' builds it again", path);
+		rc = -1;
+		goto cleanup;
+	}
 
-	/* the best rows first, from the columns near the start of each row;
-	 * only those shown read their text (the rows' long tail) */
-	gz_buf_puts(&sql, "SELECT p.id, p.date, p.title, p.township, p.village, p.text, p.url"
+	/* the best rows first, from pages' small rows; only those shown read
+	 * their title and text */
+	gz_buf_puts(&sql, "SELECT t.i, t.d, x.title, p.township, p.village, x.text, x.url"
 			  " FROM (SELECT p.rowid AS rid, bm25(fts) AS r, p.date AS d, p.id AS i"
 			  " FROM fts JOIN pages p ON p.rowid = fts.rowid WHERE fts MATCH ?1");
 	for (k = 0; k < qp.checks.n; k++)
-		gz_buf_printf(&sql, " AND instr(p.folded, ?%d) > 0", ++arg);
+		gz_buf_printf(&sql, " AND instr((SELECT folded FROM texts WHERE rowid = p.rowid),"
+				    " ?%d) > 0", ++arg);
 	if (q->township)
 		gz_buf_printf(&sql, " AND instr(p.township, char(31) || ?%d || char(31)) > 0", ++arg);
 	if (q->village)
@@ -477,7 +563,7 @@ int gz_archive_search(gz_archive_hit **out, size_t *n, const char *source,
 	if (q->to)
 		gz_buf_printf(&sql, " AND p.date <= ?%d", ++arg);
 	gz_buf_printf(&sql, " ORDER BY r, d DESC, i LIMIT %d) t JOIN pages p ON p.rowid = t.rid"
-			    " ORDER BY t.r, t.d DESC, t.i",
+			    " JOIN texts x ON x.rowid = t.rid ORDER BY t.r, t.d DESC, t.i",
 		      q->limit > 0 ? q->limit : 50);
 	r = sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL);
 	if (r != SQLITE_OK)
@@ -539,6 +625,7 @@ cleanup_err:
 	gz_buf_release(&sql);
 	gz_buf_release(&first);
 	gz_buf_release(&e);
+	free(version);
 	free(path);
 	return rc;
 }

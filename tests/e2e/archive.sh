@@ -82,5 +82,19 @@ assert_eq "$rc" 1 "search on a damaged archive"
 build_ok --source "$site"
 assert_contains "$err_log" "damaged"
 S 养羊 | grep -q sheep || fail "archive not rebuilt"
+
+# an archive of another schema version (or of version 1, which kept no
+# version) is refused by search and built again by the next build
+for how in "UPDATE meta SET value = '1' WHERE key = 'schema'" "DELETE FROM meta"; do
+	python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit(); c.close()' \
+		"$site/.gazette/archive.db" "$how"
+	set +e; S 羊 >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e
+	assert_eq "$rc" 1 "search on an archive of another version ($how)"
+	assert_contains "$TMPDIR/e" "another version of gazette"
+	build_ok --source "$site"
+	assert_contains "$err_log" "another version of gazette; building it again"
+	S 养羊 | grep -q sheep || fail "archive of another version not rebuilt ($how)"
+done
 : "$before"
 echo "archive: ok"
