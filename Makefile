@@ -93,6 +93,7 @@ bench: deps
 	@sh scripts/bench-git.sh
 	@sh scripts/bench-hooks.sh
 	@sh scripts/bench-search.sh
+	@sh scripts/bench-archive.sh bench/search/archive
 
 # libFuzzer targets for every parser of user input, seeded from tests/fuzz/corpus
 # and, for templates, from the real layouts (what they find stays in build/fuzz/corpus-NAME). `make fuzz` runs each for
