@@ -64,7 +64,7 @@ _gazette()
 			return
 		fi
 		case $sub in
-		search) opts="--source --township --village --industry --person --tag --from --to --limit --json --help" ;;
+		search) opts="--source --township --village --industry --person --tag --from --to --rev --as-of --limit --json --help" ;;
 		pull) opts="--out --script --force --source --help" ;;
 		esac
 		;;

@@ -146,7 +146,16 @@ static const char *unhealthy(sqlite3 *db)
 
 int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_t *changed)
 {
-	char *path = db_path(source), *err = NULL;
+	char *path = db_path(source);
+	int rc = gz_archive_update_at(path, site, d, changed);
+
+	free(path);
+	return rc;
+}
+
+int gz_archive_update_at(const char *db_path_in, const gz_site *site, gz_diag *d, size_t *changed)
+{
+	char *path = gz_strdup(db_path_in), *err = NULL;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *get = NULL, *del = NULL, *deltext = NULL, *delfts = NULL, *ins = NULL,
 		     *instext = NULL, *insfts = NULL, *all = NULL;
@@ -503,6 +512,16 @@ int gz_archive_search(gz_archive_hit **out, size_t *n, const char *source,
 		      const gz_archive_query *q, char **err)
 {
 	char *path = db_path(source);
+	int rc = gz_archive_search_at(out, n, path, q, err);
+
+	free(path);
+	return rc;
+}
+
+int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in,
+			 const gz_archive_query *q, char **err)
+{
+	char *path = gz_strdup(db_path_in);
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	query_parts qp;

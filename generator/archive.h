@@ -28,6 +28,9 @@ char *gz_archive_id(const gz_page *p);
  * warnings in d (the web site still builds). Returns 0 or -1. */
 int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_t *changed);
 
+/* The same, for the database at db (an archive of another revision). */
+int gz_archive_update_at(const char *db, const gz_site *site, gz_diag *d, size_t *changed);
+
 typedef struct {
 	const char *query;        /* required: words or Chinese text */
 	const char *township, *village, *industry, *person, *tag;   /* or NULL */
@@ -47,6 +50,9 @@ typedef struct {
  * code with *err set (caller frees). */
 int gz_archive_search(gz_archive_hit **out, size_t *n, const char *source,
 		      const gz_archive_query *q, char **err);
+/* The same, in the database at db. */
+int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db,
+			 const gz_archive_query *q, char **err);
 void gz_archive_hits_free(gz_archive_hit *hits, size_t n);
 
 #endif

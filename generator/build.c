@@ -1,5 +1,6 @@
 #include "build.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -440,7 +441,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_site_load(&site, src, &lo, d);
 	attach_history(&site, repo, sha, d);
 	phase("load", &t0);
-	if (!d->errors) {
+	if (!d->errors && !opts->archive_only) {
 		img_dir = cache_sub_dir(opts->source, bare, "img", true);
 		memset(&po, 0, sizeof(po));
 		po.jobs = jobs;
@@ -459,6 +460,24 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 			free(err);
 		}
 		gz_site_hash(&site);
+	}
+	if (opts->archive_only) {
+		/* the archive as that commit published it: a database of its own */
+		char *dir = d->errors ? NULL : cache_sub_dir(opts->source, bare, "archive", true);
+		gz_buf db = GZ_BUF_INIT;
+		size_t changed;
+		if (dir && mkdir(dir, 0777) < 0 && errno != EEXIST) {
+			gz_diag_error(d, dir, 0, 0, "cannot make the folder: %s", strerror(errno));
+		} else if (dir) {
+			gz_buf_printf(&db, "%s/%s.db", dir, sha[0] ? sha : "worktree");
+			if (gz_archive_update_at(db.ptr, &site, d, &changed) == 0 && !d->errors) {
+				st->archive_db = gz_buf_detach(&db, NULL);
+				rc = 0;
+			}
+		}
+		gz_buf_release(&db);
+		free(dir);
+		goto cleanup;
 	}
 	memset(&ro, 0, sizeof(ro));
 	ro.jobs = jobs;

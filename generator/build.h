@@ -27,12 +27,17 @@ typedef struct {
 	bool exiting;           /* the process ends right after: the largest structures
 				 * are left for the system to take back (not under
 				 * AddressSanitizer, which checks that all is freed) */
+	bool archive_only;      /* load the site (at rev / as_of) and bring its TV
+				 * archive up to date in the cache, one database per
+				 * commit; nothing else is written (archive search
+				 * --rev/--as-of) */
 } gz_build_opts;
 
 typedef struct {
 	size_t pages, outputs, written, unchanged, removed, rendered, kept;
 	size_t photos_processed, photos_cached; /* originals decoded / found in the cache */
 	double ms;
+	char *archive_db;       /* archive_only: the database (caller frees) */
 } gz_build_stats;
 
 /* Returns 0, or -1 when d holds errors (nothing was written then). */

@@ -415,6 +415,9 @@ static const char usage_archive[] =
 	"                      only stories with that term\n"
 	"      --from DATE --to DATE\n"
 	"                      only stories dated from/to DATE (YYYY-MM-DD), inclusive\n"
+	"      --rev REV --as-of DATE\n"
+	"                      search the archive as revision REV (or the branch on\n"
+	"                      DATE) published it, read from git into the cache\n"
 	"  -n, --limit N       at most N results; default 50\n"
 	"      --json          one JSON array of {id, date, title, place, snippet, url}\n"
 	"\n"
@@ -457,9 +460,11 @@ static int cmd_archive_search(int argc, char **argv)
 		{"person", required_argument, NULL, 'P'},  {"tag", required_argument, NULL, 'G'},
 		{"from", required_argument, NULL, 'F'},    {"to", required_argument, NULL, 'U'},
 		{"limit", required_argument, NULL, 'n'},   {"json", no_argument, NULL, 'j'},
+		{"rev", required_argument, NULL, 'r'},     {"as-of", required_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
 	gz_archive_query q;
+	const char *rev = NULL, *as_of = NULL;
 	gz_archive_hit *hits;
 	const char *source = ".";
 	size_t n, i;
@@ -480,6 +485,8 @@ static int cmd_archive_search(int argc, char **argv)
 		case 'G': q.tag = optarg; break;
 		case 'F': q.from = optarg; break;
 		case 'U': q.to = optarg; break;
+		case 'r': rev = optarg; break;
+		case 'A': as_of = optarg; break;
 		case 'j': json = true; break;
 		case 'n':
 			q.limit = (int)strtol(optarg, &end, 10);
@@ -504,7 +511,39 @@ static int cmd_archive_search(int argc, char **argv)
 			q.from && (strlen(q.from) != 10 || gz_date_parse(&dt, q.from) < 0) ? q.from : q.to);
 		return 2;
 	}
-	rc = gz_archive_search(&hits, &n, source, &q, &err);
+	if (rev && as_of) {
+		fprintf(stderr, "gazette archive search: give --rev or --as-of, not both\n");
+		return 2;
+	}
+	if (rev || as_of) {
+		/* the archive as that commit published it, made (or updated) in
+		 * the cache from the commit itself */
+		gz_build_opts o;
+		gz_build_stats st;
+		gz_diag d;
+
+		memset(&o, 0, sizeof(o));
+		o.source = source;
+		o.rev = rev;
+		o.as_of = as_of;
+		o.jobs = 0;
+		o.archive_only = true;
+		o.keep_going = true;
+		gz_diag_init(&d);
+		rc = gz_build(&o, &d, &st);
+		gz_diag_print(&d, stderr);
+		gz_diag_release(&d);
+		if (rc < 0 || !st.archive_db) {
+			fprintf(stderr, "gazette archive search: cannot read the archive of %s\n",
+				rev ? rev : as_of);
+			free(st.archive_db);
+			return 1;
+		}
+		rc = gz_archive_search_at(&hits, &n, st.archive_db, &q, &err);
+		free(st.archive_db);
+	} else {
+		rc = gz_archive_search(&hits, &n, source, &q, &err);
+	}
 	if (rc < 0) {
 		fprintf(stderr, "gazette archive search: %s\n", err ? err : "failed");
 		free(err);

@@ -97,4 +97,29 @@ c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit(); c.close()'
 	S 养羊 | grep -q sheep || fail "archive of another version not rebuilt ($how)"
 done
 : "$before"
+
+# --rev and --as-of: the archive as a commit published it, read from git
+# (nothing checked out, the repository untouched)
+rsite="$TMPDIR/rev-site"
+cp -R "$site" "$rsite"
+rm -rf "$rsite/.gazette" "$rsite/public"
+make_repo "$rsite"
+sleep 1
+story=$(cd "$rsite" && ls content/stories/*/*.md | head -n 1)
+printf '\n后来才加上的一句：鸵鸟蛋。\n' >>"$rsite/$story"
+git -C "$rsite" commit -qam "a later sentence"
+sum_before=$(cd "$rsite" && git status --porcelain && find . -path ./.gazette -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+R() { "$GAZETTE" archive search --source "$rsite" "$@"; }
+R 鸵鸟蛋 --rev HEAD | grep -q "$(basename "$story" .md)" || fail "--rev HEAD misses the later sentence"
+[ -z "$(R 鸵鸟蛋 --rev HEAD~1)" ] || fail "--rev HEAD~1 finds a sentence added later"
+R 养羊 --rev HEAD~1 | grep -q sheep || fail "--rev HEAD~1 lost the other stories"
+first=$(git -C "$rsite" log --format=%cI --reverse | head -n 1 | cut -c1-10)
+R 养羊 --as-of "$first" | grep -q sheep || fail "--as-of the first commit's day finds nothing"
+set +e; R 羊 --rev no-such-branch >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 1 "archive search --rev of an unknown revision"
+assert_contains "$TMPDIR/e" "no-such-branch"
+set +e; R 羊 --rev HEAD --as-of 2019-01-01 >/dev/null 2>&1; rc=$?; set -e
+assert_eq "$rc" 2 "--rev with --as-of"
+sum_after=$(cd "$rsite" && git status --porcelain && find . -path ./.gazette -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+[ "$sum_before" = "$sum_after" ] || fail "archive search --rev changed the repository"
 echo "archive: ok"
