@@ -1353,6 +1353,15 @@ static void manifest_release(manifest *m)
 	free(m->pages);
 }
 
+int gz_print_check_manifest(const gz_site *site, gz_source *src, const char *path, gz_diag *d)
+{
+	manifest m;
+	int rc = read_manifest(&m, site, src, path, d);
+
+	manifest_release(&m);
+	return rc;
+}
+
 static void running_head(printer *pr, int page)
 {
 	char folio[16];

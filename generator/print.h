@@ -40,6 +40,13 @@ typedef struct {
 int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src, const char *path,
 		  const gz_print_opts *o, gz_diag *d);
 
+/* Read and check the brochure manifest path against a loaded site (its
+ * title, date, size, cover and the stories it names by path and by query),
+ * then let it go: what `gazette print` reports before typesetting, without
+ * a theme, fonts or photos. Returns 0, or -1 with `path:line:col` errors in
+ * d. */
+int gz_print_check_manifest(const gz_site *site, gz_source *src, const char *path, gz_diag *d);
+
 /* The command: load the site in source, typeset path and write the PDF to
  * out (default: the file's base name with .pdf, in the current folder)
  * through a temporary file, so a failure leaves no PDF behind. */
