@@ -1283,6 +1283,16 @@ static int read_manifest(manifest *m, const gz_site *site, gz_source *src, const
 			gz_diag_error(d, path, it->line, it->col, "story '%s' has errors", it->str);
 			continue;
 		}
+		for (j = 0; j < site->npages && site->pages[j] != found; j++)
+			;
+		if (j == site->npages) {
+			/* a draft, a page under review, or one scheduled for later */
+			gz_diag_error(d, path, it->line, it->col,
+				      "story '%s' is not published (a draft, under review or dated "
+				      "later); publish it or take it out of the brochure",
+				      it->str);
+			continue;
+		}
 		add_page(m, found);
 	}
 	listed = m->n;

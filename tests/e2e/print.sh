@@ -105,6 +105,11 @@ bad() {
 bad 'title: t
 date: 2019-01-01
 stories: [content/stories/none.md]' "content/brochures/bad.yml:3:11: story 'content/stories/none.md' does not exist"
+printf -- '---\ntitle: 还没写完的稿子\ndate: 2019-05-01\nstatus: draft\n---\n\n草稿。\n' >site/content/stories/2019/unfinished.md
+bad 'title: t
+date: 2019-01-01
+stories: [content/stories/2019/unfinished.md]' "content/brochures/bad.yml:3:11: story 'content/stories/2019/unfinished.md' is not published"
+rm site/content/stories/2019/unfinished.md
 bad 'title: t
 date: 2019-01-01
 size: A7
