@@ -27,7 +27,6 @@
 #define NO_STR 0xffffffffu
 #define MAX_DEPTH 100
 /* a stamp this close to the file's last change may hide a later one */
-#define RACY_NS 2000000000LL
 
 typedef struct {
 	char *path;
@@ -364,12 +363,6 @@ static int decode(const char *payload, size_t len, gz_source *src, gz_page *p)
 
 /* ---- the index ---- */
 
-static bool stamp_eq(const gz_source_stamp *a, const gz_source_stamp *b)
-{
-	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-	       a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
-}
-
 static uint64_t key_of(const gz_pagecache *c, const char *path, uint64_t src_hash)
 {
 	return gz_hash_u64(gz_hash_str(gz_hash_u64(GZ_HASH_INIT, c->salt), path), src_hash);
@@ -559,11 +552,6 @@ gz_pagecache *gz_pagecache_open(const char *dir, uint64_t salt, const gz_strlist
 	return c;
 }
 
-static bool trusted(const gz_pagecache *c, const gz_source_stamp *st)
-{
-	return st->mtime_ns < c->now_ns - RACY_NS && st->ctime_ns < c->now_ns - RACY_NS;
-}
-
 int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page *p, char **data,
 		     size_t *len)
 {
@@ -575,7 +563,7 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 
 	*data = NULL;
 	*len = 0;
-	if (!r || !have_st || !r->has_st || !stamp_eq(&st, &r->st)) {
+	if (!r || !have_st || !r->has_st || !gz_source_stamp_equal(&st, &r->st)) {
 		if (gz_source_read(src, path, data, len) < 0)
 			return -1;
 		read_it = true;
@@ -607,7 +595,8 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 		free(*data);
 		*data = NULL;
 		*len = 0;
-		if (have_st && trusted(c, &st) && (!r->has_st || !stamp_eq(&st, &r->st))) {
+		if (have_st && gz_source_stamp_settled(&st, c->now_ns) &&
+		    (!r->has_st || !gz_source_stamp_equal(&st, &r->st))) {
 			r->st = st;
 			r->has_st = true;
 			r->changed = true;
@@ -624,7 +613,7 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 	}
 	r->key = key;
 	r->src_hash = h;
-	r->has_st = have_st && trusted(c, &st);
+	r->has_st = have_st && gz_source_stamp_settled(&st, c->now_ns);
 	if (r->has_st)
 		r->st = st;
 	r->len = r->off = 0;

@@ -16,7 +16,7 @@
 /* bump when the derivatives change for the same settings */
 #define CACHE_VERSION "gazette-img 3"
 /* the record of the originals' hashes (see photos.h) */
-#define SOURCES_VERSION "gazette-sources 1"
+#define SOURCES_VERSION "gazette-sources 2"
 
 static const char *const ext[] = {"webp", "jpg"};
 
@@ -471,29 +471,20 @@ cleanup:
 /* ---------------------------------------------------------------- sources */
 
 /* What the last build learnt about one original in a source folder: its
- * bytes' hash, while its size, times and inode stay the same. */
+ * bytes' hash, while its stamp (size, times, inode) stays the same. */
 typedef struct {
 	bool valid;
 	uint64_t content;
-	long long size, mtime_s, mtime_ns, ctime_s, ctime_ns;
-	unsigned long long ino;
+	gz_source_stamp st;
 	char ext[6];             /* its stripped copy's, or "-": published as it is */
 	char *path;
 } source_stat;
 
-static bool same_stat(const source_stat *e, const struct stat *st)
-{
-	return e->size == (long long)st->st_size && e->mtime_s == (long long)st->st_mtim.tv_sec &&
-	       e->mtime_ns == (long long)st->st_mtim.tv_nsec &&
-	       e->ctime_s == (long long)st->st_ctim.tv_sec &&
-	       e->ctime_ns == (long long)st->st_ctim.tv_nsec &&
-	       e->ino == (unsigned long long)st->st_ino;
-}
-
 /* One line of the record below into e (its path is copied). */
 static bool parse_source(source_stat *e, unsigned long long *content, const char *line)
 {
-	long long *nums[] = {&e->size, &e->mtime_s, &e->mtime_ns, &e->ctime_s, &e->ctime_ns};
+	unsigned long long *nums[] = {&e->st.dev, &e->st.ino, &e->st.size};
+	long long *times[] = {&e->st.mtime_ns, &e->st.ctime_ns};
 	const char *p = line, *sp;
 	char *end;
 	size_t i;
@@ -504,14 +495,16 @@ static bool parse_source(source_stat *e, unsigned long long *content, const char
 		return false;
 	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		p = end + 1;
-		*nums[i] = strtoll(p, &end, 10);
+		*nums[i] = strtoull(p, &end, 10);
 		if (end == p || *end != ' ')
 			return false;
 	}
-	p = end + 1;
-	e->ino = strtoull(p, &end, 10);
-	if (end == p || *end != ' ' || errno)
-		return false;
+	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		p = end + 1;
+		*times[i] = strtoll(p, &end, 10);
+		if (end == p || *end != ' ' || errno)
+			return false;
+	}
 	p = end + 1;
 	sp = strchr(p, ' ');
 	if (!sp || sp == p || (size_t)(sp - p) >= sizeof(e->ext) || !sp[1])
@@ -523,7 +516,7 @@ static bool parse_source(source_stat *e, unsigned long long *content, const char
 }
 
 /* <dir>/sources: a version line, then per original
- * "<hash16> <size> <mtime s> <ns> <ctime s> <ns> <inode> <ext|-> <path>". */
+ * "<hash16> <dev> <inode> <size> <mtime ns> <ctime ns> <ext|-> <path>". */
 static void load_sources(gz_map *m, source_stat **all, size_t *n, const char *dir)
 {
 	gz_buf path = GZ_BUF_INIT;
@@ -570,9 +563,9 @@ static void save_sources(const source_stat *next, size_t n, const char *dir)
 		const source_stat *e = &next[i];
 		if (!e->valid)
 			continue;
-		gz_buf_printf(&rec, "%016llx %lld %lld %lld %lld %lld %llu %s %s\n",
-			      (unsigned long long)e->content, e->size, e->mtime_s, e->mtime_ns,
-			      e->ctime_s, e->ctime_ns, e->ino, e->ext, e->path);
+		gz_buf_printf(&rec, "%016llx %llu %llu %llu %lld %lld %s %s\n",
+			      (unsigned long long)e->content, e->st.dev, e->st.ino, e->st.size,
+			      e->st.mtime_ns, e->st.ctime_ns, e->ext, e->path);
 	}
 	gz_buf_printf(&path, "%s/sources", dir);
 	write_file(path.ptr, rec.ptr, rec.len, 0); /* a lost record only costs reading again */
@@ -589,7 +582,7 @@ typedef struct {
 	uint64_t settings;
 	gz_map known;            /* path → source_stat from the last build */
 	source_stat *next;       /* [ph->n]: what this build learnt */
-	struct timespec start;
+	long long start_ns;      /* the build's start, for gz_source_stamp_settled */
 	atomic_size_t processed, cached, unwritable, read;
 } work_ctx;
 
@@ -688,17 +681,6 @@ static void publish_original(work_ctx *c, gz_picture *pic, char **data, size_t *
 	gz_buf_release(&path);
 }
 
-/* A file changed within the timestamp granularity of the build's start
- * could change again with the same times: such files are not recorded. */
-static bool settled(const work_ctx *c, const struct stat *st)
-{
-	long long margin = st->st_ctim.tv_nsec || st->st_mtim.tv_nsec ? 20000000LL : 2000000000LL;
-	long long ct = (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
-	long long now = (long long)c->start.tv_sec * 1000000000LL + c->start.tv_nsec;
-
-	return ct < now - margin;
-}
-
 static void make_one(size_t i, int worker, void *payload)
 {
 	work_ctx *c = payload;
@@ -707,11 +689,12 @@ static void make_one(size_t i, int worker, void *payload)
 	char *data = NULL, *err = NULL;
 	void *grey = NULL;
 	size_t len = 0;
-	struct stat st;
-	bool stat_ok = gz_source_stat(c->src, pic->file, &st) == 0;
+	gz_source_stamp st;
+	bool stat_ok = gz_source_stamp_of(c->src, pic->file, &st) == 0;
 	int rc;
 
-	if (stat_ok && (old = gz_map_get(&c->known, pic->file)) && !same_stat(old, &st))
+	if (stat_ok && (old = gz_map_get(&c->known, pic->file)) &&
+	    !gz_source_stamp_equal(&old->st, &st))
 		old = NULL;
 	if (old) {
 		pic->content = old->content;
@@ -757,16 +740,11 @@ static void make_one(size_t i, int worker, void *payload)
 		}
 	}
 	publish_original(c, pic, &data, &len, old ? old->ext : NULL, i);
-	if (stat_ok && pic->published >= 0 && settled(c, &st)) {
+	if (stat_ok && pic->published >= 0 && gz_source_stamp_settled(&st, c->start_ns)) {
 		source_stat *e = &c->next[i];
 		e->valid = true;
 		e->content = pic->content;
-		e->size = (long long)st.st_size;
-		e->mtime_s = (long long)st.st_mtim.tv_sec;
-		e->mtime_ns = (long long)st.st_mtim.tv_nsec;
-		e->ctime_s = (long long)st.st_ctim.tv_sec;
-		e->ctime_ns = (long long)st.st_ctim.tv_nsec;
-		e->ino = (unsigned long long)st.st_ino;
+		e->st = st;
 		snprintf(e->ext, sizeof(e->ext), "%s", pic->published ? "-" : pic->orig_ext);
 		e->path = pic->file;
 	}
@@ -946,7 +924,11 @@ int gz_photos_make(gz_photos *ph, gz_site *site, const gz_photos_opts *o, gz_dia
 	c.o = o;
 	c.settings = settings_hash(&ph->img);
 	c.next = gz_calloc(ph->n, sizeof(*c.next));
-	clock_gettime(CLOCK_REALTIME, &c.start);
+	{
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		c.start_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+	}
 	load_sources(&c.known, &known, &nknown, ph->cache_dir);
 	atomic_init(&c.processed, 0);
 	atomic_init(&c.cached, 0);

@@ -298,20 +298,6 @@ int gz_source_read(gz_source *s, const char *path, char **data, size_t *len)
 	return 0;
 }
 
-int gz_source_stat(gz_source *s, const char *path, struct stat *st)
-{
-	int fd, rc;
-
-	if (s->ops)
-		return -1;
-	fd = open_safe(s, path);
-	if (fd < 0)
-		return -1;
-	rc = fstat(fd, st) == 0 && S_ISREG(st->st_mode) ? 0 : -1;
-	close(fd);
-	return rc;
-}
-
 bool gz_source_exists(gz_source *s, const char *path)
 {
 	gz_buf full = GZ_BUF_INIT;
@@ -337,7 +323,7 @@ int gz_source_stamp_of(gz_source *s, const char *path, gz_source_stamp *out)
 	if (s->ops || !gz_path_is_safe(path))
 		return -1;
 	gz_buf_printf(&full, "%s/%s", s->root, path);
-	rc = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
+	rc = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) && inside_root(s, full.ptr) ? 0 : -1;
 	gz_buf_release(&full);
 	if (rc < 0)
 		return -1;
@@ -421,4 +407,19 @@ gz_source *gz_source_sub(gz_source *parent, const char *prefix)
 	s = gz_source_new(&sub_ops, u, root.ptr);
 	gz_buf_release(&root);
 	return s;
+}
+
+bool gz_source_stamp_equal(const gz_source_stamp *a, const gz_source_stamp *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}
+
+bool gz_source_stamp_settled(const gz_source_stamp *st, long long now_ns)
+{
+	long long margin = st->mtime_ns % 1000000000LL || st->ctime_ns % 1000000000LL
+				   ? 20000000LL
+				   : 2000000000LL;
+
+	return st->mtime_ns < now_ns - margin && st->ctime_ns < now_ns - margin;
 }

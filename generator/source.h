@@ -55,11 +55,6 @@ void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out);
  * -1 if it is missing, unreadable or the path is unsafe. */
 int gz_source_read(gz_source *s, const char *path, char **data, size_t *len);
 
-/* The stat of a regular file of a folder source (for caches keyed on size,
- * times and inode). Returns 0, or -1 if it is missing, not a regular file,
- * the path is unsafe or the source is not a folder (a git revision). */
-int gz_source_stat(gz_source *s, const char *path, struct stat *st);
-
 /* True if path names a regular file. */
 bool gz_source_exists(gz_source *s, const char *path);
 
@@ -74,6 +69,14 @@ typedef struct {
 /* The stamp of a regular file of a folder source. Returns 0, or -1 for a
  * source with no such thing (a git revision) or a file that is not there. */
 int gz_source_stamp_of(gz_source *s, const char *path, gz_source_stamp *out);
+
+bool gz_source_stamp_equal(const gz_source_stamp *a, const gz_source_stamp *b);
+
+/* Can st stand for the bytes from now on? Not if the file changed so close
+ * to now_ns (nanoseconds since the epoch, the build's start) that it could
+ * change again with the same times: 20 ms, or 2 s on a file system that
+ * keeps whole seconds. */
+bool gz_source_stamp_settled(const gz_source_stamp *st, long long now_ns);
 
 /* True if path is relative, has no empty, "." or ".." segment, no
  * backslash and no control characters. */
