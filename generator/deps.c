@@ -124,8 +124,11 @@ static void add_locked(gz_deps *d, gz_dep *dep)
 	d->items[d->n++] = *dep;
 }
 
-void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
-		 char *const *paths, const bool *body, size_t npaths)
+/* A copy of a record; paths owned by d already (gz_deps_keep's, after
+ * gz_deps_adopt_strings) are taken as they are, the rest interned.
+ * from_record: paths are some table's interned strings (gz_deps_keep). */
+static void add_copy(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
+		     char *const *paths, const bool *body, size_t npaths, bool from_record)
 {
 	gz_dep dep;
 	size_t k;
@@ -141,30 +144,22 @@ void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t le
 		dep.body[k] = body && body[k];
 	pthread_mutex_lock(&d->lock);
 	for (k = 0; k < npaths; k++)
-		dep.paths[k] = intern(d, paths[k]);
+		dep.paths[k] = from_record && header(paths[k])->owner == d ? paths[k]
+								     : intern(d, paths[k]);
 	add_locked(d, &dep);
 	pthread_mutex_unlock(&d->lock);
 }
 
+void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
+		 char *const *paths, const bool *body, size_t npaths)
+{
+	add_copy(d, out, key, site, len, paths, body, npaths, false);
+}
+
 void gz_deps_keep(gz_deps *d, const gz_dep *old)
 {
-	gz_dep dep;
-	size_t k;
-
-	dep.out = gz_strdup(old->out);
-	dep.key = old->key;
-	dep.site = old->site;
-	dep.len = old->len;
-	dep.npaths = old->npaths;
-	dep.paths = gz_calloc(old->npaths ? old->npaths : 1, sizeof(*dep.paths));
-	dep.body = gz_calloc(old->npaths ? old->npaths : 1, sizeof(*dep.body));
-	memcpy(dep.body, old->body, old->npaths * sizeof(*dep.body));
-	pthread_mutex_lock(&d->lock);
-	for (k = 0; k < old->npaths; k++)
-		dep.paths[k] = header(old->paths[k])->owner == d ? old->paths[k]
-								 : intern(d, old->paths[k]);
-	add_locked(d, &dep);
-	pthread_mutex_unlock(&d->lock);
+	add_copy(d, old->out, old->key, old->site, old->len, old->paths, old->body, old->npaths,
+		 true);
 }
 
 /* The record is text: after the header, "@\tPATH" names the next page
