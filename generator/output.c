@@ -1091,6 +1091,35 @@ static int write_in_place(gz_publish *p, write_job *j, record *r, int jobs, gz_d
 	return rc;
 }
 
+
+/* Put the folder spare in the place of dir: by renaming it (a first build)
+ * or by exchanging the two. next, the record of the new site, is saved as
+ * pending first and replaces the record once the switch is done, with the
+ * companion. Returns 0; 1 if this file system cannot (write in place
+ * instead); -1 with errors in d. */
+static int switch_in(gz_publish *p, record *next, const char *spare, bool exchange, gz_diag *d)
+{
+	int e;
+
+	if (record_save(next, p->dir, p->pending) < 0) {
+		gz_diag_error(d, p->pending, 0, 0, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	if ((exchange ? renameat2(AT_FDCWD, spare, AT_FDCWD, p->dir, RENAME_EXCHANGE)
+		      : rename(spare, p->dir)) < 0) {
+		e = errno;
+		unlink(p->pending); /* the companion may still go in place */
+		if (no_exchange(e))
+			return 1;
+		gz_diag_error(d, p->dir, 0, 0, "cannot write: %s (%s)", strerror(e),
+			      exchange ? "swapping in the new site" : "moving the new site into place");
+		return -1;
+	}
+	promote_companion(p);
+	if (rename(p->pending, p->record) < 0)
+		gz_diag_warn(d, p->record, 0, 0, "cannot record the outputs (%s)", strerror(errno));
+	return 0;
+}
 /* The first build: everything into a fresh folder, renamed into place;
  * then the spare for the next build, so that one costs what it changes.
  * Returns 1 if this file system cannot rename the folder there. */
@@ -1117,23 +1146,9 @@ static int publish_fresh(gz_publish *p, write_job *j, const char *spare, int job
 	next.ok = true;
 	next.dir = folder_id(spare);
 	outputs_of(&next.outputs, j->o);
-	if (record_save(&next, p->dir, p->pending) < 0) {
-		gz_diag_error(d, p->pending, 0, 0, "cannot write: %s", strerror(errno));
+	rc = switch_in(p, &next, spare, false, d);
+	if (rc != 0)
 		goto fail;
-	}
-	if (rename(spare, p->dir) < 0) {
-		int e = errno;
-		unlink(p->pending); /* the companion may still go in place */
-		if (no_exchange(e)) {
-			rc = 1;
-			goto fail;
-		}
-		gz_diag_error(d, p->dir, 0, 0, "cannot write: %s (moving the new site into place)",
-			      strerror(e));
-		goto fail;
-	}
-	promote_companion(p);
-	rename(p->pending, p->record);
 	if (mirror(p->dir, spare) == 0) {
 		next.dir = folder_id(p->dir);
 		next.spare = folder_id(spare);
@@ -1262,24 +1277,9 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 	for (i = 0; i < removed.n; i++)
 		paths_add(&next.changed, removed.items[i]);
 	outputs_of(&next.outputs, j->o);
-	if (record_save(&next, p->dir, p->pending) < 0) {
-		gz_diag_error(d, p->pending, 0, 0, "cannot write: %s", strerror(errno));
+	rc = switch_in(p, &next, spare, true, d);
+	if (rc != 0)
 		goto cleanup;
-	}
-	if (renameat2(AT_FDCWD, spare, AT_FDCWD, p->dir, RENAME_EXCHANGE) < 0) {
-		int e = errno;
-		unlink(p->pending); /* the companion may still go in place */
-		if (no_exchange(e)) {
-			rc = 1;
-			goto cleanup;
-		}
-		gz_diag_error(d, p->dir, 0, 0, "cannot write: %s (swapping in the new site)",
-			      strerror(e));
-		goto cleanup;
-	}
-	promote_companion(p);
-	if (rename(p->pending, p->record) < 0)
-		gz_diag_warn(d, p->record, 0, 0, "cannot record the outputs (%s)", strerror(errno));
 	/* the spare (now the old site) takes up the new files at once, so the
 	 * old versions do not hold disk space until the next build; the
 	 * record still lists the paths, which costs the next build a stat */
@@ -1287,7 +1287,6 @@ static int publish_swap(gz_publish *p, write_job *j, record *r, const char *spar
 		mirror_path(p->dir, spare, next.changed.items[i]);
 	st->written = atomic_load(&j->written);
 	st->removed = removed.n;
-	rc = 0;
 cleanup:
 	/* a failed build gives back the space its new files took in the spare */
 	if (rc < 0 && dirty.spare)
