@@ -111,7 +111,8 @@ git -C "$rsite" commit -qam "a later sentence"
 sum_before=$(cd "$rsite" && git status --porcelain && find . -path ./.gazette -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
 R() { "$GAZETTE" archive search --source "$rsite" "$@"; }
 R 鸵鸟蛋 --rev HEAD | grep -q "$(basename "$story" .md)" || fail "--rev HEAD misses the later sentence"
-[ -z "$(R 鸵鸟蛋 --rev HEAD~1)" ] || fail "--rev HEAD~1 finds a sentence added later"
+old_hits=$(R 鸵鸟蛋 --rev HEAD~1) || fail "archive search --rev HEAD~1 failed"
+[ -z "$old_hits" ] || fail "--rev HEAD~1 finds a sentence added later"
 R 养羊 --rev HEAD~1 | grep -q sheep || fail "--rev HEAD~1 lost the other stories"
 first=$(git -C "$rsite" log --format=%cI --reverse | head -n 1 | cut -c1-10)
 R 养羊 --as-of "$first" | grep -q sheep || fail "--as-of the first commit's day finds nothing"

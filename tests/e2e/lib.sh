@@ -130,23 +130,40 @@ need_browser() {
 	fi
 }
 
-# serve_static DIR: serve DIR on 127.0.0.1 on a free port (the server picks
-# one and says which); sets port, and stops the server when the test exits.
-serve_static() {
-	command -v python3 >/dev/null || skip "python3 is not installed"
-	python3 -u -m http.server --bind 127.0.0.1 -d "$1" 0 >"$TMPDIR/http.log" 2>&1 &
+# start_server LOG SED-EXPR WHAT CMD…: run CMD in the background with its
+# output in LOG, stop it when the test exits, and wait until LOG says the
+# port (SED-EXPR prints it); sets server and port.
+start_server() {
+	log=$1 expr=$2 what=$3
+	shift 3
+	"$@" >"$log" 2>&1 &
 	server=$!
 	trap 'kill "$server" 2>/dev/null || true' EXIT INT TERM
 	port=""
 	i=0
-	while [ $i -lt 50 ]; do
-		port=$(sed -n 's/.* port \([0-9][0-9]*\).*/\1/p' "$TMPDIR/http.log" | head -n 1)
+	while [ $i -lt 100 ]; do
+		port=$(sed -n "$expr" "$log" | head -n 1)
 		[ -n "$port" ] && break
-		kill -0 "$server" 2>/dev/null || { cat "$TMPDIR/http.log"; fail "the web server did not start"; }
+		kill -0 "$server" 2>/dev/null || { cat "$log"; fail "$what did not start"; }
 		sleep 0.1
 		i=$((i + 1))
 	done
-	[ -n "$port" ] || fail "the web server did not say its port"
+	[ -n "$port" ] || { cat "$log"; fail "$what did not say its port"; }
+}
+
+# serve_static DIR: serve DIR on 127.0.0.1 on a free port (the server picks
+# one and says which); sets port, and stops the server when the test exits.
+serve_static() {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	start_server "$TMPDIR/http.log" 's/.* port \([0-9][0-9]*\).*/\1/p' "the web server" \
+		python3 -u -m http.server --bind 127.0.0.1 -d "$1" 0
+}
+
+# serve_gazette SITE: `gazette serve` SITE on a free port, its output in
+# $TMPDIR/serve.log; sets server and port.
+serve_gazette() {
+	start_server "$TMPDIR/serve.log" 's#.*serving http://127\.0\.0\.1:\([0-9][0-9]*\)/.*#\1#p' \
+		"gazette serve" "$GAZETTE" serve --source "$1" --port 0
 }
 
 GAZETTE_THEMES="$ROOT/themes"

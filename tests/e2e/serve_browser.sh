@@ -16,20 +16,8 @@ cp -R "$ROOT/tests/fixtures/golden-site" "$site"
 sed -i 's/^theme: .*/theme: default/; s#^base_url: .*#base_url: https://golden.example/#' "$site/site.yml"
 make_repo "$site"
 
+serve_gazette "$site"
 log=$TMPDIR/serve.log
-"$GAZETTE" serve --source "$site" --port 0 >"$log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT INT TERM
-port=""
-i=0
-while [ $i -lt 100 ]; do
-	port=$(sed -n 's#.*serving http://127\.0\.0\.1:\([0-9][0-9]*\)/.*#\1#p' "$log" | head -n 1)
-	[ -n "$port" ] && break
-	kill -0 "$server" 2>/dev/null || { cat "$log"; fail "gazette serve did not start"; }
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -n "$port" ] || { cat "$log"; fail "gazette serve did not say its port"; }
 
 CHROMIUM=$chromium node "$dir/reload.js" "http://127.0.0.1:$port" /stories/2019/spring/ \
 	"$site/content/stories/2019/spring.md" || {

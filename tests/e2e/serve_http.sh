@@ -25,20 +25,8 @@ printf 'wOF2' >"$site/static/fonts/x.woff2"
 sed -i 's/^theme: .*/theme: default/; s#^base_url: .*#base_url: https://golden.example/#' "$site/site.yml"
 make_repo "$site"
 
+serve_gazette "$site"
 log=$TMPDIR/serve.log
-"$GAZETTE" serve --source "$site" --port 0 >"$log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT INT TERM
-port=""
-i=0
-while [ $i -lt 100 ]; do
-	port=$(sed -n 's#.*serving http://127\.0\.0\.1:\([0-9][0-9]*\)/.*#\1#p' "$log" | head -n 1)
-	[ -n "$port" ] && break
-	kill -0 "$server" 2>/dev/null || { cat "$log"; fail "gazette serve did not start"; }
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -n "$port" ] || { cat "$log"; fail "gazette serve did not say its port"; }
 base=http://127.0.0.1:$port
 
 # status CODE URL [curl options]: the HTTP status of a GET
