@@ -1804,6 +1804,20 @@ cleanup:
 
 /* ---- tri-fold leaflets ---- */
 
+/* A new page for one side of a leaflet, drawn by the trifold layout with
+ * side ("outside", "inside") and its three panels. */
+static int trifold_side(printer *pr, gz_print_canvas *c, const gz_value *doc, const gz_page *p,
+			const char *side, const gz_print_panel *panels, double pad)
+{
+	gz_pdf_page(pr->pdf);
+	canvas(pr, c, doc, p);
+	c->side = side;
+	c->panels = panels;
+	c->npanels = 3;
+	c->top = c->bottom = c->inner = c->outer = pad;
+	return gz_printlua_draw(pr->lua, "trifold", c, pr->d);
+}
+
 /*
  * A4 landscape, folded in three. The panel that folds in is 3 mm narrower
  * so it clears the fold. Outside (page 1), left to right: the inner flap,
@@ -1925,13 +1939,7 @@ static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 	inside[0] = (gz_print_panel){"left", 0, 0, full, H};
 	inside[1] = (gz_print_panel){"middle", full, 0, full, H};
 	inside[2] = (gz_print_panel){"right", 2 * full, 0, flap, H};
-	gz_pdf_page(pr->pdf);
-	canvas(pr, &c, doc, p);
-	c.side = "outside";
-	c.panels = out;
-	c.npanels = 3;
-	c.top = c.bottom = c.inner = c.outer = pad;
-	if (gz_printlua_draw(pr->lua, "trifold", &c, pr->d) < 0)
+	if (trifold_side(pr, &c, doc, p, "outside", out, pad) < 0)
 		goto cleanup;
 	/* fold guides, outside the text: a thin grey tick in the bleed */
 	gz_pdf_rule(pr->pdf, flap, -b, flap, 0, 0.3, 0.6);
@@ -1959,13 +1967,7 @@ static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 			goto cleanup;
 		}
 		frac = balance(pr, &in_b, p, in);
-		gz_pdf_page(pr->pdf);
-		canvas(pr, &c, doc, p);
-		c.side = "inside";
-		c.panels = inside;
-		c.npanels = 3;
-		c.top = c.bottom = c.inner = c.outer = pad;
-		if (gz_printlua_draw(pr->lua, "trifold", &c, pr->d) < 0)
+		if (trifold_side(pr, &c, doc, p, "inside", inside, pad) < 0)
 			goto cleanup;
 		for (k = 0; k < 3 && frac < 1.0; k++)
 			in[k].h *= frac;
