@@ -333,9 +333,10 @@ static int mk_heading(lua_State *L)
 	return 1;
 }
 
-static int mk_link(lua_State *L)
+/* link(url, children, title) and image(url, children, title) */
+static int mk_target(lua_State *L, cmark_node_type type)
 {
-	cmark_node *n = new_node(L, CMARK_NODE_LINK);
+	cmark_node *n = new_node(L, type);
 
 	cmark_node_set_url(n, luaL_checkstring(L, 1));
 	append_children(L, n, 2);
@@ -344,15 +345,14 @@ static int mk_link(lua_State *L)
 	return 1;
 }
 
+static int mk_link(lua_State *L)
+{
+	return mk_target(L, CMARK_NODE_LINK);
+}
+
 static int mk_image(lua_State *L)
 {
-	cmark_node *n = new_node(L, CMARK_NODE_IMAGE);
-
-	cmark_node_set_url(n, luaL_checkstring(L, 1));
-	append_children(L, n, 2);
-	cmark_node_set_title(n, luaL_optstring(L, 3, ""));
-	push_node(L, n);
-	return 1;
+	return mk_target(L, CMARK_NODE_IMAGE);
 }
 
 static int mk_list(lua_State *L)
