@@ -233,13 +233,22 @@ static int open_source(const gz_build_opts *opts, gz_source **src, gz_repo **rep
 		return -1;
 	}
 	/* history for a working tree comes from HEAD (none before a commit) */
-	if (*repo && gz_repo_resolve(*repo, NULL, NULL, sha, &t, &err) < 0) {
-		free(err);
-		sha[0] = '\0';
+	if (*repo) {
+		int rc = gz_repo_resolve(*repo, NULL, NULL, sha, &t, &err);
+		if (rc == -2) {
+			gz_diag_error(d, "", 0, 0, "%s", err);
+			free(err);
+			return -1;
+		}
+		if (rc < 0) {
+			free(err);
+			sha[0] = '\0';
+		}
 	}
 	return 0;
 }
 
+/* A history that cannot be read (a damaged repository) is an error. */
 static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_diag *d)
 {
 	char *err = NULL;
@@ -252,7 +261,7 @@ static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_dia
 			     "the repository is a shallow clone: page history (created, "
 			     "authors) only goes back as far as the clone does");
 	if (gz_repo_walk_history_wait(repo, &err) < 0) {
-		gz_diag_warn(d, "", 0, 0, "%s; pages will have no history", err);
+		gz_diag_error(d, "", 0, 0, "%s", err);
 		free(err);
 		return;
 	}

@@ -4,6 +4,7 @@
 #include <git2.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,20 @@ static char *git_err(const char *what)
 	gz_buf b = GZ_BUF_INIT;
 
 	gz_buf_printf(&b, "%s: %s", what, e && e->message ? e->message : "unknown git error");
+	return gz_buf_detach(&b, NULL);
+}
+
+/* A message for an object libgit2 could not read although it should be
+ * there: the repository is damaged, and the editor should know what to do. */
+static char *git_damaged(const char *what)
+{
+	const git_error *e = git_error_last();
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_printf(&b,
+		      "%s: %s; the repository is damaged: run 'git fsck' and restore it "
+		      "from a good clone",
+		      what, e && e->message ? e->message : "unknown git error");
 	return gz_buf_detach(&b, NULL);
 }
 
@@ -139,14 +154,20 @@ int gz_repo_resolve(gz_repo *r, const char *rev, const char *as_of, char *sha, i
 {
 	git_object *obj = NULL;
 	git_commit *c = NULL;
-	int rc = -1;
+	int rc;
 
-	if (git_revparse_single(&obj, r->repo, rev ? rev : "HEAD") < 0) {
+	rc = git_revparse_single(&obj, r->repo, rev ? rev : "HEAD");
+	if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC || rc == GIT_EAMBIGUOUS) {
 		gz_buf b = GZ_BUF_INIT;
 		gz_buf_printf(&b, "revision '%s' not found in the repository", rev ? rev : "HEAD");
 		*err = gz_buf_detach(&b, NULL);
 		return -1;
 	}
+	if (rc < 0) {
+		*err = git_damaged("cannot read the revision");
+		return -2;
+	}
+	rc = -1;
 	if (git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0) {
 		*err = git_err("revision does not name a commit");
 		goto cleanup;
@@ -224,6 +245,33 @@ static int ts_read(gz_source *s, const char *path, char **data, size_t *len)
 	return rc;
 }
 
+static char *ts_why(gz_source *s, const char *path)
+{
+	tree_source *t = gz_source_impl(s);
+	const git_oid *oid = gz_map_get(&t->blobs, path);
+	char hex[GIT_OID_HEXSZ + 1];
+	const git_error *e;
+	git_blob *blob;
+	gz_buf b = GZ_BUF_INIT;
+
+	if (!oid)
+		return gz_strdup("cannot read the file: it is not in this revision");
+	git_oid_tostr(hex, sizeof(hex), oid);
+	pthread_mutex_lock(&t->lock);
+	if (git_blob_lookup(&blob, t->r->repo, oid) == 0) {
+		git_blob_free(blob);
+		pthread_mutex_unlock(&t->lock);
+		return gz_strdup("cannot read the file from git");
+	}
+	e = git_error_last();
+	gz_buf_printf(&b,
+		      "cannot read the file from git: its object %s is damaged or missing (%s); "
+		      "the repository needs repair: run 'git fsck' and restore it from a good clone",
+		      hex, e && e->message ? e->message : "unknown git error");
+	pthread_mutex_unlock(&t->lock);
+	return gz_buf_detach(&b, NULL);
+}
+
 static bool ts_exists(gz_source *s, const char *path)
 {
 	tree_source *t = gz_source_impl(s);
@@ -241,7 +289,7 @@ static void ts_free(void *impl)
 	free(t);
 }
 
-static const gz_source_ops tree_ops = {ts_list, ts_read, ts_exists, ts_free};
+static const gz_source_ops tree_ops = {ts_list, ts_read, ts_exists, ts_free, ts_why};
 
 typedef struct {
 	tree_source *t;
@@ -283,7 +331,7 @@ int gz_repo_source(gz_source **out, gz_repo *r, const char *sha, char **err)
 
 	if (git_oid_fromstr(&oid, sha) < 0 || git_commit_lookup(&c, r->repo, &oid) < 0 ||
 	    git_commit_tree(&tree, c) < 0) {
-		*err = git_err("cannot read the commit");
+		*err = git_damaged("cannot read the commit");
 		git_commit_free(c);
 		return -1;
 	}
@@ -294,7 +342,16 @@ int gz_repo_source(gz_source **out, gz_repo *r, const char *sha, char **err)
 	w.t = t;
 	w.prefix = r->prefix;
 	w.plen = strlen(r->prefix);
-	git_tree_walk(tree, GIT_TREEWALK_PRE, collect, &w);
+	if (git_tree_walk(tree, GIT_TREEWALK_PRE, collect, &w) < 0) {
+		*err = git_damaged("cannot list the revision's files");
+		gz_strlist_release(&w.oid_paths);
+		free(w.oids);
+		pthread_mutex_destroy(&t->lock);
+		free(t);
+		git_tree_free(tree);
+		git_commit_free(c);
+		return -1;
+	}
 	/* keys must not move once in the map: fill the map after the walk */
 	t->paths = w.oid_paths;
 	t->oids = w.oids;
@@ -628,18 +685,18 @@ static void record(hist_walk *hw, git_delta_t status, const char *path, const ch
 		alias_name(hw, path, h);
 }
 
-/* The current commit's changes through libgit2's diff, with renames. */
-static void record_diff(hist_walk *hw, git_commit *parent)
+/* The current commit's changes through libgit2's diff, with renames.
+ * Returns 0, or -1 if a tree cannot be read. */
+static int record_diff(hist_walk *hw, git_commit *parent)
 {
 	git_tree *tree = NULL, *ptree = NULL;
 	git_diff *diff = NULL;
 	const char *prefix = hw->r->prefix;
 	size_t i, nd, plen = hw->plen;
+	int rc = -1;
 
-	if (parent)
-		git_commit_tree(&ptree, parent);
-	git_commit_tree(&tree, hw->c);
-	if (git_diff_tree_to_tree(&diff, hw->repo, ptree, tree, &hw->dopts) < 0)
+	if ((parent && git_commit_tree(&ptree, parent) < 0) || git_commit_tree(&tree, hw->c) < 0 ||
+	    git_diff_tree_to_tree(&diff, hw->repo, ptree, tree, &hw->dopts) < 0)
 		goto cleanup;
 	git_diff_find_similar(diff, &hw->fopts);
 	nd = git_diff_num_deltas(diff);
@@ -653,10 +710,12 @@ static void record_diff(hist_walk *hw, git_commit *parent)
 		       dl->status == GIT_DELTA_RENAMED && !strncmp(op, prefix, plen) ? op + plen
 										  : NULL);
 	}
+	rc = 0;
 cleanup:
 	git_diff_free(diff);
 	git_tree_free(tree);
 	git_tree_free(ptree);
+	return rc;
 }
 
 static int walk_history(gz_repo *r, git_repository *repo, const char *sha, const char *prefix,
@@ -668,7 +727,8 @@ static int walk_history(gz_repo *r, git_repository *repo, const char *sha, const
 	tree_diff td;
 	gz_buf spec = GZ_BUF_INIT;
 	char *specs[1];
-	int rc = -1;
+	bool shallow = git_repository_is_shallow(repo) == 1;
+	int rc = -1, step = 0;
 
 	memset(&hw, 0, sizeof(hw));
 	memset(&td, 0, sizeof(td));
@@ -695,22 +755,29 @@ static int walk_history(gz_repo *r, git_repository *repo, const char *sha, const
 		goto cleanup;
 	}
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-	while (git_revwalk_next(&oid, walk) == 0) {
+	while ((step = git_revwalk_next(&oid, walk)) == 0) {
 		git_commit *parent = NULL;
 		size_t i;
 
 		hw.c = NULL;
 		hw.ci = NULL;
 		if (git_commit_lookup(&hw.c, repo, &oid) < 0)
-			continue;
+			break;
 		/* a merge's changes are the commits it merges: walk those */
 		if (git_commit_parentcount(hw.c) > 1)
 			goto next;
-		if (git_commit_parentcount(hw.c) == 1 && git_commit_parent(&parent, hw.c, 0) < 0)
+		/* a shallow clone's oldest commits have no parents to read */
+		if (git_commit_parentcount(hw.c) == 1 && git_commit_parent(&parent, hw.c, 0) < 0) {
 			parent = NULL;
+			if (!shallow)
+				break;
+		}
 		if (!spec.len || tree_changes(&td, hw.c, parent, spec.ptr) < 0 ||
 		    (td.added && td.deleted)) {
-			record_diff(&hw, parent);
+			if (record_diff(&hw, parent) < 0) {
+				git_commit_free(parent);
+				break;
+			}
 		} else {
 			for (i = 0; i < td.nch; i++) {
 				const char *p = td.names.ptr + td.ch[i].at;
@@ -722,6 +789,15 @@ static int walk_history(gz_repo *r, git_repository *repo, const char *sha, const
 next:
 		git_commit_free(parent);
 		git_commit_free(hw.c);
+	}
+	/* in a shallow clone the walk ends at the commits whose parents it lacks */
+	if (step != GIT_ITEROVER && !(shallow && step < 0)) {
+		char hex[GIT_OID_HEXSZ + 1], what[80];
+		git_oid_tostr(hex, sizeof(hex), &oid);
+		snprintf(what, sizeof(what), "cannot read the history (near commit %.12s)", hex);
+		*err = git_damaged(what);
+		git_commit_free(hw.c);
+		goto cleanup;
 	}
 	rc = 0;
 cleanup:

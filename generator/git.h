@@ -44,8 +44,9 @@ bool gz_repo_is_shallow(const gz_repo *r);
 
 /* Resolve rev (NULL: HEAD), then, if as_of is set ("YYYY-MM-DD"), go back
  * along its first parents to the last commit made on or before that day
- * (end of day, UTC+8). Fills sha (41 bytes) and *time. Returns 0 or -1
- * with *err set. */
+ * (end of day, UTC+8). Fills sha (41 bytes) and *time. Returns 0, -1
+ * with *err set, or -2 with *err set if the repository is damaged (an object
+ * that should be there cannot be read). */
 int gz_repo_resolve(gz_repo *r, const char *rev, const char *as_of, char *sha, int64_t *time,
 		    char **err);
 

@@ -322,7 +322,9 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 			p->src_hash = gz_hash_add(GZ_HASH_INIT, data, len);
 	}
 	if (got < 0) {
-		gz_diag_error(d, path, 0, 0, "cannot read the file");
+		char *why = gz_source_read_error(src, path);
+		gz_diag_error(d, path, 0, 0, "%s", why);
+		free(why);
 		return -1;
 	}
 	/* a cache hit brings the parse: what follows only reads the fields */

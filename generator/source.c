@@ -298,6 +298,32 @@ int gz_source_read(gz_source *s, const char *path, char **data, size_t *len)
 	return 0;
 }
 
+char *gz_source_read_error(gz_source *s, const char *path)
+{
+	gz_buf b = GZ_BUF_INIT;
+	char *why;
+	int fd, e;
+
+	if (!gz_path_is_safe(path))
+		return gz_strdup("cannot read the file: the path leaves the site's folder");
+	if (s->ops) {
+		why = s->ops->why ? s->ops->why(s, path) : NULL;
+		return why ? why : gz_strdup("cannot read the file");
+	}
+	fd = open_safe(s, path);
+	e = errno;
+	if (fd >= 0) {
+		close(fd);
+		return gz_strdup("cannot read the file; check that it is a readable, regular file");
+	}
+	gz_buf_printf(&b, "cannot read the file (%s)", strerror(e));
+	if (e == EACCES || e == EPERM)
+		gz_buf_puts(&b, "; check its permissions");
+	else if (e == ELOOP)
+		gz_buf_puts(&b, "; it is a symbolic link, which gazette does not follow");
+	return gz_buf_detach(&b, NULL);
+}
+
 bool gz_source_exists(gz_source *s, const char *path)
 {
 	gz_buf full = GZ_BUF_INIT;
@@ -375,6 +401,16 @@ static int sub_read(gz_source *s, const char *path, char **data, size_t *len)
 	return rc;
 }
 
+static char *sub_why(gz_source *s, const char *path)
+{
+	sub_source *u = gz_source_impl(s);
+	char *full = sub_path(u, path);
+	char *why = gz_source_read_error(u->parent, full);
+
+	free(full);
+	return why;
+}
+
 static bool sub_exists(gz_source *s, const char *path)
 {
 	sub_source *u = gz_source_impl(s);
@@ -393,7 +429,7 @@ static void sub_free(void *impl)
 	free(u);
 }
 
-static const gz_source_ops sub_ops = {sub_list, sub_read, sub_exists, sub_free};
+static const gz_source_ops sub_ops = {sub_list, sub_read, sub_exists, sub_free, sub_why};
 
 gz_source *gz_source_sub(gz_source *parent, const char *prefix)
 {

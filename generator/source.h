@@ -28,6 +28,8 @@ typedef struct {
 	int (*read)(gz_source *s, const char *path, char **data, size_t *len);
 	bool (*exists)(gz_source *s, const char *path);
 	void (*free_impl)(void *impl);
+	/* Why read failed for path, for a message (caller frees); NULL: "" */
+	char *(*why)(gz_source *s, const char *path);
 } gz_source_ops;
 
 /* Make a source from an implementation; root names it in messages and is
@@ -54,6 +56,10 @@ void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out);
 /* Read a whole file into *data (caller frees; NUL-terminated). Returns 0, or
  * -1 if it is missing, unreadable or the path is unsafe. */
 int gz_source_read(gz_source *s, const char *path, char **data, size_t *len);
+
+/* After gz_source_read failed: a message for an editor saying why, and what
+ * to do ("cannot read the file (Permission denied); …"). Caller frees. */
+char *gz_source_read_error(gz_source *s, const char *path);
 
 /* True if path names a regular file. */
 bool gz_source_exists(gz_source *s, const char *path);
