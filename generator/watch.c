@@ -16,7 +16,8 @@
 	(IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | \
 	 IN_DELETE_SELF | IN_ATTRIB)
 
-static const char *const tops[] = {"content", "themes", "hooks", "data", "static"};
+/* the folders a build reads (print: the site's own print layouts) */
+static const char *const tops[] = {"content", "themes", "hooks", "data", "static", "print"};
 
 struct gz_watch {
 	int fd;
@@ -142,8 +143,8 @@ int gz_watch_read(gz_watch *w)
 				continue;
 			}
 			if (ev->wd == w->root_wd) {
-				/* only site.yml and the watched top folders matter here */
-				if (!strcmp(name, "site.yml")) {
+				/* only the settings and the watched top folders matter here */
+				if (!strcmp(name, "site.yml") || !strcmp(name, "print.yml")) {
 					changes++;
 				} else if (is_top(name)) {
 					if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {

@@ -1,8 +1,8 @@
 /*
  * watch.h: noticing edits to a site folder (Linux inotify).
  *
- * Watches site.yml and, recursively, content/, themes/, hooks/, data/ and
- * static/ under the site root. Folders created later (or a watched top
+ * Watches site.yml, print.yml and, recursively, content/, themes/, hooks/,
+ * data/, static/ and print/ (the site's print layouts) under the site root. Folders created later (or a watched top
  * folder created after the start) are added as they appear. Hidden entries
  * (.git, .gazette, editor swap files starting with '.') are ignored, so the
  * serve folder under .gazette/ never triggers a rebuild of itself.

@@ -1,7 +1,12 @@
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "serve.h"
 #include "test.h"
+#include "watch.h"
 
 static void check_decoded(const char *url, const char *want)
 {
@@ -62,8 +67,63 @@ static void content_types(void)
 	CHECK_STR(gz_serve_content_type("/x.unknown"), "application/octet-stream");
 }
 
+static void touch(const char *dir, const char *name)
+{
+	gz_buf p = GZ_BUF_INIT;
+	FILE *f;
+
+	gz_buf_printf(&p, "%s/%s", dir, name);
+	f = fopen(p.ptr, "w");
+	if (f) {
+		fputs("x: 1\n", f);
+		fclose(f);
+	}
+	gz_buf_release(&p);
+}
+
+/* What a rebuild must follow, and what it must not */
+static void watched(void)
+{
+	static const char *const made[] = {"notes.txt", "site.yml", "print.yml",
+					   "print/cover.lua", "print/.cover.lua.swp", "print"};
+	char dir[] = "/tmp/gazette-watch-XXXXXX", *err = NULL;
+	gz_buf p = GZ_BUF_INIT;
+	gz_watch *w = NULL;
+	size_t i;
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK(gz_watch_open(&w, dir, &err) == 0);
+	if (!w)
+		return;
+	CHECK_INT(gz_watch_read(w), 0);
+	touch(dir, "notes.txt");
+	CHECK_INT(gz_watch_read(w), 0);
+	touch(dir, "site.yml");
+	CHECK(gz_watch_read(w) > 0);
+	touch(dir, "print.yml");
+	CHECK(gz_watch_read(w) > 0);
+	/* a print/ folder made after the start, then a layout in it */
+	gz_buf_printf(&p, "%s/print", dir);
+	CHECK(mkdir(p.ptr, 0777) == 0);
+	CHECK(gz_watch_read(w) > 0);
+	touch(p.ptr, "cover.lua");
+	CHECK(gz_watch_read(w) > 0);
+	touch(p.ptr, ".cover.lua.swp");
+	CHECK_INT(gz_watch_read(w), 0);
+	gz_watch_free(w);
+	for (i = 0; i < sizeof(made) / sizeof(*made); i++) {
+		gz_buf_clear(&p);
+		gz_buf_printf(&p, "%s/%s", dir, made[i]);
+		if (remove(p.ptr) < 0)
+			CHECK(!"a file the test made is missing");
+	}
+	gz_buf_release(&p);
+	rmdir(dir);
+}
+
 void suite_serve(void)
 {
+	gz_test_run("serve_watch", watched);
 	gz_test_run("serve_decode_paths", decode_paths);
 	gz_test_run("serve_content_types", content_types);
 }
