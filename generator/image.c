@@ -132,19 +132,44 @@ static void drop_metadata(VipsImage *mem)
 	g_strfreev(fields);
 }
 
+static int tiff_orientation(const unsigned char *p, size_t n);
+
 static uint32_t le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* The Orientation of an EXIF block that may or may not start with
+ * "Exif\0\0" (WebP and PNG files are seen both ways), or 0. */
+static int exif_orientation(const unsigned char *p, size_t n)
+{
+	if (n >= 6 && !memcmp(p, "Exif\0\0", 6))
+		return tiff_orientation(p + 6, n - 6);
+	return tiff_orientation(p, n);
+}
+
+/* A big-endian TIFF structure holding only Orientation = orient (26 bytes),
+ * the EXIF a turned original keeps. */
+static void orientation_tiff(unsigned char t[26], int orient)
+{
+	static const unsigned char tiff[26] = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0,
+					       3,   0,   0, 0,  1, 0, 0, 0, 0, 0, 0,    0,    0};
+	memcpy(t, tiff, sizeof(tiff));
+	t[19] = (unsigned char)orient;
+}
+
 /* libvips 8.14's webpsave writes an EXIF chunk even with strip: take the
  * EXIF and XMP chunks out of the RIFF container and clear their flags in
- * VP8X. Works in place; *len becomes the new length. Returns -1 (and
+ * VP8X. With keep_turn (an original, not a derivative already turned
+ * upright), an orientation other than 1 is written back as a one-field
+ * EXIF chunk, which needs 34 bytes more than the rest: cap is the size of
+ * the buffer. Works in place; *len becomes the new length. Returns -1 (and
  * leaves the bytes as they were) if they are not a RIFF WebP it can
  * follow. */
-static int webp_strip(unsigned char *b, size_t *len)
+static int webp_strip(unsigned char *b, size_t *len, size_t cap, bool keep_turn)
 {
 	size_t i = 12, o = 12, vp8x = 0, n = *len;
+	int orient = 0;
 
 	if (n < 12 || memcmp(b, "RIFF", 4) || memcmp(b + 8, "WEBP", 4))
 		return -1;
@@ -161,6 +186,8 @@ static int webp_strip(unsigned char *b, size_t *len)
 	while (n - i >= 8) {
 		size_t c = le32(b + i + 4), whole = 8 + c + (c & 1);
 		if (!memcmp(b + i, "EXIF", 4) || !memcmp(b + i, "XMP ", 4)) {
+			if (!memcmp(b + i, "EXIF", 4) && !orient)
+				orient = exif_orientation(b + i + 8, c);
 			i += whole;
 			continue;
 		}
@@ -172,6 +199,12 @@ static int webp_strip(unsigned char *b, size_t *len)
 	}
 	if (vp8x)
 		b[vp8x + 8] &= (unsigned char)~(0x08 | 0x04);
+	if (keep_turn && orient > 1 && vp8x && o + 34 <= cap) {
+		memcpy(b + o, "EXIF\x1a\0\0\0", 8);
+		orientation_tiff(b + o + 8, orient);
+		o += 34;
+		b[vp8x + 8] |= 0x08;
+	}
 	b[4] = (unsigned char)(o - 8);
 	b[5] = (unsigned char)((o - 8) >> 8);
 	b[6] = (unsigned char)((o - 8) >> 16);
@@ -196,7 +229,7 @@ static int save(gz_image_result *r, VipsImage *im, gz_image_format f, bool thumb
 	if (f == GZ_IMAGE_WEBP) {
 		rc = vips_webpsave_buffer(clean, &buf, &len, "Q", q, "strip", TRUE, NULL);
 		if (rc == 0)
-			webp_strip(buf, &len);
+			webp_strip(buf, &len, len, false);
 	} else
 		/* optimised Huffman tables: about 7 ms more for a 1600 px
 		 * derivative, about 10% fewer bytes for every visitor */
@@ -625,13 +658,10 @@ static int jpeg_strip(gz_buf *out, const unsigned char *b, size_t len)
 			gz_buf_add(out, "\xff\xd8", 2);
 			gz_buf_add(out, body.ptr, jfif_end);
 			if (orient > 1) {
-				unsigned char exif[36] = {
-					0xff, 0xe1, 0, 34, 'E', 'x', 'i', 'f', 0, 0,
-					'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1,
-					0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 0,
-					0, 0, 0, 0, 0, 0};
-				exif[29] = (unsigned char)orient;
-				gz_buf_add(out, exif, 36);
+				unsigned char tiff[26];
+				orientation_tiff(tiff, orient);
+				gz_buf_add(out, "\xff\xe1\0\x22" "Exif\0\0", 10);
+				gz_buf_add(out, tiff, sizeof(tiff));
 			}
 			gz_buf_add(out, body.ptr + jfif_end, body.len - jfif_end);
 			gz_buf_add(out, "\xff\xd9", 2);
@@ -686,7 +716,9 @@ static uint32_t be32(const unsigned char *p)
 	return rd32(p, false);
 }
 
-/* A PNG without its text, time and EXIF chunks, and nothing after IEND. */
+/* A PNG without its text, time and EXIF chunks, and nothing after IEND.
+ * Returns -1 for a turned PNG too (an EXIF orientation other than 1): it is
+ * decoded and saved upright instead, which for PNG loses nothing. */
 static int png_strip(gz_buf *out, const unsigned char *b, size_t len)
 {
 	size_t i = 8;
@@ -700,6 +732,8 @@ static int png_strip(gz_buf *out, const unsigned char *b, size_t len)
 		if (n > len - i - 12)
 			return -1;
 		whole = n + 12;
+		if (!memcmp(type, "eXIf", 4) && exif_orientation(b + i + 8, n) > 1)
+			return -1;
 		if (memcmp(type, "eXIf", 4) && memcmp(type, "tEXt", 4) && memcmp(type, "zTXt", 4) &&
 		    memcmp(type, "iTXt", 4) && memcmp(type, "tIME", 4))
 			gz_buf_add(out, b + i, whole);
@@ -736,7 +770,7 @@ static int reencode(gz_buf *out, const void *data, size_t len, const char *suffi
 					  VIPS_FOREIGN_TIFF_COMPRESSION_DEFLATE, "strip", TRUE, NULL);
 	if (rc == 0) {
 		if (!strcmp(suffix, "webp"))
-			webp_strip(vbuf, &vlen);
+			webp_strip(vbuf, &vlen, vlen, false);
 		gz_buf_add(out, vbuf, vlen);
 	}
 cleanup:
@@ -786,7 +820,8 @@ int gz_image_strip(char **out, size_t *out_len, const void *data, size_t len)
 	} else if (!strcmp(kind, "webp")) {
 		size_t n = len;
 		gz_buf_add(&o, b, len);
-		rc = webp_strip((unsigned char *)o.ptr, &n);
+		gz_buf_grow(&o, 34);
+		rc = webp_strip((unsigned char *)o.ptr, &n, o.cap, true);
 		gz_buf_truncate(&o, n);
 	}
 	if (rc < 0) {

@@ -28,6 +28,21 @@ mkdir -p "$site/content/photos/2019" "$site/content/stories/2019/bees"
 "$tool" make "$site/content/photos/2019/private.webp" 300 200 gps camera xmp
 "$tool" make "$site/content/photos/2019/private.tif" 300 200 xmp
 "$tool" make "$site/content/photos/2019/private.png" 300 200 xmp
+# turned originals in the other formats: a WebP with GPS, a PNG whose eXIf
+# chunk says orientation 6 (libvips writes none, so it is added here)
+"$tool" make "$site/content/photos/2019/turned.webp" 300 200 orient=6 gps camera xmp
+"$tool" make "$site/content/photos/2019/turned.png" 300 200
+python3 - "$site/content/photos/2019/turned.png" <<'PY'
+import struct, sys, zlib
+p = sys.argv[1]
+d = open(p, "rb").read()
+tiff = bytes([77, 77, 0, 42, 0, 0, 0, 8, 0, 1, 1, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0])
+body = b"eXIf" + tiff
+i = d.index(b"IDAT") - 4
+open(p, "wb").write(d[:i] + struct.pack(">I", len(tiff)) + body + struct.pack(">I", zlib.crc32(body)) + d[i:])
+PY
+assert_eq "$("$tool" meta "$site/content/photos/2019/turned.png")" "orientation=6 xmp=no iptc=no camera=no" \
+	"the turned PNG test original"
 for f in private.jpg private.webp; do
 	"$tool" info "$site/content/photos/2019/$f" | grep -q 'gps=yes' || fail "the test original $f has no GPS"
 done
@@ -98,6 +113,17 @@ assert_eq "$("$tool" info "$out/photos/2019/private.webp")" "300 200 gps=no exif
 assert_eq "$("$tool" same "$site/content/photos/2019/private.webp" "$out/photos/2019/private.webp")" same "its pixels"
 assert_eq "$("$tool" same "$site/content/photos/2019/private.tif" "$out/photos/2019/private.tif")" same "a TIFF original's pixels"
 assert_eq "$("$tool" same "$site/content/photos/2019/private.png" "$out/photos/2019/private.png")" same "a PNG original's pixels"
+# a turned WebP keeps its orientation and nothing else; a turned PNG is
+# saved upright (lossless for PNG) with no EXIF at all
+assert_eq "$("$tool" meta "$out/photos/2019/turned.webp")" "orientation=6 xmp=no iptc=no camera=no" \
+	"a turned WebP original keeps its orientation"
+assert_eq "$("$tool" info "$out/photos/2019/turned.webp")" "300 200 gps=no exif=yes" "the turned WebP, no GPS"
+assert_eq "$("$tool" same "$site/content/photos/2019/turned.webp" "$out/photos/2019/turned.webp")" same \
+	"the turned WebP's pixels"
+if grep -q 'GPSLatitude\|Canon' "$out/photos/2019/turned.webp"; then
+	fail "the turned WebP still carries XMP or camera metadata"
+fi
+assert_eq "$("$tool" info "$out/photos/2019/turned.png")" "200 300 gps=no exif=no" "a turned PNG is saved upright"
 
 page=$out/stories/2019/bees/index.html
 assert_contains "$page" '<source type="image/webp" srcset="/img/'
@@ -121,7 +147,7 @@ assert_contains "$out/stories/index.html" 'style="background-color:#'
 # hashes are known from their size, times and inode)
 GAZETTE_TIMING=1 build_ok --source "$site" --out "$out" --verbose
 assert_contains "$err_log" "图片 0 processed, 3 cached"
-assert_contains "$err_log" "timing: photos: 7 files, 0 read, 0 processed"
+assert_contains "$err_log" "timing: photos: 9 files, 0 read, 0 processed"
 [ -d "$site/.gazette/img" ] || fail "no cache folder .gazette/img"
 [ ! -e "$out/.gazette" ] || fail "the cache is inside the output"
 
@@ -138,7 +164,7 @@ os.utime(sys.argv[1], ns=(st.st_atime_ns, st.st_mtime_ns))
 EOF2
 GAZETTE_TIMING=1 build_ok --source "$site" --out "$out" --verbose
 assert_contains "$err_log" "图片 1 processed, 2 cached"
-assert_contains "$err_log" "timing: photos: 7 files, 1 read, 1 processed"
+assert_contains "$err_log" "timing: photos: 9 files, 1 read, 1 processed"
 assert_contains "$out/photos/index.html" 'Canon EOS 6D'
 assert_eq "$("$tool" info "$out/photos/2019/gps.jpg")" "2000 1333 gps=no exif=no" "the changed original"
 
