@@ -1,11 +1,13 @@
 #include "build.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -248,6 +250,69 @@ static int open_source(const gz_build_opts *opts, gz_source **src, gz_repo **rep
 	return 0;
 }
 
+/* The archives of past commits (`archive search --rev`) kept in dir: the
+ * ARCHIVES_KEPT used last. used (just searched) is marked as used now; the
+ * others, oldest use first, are removed with SQLite's side files. */
+#define ARCHIVES_KEPT 4
+
+typedef struct {
+	char *name;
+	struct timespec used;
+} kept_db;
+
+static int newest_first(const void *a, const void *b)
+{
+	const kept_db *x = a, *y = b;
+
+	if (x->used.tv_sec != y->used.tv_sec)
+		return x->used.tv_sec < y->used.tv_sec ? 1 : -1;
+	if (x->used.tv_nsec != y->used.tv_nsec)
+		return x->used.tv_nsec < y->used.tv_nsec ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static void prune_archives(const char *dir, const char *used)
+{
+	static const char *const side[] = {"", "-wal", "-shm", "-journal"};
+	kept_db *all = NULL;
+	size_t n = 0, cap = 0, i, k;
+	struct dirent *e;
+	DIR *dh;
+
+	utimes(used, NULL);
+	dh = opendir(dir);
+	if (!dh)
+		return;
+	while ((e = readdir(dh))) {
+		size_t len = strlen(e->d_name);
+		gz_buf p = GZ_BUF_INIT;
+		struct stat st;
+
+		if (len < 4 || strcmp(e->d_name + len - 3, ".db"))
+			continue;
+		gz_buf_printf(&p, "%s/%s", dir, e->d_name);
+		if (lstat(p.ptr, &st) == 0 && S_ISREG(st.st_mode)) {
+			GZ_GROW(all, cap, n + 1);
+			all[n].name = gz_buf_detach(&p, NULL);
+			all[n++].used = st.st_mtim;
+		}
+		gz_buf_release(&p);
+	}
+	closedir(dh);
+	qsort(all, n, sizeof(*all), newest_first);
+	for (i = 0; i < n; i++) {
+		if (i >= ARCHIVES_KEPT && strcmp(all[i].name, used))
+			for (k = 0; k < sizeof(side) / sizeof(*side); k++) {
+				gz_buf p = GZ_BUF_INIT;
+				gz_buf_printf(&p, "%s%s", all[i].name, side[k]);
+				unlink(p.ptr);
+				gz_buf_release(&p);
+			}
+		free(all[i].name);
+	}
+	free(all);
+}
+
 /* A history that cannot be read (a damaged repository) is an error. */
 static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_diag *d)
 {
@@ -480,6 +545,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		} else if (dir) {
 			gz_buf_printf(&db, "%s/%s.db", dir, sha[0] ? sha : "worktree");
 			if (gz_archive_update_at(db.ptr, &site, d, &changed) == 0 && !d->errors) {
+				prune_archives(dir, db.ptr);
 				st->archive_db = gz_buf_detach(&db, NULL);
 				rc = 0;
 			}

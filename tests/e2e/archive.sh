@@ -123,4 +123,14 @@ set +e; R 羊 --rev HEAD --as-of 2019-01-01 >/dev/null 2>&1; rc=$?; set -e
 assert_eq "$rc" 2 "--rev with --as-of"
 sum_after=$(cd "$rsite" && git status --porcelain && find . -path ./.gazette -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
 [ "$sum_before" = "$sum_after" ] || fail "archive search --rev changed the repository"
+# the archives of past commits are a cache: the four used last are kept
+for i in 1 2 3 4; do
+	git -C "$rsite" commit -q --allow-empty -m "empty $i"
+	R 养羊 --rev HEAD | grep -q sheep || fail "--rev HEAD after empty commit $i"
+done
+# an older one searched again counts as used now
+R 鸵鸟蛋 --rev HEAD~4 | grep -q "$(basename "$story" .md)" || fail "--rev HEAD~4"
+kept=$(cd "$rsite/.gazette/archive" && ls *.db | LC_ALL=C sort | tr '\n' ' ')
+want=$(for r in HEAD HEAD~1 HEAD~2 HEAD~4; do echo "$(git -C "$rsite" rev-parse $r).db"; done | LC_ALL=C sort | tr '\n' ' ')
+assert_eq "$kept" "$want" "the archives of the four commits used last"
 echo "archive: ok"
