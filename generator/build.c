@@ -299,7 +299,8 @@ static void prune_archives(const char *dir, const char *used)
 		gz_buf_release(&p);
 	}
 	closedir(dh);
-	qsort(all, n, sizeof(*all), newest_first);
+	if (n > 1)
+		qsort(all, n, sizeof(*all), newest_first);
 	for (i = 0; i < n; i++) {
 		if (i >= ARCHIVES_KEPT && strcmp(all[i].name, used))
 			for (k = 0; k < sizeof(side) / sizeof(*side); k++) {
