@@ -70,6 +70,150 @@ static void with_base(cmark_node *n, const char *url, const char *base)
 	gz_buf_release(&b);
 }
 
+/*
+ * Emphasis next to Chinese punctuation. CommonMark lets `**` close only if
+ * it is not preceded by punctuation or is followed by a space or
+ * punctuation, a rule made for languages that put spaces between words:
+ * `**问：**答` stays literal, as does `是**“重点”**啊`. Before parsing, a
+ * noncharacter (U+FDD0, "for internal use") goes between such a `*` run
+ * and the punctuation, where the rule would otherwise fail; after parsing
+ * every one is taken out again, so no text, code or URL keeps it.
+ */
+#define INSIDE "\xef\xb7\x90"
+#define INSIDE_LEN 3
+
+static bool cjk_punct(uint32_t c)
+{
+	return (c >= 0x3000 && c <= 0x303f) || (c >= 0xff01 && c <= 0xff0f) ||
+	       (c >= 0xff1a && c <= 0xff20) || (c >= 0xff3b && c <= 0xff40) ||
+	       (c >= 0xff5b && c <= 0xff65) || (c >= 0xfe30 && c <= 0xfe4f) || c == 0x2014 ||
+	       (c >= 0x2018 && c <= 0x201f) || c == 0x2026 || c == 0x00b7;
+}
+
+static bool any_punct(uint32_t c)
+{
+	return (c < 0x80 && c > 0x20 && !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z') &&
+		!(c >= 'A' && c <= 'Z')) ||
+	       (c >= 0x2010 && c <= 0x205e) || cjk_punct(c);
+}
+
+static bool blank(uint32_t c)
+{
+	return c == 0 || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000;
+}
+
+static bool cjk_letter(uint32_t c)
+{
+	return gz_is_cjk(c) && !cjk_punct(c);
+}
+
+/* The code point before md + i (0 at the start). */
+static uint32_t char_before(const char *md, size_t i)
+{
+	size_t k = i;
+	uint32_t c = 0;
+
+	while (k > 0 && i - k < 4 && ((unsigned char)md[k - 1] & 0xc0) == 0x80)
+		k--;
+	if (k == 0)
+		return 0;
+	gz_utf8_decode(md + k - 1, i - k + 1, &c);
+	return c;
+}
+
+/* Copy md into out with the marks placed; false if none was needed. */
+static bool mark_cjk_emphasis(gz_buf *out, const char *md, size_t len)
+{
+	size_t i, from = 0;
+	bool any = false;
+
+	for (i = 0; i < len; i++) {
+		uint32_t before, after = 0;
+		size_t j;
+		bool close_fix, open_fix;
+
+		if (md[i] != '*' || (i > 0 && md[i - 1] == '*'))
+			continue;
+		for (j = i; j < len && md[j] == '*'; j++)
+			;
+		before = char_before(md, i);
+		if (j < len)
+			gz_utf8_decode(md + j, len - j, &after);
+		/* `：**答`: the run cannot close; `答**“`: it cannot open */
+		close_fix = any_punct(before) && !blank(after) && !any_punct(after) &&
+			    (cjk_punct(before) || cjk_letter(after));
+		open_fix = any_punct(after) && !blank(before) && !any_punct(before) &&
+			   (cjk_punct(after) || cjk_letter(before));
+		if (!close_fix && !open_fix) {
+			i = j - 1;
+			continue;
+		}
+		if (!any)
+			gz_buf_grow(out, len + 64);
+		any = true;
+		gz_buf_add(out, md + from, i - from);
+		if (close_fix)
+			gz_buf_add(out, INSIDE, INSIDE_LEN);
+		gz_buf_add(out, md + i, j - i);
+		if (open_fix)
+			gz_buf_add(out, INSIDE, INSIDE_LEN);
+		from = j;
+		i = j - 1;
+	}
+	if (any)
+		gz_buf_add(out, md + from, len - from);
+	return any;
+}
+
+/* s without the marks, or NULL if it has none (caller frees). */
+static char *unmarked(const char *s)
+{
+	gz_buf b = GZ_BUF_INIT;
+	const char *at;
+
+	if (!s || !(at = strstr(s, INSIDE)))
+		return NULL;
+	do {
+		gz_buf_add(&b, s, (size_t)(at - s));
+		s = at + INSIDE_LEN;
+	} while ((at = strstr(s, INSIDE)));
+	gz_buf_puts(&b, s);
+	return gz_buf_detach(&b, NULL);
+}
+
+static void unmark_tree(cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	char *clean;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
+			if ((clean = unmarked(cmark_node_get_url(n)))) {
+				cmark_node_set_url(n, clean);
+				free(clean);
+			}
+			if ((clean = unmarked(cmark_node_get_title(n)))) {
+				cmark_node_set_title(n, clean);
+				free(clean);
+			}
+			break;
+		default:
+			if ((clean = unmarked(cmark_node_get_literal(n)))) {
+				cmark_node_set_literal(n, clean);
+				free(clean);
+			}
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
 /* cmark counts columns in bytes; messages count characters. */
 static int char_column(const char *md, size_t len, int line, int byte_col)
 {
@@ -84,9 +228,15 @@ static int char_column(const char *md, size_t len, int line, int byte_col)
 		line--;
 	}
 	end = i + (size_t)(byte_col > 0 ? byte_col - 1 : 0);
-	for (; i < end && i < len; i++)
+	for (; i < end && i < len; i++) {
+		/* the marks of mark_cjk_emphasis are not in the file */
+		if (len - i >= INSIDE_LEN && !memcmp(md + i, INSIDE, INSIDE_LEN)) {
+			i += INSIDE_LEN - 1;
+			continue;
+		}
 		if (((unsigned char)md[i] & 0xc0) != 0x80)
 			col++;
+	}
 	return col;
 }
 
@@ -317,7 +467,8 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	cmark_node *doc, *node;
 	cmark_iter *it;
 	cmark_event_type ev;
-	gz_buf plain = GZ_BUF_INIT, lead = GZ_BUF_INIT;
+	gz_buf plain = GZ_BUF_INIT, lead = GZ_BUF_INIT, emph = GZ_BUF_INIT;
+	bool marks = false;
 	cmark_node **image_nodes = NULL;
 	size_t i, cap = 0, ncap = 0;
 	int in_para = 0, in_heading = 0, in_table = 0, in_image = 0;
@@ -341,8 +492,15 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 		md = marked.ptr;
 		len = marked.len;
 	}
+	if (memchr(md, '*', len) && mark_cjk_emphasis(&emph, md, len)) {
+		md = emph.ptr;
+		len = emph.len;
+		marks = true;
+	}
 	cmark_parser_feed(parser, md, len);
 	doc = cmark_parser_finish(parser);
+	if (marks)
+		unmark_tree(doc);
 	if (opts->hooks && opts->hooks->filter &&
 	    opts->hooks->filter(doc, opts->hooks->payload, &out->error) < 0) {
 		cmark_node_free(doc);
@@ -469,11 +627,13 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	cmark_parser_free(parser);
 	free_shortcodes(&scs);
 	gz_buf_release(&marked);
+	gz_buf_release(&emph);
 	return 0;
 fail:
 	cmark_parser_free(parser);
 	free_shortcodes(&scs);
 	gz_buf_release(&marked);
+	gz_buf_release(&emph);
 	out->html = gz_strdup("");
 	out->plain = gz_strdup("");
 	out->lead = gz_strdup("");

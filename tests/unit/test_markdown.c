@@ -60,8 +60,37 @@ static void images(void)
 	gz_md_result_release(&r);
 }
 
+/* `**` next to Chinese punctuation opens and closes as a reader expects;
+ * English, code, URLs and the story's text are as they were. */
+static void chinese_emphasis(void)
+{
+	gz_md_result r = render("**问：**答案。那是**“重要”**的事，*（注）*见下。\n\n"
+				"`**：**码` [链](/a/**：**b) and *a.*b\n\n"
+				"![图](/p.jpg) **问：**再问 ![图二](/q.jpg)\n\n"
+				"```\n**问：**答\n```\n",
+				false, "/");
+
+	CHECK(strstr(r.html, "<strong>问：</strong>答案。") != NULL);
+	CHECK(strstr(r.html, "那是<strong>“重要”</strong>的事") != NULL);
+	CHECK(strstr(r.html, "<em>（注）</em>见下") != NULL);
+	CHECK(strstr(r.html, "<code>**：**码</code>") != NULL);
+	CHECK(strstr(r.html, "href=\"/a/**%EF%BC%9A**b\"") != NULL);
+	CHECK(strstr(r.html, "and *a.*b") != NULL);
+	CHECK(strstr(r.html, "<strong>问：</strong>再问") != NULL);
+	CHECK(strstr(r.html, "<code>**问：**答\n</code>") != NULL);
+	CHECK(strstr(r.html, "\xef\xb7\x90") == NULL);
+	CHECK(strstr(r.plain, "\xef\xb7\x90") == NULL);
+	CHECK(strstr(r.plain, "问：答案。") != NULL);
+	/* columns in messages count the file's characters, not the marks */
+	CHECK_INT(r.nimages, 2);
+	if (r.nimages == 2)
+		CHECK_INT(r.images[1].col, 23);
+	gz_md_result_release(&r);
+}
+
 void suite_markdown(void)
 {
+	gz_test_run("markdown_chinese_emphasis", chinese_emphasis);
 	gz_test_run("markdown_gfm", gfm);
 	gz_test_run("markdown_raw_html", raw_html);
 	gz_test_run("markdown_chinese_breaks", chinese_breaks);
