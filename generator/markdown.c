@@ -272,18 +272,48 @@ static bool is_name_char(char c)
  * their own (<!--gz-sc:N--> … <!--gz-sc-end:N-->), one line for one line so
  * line numbers stay right. Returns 0, or -1 with *err and *err_line.
  */
+/* If line l (n bytes) is a code fence (``` or ~~~, up to three spaces in),
+ * its length, with its character in *c and what follows it at l + *rest;
+ * else 0. */
+static size_t code_fence(const char *l, size_t n, char *c, size_t *rest)
+{
+	size_t k = 0, run;
+
+	while (k < n && k < 3 && l[k] == ' ')
+		k++;
+	if (k >= n || (l[k] != '`' && l[k] != '~'))
+		return 0;
+	*c = l[k];
+	for (run = 0; k + run < n && l[k + run] == *c; run++)
+		;
+	*rest = k + run;
+	return run >= 3 ? run : 0;
+}
+
 static int mark_shortcodes(gz_buf *outb, const char *md, size_t len, shortcodes *scs, char **err,
 			   int *err_line)
 {
-	size_t i = 0, stack[64];
+	size_t i = 0, stack[64], fence = 0, run, rest = 0;
 	int depth = 0, line = 1;
+	char fc = 0, c;
 
 	while (i < len) {
 		const char *nl = memchr(md + i, '\n', len - i);
 		size_t end = nl ? (size_t)(nl - md) : len, n = end - i;
 		const char *l = md + i;
 
-		if (n >= 3 && !memcmp(l, ":::", 3)) {
+		/* a ::: line inside a fenced code block is code, not a shortcode */
+		run = code_fence(l, n, &c, &rest);
+		if (fence && run >= fence && c == fc) {
+			while (rest < n && (l[rest] == ' ' || l[rest] == '\t' || l[rest] == '\r'))
+				rest++;
+			if (rest == n)
+				fence = 0;
+		} else if (!fence && run && !(c == '`' && memchr(l + rest, '`', n - rest))) {
+			fence = run;
+			fc = c;
+		}
+		if (!fence && !run && n >= 3 && !memcmp(l, ":::", 3)) {
 			size_t k = 3, name_start, name_end;
 			while (k < n && (l[k] == ' ' || l[k] == '\t'))
 				k++;

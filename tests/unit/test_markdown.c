@@ -88,8 +88,24 @@ static void chinese_emphasis(void)
 	gz_md_result_release(&r);
 }
 
+/* ::: lines inside fenced code are code, not shortcodes */
+static void fenced_shortcodes(void)
+{
+	gz_md_result r = render("```md\n::: note\n:::\n```\n\n~~~~\n:::\n~~~\n~~~~\n", false, "/");
+
+	CHECK(r.error == NULL);
+	CHECK(strstr(r.html, "<pre lang=\"md\"><code>::: note\n:::\n</code>") != NULL);
+	CHECK(strstr(r.html, "<code>:::\n~~~\n</code>") != NULL);
+	gz_md_result_release(&r);
+	/* after the fence closes, ::: is a shortcode fence again */
+	r = render("```\nx\n```\n:::\n", false, "/");
+	CHECK(r.error != NULL && strstr(r.error, "closes no shortcode"));
+	gz_md_result_release(&r);
+}
+
 void suite_markdown(void)
 {
+	gz_test_run("markdown_fenced_shortcodes", fenced_shortcodes);
 	gz_test_run("markdown_chinese_emphasis", chinese_emphasis);
 	gz_test_run("markdown_gfm", gfm);
 	gz_test_run("markdown_raw_html", raw_html);
