@@ -165,6 +165,7 @@ int gz_repo_resolve(gz_repo *r, const char *rev, const char *as_of, char *sha, i
 	}
 	if (rc < 0) {
 		*err = git_damaged("cannot read the revision");
+		git_object_free(obj);
 		return -2;
 	}
 	rc = -1;
