@@ -571,7 +571,8 @@ static void rank_fn(const Fts5ExtensionApi *x, Fts5Context *fts, sqlite3_context
 			return;
 		}
 		rd->nphrase = np;
-		if (x->xRowCount(fts, &rows) != SQLITE_OK || x->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK) {
+		if (x->xRowCount(fts, &rows) != SQLITE_OK ||
+		    x->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK) {
 			free(rd);
 			sqlite3_result_error(ctx, "cannot read the index totals", -1);
 			return;
@@ -601,7 +602,7 @@ static void rank_fn(const Fts5ExtensionApi *x, Fts5Context *fts, sqlite3_context
 	sqlite3_result_double(ctx, -score);
 }
 
-/* Make rank() known to FTS5 on db. */
+/* Make gzrank() known to FTS5 on db. */
 static int add_rank(sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
@@ -661,8 +662,6 @@ int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in
 	}
 	if (open_db(&db, path, SQLITE_OPEN_READONLY, err) < 0)
 		goto cleanup_err;
-	if (add_rank(db) < 0)
-		goto sqlerr;
 	version = schema_of(db);
 	if (!version || strcmp(version, SCHEMA_VERSION)) {
 		gz_buf_printf(&e, "%s is damaged or was written by another version of gazette; "
@@ -670,6 +669,8 @@ int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in
 		rc = -1;
 		goto cleanup;
 	}
+	if (add_rank(db) < 0)
+		goto sqlerr;
 
 	/* the best rows first, from pages' small rows; only those shown read
 	 * their title and text */
