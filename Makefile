@@ -1,7 +1,7 @@
 # gazette — plain Makefile, dependencies through pkg-config.
 #
 #   make deps       install the Debian packages (scripts/deps.sh)
-#   make / all      build ./gazette
+#   make / all      build ./gazette (and gazette-core.so, which it loads)
 #   make run        deps + build + the sample site in public/
 #   make test       deps + build + every test
 #   make test-asan  the unit and end-to-end tests under ASan/UBSan
@@ -24,7 +24,8 @@ ifeq ($(DEVELOPER),1)
 WARN += -Werror
 endif
 OPT ?= -O2 -g
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -pthread $(OPT) $(WARN) $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -pthread -fPIC -fvisibility=hidden $(OPT) $(WARN) $(PKG_CFLAGS) \
+	-MMD -MP $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 
 SRC = $(wildcard generator/*.c)
@@ -35,6 +36,9 @@ B ?= build/release
 OBJ = $(SRC:generator/%.c=$(B)/%.o)
 LIBOBJ = $(LIBSRC:generator/%.c=$(B)/%.o)
 UNITOBJ = $(UNITSRC:tests/unit/%.c=$(B)/unit/%.o)
+# The executable answers `archive search` with SQLite alone and loads the rest
+# (gazette-core.so, every other command) only when needed: see main.c.
+MAINOBJ = $(patsubst %,$(B)/%.o,main archivecmd archive alloc buf date diag strlist text tokenize)
 
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
@@ -42,13 +46,18 @@ ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 
 all: gazette
 
-gazette: $(B)/gazette
+gazette: $(B)/gazette $(B)/gazette-core.so
+	cp $(B)/gazette-core.so gazette-core.so
 	cp $< $@
 
-$(B)/gazette: $(OBJ)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+$(B)/gazette: $(MAINOBJ)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(shell pkg-config --libs sqlite3) -ldl -pthread $(LDLIBS)
 
-$(B)/%.o: generator/%.c | $(B)
+$(B)/gazette-core.so: $(LIBOBJ)
+	$(CC) $(CFLAGS_ALL) -shared -Wl,-z,defs -o $@ $^ $(LDLIBS_ALL)
+
+# objects are built again when the flags here change (-fPIC for gazette-core.so)
+$(B)/%.o: generator/%.c Makefile | $(B)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(B)/unit/%.o: tests/unit/%.c | $(B)
@@ -74,7 +83,8 @@ test: deps
 	@sh tests/run.sh $(B)/unit-tests ./gazette
 
 test-asan: deps
-	@$(MAKE) --no-print-directory B=build/asan OPT="$(ASAN_FLAGS)" build/asan/gazette build/asan/unit-tests
+	@$(MAKE) --no-print-directory B=build/asan OPT="$(ASAN_FLAGS)" build/asan/gazette \
+		build/asan/gazette-core.so build/asan/unit-tests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		GAZETTE_NO_BROWSER=1 sh tests/run.sh build/asan/unit-tests build/asan/gazette
@@ -129,15 +139,18 @@ fuzz: fuzz-build
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
-# The binary finds the theme as <exe>/../share/gazette/themes/, so an
-# installed gazette needs no source tree. uninstall removes exactly these.
+# The binary finds the theme as <exe>/../share/gazette/themes/ and the rest of
+# itself as <exe>/../lib/gazette/gazette-core.so, so an installed gazette needs
+# no source tree. uninstall removes exactly these.
 BINDIR = $(DESTDIR)$(PREFIX)/bin
+LIBDIR = $(DESTDIR)$(PREFIX)/lib/gazette
 INSTALL_BIN ?= gazette
 SHAREDIR = $(DESTDIR)$(PREFIX)/share
 install: all
-	install -d $(BINDIR) $(SHAREDIR)/gazette/themes $(SHAREDIR)/man/man1 \
+	install -d $(BINDIR) $(LIBDIR) $(SHAREDIR)/gazette/themes $(SHAREDIR)/man/man1 \
 		$(SHAREDIR)/bash-completion/completions
 	install -m 755 $(INSTALL_BIN) $(BINDIR)/gazette
+	install -m 644 $(dir $(INSTALL_BIN))gazette-core.so $(LIBDIR)/gazette-core.so
 	rm -rf $(SHAREDIR)/gazette/themes/default
 	cp -R themes/default $(SHAREDIR)/gazette/themes/
 	chmod -R u=rwX,go=rX $(SHAREDIR)/gazette/themes/default
@@ -145,8 +158,9 @@ install: all
 	install -m 644 completion/gazette.bash $(SHAREDIR)/bash-completion/completions/gazette
 
 uninstall:
-	rm -f $(BINDIR)/gazette $(SHAREDIR)/man/man1/gazette.1 \
+	rm -f $(BINDIR)/gazette $(LIBDIR)/gazette-core.so $(SHAREDIR)/man/man1/gazette.1 \
 		$(SHAREDIR)/bash-completion/completions/gazette
+	-rmdir $(LIBDIR) 2>/dev/null
 	rm -rf $(SHAREDIR)/gazette/themes/default
 	-rmdir $(SHAREDIR)/gazette/themes $(SHAREDIR)/gazette 2>/dev/null
 
@@ -159,6 +173,6 @@ lint:
 		--suppress=missingIncludeSystem -Igenerator generator
 
 clean:
-	rm -rf build gazette public .gazette bench
+	rm -rf build gazette gazette-core.so public .gazette bench
 
 -include $(OBJ:.o=.d) $(UNITOBJ:.o=.d)

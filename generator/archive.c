@@ -17,15 +17,16 @@
  * Version 2: what ranking and filters read (id, date, taxonomy terms) lives
  * in pages, a few hundred bytes a row, so a common term's thousands of rows
  * sit in few database pages; the title, url and text live in texts and are
- * read only for the rows shown. An archive of another version is built again.
+ * read only for the rows shown. Version 3 adds pages.ntok, the length that
+ * ranking needs (rank_fn). An archive of another version is built again.
  */
-#define SCHEMA_VERSION "2"
+#define SCHEMA_VERSION "3"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
 	"CREATE TABLE IF NOT EXISTS pages(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL,"
 	" hash TEXT NOT NULL, date TEXT, township TEXT, village TEXT,"
-	" industry TEXT, people TEXT, tags TEXT);"
+	" industry TEXT, people TEXT, tags TEXT, ntok INTEGER);"
 	"CREATE TABLE IF NOT EXISTS texts(rowid INTEGER PRIMARY KEY, url TEXT, title TEXT,"
 	" text TEXT, folded TEXT);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(tokens, tokenize='unicode61 remove_diacritics 0');"
@@ -54,6 +55,16 @@ static void tax_join(gz_buf *b, const gz_site *site, const gz_page *p, const cha
 	}
 	if (b->len)
 		gz_buf_putc(b, '\x1f');
+}
+
+/* Tokens in a gz_tokenize_join string. */
+static sqlite3_int64 count_tokens(const char *s)
+{
+	sqlite3_int64 n = *s ? 1 : 0;
+
+	for (; *s; s++)
+		n += *s == ' ';
+	return n;
 }
 
 static const char *const tax_cols[] = {"township", "village", "industry", "people", "tags"};
@@ -199,7 +210,7 @@ int gz_archive_update_at(const char *db_path_in, const gz_site *site, gz_diag *d
 	    sqlite3_prepare_v2(db, "DELETE FROM fts WHERE rowid = ?1", -1, &delfts, NULL) ||
 	    sqlite3_prepare_v2(db,
 			       "INSERT INTO pages(id, hash, date, township, village, industry,"
-			       " people, tags) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+			       " people, tags, ntok) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
 			       -1, &ins, NULL) ||
 	    sqlite3_prepare_v2(db,
 			       "INSERT INTO texts(rowid, url, title, text, folded)"
@@ -270,6 +281,7 @@ int gz_archive_update_at(const char *db_path_in, const gz_site *site, gz_diag *d
 			tax_join(&tax, site, p, tax_cols[k]);
 			sqlite3_bind_text(ins, 4 + (int)k, tax.ptr, -1, SQLITE_TRANSIENT);
 		}
+		sqlite3_bind_int64(ins, 9, count_tokens(toks.ptr));
 		if (sqlite3_step(ins) != SQLITE_DONE)
 			goto sqlerr;
 		rowid = sqlite3_last_insert_rowid(db);
@@ -357,8 +369,11 @@ typedef struct {
 	gz_strlist runs;    /* CJK runs of 3+ characters (the first: snippets) */
 	gz_strlist checks;  /* those that must be checked as substrings */
 	gz_buf run;
-	size_t run_chars;
+	size_t run_start, run_chars;
 	bool run_plain;     /* every character of run is a letter to FTS5 */
+	size_t (*phrased)[2]; /* [start, end) of the runs asked as phrases */
+	size_t nphrased, cap;
+	const char *folded; /* the query as tokenized */
 } query_parts;
 
 /* Letters to FTS5's unicode61 tokenizer (its Unicode 6.1 tables): in a
@@ -412,10 +427,15 @@ static void end_run(query_parts *qp)
 {
 	if (qp->run_chars >= 3) {
 		gz_strlist_add(&qp->runs, qp->run.ptr);
-		if (qp->run_plain)
+		if (qp->run_plain) {
 			add_phrase(&qp->match, qp->run.ptr, qp->run.len);
-		else
+			GZ_GROW(qp->phrased, qp->cap, qp->nphrased + 1);
+			qp->phrased[qp->nphrased][0] = qp->run_start;
+			qp->phrased[qp->nphrased][1] = qp->run_start + qp->run.len;
+			qp->nphrased++;
+		} else {
 			gz_strlist_add(&qp->checks, qp->run.ptr);
+		}
 	}
 	gz_buf_clear(&qp->run);
 	qp->run_chars = 0;
@@ -424,8 +444,15 @@ static void end_run(query_parts *qp)
 
 static void add_token(const char *tok, size_t len, void *payload)
 {
-	gz_buf *m = payload;
+	query_parts *qp = payload;
+	gz_buf *m = &qp->match;
+	size_t at = (size_t)(tok - qp->folded), k;
 
+	/* a bigram of a run asked as a phrase: the phrase has it already, and
+	 * each phrase more costs the search and the rank a pass over its rows */
+	for (k = 0; k < qp->nphrased; k++)
+		if (at >= qp->phrased[k][0] && at + len <= qp->phrased[k][1])
+			return;
 	/* tokens are letters, digits and CJK only: quoting makes each a plain
 	 * FTS5 string whatever the user typed */
 	gz_buf_printf(m, "%s\"", m->len ? " " : "");
@@ -440,13 +467,14 @@ static void parse_query(query_parts *qp, const char *q)
 	uint32_t cp;
 
 	gz_tokenize_fold(&folded, q, strlen(q));
-	gz_tokenize(folded.ptr, folded.len, true, add_token, &qp->match);
 	qp->run_plain = true;
 	while (i < folded.len) {
 		n = gz_utf8_decode(folded.ptr + i, folded.len - i, &cp);
 		if (!n)
 			n = 1;
 		if (n > 1 && gz_tokenize_is_cjk(cp)) {
+			if (!qp->run_chars)
+				qp->run_start = i;
 			gz_buf_add(&qp->run, folded.ptr + i, n);
 			qp->run_chars++;
 			qp->run_plain = qp->run_plain && fts_letter(cp);
@@ -456,6 +484,9 @@ static void parse_query(query_parts *qp, const char *q)
 		i += n;
 	}
 	end_run(qp);
+	qp->folded = folded.ptr;
+	gz_tokenize(folded.ptr, folded.len, true, add_token, qp);
+	qp->folded = NULL;
 	gz_buf_release(&folded);
 }
 
@@ -508,6 +539,86 @@ static char *snippet(const char *text, const char *first)
 	return gz_buf_detach(&b, NULL);
 }
 
+/*
+ * gzrank(fts, length): BM25 (k1 1.2, b 0.75, as FTS5's bm25()) with the
+ * phrases of the query weighted alike, lower is better. bm25() also weighs
+ * each phrase by its IDF, which it learns by running every phrase again
+ * over the whole index, and reads each matching row's length from
+ * fts_docsize, a lookup a row: for a common word, as much again as the
+ * search. Here the row's length in tokens is pages.ntok, which the query
+ * reads for its filters anyway.
+ */
+typedef struct {
+	int nphrase;
+	double avgdl;
+	double freq[];
+} rank_data;
+
+static void rank_fn(const Fts5ExtensionApi *x, Fts5Context *fts, sqlite3_context *ctx, int nval,
+		    sqlite3_value **val)
+{
+	rank_data *rd = x->xGetAuxdata(fts, 0);
+	double score = 0, dl;
+	int ninst = 0, i, phrase, col, off;
+
+	if (!rd) {
+		sqlite3_int64 rows = 0, tokens = 0;
+		int np = x->xPhraseCount(fts);
+
+		rd = calloc(1, sizeof(*rd) + (size_t)np * sizeof(double));
+		if (!rd) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		rd->nphrase = np;
+		if (x->xRowCount(fts, &rows) != SQLITE_OK ||
+		    x->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK) {
+			free(rd);
+			sqlite3_result_error(ctx, "cannot read the index totals", -1);
+			return;
+		}
+		rd->avgdl = rows > 0 ? (double)tokens / (double)rows : 1;
+		if (x->xSetAuxdata(fts, rd, free) != SQLITE_OK) {
+			free(rd);
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+	}
+	for (i = 0; i < rd->nphrase; i++)
+		rd->freq[i] = 0;
+	if (x->xInstCount(fts, &ninst) != SQLITE_OK) {
+		sqlite3_result_error(ctx, "cannot read the matches", -1);
+		return;
+	}
+	for (i = 0; i < ninst; i++)
+		if (x->xInst(fts, i, &phrase, &col, &off) == SQLITE_OK && phrase >= 0 &&
+		    phrase < rd->nphrase)
+			rd->freq[phrase] += 1;
+	dl = nval > 0 ? sqlite3_value_double(val[0]) : rd->avgdl;
+	for (i = 0; i < rd->nphrase; i++)
+		score += rd->freq[i] * 2.2 /
+			 (rd->freq[i] + 1.2 * (0.25 + 0.75 * dl / (rd->avgdl > 0 ? rd->avgdl : 1)));
+	/* lower is better, as bm25() */
+	sqlite3_result_double(ctx, -score);
+}
+
+/* Make gzrank() known to FTS5 on db. */
+static int add_rank(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	fts5_api *api = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (!api || api->iVersion < 2 ||
+	    api->xCreateFunction(api, "gzrank", NULL, rank_fn, NULL) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
 int gz_archive_search(gz_archive_hit **out, size_t *n, const char *source,
 		      const gz_archive_query *q, char **err)
 {
@@ -558,11 +669,13 @@ int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in
 		rc = -1;
 		goto cleanup;
 	}
+	if (add_rank(db) < 0)
+		goto sqlerr;
 
 	/* the best rows first, from pages' small rows; only those shown read
 	 * their title and text */
 	gz_buf_puts(&sql, "SELECT t.i, t.d, x.title, p.township, p.village, x.text, x.url"
-			  " FROM (SELECT p.rowid AS rid, bm25(fts) AS r, p.date AS d, p.id AS i"
+			  " FROM (SELECT p.rowid AS rid, gzrank(fts, p.ntok) AS r, p.date AS d, p.id AS i"
 			  " FROM fts JOIN pages p ON p.rowid = fts.rowid WHERE fts MATCH ?1");
 	for (k = 0; k < qp.checks.n; k++)
 		gz_buf_printf(&sql, " AND instr((SELECT folded FROM texts WHERE rowid = p.rowid),"
@@ -641,6 +754,7 @@ cleanup_err:
 	gz_buf_release(&qp.run);
 	gz_strlist_release(&qp.checks);
 	gz_strlist_release(&qp.runs);
+	free(qp.phrased);
 	gz_buf_release(&sql);
 	gz_buf_release(&first);
 	gz_buf_release(&e);

@@ -1,5 +1,6 @@
 #include "deps.h"
 
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,18 +12,26 @@
 #include "hash.h"
 
 /* A record from another build of gazette is not trusted (it may render
- * other bytes): the header names the program by a hash of its own file. */
+ * other bytes): the header names the program by a hash of the file its
+ * code is in (gazette-core.so, which the small executable loads; the
+ * program itself when linked whole, as the tests are). */
 static char magic_line[64];
 static uint64_t program_hash;
 static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
 
 static void make_magic(void)
 {
-	FILE *f = fopen("/proc/self/exe", "rb");
 	uint64_t h = GZ_HASH_INIT;
 	char chunk[65536];
+	const char *self = "/proc/self/exe";
+	Dl_info info;
+	FILE *f;
 	size_t n;
 
+	/* dlopen was given an absolute path; a program's own name is argv[0] */
+	if (dladdr(magic_line, &info) && info.dli_fname && info.dli_fname[0] == '/')
+		self = info.dli_fname;
+	f = fopen(self, "rb");
 	while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		h = gz_hash_add(h, chunk, n);
 	if (f)

@@ -1,761 +1,107 @@
 /*
- * main.c: the gazette command line.
+ * main.c: the gazette executable.
  *
- * Exit codes: 0 success, 1 the content has errors (all of them are
- * printed as path:line:col: message), 2 the command was used wrongly.
+ * Starting a program linked against libvips, pango, libgit2, Lua and the
+ * hundred-odd libraries under them takes the dynamic loader some 25 ms
+ * before main() runs, more than an archive search itself. So this
+ * executable links only SQLite and answers `gazette archive search` by
+ * itself (archivecmd.h); every other command is in gazette-core.so (cli.h),
+ * loaded from next to the executable (a build tree) or from
+ * ../lib/gazette/ (an installed gazette) when one is asked for.
  */
-#include <getopt.h>
-#include <signal.h>
+#include <dlfcn.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "archive.h"
-#include "build.h"
-#include "check.h"
-#include "date.h"
-#include "diag.h"
-#include "history.h"
-#include "newpage.h"
-#include "print.h"
-#include "pull.h"
-#include "serve.h"
-#include "image.h"
+#include "archivecmd.h"
+#include "cli.h"
 
-#define GZ_VERSION "0.1.0"
+#define CORE "gazette-core.so"
 
-static const char usage_main[] =
-	"usage: gazette <command> [options]\n"
-	"\n"
-	"commands:\n"
-	"  build     turn the content repository into a web site in public/\n"
-	"  log       the git history of one page\n"
-	"  serve     preview the site at http://127.0.0.1:8080/, rebuilt on every save\n"
-	"  new       start a story, policy explainer or leaflet from its archetype\n"
-	"  check     look for problems in the content before a commit\n"
-	"  archive   search the story archive, pull a story pack for broadcast\n"
-	"  print     typeset a brochure or a tri-fold leaflet as a print-ready PDF\n"
-	"  version   print the version\n"
-	"\n"
-	"Run 'gazette <command> --help' for a command's options.\n";
+static void *core;
 
-static const char usage_build[] =
-	"usage: gazette build [--source DIR] [--out DIR] [--rev REV | --as-of DATE]\n"
-	"                     [--drafts] [--future] [--keep-going] [--jobs N] [--quiet]\n"
-	"\n"
-	"  -s, --source DIR  the site folder (with site.yml and content/), a git working\n"
-	"                    tree, linked worktree or bare repository; default .\n"
-	"  -o, --out DIR     where to write the site; default DIR/public\n"
-	"  -r, --rev REV     build a git revision (branch, tag, sha, HEAD~3) straight\n"
-	"                    from the repository, without checking it out\n"
-	"      --as-of DATE  build the branch as it was on DATE (YYYY-MM-DD)\n"
-	"      --drafts      also build pages with status draft or review\n"
-	"      --future      also build pages dated in the future (scheduled)\n"
-	"      --full        render every page, even those whose inputs did not change\n"
-	"  -k, --keep-going  a page a Lua hook fails on is left out, and a photo that\n"
-	"                    cannot be read becomes a grey placeholder: warnings, not errors\n"
-	"  -j, --jobs N      threads to use; default one per core\n"
-	"  -q, --quiet       print only errors\n"
-	"  -v, --verbose     print the summary even when output is not a terminal\n"
-	"\n"
-	"Nothing in the output folder changes unless the whole build succeeds.\n";
-
-static int cmd_build(int argc, char **argv)
+/* Where gazette-core.so is, in buf: next to the executable, or in
+ * ../lib/gazette/ from it. -1 with a message if in neither. */
+static int core_path(char *buf, size_t size)
 {
-	static const struct option longopts[] = {
-		{"source", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
-		{"drafts", no_argument, NULL, 'd'},       {"jobs", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
-		{"rev", required_argument, NULL, 'r'},    {"as-of", required_argument, NULL, 'a'},
-		{"future", no_argument, NULL, 'f'},       {"full", no_argument, NULL, 'F'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"keep-going", no_argument, NULL, 'k'},
-		{NULL, 0, NULL, 0},
-	};
-	gz_build_opts o = {.source = "."};
-	gz_build_stats st;
-	gz_diag d;
-	bool quiet = false, verbose = false, tty = isatty(2);
-	int c, rc;
-	char *end;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:o:j:r:qvkh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': o.source = optarg; break;
-		case 'r': o.rev = optarg; break;
-		case 'a': o.as_of = optarg; break;
-		case 'f': o.future = true; break;
-		case 'F': o.full = true; break;
-		case 'k': o.keep_going = true; break;
-		case 'o': o.out = optarg; break;
-		case 'd': o.drafts = true; break;
-		case 'j':
-			o.jobs = (int)strtol(optarg, &end, 10);
-			if (*end || o.jobs < 1 || o.jobs > 256) {
-				fprintf(stderr, "gazette build: --jobs must be a number from 1 to 256\n");
-				return 2;
-			}
-			break;
-		case 'q': quiet = true; break;
-		case 'v': verbose = true; break;
-		case 'h': fputs(usage_build, stdout); return 0;
-		default: fputs(usage_build, stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "gazette build: unexpected argument '%s'\n%s", argv[optind], usage_build);
-		return 2;
-	}
-	if (o.rev && o.as_of) {
-		fprintf(stderr, "gazette build: give --rev or --as-of, not both\n");
-		return 2;
-	}
-	o.progress = tty && !quiet;
-	o.exiting = true;
-	gz_diag_init(&d);
-	rc = gz_build(&o, &d, &st);
-	gz_diag_print(&d, stderr);
-	if (rc < 0) {
-		fprintf(stderr, "gazette: build failed with %zu error%s; nothing was written\n",
-			d.errors, d.errors == 1 ? "" : "s");
-	} else if ((!quiet && tty) || verbose) {
-		fprintf(stderr,
-			"gazette: %zu pages, %zu files (%zu rendered, %zu kept; %zu written, "
-			"%zu unchanged, %zu removed; 图片 %zu processed, %zu cached) in %.0f ms\n",
-			st.pages, st.outputs, st.rendered, st.kept, st.written, st.unchanged,
-			st.removed, st.photos_processed, st.photos_cached, st.ms);
-	}
-	gz_diag_release(&d);
-	return rc < 0 ? 1 : 0;
-}
-
-static const char usage_log[] =
-	"usage: gazette log PAGE [--source DIR] [--rev REV] [--json]\n"
-	"\n"
-	"PAGE is a content path (content/stories/2019/a.md), the page's URL\n"
-	"(/stories/2019/a/) or its slug. Shows when it was created (following\n"
-	"renames), when it was last updated, by whom, and every commit.\n"
-	"\n"
-	"  -s, --source DIR  the site folder; default .\n"
-	"  -r, --rev REV     history as of this revision; default HEAD\n"
-	"      --json        machine-readable output\n";
-
-static int cmd_log(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"source", required_argument, NULL, 's'}, {"rev", required_argument, NULL, 'r'},
-		{"json", no_argument, NULL, 'J'},         {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *source = ".", *rev = NULL;
-	bool json = false;
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:r:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': source = optarg; break;
-		case 'r': rev = optarg; break;
-		case 'J': json = true; break;
-		case 'h': fputs(usage_log, stdout); return 0;
-		default: fputs(usage_log, stderr); return 2;
-		}
-	}
-	if (optind + 1 != argc) {
-		fputs(usage_log, stderr);
-		return 2;
-	}
-	return gz_history_command(source, argv[optind], rev, json, stdout, stderr);
-}
-
-static const char usage_serve[] =
-	"usage: gazette serve [--source DIR] [--bind ADDR] [--port N] [--drafts] [--jobs N]\n"
-	"\n"
-	"  -s, --source DIR  the site folder; default .\n"
-	"  -b, --bind ADDR   the address to listen on; default 127.0.0.1 (this machine only)\n"
-	"  -p, --port N      the port; default 8080 (0: any free port)\n"
-	"      --drafts      also show pages with status draft or review\n"
-	"  -j, --jobs N      threads to use; default one per core\n"
-	"\n"
-	"Builds into DIR/.gazette/serve/ (never public/), rebuilds on every save and\n"
-	"reloads open pages; a failed build shows its errors on the page. Ctrl-C stops.\n";
-
-static int parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (!*s || *end || v < lo || v > hi) {
-		fprintf(stderr, "gazette %s: %s must be a number from %d to %d\n", cmd, opt, lo, hi);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
-
-static int cmd_serve(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"source", required_argument, NULL, 's'}, {"bind", required_argument, NULL, 'b'},
-		{"port", required_argument, NULL, 'p'},   {"drafts", no_argument, NULL, 'd'},
-		{"jobs", required_argument, NULL, 'j'},   {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	gz_serve_opts o = {".", "127.0.0.1", 8080, false, 0};
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:b:p:j:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': o.source = optarg; break;
-		case 'b': o.bind = optarg; break;
-		case 'p':
-			if (parse_int("serve", "--port", optarg, 0, 65535, &o.port) < 0)
-				return 2;
-			break;
-		case 'd': o.drafts = true; break;
-		case 'j':
-			if (parse_int("serve", "--jobs", optarg, 1, 256, &o.jobs) < 0)
-				return 2;
-			break;
-		case 'h': fputs(usage_serve, stdout); return 0;
-		default: fputs(usage_serve, stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "gazette serve: unexpected argument '%s'\n%s", argv[optind], usage_serve);
-		return 2;
-	}
-	return gz_serve_run(&o);
-}
-
-static const char usage_new[] =
-	"usage: gazette new story|policy|leaflet TITLE [--township NAME] [--village NAME]\n"
-	"                   [--slug NAME] [--source DIR]\n"
-	"\n"
-	"  -s, --source DIR     the site folder; default .\n"
-	"  -t, --township NAME  fill in the township\n"
-	"  -v, --village NAME   fill in the village\n"
-	"      --slug NAME      the URL name (a plain name: no '/', '\\' or '..')\n"
-	"\n"
-	"Writes content/stories/YEAR/SLUG.md (policies: content/policies/SLUG.md,\n"
-	"leaflets: content/leaflets/SLUG.md) from the archetype, with today's date and\n"
-	"status: draft, and prints its path. Without --slug, an English title gives\n"
-	"the slug; a Chinese one gives DATE-XXXXXX (a hash of the title). An existing\n"
-	"file is never overwritten.\n";
-
-static int cmd_new(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"source", required_argument, NULL, 's'}, {"township", required_argument, NULL, 't'},
-		{"village", required_argument, NULL, 'v'}, {"slug", required_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-	};
-	gz_newpage_opts o = {".", NULL, NULL, NULL, NULL, NULL};
-	char *path = NULL, *err = NULL;
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:t:v:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': o.source = optarg; break;
-		case 't': o.township = optarg; break;
-		case 'v': o.village = optarg; break;
-		case 'S': o.slug = optarg; break;
-		case 'h': fputs(usage_new, stdout); return 0;
-		default: fputs(usage_new, stderr); return 2;
-		}
-	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "gazette new: give a kind and a title\n%s", usage_new);
-		return 2;
-	}
-	o.kind = argv[optind];
-	o.title = argv[optind + 1];
-	if (gz_newpage_create(&path, &o, &err) < 0) {
-		fprintf(stderr, "gazette new: %s\n", err);
-		free(err);
-		return 1;
-	}
-	printf("%s\n", path);
-	free(path);
-	return 0;
-}
-
-static const char usage_check[] =
-	"usage: gazette check [--source DIR] [--format text|json] [--install-hook]\n"
-	"\n"
-	"  -s, --source DIR   the site folder; default .\n"
-	"  -f, --format FMT   text (path:line:col: error|warning: message) or json\n"
-	"      --install-hook make .git/hooks/pre-commit run gazette check\n"
-	"\n"
-	"Reports everything a build would refuse, and also links to pages that do not\n"
-	"exist, places not in data/places.yml, photos without caption, credit or alt,\n"
-	"another outlet's story without reprint terms, titles used twice, half-width\n"
-	"punctuation in Chinese text and paragraphs over 500 characters. Exit status:\n"
-	"1 when there are errors, 0 otherwise (warnings alone do not fail).\n";
-
-static const char hook_text[] =
-	"#!/bin/sh\n"
-	"# Installed by 'gazette check --install-hook': check the content before a\n"
-	"# commit. Skip once with 'git commit --no-verify'.\n"
-	"GAZETTE=${GAZETTE:-gazette}\n"
-	"command -v \"$GAZETTE\" >/dev/null 2>&1 || GAZETTE='%s'\n"
-	"exec \"$GAZETTE\" check --source \"$(git rev-parse --show-toplevel)\"\n";
-
-static int install_hook(const char *source)
-{
-	char exe[4096], *old = NULL;
+	static const char *const tries[] = {"/" CORE, "/../lib/gazette/" CORE};
+	char exe[PATH_MAX], *slash;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	size_t len = 0;
-	char path[4096], want[8192];
-	struct stat st;
-	FILE *f;
+	size_t i;
 
-	exe[n > 0 ? n : 0] = '\0';
-	snprintf(want, sizeof(want), hook_text, n > 0 ? exe : "gazette");
-	snprintf(path, sizeof(path), "%s/.git", source);
-	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "gazette check: %s is not a folder; --install-hook needs the main "
-				"working tree of a git repository\n",
-			path);
-		return 1;
-	}
-	snprintf(path, sizeof(path), "%s/.git/hooks", source);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/.git/hooks/pre-commit", source);
-	f = fopen(path, "rb");
-	if (f) {
-		char buf[8192];
-		len = fread(buf, 1, sizeof(buf) - 1, f);
-		buf[len] = '\0';
-		fclose(f);
-		old = buf;
-		if (!strcmp(old, want)) {
-			printf("%s is already installed\n", path);
-			return 0;
-		}
-		fprintf(stderr,
-			"gazette check: %s already exists and is not gazette's; not overwriting it "
-			"(add 'gazette check' to it yourself)\n",
-			path);
-		return 1;
-	}
-	f = fopen(path, "wb");
-	if (!f || fputs(want, f) < 0 || fclose(f) != 0 || chmod(path, 0755) < 0) {
-		fprintf(stderr, "gazette check: cannot write %s\n", path);
-		return 1;
-	}
-	printf("%s\n", path);
-	return 0;
-}
-
-static int cmd_check(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"source", required_argument, NULL, 's'}, {"format", required_argument, NULL, 'f'},
-		{"install-hook", no_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *source = ".";
-	bool json = false, hook = false;
-	gz_diag d;
-	int c, rc;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:f:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': source = optarg; break;
-		case 'f':
-			if (!strcmp(optarg, "json")) {
-				json = true;
-			} else if (strcmp(optarg, "text")) {
-				fprintf(stderr, "gazette check: --format must be text or json\n");
-				return 2;
-			}
-			break;
-		case 'i': hook = true; break;
-		case 'h': fputs(usage_check, stdout); return 0;
-		default: fputs(usage_check, stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "gazette check: unexpected argument '%s'\n%s", argv[optind], usage_check);
-		return 2;
-	}
-	if (hook)
-		return install_hook(source);
-	gz_diag_init(&d);
-	rc = gz_check_site(source, &d);
-	if (json) {
-		gz_check_print_json(&d, stdout);
-	} else {
-		gz_check_print_text(&d, stdout);
-		if (isatty(2))
-			fprintf(stderr, "gazette: %zu error%s, %zu warning%s\n", d.errors,
-				d.errors == 1 ? "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
-	}
-	gz_diag_release(&d);
-	return rc < 0 ? 1 : 0;
-}
-
-static const char usage_archive[] =
-	"usage: gazette archive search QUERY [options]\n"
-	"       gazette archive pull ID [-o pack.zip] [--script] [--force] [--source DIR]\n"
-	"\n"
-	"search finds stories in the archive that 'gazette build' keeps in\n"
-	"<source>/.gazette/archive.db; Chinese is matched by characters, so 养羊\n"
-	"finds every story that contains 养羊.\n"
-	"\n"
-	"  -s, --source DIR    the site folder; default .\n"
-	"      --township NAME --village NAME --industry NAME --person NAME --tag NAME\n"
-	"                      only stories with that term\n"
-	"      --from DATE --to DATE\n"
-	"                      only stories dated from/to DATE (YYYY-MM-DD), inclusive\n"
-	"      --rev REV --as-of DATE\n"
-	"                      search the archive as revision REV (or the branch on\n"
-	"                      DATE) published it, read from git into the cache\n"
-	"  -n, --limit N       at most N results; default 50\n"
-	"      --json          one JSON array of {id, date, title, place, snippet, url}\n"
-	"\n"
-	"\n"
-	"pull packs one story (ID as search prints it) for the TV and radio desks:\n"
-	"a zip with the Markdown file, script.txt (a plain-text broadcast script\n"
-	"with source, reuse terms and reading time at broadcast_rate characters a\n"
-	"minute), the original photos, captions.txt, meta.json, and NOTICE.txt when\n"
-	"the story must not be reprinted. Reads the working tree; writes only the zip.\n"
-	"\n"
-	"  -o, --out FILE      the zip; default <last part of ID>.zip here\n"
-	"      --script        print the broadcast script instead of writing a zip\n"
-	"  -f, --force         replace FILE if it exists (otherwise refused)\n"
-	"  -s, --source DIR    the site folder; default .\n"
-	"\n"
-	"Exit codes: 0 found something or nothing (search) or the pack was written\n"
-	"(pull), 1 the archive is missing or damaged, no story has that ID, or the\n"
-	"zip exists, 2 the command was used wrongly (an empty query, a bad date).\n";
-
-static void json_out(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
-static int cmd_archive_search(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"source", required_argument, NULL, 's'}, {"township", required_argument, NULL, 'T'},
-		{"village", required_argument, NULL, 'V'}, {"industry", required_argument, NULL, 'I'},
-		{"person", required_argument, NULL, 'P'},  {"tag", required_argument, NULL, 'G'},
-		{"from", required_argument, NULL, 'F'},    {"to", required_argument, NULL, 'U'},
-		{"limit", required_argument, NULL, 'n'},   {"json", no_argument, NULL, 'j'},
-		{"rev", required_argument, NULL, 'r'},     {"as-of", required_argument, NULL, 'A'},
-		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-	};
-	gz_archive_query q;
-	const char *rev = NULL, *as_of = NULL;
-	gz_archive_hit *hits;
-	const char *source = ".";
-	size_t n, i;
-	bool json = false;
-	char *err = NULL, *end;
-	int c, rc;
-	gz_date dt;
-
-	memset(&q, 0, sizeof(q));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:n:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': source = optarg; break;
-		case 'T': q.township = optarg; break;
-		case 'V': q.village = optarg; break;
-		case 'I': q.industry = optarg; break;
-		case 'P': q.person = optarg; break;
-		case 'G': q.tag = optarg; break;
-		case 'F': q.from = optarg; break;
-		case 'U': q.to = optarg; break;
-		case 'r': rev = optarg; break;
-		case 'A': as_of = optarg; break;
-		case 'j': json = true; break;
-		case 'n':
-			q.limit = (int)strtol(optarg, &end, 10);
-			if (*end || q.limit < 1) {
-				fprintf(stderr, "gazette archive search: --limit must be a positive number\n");
-				return 2;
-			}
-			break;
-		case 'h': fputs(usage_archive, stdout); return 0;
-		default: fputs(usage_archive, stderr); return 2;
-		}
-	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "gazette archive search: give one QUERY (quote it if it has spaces)\n%s",
-			usage_archive);
-		return 2;
-	}
-	q.query = argv[optind];
-	if ((q.from && (strlen(q.from) != 10 || gz_date_parse(&dt, q.from) < 0)) ||
-	    (q.to && (strlen(q.to) != 10 || gz_date_parse(&dt, q.to) < 0))) {
-		fprintf(stderr, "gazette archive search: date '%s' is not YYYY-MM-DD\n",
-			q.from && (strlen(q.from) != 10 || gz_date_parse(&dt, q.from) < 0) ? q.from : q.to);
-		return 2;
-	}
-	if (rev && as_of) {
-		fprintf(stderr, "gazette archive search: give --rev or --as-of, not both\n");
-		return 2;
-	}
-	if (rev || as_of) {
-		/* the archive as that commit published it, made (or updated) in
-		 * the cache from the commit itself */
-		gz_build_opts o;
-		gz_build_stats st;
-		gz_diag d;
-
-		memset(&o, 0, sizeof(o));
-		o.source = source;
-		o.rev = rev;
-		o.as_of = as_of;
-		o.jobs = 0;
-		o.archive_only = true;
-		o.keep_going = true;
-		gz_diag_init(&d);
-		rc = gz_build(&o, &d, &st);
-		gz_diag_print(&d, stderr);
-		gz_diag_release(&d);
-		if (rc < 0 || !st.archive_db) {
-			fprintf(stderr, "gazette archive search: cannot read the archive of %s\n",
-				rev ? rev : as_of);
-			free(st.archive_db);
-			return 1;
-		}
-		rc = gz_archive_search_at(&hits, &n, st.archive_db, &q, &err);
-		free(st.archive_db);
-	} else {
-		rc = gz_archive_search(&hits, &n, source, &q, &err);
-	}
-	if (rc < 0) {
-		fprintf(stderr, "gazette archive search: %s\n", err ? err : "failed");
-		free(err);
-		return rc == GZ_ARCHIVE_BAD_QUERY ? 2 : 1;
-	}
-	if (json) {
-		putchar('[');
-		for (i = 0; i < n; i++) {
-			printf("%s{\"id\":", i ? ",\n" : "");
-			json_out(hits[i].id);
-			printf(",\"date\":");
-			json_out(hits[i].date);
-			printf(",\"title\":");
-			json_out(hits[i].title);
-			printf(",\"place\":");
-			json_out(hits[i].place);
-			printf(",\"snippet\":");
-			json_out(hits[i].snippet);
-			printf(",\"url\":");
-			json_out(hits[i].url);
-			putchar('}');
-		}
-		puts("]");
-	} else {
-		for (i = 0; i < n; i++)
-			printf("%s  %s  %s  %s\n    %s\n", hits[i].date, hits[i].id, hits[i].title,
-			       hits[i].place, hits[i].snippet);
-		if (isatty(1))
-			printf("%zu result%s\n", n, n == 1 ? "" : "s");
-	}
-	gz_archive_hits_free(hits, n);
-	return 0;
-}
-
-static int cmd_archive_pull(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"source", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
-		{"script", no_argument, NULL, 'S'},       {"force", no_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-	};
-	gz_pull_opts o = {.source = "."};
-	char *err = NULL, *written = NULL;
-	int c, rc;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:o:fh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': o.source = optarg; break;
-		case 'o': o.out = optarg; break;
-		case 'S': o.script = true; break;
-		case 'f': o.force = true; break;
-		case 'h': fputs(usage_archive, stdout); return 0;
-		default: fputs(usage_archive, stderr); return 2;
-		}
-	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "gazette archive pull: give one story ID\n%s", usage_archive);
-		return 2;
-	}
-	if (o.script && o.out) {
-		fprintf(stderr, "gazette archive pull: give --script or --out, not both\n");
-		return 2;
-	}
-	o.id = argv[optind];
-	rc = gz_pull_run(&o, stdout, &written, &err);
-	if (rc < 0) {
-		fprintf(stderr, "gazette archive pull: %s\n", err ? err : "failed");
-		free(err);
-		return 1;
-	}
-	if (written)
-		printf("%s\n", written);
-	free(written);
-	return 0;
-}
-
-static int cmd_archive(int argc, char **argv)
-{
-	const char *sub = argc > 1 ? argv[1] : NULL;
-
-	if (!sub || !strcmp(sub, "--help") || !strcmp(sub, "-h")) {
-		fputs(usage_archive, sub ? stdout : stderr);
-		return sub ? 0 : 2;
-	}
-	if (!strcmp(sub, "search"))
-		return cmd_archive_search(argc - 1, argv + 1);
-	if (!strcmp(sub, "pull"))
-		return cmd_archive_pull(argc - 1, argv + 1);
-	fprintf(stderr, "gazette archive: '%s' is not a subcommand (search, pull)\n", sub);
-	return 2;
-}
-
-static const char usage_print[] =
-	"usage: gazette print FILE [-o OUT.pdf] [--source DIR] [--bleed 3mm] [--marks]\n"
-	"                     [--imposition booklet]\n"
-	"\n"
-	"FILE is a brochure manifest (content/brochures/NAME.yml) or a page with\n"
-	"layout: trifold (a leaflet: A4 landscape, both sides, folded in three).\n"
-	"\n"
-	"  -o, --out FILE         where to write the PDF; default NAME.pdf here\n"
-	"  -s, --source DIR       the site folder; default .\n"
-	"      --bleed LEN        enlarge every page by LEN (3mm, 0.125in, 9pt) on each\n"
-	"                         side; full-bleed pictures run into it\n"
-	"      --marks            crop marks outside the bleed\n"
-	"      --imposition booklet  saddle-stitch: pages padded to a multiple of 4\n"
-	"                         and printed 2-up on sheets twice as wide\n"
-	"\n"
-	"No PDF is written unless the whole document could be typeset.\n";
-
-/* "3mm", "0.125in", "9pt", "3" (mm) as points; -1 if not a length. */
-static double parse_length(const char *s)
-{
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || v < 0 || v > 100)
+	if (n <= 0) {
+		fprintf(stderr, "gazette: cannot tell where the gazette program is "
+				"(/proc/self/exe), so cannot find " CORE " next to it\n");
 		return -1;
-	if (!*end || !strcmp(end, "mm"))
-		return v * 72.0 / 25.4;
-	if (!strcmp(end, "in"))
-		return v * 72.0;
-	if (!strcmp(end, "pt"))
-		return v;
-	if (!strcmp(end, "cm"))
-		return v * 720.0 / 25.4;
+	}
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	for (i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		snprintf(buf, size, "%s%s", exe, tries[i]);
+		if (access(buf, F_OK) == 0)
+			return 0;
+	}
+	fprintf(stderr,
+		"gazette: %s/" CORE " is missing (nor is it in %s/../lib/gazette/): it holds "
+		"every command but 'archive search'; build it with 'make' in the source tree, "
+		"or install gazette again with 'make install'\n",
+		exe, exe);
 	return -1;
 }
 
-static int cmd_print(int argc, char **argv)
+/* A function of gazette-core.so, loaded on first use; NULL with a message. */
+static void *core_symbol(const char *name)
 {
-	static const struct option longopts[] = {
-		{"source", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
-		{"bleed", required_argument, NULL, 'b'},  {"marks", no_argument, NULL, 'm'},
-		{"imposition", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *source = ".", *out = NULL;
-	gz_print_opts o = {0};
-	gz_diag d;
-	int c, rc;
+	char path[PATH_MAX + 64];
+	void *sym;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': source = optarg; break;
-		case 'o': out = optarg; break;
-		case 'b':
-			o.bleed = parse_length(optarg);
-			if (o.bleed < 0) {
-				fprintf(stderr, "gazette print: --bleed '%s' is not a length (3mm)\n", optarg);
-				return 2;
-			}
-			break;
-		case 'm': o.marks = true; break;
-		case 'i':
-			if (strcmp(optarg, "booklet")) {
-				fprintf(stderr, "gazette print: --imposition '%s' is not known (booklet)\n",
-					optarg);
-				return 2;
-			}
-			o.booklet = true;
-			break;
-		case 'h': fputs(usage_print, stdout); return 0;
-		default: fputs(usage_print, stderr); return 2;
+	if (!core) {
+		if (core_path(path, sizeof(path)) < 0)
+			return NULL;
+		core = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+		if (!core) {
+			fprintf(stderr, "gazette: cannot load %s: %s; install gazette again "
+					"(make install) or run 'make deps'\n",
+				path, dlerror());
+			return NULL;
 		}
 	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "gazette print: give one manifest or leaflet page\n%s", usage_print);
-		return 2;
-	}
-	gz_diag_init(&d);
-	rc = gz_print_command(source, argv[optind], out, &o, &d);
-	gz_diag_print(&d, stderr);
-	gz_diag_release(&d);
-	return rc < 0 ? 1 : 0;
+	sym = dlsym(core, name);
+	if (!sym)
+		fprintf(stderr, "gazette: " CORE " is not from this version of gazette (%s); "
+				"build or install both files again\n",
+			dlerror());
+	return sym;
+}
+
+static int rev_db(char **out, const char *source, const char *rev, const char *as_of)
+{
+	int (*fn)(char **, const char *, const char *, const char *);
+	void *sym = core_symbol("gz_cli_archive_db");
+
+	*out = NULL;
+	if (!sym)
+		return -1;
+	/* POSIX: dlsym's object pointer is the function's address */
+	memcpy(&fn, &sym, sizeof(fn));
+	return fn(out, source, rev, as_of);
 }
 
 int main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : NULL;
+	gz_cli_main_fn fn;
+	void *sym;
 
-	/* past a file-size limit (ulimit -f) write() should fail with EFBIG and
-	 * be reported like a full disk, not kill the build with SIGXFSZ */
-	signal(SIGXFSZ, SIG_IGN);
-	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		fputs(usage_main, cmd ? stdout : stderr);
-		return cmd ? 0 : 2;
-	}
-	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-		printf("gazette %s\n", GZ_VERSION);
-		return 0;
-	}
-	if (!strcmp(cmd, "build")) {
-		int rc = cmd_build(argc - 1, argv + 1);
-		gz_image_shutdown();
-		return rc;
-	}
-	if (!strcmp(cmd, "print")) {
-		int rc = cmd_print(argc - 1, argv + 1);
-		gz_image_shutdown();
-		return rc;
-	}
-	if (!strcmp(cmd, "log"))
-		return cmd_log(argc - 1, argv + 1);
-	if (!strcmp(cmd, "check"))
-		return cmd_check(argc - 1, argv + 1);
-	if (!strcmp(cmd, "new"))
-		return cmd_new(argc - 1, argv + 1);
-	if (!strcmp(cmd, "serve"))
-		return cmd_serve(argc - 1, argv + 1);
-	if (!strcmp(cmd, "archive"))
-		return cmd_archive(argc - 1, argv + 1);
-	fprintf(stderr, "gazette: '%s' is not a command\n\n%s", cmd, usage_main);
-	return 2;
+	if (argc > 2 && !strcmp(argv[1], "archive") && !strcmp(argv[2], "search"))
+		return gz_archivecmd_search(argc - 2, argv + 2, rev_db);
+	sym = core_symbol("gz_cli_main");
+	if (!sym)
+		return 1;
+	memcpy(&fn, &sym, sizeof(fn));
+	return fn(argc, argv);
 }

@@ -50,6 +50,32 @@ S --json 300 >"$TMPDIR/j"
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[0]['id']=='stories/2019/sheep' and d[0]['place'], d" "$TMPDIR/j" ||
 	fail "json output"
 
+# ranking: where the query is more of the text, the story comes first (not
+# the order of ids, which only breaks ties); a query of two words needs both
+ksite=$TMPDIR/rank-site
+minimal_site "$ksite"
+echo 'archive: true' >>"$ksite/site.yml"
+write "$ksite/content/stories/2021/a-once.md" <<'EOF2'
+---
+title: 村里的一年
+date: 2021-05-01
+---
+春天修了路，夏天建了桥，秋天收了玉米，冬天办了夜校。村民说，合作社也成立了。春天修了路，夏天建了桥，秋天收了玉米，冬天办了夜校。
+EOF2
+write "$ksite/content/stories/2021/z-often.md" <<'EOF2'
+---
+title: 合作社
+date: 2021-05-01
+---
+合作社养殖肉牛，合作社分红。
+EOF2
+build_ok --source "$ksite"
+K() { "$GAZETTE" archive search --source "$ksite" "$@"; }
+assert_eq "$(K 合作社 | grep '^20' | cut -d' ' -f3 | tr '\n' ' ')" "stories/2021/z-often stories/2021/a-once " "ranking of 合作社"
+assert_eq "$(K '合作社 养殖' | grep '^20' | cut -d' ' -f3)" "stories/2021/z-often" "合作社 养殖 needs both words"
+assert_eq "$(K 作社也成立 | grep '^20' | cut -d' ' -f3)" "stories/2021/a-once" "a run of five characters"
+assert_eq "$(K 合作社分红养殖 | grep -c '^20')" 0 "a run in no story"
+
 # FTS5 syntax is only ever text
 for q in '"' '养羊"' '*' '养*' 'NEAR(养 羊)' '-养羊' '养羊 OR 蜂' "'; DROP TABLE pages; --"; do
 	set +e; S "$q" >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e

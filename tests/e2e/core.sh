@@ -1,0 +1,110 @@
+#!/bin/sh
+# The gazette executable answers `archive search` by itself, linked against
+# SQLite alone, and loads gazette-core.so from beside it for every other
+# command (main.c, cli.h). Checked: what the executable links; search
+# (and its --help and usage errors) without the shared object; every other
+# command, and search --rev, failing with a message that names the missing
+# file and what to do; a copy with the shared object works in full; and a
+# different gazette-core.so invalidates the build caches.
+set -eu
+. "$ROOT/tests/e2e/lib.sh"
+
+core=$(dirname "$GAZETTE")/gazette-core.so
+assert_file "$core"
+
+# the executable must not start libvips, pango, libgit2 … (that is the point)
+if command -v ldd >/dev/null 2>&1; then
+	ldd "$GAZETTE" >"$TMPDIR/ldd" 2>&1 || fail "ldd $GAZETTE failed: $(cat "$TMPDIR/ldd")"
+	assert_contains "$TMPDIR/ldd" libsqlite3
+	for lib in libvips libgit2 liblua libpango libcairo libarchive libmicrohttpd libyaml; do
+		assert_not_contains "$TMPDIR/ldd" "$lib"
+	done
+fi
+
+site=$TMPDIR/site
+minimal_site "$site"
+echo 'archive: true' >>"$site/site.yml"
+write "$site/content/stories/2019/sheep.md" <<'EOF2'
+---
+title: 新民村养羊户
+date: 2019-06-08
+township: 穆棱镇
+---
+孟庆龙靠养羊脱贫，羊群发展到300只。
+EOF2
+git init -q "$site"
+git -C "$site" add -A
+git -C "$site" -c user.name=t -c user.email=t@example.org commit -qm first
+build_ok --source "$site"
+"$GAZETTE" archive search --source "$site" 养羊 --json >"$TMPDIR/full.json"
+assert_contains "$TMPDIR/full.json" stories/2019/sheep
+
+# the executable alone: search works, nothing else does, and says why
+GAZETTE_THEMES=$ROOT/themes
+export GAZETTE_THEMES
+mkdir -p "$TMPDIR/alone" "$TMPDIR/both"
+cp "$GAZETTE" "$TMPDIR/alone/gazette"
+alone=$TMPDIR/alone/gazette
+"$alone" archive search --source "$site" 养羊 --json >"$TMPDIR/alone.json" ||
+	fail "archive search without gazette-core.so failed"
+cmp -s "$TMPDIR/full.json" "$TMPDIR/alone.json" || fail "archive search without gazette-core.so answers differently"
+"$alone" archive search --help >"$TMPDIR/o" || fail "archive search --help without gazette-core.so"
+assert_contains "$TMPDIR/o" "gazette archive pull ID"
+set +e; "$alone" archive search --source "$site" 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 2 "archive search without a query"
+assert_contains "$TMPDIR/e" "give one QUERY"
+set +e; "$alone" archive search --source "$site" '   ' 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 2 "archive search of only spaces"
+
+for cmd in "--version" "build --source $site" "check --source $site" "archive pull stories/2019/sheep --script --source $site"; do
+	set +e
+	# shellcheck disable=SC2086
+	"$alone" $cmd >"$TMPDIR/o" 2>"$TMPDIR/e"
+	rc=$?
+	set -e
+	assert_eq "$rc" 1 "gazette $cmd without gazette-core.so"
+	assert_contains "$TMPDIR/e" "gazette: $TMPDIR/alone/gazette-core.so is missing"
+	assert_contains "$TMPDIR/e" "make install"
+	[ ! -s "$TMPDIR/o" ] || fail "gazette $cmd without gazette-core.so printed: $(cat "$TMPDIR/o")"
+done
+set +e; "$alone" archive search --source "$site" 养羊 --rev HEAD 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 1 "archive search --rev without gazette-core.so"
+assert_contains "$TMPDIR/e" "gazette-core.so is missing"
+assert_contains "$TMPDIR/e" "cannot read the archive of HEAD"
+
+# a gazette-core.so that cannot be loaded is named with the loader's reason
+echo 'not a shared object' >"$TMPDIR/alone/gazette-core.so"
+set +e; "$alone" --version 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 1 "gazette with a broken gazette-core.so"
+assert_contains "$TMPDIR/e" "gazette: cannot load $TMPDIR/alone/gazette-core.so"
+
+# both files together, anywhere: every command, and search --rev, work
+cp "$GAZETTE" "$core" "$TMPDIR/both/"
+both=$TMPDIR/both/gazette
+v=$("$both" --version) || fail "gazette --version with gazette-core.so beside it"
+case $v in "gazette "[0-9]*) ;; *) fail "gazette --version printed '$v'" ;; esac
+"$both" check --source "$site" >/dev/null || fail "gazette check with gazette-core.so beside it"
+"$both" archive pull stories/2019/sheep --script --source "$site" >"$TMPDIR/o" || fail "archive pull"
+assert_contains "$TMPDIR/o" 新民村养羊户
+"$both" archive search --source "$site" 养羊 --rev HEAD >"$TMPDIR/o" 2>"$TMPDIR/e" || {
+	cat "$TMPDIR/e" >&2
+	fail "archive search --rev HEAD"
+}
+assert_contains "$TMPDIR/o" stories/2019/sheep
+
+# the build caches belong to the code in gazette-core.so, not to the small
+# executable: another gazette-core.so renders every page again
+summary() {
+	"$1" build --verbose --source "$site" 2>"$TMPDIR/summary" >/dev/null || {
+		cat "$TMPDIR/summary" >&2
+		fail "build with $1"
+	}
+	sed -n 's/.*(\([0-9]*\) rendered, \([0-9]*\) kept.*/\1 \2/p' "$TMPDIR/summary"
+}
+set -- $(summary "$both")
+assert_eq "$1" 0 "pages rendered again by the same gazette"
+printf 'x' >>"$TMPDIR/both/gazette-core.so"
+set -- $(summary "$both")
+[ "$1" -gt 0 ] || fail "a different gazette-core.so kept every page of the old one's build"
+assert_eq "$2" 0 "pages kept from another gazette-core.so's build"
+echo "core: ok"
