@@ -242,8 +242,10 @@ static int open_source(const gz_build_opts *opts, gz_source **src, gz_repo **rep
 
 static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_diag *d)
 {
-	char *err = NULL;
+	char *err = NULL, *warning = NULL;
 	size_t i;
+	double t;
+	int rc;
 
 	if (!repo || !sha[0])
 		return;
@@ -251,7 +253,14 @@ static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_dia
 		gz_diag_warn(d, "", 0, 0,
 			     "the repository is a shallow clone: page history (created, "
 			     "authors) only goes back as far as the clone does");
-	if (gz_repo_walk_history_wait(repo, &err) < 0) {
+	t = now_ms();
+	rc = gz_repo_walk_history_wait(repo, &err, &warning);
+	phase("  load history (waited)", &t);
+	if (warning) {
+		gz_diag_warn(d, "", 0, 0, "%s", warning);
+		free(warning);
+	}
+	if (rc < 0) {
 		gz_diag_warn(d, "", 0, 0, "%s; pages will have no history", err);
 		free(err);
 		return;
@@ -372,7 +381,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_render_opts ro;
 	gz_write_stats ws = {0};
 	char *display = NULL, *out_dir = NULL, *deps_file = NULL, *outputs_file = NULL;
-	char *search_file = NULL;
+	char *search_file = NULL, *history_file = NULL;
 	gz_search_record *search_rec = NULL;
 	gz_deps deps_prev, deps_next;
 	gz_script *life = NULL;
@@ -435,9 +444,12 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	pages_dir = cache_sub_dir(opts->source, bare, "pages", false);
 	lo.cache_dir = pages_dir;
 	lo.cache_fresh = opts->full;
-	/* the history walk reads git while the pages load */
-	if (repo && sha[0])
-		gz_repo_walk_history_start(repo, sha, "content/");
+	/* the history walk reads git while the pages load; its record is
+	 * per repository, not per output folder */
+	if (repo && sha[0]) {
+		history_file = cache_file(opts->source, bare, opts->source, "history", false);
+		gz_repo_walk_history_start(repo, sha, "content/", history_file, opts->full);
+	}
 	gz_site_load(&site, src, &lo, d);
 	attach_history(&site, repo, sha, d);
 	phase("load", &t0);
@@ -528,6 +540,9 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		goto cleanup;
 	phase("write", &t0);
 	gz_site_save_cache(&site, d);
+	if (repo && gz_repo_history_save(repo) < 0)
+		gz_diag_warn(d, history_file, 0, 0, "cannot record the page history; the next "
+			     "build will read the whole history again");
 	if (search_rec && gz_search_record_save(search_rec, search_file) < 0)
 		gz_diag_warn(d, search_file, 0, 0, "cannot record the search index; the next "
 			     "build will index every page");
@@ -576,6 +591,7 @@ cleanup:
 	free(deps_file);
 	free(outputs_file);
 	free(search_file);
+	free(history_file);
 	gz_search_record_free(search_rec);
 	free(display);
 	free(out_dir);
