@@ -505,6 +505,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		gz_diag_warn(d, deps_file, 0, 0,
 			     "not a record gazette wrote (damaged?); rendering every page");
 	gz_deps_index(&deps_prev);
+	phase("  render record", &t0);
 	ro.out_dir = out_dir;
 	ro.out_trusted = gz_publish_trusted(pub);
 	ro.prev = &deps_prev;
