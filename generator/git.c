@@ -1065,7 +1065,7 @@ int gz_repo_history_save(gz_repo *r)
 	FILE *f;
 	int rc = 0;
 
-	if (!r->cache || !r->dirty || r->walk_rc < 0)
+	if (!r->cache || !r->dirty || r->walking || r->walk_rc < 0)
 		return 0;
 	for (i = 0; i < r->ncommits; i++)
 		((commit_rec *)r->commits[i])->num = SIZE_MAX;
