@@ -1304,6 +1304,6 @@ uint64_t gz_history_hash(const gz_history *h)
 	size_t i;
 
 	for (i = 0; i < h->n; i++)
-		x = gz_hash_str(gz_hash_str(x, h->commits[i]->sha), h->commits[i]->author);
+		x = gz_hash_fast_str(gz_hash_fast_str(x, h->commits[i]->sha), h->commits[i]->author);
 	return x;
 }
