@@ -392,6 +392,14 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	bool bare = false;
 	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
 	double start = now_ms(), t0 = start;
+
+	if (getenv("GAZETTE_TIMING")) {
+		/* what the process spent before the build: loading its libraries */
+		struct timespec cpu;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+		fprintf(stderr, "timing: start-up (processor) %.0f ms\n",
+			cpu.tv_sec * 1000.0 + cpu.tv_nsec / 1e6);
+	}
 	int jobs = opts->jobs > 0 ? opts->jobs : gz_pool_cores();
 	int64_t now = (int64_t)time(NULL);
 	int rc = -1;
@@ -547,6 +555,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	if (search_rec && gz_search_record_save(search_rec, search_file) < 0)
 		gz_diag_warn(d, search_file, 0, 0, "cannot record the search index; the next "
 			     "build will index every page");
+	phase("save records", &t0);
 	/* the TV archive beside the content (.gazette/archive.db) */
 	if (!bare && site.cfg.archive) {
 		size_t changed;
