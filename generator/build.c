@@ -317,8 +317,10 @@ static void prune_archives(const char *dir, const char *used)
 /* A history that cannot be read (a damaged repository) is an error. */
 static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_diag *d)
 {
-	char *err = NULL;
+	char *err = NULL, *warning = NULL;
 	size_t i;
+	double t;
+	int rc;
 
 	if (!repo || !sha[0])
 		return;
@@ -326,7 +328,14 @@ static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_dia
 		gz_diag_warn(d, "", 0, 0,
 			     "the repository is a shallow clone: page history (created, "
 			     "authors) only goes back as far as the clone does");
-	if (gz_repo_walk_history_wait(repo, &err) < 0) {
+	t = now_ms();
+	rc = gz_repo_walk_history_wait(repo, &err, &warning);
+	phase("  load history (waited)", &t);
+	if (warning) {
+		gz_diag_warn(d, "", 0, 0, "%s", warning);
+		free(warning);
+	}
+	if (rc < 0) {
 		gz_diag_error(d, "", 0, 0, "%s", err);
 		free(err);
 		return;
@@ -447,7 +456,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_render_opts ro;
 	gz_write_stats ws = {0};
 	char *display = NULL, *out_dir = NULL, *deps_file = NULL, *outputs_file = NULL;
-	char *search_file = NULL;
+	char *search_file = NULL, *history_file = NULL;
 	gz_search_record *search_rec = NULL;
 	gz_deps deps_prev, deps_next;
 	gz_script *life = NULL;
@@ -458,6 +467,14 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	bool bare = false;
 	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
 	double start = now_ms(), t0 = start;
+
+	if (getenv("GAZETTE_TIMING")) {
+		/* what the process spent before the build: loading its libraries */
+		struct timespec cpu;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+		fprintf(stderr, "timing: start-up (processor) %.0f ms\n",
+			cpu.tv_sec * 1000.0 + cpu.tv_nsec / 1e6);
+	}
 	int jobs = opts->jobs > 0 ? opts->jobs : gz_pool_cores();
 	int64_t now = (int64_t)time(NULL);
 	int rc = -1;
@@ -510,9 +527,12 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	pages_dir = cache_sub_dir(opts->source, bare, "pages", false);
 	lo.cache_dir = pages_dir;
 	lo.cache_fresh = opts->full;
-	/* the history walk reads git while the pages load */
-	if (repo && sha[0])
-		gz_repo_walk_history_start(repo, sha, "content/");
+	/* the history walk reads git while the pages load; its record is
+	 * per repository, not per output folder */
+	if (repo && sha[0]) {
+		history_file = cache_file(opts->source, bare, opts->source, "history", false);
+		gz_repo_walk_history_start(repo, sha, "content/", history_file, opts->full);
+	}
 	gz_site_load(&site, src, &lo, d);
 	attach_history(&site, repo, sha, d);
 	phase("load", &t0);
@@ -569,6 +589,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		gz_diag_warn(d, deps_file, 0, 0,
 			     "not a record gazette wrote (damaged?); rendering every page");
 	gz_deps_index(&deps_prev);
+	phase("  render record", &t0);
 	ro.out_dir = out_dir;
 	ro.out_trusted = gz_publish_trusted(pub);
 	ro.prev = &deps_prev;
@@ -604,9 +625,13 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		goto cleanup;
 	phase("write", &t0);
 	gz_site_save_cache(&site, d);
+	if (repo && gz_repo_history_save(repo) < 0)
+		gz_diag_warn(d, history_file, 0, 0, "cannot record the page history; the next "
+			     "build will read the whole history again");
 	if (search_rec && gz_search_record_save(search_rec, search_file) < 0)
 		gz_diag_warn(d, search_file, 0, 0, "cannot record the search index; the next "
 			     "build will index every page");
+	phase("save records", &t0);
 	/* the TV archive beside the content (.gazette/archive.db) */
 	if (!bare && site.cfg.archive) {
 		size_t changed;
@@ -652,6 +677,7 @@ cleanup:
 	free(deps_file);
 	free(outputs_file);
 	free(search_file);
+	free(history_file);
 	gz_search_record_free(search_rec);
 	free(display);
 	free(out_dir);

@@ -302,6 +302,30 @@ static size_t *number_of(by_address *m, const char *key)
 	return &m->vals[i];
 }
 
+/* The record has tens of thousands of numbers: printf would be most of
+ * the time it takes to write. */
+static void put_dec(gz_buf *b, size_t v)
+{
+	char t[24];
+	size_t n = sizeof(t);
+
+	do {
+		t[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	gz_buf_add(b, t + n, sizeof(t) - n);
+}
+
+static void put_hex64(gz_buf *b, uint64_t v)
+{
+	char t[16];
+	int i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		t[i] = "0123456789abcdef"[v & 15];
+	gz_buf_add(b, t, sizeof(t));
+}
+
 int gz_deps_save(gz_deps *d, const char *file)
 {
 	gz_buf b = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
@@ -317,13 +341,22 @@ int gz_deps_save(gz_deps *d, const char *file)
 			size_t *num = number_of(&nums, dep->paths[k]);
 			if (*num == SIZE_MAX) {
 				*num = next++;
-				gz_buf_printf(&b, "@\t%s\n", dep->paths[k]);
+				gz_buf_puts(&b, "@\t");
+				gz_buf_puts(&b, dep->paths[k]);
+				gz_buf_putc(&b, '\n');
 			}
 		}
-		gz_buf_printf(&b, "%s\t%016" PRIx64 "\t%d\t%zu\t", dep->out, dep->key, dep->site ? 1 : 0,
-			      dep->len);
-		for (k = 0; k < dep->npaths; k++)
-			gz_buf_printf(&b, k ? ",%zu" : "%zu", *number_of(&nums, dep->paths[k]));
+		gz_buf_puts(&b, dep->out);
+		gz_buf_putc(&b, '\t');
+		put_hex64(&b, dep->key);
+		gz_buf_puts(&b, dep->site ? "\t1\t" : "\t0\t");
+		put_dec(&b, dep->len);
+		gz_buf_putc(&b, '\t');
+		for (k = 0; k < dep->npaths; k++) {
+			if (k)
+				gz_buf_putc(&b, ',');
+			put_dec(&b, *number_of(&nums, dep->paths[k]));
+		}
 		gz_buf_putc(&b, '\t');
 		for (k = 0; k < dep->npaths; k++)
 			gz_buf_putc(&b, dep->body && dep->body[k] ? '1' : '0');

@@ -2,15 +2,19 @@
 
 #include <assert.h>
 #include <git2.h>
+#include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "buf.h"
 #include "date.h"
+#include "deps.h"
 #include "hash.h"
 
 struct gz_repo {
@@ -26,9 +30,32 @@ struct gz_repo {
 	pthread_t walker;      /* the history walk, when started on a thread */
 	bool walking;
 	char walk_sha[41];
-	char *walk_prefix, *walk_err;
+	char *walk_prefix, *walk_err, *walk_warn;
+	char *cache;           /* the history record's file, or NULL */
+	char *walk_spec;       /* the folder walked: prefix and "content/" */
+	bool cache_fresh;      /* do not read it, only write it */
+	bool dirty;            /* the walk found what the record lacks */
+	size_t nwalk;          /* commits the walk went through */
+	uint64_t order;        /* a hash of their ids, in walk order */
 	int walk_rc;
 };
+
+/* A commit, with its author as the commit says (before .mailmap): the
+ * history record keeps that, so a .mailmap edited later still applies. */
+typedef struct {
+	gz_commit pub;
+	char *name, *mail;
+	int64_t author_time, commit_time;
+	int author_offset;
+	size_t num;            /* its line in the record being written */
+} commit_rec;
+
+/* A history, and whether the walk made it for a name no newer commit had
+ * used (see merge_record). */
+typedef struct {
+	gz_history pub;
+	bool fresh;
+} hist_rec;
 
 /* The tree of one commit, as a source. */
 typedef struct {
@@ -118,7 +145,10 @@ void gz_repo_free(gz_repo *r)
 	if (r->walking)
 		pthread_join(r->walker, NULL);
 	free(r->walk_err);
+	free(r->walk_warn);
 	free(r->walk_prefix);
+	free(r->cache);
+	free(r->walk_spec);
 	free(r->path);
 	for (i = 0; i < r->nhists; i++) {
 		free(r->hists[i]->commits);
@@ -126,10 +156,13 @@ void gz_repo_free(gz_repo *r)
 	}
 	free(r->hists);
 	for (i = 0; i < r->ncommits; i++) {
-		free(r->commits[i]->author);
-		free(r->commits[i]->email);
-		free(r->commits[i]->subject);
-		free(r->commits[i]);
+		commit_rec *c = (commit_rec *)r->commits[i];
+		free(c->pub.author);
+		free(c->pub.email);
+		free(c->pub.subject);
+		free(c->name);
+		free(c->mail);
+		free(c);
 	}
 	free(r->commits);
 	gz_map_release(&r->files);
@@ -594,14 +627,17 @@ cleanup:
 	return rc;
 }
 
-static gz_commit *add_commit(gz_repo *r, git_commit *c, git_mailmap *mm)
+/* The author of rec through .mailmap, as git_commit_author_with_mailmap
+ * gives it (that is git_mailmap_resolve_signature: the same signature
+ * checks), from what the commit or the record says. */
+static void apply_mailmap(commit_rec *rec, git_mailmap *mm)
 {
-	gz_commit *ci = gz_calloc(1, sizeof(*ci));
+	gz_commit *ci = &rec->pub;
 	git_signature *sig = NULL;
-	const char *summary = git_commit_summary(c);
+	const char *name = NULL, *mail = NULL;
 
-	git_oid_tostr(ci->sha, sizeof(ci->sha), git_commit_id(c));
-	if (git_commit_author_with_mailmap(&sig, c, mm) == 0) {
+	if (git_mailmap_resolve(&name, &mail, mm, rec->name, rec->mail) == 0 &&
+	    git_signature_new(&sig, name, mail, rec->author_time, rec->author_offset) == 0) {
 		ci->author = gz_strdup(sig->name ? sig->name : "");
 		ci->email = gz_strdup(sig->email ? sig->email : "");
 		ci->time = sig->when.time;
@@ -610,12 +646,33 @@ static gz_commit *add_commit(gz_repo *r, git_commit *c, git_mailmap *mm)
 	} else {
 		ci->author = gz_strdup("");
 		ci->email = gz_strdup("");
-		ci->time = git_commit_time(c);
+		ci->time = rec->commit_time;
+		ci->tz_minutes = 0;
 	}
-	ci->subject = gz_strdup(summary ? summary : "");
+}
+
+static void keep_commit(gz_repo *r, commit_rec *rec)
+{
 	GZ_GROW(r->commits, r->ccap, r->ncommits + 1);
-	r->commits[r->ncommits++] = ci;
-	return ci;
+	r->commits[r->ncommits++] = &rec->pub;
+}
+
+static gz_commit *add_commit(gz_repo *r, git_commit *c, git_mailmap *mm)
+{
+	commit_rec *rec = gz_calloc(1, sizeof(*rec));
+	const git_signature *raw = git_commit_author(c);
+	const char *summary = git_commit_summary(c);
+
+	git_oid_tostr(rec->pub.sha, sizeof(rec->pub.sha), git_commit_id(c));
+	rec->name = gz_strdup(raw && raw->name ? raw->name : "");
+	rec->mail = gz_strdup(raw && raw->email ? raw->email : "");
+	rec->commit_time = git_commit_time(c);
+	rec->author_time = raw ? raw->when.time : 0;
+	rec->author_offset = raw ? raw->when.offset : 0;
+	apply_mailmap(rec, mm);
+	rec->pub.subject = gz_strdup(summary ? summary : "");
+	keep_commit(r, rec);
+	return &rec->pub;
 }
 
 typedef struct {
@@ -631,16 +688,22 @@ typedef struct {
 	gz_commit *ci;         /* and its record, once it touched a file */
 } hist_walk;
 
+static void keep_history(gz_repo *r, hist_rec *h)
+{
+	GZ_GROW(r->hists, r->hcap, r->nhists + 1);
+	r->hists[r->nhists++] = &h->pub;
+}
+
 static gz_history *history_for(hist_walk *hw, const char *path)
 {
-	gz_history *h = gz_map_get(&hw->names, path);
+	hist_rec *h = gz_map_get(&hw->names, path);
 	char *key;
 
 	if (h)
-		return h;
+		return &h->pub;
 	h = gz_calloc(1, sizeof(*h));
-	GZ_GROW(hw->r->hists, hw->r->hcap, hw->r->nhists + 1);
-	hw->r->hists[hw->r->nhists++] = h;
+	h->fresh = !gz_map_has(&hw->names, path);
+	keep_history(hw->r, h);
 	key = gz_strdup(path);
 	gz_strlist_take(&hw->name_keys, key);
 	gz_map_put(&hw->names, key, h);
@@ -650,7 +713,7 @@ static gz_history *history_for(hist_walk *hw, const char *path)
 		gz_strlist_take(&hw->r->hist_keys, fk);
 		gz_map_put(&hw->r->files, fk, h);
 	}
-	return h;
+	return &h->pub;
 }
 
 static void forget_name(hist_walk *hw, const char *path)
@@ -719,20 +782,460 @@ cleanup:
 	return rc;
 }
 
+/* ---- the history record ----
+ *
+ * The walk's result is kept in the cache folder, keyed by the commit it
+ * was computed for: a build of the same commit reads it instead of walking
+ * again. When the new commit descends from the recorded one, the walk goes
+ * through the new commits only and joins the record on (merge_record). The
+ * record is text:
+ *
+ *   gazette-history 1 PROGRAM-HASH
+ *   SHA \t COMMITS-WALKED \t ORDER-HASH \t FOLDER
+ *   c \t SHA \t AUTHOR-TIME \t OFFSET \t COMMIT-TIME \t NAME \t EMAIL \t SUBJECT
+ *   f \t FRESH \t N,N,… \t PATH
+ *
+ * "c" lines are numbered from 0; an "f" line is a file's history, newest
+ * first, by those numbers. Names and emails are as the commits say them:
+ * .mailmap applies when the record is read. Tabs, newlines and backslashes
+ * in fields are escaped with a backslash.
+ */
+
+typedef struct {
+	char *path;
+	bool fresh;
+	size_t *nums, n;
+} record_file;
+
+typedef struct {
+	char sha[41];
+	size_t nwalk;
+	uint64_t order;
+	commit_rec **commits;
+	size_t ncommits, ccap;
+	record_file *files;
+	size_t nfiles, fcap;
+	char *text;            /* the file, fields unescaped in place */
+} hist_record;
+
+static void record_release(hist_record *rec, bool commits_taken)
+{
+	size_t i;
+
+	for (i = 0; !commits_taken && i < rec->ncommits; i++) {
+		free(rec->commits[i]->pub.author);
+		free(rec->commits[i]->pub.email);
+		free(rec->commits[i]->pub.subject);
+		free(rec->commits[i]->name);
+		free(rec->commits[i]->mail);
+		free(rec->commits[i]);
+	}
+	for (i = 0; i < rec->nfiles; i++)
+		free(rec->files[i].nums);
+	free(rec->commits);
+	free(rec->files);
+	free(rec->text);
+	memset(rec, 0, sizeof(*rec));
+}
+
+static void put_escaped(gz_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			gz_buf_puts(b, "\\\\");
+		else if (*s == '\t')
+			gz_buf_puts(b, "\\t");
+		else if (*s == '\n')
+			gz_buf_puts(b, "\\n");
+		else
+			gz_buf_putc(b, *s);
+	}
+}
+
+/* Split line at tabs into want fields, unescaping each in place. Returns
+ * false unless there are exactly want. */
+static bool split_fields(char *line, char **f, int want)
+{
+	int n = 0;
+	char *p = line, *w;
+
+	f[n++] = line;
+	for (w = p; *p; p++) {
+		if (*p == '\t') {
+			*w++ = '\0';
+			if (n == want)
+				return false;
+			f[n++] = w;
+		} else if (*p == '\\') {
+			p++;
+			if (*p == '\\')
+				*w++ = '\\';
+			else if (*p == 't')
+				*w++ = '\t';
+			else if (*p == 'n')
+				*w++ = '\n';
+			else
+				return false;
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+	return n == want;
+}
+
+static bool parse_num(const char *s, int base, long long *out)
+{
+	char *end;
+
+	if (!*s)
+		return false;
+	errno = 0;
+	*out = strtoll(s, &end, base);
+	return !*end && errno == 0;
+}
+
+/* Exactly 16 lower-case hex digits. */
+static bool parse_hex64(const char *s, uint64_t *out)
+{
+	size_t i;
+
+	*out = 0;
+	for (i = 0; i < 16; i++) {
+		const char *d = s[i] ? strchr("0123456789abcdef", s[i]) : NULL;
+		if (!d)
+			return false;
+		*out = *out << 4 | (uint64_t)(d - "0123456789abcdef");
+	}
+	return !s[16];
+}
+
+static bool is_sha(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 40; i++)
+		if (!s[i] || !strchr("0123456789abcdef", s[i]))
+			return false;
+	return !s[40];
+}
+
+static char *record_magic(void)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_printf(&b, "gazette-history 1 %016" PRIx64 "\n", gz_deps_program_hash());
+	return gz_buf_detach(&b, NULL);
+}
+
+/* Read the record in file for folder spec. Returns 1 if there is one, 0 if
+ * there is none (or another gazette's, or another folder's), -1 if the
+ * file is not a record at all. */
+static int record_load(hist_record *rec, const char *file, const char *spec)
+{
+	FILE *f = fopen(file, "rb");
+	gz_buf b = GZ_BUF_INIT;
+	char chunk[65536], *magic = NULL, *line, *nl, *fl[8];
+	size_t n;
+	long long v;
+	int rc = -1;
+
+	memset(rec, 0, sizeof(*rec));
+	if (!f)
+		return 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		gz_buf_add(&b, chunk, n);
+	fclose(f);
+	rec->text = gz_buf_detach(&b, &n);
+	magic = record_magic();
+	line = rec->text;
+	if (strncmp(line, magic, strlen(magic))) {
+		/* another gazette's record is expected (an upgrade); junk is not */
+		rc = strncmp(line, "gazette-history ", 16) ? -1 : 0;
+		goto done;
+	}
+	line += strlen(magic);
+	if (!(nl = strchr(line, '\n')))
+		goto done;
+	*nl = '\0';
+	if (!split_fields(line, fl, 4) || !is_sha(fl[0]) || !parse_num(fl[1], 10, &v) || v < 1)
+		goto done;
+	memcpy(rec->sha, fl[0], 41);
+	rec->nwalk = (size_t)v;
+	if (!parse_hex64(fl[2], &rec->order))
+		goto done;
+	if (strcmp(fl[3], spec)) {
+		rc = 0;
+		goto done;
+	}
+	for (line = nl + 1; *line; line = nl + 1) {
+		if (!(nl = strchr(line, '\n')))
+			goto done;
+		*nl = '\0';
+		if (line[0] == 'c' && line[1] == '\t') {
+			commit_rec *c;
+			long long t, off, ct;
+			if (!split_fields(line + 2, fl, 7) || !is_sha(fl[0]) ||
+			    !parse_num(fl[1], 10, &t) || !parse_num(fl[2], 10, &off) ||
+			    off < -24 * 60 || off > 24 * 60 || !parse_num(fl[3], 10, &ct))
+				goto done;
+			c = gz_calloc(1, sizeof(*c));
+			memcpy(c->pub.sha, fl[0], 41);
+			c->name = gz_strdup(fl[4]);
+			c->mail = gz_strdup(fl[5]);
+			c->pub.subject = gz_strdup(fl[6]);
+			c->commit_time = ct;
+			c->author_time = t;
+			c->author_offset = (int)off;
+			GZ_GROW(rec->commits, rec->ccap, rec->ncommits + 1);
+			rec->commits[rec->ncommits++] = c;
+		} else if (line[0] == 'f' && line[1] == '\t') {
+			record_file *rf;
+			char *p, *end;
+			size_t cap = 0;
+			if (!split_fields(line + 2, fl, 3) || (strcmp(fl[0], "0") && strcmp(fl[0], "1")) ||
+			    !*fl[2])
+				goto done;
+			GZ_GROW(rec->files, rec->fcap, rec->nfiles + 1);
+			rf = &rec->files[rec->nfiles++];
+			memset(rf, 0, sizeof(*rf));
+			rf->path = fl[2];
+			rf->fresh = fl[0][0] == '1';
+			for (p = fl[1];; p = end + 1) {
+				unsigned long long k;
+				if (*p < '0' || *p > '9')
+					goto done;
+				errno = 0;
+				k = strtoull(p, &end, 10);
+				if (errno || k >= rec->ncommits || (*end && *end != ','))
+					goto done;
+				GZ_GROW(rf->nums, cap, rf->n + 1);
+				rf->nums[rf->n++] = (size_t)k;
+				if (!*end)
+					break;
+			}
+		} else {
+			goto done;
+		}
+	}
+	rc = 1;
+done:
+	free(magic);
+	if (rc < 1)
+		record_release(rec, false);
+	return rc;
+}
+
+/* A history made of the record's commits for file rf. */
+static hist_rec *record_history(const hist_record *rec, const record_file *rf)
+{
+	hist_rec *h = gz_calloc(1, sizeof(*h));
+	size_t i;
+
+	h->fresh = rf->fresh;
+	h->pub.commits = gz_malloc(rf->n * sizeof(*h->pub.commits));
+	h->pub.n = h->pub.cap = rf->n;
+	for (i = 0; i < rf->n; i++)
+		h->pub.commits[i] = &rec->commits[rf->nums[i]]->pub;
+	h->pub.created = h->pub.commits[rf->n - 1];
+	return h;
+}
+
+static void add_file(gz_repo *r, const char *path, hist_rec *h)
+{
+	char *key = gz_strdup(path);
+
+	gz_strlist_take(&r->hist_keys, key);
+	gz_map_put(&r->files, key, h);
+}
+
+/* The record's commits become the repository's, .mailmap applied. */
+static void take_commits(gz_repo *r, hist_record *rec, git_mailmap *mm)
+{
+	size_t i;
+
+	for (i = 0; i < rec->ncommits; i++) {
+		apply_mailmap(rec->commits[i], mm);
+		keep_commit(r, rec->commits[i]);
+	}
+}
+
+/*
+ * The walk went from the new commit down to (not into) the recorded one;
+ * what a full walk would do next is what the recorded walk did, from the
+ * state the new commits left in hw->names. The record's histories were
+ * each made when the recorded walk first met a name; one made for a name
+ * the recorded walk had not used before (fresh) would instead have gone on
+ * the history the new commits left under that name, if any. Every other
+ * history is made the same way in both walks, and is the site's under its
+ * name unless the new commits made one for that name first.
+ */
+static void merge_record(gz_repo *r, hist_record *rec, hist_walk *hw)
+{
+	size_t i, k;
+
+	for (i = 0; i < rec->nfiles; i++) {
+		const record_file *rf = &rec->files[i];
+		hist_rec *h = rf->fresh ? gz_map_get(&hw->names, rf->path) : NULL;
+
+		if (h) {
+			GZ_GROW(h->pub.commits, h->pub.cap, h->pub.n + rf->n);
+			for (k = 0; k < rf->n; k++)
+				h->pub.commits[h->pub.n++] = &rec->commits[rf->nums[k]]->pub;
+			h->pub.created = h->pub.commits[h->pub.n - 1];
+		} else if (!gz_map_get(&r->files, rf->path)) {
+			h = record_history(rec, rf);
+			h->fresh = rf->fresh && !gz_map_has(&hw->names, rf->path);
+			keep_history(r, h);
+			add_file(r, rf->path, h);
+		}
+	}
+	take_commits(r, rec, hw->mm);
+}
+
+/* The record as the site's history: it was made for this very commit. */
+static void install_record(gz_repo *r, hist_record *rec, git_mailmap *mm)
+{
+	size_t i;
+
+	for (i = 0; i < rec->nfiles; i++) {
+		hist_rec *h = record_history(rec, &rec->files[i]);
+		keep_history(r, h);
+		add_file(r, rec->files[i].path, h);
+	}
+	take_commits(r, rec, mm);
+}
+
+static uint64_t order_hash(const git_oid *ids, size_t n)
+{
+	uint64_t h = GZ_HASH_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = gz_hash_add(h, ids[i].id, GIT_OID_RAWSZ);
+	return h;
+}
+
+int gz_repo_history_save(gz_repo *r)
+{
+	gz_buf b = GZ_BUF_INIT, files = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
+	char *magic;
+	size_t i, k, next = 0;
+	FILE *f;
+	int rc = 0;
+
+	if (!r->cache || !r->dirty || r->walking || r->walk_rc < 0)
+		return 0;
+	for (i = 0; i < r->ncommits; i++)
+		((commit_rec *)r->commits[i])->num = SIZE_MAX;
+	magic = record_magic();
+	gz_buf_puts(&b, magic);
+	free(magic);
+	gz_buf_printf(&b, "%s\t%zu\t%016" PRIx64 "\t", r->walk_sha, r->nwalk, r->order);
+	put_escaped(&b, r->walk_spec);
+	gz_buf_putc(&b, '\n');
+	for (i = 0; i < r->hist_keys.n; i++) {
+		const char *path = r->hist_keys.items[i];
+		const hist_rec *h = gz_map_get(&r->files, path);
+		gz_buf_printf(&files, "f\t%d\t", h->fresh ? 1 : 0);
+		for (k = 0; k < h->pub.n; k++) {
+			commit_rec *c = (commit_rec *)h->pub.commits[k];
+			if (c->num == SIZE_MAX) {
+				c->num = next++;
+				gz_buf_printf(&b, "c\t%s\t%" PRId64 "\t%d\t%" PRId64 "\t", c->pub.sha,
+					      c->author_time, c->author_offset, c->commit_time);
+				put_escaped(&b, c->name);
+				gz_buf_putc(&b, '\t');
+				put_escaped(&b, c->mail);
+				gz_buf_putc(&b, '\t');
+				put_escaped(&b, c->pub.subject);
+				gz_buf_putc(&b, '\n');
+			}
+			gz_buf_printf(&files, k ? ",%zu" : "%zu", c->num);
+		}
+		gz_buf_putc(&files, '\t');
+		put_escaped(&files, path);
+		gz_buf_putc(&files, '\n');
+	}
+	gz_buf_add(&b, files.ptr, files.len);
+	gz_buf_printf(&tmp, "%s.tmp-%ld", r->cache, (long)getpid());
+	f = fopen(tmp.ptr, "w");
+	if (f) {
+		bool ok = fwrite(b.ptr, 1, b.len, f) == b.len;
+		if (fclose(f) != 0 || !ok || rename(tmp.ptr, r->cache) < 0) {
+			rc = -1;
+			unlink(tmp.ptr);
+		}
+	} else {
+		rc = -1;
+	}
+	r->dirty = false;
+	gz_buf_release(&b);
+	gz_buf_release(&files);
+	gz_buf_release(&tmp);
+	return rc;
+}
+
+/* The message for a history walk that met an object it cannot read. */
+static char *history_damaged(const git_oid *near)
+{
+	char hex[GIT_OID_HEXSZ + 1], what[80];
+
+	git_oid_tostr(hex, sizeof(hex), near);
+	snprintf(what, sizeof(what), "cannot read the history (near commit %.12s)", hex);
+	return git_damaged(what);
+}
+
+/* What commit hw->c changed, recorded. Returns 0, or -1 if an object it
+ * needs cannot be read (a damaged repository). */
+static int walk_commit(hist_walk *hw, tree_diff *td, const char *dir, bool shallow)
+{
+	git_commit *parent = NULL;
+	size_t i;
+	int rc = 0;
+
+	/* a merge's changes are the commits it merges: walk those */
+	if (git_commit_parentcount(hw->c) > 1)
+		return 0;
+	/* a shallow clone's oldest commits have no parents to read */
+	if (git_commit_parentcount(hw->c) == 1 && git_commit_parent(&parent, hw->c, 0) < 0) {
+		parent = NULL;
+		if (!shallow)
+			return -1;
+	}
+	if (!*dir || tree_changes(td, hw->c, parent, dir) < 0 || (td->added && td->deleted)) {
+		rc = record_diff(hw, parent);
+	} else {
+		for (i = 0; i < td->nch; i++) {
+			const char *p = td->names.ptr + td->ch[i].at;
+			record(hw, td->ch[i].added ? GIT_DELTA_ADDED : GIT_DELTA_MODIFIED,
+			       p + hw->plen, NULL);
+		}
+	}
+	cache_turn(td);
+	git_commit_free(parent);
+	return rc;
+}
+
 static int walk_history(gz_repo *r, git_repository *repo, const char *sha, const char *prefix,
 			char **err)
 {
 	git_revwalk *walk = NULL;
-	git_oid oid;
+	git_oid oid, *ids = NULL;
 	hist_walk hw;
+	hist_record rec;
 	tree_diff td;
 	gz_buf spec = GZ_BUF_INIT;
 	char *specs[1];
 	bool shallow = git_repository_is_shallow(repo) == 1;
-	int rc = -1, step = 0;
+	size_t n = 0, cap = 0, end, i;
+	int have = 0, rc = -1, step;
 
+	if (r->walk_sha != sha)
+		snprintf(r->walk_sha, sizeof(r->walk_sha), "%s", sha);
 	memset(&hw, 0, sizeof(hw));
 	memset(&td, 0, sizeof(td));
+	memset(&rec, 0, sizeof(rec));
 	td.repo = repo;
 	td.path = td.names = (gz_buf)GZ_BUF_INIT;
 	hw.r = r;
@@ -742,6 +1245,8 @@ static int walk_history(gz_repo *r, git_repository *repo, const char *sha, const
 	git_diff_find_options_init(&hw.fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
 	git_mailmap_from_repository(&hw.mm, repo);
 	gz_buf_printf(&spec, "%s%s", r->prefix, prefix);
+	free(r->walk_spec);
+	r->walk_spec = gz_strdup(spec.ptr);
 	specs[0] = spec.ptr;
 	hw.dopts.pathspec.strings = specs;
 	hw.dopts.pathspec.count = 1;
@@ -750,6 +1255,22 @@ static int walk_history(gz_repo *r, git_repository *repo, const char *sha, const
 	while (spec.len && spec.ptr[spec.len - 1] == '/')
 		gz_buf_truncate(&spec, spec.len - 1);
 
+	if (r->cache && !r->cache_fresh) {
+		have = record_load(&rec, r->cache, r->walk_spec);
+		if (have < 0) {
+			gz_buf w = GZ_BUF_INIT;
+			gz_buf_printf(&w, "%s: not a record gazette wrote (damaged?); reading the "
+				      "whole history again", r->cache);
+			r->walk_warn = gz_buf_detach(&w, NULL);
+		}
+	}
+	if (have > 0 && !strcmp(rec.sha, sha)) {
+		r->nwalk = rec.nwalk;
+		r->order = rec.order;
+		install_record(r, &rec, hw.mm);
+		rc = 0;
+		goto cleanup;
+	}
 	if (git_oid_fromstr(&oid, sha) < 0 || git_revwalk_new(&walk, repo) < 0 ||
 	    git_revwalk_push(walk, &oid) < 0) {
 		*err = git_err("cannot walk the history");
@@ -757,51 +1278,42 @@ static int walk_history(gz_repo *r, git_repository *repo, const char *sha, const
 	}
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 	while ((step = git_revwalk_next(&oid, walk)) == 0) {
-		git_commit *parent = NULL;
-		size_t i;
-
-		hw.c = NULL;
-		hw.ci = NULL;
-		if (git_commit_lookup(&hw.c, repo, &oid) < 0)
-			break;
-		/* a merge's changes are the commits it merges: walk those */
-		if (git_commit_parentcount(hw.c) > 1)
-			goto next;
-		/* a shallow clone's oldest commits have no parents to read */
-		if (git_commit_parentcount(hw.c) == 1 && git_commit_parent(&parent, hw.c, 0) < 0) {
-			parent = NULL;
-			if (!shallow)
-				break;
-		}
-		if (!spec.len || tree_changes(&td, hw.c, parent, spec.ptr) < 0 ||
-		    (td.added && td.deleted)) {
-			if (record_diff(&hw, parent) < 0) {
-				git_commit_free(parent);
-				break;
-			}
-		} else {
-			for (i = 0; i < td.nch; i++) {
-				const char *p = td.names.ptr + td.ch[i].at;
-				record(&hw, td.ch[i].added ? GIT_DELTA_ADDED : GIT_DELTA_MODIFIED,
-				       p + hw.plen, NULL);
-			}
-		}
-		cache_turn(&td);
-next:
-		git_commit_free(parent);
-		git_commit_free(hw.c);
+		GZ_GROW(ids, cap, n + 1);
+		git_oid_cpy(&ids[n++], &oid);
 	}
 	/* in a shallow clone the walk ends at the commits whose parents it lacks */
 	if (step != GIT_ITEROVER && !(shallow && step < 0)) {
-		char hex[GIT_OID_HEXSZ + 1], what[80];
-		git_oid_tostr(hex, sizeof(hex), &oid);
-		snprintf(what, sizeof(what), "cannot read the history (near commit %.12s)", hex);
-		*err = git_damaged(what);
-		git_commit_free(hw.c);
+		*err = history_damaged(&oid);
 		goto cleanup;
 	}
+	r->nwalk = n;
+	r->order = order_hash(ids, n);
+	/* the walk joins the record if it ends the same way the recorded walk
+	 * went, commit for commit: then what comes before are the new ones */
+	end = n;
+	if (have > 0 && n > rec.nwalk && git_oid_streq(&ids[n - rec.nwalk], rec.sha) == 0 &&
+	    order_hash(ids + n - rec.nwalk, rec.nwalk) == rec.order)
+		end = n - rec.nwalk;
+	else
+		have = 0;
+	for (i = 0; i < end; i++) {
+		hw.c = NULL;
+		hw.ci = NULL;
+		if (git_commit_lookup(&hw.c, repo, &ids[i]) < 0 ||
+		    walk_commit(&hw, &td, spec.ptr, shallow) < 0) {
+			git_commit_free(hw.c);
+			*err = history_damaged(&ids[i]);
+			goto cleanup;
+		}
+		git_commit_free(hw.c);
+	}
+	if (have > 0)
+		merge_record(r, &rec, &hw);
+	r->dirty = true;
 	rc = 0;
 cleanup:
+	record_release(&rec, rc == 0 && have > 0);
+	free(ids);
 	git_revwalk_free(walk);
 	git_mailmap_free(hw.mm);
 	gz_map_release(&hw.names);
@@ -832,11 +1344,16 @@ static void *walk_thread(void *arg)
 	return NULL;
 }
 
-void gz_repo_walk_history_start(gz_repo *r, const char *sha, const char *prefix)
+void gz_repo_walk_history_start(gz_repo *r, const char *sha, const char *prefix,
+				const char *cache, bool fresh)
 {
 	assert(!r->walking);
 	memcpy(r->walk_sha, sha, sizeof(r->walk_sha));
 	r->walk_sha[sizeof(r->walk_sha) - 1] = '\0';
+	free(r->cache);
+	/* a shallow clone's history grows when it is deepened: not kept */
+	r->cache = cache && !gz_repo_is_shallow(r) ? gz_strdup(cache) : NULL;
+	r->cache_fresh = fresh;
 	free(r->walk_prefix);
 	r->walk_prefix = gz_strdup(prefix);
 	r->walk_err = NULL;
@@ -846,12 +1363,14 @@ void gz_repo_walk_history_start(gz_repo *r, const char *sha, const char *prefix)
 		r->walk_rc = walk_history(r, r->repo, sha, prefix, &r->walk_err);
 }
 
-int gz_repo_walk_history_wait(gz_repo *r, char **err)
+int gz_repo_walk_history_wait(gz_repo *r, char **err, char **warning)
 {
 	if (r->walking) {
 		pthread_join(r->walker, NULL);
 		r->walking = false;
 	}
+	*warning = r->walk_warn;
+	r->walk_warn = NULL;
 	if (r->walk_rc < 0) {
 		*err = r->walk_err;
 		r->walk_err = NULL;
@@ -870,6 +1389,6 @@ uint64_t gz_history_hash(const gz_history *h)
 	size_t i;
 
 	for (i = 0; i < h->n; i++)
-		x = gz_hash_str(gz_hash_str(x, h->commits[i]->sha), h->commits[i]->author);
+		x = gz_hash_fast_str(gz_hash_fast_str(x, h->commits[i]->sha), h->commits[i]->author);
 	return x;
 }

@@ -64,9 +64,21 @@ const gz_history *gz_repo_history_of(const gz_repo *r, const char *path);
  * repository, so that the caller may go on reading through r (a source made
  * by gz_repo_source) meanwhile. Until gz_repo_walk_history_wait returns
  * (0, or -1 with *err set: caller frees), call no other history function on
- * r. gz_repo_free waits for a walk still running. */
-void gz_repo_walk_history_start(gz_repo *r, const char *sha, const char *prefix);
-int gz_repo_walk_history_wait(gz_repo *r, char **err);
+ * r. gz_repo_free waits for a walk still running.
+ *
+ * cache (NULL: none) is the file of the history record: when it was made
+ * for sha the walk reads it instead, and when sha descends from the commit
+ * it was made for, the walk goes through the new commits only. The result
+ * is the same as a whole walk's. fresh: do not read it (walk everything).
+ * A record that is not one gives *warning (caller frees; else NULL) and a
+ * whole walk. A shallow clone's history is never recorded. */
+void gz_repo_walk_history_start(gz_repo *r, const char *sha, const char *prefix,
+				const char *cache, bool fresh);
+int gz_repo_walk_history_wait(gz_repo *r, char **err, char **warning);
+
+/* After a walk started with a cache file: write what it found there (when
+ * it walked anything), atomically. Returns 0 or -1 if it cannot. */
+int gz_repo_history_save(gz_repo *r);
 
 /* A hash of a history's commits (for change detection). */
 uint64_t gz_history_hash(const gz_history *h);

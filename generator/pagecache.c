@@ -208,41 +208,118 @@ static char *get_str(reader *r, size_t *len)
 	return s ? gz_strndup(s, n) : NULL;
 }
 
-static gz_value *get_value(reader *r, int depth)
+/*
+ * The front matter of a hit as one allocation: a first pass over the entry
+ * counts its nodes, item slots and string bytes, the second fills the
+ * block. Ten thousand pages of a dozen fields each would otherwise be a
+ * hundred thousand small allocations on every build.
+ */
+typedef struct {
+	size_t nodes, slots, bytes;
+} tree_size;
+
+typedef struct {
+	gz_value *node;
+	void **slot;
+	char *byte;
+} tree_block;
+
+static bool size_value(reader *r, int depth, tree_size *ts)
 {
-	gz_value *v;
 	uint32_t flags = get_u32(r), i, n;
+	size_t len;
 
 	if (r->bad || depth > MAX_DEPTH || (flags & 0xff) > GZ_MAP) {
 		r->bad = true;
-		return NULL;
+		return false;
 	}
-	v = gz_calloc(1, sizeof(*v));
-	v->type = (gz_vtype)(flags & 0xff);
-	v->quoted = (flags & 0x100u) != 0;
-	v->line = (int)get_u32(r);
-	v->col = (int)get_u32(r);
-	v->str = get_str(r, NULL);
+	get_u32(r);
+	get_u32(r);
+	ts->nodes++;
+	if (peek_str(r, &len))
+		ts->bytes += len + 1;
 	n = get_u32(r);
 	/* every item takes at least 20 bytes: a count beyond that is junk */
 	if (r->bad || n > (size_t)(r->end - r->p) / 20) {
 		r->bad = true;
-		return v;
+		return false;
 	}
+	ts->slots += (flags & 0x200u) ? 2 * (size_t)n : n;
+	for (i = 0; i < n; i++) {
+		if (flags & 0x200u) {
+			if (!peek_str(r, &len)) {
+				r->bad = true;
+				return false;
+			}
+			ts->bytes += len + 1;
+		}
+		if (!size_value(r, depth + 1, ts))
+			return false;
+	}
+	return !r->bad;
+}
+
+static char *block_str(reader *r, tree_block *tb)
+{
+	size_t len;
+	const char *s = peek_str(r, &len);
+	char *d = tb->byte;
+
+	if (!s)
+		return NULL;
+	memcpy(d, s, len + 1);
+	tb->byte += len + 1;
+	return d;
+}
+
+/* The second pass: the entry is known to be well formed. */
+static gz_value *fill_value(reader *r, tree_block *tb)
+{
+	uint32_t flags = get_u32(r), i, n;
+	gz_value *v = tb->node++;
+
+	memset(v, 0, sizeof(*v));
+	v->type = (gz_vtype)(flags & 0xff);
+	v->quoted = (flags & 0x100u) != 0;
+	v->line = (int)get_u32(r);
+	v->col = (int)get_u32(r);
+	v->str = block_str(r, tb);
+	n = get_u32(r);
 	if (n) {
-		v->items = gz_calloc(n, sizeof(*v->items));
-		if (flags & 0x200u)
-			v->keys = gz_calloc(n, sizeof(*v->keys));
+		v->items = (gz_value **)tb->slot;
+		tb->slot += n;
+		if (flags & 0x200u) {
+			v->keys = (char **)tb->slot;
+			tb->slot += n;
+		}
 	}
-	for (i = 0; i < n && !r->bad; i++) {
+	for (i = 0; i < n; i++) {
 		if (v->keys)
-			v->keys[i] = get_str(r, NULL);
-		v->items[i] = get_value(r, depth + 1);
-		v->n = i + 1;
-		if (!v->items[i] || (v->keys && !v->keys[i]))
-			r->bad = true;
+			v->keys[i] = block_str(r, tb);
+		v->items[i] = fill_value(r, tb);
 	}
+	v->n = n;
 	return v;
+}
+
+static gz_value *get_tree(reader *r)
+{
+	reader first = *r;
+	tree_size ts = {0, 0, 0};
+	tree_block tb;
+	char *block;
+
+	if (!size_value(&first, 0, &ts)) {
+		r->bad = true;
+		return NULL;
+	}
+	block = gz_malloc(ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *) + ts.bytes);
+	tb.node = (gz_value *)(void *)block;
+	tb.slot = (void **)(void *)(block + ts.nodes * sizeof(gz_value));
+	tb.byte = block + ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *);
+	fill_value(r, &tb);
+	((gz_value *)(void *)block)->block = true;
+	return (gz_value *)(void *)block;
 }
 
 static void get_photo(reader *r, gz_photo *ph)
@@ -318,7 +395,7 @@ static int decode(const char *payload, size_t len, gz_source *src, gz_page *p)
 
 	if (!probes_hold(&r, src))
 		return r.bad ? -1 : 0;
-	p->fm = get_value(&r, 0);
+	p->fm = get_tree(&r);
 	p->section = get_str(&r, NULL);
 	p->slug = get_str(&r, NULL);
 	p->url = get_str(&r, NULL);

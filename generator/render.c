@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "buf.h"
@@ -460,9 +461,23 @@ static void add_static(gz_outputs *out, const gz_site *site, gz_source *theme_sr
 	gz_map_release(&bundles);
 }
 
+/* GAZETTE_TIMING=1: how long each part of the render took. */
+static void lap(const char *what, double *t)
+{
+	struct timespec ts;
+	double now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+	if (*t > 0 && getenv("GAZETTE_TIMING"))
+		fprintf(stderr, "timing:   render %s %.0f ms\n", what, now - *t);
+	*t = now;
+}
+
 int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 		   gz_render_opts *opts, gz_diag *d)
 {
+	double t = 0;
 	jobs js = {0};
 	render_ctx c;
 	size_t i;
@@ -475,7 +490,9 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 			gz_diag_error(d, theme->display, 0, 0,
 				      "the theme has no layouts/%s layout; copy it from themes/default",
 				      needed[i]);
+	lap("", &t);
 	list_jobs(&js, site, theme, d);
+	lap("jobs", &t);
 	if (d->errors)
 		goto done;
 
@@ -501,6 +518,7 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 		if (opts->next)
 			gz_deps_adopt_strings(opts->next, opts->prev);
 	}
+	lap("index", &t);
 	c.states = gz_calloc((size_t)nw, sizeof(*c.states));
 	for (w = 0; w < nw; w++) {
 		if (gz_script_open(&c.states[w], theme, site, d) < 0) {
@@ -509,7 +527,9 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 			goto close;
 		}
 	}
+	lap("templates", &t);
 	gz_parallel(js.n, nw, render_one, &c, opts->progress ? "渲染" : NULL);
+	lap("pages", &t);
 	{
 		gz_buf robots = GZ_BUF_INIT;
 		gz_buf_printf(&robots, "User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n",
@@ -519,6 +539,7 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 		gz_outputs_add(out, "robots.txt", data, len, "robots.txt");
 	}
 	add_static(out, site, opts->theme_src);
+	lap("static", &t);
 close:
 	for (w = 0; w < nw; w++)
 		gz_script_free(c.states[w]);

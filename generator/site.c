@@ -458,10 +458,10 @@ static uint64_t hash_value(uint64_t h, const gz_value *v)
 	if (!v)
 		return gz_hash_u64(h, 0);
 	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)v->type), v->n);
-	h = gz_hash_str(h, v->str);
+	h = gz_hash_fast_str(h, v->str);
 	for (i = 0; i < v->n; i++) {
 		if (v->keys)
-			h = gz_hash_str(h, v->keys[i]);
+			h = gz_hash_fast_str(h, v->keys[i]);
 		h = hash_value(h, v->items[i]);
 	}
 	return h;
@@ -491,12 +491,13 @@ static uint64_t settled_hash(const gz_site *site, const gz_page *p)
 	uint64_t h = gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, p->path_hash), p->fm_hash);
 	size_t t, k;
 
-	h = gz_hash_str(gz_hash_str(gz_hash_str(h, p->url), p->title), p->summary);
+	h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, p->url), p->title), p->summary);
 	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)p->date.key), (uint64_t)p->has_date);
-	h = gz_hash_str(h, p->layout);
+	h = gz_hash_fast_str(h, p->layout);
 	for (k = 0; k < p->nimages; k++)
-		h = gz_hash_str(gz_hash_str(gz_hash_str(h, p->images[k].file), p->images[k].url),
-				p->images[k].alt);
+		h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, p->images[k].file),
+						      p->images[k].url),
+				     p->images[k].alt);
 	h = hash_page_ref(h, p->prev);
 	h = hash_page_ref(h, p->next);
 	for (k = 0; k < p->nrelated; k++)
@@ -505,7 +506,7 @@ static uint64_t settled_hash(const gz_site *site, const gz_page *p)
 		for (k = 0; k < p->nterms[t]; k++)
 			h = gz_hash_u64(gz_hash_u64(h, p->terms[t][k]->name_hash), p->terms[t][k]->n);
 	if (p->sec)
-		h = gz_hash_str(h, p->sec->title);
+		h = gz_hash_fast_str(h, p->sec->title);
 	return h;
 }
 

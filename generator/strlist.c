@@ -61,6 +61,18 @@ void *gz_map_get(const gz_map *m, const char *key)
 	return NULL;
 }
 
+bool gz_map_has(const gz_map *m, const char *key)
+{
+	size_t i;
+
+	if (!m->cap)
+		return false;
+	for (i = hash(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+		if (!strcmp(m->keys[i], key))
+			return true;
+	return false;
+}
+
 static void put(gz_map *m, const char *key, void *val)
 {
 	size_t i;

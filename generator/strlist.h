@@ -4,6 +4,7 @@
 #ifndef GZ_STRLIST_H
 #define GZ_STRLIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct {
@@ -25,6 +26,8 @@ typedef struct {
 } gz_map;
 
 void *gz_map_get(const gz_map *m, const char *key);
+/* Whether key was ever put, even with a NULL value. */
+bool gz_map_has(const gz_map *m, const char *key);
 void gz_map_put(gz_map *m, const char *key, void *val);
 void gz_map_release(gz_map *m);
 

@@ -28,6 +28,10 @@ void gz_value_free(gz_value *v)
 
 	if (!v)
 		return;
+	if (v->block) {
+		free(v);
+		return;
+	}
 	for (i = 0; i < v->n; i++) {
 		if (v->keys)
 			free(v->keys[i]);

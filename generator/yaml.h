@@ -21,6 +21,9 @@ struct gz_value {
 	int line, col;          /* 1-based, in the file */
 	char *str;              /* GZ_STR: the scalar; GZ_MAP: unused */
 	bool quoted;            /* scalar was quoted: never a bool/number/null */
+	bool block;             /* the root of a tree made in one allocation (its
+				 * nodes, arrays and strings): freed whole, and
+				 * never changed */
 	size_t n;               /* items (SEQ) or pairs (MAP) */
 	char **keys;            /* MAP keys */
 	gz_value **items;       /* SEQ items, MAP values */
