@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -350,13 +351,17 @@ typedef struct {
 	char *where;            /* that placement, for messages */
 	int line, col;
 	bool failed;            /* making the copy failed (set by a copier thread) */
+	bool queued;            /* asked of the copier threads */
+	bool done;              /* made by them (under copier.lock) */
+	bool ready;             /* seen done by the typesetting thread */
 	const char *file;       /* the key in printer.images */
 } print_image;
 
 /* Print copies being made on other threads during the first pass. */
 typedef struct {
 	pthread_mutex_t lock;
-	pthread_cond_t more;
+	pthread_cond_t more;    /* another copy asked for, or no more will be */
+	pthread_cond_t made;    /* a copy was made */
 	pthread_t *threads;
 	int nthreads;
 	bool running, closed;
@@ -781,8 +786,10 @@ static void make_print_copy(printer *pr, print_image *pi, const char *file)
 /*
  * Decoding the photos is most of a brochure's work. The first pass only
  * measures, so it asks for each print copy and moves on; worker threads
- * make the copies meanwhile, and the second pass, which draws them, starts
- * when all are made.
+ * make the copies meanwhile, in the order they are placed. The second
+ * pass, which draws them, starts at once and waits only for a copy it is
+ * about to draw that is not made yet, so the typesetting and the copies
+ * keep every core busy to the end.
  */
 static void *copier_main(void *payload)
 {
@@ -804,6 +811,10 @@ static void *copier_main(void *payload)
 		c->next++;
 		pthread_mutex_unlock(&c->lock);
 		make_print_copy(pr, pi, file);
+		pthread_mutex_lock(&c->lock);
+		pi->done = true;
+		pthread_cond_broadcast(&c->made);
+		pthread_mutex_unlock(&c->lock);
 	}
 }
 
@@ -814,6 +825,7 @@ static void copier_start(printer *pr)
 
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->more, NULL);
+	pthread_cond_init(&c->made, NULL);
 	c->nthreads = gz_pool_cores();
 	c->threads = gz_calloc((size_t)c->nthreads, sizeof(*c->threads));
 	for (i = 0; i < c->nthreads; i++)
@@ -833,8 +845,39 @@ static void copier_add(printer *pr, print_image *pi, const char *file)
 	c->files = gz_realloc(c->files, c->cap * sizeof(*c->files));
 	c->items[c->n] = pi;
 	c->files[c->n++] = file;
+	pi->queued = true;
 	pthread_cond_signal(&c->more);
 	pthread_mutex_unlock(&c->lock);
+}
+
+/* No more copies will be asked for: the threads end when the last is made. */
+static void copier_close(printer *pr)
+{
+	copier *c = &pr->copies;
+
+	if (!c->running)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->closed = true;
+	pthread_cond_broadcast(&c->more);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Wait for pi's copy, asked for by the first pass; if it failed, pi is bad
+ * from now on. */
+static void copier_wait(printer *pr, print_image *pi)
+{
+	copier *c = &pr->copies;
+
+	if (pi->ready)
+		return;
+	pthread_mutex_lock(&c->lock);
+	while (!pi->done)
+		pthread_cond_wait(&c->made, &c->lock);
+	pthread_mutex_unlock(&c->lock);
+	pi->ready = true;
+	if (pi->failed)
+		pi->bad = true;
 }
 
 /* Wait for every copy asked for; what failed is bad from now on. */
@@ -852,10 +895,13 @@ static void copier_finish(printer *pr)
 	pthread_mutex_unlock(&c->lock);
 	for (k = 0; k < c->nthreads; k++)
 		pthread_join(c->threads[k], NULL);
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++) {
+		c->items[i]->ready = true;
 		if (c->items[i]->failed)
 			c->items[i]->bad = true;
+	}
 	pthread_cond_destroy(&c->more);
+	pthread_cond_destroy(&c->made);
 	pthread_mutex_destroy(&c->lock);
 	free(c->threads);
 	free(c->items);
@@ -874,6 +920,8 @@ static print_image *load_image(printer *pr, const char *file, double w_pt, doubl
 	char *data = NULL;
 	size_t len = 0;
 
+	if (pi && pi->queued && !pr->defer)
+		copier_wait(pr, pi);
 	if (!pi) {
 		pi = gz_calloc(1, sizeof(*pi));
 		gz_strlist_add(&pr->image_keys, file);
@@ -1739,11 +1787,25 @@ static gz_value *brochure_doc(const printer *pr, const manifest *m)
 	return doc;
 }
 
+/* GAZETTE_TIMING=1 prints how long each stage of a brochure took. */
+static void phase(const char *name, double *t)
+{
+	struct timespec ts;
+	double now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+	if (*t > 0 && getenv("GAZETTE_TIMING"))
+		fprintf(stderr, "timing: %s %.0f ms\n", name, now - *t);
+	*t = now;
+}
+
 static int make_brochure(printer *pr, char **data, size_t *len)
 {
 	manifest m;
 	int *starts = NULL, *prev = NULL, rc = -1, pass;
 	char *err = NULL;
+	double t = 0;
 
 	if (read_manifest(&m, pr->site, pr->src, pr->path, pr->d) < 0)
 		goto cleanup;
@@ -1775,23 +1837,28 @@ static int make_brochure(printer *pr, char **data, size_t *len)
 	/* pass 1 finds the pages; pass 2 prints them in the contents. The contents
 	 * take as many lines either way, so the pages cannot move between passes. */
 	copier_start(pr);
+	phase(NULL, &t);
 	for (pass = 0; pass < 2; pass++) {
 		pr->defer = pass == 0;
 		if (brochure_pass(pr, &m, starts, prev) < 0)
 			goto cleanup;
+		phase(pass ? "print: second pass (drawing)" : "print: first pass (measuring)", &t);
 		if (pass == 0) {
 			memcpy(prev, starts, m.n * sizeof(int));
 			gz_pdf_free(pr->pdf);
 			pr->pdf = NULL;
 			pr->defer = false;
-			copier_finish(pr);
+			copier_close(pr);
 		}
 	}
+	copier_finish(pr);
+	phase("print: the last photos", &t);
 	if (gz_pdf_finish(pr->pdf, data, len, &err) < 0) {
 		gz_diag_error(pr->d, pr->path, 0, 0, "cannot write the PDF: %s", err);
 		free(err);
 		goto cleanup;
 	}
+	phase("print: the PDF", &t);
 	rc = 0;
 cleanup:
 	copier_finish(pr);
