@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "image.h"
 #include "pdf.h"
 #include "pool.h"
+#include "printcache.h"
 #include "printlua.h"
 #include "yaml.h"
 
@@ -336,6 +338,8 @@ static void html_blocks(blocks *out, const gz_page *page)
 
 /* ---- typesetting ---- */
 
+#define PRINT_QUALITY 85        /* of the photos' JPEG copies */
+
 typedef struct {
 	double x, y, w, h;      /* a frame text flows into */
 } frame;
@@ -410,6 +414,7 @@ struct printer {
 	gz_printlua *lua;
 	bool defer;              /* measuring: photos' print copies are made meanwhile */
 	copier copies;
+	atomic_size_t made, kept; /* print copies made, and found in the cache */
 };
 
 
@@ -769,17 +774,33 @@ static int need(printer *pr, double h)
  * only the copy's fields and failed. */
 static void make_print_copy(printer *pr, print_image *pi, const char *file)
 {
+	const char *cache = pr->o->cache_dir;
 	char *data = NULL, *err = NULL;
 	size_t len = 0;
+	uint64_t key = 0;
 
-	if (gz_source_read(pr->src, file, &data, &len) < 0 ||
-	    gz_image_print(&pi->jpeg, &pi->len, &pi->w, &pi->h, data, len, pi->want_w, pi->want_h,
-			   85, &err) != GZ_IMAGE_OK) {
-		gz_diag_error(pr->d, pi->where, pi->line, pi->col, "photo '%s' is %s", file,
-			      err ? err : "unreadable");
-		free(err);
-		pi->failed = true;
+	if (gz_source_read(pr->src, file, &data, &len) < 0)
+		goto failed;
+	if (cache) {
+		key = gz_printcache_key(data, len, pi->want_w, pi->want_h, PRINT_QUALITY);
+		if (gz_printcache_load(&pi->jpeg, &pi->len, &pi->w, &pi->h, cache, key) == 0) {
+			atomic_fetch_add(&pr->kept, 1);
+			goto cleanup;
+		}
 	}
+	if (gz_image_print(&pi->jpeg, &pi->len, &pi->w, &pi->h, data, len, pi->want_w, pi->want_h,
+			   PRINT_QUALITY, &err) != GZ_IMAGE_OK)
+		goto failed;
+	atomic_fetch_add(&pr->made, 1);
+	if (cache)
+		gz_printcache_store(cache, key, pi->jpeg, pi->len, pi->w, pi->h);
+	goto cleanup;
+failed:
+	gz_diag_error(pr->d, pi->where, pi->line, pi->col, "photo '%s' is %s", file,
+		      err ? err : "unreadable");
+	free(err);
+	pi->failed = true;
+cleanup:
 	free(data);
 }
 
@@ -2118,6 +2139,9 @@ int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src,
 		gz_diag_error(d, path, 0, 0,
 			      "print a brochure manifest (.yml) or a leaflet page (.md)");
 	}
+	if (getenv("GAZETTE_TIMING"))
+		fprintf(stderr, "timing: print: %s: %zu photo copies made, %zu from the cache\n", path,
+			atomic_load(&pr.made), atomic_load(&pr.kept));
 cleanup:
 	if (rc < 0) {
 		free(*data);
@@ -2168,6 +2192,7 @@ int gz_print_command(const char *source, const char *path, const char *out, cons
 	gz_theme theme;
 	gz_load_opts lo;
 	char *err = NULL, *display = NULL, *data = NULL, *name = NULL, *tmp = NULL;
+	char *cache_dir = NULL;
 	size_t len = 0;
 	FILE *f = NULL;
 	int rc = -1;
@@ -2204,6 +2229,7 @@ int gz_print_command(const char *source, const char *path, const char *out, cons
 		with_theme.theme = &theme;
 		with_theme.theme_src = theme_src;
 		with_theme.theme_display = display;
+		with_theme.cache_dir = cache_dir = gz_build_cache_dir(source, "print");
 		if (gz_print_make(&data, &len, &site, src, path, &with_theme, d) < 0)
 			goto cleanup;
 	}
@@ -2240,6 +2266,7 @@ cleanup:
 	free(tmp);
 	free(name);
 	free(data);
+	free(cache_dir);
 	gz_site_release(&site);
 	gz_theme_release(&theme);
 	gz_source_free(theme_src);
