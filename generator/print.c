@@ -415,6 +415,10 @@ struct printer {
 	bool defer;              /* measuring: photos' print copies are made meanwhile */
 	copier copies;
 	atomic_size_t made, kept; /* print copies made, and found in the cache */
+	/* every text laid out, by markup, style and width: the drawing pass
+	 * lays out nothing the measuring pass did */
+	gz_map texts;
+	gz_strlist text_keys;
 };
 
 
@@ -649,7 +653,7 @@ static void style(gz_pdf_style *st, const printer *pr, bool head, double size)
 	memcpy(st->rgb, pr->ink, sizeof(st->rgb));
 }
 
-static gz_pdf_text *text(printer *pr, const char *markup, const gz_pdf_style *st, double width)
+static gz_pdf_text *lay_out(printer *pr, const char *markup, const gz_pdf_style *st, double width)
 {
 	char *err = NULL;
 	gz_pdf_text *t = gz_pdf_text_new(pr->pdf, markup, st, width, &err);
@@ -679,6 +683,28 @@ static gz_pdf_text *text(printer *pr, const char *markup, const gz_pdf_style *st
 			t = gz_pdf_text_new(pr->pdf, "", st, width, &err);
 		}
 	}
+	return t;
+}
+
+/* markup laid out at width in style st (free with gz_pdf_text_free): once
+ * per brochure, the second time from the memo */
+static gz_pdf_text *text(printer *pr, const char *markup, const gz_pdf_style *st, double width)
+{
+	gz_buf key = GZ_BUF_INIT;
+	gz_pdf_text *t;
+
+	gz_buf_printf(&key, "%s|%a|%d|%d|%a|%a|%d|%a|%a|%a|%a|", st->family ? st->family : "",
+		      st->size, st->bold, (int)st->align, st->leading, st->indent, st->colored,
+		      st->rgb[0], st->rgb[1], st->rgb[2], width);
+	gz_buf_puts(&key, markup);
+	t = gz_map_get(&pr->texts, key.ptr);
+	if (t) {
+		gz_buf_release(&key);
+		return gz_pdf_text_ref(t);
+	}
+	t = lay_out(pr, markup, st, width);
+	gz_strlist_take(&pr->text_keys, gz_buf_detach(&key, NULL));
+	gz_map_put(&pr->texts, pr->text_keys.items[pr->text_keys.n - 1], gz_pdf_text_ref(t));
 	return t;
 }
 
@@ -2158,6 +2184,10 @@ cleanup:
 	}
 	gz_map_release(&pr.images);
 	gz_strlist_release(&pr.image_keys);
+	for (i = 0; i < pr.text_keys.n; i++)
+		gz_pdf_text_free(gz_map_get(&pr.texts, pr.text_keys.items[i]));
+	gz_map_release(&pr.texts);
+	gz_strlist_release(&pr.text_keys);
 	free(pr.text_font);
 	free(pr.head_font);
 	for (i = 0; i < 3; i++) {
