@@ -1,6 +1,9 @@
 #include "printcache.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,12 +62,47 @@ static void entry_name(gz_buf *b, const char *dir, uint64_t key)
 	gz_buf_printf(b, "%s/%016llx.copy", dir, (unsigned long long)key);
 }
 
+/* "gazette-print-copy 1 W H LEN HASH\n": its numbers, or false. */
+static bool parse_head(const char *head, int *w, int *h, size_t *n, uint64_t *sum)
+{
+	size_t vl = strlen(PRINTCACHE_VERSION), i;
+	unsigned long long v[3];
+	const char *p = head + vl;
+	char *end;
+
+	if (strncmp(head, PRINTCACHE_VERSION, vl))
+		return false;
+	for (i = 0; i < 3; i++) {
+		if (*p != ' ' || !isdigit((unsigned char)p[1]))
+			return false;
+		errno = 0;
+		v[i] = strtoull(p + 1, &end, 10);
+		if (errno)
+			return false;
+		p = end;
+	}
+	if (*p != ' ' || !isxdigit((unsigned char)p[1]))
+		return false;
+	errno = 0;
+	*sum = strtoull(p + 1, &end, 16);
+	if (errno || end != p + 17 || strcmp(end, "\n"))
+		return false;
+	if (v[0] < 1 || v[0] > 1000000 || v[1] < 1 || v[1] > 1000000 || v[2] < 4 ||
+	    v[2] > PRINTCACHE_MAX)
+		return false;
+	*w = (int)v[0];
+	*h = (int)v[1];
+	*n = (size_t)v[2];
+	return true;
+}
+
 int gz_printcache_load(void **jpeg, size_t *len, int *w, int *h, const char *dir, uint64_t key)
 {
 	gz_buf path = GZ_BUF_INIT;
 	char head[128], *data = NULL;
-	unsigned long long n, sum;
-	int hw, hh, used = 0, rc = -1;
+	uint64_t sum;
+	size_t n;
+	int hw, hh, rc = -1;
 	FILE *f;
 
 	*jpeg = NULL;
@@ -73,17 +111,14 @@ int gz_printcache_load(void **jpeg, size_t *len, int *w, int *h, const char *dir
 	f = fopen(path.ptr, "rb");
 	if (!f)
 		goto cleanup;
-	if (!fgets(head, sizeof(head), f) ||
-	    sscanf(head, PRINTCACHE_VERSION " %d %d %llu %16llx\n%n", &hw, &hh, &n, &sum, &used) !=
-		    4 ||
-	    used == 0 || head[used - 1] != '\n' || head[used] || hw < 1 || hh < 1 || n < 4 || n > PRINTCACHE_MAX)
+	if (!fgets(head, sizeof(head), f) || !parse_head(head, &hw, &hh, &n, &sum))
 		goto cleanup;
-	data = gz_malloc((size_t)n + 1);
+	data = gz_malloc(n + 1);
 	/* exactly n bytes, then the end of the file */
-	if (fread(data, 1, (size_t)n + 1, f) != (size_t)n || bytes_hash(data, (size_t)n) != sum)
+	if (fread(data, 1, n + 1, f) != n || bytes_hash(data, n) != sum)
 		goto cleanup;
 	*jpeg = data;
-	*len = (size_t)n;
+	*len = n;
 	*w = hw;
 	*h = hh;
 	data = NULL;
