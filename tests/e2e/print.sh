@@ -119,6 +119,13 @@ bad 'title: t
 date: 2019-01-01
 cover: content/photos/broken.jpg
 stories: [content/stories/2019/muling-overview.md]' "content/brochures/bad.yml:3:8: photo 'content/photos/broken.jpg' is not an image"
+# a header that reads and pixels cut short: found while its copy is made
+head -c 30000 site/content/photos/2019/muling-fields.jpg >site/content/photos/cut.jpg
+bad 'title: t
+date: 2019-01-01
+cover: content/photos/cut.jpg
+stories: [content/stories/2019/muling-overview.md]' "content/brochures/bad.yml:3:8: photo 'content/photos/cut.jpg' is damaged or cut short"
+rm site/content/photos/cut.jpg
 bad 'title: 一个非常非常长的标题一个非常非常长的标题一个非常非常长的标题一个非常非常长的标题一个非常非常长的标题
 date: 2019-01-01
 stories: [content/stories/2019/muling-overview.md]' "content/brochures/bad.yml:1:8: title is too long for the cover"
