@@ -843,6 +843,8 @@ static void *copier_main(void *payload)
 	printer *pr = payload;
 	copier *c = &pr->copies;
 
+	/* libvips starts here, while the first pass sets up its fonts */
+	gz_image_init();
 	for (;;) {
 		print_image *pi;
 		const char *file;
