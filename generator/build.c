@@ -163,6 +163,11 @@ static char *cache_sub_dir(const char *source, bool bare, const char *name, bool
 	return gz_buf_detach(&b, NULL);
 }
 
+char *gz_build_cache_dir(const char *source, const char *name)
+{
+	return cache_sub_dir(source, false, name, true);
+}
+
 #if defined(__SANITIZE_ADDRESS__)
 static const bool sanitized = true;
 #elif defined(__has_feature)
@@ -463,7 +468,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_photos photos;
 	gz_photos_opts po;
 	gz_publish *pub = NULL;
-	char *img_dir = NULL, *pages_dir = NULL;
+	char *img_dir = NULL, *pages_dir = NULL, *print_dir = NULL;
 	bool bare = false;
 	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
 	double start = now_ms(), t0 = start;
@@ -597,8 +602,11 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	if (gz_render_site(&out, &site, &theme, &ro, d) < 0)
 		goto cleanup;
 	gz_photos_output(&photos, &out);
+	print_dir = cache_sub_dir(opts->source, bare, "print", true);
 	print_all(&out, &site, src,
-		  (gz_print_opts){.theme = &theme, .theme_src = theme_src, .theme_display = display}, d);
+		  (gz_print_opts){.theme = &theme, .theme_src = theme_src, .theme_display = display,
+				  .cache_dir = print_dir},
+		  d);
 	phase("render", &t0);
 	if (site.cfg.search) {
 		/* the index patches the last build's when few pages changed */
@@ -662,6 +670,7 @@ cleanup:
 	gz_script_free(life);
 	gz_photos_release(&photos);
 	free(img_dir);
+	free(print_dir);
 	free(pages_dir);
 	gz_theme_release(&theme);
 	gz_source_free(theme_src);

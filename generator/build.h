@@ -48,6 +48,11 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st);
  * NULL if none exists. display gets how to name it in messages. */
 char *gz_build_find_theme(const char *source, const char *name, char **display);
 
+/* The folder name (img, pages, print …) of the cache beside the content
+ * in source: <source>/.gazette/name, made with .gazette's .gitignore if
+ * missing (the folder name itself is made by its user). Caller frees. */
+char *gz_build_cache_dir(const char *source, const char *name);
+
 struct gz_theme;
 struct gz_source;
 

@@ -480,6 +480,9 @@ static const char usage_print[] =
 	"      --imposition booklet  saddle-stitch: pages padded to a multiple of 4\n"
 	"                         and printed 2-up on sheets twice as wide\n"
 	"\n"
+	"Photos are embedded at 300 dpi of their placed size. Those copies are kept\n"
+	"in DIR/.gazette/print/ (by the photo's bytes and its placed size), so\n"
+	"printing the same brochure again decodes no photo; delete it at will.\n"
 	"No PDF is written unless the whole document could be typeset.\n";
 
 /* "3mm", "0.125in", "9pt", "3" (mm) as points; -1 if not a length. */

@@ -26,6 +26,7 @@ struct gz_pdf {
 };
 
 struct gz_pdf_text {
+	int refs;
 	PangoLayout *layout;
 	int n;
 	double *top, *bottom, *baseline, *x; /* per line, points */
@@ -236,6 +237,7 @@ gz_pdf_text *gz_pdf_text_new(gz_pdf *p, const char *markup, const gz_pdf_style *
 		return NULL;
 	}
 	t = gz_calloc(1, sizeof(*t));
+	t->refs = 1;
 	if (st->colored) {
 		memcpy(t->rgb, st->rgb, sizeof(t->rgb));
 	} else {
@@ -289,9 +291,15 @@ gz_pdf_text *gz_pdf_text_new(gz_pdf *p, const char *markup, const gz_pdf_style *
 	return t;
 }
 
+gz_pdf_text *gz_pdf_text_ref(gz_pdf_text *t)
+{
+	t->refs++;
+	return t;
+}
+
 void gz_pdf_text_free(gz_pdf_text *t)
 {
-	if (!t)
+	if (!t || --t->refs > 0)
 		return;
 	g_object_unref(t->layout);
 	free(t->top);

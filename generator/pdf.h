@@ -70,6 +70,11 @@ bool gz_pdf_has_font(gz_pdf *pdf, const char *family);
  * says why; caller frees). Free with gz_pdf_text_free. */
 gz_pdf_text *gz_pdf_text_new(gz_pdf *pdf, const char *markup, const gz_pdf_style *st,
 			     double width, char **err);
+/* Another hold on t, released by one more gz_pdf_text_free. A text laid out
+ * for one document draws the same in any other: a measuring document has
+ * the same fonts and metrics as the PDF, so the drawing pass of a brochure
+ * can use the texts its measuring pass laid out. */
+gz_pdf_text *gz_pdf_text_ref(gz_pdf_text *t);
 void gz_pdf_text_free(gz_pdf_text *t);
 int gz_pdf_text_lines(const gz_pdf_text *t);
 /* Bottom of line i (0-based), points from the top of the text. */

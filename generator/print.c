@@ -2,9 +2,11 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -14,6 +16,7 @@
 #include "image.h"
 #include "pdf.h"
 #include "pool.h"
+#include "printcache.h"
 #include "printlua.h"
 #include "yaml.h"
 
@@ -335,6 +338,8 @@ static void html_blocks(blocks *out, const gz_page *page)
 
 /* ---- typesetting ---- */
 
+#define PRINT_QUALITY 85        /* of the photos' JPEG copies */
+
 typedef struct {
 	double x, y, w, h;      /* a frame text flows into */
 } frame;
@@ -350,13 +355,17 @@ typedef struct {
 	char *where;            /* that placement, for messages */
 	int line, col;
 	bool failed;            /* making the copy failed (set by a copier thread) */
+	bool queued;            /* asked of the copier threads */
+	bool done;              /* made by them (under copier.lock) */
+	bool ready;             /* seen done by the typesetting thread */
 	const char *file;       /* the key in printer.images */
 } print_image;
 
 /* Print copies being made on other threads during the first pass. */
 typedef struct {
 	pthread_mutex_t lock;
-	pthread_cond_t more;
+	pthread_cond_t more;    /* another copy asked for, or no more will be */
+	pthread_cond_t made;    /* a copy was made */
 	pthread_t *threads;
 	int nthreads;
 	bool running, closed;
@@ -405,6 +414,11 @@ struct printer {
 	gz_printlua *lua;
 	bool defer;              /* measuring: photos' print copies are made meanwhile */
 	copier copies;
+	atomic_size_t made, kept; /* print copies made, and found in the cache */
+	/* every text laid out, by markup, style and width: the drawing pass
+	 * lays out nothing the measuring pass did */
+	gz_map texts;
+	gz_strlist text_keys;
 };
 
 
@@ -639,7 +653,7 @@ static void style(gz_pdf_style *st, const printer *pr, bool head, double size)
 	memcpy(st->rgb, pr->ink, sizeof(st->rgb));
 }
 
-static gz_pdf_text *text(printer *pr, const char *markup, const gz_pdf_style *st, double width)
+static gz_pdf_text *lay_out(printer *pr, const char *markup, const gz_pdf_style *st, double width)
 {
 	char *err = NULL;
 	gz_pdf_text *t = gz_pdf_text_new(pr->pdf, markup, st, width, &err);
@@ -669,6 +683,28 @@ static gz_pdf_text *text(printer *pr, const char *markup, const gz_pdf_style *st
 			t = gz_pdf_text_new(pr->pdf, "", st, width, &err);
 		}
 	}
+	return t;
+}
+
+/* markup laid out at width in style st (free with gz_pdf_text_free): once
+ * per brochure, the second time from the memo */
+static gz_pdf_text *text(printer *pr, const char *markup, const gz_pdf_style *st, double width)
+{
+	gz_buf key = GZ_BUF_INIT;
+	gz_pdf_text *t;
+
+	gz_buf_printf(&key, "%s|%a|%d|%d|%a|%a|%d|%a|%a|%a|%a|", st->family ? st->family : "",
+		      st->size, st->bold, (int)st->align, st->leading, st->indent, st->colored,
+		      st->rgb[0], st->rgb[1], st->rgb[2], width);
+	gz_buf_puts(&key, markup);
+	t = gz_map_get(&pr->texts, key.ptr);
+	if (t) {
+		gz_buf_release(&key);
+		return gz_pdf_text_ref(t);
+	}
+	t = lay_out(pr, markup, st, width);
+	gz_strlist_take(&pr->text_keys, gz_buf_detach(&key, NULL));
+	gz_map_put(&pr->texts, pr->text_keys.items[pr->text_keys.n - 1], gz_pdf_text_ref(t));
 	return t;
 }
 
@@ -764,31 +800,51 @@ static int need(printer *pr, double h)
  * only the copy's fields and failed. */
 static void make_print_copy(printer *pr, print_image *pi, const char *file)
 {
+	const char *cache = pr->o->cache_dir;
 	char *data = NULL, *err = NULL;
 	size_t len = 0;
+	uint64_t key = 0;
 
-	if (gz_source_read(pr->src, file, &data, &len) < 0 ||
-	    gz_image_print(&pi->jpeg, &pi->len, &pi->w, &pi->h, data, len, pi->want_w, pi->want_h,
-			   85, &err) != GZ_IMAGE_OK) {
-		gz_diag_error(pr->d, pi->where, pi->line, pi->col, "photo '%s' is %s", file,
-			      err ? err : "unreadable");
-		free(err);
-		pi->failed = true;
+	if (gz_source_read(pr->src, file, &data, &len) < 0)
+		goto failed;
+	if (cache) {
+		key = gz_printcache_key(data, len, pi->want_w, pi->want_h, PRINT_QUALITY);
+		if (gz_printcache_load(&pi->jpeg, &pi->len, &pi->w, &pi->h, cache, key) == 0) {
+			atomic_fetch_add(&pr->kept, 1);
+			goto cleanup;
+		}
 	}
+	if (gz_image_print(&pi->jpeg, &pi->len, &pi->w, &pi->h, data, len, pi->want_w, pi->want_h,
+			   PRINT_QUALITY, &err) != GZ_IMAGE_OK)
+		goto failed;
+	atomic_fetch_add(&pr->made, 1);
+	if (cache)
+		gz_printcache_store(cache, key, pi->jpeg, pi->len, pi->w, pi->h);
+	goto cleanup;
+failed:
+	gz_diag_error(pr->d, pi->where, pi->line, pi->col, "photo '%s' is %s", file,
+		      err ? err : "unreadable");
+	free(err);
+	pi->failed = true;
+cleanup:
 	free(data);
 }
 
 /*
  * Decoding the photos is most of a brochure's work. The first pass only
  * measures, so it asks for each print copy and moves on; worker threads
- * make the copies meanwhile, and the second pass, which draws them, starts
- * when all are made.
+ * make the copies meanwhile, in the order they are placed. The second
+ * pass, which draws them, starts at once and waits only for a copy it is
+ * about to draw that is not made yet, so the typesetting and the copies
+ * keep every core busy to the end.
  */
 static void *copier_main(void *payload)
 {
 	printer *pr = payload;
 	copier *c = &pr->copies;
 
+	/* libvips starts here, while the first pass sets up its fonts */
+	gz_image_init();
 	for (;;) {
 		print_image *pi;
 		const char *file;
@@ -804,6 +860,10 @@ static void *copier_main(void *payload)
 		c->next++;
 		pthread_mutex_unlock(&c->lock);
 		make_print_copy(pr, pi, file);
+		pthread_mutex_lock(&c->lock);
+		pi->done = true;
+		pthread_cond_broadcast(&c->made);
+		pthread_mutex_unlock(&c->lock);
 	}
 }
 
@@ -814,6 +874,7 @@ static void copier_start(printer *pr)
 
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->more, NULL);
+	pthread_cond_init(&c->made, NULL);
 	c->nthreads = gz_pool_cores();
 	c->threads = gz_calloc((size_t)c->nthreads, sizeof(*c->threads));
 	for (i = 0; i < c->nthreads; i++)
@@ -833,8 +894,39 @@ static void copier_add(printer *pr, print_image *pi, const char *file)
 	c->files = gz_realloc(c->files, c->cap * sizeof(*c->files));
 	c->items[c->n] = pi;
 	c->files[c->n++] = file;
+	pi->queued = true;
 	pthread_cond_signal(&c->more);
 	pthread_mutex_unlock(&c->lock);
+}
+
+/* No more copies will be asked for: the threads end when the last is made. */
+static void copier_close(printer *pr)
+{
+	copier *c = &pr->copies;
+
+	if (!c->running)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->closed = true;
+	pthread_cond_broadcast(&c->more);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Wait for pi's copy, asked for by the first pass; if it failed, pi is bad
+ * from now on. */
+static void copier_wait(printer *pr, print_image *pi)
+{
+	copier *c = &pr->copies;
+
+	if (pi->ready)
+		return;
+	pthread_mutex_lock(&c->lock);
+	while (!pi->done)
+		pthread_cond_wait(&c->made, &c->lock);
+	pthread_mutex_unlock(&c->lock);
+	pi->ready = true;
+	if (pi->failed)
+		pi->bad = true;
 }
 
 /* Wait for every copy asked for; what failed is bad from now on. */
@@ -852,10 +944,13 @@ static void copier_finish(printer *pr)
 	pthread_mutex_unlock(&c->lock);
 	for (k = 0; k < c->nthreads; k++)
 		pthread_join(c->threads[k], NULL);
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++) {
+		c->items[i]->ready = true;
 		if (c->items[i]->failed)
 			c->items[i]->bad = true;
+	}
 	pthread_cond_destroy(&c->more);
+	pthread_cond_destroy(&c->made);
 	pthread_mutex_destroy(&c->lock);
 	free(c->threads);
 	free(c->items);
@@ -874,6 +969,8 @@ static print_image *load_image(printer *pr, const char *file, double w_pt, doubl
 	char *data = NULL;
 	size_t len = 0;
 
+	if (pi && pi->queued && !pr->defer)
+		copier_wait(pr, pi);
 	if (!pi) {
 		pi = gz_calloc(1, sizeof(*pi));
 		gz_strlist_add(&pr->image_keys, file);
@@ -1739,11 +1836,25 @@ static gz_value *brochure_doc(const printer *pr, const manifest *m)
 	return doc;
 }
 
+/* GAZETTE_TIMING=1 prints how long each stage of a brochure took. */
+static void phase(const char *name, double *t)
+{
+	struct timespec ts;
+	double now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+	if (*t > 0 && getenv("GAZETTE_TIMING"))
+		fprintf(stderr, "timing: %s %.0f ms\n", name, now - *t);
+	*t = now;
+}
+
 static int make_brochure(printer *pr, char **data, size_t *len)
 {
 	manifest m;
 	int *starts = NULL, *prev = NULL, rc = -1, pass;
 	char *err = NULL;
+	double t = 0;
 
 	if (read_manifest(&m, pr->site, pr->src, pr->path, pr->d) < 0)
 		goto cleanup;
@@ -1775,23 +1886,28 @@ static int make_brochure(printer *pr, char **data, size_t *len)
 	/* pass 1 finds the pages; pass 2 prints them in the contents. The contents
 	 * take as many lines either way, so the pages cannot move between passes. */
 	copier_start(pr);
+	phase(NULL, &t);
 	for (pass = 0; pass < 2; pass++) {
 		pr->defer = pass == 0;
 		if (brochure_pass(pr, &m, starts, prev) < 0)
 			goto cleanup;
+		phase(pass ? "print: second pass (drawing)" : "print: first pass (measuring)", &t);
 		if (pass == 0) {
 			memcpy(prev, starts, m.n * sizeof(int));
 			gz_pdf_free(pr->pdf);
 			pr->pdf = NULL;
 			pr->defer = false;
-			copier_finish(pr);
+			copier_close(pr);
 		}
 	}
+	copier_finish(pr);
+	phase("print: the last photos", &t);
 	if (gz_pdf_finish(pr->pdf, data, len, &err) < 0) {
 		gz_diag_error(pr->d, pr->path, 0, 0, "cannot write the PDF: %s", err);
 		free(err);
 		goto cleanup;
 	}
+	phase("print: the PDF", &t);
 	rc = 0;
 cleanup:
 	copier_finish(pr);
@@ -2051,6 +2167,9 @@ int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src,
 		gz_diag_error(d, path, 0, 0,
 			      "print a brochure manifest (.yml) or a leaflet page (.md)");
 	}
+	if (getenv("GAZETTE_TIMING"))
+		fprintf(stderr, "timing: print: %s: %zu photo copies made, %zu from the cache\n", path,
+			atomic_load(&pr.made), atomic_load(&pr.kept));
 cleanup:
 	if (rc < 0) {
 		free(*data);
@@ -2067,6 +2186,10 @@ cleanup:
 	}
 	gz_map_release(&pr.images);
 	gz_strlist_release(&pr.image_keys);
+	for (i = 0; i < pr.text_keys.n; i++)
+		gz_pdf_text_free(gz_map_get(&pr.texts, pr.text_keys.items[i]));
+	gz_map_release(&pr.texts);
+	gz_strlist_release(&pr.text_keys);
 	free(pr.text_font);
 	free(pr.head_font);
 	for (i = 0; i < 3; i++) {
@@ -2101,6 +2224,7 @@ int gz_print_command(const char *source, const char *path, const char *out, cons
 	gz_theme theme;
 	gz_load_opts lo;
 	char *err = NULL, *display = NULL, *data = NULL, *name = NULL, *tmp = NULL;
+	char *cache_dir = NULL;
 	size_t len = 0;
 	FILE *f = NULL;
 	int rc = -1;
@@ -2137,6 +2261,7 @@ int gz_print_command(const char *source, const char *path, const char *out, cons
 		with_theme.theme = &theme;
 		with_theme.theme_src = theme_src;
 		with_theme.theme_display = display;
+		with_theme.cache_dir = cache_dir = gz_build_cache_dir(source, "print");
 		if (gz_print_make(&data, &len, &site, src, path, &with_theme, d) < 0)
 			goto cleanup;
 	}
@@ -2173,6 +2298,7 @@ cleanup:
 	free(tmp);
 	free(name);
 	free(data);
+	free(cache_dir);
 	gz_site_release(&site);
 	gz_theme_release(&theme);
 	gz_source_free(theme_src);

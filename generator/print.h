@@ -32,6 +32,9 @@ typedef struct {
 	const struct gz_theme *theme;
 	gz_source *theme_src;
 	const char *theme_display;  /* "themes/default", for messages */
+	/* the folder photos' print copies are kept in between runs
+	 * (printcache.h); NULL: made every time */
+	const char *cache_dir;
 } gz_print_opts;
 
 /* Typeset path (a root-relative .yml manifest or a trifold .md page) from

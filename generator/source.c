@@ -276,7 +276,9 @@ int gz_source_read(gz_source *s, const char *path, char **data, size_t *len)
 		close(fd);
 		return -1;
 	}
-	gz_buf_grow(&b, (size_t)st.st_size);
+	/* room for the whole file and the read that finds its end, so a
+	 * photo of several megabytes is not moved to a larger buffer */
+	gz_buf_grow(&b, (size_t)st.st_size + 65536);
 	for (;;) {
 		ssize_t n;
 		gz_buf_grow(&b, 65536);

@@ -119,6 +119,13 @@ bad 'title: t
 date: 2019-01-01
 cover: content/photos/broken.jpg
 stories: [content/stories/2019/muling-overview.md]' "content/brochures/bad.yml:3:8: photo 'content/photos/broken.jpg' is not an image"
+# a header that reads and pixels cut short: found while its copy is made
+head -c 30000 site/content/photos/2019/muling-fields.jpg >site/content/photos/cut.jpg
+bad 'title: t
+date: 2019-01-01
+cover: content/photos/cut.jpg
+stories: [content/stories/2019/muling-overview.md]' "content/brochures/bad.yml:3:8: photo 'content/photos/cut.jpg' is damaged or cut short"
+rm site/content/photos/cut.jpg
 bad 'title: 一个非常非常长的标题一个非常非常长的标题一个非常非常长的标题一个非常非常长的标题一个非常非常长的标题
 date: 2019-01-01
 stories: [content/stories/2019/muling-overview.md]' "content/brochures/bad.yml:1:8: title is too long for the cover"
@@ -256,4 +263,49 @@ printf '%s\n' 'return function(doc, page)' '  text(20 * mm, 60 * mm, 100 * mm, n
 "$GAZETTE" build --source site --out out --quiet 2>err || { cat err; fail "build with a site print layout"; }
 pdftotext -f 1 -l 1 out/print/typical-cases-2019.pdf built1.txt
 assert_contains built1.txt "构建用封面"
+rm site/print/cover.lua
+
+# ---- photos: 300 dpi at their placed size, kept in .gazette/print ----
+rm -rf site/.gazette
+print_timed() { # name: print the brochure to name.pdf, GAZETTE_TIMING's lines in name.err
+	GAZETTE_TIMING=1 "$GAZETTE" print --source site "$B" -o "$1.pdf" 2>"$1.err" ||
+		{ cat "$1.err"; fail "print ($1)"; }
+}
+print_timed cold
+made=$(sed -n 's/.*: \([0-9]*\) photo copies made, 0 from the cache$/\1/p' cold.err)
+[ -n "$made" ] && [ "$made" -ge 3 ] || { cat cold.err; fail "an empty cache: expected 3 or more copies made"; }
+# every photo but the cover is drawn at 300 dpi (the sample's cover photo is
+# smaller than its 300 dpi size, and a copy is never enlarged)
+pdfimages -list cold.pdf >images
+n300=$(awk 'NR > 2 && $13 == 300 && $14 == 300 { print $11 }' images | sort -u | wc -l)
+[ "$n300" = $((made - 1)) ] || { cat images; fail "$n300 photos of $made at 300 dpi"; }
+assert_file site/.gazette/.gitignore
+ls site/.gazette/print/*.copy >copies
+[ "$(wc -l <copies)" = "$made" ] || { cat copies; fail "not every copy was kept"; }
+print_timed warm
+assert_contains warm.err ": 0 photo copies made, $made from the cache"
+cmp -s cold.pdf warm.pdf || fail "copies from the cache changed the PDF"
+# a damaged entry is not used; it is made again, the same bytes
+one=$(sed -n 1p copies) two=$(sed -n 2p copies) three=$(sed -n 3p copies)
+cp "$one" one.bak
+head -c 1000 one.bak >"$one"
+printf 'damaged-damaged!' | dd of="$two" bs=1 seek=5000 conv=notrunc 2>/dev/null
+printf 'gazette-print-copy 1 10 10 999999 zz\n' >"$three"
+print_timed fixed
+assert_contains fixed.err ": 3 photo copies made, $((made - 3)) from the cache"
+cmp -s cold.pdf fixed.pdf || fail "a damaged cache entry changed the PDF"
+cmp -s one.bak "$one" || fail "a damaged cache entry was not made again"
+print_timed fixed2
+assert_contains fixed2.err ": 0 photo copies made, $made from the cache"
+# a cache that cannot be written: the same PDF, every copy made
+rm -rf site/.gazette
+printf 'not a folder\n' >site/.gazette
+print_timed nocache
+assert_contains nocache.err ": $made photo copies made, 0 from the cache"
+cmp -s cold.pdf nocache.pdf || fail "printing without a cache changed the PDF"
+rm site/.gazette
+# gazette build keeps the copies too: a print after it makes none
+"$GAZETTE" build --source site --out out --quiet 2>err || { cat err; fail "build"; }
+print_timed after
+assert_contains after.err ": 0 photo copies made, $made from the cache"
 echo ok

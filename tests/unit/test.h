@@ -58,5 +58,6 @@ void suite_script(void);
 void suite_serve(void);
 void suite_tokenize(void);
 void suite_image(void);
+void suite_printcache(void);
 
 #endif

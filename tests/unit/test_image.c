@@ -106,17 +106,95 @@ static void process(void)
 	free(grey);
 }
 
+/* EXIF with Orientation 6 (turn right to view) and a Make */
+static const unsigned char exif[] = {
+	0xff, 0xe1, 0, 54, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 42, 0, 8, 0, 0, 0,
+	2, 0,                                           /* two fields */
+	0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0,       /* Orientation 6 */
+	0x0f, 0x01, 2, 0, 8, 0, 0, 0, 38, 0, 0, 0,      /* Make at 38 */
+	0, 0, 0, 0, 's', 'e', 'c', 'r', 'e', 't', '1', 0};
+
+/* The grey placeholder of w×h with the EXIF above after its JFIF APP0. */
+static void with_exif(gz_buf *out, int w, int h)
+{
+	void *grey;
+	size_t len, head;
+	const unsigned char *g;
+
+	CHECK(gz_image_placeholder(&grey, &len, w, h) == 0);
+	g = grey;
+	head = g[3] == 0xe0 ? 4 + ((size_t)g[4] << 8 | g[5]) : 2;
+	gz_buf_add(out, g, head);
+	gz_buf_add(out, exif, sizeof(exif));
+	gz_buf_add(out, g + head, len - head);
+	free(grey);
+}
+
+/* Print copies: exactly the placed size (fitted inside it, aspect kept),
+ * through shrink-on-load or not, never enlarged, upright, without
+ * metadata, and the same bytes every time. */
+static void print_copy(void)
+{
+	static const int cases[][4] = {
+		/* max_w max_h  →  w h */
+		{600, 600, 600, 450},     /* 1/2 on load, then filtered */
+		{1000, 1000, 1000, 750},  /* 1/2 on load is the size */
+		{1999, 2000, 1999, 1499}, /* decoded whole, then filtered */
+		{3000, 3000, 2000, 1500}, /* never enlarged */
+		{2000, 300, 400, 300},    /* the height decides */
+		{100, 0, 1, 1},           /* nonsense: the smallest copy */
+	};
+	gz_buf turned = GZ_BUF_INIT;
+	void *grey, *a, *b;
+	size_t len, alen, blen, i;
+	char *err = NULL;
+	int w, h, pw, ph;
+	bool meta;
+
+	CHECK(gz_image_placeholder(&grey, &len, 2000, 1500) == 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK(gz_image_print(&a, &alen, &w, &h, grey, len, cases[i][0], cases[i][1], 85,
+				     &err) == GZ_IMAGE_OK);
+		CHECK_INT(w, cases[i][2]);
+		CHECK_INT(h, cases[i][3]);
+		CHECK(gz_image_probe(a, alen, &pw, &ph, &meta) == 0);
+		CHECK_INT(pw, w);
+		CHECK_INT(ph, h);
+		CHECK(!meta);
+		free(a);
+	}
+	CHECK(gz_image_print(&a, &alen, &w, &h, grey, len, 600, 600, 85, &err) == GZ_IMAGE_OK);
+	CHECK(gz_image_print(&b, &blen, &w, &h, grey, len, 600, 600, 85, &err) == GZ_IMAGE_OK);
+	CHECK(alen == blen && !memcmp(a, b, alen));
+	free(a);
+	free(b);
+	free(grey);
+
+	/* stored 1200×800 with Orientation 6: upright it is 800×1200 */
+	with_exif(&turned, 1200, 800);
+	CHECK(gz_image_print(&a, &alen, &w, &h, turned.ptr, turned.len, 200, 1000, 85, &err) ==
+	      GZ_IMAGE_OK);
+	CHECK_INT(w, 200);
+	CHECK_INT(h, 300);
+	CHECK(gz_image_probe(a, alen, &pw, &ph, &meta) == 0);
+	CHECK_INT(pw, 200);
+	CHECK_INT(ph, 300);
+	CHECK(!meta);
+	CHECK(!memmem(a, alen, "secret", 6));
+	free(a);
+	gz_buf_release(&turned);
+
+	CHECK(gz_image_print(&a, &alen, &w, &h, "GIF89a?", 7, 100, 100, 85, &err) ==
+	      GZ_IMAGE_NOT_IMAGE);
+	CHECK(a == NULL);
+	free(err);
+}
+
 /* A JPEG with every kind of metadata segment, and an MPF-style preview
  * after EOI: the stripped copy has none of them, keeps every byte of the
  * picture, and keeps the orientation (6: the size read back turns). */
 static void strip_jpeg(void)
 {
-	static const unsigned char exif[] = {
-		0xff, 0xe1, 0, 54, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 42, 0, 8, 0, 0, 0,
-		2, 0,                                           /* two fields */
-		0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0,       /* Orientation 6 */
-		0x0f, 0x01, 2, 0, 8, 0, 0, 0, 38, 0, 0, 0,      /* Make at 38 */
-		0, 0, 0, 0, 's', 'e', 'c', 'r', 'e', 't', '1', 0};
 	static const char xmp[] = "\xff\xe1\x00\x26http://ns.adobe.com/xap/1.0/\0secret2";
 	static const char iptc[] = "\xff\xed\x00\x1aPhotoshop 3.0\0secret3___";
 	static const char com[] = "\xff\xfe\x00\x09secret4";
@@ -192,5 +270,6 @@ void suite_image(void)
 	gz_test_run("image/process", process);
 	gz_test_run("image/per_format", per_format);
 	gz_test_run("image/strip_jpeg", strip_jpeg);
+	gz_test_run("image/print_copy", print_copy);
 	gz_test_run("image/markdown_hook", markdown_hook);
 }
