@@ -579,6 +579,7 @@ void gz_page_free(gz_page *p)
 	free(p->layout);
 	if (!p->html_borrowed)
 		free(p->html);
+	free(p->html_marked);
 	if (!p->plain_borrowed)
 		free(p->plain);
 	gz_value_free(p->fm);

@@ -889,7 +889,9 @@ static void write_images(gz_page *p, const char *base)
 		s = end + 3;
 	}
 	gz_buf_puts(&b, s);
-	free(p->html);
+	/* a page with images owns its html (page.h): print keeps reading it */
+	free(p->html_marked);
+	p->html_marked = p->html;
 	p->html = gz_buf_detach(&b, &p->html_len);
 }
 

@@ -290,7 +290,9 @@ static const char *on_entity(walker *w, const char *p, const char *end)
 static void html_blocks(blocks *out, const gz_page *page)
 {
 	walker w;
-	const char *p = page->html ? page->html : "", *end = p + strlen(p);
+	/* after a build's photo stage, the markers are in html_marked */
+	const char *p = page->html_marked ? page->html_marked : page->html ? page->html : "";
+	const char *end = p + strlen(p);
 
 	memset(&w, 0, sizeof(w));
 	w.out = out;

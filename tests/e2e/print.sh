@@ -308,4 +308,9 @@ rm site/.gazette
 "$GAZETTE" build --source site --out out --quiet 2>err || { cat err; fail "build"; }
 print_timed after
 assert_contains after.err ": 0 photo copies made, $made from the cache"
+# the brochure a build makes is the one print makes: the same bytes (the
+# build's photo stage puts pictures in the pages; the body's own photos
+# must still be placed)
+cmp -s out/print/typical-cases-2019.pdf after.pdf ||
+	fail "gazette build and gazette print made different brochures"
 echo ok
