@@ -23,6 +23,7 @@
 #include "photos.h"
 #include "pool.h"
 #include "print.h"
+#include "printcache.h"
 #include "render.h"
 #include "script.h"
 #include "search.h"
@@ -607,6 +608,8 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		  (gz_print_opts){.theme = &theme, .theme_src = theme_src, .theme_display = display,
 				  .cache_dir = print_dir},
 		  d);
+	if (!d->errors)
+		gz_printcache_prune(print_dir);
 	phase("render", &t0);
 	if (site.cfg.search) {
 		/* the index patches the last build's when few pages changed */

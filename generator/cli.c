@@ -482,7 +482,8 @@ static const char usage_print[] =
 	"\n"
 	"Photos are embedded at 300 dpi of their placed size. Those copies are kept\n"
 	"in DIR/.gazette/print/ (by the photo's bytes and its placed size), so\n"
-	"printing the same brochure again decodes no photo; delete it at will.\n"
+	"printing the same brochure again decodes no photo. Copies unused for 60 days\n"
+	"are removed; delete the folder at will.\n"
 	"No PDF is written unless the whole document could be typeset.\n";
 
 /* "3mm", "0.125in", "9pt", "3" (mm) as points; -1 if not a length. */

@@ -2266,6 +2266,7 @@ int gz_print_command(const char *source, const char *path, const char *out, cons
 		with_theme.cache_dir = cache_dir = gz_build_cache_dir(source, "print");
 		if (gz_print_make(&data, &len, &site, src, path, &with_theme, d) < 0)
 			goto cleanup;
+		gz_printcache_prune(cache_dir);
 	}
 	if (out) {
 		name = gz_strdup(out);

@@ -1,6 +1,7 @@
 #include "printcache.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -8,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -123,6 +126,8 @@ int gz_printcache_load(void **jpeg, size_t *len, int *w, int *h, const char *dir
 	*h = hh;
 	data = NULL;
 	rc = 0;
+	/* used now: gz_printcache_prune keeps it */
+	utimes(path.ptr, NULL);
 cleanup:
 	if (f)
 		fclose(f);
@@ -161,4 +166,28 @@ cleanup:
 	gz_buf_release(&tmp);
 	gz_buf_release(&path);
 	return rc;
+}
+
+void gz_printcache_prune(const char *dir)
+{
+	time_t before = time(NULL) - (time_t)GZ_PRINTCACHE_DAYS * 86400;
+	struct dirent *e;
+	DIR *dh;
+
+	if (!dir || !(dh = opendir(dir)))
+		return;
+	while ((e = readdir(dh))) {
+		size_t n = strlen(e->d_name);
+		gz_buf p = GZ_BUF_INIT;
+		struct stat st;
+
+		/* entries only ("<16 hex digits>.copy"), nothing else in the folder */
+		if (n != 21 || strcmp(e->d_name + 16, ".copy"))
+			continue;
+		gz_buf_printf(&p, "%s/%s", dir, e->d_name);
+		if (lstat(p.ptr, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime < before)
+			unlink(p.ptr);
+		gz_buf_release(&p);
+	}
+	closedir(dh);
 }

@@ -17,7 +17,8 @@
  * written to a temporary file and renamed into place, so a reader never
  * sees half of one, whatever other gazette runs at the same time. A cache
  * folder that cannot be written only means copies are made every time.
- * Thread-safe.
+ * Copies unused for two months are removed (gz_printcache_prune), so the
+ * folder does not grow for ever. Thread-safe.
  */
 #ifndef GZ_PRINTCACHE_H
 #define GZ_PRINTCACHE_H
@@ -38,5 +39,11 @@ int gz_printcache_load(void **jpeg, size_t *len, int *w, int *h, const char *dir
  * folder that exists). Returns 0, or -1 if it could not be written
  * (nothing is left behind). */
 int gz_printcache_store(const char *dir, uint64_t key, const void *jpeg, size_t len, int w, int h);
+
+/* Remove the copies in dir no print has used for GZ_PRINTCACHE_DAYS days
+ * (a copy read back counts as used then, so the copies of the brochures
+ * being worked on stay). Run once a print or a build is done. */
+#define GZ_PRINTCACHE_DAYS 60
+void gz_printcache_prune(const char *dir);
 
 #endif

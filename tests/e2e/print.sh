@@ -313,4 +313,25 @@ assert_contains after.err ": 0 photo copies made, $made from the cache"
 # must still be placed)
 cmp -s out/print/typical-cases-2019.pdf after.pdf ||
 	fail "gazette build and gazette print made different brochures"
+# copies no print has used for two months are removed; those used now,
+# a recent one and anything that is not an entry stay
+u=$(sed -n 1p copies)
+touch -d '100 days ago' "$u"
+c=site/.gazette/print
+printf 'old' >"$c/00000000000000ff.copy"
+printf 'new' >"$c/00000000000000fe.copy"
+printf 'keep' >"$c/notes.txt"
+touch -d '100 days ago' "$c/00000000000000ff.copy" "$c/notes.txt"
+print_timed pruned
+assert_contains pruned.err ": 0 photo copies made, $made from the cache"
+assert_no_file "$c/00000000000000ff.copy"
+assert_file "$c/00000000000000fe.copy"
+assert_file "$c/notes.txt"
+assert_file "$u"
+[ -n "$(find "$u" -mtime -1)" ] || fail "a copy read back is not marked as used"
+# gazette build prunes too
+touch -d '100 days ago' "$c/00000000000000fe.copy"
+"$GAZETTE" build --source site --out out --quiet 2>err || { cat err; fail "build (prune)"; }
+assert_no_file "$c/00000000000000fe.copy"
+assert_file "$u"
 echo ok
