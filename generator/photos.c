@@ -1,5 +1,7 @@
 #include "photos.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -8,6 +10,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "hash.h"
@@ -895,6 +898,69 @@ static void write_images(gz_page *p, const char *base)
 	p->html = gz_buf_detach(&b, &p->html_len);
 }
 
+/* ---------------------------------------------------------------- pruning */
+
+#define CACHE_DAYS 60 /* an unused derivative is kept this long */
+
+/* Once a day: the cache files of photos the site no longer has (no
+ * picture's key and no original's stripped copy names them) that were made
+ * over CACHE_DAYS days ago are removed. A photo still in the site keeps its
+ * files whatever their age; "sources" and the stamp are never touched. */
+static void prune_cache(const gz_photos *ph)
+{
+	time_t now = time(NULL), before = now - (time_t)CACHE_DAYS * 86400;
+	gz_buf stamp = GZ_BUF_INIT;
+	gz_strlist origs = {0};
+	gz_map keep = {0};
+	struct dirent *e;
+	struct stat st;
+	size_t i;
+	DIR *dh;
+
+	gz_buf_printf(&stamp, "%s/pruned", ph->cache_dir);
+	if (stat(stamp.ptr, &st) == 0 && st.st_mtime > now - 86400)
+		goto done;
+	for (i = 0; i < ph->n; i++) {
+		const gz_picture *pic = ph->items[i];
+		gz_buf o = GZ_BUF_INIT;
+		if (!pic->key[0])
+			continue;
+		gz_map_put(&keep, pic->key, (void *)pic);
+		orig_name(&o, "", pic->content, "x");
+		o.ptr[16] = '\0';
+		gz_strlist_take(&origs, gz_buf_detach(&o, NULL));
+		gz_map_put(&keep, origs.items[origs.n - 1], (void *)pic);
+	}
+	dh = opendir(ph->cache_dir);
+	if (!dh)
+		goto done;
+	while ((e = readdir(dh))) {
+		char prefix[17];
+		gz_buf p = GZ_BUF_INIT;
+		size_t k;
+
+		/* cache entries only: 16 hex digits, then '-' or '.' */
+		for (k = 0; k < 16 && isxdigit((unsigned char)e->d_name[k]); k++)
+			;
+		if (k < 16 || (e->d_name[16] != '-' && e->d_name[16] != '.'))
+			continue;
+		memcpy(prefix, e->d_name, 16);
+		prefix[16] = '\0';
+		if (gz_map_get(&keep, prefix))
+			continue;
+		gz_buf_printf(&p, "%s/%s", ph->cache_dir, e->d_name);
+		if (lstat(p.ptr, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime < before)
+			unlink(p.ptr);
+		gz_buf_release(&p);
+	}
+	closedir(dh);
+	write_file(stamp.ptr, "", 0, 0);
+done:
+	gz_map_release(&keep);
+	gz_strlist_release(&origs);
+	gz_buf_release(&stamp);
+}
+
 int gz_photos_make(gz_photos *ph, gz_site *site, const gz_photos_opts *o, gz_diag *d)
 {
 	attach_ctx ac = {o, d};
@@ -942,6 +1008,8 @@ int gz_photos_make(gz_photos *ph, gz_site *site, const gz_photos_opts *o, gz_dia
 	ph->cached = atomic_load(&c.cached);
 	ph->read = atomic_load(&c.read);
 	save_sources(c.next, ph->n, ph->cache_dir);
+	if (!atomic_load(&c.unwritable))
+		prune_cache(ph);
 	if (getenv("GAZETTE_TIMING"))
 		fprintf(stderr, "timing: photos: %zu files, %zu read, %zu processed\n", ph->n,
 			ph->read, ph->processed);

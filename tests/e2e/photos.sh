@@ -151,6 +151,27 @@ assert_contains "$err_log" "timing: photos: 9 files, 0 read, 0 processed"
 [ -d "$site/.gazette/img" ] || fail "no cache folder .gazette/img"
 [ ! -e "$out/.gazette" ] || fail "the cache is inside the output"
 
+# the cache forgets photos the site no longer has, two months after they
+# were made, checking once a day; a photo still in the site keeps its files
+c=$site/.gazette/img
+assert_file "$c/pruned"
+printf x >"$c/0123456789abcdef-800.jpg"
+printf x >"$c/0123456789abcdef.txt"
+printf x >"$c/fedcba9876543210-800.jpg"
+touch -d '100 days ago' "$c/0123456789abcdef-800.jpg" "$c/0123456789abcdef.txt" "$c"/*-orig.* "$c"/*-thumb.jpg
+ls "$c" | grep -v 0123456789abcdef | sort >"$TMPDIR/kept.want"
+build_ok --source "$site" --out "$out"
+assert_file "$c/0123456789abcdef-800.jpg"
+rm "$c/pruned"
+build_ok --source "$site" --out "$out"
+assert_no_file "$c/0123456789abcdef-800.jpg"
+assert_no_file "$c/0123456789abcdef.txt"
+ls "$c" | sort >"$TMPDIR/kept.got"
+cmp -s "$TMPDIR/kept.want" "$TMPDIR/kept.got" ||
+	fail "pruning removed more than the old files of a photo the site lacks: $(diff "$TMPDIR/kept.want" "$TMPDIR/kept.got")"
+GAZETTE_TIMING=1 build_ok --source "$site" --out "$out" --verbose
+assert_contains "$err_log" "图片 0 processed, 3 cached"
+
 # a photo changed in place with its size and mtime kept is still seen (its
 # ctime changed): read, decoded, its new EXIF in the archive
 python3 - "$site/content/photos/2019/gps.jpg" <<'EOF2'
