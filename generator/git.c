@@ -283,27 +283,22 @@ static char *ts_why(gz_source *s, const char *path)
 {
 	tree_source *t = gz_source_impl(s);
 	const git_oid *oid = gz_map_get(&t->blobs, path);
-	char hex[GIT_OID_HEXSZ + 1];
-	const git_error *e;
+	char hex[GIT_OID_HEXSZ + 1], what[96], *why;
 	git_blob *blob;
-	gz_buf b = GZ_BUF_INIT;
 
 	if (!oid)
 		return gz_strdup("cannot read the file: it is not in this revision");
 	git_oid_tostr(hex, sizeof(hex), oid);
+	snprintf(what, sizeof(what), "cannot read the file from git (object %s)", hex);
 	pthread_mutex_lock(&t->lock);
 	if (git_blob_lookup(&blob, t->r->repo, oid) == 0) {
 		git_blob_free(blob);
-		pthread_mutex_unlock(&t->lock);
-		return gz_strdup("cannot read the file from git");
+		why = gz_strdup(what);
+	} else {
+		why = git_damaged(what);
 	}
-	e = git_error_last();
-	gz_buf_printf(&b,
-		      "cannot read the file from git: its object %s is damaged or missing (%s); "
-		      "the repository needs repair: run 'git fsck' and restore it from a good clone",
-		      hex, e && e->message ? e->message : "unknown git error");
 	pthread_mutex_unlock(&t->lock);
-	return gz_buf_detach(&b, NULL);
+	return why;
 }
 
 static bool ts_exists(gz_source *s, const char *path)

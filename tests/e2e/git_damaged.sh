@@ -66,8 +66,8 @@ damage HEAD:content/stories/b.md
 status=0
 "$GAZETTE" build --source "$repo" --rev HEAD --out "$TMPDIR/pub" -q 2>"$TMPDIR/err" || status=$?
 [ "$status" -eq 1 ] || fail "a damaged blob: exit $status, want 1"
-assert_contains "$TMPDIR/err" "content/stories/b.md: cannot read the file from git: its object $oid is damaged"
-assert_contains "$TMPDIR/err" "run 'git fsck'"
+assert_contains "$TMPDIR/err" "content/stories/b.md: cannot read the file from git (object $oid): "
+assert_contains "$TMPDIR/err" "the repository is damaged: run 'git fsck'"
 diff -r "$TMPDIR/pub.before" "$TMPDIR/pub" >/dev/null || fail "public/ changed (blob)"
 # the working tree has the file itself: that build still works
 "$GAZETTE" build --source "$repo" --out "$TMPDIR/wt" -q

@@ -14,31 +14,17 @@ git init -q -b main
 git config user.name Alice
 git config user.email alice@example.org
 
-n=0
-commit() { # message [git options…]: one hour after the last commit
-	n=$((n + 1))
-	msg=$1
-	shift
-	d=$(printf '2019-03-%02dT%02d:00:00+08:00' $((1 + n / 24)) $((n % 24)))
-	GIT_AUTHOR_DATE=$d GIT_COMMITTER_DATE=$d git "$@" commit -qm "$msg"
-}
-story() { # file title: a body long enough for rename detection
-	printf -- '---\ntitle: %s\ndate: 2019-01-01\n---\n' "$2" >"$1"
-	for i in 1 2 3 4 5 6 7 8; do
-		printf '%s 的第 %d 段正文，讲述穆棱镇的事情。\n\n' "$2" "$i" >>"$1"
-	done
-}
 
 printf 'title: 新闻\nbase_url: https://example.org/\n' >site/site.yml
 printf 'Bob Real <bob@example.org> <bob@old.example>\n' >.mailmap
 echo readme >README
 s=site/content/stories
-story $s/2019/a.md 甲
-story $s/2019/b.md 乙
-story $s/2019/deep/c.md 丙
-story site/content/policies/p.md 规定
+long_story $s/2019/a.md 甲
+long_story $s/2019/b.md 乙
+long_story $s/2019/deep/c.md 丙
+long_story site/content/policies/p.md 规定
 for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
-	story $s/2018/f$i.md "旧闻$i"
+	long_story $s/2018/f$i.md "旧闻$i"
 done
 git add -A
 commit "first"
@@ -63,7 +49,7 @@ echo 乙改二。 >>$s/2020/b-new.md
 git add -A
 commit "move b and edit it"
 
-story $s/2019/d.md 丁
+long_story $s/2019/d.md 丁
 git rm -q $s/2018/f1.md
 git add -A
 commit "add d, delete f1"

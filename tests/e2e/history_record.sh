@@ -15,20 +15,6 @@ git init -q -b main
 git config user.name Alice
 git config user.email alice@example.org
 
-n=0
-commit() { # message [git options…]: one hour after the last commit
-	n=$((n + 1))
-	msg=$1
-	shift
-	d=$(printf '2019-03-%02dT%02d:00:00+08:00' $((1 + n / 24)) $((n % 24)))
-	GIT_AUTHOR_DATE=$d GIT_COMMITTER_DATE=$d git "$@" commit -qm "$msg"
-}
-story() { # file title: a body long enough for rename detection
-	printf -- '---\ntitle: %s\ndate: 2019-01-01\n---\n' "$2" >"$1"
-	for i in 1 2 3 4 5 6 7 8; do
-		printf '%s 的第 %d 段正文，讲述穆棱镇的事情。\n\n' "$2" "$i" >>"$1"
-	done
-}
 # the pages of a build from a copy of the repository with no record
 reference() {
 	rm -rf "$TMPDIR/ref" "$TMPDIR/out-ref"
@@ -54,10 +40,10 @@ record() {
 
 printf 'title: 新闻\nbase_url: https://example.org/\n' >site/site.yml
 s=site/content/stories
-story $s/2019/a.md 甲
-story $s/2019/b.md 乙
-story $s/2019/deep/c.md 丙
-story site/content/policies/p.md 规定
+long_story $s/2019/a.md 甲
+long_story $s/2019/b.md 乙
+long_story $s/2019/deep/c.md 丙
+long_story site/content/policies/p.md 规定
 git add -A
 commit "first"
 same "the first commit"
@@ -97,14 +83,14 @@ git mv $s/2019/a.md site/content/old/2019/a.md
 commit "move a to old"
 same "a rename"
 
-story $s/2019/d.md 丁
+long_story $s/2019/d.md 丁
 git rm -q $s/2019/b.md
 git add -A
 commit "add d, delete b"
 same "an addition beside a deletion"
 
 # b comes back under its old name: a new file, not the deleted one
-story $s/2019/b.md 新乙
+long_story $s/2019/b.md 新乙
 git add -A
 commit "a new b"
 same "a file added where one was deleted"

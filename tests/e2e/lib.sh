@@ -190,3 +190,21 @@ if [ "${0##*/}" = lib.sh ]; then
 	[ "$rc" = 2 ] || fail "gazette build --jobs 0 should be a usage error (2), got $rc"
 	echo "lib: helpers ok"
 fi
+
+# For repositories with a history: commit MESSAGE [git options…] commits one
+# hour after the previous one (counted in $n); long_story FILE TITLE writes
+# a story with a body long enough for git's rename detection.
+n=0
+commit() {
+	n=$((n + 1))
+	msg=$1
+	shift
+	d=$(printf '2019-03-%02dT%02d:00:00+08:00' $((1 + n / 24)) $((n % 24)))
+	GIT_AUTHOR_DATE=$d GIT_COMMITTER_DATE=$d git "$@" commit -qm "$msg"
+}
+long_story() {
+	printf -- '---\ntitle: %s\ndate: 2019-01-01\n---\n' "$2" >"$1"
+	for i in 1 2 3 4 5 6 7 8; do
+		printf '%s 的第 %d 段正文，讲述穆棱镇的事情。\n\n' "$2" "$i" >>"$1"
+	done
+}
