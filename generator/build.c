@@ -83,13 +83,6 @@ char *gz_build_find_theme(const char *source, const char *name, char **display)
 	return NULL;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
 /*
  * The cache folder .gazette/ beside the content holds what is not content:
  * the list of files the last build wrote into each output folder (so a page
@@ -184,11 +177,7 @@ static const bool sanitized = false;
 /* GAZETTE_TIMING=1 prints how long each stage took. */
 static void phase(const char *name, double *t)
 {
-	double now = now_ms();
-
-	if (getenv("GAZETTE_TIMING"))
-		fprintf(stderr, "timing: %s %.0f ms\n", name, now - *t);
-	*t = now;
+	gz_timing_lap("", name, t);
 }
 
 /* Where the content comes from: the working tree, or a commit read from
@@ -334,7 +323,7 @@ static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_dia
 		gz_diag_warn(d, "", 0, 0,
 			     "the repository is a shallow clone: page history (created, "
 			     "authors) only goes back as far as the clone does");
-	t = now_ms();
+	t = gz_now_ms();
 	rc = gz_repo_walk_history_wait(repo, &err, &warning);
 	phase("  load history (waited)", &t);
 	if (warning) {
@@ -472,7 +461,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	char *img_dir = NULL, *pages_dir = NULL, *print_dir = NULL;
 	bool bare = false;
 	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
-	double start = now_ms(), t0 = start;
+	double start = gz_now_ms(), t0 = start;
 
 	if (getenv("GAZETTE_TIMING")) {
 		/* what the process spent before the build: loading its libraries */
@@ -668,7 +657,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	rc = 0;
 
 cleanup:
-	st->ms = now_ms() - start;
+	st->ms = gz_now_ms() - start;
 	gz_publish_free(pub);
 	gz_script_free(life);
 	gz_photos_release(&photos);

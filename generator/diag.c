@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "buf.h"
@@ -102,4 +103,21 @@ void gz_diag_print(gz_diag *d, FILE *f)
 		fprintf(f, "%s\n", s);
 		free(s);
 	}
+}
+
+double gz_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+void gz_timing_lap(const char *stage, const char *what, double *t)
+{
+	double now = gz_now_ms();
+
+	if (*t > 0 && what && getenv("GAZETTE_TIMING"))
+		fprintf(stderr, "timing: %s%s%s %.0f ms\n", stage, *stage ? " " : "", what, now - *t);
+	*t = now;
 }

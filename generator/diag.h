@@ -47,4 +47,12 @@ void gz_diag_print(gz_diag *d, FILE *f);
 /* Format one item as `path:line:col: message` into a new string. */
 char *gz_diag_format(const gz_diag_item *it);
 
+/* Milliseconds on a monotonic clock. */
+double gz_now_ms(void);
+
+/* GAZETTE_TIMING=1: print "timing: <stage> <what> N ms" for the time since
+ * *t (nothing if *t is 0 or what NULL: the first lap only starts the clock),
+ * then set *t to now. stage is "" or an indented stage ("  render"). */
+void gz_timing_lap(const char *stage, const char *what, double *t);
+
 #endif

@@ -1841,14 +1841,7 @@ static gz_value *brochure_doc(const printer *pr, const manifest *m)
 /* GAZETTE_TIMING=1 prints how long each stage of a brochure took. */
 static void phase(const char *name, double *t)
 {
-	struct timespec ts;
-	double now;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-	if (*t > 0 && getenv("GAZETTE_TIMING"))
-		fprintf(stderr, "timing: %s %.0f ms\n", name, now - *t);
-	*t = now;
+	gz_timing_lap("", name, t);
 }
 
 static int make_brochure(printer *pr, char **data, size_t *len)

@@ -464,14 +464,7 @@ static void add_static(gz_outputs *out, const gz_site *site, gz_source *theme_sr
 /* GAZETTE_TIMING=1: how long each part of the render took. */
 static void lap(const char *what, double *t)
 {
-	struct timespec ts;
-	double now;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-	if (*t > 0 && getenv("GAZETTE_TIMING"))
-		fprintf(stderr, "timing:   render %s %.0f ms\n", what, now - *t);
-	*t = now;
+	gz_timing_lap("  render", what, t);
 }
 
 int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,

@@ -916,14 +916,7 @@ static void merge_item(size_t item, int worker, void *payload)
 
 static void lap(const char *what, double *t)
 {
-	struct timespec ts;
-	double now;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-	if (*t > 0 && what && getenv("GAZETTE_TIMING"))
-		fprintf(stderr, "timing:   search %s %.0f ms\n", what, now - *t);
-	*t = now;
+	gz_timing_lap("  search", what, t);
 }
 
 static void full_build(ctx *c, double *t)

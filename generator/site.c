@@ -556,14 +556,7 @@ void gz_site_hash(gz_site *site)
 /* GAZETTE_TIMING=1: how long each part of the load took. */
 static void lap(const char *what, double *t)
 {
-	struct timespec ts;
-	double now;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-	if (*t > 0 && getenv("GAZETTE_TIMING"))
-		fprintf(stderr, "timing:   load %s %.0f ms\n", what, now - *t);
-	*t = now;
+	gz_timing_lap("  load", what, t);
 }
 
 /* What a page's parse reads besides its own file: the program, site.yml
