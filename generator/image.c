@@ -12,6 +12,39 @@
 static pthread_once_t started = PTHREAD_ONCE_INIT;
 static bool running;
 
+/*
+ * liborc 0.4.33 frees the code it generated without taking its own lock
+ * (orc_code_chunk_free), so when one thread frees a resampling pipeline
+ * while another builds or frees one, its list of code blocks can be
+ * corrupted and the next build crashes. libvips compiles that code when a
+ * reduce is built (vips_thumbnail, vips_resize) and frees it when the last
+ * reference to the pipeline goes. Every such call here is made holding
+ * pipeline_lock; the pixels themselves (vips_image_copy_memory, the savers)
+ * are computed outside it, so the photos still run one per core.
+ */
+static pthread_mutex_t pipeline_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void hold(void)
+{
+	pthread_mutex_lock(&pipeline_lock);
+}
+
+static void let_go(void)
+{
+	pthread_mutex_unlock(&pipeline_lock);
+}
+
+/* Unref *im (if any) under pipeline_lock and clear it. */
+static void drop(VipsImage **im)
+{
+	if (!*im)
+		return;
+	hold();
+	g_object_unref(*im);
+	let_go();
+	*im = NULL;
+}
+
 /* libvips warns on stderr about damaged files; the build reports them
  * itself, at the line that uses the file. */
 static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
@@ -356,7 +389,7 @@ int gz_image_process(gz_image_result *out, const void *data, size_t len, const g
 	int rc = GZ_IMAGE_DAMAGED, w, h, f;
 	double *px = NULL;
 	int npx = 0;
-	VipsImage *src;
+	bool fail;
 
 	memset(out, 0, sizeof(*out));
 	*err = NULL;
@@ -387,17 +420,20 @@ int gz_image_process(gz_image_result *out, const void *data, size_t len, const g
 		goto damaged;
 	/* decode once, shrunk on load to the largest width; each smaller width
 	 * is made from the next larger one, in memory */
-	if (decode_flat(&flat, data, len, all[nall - 1], VIPS_MAX_COORD) < 0 ||
-	    !(made[nall - 1] = vips_image_copy_memory(flat)))
+	hold();
+	fail = decode_flat(&flat, data, len, all[nall - 1], VIPS_MAX_COORD) < 0;
+	let_go();
+	if (fail || !(made[nall - 1] = vips_image_copy_memory(flat)))
 		goto damaged;
 	for (k = nall; k-- > 0;) {
 		if (k < nall - 1) {
-			if (vips_thumbnail_image(made[k + 1], &t, all[k], "height", VIPS_MAX_COORD,
-						 "size", VIPS_SIZE_DOWN, NULL) ||
-			    !(made[k] = vips_image_copy_memory(t)))
+			hold();
+			fail = vips_thumbnail_image(made[k + 1], &t, all[k], "height",
+						    VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, NULL);
+			let_go();
+			if (fail || !(made[k] = vips_image_copy_memory(t)))
 				goto damaged;
-			g_object_unref(t);
-			t = NULL;
+			drop(&t);
 		}
 		for (f = 0; f < GZ_IMAGE_NFORMATS; f++)
 			if (planned(plan[f], np[f], all[k]) &&
@@ -410,19 +446,22 @@ int gz_image_process(gz_image_result *out, const void *data, size_t len, const g
 			if (vips_image_get_width(made[k]) >= o->thumb_w &&
 			    vips_image_get_height(made[k]) >= o->thumb_h)
 				break;
-		if (vips_thumbnail_image(made[k], &t, o->thumb_w, "height", o->thumb_h, "crop",
-					 VIPS_INTERESTING_ATTENTION, "size", VIPS_SIZE_DOWN, NULL))
+		hold();
+		fail = vips_thumbnail_image(made[k], &t, o->thumb_w, "height", o->thumb_h, "crop",
+					    VIPS_INTERESTING_ATTENTION, "size", VIPS_SIZE_DOWN, NULL);
+		let_go();
+		if (fail)
 			goto damaged;
 		for (f = 0; f < GZ_IMAGE_NFORMATS; f++)
 			if (np[f] && save(out, t, (gz_image_format)f, true, o->quality) < 0)
 				goto damaged;
-		g_object_unref(t);
-		t = NULL;
+		drop(&t);
 	}
 	/* the mean colour, as a placeholder background while photos load */
-	src = made[0];
-	if (vips_thumbnail_image(src, &t, 1, "height", 1, "size", VIPS_SIZE_FORCE, NULL) ||
-	    vips_getpoint(t, &px, &npx, 0, 0, NULL))
+	hold();
+	fail = vips_thumbnail_image(made[0], &t, 1, "height", 1, "size", VIPS_SIZE_FORCE, NULL);
+	let_go();
+	if (fail || vips_getpoint(t, &px, &npx, 0, 0, NULL))
 		goto damaged;
 	snprintf(out->color, sizeof(out->color), "#%02x%02x%02x", (unsigned)px[0] & 0xff,
 		 (unsigned)px[npx > 2 ? 1 : 0] & 0xff, (unsigned)px[npx > 2 ? 2 : 0] & 0xff);
@@ -434,15 +473,11 @@ damaged:
 	rc = GZ_IMAGE_DAMAGED;
 cleanup:
 	g_free(px);
-	if (t)
-		g_object_unref(t);
+	drop(&t);
 	for (k = 0; k < nall; k++)
-		if (made[k])
-			g_object_unref(made[k]);
-	if (flat)
-		g_object_unref(flat);
-	if (in)
-		g_object_unref(in);
+		drop(&made[k]);
+	drop(&flat);
+	drop(&in);
 	if (rc != GZ_IMAGE_OK)
 		gz_image_result_release(out);
 	return rc;
@@ -541,9 +576,14 @@ static int print_decode(VipsImage **out, const void *data, size_t len, VipsImage
 		in = t[2];
 	}
 	if (vips_image_get_width(in) != tw || vips_image_get_height(in) != th) {
-		if (vips_resize(in, &t[3], (double)tw / vips_image_get_width(in), "vscale",
-				(double)th / vips_image_get_height(in), "kernel", VIPS_KERNEL_CUBIC,
-				NULL))
+		bool fail;
+
+		hold();
+		fail = vips_resize(in, &t[3], (double)tw / vips_image_get_width(in), "vscale",
+				   (double)th / vips_image_get_height(in), "kernel",
+				   VIPS_KERNEL_CUBIC, NULL);
+		let_go();
+		if (fail)
 			goto cleanup;
 		in = t[3];
 	}
@@ -561,8 +601,7 @@ static int print_decode(VipsImage **out, const void *data, size_t len, VipsImage
 	rc = 0;
 cleanup:
 	for (k = 0; k < 6; k++)
-		if (t[k])
-			g_object_unref(t[k]);
+		drop(&t[k]);
 	return rc;
 }
 
@@ -602,10 +641,8 @@ damaged:
 	rc = GZ_IMAGE_DAMAGED;
 cleanup:
 	g_free(vbuf);
-	if (flat)
-		g_object_unref(flat);
-	if (in)
-		g_object_unref(in);
+	drop(&flat);
+	drop(&in);
 	return rc;
 }
 
