@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,7 +338,6 @@ static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_dia
 	}
 	for (i = 0; i < site->nall; i++)
 		site->all[i]->history = gz_repo_history_of(repo, site->all[i]->path);
-	gz_site_hash(site);
 }
 
 /* site.yml as a value tree, read before the site is (NULL if absent or
@@ -440,6 +440,44 @@ static void print_all(gz_outputs *out, const gz_site *site, gz_source *src, gz_p
 	}
 }
 
+/* The last build's record of what each output read, loaded on a thread of
+ * its own while the pages load (it only reads a file). */
+typedef struct {
+	gz_deps *deps;
+	const char *file;
+	pthread_t thread;
+	bool started;
+	int rc;
+} record_loader;
+
+static void *load_record(void *arg)
+{
+	record_loader *l = arg;
+
+	l->rc = gz_deps_load(l->deps, l->file);
+	gz_deps_index(l->deps);
+	return NULL;
+}
+
+static void record_start(record_loader *l, gz_deps *deps, const char *file)
+{
+	l->deps = deps;
+	l->file = file;
+	l->rc = 0;
+	l->started = pthread_create(&l->thread, NULL, load_record, l) == 0;
+	if (!l->started)
+		load_record(l);
+}
+
+/* Wait for the record; returns what gz_deps_load did. */
+static int record_wait(record_loader *l)
+{
+	if (l->started)
+		pthread_join(l->thread, NULL);
+	l->started = false;
+	return l->rc;
+}
+
 int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 {
 	gz_source *src = NULL, *theme_src = NULL;
@@ -458,6 +496,8 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_photos photos;
 	gz_photos_opts po;
 	gz_publish *pub = NULL;
+	record_loader rl = {0};
+	bool rl_pending = false;
 	char *img_dir = NULL, *pages_dir = NULL, *print_dir = NULL;
 	bool bare = false;
 	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
@@ -528,6 +568,21 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		history_file = cache_file(opts->source, bare, opts->source, "history", false);
 		gz_repo_walk_history_start(repo, sha, "content/", history_file, opts->full);
 	}
+	if (!opts->archive_only) {
+		/* incremental: keep what the last build made when its inputs are
+		 * the same. The publishing record first (it may finish what a
+		 * killed build left), so what pages depend on describes the site
+		 * in out_dir; that record loads while the pages do */
+		deps_file = cache_file(opts->source, bare, out_dir, "deps", false);
+		outputs_file = cache_file(opts->source, bare, out_dir, "outputs", false);
+		gz_publish_open(&pub, out_dir, outputs_file, deps_file, opts->full);
+		if (!opts->full) {
+			record_start(&rl, &deps_prev, deps_file);
+			rl_pending = true;
+		}
+	}
+	/* the model hashes once, when history and photos are in */
+	lo.unhashed = true;
 	gz_site_load(&site, src, &lo, d);
 	attach_history(&site, repo, sha, d);
 	phase("load", &t0);
@@ -541,6 +596,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		gz_photos_make(&photos, &site, &po, d);
 		phase("photos", &t0);
 	}
+	gz_site_hash(&site);
 	/* on_load hooks may add fields and pages; their state stays for on_done */
 	if (theme.nhooks && !d->errors) {
 		char *err = NULL;
@@ -575,16 +631,13 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	ro.progress = opts->progress;
 	ro.theme_src = theme_src;
 	ro.keep_going = opts->keep_going;
-	/* incremental: keep what the last build made when its inputs are the same */
-	deps_file = cache_file(opts->source, bare, out_dir, "deps", false);
-	/* first, so what pages depend on describes the site in out_dir */
-	outputs_file = cache_file(opts->source, bare, out_dir, "outputs", false);
-	gz_publish_open(&pub, out_dir, outputs_file, deps_file, opts->full);
-	if (!opts->full && gz_deps_load(&deps_prev, deps_file) < 0)
+	rl_pending = false;
+	if (!opts->full && record_wait(&rl) < 0)
 		gz_diag_warn(d, deps_file, 0, 0,
 			     "not a record gazette wrote (damaged?); rendering every page");
-	gz_deps_index(&deps_prev);
-	phase("  render record", &t0);
+	if (opts->full)
+		gz_deps_index(&deps_prev);
+	phase("  render record (waited)", &t0);
 	ro.out_dir = out_dir;
 	ro.out_trusted = gz_publish_trusted(pub);
 	ro.prev = &deps_prev;
@@ -657,6 +710,8 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	rc = 0;
 
 cleanup:
+	if (rl_pending)
+		record_wait(&rl);
 	st->ms = gz_now_ms() - start;
 	gz_publish_free(pub);
 	gz_script_free(life);

@@ -1035,7 +1035,6 @@ int gz_photos_make(gz_photos *ph, gz_site *site, const gz_photos_opts *o, gz_dia
 	each_photo(ph, site, attach, &ac);
 	for (i = 0; i < site->nall; i++)
 		write_images(site->all[i], site->cfg.base_path);
-	gz_site_hash(site);
 	return d->errors > before ? -1 : 0;
 }
 

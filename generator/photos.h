@@ -12,9 +12,10 @@
  * in .gazette/img/sources with the file's size, times and inode, so an
  * unchanged photo in a source folder is not even read again: a rebuild
  * costs a stat per photo. It then points each gz_photo at its gz_picture,
- * writes the <picture> of each Markdown image into the page body, and
- * folds the pictures into the pages' model hashes, so pages are
- * re-rendered exactly when one of their photos changed.
+ * writes the <picture> of each Markdown image into the page body and sets
+ * each picture's pic_hash; gz_site_hash, called after it, folds those into
+ * the pages' model hashes, so pages are re-rendered exactly when one of
+ * their photos changed.
  *
  * Derivatives are published as img/<hash16>-<width>.webp|jpg and
  * img/<hash16>-thumb.webp|jpg, copied from the cache into the output

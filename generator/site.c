@@ -744,7 +744,8 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	link_related(site, opts->jobs);
 	lap(site->related_new || !site->cache_dir ? "related" : "related (cached)", &t);
 	link_archives(site);
-	gz_site_hash(site);
+	if (!opts->unhashed)
+		gz_site_hash(site);
 	lap("hash", &t);
 	return d->errors ? -1 : 0;
 }

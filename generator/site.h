@@ -91,6 +91,7 @@ typedef struct {
 	bool keep_going;          /* a page a hook fails on is left out, with a warning */
 	const char *cache_dir;    /* keep parsed pages here (pagecache.h); NULL: none */
 	bool cache_fresh;         /* write the cache but do not read it */
+	bool unhashed;            /* leave the model hashes to the caller (gz_site_hash) */
 } gz_load_opts;
 
 /* Recompute the model hashes (after history was attached). */

@@ -38,15 +38,34 @@ void gz_strlist_release(gz_strlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Eight bytes at a time: content paths are long and share their start. */
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	size_t n = strlen(s);
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
-	return h;
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 32);
+}
+
+/* The slot of key (hash h): where it is, or the empty slot it would go to. */
+static size_t slot(const gz_map *m, const char *key, uint64_t h)
+{
+	size_t i;
+
+	for (i = (size_t)h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+		if (m->hashes[i] == h && !strcmp(m->keys[i], key))
+			break;
+	return i;
 }
 
 void *gz_map_get(const gz_map *m, const char *key)
@@ -55,61 +74,55 @@ void *gz_map_get(const gz_map *m, const char *key)
 
 	if (!m->cap)
 		return NULL;
-	for (i = hash(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
-		if (!strcmp(m->keys[i], key))
-			return m->vals[i];
-	return NULL;
+	i = slot(m, key, hash(key));
+	return m->keys[i] ? m->vals[i] : NULL;
 }
 
 bool gz_map_has(const gz_map *m, const char *key)
 {
-	size_t i;
-
-	if (!m->cap)
-		return false;
-	for (i = hash(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
-		if (!strcmp(m->keys[i], key))
-			return true;
-	return false;
-}
-
-static void put(gz_map *m, const char *key, void *val)
-{
-	size_t i;
-
-	for (i = hash(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
-		if (!strcmp(m->keys[i], key)) {
-			m->vals[i] = val;
-			return;
-		}
-	}
-	m->keys[i] = key;
-	m->vals[i] = val;
-	m->n++;
+	return m->cap && m->keys[slot(m, key, hash(key))];
 }
 
 void gz_map_put(gz_map *m, const char *key, void *val)
 {
+	uint64_t h = hash(key);
+	size_t i;
+
 	if ((m->n + 1) * 2 > m->cap) {
 		gz_map old = *m;
-		size_t i;
 
 		m->cap = old.cap ? old.cap * 2 : 16;
 		m->keys = gz_calloc(m->cap, sizeof(*m->keys));
 		m->vals = gz_calloc(m->cap, sizeof(*m->vals));
-		m->n = 0;
-		for (i = 0; i < old.cap; i++)
-			if (old.keys[i])
-				put(m, old.keys[i], old.vals[i]);
+		m->hashes = gz_calloc(m->cap, sizeof(*m->hashes));
+		for (i = 0; i < old.cap; i++) {
+			size_t k;
+			if (!old.keys[i])
+				continue;
+			for (k = (size_t)old.hashes[i] & (m->cap - 1); m->keys[k];
+			     k = (k + 1) & (m->cap - 1))
+				;
+			m->keys[k] = old.keys[i];
+			m->vals[k] = old.vals[i];
+			m->hashes[k] = old.hashes[i];
+		}
 		free(old.keys);
 		free(old.vals);
+		free(old.hashes);
 	}
-	put(m, key, val);
+	i = slot(m, key, h);
+	if (!m->keys[i]) {
+		m->keys[i] = key;
+		m->hashes[i] = h;
+		m->n++;
+	}
+	m->vals[i] = val;
 }
 
 void gz_map_release(gz_map *m)
 {
 	free(m->keys);
 	free(m->vals);
+	free(m->hashes);
 	memset(m, 0, sizeof(*m));
 }

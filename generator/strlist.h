@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
 	char **items;
@@ -18,10 +19,13 @@ void gz_strlist_sort(gz_strlist *l);
 void gz_strlist_release(gz_strlist *l);
 
 /* Open-addressing map from string to pointer. Keys are borrowed: they must
- * outlive the map (they are normally owned by the value stored). */
+ * outlive the map (they are normally owned by the value stored). Each slot
+ * keeps its key's hash, so a probe compares strings only when the hashes
+ * match and growing never hashes a key again. */
 typedef struct {
 	const char **keys;
 	void **vals;
+	uint64_t *hashes;
 	size_t n, cap;
 } gz_map;
 
