@@ -478,6 +478,44 @@ static int record_wait(record_loader *l)
 	return l->rc;
 }
 
+/* What this build's outputs read, saved aside on a thread of its own while
+ * the search index is made (it only writes that file). */
+typedef struct {
+	gz_deps *deps;
+	const char *file;
+	pthread_t thread;
+	bool started;
+	int rc;
+} record_saver;
+
+static void *save_record(void *arg)
+{
+	record_saver *s = arg;
+
+	s->rc = gz_deps_save(s->deps, s->file);
+	return NULL;
+}
+
+/* Start saving deps to file, or save it now if no thread can start. */
+static void saver_start(record_saver *s, gz_deps *deps, const char *file)
+{
+	s->deps = deps;
+	s->file = file;
+	s->rc = 0;
+	s->started = pthread_create(&s->thread, NULL, save_record, s) == 0;
+	if (!s->started)
+		save_record(s);
+}
+
+/* Wait for the save; returns what gz_deps_save did. */
+static int saver_wait(record_saver *s)
+{
+	if (s->started)
+		pthread_join(s->thread, NULL);
+	s->started = false;
+	return s->rc;
+}
+
 int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 {
 	gz_source *src = NULL, *theme_src = NULL;
@@ -498,6 +536,8 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_publish *pub = NULL;
 	record_loader rl = {0};
 	bool rl_pending = false;
+	record_saver rs_deps = {0};
+	bool saving = false;
 	char *img_dir = NULL, *pages_dir = NULL, *print_dir = NULL;
 	bool bare = false;
 	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
@@ -581,7 +621,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 			rl_pending = true;
 		}
 	}
-	/* the model hashes once, when history and photos are in */
+	/* the model hashes once, after the on_load hooks (below) */
 	lo.unhashed = true;
 	gz_site_load(&site, src, &lo, d);
 	attach_history(&site, repo, sha, d);
@@ -596,7 +636,6 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		gz_photos_make(&photos, &site, &po, d);
 		phase("photos", &t0);
 	}
-	gz_site_hash(&site);
 	/* on_load hooks may add fields and pages; their state stays for on_done */
 	if (theme.nhooks && !d->errors) {
 		char *err = NULL;
@@ -605,8 +644,10 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 			gz_diag_error(d, "", 0, 0, "%s", err);
 			free(err);
 		}
-		gz_site_hash(&site);
 	}
+	/* the model hashes, once history, photos and hook fields are in */
+	gz_site_hash(&site);
+	phase("hash", &t0);
 	if (opts->archive_only) {
 		/* the archive as that commit published it: a database of its own */
 		char *dir = d->errors ? NULL : cache_sub_dir(opts->source, bare, "archive", true);
@@ -653,6 +694,12 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	if (!d->errors)
 		gz_printcache_prune(print_dir);
 	phase("render", &t0);
+	/* a build that fails from here leaves no cache folder behind: the record
+	 * is saved early only into one that is there already */
+	if (!d->errors && deps_prev.n) {
+		saver_start(&rs_deps, &deps_next, gz_publish_companion(pub));
+		saving = true;
+	}
 	if (site.cfg.search) {
 		/* the index patches the last build's when few pages changed */
 		gz_search_opts so = {jobs, out_dir, NULL, opts->full};
@@ -663,17 +710,18 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		phase("search", &t0);
 	}
 	/* every output is known now: two with one path is an error */
-	if (gz_outputs_check(&out, d) < 0)
-		goto cleanup;
-	if (d->errors)
+	if (gz_outputs_check(&out, d) < 0 || d->errors)
 		goto cleanup;
 	/* only a build that succeeded leaves anything in the cache; what pages
 	 * depend on is saved aside and takes effect with the site it describes */
 	free(cache_file(opts->source, bare, out_dir, "outputs", true));
-	if (gz_deps_save(&deps_next, gz_publish_companion(pub)) < 0)
+	if (!saving)
+		saver_start(&rs_deps, &deps_next, gz_publish_companion(pub));
+	saving = false;
+	if (saver_wait(&rs_deps) < 0)
 		gz_diag_warn(d, deps_file, 0, 0, "cannot record what pages depend on; the next "
 			     "build will render every page");
-	phase("deps", &t0);
+	phase("deps (waited)", &t0);
 	if (gz_publish_write(pub, &out, jobs, d, &ws) < 0)
 		goto cleanup;
 	phase("write", &t0);
@@ -712,6 +760,11 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 cleanup:
 	if (rl_pending)
 		record_wait(&rl);
+	if (saving) {
+		/* the build failed: what it saved describes no site */
+		saver_wait(&rs_deps);
+		unlink(gz_publish_companion(pub));
+	}
 	st->ms = gz_now_ms() - start;
 	gz_publish_free(pub);
 	gz_script_free(life);

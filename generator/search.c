@@ -655,6 +655,7 @@ typedef struct {
 	/* incremental */
 	const gz_search_record *old;
 	bool *redo_group;
+	size_t nredo;           /* groups to make again (redo_group) */
 	change *chg;
 	size_t nchg, chgcap;
 	size_t *shard_chg;      /* [SHARDS + 1]: changes of shard k */
@@ -1230,10 +1231,16 @@ static void hash_item(size_t item, int worker, void *payload)
 		c->hashes[i] = text_hash(gz_search_page(c->site, i));
 }
 
+/* The item-th text group to make again; one item past them, the docs. */
 static void text_item(size_t item, int worker, void *payload)
 {
 	ctx *c = payload;
 	size_t g, seen = 0;
+
+	if (item == c->nredo) {
+		write_docs(c);
+		return;
+	}
 
 	/* item-th group to redo */
 	for (g = 0; g < c->ngroups; g++)
@@ -1327,8 +1334,8 @@ static bool incremental(ctx *c, gz_search_stats *st, double *t)
 		file_path(path, sizeof(path), 1 + GZ_SEARCH_SHARDS + k);
 		gz_outputs_keep(c->out, path, "search text");
 	}
-	gz_parallel(nredo, c->o->jobs, text_item, c, NULL);
-	write_docs(c);
+	c->nredo = nredo;
+	gz_parallel(nredo + 1, c->o->jobs, text_item, c, NULL);
 	lap("text", t);
 	st->incremental = true;
 	st->changed = nchanged;

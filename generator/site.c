@@ -510,12 +510,15 @@ static uint64_t settled_hash(const gz_site *site, const gz_page *p)
 	return h;
 }
 
-void gz_site_hash(gz_site *site)
-{
-	size_t i, k;
-	uint64_t sh = GZ_HASH_INIT, mh = GZ_HASH_INIT;
+#define HASH_CHUNK 256
 
-	for (i = 0; i < site->nall; i++) {
+/* The meta and model hashes of pages [HASH_CHUNK * item, +HASH_CHUNK). */
+static void hash_chunk(size_t item, int worker, void *payload)
+{
+	gz_site *site = payload;
+	size_t i, k, end = (item + 1) * HASH_CHUNK;
+
+	for (i = item * HASH_CHUNK; i < end && i < site->nall; i++) {
 		gz_page *p = site->all[i];
 		uint64_t h;
 
@@ -537,6 +540,15 @@ void gz_site_hash(gz_site *site)
 		p->meta_hash = h;
 		p->model_hash = gz_hash_u64(h, p->src_hash);
 	}
+}
+
+void gz_site_hash(gz_site *site)
+{
+	size_t i;
+	uint64_t sh = GZ_HASH_INIT, mh = GZ_HASH_INIT;
+
+	gz_parallel((site->nall + HASH_CHUNK - 1) / HASH_CHUNK, gz_pool_cores(), hash_chunk, site,
+		    NULL);
 	for (i = 0; i < site->npages; i++) {
 		sh = gz_hash_u64(sh, site->pages[i]->model_hash);
 		mh = gz_hash_u64(mh, site->pages[i]->meta_hash);
