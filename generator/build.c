@@ -440,80 +440,54 @@ static void print_all(gz_outputs *out, const gz_site *site, gz_source *src, gz_p
 	}
 }
 
-/* The last build's record of what each output read, loaded on a thread of
- * its own while the pages load (it only reads a file). */
+/* The record of what each output read, loaded or saved on a thread of its
+ * own while the build goes on (either only touches that file). active
+ * from record_start to record_wait. */
 typedef struct {
+	int (*fn)(gz_deps *deps, const char *file);
 	gz_deps *deps;
 	const char *file;
 	pthread_t thread;
-	bool started;
+	bool active, threaded;
 	int rc;
-} record_loader;
+} record_job;
 
-static void *load_record(void *arg)
+static int load_indexed(gz_deps *deps, const char *file)
 {
-	record_loader *l = arg;
+	int rc = gz_deps_load(deps, file);
 
-	l->rc = gz_deps_load(l->deps, l->file);
-	gz_deps_index(l->deps);
+	gz_deps_index(deps);
+	return rc;
+}
+
+static void *record_run(void *arg)
+{
+	record_job *j = arg;
+
+	j->rc = j->fn(j->deps, j->file);
 	return NULL;
 }
 
-static void record_start(record_loader *l, gz_deps *deps, const char *file)
+/* Start fn(deps, file), on the calling thread if no thread can start. */
+static void record_start(record_job *j, int (*fn)(gz_deps *, const char *), gz_deps *deps,
+			 const char *file)
 {
-	l->deps = deps;
-	l->file = file;
-	l->rc = 0;
-	l->started = pthread_create(&l->thread, NULL, load_record, l) == 0;
-	if (!l->started)
-		load_record(l);
+	j->fn = fn;
+	j->deps = deps;
+	j->file = file;
+	j->active = true;
+	j->threaded = pthread_create(&j->thread, NULL, record_run, j) == 0;
+	if (!j->threaded)
+		record_run(j);
 }
 
-/* Wait for the record; returns what gz_deps_load did. */
-static int record_wait(record_loader *l)
+/* Wait for the job; returns what fn did. */
+static int record_wait(record_job *j)
 {
-	if (l->started)
-		pthread_join(l->thread, NULL);
-	l->started = false;
-	return l->rc;
-}
-
-/* What this build's outputs read, saved aside on a thread of its own while
- * the search index is made (it only writes that file). */
-typedef struct {
-	gz_deps *deps;
-	const char *file;
-	pthread_t thread;
-	bool started;
-	int rc;
-} record_saver;
-
-static void *save_record(void *arg)
-{
-	record_saver *s = arg;
-
-	s->rc = gz_deps_save(s->deps, s->file);
-	return NULL;
-}
-
-/* Start saving deps to file, or save it now if no thread can start. */
-static void saver_start(record_saver *s, gz_deps *deps, const char *file)
-{
-	s->deps = deps;
-	s->file = file;
-	s->rc = 0;
-	s->started = pthread_create(&s->thread, NULL, save_record, s) == 0;
-	if (!s->started)
-		save_record(s);
-}
-
-/* Wait for the save; returns what gz_deps_save did. */
-static int saver_wait(record_saver *s)
-{
-	if (s->started)
-		pthread_join(s->thread, NULL);
-	s->started = false;
-	return s->rc;
+	if (j->threaded)
+		pthread_join(j->thread, NULL);
+	j->threaded = j->active = false;
+	return j->rc;
 }
 
 int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
@@ -534,10 +508,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	gz_photos photos;
 	gz_photos_opts po;
 	gz_publish *pub = NULL;
-	record_loader rl = {0};
-	bool rl_pending = false;
-	record_saver rs_deps = {0};
-	bool saving = false;
+	record_job loading = {0}, saving = {0};
 	char *img_dir = NULL, *pages_dir = NULL, *print_dir = NULL;
 	bool bare = false;
 	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
@@ -616,10 +587,8 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		deps_file = cache_file(opts->source, bare, out_dir, "deps", false);
 		outputs_file = cache_file(opts->source, bare, out_dir, "outputs", false);
 		gz_publish_open(&pub, out_dir, outputs_file, deps_file, opts->full);
-		if (!opts->full) {
-			record_start(&rl, &deps_prev, deps_file);
-			rl_pending = true;
-		}
+		if (!opts->full)
+			record_start(&loading, load_indexed, &deps_prev, deps_file);
 	}
 	/* the model hashes once, after the on_load hooks (below) */
 	lo.unhashed = true;
@@ -672,8 +641,7 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	ro.progress = opts->progress;
 	ro.theme_src = theme_src;
 	ro.keep_going = opts->keep_going;
-	rl_pending = false;
-	if (!opts->full && record_wait(&rl) < 0)
+	if (loading.active && record_wait(&loading) < 0)
 		gz_diag_warn(d, deps_file, 0, 0,
 			     "not a record gazette wrote (damaged?); rendering every page");
 	if (opts->full)
@@ -696,10 +664,8 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	phase("render", &t0);
 	/* a build that fails from here leaves no cache folder behind: the record
 	 * is saved early only into one that is there already */
-	if (!d->errors && deps_prev.n) {
-		saver_start(&rs_deps, &deps_next, gz_publish_companion(pub));
-		saving = true;
-	}
+	if (!d->errors && deps_prev.n)
+		record_start(&saving, gz_deps_save, &deps_next, gz_publish_companion(pub));
 	if (site.cfg.search) {
 		/* the index patches the last build's when few pages changed */
 		gz_search_opts so = {jobs, out_dir, NULL, opts->full};
@@ -715,10 +681,9 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	/* only a build that succeeded leaves anything in the cache; what pages
 	 * depend on is saved aside and takes effect with the site it describes */
 	free(cache_file(opts->source, bare, out_dir, "outputs", true));
-	if (!saving)
-		saver_start(&rs_deps, &deps_next, gz_publish_companion(pub));
-	saving = false;
-	if (saver_wait(&rs_deps) < 0)
+	if (!saving.active)
+		record_start(&saving, gz_deps_save, &deps_next, gz_publish_companion(pub));
+	if (record_wait(&saving) < 0)
 		gz_diag_warn(d, deps_file, 0, 0, "cannot record what pages depend on; the next "
 			     "build will render every page");
 	phase("deps (waited)", &t0);
@@ -758,11 +723,11 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	rc = 0;
 
 cleanup:
-	if (rl_pending)
-		record_wait(&rl);
-	if (saving) {
+	if (loading.active)
+		record_wait(&loading);
+	if (saving.active) {
 		/* the build failed: what it saved describes no site */
-		saver_wait(&rs_deps);
+		record_wait(&saving);
 		unlink(gz_publish_companion(pub));
 	}
 	st->ms = gz_now_ms() - start;

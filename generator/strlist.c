@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "hash.h"
 
 void gz_strlist_add(gz_strlist *l, const char *s)
 {
@@ -41,20 +42,7 @@ void gz_strlist_release(gz_strlist *l)
 /* Eight bytes at a time: content paths are long and share their start. */
 static uint64_t hash(const char *s)
 {
-	size_t n = strlen(s);
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 29;
-	h *= 0xff51afd7ed558ccdULL;
-	return h ^ (h >> 32);
+	return gz_hash_fast(GZ_HASH_INIT, s, strlen(s));
 }
 
 /* The slot of key (hash h): where it is, or the empty slot it would go to. */
