@@ -940,10 +940,7 @@ static void copier_finish(printer *pr)
 
 	if (!c->running)
 		return;
-	pthread_mutex_lock(&c->lock);
-	c->closed = true;
-	pthread_cond_broadcast(&c->more);
-	pthread_mutex_unlock(&c->lock);
+	copier_close(pr);
 	for (k = 0; k < c->nthreads; k++)
 		pthread_join(c->threads[k], NULL);
 	for (i = 0; i < c->n; i++) {
