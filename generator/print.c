@@ -957,6 +957,31 @@ static void copier_finish(printer *pr)
 	memset(c, 0, sizeof(*c));
 }
 
+/* A photo's size, from its head when that holds it (a folder's photo of
+ * megabytes is not read whole just for that): 0, -1 if it cannot be read,
+ * -2 if it is not an image. */
+#define SIZE_HEAD (256 * 1024)
+static int photo_size(printer *pr, const char *file, int *w, int *h)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (gz_source_read_head(pr->src, file, SIZE_HEAD, &data, &len) < 0)
+		return -1;
+	if (len == SIZE_HEAD && (gz_image_size(data, len, w, h) < 0 || *w < 1 || *h < 1)) {
+		free(data);
+		if (gz_source_read(pr->src, file, &data, &len) < 0)
+			return -1;
+	} else if (len == SIZE_HEAD) {
+		free(data);
+		return 0;
+	}
+	rc = gz_image_size(data, len, w, h) < 0 || *w < 1 || *h < 1 ? -2 : 0;
+	free(data);
+	return rc;
+}
+
 /* The photo at file; with a placed size (points), its print copy too:
  * NULL if it cannot be read (reported at where:line:col). While pr->defer
  * (the first pass of a brochure, which only measures) the copy is only
@@ -965,27 +990,23 @@ static print_image *load_image(printer *pr, const char *file, double w_pt, doubl
 			       const char *where, int line, int col)
 {
 	print_image *pi = gz_map_get(&pr->images, file);
-	char *data = NULL;
-	size_t len = 0;
 
 	if (pi && pi->queued && !pr->defer)
 		copier_wait(pr, pi);
 	if (!pi) {
+		int rc;
 		pi = gz_calloc(1, sizeof(*pi));
 		gz_strlist_add(&pr->image_keys, file);
 		pi->file = pr->image_keys.items[pr->image_keys.n - 1];
 		gz_map_put(&pr->images, pi->file, pi);
-		if (gz_source_read(pr->src, file, &data, &len) < 0) {
+		rc = photo_size(pr, file, &pi->ow, &pi->oh);
+		if (rc == -1)
 			gz_diag_error(pr->d, where, line, col, "photo '%s' cannot be read", file);
-			pi->bad = true;
-		} else if (gz_image_size(data, len, &pi->ow, &pi->oh) < 0 || pi->ow < 1 ||
-			   pi->oh < 1) {
+		else if (rc == -2)
 			gz_diag_error(pr->d, where, line, col,
 				      "photo '%s' is not an image gazette can read (JPEG, PNG, WebP, "
 				      "GIF or TIFF)", file);
-			pi->bad = true;
-		}
-		free(data);
+		pi->bad = rc < 0;
 	}
 	if (pi->bad)
 		return NULL;

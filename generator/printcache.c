@@ -19,7 +19,7 @@
 
 /* Bump when the copies the pipeline makes change (image.c's
  * gz_image_print), so copies of an older gazette are not used. */
-#define PRINTCACHE_VERSION "gazette-print-copy 1"
+#define PRINTCACHE_VERSION "gazette-print-copy 2"
 
 /* The largest entry read back: a copy of 100 megapixels is far smaller. */
 #define PRINTCACHE_MAX ((size_t)256 << 20)

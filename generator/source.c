@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -260,29 +261,27 @@ static int open_safe(gz_source *s, const char *path)
 	return fd;
 }
 
-int gz_source_read(gz_source *s, const char *path, char **data, size_t *len)
+/* Read fd's regular file, or its first max bytes, into *data. */
+static int read_fd(int fd, size_t max, char **data, size_t *len)
 {
 	gz_buf b = GZ_BUF_INIT;
 	struct stat st;
-	int fd;
+	size_t want;
 
-	if (s->ops)
-		return gz_path_is_safe(path) ? s->ops->read(s, path, data, len) : -1;
-	fd = open_safe(s, path);
-
-	if (fd < 0)
-		return -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return -1;
 	}
 	/* room for the whole file and the read that finds its end, so a
 	 * photo of several megabytes is not moved to a larger buffer */
-	gz_buf_grow(&b, (size_t)st.st_size + 65536);
-	for (;;) {
+	want = (size_t)st.st_size < max ? (size_t)st.st_size : max;
+	gz_buf_grow(&b, want + 65536);
+	while (b.len < max) {
+		size_t room = b.cap - b.len - 1;
 		ssize_t n;
-		gz_buf_grow(&b, 65536);
-		n = read(fd, b.ptr + b.len, b.cap - b.len - 1);
+		if (room > max - b.len)
+			room = max - b.len;
+		n = read(fd, b.ptr + b.len, room);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -294,10 +293,28 @@ int gz_source_read(gz_source *s, const char *path, char **data, size_t *len)
 			break;
 		b.len += (size_t)n;
 		b.ptr[b.len] = '\0';
+		gz_buf_grow(&b, 65536);
 	}
 	close(fd);
 	*data = gz_buf_detach(&b, len);
 	return 0;
+}
+
+int gz_source_read(gz_source *s, const char *path, char **data, size_t *len)
+{
+	return gz_source_read_head(s, path, SIZE_MAX, data, len);
+}
+
+int gz_source_read_head(gz_source *s, const char *path, size_t max, char **data, size_t *len)
+{
+	int fd;
+
+	if (s->ops)
+		return gz_path_is_safe(path) ? s->ops->read(s, path, data, len) : -1;
+	fd = open_safe(s, path);
+	if (fd < 0)
+		return -1;
+	return read_fd(fd, max, data, len);
 }
 
 char *gz_source_read_error(gz_source *s, const char *path)

@@ -57,6 +57,11 @@ void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out);
  * -1 if it is missing, unreadable or the path is unsafe. */
 int gz_source_read(gz_source *s, const char *path, char **data, size_t *len);
 
+/* Like gz_source_read, but a file in a folder may stop after its first max
+ * bytes (*len says how many came); a file in git is read whole. For what
+ * only looks at a file's head, such as a photo's size. */
+int gz_source_read_head(gz_source *s, const char *path, size_t max, char **data, size_t *len);
+
 /* After gz_source_read failed: a message for an editor saying why, and what
  * to do ("cannot read the file (Permission denied); …"). Caller frees. */
 char *gz_source_read_error(gz_source *s, const char *path);

@@ -290,7 +290,7 @@ one=$(sed -n 1p copies) two=$(sed -n 2p copies) three=$(sed -n 3p copies)
 cp "$one" one.bak
 head -c 1000 one.bak >"$one"
 printf 'damaged-damaged!' | dd of="$two" bs=1 seek=5000 conv=notrunc 2>/dev/null
-printf 'gazette-print-copy 1 10 10 999999 zz\n' >"$three"
+printf 'gazette-print-copy 2 10 10 999999 zz\n' >"$three"
 print_timed fixed
 assert_contains fixed.err ": 3 photo copies made, $((made - 3)) from the cache"
 cmp -s cold.pdf fixed.pdf || fail "a damaged cache entry changed the PDF"

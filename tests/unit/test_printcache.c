@@ -98,9 +98,9 @@ static void store_load(void)
 		bad[rlen - 100] ^= 1;
 		write_raw(dir, 1, bad, rlen);
 		CHECK(gz_printcache_load(&got, &len, &w, &h, dir, 1) == -1);
-		write_raw(dir, 1, "gazette-print-copy 1 -3 2 5000 00\n", 34);
+		write_raw(dir, 1, "gazette-print-copy 2 -3 2 5000 00\n", 34);
 		CHECK(gz_printcache_load(&got, &len, &w, &h, dir, 1) == -1);
-		write_raw(dir, 1, "gazette-print-copy 1 3 2 99999999999999 0000000000000000\n", 57);
+		write_raw(dir, 1, "gazette-print-copy 2 3 2 99999999999999 0000000000000000\n", 57);
 		CHECK(gz_printcache_load(&got, &len, &w, &h, dir, 1) == -1);
 		write_raw(dir, 1, "", 0);
 		CHECK(gz_printcache_load(&got, &len, &w, &h, dir, 1) == -1);
