@@ -1,7 +1,7 @@
 # gazette — plain Makefile, dependencies through pkg-config.
 #
 #   make deps       install the Debian packages (scripts/deps.sh)
-#   make / all      build ./gazette (and gazette-core.so, which it loads)
+#   make / all      build ./gazette (and gazette-core.so and gazette-media.so, which it loads)
 #   make run        deps + build + the sample site in public/
 #   make test       deps + build + every test
 #   make test-asan  the unit and end-to-end tests under ASan/UBSan
@@ -14,9 +14,15 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
-PKGS = libcmark-gfm libgit2 lua5.4 yaml-0.1 vips pangocairo cairo sqlite3 libarchive libmicrohttpd libqrencode
+# gazette-core.so links CORE_PKGS; the photo and PDF code (MEDIASRC, with
+# MEDIA_PKGS) is gazette-media.so, loaded only when a photo or a PDF is made
+CORE_PKGS = libcmark-gfm libgit2 lua5.4 yaml-0.1 sqlite3 libarchive libmicrohttpd
+MEDIA_PKGS = vips pangocairo cairo libqrencode
+PKGS = $(CORE_PKGS) $(MEDIA_PKGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CORE_LIBS = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)
+MEDIA_LIBS = $(shell pkg-config --libs $(MEDIA_PKGS) 2>/dev/null)
 
 WARN = -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wformat=2 \
 	-Wno-unused-parameter
@@ -29,12 +35,16 @@ CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -pthread -fPIC -fvisibility=hidden $(OPT) $(
 LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 
 SRC = $(wildcard generator/*.c)
-LIBSRC = $(filter-out generator/main.c,$(SRC))
+MEDIASRC = $(patsubst %,generator/%.c,image pdf qr mediaapi)
+LIBSRC = $(filter-out generator/main.c $(MEDIASRC),$(SRC))
 UNITSRC = $(wildcard tests/unit/*.c)
 
 B ?= build/release
 OBJ = $(SRC:generator/%.c=$(B)/%.o)
 LIBOBJ = $(LIBSRC:generator/%.c=$(B)/%.o)
+MEDIAOBJ = $(MEDIASRC:generator/%.c=$(B)/%.o) $(B)/alloc.o $(B)/buf.o
+# the unit tests and fuzz targets link the photo and PDF code itself, not media.c
+TESTOBJ = $(filter-out $(B)/media.o,$(LIBOBJ)) $(MEDIASRC:generator/%.c=$(B)/%.o)
 UNITOBJ = $(UNITSRC:tests/unit/%.c=$(B)/unit/%.o)
 # The executable answers `archive search` with SQLite alone and loads the rest
 # (gazette-core.so, every other command) only when needed: see main.c.
@@ -46,15 +56,19 @@ ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 
 all: gazette
 
-gazette: $(B)/gazette $(B)/gazette-core.so
+gazette: $(B)/gazette $(B)/gazette-core.so $(B)/gazette-media.so
 	cp $(B)/gazette-core.so gazette-core.so
+	cp $(B)/gazette-media.so gazette-media.so
 	cp $< $@
 
 $(B)/gazette: $(MAINOBJ)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(shell pkg-config --libs sqlite3) -ldl -pthread $(LDLIBS)
 
 $(B)/gazette-core.so: $(LIBOBJ)
-	$(CC) $(CFLAGS_ALL) -shared -Wl,-z,defs -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -shared -Wl,-z,defs -o $@ $^ $(CORE_LIBS) -ldl -lm -pthread $(LDLIBS)
+
+$(B)/gazette-media.so: $(MEDIAOBJ)
+	$(CC) $(CFLAGS_ALL) -shared -Wl,-z,defs -o $@ $^ $(MEDIA_LIBS) -lm -pthread $(LDLIBS)
 
 # objects are built again when the flags here change (-fPIC for gazette-core.so)
 $(B)/%.o: generator/%.c Makefile | $(B)
@@ -64,7 +78,7 @@ $(B)/unit/%.o: tests/unit/%.c | $(B)
 	@mkdir -p $(B)/unit
 	$(CC) $(CFLAGS_ALL) -Igenerator -c -o $@ $<
 
-$(B)/unit-tests: $(LIBOBJ) $(UNITOBJ)
+$(B)/unit-tests: $(TESTOBJ) $(UNITOBJ)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(B):
@@ -84,7 +98,7 @@ test: deps
 
 test-asan: deps
 	@$(MAKE) --no-print-directory B=build/asan OPT="$(ASAN_FLAGS)" build/asan/gazette \
-		build/asan/gazette-core.so build/asan/unit-tests
+		build/asan/gazette-core.so build/asan/gazette-media.so build/asan/unit-tests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		GAZETTE_NO_BROWSER=1 sh tests/run.sh build/asan/unit-tests build/asan/gazette
@@ -113,7 +127,7 @@ bench: deps
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS = yaml config template markdown shortcode tokenize query manifest
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
-FUZZ_LIBOBJ = $(LIBOBJ:$(B)/%=build/fuzz/%)
+FUZZ_LIBOBJ = $(TESTOBJ:$(B)/%=build/fuzz/%)
 fuzz-build: deps
 	@$(MAKE) -s --no-print-directory B=build/fuzz CC=clang OPT="$(FUZZ_FLAGS)" $(FUZZ_LIBOBJ)
 	@for t in $(FUZZ_TARGETS); do \
@@ -151,6 +165,7 @@ install: all
 		$(SHAREDIR)/bash-completion/completions
 	install -m 755 $(INSTALL_BIN) $(BINDIR)/gazette
 	install -m 644 $(dir $(INSTALL_BIN))gazette-core.so $(LIBDIR)/gazette-core.so
+	install -m 644 $(dir $(INSTALL_BIN))gazette-media.so $(LIBDIR)/gazette-media.so
 	rm -rf $(SHAREDIR)/gazette/themes/default
 	cp -R themes/default $(SHAREDIR)/gazette/themes/
 	chmod -R u=rwX,go=rX $(SHAREDIR)/gazette/themes/default
@@ -158,7 +173,7 @@ install: all
 	install -m 644 completion/gazette.bash $(SHAREDIR)/bash-completion/completions/gazette
 
 uninstall:
-	rm -f $(BINDIR)/gazette $(LIBDIR)/gazette-core.so $(SHAREDIR)/man/man1/gazette.1 \
+	rm -f $(BINDIR)/gazette $(LIBDIR)/gazette-core.so $(LIBDIR)/gazette-media.so $(SHAREDIR)/man/man1/gazette.1 \
 		$(SHAREDIR)/bash-completion/completions/gazette
 	-rmdir $(LIBDIR) 2>/dev/null
 	rm -rf $(SHAREDIR)/gazette/themes/default
@@ -173,6 +188,6 @@ lint:
 		--suppress=missingIncludeSystem -Igenerator generator
 
 clean:
-	rm -rf build gazette gazette-core.so public .gazette bench
+	rm -rf build gazette gazette-core.so gazette-media.so public .gazette bench
 
 -include $(OBJ:.o=.d) $(UNITOBJ:.o=.d)

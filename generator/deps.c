@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "hash.h"
+#include "media.h"
 
 /* A record from another build of gazette is not trusted (it may render
  * other bytes): the header names the program by a hash of the file its
@@ -19,23 +21,35 @@ static char magic_line[64];
 static uint64_t program_hash;
 static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
 
-static void make_magic(void)
+static uint64_t hash_file(uint64_t h, const char *path)
 {
-	uint64_t h = GZ_HASH_INIT;
 	char chunk[65536];
-	const char *self = "/proc/self/exe";
-	Dl_info info;
-	FILE *f;
+	FILE *f = fopen(path, "rb");
 	size_t n;
 
-	/* dlopen was given an absolute path; a program's own name is argv[0] */
-	if (dladdr(magic_line, &info) && info.dli_fname && info.dli_fname[0] == '/')
-		self = info.dli_fname;
-	f = fopen(self, "rb");
 	while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		h = gz_hash_add(h, chunk, n);
 	if (f)
 		fclose(f);
+	return h;
+}
+
+static void make_magic(void)
+{
+	uint64_t h;
+	const char *self = "/proc/self/exe", *slash;
+	char media[PATH_MAX];
+	Dl_info info;
+
+	/* dlopen was given an absolute path; a program's own name is argv[0] */
+	if (dladdr(magic_line, &info) && info.dli_fname && info.dli_fname[0] == '/')
+		self = info.dli_fname;
+	h = hash_file(GZ_HASH_INIT, self);
+	/* and the photo and PDF code beside it (media.h): not loaded until
+	 * needed, but what made the photos and PDFs the caches hold */
+	slash = strrchr(self, '/');
+	snprintf(media, sizeof(media), "%.*s/" GZ_MEDIA_SO, (int)(slash - self), self);
+	h = hash_file(h, media);
 	program_hash = h;
 	snprintf(magic_line, sizeof(magic_line), "gazette-deps 4 %016" PRIx64 "\n", h);
 }

@@ -879,6 +879,7 @@ static int reencode(gz_buf *out, const void *data, size_t len, const char *suffi
 	char *err = NULL;
 	int rc = -1;
 
+	gz_image_init();
 	if (open_checked(&in, data, len, GZ_IMAGE_PRINT_MAX_PIXELS, &err) != GZ_IMAGE_OK)
 		goto cleanup;
 	if (vips_autorot(in, &up, NULL) || vips_copy(up, &clean, NULL))
@@ -910,21 +911,6 @@ cleanup:
 	if (in)
 		g_object_unref(in);
 	return rc ? -1 : 0;
-}
-
-const char *gz_image_kind(const void *data, size_t len)
-{
-	const unsigned char *b = data;
-
-	if (starts(b, len, "\xff\xd8\xff", 3))
-		return "jpg";
-	if (starts(b, len, "\x89PNG\r\n\x1a\n", 8))
-		return "png";
-	if (len >= 12 && starts(b, len, "RIFF", 4) && !memcmp(b + 8, "WEBP", 4))
-		return "webp";
-	if (starts(b, len, "II*\0", 4) || starts(b, len, "MM\0*", 4))
-		return "tif";
-	return NULL;
 }
 
 int gz_image_strip(char **out, size_t *out_len, const void *data, size_t len)

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define GZ_IMAGE_MAX_WIDTHS 8
 
@@ -76,8 +77,22 @@ size_t gz_image_plan(int *out, const gz_image_opts *o, gz_image_format f, int w)
 
 /* The kind of image whose metadata gz_image_strip removes, as a file
  * name extension ("jpg", "png", "webp", "tif"), from the first bytes; or
- * NULL for anything else (published as it is). */
-const char *gz_image_kind(const void *data, size_t len);
+ * NULL for anything else (published as it is). Inline: a build asks it of
+ * photos it does not make, without loading libvips (media.h). */
+static inline const char *gz_image_kind(const void *data, size_t len)
+{
+	const unsigned char *b = data;
+
+	if (len >= 3 && !memcmp(b, "\xff\xd8\xff", 3))
+		return "jpg";
+	if (len >= 8 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8))
+		return "png";
+	if (len >= 12 && !memcmp(b, "RIFF", 4) && !memcmp(b + 8, "WEBP", 4))
+		return "webp";
+	if (len >= 4 && (!memcmp(b, "II*\0", 4) || !memcmp(b, "MM\0*", 4)))
+		return "tif";
+	return NULL;
+}
 
 /* An original as it is published: the same encoded pixels without EXIF,
  * GPS, XMP, IPTC, comments or embedded previews. JPEG, PNG and WebP are

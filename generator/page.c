@@ -434,6 +434,7 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 	p->html = md.html;
 	p->html_len = md.html_len;
 	p->plain = md.plain;
+	p->plain_hash = gz_page_plain_hash(md.plain, md.plain_len);
 	p->chars = gz_text_count(md.plain, md.plain_len);
 	md.html = md.plain = NULL;
 
@@ -608,4 +609,9 @@ void gz_page_free(gz_page *p)
 	}
 	free(p->related);
 	free(p);
+}
+
+uint64_t gz_page_plain_hash(const char *plain, size_t len)
+{
+	return gz_hash_fast(0x6a09e667f3bcc908ULL, plain, len);
 }

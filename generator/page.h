@@ -66,6 +66,9 @@ struct gz_page {
 					     * written (a page with images owns
 					     * its html) */
 	size_t chars;
+	uint64_t plain_hash;  /* gz_page_plain_hash(plain), kept in the page
+			       * cache: the search sees whether a page's text
+			       * changed without reading it */
 	gz_strlist *tax_values;          /* [cfg->ntax] raw term names */
 	struct gz_term ***terms;         /* [cfg->ntax] resolved by the model */
 	size_t *nterms;
@@ -107,5 +110,8 @@ void gz_page_free(gz_page *p);
 
 /* "转载请注明出处" etc. for p->reprint (borrowed static or p's string). */
 const char *gz_page_reprint_text(const gz_page *p);
+
+/* The hash of a page's plain text that plain_hash holds. */
+uint64_t gz_page_plain_hash(const char *plain, size_t len);
 
 #endif

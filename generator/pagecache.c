@@ -414,6 +414,7 @@ static int decode(const char *payload, size_t len, gz_source *src, gz_page *p)
 		p->plain = (char *)peek_str(&r, &plen);
 		p->plain_borrowed = p->plain != NULL;
 	}
+	p->plain_hash = get_u64(&r);
 	p->chars = (size_t)get_u64(&r);
 	p->summary = get_str(&r, NULL);
 	n = get_u32(&r);
@@ -721,6 +722,7 @@ void gz_pagecache_put(gz_pagecache *c, const gz_page *p, char *const *probes, co
 	put_u32(&b, (p->bundle ? 1u : 0) | (p->is_index ? 2u : 0));
 	put_str(&b, p->html, p->html_len);
 	put_cstr(&b, p->plain);
+	put_u64(&b, p->plain_hash);
 	put_u64(&b, p->chars);
 	put_cstr(&b, p->summary);
 	put_u32(&b, (uint32_t)p->nimages);

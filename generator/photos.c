@@ -1002,7 +1002,8 @@ int gz_photos_make(gz_photos *ph, gz_site *site, const gz_photos_opts *o, gz_dia
 	atomic_init(&c.cached, 0);
 	atomic_init(&c.unwritable, 0);
 	atomic_init(&c.read, 0);
-	gz_image_init();
+	/* libvips (gazette-media.so) is loaded by the first photo that needs
+	 * it: when every photo is made already, never */
 	gz_parallel(ph->n, o->jobs, make_one, &c, o->progress ? "图片" : NULL);
 	ph->processed = atomic_load(&c.processed);
 	ph->cached = atomic_load(&c.cached);

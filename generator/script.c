@@ -1318,6 +1318,7 @@ static int h_add_page(lua_State *L)
 	p->html = gz_strdup(luaL_optstring(L, -1, ""));
 	p->html_len = strlen(p->html);
 	p->plain = gz_strdup("");
+	p->plain_hash = gz_page_plain_hash("", 0);
 	lua_getfield(L, 1, "summary");
 	p->summary = gz_strdup(luaL_optstring(L, -1, ""));
 	lua_getfield(L, 1, "layout");

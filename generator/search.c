@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "hash.h"
 #include "pack.h"
 #include "pool.h"
 #include "tokenize.h"
@@ -61,12 +62,14 @@ static uint64_t fast_hash(uint64_t h, const void *data, size_t len)
 	return h ^ (h >> 31);
 }
 
+/* A page's title and text (the text's hash is kept with the page, so an
+ * unchanged page's text is not read) */
 static uint64_t text_hash(const gz_page *p)
 {
-	const char *t = p->title ? p->title : "", *b = p->plain ? p->plain : "";
+	const char *t = p->title ? p->title : "";
 	uint64_t h = fast_hash(0x6a09e667f3bcc908ULL, t, strlen(t));
 
-	return fast_hash(h, b, strlen(b));
+	return fast_hash(h, &p->plain_hash, sizeof(p->plain_hash));
 }
 
 /* 64 URL- and JSON-safe letters; a varint digit carries 5 bits, and the
@@ -484,6 +487,7 @@ typedef struct {
 
 struct gz_search_record {
 	size_t ndocs, nfiles;
+	uint64_t docs_key;      /* docs_key: what docs.json was made from */
 	uint64_t *docs;         /* text_hash by id */
 	filerec *files;         /* docs.json, the shards, the text groups */
 };
@@ -504,8 +508,8 @@ static size_t ngroups_of(size_t n)
 
 static void record_head(gz_buf *b)
 {
-	gz_buf_printf(b, RECORD_HEAD " format %s shards %d group %d level %d\n", GZ_SEARCH_FORMAT,
-		      GZ_SEARCH_SHARDS, GZ_SEARCH_TEXT_GROUP, TEXT_LEVEL);
+	gz_buf_printf(b, RECORD_HEAD " format %s shards %d group %d level %d keyed\n",
+		      GZ_SEARCH_FORMAT, GZ_SEARCH_SHARDS, GZ_SEARCH_TEXT_GROUP, TEXT_LEVEL);
 }
 
 int gz_search_record_save(const gz_search_record *rec, const char *path)
@@ -516,6 +520,7 @@ int gz_search_record_save(const gz_search_record *rec, const char *path)
 	int rc = -1;
 
 	record_head(&b);
+	gz_buf_printf(&b, "key %016llx\n", (unsigned long long)rec->docs_key);
 	gz_buf_printf(&b, "docs %zu\n", rec->ndocs);
 	for (i = 0; i < rec->ndocs; i++)
 		gz_buf_printf(&b, "%016llx\n", (unsigned long long)rec->docs[i]);
@@ -602,6 +607,11 @@ static int record_load(gz_search_record **out, const char *path)
 	}
 	p = b.ptr + head.len;
 	r = gz_calloc(1, sizeof(*r));
+	if (strncmp(p, "key ", 4))
+		goto cleanup;
+	p += 4;
+	if (!get_hex(&p, &r->docs_key) || *p++ != '\n')
+		goto cleanup;
 	if (!get_size(&p, "docs ", &r->ndocs) || r->ndocs > b.len / 17)
 		goto cleanup;
 	r->docs = gz_malloc((r->ndocs ? r->ndocs : 1) * sizeof(*r->docs));
@@ -647,6 +657,8 @@ typedef struct {
 	gz_outputs *out;
 	size_t n, ngroups, nfiles;
 	uint64_t *hashes;       /* text_hash by id */
+	uint64_t *dhashes;      /* doc_hash by id */
+	uint64_t docs_key;      /* of the site's fields and dhashes */
 	filerec *files;         /* this build's, as the record keeps them */
 	bool *made;             /* files[i] was written (not kept) */
 	/* full */
@@ -739,6 +751,46 @@ static void write_text(ctx *c, size_t g)
 	emit(c, 1 + GZ_SEARCH_SHARDS + g, data, len, "search text");
 }
 
+/* What docs.json says of a page (make_docs), hashed. */
+static uint64_t doc_hash(const gz_site *site, const gz_page *p)
+{
+	uint64_t h = gz_hash_fast_str(GZ_HASH_INIT, p->url);
+	char ymd[16] = "";
+	size_t k, j;
+
+	h = gz_hash_fast_str(h, p->title);
+	if (p->has_date)
+		gz_date_ymd(ymd, &p->date);
+	h = gz_hash_fast_str(h, ymd);
+	h = gz_hash_fast_str(h, p->section);
+	for (k = 0; k < site->cfg.ntax; k++) {
+		const gz_strlist *v = &p->tax_values[k];
+		h = gz_hash_u64(h, v->n);
+		for (j = 0; j < v->n; j++)
+			h = gz_hash_fast_str(h, v->items[j]);
+	}
+	return h;
+}
+
+/* What docs.json is made from: the site's taxonomies and sections, and
+ * each page's doc_hash in id order. */
+static uint64_t docs_key(const ctx *c)
+{
+	const gz_site *site = c->site;
+	uint64_t h = gz_hash_u64(GZ_HASH_INIT, c->n);
+	size_t i, k;
+
+	for (k = 0; k < site->cfg.ntax; k++)
+		h = gz_hash_fast_str(gz_hash_fast_str(h, site->cfg.tax[k].key), site->cfg.tax[k].label);
+	h = gz_hash_u64(h, site->nsections);
+	for (k = 0; k < site->nsections; k++)
+		h = gz_hash_fast_str(gz_hash_fast_str(h, site->sections[k].name),
+				     site->sections[k].title);
+	for (i = 0; i < c->n; i++)
+		h = gz_hash_u64(h, c->dhashes[i]);
+	return h;
+}
+
 static char *make_docs(ctx *c, size_t *len)
 {
 	const gz_site *site = c->site;
@@ -798,7 +850,15 @@ static char *make_docs(ctx *c, size_t *len)
 static void write_docs(ctx *c)
 {
 	size_t len;
-	char *data = make_docs(c, &len);
+	char *data;
+
+	/* made from the same fields as last time: the same bytes */
+	if (c->old && c->old->docs_key == c->docs_key && keep_file(c, 0)) {
+		c->files[0] = c->old->files[0];
+		gz_outputs_keep(c->out, "search/docs.json", "search index");
+		return;
+	}
+	data = make_docs(c, &len);
 
 	if (c->old && c->old->files[0].len == len && c->old->files[0].hash == fast_hash(0, data, len) &&
 	    keep_file(c, 0)) {
@@ -1227,8 +1287,11 @@ static void hash_item(size_t item, int worker, void *payload)
 	ctx *c = payload;
 	size_t i;
 
-	for (i = item * 64; i < c->n && i < item * 64 + 64; i++)
-		c->hashes[i] = text_hash(gz_search_page(c->site, i));
+	for (i = item * 64; i < c->n && i < item * 64 + 64; i++) {
+		const gz_page *p = gz_search_page(c->site, i);
+		c->hashes[i] = text_hash(p);
+		c->dhashes[i] = doc_hash(c->site, p);
+	}
 }
 
 /* The item-th text group to make again; one item past them, the docs. */
@@ -1378,6 +1441,7 @@ void gz_search_build(gz_outputs *out, const gz_site *site, const gz_search_opts 
 	c.files = gz_calloc(c.nfiles, sizeof(*c.files));
 	c.made = gz_calloc(c.nfiles, sizeof(*c.made));
 	c.hashes = gz_malloc((c.n ? c.n : 1) * sizeof(*c.hashes));
+	c.dhashes = gz_malloc((c.n ? c.n : 1) * sizeof(*c.dhashes));
 	lap(NULL, &t);
 	if (o->record && !o->full && record_load(&old, o->record) < 0)
 		gz_diag_warn(d, o->record, 0, 0,
@@ -1386,6 +1450,7 @@ void gz_search_build(gz_outputs *out, const gz_site *site, const gz_search_opts 
 	if (o->record)
 		unlink(o->record);
 	gz_parallel((c.n + 63) / 64, o->jobs, hash_item, &c, NULL);
+	c.docs_key = docs_key(&c);
 	lap("hashes", &t);
 	c.old = old;
 	if (!old || !o->out_dir || !incremental(&c, st, &t)) {
@@ -1395,6 +1460,7 @@ void gz_search_build(gz_outputs *out, const gz_site *site, const gz_search_opts 
 	}
 	r = gz_calloc(1, sizeof(*r));
 	r->ndocs = c.n;
+	r->docs_key = c.docs_key;
 	r->docs = c.hashes;
 	r->nfiles = c.nfiles;
 	r->files = c.files;
@@ -1406,5 +1472,6 @@ void gz_search_build(gz_outputs *out, const gz_site *site, const gz_search_opts 
 			st->kept++;
 	}
 	free(c.made);
+	free(c.dhashes);
 	gz_search_record_free(old);
 }

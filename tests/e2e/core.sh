@@ -5,12 +5,18 @@
 # (and its --help and usage errors) without the shared object; every other
 # command, and search --rev, failing with a message that names the missing
 # file and what to do; a copy with the shared object works in full; and a
-# different gazette-core.so invalidates the build caches.
+# different gazette-core.so invalidates the build caches. The photo and PDF
+# code (libvips, cairo, pango) is gazette-media.so, loaded from beside
+# gazette-core.so only when a photo or PDF is made (media.h): a rebuild
+# whose photos are made already does not load it, a missing one is named
+# when it is needed, and a different one invalidates the caches too.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
 core=$(dirname "$GAZETTE")/gazette-core.so
+media=$(dirname "$GAZETTE")/gazette-media.so
 assert_file "$core"
+assert_file "$media"
 
 # the executable must not start libvips, pango, libgit2 … (that is the point)
 if command -v ldd >/dev/null 2>&1; then
@@ -19,6 +25,14 @@ if command -v ldd >/dev/null 2>&1; then
 	for lib in libvips libgit2 liblua libpango libcairo libarchive libmicrohttpd libyaml; do
 		assert_not_contains "$TMPDIR/ldd" "$lib"
 	done
+	ldd "$core" >"$TMPDIR/ldd" 2>&1 || fail "ldd $core failed: $(cat "$TMPDIR/ldd")"
+	assert_contains "$TMPDIR/ldd" libgit2
+	for lib in libvips libpango libcairo libqrencode; do
+		assert_not_contains "$TMPDIR/ldd" "$lib"
+	done
+	ldd "$media" >"$TMPDIR/ldd" 2>&1 || fail "ldd $media failed: $(cat "$TMPDIR/ldd")"
+	assert_contains "$TMPDIR/ldd" libvips
+	assert_contains "$TMPDIR/ldd" libpangocairo
 fi
 
 site=$TMPDIR/site
@@ -79,7 +93,7 @@ assert_eq "$rc" 1 "gazette with a broken gazette-core.so"
 assert_contains "$TMPDIR/e" "gazette: cannot load $TMPDIR/alone/gazette-core.so"
 
 # both files together, anywhere: every command, and search --rev, work
-cp "$GAZETTE" "$core" "$TMPDIR/both/"
+cp "$GAZETTE" "$core" "$media" "$TMPDIR/both/"
 both=$TMPDIR/both/gazette
 v=$("$both" --version) || fail "gazette --version with gazette-core.so beside it"
 case $v in "gazette "[0-9]*) ;; *) fail "gazette --version printed '$v'" ;; esac
@@ -107,4 +121,39 @@ printf 'x' >>"$TMPDIR/both/gazette-core.so"
 set -- $(summary "$both")
 [ "$1" -gt 0 ] || fail "a different gazette-core.so kept every page of the old one's build"
 assert_eq "$2" 0 "pages kept from another gazette-core.so's build"
+
+# gazette-media.so: loaded by a build that makes a photo, not by one whose
+# photos are all made (the loader's own record of what it opened says)
+cp "$ROOT/tests/golden/expected/img/8dd245e729bc98a7-4.jpg" "$site/content/stories/2019/herd.jpg"
+printf '\n![羊群](herd.jpg)\n' >>"$site/content/stories/2019/sheep.md"
+loads_media() {
+	LD_DEBUG=files "$1" build --source "$site" >/dev/null 2>"$TMPDIR/ld" || {
+		grep -v '^ *[0-9]*:' "$TMPDIR/ld" >&2
+		fail "build with $1"
+	}
+	grep -q 'gazette-media\.so' "$TMPDIR/ld"
+}
+loads_media "$both" || fail "a build that made a photo did not load gazette-media.so"
+find "$site/public" -name '*.webp' | grep -q . || fail "no photo made"
+if loads_media "$both"; then
+	fail "a build whose photos were all made loaded gazette-media.so"
+fi
+# without it: a build with nothing to make works; one with a photo to make
+# names the file and what to do, and leaves public/ as it was
+mkdir -p "$TMPDIR/nomedia"
+cp "$GAZETTE" "$core" "$TMPDIR/nomedia/"
+cp "$ROOT/tests/golden/expected/img/64a157933e7bb606-4.jpg" "$site/content/stories/2019/pen.jpg"
+printf '\n![羊圈](pen.jpg)\n' >>"$site/content/stories/2019/sheep.md"
+find "$site/public" -type f | sort | xargs cat | cksum >"$TMPDIR/before"
+set +e; "$TMPDIR/nomedia/gazette" build --source "$site" >"$TMPDIR/o" 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 1 "a build that needs gazette-media.so without it"
+assert_contains "$TMPDIR/e" "gazette: $TMPDIR/nomedia/gazette-media.so is missing"
+assert_contains "$TMPDIR/e" "make install"
+find "$site/public" -type f | sort | xargs cat | cksum >"$TMPDIR/after"
+cmp -s "$TMPDIR/before" "$TMPDIR/after" || fail "a build that stopped for gazette-media.so changed public/"
+# another gazette-media.so: the caches are not used
+set -- $(summary "$both")
+printf 'x' >>"$TMPDIR/both/gazette-media.so"
+set -- $(summary "$both")
+[ "$1" -gt 0 ] || fail "a different gazette-media.so kept every page of the old one's build"
 echo "core: ok"
