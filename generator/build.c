@@ -22,6 +22,7 @@
 #include "yaml.h"
 #include "output.h"
 #include "photos.h"
+#include "pagecache.h"
 #include "pool.h"
 #include "print.h"
 #include "printcache.h"
@@ -490,8 +491,12 @@ static int record_wait(record_job *j)
 	return j->rc;
 }
 
-int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
+/* A build; *again is set (and nothing written) when the page cache had
+ * damaged text, so it must be built again without it (then d holds only
+ * the warning about that). */
+static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st, bool *again)
 {
+	size_t mark = d->n;
 	gz_source *src = NULL, *theme_src = NULL;
 	gz_repo *repo = NULL;
 	gz_site site;
@@ -592,6 +597,8 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 	}
 	/* the model hashes once, after the on_load hooks (below) */
 	lo.unhashed = true;
+	/* the cached pages' text is checked while the build goes on */
+	lo.check_later = true;
 	gz_site_load(&site, src, &lo, d);
 	attach_history(&site, repo, sha, d);
 	phase("load", &t0);
@@ -675,6 +682,15 @@ int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
 		gz_search_build(&out, &site, &so, &search_rec, d, &sst);
 		phase("search", &t0);
 	}
+	/* nothing is written before the cached pages' text is known good */
+	if (gz_pagecache_verify_wait(site.cache) > 0) {
+		/* what this build found, the next finds again */
+		gz_diag_truncate(d, mark);
+		gz_pagecache_report(site.cache, d);
+		*again = true;
+		goto cleanup;
+	}
+	phase("  page cache (waited)", &t0);
 	/* every output is known now: two with one path is an error */
 	if (gz_outputs_check(&out, d) < 0 || d->errors)
 		goto cleanup;
@@ -755,5 +771,20 @@ cleanup:
 	gz_search_record_free(search_rec);
 	free(display);
 	free(out_dir);
+	return rc;
+}
+
+int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st)
+{
+	bool again = false;
+	int rc = build_once(opts, d, st, &again);
+
+	if (again) {
+		/* a damaged entry of the page cache: everything once more, the
+		 * cache written afresh */
+		gz_build_opts full = *opts;
+		full.full = true;
+		rc = build_once(&full, d, st, &again);
+	}
 	return rc;
 }

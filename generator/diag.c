@@ -27,6 +27,21 @@ void gz_diag_release(gz_diag *d)
 	memset(d, 0, sizeof(*d));
 }
 
+void gz_diag_truncate(gz_diag *d, size_t n)
+{
+	pthread_mutex_lock(&d->lock);
+	while (d->n > n) {
+		gz_diag_item *it = &d->items[--d->n];
+		if (it->severity == GZ_ERROR)
+			d->errors--;
+		else
+			d->warnings--;
+		free(it->path);
+		free(it->msg);
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
 void gz_diag_add(gz_diag *d, gz_severity sev, const char *path, int line, int col,
 		 const char *fmt, ...)
 {

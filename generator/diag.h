@@ -41,6 +41,10 @@ void gz_diag_add(gz_diag *d, gz_severity sev, const char *path, int line, int co
 /* Sort by path, line, col (then message). */
 void gz_diag_sort(gz_diag *d);
 
+/* Forget every item after the first n (what a build that starts again
+ * will report again). */
+void gz_diag_truncate(gz_diag *d, size_t n);
+
 /* Sort by path, line, col and print every item to f. */
 void gz_diag_print(gz_diag *d, FILE *f);
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +21,12 @@
 
 #define IDX_MAGIC "GZPI"
 #define PACK_MAGIC "GZPP"
-#define ENTRY_MAGIC "GZPE"
-#define VERSION 1u
+#define ENTRY_MAGIC "GZPF"
+#define VERSION 2u
 #define PACK_HEAD 16u  /* magic, version, generation */
-#define ENTRY_HEAD 32u /* magic, pad, key, payload length, checksum */
+/* magic, pad, key, payload length, its checksum, the length of its head
+ * (all but the body's text, which comes last) and the head's checksum */
+#define ENTRY_HEAD 48u
 #define NO_STR 0xffffffffu
 #define MAX_DEPTH 100
 /* a stamp this close to the file's last change may hide a later one */
@@ -36,9 +39,12 @@ typedef struct {
 	bool has_st;
 	bool listed;  /* a file of this load */
 	bool changed; /* differs from the index */
-	/* a parse of this load, not yet in the pack */
+	/* a parse of this load, not yet in the pack: dhead bytes of head */
 	char *data;
-	size_t dlen;
+	size_t dlen, dhead;
+	/* a hit whose whole entry (sum) is checked later (verify_start) */
+	bool unchecked;
+	uint64_t sum;
 } rec;
 
 struct gz_pagecache {
@@ -53,6 +59,10 @@ struct gz_pagecache {
 	size_t map_len;
 	atomic_size_t hits;
 	atomic_bool damaged;
+	/* hits' text checked on a thread of its own (gz_pagecache_verify_start) */
+	bool check_later, checking;
+	pthread_t checker;
+	size_t bad_bodies;
 };
 
 /* A checksum of four lanes of eight bytes: entries are checked on every
@@ -388,7 +398,7 @@ static bool probes_hold(reader *r, gz_source *src)
 }
 
 /* Returns 1 (p filled), 0 (a probe differs: parse again), -1 (damaged). */
-static int decode(const char *payload, size_t len, gz_source *src, gz_page *p)
+static int decode(const char *payload, size_t len, size_t head, gz_source *src, gz_page *p)
 {
 	reader r = {payload, payload + len, false};
 	uint32_t flags, i, n;
@@ -404,16 +414,6 @@ static int decode(const char *payload, size_t len, gz_source *src, gz_page *p)
 	flags = get_u32(&r);
 	p->bundle = (flags & 1) != 0;
 	p->is_index = (flags & 2) != 0;
-	/* the body's text stays in the map: most pages of a build are not
-	 * rendered again, and copying it would cost more than the rest of a
-	 * hit (the photo stage rewrites a body with images: that one is a copy) */
-	p->html = (char *)peek_str(&r, &p->html_len);
-	p->html_borrowed = p->html != NULL;
-	{
-		size_t plen;
-		p->plain = (char *)peek_str(&r, &plen);
-		p->plain_borrowed = p->plain != NULL;
-	}
 	p->plain_hash = get_u64(&r);
 	p->chars = (size_t)get_u64(&r);
 	p->summary = get_str(&r, NULL);
@@ -426,6 +426,18 @@ static int decode(const char *payload, size_t len, gz_source *src, gz_page *p)
 			get_photo(&r, &p->images[i]);
 			p->nimages = i + 1;
 		}
+	}
+	if (!r.bad && r.p != payload + head)
+		r.bad = true;
+	/* the body's text stays in the map: most pages of a build are not
+	 * rendered again, and copying it would cost more than the rest of a
+	 * hit (the photo stage rewrites a body with images: that one is a copy) */
+	p->html = (char *)peek_str(&r, &p->html_len);
+	p->html_borrowed = p->html != NULL;
+	{
+		size_t plen;
+		p->plain = (char *)peek_str(&r, &plen);
+		p->plain_borrowed = p->plain != NULL;
 	}
 	if (!r.bad && p->nimages && p->html) {
 		p->html = gz_strndup(p->html, p->html_len);
@@ -654,16 +666,25 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 		return 0;
 	key = key_of(c, path, h);
 	if (r->len && r->key == key && c->map) {
-		uint64_t plen, sum;
+		uint64_t plen, sum, head, hsum;
 		ok = -1;
 		if (r->off >= PACK_HEAD && r->len >= ENTRY_HEAD && r->off <= c->map_len &&
 		    r->len <= c->map_len - r->off) {
 			const char *e = c->map + r->off;
 			memcpy(&plen, e + 16, 8);
 			memcpy(&sum, e + 24, 8);
+			memcpy(&head, e + 32, 8);
+			memcpy(&hsum, e + 40, 8);
+			/* the head now; the text now too, or later on a thread of its
+			 * own (a build waits for that before it writes anything) */
 			if (!memcmp(e, ENTRY_MAGIC, 4) && !memcmp(e + 8, &key, 8) &&
-			    plen == r->len - ENTRY_HEAD && sum64(e + ENTRY_HEAD, plen) == sum)
-				ok = decode(e + ENTRY_HEAD, plen, src, p);
+			    plen == r->len - ENTRY_HEAD && head <= plen &&
+			    sum64(e + ENTRY_HEAD, head) == hsum &&
+			    (c->check_later || sum64(e + ENTRY_HEAD, plen) == sum)) {
+				ok = decode(e + ENTRY_HEAD, plen, head, src, p);
+				r->unchecked = ok == 1 && c->check_later;
+				r->sum = sum;
+			}
 		}
 		if (ok < 0)
 			atomic_store(&c->damaged, true);
@@ -720,14 +741,17 @@ void gz_pagecache_put(gz_pagecache *c, const gz_page *p, char *const *probes, co
 	put_cstr(&b, p->out);
 	put_cstr(&b, p->dir);
 	put_u32(&b, (p->bundle ? 1u : 0) | (p->is_index ? 2u : 0));
-	put_str(&b, p->html, p->html_len);
-	put_cstr(&b, p->plain);
 	put_u64(&b, p->plain_hash);
 	put_u64(&b, p->chars);
 	put_cstr(&b, p->summary);
 	put_u32(&b, (uint32_t)p->nimages);
 	for (i = 0; i < p->nimages; i++)
 		put_photo(&b, &p->images[i]);
+	r->dhead = b.len;
+	/* the body's text last: a hit checks the head at once, the text on
+	 * a thread of its own (gz_pagecache_verify_start) */
+	put_str(&b, p->html, p->html_len);
+	put_cstr(&b, p->plain);
 	free(r->data);
 	r->data = gz_buf_detach(&b, &r->dlen);
 }
@@ -765,13 +789,15 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-static void entry_head(gz_buf *b, uint64_t key, const char *payload, size_t len)
+static void entry_head(gz_buf *b, uint64_t key, const char *payload, size_t len, size_t head)
 {
 	gz_buf_add(b, ENTRY_MAGIC, 4);
 	put_u32(b, 0);
 	put_u64(b, key);
 	put_u64(b, len);
 	put_u64(b, sum64(payload, len));
+	put_u64(b, head);
+	put_u64(b, sum64(payload, head));
 }
 
 /* Is r worth a line in the new index? */
@@ -871,7 +897,7 @@ static int save(gz_pagecache *c, bool old_too)
 		if (!keep(r, old_too) || !r->data)
 			continue;
 		r->off = base + b.len;
-		entry_head(&b, r->key, r->data, r->dlen);
+		entry_head(&b, r->key, r->data, r->dlen, r->dhead);
 		gz_buf_add(&b, r->data, r->dlen);
 		r->len = ENTRY_HEAD + r->dlen;
 		if (b.len > (8u << 20)) {
@@ -967,12 +993,67 @@ void gz_pagecache_save(gz_pagecache *c, gz_diag *d)
 	}
 }
 
+static void *check_bodies(void *arg)
+{
+	gz_pagecache *c = arg;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		rec *r = &c->recs[i];
+		if (r->unchecked && sum64(c->map + r->off + ENTRY_HEAD, r->len - ENTRY_HEAD) != r->sum)
+			c->bad_bodies++;
+	}
+	return NULL;
+}
+
+void gz_pagecache_check_later(gz_pagecache *c)
+{
+	if (c)
+		c->check_later = true;
+}
+
+void gz_pagecache_verify_start(gz_pagecache *c)
+{
+	if (!c || !c->check_later || c->checking)
+		return;
+	c->checking = pthread_create(&c->checker, NULL, check_bodies, c) == 0;
+	if (!c->checking)
+		check_bodies(c);
+}
+
+size_t gz_pagecache_verify_wait(gz_pagecache *c)
+{
+	size_t i;
+
+	if (!c)
+		return 0;
+	if (c->checking)
+		pthread_join(c->checker, NULL);
+	c->checking = false;
+	if (!c->bad_bodies)
+		return 0;
+	/* none of them again, whatever else this build keeps */
+	for (i = 0; i < c->n; i++) {
+		rec *r = &c->recs[i];
+		if (r->unchecked && (r->len < ENTRY_HEAD || sum64(c->map + r->off + ENTRY_HEAD,
+								   r->len - ENTRY_HEAD) != r->sum)) {
+			r->len = r->off = 0;
+			r->changed = true;
+		}
+		r->unchecked = false;
+	}
+	atomic_store(&c->damaged, true);
+	return c->bad_bodies;
+}
+
 void gz_pagecache_free(gz_pagecache *c)
 {
 	size_t i;
 
 	if (!c)
 		return;
+	if (c->checking)
+		pthread_join(c->checker, NULL);
 	for (i = 0; i < c->n; i++) {
 		free(c->recs[i].path);
 		free(c->recs[i].data);

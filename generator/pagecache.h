@@ -54,6 +54,20 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 void gz_pagecache_put(gz_pagecache *c, const gz_page *p, char *const *probes, const bool *exists,
 		      size_t nprobes);
 
+/*
+ * A hit checks its entry's head (front matter, fields, summary) at once;
+ * the body's text (most of an entry) is read by few builds. After
+ * gz_pagecache_check_later (before the first gz_pagecache_get), a hit's
+ * text is checked only by gz_pagecache_verify_start, on a thread of its own
+ * while the build goes on. gz_pagecache_verify_wait returns how many hits
+ * had damaged text: such a build must not use what it made (a page's text
+ * may be wrong) and starts again without the cache; they are dropped from
+ * it, and gz_pagecache_report warns.
+ */
+void gz_pagecache_check_later(gz_pagecache *c);
+void gz_pagecache_verify_start(gz_pagecache *c);
+size_t gz_pagecache_verify_wait(gz_pagecache *c);
+
 /* Warn in d (once) if gz_pagecache_get met damaged entries. */
 void gz_pagecache_report(gz_pagecache *c, gz_diag *d);
 

@@ -99,7 +99,27 @@ static gz_section *add_section(gz_site *site, const char *name, size_t *cap)
 	return s;
 }
 
+static gz_term *slug_term(gz_site *site, size_t t, const char *name, size_t *caps);
+
+/* A spelling that names no term (by_name's value for it). */
+static gz_term no_term;
+
+/* The term a page's value names: most values recur on many pages, so each
+ * spelling is slugified once. */
 static gz_term *get_term(gz_site *site, size_t t, const char *name, size_t *caps)
+{
+	gz_taxonomy *tx = &site->tax[t];
+	gz_term *term = gz_map_get(&tx->by_name, name);
+
+	if (term)
+		return term == &no_term ? NULL : term;
+	term = slug_term(site, t, name, caps);
+	gz_strlist_add(&tx->names, name);
+	gz_map_put(&tx->by_name, tx->names.items[tx->names.n - 1], term ? term : &no_term);
+	return term;
+}
+
+static gz_term *slug_term(gz_site *site, size_t t, const char *name, size_t *caps)
 {
 	gz_taxonomy *tx = &site->tax[t];
 	gz_buf slug = GZ_BUF_INIT, url = GZ_BUF_INIT;
@@ -657,8 +677,11 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 		uint64_t salt;
 		if (opts->cache_dir && cache_salt(&salt, site, opts->theme, job.hooks != NULL))
 			job.cache = gz_pagecache_open(opts->cache_dir, salt, &md, !opts->cache_fresh, d);
+		if (opts->check_later)
+			gz_pagecache_check_later(job.cache);
 		lap("hooks", &t);
 		gz_parallel(md.n, opts->jobs, load_one, &job, opts->progress ? "读取" : NULL);
+		gz_pagecache_verify_start(job.cache);
 		{
 			char what[64];
 			snprintf(what, sizeof(what), "pages (%zu cached)", gz_pagecache_hits(job.cache));
@@ -817,6 +840,8 @@ void gz_site_release(gz_site *site)
 			free(tx->label);
 			free(tx->url);
 			gz_map_release(&tx->by_slug);
+			gz_map_release(&tx->by_name);
+			gz_strlist_release(&tx->names);
 		}
 		free(site->tax);
 	}

@@ -34,6 +34,8 @@ typedef struct {
 	gz_term **terms;          /* most pages first */
 	size_t n;
 	gz_map by_slug;
+	gz_map by_name;           /* each spelling seen → its term (or NULL) */
+	gz_strlist names;         /* by_name's keys */
 } gz_taxonomy;
 
 typedef struct gz_section {
@@ -92,6 +94,7 @@ typedef struct {
 	const char *cache_dir;    /* keep parsed pages here (pagecache.h); NULL: none */
 	bool cache_fresh;         /* write the cache but do not read it */
 	bool unhashed;            /* leave the model hashes to the caller (gz_site_hash) */
+	bool check_later;         /* the cached pages' text: gz_pagecache_verify_wait */
 } gz_load_opts;
 
 /* Recompute the model hashes (after history was attached). */

@@ -146,6 +146,22 @@ clean_equal
 assert_eq "$(cached)" 3 "pages from the cache after the damage was repaired"
 assert_not_contains "$TMPDIR/err" "warning"
 
+# damaged text in an entry (its head intact): found while the build goes
+# on, before anything is written; the build starts again without the cache
+# (into a new folder, so the page is rendered from that text)
+grep -q '很甜' "$pack" || fail "the page's text is not in the pack"
+LC_ALL=C perl -0777 -pi -e 's/很甜/XXXXXX/g' "$pack"
+rm -rf "$TMPDIR/fresh"
+"$GAZETTE" build --source "$site" --out "$TMPDIR/fresh" 2>"$TMPDIR/err" >/dev/null ||
+	fail "a build with damaged text in the page cache failed"
+assert_contains "$TMPDIR/err" "pages.pack: warning: damaged entries"
+assert_eq "$(grep -c 'warning' "$TMPDIR/err")" 1 "warnings after damaged text"
+assert_contains "$TMPDIR/fresh/stories/2019/cucumber/index.html" 大棚里的黄瓜很甜
+assert_not_contains "$TMPDIR/fresh/stories/2019/cucumber/index.html" XXXXXX
+clean_equal
+assert_eq "$(cached)" 3 "pages from the cache after damaged text"
+assert_not_contains "$TMPDIR/err" "warning"
+
 # a truncated pack
 truncate -s $(($(wc -c <"$pack") / 2)) "$pack"
 cached >/dev/null
