@@ -73,4 +73,14 @@ static inline uint64_t gz_hash_u64(uint64_t h, uint64_t v)
 	return gz_hash_add(h, &v, sizeof(v));
 }
 
+/* A number into a hash in one step, for keys made many times a build and
+ * kept only by this program's own records (a page's model, an output's
+ * dependencies): gz_hash_u64's eight bytes at a step are the larger part
+ * of them. Values differ from gz_hash_u64's; keep to one for one key. */
+static inline uint64_t gz_hash_mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 31);
+}
+
 #endif

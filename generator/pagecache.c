@@ -59,6 +59,7 @@ struct gz_pagecache {
 	size_t map_len;
 	atomic_size_t hits;
 	atomic_bool damaged;
+	size_t reserve; /* files of this load: room kept for them in recs */
 	/* hits' text checked on a thread of its own (gz_pagecache_verify_start) */
 	bool check_later, checking;
 	pthread_t checker;
@@ -531,6 +532,8 @@ static int load_index(gz_pagecache *c, size_t *cap)
 	n = (size_t)get_u64(&r);
 	if (n > (size_t)(r.end - r.p) / 80)
 		r.bad = true;
+	else /* room for the load's new files too (gz_pagecache_open) */
+		GZ_GROW(c->recs, *cap, n + c->reserve);
 	for (i = 0; i < n && !r.bad; i++) {
 		size_t plen;
 		const char *path;
@@ -604,10 +607,12 @@ gz_pagecache *gz_pagecache_open(const char *dir, uint64_t salt, const gz_strlist
 	gz_pagecache *c;
 	size_t cap = 0, i;
 	struct timespec ts;
+	rec *before;
 
 	if (!dir)
 		return NULL;
 	c = gz_calloc(1, sizeof(*c));
+	c->reserve = paths->n;
 	c->dir = gz_strdup(dir);
 	c->salt = gz_hash_u64(salt, VERSION);
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -629,16 +634,24 @@ gz_pagecache *gz_pagecache_open(const char *dir, uint64_t salt, const gz_strlist
 		map_pack(c);
 	/* a record for every file, made now, so the load's threads only
 	 * ever touch their own */
-	for (i = 0; i < paths->n; i++)
-		if (!gz_map_get(&c->by_path, paths->items[i]))
-			add_rec(c, &cap, paths->items[i])->changed = true;
-	/* add_rec may have moved the array: index it again */
-	gz_map_release(&c->by_path);
-	memset(&c->by_path, 0, sizeof(c->by_path));
-	for (i = 0; i < c->n; i++)
-		gz_map_put(&c->by_path, c->recs[i].path, &c->recs[i]);
-	for (i = 0; i < paths->n; i++)
-		((rec *)gz_map_get(&c->by_path, paths->items[i]))->listed = true;
+	GZ_GROW(c->recs, cap, c->n + paths->n);
+	before = c->recs;
+	for (i = 0; i < paths->n; i++) {
+		rec *r = gz_map_get(&c->by_path, paths->items[i]);
+		if (!r) {
+			r = add_rec(c, &cap, paths->items[i]);
+			r->changed = true;
+			if (c->recs == before)
+				gz_map_put(&c->by_path, r->path, r);
+		}
+		r->listed = true;
+	}
+	if (c->recs != before) { /* add_rec moved the array: index it again */
+		gz_map_release(&c->by_path);
+		memset(&c->by_path, 0, sizeof(c->by_path));
+		for (i = 0; i < c->n; i++)
+			gz_map_put(&c->by_path, c->recs[i].path, &c->recs[i]);
+	}
 	return c;
 }
 

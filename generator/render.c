@@ -270,28 +270,28 @@ static uint64_t job_hash(const gz_site *site, const job *j)
 	if (j->page)
 		return gz_hash_str(h, j->page->path);
 	h = gz_hash_str(gz_hash_str(gz_hash_str(h, l->kind), l->title), l->url);
-	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)l->number), (uint64_t)l->total);
-	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)l->year), (uint64_t)l->month);
+	h = gz_hash_mix(gz_hash_mix(h, (uint64_t)l->number), (uint64_t)l->total);
+	h = gz_hash_mix(gz_hash_mix(h, (uint64_t)l->year), (uint64_t)l->month);
 	for (i = 0; i < l->n; i++)
-		h = gz_hash_u64(h, l->pages[i]->path_hash);
+		h = gz_hash_mix(h, l->pages[i]->path_hash);
 	if (l->section) {
 		h = gz_hash_str(h, l->section->title);
-		h = gz_hash_u64(h, l->section->n);
+		h = gz_hash_mix(h, l->section->n);
 		if (l->section->index)
-			h = gz_hash_u64(h, l->section->index->model_hash);
+			h = gz_hash_mix(h, l->section->index->model_hash);
 	}
 	if (l->term)
-		h = gz_hash_u64(gz_hash_u64(h, l->term->name_hash), l->term->n);
+		h = gz_hash_mix(gz_hash_mix(h, l->term->name_hash), l->term->n);
 	if (l->tax) {
 		h = gz_hash_str(h, l->tax->key);
 		for (i = 0; !l->term && i < l->tax->n; i++)
-			h = gz_hash_u64(gz_hash_u64(h, l->tax->terms[i]->name_hash),
+			h = gz_hash_mix(gz_hash_mix(h, l->tax->terms[i]->name_hash),
 					l->tax->terms[i]->n);
 	}
 	if (l->year && !l->month)
 		for (i = 0; i < site->nmonths; i++)
 			if (site->months[i].year == l->year)
-				h = gz_hash_u64(gz_hash_u64(h, (uint64_t)site->months[i].month),
+				h = gz_hash_mix(gz_hash_mix(h, (uint64_t)site->months[i].month),
 						site->months[i].n);
 	return h;
 }
@@ -303,17 +303,17 @@ static uint64_t job_hash(const gz_site *site, const job *j)
 static uint64_t dep_key(const render_ctx *c, uint64_t jh, char *const *paths,
 			const gz_page *const *pages, const bool *body, size_t n, bool site)
 {
-	uint64_t h = gz_hash_u64(GZ_HASH_INIT, c->theme->hash);
+	uint64_t h = gz_hash_mix(GZ_HASH_INIT, c->theme->hash);
 	size_t i;
 
-	h = gz_hash_u64(gz_hash_u64(h, c->site->config_hash), jh);
+	h = gz_hash_mix(gz_hash_mix(h, c->site->config_hash), jh);
 	for (i = 0; i < n; i++) {
 		const gz_page *p = pages[i];
 		bool b = body && body[i];
-		h = gz_hash_u64(gz_hash_u64(h, p ? p->path_hash : gz_hash_str(GZ_HASH_INIT, paths[i])),
+		h = gz_hash_mix(gz_hash_mix(h, p ? p->path_hash : gz_hash_str(GZ_HASH_INIT, paths[i])),
 				p ? (b ? p->model_hash : p->meta_hash) : (b ? 1 : 0));
 	}
-	return gz_hash_u64(h, site ? c->site->meta_hash : 0);
+	return gz_hash_mix(h, site ? c->site->meta_hash : 0);
 }
 
 /* The pages of an old record's paths, from their slots (gz_render_site

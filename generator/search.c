@@ -755,17 +755,16 @@ static void write_text(ctx *c, size_t g)
 static uint64_t doc_hash(const gz_site *site, const gz_page *p)
 {
 	uint64_t h = gz_hash_fast_str(GZ_HASH_INIT, p->url);
-	char ymd[16] = "";
 	size_t k, j;
 
 	h = gz_hash_fast_str(h, p->title);
-	if (p->has_date)
-		gz_date_ymd(ymd, &p->date);
-	h = gz_hash_fast_str(h, ymd);
+	/* the date as its key: the same day may give another key (a rebuilt
+	 * docs.json of the same bytes), never another day the same */
+	h = gz_hash_mix(h, p->has_date ? (uint64_t)p->date.key : UINT64_MAX);
 	h = gz_hash_fast_str(h, p->section);
 	for (k = 0; k < site->cfg.ntax; k++) {
 		const gz_strlist *v = &p->tax_values[k];
-		h = gz_hash_u64(h, v->n);
+		h = gz_hash_mix(h, v->n);
 		for (j = 0; j < v->n; j++)
 			h = gz_hash_fast_str(h, v->items[j]);
 	}
@@ -777,17 +776,17 @@ static uint64_t doc_hash(const gz_site *site, const gz_page *p)
 static uint64_t docs_key(const ctx *c)
 {
 	const gz_site *site = c->site;
-	uint64_t h = gz_hash_u64(GZ_HASH_INIT, c->n);
+	uint64_t h = gz_hash_mix(GZ_HASH_INIT, c->n);
 	size_t i, k;
 
 	for (k = 0; k < site->cfg.ntax; k++)
 		h = gz_hash_fast_str(gz_hash_fast_str(h, site->cfg.tax[k].key), site->cfg.tax[k].label);
-	h = gz_hash_u64(h, site->nsections);
+	h = gz_hash_mix(h, site->nsections);
 	for (k = 0; k < site->nsections; k++)
 		h = gz_hash_fast_str(gz_hash_fast_str(h, site->sections[k].name),
 				     site->sections[k].title);
 	for (i = 0; i < c->n; i++)
-		h = gz_hash_u64(h, c->dhashes[i]);
+		h = gz_hash_mix(h, c->dhashes[i]);
 	return h;
 }
 

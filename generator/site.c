@@ -489,7 +489,7 @@ static uint64_t hash_value(uint64_t h, const gz_value *v)
 
 static uint64_t hash_page_ref(uint64_t h, const gz_page *p)
 {
-	return gz_hash_u64(h, p ? p->path_hash : 0);
+	return gz_hash_mix(h, p ? p->path_hash : 0);
 }
 
 /*
@@ -508,11 +508,11 @@ static uint64_t hash_page_ref(uint64_t h, const gz_page *p)
  * again then). */
 static uint64_t settled_hash(const gz_site *site, const gz_page *p)
 {
-	uint64_t h = gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, p->path_hash), p->fm_hash);
+	uint64_t h = gz_hash_mix(gz_hash_mix(GZ_HASH_INIT, p->path_hash), p->fm_hash);
 	size_t t, k;
 
 	h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, p->url), p->title), p->summary);
-	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)p->date.key), (uint64_t)p->has_date);
+	h = gz_hash_mix(gz_hash_mix(h, (uint64_t)p->date.key), (uint64_t)p->has_date);
 	h = gz_hash_fast_str(h, p->layout);
 	for (k = 0; k < p->nimages; k++)
 		h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, p->images[k].file),
@@ -524,7 +524,7 @@ static uint64_t settled_hash(const gz_site *site, const gz_page *p)
 		h = hash_page_ref(h, p->related[k]);
 	for (t = 0; p->terms && t < site->cfg.ntax; t++)
 		for (k = 0; k < p->nterms[t]; k++)
-			h = gz_hash_u64(gz_hash_u64(h, p->terms[t][k]->name_hash), p->terms[t][k]->n);
+			h = gz_hash_mix(gz_hash_mix(h, p->terms[t][k]->name_hash), p->terms[t][k]->n);
 	if (p->sec)
 		h = gz_hash_fast_str(h, p->sec->title);
 	return h;
@@ -548,17 +548,17 @@ static void hash_chunk(size_t item, int worker, void *payload)
 		}
 		h = p->settled_hash;
 		if (p->history)
-			h = gz_hash_u64(h, gz_history_hash(p->history));
+			h = gz_hash_mix(h, gz_history_hash(p->history));
 		h = hash_value(h, p->extra);
 		/* derivatives of its photos (photos.h), once they are made */
 		for (k = 0; k < p->nphotos; k++)
-			h = gz_hash_u64(h, p->photos[k].pic_hash);
+			h = gz_hash_mix(h, p->photos[k].pic_hash);
 		for (k = 0; k < p->nimages; k++)
-			h = gz_hash_u64(h, p->images[k].pic_hash);
+			h = gz_hash_mix(h, p->images[k].pic_hash);
 		if (p->cover)
-			h = gz_hash_u64(h, p->cover->pic_hash);
+			h = gz_hash_mix(h, p->cover->pic_hash);
 		p->meta_hash = h;
-		p->model_hash = gz_hash_u64(h, p->src_hash);
+		p->model_hash = gz_hash_mix(h, p->src_hash);
 	}
 }
 
@@ -570,12 +570,12 @@ void gz_site_hash(gz_site *site)
 	gz_parallel((site->nall + HASH_CHUNK - 1) / HASH_CHUNK, gz_pool_cores(), hash_chunk, site,
 		    NULL);
 	for (i = 0; i < site->npages; i++) {
-		sh = gz_hash_u64(sh, site->pages[i]->model_hash);
-		mh = gz_hash_u64(mh, site->pages[i]->meta_hash);
+		sh = gz_hash_mix(sh, site->pages[i]->model_hash);
+		mh = gz_hash_mix(mh, site->pages[i]->meta_hash);
 	}
 	for (i = 0; i < site->nstandalone; i++) {
-		sh = gz_hash_u64(sh, site->standalone[i]->model_hash);
-		mh = gz_hash_u64(mh, site->standalone[i]->meta_hash);
+		sh = gz_hash_mix(sh, site->standalone[i]->model_hash);
+		mh = gz_hash_mix(mh, site->standalone[i]->meta_hash);
 	}
 	site->hash = sh;
 	site->meta_hash = mh;
@@ -632,14 +632,14 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	free(data);
 
 	gz_source_list(src, "content", &files);
-	for (i = 0; i < files.n; i++) {
+	for (i = 0; i < files.n; i++) { /* each name moves to one list */
 		size_t n = strlen(files.items[i]);
 		if (n > 3 && !strcmp(files.items[i] + n - 3, ".md"))
-			gz_strlist_add(&md, files.items[i]);
+			gz_strlist_take(&md, files.items[i]);
 		else
-			gz_strlist_add(&site->files, files.items[i]);
+			gz_strlist_take(&site->files, files.items[i]);
 	}
-	gz_strlist_release(&files);
+	free(files.items);
 	lap("list", &t);
 
 	site->nall = md.n;

@@ -20,7 +20,7 @@ struct gz_source {
 	char *real;     /* root with symbolic links resolved */
 	gz_map listed;  /* "root/path" of files a listing found: inside the root */
 	gz_strlist keys; /* listed's keys */
-	pthread_mutex_t lock;
+	pthread_rwlock_t lock; /* listed: written by listings, read by every load */
 };
 
 gz_source *gz_source_new(const gz_source_ops *ops, void *impl, const char *root)
@@ -31,7 +31,7 @@ gz_source *gz_source_new(const gz_source_ops *ops, void *impl, const char *root)
 	s->impl = impl;
 	s->root = gz_strdup(root);
 	s->real = gz_strdup(root);
-	pthread_mutex_init(&s->lock, NULL);
+	pthread_rwlock_init(&s->lock, NULL);
 	return s;
 }
 
@@ -50,9 +50,9 @@ static bool inside_root(gz_source *s, const char *full)
 
 	/* a file a listing found through real folders is inside: no need to
 	 * resolve each of its folders again (most of a cached build's calls) */
-	pthread_mutex_lock(&s->lock);
+	pthread_rwlock_rdlock(&s->lock);
 	ok = gz_map_get(&s->listed, full) != NULL;
-	pthread_mutex_unlock(&s->lock);
+	pthread_rwlock_unlock(&s->lock);
 	if (ok)
 		return true;
 	r = realpath(full, NULL);
@@ -74,6 +74,7 @@ int gz_source_open_dir(gz_source **out, const char *root, char **err)
 		return -1;
 	}
 	s = gz_calloc(1, sizeof(*s));
+	pthread_rwlock_init(&s->lock, NULL);
 	s->root = gz_strdup(root);
 	s->real = realpath(root, NULL);
 	if (!s->real)
@@ -92,7 +93,7 @@ void gz_source_free(gz_source *s)
 	free(s->real);
 	gz_map_release(&s->listed);
 	gz_strlist_release(&s->keys);
-	pthread_mutex_destroy(&s->lock);
+	pthread_rwlock_destroy(&s->lock);
 	free(s);
 }
 
@@ -231,16 +232,19 @@ void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out)
 		}
 	}
 	walk(s->root, &rel, out);
-	gz_buf_release(&rel);
-	pthread_mutex_lock(&s->lock);
+	pthread_rwlock_wrlock(&s->lock);
+	gz_buf_clear(&rel);
+	gz_buf_puts(&rel, s->root);
+	gz_buf_putc(&rel, '/');
 	for (i = first; i < out->n; i++) {
-		gz_buf full = GZ_BUF_INIT;
-		gz_buf_printf(&full, "%s/%s", s->root, out->items[i]);
-		gz_strlist_add(&s->keys, full.ptr);
-		gz_buf_release(&full);
+		size_t at = rel.len;
+		gz_buf_puts(&rel, out->items[i]);
+		gz_strlist_add(&s->keys, rel.ptr);
+		gz_buf_truncate(&rel, at);
 		gz_map_put(&s->listed, s->keys.items[s->keys.n - 1], s);
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_rwlock_unlock(&s->lock);
+	gz_buf_release(&rel);
 sort:
 	if (out->n > first) {
 		gz_strlist tail = {out->items + first, out->n - first, out->n - first};
@@ -367,7 +371,10 @@ int gz_source_stamp_of(gz_source *s, const char *path, gz_source_stamp *out)
 
 	if (s->ops || !gz_path_is_safe(path))
 		return -1;
-	gz_buf_printf(&full, "%s/%s", s->root, path);
+	/* once for every page of every build: no printf */
+	gz_buf_puts(&full, s->root);
+	gz_buf_putc(&full, '/');
+	gz_buf_puts(&full, path);
 	rc = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) && inside_root(s, full.ptr) ? 0 : -1;
 	gz_buf_release(&full);
 	if (rc < 0)
