@@ -164,17 +164,6 @@ char *gz_build_cache_dir(const char *source, const char *name)
 	return cache_sub_dir(source, false, name, true);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-static const bool sanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-static const bool sanitized = true;
-#else
-static const bool sanitized = false;
-#endif
-#else
-static const bool sanitized = false;
-#endif
 
 /* GAZETTE_TIMING=1 prints how long each stage took. */
 static void phase(const char *name, double *t)
@@ -757,7 +746,7 @@ cleanup:
 	gz_source_free(theme_src);
 	gz_source_free(src);
 	gz_repo_free(repo);
-	if (!opts->exiting || sanitized) {
+	if (!opts->exiting || gz_under_sanitizer()) {
 		/* tens of thousands of blocks: a tenth of a small rebuild */
 		gz_outputs_release(&out);
 		gz_site_release(&site);

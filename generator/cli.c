@@ -27,6 +27,7 @@
 #include "pull.h"
 #include "serve.h"
 #include "image.h"
+#include "media.h"
 
 #define GZ_VERSION "0.1.0"
 
@@ -611,7 +612,11 @@ static int run(int argc, char **argv)
 
 int gz_cli_main(int argc, char **argv)
 {
-	int rc = run(argc, argv);
+	int rc;
+
+	if (gz_under_sanitizer())
+		gz_media_preload();
+	rc = run(argc, argv);
 
 	/* libvips' idle worker threads end before the process does: with the
 	 * libraries loaded by dlopen, LeakSanitizer's check at exit crashed at

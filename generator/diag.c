@@ -136,3 +136,18 @@ void gz_timing_lap(const char *stage, const char *what, double *t)
 		fprintf(stderr, "timing: %s%s%s %.0f ms\n", stage, *stage ? " " : "", what, now - *t);
 	*t = now;
 }
+
+bool gz_under_sanitizer(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	return true;
+#else
+	return false;
+#endif
+#else
+	return false;
+#endif
+}

@@ -11,6 +11,7 @@
 #define GZ_DIAG_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -53,6 +54,9 @@ char *gz_diag_format(const gz_diag_item *it);
 
 /* Milliseconds on a monotonic clock. */
 double gz_now_ms(void);
+
+/* Built with AddressSanitizer (make test-asan)? */
+bool gz_under_sanitizer(void);
 
 /* GAZETTE_TIMING=1: print "timing: <stage> <what> N ms" for the time since
  * *t (nothing if *t is 0 or what NULL: the first lap only starts the clock),

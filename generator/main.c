@@ -18,6 +18,7 @@
 
 #include "archivecmd.h"
 #include "cli.h"
+#include "diag.h"
 
 #define CORE "gazette-core.so"
 
@@ -103,7 +104,8 @@ static int rev_db(char **out, const char *source, const char *rev, const char *a
  */
 static void huge_pages(char **argv)
 {
-	if (getenv("GLIBC_TUNABLES"))
+	/* AddressSanitizer has its own malloc */
+	if (getenv("GLIBC_TUNABLES") || gz_under_sanitizer())
 		return;
 	setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
 	execv("/proc/self/exe", argv);
