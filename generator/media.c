@@ -81,7 +81,7 @@ bool gz_media_loaded(void)
 
 void gz_media_preload(void)
 {
-	M();
+	M()->gz_image_init();
 }
 
 /* libvips is shut down only if it was loaded: never loaded just for that */
