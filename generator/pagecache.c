@@ -43,7 +43,7 @@ typedef struct {
 	char *data;
 	size_t dlen, dhead;
 	/* a hit whose whole entry (sum) is checked later (verify_start) */
-	bool unchecked;
+	bool unchecked, bad_body; /* bad_body: what check_bodies found */
 	uint64_t sum;
 } rec;
 
@@ -1013,7 +1013,9 @@ static void *check_bodies(void *arg)
 
 	for (i = 0; i < c->n; i++) {
 		rec *r = &c->recs[i];
-		if (r->unchecked && sum64(c->map + r->off + ENTRY_HEAD, r->len - ENTRY_HEAD) != r->sum)
+		r->bad_body = r->unchecked &&
+			      sum64(c->map + r->off + ENTRY_HEAD, r->len - ENTRY_HEAD) != r->sum;
+		if (r->bad_body)
 			c->bad_bodies++;
 	}
 	return NULL;
@@ -1048,8 +1050,7 @@ size_t gz_pagecache_verify_wait(gz_pagecache *c)
 	/* none of them again, whatever else this build keeps */
 	for (i = 0; i < c->n; i++) {
 		rec *r = &c->recs[i];
-		if (r->unchecked && (r->len < ENTRY_HEAD || sum64(c->map + r->off + ENTRY_HEAD,
-								   r->len - ENTRY_HEAD) != r->sum)) {
+		if (r->bad_body) { /* what the check found: not summed again */
 			r->len = r->off = 0;
 			r->changed = true;
 		}
