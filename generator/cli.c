@@ -614,13 +614,8 @@ int gz_cli_main(int argc, char **argv)
 {
 	int rc;
 
-	if (gz_under_sanitizer())
-		gz_media_preload();
 	rc = run(argc, argv);
-
-	/* libvips' idle worker threads end before the process does: with the
-	 * libraries loaded by dlopen, LeakSanitizer's check at exit crashed at
-	 * times when one ended during it (serve under ASan) */
+	/* libvips' and glib's idle worker threads end before the process does */
 	gz_image_shutdown();
 	return rc;
 }

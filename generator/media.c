@@ -79,11 +79,6 @@ bool gz_media_loaded(void)
 	return atomic_load(&loaded);
 }
 
-void gz_media_preload(void)
-{
-	M()->gz_image_init();
-}
-
 /* libvips is shut down only if it was loaded: never loaded just for that */
 void gz_image_shutdown(void)
 {

@@ -73,10 +73,4 @@ typedef const gz_media_table *gz_media_entry_fn(void);
  * GAZETTE_TIMING and the tests). */
 bool gz_media_loaded(void);
 
-/* Load it and start libvips now, on this thread. Under AddressSanitizer
- * only: its leak check at exit crashed at times (two CI runs, in builds
- * that made photos) once libvips was started by a worker thread, as it had
- * been started on the main thread before gazette-media.so. */
-void gz_media_preload(void);
-
 #endif

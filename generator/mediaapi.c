@@ -51,10 +51,6 @@ const gz_media_table *gz_media_entry(void)
 /* Where image.c, pdf.c and qr.c are linked in (the unit tests; this file
  * is in gazette-media.so too, where nothing calls these) there is nothing
  * to load. */
-void gz_media_preload(void)
-{
-}
-
 bool gz_media_loaded(void)
 {
 	return true;

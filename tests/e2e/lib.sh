@@ -91,6 +91,12 @@ build() {
 	"$GAZETTE" build "$@" >"$out_log" 2>"$err_log"
 	rc=$?
 	set -e
+	# killed by a signal (a crash, or a sanitizer's abort): what it said
+	# goes into the test's log, whatever the test expected
+	if [ "$rc" -ge 128 ]; then
+		echo "gazette build $* was killed (exit $rc); its last words:" >&2
+		tail -n 25 "$err_log" | sed 's/^/    /' >&2
+	fi
 }
 
 # build_ok ARGS...: the build must succeed.
