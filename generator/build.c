@@ -402,13 +402,74 @@ gz_source *gz_build_theme(gz_theme *th, gz_source *src, const char *source_dir, 
 	return theme_src;
 }
 
+/* What the PDFs of a build are made from (print.h): what all share, in
+ * base; the pages and photos, to look up. */
+typedef struct {
+	const gz_site *site;
+	gz_source *src;
+	const gz_photos *photos;
+	uint64_t base;
+	gz_map pages;            /* path → page */
+} print_inputs;
+
+/* A site path's part in a PDF's key: a page's model (its front matter and
+ * body), a photo's bytes. */
+static uint64_t print_file_hash(print_inputs *in, uint64_t h, const char *path)
+{
+	const gz_page *p = gz_map_get(&in->pages, path);
+	const gz_picture *pic;
+	char *data;
+	size_t len;
+
+	h = gz_hash_str(h, path);
+	if (p)
+		return gz_hash_mix(h, p->model_hash);
+	if ((pic = gz_map_get(&in->photos->by_file, path)) && pic->content)
+		return gz_hash_mix(h, pic->content);
+	if (gz_source_read(in->src, path, &data, &len) < 0)
+		return gz_hash_mix(h, 0);
+	h = gz_hash_add(h, data, len);
+	free(data);
+	return h;
+}
+
+/* What is known of the PDF of path before it is made: the file's bytes
+ * and the pages it prints now (a page's front matter may change what the
+ * manifest's query picks). */
+static uint64_t print_item_hash(print_inputs *in, const char *path)
+{
+	gz_strlist pages = {0};
+	uint64_t h = print_file_hash(in, in->base, path);
+	size_t i;
+
+	gz_print_pages(in->site, in->src, path, &pages);
+	for (i = 0; i < pages.n; i++)
+		h = print_file_hash(in, h, pages.items[i]);
+	h = gz_hash_mix(h, pages.n);
+	gz_strlist_release(&pages);
+	return h;
+}
+
+/* ... and what making it read (recorded with it for the next build). */
+static uint64_t print_key(print_inputs *in, uint64_t item, char *const *files, size_t n, bool site)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		item = print_file_hash(in, item, files[i]);
+	return gz_hash_mix(item, site ? in->site->meta_hash : 0);
+}
+
 /* The brochures and leaflets site.yml lists under print:, as
- * public/print/<name>.pdf (written with the rest, or not at all). */
+ * public/print/<name>.pdf (written with the rest, or not at all). A PDF
+ * made of what the last build's was made of is kept. */
 static void print_all(gz_outputs *out, const gz_site *site, gz_source *src, gz_print_opts po,
+		      const gz_theme *theme, const gz_photos *photos, const gz_render_opts *ro,
 		      gz_diag *d)
 {
 	const gz_value *list = gz_value_get(site->cfg.root, "print");
-	size_t i;
+	print_inputs in = {site, src, photos, 0, {0}};
+	size_t i, kept = 0;
 
 	if (!list || d->errors)
 		return;
@@ -417,17 +478,41 @@ static void print_all(gz_outputs *out, const gz_site *site, gz_source *src, gz_p
 			      "'print' is a list of brochure manifests and leaflet pages");
 		return;
 	}
+	in.base = gz_hash_mix(gz_hash_str(GZ_HASH_INIT, "gazette-pdf 1"), theme->hash);
+	in.base = gz_hash_mix(gz_hash_mix(in.base, site->config_hash),
+			      gz_print_layouts_hash(src, &po));
+	for (i = 0; i < site->nall; i++)
+		gz_map_put(&in.pages, site->all[i]->path, site->all[i]);
 	for (i = 0; i < list->n; i++) {
+		const char *path = list->items[i]->str;
+		const gz_dep *old;
+		gz_print_used used = {{0}, false};
 		char *data = NULL, *name;
 		size_t len = 0;
+		uint64_t item;
 		if (list->items[i]->type != GZ_STR)
 			continue;
-		if (gz_print_make(&data, &len, site, src, list->items[i]->str, &po, d) < 0)
-			continue;
-		name = gz_print_output_name(list->items[i]->str);
-		gz_outputs_add(out, name, data, len, list->items[i]->str);
+		name = gz_print_output_name(path);
+		item = print_item_hash(&in, path);
+		old = ro->prev ? gz_deps_find(ro->prev, name) : NULL;
+		if (old && print_key(&in, item, old->paths, old->npaths, old->site) == old->key &&
+		    gz_render_in_place(ro, name, old->len)) {
+			gz_outputs_keep(out, name, path);
+			gz_deps_keep(ro->next, old);
+			kept++;
+		} else if (gz_print_make(&data, &len, site, src, path, &po, &used, d) == 0) {
+			gz_deps_add(ro->next, name,
+				    print_key(&in, item, used.files.items, used.files.n, used.site),
+				    used.site, len, used.files.items, NULL, used.files.n);
+			gz_outputs_add(out, name, data, len, path);
+		}
+		gz_strlist_release(&used.files);
 		free(name);
 	}
+	gz_map_release(&in.pages);
+	if (getenv("GAZETTE_TIMING"))
+		fprintf(stderr, "timing: print: %zu of %zu PDFs kept from the last build\n", kept,
+			list->n);
 }
 
 /* The record of what each output read, loaded or saved on a thread of its
@@ -654,7 +739,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	print_all(&out, &site, src,
 		  (gz_print_opts){.theme = &theme, .theme_src = theme_src, .theme_display = display,
 				  .cache_dir = print_dir},
-		  d);
+		  &theme, &photos, &ro, d);
 	if (!d->errors)
 		gz_printcache_prune(print_dir);
 	phase("render", &t0);

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "build.h"
 #include "script.h"
+#include "hash.h"
 #include "image.h"
 #include "pdf.h"
 #include "pool.h"
@@ -397,6 +398,7 @@ struct printer {
 	size_t npanels, panel;
 	int panel_page;         /* page the next panel is on */
 	const char *path;       /* manifest or leaflet, for messages */
+	gz_print_used *used;    /* what the PDF is made from (or NULL) */
 	gz_map images;          /* source path → print_image (cached for both passes) */
 	gz_strlist image_keys;
 	int errors;
@@ -1489,6 +1491,24 @@ int gz_print_check_manifest(const gz_site *site, gz_source *src, const char *pat
 	return rc;
 }
 
+void gz_print_pages(const gz_site *site, gz_source *src, const char *path, gz_strlist *out)
+{
+	size_t n = strlen(path), i;
+	manifest m;
+	gz_diag d;
+
+	if (n > 3 && !strcmp(path + n - 3, ".md")) {
+		gz_strlist_add(out, path);
+		return;
+	}
+	gz_diag_init(&d);
+	if (read_manifest(&m, site, src, path, &d) == 0)
+		for (i = 0; i < m.n; i++)
+			gz_strlist_add(out, m.pages[i]->path);
+	manifest_release(&m);
+	gz_diag_release(&d);
+}
+
 static void running_head(printer *pr, int page)
 {
 	char folio[16];
@@ -2141,7 +2161,7 @@ static void open_fallback(printer *pr)
 }
 
 int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src, const char *path,
-		  const gz_print_opts *o, gz_diag *d)
+		  const gz_print_opts *o, gz_print_used *used, gz_diag *d)
 {
 	printer pr;
 	size_t n = strlen(path), i;
@@ -2155,6 +2175,7 @@ int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src,
 	pr.d = d;
 	pr.o = o;
 	pr.path = path;
+	pr.used = used;
 	open_fallback(&pr);
 	pr.lua = gz_printlua_new(o->theme, src, o->theme_src, o->theme_display, pr.fallback,
 				 pr.fallback_display, site);
@@ -2183,6 +2204,12 @@ int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src,
 	if (getenv("GAZETTE_TIMING"))
 		fprintf(stderr, "timing: print: %s: %zu photo copies made, %zu from the cache\n", path,
 			atomic_load(&pr.made), atomic_load(&pr.kept));
+	if (rc == 0 && used) {
+		for (i = 0; i < pr.image_keys.n; i++)
+			gz_strlist_add(&used->files, pr.image_keys.items[i]);
+		if (gz_printlua_touched(pr.lua, &used->files))
+			used->site = true;
+	}
 cleanup:
 	if (rc < 0) {
 		free(*data);
@@ -2214,6 +2241,46 @@ cleanup:
 	gz_source_free(pr.fallback);
 	free(pr.fallback_display);
 	return rc;
+}
+
+/* The print files of one source into h. */
+static uint64_t hash_print_files(uint64_t h, gz_source *s)
+{
+	gz_strlist files = {0};
+	char *data;
+	size_t len, i;
+
+	if (!s)
+		return gz_hash_mix(h, 0);
+	gz_source_list(s, "print", &files);
+	gz_strlist_sort(&files);
+	gz_strlist_add(&files, "print.yml");
+	for (i = 0; i < files.n; i++) {
+		h = gz_hash_str(h, files.items[i]);
+		if (gz_source_read(s, files.items[i], &data, &len) == 0) {
+			h = gz_hash_add(h, data, len);
+			free(data);
+		}
+	}
+	h = gz_hash_mix(h, files.n);
+	gz_strlist_release(&files);
+	return h;
+}
+
+uint64_t gz_print_layouts_hash(gz_source *src, const gz_print_opts *o)
+{
+	printer pr;
+	uint64_t h;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.src = src;
+	pr.o = o;
+	open_fallback(&pr);
+	h = hash_print_files(hash_print_files(hash_print_files(GZ_HASH_INIT, src), o->theme_src),
+			     pr.fallback);
+	gz_source_free(pr.fallback);
+	free(pr.fallback_display);
+	return h;
 }
 
 char *gz_print_output_name(const char *path)
@@ -2275,7 +2342,7 @@ int gz_print_command(const char *source, const char *path, const char *out, cons
 		with_theme.theme_src = theme_src;
 		with_theme.theme_display = display;
 		with_theme.cache_dir = cache_dir = gz_build_cache_dir(source, "print");
-		if (gz_print_make(&data, &len, &site, src, path, &with_theme, d) < 0)
+		if (gz_print_make(&data, &len, &site, src, path, &with_theme, NULL, d) < 0)
 			goto cleanup;
 		gz_printcache_prune(cache_dir);
 	}

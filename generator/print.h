@@ -17,9 +17,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "site.h"
+#include "strlist.h"
 
 struct gz_theme;
 
@@ -37,11 +39,28 @@ typedef struct {
 	const char *cache_dir;
 } gz_print_opts;
 
+/* What a PDF was made from besides path's own bytes, the pages it prints
+ * (gz_print_pages), the site's configuration, the HTML theme (its hooks
+ * shape the bodies) and the print layouts (gz_print_layouts_hash). */
+typedef struct {
+	gz_strlist files;       /* site paths: pages its layouts read, photos it placed */
+	bool site;              /* its layouts read the site's page lists */
+} gz_print_used;
+
 /* Typeset path (a root-relative .yml manifest or a trifold .md page) from
  * a loaded site. Returns 0 with the PDF in *data (caller frees), or -1
- * with `path:line:col` errors in d. */
+ * with `path:line:col` errors in d. used (or NULL) is added to. */
 int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src, const char *path,
-		  const gz_print_opts *o, gz_diag *d);
+		  const gz_print_opts *o, gz_print_used *used, gz_diag *d);
+
+/* Add to out the paths of the pages path prints now, in order: the
+ * manifest's stories and those its query picks, or the leaflet's page.
+ * Nothing if it cannot be read (gz_print_make says why). */
+void gz_print_pages(const gz_site *site, gz_source *src, const char *path, gz_strlist *out);
+
+/* A hash of every print.yml and print/ file of the site (src), of
+ * o->theme_src and of the default theme beneath it. */
+uint64_t gz_print_layouts_hash(gz_source *src, const gz_print_opts *o);
 
 /* Read and check the brochure manifest path against a loaded site (its
  * title, date, size, cover and the stories it names by path and by query),

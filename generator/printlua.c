@@ -510,6 +510,21 @@ static void push_geometry(lua_State *L, const gz_print_canvas *c)
 	lua_setfield(L, -2, "panels");
 }
 
+bool gz_printlua_touched(const gz_printlua *pl, gz_strlist *out)
+{
+	const size_t *ids;
+	const bool *body;
+	size_t n = 0, i;
+	bool site = false;
+
+	if (!pl->s)
+		return false;
+	gz_script_touched(pl->s, &ids, &body, &n, &site);
+	for (i = 0; i < n; i++)
+		gz_strlist_add(out, pl->site->all[ids[i]]->path);
+	return site;
+}
+
 int gz_printlua_draw(gz_printlua *pl, const char *name, const gz_print_canvas *c, gz_diag *d)
 {
 	lua_State *L;

@@ -25,6 +25,7 @@
 #include "script.h"
 #include "site.h"
 #include "source.h"
+#include "strlist.h"
 #include "yaml.h"
 
 typedef struct gz_printlua gz_printlua;
@@ -68,6 +69,10 @@ gz_printlua *gz_printlua_new(const gz_theme *th, gz_source *site_src, gz_source 
 			     const char *display, gz_source *fallback_src,
 			     const char *fallback_display, const gz_site *site);
 void gz_printlua_free(gz_printlua *pl);
+
+/* Add to out the paths of the pages the layouts have read so far; true if
+ * they read the site's page lists. */
+bool gz_printlua_touched(const gz_printlua *pl, gz_strlist *out);
 
 /* Run layout name on c. Returns 0, or -1 with errors added to d. */
 int gz_printlua_draw(gz_printlua *pl, const char *name, const gz_print_canvas *c, gz_diag *d);

@@ -333,25 +333,32 @@ static uint64_t old_key(const render_ctx *c, uint64_t jh, const gz_dep *old)
 	return key;
 }
 
+bool gz_render_in_place(const gz_render_opts *opts, const char *out, size_t len)
+{
+	gz_buf full = GZ_BUF_INIT;
+	struct stat st;
+	bool ok;
+
+	if (!opts->out_dir)
+		return false;
+	if (opts->out_trusted)
+		return true;
+	gz_buf_printf(&full, "%s/%s", opts->out_dir, out);
+	ok = stat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
+	gz_buf_release(&full);
+	return ok;
+}
+
 /* Is the file the last build wrote for j still right? */
 static bool keep_old(render_ctx *c, const job *j, uint64_t jh)
 {
 	const gz_dep *old = c->opts->prev ? gz_deps_find(c->opts->prev, j->out) : NULL;
-	gz_buf full = GZ_BUF_INIT;
-	struct stat st;
 	bool ok;
 
 	if (!old || !c->opts->out_dir ||
 	    old_key(c, jh, old) != old->key)
 		return false;
-	if (c->opts->out_trusted) {
-		ok = true;
-	} else {
-		gz_buf_printf(&full, "%s/%s", c->opts->out_dir, j->out);
-		ok = stat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
-		     (size_t)st.st_size == old->len;
-		gz_buf_release(&full);
-	}
+	ok = gz_render_in_place(c->opts, j->out, old->len);
 	if (ok && c->opts->next)
 		gz_deps_keep(c->opts->next, old);
 	return ok;

@@ -34,6 +34,10 @@ typedef struct {
 int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 		   gz_render_opts *opts, gz_diag *d);
 
+/* Is the file the last build wrote at out (len bytes, as its record says)
+ * still in opts->out_dir? */
+bool gz_render_in_place(const gz_render_opts *opts, const char *out, size_t len);
+
 /* Names reserved for print layouts (a page may name one in layout: without
  * the web theme having it). */
 bool gz_render_is_print_layout(const char *name);
