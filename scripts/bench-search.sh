@@ -57,7 +57,15 @@ run() {
 	site=$2
 	out=$3
 	shift 3
-	rm -rf "$out" "$site/.gazette"
+	# the last build's files are moved aside, not deleted: ext4 looks
+	# longer for a free inode after each 20,000 deleted ones, and clean
+	# builds got slower run after run (from 6 to 17 s). What the last build
+	# left to write goes to disk first, not into this build's time
+	mkdir -p "$B/trash"
+	for d in "$out" "$site/.gazette"; do
+		[ ! -e "$d" ] || mv "$d" "$(mktemp -d "$B/trash/XXXXXX")/"
+	done
+	sync
 	GAZETTE_TIMING=1 /usr/bin/time -f '%e %U %S %M' -o "$B/time" \
 		"$G" build --source "$site" --out "$out" --jobs "$JOBS" -q "$@" 2>"$B/$name.log" ||
 		{ tail "$B/$name.log" >&2; die "$name build failed"; }
@@ -115,7 +123,7 @@ if [ "$PAGEFIND" = 1 ]; then
 		: >"$B/pagefind.times"
 		i=1
 		while [ "$i" -le "$RUNS" ]; do
-			rm -rf "$B/pagefind"
+			[ ! -e "$B/pagefind" ] || mv "$B/pagefind" "$(mktemp -d "$B/trash/XXXXXX")/"
 			/usr/bin/time -f '%e %U %S %M' -o "$B/time" "$pfdir/node_modules/.bin/pagefind" \
 				--site "$B/out-without" --output-path "$B/pagefind" --silent >"$B/pagefind.log" 2>&1 ||
 				{ tail "$B/pagefind.log" >&2; die "pagefind failed"; }
@@ -159,6 +167,8 @@ for q in queries:
 print("  all %d runs: median %.1f ms, max %.1f ms" % (len(all_ms), statistics.median(all_ms), max(all_ms)))
 PY
 
+rm -rf "$B/trash"
+
 # ---- report -----------------------------------------------------------------
 echo
 echo "search, $STORIES stories + $POLICIES policies, $JOBS cores, best of $RUNS clean builds:"
@@ -167,6 +177,19 @@ awk -v w="$bw" -v o="$bo" -v cw="$cw" -v co="$co" -v mw="$mw" -v mo="$mo" 'BEGIN
 		w, o, 100 * (w - o) / o, cw, co, 100 * (cw - co) / co
 	printf "  peak memory with %d MiB, without %d MiB\n", mw / 1024, mo / 1024
 }'
+# each with-build beside the without-build right after it: on a machine whose
+# file system slows down build after build, the median of the pairs says more
+# than the two best runs, which may come from different moments
+python3 - "$B/with.times" "$B/without.times" <<'PY'
+import statistics, sys
+w = [l.split() for l in open(sys.argv[1])]
+o = [l.split() for l in open(sys.argv[2])]
+wall = [100 * (float(a[0]) - float(b[0])) / float(b[0]) for a, b in zip(w, o)]
+cpu = [100 * (float(a[1]) - float(b[1])) / float(b[1]) for a, b in zip(w, o)]
+print("  pair by pair (with, then without): median %+.1f%% wall (%s), %+.1f%% cpu (%s)" % (
+    statistics.median(wall), ", ".join("%+.1f" % x for x in wall),
+    statistics.median(cpu), ", ".join("%+.1f" % x for x in cpu)))
+PY
 echo "  search stage (GAZETTE_TIMING, best): ${stage} ms"
 awk -v i="$idx" -v t="$txt" -v d="$docs" -v n="$nfiles" 'BEGIN {
 	printf "  index: %.1f MB in %d files (shards %.1f MB, text %.1f MB, docs.json %.1f MB)\n",
