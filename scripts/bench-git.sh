@@ -15,7 +15,8 @@ G=$(pwd)/gazette
 [ -x "$G" ] || { echo "bench-git: build ./gazette first (make)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench-git: GNU time is missing; run 'make deps'" >&2; exit 2; }
 
-rm -rf "$B"
+. "$(pwd)/scripts/bench-lib.sh"
+forget "$B"
 mkdir -p "$B"
 python3 scripts/gencorpus.py --stories "$STORIES" --policies "$POLICIES" --seed 1 "$B/site" >/dev/null
 cd "$B/site"
@@ -29,17 +30,44 @@ cd - >/dev/null
 secs() { # out-file cmd… → prints wall seconds
 	out=$1
 	shift
-	# what the last build left to write goes to disk first, not into this
-	# build's time (a clean build writes 20,000 files)
-	sync
+	settle # bench-lib.sh
 	/usr/bin/time -f '%e' -o "$out" "$@" >/dev/null 2>&1
 	cat "$out"
 }
 
-wt=$(secs "$B/t1" "$G" build --source "$B/site" --out "$B/out-wt" --full -q)
+# clean OUT ARGS…: a clean build into OUT (what is there moved aside);
+# "wall,user" seconds
+clean() {
+	o=$1
+	shift
+	trash "$o"
+	settle
+	/usr/bin/time -f '%e,%U' -o "$B/t" "$G" build --out "$o" --full -q "$@" >/dev/null 2>&1
+	cat "$B/t"
+}
+# pairs: "a/b …" pairs of clean on stdin → the median ratios of wall time
+# and of user CPU (gazette's own work: the kernel's part of a clean build,
+# writing 20,000 files, varies twice over from one build to the next here)
+pairs() {
+	python3 -c '
+import statistics, sys
+p = [[tuple(map(float, y.split(","))) for y in x.split("/")] for x in sys.stdin.read().split()]
+wall = [a[0] / b[0] for a, b in p]
+user = [a[1] / b[1] for a, b in p]
+print("median %.2fx wall, %.2fx user CPU (%s)" % (statistics.median(wall), statistics.median(user),
+    ", ".join("%g/%g s wall, %g/%g s user" % (a[0], b[0], a[1], b[1]) for a, b in p)))'
+}
+
+# five rounds, alternating: on this machine one clean build may take twice
+# as long as the last, so the builds compared are the ones side by side
 git clone -q --bare "$B/site" "$B/site.git"
-bare=$(secs "$B/t2" "$G" build --source "$B/site.git" --rev HEAD --out "$B/out-bare" -q)
-echo "1. working tree: ${wt}s   --rev HEAD from a bare clone: ${bare}s   ratio $(echo "$bare $wt" | awk '{printf "%.2f", $1/$2}')x"
+p1=""
+for k in 1 2 3 4 5; do
+	wt=$(clean "$B/out-wt" --source "$B/site")
+	bare=$(clean "$B/out-bare" --source "$B/site.git" --rev HEAD)
+	p1="$p1 $bare/$wt"
+done
+echo "1. --rev HEAD from a bare clone / the working tree, clean builds: $(echo "$p1" | pairs)"
 
 # ms: wall milliseconds of a command (the ratio is near a few hundredths)
 ms() {
@@ -75,9 +103,14 @@ for f in $(ls "$B"/site/content/stories/*/*.md | head -n "$COMMITS"); do
 	printf '\n第 %d 次修改。\n' "$i" >>"$f"
 	git -C "$B/site" commit -qam "edit $i"
 done
-rm -rf "$B/nogit"
+trash "$B/nogit"
 cp -R "$B/site" "$B/nogit"
-rm -rf "$B/nogit/.git" "$B/nogit/.gazette"
-with=$(secs "$B/t5" "$G" build --source "$B/site" --out "$B/out-h" --full -q)
-without=$(secs "$B/t6" "$G" build --source "$B/nogit" --out "$B/out-n" --full -q)
-echo "3. $i commits: with history ${with}s   without (no .git) ${without}s   (+$(echo "$with $without" | awk '{printf "%.0f", 100*($1-$2)/$2}')%)"
+trash "$B/nogit/.git" "$B/nogit/.gazette"
+p3=""
+for k in 1 2 3 4 5; do
+	with=$(clean "$B/out-h" --source "$B/site")
+	without=$(clean "$B/out-n" --source "$B/nogit")
+	p3="$p3 $with/$without"
+done
+echo "3. $i commits, with history / without (a copy with no .git), clean builds: $(echo "$p3" | pairs)"
+rm -rf "$B/trash"

@@ -37,7 +37,8 @@ case $B in
 esac
 
 # ---- corpus: one content tree, three site.yml -------------------------------
-rm -rf "$B"
+. "$ROOT/scripts/bench-lib.sh"
+forget "$B"
 mkdir -p "$B"
 say "generating $STORIES stories + $POLICIES policies in $B"
 python3 scripts/gencorpus.py --stories "$STORIES" --policies "$POLICIES" --seed 1 "$B/with" >/dev/null
@@ -57,15 +58,9 @@ run() {
 	site=$2
 	out=$3
 	shift 3
-	# the last build's files are moved aside, not deleted: ext4 looks
-	# longer for a free inode after each 20,000 deleted ones, and clean
-	# builds got slower run after run (from 6 to 17 s). What the last build
-	# left to write goes to disk first, not into this build's time
-	mkdir -p "$B/trash"
-	for d in "$out" "$site/.gazette"; do
-		[ ! -e "$d" ] || mv "$d" "$(mktemp -d "$B/trash/XXXXXX")/"
-	done
-	sync
+	# the last build's files are moved aside, not deleted (bench-lib.sh)
+	trash "$out" "$site/.gazette"
+	settle
 	GAZETTE_TIMING=1 /usr/bin/time -f '%e %U %S %M' -o "$B/time" \
 		"$G" build --source "$site" --out "$out" --jobs "$JOBS" -q "$@" 2>"$B/$name.log" ||
 		{ tail "$B/$name.log" >&2; die "$name build failed"; }
@@ -123,7 +118,7 @@ if [ "$PAGEFIND" = 1 ]; then
 		: >"$B/pagefind.times"
 		i=1
 		while [ "$i" -le "$RUNS" ]; do
-			[ ! -e "$B/pagefind" ] || mv "$B/pagefind" "$(mktemp -d "$B/trash/XXXXXX")/"
+			trash "$B/pagefind"
 			/usr/bin/time -f '%e %U %S %M' -o "$B/time" "$pfdir/node_modules/.bin/pagefind" \
 				--site "$B/out-without" --output-path "$B/pagefind" --silent >"$B/pagefind.log" 2>&1 ||
 				{ tail "$B/pagefind.log" >&2; die "pagefind failed"; }
