@@ -91,7 +91,8 @@ char *gz_build_find_theme(const char *source, const char *name, char **display)
  * deleted from content also leaves the site) and what each of them depended
  * on (so an unchanged page is not rendered again). It ignores itself in
  * git. A bare repository has no place beside its content, so its cache goes
- * to ~/.cache/gazette. Files are per output folder: cache/<what>-<hash>.txt.
+ * to $XDG_CACHE_HOME/gazette, or ~/.cache/gazette when that is not set.
+ * Files are per output folder: cache/<what>-<hash>.txt.
  */
 static char *cache_file(const char *source, bool bare, const char *out_dir, const char *what,
 			bool create)
@@ -99,7 +100,7 @@ static char *cache_file(const char *source, bool bare, const char *out_dir, cons
 	gz_buf cache = GZ_BUF_INIT, path = GZ_BUF_INIT;
 	char real[2 * PATH_MAX + 2];
 	uint64_t h = GZ_HASH_INIT;
-	const char *home = getenv("HOME");
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CACHE_HOME");
 	FILE *f;
 
 	/* the same folder must give the same name before and after it exists */
@@ -120,7 +121,11 @@ static char *cache_file(const char *source, bool bare, const char *out_dir, cons
 		char rs[PATH_MAX];
 		if (!realpath(source, rs))
 			snprintf(rs, sizeof(rs), "%s", source);
-		gz_buf_printf(&cache, "%s/.cache", home ? home : "/tmp");
+		/* the XDG base directory rule: only an absolute path counts */
+		if (xdg && xdg[0] == '/')
+			gz_buf_puts(&cache, xdg);
+		else
+			gz_buf_printf(&cache, "%s/.cache", home ? home : "/tmp");
 		if (create)
 			mkdir(cache.ptr, 0755);
 		gz_buf_puts(&cache, "/gazette");

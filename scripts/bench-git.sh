@@ -18,6 +18,9 @@ G=$(pwd)/gazette
 . "$(pwd)/scripts/bench-lib.sh"
 forget "$B"
 mkdir -p "$B"
+# the bare clone's build cache, inside the bench folder
+XDG_CACHE_HOME=$(cd "$B" && pwd)/cache
+export XDG_CACHE_HOME
 python3 scripts/gencorpus.py --stories "$STORIES" --policies "$POLICIES" --seed 1 "$B/site" >/dev/null
 cd "$B/site"
 git init -q -b main

@@ -21,7 +21,9 @@ for t in "$ROOT"/tests/e2e/*.sh; do
 	name=$(basename "$t" .sh)
 	if [ -n "${ONLY:-}" ] && [ "$name" != "$ONLY" ]; then continue; fi
 	TMPDIR=$(mktemp -d "${TMP:-/tmp}/gazette-test.XXXXXX")
-	export TMPDIR
+	# a bare repository's build cache goes here, not into the user's ~/.cache
+	XDG_CACHE_HOME=$TMPDIR/.xdg-cache
+	export TMPDIR XDG_CACHE_HOME
 	printf '== %s\n' "$name"
 	if sh "$t" >"$TMPDIR/.log" 2>&1; then
 		rc=0

@@ -101,6 +101,10 @@ git clone -q --bare "$repo" "$TMPDIR/news.git"
 "$GAZETTE" build --source "$TMPDIR/news.git" --out "$TMPDIR/bare" -q
 assert_file "$TMPDIR/bare/stories/b/index.html"
 assert_contains "$TMPDIR/bare/stories/c/index.html" 新故事
+# its cache is in $XDG_CACHE_HOME (tests/run.sh sets it), never in the repository
+ls "$XDG_CACHE_HOME"/gazette/outputs-*.txt >/dev/null 2>&1 ||
+	fail "no build record in \$XDG_CACHE_HOME/gazette after a bare build"
+[ ! -e "$TMPDIR/news.git/.gazette" ] || fail "a bare build wrote into the repository"
 status=0
 "$GAZETTE" build --source "$TMPDIR/news.git" -q 2>"$TMPDIR/err" || status=$?
 [ "$status" -eq 1 ] || fail "a bare repository without --out should fail"
