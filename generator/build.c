@@ -169,7 +169,6 @@ char *gz_build_cache_dir(const char *source, const char *name)
 	return cache_sub_dir(source, false, name, true);
 }
 
-
 /* GAZETTE_TIMING=1 prints how long each stage took. */
 static void phase(const char *name, double *t)
 {

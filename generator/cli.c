@@ -27,7 +27,6 @@
 #include "pull.h"
 #include "serve.h"
 #include "image.h"
-#include "media.h"
 
 #define GZ_VERSION "0.1.0"
 
@@ -612,10 +611,8 @@ static int run(int argc, char **argv)
 
 int gz_cli_main(int argc, char **argv)
 {
-	int rc;
+	int rc = run(argc, argv);
 
-	rc = run(argc, argv);
-	/* libvips' and glib's idle worker threads end before the process does */
 	gz_image_shutdown();
 	return rc;
 }

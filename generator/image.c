@@ -75,19 +75,9 @@ void gz_image_init(void)
 
 void gz_image_shutdown(void)
 {
-	int waits = 0;
-
-	if (!running)
-		return;
-	vips_shutdown();
+	if (running)
+		vips_shutdown();
 	running = false;
-	/* libvips' pool gives its threads back to glib, which keeps them idle
-	 * for 15 s: ended now, so none ends during what runs at exit (under
-	 * AddressSanitizer the leak check crashed at times when one did) */
-	g_thread_pool_set_max_unused_threads(0);
-	g_thread_pool_stop_unused_threads();
-	while (g_thread_pool_get_num_unused_threads() > 0 && waits++ < 200)
-		g_usleep(1000);
 }
 
 size_t gz_image_plan(int *out, const gz_image_opts *o, gz_image_format f, int w)
