@@ -30,14 +30,6 @@ git add -A
 git commit -qm corpus
 cd - >/dev/null
 
-secs() { # out-file cmd… → prints wall seconds
-	out=$1
-	shift
-	settle # bench-lib.sh
-	/usr/bin/time -f '%e' -o "$out" "$@" >/dev/null 2>&1
-	cat "$out"
-}
-
 # clean OUT ARGS…: a clean build into OUT (what is there moved aside);
 # "wall,user" seconds
 clean() {
