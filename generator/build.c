@@ -543,6 +543,7 @@ static void *record_run(void *arg)
 {
 	record_job *j = arg;
 
+	gz_alloc_thread_start();
 	j->rc = j->fn(j->deps, j->file);
 	return NULL;
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "cli.h"
 
 #include "archive.h"
@@ -611,8 +612,10 @@ static int run(int argc, char **argv)
 
 int gz_cli_main(int argc, char **argv)
 {
-	int rc = run(argc, argv);
+	int rc;
 
+	gz_alloc_setup();
+	rc = run(argc, argv);
 	gz_image_shutdown();
 	return rc;
 }

@@ -1328,6 +1328,7 @@ static void *walk_thread(void *arg)
 	gz_repo *r = arg;
 	git_repository *repo;
 
+	gz_alloc_thread_start();
 	/* libgit2 objects are not shared across threads: a handle of its own */
 	if (git_repository_open_ext(&repo, r->path, 0, NULL) < 0) {
 		r->walk_err = git_err("cannot open the git repository");

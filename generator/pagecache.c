@@ -22,7 +22,7 @@
 #define IDX_MAGIC "GZPI"
 #define PACK_MAGIC "GZPP"
 #define ENTRY_MAGIC "GZPF"
-#define VERSION 2u
+#define VERSION 3u
 #define PACK_HEAD 16u  /* magic, version, generation */
 /* magic, pad, key, payload length, its checksum, the length of its head
  * (all but the body's text, which comes last) and the head's checksum */
@@ -60,6 +60,10 @@ struct gz_pagecache {
 	atomic_size_t hits;
 	atomic_bool damaged;
 	size_t reserve; /* files of this load: room kept for them in recs */
+	/* the pack as the last build left it: its text was summed when it was
+	 * written (or checked since), and nothing has written to it after */
+	gz_source_stamp pack_st;
+	bool trusted;
 	/* hits' text checked on a thread of its own (gz_pagecache_verify_start) */
 	bool check_later, checking;
 	pthread_t checker;
@@ -93,6 +97,23 @@ static uint64_t sum64(const void *data, size_t len)
 	a = (a ^ w[2] ^ (c >> 7)) * 0xff51afd7ed558ccdULL;
 	a = (a ^ w[3] ^ b ^ e) * 0xc4ceb9fe1a85ec53ULL;
 	return a ^ (a >> 32);
+}
+
+/* The stamp of an open file; false if it cannot be had. Any write to the
+ * file changes its ctime, which no program can set back. */
+static bool stamp_fd(int fd, gz_source_stamp *out)
+{
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	if (fstat(fd, &st) < 0)
+		return false;
+	out->dev = (unsigned long long)st.st_dev;
+	out->ino = (unsigned long long)st.st_ino;
+	out->size = (unsigned long long)st.st_size;
+	out->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	out->ctime_ns = (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+	return true;
 }
 
 static char *file_in(const gz_pagecache *c, const char *name)
@@ -163,6 +184,15 @@ typedef struct {
 	const char *p, *end;
 	bool bad;
 } reader;
+
+static void put_stamp(gz_buf *b, const gz_source_stamp *st)
+{
+	put_u64(b, st->dev);
+	put_u64(b, st->ino);
+	put_u64(b, st->size);
+	put_u64(b, (uint64_t)st->mtime_ns);
+	put_u64(b, (uint64_t)st->ctime_ns);
+}
 
 static uint32_t get_u32(reader *r)
 {
@@ -331,6 +361,16 @@ static gz_value *get_tree(reader *r)
 	fill_value(r, &tb);
 	((gz_value *)(void *)block)->block = true;
 	return (gz_value *)(void *)block;
+}
+
+static void get_stamp(reader *r, gz_source_stamp *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->dev = get_u64(r);
+	st->ino = get_u64(r);
+	st->size = get_u64(r);
+	st->mtime_ns = (long long)get_u64(r);
+	st->ctime_ns = (long long)get_u64(r);
 }
 
 static void get_photo(reader *r, gz_photo *ph)
@@ -529,6 +569,7 @@ static int load_index(gz_pagecache *c, size_t *cap)
 		}
 	}
 	c->gen = get_u64(&r);
+	get_stamp(&r, &c->pack_st);
 	n = (size_t)get_u64(&r);
 	if (n > (size_t)(r.end - r.p) / 80)
 		r.bad = true;
@@ -543,11 +584,7 @@ static int load_index(gz_pagecache *c, size_t *cap)
 		x.off = get_u64(&r);
 		x.len = get_u64(&r);
 		x.src_hash = get_u64(&r);
-		x.st.dev = get_u64(&r);
-		x.st.ino = get_u64(&r);
-		x.st.size = get_u64(&r);
-		x.st.mtime_ns = (long long)get_u64(&r);
-		x.st.ctime_ns = (long long)get_u64(&r);
+		get_stamp(&r, &x.st);
 		x.has_st = get_u32(&r) != 0;
 		path = peek_str(&r, &plen);
 		if (r.bad || !path || !plen || memchr(path, '\0', plen))
@@ -593,8 +630,11 @@ static void map_pack(gz_pagecache *c)
 			if (memcmp(m, PACK_MAGIC, 4) || gen != c->gen) {
 				munmap(m, (size_t)st.st_size);
 			} else {
+				gz_source_stamp now;
 				c->map = m;
 				c->map_len = (size_t)st.st_size;
+				c->trusted = stamp_fd(fd, &now) &&
+					     gz_source_stamp_equal(&now, &c->pack_st);
 			}
 		}
 	}
@@ -693,9 +733,9 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 			if (!memcmp(e, ENTRY_MAGIC, 4) && !memcmp(e + 8, &key, 8) &&
 			    plen == r->len - ENTRY_HEAD && head <= plen &&
 			    sum64(e + ENTRY_HEAD, head) == hsum &&
-			    (c->check_later || sum64(e + ENTRY_HEAD, plen) == sum)) {
+			    (c->check_later || c->trusted || sum64(e + ENTRY_HEAD, plen) == sum)) {
 				ok = decode(e + ENTRY_HEAD, plen, head, src, p);
-				r->unchecked = ok == 1 && c->check_later;
+				r->unchecked = ok == 1 && c->check_later && !c->trusted;
 				r->sum = sum;
 			}
 		}
@@ -825,11 +865,7 @@ static void put_rec(gz_buf *b, const rec *r)
 	put_u64(b, r->off);
 	put_u64(b, r->len);
 	put_u64(b, r->src_hash);
-	put_u64(b, r->st.dev);
-	put_u64(b, r->st.ino);
-	put_u64(b, r->st.size);
-	put_u64(b, (uint64_t)r->st.mtime_ns);
-	put_u64(b, (uint64_t)r->st.ctime_ns);
+	put_stamp(b, &r->st);
 	put_u32(b, r->has_st ? 1 : 0);
 	put_cstr(b, r->path);
 }
@@ -929,12 +965,21 @@ static int save(gz_pagecache *c, bool old_too)
 	fd = -1;
 	if (compact && rename(tmp_pack, pack) < 0)
 		goto done;
+	/* the pack as written now: the next build need not sum its text again
+	 * unless something else writes to it */
+	fd = open(pack, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || !stamp_fd(fd, &c->pack_st))
+		memset(&c->pack_st, 0, sizeof(c->pack_st));
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
 
 	gz_buf_clear(&b);
 	gz_buf_add(&b, IDX_MAGIC, 4);
 	put_u32(&b, VERSION);
 	put_u64(&b, gz_deps_program_hash());
 	put_u64(&b, c->gen);
+	put_stamp(&b, &c->pack_st);
 	at = b.len;
 	put_u64(&b, 0);
 	for (i = 0; i < c->n; i++) {
@@ -1029,7 +1074,7 @@ void gz_pagecache_check_later(gz_pagecache *c)
 
 void gz_pagecache_verify_start(gz_pagecache *c)
 {
-	if (!c || !c->check_later || c->checking)
+	if (!c || !c->check_later || c->checking || c->trusted)
 		return;
 	c->checking = pthread_create(&c->checker, NULL, check_bodies, c) == 0;
 	if (!c->checking)

@@ -36,6 +36,8 @@ static void *run(void *arg)
 	pool_state *st = wa->st;
 	size_t i, step = st->n / 100 + 1;
 
+	if (wa->worker > 0)
+		gz_alloc_thread_start();
 	while ((i = atomic_fetch_add(&st->next, 1)) < st->n) {
 		size_t d;
 		st->fn(i, wa->worker, st->payload);

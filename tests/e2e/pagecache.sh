@@ -162,6 +162,22 @@ clean_equal
 assert_eq "$(cached)" 3 "pages from the cache after damaged text"
 assert_not_contains "$TMPDIR/err" "warning"
 
+# damaged text written in place, with the file's time set back after: the
+# pack's ctime still shows it is not as the last build left it
+grep -q '很甜' "$pack" || fail "the page's text is not in the pack"
+touch -r "$pack" "$TMPDIR/pack-time"
+at=$(LC_ALL=C grep -abo '很甜' "$pack" | head -n 1 | cut -d: -f1)
+printf 'XXXXXX' | dd of="$pack" bs=1 seek="$at" conv=notrunc 2>/dev/null
+touch -r "$TMPDIR/pack-time" "$pack"
+rm -rf "$TMPDIR/fresh"
+"$GAZETTE" build --source "$site" --out "$TMPDIR/fresh" 2>"$TMPDIR/err" >/dev/null ||
+	fail "a build with text damaged in place failed"
+assert_contains "$TMPDIR/err" "pages.pack: warning: damaged entries"
+assert_contains "$TMPDIR/fresh/stories/2019/cucumber/index.html" 大棚里的黄瓜很甜
+assert_not_contains "$TMPDIR/fresh/stories/2019/cucumber/index.html" XXXXXX
+assert_eq "$(cached)" 3 "pages from the cache after text damaged in place"
+assert_not_contains "$TMPDIR/err" "warning"
+
 # a truncated pack
 truncate -s $(($(wc -c <"$pack") / 2)) "$pack"
 cached >/dev/null
