@@ -175,14 +175,103 @@ static void phase(const char *name, double *t)
 	gz_timing_lap("", name, t);
 }
 
+/*
+ * The repository of a working tree, for page history only, opened on a
+ * thread of its own: libgit2's start-up alone takes 4 ms (its TLS library
+ * reads every CA certificate on the machine), which the theme and the
+ * listing of the files need not wait for. The thread also resolves HEAD
+ * and starts the history walk.
+ */
+typedef struct {
+	const char *source;
+	char *history_file;
+	bool full;
+	gz_repo *repo;
+	char sha[41];
+	char *err;
+	int rc; /* 0, or -1 (err: cannot open), -2 (err: damaged) */
+	pthread_t thread;
+	bool active, threaded;
+} git_job;
+
+static void *git_run(void *arg)
+{
+	git_job *j = arg;
+	int64_t t = 0;
+	int r;
+
+	j->sha[0] = '\0';
+	r = gz_repo_open(&j->repo, j->source, &j->err);
+	j->rc = r < 0 ? -1 : 0;
+	if (r != 0)
+		return NULL;
+	r = gz_repo_resolve(j->repo, NULL, NULL, j->sha, &t, &j->err);
+	if (r == -2) {
+		j->rc = -2;
+		return NULL;
+	}
+	if (r < 0) { /* no commit yet: no history */
+		free(j->err);
+		j->err = NULL;
+		j->sha[0] = '\0';
+		return NULL;
+	}
+	gz_repo_walk_history_start(j->repo, j->sha, "content/", j->history_file, j->full);
+	return NULL;
+}
+
+/* Wait for the job: its repository and HEAD into *repo and sha (an error
+ * in d), once. */
+static void git_wait(git_job *j, gz_repo **repo, char *sha, gz_diag *d)
+{
+	if (!j->active)
+		return;
+	if (j->threaded)
+		pthread_join(j->thread, NULL);
+	j->active = j->threaded = false;
+	*repo = j->repo;
+	memcpy(sha, j->sha, sizeof(j->sha));
+	if (j->rc < 0) {
+		gz_diag_error(d, j->rc == -1 ? j->source : "", 0, 0, "%s", j->err);
+		sha[0] = '\0';
+	}
+	free(j->err);
+	j->err = NULL;
+}
+
 /* Where the content comes from: the working tree, or a commit read from
- * git. Also opens the repository (if any) for page history. */
+ * git. Also opens the repository (if any) for page history: that of a
+ * working tree with a .git of its own on a thread (git_job, started here). */
 static int open_source(const gz_build_opts *opts, gz_source **src, gz_repo **repo, char *sha,
-		       int64_t *now, gz_diag *d)
+		       int64_t *now, git_job *gj, gz_diag *d)
 {
 	char *err = NULL;
 	int64_t t = 0;
-	int r = gz_repo_open(repo, opts->source, &err);
+	int r;
+
+	if (!opts->rev && !opts->as_of) {
+		gz_buf dot = GZ_BUF_INIT;
+		bool tree;
+		gz_buf_printf(&dot, "%s/.git", opts->source);
+		tree = access(dot.ptr, F_OK) == 0;
+		gz_buf_release(&dot);
+		if (tree) {
+			if (gz_source_open_dir(src, opts->source, &err) < 0) {
+				gz_diag_error(d, "", 0, 0, "%s", err);
+				free(err);
+				return -1;
+			}
+			gj->source = opts->source;
+			gj->history_file = cache_file(opts->source, false, opts->source, "history", false);
+			gj->full = opts->full;
+			gj->active = true;
+			gj->threaded = pthread_create(&gj->thread, NULL, git_run, gj) == 0;
+			if (!gj->threaded)
+				git_run(gj);
+			return 0;
+		}
+	}
+	r = gz_repo_open(repo, opts->source, &err);
 
 	if (r < 0) {
 		gz_diag_error(d, opts->source, 0, 0, "%s", err);
@@ -593,6 +682,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	gz_photos_opts po;
 	gz_publish *pub = NULL;
 	record_job loading = {0}, saving = {0};
+	git_job gj = {0};
 	char *img_dir = NULL, *pages_dir = NULL, *print_dir = NULL;
 	bool bare = false;
 	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
@@ -619,7 +709,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	memset(&photos, 0, sizeof(photos));
 	gz_pool_progress = opts->progress;
 
-	if (open_source(opts, &src, &repo, sha, &now, d) < 0)
+	if (open_source(opts, &src, &repo, sha, &now, &gj, d) < 0)
 		goto cleanup;
 	if (opts->out) {
 		out_dir = gz_strdup(opts->out);
@@ -679,6 +769,11 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	/* the cached pages' text is checked while the build goes on */
 	lo.check_later = true;
 	gz_site_load(&site, src, &lo, d);
+	git_wait(&gj, &repo, sha, d);
+	if (gj.history_file) { /* saved with the others, at the end */
+		history_file = gj.history_file;
+		gj.history_file = NULL;
+	}
 	attach_history(&site, repo, sha, d);
 	phase("load", &t0);
 	if (!d->errors && !opts->archive_only) {
@@ -818,6 +913,8 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	rc = 0;
 
 cleanup:
+	git_wait(&gj, &repo, sha, d);
+	free(gj.history_file);
 	if (loading.active)
 		record_wait(&loading);
 	if (saving.active) {

@@ -431,6 +431,8 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		free(file);
 		free(url);
 	}
+	/* the front matter as the filters left it; a hit brings this too */
+	p->fm_hash = gz_value_hash(GZ_HASH_INIT, p->fm);
 	p->html = md.html;
 	p->html_len = md.html_len;
 	p->plain = md.plain;

@@ -91,7 +91,7 @@ struct gz_page {
 	uint64_t src_hash;               /* of the file's bytes */
 	uint64_t model_hash;             /* of everything a template can read of it */
 	uint64_t meta_hash;              /* the same but its body (site.c) */
-	uint64_t fm_hash;                /* of its front matter, set by the site */
+	uint64_t fm_hash;                /* of its front matter (gz_value_hash) */
 	uint64_t settled_hash;           /* part of meta_hash fixed after the load */
 	bool settled;
 	gz_value *extra;                 /* fields set by on_load hooks (gz.set), or NULL */

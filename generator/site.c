@@ -31,8 +31,6 @@ typedef struct {
 	bool keep_going;
 } load_job;
 
-static uint64_t hash_value(uint64_t h, const gz_value *v);
-
 static void load_one(size_t i, int worker, void *payload)
 {
 	load_job *j = payload;
@@ -50,7 +48,6 @@ static void load_one(size_t i, int worker, void *payload)
 	}
 	p->id = i;
 	p->path_hash = gz_hash_str(GZ_HASH_INIT, p->path);
-	p->fm_hash = hash_value(GZ_HASH_INIT, p->fm);
 	j->site->all[i] = p;
 }
 
@@ -471,22 +468,6 @@ static void link_archives(gz_site *site)
 	}
 }
 
-static uint64_t hash_value(uint64_t h, const gz_value *v)
-{
-	size_t i;
-
-	if (!v)
-		return gz_hash_u64(h, 0);
-	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)v->type), v->n);
-	h = gz_hash_fast_str(h, v->str);
-	for (i = 0; i < v->n; i++) {
-		if (v->keys)
-			h = gz_hash_fast_str(h, v->keys[i]);
-		h = hash_value(h, v->items[i]);
-	}
-	return h;
-}
-
 static uint64_t hash_page_ref(uint64_t h, const gz_page *p)
 {
 	return gz_hash_mix(h, p ? p->path_hash : 0);
@@ -549,7 +530,7 @@ static void hash_chunk(size_t item, int worker, void *payload)
 		h = p->settled_hash;
 		if (p->history)
 			h = gz_hash_mix(h, gz_history_hash(p->history));
-		h = hash_value(h, p->extra);
+		h = gz_value_hash(h, p->extra);
 		/* derivatives of its photos (photos.h), once they are made */
 		for (k = 0; k < p->nphotos; k++)
 			h = gz_hash_mix(h, p->photos[k].pic_hash);

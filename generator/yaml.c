@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "hash.h"
 #include "strlist.h"
 
 /* Deep documents would recurse without end in the consumers. */
@@ -320,4 +321,20 @@ long gz_value_int(const gz_value *v, const char *key, long def)
 		return def;
 	n = strtol(s, &end, 10);
 	return *end ? def : n;
+}
+
+uint64_t gz_value_hash(uint64_t h, const gz_value *v)
+{
+	size_t i;
+
+	if (!v)
+		return gz_hash_u64(h, 0);
+	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)v->type), v->n);
+	h = gz_hash_fast_str(h, v->str);
+	for (i = 0; i < v->n; i++) {
+		if (v->keys)
+			h = gz_hash_fast_str(h, v->keys[i]);
+		h = gz_value_hash(h, v->items[i]);
+	}
+	return h;
 }

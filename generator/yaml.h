@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum { GZ_NULL, GZ_STR, GZ_SEQ, GZ_MAP } gz_vtype;
 
@@ -40,6 +41,9 @@ int gz_yaml_parse(gz_value **out, const char *s, size_t len, int line_offset, ch
 		  int *line, int *col);
 
 void gz_value_free(gz_value *v);
+
+/* A hash of a value tree (its types, strings, keys and shape), mixed into h. */
+uint64_t gz_value_hash(uint64_t h, const gz_value *v);
 
 /* Map lookup (NULL if v is not a map or has no such key). */
 gz_value *gz_value_get(const gz_value *v, const char *key);
