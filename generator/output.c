@@ -107,6 +107,7 @@ typedef struct {
 	const char *root;        /* written into: dir itself, or the spare */
 	bool in_place;           /* temporary names beside the files, renamed later */
 	bool compare;            /* compare with dir (not in a first build) */
+	bool fresh;              /* root was just made: nothing there to unlink */
 	gz_diag *d;
 	unsigned char *state;    /* [o->n] ST_* */
 	char **copied;           /* [o->n] bytes read from a source, until written */
@@ -265,11 +266,11 @@ fail:
  * the old name is unlinked first, because its inode may be shared with the
  * published site. A build killed halfway leaves a short file here, and the
  * record lists the path, so the next build links it again from the site. */
-static int write_new(const char *path, const char *data, size_t len)
+static int write_new(const char *path, const char *data, size_t len, bool fresh)
 {
 	int fd, e;
 
-	if (unlink(path) < 0 && errno != ENOENT)
+	if (!fresh && unlink(path) < 0 && errno != ENOENT)
 		return -1;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -349,7 +350,7 @@ static void write_one(size_t i, int worker, void *payload)
 	gz_buf_printf(&full, "%s/%s", j->root, it->path);
 	if (mkdirs(j, it->path) < 0 ||
 	    (j->in_place ? !(j->tmp[i] = write_temp(full.ptr, data, len))
-			 : write_new(full.ptr, data, len) < 0)) {
+			 : write_new(full.ptr, data, len, j->fresh) < 0)) {
 		gz_diag_error(j->d, full.ptr, 0, 0, "cannot write: %s", strerror(errno));
 	} else {
 		atomic_fetch_add(&j->bytes, len);
@@ -507,54 +508,72 @@ static void remove_path(const char *root, const char *rel, const char *mirror)
 static int remove_at(int dirfd, const char *name);
 
 /* Make the folder to hold what from holds: the same names, folders made
- * alike, files (and symlinks) hardlinked. */
-static int mirror_tree(int from, int to)
+ * alike, files (and symlinks) hardlinked. fresh: to was just made, so
+ * nothing in it needs checking or removing (a first build's mirror of
+ * 20,000 files: half its calls). */
+static int mirror_tree(int from, int to, bool fresh)
 {
 	DIR *fd = NULL, *td = NULL;
 	struct dirent *e;
 	gz_map seen = {0};
 	gz_strlist names = {0};
-	int rc = -1, nfd = -1, dup_from = dup(from), dup_to = dup(to);
+	int rc = -1, nfd = -1, dup_from = dup(from), dup_to = fresh ? -1 : dup(to);
 
-	if (dup_from < 0 || dup_to < 0 || !(fd = fdopendir(dup_from))) {
+	if (dup_from < 0 || (!fresh && dup_to < 0) || !(fd = fdopendir(dup_from))) {
 		if (dup_from >= 0)
 			close(dup_from);
 		if (dup_to >= 0)
 			close(dup_to);
 		return -1;
 	}
-	if (!(td = fdopendir(dup_to))) {
+	if (!fresh && !(td = fdopendir(dup_to))) {
 		close(dup_to);
 		goto cleanup;
 	}
 	while ((e = readdir(fd))) {
 		struct stat a, b;
 		const char *n = e->d_name;
+		bool dir;
 		if (!strcmp(n, ".") || !strcmp(n, ".."))
 			continue;
-		gz_strlist_add(&names, n);
-		gz_map_put(&seen, names.items[names.n - 1], &seen);
-		if (fstatat(from, n, &a, AT_SYMLINK_NOFOLLOW) < 0)
-			goto cleanup;
-		if (S_ISDIR(a.st_mode)) {
+		if (!fresh) {
+			gz_strlist_add(&names, n);
+			gz_map_put(&seen, names.items[names.n - 1], &seen);
+		}
+		if (fresh && e->d_type != DT_UNKNOWN) {
+			dir = e->d_type == DT_DIR;
+		} else {
+			if (fstatat(from, n, &a, AT_SYMLINK_NOFOLLOW) < 0)
+				goto cleanup;
+			dir = S_ISDIR(a.st_mode);
+		}
+		if (dir) {
 			int fa, fb;
-			if (fstatat(to, n, &b, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(b.st_mode) &&
-			    unlinkat(to, n, 0) < 0)
-				goto cleanup;
-			if (mkdirat(to, n, a.st_mode & 07777) < 0 && errno != EEXIST)
-				goto cleanup;
+			bool made = false;
 			fa = openat(from, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			fb = openat(to, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			nfd = fa >= 0 && fb >= 0 ? mirror_tree(fa, fb) : -1;
-			if (fa >= 0)
+			if (fa < 0 || fstat(fa, &a) < 0 ||
+			    (!fresh && fstatat(to, n, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+			     !S_ISDIR(b.st_mode) && unlinkat(to, n, 0) < 0)) {
+				if (fa >= 0)
+					close(fa);
+				goto cleanup;
+			}
+			if (mkdirat(to, n, a.st_mode & 07777) == 0) {
+				made = true;
+			} else if (errno != EEXIST) {
 				close(fa);
+				goto cleanup;
+			}
+			fb = openat(to, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			nfd = fb >= 0 ? mirror_tree(fa, fb, made) : -1;
+			close(fa);
 			if (fb >= 0)
 				close(fb);
 			if (nfd < 0)
 				goto cleanup;
 			continue;
 		}
-		if (fstatat(to, n, &b, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!fresh && fstatat(to, n, &b, AT_SYMLINK_NOFOLLOW) == 0) {
 			if (b.st_ino == a.st_ino && b.st_dev == a.st_dev)
 				continue;
 			if (remove_at(to, n) < 0)
@@ -564,7 +583,7 @@ static int mirror_tree(int from, int to)
 			goto cleanup;
 	}
 	/* and nothing else */
-	while ((e = readdir(td))) {
+	while (td && (e = readdir(td))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || gz_map_get(&seen, e->d_name))
 			continue;
 		if (remove_at(to, e->d_name) < 0)
@@ -612,17 +631,20 @@ static int mirror(const char *dir, const char *spare)
 {
 	struct stat st, sp;
 	int a, b, rc;
+	bool fresh = false;
 
 	if (stat(dir, &st) < 0)
 		return -1;
 	if (lstat(spare, &sp) == 0 && !S_ISDIR(sp.st_mode))
 		unlink(spare);
-	if (mkdir(spare, st.st_mode & 07777) < 0 && errno != EEXIST)
+	if (mkdir(spare, st.st_mode & 07777) == 0)
+		fresh = true;
+	else if (errno != EEXIST)
 		return -1;
 	chmod(spare, st.st_mode & 07777);
 	a = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	b = open(spare, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	rc = a >= 0 && b >= 0 ? mirror_tree(a, b) : -1;
+	rc = a >= 0 && b >= 0 ? mirror_tree(a, b, fresh) : -1;
 	if (a >= 0)
 		close(a);
 	if (b >= 0)
@@ -1138,6 +1160,7 @@ static int publish_fresh(gz_publish *p, write_job *j, const char *spare, int job
 	}
 	j->root = spare;
 	j->compare = false;
+	j->fresh = true;
 	gz_parallel(j->o->n, jobs, compare_one, j, NULL);
 	if (d->errors == before)
 		gz_parallel(j->o->n, jobs, write_one, j, "写入");
