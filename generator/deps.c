@@ -27,8 +27,9 @@ static uint64_t hash_file(uint64_t h, const char *path)
 	FILE *f = fopen(path, "rb");
 	size_t n;
 
+	/* eight bytes at a step: the two files are 1.8 MB, hashed on every run */
 	while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		h = gz_hash_add(h, chunk, n);
+		h = gz_hash_fast(h, chunk, n);
 	if (f)
 		fclose(f);
 	return h;
