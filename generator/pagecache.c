@@ -59,7 +59,10 @@ struct gz_pagecache {
 	size_t map_len;
 	atomic_size_t hits;
 	atomic_bool damaged;
-	size_t reserve; /* files of this load: room kept for them in recs */
+	size_t cap;     /* of recs */
+	/* the old index and pack, read on a thread (gz_pagecache_preload) */
+	pthread_t reader;
+	bool reading, index_bad;
 	/* the pack as the last build left it: its text was summed when it was
 	 * written (or checked since), and nothing has written to it after */
 	gz_source_stamp pack_st;
@@ -574,8 +577,8 @@ static int load_index(gz_pagecache *c, size_t *cap)
 	n = (size_t)get_u64(&r);
 	if (n > (size_t)(r.end - r.p) / 80)
 		r.bad = true;
-	else /* room for the load's new files too (gz_pagecache_open) */
-		GZ_GROW(c->recs, *cap, n + c->reserve);
+	else /* room for this load's files, not listed yet: as many again */
+		GZ_GROW(c->recs, *cap, 2 * n + 64);
 	for (i = 0; i < n && !r.bad; i++) {
 		size_t plen;
 		const char *path;
@@ -642,29 +645,27 @@ static void map_pack(gz_pagecache *c)
 	close(fd);
 }
 
-gz_pagecache *gz_pagecache_open(const char *dir, uint64_t salt, const gz_strlist *paths,
-				bool read, gz_diag *d)
+static gz_pagecache *cache_new(const char *dir)
 {
-	gz_pagecache *c;
-	size_t cap = 0, i;
+	gz_pagecache *c = gz_calloc(1, sizeof(*c));
 	struct timespec ts;
-	rec *before;
 
-	if (!dir)
-		return NULL;
-	c = gz_calloc(1, sizeof(*c));
-	c->reserve = paths->n;
 	c->dir = gz_strdup(dir);
-	c->salt = gz_hash_u64(salt, VERSION);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	c->now_ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	atomic_init(&c->hits, 0);
 	atomic_init(&c->damaged, false);
-	if (read && load_index(c, &cap) < 0) {
-		char *file = file_in(c, "pages.idx");
-		gz_diag_warn(d, file, 0, 0,
-			     "not an index gazette wrote (damaged?); parsing every page again");
-		free(file);
+	return c;
+}
+
+/* The old index, and the pack it points into. */
+static void *read_old(void *arg)
+{
+	gz_pagecache *c = arg;
+	size_t i;
+
+	if (load_index(c, &c->cap) < 0) {
+		c->index_bad = true;
 		for (i = 0; i < c->n; i++)
 			free(c->recs[i].path);
 		c->n = 0;
@@ -673,25 +674,68 @@ gz_pagecache *gz_pagecache_open(const char *dir, uint64_t salt, const gz_strlist
 	}
 	if (c->n)
 		map_pack(c);
+	return NULL;
+}
+
+/* by_path again, after recs moved. */
+static void index_recs(gz_pagecache *c)
+{
+	size_t i;
+
+	gz_map_release(&c->by_path);
+	memset(&c->by_path, 0, sizeof(c->by_path));
+	for (i = 0; i < c->n; i++)
+		gz_map_put(&c->by_path, c->recs[i].path, &c->recs[i]);
+}
+
+gz_pagecache *gz_pagecache_preload(const char *dir, bool read)
+{
+	gz_pagecache *c;
+
+	if (!dir)
+		return NULL;
+	c = cache_new(dir);
+	if (read) {
+		c->reading = pthread_create(&c->reader, NULL, read_old, c) == 0;
+		if (!c->reading)
+			read_old(c);
+	}
+	return c;
+}
+
+gz_pagecache *gz_pagecache_open(gz_pagecache *c, uint64_t salt, const gz_strlist *paths,
+				gz_diag *d)
+{
+	size_t i;
+	rec *before;
+
+	if (!c)
+		return NULL;
+	if (c->reading)
+		pthread_join(c->reader, NULL);
+	c->reading = false;
+	c->salt = gz_hash_u64(salt, VERSION);
+	if (c->index_bad) {
+		char *file = file_in(c, "pages.idx");
+		gz_diag_warn(d, file, 0, 0,
+			     "not an index gazette wrote (damaged?); parsing every page again");
+		free(file);
+		c->index_bad = false;
+	}
 	/* a record for every file, made now, so the load's threads only
-	 * ever touch their own */
-	GZ_GROW(c->recs, cap, c->n + paths->n);
+	 * ever touch their own (room for all first: add_rec never moves them) */
 	before = c->recs;
+	GZ_GROW(c->recs, c->cap, c->n + paths->n);
+	if (c->recs != before)
+		index_recs(c);
 	for (i = 0; i < paths->n; i++) {
 		rec *r = gz_map_get(&c->by_path, paths->items[i]);
 		if (!r) {
-			r = add_rec(c, &cap, paths->items[i]);
+			r = add_rec(c, &c->cap, paths->items[i]);
 			r->changed = true;
-			if (c->recs == before)
-				gz_map_put(&c->by_path, r->path, r);
+			gz_map_put(&c->by_path, r->path, r);
 		}
 		r->listed = true;
-	}
-	if (c->recs != before) { /* add_rec moved the array: index it again */
-		gz_map_release(&c->by_path);
-		memset(&c->by_path, 0, sizeof(c->by_path));
-		for (i = 0; i < c->n; i++)
-			gz_map_put(&c->by_path, c->recs[i].path, &c->recs[i]);
 	}
 	return c;
 }
@@ -1113,6 +1157,8 @@ void gz_pagecache_free(gz_pagecache *c)
 
 	if (!c)
 		return;
+	if (c->reading)
+		pthread_join(c->reader, NULL);
 	if (c->checking)
 		pthread_join(c->checker, NULL);
 	for (i = 0; i < c->n; i++) {

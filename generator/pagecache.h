@@ -33,12 +33,18 @@
 
 typedef struct gz_pagecache gz_pagecache;
 
-/* Open the cache in folder dir (made when written) for a load of the files
- * in paths. salt: a hash of everything but a page's own bytes that its
- * parse reads. With read false the old entries are ignored (the cache is
- * written afresh). A damaged index is a warning in d and an empty cache. */
-gz_pagecache *gz_pagecache_open(const char *dir, uint64_t salt, const gz_strlist *paths,
-				bool read, gz_diag *d);
+/* The cache in folder dir (made when written), in two steps, so its old
+ * index and pack are read on a thread of their own while the files are
+ * listed. gz_pagecache_preload starts that (NULL if dir is NULL; with read
+ * false the old entries are ignored and the cache written afresh).
+ * gz_pagecache_open waits for it and takes pre over for a load of the files
+ * in paths (pre may be NULL); salt: a hash of everything but a page's own
+ * bytes that its parse reads. A damaged index is a warning in d and an
+ * empty cache. A cache preloaded but not opened is let go with
+ * gz_pagecache_free. */
+gz_pagecache *gz_pagecache_preload(const char *dir, bool read);
+gz_pagecache *gz_pagecache_open(gz_pagecache *pre, uint64_t salt, const gz_strlist *paths,
+				gz_diag *d);
 
 /* Fill p's parsed fields (fm, section, slug, url, out, dir, bundle,
  * is_index, html, plain, chars, summary, images, src_hash) from a valid
@@ -59,7 +65,9 @@ void gz_pagecache_put(gz_pagecache *c, const gz_page *p, char *const *probes, co
  * the body's text (most of an entry) is read by few builds. After
  * gz_pagecache_check_later (before the first gz_pagecache_get), a hit's
  * text is checked only by gz_pagecache_verify_start, on a thread of its own
- * while the build goes on. gz_pagecache_verify_wait returns how many hits
+ * while the build goes on. Neither sums the text when the pack is as the
+ * build that wrote it left it: the index records the pack's stamp (inode,
+ * size, times), and any write to the file changes its ctime. gz_pagecache_verify_wait returns how many hits
  * had damaged text: such a build must not use what it made (a page's text
  * may be wrong) and starts again without the cache; they are dropped from
  * it, and gz_pagecache_report warns.

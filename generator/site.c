@@ -599,10 +599,13 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	size_t len = 0, i, scap = 0, fcap = 0, stcap = 0;
 	gz_map urls = {0};
 	load_job job;
+	gz_pagecache *pre;
 	double t = 0;
 
 	lap("", &t);
 	memset(site, 0, sizeof(*site));
+	/* the page cache's old index loads while the files are listed */
+	pre = opts->cache_dir ? gz_pagecache_preload(opts->cache_dir, !opts->cache_fresh) : NULL;
 	site->src = src;
 	site->drafts = opts->drafts;
 	site->cache_dir = opts->cache_dir ? gz_strdup(opts->cache_dir) : NULL;
@@ -656,8 +659,11 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	}
 	if (!hooks_failed) {
 		uint64_t salt;
-		if (opts->cache_dir && cache_salt(&salt, site, opts->theme, job.hooks != NULL))
-			job.cache = gz_pagecache_open(opts->cache_dir, salt, &md, !opts->cache_fresh, d);
+		if (pre && cache_salt(&salt, site, opts->theme, job.hooks != NULL))
+			job.cache = gz_pagecache_open(pre, salt, &md, d);
+		else
+			gz_pagecache_free(pre);
+		pre = NULL;
 		if (opts->check_later)
 			gz_pagecache_check_later(job.cache);
 		lap("hooks", &t);
@@ -672,6 +678,7 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 		site->cache = job.cache;
 	} else {
 		site->nall = 0;
+		gz_pagecache_free(pre);
 	}
 	if (job.hooks) {
 		int w, nw = opts->jobs < 1 ? 1 : opts->jobs;

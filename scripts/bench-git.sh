@@ -30,12 +30,15 @@ git add -A
 git commit -qm corpus
 cd - >/dev/null
 
-# clean OUT ARGS…: a clean build into OUT (what is there moved aside);
-# "wall,user" seconds
+# clean OUT ARGS…: a clean build into OUT; "wall,user" seconds. What is
+# there is moved aside, and so are the cache folders (.gazette/ of each
+# working tree, the bare clone's in XDG_CACHE_HOME): they hold the spare
+# copy of the last site built into OUT, which a build into a new OUT
+# deletes (40,000 files and folders, inside the timed build)
 clean() {
 	o=$1
 	shift
-	trash "$o"
+	trash "$o" "$B/site/.gazette" "$B/nogit/.gazette" "$XDG_CACHE_HOME/gazette"
 	settle
 	/usr/bin/time -f '%e,%U' -o "$B/t" "$G" build --out "$o" --full -q "$@" >/dev/null 2>&1
 	cat "$B/t"
@@ -54,12 +57,18 @@ print("median %.2fx wall, %.2fx user CPU (%s)" % (statistics.median(wall), stati
 }
 
 # five rounds, alternating: on this machine one clean build may take twice
-# as long as the last, so the builds compared are the ones side by side
+# as long as the last, so the builds compared are the ones side by side,
+# each first in every other round (a drift through the run cancels out)
 git clone -q --bare "$B/site" "$B/site.git"
 p1=""
 for k in 1 2 3 4 5; do
-	wt=$(clean "$B/out-wt" --source "$B/site")
-	bare=$(clean "$B/out-bare" --source "$B/site.git" --rev HEAD)
+	if [ $((k % 2)) = 1 ]; then
+		wt=$(clean "$B/out-wt" --source "$B/site")
+		bare=$(clean "$B/out-bare" --source "$B/site.git" --rev HEAD)
+	else
+		bare=$(clean "$B/out-bare" --source "$B/site.git" --rev HEAD)
+		wt=$(clean "$B/out-wt" --source "$B/site")
+	fi
 	p1="$p1 $bare/$wt"
 done
 echo "1. --rev HEAD from a bare clone / the working tree, clean builds: $(echo "$p1" | pairs)"
@@ -103,8 +112,13 @@ cp -R "$B/site" "$B/nogit"
 trash "$B/nogit/.git" "$B/nogit/.gazette"
 p3=""
 for k in 1 2 3 4 5; do
-	with=$(clean "$B/out-h" --source "$B/site")
-	without=$(clean "$B/out-n" --source "$B/nogit")
+	if [ $((k % 2)) = 1 ]; then
+		with=$(clean "$B/out-h" --source "$B/site")
+		without=$(clean "$B/out-n" --source "$B/nogit")
+	else
+		without=$(clean "$B/out-n" --source "$B/nogit")
+		with=$(clean "$B/out-h" --source "$B/site")
+	fi
 	p3="$p3 $with/$without"
 done
 echo "3. $i commits, with history / without (a copy with no .git), clean builds: $(echo "$p3" | pairs)"
