@@ -128,6 +128,8 @@ void gz_deps_release(gz_deps *d)
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
+		if (d->items[i].borrowed)
+			continue;
 		free(d->items[i].out);
 		free(d->items[i].paths);
 		free(d->items[i].body);
@@ -158,6 +160,7 @@ static void add_copy(gz_deps *d, const char *out, uint64_t key, bool site, size_
 	size_t k;
 
 	dep.out = gz_strdup(out);
+	dep.borrowed = false;
 	dep.key = key;
 	dep.site = site;
 	dep.len = len;
@@ -182,8 +185,22 @@ void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t le
 
 void gz_deps_keep(gz_deps *d, const gz_dep *old)
 {
-	add_copy(d, old->out, old->key, old->site, old->len, old->paths, old->body, old->npaths,
-		 true);
+	gz_dep dep = *old;
+	size_t k;
+
+	/* a path d does not own (no adoption) is interned: then a copy */
+	for (k = 0; k < old->npaths; k++)
+		if (header(old->paths[k])->owner != d)
+			break;
+	if (k < old->npaths) {
+		add_copy(d, old->out, old->key, old->site, old->len, old->paths, old->body,
+			 old->npaths, true);
+		return;
+	}
+	dep.borrowed = true;
+	pthread_mutex_lock(&d->lock);
+	add_locked(d, &dep);
+	pthread_mutex_unlock(&d->lock);
 }
 
 /* The record is text: after the header, "@\tPATH" names the next page

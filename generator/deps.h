@@ -28,6 +28,7 @@ typedef struct {
 	char **paths;       /* pages read */
 	bool *body;         /* [npaths]: that page's body was read too */
 	size_t npaths;
+	bool borrowed;      /* out, paths, body are another table's (gz_deps_keep) */
 } gz_dep;
 
 typedef struct {
@@ -50,8 +51,10 @@ const gz_dep *gz_deps_find(const gz_deps *d, const char *out);
 void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
 		 char *const *paths, const bool *body, size_t npaths);
 /* Write atomically. Returns 0 or -1. */
-/* Add a copy of old, a record of another table or this one (cheaper than
- * gz_deps_add: its paths are interned already). */
+/* Add old, a record of another table whose strings d adopted
+ * (gz_deps_adopt_strings), as it is: d borrows its out, paths and body, so
+ * that table must outlive d's use (release it first, or with d). Most of
+ * a small rebuild's records are kept: no copies, no allocations. */
 void gz_deps_keep(gz_deps *d, const gz_dep *old);
 
 /* A record's path (only those: they are interned) has a slot the caller
