@@ -119,16 +119,27 @@ build_ok --source "$site"
 [ ! -e "$out/stories/2019/xiachengzi/index.html" ] || problem "a removed story's page is still there"
 same_as_clean "after a story was removed"
 
-# the spare of an output folder that was deleted goes at the next build
-# (its hardlinks would keep the deleted site's disk space)
+# the spare and the records of an output folder that was deleted go at the
+# next build (the spare's hardlinks would keep the deleted site's disk space),
+# but not while a build into that folder holds its lock
 spares() { ls -d "$site"/.gazette/*.spare | wc -l; }
+records() { ls "$site"/.gazette/ | grep -c -E '^(outputs|deps|search)-[0-9a-f]+\.txt$'; }
 n0=$(spares)
+r0=$(records)
 build_ok --source "$site" --out "$TMPDIR/gone"
 [ "$(spares)" = $((n0 + 1)) ] || problem "no spare for --out $TMPDIR/gone"
+[ "$(records)" -gt "$r0" ] || problem "no records for --out $TMPDIR/gone ($(records) against $r0)"
 rm -rf "$TMPDIR/gone"
+gone_lock=$(grep -l "^site $TMPDIR/gone\$" "$site"/.gazette/outputs-*.txt | head -n 1).lock
+[ -f "$gone_lock" ] || problem "no lock file beside the record of --out $TMPDIR/gone"
+edit
+flock "$gone_lock" "$GAZETTE" build --source "$site" -q >/dev/null 2>&1 ||
+	problem "a build failed while another held a deleted folder's lock"
+[ "$(spares)" = $((n0 + 1)) ] || problem "the spare of a locked output folder was removed"
 edit
 build_ok --source "$site"
 [ "$(spares)" = "$n0" ] || problem "the spare of a deleted output folder was kept"
+[ "$(records)" = "$r0" ] || problem "the records of a deleted output folder were kept ($(records) against $r0)"
 
 # --out through a symlink: the link stays, the folder it names is swapped
 real=$TMPDIR/real-out
