@@ -79,6 +79,7 @@ void gz_deps_init(gz_deps *d)
 typedef struct {
 	const gz_deps *owner;
 	const void *slot;
+	size_t num; /* its number in the record being saved (gz_deps_save) */
 	char s[];
 } interned;
 
@@ -101,6 +102,7 @@ static char *intern(gz_deps *d, const char *s)
 	in = gz_malloc(sizeof(*in) + len + 1);
 	in->owner = d;
 	in->slot = NULL;
+	in->num = SIZE_MAX;
 	memcpy(in->s, s, len + 1);
 	gz_map_put(&d->strings, in->s, in->s);
 	return in->s;
@@ -203,6 +205,40 @@ void gz_deps_keep(gz_deps *d, const gz_dep *old)
 	pthread_mutex_unlock(&d->lock);
 }
 
+/* Numbers of the record, read by hand: strtoull was a quarter of a load. */
+static bool read_dec(const char **p, unsigned long long *out)
+{
+	const char *s = *p;
+	unsigned long long v = 0;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (ULLONG_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (unsigned long long)(*s - '0');
+	}
+	*p = s;
+	*out = v;
+	return true;
+}
+
+static bool read_hex64(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		char c = s[i];
+		int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (x < 0)
+			return false;
+		v = v << 4 | (uint64_t)x;
+	}
+	*out = v;
+	return s[16] == '\0';
+}
+
 /* The record is text: after the header, "@\tPATH" names the next page
  * path (numbered from 0 in order), and each output is a line
  * "OUT\tKEY\tSITE\tLEN\tN,N,…\tBODY" whose N are those numbers and BODY
@@ -210,29 +246,43 @@ void gz_deps_keep(gz_deps *d, const gz_dep *old)
 int gz_deps_load(gz_deps *d, const char *file)
 {
 	FILE *f = fopen(file, "r");
-	char *line = NULL, **names = NULL;
-	size_t cap = 0, nnames = 0, names_cap = 0;
-	ssize_t n;
+	char *data = NULL, *line, *next, **names = NULL;
+	size_t len = 0, nnames = 0, names_cap = 0, hlen;
+	const char *m;
 	int rc = 0;
 
 	if (!f)
 		return 0;
-	n = getline(&line, &cap, f);
-	if (n < 0 || strcmp(line, magic())) {
-		/* another gazette's record is expected (an upgrade); junk is not */
-		rc = n < 0 || strncmp(line, "gazette-deps ", 13) ? -1 : 0;
-		free(line);
+	{
+		gz_buf b = GZ_BUF_INIT;
+		char chunk[65536];
+		size_t got;
+		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			gz_buf_add(&b, chunk, got);
 		fclose(f);
+		data = gz_buf_detach(&b, &len);
+	}
+	m = magic();
+	hlen = strlen(m);
+	if (len < hlen || memcmp(data, m, hlen)) {
+		/* another gazette's record is expected (an upgrade); junk is not */
+		rc = len < 13 || strncmp(data, "gazette-deps ", 13) ? -1 : 0;
+		free(data);
 		return rc;
 	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		char *fields[6], *p = line, *end, empty[1] = "";
+	for (line = data + hlen; line < data + len && *line; line = next) {
+		char *fields[6], *p = line, empty[1] = "";
+		const char *q;
 		gz_dep dep;
 		int i;
-		size_t pcap = 0, k;
+		size_t k, commas;
+		unsigned long long x;
 
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
+		next = memchr(line, '\n', (size_t)(data + len - line));
+		if (next)
+			*next++ = '\0';
+		else
+			next = data + len;
 		if (line[0] == '@' && line[1] == '\t') {
 			GZ_GROW(names, names_cap, nnames + 1);
 			names[nnames++] = intern(d, line + 2);
@@ -253,19 +303,26 @@ int gz_deps_load(gz_deps *d, const char *file)
 		if (i <= 5)
 			fields[5] = empty;
 		memset(&dep, 0, sizeof(dep));
-		dep.out = gz_strdup(fields[0]);
-		dep.key = strtoull(fields[1], NULL, 16);
+		q = fields[3];
+		if (!read_hex64(fields[1], &dep.key) || !read_dec(&q, &x) || *q) {
+			rc = -1;
+			break;
+		}
+		dep.len = (size_t)x;
 		dep.site = fields[2][0] == '1';
-		dep.len = (size_t)strtoull(fields[3], NULL, 10);
-		for (p = fields[4]; *p; p = *end ? end + 1 : end) {
-			unsigned long long x = strtoull(p, &end, 10);
-			if (end == p || x >= nnames || (*end && *end != ',')) {
+		for (commas = 0, q = fields[4]; *q; q++)
+			commas += *q == ',';
+		k = *fields[4] ? commas + 1 : 0;
+		dep.paths = gz_malloc((k ? k : 1) * sizeof(*dep.paths));
+		for (q = fields[4]; *q; q += *q == ',') {
+			if (!read_dec(&q, &x) || x >= nnames || (*q && *q != ',') ||
+			    dep.npaths >= k) {
 				rc = -1;
 				break;
 			}
-			GZ_GROW(dep.paths, pcap, dep.npaths + 1);
 			dep.paths[dep.npaths++] = names[x];
 		}
+		dep.out = gz_strdup(fields[0]);
 		dep.body = gz_calloc(dep.npaths ? dep.npaths : 1, sizeof(*dep.body));
 		for (k = 0; k < dep.npaths && fields[5][k]; k++)
 			dep.body[k] = fields[5][k] == '1';
@@ -274,8 +331,7 @@ int gz_deps_load(gz_deps *d, const char *file)
 			break;
 	}
 	free(names);
-	free(line);
-	fclose(f);
+	free(data);
 	if (rc < 0) {
 		/* damaged: nothing in it is trusted */
 		gz_deps_release(d);
@@ -295,43 +351,6 @@ void gz_deps_index(gz_deps *d)
 const gz_dep *gz_deps_find(const gz_deps *d, const char *out)
 {
 	return gz_map_get(&d->by_out, out);
-}
-
-/* Numbers for interned paths while saving, found by address: a path is
- * interned once, so its address names it. */
-typedef struct {
-	const char **keys;
-	size_t *vals;
-	size_t cap, n;
-} by_address;
-
-static size_t *number_of(by_address *m, const char *key)
-{
-	size_t i;
-	uint64_t h;
-
-	if ((m->n + 1) * 2 > m->cap) {
-		by_address old = *m;
-		m->cap = old.cap ? old.cap * 2 : 1024;
-		m->keys = gz_calloc(m->cap, sizeof(*m->keys));
-		m->vals = gz_calloc(m->cap, sizeof(*m->vals));
-		m->n = 0;
-		for (i = 0; i < old.cap; i++)
-			if (old.keys[i])
-				*number_of(m, old.keys[i]) = old.vals[i];
-		free(old.keys);
-		free(old.vals);
-	}
-	h = (uint64_t)(uintptr_t)key;
-	h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdULL;
-	h ^= h >> 29;
-	for (i = (size_t)h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == key)
-			return &m->vals[i];
-	m->keys[i] = key;
-	m->vals[i] = SIZE_MAX;
-	m->n++;
-	return &m->vals[i];
 }
 
 /* The record has tens of thousands of numbers: printf would be most of
@@ -361,16 +380,21 @@ static void put_hex64(gz_buf *b, uint64_t v)
 int gz_deps_save(gz_deps *d, const char *file)
 {
 	gz_buf b = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
-	by_address nums = {0};
 	size_t i, k, next = 0;
 	FILE *f;
 	int rc = 0;
 
+	/* every path is d's (interned or adopted): numbered in its header */
+	for (i = 0; i < d->strings.cap; i++)
+		if (d->strings.keys && d->strings.keys[i])
+			header(d->strings.keys[i])->num = SIZE_MAX;
+	/* about as long as the last record */
+	gz_buf_grow(&b, 64 + d->n * 144);
 	gz_buf_puts(&b, magic());
 	for (i = 0; i < d->n; i++) {
 		const gz_dep *dep = &d->items[i];
 		for (k = 0; k < dep->npaths; k++) {
-			size_t *num = number_of(&nums, dep->paths[k]);
+			size_t *num = &header(dep->paths[k])->num;
 			if (*num == SIZE_MAX) {
 				*num = next++;
 				gz_buf_puts(&b, "@\t");
@@ -387,15 +411,15 @@ int gz_deps_save(gz_deps *d, const char *file)
 		for (k = 0; k < dep->npaths; k++) {
 			if (k)
 				gz_buf_putc(&b, ',');
-			put_dec(&b, *number_of(&nums, dep->paths[k]));
+			put_dec(&b, header(dep->paths[k])->num);
 		}
 		gz_buf_putc(&b, '\t');
+		gz_buf_grow(&b, dep->npaths + 2);
 		for (k = 0; k < dep->npaths; k++)
-			gz_buf_putc(&b, dep->body && dep->body[k] ? '1' : '0');
-		gz_buf_putc(&b, '\n');
+			b.ptr[b.len++] = dep->body && dep->body[k] ? '1' : '0';
+		b.ptr[b.len++] = '\n';
+		b.ptr[b.len] = '\0';
 	}
-	free(nums.keys);
-	free(nums.vals);
 	gz_buf_printf(&tmp, "%s.tmp", file);
 	f = fopen(tmp.ptr, "w");
 	if (!f || fwrite(b.ptr, 1, b.len, f) != b.len || fclose(f) != 0 || rename(tmp.ptr, file) < 0)

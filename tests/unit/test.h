@@ -59,5 +59,6 @@ void suite_serve(void);
 void suite_tokenize(void);
 void suite_image(void);
 void suite_printcache(void);
+void suite_deps(void);
 
 #endif
