@@ -500,7 +500,8 @@ static int decode(const char *payload, size_t len, size_t head, gz_source *src, 
 
 static uint64_t key_of(const gz_pagecache *c, const char *path, uint64_t src_hash)
 {
-	return gz_hash_u64(gz_hash_str(gz_hash_u64(GZ_HASH_INIT, c->salt), path), src_hash);
+	/* once for every page of every build: eight bytes at a step */
+	return gz_hash_mix(gz_hash_fast_str(gz_hash_mix(GZ_HASH_INIT, c->salt), path), src_hash);
 }
 
 static int read_all(const char *file, char **data, size_t *len)

@@ -268,13 +268,14 @@ static uint64_t related_key(const gz_site *site)
 
 	h = gz_hash_u64(h, gz_deps_program_hash());
 	h = gz_hash_u64(h, site->npages);
+	/* a step a number: byte-at-a-time FNV over 160,000 of them took 3 ms */
 	for (i = 0; i < site->npages; i++) {
 		const gz_page *p = site->pages[i];
-		h = gz_hash_u64(h, p->path_hash);
+		h = gz_hash_mix(h, p->path_hash);
 		for (t = 0; t < site->cfg.ntax; t++) {
-			h = gz_hash_u64(h, p->nterms[t]);
+			h = gz_hash_mix(h, p->nterms[t]);
 			for (k = 0; k < p->nterms[t]; k++)
-				h = gz_hash_u64(h, p->terms[t][k]->slug_hash);
+				h = gz_hash_mix(h, p->terms[t][k]->slug_hash);
 		}
 	}
 	return h;
