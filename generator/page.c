@@ -539,6 +539,9 @@ fields:
 		gz_text_summary(&b, lead, strlen(lead), (size_t)cfg->summary_length);
 		p->summary = gz_buf_detach(&b, NULL);
 	}
+	/* a hit brought these with it */
+	if (got == 0)
+		gz_page_parse_hashes(p, cfg);
 	/* only a page without a problem is kept (the count is of every page,
 	 * so another page's error may keep this one out: no harm) */
 	if (cache && got == 0 && d->errors == before && !p->hook_error)
@@ -549,6 +552,49 @@ fields:
 	free(rel_base);
 	free(data);
 	return d->errors > before ? -1 : 0;
+}
+
+uint64_t gz_page_search_text_hash(const gz_page *p)
+{
+	return gz_hash_mix(gz_hash_fast_str(0x6a09e667f3bcc908ULL, p->title ? p->title : ""),
+			   p->plain_hash);
+}
+
+uint64_t gz_page_search_doc_hash(const gz_page *p, size_t ntax)
+{
+	uint64_t h = gz_hash_fast_str(GZ_HASH_INIT, p->url);
+	size_t k, j;
+
+	h = gz_hash_fast_str(h, p->title);
+	/* the date as its key: the same day may give another key (a rebuilt
+	 * docs.json of the same bytes), never another day the same */
+	h = gz_hash_mix(h, p->has_date ? (uint64_t)p->date.key : UINT64_MAX);
+	h = gz_hash_fast_str(h, p->section);
+	for (k = 0; k < ntax && p->tax_values; k++) {
+		const gz_strlist *v = &p->tax_values[k];
+		h = gz_hash_mix(h, v->n);
+		for (j = 0; j < v->n; j++)
+			h = gz_hash_fast_str(h, v->items[j]);
+	}
+	return h;
+}
+
+void gz_page_parse_hashes(gz_page *p, const gz_config *cfg)
+{
+	uint64_t h = gz_hash_mix(GZ_HASH_INIT, p->fm_hash);
+	size_t k;
+
+	h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, p->url), p->title), p->summary);
+	h = gz_hash_mix(gz_hash_mix(h, (uint64_t)p->date.key), (uint64_t)p->has_date);
+	h = gz_hash_fast_str(h, p->layout);
+	for (k = 0; k < p->nimages; k++)
+		h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, p->images[k].file),
+						      p->images[k].url),
+				     p->images[k].alt);
+	p->fields_hash = h;
+	p->search_text_hash = gz_page_search_text_hash(p);
+	p->search_doc_hash = gz_page_search_doc_hash(p, cfg->ntax);
+	p->has_parse_hashes = true;
 }
 
 const char *gz_page_reprint_text(const gz_page *p)

@@ -93,6 +93,13 @@ struct gz_page {
 	uint64_t meta_hash;              /* the same but its body (site.c) */
 	uint64_t fm_hash;                /* of its front matter (gz_value_hash) */
 	uint64_t settled_hash;           /* part of meta_hash fixed after the load */
+	/* Hashes of what its parse alone settles, made with the parse and kept
+	 * in its cache entry (gz_page_parse_hashes): so a build need not read
+	 * every page's strings again to hash them. Not for a page a hook made. */
+	uint64_t fields_hash;            /* fm, URL, title, summary, date, layout, images */
+	uint64_t search_text_hash;       /* title and text (gz_page_search_text_hash) */
+	uint64_t search_doc_hash;        /* what docs.json says (gz_page_search_doc_hash) */
+	bool has_parse_hashes;
 	bool settled;
 	gz_value *extra;                 /* fields set by on_load hooks (gz.set), or NULL */
 	char *hook_error;                /* a filter or shortcode failed on this page */
@@ -113,5 +120,15 @@ const char *gz_page_reprint_text(const gz_page *p);
 
 /* The hash of a page's plain text that plain_hash holds. */
 uint64_t gz_page_plain_hash(const char *plain, size_t len);
+
+/* What the search index hashes of a page: its title and text; what
+ * docs.json says of it (URL, title, date, section, its ntax taxonomies'
+ * values). */
+uint64_t gz_page_search_text_hash(const gz_page *p);
+uint64_t gz_page_search_doc_hash(const gz_page *p, size_t ntax);
+
+/* Fill fields_hash, search_text_hash and search_doc_hash from p's fields
+ * (and set has_parse_hashes). */
+void gz_page_parse_hashes(gz_page *p, const gz_config *cfg);
 
 #endif

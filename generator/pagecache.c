@@ -460,6 +460,10 @@ static int decode(const char *payload, size_t len, size_t head, gz_source *src, 
 	p->is_index = (flags & 2) != 0;
 	p->plain_hash = get_u64(&r);
 	p->fm_hash = get_u64(&r);
+	p->fields_hash = get_u64(&r);
+	p->search_text_hash = get_u64(&r);
+	p->search_doc_hash = get_u64(&r);
+	p->has_parse_hashes = true;
 	p->chars = (size_t)get_u64(&r);
 	p->summary = get_str(&r, NULL);
 	n = get_u32(&r);
@@ -842,6 +846,9 @@ void gz_pagecache_put(gz_pagecache *c, const gz_page *p, char *const *probes, co
 	put_u32(&b, (p->bundle ? 1u : 0) | (p->is_index ? 2u : 0));
 	put_u64(&b, p->plain_hash);
 	put_u64(&b, p->fm_hash);
+	put_u64(&b, p->fields_hash);
+	put_u64(&b, p->search_text_hash);
+	put_u64(&b, p->search_doc_hash);
 	put_u64(&b, p->chars);
 	put_cstr(&b, p->summary);
 	put_u32(&b, (uint32_t)p->nimages);

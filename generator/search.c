@@ -62,16 +62,6 @@ static uint64_t fast_hash(uint64_t h, const void *data, size_t len)
 	return h ^ (h >> 31);
 }
 
-/* A page's title and text (the text's hash is kept with the page, so an
- * unchanged page's text is not read) */
-static uint64_t text_hash(const gz_page *p)
-{
-	const char *t = p->title ? p->title : "";
-	uint64_t h = fast_hash(0x6a09e667f3bcc908ULL, t, strlen(t));
-
-	return fast_hash(h, &p->plain_hash, sizeof(p->plain_hash));
-}
-
 /* 64 URL- and JSON-safe letters; a varint digit carries 5 bits, and the
  * upper half of the alphabet says another digit follows. */
 static const char varint_abc[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
@@ -751,26 +741,6 @@ static void write_text(ctx *c, size_t g)
 	emit(c, 1 + GZ_SEARCH_SHARDS + g, data, len, "search text");
 }
 
-/* What docs.json says of a page (make_docs), hashed. */
-static uint64_t doc_hash(const gz_site *site, const gz_page *p)
-{
-	uint64_t h = gz_hash_fast_str(GZ_HASH_INIT, p->url);
-	size_t k, j;
-
-	h = gz_hash_fast_str(h, p->title);
-	/* the date as its key: the same day may give another key (a rebuilt
-	 * docs.json of the same bytes), never another day the same */
-	h = gz_hash_mix(h, p->has_date ? (uint64_t)p->date.key : UINT64_MAX);
-	h = gz_hash_fast_str(h, p->section);
-	for (k = 0; k < site->cfg.ntax; k++) {
-		const gz_strlist *v = &p->tax_values[k];
-		h = gz_hash_mix(h, v->n);
-		for (j = 0; j < v->n; j++)
-			h = gz_hash_fast_str(h, v->items[j]);
-	}
-	return h;
-}
-
 /* What docs.json is made from: the site's taxonomies and sections, and
  * each page's doc_hash in id order. */
 static uint64_t docs_key(const ctx *c)
@@ -1288,8 +1258,10 @@ static void hash_item(size_t item, int worker, void *payload)
 
 	for (i = item * 64; i < c->n && i < item * 64 + 64; i++) {
 		const gz_page *p = gz_search_page(c->site, i);
-		c->hashes[i] = text_hash(p);
-		c->dhashes[i] = doc_hash(c->site, p);
+		/* made with the parse, so no page's strings are read for this */
+		c->hashes[i] = p->has_parse_hashes ? p->search_text_hash : gz_page_search_text_hash(p);
+		c->dhashes[i] = p->has_parse_hashes ? p->search_doc_hash
+						    : gz_page_search_doc_hash(p, c->site->cfg.ntax);
 	}
 }
 
