@@ -1,8 +1,12 @@
 #include "buf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc.h"
 
@@ -155,4 +159,52 @@ void gz_buf_add_json(gz_buf *b, const char *s)
 		}
 	}
 	gz_buf_putc(b, '"');
+}
+
+int gz_buf_read_file(gz_buf *b, const char *path)
+{
+	size_t start = b->len;
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+
+	if (fd < 0)
+		return -1;
+	/* room for the whole file and one byte more, so the read that finds
+	 * its end needs no more */
+	gz_buf_grow(b, fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
+			       ? (size_t)st.st_size + 1
+			       : 65536);
+	for (;;) {
+		if (b->cap - b->len <= 1)
+			gz_buf_grow(b, 65536);
+		n = read(fd, b->ptr + b->len, b->cap - b->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		b->len += (size_t)n;
+	}
+	e = errno;
+	close(fd);
+	if (n < 0) {
+		gz_buf_truncate(b, start);
+		errno = e;
+		return -1;
+	}
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+char *gz_file_read(const char *path, size_t *len)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	if (gz_buf_read_file(&b, path) < 0) {
+		int e = errno;
+		gz_buf_release(&b);
+		errno = e;
+		return NULL;
+	}
+	return gz_buf_detach(&b, len);
 }

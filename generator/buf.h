@@ -34,6 +34,13 @@ void gz_buf_truncate(gz_buf *b, size_t len);
 /* Returns the bytes (caller frees); b becomes empty. */
 char *gz_buf_detach(gz_buf *b, size_t *len);
 
+/* Append the bytes of the file at path. Returns 0, or -1 with errno set
+ * (ENOENT: no such file) and b as it was. */
+int gz_buf_read_file(gz_buf *b, const char *path);
+/* The bytes of the file at path (NUL-terminated, caller frees), their
+ * length in *len (may be NULL); NULL with errno set if it cannot be read. */
+char *gz_file_read(const char *path, size_t *len);
+
 /* Append s with &<>"' escaped for HTML text and attributes. */
 void gz_buf_add_html(gz_buf *b, const char *s, size_t len);
 

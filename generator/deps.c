@@ -245,23 +245,13 @@ static bool read_hex64(const char *s, uint64_t *out)
  * one '0' or '1' per path: was that page's body read. */
 int gz_deps_load(gz_deps *d, const char *file)
 {
-	FILE *f = fopen(file, "r");
-	char *data = NULL, *line, *next, **names = NULL;
+	char *data, *line, *next, **names = NULL;
 	size_t len = 0, nnames = 0, names_cap = 0, hlen;
 	const char *m;
 	int rc = 0;
 
-	if (!f)
+	if (!(data = gz_file_read(file, &len)))
 		return 0;
-	{
-		gz_buf b = GZ_BUF_INIT;
-		char chunk[65536];
-		size_t got;
-		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			gz_buf_add(&b, chunk, got);
-		fclose(f);
-		data = gz_buf_detach(&b, &len);
-	}
 	m = magic();
 	hlen = strlen(m);
 	if (len < hlen || memcmp(data, m, hlen)) {

@@ -31,21 +31,6 @@ static char *fail(const char *fmt, ...)
 	return gz_buf_detach(&m, NULL);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	gz_buf b = GZ_BUF_INIT;
-	char chunk[8192];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		gz_buf_add(&b, chunk, n);
-	fclose(f);
-	return gz_buf_detach(&b, len);
-}
-
 /* The theme named in site.yml ("default" without one). */
 static char *theme_name(const char *source)
 {
@@ -56,7 +41,7 @@ static char *theme_name(const char *source)
 	size_t len = 0;
 
 	gz_buf_printf(&p, "%s/site.yml", source);
-	data = read_file(p.ptr, &len);
+	data = gz_file_read(p.ptr, &len);
 	gz_buf_release(&p);
 	memset(&cfg, 0, sizeof(cfg));
 	gz_diag_init(&d);
@@ -74,13 +59,13 @@ static char *find_archetype(const char *source, const char *kind, char **err)
 	char *theme = theme_name(source), *dir, *display = NULL, *data;
 
 	gz_buf_printf(&p, "%s/archetypes/%s.md", source, kind);
-	data = read_file(p.ptr, NULL);
+	data = gz_file_read(p.ptr, NULL);
 	if (!data) {
 		dir = gz_build_find_theme(source, theme, &display);
 		if (dir) {
 			gz_buf_clear(&p);
 			gz_buf_printf(&p, "%s/archetypes/%s.md", dir, kind);
-			data = read_file(p.ptr, NULL);
+			data = gz_file_read(p.ptr, NULL);
 		}
 		if (!data)
 			*err = fail("no archetype for '%s' (looked for archetypes/%s.md and the theme's "

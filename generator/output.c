@@ -733,16 +733,11 @@ static void record_release(record *r)
 static int record_read(record *r, const char *path)
 {
 	gz_buf b = GZ_BUF_INIT;
-	char chunk[65536], *line, *save = NULL;
-	size_t n;
-	FILE *f = fopen(path, "r");
+	char *line, *save = NULL;
 
 	memset(r, 0, sizeof(*r));
-	if (!f)
+	if (gz_buf_read_file(&b, path) < 0)
 		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		gz_buf_add(&b, chunk, n);
-	fclose(f);
 	for (line = strtok_r(b.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!strcmp(line, RECORD_MAGIC))
 			r->ok = true;

@@ -508,30 +508,6 @@ static uint64_t key_of(const gz_pagecache *c, const char *path, uint64_t src_has
 	return gz_hash_mix(gz_hash_fast_str(gz_hash_mix(GZ_HASH_INIT, c->salt), path), src_hash);
 }
 
-static int read_all(const char *file, char **data, size_t *len)
-{
-	gz_buf b = GZ_BUF_INIT;
-	char chunk[65536];
-	ssize_t n;
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			gz_buf_release(&b);
-			return -1;
-		}
-		gz_buf_add(&b, chunk, (size_t)n);
-	}
-	close(fd);
-	*data = gz_buf_detach(&b, len);
-	return 0;
-}
-
 static rec *add_rec(gz_pagecache *c, size_t *cap, const char *path)
 {
 	rec *r;
@@ -552,7 +528,7 @@ static int load_index(gz_pagecache *c, size_t *cap)
 	reader r;
 	int rc = 0;
 
-	if (read_all(file, &data, &len) < 0) {
+	if (!(data = gz_file_read(file, &len))) {
 		free(file);
 		return 0;
 	}

@@ -533,20 +533,6 @@ int gz_search_record_save(const gz_search_record *rec, const char *path)
 	return rc;
 }
 
-static bool read_file(const char *path, gz_buf *out)
-{
-	char blk[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	while ((n = read(fd, blk, sizeof(blk))) > 0)
-		gz_buf_add(out, blk, (size_t)n);
-	close(fd);
-	return n == 0;
-}
-
 /* A hex hash and the rest of its line at *p. */
 static bool get_hex(const char **p, uint64_t *out)
 {
@@ -586,7 +572,7 @@ static int record_load(gz_search_record **out, const char *path)
 	int rc = -1;
 
 	*out = NULL;
-	if (!read_file(path, &b)) {
+	if (gz_buf_read_file(&b, path) < 0) {
 		rc = errno == ENOENT ? 1 : -1;
 		goto cleanup;
 	}
@@ -1032,7 +1018,7 @@ static bool read_back(ctx *c, size_t fi, gz_buf *out)
 
 	file_path(path, sizeof(path), fi);
 	gz_buf_printf(&full, "%s/%s", c->o->out_dir, path);
-	ok = read_file(full.ptr, out) && out->len == c->old->files[fi].len &&
+	ok = gz_buf_read_file(out, full.ptr) == 0 && out->len == c->old->files[fi].len &&
 	     fast_hash(0, out->ptr, out->len) == c->old->files[fi].hash;
 	gz_buf_release(&full);
 	return ok;

@@ -281,27 +281,6 @@ static uint64_t related_key(const gz_site *site)
 	return h;
 }
 
-static int read_file(const char *file, char **data, size_t *len)
-{
-	gz_buf b = GZ_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(file, "rb");
-
-	if (!f)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		gz_buf_add(&b, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
-		gz_buf_release(&b);
-		return -1;
-	}
-	fclose(f);
-	*data = gz_buf_detach(&b, len);
-	return 0;
-}
-
 static char *related_file(const gz_site *site)
 {
 	gz_buf b = GZ_BUF_INIT;
@@ -320,7 +299,7 @@ static bool read_related(gz_site *site, uint64_t key)
 	uint32_t *idx;
 	bool ok = false;
 
-	if (read_file(file, &data, &len) < 0) {
+	if (!(data = gz_file_read(file, &len))) {
 		free(file);
 		return false;
 	}

@@ -60,5 +60,6 @@ void suite_tokenize(void);
 void suite_image(void);
 void suite_printcache(void);
 void suite_deps(void);
+void suite_buf(void);
 
 #endif

@@ -1,0 +1,50 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "test.h"
+
+/* A whole file appended, a missing one an error with b as it was. */
+static void test_read_file(void)
+{
+	char tmpl[] = "/tmp/gz-buf-XXXXXX";
+	int fd = mkstemp(tmpl);
+	gz_buf b = GZ_BUF_INIT, big = GZ_BUF_INIT;
+	size_t i, len = 0;
+	char *data;
+
+	CHECK(fd >= 0);
+	for (i = 0; i < 100000; i++) /* more than one read's worth */
+		gz_buf_putc(&big, (char)('a' + i % 26));
+	CHECK(write(fd, big.ptr, big.len) == (ssize_t)big.len);
+	close(fd);
+
+	gz_buf_puts(&b, "head:");
+	CHECK_INT(gz_buf_read_file(&b, tmpl), 0);
+	CHECK_INT(b.len, 5 + big.len);
+	CHECK(!memcmp(b.ptr, "head:", 5) && !memcmp(b.ptr + 5, big.ptr, big.len));
+	CHECK(b.ptr[b.len] == '\0');
+
+	data = gz_file_read(tmpl, &len);
+	CHECK(data && len == big.len && !memcmp(data, big.ptr, len));
+	free(data);
+
+	unlink(tmpl);
+	gz_buf_clear(&b);
+	gz_buf_puts(&b, "kept");
+	errno = 0;
+	CHECK_INT(gz_buf_read_file(&b, tmpl), -1);
+	CHECK_INT(errno, ENOENT);
+	CHECK_STR(b.ptr, "kept");
+	CHECK(gz_file_read(tmpl, NULL) == NULL);
+	gz_buf_release(&b);
+	gz_buf_release(&big);
+}
+
+void suite_buf(void)
+{
+	gz_test_run("buf read file", test_read_file);
+}
