@@ -579,7 +579,7 @@ uint64_t gz_page_search_doc_hash(const gz_page *p, size_t ntax)
 	return h;
 }
 
-void gz_page_parse_hashes(gz_page *p, const gz_config *cfg)
+uint64_t gz_page_fields_hash(const gz_page *p)
 {
 	uint64_t h = gz_hash_mix(GZ_HASH_INIT, p->fm_hash);
 	size_t k;
@@ -591,7 +591,12 @@ void gz_page_parse_hashes(gz_page *p, const gz_config *cfg)
 		h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, p->images[k].file),
 						      p->images[k].url),
 				     p->images[k].alt);
-	p->fields_hash = h;
+	return h;
+}
+
+void gz_page_parse_hashes(gz_page *p, const gz_config *cfg)
+{
+	p->fields_hash = gz_page_fields_hash(p);
 	p->search_text_hash = gz_page_search_text_hash(p);
 	p->search_doc_hash = gz_page_search_doc_hash(p, cfg->ntax);
 	p->has_parse_hashes = true;

@@ -91,7 +91,8 @@ struct gz_page {
 	uint64_t src_hash;               /* of the file's bytes */
 	uint64_t model_hash;             /* of everything a template can read of it */
 	uint64_t meta_hash;              /* the same but its body (site.c) */
-	uint64_t fm_hash;                /* of its front matter (gz_value_hash) */
+	uint64_t fm_hash;                /* of its front matter (gz_value_hash), at a parse;
+					  * a hook's page: its src_hash */
 	uint64_t settled_hash;           /* part of meta_hash fixed after the load */
 	/* Hashes of what its parse alone settles, made with the parse and kept
 	 * in its cache entry (gz_page_parse_hashes): so a build need not read
@@ -126,6 +127,9 @@ uint64_t gz_page_plain_hash(const char *plain, size_t len);
  * values). */
 uint64_t gz_page_search_text_hash(const gz_page *p);
 uint64_t gz_page_search_doc_hash(const gz_page *p, size_t ntax);
+
+/* What fields_hash holds, from p's fields as they are now. */
+uint64_t gz_page_fields_hash(const gz_page *p);
 
 /* Fill fields_hash, search_text_hash and search_doc_hash from p's fields
  * (and set has_parse_hashes). */

@@ -111,11 +111,7 @@ static bool stamp_fd(int fd, gz_source_stamp *out)
 	memset(out, 0, sizeof(*out));
 	if (fstat(fd, &st) < 0)
 		return false;
-	out->dev = (unsigned long long)st.st_dev;
-	out->ino = (unsigned long long)st.st_ino;
-	out->size = (unsigned long long)st.st_size;
-	out->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	out->ctime_ns = (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+	gz_source_stamp_from_stat(out, &st);
 	return true;
 }
 
@@ -459,7 +455,6 @@ static int decode(const char *payload, size_t len, size_t head, gz_source *src, 
 	p->bundle = (flags & 1) != 0;
 	p->is_index = (flags & 2) != 0;
 	p->plain_hash = get_u64(&r);
-	p->fm_hash = get_u64(&r);
 	p->fields_hash = get_u64(&r);
 	p->search_text_hash = get_u64(&r);
 	p->search_doc_hash = get_u64(&r);
@@ -822,7 +817,6 @@ void gz_pagecache_put(gz_pagecache *c, const gz_page *p, char *const *probes, co
 	put_cstr(&b, p->dir);
 	put_u32(&b, (p->bundle ? 1u : 0) | (p->is_index ? 2u : 0));
 	put_u64(&b, p->plain_hash);
-	put_u64(&b, p->fm_hash);
 	put_u64(&b, p->fields_hash);
 	put_u64(&b, p->search_text_hash);
 	put_u64(&b, p->search_doc_hash);

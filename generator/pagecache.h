@@ -67,10 +67,11 @@ void gz_pagecache_put(gz_pagecache *c, const gz_page *p, char *const *probes, co
  * text is checked only by gz_pagecache_verify_start, on a thread of its own
  * while the build goes on. Nothing is summed, head or text, when the pack
  * is as the build that wrote it left it: the index records the pack's
- * stamp (inode, size, times), and any write to the file changes its ctime. gz_pagecache_verify_wait returns how many hits
- * had damaged text: such a build must not use what it made (a page's text
- * may be wrong) and starts again without the cache; they are dropped from
- * it, and gz_pagecache_report warns.
+ * stamp (inode, size, times), and any write to the file changes its ctime.
+ * gz_pagecache_verify_wait returns how many hits had damaged text: such a
+ * build must not use what it made (a page's text may be wrong) and starts
+ * again without the cache; they are dropped from it, and
+ * gz_pagecache_report warns.
  */
 void gz_pagecache_check_later(gz_pagecache *c);
 void gz_pagecache_verify_start(gz_pagecache *c);

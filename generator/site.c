@@ -473,20 +473,7 @@ static uint64_t settled_hash(const gz_site *site, const gz_page *p)
 	size_t t, k;
 
 	/* what its parse settles: hashed with the parse, or now (a hook's page) */
-	if (p->has_parse_hashes) {
-		h = gz_hash_mix(h, p->fields_hash);
-	} else {
-		h = gz_hash_mix(h, p->fm_hash);
-		h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, p->url), p->title),
-				     p->summary);
-		h = gz_hash_mix(gz_hash_mix(h, (uint64_t)p->date.key), (uint64_t)p->has_date);
-		h = gz_hash_fast_str(h, p->layout);
-		for (k = 0; k < p->nimages; k++)
-			h = gz_hash_fast_str(
-				gz_hash_fast_str(gz_hash_fast_str(h, p->images[k].file),
-						 p->images[k].url),
-				p->images[k].alt);
-	}
+	h = gz_hash_mix(h, p->has_parse_hashes ? p->fields_hash : gz_page_fields_hash(p));
 	h = hash_page_ref(h, p->prev);
 	h = hash_page_ref(h, p->next);
 	for (k = 0; k < p->nrelated; k++)

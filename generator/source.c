@@ -379,13 +379,18 @@ int gz_source_stamp_of(gz_source *s, const char *path, gz_source_stamp *out)
 	gz_buf_release(&full);
 	if (rc < 0)
 		return -1;
-	memset(out, 0, sizeof(*out));
-	out->dev = (unsigned long long)st.st_dev;
-	out->ino = (unsigned long long)st.st_ino;
-	out->size = (unsigned long long)st.st_size;
-	out->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	out->ctime_ns = (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+	gz_source_stamp_from_stat(out, &st);
 	return 0;
+}
+
+void gz_source_stamp_from_stat(gz_source_stamp *out, const struct stat *st)
+{
+	memset(out, 0, sizeof(*out));
+	out->dev = (unsigned long long)st->st_dev;
+	out->ino = (unsigned long long)st->st_ino;
+	out->size = (unsigned long long)st->st_size;
+	out->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	out->ctime_ns = (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
 }
 
 /* ---- a folder of another source ---- */

@@ -83,6 +83,10 @@ int gz_source_stamp_of(gz_source *s, const char *path, gz_source_stamp *out);
 
 bool gz_source_stamp_equal(const gz_source_stamp *a, const gz_source_stamp *b);
 
+/* The stamp that st (from stat(2)) gives. */
+struct stat;
+void gz_source_stamp_from_stat(gz_source_stamp *out, const struct stat *st);
+
 /* Can st stand for the bytes from now on? Not if the file changed so close
  * to now_ns (nanoseconds since the epoch, the build's start) that it could
  * change again with the same times: 20 ms, or 2 s on a file system that
