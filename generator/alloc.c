@@ -5,17 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define GZ_OWN_MALLOC 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define GZ_OWN_MALLOC 0
-#endif
-#endif
-#ifndef GZ_OWN_MALLOC
-#define GZ_OWN_MALLOC 1
-#endif
-
 /* malloc's own limits: the largest block it takes from an arena, and
  * how much free room at an arena's top it keeps before giving pages back */
 #define MMAP_FROM (32 << 20)
@@ -81,7 +70,7 @@ void gz_grow(void **items, size_t *cap, size_t need, size_t elem)
 
 void gz_alloc_setup(void)
 {
-#if GZ_OWN_MALLOC && defined(__GLIBC__)
+#if !GZ_SANITIZED && defined(__GLIBC__)
 	mallopt(M_MMAP_THRESHOLD, MMAP_FROM);
 	/* memory a stage frees stays for the next, not faulted in again */
 	mallopt(M_TRIM_THRESHOLD, TRIM_FROM);
@@ -90,7 +79,7 @@ void gz_alloc_setup(void)
 
 void gz_alloc_thread_start(void)
 {
-#if GZ_OWN_MALLOC && defined(__GLIBC__)
+#if !GZ_SANITIZED && defined(__GLIBC__)
 	/* one block: one mprotect, and only its first and last pages are
 	 * written (an arena a thread before this one grew is grown already) */
 	void *volatile p = malloc(ARENA_RESERVE); /* volatile: kept by the compiler */

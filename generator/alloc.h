@@ -18,6 +18,18 @@ char *gz_strndup(const char *s, size_t n);
 /* Grow *items (of *cap elements of size elem) to hold at least need. */
 void gz_grow(void **items, size_t *cap, size_t need, size_t elem);
 
+/* 1 when built with AddressSanitizer (whose malloc is its own), else 0. */
+#if defined(__SANITIZE_ADDRESS__)
+#define GZ_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GZ_SANITIZED 1
+#endif
+#endif
+#ifndef GZ_SANITIZED
+#define GZ_SANITIZED 0
+#endif
+
 /*
  * glibc grows the malloc arena of a thread other than the first one page
  * at a time, with one mprotect call a page: a worker loading 10,000 cached

@@ -139,15 +139,5 @@ void gz_timing_lap(const char *stage, const char *what, double *t)
 
 bool gz_under_sanitizer(void)
 {
-#if defined(__SANITIZE_ADDRESS__)
-	return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-	return true;
-#else
-	return false;
-#endif
-#else
-	return false;
-#endif
+	return GZ_SANITIZED;
 }
