@@ -176,11 +176,11 @@ static void phase(const char *name, double *t)
 }
 
 /*
- * The repository of a working tree, for page history only, opened on a
- * thread of its own: libgit2's start-up alone takes 4 ms (its TLS library
- * reads every CA certificate on the machine), which the theme and the
- * listing of the files need not wait for. The thread also resolves HEAD
- * and starts the history walk.
+ * The repository of a working tree, for page history only, on a thread of
+ * its own: libgit2's start-up alone takes 4 ms (its TLS library reads every
+ * CA certificate on the machine), which the theme and the listing of the
+ * files need not wait for. The thread opens it (unless it is open already),
+ * resolves HEAD and starts the history walk.
  */
 typedef struct {
 	const char *source;
@@ -201,10 +201,13 @@ static void *git_run(void *arg)
 	int r;
 
 	j->sha[0] = '\0';
-	r = gz_repo_open(&j->repo, j->source, &j->err);
-	j->rc = r < 0 ? -1 : 0;
-	if (r != 0)
-		return NULL;
+	j->rc = 0;
+	if (!j->repo) {
+		r = gz_repo_open(&j->repo, j->source, &j->err);
+		j->rc = r < 0 ? -1 : 0;
+		if (r != 0)
+			return NULL;
+	}
 	r = gz_repo_resolve(j->repo, NULL, NULL, j->sha, &t, &j->err);
 	if (r == -2) {
 		j->rc = -2;
@@ -239,9 +242,35 @@ static void git_wait(git_job *j, gz_repo **repo, char *sha, gz_diag *d)
 	j->err = NULL;
 }
 
+/* Start the job for the working tree at opts->source; repo: its
+ * repository, opened already, or NULL (the job opens it). */
+static void git_start(git_job *gj, const gz_build_opts *opts, gz_repo *repo)
+{
+	gj->source = opts->source;
+	gj->repo = repo;
+	gj->history_file = cache_file(opts->source, false, opts->source, "history", false);
+	gj->full = opts->full;
+	gj->active = true;
+	gj->threaded = pthread_create(&gj->thread, NULL, git_run, gj) == 0;
+	if (!gj->threaded)
+		git_run(gj);
+}
+
+static int open_tree(gz_source **src, const char *source, gz_diag *d)
+{
+	char *err = NULL;
+
+	if (gz_source_open_dir(src, source, &err) < 0) {
+		gz_diag_error(d, "", 0, 0, "%s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
 /* Where the content comes from: the working tree, or a commit read from
- * git. Also opens the repository (if any) for page history: that of a
- * working tree with a .git of its own on a thread (git_job, started here). */
+ * git. Also opens the repository (if any) for page history: a working
+ * tree's through git_job (started here), so *repo stays NULL then. */
 static int open_source(const gz_build_opts *opts, gz_source **src, gz_repo **repo, char *sha,
 		       int64_t *now, git_job *gj, gz_diag *d)
 {
@@ -256,18 +285,9 @@ static int open_source(const gz_build_opts *opts, gz_source **src, gz_repo **rep
 		tree = access(dot.ptr, F_OK) == 0;
 		gz_buf_release(&dot);
 		if (tree) {
-			if (gz_source_open_dir(src, opts->source, &err) < 0) {
-				gz_diag_error(d, "", 0, 0, "%s", err);
-				free(err);
+			if (open_tree(src, opts->source, d) < 0)
 				return -1;
-			}
-			gj->source = opts->source;
-			gj->history_file = cache_file(opts->source, false, opts->source, "history", false);
-			gj->full = opts->full;
-			gj->active = true;
-			gj->threaded = pthread_create(&gj->thread, NULL, git_run, gj) == 0;
-			if (!gj->threaded)
-				git_run(gj);
+			git_start(gj, opts, NULL);
 			return 0;
 		}
 	}
@@ -308,23 +328,13 @@ static int open_source(const gz_build_opts *opts, gz_source **src, gz_repo **rep
 		}
 		return 0;
 	}
-	if (gz_source_open_dir(src, opts->source, &err) < 0) {
-		gz_diag_error(d, "", 0, 0, "%s", err);
-		free(err);
+	if (open_tree(src, opts->source, d) < 0)
 		return -1;
-	}
-	/* history for a working tree comes from HEAD (none before a commit) */
+	/* a folder inside a working tree: its history comes from HEAD as for
+	 * the tree itself (none before a commit) */
 	if (*repo) {
-		int rc = gz_repo_resolve(*repo, NULL, NULL, sha, &t, &err);
-		if (rc == -2) {
-			gz_diag_error(d, "", 0, 0, "%s", err);
-			free(err);
-			return -1;
-		}
-		if (rc < 0) {
-			free(err);
-			sha[0] = '\0';
-		}
+		git_start(gj, opts, *repo);
+		*repo = NULL;
 	}
 	return 0;
 }
