@@ -1335,6 +1335,32 @@ static char *record_site(const char *path)
 	return site;
 }
 
+/* Remove what the cache folder dir keeps for the output folder of hash
+ * tag ("-1a2b…"): every "<what>-<hash>.txt" record and its ".pending"
+ * (build.c's cache_file names them), and the spare; not the lock file. */
+static void remove_state(const char *dir, const char *tag)
+{
+	gz_buf b = GZ_BUF_INIT;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	size_t t = strlen(tag);
+
+	while (d && (e = readdir(d))) {
+		const char *rest = strstr(e->d_name, tag);
+		if (!rest || (strcmp(rest + t, ".txt") && strcmp(rest + t, ".txt.pending")))
+			continue;
+		gz_buf_clear(&b);
+		gz_buf_printf(&b, "%s/%s", dir, e->d_name);
+		unlink(b.ptr);
+	}
+	if (d)
+		closedir(d);
+	gz_buf_clear(&b);
+	gz_buf_printf(&b, "%s/outputs%s.spare", dir, tag);
+	remove_tree(b.ptr);
+	gz_buf_release(&b);
+}
+
 /* The state kept for an output folder that is gone is removed: its spare,
  * whose hardlinks would keep the disk space of a site someone deleted (a
  * build with --out /tmp/x, then rm -rf /tmp/x), and its records (what the
@@ -1344,7 +1370,6 @@ static char *record_site(const char *path)
  * the cache folder are few; this is a stat each. */
 static void remove_orphans(const gz_publish *p)
 {
-	static const char *const kinds[] = {"deps", "search"};
 	char *cache = gz_strdup(p->record), *slash = strrchr(cache, '/');
 	const char *dir;
 	DIR *d;
@@ -1355,44 +1380,34 @@ static void remove_orphans(const gz_publish *p)
 	dir = slash ? cache : ".";
 	d = opendir(dir);
 	while (d && (e = readdir(d))) {
-		gz_buf base = GZ_BUF_INIT, b = GZ_BUF_INIT;
-		size_t n = strlen(e->d_name), k;
+		gz_buf rec = GZ_BUF_INIT, lk = GZ_BUF_INIT, tag = GZ_BUF_INIT;
+		size_t n = strlen(e->d_name);
 		struct stat st;
 		char *site;
 		int lock;
 
+		/* "outputs-<hash>.txt": tag is "-<hash>" */
 		if (n <= 12 || strncmp(e->d_name, "outputs-", 8) || strcmp(e->d_name + n - 4, ".txt"))
 			continue;
-		gz_buf_printf(&base, "%s/%.*s", dir, (int)(n - 4), e->d_name);
-		gz_buf_printf(&b, "%s.txt", base.ptr);
-		site = record_site(b.ptr);
-		if (!site || lstat(site, &st) == 0 || errno != ENOENT || !strcmp(b.ptr, p->record))
+		gz_buf_printf(&rec, "%s/%s", dir, e->d_name);
+		gz_buf_add(&tag, e->d_name + 7, n - 11);
+		site = record_site(rec.ptr);
+		if (!site || lstat(site, &st) == 0 || errno != ENOENT || !strcmp(rec.ptr, p->record))
 			goto next;
-		gz_buf_clear(&b);
-		gz_buf_printf(&b, "%s.txt.lock", base.ptr);
-		lock = open(b.ptr, O_RDWR | O_CLOEXEC);
+		gz_buf_printf(&lk, "%s.lock", rec.ptr);
+		lock = open(lk.ptr, O_RDWR | O_CLOEXEC);
 		if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) < 0) {
 			close(lock);
 			goto next;
 		}
-		gz_buf_clear(&b);
-		gz_buf_printf(&b, "%s.spare", base.ptr);
-		remove_tree(b.ptr);
-		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-			/* deps-H.txt beside outputs-H.txt */
-			gz_buf_clear(&b);
-			gz_buf_printf(&b, "%s/%s-%.*s.txt", dir, kinds[k], (int)(n - 12), e->d_name + 8);
-			unlink(b.ptr);
-		}
-		gz_buf_clear(&b);
-		gz_buf_printf(&b, "%s.txt", base.ptr);
-		unlink(b.ptr);
+		remove_state(dir, tag.ptr);
 		if (lock >= 0)
 			close(lock);
 next:
 		free(site);
-		gz_buf_release(&base);
-		gz_buf_release(&b);
+		gz_buf_release(&rec);
+		gz_buf_release(&lk);
+		gz_buf_release(&tag);
 	}
 	if (d)
 		closedir(d);
