@@ -991,7 +991,8 @@ static int save(gz_pagecache *c, bool old_too)
 	if (compact && rename(tmp_pack, pack) < 0)
 		goto done;
 	/* the pack as written now: the next build need not sum its text again
-	 * unless something else writes to it */
+	 * unless something else writes to it (opened again, after the rename:
+	 * a rename changes the renamed file's ctime) */
 	fd = open(pack, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || !stamp_fd(fd, &c->pack_st))
 		memset(&c->pack_st, 0, sizeof(c->pack_st));
