@@ -3,11 +3,15 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "buf.h"
+#include "doc.h"
+#include "strlist.h"
 #include "text.h"
 
 static const char *const extensions[] = {"table", "strikethrough", "autolink", "tagfilter"};
@@ -240,6 +244,289 @@ static int char_column(const char *md, size_t len, int line, int byte_col)
 	return col;
 }
 
+/* ---- the block list (doc.h), from the same tree the HTML comes from ---- */
+
+typedef struct {
+	gz_buf *doc;
+	int quote;              /* block quote depth */
+	int list;               /* list depth */
+	bool ordered[16];
+	int counter[16];
+	bool item_open;         /* the next paragraph is its item's first */
+	const gz_strlist *frags; /* shortcodes' blocks, by custom block user data */
+	gz_strlist pending;     /* images inside a paragraph's inlines, for after it */
+} doc_walk;
+
+/* The image index a "<!--gz-img N-->" or "<!--gz-fig N-->" names, or -1. */
+static long image_mark(const char *s)
+{
+	char *end;
+	long k;
+
+	if (!s || (strncmp(s, "<!--gz-img ", 11) && strncmp(s, "<!--gz-fig ", 11)))
+		return -1;
+	k = strtol(s + 11, &end, 10);
+	return strncmp(end, "-->", 3) ? -1 : k;
+}
+
+static bool is_ext(cmark_node *n, const char *name)
+{
+	const char *t = cmark_node_get_type_string(n);
+	return t && !strcmp(t, name);
+}
+
+static void inline_markup(doc_walk *w, gz_buf *m, cmark_node *parent)
+{
+	cmark_node *n;
+
+	for (n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
+		const char *lit = cmark_node_get_literal(n);
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+			if (lit)
+				gz_doc_escape(m, lit, strlen(lit));
+			break;
+		case CMARK_NODE_CODE:
+			gz_buf_puts(m, "<tt>");
+			if (lit)
+				gz_doc_escape(m, lit, strlen(lit));
+			gz_buf_puts(m, "</tt>");
+			break;
+		case CMARK_NODE_SOFTBREAK:
+			gz_buf_putc(m, ' ');
+			break;
+		case CMARK_NODE_LINEBREAK:
+			gz_buf_putc(m, '\n');
+			break;
+		case CMARK_NODE_EMPH:
+			gz_buf_puts(m, "<i>");
+			inline_markup(w, m, n);
+			gz_buf_puts(m, "</i>");
+			break;
+		case CMARK_NODE_STRONG:
+			gz_buf_puts(m, "<b>");
+			inline_markup(w, m, n);
+			gz_buf_puts(m, "</b>");
+			break;
+		case CMARK_NODE_CUSTOM_INLINE: {
+			long k = image_mark(cmark_node_get_on_enter(n));
+			if (k >= 0) {
+				char num[24];
+				snprintf(num, sizeof(num), "#%ld", k);
+				gz_strlist_add(&w->pending, num);
+			}
+			break;
+		}
+		case CMARK_NODE_IMAGE: {
+			/* not a file of the site: its description stands for it */
+			gz_buf alt = GZ_BUF_INIT;
+			gz_buf_putc(&alt, '=');
+			inline_markup(w, &alt, n);
+			gz_strlist_take(&w->pending, gz_buf_detach(&alt, NULL));
+			break;
+		}
+		case CMARK_NODE_HTML_INLINE:
+			break;
+		default:
+			if (is_ext(n, "strikethrough")) {
+				gz_buf_puts(m, "<s>");
+				inline_markup(w, m, n);
+				gz_buf_puts(m, "</s>");
+			} else if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_REFERENCE) {
+				gz_buf_puts(m, "<sup>");
+				if (lit)
+					gz_doc_escape(m, lit, strlen(lit));
+				gz_buf_puts(m, "</sup>");
+			} else {
+				/* links and anything else: their text */
+				inline_markup(w, m, n);
+			}
+			break;
+		}
+	}
+}
+
+/* Whether markup holds any text but spaces. */
+static bool has_text(const char *m)
+{
+	for (; *m; m++)
+		if (*m != ' ' && *m != '\n' && *m != '\t')
+			return true;
+	return false;
+}
+
+static void flush_pending(doc_walk *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->pending.n; i++) {
+		const char *s = w->pending.items[i];
+		/* "#N", an image of the page, or "=alt", one that is not */
+		if (*s == '#')
+			gz_doc_add2(w->doc, GZ_DOC_IMAGE, '-', (int)strtol(s + 1, NULL, 10), "", NULL);
+		else
+			gz_doc_add2(w->doc, GZ_DOC_IMAGE, '-', -1, s + 1, NULL);
+	}
+	gz_strlist_release(&w->pending);
+}
+
+static void para_block(doc_walk *w, cmark_node *n)
+{
+	gz_buf m = GZ_BUF_INIT;
+
+	inline_markup(w, &m, n);
+	if (has_text(m.ptr)) {
+		if (w->list > 0) {
+			int d = w->list - 1;
+			char mark[16] = "";
+			if (w->item_open && d < 16) {
+				if (w->ordered[d])
+					snprintf(mark, sizeof(mark), "%d.", w->counter[d]);
+				else
+					snprintf(mark, sizeof(mark), "%s", d ? "◦" : "•");
+			}
+			gz_doc_add2(w->doc, GZ_DOC_ITEM, '-', w->list, mark, m.ptr);
+			w->item_open = false;
+		} else if (w->quote > 0) {
+			gz_doc_add2(w->doc, GZ_DOC_QUOTE, '-', w->quote, m.ptr, NULL);
+		} else {
+			gz_doc_add2(w->doc, GZ_DOC_PARA, '-', 0, m.ptr, NULL);
+		}
+	}
+	gz_buf_release(&m);
+	flush_pending(w);
+}
+
+static void table_block(doc_walk *w, cmark_node *t)
+{
+	gz_strlist cells = {0};
+	cmark_node *row, *cell;
+	int cols = 0;
+
+	for (row = cmark_node_first_child(t); row; row = cmark_node_next(row)) {
+		int k = 0;
+		for (cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell))
+			k++;
+		if (k > cols)
+			cols = k;
+	}
+	for (row = cmark_node_first_child(t); row; row = cmark_node_next(row)) {
+		int k = 0;
+		bool head = is_ext(row, "table_header") || row == cmark_node_first_child(t);
+		for (cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell), k++) {
+			gz_buf m = GZ_BUF_INIT;
+			if (head)
+				gz_buf_puts(&m, "<b>");
+			inline_markup(w, &m, cell);
+			if (head)
+				gz_buf_puts(&m, "</b>");
+			gz_strlist_take(&cells, gz_buf_detach(&m, NULL));
+		}
+		for (; k < cols; k++)
+			gz_strlist_add(&cells, "");
+	}
+	if (cols && cells.n)
+		gz_doc_add(w->doc, GZ_DOC_TABLE, '-', cols, cells.n, (const char *const *)cells.items);
+	gz_strlist_release(&cells);
+	flush_pending(w);
+}
+
+static void walk_blocks(doc_walk *w, cmark_node *parent)
+{
+	cmark_node *n;
+
+	for (n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_PARAGRAPH:
+			para_block(w, n);
+			break;
+		case CMARK_NODE_HEADING: {
+			gz_buf m = GZ_BUF_INIT;
+			inline_markup(w, &m, n);
+			if (has_text(m.ptr))
+				gz_doc_add2(w->doc, GZ_DOC_HEAD, '-', cmark_node_get_heading_level(n),
+					    m.ptr, NULL);
+			gz_buf_release(&m);
+			flush_pending(w);
+			break;
+		}
+		case CMARK_NODE_BLOCK_QUOTE:
+			w->quote++;
+			walk_blocks(w, n);
+			w->quote--;
+			break;
+		case CMARK_NODE_LIST: {
+			int d = w->list;
+			if (d < 16) {
+				w->ordered[d] = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+				w->counter[d] = cmark_node_get_list_start(n) - 1;
+			}
+			w->list++;
+			walk_blocks(w, n);
+			w->list--;
+			break;
+		}
+		case CMARK_NODE_ITEM:
+			if (w->list > 0 && w->list <= 16)
+				w->counter[w->list - 1]++;
+			w->item_open = true;
+			walk_blocks(w, n);
+			w->item_open = false;
+			break;
+		case CMARK_NODE_CODE_BLOCK: {
+			const char *lit = cmark_node_get_literal(n);
+			if (lit && *lit)
+				gz_doc_add2(w->doc, GZ_DOC_CODE, '-', 0, lit, NULL);
+			break;
+		}
+		case CMARK_NODE_THEMATIC_BREAK:
+			gz_doc_add2(w->doc, GZ_DOC_RULE, '-', 0, NULL, NULL);
+			break;
+		case CMARK_NODE_CUSTOM_BLOCK: {
+			long k = image_mark(cmark_node_get_on_enter(n));
+			uintptr_t frag = (uintptr_t)cmark_node_get_user_data(n);
+			if (k >= 0)
+				gz_doc_add2(w->doc, GZ_DOC_IMAGE, '-', (int)k, "", NULL);
+			else if (frag && w->frags && frag <= w->frags->n)
+				gz_buf_puts(w->doc, w->frags->items[frag - 1]);
+			break;
+		}
+		case CMARK_NODE_HTML_BLOCK:
+			break;
+		default:
+			if (is_ext(n, "table"))
+				table_block(w, n);
+			else
+				walk_blocks(w, n); /* footnote definitions and the like */
+			break;
+		}
+	}
+}
+
+static void make_doc(gz_buf *doc, cmark_node *root, const gz_strlist *frags)
+{
+	doc_walk w;
+
+	memset(&w, 0, sizeof(w));
+	w.doc = doc;
+	w.frags = frags;
+	walk_blocks(&w, root);
+	gz_strlist_release(&w.pending);
+}
+
+/* A doc's blocks again with another target. */
+static void retarget(gz_buf *out, const char *doc, char target)
+{
+	gz_doc_reader r;
+	gz_doc_block b;
+
+	gz_doc_reader_init(&r, doc);
+	while (gz_doc_next(&r, &b))
+		gz_doc_add(out, b.kind, target == '-' ? b.target : target, b.num, b.nfields,
+			   (const char *const *)b.fields);
+	gz_doc_reader_release(&r);
+}
+
 typedef struct {
 	char *name, *args;
 	int line;           /* in the body */
@@ -386,20 +673,100 @@ static long marker(cmark_node *n, bool end)
 	return strtol(lit + pl, NULL, 10);
 }
 
-/*
- * Replace every marked shortcode under parent by the HTML its Lua function
- * returns, inner ones first. The inner Markdown is rendered on its own.
- */
-static int expand_shortcodes(cmark_node *parent, const shortcodes *scs, const gz_md_opts *opts,
-			     int options, cmark_llist *exts, gz_md_result *out)
+/* What one render carries between its steps. */
+typedef struct {
+	gz_md_result *out;
+	const gz_md_opts *opts;
+	size_t cap;             /* of out->images */
+	gz_strlist frags;       /* each expanded shortcode's blocks */
+	int options;
+	cmark_llist *exts;
+} render;
+
+static void add_image(render *r, const gz_md_image *img)
 {
+	GZ_GROW(r->out->images, r->cap, r->out->nimages + 1);
+	r->out->images[r->out->nimages++] = *img;
+}
+
+typedef struct {
+	render *r;
+	int line;               /* the shortcode's, in the file */
+} sc_ctx;
+
+static int sc_image(gz_md_sc *sc, const char *src, const char *alt, const char *caption,
+		    const char *credit, char **html)
+{
+	sc_ctx *c = sc->ctx;
+	const gz_md_opts *opts = c->r->opts;
+	gz_md_image img;
+	long k = -1;
+
+	*html = NULL;
+	memset(&img, 0, sizeof(img));
+	img.src = gz_strdup(src ? src : "");
+	img.alt = gz_strdup(alt ? alt : "");
+	img.caption = caption;
+	img.credit = credit;
+	img.block = true;
+	img.line = c->line;
+	img.col = 1;
+	if (opts->image_html)
+		*html = opts->image_html(&img, opts->image_payload);
+	img.caption = img.credit = NULL;
+	add_image(c->r, &img);
+	if (*html && (k = image_mark(*html)) < 0) {
+		free(*html);
+		*html = NULL;
+	}
+	return (int)k;
+}
+
+/* A shortcode's blocks: its print form for print and its text form for
+ * text where it gives them, the defaults (markdown.h) where it does not. */
+static char *sc_blocks(gz_md_sc *sc)
+{
+	gz_buf b = GZ_BUF_INIT;
+	bool print = sc->print.len > 0, text = sc->text && has_text(sc->text);
+
+	if (print)
+		retarget(&b, sc->print.ptr, text ? 'p' : '-');
+	if (text) {
+		const char *s = sc->text;
+		while (*s) {
+			const char *eol = strchr(s, '\n');
+			size_t n = eol ? (size_t)(eol - s) : strlen(s);
+			gz_buf m = GZ_BUF_INIT;
+			gz_doc_escape(&m, s, n);
+			if (has_text(m.ptr))
+				gz_doc_add2(&b, GZ_DOC_PARA, print ? 't' : '-', 0, m.ptr, NULL);
+			gz_buf_release(&m);
+			s += n + (eol ? 1 : 0);
+		}
+	}
+	if (!print && !text)
+		gz_buf_puts(&b, sc->inner_doc);
+	return gz_buf_detach(&b, NULL);
+}
+
+/*
+ * Replace every marked shortcode under parent by a block holding the HTML
+ * its Lua function returns and its blocks (doc.h) as user data, inner
+ * ones first. The inner Markdown is rendered on its own.
+ */
+static int expand_shortcodes(render *r, cmark_node *parent, const shortcodes *scs)
+{
+	const gz_md_opts *opts = r->opts;
 	cmark_node *n = cmark_node_first_child(parent), *next;
 
 	for (; n; n = next) {
 		long id = marker(n, false);
 		cmark_node *inner, *c, *after, *block;
-		char *inner_html, *html = NULL, *err = NULL;
+		char *err = NULL;
 		const shortcode *sc;
+		gz_md_sc call;
+		gz_buf inner_doc = GZ_BUF_INIT, inner_text = GZ_BUF_INIT;
+		sc_ctx ctx;
 
 		next = cmark_node_next(n);
 		if (id < 0 || (size_t)id >= scs->n)
@@ -411,32 +778,51 @@ static int expand_shortcodes(cmark_node *parent, const shortcodes *scs, const gz
 			cmark_node_unlink(c);
 			cmark_node_append_child(inner, c);
 		}
-		if (expand_shortcodes(inner, scs, opts, options, exts, out) < 0) {
+		if (expand_shortcodes(r, inner, scs) < 0) {
 			cmark_node_free(inner);
 			return -1;
 		}
-		inner_html = cmark_render_html(inner, options, exts);
+		memset(&call, 0, sizeof(call));
+		call.print = (gz_buf)GZ_BUF_INIT;
+		make_doc(&inner_doc, inner, &r->frags);
+		gz_doc_text(&inner_text, inner_doc.ptr, NULL, NULL);
+		call.name = sc->name;
+		call.args = sc->args;
+		call.line = sc->line + opts->line_offset;
+		call.inner_html = cmark_render_html(inner, r->options, r->exts);
+		call.inner_text = inner_text.ptr;
+		call.inner_doc = inner_doc.ptr;
+		call.image = sc_image;
+		ctx.r = r;
+		ctx.line = call.line;
+		call.ctx = &ctx;
 		cmark_node_free(inner);
 		if (!opts->hooks || !opts->hooks->shortcode) {
 			gz_buf b = GZ_BUF_INIT;
 			gz_buf_printf(&b, "unknown shortcode '%s'", sc->name);
 			err = gz_buf_detach(&b, NULL);
 		} else {
-			opts->hooks->shortcode(sc->name, sc->args, inner_html, sc->line + opts->line_offset,
-					       &html, opts->hooks->payload, &err);
+			opts->hooks->shortcode(&call, opts->hooks->payload, &err);
 		}
-		free(inner_html);
+		free((char *)call.inner_html);
+		if (!err) {
+			block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+			cmark_node_set_on_enter(block, call.html ? call.html : "");
+			cmark_node_set_on_exit(block, "");
+			gz_strlist_take(&r->frags, sc_blocks(&call));
+			cmark_node_set_user_data(block, (void *)(uintptr_t)r->frags.n);
+			cmark_node_insert_before(n, block);
+		}
+		free(call.html);
+		free(call.text);
+		gz_buf_release(&call.print);
+		gz_buf_release(&inner_doc);
+		gz_buf_release(&inner_text);
 		if (err) {
-			out->error = err;
-			out->error_line = sc->line + opts->line_offset;
-			free(html);
+			r->out->error = err;
+			r->out->error_line = sc->line + opts->line_offset;
 			return -1;
 		}
-		block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-		cmark_node_set_on_enter(block, html ? html : "");
-		cmark_node_set_on_exit(block, "");
-		free(html);
-		cmark_node_insert_before(n, block);
 		next = cmark_node_next(n);
 		if (next && marker(next, true) == id) {
 			after = cmark_node_next(next);
@@ -464,26 +850,75 @@ static char *image_alt(cmark_node *img)
 	return gz_buf_detach(&b, NULL);
 }
 
+/* Whether a paragraph holds nothing but spaces and line breaks. */
+static bool blank_para(cmark_node *p)
+{
+	cmark_node *n;
+
+	for (n = cmark_node_first_child(p); n; n = cmark_node_next(n)) {
+		const char *lit = cmark_node_get_literal(n);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+			continue;
+		if (t != CMARK_NODE_TEXT || (lit && lit[strspn(lit, " \t\r\n")]))
+			return false;
+	}
+	return true;
+}
+
+/* Set the image node img (a child of a paragraph) apart as a block
+ * holding html: the text after it goes into a paragraph of its own, and a
+ * paragraph left empty goes. */
+static void set_apart(cmark_node *img, const char *html)
+{
+	cmark_node *para = cmark_node_parent(img), *rest, *n, *next, *block;
+
+	rest = cmark_node_new(CMARK_NODE_PARAGRAPH);
+	for (n = cmark_node_next(img); n; n = next) {
+		next = cmark_node_next(n);
+		cmark_node_unlink(n);
+		cmark_node_append_child(rest, n);
+	}
+	block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node_set_on_enter(block, html);
+	cmark_node_set_on_exit(block, "");
+	cmark_node_insert_after(para, block);
+	cmark_node_insert_after(block, rest);
+	cmark_node_free(img);
+	if (blank_para(rest))
+		cmark_node_free(rest);
+	if (blank_para(para))
+		cmark_node_free(para);
+}
+
 /* Let the caller write each image (opts->image_html): the image node is
- * replaced by a custom inline node holding the caller's HTML. */
+ * replaced by its HTML, a block of its own when it stood in a paragraph
+ * (not in a link, a heading or a table). */
 static void custom_images(gz_md_result *out, cmark_node **nodes, const gz_md_opts *opts)
 {
 	size_t k;
 
 	for (k = 0; k < out->nimages; k++) {
 		char *html;
-		cmark_node *c;
+		const char *title = cmark_node_get_title(nodes[k]);
+		cmark_node *parent = cmark_node_parent(nodes[k]), *c;
 
 		out->images[k].alt = image_alt(nodes[k]);
+		out->images[k].title = title && *title ? gz_strdup(title) : NULL;
+		out->images[k].block = parent && cmark_node_get_type(parent) == CMARK_NODE_PARAGRAPH;
 		if (!opts->image_html)
 			continue;
 		html = opts->image_html(&out->images[k], opts->image_payload);
 		if (!html)
 			continue;
-		c = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
-		cmark_node_set_on_enter(c, html);
-		cmark_node_replace(nodes[k], c);
-		cmark_node_free(nodes[k]);
+		if (out->images[k].block && image_mark(html) >= 0) {
+			set_apart(nodes[k], html);
+		} else {
+			c = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+			cmark_node_set_on_enter(c, html);
+			cmark_node_replace(nodes[k], c);
+			cmark_node_free(nodes[k]);
+		}
 		free(html);
 	}
 }
@@ -497,14 +932,18 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	cmark_node *doc, *node;
 	cmark_iter *it;
 	cmark_event_type ev;
-	gz_buf plain = GZ_BUF_INIT, lead = GZ_BUF_INIT, emph = GZ_BUF_INIT;
+	gz_buf plain = GZ_BUF_INIT, lead = GZ_BUF_INIT, emph = GZ_BUF_INIT, doc_b = GZ_BUF_INIT;
 	bool marks = false;
 	cmark_node **image_nodes = NULL;
-	size_t i, cap = 0, ncap = 0;
+	size_t i, ncap = 0;
+	render r;
 	int in_para = 0, in_heading = 0, in_table = 0, in_image = 0;
 	const char *base = opts->base_path && strcmp(opts->base_path, "/") ? opts->base_path : NULL;
 
 	memset(out, 0, sizeof(*out));
+	memset(&r, 0, sizeof(r));
+	r.out = out;
+	r.opts = opts;
 	gz_markdown_init();
 	if (opts->unsafe)
 		options |= CMARK_OPT_UNSAFE;
@@ -544,9 +983,6 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 		node = cmark_iter_get_node(it);
 		t = cmark_node_get_type(node);
 		if (ev == CMARK_EVENT_EXIT) {
-			if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ||
-			    t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_ITEM)
-				end_block(&plain);
 			if (t == CMARK_NODE_PARAGRAPH) {
 				in_para--;
 				if (!in_heading && !in_table)
@@ -578,12 +1014,8 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 			/* an image's alt text is not part of the story's text */
 			if (in_image)
 				break;
-			add_plain(&plain, cmark_node_get_literal(node));
 			if (in_para && !in_heading && !in_table && lead.len < 4096)
 				add_plain(&lead, cmark_node_get_literal(node));
-			break;
-		case CMARK_NODE_CODE_BLOCK:
-			add_plain(&plain, cmark_node_get_literal(node));
 			break;
 		case CMARK_NODE_SOFTBREAK: {
 			cmark_node *prev = cmark_node_previous(node), *next = cmark_node_next(node);
@@ -593,24 +1025,23 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 				 * drop the node once the iterator has left it */
 				cmark_node_set_type(node, CMARK_NODE_TEXT);
 				cmark_node_set_literal(node, "");
-			} else {
-				gz_buf_putc(&plain, ' ');
-				if (in_para)
-					gz_buf_putc(&lead, ' ');
+			} else if (in_para) {
+				gz_buf_putc(&lead, ' ');
 			}
 			break;
 		}
-		case CMARK_NODE_LINEBREAK:
-			gz_buf_putc(&plain, ' ');
-			break;
 		case CMARK_NODE_IMAGE: {
 			const char *url = cmark_node_get_url(node);
 			in_image++;
-			GZ_GROW(out->images, cap, out->nimages + 1);
+			GZ_GROW(out->images, r.cap, out->nimages + 1);
 			GZ_GROW(image_nodes, ncap, out->nimages + 1);
 			image_nodes[out->nimages] = node;
 			out->images[out->nimages].src = gz_strdup(url ? url : "");
 			out->images[out->nimages].alt = NULL;
+			out->images[out->nimages].title = NULL;
+			out->images[out->nimages].caption = NULL;
+			out->images[out->nimages].credit = NULL;
+			out->images[out->nimages].block = false;
 			out->images[out->nimages].line =
 				cmark_node_get_start_line(node) + opts->line_offset;
 			out->images[out->nimages].col = char_column(
@@ -641,15 +1072,19 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	custom_images(out, image_nodes, opts);
 	free(image_nodes);
 
-	if (scs.n && expand_shortcodes(doc, &scs, opts, options,
-				       cmark_parser_get_syntax_extensions(parser), out) < 0) {
+	r.options = options;
+	r.exts = cmark_parser_get_syntax_extensions(parser);
+	if (scs.n && expand_shortcodes(&r, doc, &scs) < 0) {
 		cmark_node_free(doc);
-		gz_buf_release(&plain);
 		gz_buf_release(&lead);
 		goto fail;
 	}
-	out->html = cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser));
+	out->html = cmark_render_html(doc, options, r.exts);
 	out->html_len = strlen(out->html);
+	make_doc(&doc_b, doc, &r.frags);
+	gz_doc_text(&plain, doc_b.ptr, NULL, NULL);
+	out->doc = gz_buf_detach(&doc_b, NULL);
+	gz_strlist_release(&r.frags);
 	gz_text_squeeze(&lead);
 	out->plain = gz_buf_detach(&plain, &out->plain_len);
 	out->lead = gz_buf_detach(&lead, NULL);
@@ -660,11 +1095,13 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	gz_buf_release(&emph);
 	return 0;
 fail:
+	gz_strlist_release(&r.frags);
 	cmark_parser_free(parser);
 	free_shortcodes(&scs);
 	gz_buf_release(&marked);
 	gz_buf_release(&emph);
 	out->html = gz_strdup("");
+	out->doc = gz_strdup("");
 	out->plain = gz_strdup("");
 	out->lead = gz_strdup("");
 	return -1;
@@ -675,11 +1112,13 @@ void gz_md_result_release(gz_md_result *r)
 	size_t i;
 
 	free(r->html);
+	free(r->doc);
 	free(r->plain);
 	free(r->lead);
 	for (i = 0; i < r->nimages; i++) {
 		free(r->images[i].src);
 		free(r->images[i].alt);
+		free(r->images[i].title);
 	}
 	free(r->images);
 	free(r->error);

@@ -132,6 +132,31 @@ static void free_photo(gz_photo *ph)
 	free(ph->caption);
 	free(ph->credit);
 	free(ph->alt);
+	free(ph->title);
+}
+
+/* A photo has one caption and one credit wherever it appears. For an image
+ * of the body they come from, in order: the shortcode that placed it, the
+ * front matter's photos: entry for the same file, the image's title. */
+static void settle_captions(gz_page *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < p->nimages; i++) {
+		gz_photo *im = &p->images[i];
+		const gz_photo *entry = NULL;
+		for (k = 0; k < p->nphotos && !entry; k++)
+			if (im->file && p->photos[k].file && !strcmp(im->file, p->photos[k].file))
+				entry = &p->photos[k];
+		if (!im->caption && entry && entry->caption)
+			im->caption = gz_strdup(entry->caption);
+		if (!im->caption && im->title)
+			im->caption = gz_strdup(im->title);
+		if (!im->credit && entry && entry->credit)
+			im->credit = gz_strdup(entry->credit);
+		if (!im->alt && entry && entry->alt)
+			im->alt = gz_strdup(entry->alt);
+	}
 }
 
 static void load_terms(gz_page *p, const gz_config *cfg, gz_diag *d)
@@ -288,9 +313,13 @@ static char *page_image(const gz_md_image *img, void *payload)
 	ph->url = url;
 	ph->ref = gz_strdup(img->src);
 	ph->alt = img->alt && *img->alt ? gz_strdup(img->alt) : NULL;
+	ph->title = img->title ? gz_strdup(img->title) : NULL;
+	ph->caption = img->caption ? gz_strdup(img->caption) : NULL;
+	ph->credit = img->credit ? gz_strdup(img->credit) : NULL;
 	ph->line = img->line;
 	ph->col = img->col;
-	gz_buf_printf(&b, "<!--gz-img %zu-->", p->nimages++);
+	/* one standing apart is a figure, with its caption (photos.c) */
+	gz_buf_printf(&b, "<!--gz-%s %zu-->", img->block ? "fig" : "img", p->nimages++);
 	return gz_buf_detach(&b, NULL);
 }
 
@@ -436,9 +465,10 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 	p->html = md.html;
 	p->html_len = md.html_len;
 	p->plain = md.plain;
+	p->doc = md.doc;
 	p->plain_hash = gz_page_plain_hash(md.plain, md.plain_len);
 	p->chars = gz_text_count(md.plain, md.plain_len);
-	md.html = md.plain = NULL;
+	md.html = md.plain = md.doc = NULL;
 
 fields:
 	p->title = dup_str(p->fm, "title");
@@ -513,6 +543,7 @@ fields:
 	} else if (v && !gz_value_is_null(v)) {
 		gz_diag_error(d, path, v->line, v->col, "photos must be a list of {src, caption, credit, alt}");
 	}
+	settle_captions(p);
 	v = gz_value_get(p->fm, "cover");
 	if (v && !gz_value_is_null(v)) {
 		gz_photo ph;
@@ -636,6 +667,8 @@ void gz_page_free(gz_page *p)
 	free(p->html_marked);
 	if (!p->plain_borrowed)
 		free(p->plain);
+	if (!p->doc_borrowed)
+		free(p->doc);
 	gz_value_free(p->fm);
 	gz_value_free(p->extra);
 	free(p->hook_error);

@@ -32,6 +32,8 @@ typedef struct {
 	char *file;         /* source path, "content/photos/2019/a.jpg" (NULL: external) */
 	char *ref;          /* as written in the page */
 	char *caption, *credit, *alt;
+	char *title;        /* a Markdown image's title (the last source of its
+			     * caption: gz_page_load settles caption and credit) */
 	int line, col;      /* where the reference is */
 	const struct gz_picture *pic; /* its derivatives (photos.h), once made */
 	uint64_t pic_hash;  /* of those derivatives, for the model hash */
@@ -61,7 +63,9 @@ struct gz_page {
 			       * markers, once the photo stage has put pictures
 			       * in html (print reads the markers); else NULL */
 	char *plain;          /* body text, for counts and search */
-	bool html_borrowed, plain_borrowed; /* they point into the page cache
+	char *doc;            /* the body's blocks (doc.h), for print and the
+			       * broadcast script; images by index into images */
+	bool html_borrowed, plain_borrowed, doc_borrowed; /* they point into the page cache
 					     * (pagecache.h): not freed, never
 					     * written (a page with images owns
 					     * its html) */

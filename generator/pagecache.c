@@ -22,7 +22,7 @@
 #define IDX_MAGIC "GZPI"
 #define PACK_MAGIC "GZPP"
 #define ENTRY_MAGIC "GZPF"
-#define VERSION 3u
+#define VERSION 4u
 #define PACK_HEAD 16u  /* magic, version, generation */
 /* magic, pad, key, payload length, its checksum, the length of its head
  * (all but the body's text, which comes last) and the head's checksum */
@@ -173,6 +173,9 @@ static void put_photo(gz_buf *b, const gz_photo *ph)
 	put_cstr(b, ph->url);
 	put_cstr(b, ph->ref);
 	put_cstr(b, ph->alt);
+	put_cstr(b, ph->title);
+	put_cstr(b, ph->caption);
+	put_cstr(b, ph->credit);
 	put_u32(b, (uint32_t)ph->line);
 	put_u32(b, (uint32_t)ph->col);
 }
@@ -379,6 +382,9 @@ static void get_photo(reader *r, gz_photo *ph)
 	ph->url = get_str(r, NULL);
 	ph->ref = get_str(r, NULL);
 	ph->alt = get_str(r, NULL);
+	ph->title = get_str(r, NULL);
+	ph->caption = get_str(r, NULL);
+	ph->credit = get_str(r, NULL);
 	ph->line = (int)get_u32(r);
 	ph->col = (int)get_u32(r);
 }
@@ -397,20 +403,26 @@ static void clear_parsed(gz_page *p)
 		free(p->html);
 	if (!p->plain_borrowed)
 		free(p->plain);
+	if (!p->doc_borrowed)
+		free(p->doc);
 	free(p->summary);
 	for (i = 0; i < p->nimages; i++) {
 		free(p->images[i].file);
 		free(p->images[i].url);
 		free(p->images[i].ref);
 		free(p->images[i].alt);
+		free(p->images[i].title);
+		free(p->images[i].caption);
+		free(p->images[i].credit);
 	}
 	free(p->images);
 	p->fm = NULL;
 	p->section = p->slug = p->url = p->out = p->dir = p->html = p->plain = p->summary = NULL;
+	p->doc = NULL;
 	p->images = NULL;
 	p->nimages = 0;
 	p->html_len = p->chars = 0;
-	p->html_borrowed = p->plain_borrowed = false;
+	p->html_borrowed = p->plain_borrowed = p->doc_borrowed = false;
 	p->bundle = p->is_index = false;
 }
 
@@ -482,13 +494,15 @@ static int decode(const char *payload, size_t len, size_t head, gz_source *src, 
 		size_t plen;
 		p->plain = (char *)peek_str(&r, &plen);
 		p->plain_borrowed = p->plain != NULL;
+		p->doc = (char *)peek_str(&r, &plen);
+		p->doc_borrowed = p->doc != NULL;
 	}
 	if (!r.bad && p->nimages && p->html) {
 		p->html = gz_strndup(p->html, p->html_len);
 		p->html_borrowed = false;
 	}
 	if (r.bad || r.p != r.end || !p->fm || !p->section || !p->dir || !p->url || !p->out ||
-	    !p->html || !p->plain || !p->summary) {
+	    !p->html || !p->plain || !p->doc || !p->summary) {
 		clear_parsed(p);
 		return -1;
 	}
@@ -830,6 +844,7 @@ void gz_pagecache_put(gz_pagecache *c, const gz_page *p, char *const *probes, co
 	 * a thread of its own (gz_pagecache_verify_start) */
 	put_str(&b, p->html, p->html_len);
 	put_cstr(&b, p->plain);
+	put_cstr(&b, p->doc);
 	free(r->data);
 	r->data = gz_buf_detach(&b, &r->dlen);
 }

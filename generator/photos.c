@@ -863,36 +863,74 @@ static void picture_html(gz_buf *b, const gz_photo *photo, const char *base)
 	gz_buf_release(&url);
 }
 
-/* Replace the body's <!--gz-img N--> markers (page.h) with pictures. */
+/* One image of the body: its picture (or, without derivatives, a plain
+ * <img>). */
+static void image_html(gz_buf *b, const gz_photo *im, const char *base)
+{
+	if (im->pic) {
+		picture_html(b, im, base);
+	} else {
+		const char *alt = im->alt ? im->alt : "";
+		gz_buf_printf(b, "<img src=\"%s%s\" alt=\"", base, im->url + 1);
+		gz_buf_add_html(b, alt, strlen(alt));
+		gz_buf_puts(b, "\" loading=\"lazy\" decoding=\"async\">");
+	}
+}
+
+/* A photo set apart: a figure with the caption and credit it has
+ * everywhere (page.h). */
+static void figure_html(gz_buf *b, const gz_photo *im, const char *base)
+{
+	gz_buf_puts(b, "<figure class=\"photo\">");
+	image_html(b, im, base);
+	if ((im->caption && *im->caption) || (im->credit && *im->credit)) {
+		gz_buf_puts(b, "<figcaption>");
+		if (im->caption)
+			gz_buf_add_html(b, im->caption, strlen(im->caption));
+		if (im->credit && *im->credit) {
+			gz_buf_puts(b, "<span class=\"credit\">摄影：");
+			gz_buf_add_html(b, im->credit, strlen(im->credit));
+			gz_buf_puts(b, "</span>");
+		}
+		gz_buf_puts(b, "</figcaption>");
+	}
+	gz_buf_puts(b, "</figure>");
+}
+
+/* Replace the body's <!--gz-img N--> and <!--gz-fig N--> markers (page.h)
+ * with pictures and figures. */
 static void write_images(gz_page *p, const char *base)
 {
-	static const char mark[] = "<!--gz-img ";
 	gz_buf b = GZ_BUF_INIT;
 	const char *s = p->html, *m;
 
 	if (!p->nimages || !s)
 		return;
-	while ((m = strstr(s, mark))) {
+	while ((m = strstr(s, "<!--gz-"))) {
 		char *end;
-		unsigned long k = strtoul(m + sizeof(mark) - 1, &end, 10);
+		unsigned long k;
+		bool fig = !strncmp(m + 7, "fig ", 4);
+
 		gz_buf_add(&b, s, (size_t)(m - s));
-		if (strncmp(end, "-->", 3) || k >= p->nimages) {
-			gz_buf_add(&b, m, sizeof(mark) - 1);
-			s = m + sizeof(mark) - 1;
+		if (!fig && strncmp(m + 7, "img ", 4)) {
+			gz_buf_add(&b, m, 7);
+			s = m + 7;
 			continue;
 		}
-		if (p->images[k].pic) {
-			picture_html(&b, &p->images[k], base);
-		} else {
-			const char *alt = p->images[k].alt ? p->images[k].alt : "";
-			gz_buf_printf(&b, "<img src=\"%s%s\" alt=\"", base, p->images[k].url + 1);
-			gz_buf_add_html(&b, alt, strlen(alt));
-			gz_buf_puts(&b, "\" loading=\"lazy\" decoding=\"async\">");
+		k = strtoul(m + 11, &end, 10);
+		if (strncmp(end, "-->", 3) || k >= p->nimages) {
+			gz_buf_add(&b, m, 11);
+			s = m + 11;
+			continue;
 		}
+		if (fig)
+			figure_html(&b, &p->images[k], base);
+		else
+			image_html(&b, &p->images[k], base);
 		s = end + 3;
 	}
 	gz_buf_puts(&b, s);
-	/* a page with images owns its html (page.h): print keeps reading it */
+	/* a page with images owns its html (page.h) */
 	free(p->html_marked);
 	p->html_marked = p->html;
 	p->html = gz_buf_detach(&b, &p->html_len);

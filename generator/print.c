@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "build.h"
+#include "doc.h"
 #include "script.h"
 #include "hash.h"
 #include "image.h"
@@ -19,21 +20,26 @@
 #include "pool.h"
 #include "printcache.h"
 #include "printlua.h"
+#include "qr.h"
 #include "yaml.h"
 
 #define MM GZ_PDF_MM
 #define SERIF "Noto Serif CJK SC"
 #define SANS "Noto Sans CJK SC"
 
-/* ---- the body as blocks, from the page's rendered HTML ---- */
+/* ---- the body as blocks, from the page's block list (doc.h) ---- */
 
-typedef enum { B_PARA, B_HEAD, B_ITEM, B_QUOTE, B_TABLE, B_IMAGE, B_RULE } btype;
+typedef enum {
+	B_PARA, B_HEAD, B_ITEM, B_QUOTE, B_ATTRIB, B_CODE, B_TABLE, B_IMAGE, B_RULE, B_BOX,
+	B_BOX_END, B_LINK
+} btype;
 
 typedef struct {
 	btype type;
 	int level;              /* heading level; list depth for items */
-	char *markup;           /* pango markup */
+	char *markup;           /* pango markup (a box: its title; a link: its label) */
 	char *marker;           /* "•", "1." (items; "" for a later paragraph) */
+	char *url;              /* links */
 	char **cells;           /* tables: rows*cols markup */
 	int rows, cols;
 	const gz_photo *photo;  /* images */
@@ -43,21 +49,6 @@ typedef struct {
 	block *b;
 	size_t n, cap;
 } blocks;
-
-typedef struct {
-	blocks *out;
-	gz_buf text;
-	int list_depth;
-	int counters[16];
-	bool ordered[16];
-	bool marker_pending;
-	int quote;
-	int head;               /* inside <hN>: N */
-	bool in_table, in_cell;
-	gz_strlist cells;
-	int row_cells, cols, rows;
-	const gz_page *page;
-} walker;
 
 static block *add_block(blocks *bs, btype t)
 {
@@ -76,6 +67,7 @@ static void blocks_release(blocks *bs)
 	for (i = 0; i < bs->n; i++) {
 		free(bs->b[i].markup);
 		free(bs->b[i].marker);
+		free(bs->b[i].url);
 		for (k = 0; k < bs->b[i].rows * bs->b[i].cols; k++)
 			free(bs->b[i].cells[k]);
 		free(bs->b[i].cells);
@@ -84,259 +76,84 @@ static void blocks_release(blocks *bs)
 	memset(bs, 0, sizeof(*bs));
 }
 
-/* Trim ASCII space from both ends of the collected text; NULL if empty. */
-static char *take_text(gz_buf *t)
+/* The page's blocks for print: those of every output and those of print
+ * alone. */
+static void doc_blocks(blocks *out, const gz_page *page)
 {
-	size_t a = 0, e = t->len;
-	char *s;
-	while (a < e && isspace((unsigned char)t->ptr[a]))
-		a++;
-	while (e > a && isspace((unsigned char)t->ptr[e - 1]))
-		e--;
-	s = a < e ? gz_strndup(t->ptr + a, e - a) : NULL;
-	gz_buf_clear(t);
-	return s;
-}
+	gz_doc_reader r;
+	gz_doc_block d;
 
-static void flush(walker *w)
-{
-	char *s;
-	block *b;
-
-	if (w->in_cell)
-		return;
-	s = take_text(&w->text);
-	if (!s)
-		return;
-	if (w->head) {
-		b = add_block(w->out, B_HEAD);
-		b->level = w->head;
-	} else if (w->list_depth > 0) {
-		int d = w->list_depth - 1;
-		b = add_block(w->out, B_ITEM);
-		b->level = w->list_depth;
-		if (w->marker_pending) {
-			char m[16];
-			if (w->ordered[d])
-				snprintf(m, sizeof(m), "%d.", w->counters[d]);
-			else
-				snprintf(m, sizeof(m), "%s", d ? "◦" : "•");
-			b->marker = gz_strdup(m);
-			w->marker_pending = false;
-		} else {
-			b->marker = gz_strdup("");
+	gz_doc_reader_init(&r, page->doc);
+	while (gz_doc_next(&r, &d)) {
+		const char *f0 = d.nfields ? d.fields[0] : "";
+		block *b;
+		size_t i;
+		if (d.target == 't')
+			continue;
+		switch (d.kind) {
+		case GZ_DOC_PARA:
+			add_block(out, B_PARA)->markup = gz_strdup(f0);
+			break;
+		case GZ_DOC_HEAD:
+			b = add_block(out, B_HEAD);
+			b->markup = gz_strdup(f0);
+			b->level = d.num;
+			break;
+		case GZ_DOC_ITEM:
+			b = add_block(out, B_ITEM);
+			b->marker = gz_strdup(f0);
+			b->markup = gz_strdup(d.nfields > 1 ? d.fields[1] : "");
+			b->level = d.num;
+			break;
+		case GZ_DOC_QUOTE:
+			add_block(out, B_QUOTE)->markup = gz_strdup(f0);
+			break;
+		case GZ_DOC_ATTRIB:
+			add_block(out, B_ATTRIB)->markup = gz_strdup(f0);
+			break;
+		case GZ_DOC_CODE: {
+			gz_buf m = GZ_BUF_INIT;
+			gz_buf_puts(&m, "<tt>");
+			gz_doc_escape(&m, f0, strlen(f0));
+			while (m.len > 4 && m.ptr[m.len - 1] == '\n')
+				m.ptr[--m.len] = '\0';
+			gz_buf_puts(&m, "</tt>");
+			add_block(out, B_CODE)->markup = gz_buf_detach(&m, NULL);
+			break;
 		}
-	} else if (w->quote) {
-		b = add_block(w->out, B_QUOTE);
-	} else {
-		b = add_block(w->out, B_PARA);
-	}
-	b->markup = s;
-}
-
-static bool tag_is(const char *tag, size_t n, const char *name)
-{
-	return strlen(name) == n && !strncasecmp(tag, name, n);
-}
-
-/* An attribute's value in a tag's text (borrowed into buf). */
-static const char *attr(const char *tag, size_t len, const char *name, char *buf, size_t bufn)
-{
-	char pat[32];
-	const char *p, *e;
-	snprintf(pat, sizeof(pat), " %s=\"", name);
-	p = memmem(tag, len, pat, strlen(pat));
-	if (!p)
-		return NULL;
-	p += strlen(pat);
-	e = memchr(p, '"', (size_t)(tag + len - p));
-	if (!e || (size_t)(e - p) >= bufn)
-		return NULL;
-	memcpy(buf, p, (size_t)(e - p));
-	buf[e - p] = 0;
-	return buf;
-}
-
-static void on_tag(walker *w, const char *t, size_t len)
-{
-	bool close = len > 0 && t[0] == '/';
-	const char *name = t + close;
-	size_t n = 0;
-	char v[32];
-
-	while (name + n < t + len && (isalnum((unsigned char)name[n])))
-		n++;
-	if (tag_is(name, n, "strong") || tag_is(name, n, "b")) {
-		gz_buf_puts(&w->text, close ? "</b>" : "<b>");
-	} else if (tag_is(name, n, "em") || tag_is(name, n, "i")) {
-		gz_buf_puts(&w->text, close ? "</i>" : "<i>");
-	} else if (tag_is(name, n, "code")) {
-		gz_buf_puts(&w->text, close ? "</tt>" : "<tt>");
-	} else if (tag_is(name, n, "del") || tag_is(name, n, "s")) {
-		gz_buf_puts(&w->text, close ? "</s>" : "<s>");
-	} else if (tag_is(name, n, "sup") || tag_is(name, n, "sub")) {
-		gz_buf_printf(&w->text, "<%s%.*s>", close ? "/" : "", (int)n, name);
-	} else if (tag_is(name, n, "br")) {
-		gz_buf_putc(&w->text, '\n');
-	} else if (n == 2 && (name[0] == 'h' || name[0] == 'H') && name[1] >= '1' && name[1] <= '6') {
-		flush(w);
-		w->head = close ? 0 : name[1] - '0';
-	} else if (tag_is(name, n, "ul") || tag_is(name, n, "ol")) {
-		flush(w);
-		if (!close && w->list_depth < 16) {
-			w->ordered[w->list_depth] = name[0] == 'o' || name[0] == 'O';
-			w->counters[w->list_depth] =
-				attr(t, len, "start", v, sizeof(v)) ? (int)strtol(v, NULL, 10) - 1 : 0;
-			w->list_depth++;
-		} else if (close && w->list_depth > 0) {
-			w->list_depth--;
-		}
-	} else if (tag_is(name, n, "li")) {
-		flush(w);
-		if (!close && w->list_depth > 0) {
-			w->counters[w->list_depth - 1]++;
-			w->marker_pending = true;
-		}
-	} else if (tag_is(name, n, "blockquote")) {
-		flush(w);
-		w->quote += close ? -1 : 1;
-		if (w->quote < 0)
-			w->quote = 0;
-	} else if (tag_is(name, n, "table")) {
-		flush(w);
-		if (!close) {
-			w->in_table = true;
-			w->cols = w->rows = 0;
-		} else if (w->in_table) {
-			block *b = add_block(w->out, B_TABLE);
-			size_t i;
-			w->in_table = false;
-			if (w->row_cells > w->cols)
-				w->cols = w->row_cells;
-			b->rows = w->rows;
-			b->cols = w->cols ? w->cols : 1;
+		case GZ_DOC_TABLE:
+			b = add_block(out, B_TABLE);
+			b->cols = d.num > 0 ? d.num : 1;
+			b->rows = (int)((d.nfields + (size_t)b->cols - 1) / (size_t)b->cols);
 			b->cells = gz_calloc((size_t)(b->rows * b->cols) + 1, sizeof(char *));
-			/* cells were collected row by row; short rows stay empty */
-			for (i = 0; i < w->cells.n; i++) {
-				char *c = w->cells.items[i];
-				int r = (int)strtol(c, NULL, 10), k = (int)strtol(strchr(c, ':') + 1, NULL, 10);
-				if (r < b->rows && k < b->cols)
-					b->cells[r * b->cols + k] = gz_strdup(strchr(c, '|') + 1);
-			}
-			gz_strlist_release(&w->cells);
+			for (i = 0; i < d.nfields; i++)
+				b->cells[i] = gz_strdup(d.fields[i]);
 			if (!b->rows)
-				w->out->n--;
-		}
-	} else if (w->in_table && tag_is(name, n, "tr")) {
-		if (!close) {
-			if (w->row_cells > w->cols)
-				w->cols = w->row_cells;
-			w->row_cells = 0;
-			w->rows++;
-		}
-	} else if (w->in_table && (tag_is(name, n, "td") || tag_is(name, n, "th"))) {
-		if (!close) {
-			gz_buf_clear(&w->text);
-			w->in_cell = true;
-		} else if (w->in_cell) {
-			gz_buf cell = GZ_BUF_INIT;
-			char *s;
-			w->in_cell = false;
-			s = take_text(&w->text);
-			gz_buf_printf(&cell, "%d:%d|%s%s%s", w->rows - 1, w->row_cells,
-				      name[1] == 'h' ? "<b>" : "", s ? s : "",
-				      name[1] == 'h' ? "</b>" : "");
-			free(s);
-			gz_strlist_take(&w->cells, gz_buf_detach(&cell, NULL));
-			w->row_cells++;
-		}
-	} else if (tag_is(name, n, "hr")) {
-		flush(w);
-		add_block(w->out, B_RULE);
-	} else if (tag_is(name, n, "p") || tag_is(name, n, "div") || tag_is(name, n, "figure") ||
-		   tag_is(name, n, "figcaption") || tag_is(name, n, "section") ||
-		   tag_is(name, n, "aside") || tag_is(name, n, "dl") || tag_is(name, n, "dt") ||
-		   tag_is(name, n, "dd") || tag_is(name, n, "pre") || tag_is(name, n, "header") ||
-		   tag_is(name, n, "footer") || tag_is(name, n, "cite")) {
-		flush(w);
-	}
-	/* anything else (a, span, img of an external picture) keeps only its text */
-}
-
-/* Entities GMarkup knows pass; others become a space. */
-static const char *on_entity(walker *w, const char *p, const char *end)
-{
-	const char *semi = memchr(p, ';', (size_t)(end - p) < 12 ? (size_t)(end - p) : 12);
-	static const char *ok[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"};
-	size_t i, n;
-
-	if (!semi) {
-		gz_buf_puts(&w->text, "&amp;");
-		return p + 1;
-	}
-	n = (size_t)(semi + 1 - p);
-	for (i = 0; i < 5; i++)
-		if (strlen(ok[i]) == n && !memcmp(p, ok[i], n)) {
-			gz_buf_add(&w->text, p, n);
-			return semi + 1;
-		}
-	if (p[1] == '#') {
-		gz_buf_add(&w->text, p, n);
-		return semi + 1;
-	}
-	gz_buf_putc(&w->text, ' ');
-	return semi + 1;
-}
-
-static void html_blocks(blocks *out, const gz_page *page)
-{
-	walker w;
-	/* after a build's photo stage, the markers are in html_marked */
-	const char *p = page->html_marked ? page->html_marked : page->html ? page->html : "";
-	const char *end = p + strlen(p);
-
-	memset(&w, 0, sizeof(w));
-	w.out = out;
-	w.text = (gz_buf)GZ_BUF_INIT;
-	w.page = page;
-	while (p < end) {
-		if (*p == '<') {
-			const char *e;
-			if (!strncmp(p, "<!--gz-img ", 11)) {
-				size_t k = strtoul(p + 11, NULL, 10);
-				flush(&w);
-				if (k < page->nimages && page->images[k].file)
-					add_block(out, B_IMAGE)->photo = &page->images[k];
-			}
-			if (!strncmp(p, "<!--", 4)) {
-				e = strstr(p, "-->");
-				p = e ? e + 3 : end;
-				continue;
-			}
-			e = memchr(p, '>', (size_t)(end - p));
-			if (!e)
-				break;
-			if (!strncasecmp(p, "<script", 7) || !strncasecmp(p, "<style", 6)) {
-				const char *c = strstr(e, p[2] == 'c' || p[2] == 'C' ? "</script>" : "</style>");
-				p = c ? strchr(c, '>') + 1 : end;
-				continue;
-			}
-			on_tag(&w, p + 1, (size_t)(e - p - 1));
-			p = e + 1;
-		} else if (*p == '&') {
-			p = on_entity(&w, p, end);
-		} else if (*p == '\n' || *p == '\r' || *p == '\t') {
-			if (w.text.len && w.text.ptr[w.text.len - 1] != ' ')
-				gz_buf_putc(&w.text, ' ');
-			p++;
-		} else {
-			gz_buf_putc(&w.text, *p);
-			p++;
+				out->n--;
+			break;
+		case GZ_DOC_IMAGE:
+			if (d.num >= 0 && (size_t)d.num < page->nimages && page->images[d.num].file)
+				add_block(out, B_IMAGE)->photo = &page->images[d.num];
+			else if (*f0) /* a picture print cannot fetch: what it shows */
+				add_block(out, B_PARA)->markup = gz_strdup(f0);
+			break;
+		case GZ_DOC_RULE:
+			add_block(out, B_RULE);
+			break;
+		case GZ_DOC_BOX:
+			add_block(out, B_BOX)->markup = gz_strdup(f0);
+			break;
+		case GZ_DOC_BOX_END:
+			add_block(out, B_BOX_END);
+			break;
+		case GZ_DOC_LINK:
+			b = add_block(out, B_LINK);
+			b->url = gz_strdup(f0);
+			b->markup = gz_strdup(d.nfields > 1 ? d.fields[1] : "");
+			break;
 		}
 	}
-	flush(&w);
-	gz_buf_release(&w.text);
-	gz_strlist_release(&w.cells);
+	gz_doc_reader_release(&r);
 }
 
 /* ---- typesetting ---- */
@@ -398,6 +215,7 @@ struct printer {
 	size_t npanels, panel;
 	int panel_page;         /* page the next panel is on */
 	const char *path;       /* manifest or leaflet, for messages */
+	const char *cover_file; /* the brochure's cover photo, not printed again */
 	gz_print_used *used;    /* what the PDF is made from (or NULL) */
 	gz_map images;          /* source path → print_image (cached for both passes) */
 	gz_strlist image_keys;
@@ -1065,7 +883,7 @@ static int place_photo(printer *pr, const gz_photo *ph, const char *where, doubl
 		escape(&m, ph->caption);
 	if (ph->credit) {
 		gz_buf_puts(&m, m.len ? "　<span foreground=\"#666666\">" : "<span foreground=\"#666666\">");
-		gz_buf_puts(&m, "摄影／");
+		gz_buf_puts(&m, "摄影：");
 		escape(&m, ph->credit);
 		gz_buf_puts(&m, "</span>");
 	}
@@ -1139,16 +957,179 @@ static int place_table(printer *pr, const block *b)
 	return 0;
 }
 
-/* Body blocks into the frames; photos of the front matter go after the
- * paragraphs they are nearest to (one every few paragraphs). */
-static int place_blocks(printer *pr, const blocks *bs, const gz_page *p, bool compact)
+static int place_list(printer *pr, const blocks *bs, const gz_page *p, bool compact,
+		      bool with_photos);
+
+/* A link (a video's address): a QR code a phone can scan, the label and
+ * the address beside it. */
+static int place_link(printer *pr, const block *b)
 {
-	size_t i, para = 0, next_photo = 0;
+	gz_pdf_style st;
+	gz_pdf_text *t;
+	gz_buf m = GZ_BUF_INIT;
+	gz_qr q;
+	double side = 18 * MM, gap = 3 * MM, h;
+	bool code = gz_qr_encode(&q, b->url) == 0;
+	int rc;
+
+	if (b->markup && *b->markup)
+		gz_buf_printf(&m, "%s\n", b->markup);
+	gz_buf_puts(&m, "<span size=\"small\">");
+	escape(&m, b->url);
+	gz_buf_puts(&m, "</span>");
+	style(&st, pr, false, pr->body_size * 0.9);
+	st.align = GZ_PDF_LEFT;
+	t = text(pr, m.ptr, &st, pr->f.w - (code ? side + gap : 0));
+	h = gz_pdf_text_height(t);
+	if (code && h < side)
+		h = side;
+	if (!pr->fresh)
+		pr->y += 2 * MM;
+	rc = need(pr, h);
+	if (rc == 0) {
+		if (code)
+			gz_pdf_qr(pr->pdf, q.dark, q.size, pr->f.x, pr->y, side);
+		gz_pdf_text_draw(pr->pdf, t, pr->f.x + (code ? side + gap : 0), pr->y, 0,
+				 gz_pdf_text_lines(t));
+		pr->y += h + 2 * MM;
+		pr->fresh = false;
+	}
+	if (code)
+		gz_qr_release(&q);
+	gz_pdf_text_free(t);
+	gz_buf_release(&m);
+	return rc;
+}
+
+/* The height the text blocks of a box take at width w; -1 when it holds
+ * something else (a photo, a table), which is not boxed. */
+static double box_height(printer *pr, const block *b, size_t n, double w)
+{
+	gz_pdf_style st;
+	double h = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		gz_pdf_text *t;
+		if (b[i].type != B_PARA && b[i].type != B_ITEM && b[i].type != B_QUOTE &&
+		    b[i].type != B_ATTRIB && b[i].type != B_HEAD)
+			return -1;
+		style(&st, pr, b[i].type == B_HEAD, pr->body_size * 0.95);
+		t = text(pr, b[i].markup, &st, w);
+		/* as flow_text advances: to the last line's foot */
+		if (gz_pdf_text_lines(t) > 0)
+			h += gz_pdf_text_bottom(t, gz_pdf_text_lines(t) - 1) - gz_pdf_text_top(t, 0);
+		h += (i ? 1 : 0) * MM;
+		gz_pdf_text_free(t);
+	}
+	return h;
+}
+
+/* A box (a policy's key points): its title as a head on a tinted ground
+ * with a rule down its left edge, the blocks inside it inset. One too
+ * tall for a frame, or holding a photo or a table, is set between rules. */
+static int place_box(printer *pr, const blocks *bs, size_t from, size_t to, const gz_page *p,
+		     bool compact)
+{
+	const block *box = &bs->b[from];
+	blocks inner = {bs->b + from + 1, to - from - 1, 0};
+	gz_pdf_style st;
+	gz_pdf_text *title;
+	double pad = 4 * MM, w = pr->f.w - 2 * pad, body, h;
+	frame saved;
+	int rc;
+
+	style(&st, pr, true, pr->body_size * 1.05);
+	title = text(pr, box->markup && *box->markup ? box->markup : "要点", &st, w);
+	body = box_height(pr, inner.b, inner.n, w);
+	h = gz_pdf_text_height(title) + 2 * MM + body + 2 * pad;
+	if (!pr->fresh)
+		pr->y += 4 * MM;
+	if (body < 0 || h > pr->f.h) {
+		/* between rules, flowing as the text around it */
+		gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y, 1.2, 0.3);
+		pr->y += 2 * MM;
+		rc = flow_text(pr, title, 0, 0);
+		if (rc == 0)
+			rc = place_list(pr, &inner, p, compact, false);
+		if (rc == 0) {
+			pr->y += 2 * MM;
+			gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y, 1.2, 0.3);
+			pr->y += 3 * MM;
+		}
+		gz_pdf_text_free(title);
+		return rc;
+	}
+	if (need(pr, h) < 0) {
+		gz_pdf_text_free(title);
+		return -1;
+	}
+	gz_pdf_rect(pr->pdf, pr->f.x, pr->y, pr->f.w, h, 0.95, 0.93, 0.88);
+	gz_pdf_rect(pr->pdf, pr->f.x, pr->y, 1.2 * MM, h, 0.62, 0.16, 0.13);
+	gz_pdf_text_draw(pr->pdf, title, pr->f.x + pad, pr->y + pad, 0, gz_pdf_text_lines(title));
+	/* the inside is set in a frame inset by the padding: it fits whole */
+	saved = pr->f;
+	pr->f.x += pad;
+	pr->f.w -= 2 * pad;
+	pr->y += pad + gz_pdf_text_height(title) + 2 * MM;
+	gz_pdf_text_free(title);
+	pr->fresh = true;
+	{
+		double size = pr->body_size;
+		pr->body_size = size * 0.95;
+		rc = place_list(pr, &inner, p, true, false);
+		pr->body_size = size;
+	}
+	pr->f = saved;
+	pr->y = pr->y > saved.y ? pr->y : saved.y;
+	pr->y += pad + 3 * MM;
+	pr->fresh = false;
+	return rc;
+}
+
+/* Whether the story's body places file itself. */
+static bool body_places(const blocks *bs, const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < bs->n; i++)
+		if (bs->b[i].type == B_IMAGE && bs->b[i].photo->file && !strcmp(bs->b[i].photo->file, file))
+			return true;
+	return false;
+}
+
+/* Whether a front matter photo is printed apart from the body: not one the
+ * body places itself, the story's cover (its opener) or the brochure's
+ * cover. A photo is printed once. */
+static bool photo_apart(const printer *pr, const blocks *bs, const gz_page *p, const gz_photo *ph)
+{
+	return ph->file && !body_places(bs, ph->file) &&
+	       !(pr->cover_file && !strcmp(pr->cover_file, ph->file)) &&
+	       !(p->cover && p->cover->file && !strcmp(p->cover->file, ph->file));
+}
+
+/* Body blocks into the frames; with_photos, the photos of the front
+ * matter printed apart go after the paragraphs they are nearest to (one
+ * every few paragraphs). */
+static int place_list(printer *pr, const blocks *bs, const gz_page *p, bool compact,
+		      bool with_photos)
+{
+	size_t i, k, para = 0, next_photo = 0, nphotos = 0;
 	gz_pdf_style st;
 	double size = pr->body_size;
-	size_t nphotos = p ? p->nphotos : 0;
-	size_t every = nphotos ? (bs->n / (nphotos + 1) > 1 ? bs->n / (nphotos + 1) : 1) : 0;
+	const gz_photo **photos = NULL;
+	size_t every;
+	int result = 0;
 
+	for (k = 0; with_photos && p && k < p->nphotos; k++) {
+		const gz_photo *ph = &p->photos[k];
+		if (!photo_apart(pr, bs, p, ph))
+			continue;
+		if (!photos)
+			photos = gz_calloc(p->nphotos, sizeof(*photos));
+		photos[nphotos++] = ph;
+	}
+	every = nphotos ? (bs->n / (nphotos + 1) > 1 ? bs->n / (nphotos + 1) : 1) : 0;
 	for (i = 0; i < bs->n; i++) {
 		const block *b = &bs->b[i];
 		gz_pdf_text *t = NULL;
@@ -1226,20 +1207,61 @@ static int place_blocks(printer *pr, const blocks *bs, const gz_page *p, bool co
 				pr->y += 2 * MM;
 			}
 			break;
+		case B_ATTRIB:
+			/* the speaker on a line of its own, set to the right */
+			style(&st, pr, false, size * 0.9);
+			st.align = GZ_PDF_RIGHT;
+			t = text(pr, b->markup, &st, pr->f.w - 6 * MM);
+			rc = flow_text(pr, t, 6 * MM, 1 * MM);
+			pr->y += 1 * MM;
+			break;
+		case B_CODE:
+			style(&st, pr, false, size * 0.85);
+			st.align = GZ_PDF_LEFT;
+			t = text(pr, b->markup, &st, pr->f.w - 4 * MM);
+			rc = flow_text(pr, t, 4 * MM, 1.5 * MM);
+			break;
+		case B_LINK:
+			rc = place_link(pr, b);
+			break;
+		case B_BOX: {
+			size_t end = i + 1;
+			int depth = 1;
+			for (; end < bs->n; end++) {
+				depth += bs->b[end].type == B_BOX ? 1 : bs->b[end].type == B_BOX_END ? -1 : 0;
+				if (!depth)
+					break;
+			}
+			rc = place_box(pr, bs, i, end, p, compact);
+			i = end < bs->n ? end : bs->n - 1;
+			break;
+		}
+		case B_BOX_END:
+			break;
 		}
 		gz_pdf_text_free(t);
-		if (rc < 0)
-			return -1;
+		if (rc < 0) {
+			result = -1;
+			break;
+		}
 		if (b->type == B_PARA && nphotos && next_photo < nphotos && para >= (next_photo + 1) * every) {
-			if (place_photo(pr, &p->photos[next_photo], p->path, 0.45) < 0)
-				return -1;
+			if (place_photo(pr, photos[next_photo], p->path, 0.45) < 0) {
+				result = -1;
+				break;
+			}
 			next_photo++;
 		}
 	}
-	for (; next_photo < nphotos; next_photo++)
-		if (place_photo(pr, &p->photos[next_photo], p->path, 0.45) < 0)
-			return -1;
-	return 0;
+	for (; result == 0 && next_photo < nphotos; next_photo++)
+		if (place_photo(pr, photos[next_photo], p->path, 0.45) < 0)
+			result = -1;
+	free(photos);
+	return result;
+}
+
+static int place_blocks(printer *pr, const blocks *bs, const gz_page *p, bool compact)
+{
+	return place_list(pr, bs, p, compact, true);
 }
 
 /* ---- brochures ---- */
@@ -1630,7 +1652,16 @@ static int colophon(printer *pr, const manifest *m)
 	gz_buf_puts(&s, "\n编印：");
 	escape(&s, m->issuer);
 	gz_buf_puts(&s, "\n印制日期：");
-	escape(&s, m->date);
+	{
+		gz_date dt;
+		char zh[GZ_DATE_ZH_SIZE];
+		if (m->date && gz_date_parse(&dt, m->date) == 0) {
+			gz_date_zh(zh, &dt);
+			escape(&s, zh);
+		} else {
+			escape(&s, m->date);
+		}
+	}
 	add_block(&bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
 	add_block(&bs, B_HEAD)->markup = gz_strdup("稿件来源与使用说明");
 	bs.b[bs.n - 1].level = 3;
@@ -1665,14 +1696,14 @@ static char *place_of(const gz_page *p)
 {
 	gz_buf b = GZ_BUF_INIT;
 	const char *t = gz_value_str(p->fm, "township"), *v = gz_value_str(p->fm, "village");
-	char ymd[16];
+	char ymd[GZ_DATE_ZH_SIZE];
 	if (t)
 		escape(&b, t);
 	if (v) {
 		escape(&b, v);
 	}
 	if (p->has_date) {
-		gz_date_ymd(ymd, &p->date);
+		gz_date_zh(ymd, &p->date);
 		gz_buf_printf(&b, "%s%s", b.len ? "　" : "", ymd);
 	}
 	return gz_buf_detach(&b, NULL);
@@ -1763,8 +1794,15 @@ static int story(printer *pr, const manifest *m, const gz_page *p, int *start)
 	gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y, 0.8, 0.62);
 	pr->y += 5 * MM;
 	pr->fresh = true;
-	html_blocks(&bs, p);
-	rc = place_blocks(pr, &bs, p, false);
+	doc_blocks(&bs, p);
+	/* the story's cover opens it, unless the body places it or it is
+	 * the brochure's cover */
+	rc = 0;
+	if (p->cover && p->cover->file && !body_places(&bs, p->cover->file) &&
+	    !(pr->cover_file && !strcmp(pr->cover_file, p->cover->file)))
+		rc = place_photo(pr, p->cover, p->path, 0.4);
+	if (rc == 0)
+		rc = place_blocks(pr, &bs, p, false);
 	blocks_release(&bs);
 	return rc;
 }
@@ -1862,6 +1900,15 @@ static gz_value *brochure_doc(const printer *pr, const manifest *m)
 
 	value_put_str(doc, "issuer", m->issuer);
 	value_put_str(doc, "size", m->size_name);
+	/* the layouts print the date for readers */
+	{
+		gz_date dt;
+		char zh[GZ_DATE_ZH_SIZE];
+		if (m->date && gz_date_parse(&dt, m->date) == 0) {
+			gz_date_zh(zh, &dt);
+			value_put_str(doc, "date", zh);
+		}
+	}
 	value_put_str(doc, "copyright", params ? gz_value_str(params, "copyright") : NULL);
 	titles->type = GZ_SEQ;
 	titles->items = gz_calloc(m->n + 1, sizeof(*titles->items));
@@ -1891,6 +1938,7 @@ static int make_brochure(printer *pr, char **data, size_t *len)
 
 	if (read_manifest(&m, pr->site, pr->src, pr->path, pr->d) < 0)
 		goto cleanup;
+	pr->cover_file = m.cover;
 	pr->W = m.w * MM;
 	pr->H = m.h * MM;
 	pr->size_name = m.size_name;
@@ -2034,13 +2082,13 @@ static gz_value *leaflet_doc(const printer *pr, const gz_page *p)
 	gz_value *doc = p->fm && p->fm->type == GZ_MAP ? value_clone(p->fm) : value_map();
 	const char *base = pr->site->cfg.base_path;
 	gz_buf url = GZ_BUF_INIT;
-	char ymd[16];
+	char ymd[GZ_DATE_ZH_SIZE];
 
 	value_put_str(doc, "title", p->title);
 	value_put_str(doc, "summary", p->summary);
 	value_put_str(doc, "author", p->author);
 	if (p->has_date) {
-		gz_date_ymd(ymd, &p->date);
+		gz_date_zh(ymd, &p->date);
 		value_put_str(doc, "date", ymd);
 	}
 	if (p->cover && p->cover->file)
@@ -2095,7 +2143,7 @@ static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 	gz_pdf_rule(pr->pdf, flap + full, -b, flap + full, 0, 0.3, 0.6);
 
 	/* the opening section on the inner flap, the Q&A across the inside */
-	html_blocks(&bs, p);
+	doc_blocks(&bs, p);
 	{
 		size_t split = 0, k;
 		blocks flap_b = {0}, in_b = {0};

@@ -8,6 +8,9 @@
 #include "alloc.h"
 #include "archive.h"
 #include "buf.h"
+#include "build.h"
+#include "doc.h"
+#include "script.h"
 #include "pack.h"
 #include "site.h"
 #include "source.h"
@@ -87,11 +90,15 @@ static void story_init(story *st, const gz_site *site, const gz_page *p, char *i
 		add_item(st, p->cover);
 	for (i = 0; i < p->nimages; i++)
 		add_item(st, &p->images[i]);
-	/* everything read aloud: title, lead and body */
-	st->chars = gz_text_count(p->title ? p->title : "", p->title ? strlen(p->title) : 0) +
-		    gz_text_count(p->summary ? p->summary : "", p->summary ? strlen(p->summary) : 0) +
-		    p->chars;
-	st->minutes = gz_text_minutes(st->chars, site->cfg.broadcast_rate);
+	/* the body's count, as the web page gives it; the time is of
+	 * everything read aloud: title, lead and body */
+	st->chars = p->chars;
+	st->minutes = gz_text_minutes(
+		gz_text_count(p->title ? p->title : "", p->title ? strlen(p->title) : 0) +
+			gz_text_count(p->summary ? p->summary : "",
+				      p->summary ? strlen(p->summary) : 0) +
+			p->chars,
+		site->cfg.broadcast_rate);
 }
 
 static void story_release(story *st)
@@ -132,15 +139,41 @@ static void add_paragraphs(gz_buf *b, const char *s)
 	}
 }
 
+/* A photo in the script: where it stands in the text, with the caption
+ * and credit it has on the web and in print. */
+static void script_image(gz_buf *b, int index, const char *alt, void *payload)
+{
+	const gz_page *p = payload;
+	const char *cap = NULL, *credit = NULL;
+
+	if (index >= 0 && (size_t)index < p->nimages) {
+		cap = p->images[index].caption;
+		credit = p->images[index].credit;
+		if (!cap || !*cap)
+			cap = p->images[index].alt;
+	}
+	gz_buf_puts(b, "【图片】");
+	if (cap && *cap)
+		gz_buf_puts(b, cap);
+	else if (alt && *alt)
+		gz_doc_plain(b, alt);
+	else
+		gz_buf_puts(b, "（无说明）");
+	if (credit && *credit)
+		gz_buf_printf(b, "（摄影：%s）", credit);
+	gz_buf_putc(b, '\n');
+}
+
 static void write_script(gz_buf *b, const story *st)
 {
 	const gz_page *p = st->p;
-	char ymd[16] = "";
+	char ymd[GZ_DATE_ZH_SIZE] = "";
+	gz_buf body = GZ_BUF_INIT;
 
 	if (forbidden(p))
 		gz_buf_puts(b, NOTICE_FORBIDDEN "\n\n");
 	if (p->has_date)
-		gz_date_ymd(ymd, &p->date);
+		gz_date_zh(ymd, &p->date);
 	gz_buf_printf(b, "标题：%s\n", p->title ? p->title : "");
 	if (*ymd)
 		gz_buf_printf(b, "日期：%s\n", ymd);
@@ -155,7 +188,9 @@ static void write_script(gz_buf *b, const story *st)
 	gz_buf_puts(b, "\n【导语】\n\n");
 	add_paragraphs(b, p->summary);
 	gz_buf_puts(b, "【正文】\n\n");
-	add_paragraphs(b, p->plain);
+	gz_doc_text(&body, p->doc, script_image, (void *)p);
+	add_paragraphs(b, body.ptr);
+	gz_buf_release(&body);
 	gz_buf_printf(b, "（来源：%s%s%s）\n", p->source ? p->source : "未注明",
 		      p->author ? "　作者：" : "", p->author ? p->author : "");
 }
@@ -354,6 +389,9 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **
 	gz_site site;
 	gz_diag d;
 	gz_load_opts lo = {.drafts = true, .future = true, .jobs = 2};
+	gz_theme theme;
+	gz_source *theme_src = NULL;
+	char *display = NULL;
 	const gz_page *p = NULL;
 	char *id = NULL;
 	story st;
@@ -366,8 +404,17 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **
 	if (written)
 		*written = NULL;
 	gz_diag_init(&d);
+	memset(&theme, 0, sizeof(theme));
 	if (gz_source_open_dir(&src, o->source, err) < 0)
 		goto cleanup;
+	/* the shortcodes and filters of the theme and the site are part of
+	 * the text: without them a story's body would be lost */
+	theme_src = gz_build_theme(&theme, src, o->source, &display, &d);
+	if (!theme_src) {
+		*err = d.n ? gz_diag_format(&d.items[0]) : errorf("the theme cannot be loaded");
+		goto cleanup;
+	}
+	lo.theme = &theme;
 	gz_site_load(&site, src, &lo, &d);
 	loaded = true;
 	for (i = 0; i < site.nall && !p; i++) {
@@ -384,6 +431,12 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **
 			      "prints, e.g. stories/2019/xinli-sheep)",
 			      o->id);
 		rc = GZ_PULL_NOT_FOUND;
+		goto cleanup;
+	}
+	if (p->hook_error) {
+		*err = errorf("%s:%d: %s; fix it (gazette check shows it) before pulling the story",
+			      p->path, p->hook_error_line, p->hook_error);
+		rc = -1;
 		goto cleanup;
 	}
 	story_init(&st, &site, p, id);
@@ -407,6 +460,10 @@ cleanup:
 		story_release(&st);
 	if (loaded)
 		gz_site_release(&site);
+	if (theme_src)
+		gz_theme_release(&theme);
+	gz_source_free(theme_src);
+	free(display);
 	gz_source_free(src);
 	gz_diag_release(&d);
 	gz_buf_release(&b);

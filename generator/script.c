@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "doc.h"
 #include "git.h"
 #include "hash.h"
 #include "hooks.h"
@@ -53,6 +54,7 @@ struct gz_script {
 	const char *md_path;       /* the page being filtered */
 	gz_value **cur_fm;         /* its front matter, which document() may replace */
 	gz_md_hooks md_hooks;
+	gz_md_sc *cur_sc;          /* the shortcode being expanded, for ctx.image */
 };
 
 static int run_lifecycle(gz_script *s, const char *which, int nargs, char **err);
@@ -1318,6 +1320,7 @@ static int h_add_page(lua_State *L)
 	p->html = gz_strdup(luaL_optstring(L, -1, ""));
 	p->html_len = strlen(p->html);
 	p->plain = gz_strdup("");
+	p->doc = gz_strdup("");
 	p->plain_hash = gz_page_plain_hash("", 0);
 	lua_getfield(L, 1, "summary");
 	p->summary = gz_strdup(luaL_optstring(L, -1, ""));
@@ -1834,16 +1837,184 @@ static void push_args(lua_State *L, const char *a)
 	}
 }
 
-static int md_shortcode(const char *name, const char *args, const char *inner_html, int line,
-			char **html, void *payload, char **err)
+/* ctx.image(src, {caption=, credit=, alt=}) in a shortcode: the photo as
+ * a figure of the page; returns its HTML and its id for print blocks, or
+ * nil when src is not a file of the site. */
+static int sc_image_l(lua_State *L)
+{
+	gz_script *s = lua_touserdata(L, lua_upvalueindex(1));
+	const char *src = luaL_checkstring(L, 1), *f[3] = {NULL, NULL, NULL};
+	static const char *const keys[3] = {"caption", "credit", "alt"};
+	char *html = NULL;
+	int k, id;
+
+	if (!s->cur_sc)
+		return luaL_error(L, "ctx.image is for use while the shortcode runs");
+	if (lua_istable(L, 2)) {
+		for (k = 0; k < 3; k++) {
+			lua_getfield(L, 2, keys[k]);
+			f[k] = lua_isstring(L, -1) && lua_rawlen(L, -1) ? lua_tostring(L, -1) : NULL;
+			lua_pop(L, 1); /* the table still holds the string */
+		}
+	}
+	id = s->cur_sc->image(s->cur_sc, src, f[2], f[0], f[1], &html);
+	if (id < 0) {
+		free(html);
+		lua_pushnil(L);
+		lua_pushnil(L);
+		return 2;
+	}
+	lua_pushstring(L, html);
+	free(html);
+	lua_pushinteger(L, id);
+	return 2;
+}
+
+/* A field of a print block: t[key], else t[pos] when pos > 0. */
+static const char *block_str(lua_State *L, int t, const char *key, int pos)
+{
+	const char *v = NULL;
+
+	lua_getfield(L, t, key);
+	if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
+		v = lua_tostring(L, -1);
+	lua_pop(L, 1);
+	if (!v && pos > 0) {
+		lua_rawgeti(L, t, pos);
+		if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
+			v = lua_tostring(L, -1);
+		lua_pop(L, 1);
+	}
+	return v; /* the table keeps it alive */
+}
+
+static void add_text_block(gz_buf *doc, gz_doc_kind kind, int num, const char *marker,
+			   const char *text)
+{
+	gz_buf m = GZ_BUF_INIT;
+
+	gz_doc_escape(&m, text, strlen(text));
+	if (marker)
+		gz_doc_add2(doc, kind, '-', num, marker, m.ptr);
+	else
+		gz_doc_add2(doc, kind, '-', num, m.ptr, NULL);
+	gz_buf_release(&m);
+}
+
+/* The inner content's blocks, its paragraphs made kind. */
+static void add_inner(gz_buf *doc, const char *inner, gz_doc_kind para_as)
+{
+	gz_doc_reader r;
+	gz_doc_block b;
+
+	gz_doc_reader_init(&r, inner);
+	while (gz_doc_next(&r, &b))
+		gz_doc_add(doc, b.kind == GZ_DOC_PARA ? para_as : b.kind, b.target,
+			   b.kind == GZ_DOC_PARA && para_as == GZ_DOC_QUOTE ? 1 : b.num, b.nfields,
+			   (const char *const *)b.fields);
+	gz_doc_reader_release(&r);
+}
+
+/*
+ * The print form a shortcode returned: a list of blocks, each a table
+ * {kind, text} (or {"kind", "text"}): para, head (level=), item (marker=),
+ * quote (text, or inner=true; attribution=), attribution, box (title=,
+ * children={…} or inner=true), image (id= from ctx.image), link (url=,
+ * label=), code, rule, inner. Returns NULL or what is wrong (static).
+ */
+static const char *print_blocks(lua_State *L, int list, gz_md_sc *sc, gz_buf *doc, int depth)
+{
+	lua_Integer i, n = (lua_Integer)lua_rawlen(L, list);
+	const char *why = NULL;
+
+	if (depth > 8)
+		return "print blocks nest too deeply";
+	for (i = 1; i <= n && !why; i++) {
+		int t;
+		const char *kind, *text;
+		if (lua_rawgeti(L, list, i) != LUA_TTABLE) {
+			lua_pop(L, 1);
+			return "each print block must be a table such as {kind = \"para\", text = \"…\"}";
+		}
+		t = lua_gettop(L);
+		kind = block_str(L, t, "kind", 1);
+		text = block_str(L, t, "text", 2);
+		if (!kind) {
+			why = "a print block has no kind (para, head, quote, box, image …)";
+		} else if (!strcmp(kind, "para") || !strcmp(kind, "attribution") ||
+			   !strcmp(kind, "code")) {
+			if (text)
+				add_text_block(doc, kind[0] == 'p' ? GZ_DOC_PARA : kind[0] == 'a' ? GZ_DOC_ATTRIB
+												 : GZ_DOC_CODE,
+					       0, NULL, text);
+		} else if (!strcmp(kind, "head")) {
+			const char *lv = block_str(L, t, "level", 0);
+			if (text)
+				add_text_block(doc, GZ_DOC_HEAD, lv ? atoi(lv) : 3, NULL, text);
+		} else if (!strcmp(kind, "item")) {
+			const char *mk = block_str(L, t, "marker", 0);
+			if (text)
+				add_text_block(doc, GZ_DOC_ITEM, 1, mk ? mk : "•", text);
+		} else if (!strcmp(kind, "quote")) {
+			const char *by = block_str(L, t, "attribution", 0);
+			if (text)
+				add_text_block(doc, GZ_DOC_QUOTE, 1, NULL, text);
+			if (lua_getfield(L, t, "inner"), lua_toboolean(L, -1))
+				add_inner(doc, sc->inner_doc, GZ_DOC_QUOTE);
+			lua_pop(L, 1);
+			if (by)
+				add_text_block(doc, GZ_DOC_ATTRIB, 0, NULL, by);
+		} else if (!strcmp(kind, "box")) {
+			const char *title = block_str(L, t, "title", 0);
+			gz_buf m = GZ_BUF_INIT;
+			if (title)
+				gz_doc_escape(&m, title, strlen(title));
+			gz_doc_add2(doc, GZ_DOC_BOX, '-', 0, m.ptr, NULL);
+			gz_buf_release(&m);
+			if (text)
+				add_text_block(doc, GZ_DOC_PARA, 0, NULL, text);
+			if (lua_getfield(L, t, "children") == LUA_TTABLE)
+				why = print_blocks(L, lua_gettop(L), sc, doc, depth + 1);
+			lua_pop(L, 1);
+			if (lua_getfield(L, t, "inner"), lua_toboolean(L, -1))
+				add_inner(doc, sc->inner_doc, GZ_DOC_PARA);
+			lua_pop(L, 1);
+			gz_doc_add2(doc, GZ_DOC_BOX_END, '-', 0, NULL, NULL);
+		} else if (!strcmp(kind, "image")) {
+			const char *id = block_str(L, t, "id", 0);
+			if (id)
+				gz_doc_add2(doc, GZ_DOC_IMAGE, '-', atoi(id), "", NULL);
+			else if (text)
+				add_text_block(doc, GZ_DOC_PARA, 0, NULL, text);
+		} else if (!strcmp(kind, "link")) {
+			const char *url = block_str(L, t, "url", 0), *label = block_str(L, t, "label", 0);
+			gz_buf m = GZ_BUF_INIT;
+			if (label || text)
+				gz_doc_escape(&m, label ? label : text, strlen(label ? label : text));
+			if (url)
+				gz_doc_add2(doc, GZ_DOC_LINK, '-', 0, url, m.ptr);
+			gz_buf_release(&m);
+		} else if (!strcmp(kind, "rule")) {
+			gz_doc_add2(doc, GZ_DOC_RULE, '-', 0, NULL, NULL);
+		} else if (!strcmp(kind, "inner")) {
+			gz_buf_puts(doc, sc->inner_doc);
+		} else {
+			why = "a print block's kind is not one of para, head, item, quote, attribution, "
+			      "box, image, link, code, rule, inner";
+		}
+		lua_settop(L, t - 1);
+	}
+	return why;
+}
+
+static int md_shortcode(gz_md_sc *sc, void *payload, char **err)
 {
 	gz_script *s = payload;
 	lua_State *L = s->L;
-	int top = lua_gettop(L);
+	int top = lua_gettop(L), res;
 	gz_buf b = GZ_BUF_INIT;
+	const char *name = sc->name, *why = NULL;
 
-	(void)line;
-	*html = NULL;
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.shortcodes");
 	if (lua_getfield(L, -1, name) != LUA_TFUNCTION) {
 		/* name the ones there are, to catch misspellings */
@@ -1865,27 +2036,63 @@ static int md_shortcode(const char *name, const char *args, const char *inner_ht
 		lua_settop(L, top);
 		return -1;
 	}
-	push_args(L, args);
-	lua_pushstring(L, inner_html);
-	lua_createtable(L, 0, 1);
+	push_args(L, sc->args);
+	lua_pushstring(L, sc->inner_html);
+	lua_createtable(L, 0, 4);
 	lua_pushstring(L, s->md_path);
 	lua_setfield(L, -2, "path");
+	lua_pushstring(L, sc->inner_text);
+	lua_setfield(L, -2, "text");
+	lua_pushinteger(L, sc->line);
+	lua_setfield(L, -2, "line");
+	lua_pushlightuserdata(L, s);
+	lua_pushcclosure(L, sc_image_l, 1);
+	lua_setfield(L, -2, "image");
 	s->budget = INSTRUCTION_LIMIT;
-	if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
+	s->cur_sc = sc;
+	res = lua_pcall(L, 3, 1, 0);
+	s->cur_sc = NULL;
+	if (res != LUA_OK) {
 		gz_buf_printf(&b, "shortcode '%s': %s", name, lua_tostring(L, -1));
 		*err = gz_buf_detach(&b, NULL);
 		lua_settop(L, top);
 		return -1;
 	}
-	if (!lua_isstring(L, -1)) {
-		gz_buf_printf(&b, "shortcode '%s' must return HTML (a string), not %s", name,
-			      luaL_typename(L, -1));
+	res = lua_gettop(L);
+	if (lua_type(L, res) == LUA_TSTRING) {
+		sc->html = gz_strdup(lua_tostring(L, res));
+	} else if (lua_istable(L, res)) {
+		if (lua_getfield(L, res, "html") == LUA_TSTRING)
+			sc->html = gz_strdup(lua_tostring(L, -1));
+		else
+			why = "its table has no html (a string)";
+		lua_pop(L, 1);
+		if (!why && lua_getfield(L, res, "text") != LUA_TNIL) {
+			if (lua_isstring(L, -1))
+				sc->text = gz_strdup(lua_tostring(L, -1));
+			else
+				why = "its text must be a string";
+		}
+		lua_pop(L, 1);
+		if (!why && lua_getfield(L, res, "print") != LUA_TNIL) {
+			if (lua_istable(L, -1))
+				why = print_blocks(L, lua_gettop(L), sc, &sc->print, 0);
+			else
+				why = "its print must be a list of blocks";
+		}
+		lua_pop(L, 1);
+	} else {
+		gz_buf_printf(&b, "shortcode '%s' must return HTML (a string) or a table {html=, "
+				  "text=, print=}, not %s",
+			      name, luaL_typename(L, res));
+	}
+	if (why)
+		gz_buf_printf(&b, "shortcode '%s': %s", name, why);
+	lua_settop(L, top);
+	if (b.len) {
 		*err = gz_buf_detach(&b, NULL);
-		lua_settop(L, top);
 		return -1;
 	}
-	*html = gz_strdup(lua_tostring(L, -1));
-	lua_settop(L, top);
 	return 0;
 }
 
