@@ -135,6 +135,15 @@ static void free_photo(gz_photo *ph)
 	free(ph->title);
 }
 
+void gz_photo_credit(gz_buf *out, const char *credit)
+{
+	if (!credit || !*credit)
+		return;
+	if (!strstr(credit, "摄") && !strstr(credit, "图"))
+		gz_buf_puts(out, "摄影：");
+	gz_buf_puts(out, credit);
+}
+
 /* A photo has one caption and one credit wherever it appears. For an image
  * of the body they come from, in order: the shortcode that placed it, the
  * front matter's photos: entry for the same file, the image's title. */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "config.h"
 #include "date.h"
 #include "diag.h"
@@ -119,6 +120,11 @@ struct gz_page {
 int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
 		 struct gz_script *hooks, struct gz_pagecache *cache, gz_diag *d);
 void gz_page_free(gz_page *p);
+
+/* Append how a credit is printed under a photo, on the web, in print and
+ * in the broadcast script alike: "摄影：孙昊", or the credit as written
+ * when it already says what it is ("孙昊 摄", "示意插图"). */
+void gz_photo_credit(gz_buf *out, const char *credit);
 
 /* "转载请注明出处" etc. for p->reprint (borrowed static or p's string). */
 const char *gz_page_reprint_text(const gz_page *p);

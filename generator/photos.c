@@ -885,12 +885,19 @@ static void figure_html(gz_buf *b, const gz_photo *im, const char *base)
 	image_html(b, im, base);
 	if ((im->caption && *im->caption) || (im->credit && *im->credit)) {
 		gz_buf_puts(b, "<figcaption>");
-		if (im->caption)
+		if (im->caption && *im->caption) {
+			gz_buf_puts(b, "<span class=\"caption\">");
 			gz_buf_add_html(b, im->caption, strlen(im->caption));
-		if (im->credit && *im->credit) {
-			gz_buf_puts(b, "<span class=\"credit\">摄影：");
-			gz_buf_add_html(b, im->credit, strlen(im->credit));
 			gz_buf_puts(b, "</span>");
+		}
+		if (im->credit && *im->credit) {
+			gz_buf c = GZ_BUF_INIT;
+			gz_photo_credit(&c, im->credit);
+			gz_buf_puts(b, im->caption && *im->caption ? " <span class=\"credit\">"
+								   : "<span class=\"credit\">");
+			gz_buf_add_html(b, c.ptr, c.len);
+			gz_buf_puts(b, "</span>");
+			gz_buf_release(&c);
 		}
 		gz_buf_puts(b, "</figcaption>");
 	}

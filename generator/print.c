@@ -883,8 +883,10 @@ static int place_photo(printer *pr, const gz_photo *ph, const char *where, doubl
 		escape(&m, ph->caption);
 	if (ph->credit) {
 		gz_buf_puts(&m, m.len ? "　<span foreground=\"#666666\">" : "<span foreground=\"#666666\">");
-		gz_buf_puts(&m, "摄影：");
-		escape(&m, ph->credit);
+		gz_buf c = GZ_BUF_INIT;
+		gz_photo_credit(&c, ph->credit);
+		escape(&m, c.ptr);
+		gz_buf_release(&c);
 		gz_buf_puts(&m, "</span>");
 	}
 	style(&st, pr, false, pr->body_size * 0.8);

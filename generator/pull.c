@@ -159,8 +159,11 @@ static void script_image(gz_buf *b, int index, const char *alt, void *payload)
 		gz_doc_plain(b, alt);
 	else
 		gz_buf_puts(b, "（无说明）");
-	if (credit && *credit)
-		gz_buf_printf(b, "（摄影：%s）", credit);
+	if (credit && *credit) {
+		gz_buf_puts(b, "（");
+		gz_photo_credit(b, credit);
+		gz_buf_puts(b, "）");
+	}
 	gz_buf_putc(b, '\n');
 }
 

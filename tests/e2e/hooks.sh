@@ -142,12 +142,14 @@ assert_contains "$a" "<!-- on_output stories/2019/a/index.html -->"
 assert_contains "$TMPDIR/out/virtual/index.html" "由 on_load 生成"
 [ "$(cat "$TMPDIR/done.txt" 2>&1)" = "done 3" ] || fail "on_done did not run: $(cat "$TMPDIR/done.txt" 2>&1)"
 # each shortcode
-assert_contains "$a" '<figure class="sc-figure"><img src="/photos/a.jpg" alt="一排蜂箱"'
-assert_contains "$a" '<span class="credit">摄影 孙昊</span>'
+# a figure is the site's photo, with the caption and credit it was given
+assert_contains "$a" '<figure class="photo"><picture>'
+assert_contains "$a" 'alt="一排蜂箱"'
+assert_contains "$a" '<figcaption><span class="caption">蜂箱</span> <span class="credit">摄影 孙昊</span></figcaption>'
 assert_contains "$a" '<div class="sc-gallery" role="group" aria-label="图集">'
 assert_contains "$a" '<dt>金额</dt><dd>5万元以下</dd>'
 assert_contains "$a" '<blockquote class="pull-quote"><p>日子甜了。</p>'
-assert_contains "$a" '<cite>孟庆龙</cite>，养蜂户'
+assert_contains "$a" '<footer><cite>——孟庆龙，养蜂户</cite></footer>'
 assert_contains "$a" 'poster="/photos/a.jpg" src="/video/a.mp4"'
 assert_contains "$a" '时长 3:20'
 # both Lua layouts

@@ -41,7 +41,7 @@ done >toc.log
 head -n 1 toc.log | grep -q "穆棱脱贫攻坚纪实" || fail "first story is not the first listed"
 pdftotext cases.pdf all.txt
 assert_contains all.txt "中共穆棱市委宣传部"
-assert_contains all.txt "印制日期：2019-12-30"
+assert_contains all.txt "印制日期：2019年12月30日"
 assert_contains all.txt "转载"
 
 # 禁则: no line starts with closing or ends with opening punctuation

@@ -13,7 +13,8 @@ command -v python3 >/dev/null || skip "python3 is not installed"
 site=$TMPDIR/site
 minimal_site "$site"
 echo 'broadcast_rate: 100' >>"$site/site.yml"
-# title 4 + lead 7 + body 389 (小标题, 190+1, 194+1) = 400 characters read aloud: 4 minutes at 100 a minute
+# body 389 (小标题, 190+1, 194+1), as the web page counts it; with title 4
+# and lead 7, 400 characters read aloud: 4 minutes at 100 a minute
 body=$(python3 -c 'print("蜂" * 190 + "。\n\n" + "蜜" * 194 + "。")')
 write "$site/content/stories/2020/bees/index.md" <<EOF2
 ---
@@ -80,7 +81,9 @@ assert_contains $s '标题：养蜂致富'
 assert_contains $s '来源：穆棱市融媒体中心'
 assert_contains $s '作者：孙昊'
 assert_contains $s '转载：欢迎转载，请注明出处'
-assert_contains $s '字数：400'
+assert_contains $s '字数：389'
+# the photo stands where the body places it, with its caption and credit
+assert_contains $s '【图片】装瓶的蜂蜜。（李明摄）'
 assert_contains $s '预计播读时长：约 4 分钟（按每分钟 100 字）'
 assert_contains $s '蜂蜜卖到北京城'
 assert_contains $s '小标题'

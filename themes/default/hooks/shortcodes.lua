@@ -50,9 +50,9 @@ shortcodes.figure = function(args, inner, ctx)
   -- not a file of the site (an address elsewhere): a plain figure
   local cap = ""
   if given(args.caption) or given(args.credit) then
-    cap = "<figcaption>" .. esc(args.caption or "")
+    cap = "<figcaption>" .. '<span class="caption">' .. esc(args.caption or "") .. "</span>"
     if given(args.credit) then
-      cap = cap .. '<span class="credit">摄影：' .. esc(args.credit) .. "</span>"
+      cap = cap .. ' <span class="credit">摄影：' .. esc(args.credit) .. "</span>"
     end
     cap = cap .. "</figcaption>"
   end
@@ -142,9 +142,9 @@ shortcodes.video = function(args, inner, ctx)
     local _, id = ctx.image(args.poster, { caption = args.title, alt = args.title })
     if id then print[#print + 1] = { kind = "image", id = id } end
   end
-  local url = src
-  if src:sub(1, 1) == "/" then url = url(src) end
-  print[#print + 1] = { kind = "link", url = url, label = "【视频】" .. label }
+  local address = src
+  if src:sub(1, 1) == "/" then address = url(src) end
+  print[#print + 1] = { kind = "link", url = address, label = "【视频】" .. label }
   print[#print + 1] = { kind = "inner" }
   return {
     html = '<figure class="sc-video"><video controls preload="none"' .. poster .. ' src="' ..
