@@ -483,12 +483,13 @@ static void walk_blocks(doc_walk *w, cmark_node *parent)
 			gz_doc_add2(w->doc, GZ_DOC_RULE, '-', 0, NULL, NULL);
 			break;
 		case CMARK_NODE_CUSTOM_BLOCK: {
-			long k = image_mark(cmark_node_get_on_enter(n));
+			/* a shortcode's (its blocks), or an image set apart */
 			uintptr_t frag = (uintptr_t)cmark_node_get_user_data(n);
-			if (k >= 0)
-				gz_doc_add2(w->doc, GZ_DOC_IMAGE, '-', (int)k, "", NULL);
-			else if (frag && w->frags && frag <= w->frags->n)
+			long k = frag ? -1 : image_mark(cmark_node_get_on_enter(n));
+			if (frag && w->frags && frag <= w->frags->n)
 				gz_buf_puts(w->doc, w->frags->items[frag - 1]);
+			else if (k >= 0)
+				gz_doc_add2(w->doc, GZ_DOC_IMAGE, '-', (int)k, "", NULL);
 			break;
 		}
 		case CMARK_NODE_HTML_BLOCK:

@@ -1870,22 +1870,33 @@ static int sc_image_l(lua_State *L)
 	return 2;
 }
 
-/* A field of a print block: t[key], else t[pos] when pos > 0. */
+/* A string field of a print block: t[key], else t[pos] when pos > 0. */
 static const char *block_str(lua_State *L, int t, const char *key, int pos)
 {
 	const char *v = NULL;
 
 	lua_getfield(L, t, key);
-	if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
+	if (lua_type(L, -1) == LUA_TSTRING)
 		v = lua_tostring(L, -1);
 	lua_pop(L, 1);
 	if (!v && pos > 0) {
 		lua_rawgeti(L, t, pos);
-		if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
+		if (lua_type(L, -1) == LUA_TSTRING)
 			v = lua_tostring(L, -1);
 		lua_pop(L, 1);
 	}
 	return v; /* the table keeps it alive */
+}
+
+/* A number field of a print block, or def. */
+static int block_int(lua_State *L, int t, const char *key, int def)
+{
+	int isnum = 0, v;
+
+	lua_getfield(L, t, key);
+	v = (int)lua_tointegerx(L, -1, &isnum);
+	lua_pop(L, 1);
+	return isnum ? v : def;
 }
 
 static void add_text_block(gz_buf *doc, gz_doc_kind kind, int num, const char *marker,
@@ -1948,9 +1959,9 @@ static const char *print_blocks(lua_State *L, int list, gz_md_sc *sc, gz_buf *do
 												 : GZ_DOC_CODE,
 					       0, NULL, text);
 		} else if (!strcmp(kind, "head")) {
-			const char *lv = block_str(L, t, "level", 0);
+			int lv = block_int(L, t, "level", 3);
 			if (text)
-				add_text_block(doc, GZ_DOC_HEAD, lv ? atoi(lv) : 3, NULL, text);
+				add_text_block(doc, GZ_DOC_HEAD, lv >= 1 && lv <= 6 ? lv : 3, NULL, text);
 		} else if (!strcmp(kind, "item")) {
 			const char *mk = block_str(L, t, "marker", 0);
 			if (text)
@@ -1981,9 +1992,9 @@ static const char *print_blocks(lua_State *L, int list, gz_md_sc *sc, gz_buf *do
 			lua_pop(L, 1);
 			gz_doc_add2(doc, GZ_DOC_BOX_END, '-', 0, NULL, NULL);
 		} else if (!strcmp(kind, "image")) {
-			const char *id = block_str(L, t, "id", 0);
-			if (id)
-				gz_doc_add2(doc, GZ_DOC_IMAGE, '-', atoi(id), "", NULL);
+			int id = block_int(L, t, "id", -1);
+			if (id >= 0)
+				gz_doc_add2(doc, GZ_DOC_IMAGE, '-', id, "", NULL);
 			else if (text)
 				add_text_block(doc, GZ_DOC_PARA, 0, NULL, text);
 		} else if (!strcmp(kind, "link")) {

@@ -27,6 +27,7 @@ return function(page, site)
     '<article class="article wrap-article policy-qa">',
     '<header class="article-header"><p class="kicker">政策问答</p>',
     '<h1 class="article-title">', esc(page.title), '</h1>',
+    partial_html("byline", page),
     #facts > 0 and ('<dl class="policy-facts">' .. table.concat(facts) .. "</dl>") or "",
     '</header>',
     #questions > 0 and ('<nav class="qa-index" aria-label="问题目录"><p>本文回答 ' ..
