@@ -27,7 +27,8 @@ const char gz_archivecmd_usage[] =
 	"                      search the archive as revision REV (or the branch on\n"
 	"                      DATE) published it, read from git into the cache\n"
 	"  -n, --limit N       at most N results; default 50\n"
-	"      --json          one JSON array of {id, date, title, place, snippet, url}\n"
+	"      --json          one JSON array of {id, date, title, place, snippet, url},\n"
+	"                      the date as YYYY-MM-DD\n"
 	"\n"
 	"\n"
 	"pull packs one story (ID as search prints it) for the TV and radio desks:\n"
@@ -163,9 +164,15 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 		}
 		puts("]");
 	} else {
-		for (i = 0; i < n; i++)
-			printf("%s  %s  %s  %s\n    %s\n", hits[i].date, hits[i].id, hits[i].title,
+		for (i = 0; i < n; i++) {
+			char when[GZ_DATE_ZH_SIZE];
+			if (gz_date_parse(&dt, hits[i].date) == 0)
+				gz_date_zh(when, &dt);
+			else
+				snprintf(when, sizeof(when), "%s", hits[i].date);
+			printf("%s  %s  %s  %s\n    %s\n", when, hits[i].id, hits[i].title,
 			       hits[i].place, hits[i].snippet);
+		}
 		if (isatty(1))
 			printf("%zu result%s\n", n, n == 1 ? "" : "s");
 	}

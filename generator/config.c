@@ -75,6 +75,17 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 	cfg->unsafe_html = gz_value_bool(gz_value_get(root, "markdown"), "unsafe", false);
 	cfg->search = gz_value_bool(root, "search", true);
 	cfg->archive = gz_value_bool(root, "archive", false);
+	/* a page's commits (who, and their messages) are written for the
+	 * newsroom; readers see them only when the site says so */
+	v = gz_value_get(root, "history");
+	if (v) {
+		const char *h = v->type == GZ_STR ? v->str : "";
+		if (!strcmp(h, "public"))
+			cfg->history_public = true;
+		else if (strcmp(h, "private"))
+			gz_diag_error(d, path, v->line, v->col,
+				      "history must be 'public' or 'private'");
+	}
 	cfg->broadcast_rate = (int)gz_value_int(root, "broadcast_rate", 250);
 	if (cfg->broadcast_rate < 1 || cfg->broadcast_rate > 10000) {
 		v = gz_value_get(root, "broadcast_rate");

@@ -33,6 +33,7 @@ typedef struct {
 	bool unsafe_html;    /* markdown.unsafe: raw HTML allowed */
 	bool search;         /* build search/ (site.yml search: false turns it off) */
 	bool archive;        /* keep .gazette/archive.db for `gazette archive` (archive: true) */
+	bool history_public; /* history: public lets readers see every commit of a page */
 	int broadcast_rate;  /* characters a minute read aloud (archive pull scripts) */
 	gz_taxonomy_def *tax;
 	size_t ntax;

@@ -109,6 +109,11 @@ void gz_date_rfc3339(char *out, const gz_date *d)
 	out[25] = '\0';
 }
 
+void gz_date_zh(char *out, const gz_date *d)
+{
+	snprintf(out, GZ_DATE_ZH_SIZE, "%d年%d月%d日", d->year, d->month, d->day);
+}
+
 void gz_date_from_time(char *out, int64_t t, int tz_minutes)
 {
 	/* Howard Hinnant's civil_from_days */

@@ -29,6 +29,10 @@ void gz_date_ymd(char *out, const gz_date *d);
 void gz_date_zh(char *out, const gz_date *d);
 /* RFC 3339, "2019-06-08T00:00:00+08:00" into out (at least 26 bytes). */
 void gz_date_rfc3339(char *out, const gz_date *d);
+/* The date as a reader sees it, "2019年6月8日", into out (GZ_DATE_ZH_SIZE
+ * bytes). Machine formats (JSON, Atom, sitemaps) keep gz_date_ymd. */
+#define GZ_DATE_ZH_SIZE 32
+void gz_date_zh(char *out, const gz_date *d);
 
 /* "YYYY-MM-DD" (11 bytes) of a moment t (seconds since 1970) in a zone
  * tz_minutes east of UTC. */

@@ -946,6 +946,8 @@ static void push_site(lua_State *L, const gz_site *site)
 	lua_setfield(L, -2, "build_date");
 	lua_pushboolean(L, site->cfg.search);
 	lua_setfield(L, -2, "search");
+	lua_pushboolean(L, site->cfg.history_public);
+	lua_setfield(L, -2, "history_public");
 	push_value(L, gz_value_get(site->cfg.root, "params"));
 	if (lua_isnil(L, -1)) {
 		lua_pop(L, 1);
@@ -1029,7 +1031,8 @@ static void push_site(lua_State *L, const gz_site *site)
  * site.pages, site.taxonomies … is reading every page: such outputs are
  * redone when any page changes. */
 static const char *const site_config_keys[] = {"title", "description", "language", "base_url",
-					       "params", "menu", "taxonomies", "sections", "search", NULL};
+					       "params", "menu", "taxonomies", "sections", "search",
+					       "history_public", NULL};
 
 static int site_index(lua_State *L)
 {

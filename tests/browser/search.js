@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The search page of the sample site in headless Chromium: typing a Chinese
-// query finds the expected stories with the match in <mark>, a filter
-// narrows the results, a ?q= address runs the search on load, and nothing
-// goes wrong on the way (console errors, failed requests, HTTP errors).
+// query finds the expected stories with the match in <mark> and their dates
+// in Chinese, a filter narrows the results, a ?q= address runs the search on
+// load, and nothing goes wrong on the way (console errors, failed requests,
+// HTTP errors).
 //
 //   node tests/browser/search.js BASE_URL
 //
@@ -68,6 +69,12 @@ async function marks(page) {
 		const status = await page.textContent('#search-status');
 		if (!/找到 2 篇/.test(status)) bad(`养蜂: status '${status}'`);
 		if (!decodeURIComponent(page.url()).includes('q=养蜂')) bad(`养蜂: the address is ${page.url()}`);
+		// readers see 2019年6月8日; the ISO date stays in datetime=
+		const dates = await page.$$eval('#search-results .search-result time', (ts) =>
+			ts.map((t) => [t.textContent, t.getAttribute('datetime')]));
+		if (!dates.length || !dates.every(([text, iso]) => /^\d{4}-\d{2}-\d{2}$/.test(iso) &&
+				text === `${+iso.slice(0, 4)}年${+iso.slice(5, 7)}月${+iso.slice(8, 10)}日`))
+			bad(`养蜂: result dates ${JSON.stringify(dates)}`);
 
 		// a filter narrows the results
 		await page.fill('#search-q', '脱贫');

@@ -36,6 +36,8 @@ build_ok --source "$site"
 assert_file "$site/.gazette/archive.db"
 S 养羊 >"$TMPDIR/o"
 assert_contains "$TMPDIR/o" stories/2019/sheep
+# a person reads the text output: a Chinese date; --json keeps ISO below
+grep -q '^2019年6月8日  stories/2019/sheep  ' "$TMPDIR/o" || { cat "$TMPDIR/o"; fail "text output's date"; }
 assert_not_contains "$TMPDIR/o" bees
 [ "$(S 羊 | grep -c '^20')" = 2 ] || fail "羊 should find both stories"
 [ "$(S 养羊户 | grep -c '^20')" = 1 ] || fail "养羊户"
@@ -47,7 +49,7 @@ assert_not_contains "$TMPDIR/o" sheep
 [ "$(S --person 孟庆龙 --from 2019-01-01 --to 2019-12-31 羊 | grep -c '^20')" = 1 ] || fail "person + dates"
 [ "$(S --from 2020-01-01 养羊 | grep -c '^20')" = 0 ] || fail "--from"
 S --json 300 >"$TMPDIR/j"
-python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[0]['id']=='stories/2019/sheep' and d[0]['place'], d" "$TMPDIR/j" ||
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[0]['id']=='stories/2019/sheep' and d[0]['place'] and d[0]['date']=='2019-06-08', d" "$TMPDIR/j" ||
 	fail "json output"
 
 # ranking: where the query is more of the text, the story comes first (not

@@ -15,7 +15,9 @@ git config user.name Alice
 git config user.email alice@example.org
 
 
-printf 'title: 新闻\nbase_url: https://example.org/\n' >site/site.yml
+# history: public puts every commit on the pages, so they show what the
+# history holds
+printf 'title: 新闻\nbase_url: https://example.org/\nhistory: public\n' >site/site.yml
 printf 'Bob Real <bob@example.org> <bob@old.example>\n' >.mailmap
 echo readme >README
 s=site/content/stories

@@ -38,7 +38,9 @@ record() {
 	ls "$site"/.gazette/history-*.txt 2>/dev/null | head -n 1
 }
 
-printf 'title: 新闻\nbase_url: https://example.org/\n' >site/site.yml
+# history: public puts every commit on the pages, so they show what the
+# history holds
+printf 'title: 新闻\nbase_url: https://example.org/\nhistory: public\n' >site/site.yml
 s=site/content/stories
 long_story $s/2019/a.md 甲
 long_story $s/2019/b.md 乙

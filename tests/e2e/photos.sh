@@ -138,7 +138,7 @@ arch=$out/photos/index.html
 assert_contains "$arch" '2019年'
 assert_contains "$arch" '新华村'
 assert_contains "$arch" 'Canon EOS 5D'
-assert_contains "$arch" '拍摄 2019-06-08 09:30:00'
+assert_contains "$arch" '拍摄 <time datetime="2019-06-08">2019年6月8日</time>'
 assert_contains "$arch" 'href="/photos/2019/gps.jpg" download>原图 2000×1333'
 assert_contains "$arch" 'href="/stories/2019/bees/"'
 assert_contains "$out/stories/index.html" 'style="background-color:#'

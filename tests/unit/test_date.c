@@ -31,7 +31,25 @@ static void parse_dates(void)
 	CHECK(gz_date_parse(&d, "2019-06-08junk") < 0);
 }
 
+static void chinese_dates(void)
+{
+	gz_date d;
+	char buf[GZ_DATE_ZH_SIZE];
+
+	CHECK(gz_date_parse(&d, "2019-06-08") == 0);
+	gz_date_zh(buf, &d);
+	CHECK_STR(buf, "2019年6月8日");
+	CHECK(gz_date_parse(&d, "2019-12-31T23:59:59+08:00") == 0);
+	gz_date_zh(buf, &d);
+	CHECK_STR(buf, "2019年12月31日");
+	/* the widest date the parser accepts still fits */
+	d.year = 9999;
+	gz_date_zh(buf, &d);
+	CHECK_STR(buf, "9999年12月31日");
+}
+
 void suite_date(void)
 {
 	gz_test_run("parse_dates", parse_dates);
+	gz_test_run("chinese_dates", chinese_dates);
 }

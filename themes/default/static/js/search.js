@@ -193,7 +193,15 @@
 		return { pre: start > nl + 1, parts: out, post: end < text.length };
 	}
 
-	var api = { fold: fold, parseQuery: parseQuery, hash: hash, decode: decode, Index: Index, snippet: snippet };
+	/* "2019-06-08" as a reader sees it, 2019年6月8日 (cn_date of the
+	 * templates); anything else as it is. */
+	function cnDate(d) {
+		var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(d || '');
+		return m ? +m[1] + '年' + +m[2] + '月' + +m[3] + '日' : d;
+	}
+
+	var api = { fold: fold, parseQuery: parseQuery, hash: hash, decode: decode, Index: Index, snippet: snippet,
+		cnDate: cnDate };
 	if (typeof module !== 'undefined' && module.exports) { module.exports = api; return; }
 	root.gazetteSearch = api;
 
@@ -311,7 +319,7 @@
 			var h = el('h2', { class: 'search-result-title' });
 			h.appendChild(el('a', { href: siteRoot + d[0].slice(1) }, d[1]));
 			li.appendChild(h);
-			if (d[2]) li.appendChild(el('time', { datetime: d[2] }, d[2]));
+			if (d[2]) li.appendChild(el('time', { datetime: d[2] }, cnDate(d[2])));
 			var sn = snippet(texts[k], res.terms, 120), p = el('p', { class: 'search-snippet' });
 			if (sn.pre) p.appendChild(document.createTextNode('…'));
 			sn.parts.forEach(function (part) {
