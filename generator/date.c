@@ -84,11 +84,6 @@ int gz_date_parse(gz_date *out, const char *s)
 	return 0;
 }
 
-void gz_date_zh(char *out, const gz_date *d)
-{
-	snprintf(out, GZ_DATE_ZH_SIZE, "%d年%d月%d日", d->year, d->month, d->day);
-}
-
 void gz_date_ymd(char *out, const gz_date *d)
 {
 	char tmp[64];

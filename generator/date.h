@@ -24,9 +24,6 @@ int gz_date_parse(gz_date *out, const char *s);
 
 /* "2019-06-08" into out (at least 11 bytes). */
 void gz_date_ymd(char *out, const gz_date *d);
-/* "2019年6月8日", as a reader sees a date, into out (GZ_DATE_ZH_SIZE bytes). */
-#define GZ_DATE_ZH_SIZE 32
-void gz_date_zh(char *out, const gz_date *d);
 /* RFC 3339, "2019-06-08T00:00:00+08:00" into out (at least 26 bytes). */
 void gz_date_rfc3339(char *out, const gz_date *d);
 /* The date as a reader sees it, "2019年6月8日", into out (GZ_DATE_ZH_SIZE
