@@ -673,7 +673,6 @@ void gz_page_free(gz_page *p)
 	free(p->layout);
 	if (!p->html_borrowed)
 		free(p->html);
-	free(p->html_marked);
 	if (!p->plain_borrowed)
 		free(p->plain);
 	if (!p->doc_borrowed)

@@ -60,9 +60,6 @@ struct gz_page {
 	gz_value *fm;         /* the whole front matter (GZ_MAP or GZ_NULL) */
 	char *html;
 	size_t html_len;
-	char *html_marked;    /* html as loaded, its images still <!--gz-img N-->
-			       * markers, once the photo stage has put pictures
-			       * in html (print reads the markers); else NULL */
 	char *plain;          /* body text, for counts and search */
 	char *doc;            /* the body's blocks (doc.h), for print and the
 			       * broadcast script; images by index into images */

@@ -938,8 +938,7 @@ static void write_images(gz_page *p, const char *base)
 	}
 	gz_buf_puts(&b, s);
 	/* a page with images owns its html (page.h) */
-	free(p->html_marked);
-	p->html_marked = p->html;
+	free(p->html);
 	p->html = gz_buf_detach(&b, &p->html_len);
 }
 

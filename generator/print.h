@@ -4,7 +4,7 @@
  * A brochure is a YAML manifest (under content/brochures/) naming stories by
  * path and by a query on taxonomies and dates; a leaflet is a content page
  * with `layout: trifold`. Both are typeset from the loaded site model (the
- * pages' rendered HTML, front matter photos and reuse terms) through pdf.h.
+ * pages' blocks, doc.h, front matter photos and reuse terms) through pdf.h.
  * The brochure is laid out twice: the first pass finds the page each story
  * starts on, the second writes the table of contents with those numbers.
  * The cover, the back cover and the tri-fold's outside panels are drawn by
