@@ -1,0 +1,150 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "markdown.h"
+#include "test.h"
+
+/* Fields with tabs, newlines and backslashes come back as written. */
+static void test_round_trip(void)
+{
+	gz_buf d = GZ_BUF_INIT;
+	const char *f[3] = {"a\tb", "line\nnext", "back\\slash"};
+	gz_doc_reader r;
+	gz_doc_block b;
+
+	gz_doc_add(&d, GZ_DOC_TABLE, 'p', 3, 3, f);
+	gz_doc_add2(&d, GZ_DOC_HEAD, '-', 2, "标题", NULL);
+	gz_doc_reader_init(&r, d.ptr);
+	CHECK(gz_doc_next(&r, &b));
+	CHECK(b.kind == GZ_DOC_TABLE && b.target == 'p' && b.num == 3);
+	CHECK_INT(b.nfields, 3);
+	CHECK_STR(b.fields[0], "a\tb");
+	CHECK_STR(b.fields[1], "line\nnext");
+	CHECK_STR(b.fields[2], "back\\slash");
+	CHECK(gz_doc_next(&r, &b));
+	CHECK(b.kind == GZ_DOC_HEAD && b.num == 2 && b.nfields == 1);
+	CHECK_STR(b.fields[0], "标题");
+	CHECK(!gz_doc_next(&r, &b));
+	gz_doc_reader_release(&r);
+	gz_buf_release(&d);
+}
+
+static void test_plain(void)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_doc_plain(&b, "<b>粗</b>&amp;&lt;x&gt;&#20013;&#x6587;<i>斜</i>");
+	CHECK_STR(b.ptr, "粗&<x>中文斜");
+	gz_buf_release(&b);
+}
+
+static void image_line(gz_buf *out, int index, const char *alt, void *payload)
+{
+	(void)payload;
+	gz_buf_printf(out, "[img %d %s]\n", index, alt);
+}
+
+/* The text rendering: print-only blocks out, text-only in, table rows on
+ * lines with empty cells closed up, images through the callback. */
+static void test_text(void)
+{
+	gz_buf d = GZ_BUF_INIT, t = GZ_BUF_INIT;
+	const char *cells[4] = {"<b>甲</b>", "乙", "丙", ""};
+
+	gz_doc_add2(&d, GZ_DOC_PARA, '-', 0, "一段。", NULL);
+	gz_doc_add2(&d, GZ_DOC_PARA, 'p', 0, "只印刷。", NULL);
+	gz_doc_add2(&d, GZ_DOC_PARA, 't', 0, "只文字。", NULL);
+	gz_doc_add2(&d, GZ_DOC_ITEM, '-', 1, "1.", "第一项");
+	gz_doc_add(&d, GZ_DOC_TABLE, '-', 2, 4, cells);
+	gz_doc_add2(&d, GZ_DOC_IMAGE, '-', 3, "alt", NULL);
+	gz_doc_add2(&d, GZ_DOC_ATTRIB, '-', 0, "——某人", NULL);
+	gz_doc_text(&t, d.ptr, image_line, NULL);
+	CHECK_STR(t.ptr, "一段。\n只文字。\n1. 第一项\n甲　乙\n丙\n[img 3 alt]\n——某人\n");
+	gz_buf_clear(&t);
+	gz_doc_text(&t, d.ptr, NULL, NULL);
+	CHECK(!strstr(t.ptr, "[img"));
+	gz_buf_release(&d);
+	gz_buf_release(&t);
+}
+
+static char *marker_image(const gz_md_image *img, void *payload)
+{
+	int *n = payload;
+	char *s = malloc(32);
+	snprintf(s, 32, "<!--gz-%s %d-->", img->block ? "fig" : "img", (*n)++);
+	return s;
+}
+
+/* The block list of a render: a photo beside text is set apart, the text
+ * around it kept; lists, quotes, headings and tables keep their kind; the
+ * HTML writes the photo as a block, outside any paragraph. */
+static void test_markdown_blocks(void)
+{
+	int n = 0;
+	gz_md_opts o = {.base_path = "/", .image_html = marker_image, .image_payload = &n};
+	const char *md = "## 标题\n\n前面的字![图](a.jpg \"说明\")后面的字\n\n"
+			 "1. 甲\n2. 乙\n\n> 引文\n\n| 列一 | 列二 |\n|---|---|\n| x | y |\n";
+	gz_md_result r;
+
+	gz_markdown_render(&r, md, strlen(md), &o);
+	CHECK(r.doc != NULL);
+	CHECK(strstr(r.doc, "h-2\t标题\n") != NULL);
+	CHECK(strstr(r.doc, "p-0\t前面的字\ng-0\t\np-0\t后面的字\n") != NULL);
+	CHECK(strstr(r.doc, "i-1\t1.\t甲\ni-1\t2.\t乙\n") != NULL);
+	CHECK(strstr(r.doc, "q-1\t引文\n") != NULL);
+	CHECK(strstr(r.doc, "t-2\t<b>列一</b>\t<b>列二</b>\tx\ty\n") != NULL);
+	CHECK(strstr(r.html, "<p>前面的字</p>\n<!--gz-fig 0-->\n<p>后面的字</p>") != NULL);
+	CHECK_INT(r.nimages, 1);
+	CHECK_STR(r.images[0].title, "说明");
+	CHECK(r.images[0].block);
+	CHECK(strstr(r.plain, "前面的字\n后面的字\n") != NULL);
+	gz_md_result_release(&r);
+}
+
+static int sc_none(gz_md_sc *sc, void *payload, char **err)
+{
+	(void)payload;
+	(void)err;
+	sc->html = strdup("<div>x</div>");
+	return 0;
+}
+
+static int sc_text_only(gz_md_sc *sc, void *payload, char **err)
+{
+	(void)payload;
+	(void)err;
+	sc->html = strdup("<div>x</div>");
+	sc->text = strdup("文字形式一\n文字形式二");
+	return 0;
+}
+
+/* A shortcode that gives only HTML keeps its inner blocks for print and
+ * text; one that gives a text form has it printed as paragraphs. */
+static void test_shortcode_defaults(void)
+{
+	const char *md = "::: box\n里面的字。\n:::\n";
+	gz_md_hooks h = {.shortcode = sc_none};
+	gz_md_opts o = {.base_path = "/", .hooks = &h};
+	gz_md_result r;
+
+	gz_markdown_render(&r, md, strlen(md), &o);
+	CHECK(r.error == NULL);
+	CHECK_STR(r.doc, "p-0\t里面的字。\n");
+	CHECK(strstr(r.plain, "里面的字。") != NULL);
+	gz_md_result_release(&r);
+
+	h.shortcode = sc_text_only;
+	gz_markdown_render(&r, md, strlen(md), &o);
+	CHECK_STR(r.doc, "p-0\t文字形式一\np-0\t文字形式二\n");
+	gz_md_result_release(&r);
+}
+
+void suite_doc(void)
+{
+	gz_test_run("doc round trip", test_round_trip);
+	gz_test_run("doc plain", test_plain);
+	gz_test_run("doc text", test_text);
+	gz_test_run("markdown blocks", test_markdown_blocks);
+	gz_test_run("shortcode defaults", test_shortcode_defaults);
+}
