@@ -71,6 +71,9 @@ struct gz_pagecache {
 	bool check_later, checking;
 	pthread_t checker;
 	size_t bad_bodies;
+	/* saved entries' data, which pages of this load still point into */
+	char **spent;
+	size_t nspent, spent_cap;
 };
 
 /* A checksum of four lanes of eight bytes: entries are checked on every
@@ -809,14 +812,16 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 	return 0;
 }
 
-void gz_pagecache_put(gz_pagecache *c, const gz_page *p, char *const *probes, const bool *exists,
+void gz_pagecache_put(gz_pagecache *c, gz_page *p, char *const *probes, const bool *exists,
 		      size_t nprobes)
 {
 	rec *r = gz_map_get(&c->by_path, p->path);
 	gz_buf b = GZ_BUF_INIT;
-	size_t i;
+	size_t i, at[3];
 
-	if (!r || r->key != key_of(c, p->path, p->src_hash) || !p->fm)
+	/* a second parse of the same bytes is the same parse (and pages may
+	 * point into the first) */
+	if (!r || r->data || r->key != key_of(c, p->path, p->src_hash) || !p->fm)
 		return;
 	put_u32(&b, (uint32_t)nprobes);
 	for (i = 0; i < nprobes; i++) {
@@ -842,11 +847,30 @@ void gz_pagecache_put(gz_pagecache *c, const gz_page *p, char *const *probes, co
 	r->dhead = b.len;
 	/* the body's text last: a hit checks the head at once, the text on
 	 * a thread of its own (gz_pagecache_verify_start) */
+	at[0] = b.len + 4;
 	put_str(&b, p->html, p->html_len);
+	at[1] = b.len + 4;
 	put_cstr(&b, p->plain);
+	at[2] = b.len + 4;
 	put_cstr(&b, p->doc);
-	free(r->data);
+	/* the page borrows its bodies from the entry, one copy in memory:
+	 * the entry is kept until the cache is freed (gz_pagecache_save) */
 	r->data = gz_buf_detach(&b, &r->dlen);
+	if (!p->nimages && p->html && !p->html_borrowed) {
+		free(p->html);
+		p->html = r->data + at[0];
+		p->html_borrowed = true;
+	}
+	if (p->plain && !p->plain_borrowed) {
+		free(p->plain);
+		p->plain = r->data + at[1];
+		p->plain_borrowed = true;
+	}
+	if (p->doc && !p->doc_borrowed) {
+		free(p->doc);
+		p->doc = r->data + at[2];
+		p->doc_borrowed = true;
+	}
 }
 
 void gz_pagecache_report(gz_pagecache *c, gz_diag *d)
@@ -1086,7 +1110,10 @@ void gz_pagecache_save(gz_pagecache *c, gz_diag *d)
 	}
 	for (i = 0; i < c->n; i++) {
 		rec *r = &c->recs[i];
-		free(r->data);
+		if (r->data) {
+			GZ_GROW(c->spent, c->spent_cap, c->nspent + 1);
+			c->spent[c->nspent++] = r->data;
+		}
 		r->data = NULL;
 		r->changed = false;
 	}
@@ -1160,6 +1187,9 @@ void gz_pagecache_free(gz_pagecache *c)
 		free(c->recs[i].path);
 		free(c->recs[i].data);
 	}
+	for (i = 0; i < c->nspent; i++)
+		free(c->spent[i]);
+	free(c->spent);
 	free(c->recs);
 	gz_map_release(&c->by_path);
 	if (c->map)

@@ -47,7 +47,7 @@ gz_pagecache *gz_pagecache_open(gz_pagecache *pre, uint64_t salt, const gz_strli
 				gz_diag *d);
 
 /* Fill p's parsed fields (fm, section, slug, url, out, dir, bundle,
- * is_index, html, plain, chars, summary, images, src_hash) from a valid
+ * is_index, html, plain, doc, chars, summary, images, src_hash) from a valid
  * entry for path: returns 1. Otherwise returns 0 with p->src_hash set and
  * the file read into *data, *len (caller frees), or -1 if it cannot be
  * read. Safe on several threads for distinct paths of the list. */
@@ -56,8 +56,10 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 
 /* Keep the parse of p, which loaded without a problem. probes are the
  * files its body's images named, exists[i] whether each was there. Same
- * threading as gz_pagecache_get. */
-void gz_pagecache_put(gz_pagecache *c, const gz_page *p, char *const *probes, const bool *exists,
+ * threading as gz_pagecache_get. The entry holds p's body (its plain text,
+ * its blocks and, without images, its HTML): p then points at the entry's
+ * copies, as after a hit, and its own are freed. */
+void gz_pagecache_put(gz_pagecache *c, gz_page *p, char *const *probes, const bool *exists,
 		      size_t nprobes);
 
 /*
