@@ -5,17 +5,17 @@
 
 #include "alloc.h"
 
+/* Every page's text goes through here and back: runs are copied whole. */
 static void put_field(gz_buf *doc, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\\')
-			gz_buf_puts(doc, "\\\\");
-		else if (*s == '\t')
-			gz_buf_puts(doc, "\\t");
-		else if (*s == '\n')
-			gz_buf_puts(doc, "\\n");
-		else
-			gz_buf_putc(doc, *s);
+	while (*s) {
+		size_t n = strcspn(s, "\\\t\n");
+		gz_buf_add(doc, s, n);
+		s += n;
+		if (!*s)
+			break;
+		gz_buf_puts(doc, *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : "\\n");
+		s++;
 	}
 }
 
@@ -77,16 +77,21 @@ bool gz_doc_next(gz_doc_reader *r, gz_doc_block *out)
 		out->num = (int)strtol(s, NULL, 10);
 		while (s < end && *s != '\t')
 			s++;
-		for (; s < end; s++) {
+		while (s < end) {
+			const char *run = s;
+			while (s < end && *s != '\t' && *s != '\\')
+				s++;
+			gz_buf_add(&r->scratch, run, (size_t)(s - run));
+			if (s == end)
+				break;
 			if (*s == '\t') {
 				gz_buf_putc(&r->scratch, '\0');
 				nf++;
-			} else if (*s == '\\' && s + 1 < end) {
+			} else if (s + 1 < end) {
 				s++;
 				gz_buf_putc(&r->scratch, *s == 't' ? '\t' : *s == 'n' ? '\n' : *s);
-			} else {
-				gz_buf_putc(&r->scratch, *s);
 			}
+			s++;
 		}
 		if (nf > GZ_DOC_MAX_FIELDS)
 			continue;
@@ -108,22 +113,17 @@ bool gz_doc_next(gz_doc_reader *r, gz_doc_block *out)
 
 void gz_doc_escape(gz_buf *out, const char *s, size_t len)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '&':
-			gz_buf_puts(out, "&amp;");
+	while (i < len) {
+		size_t from = i;
+		while (i < len && s[i] != '&' && s[i] != '<' && s[i] != '>')
+			i++;
+		gz_buf_add(out, s + from, i - from);
+		if (i == len)
 			break;
-		case '<':
-			gz_buf_puts(out, "&lt;");
-			break;
-		case '>':
-			gz_buf_puts(out, "&gt;");
-			break;
-		default:
-			gz_buf_putc(out, s[i]);
-		}
+		gz_buf_puts(out, s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;" : "&gt;");
+		i++;
 	}
 }
 
@@ -154,6 +154,11 @@ void gz_doc_plain(gz_buf *out, const char *m)
 	} ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
 
 	while (*m) {
+		size_t run = strcspn(m, "<&");
+		gz_buf_add(out, m, run);
+		m += run;
+		if (!*m)
+			break;
 		if (*m == '<') {
 			const char *e = strchr(m, '>');
 			m = e ? e + 1 : m + strlen(m);
@@ -180,8 +185,6 @@ void gz_doc_plain(gz_buf *out, const char *m)
 			}
 			if (!done)
 				gz_buf_putc(out, *m++);
-		} else {
-			gz_buf_putc(out, *m++);
 		}
 	}
 }
