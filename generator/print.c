@@ -1089,6 +1089,36 @@ static int place_box(printer *pr, const blocks *bs, size_t from, size_t to, cons
 	return rc;
 }
 
+/* Whether markup's text ends with a colon (a lead-in to what follows). */
+static bool ends_with_colon(const char *m)
+{
+	size_t n = m ? strlen(m) : 0;
+
+	while (n > 0 && m[n - 1] == '>') { /* closing tags */
+		const char *open = memrchr(m, '<', n);
+		if (!open)
+			break;
+		n = (size_t)(open - m);
+	}
+	return (n >= 3 && !memcmp(m + n - 3, "：", 3)) || (n >= 1 && m[n - 1] == ':');
+}
+
+/* The height of the first two lines of b (what a lead-in keeps with). */
+static double next_lines(printer *pr, const block *b, double size)
+{
+	gz_pdf_style st;
+	gz_pdf_text *t;
+	double h;
+
+	if (!b->markup || b->type == B_TABLE || b->type == B_IMAGE)
+		return 12 * MM;
+	style(&st, pr, b->type == B_HEAD, size);
+	t = text(pr, b->markup, &st, pr->f.w);
+	h = gz_pdf_text_bottom(t, gz_pdf_text_lines(t) > 1 ? 1 : 0) + 2 * MM;
+	gz_pdf_text_free(t);
+	return h;
+}
+
 /* Whether the story's body places file itself. */
 static bool body_places(const blocks *bs, const char *file)
 {
@@ -1177,7 +1207,14 @@ static int place_list(printer *pr, const blocks *bs, const gz_page *p, bool comp
 					gz_pdf_rule(pr->pdf, pr->f.x + 2 * MM, y0, pr->f.x + 2 * MM, pr->y,
 						    1.5, 0.6);
 			} else {
-				rc = flow_text(pr, t, 0, compact ? 1 * MM : 1.2 * MM);
+				double before = compact ? 1 * MM : 1.2 * MM;
+				/* "答：" ahead of a list stays with its first lines */
+				if (gz_pdf_text_lines(t) <= 2 && ends_with_colon(b->markup) && i + 1 < bs->n &&
+				    need(pr, (pr->fresh ? 0 : before) + gz_pdf_text_height(t) +
+						     next_lines(pr, &bs->b[i + 1], size)) < 0)
+					rc = -1;
+				if (rc == 0)
+					rc = flow_text(pr, t, 0, before);
 			}
 			para++;
 			break;
@@ -2049,7 +2086,8 @@ static int flow_panels(printer *pr, frame *frames, size_t n, const blocks *bs, c
  * holds the text, so it is spread evenly across the three panels. */
 static double balance(printer *pr, const blocks *bs, const gz_page *p, const frame *base)
 {
-	static const double fracs[] = {0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9};
+	static const double fracs[] = {0.3,  0.35, 0.4,  0.45, 0.5,  0.55, 0.6,  0.65, 0.7,
+				       0.75, 0.8,  0.85, 0.88, 0.91, 0.94, 0.97};
 	gz_pdf *real = pr->pdf;
 	size_t i, k;
 	double best = 1.0;
@@ -2104,9 +2142,91 @@ static gz_value *leaflet_doc(const printer *pr, const gz_page *p)
 	return doc;
 }
 
-static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
+/* How far the text runs past the three inside panels at the current size:
+ * flowed into them and a fourth, endless one, the height it takes there. */
+static double overflow(printer *pr, const blocks *bs, const gz_page *p, const frame *in)
+{
+	gz_pdf *real = pr->pdf;
+	frame fr[4];
+	double over = 0;
+	int k;
+
+	if (new_doc(pr, NULL, NULL, NULL, true) < 0)
+		return 0;
+	gz_pdf_page(pr->pdf);
+	for (k = 0; k < 3; k++)
+		fr[k] = in[k];
+	fr[3] = (frame){in[0].x, in[0].y, in[0].w, 1e6};
+	if (flow_panels(pr, fr, 4, bs, p) == 0 && pr->panel == 4)
+		over = pr->y - fr[3].y;
+	pr->panels = NULL;
+	pr->npanels = 0;
+	gz_pdf_free(pr->pdf);
+	pr->pdf = real;
+	return over;
+}
+
+/* Whether bs fits the frames at the current size (nothing is drawn). */
+static bool fits(printer *pr, frame *fr, size_t n, const blocks *bs, const gz_page *p)
+{
+	gz_pdf *real = pr->pdf;
+	bool ok = false;
+
+	if (new_doc(pr, NULL, NULL, NULL, true) == 0) {
+		gz_pdf_page(pr->pdf);
+		ok = flow_panels(pr, fr, n, bs, p) == 0;
+		gz_pdf_free(pr->pdf);
+	}
+	pr->panels = NULL;
+	pr->npanels = 0;
+	pr->pdf = real;
+	return ok;
+}
+
+/*
+ * The body size of a leaflet: the largest from print.yml's leaflet body_max
+ * down to body (the least an elderly reader should be given) in half
+ * points at which the flap's text and the inside text both fit, so a short
+ * leaflet fills its panels with large type. Text is never set smaller than
+ * body: if it does not fit then, the leaflet is an error that says how
+ * much to cut.
+ */
+static int leaflet_size(printer *pr, const gz_page *p, frame *flap, const blocks *flap_b,
+			const blocks *in_b, frame *in)
 {
 	static const char *const kbody[] = {"leaflet", "body", NULL};
+	static const char *const kmax[] = {"leaflet", "body_max", NULL};
+	double min = cfg_num(pr, kbody, 11, 4, 30), max = cfg_num(pr, kmax, 14, 4, 40), size;
+
+	if (max < min)
+		max = min;
+	for (size = max; size >= min - 0.01; size -= 0.5) {
+		pr->body_size = size;
+		if ((!flap_b->n || fits(pr, flap, 1, flap_b, p)) && fits(pr, in, 3, in_b, p))
+			return 0;
+	}
+	pr->body_size = min;
+	if (flap_b->n && !fits(pr, flap, 1, flap_b, p)) {
+		gz_diag_error(pr->d, p->path, 1, 1,
+			      "the opening section (before the first '##' heading) does not fit the "
+			      "leaflet's inner flap at %.4g pt; shorten it",
+			      min);
+		return -1;
+	}
+	{
+		double line = min * pr->leading, over = overflow(pr, in_b, p, in);
+		int lines = (int)(over / line) + 1;
+		int per_line = (int)(in[0].w / min);
+		gz_diag_error(pr->d, p->path, 1, 1,
+			      "the leaflet needs %d more lines than its three inside panels hold at "
+			      "%.4g pt; cut about %d characters",
+			      lines, min, lines * per_line);
+	}
+	return -1;
+}
+
+static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
+{
 	static const char *const klead[] = {"leaflet", "leading", NULL};
 	static const char *const kpad[] = {"leaflet", "padding", NULL};
 	double flap = 97 * MM, full = 100 * MM, H = 210 * MM, b, pad;
@@ -2119,8 +2239,7 @@ static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 
 	pr->W = 297 * MM;
 	pr->H = H;
-	pr->body_size = cfg_num(pr, kbody, 10, 4, 30);
-	pr->leading = cfg_num(pr, klead, 1.5, 1, 3);
+	pr->leading = cfg_num(pr, klead, 1.6, 1, 3);
 	pad = cfg_num(pr, kpad, 9, 2, 30) * MM;
 	if (pr->d->errors)
 		goto cleanup;
@@ -2138,11 +2257,8 @@ static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 	inside[0] = (gz_print_panel){"left", 0, 0, full, H};
 	inside[1] = (gz_print_panel){"middle", full, 0, full, H};
 	inside[2] = (gz_print_panel){"right", 2 * full, 0, flap, H};
-	if (trifold_side(pr, &c, doc, p, "outside", out, pad) < 0)
-		goto cleanup;
-	/* fold guides, outside the text: a thin grey tick in the bleed */
-	gz_pdf_rule(pr->pdf, flap, -b, flap, 0, 0.3, 0.6);
-	gz_pdf_rule(pr->pdf, flap + full, -b, flap + full, 0, 0.3, 0.6);
+	/* the cover panel shows the cover photo: not again inside */
+	pr->cover_file = p->cover ? p->cover->file : NULL;
 
 	/* the opening section on the inner flap, the Q&A across the inside */
 	doc_blocks(&bs, p);
@@ -2160,18 +2276,42 @@ static int make_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 		in_b.n = bs.n - split;
 		for (k = 0; k < 3; k++)
 			in[k] = (frame){inside[k].x + pad, pad, inside[k].w - 2 * pad, H - 2 * pad};
-		if (flap_b.n && flow_panels(pr, &f1, 1, &flap_b, p) < 0) {
-			gz_diag_error(pr->d, p->path, 0, 0,
-				      "the opening section does not fit the inner flap; shorten it");
+		if (leaflet_size(pr, p, &f1, &flap_b, &in_b, in) < 0)
 			goto cleanup;
+		if (trifold_side(pr, &c, doc, p, "outside", out, pad) < 0)
+			goto cleanup;
+		/* fold guides, outside the text: a thin grey tick in the bleed */
+		gz_pdf_rule(pr->pdf, flap, -b, flap, 0, 0.3, 0.6);
+		gz_pdf_rule(pr->pdf, flap + full, -b, flap + full, 0, 0.3, 0.6);
+		/* the opening section is the flap's alone: as large as it fits,
+		 * up to a quarter over the body */
+		if (flap_b.n) {
+			double body = pr->body_size, s;
+			for (s = body * 1.25; s > body; s -= 0.5) {
+				pr->body_size = s;
+				if (fits(pr, &f1, 1, &flap_b, p))
+					break;
+			}
+			if (s <= body)
+				pr->body_size = body;
+			rc = flow_panels(pr, &f1, 1, &flap_b, p);
+			pr->body_size = body;
+			if (rc < 0)
+				goto cleanup; /* measured above: cannot happen */
+			rc = -1;
 		}
 		frac = balance(pr, &in_b, p, in);
+		if (frac < 0.5)
+			gz_diag_warn(pr->d, p->path, 1, 1,
+				     "the leaflet's text fills less than half of its inside panels even "
+				     "at %.4g pt; add to it, or print it as a smaller leaflet",
+				     pr->body_size);
 		if (trifold_side(pr, &c, doc, p, "inside", inside, pad) < 0)
 			goto cleanup;
 		for (k = 0; k < 3 && frac < 1.0; k++)
 			in[k].h *= frac;
 		if (flow_panels(pr, in, 3, &in_b, p) < 0) {
-			gz_diag_error(pr->d, p->path, 0, 0,
+			gz_diag_error(pr->d, p->path, 1, 1,
 				      "the text does not fit the leaflet's three inside panels; shorten it");
 			goto cleanup;
 		}

@@ -30,33 +30,44 @@ local function cover_panel(doc, page, c)
     fail("title", "title is too long for the leaflet's cover panel; shorten it")
   end
   if doc.summary then
-    text(x, H * 0.75, w, H * 0.17, esc(doc.summary), { size = 10, align = "justify", leading = 1.6 })
+    text(x, H * 0.75, w, H * 0.15, esc(doc.summary), { size = 11, align = "justify", leading = 1.6 })
   end
-  if doc.author then
-    text(x, H - 16 * mm, w, nil, esc(doc.author), { font = "sans", bold = true, size = 9 })
+  -- who stands behind it: the departments, else the author
+  local who = doc.department or doc.author
+  if who then
+    text(x, H - 20 * mm, w, 14 * mm, esc(who), { font = "sans", bold = true, size = 9, leading = 1.4 })
   end
 end
 
 local function back_panel(doc, page, c)
   local H, pad = page.height, page.margin.top
   local x, w = c.x + pad, c.w - 2 * pad
-  local y = 20 * mm
-  y = y + text(x, y, w, nil, "咨询与联系", { font = "sans", bold = true, size = 13 }) + 4 * mm
+  local y = 16 * mm
+  -- as large as the inside text: many readers are elderly
+  local size = 12
+  y = y + text(x, y, w, nil, "咨询与联系", { font = "sans", bold = true, size = 15 }) + 4 * mm
   if doc.contact then
-    y = y + text(x, y, w, nil, esc(doc.contact), { size = 9.5, leading = 1.6 }) + 4 * mm
+    -- one place a line
+    local lines = esc(doc.contact):gsub("；", "\n")
+    y = y + text(x, y, w, nil, lines, { size = size, leading = 1.6 }) + 6 * mm
   end
   if doc.department then
-    y = y + text(x, y, w, nil, "<b>主办单位</b>\n" .. esc(doc.department), { size = 9, leading = 1.6 }) + 6 * mm
+    y = y + text(x, y, w, nil, "主办单位", { font = "sans", bold = true, size = 13 }) + 2 * mm
+    y = y + text(x, y, w, nil, esc(doc.department):gsub("、", "\n"), { size = size, leading = 1.6 }) + 6 * mm
   end
-  -- the QR code to the page on the web site, its address printed under it
-  local q = 34 * mm
-  local qx, qy = c.x + (c.w - q) / 2, H - 30 * mm - q
+  -- the QR code to the page on the web site, its address printed under it,
+  -- and who issued the leaflet, when
+  local q = 32 * mm
+  local qx, qy = c.x + (c.w - q) / 2, H - 40 * mm - q
   if y > qy - 8 * mm then
     fail("contact", "contact and department are too long for the back panel; shorten them")
   end
   text(c.x, qy - 7 * mm, c.w, nil, "扫码阅读网页版", { font = "sans", bold = true, size = 9, align = "center" })
   qr(doc.url, qx, qy, q)
   text(c.x + 6 * mm, qy + q + 2 * mm, c.w - 12 * mm, nil, esc(doc.url), { size = 6.5, align = "center" })
+  local issued = esc(doc.source or doc.author or site.title or "") .. "　印发"
+  if doc.date then issued = issued .. "\n" .. esc(doc.date) end
+  text(c.x, H - 22 * mm, c.w, nil, issued, { font = "sans", size = 9, align = "center", leading = 1.5 })
 end
 
 return function(doc, page)

@@ -1,0 +1,58 @@
+#!/bin/sh
+# The tri-fold leaflet as a reader holds it (tests/tools/leaflet_check.py
+# on pdftotext -bbox-layout): the sample's six panels each at least half
+# filled, the inside columns balanced within 15 %, text at 11 pt or more,
+# no panel ending on a question; the cover photo and the QR code's address
+# are there. A leaflet half as long prints (with a warning that it is
+# thin); one twice as long is refused with how much to cut, and no PDF.
+set -eu
+. "$ROOT/tests/e2e/lib.sh"
+command -v pdftotext >/dev/null || skip "poppler-utils is not installed"
+command -v python3 >/dev/null || skip "python3 is not installed"
+
+site=$TMPDIR/site
+mkdir -p "$site"
+cp -R "$ROOT/content" "$ROOT/site.yml" "$site/"
+L=content/leaflets/medical-insurance.md
+
+# variants of the sample: its opening and first three questions; and the
+# questions twice over
+python3 - "$site/$L" "$site/content/leaflets" <<'EOF'
+import re, sys
+src, out = sys.argv[1], sys.argv[2]
+text = open(src, encoding="utf-8").read()
+fm, body = text.split("\n---\n", 1)
+qa = body[body.index("## 问"):]
+parts = re.split(r"(?m)^(?=## )", body)
+def write(name, b):
+    with open(f"{out}/{name}.md", "w", encoding="utf-8") as f:
+        f.write(fm.replace("slug: medical-insurance", "slug: " + name) + "\n---\n" + b)
+write("half", "".join(parts[:4]))
+write("long", body + "\n" + qa.replace("问：", "问（续）："))
+EOF
+make_repo "$site"
+
+cd "$TMPDIR"
+"$GAZETTE" print --source "$site" "$L" -o sample.pdf 2>err || { cat err; fail "print the sample leaflet"; }
+python3 "$ROOT/tests/tools/leaflet_check.py" sample.pdf || fail "the sample leaflet"
+# the cover photo, and the QR code's address under it
+[ "$(pdfimages -list sample.pdf | tail -n +3 | wc -l)" -ge 1 ] || fail "no photo on the leaflet"
+pdftotext -f 1 -l 1 sample.pdf - | tr -d ' \n' >outside.txt
+assert_contains outside.txt "https://muling.example.gov.cn/leaflets/medical-insurance/"
+assert_contains outside.txt "扫码阅读网页版"
+assert_contains outside.txt "2019年5月10日"
+
+"$GAZETTE" print --source "$site" content/leaflets/half.md -o half.pdf 2>err ||
+	{ cat err; fail "a leaflet half as long does not print"; }
+assert_contains err "warning: the leaflet's text fills less than half of its inside panels"
+pdftotext -f 2 -l 2 half.pdf - | grep -q "问" || fail "the half leaflet's inside is empty"
+
+set +e
+"$GAZETTE" print --source "$site" content/leaflets/long.md -o long.pdf 2>err
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || { cat err; fail "a leaflet twice as long: exit $rc, want 1"; }
+grep -E '^content/leaflets/long.md:1:1: the leaflet needs [0-9]+ more lines than its three inside panels hold at 11 pt; cut about [0-9]+ characters$' err ||
+	{ cat err; fail "the long leaflet's message"; }
+assert_no_file long.pdf
+echo "leaflet: ok"

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""A tri-fold leaflet as a reader holds it, measured from its text boxes.
+
+    leaflet_check.py LEAFLET.pdf
+
+Reads `pdftotext -bbox-layout` of the two sides (A4 landscape, panels of
+97/100/100 mm outside, 100/100/97 mm inside) and checks: every panel of
+either side holds text over at least half its height; the three inside
+columns end within 15 % of a panel's height of each other; the inside
+text is set at 11 pt or more; no inside panel ends on a question ("问")
+whose answer is on the next one; no line starts with closing punctuation
+or ends with opening punctuation. Prints a PROBLEM line per fault, the
+figures it measured, and exits 1 on any fault.
+"""
+import re
+import subprocess
+import sys
+
+# a Noto CJK word box is this many times the font size tall
+BOX = 1.437
+PAD = 9 * 72 / 25.4
+NO_START = "。，、；：？！」』）》"
+NO_END = "「『（《"
+
+
+def lines_of(pdf, page):
+    out = subprocess.run(["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), pdf, "-"],
+                         check=True, capture_output=True, text=True).stdout
+    size = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', out)
+    w, h = float(size.group(1)), float(size.group(2))
+    lines = []
+    for m in re.finditer(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>',
+                         out, re.S):
+        words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+                           m.group(5))
+        text = "".join(t for _, _, t in words)
+        heights = [float(b) - float(a) for a, b, _ in words]
+        lines.append((float(m.group(1)), float(m.group(2)), float(m.group(3)), float(m.group(4)),
+                      text, min(heights) if heights else 0))
+    return w, h, lines
+
+
+def main():
+    pdf = sys.argv[1]
+    problems = []
+    figures = []
+    for page, name, cuts in ((1, "outside", (97, 197)), (2, "inside", (100, 200))):
+        w, h, lines = lines_of(pdf, page)
+        edges = [0, w * cuts[0] / 297, w * cuts[1] / 297, w]
+        usable = h - 2 * PAD
+        bottoms = []
+        for k in range(3):
+            mine = [l for l in lines if edges[k] - 1 <= l[0] < edges[k + 1] - 1]
+            if not mine:
+                problems.append(f"{name} panel {k + 1} holds no text")
+                continue
+            top = min(l[1] for l in mine)
+            bottom = max(l[3] for l in mine)
+            fill = (bottom - top) / usable
+            figures.append(f"{name} panel {k + 1}: {fill:.0%} filled")
+            if fill < 0.5:
+                problems.append(f"{name} panel {k + 1} is {fill:.0%} filled (less than half)")
+            bottoms.append(bottom)
+            if name == "inside":
+                last = sorted(mine, key=lambda l: l[1])[-1]
+                if last[4].startswith("问"):
+                    problems.append(f"inside panel {k + 1} ends on a question: {last[4]}")
+                smallest = min(l[5] for l in mine) / BOX
+                figures.append(f"inside panel {k + 1}: smallest text {smallest:.1f} pt")
+                if smallest < 10.9:
+                    problems.append(f"inside panel {k + 1} has text of {smallest:.1f} pt (less than 11)")
+        if name == "inside" and len(bottoms) == 3:
+            spread = (max(bottoms) - min(bottoms)) / usable
+            figures.append(f"inside columns end within {spread:.0%} of a panel")
+            if spread > 0.15:
+                problems.append(f"the inside columns end {spread:.0%} of a panel apart (more than 15 %)")
+        for l in lines:
+            if l[4] and l[4][0] in NO_START:
+                problems.append(f"{name}: a line starts with '{l[4][0]}': {l[4]}")
+            if l[4] and l[4][-1] in NO_END:
+                problems.append(f"{name}: a line ends with '{l[4][-1]}': {l[4]}")
+    for f in figures:
+        print(f)
+    for p in problems:
+        print("PROBLEM", p)
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
