@@ -216,6 +216,15 @@ struct printer {
 	int panel_page;         /* page the next panel is on */
 	const char *path;       /* manifest or leaflet, for messages */
 	const char *cover_file; /* the brochure's cover photo, not printed again */
+	/* photos that did not fit where they stand: set at the top of the next
+	 * frame while the text goes on filling this one (as LaTeX floats) */
+	struct {
+		const gz_photo *ph;
+		const char *where;
+		double frac;
+	} floats[8];
+	size_t nfloats;
+	bool in_floats;
 	gz_print_used *used;    /* what the PDF is made from (or NULL) */
 	gz_map images;          /* source path → print_image (cached for both passes) */
 	gz_strlist image_keys;
@@ -560,11 +569,15 @@ static double text_box(printer *pr, const char *markup, bool head, double size, 
 	return h;
 }
 
+static int set_floats(printer *pr);
+
 static int next_frame(printer *pr)
 {
 	int rc = pr->next(pr);
 	pr->y = pr->f.y;
 	pr->fresh = true;
+	if (rc == 0 && pr->nfloats && !pr->in_floats)
+		rc = set_floats(pr);
 	return rc;
 }
 
@@ -859,7 +872,8 @@ static print_image *load_image(printer *pr, const char *file, double w_pt, doubl
 
 /* A photo with caption and credit, scaled to the frame's width and at most
  * max_frac of its height, never overflowing it. */
-static int place_photo(printer *pr, const gz_photo *ph, const char *where, double max_frac)
+static int set_photo(printer *pr, const gz_photo *ph, const char *where, double max_frac,
+		     bool may_float)
 {
 	print_image *pi;
 	gz_pdf_style st;
@@ -893,6 +907,14 @@ static int place_photo(printer *pr, const gz_photo *ph, const char *where, doubl
 	st.align = GZ_PDF_LEFT;
 	st.leading = 1.4;
 	cap = text(pr, m.ptr, &st, pr->f.w);
+	if (may_float && !pr->fresh && pr->nfloats < sizeof(pr->floats) / sizeof(pr->floats[0]) &&
+	    pr->y + 3 * MM + h + capgap + gz_pdf_text_height(cap) > pr->f.y + pr->f.h + 0.01) {
+		pr->floats[pr->nfloats].ph = ph;
+		pr->floats[pr->nfloats].where = where;
+		pr->floats[pr->nfloats].frac = max_frac;
+		pr->nfloats++;
+		goto cleanup;
+	}
 	if (!pr->fresh)
 		pr->y += 3 * MM;
 	if (need(pr, h + capgap + gz_pdf_text_height(cap)) < 0) {
@@ -912,51 +934,109 @@ cleanup:
 	return rc;
 }
 
+/* A photo where it stands in the text, or, when the frame has no room
+ * left for it, at the top of the next (the text fills this one first). */
+static int place_photo(printer *pr, const gz_photo *ph, const char *where, double max_frac)
+{
+	return set_photo(pr, ph, where, max_frac, true);
+}
+
+/* The floats waiting, in their order, at the top of a fresh frame; or, at
+ * the end of a story, where its text ends. */
+static int set_floats(printer *pr)
+{
+	size_t i, n = pr->nfloats;
+	int rc = 0;
+
+	pr->in_floats = true;
+	pr->nfloats = 0;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = set_photo(pr, pr->floats[i].ph, pr->floats[i].where, pr->floats[i].frac, false);
+	pr->in_floats = false;
+	return rc;
+}
+
+/* One row of a table at pr->y: cells laid out in st at column width cw. */
+static void draw_row(printer *pr, gz_pdf_text **cells, int cols, double cw, double pad, double rh,
+		     bool head)
+{
+	int c;
+
+	if (head)
+		gz_pdf_rect(pr->pdf, pr->f.x, pr->y, pr->f.w, rh, 0.93, 0.93, 0.93);
+	for (c = 0; c < cols; c++)
+		gz_pdf_text_draw(pr->pdf, cells[c], pr->f.x + c * cw + pad, pr->y + pad, 0,
+				 gz_pdf_text_lines(cells[c]));
+}
+
+/*
+ * A table breaks between rows only: never with fewer than two body rows
+ * on either side of the break (a short table moves on whole), and the
+ * header row is set again at the top of the next frame.
+ */
 static int place_table(printer *pr, const block *b)
 {
 	gz_pdf_style st;
-	double cw = pr->f.w / b->cols, pad = 1.5 * MM;
-	int r, c;
+	double cw = pr->f.w / b->cols, pad = 1.5 * MM, *rh;
+	gz_pdf_text **cells;
+	int r, c, rows = b->rows, rc = 0, on_frame = 0;
 
 	style(&st, pr, false, pr->body_size * 0.85);
 	st.align = GZ_PDF_LEFT;
 	st.leading = 1.45;
-	if (!pr->fresh)
-		pr->y += 2 * MM;
-	for (r = 0; r < b->rows; r++) {
-		gz_pdf_text **cells = gz_calloc((size_t)b->cols, sizeof(*cells));
-		double rh = 0;
+	cells = gz_calloc((size_t)(rows * b->cols), sizeof(*cells));
+	rh = gz_calloc((size_t)rows, sizeof(*rh));
+	for (r = 0; r < rows; r++) {
 		for (c = 0; c < b->cols; c++) {
 			const char *m = b->cells[r * b->cols + c];
-			cells[c] = text(pr, m ? m : "", &st, cw - 2 * pad);
-			if (gz_pdf_text_height(cells[c]) > rh)
-				rh = gz_pdf_text_height(cells[c]);
+			gz_pdf_text *t = text(pr, m ? m : "", &st, cw - 2 * pad);
+			cells[r * b->cols + c] = t;
+			if (gz_pdf_text_height(t) > rh[r])
+				rh[r] = gz_pdf_text_height(t);
 		}
-		rh += 2 * pad;
-		/* a row never splits; a table starting at the foot moves whole rows on */
-		if (need(pr, rh) < 0) {
-			for (c = 0; c < b->cols; c++)
-				gz_pdf_text_free(cells[c]);
-			free(cells);
-			return -1;
+		rh[r] += 2 * pad;
+	}
+	if (!pr->fresh)
+		pr->y += 2 * MM;
+	/* the header and the first two rows (or all there are) together */
+	{
+		double first = 0;
+		for (r = 0; r < rows && r < 3; r++)
+			first += rh[r];
+		rc = need(pr, first);
+	}
+	for (r = 0; r < rows && rc == 0; r++) {
+		bool fits = pr->y + rh[r] <= pr->f.y + pr->f.h + 0.01;
+		/* the last row never goes on alone: take the one before it along */
+		if (fits && r == rows - 2 && r >= 3 && on_frame >= 3 &&
+		    pr->y + rh[r] + rh[r + 1] > pr->f.y + pr->f.h + 0.01)
+			fits = false;
+		if (!fits && r > 0 && !pr->fresh) {
+			gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y, 0.8, 0.2);
+			if ((rc = next_frame(pr)) < 0)
+				break;
+			/* the header again, where the table goes on */
+			gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y, 0.8, 0.2);
+			draw_row(pr, cells, b->cols, cw, pad, rh[0], true);
+			pr->y += rh[0];
+			gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y, 0.3, 0.2);
+			on_frame = 1;
 		}
-		if (r == 0 || pr->fresh)
-			gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y, r ? 0.4 : 0.8, 0.2);
 		if (r == 0)
-			gz_pdf_rect(pr->pdf, pr->f.x, pr->y, pr->f.w, rh, 0.93, 0.93, 0.93);
-		for (c = 0; c < b->cols; c++) {
-			gz_pdf_text_draw(pr->pdf, cells[c], pr->f.x + c * cw + pad, pr->y + pad, 0,
-					 gz_pdf_text_lines(cells[c]));
-			gz_pdf_text_free(cells[c]);
-		}
-		free(cells);
-		pr->y += rh;
+			gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y, 0.8, 0.2);
+		draw_row(pr, cells + r * b->cols, b->cols, cw, pad, rh[r], r == 0);
+		pr->y += rh[r];
 		pr->fresh = false;
+		on_frame++;
 		gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y,
-			    r == b->rows - 1 ? 0.8 : 0.3, 0.2);
+			    r == rows - 1 ? 0.8 : 0.3, 0.2);
 	}
 	pr->y += 2 * MM;
-	return 0;
+	for (r = 0; r < rows * b->cols; r++)
+		gz_pdf_text_free(cells[r]);
+	free(cells);
+	free(rh);
+	return rc;
 }
 
 static int place_list(printer *pr, const blocks *bs, const gz_page *p, bool compact,
@@ -1294,6 +1374,9 @@ static int place_list(printer *pr, const blocks *bs, const gz_page *p, bool comp
 	for (; result == 0 && next_photo < nphotos; next_photo++)
 		if (place_photo(pr, photos[next_photo], p->path, 0.45) < 0)
 			result = -1;
+	/* a story's photos are printed with it */
+	if (result == 0 && with_photos && pr->nfloats)
+		result = set_floats(pr);
 	free(photos);
 	return result;
 }
@@ -1317,6 +1400,8 @@ static const paper papers[] = {
 typedef struct {
 	gz_value *root;
 	const char *title, *subtitle, *issuer, *date, *cover, *back;
+	/* the colophon's record of a printed internal publication */
+	const char *permit, *copies, *printer, *format;
 	const gz_value *cover_v;
 	const char *size_name;  /* as in papers[] */
 	double w, h;
@@ -1396,6 +1481,10 @@ static int read_manifest(manifest *m, const gz_site *site, gz_source *src, const
 	m->title = gz_value_str(m->root, "title");
 	m->subtitle = gz_value_str(m->root, "subtitle");
 	m->issuer = gz_value_str(m->root, "issuer");
+	m->permit = gz_value_str(m->root, "permit");
+	m->copies = gz_value_str(m->root, "copies");
+	m->printer = gz_value_str(m->root, "printer");
+	m->format = gz_value_str(m->root, "format");
 	m->date = gz_value_str(m->root, "date");
 	m->back = gz_value_str(m->root, "back");
 	m->recto = gz_value_bool(m->root, "recto", false);
@@ -1690,6 +1779,24 @@ static int colophon(printer *pr, const manifest *m)
 	}
 	gz_buf_puts(&s, "\n编印：");
 	escape(&s, m->issuer);
+	if (m->printer) {
+		gz_buf_puts(&s, "\n印制单位：");
+		escape(&s, m->printer);
+	}
+	if (m->permit) {
+		gz_buf_puts(&s, "\n准印证号：");
+		escape(&s, m->permit);
+	}
+	gz_buf_puts(&s, "\n开本：");
+	if (m->format) {
+		escape(&s, m->format);
+	} else {
+		gz_buf_printf(&s, "%s（%g × %g 毫米）", m->size_name, m->w, m->h);
+	}
+	if (m->copies) {
+		gz_buf_puts(&s, "\n印数：");
+		escape(&s, m->copies);
+	}
 	gz_buf_puts(&s, "\n印制日期：");
 	{
 		gz_date dt;
@@ -1804,6 +1911,7 @@ static int story(printer *pr, const manifest *m, const gz_page *p, int *start)
 	pr->heads = true;
 	pr->head_even = m->title;
 	pr->head_odd = p->title;
+	pr->nfloats = 0;
 	if (m->recto && gz_pdf_page_count(pr->pdf) % 2 == 1)
 		gz_pdf_page(pr->pdf); /* a blank left-hand page */
 	next_frame(pr);
@@ -2077,6 +2185,7 @@ static int flow_panels(printer *pr, frame *frames, size_t n, const blocks *bs, c
 	pr->panels = frames;
 	pr->npanels = n;
 	pr->panel = 0;
+	pr->nfloats = 0;
 	pr->next = leaflet_next;
 	next_frame(pr);
 	return place_blocks(pr, bs, p, true);

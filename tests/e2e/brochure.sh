@@ -1,0 +1,90 @@
+#!/bin/sh
+# Brochure pages as a print shop looks at them (tests/tools/brochure_check.py
+# on pdftohtml -xml): no heading in the bottom 15 % of a page, no page but
+# the covers, colophon, contents and a story's last page under 60 % filled
+# (photos that do not fit float to the next page), no line starting with
+# closing punctuation. A long table breaks between rows with two rows at
+# least on each side and its header repeated; the colophon carries the
+# manifest's permit, copies, printer and format.
+set -eu
+. "$ROOT/tests/e2e/lib.sh"
+command -v pdftohtml >/dev/null || skip "poppler-utils is not installed"
+command -v python3 >/dev/null || skip "python3 is not installed"
+
+cd "$TMPDIR"
+"$GAZETTE" print --source "$ROOT" content/brochures/typical-cases-2019.yml -o sample.pdf ||
+	fail "print the sample brochure"
+python3 "$ROOT/tests/tools/brochure_check.py" sample.pdf || fail "the sample brochure"
+pdftotext -f 2 -l 2 sample.pdf colophon.txt
+assert_contains colophon.txt "准印证号：牡内资准字（2019）第086号"
+assert_contains colophon.txt "印数：2000"
+assert_contains colophon.txt "印制单位：穆棱市印刷厂"
+assert_contains colophon.txt "开本：A5（148 × 210 毫米）"
+assert_contains colophon.txt "印制日期：2019年12月30日"
+
+# a story with a long table and photos among its paragraphs, on small pages
+site=$TMPDIR/site
+minimal_site "$site"
+photo=$(ls "$ROOT"/content/photos/*/*.jpg | head -n 1)
+mkdir -p "$site/content/stories/2020/t" "$site/content/brochures"
+cp "$photo" "$site/content/stories/2020/t/a.jpg"
+cp "$photo" "$site/content/stories/2020/t/b.jpg"
+python3 - "$site/content/stories/2020/t/index.md" <<'EOF'
+import sys
+para = "村里的合作社今年又添了新设备，乡亲们说起来脸上都带着笑。" * 3
+rows = "\n".join(f"| 第{i}行项目 | {i * 10}户 | 增收{i * 100}元 |" for i in range(1, 31))
+body = f"""---
+title: 表格与图片
+date: 2020-06-01
+photos:
+  - src: a.jpg
+    caption: 第一张图。
+  - src: b.jpg
+    caption: 第二张图。
+---
+{para}
+
+{para}
+
+## 项目一览
+
+| 项目名称 | 带动户数 | 户均增收 |
+| --- | --- | --- |
+{rows}
+
+{para}
+
+![第三张](a.jpg "正文里的图。")
+
+{para}
+
+{para}
+"""
+open(sys.argv[1], "w", encoding="utf-8").write(body)
+EOF
+write "$site/content/brochures/t.yml" <<'EOF'
+title: 表格测试
+issuer: 测试
+date: 2020-12-01
+size: A6
+stories:
+  - content/stories/2020/t/index.md
+EOF
+make_repo "$site"
+"$GAZETTE" print --source "$site" content/brochures/t.yml -o t.pdf || fail "print the table brochure"
+python3 "$ROOT/tests/tools/brochure_check.py" t.pdf || fail "the table brochure"
+pages=$(pdfinfo t.pdf | awk '/^Pages:/ {print $2}')
+p=1
+split=0
+while [ "$p" -le "$pages" ]; do
+	pdftotext -f "$p" -l "$p" -layout t.pdf page.txt
+	n=$(grep -c '第[0-9]*行项目' page.txt || true)
+	if [ "$n" -gt 0 ]; then
+		grep -q '项目名称' page.txt || fail "page $p has table rows but not the header row"
+		[ "$n" -ge 2 ] || fail "page $p has $n row of the table"
+		split=$((split + 1))
+	fi
+	p=$((p + 1))
+done
+[ "$split" -ge 2 ] || fail "the table did not break across pages (test too small)"
+echo "brochure: ok ($split pages of table)"
