@@ -58,7 +58,7 @@ MAINOBJ = $(patsubst %,$(B)/%.o,main archivecmd archive alloc buf date diag strl
 # blocks are still scanned, as heap memory the thread's TLS points to.
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test test-unit test-e2e test-asan bench install uninstall format lint clean fuzz fuzz-build fuzz-smoke photos
+.PHONY: all deps run test test-unit test-e2e test-asan bench install uninstall format lint clean fuzz fuzz-build fuzz-smoke photos screenshots
 
 all: gazette
 
@@ -115,6 +115,15 @@ photos: deps
 
 # Against Hugo (site, photos), WeasyPrint (print) and Pagefind (search),
 # then gazette's own: git builds, Lua hooks, the archive.
+# The sample's print pages as PNGs for the README (docs/img/): the leaflet's
+# two sides and the brochure's first six pages, through poppler's pdftoppm.
+screenshots: all
+	./gazette print content/leaflets/medical-insurance.md -o build/leaflet.pdf
+	./gazette print content/brochures/typical-cases-2019.yml -o build/brochure.pdf
+	mkdir -p docs/img
+	pdftoppm -r 45 -png build/leaflet.pdf docs/img/leaflet
+	pdftoppm -r 45 -f 1 -l 6 -png build/brochure.pdf docs/img/brochure
+
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/bench.sh

@@ -1183,19 +1183,54 @@ static bool ends_with_colon(const char *m)
 	return (n >= 3 && !memcmp(m + n - 3, "：", 3)) || (n >= 1 && m[n - 1] == ':');
 }
 
-/* The height of the first two lines of b (what a lead-in keeps with). */
-static double next_lines(printer *pr, const block *b, double size)
+/* The height of what a heading or a lead-in must not be parted from: the
+ * first two lines of b, a table's header and first two rows, a box's
+ * title and first lines. (A photo floats: what follows it is the text.) */
+static double block_lead(printer *pr, const block *b, double size)
 {
 	gz_pdf_style st;
 	gz_pdf_text *t;
 	double h;
 
-	if (!b->markup || b->type == B_TABLE || b->type == B_IMAGE)
+	if (b->type == B_TABLE) {
+		double cw = pr->f.w / b->cols, pad = 1.5 * MM, total = 2 * MM;
+		int r, c;
+		style(&st, pr, false, size * 0.85);
+		st.align = GZ_PDF_LEFT;
+		st.leading = 1.45;
+		for (r = 0; r < b->rows && r < 3; r++) {
+			double rh = 0;
+			for (c = 0; c < b->cols; c++) {
+				const char *m = b->cells[r * b->cols + c];
+				t = text(pr, m ? m : "", &st, cw - 2 * pad);
+				if (gz_pdf_text_height(t) > rh)
+					rh = gz_pdf_text_height(t);
+				gz_pdf_text_free(t);
+			}
+			total += rh + 2 * pad;
+		}
+		return total;
+	}
+	if (b->type == B_BOX || b->type == B_LINK)
+		return 24 * MM;
+	if (!b->markup || b->type == B_IMAGE)
 		return 12 * MM;
 	style(&st, pr, b->type == B_HEAD, size);
 	t = text(pr, b->markup, &st, pr->f.w);
 	h = gz_pdf_text_bottom(t, gz_pdf_text_lines(t) > 1 ? 1 : 0) + 2 * MM;
 	gz_pdf_text_free(t);
+	return h;
+}
+
+/* block_lead of bs->b[i], and when that is a lead-in ("答：" before a
+ * list), of what it leads in to as well: a heading keeps with both. */
+static double chain_lead(printer *pr, const blocks *bs, size_t i, double size)
+{
+	const block *b = &bs->b[i];
+	double h = block_lead(pr, b, size);
+
+	if (b->type == B_PARA && i + 1 < bs->n && ends_with_colon(b->markup))
+		h += block_lead(pr, &bs->b[i + 1], size);
 	return h;
 }
 
@@ -1249,18 +1284,17 @@ static int place_list(printer *pr, const blocks *bs, const gz_page *p, bool comp
 		switch (b->type) {
 		case B_HEAD: {
 			double hs = b->level <= 2 ? size * 1.2 : size * 1.05;
-			gz_pdf_text *nx = NULL;
 			double keep;
 			style(&st, pr, true, hs);
 			t = text(pr, b->markup, &st, pr->f.w);
 			/* keep with the next block: the heading and two of its lines */
 			keep = gz_pdf_text_height(t) + (compact ? 2 : 4) * MM + 3 * MM;
-			if (i + 1 < bs->n && bs->b[i + 1].markup) {
-				gz_pdf_style s2;
-				style(&s2, pr, bs->b[i + 1].type == B_HEAD, size);
-				nx = text(pr, bs->b[i + 1].markup, &s2, pr->f.w);
-				keep += gz_pdf_text_bottom(nx, gz_pdf_text_lines(nx) > 1 ? 1 : 0);
-				gz_pdf_text_free(nx);
+			if (i + 1 < bs->n) {
+				/* a photo floats: keep with what follows it */
+				size_t nx = i + 1;
+				while (nx + 1 < bs->n && bs->b[nx].type == B_IMAGE)
+					nx++;
+				keep += chain_lead(pr, bs, nx, size);
 			}
 			if (!pr->fresh)
 				pr->y += (compact ? 2 : 4) * MM;
@@ -1291,7 +1325,7 @@ static int place_list(printer *pr, const blocks *bs, const gz_page *p, bool comp
 				/* "答：" ahead of a list stays with its first lines */
 				if (gz_pdf_text_lines(t) <= 2 && ends_with_colon(b->markup) && i + 1 < bs->n &&
 				    need(pr, (pr->fresh ? 0 : before) + gz_pdf_text_height(t) +
-						     next_lines(pr, &bs->b[i + 1], size)) < 0)
+						     block_lead(pr, &bs->b[i + 1], size)) < 0)
 					rc = -1;
 				if (rc == 0)
 					rc = flow_text(pr, t, 0, before);

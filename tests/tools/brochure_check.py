@@ -5,7 +5,7 @@
 
 Reads the pages' text and image boxes (`pdftohtml -xml`, poppler) and
 checks: no heading (a bold sans line larger than the body) in the bottom
-15 % of a page; every page but the covers, the contents and a story's last
+15 % of a page or without two lines after it on its page; every page but the covers, the contents and a story's last
 page (the page before a story opens, or before the back cover) is filled
 to 60 % of its text area by text and photos; no line starts with closing
 punctuation or ends with opening punctuation. Prints the figures, a
@@ -73,6 +73,11 @@ def main():
             head = "Sans" in t[4] and t[5] and t[3] > body_size * 1.05 and t[3] < title_size - 0.5
             if head and t[1] > top_margin + area * 0.85:
                 problems.append(f"page {num}: a heading in the bottom 15 %: {t[2]}")
+            # and never the last thing on its page: two lines (or a table's
+            # rows, or a photo) follow it
+            below = {round(u[0]) for u in inner if u[0] > t[1] - 1}
+            if head and len(below) < 2 and not any(i[0] > t[1] for i in images):
+                problems.append(f"page {num}: a heading with {len(below)} line after it: {t[2]}")
         # a line is the runs of text at one height, left to right
         lines = {}
         for t in inner:
