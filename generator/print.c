@@ -484,10 +484,43 @@ static void style(gz_pdf_style *st, const printer *pr, bool head, double size)
 	memcpy(st->rgb, pr->ink, sizeof(st->rgb));
 }
 
+/*
+ * Unicode's line breaking (UAX #14) allows no break on either side of a
+ * quotation mark, so "讲究的是“勤”和“细”：菌袋" is one unbreakable run and
+ * the line before it is stretched to fill. Chinese rules (clreq) allow a
+ * break before an opening quote and after a closing one: a zero-width
+ * space there gives pango the chance.
+ */
+static char *quote_breaks(const char *m)
+{
+	gz_buf b = GZ_BUF_INIT;
+	const char *p;
+
+	if (!strstr(m, "\xe2\x80\x9c") && !strstr(m, "\xe2\x80\x98"))
+		return NULL;
+	for (p = m; *p; p++) {
+		bool open = !strncmp(p, "“", 3) || !strncmp(p, "‘", 3);
+		bool close = !strncmp(p, "”", 3) || !strncmp(p, "’", 3);
+		if (open && p > m)
+			gz_buf_puts(&b, "\xe2\x80\x8b");
+		if (open || close) {
+			gz_buf_add(&b, p, 3);
+			p += 2;
+			if (close && p[1] && p[1] != '<')
+				gz_buf_puts(&b, "\xe2\x80\x8b");
+			continue;
+		}
+		gz_buf_putc(&b, *p);
+	}
+	return gz_buf_detach(&b, NULL);
+}
+
 static gz_pdf_text *lay_out(printer *pr, const char *markup, const gz_pdf_style *st, double width)
 {
-	char *err = NULL;
-	gz_pdf_text *t = gz_pdf_text_new(pr->pdf, markup, st, width, &err);
+	char *err = NULL, *broken = quote_breaks(markup);
+	gz_pdf_text *t = gz_pdf_text_new(pr->pdf, broken ? broken : markup, st, width, &err);
+
+	free(broken);
 	if (!t) {
 		/* markup from a shortcode pango cannot read: fall back to its text */
 		gz_buf plain = GZ_BUF_INIT;

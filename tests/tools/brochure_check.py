@@ -5,7 +5,8 @@
 
 Reads the pages' text and image boxes (`pdftohtml -xml`, poppler) and
 checks: no heading (a bold sans line larger than the body) in the bottom
-15 % of a page or without two lines after it on its page; every page but the covers, the contents and a story's last
+15 % of a page or without two lines after it on its page; no line whose
+characters are spaced wider than 1.25 em; every page but the covers, the contents and a story's last
 page (the page before a story opens, or before the back cover) is filled
 to 60 % of its text area by text and photos; no line starts with closing
 punctuation or ends with opening punctuation. Prints the figures, a
@@ -40,7 +41,7 @@ def pages_of(pdf):
             bold = "<b>" in t.group(6)
             size, family = fonts.get(t.group(5), (0, ""))
             texts.append((float(t.group(1)), float(t.group(1)) + float(t.group(4)), s, size, family, bold,
-                          float(t.group(2))))
+                          float(t.group(2)), float(t.group(3))))
         images = [(float(i.group(1)), float(i.group(1)) + float(i.group(2)))
                   for i in re.finditer(r'<image top="([\d.-]+)" left="[\d.-]+" width="[\d.]+" height="([\d.]+)"', body)]
         pages.append((int(pm.group(1)), float(pm.group(2)), texts, images))
@@ -84,6 +85,13 @@ def main():
             lines.setdefault(round(t[0]), []).append(t)
         for runs in lines.values():
             line = "".join(r[2] for r in sorted(runs, key=lambda r: r[6])).strip()
+            # justification: no run of text (a table cell is a run of its
+            # own) has its characters spread wider than 1.25 em
+            for r in runs:
+                chars = len(r[2].replace(" ", ""))
+                if chars > 4 and r[3] and r[7] / chars > 1.25 * r[3]:
+                    problems.append(f"page {num}: a line spaced {r[7] / chars / r[3]:.2f} em a "
+                                    f"character: {line}")
             if line and line[0] in NO_START:
                 problems.append(f"page {num}: a line starts with '{line[0]}': {line}")
             if line and line[-1] in NO_END:
