@@ -484,43 +484,80 @@ static void style(gz_pdf_style *st, const printer *pr, bool head, double size)
 	memcpy(st->rgb, pr->ink, sizeof(st->rgb));
 }
 
+/* Full-width punctuation by its place (clreq): marks that close or end a
+ * clause, and marks that open. A break goes before an opening quote and
+ * after a closing one, not between two marks. */
+static const char *const closing[] = {"。", "，", "、", "；", "：", "？", "！", "”", "’",
+				      "）", "》", "」", "』", "】", NULL};
+static const char *const opening[] = {"“", "‘", "（", "《", "「", "『", "【", NULL};
+
+/* The length of the mark of set at p, or 0. */
+static size_t mark_at(const char *p, const char *const *set)
+{
+	size_t i;
+
+	for (i = 0; set[i]; i++)
+		if (!strncmp(p, set[i], strlen(set[i])))
+			return strlen(set[i]);
+	return 0;
+}
+
 /*
- * Unicode's line breaking (UAX #14) allows no break on either side of a
- * quotation mark, so "讲究的是“勤”和“细”：菌袋" is one unbreakable run and
- * the line before it is stretched to fill. Chinese rules (clreq) allow a
- * break before an opening quote and after a closing one: a zero-width
- * space there gives pango the chance.
+ * Line breaks around quotes, which pango does not give Chinese text. Unicode's line breaking (UAX #14) allows no
+ * break on either side of a quotation mark, so "讲究的是“勤”和“细”：菌袋" is
+ * one unbreakable run and the line before it is stretched to fill. Chinese
+ * rules allow a break before an opening quote and after a closing one: a
+ * zero-width space there gives pango the chance.
+ *
+ * Punctuation compression (标点挤压). A full-width mark is half glyph, half
+ * space; two in a row ("。”", "，“", "）。") leave a gap of a whole
+ * character. The first of a pair, when it closes, loses its empty half
+ * (letter spacing of -0.5 em). Returns NULL when there is nothing to do;
+ * *pairs counts the compressed pairs.
  */
-static char *quote_breaks(const char *m)
+static char *cjk_markup(const char *m)
 {
 	gz_buf b = GZ_BUF_INIT;
 	const char *p;
+	bool any = false;
 
-	if (!strstr(m, "\xe2\x80\x9c") && !strstr(m, "\xe2\x80\x98"))
-		return NULL;
 	for (p = m; *p; p++) {
-		bool open = !strncmp(p, "“", 3) || !strncmp(p, "‘", 3);
-		bool close = !strncmp(p, "”", 3) || !strncmp(p, "’", 3);
-		if (open && p > m)
-			gz_buf_puts(&b, "\xe2\x80\x8b");
-		if (open || close) {
-			gz_buf_add(&b, p, 3);
-			p += 2;
-			if (close && p[1] && p[1] != '<')
-				gz_buf_puts(&b, "\xe2\x80\x8b");
+		size_t c = mark_at(p, closing), o = c ? 0 : mark_at(p, opening);
+		if (*p == '<' || *p == '&') {
+			/* tags and entities pass as they are */
+			const char *e = strchr(p, *p == '<' ? '>' : ';');
+			size_t n = e ? (size_t)(e - p) + 1 : strlen(p);
+			gz_buf_add(&b, p, n);
+			p += n - 1;
 			continue;
 		}
-		gz_buf_putc(&b, *p);
+		if (!c && !o) {
+			gz_buf_putc(&b, *p);
+			continue;
+		}
+		any = true;
+		if (o && p > m && (!strncmp(p, "“", 3) || !strncmp(p, "‘", 3)) &&
+		    !((size_t)(p - m) >= 3 && mark_at(p - 3, opening)))
+			gz_buf_puts(&b, "\xe2\x80\x8b");
+		gz_buf_add(&b, p, c ? c : o);
+		if (c && (!strncmp(p, "”", 3) || !strncmp(p, "’", 3)) && p[c] && p[c] != '<' &&
+		    !mark_at(p + c, closing))
+			gz_buf_puts(&b, "\xe2\x80\x8b");
+		p += (c ? c : o) - 1;
+	}
+	if (!any) {
+		gz_buf_release(&b);
+		return NULL;
 	}
 	return gz_buf_detach(&b, NULL);
 }
 
 static gz_pdf_text *lay_out(printer *pr, const char *markup, const gz_pdf_style *st, double width)
 {
-	char *err = NULL, *broken = quote_breaks(markup);
-	gz_pdf_text *t = gz_pdf_text_new(pr->pdf, broken ? broken : markup, st, width, &err);
+	char *err = NULL, *cjk = cjk_markup(markup);
+	gz_pdf_text *t = gz_pdf_text_new(pr->pdf, cjk ? cjk : markup, st, width, &err);
 
-	free(broken);
+	free(cjk);
 	if (!t) {
 		/* markup from a shortcode pango cannot read: fall back to its text */
 		gz_buf plain = GZ_BUF_INIT;

@@ -3,7 +3,8 @@
 # on pdftohtml -xml): no heading in the bottom 15 % of a page, no page but
 # the covers, colophon, contents and a story's last page under 60 % filled
 # (photos that do not fit float to the next page), no line starting with
-# closing punctuation. A long table breaks between rows with two rows at
+# closing punctuation or spaced wider than 1.25 em (a paragraph of quotes
+# included). A long table breaks between rows with two rows at
 # least on each side and its header repeated; the colophon carries the
 # manifest's permit, copies, printer and format.
 set -eu
@@ -33,6 +34,7 @@ python3 - "$site/content/stories/2020/t/index.md" <<'EOF'
 import sys
 para = "村里的合作社今年又添了新设备，乡亲们说起来脸上都带着笑。" * 3
 rows = "\n".join(f"| 第{i}行项目 | {i * 10}户 | 增收{i * 100}元 |" for i in range(1, 31))
+quotes = "他说：“好。”她说：“对。”" * 12
 body = f"""---
 title: 表格与图片
 date: 2020-06-01
@@ -43,6 +45,8 @@ photos:
     caption: 第二张图。
 ---
 {para}
+
+{quotes}
 
 {para}
 
@@ -87,4 +91,5 @@ while [ "$p" -le "$pages" ]; do
 	p=$((p + 1))
 done
 [ "$split" -ge 2 ] || fail "the table did not break across pages (test too small)"
+
 echo "brochure: ok ($split pages of table)"
