@@ -485,7 +485,9 @@ cleanup:
 /* Build once and tell the open pages. */
 static void rebuild(server *s, const gz_serve_opts *o)
 {
-	gz_build_opts bo = {.source = o->source, .out = s->dir, .drafts = o->drafts, .jobs = o->jobs};
+	/* the preview follows the content, however much of it goes */
+	gz_build_opts bo = {.source = o->source, .out = s->dir, .drafts = o->drafts, .jobs = o->jobs,
+			    .allow_shrink = true};
 	gz_build_stats st;
 	gz_diag d;
 	char *errors = NULL;
