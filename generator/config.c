@@ -73,6 +73,7 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 	cfg->reading_rate = (int)gz_value_int(root, "reading_rate", 400);
 	cfg->feed_items = (int)gz_value_int(root, "feed_items", 20);
 	cfg->unsafe_html = gz_value_bool(gz_value_get(root, "markdown"), "unsafe", false);
+	gz_limits_load(&cfg->limits, gz_value_get(root, "markdown"), path, d);
 	cfg->search = gz_value_bool(root, "search", true);
 	cfg->archive = gz_value_bool(root, "archive", false);
 	cfg->broadcast_rate = (int)gz_value_int(root, "broadcast_rate", 250);

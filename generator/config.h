@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "mdlimits.h"
 #include "yaml.h"
 
 typedef struct {
@@ -31,6 +32,7 @@ typedef struct {
 	int reading_rate;    /* characters a minute */
 	int feed_items;
 	bool unsafe_html;    /* markdown.unsafe: raw HTML allowed */
+	gz_limits limits;    /* markdown.max_*: what a story's Markdown may be */
 	bool search;         /* build search/ (site.yml search: false turns it off) */
 	bool archive;        /* keep .gazette/archive.db for `gazette archive` (archive: true) */
 	int broadcast_rate;  /* characters a minute read aloud (archive pull scripts) */
