@@ -35,6 +35,7 @@ int main(void)
 	suite_deps();
 	suite_buf();
 	suite_mdlimits();
+	suite_sanitize();
 	gz_image_shutdown();
 	printf("unit: %d passed, %d failed (%d checks)\n", tests_run - tests_failed, tests_failed,
 	       gz_test_checks);
