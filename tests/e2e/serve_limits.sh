@@ -95,7 +95,8 @@ flock -u 9
 exec 9>&-
 
 # the abandoned build left the serve folder whole: the next server builds
-# and serves it
+# and serves it (a fresh log: the old one names the old port)
+rm -f "$TMPDIR/serve.log"
 serve_gazette "$site"
 curl -s "http://127.0.0.1:$port/stories/2019/spring/" >"$TMPDIR/spring.html"
 assert_contains "$TMPDIR/spring.html" '追加的一段'
