@@ -121,6 +121,13 @@ assert_contains "$err_log" "static/secret.txt: a symbolic link to '$TMPDIR/outsi
 assert_contains "$err_log" "hooks/evil.lua: a symbolic link to '$TMPDIR/outside/evil.lua', outside the site"
 assert_contains "$err_log" "data: a symbolic link to '$TMPDIR/outside/data', outside the site"
 assert_no_file "$TMPDIR/linked"
+# gazette check reports them as the build does
+set +e
+"$GAZETTE" check --source "$site" >"$TMPDIR/check.out" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "gazette check exited $rc (want 1)"
+assert_contains "$TMPDIR/check.out" "static/secret.txt: error: a symbolic link to '$TMPDIR/outside/secret.txt', outside the site"
 rm "$site/static/secret.txt" "$site/hooks/evil.lua" "$site/data"
 mv "$TMPDIR/outside/data" "$site/data"
 # a story linked from outside is skipped with a warning, as before
