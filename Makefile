@@ -140,7 +140,7 @@ bench: deps
 # input in build/fuzz/crash-*; the last line per target is libFuzzer's
 # "Done N runs in S second(s)".
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS = yaml config template markdown shortcode tokenize query manifest
+FUZZ_TARGETS = yaml config template markdown shortcode tokenize query manifest sanitize
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIBOBJ = $(TESTOBJ:$(B)/%=build/fuzz/%)
 fuzz-build: deps

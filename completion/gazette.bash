@@ -47,7 +47,7 @@ _gazette()
 
 	local opts=
 	case $cmd in
-	build) opts="--source --out --rev --as-of --drafts --future --full --keep-going --jobs --quiet --verbose --help" ;;
+	build) opts="--source --out --rev --as-of --drafts --future --full --keep-going --allow-shrink --jobs --quiet --verbose --help" ;;
 	serve) opts="--source --bind --port --drafts --jobs --help" ;;
 	new)
 		if [[ $cur != -* ]] && ((COMP_CWORD == 2)); then

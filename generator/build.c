@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "date.h"
 #include "git.h"
+#include "guard.h"
 #include "hash.h"
 #include "text.h"
 #include "yaml.h"
@@ -37,22 +38,16 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-char *gz_build_find_theme(const char *source, const char *name, char **display)
+/* A theme installed beside the program (./themes/name or
+ * ../share/gazette/themes/name) or in $GAZETTE_THEMES: never the site's. */
+static char *find_installed_theme(const char *name, char **display)
 {
 	gz_buf b = GZ_BUF_INIT;
 	char exe[PATH_MAX];
 	ssize_t n;
 	const char *env = getenv("GAZETTE_THEMES");
 
-	gz_buf_printf(&b, "%s/themes/%s", source, name);
-	if (is_dir(b.ptr)) {
-		gz_buf d = GZ_BUF_INIT;
-		gz_buf_printf(&d, "themes/%s", name);
-		*display = gz_buf_detach(&d, NULL);
-		return gz_buf_detach(&b, NULL);
-	}
 	if (env) {
-		gz_buf_clear(&b);
 		gz_buf_printf(&b, "%s/%s", env, name);
 		if (is_dir(b.ptr)) {
 			*display = gz_strdup(b.ptr);
@@ -83,6 +78,28 @@ char *gz_build_find_theme(const char *source, const char *name, char **display)
 	}
 	gz_buf_release(&b);
 	return NULL;
+}
+
+char *gz_build_find_theme(const char *source, const char *name, char **display)
+{
+	gz_buf b = GZ_BUF_INIT;
+	char *real = NULL, *root = realpath(source, NULL);
+
+	/* the site's own, unless a symbolic link takes it out of the site */
+	gz_buf_printf(&b, "%s/themes/%s", source, name);
+	if (root && is_dir(b.ptr) && (real = realpath(b.ptr, NULL)) &&
+	    !strncmp(real, root, strlen(root)) && real[strlen(root)] == '/') {
+		gz_buf d = GZ_BUF_INIT;
+		gz_buf_printf(&d, "themes/%s", name);
+		*display = gz_buf_detach(&d, NULL);
+		free(real);
+		free(root);
+		return gz_buf_detach(&b, NULL);
+	}
+	free(real);
+	free(root);
+	gz_buf_release(&b);
+	return find_installed_theme(name, display);
 }
 
 /*
@@ -451,10 +468,10 @@ static gz_value *peek_config(gz_source *src)
 	return v;
 }
 
-/* The theme: themes/<name> in the site's own source, else one installed
- * beside the program. */
-static gz_source *open_theme_named(gz_source *src, const char *source_dir, const char *name,
-				   char **display)
+/* The theme: themes/<name> in the site's own source (a git revision's for
+ * --rev, never the working tree's then), else one installed beside the
+ * program. */
+static gz_source *open_theme_named(gz_source *src, const char *name, char **display)
 {
 	gz_buf prefix = GZ_BUF_INIT;
 	gz_strlist probe = {0};
@@ -471,7 +488,7 @@ static gz_source *open_theme_named(gz_source *src, const char *source_dir, const
 	}
 	gz_strlist_release(&probe);
 	gz_buf_release(&prefix);
-	dir = gz_build_find_theme(source_dir, name, display);
+	dir = find_installed_theme(name, display);
 	if (dir && gz_source_open_dir(&th, dir, &err) < 0) {
 		free(err);
 		th = NULL;
@@ -488,13 +505,13 @@ gz_source *gz_build_theme(gz_theme *th, gz_source *src, const char *source_dir, 
 	gz_value *cfg = peek_config(src);
 	const char *t = gz_value_str(cfg, "theme");
 	const char *name = t && !gz_slug_is_hostile(t) ? t : "default";
-	gz_source *theme_src = open_theme_named(src, source_dir, name, display);
+	gz_source *theme_src = open_theme_named(src, name, display);
 
 	memset(th, 0, sizeof(*th));
 	if (!theme_src) {
 		gz_diag_error(d, "site.yml", 0, 0,
-			      "theme '%s' not found (looked in themes/%s and beside gazette)", name,
-			      name);
+			      "theme '%s' not found (looked in %sthemes/%s and beside gazette)", name,
+			      gz_source_is_folder(src) ? "" : "the revision's ", name);
 		gz_value_free(cfg);
 		return NULL;
 	}
@@ -669,6 +686,34 @@ static int record_wait(record_job *j)
 	return j->rc;
 }
 
+/* More than half of the pages the last build published would go: the
+ * content folder moved, a branch without the stories checked out, a
+ * filter gone wrong. Such a build is refused unless asked for
+ * (--allow-shrink); returns true with the error in d. */
+static bool shrinks(const gz_publish *pub, const gz_outputs *out, const char *out_dir, gz_diag *d)
+{
+	gz_strlist gone = {0};
+	size_t before = gz_publish_pages_removed(pub, out, &gone), i;
+	gz_buf some = GZ_BUF_INIT;
+	bool refuse = gone.n * 2 > before;
+
+	if (refuse) {
+		for (i = 0; i < gone.n && i < 3; i++)
+			gz_buf_printf(&some, "%s%s", i ? ", " : "", gone.items[i]);
+		if (gone.n > 3)
+			gz_buf_printf(&some, " and %zu more", gone.n - 3);
+		gz_diag_error(d, out_dir, 0, 0,
+			      "this build would remove %zu of the %zu pages published there (%s), "
+			      "more than half, because their content files are gone or no longer "
+			      "published; check that content/ is where it should be, or build "
+			      "with --allow-shrink if the pages should go",
+			      gone.n, before, some.ptr);
+	}
+	gz_buf_release(&some);
+	gz_strlist_release(&gone);
+	return refuse;
+}
+
 /* A build; *again is set (and nothing written) when the page cache had
  * damaged text, so it must be built again without it (then d holds only
  * the warning about that). */
@@ -695,7 +740,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	git_job gj = {0};
 	char *img_dir = NULL, *pages_dir = NULL, *print_dir = NULL;
 	bool bare = false;
-	char rs[PATH_MAX], ro_path[PATH_MAX], sha[41] = "";
+	char sha[41] = "";
 	double start = gz_now_ms(), t0 = start;
 
 	if (getenv("GAZETTE_TIMING")) {
@@ -732,19 +777,17 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 		gz_buf_printf(&b, "%s/public", opts->source);
 		out_dir = gz_buf_detach(&b, NULL);
 	}
-	/* never write over the content itself */
-	if (realpath(opts->source, rs) && realpath(out_dir, ro_path) &&
-	    (!strcmp(rs, ro_path) ||
-	     (!strncmp(rs, ro_path, strlen(ro_path)) && rs[strlen(ro_path)] == '/'))) {
-		gz_diag_error(d, out_dir, 0, 0,
-			      "the output folder would hold the source; choose another --out");
+	/* never write over what the site is built from */
+	if (!opts->archive_only &&
+	    gz_guard_out(opts->source, out_dir, repo && gz_repo_is_bare(repo), d) < 0)
 		goto cleanup;
-	}
 
 	/* the theme and the hooks first: hooks filter pages as they load */
 	theme_src = gz_build_theme(&theme, src, opts->source, &display, d);
-	if (!theme_src)
+	if (!theme_src) {
+		gz_guard_links(src, d); /* a linked themes/ is why */
 		goto cleanup;
+	}
 	memset(&lo, 0, sizeof(lo));
 	lo.drafts = opts->drafts;
 	lo.jobs = jobs;
@@ -875,8 +918,12 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 		goto cleanup;
 	}
 	phase("  page cache (waited)", &t0);
+	/* every folder the build reads has been listed */
+	gz_guard_links(src, d);
 	/* every output is known now: two with one path is an error */
 	if (gz_outputs_check(&out, d) < 0 || d->errors)
+		goto cleanup;
+	if (!opts->allow_shrink && shrinks(pub, &out, out_dir, d))
 		goto cleanup;
 	/* only a build that succeeded leaves anything in the cache; what pages
 	 * depend on is saved aside and takes effect with the site it describes */

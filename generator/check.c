@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "build.h"
+#include "guard.h"
 #include "pool.h"
 #include "script.h"
 #include "site.h"
@@ -505,6 +506,8 @@ int gz_check_site(const char *source, gz_diag *d)
 		check_body(&c, p);
 	}
 	check_titles(&c);
+	/* what a build would refuse: links out of the site */
+	gz_guard_links(c.src, d);
 
 	gz_value_free(c.places);
 	gz_map_release(&c.urls);

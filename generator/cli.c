@@ -48,7 +48,8 @@ static const char usage_main[] =
 
 static const char usage_build[] =
 	"usage: gazette build [--source DIR] [--out DIR] [--rev REV | --as-of DATE]\n"
-	"                     [--drafts] [--future] [--keep-going] [--jobs N] [--quiet]\n"
+	"                     [--drafts] [--future] [--keep-going] [--allow-shrink]\n"
+	"                     [--jobs N] [--quiet]\n"
 	"\n"
 	"  -s, --source DIR  the site folder (with site.yml and content/), a git working\n"
 	"                    tree, linked worktree or bare repository; default .\n"
@@ -61,11 +62,15 @@ static const char usage_build[] =
 	"      --full        render every page, even those whose inputs did not change\n"
 	"  -k, --keep-going  a page a Lua hook fails on is left out, and a photo that\n"
 	"                    cannot be read becomes a grey placeholder: warnings, not errors\n"
+	"      --allow-shrink  publish even when more than half of the pages published\n"
+	"                    in the output folder would be removed\n"
 	"  -j, --jobs N      threads to use; default one per core\n"
 	"  -q, --quiet       print only errors\n"
 	"  -v, --verbose     print the summary even when output is not a terminal\n"
 	"\n"
-	"Nothing in the output folder changes unless the whole build succeeds.\n";
+	"Nothing in the output folder changes unless the whole build succeeds. The\n"
+	"output folder may not be inside a folder the site is read from (content/,\n"
+	"static/, themes/, hooks/, data/, layouts/, archetypes/, print/, .git/).\n";
 
 static int cmd_build(int argc, char **argv)
 {
@@ -77,6 +82,7 @@ static int cmd_build(int argc, char **argv)
 		{"future", no_argument, NULL, 'f'},       {"full", no_argument, NULL, 'F'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"keep-going", no_argument, NULL, 'k'},
+		{"allow-shrink", no_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	gz_build_opts o = {.source = "."};
@@ -95,6 +101,7 @@ static int cmd_build(int argc, char **argv)
 		case 'f': o.future = true; break;
 		case 'F': o.full = true; break;
 		case 'k': o.keep_going = true; break;
+		case 'S': o.allow_shrink = true; break;
 		case 'o': o.out = optarg; break;
 		case 'd': o.drafts = true; break;
 		case 'j':

@@ -5,6 +5,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "sanitize.h"
 #include "text.h"
 
 static const gz_taxonomy_def default_tax[] = {
@@ -73,6 +74,8 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 	cfg->reading_rate = (int)gz_value_int(root, "reading_rate", 400);
 	cfg->feed_items = (int)gz_value_int(root, "feed_items", 20);
 	cfg->unsafe_html = gz_value_bool(gz_value_get(root, "markdown"), "unsafe", false);
+	cfg->allow_embeds = gz_sanitize_load(gz_value_get(root, "markdown"), path, d);
+	gz_limits_load(&cfg->limits, gz_value_get(root, "markdown"), path, d);
 	cfg->search = gz_value_bool(root, "search", true);
 	cfg->archive = gz_value_bool(root, "archive", false);
 	/* a page's commits (who, and their messages) are written for the

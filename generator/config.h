@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "mdlimits.h"
 #include "yaml.h"
 
 typedef struct {
@@ -31,6 +32,8 @@ typedef struct {
 	int reading_rate;    /* characters a minute */
 	int feed_items;
 	bool unsafe_html;    /* markdown.unsafe: raw HTML allowed */
+	unsigned allow_embeds; /* markdown.allow_embeds: GZ_EMBED_* (sanitize.h) */
+	gz_limits limits;    /* markdown.max_*: what a story's Markdown may be */
 	bool search;         /* build search/ (site.yml search: false turns it off) */
 	bool archive;        /* keep .gazette/archive.db for `gazette archive` (archive: true) */
 	bool history_public; /* history: public lets readers see every commit of a page */

@@ -11,10 +11,12 @@
 #include "alloc.h"
 #include "buf.h"
 #include "doc.h"
+#include "sanitize.h"
 #include "strlist.h"
 #include "text.h"
 
-static const char *const extensions[] = {"table", "strikethrough", "autolink", "tagfilter"};
+/* no tagfilter: raw HTML goes through sanitize.h, which does its work */
+static const char *const extensions[] = {"table", "strikethrough", "autolink"};
 
 static pthread_once_t registered = PTHREAD_ONCE_INIT;
 
@@ -924,6 +926,32 @@ static void custom_images(gz_md_result *out, cmark_node **nodes, const gz_md_opt
 	}
 }
 
+/* Raw HTML (when kept) and link and image targets that could run a script
+ * are disarmed (sanitize.h), after the filters so what they add is too. */
+static void sanitize_tree(cmark_node *doc, const gz_md_opts *opts)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		const char *s;
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if ((t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) && opts->unsafe &&
+		    (s = cmark_node_get_literal(n))) {
+			char *safe = gz_sanitize_html(s, strlen(s), opts->allow_embeds);
+			cmark_node_set_literal(n, safe);
+			free(safe);
+		} else if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) &&
+			   (s = cmark_node_get_url(n)) && !gz_sanitize_url_ok(s, t == CMARK_NODE_IMAGE)) {
+			cmark_node_set_url(n, "");
+		}
+	}
+	cmark_iter_free(it);
+}
+
 int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_md_opts *opts)
 {
 	shortcodes scs = {0};
@@ -951,7 +979,7 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	parser = cmark_parser_new(options);
 	for (i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
-		if (ext && (opts->unsafe || strcmp(extensions[i], "tagfilter")))
+		if (ext)
 			cmark_parser_attach_syntax_extension(parser, ext);
 	}
 	if (memmem(md, len, ":::", 3)) {
@@ -1072,6 +1100,7 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	cmark_iter_free(it);
 	custom_images(out, image_nodes, opts);
 	free(image_nodes);
+	sanitize_tree(doc, opts);
 
 	r.options = options;
 	r.exts = cmark_parser_get_syntax_extensions(parser);

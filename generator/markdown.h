@@ -100,7 +100,8 @@ typedef struct {
 } gz_md_hooks;
 
 typedef struct {
-	bool unsafe;            /* keep raw HTML */
+	bool unsafe;            /* keep raw HTML (without what runs scripts) */
+	unsigned allow_embeds;  /* with unsafe: GZ_EMBED_* elements kept */
 	const char *base_path;  /* "/" or "/news/" */
 	int line_offset;        /* lines above the body in its file */
 	const char *rel_base;   /* if set, relative image URLs are made

@@ -1034,6 +1034,33 @@ static void find_removed(const gz_outputs *o, const char *dir, const paths *old,
 	*same_set = found == o->n && old->n == o->n;
 }
 
+static bool is_page(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n >= 5 && !strcmp(path + n - 5, ".html");
+}
+
+size_t gz_publish_pages_removed(const gz_publish *p, const gz_outputs *o, gz_strlist *gone)
+{
+	paths removed = {0};
+	record r;
+	size_t i, before = 0;
+	bool same_set;
+
+	if (record_read(&r, p->record) < 0)
+		return 0;
+	for (i = 0; i < r.outputs.n; i++)
+		before += is_page(r.outputs.items[i]);
+	find_removed(o, p->dir, &r.outputs, &removed, &same_set);
+	for (i = 0; i < removed.n; i++)
+		if (is_page(removed.items[i]))
+			gz_strlist_add(gone, removed.items[i]);
+	paths_release(&removed);
+	record_release(&r);
+	return before;
+}
+
 static bool no_exchange(int e)
 {
 	/* ENOTSUP is EOPNOTSUPP on Linux */

@@ -16,6 +16,7 @@
 
 #include "diag.h"
 #include "source.h"
+#include "strlist.h"
 
 typedef struct {
 	char *path;          /* relative to the output folder */
@@ -111,6 +112,12 @@ const char *gz_publish_companion(const gz_publish *p);
  * did not change is not rewritten. Returns 0, or -1 with errors in d and
  * dir as it was. */
 int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_write_stats *st);
+
+/* Before gz_publish_write, with o checked (gz_outputs_check sorts it): the
+ * pages (.html files) the last build published into dir, as the returned
+ * count, and in gone those of them o no longer has, which publishing o
+ * would remove. */
+size_t gz_publish_pages_removed(const gz_publish *p, const gz_outputs *o, gz_strlist *gone);
 
 /* Release the lock and free p. */
 void gz_publish_free(gz_publish *p);

@@ -427,9 +427,16 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		return -1;
 	}
 
+	/* cmark's time grows faster than wide tables do: they are refused first */
+	if (gz_limits_check(&cfg->limits, path, body, len - (size_t)(body - data), body_line, d) < 0) {
+		free(data);
+		return -1;
+	}
+
 	/* the body first: Lua filters may change the front matter */
 	memset(&opts, 0, sizeof(opts));
 	opts.unsafe = cfg->unsafe_html;
+	opts.allow_embeds = cfg->allow_embeds;
 	opts.base_path = cfg->base_path;
 	opts.line_offset = body_line - 1;
 	/* a plain page's URL adds a folder its file does not have */

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -29,25 +31,44 @@
 #define EVENTS_URL "/__gazette/events"
 #define DEBOUNCE_MS 50
 #define PING_SECONDS 15
+#define POOL_THREADS 4
+#define CONNECTIONS 4096u
+/* a connection that sends or takes nothing for this long is closed (an
+ * event stream waiting for news is suspended, which does not count) */
+#define IDLE_SECONDS 30
+
+typedef struct stream stream;
 
 typedef struct {
+	const gz_serve_opts *o;
 	char *dir;             /* the serve folder as given */
 	char *real;            /* its realpath, once it exists */
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
 	unsigned long gen;     /* one more after every build */
 	char *errors;          /* formatted errors of the last build, or NULL */
 	bool stopping;
+	stream *waiting;       /* event streams suspended until there is news */
+	int done;              /* eventfd: the build thread finished */
 } server;
 
-/* One open /__gazette/events stream. */
-typedef struct {
+/* One open /__gazette/events stream. With nothing to send, its connection
+ * is suspended (no thread waits for it) until a build ends or it is time
+ * for a ping. */
+struct stream {
 	server *s;
+	struct MHD_Connection *c;
 	unsigned long seen;    /* generation the page was built from */
-	bool started;
+	bool started, ping, suspended;
 	gz_buf out;            /* bytes not yet handed to microhttpd */
 	size_t off;
-} stream;
+	stream *next;          /* in s->waiting */
+};
+
+/* What microhttpd logged of a request before it took the URL apart. */
+typedef struct {
+	const char *uri;
+	size_t len;
+} request;
 
 static const struct {
 	const char *ext, *type;
@@ -211,6 +232,74 @@ static bool etag_matches(const char *header, const char *etag)
 	return false;
 }
 
+/* An HTML page as the browser gets it: the file, with the reload script
+ * spliced in at byte at, read from fd as the connection sends it (no copy
+ * of the page is held). */
+typedef struct {
+	int fd;
+	uint64_t size, at;
+	char *script;
+	size_t slen;
+} page_body;
+
+static ssize_t page_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	page_body *pb = cls;
+	ssize_t n;
+
+	if (pos >= pb->at && pos < pb->at + pb->slen) {
+		size_t k = (size_t)(pb->at + pb->slen - pos);
+		if (k > max)
+			k = max;
+		memcpy(buf, pb->script + (pos - pb->at), k);
+		return (ssize_t)k;
+	}
+	if (pos < pb->at) {
+		if (max > pb->at - pos)
+			max = (size_t)(pb->at - pos);
+	} else {
+		pos -= pb->slen;
+		if (pos >= pb->size)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	n = pread(pb->fd, buf, max, (off_t)pos);
+	/* the file shrank under us: a rebuild wrote it in place */
+	return n > 0 ? n : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void page_free(void *cls)
+{
+	page_body *pb = cls;
+
+	close(pb->fd);
+	free(pb->script);
+	free(pb);
+}
+
+/* Where the reload script goes in the page on fd: before its last
+ * </body>, else at the end. Read backwards a block at a time, with an
+ * overlap so that a tag across two blocks is found. */
+static uint64_t body_end(int fd, uint64_t size)
+{
+	char buf[65536];
+	uint64_t end = size;
+
+	while (end > 0) {
+		uint64_t from = end > sizeof(buf) ? end - sizeof(buf) : 0;
+		ssize_t n = pread(fd, buf, (size_t)(end - from), (off_t)from);
+		size_t i;
+		if (n < 7)
+			break;
+		for (i = (size_t)n - 7 + 1; i-- > 0;)
+			if (buf[i] == '<' && !strncasecmp(buf + i, "</body>", 7))
+				return from + i;
+		if (!from)
+			break;
+		end = from + 6;
+	}
+	return size;
+}
+
 static enum MHD_Result serve_file(server *s, struct MHD_Connection *c, const char *path,
 				  unsigned int status)
 {
@@ -220,9 +309,7 @@ static enum MHD_Result serve_file(server *s, struct MHD_Connection *c, const cha
 	const char *type = gz_serve_content_type(path), *inm, *ims;
 	bool html = !strncmp(type, "text/html", 9);
 	unsigned long gen;
-	gz_buf body = GZ_BUF_INIT;
-	char *data = NULL;
-	size_t len;
+	page_body *pb = NULL;
 	int fd = -1;
 	enum MHD_Result rc;
 	struct tm tm;
@@ -277,25 +364,27 @@ static enum MHD_Result serve_file(server *s, struct MHD_Connection *c, const cha
 		}
 	}
 
-	len = (size_t)st.st_size;
-	data = gz_malloc(len + 1);
-	{
-		size_t got = 0;
-		while (got < len) {
-			ssize_t n = read(fd, data + got, len - got);
-			if (n <= 0)
-				break;
-			got += (size_t)n;
-		}
-		len = got;
-	}
-	close(fd);
 	if (html) {
-		inject(&body, data, len, gen);
-		free(data);
-		data = gz_buf_detach(&body, &len);
+		gz_buf b = GZ_BUF_INIT;
+		pb = gz_calloc(1, sizeof(*pb));
+		pb->fd = fd;
+		pb->size = (uint64_t)st.st_size;
+		pb->at = body_end(fd, pb->size);
+		gz_buf_printf(&b, reload_script, gen);
+		pb->script = gz_buf_detach(&b, &pb->slen);
+		r = MHD_create_response_from_callback(pb->size + pb->slen, 32 * 1024, page_read, pb,
+						      page_free);
+	} else {
+		/* sent with sendfile where it can be: no copy in memory */
+		r = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
 	}
-	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		if (pb)
+			page_free(pb);
+		else
+			close(fd);
+		return MHD_NO;
+	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
 	if (status == MHD_HTTP_OK) {
@@ -360,6 +449,20 @@ static void sse_event(gz_buf *b, const char *name, const char *data)
 	gz_buf_putc(b, '\n');
 }
 
+/* Wake every suspended stream; ping: to send a keep-alive if there is no
+ * news. Called with s->lock held. */
+static void resume_all(server *s, bool ping)
+{
+	stream *st;
+
+	for (st = s->waiting; st; st = st->next) {
+		st->ping = ping;
+		st->suspended = false;
+		MHD_resume_connection(st->c);
+	}
+	s->waiting = NULL;
+}
+
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	stream *st = cls;
@@ -379,25 +482,27 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 			else if (st->seen != s->gen)
 				sse_event(&st->out, "reload", "");
 			st->seen = s->gen;
+		} else if (st->seen != s->gen) {
+			st->seen = s->gen;
+			sse_event(&st->out, s->errors ? "errors" : "reload", s->errors ? s->errors : "");
+		} else if (st->ping) {
+			gz_buf_puts(&st->out, ": ping\n\n");
 		}
-		while (!st->out.len && !s->stopping) {
-			struct timespec until;
-			if (st->seen != s->gen) {
-				st->seen = s->gen;
-				if (s->errors)
-					sse_event(&st->out, "errors", s->errors);
-				else
-					sse_event(&st->out, "reload", "");
-				break;
+		st->ping = false;
+		if (!st->out.len) {
+			if (s->stopping) {
+				pthread_mutex_unlock(&s->lock);
+				return MHD_CONTENT_READER_END_OF_STREAM;
 			}
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_sec += PING_SECONDS;
-			if (pthread_cond_timedwait(&s->cond, &s->lock, &until) == ETIMEDOUT)
-				gz_buf_puts(&st->out, ": ping\n\n");
+			/* microhttpd calls again at once after a 0: wait suspended */
+			st->suspended = true;
+			st->next = s->waiting;
+			s->waiting = st;
+			MHD_suspend_connection(st->c);
+			pthread_mutex_unlock(&s->lock);
+			return 0;
 		}
 		pthread_mutex_unlock(&s->lock);
-		if (!st->out.len)
-			return MHD_CONTENT_READER_END_OF_STREAM;
 	}
 	n = st->out.len - st->off;
 	if (n > max)
@@ -410,7 +515,17 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 static void stream_free(void *cls)
 {
 	stream *st = cls;
+	server *s = st->s;
+	stream **p;
 
+	/* closed while suspended (the daemon stopping): out of the list */
+	pthread_mutex_lock(&s->lock);
+	for (p = &s->waiting; *p; p = &(*p)->next)
+		if (*p == st) {
+			*p = st->next;
+			break;
+		}
+	pthread_mutex_unlock(&s->lock);
 	gz_buf_release(&st->out);
 	free(st);
 }
@@ -423,6 +538,7 @@ static enum MHD_Result events(server *s, struct MHD_Connection *c)
 	enum MHD_Result rc;
 
 	st->s = s;
+	st->c = c;
 	st->out = (gz_buf)GZ_BUF_INIT;
 	st->seen = g ? strtoul(g, NULL, 10) : 0;
 	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, st, stream_free);
@@ -431,6 +547,34 @@ static enum MHD_Result events(server *s, struct MHD_Connection *c)
 	rc = MHD_queue_response(c, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
 	return rc;
+}
+
+static void *log_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	request *rq = gz_malloc(sizeof(*rq));
+
+	rq->uri = uri;
+	rq->len = strlen(uri);
+	return rq;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode why)
+{
+	free(*con_cls);
+	*con_cls = NULL;
+}
+
+/*
+ * microhttpd ends the URL at a raw NUL byte ("GET /\0/../site.yml"), so
+ * the handler would see "/". It keeps the request line in one buffer, the
+ * URL, then the NUL written over the space, then the version: after a
+ * raw NUL the version lies further on than the URL it logged.
+ */
+static bool raw_nul(const request *rq, const char *url, const char *version)
+{
+	return rq && url == rq->uri && version && *version && version > rq->uri &&
+	       rq->uri + rq->len + 1 != version;
 }
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
@@ -443,6 +587,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	struct stat st;
 	enum MHD_Result rc;
 
+	if (raw_nul(*con_cls, url, version))
+		return queue_text(c, MHD_HTTP_BAD_REQUEST, "400 bad request: a NUL byte in the URL\n");
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
 		struct MHD_Response *r = MHD_create_response_from_buffer(
 			19, (void *)"method not allowed\n", MHD_RESPMEM_PERSISTENT);
@@ -482,15 +628,22 @@ cleanup:
 	return rc;
 }
 
-/* Build once and tell the open pages. */
-static void rebuild(server *s, const gz_serve_opts *o)
+/* Build once and tell the open pages: on a thread of its own, so that the
+ * server answers and Ctrl-C stops it whatever the build does. */
+static void *rebuild(void *arg)
 {
-	gz_build_opts bo = {.source = o->source, .out = s->dir, .drafts = o->drafts, .jobs = o->jobs};
+	server *s = arg;
+	const gz_serve_opts *o = s->o;
+	/* the preview follows the content, however much of it goes */
+	gz_build_opts bo = {.source = o->source, .out = s->dir, .drafts = o->drafts, .jobs = o->jobs,
+			    .allow_shrink = true};
 	gz_build_stats st;
 	gz_diag d;
 	char *errors = NULL;
+	uint64_t one = 1;
 	int rc;
 
+	gz_alloc_thread_start();
 	gz_diag_init(&d);
 	rc = gz_build(&bo, &d, &st);
 	gz_diag_print(&d, stderr);
@@ -512,13 +665,14 @@ static void rebuild(server *s, const gz_serve_opts *o)
 	}
 	gz_diag_release(&d);
 	pthread_mutex_lock(&s->lock);
-	if (!s->real)
-		s->real = realpath(s->dir, NULL);
 	free(s->errors);
 	s->errors = errors;
 	s->gen++;
-	pthread_cond_broadcast(&s->cond);
+	resume_all(s, false);
 	pthread_mutex_unlock(&s->lock);
+	if (write(s->done, &one, sizeof(one)) < 0)
+		perror("gazette serve: eventfd");
+	return NULL;
 }
 
 /* <source>/.gazette/serve, with .gazette ignoring itself in git as build.c does. */
@@ -543,6 +697,51 @@ static char *serve_dir(const char *source)
 	return gz_buf_detach(&b, NULL);
 }
 
+/* How many connections at once: enough that a thousand idle ones (a
+ * browser's, a crawler's, or half-sent requests) leave room for more, with
+ * file descriptors to spare for the build. Raises the soft limit on open
+ * files up to the hard one if it must. */
+static unsigned int connection_limit(void)
+{
+	const rlim_t want = CONNECTIONS + 256;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1000;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return CONNECTIONS;
+	return rl.rlim_cur > 512 ? (unsigned int)(rl.rlim_cur - 256) : (unsigned int)rl.rlim_cur / 2;
+}
+
+/* The build thread gets the stack the main thread would have had room for:
+ * hooks and deep Markdown recurse. */
+static bool start_build(pthread_t *t, server *s)
+{
+	pthread_attr_t attr;
+	bool ok;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64u << 20);
+	ok = pthread_create(t, &attr, rebuild, s) == 0;
+	pthread_attr_destroy(&attr);
+	if (!ok)
+		fprintf(stderr, "gazette serve: cannot start a thread for the build\n");
+	return ok;
+}
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000.0 + t.tv_nsec / 1e6;
+}
+
 int gz_serve_run(const gz_serve_opts *o)
 {
 	server s;
@@ -551,18 +750,24 @@ int gz_serve_run(const gz_serve_opts *o)
 	struct sockaddr_in a4;
 	struct sockaddr_in6 a6;
 	struct sockaddr *addr;
-	unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			     MHD_ALLOW_SUSPEND_RESUME;
 	const char *bind = o->bind ? o->bind : "127.0.0.1";
 	const union MHD_DaemonInfo *info;
 	sigset_t sigs, old;
+	pthread_t builder;
 	char *err = NULL;
-	int sfd = -1, rc = 1, port;
-	bool pending = false, masked = false;
+	int sfd = -1, rc = 1, port = o->port;
+	bool pending = false, masked = false, building = false, announced = false;
+	double next_ping;
 
 	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.done = -1;
 	pthread_mutex_init(&s.lock, NULL);
-	pthread_cond_init(&s.cond, NULL);
 	s.dir = serve_dir(o->source);
+	/* publishing swaps the folder's contents, never its name */
+	s.real = realpath(s.dir, NULL);
 
 	memset(&a4, 0, sizeof(a4));
 	memset(&a6, 0, sizeof(a6));
@@ -589,8 +794,10 @@ int gz_serve_run(const gz_serve_opts *o)
 	masked = true;
 	sigdelset(&sigs, SIGPIPE);
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
-	if (sfd < 0) {
-		fprintf(stderr, "gazette serve: signalfd: %s\n", strerror(errno));
+	s.done = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sfd < 0 || s.done < 0) {
+		fprintf(stderr, "gazette serve: %s: %s\n", sfd < 0 ? "signalfd" : "eventfd",
+			strerror(errno));
 		goto cleanup;
 	}
 	if (gz_watch_open(&w, o->source, &err) < 0) {
@@ -598,25 +805,38 @@ int gz_serve_run(const gz_serve_opts *o)
 		goto cleanup;
 	}
 
-	rebuild(&s, o);
+	/* a few threads wait on epoll for every connection: a slow or idle
+	 * client costs a socket, not a thread, and files go out with sendfile */
 	daemon = MHD_start_daemon(flags, 0, NULL, NULL, answer, &s, MHD_OPTION_SOCK_ADDR, addr,
 				  MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_END);
+				  MHD_OPTION_URI_LOG_CALLBACK, log_uri, NULL,
+				  MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+				  MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)POOL_THREADS,
+				  MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_SECONDS,
+				  MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024, MHD_OPTION_END);
 	if (!daemon) {
 		fprintf(stderr, "gazette serve: cannot listen on %s port %d: %s\n", bind, o->port,
 			strerror(errno));
 		goto cleanup;
 	}
 	info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
-	port = info ? (int)info->port : o->port;
-	fprintf(stderr, "gazette: serving http://%s%s%s:%d/ (built into %s; Ctrl-C stops)\n",
-		addr->sa_family == AF_INET6 ? "[" : "", bind, addr->sa_family == AF_INET6 ? "]" : "",
-		port, s.dir);
+	if (info)
+		port = (int)info->port;
 
+	building = start_build(&builder, &s);
+	if (!building)
+		goto cleanup;
+	next_ping = now_ms() + PING_SECONDS * 1000.0;
 	for (;;) {
-		struct pollfd fds[2] = {{sfd, POLLIN, 0}, {gz_watch_fd(w), POLLIN, 0}};
-		int n = poll(fds, 2, pending ? DEBOUNCE_MS : -1);
+		struct pollfd fds[3] = {{sfd, POLLIN, 0}, {gz_watch_fd(w), POLLIN, 0},
+					{s.done, POLLIN, 0}};
+		double until = next_ping - now_ms();
+		int n, wait = until > 0 ? (int)until + 1 : 0;
 
+		if (pending && !building && wait > DEBOUNCE_MS)
+			wait = DEBOUNCE_MS;
+		n = poll(fds, 3, wait);
 		if (n < 0 && errno != EINTR) {
 			fprintf(stderr, "gazette serve: poll: %s\n", strerror(errno));
 			break;
@@ -628,35 +848,64 @@ int gz_serve_run(const gz_serve_opts *o)
 			rc = 0;
 			break;
 		}
+		if (n > 0 && (fds[2].revents & POLLIN)) {
+			uint64_t x;
+			if (read(s.done, &x, sizeof(x)) > 0 && building) {
+				pthread_join(builder, NULL);
+				building = false;
+			}
+			if (!announced) {
+				fprintf(stderr, "gazette: serving http://%s%s%s:%d/ (built into %s; "
+						"Ctrl-C stops)\n",
+					addr->sa_family == AF_INET6 ? "[" : "", bind,
+					addr->sa_family == AF_INET6 ? "]" : "", port, s.dir);
+				announced = true;
+			}
+		}
 		if (n > 0 && (fds[1].revents & POLLIN)) {
 			if (gz_watch_read(w) > 0)
 				pending = true;
 			continue;
 		}
-		/* quiet for DEBOUNCE_MS after the last change */
-		if (n == 0 && pending) {
+		if (now_ms() >= next_ping) {
+			pthread_mutex_lock(&s.lock);
+			resume_all(&s, true);
+			pthread_mutex_unlock(&s.lock);
+			next_ping = now_ms() + PING_SECONDS * 1000.0;
+		}
+		/* quiet for DEBOUNCE_MS after the last change, and the last
+		 * build done */
+		if (n == 0 && pending && !building) {
 			pending = false;
-			rebuild(&s, o);
+			building = start_build(&builder, &s);
 		}
 	}
 
 cleanup:
 	pthread_mutex_lock(&s.lock);
 	s.stopping = true;
-	pthread_cond_broadcast(&s.cond);
+	resume_all(&s, false);
 	pthread_mutex_unlock(&s.lock);
 	if (daemon)
 		MHD_stop_daemon(daemon);
+	if (building) {
+		/* a build cannot be stopped halfway, and Ctrl-C must not wait
+		 * for it: its output folder is published whole or not at all,
+		 * as when a build is killed */
+		fflush(stderr);
+		_exit(rc);
+	}
 	gz_watch_free(w);
 	if (sfd >= 0)
 		close(sfd);
+	if (s.done >= 0)
+		close(s.done);
 	if (masked)
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	free(err);
 	free(s.errors);
 	free(s.real);
 	free(s.dir);
-	pthread_cond_destroy(&s.cond);
 	pthread_mutex_destroy(&s.lock);
 	return rc;
 }

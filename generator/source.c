@@ -20,7 +20,8 @@ struct gz_source {
 	char *real;     /* root with symbolic links resolved */
 	gz_map listed;  /* "root/path" of files a listing found: inside the root */
 	gz_strlist keys; /* listed's keys */
-	pthread_rwlock_t lock; /* listed: written by listings, read by every load */
+	gz_strlist outside; /* symbolic links listings met that lead out of the root */
+	pthread_rwlock_t lock; /* listed and outside: written by listings, read by every load */
 };
 
 gz_source *gz_source_new(const gz_source_ops *ops, void *impl, const char *root)
@@ -93,6 +94,7 @@ void gz_source_free(gz_source *s)
 	free(s->real);
 	gz_map_release(&s->listed);
 	gz_strlist_release(&s->keys);
+	gz_strlist_release(&s->outside);
 	pthread_rwlock_destroy(&s->lock);
 	free(s);
 }
@@ -100,6 +102,21 @@ void gz_source_free(gz_source *s)
 const char *gz_source_root(const gz_source *s)
 {
 	return s->root;
+}
+
+bool gz_source_is_folder(const gz_source *s)
+{
+	return !s->ops;
+}
+
+void gz_source_outside(gz_source *s, gz_strlist *out)
+{
+	size_t i;
+
+	pthread_rwlock_rdlock(&s->lock);
+	for (i = 0; i < s->outside.n; i++)
+		gz_strlist_add(out, s->outside.items[i]);
+	pthread_rwlock_unlock(&s->lock);
 }
 
 bool gz_path_is_safe(const char *path)
@@ -165,7 +182,26 @@ char *gz_path_join(const char *dir, const char *ref)
 	return gz_buf_detach(&out, NULL);
 }
 
-static void walk(const char *root, gz_buf *rel, gz_strlist *out)
+/* Does the symbolic link root/rel lead out of real (the root resolved), or
+ * nowhere? */
+static bool leads_out(const char *root, const char *real, const char *rel)
+{
+	gz_buf full = GZ_BUF_INIT;
+	char *r;
+	size_t n = strlen(real);
+	bool out;
+
+	gz_buf_printf(&full, "%s/%s", root, rel);
+	r = realpath(full.ptr, NULL);
+	out = !r || strncmp(r, real, n) || (r[n] != '/' && r[n] != '\0');
+	free(r);
+	gz_buf_release(&full);
+	return out;
+}
+
+/* links: the symbolic links met that lead out of the root (real) */
+static void walk(const char *root, const char *real, gz_buf *rel, gz_strlist *out,
+		 gz_strlist *links)
 {
 	gz_buf full = GZ_BUF_INIT;
 	DIR *dir;
@@ -198,17 +234,31 @@ static void walk(const char *root, gz_buf *rel, gz_strlist *out)
 			gz_buf_release(&f);
 		}
 		if (type == DT_DIR)
-			walk(root, rel, out);
+			walk(root, real, rel, out, links);
 		else if (type == DT_REG)
 			gz_strlist_add(out, rel->ptr);
+		else if (type == DT_LNK && leads_out(root, real, rel->ptr))
+			gz_strlist_add(links, rel->ptr);
 		gz_buf_truncate(rel, base);
 	}
 	closedir(dir);
 }
 
+/* a site has a handful of such links, and every build lists a folder once */
+static void add_once(gz_strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->items[i], s))
+			return;
+	gz_strlist_add(l, s);
+}
+
 void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out)
 {
 	gz_buf rel = GZ_BUF_INIT;
+	gz_strlist links = {0};
 	size_t i, first = out->n;
 
 	if (*prefix && !gz_path_is_safe(prefix))
@@ -222,17 +272,28 @@ void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out)
 		/* a folder reached through a symbolic link out of the root is not
 		 * part of the site */
 		gz_buf full = GZ_BUF_INIT;
+		struct stat st;
 		bool inside;
 		gz_buf_printf(&full, "%s/%s", s->root, prefix);
 		inside = inside_root(s, full.ptr);
+		/* the folder itself is the link (a link above it is met by the
+		 * listing of its own folder) */
+		if (!inside && lstat(full.ptr, &st) == 0 && S_ISLNK(st.st_mode)) {
+			pthread_rwlock_wrlock(&s->lock);
+			add_once(&s->outside, prefix);
+			pthread_rwlock_unlock(&s->lock);
+		}
 		gz_buf_release(&full);
 		if (!inside) {
 			gz_buf_release(&rel);
 			return;
 		}
 	}
-	walk(s->root, &rel, out);
+	walk(s->root, s->real, &rel, out, &links);
 	pthread_rwlock_wrlock(&s->lock);
+	for (i = 0; i < links.n; i++)
+		add_once(&s->outside, links.items[i]);
+	gz_strlist_release(&links);
 	gz_buf_clear(&rel);
 	gz_buf_puts(&rel, s->root);
 	gz_buf_putc(&rel, '/');

@@ -49,6 +49,16 @@ gz_source *gz_source_sub(gz_source *parent, const char *prefix);
 /* The root folder as given (borrowed). */
 const char *gz_source_root(const gz_source *s);
 
+/* True for a folder opened with gz_source_open_dir (not a git revision or
+ * a view of another source). */
+bool gz_source_is_folder(const gz_source *s);
+
+/* Append to out the symbolic links the listings so far met that lead out
+ * of the root (or nowhere), as root-relative paths: a listed folder that
+ * is itself such a link, and such links inside listed folders. Listings
+ * skip them; the caller decides whether that is an error. */
+void gz_source_outside(gz_source *s, gz_strlist *out);
+
 /* Append every regular file below prefix (a folder, "" for the root) to out,
  * as root-relative paths in sorted order. A missing prefix lists nothing. */
 void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out);

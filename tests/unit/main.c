@@ -35,6 +35,8 @@ int main(void)
 	suite_deps();
 	suite_buf();
 	suite_doc();
+	suite_mdlimits();
+	suite_sanitize();
 	gz_image_shutdown();
 	printf("unit: %d passed, %d failed (%d checks)\n", tests_run - tests_failed, tests_failed,
 	       gz_test_checks);
