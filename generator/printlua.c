@@ -437,7 +437,7 @@ static int push_layout(gz_printlua *pl, const char *name, const char *for_path, 
 		st = luaL_loadbufferx(L, data, len, chunk.ptr, "t");
 		gz_buf_release(&chunk);
 		if (st != LUA_OK) {
-			gz_diag_error(d, "", 0, 0, "%s", lua_tostring(L, -1));
+			gz_diag_error_placed(d, path.ptr, "%s", lua_tostring(L, -1));
 			lua_pop(L, 1);
 			goto cleanup;
 		}
@@ -445,7 +445,7 @@ static int push_layout(gz_printlua *pl, const char *name, const char *for_path, 
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.env");
 	lua_setupvalue(L, -2, 1);
 	if (gz_script_call(pl->s, 0, 1, &err) < 0) {
-		gz_diag_error(d, "", 0, 0, "%s", err);
+		gz_diag_error_placed(d, path.ptr, "%s", err);
 		goto cleanup;
 	}
 	if (!lua_isfunction(L, -1)) {
@@ -562,7 +562,7 @@ int gz_printlua_draw(gz_printlua *pl, const char *name, const gz_print_canvas *c
 		if (pl->failed)
 			gz_diag_error(d, c->path, pl->fail_line, pl->fail_col, "%s", pl->fail_msg);
 		else
-			gz_diag_error(d, "", 0, 0, "%s (printing %s)", err, c->path);
+			gz_diag_error_placed(d, c->path, "%s (printing %s)", err, c->path);
 		free(err);
 	}
 	pl->c = NULL;
