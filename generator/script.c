@@ -315,11 +315,23 @@ static void push_page(lua_State *L, const gz_page *p)
 	u = lua_newuserdatauv(L, sizeof(*u), 1);
 	*u = p;
 	luaL_setmetatable(L, PAGE_MT);
-	lua_newtable(L);
-	lua_setiuservalue(L, -2, 1);
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, -3, p);
 	lua_remove(L, -2);
+}
+
+/* Push the table of the page userdata at idx (fields a hook set for this
+ * render, fields built once), made at first use: most pages pushed, such
+ * as gz.add_page's, never need one. */
+static void push_page_table(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	if (lua_getiuservalue(L, idx, 1) == LUA_TTABLE)
+		return;
+	lua_pop(L, 1);
+	lua_newtable(L);
+	lua_pushvalue(L, -1);
+	lua_setiuservalue(L, idx, 1);
 }
 
 typedef struct {
@@ -616,11 +628,13 @@ static int page_index(lua_State *L)
 	if (!f) {
 		/* a field a hook set: for this render (on_page), or for all (on_load) */
 		if (lua_type(L, 2) == LUA_TSTRING) {
-			lua_getiuservalue(L, 1, 1);
-			lua_pushvalue(L, 2);
-			if (lua_rawget(L, -2) != LUA_TNIL)
-				return 1;
-			lua_pop(L, 2);
+			if (lua_getiuservalue(L, 1, 1) == LUA_TTABLE) {
+				lua_pushvalue(L, 2);
+				if (lua_rawget(L, -2) != LUA_TNIL)
+					return 1;
+				lua_pop(L, 1);
+			}
+			lua_pop(L, 1);
 			if (p->extra) {
 				push_value(L, gz_value_get(p->extra, lua_tostring(L, 2)));
 				return 1;
@@ -633,7 +647,7 @@ static int page_index(lua_State *L)
 		push_field(L, p, f);
 		return 1;
 	}
-	lua_getiuservalue(L, 1, 1);
+	push_page_table(L, 1);
 	if (lua_rawgeti(L, -1, f) == LUA_TNIL) {
 		lua_pop(L, 1);
 		push_field(L, p, f);
@@ -1019,9 +1033,7 @@ static int call_lua(gz_script *s, int nargs, int nresults, char **err)
 	return 0;
 }
 
-/* "path:line: " of the last line of code in the chunk at idx (its return,
- * as a rule): the place of what a file returns. */
-static void return_place(lua_State *L, int idx, char *buf, size_t size)
+void gz_script_return_place(lua_State *L, int idx, char *buf, size_t size)
 {
 	lua_Debug ar;
 	lua_Integer last = 1;
@@ -1662,14 +1674,15 @@ static int h_set(lua_State *L)
 		p->extra->items[p->extra->n++] = v;
 		return 0;
 	}
-	lua_getiuservalue(L, 1, 1);
+	push_page_table(L, 1);
 	lua_pushvalue(L, 3);
 	lua_setfield(L, -2, key);
 	return 0;
 }
 
-/* Push the registry's table of the site's URLs (url → the page's path),
- * made at the first gz.add_page: one lookup a page, not a scan of all. */
+/* Push the registry's table of the site's URLs (url → the page, light
+ * userdata), made at the first gz.add_page: one lookup a page, not a scan
+ * of all. */
 static void push_url_index(lua_State *L, const gz_site *site)
 {
 	size_t i;
@@ -1681,7 +1694,7 @@ static void push_url_index(lua_State *L, const gz_site *site)
 	for (i = 0; i < site->nall; i++) {
 		if (!site->all[i]->url)
 			continue;
-		lua_pushstring(L, site->all[i]->path);
+		lua_pushlightuserdata(L, site->all[i]);
 		lua_setfield(L, -2, site->all[i]->url);
 	}
 	lua_pushvalue(L, -1);
@@ -1729,7 +1742,8 @@ static int h_add_page(lua_State *L)
 	}
 	push_url_index(L, site); /* 3 */
 	if (lua_getfield(L, 3, url) != LUA_TNIL)
-		return luaL_error(L, "gz.add_page: url '%s' is taken by %s", url, lua_tostring(L, -1));
+		return luaL_error(L, "gz.add_page: url '%s' is taken by %s", url,
+				  ((const gz_page *)lua_touserdata(L, -1))->path);
 	lua_pop(L, 1);
 	title = opt_field(L, 1, "title", url, &ltitle);
 	content = opt_field(L, 1, "content", "", &lcontent);
@@ -1738,7 +1752,8 @@ static int h_add_page(lua_State *L)
 	date = opt_field(L, 1, "date", NULL, &ldate);
 	if (date && gz_date_parse(&when, date) == 0)
 		has_date = true;
-	gz_script_hand(L, sizeof(*p) + 256 + 2 * nlen + ltitle + lcontent + lsummary + llayout);
+	/* the texts, not the page itself: a site of many pages is no fault */
+	gz_script_hand(L, 2 * nlen + ltitle + lcontent + lsummary + llayout);
 
 	p = gz_calloc(1, sizeof(*p));
 	p->url = gz_strdup(url);
@@ -1766,8 +1781,8 @@ static int h_add_page(lua_State *L)
 	p->related = gz_calloc(1, sizeof(*p->related));
 	p->src_hash = gz_hash_str(gz_hash_str(gz_hash_str(GZ_HASH_INIT, p->title), p->html), p->layout);
 	gz_site_add_standalone(site, p);
-	/* pushing a string may fail for memory: the page is the site's by now */
-	lua_pushstring(L, p->path);
+	/* a new key may fail for memory: the page is the site's by now */
+	lua_pushlightuserdata(L, p);
 	lua_setfield(L, 3, url);
 	push_page(L, p);
 	return 1;
@@ -2096,7 +2111,7 @@ static int load_hooks(gz_script *s, int env, gz_diag *d)
 		}
 		if (!lua_isnil(L, -1) && !lua_istable(L, -1)) {
 			char place[256];
-			return_place(L, -2, place, sizeof(place));
+			gz_script_return_place(L, -2, place, sizeof(place));
 			gz_diag_error_placed(d, t->path,
 					     "%sa hook file must return a table (filters, shortcodes, "
 					     "on_load …), not a %s",
@@ -2216,7 +2231,7 @@ static int load_templates(gz_script *s, int env, gz_diag *d)
 			}
 			if (!lua_isfunction(L, -1)) {
 				char place[256];
-				return_place(L, -2, place, sizeof(place));
+				gz_script_return_place(L, -2, place, sizeof(place));
 				gz_diag_error_placed(d, t->path,
 						     "%sa Lua layout must return function(page, site), "
 						     "not a %s",
@@ -2411,6 +2426,32 @@ static gz_value *value_take(lua_State *L, int idx)
 
 /* ---- Markdown hooks ---- */
 
+/* In a call: the front matter (argument 1) into s->new_fm */
+static int front_matter_lua(lua_State *L)
+{
+	script_of(L)->new_fm = value_take(L, 1);
+	return 0;
+}
+
+/* "path:line: " of the last filter's document function */
+static void last_document_place(lua_State *L, char *buf, size_t size)
+{
+	lua_Debug ar;
+	lua_Integer i;
+
+	buf[0] = '\0';
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.filters");
+	for (i = (lua_Integer)lua_rawlen(L, -1); i > 0 && !buf[0]; i--) {
+		lua_rawgeti(L, -1, i);
+		if (lua_getfield(L, -1, "document") == LUA_TFUNCTION && lua_getinfo(L, ">S", &ar))
+			place_of(buf, size, &ar, ar.linedefined);
+		else
+			lua_pop(L, 1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+}
+
 /* The filters over the page's tree (argument 1), with its front matter;
  * a document filter's new front matter goes to s->new_fm. */
 static int run_filters_lua(lua_State *L)
@@ -2427,8 +2468,23 @@ static int run_filters_lua(lua_State *L)
 	}
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.filters");
 	gz_hooks_run_filters(L, -1, doc, 2);
-	if (s->has_document && s->cur_fm)
-		s->new_fm = value_take(L, 2);
+	if (s->has_document && s->cur_fm) {
+		/* the document filters have returned: an error here (too much
+		 * data, a table that holds itself) is placed at the last one */
+		lua_pushcfunction(L, front_matter_lua);
+		lua_pushvalue(L, 2);
+		if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+			if (!s->stopped && lua_type(L, -1) == LUA_TSTRING &&
+			    !gz_diag_place(lua_tostring(L, -1), NULL)) {
+				char place[256];
+				last_document_place(L, place, sizeof(place));
+				lua_pushstring(L, place);
+				lua_insert(L, -2);
+				lua_concat(L, 2);
+			}
+			return lua_error(L);
+		}
+	}
 	return 0;
 }
 

@@ -134,6 +134,9 @@ int gz_script_call(gz_script *s, int nargs, int nresults, char **err);
  * hands over to be kept in C (a node, a string in the site, output)
  * against the running call's hooks: data_mb; past it, a Lua error. */
 void gz_script_hand(struct lua_State *L, size_t bytes);
+/* "path:line: " of the last line of code of the chunk at idx (its return,
+ * as a rule), into buf: the place of what a file returns. */
+void gz_script_return_place(struct lua_State *L, int idx, char *buf, size_t size);
 /* And count work done in C for Lua (a walk over a tree) as Lua steps;
  * past the running call's limits, the error that stops the call. */
 void gz_script_charge(struct lua_State *L, long steps);

@@ -5,7 +5,8 @@
 # hold well (invalid UTF-8, a BOM, CRLF, NUL, a 10 MB line, 1,000-level
 # nesting, symlinks out of the repository) are made here; the rest is in
 # tests/fixtures/bad-input/. Lua hooks that error, loop and allocate without
-# bound each get a site of their own (hooks apply to every page).
+# bound each get a site of their own (hooks apply to every page); the other
+# Lua cases, with time bounds, are in bad_input_hooks.sh.
 #
 # Nothing may crash: every build exits 0 or 1 (a signal gives >128, ASan
 # aborts), and under `make test-asan` the same runs are checked by ASan.

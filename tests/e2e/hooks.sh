@@ -206,6 +206,8 @@ assert_contains "$TMPDIR/err-sc" "unknown shortcode 'qoute'; the shortcodes are:
 # the three worked examples from docs/hooks.md
 ex=$TMPDIR/ex
 minimal_site "$ex"
+# an empty list in the front matter stays a list through a document filter
+printf 'taxonomies:\n  people: 人物\n' >>"$ex/site.yml"
 mkdir -p "$ex/hooks" "$ex/content/stories/2019"
 cp "$ROOT/docs/examples/"*.lua "$ex/hooks/"
 cat >"$ex/content/stories/2019/a.md" <<'MD'
@@ -213,6 +215,7 @@ cat >"$ex/content/stories/2019/a.md" <<'MD'
 title: 养蜂
 date: 2019-06-08
 featured: true
+people: []
 ---
 【编者按】这是一段编者按。
 
