@@ -34,6 +34,7 @@ int main(void)
 	suite_printcache();
 	suite_deps();
 	suite_buf();
+	suite_pattern();
 	gz_image_shutdown();
 	printf("unit: %d passed, %d failed (%d checks)\n", tests_run - tests_failed, tests_failed,
 	       gz_test_checks);

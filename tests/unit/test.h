@@ -61,5 +61,6 @@ void suite_image(void);
 void suite_printcache(void);
 void suite_deps(void);
 void suite_buf(void);
+void suite_pattern(void);
 
 #endif
