@@ -427,11 +427,14 @@ static int mk_list(lua_State *L)
 	return 1;
 }
 
+static void free_orphans(nodebook *b, cmark_node *doc);
+
 static int book_gc(lua_State *L)
 {
 	nodebook *b = lua_touserdata(L, 1);
 
-	/* gz_hooks_page_done has freed every page's orphans; only the list is left */
+	/* nodes made since the last call ended (when the state is closed in one) */
+	free_orphans(b, NULL);
 	free(b->tracked);
 	b->tracked = NULL;
 	b->n = b->cap = 0;
@@ -691,22 +694,30 @@ static int cmp_ptr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-void gz_hooks_page_done(lua_State *L, void *docp)
+/* Free the trees that Lua made or cut out and that are not in doc (may be
+ * NULL). A node out of the document is under one that Lua made or cut out,
+ * and was noted then; the trees to free are the noted nodes with no parent
+ * (the document itself is never noted). A node may be noted twice: sort,
+ * and free each once. */
+static void free_orphans(nodebook *b, cmark_node *doc)
 {
-	nodebook *b = book(L);
-	cmark_node *doc = docp;
 	size_t i, k = 0;
 
-	b->gen++;
-	/* A node out of the document is under one that Lua made or cut out,
-	 * and was noted then; the trees to free are the noted nodes with no
-	 * parent. A node may be noted twice: sort, and free each once. */
 	for (i = 0; i < b->n; i++)
 		if (!cmark_node_parent(b->tracked[i]) && b->tracked[i] != doc)
 			b->tracked[k++] = b->tracked[i];
-	qsort(b->tracked, k, sizeof(*b->tracked), cmp_ptr);
+	if (k > 1)
+		qsort(b->tracked, k, sizeof(*b->tracked), cmp_ptr);
 	for (i = 0; i < k; i++)
 		if (i == 0 || b->tracked[i] != b->tracked[i - 1])
 			cmark_node_free(b->tracked[i]);
 	b->n = 0;
+}
+
+void gz_hooks_page_done(lua_State *L, void *doc)
+{
+	nodebook *b = book(L);
+
+	b->gen++;
+	free_orphans(b, doc);
 }

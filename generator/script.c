@@ -73,6 +73,8 @@ struct gz_script {
 	size_t mem, mem_limit;     /* bytes Lua holds, and the most it may */
 	char where[256];           /* "file:line: " last seen by the step hook, for
 				    * "not enough memory", which Lua gives no place */
+	char last_where[256];      /* the same, not reset between calls: where Lua
+				    * code of an earlier call ran, the last resort */
 	gz_site *msite;            /* during on_load: the site hooks may change */
 	const gz_config *cfg;      /* the site's settings (base URL …) */
 	bool has_filters, has_document, has_shortcodes;
@@ -763,8 +765,10 @@ static void hook(lua_State *L, lua_Debug *ar)
 	if (!s->stopped) {
 		int every = lua_gethookcount(L);
 
-		if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+		if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
 			place_of(s->where, sizeof(s->where), ar, ar->currentline);
+			memcpy(s->last_where, s->where, sizeof(s->where));
+		}
 		s->budget -= every;
 		if (past_deadline(s)) {
 			stop(s, s->where, true);
@@ -937,6 +941,9 @@ static void limits_end(gz_script *s)
 	if (running)
 		timer_arm(running->deadline - gz_now_ms() > 1 ? running->deadline - gz_now_ms() : 1);
 	lua_sethook(s->L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+	/* nodes the call made and left out of any page: what the data limit
+	 * counted is given back */
+	gz_hooks_page_done(s->L, NULL);
 }
 
 /* The message handler of every call from C (upvalue: the script): the
@@ -998,6 +1005,8 @@ static char *error_text(gz_script *s, int status, int fn)
 		lua_pushvalue(L, fn);
 		if (lua_getinfo(L, ">S", &ar) && ar.what[0] != 'C')
 			place_of(place, sizeof(place), &ar, ar.linedefined > 0 ? ar.linedefined : 1);
+		else
+			snprintf(place, sizeof(place), "%s", s->last_where);
 	}
 	if (status == LUA_ERRMEM)
 		gz_buf_printf(&b, "%sLua 内存超过 %d MB，已停止（site.yml hooks: memory_mb）", place,
@@ -1529,8 +1538,10 @@ static void note_where(gz_script *s)
 	if (!s->L)
 		return;
 	stack_place(s->L, 0, place, sizeof(place));
-	if (place[0])
+	if (place[0]) {
 		memcpy(s->where, place, sizeof(place));
+		memcpy(s->last_where, place, sizeof(place));
+	}
 }
 
 /* Lua's allocations, counted against the state's limit. */
@@ -1545,7 +1556,10 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		s->mem -= old;
 		return NULL;
 	}
-	if (nsize > old && s->mem - old + nsize > s->mem_limit) {
+	/* Only Lua code is refused: outside a call, C pushes arguments and
+	 * reads results where a memory error could not be caught (Lua would
+	 * abort), and what it pushes is bounded by the input, not by Lua. */
+	if (nsize > old && s->mem - old + nsize > s->mem_limit && s->calls > 0) {
 		note_where(s);
 		return NULL; /* Lua raises "not enough memory" */
 	}
@@ -1560,8 +1574,17 @@ static int safe_load(lua_State *L)
 {
 	size_t len;
 	const char *chunk = luaL_checklstring(L, 1, &len);
-	const char *name = luaL_optstring(L, 2, "=(load)");
+	const char *name = luaL_optstring(L, 2, NULL);
+	char place[256], where[300];
 
+	/* unnamed, the chunk is named after the line that loads it, so that
+	 * its errors say which hook they come from */
+	if (!name) {
+		stack_place(L, 1, place, sizeof(place));
+		place[strlen(place) > 2 ? strlen(place) - 2 : 0] = '\0';
+		snprintf(where, sizeof(where), "=[load at %s]", place);
+		name = where;
+	}
 	if (luaL_loadbufferx(L, chunk, len, name, "t") != LUA_OK) {
 		lua_pushnil(L);
 		lua_insert(L, -2);
@@ -2127,7 +2150,9 @@ static int load_hooks(gz_script *s, int env, gz_diag *d)
 			continue;
 		}
 		/* shortcodes: later files (the site's) override earlier ones */
-		if (lua_getfield(L, h, "shortcodes") == LUA_TTABLE) {
+		/* raw reads: a __index of the hook's table would run outside a call */
+		lua_pushliteral(L, "shortcodes");
+		if (lua_rawget(L, h) == LUA_TTABLE) {
 			lua_getfield(L, LUA_REGISTRYINDEX, "gazette.shortcodes");
 			lua_pushnil(L);
 			while (lua_next(L, -3)) {
@@ -2140,7 +2165,8 @@ static int load_hooks(gz_script *s, int env, gz_diag *d)
 		}
 		lua_pop(L, 1);
 		for (k = 0; lifecycle[k]; k++) {
-			if (lua_getfield(L, h, lifecycle[k]) == LUA_TFUNCTION)
+			lua_pushstring(L, lifecycle[k]);
+			if (lua_rawget(L, h) == LUA_TFUNCTION)
 				append_to(L, lifecycle[k], lua_gettop(L));
 			lua_pop(L, 1);
 		}
@@ -2612,7 +2638,13 @@ static int md_shortcode(const char *name, const char *args, const char *inner_ht
 		return -1;
 	}
 	if (!lua_isstring(L, -1)) {
-		gz_buf_printf(&b, "shortcode '%s' must return HTML (a string), not %s", name,
+		char place[256] = "";
+		lua_Debug ar;
+		/* it has returned: its first line is its place */
+		lua_getfield(L, top + 1, name);
+		if (lua_getinfo(L, ">S", &ar))
+			place_of(place, sizeof(place), &ar, ar.linedefined);
+		gz_buf_printf(&b, "%sshortcode '%s' must return HTML (a string), not %s", place, name,
 			      luaL_typename(L, -1));
 		*err = gz_buf_detach(&b, NULL);
 		lua_settop(L, top);
@@ -2980,8 +3012,9 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 		return -1;
 	}
 	if (s->cap[0].len > s->page_limit) {
+		const gz_template *t = gz_theme_find(s->theme, layout);
 		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, "%s: 页面超过 %d MB（site.yml hooks: page_mb）", layout,
+		gz_buf_printf(&b, "%s: 页面超过 %d MB（site.yml hooks: page_mb）", t ? t->path : layout,
 			      (int)(s->page_limit >> 20));
 		*err = gz_buf_detach(&b, NULL);
 		lua_settop(L, top);
