@@ -629,16 +629,20 @@ static void run_pass(lua_State *L, int filter, cmark_node *doc, bool inlines)
 {
 	size_t i, n;
 	cmark_node **l = collect(L, doc, inlines, &n);
+	long steps = n;
 
 	for (i = 0; i < n; i++) {
 		cmark_node *c = l[i];
-		const char *type;
-		long steps = 1;
 		bool in = in_tree(c, doc, &steps);
+		const char *type;
 		int fn;
 
-		/* a tree that Lua nested deep makes each walk long */
-		gz_script_charge(L, steps);
+		/* a tree that Lua nested deep makes each walk long: counted, a
+		 * few thousand steps at a time */
+		if (steps > 4096) {
+			gz_script_charge(L, steps);
+			steps = 0;
+		}
 		if (!in)
 			continue; /* cut out by an earlier replacement */
 		type = cmark_node_get_type_string(c);
@@ -653,6 +657,7 @@ static void run_pass(lua_State *L, int filter, cmark_node *doc, bool inlines)
 		apply_result(L, fn, c, type);
 		lua_settop(L, fn - 1);
 	}
+	gz_script_charge(L, steps);
 	lua_pop(L, 1); /* the list */
 }
 

@@ -29,9 +29,6 @@
 /* A call may run this many Lua steps before it is stopped. */
 #define INSTRUCTION_LIMIT 200000000L
 #define HOOK_EVERY 100000
-/* What a node made in Lua costs in C, besides its text: cmark's node and
- * our note of it */
-#define NODE_BYTES 160
 
 /* Partials may nest this deep (each level captures its own output). */
 #define MAX_CAPTURE 32
@@ -797,6 +794,10 @@ static void charge(lua_State *L, long steps)
 		if (!past_deadline(s) && s->budget >= 0)
 			return;
 		stack_place(L, 0, place, sizeof(place));
+		/* C work with no Lua below it (a walk over a filtered tree): the
+		 * Lua code that ran last in the call made the work */
+		if (!place[0])
+			snprintf(place, sizeof(place), "%s", s->where[0] ? s->where : s->last_where);
 		stop(s, place, past_deadline(s));
 	}
 	lua_pushstring(L, s->stop);
@@ -819,14 +820,47 @@ void gz_script_charge(lua_State *L, long steps)
 	charge(L, steps);
 }
 
-void gz_script_hand(lua_State *L, size_t bytes)
+/* Raise msg at place, or, if place is NULL, where the Lua code that called
+ * the running C function is */
+static int error_at(lua_State *L, const char *place, const char *msg)
 {
-	gz_script *s = script_of(L);
+	if (place)
+		lua_pushstring(L, place);
+	else
+		luaL_where(L, 1);
+	lua_pushstring(L, msg);
+	lua_concat(L, 2);
+	return lua_error(L);
+}
+
+/* Count bytes that Lua hands to C; past the limit, an error at place (see
+ * error_at) */
+static void hand(lua_State *L, gz_script *s, size_t bytes, const char *place)
+{
+	char msg[160];
 
 	s->handed += bytes;
-	if (s->handed > s->handed_limit)
-		luaL_error(L, "交给 gazette 的数据超过 %d MB，已停止（site.yml hooks: data_mb）",
-			   (int)(s->handed_limit >> 20));
+	if (s->handed <= s->handed_limit)
+		return;
+	snprintf(msg, sizeof(msg), "交给 gazette 的数据超过 %d MB，已停止（site.yml hooks: data_mb）",
+		 (int)(s->handed_limit >> 20));
+	error_at(L, place, msg);
+}
+
+void gz_script_hand(lua_State *L, size_t bytes)
+{
+	hand(L, script_of(L), bytes, NULL);
+}
+
+/* "file:line: " of the Lua function at idx (the line it starts on), or "" */
+static void function_place(lua_State *L, int idx, char *buf, size_t size)
+{
+	lua_Debug ar;
+
+	buf[0] = '\0';
+	lua_pushvalue(L, idx);
+	if (lua_getinfo(L, ">S", &ar) && ar.what[0] != 'C')
+		place_of(buf, size, &ar, ar.linedefined);
 }
 
 /*
@@ -1081,15 +1115,19 @@ static gz_script *script_up(lua_State *L)
 
 /* Append to the running template's output: bytes handed to C, and a page
  * may not grow past its limit (escaping may still add a little, which the
- * render checks at the end). */
-static void out_add(lua_State *L, gz_script *s, const char *p, size_t len, bool escape)
+ * render checks at the end). An error is raised at place (see error_at). */
+static void out_add(lua_State *L, gz_script *s, const char *p, size_t len, bool escape,
+		    const char *place)
 {
 	gz_buf *b = &s->cap[s->depth];
+	char msg[160];
 
-	if (b->len + len > s->page_limit)
-		luaL_error(L, "页面超过 %d MB，已停止（site.yml hooks: page_mb）",
-			   (int)(s->page_limit >> 20));
-	gz_script_hand(L, len);
+	if (b->len + len > s->page_limit) {
+		snprintf(msg, sizeof(msg), "页面超过 %d MB，已停止（site.yml hooks: page_mb）",
+			 (int)(s->page_limit >> 20));
+		error_at(L, place, msg);
+	}
+	hand(L, s, len, place);
 	if (escape)
 		gz_buf_add_html(b, p, len);
 	else
@@ -1110,7 +1148,7 @@ static int out_raw(lua_State *L)
 	} else {
 		p = luaL_tolstring(L, 1, &len);
 	}
-	out_add(L, s, p, len, false);
+	out_add(L, s, p, len, false, NULL);
 	return 0;
 }
 
@@ -1127,7 +1165,7 @@ static int out_escaped(lua_State *L)
 		return 0;
 	else
 		p = luaL_tolstring(L, 1, &len);
-	out_add(L, s, p, len, true);
+	out_add(L, s, p, len, true, NULL);
 	return 0;
 }
 
@@ -1168,7 +1206,7 @@ static int write_const(lua_State *L)
 	size_t len;
 	const char *p = lua_tolstring(L, lua_upvalueindex(1), &len);
 
-	out_add(L, s, p, len, false);
+	out_add(L, s, p, len, false, NULL);
 	return 0;
 }
 
@@ -1724,13 +1762,18 @@ static void push_url_index(lua_State *L, const gz_site *site)
 	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.urls");
 }
 
-/* t.key as a string, or def when absent */
+/* gz.add_page's t.key as a string, or def when absent */
 static const char *opt_field(lua_State *L, int t, const char *key, const char *def, size_t *len)
 {
-	const char *v;
+	const char *v = NULL;
 
 	lua_getfield(L, t, key);
-	v = lua_isnil(L, -1) ? def : luaL_checkstring(L, -1);
+	if (lua_isnil(L, -1))
+		v = def;
+	else if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
+		v = lua_tostring(L, -1);
+	else
+		luaL_error(L, "gz.add_page: %s must be a string, not a %s", key, luaL_typename(L, -1));
 	*len = v ? strlen(v) : 0;
 	return v;
 }
@@ -1753,9 +1796,9 @@ static int h_add_page(lua_State *L)
 		return luaL_error(L, "gz.add_page works only in on_load");
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
-	lua_getfield(L, 1, "url");
-	url = luaL_checkstring(L, -1);
-	nlen = strlen(url);
+	url = opt_field(L, 1, "url", NULL, &nlen);
+	if (!url)
+		return luaL_error(L, "gz.add_page: the page needs a url");
 	{
 		char *inner = gz_strndup(url + 1, nlen > 2 ? nlen - 2 : 0);
 		bool ok = url[0] == '/' && nlen >= 3 && url[nlen - 1] == '/' && gz_path_is_safe(inner);
@@ -2199,6 +2242,7 @@ static int lua_layout(lua_State *L)
 	gz_script *s = lua_touserdata(L, lua_upvalueindex(2));
 	size_t len;
 	const char *html;
+	char place[256];
 
 	lua_settop(L, 1);
 	lua_pushvalue(L, lua_upvalueindex(1));
@@ -2207,19 +2251,16 @@ static int lua_layout(lua_State *L)
 	lua_getfield(L, -1, "site");
 	lua_remove(L, -2);
 	lua_call(L, 2, 1);
+	/* it has returned: the line it starts on is its place */
+	function_place(L, lua_upvalueindex(1), place, sizeof(place));
 	if (lua_type(L, -1) != LUA_TSTRING) {
 		/* a table's address in the page would make builds differ */
-		lua_Debug ar;
-		char place[256] = "";
-		lua_pushvalue(L, lua_upvalueindex(1));
-		if (lua_getinfo(L, ">S", &ar))
-			place_of(place, sizeof(place), &ar, ar.linedefined);
 		lua_pushfstring(L, "%sa Lua layout must return HTML (a string), not a %s", place,
 				luaL_typename(L, -1));
 		return lua_error(L);
 	}
 	html = lua_tolstring(L, -1, &len);
-	out_add(L, s, html, len, false);
+	out_add(L, s, html, len, false, place);
 	return 0;
 }
 
@@ -2707,7 +2748,11 @@ static int lifecycle_lua(lua_State *L)
 		lua_call(L, nargs, 1);
 		/* on_output may hand back new bytes: they go to the next hook */
 		if (c->path && lua_type(L, -1) == LUA_TSTRING) {
-			gz_script_hand(L, lua_rawlen(L, -1));
+			char place[256];
+			lua_rawgeti(L, 1, i);
+			function_place(L, -1, place, sizeof(place));
+			lua_pop(L, 1);
+			hand(L, script_of(L), lua_rawlen(L, -1), place);
 			lua_replace(L, 3);
 		} else {
 			lua_pop(L, 1);

@@ -27,7 +27,8 @@ problem() {
 # case_fails NAME WANT LUA [HOOKS SETTINGS]: build a one-page site whose only
 # hook is hooks/NAME.lua (LUA), with site.yml's hooks: settings (default
 # memory_mb: 64); it must exit 1 within $bound ms, and an error line must contain
-# WANT (a fixed string). With $layout set, the story's layout is
+# WANT (a fixed string). With $second set, hooks/NAME_2.lua (run after) is
+# $second. With $layout set, the story's layout is
 # themes/default/layouts/bad.lua ($layout) instead, and there is no hook.
 case_fails() {
 	name=$1 want=$2 lua=$3 yml=${4:-'  memory_mb: 64
@@ -37,6 +38,7 @@ case_fails() {
 	printf 'title: 钩子\nbase_url: https://example.org/\ntaxonomies:\n  people: 人物\nhooks:\n%s' "$yml" >"$h/site.yml"
 	printf -- '---\ntitle: 钩子页\ndate: 2020-01-02\npeople: []\n---\n# 标题\n\n正文。\n' >"$h/content/stories/a.md"
 	printf '%s\n' "$lua" >"$h/hooks/$name.lua"
+	[ -z "${second:-}" ] || printf '%s\n' "$second" >"$h/hooks/${name}_2.lua"
 	[ -z "${layout:-}" ] || {
 		cp -R "$ROOT/themes/default" "$h/themes-default"
 		mkdir -p "$h/themes"
@@ -108,6 +110,14 @@ return { heading = function(h)
 end }' '  memory_mb: 64
   seconds: 1
 '
+# a tree nested 100,000 deep: the next file's filter walks it, counted
+second='return { emph = function(e) end }' case_fails deep 'hooks/deep.lua:3: 运行超过 2 亿步，已停止' 'return { paragraph = function(p)
+  local n = gz.node.text("x")
+  for i = 1, 100000 do n = gz.node.emph(n) end
+  return gz.node.paragraph(n)
+end }' '  memory_mb: 512
+'
+second=
 # 200,000 pages from on_load: each URL is looked up, not compared with all
 case_fails add_page "hooks/add_page.lua:4: 已添加 $pages 页" "return { on_load = function(site)
   for i = 1, $pages do gz.add_page{ url = '/p/' .. i .. '/', title = '页' .. i } end
