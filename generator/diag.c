@@ -81,7 +81,7 @@ size_t gz_diag_place(const char *msg, int *line)
 				q++;
 			if (q[0] == ':' && q[1] == ' ') {
 				if (line)
-					*line = atoi(p + 1);
+					*line = (int)strtol(p + 1, NULL, 10);
 				return (size_t)(p - msg);
 			}
 		}

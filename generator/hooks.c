@@ -533,10 +533,12 @@ static cmark_node *result_node(lua_State *L, int idx, int fn, const char *type, 
 
 	if (lua_type(L, idx) == LUA_TSTRING)
 		return to_node(L, idx);
-	if (!u)
+	if (!u) {
 		filter_error(L, fn, "the '%s' filter returned %s %s; a filter returns nothing, a "
 				    "node, a string or a list of those",
 			     type, item ? "a list with a" : "a", luaL_typename(L, idx));
+		return NULL;
+	}
 	if (u->gen != book(L)->gen)
 		filter_error(L, fn, "the '%s' filter returned a node of a page that is done", type);
 	return u->node;

@@ -6,7 +6,8 @@
 #include <string.h>
 
 /* Lua's own limits: LUA_MAXCAPTURES, and the matcher's recursion (MAXCCALLS
- * in lstrlib.c), so that the same patterns fail with the same errors */
+ * in lstrlib.c), so that the same patterns fail with the same errors.
+ * luaL_error does not return; the returns after it are for the analyzer. */
 #define MAX_CAPTURES 32
 #define MAX_DEPTH 200
 /* steps go to the callback in batches: it may read the clock */
@@ -41,6 +42,8 @@ static void init_matcher(matcher *m, lua_State *L, gz_pattern_charge charge, con
 	m->s1 = s + ls;
 	m->p1 = p + lp;
 	m->steps = 0;
+	m->level = 0;
+	m->depth = MAX_DEPTH;
 }
 
 static void restart(matcher *m)
@@ -219,8 +222,10 @@ static const char *open_capture(matcher *m, const char *s, const char *p, ptrdif
 {
 	const char *r;
 
-	if (m->level >= MAX_CAPTURES)
+	if (m->level >= MAX_CAPTURES) {
 		luaL_error(m->L, "too many captures");
+		return NULL;
+	}
 	m->cap[m->level].at = s;
 	m->cap[m->level].len = what;
 	m->level++;
@@ -237,8 +242,10 @@ static const char *close_capture(matcher *m, const char *s, const char *p)
 
 	while (l >= 0 && m->cap[l].len != CAP_OPEN)
 		l--;
-	if (l < 0)
+	if (l < 0) {
 		luaL_error(m->L, "invalid pattern capture");
+		return NULL;
+	}
 	m->cap[l].len = s - m->cap[l].at;
 	r = match(m, s, p);
 	if (!r)
@@ -252,8 +259,10 @@ static const char *back_reference(matcher *m, const char *s, int digit)
 	int i = digit - '1';
 	size_t len;
 
-	if (i < 0 || i >= m->level || m->cap[i].len == CAP_OPEN)
+	if (i < 0 || i >= m->level || m->cap[i].len == CAP_OPEN) {
 		luaL_error(m->L, "invalid capture index %%%d", i + 1);
+		return NULL;
+	}
 	/* a position capture has no text: it matches nothing */
 	if (m->cap[i].len == CAP_POSITION)
 		return NULL;
@@ -372,14 +381,18 @@ done:
  * captures): its text in *at, and its length or CAP_POSITION. */
 static ptrdiff_t capture(const matcher *m, int i, const char *s, const char *e, const char **at)
 {
+	*at = s;
 	if (i >= m->level) {
-		if (i != 0)
+		if (i != 0) {
 			luaL_error(m->L, "invalid capture index %%%d", i + 1);
-		*at = s;
+			return 0;
+		}
 		return e - s;
 	}
-	if (m->cap[i].len == CAP_OPEN)
+	if (m->cap[i].len == CAP_OPEN) {
 		luaL_error(m->L, "unfinished capture");
+		return 0;
+	}
 	*at = m->cap[i].at;
 	return m->cap[i].len;
 }
@@ -453,7 +466,7 @@ static int find_or_match(lua_State *L, bool find)
 			return 1;
 		}
 		lua_pushinteger(L, (lua_Integer)(at - s) + 1);
-		lua_pushinteger(L, (lua_Integer)(at - s + lp));
+		lua_pushinteger(L, (lua_Integer)(at - s) + (lua_Integer)lp);
 		return 2;
 	}
 	anchor = lp > 0 && *p == '^';
@@ -632,7 +645,7 @@ static int str_gsub(lua_State *L)
 			changed = add_value(&m, &b, src, e, tr) || changed;
 			src = last = e;
 		} else if (src < m.s1) {
-			luaL_addchar(&b, *src++);
+			luaL_addlstring(&b, src++, 1);
 		} else {
 			break;
 		}
