@@ -134,13 +134,15 @@ bench: deps
 	@sh scripts/bench-search.sh
 	@sh scripts/bench-archive.sh bench/search/archive
 
-# libFuzzer targets for every parser of user input, seeded from tests/fuzz/corpus
+# libFuzzer targets for every parser of user input, and for the Lua sandbox
+# (hooks: random hook programs from a small grammar), seeded from tests/fuzz/corpus
 # and, for templates, from the real layouts (what they find stays in build/fuzz/corpus-NAME). `make fuzz` runs each for
-# FUZZ_SECONDS; `make fuzz-smoke` (CI) for 20 s each. A crash stops with the
-# input in build/fuzz/crash-*; the last line per target is libFuzzer's
+# FUZZ_SECONDS (hooks: FUZZ_HOOKS_SECONDS); `make fuzz-smoke` (CI) for 20 s each, hooks 60 s.
+# A crash stops with the input in build/fuzz/crash-*; the last line per target is libFuzzer's
 # "Done N runs in S second(s)".
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS = yaml config template markdown shortcode tokenize query manifest sanitize
+FUZZ_HOOKS_SECONDS ?= $(FUZZ_SECONDS)
+FUZZ_TARGETS = yaml config template markdown shortcode tokenize query manifest sanitize hooks
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIBOBJ = $(TESTOBJ:$(B)/%=build/fuzz/%)
 fuzz-build: deps
@@ -155,8 +157,9 @@ fuzz: fuzz-build
 		mkdir -p build/fuzz/corpus-$$t; \
 		seeds=tests/fuzz/corpus/$$t; \
 		[ $$t = template ] && seeds="$$seeds themes/default/layouts tests/fixtures/golden-theme/layouts"; \
-		printf 'fuzz %-10s %ss: ' $$t $(FUZZ_SECONDS); \
-		if UBSAN_OPTIONS=print_stacktrace=1 build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+		secs=$(FUZZ_SECONDS); [ $$t = hooks ] && secs=$(FUZZ_HOOKS_SECONDS); \
+		printf 'fuzz %-10s %ss: ' $$t $$secs; \
+		if UBSAN_OPTIONS=print_stacktrace=1 build/fuzz/fuzz_$$t -max_total_time=$$secs \
 			-max_len=65536 -timeout=20 -rss_limit_mb=2048 -artifact_prefix=build/fuzz/ \
 			build/fuzz/corpus-$$t $$seeds >build/fuzz/fuzz_$$t.log 2>&1; then \
 			grep '^Done' build/fuzz/fuzz_$$t.log || tail -n 1 build/fuzz/fuzz_$$t.log; \
@@ -166,7 +169,7 @@ fuzz: fuzz-build
 	done
 
 fuzz-smoke:
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20 FUZZ_HOOKS_SECONDS=60
 
 # The binary finds the theme as <exe>/../share/gazette/themes/ and the rest of
 # itself as <exe>/../lib/gazette/gazette-core.so, so an installed gazette needs

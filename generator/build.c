@@ -844,7 +844,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 		char *err = NULL;
 		gz_script_open(&life, &theme, &site, d);
 		if (gz_script_on_load(life, &site, &err) < 0) {
-			gz_diag_error(d, "", 0, 0, "%s", err);
+			gz_diag_error_placed(d, "", "%s", err);
 			free(err);
 		}
 	}
@@ -954,7 +954,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	if (life) {
 		char *err = NULL;
 		if (gz_script_on_done(life, &err) < 0) {
-			gz_diag_error(d, "", 0, 0, "%s", err);
+			gz_diag_error_placed(d, "", "%s", err);
 			free(err);
 		}
 	}

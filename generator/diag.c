@@ -69,6 +69,52 @@ void gz_diag_add(gz_diag *d, gz_severity sev, const char *path, int line, int co
 	pthread_mutex_unlock(&d->lock);
 }
 
+size_t gz_diag_place(const char *msg, int *line)
+{
+	const char *p;
+
+	/* the first ":digits: "; a ": " before it is a message's own */
+	for (p = msg; *p && *p != '\n'; p++) {
+		if (p[0] == ':' && p[1] >= '0' && p[1] <= '9' && p > msg) {
+			const char *q = p + 1;
+			while (*q >= '0' && *q <= '9')
+				q++;
+			if (q[0] == ':' && q[1] == ' ') {
+				if (line)
+					*line = (int)strtol(p + 1, NULL, 10);
+				return (size_t)(p - msg);
+			}
+		}
+		if (p[0] == ':' && p[1] == ' ')
+			return 0;
+	}
+	return 0;
+}
+
+void gz_diag_add_placed(gz_diag *d, gz_severity sev, const char *path, const char *fmt, ...)
+{
+	gz_buf msg = GZ_BUF_INIT;
+	char *file;
+	size_t n;
+	int line = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	gz_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	n = gz_diag_place(msg.ptr, &line);
+	if (!n) {
+		gz_diag_add(d, sev, path, 0, 0, "%s", msg.ptr);
+		gz_buf_release(&msg);
+		return;
+	}
+	file = gz_strndup(msg.ptr, n);
+	/* past "path:line: " */
+	gz_diag_add(d, sev, file, line, 0, "%s", strchr(msg.ptr + n + 1, ' ') + 1);
+	free(file);
+	gz_buf_release(&msg);
+}
+
 static int cmp_item(const void *a, const void *b)
 {
 	const gz_diag_item *x = a, *y = b;

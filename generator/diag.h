@@ -39,6 +39,18 @@ void gz_diag_add(gz_diag *d, gz_severity sev, const char *path, int line, int co
 #define gz_diag_error(d, path, line, col, ...) gz_diag_add(d, GZ_ERROR, path, line, col, __VA_ARGS__)
 #define gz_diag_warn(d, path, line, col, ...) gz_diag_add(d, GZ_WARNING, path, line, col, __VA_ARGS__)
 
+/* If msg starts with a place, "path:line: " (as Lua's messages and
+ * script.h's errors do), the length of path, with the line in *line (may
+ * be NULL); else 0. */
+size_t gz_diag_place(const char *msg, int *line);
+
+/* Add a message that may start with its place (gz_diag_place): the place
+ * becomes the item's path and line; a message without one is added under
+ * path, as is. */
+void gz_diag_add_placed(gz_diag *d, gz_severity sev, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define gz_diag_error_placed(d, path, ...) gz_diag_add_placed(d, GZ_ERROR, path, __VA_ARGS__)
+
 /* Sort by path, line, col (then message). */
 void gz_diag_sort(gz_diag *d);
 

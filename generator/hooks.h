@@ -13,8 +13,10 @@
  *
  * Memory: nodes handed to Lua may outlive their place in the tree. Every
  * node that is cut out of the tree or made by Lua is remembered; when the
- * page is done, the userdata are disarmed and whatever is not in the
- * document any more is freed.
+ * page is done (or any call into Lua: templates and other hooks can make
+ * nodes too), the userdata are disarmed and whatever is not in the
+ * document any more is freed. Nodes and their texts count against the
+ * call's data limit (script.h).
  */
 #ifndef GZ_HOOKS_H
 #define GZ_HOOKS_H
@@ -31,8 +33,9 @@ void gz_hooks_open(lua_State *L);
  * Lua errors propagate (call inside lua_pcall). */
 void gz_hooks_run_filters(lua_State *L, int filters, void *doc, int meta_idx);
 
-/* After a page (doc still alive): disarm all node userdata and free what
- * Lua made or cut out that is not in doc. */
+/* After a page (doc still alive), or after any call into Lua (doc NULL):
+ * disarm all node userdata and free what Lua made or cut out that is not
+ * in a document. Raises no Lua error. */
 void gz_hooks_page_done(lua_State *L, void *doc);
 
 #endif

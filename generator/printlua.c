@@ -437,22 +437,29 @@ static int push_layout(gz_printlua *pl, const char *name, const char *for_path, 
 		st = luaL_loadbufferx(L, data, len, chunk.ptr, "t");
 		gz_buf_release(&chunk);
 		if (st != LUA_OK) {
-			gz_diag_error(d, "", 0, 0, "%s", lua_tostring(L, -1));
+			gz_diag_error_placed(d, path.ptr, "%s", lua_tostring(L, -1));
 			lua_pop(L, 1);
 			goto cleanup;
 		}
 	}
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.env");
 	lua_setupvalue(L, -2, 1);
+	lua_pushvalue(L, -1); /* the chunk: where what it returns is */
 	if (gz_script_call(pl->s, 0, 1, &err) < 0) {
-		gz_diag_error(d, "", 0, 0, "%s", err);
+		gz_diag_error_placed(d, path.ptr, "%s", err);
+		lua_pop(L, 1);
 		goto cleanup;
 	}
 	if (!lua_isfunction(L, -1)) {
-		lua_pop(L, 1);
-		gz_diag_error(d, path.ptr, 0, 0, "a print layout must return function(doc, page)");
+		char place[256];
+		gz_script_return_place(L, -2, place, sizeof(place));
+		gz_diag_error_placed(d, path.ptr,
+				     "%sa print layout must return function(doc, page), not a %s",
+				     place, luaL_typename(L, -1));
+		lua_pop(L, 2);
 		goto cleanup;
 	}
+	lua_remove(L, -2);
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.print");
 	lua_pushvalue(L, -2);
 	lua_setfield(L, -2, name);
@@ -525,20 +532,15 @@ bool gz_printlua_touched(const gz_printlua *pl, gz_strlist *out)
 	return site;
 }
 
-int gz_printlua_draw(gz_printlua *pl, const char *name, const gz_print_canvas *c, gz_diag *d)
+/* In a call: the layout (argument 1) drawn on pl->c (argument 2 is pl).
+ * Its arguments are made here, where running out of Lua memory is an error
+ * like any other. */
+static int draw_lua(lua_State *L)
 {
-	lua_State *L;
-	char *err = NULL;
-	int top, rc;
+	gz_printlua *pl = lua_touserdata(L, 2);
+	const gz_print_canvas *c = pl->c;
 
-	if (!pl->s)
-		open_state(pl);
-	L = gz_script_lua(pl->s);
-	top = lua_gettop(L);
-	if (push_layout(pl, name, c->path, d) < 0)
-		return -1;
-	pl->c = c;
-	pl->failed = false;
+	lua_settop(L, 1);
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.env");
 	gz_script_push_value(L, c->style);
 	if (!lua_istable(L, -1)) {
@@ -557,12 +559,33 @@ int gz_printlua_draw(gz_printlua *pl, const char *name, const gz_print_canvas *c
 		lua_setfield(L, -2, "page");
 	}
 	push_geometry(L, c);
+	lua_call(L, 2, 0);
+	return 0;
+}
+
+int gz_printlua_draw(gz_printlua *pl, const char *name, const gz_print_canvas *c, gz_diag *d)
+{
+	lua_State *L;
+	char *err = NULL;
+	int top, rc;
+
+	if (!pl->s)
+		open_state(pl);
+	L = gz_script_lua(pl->s);
+	top = lua_gettop(L);
+	if (push_layout(pl, name, c->path, d) < 0)
+		return -1;
+	pl->c = c;
+	pl->failed = false;
+	lua_pushcfunction(L, draw_lua);
+	lua_insert(L, -2);
+	lua_pushlightuserdata(L, pl);
 	rc = gz_script_call(pl->s, 2, 0, &err);
 	if (rc < 0) {
 		if (pl->failed)
 			gz_diag_error(d, c->path, pl->fail_line, pl->fail_col, "%s", pl->fail_msg);
 		else
-			gz_diag_error(d, "", 0, 0, "%s (printing %s)", err, c->path);
+			gz_diag_error_placed(d, c->path, "%s (printing %s)", err, c->path);
 		free(err);
 	}
 	pl->c = NULL;

@@ -3,8 +3,13 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "doc.h"
@@ -12,11 +17,17 @@
 #include "hash.h"
 #include "hooks.h"
 #include "markdown.h"
+#include "pattern.h"
 #include "photos.h"
 #include "template.h"
 #include "text.h"
 
-/* A render may run this many Lua instructions before it is stopped. */
+/* The defaults of site.yml hooks: (docs/hooks.md) */
+#define DEFAULT_MEMORY_MB 512
+#define DEFAULT_SECONDS 10
+#define DEFAULT_DATA_MB 64
+#define DEFAULT_PAGE_MB 16
+/* A call may run this many Lua steps before it is stopped. */
 #define INSTRUCTION_LIMIT 200000000L
 #define HOOK_EVERY 100000
 
@@ -27,7 +38,19 @@ struct gz_script {
 	lua_State *L;
 	const gz_theme *theme;
 	const gz_site *site;
-	long budget;
+	/* the running call's limits (call_lua); a call over one is stopped:
+	 * every Lua step raises stop again until the call is back in C */
+	long budget;               /* Lua steps left */
+	double deadline;           /* gz_now_ms() past which it is stopped */
+	volatile sig_atomic_t late; /* the deadline timer fired */
+	bool stopped;
+	char stop[320];            /* "file:line: 运行超过 10 秒，已停止…" */
+	size_t handed;             /* bytes Lua handed to C in the call */
+	int calls;                 /* call_lua's nesting on this state */
+	gz_script *outer;          /* the call this thread was in before */
+	long steps;                /* the limits themselves */
+	int seconds;
+	size_t handed_limit, page_limit;
 	/* Output goes straight into C buffers, not Lua strings: cap[depth] is
 	 * where the running template writes; a partial writes one level up. */
 	gz_buf cap[MAX_CAPTURE];
@@ -46,18 +69,19 @@ struct gz_script {
 	bool site_touched;
 	/* hooks */
 	size_t mem, mem_limit;     /* bytes Lua holds, and the most it may */
-	char where[192];           /* "file:line: " last seen by the step hook, for
+	char where[256];           /* "file:line: " last seen by the step hook, for
 				    * "not enough memory", which Lua gives no place */
+	char last_where[256];      /* the same, not reset between calls: where Lua
+				    * code of an earlier call ran, the last resort */
 	gz_site *msite;            /* during on_load: the site hooks may change */
 	const gz_config *cfg;      /* the site's settings (base URL …) */
 	bool has_filters, has_document, has_shortcodes;
 	const char *md_path;       /* the page being filtered */
 	gz_value **cur_fm;         /* its front matter, which document() may replace */
+	gz_value *new_fm;          /* what replaces it */
 	gz_md_hooks md_hooks;
 	gz_md_sc *cur_sc;          /* the shortcode being expanded, for ctx.image */
 };
-
-static int run_lifecycle(gz_script *s, const char *which, int nargs, char **err);
 
 static const char PAGE_MT[] = "gazette.page";
 static const char LIST_MT[] = "gazette.list";
@@ -152,7 +176,10 @@ void gz_theme_load_hooks(gz_theme *th, gz_source *theme_src, gz_source *site_src
 		}
 		gz_strlist_release(&files);
 	}
-	th->memory_mb = (int)gz_value_int(cfg, "memory_mb", 512);
+	th->memory_mb = (int)gz_value_int(cfg, "memory_mb", DEFAULT_MEMORY_MB);
+	th->seconds = (int)gz_value_int(cfg, "seconds", DEFAULT_SECONDS);
+	th->data_mb = (int)gz_value_int(cfg, "data_mb", DEFAULT_DATA_MB);
+	th->page_mb = (int)gz_value_int(cfg, "page_mb", DEFAULT_PAGE_MB);
 	if (allow && allow->type == GZ_SEQ) {
 		th->allow = gz_calloc(allow->n ? allow->n : 1, sizeof(*th->allow));
 		for (i = 0; i < allow->n; i++)
@@ -289,11 +316,23 @@ static void push_page(lua_State *L, const gz_page *p)
 	u = lua_newuserdatauv(L, sizeof(*u), 1);
 	*u = p;
 	luaL_setmetatable(L, PAGE_MT);
-	lua_newtable(L);
-	lua_setiuservalue(L, -2, 1);
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, -3, p);
 	lua_remove(L, -2);
+}
+
+/* Push the table of the page userdata at idx (fields a hook set for this
+ * render, fields built once), made at first use: most pages pushed, such
+ * as gz.add_page's, never need one. */
+static void push_page_table(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	if (lua_getiuservalue(L, idx, 1) == LUA_TTABLE)
+		return;
+	lua_pop(L, 1);
+	lua_newtable(L);
+	lua_pushvalue(L, -1);
+	lua_setiuservalue(L, idx, 1);
 }
 
 typedef struct {
@@ -590,11 +629,13 @@ static int page_index(lua_State *L)
 	if (!f) {
 		/* a field a hook set: for this render (on_page), or for all (on_load) */
 		if (lua_type(L, 2) == LUA_TSTRING) {
-			lua_getiuservalue(L, 1, 1);
-			lua_pushvalue(L, 2);
-			if (lua_rawget(L, -2) != LUA_TNIL)
-				return 1;
-			lua_pop(L, 2);
+			if (lua_getiuservalue(L, 1, 1) == LUA_TTABLE) {
+				lua_pushvalue(L, 2);
+				if (lua_rawget(L, -2) != LUA_TNIL)
+					return 1;
+				lua_pop(L, 1);
+			}
+			lua_pop(L, 1);
 			if (p->extra) {
 				push_value(L, gz_value_get(p->extra, lua_tostring(L, 2)));
 				return 1;
@@ -607,7 +648,7 @@ static int page_index(lua_State *L)
 		push_field(L, p, f);
 		return 1;
 	}
-	lua_getiuservalue(L, 1, 1);
+	push_page_table(L, 1);
 	if (lua_rawgeti(L, -1, f) == LUA_TNIL) {
 		lua_pop(L, 1);
 		push_field(L, p, f);
@@ -650,6 +691,414 @@ static int list_len(lua_State *L)
 	return 1;
 }
 
+/* ---- limits ---------------------------------------------------------- */
+
+static void hook(lua_State *L, lua_Debug *ar);
+
+/* "file:line: " for a message: the whole path of the chunk, not Lua's
+ * short_src, which cuts long ones. */
+static void place_of(char *buf, size_t size, const lua_Debug *ar, int line)
+{
+	const char *src = ar->source[0] == '@' ? ar->source + 1 : ar->short_src;
+
+	snprintf(buf, size, "%s:%d: ", src, line);
+}
+
+/* The place of the innermost Lua function on the stack from level up, or
+ * "". Only reads the stack, so it may run where nothing can allocate. */
+static void stack_place(lua_State *L, int level, char *buf, size_t size)
+{
+	lua_Debug ar;
+
+	buf[0] = '\0';
+	for (; level < 200 && lua_getstack(L, level, &ar); level++) {
+		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+			place_of(buf, size, &ar, ar.currentline);
+			return;
+		}
+	}
+}
+
+/* 200000000 → "2 亿步" */
+static void steps_text(char *buf, size_t size, long n)
+{
+	if (n >= 100000000 && n % 100000000 == 0)
+		snprintf(buf, size, "%ld 亿步", n / 100000000);
+	else if (n >= 10000 && n % 10000 == 0)
+		snprintf(buf, size, "%ld 万步", n / 10000);
+	else
+		snprintf(buf, size, "%ld 步", n);
+}
+
+/* Stop the running call at place: from here on every Lua step raises
+ * s->stop (hook) until the call is back in C, so neither pcall nor
+ * xpcall's handler nor a __close method can carry on. */
+static void stop(gz_script *s, const char *place, bool time)
+{
+	char n[32];
+
+	if (!s->stopped) {
+		if (time) {
+			snprintf(s->stop, sizeof(s->stop),
+				 "%s运行超过 %d 秒，已停止（site.yml hooks: seconds）", place, s->seconds);
+		} else {
+			steps_text(n, sizeof(n), s->steps);
+			snprintf(s->stop, sizeof(s->stop), "%s运行超过 %s，已停止（死循环？）", place, n);
+		}
+		s->stopped = true;
+	}
+	lua_sethook(s->L, hook, LUA_MASKCOUNT, 1);
+}
+
+static bool past_deadline(const gz_script *s)
+{
+	return s->late || gz_now_ms() > s->deadline;
+}
+
+/* Lua's count hook: every HOOK_EVERY steps while a call runs, and every
+ * step once it is stopped. */
+static void hook(lua_State *L, lua_Debug *ar)
+{
+	gz_script *s = script_of(L);
+
+	if (!s->stopped) {
+		int every = lua_gethookcount(L);
+
+		if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
+			place_of(s->where, sizeof(s->where), ar, ar->currentline);
+			memcpy(s->last_where, s->where, sizeof(s->where));
+		}
+		s->budget -= every;
+		if (past_deadline(s)) {
+			stop(s, s->where, true);
+		} else if (s->budget < 0) {
+			stop(s, s->where, false);
+		} else {
+			/* armed by a timer signal that came as its call ended */
+			if (every != HOOK_EVERY)
+				lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+			return;
+		}
+	}
+	lua_pushstring(L, s->stop);
+	lua_error(L);
+}
+
+/* Work that C does for Lua (string patterns, table.move …), counted in
+ * Lua steps; raises the stop when the call is over a limit. */
+static void charge(lua_State *L, long steps)
+{
+	gz_script *s = script_of(L);
+	char place[256];
+
+	if (!s->stopped) {
+		s->budget -= steps;
+		if (!past_deadline(s) && s->budget >= 0)
+			return;
+		stack_place(L, 0, place, sizeof(place));
+		/* C work with no Lua below it (a walk over a filtered tree): the
+		 * Lua code that ran last in the call made the work */
+		if (!place[0])
+			snprintf(place, sizeof(place), "%s", s->where[0] ? s->where : s->last_where);
+		stop(s, place, past_deadline(s));
+	}
+	lua_pushstring(L, s->stop);
+	lua_error(L);
+}
+
+/* Steps for a C loop over the integers from a to b */
+static void charge_range(lua_State *L, lua_Integer a, lua_Integer b)
+{
+	lua_Unsigned n;
+
+	if (b < a)
+		return;
+	n = (lua_Unsigned)b - (lua_Unsigned)a;
+	charge(L, n >= (lua_Unsigned)LONG_MAX ? LONG_MAX : (long)n + 1);
+}
+
+void gz_script_charge(lua_State *L, long steps)
+{
+	charge(L, steps);
+}
+
+/* Raise msg at place, or, if place is NULL, where the Lua code that called
+ * the running C function is */
+static int error_at(lua_State *L, const char *place, const char *msg)
+{
+	if (place)
+		lua_pushstring(L, place);
+	else
+		luaL_where(L, 1);
+	lua_pushstring(L, msg);
+	lua_concat(L, 2);
+	return lua_error(L);
+}
+
+/* Count bytes that Lua hands to C; past the limit, an error at place (see
+ * error_at) */
+static void hand(lua_State *L, gz_script *s, size_t bytes, const char *place)
+{
+	char msg[160];
+
+	s->handed += bytes;
+	if (s->handed <= s->handed_limit)
+		return;
+	snprintf(msg, sizeof(msg), "交给 gazette 的数据超过 %d MB，已停止（site.yml hooks: data_mb）",
+		 (int)(s->handed_limit >> 20));
+	error_at(L, place, msg);
+}
+
+void gz_script_hand(lua_State *L, size_t bytes)
+{
+	hand(L, script_of(L), bytes, NULL);
+}
+
+/* "file:line: " of the Lua function at idx (the line it starts on), or "" */
+static void function_place(lua_State *L, int idx, char *buf, size_t size)
+{
+	lua_Debug ar;
+
+	buf[0] = '\0';
+	lua_pushvalue(L, idx);
+	if (lua_getinfo(L, ">S", &ar) && ar.what[0] != 'C')
+		place_of(buf, size, &ar, ar.linedefined);
+}
+
+/*
+ * The hook sees the clock only between Lua steps, and one step can be
+ * long: comparing two long strings, utf8.len of one. So a timer per thread
+ * sends the thread a signal at the deadline, and the handler arms the count
+ * hook for the very next step: all that a signal handler may do to a Lua
+ * state (lua.c stops a script on Ctrl-C the same way). Without the timer
+ * (no signal to spare) the hook's own clock check still holds.
+ */
+static _Thread_local gz_script *running;
+static pthread_once_t timer_once = PTHREAD_ONCE_INIT;
+static pthread_key_t timer_key;
+static bool timer_ok;
+
+typedef struct {
+	timer_t id;
+	bool ok;
+} thread_timer;
+
+static void on_deadline(int sig, siginfo_t *si, void *uc)
+{
+	gz_script *s = running;
+
+	(void)sig;
+	(void)si;
+	(void)uc;
+	if (s) {
+		s->late = 1;
+		lua_sethook(s->L, hook, LUA_MASKCOUNT, 1);
+	}
+}
+
+static void timer_free(void *p)
+{
+	thread_timer *t = p;
+
+	if (t->ok)
+		timer_delete(t->id);
+	free(t);
+}
+
+static void timer_setup(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_deadline;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	timer_ok = sigaction(SIGRTMIN + 3, &sa, NULL) == 0 &&
+		   pthread_key_create(&timer_key, timer_free) == 0;
+}
+
+/* Signal this thread in ms milliseconds (ms <= 0: not at all). */
+static void timer_arm(double ms)
+{
+	struct itimerspec its;
+	thread_timer *t;
+
+	pthread_once(&timer_once, timer_setup);
+	if (!timer_ok)
+		return;
+	t = pthread_getspecific(timer_key);
+	if (!t) {
+		struct sigevent ev;
+		if (ms <= 0)
+			return;
+		t = gz_calloc(1, sizeof(*t));
+		memset(&ev, 0, sizeof(ev));
+		ev.sigev_notify = SIGEV_THREAD_ID;
+		ev.sigev_signo = SIGRTMIN + 3;
+		ev._sigev_un._tid = gettid();
+		t->ok = timer_create(CLOCK_MONOTONIC, &ev, &t->id) == 0;
+		pthread_setspecific(timer_key, t);
+	}
+	if (!t->ok)
+		return;
+	memset(&its, 0, sizeof(its));
+	if (ms > 0) {
+		its.it_value.tv_sec = (time_t)(ms / 1000);
+		its.it_value.tv_nsec = (long)fmod(ms, 1000.0) * 1000000L + 1;
+	}
+	timer_settime(t->id, 0, &its, NULL);
+}
+
+/* A call from C begins: fresh limits, unless it is inside another call on
+ * this state, whose limits it shares. */
+static void limits_start(gz_script *s)
+{
+	if (s->calls++ > 0)
+		return;
+	s->budget = s->steps;
+	s->deadline = gz_now_ms() + 1000.0 * s->seconds;
+	s->late = 0;
+	s->stopped = false;
+	s->stop[0] = '\0';
+	s->handed = 0;
+	s->where[0] = '\0';
+	s->outer = running;
+	running = s;
+	timer_arm(1000.0 * s->seconds);
+}
+
+/* The call is back in C. stopped and late stay set for the error text. */
+static void limits_end(gz_script *s)
+{
+	if (--s->calls > 0)
+		return;
+	timer_arm(0);
+	running = s->outer;
+	if (running)
+		timer_arm(running->deadline - gz_now_ms() > 1 ? running->deadline - gz_now_ms() : 1);
+	lua_sethook(s->L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+	/* nodes the call made and left out of any page: what the data limit
+	 * counted is given back */
+	gz_hooks_page_done(s->L, NULL);
+}
+
+/* The message handler of every call from C (upvalue: the script): the
+ * error as a string that starts with its place. It runs where the error
+ * was raised, so the stack still shows the Lua line, whatever the error
+ * object is (a table, nil, one whose __tostring fails). */
+static int on_error(lua_State *L)
+{
+	gz_script *s = lua_touserdata(L, lua_upvalueindex(1));
+	char place[256];
+	const char *msg;
+
+	if (s->stopped) {
+		lua_pushstring(L, s->stop);
+		return 1;
+	}
+	stack_place(L, 1, place, sizeof(place));
+	if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
+		msg = lua_tostring(L, 1);
+	} else if (luaL_getmetafield(L, 1, "__tostring") != LUA_TNIL) {
+		lua_pushvalue(L, 1);
+		if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
+			msg = lua_tostring(L, -1);
+		else
+			msg = lua_pushfstring(L, "error object is a %s value whose __tostring failed",
+					      luaL_typename(L, 1));
+		if (s->stopped) {
+			lua_pushstring(L, s->stop);
+			return 1;
+		}
+	} else {
+		msg = lua_pushfstring(L, "error object is a %s value, not a message",
+				      luaL_typename(L, 1));
+	}
+	if (gz_diag_place(msg, NULL))
+		lua_pushstring(L, msg);
+	else
+		lua_pushfstring(L, "%s%s", place, msg);
+	return 1;
+}
+
+/* After a failed call: "file:line: message" for the error on the top of
+ * the stack. fn is the function that was called, whose place is the last
+ * resort (an error the handler could not place). */
+static char *error_text(gz_script *s, int status, int fn)
+{
+	lua_State *L = s->L;
+	const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	gz_buf b = GZ_BUF_INIT;
+	char place[256];
+
+	if (s->stopped)
+		return gz_strdup(s->stop);
+	if (msg && gz_diag_place(msg, NULL) && status != LUA_ERRMEM)
+		return gz_strdup(msg);
+	snprintf(place, sizeof(place), "%s", s->where);
+	if (!place[0]) {
+		lua_Debug ar;
+		lua_pushvalue(L, fn);
+		if (lua_getinfo(L, ">S", &ar) && ar.what[0] != 'C')
+			place_of(place, sizeof(place), &ar, ar.linedefined > 0 ? ar.linedefined : 1);
+		else
+			snprintf(place, sizeof(place), "%s", s->last_where);
+	}
+	if (status == LUA_ERRMEM)
+		gz_buf_printf(&b, "%sLua 内存超过 %d MB，已停止（site.yml hooks: memory_mb）", place,
+			      (int)(s->mem_limit >> 20));
+	else
+		gz_buf_printf(&b, "%s%s", place, msg ? msg : "error object is not a message");
+	return gz_buf_detach(&b, NULL);
+}
+
+/* Every call from C into Lua: the function under nargs arguments, with
+ * fresh limits and the message handler. Returns 0 with nresults on the
+ * stack, or -1 with the stack back below the function and *err set (the
+ * caller frees). */
+static int call_lua(gz_script *s, int nargs, int nresults, char **err)
+{
+	lua_State *L = s->L;
+	int fn = lua_gettop(L) - nargs, st;
+
+	/* below the function: a copy of it (for error_text) and the handler */
+	lua_pushvalue(L, fn);
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.onerror");
+	lua_rotate(L, fn, 2);
+	limits_start(s);
+	st = lua_pcall(L, nargs, nresults, fn + 1);
+	limits_end(s);
+	if (st != LUA_OK) {
+		*err = error_text(s, st, fn);
+		lua_settop(L, fn - 1);
+		return -1;
+	}
+	lua_remove(L, fn);
+	lua_remove(L, fn);
+	return 0;
+}
+
+void gz_script_return_place(lua_State *L, int idx, char *buf, size_t size)
+{
+	lua_Debug ar;
+	lua_Integer last = 1;
+
+	buf[0] = '\0';
+	lua_pushvalue(L, idx);
+	if (!lua_getinfo(L, ">SL", &ar))
+		return;
+	if (lua_istable(L, -1)) {
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			if (lua_isinteger(L, -2) && lua_tointeger(L, -2) > last)
+				last = lua_tointeger(L, -2);
+			lua_pop(L, 1);
+		}
+	}
+	lua_pop(L, 1);
+	place_of(buf, size, &ar, (int)last);
+}
+
 /* ---- helpers ---------------------------------------------------------- */
 
 static const char *to_text(lua_State *L, int idx, size_t *len)
@@ -666,6 +1115,27 @@ static gz_script *script_up(lua_State *L)
 	return lua_touserdata(L, lua_upvalueindex(1));
 }
 
+/* Append to the running template's output: bytes handed to C, and a page
+ * may not grow past its limit (escaping may still add a little, which the
+ * render checks at the end). An error is raised at place (see error_at). */
+static void out_add(lua_State *L, gz_script *s, const char *p, size_t len, bool escape,
+		    const char *place)
+{
+	gz_buf *b = &s->cap[s->depth];
+	char msg[160];
+
+	if (b->len + len > s->page_limit) {
+		snprintf(msg, sizeof(msg), "页面超过 %d MB，已停止（site.yml hooks: page_mb）",
+			 (int)(s->page_limit >> 20));
+		error_at(L, place, msg);
+	}
+	hand(L, s, len, place);
+	if (escape)
+		gz_buf_add_html(b, p, len);
+	else
+		gz_buf_add(b, p, len);
+}
+
 /* _o(v): append v to the current output, as is. */
 static int out_raw(lua_State *L)
 {
@@ -680,7 +1150,7 @@ static int out_raw(lua_State *L)
 	} else {
 		p = luaL_tolstring(L, 1, &len);
 	}
-	gz_buf_add(&s->cap[s->depth], p, len);
+	out_add(L, s, p, len, false, NULL);
 	return 0;
 }
 
@@ -697,7 +1167,7 @@ static int out_escaped(lua_State *L)
 		return 0;
 	else
 		p = luaL_tolstring(L, 1, &len);
-	gz_buf_add_html(&s->cap[s->depth], p, len);
+	out_add(L, s, p, len, true, NULL);
 	return 0;
 }
 
@@ -738,7 +1208,7 @@ static int write_const(lua_State *L)
 	size_t len;
 	const char *p = lua_tolstring(L, lua_upvalueindex(1), &len);
 
-	gz_buf_add(&s->cap[s->depth], p, len);
+	out_add(L, s, p, len, false, NULL);
 	return 0;
 }
 
@@ -874,6 +1344,7 @@ static int h_join(lua_State *L)
 		return 1;
 	}
 	n = luaL_len(L, 1);
+	charge_range(L, 1, n);
 	luaL_buffinit(L, &b);
 	for (i = 1; i <= n; i++) {
 		lua_geti(L, 1, i);
@@ -908,23 +1379,6 @@ static int h_cn_number(lua_State *L)
 	out[k] = '\0';
 	lua_pushstring(L, out);
 	return 1;
-}
-
-static void hook(lua_State *L, lua_Debug *ar)
-{
-	gz_script *s = script_of(L);
-
-	if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
-		snprintf(s->where, sizeof(s->where), "%s:%d: ", ar->short_src, ar->currentline);
-	s->budget -= HOOK_EVERY;
-	if (s->budget < 0) {
-		/* level 0 is the function that was running: the loop itself */
-		luaL_where(L, 0);
-		lua_pushfstring(L, "ran too long (over %d million Lua steps); look for an "
-				   "endless loop", (int)(INSTRUCTION_LIMIT / 1000000));
-		lua_concat(L, 2);
-		lua_error(L);
-	}
 }
 
 /* ---- site ------------------------------------------------------------- */
@@ -1119,19 +1573,17 @@ static const char *const safe_globals[] = {
 };
 
 /* Where the Lua code that asked for too much memory is: Lua's "not enough
- * memory" has no position. Only reads the call stack (nothing allocates). */
+ * memory" has no position. */
 static void note_where(gz_script *s)
 {
-	lua_Debug ar;
-	int level;
+	char place[sizeof(s->where)];
 
 	if (!s->L)
 		return;
-	for (level = 0; level < 8 && lua_getstack(s->L, level, &ar); level++) {
-		if (lua_getinfo(s->L, "Sl", &ar) && ar.currentline > 0) {
-			snprintf(s->where, sizeof(s->where), "%s:%d: ", ar.short_src, ar.currentline);
-			return;
-		}
+	stack_place(s->L, 0, place, sizeof(place));
+	if (place[0]) {
+		memcpy(s->where, place, sizeof(place));
+		memcpy(s->last_where, place, sizeof(place));
 	}
 }
 
@@ -1147,7 +1599,10 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		s->mem -= old;
 		return NULL;
 	}
-	if (nsize > old && s->mem - old + nsize > s->mem_limit) {
+	/* Only Lua code is refused: outside a call, C pushes arguments and
+	 * reads results where a memory error could not be caught (Lua would
+	 * abort), and what it pushes is bounded by the input, not by Lua. */
+	if (nsize > old && s->mem - old + nsize > s->mem_limit && s->calls > 0) {
 		note_where(s);
 		return NULL; /* Lua raises "not enough memory" */
 	}
@@ -1162,8 +1617,17 @@ static int safe_load(lua_State *L)
 {
 	size_t len;
 	const char *chunk = luaL_checklstring(L, 1, &len);
-	const char *name = luaL_optstring(L, 2, "=(load)");
+	const char *name = luaL_optstring(L, 2, NULL);
+	char place[256], where[300];
 
+	/* unnamed, the chunk is named after the line that loads it, so that
+	 * its errors say which hook they come from */
+	if (!name) {
+		stack_place(L, 1, place, sizeof(place));
+		place[strlen(place) > 2 ? strlen(place) - 2 : 0] = '\0';
+		snprintf(where, sizeof(where), "=[load at %s]", place);
+		name = where;
+	}
 	if (luaL_loadbufferx(L, chunk, len, name, "t") != LUA_OK) {
 		lua_pushnil(L);
 		lua_insert(L, -2);
@@ -1242,7 +1706,7 @@ static int u_count(lua_State *L)
 	return 1;
 }
 
-static void value_from_lua(lua_State *L, int idx, gz_value **out, int depth);
+static gz_value *value_take(lua_State *L, int idx);
 
 /* gz.set(page, key, value): in on_load, a field every template sees; in
  * on_page, a field for this render only. */
@@ -1254,9 +1718,11 @@ static int h_set(lua_State *L)
 
 	luaL_checkany(L, 3);
 	if (s->msite) {
-		gz_value *v = NULL;
+		gz_value *v;
 		size_t i;
-		value_from_lua(L, 3, &v, 0);
+		/* a page's fields are found by name: a step each */
+		charge(L, p->extra ? (long)p->extra->n : 0);
+		v = value_take(L, 3);
 		if (!p->extra) {
 			p->extra = gz_calloc(1, sizeof(*p->extra));
 			p->extra->type = GZ_MAP;
@@ -1274,29 +1740,70 @@ static int h_set(lua_State *L)
 		p->extra->items[p->extra->n++] = v;
 		return 0;
 	}
-	lua_getiuservalue(L, 1, 1);
+	push_page_table(L, 1);
 	lua_pushvalue(L, 3);
 	lua_setfield(L, -2, key);
 	return 0;
 }
 
+/* Push the registry's table of the site's URLs (url → the page, light
+ * userdata), made at the first gz.add_page: one lookup a page, not a scan
+ * of all. */
+static void push_url_index(lua_State *L, const gz_site *site)
+{
+	size_t i;
+
+	if (lua_getfield(L, LUA_REGISTRYINDEX, "gazette.urls") == LUA_TTABLE)
+		return;
+	lua_pop(L, 1);
+	lua_createtable(L, 0, (int)site->nall);
+	for (i = 0; i < site->nall; i++) {
+		if (!site->all[i]->url)
+			continue;
+		lua_pushlightuserdata(L, site->all[i]);
+		lua_setfield(L, -2, site->all[i]->url);
+	}
+	lua_pushvalue(L, -1);
+	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.urls");
+}
+
+/* gz.add_page's t.key as a string, or def when absent */
+static const char *opt_field(lua_State *L, int t, const char *key, const char *def, size_t *len)
+{
+	const char *v = NULL;
+
+	lua_getfield(L, t, key);
+	if (lua_isnil(L, -1))
+		v = def;
+	else if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
+		v = lua_tostring(L, -1);
+	else
+		luaL_error(L, "gz.add_page: %s must be a string, not a %s", key, luaL_typename(L, -1));
+	*len = v ? strlen(v) : 0;
+	return v;
+}
+
 /* gz.add_page{title=, url=, content=, layout=, date=}: a page made by a
- * hook (on_load only), e.g. a "top 50 cases" list. */
+ * hook (on_load only), e.g. a "top 50 cases" list. Everything is read
+ * (and may fail) before anything is allocated in C. */
 static int h_add_page(lua_State *L)
 {
 	gz_script *s = script_of(L);
 	gz_site *site = s->msite;
+	const char *url, *title, *content, *summary, *layout, *date;
+	size_t nlen, ltitle, lcontent, lsummary, llayout, ldate;
+	gz_date when;
+	bool has_date = false;
 	gz_page *p;
-	const char *url;
 	gz_buf b = GZ_BUF_INIT;
-	size_t i, nlen;
 
 	if (!site)
 		return luaL_error(L, "gz.add_page works only in on_load");
 	luaL_checktype(L, 1, LUA_TTABLE);
-	lua_getfield(L, 1, "url");
-	url = luaL_checkstring(L, -1);
-	nlen = strlen(url);
+	lua_settop(L, 1);
+	url = opt_field(L, 1, "url", NULL, &nlen);
+	if (!url)
+		return luaL_error(L, "gz.add_page: the page needs a url");
 	{
 		char *inner = gz_strndup(url + 1, nlen > 2 ? nlen - 2 : 0);
 		bool ok = url[0] == '/' && nlen >= 3 && url[nlen - 1] == '/' && gz_path_is_safe(inner);
@@ -1304,10 +1811,21 @@ static int h_add_page(lua_State *L)
 		if (!ok)
 			return luaL_error(L, "gz.add_page: url '%s' must look like /a/b/", url);
 	}
-	for (i = 0; i < site->nall; i++)
-		if (site->all[i]->url && !strcmp(site->all[i]->url, url))
-			return luaL_error(L, "gz.add_page: url '%s' is taken by %s", url,
-					  site->all[i]->path);
+	push_url_index(L, site); /* 3 */
+	if (lua_getfield(L, 3, url) != LUA_TNIL)
+		return luaL_error(L, "gz.add_page: url '%s' is taken by %s", url,
+				  ((const gz_page *)lua_touserdata(L, -1))->path);
+	lua_pop(L, 1);
+	title = opt_field(L, 1, "title", url, &ltitle);
+	content = opt_field(L, 1, "content", "", &lcontent);
+	summary = opt_field(L, 1, "summary", "", &lsummary);
+	layout = opt_field(L, 1, "layout", NULL, &llayout);
+	date = opt_field(L, 1, "date", NULL, &ldate);
+	if (date && gz_date_parse(&when, date) == 0)
+		has_date = true;
+	/* the texts, not the page itself: a site of many pages is no fault */
+	gz_script_hand(L, 2 * nlen + ltitle + lcontent + lsummary + llayout);
+
 	p = gz_calloc(1, sizeof(*p));
 	p->url = gz_strdup(url);
 	gz_buf_printf(&b, "%sindex.html", url + 1);
@@ -1317,22 +1835,16 @@ static int h_add_page(lua_State *L)
 	p->dir = gz_strdup("content");
 	p->section = gz_strdup("");
 	p->slug = gz_strdup("");
-	lua_getfield(L, 1, "title");
-	p->title = gz_strdup(luaL_optstring(L, -1, url));
-	lua_getfield(L, 1, "content");
-	p->html = gz_strdup(luaL_optstring(L, -1, ""));
-	p->html_len = strlen(p->html);
+	p->title = gz_strdup(title);
+	p->html = gz_strdup(content);
+	p->html_len = lcontent;
 	p->plain = gz_strdup("");
 	p->doc = gz_strdup("");
 	p->plain_hash = gz_page_plain_hash("", 0);
-	lua_getfield(L, 1, "summary");
-	p->summary = gz_strdup(luaL_optstring(L, -1, ""));
-	lua_getfield(L, 1, "layout");
-	if (!lua_isnil(L, -1))
-		p->layout = gz_strdup(luaL_checkstring(L, -1));
-	lua_getfield(L, 1, "date");
-	if (!lua_isnil(L, -1) && gz_date_parse(&p->date, luaL_checkstring(L, -1)) == 0)
-		p->has_date = true;
+	p->summary = gz_strdup(summary);
+	p->layout = layout ? gz_strdup(layout) : NULL;
+	p->date = has_date ? when : p->date;
+	p->has_date = has_date;
 	p->fm = gz_calloc(1, sizeof(*p->fm));
 	p->ntax = site->cfg.ntax;
 	p->tax_values = gz_calloc(p->ntax ? p->ntax : 1, sizeof(*p->tax_values));
@@ -1341,6 +1853,9 @@ static int h_add_page(lua_State *L)
 	p->related = gz_calloc(1, sizeof(*p->related));
 	p->src_hash = gz_hash_str(gz_hash_str(gz_hash_str(GZ_HASH_INIT, p->title), p->html), p->layout);
 	gz_site_add_standalone(site, p);
+	/* a new key may fail for memory: the page is the site's by now */
+	lua_pushlightuserdata(L, p);
+	lua_setfield(L, 3, url);
 	push_page(L, p);
 	return 1;
 }
@@ -1377,6 +1892,133 @@ static bool allowed(const gz_theme *th, const char *lib)
 	return false;
 }
 
+/* ---- the sandbox's own versions of a few library functions ---- */
+
+/* Call the original function (upvalue 1) with the same arguments. */
+static int call_original(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* setmetatable without __gc: Lua runs finalizers with the count hook off
+ * (at the state's close too), so a loop in one would be out of every
+ * limit's reach. A __gc added to a metatable later is never called: Lua
+ * marks an object for finalization only when the metatable is set. */
+static int safe_setmetatable(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		if (lua_rawget(L, 2) != LUA_TNIL)
+			return luaL_error(L, "__gc is not allowed in hooks and layouts (Lua runs "
+					     "finalizers outside the time limit)");
+		lua_pop(L, 1);
+	}
+	return call_original(L);
+}
+
+/* string.rep: an empty string repeated 2^60 times is a C loop that
+ * allocates nothing and never ends; longer ones are bounded by memory */
+static int safe_rep(lua_State *L)
+{
+	size_t l, lsep;
+
+	luaL_checklstring(L, 1, &l);
+	luaL_checkinteger(L, 2);
+	luaL_optlstring(L, 3, "", &lsep);
+	if (l + lsep == 0) {
+		lua_pushliteral(L, "");
+		return 1;
+	}
+	return call_original(L);
+}
+
+/* table.move, insert and remove loop in C over a range the caller (or a
+ * __len) chooses, and moving absent elements allocates nothing */
+static int safe_move(lua_State *L)
+{
+	charge_range(L, luaL_checkinteger(L, 2), luaL_checkinteger(L, 3));
+	return call_original(L);
+}
+
+static int safe_insert(lua_State *L)
+{
+	if (lua_gettop(L) == 3 && lua_type(L, 1) == LUA_TTABLE)
+		charge_range(L, luaL_checkinteger(L, 2), luaL_len(L, 1));
+	return call_original(L);
+}
+
+static int safe_remove(lua_State *L)
+{
+	if (!lua_isnoneornil(L, 2) && lua_type(L, 1) == LUA_TTABLE)
+		charge_range(L, luaL_checkinteger(L, 2), luaL_len(L, 1));
+	return call_original(L);
+}
+
+/* xpcall(f, handler, …): Lua runs a message handler with hooks off when
+ * the error comes from the count hook (a limit), so a handler could loop
+ * unseen. Here the handler is called once the stack has unwound, with
+ * hooks on; without the debug library a handler cannot look at the stack
+ * anyway. */
+static int safe_xpcall(lua_State *L)
+{
+	gz_script *s = script_of(L);
+	int n = lua_gettop(L), i;
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 1);
+	for (i = 3; i <= n; i++)
+		lua_pushvalue(L, i);
+	if (lua_pcall(L, n - 2, LUA_MULTRET, 0) == LUA_OK) {
+		lua_pushboolean(L, 1);
+		lua_insert(L, n + 1);
+		return lua_gettop(L) - n;
+	}
+	if (s->stopped)
+		return lua_error(L);
+	lua_pushvalue(L, 2);
+	lua_insert(L, -2);
+	if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+		if (s->stopped)
+			return lua_error(L);
+		lua_pop(L, 1);
+		lua_pushliteral(L, "error in error handling");
+	}
+	lua_pushboolean(L, 0);
+	lua_insert(L, -2);
+	return 2;
+}
+
+/* Put the sandbox's versions in the library tables (which strings' __index
+ * and the environment share), so no reference to the originals is left. */
+static void harden_libraries(lua_State *L)
+{
+	static const struct {
+		const char *lib, *name;
+		lua_CFunction fn;
+	} wrap[] = {
+		{"_G", "setmetatable", safe_setmetatable}, {"string", "rep", safe_rep},
+		{"table", "move", safe_move}, {"table", "insert", safe_insert},
+		{"table", "remove", safe_remove},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(wrap) / sizeof(wrap[0]); i++) {
+		lua_getglobal(L, wrap[i].lib);
+		lua_getfield(L, -1, wrap[i].name);
+		lua_pushcclosure(L, wrap[i].fn, 1);
+		lua_setfield(L, -2, wrap[i].name);
+		lua_pop(L, 1);
+	}
+	lua_pushcfunction(L, safe_xpcall);
+	lua_setglobal(L, "xpcall");
+	lua_getglobal(L, "string");
+	gz_pattern_open(L, -1, charge);
+	lua_pop(L, 1);
+}
+
 /* A state with the sandbox, the helpers and (if site) the site. The
  * sandbox environment stays at the top of the stack. */
 static gz_script *state_new(const gz_theme *th, const gz_site *site, const gz_config *cfg)
@@ -1387,7 +2029,14 @@ static gz_script *state_new(const gz_theme *th, const gz_site *site, const gz_co
 	size_t i;
 	int env;
 
-	s->mem_limit = (size_t)(th->memory_mb > 0 ? th->memory_mb : 512) << 20;
+	s->mem_limit = (size_t)(th->memory_mb > 0 ? th->memory_mb : DEFAULT_MEMORY_MB) << 20;
+	s->seconds = th->seconds > 0 ? th->seconds : DEFAULT_SECONDS;
+	s->handed_limit = (size_t)(th->data_mb > 0 ? th->data_mb : DEFAULT_DATA_MB) << 20;
+	s->page_limit = (size_t)(th->page_mb > 0 ? th->page_mb : DEFAULT_PAGE_MB) << 20;
+	s->steps = th->steps > 0 ? th->steps : INSTRUCTION_LIMIT;
+	/* Lua code runs only in call_lua, which sets both */
+	s->budget = s->steps;
+	s->deadline = HUGE_VAL;
 	L = lua_newstate(limited_alloc, s);
 	if (!L) {
 		fprintf(stderr, "gazette: cannot start Lua\n");
@@ -1403,6 +2052,10 @@ static gz_script *state_new(const gz_theme *th, const gz_site *site, const gz_co
 	lua_pushlightuserdata(L, s);
 	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.script");
 	luaL_openlibs(L);
+	harden_libraries(L);
+	lua_pushlightuserdata(L, s);
+	lua_pushcclosure(L, on_error, 1);
+	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.onerror");
 
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.pages");
@@ -1417,12 +2070,17 @@ static gz_script *state_new(const gz_theme *th, const gz_site *site, const gz_co
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, page_eq);
 	lua_setfield(L, -2, "__eq");
+	/* getmetatable(page) must not give a table that a __gc can be put in */
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
 	luaL_newmetatable(L, LIST_MT);
 	lua_pushcfunction(L, list_index);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, list_len);
 	lua_setfield(L, -2, "__len");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
 
 	/* the sandbox: only the globals above, plus the helpers and site */
@@ -1503,39 +2161,47 @@ static int load_hooks(gz_script *s, int env, gz_diag *d)
 	}
 	for (i = 0; i < s->theme->nhooks; i++) {
 		const gz_template *t = &s->theme->hooks[i];
-		char chunk[512];
+		char chunk[512], *err;
 		int h;
 
 		snprintf(chunk, sizeof(chunk), "@%s", t->path);
-		s->budget = INSTRUCTION_LIMIT;
 		if (luaL_loadbufferx(L, t->lua, t->lua_len, chunk, "t") != LUA_OK) {
-			gz_diag_error(d, "", 0, 0, "%s", lua_tostring(L, -1));
+			gz_diag_error_placed(d, t->path, "%s", lua_tostring(L, -1));
 			lua_pop(L, 1);
 			rc = -1;
 			continue;
 		}
 		lua_pushvalue(L, env);
 		lua_setupvalue(L, -2, 1);
-		if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
-			gz_diag_error(d, "", 0, 0, "%s", lua_tostring(L, -1));
+		lua_pushvalue(L, -1); /* the chunk: where what it returns is */
+		if (call_lua(s, 0, 1, &err) < 0) {
+			gz_diag_error_placed(d, t->path, "%s", err);
+			free(err);
 			lua_pop(L, 1);
 			rc = -1;
 			continue;
 		}
+		if (!lua_isnil(L, -1) && !lua_istable(L, -1)) {
+			char place[256];
+			gz_script_return_place(L, -2, place, sizeof(place));
+			gz_diag_error_placed(d, t->path,
+					     "%sa hook file must return a table (filters, shortcodes, "
+					     "on_load …), not a %s",
+					     place, luaL_typename(L, -1));
+			lua_pop(L, 2);
+			rc = -1;
+			continue;
+		}
+		lua_remove(L, -2);
 		h = lua_gettop(L);
 		if (lua_isnil(L, h)) {
 			lua_pop(L, 1);
 			continue;
 		}
-		if (!lua_istable(L, h)) {
-			gz_diag_error(d, t->path, 0, 0,
-				      "a hook file must return a table (filters, shortcodes, on_load …)");
-			lua_pop(L, 1);
-			rc = -1;
-			continue;
-		}
 		/* shortcodes: later files (the site's) override earlier ones */
-		if (lua_getfield(L, h, "shortcodes") == LUA_TTABLE) {
+		/* raw reads: a __index of the hook's table would run outside a call */
+		lua_pushliteral(L, "shortcodes");
+		if (lua_rawget(L, h) == LUA_TTABLE) {
 			lua_getfield(L, LUA_REGISTRYINDEX, "gazette.shortcodes");
 			lua_pushnil(L);
 			while (lua_next(L, -3)) {
@@ -1548,7 +2214,8 @@ static int load_hooks(gz_script *s, int env, gz_diag *d)
 		}
 		lua_pop(L, 1);
 		for (k = 0; lifecycle[k]; k++) {
-			if (lua_getfield(L, h, lifecycle[k]) == LUA_TFUNCTION)
+			lua_pushstring(L, lifecycle[k]);
+			if (lua_rawget(L, h) == LUA_TFUNCTION)
 				append_to(L, lifecycle[k], lua_gettop(L));
 			lua_pop(L, 1);
 		}
@@ -1574,8 +2241,37 @@ static int load_hooks(gz_script *s, int env, gz_diag *d)
 	return rc;
 }
 
+/* A .lua layout, called as the HTML layouts are, with the page: its
+ * function(page, site) (upvalue 1) returns the page's HTML. */
+static int lua_layout(lua_State *L)
+{
+	gz_script *s = lua_touserdata(L, lua_upvalueindex(2));
+	size_t len;
+	const char *html;
+	char place[256];
+
+	lua_settop(L, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 1);
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.env");
+	lua_getfield(L, -1, "site");
+	lua_remove(L, -2);
+	lua_call(L, 2, 1);
+	/* it has returned: the line it starts on is its place */
+	function_place(L, lua_upvalueindex(1), place, sizeof(place));
+	if (lua_type(L, -1) != LUA_TSTRING) {
+		/* a table's address in the page would make builds differ */
+		lua_pushfstring(L, "%sa Lua layout must return HTML (a string), not a %s", place,
+				luaL_typename(L, -1));
+		return lua_error(L);
+	}
+	html = lua_tolstring(L, -1, &len);
+	out_add(L, s, html, len, false, place);
+	return 0;
+}
+
 /* Templates: HTML+Lua layouts compiled to functions writing through _o/_e;
- * a .lua layout returns function(page, site) → HTML, wrapped the same way. */
+ * a .lua layout returns function(page, site) → HTML, called by lua_layout. */
 static int load_templates(gz_script *s, int env, gz_diag *d)
 {
 	lua_State *L = s->L;
@@ -1586,11 +2282,11 @@ static int load_templates(gz_script *s, int env, gz_diag *d)
 	lua_newtable(L); /* registry templates */
 	for (i = 0; i < th->n; i++) {
 		const gz_template *t = &th->t[i];
-		char chunk[512];
+		char chunk[512], *err;
 
 		snprintf(chunk, sizeof(chunk), "@%s", t->path);
 		if (luaL_loadbufferx(L, t->lua, t->lua_len, chunk, "t") != LUA_OK) {
-			gz_diag_error(d, "", 0, 0, "%s", lua_tostring(L, -1));
+			gz_diag_error_placed(d, t->path, "%s", lua_tostring(L, -1));
 			lua_pop(L, 1);
 			rc = -1;
 			continue;
@@ -1598,24 +2294,28 @@ static int load_templates(gz_script *s, int env, gz_diag *d)
 		lua_pushvalue(L, env);
 		lua_setupvalue(L, -2, 1);
 		if (t->is_lua) {
-			s->budget = INSTRUCTION_LIMIT;
-			if (lua_pcall(L, 0, 1, 0) != LUA_OK || !lua_isfunction(L, -1)) {
-				gz_diag_error(d, t->path, 0, 0, "%s",
-					      lua_isstring(L, -1) ? lua_tostring(L, -1)
-								  : "a Lua layout must return "
-								    "function(page, site)");
+			lua_pushvalue(L, -1); /* the chunk: where what it returns is */
+			if (call_lua(s, 0, 1, &err) < 0) {
+				gz_diag_error_placed(d, t->path, "%s", err);
+				free(err);
 				lua_pop(L, 1);
 				rc = -1;
 				continue;
 			}
-			/* function(page) _o(layout(page, site)) end */
-			luaL_loadstring(L, "local fn, o = ... return function(page) o(fn(page, site)) end");
-			lua_pushvalue(L, env);
-			lua_setupvalue(L, -2, 1);
-			lua_insert(L, -2);
+			if (!lua_isfunction(L, -1)) {
+				char place[256];
+				gz_script_return_place(L, -2, place, sizeof(place));
+				gz_diag_error_placed(d, t->path,
+						     "%sa Lua layout must return function(page, site), "
+						     "not a %s",
+						     place, luaL_typename(L, -1));
+				lua_pop(L, 2);
+				rc = -1;
+				continue;
+			}
+			lua_remove(L, -2);
 			lua_pushlightuserdata(L, s);
-			lua_pushcclosure(L, out_raw, 1);
-			lua_call(L, 2, 1);
+			lua_pushcclosure(L, lua_layout, 2);
 			lua_setfield(L, -2, t->name);
 			continue;
 		}
@@ -1626,9 +2326,9 @@ static int load_templates(gz_script *s, int env, gz_diag *d)
 		lua_pushlightuserdata(L, s);
 		lua_pushcclosure(L, h_partial, 1);
 		lua_pushcfunction(L, h_layout);
-		if (lua_pcall(L, 4, 1, 0) != LUA_OK) {
-			gz_diag_error(d, "", 0, 0, "%s", lua_tostring(L, -1));
-			lua_pop(L, 1);
+		if (call_lua(s, 4, 1, &err) < 0) {
+			gz_diag_error_placed(d, t->path, "%s", err);
+			free(err);
 			rc = -1;
 			continue;
 		}
@@ -1681,30 +2381,75 @@ bool gz_script_filters(const gz_script *s)
 
 /* ---- Lua values into YAML value trees (front matter, computed fields) ---- */
 
+/* A tree being built from Lua values is owned by a box (userdata with
+ * __gc): an error halfway through, or the data limit, frees what was made. */
+typedef struct {
+	gz_value *v;
+} value_box;
+
+static int box_gc(lua_State *L)
+{
+	value_box *b = lua_touserdata(L, 1);
+
+	gz_value_free(b->v);
+	b->v = NULL;
+	return 0;
+}
+
+static value_box *box_new(lua_State *L)
+{
+	value_box *b = lua_newuserdatauv(L, sizeof(*b), 0);
+
+	b->v = NULL;
+	if (luaL_newmetatable(L, "gazette.valuebox")) {
+		lua_pushcfunction(L, box_gc);
+		lua_setfield(L, -2, "__gc");
+	}
+	lua_setmetatable(L, -2);
+	return b;
+}
+
+/* The Lua value at idx into *out (every node is linked into the tree as
+ * soon as it is made). An empty table is an empty list ("people: []"), but
+ * the top level is a map (front matter). Counts against the call's data. */
 static void value_from_lua(lua_State *L, int idx, gz_value **out, int depth)
 {
 	gz_value *v = gz_calloc(1, sizeof(*v));
 
 	idx = lua_absindex(L, idx);
 	*out = v;
+	gz_script_hand(L, sizeof(*v));
 	switch (lua_type(L, idx)) {
 	case LUA_TSTRING:
-	case LUA_TNUMBER:
+	case LUA_TNUMBER: {
+		size_t len;
 		v->type = GZ_STR;
-		v->str = gz_strdup(lua_tostring(L, idx));
 		v->quoted = lua_type(L, idx) == LUA_TSTRING;
+		lua_tolstring(L, idx, &len);
+		gz_script_hand(L, len);
+		v->str = gz_strdup(lua_tostring(L, idx));
 		break;
+	}
 	case LUA_TBOOLEAN:
 		v->type = GZ_STR;
 		v->str = gz_strdup(lua_toboolean(L, idx) ? "true" : "false");
 		break;
 	case LUA_TTABLE: {
 		lua_Integer n = (lua_Integer)lua_rawlen(L, idx), i;
+		size_t cap = 0;
+		bool empty = n == 0;
 		if (depth > 32)
-			luaL_error(L, "a value nests too deeply");
-		if (n > 0) {
+			luaL_error(L, "a value nests too deeply (a table that holds itself?)");
+		if (empty) {
+			lua_pushnil(L);
+			if (lua_next(L, idx)) {
+				lua_pop(L, 2);
+				empty = false;
+			}
+		}
+		if (n > 0 || (empty && depth > 0)) {
 			v->type = GZ_SEQ;
-			v->items = gz_calloc((size_t)n, sizeof(*v->items));
+			v->items = gz_calloc(n ? (size_t)n : 1, sizeof(*v->items));
 			for (i = 1; i <= n; i++) {
 				lua_rawgeti(L, idx, i);
 				value_from_lua(L, -1, &v->items[v->n++], depth + 1);
@@ -1716,11 +2461,17 @@ static void value_from_lua(lua_State *L, int idx, gz_value **out, int depth)
 		lua_pushnil(L);
 		while (lua_next(L, idx)) {
 			if (lua_type(L, -2) == LUA_TSTRING) {
-				v->keys = gz_realloc(v->keys, (v->n + 1) * sizeof(*v->keys));
-				v->items = gz_realloc(v->items, (v->n + 1) * sizeof(*v->items));
-				v->keys[v->n] = gz_strdup(lua_tostring(L, -2));
-				value_from_lua(L, -1, &v->items[v->n], depth + 1);
+				size_t k = v->n;
+				if (k == cap) {
+					cap = cap ? 2 * cap : 8;
+					v->keys = gz_realloc(v->keys, cap * sizeof(*v->keys));
+					v->items = gz_realloc(v->items, cap * sizeof(*v->items));
+				}
+				gz_script_hand(L, lua_rawlen(L, -2));
+				v->keys[k] = gz_strdup(lua_tostring(L, -2));
+				v->items[k] = NULL;
 				v->n++;
+				value_from_lua(L, -1, &v->items[k], depth + 1);
 			}
 			lua_pop(L, 1);
 		}
@@ -1731,32 +2482,92 @@ static void value_from_lua(lua_State *L, int idx, gz_value **out, int depth)
 	}
 }
 
-/* ---- Markdown hooks ---- */
-
-static int run_filters_lua(lua_State *L)
+/* value_from_lua, with the tree handed to the caller only when it is done */
+static gz_value *value_take(lua_State *L, int idx)
 {
-	void *doc = lua_touserdata(L, 1);
+	value_box *b;
+	gz_value *v;
 
-	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.filters");
-	gz_hooks_run_filters(L, -1, doc, 2);
+	idx = lua_absindex(L, idx);
+	b = box_new(L);
+	value_from_lua(L, idx, &b->v, 0);
+	v = b->v;
+	b->v = NULL;
 	lua_pop(L, 1);
-	lua_settop(L, 2);
-	return 1;
+	return v;
 }
 
-/* A Lua error message, with the page it was on. */
-static char *hook_error(lua_State *L, const char *path)
+/* ---- Markdown hooks ---- */
+
+/* In a call: the front matter (argument 1) into s->new_fm */
+static int front_matter_lua(lua_State *L)
+{
+	script_of(L)->new_fm = value_take(L, 1);
+	return 0;
+}
+
+/* "path:line: " of the last filter's document function */
+static void last_document_place(lua_State *L, char *buf, size_t size)
+{
+	lua_Debug ar;
+	lua_Integer i;
+
+	buf[0] = '\0';
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.filters");
+	for (i = (lua_Integer)lua_rawlen(L, -1); i > 0 && !buf[0]; i--) {
+		lua_rawgeti(L, -1, i);
+		if (lua_getfield(L, -1, "document") == LUA_TFUNCTION && lua_getinfo(L, ">S", &ar))
+			place_of(buf, size, &ar, ar.linedefined);
+		else
+			lua_pop(L, 1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+}
+
+/* The filters over the page's tree (argument 1), with its front matter;
+ * a document filter's new front matter goes to s->new_fm. */
+static int run_filters_lua(lua_State *L)
+{
+	gz_script *s = script_of(L);
+	void *doc = lua_touserdata(L, 1);
+
+	lua_settop(L, 1);
+	if (s->cur_fm && *s->cur_fm)
+		push_value(L, *s->cur_fm);
+	if (!lua_istable(L, 2)) {
+		lua_settop(L, 1);
+		lua_newtable(L);
+	}
+	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.filters");
+	gz_hooks_run_filters(L, -1, doc, 2);
+	if (s->has_document && s->cur_fm) {
+		/* the document filters have returned: an error here (too much
+		 * data, a table that holds itself) is placed at the last one */
+		lua_pushcfunction(L, front_matter_lua);
+		lua_pushvalue(L, 2);
+		if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+			if (!s->stopped && lua_type(L, -1) == LUA_TSTRING &&
+			    !gz_diag_place(lua_tostring(L, -1), NULL)) {
+				char place[256];
+				last_document_place(L, place, sizeof(place));
+				lua_pushstring(L, place);
+				lua_insert(L, -2);
+				lua_concat(L, 2);
+			}
+			return lua_error(L);
+		}
+	}
+	return 0;
+}
+
+/* msg, with the page it was on (msg is freed) */
+static char *on_page_of(char *msg, const char *path)
 {
 	gz_buf b = GZ_BUF_INIT;
-	const char *msg = lua_tostring(L, -1);
-	const gz_script *s = script_of(L);
 
-	if (msg && !strcmp(msg, "not enough memory"))
-		gz_buf_puts(&b, s->where);
-	gz_buf_printf(&b, "%s (while rendering %s)", msg ? msg : "hook failed", path);
-	if (msg && strstr(msg, "not enough memory"))
-		gz_buf_puts(&b, "; the hook used more than the Lua memory limit (site.yml hooks: "
-				"memory_mb)");
+	gz_buf_printf(&b, "%s (while rendering %s)", msg, path);
+	free(msg);
 	return gz_buf_detach(&b, NULL);
 }
 
@@ -1768,27 +2579,17 @@ static int md_filter(void *doc, void *payload, char **err)
 
 	if (!s->has_filters)
 		return 0;
-	s->budget = INSTRUCTION_LIMIT;
-	s->where[0] = '\0';
+	s->new_fm = NULL;
 	lua_pushcfunction(L, run_filters_lua);
 	lua_pushlightuserdata(L, doc);
-	if (s->cur_fm && *s->cur_fm)
-		push_value(L, *s->cur_fm);
-	else
-		lua_newtable(L);
-	if (lua_isnil(L, -1)) {
-		lua_pop(L, 1);
-		lua_newtable(L);
-	}
-	if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
-		*err = hook_error(L, s->md_path);
+	if (call_lua(s, 1, 0, err) < 0) {
+		*err = on_page_of(*err, s->md_path);
 		rc = -1;
-	} else if (s->has_document && s->cur_fm) {
-		gz_value *v = NULL;
-		value_from_lua(L, -1, &v, 0);
+	} else if (s->new_fm) {
 		gz_value_free(*s->cur_fm);
-		*s->cur_fm = v;
+		*s->cur_fm = s->new_fm;
 	}
+	s->new_fm = NULL;
 	gz_hooks_page_done(L, doc);
 	lua_settop(L, top);
 	return rc;
@@ -1854,10 +2655,11 @@ static int sc_image_l(lua_State *L)
 	if (!s->cur_sc)
 		return luaL_error(L, "ctx.image is for use while the shortcode runs");
 	if (lua_istable(L, 2)) {
+		/* the strings stay on the stack until the photo is placed */
 		for (k = 0; k < 3; k++) {
 			lua_getfield(L, 2, keys[k]);
-			f[k] = lua_isstring(L, -1) && lua_rawlen(L, -1) ? lua_tostring(L, -1) : NULL;
-			lua_pop(L, 1); /* the table still holds the string */
+			f[k] = lua_type(L, -1) == LUA_TSTRING && lua_rawlen(L, -1) ? lua_tostring(L, -1)
+									   : NULL;
 		}
 	}
 	id = s->cur_sc->image(s->cur_sc, src, f[2], f[0], f[1], &html);
@@ -1873,12 +2675,20 @@ static int sc_image_l(lua_State *L)
 	return 2;
 }
 
+/* t[key] without metamethods; pushes it and returns its type. */
+static int raw_field(lua_State *L, int t, const char *key)
+{
+	t = lua_absindex(L, t);
+	lua_pushstring(L, key);
+	return lua_rawget(L, t);
+}
+
 /* A string field of a print block: t[key], else t[pos] when pos > 0. */
 static const char *block_str(lua_State *L, int t, const char *key, int pos)
 {
 	const char *v = NULL;
 
-	lua_getfield(L, t, key);
+	raw_field(L, t, key);
 	if (lua_type(L, -1) == LUA_TSTRING)
 		v = lua_tostring(L, -1);
 	lua_pop(L, 1);
@@ -1896,7 +2706,7 @@ static int block_int(lua_State *L, int t, const char *key, int def)
 {
 	int isnum = 0, v;
 
-	lua_getfield(L, t, key);
+	raw_field(L, t, key);
 	v = (int)lua_tointegerx(L, -1, &isnum);
 	lua_pop(L, 1);
 	return isnum ? v : def;
@@ -1973,7 +2783,7 @@ static const char *print_blocks(lua_State *L, int list, gz_md_sc *sc, gz_buf *do
 			const char *by = block_str(L, t, "attribution", 0);
 			if (text)
 				add_text_block(doc, GZ_DOC_QUOTE, 1, NULL, text);
-			if (lua_getfield(L, t, "inner"), lua_toboolean(L, -1))
+			if (raw_field(L, t, "inner"), lua_toboolean(L, -1))
 				add_inner(doc, sc->inner_doc, GZ_DOC_QUOTE);
 			lua_pop(L, 1);
 			if (by)
@@ -1987,10 +2797,10 @@ static const char *print_blocks(lua_State *L, int list, gz_md_sc *sc, gz_buf *do
 			gz_buf_release(&m);
 			if (text)
 				add_text_block(doc, GZ_DOC_PARA, 0, NULL, text);
-			if (lua_getfield(L, t, "children") == LUA_TTABLE)
+			if (raw_field(L, t, "children") == LUA_TTABLE)
 				why = print_blocks(L, lua_gettop(L), sc, doc, depth + 1);
 			lua_pop(L, 1);
-			if (lua_getfield(L, t, "inner"), lua_toboolean(L, -1))
+			if (raw_field(L, t, "inner"), lua_toboolean(L, -1))
 				add_inner(doc, sc->inner_doc, GZ_DOC_PARA);
 			lua_pop(L, 1);
 			gz_doc_add2(doc, GZ_DOC_BOX_END, '-', 0, NULL, NULL);
@@ -2062,46 +2872,57 @@ static int md_shortcode(gz_md_sc *sc, void *payload, char **err)
 	lua_pushlightuserdata(L, s);
 	lua_pushcclosure(L, sc_image_l, 1);
 	lua_setfield(L, -2, "image");
-	s->budget = INSTRUCTION_LIMIT;
 	s->cur_sc = sc;
-	res = lua_pcall(L, 3, 1, 0);
+	res = call_lua(s, 3, 1, err);
 	s->cur_sc = NULL;
-	if (res != LUA_OK) {
-		gz_buf_printf(&b, "shortcode '%s': %s", name, lua_tostring(L, -1));
+	if (res < 0) {
+		gz_buf_printf(&b, "shortcode '%s': %s", name, *err);
+		free(*err);
 		*err = gz_buf_detach(&b, NULL);
 		lua_settop(L, top);
 		return -1;
 	}
+	/* what it returned is read with raw access: no metamethod runs here,
+	 * outside the protected call */
 	res = lua_gettop(L);
 	if (lua_type(L, res) == LUA_TSTRING) {
 		sc->html = gz_strdup(lua_tostring(L, res));
-	} else if (lua_istable(L, res)) {
-		if (lua_getfield(L, res, "html") == LUA_TSTRING)
+	} else if (lua_type(L, res) == LUA_TTABLE) {
+		if (raw_field(L, res, "html") == LUA_TSTRING)
 			sc->html = gz_strdup(lua_tostring(L, -1));
 		else
 			why = "its table has no html (a string)";
 		lua_pop(L, 1);
-		if (!why && lua_getfield(L, res, "text") != LUA_TNIL) {
-			if (lua_isstring(L, -1))
+		if (!why && raw_field(L, res, "text") != LUA_TNIL) {
+			if (lua_type(L, -1) == LUA_TSTRING)
 				sc->text = gz_strdup(lua_tostring(L, -1));
 			else
 				why = "its text must be a string";
 		}
 		lua_pop(L, 1);
-		if (!why && lua_getfield(L, res, "print") != LUA_TNIL) {
-			if (lua_istable(L, -1))
+		if (!why && raw_field(L, res, "print") != LUA_TNIL) {
+			if (lua_type(L, -1) == LUA_TTABLE)
 				why = print_blocks(L, lua_gettop(L), sc, &sc->print, 0);
 			else
 				why = "its print must be a list of blocks";
 		}
 		lua_pop(L, 1);
 	} else {
-		gz_buf_printf(&b, "shortcode '%s' must return HTML (a string) or a table {html=, "
-				  "text=, print=}, not %s",
-			      name, luaL_typename(L, res));
+		why = "it must return HTML (a string) or a table {html=, text=, print=}";
 	}
-	if (why)
-		gz_buf_printf(&b, "shortcode '%s': %s", name, why);
+	if (why) {
+		char place[256] = "";
+		lua_Debug ar;
+		/* it has returned: its first line is its place */
+		raw_field(L, top + 1, name);
+		if (lua_type(L, -1) == LUA_TFUNCTION && lua_getinfo(L, ">S", &ar))
+			place_of(place, sizeof(place), &ar, ar.linedefined);
+		gz_buf_printf(&b, "%sshortcode '%s': %s%s%s", place, name, why,
+			      lua_type(L, res) == LUA_TSTRING || lua_type(L, res) == LUA_TTABLE ? "" : ", not ",
+			      lua_type(L, res) == LUA_TSTRING || lua_type(L, res) == LUA_TTABLE
+				      ? ""
+				      : luaL_typename(L, res));
+	}
 	lua_settop(L, top);
 	if (b.len) {
 		*err = gz_buf_detach(&b, NULL);
@@ -2122,89 +2943,124 @@ const void *gz_script_md_hooks(gz_script *s, const char *path, gz_value **fm)
 
 /* ---- lifecycle ---- */
 
-static int run_lifecycle(gz_script *s, const char *which, int nargs, char **err)
+/* What one kind of lifecycle hook is called with, and what on_output's
+ * hand back */
+typedef struct {
+	const char *which;    /* "on_load", "on_page" … */
+	const gz_page *page;  /* on_page: the page; else the site is passed */
+	const char *path;     /* on_output: the file and its bytes */
+	const char *data;
+	size_t len;
+	char *out;            /* new bytes, or NULL (the caller frees) */
+	size_t out_len;
+} lifecycle_call;
+
+/* In a call: every hook of one kind, in order. The arguments are made here,
+ * where a memory error is caught like any other. */
+static int lifecycle_lua(lua_State *L)
+{
+	lifecycle_call *c = lua_touserdata(L, 1);
+	lua_Integer i, n;
+	int k, nargs = c->path ? 2 : 1;
+
+	lua_settop(L, 0);
+	lua_getfield(L, LUA_REGISTRYINDEX, c->which); /* 1 */
+	if (c->page) {
+		push_page(L, c->page);
+	} else if (c->path) {
+		lua_pushstring(L, c->path);
+		lua_pushlstring(L, c->data, c->len);
+	} else {
+		lua_getfield(L, LUA_REGISTRYINDEX, "gazette.env");
+		lua_getfield(L, -1, "site");
+		lua_remove(L, -2);
+	}
+	n = (lua_Integer)lua_rawlen(L, 1);
+	for (i = 1; i <= n; i++) {
+		lua_rawgeti(L, 1, i);
+		for (k = 0; k < nargs; k++)
+			lua_pushvalue(L, 2 + k);
+		lua_call(L, nargs, 1);
+		/* on_output may hand back new bytes: they go to the next hook */
+		if (c->path && lua_type(L, -1) == LUA_TSTRING) {
+			char place[256];
+			lua_rawgeti(L, 1, i);
+			function_place(L, -1, place, sizeof(place));
+			lua_pop(L, 1);
+			hand(L, script_of(L), lua_rawlen(L, -1), place);
+			lua_replace(L, 3);
+		} else {
+			lua_pop(L, 1);
+		}
+	}
+	if (c->path) {
+		size_t len;
+		const char *res = lua_tolstring(L, 3, &len);
+		if (len != c->len || memcmp(res, c->data, len)) {
+			c->out = gz_strndup(res, len);
+			c->out_len = len;
+		}
+	}
+	return 0;
+}
+
+static int run_lifecycle(gz_script *s, lifecycle_call *c, char **err)
 {
 	lua_State *L = s->L;
-	int args = lua_gettop(L) - nargs + 1, top = args - 1;
-	lua_Integer i, n;
+	gz_buf b = GZ_BUF_INIT;
+
+	lua_pushcfunction(L, lifecycle_lua);
+	lua_pushlightuserdata(L, c);
+	if (call_lua(s, 1, 0, err) == 0)
+		return 0;
+	gz_buf_printf(&b, "%s (in %s)", *err, c->which);
+	free(*err);
+	*err = gz_buf_detach(&b, NULL);
+	return -1;
+}
+
+static bool has_lifecycle(lua_State *L, const char *which)
+{
+	size_t n;
 
 	lua_getfield(L, LUA_REGISTRYINDEX, which);
-	n = (lua_Integer)lua_rawlen(L, -1);
-	for (i = 1; i <= n; i++) {
-		int k;
-		lua_rawgeti(L, top + nargs + 1, i);
-		for (k = 0; k < nargs; k++)
-			lua_pushvalue(L, args + k);
-		s->budget = INSTRUCTION_LIMIT;
-		if (lua_pcall(L, nargs, 1, 0) != LUA_OK) {
-			gz_buf b = GZ_BUF_INIT;
-			gz_buf_printf(&b, "%s (in %s)", lua_tostring(L, -1), which);
-			*err = gz_buf_detach(&b, NULL);
-			lua_settop(L, top);
-			return -1;
-		}
-		/* on_output may hand back new bytes: they go to the next hook */
-		if (!strcmp(which, "on_output") && lua_isstring(L, -1))
-			lua_copy(L, -1, args + 1);
-		lua_pop(L, 1);
-	}
+	n = lua_rawlen(L, -1);
 	lua_pop(L, 1);
-	return 0;
+	return n > 0;
 }
 
 int gz_script_on_load(gz_script *s, gz_site *site, char **err)
 {
-	lua_State *L = s->L;
-	int top = lua_gettop(L), rc;
+	lifecycle_call c = {.which = "on_load"};
+	int rc;
 
 	s->msite = site;
-	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.env");
-	lua_getfield(L, -1, "site");
-	lua_remove(L, -2);
-	rc = run_lifecycle(s, "on_load", 1, err);
+	rc = run_lifecycle(s, &c, err);
 	s->msite = NULL;
-	lua_settop(L, top);
 	return rc;
 }
 
 int gz_script_on_done(gz_script *s, char **err)
 {
-	lua_State *L = s->L;
-	int top = lua_gettop(L), rc;
+	lifecycle_call c = {.which = "on_done"};
 
-	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.env");
-	lua_getfield(L, -1, "site");
-	lua_remove(L, -2);
-	rc = run_lifecycle(s, "on_done", 1, err);
-	lua_settop(L, top);
-	return rc;
+	return run_lifecycle(s, &c, err);
 }
 
 int gz_script_on_output(gz_script *s, const char *path, char **data, size_t *len, char **err)
 {
-	lua_State *L = s->L;
-	int top = lua_gettop(L), rc;
-	const char *res;
-	size_t n;
+	lifecycle_call c = {.which = "on_output", .path = path, .data = *data, .len = *len};
 
-	lua_getfield(L, LUA_REGISTRYINDEX, "on_output");
-	n = lua_rawlen(L, -1);
-	lua_pop(L, 1);
-	if (!n)
+	if (!has_lifecycle(s->L, "on_output"))
 		return 0;
-	lua_pushstring(L, path);
-	lua_pushlstring(L, *data, *len);
-	rc = run_lifecycle(s, "on_output", 2, err);
-	if (rc == 0) {
-		res = lua_tolstring(L, top + 2, &n);
-		if (n != *len || memcmp(res, *data, n)) {
-			free(*data);
-			*data = gz_strndup(res, n);
-			*len = n;
-		}
+	if (run_lifecycle(s, &c, err) < 0)
+		return -1;
+	if (c.out) {
+		free(*data);
+		*data = c.out;
+		*len = c.out_len;
 	}
-	lua_settop(L, top);
-	return rc;
+	return 0;
 }
 
 void gz_script_free(gz_script *s)
@@ -2379,12 +3235,21 @@ static void push_list_ctx(lua_State *L, const gz_site *site, const gz_list *l)
 	}
 }
 
-static int on_error(lua_State *L)
+/* In a call: the template (argument 1) over the page (2) or the list
+ * page's context (3), both light userdata */
+static int render_lua(lua_State *L)
 {
-	/* keep the message; a traceback would only confuse editors */
-	if (!lua_isstring(L, 1))
-		lua_pushstring(L, "template raised an error that is not a string");
-	return 1;
+	gz_script *s = script_of(L);
+	const gz_page *page = lua_touserdata(L, 2);
+	const gz_list *list = lua_touserdata(L, 3);
+
+	lua_settop(L, 1);
+	if (list)
+		push_list_ctx(L, s->site, list);
+	else
+		push_page(L, page);
+	lua_call(L, 1, 0);
+	return 0;
 }
 
 int gz_script_render(gz_script *s, const char *layout, const gz_page *page, const gz_list *list,
@@ -2394,13 +3259,12 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 	int top = lua_gettop(L);
 
 	*err = NULL;
-	s->budget = INSTRUCTION_LIMIT;
 	s->depth = 0;
 	s->render_no++;
 	s->ntouched = 0;
 	s->site_touched = false;
 	gz_buf_clear(&s->cap[0]);
-	lua_pushcfunction(L, on_error);
+	lua_pushcfunction(L, render_lua);
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.templates");
 	lua_getfield(L, -1, layout);
 	lua_remove(L, -2);
@@ -2411,34 +3275,29 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 		lua_settop(L, top);
 		return -1;
 	}
-	if (!list) {
-		/* on_page hooks see the page first (gz.set for this render) */
-		lua_getfield(L, LUA_REGISTRYINDEX, "on_page");
-		if (lua_rawlen(L, -1)) {
-			lua_pop(L, 1);
-			push_page(L, page);
-			if (run_lifecycle(s, "on_page", 1, err) < 0) {
-				char *e = *err;
-				gz_buf b = GZ_BUF_INIT;
-				gz_buf_printf(&b, "%s (while rendering %s)", e, page->path);
-				free(e);
-				*err = gz_buf_detach(&b, NULL);
-				lua_settop(L, top);
-				return -1;
-			}
-			lua_pop(L, 1);
-		} else {
-			lua_pop(L, 1);
+	/* on_page hooks see the page first (gz.set for this render) */
+	if (!list && has_lifecycle(L, "on_page")) {
+		lifecycle_call c = {.which = "on_page", .page = page};
+		if (run_lifecycle(s, &c, err) < 0) {
+			*err = on_page_of(*err, page->path);
+			lua_settop(L, top);
+			return -1;
 		}
 	}
-	if (list)
-		push_list_ctx(L, s->site, list);
-	else
-		push_page(L, page);
-	if (lua_pcall(L, 1, 0, top + 1) != LUA_OK) {
-		*err = gz_strdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "template error");
+	lua_pushlightuserdata(L, (void *)page);
+	lua_pushlightuserdata(L, (void *)list);
+	if (call_lua(s, 3, 0, err) < 0) {
 		lua_settop(L, top);
 		s->depth = 0;
+		return -1;
+	}
+	if (s->cap[0].len > s->page_limit) {
+		const gz_template *t = gz_theme_find(s->theme, layout);
+		gz_buf b = GZ_BUF_INIT;
+		gz_buf_printf(&b, "%s: 页面超过 %d MB（site.yml hooks: page_mb）", t ? t->path : layout,
+			      (int)(s->page_limit >> 20));
+		*err = gz_buf_detach(&b, NULL);
+		lua_settop(L, top);
 		return -1;
 	}
 	gz_buf_add(out, s->cap[0].ptr, s->cap[0].len);
@@ -2472,28 +3331,8 @@ void gz_script_push_value(lua_State *L, const gz_value *v)
 
 int gz_script_call(gz_script *s, int nargs, int nresults, char **err)
 {
-	lua_State *L = s->L;
-	int base = lua_gettop(L) - nargs;
-
 	*err = NULL;
-	s->budget = INSTRUCTION_LIMIT;
-	s->where[0] = '\0';
-	lua_pushcfunction(L, on_error);
-	lua_insert(L, base);
-	if (lua_pcall(L, nargs, nresults, base) != LUA_OK) {
-		const char *msg = lua_tostring(L, -1);
-		gz_buf b = GZ_BUF_INIT;
-		if (msg && !strcmp(msg, "not enough memory"))
-			gz_buf_printf(&b, "%snot enough memory; the layout used more than the Lua "
-					  "memory limit (site.yml hooks: memory_mb)", s->where);
-		else
-			gz_buf_puts(&b, msg ? msg : "Lua error");
-		*err = gz_buf_detach(&b, NULL);
-		lua_settop(L, base - 1);
-		return -1;
-	}
-	lua_remove(L, base);
-	return 0;
+	return call_lua(s, nargs, nresults, err);
 }
 
 void gz_script_touched(const gz_script *s, const size_t **ids, const bool **body, size_t *n,

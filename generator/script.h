@@ -6,13 +6,16 @@
  * thread opens its own gz_script (one lua_State) that loads those sources
  * and gets read-only views of the site model: pages are userdata whose
  * fields are read from the C structs on access (__index), so no state
- * copies the pages. Templates run in a sandbox (no io, os, require, load)
- * with an instruction limit, so a runaway loop stops with an error.
+ * copies the pages. Templates and hooks run in a sandbox (no io, os,
+ * require, load, no __gc) under limits that Lua code cannot catch or
+ * escape: Lua steps (string patterns counted too) and wall-clock time per
+ * call, memory per state, and the bytes Lua hands to C per call; a page's
+ * output has a size limit too. Every error gazette reports from Lua reads
+ * "file:line: message".
  */
 #ifndef GZ_SCRIPT_H
 #define GZ_SCRIPT_H
 
-#include <stdbool.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,7 +41,13 @@ typedef struct gz_theme {
 	gz_template *hooks;  /* the theme's hooks, then the site's, in name order */
 	size_t nhooks;
 	uint64_t hash;  /* of every template and hook */
-	int memory_mb;  /* Lua memory limit per state */
+	/* the limits of site.yml hooks: (0: the default); each call from C
+	 * into Lua (a filter over a page, a render, an on_load …) gets them */
+	int memory_mb;  /* Lua memory per state */
+	int seconds;    /* wall-clock time per call */
+	int data_mb;    /* what Lua hands to C per call: strings kept, nodes, output */
+	int page_mb;    /* the largest page a layout may write */
+	long steps;     /* Lua steps per call; not a setting (the fuzz target lowers it) */
 	char **allow;   /* libraries site.yml grants hooks (io, os, require, debug) */
 	size_t nallow;
 } gz_theme;
@@ -51,8 +60,8 @@ void gz_theme_release(gz_theme *th);
 
 /* Read the Lua hooks: theme_src's hooks/ (may be NULL), then site_src's
  * hooks/, each in name order; and the hooks: settings of site.yml (cfg,
- * may be NULL): allow: [io, os, require, debug], memory_mb: N. Syntax
- * errors surface when a state loads them. */
+ * may be NULL): allow: [io, os, require, debug], memory_mb, seconds,
+ * data_mb, page_mb. Syntax errors surface when a state loads them. */
 void gz_theme_load_hooks(gz_theme *th, gz_source *theme_src, gz_source *site_src,
 			 const gz_value *cfg);
 /* The template with that name, or NULL. */
@@ -115,10 +124,22 @@ struct lua_State *gz_script_lua(gz_script *s);
 /* Push a page (read-only userdata, as templates see it) or a YAML value. */
 void gz_script_push_page(struct lua_State *L, const gz_page *p);
 void gz_script_push_value(struct lua_State *L, const gz_value *v);
-/* Call the function under nargs arguments on the stack with a fresh
- * instruction budget, leaving nresults. Returns 0, or -1 with the stack
- * back below the function and *err "file:line: message" (caller frees). */
+/* Call the function under nargs arguments on the stack with fresh limits
+ * (steps, time, data), leaving nresults. Returns 0, or -1 with the stack
+ * back below the function and *err "file:line: message" (caller frees),
+ * whatever the error object was. */
 int gz_script_call(gz_script *s, int nargs, int nresults, char **err);
+
+/* For C functions that Lua calls (the bridges): count bytes that Lua
+ * hands over to be kept in C (a node, a string in the site, output)
+ * against the running call's hooks: data_mb; past it, a Lua error. */
+void gz_script_hand(struct lua_State *L, size_t bytes);
+/* "path:line: " of the last line of code of the chunk at idx (its return,
+ * as a rule), into buf: the place of what a file returns. */
+void gz_script_return_place(struct lua_State *L, int idx, char *buf, size_t size);
+/* And count work done in C for Lua (a walk over a tree) as Lua steps;
+ * past the running call's limits, the error that stops the call. */
+void gz_script_charge(struct lua_State *L, long steps);
 
 /* After a render: the ids (gz_page.id) of the pages whose fields it read,
  * in first-read order, body[k] whether it read the body of ids[k]

@@ -40,10 +40,14 @@ static void load_one(size_t i, int worker, void *payload)
 		     j->hooks ? j->hooks[worker] : NULL, j->cache, j->d);
 	if (p->hook_error) {
 		/* --keep-going: a page a hook fails on is left out, with a warning */
-		gz_diag_add(j->d, j->keep_going ? GZ_WARNING : GZ_ERROR,
-			    p->hook_error_line ? p->path : "", p->hook_error_line,
-			    p->hook_error_line ? 1 : 0, "%s%s", p->hook_error,
-			    j->keep_going ? " (page left out: --keep-going)" : "");
+		if (p->hook_error_line)
+			gz_diag_add(j->d, j->keep_going ? GZ_WARNING : GZ_ERROR, p->path,
+				    p->hook_error_line, 1, "%s%s", p->hook_error,
+				    j->keep_going ? " (page left out: --keep-going)" : "");
+		else
+			gz_diag_add_placed(j->d, j->keep_going ? GZ_WARNING : GZ_ERROR, p->path,
+					   "%s%s", p->hook_error,
+					   j->keep_going ? " (page left out: --keep-going)" : "");
 		p->broken = true;
 	}
 	p->id = i;

@@ -188,11 +188,11 @@ lua_bad 'return function(doc, page)
 end' "print/back.lua:2: attempt to index a nil value (global 'io')"
 lua_bad 'return function(doc, page)
   while true do end
-end' "print/back.lua:2: ran too long"
+end' "print/back.lua:2: 运行超过 2 亿步，已停止"
 lua_bad 'return function(doc, page)
   if then
 end' "print/back.lua:2: unexpected symbol near 'then'"
-lua_bad 'return 42' "print/back.lua: a print layout must return function(doc, page)"
+lua_bad 'return 42' "print/back.lua:1: a print layout must return function(doc, page), not a number"
 lua_bad 'return function(doc, page)
   fail("date", "the print date is wrong")
 end' "content/brochures/good.yml:2:7: the print date is wrong"

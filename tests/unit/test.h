@@ -64,5 +64,6 @@ void suite_buf(void);
 void suite_doc(void);
 void suite_mdlimits(void);
 void suite_sanitize(void);
+void suite_pattern(void);
 
 #endif
