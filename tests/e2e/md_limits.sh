@@ -82,6 +82,8 @@ cat >>"$site/site.yml" <<'EOF'
 markdown:
   max_table_cells: 500000
   max_nesting: 6000
+hooks:
+  page_mb: 64   # the feeds carry the 9 MB story whole
 EOF
 timed_build 0 --source "$site" --out "$TMPDIR/out"
 assert_contains "$TMPDIR/out/stories/deep-quotes/index.html" '最深处'
