@@ -11,18 +11,6 @@
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
-# timed_build WANT_RC ARGS…: build, check the exit status and the time
-timed_build() {
-	want=$1
-	shift
-	t0=$(date +%s%N)
-	build "$@"
-	ms=$((($(date +%s%N) - t0) / 1000000))
-	printf '%5d ms  exit %d  build %s\n' "$ms" "$rc" "$*"
-	[ "$rc" -eq "$want" ] || { cat "$err_log"; fail "build $* exited $rc (want $want)"; }
-	[ "$ms" -lt 5000 ] || fail "build $* took $ms ms (over 5 s)"
-}
-
 site=$TMPDIR/site
 cp -R "$ROOT/tests/fixtures/golden-site" "$site"
 sed -i 's/^theme: .*/theme: default/' "$site/site.yml"

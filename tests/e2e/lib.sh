@@ -108,6 +108,19 @@ build_ok() {
 	fi
 }
 
+# timed_build WANT_RC ARGS…: build, check the exit status, and that it took
+# under 5 s (the bad-input suite's bound)
+timed_build() {
+	want=$1
+	shift
+	t0=$(date +%s%N)
+	build "$@"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	printf '%5d ms  exit %d  build %s\n' "$ms" "$rc" "$*"
+	[ "$rc" -eq "$want" ] || { cat "$err_log"; fail "build $* exited $rc (want $want)"; }
+	[ "$ms" -lt 5000 ] || fail "build $* took $ms ms (over 5 s)"
+}
+
 # minimal_site DIR: a site.yml and nothing else (the default theme is found
 # beside the binary, or through GAZETTE_THEMES).
 minimal_site() {

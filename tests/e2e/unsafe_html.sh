@@ -12,17 +12,6 @@ set -eu
 
 command -v python3 >/dev/null || skip "python3 is not installed"
 
-timed_build() {
-	want=$1
-	shift
-	t0=$(date +%s%N)
-	build "$@"
-	ms=$((($(date +%s%N) - t0) / 1000000))
-	printf '%5d ms  exit %d  build %s\n' "$ms" "$rc" "$*"
-	[ "$rc" -eq "$want" ] || { cat "$err_log"; fail "build $* exited $rc (want $want)"; }
-	[ "$ms" -lt 5000 ] || fail "build $* took $ms ms (over 5 s)"
-}
-
 site=$TMPDIR/site
 minimal_site "$site"
 python3 - "$site/content/stories" <<'PY'
