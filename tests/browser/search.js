@@ -38,7 +38,10 @@ async function waitTitles(page, want) {
 	}
 }
 
+// The marks of each result, once every result has its snippet.
 async function marks(page, where) {
+	await page.waitForFunction(() => Array.from(document.querySelectorAll('#search-results .search-result'))
+		.every((li) => li.querySelector('.search-snippet')), null, { timeout: 15000 }).catch(() => {});
 	return page.$$eval('#search-results .search-result', (lis, w) =>
 		lis.map((li) => Array.from(li.querySelectorAll(w + ' mark')).map((m) => m.textContent)), where);
 }

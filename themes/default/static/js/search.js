@@ -173,9 +173,9 @@
 	}
 
 	/* Search: resolves to a result {ids (ranked), exact (all were
-	 * checked), terms, docs}. opts.check is how many candidates to check
-	 * against the text at most (default 300; Infinity: all); the rest
-	 * follow, unchecked, and more() checks them. */
+	 * checked), checked (ids[0, checked) are), terms, docs}. opts.check is
+	 * how many candidates to check against the text at most (default 300;
+	 * Infinity: all); the rest follow, unchecked, and more() checks them. */
 	Index.prototype.search = async function (q, opts) {
 		opts = opts || {};
 		var pq = parseQuery(q), self = this;
@@ -327,12 +327,13 @@
 	var moreBox = document.getElementById('search-more');
 	var facetsBox = document.getElementById('search-facets');
 	var toggle = document.getElementById('search-facets-toggle');
-	var PAGE = 20, TOP = 10, DEBOUNCE = 150;
+	var PAGE = 20, TOP = 10, DEBOUNCE = 120;
 	var facets = [];       /* {key, label, values(doc) → [value], name(value)} */
 	var chosen = {};       /* facet key → value */
 	var finds = {};        /* facet key → what its find box holds */
 	var state = null;      /* the results on the page */
-	var timing = api.timing = { input: 0, shown: 0 };
+	var timing = api.timing = { input: 0, shown: 0, snippets: 0 };
+	var shownCount = 0;    /* data-shown: how many times results were shown */
 
 	function el(tag, attrs, text) {
 		var e = document.createElement(tag);
@@ -457,8 +458,19 @@
 		if (!any) facetsBox.appendChild(el('p', { class: 'search-facet-none' }, '没有可筛选的条件。'));
 	}
 
-	/* one result: title, section · date · place, snippet, thumbnail */
-	function item(id, text) {
+	function snippetOf(text) {
+		var sn = snippet(text, state.terms, window.innerWidth < 600 ? 72 : 110, state.docs.fields);
+		var p = el('p', { class: 'search-snippet' });
+		if (sn.label) p.appendChild(el('span', { class: 'search-snippet-label' }, sn.label + '：'));
+		if (sn.pre) p.appendChild(document.createTextNode('…'));
+		marked(p, sn.parts);
+		if (sn.post) p.appendChild(document.createTextNode('…'));
+		return p;
+	}
+
+	/* one result: title, section · date · place, thumbnail (the snippet
+	 * follows) */
+	function item(id) {
 		var docs = state.docs, d = docs.docs[id];
 		var li = el('li', { class: 'search-result' + (d[4] ? ' has-thumb' : '') });
 		var body = el('div', { class: 'search-result-body' });
@@ -477,14 +489,6 @@
 		});
 		if (place.length) meta.appendChild(el('span', { class: 'search-result-place' }, place.join(' · ')));
 		body.appendChild(meta);
-		if (text !== undefined) {
-			var sn = snippet(text, state.terms, window.innerWidth < 600 ? 72 : 110, docs.fields), p = el('p', { class: 'search-snippet' });
-			if (sn.label) p.appendChild(el('span', { class: 'search-snippet-label' }, sn.label + '：'));
-			if (sn.pre) p.appendChild(document.createTextNode('…'));
-			marked(p, sn.parts);
-			if (sn.post) p.appendChild(document.createTextNode('…'));
-			body.appendChild(p);
-		}
 		li.appendChild(body);
 		if (d[4]) {
 			var th = el('a', { class: 'search-result-thumb', href: siteRoot + d[0].slice(1), tabindex: '-1', 'aria-hidden': 'true' });
@@ -494,29 +498,39 @@
 		return li;
 	}
 
-	/* Show the next PAGE results of the current list; an unchecked one is
-	 * checked here, with the text its snippet needs anyway. */
+	/* Show the next PAGE results of the current list. One not checked yet
+	 * is checked here first; the rest show at once, their snippets as
+	 * their text arrives. */
 	async function showMore(my, focus) {
 		var s = state, want = PAGE, out = [];
+		var sure = new Set(s.res.exact ? [] : s.res.ids.slice(0, s.res.checked));
 		while (out.length < want && s.next < s.list.length) {
 			var ids = s.list.slice(s.next, s.next + want - out.length);
-			var texts = await Promise.all(ids.map(function (id) { return index.text(id); }));
+			var doubt = s.res.exact ? [] : ids.filter(function (id) { return !sure.has(id); });
+			var texts = await Promise.all(doubt.map(function (id) { return index.text(id); }));
 			if (my !== generation) return;
-			ids.forEach(function (id, k) {
-				if (s.res.exact || holds(texts[k], s.terms)) out.push([id, texts[k]]);
-				else s.dropped.add(id);
-			});
+			doubt.forEach(function (id, k) { if (!holds(texts[k], s.terms)) s.dropped.add(id); });
+			ids.forEach(function (id) { if (!s.dropped.has(id)) out.push(id); });
 			s.next += ids.length;
 		}
 		var firstNew = null;
-		out.forEach(function (x) {
-			var li = item(x[0], x[1]);
+		var done = out.map(function (id) {
+			var li = item(id);
 			if (!firstNew) firstNew = li;
 			list.appendChild(li);
+			return index.text(id).then(function (text) {
+				if (my === generation) li.querySelector('.search-result-body').appendChild(snippetOf(text));
+			});
 		});
 		s.shown += out.length;
 		renderMore();
 		if (focus && firstNew) firstNew.querySelector('a').focus();
+		timing.shown = performance.now();
+		form.setAttribute('data-shown', String(++shownCount));
+		await Promise.all(done);
+		if (my !== generation) return;
+		timing.snippets = performance.now();
+		form.setAttribute('data-snippets', String(shownCount));
 	}
 
 	function renderMore() {
@@ -571,7 +585,8 @@
 			ids.sort(function (a, b) { return docs.docs[b][2] > docs.docs[a][2] ? 1 : docs.docs[b][2] < docs.docs[a][2] ? -1 : a - b; });
 			res = { ids: ids, exact: true, terms: [] };
 		} else {
-			res = await index.search(q, { cancelled: function () { return my !== generation; } });
+			/* a page's worth checked is enough to show; the rest follow */
+			res = await index.search(q, { check: PAGE + 10, cancelled: function () { return my !== generation; } });
 			if (my !== generation) return;
 			if (!res.ids.length && res.exact && (loose = looser(q))) {
 				res = await index.search(loose.join(' '));
@@ -592,8 +607,6 @@
 		}
 		await show();
 		if (my !== generation) return;
-		timing.shown = performance.now();
-		form.setAttribute('data-shown', String(my));
 		if (!res.exact) {
 			/* the rest are checked while the reader reads; counts and
 			 * filters then become exact */
