@@ -99,21 +99,25 @@
 		return 'idx/' + (n < 16 ? '0' : '') + n.toString(16) + '.json';
 	}
 
+	var DIGIT = new Int8Array(128).fill(-1);
+	for (var d = 0; d < ABC.length; d++) DIGIT[ABC.charCodeAt(d)] = d;
+
 	/* Postings: doc id delta, count; 5 bits a letter, upper half = more. */
 	function decode(s) {
-		var out = new Map(), vals = [], v = 0, shift = 0, doc = 0;
+		var out = new Map(), v = 0, scale = 1, doc = 0, delta = -1;
 		for (var i = 0; i < s.length; i++) {
-			var c = ABC.indexOf(s[i]);
-			v += (c & 31) * Math.pow(2, shift);
-			if (c & 32) { shift += 5; continue; }
-			vals.push(v);
-			v = 0;
-			shift = 0;
-			if (vals.length === 2) {
-				doc += vals[0];
-				out.set(doc - 1, vals[1]);
-				vals = [];
+			var c = DIGIT[s.charCodeAt(i) & 127];
+			v += (c & 31) * scale;
+			if (c & 32) { scale *= 32; continue; }
+			if (delta < 0) {
+				delta = v;
+			} else {
+				doc += delta;
+				out.set(doc - 1, v);
+				delta = -1;
 			}
+			v = 0;
+			scale = 1;
 		}
 		return out;
 	}
@@ -327,7 +331,7 @@
 	var moreBox = document.getElementById('search-more');
 	var facetsBox = document.getElementById('search-facets');
 	var toggle = document.getElementById('search-facets-toggle');
-	var PAGE = 20, TOP = 10, DEBOUNCE = 120;
+	var PAGE = 20, TOP = 10, DEBOUNCE = 100;
 	var facets = [];       /* {key, label, values(doc) → [value], name(value)} */
 	var chosen = {};       /* facet key → value */
 	var finds = {};        /* facet key → what its find box holds */
@@ -585,8 +589,7 @@
 			ids.sort(function (a, b) { return docs.docs[b][2] > docs.docs[a][2] ? 1 : docs.docs[b][2] < docs.docs[a][2] ? -1 : a - b; });
 			res = { ids: ids, exact: true, terms: [] };
 		} else {
-			/* a page's worth checked is enough to show; the rest follow */
-			res = await index.search(q, { check: PAGE + 10, cancelled: function () { return my !== generation; } });
+			res = await searching(q);
 			if (my !== generation) return;
 			if (!res.ids.length && res.exact && (loose = looser(q))) {
 				res = await index.search(loose.join(' '));
@@ -623,8 +626,24 @@
 		}
 	}
 
+	/* The search for what is typed starts at once, while the page waits
+	 * for the typing to pause before it shows anything: the index files it
+	 * needs are on their way by then. A page's worth checked is enough to
+	 * show; the rest follow. */
+	var pending = null;
+	function searching(q) {
+		if (!pending || pending.q !== q) {
+			var mine = { q: q };
+			mine.promise = index.search(q, { check: PAGE, cancelled: function () { return pending !== mine; } });
+			pending = mine;
+		}
+		return pending.promise;
+	}
+
 	var timer = 0, composing = false;
 	function soon() {
+		var q = input.value.trim();
+		if (q) searching(q).catch(function () {});
 		clearTimeout(timer);
 		timer = setTimeout(run, DEBOUNCE);
 	}
