@@ -6,7 +6,8 @@
 //   - each of the top options of the township and people facets gives as
 //     many results as its count said;
 //   - at 390x844 the first result's top is within the first screen, the
-//     filters folded behind the 筛选 button, which opens them;
+//     filters folded behind the 筛选 button, which opens them, and choosing
+//     one folds them away again;
 //   - typing shows results within BUDGET_MS (default 300) of the last key.
 //
 //   node tests/browser/search-paging.js BASE_URL QUERY URLS_FILE
@@ -119,6 +120,17 @@ async function shown(page) {
 		if (await p2.isVisible('#search-facets')) bad('390x844: the filters are open before 筛选 is pressed');
 		await p2.click('#search-facets-toggle');
 		if (!await p2.isVisible('.search-facet[data-key=township]')) bad('390x844: 筛选 does not open the filters');
+		// choosing an option folds the filters away again, the results first
+		const [value, count] = await p2.$eval('.search-facet[data-key=township] .search-facet-option', (b) =>
+			[b.getAttribute('data-value'), +b.querySelector('.search-facet-count').textContent]);
+		const s3 = await shown(p2);
+		await p2.click(`.search-facet[data-key=township] .search-facet-option[data-value="${value}"]`);
+		await waitShown(p2, s3).catch(() => {});
+		if (await p2.isVisible('#search-facets')) bad('390x844: the filters stay open after choosing one');
+		const st = await p2.textContent('#search-status');
+		if (!st.includes(` ${count} 篇`)) bad(`390x844: ${value} said ${count}, the status says '${st}'`);
+		const top2 = await p2.$eval('#search-results .search-result', (li) => li.getBoundingClientRect().top);
+		if (top2 >= 844) bad(`390x844: after choosing ${value} the first result starts at ${top2} px`);
 		const wide = await p2.evaluate(() => document.documentElement.scrollWidth);
 		if (wide > 390) bad(`390x844: the page scrolls sideways (${wide} px)`);
 		console.log(`390x844: first result at ${top.toFixed(0)} px`);

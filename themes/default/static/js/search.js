@@ -291,9 +291,13 @@
 		var start = Math.max(0, Math.min(m.at - ((width - m.len) >> 1), src.length - width));
 		if (m.at === 0 && !m.len) start = 0;
 		var end = Math.min(src.length, start + width);
-		/* a cut at a block's edge needs no "…" */
-		while (start > 0 && start < m.at && src[start - 1] !== '\n' && src[start] === '\n') start++;
-		return { label: label, parts: highlight(src.slice(start, end), terms), pre: start > 0 && src[start - 1] !== '\n', post: end < src.length };
+		/* no break at either end: a cut there is a block's edge */
+		while (start < m.at && src[start] === '\n') start++;
+		while (end > m.at + m.len && src[end - 1] === '\n') end--;
+		return {
+			label: label, parts: highlight(src.slice(start, end), terms),
+			pre: start > 0 && src[start - 1] !== '\n', post: end < src.length && src[end] !== '\n',
+		};
 	}
 
 	/* "2019-06-08" as a reader sees it, 2019年6月8日 (cn_date of the
@@ -445,6 +449,13 @@
 					b.addEventListener('click', function () {
 						if (chosen[f.key] === o[0]) delete chosen[f.key];
 						else chosen[f.key] = o[0];
+						/* on a phone the panel folds away again, the results under it */
+						if (toggle.offsetParent && facetsBox.classList.contains('open')) {
+							setOpen(false);
+							show();
+							toggle.focus();
+							return;
+						}
 						show(f.key);
 					});
 					li.appendChild(b);
@@ -665,11 +676,11 @@
 		timing.input = performance.now();
 		soon();
 	});
-	toggle.addEventListener('click', function () {
-		var open = toggle.getAttribute('aria-expanded') !== 'true';
+	function setOpen(open) {
 		toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
 		facetsBox.classList.toggle('open', open);
-	});
+	}
+	toggle.addEventListener('click', function () { setOpen(toggle.getAttribute('aria-expanded') !== 'true'); });
 
 	index.docs().then(function (docs) {
 		setupFacets(docs);
