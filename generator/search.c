@@ -770,6 +770,22 @@ static void thumb_url(gz_buf *b, const gz_page *p)
 		gz_picture_url(b, pic, 0, pic->jpeg ? GZ_IMAGE_JPEG : GZ_IMAGE_WEBP);
 }
 
+/* Section k as readers know it: a section without an _index.md title is
+ * known by its folder name, which a menu entry for it names better. */
+static const char *section_title(const gz_site *site, size_t k)
+{
+	const gz_section *s = &site->sections[k];
+	size_t i;
+
+	if (strcmp(s->title, s->name))
+		return s->title;
+	for (i = 0; i < site->cfg.nmenu; i++)
+		if (site->cfg.menu[i].url && site->cfg.menu[i].name &&
+		    !strcmp(site->cfg.menu[i].url, s->url))
+			return site->cfg.menu[i].name;
+	return s->title;
+}
+
 /* What docs.json is made from: the site's taxonomies and sections, and
  * each page's doc_hash in id order. */
 static uint64_t docs_key(const ctx *c)
@@ -783,7 +799,7 @@ static uint64_t docs_key(const ctx *c)
 	h = gz_hash_mix(h, site->nsections);
 	for (k = 0; k < site->nsections; k++)
 		h = gz_hash_fast_str(gz_hash_fast_str(h, site->sections[k].name),
-				     site->sections[k].title);
+				     section_title(site, k));
 	for (i = 0; i < c->n; i++)
 		h = gz_hash_mix(h, c->dhashes[i]);
 	return h;
@@ -810,7 +826,7 @@ static char *make_docs(ctx *c, size_t *len)
 		gz_buf_puts(&b, k ? ",[" : "[");
 		json_str(&b, site->sections[k].name);
 		gz_buf_putc(&b, ',');
-		json_str(&b, site->sections[k].title);
+		json_str(&b, section_title(site, k));
 		gz_buf_putc(&b, ']');
 	}
 	gz_buf_puts(&b, "],\n\"docs\":[\n");

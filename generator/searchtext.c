@@ -70,8 +70,7 @@ static bool same(const char *a, const char *b)
 
 /* A photo's caption and credit, once: a cover is often one of the photos,
  * and a photo of the text one of them too. */
-static void put_photo(gz_buf *b, const gz_photo *ph, const gz_photo ***seen, size_t *n,
-		      size_t *cap)
+static void put_photo(gz_buf *b, const gz_photo *ph, const gz_photo ***seen, size_t *n, size_t *cap)
 {
 	size_t i;
 
