@@ -48,7 +48,7 @@ TESTOBJ = $(filter-out $(B)/media.o,$(LIBOBJ)) $(MEDIASRC:generator/%.c=$(B)/%.o
 UNITOBJ = $(UNITSRC:tests/unit/%.c=$(B)/unit/%.o)
 # The executable answers `archive search` with SQLite alone and loads the rest
 # (gazette-core.so, every other command) only when needed: see main.c.
-MAINOBJ = $(patsubst %,$(B)/%.o,main archivecmd archive alloc buf date diag strlist text tokenize)
+MAINOBJ = $(patsubst %,$(B)/%.o,main archivecmd archive searchtext alloc buf date diag strlist text tokenize)
 
 # intercept_tls_get_addr=0: GCC 12's sanitizer runtime guesses where a block
 # of a dlopen'd library's thread-local storage begins from a header glibc no

@@ -9,18 +9,21 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "searchtext.h"
 #include "strlist.h"
 #include "text.h"
 #include "tokenize.h"
 
 /*
- * Version 2: what ranking and filters read (id, date, taxonomy terms) lives
- * in pages, a few hundred bytes a row, so a common term's thousands of rows
- * sit in few database pages; the title, url and text live in texts and are
- * read only for the rows shown. Version 3 adds pages.ntok, the length that
- * ranking needs (rank_fn). An archive of another version is built again.
+ * What ranking and filters read (id, date, taxonomy terms, the length in
+ * tokens that rank_fn needs) lives in pages, a few hundred bytes a row, so
+ * a common term's thousands of rows sit in few database pages; the title,
+ * url and the page's text (search.h: everything a reader sees) live in
+ * texts and are read only for the rows shown. fts has the tokens of the
+ * title and summary in head (they weigh more in rank_fn) and the rest in
+ * body. An archive of another version is built again.
  */
-#define SCHEMA_VERSION "3"
+#define SCHEMA_VERSION "4"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -29,7 +32,7 @@ static const char schema[] =
 	" industry TEXT, people TEXT, tags TEXT, ntok INTEGER);"
 	"CREATE TABLE IF NOT EXISTS texts(rowid INTEGER PRIMARY KEY, url TEXT, title TEXT,"
 	" text TEXT, folded TEXT);"
-	"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(tokens, tokenize='unicode61 remove_diacritics 0');"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(head, body, tokenize='unicode61 remove_diacritics 0');"
 	"INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '" SCHEMA_VERSION "');";
 
 static char *db_path(const char *source)
@@ -173,7 +176,7 @@ int gz_archive_update_at(const char *db_path_in, const gz_site *site, gz_diag *d
 	gz_map seen = {0};
 	gz_strlist ids = {0};
 	gz_buf text = GZ_BUF_INIT, folded = GZ_BUF_INIT, toks = GZ_BUF_INIT, tax = GZ_BUF_INIT,
-	       hash = GZ_BUF_INIT;
+	       hash = GZ_BUF_INIT, head = GZ_BUF_INIT;
 	size_t i, k;
 	int rc = -1;
 	char ymd[16];
@@ -216,8 +219,8 @@ int gz_archive_update_at(const char *db_path_in, const gz_site *site, gz_diag *d
 			       "INSERT INTO texts(rowid, url, title, text, folded)"
 			       " VALUES(?1,?2,?3,?4,?5)",
 			       -1, &instext, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, tokens) VALUES(?1, ?2)", -1, &insfts,
-			       NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, head, body) VALUES(?1, ?2, ?3)", -1,
+			       &insfts, NULL) ||
 	    sqlite3_prepare_v2(db, "SELECT rowid, id FROM pages", -1, &all, NULL))
 		goto sqlerr;
 
@@ -232,7 +235,7 @@ int gz_archive_update_at(const char *db_path_in, const gz_site *site, gz_diag *d
 		gz_strlist_take(&ids, id);
 		gz_map_put(&seen, id, id);
 		gz_buf_clear(&text);
-		gz_buf_printf(&text, "%s\n%s", p->title ? p->title : "", p->plain ? p->plain : "");
+		gz_searchtext_full(&text, p, site->cfg.ntax);
 		ymd[0] = '\0';
 		if (p->has_date)
 			gz_date_ymd(ymd, &p->date);
@@ -270,8 +273,18 @@ int gz_archive_update_at(const char *db_path_in, const gz_site *site, gz_diag *d
 		}
 		gz_buf_clear(&folded);
 		gz_tokenize_fold(&folded, text.ptr, text.len);
-		gz_buf_clear(&toks);
-		gz_tokenize_join(&toks, text.ptr, text.len, false);
+		/* title and summary, then the rest */
+		{
+			const char *sep = memchr(text.ptr, GZ_SEARCHTEXT_PART, text.len);
+			sep = sep ? memchr(sep + 1, GZ_SEARCHTEXT_PART, text.len - (size_t)(sep + 1 - text.ptr))
+				  : NULL;
+			if (!sep)
+				sep = text.ptr;
+			gz_buf_clear(&head);
+			gz_tokenize_join(&head, text.ptr, (size_t)(sep - text.ptr), false);
+			gz_buf_clear(&toks);
+			gz_tokenize_join(&toks, sep, text.len - (size_t)(sep - text.ptr), false);
+		}
 		sqlite3_reset(ins);
 		sqlite3_clear_bindings(ins);
 		sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
@@ -281,7 +294,7 @@ int gz_archive_update_at(const char *db_path_in, const gz_site *site, gz_diag *d
 			tax_join(&tax, site, p, tax_cols[k]);
 			sqlite3_bind_text(ins, 4 + (int)k, tax.ptr, -1, SQLITE_TRANSIENT);
 		}
-		sqlite3_bind_int64(ins, 9, count_tokens(toks.ptr));
+		sqlite3_bind_int64(ins, 9, count_tokens(head.ptr) + count_tokens(toks.ptr));
 		if (sqlite3_step(ins) != SQLITE_DONE)
 			goto sqlerr;
 		rowid = sqlite3_last_insert_rowid(db);
@@ -296,7 +309,8 @@ int gz_archive_update_at(const char *db_path_in, const gz_site *site, gz_diag *d
 			goto sqlerr;
 		sqlite3_reset(insfts);
 		sqlite3_bind_int64(insfts, 1, rowid);
-		sqlite3_bind_text(insfts, 2, toks.ptr, -1, SQLITE_STATIC);
+		sqlite3_bind_text(insfts, 2, head.ptr, -1, SQLITE_STATIC);
+		sqlite3_bind_text(insfts, 3, toks.ptr, -1, SQLITE_STATIC);
 		if (sqlite3_step(insfts) != SQLITE_DONE)
 			goto sqlerr;
 		(*changed)++;
@@ -360,6 +374,7 @@ cleanup:
 	gz_buf_release(&toks);
 	gz_buf_release(&tax);
 	gz_buf_release(&hash);
+	gz_buf_release(&head);
 	free(path);
 	return rc;
 }
@@ -512,30 +527,94 @@ static char *place(const char *township, const char *village)
 	return gz_buf_detach(&b, NULL);
 }
 
-/* About 60 characters of text around the first query run or word. */
-static char *snippet(const char *text, const char *first)
+/* About 60 characters of [from, to) from a little before at, with "…"
+ * where it was cut; blocks of the body are set apart by " / ". */
+static void window(gz_buf *b, const char *from, const char *at, const char *to)
 {
-	gz_buf b = GZ_BUF_INIT;
-	const char *body = strchr(text, '\n'), *at, *start;
-	size_t back = 0;
+	gz_buf w = GZ_BUF_INIT;
+	const char *start = at;
+	size_t back = 0, i;
 
-	body = body ? body + 1 : text;
-	at = first && *first ? strstr(body, first) : NULL;
-	if (!at)
-		at = body;
 	/* step back up to 20 characters, never into a UTF-8 sequence */
-	start = at;
-	while (start > body && back < 20) {
+	while (start > from && back < 20) {
 		start--;
 		if (((unsigned char)*start & 0xc0) != 0x80)
 			back++;
 	}
-	if (start > body)
-		gz_buf_puts(&b, "…");
-	gz_text_truncate(&b, start, strlen(start), 60);
-	for (size_t i = 0; i < b.len; i++)
-		if (b.ptr[i] == '\n')
-			b.ptr[i] = ' ';
+	if (start > from)
+		gz_buf_puts(b, "…");
+	gz_text_truncate(&w, start, (size_t)(to - start), 60);
+	for (i = 0; i < w.len; i++) {
+		if (w.ptr[i] == '\n')
+			gz_buf_puts(b, " / ");
+		else
+			gz_buf_putc(b, (unsigned char)w.ptr[i] < 0x20 ? ' ' : w.ptr[i]);
+	}
+	gz_buf_release(&w);
+}
+
+/* where s (len bytes) is in [from, to), or NULL */
+static const char *find_in(const char *from, const char *to, const char *s, size_t len)
+{
+	const char *at;
+
+	if (!len)
+		return NULL;
+	for (at = from; at + len <= to; at++) {
+		at = memchr(at, *s, (size_t)(to - at));
+		if (!at || at + len > to)
+			return NULL;
+		if (!memcmp(at, s, len))
+			return at;
+	}
+	return NULL;
+}
+
+/* A snippet of a page's text (search.h) around the first query run or
+ * word: in the body, or else the summary, or else the field that has it;
+ * a page found by its title shows its summary or else its body's start. */
+static char *snippet(const char *text, const char *first)
+{
+	gz_buf b = GZ_BUF_INIT;
+	const char *part[4], *end = text + strlen(text), *at;
+	size_t flen = first ? strlen(first) : 0;
+	int k;
+
+	part[0] = text;
+	for (k = 1; k < 4; k++) {
+		const char *sep = memchr(part[k - 1], GZ_SEARCHTEXT_PART, (size_t)(end - part[k - 1]));
+		part[k] = sep ? sep + 1 : end;
+	}
+	/* part k ends at part[k + 1] - 1 (its RS); the body at end */
+	if ((at = find_in(part[3], end, first, flen))) {
+		window(&b, part[3], at, end);
+	} else if (part[2] > part[1] + 1 && (at = find_in(part[1], part[2] - 1, first, flen))) {
+		window(&b, part[1], at, part[2] - 1);
+	} else if ((at = find_in(part[2], part[3] - 1, first, flen))) {
+		/* the field it is in, from its kind byte to the next, named as
+		 * the page names it */
+		static const char *const label[] = {
+			[GZ_SEARCHTEXT_CAPTION] = "图片说明：", [GZ_SEARCHTEXT_CREDIT] = "摄影：",
+			[GZ_SEARCHTEXT_AUTHOR] = "作者：", [GZ_SEARCHTEXT_SOURCE] = "来源：",
+			[GZ_SEARCHTEXT_TOPIC] = "政策主题：", [GZ_SEARCHTEXT_DEPARTMENT] = "主管部门：",
+			[GZ_SEARCHTEXT_CONTACT] = "咨询方式：",
+		};
+		const char *from = at, *to = at;
+		unsigned char kind;
+		while (from > part[2] && (unsigned char)from[-1] >= 0x20)
+			from--;
+		while (to < part[3] - 1 && (unsigned char)*to >= 0x20)
+			to++;
+		kind = from > part[2] ? (unsigned char)from[-1] : 0;
+		/* a credit that says 摄 or 图 names itself, as on the figure */
+		if (kind != GZ_SEARCHTEXT_CREDIT || (!find_in(from, to, "摄", 3) && !find_in(from, to, "图", 3)))
+			gz_buf_puts(&b, kind < GZ_SEARCHTEXT_TERM && label[kind] ? label[kind] : "分类：");
+		window(&b, from, at, to);
+	} else if (part[2] > part[1] + 1) {
+		window(&b, part[1], part[1], part[2] - 1);
+	} else {
+		window(&b, part[3], part[3], end);
+	}
 	return gz_buf_detach(&b, NULL);
 }
 
@@ -590,10 +669,12 @@ static void rank_fn(const Fts5ExtensionApi *x, Fts5Context *fts, sqlite3_context
 		sqlite3_result_error(ctx, "cannot read the matches", -1);
 		return;
 	}
+	/* a match in the title or summary (column 0) counts as the site
+	 * index counts it */
 	for (i = 0; i < ninst; i++)
 		if (x->xInst(fts, i, &phrase, &col, &off) == SQLITE_OK && phrase >= 0 &&
 		    phrase < rd->nphrase)
-			rd->freq[phrase] += 1;
+			rd->freq[phrase] += col == 0 ? GZ_SEARCHTEXT_WEIGHT : 1;
 	dl = nval > 0 ? sqlite3_value_double(val[0]) : rd->avgdl;
 	for (i = 0; i < rd->nphrase; i++)
 		score += rd->freq[i] * 2.2 /

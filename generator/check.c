@@ -44,8 +44,8 @@ static void collect_urls(checker *c)
 	gz_source *theme_src = NULL;
 	char *theme, *display = NULL, *err = NULL;
 	size_t i, k;
-	static const char *const fixed[] = {"/",           "/archive/", "/atom.xml",
-					    "/sitemap.xml", "/robots.txt", "/404.html"};
+	static const char *const fixed[] = {"/",          "/archive/",   "/atom.xml", "/sitemap.xml",
+					    "/sitemap/",  "/photos/",    "/robots.txt", "/404.html"};
 
 	for (i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
 		add_url(c, fixed[i]);

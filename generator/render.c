@@ -240,6 +240,12 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 		l.n = site->npages;
 		add_list(js, &l, gz_strdup("/photos/"), gz_strdup("图片档案"), "photos");
 	}
+	/* the site map for readers (网站地图; sitemap.xml is the crawlers') */
+	if (gz_theme_find(th, "map")) {
+		memset(&l, 0, sizeof(l));
+		l.kind = "map";
+		add_list(js, &l, gz_strdup("/sitemap/"), gz_strdup("网站地图"), "map");
+	}
 
 	memset(&l, 0, sizeof(l));
 	l.kind = "404";

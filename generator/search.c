@@ -15,7 +15,9 @@
 #include "buf.h"
 #include "hash.h"
 #include "pack.h"
+#include "photos.h"
 #include "pool.h"
+#include "searchtext.h"
 #include "tokenize.h"
 
 /* gzip level of the text groups: zlib's default (6) makes them ~15%
@@ -180,6 +182,8 @@ typedef struct {
 	uint32_t *used;         /* the filled entries, in order of first sight */
 	size_t ucap;
 	gz_buf fold;
+	uint32_t weight;        /* what one more of a token adds to its count */
+	gz_buf head;            /* a page's text head, while it is counted */
 } dtab;
 
 typedef struct {
@@ -221,6 +225,8 @@ static inline size_t tok_pos(uint64_t key, size_t len, int bits)
 static void dtab_init(dtab *t)
 {
 	memset(t, 0, sizeof(*t));
+	gz_buf_init(&t->fold, 0);
+	gz_buf_init(&t->head, 0);
 	t->bits = 12;
 	t->cap = (size_t)1 << t->bits;
 	t->e = gz_calloc(t->cap, sizeof(*t->e));
@@ -231,6 +237,7 @@ static void dtab_release(dtab *t)
 	free(t->e);
 	free(t->used);
 	gz_buf_release(&t->fold);
+	gz_buf_release(&t->head);
 }
 
 /* Empty it again (only what was filled is touched). */
@@ -304,20 +311,44 @@ static void count_token(const char *tok, size_t len, void *payload)
 		GZ_GROW(t->used, t->ucap, t->n + 1);
 		t->used[t->n++] = (uint32_t)(e - t->e);
 	}
-	e->count++;
+	e->count += t->weight;
 }
 
-/* Count the tokens of one page ("title\ntext") into t, emptied first. */
-static void count_text(dtab *t, const char *title, const char *plain)
+/* Count the tokens of one page's text, given as its head and its body,
+ * into t, emptied first. Folding keeps the part separators as they are. */
+static void count_text(dtab *t, const char *head, size_t hlen, const char *body, size_t blen)
 {
+	const char *s, *end, *sep;
+	int part;
+
 	dtab_reset(t);
 	gz_buf_clear(&t->fold);
-	gz_tokenize_fold(&t->fold, title, strlen(title));
-	gz_buf_putc(&t->fold, '\n');
-	gz_tokenize_fold(&t->fold, plain, strlen(plain));
+	gz_tokenize_fold(&t->fold, head, hlen);
+	gz_tokenize_fold(&t->fold, body, blen);
 	gz_buf_grow(&t->fold, 8);
 	memset(t->fold.ptr + t->fold.len, 0, 8);
-	gz_tokenize(t->fold.ptr, t->fold.len, false, count_token, t);
+	s = t->fold.ptr;
+	end = s + t->fold.len;
+	/* title and summary weigh more; the rest as one run */
+	for (part = 0; part < 2; part++) {
+		sep = memchr(s, GZ_SEARCHTEXT_PART, (size_t)(end - s));
+		if (!sep)
+			break;
+		t->weight = GZ_SEARCHTEXT_WEIGHT;
+		gz_tokenize(s, (size_t)(sep - s), false, count_token, t);
+		s = sep + 1;
+	}
+	t->weight = 1;
+	gz_tokenize(s, (size_t)(end - s), false, count_token, t);
+}
+
+/* Count page p's tokens into t. */
+static void count_page(dtab *t, const gz_page *p, size_t ntax)
+{
+	gz_buf_clear(&t->head);
+	gz_searchtext_head(&t->head, p, ntax);
+	count_text(t, t->head.ptr, t->head.len, p->plain ? p->plain : "",
+		   p->plain ? strlen(p->plain) : 0);
 }
 
 static const dent *dtab_lookup(dtab *t, const char *tok, size_t len, uint64_t key)
@@ -689,13 +720,6 @@ static bool keep_file(ctx *c, size_t fi)
 	return ok;
 }
 
-static void page_text(gz_buf *b, const gz_page *p)
-{
-	gz_buf_puts(b, p->title ? p->title : "");
-	gz_buf_putc(b, '\n');
-	gz_buf_puts(b, p->plain ? p->plain : "");
-}
-
 static void write_text(ctx *c, size_t g)
 {
 	gz_buf b = GZ_BUF_INIT, t = GZ_BUF_INIT, z = GZ_BUF_INIT;
@@ -706,7 +730,7 @@ static void write_text(ctx *c, size_t g)
 	gz_buf_putc(&b, '[');
 	for (i = g * GZ_SEARCH_TEXT_GROUP; i < c->n && i < (g + 1) * GZ_SEARCH_TEXT_GROUP; i++) {
 		gz_buf_clear(&t);
-		page_text(&t, gz_search_page(c->site, i));
+		gz_searchtext_full(&t, gz_search_page(c->site, i), c->site->cfg.ntax);
 		if (i % GZ_SEARCH_TEXT_GROUP)
 			gz_buf_puts(&b, ",\n");
 		json_str(&b, t.ptr);
@@ -727,6 +751,41 @@ static void write_text(ctx *c, size_t g)
 	emit(c, 1 + GZ_SEARCH_SHARDS + g, data, len, "search text");
 }
 
+/* The thumbnail of p's cover or, without one, of its first photo that
+ * has derivatives; nothing when it has none. */
+static void thumb_url(gz_buf *b, const gz_page *p)
+{
+	const gz_picture *pic = NULL;
+	size_t i;
+
+	if (p->cover && p->cover->pic && p->cover->pic->n)
+		pic = p->cover->pic;
+	for (i = 0; !pic && i < p->nphotos; i++)
+		if (p->photos[i].pic && p->photos[i].pic->n)
+			pic = p->photos[i].pic;
+	for (i = 0; !pic && i < p->nimages; i++)
+		if (p->images[i].pic && p->images[i].pic->n)
+			pic = p->images[i].pic;
+	if (pic)
+		gz_picture_url(b, pic, 0, pic->jpeg ? GZ_IMAGE_JPEG : GZ_IMAGE_WEBP);
+}
+
+/* Section k as readers know it: a section without an _index.md title is
+ * known by its folder name, which a menu entry for it names better. */
+static const char *section_title(const gz_site *site, size_t k)
+{
+	const gz_section *s = &site->sections[k];
+	size_t i;
+
+	if (strcmp(s->title, s->name))
+		return s->title;
+	for (i = 0; i < site->cfg.nmenu; i++)
+		if (site->cfg.menu[i].url && site->cfg.menu[i].name &&
+		    !strcmp(site->cfg.menu[i].url, s->url))
+			return site->cfg.menu[i].name;
+	return s->title;
+}
+
 /* What docs.json is made from: the site's taxonomies and sections, and
  * each page's doc_hash in id order. */
 static uint64_t docs_key(const ctx *c)
@@ -740,7 +799,7 @@ static uint64_t docs_key(const ctx *c)
 	h = gz_hash_mix(h, site->nsections);
 	for (k = 0; k < site->nsections; k++)
 		h = gz_hash_fast_str(gz_hash_fast_str(h, site->sections[k].name),
-				     site->sections[k].title);
+				     section_title(site, k));
 	for (i = 0; i < c->n; i++)
 		h = gz_hash_mix(h, c->dhashes[i]);
 	return h;
@@ -749,7 +808,7 @@ static uint64_t docs_key(const ctx *c)
 static char *make_docs(ctx *c, size_t *len)
 {
 	const gz_site *site = c->site;
-	gz_buf b = GZ_BUF_INIT;
+	gz_buf b = GZ_BUF_INIT, thumb = GZ_BUF_INIT;
 	size_t i, k, j;
 	char ymd[16];
 
@@ -767,7 +826,7 @@ static char *make_docs(ctx *c, size_t *len)
 		gz_buf_puts(&b, k ? ",[" : "[");
 		json_str(&b, site->sections[k].name);
 		gz_buf_putc(&b, ',');
-		json_str(&b, site->sections[k].title);
+		json_str(&b, section_title(site, k));
 		gz_buf_putc(&b, ']');
 	}
 	gz_buf_puts(&b, "],\n\"docs\":[\n");
@@ -786,6 +845,10 @@ static char *make_docs(ctx *c, size_t *len)
 		}
 		gz_buf_putc(&b, ',');
 		json_str(&b, p->section);
+		gz_buf_putc(&b, ',');
+		gz_buf_clear(&thumb);
+		thumb_url(&thumb, p);
+		json_str(&b, thumb.ptr);
 		for (k = 0; k < site->cfg.ntax; k++) {
 			const gz_strlist *v = &p->tax_values[k];
 			gz_buf_puts(&b, ",[");
@@ -799,6 +862,7 @@ static char *make_docs(ctx *c, size_t *len)
 		gz_buf_putc(&b, ']');
 	}
 	gz_buf_puts(&b, "\n]}\n");
+	gz_buf_release(&thumb);
 	return gz_buf_detach(&b, len);
 }
 
@@ -912,7 +976,7 @@ static void full_item(size_t item, int worker, void *payload)
 	ch = &c->chunks[item];
 	for (i = ch->from; i < ch->to; i++) {
 		const gz_page *p = gz_search_page(c->site, i);
-		count_text(&ch->dt, p->title ? p->title : "", p->plain ? p->plain : "");
+		count_page(&ch->dt, p, c->site->cfg.ntax);
 		chunk_add(ch, (uint32_t)i);
 	}
 	dtab_release(&ch->dt);
@@ -1076,13 +1140,12 @@ static void diff_page(ctx *c, gz_buf *arena, uint32_t i, const char *old, const 
 
 	dtab_init(&a);
 	dtab_init(&b);
-	/* the old text is "title\ntext" already: folding it whole is the same
-	 * as folding title, "\n" and text (folding is per character), and the
-	 * "\n" count_text adds after it separates, like any space */
+	/* folding is per character: the old text folded whole is its head and
+	 * body folded one after the other */
 	if (old)
-		count_text(&a, old, "");
+		count_text(&a, old, strlen(old), "", 0);
 	if (p)
-		count_text(&b, p->title ? p->title : "", p->plain ? p->plain : "");
+		count_page(&b, p, c->site->cfg.ntax);
 	for (k = 0; k < a.n; k++) {
 		const dent *e = &a.e[a.used[k]], *f = dtab_lookup(&b, e->tok, e->len, e->key);
 		uint32_t nc = f ? f->count : 0;
@@ -1240,15 +1303,24 @@ done:
 static void hash_item(size_t item, int worker, void *payload)
 {
 	ctx *c = payload;
+	gz_buf b = GZ_BUF_INIT;
 	size_t i;
 
 	for (i = item * 64; i < c->n && i < item * 64 + 64; i++) {
 		const gz_page *p = gz_search_page(c->site, i);
-		/* made with the parse, so no page's strings are read for this */
-		c->hashes[i] = p->has_parse_hashes ? p->search_text_hash : gz_page_search_text_hash(p);
-		c->dhashes[i] = p->has_parse_hashes ? p->search_doc_hash
-						    : gz_page_search_doc_hash(p, c->site->cfg.ntax);
+		/* title and body were hashed with the parse, so no body is read
+		 * for this; the rest of the head is short */
+		uint64_t h = p->has_parse_hashes ? p->search_text_hash : gz_page_search_text_hash(p);
+		gz_buf_clear(&b);
+		gz_searchtext_head(&b, p, c->site->cfg.ntax);
+		c->hashes[i] = fast_hash(h, b.ptr, b.len);
+		h = p->has_parse_hashes ? p->search_doc_hash
+					: gz_page_search_doc_hash(p, c->site->cfg.ntax);
+		gz_buf_clear(&b);
+		thumb_url(&b, p);
+		c->dhashes[i] = fast_hash(h, b.ptr, b.len);
 	}
+	gz_buf_release(&b);
 }
 
 /* The item-th text group to make again; one item past them, the docs. */

@@ -4,20 +4,23 @@
  * Everything is a plain file under search/ that search.js reads in the
  * browser; no server and no other program is involved.
  *
- *   search/docs.json        {"fields":[{key,label}…],"docs":[[url,title,
- *                           date,section,[terms of field 0],…],…]}: one row
+ *   search/docs.json        {"fields":[{key,label}…],"sections":[[name,
+ *                           title]…],"docs":[[url,title,date,section,
+ *                           thumbnail,[terms of field 0],…],…]}: one row
  *                           per page, id = row number (filters and results)
  *   search/idx/NN.json      shard NN (two hex digits, token hash % 256):
  *                           {"token":"postings",…}; postings are varints in
  *                           a 64-letter alphabet (see encode_varint): doc id
  *                           delta, then the token's count in that page
- *   search/text/N.bin       pages 16N … 16N+15: ["title\ntext",…] gzipped
+ *   search/text/N.bin       pages 16N … 16N+15: [page text,…] gzipped
  *                           (pack.h; most of the index's size), fetched
  *                           only for the results shown (snippets) and to
  *                           check a Chinese query of 3+ characters is
  *                           really in the page, not just all its bigrams
  *
- * Tokens are those of tokenize.h over the title and the body text.
+ * A page's text (searchtext.h) is everything a reader sees of it, and its
+ * tokens (tokenize.h) are what the index holds. Those of the title and the
+ * summary count GZ_SEARCHTEXT_WEIGHT times each, so they rank higher.
  *
  * Incremental: a record in the cache folder (gz_search_record_save) keeps a
  * hash of each page's title and text, by id, and a hash of each index file.
@@ -38,7 +41,7 @@
 
 /* Changes whenever the files' layout does, so a build never keeps index
  * files that the theme's search.js no longer reads. */
-#define GZ_SEARCH_FORMAT "2"
+#define GZ_SEARCH_FORMAT "3"
 
 #define GZ_SEARCH_SHARDS 256
 #define GZ_SEARCH_TEXT_GROUP 16

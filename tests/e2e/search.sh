@@ -1,9 +1,11 @@
 #!/bin/sh
 # Site search: the sample site's index round trip (docs.json, shards, text,
 # the /search/ page and the masthead box), site.yml search: false, and the
-# recall test: on a generated corpus, 50 random 1-4 character Chinese runs
-# find through search.js (under node) and through `gazette archive search`
-# exactly the pages grep finds.
+# recall test: on a generated corpus with photos, 50 random 1-4 character
+# Chinese runs of what readers see, and 10 each that their page has only in
+# its summary, a caption or credit, or its byline, find through search.js
+# (under node) and through `gazette archive search` exactly the pages grep
+# finds.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
@@ -55,6 +57,7 @@ assert_not_contains "$site/public/index.html" 'masthead-search'
 # recall on a generated corpus
 corpus=$TMPDIR/corpus
 python3 "$ROOT/scripts/gencorpus.py" --stories 300 --policies 10 --seed 3 "$corpus" >/dev/null
+python3 "$ROOT/tests/search/addphotos.py" "$corpus" "$ROOT/content/photos/2019/muling-greenhouses.jpg"
 printf 'archive: true\n' >>"$corpus/site.yml"
 build_ok --source "$corpus" --out "$TMPDIR/corpus-out"
 GAZETTE=$GAZETTE python3 "$ROOT/tests/search/recall.py" "$corpus" "$TMPDIR/corpus-out" 50 7 ||

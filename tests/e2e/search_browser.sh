@@ -1,8 +1,11 @@
 #!/bin/sh
 # The search page in headless Chromium (tests/browser/search.js): a Chinese
-# query typed into /search/ finds the expected sample stories with the match
-# in <mark>, a township filter narrows them, ?q= in the address works, and
-# there are no console errors or failed requests.
+# query typed into /search/ finds the expected sample stories as it is typed,
+# with the match in <mark> in titles and snippets, section, Chinese date,
+# place and thumbnail; a phrase only in a summary is found; each township
+# option's count is the number of results it leaves; ?q= in the address
+# works; a phrase in no page offers the looser match; and there are no
+# console errors or failed requests.
 #
 # Skipped (77) with GAZETTE_NO_BROWSER=1 or without chromium/node.
 set -eu

@@ -30,6 +30,7 @@ int main(void)
 	suite_script();
 	suite_serve();
 	suite_tokenize();
+	suite_searchtext();
 	suite_image();
 	suite_printcache();
 	suite_deps();

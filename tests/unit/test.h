@@ -57,6 +57,7 @@ void suite_markdown(void);
 void suite_script(void);
 void suite_serve(void);
 void suite_tokenize(void);
+void suite_searchtext(void);
 void suite_image(void);
 void suite_printcache(void);
 void suite_deps(void);
