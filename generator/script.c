@@ -2751,7 +2751,8 @@ static const char *print_blocks(lua_State *L, int list, gz_md_sc *sc, gz_buf *do
 	lua_Integer i, n = (lua_Integer)lua_rawlen(L, list);
 	const char *why = NULL;
 
-	if (depth > 8)
+	/* each level holds a block, a field and its children on the stack */
+	if (depth > 8 || !lua_checkstack(L, 8))
 		return "print blocks nest too deeply";
 	for (i = 1; i <= n && !why; i++) {
 		int t;
@@ -2893,20 +2894,20 @@ static int md_shortcode(gz_md_sc *sc, void *payload, char **err)
 		else
 			why = "its table has no html (a string)";
 		lua_pop(L, 1);
-		if (!why && raw_field(L, res, "text") != LUA_TNIL) {
-			if (lua_type(L, -1) == LUA_TSTRING)
+		if (!why) {
+			if (raw_field(L, res, "text") == LUA_TSTRING)
 				sc->text = gz_strdup(lua_tostring(L, -1));
-			else
+			else if (!lua_isnil(L, -1))
 				why = "its text must be a string";
+			lua_pop(L, 1);
 		}
-		lua_pop(L, 1);
-		if (!why && raw_field(L, res, "print") != LUA_TNIL) {
-			if (lua_type(L, -1) == LUA_TTABLE)
+		if (!why) {
+			if (raw_field(L, res, "print") == LUA_TTABLE)
 				why = print_blocks(L, lua_gettop(L), sc, &sc->print, 0);
-			else
+			else if (!lua_isnil(L, -1))
 				why = "its print must be a list of blocks";
+			lua_pop(L, 1);
 		}
-		lua_pop(L, 1);
 	} else {
 		why = "it must return HTML (a string) or a table {html=, text=, print=}";
 	}

@@ -28,7 +28,7 @@ problem() {
 # hook is hooks/NAME.lua (LUA), with site.yml's hooks: settings (default
 # memory_mb: 64); it must exit 1 within $bound ms, and an error line must contain
 # WANT (a fixed string). With $second set, hooks/NAME_2.lua (run after) is
-# $second. With $layout set, the story's layout is
+# $second. With $body set, it is the story's Markdown. With $layout set, the story's layout is
 # themes/default/layouts/bad.lua ($layout) instead, and there is no hook.
 case_fails() {
 	name=$1 want=$2 lua=$3 yml=${4:-'  memory_mb: 64
@@ -36,7 +36,10 @@ case_fails() {
 	h=$TMPDIR/hook-$name
 	mkdir -p "$h/hooks" "$h/content/stories"
 	printf 'title: 钩子\nbase_url: https://example.org/\ntaxonomies:\n  people: 人物\nhooks:\n%s' "$yml" >"$h/site.yml"
-	printf -- '---\ntitle: 钩子页\ndate: 2020-01-02\npeople: []\n---\n# 标题\n\n正文。\n' >"$h/content/stories/a.md"
+	printf -- '---\ntitle: 钩子页\ndate: 2020-01-02\npeople: []\n---\n%s' "${body:-# 标题
+
+正文。
+}" >"$h/content/stories/a.md"
 	printf '%s\n' "$lua" >"$h/hooks/$name.lua"
 	[ -z "${second:-}" ] || printf '%s\n' "$second" >"$h/hooks/${name}_2.lua"
 	[ -z "${layout:-}" ] || {
@@ -174,6 +177,21 @@ end }'
 case_fails filter_list "hooks/filter_list.lua:1: the 'heading' filter returned a list with a number" 'return { heading = function(h)
   return {1}
 end }'
+# a shortcode's table of forms that is not one
+body='::: q
+里面。
+:::
+'
+case_fails sc_nohtml "hooks/sc_nohtml.lua:1: shortcode 'q': its table has no html (a string)" 'return { shortcodes = { q = function(args, inner)
+  return { text = "x" }
+end } }'
+case_fails sc_print "hooks/sc_print.lua:1: shortcode 'q': a print block's kind is not one of" 'return { shortcodes = { q = function(args, inner)
+  return { html = inner, print = { { kind = "box", children = { { kind = "nope" } } } } }
+end } }'
+case_fails sc_type "hooks/sc_type.lua:1: shortcode 'q': it must return HTML (a string) or a table {html=, text=, print=}, not number" 'return { shortcodes = { q = function(args, inner)
+  return 42
+end } }'
+body=
 case_fails document 'hooks/document.lua:1: the document filter returned a number' 'return { document = function(doc, meta)
   return 42
 end }'
