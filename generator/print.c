@@ -485,8 +485,7 @@ static void style(gz_pdf_style *st, const printer *pr, bool head, double size)
 }
 
 /* Full-width punctuation by its place (clreq): marks that close or end a
- * clause, and marks that open. A break goes before an opening quote and
- * after a closing one, not between two marks. */
+ * clause, and marks that open. */
 static const char *const closing[] = {"。", "，", "、", "；", "：", "？", "！", "”", "’",
 				      "）", "》", "」", "』", "】", NULL};
 static const char *const opening[] = {"“", "‘", "（", "《", "「", "『", "【", NULL};
@@ -502,24 +501,12 @@ static size_t mark_at(const char *p, const char *const *set)
 	return 0;
 }
 
-/*
- * Line breaks around quotes, which pango does not give Chinese text. Unicode's line breaking (UAX #14) allows no
- * break on either side of a quotation mark, so "讲究的是“勤”和“细”：菌袋" is
- * one unbreakable run and the line before it is stretched to fill. Chinese
- * rules allow a break before an opening quote and after a closing one: a
- * zero-width space there gives pango the chance.
- *
- * Punctuation compression (标点挤压). A full-width mark is half glyph, half
- * space; two in a row ("。”", "，“", "）。") leave a gap of a whole
- * character. The first of a pair, when it closes, loses its empty half
- * (letter spacing of -0.5 em). Returns NULL when there is nothing to do;
- * *pairs counts the compressed pairs.
- */
-static char *cjk_markup(const char *m)
+char *gz_print_cjk_markup(const char *m, double size, size_t *pairs)
 {
 	gz_buf b = GZ_BUF_INIT;
 	const char *p;
 	bool any = false;
+	int half = -(int)(size * 512); /* pango's unit is 1/1024 pt */
 
 	for (p = m; *p; p++) {
 		size_t c = mark_at(p, closing), o = c ? 0 : mark_at(p, opening);
@@ -536,10 +523,21 @@ static char *cjk_markup(const char *m)
 			continue;
 		}
 		any = true;
+		/* a break may come before an opening quote … */
 		if (o && p > m && (!strncmp(p, "“", 3) || !strncmp(p, "‘", 3)) &&
 		    !((size_t)(p - m) >= 3 && mark_at(p - 3, opening)))
 			gz_buf_puts(&b, "\xe2\x80\x8b");
-		gz_buf_add(&b, p, c ? c : o);
+		/* … and a closing mark before another mark gives up its empty half */
+		if (c && (mark_at(p + c, closing) || mark_at(p + c, opening))) {
+			gz_buf_printf(&b, "<span letter_spacing=\"%d\">", half);
+			gz_buf_add(&b, p, c);
+			gz_buf_puts(&b, "</span>");
+			if (pairs)
+				(*pairs)++;
+		} else {
+			gz_buf_add(&b, p, c ? c : o);
+		}
+		/* … and after a closing quote */
 		if (c && (!strncmp(p, "”", 3) || !strncmp(p, "’", 3)) && p[c] && p[c] != '<' &&
 		    !mark_at(p + c, closing))
 			gz_buf_puts(&b, "\xe2\x80\x8b");
@@ -554,7 +552,7 @@ static char *cjk_markup(const char *m)
 
 static gz_pdf_text *lay_out(printer *pr, const char *markup, const gz_pdf_style *st, double width)
 {
-	char *err = NULL, *cjk = cjk_markup(markup);
+	char *err = NULL, *cjk = gz_print_cjk_markup(markup, st->size, NULL);
 	gz_pdf_text *t = gz_pdf_text_new(pr->pdf, cjk ? cjk : markup, st, width, &err);
 
 	free(cjk);

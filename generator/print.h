@@ -79,4 +79,17 @@ int gz_print_command(const char *source, const char *path, const char *out,
  * (caller frees). */
 char *gz_print_output_name(const char *path);
 
+/*
+ * Chinese typesetting pango does not do, as markup it does: a line may
+ * break before an opening quote and after a closing one (clreq; Unicode's
+ * UAX #14 allows neither, so a quoted word was carried to the next line
+ * with the line before it stretched); and punctuation compression (标点挤压):
+ * a full-width mark is half glyph, half space, so in a pair ("。”", "，“",
+ * "）。") the first, when it closes, gives up its empty half (letter
+ * spacing of -0.5 em at size points). Returns the new markup (caller
+ * frees), or NULL when m has no such marks; *pairs (may be NULL) is
+ * increased by the pairs compressed.
+ */
+char *gz_print_cjk_markup(const char *m, double size, size_t *pairs);
+
 #endif

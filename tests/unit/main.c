@@ -36,6 +36,7 @@ int main(void)
 	suite_deps();
 	suite_buf();
 	suite_doc();
+	suite_print();
 	suite_mdlimits();
 	suite_sanitize();
 	suite_pattern();

@@ -63,6 +63,7 @@ void suite_printcache(void);
 void suite_deps(void);
 void suite_buf(void);
 void suite_doc(void);
+void suite_print(void);
 void suite_mdlimits(void);
 void suite_sanitize(void);
 void suite_pattern(void);

@@ -1,0 +1,59 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf.h"
+#include "print.h"
+#include "test.h"
+
+/* Pairs of marks lose half an em, quotes get break chances, tags stay. */
+static void test_cjk_markup(void)
+{
+	size_t pairs = 0;
+	char *m = gz_print_cjk_markup("<b>他说：“好。”</b>她", 10, &pairs);
+
+	CHECK(m != NULL);
+	CHECK_INT(pairs, 2);
+	CHECK(strstr(m, "<span letter_spacing=\"-5120\">：</span>\xe2\x80\x8b“") != NULL);
+	CHECK(strstr(m, "<span letter_spacing=\"-5120\">。</span>”</b>") != NULL);
+	CHECK(!strncmp(m, "<b>他说", strlen("<b>他说")));
+	free(m);
+	CHECK(gz_print_cjk_markup("<i>a</i> &amp; b", 10, NULL) == NULL);
+}
+
+/* Measured as pango sets it: a line of sixteen pairs is eight ems
+ * shorter (within a point). */
+static void test_cjk_width(void)
+{
+	gz_pdf_opts o = {.width = 600, .height = 800, .measure = true};
+	gz_pdf_style st = {.family = "Noto Serif CJK SC", .size = 10, .leading = 1.5};
+	gz_pdf *pdf = NULL;
+	char *err = NULL, *m;
+	const char *text = "好。”对。”好。”对。”好。”对。”好。”对。”"
+			   "好。”对。”好。”对。”好。”对。”好。”对。”";
+	size_t pairs = 0;
+	gz_pdf_text *a, *b;
+	double saved;
+
+	CHECK_INT(gz_pdf_new(&pdf, &o, &err), 0);
+	if (!pdf)
+		return;
+	m = gz_print_cjk_markup(text, 10, &pairs);
+	CHECK_INT(pairs, 16);
+	a = gz_pdf_text_new(pdf, text, &st, 1000, &err);
+	b = gz_pdf_text_new(pdf, m, &st, 1000, &err);
+	CHECK(a && b);
+	if (a && b) {
+		saved = gz_pdf_text_width(a) - gz_pdf_text_width(b);
+		CHECK(saved > 16 * 5 - 1 && saved < 16 * 5 + 1);
+	}
+	gz_pdf_text_free(a);
+	gz_pdf_text_free(b);
+	gz_pdf_free(pdf);
+	free(m);
+}
+
+void suite_print(void)
+{
+	gz_test_run("print cjk markup", test_cjk_markup);
+	gz_test_run("print cjk width", test_cjk_width);
+}
