@@ -28,6 +28,8 @@ struct gz_pdf {
 struct gz_pdf_text {
 	int refs;
 	PangoLayout *layout;
+	PangoLayout *natural;   /* the same lines unjustified, or NULL */
+	bool *plain;            /* per line: drawn from natural */
 	int n;
 	double *top, *bottom, *baseline, *x; /* per line, points */
 	double width;
@@ -217,6 +219,63 @@ bool gz_pdf_has_font(gz_pdf *p, const char *family)
 	return found;
 }
 
+/*
+ * Justification never spreads a line's characters by more than a quarter
+ * of an em each: such a line (one before a long unbreakable run, say) is
+ * set with its natural spacing instead, ragged at the right. Pango breaks
+ * lines before it justifies them, so the unjustified copy of the layout has
+ * the same lines to draw from.
+ */
+static void keep_natural(gz_pdf_text *t, double width, double size)
+{
+	PangoLayout *nat;
+	const char *all = pango_layout_get_text(t->layout);
+	bool any = false;
+	int i;
+
+	/* most paragraphs are Chinese, a character an em: one whose lines all
+	 * hold about as many characters as the width has ems needs no check */
+	for (i = 0; i < t->n - 1 && !any; i++) {
+		PangoLayoutLine *a = pango_layout_get_line_readonly(t->layout, i);
+		long chars = g_utf8_strlen(all + a->start_index, a->length);
+		any = chars > 1 && (width - (double)chars * size) / (double)(chars - 1) > 0.25 * size;
+	}
+	if (!any)
+		return;
+	any = false;
+	nat = pango_layout_copy(t->layout);
+	pango_layout_set_justify(nat, FALSE);
+	if (pango_layout_get_line_count(nat) != t->n) {
+		g_object_unref(nat);
+		return;
+	}
+	t->plain = gz_calloc((size_t)t->n, sizeof(bool));
+	for (i = 0; i < t->n - 1; i++) {
+		PangoLayoutLine *a = pango_layout_get_line_readonly(t->layout, i);
+		PangoLayoutLine *b = pango_layout_get_line_readonly(nat, i);
+		PangoRectangle r;
+		const char *text = pango_layout_get_text(nat);
+		long chars;
+		double room;
+		if (a->start_index != b->start_index || a->length != b->length)
+			break;
+		pango_layout_line_get_extents(b, NULL, &r);
+		chars = g_utf8_strlen(text + b->start_index, b->length);
+		room = width - (double)(r.x + r.width) / PANGO_SCALE;
+		if (chars > 1 && room / (double)(chars - 1) > 0.25 * size) {
+			t->plain[i] = true;
+			any = true;
+		}
+	}
+	if (any) {
+		t->natural = nat;
+	} else {
+		g_object_unref(nat);
+		free(t->plain);
+		t->plain = NULL;
+	}
+}
+
 gz_pdf_text *gz_pdf_text_new(gz_pdf *p, const char *markup, const gz_pdf_style *st, double width,
 			     char **err)
 {
@@ -283,6 +342,8 @@ gz_pdf_text *gz_pdf_text_new(gz_pdf *p, const char *markup, const gz_pdf_style *
 		i++;
 	} while (i < t->n && pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
+	if (st->align == GZ_PDF_JUSTIFY && t->n > 1)
+		keep_natural(t, width, st->size);
 	/* the last line has no spacing below it in pango; give it the same as the rest */
 	if (t->n > 1)
 		t->bottom[t->n - 1] = t->top[t->n - 1] + (t->top[1] - t->top[0]);
@@ -302,6 +363,9 @@ void gz_pdf_text_free(gz_pdf_text *t)
 	if (!t || --t->refs > 0)
 		return;
 	g_object_unref(t->layout);
+	if (t->natural)
+		g_object_unref(t->natural);
+	free(t->plain);
 	free(t->top);
 	free(t->bottom);
 	free(t->baseline);
@@ -343,7 +407,8 @@ void gz_pdf_text_draw(gz_pdf *p, const gz_pdf_text *t, double x, double y, int f
 	cairo_save(p->draw);
 	cairo_set_source_rgb(p->draw, t->rgb[0], t->rgb[1], t->rgb[2]);
 	for (i = first; i < first + n && i < t->n; i++) {
-		PangoLayoutLine *line = pango_layout_get_line_readonly(t->layout, i);
+		PangoLayoutLine *line = pango_layout_get_line_readonly(
+			t->plain && t->plain[i] ? t->natural : t->layout, i);
 		cairo_move_to(p->draw, x + t->x[i], y + t->baseline[i] - t->top[first]);
 		pango_cairo_show_layout_line(p->draw, line);
 	}

@@ -35,6 +35,8 @@ import sys
 para = "村里的合作社今年又添了新设备，乡亲们说起来脸上都带着笑。" * 3
 rows = "\n".join(f"| 第{i}行项目 | {i * 10}户 | 增收{i * 100}元 |" for i in range(1, 31))
 quotes = "他说：“好。”她说：“对。”" * 12
+# a long address cannot break: the line before it must not be spread out
+url = "乡亲们可以在网上查到全部政策，地址是https://muling.example.gov.cn/policies/microcredit/2019/application-guide-for-households"
 body = f"""---
 title: 表格与图片
 date: 2020-06-01
@@ -47,6 +49,8 @@ photos:
 {para}
 
 {quotes}
+
+{url}
 
 {para}
 
