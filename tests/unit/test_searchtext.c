@@ -63,6 +63,7 @@ static void parts(void)
 	CHECK_INT(b.ptr[b.len - 1], GZ_SEARCHTEXT_PART);
 
 	/* nothing but a title: still four parts */
+	gz_value_free(p.fm);
 	memset(&p, 0, sizeof(p));
 	p.title = "只有标题";
 	gz_buf_clear(&b);
