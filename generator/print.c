@@ -1411,7 +1411,19 @@ static int place_list(printer *pr, const blocks *bs, const gz_page *p, bool comp
 			gz_buf_printf(&m, "%s\xe2\x80\x82%s", b->marker ? b->marker : "", b->markup);
 			t = text(pr, m.ptr, &st, pr->f.w - ind + 4 * MM);
 			gz_buf_release(&m);
-			rc = flow_text(pr, t, ind - 4 * MM, 1 * MM);
+			/* a list does not split after its first item, nor leave its
+			 * last alone: the first two items, or the last two, together */
+			if ((i == 0 || bs->b[i - 1].type != B_ITEM) && i + 1 < bs->n &&
+			    bs->b[i + 1].type == B_ITEM)
+				rc = need(pr, (pr->fresh ? 0 : 1 * MM) + gz_pdf_text_height(t) +
+						      block_lead(pr, &bs->b[i + 1], size));
+			else if (i + 1 < bs->n && bs->b[i + 1].type == B_ITEM &&
+				 (i + 2 >= bs->n || bs->b[i + 2].type != B_ITEM) && i > 0 &&
+				 bs->b[i - 1].type == B_ITEM)
+				rc = need(pr, (pr->fresh ? 0 : 1 * MM) + gz_pdf_text_height(t) +
+						      block_lead(pr, &bs->b[i + 1], size));
+			if (rc == 0)
+				rc = flow_text(pr, t, ind - 4 * MM, 1 * MM);
 			break;
 		}
 		case B_TABLE:
