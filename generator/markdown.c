@@ -871,8 +871,10 @@ static bool blank_para(cmark_node *p)
 
 /* Set the image node img (a child of a paragraph) apart as a block
  * holding html: the text after it goes into a paragraph of its own, and a
- * paragraph left empty goes. */
-static void set_apart(cmark_node *img, const char *html)
+ * paragraph left empty leaves the tree for graveyard: its text nodes, in
+ * the paragraph after it now, point into the buffer it owns, so it is
+ * freed only after the document. */
+static void set_apart(cmark_node *img, const char *html, cmark_node *graveyard)
 {
 	cmark_node *para = cmark_node_parent(img), *rest, *n, *next, *block;
 
@@ -890,14 +892,17 @@ static void set_apart(cmark_node *img, const char *html)
 	cmark_node_free(img);
 	if (blank_para(rest))
 		cmark_node_free(rest);
-	if (blank_para(para))
-		cmark_node_free(para);
+	if (blank_para(para)) {
+		cmark_node_unlink(para);
+		cmark_node_append_child(graveyard, para);
+	}
 }
 
 /* Let the caller write each image (opts->image_html): the image node is
  * replaced by its HTML, a block of its own when it stood in a paragraph
  * (not in a link, a heading or a table). */
-static void custom_images(gz_md_result *out, cmark_node **nodes, const gz_md_opts *opts)
+static void custom_images(gz_md_result *out, cmark_node **nodes, const gz_md_opts *opts,
+			  cmark_node *graveyard)
 {
 	size_t k;
 
@@ -915,7 +920,7 @@ static void custom_images(gz_md_result *out, cmark_node **nodes, const gz_md_opt
 		if (!html)
 			continue;
 		if (out->images[k].block && image_mark(html) >= 0) {
-			set_apart(nodes[k], html);
+			set_apart(nodes[k], html, graveyard);
 		} else {
 			c = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
 			cmark_node_set_on_enter(c, html);
@@ -963,7 +968,7 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	cmark_event_type ev;
 	gz_buf plain = GZ_BUF_INIT, lead = GZ_BUF_INIT, emph = GZ_BUF_INIT, doc_b = GZ_BUF_INIT;
 	bool marks = false;
-	cmark_node **image_nodes = NULL;
+	cmark_node **image_nodes = NULL, *graveyard = NULL;
 	size_t i, ncap = 0;
 	render r;
 	int in_para = 0, in_heading = 0, in_table = 0, in_image = 0;
@@ -1061,7 +1066,10 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 		}
 		case CMARK_NODE_IMAGE: {
 			const char *url = cmark_node_get_url(node);
-			in_image++;
+			/* an image in another's description is part of its alt text
+			 * (and goes when that image is replaced) */
+			if (in_image++)
+				break;
 			GZ_GROW(out->images, r.cap, out->nimages + 1);
 			GZ_GROW(image_nodes, ncap, out->nimages + 1);
 			image_nodes[out->nimages] = node;
@@ -1098,7 +1106,8 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 		}
 	}
 	cmark_iter_free(it);
-	custom_images(out, image_nodes, opts);
+	graveyard = cmark_node_new(CMARK_NODE_DOCUMENT);
+	custom_images(out, image_nodes, opts, graveyard);
 	free(image_nodes);
 	sanitize_tree(doc, opts);
 
@@ -1119,12 +1128,15 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	out->plain = gz_buf_detach(&plain, &out->plain_len);
 	out->lead = gz_buf_detach(&lead, NULL);
 	cmark_node_free(doc);
+	cmark_node_free(graveyard);
 	cmark_parser_free(parser);
 	free_shortcodes(&scs);
 	gz_buf_release(&marked);
 	gz_buf_release(&emph);
 	return 0;
 fail:
+	if (graveyard)
+		cmark_node_free(graveyard);
 	gz_strlist_release(&r.frags);
 	cmark_parser_free(parser);
 	free_shortcodes(&scs);

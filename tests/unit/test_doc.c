@@ -100,6 +100,14 @@ static void test_markdown_blocks(void)
 	CHECK(r.images[0].block);
 	CHECK(strstr(r.plain, "前面的字\n后面的字\n") != NULL);
 	gz_md_result_release(&r);
+
+	/* a photo first in its paragraph: the paragraph it leaves owns the
+	 * text after it (AddressSanitizer catches a use after free) */
+	md = "![图](a.jpg)后面的字\n![二](b.jpg)\n";
+	gz_markdown_render(&r, md, strlen(md), &o);
+	CHECK(strstr(r.doc, "g-1\t\np-0\t后面的字\ng-2\t\n") != NULL);
+	CHECK(strstr(r.html, "<!--gz-fig 1-->\n<p>后面的字</p>\n<!--gz-fig 2-->") != NULL);
+	gz_md_result_release(&r);
 }
 
 static int sc_none(gz_md_sc *sc, void *payload, char **err)
