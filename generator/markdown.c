@@ -924,8 +924,12 @@ static void custom_images(gz_md_result *out, cmark_node **nodes, const gz_md_opt
 		} else {
 			c = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
 			cmark_node_set_on_enter(c, html);
-			cmark_node_replace(nodes[k], c);
-			cmark_node_free(nodes[k]);
+			/* a table cell takes no custom node: the image stays as cmark
+			 * writes it */
+			if (cmark_node_replace(nodes[k], c))
+				cmark_node_free(nodes[k]);
+			else
+				cmark_node_free(c);
 		}
 		free(html);
 	}
