@@ -44,7 +44,6 @@ if [ $# -eq 0 ]; then
 	say "generating $STORIES stories + $POLICIES policies in $B"
 	python3 scripts/gencorpus.py --stories "$STORIES" --policies "$POLICIES" --seed 1 \
 		"$B/site" >/dev/null
-	ln -s "$ROOT/themes" "$B/site/themes"
 	printf 'search: false\narchive: true\n' >>"$B/site/site.yml"
 	say "building the archive"
 	"$1" build --quiet --source "$B/site" --out "$B/out" || die "the build failed"

@@ -42,12 +42,10 @@ forget "$B"
 mkdir -p "$B"
 say "generating $STORIES stories + $POLICIES policies in $B"
 python3 scripts/gencorpus.py --stories "$STORIES" --policies "$POLICIES" --seed 1 "$B/with" >/dev/null
-ln -s "$ROOT/themes" "$B/with/themes"
 for v in without archive; do
 	mkdir -p "$B/$v"
 	cp "$B/with/site.yml" "$B/$v/site.yml"
 	cp -al "$B/with/content" "$B/$v/content"
-	ln -s "$ROOT/themes" "$B/$v/themes"
 done
 printf 'search: false\n' >>"$B/without/site.yml"
 printf 'search: false\narchive: true\n' >>"$B/archive/site.yml"

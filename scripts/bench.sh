@@ -98,9 +98,10 @@ else
 	say "corpus generated in $(($(date +%s) - t0)) s"
 	echo "$stamp" >"$BENCH_DIR/corpus.stamp"
 fi
-# site.yml says `theme: default`: make the project's themes visible from the site
-if [ ! -e "$SITE/themes" ]; then
-	ln -s "$ROOT/themes" "$SITE/themes"
+# site.yml says `theme: default`, found beside the program (./themes); a
+# link to it from the site would lead out of the site, which is refused
+if [ -L "$SITE/themes" ]; then
+	rm "$SITE/themes"
 fi
 
 # ---- runs -----------------------------------------------------------------
