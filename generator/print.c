@@ -2305,37 +2305,41 @@ static int flow_panels(printer *pr, frame *frames, size_t n, const blocks *bs, c
 	return place_blocks(pr, bs, p, true);
 }
 
+/* Whether bs fits the frames at the current size (nothing is drawn). */
+static bool fits(printer *pr, frame *fr, size_t n, const blocks *bs, const gz_page *p)
+{
+	gz_pdf *real = pr->pdf;
+	bool ok = false;
+
+	if (new_doc(pr, NULL, NULL, NULL, true) == 0) {
+		gz_pdf_page(pr->pdf);
+		ok = flow_panels(pr, fr, n, bs, p) == 0;
+		gz_pdf_free(pr->pdf);
+	}
+	pr->panels = NULL;
+	pr->npanels = 0;
+	pr->pdf = real;
+	return ok;
+}
+
 /* The inside frames, each frac of the panel's text height: the least that
  * holds the text, so it is spread evenly across the three panels. */
 static double balance(printer *pr, const blocks *bs, const gz_page *p, const frame *base)
 {
 	static const double fracs[] = {0.3,  0.35, 0.4,  0.45, 0.5,  0.55, 0.6,  0.65, 0.7,
 				       0.75, 0.8,  0.85, 0.88, 0.91, 0.94, 0.97};
-	gz_pdf *real = pr->pdf;
 	size_t i, k;
-	double best = 1.0;
 
 	for (i = 0; i < sizeof(fracs) / sizeof(fracs[0]); i++) {
 		frame fr[3];
-		int rc;
-		if (new_doc(pr, NULL, NULL, NULL, true) < 0)
-			break;
-		gz_pdf_page(pr->pdf);
 		for (k = 0; k < 3; k++) {
 			fr[k] = base[k];
 			fr[k].h *= fracs[i];
 		}
-		rc = flow_panels(pr, fr, 3, bs, p);
-		pr->panels = NULL; /* fr is about to go */
-		pr->npanels = 0;
-		gz_pdf_free(pr->pdf);
-		if (rc == 0) {
-			best = fracs[i];
-			break;
-		}
+		if (fits(pr, fr, 3, bs, p))
+			return fracs[i];
 	}
-	pr->pdf = real;
-	return best;
+	return 1.0;
 }
 
 /* What the tri-fold layout sees: the front matter (with its places) and
@@ -2387,23 +2391,6 @@ static double overflow(printer *pr, const blocks *bs, const gz_page *p, const fr
 	gz_pdf_free(pr->pdf);
 	pr->pdf = real;
 	return over;
-}
-
-/* Whether bs fits the frames at the current size (nothing is drawn). */
-static bool fits(printer *pr, frame *fr, size_t n, const blocks *bs, const gz_page *p)
-{
-	gz_pdf *real = pr->pdf;
-	bool ok = false;
-
-	if (new_doc(pr, NULL, NULL, NULL, true) == 0) {
-		gz_pdf_page(pr->pdf);
-		ok = flow_panels(pr, fr, n, bs, p) == 0;
-		gz_pdf_free(pr->pdf);
-	}
-	pr->panels = NULL;
-	pr->npanels = 0;
-	pr->pdf = real;
-	return ok;
 }
 
 /*
