@@ -2913,11 +2913,10 @@ static int md_shortcode(gz_md_sc *sc, void *payload, char **err)
 	}
 	if (why) {
 		char place[256] = "";
-		lua_Debug ar;
-		/* it has returned: its first line is its place */
-		raw_field(L, top + 1, name);
-		if (lua_type(L, -1) == LUA_TFUNCTION && lua_getinfo(L, ">S", &ar))
-			place_of(place, sizeof(place), &ar, ar.linedefined);
+		/* it has returned: where it returned from is its place */
+		if (raw_field(L, top + 1, name) == LUA_TFUNCTION)
+			gz_script_return_place(L, -1, place, sizeof(place));
+		lua_pop(L, 1);
 		gz_buf_printf(&b, "%sshortcode '%s': %s%s%s", place, name, why,
 			      lua_type(L, res) == LUA_TSTRING || lua_type(L, res) == LUA_TTABLE ? "" : ", not ",
 			      lua_type(L, res) == LUA_TSTRING || lua_type(L, res) == LUA_TTABLE
