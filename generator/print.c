@@ -695,7 +695,12 @@ static int need(printer *pr, double h)
 {
 	if (pr->fresh || pr->y + h <= pr->f.y + pr->f.h + 0.01)
 		return 0;
-	return next_frame(pr);
+	if (next_frame(pr) < 0)
+		return -1;
+	/* the photos floated to the new frame may have left too little room */
+	if (!pr->fresh && pr->y + h > pr->f.y + pr->f.h + 0.01)
+		return next_frame(pr);
+	return 0;
 }
 
 /* Make pi's print copy at the size first asked for; errors go where
@@ -1081,7 +1086,7 @@ static int place_table(printer *pr, const block *b)
 			fits = false;
 		if (!fits && r > 0 && !pr->fresh) {
 			gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y, 0.8, 0.2);
-			if ((rc = next_frame(pr)) < 0)
+			if ((rc = next_frame(pr)) < 0 || (rc = need(pr, rh[0] + rh[r])) < 0)
 				break;
 			/* the header again, where the table goes on */
 			gz_pdf_rule(pr->pdf, pr->f.x, pr->y, pr->f.x + pr->f.w, pr->y, 0.8, 0.2);
