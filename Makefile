@@ -30,25 +30,28 @@ ifeq ($(DEVELOPER),1)
 WARN += -Werror
 endif
 OPT ?= -O2 -g
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -pthread -fPIC -fvisibility=hidden $(OPT) $(WARN) $(PKG_CFLAGS) \
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -pthread -fPIC -fvisibility=hidden $(OPT) $(WARN) -Igenerator $(PKG_CFLAGS) \
 	-MMD -MP $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 
-SRC = $(wildcard generator/*.c)
-MEDIASRC = $(patsubst %,generator/%.c,image pdf qr mediaapi)
-LIBSRC = $(filter-out generator/main.c $(MEDIASRC),$(SRC))
+# generator/<stage>/: the folders, in the order data flows through them, are
+# listed (and their include order checked) in tests/layers.sh
+SRC = $(wildcard generator/*/*.c)
+MEDIASRC = $(patsubst %,generator/media/%.c,image pdf qr mediaapi)
+LIBSRC = $(filter-out generator/cli/main.c $(MEDIASRC),$(SRC))
 UNITSRC = $(wildcard tests/unit/*.c)
 
 B ?= build/release
 OBJ = $(SRC:generator/%.c=$(B)/%.o)
 LIBOBJ = $(LIBSRC:generator/%.c=$(B)/%.o)
-MEDIAOBJ = $(MEDIASRC:generator/%.c=$(B)/%.o) $(B)/alloc.o $(B)/buf.o
+MEDIAOBJ = $(MEDIASRC:generator/%.c=$(B)/%.o) $(B)/base/alloc.o $(B)/base/buf.o
 # the unit tests and fuzz targets link the photo and PDF code itself, not media.c
-TESTOBJ = $(filter-out $(B)/media.o,$(LIBOBJ)) $(MEDIASRC:generator/%.c=$(B)/%.o)
+TESTOBJ = $(filter-out $(B)/media/media.o,$(LIBOBJ)) $(MEDIASRC:generator/%.c=$(B)/%.o)
 UNITOBJ = $(UNITSRC:tests/unit/%.c=$(B)/unit/%.o)
 # The executable answers `archive search` with SQLite alone and loads the rest
 # (gazette-core.so, every other command) only when needed: see main.c.
-MAINOBJ = $(patsubst %,$(B)/%.o,main archivecmd archive searchtext alloc buf date diag strlist text tokenize)
+MAINOBJ = $(patsubst %,$(B)/%.o,cli/main archive/archivecmd archive/archive search/searchtext \
+	base/alloc base/buf base/date base/diag base/strlist base/text base/tokenize)
 
 # intercept_tls_get_addr=0: GCC 12's sanitizer runtime guesses where a block
 # of a dlopen'd library's thread-local storage begins from a header glibc no
@@ -78,6 +81,7 @@ $(B)/gazette-media.so: $(MEDIAOBJ)
 
 # objects are built again when the flags here change (-fPIC for gazette-core.so)
 $(B)/%.o: generator/%.c Makefile | $(B)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(B)/unit/%.o: tests/unit/%.c | $(B)
@@ -198,10 +202,10 @@ uninstall:
 	-rmdir $(SHAREDIR)/gazette/themes $(SHAREDIR)/gazette 2>/dev/null
 
 format:
-	clang-format -i generator/*.c generator/*.h tests/unit/*.c tests/unit/*.h
+	clang-format -i generator/*/*.c generator/*/*.h tests/unit/*.c tests/unit/*.h
 
 lint:
-	clang-tidy --quiet generator/*.c -- -std=c11 -D_GNU_SOURCE $(PKG_CFLAGS)
+	clang-tidy --quiet generator/*/*.c -- -std=c11 -D_GNU_SOURCE $(PKG_CFLAGS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem -Igenerator generator
 

@@ -1,0 +1,475 @@
+#include "archive/pull.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/alloc.h"
+#include "archive/archive.h"
+#include "base/buf.h"
+#include "cli/build.h"
+#include "load/doc.h"
+#include "lua/script.h"
+#include "write/pack.h"
+#include "model/site.h"
+#include "source/source.h"
+#include "base/text.h"
+
+#define NOTICE_FORBIDDEN "【注意：本稿未经书面许可，不得转载或播出】"
+
+/* One photo file of the pack. */
+typedef struct {
+	const gz_photo *ph;
+	char *name;           /* in the zip: "photos/cover.jpg" */
+	const char *caption, *credit;
+} item;
+
+typedef struct {
+	const gz_site *site;
+	const gz_page *p;
+	char *id;
+	item *items;
+	size_t nitems;
+	size_t chars;
+	int minutes;
+} story;
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* Front matter photos, then the cover, then body images; each file once
+ * (the first mention's caption and credit win), names made unique. */
+static void add_item(story *st, const gz_photo *ph)
+{
+	size_t i;
+	gz_buf name = GZ_BUF_INIT;
+	item *it;
+
+	if (!ph->file)
+		return; /* an external URL: nothing to pack */
+	for (i = 0; i < st->nitems; i++) {
+		if (!strcmp(st->items[i].ph->file, ph->file)) {
+			if (!st->items[i].caption)
+				st->items[i].caption = ph->caption;
+			if (!st->items[i].credit)
+				st->items[i].credit = ph->credit;
+			return;
+		}
+	}
+	gz_buf_printf(&name, "photos/%s", base_name(ph->file));
+	for (i = 0; i < st->nitems; i++) {
+		if (!strcmp(st->items[i].name, name.ptr)) {
+			gz_buf_clear(&name);
+			gz_buf_printf(&name, "photos/%zu-%s", st->nitems + 1, base_name(ph->file));
+			break;
+		}
+	}
+	it = &st->items[st->nitems++];
+	it->ph = ph;
+	it->name = gz_buf_detach(&name, NULL);
+	it->caption = ph->caption;
+	it->credit = ph->credit;
+}
+
+static void story_init(story *st, const gz_site *site, const gz_page *p, char *id)
+{
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	st->site = site;
+	st->p = p;
+	st->id = id;
+	st->items = gz_calloc(p->nphotos + p->nimages + 1, sizeof(*st->items));
+	for (i = 0; i < p->nphotos; i++)
+		add_item(st, &p->photos[i]);
+	if (p->cover)
+		add_item(st, p->cover);
+	for (i = 0; i < p->nimages; i++)
+		add_item(st, &p->images[i]);
+	/* the body's count, as the web page gives it; the time is of
+	 * everything read aloud: title, lead and body */
+	st->chars = p->chars;
+	st->minutes = gz_text_minutes(
+		gz_text_count(p->title ? p->title : "", p->title ? strlen(p->title) : 0) +
+			gz_text_count(p->summary ? p->summary : "",
+				      p->summary ? strlen(p->summary) : 0) +
+			p->chars,
+		site->cfg.broadcast_rate);
+}
+
+static void story_release(story *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nitems; i++)
+		free(st->items[i].name);
+	free(st->items);
+	free(st->id);
+}
+
+static bool forbidden(const gz_page *p)
+{
+	return p->reprint && !strcmp(p->reprint, "forbidden");
+}
+
+static const char *reuse_terms(const gz_page *p)
+{
+	const char *t = gz_page_reprint_text(p);
+	return t ? t : "未注明，使用前请向来源核实";
+}
+
+/* Paragraphs of the body, one blank line between them. */
+static void add_paragraphs(gz_buf *b, const char *s)
+{
+	while (s && *s) {
+		const char *eol = strchr(s, '\n');
+		size_t n = eol ? (size_t)(eol - s) : strlen(s);
+		gz_buf line = GZ_BUF_INIT;
+
+		gz_buf_add(&line, s, n);
+		gz_text_squeeze(&line);
+		if (line.len)
+			gz_buf_printf(b, "%s\n\n", line.ptr);
+		gz_buf_release(&line);
+		s += n + (eol ? 1 : 0);
+	}
+}
+
+/* A photo in the script: where it stands in the text, with the caption
+ * and credit it has on the web and in print. */
+static void script_image(gz_buf *b, int index, const char *alt, void *payload)
+{
+	const gz_page *p = payload;
+	const char *cap = NULL, *credit = NULL;
+
+	if (index >= 0 && (size_t)index < p->nimages) {
+		cap = p->images[index].caption;
+		credit = p->images[index].credit;
+		if (!cap || !*cap)
+			cap = p->images[index].alt;
+	}
+	gz_buf_puts(b, "【图片】");
+	if (cap && *cap)
+		gz_buf_puts(b, cap);
+	else if (alt && *alt)
+		gz_doc_plain(b, alt);
+	else
+		gz_buf_puts(b, "（无说明）");
+	if (credit && *credit) {
+		gz_buf_puts(b, "（");
+		gz_photo_credit(b, credit);
+		gz_buf_puts(b, "）");
+	}
+	gz_buf_putc(b, '\n');
+}
+
+static void write_script(gz_buf *b, const story *st)
+{
+	const gz_page *p = st->p;
+	char ymd[GZ_DATE_ZH_SIZE] = "";
+	gz_buf body = GZ_BUF_INIT;
+
+	if (forbidden(p))
+		gz_buf_puts(b, NOTICE_FORBIDDEN "\n\n");
+	if (p->has_date)
+		gz_date_zh(ymd, &p->date);
+	gz_buf_printf(b, "标题：%s\n", p->title ? p->title : "");
+	if (*ymd)
+		gz_buf_printf(b, "日期：%s\n", ymd);
+	gz_buf_printf(b, "来源：%s\n", p->source ? p->source : "未注明");
+	if (p->author)
+		gz_buf_printf(b, "作者：%s\n", p->author);
+	gz_buf_printf(b, "转载：%s\n", reuse_terms(p));
+	gz_buf_printf(b, "编号：%s\n", st->id);
+	gz_buf_printf(b, "字数：%zu\n", st->chars);
+	gz_buf_printf(b, "预计播读时长：约 %d 分钟（按每分钟 %d 字）\n", st->minutes,
+		      st->site->cfg.broadcast_rate);
+	gz_buf_puts(b, "\n【导语】\n\n");
+	add_paragraphs(b, p->summary);
+	gz_buf_puts(b, "【正文】\n\n");
+	gz_doc_text(&body, p->doc, script_image, (void *)p);
+	add_paragraphs(b, body.ptr);
+	gz_buf_release(&body);
+	gz_buf_printf(b, "（来源：%s%s%s）\n", p->source ? p->source : "未注明",
+		      p->author ? "　作者：" : "", p->author ? p->author : "");
+}
+
+static void write_captions(gz_buf *b, const story *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nitems; i++) {
+		const item *it = &st->items[i];
+		gz_buf_printf(b, "%s%s\n说明：%s\n摄影：%s\n", i ? "\n" : "", it->name,
+			      it->caption ? it->caption : "（无）",
+			      it->credit ? it->credit : "（未注明）");
+	}
+}
+
+static void json_or_null(gz_buf *b, const char *s)
+{
+	if (s)
+		gz_buf_add_json(b, s);
+	else
+		gz_buf_puts(b, "null");
+}
+
+/* The page's terms for a taxonomy key, from the model when the site has
+ * that taxonomy, else from the front matter as written. */
+static void json_terms(gz_buf *b, const story *st, const char *key)
+{
+	const gz_config *cfg = &st->site->cfg;
+	const gz_value *v;
+	size_t i, k, n = 0;
+
+	gz_buf_putc(b, '[');
+	for (i = 0; i < cfg->ntax; i++) {
+		if (strcmp(cfg->tax[i].key, key))
+			continue;
+		for (k = 0; k < st->p->tax_values[i].n; k++) {
+			gz_buf_puts(b, n++ ? "," : "");
+			gz_buf_add_json(b, st->p->tax_values[i].items[k]);
+		}
+		gz_buf_putc(b, ']');
+		return;
+	}
+	v = gz_value_get(st->p->fm, key);
+	if (v && v->type == GZ_STR) {
+		gz_buf_add_json(b, v->str);
+	} else if (v && v->type == GZ_SEQ) {
+		for (k = 0; k < v->n; k++)
+			if (v->items[k]->type == GZ_STR) {
+				gz_buf_puts(b, n++ ? "," : "");
+				gz_buf_add_json(b, v->items[k]->str);
+			}
+	}
+	gz_buf_putc(b, ']');
+}
+
+static void write_meta(gz_buf *b, const story *st)
+{
+	static const char *const keys[] = {"township", "village", "industry", "people", "tags"};
+	const gz_page *p = st->p;
+	char ymd[16] = "";
+	gz_buf url = GZ_BUF_INIT;
+	size_t i;
+
+	if (p->has_date)
+		gz_date_ymd(ymd, &p->date);
+	gz_buf_printf(&url, "%s%s", st->site->cfg.base_url, p->url[0] == '/' ? p->url + 1 : p->url);
+	gz_buf_puts(b, "{\n  \"id\": ");
+	gz_buf_add_json(b, st->id);
+	gz_buf_puts(b, ",\n  \"title\": ");
+	json_or_null(b, p->title);
+	gz_buf_puts(b, ",\n  \"date\": ");
+	json_or_null(b, *ymd ? ymd : NULL);
+	gz_buf_puts(b, ",\n  \"url\": ");
+	gz_buf_add_json(b, url.ptr);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		gz_buf_printf(b, ",\n  \"%s\": ", keys[i]);
+		json_terms(b, st, keys[i]);
+	}
+	gz_buf_puts(b, ",\n  \"author\": ");
+	json_or_null(b, p->author);
+	gz_buf_puts(b, ",\n  \"source\": ");
+	json_or_null(b, p->source);
+	gz_buf_puts(b, ",\n  \"reprint\": ");
+	json_or_null(b, p->reprint);
+	gz_buf_puts(b, ",\n  \"reuse\": ");
+	gz_buf_add_json(b, forbidden(p) ? NOTICE_FORBIDDEN : reuse_terms(p));
+	gz_buf_printf(b, ",\n  \"chars\": %zu,\n  \"minutes\": %d,\n  \"broadcast_rate\": %d",
+		      st->chars, st->minutes, st->site->cfg.broadcast_rate);
+	gz_buf_puts(b, ",\n  \"photos\": [");
+	for (i = 0; i < st->nitems; i++) {
+		gz_buf_puts(b, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
+		gz_buf_add_json(b, st->items[i].name);
+		gz_buf_puts(b, ", \"source\": ");
+		gz_buf_add_json(b, st->items[i].ph->file);
+		gz_buf_puts(b, ", \"caption\": ");
+		json_or_null(b, st->items[i].caption);
+		gz_buf_puts(b, ", \"credit\": ");
+		json_or_null(b, st->items[i].credit);
+		gz_buf_putc(b, '}');
+	}
+	gz_buf_puts(b, st->nitems ? "\n  ]\n}\n" : "]\n}\n");
+	gz_buf_release(&url);
+}
+
+static char *errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *errorf(const char *fmt, ...)
+{
+	gz_buf e = GZ_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	gz_buf_vprintf(&e, fmt, ap);
+	va_end(ap);
+	return gz_buf_detach(&e, NULL);
+}
+
+static int add_buf(gz_pack *pk, const char *name, const gz_buf *b, int64_t t, char **err)
+{
+	return gz_pack_add(pk, name, b->ptr, b->len, t, err);
+}
+
+static int write_pack(const story *st, gz_source *src, const char *path, bool force,
+		      char **err)
+{
+	const gz_page *p = st->p;
+	gz_pack *pk = NULL;
+	gz_buf b = GZ_BUF_INIT, name = GZ_BUF_INIT;
+	char *data = NULL;
+	size_t len, i;
+	int64_t t = p->has_date ? p->date.key : (int64_t)time(NULL);
+	int rc;
+
+	rc = gz_pack_open(&pk, path, force, err);
+	if (rc < 0) {
+		rc = rc == GZ_PACK_EXISTS ? GZ_PULL_EXISTS : -1;
+		goto cleanup;
+	}
+	rc = -1;
+	if (gz_source_read(src, p->path, &data, &len) < 0) {
+		*err = errorf("%s: cannot read the file", p->path);
+		goto cleanup;
+	}
+	gz_buf_printf(&name, "%s.md", base_name(st->id));
+	if (gz_pack_add(pk, name.ptr, data, len, t, err) < 0)
+		goto cleanup;
+	if (forbidden(p)) {
+		gz_buf_printf(&b, "%s\n\n《%s》的来源（%s）不允许转载或播出本稿，除非取得书面许可。\n",
+			      NOTICE_FORBIDDEN, p->title ? p->title : st->id,
+			      p->source ? p->source : "未注明");
+		if (add_buf(pk, "NOTICE.txt", &b, t, err) < 0)
+			goto cleanup;
+		gz_buf_clear(&b);
+	}
+	write_script(&b, st);
+	if (add_buf(pk, "script.txt", &b, t, err) < 0)
+		goto cleanup;
+	gz_buf_clear(&b);
+	write_captions(&b, st);
+	if (add_buf(pk, "captions.txt", &b, t, err) < 0)
+		goto cleanup;
+	gz_buf_clear(&b);
+	write_meta(&b, st);
+	if (add_buf(pk, "meta.json", &b, t, err) < 0)
+		goto cleanup;
+	for (i = 0; i < st->nitems; i++) {
+		free(data);
+		data = NULL;
+		if (gz_source_read(src, st->items[i].ph->file, &data, &len) < 0) {
+			*err = errorf("%s:%d:%d: cannot read photo '%s'", p->path,
+				      st->items[i].ph->line, st->items[i].ph->col,
+				      st->items[i].ph->file);
+			goto cleanup;
+		}
+		if (gz_pack_add(pk, st->items[i].name, data, len, t, err) < 0)
+			goto cleanup;
+	}
+	rc = gz_pack_finish(pk, err);
+	pk = NULL;
+	if (rc == GZ_PACK_EXISTS)
+		rc = GZ_PULL_EXISTS;
+	else if (rc < 0)
+		rc = -1;
+cleanup:
+	gz_pack_free(pk);
+	free(data);
+	gz_buf_release(&b);
+	gz_buf_release(&name);
+	return rc;
+}
+
+int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **err)
+{
+	gz_source *src = NULL;
+	gz_site site;
+	gz_diag d;
+	gz_load_opts lo = {.drafts = true, .future = true, .jobs = 2};
+	gz_theme theme;
+	gz_source *theme_src = NULL;
+	char *display = NULL;
+	const gz_page *p = NULL;
+	char *id = NULL;
+	story st;
+	bool loaded = false, have_story = false;
+	gz_buf b = GZ_BUF_INIT, path = GZ_BUF_INIT;
+	size_t i;
+	int rc = -1;
+
+	*err = NULL;
+	if (written)
+		*written = NULL;
+	gz_diag_init(&d);
+	memset(&theme, 0, sizeof(theme));
+	if (gz_source_open_dir(&src, o->source, err) < 0)
+		goto cleanup;
+	/* the shortcodes and filters of the theme and the site are part of
+	 * the text: without them a story's body would be lost */
+	theme_src = gz_build_theme(&theme, src, o->source, &display, &d);
+	if (!theme_src) {
+		*err = d.n ? gz_diag_format(&d.items[0]) : errorf("the theme cannot be loaded");
+		goto cleanup;
+	}
+	lo.theme = &theme;
+	gz_site_load(&site, src, &lo, &d);
+	loaded = true;
+	for (i = 0; i < site.nall && !p; i++) {
+		char *pid = gz_archive_id(site.all[i]);
+		if (!site.all[i]->is_index && !strcmp(pid, o->id)) {
+			p = site.all[i];
+			id = pid;
+		} else {
+			free(pid);
+		}
+	}
+	if (!p) {
+		*err = errorf("no story with id '%s' (ids are what 'gazette archive search' "
+			      "prints, e.g. stories/2019/xinli-sheep)",
+			      o->id);
+		rc = GZ_PULL_NOT_FOUND;
+		goto cleanup;
+	}
+	if (p->hook_error) {
+		*err = errorf("%s:%d: %s; fix it (gazette check shows it) before pulling the story",
+			      p->path, p->hook_error_line, p->hook_error);
+		rc = -1;
+		goto cleanup;
+	}
+	story_init(&st, &site, p, id);
+	have_story = true;
+	if (o->script) {
+		write_script(&b, &st);
+		rc = fwrite(b.ptr, 1, b.len, script_out) == b.len ? 0 : -1;
+		if (rc < 0)
+			*err = errorf("cannot write the script");
+		goto cleanup;
+	}
+	if (o->out)
+		gz_buf_puts(&path, o->out);
+	else
+		gz_buf_printf(&path, "%s.zip", base_name(id));
+	rc = write_pack(&st, src, path.ptr, o->force, err);
+	if (rc == 0 && written)
+		*written = gz_buf_detach(&path, NULL);
+cleanup:
+	if (have_story)
+		story_release(&st);
+	if (loaded)
+		gz_site_release(&site);
+	if (theme_src)
+		gz_theme_release(&theme);
+	gz_source_free(theme_src);
+	free(display);
+	gz_source_free(src);
+	gz_diag_release(&d);
+	gz_buf_release(&b);
+	gz_buf_release(&path);
+	return rc;
+}

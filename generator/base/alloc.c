@@ -1,0 +1,89 @@
+#include "base/alloc.h"
+
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* malloc's own limits: the largest block it takes from an arena, and
+ * how much free room at an arena's top it keeps before giving pages back */
+#define MMAP_FROM (32 << 20)
+#define TRIM_FROM (64 << 20)
+#define ARENA_RESERVE (16u << 20)
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "gazette: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *gz_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *gz_calloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+	if (!p)
+		oom(count * size);
+	return p;
+}
+
+void *gz_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *gz_strdup(const char *s)
+{
+	return gz_strndup(s, strlen(s));
+}
+
+char *gz_strndup(const char *s, size_t n)
+{
+	char *p = gz_malloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void gz_grow(void **items, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+
+	if (need <= *cap)
+		return;
+	/* grow by half again to keep appends amortised linear */
+	ncap = *cap ? *cap + *cap / 2 : 8;
+	if (ncap < need)
+		ncap = need;
+	*items = gz_realloc(*items, ncap * elem);
+	*cap = ncap;
+}
+
+void gz_alloc_setup(void)
+{
+#if !GZ_SANITIZED && defined(__GLIBC__)
+	mallopt(M_MMAP_THRESHOLD, MMAP_FROM);
+	/* memory a stage frees stays for the next, not faulted in again */
+	mallopt(M_TRIM_THRESHOLD, TRIM_FROM);
+#endif
+}
+
+void gz_alloc_thread_start(void)
+{
+#if !GZ_SANITIZED && defined(__GLIBC__)
+	/* one block: one mprotect, and only its first and last pages are
+	 * written (an arena a thread before this one grew is grown already) */
+	void *volatile p = malloc(ARENA_RESERVE); /* volatile: kept by the compiler */
+
+	free(p);
+#endif
+}

@@ -1,0 +1,189 @@
+#include "base/diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/alloc.h"
+#include "base/buf.h"
+
+void gz_diag_init(gz_diag *d)
+{
+	memset(d, 0, sizeof(*d));
+	pthread_mutex_init(&d->lock, NULL);
+}
+
+void gz_diag_release(gz_diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->items[i].path);
+		free(d->items[i].msg);
+	}
+	free(d->items);
+	pthread_mutex_destroy(&d->lock);
+	memset(d, 0, sizeof(*d));
+}
+
+void gz_diag_truncate(gz_diag *d, size_t n)
+{
+	pthread_mutex_lock(&d->lock);
+	while (d->n > n) {
+		gz_diag_item *it = &d->items[--d->n];
+		if (it->severity == GZ_ERROR)
+			d->errors--;
+		else
+			d->warnings--;
+		free(it->path);
+		free(it->msg);
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+void gz_diag_add(gz_diag *d, gz_severity sev, const char *path, int line, int col,
+		 const char *fmt, ...)
+{
+	gz_buf msg = GZ_BUF_INIT;
+	gz_diag_item it;
+	va_list ap;
+
+	va_start(ap, fmt);
+	gz_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+
+	it.severity = sev;
+	it.path = gz_strdup(path ? path : "");
+	it.line = line;
+	it.col = col;
+	it.msg = gz_buf_detach(&msg, NULL);
+
+	pthread_mutex_lock(&d->lock);
+	GZ_GROW(d->items, d->cap, d->n + 1);
+	d->items[d->n++] = it;
+	if (sev == GZ_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+	pthread_mutex_unlock(&d->lock);
+}
+
+size_t gz_diag_place(const char *msg, int *line)
+{
+	const char *p;
+
+	/* the first ":digits: "; a ": " before it is a message's own */
+	for (p = msg; *p && *p != '\n'; p++) {
+		if (p[0] == ':' && p[1] >= '0' && p[1] <= '9' && p > msg) {
+			const char *q = p + 1;
+			while (*q >= '0' && *q <= '9')
+				q++;
+			if (q[0] == ':' && q[1] == ' ') {
+				if (line)
+					*line = (int)strtol(p + 1, NULL, 10);
+				return (size_t)(p - msg);
+			}
+		}
+		if (p[0] == ':' && p[1] == ' ')
+			return 0;
+	}
+	return 0;
+}
+
+void gz_diag_add_placed(gz_diag *d, gz_severity sev, const char *path, const char *fmt, ...)
+{
+	gz_buf msg = GZ_BUF_INIT;
+	char *file;
+	size_t n;
+	int line = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	gz_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	n = gz_diag_place(msg.ptr, &line);
+	if (!n) {
+		gz_diag_add(d, sev, path, 0, 0, "%s", msg.ptr);
+		gz_buf_release(&msg);
+		return;
+	}
+	file = gz_strndup(msg.ptr, n);
+	/* past "path:line: " */
+	gz_diag_add(d, sev, file, line, 0, "%s", strchr(msg.ptr + n + 1, ' ') + 1);
+	free(file);
+	gz_buf_release(&msg);
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	const gz_diag_item *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return strcmp(x->msg, y->msg);
+}
+
+char *gz_diag_format(const gz_diag_item *it)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	if (it->path[0]) {
+		gz_buf_puts(&b, it->path);
+		if (it->line > 0) {
+			gz_buf_printf(&b, ":%d", it->line);
+			if (it->col > 0)
+				gz_buf_printf(&b, ":%d", it->col);
+		}
+		gz_buf_puts(&b, ": ");
+	}
+	if (it->severity == GZ_WARNING)
+		gz_buf_puts(&b, "warning: ");
+	gz_buf_puts(&b, it->msg);
+	return gz_buf_detach(&b, NULL);
+}
+
+void gz_diag_sort(gz_diag *d)
+{
+	if (d->n)
+		qsort(d->items, d->n, sizeof(*d->items), cmp_item);
+}
+
+void gz_diag_print(gz_diag *d, FILE *f)
+{
+	size_t i;
+
+	gz_diag_sort(d);
+	for (i = 0; i < d->n; i++) {
+		char *s = gz_diag_format(&d->items[i]);
+		fprintf(f, "%s\n", s);
+		free(s);
+	}
+}
+
+double gz_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+void gz_timing_lap(const char *stage, const char *what, double *t)
+{
+	double now = gz_now_ms();
+
+	if (*t > 0 && what && getenv("GAZETTE_TIMING"))
+		fprintf(stderr, "timing: %s%s%s %.0f ms\n", stage, *stage ? " " : "", what, now - *t);
+	*t = now;
+}
+
+bool gz_under_sanitizer(void)
+{
+	return GZ_SANITIZED;
+}

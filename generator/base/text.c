@@ -1,0 +1,290 @@
+#include "base/text.h"
+
+#include <string.h>
+
+size_t gz_utf8_decode(const char *str, size_t len, uint32_t *out)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	uint32_t cp;
+	size_t n, i;
+
+	if (!len)
+		return 0;
+	if (s[0] < 0x80) {
+		*out = s[0];
+		return 1;
+	} else if ((s[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* reject overlong forms, surrogates and values past U+10FFFF */
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	*out = cp;
+	return n;
+}
+
+bool gz_utf8_valid(const char *s, size_t len, int *bad_line, int *bad_col)
+{
+	size_t i = 0;
+	int line = 1, col = 1;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t n;
+
+		if ((unsigned char)s[i] < 0x80) {
+			if (s[i] == '\n') {
+				line++;
+				col = 1;
+			} else {
+				col++;
+			}
+			i++;
+			continue;
+		}
+		n = gz_utf8_decode(s + i, len - i, &cp);
+		if (!n) {
+			if (bad_line)
+				*bad_line = line;
+			if (bad_col)
+				*bad_col = col;
+			return false;
+		}
+		i += n;
+		col++;
+	}
+	return true;
+}
+
+bool gz_is_cjk(uint32_t cp)
+{
+	return (cp >= 0x2e80 && cp <= 0x9fff) ||   /* radicals, CJK punct, kana, Han */
+	       (cp >= 0xac00 && cp <= 0xd7af) ||   /* hangul */
+	       (cp >= 0xf900 && cp <= 0xfaff) ||   /* compatibility ideographs */
+	       (cp >= 0xfe30 && cp <= 0xfe4f) ||   /* compatibility forms */
+	       (cp >= 0xff00 && cp <= 0xffef) ||   /* full-width forms */
+	       (cp >= 0x20000 && cp <= 0x3134f);   /* extensions B–G */
+}
+
+/* Quotes, dashes and ellipses that Chinese text uses: a character each. */
+static bool is_cjk_mark(uint32_t cp)
+{
+	return cp == 0x2014 || cp == 0x2018 || cp == 0x2019 || cp == 0x201c || cp == 0x201d ||
+	       cp == 0x2026 || cp == 0x00b7;
+}
+
+static bool is_word(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+	       (cp >= 0xc0 && cp < 0x2e80 && cp != 0xd7 && cp != 0xf7 && !(cp >= 0x2000 && cp <= 0x206f) &&
+		!is_cjk_mark(cp));
+}
+
+/* Emoji and pictographs: a character each, as a reader sees them (skin-tone
+ * modifiers belong to the emoji before them). */
+static bool is_pictograph(uint32_t cp)
+{
+	return cp >= 0x1f000 && cp <= 0x1faff && !(cp >= 0x1f3fb && cp <= 0x1f3ff);
+}
+
+size_t gz_text_count(const char *s, size_t len)
+{
+	size_t i = 0, count = 0;
+	bool in_word = false;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t n = gz_utf8_decode(s + i, len - i, &cp);
+
+		if (!n) {
+			i++;
+			continue;
+		}
+		i += n;
+		if (gz_is_cjk(cp) || is_cjk_mark(cp) || is_pictograph(cp)) {
+			count++;
+			in_word = false;
+		} else if (is_word(cp)) {
+			if (!in_word)
+				count++;
+			in_word = true;
+		} else {
+			in_word = false;
+		}
+	}
+	return count;
+}
+
+int gz_text_minutes(size_t n, int per_minute)
+{
+	size_t m;
+
+	if (per_minute <= 0)
+		per_minute = 400;
+	m = (n + (size_t)per_minute / 2) / (size_t)per_minute;
+	return m < 1 ? 1 : (int)m;
+}
+
+/* Byte offset just past the first n characters of s. */
+static size_t char_offset(const char *s, size_t len, size_t n)
+{
+	size_t i = 0;
+
+	while (i < len && n) {
+		uint32_t cp;
+		size_t k = gz_utf8_decode(s + i, len - i, &cp);
+		i += k ? k : 1;
+		n--;
+	}
+	return i;
+}
+
+void gz_text_truncate(gz_buf *out, const char *s, size_t len, size_t n)
+{
+	size_t off = char_offset(s, len, n);
+
+	gz_buf_add(out, s, off);
+	if (off < len) {
+		while (out->len && out->ptr[out->len - 1] == ' ')
+			gz_buf_truncate(out, out->len - 1);
+		gz_buf_puts(out, "…");
+	}
+}
+
+static bool is_sentence_end(uint32_t cp, const char *next, size_t left)
+{
+	switch (cp) {
+	case 0x3002: /* 。 */
+	case 0xff01: /* ！ */
+	case 0xff1f: /* ？ */
+	case 0xff1b: /* ； */
+	case 0x2026: /* … */
+		return true;
+	case '.': case '!': case '?':
+		return left == 0 || *next == ' ' || *next == '\n';
+	default:
+		return false;
+	}
+}
+
+void gz_text_summary(gz_buf *out, const char *s, size_t len, size_t target)
+{
+	size_t i = 0, chars = 0, best = 0;
+	size_t lo = target / 2, hi = target + target / 2;
+
+	while (i < len && chars < hi) {
+		uint32_t cp;
+		size_t k = gz_utf8_decode(s + i, len - i, &cp);
+
+		if (!k) {
+			i++;
+			continue;
+		}
+		i += k;
+		chars++;
+		if (is_sentence_end(cp, s + i, len - i)) {
+			/* closing quotes belong to the sentence they end */
+			while (i < len) {
+				uint32_t q;
+				size_t m = gz_utf8_decode(s + i, len - i, &q);
+				if (!m || !(q == 0x201d || q == 0x300d || q == 0x300f || q == 0xff09))
+					break;
+				i += m;
+				chars++;
+			}
+			if (chars >= lo && (chars <= target || !best))
+				best = i;
+			if (chars >= target && best)
+				break;
+		}
+	}
+	if (i >= len && chars <= hi) {
+		gz_buf_add(out, s, len);
+		return;
+	}
+	if (best) {
+		gz_buf_add(out, s, best);
+		return;
+	}
+	gz_text_truncate(out, s, len, target);
+}
+
+void gz_slugify(gz_buf *out, const char *s)
+{
+	size_t len = strlen(s), i = 0, start = out->len;
+	bool dash = false;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t k = gz_utf8_decode(s + i, len - i, &cp);
+
+		if (!k) {
+			i++;
+			continue;
+		}
+		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '_' ||
+		    (gz_is_cjk(cp) && cp >= 0x3400 && !(cp >= 0xff00 && cp <= 0xffef))) {
+			if (dash && out->len > start)
+				gz_buf_putc(out, '-');
+			dash = false;
+			gz_buf_add(out, s + i, k);
+		} else if (cp >= 'A' && cp <= 'Z') {
+			if (dash && out->len > start)
+				gz_buf_putc(out, '-');
+			dash = false;
+			gz_buf_putc(out, (char)(cp - 'A' + 'a'));
+		} else {
+			dash = true;
+		}
+		i += k;
+	}
+}
+
+bool gz_slug_is_hostile(const char *s)
+{
+	const unsigned char *p;
+
+	if (!*s || strstr(s, ".."))
+		return true;
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f)
+			return true;
+	return false;
+}
+
+void gz_text_squeeze(gz_buf *b)
+{
+	size_t r, w = 0;
+	int space = 0;
+
+	for (r = 0; r < b->len; r++) {
+		char c = b->ptr[r];
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+			space = 1;
+			continue;
+		}
+		/* no space between Chinese characters: it would show */
+		if (space && w && (unsigned char)b->ptr[w - 1] < 0x80 && (unsigned char)c < 0x80)
+			b->ptr[w++] = ' ';
+		space = 0;
+		b->ptr[w++] = c;
+	}
+	gz_buf_truncate(b, w);
+}

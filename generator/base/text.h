@@ -1,0 +1,54 @@
+/*
+ * text.h: UTF-8 and Chinese-aware text measures.
+ *
+ * Chinese has no spaces between words, so every measure here counts per
+ * character: a Han character, kana, hangul syllable, full-width mark, or the
+ * quotes, dashes and ellipses of Chinese text (“”‘’—…·) counts one; a run of Latin letters or digits counts one word. Cuts never split a
+ * UTF-8 sequence, and summaries end at a sentence boundary (。！？) where
+ * there is one near the wanted length.
+ */
+#ifndef GZ_TEXT_H
+#define GZ_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+/* Decode one code point at s (len bytes left); returns its length, or 0 if
+ * the bytes there are not valid UTF-8. */
+size_t gz_utf8_decode(const char *s, size_t len, uint32_t *out);
+
+/* True if s is valid UTF-8. Otherwise *bad_line and *bad_col (1-based, col
+ * counted in characters) say where the first bad byte is. */
+bool gz_utf8_valid(const char *s, size_t len, int *bad_line, int *bad_col);
+
+/* Han, kana, hangul, and CJK/full-width punctuation. */
+bool gz_is_cjk(uint32_t cp);
+
+/* The character count of plain text (see above). */
+size_t gz_text_count(const char *s, size_t len);
+
+/* Minutes to read n characters at rate per minute, at least 1. */
+int gz_text_minutes(size_t n, int per_minute);
+
+/* Append the first n characters of s, then "…" if anything was cut. */
+void gz_text_truncate(gz_buf *out, const char *s, size_t len, size_t n);
+
+/* Append a summary of plain text s: about target characters, cut at a
+ * sentence end if one lies between target/2 and target*3/2. */
+void gz_text_summary(gz_buf *out, const char *s, size_t len, size_t target);
+
+/* Append a URL-safe slug of s: ASCII letters lowered, digits, and CJK kept;
+ * anything else becomes one '-'; no leading or trailing '-'. */
+void gz_slugify(gz_buf *out, const char *s);
+
+/* True if a slug or path segment from content would leave its folder:
+ * contains '/', '\\', a "..", control characters, or is empty. */
+bool gz_slug_is_hostile(const char *s);
+
+/* Collapse runs of whitespace to one space and trim, in place. */
+void gz_text_squeeze(gz_buf *b);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * main.c: the gazette executable.
+ *
+ * Starting a program linked against libvips, pango, libgit2, Lua and the
+ * hundred-odd libraries under them takes the dynamic loader some 25 ms
+ * before main() runs, more than an archive search itself. So this
+ * executable links only SQLite and answers `gazette archive search` by
+ * itself (archivecmd.h); every other command is in gazette-core.so (cli.h),
+ * loaded from next to the executable (a build tree) or from
+ * ../lib/gazette/ (an installed gazette) when one is asked for.
+ */
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "archive/archivecmd.h"
+#include "cli/cli.h"
+#include "base/diag.h"
+
+#define CORE "gazette-core.so"
+
+static void *core;
+
+/* Where gazette-core.so is, in buf: next to the executable, or in
+ * ../lib/gazette/ from it. -1 with a message if in neither. */
+static int core_path(char *buf, size_t size)
+{
+	static const char *const tries[] = {"/" CORE, "/../lib/gazette/" CORE};
+	char exe[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t i;
+
+	if (n <= 0) {
+		fprintf(stderr, "gazette: cannot tell where the gazette program is "
+				"(/proc/self/exe), so cannot find " CORE " next to it\n");
+		return -1;
+	}
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	for (i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		snprintf(buf, size, "%s%s", exe, tries[i]);
+		if (access(buf, F_OK) == 0)
+			return 0;
+	}
+	fprintf(stderr,
+		"gazette: %s/" CORE " is missing (nor is it in %s/../lib/gazette/): it holds "
+		"every command but 'archive search'; build it with 'make' in the source tree, "
+		"or install gazette again with 'make install'\n",
+		exe, exe);
+	return -1;
+}
+
+/* A function of gazette-core.so, loaded on first use; NULL with a message. */
+static void *core_symbol(const char *name)
+{
+	char path[PATH_MAX + 64];
+	void *sym;
+
+	if (!core) {
+		if (core_path(path, sizeof(path)) < 0)
+			return NULL;
+		core = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+		if (!core) {
+			fprintf(stderr, "gazette: cannot load %s: %s; install gazette again "
+					"(make install) or run 'make deps'\n",
+				path, dlerror());
+			return NULL;
+		}
+	}
+	sym = dlsym(core, name);
+	if (!sym)
+		fprintf(stderr, "gazette: " CORE " is not from this version of gazette (%s); "
+				"build or install both files again\n",
+			dlerror());
+	return sym;
+}
+
+static int rev_db(char **out, const char *source, const char *rev, const char *as_of)
+{
+	int (*fn)(char **, const char *, const char *, const char *);
+	void *sym = core_symbol("gz_cli_archive_db");
+
+	*out = NULL;
+	if (!sym)
+		return -1;
+	/* POSIX: dlsym's object pointer is the function's address */
+	memcpy(&fn, &sym, sizeof(fn));
+	return fn(out, source, rev, as_of);
+}
+
+/*
+ * Huge pages for malloc's heaps (glibc's glibc.malloc.hugetlb=1). A build
+ * of 10,000 pages touches about 80 MB of fresh memory: in 4 KB pages that
+ * is 20,000 page faults, most of a tenth of a rebuild after one edit; in
+ * 2 MB pages, 12,000 fewer. glibc reads its tunables only as a program
+ * starts, so gazette starts itself once more with the setting, unless
+ * GLIBC_TUNABLES says something already (then that is what the user
+ * wants). If that cannot be done it goes on as it is.
+ */
+static void huge_pages(char **argv)
+{
+	/* AddressSanitizer has its own malloc */
+	if (getenv("GLIBC_TUNABLES") || gz_under_sanitizer())
+		return;
+	setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
+	execv("/proc/self/exe", argv);
+	unsetenv("GLIBC_TUNABLES");
+}
+
+int main(int argc, char **argv)
+{
+	gz_cli_main_fn fn;
+	void *sym;
+
+	if (argc > 2 && !strcmp(argv[1], "archive") && !strcmp(argv[2], "search"))
+		return gz_archivecmd_search(argc - 2, argv + 2, rev_db);
+	huge_pages(argv);
+	sym = core_symbol("gz_cli_main");
+	if (!sym)
+		return 1;
+	memcpy(&fn, &sym, sizeof(fn));
+	return fn(argc, argv);
+}

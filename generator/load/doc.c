@@ -1,0 +1,273 @@
+#include "load/doc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+
+/* Every page's text goes through here and back: runs are copied whole. */
+static void put_field(gz_buf *doc, const char *s)
+{
+	while (*s) {
+		size_t n = strcspn(s, "\\\t\n");
+		gz_buf_add(doc, s, n);
+		s += n;
+		if (!*s)
+			break;
+		gz_buf_puts(doc, *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : "\\n");
+		s++;
+	}
+}
+
+void gz_doc_add(gz_buf *doc, gz_doc_kind kind, char target, int num, size_t nfields,
+		const char *const *fields)
+{
+	size_t i;
+
+	gz_buf_printf(doc, "%c%c%d", (char)kind, target ? target : '-', num);
+	for (i = 0; i < nfields; i++) {
+		gz_buf_putc(doc, '\t');
+		put_field(doc, fields[i] ? fields[i] : "");
+	}
+	gz_buf_putc(doc, '\n');
+}
+
+void gz_doc_add2(gz_buf *doc, gz_doc_kind kind, char target, int num, const char *a,
+		 const char *b)
+{
+	const char *f[2] = {a, b};
+
+	gz_doc_add(doc, kind, target, num, b ? 2 : a ? 1 : 0, f);
+}
+
+void gz_doc_reader_init(gz_doc_reader *r, const char *doc)
+{
+	memset(r, 0, sizeof(*r));
+	r->p = doc ? doc : "";
+	r->scratch = (gz_buf)GZ_BUF_INIT;
+}
+
+void gz_doc_reader_release(gz_doc_reader *r)
+{
+	gz_buf_release(&r->scratch);
+	free(r->fields);
+	memset(r, 0, sizeof(*r));
+}
+
+static bool known_kind(char c)
+{
+	return c && strchr("phiqactgrbel", c) != NULL;
+}
+
+bool gz_doc_next(gz_doc_reader *r, gz_doc_block *out)
+{
+	while (*r->p) {
+		const char *line = r->p, *end = strchr(line, '\n'), *s;
+		size_t i, nf = 0;
+		char *q;
+
+		if (!end)
+			end = line + strlen(line);
+		r->p = *end ? end + 1 : end;
+		if (end - line < 3 || !known_kind(line[0]))
+			continue;
+		/* unescape the fields into scratch, NUL between them */
+		gz_buf_clear(&r->scratch);
+		s = line + 2;
+		out->num = (int)strtol(s, NULL, 10);
+		while (s < end && *s != '\t')
+			s++;
+		while (s < end) {
+			const char *run = s;
+			while (s < end && *s != '\t' && *s != '\\')
+				s++;
+			gz_buf_add(&r->scratch, run, (size_t)(s - run));
+			if (s == end)
+				break;
+			if (*s == '\t') {
+				gz_buf_putc(&r->scratch, '\0');
+				nf++;
+			} else if (s + 1 < end) {
+				s++;
+				gz_buf_putc(&r->scratch, *s == 't' ? '\t' : *s == 'n' ? '\n' : *s);
+			}
+			s++;
+		}
+		if (nf > GZ_DOC_MAX_FIELDS)
+			continue;
+		GZ_GROW(r->fields, r->cap, nf + 1);
+		/* scratch is "\0f1\0f2…": each field starts after a NUL */
+		q = r->scratch.ptr;
+		for (i = 0; i < nf; i++) {
+			q += strlen(q) + 1;
+			r->fields[i] = q;
+		}
+		out->kind = (gz_doc_kind)line[0];
+		out->target = line[1];
+		out->nfields = nf;
+		out->fields = r->fields;
+		return true;
+	}
+	return false;
+}
+
+void gz_doc_escape(gz_buf *out, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t from = i;
+		while (i < len && s[i] != '&' && s[i] != '<' && s[i] != '>')
+			i++;
+		gz_buf_add(out, s + from, i - from);
+		if (i == len)
+			break;
+		gz_buf_puts(out, s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;" : "&gt;");
+		i++;
+	}
+}
+
+static void put_utf8(gz_buf *out, unsigned long cp)
+{
+	if (cp < 0x80) {
+		gz_buf_putc(out, (char)cp);
+	} else if (cp < 0x800) {
+		gz_buf_putc(out, (char)(0xc0 | (cp >> 6)));
+		gz_buf_putc(out, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		gz_buf_putc(out, (char)(0xe0 | (cp >> 12)));
+		gz_buf_putc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		gz_buf_putc(out, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x110000) {
+		gz_buf_putc(out, (char)(0xf0 | (cp >> 18)));
+		gz_buf_putc(out, (char)(0x80 | ((cp >> 12) & 0x3f)));
+		gz_buf_putc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		gz_buf_putc(out, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+void gz_doc_plain(gz_buf *out, const char *m)
+{
+	static const struct {
+		const char *name;
+		char c;
+	} ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+
+	while (*m) {
+		size_t run = strcspn(m, "<&");
+		gz_buf_add(out, m, run);
+		m += run;
+		if (!*m)
+			break;
+		if (*m == '<') {
+			const char *e = strchr(m, '>');
+			m = e ? e + 1 : m + strlen(m);
+		} else if (*m == '&') {
+			size_t i;
+			bool done = false;
+			for (i = 0; i < sizeof(ents) / sizeof(ents[0]) && !done; i++) {
+				size_t n = strlen(ents[i].name);
+				if (!strncmp(m, ents[i].name, n)) {
+					gz_buf_putc(out, ents[i].c);
+					m += n;
+					done = true;
+				}
+			}
+			if (!done && m[1] == '#') {
+				char *end;
+				unsigned long cp = m[2] == 'x' || m[2] == 'X' ? strtoul(m + 3, &end, 16)
+									     : strtoul(m + 2, &end, 10);
+				if (*end == ';' && cp) {
+					put_utf8(out, cp);
+					m = end + 1;
+					done = true;
+				}
+			}
+			if (!done)
+				gz_buf_putc(out, *m++);
+		}
+	}
+}
+
+static void line_of(gz_buf *out, const char *prefix, const char *markup)
+{
+	size_t start = out->len;
+
+	gz_buf_puts(out, prefix);
+	gz_doc_plain(out, markup);
+	if (out->len > start)
+		gz_buf_putc(out, '\n');
+}
+
+void gz_doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payload)
+{
+	gz_doc_reader r;
+	gz_doc_block b;
+	size_t i;
+
+	gz_doc_reader_init(&r, doc);
+	while (gz_doc_next(&r, &b)) {
+		const char *f0 = b.nfields > 0 ? b.fields[0] : "";
+		if (b.target == 'p')
+			continue;
+		switch (b.kind) {
+		case GZ_DOC_PARA:
+		case GZ_DOC_HEAD:
+		case GZ_DOC_QUOTE:
+		case GZ_DOC_ATTRIB:
+		case GZ_DOC_BOX:
+			line_of(out, "", f0);
+			break;
+		case GZ_DOC_ITEM:
+			if (b.nfields > 1) {
+				gz_buf pre = GZ_BUF_INIT;
+				if (*f0)
+					gz_buf_printf(&pre, "%s ", f0);
+				line_of(out, pre.ptr, b.fields[1]);
+				gz_buf_release(&pre);
+			}
+			break;
+		case GZ_DOC_CODE:
+			if (*f0) {
+				gz_buf_puts(out, f0);
+				if (out->ptr[out->len - 1] != '\n')
+					gz_buf_putc(out, '\n');
+			}
+			break;
+		case GZ_DOC_TABLE: {
+			size_t cols = b.num > 0 ? (size_t)b.num : 1, row_start = out->len;
+			for (i = 0; i < b.nfields; i++) {
+				size_t at = out->len;
+				if (out->len > row_start)
+					gz_buf_puts(out, "　");
+				gz_doc_plain(out, b.fields[i]);
+				if (out->len == at + 3 && out->len > row_start + 3) {
+					out->len = at; /* no gap for an empty cell */
+					out->ptr[at] = '\0';
+				}
+				if (i % cols == cols - 1 || i + 1 == b.nfields) {
+					if (out->len > row_start)
+						gz_buf_putc(out, '\n');
+					row_start = out->len;
+				}
+			}
+			break;
+		}
+		case GZ_DOC_IMAGE:
+			if (image)
+				image(out, b.num, f0, payload);
+			break;
+		case GZ_DOC_LINK:
+			if (b.nfields > 1 && *b.fields[1])
+				gz_doc_plain(out, b.fields[1]);
+			if (image && *f0)
+				gz_buf_printf(out, "%s%s", b.nfields > 1 && *b.fields[1] ? "：" : "", f0);
+			if (out->len && out->ptr[out->len - 1] != '\n')
+				gz_buf_putc(out, '\n');
+			break;
+		default:
+			break;
+		}
+	}
+	gz_doc_reader_release(&r);
+}

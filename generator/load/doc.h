@@ -1,0 +1,103 @@
+/*
+ * doc.h: a page's body as typed blocks, the model print and text read.
+ *
+ * One document, three renderings: markdown.c turns a page's cmark tree
+ * (after the Lua filters, with every shortcode's forms) into HTML for the
+ * site and into this block list; print.c typesets the blocks, and
+ * gz_doc_text makes the plain text of the broadcast script, the archive,
+ * the search and the character counts. Neither re-parses the other's
+ * output, so what one shows the others show.
+ *
+ * The list is a string, one block a line, so the page cache keeps it as
+ * it is: a kind letter, a target ('-' every output, 'p' print only, 't'
+ * text only), a number, then tab-separated fields with '\\', tab and
+ * newline escaped. Text fields are pango markup (<b>, <i>, <tt>, <s>,
+ * <sup>, <sub>; &amp; &lt; &gt; escaped), which gz_doc_plain strips.
+ *
+ *   kind            number        fields
+ *   GZ_DOC_PARA     -             markup
+ *   GZ_DOC_HEAD     level         markup
+ *   GZ_DOC_ITEM     list depth    marker ("1.", "•"; "" for a later
+ *                                 paragraph of the item), markup
+ *   GZ_DOC_QUOTE    quote depth   markup
+ *   GZ_DOC_ATTRIB   -             markup ("——孟庆龙，养蜂户"), set apart
+ *   GZ_DOC_CODE     -             the code, as text
+ *   GZ_DOC_TABLE    columns       the cells, row by row (header first)
+ *   GZ_DOC_IMAGE    image index   alt (the page's images[index] carries
+ *                                 caption and credit; -1: not a page
+ *                                 image, alt alone)
+ *   GZ_DOC_RULE     -             -
+ *   GZ_DOC_BOX      -             title (a boxed block until BOX_END)
+ *   GZ_DOC_BOX_END  -             -
+ *   GZ_DOC_LINK     -             URL, label (print adds a QR code)
+ */
+#ifndef GZ_DOC_H
+#define GZ_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/buf.h"
+
+typedef enum {
+	GZ_DOC_PARA = 'p',
+	GZ_DOC_HEAD = 'h',
+	GZ_DOC_ITEM = 'i',
+	GZ_DOC_QUOTE = 'q',
+	GZ_DOC_ATTRIB = 'a',
+	GZ_DOC_CODE = 'c',
+	GZ_DOC_TABLE = 't',
+	GZ_DOC_IMAGE = 'g',
+	GZ_DOC_RULE = 'r',
+	GZ_DOC_BOX = 'b',
+	GZ_DOC_BOX_END = 'e',
+	GZ_DOC_LINK = 'l',
+} gz_doc_kind;
+
+#define GZ_DOC_MAX_FIELDS 4096
+
+typedef struct {
+	gz_doc_kind kind;
+	char target;            /* '-', 'p' or 't' */
+	int num;
+	size_t nfields;
+	char **fields;          /* borrowed from the reader */
+} gz_doc_block;
+
+/* Append a block of nfields fields to doc. */
+void gz_doc_add(gz_buf *doc, gz_doc_kind kind, char target, int num, size_t nfields,
+		const char *const *fields);
+/* The same with up to two fields (NULLs left out from the end). */
+void gz_doc_add2(gz_buf *doc, gz_doc_kind kind, char target, int num, const char *a,
+		 const char *b);
+
+/* Reads a doc block by block; gz_doc_reader_release frees what it holds. */
+typedef struct {
+	const char *p;
+	gz_buf scratch;
+	char **fields;
+	size_t cap;
+} gz_doc_reader;
+
+void gz_doc_reader_init(gz_doc_reader *r, const char *doc);
+/* The next block into *out (its fields live until the next call); false at
+ * the end or at a line that is not a block (skipped otherwise). */
+bool gz_doc_next(gz_doc_reader *r, gz_doc_block *out);
+void gz_doc_reader_release(gz_doc_reader *r);
+
+/* Append markup's text: tags dropped, the five entities and &#N; decoded. */
+void gz_doc_plain(gz_buf *out, const char *markup);
+/* Append s escaped as markup text. */
+void gz_doc_escape(gz_buf *out, const char *s, size_t len);
+
+/*
+ * Append the text rendering of doc: a line per paragraph, heading, item,
+ * quote, attribution and table row (cells between ideographic spaces),
+ * blocks of target 'p' left out. An image line is written by image(out,
+ * index, alt, payload) when image is not NULL, else left out; so is a
+ * link's, as "label：URL".
+ */
+typedef void (*gz_doc_image_fn)(gz_buf *out, int index, const char *alt, void *payload);
+void gz_doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payload);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * markdown.h: Markdown bodies through cmark-gfm.
+ *
+ * The only module that includes cmark-gfm. GFM tables, strikethrough and
+ * autolinks are on; raw HTML is dropped unless the site allows it (then the
+ * tagfilter extension still disarms <script> and friends). Two things are
+ * done for Chinese: a soft line break next to a CJK character is removed
+ * (browsers would show it as a space), and text is measured per character.
+ * Site-absolute links and images ("/photos/a.jpg") get the site's base path.
+ *
+ * Shortcodes are fenced blocks that read well in any Markdown preview:
+ *
+ *     ::: quote speaker="孟庆龙"
+ *     蜂蜜甜，日子更甜。
+ *     :::
+ *
+ * The opening line names the shortcode and gives its arguments; the lines
+ * up to the closing ::: are its inner Markdown (may be empty; shortcodes
+ * nest). Fences start in the first column.
+ *
+ * Besides the HTML, a render makes the body's block list (doc.h), from the
+ * same tree: the model print and the plain text read. A shortcode gives
+ * its HTML and, if it wants, its text and print forms; where it gives
+ * none, the defaults of gz_md_sc below apply, so nothing it holds is lost
+ * to any output.
+ *
+ * An image that stands as a paragraph of its own (or beside text, which is
+ * then split around it) becomes a block of its own: the caller's HTML for
+ * it is wrapped as a block, so a page can write it as a <figure>.
+ */
+#ifndef GZ_MARKDOWN_H
+#define GZ_MARKDOWN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/buf.h"
+
+typedef struct {
+	char *src;
+	char *alt;
+	char *title;        /* the Markdown image's title, or NULL */
+	const char *caption, *credit; /* given by a shortcode (gz_md_sc.image),
+				       * else NULL; borrowed for the call */
+	bool block;         /* set apart as a block of its own (a figure) */
+	int line, col;      /* in the file */
+} gz_md_image;
+
+typedef struct {
+	char *html;         /* rendered body */
+	size_t html_len;
+	char *plain;        /* all text, blocks separated by newlines (the doc's
+			     * text, without its images) */
+	size_t plain_len;
+	char *doc;          /* the block list (doc.h) */
+	char *lead;         /* text of the first paragraphs, for summaries */
+	gz_md_image *images;
+	size_t nimages;
+	char *error;        /* a filter or shortcode failed (NULL if not) */
+	int error_line;     /* in the file; 0 if unknown */
+} gz_md_result;
+
+/*
+ * One shortcode being expanded, for the shortcode hook. In: its name, the
+ * argument text, its line in the file, and its inner Markdown rendered
+ * three ways. Out: html (required, malloc'd), and optionally text (the
+ * text form, malloc'd: a line a paragraph) and print (blocks, doc.h, any
+ * target: the render sets it). Defaults, never nothing: print absent ->
+ * the text form's lines as paragraphs; both absent -> the inner content's
+ * blocks, for print and text alike.
+ *
+ * image places a photo from within the hook (src as written, alt, caption
+ * and credit may be NULL): it returns the page's image index, with *html
+ * the HTML the page writes for it as a figure (malloc'd); or -1 when src
+ * is not a file of the site (external, missing: the render reports it),
+ * with *html NULL.
+ */
+typedef struct gz_md_sc gz_md_sc;
+struct gz_md_sc {
+	const char *name, *args;
+	int line;
+	const char *inner_html, *inner_text, *inner_doc;
+	char *html, *text;
+	gz_buf print;
+	int (*image)(gz_md_sc *sc, const char *src, const char *alt, const char *caption,
+		     const char *credit, char **html);
+	void *ctx;              /* the render's, for image */
+};
+
+/*
+ * Hooks into the render, for Lua (hooks.h). filter runs on the parsed
+ * document (a cmark_node *) before anything else looks at it; shortcode
+ * expands one shortcode (above). Both return 0, or -1 with *err set
+ * (caller frees).
+ */
+typedef struct {
+	int (*filter)(void *doc, void *payload, char **err);
+	int (*shortcode)(gz_md_sc *sc, void *payload, char **err);
+	void *payload;
+} gz_md_hooks;
+
+typedef struct {
+	bool unsafe;            /* keep raw HTML (without what runs scripts) */
+	unsigned allow_embeds;  /* with unsafe: GZ_EMBED_* elements kept */
+	const char *base_path;  /* "/" or "/news/" */
+	int line_offset;        /* lines above the body in its file */
+	const char *rel_base;   /* if set, relative image URLs are made
+				 * site-absolute from this folder URL ("/a/b/") */
+	const gz_md_hooks *hooks; /* NULL: no filters, shortcodes are an error */
+	/* If set, called once per image after the body is parsed (img->src as
+	 * written, img->alt its text), and for each a shortcode places; returns
+	 * HTML (caller of malloc, taken over) written in place of the <img>
+	 * cmark would write, or NULL to keep that. The HTML is written even
+	 * when raw HTML is off. For the block list, an HTML that is exactly
+	 * "<!--gz-img N-->" or "<!--gz-fig N-->" names the page's image N. */
+	char *(*image_html)(const gz_md_image *img, void *payload);
+	void *image_payload;
+} gz_md_opts;
+
+/* Register the extensions (done by the first render too; safe to repeat). */
+void gz_markdown_init(void);
+
+/* Render len bytes of Markdown into out (caller releases). Returns 0. */
+int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_md_opts *opts);
+void gz_md_result_release(gz_md_result *r);
+
+#endif

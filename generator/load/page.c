@@ -1,0 +1,718 @@
+#include "load/page.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/hash.h"
+#include "load/markdown.h"
+#include "load/pagecache.h"
+#include "lua/script.h"
+#include "base/text.h"
+
+/* Find the front matter: "---\n" … "\n---\n". Sets fm, fm_len, body and
+ * *body_line (1-based line of the first body line). Returns false if the
+ * file does not start with "---". */
+static bool split_front_matter(const char *s, size_t len, const char **fm, size_t *fm_len,
+			       const char **body, int *body_line, bool *closed)
+{
+	size_t i;
+	int line = 2;
+
+	*closed = false;
+	if (len < 3 || memcmp(s, "---", 3) || (len > 3 && s[3] != '\n' && s[3] != '\r'))
+		return false;
+	i = 3;
+	while (i < len && s[i] != '\n')
+		i++;
+	i++;
+	*fm = s + (i < len ? i : len);
+	while (i < len) {
+		const char *eol = memchr(s + i, '\n', len - i);
+		size_t end = eol ? (size_t)(eol - s) : len;
+		size_t n = end - i;
+		if (n && s[end - 1] == '\r')
+			n--;
+		if ((n == 3 && (!memcmp(s + i, "---", 3) || !memcmp(s + i, "...", 3)))) {
+			*fm_len = (size_t)(s + i - *fm);
+			*body = end < len ? s + end + 1 : s + len;
+			*body_line = line + 1;
+			*closed = true;
+			return true;
+		}
+		i = end + 1;
+		line++;
+	}
+	*fm_len = (size_t)(s + len - *fm);
+	*body = s + len;
+	*body_line = line;
+	return true;
+}
+
+static char *dup_str(const gz_value *fm, const char *key)
+{
+	const char *s = gz_value_str(fm, key);
+	return s ? gz_strdup(s) : NULL;
+}
+
+/* Resolve a photo reference to its source file and URL. */
+static int resolve_ref(const gz_page *p, const char *ref, char **file, char **url)
+{
+	char *f;
+
+	*file = *url = NULL;
+	if (strstr(ref, "://") || !strncmp(ref, "//", 2) || !strncmp(ref, "data:", 5))
+		return 1; /* external: left alone */
+	if (ref[0] == '/')
+		f = gz_path_join("content", ref + 1);
+	else
+		f = gz_path_join(p->dir, ref);
+	if (!f || strncmp(f, "content/", 8)) {
+		free(f);
+		return -1;
+	}
+	*file = f;
+	if (p->bundle && !strncmp(f, p->dir, strlen(p->dir)) && f[strlen(p->dir)] == '/') {
+		gz_buf b = GZ_BUF_INIT;
+		gz_buf_printf(&b, "%s%s", p->url, f + strlen(p->dir) + 1);
+		*url = gz_buf_detach(&b, NULL);
+	} else {
+		gz_buf b = GZ_BUF_INIT;
+		gz_buf_printf(&b, "/%s", f + 8);
+		*url = gz_buf_detach(&b, NULL);
+	}
+	return 0;
+}
+
+static bool load_photo(gz_photo *ph, gz_page *p, gz_source *src, const gz_value *v, gz_diag *d)
+{
+	const char *ref = v->type == GZ_STR ? v->str : gz_value_str(v, "src");
+	int r;
+
+	memset(ph, 0, sizeof(*ph));
+	ph->line = v->line;
+	ph->col = v->col;
+	if (!ref || !*ref) {
+		gz_diag_error(d, p->path, v->line, v->col, "photo needs a 'src' (the image file)");
+		return false;
+	}
+	r = resolve_ref(p, ref, &ph->file, &ph->url);
+	if (r < 0) {
+		gz_diag_error(d, p->path, v->line, v->col,
+			      "photo '%s' points outside content/; put the image in content/", ref);
+		return false;
+	}
+	ph->ref = gz_strdup(ref);
+	if (r > 0) {
+		ph->url = gz_strdup(ref);
+	} else if (!gz_source_exists(src, ph->file)) {
+		gz_diag_error(d, p->path, v->line, v->col,
+			      "photo '%s' not found (looked for %s); check the file name", ref,
+			      ph->file);
+		free(ph->file);
+		free(ph->url);
+		free(ph->ref);
+		ph->file = ph->url = ph->ref = NULL;
+		return false;
+	}
+	if (v->type == GZ_MAP) {
+		ph->caption = dup_str(v, "caption");
+		ph->credit = dup_str(v, "credit");
+		ph->alt = dup_str(v, "alt");
+	}
+	return true;
+}
+
+static void free_photo(gz_photo *ph)
+{
+	free(ph->ref);
+	free(ph->url);
+	free(ph->file);
+	free(ph->caption);
+	free(ph->credit);
+	free(ph->alt);
+	free(ph->title);
+}
+
+void gz_photo_credit(gz_buf *out, const char *credit)
+{
+	if (!credit || !*credit)
+		return;
+	if (!strstr(credit, "摄") && !strstr(credit, "图"))
+		gz_buf_puts(out, "摄影：");
+	gz_buf_puts(out, credit);
+}
+
+/* A photo has one caption and one credit wherever it appears. For an image
+ * of the body they come from, in order: the shortcode that placed it, the
+ * front matter's photos: entry for the same file, the image's title. */
+static void settle_captions(gz_page *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < p->nimages; i++) {
+		gz_photo *im = &p->images[i];
+		const gz_photo *entry = NULL;
+		for (k = 0; k < p->nphotos && !entry; k++)
+			if (im->file && p->photos[k].file && !strcmp(im->file, p->photos[k].file))
+				entry = &p->photos[k];
+		if (!im->caption && entry && entry->caption)
+			im->caption = gz_strdup(entry->caption);
+		if (!im->caption && im->title)
+			im->caption = gz_strdup(im->title);
+		if (!im->credit && entry && entry->credit)
+			im->credit = gz_strdup(entry->credit);
+		if (!im->alt && entry && entry->alt)
+			im->alt = gz_strdup(entry->alt);
+	}
+}
+
+static void load_terms(gz_page *p, const gz_config *cfg, gz_diag *d)
+{
+	size_t t, i;
+
+	p->ntax = cfg->ntax;
+	p->tax_values = gz_calloc(cfg->ntax ? cfg->ntax : 1, sizeof(*p->tax_values));
+	for (t = 0; t < cfg->ntax; t++) {
+		gz_value *v = gz_value_get(p->fm, cfg->tax[t].key);
+		if (!v || gz_value_is_null(v))
+			continue;
+		if (v->type == GZ_STR) {
+			gz_strlist_add(&p->tax_values[t], v->str);
+		} else if (v->type == GZ_SEQ) {
+			for (i = 0; i < v->n; i++) {
+				if (v->items[i]->type == GZ_STR && v->items[i]->str[0])
+					gz_strlist_add(&p->tax_values[t], v->items[i]->str);
+				else if (!gz_value_is_null(v->items[i]))
+					gz_diag_error(d, p->path, v->items[i]->line, v->items[i]->col,
+						      "%s: each item must be a name", cfg->tax[t].key);
+			}
+		} else {
+			gz_diag_error(d, p->path, v->line, v->col,
+				      "%s must be a name or a list of names", cfg->tax[t].key);
+		}
+	}
+}
+
+/* Where a page lives: section, slug, URL and output file. */
+static int place_page(gz_page *p, const char *path, gz_diag *d)
+{
+	const char *rel = path + strlen("content/");
+	const char *base = strrchr(rel, '/');
+	const char *slug_fm = gz_value_str(p->fm, "slug");
+	gz_buf stem = GZ_BUF_INIT, folder = GZ_BUF_INIT, b = GZ_BUF_INIT;
+	const char *name = base ? base + 1 : rel;
+	const char *slash = strchr(rel, '/');
+
+	p->section = slash ? gz_strndup(rel, (size_t)(slash - rel)) : gz_strdup("");
+	p->bundle = !strcmp(name, "index.md") && base;
+	p->is_index = !strcmp(name, "_index.md");
+	/* the folder of the file, relative to content/ */
+	gz_buf_add(&folder, rel, base ? (size_t)(base - rel) : 0);
+	p->dir = gz_strdup(path);
+	*strrchr(p->dir, '/') = '\0';
+
+	if (p->is_index) {
+		p->slug = gz_strdup("");
+		gz_buf_printf(&b, "/%s%s", folder.ptr, folder.len ? "/" : "");
+		goto done;
+	}
+	if (p->bundle) {
+		/* the bundle folder is the slug; its parent is where it lives */
+		const char *up = strrchr(folder.ptr, '/');
+		gz_buf_puts(&stem, up ? up + 1 : folder.ptr);
+		gz_buf_truncate(&folder, up ? (size_t)(up - folder.ptr) : 0);
+	} else {
+		gz_buf_add(&stem, name, strlen(name) - 3);
+	}
+	if (slug_fm) {
+		gz_value *sv = gz_value_get(p->fm, "slug");
+		if (gz_slug_is_hostile(slug_fm)) {
+			gz_diag_error(d, p->path, sv->line, sv->col,
+				      "slug '%s' must be a plain name: no '/', '\\' or '..'", slug_fm);
+			gz_buf_release(&stem);
+			gz_buf_release(&folder);
+			return -1;
+		}
+		gz_buf_clear(&stem);
+		gz_slugify(&stem, slug_fm);
+	} else {
+		gz_buf tmp = GZ_BUF_INIT;
+		gz_slugify(&tmp, stem.ptr);
+		gz_buf_clear(&stem);
+		gz_buf_add(&stem, tmp.ptr, tmp.len);
+		gz_buf_release(&tmp);
+	}
+	if (!stem.len) {
+		gz_diag_error(d, p->path, 1, 1,
+			      "cannot make a URL name from the file name; add a 'slug:'");
+		gz_buf_release(&stem);
+		gz_buf_release(&folder);
+		return -1;
+	}
+	p->slug = gz_strdup(stem.ptr);
+	gz_buf_printf(&b, "/%s%s%s/", folder.ptr, folder.len ? "/" : "", stem.ptr);
+done:
+	p->url = gz_buf_detach(&b, NULL);
+	gz_buf_printf(&b, "%sindex.html", p->url + 1);
+	p->out = gz_buf_detach(&b, NULL);
+	gz_buf_release(&stem);
+	gz_buf_release(&folder);
+	return 0;
+}
+
+/* Line and column (in characters) of byte off in s. */
+static void position_of(const char *s, size_t off, int *line, int *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+typedef struct {
+	gz_page *page;
+	gz_source *src;
+	size_t cap;
+	gz_strlist probes;   /* files looked for, for the page cache */
+	bool *exists;
+	size_t ecap;
+} image_ctx;
+
+/* Markdown's hook for an image: one in content/ becomes a photo of the
+ * page, and the body holds a marker the photo stage replaces with a
+ * <picture> of its derivatives. Others (external, missing) are left to
+ * cmark and to the checks below. */
+static char *page_image(const gz_md_image *img, void *payload)
+{
+	image_ctx *c = payload;
+	gz_page *p = c->page;
+	gz_photo *ph;
+	char *file, *url;
+	gz_buf b = GZ_BUF_INIT;
+
+	if (resolve_ref(p, img->src, &file, &url) != 0) {
+		free(file);
+		free(url);
+		return NULL;
+	}
+	/* the body depends on whether the file is there: a cache hit checks
+	 * that again */
+	GZ_GROW(c->exists, c->ecap, c->probes.n + 1);
+	c->exists[c->probes.n] = gz_source_exists(c->src, file);
+	gz_strlist_add(&c->probes, file);
+	if (!c->exists[c->probes.n - 1]) {
+		free(file);
+		free(url);
+		return NULL;
+	}
+	GZ_GROW(p->images, c->cap, p->nimages + 1);
+	ph = &p->images[p->nimages];
+	memset(ph, 0, sizeof(*ph));
+	ph->file = file;
+	ph->url = url;
+	ph->ref = gz_strdup(img->src);
+	ph->alt = img->alt && *img->alt ? gz_strdup(img->alt) : NULL;
+	ph->title = img->title ? gz_strdup(img->title) : NULL;
+	ph->caption = img->caption ? gz_strdup(img->caption) : NULL;
+	ph->credit = img->credit ? gz_strdup(img->credit) : NULL;
+	ph->line = img->line;
+	ph->col = img->col;
+	/* one standing apart is a figure, with its caption (photos.c) */
+	gz_buf_printf(&b, "<!--gz-%s %zu-->", img->block ? "fig" : "img", p->nimages++);
+	return gz_buf_detach(&b, NULL);
+}
+
+int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
+		 gz_script *hooks, gz_pagecache *cache, gz_diag *d)
+{
+	char *data = NULL, *err = NULL;
+	size_t len, i, before = d->errors;
+	const char *fm_s = NULL, *body = NULL;
+	size_t fm_len = 0;
+	int body_line = 1, line, col;
+	bool closed;
+	gz_value *v;
+	gz_md_result md;
+	gz_md_opts opts;
+	image_ctx ictx;
+	char *rel_base = NULL;
+	int got;
+
+	memset(p, 0, sizeof(*p));
+	memset(&md, 0, sizeof(md));
+	memset(&ictx, 0, sizeof(ictx));
+	p->path = gz_strdup(path);
+	if (cache) {
+		got = gz_pagecache_get(cache, src, path, p, &data, &len);
+	} else {
+		got = gz_source_read(src, path, &data, &len);
+		if (got == 0)
+			p->src_hash = gz_hash_add(GZ_HASH_INIT, data, len);
+	}
+	if (got < 0) {
+		char *why = gz_source_read_error(src, path);
+		gz_diag_error(d, path, 0, 0, "%s", why);
+		free(why);
+		return -1;
+	}
+	/* a cache hit brings the parse: what follows only reads the fields */
+	if (got > 0)
+		goto fields;
+	if (!gz_utf8_valid(data, len, &line, &col)) {
+		gz_diag_error(d, path, line, col,
+			      "invalid UTF-8; save the file as UTF-8 (not GBK/GB2312)");
+		free(data);
+		return -1;
+	}
+	/* cmark would turn a NUL into U+FFFD and libyaml calls it a "control
+	 * character": neither tells the editor the file is damaged */
+	{
+		const char *nul = memchr(data, '\0', len);
+		if (nul) {
+			position_of(data, (size_t)(nul - data), &line, &col);
+			gz_diag_error(d, path, line, col,
+				      "a NUL byte; the file is damaged or not text (save it again "
+				      "as UTF-8 text)");
+			free(data);
+			return -1;
+		}
+	}
+	/* a byte-order mark is legal UTF-8 but not part of the text */
+	fm_s = data;
+	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) {
+		memmove(data, data + 3, len - 3);
+		len -= 3;
+		data[len] = '\0';
+	}
+	if (!split_front_matter(data, len, &fm_s, &fm_len, &body, &body_line, &closed)) {
+		if (!strstr(path, "/_index.md")) {
+			gz_diag_error(d, path, 1, 1,
+				      "no front matter; start the file with a '---' line, then "
+				      "title: and date:, then '---'");
+			free(data);
+			return -1;
+		}
+		body = data;
+		fm_len = 0;
+	} else if (!closed) {
+		gz_diag_error(d, path, 1, 1, "front matter is not closed; add a '---' line after it");
+		free(data);
+		return -1;
+	}
+	if (gz_yaml_parse(&p->fm, fm_s ? fm_s : "", fm_len, 1, &err, &line, &col) < 0) {
+		gz_diag_error(d, path, line, col, "front matter: %s", err);
+		free(err);
+		free(data);
+		return -1;
+	}
+	if (p->fm->type != GZ_MAP && p->fm->type != GZ_NULL) {
+		gz_diag_error(d, path, p->fm->line, p->fm->col,
+			      "front matter must be 'key: value' lines");
+		free(data);
+		return -1;
+	}
+
+	if (place_page(p, path, d) < 0) {
+		free(data);
+		return -1;
+	}
+
+	/* cmark's time grows faster than wide tables do: they are refused first */
+	if (gz_limits_check(&cfg->limits, path, body, len - (size_t)(body - data), body_line, d) < 0) {
+		free(data);
+		return -1;
+	}
+
+	/* the body first: Lua filters may change the front matter */
+	memset(&opts, 0, sizeof(opts));
+	opts.unsafe = cfg->unsafe_html;
+	opts.allow_embeds = cfg->allow_embeds;
+	opts.base_path = cfg->base_path;
+	opts.line_offset = body_line - 1;
+	/* a plain page's URL adds a folder its file does not have */
+	if (!p->bundle) {
+		gz_buf b = GZ_BUF_INIT;
+		if (!strcmp(p->dir, "content"))
+			gz_buf_putc(&b, '/');
+		else
+			gz_buf_printf(&b, "/%s/", p->dir + strlen("content/"));
+		rel_base = gz_buf_detach(&b, NULL);
+		opts.rel_base = rel_base;
+	}
+	/* images in content/ become <!--gz-img N--> for the photo stage */
+	ictx.page = p;
+	ictx.src = src;
+	opts.image_html = page_image;
+	opts.image_payload = &ictx;
+	if (hooks && gz_script_filters(hooks))
+		opts.hooks = gz_script_md_hooks(hooks, path, &p->fm);
+	if (gz_markdown_render(&md, body, len - (size_t)(body - data), &opts) < 0 && md.error) {
+		/* the site decides: an error, or with --keep-going a warning */
+		p->hook_error = md.error;
+		p->hook_error_line = md.error_line;
+		md.error = NULL;
+	}
+	for (i = 0; i < md.nimages; i++) {
+		char *file, *url;
+		int r = resolve_ref(p, md.images[i].src, &file, &url);
+		if (r < 0) {
+			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
+				      "image '%s' points outside content/", md.images[i].src);
+		} else if (r == 0 && !gz_source_exists(src, file)) {
+			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
+				      "image '%s' not found (looked for %s); check the file name",
+				      md.images[i].src, file);
+		}
+		free(file);
+		free(url);
+	}
+	/* the front matter as the filters left it; a hit brings this too */
+	p->fm_hash = gz_value_hash(GZ_HASH_INIT, p->fm);
+	p->html = md.html;
+	p->html_len = md.html_len;
+	p->plain = md.plain;
+	p->doc = md.doc;
+	p->plain_hash = gz_page_plain_hash(md.plain, md.plain_len);
+	p->chars = gz_text_count(md.plain, md.plain_len);
+	md.html = md.plain = md.doc = NULL;
+
+fields:
+	p->title = dup_str(p->fm, "title");
+	if (!p->title && !p->is_index)
+		gz_diag_error(d, path, 2, 1, "missing 'title' in front matter");
+	v = gz_value_get(p->fm, "date");
+	if (v && v->type == GZ_STR) {
+		if (gz_date_parse(&p->date, v->str) < 0)
+			gz_diag_error(d, path, v->line, v->col,
+				      "date '%s' is not YYYY-MM-DD or RFC 3339 "
+				      "(e.g. 2019-06-08 or 2019-06-08T09:30:00+08:00)",
+				      v->str);
+		else
+			p->has_date = true;
+	} else if (v && !gz_value_is_null(v)) {
+		gz_diag_error(d, path, v->line, v->col, "date must be written as YYYY-MM-DD");
+	} else if (!p->is_index) {
+		gz_diag_error(d, path, 2, 1, "missing 'date' in front matter (YYYY-MM-DD)");
+	}
+	v = gz_value_get(p->fm, "updated");
+	if (v && v->type == GZ_STR) {
+		if (gz_date_parse(&p->updated, v->str) < 0)
+			gz_diag_error(d, path, v->line, v->col,
+				      "updated '%s' is not YYYY-MM-DD or RFC 3339", v->str);
+		else
+			p->has_updated = true;
+	}
+	v = gz_value_get(p->fm, "status");
+	if (v && v->type == GZ_STR) {
+		if (!strcmp(v->str, "published"))
+			p->status = GZ_PUBLISHED;
+		else if (!strcmp(v->str, "review"))
+			p->status = GZ_REVIEW;
+		else if (!strcmp(v->str, "draft"))
+			p->status = GZ_DRAFT;
+		else
+			gz_diag_error(d, path, v->line, v->col,
+				      "status '%s' must be draft, review or published", v->str);
+	}
+	{
+		/* a hit has the summary the body made (the front matter's wins) */
+		char *summary = dup_str(p->fm, "summary");
+		if (summary) {
+			free(p->summary);
+			p->summary = summary;
+		}
+	}
+	p->author = dup_str(p->fm, "author");
+	p->source = dup_str(p->fm, "source");
+	p->reprint = dup_str(p->fm, "reprint");
+	p->layout = dup_str(p->fm, "layout");
+	v = gz_value_get(p->fm, "layout");
+	if (v) {
+		p->layout_line = v->line;
+		p->layout_col = v->col;
+		if (p->layout && gz_slug_is_hostile(p->layout)) {
+			gz_diag_error(d, path, v->line, v->col,
+				      "layout '%s' must be a plain name", p->layout);
+			free(p->layout);
+			p->layout = NULL;
+		}
+	}
+	p->featured = gz_value_bool(p->fm, "featured", false);
+	load_terms(p, cfg, d);
+
+	v = gz_value_get(p->fm, "photos");
+	if (v && v->type == GZ_SEQ) {
+		p->photos = gz_calloc(v->n ? v->n : 1, sizeof(*p->photos));
+		for (i = 0; i < v->n; i++)
+			if (load_photo(&p->photos[p->nphotos], p, src, v->items[i], d))
+				p->nphotos++;
+	} else if (v && !gz_value_is_null(v)) {
+		gz_diag_error(d, path, v->line, v->col, "photos must be a list of {src, caption, credit, alt}");
+	}
+	settle_captions(p);
+	v = gz_value_get(p->fm, "cover");
+	if (v && !gz_value_is_null(v)) {
+		gz_photo ph;
+		if (load_photo(&ph, p, src, v, d)) {
+			/* a cover that is one of the photos takes its caption */
+			for (i = 0; i < p->nphotos; i++) {
+				if (ph.file && p->photos[i].file && !strcmp(ph.file, p->photos[i].file)) {
+					if (!ph.caption && p->photos[i].caption)
+						ph.caption = gz_strdup(p->photos[i].caption);
+					if (!ph.credit && p->photos[i].credit)
+						ph.credit = gz_strdup(p->photos[i].credit);
+					if (!ph.alt && p->photos[i].alt)
+						ph.alt = gz_strdup(p->photos[i].alt);
+				}
+			}
+			p->cover = gz_malloc(sizeof(*p->cover));
+			*p->cover = ph;
+		}
+	}
+
+	if (!p->summary) {
+		gz_buf b = GZ_BUF_INIT;
+		const char *lead = md.lead ? md.lead : "";
+		gz_text_summary(&b, lead, strlen(lead), (size_t)cfg->summary_length);
+		p->summary = gz_buf_detach(&b, NULL);
+	}
+	/* a hit brought these with it */
+	if (got == 0)
+		gz_page_parse_hashes(p, cfg);
+	/* only a page without a problem is kept (the count is of every page,
+	 * so another page's error may keep this one out: no harm) */
+	if (cache && got == 0 && d->errors == before && !p->hook_error)
+		gz_pagecache_put(cache, p, ictx.probes.items, ictx.exists, ictx.probes.n);
+	gz_strlist_release(&ictx.probes);
+	free(ictx.exists);
+	gz_md_result_release(&md);
+	free(rel_base);
+	free(data);
+	return d->errors > before ? -1 : 0;
+}
+
+uint64_t gz_page_search_text_hash(const gz_page *p)
+{
+	return gz_hash_mix(gz_hash_fast_str(0x6a09e667f3bcc908ULL, p->title ? p->title : ""),
+			   p->plain_hash);
+}
+
+uint64_t gz_page_search_doc_hash(const gz_page *p, size_t ntax)
+{
+	uint64_t h = gz_hash_fast_str(GZ_HASH_INIT, p->url);
+	size_t k, j;
+
+	h = gz_hash_fast_str(h, p->title);
+	/* the date as its key: the same day may give another key (a rebuilt
+	 * docs.json of the same bytes), never another day the same */
+	h = gz_hash_mix(h, p->has_date ? (uint64_t)p->date.key : UINT64_MAX);
+	h = gz_hash_fast_str(h, p->section);
+	for (k = 0; k < ntax && p->tax_values; k++) {
+		const gz_strlist *v = &p->tax_values[k];
+		h = gz_hash_mix(h, v->n);
+		for (j = 0; j < v->n; j++)
+			h = gz_hash_fast_str(h, v->items[j]);
+	}
+	return h;
+}
+
+uint64_t gz_page_fields_hash(const gz_page *p)
+{
+	uint64_t h = gz_hash_mix(GZ_HASH_INIT, p->fm_hash);
+	size_t k;
+
+	h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, p->url), p->title), p->summary);
+	h = gz_hash_mix(gz_hash_mix(h, (uint64_t)p->date.key), (uint64_t)p->has_date);
+	h = gz_hash_fast_str(h, p->layout);
+	for (k = 0; k < p->nimages; k++)
+		h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, p->images[k].file),
+						      p->images[k].url),
+				     p->images[k].alt);
+	return h;
+}
+
+void gz_page_parse_hashes(gz_page *p, const gz_config *cfg)
+{
+	p->fields_hash = gz_page_fields_hash(p);
+	p->search_text_hash = gz_page_search_text_hash(p);
+	p->search_doc_hash = gz_page_search_doc_hash(p, cfg->ntax);
+	p->has_parse_hashes = true;
+}
+
+const char *gz_page_reprint_text(const gz_page *p)
+{
+	if (!p->reprint)
+		return NULL;
+	if (!strcmp(p->reprint, "with-attribution") || !strcmp(p->reprint, "allowed"))
+		return "欢迎转载，请注明出处";
+	if (!strcmp(p->reprint, "forbidden"))
+		return "未经书面许可，不得转载";
+	return p->reprint;
+}
+
+void gz_page_free(gz_page *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	free(p->path);
+	free(p->dir);
+	free(p->section);
+	free(p->slug);
+	free(p->url);
+	free(p->out);
+	free(p->title);
+	free(p->summary);
+	free(p->author);
+	free(p->source);
+	free(p->reprint);
+	free(p->layout);
+	if (!p->html_borrowed)
+		free(p->html);
+	if (!p->plain_borrowed)
+		free(p->plain);
+	if (!p->doc_borrowed)
+		free(p->doc);
+	gz_value_free(p->fm);
+	gz_value_free(p->extra);
+	free(p->hook_error);
+	if (p->tax_values) {
+		for (i = 0; i < p->ntax; i++)
+			gz_strlist_release(&p->tax_values[i]);
+		free(p->tax_values);
+	}
+	if (p->terms) {
+		for (i = 0; i < p->ntax; i++)
+			free(p->terms[i]);
+		free(p->terms);
+	}
+	free(p->nterms);
+	for (i = 0; i < p->nphotos; i++)
+		free_photo(&p->photos[i]);
+	free(p->photos);
+	for (i = 0; i < p->nimages; i++)
+		free_photo(&p->images[i]);
+	free(p->images);
+	if (p->cover) {
+		free_photo(p->cover);
+		free(p->cover);
+	}
+	free(p->related);
+	free(p);
+}
+
+uint64_t gz_page_plain_hash(const char *plain, size_t len)
+{
+	return gz_hash_fast(0x6a09e667f3bcc908ULL, plain, len);
+}

@@ -1,0 +1,145 @@
+/*
+ * page.h: one content file: front matter + Markdown body.
+ *
+ * gz_page_load reads and checks a content Markdown file and renders its body;
+ * everything a template needs of the page alone is filled here. What needs
+ * the other pages (terms, prev/next, related) is filled by the site model.
+ * All strings are owned by the page; gz_page_free frees them.
+ */
+#ifndef GZ_PAGE_H
+#define GZ_PAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "load/config.h"
+#include "base/date.h"
+#include "base/diag.h"
+#include "source/source.h"
+#include "base/strlist.h"
+#include "load/yaml.h"
+
+struct gz_term;
+struct gz_section;
+struct gz_history;
+struct gz_script;
+struct gz_picture;
+struct gz_pagecache;
+
+typedef struct {
+	char *url;          /* site-absolute URL path, "/photos/2019/a.jpg" */
+	char *file;         /* source path, "content/photos/2019/a.jpg" (NULL: external) */
+	char *ref;          /* as written in the page */
+	char *caption, *credit, *alt;
+	char *title;        /* a Markdown image's title (the last source of its
+			     * caption: gz_page_load settles caption and credit) */
+	int line, col;      /* where the reference is */
+	const struct gz_picture *pic; /* its derivatives (photos.h), once made */
+	uint64_t pic_hash;  /* of those derivatives, for the model hash */
+} gz_photo;
+
+typedef enum { GZ_PUBLISHED, GZ_REVIEW, GZ_DRAFT } gz_status;
+
+typedef struct gz_page gz_page;
+struct gz_page {
+	char *path;           /* "content/stories/2019/a.md" */
+	char *dir;            /* folder its relative references start from */
+	bool bundle;          /* index.md of a page bundle */
+	bool is_index;        /* _index.md: a section's own text */
+	char *section;        /* first folder under content/, "" at the top */
+	char *slug;
+	char *url;            /* "/stories/2019/a/" */
+	char *out;            /* "stories/2019/a/index.html" */
+	char *title, *summary, *author, *source, *reprint, *layout;
+	int layout_line, layout_col;
+	gz_status status;
+	gz_date date, updated;
+	bool has_date, has_updated, featured;
+	gz_value *fm;         /* the whole front matter (GZ_MAP or GZ_NULL) */
+	char *html;
+	size_t html_len;
+	char *plain;          /* body text, for counts and search */
+	char *doc;            /* the body's blocks (doc.h), for print and the
+			       * broadcast script; images by index into images */
+	bool html_borrowed, plain_borrowed, doc_borrowed; /* they point into the page cache
+					     * (pagecache.h): not freed, never
+					     * written (a page with images owns
+					     * its html) */
+	size_t chars;
+	uint64_t plain_hash;  /* gz_page_plain_hash(plain), kept in the page
+			       * cache: the search sees whether a page's text
+			       * changed without reading it */
+	gz_strlist *tax_values;          /* [cfg->ntax] raw term names */
+	struct gz_term ***terms;         /* [cfg->ntax] resolved by the model */
+	size_t *nterms;
+	gz_photo *photos;
+	size_t nphotos;
+	gz_photo *cover;                 /* NULL or owned */
+	gz_photo *images;                /* Markdown images in content/; the body
+					  * holds <!--gz-img N--> for images[N] until
+					  * the photo stage writes them (photos.h) */
+	size_t nimages;
+	gz_page *prev, *next;            /* older/newer in the section */
+	gz_page **related;
+	size_t nrelated;
+	struct gz_section *sec;
+	size_t ntax;
+	size_t order;                    /* index in site->pages */
+	const struct gz_history *history; /* from git, or NULL */
+	size_t id;                       /* index in site->all */
+	uint64_t path_hash;              /* of path, set by the site */
+	uint64_t src_hash;               /* of the file's bytes */
+	uint64_t model_hash;             /* of everything a template can read of it */
+	uint64_t meta_hash;              /* the same but its body (site.c) */
+	uint64_t fm_hash;                /* of its front matter (gz_value_hash), at a parse;
+					  * a hook's page: its src_hash */
+	uint64_t settled_hash;           /* part of meta_hash fixed after the load */
+	/* Hashes of what its parse alone settles, made with the parse and kept
+	 * in its cache entry (gz_page_parse_hashes): so a build need not read
+	 * every page's strings again to hash them. Not for a page a hook made. */
+	uint64_t fields_hash;            /* fm, URL, title, summary, date, layout, images */
+	uint64_t search_text_hash;       /* title and text (gz_page_search_text_hash) */
+	uint64_t search_doc_hash;        /* what docs.json says (gz_page_search_doc_hash) */
+	bool has_parse_hashes;
+	bool settled;
+	gz_value *extra;                 /* fields set by on_load hooks (gz.set), or NULL */
+	char *hook_error;                /* a filter or shortcode failed on this page */
+	int hook_error_line;
+	bool broken;                     /* left out of the site */
+};
+
+/* Load path (root-relative) from src; hooks (may be NULL) runs the Lua
+ * filters and shortcodes; cache (may be NULL) keeps parses across builds
+ * (pagecache.h). Problems go to d; returns 0 when the page is usable, -1
+ * when it had errors (p is still safe to free). */
+int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
+		 struct gz_script *hooks, struct gz_pagecache *cache, gz_diag *d);
+void gz_page_free(gz_page *p);
+
+/* Append how a credit is printed under a photo, on the web, in print and
+ * in the broadcast script alike: "摄影：孙昊", or the credit as written
+ * when it already says what it is ("孙昊 摄", "示意插图"). */
+void gz_photo_credit(gz_buf *out, const char *credit);
+
+/* "转载请注明出处" etc. for p->reprint (borrowed static or p's string). */
+const char *gz_page_reprint_text(const gz_page *p);
+
+/* The hash of a page's plain text that plain_hash holds. */
+uint64_t gz_page_plain_hash(const char *plain, size_t len);
+
+/* What the search index hashes of a page: its title and text; what
+ * docs.json says of it (URL, title, date, section, its ntax taxonomies'
+ * values). */
+uint64_t gz_page_search_text_hash(const gz_page *p);
+uint64_t gz_page_search_doc_hash(const gz_page *p, size_t ntax);
+
+/* What fields_hash holds, from p's fields as they are now. */
+uint64_t gz_page_fields_hash(const gz_page *p);
+
+/* Fill fields_hash, search_text_hash and search_doc_hash from p's fields
+ * (and set has_parse_hashes). */
+void gz_page_parse_hashes(gz_page *p, const gz_config *cfg);
+
+#endif

@@ -1,0 +1,1200 @@
+#include "load/pagecache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/alloc.h"
+#include "base/program.h"
+#include "base/buf.h"
+#include "write/deps.h"
+#include "base/hash.h"
+#include "load/yaml.h"
+
+#define IDX_MAGIC "GZPI"
+#define PACK_MAGIC "GZPP"
+#define ENTRY_MAGIC "GZPF"
+#define VERSION 4u
+#define PACK_HEAD 16u  /* magic, version, generation */
+/* magic, pad, key, payload length, its checksum, the length of its head
+ * (all but the body's text, which comes last) and the head's checksum */
+#define ENTRY_HEAD 48u
+#define NO_STR 0xffffffffu
+#define MAX_DEPTH 100
+/* a stamp this close to the file's last change may hide a later one */
+
+typedef struct {
+	char *path;
+	/* as the index had it (len 0: no entry) */
+	uint64_t key, off, len, src_hash;
+	gz_source_stamp st;
+	bool has_st;
+	bool listed;  /* a file of this load */
+	bool changed; /* differs from the index */
+	/* a parse of this load, not yet in the pack: dhead bytes of head */
+	char *data;
+	size_t dlen, dhead;
+	/* a hit whose whole entry (sum) is checked later (verify_start) */
+	bool unchecked, bad_body; /* bad_body: what check_bodies found */
+	uint64_t sum;
+} rec;
+
+struct gz_pagecache {
+	char *dir;
+	uint64_t salt;
+	long long now_ns;
+	rec *recs;
+	size_t n;
+	gz_map by_path;
+	uint64_t gen;  /* of the pack the index points into */
+	const char *map; /* the pack, mapped */
+	size_t map_len;
+	atomic_size_t hits;
+	atomic_bool damaged;
+	size_t cap;     /* of recs */
+	/* the old index and pack, read on a thread (gz_pagecache_preload) */
+	pthread_t reader;
+	bool reading, index_bad;
+	/* the pack as the last build left it: its text was summed when it was
+	 * written (or checked since), and nothing has written to it after */
+	gz_source_stamp pack_st;
+	bool trusted;
+	/* hits' text checked on a thread of its own (gz_pagecache_verify_start) */
+	bool check_later, checking;
+	pthread_t checker;
+	size_t bad_bodies;
+	/* saved entries' data, which pages of this load still point into */
+	char **spent;
+	size_t nspent, spent_cap;
+};
+
+/* A checksum of four lanes of eight bytes: entries are checked on every
+ * build, so it must cost far less than the parse it saves. */
+static uint64_t sum64(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t a = 0x9e3779b97f4a7c15ULL ^ len, b = 0xbf58476d1ce4e5b9ULL, c = 0x94d049bb133111ebULL,
+		 e = 0x2545f4914f6cdd1dULL, w[4];
+	size_t i;
+
+	for (i = 0; i + 32 <= len; i += 32) {
+		memcpy(w, p + i, 32);
+		a = (a ^ w[0]) * 0xff51afd7ed558ccdULL;
+		b = (b ^ w[1]) * 0xc4ceb9fe1a85ec53ULL;
+		c = (c ^ w[2]) * 0xff51afd7ed558ccdULL;
+		e = (e ^ w[3]) * 0xc4ceb9fe1a85ec53ULL;
+		a ^= a >> 29;
+		b ^= b >> 31;
+		c ^= c >> 29;
+		e ^= e >> 31;
+	}
+	memset(w, 0, sizeof(w));
+	memcpy(w, p + i, len - i);
+	a = (a ^ w[0] ^ (b << 1)) * 0xff51afd7ed558ccdULL;
+	c = (c ^ w[1] ^ (e << 1)) * 0xc4ceb9fe1a85ec53ULL;
+	a = (a ^ w[2] ^ (c >> 7)) * 0xff51afd7ed558ccdULL;
+	a = (a ^ w[3] ^ b ^ e) * 0xc4ceb9fe1a85ec53ULL;
+	return a ^ (a >> 32);
+}
+
+/* The stamp of an open file; false if it cannot be had. Any write to the
+ * file changes its ctime, which no program can set back. */
+static bool stamp_fd(int fd, gz_source_stamp *out)
+{
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	if (fstat(fd, &st) < 0)
+		return false;
+	gz_source_stamp_from_stat(out, &st);
+	return true;
+}
+
+static char *file_in(const gz_pagecache *c, const char *name)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_printf(&b, "%s/%s", c->dir, name);
+	return gz_buf_detach(&b, NULL);
+}
+
+/* ---- encoding ---- */
+
+static void put_u32(gz_buf *b, uint32_t v)
+{
+	gz_buf_add(b, &v, 4);
+}
+
+static void put_u64(gz_buf *b, uint64_t v)
+{
+	gz_buf_add(b, &v, 8);
+}
+
+static void put_str(gz_buf *b, const char *s, size_t len)
+{
+	if (!s) {
+		put_u32(b, NO_STR);
+		return;
+	}
+	put_u32(b, (uint32_t)len);
+	gz_buf_add(b, s, len);
+	gz_buf_putc(b, '\0'); /* so a hit may point at the string in place */
+}
+
+static void put_cstr(gz_buf *b, const char *s)
+{
+	put_str(b, s, s ? strlen(s) : 0);
+}
+
+static void put_value(gz_buf *b, const gz_value *v)
+{
+	size_t i;
+
+	put_u32(b, (uint32_t)v->type | (v->quoted ? 0x100u : 0) | (v->keys ? 0x200u : 0));
+	put_u32(b, (uint32_t)v->line);
+	put_u32(b, (uint32_t)v->col);
+	put_cstr(b, v->str);
+	put_u32(b, (uint32_t)v->n);
+	for (i = 0; i < v->n; i++) {
+		if (v->keys)
+			put_cstr(b, v->keys[i]);
+		put_value(b, v->items[i]);
+	}
+}
+
+static void put_photo(gz_buf *b, const gz_photo *ph)
+{
+	put_cstr(b, ph->file);
+	put_cstr(b, ph->url);
+	put_cstr(b, ph->ref);
+	put_cstr(b, ph->alt);
+	put_cstr(b, ph->title);
+	put_cstr(b, ph->caption);
+	put_cstr(b, ph->credit);
+	put_u32(b, (uint32_t)ph->line);
+	put_u32(b, (uint32_t)ph->col);
+}
+
+/* ---- decoding: every read is bounded; a short or odd entry is "bad" ---- */
+
+typedef struct {
+	const char *p, *end;
+	bool bad;
+} reader;
+
+static void put_stamp(gz_buf *b, const gz_source_stamp *st)
+{
+	put_u64(b, st->dev);
+	put_u64(b, st->ino);
+	put_u64(b, st->size);
+	put_u64(b, (uint64_t)st->mtime_ns);
+	put_u64(b, (uint64_t)st->ctime_ns);
+}
+
+static uint32_t get_u32(reader *r)
+{
+	uint32_t v = 0;
+
+	if (r->bad || (size_t)(r->end - r->p) < 4) {
+		r->bad = true;
+		return 0;
+	}
+	memcpy(&v, r->p, 4);
+	r->p += 4;
+	return v;
+}
+
+static uint64_t get_u64(reader *r)
+{
+	uint64_t v = 0;
+
+	if (r->bad || (size_t)(r->end - r->p) < 8) {
+		r->bad = true;
+		return 0;
+	}
+	memcpy(&v, r->p, 8);
+	r->p += 8;
+	return v;
+}
+
+/* A string as a pointer into the entry (NUL-terminated there). */
+static const char *peek_str(reader *r, size_t *len)
+{
+	uint32_t n = get_u32(r);
+	const char *s;
+
+	*len = 0;
+	if (r->bad || n == NO_STR)
+		return NULL;
+	if ((size_t)(r->end - r->p) <= n || r->p[n]) {
+		r->bad = true;
+		return NULL;
+	}
+	s = r->p;
+	r->p += n + 1;
+	*len = n;
+	return s;
+}
+
+static char *get_str(reader *r, size_t *len)
+{
+	size_t n;
+	const char *s = peek_str(r, &n);
+
+	if (len)
+		*len = n;
+	return s ? gz_strndup(s, n) : NULL;
+}
+
+/*
+ * The front matter of a hit as one allocation: a first pass over the entry
+ * counts its nodes, item slots and string bytes, the second fills the
+ * block. Ten thousand pages of a dozen fields each would otherwise be a
+ * hundred thousand small allocations on every build.
+ */
+typedef struct {
+	size_t nodes, slots, bytes;
+} tree_size;
+
+typedef struct {
+	gz_value *node;
+	void **slot;
+	char *byte;
+} tree_block;
+
+static bool size_value(reader *r, int depth, tree_size *ts)
+{
+	uint32_t flags = get_u32(r), i, n;
+	size_t len;
+
+	if (r->bad || depth > MAX_DEPTH || (flags & 0xff) > GZ_MAP) {
+		r->bad = true;
+		return false;
+	}
+	get_u32(r);
+	get_u32(r);
+	ts->nodes++;
+	if (peek_str(r, &len))
+		ts->bytes += len + 1;
+	n = get_u32(r);
+	/* every item takes at least 20 bytes: a count beyond that is junk */
+	if (r->bad || n > (size_t)(r->end - r->p) / 20) {
+		r->bad = true;
+		return false;
+	}
+	ts->slots += (flags & 0x200u) ? 2 * (size_t)n : n;
+	for (i = 0; i < n; i++) {
+		if (flags & 0x200u) {
+			if (!peek_str(r, &len)) {
+				r->bad = true;
+				return false;
+			}
+			ts->bytes += len + 1;
+		}
+		if (!size_value(r, depth + 1, ts))
+			return false;
+	}
+	return !r->bad;
+}
+
+static char *block_str(reader *r, tree_block *tb)
+{
+	size_t len;
+	const char *s = peek_str(r, &len);
+	char *d = tb->byte;
+
+	if (!s)
+		return NULL;
+	memcpy(d, s, len + 1);
+	tb->byte += len + 1;
+	return d;
+}
+
+/* The second pass: the entry is known to be well formed. */
+static gz_value *fill_value(reader *r, tree_block *tb)
+{
+	uint32_t flags = get_u32(r), i, n;
+	gz_value *v = tb->node++;
+
+	memset(v, 0, sizeof(*v));
+	v->type = (gz_vtype)(flags & 0xff);
+	v->quoted = (flags & 0x100u) != 0;
+	v->line = (int)get_u32(r);
+	v->col = (int)get_u32(r);
+	v->str = block_str(r, tb);
+	n = get_u32(r);
+	if (n) {
+		v->items = (gz_value **)tb->slot;
+		tb->slot += n;
+		if (flags & 0x200u) {
+			v->keys = (char **)tb->slot;
+			tb->slot += n;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (v->keys)
+			v->keys[i] = block_str(r, tb);
+		v->items[i] = fill_value(r, tb);
+	}
+	v->n = n;
+	return v;
+}
+
+static gz_value *get_tree(reader *r)
+{
+	reader first = *r;
+	tree_size ts = {0, 0, 0};
+	tree_block tb;
+	char *block;
+
+	if (!size_value(&first, 0, &ts)) {
+		r->bad = true;
+		return NULL;
+	}
+	block = gz_malloc(ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *) + ts.bytes);
+	tb.node = (gz_value *)(void *)block;
+	tb.slot = (void **)(void *)(block + ts.nodes * sizeof(gz_value));
+	tb.byte = block + ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *);
+	fill_value(r, &tb);
+	((gz_value *)(void *)block)->block = true;
+	return (gz_value *)(void *)block;
+}
+
+static void get_stamp(reader *r, gz_source_stamp *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->dev = get_u64(r);
+	st->ino = get_u64(r);
+	st->size = get_u64(r);
+	st->mtime_ns = (long long)get_u64(r);
+	st->ctime_ns = (long long)get_u64(r);
+}
+
+static void get_photo(reader *r, gz_photo *ph)
+{
+	memset(ph, 0, sizeof(*ph));
+	ph->file = get_str(r, NULL);
+	ph->url = get_str(r, NULL);
+	ph->ref = get_str(r, NULL);
+	ph->alt = get_str(r, NULL);
+	ph->title = get_str(r, NULL);
+	ph->caption = get_str(r, NULL);
+	ph->credit = get_str(r, NULL);
+	ph->line = (int)get_u32(r);
+	ph->col = (int)get_u32(r);
+}
+
+static void clear_parsed(gz_page *p)
+{
+	size_t i;
+
+	gz_value_free(p->fm);
+	free(p->section);
+	free(p->slug);
+	free(p->url);
+	free(p->out);
+	free(p->dir);
+	if (!p->html_borrowed)
+		free(p->html);
+	if (!p->plain_borrowed)
+		free(p->plain);
+	if (!p->doc_borrowed)
+		free(p->doc);
+	free(p->summary);
+	for (i = 0; i < p->nimages; i++) {
+		free(p->images[i].file);
+		free(p->images[i].url);
+		free(p->images[i].ref);
+		free(p->images[i].alt);
+		free(p->images[i].title);
+		free(p->images[i].caption);
+		free(p->images[i].credit);
+	}
+	free(p->images);
+	p->fm = NULL;
+	p->section = p->slug = p->url = p->out = p->dir = p->html = p->plain = p->summary = NULL;
+	p->doc = NULL;
+	p->images = NULL;
+	p->nimages = 0;
+	p->html_len = p->chars = 0;
+	p->html_borrowed = p->plain_borrowed = p->doc_borrowed = false;
+	p->bundle = p->is_index = false;
+}
+
+/* Does every probe still find what the parse found? */
+static bool probes_hold(reader *r, gz_source *src)
+{
+	uint32_t i, n = get_u32(r);
+	gz_buf path = GZ_BUF_INIT;
+	bool ok = !r->bad;
+
+	for (i = 0; i < n && ok; i++) {
+		size_t len;
+		const char *s = peek_str(r, &len);
+		bool was = get_u32(r) != 0;
+		if (r->bad || !s) {
+			r->bad = true;
+			break;
+		}
+		gz_buf_clear(&path);
+		gz_buf_add(&path, s, len);
+		ok = gz_source_exists(src, path.ptr) == was;
+	}
+	gz_buf_release(&path);
+	return ok && !r->bad;
+}
+
+/* Returns 1 (p filled), 0 (a probe differs: parse again), -1 (damaged). */
+static int decode(const char *payload, size_t len, size_t head, gz_source *src, gz_page *p)
+{
+	reader r = {payload, payload + len, false};
+	uint32_t flags, i, n;
+
+	if (!probes_hold(&r, src))
+		return r.bad ? -1 : 0;
+	p->fm = get_tree(&r);
+	p->section = get_str(&r, NULL);
+	p->slug = get_str(&r, NULL);
+	p->url = get_str(&r, NULL);
+	p->out = get_str(&r, NULL);
+	p->dir = get_str(&r, NULL);
+	flags = get_u32(&r);
+	p->bundle = (flags & 1) != 0;
+	p->is_index = (flags & 2) != 0;
+	p->plain_hash = get_u64(&r);
+	p->fields_hash = get_u64(&r);
+	p->search_text_hash = get_u64(&r);
+	p->search_doc_hash = get_u64(&r);
+	p->has_parse_hashes = true;
+	p->chars = (size_t)get_u64(&r);
+	p->summary = get_str(&r, NULL);
+	n = get_u32(&r);
+	if (!r.bad && n > (size_t)(r.end - r.p) / 24)
+		r.bad = true;
+	if (!r.bad && n) {
+		p->images = gz_calloc(n, sizeof(*p->images));
+		for (i = 0; i < n && !r.bad; i++) {
+			get_photo(&r, &p->images[i]);
+			p->nimages = i + 1;
+		}
+	}
+	if (!r.bad && r.p != payload + head)
+		r.bad = true;
+	/* the body's text stays in the map: most pages of a build are not
+	 * rendered again, and copying it would cost more than the rest of a
+	 * hit (the photo stage rewrites a body with images: that one is a copy) */
+	p->html = (char *)peek_str(&r, &p->html_len);
+	p->html_borrowed = p->html != NULL;
+	{
+		size_t plen;
+		p->plain = (char *)peek_str(&r, &plen);
+		p->plain_borrowed = p->plain != NULL;
+		p->doc = (char *)peek_str(&r, &plen);
+		p->doc_borrowed = p->doc != NULL;
+	}
+	if (!r.bad && p->nimages && p->html) {
+		p->html = gz_strndup(p->html, p->html_len);
+		p->html_borrowed = false;
+	}
+	if (r.bad || r.p != r.end || !p->fm || !p->section || !p->dir || !p->url || !p->out ||
+	    !p->html || !p->plain || !p->doc || !p->summary) {
+		clear_parsed(p);
+		return -1;
+	}
+	return 1;
+}
+
+/* ---- the index ---- */
+
+static uint64_t key_of(const gz_pagecache *c, const char *path, uint64_t src_hash)
+{
+	/* once for every page of every build: eight bytes at a step */
+	return gz_hash_mix(gz_hash_fast_str(gz_hash_mix(GZ_HASH_INIT, c->salt), path), src_hash);
+}
+
+static rec *add_rec(gz_pagecache *c, size_t *cap, const char *path)
+{
+	rec *r;
+
+	GZ_GROW(c->recs, *cap, c->n + 1);
+	r = &c->recs[c->n++];
+	memset(r, 0, sizeof(*r));
+	r->path = gz_strdup(path);
+	return r;
+}
+
+/* Read pages.idx into c->recs. Returns 0, or -1 if it is damaged (c->recs
+ * then holds nothing). A missing index is an empty one. */
+static int load_index(gz_pagecache *c, size_t *cap)
+{
+	char *file = file_in(c, "pages.idx"), *data = NULL;
+	size_t len = 0, i, n;
+	reader r;
+	int rc = 0;
+
+	if (!(data = gz_file_read(file, &len))) {
+		free(file);
+		return 0;
+	}
+	free(file);
+	if (len < 40 || memcmp(data, IDX_MAGIC, 4)) {
+		free(data);
+		return -1;
+	}
+	r.p = data + 4;
+	r.end = data + len - 8;
+	r.bad = false;
+	/* another build of gazette: start afresh, quietly */
+	if (get_u32(&r) != VERSION || get_u64(&r) != gz_program_hash()) {
+		free(data);
+		return 0;
+	}
+	{
+		uint64_t sum;
+		memcpy(&sum, data + len - 8, 8);
+		if (sum64(data, len - 8) != sum) {
+			free(data);
+			return -1;
+		}
+	}
+	c->gen = get_u64(&r);
+	get_stamp(&r, &c->pack_st);
+	n = (size_t)get_u64(&r);
+	if (n > (size_t)(r.end - r.p) / 80)
+		r.bad = true;
+	else /* room for this load's files, not listed yet: as many again */
+		GZ_GROW(c->recs, *cap, 2 * n + 64);
+	for (i = 0; i < n && !r.bad; i++) {
+		size_t plen;
+		const char *path;
+		rec x;
+		memset(&x, 0, sizeof(x));
+		x.key = get_u64(&r);
+		x.off = get_u64(&r);
+		x.len = get_u64(&r);
+		x.src_hash = get_u64(&r);
+		get_stamp(&r, &x.st);
+		x.has_st = get_u32(&r) != 0;
+		path = peek_str(&r, &plen);
+		if (r.bad || !path || !plen || memchr(path, '\0', plen))
+			break;
+		{
+			char *p = gz_strndup(path, plen);
+			rec *y;
+			if (gz_map_get(&c->by_path, p)) {
+				free(p);
+				r.bad = true;
+				break;
+			}
+			y = add_rec(c, cap, "");
+			free(y->path);
+			*y = x;
+			y->path = p;
+			gz_map_put(&c->by_path, y->path, y);
+		}
+	}
+	if (r.bad || r.p != r.end)
+		rc = -1;
+	free(data);
+	return rc;
+}
+
+static void map_pack(gz_pagecache *c)
+{
+	char *file = file_in(c, "pages.pack");
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	void *m;
+
+	free(file);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && st.st_size >= (off_t)PACK_HEAD) {
+		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m != MAP_FAILED) {
+			uint64_t gen;
+			memcpy(&gen, (const char *)m + 8, 8);
+			/* an index written for another pack (a build stopped between
+			 * the two renames) points at nothing here */
+			if (memcmp(m, PACK_MAGIC, 4) || gen != c->gen) {
+				munmap(m, (size_t)st.st_size);
+			} else {
+				gz_source_stamp now;
+				c->map = m;
+				c->map_len = (size_t)st.st_size;
+				c->trusted = stamp_fd(fd, &now) &&
+					     gz_source_stamp_equal(&now, &c->pack_st);
+			}
+		}
+	}
+	close(fd);
+}
+
+static gz_pagecache *cache_new(const char *dir)
+{
+	gz_pagecache *c = gz_calloc(1, sizeof(*c));
+	struct timespec ts;
+
+	c->dir = gz_strdup(dir);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	c->now_ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	atomic_init(&c->hits, 0);
+	atomic_init(&c->damaged, false);
+	return c;
+}
+
+/* The old index, and the pack it points into. */
+static void *read_old(void *arg)
+{
+	gz_pagecache *c = arg;
+	size_t i;
+
+	if (load_index(c, &c->cap) < 0) {
+		c->index_bad = true;
+		for (i = 0; i < c->n; i++)
+			free(c->recs[i].path);
+		c->n = 0;
+		gz_map_release(&c->by_path);
+		memset(&c->by_path, 0, sizeof(c->by_path));
+	}
+	if (c->n)
+		map_pack(c);
+	return NULL;
+}
+
+/* by_path again, after recs moved. */
+static void index_recs(gz_pagecache *c)
+{
+	size_t i;
+
+	gz_map_release(&c->by_path);
+	memset(&c->by_path, 0, sizeof(c->by_path));
+	for (i = 0; i < c->n; i++)
+		gz_map_put(&c->by_path, c->recs[i].path, &c->recs[i]);
+}
+
+gz_pagecache *gz_pagecache_preload(const char *dir, bool read)
+{
+	gz_pagecache *c;
+
+	if (!dir)
+		return NULL;
+	c = cache_new(dir);
+	if (read) {
+		c->reading = pthread_create(&c->reader, NULL, read_old, c) == 0;
+		if (!c->reading)
+			read_old(c);
+	}
+	return c;
+}
+
+gz_pagecache *gz_pagecache_open(gz_pagecache *c, uint64_t salt, const gz_strlist *paths,
+				gz_diag *d)
+{
+	size_t i;
+	rec *before;
+
+	if (!c)
+		return NULL;
+	if (c->reading)
+		pthread_join(c->reader, NULL);
+	c->reading = false;
+	c->salt = gz_hash_u64(salt, VERSION);
+	if (c->index_bad) {
+		char *file = file_in(c, "pages.idx");
+		gz_diag_warn(d, file, 0, 0,
+			     "not an index gazette wrote (damaged?); parsing every page again");
+		free(file);
+		c->index_bad = false;
+	}
+	/* a record for every file, made now, so the load's threads only
+	 * ever touch their own (room for all first: add_rec never moves them) */
+	before = c->recs;
+	GZ_GROW(c->recs, c->cap, c->n + paths->n);
+	if (c->recs != before)
+		index_recs(c);
+	for (i = 0; i < paths->n; i++) {
+		rec *r = gz_map_get(&c->by_path, paths->items[i]);
+		if (!r) {
+			r = add_rec(c, &c->cap, paths->items[i]);
+			r->changed = true;
+			gz_map_put(&c->by_path, r->path, r);
+		}
+		r->listed = true;
+	}
+	return c;
+}
+
+int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page *p, char **data,
+		     size_t *len)
+{
+	rec *r = gz_map_get(&c->by_path, path);
+	gz_source_stamp st;
+	bool have_st = gz_source_stamp_of(src, path, &st) == 0, read_it = false;
+	uint64_t h, key;
+	int ok = 0;
+
+	*data = NULL;
+	*len = 0;
+	if (!r || !have_st || !r->has_st || !gz_source_stamp_equal(&st, &r->st)) {
+		if (gz_source_read(src, path, data, len) < 0)
+			return -1;
+		read_it = true;
+		h = gz_hash_add(GZ_HASH_INIT, *data, *len);
+	} else {
+		h = r->src_hash;
+	}
+	p->src_hash = h;
+	if (!r)
+		return 0;
+	key = key_of(c, path, h);
+	if (r->len && r->key == key && c->map) {
+		uint64_t plen, sum, head, hsum;
+		ok = -1;
+		if (r->off >= PACK_HEAD && r->len >= ENTRY_HEAD && r->off <= c->map_len &&
+		    r->len <= c->map_len - r->off) {
+			const char *e = c->map + r->off;
+			memcpy(&plen, e + 16, 8);
+			memcpy(&sum, e + 24, 8);
+			memcpy(&head, e + 32, 8);
+			memcpy(&hsum, e + 40, 8);
+			/* the head now; the text now too, or later on a thread of its
+			 * own (a build waits for that before it writes anything);
+			 * neither in a pack as the build that wrote it left it */
+			if (!memcmp(e, ENTRY_MAGIC, 4) && !memcmp(e + 8, &key, 8) &&
+			    plen == r->len - ENTRY_HEAD && head <= plen &&
+			    (c->trusted || sum64(e + ENTRY_HEAD, head) == hsum) &&
+			    (c->check_later || c->trusted || sum64(e + ENTRY_HEAD, plen) == sum)) {
+				ok = decode(e + ENTRY_HEAD, plen, head, src, p);
+				r->unchecked = ok == 1 && c->check_later && !c->trusted;
+				r->sum = sum;
+			}
+		}
+		if (ok < 0)
+			atomic_store(&c->damaged, true);
+	}
+	if (ok == 1) {
+		atomic_fetch_add(&c->hits, 1);
+		free(*data);
+		*data = NULL;
+		*len = 0;
+		if (have_st && gz_source_stamp_settled(&st, c->now_ns) &&
+		    (!r->has_st || !gz_source_stamp_equal(&st, &r->st))) {
+			r->st = st;
+			r->has_st = true;
+			r->changed = true;
+		}
+		return 1;
+	}
+	/* a miss: the file is parsed, and gz_pagecache_put keeps the result */
+	if (!read_it) {
+		if (gz_source_read(src, path, data, len) < 0)
+			return -1;
+		h = gz_hash_add(GZ_HASH_INIT, *data, *len);
+		p->src_hash = h;
+		key = key_of(c, path, h);
+	}
+	r->key = key;
+	r->src_hash = h;
+	r->has_st = have_st && gz_source_stamp_settled(&st, c->now_ns);
+	if (r->has_st)
+		r->st = st;
+	r->len = r->off = 0;
+	r->changed = true;
+	return 0;
+}
+
+void gz_pagecache_put(gz_pagecache *c, gz_page *p, char *const *probes, const bool *exists,
+		      size_t nprobes)
+{
+	rec *r = gz_map_get(&c->by_path, p->path);
+	gz_buf b = GZ_BUF_INIT;
+	size_t i, at[3];
+
+	/* a second parse of the same bytes is the same parse (and pages may
+	 * point into the first) */
+	if (!r || r->data || r->key != key_of(c, p->path, p->src_hash) || !p->fm)
+		return;
+	put_u32(&b, (uint32_t)nprobes);
+	for (i = 0; i < nprobes; i++) {
+		put_cstr(&b, probes[i]);
+		put_u32(&b, exists[i] ? 1 : 0);
+	}
+	put_value(&b, p->fm);
+	put_cstr(&b, p->section);
+	put_cstr(&b, p->slug);
+	put_cstr(&b, p->url);
+	put_cstr(&b, p->out);
+	put_cstr(&b, p->dir);
+	put_u32(&b, (p->bundle ? 1u : 0) | (p->is_index ? 2u : 0));
+	put_u64(&b, p->plain_hash);
+	put_u64(&b, p->fields_hash);
+	put_u64(&b, p->search_text_hash);
+	put_u64(&b, p->search_doc_hash);
+	put_u64(&b, p->chars);
+	put_cstr(&b, p->summary);
+	put_u32(&b, (uint32_t)p->nimages);
+	for (i = 0; i < p->nimages; i++)
+		put_photo(&b, &p->images[i]);
+	r->dhead = b.len;
+	/* the body's text last: a hit checks the head at once, the text on
+	 * a thread of its own (gz_pagecache_verify_start) */
+	at[0] = b.len + 4;
+	put_str(&b, p->html, p->html_len);
+	at[1] = b.len + 4;
+	put_cstr(&b, p->plain);
+	at[2] = b.len + 4;
+	put_cstr(&b, p->doc);
+	/* the page borrows its bodies from the entry, one copy in memory:
+	 * the entry is kept until the cache is freed (gz_pagecache_save) */
+	r->data = gz_buf_detach(&b, &r->dlen);
+	if (!p->nimages && p->html && !p->html_borrowed) {
+		free(p->html);
+		p->html = r->data + at[0];
+		p->html_borrowed = true;
+	}
+	if (p->plain && !p->plain_borrowed) {
+		free(p->plain);
+		p->plain = r->data + at[1];
+		p->plain_borrowed = true;
+	}
+	if (p->doc && !p->doc_borrowed) {
+		free(p->doc);
+		p->doc = r->data + at[2];
+		p->doc_borrowed = true;
+	}
+}
+
+void gz_pagecache_report(gz_pagecache *c, gz_diag *d)
+{
+	if (c && atomic_exchange(&c->damaged, false)) {
+		char *file = file_in(c, "pages.pack");
+		gz_diag_warn(d, file, 0, 0, "damaged entries (not what gazette wrote); those pages "
+			     "were parsed again");
+		free(file);
+	}
+}
+
+size_t gz_pagecache_hits(const gz_pagecache *c)
+{
+	return c ? atomic_load(&c->hits) : 0;
+}
+
+/* ---- writing ---- */
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void entry_head(gz_buf *b, uint64_t key, const char *payload, size_t len, size_t head)
+{
+	gz_buf_add(b, ENTRY_MAGIC, 4);
+	put_u32(b, 0);
+	put_u64(b, key);
+	put_u64(b, len);
+	put_u64(b, sum64(payload, len));
+	put_u64(b, head);
+	put_u64(b, sum64(payload, head));
+}
+
+/* Is r worth a line in the new index? */
+static bool keep(const rec *r, bool old_too)
+{
+	return r->listed || (old_too && r->len);
+}
+
+static void put_rec(gz_buf *b, const rec *r)
+{
+	put_u64(b, r->key);
+	put_u64(b, r->off);
+	put_u64(b, r->len);
+	put_u64(b, r->src_hash);
+	put_stamp(b, &r->st);
+	put_u32(b, r->has_st ? 1 : 0);
+	put_cstr(b, r->path);
+}
+
+/* Append the new entries to the pack (or write a new pack without what no
+ * index line points to any more), then replace the index. */
+static int save(gz_pagecache *c, bool old_too)
+{
+	char *pack = file_in(c, "pages.pack"), *idx = file_in(c, "pages.idx");
+	char *tmp_pack = file_in(c, "pages.pack.tmp"), *tmp_idx = file_in(c, "pages.idx.tmp");
+	char *lk = file_in(c, "pages.lock");
+	size_t i, n = 0, live = 0, fresh = 0, at;
+	bool compact = true;
+	uint64_t base = 0;
+	gz_buf b = GZ_BUF_INIT;
+	struct stat st;
+	int fd = -1, lock, rc = -1;
+
+	mkdir(c->dir, 0755);
+	/* one writer at a time (the lock file is the only one never renamed) */
+	lock = open(lk, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0)
+		goto done;
+	for (i = 0; i < c->n; i++) {
+		const rec *r = &c->recs[i];
+		if (!keep(r, old_too))
+			continue;
+		if (r->data)
+			fresh += ENTRY_HEAD + r->dlen;
+		else if (r->len)
+			live += r->len;
+	}
+	/* append only to the very pack the index points into */
+	if (c->map && stat(pack, &st) == 0 && (size_t)st.st_size >= c->map_len) {
+		char head[PACK_HEAD];
+		fd = open(pack, O_RDWR | O_APPEND | O_CLOEXEC);
+		if (fd >= 0 && pread(fd, head, PACK_HEAD, 0) == (ssize_t)PACK_HEAD &&
+		    !memcmp(head, c->map, PACK_HEAD) && fstat(fd, &st) == 0 &&
+		    (uint64_t)st.st_size + fresh <= 2 * (live + fresh) + (1u << 20)) {
+			compact = false;
+			base = (uint64_t)st.st_size;
+		} else if (fd >= 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	if (compact) {
+		c->gen = gz_hash_u64(gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, (uint64_t)c->now_ns),
+						 (uint64_t)getpid()),
+				     c->gen);
+		fd = open(tmp_pack, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0)
+			goto done;
+		gz_buf_add(&b, PACK_MAGIC, 4);
+		put_u32(&b, VERSION);
+		put_u64(&b, c->gen);
+		/* the entries still pointed to, copied from the old pack */
+		for (i = 0; i < c->n; i++) {
+			rec *r = &c->recs[i];
+			if (!keep(r, old_too) || r->data || !r->len)
+				continue;
+			if (!c->map || r->off > c->map_len || r->len > c->map_len - r->off) {
+				r->len = r->off = 0;
+				continue;
+			}
+			gz_buf_add(&b, c->map + r->off, (size_t)r->len);
+			r->off = base + b.len - r->len;
+			if (b.len > (8u << 20)) {
+				if (write_all(fd, b.ptr, b.len) < 0)
+					goto done;
+				base += b.len;
+				gz_buf_clear(&b);
+			}
+		}
+	}
+	for (i = 0; i < c->n; i++) {
+		rec *r = &c->recs[i];
+		if (!keep(r, old_too) || !r->data)
+			continue;
+		r->off = base + b.len;
+		entry_head(&b, r->key, r->data, r->dlen, r->dhead);
+		gz_buf_add(&b, r->data, r->dlen);
+		r->len = ENTRY_HEAD + r->dlen;
+		if (b.len > (8u << 20)) {
+			if (write_all(fd, b.ptr, b.len) < 0)
+				goto done;
+			base += b.len;
+			gz_buf_clear(&b);
+		}
+	}
+	if (write_all(fd, b.ptr, b.len) < 0)
+		goto done;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto done;
+	}
+	fd = -1;
+	if (compact && rename(tmp_pack, pack) < 0)
+		goto done;
+	/* the pack as written now: the next build need not sum its text again
+	 * unless something else writes to it (opened again, after the rename:
+	 * a rename changes the renamed file's ctime) */
+	fd = open(pack, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || !stamp_fd(fd, &c->pack_st))
+		memset(&c->pack_st, 0, sizeof(c->pack_st));
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+
+	gz_buf_clear(&b);
+	gz_buf_add(&b, IDX_MAGIC, 4);
+	put_u32(&b, VERSION);
+	put_u64(&b, gz_program_hash());
+	put_u64(&b, c->gen);
+	put_stamp(&b, &c->pack_st);
+	at = b.len;
+	put_u64(&b, 0);
+	for (i = 0; i < c->n; i++) {
+		if (keep(&c->recs[i], old_too)) {
+			put_rec(&b, &c->recs[i]);
+			n++;
+		}
+	}
+	{
+		uint64_t count = n;
+		memcpy(b.ptr + at, &count, 8);
+	}
+	put_u64(&b, sum64(b.ptr, b.len));
+	fd = open(tmp_idx, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write_all(fd, b.ptr, b.len) < 0)
+		goto done;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp_idx, idx) < 0)
+		goto done;
+	rc = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (lock >= 0)
+		close(lock);
+	gz_buf_release(&b);
+	free(pack);
+	free(idx);
+	free(tmp_pack);
+	free(tmp_idx);
+	free(lk);
+	return rc;
+}
+
+void gz_pagecache_save(gz_pagecache *c, gz_diag *d)
+{
+	size_t i, listed = 0, unlisted = 0;
+	bool dirty = false, old_too;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->n; i++) {
+		const rec *r = &c->recs[i];
+		if (r->listed)
+			listed++;
+		else if (r->len)
+			unlisted++;
+		if (r->changed || r->data)
+			dirty = true;
+	}
+	old_too = unlisted <= listed;
+	if (!dirty && (old_too || !unlisted))
+		return;
+	if (save(c, old_too) < 0) {
+		char *file = file_in(c, "pages.idx");
+		gz_diag_warn(d, file, 0, 0, "cannot write the page cache (disk full or no "
+			     "permission?); the next build parses every page again");
+		free(file);
+	}
+	for (i = 0; i < c->n; i++) {
+		rec *r = &c->recs[i];
+		if (r->data) {
+			GZ_GROW(c->spent, c->spent_cap, c->nspent + 1);
+			c->spent[c->nspent++] = r->data;
+		}
+		r->data = NULL;
+		r->changed = false;
+	}
+}
+
+static void *check_bodies(void *arg)
+{
+	gz_pagecache *c = arg;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		rec *r = &c->recs[i];
+		r->bad_body = r->unchecked &&
+			      sum64(c->map + r->off + ENTRY_HEAD, r->len - ENTRY_HEAD) != r->sum;
+		if (r->bad_body)
+			c->bad_bodies++;
+	}
+	return NULL;
+}
+
+void gz_pagecache_check_later(gz_pagecache *c)
+{
+	if (c)
+		c->check_later = true;
+}
+
+void gz_pagecache_verify_start(gz_pagecache *c)
+{
+	if (!c || !c->check_later || c->checking || c->trusted)
+		return;
+	c->checking = pthread_create(&c->checker, NULL, check_bodies, c) == 0;
+	if (!c->checking)
+		check_bodies(c);
+}
+
+size_t gz_pagecache_verify_wait(gz_pagecache *c)
+{
+	size_t i;
+
+	if (!c)
+		return 0;
+	if (c->checking)
+		pthread_join(c->checker, NULL);
+	c->checking = false;
+	if (!c->bad_bodies)
+		return 0;
+	/* none of them again, whatever else this build keeps */
+	for (i = 0; i < c->n; i++) {
+		rec *r = &c->recs[i];
+		if (r->bad_body) { /* what the check found: not summed again */
+			r->len = r->off = 0;
+			r->changed = true;
+		}
+		r->unchecked = false;
+	}
+	atomic_store(&c->damaged, true);
+	return c->bad_bodies;
+}
+
+void gz_pagecache_free(gz_pagecache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	if (c->reading)
+		pthread_join(c->reader, NULL);
+	if (c->checking)
+		pthread_join(c->checker, NULL);
+	for (i = 0; i < c->n; i++) {
+		free(c->recs[i].path);
+		free(c->recs[i].data);
+	}
+	for (i = 0; i < c->nspent; i++)
+		free(c->spent[i]);
+	free(c->spent);
+	free(c->recs);
+	gz_map_release(&c->by_path);
+	if (c->map)
+		munmap((void *)c->map, c->map_len);
+	free(c->dir);
+	free(c);
+}

@@ -1,0 +1,340 @@
+#include "load/yaml.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/hash.h"
+#include "base/strlist.h"
+
+/* Deep documents would recurse without end in the consumers. */
+#define MAX_DEPTH 64
+
+static gz_value *new_value(gz_vtype t, const yaml_mark_t *m, int off)
+{
+	gz_value *v = gz_calloc(1, sizeof(*v));
+	v->type = t;
+	v->line = (int)m->line + 1 + off;
+	v->col = (int)m->column + 1;
+	return v;
+}
+
+void gz_value_free(gz_value *v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	if (v->block) {
+		free(v);
+		return;
+	}
+	for (i = 0; i < v->n; i++) {
+		if (v->keys)
+			free(v->keys[i]);
+		gz_value_free(v->items[i]);
+	}
+	free(v->keys);
+	free(v->items);
+	free(v->str);
+	free(v);
+}
+
+static void append(gz_value *parent, char *key, gz_value *child)
+{
+	parent->items = gz_realloc(parent->items, (parent->n + 1) * sizeof(*parent->items));
+	parent->items[parent->n] = child;
+	if (parent->type == GZ_MAP) {
+		parent->keys = gz_realloc(parent->keys, (parent->n + 1) * sizeof(*parent->keys));
+		parent->keys[parent->n] = key;
+	}
+	parent->n++;
+}
+
+typedef struct {
+	yaml_parser_t p;
+	int off;
+	const char *s; /* the input, to look at the byte a problem is on */
+	size_t len;
+	char *err;
+	int line, col;
+} parse_state;
+
+static void fail(parse_state *st, const char *msg, const yaml_mark_t *m)
+{
+	if (st->err)
+		return;
+	st->err = gz_strdup(msg);
+	st->line = (int)m->line + 1 + st->off;
+	st->col = (int)m->column + 1;
+}
+
+/* The byte a mark is on (libyaml's marks count characters, not bytes). */
+static size_t byte_at(const char *s, size_t len, const yaml_mark_t *m)
+{
+	size_t i = 0, line = 0, col = 0;
+
+	while (i < len && line < m->line) {
+		if (s[i++] == '\n')
+			line++;
+	}
+	while (i < len && col < m->column) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		col++;
+	}
+	return i;
+}
+
+/* libyaml's problem, with the construct it was inside when it has one. */
+static void fail_parser(parse_state *st)
+{
+	gz_buf b = GZ_BUF_INIT;
+	size_t at = byte_at(st->s, st->len, &st->p.problem_mark);
+
+	/* libyaml's words for a tab are "found character that cannot start
+	 * any token": say what it is */
+	if (at < st->len && st->s[at] == '\t') {
+		fail(st, "a tab in the indentation; YAML indents with spaces only",
+		     &st->p.problem_mark);
+		return;
+	}
+	gz_buf_puts(&b, st->p.problem ? st->p.problem : "invalid YAML");
+	if (st->p.context)
+		gz_buf_printf(&b, " (%s that starts at line %d, column %d)", st->p.context,
+			      (int)st->p.context_mark.line + 1 + st->off,
+			      (int)st->p.context_mark.column + 1);
+	fail(st, b.ptr, &st->p.problem_mark);
+	gz_buf_release(&b);
+}
+
+static gz_value *parse_node(parse_state *st, yaml_event_t *ev, int depth);
+
+static gz_value *parse_children(parse_state *st, gz_value *v, int depth)
+{
+	gz_map seen = {0}; /* a mapping's keys so far: duplicates are errors */
+
+	for (;;) {
+		yaml_event_t ev;
+		yaml_mark_t key_mark = {0, 0, 0};
+		char *key = NULL;
+		gz_value *child;
+
+		if (!yaml_parser_parse(&st->p, &ev)) {
+			fail_parser(st);
+			break;
+		}
+		if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		if (v->type == GZ_MAP) {
+			void *first;
+			if (ev.type != YAML_SCALAR_EVENT) {
+				fail(st, "mapping keys must be plain text", &ev.start_mark);
+				yaml_event_delete(&ev);
+				break;
+			}
+			key = gz_strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+			key_mark = ev.start_mark;
+			yaml_event_delete(&ev);
+			/* the first would win silently in gz_value_get: an editor
+			 * who wrote a key twice meant one of them */
+			if ((first = gz_map_get(&seen, key))) {
+				gz_buf b = GZ_BUF_INIT;
+				gz_buf_printf(&b, "duplicate key '%s' (first at line %d); keep one of them",
+					      key, (int)(intptr_t)first);
+				fail(st, b.ptr, &key_mark);
+				gz_buf_release(&b);
+				free(key);
+				break;
+			}
+			if (!yaml_parser_parse(&st->p, &ev)) {
+				free(key);
+				fail_parser(st);
+				break;
+			}
+		}
+		child = parse_node(st, &ev, depth + 1);
+		if (!child) {
+			free(key);
+			break;
+		}
+		append(v, key, child);
+		if (key) /* the value is the key's line (never 0: lines start at 1) */
+			gz_map_put(&seen, key, (void *)(intptr_t)((int)key_mark.line + 1 + st->off));
+		if (st->err)
+			break;
+	}
+	gz_map_release(&seen);
+	return v;
+}
+
+/* Takes ownership of ev. */
+static gz_value *parse_node(parse_state *st, yaml_event_t *ev, int depth)
+{
+	gz_value *v = NULL;
+
+	if (depth > MAX_DEPTH) {
+		fail(st, "nesting is too deep", &ev->start_mark);
+		yaml_event_delete(ev);
+		return NULL;
+	}
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		v = new_value(GZ_STR, &ev->start_mark, st->off);
+		v->str = gz_strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+		v->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+		if (!v->quoted && gz_value_is_null(v))
+			v->type = GZ_NULL;
+		yaml_event_delete(ev);
+		return v;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		v = new_value(ev->type == YAML_SEQUENCE_START_EVENT ? GZ_SEQ : GZ_MAP, &ev->start_mark,
+			      st->off);
+		yaml_event_delete(ev);
+		return parse_children(st, v, depth);
+	case YAML_ALIAS_EVENT:
+		fail(st, "YAML aliases (*name) are not supported; write the value out", &ev->start_mark);
+		yaml_event_delete(ev);
+		return NULL;
+	default:
+		fail(st, "unexpected YAML structure", &ev->start_mark);
+		yaml_event_delete(ev);
+		return NULL;
+	}
+}
+
+int gz_yaml_parse(gz_value **out, const char *s, size_t len, int line_offset, char **err,
+		  int *line, int *col)
+{
+	parse_state st;
+	yaml_event_t ev;
+	gz_value *root = NULL;
+	int done = 0;
+
+	memset(&st, 0, sizeof(st));
+	st.off = line_offset;
+	st.s = s;
+	st.len = len;
+	*out = NULL;
+	yaml_parser_initialize(&st.p);
+	yaml_parser_set_input_string(&st.p, (const unsigned char *)s, len);
+	yaml_parser_set_encoding(&st.p, YAML_UTF8_ENCODING);
+
+	while (!done && !st.err) {
+		if (!yaml_parser_parse(&st.p, &ev)) {
+			fail_parser(&st);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			yaml_event_delete(&ev);
+			break;
+		case YAML_STREAM_START_EVENT:
+		case YAML_DOCUMENT_END_EVENT:
+			yaml_event_delete(&ev);
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (root) {
+				fail(&st, "only one YAML document is allowed here", &ev.start_mark);
+			}
+			yaml_event_delete(&ev);
+			break;
+		default:
+			root = parse_node(&st, &ev, 0);
+			break;
+		}
+	}
+	yaml_parser_delete(&st.p);
+	if (st.err) {
+		gz_value_free(root);
+		*err = st.err;
+		*line = st.line;
+		*col = st.col;
+		return -1;
+	}
+	if (!root) {
+		yaml_mark_t m = {0, 0, 0};
+		root = new_value(GZ_NULL, &m, line_offset);
+	}
+	*out = root;
+	return 0;
+}
+
+gz_value *gz_value_get(const gz_value *v, const char *key)
+{
+	size_t i;
+
+	if (!v || v->type != GZ_MAP)
+		return NULL;
+	for (i = 0; i < v->n; i++)
+		if (!strcmp(v->keys[i], key))
+			return v->items[i];
+	return NULL;
+}
+
+const char *gz_value_str(const gz_value *v, const char *key)
+{
+	gz_value *x = gz_value_get(v, key);
+
+	return x && x->type == GZ_STR ? x->str : NULL;
+}
+
+bool gz_value_is_null(const gz_value *v)
+{
+	if (v->type == GZ_NULL)
+		return true;
+	if (v->type != GZ_STR || v->quoted)
+		return false;
+	return !v->str[0] || !strcmp(v->str, "~") || !strcmp(v->str, "null") ||
+	       !strcmp(v->str, "Null") || !strcmp(v->str, "NULL");
+}
+
+bool gz_value_bool(const gz_value *v, const char *key, bool def)
+{
+	const char *s = gz_value_str(v, key);
+
+	if (!s)
+		return def;
+	if (!strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcasecmp(s, "on"))
+		return true;
+	if (!strcasecmp(s, "false") || !strcasecmp(s, "no") || !strcasecmp(s, "off"))
+		return false;
+	return def;
+}
+
+long gz_value_int(const gz_value *v, const char *key, long def)
+{
+	const char *s = gz_value_str(v, key);
+	char *end;
+	long n;
+
+	if (!s || !*s)
+		return def;
+	n = strtol(s, &end, 10);
+	return *end ? def : n;
+}
+
+uint64_t gz_value_hash(uint64_t h, const gz_value *v)
+{
+	size_t i;
+
+	if (!v)
+		return gz_hash_u64(h, 0);
+	h = gz_hash_u64(gz_hash_u64(h, (uint64_t)v->type), v->n);
+	h = gz_hash_fast_str(h, v->str);
+	for (i = 0; i < v->n; i++) {
+		if (v->keys)
+			h = gz_hash_fast_str(h, v->keys[i]);
+		h = gz_value_hash(h, v->items[i]);
+	}
+	return h;
+}

@@ -1,0 +1,152 @@
+/*
+ * script.h: Lua 5.4 — the theme's templates and the site they see.
+ *
+ * The only module that includes the Lua headers. A gz_theme holds every
+ * layout of a theme translated to Lua source once per build; each render
+ * thread opens its own gz_script (one lua_State) that loads those sources
+ * and gets read-only views of the site model: pages are userdata whose
+ * fields are read from the C structs on access (__index), so no state
+ * copies the pages. Templates and hooks run in a sandbox (no io, os,
+ * require, load, no __gc) under limits that Lua code cannot catch or
+ * escape: Lua steps (string patterns counted too) and wall-clock time per
+ * call, memory per state, and the bytes Lua hands to C per call; a page's
+ * output has a size limit too. Every error gazette reports from Lua reads
+ * "file:line: message".
+ */
+#ifndef GZ_SCRIPT_H
+#define GZ_SCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/diag.h"
+#include "model/site.h"
+#include "source/source.h"
+#include "load/yaml.h"
+
+typedef struct {
+	char *name;     /* "stories", "partials/card" */
+	char *path;     /* "themes/default/layouts/stories.html", for messages */
+	char *lua;      /* translated source (a .lua layout or hook: as written) */
+	size_t lua_len;
+	bool is_lua;    /* a layout written in Lua: returns function(page, site) */
+} gz_template;
+
+typedef struct gz_theme {
+	char *display;  /* how messages name it: "themes/default" */
+	gz_template *t;
+	size_t n;
+	gz_template *hooks;  /* the theme's hooks, then the site's, in name order */
+	size_t nhooks;
+	uint64_t hash;  /* of every template and hook */
+	/* the limits of site.yml hooks: (0: the default); each call from C
+	 * into Lua (a filter over a page, a render, an on_load …) gets them */
+	int memory_mb;  /* Lua memory per state */
+	int seconds;    /* wall-clock time per call */
+	int data_mb;    /* what Lua hands to C per call: strings kept, nodes, output */
+	int page_mb;    /* the largest page a layout may write */
+	long steps;     /* Lua steps per call; not a setting (the fuzz target lowers it) */
+	char **allow;   /* libraries site.yml grants hooks (io, os, require, debug) */
+	size_t nallow;
+} gz_theme;
+
+/* Read and translate every file in layouts/ of the theme source src
+ * (borrowed). Errors go to d; returns -1 if any template failed. display
+ * prefixes paths in messages ("themes/default"). */
+int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d);
+void gz_theme_release(gz_theme *th);
+
+/* Read the Lua hooks: theme_src's hooks/ (may be NULL), then site_src's
+ * hooks/, each in name order; and the hooks: settings of site.yml (cfg,
+ * may be NULL): allow: [io, os, require, debug], memory_mb, seconds,
+ * data_mb, page_mb. Syntax errors surface when a state loads them. */
+void gz_theme_load_hooks(gz_theme *th, gz_source *theme_src, gz_source *site_src,
+			 const gz_value *cfg);
+/* The template with that name, or NULL. */
+const gz_template *gz_theme_find(const gz_theme *th, const char *name);
+
+/* What a list page shows (home, section, terms, term, archive, feed …). */
+typedef struct {
+	const char *kind;
+	const char *title;
+	const char *url;
+	gz_page **pages;
+	size_t n;
+	int number, total;            /* pager: page number of total */
+	const char *base_url;         /* pager: URL of page 1 */
+	const gz_section *section;
+	const gz_taxonomy *tax;
+	const gz_term *term;
+	int year, month;
+} gz_list;
+
+typedef struct gz_script gz_script;
+
+/* A state for the load phase: only the hooks (filters, shortcodes), no
+ * templates, no site; cfg gives the base URL. Returns 0, or -1 with errors in d. */
+int gz_script_open_hooks(gz_script **out, const gz_theme *th, const gz_config *cfg, gz_diag *d);
+/* Whether any hook filters the Markdown tree or defines shortcodes. */
+bool gz_script_filters(const gz_script *s);
+
+/* The Markdown hooks (markdown.h's gz_md_hooks) for the page at path
+ * whose front matter is *fm (a document filter may replace it). The
+ * returned struct is owned by s and valid until the next call. */
+const void *gz_script_md_hooks(gz_script *s, const char *path, gz_value **fm);
+
+/* Lifecycle hooks. on_load may change the site (gz.set, gz.add_page); run
+ * it in a state opened on a site that is not yet rendered. */
+int gz_script_on_load(gz_script *s, gz_site *site, char **err);
+int gz_script_on_done(gz_script *s, char **err);
+/* Let on_output hooks rewrite a rendered file: *data may be replaced
+ * (freed and reallocated). */
+int gz_script_on_output(gz_script *s, const char *path, char **data, size_t *len, char **err);
+
+/* Open a Lua state for one render thread and compile every template of th
+ * in it. Returns 0, or -1 with errors added to d. */
+int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_diag *d);
+void gz_script_free(gz_script *s);
+
+/* Render a regular page (list == NULL) or a list page with the named
+ * template, appending the output to out. Returns 0, or -1 with *err set to
+ * "path:line: message" (caller frees). */
+int gz_script_render(gz_script *s, const char *layout, const gz_page *page, const gz_list *list,
+		     gz_buf *out, char **err);
+
+/* For Lua that another module runs (print layouts): a state with the
+ * sandbox, the template helpers and the site, but no templates or hooks.
+ * The sandbox environment is the registry's "gazette.env"; a chunk loaded
+ * in the state gets it as its first upvalue. Free with gz_script_free. */
+struct lua_State;
+gz_script *gz_script_open_sandbox(const gz_theme *th, const gz_site *site);
+struct lua_State *gz_script_lua(gz_script *s);
+/* Push a page (read-only userdata, as templates see it) or a YAML value. */
+void gz_script_push_page(struct lua_State *L, const gz_page *p);
+void gz_script_push_value(struct lua_State *L, const gz_value *v);
+/* Call the function under nargs arguments on the stack with fresh limits
+ * (steps, time, data), leaving nresults. Returns 0, or -1 with the stack
+ * back below the function and *err "file:line: message" (caller frees),
+ * whatever the error object was. */
+int gz_script_call(gz_script *s, int nargs, int nresults, char **err);
+
+/* For C functions that Lua calls (the bridges): count bytes that Lua
+ * hands over to be kept in C (a node, a string in the site, output)
+ * against the running call's hooks: data_mb; past it, a Lua error. */
+void gz_script_hand(struct lua_State *L, size_t bytes);
+/* "path:line: " of the last line of code of the chunk at idx (its return,
+ * as a rule), into buf: the place of what a file returns. */
+void gz_script_return_place(struct lua_State *L, int idx, char *buf, size_t size);
+/* And count work done in C for Lua (a walk over a tree) as Lua steps;
+ * past the running call's limits, the error that stops the call. */
+void gz_script_charge(struct lua_State *L, long steps);
+
+/* After a render: the ids (gz_page.id) of the pages whose fields it read,
+ * in first-read order, body[k] whether it read the body of ids[k]
+ * (content, plain, chars, reading_minutes: what gz_page.model_hash covers
+ * and meta_hash does not), both borrowed until the next render; and
+ * whether it read the site's page lists. */
+void gz_script_touched(const gz_script *s, const size_t **ids, const bool **body, size_t *n,
+		       bool *site);
+
+#endif

@@ -1,0 +1,249 @@
+#include "lua/template.h"
+
+#include <string.h>
+
+#define MAX_BLOCKS 32
+
+static const char prelude[] =
+	"local _o,_e,_partial,_layout=... "
+	"return function(page,_blocks) _blocks=_blocks or {} "
+	"local function partial(n,c) if c==nil then c=page end return _partial(n,c) end ";
+
+static void add_string(gz_buf *out, const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return;
+	gz_buf_puts(out, "_o(\"");
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '\\': gz_buf_puts(out, "\\\\"); break;
+		case '"': gz_buf_puts(out, "\\\""); break;
+		/* a backslash-newline is a newline in a Lua string and keeps the
+		 * generated line in step with the template line */
+		case '\n': gz_buf_puts(out, "\\\n"); break;
+		case '\r': gz_buf_puts(out, "\\r"); break;
+		case '\0': gz_buf_puts(out, "\\0"); break;
+		default: gz_buf_putc(out, (char)c);
+		}
+	}
+	gz_buf_puts(out, "\") ");
+}
+
+static void pos_of(const char *src, const char *at, int *line, int *col)
+{
+	const char *p;
+
+	*line = 1;
+	*col = 1;
+	for (p = src; p < at; p++) {
+		if (*p == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)*p & 0xc0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+static int count_nl(const char *s, size_t len)
+{
+	int n = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		n += s[i] == '\n';
+	return n;
+}
+
+static void add_newlines(gz_buf *out, int n)
+{
+	while (n-- > 0)
+		gz_buf_putc(out, '\n');
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Parse `"name"` or `name` after a keyword; returns length or 0. */
+static size_t quoted_name(const char *s, size_t len, const char **name)
+{
+	size_t i = 0, start;
+	char q = 0;
+
+	while (i < len && is_space(s[i]))
+		i++;
+	if (i < len && (s[i] == '"' || s[i] == '\''))
+		q = s[i++];
+	start = i;
+	while (i < len && s[i] != q && !is_space(s[i]))
+		i++;
+	*name = s + start;
+	return i - start;
+}
+
+int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *path, gz_diag *d)
+{
+	const char *p = src, *end = src + len;
+	const char *blocks[MAX_BLOCKS];
+	size_t blens[MAX_BLOCKS];
+	int nblocks = 0, line, col;
+	char extends[256] = "";
+	int trim_next = 0;
+
+	gz_buf_puts(out, prelude);
+	while (p < end) {
+		const char *open = NULL, *q;
+		const char *close_tag;
+		size_t text_len, inner_len, open_len = 2;
+		const char *inner;
+		int trim_left = 0, trim_right = 0;
+		char kind;
+
+		for (q = p; q + 1 < end; q++) {
+			if (q[0] == '{' && (q[1] == '{' || q[1] == '%' || q[1] == '#')) {
+				open = q;
+				break;
+			}
+		}
+		text_len = (size_t)((open ? open : end) - p);
+		if (trim_next) {
+			size_t k = 0;
+			while (k < text_len && is_space(p[k]))
+				k++;
+			add_newlines(out, count_nl(p, k));
+			p += k;
+			text_len -= k;
+			trim_next = 0;
+		}
+		if (!open) {
+			if (!extends[0] || nblocks)
+				add_string(out, p, text_len);
+			else
+				add_newlines(out, count_nl(p, text_len));
+			break;
+		}
+		kind = open[1];
+		if (kind == '{' && open + 2 < end && open[2] == '{') {
+			kind = '!';
+			open_len = 3;
+		}
+		if (open + open_len < end && open[open_len] == '-') {
+			trim_left = 1;
+			open_len++;
+		}
+		if (trim_left) {
+			size_t k = text_len;
+			while (k > 0 && is_space(p[k - 1]))
+				k--;
+			add_newlines(out, count_nl(p + k, text_len - k));
+			text_len = k;
+		}
+		if (!extends[0] || nblocks)
+			add_string(out, p, text_len);
+		else
+			add_newlines(out, count_nl(p, text_len));
+
+		close_tag = kind == '!' ? "}}}" : kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
+		inner = open + open_len;
+		q = inner;
+		for (;;) {
+			q = memchr(q, close_tag[0], (size_t)(end - q));
+			if (!q || (size_t)(end - q) < strlen(close_tag)) {
+				pos_of(src, open, &line, &col);
+				gz_diag_error(d, path, line, col, "'%.*s' is never closed with '%s'",
+					      (int)open_len, open, close_tag);
+				return -1;
+			}
+			if (!memcmp(q, close_tag, strlen(close_tag)))
+				break;
+			q++;
+		}
+		inner_len = (size_t)(q - inner);
+		if (inner_len && inner[inner_len - 1] == '-') {
+			trim_right = 1;
+			inner_len--;
+		}
+		p = q + strlen(close_tag);
+		trim_next = trim_right;
+
+		switch (kind) {
+		case '#':
+			add_newlines(out, count_nl(inner, inner_len));
+			break;
+		case '{':
+		case '!':
+			if (extends[0] && !nblocks) {
+				add_newlines(out, count_nl(inner, inner_len));
+				break;
+			}
+			gz_buf_puts(out, kind == '!' ? "_o(" : "_e(");
+			gz_buf_add(out, inner, inner_len);
+			gz_buf_puts(out, ") ");
+			break;
+		case '%': {
+			const char *w = inner, *name;
+			size_t wl = inner_len, nl;
+			while (wl && is_space(*w)) {
+				if (*w == '\n')
+					gz_buf_putc(out, '\n');
+				w++;
+				wl--;
+			}
+			if (wl >= 7 && !memcmp(w, "extends", 7) && (wl == 7 || is_space(w[7]))) {
+				nl = quoted_name(w + 7, wl - 7, &name);
+				if (!nl || nl >= sizeof(extends) || nblocks) {
+					pos_of(src, open, &line, &col);
+					gz_diag_error(d, path, line, col,
+						      "extends needs a layout name: {%% extends \"base\" %%}");
+					return -1;
+				}
+				memcpy(extends, name, nl);
+				extends[nl] = '\0';
+			} else if (wl >= 5 && !memcmp(w, "block", 5) && (wl == 5 || is_space(w[5]))) {
+				nl = quoted_name(w + 5, wl - 5, &name);
+				if (!nl || nblocks == MAX_BLOCKS) {
+					pos_of(src, open, &line, &col);
+					gz_diag_error(d, path, line, col,
+						      "block needs a name: {%% block \"main\" %%}");
+					return -1;
+				}
+				blocks[nblocks] = name;
+				blens[nblocks++] = nl;
+				gz_buf_printf(out,
+					      "if not _blocks[\"%.*s\"] then _blocks[\"%.*s\"]=function() ",
+					      (int)nl, name, (int)nl, name);
+			} else if (wl >= 8 && !memcmp(w, "endblock", 8)) {
+				if (!nblocks) {
+					pos_of(src, open, &line, &col);
+					gz_diag_error(d, path, line, col, "endblock without a block");
+					return -1;
+				}
+				nblocks--;
+				gz_buf_puts(out, "end end ");
+				if (!extends[0] || nblocks)
+					gz_buf_printf(out, "_blocks[\"%.*s\"]() ",
+						      (int)blens[nblocks], blocks[nblocks]);
+			} else {
+				gz_buf_add(out, w, wl);
+				gz_buf_putc(out, ' ');
+			}
+			break;
+		}
+		}
+	}
+	if (nblocks) {
+		gz_diag_error(d, path, 0, 0, "block \"%.*s\" is never closed with {%% endblock %%}",
+			      (int)blens[nblocks - 1], blocks[nblocks - 1]);
+		return -1;
+	}
+	if (extends[0])
+		gz_buf_printf(out, " return _layout(\"%s\",page,_blocks) end", extends);
+	else
+		gz_buf_puts(out, " end");
+	return 0;
+}

@@ -1,0 +1,827 @@
+#include "model/site.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/alloc.h"
+#include "base/program.h"
+#include "base/buf.h"
+#include "source/git.h"
+#include "base/hash.h"
+#include "write/deps.h"
+#include "load/markdown.h"
+#include "load/pagecache.h"
+#include "base/pool.h"
+#include "lua/script.h"
+#include "base/text.h"
+
+#define MAX_RELATED 5
+
+typedef struct {
+	gz_site *site;
+	gz_strlist *paths;
+	gz_diag *d;
+	gz_script **hooks;       /* one Lua state per worker, or NULL */
+	gz_pagecache *cache;
+	bool keep_going;
+} load_job;
+
+static void load_one(size_t i, int worker, void *payload)
+{
+	load_job *j = payload;
+	gz_page *p = gz_calloc(1, sizeof(*p));
+
+	gz_page_load(p, &j->site->cfg, j->site->src, j->paths->items[i],
+		     j->hooks ? j->hooks[worker] : NULL, j->cache, j->d);
+	if (p->hook_error) {
+		/* --keep-going: a page a hook fails on is left out, with a warning */
+		if (p->hook_error_line)
+			gz_diag_add(j->d, j->keep_going ? GZ_WARNING : GZ_ERROR, p->path,
+				    p->hook_error_line, 1, "%s%s", p->hook_error,
+				    j->keep_going ? " (page left out: --keep-going)" : "");
+		else
+			gz_diag_add_placed(j->d, j->keep_going ? GZ_WARNING : GZ_ERROR, p->path,
+					   "%s%s", p->hook_error,
+					   j->keep_going ? " (page left out: --keep-going)" : "");
+		p->broken = true;
+	}
+	p->id = i;
+	p->path_hash = gz_hash_str(GZ_HASH_INIT, p->path);
+	j->site->all[i] = p;
+}
+
+static int cmp_newest(const void *a, const void *b)
+{
+	const gz_page *x = *(gz_page *const *)a, *y = *(gz_page *const *)b;
+
+	if (x->date.key != y->date.key)
+		return x->date.key > y->date.key ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+static int cmp_terms(const void *a, const void *b)
+{
+	const gz_term *x = *(gz_term *const *)a, *y = *(gz_term *const *)b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+gz_section *gz_site_section(const gz_site *site, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < site->nsections; i++)
+		if (!strcmp(site->sections[i].name, name))
+			return &site->sections[i];
+	return NULL;
+}
+
+static gz_section *add_section(gz_site *site, const char *name, size_t *cap)
+{
+	gz_section *s = gz_site_section(site, name);
+	gz_buf b = GZ_BUF_INIT;
+
+	if (s)
+		return s;
+	GZ_GROW(site->sections, *cap, site->nsections + 1);
+	s = &site->sections[site->nsections++];
+	memset(s, 0, sizeof(*s));
+	s->name = gz_strdup(name);
+	s->title = gz_strdup(name);
+	gz_buf_printf(&b, "/%s/", name);
+	s->url = gz_buf_detach(&b, NULL);
+	return s;
+}
+
+static gz_term *slug_term(gz_site *site, size_t t, const char *name, size_t *caps);
+
+/* A spelling that names no term (by_name's value for it). */
+static gz_term no_term;
+
+/* The term a page's value names: most values recur on many pages, so each
+ * spelling is slugified once. */
+static gz_term *get_term(gz_site *site, size_t t, const char *name, size_t *caps)
+{
+	gz_taxonomy *tx = &site->tax[t];
+	gz_term *term = gz_map_get(&tx->by_name, name);
+
+	if (term)
+		return term == &no_term ? NULL : term;
+	term = slug_term(site, t, name, caps);
+	gz_strlist_add(&tx->names, name);
+	gz_map_put(&tx->by_name, tx->names.items[tx->names.n - 1], term ? term : &no_term);
+	return term;
+}
+
+static gz_term *slug_term(gz_site *site, size_t t, const char *name, size_t *caps)
+{
+	gz_taxonomy *tx = &site->tax[t];
+	gz_buf slug = GZ_BUF_INIT, url = GZ_BUF_INIT;
+	gz_term *term;
+
+	gz_slugify(&slug, name);
+	if (!slug.len) {
+		gz_buf_release(&slug);
+		return NULL;
+	}
+	term = gz_map_get(&tx->by_slug, slug.ptr);
+	if (term) {
+		gz_buf_release(&slug);
+		return term;
+	}
+	term = gz_calloc(1, sizeof(*term));
+	term->name = gz_strdup(name);
+	term->slug = gz_buf_detach(&slug, NULL);
+	term->slug_hash = gz_hash_str(GZ_HASH_INIT, term->slug);
+	term->name_hash = gz_hash_str(GZ_HASH_INIT, term->name);
+	term->tax = t;
+	gz_buf_printf(&url, "%s%s/", tx->url, term->slug);
+	term->url = gz_buf_detach(&url, NULL);
+	GZ_GROW(tx->terms, caps[t], tx->n + 1);
+	tx->terms[tx->n++] = term;
+	gz_map_put(&tx->by_slug, term->slug, term);
+	return term;
+}
+
+static void link_terms(gz_site *site)
+{
+	size_t i, t, k, ntax = site->cfg.ntax;
+	size_t *caps = gz_calloc(ntax ? ntax : 1, sizeof(*caps));
+
+	site->tax = gz_calloc(ntax ? ntax : 1, sizeof(*site->tax));
+	for (t = 0; t < ntax; t++) {
+		gz_buf b = GZ_BUF_INIT;
+		site->tax[t].key = gz_strdup(site->cfg.tax[t].key);
+		site->tax[t].label = gz_strdup(site->cfg.tax[t].label);
+		gz_buf_printf(&b, "/%s/", site->tax[t].key);
+		site->tax[t].url = gz_buf_detach(&b, NULL);
+	}
+	/* pages are newest first, so every term's list is too */
+	for (i = 0; i < site->npages; i++) {
+		gz_page *p = site->pages[i];
+		p->terms = gz_calloc(ntax ? ntax : 1, sizeof(*p->terms));
+		p->nterms = gz_calloc(ntax ? ntax : 1, sizeof(*p->nterms));
+		for (t = 0; t < ntax; t++) {
+			gz_strlist *vals = &p->tax_values[t];
+			if (!vals->n)
+				continue;
+			p->terms[t] = gz_calloc(vals->n, sizeof(**p->terms));
+			for (k = 0; k < vals->n; k++) {
+				gz_term *term = get_term(site, t, vals->items[k], caps);
+				size_t m;
+				if (!term)
+					continue;
+				for (m = 0; m < p->nterms[t]; m++)
+					if (p->terms[t][m] == term)
+						break;
+				if (m < p->nterms[t])
+					continue; /* listed twice */
+				p->terms[t][p->nterms[t]++] = term;
+				GZ_GROW(term->pages, term->cap, term->n + 1);
+				term->pages[term->n++] = p;
+			}
+		}
+	}
+	for (t = 0; t < ntax; t++)
+		if (site->tax[t].n)
+			qsort(site->tax[t].terms, site->tax[t].n, sizeof(gz_term *), cmp_terms);
+	free(caps);
+}
+
+typedef struct {
+	gz_site *site;
+	int **score;         /* per worker, [npages] */
+	size_t **touched;    /* per worker */
+} related_job;
+
+/* Does page a rank above page b: more shared terms, then newer? */
+static bool ranks_above(const int *score, size_t a, size_t b)
+{
+	int sa = score[a], sb = score[b];
+
+	return sa > sb || (sa == sb && a < b);
+}
+
+/* Score every page sharing a term with page i; keep the best few. */
+static void relate_one(size_t i, int worker, void *payload)
+{
+	related_job *j = payload;
+	gz_site *site = j->site;
+	gz_page *p = site->pages[i];
+	int *score = j->score[worker];
+	size_t *touched = j->touched[worker], nt = 0, t, k, m;
+	size_t best[MAX_RELATED];
+	size_t nbest = 0;
+
+	for (t = 0; t < site->cfg.ntax; t++) {
+		for (k = 0; k < p->nterms[t]; k++) {
+			gz_term *term = p->terms[t][k];
+			for (m = 0; m < term->n; m++) {
+				size_t o = term->pages[m]->order;
+				if (o == i)
+					continue;
+				if (!score[o])
+					touched[nt++] = o;
+				score[o]++;
+			}
+		}
+	}
+	/* best by score, then newest (lower order) */
+	for (k = 0; k < nt; k++) {
+		size_t o = touched[k], pos;
+		if (nbest == MAX_RELATED) {
+			if (!ranks_above(score, o, best[MAX_RELATED - 1]))
+				continue;
+			nbest--;
+		}
+		pos = nbest;
+		while (pos > 0 && ranks_above(score, o, best[pos - 1])) {
+			best[pos] = best[pos - 1];
+			pos--;
+		}
+		best[pos] = o;
+		nbest++;
+	}
+	p->related = gz_calloc(nbest ? nbest : 1, sizeof(*p->related));
+	for (k = 0; k < nbest; k++)
+		p->related[k] = site->pages[best[k]];
+	p->nrelated = nbest;
+	for (k = 0; k < nt; k++)
+		score[touched[k]] = 0;
+}
+
+/*
+ * Related pages depend only on which terms each page has and the order of
+ * the pages, and scoring them is the costliest part of the model: the
+ * lists are kept in the cache folder under a hash of exactly that, so a
+ * build where no term and no date changed reads them back.
+ */
+#define RELATED_MAGIC "GZRL"
+
+static uint64_t related_key(const gz_site *site)
+{
+	uint64_t h = gz_hash_u64(gz_hash_add(GZ_HASH_INIT, RELATED_MAGIC, 4), MAX_RELATED);
+	size_t i, t, k;
+
+	h = gz_hash_u64(h, gz_program_hash());
+	h = gz_hash_u64(h, site->npages);
+	/* a step a number: byte-at-a-time FNV over 160,000 of them took 3 ms */
+	for (i = 0; i < site->npages; i++) {
+		const gz_page *p = site->pages[i];
+		h = gz_hash_mix(h, p->path_hash);
+		for (t = 0; t < site->cfg.ntax; t++) {
+			h = gz_hash_mix(h, p->nterms[t]);
+			for (k = 0; k < p->nterms[t]; k++)
+				h = gz_hash_mix(h, p->terms[t][k]->slug_hash);
+		}
+	}
+	return h;
+}
+
+static char *related_file(const gz_site *site)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_printf(&b, "%s/related.bin", site->cache_dir);
+	return gz_buf_detach(&b, NULL);
+}
+
+/* The lists the file holds for key, into every page; false if it holds
+ * none (missing, another key, damaged: then nothing is set). */
+static bool read_related(gz_site *site, uint64_t key)
+{
+	char *file = related_file(site), *data = NULL;
+	size_t len = 0, i, k, off = 24, n = site->npages;
+	uint64_t n64 = n, sum = 0;
+	uint32_t *idx;
+	bool ok = false;
+
+	if (!(data = gz_file_read(file, &len))) {
+		free(file);
+		return false;
+	}
+	free(file);
+	if (len >= 24 + 8)
+		memcpy(&sum, data + len - 8, 8);
+	if (len < 24 + 8 || memcmp(data, RELATED_MAGIC, 4) || memcmp(data + 8, &key, 8) ||
+	    memcmp(data + 16, &n64, 8) ||
+	    gz_hash_add(GZ_HASH_INIT, data, len - 8) != sum)
+		goto done;
+	for (i = 0; i < n; i++) {
+		uint32_t m;
+		if (off + 4 > len - 8)
+			goto undo;
+		memcpy(&m, data + off, 4);
+		off += 4;
+		if (m > MAX_RELATED || off + 4 * (size_t)m > len - 8)
+			goto undo;
+		site->pages[i]->related = gz_calloc(m ? m : 1, sizeof(gz_page *));
+		idx = gz_calloc(m ? m : 1, sizeof(*idx));
+		memcpy(idx, data + off, 4 * (size_t)m);
+		off += 4 * (size_t)m;
+		for (k = 0; k < m; k++) {
+			if (idx[k] >= n || idx[k] == i) {
+				free(idx);
+				goto undo;
+			}
+			site->pages[i]->related[k] = site->pages[idx[k]];
+		}
+		site->pages[i]->nrelated = m;
+		free(idx);
+	}
+	ok = off == len - 8;
+undo:
+	if (!ok) {
+		for (i = 0; i < n; i++) {
+			free(site->pages[i]->related);
+			site->pages[i]->related = NULL;
+			site->pages[i]->nrelated = 0;
+		}
+	}
+done:
+	free(data);
+	return ok;
+}
+
+static void write_related(const gz_site *site)
+{
+	char *file = related_file(site);
+	gz_buf b = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
+	size_t i, k;
+	uint64_t h;
+	FILE *f;
+
+	gz_buf_add(&b, RELATED_MAGIC, 4);
+	gz_buf_add(&b, "\0\0\0\0", 4);
+	gz_buf_add(&b, &site->related_key, 8);
+	h = site->npages;
+	gz_buf_add(&b, &h, 8);
+	for (i = 0; i < site->npages; i++) {
+		const gz_page *p = site->pages[i];
+		uint32_t m = (uint32_t)p->nrelated;
+		gz_buf_add(&b, &m, 4);
+		for (k = 0; k < p->nrelated; k++) {
+			uint32_t o = (uint32_t)p->related[k]->order;
+			gz_buf_add(&b, &o, 4);
+		}
+	}
+	h = gz_hash_add(GZ_HASH_INIT, b.ptr, b.len);
+	gz_buf_add(&b, &h, 8);
+	mkdir(site->cache_dir, 0755);
+	gz_buf_printf(&tmp, "%s.tmp", file);
+	f = fopen(tmp.ptr, "wb");
+	if (f) {
+		if (fwrite(b.ptr, 1, b.len, f) != b.len || fclose(f) != 0 ||
+		    rename(tmp.ptr, file) < 0)
+			unlink(tmp.ptr);
+	}
+	gz_buf_release(&b);
+	gz_buf_release(&tmp);
+	free(file);
+}
+
+static void link_related(gz_site *site, int jobs)
+{
+	related_job j;
+	int w;
+
+	if (!site->npages)
+		return;
+	if (site->cache_dir) {
+		site->related_key = related_key(site);
+		if (read_related(site, site->related_key))
+			return;
+		site->related_new = true;
+	}
+	if (jobs < 1)
+		jobs = 1;
+	j.site = site;
+	j.score = gz_calloc((size_t)jobs, sizeof(*j.score));
+	j.touched = gz_calloc((size_t)jobs, sizeof(*j.touched));
+	for (w = 0; w < jobs; w++) {
+		j.score[w] = gz_calloc(site->npages, sizeof(int));
+		j.touched[w] = gz_calloc(site->npages, sizeof(size_t));
+	}
+	gz_parallel(site->npages, jobs, relate_one, &j, NULL);
+	for (w = 0; w < jobs; w++) {
+		free(j.score[w]);
+		free(j.touched[w]);
+	}
+	free(j.score);
+	free(j.touched);
+}
+
+static void link_archives(gz_site *site)
+{
+	size_t i, ycap = 0, mcap = 0;
+
+	for (i = 0; i < site->npages; i++) {
+		gz_page *p = site->pages[i];
+		gz_period *y = site->nyears ? &site->years[site->nyears - 1] : NULL;
+		gz_period *m = site->nmonths ? &site->months[site->nmonths - 1] : NULL;
+		gz_buf b = GZ_BUF_INIT;
+
+		if (!y || y->year != p->date.year) {
+			GZ_GROW(site->years, ycap, site->nyears + 1);
+			y = &site->years[site->nyears++];
+			memset(y, 0, sizeof(*y));
+			y->year = p->date.year;
+			y->pages = &site->pages[i];
+			gz_buf_printf(&b, "/archive/%04d/", y->year);
+			y->url = gz_buf_detach(&b, NULL);
+		}
+		y->n++;
+		if (!m || m->year != p->date.year || m->month != p->date.month) {
+			GZ_GROW(site->months, mcap, site->nmonths + 1);
+			m = &site->months[site->nmonths++];
+			memset(m, 0, sizeof(*m));
+			m->year = p->date.year;
+			m->month = p->date.month;
+			m->pages = &site->pages[i];
+			gz_buf_printf(&b, "/archive/%04d/%02d/", m->year, m->month);
+			m->url = gz_buf_detach(&b, NULL);
+		}
+		m->n++;
+	}
+}
+
+static uint64_t hash_page_ref(uint64_t h, const gz_page *p)
+{
+	return gz_hash_mix(h, p ? p->path_hash : 0);
+}
+
+/*
+ * A page's meta hash covers what a template can read of it except its body
+ * (content, plain, chars): its front matter, path and URL, the summary and
+ * the images of its body (the photo archive lists them), and what the
+ * model adds from other pages (neighbours, related pages, its terms and
+ * their counts, its section, its history, hook fields, photo derivatives).
+ * The model hash adds the file's bytes, so it covers the body too. The
+ * site hash covers every page's model hash (the search index reads every
+ * body); the site meta hash every meta hash, for outputs that read the
+ * site's lists (they reach a body only through a page, which is tracked).
+ */
+/* What the load and the model settle once: everything but history, hook
+ * fields and photo derivatives, which come later (gz_site_hash is called
+ * again then). */
+static uint64_t settled_hash(const gz_site *site, const gz_page *p)
+{
+	uint64_t h = gz_hash_mix(GZ_HASH_INIT, p->path_hash);
+	size_t t, k;
+
+	/* what its parse settles: hashed with the parse, or now (a hook's page) */
+	h = gz_hash_mix(h, p->has_parse_hashes ? p->fields_hash : gz_page_fields_hash(p));
+	h = hash_page_ref(h, p->prev);
+	h = hash_page_ref(h, p->next);
+	for (k = 0; k < p->nrelated; k++)
+		h = hash_page_ref(h, p->related[k]);
+	for (t = 0; p->terms && t < site->cfg.ntax; t++)
+		for (k = 0; k < p->nterms[t]; k++)
+			h = gz_hash_mix(gz_hash_mix(h, p->terms[t][k]->name_hash), p->terms[t][k]->n);
+	if (p->sec)
+		h = gz_hash_fast_str(h, p->sec->title);
+	return h;
+}
+
+#define HASH_CHUNK 256
+
+/* The meta and model hashes of pages [HASH_CHUNK * item, +HASH_CHUNK). */
+static void hash_chunk(size_t item, int worker, void *payload)
+{
+	gz_site *site = payload;
+	size_t i, k, end = (item + 1) * HASH_CHUNK;
+
+	for (i = item * HASH_CHUNK; i < end && i < site->nall; i++) {
+		gz_page *p = site->all[i];
+		uint64_t h;
+
+		if (!p->settled) {
+			p->settled_hash = settled_hash(site, p);
+			p->settled = true;
+		}
+		h = p->settled_hash;
+		if (p->history)
+			h = gz_hash_mix(h, gz_history_hash(p->history));
+		h = gz_value_hash(h, p->extra);
+		/* derivatives of its photos (photos.h), once they are made */
+		for (k = 0; k < p->nphotos; k++)
+			h = gz_hash_mix(h, p->photos[k].pic_hash);
+		for (k = 0; k < p->nimages; k++)
+			h = gz_hash_mix(h, p->images[k].pic_hash);
+		if (p->cover)
+			h = gz_hash_mix(h, p->cover->pic_hash);
+		p->meta_hash = h;
+		p->model_hash = gz_hash_mix(h, p->src_hash);
+	}
+}
+
+void gz_site_hash(gz_site *site)
+{
+	size_t i;
+	uint64_t sh = GZ_HASH_INIT, mh = GZ_HASH_INIT;
+
+	gz_parallel((site->nall + HASH_CHUNK - 1) / HASH_CHUNK, gz_pool_cores(), hash_chunk, site,
+		    NULL);
+	for (i = 0; i < site->npages; i++) {
+		sh = gz_hash_mix(sh, site->pages[i]->model_hash);
+		mh = gz_hash_mix(mh, site->pages[i]->meta_hash);
+	}
+	for (i = 0; i < site->nstandalone; i++) {
+		sh = gz_hash_mix(sh, site->standalone[i]->model_hash);
+		mh = gz_hash_mix(mh, site->standalone[i]->meta_hash);
+	}
+	site->hash = sh;
+	site->meta_hash = mh;
+	/* section titles are read as configuration (site.sections[i].title) */
+	site->config_hash = site->yml_hash;
+	for (i = 0; i < site->nsections; i++)
+		site->config_hash = gz_hash_str(site->config_hash, site->sections[i].title);
+}
+
+/* GAZETTE_TIMING=1: how long each part of the load took. */
+static void lap(const char *what, double *t)
+{
+	gz_timing_lap("  load", what, t);
+}
+
+/* What a page's parse reads besides its own file: the program, site.yml
+ * and the hooks that filter Markdown. Hooks granted io or os may read
+ * anything: then pages are not cached (returns false). */
+static bool cache_salt(uint64_t *out, const gz_site *site, const gz_theme *th, bool filters)
+{
+	uint64_t h = gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, gz_program_hash()), site->yml_hash);
+	size_t i;
+
+	if (filters) {
+		if (th->nallow)
+			return false;
+		h = gz_hash_u64(h, (uint64_t)th->memory_mb);
+		for (i = 0; i < th->nhooks; i++)
+			h = gz_hash_add(gz_hash_str(gz_hash_str(h, th->hooks[i].name), th->hooks[i].path),
+					th->hooks[i].lua, th->hooks[i].lua_len);
+	}
+	*out = h;
+	return true;
+}
+
+int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_diag *d)
+{
+	gz_strlist files = {0}, md = {0};
+	char *data = NULL;
+	size_t len = 0, i, scap = 0, fcap = 0, stcap = 0;
+	gz_map urls = {0};
+	load_job job;
+	gz_pagecache *pre;
+	double t = 0;
+
+	lap("", &t);
+	memset(site, 0, sizeof(*site));
+	/* the page cache's old index loads while the files are listed */
+	pre = opts->cache_dir ? gz_pagecache_preload(opts->cache_dir, !opts->cache_fresh) : NULL;
+	site->src = src;
+	site->drafts = opts->drafts;
+	site->cache_dir = opts->cache_dir ? gz_strdup(opts->cache_dir) : NULL;
+	if (gz_source_read(src, "site.yml", &data, &len) < 0)
+		gz_diag_warn(d, "site.yml", 0, 0, "no site.yml; using the defaults");
+	gz_config_load(&site->cfg, "site.yml", data, len, d);
+	site->yml_hash = gz_hash_add(GZ_HASH_INIT, data ? data : "", data ? len : 0);
+	free(data);
+
+	gz_source_list(src, "content", &files);
+	for (i = 0; i < files.n; i++) { /* each name moves to one list */
+		size_t n = strlen(files.items[i]);
+		if (n > 3 && !strcmp(files.items[i] + n - 3, ".md"))
+			gz_strlist_take(&md, files.items[i]);
+		else
+			gz_strlist_take(&site->files, files.items[i]);
+	}
+	free(files.items);
+	lap("list", &t);
+
+	site->nall = md.n;
+	site->all = gz_calloc(md.n ? md.n : 1, sizeof(*site->all));
+	job.site = site;
+	job.paths = &md;
+	job.d = d;
+	job.hooks = NULL;
+	job.keep_going = opts->keep_going;
+	job.cache = NULL;
+	gz_markdown_init();
+	bool hooks_failed = false;
+	/* Lua filters and shortcodes: one state per worker */
+	if (opts->theme && opts->theme->nhooks) {
+		int w, nw = opts->jobs < 1 ? 1 : opts->jobs;
+		bool any = false;
+		job.hooks = gz_calloc((size_t)nw, sizeof(*job.hooks));
+		for (w = 0; w < nw; w++) {
+			/* a broken hook file is reported once, and no page is loaded
+			 * (every page would fail the same way) */
+			if (gz_script_open_hooks(&job.hooks[w], opts->theme, &site->cfg, d) < 0) {
+				hooks_failed = true;
+				break;
+			}
+			any = any || gz_script_filters(job.hooks[w]);
+		}
+		if (!any) {
+			for (w = 0; w < nw; w++)
+				gz_script_free(job.hooks[w]);
+			free(job.hooks);
+			job.hooks = NULL;
+		}
+	}
+	if (!hooks_failed) {
+		uint64_t salt;
+		if (pre && cache_salt(&salt, site, opts->theme, job.hooks != NULL))
+			job.cache = gz_pagecache_open(pre, salt, &md, d);
+		else
+			gz_pagecache_free(pre);
+		pre = NULL;
+		if (opts->check_later)
+			gz_pagecache_check_later(job.cache);
+		lap("hooks", &t);
+		gz_parallel(md.n, opts->jobs, load_one, &job, opts->progress ? "读取" : NULL);
+		gz_pagecache_verify_start(job.cache);
+		{
+			char what[64];
+			snprintf(what, sizeof(what), "pages (%zu cached)", gz_pagecache_hits(job.cache));
+			lap(what, &t);
+		}
+		gz_pagecache_report(job.cache, d);
+		site->cache = job.cache;
+	} else {
+		site->nall = 0;
+		gz_pagecache_free(pre);
+	}
+	if (job.hooks) {
+		int w, nw = opts->jobs < 1 ? 1 : opts->jobs;
+		for (w = 0; w < nw; w++)
+			gz_script_free(job.hooks[w]);
+		free(job.hooks);
+	}
+	gz_strlist_release(&md);
+
+	/* what gets published, and where */
+	site->pages = gz_calloc(site->nall ? site->nall : 1, sizeof(*site->pages));
+	for (i = 0; i < site->nall; i++) {
+		gz_page *p = site->all[i], *other;
+		if (!p->url || (!p->title && !p->is_index) || p->broken)
+			continue;
+		if (p->status != GZ_PUBLISHED && !opts->drafts)
+			continue;
+		/* a future date means scheduled: out on that day, not before */
+		if (p->has_date && p->date.key > opts->now && !opts->future)
+			continue;
+		other = gz_map_get(&urls, p->url);
+		if (other) {
+			gz_diag_error(d, p->path, 1, 1,
+				      "URL '%s' is also claimed by %s; give one of them another slug",
+				      p->url, other->path);
+			continue;
+		}
+		gz_map_put(&urls, p->url, p);
+		if (p->is_index) {
+			gz_section *s = add_section(site, p->section, &scap);
+			if (*p->section && !strchr(p->path + 8 + strlen(p->section) + 1, '/')) {
+				s->index = p;
+				if (p->title) {
+					free(s->title);
+					s->title = gz_strdup(p->title);
+				}
+			}
+			continue;
+		}
+		/* pages outside any section (about.md) stand alone: they are in no
+		 * list, feed or archive */
+		if (!*p->section) {
+			GZ_GROW(site->standalone, stcap, site->nstandalone + 1);
+			site->standalone[site->nstandalone++] = p;
+			continue;
+		}
+		if (!p->has_date)
+			continue;
+		site->pages[site->npages++] = p;
+	}
+	gz_map_release(&urls);
+	qsort(site->pages, site->npages, sizeof(*site->pages), cmp_newest);
+
+	for (i = 0; i < site->npages; i++) {
+		gz_page *p = site->pages[i];
+		p->order = i;
+		if (*p->section) {
+			gz_section *s = add_section(site, p->section, &scap);
+			p->sec = s;
+			GZ_GROW(s->pages, s->cap, s->n + 1);
+			s->pages[s->n++] = p;
+		}
+		if (p->featured) {
+			GZ_GROW(site->featured, fcap, site->nfeatured + 1);
+			site->featured[site->nfeatured++] = p;
+		}
+	}
+	for (i = 0; i < site->nsections; i++) {
+		gz_section *s = &site->sections[i];
+		size_t k;
+		for (k = 0; k < s->n; k++) {
+			s->pages[k]->next = k > 0 ? s->pages[k - 1] : NULL;
+			s->pages[k]->prev = k + 1 < s->n ? s->pages[k + 1] : NULL;
+		}
+	}
+	if (site->npages) {
+		char ymd[11];
+		gz_date_ymd(ymd, &site->pages[0]->date);
+		site->build_date = gz_strdup(ymd);
+	} else {
+		site->build_date = gz_strdup("1970-01-01");
+	}
+	lap("sections", &t);
+	link_terms(site);
+	lap("terms", &t);
+	link_related(site, opts->jobs);
+	lap(site->related_new || !site->cache_dir ? "related" : "related (cached)", &t);
+	link_archives(site);
+	if (!opts->unhashed)
+		gz_site_hash(site);
+	lap("hash", &t);
+	return d->errors ? -1 : 0;
+}
+
+void gz_site_save_cache(gz_site *site, gz_diag *d)
+{
+	gz_pagecache_save(site->cache, d);
+	if (site->related_new)
+		write_related(site);
+	site->related_new = false;
+}
+
+void gz_site_add_standalone(gz_site *site, gz_page *p)
+{
+	p->id = site->nall;
+	p->path_hash = gz_hash_str(GZ_HASH_INIT, p->path);
+	/* a hook's page has no front matter: its fields are in its hash */
+	p->fm_hash = p->src_hash;
+	site->all = gz_realloc(site->all, (site->nall + 1) * sizeof(*site->all));
+	site->all[site->nall++] = p;
+	site->standalone = gz_realloc(site->standalone,
+				      (site->nstandalone + 1) * sizeof(*site->standalone));
+	site->standalone[site->nstandalone++] = p;
+}
+
+void gz_site_release(gz_site *site)
+{
+	size_t i, k;
+
+	for (i = 0; i < site->nall; i++)
+		gz_page_free(site->all[i]);
+	free(site->all);
+	/* after the pages: their bodies may point into it */
+	gz_pagecache_free(site->cache);
+	free(site->pages);
+	free(site->featured);
+	free(site->standalone);
+	for (i = 0; i < site->nsections; i++) {
+		free(site->sections[i].name);
+		free(site->sections[i].title);
+		free(site->sections[i].url);
+		free(site->sections[i].pages);
+	}
+	free(site->sections);
+	if (site->tax) {
+		for (i = 0; i < site->cfg.ntax; i++) {
+			gz_taxonomy *tx = &site->tax[i];
+			for (k = 0; k < tx->n; k++) {
+				free(tx->terms[k]->name);
+				free(tx->terms[k]->slug);
+				free(tx->terms[k]->url);
+				free(tx->terms[k]->pages);
+				free(tx->terms[k]);
+			}
+			free(tx->terms);
+			free(tx->key);
+			free(tx->label);
+			free(tx->url);
+			gz_map_release(&tx->by_slug);
+			gz_map_release(&tx->by_name);
+			gz_strlist_release(&tx->names);
+		}
+		free(site->tax);
+	}
+	for (i = 0; i < site->nyears; i++)
+		free(site->years[i].url);
+	free(site->years);
+	for (i = 0; i < site->nmonths; i++)
+		free(site->months[i].url);
+	free(site->months);
+	gz_strlist_release(&site->files);
+	free(site->build_date);
+	free(site->cache_dir);
+	gz_config_release(&site->cfg);
+	memset(site, 0, sizeof(*site));
+}

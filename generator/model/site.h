@@ -1,0 +1,120 @@
+/*
+ * site.h: the model: every page, and the sections, taxonomies and archives
+ * that group them.
+ *
+ * gz_site_load reads site.yml and every content file (in parallel), then
+ * links pages into sections, terms, year/month archives, prev/next and
+ * related lists. After it returns the model is read-only, so any number of
+ * render threads may read it without locks. Lists are newest first; ties
+ * break on the source path so every build orders things the same way.
+ */
+#ifndef GZ_SITE_H
+#define GZ_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "load/config.h"
+#include "base/diag.h"
+#include "load/page.h"
+#include "source/source.h"
+#include "base/strlist.h"
+
+typedef struct gz_term {
+	char *name, *slug, *url;
+	uint64_t name_hash, slug_hash;
+	size_t tax;               /* index into site->tax */
+	gz_page **pages;
+	size_t n, cap;
+} gz_term;
+
+typedef struct {
+	char *key, *label, *url;
+	gz_term **terms;          /* most pages first */
+	size_t n;
+	gz_map by_slug;
+	gz_map by_name;           /* each spelling seen → its term (or NULL) */
+	gz_strlist names;         /* by_name's keys */
+} gz_taxonomy;
+
+typedef struct gz_section {
+	char *name, *title, *url;
+	gz_page *index;           /* its _index.md, or NULL */
+	gz_page **pages;
+	size_t n, cap;
+} gz_section;
+
+typedef struct {
+	int year, month;          /* month 0: the whole year */
+	char *url;
+	gz_page **pages;          /* borrowed slice of site->pages */
+	size_t n;
+} gz_period;
+
+typedef struct {
+	gz_config cfg;
+	gz_source *src;           /* borrowed */
+	gz_page **all;            /* every content page loaded */
+	size_t nall;
+	gz_page **pages;          /* published pages in sections, newest first */
+	size_t npages;
+	gz_page **featured;
+	size_t nfeatured;
+	gz_page **standalone;     /* published pages outside any section */
+	size_t nstandalone;
+	gz_section *sections;
+	size_t nsections;
+	gz_taxonomy *tax;         /* [cfg.ntax] */
+	gz_period *years;         /* newest first */
+	size_t nyears;
+	gz_period *months;        /* newest first */
+	size_t nmonths;
+	gz_strlist files;         /* content files that are not pages */
+	char *build_date;         /* date of the newest page */
+	bool drafts;              /* draft and review pages are built */
+	uint64_t hash;            /* of every page's model hash (see site.c) */
+	uint64_t meta_hash;       /* of every page's meta hash */
+	uint64_t yml_hash;        /* of site.yml's bytes */
+	uint64_t config_hash;     /* of site.yml and the section titles */
+	struct gz_pagecache *cache; /* parsed pages, kept for gz_site_save_cache */
+	char *cache_dir;          /* opts->cache_dir */
+	uint64_t related_key;     /* what the related lists were made from */
+	bool related_new;         /* they were, in this load: keep them */
+} gz_site;
+
+typedef struct {
+	bool drafts;              /* build draft and review pages too */
+	int jobs;
+	bool progress;
+	bool future;              /* build pages dated after now too */
+	int64_t now;              /* seconds since 1970: later dates are scheduled */
+	const struct gz_theme *theme; /* its hooks filter the Markdown (may be NULL) */
+	bool keep_going;          /* a page a hook fails on is left out, with a warning */
+	const char *cache_dir;    /* keep parsed pages here (pagecache.h); NULL: none */
+	bool cache_fresh;         /* write the cache but do not read it */
+	bool unhashed;            /* leave the model hashes to the caller (gz_site_hash) */
+	bool check_later;         /* the cached pages' text: gz_pagecache_verify_wait */
+} gz_load_opts;
+
+/* Recompute the model hashes (after history was attached). */
+void gz_site_hash(gz_site *site);
+
+/* Load the site from src. Problems go to d; returns -1 if any was an error
+ * (the site is still safe to release). */
+int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_diag *d);
+void gz_site_release(gz_site *site);
+
+/* Write what the load parsed into the page cache (opts->cache_dir), for
+ * the next build; only a build that succeeded calls it. Problems are
+ * warnings in d. */
+void gz_site_save_cache(gz_site *site, gz_diag *d);
+
+/* Add a page made by a hook (gz.add_page) as a standalone page; the site
+ * takes it over. */
+void gz_site_add_standalone(gz_site *site, gz_page *p);
+
+/* The section with that name, or NULL. */
+gz_section *gz_site_section(const gz_site *site, const char *name);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * pack.h: zip files and gzip streams, written through libarchive.
+ *
+ * The only module that includes archive.h/archive_entry.h. A pack is built
+ * in a temporary file beside its destination and only appears under its
+ * name when gz_pack_finish succeeds, so a failed or interrupted pull never
+ * leaves half a zip behind, and an existing file is never replaced unless
+ * the caller asked for it.
+ */
+#ifndef GZ_PACK_H
+#define GZ_PACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+typedef struct gz_pack gz_pack;
+
+#define GZ_PACK_EXISTS (-2) /* the destination exists and overwrite is false */
+
+/* Start a zip that will become path. Returns 0, GZ_PACK_EXISTS, or -1; on
+ * failure *err says why (caller frees) and *out is NULL. */
+int gz_pack_open(gz_pack **out, const char *path, bool overwrite, char **err);
+
+/* Add a file named name (UTF-8, '/'-separated) holding len bytes of data,
+ * dated mtime (seconds since 1970). Returns 0, or -1 with *err set. */
+int gz_pack_add(gz_pack *pk, const char *name, const void *data, size_t len, int64_t mtime,
+		char **err);
+
+/* Close the zip and move it to its name. Frees pk either way. Returns 0,
+ * GZ_PACK_EXISTS (someone made the file meanwhile) or -1 with *err set. */
+int gz_pack_finish(gz_pack *pk, char **err);
+
+/* Drop an unfinished pack: its temporary file is removed. NULL is fine. */
+void gz_pack_free(gz_pack *pk);
+
+/* Append data compressed as one gzip member (RFC 1952, no file name, time
+ * 0, so the same bytes always give the same output) to out, at level 1
+ * (fastest) to 9 (smallest); 0 is zlib's default (6). Returns 0, or -1 with
+ * *err set (caller frees). */
+int gz_pack_gzip(gz_buf *out, const void *data, size_t len, int level, char **err);
+
+/* Append what the gzip stream data holds to out, at most max bytes. Returns
+ * 0, or -1 with *err set (caller frees) when data is not gzip, is damaged
+ * or holds more than max bytes. */
+int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, char **err);
+
+#endif
