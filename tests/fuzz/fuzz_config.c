@@ -1,8 +1,8 @@
 /* libFuzzer target: site.yml (the settings, through gz_config_load). */
 #include <stdint.h>
 
-#include "config.h"
-#include "diag.h"
+#include "load/config.h"
+#include "base/diag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

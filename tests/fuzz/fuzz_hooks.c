@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "buf.h"
-#include "diag.h"
-#include "markdown.h"
-#include "page.h"
-#include "script.h"
-#include "site.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "load/markdown.h"
+#include "load/page.h"
+#include "lua/script.h"
+#include "model/site.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

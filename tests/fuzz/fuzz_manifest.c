@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "diag.h"
-#include "print.h"
-#include "site.h"
-#include "source.h"
-#include "strlist.h"
+#include "base/alloc.h"
+#include "base/diag.h"
+#include "print/print.h"
+#include "model/site.h"
+#include "source/source.h"
+#include "base/strlist.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,8 +1,8 @@
 /* libFuzzer target: Markdown bodies, with the Chinese and image passes. */
 #include <stdint.h>
 
-#include "markdown.h"
-#include "text.h"
+#include "load/markdown.h"
+#include "base/text.h"
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

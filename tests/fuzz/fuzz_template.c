@@ -1,8 +1,8 @@
 /* libFuzzer target: theme templates (template text into Lua source). */
 #include <stdint.h>
 
-#include "diag.h"
-#include "template.h"
+#include "base/diag.h"
+#include "lua/template.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

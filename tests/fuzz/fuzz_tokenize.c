@@ -1,8 +1,8 @@
 /* libFuzzer target: the search tokenizer (page text and queries). */
 #include <stdint.h>
 
-#include "buf.h"
-#include "tokenize.h"
+#include "base/buf.h"
+#include "base/tokenize.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

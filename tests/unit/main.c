@@ -1,6 +1,6 @@
 #include <stdio.h>
 
-#include "image.h"
+#include "media/image.h"
 #include "test.h"
 
 int gz_test_failures;

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "test.h"
 
 /* A whole file appended, a missing one an error with b as it was. */

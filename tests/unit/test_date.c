@@ -1,4 +1,4 @@
-#include "date.h"
+#include "base/date.h"
 #include "test.h"
 
 static void parse_dates(void)

@@ -3,8 +3,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "deps.h"
+#include "base/buf.h"
+#include "write/deps.h"
 #include "test.h"
 
 static char *temp_file(void)

@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doc.h"
-#include "markdown.h"
+#include "load/doc.h"
+#include "load/markdown.h"
 #include "test.h"
 
 /* Fields with tabs, newlines and backslashes come back as written. */

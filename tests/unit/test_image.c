@@ -1,10 +1,10 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#include "buf.h"
-#include "image.h"
-#include "markdown.h"
-#include "pool.h"
+#include "base/buf.h"
+#include "media/image.h"
+#include "load/markdown.h"
+#include "base/pool.h"
 #include "test.h"
 
 static gz_image_opts opts(void)

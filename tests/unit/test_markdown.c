@@ -1,6 +1,6 @@
 #include <stdlib.h>
 
-#include "markdown.h"
+#include "load/markdown.h"
 #include "test.h"
 
 static gz_md_result render(const char *md, bool unsafe, const char *base)

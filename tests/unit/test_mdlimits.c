@@ -1,9 +1,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "mdlimits.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "load/mdlimits.h"
 #include "test.h"
 
 /* Check md against small limits; the error line formatted, or "" if none. */

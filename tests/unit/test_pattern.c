@@ -4,7 +4,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "pattern.h"
+#include "base/pattern.h"
 #include "test.h"
 
 static long charged, stop_at;

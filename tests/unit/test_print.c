@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pdf.h"
-#include "print.h"
+#include "media/pdf.h"
+#include "print/print.h"
 #include "test.h"
 
 /* Pairs of marks lose half an em, quotes get break chances, tags stay. */

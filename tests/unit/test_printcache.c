@@ -3,8 +3,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "printcache.h"
+#include "base/buf.h"
+#include "print/printcache.h"
 #include "test.h"
 
 static void write_raw(const char *dir, uint64_t key, const char *data, size_t len)

@@ -2,7 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sanitize.h"
+#include "load/sanitize.h"
 #include "test.h"
 
 static void same(const char *in, unsigned allow, const char *want)

@@ -1,8 +1,8 @@
 #include <stdlib.h>
 
-#include "alloc.h"
-#include "script.h"
-#include "template.h"
+#include "base/alloc.h"
+#include "lua/script.h"
+#include "lua/template.h"
 #include "test.h"
 
 /* A theme built in memory from (name, source) pairs. */

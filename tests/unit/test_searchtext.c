@@ -1,10 +1,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "searchtext.h"
+#include "base/buf.h"
+#include "search/searchtext.h"
 #include "test.h"
-#include "yaml.h"
+#include "load/yaml.h"
 
 static gz_value *fm(const char *s)
 {

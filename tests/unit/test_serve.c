@@ -3,10 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "serve.h"
+#include "base/buf.h"
+#include "cli/serve.h"
 #include "test.h"
-#include "watch.h"
+#include "source/watch.h"
 
 static void check_decoded(const char *url, const char *want)
 {

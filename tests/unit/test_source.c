@@ -1,6 +1,6 @@
 #include <stdlib.h>
 
-#include "source.h"
+#include "source/source.h"
 #include "test.h"
 
 static void safe_paths(void)

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 
-#include "diag.h"
-#include "template.h"
+#include "base/diag.h"
+#include "lua/template.h"
 #include "test.h"
 
 static int count_lines(const char *s)

@@ -1,8 +1,8 @@
 #include <stdlib.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "test.h"
-#include "text.h"
+#include "base/text.h"
 
 static void count_chinese(void)
 {

@@ -1,9 +1,9 @@
 #include <stdlib.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "test.h"
-#include "pack.h"
-#include "tokenize.h"
+#include "write/pack.h"
+#include "base/tokenize.h"
 
 static const char *join(gz_buf *b, const char *s, bool query)
 {

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 
 #include "test.h"
-#include "yaml.h"
+#include "load/yaml.h"
 
 static gz_value *parse(const char *s)
 {
