@@ -8,7 +8,7 @@
 #include "base/alloc.h"
 #include "archive/archive.h"
 #include "base/buf.h"
-#include "cli/build.h"
+#include "lua/theme.h"
 #include "load/doc.h"
 #include "lua/script.h"
 #include "write/pack.h"
@@ -412,7 +412,7 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **
 		goto cleanup;
 	/* the shortcodes and filters of the theme and the site are part of
 	 * the text: without them a story's body would be lost */
-	theme_src = gz_build_theme(&theme, src, o->source, &display, &d);
+	theme_src = gz_theme_open(&theme, src, o->source, &display, &d);
 	if (!theme_src) {
 		*err = d.n ? gz_diag_format(&d.items[0]) : errorf("the theme cannot be loaded");
 		goto cleanup;

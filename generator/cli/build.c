@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
+#include "lua/theme.h"
+#include "write/cache.h"
 #include "archive/archive.h"
 #include "base/buf.h"
 #include "base/date.h"
@@ -31,160 +33,6 @@
 #include "lua/script.h"
 #include "search/search.h"
 #include "model/site.h"
-
-static bool is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* A theme installed beside the program (./themes/name or
- * ../share/gazette/themes/name) or in $GAZETTE_THEMES: never the site's. */
-static char *find_installed_theme(const char *name, char **display)
-{
-	gz_buf b = GZ_BUF_INIT;
-	char exe[PATH_MAX];
-	ssize_t n;
-	const char *env = getenv("GAZETTE_THEMES");
-
-	if (env) {
-		gz_buf_printf(&b, "%s/%s", env, name);
-		if (is_dir(b.ptr)) {
-			*display = gz_strdup(b.ptr);
-			return gz_buf_detach(&b, NULL);
-		}
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		/* next to a build tree binary (build/release/gazette) too */
-		{
-			const char *tries[] = {"/themes/", "/../share/gazette/themes/",
-					       "/../../themes/"};
-			size_t i;
-			for (i = 0; i < 3; i++) {
-				gz_buf_clear(&b);
-				gz_buf_printf(&b, "%s%s%s", exe, tries[i], name);
-				if (is_dir(b.ptr)) {
-					*display = gz_strdup(b.ptr);
-					return gz_buf_detach(&b, NULL);
-				}
-			}
-		}
-	}
-	gz_buf_release(&b);
-	return NULL;
-}
-
-char *gz_build_find_theme(const char *source, const char *name, char **display)
-{
-	gz_buf b = GZ_BUF_INIT;
-	char *real = NULL, *root = realpath(source, NULL);
-
-	/* the site's own, unless a symbolic link takes it out of the site */
-	gz_buf_printf(&b, "%s/themes/%s", source, name);
-	if (root && is_dir(b.ptr) && (real = realpath(b.ptr, NULL)) &&
-	    !strncmp(real, root, strlen(root)) && real[strlen(root)] == '/') {
-		gz_buf d = GZ_BUF_INIT;
-		gz_buf_printf(&d, "themes/%s", name);
-		*display = gz_buf_detach(&d, NULL);
-		free(real);
-		free(root);
-		return gz_buf_detach(&b, NULL);
-	}
-	free(real);
-	free(root);
-	gz_buf_release(&b);
-	return find_installed_theme(name, display);
-}
-
-/*
- * The cache folder .gazette/ beside the content holds what is not content:
- * the list of files the last build wrote into each output folder (so a page
- * deleted from content also leaves the site) and what each of them depended
- * on (so an unchanged page is not rendered again). It ignores itself in
- * git. A bare repository has no place beside its content, so its cache goes
- * to $XDG_CACHE_HOME/gazette, or ~/.cache/gazette when that is not set.
- * Files are per output folder: cache/<what>-<hash>.txt.
- */
-static char *cache_file(const char *source, bool bare, const char *out_dir, const char *what,
-			bool create)
-{
-	gz_buf cache = GZ_BUF_INIT, path = GZ_BUF_INIT;
-	char real[2 * PATH_MAX + 2];
-	uint64_t h = GZ_HASH_INIT;
-	const char *home = getenv("HOME"), *xdg = getenv("XDG_CACHE_HOME");
-	FILE *f;
-
-	/* the same folder must give the same name before and after it exists */
-	if (!realpath(out_dir, real)) {
-		char *dir = gz_strdup(out_dir), *slash = strrchr(dir, '/');
-		char parent[PATH_MAX];
-		const char *base = slash ? slash + 1 : out_dir;
-		if (slash)
-			*slash = '\0';
-		if (realpath(slash ? (*dir ? dir : "/") : ".", parent))
-			snprintf(real, sizeof(real), "%s/%s", parent, base);
-		else
-			snprintf(real, sizeof(real), "%s", out_dir);
-		free(dir);
-	}
-	h = gz_hash_str(h, real);
-	if (bare) {
-		char rs[PATH_MAX];
-		if (!realpath(source, rs))
-			snprintf(rs, sizeof(rs), "%s", source);
-		/* the XDG base directory rule: only an absolute path counts */
-		if (xdg && xdg[0] == '/')
-			gz_buf_puts(&cache, xdg);
-		else
-			gz_buf_printf(&cache, "%s/.cache", home ? home : "/tmp");
-		if (create)
-			mkdir(cache.ptr, 0755);
-		gz_buf_puts(&cache, "/gazette");
-		if (create)
-			mkdir(cache.ptr, 0755);
-		h = gz_hash_str(h, rs);
-	} else {
-		gz_buf_printf(&cache, "%s/.gazette", source);
-		if (create && mkdir(cache.ptr, 0755) == 0) {
-			gz_buf_printf(&path, "%s/.gitignore", cache.ptr);
-			f = fopen(path.ptr, "w");
-			if (f) {
-				fputs("# gazette's cache: not content\n*\n", f);
-				fclose(f);
-			}
-			gz_buf_clear(&path);
-		}
-	}
-	gz_buf_printf(&path, "%s/%s-%016llx.txt", cache.ptr, what, (unsigned long long)h);
-	gz_buf_release(&cache);
-	return gz_buf_detach(&path, NULL);
-}
-
-/* A folder of the cache shared by every output folder: img/ for photo
- * derivatives (their names are hashes of what they are made from), pages/
- * for parsed pages (keyed by their bytes). */
-static char *cache_sub_dir(const char *source, bool bare, const char *name, bool create)
-{
-	gz_buf b = GZ_BUF_INIT;
-	char *any = cache_file(source, bare, source, "x", create);
-	char *slash = strrchr(any, '/');
-
-	*slash = '\0';
-	gz_buf_printf(&b, "%s/%s", any, name);
-	free(any);
-	return gz_buf_detach(&b, NULL);
-}
-
-char *gz_build_cache_dir(const char *source, const char *name)
-{
-	return cache_sub_dir(source, false, name, true);
-}
 
 /* GAZETTE_TIMING=1 prints how long each stage took. */
 static void phase(const char *name, double *t)
@@ -265,7 +113,7 @@ static void git_start(git_job *gj, const gz_build_opts *opts, gz_repo *repo)
 {
 	gj->source = opts->source;
 	gj->repo = repo;
-	gj->history_file = cache_file(opts->source, false, opts->source, "history", false);
+	gj->history_file = gz_cache_file(opts->source, false, opts->source, "history", false);
 	gj->full = opts->full;
 	gj->active = true;
 	gj->threaded = pthread_create(&gj->thread, NULL, git_run, gj) == 0;
@@ -448,78 +296,6 @@ static void attach_history(gz_site *site, gz_repo *repo, const char *sha, gz_dia
 	}
 	for (i = 0; i < site->nall; i++)
 		site->all[i]->history = gz_repo_history_of(repo, site->all[i]->path);
-}
-
-/* site.yml as a value tree, read before the site is (NULL if absent or
- * broken: the site load reports that). */
-static gz_value *peek_config(gz_source *src)
-{
-	char *data = NULL, *err = NULL;
-	size_t len;
-	int line, col;
-	gz_value *v = NULL;
-
-	if (gz_source_read(src, "site.yml", &data, &len) < 0)
-		return NULL;
-	if (gz_yaml_parse(&v, data, len, 0, &err, &line, &col) < 0)
-		v = NULL;
-	free(err);
-	free(data);
-	return v;
-}
-
-/* The theme: themes/<name> in the site's own source (a git revision's for
- * --rev, never the working tree's then), else one installed beside the
- * program. */
-static gz_source *open_theme_named(gz_source *src, const char *name, char **display)
-{
-	gz_buf prefix = GZ_BUF_INIT;
-	gz_strlist probe = {0};
-	gz_source *th = NULL;
-	char *dir, *err = NULL;
-
-	gz_buf_printf(&prefix, "themes/%s", name);
-	gz_source_list(src, prefix.ptr, &probe);
-	if (probe.n) {
-		th = gz_source_sub(src, prefix.ptr);
-		*display = gz_buf_detach(&prefix, NULL);
-		gz_strlist_release(&probe);
-		return th;
-	}
-	gz_strlist_release(&probe);
-	gz_buf_release(&prefix);
-	dir = find_installed_theme(name, display);
-	if (dir && gz_source_open_dir(&th, dir, &err) < 0) {
-		free(err);
-		th = NULL;
-	}
-	free(dir);
-	return th;
-}
-
-gz_source *gz_build_theme(gz_theme *th, gz_source *src, const char *source_dir, char **display,
-			  gz_diag *d)
-{
-	/* site.yml is read here once more than by the site load: the theme
-	 * and its hooks must exist before pages load */
-	gz_value *cfg = peek_config(src);
-	const char *t = gz_value_str(cfg, "theme");
-	const char *name = t && !gz_slug_is_hostile(t) ? t : "default";
-	gz_source *theme_src = open_theme_named(src, name, display);
-
-	memset(th, 0, sizeof(*th));
-	if (!theme_src) {
-		gz_diag_error(d, "site.yml", 0, 0,
-			      "theme '%s' not found (looked in %sthemes/%s and beside gazette)", name,
-			      gz_source_is_folder(src) ? "" : "the revision's ", name);
-		gz_value_free(cfg);
-		return NULL;
-	}
-	/* go on after errors so layout problems are reported with the rest */
-	gz_theme_load(th, theme_src, *display, d);
-	gz_theme_load_hooks(th, theme_src, src, gz_value_get(cfg, "hooks"));
-	gz_value_free(cfg);
-	return theme_src;
 }
 
 /* What the PDFs of a build are made from (print.h): what all share, in
@@ -783,7 +559,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 		goto cleanup;
 
 	/* the theme and the hooks first: hooks filter pages as they load */
-	theme_src = gz_build_theme(&theme, src, opts->source, &display, d);
+	theme_src = gz_theme_open(&theme, src, opts->source, &display, d);
 	if (!theme_src) {
 		gz_guard_links(src, d); /* a linked themes/ is why */
 		goto cleanup;
@@ -797,13 +573,13 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	lo.theme = &theme;
 	lo.keep_going = opts->keep_going;
 	bare = repo && gz_repo_is_bare(repo);
-	pages_dir = cache_sub_dir(opts->source, bare, "pages", false);
+	pages_dir = gz_cache_sub_dir(opts->source, bare, "pages", false);
 	lo.cache_dir = pages_dir;
 	lo.cache_fresh = opts->full;
 	/* the history walk reads git while the pages load; its record is
 	 * per repository, not per output folder */
 	if (repo && sha[0]) {
-		history_file = cache_file(opts->source, bare, opts->source, "history", false);
+		history_file = gz_cache_file(opts->source, bare, opts->source, "history", false);
 		gz_repo_walk_history_start(repo, sha, "content/", history_file, opts->full);
 	}
 	if (!opts->archive_only) {
@@ -811,8 +587,8 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 		 * the same. The publishing record first (it may finish what a
 		 * killed build left), so what pages depend on describes the site
 		 * in out_dir; that record loads while the pages do */
-		deps_file = cache_file(opts->source, bare, out_dir, "deps", false);
-		outputs_file = cache_file(opts->source, bare, out_dir, "outputs", false);
+		deps_file = gz_cache_file(opts->source, bare, out_dir, "deps", false);
+		outputs_file = gz_cache_file(opts->source, bare, out_dir, "outputs", false);
 		gz_publish_open(&pub, out_dir, outputs_file, deps_file, opts->full);
 		if (!opts->full)
 			record_start(&loading, load_indexed, &deps_prev, deps_file);
@@ -830,7 +606,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	attach_history(&site, repo, sha, d);
 	phase("load", &t0);
 	if (!d->errors && !opts->archive_only) {
-		img_dir = cache_sub_dir(opts->source, bare, "img", true);
+		img_dir = gz_cache_sub_dir(opts->source, bare, "img", true);
 		memset(&po, 0, sizeof(po));
 		po.jobs = jobs;
 		po.progress = opts->progress;
@@ -853,7 +629,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	phase("hash", &t0);
 	if (opts->archive_only) {
 		/* the archive as that commit published it: a database of its own */
-		char *dir = d->errors ? NULL : cache_sub_dir(opts->source, bare, "archive", true);
+		char *dir = d->errors ? NULL : gz_cache_sub_dir(opts->source, bare, "archive", true);
 		gz_buf db = GZ_BUF_INIT;
 		size_t changed;
 		if (dir && mkdir(dir, 0777) < 0 && errno != EEXIST) {
@@ -888,7 +664,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	if (gz_render_site(&out, &site, &theme, &ro, d) < 0)
 		goto cleanup;
 	gz_photos_output(&photos, &out);
-	print_dir = cache_sub_dir(opts->source, bare, "print", true);
+	print_dir = gz_cache_sub_dir(opts->source, bare, "print", true);
 	print_all(&out, &site, src,
 		  (gz_print_opts){.theme = &theme, .theme_src = theme_src, .theme_display = display,
 				  .cache_dir = print_dir},
@@ -904,7 +680,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 		/* the index patches the last build's when few pages changed */
 		gz_search_opts so = {jobs, out_dir, NULL, opts->full};
 		gz_search_stats sst;
-		search_file = cache_file(opts->source, bare, out_dir, "search", false);
+		search_file = gz_cache_file(opts->source, bare, out_dir, "search", false);
 		so.record = search_file;
 		gz_search_build(&out, &site, &so, &search_rec, d, &sst);
 		phase("search", &t0);
@@ -927,7 +703,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 		goto cleanup;
 	/* only a build that succeeded leaves anything in the cache; what pages
 	 * depend on is saved aside and takes effect with the site it describes */
-	free(cache_file(opts->source, bare, out_dir, "outputs", true));
+	free(gz_cache_file(opts->source, bare, out_dir, "outputs", true));
 	if (!saving.active)
 		record_start(&saving, gz_deps_save, &deps_next, gz_publish_companion(pub));
 	if (record_wait(&saving) < 0)

@@ -45,27 +45,4 @@ typedef struct {
 /* Returns 0, or -1 when d holds errors (nothing was written then). */
 int gz_build(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st);
 
-/* Find the folder of theme name: <source>/themes/name (unless a symbolic
- * link takes it out of source), else beside the program (./themes/name or
- * ../share/gazette/themes/name). Caller frees; NULL if none exists.
- * display gets how to name it in messages. */
-char *gz_build_find_theme(const char *source, const char *name, char **display);
-
-/* The folder name (img, pages, print …) of the cache beside the content
- * in source: <source>/.gazette/name, made with .gazette's .gitignore if
- * missing (the folder name itself is made by its user). Caller frees. */
-char *gz_build_cache_dir(const char *source, const char *name);
-
-struct gz_theme;
-struct gz_source;
-
-/* Find the theme of the site in src: its themes/<name>, else one installed
- * beside the program, never the folder source_dir on disk (a --rev build
- * takes nothing from the working tree; the argument stays for the
- * callers). Load its layouts and the theme's and site's hooks into th.
- * Returns the theme's source (caller frees, with *display), or NULL with
- * an error in d. */
-struct gz_source *gz_build_theme(struct gz_theme *th, struct gz_source *src,
-				 const char *source_dir, char **display, gz_diag *d);
-
 #endif

@@ -7,7 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
-#include "cli/build.h"
+#include "lua/theme.h"
 #include "source/guard.h"
 #include "base/pool.h"
 #include "lua/script.h"
@@ -71,7 +71,7 @@ static void collect_urls(checker *c)
 	for (i = 0; i < s->files.n; i++)
 		add_url(c, s->files.items[i] + strlen("content"));
 	gz_source_list(c->src, "static", &st);
-	theme = gz_build_find_theme(gz_source_root(c->src), s->cfg.theme, &display);
+	theme = gz_theme_dir(gz_source_root(c->src), s->cfg.theme, &display);
 	if (theme && gz_source_open_dir(&theme_src, theme, &err) == 0)
 		gz_source_list(theme_src, "static", &st);
 	for (i = 0; i < st.n; i++)
@@ -489,7 +489,7 @@ int gz_check_site(const char *source, gz_diag *d)
 		return -1;
 	}
 	/* the theme's hooks too: shortcodes and filters are part of the content */
-	theme_src = gz_build_theme(&theme, c.src, source, &display, d);
+	theme_src = gz_theme_open(&theme, c.src, source, &display, d);
 	lo.theme = &theme;
 	lo.jobs = gz_pool_cores();
 	gz_site_load(&site, c.src, &lo, d);

@@ -14,7 +14,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
-#include "cli/build.h"
+#include "lua/theme.h"
 #include "load/config.h"
 #include "base/diag.h"
 #include "base/text.h"
@@ -61,7 +61,7 @@ static char *find_archetype(const char *source, const char *kind, char **err)
 	gz_buf_printf(&p, "%s/archetypes/%s.md", source, kind);
 	data = gz_file_read(p.ptr, NULL);
 	if (!data) {
-		dir = gz_build_find_theme(source, theme, &display);
+		dir = gz_theme_dir(source, theme, &display);
 		if (dir) {
 			gz_buf_clear(&p);
 			gz_buf_printf(&p, "%s/archetypes/%s.md", dir, kind);

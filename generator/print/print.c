@@ -11,7 +11,8 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
-#include "cli/build.h"
+#include "lua/theme.h"
+#include "write/cache.h"
 #include "load/doc.h"
 #include "lua/script.h"
 #include "base/hash.h"
@@ -2557,7 +2558,7 @@ static void open_fallback(printer *pr)
 
 	if (!pr->o->theme_src || (n >= 7 && !strcmp(d + n - 7, "default")))
 		return;
-	dir = gz_build_find_theme(gz_source_root(pr->src), "default", &pr->fallback_display);
+	dir = gz_theme_dir(gz_source_root(pr->src), "default", &pr->fallback_display);
 	if (dir && gz_source_open_dir(&pr->fallback, dir, &err) < 0) {
 		free(err);
 		pr->fallback = NULL;
@@ -2731,7 +2732,7 @@ int gz_print_command(const char *source, const char *path, const char *out, cons
 		while (!strncmp(path, "./", 2))
 			path += 2;
 	}
-	theme_src = gz_build_theme(&theme, src, source, &display, d);
+	theme_src = gz_theme_open(&theme, src, source, &display, d);
 	if (!theme_src)
 		goto cleanup;
 	memset(&lo, 0, sizeof(lo));
@@ -2746,7 +2747,7 @@ int gz_print_command(const char *source, const char *path, const char *out, cons
 		with_theme.theme = &theme;
 		with_theme.theme_src = theme_src;
 		with_theme.theme_display = display;
-		with_theme.cache_dir = cache_dir = gz_build_cache_dir(source, "print");
+		with_theme.cache_dir = cache_dir = gz_cache_dir(source, "print");
 		if (gz_print_make(&data, &len, &site, src, path, &with_theme, NULL, d) < 0)
 			goto cleanup;
 		gz_printcache_prune(cache_dir);
