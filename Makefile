@@ -51,7 +51,7 @@ UNITOBJ = $(UNITSRC:tests/unit/%.c=$(B)/unit/%.o)
 # The executable answers `archive search` with SQLite alone and loads the rest
 # (gazette-core.so, every other command) only when needed: see main.c.
 MAINOBJ = $(patsubst %,$(B)/%.o,cli/main archive/archivecmd archive/archive search/searchtext \
-	base/alloc base/buf base/date base/diag base/strlist base/text base/tokenize)
+	base/alloc base/buf base/date base/diag base/i18n base/strlist base/text base/tokenize)
 
 # intercept_tls_get_addr=0: GCC 12's sanitizer runtime guesses where a block
 # of a dlopen'd library's thread-local storage begins from a header glibc no
@@ -61,9 +61,9 @@ MAINOBJ = $(patsubst %,$(B)/%.o,cli/main archive/archivecmd archive/archive sear
 # blocks are still scanned, as heap memory the thread's TLS points to.
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test test-unit test-e2e test-asan bench install uninstall format lint clean fuzz fuzz-build fuzz-smoke photos screenshots
+.PHONY: all catalogs pot deps run test test-unit test-e2e test-asan bench install uninstall format lint clean fuzz fuzz-build fuzz-smoke photos screenshots
 
-all: gazette
+all: gazette catalogs
 
 gazette: $(B)/gazette $(B)/gazette-core.so $(B)/gazette-media.so
 	cp $(B)/gazette-core.so gazette-core.so
@@ -93,6 +93,22 @@ $(B)/unit-tests: $(TESTOBJ) $(UNITOBJ)
 
 $(B):
 	@mkdir -p $(B)
+
+# Translations (base/i18n.h): po/<lang>.po compiled into build/locale/, where
+# the program in the source tree finds them. `make pot` gathers the
+# messages marked _() and N_() into po/gazette.pot and merges them into
+# every po/<lang>.po (tests/e2e/i18n.sh fails on one left untranslated).
+LANGS = $(basename $(notdir $(wildcard po/*.po)))
+CATALOGS = $(LANGS:%=build/locale/%/LC_MESSAGES/gazette.mo)
+catalogs: $(CATALOGS)
+build/locale/%/LC_MESSAGES/gazette.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+pot:
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=P_:1,2 \
+		--add-comments=TRANSLATORS: --package-name=gazette --msgid-bugs-address= \
+		-o po/gazette.pot $(sort $(SRC) $(wildcard generator/*/*.h))
+	for l in $(LANGS); do msgmerge -q --update --backup=none --no-fuzzy-matching po/$$l.po po/gazette.pot; done
 
 deps:
 	@sh scripts/deps.sh
@@ -192,6 +208,8 @@ install: all
 	cp -R themes/default $(SHAREDIR)/gazette/themes/
 	chmod -R u=rwX,go=rX $(SHAREDIR)/gazette/themes/default
 	install -m 644 man/gazette.1 $(SHAREDIR)/man/man1/gazette.1
+	for l in $(LANGS); do install -d $(SHAREDIR)/locale/$$l/LC_MESSAGES; \
+		install -m 644 build/locale/$$l/LC_MESSAGES/gazette.mo $(SHAREDIR)/locale/$$l/LC_MESSAGES/gazette.mo; done
 	install -m 644 completion/gazette.bash $(SHAREDIR)/bash-completion/completions/gazette
 
 uninstall:
@@ -199,6 +217,7 @@ uninstall:
 		$(SHAREDIR)/bash-completion/completions/gazette
 	-rmdir $(LIBDIR) 2>/dev/null
 	rm -rf $(SHAREDIR)/gazette/themes/default
+	for l in $(LANGS); do rm -f $(SHAREDIR)/locale/$$l/LC_MESSAGES/gazette.mo; done
 	-rmdir $(SHAREDIR)/gazette/themes $(SHAREDIR)/gazette 2>/dev/null
 
 format:

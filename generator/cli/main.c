@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "archive/archivecmd.h"
+#include "base/i18n.h"
 #include "cli/cli.h"
 #include "base/diag.h"
 
@@ -117,6 +118,7 @@ int main(int argc, char **argv)
 	gz_cli_main_fn fn;
 	void *sym;
 
+	gz_i18n_init();
 	if (argc > 2 && !strcmp(argv[1], "archive") && !strcmp(argv[2], "search"))
 		return gz_archivecmd_search(argc - 2, argv + 2, rev_db);
 	huge_pages(argv);
