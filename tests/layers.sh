@@ -6,7 +6,7 @@
 # Fails naming each include that runs against the order.
 set -eu
 cd "$(dirname "$0")/.."
-ORDER="base media source write load model lua render search print archive cli"
+ORDER="base media source write load model lua render search print archive build desk cli"
 
 rank() {
 	i=0

@@ -18,7 +18,7 @@
 
 #include "archive/archive.h"
 #include "archive/archivecmd.h"
-#include "cli/build.h"
+#include "build/build.h"
 #include "cli/check.h"
 #include "base/date.h"
 #include "base/diag.h"

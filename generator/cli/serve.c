@@ -24,7 +24,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
-#include "cli/build.h"
+#include "build/build.h"
 #include "base/diag.h"
 #include "source/watch.h"
 

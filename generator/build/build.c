@@ -1,4 +1,4 @@
-#include "cli/build.h"
+#include "build/build.h"
 
 #include <dirent.h>
 #include <errno.h>
