@@ -102,6 +102,11 @@ const char *gz_gitw_prefix(const gz_gitw *w)
 	return w->prefix;
 }
 
+int gz_gitw_is_bare(const gz_gitw *w)
+{
+	return git_repository_is_bare(w->repo);
+}
+
 static void ref_name(gz_buf *b, const char *branch)
 {
 	gz_buf_clear(b);

@@ -53,6 +53,7 @@ typedef struct {
 int gz_gitw_open(gz_gitw **out, const char *path, char **err);
 void gz_gitw_free(gz_gitw *w);
 const char *gz_gitw_prefix(const gz_gitw *w);
+int gz_gitw_is_bare(const gz_gitw *w);
 
 /* The commit branch ("main", "desk/a/b") points at, into sha. Returns 0,
  * GZ_GITW_NOTFOUND, or GZ_GITW_ERROR. */
