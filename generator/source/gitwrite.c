@@ -325,7 +325,10 @@ int gz_gitw_commit(gz_gitw *w, char *sha, const char *branch, const char *parent
 		memset(&ie, 0, sizeof(ie));
 		ie.mode = GIT_FILEMODE_BLOB;
 		ie.path = files[i].path;
-		if (git_index_add_from_buffer(idx, &ie, files[i].data, files[i].len) < 0) {
+		ie.file_size = (uint32_t)files[i].len;
+		/* an index of our own has no repository to write blobs through */
+		if (git_blob_create_from_buffer(&ie.id, w->repo, files[i].data, files[i].len) < 0 ||
+		    git_index_add(idx, &ie) < 0) {
 			rc = fail(err, "cannot store a file");
 			goto cleanup;
 		}
