@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1128,6 +1129,8 @@ static int preview_build(desk *dk, const char *user, const char *sha, gz_buf *er
 	gz_diag_init(&d);
 	pthread_mutex_lock(&dk->build_lock);
 	rc = gz_build(&o, &d, &st);
+	/* a build's arenas are not needed between builds: the desk idles small */
+	malloc_trim(0);
 	pthread_mutex_unlock(&dk->build_lock);
 	for (i = 0; i < d.n; i++)
 		if (d.items[i].severity == GZ_ERROR) {
@@ -1481,6 +1484,7 @@ static void do_decide(ctx *c)
 		gz_diag_init(&d);
 		pthread_mutex_lock(&dk->build_lock);
 		rc = gz_build(&o, &d, &st);
+		malloc_trim(0);
 		pthread_mutex_unlock(&dk->build_lock);
 		head(c, b, rc == 0 ? _("Published") : _("Approved, but the site was not built"));
 		if (rc == 0) {
