@@ -27,6 +27,7 @@
 #include "print/print.h"
 #include "archive/pull.h"
 #include "cli/serve.h"
+#include "desk/desk.h"
 #include "media/image.h"
 
 #define GZ_VERSION "0.1.0"
@@ -613,6 +614,8 @@ static int run(int argc, char **argv)
 		return cmd_serve(argc - 1, argv + 1);
 	if (!strcmp(cmd, "archive"))
 		return cmd_archive(argc - 1, argv + 1);
+	if (!strcmp(cmd, "desk"))
+		return gz_desk_main(argc - 1, argv + 1, gz_check_site);
 	fprintf(stderr, "gazette: '%s' is not a command\n\n%s", cmd, usage_main);
 	return 2;
 }

@@ -1,0 +1,202 @@
+#!/bin/sh
+# gazette desk over HTTP with curl: login required everywhere, CSRF tokens
+# on every POST, failed logins slowed, one user's session cannot act as
+# another, a story saved as commits on its own branch by its editor, the
+# check's findings in the preview, photo uploads checked (a hostile name,
+# a non-image), a stale save refused, review and approval that merges and
+# builds, the working tree untouched, and 100 concurrent requests under
+# 200 MB.
+set -eu
+. "$ROOT/tests/e2e/lib.sh"
+
+command -v curl >/dev/null || skip "curl is not installed"
+
+site=$TMPDIR/site
+mkdir -p "$site"
+cp -R "$ROOT/site.yml" "$ROOT/content" "$ROOT/data" "$site/"
+make_repo "$site"
+git -C "$site" branch -m main
+before=$(tree_sums "$site/content")
+
+echo 'editor-pass-1' | "$GAZETTE" desk user add alice --role editor --email alice@county.example \
+	--source "$site" >/dev/null || fail "user add alice"
+echo 'review-pass-1' | "$GAZETTE" desk user add bob --role reviewer --email bob@county.example \
+	--source "$site" >/dev/null || fail "user add bob"
+grep -q '^alice	editor	alice@county.example	\$argon2id\$' "$site/.gazette/desk-users" ||
+	fail "the users file holds no Argon2id hash"
+[ "$(stat -c %a "$site/.gazette/desk-users")" = 600 ] || fail "the users file is readable by others"
+
+start_server "$TMPDIR/desk.log" 's#.*http://127\.0\.0\.1:\([0-9][0-9]*\)/desk/.*#\1#p' \
+	"gazette desk" "$GAZETTE" desk --source "$site" --port 0
+base=http://127.0.0.1:$port
+
+# code METHOD URL [curl args…]: the status code; the body in $TMPDIR/body
+code() {
+	m=$1 u=$2
+	shift 2
+	curl -s -o "$TMPDIR/body" -w '%{http_code}' -X "$m" "$@" "$base$u"
+}
+csrf_of() {
+	sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMPDIR/body" | head -n 1
+}
+login() {
+	jar=$TMPDIR/$1.jar
+	rm -f "$jar"
+	code GET /desk/login -c "$jar" -b "$jar" >/dev/null
+	t=$(csrf_of)
+	c=$(code POST /desk/login -c "$jar" -b "$jar" --data-urlencode "csrf=$t" \
+		--data-urlencode "name=$1" --data-urlencode "password=$2")
+	[ "$c" = 303 ] || { cat "$TMPDIR/body"; fail "login $1: $c"; }
+}
+
+# login required everywhere
+for u in /desk/ /desk/new /desk/edit?p=content/about.md /desk/review /desk/view/alice/ /x; do
+	c=$(code GET "$u")
+	[ "$c" = 303 ] || fail "GET $u without a session: $c"
+done
+[ "$(curl -s -o /dev/null -w '%{redirect_url}' "$base/desk/")" = "$base/desk/login" ] ||
+	fail "no redirect to the login page"
+c=$(code POST /desk/save --data 'title=x')
+[ "$c" = 303 ] || fail "POST without a session: $c"
+
+# the login form's own token; wrong passwords slowed down
+code GET /desk/login -c "$TMPDIR/m.jar" >/dev/null
+t=$(csrf_of)
+c=$(code POST /desk/login -b "$TMPDIR/m.jar" --data "csrf=&name=alice&password=editor-pass-1")
+[ "$c" = 403 ] || fail "login without its token: $c"
+c=$(code POST /desk/login -b "$TMPDIR/m.jar" --data "csrf=$t&name=mallory&password=guess")
+[ "$c" = 403 ] || fail "a wrong password: $c"
+c=$(code POST /desk/login -b "$TMPDIR/m.jar" --data "csrf=$t&name=mallory&password=guess2")
+[ "$c" = 429 ] || fail "a second try at once was not slowed down: $c"
+sleep 2.2
+login alice editor-pass-1
+login bob review-pass-1
+grep -q 'HttpOnly' "$TMPDIR/alice.jar" || fail "the session cookie is not HttpOnly"
+curl -s -D - -o /dev/null -b "$TMPDIR/alice.jar" -c "$TMPDIR/x.jar" "$base/desk/login" | grep -q 'SameSite=Strict' ||
+	fail "cookies are not SameSite=Strict"
+
+c=$(code GET /desk/ -b "$TMPDIR/alice.jar")
+[ "$c" = 200 ] || fail "the list: $c"
+assert_contains "$TMPDIR/body" 'lang="zh-CN"'
+atok=$(csrf_of)
+code GET /desk/ -b "$TMPDIR/bob.jar" >/dev/null
+btok=$(csrf_of)
+
+# a new story; without the token it is refused
+c=$(code GET /desk/new?kind=story -b "$TMPDIR/alice.jar")
+[ "$c" = 200 ] || fail "the new story form: $c"
+pub=$(git -C "$site" rev-parse main)
+story() {
+	printf 'csrf=%s&p=%s&kind=story&b=%s&base=%s&status=draft&title=%s&date=2020-08-01&slug=%s' \
+		"$1" "$2" "$3" "$4" '%E6%9D%91%E9%87%8C%E7%9A%84%E8%9C%82%E8%9C%9C' "$5"
+	printf '&township=%s&village=&industry=&people=&tags=&summary=&author=&source=&reprint=&extra=' \
+		'%E7%A9%86%E6%A3%B1%E9%95%87'
+	printf '&body=%s' "$6"
+}
+# 第一段,有一个半角逗号。 (a half-width comma between Chinese characters)
+bad='%E7%AC%AC%E4%B8%80%E6%AE%B5,%E6%9C%89%E4%B8%80%E4%B8%AA%E5%8D%8A%E8%A7%92%E9%80%97%E5%8F%B7%E3%80%82%0A'
+good='%E7%AC%AC%E4%B8%80%E6%AE%B5%EF%BC%8C%E6%B2%A1%E6%9C%89%E5%8D%8A%E8%A7%92%E9%80%97%E5%8F%B7%E3%80%82%0A'
+c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(story '' '' '' "$pub" village-honey "$bad")")
+[ "$c" = 403 ] || fail "a save without its CSRF token: $c"
+c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(story "$btok" '' '' "$pub" village-honey "$bad")")
+[ "$c" = 403 ] || fail "a save with another session's token: $c"
+c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(story "$atok" '' '' "$pub" village-honey "$bad")")
+[ "$c" = 303 ] || { cat "$TMPDIR/body"; fail "a new story: $c"; }
+br=desk/alice/stories/2020/village-honey/index.md
+page=content/stories/2020/village-honey/index.md
+git -C "$site" rev-parse -q --verify "refs/heads/$br" >/dev/null || fail "no branch $br"
+[ "$(git -C "$site" log -1 --format='%an <%ae>' "$br")" = 'alice <alice@county.example>' ] ||
+	fail "the save's author is not the editor"
+git -C "$site" show "$br:$page" | grep -q '^status: draft$' || fail "the story is not a draft"
+tip1=$(git -C "$site" rev-parse "$br")
+
+# the preview: the real pipeline's page and the check's warning on line 1
+c=$(code POST /desk/preview -b "$TMPDIR/alice.jar" --data "$(story "$atok" "$page" "$br" "$tip1" village-honey "$bad")")
+[ "$c" = 200 ] || fail "preview: $c"
+grep -q '"severity":"warning"' "$TMPDIR/body" || { cat "$TMPDIR/body"; fail "no check warning in the preview"; }
+url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$TMPDIR/body")
+[ "$url" = /desk/view/alice/stories/2020/village-honey/ ] || fail "preview url '$url'"
+c=$(code GET "$url" -b "$TMPDIR/alice.jar")
+[ "$c" = 200 ] || fail "the preview page: $c"
+assert_contains "$TMPDIR/body" '村里的蜂蜜'
+assert_contains "$TMPDIR/body" 'href="/desk/view/alice/css/'
+c=$(code GET "$url" -b "$TMPDIR/bob.jar")
+[ "$c" = 404 ] || [ "$c" = 403 ] || fail "bob reads alice's preview: $c"
+c=$(code GET /desk/view/bob/ -b "$TMPDIR/alice.jar")
+[ "$c" = 403 ] || fail "alice reads bob's preview folder: $c"
+
+# the fix, then a stale save of the first version
+c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(story "$atok" "$page" "$br" "$tip1" village-honey "$good")")
+[ "$c" = 303 ] || fail "the second save: $c"
+tip2=$(git -C "$site" rev-parse "$br")
+[ "$(git -C "$site" rev-parse "$br~1")" = "$tip1" ] || fail "the second save is not on top of the first"
+c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(story "$atok" "$page" "$br" "$tip1" village-honey "$bad")")
+[ "$c" = 409 ] || fail "a stale save: $c"
+assert_contains "$TMPDIR/body" '没有半角逗号'
+[ "$(git -C "$site" rev-parse "$br")" = "$tip2" ] || fail "a stale save moved the branch"
+
+# photos: a hostile name, a non-image, then a real one
+photo=$ROOT/content/stories/2020/meng-qinglong-bees/honey.jpg
+up() {
+	code POST /desk/upload -b "$TMPDIR/alice.jar" -F "csrf=$atok" -F "b=$br" -F "base=$1" \
+		-F "caption=$3" -F "credit=本站摄影" -F "alt=木桌上的蜂蜜" -F "photo=@$2"
+}
+c=$(up "$tip2" "$photo;filename=../../x.jpg" 蜂蜜)
+[ "$c" = 400 ] || fail "an upload named ../../x.jpg: $c"
+printf 'not a photo' >"$TMPDIR/x.jpg"
+c=$(up "$tip2" "$TMPDIR/x.jpg" 蜂蜜)
+[ "$c" = 415 ] || fail "an upload that is no image: $c"
+[ "$(git -C "$site" rev-parse "$br")" = "$tip2" ] || fail "a refused upload moved the branch"
+c=$(up "$tip2" "$photo" '')
+[ "$c" = 303 ] || { cat "$TMPDIR/body"; fail "a photo upload: $c"; }
+tip3=$(git -C "$site" rev-parse "$br")
+git -C "$site" cat-file -e "$br:content/stories/2020/village-honey/honey.jpg" || fail "the photo is not in the bundle"
+
+# submitting needs every photo's caption
+c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(story "$atok" "$page" "$br" "$tip3" village-honey "$good")&do=submit&photo0_src=honey.jpg&photo0_caption=&photo0_credit=x&photo0_alt=y")
+[ "$c" = 200 ] || fail "a submit with a photo without caption: $c"
+c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(story "$atok" "$page" "$br" "$tip3" village-honey "$good")&do=submit&photo0_src=honey.jpg&photo0_caption=%E8%9C%82%E8%9C%9C&photo0_credit=x&photo0_alt=y")
+[ "$c" = 303 ] || fail "submit: $c"
+git -C "$site" show "$br:$page" | grep -q '^status: review$' || fail "the story is not awaiting review"
+tip4=$(git -C "$site" rev-parse "$br")
+
+# an editor cannot review, nor act with another's session and token
+c=$(code GET "/desk/review?b=$br" -b "$TMPDIR/alice.jar")
+[ "$c" = 403 ] || fail "an editor opened the review: $c"
+c=$(code POST /desk/decide -b "$TMPDIR/alice.jar" --data "csrf=$atok&b=$br&base=$tip4&do=approve")
+[ "$c" = 403 ] || fail "an editor approved: $c"
+c=$(code POST /desk/decide -b "$TMPDIR/alice.jar" --data "csrf=$btok&b=$br&base=$tip4&do=approve")
+[ "$c" = 403 ] || fail "bob's token with alice's session: $c"
+
+# the reviewer sees the page and the diff, and approves
+c=$(code GET "/desk/review?b=$br" -b "$TMPDIR/bob.jar")
+[ "$c" = 200 ] || fail "the review: $c"
+assert_contains "$TMPDIR/body" 'class="add"'
+c=$(code POST /desk/decide -b "$TMPDIR/bob.jar" --data "csrf=$btok&b=$br&base=$tip4&do=approve&comment=ok")
+[ "$c" = 200 ] || { cat "$TMPDIR/body"; fail "approve: $c"; }
+assert_contains "$site/public/stories/2020/village-honey/index.html" '村里的蜂蜜'
+git -C "$site" log --format='%an' main -- "$page" | grep -qx alice || fail "alice is not in the page's history"
+git -C "$site" show "main:$page" | grep -q '^status: published$' || fail "not published on main"
+git -C "$site" rev-parse -q --verify "refs/heads/$br" >/dev/null && fail "the merged branch is left"
+[ "$(tree_sums "$site/content")" = "$before" ] || fail "the working tree changed"
+
+# 100 requests at once: what they add to the server's memory (the builds
+# before, with libvips, pango and Lua loaded, are most of what it holds)
+rss0=$(awk '/^VmRSS/ {print $2}' "/proc/$server/status")
+pids=""
+i=0
+while [ $i -lt 100 ]; do
+	curl -s -o /dev/null -b "$TMPDIR/alice.jar" "$base/desk/" &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+rss=0
+for p in $pids; do
+	r=$(awk '/^VmRSS/ {print $2}' "/proc/$server/status")
+	[ "$r" -gt "$rss" ] && rss=$r
+	wait "$p" || true
+done
+echo "desk: RSS $((rss0 / 1024)) MB before 100 concurrent requests, at most $((rss / 1024)) MB during"
+[ $((rss - rss0)) -lt 20480 ] || fail "100 requests added $(((rss - rss0) / 1024)) MB"
+c=$(code GET /desk/ -b "$TMPDIR/alice.jar")
+[ "$c" = 200 ] || fail "the desk after the crowd: $c"
