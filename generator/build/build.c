@@ -500,6 +500,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	gz_repo *repo = NULL;
 	gz_site site;
 	gz_theme theme;
+	gz_page_filters filters;
 	gz_outputs out;
 	gz_load_opts lo;
 	gz_render_opts ro;
@@ -570,7 +571,8 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	lo.progress = opts->progress;
 	lo.future = opts->future;
 	lo.now = now;
-	lo.theme = &theme;
+	filters = gz_script_page_filters(&theme);
+	lo.filters = &filters;
 	lo.keep_going = opts->keep_going;
 	bare = repo && gz_repo_is_bare(repo);
 	pages_dir = gz_cache_sub_dir(opts->source, bare, "pages", false);

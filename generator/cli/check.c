@@ -475,6 +475,7 @@ int gz_check_site(const char *source, gz_diag *d)
 	gz_site site;
 	gz_load_opts lo = {.drafts = true, .future = true};
 	gz_theme theme;
+	gz_page_filters filters;
 	gz_source *theme_src = NULL;
 	char *err = NULL, *display = NULL;
 	size_t i;
@@ -490,7 +491,8 @@ int gz_check_site(const char *source, gz_diag *d)
 	}
 	/* the theme's hooks too: shortcodes and filters are part of the content */
 	theme_src = gz_theme_open(&theme, c.src, source, &display, d);
-	lo.theme = &theme;
+	filters = gz_script_page_filters(&theme);
+	lo.filters = &filters;
 	lo.jobs = gz_pool_cores();
 	gz_site_load(&site, c.src, &lo, d);
 	{

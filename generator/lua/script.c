@@ -2931,7 +2931,7 @@ static int md_shortcode(gz_md_sc *sc, void *payload, char **err)
 	return 0;
 }
 
-const void *gz_script_md_hooks(gz_script *s, const char *path, gz_value **fm)
+const gz_md_hooks *gz_script_md_hooks(gz_script *s, const char *path, gz_value **fm)
 {
 	s->md_path = path;
 	s->cur_fm = fm;
@@ -2939,6 +2939,59 @@ const void *gz_script_md_hooks(gz_script *s, const char *path, gz_value **fm)
 	s->md_hooks.shortcode = md_shortcode;
 	s->md_hooks.payload = s;
 	return &s->md_hooks;
+}
+
+/* ---- the site load's page filters (site.h) ---- */
+
+static const gz_md_hooks *page_hooks(const char *path, gz_value **fm, void *payload)
+{
+	return gz_script_md_hooks(payload, path, fm);
+}
+
+static int filters_open(gz_page_filter *out, const gz_config *cfg, gz_diag *d, void *payload)
+{
+	const gz_theme *th = payload;
+	gz_script *s;
+
+	memset(out, 0, sizeof(*out));
+	if (!th->nhooks)
+		return 0;
+	if (gz_script_open_hooks(&s, th, cfg, d) < 0) {
+		gz_script_free(s);
+		return -1;
+	}
+	/* a state without filters still ran its hook files, as every worker's does */
+	out->hooks = gz_script_filters(s) ? page_hooks : NULL;
+	out->payload = s;
+	return 0;
+}
+
+static void filters_close(gz_page_filter *f, void *payload)
+{
+	gz_script_free(f->payload);
+}
+
+/* A page's parse depends on the hooks' code and on their memory limit
+ * (a filter may fail for memory); hooks granted libraries may read
+ * anything. */
+static bool filters_salt(uint64_t *h, void *payload)
+{
+	const gz_theme *th = payload;
+	size_t i;
+
+	if (th->nallow)
+		return false;
+	*h = gz_hash_u64(*h, (uint64_t)th->memory_mb);
+	for (i = 0; i < th->nhooks; i++)
+		*h = gz_hash_add(gz_hash_str(gz_hash_str(*h, th->hooks[i].name), th->hooks[i].path),
+				 th->hooks[i].lua, th->hooks[i].lua_len);
+	return true;
+}
+
+gz_page_filters gz_script_page_filters(const gz_theme *th)
+{
+	return (gz_page_filters){.open = filters_open, .close = filters_close, .salt = filters_salt,
+				 .payload = (void *)th};
 }
 
 /* ---- lifecycle ---- */

@@ -24,6 +24,7 @@
 #include "base/diag.h"
 #include "model/site.h"
 #include "source/source.h"
+#include "load/markdown.h"
 #include "load/yaml.h"
 
 typedef struct {
@@ -90,10 +91,15 @@ int gz_script_open_hooks(gz_script **out, const gz_theme *th, const gz_config *c
 /* Whether any hook filters the Markdown tree or defines shortcodes. */
 bool gz_script_filters(const gz_script *s);
 
-/* The Markdown hooks (markdown.h's gz_md_hooks) for the page at path
- * whose front matter is *fm (a document filter may replace it). The
- * returned struct is owned by s and valid until the next call. */
-const void *gz_script_md_hooks(gz_script *s, const char *path, gz_value **fm);
+/* The Markdown hooks for the page at path whose front matter is *fm (a
+ * document filter may replace it). The returned struct is owned by s and
+ * valid until the next call. */
+const gz_md_hooks *gz_script_md_hooks(gz_script *s, const char *path, gz_value **fm);
+
+/* The hooks of th as the site load's page filters (site.h): each worker
+ * gets a state of its own (gz_script_open_hooks). th is borrowed and must
+ * outlive the load. */
+gz_page_filters gz_script_page_filters(const gz_theme *th);
 
 /* Lifecycle hooks. on_load may change the site (gz.set, gz.add_page); run
  * it in a state opened on a site that is not yet rendered. */
