@@ -17,7 +17,7 @@
 #include "base/hash.h"
 #include "lua/hooks.h"
 #include "load/markdown.h"
-#include "base/pattern.h"
+#include "lua/pattern.h"
 #include "model/photos.h"
 #include "lua/template.h"
 #include "base/text.h"
@@ -2530,7 +2530,7 @@ static void last_document_place(lua_State *L, char *buf, size_t size)
 static int run_filters_lua(lua_State *L)
 {
 	gz_script *s = script_of(L);
-	void *doc = lua_touserdata(L, 1);
+	gz_md_node *doc = lua_touserdata(L, 1);
 
 	lua_settop(L, 1);
 	if (s->cur_fm && *s->cur_fm)
@@ -2571,7 +2571,7 @@ static char *on_page_of(char *msg, const char *path)
 	return gz_buf_detach(&b, NULL);
 }
 
-static int md_filter(void *doc, void *payload, char **err)
+static int md_filter(gz_md_node *doc, void *payload, char **err)
 {
 	gz_script *s = payload;
 	lua_State *L = s->L;
