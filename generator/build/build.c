@@ -126,7 +126,7 @@ static int open_tree(gz_source **src, const char *source, gz_diag *d)
 	char *err = NULL;
 
 	if (gz_source_open_dir(src, source, &err) < 0) {
-		gz_diag_error(d, "", 0, 0, "%s", err);
+		gz_diag_error(d, source, 0, 0, "%s", err);
 		free(err);
 		return -1;
 	}
@@ -622,7 +622,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 		char *err = NULL;
 		gz_script_open(&life, &theme, &site, d);
 		if (gz_script_on_load(life, &site, &err) < 0) {
-			gz_diag_error_placed(d, "", "%s", err);
+			gz_diag_error_placed(d, theme.hooks[0].path, "%s", err);
 			free(err);
 		}
 	}
@@ -732,7 +732,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	if (life) {
 		char *err = NULL;
 		if (gz_script_on_done(life, &err) < 0) {
-			gz_diag_error_placed(d, "", "%s", err);
+			gz_diag_error_placed(d, theme.hooks[0].path, "%s", err);
 			free(err);
 		}
 	}

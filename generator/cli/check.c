@@ -485,7 +485,7 @@ int gz_check_site(const char *source, gz_diag *d)
 	c.d = d;
 	c.site = &site;
 	if (gz_source_open_dir(&c.src, source, &err) < 0) {
-		gz_diag_error(d, "", 0, 0, "%s", err);
+		gz_diag_error(d, source, 0, 0, "%s", err);
 		free(err);
 		return -1;
 	}
@@ -499,6 +499,9 @@ int gz_check_site(const char *source, gz_diag *d)
 		const gz_value *params = gz_value_get(site.cfg.root, "params");
 		c.publisher = params ? gz_value_str(params, "publisher") : NULL;
 	}
+	/* a layout that does not compile would stop the build */
+	if (theme_src)
+		gz_script_check_layouts(&theme, &site, d);
 	load_places(&c);
 	collect_urls(&c);
 	for (i = 0; i < site.nall; i++) {

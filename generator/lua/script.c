@@ -203,6 +203,17 @@ int gz_script_open_hooks(gz_script **out, const gz_theme *th, const gz_config *c
 	return rc;
 }
 
+int gz_script_check_layouts(const gz_theme *th, const gz_site *site, gz_diag *d)
+{
+	gz_script *s = state_new(th, site, NULL);
+	int rc;
+
+	script_watch(s);
+	rc = script_load_templates(s, lua_gettop(s->L), d);
+	gz_script_free(s);
+	return rc;
+}
+
 bool gz_script_filters(const gz_script *s)
 {
 	return s->has_filters || s->has_shortcodes;
@@ -278,6 +289,16 @@ static int run_lifecycle(gz_script *s, lifecycle_call *c, char **err)
 	lua_pushlightuserdata(L, c);
 	if (script_call_lua(s, 1, 0, err) == 0)
 		return 0;
+	/* an error no Lua line is known for (one in C, before the first hook
+	 * of the kind ran) is placed at that hook */
+	if (!gz_diag_place(*err, NULL)) {
+		char place[256] = "";
+		lua_getfield(L, LUA_REGISTRYINDEX, c->which);
+		if (lua_rawgeti(L, -1, 1) == LUA_TFUNCTION)
+			script_function_place(L, -1, place, sizeof(place));
+		lua_pop(L, 2);
+		gz_buf_puts(&b, place);
+	}
 	gz_buf_printf(&b, "%s (in %s)", *err, c->which);
 	free(*err);
 	*err = gz_buf_detach(&b, NULL);

@@ -73,6 +73,10 @@ int gz_script_on_output(gz_script *s, const char *path, char **data, size_t *len
  * in it. Returns 0, or -1 with errors added to d. */
 int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_diag *d);
 void gz_script_free(gz_script *s);
+/* Compile every layout of th as a render thread would, for gazette check:
+ * what is wrong goes to d, each error at its template's path and line.
+ * Returns 0, or -1. */
+int gz_script_check_layouts(const gz_theme *th, const gz_site *site, gz_diag *d);
 
 /* Render a regular page (list == NULL) or a list page with the named
  * template, appending the output to out. Returns 0, or -1 with *err set to
