@@ -37,7 +37,7 @@ struct gz_script {
 	lua_State *L;
 	const gz_theme *theme;
 	const gz_site *site;
-	/* the running call's limits (call_lua); a call over one is stopped:
+	/* the running call's limits (script_call_lua); a call over one is stopped:
 	 * every Lua step raises stop again until the call is back in C */
 	long budget;               /* Lua steps left */
 	double deadline;           /* gz_now_ms() past which it is stopped */
@@ -45,7 +45,7 @@ struct gz_script {
 	bool stopped;
 	char stop[320];            /* "file:line: 运行超过 10 秒，已停止…" */
 	size_t handed;             /* bytes Lua handed to C in the call */
-	int calls;                 /* call_lua's nesting on this state */
+	int calls;                 /* script_call_lua's nesting on this state */
 	gz_script *outer;          /* the call this thread was in before */
 	long steps;                /* the limits themselves */
 	int seconds;
@@ -86,6 +86,12 @@ struct gz_script {
  * is rendered (0, or -1 with *err "… (while rendering path)") */
 gz_script *script_of(lua_State *L);
 int script_on_page(gz_script *s, const gz_page *page, char **err);
+/* A layout's or hook's file t as a chunk whose environment is env: load
+ * pushes it; run also calls it, leaving it and what it returns (one
+ * value). Both return 0, or -1 with the error in d at t's path and
+ * nothing pushed. */
+int script_load_file(gz_script *s, const gz_template *t, int env, gz_diag *d);
+int script_run_file(gz_script *s, const gz_template *t, int env, gz_diag *d);
 
 /* sandbox.c: a state for s (s->L) with the sandboxed libraries; the
  * sandbox environment pushed, with the safe globals and those th grants

@@ -205,23 +205,10 @@ int script_load_templates(gz_script *s, int env, gz_diag *d)
 	lua_newtable(L); /* registry templates */
 	for (i = 0; i < th->n; i++) {
 		const gz_template *t = &th->t[i];
-		char chunk[512], *err;
+		char *err;
 
-		snprintf(chunk, sizeof(chunk), "@%s", t->path);
-		if (luaL_loadbufferx(L, t->lua, t->lua_len, chunk, "t") != LUA_OK) {
-			gz_diag_error_placed(d, t->path, "%s", lua_tostring(L, -1));
-			lua_pop(L, 1);
-			rc = -1;
-			continue;
-		}
-		lua_pushvalue(L, env);
-		lua_setupvalue(L, -2, 1);
 		if (t->is_lua) {
-			lua_pushvalue(L, -1); /* the chunk: where what it returns is */
-			if (script_call_lua(s, 0, 1, &err) < 0) {
-				gz_diag_error_placed(d, t->path, "%s", err);
-				free(err);
-				lua_pop(L, 1);
+			if (script_run_file(s, t, env, d) < 0) {
 				rc = -1;
 				continue;
 			}
@@ -240,6 +227,10 @@ int script_load_templates(gz_script *s, int env, gz_diag *d)
 			lua_pushlightuserdata(L, s);
 			lua_pushcclosure(L, lua_layout, 2);
 			lua_setfield(L, -2, t->name);
+			continue;
+		}
+		if (script_load_file(s, t, env, d) < 0) {
+			rc = -1;
 			continue;
 		}
 		lua_pushlightuserdata(L, s);

@@ -68,6 +68,38 @@ static void append_to(lua_State *L, const char *registry_list, int value)
 
 static const char *const lifecycle[] = {"on_load", "on_page", "on_output", "on_done", NULL};
 
+int script_load_file(gz_script *s, const gz_template *t, int env, gz_diag *d)
+{
+	lua_State *L = s->L;
+	char chunk[512];
+
+	snprintf(chunk, sizeof(chunk), "@%s", t->path);
+	if (luaL_loadbufferx(L, t->lua, t->lua_len, chunk, "t") != LUA_OK) {
+		gz_diag_error_placed(d, t->path, "%s", lua_tostring(L, -1));
+		lua_pop(L, 1);
+		return -1;
+	}
+	lua_pushvalue(L, env);
+	lua_setupvalue(L, -2, 1);
+	return 0;
+}
+
+int script_run_file(gz_script *s, const gz_template *t, int env, gz_diag *d)
+{
+	char *err;
+
+	if (script_load_file(s, t, env, d) < 0)
+		return -1;
+	lua_pushvalue(s->L, -1); /* the chunk: where what it returns is */
+	if (script_call_lua(s, 0, 1, &err) < 0) {
+		gz_diag_error_placed(d, t->path, "%s", err);
+		free(err);
+		lua_pop(s->L, 1);
+		return -1;
+	}
+	return 0;
+}
+
 /* Run every hook file; sort what each returns into the registry lists
  * gazette.filters (filter tables), gazette.shortcodes (name → function)
  * and gazette.on_load … */
@@ -87,23 +119,9 @@ static int load_hooks(gz_script *s, int env, gz_diag *d)
 	}
 	for (i = 0; i < s->theme->nhooks; i++) {
 		const gz_template *t = &s->theme->hooks[i];
-		char chunk[512], *err;
 		int h;
 
-		snprintf(chunk, sizeof(chunk), "@%s", t->path);
-		if (luaL_loadbufferx(L, t->lua, t->lua_len, chunk, "t") != LUA_OK) {
-			gz_diag_error_placed(d, t->path, "%s", lua_tostring(L, -1));
-			lua_pop(L, 1);
-			rc = -1;
-			continue;
-		}
-		lua_pushvalue(L, env);
-		lua_setupvalue(L, -2, 1);
-		lua_pushvalue(L, -1); /* the chunk: where what it returns is */
-		if (script_call_lua(s, 0, 1, &err) < 0) {
-			gz_diag_error_placed(d, t->path, "%s", err);
-			free(err);
-			lua_pop(L, 1);
+		if (script_run_file(s, t, env, d) < 0) {
 			rc = -1;
 			continue;
 		}

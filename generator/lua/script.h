@@ -1,7 +1,8 @@
 /*
  * script.h: Lua 5.4 — the theme's templates and the site they see.
  *
- * The only module that includes the Lua headers. A gz_theme holds every
+ * The Lua bridge's interface: its files (lua/) are the only ones that
+ * include the Lua headers, and this header does not. A gz_theme holds every
  * layout of a theme translated to Lua source once per build; each render
  * thread opens its own gz_script (one lua_State) that loads those sources
  * and gets read-only views of the site model: pages are userdata whose
