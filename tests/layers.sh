@@ -3,7 +3,8 @@
 # include headers from its own folder and from folders listed before it,
 # never from one listed after: that is what keeps the program free of
 # include cycles, and what lets a reader take the listing as the pipeline.
-# Fails naming each include that runs against the order.
+# Fails naming each include that runs against the order, and each
+# third-party header included outside the module that wraps the library.
 set -eu
 cd "$(dirname "$0")/.."
 ORDER="base media source write load model lua render search print archive build desk cli"
@@ -37,5 +38,24 @@ for dir in generator/*/; do
 		fi
 	done
 done
+# Each third-party library is wrapped by one module: its headers are
+# included there and nowhere else (Lua: lua/; cmark-gfm: load/markdown*.c,
+# so that not even markdown.h hands cmark's types on).
+only_in() { # only_in HEADER-REGEX WHAT ALLOWED-PATH-REGEX
+	for f in $(grep -l "^#include <$1" generator/*/*.[ch]); do
+		echo "$f" | grep -qE "$3" && continue
+		echo "layers: $f includes $2 headers (only $3 may)"; bad=1
+	done
+}
+only_in '\(lua\|lauxlib\|lualib\)\.h>' Lua '^generator/lua/'
+only_in 'cmark' cmark-gfm '^generator/load/markdown[a-z_]*\.c$'
+# lua.h through a header of lua/ is Lua's headers outside lua/ all the same
+for h in $(grep -l '^#include <lua' generator/lua/*.h); do
+	inc="lua/$(basename "$h")"
+	for f in $(grep -l "^#include \"$inc\"" generator/*/*.[ch]); do
+		case $f in generator/lua/*) ;; *) echo "layers: $f includes $inc, which includes Lua's headers"; bad=1 ;; esac
+	done
+done
+
 [ $bad -eq 0 ] && echo "layers: $(ls generator/*/*.c | wc -l) files, no include against the order: $ORDER"
 exit $bad

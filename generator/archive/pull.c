@@ -393,6 +393,7 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **
 	gz_diag d;
 	gz_load_opts lo = {.drafts = true, .future = true, .jobs = 2};
 	gz_theme theme;
+	gz_page_filters filters;
 	gz_source *theme_src = NULL;
 	char *display = NULL;
 	const gz_page *p = NULL;
@@ -417,7 +418,8 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **
 		*err = d.n ? gz_diag_format(&d.items[0]) : errorf("the theme cannot be loaded");
 		goto cleanup;
 	}
-	lo.theme = &theme;
+	filters = gz_script_page_filters(&theme);
+	lo.filters = &filters;
 	gz_site_load(&site, src, &lo, &d);
 	loaded = true;
 	for (i = 0; i < site.nall && !p; i++) {

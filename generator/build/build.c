@@ -126,7 +126,7 @@ static int open_tree(gz_source **src, const char *source, gz_diag *d)
 	char *err = NULL;
 
 	if (gz_source_open_dir(src, source, &err) < 0) {
-		gz_diag_error(d, "", 0, 0, "%s", err);
+		gz_diag_error(d, source, 0, 0, "%s", err);
 		free(err);
 		return -1;
 	}
@@ -500,6 +500,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	gz_repo *repo = NULL;
 	gz_site site;
 	gz_theme theme;
+	gz_page_filters filters;
 	gz_outputs out;
 	gz_load_opts lo;
 	gz_render_opts ro;
@@ -570,7 +571,8 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	lo.progress = opts->progress;
 	lo.future = opts->future;
 	lo.now = now;
-	lo.theme = &theme;
+	filters = gz_script_page_filters(&theme);
+	lo.filters = &filters;
 	lo.keep_going = opts->keep_going;
 	bare = repo && gz_repo_is_bare(repo);
 	pages_dir = gz_cache_sub_dir(opts->source, bare, "pages", false);
@@ -620,7 +622,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 		char *err = NULL;
 		gz_script_open(&life, &theme, &site, d);
 		if (gz_script_on_load(life, &site, &err) < 0) {
-			gz_diag_error_placed(d, "", "%s", err);
+			gz_diag_error_placed(d, theme.hooks[0].path, "%s", err);
 			free(err);
 		}
 	}
@@ -730,7 +732,7 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	if (life) {
 		char *err = NULL;
 		if (gz_script_on_done(life, &err) < 0) {
-			gz_diag_error_placed(d, "", "%s", err);
+			gz_diag_error_placed(d, theme.hooks[0].path, "%s", err);
 			free(err);
 		}
 	}

@@ -475,6 +475,7 @@ int gz_check_site(const char *source, gz_diag *d)
 	gz_site site;
 	gz_load_opts lo = {.drafts = true, .future = true};
 	gz_theme theme;
+	gz_page_filters filters;
 	gz_source *theme_src = NULL;
 	char *err = NULL, *display = NULL;
 	size_t i;
@@ -484,19 +485,23 @@ int gz_check_site(const char *source, gz_diag *d)
 	c.d = d;
 	c.site = &site;
 	if (gz_source_open_dir(&c.src, source, &err) < 0) {
-		gz_diag_error(d, "", 0, 0, "%s", err);
+		gz_diag_error(d, source, 0, 0, "%s", err);
 		free(err);
 		return -1;
 	}
 	/* the theme's hooks too: shortcodes and filters are part of the content */
 	theme_src = gz_theme_open(&theme, c.src, source, &display, d);
-	lo.theme = &theme;
+	filters = gz_script_page_filters(&theme);
+	lo.filters = &filters;
 	lo.jobs = gz_pool_cores();
 	gz_site_load(&site, c.src, &lo, d);
 	{
 		const gz_value *params = gz_value_get(site.cfg.root, "params");
 		c.publisher = params ? gz_value_str(params, "publisher") : NULL;
 	}
+	/* a layout that does not compile would stop the build */
+	if (theme_src)
+		gz_script_check_layouts(&theme, &site, d);
 	load_places(&c);
 	collect_urls(&c);
 	for (i = 0; i < site.nall; i++) {

@@ -961,22 +961,131 @@ static void sanitize_tree(cmark_node *doc, const gz_md_opts *opts)
 	cmark_iter_free(it);
 }
 
+/* The walk before the render: the lead's text (into lead), the images
+ * (into r->out, their nodes into the array returned, caller frees),
+ * line breaks in Chinese text dropped, site-absolute links and images
+ * given the base path. md and len are what was parsed, for columns. */
+static cmark_node **read_tree(render *r, cmark_node *doc, const char *md, size_t len, gz_buf *lead)
+{
+	cmark_iter *it;
+	cmark_event_type ev;
+	cmark_node *node, **nodes = NULL;
+	size_t ncap = 0;
+	int in_para = 0, in_heading = 0, in_table = 0, in_image = 0;
+	const char *base = r->opts->base_path && strcmp(r->opts->base_path, "/") ? r->opts->base_path
+										: NULL;
+
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node_type t;
+
+		node = cmark_iter_get_node(it);
+		t = cmark_node_get_type(node);
+		if (ev == CMARK_EVENT_EXIT) {
+			if (t == CMARK_NODE_PARAGRAPH) {
+				in_para--;
+				if (!in_heading && !in_table)
+					end_block(lead);
+			}
+			if (t == CMARK_NODE_HEADING)
+				in_heading--;
+			if (t == CMARK_NODE_IMAGE)
+				in_image--;
+			if (cmark_node_get_type_string(node) &&
+			    !strcmp(cmark_node_get_type_string(node), "table"))
+				in_table--;
+			continue;
+		}
+		if (cmark_node_get_type_string(node) &&
+		    !strcmp(cmark_node_get_type_string(node), "table")) {
+			in_table++;
+			continue;
+		}
+		switch (t) {
+		case CMARK_NODE_PARAGRAPH:
+			in_para++;
+			break;
+		case CMARK_NODE_HEADING:
+			in_heading++;
+			break;
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			/* an image's alt text is not part of the story's text */
+			if (in_image)
+				break;
+			if (in_para && !in_heading && !in_table && lead->len < 4096)
+				add_plain(lead, cmark_node_get_literal(node));
+			break;
+		case CMARK_NODE_SOFTBREAK: {
+			cmark_node *prev = cmark_node_previous(node), *next = cmark_node_next(node);
+			uint32_t a = edge_char(prev, true), z = edge_char(next, false);
+			if ((a && gz_is_cjk(a)) || (z && gz_is_cjk(z))) {
+				/* a line break inside Chinese text is not a space:
+				 * drop the node once the iterator has left it */
+				cmark_node_set_type(node, CMARK_NODE_TEXT);
+				cmark_node_set_literal(node, "");
+			} else if (in_para) {
+				gz_buf_putc(lead, ' ');
+			}
+			break;
+		}
+		case CMARK_NODE_IMAGE: {
+			const char *url = cmark_node_get_url(node);
+			/* an image in another's description is part of its alt text
+			 * (and goes when that image is replaced) */
+			if (in_image++)
+				break;
+			GZ_GROW(r->out->images, r->cap, r->out->nimages + 1);
+			GZ_GROW(nodes, ncap, r->out->nimages + 1);
+			nodes[r->out->nimages] = node;
+			r->out->images[r->out->nimages].src = gz_strdup(url ? url : "");
+			r->out->images[r->out->nimages].alt = NULL;
+			r->out->images[r->out->nimages].title = NULL;
+			r->out->images[r->out->nimages].caption = NULL;
+			r->out->images[r->out->nimages].credit = NULL;
+			r->out->images[r->out->nimages].block = false;
+			r->out->images[r->out->nimages].line =
+				cmark_node_get_start_line(node) + r->opts->line_offset;
+			r->out->images[r->out->nimages].col = char_column(
+				md, len, cmark_node_get_start_line(node), cmark_node_get_start_column(node));
+			r->out->nimages++;
+			if (base && url && url[0] == '/' && url[1] != '/') {
+				with_base(node, url, base);
+			} else if (r->opts->rel_base && url && *url && url[0] != '/' && url[0] != '#' &&
+				   !strchr(url, ':')) {
+				gz_buf b = GZ_BUF_INIT;
+				gz_buf_printf(&b, "%s%s", r->opts->rel_base, url);
+				with_base(node, b.ptr, base ? base : "/");
+				gz_buf_release(&b);
+			}
+			break;
+		}
+		case CMARK_NODE_LINK: {
+			const char *url = cmark_node_get_url(node);
+			if (base && url && url[0] == '/' && url[1] != '/')
+				with_base(node, url, base);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	return nodes;
+}
+
 int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_md_opts *opts)
 {
 	shortcodes scs = {0};
 	gz_buf marked = GZ_BUF_INIT;
 	int options = CMARK_OPT_DEFAULT | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_FOOTNOTES;
 	cmark_parser *parser;
-	cmark_node *doc, *node;
-	cmark_iter *it;
-	cmark_event_type ev;
+	cmark_node *doc;
 	gz_buf plain = GZ_BUF_INIT, lead = GZ_BUF_INIT, emph = GZ_BUF_INIT, doc_b = GZ_BUF_INIT;
 	bool marks = false;
 	cmark_node **image_nodes = NULL, *graveyard = NULL;
-	size_t i, ncap = 0;
+	size_t i;
 	render r;
-	int in_para = 0, in_heading = 0, in_table = 0, in_image = 0;
-	const char *base = opts->base_path && strcmp(opts->base_path, "/") ? opts->base_path : NULL;
 
 	memset(out, 0, sizeof(*out));
 	memset(&r, 0, sizeof(r));
@@ -1009,107 +1118,12 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	if (marks)
 		unmark_tree(doc);
 	if (opts->hooks && opts->hooks->filter &&
-	    opts->hooks->filter(doc, opts->hooks->payload, &out->error) < 0) {
+	    opts->hooks->filter((gz_md_node *)doc, opts->hooks->payload, &out->error) < 0) {
 		cmark_node_free(doc);
 		goto fail;
 	}
 
-	it = cmark_iter_new(doc);
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node_type t;
-
-		node = cmark_iter_get_node(it);
-		t = cmark_node_get_type(node);
-		if (ev == CMARK_EVENT_EXIT) {
-			if (t == CMARK_NODE_PARAGRAPH) {
-				in_para--;
-				if (!in_heading && !in_table)
-					end_block(&lead);
-			}
-			if (t == CMARK_NODE_HEADING)
-				in_heading--;
-			if (t == CMARK_NODE_IMAGE)
-				in_image--;
-			if (cmark_node_get_type_string(node) &&
-			    !strcmp(cmark_node_get_type_string(node), "table"))
-				in_table--;
-			continue;
-		}
-		if (cmark_node_get_type_string(node) &&
-		    !strcmp(cmark_node_get_type_string(node), "table")) {
-			in_table++;
-			continue;
-		}
-		switch (t) {
-		case CMARK_NODE_PARAGRAPH:
-			in_para++;
-			break;
-		case CMARK_NODE_HEADING:
-			in_heading++;
-			break;
-		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE:
-			/* an image's alt text is not part of the story's text */
-			if (in_image)
-				break;
-			if (in_para && !in_heading && !in_table && lead.len < 4096)
-				add_plain(&lead, cmark_node_get_literal(node));
-			break;
-		case CMARK_NODE_SOFTBREAK: {
-			cmark_node *prev = cmark_node_previous(node), *next = cmark_node_next(node);
-			uint32_t a = edge_char(prev, true), z = edge_char(next, false);
-			if ((a && gz_is_cjk(a)) || (z && gz_is_cjk(z))) {
-				/* a line break inside Chinese text is not a space:
-				 * drop the node once the iterator has left it */
-				cmark_node_set_type(node, CMARK_NODE_TEXT);
-				cmark_node_set_literal(node, "");
-			} else if (in_para) {
-				gz_buf_putc(&lead, ' ');
-			}
-			break;
-		}
-		case CMARK_NODE_IMAGE: {
-			const char *url = cmark_node_get_url(node);
-			/* an image in another's description is part of its alt text
-			 * (and goes when that image is replaced) */
-			if (in_image++)
-				break;
-			GZ_GROW(out->images, r.cap, out->nimages + 1);
-			GZ_GROW(image_nodes, ncap, out->nimages + 1);
-			image_nodes[out->nimages] = node;
-			out->images[out->nimages].src = gz_strdup(url ? url : "");
-			out->images[out->nimages].alt = NULL;
-			out->images[out->nimages].title = NULL;
-			out->images[out->nimages].caption = NULL;
-			out->images[out->nimages].credit = NULL;
-			out->images[out->nimages].block = false;
-			out->images[out->nimages].line =
-				cmark_node_get_start_line(node) + opts->line_offset;
-			out->images[out->nimages].col = char_column(
-				md, len, cmark_node_get_start_line(node), cmark_node_get_start_column(node));
-			out->nimages++;
-			if (base && url && url[0] == '/' && url[1] != '/') {
-				with_base(node, url, base);
-			} else if (opts->rel_base && url && *url && url[0] != '/' && url[0] != '#' &&
-				   !strchr(url, ':')) {
-				gz_buf b = GZ_BUF_INIT;
-				gz_buf_printf(&b, "%s%s", opts->rel_base, url);
-				with_base(node, b.ptr, base ? base : "/");
-				gz_buf_release(&b);
-			}
-			break;
-		}
-		case CMARK_NODE_LINK: {
-			const char *url = cmark_node_get_url(node);
-			if (base && url && url[0] == '/' && url[1] != '/')
-				with_base(node, url, base);
-			break;
-		}
-		default:
-			break;
-		}
-	}
-	cmark_iter_free(it);
+	image_nodes = read_tree(&r, doc, md, len, &lead);
 	graveyard = cmark_node_new(CMARK_NODE_DOCUMENT);
 	custom_images(out, image_nodes, opts, graveyard);
 	free(image_nodes);

@@ -88,13 +88,80 @@ struct gz_md_sc {
 };
 
 /*
+ * The parsed tree, for the Lua filters (lua/hooks.c), which see it only
+ * through what follows; markdown_node.c implements it over cmark-gfm's
+ * nodes. A node's type is named as cmark-gfm names it ("paragraph",
+ * "text", "custom_block", "table" …); the kinds below are those a filter
+ * builds or tells apart, GZ_MD_OTHER the rest (the document, tables …).
+ * The setters return false where the node has no such field.
+ */
+typedef struct gz_md_node gz_md_node;
+
+typedef enum {
+	GZ_MD_OTHER, GZ_MD_TEXT, GZ_MD_CODE, GZ_MD_CODE_BLOCK, GZ_MD_HTML_BLOCK,
+	GZ_MD_THEMATIC_BREAK, GZ_MD_SOFTBREAK, GZ_MD_LINEBREAK, GZ_MD_PARAGRAPH, GZ_MD_EMPH,
+	GZ_MD_STRONG, GZ_MD_BLOCK_QUOTE, GZ_MD_ITEM, GZ_MD_LIST, GZ_MD_HEADING, GZ_MD_LINK,
+	GZ_MD_IMAGE, GZ_MD_CUSTOM_BLOCK, GZ_MD_CUSTOM_INLINE,
+} gz_md_kind;
+
+/* A node of kind (not GZ_MD_OTHER), in no tree; the caller frees it with
+ * gz_md_node_free unless it is put in one, which then owns it. */
+gz_md_node *gz_md_node_new(gz_md_kind kind);
+/* Free n and everything under it (n must be out of any tree). */
+void gz_md_node_free(gz_md_node *n);
+
+gz_md_kind gz_md_node_kind(const gz_md_node *n);
+const char *gz_md_node_type(const gz_md_node *n);
+bool gz_md_node_is_inline(const gz_md_node *n);
+int gz_md_node_line(const gz_md_node *n);       /* where it starts in the body */
+
+/* Fields; strings are borrowed from the node, NULL when it has none. */
+const char *gz_md_node_literal(const gz_md_node *n);  /* text, code */
+const char *gz_md_node_url(const gz_md_node *n);      /* link, image */
+const char *gz_md_node_title(const gz_md_node *n);
+const char *gz_md_node_info(const gz_md_node *n);     /* a code block's */
+int gz_md_node_level(const gz_md_node *n);            /* heading; 0 if none */
+bool gz_md_node_ordered(const gz_md_node *n);         /* list */
+int gz_md_node_start(const gz_md_node *n);
+bool gz_md_node_tight(const gz_md_node *n);
+bool gz_md_node_set_literal(gz_md_node *n, const char *s);  /* copied */
+bool gz_md_node_set_url(gz_md_node *n, const char *s);
+bool gz_md_node_set_title(gz_md_node *n, const char *s);
+bool gz_md_node_set_info(gz_md_node *n, const char *s);
+bool gz_md_node_set_level(gz_md_node *n, int level);
+bool gz_md_node_set_ordered(gz_md_node *n, bool ordered);
+bool gz_md_node_set_start(gz_md_node *n, int start);
+bool gz_md_node_set_tight(gz_md_node *n, bool tight);
+/* A custom block or inline: html is written as is. */
+bool gz_md_node_set_html(gz_md_node *n, const char *html);
+
+/* The tree; NULL past the end. */
+gz_md_node *gz_md_node_parent(const gz_md_node *n);
+gz_md_node *gz_md_node_first_child(const gz_md_node *n);
+gz_md_node *gz_md_node_next(const gz_md_node *n);
+/* Put child (or sibling) in place, out of wherever it was; false, with
+ * nothing changed, where the tree cannot hold it (a paragraph in a text). */
+bool gz_md_node_append(gz_md_node *parent, gz_md_node *child);
+bool gz_md_node_insert_before(gz_md_node *n, gz_md_node *sibling);
+bool gz_md_node_insert_after(gz_md_node *n, gz_md_node *sibling);
+/* Take n (and its children) out of its tree; the caller owns it then. */
+void gz_md_node_unlink(gz_md_node *n);
+
+/* Visit root and every node under it in document order: each on entering
+ * (enter true), and a node of a kind that may hold children (even when it
+ * holds none) again on leaving; text, code, breaks, code and HTML blocks
+ * are leaves. visit must not change the tree nor longjmp (a Lua error):
+ * the walk holds memory of its own. */
+void gz_md_walk(gz_md_node *root, void (*visit)(gz_md_node *n, bool enter, void *payload),
+		void *payload);
+
+/*
  * Hooks into the render, for Lua (hooks.h). filter runs on the parsed
- * document (a cmark_node *) before anything else looks at it; shortcode
- * expands one shortcode (above). Both return 0, or -1 with *err set
- * (caller frees).
+ * document before anything else looks at it; shortcode expands one
+ * shortcode (above). Both return 0, or -1 with *err set (caller frees).
  */
 typedef struct {
-	int (*filter)(void *doc, void *payload, char **err);
+	int (*filter)(gz_md_node *doc, void *payload, char **err);
 	int (*shortcode)(gz_md_sc *sc, void *payload, char **err);
 	void *payload;
 } gz_md_hooks;

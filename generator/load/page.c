@@ -8,7 +8,6 @@
 #include "base/hash.h"
 #include "load/markdown.h"
 #include "load/pagecache.h"
-#include "lua/script.h"
 #include "base/text.h"
 
 /* Find the front matter: "---\n" … "\n---\n". Sets fm, fm_len, body and
@@ -333,7 +332,7 @@ static char *page_image(const gz_md_image *img, void *payload)
 }
 
 int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
-		 gz_script *hooks, gz_pagecache *cache, gz_diag *d)
+		 const gz_page_filter *filter, gz_pagecache *cache, gz_diag *d)
 {
 	char *data = NULL, *err = NULL;
 	size_t len, i, before = d->errors;
@@ -454,8 +453,8 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 	ictx.src = src;
 	opts.image_html = page_image;
 	opts.image_payload = &ictx;
-	if (hooks && gz_script_filters(hooks))
-		opts.hooks = gz_script_md_hooks(hooks, path, &p->fm);
+	if (filter)
+		opts.hooks = filter->hooks(path, &p->fm, filter->payload);
 	if (gz_markdown_render(&md, body, len - (size_t)(body - data), &opts) < 0 && md.error) {
 		/* the site decides: an error, or with --keep-going a warning */
 		p->hook_error = md.error;

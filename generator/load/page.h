@@ -17,6 +17,7 @@
 #include "load/config.h"
 #include "base/date.h"
 #include "base/diag.h"
+#include "load/markdown.h"
 #include "source/source.h"
 #include "base/strlist.h"
 #include "load/yaml.h"
@@ -24,7 +25,6 @@
 struct gz_term;
 struct gz_section;
 struct gz_history;
-struct gz_script;
 struct gz_picture;
 struct gz_pagecache;
 
@@ -110,12 +110,24 @@ struct gz_page {
 	bool broken;                     /* left out of the site */
 };
 
-/* Load path (root-relative) from src; hooks (may be NULL) runs the Lua
+/*
+ * The filters a page's body goes through (the site's Lua hooks: lua/
+ * implements them, the build hands them in). hooks gives the Markdown
+ * hooks for the page at path whose front matter is *fm (a document filter
+ * may replace it), borrowed until the next call on the same filter; or
+ * NULL when nothing filters Markdown. One filter serves one thread.
+ */
+typedef struct {
+	const gz_md_hooks *(*hooks)(const char *path, gz_value **fm, void *payload);
+	void *payload;
+} gz_page_filter;
+
+/* Load path (root-relative) from src; filter (may be NULL) runs the Lua
  * filters and shortcodes; cache (may be NULL) keeps parses across builds
  * (pagecache.h). Problems go to d; returns 0 when the page is usable, -1
  * when it had errors (p is still safe to free). */
 int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
-		 struct gz_script *hooks, struct gz_pagecache *cache, gz_diag *d);
+		 const gz_page_filter *filter, struct gz_pagecache *cache, gz_diag *d);
 void gz_page_free(gz_page *p);
 
 /* Append how a credit is printed under a photo, on the web, in print and

@@ -1,6 +1,5 @@
 #include "lua/hooks.h"
 
-#include <cmark-gfm.h>
 #include <lauxlib.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -9,6 +8,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "load/markdown.h"
 #include "lua/script.h"
 
 static const char NODE_MT[] = "gazette.node";
@@ -18,12 +18,12 @@ static const char BOOK_KEY[] = "gazette.nodebook";
  * Lua made or cut out (candidates for freeing when the page is done). */
 typedef struct {
 	unsigned gen;
-	cmark_node **tracked;
+	gz_md_node **tracked;
 	size_t n, cap;
 } nodebook;
 
 typedef struct {
-	cmark_node *node;
+	gz_md_node *node;
 	unsigned gen;
 } node_ud;
 
@@ -37,7 +37,7 @@ static nodebook *book(lua_State *L)
 	return b;
 }
 
-static void track(lua_State *L, cmark_node *n)
+static void track(lua_State *L, gz_md_node *n)
 {
 	nodebook *b = book(L);
 
@@ -45,7 +45,7 @@ static void track(lua_State *L, cmark_node *n)
 	b->tracked[b->n++] = n;
 }
 
-static void push_node(lua_State *L, cmark_node *n)
+static void push_node(lua_State *L, gz_md_node *n)
 {
 	node_ud *u;
 
@@ -59,7 +59,7 @@ static void push_node(lua_State *L, cmark_node *n)
 	luaL_setmetatable(L, NODE_MT);
 }
 
-static cmark_node *check_node(lua_State *L, int idx)
+static gz_md_node *check_node(lua_State *L, int idx)
 {
 	node_ud *u = luaL_checkudata(L, idx, NODE_MT);
 
@@ -69,48 +69,48 @@ static cmark_node *check_node(lua_State *L, int idx)
 	return u->node;
 }
 
-static bool is_inline(cmark_node *n)
+/* Measuring, then writing, the text of a tree */
+typedef struct {
+	char *out;     /* NULL: measure only */
+	size_t len;
+	long visited;
+} text_walk;
+
+static void text_of(gz_md_node *c, bool enter, void *payload)
 {
-	return (cmark_node_get_type(n) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE;
+	text_walk *w = payload;
+	gz_md_kind t = gz_md_node_kind(c);
+
+	if (!enter)
+		return;
+	w->visited++;
+	if (t == GZ_MD_TEXT || t == GZ_MD_CODE || t == GZ_MD_CODE_BLOCK) {
+		const char *lit = gz_md_node_literal(c);
+		size_t k = lit ? strlen(lit) : 0;
+		if (w->out && k)
+			memcpy(w->out + w->len, lit, k);
+		w->len += k;
+	} else if (t == GZ_MD_SOFTBREAK || t == GZ_MD_LINEBREAK) {
+		if (w->out)
+			w->out[w->len] = ' ';
+		w->len++;
+	}
 }
 
 /* The text of n's tree into out (if not NULL); returns its length, and
  * the nodes visited in *visited */
-static size_t stringify(char *out, cmark_node *n, long *visited)
+static size_t stringify(char *out, gz_md_node *n, long *visited)
 {
-	cmark_iter *it = cmark_iter_new(n);
-	cmark_event_type ev;
-	size_t len = 0;
+	text_walk w = {out, 0, 0};
 
-	*visited = 0;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *c = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(c);
-		const char *lit;
-		size_t k;
-
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		(*visited)++;
-		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK) {
-			lit = cmark_node_get_literal(c);
-			k = lit ? strlen(lit) : 0;
-			if (out && k)
-				memcpy(out + len, lit, k);
-			len += k;
-		} else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
-			if (out)
-				out[len] = ' ';
-			len++;
-		}
-	}
-	cmark_iter_free(it);
-	return len;
+	gz_md_walk(n, text_of, &w);
+	*visited = w.visited;
+	return w.len;
 }
 
 /* Push the text of n's tree. Measured first, then written into a Lua
  * buffer: nothing C allocated is held when Lua may fail for memory. */
-static void push_text(lua_State *L, cmark_node *n)
+static void push_text(lua_State *L, gz_md_node *n)
 {
 	luaL_Buffer b;
 	long visited;
@@ -143,39 +143,39 @@ static const char *hand_text(lua_State *L, int idx)
 	return s;
 }
 
-static cmark_node *new_node(lua_State *L, cmark_node_type t)
+static gz_md_node *new_node(lua_State *L, gz_md_kind t)
 {
-	cmark_node *n;
+	gz_md_node *n;
 
 	gz_script_hand(L, NODE_BYTES);
-	n = cmark_node_new(t);
+	n = gz_md_node_new(t);
 	track(L, n);
 	return n;
 }
 
 /* Make a node from a Lua value: a node, or a string (a text node). */
-static cmark_node *to_node(lua_State *L, int idx)
+static gz_md_node *to_node(lua_State *L, int idx)
 {
-	cmark_node *n;
+	gz_md_node *n;
 
 	if (lua_type(L, idx) == LUA_TSTRING) {
 		const char *text = hand_text(L, idx);
-		n = new_node(L, CMARK_NODE_TEXT);
-		cmark_node_set_literal(n, text);
+		n = new_node(L, GZ_MD_TEXT);
+		gz_md_node_set_literal(n, text);
 		return n;
 	}
 	return check_node(L, idx);
 }
 
-static void append_checked(lua_State *L, cmark_node *parent, cmark_node *child)
+static void append_checked(lua_State *L, gz_md_node *parent, gz_md_node *child)
 {
-	if (!cmark_node_append_child(parent, child))
-		luaL_error(L, "a %s cannot hold a %s", cmark_node_get_type_string(parent),
-			   cmark_node_get_type_string(child));
+	if (!gz_md_node_append(parent, child))
+		luaL_error(L, "a %s cannot hold a %s", gz_md_node_type(parent),
+			   gz_md_node_type(child));
 }
 
 /* Append children given as a node, a string or a list of those. */
-static void append_children(lua_State *L, cmark_node *parent, int idx)
+static void append_children(lua_State *L, gz_md_node *parent, int idx)
 {
 	lua_Integer i, n;
 
@@ -202,38 +202,38 @@ static int node_append(lua_State *L)
 
 static int node_index(lua_State *L)
 {
-	cmark_node *n = check_node(L, 1);
+	gz_md_node *n = check_node(L, 1);
 	const char *k = luaL_checkstring(L, 2);
-	cmark_node *c;
+	gz_md_node *c;
 	int i = 0;
 
 	if (!strcmp(k, "type")) {
-		lua_pushstring(L, cmark_node_get_type_string(n));
+		lua_pushstring(L, gz_md_node_type(n));
 	} else if (!strcmp(k, "text")) {
-		const char *lit = cmark_node_get_literal(n);
+		const char *lit = gz_md_node_literal(n);
 		if (lit)
 			lua_pushstring(L, lit);
 		else
 			push_text(L, n);
 	} else if (!strcmp(k, "level")) {
-		lua_pushinteger(L, cmark_node_get_heading_level(n));
+		lua_pushinteger(L, gz_md_node_level(n));
 	} else if (!strcmp(k, "url")) {
-		lua_pushstring(L, cmark_node_get_url(n) ? cmark_node_get_url(n) : "");
+		lua_pushstring(L, gz_md_node_url(n) ? gz_md_node_url(n) : "");
 	} else if (!strcmp(k, "title")) {
-		lua_pushstring(L, cmark_node_get_title(n) ? cmark_node_get_title(n) : "");
+		lua_pushstring(L, gz_md_node_title(n) ? gz_md_node_title(n) : "");
 	} else if (!strcmp(k, "info")) {
-		lua_pushstring(L, cmark_node_get_fence_info(n) ? cmark_node_get_fence_info(n) : "");
+		lua_pushstring(L, gz_md_node_info(n) ? gz_md_node_info(n) : "");
 	} else if (!strcmp(k, "list_type")) {
-		lua_pushstring(L, cmark_node_get_list_type(n) == CMARK_ORDERED_LIST ? "ordered" : "bullet");
+		lua_pushstring(L, gz_md_node_ordered(n) ? "ordered" : "bullet");
 	} else if (!strcmp(k, "start")) {
-		lua_pushinteger(L, cmark_node_get_list_start(n));
+		lua_pushinteger(L, gz_md_node_start(n));
 	} else if (!strcmp(k, "tight")) {
-		lua_pushboolean(L, cmark_node_get_list_tight(n));
+		lua_pushboolean(L, gz_md_node_tight(n));
 	} else if (!strcmp(k, "line")) {
-		lua_pushinteger(L, cmark_node_get_start_line(n));
+		lua_pushinteger(L, gz_md_node_line(n));
 	} else if (!strcmp(k, "children")) {
 		lua_newtable(L);
-		for (c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		for (c = gz_md_node_first_child(n); c; c = gz_md_node_next(c)) {
 			push_node(L, c);
 			lua_rawseti(L, -2, ++i);
 		}
@@ -250,37 +250,36 @@ static int node_index(lua_State *L)
 
 static int node_newindex(lua_State *L)
 {
-	cmark_node *n = check_node(L, 1), *c;
+	gz_md_node *n = check_node(L, 1), *c;
 	const char *k = luaL_checkstring(L, 2);
 	int ok = 1;
 
 	if (!strcmp(k, "text"))
-		ok = cmark_node_set_literal(n, hand_text(L, 3));
+		ok = gz_md_node_set_literal(n, hand_text(L, 3));
 	else if (!strcmp(k, "level"))
-		ok = cmark_node_set_heading_level(n, (int)luaL_checkinteger(L, 3));
+		ok = gz_md_node_set_level(n, (int)luaL_checkinteger(L, 3));
 	else if (!strcmp(k, "url"))
-		ok = cmark_node_set_url(n, hand_text(L, 3));
+		ok = gz_md_node_set_url(n, hand_text(L, 3));
 	else if (!strcmp(k, "title"))
-		ok = cmark_node_set_title(n, hand_text(L, 3));
+		ok = gz_md_node_set_title(n, hand_text(L, 3));
 	else if (!strcmp(k, "info"))
-		ok = cmark_node_set_fence_info(n, hand_text(L, 3));
+		ok = gz_md_node_set_info(n, hand_text(L, 3));
 	else if (!strcmp(k, "list_type"))
-		ok = cmark_node_set_list_type(n, !strcmp(luaL_checkstring(L, 3), "ordered")
-						     ? CMARK_ORDERED_LIST : CMARK_BULLET_LIST);
+		ok = gz_md_node_set_ordered(n, !strcmp(luaL_checkstring(L, 3), "ordered"));
 	else if (!strcmp(k, "start"))
-		ok = cmark_node_set_list_start(n, (int)luaL_checkinteger(L, 3));
+		ok = gz_md_node_set_start(n, (int)luaL_checkinteger(L, 3));
 	else if (!strcmp(k, "tight"))
-		ok = cmark_node_set_list_tight(n, lua_toboolean(L, 3));
+		ok = gz_md_node_set_tight(n, lua_toboolean(L, 3));
 	else if (!strcmp(k, "children")) {
-		while ((c = cmark_node_first_child(n))) {
-			cmark_node_unlink(c);
+		while ((c = gz_md_node_first_child(n))) {
+			gz_md_node_unlink(c);
 			track(L, c);
 		}
 		append_children(L, n, 3);
 	} else
 		return luaL_error(L, "a node has no field '%s' to set", k);
 	if (!ok)
-		return luaL_error(L, "cannot set '%s' on a %s", k, cmark_node_get_type_string(n));
+		return luaL_error(L, "cannot set '%s' on a %s", k, gz_md_node_type(n));
 	return 0;
 }
 
@@ -293,112 +292,111 @@ static int node_eq(lua_State *L)
 
 static int node_tostring(lua_State *L)
 {
-	cmark_node *n = check_node(L, 1);
-	lua_pushfstring(L, "node(%s)", cmark_node_get_type_string(n));
+	gz_md_node *n = check_node(L, 1);
+	lua_pushfstring(L, "node(%s)", gz_md_node_type(n));
 	return 1;
 }
 
 /* ---- constructors: gz.node.* ----
  * Texts are read, and counted, before the node is made. */
 
-static int mk_literal(lua_State *L, cmark_node_type t)
+static int mk_literal(lua_State *L, gz_md_kind t)
 {
 	const char *text = hand_text(L, 1);
-	cmark_node *n = new_node(L, t);
+	gz_md_node *n = new_node(L, t);
 
-	cmark_node_set_literal(n, text);
+	gz_md_node_set_literal(n, text);
 	push_node(L, n);
 	return 1;
 }
 
 static int mk_text(lua_State *L)
 {
-	return mk_literal(L, CMARK_NODE_TEXT);
+	return mk_literal(L, GZ_MD_TEXT);
 }
 
 static int mk_code(lua_State *L)
 {
-	return mk_literal(L, CMARK_NODE_CODE);
+	return mk_literal(L, GZ_MD_CODE);
 }
 
 static int mk_code_block(lua_State *L)
 {
 	const char *text = hand_text(L, 1);
 	const char *info = luaL_optstring(L, 2, "");
-	cmark_node *n = new_node(L, CMARK_NODE_CODE_BLOCK);
+	gz_md_node *n = new_node(L, GZ_MD_CODE_BLOCK);
 
-	cmark_node_set_literal(n, text);
-	cmark_node_set_fence_info(n, info);
+	gz_md_node_set_literal(n, text);
+	gz_md_node_set_info(n, info);
 	push_node(L, n);
 	return 1;
 }
 
 /* gz.node.html(s) and gz.node.raw(s): HTML, a block or inline, written as
  * is (hooks are site code). */
-static int mk_custom(lua_State *L, cmark_node_type t)
+static int mk_custom(lua_State *L, gz_md_kind t)
 {
 	const char *html = hand_text(L, 1);
-	cmark_node *n = new_node(L, t);
+	gz_md_node *n = new_node(L, t);
 
-	cmark_node_set_on_enter(n, html);
-	cmark_node_set_on_exit(n, "");
+	gz_md_node_set_html(n, html);
 	push_node(L, n);
 	return 1;
 }
 
 static int mk_html(lua_State *L)
 {
-	return mk_custom(L, CMARK_NODE_CUSTOM_BLOCK);
+	return mk_custom(L, GZ_MD_CUSTOM_BLOCK);
 }
 
 static int mk_raw(lua_State *L)
 {
-	return mk_custom(L, CMARK_NODE_CUSTOM_INLINE);
+	return mk_custom(L, GZ_MD_CUSTOM_INLINE);
 }
 
-static int mk_container(lua_State *L, cmark_node_type t, int children_arg)
+static int mk_container(lua_State *L, gz_md_kind t, int children_arg)
 {
-	cmark_node *n = new_node(L, t);
+	gz_md_node *n = new_node(L, t);
 
 	append_children(L, n, children_arg);
 	push_node(L, n);
 	return 1;
 }
 
-static int mk_paragraph(lua_State *L) { return mk_container(L, CMARK_NODE_PARAGRAPH, 1); }
-static int mk_emph(lua_State *L) { return mk_container(L, CMARK_NODE_EMPH, 1); }
-static int mk_strong(lua_State *L) { return mk_container(L, CMARK_NODE_STRONG, 1); }
-static int mk_block_quote(lua_State *L) { return mk_container(L, CMARK_NODE_BLOCK_QUOTE, 1); }
-static int mk_item(lua_State *L) { return mk_container(L, CMARK_NODE_ITEM, 1); }
-static int mk_softbreak(lua_State *L) { return mk_container(L, CMARK_NODE_SOFTBREAK, 0); }
-static int mk_linebreak(lua_State *L) { return mk_container(L, CMARK_NODE_LINEBREAK, 0); }
-static int mk_thematic_break(lua_State *L) { return mk_container(L, CMARK_NODE_THEMATIC_BREAK, 0); }
+static int mk_paragraph(lua_State *L) { return mk_container(L, GZ_MD_PARAGRAPH, 1); }
+static int mk_emph(lua_State *L) { return mk_container(L, GZ_MD_EMPH, 1); }
+static int mk_strong(lua_State *L) { return mk_container(L, GZ_MD_STRONG, 1); }
+static int mk_block_quote(lua_State *L) { return mk_container(L, GZ_MD_BLOCK_QUOTE, 1); }
+static int mk_item(lua_State *L) { return mk_container(L, GZ_MD_ITEM, 1); }
+static int mk_softbreak(lua_State *L) { return mk_container(L, GZ_MD_SOFTBREAK, 0); }
+static int mk_linebreak(lua_State *L) { return mk_container(L, GZ_MD_LINEBREAK, 0); }
+static int mk_thematic_break(lua_State *L) { return mk_container(L, GZ_MD_THEMATIC_BREAK, 0); }
 
 static int mk_heading(lua_State *L)
 {
 	lua_Integer level = luaL_checkinteger(L, 1);
-	cmark_node *n;
+	gz_md_node *n;
 
 	if (level < 1 || level > 6)
 		return luaL_error(L, "heading level %d is not 1 to 6", (int)level);
-	n = new_node(L, CMARK_NODE_HEADING);
-	cmark_node_set_heading_level(n, (int)level);
+	n = new_node(L, GZ_MD_HEADING);
+	gz_md_node_set_level(n, (int)level);
 	append_children(L, n, 2);
 	push_node(L, n);
 	return 1;
 }
 
 /* link(url, children, title) and image(url, children, title) */
-static int mk_target(lua_State *L, cmark_node_type type)
+static int mk_target(lua_State *L, gz_md_kind type)
 {
 	const char *url = hand_text(L, 1);
 	const char *title = luaL_optstring(L, 3, "");
-	cmark_node *n;
+	gz_md_node *n;
 
 	gz_script_hand(L, strlen(title));
 	n = new_node(L, type);
-	cmark_node_set_url(n, url);
-	cmark_node_set_title(n, title);
+	gz_md_node_set_url(n, url);
+	gz_md_node_set_title(n, title);
 	append_children(L, n, 2);
 	push_node(L, n);
 	return 1;
@@ -406,28 +404,28 @@ static int mk_target(lua_State *L, cmark_node_type type)
 
 static int mk_link(lua_State *L)
 {
-	return mk_target(L, CMARK_NODE_LINK);
+	return mk_target(L, GZ_MD_LINK);
 }
 
 static int mk_image(lua_State *L)
 {
-	return mk_target(L, CMARK_NODE_IMAGE);
+	return mk_target(L, GZ_MD_IMAGE);
 }
 
 static int mk_list(lua_State *L)
 {
-	cmark_node *n = new_node(L, CMARK_NODE_LIST);
+	gz_md_node *n = new_node(L, GZ_MD_LIST);
 
-	cmark_node_set_list_type(n, lua_toboolean(L, 2) ? CMARK_ORDERED_LIST : CMARK_BULLET_LIST);
-	cmark_node_set_list_tight(n, 1);
+	gz_md_node_set_ordered(n, lua_toboolean(L, 2));
+	gz_md_node_set_tight(n, 1);
 	if (lua_toboolean(L, 2))
-		cmark_node_set_list_start(n, 1);
+		gz_md_node_set_start(n, 1);
 	append_children(L, n, 1);
 	push_node(L, n);
 	return 1;
 }
 
-static void free_orphans(nodebook *b, cmark_node *doc);
+static void free_orphans(nodebook *b, gz_md_node *doc);
 
 static int book_gc(lua_State *L)
 {
@@ -496,10 +494,10 @@ void gz_hooks_open(lua_State *L)
 /* ---- filters ---- */
 
 /* Whether n is in doc; *steps counts the walk up */
-static bool in_tree(cmark_node *n, cmark_node *doc, long *steps)
+static bool in_tree(gz_md_node *n, gz_md_node *doc, long *steps)
 {
 	while (n && n != doc) {
-		n = cmark_node_parent(n);
+		n = gz_md_node_parent(n);
 		(*steps)++;
 	}
 	return n == doc;
@@ -527,7 +525,7 @@ static int filter_error(lua_State *L, int fn, const char *fmt, ...)
 
 /* A filter's result, or an item of the list it returned, as a node (a
  * string is a text node). */
-static cmark_node *result_node(lua_State *L, int idx, int fn, const char *type, bool item)
+static gz_md_node *result_node(lua_State *L, int idx, int fn, const char *type, bool item)
 {
 	node_ud *u = luaL_testudata(L, idx, NODE_MT);
 
@@ -545,7 +543,7 @@ static cmark_node *result_node(lua_State *L, int idx, int fn, const char *type, 
 }
 
 /* Replace old by the result of the filter at fn, at the top of the stack. */
-static void apply_result(lua_State *L, int fn, cmark_node *old, const char *type)
+static void apply_result(lua_State *L, int fn, gz_md_node *old, const char *type)
 {
 	int top = lua_gettop(L);
 	bool keep_old = false;
@@ -554,10 +552,10 @@ static void apply_result(lua_State *L, int fn, cmark_node *old, const char *type
 	if (lua_isnoneornil(L, top))
 		return;
 	if (lua_type(L, top) == LUA_TTABLE) {
-		cmark_node *last = NULL; /* set once old itself is in the list */
+		gz_md_node *last = NULL; /* set once old itself is in the list */
 		n = (lua_Integer)lua_rawlen(L, top);
 		for (i = 1; i <= n; i++) {
-			cmark_node *c;
+			gz_md_node *c;
 			lua_rawgeti(L, top, i);
 			c = result_node(L, -1, fn, type, true);
 			lua_pop(L, 1);
@@ -567,59 +565,67 @@ static void apply_result(lua_State *L, int fn, cmark_node *old, const char *type
 				continue;
 			}
 			/* the list's order is the page's: after old, insert after */
-			if (last ? !cmark_node_insert_after(last, c) : !cmark_node_insert_before(old, c))
+			if (last ? !gz_md_node_insert_after(last, c) : !gz_md_node_insert_before(old, c))
 				filter_error(L, fn, "the '%s' filter returned a %s, which cannot stand "
 						    "where a %s was",
-					     type, cmark_node_get_type_string(c), type);
+					     type, gz_md_node_type(c), type);
 			if (last)
 				last = c;
 		}
 	} else {
-		cmark_node *c = result_node(L, top, fn, type, false);
+		gz_md_node *c = result_node(L, top, fn, type, false);
 		if (c == old)
 			return;
-		if (!cmark_node_insert_before(old, c))
+		if (!gz_md_node_insert_before(old, c))
 			filter_error(L, fn, "the '%s' filter returned a %s, which cannot stand where "
 					    "a %s was",
-				     type, cmark_node_get_type_string(c), type);
+				     type, gz_md_node_type(c), type);
 	}
 	if (!keep_old) {
-		cmark_node_unlink(old);
+		gz_md_node_unlink(old);
 		track(L, old);
+	}
+}
+
+/* Collecting the nodes of one pass */
+typedef struct {
+	gz_md_node *doc, **items;  /* items NULL: count only */
+	bool inlines;
+	size_t n;
+} pass_walk;
+
+static void pass_node(gz_md_node *c, bool enter, void *payload)
+{
+	pass_walk *w = payload;
+	gz_md_kind t = gz_md_node_kind(c);
+	bool leaf = !gz_md_node_first_child(c) &&
+		    (gz_md_node_is_inline(c) || t == GZ_MD_CODE_BLOCK || t == GZ_MD_HTML_BLOCK ||
+		     t == GZ_MD_THEMATIC_BREAK);
+
+	if (c == w->doc || gz_md_node_is_inline(c) != w->inlines)
+		return;
+	if (!enter || leaf) {
+		if (w->items)
+			w->items[w->n] = c;
+		w->n++;
 	}
 }
 
 /* Bottom-up: every node after all of its children, into items (if not
  * NULL); returns how many. */
-static size_t collect_into(cmark_node *doc, bool inlines, cmark_node **items)
+static size_t collect_into(gz_md_node *doc, bool inlines, gz_md_node **items)
 {
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	size_t n = 0;
+	pass_walk w = {doc, items, inlines, 0};
 
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *c = cmark_iter_get_node(it);
-		bool leaf = !cmark_node_first_child(c) &&
-			    (is_inline(c) || cmark_node_get_type(c) == CMARK_NODE_CODE_BLOCK ||
-			     cmark_node_get_type(c) == CMARK_NODE_HTML_BLOCK ||
-			     cmark_node_get_type(c) == CMARK_NODE_THEMATIC_BREAK);
-		if (c == doc || is_inline(c) != inlines)
-			continue;
-		if (ev == CMARK_EVENT_EXIT || (ev == CMARK_EVENT_ENTER && leaf)) {
-			if (items)
-				items[n] = c;
-			n++;
-		}
-	}
-	cmark_iter_free(it);
-	return n;
+	gz_md_walk(doc, pass_node, &w);
+	return w.n;
 }
 
 /* The nodes a pass visits, in a Lua userdata (pushed), so that a filter's
  * error, a longjmp, leaves no C memory behind. */
-static cmark_node **collect(lua_State *L, cmark_node *doc, bool inlines, size_t *n)
+static gz_md_node **collect(lua_State *L, gz_md_node *doc, bool inlines, size_t *n)
 {
-	cmark_node **items;
+	gz_md_node **items;
 
 	*n = collect_into(doc, inlines, NULL);
 	items = lua_newuserdatauv(L, (*n ? *n : 1) * sizeof(*items), 0);
@@ -627,14 +633,14 @@ static cmark_node **collect(lua_State *L, cmark_node *doc, bool inlines, size_t 
 	return items;
 }
 
-static void run_pass(lua_State *L, int filter, cmark_node *doc, bool inlines)
+static void run_pass(lua_State *L, int filter, gz_md_node *doc, bool inlines)
 {
 	size_t i, n;
-	cmark_node **l = collect(L, doc, inlines, &n);
+	gz_md_node **l = collect(L, doc, inlines, &n);
 	long steps = n;
 
 	for (i = 0; i < n; i++) {
-		cmark_node *c = l[i];
+		gz_md_node *c = l[i];
 		bool in = in_tree(c, doc, &steps);
 		const char *type;
 		int fn;
@@ -647,7 +653,7 @@ static void run_pass(lua_State *L, int filter, cmark_node *doc, bool inlines)
 		}
 		if (!in)
 			continue; /* cut out by an earlier replacement */
-		type = cmark_node_get_type_string(c);
+		type = gz_md_node_type(c);
 		if (lua_getfield(L, filter, type) != LUA_TFUNCTION) {
 			lua_pop(L, 1);
 			continue;
@@ -663,7 +669,7 @@ static void run_pass(lua_State *L, int filter, cmark_node *doc, bool inlines)
 	lua_pop(L, 1); /* the list */
 }
 
-void gz_hooks_run_filters(lua_State *L, int filters, void *doc, int meta_idx)
+void gz_hooks_run_filters(lua_State *L, int filters, gz_md_node *doc, int meta_idx)
 {
 	lua_Integer i, n;
 
@@ -696,7 +702,7 @@ void gz_hooks_run_filters(lua_State *L, int filters, void *doc, int meta_idx)
 
 static int cmp_ptr(const void *a, const void *b)
 {
-	uintptr_t x = (uintptr_t)*(cmark_node *const *)a, y = (uintptr_t)*(cmark_node *const *)b;
+	uintptr_t x = (uintptr_t)*(gz_md_node *const *)a, y = (uintptr_t)*(gz_md_node *const *)b;
 
 	return x < y ? -1 : x > y;
 }
@@ -706,22 +712,22 @@ static int cmp_ptr(const void *a, const void *b)
  * and was noted then; the trees to free are the noted nodes with no parent
  * (the document itself is never noted). A node may be noted twice: sort,
  * and free each once. */
-static void free_orphans(nodebook *b, cmark_node *doc)
+static void free_orphans(nodebook *b, gz_md_node *doc)
 {
 	size_t i, k = 0;
 
 	for (i = 0; i < b->n; i++)
-		if (!cmark_node_parent(b->tracked[i]) && b->tracked[i] != doc)
+		if (!gz_md_node_parent(b->tracked[i]) && b->tracked[i] != doc)
 			b->tracked[k++] = b->tracked[i];
 	if (k > 1)
 		qsort(b->tracked, k, sizeof(*b->tracked), cmp_ptr);
 	for (i = 0; i < k; i++)
 		if (i == 0 || b->tracked[i] != b->tracked[i - 1])
-			cmark_node_free(b->tracked[i]);
+			gz_md_node_free(b->tracked[i]);
 	b->n = 0;
 }
 
-void gz_hooks_page_done(lua_State *L, void *doc)
+void gz_hooks_page_done(lua_State *L, gz_md_node *doc)
 {
 	nodebook *b = book(L);
 

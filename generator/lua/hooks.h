@@ -1,9 +1,9 @@
 /*
  * hooks.h: the Markdown tree in Lua, for filters in the style of Pandoc's.
  *
- * This module is the bridge between the two libraries it includes,
- * cmark-gfm and Lua: it wraps cmark nodes as Lua userdata (fields: type,
- * text, level, url, title, info, list_type, start, tight, children, line),
+ * This module is the bridge between the Markdown tree (markdown.h's node
+ * API) and Lua: it wraps the nodes as Lua userdata (fields: type, text,
+ * level, url, title, info, list_type, start, tight, children, line),
  * builds new nodes from Lua (gz.node.paragraph{…}), and runs filters: a
  * filter is a table keyed by node type ("paragraph", "text", "image" …);
  * its function returns nothing (keep), a node (replace), a list (splice) or
@@ -23,19 +23,21 @@
 
 #include <lua.h>
 
+#include "load/markdown.h"
+
 /* Register gz.node.* and the node metatable in L (once per state). */
 void gz_hooks_open(lua_State *L);
 
 /* Run the filter tables in the Lua sequence at index filters over doc (a
- * cmark_node * of type document). meta at index meta_idx (a table, may be
+ * document's tree). meta at index meta_idx (a table, may be
  * changed in place; a document function may also return a replacement,
  * which is left at the top of the stack; otherwise nothing is pushed).
  * Lua errors propagate (call inside lua_pcall). */
-void gz_hooks_run_filters(lua_State *L, int filters, void *doc, int meta_idx);
+void gz_hooks_run_filters(lua_State *L, int filters, gz_md_node *doc, int meta_idx);
 
 /* After a page (doc still alive), or after any call into Lua (doc NULL):
  * disarm all node userdata and free what Lua made or cut out that is not
  * in a document. Raises no Lua error. */
-void gz_hooks_page_done(lua_State *L, void *doc);
+void gz_hooks_page_done(lua_State *L, gz_md_node *doc);
 
 #endif

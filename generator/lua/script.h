@@ -1,7 +1,8 @@
 /*
  * script.h: Lua 5.4 — the theme's templates and the site they see.
  *
- * The only module that includes the Lua headers. A gz_theme holds every
+ * The Lua bridge's interface: its files (lua/) are the only ones that
+ * include the Lua headers, and this header does not. A gz_theme holds every
  * layout of a theme translated to Lua source once per build; each render
  * thread opens its own gz_script (one lua_State) that loads those sources
  * and gets read-only views of the site model: pages are userdata whose
@@ -24,48 +25,9 @@
 #include "base/diag.h"
 #include "model/site.h"
 #include "source/source.h"
+#include "load/markdown.h"
 #include "load/yaml.h"
-
-typedef struct {
-	char *name;     /* "stories", "partials/card" */
-	char *path;     /* "themes/default/layouts/stories.html", for messages */
-	char *lua;      /* translated source (a .lua layout or hook: as written) */
-	size_t lua_len;
-	bool is_lua;    /* a layout written in Lua: returns function(page, site) */
-} gz_template;
-
-typedef struct gz_theme {
-	char *display;  /* how messages name it: "themes/default" */
-	gz_template *t;
-	size_t n;
-	gz_template *hooks;  /* the theme's hooks, then the site's, in name order */
-	size_t nhooks;
-	uint64_t hash;  /* of every template and hook */
-	/* the limits of site.yml hooks: (0: the default); each call from C
-	 * into Lua (a filter over a page, a render, an on_load …) gets them */
-	int memory_mb;  /* Lua memory per state */
-	int seconds;    /* wall-clock time per call */
-	int data_mb;    /* what Lua hands to C per call: strings kept, nodes, output */
-	int page_mb;    /* the largest page a layout may write */
-	long steps;     /* Lua steps per call; not a setting (the fuzz target lowers it) */
-	char **allow;   /* libraries site.yml grants hooks (io, os, require, debug) */
-	size_t nallow;
-} gz_theme;
-
-/* Read and translate every file in layouts/ of the theme source src
- * (borrowed). Errors go to d; returns -1 if any template failed. display
- * prefixes paths in messages ("themes/default"). */
-int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d);
-void gz_theme_release(gz_theme *th);
-
-/* Read the Lua hooks: theme_src's hooks/ (may be NULL), then site_src's
- * hooks/, each in name order; and the hooks: settings of site.yml (cfg,
- * may be NULL): allow: [io, os, require, debug], memory_mb, seconds,
- * data_mb, page_mb. Syntax errors surface when a state loads them. */
-void gz_theme_load_hooks(gz_theme *th, gz_source *theme_src, gz_source *site_src,
-			 const gz_value *cfg);
-/* The template with that name, or NULL. */
-const gz_template *gz_theme_find(const gz_theme *th, const char *name);
+#include "lua/theme.h"
 
 /* What a list page shows (home, section, terms, term, archive, feed …). */
 typedef struct {
@@ -90,10 +52,15 @@ int gz_script_open_hooks(gz_script **out, const gz_theme *th, const gz_config *c
 /* Whether any hook filters the Markdown tree or defines shortcodes. */
 bool gz_script_filters(const gz_script *s);
 
-/* The Markdown hooks (markdown.h's gz_md_hooks) for the page at path
- * whose front matter is *fm (a document filter may replace it). The
- * returned struct is owned by s and valid until the next call. */
-const void *gz_script_md_hooks(gz_script *s, const char *path, gz_value **fm);
+/* The Markdown hooks for the page at path whose front matter is *fm (a
+ * document filter may replace it). The returned struct is owned by s and
+ * valid until the next call. */
+const gz_md_hooks *gz_script_md_hooks(gz_script *s, const char *path, gz_value **fm);
+
+/* The hooks of th as the site load's page filters (site.h): each worker
+ * gets a state of its own (gz_script_open_hooks). th is borrowed and must
+ * outlive the load. */
+gz_page_filters gz_script_page_filters(const gz_theme *th);
 
 /* Lifecycle hooks. on_load may change the site (gz.set, gz.add_page); run
  * it in a state opened on a site that is not yet rendered. */
@@ -107,6 +74,10 @@ int gz_script_on_output(gz_script *s, const char *path, char **data, size_t *len
  * in it. Returns 0, or -1 with errors added to d. */
 int gz_script_open(gz_script **out, const gz_theme *th, const gz_site *site, gz_diag *d);
 void gz_script_free(gz_script *s);
+/* Compile every layout of th as a render thread would, for gazette check:
+ * what is wrong goes to d, each error at its template's path and line.
+ * Returns 0, or -1. */
+int gz_script_check_layouts(const gz_theme *th, const gz_site *site, gz_diag *d);
 
 /* Render a regular page (list == NULL) or a list page with the named
  * template, appending the output to out. Returns 0, or -1 with *err set to

@@ -86,15 +86,77 @@ static size_t quoted_name(const char *s, size_t len, const char **name)
 	return i - start;
 }
 
+/* Where a layout is in its blocks, as its statements are translated */
+typedef struct {
+	const char *blocks[MAX_BLOCKS];
+	size_t blens[MAX_BLOCKS];
+	int nblocks;
+	char extends[256];
+} blocks_state;
+
+/* A {% … %} statement (its inner text, of the tag at open): extends,
+ * block and endblock, or Lua as it is. Returns 0, or -1 with an error in d. */
+static int statement(gz_buf *out, blocks_state *b, const char *inner, size_t inner_len,
+		     const char *src, const char *open, const char *path, gz_diag *d)
+{
+	const char *w = inner, *name;
+	size_t wl = inner_len, nl;
+	int line, col;
+
+	while (wl && is_space(*w)) {
+		if (*w == '\n')
+			gz_buf_putc(out, '\n');
+		w++;
+		wl--;
+	}
+	if (wl >= 7 && !memcmp(w, "extends", 7) && (wl == 7 || is_space(w[7]))) {
+		nl = quoted_name(w + 7, wl - 7, &name);
+		if (!nl || nl >= sizeof(b->extends) || b->nblocks) {
+			pos_of(src, open, &line, &col);
+			gz_diag_error(d, path, line, col,
+				      "extends needs a layout name: {%% extends \"base\" %%}");
+			return -1;
+		}
+		memcpy(b->extends, name, nl);
+		b->extends[nl] = '\0';
+	} else if (wl >= 5 && !memcmp(w, "block", 5) && (wl == 5 || is_space(w[5]))) {
+		nl = quoted_name(w + 5, wl - 5, &name);
+		if (!nl || b->nblocks == MAX_BLOCKS) {
+			pos_of(src, open, &line, &col);
+			gz_diag_error(d, path, line, col,
+				      "block needs a name: {%% block \"main\" %%}");
+			return -1;
+		}
+		b->blocks[b->nblocks] = name;
+		b->blens[b->nblocks++] = nl;
+		gz_buf_printf(out,
+			      "if not _blocks[\"%.*s\"] then _blocks[\"%.*s\"]=function() ",
+			      (int)nl, name, (int)nl, name);
+	} else if (wl >= 8 && !memcmp(w, "endblock", 8)) {
+		if (!b->nblocks) {
+			pos_of(src, open, &line, &col);
+			gz_diag_error(d, path, line, col, "endblock without a block");
+			return -1;
+		}
+		b->nblocks--;
+		gz_buf_puts(out, "end end ");
+		if (!b->extends[0] || b->nblocks)
+			gz_buf_printf(out, "_blocks[\"%.*s\"]() ",
+				      (int)b->blens[b->nblocks], b->blocks[b->nblocks]);
+	} else {
+		gz_buf_add(out, w, wl);
+		gz_buf_putc(out, ' ');
+	}
+	return 0;
+}
+
 int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *path, gz_diag *d)
 {
 	const char *p = src, *end = src + len;
-	const char *blocks[MAX_BLOCKS];
-	size_t blens[MAX_BLOCKS];
-	int nblocks = 0, line, col;
-	char extends[256] = "";
-	int trim_next = 0;
+	blocks_state b;
+	int line, col, trim_next = 0;
 
+	memset(&b, 0, sizeof(b));
 	gz_buf_puts(out, prelude);
 	while (p < end) {
 		const char *open = NULL, *q;
@@ -121,7 +183,7 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 			trim_next = 0;
 		}
 		if (!open) {
-			if (!extends[0] || nblocks)
+			if (!b.extends[0] || b.nblocks)
 				add_string(out, p, text_len);
 			else
 				add_newlines(out, count_nl(p, text_len));
@@ -143,7 +205,7 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 			add_newlines(out, count_nl(p + k, text_len - k));
 			text_len = k;
 		}
-		if (!extends[0] || nblocks)
+		if (!b.extends[0] || b.nblocks)
 			add_string(out, p, text_len);
 		else
 			add_newlines(out, count_nl(p, text_len));
@@ -177,7 +239,7 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 			break;
 		case '{':
 		case '!':
-			if (extends[0] && !nblocks) {
+			if (b.extends[0] && !b.nblocks) {
 				add_newlines(out, count_nl(inner, inner_len));
 				break;
 			}
@@ -185,64 +247,19 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 			gz_buf_add(out, inner, inner_len);
 			gz_buf_puts(out, ") ");
 			break;
-		case '%': {
-			const char *w = inner, *name;
-			size_t wl = inner_len, nl;
-			while (wl && is_space(*w)) {
-				if (*w == '\n')
-					gz_buf_putc(out, '\n');
-				w++;
-				wl--;
-			}
-			if (wl >= 7 && !memcmp(w, "extends", 7) && (wl == 7 || is_space(w[7]))) {
-				nl = quoted_name(w + 7, wl - 7, &name);
-				if (!nl || nl >= sizeof(extends) || nblocks) {
-					pos_of(src, open, &line, &col);
-					gz_diag_error(d, path, line, col,
-						      "extends needs a layout name: {%% extends \"base\" %%}");
-					return -1;
-				}
-				memcpy(extends, name, nl);
-				extends[nl] = '\0';
-			} else if (wl >= 5 && !memcmp(w, "block", 5) && (wl == 5 || is_space(w[5]))) {
-				nl = quoted_name(w + 5, wl - 5, &name);
-				if (!nl || nblocks == MAX_BLOCKS) {
-					pos_of(src, open, &line, &col);
-					gz_diag_error(d, path, line, col,
-						      "block needs a name: {%% block \"main\" %%}");
-					return -1;
-				}
-				blocks[nblocks] = name;
-				blens[nblocks++] = nl;
-				gz_buf_printf(out,
-					      "if not _blocks[\"%.*s\"] then _blocks[\"%.*s\"]=function() ",
-					      (int)nl, name, (int)nl, name);
-			} else if (wl >= 8 && !memcmp(w, "endblock", 8)) {
-				if (!nblocks) {
-					pos_of(src, open, &line, &col);
-					gz_diag_error(d, path, line, col, "endblock without a block");
-					return -1;
-				}
-				nblocks--;
-				gz_buf_puts(out, "end end ");
-				if (!extends[0] || nblocks)
-					gz_buf_printf(out, "_blocks[\"%.*s\"]() ",
-						      (int)blens[nblocks], blocks[nblocks]);
-			} else {
-				gz_buf_add(out, w, wl);
-				gz_buf_putc(out, ' ');
-			}
+		case '%':
+			if (statement(out, &b, inner, inner_len, src, open, path, d) < 0)
+				return -1;
 			break;
 		}
-		}
 	}
-	if (nblocks) {
+	if (b.nblocks) {
 		gz_diag_error(d, path, 0, 0, "block \"%.*s\" is never closed with {%% endblock %%}",
-			      (int)blens[nblocks - 1], blocks[nblocks - 1]);
+			      (int)b.blens[b.nblocks - 1], b.blocks[b.nblocks - 1]);
 		return -1;
 	}
-	if (extends[0])
-		gz_buf_printf(out, " return _layout(\"%s\",page,_blocks) end", extends);
+	if (b.extends[0])
+		gz_buf_printf(out, " return _layout(\"%s\",page,_blocks) end", b.extends);
 	else
 		gz_buf_puts(out, " end");
 	return 0;

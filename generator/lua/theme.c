@@ -10,7 +10,144 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/text.h"
+#include "base/hash.h"
 #include "load/yaml.h"
+#include "lua/internal.h"
+#include "lua/template.h"
+
+int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d)
+{
+	gz_strlist files = {0};
+	size_t i;
+	int rc = 0;
+
+	memset(th, 0, sizeof(*th));
+	th->display = gz_strdup(display);
+	th->hash = GZ_HASH_INIT;
+	gz_source_list(src, "layouts", &files);
+	th->t = gz_calloc(files.n ? files.n : 1, sizeof(*th->t));
+	for (i = 0; i < files.n; i++) {
+		const char *rel = files.items[i] + strlen("layouts/");
+		const char *dot = strrchr(rel, '.');
+		gz_buf path = GZ_BUF_INIT, lua = GZ_BUF_INIT;
+		gz_template *t;
+		char *data;
+		size_t len;
+		int line, col;
+
+		if (!dot || (strcmp(dot, ".html") && strcmp(dot, ".xml") && strcmp(dot, ".txt") &&
+			     strcmp(dot, ".lua")))
+			continue;
+		gz_buf_printf(&path, "%s/%s", display, files.items[i]);
+		if (gz_source_read(src, files.items[i], &data, &len) < 0) {
+			gz_diag_error(d, path.ptr, 0, 0, "cannot read the template");
+			gz_buf_release(&path);
+			rc = -1;
+			continue;
+		}
+		if (!gz_utf8_valid(data, len, &line, &col)) {
+			gz_diag_error(d, path.ptr, line, col, "invalid UTF-8 in template");
+			rc = -1;
+		} else if (!strcmp(dot, ".lua")) {
+			gz_buf_add(&lua, data, len);
+		} else if (gz_template_translate(&lua, data, len, path.ptr, d) < 0) {
+			rc = -1;
+		}
+		free(data);
+		t = &th->t[th->n++];
+		t->is_lua = !strcmp(dot, ".lua");
+		t->name = gz_strndup(rel, (size_t)(dot - rel));
+		t->path = gz_buf_detach(&path, NULL);
+		t->lua = gz_buf_detach(&lua, &t->lua_len);
+		th->hash = gz_hash_add(gz_hash_str(th->hash, t->name), t->lua, t->lua_len);
+	}
+	gz_strlist_release(&files);
+	return rc;
+}
+
+void gz_theme_load_hooks(gz_theme *th, gz_source *theme_src, gz_source *site_src,
+			 const gz_value *cfg)
+{
+	gz_source *srcs[2] = {theme_src, site_src};
+	const char *prefix[2] = {th->display, ""};
+	const gz_value *allow = gz_value_get(cfg, "allow");
+	size_t i, k, cap = 0;
+
+	for (k = 0; k < 2; k++) {
+		gz_strlist files = {0};
+		if (!srcs[k])
+			continue;
+		gz_source_list(srcs[k], "hooks", &files);
+		for (i = 0; i < files.n; i++) {
+			const char *f = files.items[i];
+			size_t n = strlen(f);
+			gz_template *t;
+			gz_buf path = GZ_BUF_INIT;
+			char *data;
+			size_t len;
+
+			if (n < 4 || strcmp(f + n - 4, ".lua"))
+				continue;
+			if (gz_source_read(srcs[k], f, &data, &len) < 0)
+				continue;
+			GZ_GROW(th->hooks, cap, th->nhooks + 1);
+			t = &th->hooks[th->nhooks++];
+			memset(t, 0, sizeof(*t));
+			gz_buf_printf(&path, "%s%s%s", prefix[k], *prefix[k] ? "/" : "", f);
+			t->name = gz_strdup(f);
+			t->path = gz_buf_detach(&path, NULL);
+			t->lua = data;
+			t->lua_len = len;
+			t->is_lua = true;
+			th->hash = gz_hash_add(gz_hash_str(th->hash, t->path), data, len);
+		}
+		gz_strlist_release(&files);
+	}
+	th->memory_mb = (int)gz_value_int(cfg, "memory_mb", DEFAULT_MEMORY_MB);
+	th->seconds = (int)gz_value_int(cfg, "seconds", DEFAULT_SECONDS);
+	th->data_mb = (int)gz_value_int(cfg, "data_mb", DEFAULT_DATA_MB);
+	th->page_mb = (int)gz_value_int(cfg, "page_mb", DEFAULT_PAGE_MB);
+	if (allow && allow->type == GZ_SEQ) {
+		th->allow = gz_calloc(allow->n ? allow->n : 1, sizeof(*th->allow));
+		for (i = 0; i < allow->n; i++)
+			if (allow->items[i]->type == GZ_STR)
+				th->allow[th->nallow++] = gz_strdup(allow->items[i]->str);
+	}
+}
+
+void gz_theme_release(gz_theme *th)
+{
+	size_t i;
+
+	for (i = 0; i < th->nhooks; i++) {
+		free(th->hooks[i].name);
+		free(th->hooks[i].path);
+		free(th->hooks[i].lua);
+	}
+	free(th->hooks);
+	for (i = 0; i < th->nallow; i++)
+		free(th->allow[i]);
+	free(th->allow);
+
+	for (i = 0; i < th->n; i++) {
+		free(th->t[i].name);
+		free(th->t[i].path);
+		free(th->t[i].lua);
+	}
+	free(th->t);
+	free(th->display);
+	memset(th, 0, sizeof(*th));
+}
+
+const gz_template *gz_theme_find(const gz_theme *th, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < th->n; i++)
+		if (!strcmp(th->t[i].name, name))
+			return &th->t[i];
+	return NULL;
+}
 
 static bool is_dir(const char *p)
 {

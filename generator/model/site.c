@@ -18,7 +18,6 @@
 #include "load/markdown.h"
 #include "load/pagecache.h"
 #include "base/pool.h"
-#include "lua/script.h"
 #include "base/text.h"
 
 #define MAX_RELATED 5
@@ -27,7 +26,7 @@ typedef struct {
 	gz_site *site;
 	gz_strlist *paths;
 	gz_diag *d;
-	gz_script **hooks;       /* one Lua state per worker, or NULL */
+	gz_page_filter *filters; /* one per worker, or NULL */
 	gz_pagecache *cache;
 	bool keep_going;
 } load_job;
@@ -38,7 +37,7 @@ static void load_one(size_t i, int worker, void *payload)
 	gz_page *p = gz_calloc(1, sizeof(*p));
 
 	gz_page_load(p, &j->site->cfg, j->site->src, j->paths->items[i],
-		     j->hooks ? j->hooks[worker] : NULL, j->cache, j->d);
+		     j->filters ? &j->filters[worker] : NULL, j->cache, j->d);
 	if (p->hook_error) {
 		/* --keep-going: a page a hook fails on is left out, with a warning */
 		if (p->hook_error_line)
@@ -553,23 +552,50 @@ static void lap(const char *what, double *t)
 }
 
 /* What a page's parse reads besides its own file: the program, site.yml
- * and the hooks that filter Markdown. Hooks granted io or os may read
- * anything: then pages are not cached (returns false). */
-static bool cache_salt(uint64_t *out, const gz_site *site, const gz_theme *th, bool filters)
+ * and the hooks that filter Markdown (false: pages are not cached). */
+static bool cache_salt(uint64_t *out, const gz_site *site, const gz_page_filters *filters)
 {
 	uint64_t h = gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, gz_program_hash()), site->yml_hash);
-	size_t i;
 
-	if (filters) {
-		if (th->nallow)
-			return false;
-		h = gz_hash_u64(h, (uint64_t)th->memory_mb);
-		for (i = 0; i < th->nhooks; i++)
-			h = gz_hash_add(gz_hash_str(gz_hash_str(h, th->hooks[i].name), th->hooks[i].path),
-					th->hooks[i].lua, th->hooks[i].lua_len);
-	}
+	if (filters && !filters->salt(&h, filters->payload))
+		return false;
 	*out = h;
 	return true;
+}
+
+static void close_filters(gz_page_filter *f, const gz_page_filters *pf, int n)
+{
+	int w;
+
+	for (w = 0; w < n; w++)
+		pf->close(&f[w], pf->payload);
+	free(f);
+}
+
+/* Open the page filters of every worker: a broken hook file is reported
+ * once, and no page is loaded (every page would fail the same way).
+ * Returns -1 then; else 0, with *out NULL when nothing filters Markdown. */
+static int open_filters(gz_page_filter **out, const gz_page_filters *pf, int nw,
+			const gz_config *cfg, gz_diag *d)
+{
+	gz_page_filter *f = gz_calloc((size_t)nw, sizeof(*f));
+	bool any = false;
+	int w, rc = 0;
+
+	for (w = 0; w < nw; w++) {
+		if (pf->open(&f[w], cfg, d, pf->payload) < 0) {
+			memset(&f[w], 0, sizeof(f[w]));
+			rc = -1;
+			break;
+		}
+		any = any || f[w].hooks;
+	}
+	if (rc < 0 || !any) {
+		close_filters(f, pf, w);
+		f = NULL;
+	}
+	*out = f;
+	return rc;
 }
 
 int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_diag *d)
@@ -581,6 +607,7 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	load_job job;
 	gz_pagecache *pre;
 	double t = 0;
+	int nw = opts->jobs < 1 ? 1 : opts->jobs;
 
 	lap("", &t);
 	memset(site, 0, sizeof(*site));
@@ -611,35 +638,14 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	job.site = site;
 	job.paths = &md;
 	job.d = d;
-	job.hooks = NULL;
+	job.filters = NULL;
 	job.keep_going = opts->keep_going;
 	job.cache = NULL;
 	gz_markdown_init();
-	bool hooks_failed = false;
 	/* Lua filters and shortcodes: one state per worker */
-	if (opts->theme && opts->theme->nhooks) {
-		int w, nw = opts->jobs < 1 ? 1 : opts->jobs;
-		bool any = false;
-		job.hooks = gz_calloc((size_t)nw, sizeof(*job.hooks));
-		for (w = 0; w < nw; w++) {
-			/* a broken hook file is reported once, and no page is loaded
-			 * (every page would fail the same way) */
-			if (gz_script_open_hooks(&job.hooks[w], opts->theme, &site->cfg, d) < 0) {
-				hooks_failed = true;
-				break;
-			}
-			any = any || gz_script_filters(job.hooks[w]);
-		}
-		if (!any) {
-			for (w = 0; w < nw; w++)
-				gz_script_free(job.hooks[w]);
-			free(job.hooks);
-			job.hooks = NULL;
-		}
-	}
-	if (!hooks_failed) {
+	if (!opts->filters || open_filters(&job.filters, opts->filters, nw, &site->cfg, d) == 0) {
 		uint64_t salt;
-		if (pre && cache_salt(&salt, site, opts->theme, job.hooks != NULL))
+		if (pre && cache_salt(&salt, site, job.filters ? opts->filters : NULL))
 			job.cache = gz_pagecache_open(pre, salt, &md, d);
 		else
 			gz_pagecache_free(pre);
@@ -660,12 +666,8 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 		site->nall = 0;
 		gz_pagecache_free(pre);
 	}
-	if (job.hooks) {
-		int w, nw = opts->jobs < 1 ? 1 : opts->jobs;
-		for (w = 0; w < nw; w++)
-			gz_script_free(job.hooks[w]);
-		free(job.hooks);
-	}
+	if (job.filters)
+		close_filters(job.filters, opts->filters, nw);
 	gz_strlist_release(&md);
 
 	/* what gets published, and where */

@@ -83,13 +83,29 @@ typedef struct {
 	bool related_new;         /* they were, in this load: keep them */
 } gz_site;
 
+/*
+ * How the load gets its page filters (page.h) without knowing what they
+ * are: the build hands in the Lua hooks' (lua/script.h). open makes one
+ * worker's filter into *out, with out->hooks NULL when no hook filters
+ * Markdown; returns 0, or -1 with errors in d (then *out needs no close).
+ * close frees what open made. salt mixes what the filters' output
+ * depends on into *h, for the page cache; false when that cannot be known
+ * (hooks granted io or os may read anything): then no page is cached.
+ */
+typedef struct {
+	int (*open)(gz_page_filter *out, const gz_config *cfg, gz_diag *d, void *payload);
+	void (*close)(gz_page_filter *f, void *payload);
+	bool (*salt)(uint64_t *h, void *payload);
+	void *payload;
+} gz_page_filters;
+
 typedef struct {
 	bool drafts;              /* build draft and review pages too */
 	int jobs;
 	bool progress;
 	bool future;              /* build pages dated after now too */
 	int64_t now;              /* seconds since 1970: later dates are scheduled */
-	const struct gz_theme *theme; /* its hooks filter the Markdown (may be NULL) */
+	const gz_page_filters *filters; /* the hooks that filter Markdown (may be NULL) */
 	bool keep_going;          /* a page a hook fails on is left out, with a warning */
 	const char *cache_dir;    /* keep parsed pages here (pagecache.h); NULL: none */
 	bool cache_fresh;         /* write the cache but do not read it */

@@ -2708,6 +2708,7 @@ int gz_print_command(const char *source, const char *path, const char *out, cons
 	gz_source *src = NULL, *theme_src = NULL;
 	gz_site site;
 	gz_theme theme;
+	gz_page_filters filters;
 	gz_load_opts lo;
 	char *err = NULL, *display = NULL, *data = NULL, *name = NULL, *tmp = NULL;
 	char *cache_dir = NULL;
@@ -2737,7 +2738,8 @@ int gz_print_command(const char *source, const char *path, const char *out, cons
 		goto cleanup;
 	memset(&lo, 0, sizeof(lo));
 	lo.jobs = gz_pool_cores();
-	lo.theme = &theme;
+	filters = gz_script_page_filters(&theme);
+	lo.filters = &filters;
 	lo.future = true;
 	gz_site_load(&site, src, &lo, d);
 	if (d->errors)

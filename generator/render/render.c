@@ -388,17 +388,19 @@ static void render_one(size_t i, int worker, void *payload)
 			     &err) < 0) {
 		/* a template error names the template; add the page it was on.
 		 * --keep-going leaves the page out with a warning */
-		gz_diag_add_placed(c->d, c->opts->keep_going ? GZ_WARNING : GZ_ERROR, "", "%s%s%s%s",
-			    err, strstr(err, "(while rendering") ? "" : " (rendering ",
-			    strstr(err, "(while rendering") ? "" : (j->page ? j->page->path : j->url),
-			    strstr(err, "(while rendering") ? "" : ")");
+		bool named = strstr(err, "(while rendering") != NULL;
+		gz_diag_add_placed(c->d, c->opts->keep_going ? GZ_WARNING : GZ_ERROR,
+				   j->page ? j->page->path : c->theme->display, "%s%s%s%s", err,
+				   named ? "" : " (rendering ",
+				   named ? "" : (j->page ? j->page->path : j->url), named ? "" : ")");
 		free(err);
 		gz_buf_release(&b);
 		return;
 	}
 	data = gz_buf_detach(&b, &len);
 	if (gz_script_on_output(c->states[worker], j->out, &data, &len, &err) < 0) {
-		gz_diag_error_placed(c->d, "", "%s (while writing %s)", err, j->out);
+		gz_diag_error_placed(c->d, c->theme->nhooks ? c->theme->hooks[0].path : j->out,
+				     "%s (while writing %s)", err, j->out);
 		free(err);
 		free(data);
 		return;

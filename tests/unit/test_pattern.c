@@ -4,7 +4,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "base/pattern.h"
+#include "lua/pattern.h"
 #include "test.h"
 
 static long charged, stop_at;

@@ -1,4 +1,4 @@
-#include "base/pattern.h"
+#include "lua/pattern.h"
 
 #include <ctype.h>
 #include <lauxlib.h>
