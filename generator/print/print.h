@@ -69,12 +69,6 @@ uint64_t gz_print_layouts_hash(gz_source *src, const gz_print_opts *o);
  * d. */
 int gz_print_check_manifest(const gz_site *site, gz_source *src, const char *path, gz_diag *d);
 
-/* The command: load the site in source, typeset path and write the PDF to
- * out (default: the file's base name with .pdf, in the current folder)
- * through a temporary file, so a failure leaves no PDF behind. */
-int gz_print_command(const char *source, const char *path, const char *out,
-		     const gz_print_opts *o, gz_diag *d);
-
 /* The output name under public/ for a print source: "print/<base>.pdf"
  * (caller frees). */
 char *gz_print_output_name(const char *path);
