@@ -69,6 +69,15 @@ static int cover(printer *pr, const manifest *m, bool back)
 	return gz_printlua_draw(pr->lua, back ? "back" : "cover", &c, pr->d);
 }
 
+/* label and v (escaped) after s, when there is a v. */
+static void add_field(gz_buf *s, const char *label, const char *v)
+{
+	if (!v)
+		return;
+	gz_buf_puts(s, label);
+	print_escape(s, v);
+}
+
 static int colophon(printer *pr, const manifest *m)
 {
 	gz_buf s = GZ_BUF_INIT;
@@ -87,24 +96,15 @@ static int colophon(printer *pr, const manifest *m)
 	}
 	gz_buf_puts(&s, "\n编印：");
 	print_escape(&s, m->issuer);
-	if (m->printer) {
-		gz_buf_puts(&s, "\n印制单位：");
-		print_escape(&s, m->printer);
-	}
-	if (m->permit) {
-		gz_buf_puts(&s, "\n准印证号：");
-		print_escape(&s, m->permit);
-	}
+	add_field(&s, "\n印制单位：", m->printer);
+	add_field(&s, "\n准印证号：", m->permit);
 	gz_buf_puts(&s, "\n开本：");
 	if (m->format) {
 		print_escape(&s, m->format);
 	} else {
 		gz_buf_printf(&s, "%s（%g × %g 毫米）", m->size_name, m->w, m->h);
 	}
-	if (m->copies) {
-		gz_buf_puts(&s, "\n印数：");
-		print_escape(&s, m->copies);
-	}
+	add_field(&s, "\n印数：", m->copies);
 	gz_buf_puts(&s, "\n印制日期：");
 	{
 		gz_date dt;
@@ -124,14 +124,8 @@ static int colophon(printer *pr, const manifest *m)
 		gz_buf_puts(&s, "《");
 		print_escape(&s, p->title);
 		gz_buf_puts(&s, "》");
-		if (p->author) {
-			gz_buf_puts(&s, "　文／");
-			print_escape(&s, p->author);
-		}
-		if (p->source) {
-			gz_buf_puts(&s, "　来源：");
-			print_escape(&s, p->source);
-		}
+		add_field(&s, "　文／", p->author);
+		add_field(&s, "　来源：", p->source);
 		gz_buf_puts(&s, "　");
 		print_escape(&s, gz_page_reprint_text(p));
 		print_add_block(&bs, B_PARA)->markup = gz_buf_detach(&s, NULL);

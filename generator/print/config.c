@@ -230,7 +230,6 @@ int print_load_config(printer *pr)
 	return rc;
 }
 
-
 /* A theme of the site's own may have no print layouts or print.yml: the
  * default theme's are used under it. */
 void print_open_fallback(printer *pr)

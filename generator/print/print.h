@@ -9,8 +9,11 @@
  * starts on, the second writes the table of contents with those numbers.
  * The cover, the back cover and the tri-fold's outside panels are drawn by
  * Lua print layouts (printlua.h); margins, fonts and sizes come from the
- * theme's print.yml, under the site's. Nothing depends on the clock: the print date is the manifest's `date:`
- * (the leaflet's page date), so the same input gives the same bytes.
+ * theme's print.yml, under the site's. Nothing depends on the clock: the
+ * print date is the manifest's `date:` (the leaflet's page date), so the
+ * same input gives the same bytes. print/ loads nothing itself: the site,
+ * its source and its theme come from the caller, opened as the build opens
+ * them (build/open.h; `gazette print` is build/printing.h).
  */
 #ifndef GZ_PRINT_H
 #define GZ_PRINT_H
