@@ -19,6 +19,7 @@
 #include "archive/archive.h"
 #include "archive/archivecmd.h"
 #include "build/build.h"
+#include "build/printing.h"
 #include "cli/check.h"
 #include "base/date.h"
 #include "base/diag.h"
@@ -556,7 +557,7 @@ static int cmd_print(int argc, char **argv)
 		return 2;
 	}
 	gz_diag_init(&d);
-	rc = gz_print_command(source, argv[optind], out, &o, &d);
+	rc = gz_printing_file(source, argv[optind], out, &o, &d);
 	gz_diag_print(&d, stderr);
 	gz_diag_release(&d);
 	return rc < 0 ? 1 : 0;

@@ -9,8 +9,11 @@
  * starts on, the second writes the table of contents with those numbers.
  * The cover, the back cover and the tri-fold's outside panels are drawn by
  * Lua print layouts (printlua.h); margins, fonts and sizes come from the
- * theme's print.yml, under the site's. Nothing depends on the clock: the print date is the manifest's `date:`
- * (the leaflet's page date), so the same input gives the same bytes.
+ * theme's print.yml, under the site's. Nothing depends on the clock: the
+ * print date is the manifest's `date:` (the leaflet's page date), so the
+ * same input gives the same bytes. print/ loads nothing itself: the site,
+ * its source and its theme come from the caller, opened as the build opens
+ * them (build/open.h; `gazette print` is build/printing.h).
  */
 #ifndef GZ_PRINT_H
 #define GZ_PRINT_H
@@ -68,12 +71,6 @@ uint64_t gz_print_layouts_hash(gz_source *src, const gz_print_opts *o);
  * a theme, fonts or photos. Returns 0, or -1 with `path:line:col` errors in
  * d. */
 int gz_print_check_manifest(const gz_site *site, gz_source *src, const char *path, gz_diag *d);
-
-/* The command: load the site in source, typeset path and write the PDF to
- * out (default: the file's base name with .pdf, in the current folder)
- * through a temporary file, so a failure leaves no PDF behind. */
-int gz_print_command(const char *source, const char *path, const char *out,
-		     const gz_print_opts *o, gz_diag *d);
 
 /* The output name under public/ for a print source: "print/<base>.pdf"
  * (caller frees). */

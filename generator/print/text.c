@@ -1,0 +1,239 @@
+/*
+ * Text: styles, laying out with pango (once per PDF for each markup,
+ * style and width), Chinese punctuation, and flowing through frames.
+ */
+#include "print/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+
+void print_style(gz_pdf_style *st, const printer *pr, bool head, double size)
+{
+	memset(st, 0, sizeof(*st));
+	st->family = head ? pr->head_font : pr->text_font;
+	st->size = size;
+	st->bold = head;
+	st->align = head ? GZ_PDF_LEFT : GZ_PDF_JUSTIFY;
+	st->leading = head ? 1.35 : pr->leading;
+	st->colored = true;
+	memcpy(st->rgb, pr->ink, sizeof(st->rgb));
+}
+
+/* Full-width punctuation by its place (clreq): marks that close or end a
+ * clause, and marks that open. */
+static const char *const closing[] = {"。", "，", "、", "；", "：", "？", "！", "”", "’",
+				      "）", "》", "」", "』", "】", NULL};
+static const char *const opening[] = {"“", "‘", "（", "《", "「", "『", "【", NULL};
+
+/* The length of the mark of set at p, or 0. */
+static size_t mark_at(const char *p, const char *const *set)
+{
+	size_t i;
+
+	for (i = 0; set[i]; i++)
+		if (!strncmp(p, set[i], strlen(set[i])))
+			return strlen(set[i]);
+	return 0;
+}
+
+char *gz_print_cjk_markup(const char *m, double size, size_t *pairs)
+{
+	gz_buf b = GZ_BUF_INIT;
+	const char *p;
+	bool any = false;
+	int half = -(int)(size * 512); /* pango's unit is 1/1024 pt */
+
+	for (p = m; *p; p++) {
+		size_t c = mark_at(p, closing), o = c ? 0 : mark_at(p, opening);
+		if (*p == '<' || *p == '&') {
+			/* tags and entities pass as they are */
+			const char *e = strchr(p, *p == '<' ? '>' : ';');
+			size_t n = e ? (size_t)(e - p) + 1 : strlen(p);
+			gz_buf_add(&b, p, n);
+			p += n - 1;
+			continue;
+		}
+		if (!c && !o) {
+			gz_buf_putc(&b, *p);
+			continue;
+		}
+		any = true;
+		/* a break may come before an opening quote … */
+		if (o && p > m && (!strncmp(p, "“", 3) || !strncmp(p, "‘", 3)) &&
+		    !((size_t)(p - m) >= 3 && mark_at(p - 3, opening)))
+			gz_buf_puts(&b, "\xe2\x80\x8b");
+		/* … and a closing mark before another mark gives up its empty half */
+		if (c && (mark_at(p + c, closing) || mark_at(p + c, opening))) {
+			gz_buf_printf(&b, "<span letter_spacing=\"%d\">", half);
+			gz_buf_add(&b, p, c);
+			gz_buf_puts(&b, "</span>");
+			if (pairs)
+				(*pairs)++;
+		} else {
+			gz_buf_add(&b, p, c ? c : o);
+		}
+		/* … and after a closing quote */
+		if (c && (!strncmp(p, "”", 3) || !strncmp(p, "’", 3)) && p[c] && p[c] != '<' &&
+		    !mark_at(p + c, closing))
+			gz_buf_puts(&b, "\xe2\x80\x8b");
+		p += (c ? c : o) - 1;
+	}
+	if (!any) {
+		gz_buf_release(&b);
+		return NULL;
+	}
+	return gz_buf_detach(&b, NULL);
+}
+
+static gz_pdf_text *lay_out(printer *pr, const char *markup, const gz_pdf_style *st, double width)
+{
+	char *err = NULL, *cjk = gz_print_cjk_markup(markup, st->size, NULL);
+	gz_pdf_text *t = gz_pdf_text_new(pr->pdf, cjk ? cjk : markup, st, width, &err);
+
+	free(cjk);
+	if (!t) {
+		/* markup from a shortcode pango cannot read: fall back to its text */
+		gz_buf plain = GZ_BUF_INIT;
+		const char *s;
+		free(err);
+		for (s = markup; *s; s++) {
+			if (*s == '<') {
+				const char *e = strchr(s, '>');
+				if (!e)
+					break;
+				s = e;
+				continue;
+			}
+			if (*s == '&' && strncmp(s, "&amp;", 5) && strncmp(s, "&lt;", 4) &&
+			    strncmp(s, "&gt;", 4) && strncmp(s, "&quot;", 6) && strncmp(s, "&#", 2))
+				gz_buf_puts(&plain, "&amp;");
+			else
+				gz_buf_putc(&plain, *s);
+		}
+		t = gz_pdf_text_new(pr->pdf, plain.ptr, st, width, &err);
+		gz_buf_release(&plain);
+		if (!t) {
+			free(err);
+			t = gz_pdf_text_new(pr->pdf, "", st, width, &err);
+		}
+	}
+	return t;
+}
+
+/* markup laid out at width in style st (free with gz_pdf_text_free): once
+ * per brochure, the second time from the memo */
+gz_pdf_text *print_text(printer *pr, const char *markup, const gz_pdf_style *st, double width)
+{
+	gz_buf key = GZ_BUF_INIT;
+	gz_pdf_text *t;
+
+	gz_buf_printf(&key, "%s|%a|%d|%d|%a|%a|%d|%a|%a|%a|%a|", st->family ? st->family : "",
+		      st->size, st->bold, (int)st->align, st->leading, st->indent, st->colored,
+		      st->rgb[0], st->rgb[1], st->rgb[2], width);
+	gz_buf_puts(&key, markup);
+	t = gz_map_get(&pr->texts, key.ptr);
+	if (t) {
+		gz_buf_release(&key);
+		return gz_pdf_text_ref(t);
+	}
+	t = lay_out(pr, markup, st, width);
+	gz_strlist_take(&pr->text_keys, gz_buf_detach(&key, NULL));
+	gz_map_put(&pr->texts, pr->text_keys.items[pr->text_keys.n - 1], gz_pdf_text_ref(t));
+	return t;
+}
+
+void print_escape(gz_buf *b, const char *s)
+{
+	if (s)
+		gz_buf_add_html(b, s, strlen(s));
+}
+
+char *print_esc(const char *s)
+{
+	gz_buf b = GZ_BUF_INIT;
+	print_escape(&b, s);
+	return gz_buf_detach(&b, NULL);
+}
+
+/* Draw a one-off text box; returns its height. */
+double print_text_box(printer *pr, const char *markup, bool head, double size, gz_pdf_align al,
+		       double x, double y, double w)
+{
+	gz_pdf_style st;
+	gz_pdf_text *t;
+	double h;
+
+	print_style(&st, pr, head, size);
+	st.align = al;
+	t = print_text(pr, markup, &st, w);
+	gz_pdf_text_draw(pr->pdf, t, x, y, 0, gz_pdf_text_lines(t));
+	h = gz_pdf_text_height(t);
+	gz_pdf_text_free(t);
+	return h;
+}
+
+int print_next_frame(printer *pr)
+{
+	int rc = pr->next(pr);
+	pr->y = pr->f.y;
+	pr->fresh = true;
+	if (rc == 0 && pr->nfloats && !pr->in_floats)
+		rc = print_set_floats(pr);
+	return rc;
+}
+
+/* Lines of t from line first that fit below y in the frame. */
+static int fitting(const printer *pr, const gz_pdf_text *t, int first)
+{
+	int n = gz_pdf_text_lines(t), k = first;
+	double base = gz_pdf_text_top(t, first);
+	while (k < n && pr->y + gz_pdf_text_bottom(t, k) - base <= pr->f.y + pr->f.h + 0.01)
+		k++;
+	return k - first;
+}
+
+/* Flow a laid-out text at x offset dx, breaking between lines: never one
+ * line alone at the foot of a frame (orphan) or the head of the next (widow). */
+int print_flow_text(printer *pr, const gz_pdf_text *t, double dx, double before)
+{
+	int n = gz_pdf_text_lines(t), first = 0;
+
+	if (!pr->fresh)
+		pr->y += before;
+	while (first < n) {
+		int k = fitting(pr, t, first), left = n - first;
+		if (k < left) {
+			if (left - k < 2 && left >= 3)
+				k = left - 2;        /* widow: carry one more line over */
+			if (k < 2 && left >= 2)
+				k = 0;               /* orphan: start on the next frame */
+			if (k == 0 && pr->fresh)
+				k = fitting(pr, t, first) ? fitting(pr, t, first) : 1; /* taller than a frame */
+		}
+		if (k > 0) {
+			double base = gz_pdf_text_top(t, first);
+			gz_pdf_text_draw(pr->pdf, t, pr->f.x + dx, pr->y, first, k);
+			pr->y += gz_pdf_text_bottom(t, first + k - 1) - base;
+			pr->fresh = false;
+			first += k;
+		}
+		if (first < n && print_next_frame(pr) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Make sure h points are free in the frame (move on if not). */
+int print_need(printer *pr, double h)
+{
+	if (pr->fresh || pr->y + h <= pr->f.y + pr->f.h + 0.01)
+		return 0;
+	if (print_next_frame(pr) < 0)
+		return -1;
+	/* the photos floated to the new frame may have left too little room */
+	if (!pr->fresh && pr->y + h > pr->f.y + pr->f.h + 0.01)
+		return print_next_frame(pr);
+	return 0;
+}
