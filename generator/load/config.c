@@ -5,6 +5,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "load/sanitize.h"
 #include "base/text.h"
 
@@ -133,6 +134,29 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 		cfg->ntax = n;
 	}
 
+	v = gz_value_get(root, "front_matter");
+	if (v && !gz_value_is_null(v)) {
+		gz_value *keys = gz_value_get(v, "keys");
+		if (v->type != GZ_MAP)
+			gz_diag_error(d, path, v->line, v->col,
+				      _("front_matter must be a mapping, e.g. front_matter: {keys: "
+					"[episode, air_date]}"));
+		else if (keys && keys->type == GZ_SEQ)
+			for (i = 0; i < keys->n; i++) {
+				if (keys->items[i]->type == GZ_STR && keys->items[i]->str[0])
+					gz_strlist_add(&cfg->fm_keys, keys->items[i]->str);
+				else
+					gz_diag_error(d, path, keys->items[i]->line,
+						      keys->items[i]->col,
+						      _("front_matter.keys: each item must be the "
+							"name of a field"));
+			}
+		else if (keys && !gz_value_is_null(keys))
+			gz_diag_error(d, path, keys->line, keys->col,
+				      _("front_matter.keys must be a list of field names, e.g. "
+					"[episode, air_date]"));
+	}
+
 	v = gz_value_get(root, "menu");
 	if (v && v->type == GZ_SEQ) {
 		cfg->menu = gz_calloc(v->n, sizeof(*cfg->menu));
@@ -172,6 +196,7 @@ void gz_config_release(gz_config *cfg)
 		free(cfg->menu[i].url);
 	}
 	free(cfg->menu);
+	gz_strlist_release(&cfg->fm_keys);
 	gz_value_free(cfg->root);
 	memset(cfg, 0, sizeof(*cfg));
 }
