@@ -17,7 +17,10 @@
 #include "lua/theme.h"
 #include "load/config.h"
 #include "base/diag.h"
+#include "base/i18n.h"
+#include "base/suggest.h"
 #include "base/text.h"
+#include "load/yaml.h"
 
 static char *fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *fail(const char *fmt, ...)
@@ -116,17 +119,30 @@ static void fill(gz_buf *out, const char *tpl, const char *const *names, const c
 				break;
 			}
 			gz_buf_add(out, p, (size_t)(open - p));
-			for (i = 0; i < n; i++) {
-				const char *a = open + 2, *z = close;
-				while (a < z && *a == ' ')
-					a++;
+			const char *a = open + 2, *z = close, *bar, *def = NULL;
+			size_t deflen = 0;
+			while (a < z && *a == ' ')
+				a++;
+			while (z > a && z[-1] == ' ')
+				z--;
+			/* {{ name | default }}: the default when no value is given */
+			bar = memchr(a, '|', (size_t)(z - a));
+			if (bar) {
+				def = bar + 1;
+				while (def < z && *def == ' ')
+					def++;
+				deflen = (size_t)(z - def);
+				z = bar;
 				while (z > a && z[-1] == ' ')
 					z--;
+			}
+			for (i = 0; i < n; i++)
 				if (strlen(names[i]) == (size_t)(z - a) && !strncmp(a, names[i], (size_t)(z - a)))
 					break;
-			}
 			if (i == n)
 				gz_buf_add(out, open, (size_t)(close + 2 - open));
+			else if ((!vals[i] || !*vals[i]) && def)
+				gz_buf_add(out, def, deflen);
 			else if (!vals[i] || !*vals[i])
 				drop = true;
 			else if (!strcmp(names[i], "date"))
@@ -167,6 +183,70 @@ static int mkdirs(const char *root, const char *rel)
 	return rc;
 }
 
+/* Is name in data/places.yml's list `key`? 0 if it is (or there is no
+ * such file or list): a misspelt place would start a term of its own. */
+static int check_place(const gz_value *places, const char *key, const char *what,
+		       const char *name, char **err)
+{
+	const gz_value *list = gz_value_get(places, key);
+	const char **names;
+	const char *best;
+	size_t i, n = 0;
+
+	if (!name || !*name || !list || list->type != GZ_SEQ)
+		return 0;
+	names = gz_calloc(list->n ? list->n : 1, sizeof(*names));
+	for (i = 0; i < list->n; i++)
+		if (list->items[i]->type == GZ_STR)
+			names[n++] = list->items[i]->str;
+	for (i = 0; i < n && strcmp(names[i], name); i++)
+		;
+	if (i < n) {
+		free(names);
+		return 0;
+	}
+	best = gz_suggest(name, names, n);
+	/* TRANSLATORS: the first %s is "township", "village" or "industry" */
+	if (best)
+		*err = fail(_("%s '%s' is not in data/places.yml; did you mean '%s'? (--force keeps "
+			      "'%s')"),
+			    _(what), name, best, name);
+	else
+		*err = fail(_("%s '%s' is not in data/places.yml; check the name, add it there, or "
+			      "give --force to keep it"),
+			    _(what), name);
+	free(names);
+	return -1;
+}
+
+static int check_places(const gz_newpage_opts *o, char **err)
+{
+	gz_buf p = GZ_BUF_INIT;
+	gz_value *places = NULL;
+	char *data, *msg = NULL;
+	size_t len = 0;
+	int line = 0, col = 0, rc = 0;
+
+	gz_buf_printf(&p, "%s/data/places.yml", o->source);
+	data = gz_file_read(p.ptr, &len);
+	gz_buf_release(&p);
+	if (!data)
+		return 0;
+	if (gz_yaml_parse(&places, data, len, 0, &msg, &line, &col) < 0) {
+		*err = fail("data/places.yml:%d:%d: %s", line, col, msg);
+		free(msg);
+		free(data);
+		return -1;
+	}
+	if (check_place(places, "townships", N_("township"), o->township, err) < 0 ||
+	    check_place(places, "villages", N_("village"), o->village, err) < 0 ||
+	    check_place(places, "industries", N_("industry"), o->industry, err) < 0)
+		rc = -1;
+	gz_value_free(places);
+	free(data);
+	return rc;
+}
+
 int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 {
 	gz_buf slug = GZ_BUF_INIT, rel = GZ_BUF_INIT, text = GZ_BUF_INIT, full = GZ_BUF_INIT;
@@ -183,9 +263,11 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 		goto cleanup;
 	}
 	if (!*o->title) {
-		*err = fail("the title is empty");
+		*err = fail(_("the title is empty"));
 		goto cleanup;
 	}
+	if (!o->force && check_places(o, err) < 0)
+		goto cleanup;
 	if (sde && *sde)
 		gmtime_r(&now, &tm);
 	else
@@ -226,9 +308,10 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 	if (!tpl)
 		goto cleanup;
 	{
-		const char *names[] = {"title", "date", "slug", "township", "village"};
-		const char *vals[] = {o->title, date, o->slug ? slug.ptr : NULL, o->township, o->village};
-		fill(&text, tpl, names, vals, 5);
+		const char *names[] = {"title", "date", "slug", "township", "village", "industry"};
+		const char *vals[] = {o->title,    date,       o->slug ? slug.ptr : NULL,
+				      o->township, o->village, o->industry};
+		fill(&text, tpl, names, vals, 6);
 	}
 
 	gz_buf_printf(&full, "%s/%s", o->source, rel.ptr);
