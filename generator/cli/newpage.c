@@ -206,15 +206,15 @@ static int check_place(const gz_value *places, const char *key, const char *what
 		return 0;
 	}
 	best = gz_suggest(name, names, n);
-	/* TRANSLATORS: the first %s is "township", "village" or "industry" */
+	/* TRANSLATORS: the first %s is the option, --township, --village or --industry */
 	if (best)
 		*err = fail(_("%s '%s' is not in data/places.yml; did you mean '%s'? (--force keeps "
 			      "'%s')"),
-			    _(what), name, best, name);
+			    what, name, best, name);
 	else
 		*err = fail(_("%s '%s' is not in data/places.yml; check the name, add it there, or "
 			      "give --force to keep it"),
-			    _(what), name);
+			    what, name);
 	free(names);
 	return -1;
 }
@@ -238,9 +238,9 @@ static int check_places(const gz_newpage_opts *o, char **err)
 		free(data);
 		return -1;
 	}
-	if (check_place(places, "townships", N_("township"), o->township, err) < 0 ||
-	    check_place(places, "villages", N_("village"), o->village, err) < 0 ||
-	    check_place(places, "industries", N_("industry"), o->industry, err) < 0)
+	if (check_place(places, "townships", "--township", o->township, err) < 0 ||
+	    check_place(places, "villages", "--village", o->village, err) < 0 ||
+	    check_place(places, "industries", "--industry", o->industry, err) < 0)
 		rc = -1;
 	gz_value_free(places);
 	free(data);
