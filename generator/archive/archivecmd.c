@@ -185,7 +185,7 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 		case 'n':
 			q.limit = (int)strtol(optarg, &end, 10);
 			if (*end || q.limit < 1) {
-				fprintf(stderr, "gazette archive search: --limit must be a positive number\n");
+				fprintf(stderr, _("gazette archive search: --limit must be a positive number\n"));
 				return 2;
 			}
 			break;
@@ -194,8 +194,8 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "gazette archive search: give one QUERY (quote it if it has spaces)\n%s",
-			gz_archivecmd_usage);
+		fprintf(stderr, _("gazette archive search: give one QUERY (quote it if it has spaces)\n"));
+		fputs(gz_archivecmd_usage, stderr);
 		return 2;
 	}
 	q.query = argv[optind];
@@ -210,7 +210,7 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 		q.to = to;
 	}
 	if (rev && as_of) {
-		fprintf(stderr, "gazette archive search: give --rev or --as-of, not both\n");
+		fprintf(stderr, _("gazette archive search: give --rev or --as-of, not both\n"));
 		return 2;
 	}
 	if (rev || as_of) {
@@ -219,7 +219,7 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 		char *db = NULL;
 
 		if (rev_db(&db, source, rev, as_of) < 0 || !db) {
-			fprintf(stderr, "gazette archive search: cannot read the archive of %s\n",
+			fprintf(stderr, _("gazette archive search: cannot read the archive of %s\n"),
 				rev ? rev : as_of);
 			free(db);
 			return 1;
@@ -230,7 +230,7 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 		rc = gz_archive_search(&hits, &n, source, &q, &err);
 	}
 	if (rc < 0) {
-		fprintf(stderr, "gazette archive search: %s\n", err ? err : "failed");
+		fprintf(stderr, "gazette archive search: %s\n", err ? err : _("failed"));
 		free(err);
 		return rc == GZ_ARCHIVE_BAD_QUERY ? 2 : 1;
 	}

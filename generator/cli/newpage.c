@@ -71,8 +71,8 @@ static char *find_archetype(const char *source, const char *kind, char **err)
 			data = gz_file_read(p.ptr, NULL);
 		}
 		if (!data)
-			*err = fail("no archetype for '%s' (looked for archetypes/%s.md and the theme's "
-				    "archetypes/)",
+			*err = fail(_("no archetype for '%s' (looked for archetypes/%s.md and the "
+				      "theme's archetypes/)"),
 				    kind, kind);
 		free(dir);
 		free(display);
@@ -259,7 +259,7 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 	*out = NULL;
 	*err = NULL;
 	if (strcmp(o->kind, "story") && strcmp(o->kind, "policy") && strcmp(o->kind, "leaflet")) {
-		*err = fail("'%s' is not a kind of page; use story, policy or leaflet", o->kind);
+		*err = fail(_("'%s' is not a kind of page; use story, policy or leaflet"), o->kind);
 		goto cleanup;
 	}
 	if (!*o->title) {
@@ -277,7 +277,7 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 
 	if (o->slug) {
 		if (gz_slug_is_hostile(o->slug)) {
-			*err = fail("slug '%s' must be a plain name: no '/', '\\' or '..'", o->slug);
+			*err = fail(_("slug '%s' must be a plain name: no '/', '\\' or '..'"), o->slug);
 			goto cleanup;
 		}
 		gz_slugify(&slug, o->slug);
@@ -294,7 +294,7 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 		}
 	}
 	if (!slug.len) {
-		*err = fail("cannot make a file name from slug '%s'", o->slug ? o->slug : "");
+		*err = fail(_("cannot make a file name from slug '%s'"), o->slug ? o->slug : "");
 		goto cleanup;
 	}
 	if (!strcmp(o->kind, "story"))
@@ -316,20 +316,20 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 
 	gz_buf_printf(&full, "%s/%s", o->source, rel.ptr);
 	if (mkdirs(o->source, rel.ptr) < 0) {
-		*err = fail("cannot make the folder for '%s': %s", rel.ptr, strerror(errno));
+		*err = fail(_("cannot make the folder for '%s': %s"), rel.ptr, strerror(errno));
 		goto cleanup;
 	}
 	fd = open(full.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		if (errno == EEXIST)
-			*err = fail("'%s' already exists; not overwriting it (give another --slug)",
+			*err = fail(_("'%s' already exists; not overwriting it (give another --slug)"),
 				    rel.ptr);
 		else
-			*err = fail("cannot create '%s': %s", rel.ptr, strerror(errno));
+			*err = fail(_("cannot create '%s': %s"), rel.ptr, strerror(errno));
 		goto cleanup;
 	}
 	if (write(fd, text.ptr, text.len) != (ssize_t)text.len) {
-		*err = fail("cannot write '%s': %s", rel.ptr, strerror(errno));
+		*err = fail(_("cannot write '%s': %s"), rel.ptr, strerror(errno));
 		unlink(full.ptr);
 		goto cleanup;
 	}

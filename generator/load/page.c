@@ -96,13 +96,13 @@ static bool load_photo(gz_photo *ph, gz_page *p, gz_source *src, const gz_value 
 	ph->line = v->line;
 	ph->col = v->col;
 	if (!ref || !*ref) {
-		gz_diag_error(d, p->path, v->line, v->col, "photo needs a 'src' (the image file)");
+		gz_diag_error(d, p->path, v->line, v->col, _("photo needs a 'src' (the image file)"));
 		return false;
 	}
 	r = resolve_ref(p, ref, &ph->file, &ph->url);
 	if (r < 0) {
 		gz_diag_error(d, p->path, v->line, v->col,
-			      "photo '%s' points outside content/; put the image in content/", ref);
+			      _("photo '%s' points outside content/; put the image in content/"), ref);
 		return false;
 	}
 	ph->ref = gz_strdup(ref);
@@ -110,7 +110,7 @@ static bool load_photo(gz_photo *ph, gz_page *p, gz_source *src, const gz_value 
 		ph->url = gz_strdup(ref);
 	} else if (!gz_source_exists(src, ph->file)) {
 		gz_diag_error(d, p->path, v->line, v->col,
-			      "photo '%s' not found (looked for %s); check the file name", ref,
+			      _("photo '%s' not found (looked for %s); check the file name"), ref,
 			      ph->file);
 		free(ph->file);
 		free(ph->url);
@@ -188,11 +188,11 @@ static void load_terms(gz_page *p, const gz_config *cfg, gz_diag *d)
 					gz_strlist_add(&p->tax_values[t], v->items[i]->str);
 				else if (!gz_value_is_null(v->items[i]))
 					gz_diag_error(d, p->path, v->items[i]->line, v->items[i]->col,
-						      "%s: each item must be a name", cfg->tax[t].key);
+						      _("%s: each item must be a name"), cfg->tax[t].key);
 			}
 		} else {
 			gz_diag_error(d, p->path, v->line, v->col,
-				      "%s must be a name or a list of names", cfg->tax[t].key);
+				      _("%s must be a name or a list of names"), cfg->tax[t].key);
 		}
 	}
 }
@@ -232,7 +232,7 @@ static int place_page(gz_page *p, const char *path, gz_diag *d)
 		gz_value *sv = gz_value_get(p->fm, "slug");
 		if (gz_slug_is_hostile(slug_fm)) {
 			gz_diag_error(d, p->path, sv->line, sv->col,
-				      "slug '%s' must be a plain name: no '/', '\\' or '..'", slug_fm);
+				      _("slug '%s' must be a plain name: no '/', '\\' or '..'"), slug_fm);
 			gz_buf_release(&stem);
 			gz_buf_release(&folder);
 			return -1;
@@ -248,7 +248,7 @@ static int place_page(gz_page *p, const char *path, gz_diag *d)
 	}
 	if (!stem.len) {
 		gz_diag_error(d, p->path, 1, 1,
-			      "cannot make a URL name from the file name; add a 'slug:'");
+			      _("cannot make a URL name from the file name; add a 'slug:'"));
 		gz_buf_release(&stem);
 		gz_buf_release(&folder);
 		return -1;
@@ -491,7 +491,7 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		goto fields;
 	if (!gz_utf8_valid(data, len, &line, &col)) {
 		gz_diag_error(d, path, line, col,
-			      "invalid UTF-8; save the file as UTF-8 (not GBK/GB2312)");
+			      _("invalid UTF-8; save the file as UTF-8 (not GBK/GB2312)"));
 		free(data);
 		return -1;
 	}
@@ -502,8 +502,8 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		if (nul) {
 			position_of(data, (size_t)(nul - data), &line, &col);
 			gz_diag_error(d, path, line, col,
-				      "a NUL byte; the file is damaged or not text (save it again "
-				      "as UTF-8 text)");
+				      _("a NUL byte; the file is damaged or not text (save it again "
+				      "as UTF-8 text)"));
 			free(data);
 			return -1;
 		}
@@ -518,27 +518,27 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 	if (!split_front_matter(data, len, &fm_s, &fm_len, &body, &body_line, &closed)) {
 		if (!strstr(path, "/_index.md")) {
 			gz_diag_error(d, path, 1, 1,
-				      "no front matter; start the file with a '---' line, then "
-				      "title: and date:, then '---'");
+				      _("no front matter; start the file with a '---' line, then "
+				      "title: and date:, then '---'"));
 			free(data);
 			return -1;
 		}
 		body = data;
 		fm_len = 0;
 	} else if (!closed) {
-		gz_diag_error(d, path, 1, 1, "front matter is not closed; add a '---' line after it");
+		gz_diag_error(d, path, 1, 1, _("front matter is not closed; add a '---' line after it"));
 		free(data);
 		return -1;
 	}
 	if (gz_yaml_parse(&p->fm, fm_s ? fm_s : "", fm_len, 1, &err, &line, &col) < 0) {
-		gz_diag_error(d, path, line, col, "front matter: %s", err);
+		gz_diag_error(d, path, line, col, _("front matter: %s"), err);
 		free(err);
 		free(data);
 		return -1;
 	}
 	if (p->fm->type != GZ_MAP && p->fm->type != GZ_NULL) {
 		gz_diag_error(d, path, p->fm->line, p->fm->col,
-			      "front matter must be 'key: value' lines");
+			      _("front matter must be 'key: value' lines"));
 		free(data);
 		return -1;
 	}
@@ -588,10 +588,10 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		int r = resolve_ref(p, md.images[i].src, &file, &url);
 		if (r < 0) {
 			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
-				      "image '%s' points outside content/", md.images[i].src);
+				      _("image '%s' points outside content/"), md.images[i].src);
 		} else if (r == 0 && !gz_source_exists(src, file)) {
 			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
-				      "image '%s' not found (looked for %s); check the file name",
+				      _("image '%s' not found (looked for %s); check the file name"),
 				      md.images[i].src, file);
 		}
 		free(file);
@@ -610,7 +610,7 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 fields:
 	p->title = dup_str(p->fm, "title");
 	if (!p->title && !p->is_index)
-		gz_diag_error(d, path, 2, 1, "missing 'title' in front matter");
+		gz_diag_error(d, path, 2, 1, _("missing 'title' in front matter"));
 	load_date(p, "date", &p->date, &p->has_date, d);
 	load_date(p, "updated", &p->updated, &p->has_updated, d);
 	v = gz_value_get(p->fm, "status");
@@ -645,7 +645,7 @@ fields:
 		p->layout_col = v->col;
 		if (p->layout && gz_slug_is_hostile(p->layout)) {
 			gz_diag_error(d, path, v->line, v->col,
-				      "layout '%s' must be a plain name", p->layout);
+				      _("layout '%s' must be a plain name"), p->layout);
 			free(p->layout);
 			p->layout = NULL;
 		}
@@ -660,7 +660,7 @@ fields:
 			if (load_photo(&p->photos[p->nphotos], p, src, v->items[i], d))
 				p->nphotos++;
 	} else if (v && !gz_value_is_null(v)) {
-		gz_diag_error(d, path, v->line, v->col, "photos must be a list of {src, caption, credit, alt}");
+		gz_diag_error(d, path, v->line, v->col, _("photos must be a list of {src, caption, credit, alt}"));
 	}
 	settle_captions(p);
 	v = gz_value_get(p->fm, "cover");
