@@ -511,7 +511,8 @@ static char *col_dup(sqlite3_stmt *st, int i)
 	return gz_strdup(s ? s : "");
 }
 
-/* "穆棱镇 / 新民村" from the \x1f-joined columns. */
+/* "穆棱镇 / 新民村" from the \x1f-joined columns; the one alone without
+ * the "/" when the other is missing. */
 static char *place(const char *township, const char *village)
 {
 	gz_buf b = GZ_BUF_INIT;
@@ -519,7 +520,8 @@ static char *place(const char *township, const char *village)
 
 	for (s = township; *s; s++)
 		gz_buf_putc(&b, *s == '\x1f' ? ' ' : *s);
-	if (*village)
+	gz_text_squeeze(&b);
+	if (*village && b.len)
 		gz_buf_puts(&b, " /");
 	for (s = village; *s; s++)
 		gz_buf_putc(&b, *s == '\x1f' ? ' ' : *s);

@@ -5,10 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "archive/archive.h"
+#include "base/buf.h"
 #include "base/date.h"
+#include "base/i18n.h"
+#include "base/strlist.h"
+#include "base/tokenize.h"
 
 const char gz_archivecmd_usage[] =
 	"usage: gazette archive search QUERY [options]\n"
@@ -22,7 +27,8 @@ const char gz_archivecmd_usage[] =
 	"      --township NAME --village NAME --industry NAME --person NAME --tag NAME\n"
 	"                      only stories with that term\n"
 	"      --from DATE --to DATE\n"
-	"                      only stories dated from/to DATE (YYYY-MM-DD), inclusive\n"
+	"                      only stories dated from/to DATE (2019-06-08, 2019/6/8 or\n"
+	"                      2019年6月8日), inclusive\n"
 	"      --rev REV --as-of DATE\n"
 	"                      search the archive as revision REV (or the branch on\n"
 	"                      DATE) published it, read from git into the cache\n"
@@ -42,9 +48,12 @@ const char gz_archivecmd_usage[] =
 	"  -f, --force         replace FILE if it exists (otherwise refused)\n"
 	"  -s, --source DIR    the site folder; default .\n"
 	"\n"
-	"Exit codes: 0 found something or nothing (search) or the pack was written\n"
-	"(pull), 1 the archive is missing or damaged, no story has that ID, or the\n"
-	"zip exists, 2 the command was used wrongly (an empty query, a bad date).\n";
+	"On a terminal the words found are highlighted (not with NO_COLOR set).\n"
+	"\n"
+	"Exit codes: 0 found something (search) or the pack was written (pull),\n"
+	"1 nothing was found, the archive is missing or damaged, no story has that\n"
+	"ID, or the zip exists, 2 the command was used wrongly (an empty query, a\n"
+	"bad date).\n";
 
 static void json_out(const char *s)
 {
@@ -59,6 +68,82 @@ static void json_out(const char *s)
 			putchar(c);
 	}
 	putchar('"');
+}
+
+/* What to highlight of the query: its words as typed (folded), longest
+ * first at each place, then the tokens the search matched them by (a
+ * Chinese run's pairs of characters), so 养羊户 lights up in 养羊户 and
+ * as 养羊 in 养羊的. */
+static void add_token(const char *tok, size_t len, void *payload)
+{
+	gz_strlist *l = payload;
+	gz_buf t = GZ_BUF_INIT;
+
+	gz_buf_add(&t, tok, len);
+	gz_strlist_add(l, t.ptr);
+	gz_buf_release(&t);
+}
+
+static void query_marks(gz_strlist *out, const char *query)
+{
+	gz_buf folded = GZ_BUF_INIT;
+	const char *s, *e;
+
+	gz_tokenize_fold(&folded, query, strlen(query));
+	for (s = folded.ptr; *s; s = e) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		for (e = s; *e && *e != ' ' && *e != '\t'; e++)
+			;
+		if (e > s)
+			add_token(s, (size_t)(e - s), out);
+	}
+	gz_tokenize(folded.ptr, folded.len, true, add_token, out);
+	gz_buf_release(&folded);
+}
+
+/* Print s with what marks finds in bold colour (ASCII letters in any case). */
+static void put_marked(const char *s, const gz_strlist *marks)
+{
+	while (*s) {
+		size_t best = 0, i, k;
+
+		for (i = 0; i < marks->n; i++) {
+			size_t n = strlen(marks->items[i]);
+			if (n > best && !strncasecmp(s, marks->items[i], n))
+				best = n;
+		}
+		if (best) {
+			fputs("\033[1;31m", stdout);
+			fwrite(s, 1, best, stdout);
+			fputs("\033[m", stdout);
+			s += best;
+			continue;
+		}
+		/* one character, never half of one */
+		for (k = 1; s[k] && ((unsigned char)s[k] & 0xc0) == 0x80; k++)
+			;
+		fwrite(s, 1, k, stdout);
+		s += k;
+	}
+}
+
+/* A --from or --to date in any form an editor writes, as the archive's
+ * YYYY-MM-DD in out (11 bytes); -1 once the problem is printed. */
+static int query_date(char *out, const char *opt, const char *s)
+{
+	gz_date_error e;
+	gz_date dt;
+	gz_buf m = GZ_BUF_INIT;
+
+	if (gz_date_parse_at(&dt, s, &e) == 0) {
+		gz_date_ymd(out, &dt);
+		return 0;
+	}
+	gz_date_explain(&m, opt, s, &e);
+	fprintf(stderr, "gazette archive search: %s\n", m.ptr);
+	gz_buf_release(&m);
+	return -1;
 }
 
 int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
@@ -78,7 +163,7 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 	const char *source = ".";
 	size_t n, i;
 	bool json = false;
-	char *err = NULL, *end;
+	char *err = NULL, *end, from[11], to[11];
 	int c, rc;
 	gz_date dt;
 
@@ -100,7 +185,7 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 		case 'n':
 			q.limit = (int)strtol(optarg, &end, 10);
 			if (*end || q.limit < 1) {
-				fprintf(stderr, "gazette archive search: --limit must be a positive number\n");
+				fprintf(stderr, _("gazette archive search: --limit must be a positive number\n"));
 				return 2;
 			}
 			break;
@@ -109,19 +194,23 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "gazette archive search: give one QUERY (quote it if it has spaces)\n%s",
-			gz_archivecmd_usage);
+		fprintf(stderr, _("gazette archive search: give one QUERY (quote it if it has spaces)\n"));
+		fputs(gz_archivecmd_usage, stderr);
 		return 2;
 	}
 	q.query = argv[optind];
-	if ((q.from && (strlen(q.from) != 10 || gz_date_parse(&dt, q.from) < 0)) ||
-	    (q.to && (strlen(q.to) != 10 || gz_date_parse(&dt, q.to) < 0))) {
-		fprintf(stderr, "gazette archive search: date '%s' is not YYYY-MM-DD\n",
-			q.from && (strlen(q.from) != 10 || gz_date_parse(&dt, q.from) < 0) ? q.from : q.to);
-		return 2;
+	if (q.from) {
+		if (query_date(from, "--from", q.from) < 0)
+			return 2;
+		q.from = from;
+	}
+	if (q.to) {
+		if (query_date(to, "--to", q.to) < 0)
+			return 2;
+		q.to = to;
 	}
 	if (rev && as_of) {
-		fprintf(stderr, "gazette archive search: give --rev or --as-of, not both\n");
+		fprintf(stderr, _("gazette archive search: give --rev or --as-of, not both\n"));
 		return 2;
 	}
 	if (rev || as_of) {
@@ -130,7 +219,7 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 		char *db = NULL;
 
 		if (rev_db(&db, source, rev, as_of) < 0 || !db) {
-			fprintf(stderr, "gazette archive search: cannot read the archive of %s\n",
+			fprintf(stderr, _("gazette archive search: cannot read the archive of %s\n"),
 				rev ? rev : as_of);
 			free(db);
 			return 1;
@@ -141,7 +230,7 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 		rc = gz_archive_search(&hits, &n, source, &q, &err);
 	}
 	if (rc < 0) {
-		fprintf(stderr, "gazette archive search: %s\n", err ? err : "failed");
+		fprintf(stderr, "gazette archive search: %s\n", err ? err : _("failed"));
 		free(err);
 		return rc == GZ_ARCHIVE_BAD_QUERY ? 2 : 1;
 	}
@@ -164,18 +253,40 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 		}
 		puts("]");
 	} else {
+		/* colour for a person at a terminal, never into a file or pipe */
+		bool tty = isatty(1), colour = tty && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+		gz_strlist marks = {0};
+
+		if (colour)
+			query_marks(&marks, q.query);
 		for (i = 0; i < n; i++) {
 			char when[GZ_DATE_ZH_SIZE];
 			if (gz_date_parse(&dt, hits[i].date) == 0)
 				gz_date_zh(when, &dt);
 			else
 				snprintf(when, sizeof(when), "%s", hits[i].date);
-			printf("%s  %s  %s  %s\n    %s\n", when, hits[i].id, hits[i].title,
-			       hits[i].place, hits[i].snippet);
+			if (!colour) {
+				printf("%s  %s  %s  %s\n    %s\n", when, hits[i].id, hits[i].title,
+				       hits[i].place, hits[i].snippet);
+				continue;
+			}
+			printf("%s  %s  ", when, hits[i].id);
+			put_marked(hits[i].title, &marks);
+			printf("  %s\n    ", hits[i].place);
+			put_marked(hits[i].snippet, &marks);
+			putchar('\n');
 		}
-		if (isatty(1))
-			printf("%zu result%s\n", n, n == 1 ? "" : "s");
+		gz_strlist_release(&marks);
+		if (!n && (q.township || q.village || q.industry || q.person || q.tag || q.from ||
+			   q.to))
+			fprintf(stderr, _("no stories found for '%s' with the filters given\n"),
+				q.query);
+		else if (!n)
+			fprintf(stderr, _("no stories found for '%s'\n"), q.query);
+		else if (tty)
+			printf(P_("%zu result\n", "%zu results\n", n), n);
 	}
 	gz_archive_hits_free(hits, n);
-	return 0;
+	/* scripts tell "nothing found" from "found" by the status */
+	return n ? 0 : 1;
 }

@@ -248,11 +248,14 @@ static int cmd_serve(int argc, char **argv)
 
 static const char usage_new[] =
 	"usage: gazette new story|policy|leaflet TITLE [--township NAME] [--village NAME]\n"
-	"                   [--slug NAME] [--source DIR]\n"
+	"                   [--industry NAME] [--force] [--slug NAME] [--source DIR]\n"
 	"\n"
 	"  -s, --source DIR     the site folder; default .\n"
 	"  -t, --township NAME  fill in the township\n"
 	"  -v, --village NAME   fill in the village\n"
+	"  -i, --industry NAME  fill in the industry\n"
+	"  -f, --force          keep a township, village or industry that is not in\n"
+	"                       data/places.yml (otherwise refused, with the closest name)\n"
 	"      --slug NAME      the URL name (a plain name: no '/', '\\' or '..')\n"
 	"\n"
 	"Writes content/stories/YEAR/SLUG.md (policies: content/policies/SLUG.md,\n"
@@ -266,18 +269,21 @@ static int cmd_new(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"source", required_argument, NULL, 's'}, {"township", required_argument, NULL, 't'},
 		{"village", required_argument, NULL, 'v'}, {"slug", required_argument, NULL, 'S'},
+		{"industry", required_argument, NULL, 'i'}, {"force", no_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
-	gz_newpage_opts o = {".", NULL, NULL, NULL, NULL, NULL};
+	gz_newpage_opts o = {.source = "."};
 	char *path = NULL, *err = NULL;
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:t:v:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:t:v:i:fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o.source = optarg; break;
 		case 't': o.township = optarg; break;
 		case 'v': o.village = optarg; break;
+		case 'i': o.industry = optarg; break;
+		case 'f': o.force = true; break;
 		case 'S': o.slug = optarg; break;
 		case 'h': fputs(usage_new, stdout); return 0;
 		default: fputs(usage_new, stderr); return 2;

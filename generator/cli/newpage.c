@@ -17,7 +17,10 @@
 #include "lua/theme.h"
 #include "load/config.h"
 #include "base/diag.h"
+#include "base/i18n.h"
+#include "base/suggest.h"
 #include "base/text.h"
+#include "load/yaml.h"
 
 static char *fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *fail(const char *fmt, ...)
@@ -68,8 +71,8 @@ static char *find_archetype(const char *source, const char *kind, char **err)
 			data = gz_file_read(p.ptr, NULL);
 		}
 		if (!data)
-			*err = fail("no archetype for '%s' (looked for archetypes/%s.md and the theme's "
-				    "archetypes/)",
+			*err = fail(_("no archetype for '%s' (looked for archetypes/%s.md and the "
+				      "theme's archetypes/)"),
 				    kind, kind);
 		free(dir);
 		free(display);
@@ -116,17 +119,30 @@ static void fill(gz_buf *out, const char *tpl, const char *const *names, const c
 				break;
 			}
 			gz_buf_add(out, p, (size_t)(open - p));
-			for (i = 0; i < n; i++) {
-				const char *a = open + 2, *z = close;
-				while (a < z && *a == ' ')
-					a++;
+			const char *a = open + 2, *z = close, *bar, *def = NULL;
+			size_t deflen = 0;
+			while (a < z && *a == ' ')
+				a++;
+			while (z > a && z[-1] == ' ')
+				z--;
+			/* {{ name | default }}: the default when no value is given */
+			bar = memchr(a, '|', (size_t)(z - a));
+			if (bar) {
+				def = bar + 1;
+				while (def < z && *def == ' ')
+					def++;
+				deflen = (size_t)(z - def);
+				z = bar;
 				while (z > a && z[-1] == ' ')
 					z--;
+			}
+			for (i = 0; i < n; i++)
 				if (strlen(names[i]) == (size_t)(z - a) && !strncmp(a, names[i], (size_t)(z - a)))
 					break;
-			}
 			if (i == n)
 				gz_buf_add(out, open, (size_t)(close + 2 - open));
+			else if ((!vals[i] || !*vals[i]) && def)
+				gz_buf_add(out, def, deflen);
 			else if (!vals[i] || !*vals[i])
 				drop = true;
 			else if (!strcmp(names[i], "date"))
@@ -167,6 +183,70 @@ static int mkdirs(const char *root, const char *rel)
 	return rc;
 }
 
+/* Is name in data/places.yml's list `key`? 0 if it is (or there is no
+ * such file or list): a misspelt place would start a term of its own. */
+static int check_place(const gz_value *places, const char *key, const char *what,
+		       const char *name, char **err)
+{
+	const gz_value *list = gz_value_get(places, key);
+	const char **names;
+	const char *best;
+	size_t i, n = 0;
+
+	if (!name || !*name || !list || list->type != GZ_SEQ)
+		return 0;
+	names = gz_calloc(list->n ? list->n : 1, sizeof(*names));
+	for (i = 0; i < list->n; i++)
+		if (list->items[i]->type == GZ_STR)
+			names[n++] = list->items[i]->str;
+	for (i = 0; i < n && strcmp(names[i], name); i++)
+		;
+	if (i < n) {
+		free(names);
+		return 0;
+	}
+	best = gz_suggest(name, names, n);
+	/* TRANSLATORS: the first %s is the option, --township, --village or --industry */
+	if (best)
+		*err = fail(_("%s '%s' is not in data/places.yml; did you mean '%s'? (--force keeps "
+			      "'%s')"),
+			    what, name, best, name);
+	else
+		*err = fail(_("%s '%s' is not in data/places.yml; check the name, add it there, or "
+			      "give --force to keep it"),
+			    what, name);
+	free(names);
+	return -1;
+}
+
+static int check_places(const gz_newpage_opts *o, char **err)
+{
+	gz_buf p = GZ_BUF_INIT;
+	gz_value *places = NULL;
+	char *data, *msg = NULL;
+	size_t len = 0;
+	int line = 0, col = 0, rc = 0;
+
+	gz_buf_printf(&p, "%s/data/places.yml", o->source);
+	data = gz_file_read(p.ptr, &len);
+	gz_buf_release(&p);
+	if (!data)
+		return 0;
+	if (gz_yaml_parse(&places, data, len, 0, &msg, &line, &col) < 0) {
+		*err = fail("data/places.yml:%d:%d: %s", line, col, msg);
+		free(msg);
+		free(data);
+		return -1;
+	}
+	if (check_place(places, "townships", "--township", o->township, err) < 0 ||
+	    check_place(places, "villages", "--village", o->village, err) < 0 ||
+	    check_place(places, "industries", "--industry", o->industry, err) < 0)
+		rc = -1;
+	gz_value_free(places);
+	free(data);
+	return rc;
+}
+
 int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 {
 	gz_buf slug = GZ_BUF_INIT, rel = GZ_BUF_INIT, text = GZ_BUF_INIT, full = GZ_BUF_INIT;
@@ -179,13 +259,15 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 	*out = NULL;
 	*err = NULL;
 	if (strcmp(o->kind, "story") && strcmp(o->kind, "policy") && strcmp(o->kind, "leaflet")) {
-		*err = fail("'%s' is not a kind of page; use story, policy or leaflet", o->kind);
+		*err = fail(_("'%s' is not a kind of page; use story, policy or leaflet"), o->kind);
 		goto cleanup;
 	}
 	if (!*o->title) {
-		*err = fail("the title is empty");
+		*err = fail(_("the title is empty"));
 		goto cleanup;
 	}
+	if (!o->force && check_places(o, err) < 0)
+		goto cleanup;
 	if (sde && *sde)
 		gmtime_r(&now, &tm);
 	else
@@ -195,7 +277,7 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 
 	if (o->slug) {
 		if (gz_slug_is_hostile(o->slug)) {
-			*err = fail("slug '%s' must be a plain name: no '/', '\\' or '..'", o->slug);
+			*err = fail(_("slug '%s' must be a plain name: no '/', '\\' or '..'"), o->slug);
 			goto cleanup;
 		}
 		gz_slugify(&slug, o->slug);
@@ -212,7 +294,7 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 		}
 	}
 	if (!slug.len) {
-		*err = fail("cannot make a file name from slug '%s'", o->slug ? o->slug : "");
+		*err = fail(_("cannot make a file name from slug '%s'"), o->slug ? o->slug : "");
 		goto cleanup;
 	}
 	if (!strcmp(o->kind, "story"))
@@ -226,27 +308,28 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 	if (!tpl)
 		goto cleanup;
 	{
-		const char *names[] = {"title", "date", "slug", "township", "village"};
-		const char *vals[] = {o->title, date, o->slug ? slug.ptr : NULL, o->township, o->village};
-		fill(&text, tpl, names, vals, 5);
+		const char *names[] = {"title", "date", "slug", "township", "village", "industry"};
+		const char *vals[] = {o->title,    date,       o->slug ? slug.ptr : NULL,
+				      o->township, o->village, o->industry};
+		fill(&text, tpl, names, vals, 6);
 	}
 
 	gz_buf_printf(&full, "%s/%s", o->source, rel.ptr);
 	if (mkdirs(o->source, rel.ptr) < 0) {
-		*err = fail("cannot make the folder for '%s': %s", rel.ptr, strerror(errno));
+		*err = fail(_("cannot make the folder for '%s': %s"), rel.ptr, strerror(errno));
 		goto cleanup;
 	}
 	fd = open(full.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		if (errno == EEXIST)
-			*err = fail("'%s' already exists; not overwriting it (give another --slug)",
+			*err = fail(_("'%s' already exists; not overwriting it (give another --slug)"),
 				    rel.ptr);
 		else
-			*err = fail("cannot create '%s': %s", rel.ptr, strerror(errno));
+			*err = fail(_("cannot create '%s': %s"), rel.ptr, strerror(errno));
 		goto cleanup;
 	}
 	if (write(fd, text.ptr, text.len) != (ssize_t)text.len) {
-		*err = fail("cannot write '%s': %s", rel.ptr, strerror(errno));
+		*err = fail(_("cannot write '%s': %s"), rel.ptr, strerror(errno));
 		unlink(full.ptr);
 		goto cleanup;
 	}

@@ -3,9 +3,15 @@
  *
  * The archetype is archetypes/<kind>.md in the site, else
  * themes/<theme>/archetypes/<kind>.md (found as build.c finds themes). In
- * it, {{ title }}, {{ date }}, {{ slug }}, {{ township }} and {{ village }}
- * are replaced by YAML-quoted values; a line whose placeholder has no value
- * (no --township given) is left out. Today's date is the only clock gazette
+ * it, {{ title }}, {{ date }}, {{ slug }}, {{ township }}, {{ village }} and
+ * {{ industry }} are replaced by YAML-quoted values; a line whose
+ * placeholder has no value (no --township given) is left out, unless the
+ * placeholder gives a default: {{ industry | [] }}.
+ *
+ * When the site has data/places.yml, the township, village and industry
+ * given must be in its townships:, villages: and industries: lists (the
+ * ones `gazette check` holds pages to): an unknown one is refused with the
+ * closest name, unless force is set. Today's date is the only clock gazette
  * reads (SOURCE_DATE_EPOCH, when set, stands in for the clock).
  *
  * Where it goes: stories in content/stories/<year>/<slug>.md, policies in
@@ -19,11 +25,14 @@
 #ifndef GZ_NEWPAGE_H
 #define GZ_NEWPAGE_H
 
+#include <stdbool.h>
+
 typedef struct {
 	const char *source;          /* site root */
 	const char *kind;            /* "story", "policy" or "leaflet" */
 	const char *title;
-	const char *township, *village, *slug;   /* NULL when not given */
+	const char *township, *village, *industry, *slug;   /* NULL when not given */
+	bool force;                  /* keep a place not in data/places.yml */
 } gz_newpage_opts;
 
 /* Create the file. Returns 0 with *out the root-relative path of the new

@@ -3,6 +3,10 @@
  *
  * Everything has a default, so an empty site.yml builds. Unknown keys are
  * kept (templates see them as site.params and site.yml's raw tree).
+ *
+ * front_matter: {keys: [episode, air_date]} names the front-matter fields
+ * the site's layouts and hooks read besides gazette's own (page.h) and the
+ * taxonomies: a page's other fields are warned about as likely typos.
  */
 #ifndef GZ_CONFIG_H
 #define GZ_CONFIG_H
@@ -11,6 +15,7 @@
 #include <stddef.h>
 
 #include "base/diag.h"
+#include "base/strlist.h"
 #include "load/mdlimits.h"
 #include "load/yaml.h"
 
@@ -42,6 +47,8 @@ typedef struct {
 	size_t ntax;
 	gz_menu_item *menu;
 	size_t nmenu;
+	gz_strlist fm_keys;  /* front_matter.keys: the site's own front-matter
+			      * fields, which a build does not call unknown */
 	gz_value *root;      /* the whole document (owned) */
 } gz_config;
 

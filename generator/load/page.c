@@ -6,6 +6,8 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/i18n.h"
+#include "base/suggest.h"
 #include "load/markdown.h"
 #include "load/pagecache.h"
 #include "base/text.h"
@@ -93,13 +95,13 @@ static bool load_photo(gz_photo *ph, gz_page *p, gz_source *src, const gz_value 
 	ph->line = v->line;
 	ph->col = v->col;
 	if (!ref || !*ref) {
-		gz_diag_error(d, p->path, v->line, v->col, "photo needs a 'src' (the image file)");
+		gz_diag_error(d, p->path, v->line, v->col, _("photo needs a 'src' (the image file)"));
 		return false;
 	}
 	r = resolve_ref(p, ref, &ph->file, &ph->url);
 	if (r < 0) {
 		gz_diag_error(d, p->path, v->line, v->col,
-			      "photo '%s' points outside content/; put the image in content/", ref);
+			      _("photo '%s' points outside content/; put the image in content/"), ref);
 		return false;
 	}
 	ph->ref = gz_strdup(ref);
@@ -107,7 +109,7 @@ static bool load_photo(gz_photo *ph, gz_page *p, gz_source *src, const gz_value 
 		ph->url = gz_strdup(ref);
 	} else if (!gz_source_exists(src, ph->file)) {
 		gz_diag_error(d, p->path, v->line, v->col,
-			      "photo '%s' not found (looked for %s); check the file name", ref,
+			      _("photo '%s' not found (looked for %s); check the file name"), ref,
 			      ph->file);
 		free(ph->file);
 		free(ph->url);
@@ -185,11 +187,11 @@ static void load_terms(gz_page *p, const gz_config *cfg, gz_diag *d)
 					gz_strlist_add(&p->tax_values[t], v->items[i]->str);
 				else if (!gz_value_is_null(v->items[i]))
 					gz_diag_error(d, p->path, v->items[i]->line, v->items[i]->col,
-						      "%s: each item must be a name", cfg->tax[t].key);
+						      _("%s: each item must be a name"), cfg->tax[t].key);
 			}
 		} else {
 			gz_diag_error(d, p->path, v->line, v->col,
-				      "%s must be a name or a list of names", cfg->tax[t].key);
+				      _("%s must be a name or a list of names"), cfg->tax[t].key);
 		}
 	}
 }
@@ -229,7 +231,7 @@ static int place_page(gz_page *p, const char *path, gz_diag *d)
 		gz_value *sv = gz_value_get(p->fm, "slug");
 		if (gz_slug_is_hostile(slug_fm)) {
 			gz_diag_error(d, p->path, sv->line, sv->col,
-				      "slug '%s' must be a plain name: no '/', '\\' or '..'", slug_fm);
+				      _("slug '%s' must be a plain name: no '/', '\\' or '..'"), slug_fm);
 			gz_buf_release(&stem);
 			gz_buf_release(&folder);
 			return -1;
@@ -245,7 +247,7 @@ static int place_page(gz_page *p, const char *path, gz_diag *d)
 	}
 	if (!stem.len) {
 		gz_diag_error(d, p->path, 1, 1,
-			      "cannot make a URL name from the file name; add a 'slug:'");
+			      _("cannot make a URL name from the file name; add a 'slug:'"));
 		gz_buf_release(&stem);
 		gz_buf_release(&folder);
 		return -1;
@@ -331,6 +333,125 @@ static char *page_image(const gz_md_image *img, void *payload)
 	return gz_buf_detach(&b, NULL);
 }
 
+/* The front-matter fields gazette reads (DESIGN.md's content model);
+ * with the taxonomies and site.yml's front_matter.keys, every field a page
+ * may have without a warning. */
+static const char *const known_fields[] = {
+	"title",   "date",    "updated", "slug",   "status",     "summary", "author",
+	"source",  "reprint", "layout",  "photos", "cover",      "featured",
+	/* a policy explainer's */
+	"topic",   "department", "effective", "contact",
+};
+
+static bool is_known_field(const gz_config *cfg, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known_fields) / sizeof(*known_fields); i++)
+		if (!strcmp(key, known_fields[i]))
+			return true;
+	for (i = 0; i < cfg->ntax; i++)
+		if (!strcmp(key, cfg->tax[i].key))
+			return true;
+	for (i = 0; i < cfg->fm_keys.n; i++)
+		if (!strcmp(key, cfg->fm_keys.items[i]))
+			return true;
+	return false;
+}
+
+static size_t chars_of(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* A field nothing reads is most often a typo (townsip: for township:),
+ * and the page then silently lacks what the editor meant to give it. */
+static void warn_unknown_fields(const gz_page *p, const gz_config *cfg, gz_diag *d)
+{
+	const char **names = NULL;
+	size_t i, k, n = 0;
+
+	if (!p->fm || p->fm->type != GZ_MAP)
+		return;
+	for (i = 0; i < p->fm->n; i++) {
+		const char *key = p->fm->keys[i], *best;
+		const gz_value *v = p->fm->items[i];
+		int line;
+
+		/* line 0: a field a Lua filter set, not one the editor typed */
+		if (is_known_field(cfg, key) || v->line <= 0)
+			continue;
+		if (!names) {
+			const size_t nk = sizeof(known_fields) / sizeof(*known_fields);
+			names = gz_calloc(nk + cfg->ntax + cfg->fm_keys.n, sizeof(*names));
+			for (k = 0; k < nk; k++)
+				names[n++] = known_fields[k];
+			for (k = 0; k < cfg->ntax; k++)
+				names[n++] = cfg->tax[k].key;
+			for (k = 0; k < cfg->fm_keys.n; k++)
+				names[n++] = cfg->fm_keys.items[k];
+		}
+		/* the tree keeps where a value starts, not its key: a value that
+		 * starts past "key:" is on the key's line; a block list or
+		 * mapping starts on the line below it. Keys of the front matter
+		 * start its lines. */
+		line = v->col > (int)chars_of(key) + 1 ? v->line : v->line - 1;
+		best = gz_suggest(key, names, n);
+		if (best)
+			gz_diag_warn(d, p->path, line, 1, _("unknown field '%s'; did you mean '%s'?"),
+				     key, best);
+		else
+			gz_diag_warn(d, p->path, line, 1,
+				     _("unknown field '%s'; if the site's layouts or hooks read it, "
+				       "list it in site.yml under front_matter: keys:"),
+				     key);
+	}
+	free(names);
+}
+
+/* The column in the file of byte offset chars into a value's text. */
+static int value_col(const gz_value *v, size_t chars)
+{
+	return v->col + (v->quoted ? 1 : 0) + (int)chars;
+}
+
+static void load_date(gz_page *p, const char *key, gz_date *out, bool *has, gz_diag *d)
+{
+	gz_value *v = gz_value_get(p->fm, key);
+	gz_date_error e;
+
+	if (v && v->type == GZ_STR) {
+		if (gz_date_parse_at(out, v->str, &e) < 0) {
+			gz_buf m = GZ_BUF_INIT;
+			gz_date_explain(&m, key, v->str, &e);
+			gz_diag_error(d, p->path, v->line, value_col(v, e.chars), "%s", m.ptr);
+			gz_buf_release(&m);
+		} else {
+			*has = true;
+		}
+	} else if (v && !gz_value_is_null(v)) {
+		gz_diag_error(d, p->path, v->line, v->col,
+			      _("%s must be one date, e.g. 2020-07-08 or 2020年7月8日"), key);
+	} else if (!strcmp(key, "date") && !p->is_index) {
+		gz_diag_error(d, p->path, 2, 1,
+			      _("missing 'date' in front matter (e.g. date: 2020-07-08)"));
+	}
+}
+
+/* The stages of a page, in English or as the editors say them. */
+static const struct {
+	const char *name;
+	gz_status status;
+} statuses[] = {
+	{"published", GZ_PUBLISHED}, {"review", GZ_REVIEW}, {"draft", GZ_DRAFT},
+	{"已发布", GZ_PUBLISHED},    {"待审", GZ_REVIEW},   {"草稿", GZ_DRAFT},
+};
+
 int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
 		 const gz_page_filter *filter, gz_pagecache *cache, gz_diag *d)
 {
@@ -369,7 +490,7 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		goto fields;
 	if (!gz_utf8_valid(data, len, &line, &col)) {
 		gz_diag_error(d, path, line, col,
-			      "invalid UTF-8; save the file as UTF-8 (not GBK/GB2312)");
+			      _("invalid UTF-8; save the file as UTF-8 (not GBK/GB2312)"));
 		free(data);
 		return -1;
 	}
@@ -380,8 +501,8 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		if (nul) {
 			position_of(data, (size_t)(nul - data), &line, &col);
 			gz_diag_error(d, path, line, col,
-				      "a NUL byte; the file is damaged or not text (save it again "
-				      "as UTF-8 text)");
+				      _("a NUL byte; the file is damaged or not text (save it again "
+				      "as UTF-8 text)"));
 			free(data);
 			return -1;
 		}
@@ -396,27 +517,27 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 	if (!split_front_matter(data, len, &fm_s, &fm_len, &body, &body_line, &closed)) {
 		if (!strstr(path, "/_index.md")) {
 			gz_diag_error(d, path, 1, 1,
-				      "no front matter; start the file with a '---' line, then "
-				      "title: and date:, then '---'");
+				      _("no front matter; start the file with a '---' line, then "
+				      "title: and date:, then '---'"));
 			free(data);
 			return -1;
 		}
 		body = data;
 		fm_len = 0;
 	} else if (!closed) {
-		gz_diag_error(d, path, 1, 1, "front matter is not closed; add a '---' line after it");
+		gz_diag_error(d, path, 1, 1, _("front matter is not closed; add a '---' line after it"));
 		free(data);
 		return -1;
 	}
 	if (gz_yaml_parse(&p->fm, fm_s ? fm_s : "", fm_len, 1, &err, &line, &col) < 0) {
-		gz_diag_error(d, path, line, col, "front matter: %s", err);
+		gz_diag_error(d, path, line, col, _("front matter: %s"), err);
 		free(err);
 		free(data);
 		return -1;
 	}
 	if (p->fm->type != GZ_MAP && p->fm->type != GZ_NULL) {
 		gz_diag_error(d, path, p->fm->line, p->fm->col,
-			      "front matter must be 'key: value' lines");
+			      _("front matter must be 'key: value' lines"));
 		free(data);
 		return -1;
 	}
@@ -466,10 +587,10 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		int r = resolve_ref(p, md.images[i].src, &file, &url);
 		if (r < 0) {
 			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
-				      "image '%s' points outside content/", md.images[i].src);
+				      _("image '%s' points outside content/"), md.images[i].src);
 		} else if (r == 0 && !gz_source_exists(src, file)) {
 			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
-				      "image '%s' not found (looked for %s); check the file name",
+				      _("image '%s' not found (looked for %s); check the file name"),
 				      md.images[i].src, file);
 		}
 		free(file);
@@ -488,41 +609,23 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 fields:
 	p->title = dup_str(p->fm, "title");
 	if (!p->title && !p->is_index)
-		gz_diag_error(d, path, 2, 1, "missing 'title' in front matter");
-	v = gz_value_get(p->fm, "date");
-	if (v && v->type == GZ_STR) {
-		if (gz_date_parse(&p->date, v->str) < 0)
-			gz_diag_error(d, path, v->line, v->col,
-				      "date '%s' is not YYYY-MM-DD or RFC 3339 "
-				      "(e.g. 2019-06-08 or 2019-06-08T09:30:00+08:00)",
-				      v->str);
-		else
-			p->has_date = true;
-	} else if (v && !gz_value_is_null(v)) {
-		gz_diag_error(d, path, v->line, v->col, "date must be written as YYYY-MM-DD");
-	} else if (!p->is_index) {
-		gz_diag_error(d, path, 2, 1, "missing 'date' in front matter (YYYY-MM-DD)");
-	}
-	v = gz_value_get(p->fm, "updated");
-	if (v && v->type == GZ_STR) {
-		if (gz_date_parse(&p->updated, v->str) < 0)
-			gz_diag_error(d, path, v->line, v->col,
-				      "updated '%s' is not YYYY-MM-DD or RFC 3339", v->str);
-		else
-			p->has_updated = true;
-	}
+		gz_diag_error(d, path, 2, 1, _("missing 'title' in front matter"));
+	load_date(p, "date", &p->date, &p->has_date, d);
+	load_date(p, "updated", &p->updated, &p->has_updated, d);
 	v = gz_value_get(p->fm, "status");
 	if (v && v->type == GZ_STR) {
-		if (!strcmp(v->str, "published"))
-			p->status = GZ_PUBLISHED;
-		else if (!strcmp(v->str, "review"))
-			p->status = GZ_REVIEW;
-		else if (!strcmp(v->str, "draft"))
-			p->status = GZ_DRAFT;
+		for (i = 0; i < sizeof(statuses) / sizeof(*statuses); i++)
+			if (!strcmp(v->str, statuses[i].name))
+				break;
+		if (i < sizeof(statuses) / sizeof(*statuses))
+			p->status = statuses[i].status;
 		else
-			gz_diag_error(d, path, v->line, v->col,
-				      "status '%s' must be draft, review or published", v->str);
+			gz_diag_error(d, path, v->line, value_col(v, 0),
+				      _("status '%s' must be draft, review or published (草稿, 待审 "
+					"or 已发布)"),
+				      v->str);
 	}
+	warn_unknown_fields(p, cfg, d);
 	{
 		/* a hit has the summary the body made (the front matter's wins) */
 		char *summary = dup_str(p->fm, "summary");
@@ -541,7 +644,7 @@ fields:
 		p->layout_col = v->col;
 		if (p->layout && gz_slug_is_hostile(p->layout)) {
 			gz_diag_error(d, path, v->line, v->col,
-				      "layout '%s' must be a plain name", p->layout);
+				      _("layout '%s' must be a plain name"), p->layout);
 			free(p->layout);
 			p->layout = NULL;
 		}
@@ -556,7 +659,7 @@ fields:
 			if (load_photo(&p->photos[p->nphotos], p, src, v->items[i], d))
 				p->nphotos++;
 	} else if (v && !gz_value_is_null(v)) {
-		gz_diag_error(d, path, v->line, v->col, "photos must be a list of {src, caption, credit, alt}");
+		gz_diag_error(d, path, v->line, v->col, _("photos must be a list of {src, caption, credit, alt}"));
 	}
 	settle_captions(p);
 	v = gz_value_get(p->fm, "cover");

@@ -48,12 +48,18 @@ set -e
 assert_eq "$rc" 0 "exit status with warnings only"
 assert_contains "$TMPDIR/check2.out" "warning: township '穆陵镇' is not in data/places.yml; did you mean '穆棱镇'?"
 assert_not_contains "$TMPDIR/check2.out" ": error:"
+# a misspelt field is a warning, in the editor's language
+assert_contains "$TMPDIR/check2.out" "fields.md:4:1: warning: unknown field 'townsip'; did you mean 'township'?"
+LANGUAGE=zh_CN LANG=C.UTF-8 "$GAZETTE" check --source "$site" >"$TMPDIR/check-zh.out"
+assert_contains "$TMPDIR/check-zh.out" "fields.md:4:1: warning: 未知字段 'townsip'，是不是 'township'？"
 
 # the sample site: no errors
 "$GAZETTE" check --source "$ROOT" >"$TMPDIR/sample.out" || {
 	cat "$TMPDIR/sample.out"
 	fail "the sample site has errors"
 }
+# its own front-matter fields are declared in its site.yml
+assert_not_contains "$TMPDIR/sample.out" "unknown field"
 
 # the pre-commit hook
 "$GAZETTE" check --source "$site" --install-hook >/dev/null

@@ -24,6 +24,7 @@ int main(void)
 	suite_text();
 	suite_yaml();
 	suite_date();
+	suite_suggest();
 	suite_template();
 	suite_source();
 	suite_markdown();

@@ -51,6 +51,7 @@ void gz_test_run(const char *name, gz_test_fn fn);
 void suite_text(void);
 void suite_yaml(void);
 void suite_date(void);
+void suite_suggest(void);
 void suite_template(void);
 void suite_source(void);
 void suite_markdown(void);

@@ -1,3 +1,6 @@
+#include <stdio.h>
+#include <string.h>
+
 #include "base/date.h"
 #include "test.h"
 
@@ -26,7 +29,7 @@ static void parse_dates(void)
 	CHECK(gz_date_parse(&d, "2019-02-29") < 0);
 	CHECK(gz_date_parse(&d, "2020-02-29") == 0);
 	CHECK(gz_date_parse(&d, "2019-13-01") < 0);
-	CHECK(gz_date_parse(&d, "2019-6-8") < 0);
+	CHECK(gz_date_parse(&d, "2019-6-8") == 0);
 	CHECK(gz_date_parse(&d, "2019-06-08T25:00:00Z") < 0);
 	CHECK(gz_date_parse(&d, "2019-06-08junk") < 0);
 }
@@ -48,8 +51,113 @@ static void chinese_dates(void)
 	CHECK_STR(buf, "9999年12月31日");
 }
 
+/* Every form an editor types is the same day (and the same moment). */
+static void editor_forms(void)
+{
+	static const char *const day[] = {
+		"2020-07-08", "2020-7-8", "2020/7/8", "2020/07/08", "2020年7月8日", "2020年07月08日",
+		"2020年7月8号", "2020年7月8日 ", "2020-07-08T00:00:00+08:00",
+	};
+	static const char *const at930[] = {
+		"2020年7月8日 9:30", "2020年7月8日9:30", "2020年7月8日　9:30",
+		"2020-7-8 9:30", "2020/7/8 09:30", "2020-07-08T09:30:00+08:00", "2020-07-08 09:30:00",
+		"2020-07-08T01:30:00Z",
+	};
+	gz_date ref, d;
+	char buf[32];
+	size_t i;
+
+	CHECK(gz_date_parse(&ref, "2020-07-08") == 0);
+	for (i = 0; i < sizeof(day) / sizeof(*day); i++) {
+		if (gz_date_parse(&d, day[i]) < 0) {
+			CHECK(!day[i]);
+			continue;
+		}
+		CHECK_INT(d.year, 2020);
+		CHECK_INT(d.month, 7);
+		CHECK_INT(d.day, 8);
+		CHECK(d.key == ref.key);
+		gz_date_ymd(buf, &d);
+		CHECK_STR(buf, "2020-07-08");
+	}
+	for (i = 0; i < sizeof(at930) / sizeof(*at930); i++) {
+		if (gz_date_parse(&d, at930[i]) < 0) {
+			CHECK(!at930[i]);
+			continue;
+		}
+		CHECK(d.has_time);
+		CHECK_INT(d.key - ref.key, 9 * 3600 + 30 * 60);
+		gz_date_ymd(buf, &d);
+		CHECK_STR(buf, "2020-07-08");
+	}
+	CHECK(gz_date_parse(&d, "2020年7月8日 9:30") == 0);
+	CHECK_INT(d.hour, 9);
+	CHECK_INT(d.min, 30);
+	CHECK_INT(d.tz_minutes, 8 * 60);
+}
+
+/* A bad date says what is wrong and where, in characters from its start. */
+static void bad_dates(void)
+{
+	static const struct {
+		const char *s;
+		gz_date_reason why;
+		size_t chars;
+	} bad[] = {
+		{"2020-13-01", GZ_DATE_BAD_MONTH, 5},
+		{"2020年13月1日", GZ_DATE_BAD_MONTH, 5},
+		{"2020/0/1", GZ_DATE_BAD_MONTH, 5},
+		{"2020-07-32", GZ_DATE_BAD_DAY, 8},
+		{"2020年7月32日", GZ_DATE_BAD_DAY, 7},
+		{"2019年2月30日", GZ_DATE_BAD_DAY, 7},
+		{"2019-02-29", GZ_DATE_BAD_DAY, 8},
+		{"2020/2/0", GZ_DATE_BAD_DAY, 7},
+		{"yesterday", GZ_DATE_BAD_FORM, 0},
+		{"昨天", GZ_DATE_BAD_FORM, 0},
+		{"20-7-8", GZ_DATE_BAD_FORM, 0},
+		{"1899-12-31", GZ_DATE_BAD_YEAR, 0},
+		{"2020.7.8", GZ_DATE_BAD_FORM, 4},
+		{"2020-7/8", GZ_DATE_BAD_FORM, 6},
+		{"2020年7-8", GZ_DATE_BAD_FORM, 6},
+		{"2020-07-08junk", GZ_DATE_BAD_FORM, 10},
+		{"2020年7月8日上午", GZ_DATE_BAD_FORM, 9},
+		{"2020-123-1", GZ_DATE_BAD_FORM, 5},
+		{"2020-07-08T25:00:00Z", GZ_DATE_BAD_TIME, 11},
+		{"2020年7月8日 9:61", GZ_DATE_BAD_TIME, 12},
+		{"2020-7-8 9点", GZ_DATE_BAD_TIME, 9},
+		{"2020-07-08T09:30:00+25:00", GZ_DATE_BAD_ZONE, 19},
+		{"", GZ_DATE_BAD_FORM, 0},
+	};
+	gz_date d;
+	gz_date_error e;
+	gz_buf msg = GZ_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		memset(&e, 0xff, sizeof(e));
+		CHECK(gz_date_parse_at(&d, bad[i].s, &e) < 0);
+		if (e.reason != bad[i].why || e.chars != bad[i].chars)
+			fprintf(stderr, "  %s: reason %d at %zu\n", bad[i].s, (int)e.reason, e.chars);
+		CHECK_INT(e.reason, bad[i].why);
+		CHECK_INT(e.chars, bad[i].chars);
+	}
+	/* the message names the fault and the forms to copy */
+	CHECK(gz_date_parse_at(&d, "2019年2月30日", &e) < 0);
+	gz_date_explain(&msg, "date", "2019年2月30日", &e);
+	CHECK(strstr(msg.ptr, "no day 30: month 2 of 2019 has 28 days") != NULL);
+	CHECK(strstr(msg.ptr, "2020年7月8日 9:30") != NULL);
+	gz_buf_clear(&msg);
+	CHECK(gz_date_parse_at(&d, "2020-13-01", &e) < 0);
+	gz_date_explain(&msg, "date", "2020-13-01", &e);
+	CHECK_STR(msg.ptr, "date '2020-13-01' has no month 13; write dates as 2020-07-08, 2020-7-8, "
+			   "2020/7/8, 2020年7月8日 or 2020年7月8日 9:30");
+	gz_buf_release(&msg);
+}
+
 void suite_date(void)
 {
 	gz_test_run("parse_dates", parse_dates);
 	gz_test_run("chinese_dates", chinese_dates);
+	gz_test_run("editor_forms", editor_forms);
+	gz_test_run("bad_dates", bad_dates);
 }
