@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "load/sanitize.h"
 #include "base/text.h"
+#include "base/i18n.h"
 
 static const gz_taxonomy_def default_tax[] = {
 	{"tags", "标签"}, {"township", "乡镇"}, {"village", "村"},
@@ -49,7 +50,7 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 			root = NULL;
 		} else if (root->type != GZ_MAP && root->type != GZ_NULL) {
 			gz_diag_error(d, path, root->line, root->col,
-				      "site.yml must be a mapping of settings (key: value)");
+				      _("site.yml must be a mapping of settings (key: value)"));
 		}
 	}
 	cfg->root = root;
@@ -60,14 +61,14 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 	if (gz_slug_is_hostile(cfg->theme)) {
 		v = gz_value_get(root, "theme");
 		gz_diag_error(d, path, v ? v->line : 0, v ? v->col : 0,
-			      "theme '%s' must be a folder name under themes/", cfg->theme);
+			      _("theme '%s' must be a folder name under themes/"), cfg->theme);
 	}
 	set_base(cfg, gz_value_str(root, "base_url") ? gz_value_str(root, "base_url") : "/");
 	cfg->paginate = (int)gz_value_int(root, "paginate", 10);
 	if (cfg->paginate < 1 || cfg->paginate > 10000) {
 		v = gz_value_get(root, "paginate");
 		gz_diag_error(d, path, v ? v->line : 0, v ? v->col : 0,
-			      "paginate must be a number from 1 to 10000");
+			      _("paginate must be a number from 1 to 10000"));
 		cfg->paginate = 10;
 	}
 	cfg->summary_length = (int)gz_value_int(root, "summary_length", 120);
@@ -87,13 +88,13 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 			cfg->history_public = true;
 		else if (strcmp(h, "private"))
 			gz_diag_error(d, path, v->line, v->col,
-				      "history must be 'public' or 'private'");
+				      _("history must be 'public' or 'private'"));
 	}
 	cfg->broadcast_rate = (int)gz_value_int(root, "broadcast_rate", 250);
 	if (cfg->broadcast_rate < 1 || cfg->broadcast_rate > 10000) {
 		v = gz_value_get(root, "broadcast_rate");
 		gz_diag_error(d, path, v ? v->line : 0, v ? v->col : 0,
-			      "broadcast_rate must be a number of characters a minute, 1 to 10000");
+			      _("broadcast_rate must be a number of characters a minute, 1 to 10000"));
 		cfg->broadcast_rate = 250;
 	}
 
@@ -104,7 +105,7 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 			const char *label = v->items[i]->type == GZ_STR ? v->items[i]->str : v->keys[i];
 			if (gz_slug_is_hostile(v->keys[i])) {
 				gz_diag_error(d, path, v->items[i]->line, v->items[i]->col,
-					      "taxonomy key '%s' must be a plain name", v->keys[i]);
+					      _("taxonomy key '%s' must be a plain name"), v->keys[i]);
 				continue;
 			}
 			cfg->tax[cfg->ntax].key = gz_strdup(v->keys[i]);
@@ -116,7 +117,7 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 		for (i = 0; i < v->n; i++) {
 			if (v->items[i]->type != GZ_STR || gz_slug_is_hostile(v->items[i]->str)) {
 				gz_diag_error(d, path, v->items[i]->line, v->items[i]->col,
-					      "taxonomies: each item must be a plain name");
+					      _("taxonomies: each item must be a plain name"));
 				continue;
 			}
 			cfg->tax[cfg->ntax].key = gz_strdup(v->items[i]->str);
@@ -141,7 +142,7 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 			const char *url = gz_value_str(v->items[i], "url");
 			if (!name || !url) {
 				gz_diag_error(d, path, v->items[i]->line, v->items[i]->col,
-					      "menu items need a name and a url");
+					      _("menu items need a name and a url"));
 				continue;
 			}
 			cfg->menu[cfg->nmenu].name = gz_strdup(name);
