@@ -231,7 +231,8 @@ static const page_words *words_for(const char *lang)
 }
 
 /* The site's language: from site.yml as it is now (a build may be
- * failing on it: then what it says, if it can be read). */
+ * failing on it: then what it says, if it can be read; its first 64 KB,
+ * past which no settings file goes). */
 static const page_words *site_words(const char *source)
 {
 	gz_buf path = GZ_BUF_INIT;
