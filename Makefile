@@ -6,7 +6,7 @@
 #   make test       deps + build + every test
 #   make test-asan  the unit and end-to-end tests under ASan/UBSan
 #   make bench      gazette against Hugo and WeasyPrint on generated corpora
-#   make install    PREFIX=/usr/local DESTDIR=  (binary, theme, man page, bash completion)
+#   make install    PREFIX=/usr/local DESTDIR=  (binary, theme, man pages, catalogs, bash completion)
 #   make uninstall  the same PREFIX and DESTDIR
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (fuzz-smoke: 20 s each)
 #   make format / lint / clean
@@ -198,6 +198,8 @@ BINDIR = $(DESTDIR)$(PREFIX)/bin
 LIBDIR = $(DESTDIR)$(PREFIX)/lib/gazette
 INSTALL_BIN ?= gazette
 SHAREDIR = $(DESTDIR)$(PREFIX)/share
+# the man page's translations: man/<lang>/gazette.1
+MANLANGS = $(notdir $(patsubst %/,%,$(dir $(wildcard man/*/gazette.1))))
 install: all
 	install -d $(BINDIR) $(LIBDIR) $(SHAREDIR)/gazette/themes $(SHAREDIR)/man/man1 \
 		$(SHAREDIR)/bash-completion/completions
@@ -208,6 +210,8 @@ install: all
 	cp -R themes/default $(SHAREDIR)/gazette/themes/
 	chmod -R u=rwX,go=rX $(SHAREDIR)/gazette/themes/default
 	install -m 644 man/gazette.1 $(SHAREDIR)/man/man1/gazette.1
+	for l in $(MANLANGS); do install -d $(SHAREDIR)/man/$$l/man1; \
+		install -m 644 man/$$l/gazette.1 $(SHAREDIR)/man/$$l/man1/gazette.1; done
 	for l in $(LANGS); do install -d $(SHAREDIR)/locale/$$l/LC_MESSAGES; \
 		install -m 644 build/locale/$$l/LC_MESSAGES/gazette.mo $(SHAREDIR)/locale/$$l/LC_MESSAGES/gazette.mo; done
 	install -m 644 completion/gazette.bash $(SHAREDIR)/bash-completion/completions/gazette
@@ -218,6 +222,7 @@ uninstall:
 	-rmdir $(LIBDIR) 2>/dev/null
 	rm -rf $(SHAREDIR)/gazette/themes/default
 	for l in $(LANGS); do rm -f $(SHAREDIR)/locale/$$l/LC_MESSAGES/gazette.mo; done
+	for l in $(MANLANGS); do rm -f $(SHAREDIR)/man/$$l/man1/gazette.1; done
 	-rmdir $(SHAREDIR)/gazette/themes $(SHAREDIR)/gazette 2>/dev/null
 
 format:

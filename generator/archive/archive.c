@@ -9,6 +9,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "search/searchtext.h"
 #include "base/strlist.h"
 #include "base/text.h"
@@ -91,7 +92,7 @@ static int open_db(sqlite3 **db, const char *path, int flags, char **err)
 {
 	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
 		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, "%s: %s", path, *db ? sqlite3_errmsg(*db) : "cannot open");
+		gz_buf_printf(&b, "%s: %s", path, *db ? sqlite3_errmsg(*db) : _("cannot open"));
 		*err = gz_buf_detach(&b, NULL);
 		sqlite3_close(*db);
 		*db = NULL;
@@ -136,8 +137,8 @@ static const char *unhealthy(sqlite3 *db)
 
 	if (v && *v && strcmp(v, SCHEMA_VERSION)) {
 		free(v);
-		return "the archive database was written by another version of gazette; "
-		       "building it again";
+		return _("the archive database was written by another version of gazette; "
+			 "building it again");
 	}
 	if (!v) {
 		/* tables but no version: damaged, or from before versions were kept */
@@ -145,17 +146,17 @@ static const char *unhealthy(sqlite3 *db)
 		int old = sqlite3_prepare_v2(db, "SELECT 1 FROM meta", -1, &t, NULL) == SQLITE_OK;
 		sqlite3_finalize(t);
 		if (old)
-			return "the archive database was written by another version of gazette; "
-			       "building it again";
+			return _("the archive database was written by another version of gazette; "
+				 "building it again");
 	}
 	free(v);
 	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)
-		return "the archive database was damaged; building it again";
+		return _("the archive database was damaged; building it again");
 	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		ok = !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
 	sqlite3_finalize(st);
-	return ok ? NULL : "the archive database was damaged; building it again";
+	return ok ? NULL : _("the archive database was damaged; building it again");
 }
 
 int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_t *changed)
@@ -349,11 +350,11 @@ int gz_archive_update_at(const char *db_path_in, const gz_site *site, gz_diag *d
 	goto cleanup;
 
 sqlerr:
-	gz_diag_warn(d, ".gazette/archive.db", 0, 0, "archive not updated: %s",
-			sqlite3_errmsg(db));
+	gz_diag_warn(d, ".gazette/archive.db", 0, 0, _("archive not updated: %s"),
+		     sqlite3_errmsg(db));
 cleanup:
 	if (err) {
-		gz_diag_warn(d, ".gazette/archive.db", 0, 0, "archive not updated: %s", err);
+		gz_diag_warn(d, ".gazette/archive.db", 0, 0, _("archive not updated: %s"), err);
 		free(err);
 	}
 	sqlite3_finalize(get);
@@ -655,7 +656,7 @@ static void rank_fn(const Fts5ExtensionApi *x, Fts5Context *fts, sqlite3_context
 		if (x->xRowCount(fts, &rows) != SQLITE_OK ||
 		    x->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK) {
 			free(rd);
-			sqlite3_result_error(ctx, "cannot read the index totals", -1);
+			sqlite3_result_error(ctx, _("cannot read the index totals"), -1);
 			return;
 		}
 		rd->avgdl = rows > 0 ? (double)tokens / (double)rows : 1;
@@ -668,7 +669,7 @@ static void rank_fn(const Fts5ExtensionApi *x, Fts5Context *fts, sqlite3_context
 	for (i = 0; i < rd->nphrase; i++)
 		rd->freq[i] = 0;
 	if (x->xInstCount(fts, &ninst) != SQLITE_OK) {
-		sqlite3_result_error(ctx, "cannot read the matches", -1);
+		sqlite3_result_error(ctx, _("cannot read the matches"), -1);
 		return;
 	}
 	/* a match in the title or summary (column 0) counts as the site
@@ -733,13 +734,16 @@ int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in
 	gz_buf_init(&qp.run, 16);
 	parse_query(&qp, q->query ? q->query : "");
 	if (!qp.match.len) {
-		gz_buf_printf(&e, "the query '%s' has no words to search for", q->query ? q->query : "");
+		gz_buf_printf(&e, _("the query '%s' has no words to search for"),
+			      q->query ? q->query : "");
 		rc = GZ_ARCHIVE_BAD_QUERY;
 		goto cleanup;
 	}
 	if (stat(path, &sb) != 0) {
-		gz_buf_printf(&e, "no archive at %s; set 'archive: true' in site.yml and run "
-				  "'gazette build'", path);
+		gz_buf_printf(&e,
+			      _("no archive at %s; set 'archive: true' in site.yml and run "
+				"'gazette build'"),
+			      path);
 		rc = GZ_ARCHIVE_NO_DB;
 		goto cleanup;
 	}
@@ -747,8 +751,10 @@ int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in
 		goto cleanup_err;
 	version = schema_of(db);
 	if (!version || strcmp(version, SCHEMA_VERSION)) {
-		gz_buf_printf(&e, "%s is damaged or was written by another version of gazette; "
-				  "'gazette build' builds it again", path);
+		gz_buf_printf(&e,
+			      _("%s is damaged or was written by another version of gazette; "
+				"'gazette build' builds it again"),
+			      path);
 		rc = -1;
 		goto cleanup;
 	}
@@ -823,7 +829,7 @@ int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in
 	goto cleanup;
 
 sqlerr:
-	gz_buf_printf(&e, "%s: %s; 'gazette build' rebuilds a damaged archive", path,
+	gz_buf_printf(&e, _("%s: %s; 'gazette build' rebuilds a damaged archive"), path,
 		      sqlite3_errmsg(db));
 	rc = -1;
 cleanup:

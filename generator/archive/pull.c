@@ -15,6 +15,7 @@
 #include "model/site.h"
 #include "source/source.h"
 #include "base/text.h"
+#include "base/i18n.h"
 
 #define NOTICE_FORBIDDEN "【注意：本稿未经书面许可，不得转载或播出】"
 
@@ -335,7 +336,7 @@ static int write_pack(const story *st, gz_source *src, const char *path, bool fo
 	}
 	rc = -1;
 	if (gz_source_read(src, p->path, &data, &len) < 0) {
-		*err = errorf("%s: cannot read the file", p->path);
+		*err = errorf(_("%s: cannot read the file"), p->path);
 		goto cleanup;
 	}
 	gz_buf_printf(&name, "%s.md", base_name(st->id));
@@ -364,7 +365,7 @@ static int write_pack(const story *st, gz_source *src, const char *path, bool fo
 		free(data);
 		data = NULL;
 		if (gz_source_read(src, st->items[i].ph->file, &data, &len) < 0) {
-			*err = errorf("%s:%d:%d: cannot read photo '%s'", p->path,
+			*err = errorf(_("%s:%d:%d: cannot read photo '%s'"), p->path,
 				      st->items[i].ph->line, st->items[i].ph->col,
 				      st->items[i].ph->file);
 			goto cleanup;
@@ -415,7 +416,7 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **
 	 * the text: without them a story's body would be lost */
 	theme_src = gz_theme_open(&theme, src, o->source, &display, &d);
 	if (!theme_src) {
-		*err = d.n ? gz_diag_format(&d.items[0]) : errorf("the theme cannot be loaded");
+		*err = d.n ? gz_diag_format(&d.items[0]) : errorf(_("the theme cannot be loaded"));
 		goto cleanup;
 	}
 	filters = gz_script_page_filters(&theme);
@@ -432,14 +433,14 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **
 		}
 	}
 	if (!p) {
-		*err = errorf("no story with id '%s' (ids are what 'gazette archive search' "
-			      "prints, e.g. stories/2019/xinli-sheep)",
+		*err = errorf(_("no story with id '%s' (ids are what 'gazette archive search' "
+			        "prints, e.g. stories/2019/xinli-sheep)"),
 			      o->id);
 		rc = GZ_PULL_NOT_FOUND;
 		goto cleanup;
 	}
 	if (p->hook_error) {
-		*err = errorf("%s:%d: %s; fix it (gazette check shows it) before pulling the story",
+		*err = errorf(_("%s:%d: %s; fix it (gazette check shows it) before pulling the story"),
 			      p->path, p->hook_error_line, p->hook_error);
 		rc = -1;
 		goto cleanup;
@@ -450,7 +451,7 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **
 		write_script(&b, &st);
 		rc = fwrite(b.ptr, 1, b.len, script_out) == b.len ? 0 : -1;
 		if (rc < 0)
-			*err = errorf("cannot write the script");
+			*err = errorf(_("cannot write the script"));
 		goto cleanup;
 	}
 	if (o->out)

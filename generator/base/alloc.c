@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
+
 /* malloc's own limits: the largest block it takes from an arena, and
  * how much free room at an arena's top it keeps before giving pages back */
 #define MMAP_FROM (32 << 20)
@@ -13,7 +15,7 @@
 
 static void oom(size_t n)
 {
-	fprintf(stderr, "gazette: out of memory allocating %zu bytes\n", n);
+	fprintf(stderr, _("gazette: out of memory allocating %zu bytes\n"), n);
 	abort();
 }
 

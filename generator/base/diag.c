@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 
 void gz_diag_init(gz_diag *d)
 {
@@ -143,7 +144,7 @@ char *gz_diag_format(const gz_diag_item *it)
 		gz_buf_puts(&b, ": ");
 	}
 	if (it->severity == GZ_WARNING)
-		gz_buf_puts(&b, "warning: ");
+		gz_buf_puts(&b, _("warning: "));
 	gz_buf_puts(&b, it->msg);
 	return gz_buf_detach(&b, NULL);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
 
 bool gz_pool_progress;
 
@@ -73,7 +74,7 @@ void gz_parallel(size_t n, int jobs, gz_work_fn fn, void *payload, const char *l
 		args[i].st = &st;
 		args[i].worker = i;
 		if (i > 0 && pthread_create(&threads[i], NULL, run, &args[i]) != 0) {
-			fprintf(stderr, "gazette: cannot start a thread\n");
+			fprintf(stderr, _("gazette: cannot start a thread\n"));
 			abort();
 		}
 	}

@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "lua/theme.h"
 #include "source/guard.h"
 #include "base/pool.h"
@@ -149,12 +150,12 @@ static void check_place(checker *c, const gz_page *p, const char *field, const c
 	}
 	if (best && bestd <= (strlen(v->str) > 9 ? 2u : 1u))
 		gz_diag_warn(c->d, p->path, v->line, v->col,
-			     "%s '%s' is not in data/places.yml; did you mean '%s'?", what, v->str,
-			     best);
+			     _("%s '%s' is not in data/places.yml; did you mean '%s'?"), _(what),
+			     v->str, best);
 	else
 		gz_diag_warn(c->d, p->path, v->line, v->col,
-			     "%s '%s' is not in data/places.yml; check the name or add it there", what,
-			     v->str);
+			     _("%s '%s' is not in data/places.yml; check the name or add it there"),
+			     _(what), v->str);
 	(void)field;
 }
 
@@ -162,9 +163,9 @@ static void check_places(checker *c, const gz_page *p)
 {
 	static const struct {
 		const char *field, *key, *what;
-	} f[] = {{"township", "townships", "township"},
-		 {"village", "villages", "village"},
-		 {"industry", "industries", "industry"}};
+	} f[] = {{"township", "townships", N_("township")},
+		 {"village", "villages", N_("village")},
+		 {"industry", "industries", N_("industry")}};
 	size_t i, k;
 
 	if (!c->places || !p->fm)
@@ -190,11 +191,11 @@ static void check_meta(checker *c, const gz_page *p)
 		if (!ph->caption || !*ph->caption)
 			gz_buf_puts(&miss, "caption");
 		if (!ph->credit || !*ph->credit)
-			gz_buf_printf(&miss, "%scredit", miss.len ? ", " : "");
+			gz_buf_printf(&miss, "%scredit", miss.len ? _(", ") : "");
 		if (!ph->alt || !*ph->alt)
-			gz_buf_printf(&miss, "%salt", miss.len ? ", " : "");
+			gz_buf_printf(&miss, "%salt", miss.len ? _(", ") : "");
 		if (miss.len)
-			gz_diag_warn(c->d, p->path, ph->line, ph->col, "photo '%s' has no %s",
+			gz_diag_warn(c->d, p->path, ph->line, ph->col, _("photo '%s' has no %s"),
 				     name ? name + 1 : "", miss.ptr);
 		gz_buf_release(&miss);
 	}
@@ -202,8 +203,8 @@ static void check_meta(checker *c, const gz_page *p)
 	    (!p->reprint || !*p->reprint)) {
 		const gz_value *v = gz_value_get(p->fm, "source");
 		gz_diag_error(c->d, p->path, v ? v->line : 1, v ? v->col : 1,
-			      "source '%s' is not the site's own ('%s'); add 'reprint:' with the "
-			      "terms it may be used on",
+			      _("source '%s' is not the site's own ('%s'); add 'reprint:' with the "
+				"terms it may be used on"),
 			      p->source, c->publisher);
 	}
 }
@@ -229,7 +230,7 @@ static void check_titles(checker *c)
 		if (first) {
 			const gz_value *t = gz_value_get(v[i]->fm, "title");
 			gz_diag_warn(c->d, v[i]->path, t ? t->line : 1, t ? t->col : 1,
-				     "title '%s' is also used by %s", v[i]->title, first->path);
+				     _("title '%s' is also used by %s"), v[i]->title, first->path);
 		} else {
 			gz_map_put(&seen, v[i]->title, v[i]);
 		}
@@ -351,7 +352,7 @@ static void check_line(checker *c, const gz_page *p, const char *s, size_t len, 
 			next = 0;
 		if (!code && full_width(cp) && is_han(prev) && is_han(next))
 			gz_diag_warn(c->d, p->path, line, col,
-				     "half-width '%c' between Chinese characters; use '%s'", (char)cp,
+				     _("half-width '%c' between Chinese characters; use '%s'"), (char)cp,
 				     full_width(cp));
 		if (!code && cp == '[') {
 			if (br->depth < 32)
@@ -376,7 +377,7 @@ static void check_line(checker *c, const gz_page *p, const char *s, size_t len, 
 				n = (size_t)(s + len - t);
 			if (!known_url(c, t, clean))
 				gz_diag_error(c->d, p->path, line, col + 2,
-					      "link '%.*s' goes to no page, list or file of this site",
+					      _("link '%.*s' goes to no page, list or file of this site"),
 					      (int)n, t);
 		}
 		prev = cp;
@@ -433,8 +434,8 @@ static void check_body(checker *c, const gz_page *p)
 			para_chars = gz_text_count(para.ptr, para.len);
 			if (para_line && para_chars > LONG_PARAGRAPH)
 				gz_diag_warn(c->d, p->path, para_line, 1,
-					     "paragraph of %zu characters; split it (over %d is hard to "
-					     "read on a phone)",
+					     _("paragraph of %zu characters; split it (over %d is hard to "
+					       "read on a phone)"),
 					     para_chars, LONG_PARAGRAPH);
 			para_line = 0;
 			gz_buf_clear(&para);
@@ -461,7 +462,7 @@ static void load_places(checker *c)
 		c->places = NULL;
 	} else if (c->places && c->places->type != GZ_MAP) {
 		gz_diag_error(c->d, "data/places.yml", 1, 1,
-			      "expected townships:, villages: and industries: lists");
+			      _("expected townships:, villages: and industries: lists"));
 		gz_value_free(c->places);
 		c->places = NULL;
 	}
@@ -532,10 +533,10 @@ void gz_check_print_text(gz_diag *d, FILE *f)
 	gz_diag_sort(d);
 	for (i = 0; i < d->n; i++) {
 		const gz_diag_item *it = &d->items[i];
-		fputs(it->path[0] ? it->path : "site", f);
+		fputs(it->path[0] ? it->path : _("site"), f);
 		if (it->line > 0)
 			fprintf(f, ":%d:%d", it->line, it->col > 0 ? it->col : 1);
-		fprintf(f, ": %s: %s\n", it->severity == GZ_ERROR ? "error" : "warning", it->msg);
+		fprintf(f, ": %s: %s\n", it->severity == GZ_ERROR ? _("error") : _("warning"), it->msg);
 	}
 }
 

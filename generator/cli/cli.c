@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
 #include "cli/cli.h"
 
 #include "archive/archive.h"
@@ -33,7 +34,7 @@
 
 #define GZ_VERSION "0.1.0"
 
-static const char usage_main[] =
+static const char usage_main[] = N_(
 	"usage: gazette <command> [options]\n"
 	"\n"
 	"commands:\n"
@@ -46,9 +47,9 @@ static const char usage_main[] =
 	"  print     typeset a brochure or a tri-fold leaflet as a print-ready PDF\n"
 	"  version   print the version\n"
 	"\n"
-	"Run 'gazette <command> --help' for a command's options.\n";
+	"Run 'gazette <command> --help' for a command's options.\n");
 
-static const char usage_build[] =
+static const char usage_build[] = N_(
 	"usage: gazette build [--source DIR] [--out DIR] [--rev REV | --as-of DATE]\n"
 	"                     [--drafts] [--future] [--keep-going] [--allow-shrink]\n"
 	"                     [--jobs N] [--quiet]\n"
@@ -72,7 +73,7 @@ static const char usage_build[] =
 	"\n"
 	"Nothing in the output folder changes unless the whole build succeeds. The\n"
 	"output folder may not be inside a folder the site is read from (content/,\n"
-	"static/, themes/, hooks/, data/, layouts/, archetypes/, print/, .git/).\n";
+	"static/, themes/, hooks/, data/, layouts/, archetypes/, print/, .git/).\n");
 
 static int cmd_build(int argc, char **argv)
 {
@@ -109,22 +110,23 @@ static int cmd_build(int argc, char **argv)
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
 			if (*end || o.jobs < 1 || o.jobs > 256) {
-				fprintf(stderr, "gazette build: --jobs must be a number from 1 to 256\n");
+				fprintf(stderr, _("gazette build: --jobs must be a number from 1 to 256\n"));
 				return 2;
 			}
 			break;
 		case 'q': quiet = true; break;
 		case 'v': verbose = true; break;
-		case 'h': fputs(usage_build, stdout); return 0;
-		default: fputs(usage_build, stderr); return 2;
+		case 'h': fputs(_(usage_build), stdout); return 0;
+		default: fputs(_(usage_build), stderr); return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "gazette build: unexpected argument '%s'\n%s", argv[optind], usage_build);
+		fprintf(stderr, _("gazette build: unexpected argument '%s'\n%s"), argv[optind],
+			_(usage_build));
 		return 2;
 	}
 	if (o.rev && o.as_of) {
-		fprintf(stderr, "gazette build: give --rev or --as-of, not both\n");
+		fprintf(stderr, _("gazette build: give --rev or --as-of, not both\n"));
 		return 2;
 	}
 	o.progress = tty && !quiet;
@@ -133,12 +135,14 @@ static int cmd_build(int argc, char **argv)
 	rc = gz_build(&o, &d, &st);
 	gz_diag_print(&d, stderr);
 	if (rc < 0) {
-		fprintf(stderr, "gazette: build failed with %zu error%s; nothing was written\n",
-			d.errors, d.errors == 1 ? "" : "s");
+		fprintf(stderr,
+			P_("gazette: build failed with %zu error; nothing was written\n",
+			   "gazette: build failed with %zu errors; nothing was written\n", d.errors),
+			d.errors);
 	} else if ((!quiet && tty) || verbose) {
 		fprintf(stderr,
-			"gazette: %zu pages, %zu files (%zu rendered, %zu kept; %zu written, "
-			"%zu unchanged, %zu removed; 图片 %zu processed, %zu cached) in %.0f ms\n",
+			_("gazette: %zu pages, %zu files (%zu rendered, %zu kept; %zu written, "
+			  "%zu unchanged, %zu removed; photos %zu processed, %zu cached) in %.0f ms\n"),
 			st.pages, st.outputs, st.rendered, st.kept, st.written, st.unchanged,
 			st.removed, st.photos_processed, st.photos_cached, st.ms);
 	}
@@ -146,7 +150,7 @@ static int cmd_build(int argc, char **argv)
 	return rc < 0 ? 1 : 0;
 }
 
-static const char usage_log[] =
+static const char usage_log[] = N_(
 	"usage: gazette log PAGE [--source DIR] [--rev REV] [--json]\n"
 	"\n"
 	"PAGE is a content path (content/stories/2019/a.md), the page's URL\n"
@@ -155,7 +159,7 @@ static const char usage_log[] =
 	"\n"
 	"  -s, --source DIR  the site folder; default .\n"
 	"  -r, --rev REV     history as of this revision; default HEAD\n"
-	"      --json        machine-readable output\n";
+	"      --json        machine-readable output\n");
 
 static int cmd_log(int argc, char **argv)
 {
@@ -174,18 +178,18 @@ static int cmd_log(int argc, char **argv)
 		case 's': source = optarg; break;
 		case 'r': rev = optarg; break;
 		case 'J': json = true; break;
-		case 'h': fputs(usage_log, stdout); return 0;
-		default: fputs(usage_log, stderr); return 2;
+		case 'h': fputs(_(usage_log), stdout); return 0;
+		default: fputs(_(usage_log), stderr); return 2;
 		}
 	}
 	if (optind + 1 != argc) {
-		fputs(usage_log, stderr);
+		fputs(_(usage_log), stderr);
 		return 2;
 	}
 	return gz_history_command(source, argv[optind], rev, json, stdout, stderr);
 }
 
-static const char usage_serve[] =
+static const char usage_serve[] = N_(
 	"usage: gazette serve [--source DIR] [--bind ADDR] [--port N] [--drafts] [--jobs N]\n"
 	"\n"
 	"  -s, --source DIR  the site folder; default .\n"
@@ -195,7 +199,7 @@ static const char usage_serve[] =
 	"  -j, --jobs N      threads to use; default one per core\n"
 	"\n"
 	"Builds into DIR/.gazette/serve/ (never public/), rebuilds on every save and\n"
-	"reloads open pages; a failed build shows its errors on the page. Ctrl-C stops.\n";
+	"reloads open pages; a failed build shows its errors on the page. Ctrl-C stops.\n");
 
 static int parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out)
 {
@@ -203,7 +207,7 @@ static int parse_int(const char *cmd, const char *opt, const char *s, int lo, in
 	long v = strtol(s, &end, 10);
 
 	if (!*s || *end || v < lo || v > hi) {
-		fprintf(stderr, "gazette %s: %s must be a number from %d to %d\n", cmd, opt, lo, hi);
+		fprintf(stderr, _("gazette %s: %s must be a number from %d to %d\n"), cmd, opt, lo, hi);
 		return -1;
 	}
 	*out = (int)v;
@@ -235,18 +239,19 @@ static int cmd_serve(int argc, char **argv)
 			if (parse_int("serve", "--jobs", optarg, 1, 256, &o.jobs) < 0)
 				return 2;
 			break;
-		case 'h': fputs(usage_serve, stdout); return 0;
-		default: fputs(usage_serve, stderr); return 2;
+		case 'h': fputs(_(usage_serve), stdout); return 0;
+		default: fputs(_(usage_serve), stderr); return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "gazette serve: unexpected argument '%s'\n%s", argv[optind], usage_serve);
+		fprintf(stderr, _("gazette serve: unexpected argument '%s'\n%s"), argv[optind],
+			_(usage_serve));
 		return 2;
 	}
 	return gz_serve_run(&o);
 }
 
-static const char usage_new[] =
+static const char usage_new[] = N_(
 	"usage: gazette new story|policy|leaflet TITLE [--township NAME] [--village NAME]\n"
 	"                   [--industry NAME] [--force] [--slug NAME] [--source DIR]\n"
 	"\n"
@@ -262,7 +267,7 @@ static const char usage_new[] =
 	"leaflets: content/leaflets/SLUG.md) from the archetype, with today's date and\n"
 	"status: draft, and prints its path. Without --slug, an English title gives\n"
 	"the slug; a Chinese one gives DATE-XXXXXX (a hash of the title). An existing\n"
-	"file is never overwritten.\n";
+	"file is never overwritten.\n");
 
 static int cmd_new(int argc, char **argv)
 {
@@ -285,12 +290,12 @@ static int cmd_new(int argc, char **argv)
 		case 'i': o.industry = optarg; break;
 		case 'f': o.force = true; break;
 		case 'S': o.slug = optarg; break;
-		case 'h': fputs(usage_new, stdout); return 0;
-		default: fputs(usage_new, stderr); return 2;
+		case 'h': fputs(_(usage_new), stdout); return 0;
+		default: fputs(_(usage_new), stderr); return 2;
 		}
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, "gazette new: give a kind and a title\n%s", usage_new);
+		fprintf(stderr, _("gazette new: give a kind and a title\n%s"), _(usage_new));
 		return 2;
 	}
 	o.kind = argv[optind];
@@ -305,7 +310,7 @@ static int cmd_new(int argc, char **argv)
 	return 0;
 }
 
-static const char usage_check[] =
+static const char usage_check[] = N_(
 	"usage: gazette check [--source DIR] [--format text|json] [--install-hook]\n"
 	"\n"
 	"  -s, --source DIR   the site folder; default .\n"
@@ -316,7 +321,7 @@ static const char usage_check[] =
 	"exist, places not in data/places.yml, photos without caption, credit or alt,\n"
 	"another outlet's story without reprint terms, titles used twice, half-width\n"
 	"punctuation in Chinese text and paragraphs over 500 characters. Exit status:\n"
-	"1 when there are errors, 0 otherwise (warnings alone do not fail).\n";
+	"1 when there are errors, 0 otherwise (warnings alone do not fail).\n");
 
 static const char hook_text[] =
 	"#!/bin/sh\n"
@@ -339,8 +344,9 @@ static int install_hook(const char *source)
 	snprintf(want, sizeof(want), hook_text, n > 0 ? exe : "gazette");
 	snprintf(path, sizeof(path), "%s/.git", source);
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "gazette check: %s is not a folder; --install-hook needs the main "
-				"working tree of a git repository\n",
+		fprintf(stderr,
+			_("gazette check: %s is not a folder; --install-hook needs the main "
+			  "working tree of a git repository\n"),
 			path);
 		return 1;
 	}
@@ -355,18 +361,18 @@ static int install_hook(const char *source)
 		fclose(f);
 		old = buf;
 		if (!strcmp(old, want)) {
-			printf("%s is already installed\n", path);
+			printf(_("%s is already installed\n"), path);
 			return 0;
 		}
 		fprintf(stderr,
-			"gazette check: %s already exists and is not gazette's; not overwriting it "
-			"(add 'gazette check' to it yourself)\n",
+			_("gazette check: %s already exists and is not gazette's; not overwriting it "
+			  "(add 'gazette check' to it yourself)\n"),
 			path);
 		return 1;
 	}
 	f = fopen(path, "wb");
 	if (!f || fputs(want, f) < 0 || fclose(f) != 0 || chmod(path, 0755) < 0) {
-		fprintf(stderr, "gazette check: cannot write %s\n", path);
+		fprintf(stderr, _("gazette check: cannot write %s\n"), path);
 		return 1;
 	}
 	printf("%s\n", path);
@@ -393,17 +399,18 @@ static int cmd_check(int argc, char **argv)
 			if (!strcmp(optarg, "json")) {
 				json = true;
 			} else if (strcmp(optarg, "text")) {
-				fprintf(stderr, "gazette check: --format must be text or json\n");
+				fprintf(stderr, _("gazette check: --format must be text or json\n"));
 				return 2;
 			}
 			break;
 		case 'i': hook = true; break;
-		case 'h': fputs(usage_check, stdout); return 0;
-		default: fputs(usage_check, stderr); return 2;
+		case 'h': fputs(_(usage_check), stdout); return 0;
+		default: fputs(_(usage_check), stderr); return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "gazette check: unexpected argument '%s'\n%s", argv[optind], usage_check);
+		fprintf(stderr, _("gazette check: unexpected argument '%s'\n%s"), argv[optind],
+			_(usage_check));
 		return 2;
 	}
 	if (hook)
@@ -414,9 +421,15 @@ static int cmd_check(int argc, char **argv)
 		gz_check_print_json(&d, stdout);
 	} else {
 		gz_check_print_text(&d, stdout);
-		if (isatty(2))
-			fprintf(stderr, "gazette: %zu error%s, %zu warning%s\n", d.errors,
-				d.errors == 1 ? "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
+		if (isatty(2)) {
+			/* two counts, each with its own plural */
+			fputs("gazette: ", stderr);
+			fprintf(stderr, P_("%zu error", "%zu errors", d.errors), d.errors);
+			/* TRANSLATORS: between the count of errors and of warnings */
+			fputs(_(", "), stderr);
+			fprintf(stderr, P_("%zu warning", "%zu warnings", d.warnings), d.warnings);
+			fputc('\n', stderr);
+		}
 	}
 	gz_diag_release(&d);
 	return rc < 0 ? 1 : 0;
@@ -445,17 +458,17 @@ static int cmd_archive_pull(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "gazette archive pull: give one story ID\n%s", gz_archivecmd_usage);
+		fprintf(stderr, _("gazette archive pull: give one story ID\n%s"), gz_archivecmd_usage);
 		return 2;
 	}
 	if (o.script && o.out) {
-		fprintf(stderr, "gazette archive pull: give --script or --out, not both\n");
+		fprintf(stderr, _("gazette archive pull: give --script or --out, not both\n"));
 		return 2;
 	}
 	o.id = argv[optind];
 	rc = gz_pull_run(&o, stdout, &written, &err);
 	if (rc < 0) {
-		fprintf(stderr, "gazette archive pull: %s\n", err ? err : "failed");
+		fprintf(stderr, "gazette archive pull: %s\n", err ? err : _("failed"));
 		free(err);
 		return 1;
 	}
@@ -477,11 +490,11 @@ static int cmd_archive(int argc, char **argv)
 		return gz_archivecmd_search(argc - 1, argv + 1, gz_cli_archive_db);
 	if (!strcmp(sub, "pull"))
 		return cmd_archive_pull(argc - 1, argv + 1);
-	fprintf(stderr, "gazette archive: '%s' is not a subcommand (search, pull)\n", sub);
+	fprintf(stderr, _("gazette archive: '%s' is not a subcommand (search, pull)\n"), sub);
 	return 2;
 }
 
-static const char usage_print[] =
+static const char usage_print[] = N_(
 	"usage: gazette print FILE [-o OUT.pdf] [--source DIR] [--bleed 3mm] [--marks]\n"
 	"                     [--imposition booklet]\n"
 	"\n"
@@ -500,7 +513,7 @@ static const char usage_print[] =
 	"in DIR/.gazette/print/ (by the photo's bytes and its placed size), so\n"
 	"printing the same brochure again decodes no photo. Copies unused for 60 days\n"
 	"are removed; delete the folder at will.\n"
-	"No PDF is written unless the whole document could be typeset.\n";
+	"No PDF is written unless the whole document could be typeset.\n");
 
 /* "3mm", "0.125in", "9pt", "3" (mm) as points; -1 if not a length. */
 static double parse_length(const char *s)
@@ -541,25 +554,27 @@ static int cmd_print(int argc, char **argv)
 		case 'b':
 			o.bleed = parse_length(optarg);
 			if (o.bleed < 0) {
-				fprintf(stderr, "gazette print: --bleed '%s' is not a length (3mm)\n", optarg);
+				fprintf(stderr, _("gazette print: --bleed '%s' is not a length (3mm)\n"),
+					optarg);
 				return 2;
 			}
 			break;
 		case 'm': o.marks = true; break;
 		case 'i':
 			if (strcmp(optarg, "booklet")) {
-				fprintf(stderr, "gazette print: --imposition '%s' is not known (booklet)\n",
+				fprintf(stderr,
+					_("gazette print: --imposition '%s' is not known (booklet)\n"),
 					optarg);
 				return 2;
 			}
 			o.booklet = true;
 			break;
-		case 'h': fputs(usage_print, stdout); return 0;
-		default: fputs(usage_print, stderr); return 2;
+		case 'h': fputs(_(usage_print), stdout); return 0;
+		default: fputs(_(usage_print), stderr); return 2;
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "gazette print: give one manifest or leaflet page\n%s", usage_print);
+		fprintf(stderr, _("gazette print: give one manifest or leaflet page\n%s"), _(usage_print));
 		return 2;
 	}
 	gz_diag_init(&d);
@@ -600,7 +615,7 @@ static int run(int argc, char **argv)
 	 * be reported like a full disk, not kill the build with SIGXFSZ */
 	signal(SIGXFSZ, SIG_IGN);
 	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		fputs(usage_main, cmd ? stdout : stderr);
+		fputs(_(usage_main), cmd ? stdout : stderr);
 		return cmd ? 0 : 2;
 	}
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
@@ -623,7 +638,7 @@ static int run(int argc, char **argv)
 		return cmd_archive(argc - 1, argv + 1);
 	if (!strcmp(cmd, "desk"))
 		return gz_desk_main(argc - 1, argv + 1, gz_check_site);
-	fprintf(stderr, "gazette: '%s' is not a command\n\n%s", cmd, usage_main);
+	fprintf(stderr, _("gazette: '%s' is not a command\n\n%s"), cmd, _(usage_main));
 	return 2;
 }
 

@@ -35,8 +35,9 @@ static int core_path(char *buf, size_t size)
 	size_t i;
 
 	if (n <= 0) {
-		fprintf(stderr, "gazette: cannot tell where the gazette program is "
-				"(/proc/self/exe), so cannot find " CORE " next to it\n");
+		fprintf(stderr, _("gazette: cannot tell where the gazette program is "
+				  "(/proc/self/exe), so cannot find %s next to it\n"),
+			CORE);
 		return -1;
 	}
 	exe[n] = '\0';
@@ -49,10 +50,10 @@ static int core_path(char *buf, size_t size)
 			return 0;
 	}
 	fprintf(stderr,
-		"gazette: %s/" CORE " is missing (nor is it in %s/../lib/gazette/): it holds "
-		"every command but 'archive search'; build it with 'make' in the source tree, "
-		"or install gazette again with 'make install'\n",
-		exe, exe);
+		_("gazette: %s/%s is missing (nor is it in %s/../lib/gazette/): it holds "
+		  "every command but 'archive search'; build it with 'make' in the source tree, "
+		  "or install gazette again with 'make install'\n"),
+		exe, CORE, exe);
 	return -1;
 }
 
@@ -67,17 +68,17 @@ static void *core_symbol(const char *name)
 			return NULL;
 		core = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
 		if (!core) {
-			fprintf(stderr, "gazette: cannot load %s: %s; install gazette again "
-					"(make install) or run 'make deps'\n",
+			fprintf(stderr, _("gazette: cannot load %s: %s; install gazette again "
+					  "(make install) or run 'make deps'\n"),
 				path, dlerror());
 			return NULL;
 		}
 	}
 	sym = dlsym(core, name);
 	if (!sym)
-		fprintf(stderr, "gazette: " CORE " is not from this version of gazette (%s); "
-				"build or install both files again\n",
-			dlerror());
+		fprintf(stderr, _("gazette: %s is not from this version of gazette (%s); "
+				  "build or install both files again\n"),
+			CORE, dlerror());
 	return sym;
 }
 

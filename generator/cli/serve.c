@@ -26,6 +26,8 @@
 #include "base/buf.h"
 #include "build/build.h"
 #include "base/diag.h"
+#include "base/i18n.h"
+#include "load/yaml.h"
 #include "source/watch.h"
 
 #define EVENTS_URL "/__gazette/events"
@@ -39,6 +41,34 @@
 
 typedef struct stream stream;
 
+/*
+ * The words serve puts into the pages: the error overlay, the reload
+ * banner and its own 404 page are part of the page the editor reads, so
+ * they follow the site's language (site.yml's language:), not the locale
+ * of whoever started the server. A table, not gettext: the build thread and
+ * microhttpd's threads pick a language at once, and gettext's language is
+ * one for the whole process. Plain text without quotes or backslashes: it
+ * goes into a JavaScript string as it is.
+ */
+typedef struct {
+	const char *lang;      /* site.yml language: prefix, "" for the rest */
+	const char *html_lang; /* the 404 page's lang attribute */
+	const char *failed;    /* the overlay's first line */
+	const char *reloading; /* the banner as a new build comes in */
+	const char *not_found;
+	const char *font;      /* CSS font stack for both */
+} page_words;
+
+static const page_words words_by_lang[] = {
+	{"zh", "zh-CN", "gazette：构建失败。请按下面的提示改正后保存（预览仍是上一次成功构建的网站）",
+	 "gazette：网站已重新构建，正在刷新……", "404 找不到这个页面",
+	 "ui-monospace,Noto Sans Mono CJK SC,Sarasa Mono SC,Menlo,Consolas,PingFang SC,"
+	 "Hiragino Sans GB,Microsoft YaHei,Noto Sans CJK SC,Source Han Sans SC,"
+	 "WenQuanYi Micro Hei,monospace"},
+	{"", "en", "gazette: the build failed; fix this and save", "gazette: rebuilt, reloading…",
+	 "404 not found", "ui-monospace,Menlo,Consolas,monospace"},
+};
+
 typedef struct {
 	const gz_serve_opts *o;
 	char *dir;             /* the serve folder as given */
@@ -46,6 +76,7 @@ typedef struct {
 	pthread_mutex_t lock;
 	unsigned long gen;     /* one more after every build */
 	char *errors;          /* formatted errors of the last build, or NULL */
+	const page_words *words; /* in the site's language, as of the last build */
 	bool stopping;
 	stream *waiting;       /* event streams suspended until there is news */
 	int done;              /* eventfd: the build thread finished */
@@ -184,25 +215,88 @@ static enum MHD_Result queue_text(struct MHD_Connection *c, unsigned int status,
 	return rc;
 }
 
-/* The live-reload script; %lu is the generation the page belongs to. */
-static const char reload_script[] =
-	"<script>/* gazette serve: live reload */(function(){"
-	"var es=new EventSource('" EVENTS_URL "?gen=%lu');"
-	"window.__gazette={events:es};"
-	"es.addEventListener('reload',function(){es.close();location.reload();});"
-	"es.addEventListener('errors',function(e){"
-	"var o=document.getElementById('gazette-errors');"
-	"if(!o){o=document.createElement('pre');o.id='gazette-errors';"
-	"o.setAttribute('role','alert');"
-	"o.setAttribute('style','position:fixed;left:0;right:0;top:0;bottom:0;z-index:2147483647;"
-	"margin:0;padding:24px;overflow:auto;background:rgba(24,24,24,.95);color:#fff;"
-	"font:15px/1.6 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;text-align:left');"
-	"document.body.appendChild(o);}"
-	"o.textContent='gazette: the build failed; fix this and save\\n\\n'+e.data;});"
-	"})();</script>\n";
+/* The words for site.yml's language: (zh, zh-CN, zh-Hans…), English for
+ * the rest. */
+static const page_words *words_for(const char *lang)
+{
+	size_t i, n;
+
+	for (i = 0; i + 1 < sizeof(words_by_lang) / sizeof(*words_by_lang); i++) {
+		n = strlen(words_by_lang[i].lang);
+		if (lang && !strncasecmp(lang, words_by_lang[i].lang, n) &&
+		    (lang[n] == '\0' || lang[n] == '-' || lang[n] == '_'))
+			return &words_by_lang[i];
+	}
+	return &words_by_lang[i];
+}
+
+/* The site's language: from site.yml as it is now (a build may be
+ * failing on it: then what it says, if it can be read; its first 64 KB,
+ * past which no settings file goes). */
+static const page_words *site_words(const char *source)
+{
+	gz_buf path = GZ_BUF_INIT;
+	gz_value *root = NULL;
+	char *data = NULL, *err = NULL;
+	const page_words *w;
+	size_t len = 0;
+	int line, col;
+	FILE *f;
+
+	gz_buf_printf(&path, "%s/site.yml", source);
+	f = fopen(path.ptr, "rb");
+	if (f) {
+		char buf[65536];
+		len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		data = gz_strndup(buf, len);
+	}
+	/* gazette's default language when site.yml does not say (config.c) */
+	if (data && gz_yaml_parse(&root, data, len, 0, &err, &line, &col) == 0 && root &&
+	    gz_value_str(root, "language"))
+		w = words_for(gz_value_str(root, "language"));
+	else
+		w = words_for("zh-CN");
+	gz_value_free(root);
+	free(data);
+	free(err);
+	gz_buf_release(&path);
+	return w;
+}
+
+/* The live-reload script for a page of generation gen: it reloads when a
+ * build comes in, with a banner, and lays the errors of a failed build
+ * over the page. */
+static void reload_script(gz_buf *out, unsigned long gen, const page_words *w)
+{
+	gz_buf_printf(
+		out,
+		"<script>/* gazette serve: live reload */(function(){"
+		"var es=new EventSource('" EVENTS_URL "?gen=%lu');"
+		"window.__gazette={events:es};"
+		"es.addEventListener('reload',function(){es.close();"
+		"var b=document.createElement('div');b.id='gazette-reload';"
+		"b.setAttribute('role','status');b.setAttribute('lang','%s');"
+		"b.setAttribute('style','position:fixed;left:0;right:0;top:0;z-index:2147483647;"
+		"margin:0;padding:8px 24px;background:#1c4f8c;color:#fff;font:15px/1.6 %s');"
+		"b.textContent='%s';(document.body||document.documentElement).appendChild(b);"
+		"location.reload();});"
+		"es.addEventListener('errors',function(e){"
+		"var o=document.getElementById('gazette-errors');"
+		"if(!o){o=document.createElement('pre');o.id='gazette-errors';"
+		"o.setAttribute('role','alert');o.setAttribute('lang','%s');"
+		"o.setAttribute('style','position:fixed;left:0;right:0;top:0;bottom:0;z-index:2147483647;"
+		"margin:0;padding:24px;overflow:auto;background:rgba(24,24,24,.95);color:#fff;"
+		"font:15px/1.6 %s;white-space:pre-wrap;text-align:left');"
+		"document.body.appendChild(o);}"
+		"o.textContent='%s\\n\\n'+e.data;});"
+		"})();</script>\n",
+		gen, w->html_lang, w->font, w->reloading, w->html_lang, w->font, w->failed);
+}
 
 /* Put the reload script before the last </body> (or at the end). */
-static void inject(gz_buf *out, const char *html, size_t len, unsigned long gen)
+static void inject(gz_buf *out, const char *html, size_t len, unsigned long gen,
+		   const page_words *w)
 {
 	size_t at = len, i;
 
@@ -213,7 +307,7 @@ static void inject(gz_buf *out, const char *html, size_t len, unsigned long gen)
 		}
 	}
 	gz_buf_add(out, html, at);
-	gz_buf_printf(out, reload_script, gen);
+	reload_script(out, gen, w);
 	gz_buf_add(out, html + at, len - at);
 }
 
@@ -309,6 +403,7 @@ static enum MHD_Result serve_file(server *s, struct MHD_Connection *c, const cha
 	const char *type = gz_serve_content_type(path), *inm, *ims;
 	bool html = !strncmp(type, "text/html", 9);
 	unsigned long gen;
+	const page_words *w;
 	page_body *pb = NULL;
 	int fd = -1;
 	enum MHD_Result rc;
@@ -326,6 +421,7 @@ static enum MHD_Result serve_file(server *s, struct MHD_Connection *c, const cha
 	}
 	pthread_mutex_lock(&s->lock);
 	gen = s->gen;
+	w = s->words;
 	pthread_mutex_unlock(&s->lock);
 	/* an HTML page carries the build generation in its script, so its
 	 * validator must change with every build even if the file did not */
@@ -370,7 +466,7 @@ static enum MHD_Result serve_file(server *s, struct MHD_Connection *c, const cha
 		pb->fd = fd;
 		pb->size = (uint64_t)st.st_size;
 		pb->at = body_end(fd, pb->size);
-		gz_buf_printf(&b, reload_script, gen);
+		reload_script(&b, gen, w);
 		pb->script = gz_buf_detach(&b, &pb->slen);
 		r = MHD_create_response_from_callback(pb->size + pb->slen, 32 * 1024, page_read, pb,
 						      page_free);
@@ -409,19 +505,23 @@ static enum MHD_Result not_found(server *s, struct MHD_Connection *c)
 	if (rc == MHD_NO) {
 		/* no 404.html yet (the first build failed): a page of our own, with
 		 * the script, so the errors still show and a good build reloads */
-		static const char page[] = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
-					   "<title>404 not found</title><body><p>404 not found</p>"
-					   "</body></html>\n";
 		struct MHD_Response *r;
-		gz_buf b = GZ_BUF_INIT;
+		gz_buf b = GZ_BUF_INIT, page = GZ_BUF_INIT;
+		const page_words *w;
 		unsigned long gen;
 		size_t len;
 		char *data;
 
 		pthread_mutex_lock(&s->lock);
 		gen = s->gen;
+		w = s->words;
 		pthread_mutex_unlock(&s->lock);
-		inject(&b, page, sizeof(page) - 1, gen);
+		gz_buf_printf(&page,
+			      "<!doctype html><html lang=\"%s\"><meta charset=\"utf-8\">"
+			      "<title>%s</title><body><p>%s</p></body></html>\n",
+			      w->html_lang, w->not_found, w->not_found);
+		inject(&b, page.ptr, page.len, gen, w);
+		gz_buf_release(&page);
 		data = gz_buf_detach(&b, &len);
 		r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
@@ -640,6 +740,7 @@ static void *rebuild(void *arg)
 	gz_build_stats st;
 	gz_diag d;
 	char *errors = NULL;
+	const page_words *words;
 	uint64_t one = 1;
 	int rc;
 
@@ -657,16 +758,21 @@ static void *rebuild(void *arg)
 			free(line);
 		}
 		errors = gz_buf_detach(&b, NULL);
-		fprintf(stderr, "gazette: build failed with %zu error%s; still serving the last good build\n",
-			d.errors, d.errors == 1 ? "" : "s");
+		fprintf(stderr,
+			P_("gazette: build failed with %zu error; still serving the last good build\n",
+			   "gazette: build failed with %zu errors; still serving the last good build\n",
+			   d.errors),
+			d.errors);
 	} else {
-		fprintf(stderr, "gazette: built %zu pages (%zu written) in %.0f ms\n", st.pages,
+		fprintf(stderr, _("gazette: built %zu pages (%zu written) in %.0f ms\n"), st.pages,
 			st.written, st.ms);
 	}
 	gz_diag_release(&d);
+	words = site_words(o->source);
 	pthread_mutex_lock(&s->lock);
 	free(s->errors);
 	s->errors = errors;
+	s->words = words;
 	s->gen++;
 	resume_all(s, false);
 	pthread_mutex_unlock(&s->lock);
@@ -730,7 +836,7 @@ static bool start_build(pthread_t *t, server *s)
 	ok = pthread_create(t, &attr, rebuild, s) == 0;
 	pthread_attr_destroy(&attr);
 	if (!ok)
-		fprintf(stderr, "gazette serve: cannot start a thread for the build\n");
+		fprintf(stderr, _("gazette serve: cannot start a thread for the build\n"));
 	return ok;
 }
 
@@ -768,6 +874,7 @@ int gz_serve_run(const gz_serve_opts *o)
 	s.dir = serve_dir(o->source);
 	/* publishing swaps the folder's contents, never its name */
 	s.real = realpath(s.dir, NULL);
+	s.words = site_words(o->source);
 
 	memset(&a4, 0, sizeof(a4));
 	memset(&a6, 0, sizeof(a6));
@@ -781,7 +888,7 @@ int gz_serve_run(const gz_serve_opts *o)
 		addr = (struct sockaddr *)&a6;
 		flags |= MHD_USE_IPv6;
 	} else {
-		fprintf(stderr, "gazette serve: --bind '%s' is not an IP address\n", bind);
+		fprintf(stderr, _("gazette serve: --bind '%s' is not an IP address\n"), bind);
 		goto cleanup;
 	}
 
@@ -816,7 +923,7 @@ int gz_serve_run(const gz_serve_opts *o)
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_SECONDS,
 				  MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024, MHD_OPTION_END);
 	if (!daemon) {
-		fprintf(stderr, "gazette serve: cannot listen on %s port %d: %s\n", bind, o->port,
+		fprintf(stderr, _("gazette serve: cannot listen on %s port %d (%s)\n"), bind, o->port,
 			strerror(errno));
 		goto cleanup;
 	}
@@ -844,7 +951,7 @@ int gz_serve_run(const gz_serve_opts *o)
 		if (n > 0 && (fds[0].revents & POLLIN)) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) > 0)
-				fprintf(stderr, "gazette: stopping\n");
+				fprintf(stderr, _("gazette: stopping\n"));
 			rc = 0;
 			break;
 		}
@@ -855,8 +962,9 @@ int gz_serve_run(const gz_serve_opts *o)
 				building = false;
 			}
 			if (!announced) {
-				fprintf(stderr, "gazette: serving http://%s%s%s:%d/ (built into %s; "
-						"Ctrl-C stops)\n",
+				fprintf(stderr,
+					_("gazette: serving http://%s%s%s:%d/ (built into %s; "
+					  "Ctrl-C stops)\n"),
 					addr->sa_family == AF_INET6 ? "[" : "", bind,
 					addr->sa_family == AF_INET6 ? "]" : "", port, s.dir);
 				announced = true;

@@ -8,6 +8,7 @@
 #include "base/i18n.h"
 #include "load/sanitize.h"
 #include "base/text.h"
+#include "base/i18n.h"
 
 static const gz_taxonomy_def default_tax[] = {
 	{"tags", "标签"}, {"township", "乡镇"}, {"village", "村"},

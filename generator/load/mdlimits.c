@@ -3,6 +3,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "base/i18n.h"
+
 #define MB (1024u * 1024u)
 
 void gz_limits_default(gz_limits *l)
@@ -24,8 +26,8 @@ static void load_int(long *out, const gz_value *md, const char *key, long lo, lo
 		return;
 	n = gz_value_int(md, key, lo - 1);
 	if (n < lo || n > hi) {
-		gz_diag_error(d, path, v->line, v->col, "markdown.%s must be a whole number from %ld "
-			      "to %ld", key, lo, hi);
+		gz_diag_error(d, path, v->line, v->col, _("markdown.%s must be a whole number from %ld "
+			        "to %ld"), key, lo, hi);
 		return;
 	}
 	*out = n;
@@ -154,8 +156,8 @@ int gz_limits_check(const gz_limits *l, const char *path, const char *md, size_t
 
 	if (len > l->max_story_bytes) {
 		gz_diag_error(d, path, first_line, 1,
-			      "the story is %.1f MB; a story may be at most %zu MB "
-			      "(markdown.max_story_mb in site.yml): split it into several",
+			      _("the story is %.1f MB; a story may be at most %zu MB "
+			        "(markdown.max_story_mb in site.yml): split it into several"),
 			      (double)len / MB, l->max_story_bytes / MB);
 		return -1;
 	}
@@ -171,8 +173,8 @@ int gz_limits_check(const gz_limits *l, const char *path, const char *md, size_t
 		depth = line_depth(p, e);
 		if (depth > l->max_nesting) {
 			gz_diag_error(d, path, line, 1,
-				      "block quotes and lists nested %ld deep; they may nest at most "
-				      "%ld deep (markdown.max_nesting in site.yml)",
+				      _("block quotes and lists nested %ld deep; they may nest at most "
+				        "%ld deep (markdown.max_nesting in site.yml)"),
 				      depth, l->max_nesting);
 			return -1;
 		}
@@ -187,8 +189,8 @@ int gz_limits_check(const gz_limits *l, const char *path, const char *md, size_t
 			cells_in_all += cells;
 			if (cells > l->max_table_columns) {
 				gz_diag_error(d, path, line, 1,
-					      "a table row of %ld cells; tables may have at most %ld "
-					      "columns (markdown.max_table_columns in site.yml)",
+					      _("a table row of %ld cells; tables may have at most %ld "
+					        "columns (markdown.max_table_columns in site.yml)"),
 					      cells, l->max_table_columns);
 				return -1;
 			}
@@ -196,8 +198,8 @@ int gz_limits_check(const gz_limits *l, const char *path, const char *md, size_t
 			header = prev_cells > cells ? prev_cells : cells;
 			if (header > l->max_table_columns) {
 				gz_diag_error(d, path, line - 1, 1,
-					      "a table of %ld columns; tables may have at most %ld "
-					      "(markdown.max_table_columns in site.yml)",
+					      _("a table of %ld columns; tables may have at most %ld "
+					        "(markdown.max_table_columns in site.yml)"),
 					      header, l->max_table_columns);
 				return -1;
 			}
@@ -206,9 +208,9 @@ int gz_limits_check(const gz_limits *l, const char *path, const char *md, size_t
 		}
 		if (cells_in_all > l->max_table_cells) {
 			gz_diag_error(d, path, line, 1,
-				      "the story's tables have more than %ld cells in all "
-				      "(markdown.max_table_cells in site.yml): split the table or "
-				      "the story",
+				      _("the story's tables have more than %ld cells in all "
+				        "(markdown.max_table_cells in site.yml): split the table or "
+				        "the story"),
 				      l->max_table_cells);
 			return -1;
 		}

@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 
 /* Written as text: elements that run or load code, or whose content the
  * browser reads as text (so that it would not see the tags we see). */
@@ -453,7 +454,7 @@ unsigned gz_sanitize_load(const gz_value *markdown, const char *path, gz_diag *d
 		return 0;
 	if (list->type != GZ_SEQ) {
 		gz_diag_error(d, path, list->line, list->col,
-			      "markdown.allow_embeds is a list of elements: iframe, object, embed");
+			      _("markdown.allow_embeds is a list of elements: iframe, object, embed"));
 		return 0;
 	}
 	for (i = 0; i < list->n; i++) {
@@ -463,8 +464,8 @@ unsigned gz_sanitize_load(const gz_value *markdown, const char *path, gz_diag *d
 				break;
 		if (k == sizeof(embeds) / sizeof(*embeds)) {
 			gz_diag_error(d, path, v->line, v->col,
-				      "markdown.allow_embeds: '%s' cannot be allowed; give iframe, "
-				      "object or embed",
+				      _("markdown.allow_embeds: '%s' cannot be allowed; give iframe, "
+				        "object or embed"),
 				      v->type == GZ_STR ? v->str : "?");
 			continue;
 		}

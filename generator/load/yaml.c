@@ -9,6 +9,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "base/strlist.h"
 
 /* Deep documents would recurse without end in the consumers. */
@@ -100,15 +101,24 @@ static void fail_parser(parse_state *st)
 	/* libyaml's words for a tab are "found character that cannot start
 	 * any token": say what it is */
 	if (at < st->len && st->s[at] == '\t') {
-		fail(st, "a tab in the indentation; YAML indents with spaces only",
+		fail(st, _("a tab in the indentation; YAML indents with spaces only"),
 		     &st->p.problem_mark);
 		return;
 	}
-	gz_buf_puts(&b, st->p.problem ? st->p.problem : "invalid YAML");
+	/* libyaml's words are for programmers and stay English: our sentence
+	 * says what to look at, theirs follows in parentheses */
 	if (st->p.context)
-		gz_buf_printf(&b, " (%s that starts at line %d, column %d)", st->p.context,
+		gz_buf_printf(&b,
+			      _("the YAML cannot be read here; check the brackets, quotes, colons "
+				"and indentation of what starts at line %d, column %d (%s, %s)"),
 			      (int)st->p.context_mark.line + 1 + st->off,
-			      (int)st->p.context_mark.column + 1);
+			      (int)st->p.context_mark.column + 1,
+			      st->p.problem ? st->p.problem : "invalid YAML", st->p.context);
+	else
+		gz_buf_printf(&b,
+			      _("the YAML cannot be read here; check the brackets, quotes, colons "
+				"and indentation (%s)"),
+			      st->p.problem ? st->p.problem : "invalid YAML");
 	fail(st, b.ptr, &st->p.problem_mark);
 	gz_buf_release(&b);
 }
@@ -136,7 +146,7 @@ static gz_value *parse_children(parse_state *st, gz_value *v, int depth)
 		if (v->type == GZ_MAP) {
 			void *first;
 			if (ev.type != YAML_SCALAR_EVENT) {
-				fail(st, "mapping keys must be plain text", &ev.start_mark);
+				fail(st, _("mapping keys must be plain text"), &ev.start_mark);
 				yaml_event_delete(&ev);
 				break;
 			}
@@ -147,7 +157,7 @@ static gz_value *parse_children(parse_state *st, gz_value *v, int depth)
 			 * who wrote a key twice meant one of them */
 			if ((first = gz_map_get(&seen, key))) {
 				gz_buf b = GZ_BUF_INIT;
-				gz_buf_printf(&b, "duplicate key '%s' (first at line %d); keep one of them",
+				gz_buf_printf(&b, _("duplicate key '%s' (first at line %d); keep one of them"),
 					      key, (int)(intptr_t)first);
 				fail(st, b.ptr, &key_mark);
 				gz_buf_release(&b);
@@ -181,7 +191,7 @@ static gz_value *parse_node(parse_state *st, yaml_event_t *ev, int depth)
 	gz_value *v = NULL;
 
 	if (depth > MAX_DEPTH) {
-		fail(st, "nesting is too deep", &ev->start_mark);
+		fail(st, _("nesting is too deep"), &ev->start_mark);
 		yaml_event_delete(ev);
 		return NULL;
 	}
@@ -201,11 +211,12 @@ static gz_value *parse_node(parse_state *st, yaml_event_t *ev, int depth)
 		yaml_event_delete(ev);
 		return parse_children(st, v, depth);
 	case YAML_ALIAS_EVENT:
-		fail(st, "YAML aliases (*name) are not supported; write the value out", &ev->start_mark);
+		fail(st, _("YAML aliases (*name) are not supported; write the value out"),
+		     &ev->start_mark);
 		yaml_event_delete(ev);
 		return NULL;
 	default:
-		fail(st, "unexpected YAML structure", &ev->start_mark);
+		fail(st, _("unexpected YAML structure"), &ev->start_mark);
 		yaml_event_delete(ev);
 		return NULL;
 	}
@@ -244,7 +255,7 @@ int gz_yaml_parse(gz_value **out, const char *s, size_t len, int line_offset, ch
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (root) {
-				fail(&st, "only one YAML document is allowed here", &ev.start_mark);
+				fail(&st, _("only one YAML document is allowed here"), &ev.start_mark);
 			}
 			yaml_event_delete(&ev);
 			break;

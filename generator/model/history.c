@@ -5,6 +5,7 @@
 
 #include "base/date.h"
 #include "base/diag.h"
+#include "base/i18n.h"
 #include "model/site.h"
 
 void gz_history_format(gz_buf *out, const char *path, const gz_history *h, bool json)
@@ -41,14 +42,14 @@ void gz_history_format(gz_buf *out, const char *path, const gz_history *h, bool 
 	}
 	gz_buf_printf(out, "%s\n", path);
 	if (!h || !h->n) {
-		gz_buf_puts(out, "  not committed yet\n");
+		gz_buf_puts(out, _("  not committed yet\n"));
 		return;
 	}
 	gz_date_from_time(day, h->created->time, h->created->tz_minutes);
-	gz_buf_printf(out, "  created  %s  %s\n", day, h->created->author);
+	gz_buf_printf(out, _("  created  %s  %s\n"), day, h->created->author);
 	gz_date_from_time(day, h->commits[0]->time, h->commits[0]->tz_minutes);
-	gz_buf_printf(out, "  updated  %s  %s\n  %zu commit%s:\n", day, h->commits[0]->author, h->n,
-		      h->n == 1 ? "" : "s");
+	gz_buf_printf(out, _("  updated  %s  %s\n"), day, h->commits[0]->author);
+	gz_buf_printf(out, P_("  %zu commit:\n", "  %zu commits:\n", h->n), h->n);
 	for (i = 0; i < h->n; i++) {
 		const gz_commit *c = h->commits[i];
 		gz_date_from_time(day, c->time, c->tz_minutes);
@@ -99,14 +100,14 @@ int gz_history_command(const char *source, const char *page, const char *rev, bo
 	const gz_history *h;
 
 	if (gz_repo_open(&repo, source, &e) != 0) {
-		fprintf(err, "gazette log: %s\n", e ? e : "the site is not in a git repository");
+		fprintf(err, "gazette log: %s\n", e ? e : _("the site is not in a git repository"));
 		free(e);
 		return 1;
 	}
 	if (!strncmp(page, "content/", 8))
 		path = strdup(page);
 	else if (!(path = find_page(source, page))) {
-		fprintf(err, "gazette log: no page '%s' (give its path, content/…, or its URL)\n",
+		fprintf(err, _("gazette log: no page '%s' (give its path, content/…, or its URL)\n"),
 			page);
 		goto cleanup;
 	}

@@ -10,6 +10,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/strlist.h"
+#include "base/i18n.h"
 
 /* The folders a build reads (the watcher's list, with the theme's own
  * kinds of folder a site may also have). */
@@ -136,15 +137,15 @@ int gz_guard_out(const char *source, const char *out, bool bare, gz_diag *d)
 		goto done;
 	}
 	if (within(rs, ro)) {
-		gz_diag_error(d, out, 0, 0, "the output folder would hold the source; choose another "
-			      "--out");
+		gz_diag_error(d, out, 0, 0, _("the output folder would hold the source; choose another "
+			        "--out"));
 		goto done;
 	}
 	linked_git_dirs(rs, &git_dir, &common);
 	if ((git_dir && (within(ro, git_dir) || within(git_dir, ro))) ||
 	    (common && (within(ro, common) || within(common, ro)))) {
-		gz_diag_error(d, out, 0, 0, "the output folder would write into the git repository "
-			      "(%s); choose a folder outside it, such as %s/public",
+		gz_diag_error(d, out, 0, 0, _("the output folder would write into the git repository "
+			        "(%s); choose a folder outside it, such as %s/public"),
 			      common ? common : git_dir, source);
 		goto done;
 	}
@@ -153,25 +154,25 @@ int gz_guard_out(const char *source, const char *out, bool bare, gz_diag *d)
 		goto done;
 	}
 	if (bare) {
-		gz_diag_error(d, out, 0, 0, "the output folder is inside the bare repository, which "
-			      "is git's own; choose a folder outside it");
+		gz_diag_error(d, out, 0, 0, _("the output folder is inside the bare repository, which "
+			        "is git's own; choose a folder outside it"));
 		goto done;
 	}
 	rel = ro + strlen(rs) + (strcmp(rs, "/") ? 1 : 0);
 	slash = strchr(rel, '/');
 	n = slash ? (size_t)(slash - rel) : strlen(rel);
 	if (is_read_dir(rel, n) || (n == 4 && !strncmp(rel, ".git", 4))) {
-		gz_diag_error(d, out, 0, 0, "the output folder is inside %.*s/, which the site is built "
-			      "from, and publishing replaces what is there; choose a folder the site "
-			      "does not read, such as public/", (int)n, rel);
+		gz_diag_error(d, out, 0, 0, _("the output folder is inside %.*s/, which the site is built "
+			        "from, and publishing replaces what is there; choose a folder the site "
+			        "does not read, such as public/"), (int)n, rel);
 		goto done;
 	}
 	/* gazette serve builds into .gazette/serve; the rest is the cache,
 	 * with the records of what was published where */
 	if (n == 8 && !strncmp(rel, ".gazette", 8) &&
 	    !(slash && !strncmp(slash + 1, "serve", 5) && (slash[6] == '/' || !slash[6]))) {
-		gz_diag_error(d, out, 0, 0, "the output folder is inside .gazette/, gazette's cache; "
-			      "choose another folder, such as public/");
+		gz_diag_error(d, out, 0, 0, _("the output folder is inside .gazette/, gazette's cache; "
+			        "choose another folder, such as public/"));
 		goto done;
 	}
 	rc = 0;
@@ -227,11 +228,11 @@ void gz_guard_links(gz_source *src, gz_diag *d)
 		}
 		target = link_target(root, read_dirs[i]);
 		gz_diag_error(d, read_dirs[i], 0, 0,
-			      r ? "a symbolic link to '%s', outside the site; gazette reads only what is "
-				  "inside the site folder: move the folder into it, or build that "
-				  "folder with --source"
-				: "a symbolic link to '%s', which does not exist; point it at a folder "
-				  "inside the site or remove it",
+			      r ? _("a symbolic link to '%s', outside the site; gazette reads only what "
+				    "is inside the site folder: move the folder into it, or build that "
+				    "folder with --source")
+				: _("a symbolic link to '%s', which does not exist; point it at a folder "
+				    "inside the site or remove it"),
 			      target);
 		free(target);
 		free(r);
@@ -244,12 +245,12 @@ void gz_guard_links(gz_source *src, gz_diag *d)
 			continue; /* a top folder: above */
 		target = link_target(root, p);
 		if (!strncmp(p, "content/", 8))
-			gz_diag_warn(d, p, 0, 0, "a symbolic link to '%s', outside the site; skipped "
-				     "(copy the file into the site to publish it)", target);
+			gz_diag_warn(d, p, 0, 0, _("a symbolic link to '%s', outside the site; skipped "
+				       "(copy the file into the site to publish it)"), target);
 		else
-			gz_diag_error(d, p, 0, 0, "a symbolic link to '%s', outside the site; gazette "
-				      "reads only what is inside the site folder: copy what it points at "
-				      "into the site instead", target);
+			gz_diag_error(d, p, 0, 0, _("a symbolic link to '%s', outside the site; gazette "
+				        "reads only what is inside the site folder: copy what it points at "
+				        "into the site instead"), target);
 		free(target);
 	}
 	gz_strlist_release(&met);

@@ -12,6 +12,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 
 struct gz_source {
 	const gz_source_ops *ops;   /* NULL: the folder implementation below */
@@ -69,8 +70,10 @@ int gz_source_open_dir(gz_source **out, const char *root, char **err)
 
 	if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, "source folder '%s' %s", root,
-			      errno == ENOENT ? "does not exist" : "is not a readable folder");
+		gz_buf_printf(&b,
+			      errno == ENOENT ? _("source folder '%s' does not exist")
+					      : _("source folder '%s' is not a readable folder"),
+			      root);
 		*err = gz_buf_detach(&b, NULL);
 		return -1;
 	}
@@ -389,22 +392,26 @@ char *gz_source_read_error(gz_source *s, const char *path)
 	int fd, e;
 
 	if (!gz_path_is_safe(path))
-		return gz_strdup("cannot read the file: the path leaves the site's folder");
+		return gz_strdup(_("cannot read the file: the path leaves the site's folder"));
 	if (s->ops) {
 		why = s->ops->why ? s->ops->why(s, path) : NULL;
-		return why ? why : gz_strdup("cannot read the file");
+		return why ? why : gz_strdup(_("cannot read the file"));
 	}
 	fd = open_safe(s, path);
 	e = errno;
 	if (fd >= 0) {
 		close(fd);
-		return gz_strdup("cannot read the file; check that it is a readable, regular file");
+		return gz_strdup(_("cannot read the file; check that it is a readable, regular file"));
 	}
-	gz_buf_printf(&b, "cannot read the file (%s)", strerror(e));
 	if (e == EACCES || e == EPERM)
-		gz_buf_puts(&b, "; check its permissions");
+		gz_buf_printf(&b, _("cannot read the file (%s); check its permissions"), strerror(e));
 	else if (e == ELOOP)
-		gz_buf_puts(&b, "; it is a symbolic link, which gazette does not follow");
+		gz_buf_printf(&b,
+			      _("cannot read the file (%s); it is a symbolic link, which gazette "
+				"does not follow"),
+			      strerror(e));
+	else
+		gz_buf_printf(&b, _("cannot read the file (%s)"), strerror(e));
 	return gz_buf_detach(&b, NULL);
 }
 

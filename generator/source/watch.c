@@ -11,6 +11,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 
 #define MASK                                                                          \
 	(IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | \
@@ -69,7 +70,7 @@ int gz_watch_open(gz_watch **out, const char *root, char **err)
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w->fd < 0) {
 		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, "cannot watch '%s': %s", root, strerror(errno));
+		gz_buf_printf(&b, _("cannot watch '%s' (%s)"), root, strerror(errno));
 		*err = gz_buf_detach(&b, NULL);
 		free(w);
 		return -1;
@@ -79,7 +80,7 @@ int gz_watch_open(gz_watch **out, const char *root, char **err)
 	w->root_wd = inotify_add_watch(w->fd, root, MASK | IN_ONLYDIR);
 	if (w->root_wd < 0) {
 		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, "cannot watch '%s': %s", root, strerror(errno));
+		gz_buf_printf(&b, _("cannot watch '%s' (%s)"), root, strerror(errno));
 		*err = gz_buf_detach(&b, NULL);
 		gz_watch_free(w);
 		return -1;

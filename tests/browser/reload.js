@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Live reload of `gazette serve` in headless Chromium.
 //
-//   node tests/browser/reload.js BASE_URL SITE_PATH MARKDOWN_FILE
+//   node tests/browser/reload.js BASE_URL SITE_PATH MARKDOWN_FILE [HEADING LANG]
 //
 // Opens SITE_PATH, edits MARKDOWN_FILE and expects the page to reload with
 // the new text; breaks its front matter and expects the error overlay naming
 // the file and line; fixes it and expects the overlay gone and the new text.
+// With HEADING, the overlay must start with it (the site's language) and
+// carry lang=LANG, set in a font stack with a Chinese font in it when LANG
+// is Chinese.
 // Exit 1 with a PROBLEM line on the first failure.
 'use strict';
 
@@ -13,7 +16,7 @@ const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
 
-const [base, sitePath, file] = process.argv.slice(2);
+const [base, sitePath, file, heading, lang] = process.argv.slice(2);
 const original = fs.readFileSync(file, 'utf8');
 const rel = 'content/' + file.split('/content/')[1];
 
@@ -74,13 +77,20 @@ async function main() {
 			const cs = getComputedStyle(o);
 			const r = o.getBoundingClientRect();
 			return { text: o.textContent, position: cs.position, w: r.width, h: r.height,
-				children: o.children.length };
+				children: o.children.length, lang: o.lang, font: cs.fontFamily };
 		});
 		if (!new RegExp(rel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + ':\\d+(:\\d+)?: ').test(overlay.text))
 			throw new Error(`the overlay does not name ${rel}:LINE: ${overlay.text}`);
 		if (overlay.position !== 'fixed' || overlay.w < 200 || overlay.h < 100)
 			throw new Error(`the overlay is not a fixed, visible box: ${JSON.stringify(overlay)}`);
 		if (overlay.children !== 0) throw new Error('the overlay holds markup, not text');
+		if (heading && !overlay.text.startsWith(heading))
+			throw new Error(`the overlay does not start with "${heading}": ${overlay.text}`);
+		if (lang && overlay.lang !== lang)
+			throw new Error(`the overlay's lang is "${overlay.lang}", not "${lang}"`);
+		if (lang && lang.startsWith('zh') && !/CJK SC|YaHei|PingFang/.test(overlay.font))
+			throw new Error(`the overlay's font has no Chinese face: ${overlay.font}`);
+		if (heading) console.log('overlay heading: ' + overlay.text.split('\n')[0] + ' (' + overlay.font + ')');
 		console.log('overlay: ' + overlay.text.split('\n').filter(Boolean).slice(1, 2).join(''));
 
 		// 3. fixed: the overlay goes and the new text shows

@@ -65,6 +65,22 @@ if [ -s "$TMPDIR/man.err" ] && grep -v '^$' "$TMPDIR/man.err" | grep -q .; then
 	fail "the man page renders with warnings"
 fi
 
+# the Chinese edition of the man page, and the messages
+zhman=$root/usr/share/man/zh_CN/man1/gazette.1
+assert_file "$zhman"
+assert_file "$root/usr/share/locale/zh_CN/LC_MESSAGES/gazette.mo"
+if command -v man >/dev/null 2>&1; then
+	LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$zhman" >"$TMPDIR/man-zh.txt" 2>"$TMPDIR/man-zh.err" ||
+		fail "man -l of the Chinese page failed: $(cat "$TMPDIR/man-zh.err")"
+	grep -q '退出码' "$TMPDIR/man-zh.txt" || fail "the Chinese man page did not render"
+	if grep -v '^$' "$TMPDIR/man-zh.err" | grep -q .; then
+		cat "$TMPDIR/man-zh.err" >&2
+		fail "the Chinese man page renders with warnings"
+	fi
+fi
+LC_ALL=C.UTF-8 LANGUAGE=zh_CN "$bin" --help >"$TMPDIR/help-zh.txt"
+grep -q '用法：gazette' "$TMPDIR/help-zh.txt" || fail "the installed gazette does not find its Chinese messages"
+
 # bash completion: sources cleanly, completes commands, options, subcommands
 if command -v bash >/dev/null 2>&1; then
 	comp=$root/usr/share/bash-completion/completions/gazette

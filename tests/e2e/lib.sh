@@ -16,6 +16,9 @@ GIT_COMMITTER_DATE='2020-01-01T00:00:00+08:00'
 export GIT_CONFIG_NOSYSTEM GIT_CONFIG_GLOBAL GIT_AUTHOR_DATE GIT_COMMITTER_DATE
 LC_ALL=C.UTF-8
 export LC_ALL
+# messages in English, whatever language the person running the tests reads
+# (tests/e2e/i18n.sh asks for Chinese itself)
+unset LANGUAGE
 
 fail() {
 	printf 'FAIL: %s\n' "$*" >&2

@@ -69,7 +69,7 @@ EOF2
 make_repo "$site"
 
 build_ok --source "$site" --out "$out" --verbose
-assert_contains "$err_log" "图片 3 processed, 0 cached"
+assert_contains "$err_log" "photos 3 processed, 0 cached"
 
 # sizes and formats: 2000 wide gets 480/960/1600; 1200 gets 480/960/1200;
 # the turned one (1200x800, Orientation 6) is 800 wide: 480/800
@@ -146,7 +146,7 @@ assert_contains "$out/stories/index.html" 'style="background-color:#'
 # cached: nothing is decoded again, and no original is even read (their
 # hashes are known from their size, times and inode)
 GAZETTE_TIMING=1 build_ok --source "$site" --out "$out" --verbose
-assert_contains "$err_log" "图片 0 processed, 3 cached"
+assert_contains "$err_log" "photos 0 processed, 3 cached"
 assert_contains "$err_log" "timing: photos: 9 files, 0 read, 0 processed"
 [ -d "$site/.gazette/img" ] || fail "no cache folder .gazette/img"
 [ ! -e "$out/.gazette" ] || fail "the cache is inside the output"
@@ -170,7 +170,7 @@ ls "$c" | sort >"$TMPDIR/kept.got"
 cmp -s "$TMPDIR/kept.want" "$TMPDIR/kept.got" ||
 	fail "pruning removed more than the old files of a photo the site lacks: $(diff "$TMPDIR/kept.want" "$TMPDIR/kept.got")"
 GAZETTE_TIMING=1 build_ok --source "$site" --out "$out" --verbose
-assert_contains "$err_log" "图片 0 processed, 3 cached"
+assert_contains "$err_log" "photos 0 processed, 3 cached"
 
 # a photo changed in place with its size and mtime kept is still seen (its
 # ctime changed): read, decoded, its new EXIF in the archive
@@ -184,7 +184,7 @@ with open(sys.argv[1], "r+b") as f:
 os.utime(sys.argv[1], ns=(st.st_atime_ns, st.st_mtime_ns))
 EOF2
 GAZETTE_TIMING=1 build_ok --source "$site" --out "$out" --verbose
-assert_contains "$err_log" "图片 1 processed, 2 cached"
+assert_contains "$err_log" "photos 1 processed, 2 cached"
 assert_contains "$err_log" "timing: photos: 9 files, 1 read, 1 processed"
 assert_contains "$out/photos/index.html" 'Canon EOS 6D'
 assert_eq "$("$tool" info "$out/photos/2019/gps.jpg")" "2000 1333 gps=no exif=no" "the changed original"
@@ -194,7 +194,7 @@ small=$(grep -o '/img/[0-9a-f]*-1200.jpg' "$page" | head -n 1)
 assert_file "$out$small"
 sed -i '/small.jpg/d' "$site/content/stories/2019/bees/index.md"
 build_ok --source "$site" --out "$out" --verbose
-assert_contains "$err_log" "图片 0 processed, 2 cached"
+assert_contains "$err_log" "photos 0 processed, 2 cached"
 assert_no_file "$out$small"
 assert_not_contains "$out/stories/2019/bees/index.html" '一张小图'
 
@@ -261,7 +261,7 @@ cover: /photos/big.jpg
 ![大图](/photos/big.jpg)
 EOF2
 build_ok --source "$site2" --out "$out2" --verbose
-assert_contains "$err_log" "图片 1 processed, 0 cached"
+assert_contains "$err_log" "photos 1 processed, 0 cached"
 assert_eq "$(ls "$out2/img" | sed 's/^[0-9a-f]*-//' | sort | tr '\n' ' ')" "1600.jpg 400.webp 800.jpg " \
 	"derivatives of jpeg: [800, 1600], webp: [400]"
 assert_eq "$("$tool" info "$out2"/img/*-400.webp)" "400 300 gps=no exif=no" "the 400 px WebP"

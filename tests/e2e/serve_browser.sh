@@ -2,7 +2,9 @@
 # gazette serve's live reload in headless Chromium (tests/browser/reload.js):
 # open a story, edit its Markdown and see the page reload with the new text;
 # break its YAML and see the error overlay with path:line; fix it and see
-# the overlay go and the new text come.
+# the overlay go and the new text come. The overlay speaks the site's
+# language (language: zh-CN here), whatever the locale gazette runs in, in a
+# font stack with Chinese faces.
 #
 # Skipped (77) with GAZETTE_NO_BROWSER=1 or without chromium/node.
 set -eu
@@ -20,7 +22,7 @@ serve_gazette "$site"
 log=$TMPDIR/serve.log
 
 CHROMIUM=$chromium node "$dir/reload.js" "http://127.0.0.1:$port" /stories/2019/spring/ \
-	"$site/content/stories/2019/spring.md" || {
+	"$site/content/stories/2019/spring.md" "gazette：构建失败" zh-CN || {
 	cat "$log"
 	fail "live reload checks failed (see PROBLEM above)"
 }

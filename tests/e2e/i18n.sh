@@ -1,0 +1,180 @@
+#!/bin/sh
+# The messages in Chinese (po/zh_CN.po through gettext): every marked
+# message has a translation, none fuzzy; under the default locale gazette
+# speaks English as before; under LC_ALL=C.UTF-8 LANGUAGE=zh_CN the help
+# and the errors of the command line, site.yml, YAML, check, log, the
+# output guard and the archive are Chinese, with no English sentence left
+# (tests/tools/no_english.py); and the site built is the same in both.
+#
+# Only C and C.UTF-8 exist on a bare machine: gettext takes LANGUAGE when
+# the locale is anything but plain C, so C.UTF-8 with LANGUAGE=zh_CN is
+# how CI asks for Chinese without the locales package.
+set -eu
+. "$ROOT/tests/e2e/lib.sh"
+
+for tool in msgfmt xgettext msgcmp; do
+	command -v $tool >/dev/null || skip "$tool is not installed (Debian package gettext)"
+done
+command -v python3 >/dev/null || skip "python3 is not installed"
+
+ZH="env LC_ALL=C.UTF-8 LANGUAGE=zh_CN"
+EN="env -u LANGUAGE LC_ALL=C.UTF-8"
+no_english() {
+	python3 "$ROOT/tests/tools/no_english.py" "$@" || fail "English left in Chinese output (above)"
+}
+
+# ---- the catalog: complete, nothing fuzzy, every marked message in it -------
+
+msgfmt --check --statistics -o /dev/null "$ROOT/po/zh_CN.po" 2>"$TMPDIR/stats"
+cat "$TMPDIR/stats"
+assert_not_contains "$TMPDIR/stats" untranslated
+assert_not_contains "$TMPDIR/stats" fuzzy
+(cd "$ROOT" && xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+	--keyword=P_:1,2 -o "$TMPDIR/gazette.pot" generator/*/*.c generator/*/*.h)
+msgcmp "$ROOT/po/zh_CN.po" "$TMPDIR/gazette.pot" 2>"$TMPDIR/msgcmp" || {
+	cat "$TMPDIR/msgcmp"
+	fail "messages marked in generator/ without a translation in po/zh_CN.po (make pot, then translate)"
+}
+
+# ---- a site, a site with a broken site.yml, and one with content problems -----
+
+site=$TMPDIR/site
+cp -R "$ROOT/tests/fixtures/golden-site" "$site"
+sed -i 's/^theme: .*/theme: default/' "$site/site.yml"
+make_repo "$site"
+broken=$TMPDIR/broken
+cp -R "$site" "$broken"
+printf 'title: [没有闭合的括号\ntheme: default\n' >"$broken/site.yml"
+wrong=$TMPDIR/wrong
+cp -R "$site" "$wrong"
+printf 'title: 设置\ntheme: default\npaginate: 0\nhistory: maybe\nmarkdown:\n  allow_embeds: [script]\n  max_nesting: -1\n' \
+	>"$wrong/site.yml"
+dup=$TMPDIR/dup
+cp -R "$site" "$dup"
+printf 'title: 重复\ntheme: default\ntitle: 又一个\n' >"$dup/site.yml"
+tab=$TMPDIR/tab
+cp -R "$site" "$tab"
+printf 'title: 缩进\ntheme: default\nmarkdown:\n\tunsafe: true\n' >"$tab/site.yml"
+check=$TMPDIR/check
+cp -R "$ROOT/tests/fixtures/check-site" "$check"
+story=$(cd "$site" && ls content/stories/*/*.md | head -n 1)
+
+# run LANG-ENV NAME ARGS...: gazette ARGS with stdout and stderr in
+# $TMPDIR/NAME.out and .err (status in rc)
+run() {
+	envp=$1 name=$2
+	shift 2
+	set +e
+	$envp "$GAZETTE" "$@" >"$TMPDIR/$name.out" 2>"$TMPDIR/$name.err"
+	rc=$?
+	set -e
+	[ "$rc" -lt 128 ] || fail "gazette $* was killed (exit $rc)"
+	echo "${name#*-} $rc" >>"$TMPDIR/status-${name%%-*}"
+}
+
+# the cases whose words come from the command line, site.yml and YAML,
+# sources, the output guard, check, log and the archive
+cases() {
+	envp=$1 p=$2
+	run "$envp" ${p}help --help
+	for c in build log serve new check print; do
+		run "$envp" ${p}help-$c $c --help
+	done
+	run "$envp" ${p}no-command bogus
+	run "$envp" ${p}jobs build --jobs 0
+	run "$envp" ${p}rev build --rev HEAD --as-of 2020-01-01
+	run "$envp" ${p}args build extra
+	run "$envp" ${p}format check --format xml
+	run "$envp" ${p}port serve --port nine
+	run "$envp" ${p}bind serve --bind nowhere --source "$site"
+	run "$envp" ${p}bleed print --bleed wide x.yml
+	run "$envp" ${p}new new story
+	run "$envp" ${p}archive archive frobnicate
+	run "$envp" ${p}no-source build --source "$TMPDIR/nowhere"
+	run "$envp" ${p}out-in-content build --source "$site" --out "$site/content/out"
+	run "$envp" ${p}yaml build --source "$broken" --out "$TMPDIR/out-broken"
+	run "$envp" ${p}settings build --source "$wrong" --out "$TMPDIR/out-wrong"
+	run "$envp" ${p}dup build --source "$dup" --out "$TMPDIR/out-dup"
+	run "$envp" ${p}tab build --source "$tab" --out "$TMPDIR/out-tab"
+	run "$envp" ${p}log-none log --source "$site" nosuch-page
+	run "$envp" ${p}log log --source "$site" "$story"
+	run "$envp" ${p}pull archive pull --source "$site" stories/nosuch
+	run "$envp" ${p}search archive search --source "$site" 穆棱
+	run "$envp" ${p}check check --source "$check"
+	run "$envp" ${p}check-json check --source "$check" --format json
+}
+
+# ---- the default locale: English, as scripts expect -----------------------------
+
+cases "$EN" en-
+assert_contains "$TMPDIR/en-help.out" "usage: gazette <command> [options]"
+assert_contains "$TMPDIR/en-help-build.out" "print the summary even when output is not a terminal"
+assert_contains "$TMPDIR/en-no-command.err" "gazette: 'bogus' is not a command"
+assert_contains "$TMPDIR/en-jobs.err" "--jobs must be a number from 1 to 256"
+assert_contains "$TMPDIR/en-yaml.err" "site.yml:2:6: "
+assert_contains "$TMPDIR/en-yaml.err" "the YAML cannot be read here; check the brackets"
+assert_contains "$TMPDIR/en-yaml.err" "gazette: build failed with 1 error; nothing was written"
+assert_contains "$TMPDIR/en-settings.err" "paginate must be a number from 1 to 10000"
+assert_contains "$TMPDIR/en-dup.err" "site.yml:3:1: duplicate key 'title' (first at line 1)"
+assert_contains "$TMPDIR/en-tab.err" "a tab in the indentation"
+assert_contains "$TMPDIR/en-out-in-content.err" "the output folder is inside content/"
+assert_contains "$TMPDIR/en-log.out" "  created  "
+assert_contains "$TMPDIR/en-log.out" "  1 commit:"
+assert_contains "$TMPDIR/en-log-none.err" "gazette log: no page 'nosuch-page'"
+assert_contains "$TMPDIR/en-pull.err" "no story with id 'stories/nosuch'"
+assert_contains "$TMPDIR/en-search.err" "no archive at"
+assert_contains "$TMPDIR/en-check.out" "content/stories/2019/places.md:4:11: warning: township '穆陵镇' is not in data/places.yml; did you mean '穆棱镇'?"
+assert_contains "$TMPDIR/en-check-json.out" "\"severity\": \"warning\", \"message\": \"township '穆陵镇' is not in data/places.yml; did you mean '穆棱镇'?\""
+
+# ---- Chinese: the same cases ----------------------------------------------------
+
+cases "$ZH" zh-
+# what scripts go by does not change with the language: the exit status,
+# and which stream says something
+diff -u "$TMPDIR/status-en" "$TMPDIR/status-zh" || fail "exit statuses differ between English and Chinese"
+for f in "$TMPDIR"/en-*.out "$TMPDIR"/en-*.err; do
+	z=$TMPDIR/zh-${f#"$TMPDIR"/en-}
+	if [ -s "$f" ] && [ ! -s "$z" ]; then fail "${z##*/} is empty but ${f##*/} is not"; fi
+done
+assert_contains "$TMPDIR/zh-help.out" "用法：gazette <命令> [选项]"
+assert_contains "$TMPDIR/zh-help-check.out" "中文里的半角标点"
+assert_contains "$TMPDIR/zh-no-command.err" "gazette：没有 'bogus' 这个命令"
+assert_contains "$TMPDIR/zh-yaml.err" "site.yml:2:6: "
+assert_contains "$TMPDIR/zh-yaml.err" "这里的 YAML 读不懂"
+# libyaml's own words follow, in parentheses
+assert_contains "$TMPDIR/zh-yaml.err" "（did not find expected"
+assert_contains "$TMPDIR/zh-yaml.err" "gazette：构建失败，共 1 个错误"
+assert_contains "$TMPDIR/zh-dup.err" "site.yml:3:1: 键 'title' 重复了"
+assert_contains "$TMPDIR/zh-log.out" "  创建  "
+assert_contains "$TMPDIR/zh-log.out" "  共 1 次提交："
+assert_contains "$TMPDIR/zh-check.out" "content/stories/2019/places.md:4:11: 警告: 乡镇 '穆陵镇' 不在 data/places.yml 里，是不是 '穆棱镇'？"
+# JSON: the keys and the severity stay for programs, the message is Chinese
+assert_contains "$TMPDIR/zh-check-json.out" "\"severity\": \"warning\", \"message\": \"乡镇 '穆陵镇' 不在 data/places.yml 里，是不是 '穆棱镇'？\""
+no_english "$TMPDIR"/zh-help*.out "$TMPDIR"/zh-no-command.err "$TMPDIR"/zh-jobs.err \
+	"$TMPDIR"/zh-rev.err "$TMPDIR"/zh-args.err "$TMPDIR"/zh-format.err \
+	"$TMPDIR"/zh-port.err "$TMPDIR"/zh-bind.err "$TMPDIR"/zh-bleed.err \
+	"$TMPDIR"/zh-new.err "$TMPDIR"/zh-archive.err "$TMPDIR"/zh-no-source.err \
+	"$TMPDIR"/zh-out-in-content.err "$TMPDIR"/zh-yaml.err "$TMPDIR"/zh-settings.err \
+	"$TMPDIR"/zh-dup.err "$TMPDIR"/zh-tab.err "$TMPDIR"/zh-log-none.err \
+	"$TMPDIR"/zh-pull.err "$TMPDIR"/zh-search.err
+# log's own words, not the authors and subjects of the commits it lists
+grep -v '^  [0-9a-f]\{7\} ' "$TMPDIR/zh-log.out" | sed 's/[^ ]*  gazette tests$//' \
+	>"$TMPDIR/zh-log-mine.out"
+no_english "$TMPDIR/zh-log-mine.out"
+# check's report, but for the two problems another loader words (a date, an
+# image), which are not translated yet
+grep -v 'baddate\.md\|links\.md:11:' "$TMPDIR/zh-check.out" >"$TMPDIR/zh-check-mine.out"
+no_english "$TMPDIR/zh-check-mine.out"
+
+# ---- the site itself does not depend on the language ----------------------------
+
+run "$EN" site-en build --source "$site" --out "$TMPDIR/pub-en"
+assert_eq "$rc" 0 "English build"
+rm -rf "$site/.gazette"
+run "$ZH" site-zh build --source "$site" --out "$TMPDIR/pub-zh"
+assert_eq "$rc" 0 "Chinese build"
+tree_sums "$TMPDIR/pub-en" >"$TMPDIR/sums-en"
+tree_sums "$TMPDIR/pub-zh" >"$TMPDIR/sums-zh"
+diff -u "$TMPDIR/sums-en" "$TMPDIR/sums-zh" || fail "the site differs when built in Chinese"
+
+echo "i18n: ok"
