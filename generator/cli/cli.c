@@ -45,6 +45,7 @@ static const char usage_main[] = N_(
 	"  check     look for problems in the content before a commit\n"
 	"  archive   search the story archive, pull a story pack for broadcast\n"
 	"  print     typeset a brochure or a tri-fold leaflet as a print-ready PDF\n"
+	"  desk      the editing desk: write, add photos, submit and approve in a browser\n"
 	"  version   print the version\n"
 	"\n"
 	"Run 'gazette <command> --help' for a command's options.\n");

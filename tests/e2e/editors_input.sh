@@ -158,7 +158,7 @@ assert_contains "$err_log" "content/stories/b.md:2:1: warning: unknown field 'ti
 assert_contains "$err_log" "content/stories/b.md:2:1: missing 'title'"
 assert_not_contains "$err_log" "'tags'"
 LANGUAGE=zh_CN LANG=C.UTF-8 build --source "$typo" --out "$TMPDIR/typo-out"
-assert_contains "$err_log" "content/stories/a.md:4:1: warning: 未知字段 'townsip'，是不是 'township'？"
+assert_contains "$err_log" "content/stories/a.md:4:1: 警告：未知字段 'townsip'，是不是 'township'？"
 
 set +e
 "$GAZETTE" check --source "$typo" --format json >"$TMPDIR/check.json"
