@@ -32,7 +32,8 @@
 GZ_MEDIA_VOID(gz_image_init, (void), ())
 GZ_MEDIA_IF_LOADED(gz_image_shutdown, (void), ())
 GZ_MEDIA_FN(int, gz_image_process,
-	    (gz_image_result *out, const void *data, size_t len, const gz_image_opts *o, char **err),
+	    (gz_image_result *out, const void *data, size_t len, const gz_image_opts *o,
+	     char **err),
 	    (out, data, len, o, err))
 GZ_MEDIA_VOID(gz_image_result_release, (gz_image_result *r), (r))
 GZ_MEDIA_FN(size_t, gz_image_plan, (int *out, const gz_image_opts *o, gz_image_format f, int w),

@@ -354,7 +354,8 @@ static int write_in_place(gz_publish *p, gz_write_job *j, gz_pub_record *r, int 
  * pending first and replaces the record once the switch is done, with the
  * companion. Returns 0; 1 if this file system cannot (write in place
  * instead); -1 with errors in d. */
-static int switch_in(gz_publish *p, gz_pub_record *next, const char *spare, bool exchange, gz_diag *d)
+static int switch_in(gz_publish *p, gz_pub_record *next, const char *spare, bool exchange,
+		     gz_diag *d)
 {
 	int e;
 
