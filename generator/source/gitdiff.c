@@ -47,6 +47,13 @@ keep:
 	return t;
 }
 
+/* A tree from cached_tree, freed if it was the caller's (*own). */
+static void tree_done(git_tree *t, bool own)
+{
+	if (own)
+		git_tree_free(t);
+}
+
 void gz_tree_diff_turn(gz_tree_diff *td)
 {
 	size_t i;
@@ -98,10 +105,8 @@ static int diff_folder(gz_tree_diff *td, const git_tree_entry *ea, const git_tre
 	rc = diff_level(td, a, b);
 	gz_buf_truncate(&td->path, len);
 cleanup:
-	if (own_a)
-		git_tree_free(a);
-	if (own_b)
-		git_tree_free(b);
+	tree_done(a, own_a);
+	tree_done(b, own_b);
 	return rc;
 }
 
@@ -198,9 +203,7 @@ int gz_tree_diff_changes(gz_tree_diff *td, git_commit *c, git_commit *parent, co
 	gz_buf_printf(&td->path, "%s/", dir);
 	rc = diff_level(td, a, b);
 cleanup:
-	if (own_a)
-		git_tree_free(a);
-	if (own_b)
-		git_tree_free(b);
+	tree_done(a, own_a);
+	tree_done(b, own_b);
 	return rc;
 }
