@@ -43,9 +43,11 @@ static inline const char *gz_media_signature(void)
 	    ;
 }
 
-/* In gazette-media.so: its table. */
+/* In gazette-media.so (and the unit tests): its table, found with
+ * dlsym(GZ_MEDIA_ENTRY). */
 #define GZ_MEDIA_ENTRY "gz_media_bind"
 typedef const gz_media_table *gz_media_entry_fn(void);
+const gz_media_table *gz_media_bind(void);
 
 /* In gazette-core.so: whether gazette-media.so has been loaded (for
  * GAZETTE_TIMING and the tests). */
