@@ -58,7 +58,7 @@ static void load(void)
 	/* POSIX: dlsym's object pointer is the function's address */
 	memcpy(&entry, &sym, sizeof(entry));
 	table = entry ? entry() : NULL;
-	if (!table || strcmp(table->signature(), gz_media_signature()) != 0) {
+	if (!table || table->signature() != gz_media_signature()) {
 		fprintf(stderr,
 		        "gazette: %s belongs to another version of gazette; install gazette again "
 		        "with 'make install'\n",

@@ -17,7 +17,10 @@
 #define GZ_MEDIA_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
+#include "base/hash.h"
 #include "base/program.h"
 #include "media/image.h"
 #include "media/pdf.h"
@@ -26,21 +29,28 @@
 /* The table of the functions media_list.h lists, in its order. */
 typedef struct {
 	/* the library's gz_media_signature, made of the list it was built with */
-	const char *(*signature)(void);
+	uint64_t (*signature)(void);
 #define GZ_MEDIA_FN(ret, name, params, args) ret(*name) params;
 #include "media/media_list.h"
 } gz_media_table;
 
-/* The list as text, a line a function ("int gz_qr_encode(gz_qr *out, ...)"):
- * both sides make it from the list they were built with, and gazette-core.so
- * calls through gazette-media.so's table only if the two are the same, so
- * a stale library is named instead of called with the wrong arguments. */
-static inline const char *gz_media_signature(void)
+/* The list's text, hashed entry by entry ("int gz_qr_encode(gz_qr *out,
+ * const char *text)"): both sides make it from the list they were built
+ * with, and gazette-core.so calls through gazette-media.so's table only if
+ * the two agree, so a library built from another list is named instead of
+ * called with the wrong arguments. */
+static inline uint64_t gz_media_signature(void)
 {
-	return
-#define GZ_MEDIA_FN(ret, name, params, args) #ret " " #name #params "\n"
+	static const char *const entries[] = {
+#define GZ_MEDIA_FN(ret, name, params, args) #ret " " #name #params,
 #include "media/media_list.h"
-	    ;
+	};
+	uint64_t h = GZ_HASH_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
+		h = gz_hash_str(h, entries[i]);
+	return h;
 }
 
 /* In gazette-media.so (and the unit tests): its table, found with
