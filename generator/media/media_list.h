@@ -28,6 +28,8 @@
 #define GZ_MEDIA_IF_LOADED(name, params, args) GZ_MEDIA_VOID(name, params, args)
 #endif
 
+/* as written: clang-format takes "gz_image_result *out" for a product */
+/* clang-format off */
 /* image.h */
 GZ_MEDIA_VOID(gz_image_init, (void), ())
 GZ_MEDIA_IF_LOADED(gz_image_shutdown, (void), ())
@@ -99,6 +101,7 @@ GZ_MEDIA_VOID(gz_pdf_qr,
 /* qr.h */
 GZ_MEDIA_FN(int, gz_qr_encode, (gz_qr *out, const char *text), (out, text))
 GZ_MEDIA_VOID(gz_qr_release, (gz_qr *q), (q))
+/* clang-format on */
 
 #undef GZ_MEDIA_FN
 #undef GZ_MEDIA_VOID
