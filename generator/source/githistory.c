@@ -232,19 +232,57 @@ static int walk_commit(hist_walk *hw, gz_tree_diff *td, const char *dir, bool sh
 	return rc;
 }
 
-static int walk_history(gz_repo *r, git_repository *repo, const char *sha, const char *prefix,
+/* The ids of the commits sha reaches, in the walk's order (*out, *nout:
+ * the caller frees them). Returns 0, or -1 with *err. */
+static int list_commits(git_oid **out, size_t *nout, git_repository *repo, const char *sha,
 			char **err)
 {
 	git_revwalk *walk = NULL;
 	git_oid oid, *ids = NULL;
+	bool shallow = git_repository_is_shallow(repo) == 1;
+	size_t n = 0, cap = 0;
+	int step, rc = -1;
+
+	if (git_oid_fromstr(&oid, sha) < 0 || git_revwalk_new(&walk, repo) < 0 ||
+	    git_revwalk_push(walk, &oid) < 0) {
+		*err = gz_git_error("cannot walk the history");
+		goto cleanup;
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	while ((step = git_revwalk_next(&oid, walk)) == 0) {
+		GZ_GROW(ids, cap, n + 1);
+		git_oid_cpy(&ids[n++], &oid);
+	}
+	/* in a shallow clone the walk ends at the commits whose parents it lacks */
+	if (step != GIT_ITEROVER && !(shallow && step < 0)) {
+		*err = history_damaged(&oid);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	git_revwalk_free(walk);
+	if (rc < 0) {
+		free(ids);
+		ids = NULL;
+		n = 0;
+	}
+	*out = ids;
+	*nout = n;
+	return rc;
+}
+
+static int walk_history(gz_repo *r, git_repository *repo, const char *sha, const char *prefix,
+			char **err)
+{
+	git_oid *ids = NULL;
 	hist_walk hw;
 	gz_hist_record rec;
 	gz_tree_diff td;
 	gz_buf spec = GZ_BUF_INIT;
 	char *specs[1];
 	bool shallow = git_repository_is_shallow(repo) == 1;
-	size_t n = 0, cap = 0, end, i;
-	int have = 0, rc = -1, step;
+	size_t n = 0, end, i;
+	int have = 0, rc = -1;
 
 	if (r->walk_sha != sha)
 		snprintf(r->walk_sha, sizeof(r->walk_sha), "%s", sha);
@@ -286,21 +324,8 @@ static int walk_history(gz_repo *r, git_repository *repo, const char *sha, const
 		rc = 0;
 		goto cleanup;
 	}
-	if (git_oid_fromstr(&oid, sha) < 0 || git_revwalk_new(&walk, repo) < 0 ||
-	    git_revwalk_push(walk, &oid) < 0) {
-		*err = gz_git_error("cannot walk the history");
+	if (list_commits(&ids, &n, repo, sha, err) < 0)
 		goto cleanup;
-	}
-	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-	while ((step = git_revwalk_next(&oid, walk)) == 0) {
-		GZ_GROW(ids, cap, n + 1);
-		git_oid_cpy(&ids[n++], &oid);
-	}
-	/* in a shallow clone the walk ends at the commits whose parents it lacks */
-	if (step != GIT_ITEROVER && !(shallow && step < 0)) {
-		*err = history_damaged(&oid);
-		goto cleanup;
-	}
 	r->nwalk = n;
 	r->order = order_hash(ids, n);
 	/* the walk joins the record if it ends the same way the recorded walk
@@ -329,7 +354,6 @@ static int walk_history(gz_repo *r, git_repository *repo, const char *sha, const
 cleanup:
 	gz_hist_record_release(&rec, rc == 0 && have > 0);
 	free(ids);
-	git_revwalk_free(walk);
 	git_mailmap_free(hw.mm);
 	gz_map_release(&hw.names);
 	gz_strlist_release(&hw.name_keys);
