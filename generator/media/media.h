@@ -9,65 +9,55 @@
  * core calls the functions of image.h, pdf.h and qr.h as always: media.c
  * defines each as a call through the table below, and loads
  * gazette-media.so from beside gazette-core.so the first time one is
- * called. The unit tests link image.c, pdf.c and qr.c themselves.
+ * called. The functions are listed once, in media_list.h, and the table,
+ * the calls and the check that both sides agree are all made of that
+ * list. The unit tests link image.c, pdf.c and qr.c themselves.
  */
 #ifndef GZ_MEDIA_H
 #define GZ_MEDIA_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
+#include "base/hash.h"
 #include "base/program.h"
 #include "media/image.h"
 #include "media/pdf.h"
 #include "media/qr.h"
 
-/* bumped when the table changes, so a stale gazette-media.so is named */
-#define GZ_MEDIA_VERSION 1
-
-#define GZ_MEDIA_FN(name) __typeof__(name) *name
+/* The table of the functions media_list.h lists, in its order. */
 typedef struct {
-	int version;
-	GZ_MEDIA_FN(gz_image_init);
-	GZ_MEDIA_FN(gz_image_shutdown);
-	GZ_MEDIA_FN(gz_image_process);
-	GZ_MEDIA_FN(gz_image_result_release);
-	GZ_MEDIA_FN(gz_image_plan);
-	GZ_MEDIA_FN(gz_image_strip);
-	GZ_MEDIA_FN(gz_image_placeholder);
-	GZ_MEDIA_FN(gz_image_print);
-	GZ_MEDIA_FN(gz_image_size);
-	GZ_MEDIA_FN(gz_image_probe);
-	GZ_MEDIA_FN(gz_pdf_new);
-	GZ_MEDIA_FN(gz_pdf_finish);
-	GZ_MEDIA_FN(gz_pdf_free);
-	GZ_MEDIA_FN(gz_pdf_page);
-	GZ_MEDIA_FN(gz_pdf_page_count);
-	GZ_MEDIA_FN(gz_pdf_has_font);
-	GZ_MEDIA_FN(gz_pdf_text_new);
-	GZ_MEDIA_FN(gz_pdf_text_ref);
-	GZ_MEDIA_FN(gz_pdf_text_free);
-	GZ_MEDIA_FN(gz_pdf_text_lines);
-	GZ_MEDIA_FN(gz_pdf_text_bottom);
-	GZ_MEDIA_FN(gz_pdf_text_top);
-	GZ_MEDIA_FN(gz_pdf_text_height);
-	GZ_MEDIA_FN(gz_pdf_text_width);
-	GZ_MEDIA_FN(gz_pdf_text_draw);
-	GZ_MEDIA_FN(gz_pdf_image_new);
-	GZ_MEDIA_FN(gz_pdf_image_free);
-	GZ_MEDIA_FN(gz_pdf_image_draw);
-	GZ_MEDIA_FN(gz_pdf_rect);
-	GZ_MEDIA_FN(gz_pdf_frame);
-	GZ_MEDIA_FN(gz_pdf_rule);
-	GZ_MEDIA_FN(gz_pdf_line);
-	GZ_MEDIA_FN(gz_pdf_qr);
-	GZ_MEDIA_FN(gz_qr_encode);
-	GZ_MEDIA_FN(gz_qr_release);
+	/* the library's gz_media_signature, made of the list it was built with */
+	uint64_t (*signature)(void);
+#define GZ_MEDIA_FN(ret, name, params, args) ret(*name) params;
+#include "media/media_list.h"
 } gz_media_table;
-#undef GZ_MEDIA_FN
 
-/* In gazette-media.so: its table. */
-#define GZ_MEDIA_ENTRY "gz_media_entry"
+/* The list's text, hashed entry by entry ("int gz_qr_encode(gz_qr *out,
+ * const char *text)"): both sides make it from the list they were built
+ * with, and gazette-core.so calls through gazette-media.so's table only if
+ * the two agree, so a library built from another list is named instead of
+ * called with the wrong arguments. */
+static inline uint64_t gz_media_signature(void)
+{
+	static const char *const entries[] = {
+#define GZ_MEDIA_FN(ret, name, params, args) #ret " " #name #params,
+#include "media/media_list.h"
+	};
+	uint64_t h = GZ_HASH_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
+		h = gz_hash_str(h, entries[i]);
+	return h;
+}
+
+/* In gazette-media.so (and the unit tests): its table, found with
+ * dlsym(GZ_MEDIA_ENTRY). */
+#define GZ_MEDIA_ENTRY "gz_media_bind"
 typedef const gz_media_table *gz_media_entry_fn(void);
+const gz_media_table *gz_media_bind(void);
 
 /* In gazette-core.so: whether gazette-media.so has been loaded (for
  * GAZETTE_TIMING and the tests). */

@@ -33,6 +33,7 @@ int main(void)
 	suite_tokenize();
 	suite_searchtext();
 	suite_image();
+	suite_media();
 	suite_printcache();
 	suite_deps();
 	suite_buf();

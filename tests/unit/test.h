@@ -59,6 +59,7 @@ void suite_script(void);
 void suite_serve(void);
 void suite_tokenize(void);
 void suite_searchtext(void);
+void suite_media(void);
 void suite_image(void);
 void suite_printcache(void);
 void suite_deps(void);
