@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "lua/internal.h"
 
 static gz_script *script_up(lua_State *L)
@@ -23,7 +24,7 @@ static void out_add(lua_State *L, gz_script *s, const char *p, size_t len, bool 
 	char msg[160];
 
 	if (b->len + len > s->page_limit) {
-		snprintf(msg, sizeof(msg), "页面超过 %d MB，已停止（site.yml hooks: page_mb）",
+		snprintf(msg, sizeof(msg), _("the page is over %d MB, stopped (site.yml hooks: page_mb)"),
 			 (int)(s->page_limit >> 20));
 		script_error_at(L, place, msg);
 	}
@@ -74,7 +75,7 @@ static int call_template(lua_State *L, const char *name, int nargs)
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.templates");
 	lua_getfield(L, -1, name);
 	if (lua_isnil(L, -1))
-		return luaL_error(L, "no layout '%s' in the theme (looked for layouts/%s.html)", name,
+		return luaL_error(L, _("no layout '%s' in the theme (looked for layouts/%s.html)"), name,
 				  name);
 	lua_remove(L, -2);
 	lua_insert(L, -1 - nargs);
@@ -100,7 +101,7 @@ static int capture_template(lua_State *L, gz_script *s, const char *name, int na
 	gz_buf *b;
 
 	if (s->depth + 1 >= MAX_CAPTURE)
-		return luaL_error(L, "partials and layouts nest more than %d deep", MAX_CAPTURE);
+		return luaL_error(L, _("partials and layouts nest more than %d deep"), MAX_CAPTURE);
 	b = &s->cap[++s->depth];
 	gz_buf_clear(b);
 	call_template(L, name, nargs);
@@ -147,7 +148,7 @@ static int h_partial(lua_State *L)
 	char full[256];
 
 	if (strstr(name, "..") || name[0] == '/')
-		return luaL_error(L, "bad partial name '%s'", name);
+		return luaL_error(L, _("bad partial name '%s'"), name);
 	snprintf(full, sizeof(full), "partials/%s", name);
 	lua_settop(L, 2);
 	lua_remove(L, 1);
@@ -184,7 +185,7 @@ static int lua_layout(lua_State *L)
 	script_function_place(L, lua_upvalueindex(1), place, sizeof(place));
 	if (lua_type(L, -1) != LUA_TSTRING) {
 		/* a table's address in the page would make builds differ */
-		lua_pushfstring(L, "%sa Lua layout must return HTML (a string), not a %s", place,
+		lua_pushfstring(L, _("%sa Lua layout must return HTML (a string), not a %s"), place,
 				luaL_typename(L, -1));
 		return lua_error(L);
 	}
@@ -216,8 +217,8 @@ int script_load_templates(gz_script *s, int env, gz_diag *d)
 				char place[256];
 				gz_script_return_place(L, -2, place, sizeof(place));
 				gz_diag_error_placed(d, t->path,
-						     "%sa Lua layout must return function(page, site), "
-						     "not a %s",
+						     _("%sa Lua layout must return function(page, site), "
+						       "not a %s"),
 						     place, luaL_typename(L, -1));
 				lua_pop(L, 2);
 				rc = -1;
@@ -241,7 +242,9 @@ int script_load_templates(gz_script *s, int env, gz_diag *d)
 		lua_pushcclosure(L, h_partial, 1);
 		lua_pushcfunction(L, h_layout);
 		if (script_call_lua(s, 4, 1, &err) < 0) {
-			gz_diag_error_placed(d, t->path, "%s", err);
+			char *msg = script_words(err);
+			gz_diag_error_placed(d, t->path, "%s", msg);
+			free(msg);
 			free(err);
 			rc = -1;
 			continue;
@@ -287,7 +290,7 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 	lua_remove(L, -2);
 	if (lua_isnil(L, -1)) {
 		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, "no layout '%s' in the theme", layout);
+		gz_buf_printf(&b, _("no layout '%s' in the theme"), layout);
 		*err = gz_buf_detach(&b, NULL);
 		lua_settop(L, top);
 		return -1;
@@ -307,7 +310,8 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 	if (s->cap[0].len > s->page_limit) {
 		const gz_template *t = gz_theme_find(s->theme, layout);
 		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, "%s: 页面超过 %d MB（site.yml hooks: page_mb）", t ? t->path : layout,
+		gz_buf_printf(&b, _("%s: the page is over %d MB (site.yml hooks: page_mb)"),
+			      t ? t->path : layout,
 			      (int)(s->page_limit >> 20));
 		*err = gz_buf_detach(&b, NULL);
 		lua_settop(L, top);

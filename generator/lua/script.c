@@ -8,6 +8,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "lua/internal.h"
 
 gz_script *script_of(lua_State *L)
@@ -75,7 +76,9 @@ int script_load_file(gz_script *s, const gz_template *t, int env, gz_diag *d)
 
 	snprintf(chunk, sizeof(chunk), "@%s", t->path);
 	if (luaL_loadbufferx(L, t->lua, t->lua_len, chunk, "t") != LUA_OK) {
-		gz_diag_error_placed(d, t->path, "%s", lua_tostring(L, -1));
+		char *msg = script_words(lua_tostring(L, -1));
+		gz_diag_error_placed(d, t->path, "%s", msg);
+		free(msg);
 		lua_pop(L, 1);
 		return -1;
 	}
@@ -92,7 +95,9 @@ int script_run_file(gz_script *s, const gz_template *t, int env, gz_diag *d)
 		return -1;
 	lua_pushvalue(s->L, -1); /* the chunk: where what it returns is */
 	if (script_call_lua(s, 0, 1, &err) < 0) {
-		gz_diag_error_placed(d, t->path, "%s", err);
+		char *msg = script_words(err);
+		gz_diag_error_placed(d, t->path, "%s", msg);
+		free(msg);
 		free(err);
 		lua_pop(s->L, 1);
 		return -1;
@@ -129,8 +134,8 @@ static int load_hooks(gz_script *s, int env, gz_diag *d)
 			char place[256];
 			gz_script_return_place(L, -2, place, sizeof(place));
 			gz_diag_error_placed(d, t->path,
-					     "%sa hook file must return a table (filters, shortcodes, "
-					     "on_load …), not a %s",
+					     _("%sa hook file must return a table (filters, "
+					       "shortcodes, on_load …), not a %s"),
 					     place, luaL_typename(L, -1));
 			lua_pop(L, 2);
 			rc = -1;
@@ -302,6 +307,7 @@ static int run_lifecycle(gz_script *s, lifecycle_call *c, char **err)
 {
 	lua_State *L = s->L;
 	gz_buf b = GZ_BUF_INIT;
+	size_t n;
 
 	lua_pushcfunction(L, lifecycle_lua);
 	lua_pushlightuserdata(L, c);
@@ -317,7 +323,9 @@ static int run_lifecycle(gz_script *s, lifecycle_call *c, char **err)
 		lua_pop(L, 2);
 		gz_buf_puts(&b, place);
 	}
-	gz_buf_printf(&b, "%s (in %s)", *err, c->which);
+	n = script_place_len(*err);
+	gz_buf_printf(&b, "%.*s", (int)n, *err);
+	gz_buf_printf(&b, _("%s (in %s)"), *err + n, c->which);
 	free(*err);
 	*err = gz_buf_detach(&b, NULL);
 	return -1;

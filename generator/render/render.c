@@ -11,6 +11,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "base/pool.h"
 
 typedef struct {
@@ -110,7 +111,7 @@ static const char *page_layout(const gz_page *p, const gz_theme *th, gz_diag *d)
 			return p->layout;
 		if (!gz_render_is_print_layout(p->layout)) {
 			gz_diag_error(d, p->path, p->layout_line, p->layout_col,
-				      "layout '%s' not found (looked for %s/layouts/%s.html)",
+				      _("layout '%s' not found (looked for %s/layouts/%s.html)"),
 				      p->layout, th->display, p->layout);
 			return NULL;
 		}
@@ -400,7 +401,7 @@ static void render_one(size_t i, int worker, void *payload)
 	data = gz_buf_detach(&b, &len);
 	if (gz_script_on_output(c->states[worker], j->out, &data, &len, &err) < 0) {
 		gz_diag_error_placed(c->d, c->theme->nhooks ? c->theme->hooks[0].path : j->out,
-				     "%s (while writing %s)", err, j->out);
+				     _("%s (while writing %s)"), err, j->out);
 		free(err);
 		free(data);
 		return;
@@ -496,7 +497,7 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
 		if (theme->n && !gz_theme_find(theme, needed[i]))
 			gz_diag_error(d, theme->display, 0, 0,
-				      "the theme has no layouts/%s layout; copy it from themes/default",
+				      _("the theme has no layouts/%s layout; copy it from themes/default"),
 				      needed[i]);
 	lap("", &t);
 	list_jobs(&js, site, theme, d);
@@ -536,7 +537,7 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 		}
 	}
 	lap("templates", &t);
-	gz_parallel(js.n, nw, render_one, &c, opts->progress ? "渲染" : NULL);
+	gz_parallel(js.n, nw, render_one, &c, opts->progress ? _("rendering") : NULL);
 	lap("pages", &t);
 	{
 		gz_buf robots = GZ_BUF_INIT;
