@@ -302,12 +302,8 @@ static void photos_stage(build *b)
 static void hooks_stage(build *b)
 {
 	if (b->in.theme.nhooks && !b->d->errors) {
-		char *err = NULL;
 		gz_script_open(&b->life, &b->in.theme, &b->in.site, b->d);
-		if (gz_script_on_load(b->life, &b->in.site, &err) < 0) {
-			gz_diag_error_placed(b->d, b->in.theme.hooks[0].path, "%s", err);
-			free(err);
-		}
+		gz_script_on_load(b->life, &b->in.site, b->d);
 	}
 	gz_site_hash(&b->in.site);
 	phase("hash", &b->t);
@@ -441,13 +437,8 @@ static void save_stage(build *b)
 		gz_archive_update(b->opts->source, &b->in.site, b->d, &changed);
 		phase("archive", &b->t);
 	}
-	if (b->life) {
-		char *err = NULL;
-		if (gz_script_on_done(b->life, &err) < 0) {
-			gz_diag_error_placed(b->d, b->in.theme.hooks[0].path, "%s", err);
-			free(err);
-		}
-	}
+	if (b->life)
+		gz_script_on_done(b->life, b->d);
 }
 
 static void build_stats(const build *b, gz_build_stats *st)

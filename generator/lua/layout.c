@@ -272,13 +272,32 @@ static int render_lua(lua_State *L)
 	return 0;
 }
 
+/* A render's error err (freed) into d, as render_page says */
+static void render_error(gz_script *s, const gz_page *page, const gz_list *list, char *err,
+			 bool named, gz_diag *d, gz_severity sev)
+{
+	gz_buf b = GZ_BUF_INIT;
+	size_t n = script_place_len(err);
+
+	/* an error of the template names the page it was on; one of an on_page
+	 * hook has named it already */
+	gz_buf_printf(&b, "%.*s", (int)n, err);
+	if (named)
+		gz_buf_puts(&b, err + n);
+	else
+		gz_buf_printf(&b, _("%s (rendering %s)"), err + n, page ? page->path : list->url);
+	gz_diag_add_placed(d, sev, page ? page->path : s->theme->display, "%s", b.ptr);
+	gz_buf_release(&b);
+	free(err);
+}
+
 int gz_script_render(gz_script *s, const char *layout, const gz_page *page, const gz_list *list,
-		     gz_buf *out, char **err)
+		     gz_buf *out, gz_diag *d, gz_severity sev)
 {
 	lua_State *L = s->L;
 	int top = lua_gettop(L);
+	char *err = NULL;
 
-	*err = NULL;
 	s->depth = 0;
 	s->render_no++;
 	s->ntouched = 0;
@@ -291,18 +310,20 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 	if (lua_isnil(L, -1)) {
 		gz_buf b = GZ_BUF_INIT;
 		gz_buf_printf(&b, _("no layout '%s' in the theme"), layout);
-		*err = gz_buf_detach(&b, NULL);
+		render_error(s, page, list, gz_buf_detach(&b, NULL), false, d, sev);
 		lua_settop(L, top);
 		return -1;
 	}
 	/* on_page hooks see the page first (gz.set for this render) */
-	if (!list && script_on_page(s, page, err) < 0) {
+	if (!list && script_on_page(s, page, &err) < 0) {
+		render_error(s, page, list, err, true, d, sev);
 		lua_settop(L, top);
 		return -1;
 	}
 	lua_pushlightuserdata(L, (void *)page);
 	lua_pushlightuserdata(L, (void *)list);
-	if (script_call_lua(s, 3, 0, err) < 0) {
+	if (script_call_lua(s, 3, 0, &err) < 0) {
+		render_error(s, page, list, err, false, d, sev);
 		lua_settop(L, top);
 		s->depth = 0;
 		return -1;
@@ -311,9 +332,8 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 		const gz_template *t = gz_theme_find(s->theme, layout);
 		gz_buf b = GZ_BUF_INIT;
 		gz_buf_printf(&b, _("%s: the page is over %d MB (site.yml hooks: page_mb)"),
-			      t ? t->path : layout,
-			      (int)(s->page_limit >> 20));
-		*err = gz_buf_detach(&b, NULL);
+			      t ? t->path : layout, (int)(s->page_limit >> 20));
+		render_error(s, page, list, gz_buf_detach(&b, NULL), false, d, sev);
 		lua_settop(L, top);
 		return -1;
 	}

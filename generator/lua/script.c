@@ -354,32 +354,58 @@ int script_on_page(gz_script *s, const gz_page *page, char **err)
 	return 0;
 }
 
-int gz_script_on_load(gz_script *s, gz_site *site, char **err)
+/* Where an error no Lua line is known for is reported: the first hook file */
+static const char *hooks_path(const gz_script *s)
+{
+	return s->theme->nhooks ? s->theme->hooks[0].path : s->theme->display;
+}
+
+int gz_script_on_load(gz_script *s, gz_site *site, gz_diag *d)
 {
 	lifecycle_call c = {.which = "on_load"};
+	char *err;
 	int rc;
 
 	s->msite = site;
-	rc = run_lifecycle(s, &c, err);
+	rc = run_lifecycle(s, &c, &err);
 	s->msite = NULL;
+	if (rc < 0) {
+		gz_diag_error_placed(d, hooks_path(s), "%s", err);
+		free(err);
+	}
 	return rc;
 }
 
-int gz_script_on_done(gz_script *s, char **err)
+int gz_script_on_done(gz_script *s, gz_diag *d)
 {
 	lifecycle_call c = {.which = "on_done"};
+	char *err;
 
-	return run_lifecycle(s, &c, err);
+	if (run_lifecycle(s, &c, &err) < 0) {
+		gz_diag_error_placed(d, hooks_path(s), "%s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
 }
 
-int gz_script_on_output(gz_script *s, const char *path, char **data, size_t *len, char **err)
+int gz_script_on_output(gz_script *s, const char *path, char **data, size_t *len, gz_diag *d)
 {
 	lifecycle_call c = {.which = "on_output", .path = path, .data = *data, .len = *len};
+	char *err;
 
 	if (!has_lifecycle(s->L, "on_output"))
 		return 0;
-	if (run_lifecycle(s, &c, err) < 0)
+	if (run_lifecycle(s, &c, &err) < 0) {
+		gz_buf b = GZ_BUF_INIT;
+		size_t n = script_place_len(err);
+		gz_buf_printf(&b, "%.*s", (int)n, err);
+		gz_buf_printf(&b, _("%s (while writing %s)"), err + n, path);
+		gz_diag_error_placed(d, hooks_path(s), "%s", b.ptr);
+		gz_buf_release(&b);
+		free(err);
 		return -1;
+	}
 	if (c.out) {
 		free(*data);
 		*data = c.out;

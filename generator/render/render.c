@@ -376,7 +376,7 @@ static void render_one(size_t i, int worker, void *payload)
 	render_ctx *c = payload;
 	job *j = &c->js->items[i];
 	gz_buf b = GZ_BUF_INIT;
-	char *err = NULL, *data;
+	char *data;
 	uint64_t jh = job_hash(c->site, j);
 	size_t len;
 
@@ -385,24 +385,14 @@ static void render_one(size_t i, int worker, void *payload)
 		atomic_fetch_add(&c->kept, 1);
 		return;
 	}
+	/* --keep-going leaves the page out with a warning */
 	if (gz_script_render(c->states[worker], j->layout, j->page, j->page ? NULL : &j->list, &b,
-			     &err) < 0) {
-		/* a template error names the template; add the page it was on.
-		 * --keep-going leaves the page out with a warning */
-		bool named = strstr(err, "(while rendering") != NULL;
-		gz_diag_add_placed(c->d, c->opts->keep_going ? GZ_WARNING : GZ_ERROR,
-				   j->page ? j->page->path : c->theme->display, "%s%s%s%s", err,
-				   named ? "" : " (rendering ",
-				   named ? "" : (j->page ? j->page->path : j->url), named ? "" : ")");
-		free(err);
+			     c->d, c->opts->keep_going ? GZ_WARNING : GZ_ERROR) < 0) {
 		gz_buf_release(&b);
 		return;
 	}
 	data = gz_buf_detach(&b, &len);
-	if (gz_script_on_output(c->states[worker], j->out, &data, &len, &err) < 0) {
-		gz_diag_error_placed(c->d, c->theme->nhooks ? c->theme->hooks[0].path : j->out,
-				     _("%s (while writing %s)"), err, j->out);
-		free(err);
+	if (gz_script_on_output(c->states[worker], j->out, &data, &len, c->d) < 0) {
 		free(data);
 		return;
 	}
