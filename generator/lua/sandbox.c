@@ -65,8 +65,10 @@ static void stop(gz_script *s, const char *place, bool time)
 	if (!s->stopped) {
 		if (time) {
 			snprintf(s->stop, sizeof(s->stop),
-				 _("%sran more than %d seconds, stopped (site.yml hooks: seconds)"), place,
-				 s->seconds);
+				 P_("%sran more than %d second, stopped (site.yml hooks: seconds)",
+				    "%sran more than %d seconds, stopped (site.yml hooks: seconds)",
+				    (unsigned long)s->seconds),
+				 place, s->seconds);
 		} else {
 			steps_text(n, sizeof(n), s->steps);
 			snprintf(s->stop, sizeof(s->stop), _("%sran more than %s, stopped (an endless loop?)"),
