@@ -15,7 +15,7 @@
 #include "base/strlist.h"
 #include "base/tokenize.h"
 
-const char gz_archivecmd_usage[] =
+const char gz_archivecmd_usage[] = N_(
 	"usage: gazette archive search QUERY [options]\n"
 	"       gazette archive pull ID [-o pack.zip] [--script] [--force] [--source DIR]\n"
 	"\n"
@@ -53,7 +53,7 @@ const char gz_archivecmd_usage[] =
 	"Exit codes: 0 found something (search) or the pack was written (pull),\n"
 	"1 nothing was found, the archive is missing or damaged, no story has that\n"
 	"ID, or the zip exists, 2 the command was used wrongly (an empty query, a\n"
-	"bad date).\n";
+	"bad date).\n");
 
 static void json_out(const char *s)
 {
@@ -189,13 +189,13 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 				return 2;
 			}
 			break;
-		case 'h': fputs(gz_archivecmd_usage, stdout); return 0;
-		default: fputs(gz_archivecmd_usage, stderr); return 2;
+		case 'h': fputs(_(gz_archivecmd_usage), stdout); return 0;
+		default: fputs(_(gz_archivecmd_usage), stderr); return 2;
 		}
 	}
 	if (optind + 1 != argc) {
 		fprintf(stderr, _("gazette archive search: give one QUERY (quote it if it has spaces)\n"));
-		fputs(gz_archivecmd_usage, stderr);
+		fputs(_(gz_archivecmd_usage), stderr);
 		return 2;
 	}
 	q.query = argv[optind];

@@ -10,7 +10,8 @@
 #ifndef GZ_ARCHIVECMD_H
 #define GZ_ARCHIVECMD_H
 
-/* `gazette archive --help`: search and pull. */
+/* `gazette archive --help`: search and pull, in English (marked for
+ * gettext: print _(gz_archivecmd_usage)). */
 extern const char gz_archivecmd_usage[];
 
 /* Sets *out (caller frees) to the archive database of the site in source as

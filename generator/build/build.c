@@ -14,6 +14,7 @@
 #include "archive/archive.h"
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "base/pool.h"
 #include "build/open.h"
 #include "build/printing.h"
@@ -163,12 +164,12 @@ static bool shrinks(const gz_publish *pub, const gz_outputs *out, const char *ou
 		for (i = 0; i < gone.n && i < 3; i++)
 			gz_buf_printf(&some, "%s%s", i ? ", " : "", gone.items[i]);
 		if (gone.n > 3)
-			gz_buf_printf(&some, " and %zu more", gone.n - 3);
+			gz_buf_printf(&some, _(" and %zu more"), gone.n - 3);
 		gz_diag_error(d, out_dir, 0, 0,
-			      "this build would remove %zu of the %zu pages published there (%s), "
+			      _("this build would remove %zu of the %zu pages published there (%s), "
 			      "more than half, because their content files are gone or no longer "
 			      "published; check that content/ is where it should be, or build "
-			      "with --allow-shrink if the pages should go",
+			      "with --allow-shrink if the pages should go"),
 			      gone.n, before, some.ptr);
 	}
 	gz_buf_release(&some);
@@ -229,7 +230,7 @@ static int open_stage(build *b)
 		b->out_dir = gz_strdup(opts->out);
 	} else if (b->in.bare) {
 		gz_diag_error(b->d, opts->source, 0, 0,
-			      "a bare repository has no place for public/; give --out DIR");
+			      _("a bare repository has no place for public/; give --out DIR"));
 		return -1;
 	} else {
 		gz_buf o = GZ_BUF_INIT;
@@ -301,12 +302,8 @@ static void photos_stage(build *b)
 static void hooks_stage(build *b)
 {
 	if (b->in.theme.nhooks && !b->d->errors) {
-		char *err = NULL;
 		gz_script_open(&b->life, &b->in.theme, &b->in.site, b->d);
-		if (gz_script_on_load(b->life, &b->in.site, &err) < 0) {
-			gz_diag_error_placed(b->d, b->in.theme.hooks[0].path, "%s", err);
-			free(err);
-		}
+		gz_script_on_load(b->life, &b->in.site, b->d);
 	}
 	gz_site_hash(&b->in.site);
 	phase("hash", &b->t);
@@ -323,7 +320,7 @@ static int archive_only_stage(build *b, gz_build_stats *st)
 	int rc = -1;
 
 	if (dir && mkdir(dir, 0777) < 0 && errno != EEXIST) {
-		gz_diag_error(b->d, dir, 0, 0, "cannot make the folder: %s", strerror(errno));
+		gz_diag_error(b->d, dir, 0, 0, _("cannot make the folder: %s"), strerror(errno));
 	} else if (dir) {
 		gz_buf_printf(&db, "%s/%s.db", dir, b->in.sha[0] ? b->in.sha : "worktree");
 		if (gz_archive_update_at(db.ptr, &b->in.site, b->d, &changed) == 0 && !b->d->errors) {
@@ -349,7 +346,7 @@ static int render_stage(build *b)
 	b->ro.keep_going = opts->keep_going;
 	if (b->loading.active && record_wait(&b->loading) < 0)
 		gz_diag_warn(b->d, b->deps_file, 0, 0,
-			     "not a record gazette wrote (damaged?); rendering every page");
+			     _("not a record gazette wrote (damaged?); rendering every page"));
 	if (opts->full)
 		gz_deps_index(&b->prev);
 	phase("  render record (waited)", &b->t);
@@ -414,8 +411,8 @@ static int publish_stage(build *b)
 	if (!b->saving.active)
 		record_start(&b->saving, gz_deps_save, &b->next, gz_publish_companion(b->pub));
 	if (record_wait(&b->saving) < 0)
-		gz_diag_warn(b->d, b->deps_file, 0, 0, "cannot record what pages depend on; the next "
-			     "build will render every page");
+		gz_diag_warn(b->d, b->deps_file, 0, 0, _("cannot record what pages depend on; the next "
+			     "build will render every page"));
 	phase("deps (waited)", &b->t);
 	if (gz_publish_write(b->pub, &b->out, b->jobs, b->d, &b->ws) < 0)
 		return -1;
@@ -429,24 +426,19 @@ static void save_stage(build *b)
 {
 	gz_site_save_cache(&b->in.site, b->d);
 	if (b->in.repo && gz_repo_history_save(b->in.repo) < 0)
-		gz_diag_warn(b->d, b->in.history_file, 0, 0, "cannot record the page history; the "
-			     "next build will read the whole history again");
+		gz_diag_warn(b->d, b->in.history_file, 0, 0, _("cannot record the page history; the "
+			     "next build will read the whole history again"));
 	if (b->search_rec && gz_search_record_save(b->search_rec, b->search_file) < 0)
-		gz_diag_warn(b->d, b->search_file, 0, 0, "cannot record the search index; the next "
-			     "build will index every page");
+		gz_diag_warn(b->d, b->search_file, 0, 0, _("cannot record the search index; the next "
+			     "build will index every page"));
 	phase("save records", &b->t);
 	if (!b->in.bare && b->in.site.cfg.archive) {
 		size_t changed;
 		gz_archive_update(b->opts->source, &b->in.site, b->d, &changed);
 		phase("archive", &b->t);
 	}
-	if (b->life) {
-		char *err = NULL;
-		if (gz_script_on_done(b->life, &err) < 0) {
-			gz_diag_error_placed(b->d, b->in.theme.hooks[0].path, "%s", err);
-			free(err);
-		}
-	}
+	if (b->life)
+		gz_script_on_done(b->life, b->d);
 }
 
 static void build_stats(const build *b, gz_build_stats *st)

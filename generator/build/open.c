@@ -11,6 +11,7 @@
 #include "base/date.h"
 #include "lua/script.h"
 #include "write/cache.h"
+#include "base/i18n.h"
 
 /*
  * The repository of a working tree, for page history only, on a thread of
@@ -159,7 +160,7 @@ int gz_open_source(gz_open_site *s, const gz_open_opts *o, gz_diag *d)
 	}
 	if ((o->rev || o->as_of) && !s->repo) {
 		gz_diag_error(d, o->source, 0, 0,
-			      "--rev and --as-of need a git repository, and this is not one");
+			      _("--rev and --as-of need a git repository, and this is not one"));
 		return -1;
 	}
 	s->bare = s->repo && gz_repo_is_bare(s->repo);

@@ -8,6 +8,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "base/pool.h"
 #include "load/yaml.h"
 #include "print/printcache.h"
@@ -174,7 +175,7 @@ static int write_pdf(const char *name, const char *data, size_t len, gz_diag *d)
 		rc = -1;
 	}
 	if (rc < 0) {
-		gz_diag_error(d, name, 0, 0, "cannot write the PDF");
+		gz_diag_error(d, name, 0, 0, _("cannot write the PDF"));
 		unlink(t.ptr);
 	}
 	gz_buf_release(&t);

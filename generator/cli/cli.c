@@ -454,12 +454,12 @@ static int cmd_archive_pull(int argc, char **argv)
 		case 'o': o.out = optarg; break;
 		case 'S': o.script = true; break;
 		case 'f': o.force = true; break;
-		case 'h': fputs(gz_archivecmd_usage, stdout); return 0;
-		default: fputs(gz_archivecmd_usage, stderr); return 2;
+		case 'h': fputs(_(gz_archivecmd_usage), stdout); return 0;
+		default: fputs(_(gz_archivecmd_usage), stderr); return 2;
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, _("gazette archive pull: give one story ID\n%s"), gz_archivecmd_usage);
+		fprintf(stderr, _("gazette archive pull: give one story ID\n%s"), _(gz_archivecmd_usage));
 		return 2;
 	}
 	if (o.script && o.out) {
@@ -484,7 +484,7 @@ static int cmd_archive(int argc, char **argv)
 	const char *sub = argc > 1 ? argv[1] : NULL;
 
 	if (!sub || !strcmp(sub, "--help") || !strcmp(sub, "-h")) {
-		fputs(gz_archivecmd_usage, sub ? stdout : stderr);
+		fputs(_(gz_archivecmd_usage), sub ? stdout : stderr);
 		return sub ? 0 : 2;
 	}
 	if (!strcmp(sub, "search"))

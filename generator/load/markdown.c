@@ -10,6 +10,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "load/doc.h"
 #include "load/sanitize.h"
 #include "base/strlist.h"
@@ -617,8 +618,8 @@ static int mark_shortcodes(gz_buf *outb, const char *md, size_t len, shortcodes 
 				/* a closing fence */
 				if (!depth) {
 					gz_buf b = GZ_BUF_INIT;
-					gz_buf_puts(&b, "':::' closes no shortcode; remove it or open one "
-							"with '::: name'");
+					gz_buf_puts(&b, _("':::' closes no shortcode; remove it or open one "
+							"with '::: name'"));
 					*err = gz_buf_detach(&b, NULL);
 					*err_line = line;
 					return -1;
@@ -653,7 +654,7 @@ static int mark_shortcodes(gz_buf *outb, const char *md, size_t len, shortcodes 
 	}
 	if (depth) {
 		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, "shortcode '%s' is never closed; add a line with ':::' after it",
+		gz_buf_printf(&b, _("shortcode '%s' is never closed; add a line with ':::' after it"),
 			      scs->items[stack[depth - 1]].name);
 		*err = gz_buf_detach(&b, NULL);
 		*err_line = scs->items[stack[depth - 1]].line;
@@ -802,7 +803,7 @@ static int expand_shortcodes(render *r, cmark_node *parent, const shortcodes *sc
 		cmark_node_free(inner);
 		if (!opts->hooks || !opts->hooks->shortcode) {
 			gz_buf b = GZ_BUF_INIT;
-			gz_buf_printf(&b, "unknown shortcode '%s'", sc->name);
+			gz_buf_printf(&b, _("unknown shortcode '%s'"), sc->name);
 			err = gz_buf_detach(&b, NULL);
 		} else {
 			opts->hooks->shortcode(&call, opts->hooks->payload, &err);

@@ -6,6 +6,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "base/strlist.h"
 #include "load/doc.h"
 #include "lua/hooks.h"
@@ -77,8 +78,10 @@ static int run_filters_lua(lua_State *L)
 char *script_on_page_of(char *msg, const char *path)
 {
 	gz_buf b = GZ_BUF_INIT;
+	size_t n = script_place_len(msg);
 
-	gz_buf_printf(&b, "%s (while rendering %s)", msg, path);
+	gz_buf_printf(&b, "%.*s", (int)n, msg);
+	gz_buf_printf(&b, _("%s (while rendering %s)"), msg + n, path);
 	free(msg);
 	return gz_buf_detach(&b, NULL);
 }
@@ -165,7 +168,7 @@ static int sc_image_l(lua_State *L)
 	int k, id;
 
 	if (!s->cur_sc)
-		return luaL_error(L, "ctx.image is for use while the shortcode runs");
+		return luaL_error(L, "%s", _("ctx.image is for use while the shortcode runs"));
 	if (lua_istable(L, 2)) {
 		/* the strings stay on the stack until the photo is placed */
 		for (k = 0; k < 3; k++) {
@@ -265,19 +268,20 @@ static const char *print_blocks(lua_State *L, int list, gz_md_sc *sc, gz_buf *do
 
 	/* each level holds a block, a field and its children on the stack */
 	if (depth > 8 || !lua_checkstack(L, 8))
-		return "print blocks nest too deeply";
+		return _("print blocks nest too deeply");
 	for (i = 1; i <= n && !why; i++) {
 		int t;
 		const char *kind, *text;
 		if (lua_rawgeti(L, list, i) != LUA_TTABLE) {
 			lua_pop(L, 1);
-			return "each print block must be a table such as {kind = \"para\", text = \"…\"}";
+			return _("each print block must be a table such as {kind = \"para\", text = "
+				 "\"…\"}");
 		}
 		t = lua_gettop(L);
 		kind = block_str(L, t, "kind", 1);
 		text = block_str(L, t, "text", 2);
 		if (!kind) {
-			why = "a print block has no kind (para, head, quote, box, image …)";
+			why = _("a print block has no kind (para, head, quote, box, image …)");
 		} else if (!strcmp(kind, "para") || !strcmp(kind, "attribution") ||
 			   !strcmp(kind, "code")) {
 			if (text)
@@ -336,8 +340,8 @@ static const char *print_blocks(lua_State *L, int list, gz_md_sc *sc, gz_buf *do
 		} else if (!strcmp(kind, "inner")) {
 			gz_buf_puts(doc, sc->inner_doc);
 		} else {
-			why = "a print block's kind is not one of para, head, item, quote, attribution, "
-			      "box, image, link, code, rule, inner";
+			why = _("a print block's kind is not one of para, head, item, quote, attribution, "
+				"box, image, link, code, rule, inner");
 		}
 		lua_settop(L, t - 1);
 	}
@@ -365,9 +369,9 @@ static int md_shortcode(gz_md_sc *sc, void *payload, char **err)
 			lua_pop(L, 1);
 		}
 		gz_strlist_sort(&known);
-		gz_buf_printf(&b, "unknown shortcode '%s'", name);
+		gz_buf_printf(&b, _("unknown shortcode '%s'"), name);
 		for (i = 0; i < known.n; i++)
-			gz_buf_printf(&b, "%s%s", i ? ", " : "; the shortcodes are: ", known.items[i]);
+			gz_buf_printf(&b, "%s%s", i ? ", " : _("; the shortcodes are: "), known.items[i]);
 		gz_strlist_release(&known);
 		*err = gz_buf_detach(&b, NULL);
 		lua_settop(L, top);
@@ -389,7 +393,7 @@ static int md_shortcode(gz_md_sc *sc, void *payload, char **err)
 	res = script_call_lua(s, 3, 1, err);
 	s->cur_sc = NULL;
 	if (res < 0) {
-		gz_buf_printf(&b, "shortcode '%s': %s", name, *err);
+		gz_buf_printf(&b, _("shortcode '%s': %s"), name, *err);
 		free(*err);
 		*err = gz_buf_detach(&b, NULL);
 		lua_settop(L, top);
@@ -404,24 +408,24 @@ static int md_shortcode(gz_md_sc *sc, void *payload, char **err)
 		if (raw_field(L, res, "html") == LUA_TSTRING)
 			sc->html = gz_strdup(lua_tostring(L, -1));
 		else
-			why = "its table has no html (a string)";
+			why = _("its table has no html (a string)");
 		lua_pop(L, 1);
 		if (!why) {
 			if (raw_field(L, res, "text") == LUA_TSTRING)
 				sc->text = gz_strdup(lua_tostring(L, -1));
 			else if (!lua_isnil(L, -1))
-				why = "its text must be a string";
+				why = _("its text must be a string");
 			lua_pop(L, 1);
 		}
 		if (!why) {
 			if (raw_field(L, res, "print") == LUA_TTABLE)
 				why = print_blocks(L, lua_gettop(L), sc, &sc->print, 0);
 			else if (!lua_isnil(L, -1))
-				why = "its print must be a list of blocks";
+				why = _("its print must be a list of blocks");
 			lua_pop(L, 1);
 		}
 	} else {
-		why = "it must return HTML (a string) or a table {html=, text=, print=}";
+		why = _("it must return HTML (a string) or a table {html=, text=, print=}");
 	}
 	if (why) {
 		char place[256] = "";
@@ -429,11 +433,11 @@ static int md_shortcode(gz_md_sc *sc, void *payload, char **err)
 		if (raw_field(L, top + 1, name) == LUA_TFUNCTION)
 			gz_script_return_place(L, -1, place, sizeof(place));
 		lua_pop(L, 1);
-		gz_buf_printf(&b, "%sshortcode '%s': %s%s%s", place, name, why,
-			      lua_type(L, res) == LUA_TSTRING || lua_type(L, res) == LUA_TTABLE ? "" : ", not ",
-			      lua_type(L, res) == LUA_TSTRING || lua_type(L, res) == LUA_TTABLE
-				      ? ""
-				      : luaL_typename(L, res));
+		if (lua_type(L, res) == LUA_TSTRING || lua_type(L, res) == LUA_TTABLE)
+			gz_buf_printf(&b, _("%sshortcode '%s': %s"), place, name, why);
+		else
+			gz_buf_printf(&b, _("%sshortcode '%s': %s, not %s"), place, name, why,
+				      luaL_typename(L, res));
 	}
 	lua_settop(L, top);
 	if (b.len) {

@@ -6,6 +6,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "base/text.h"
 #include "lua/hooks.h"
 #include "lua/internal.h"
@@ -270,7 +271,7 @@ static const char *opt_field(lua_State *L, int t, const char *key, const char *d
 	else if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
 		v = lua_tostring(L, -1);
 	else
-		luaL_error(L, "gz.add_page: %s must be a string, not a %s", key, luaL_typename(L, -1));
+		luaL_error(L, _("gz.add_page: %s must be a string, not a %s"), key, luaL_typename(L, -1));
 	*len = v ? strlen(v) : 0;
 	return v;
 }
@@ -290,22 +291,22 @@ static int h_add_page(lua_State *L)
 	gz_buf b = GZ_BUF_INIT;
 
 	if (!site)
-		return luaL_error(L, "gz.add_page works only in on_load");
+		return luaL_error(L, _("gz.add_page works only in on_load"));
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
 	url = opt_field(L, 1, "url", NULL, &nlen);
 	if (!url)
-		return luaL_error(L, "gz.add_page: the page needs a url");
+		return luaL_error(L, _("gz.add_page: the page needs a url"));
 	{
 		char *inner = gz_strndup(url + 1, nlen > 2 ? nlen - 2 : 0);
 		bool ok = url[0] == '/' && nlen >= 3 && url[nlen - 1] == '/' && gz_path_is_safe(inner);
 		free(inner);
 		if (!ok)
-			return luaL_error(L, "gz.add_page: url '%s' must look like /a/b/", url);
+			return luaL_error(L, _("gz.add_page: url '%s' must look like /a/b/"), url);
 	}
 	push_url_index(L, site); /* 3 */
 	if (lua_getfield(L, 3, url) != LUA_TNIL)
-		return luaL_error(L, "gz.add_page: url '%s' is taken by %s", url,
+		return luaL_error(L, _("gz.add_page: url '%s' is taken by %s"), url,
 				  ((const gz_page *)lua_touserdata(L, -1))->path);
 	lua_pop(L, 1);
 	title = opt_field(L, 1, "title", url, &ltitle);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
 #include "load/markdown.h"
 #include "lua/script.h"
 
@@ -64,8 +65,8 @@ static gz_md_node *check_node(lua_State *L, int idx)
 	node_ud *u = luaL_checkudata(L, idx, NODE_MT);
 
 	if (u->gen != book(L)->gen)
-		luaL_error(L, "this node belongs to a page that is done; keep nodes only while "
-			      "filtering their own page");
+		luaL_error(L, _("this node belongs to a page that is done; keep nodes only while "
+			      "filtering their own page"));
 	return u->node;
 }
 
@@ -170,7 +171,7 @@ static gz_md_node *to_node(lua_State *L, int idx)
 static void append_checked(lua_State *L, gz_md_node *parent, gz_md_node *child)
 {
 	if (!gz_md_node_append(parent, child))
-		luaL_error(L, "a %s cannot hold a %s", gz_md_node_type(parent),
+		luaL_error(L, _("a %s cannot hold a %s"), gz_md_node_type(parent),
 			   gz_md_node_type(child));
 }
 
@@ -277,9 +278,9 @@ static int node_newindex(lua_State *L)
 		}
 		append_children(L, n, 3);
 	} else
-		return luaL_error(L, "a node has no field '%s' to set", k);
+		return luaL_error(L, _("a node has no field '%s' to set"), k);
 	if (!ok)
-		return luaL_error(L, "cannot set '%s' on a %s", k, gz_md_node_type(n));
+		return luaL_error(L, _("cannot set '%s' on a %s"), k, gz_md_node_type(n));
 	return 0;
 }
 
@@ -378,7 +379,7 @@ static int mk_heading(lua_State *L)
 	gz_md_node *n;
 
 	if (level < 1 || level > 6)
-		return luaL_error(L, "heading level %d is not 1 to 6", (int)level);
+		return luaL_error(L, _("heading level %d is not 1 to 6"), (int)level);
 	n = new_node(L, GZ_MD_HEADING);
 	gz_md_node_set_level(n, (int)level);
 	append_children(L, n, 2);

@@ -119,6 +119,13 @@ int script_error_at(lua_State *L, const char *place, const char *msg);
 void script_hand_at(lua_State *L, gz_script *s, size_t bytes, const char *place);
 void script_charge_range(lua_State *L, lua_Integer a, lua_Integer b);
 
+/* The length of msg's place, "file:line: " (0 if it has none); err
+ * ("file:line: message") with the message as a reader sees it: Lua's own
+ * English words wrapped in a sentence of the reader's language (a new
+ * string) */
+size_t script_place_len(const char *msg);
+char *script_words(const char *err);
+
 /* view.c: the page and list metatables; env.site for s->site; the table
  * of the page userdata at idx (fields a hook set, fields built once); the
  * context a list page's template gets */

@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "lua/internal.h"
 
 static gz_script *script_up(lua_State *L)
@@ -23,7 +24,7 @@ static void out_add(lua_State *L, gz_script *s, const char *p, size_t len, bool 
 	char msg[160];
 
 	if (b->len + len > s->page_limit) {
-		snprintf(msg, sizeof(msg), "页面超过 %d MB，已停止（site.yml hooks: page_mb）",
+		snprintf(msg, sizeof(msg), _("the page is over %d MB, stopped (site.yml hooks: page_mb)"),
 			 (int)(s->page_limit >> 20));
 		script_error_at(L, place, msg);
 	}
@@ -74,7 +75,7 @@ static int call_template(lua_State *L, const char *name, int nargs)
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.templates");
 	lua_getfield(L, -1, name);
 	if (lua_isnil(L, -1))
-		return luaL_error(L, "no layout '%s' in the theme (looked for layouts/%s.html)", name,
+		return luaL_error(L, _("no layout '%s' in the theme (looked for layouts/%s.html)"), name,
 				  name);
 	lua_remove(L, -2);
 	lua_insert(L, -1 - nargs);
@@ -100,7 +101,7 @@ static int capture_template(lua_State *L, gz_script *s, const char *name, int na
 	gz_buf *b;
 
 	if (s->depth + 1 >= MAX_CAPTURE)
-		return luaL_error(L, "partials and layouts nest more than %d deep", MAX_CAPTURE);
+		return luaL_error(L, _("partials and layouts nest more than %d deep"), MAX_CAPTURE);
 	b = &s->cap[++s->depth];
 	gz_buf_clear(b);
 	call_template(L, name, nargs);
@@ -147,7 +148,7 @@ static int h_partial(lua_State *L)
 	char full[256];
 
 	if (strstr(name, "..") || name[0] == '/')
-		return luaL_error(L, "bad partial name '%s'", name);
+		return luaL_error(L, _("bad partial name '%s'"), name);
 	snprintf(full, sizeof(full), "partials/%s", name);
 	lua_settop(L, 2);
 	lua_remove(L, 1);
@@ -184,7 +185,7 @@ static int lua_layout(lua_State *L)
 	script_function_place(L, lua_upvalueindex(1), place, sizeof(place));
 	if (lua_type(L, -1) != LUA_TSTRING) {
 		/* a table's address in the page would make builds differ */
-		lua_pushfstring(L, "%sa Lua layout must return HTML (a string), not a %s", place,
+		lua_pushfstring(L, _("%sa Lua layout must return HTML (a string), not a %s"), place,
 				luaL_typename(L, -1));
 		return lua_error(L);
 	}
@@ -216,8 +217,8 @@ int script_load_templates(gz_script *s, int env, gz_diag *d)
 				char place[256];
 				gz_script_return_place(L, -2, place, sizeof(place));
 				gz_diag_error_placed(d, t->path,
-						     "%sa Lua layout must return function(page, site), "
-						     "not a %s",
+						     _("%sa Lua layout must return function(page, site), "
+						       "not a %s"),
 						     place, luaL_typename(L, -1));
 				lua_pop(L, 2);
 				rc = -1;
@@ -241,7 +242,9 @@ int script_load_templates(gz_script *s, int env, gz_diag *d)
 		lua_pushcclosure(L, h_partial, 1);
 		lua_pushcfunction(L, h_layout);
 		if (script_call_lua(s, 4, 1, &err) < 0) {
-			gz_diag_error_placed(d, t->path, "%s", err);
+			char *msg = script_words(err);
+			gz_diag_error_placed(d, t->path, "%s", msg);
+			free(msg);
 			free(err);
 			rc = -1;
 			continue;
@@ -269,13 +272,32 @@ static int render_lua(lua_State *L)
 	return 0;
 }
 
+/* A render's error err (freed) into d, as render_page says */
+static void render_error(gz_script *s, const gz_page *page, const gz_list *list, char *err,
+			 bool named, gz_diag *d, gz_severity sev)
+{
+	gz_buf b = GZ_BUF_INIT;
+	size_t n = script_place_len(err);
+
+	/* an error of the template names the page it was on; one of an on_page
+	 * hook has named it already */
+	gz_buf_printf(&b, "%.*s", (int)n, err);
+	if (named)
+		gz_buf_puts(&b, err + n);
+	else
+		gz_buf_printf(&b, _("%s (rendering %s)"), err + n, page ? page->path : list->url);
+	gz_diag_add_placed(d, sev, page ? page->path : s->theme->display, "%s", b.ptr);
+	gz_buf_release(&b);
+	free(err);
+}
+
 int gz_script_render(gz_script *s, const char *layout, const gz_page *page, const gz_list *list,
-		     gz_buf *out, char **err)
+		     gz_buf *out, gz_diag *d, gz_severity sev)
 {
 	lua_State *L = s->L;
 	int top = lua_gettop(L);
+	char *err = NULL;
 
-	*err = NULL;
 	s->depth = 0;
 	s->render_no++;
 	s->ntouched = 0;
@@ -287,19 +309,21 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 	lua_remove(L, -2);
 	if (lua_isnil(L, -1)) {
 		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, "no layout '%s' in the theme", layout);
-		*err = gz_buf_detach(&b, NULL);
+		gz_buf_printf(&b, _("no layout '%s' in the theme"), layout);
+		render_error(s, page, list, gz_buf_detach(&b, NULL), false, d, sev);
 		lua_settop(L, top);
 		return -1;
 	}
 	/* on_page hooks see the page first (gz.set for this render) */
-	if (!list && script_on_page(s, page, err) < 0) {
+	if (!list && script_on_page(s, page, &err) < 0) {
+		render_error(s, page, list, err, true, d, sev);
 		lua_settop(L, top);
 		return -1;
 	}
 	lua_pushlightuserdata(L, (void *)page);
 	lua_pushlightuserdata(L, (void *)list);
-	if (script_call_lua(s, 3, 0, err) < 0) {
+	if (script_call_lua(s, 3, 0, &err) < 0) {
+		render_error(s, page, list, err, false, d, sev);
 		lua_settop(L, top);
 		s->depth = 0;
 		return -1;
@@ -307,9 +331,9 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 	if (s->cap[0].len > s->page_limit) {
 		const gz_template *t = gz_theme_find(s->theme, layout);
 		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, "%s: 页面超过 %d MB（site.yml hooks: page_mb）", t ? t->path : layout,
-			      (int)(s->page_limit >> 20));
-		*err = gz_buf_detach(&b, NULL);
+		gz_buf_printf(&b, _("%s: the page is over %d MB (site.yml hooks: page_mb)"),
+			      t ? t->path : layout, (int)(s->page_limit >> 20));
+		render_error(s, page, list, gz_buf_detach(&b, NULL), false, d, sev);
 		lua_settop(L, top);
 		return -1;
 	}

@@ -8,8 +8,9 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
-#include "media/qr.h"
+#include "base/i18n.h"
 #include "base/text.h"
+#include "media/qr.h"
 
 struct gz_printlua {
 	const gz_theme *th;
@@ -103,8 +104,8 @@ static void color_arg(lua_State *L, int idx, const gz_printlua *pl, double rgb[3
 	named = gz_value_str(gz_value_get(pl->c->style, "colors"), s);
 	if (named && parse_hex(named, rgb))
 		return;
-	luaL_error(L, "colour '%s' is not #rrggbb, a grey from 0 to 1 or a name under colors: in "
-		      "print.yml", s);
+	luaL_error(L, _("colour '%s' is not #rrggbb, a grey from 0 to 1 or a name under colors: in "
+		      "print.yml"), s);
 }
 
 static double opt_number(lua_State *L, int t, const char *key, double def)
@@ -126,7 +127,7 @@ static void style_arg(lua_State *L, int idx, gz_printlua *pl, gz_pdf_style *st, 
 	bool opts = lua_type(L, idx) == LUA_TTABLE;
 
 	if (!opts && !lua_isnoneornil(L, idx))
-		luaL_argerror(L, idx, "options are a table {font=, size=, align=, color=}");
+		luaL_argerror(L, idx, _("options are a table {font=, size=, align=, color=}"));
 	memset(st, 0, sizeof(*st));
 	st->size = c->body;
 	st->leading = 1.4;
@@ -154,7 +155,7 @@ static void style_arg(lua_State *L, int idx, gz_printlua *pl, gz_pdf_style *st, 
 		else if (!strcmp(align, "justify"))
 			st->align = GZ_PDF_JUSTIFY;
 		else
-			luaL_error(L, "align '%s' is not left, center, right or justify", align);
+			luaL_error(L, _("align '%s' is not left, center, right or justify"), align);
 		lua_pop(L, 1);
 		if (lua_getfield(L, idx, "color") != LUA_TNIL) {
 			color_arg(L, lua_gettop(L), pl, st->rgb);
@@ -165,9 +166,9 @@ static void style_arg(lua_State *L, int idx, gz_printlua *pl, gz_pdf_style *st, 
 		snprintf(fam, famn, "%s", c->serif);
 	}
 	if (st->size <= 0 || st->size > 500)
-		luaL_error(L, "size %f is not a type size in points (above 0, at most 500)", st->size);
+		luaL_error(L, _("size %f is not a type size in points (above 0, at most 500)"), st->size);
 	if (!gz_pdf_has_font(c->pdf, fam))
-		luaL_error(L, "font '%s' is not installed (fonts-noto-cjk)", fam);
+		luaL_error(L, _("font '%s' is not installed (fonts-noto-cjk)"), fam);
 	st->family = fam;
 }
 
@@ -180,12 +181,12 @@ static gz_pdf_text *layout_arg(lua_State *L, gz_printlua *pl, const char *markup
 	gz_pdf_text *t;
 
 	if (w <= 0)
-		luaL_error(L, "text box width %f is not above 0", w);
+		luaL_error(L, _("text box width %f is not above 0"), w);
 	t = gz_pdf_text_new(pl->c->pdf, markup, st, w, &err);
 	if (!t) {
-		snprintf(msg, sizeof(msg), "%s", err ? err : "bad markup");
+		snprintf(msg, sizeof(msg), "%s", err ? err : _("bad markup"));
 		free(err);
-		luaL_error(L, "text markup: %s (escape data with esc())", msg);
+		luaL_error(L, _("text markup: %s (escape data with esc())"), msg);
 	}
 	return t;
 }
@@ -270,12 +271,12 @@ static int l_image(lua_State *L)
 	int line = 0;
 
 	if (strcmp(fit, "cover") && strcmp(fit, "contain"))
-		return luaL_error(L, "fit '%s' is not cover or contain", fit);
+		return luaL_error(L, _("fit '%s' is not cover or contain"), fit);
 	if (!gz_path_is_safe(path))
-		return luaL_error(L, "image '%s' is not a path in the site (no leading /, no ..)",
+		return luaL_error(L, _("image '%s' is not a path in the site (no leading /, no ..)"),
 				  path);
 	if (w <= 0 || h <= 0)
-		return luaL_error(L, "image box %f x %f is empty", w, h);
+		return luaL_error(L, _("image box %f x %f is empty"), w, h);
 	/* an unreadable photo is reported where it was named: the manifest's
 	 * field, else the layout's line */
 	if (!from && lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
@@ -345,9 +346,9 @@ static int l_qr(lua_State *L)
 	gz_qr q;
 
 	if (size <= 0)
-		return luaL_error(L, "QR code size %f is not above 0", size);
+		return luaL_error(L, _("QR code size %f is not above 0"), size);
 	if (gz_qr_encode(&q, text) < 0)
-		return luaL_error(L, "'%s' is too long for a QR code", text);
+		return luaL_error(L, _("'%s' is too long for a QR code"), text);
 	gz_pdf_qr(pl->c->pdf, q.dark, q.size, x, y, size);
 	gz_qr_release(&q);
 	return 0;
@@ -422,12 +423,12 @@ static int push_layout(gz_printlua *pl, const char *name, const char *for_path, 
 		gz_buf_printf(&path, "%s/%s", pl->fallback_display, file);
 	} else {
 		gz_diag_error(d, for_path, 0, 0,
-			      "no print layout '%s' (looked for %s in the site and in %s)", name,
+			      _("no print layout '%s' (looked for %s in the site and in %s)"), name,
 			      file, pl->display);
 		goto cleanup;
 	}
 	if (!gz_utf8_valid(data, len, &line, &col)) {
-		gz_diag_error(d, path.ptr, line, col, "invalid UTF-8 in the print layout");
+		gz_diag_error(d, path.ptr, line, col, _("invalid UTF-8 in the print layout"));
 		goto cleanup;
 	}
 	{
@@ -454,7 +455,7 @@ static int push_layout(gz_printlua *pl, const char *name, const char *for_path, 
 		char place[256];
 		gz_script_return_place(L, -2, place, sizeof(place));
 		gz_diag_error_placed(d, path.ptr,
-				     "%sa print layout must return function(doc, page), not a %s",
+				     _("%sa print layout must return function(doc, page), not a %s"),
 				     place, luaL_typename(L, -1));
 		lua_pop(L, 2);
 		goto cleanup;

@@ -12,6 +12,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "lua/hooks.h"
 #include "lua/internal.h"
 #include "lua/pattern.h"
@@ -42,15 +43,16 @@ void script_stack_place(lua_State *L, int level, char *buf, size_t size)
 	}
 }
 
-/* 200000000 → "2 亿步" */
+/* 200000000 → "2 hundred million steps" (in Chinese "2 亿步": the units
+ * a reader counts in) */
 static void steps_text(char *buf, size_t size, long n)
 {
 	if (n >= 100000000 && n % 100000000 == 0)
-		snprintf(buf, size, "%ld 亿步", n / 100000000);
+		snprintf(buf, size, _("%ld hundred million steps"), n / 100000000);
 	else if (n >= 10000 && n % 10000 == 0)
-		snprintf(buf, size, "%ld 万步", n / 10000);
+		snprintf(buf, size, _("%ld ten thousand steps"), n / 10000);
 	else
-		snprintf(buf, size, "%ld 步", n);
+		snprintf(buf, size, _("%ld steps"), n);
 }
 
 /* Stop the running call at place: from here on every Lua step raises
@@ -63,10 +65,14 @@ static void stop(gz_script *s, const char *place, bool time)
 	if (!s->stopped) {
 		if (time) {
 			snprintf(s->stop, sizeof(s->stop),
-				 "%s运行超过 %d 秒，已停止（site.yml hooks: seconds）", place, s->seconds);
+				 P_("%sran more than %d second, stopped (site.yml hooks: seconds)",
+				    "%sran more than %d seconds, stopped (site.yml hooks: seconds)",
+				    (unsigned long)s->seconds),
+				 place, s->seconds);
 		} else {
 			steps_text(n, sizeof(n), s->steps);
-			snprintf(s->stop, sizeof(s->stop), "%s运行超过 %s，已停止（死循环？）", place, n);
+			snprintf(s->stop, sizeof(s->stop), _("%sran more than %s, stopped (an endless loop?)"),
+				 place, n);
 		}
 		s->stopped = true;
 	}
@@ -105,6 +111,38 @@ static void hook(lua_State *L, lua_Debug *ar)
 	}
 	lua_pushstring(L, s->stop);
 	lua_error(L);
+}
+
+size_t script_place_len(const char *msg)
+{
+	size_t n = gz_diag_place(msg, NULL);
+	const char *p;
+
+	if (!n)
+		return 0;
+	p = msg + n + 1;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return (size_t)(p + 2 - msg);
+}
+
+char *script_words(const char *err)
+{
+	static const char *const id = N_("the Lua code failed (%s)");
+	size_t n = script_place_len(err);
+	gz_buf b = GZ_BUF_INIT;
+	const char *p;
+
+	/* English shows Lua's words as they are; a translation says what
+	 * failed and puts them in parentheses. gazette's own messages, which
+	 * are translated already, are not ASCII in a translation. */
+	for (p = err + n; *p && !(*p & 0x80); p++)
+		;
+	if (*p || _(id) == id)
+		return gz_strdup(err);
+	gz_buf_printf(&b, "%.*s", (int)n, err);
+	gz_buf_printf(&b, _("the Lua code failed (%s)"), err + n);
+	return gz_buf_detach(&b, NULL);
 }
 
 /* Work that C does for Lua (string patterns, table.move …), counted in
@@ -162,7 +200,8 @@ void script_hand_at(lua_State *L, gz_script *s, size_t bytes, const char *place)
 	s->handed += bytes;
 	if (s->handed <= s->handed_limit)
 		return;
-	snprintf(msg, sizeof(msg), "交给 gazette 的数据超过 %d MB，已停止（site.yml hooks: data_mb）",
+	snprintf(msg, sizeof(msg),
+		 _("handed gazette more than %d MB of data, stopped (site.yml hooks: data_mb)"),
 		 (int)(s->handed_limit >> 20));
 	script_error_at(L, place, msg);
 }
@@ -325,14 +364,14 @@ static int on_error(lua_State *L)
 		if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
 			msg = lua_tostring(L, -1);
 		else
-			msg = lua_pushfstring(L, "error object is a %s value whose __tostring failed",
+			msg = lua_pushfstring(L, _("error object is a %s value whose __tostring failed"),
 					      luaL_typename(L, 1));
 		if (s->stopped) {
 			lua_pushstring(L, s->stop);
 			return 1;
 		}
 	} else {
-		msg = lua_pushfstring(L, "error object is a %s value, not a message",
+		msg = lua_pushfstring(L, _("error object is a %s value, not a message"),
 				      luaL_typename(L, 1));
 	}
 	if (gz_diag_place(msg, NULL))
@@ -366,10 +405,11 @@ static char *error_text(gz_script *s, int status, int fn)
 			snprintf(place, sizeof(place), "%s", s->last_where);
 	}
 	if (status == LUA_ERRMEM)
-		gz_buf_printf(&b, "%sLua 内存超过 %d MB，已停止（site.yml hooks: memory_mb）", place,
-			      (int)(s->mem_limit >> 20));
+		gz_buf_printf(&b, _("%sLua used more than %d MB of memory, stopped (site.yml hooks: "
+				    "memory_mb)"),
+			      place, (int)(s->mem_limit >> 20));
 	else
-		gz_buf_printf(&b, "%s%s", place, msg ? msg : "error object is not a message");
+		gz_buf_printf(&b, "%s%s", place, msg ? msg : _("error object is not a message"));
 	return gz_buf_detach(&b, NULL);
 }
 
@@ -520,8 +560,9 @@ static int safe_setmetatable(lua_State *L)
 	if (lua_type(L, 2) == LUA_TTABLE) {
 		lua_pushliteral(L, "__gc");
 		if (lua_rawget(L, 2) != LUA_TNIL)
-			return luaL_error(L, "__gc is not allowed in hooks and layouts (Lua runs "
-					     "finalizers outside the time limit)");
+			return luaL_error(L, "%s",
+					  _("__gc is not allowed in hooks and layouts (Lua runs "
+					    "finalizers outside the time limit)"));
 		lua_pop(L, 1);
 	}
 	return call_original(L);
@@ -635,7 +676,7 @@ lua_State *script_sandbox_new(gz_script *s)
 	lua_State *L = lua_newstate(limited_alloc, s);
 
 	if (!L) {
-		fprintf(stderr, "gazette: cannot start Lua\n");
+		fprintf(stderr, _("gazette: cannot start Lua\n"));
 		abort();
 	}
 	s->L = L;

@@ -8,6 +8,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "lua/internal.h"
 
 gz_script *script_of(lua_State *L)
@@ -75,7 +76,9 @@ int script_load_file(gz_script *s, const gz_template *t, int env, gz_diag *d)
 
 	snprintf(chunk, sizeof(chunk), "@%s", t->path);
 	if (luaL_loadbufferx(L, t->lua, t->lua_len, chunk, "t") != LUA_OK) {
-		gz_diag_error_placed(d, t->path, "%s", lua_tostring(L, -1));
+		char *msg = script_words(lua_tostring(L, -1));
+		gz_diag_error_placed(d, t->path, "%s", msg);
+		free(msg);
 		lua_pop(L, 1);
 		return -1;
 	}
@@ -92,7 +95,9 @@ int script_run_file(gz_script *s, const gz_template *t, int env, gz_diag *d)
 		return -1;
 	lua_pushvalue(s->L, -1); /* the chunk: where what it returns is */
 	if (script_call_lua(s, 0, 1, &err) < 0) {
-		gz_diag_error_placed(d, t->path, "%s", err);
+		char *msg = script_words(err);
+		gz_diag_error_placed(d, t->path, "%s", msg);
+		free(msg);
 		free(err);
 		lua_pop(s->L, 1);
 		return -1;
@@ -129,8 +134,8 @@ static int load_hooks(gz_script *s, int env, gz_diag *d)
 			char place[256];
 			gz_script_return_place(L, -2, place, sizeof(place));
 			gz_diag_error_placed(d, t->path,
-					     "%sa hook file must return a table (filters, shortcodes, "
-					     "on_load …), not a %s",
+					     _("%sa hook file must return a table (filters, "
+					       "shortcodes, on_load …), not a %s"),
 					     place, luaL_typename(L, -1));
 			lua_pop(L, 2);
 			rc = -1;
@@ -302,6 +307,7 @@ static int run_lifecycle(gz_script *s, lifecycle_call *c, char **err)
 {
 	lua_State *L = s->L;
 	gz_buf b = GZ_BUF_INIT;
+	size_t n;
 
 	lua_pushcfunction(L, lifecycle_lua);
 	lua_pushlightuserdata(L, c);
@@ -317,7 +323,9 @@ static int run_lifecycle(gz_script *s, lifecycle_call *c, char **err)
 		lua_pop(L, 2);
 		gz_buf_puts(&b, place);
 	}
-	gz_buf_printf(&b, "%s (in %s)", *err, c->which);
+	n = script_place_len(*err);
+	gz_buf_printf(&b, "%.*s", (int)n, *err);
+	gz_buf_printf(&b, _("%s (in %s)"), *err + n, c->which);
 	free(*err);
 	*err = gz_buf_detach(&b, NULL);
 	return -1;
@@ -346,32 +354,58 @@ int script_on_page(gz_script *s, const gz_page *page, char **err)
 	return 0;
 }
 
-int gz_script_on_load(gz_script *s, gz_site *site, char **err)
+/* Where an error no Lua line is known for is reported: the first hook file */
+static const char *hooks_path(const gz_script *s)
+{
+	return s->theme->nhooks ? s->theme->hooks[0].path : s->theme->display;
+}
+
+int gz_script_on_load(gz_script *s, gz_site *site, gz_diag *d)
 {
 	lifecycle_call c = {.which = "on_load"};
+	char *err;
 	int rc;
 
 	s->msite = site;
-	rc = run_lifecycle(s, &c, err);
+	rc = run_lifecycle(s, &c, &err);
 	s->msite = NULL;
+	if (rc < 0) {
+		gz_diag_error_placed(d, hooks_path(s), "%s", err);
+		free(err);
+	}
 	return rc;
 }
 
-int gz_script_on_done(gz_script *s, char **err)
+int gz_script_on_done(gz_script *s, gz_diag *d)
 {
 	lifecycle_call c = {.which = "on_done"};
+	char *err;
 
-	return run_lifecycle(s, &c, err);
+	if (run_lifecycle(s, &c, &err) < 0) {
+		gz_diag_error_placed(d, hooks_path(s), "%s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
 }
 
-int gz_script_on_output(gz_script *s, const char *path, char **data, size_t *len, char **err)
+int gz_script_on_output(gz_script *s, const char *path, char **data, size_t *len, gz_diag *d)
 {
 	lifecycle_call c = {.which = "on_output", .path = path, .data = *data, .len = *len};
+	char *err;
 
 	if (!has_lifecycle(s->L, "on_output"))
 		return 0;
-	if (run_lifecycle(s, &c, err) < 0)
+	if (run_lifecycle(s, &c, &err) < 0) {
+		gz_buf b = GZ_BUF_INIT;
+		size_t n = script_place_len(err);
+		gz_buf_printf(&b, "%.*s", (int)n, err);
+		gz_buf_printf(&b, _("%s (while writing %s)"), err + n, path);
+		gz_diag_error_placed(d, hooks_path(s), "%s", b.ptr);
+		gz_buf_release(&b);
+		free(err);
 		return -1;
+	}
 	if (c.out) {
 		free(*data);
 		*data = c.out;

@@ -63,12 +63,14 @@ const gz_md_hooks *gz_script_md_hooks(gz_script *s, const char *path, gz_value *
 gz_page_filters gz_script_page_filters(const gz_theme *th);
 
 /* Lifecycle hooks. on_load may change the site (gz.set, gz.add_page); run
- * it in a state opened on a site that is not yet rendered. */
-int gz_script_on_load(gz_script *s, gz_site *site, char **err);
-int gz_script_on_done(gz_script *s, char **err);
-/* Let on_output hooks rewrite a rendered file: *data may be replaced
- * (freed and reallocated). */
-int gz_script_on_output(gz_script *s, const char *path, char **data, size_t *len, char **err);
+ * it in a state opened on a site that is not yet rendered. Each returns 0,
+ * or -1 with the error in d at the hook's file and line (at the first
+ * hook of its kind when Lua knows no line). */
+int gz_script_on_load(gz_script *s, gz_site *site, gz_diag *d);
+int gz_script_on_done(gz_script *s, gz_diag *d);
+/* Let on_output hooks rewrite the rendered file at path (in the output):
+ * *data may be replaced (freed and reallocated). */
+int gz_script_on_output(gz_script *s, const char *path, char **data, size_t *len, gz_diag *d);
 
 /* Open a Lua state for one render thread and compile every template of th
  * in it. Returns 0, or -1 with errors added to d. */
@@ -80,10 +82,12 @@ void gz_script_free(gz_script *s);
 int gz_script_check_layouts(const gz_theme *th, const gz_site *site, gz_diag *d);
 
 /* Render a regular page (list == NULL) or a list page with the named
- * template, appending the output to out. Returns 0, or -1 with *err set to
- * "path:line: message" (caller frees). */
+ * template, appending the output to out. Returns 0, or -1 with the error
+ * added to d as sev (a warning when the page may be left out): at the
+ * template's or hook's file and line, else at the page (the theme for a
+ * list page), naming the page it was rendering. */
 int gz_script_render(gz_script *s, const char *layout, const gz_page *page, const gz_list *list,
-		     gz_buf *out, char **err);
+		     gz_buf *out, gz_diag *d, gz_severity sev);
 
 /* For Lua that another module runs (print layouts): a state with the
  * sandbox, the template helpers and the site, but no templates or hooks.

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "base/i18n.h"
+
 #define MAX_BLOCKS 32
 
 static const char prelude[] =
@@ -114,7 +116,7 @@ static int statement(gz_buf *out, blocks_state *b, const char *inner, size_t inn
 		if (!nl || nl >= sizeof(b->extends) || b->nblocks) {
 			pos_of(src, open, &line, &col);
 			gz_diag_error(d, path, line, col,
-				      "extends needs a layout name: {%% extends \"base\" %%}");
+				      _("extends needs a layout name: {%% extends \"base\" %%}"));
 			return -1;
 		}
 		memcpy(b->extends, name, nl);
@@ -124,7 +126,7 @@ static int statement(gz_buf *out, blocks_state *b, const char *inner, size_t inn
 		if (!nl || b->nblocks == MAX_BLOCKS) {
 			pos_of(src, open, &line, &col);
 			gz_diag_error(d, path, line, col,
-				      "block needs a name: {%% block \"main\" %%}");
+				      _("block needs a name: {%% block \"main\" %%}"));
 			return -1;
 		}
 		b->blocks[b->nblocks] = name;
@@ -135,7 +137,7 @@ static int statement(gz_buf *out, blocks_state *b, const char *inner, size_t inn
 	} else if (wl >= 8 && !memcmp(w, "endblock", 8)) {
 		if (!b->nblocks) {
 			pos_of(src, open, &line, &col);
-			gz_diag_error(d, path, line, col, "endblock without a block");
+			gz_diag_error(d, path, line, col, _("endblock without a block"));
 			return -1;
 		}
 		b->nblocks--;
@@ -217,7 +219,7 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 			q = memchr(q, close_tag[0], (size_t)(end - q));
 			if (!q || (size_t)(end - q) < strlen(close_tag)) {
 				pos_of(src, open, &line, &col);
-				gz_diag_error(d, path, line, col, "'%.*s' is never closed with '%s'",
+				gz_diag_error(d, path, line, col, _("'%.*s' is never closed with '%s'"),
 					      (int)open_len, open, close_tag);
 				return -1;
 			}
@@ -254,7 +256,7 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 		}
 	}
 	if (b.nblocks) {
-		gz_diag_error(d, path, 0, 0, "block \"%.*s\" is never closed with {%% endblock %%}",
+		gz_diag_error(d, path, 0, 0, _("block \"%.*s\" is never closed with {%% endblock %%}"),
 			      (int)b.blens[b.nblocks - 1], b.blocks[b.nblocks - 1]);
 		return -1;
 	}

@@ -9,6 +9,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "base/text.h"
 #include "base/hash.h"
 #include "load/yaml.h"
@@ -40,13 +41,13 @@ int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d)
 			continue;
 		gz_buf_printf(&path, "%s/%s", display, files.items[i]);
 		if (gz_source_read(src, files.items[i], &data, &len) < 0) {
-			gz_diag_error(d, path.ptr, 0, 0, "cannot read the template");
+			gz_diag_error(d, path.ptr, 0, 0, _("cannot read the template"));
 			gz_buf_release(&path);
 			rc = -1;
 			continue;
 		}
 		if (!gz_utf8_valid(data, len, &line, &col)) {
-			gz_diag_error(d, path.ptr, line, col, "invalid UTF-8 in template");
+			gz_diag_error(d, path.ptr, line, col, _("invalid UTF-8 in template"));
 			rc = -1;
 		} else if (!strcmp(dot, ".lua")) {
 			gz_buf_add(&lua, data, len);

@@ -5,6 +5,7 @@
 
 #include "base/alloc.h"
 #include "lua/internal.h"
+#include "base/i18n.h"
 
 static bool is_number(const char *s)
 {
@@ -115,7 +116,7 @@ static void value_from_lua(lua_State *L, int idx, gz_value **out, int depth)
 		size_t cap = 0;
 		bool empty = n == 0;
 		if (depth > 32)
-			luaL_error(L, "a value nests too deeply (a table that holds itself?)");
+			luaL_error(L, _("a value nests too deeply (a table that holds itself?)"));
 		if (empty) {
 			lua_pushnil(L);
 			if (lua_next(L, idx)) {

@@ -11,6 +11,7 @@
 #include "base/alloc.h"
 #include "base/date.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 
 static void running_head(printer *pr, int page)
 {
@@ -380,7 +381,7 @@ int print_brochure(printer *pr, char **data, size_t *len)
 	print_copier_finish(pr);
 	phase("print: the last photos", &t);
 	if (gz_pdf_finish(pr->pdf, data, len, &err) < 0) {
-		gz_diag_error(pr->d, pr->path, 0, 0, "cannot write the PDF: %s", err);
+		gz_diag_error(pr->d, pr->path, 0, 0, _("cannot write the PDF: %s"), err);
 		free(err);
 		goto cleanup;
 	}

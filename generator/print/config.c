@@ -12,6 +12,7 @@
 #include "base/hash.h"
 #include "load/yaml.h"
 #include "lua/theme.h"
+#include "base/i18n.h"
 
 gz_value *print_value_clone(const gz_value *v)
 {
@@ -116,7 +117,7 @@ static int read_config(printer *pr, int k, gz_source *src, const char *display)
 		pr->cfg[k] = NULL;
 	} else if (pr->cfg[k]->type != GZ_MAP) {
 		gz_diag_error(pr->d, pr->cfg_path[k], 1, 1,
-			      "print.yml is a mapping (fonts:, colors:, brochure:, leaflet:)");
+			      _("print.yml is a mapping (fonts:, colors:, brochure:, leaflet:)"));
 		return -1;
 	}
 	return 0;
@@ -155,7 +156,7 @@ double print_cfg_num(printer *pr, const char *const *keys, double def, double lo
 	x = v->type == GZ_STR ? strtod(v->str, &end) : 0;
 	if (v->type != GZ_STR || end == v->str || *end || x < lo || x > hi) {
 		gz_diag_error(pr->d, pr->cfg_path[k], v->line, v->col,
-			      "'%s' is not a number from %g to %g", v->type == GZ_STR ? v->str : "",
+			      _("'%s' is not a number from %g to %g"), v->type == GZ_STR ? v->str : "",
 			      lo, hi);
 		return def;
 	}
@@ -219,7 +220,7 @@ int print_load_config(printer *pr)
 			const gz_value *v = colors->items[i];
 			if (v->type != GZ_STR || !parse_rgb(v->str, rgb)) {
 				gz_diag_error(pr->d, pr->cfg_path[k], v->line, v->col,
-					      "colour '%s' is not #rrggbb (quote it: \"#9e1217\")",
+					      _("colour '%s' is not #rrggbb (quote it: \"#9e1217\")"),
 					      v->type == GZ_STR ? v->str : "");
 				rc = -1;
 			}

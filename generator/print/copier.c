@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
 #include "base/pool.h"
 #include "media/image.h"
 #include "print/printcache.h"
@@ -40,7 +41,7 @@ static void make_print_copy(printer *pr, print_image *pi, const char *file)
 		gz_printcache_store(cache, key, pi->jpeg, pi->len, pi->w, pi->h);
 	goto cleanup;
 failed:
-	gz_diag_error(pr->d, pi->where, pi->line, pi->col, "photo '%s' is %s", file,
+	gz_diag_error(pr->d, pi->where, pi->line, pi->col, _("photo '%s' is %s"), file,
 		      err ? err : "unreadable");
 	free(err);
 	pi->failed = true;
@@ -97,7 +98,7 @@ void print_copier_start(printer *pr)
 	c->threads = gz_calloc((size_t)c->nthreads, sizeof(*c->threads));
 	for (i = 0; i < c->nthreads; i++)
 		if (pthread_create(&c->threads[i], NULL, copier_main, pr) != 0) {
-			fprintf(stderr, "gazette: cannot start a thread\n");
+			fprintf(stderr, "%s", _("gazette: cannot start a thread\n"));
 			abort();
 		}
 	c->running = true;
@@ -217,11 +218,11 @@ print_image *print_load_image(printer *pr, const char *file, double w_pt, double
 		gz_map_put(&pr->images, pi->file, pi);
 		rc = photo_size(pr, file, &pi->ow, &pi->oh);
 		if (rc == -1)
-			gz_diag_error(pr->d, where, line, col, "photo '%s' cannot be read", file);
+			gz_diag_error(pr->d, where, line, col, _("photo '%s' cannot be read"), file);
 		else if (rc == -2)
 			gz_diag_error(pr->d, where, line, col,
-				      "photo '%s' is not an image gazette can read (JPEG, PNG, WebP, "
-				      "GIF or TIFF)", file);
+				      _("photo '%s' is not an image gazette can read (JPEG, PNG, WebP, "
+				      "GIF or TIFF)"), file);
 		pi->bad = rc < 0;
 	}
 	if (pi->bad)

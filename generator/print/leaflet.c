@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/i18n.h"
 
 /* A new page for one side of a leaflet, drawn by the trifold layout with
  * side ("outside", "inside") and its three panels. */
@@ -164,8 +165,8 @@ static int leaflet_size(printer *pr, const gz_page *p, frame *flap, const blocks
 	pr->body_size = min;
 	if (flap_b->n && !fits(pr, flap, 1, flap_b, p)) {
 		gz_diag_error(pr->d, p->path, 1, 1,
-			      "the opening section (before the first '##' heading) does not fit the "
-			      "leaflet's inner flap at %.4g pt; shorten it",
+			      _("the opening section (before the first '##' heading) does not fit the "
+			      "leaflet's inner flap at %.4g pt; shorten it"),
 			      min);
 		return -1;
 	}
@@ -174,8 +175,8 @@ static int leaflet_size(printer *pr, const gz_page *p, frame *flap, const blocks
 		int lines = (int)(over / line) + 1;
 		int per_line = (int)(in[0].w / min);
 		gz_diag_error(pr->d, p->path, 1, 1,
-			      "the leaflet needs %d more lines than its three inside panels hold at "
-			      "%.4g pt; cut about %d characters",
+			      _("the leaflet needs %d more lines than its three inside panels hold at "
+			      "%.4g pt; cut about %d characters"),
 			      lines, min, lines * per_line);
 	}
 	return -1;
@@ -259,8 +260,8 @@ int print_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 		frac = balance(pr, &in_b, p, in);
 		if (frac < 0.5)
 			gz_diag_warn(pr->d, p->path, 1, 1,
-				     "the leaflet's text fills less than half of its inside panels even "
-				     "at %.4g pt; add to it, or print it as a smaller leaflet",
+				     _("the leaflet's text fills less than half of its inside panels even "
+				     "at %.4g pt; add to it, or print it as a smaller leaflet"),
 				     pr->body_size);
 		if (trifold_side(pr, &c, doc, p, "inside", inside, pad) < 0)
 			goto cleanup;
@@ -268,14 +269,14 @@ int print_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 			in[k].h *= frac;
 		if (flow_panels(pr, in, 3, &in_b, p) < 0) {
 			gz_diag_error(pr->d, p->path, 1, 1,
-				      "the text does not fit the leaflet's three inside panels; shorten it");
+				      _("the text does not fit the leaflet's three inside panels; shorten it"));
 			goto cleanup;
 		}
 	}
 	if (pr->d->errors)
 		goto cleanup;
 	if (gz_pdf_finish(pr->pdf, data, len, &err) < 0) {
-		gz_diag_error(pr->d, p->path, 0, 0, "cannot write the PDF: %s", err);
+		gz_diag_error(pr->d, p->path, 0, 0, _("cannot write the PDF: %s"), err);
 		free(err);
 		goto cleanup;
 	}

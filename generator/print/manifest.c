@@ -11,6 +11,7 @@
 #include "base/alloc.h"
 #include "base/date.h"
 #include "load/yaml.h"
+#include "base/i18n.h"
 
 typedef struct {
 	const char *name;
@@ -81,7 +82,7 @@ static void read_fields(manifest *m, const gz_site *site, gz_source *src, const 
 	m->back = gz_value_str(m->root, "back");
 	m->recto = gz_value_bool(m->root, "recto", false);
 	if (!m->title)
-		gz_diag_error(d, path, 1, 1, "the manifest has no 'title'");
+		gz_diag_error(d, path, 1, 1, _("the manifest has no 'title'"));
 	if (!m->issuer) {
 		const gz_value *params = gz_value_get(site->cfg.root, "params");
 		m->issuer = params ? gz_value_str(params, "publisher") : NULL;
@@ -89,10 +90,10 @@ static void read_fields(manifest *m, const gz_site *site, gz_source *src, const 
 	if ((v = gz_value_get(m->root, "date"))) {
 		gz_date dt;
 		if (!m->date || gz_date_parse(&dt, m->date) < 0)
-			gz_diag_error(d, path, v->line, v->col, "date '%s' is not YYYY-MM-DD",
+			gz_diag_error(d, path, v->line, v->col, _("date '%s' is not YYYY-MM-DD"),
 				      m->date ? m->date : "");
 	} else {
-		gz_diag_error(d, path, 1, 1, "the manifest has no 'date' (the print date, YYYY-MM-DD)");
+		gz_diag_error(d, path, 1, 1, _("the manifest has no 'date' (the print date, YYYY-MM-DD)"));
 	}
 	size = gz_value_str(m->root, "size");
 	m->w = 148;
@@ -110,7 +111,7 @@ static void read_fields(manifest *m, const gz_site *site, gz_source *src, const 
 		if (!found) {
 			v = gz_value_get(m->root, "size");
 			gz_diag_error(d, path, v->line, v->col,
-				      "page size '%s' is not one gazette knows (A4, A5, A6, B5, 16K)",
+				      _("page size '%s' is not one gazette knows (A4, A5, A6, B5, 16K)"),
 				      size);
 		}
 	}
@@ -118,7 +119,7 @@ static void read_fields(manifest *m, const gz_site *site, gz_source *src, const 
 		m->cover = m->cover_v->str;
 		if (!gz_source_exists(src, m->cover))
 			gz_diag_error(d, path, m->cover_v->line, m->cover_v->col,
-				      "cover photo '%s' does not exist", m->cover);
+				      _("cover photo '%s' does not exist"), m->cover);
 	}
 }
 
@@ -129,25 +130,25 @@ static void read_stories(manifest *m, const gz_site *site, const char *path, gz_
 	size_t i, j;
 
 	if (v && v->type != GZ_SEQ) {
-		gz_diag_error(d, path, v->line, v->col, "'stories' is a list of content paths");
+		gz_diag_error(d, path, v->line, v->col, _("'stories' is a list of content paths"));
 		v = NULL;
 	}
 	for (i = 0; v && i < v->n; i++) {
 		const gz_value *it = v->items[i];
 		const gz_page *found = NULL;
 		if (it->type != GZ_STR) {
-			gz_diag_error(d, path, it->line, it->col, "a story is a content path");
+			gz_diag_error(d, path, it->line, it->col, _("a story is a content path"));
 			continue;
 		}
 		for (j = 0; j < site->nall && !found; j++)
 			if (!strcmp(site->all[j]->path, it->str))
 				found = site->all[j];
 		if (!found) {
-			gz_diag_error(d, path, it->line, it->col, "story '%s' does not exist", it->str);
+			gz_diag_error(d, path, it->line, it->col, _("story '%s' does not exist"), it->str);
 			continue;
 		}
 		if (found->broken) {
-			gz_diag_error(d, path, it->line, it->col, "story '%s' has errors", it->str);
+			gz_diag_error(d, path, it->line, it->col, _("story '%s' has errors"), it->str);
 			continue;
 		}
 		for (j = 0; j < site->npages && site->pages[j] != found; j++)
@@ -155,8 +156,8 @@ static void read_stories(manifest *m, const gz_site *site, const char *path, gz_
 		if (j == site->npages) {
 			/* a draft, a page under review, or one scheduled for later */
 			gz_diag_error(d, path, it->line, it->col,
-				      "story '%s' is not published (a draft, under review or dated "
-				      "later); publish it or take it out of the brochure",
+				      _("story '%s' is not published (a draft, under review or dated "
+				      "later); publish it or take it out of the brochure"),
 				      it->str);
 			continue;
 		}
@@ -175,7 +176,7 @@ static void read_query(manifest *m, const gz_site *site, const char *path, gz_di
 	size_t i, j;
 
 	if (q && q->type != GZ_MAP)
-		gz_diag_error(d, path, q->line, q->col, "'query' is a mapping (tags:, from:, to:)");
+		gz_diag_error(d, path, q->line, q->col, _("'query' is a mapping (tags:, from:, to:)"));
 	if (!q || q->type != GZ_MAP)
 		return;
 	fs = gz_value_str(q, "from");
@@ -196,7 +197,7 @@ static void read_query(manifest *m, const gz_site *site, const char *path, gz_di
 			known = !strcmp(site->cfg.tax[j].key, q->keys[i]);
 		if (!known)
 			gz_diag_error(d, path, q->items[i]->line, q->items[i]->col,
-				      "query key '%s' is not a taxonomy, 'section', 'from' or 'to'",
+				      _("query key '%s' is not a taxonomy, 'section', 'from' or 'to'"),
 				      q->keys[i]);
 	}
 	for (j = 0; j < site->npages; j++) {
@@ -234,7 +235,7 @@ static void sort_pages(manifest *m, size_t listed, const char *path, gz_diag *d)
 		qsort(m->pages + listed, m->n - listed, sizeof(*m->pages), by_date);
 	else {
 		v = gz_value_get(m->root, "order");
-		gz_diag_error(d, path, v->line, v->col, "order '%s' is not date, -date or list", order);
+		gz_diag_error(d, path, v->line, v->col, _("order '%s' is not date, -date or list"), order);
 	}
 }
 
@@ -248,7 +249,7 @@ int print_read_manifest(manifest *m, const gz_site *site, gz_source *src, const 
 
 	memset(m, 0, sizeof(*m));
 	if (gz_source_read(src, path, &data, &len) < 0) {
-		gz_diag_error(d, path, 0, 0, "cannot read the brochure manifest");
+		gz_diag_error(d, path, 0, 0, _("cannot read the brochure manifest"));
 		return -1;
 	}
 	if (gz_yaml_parse(&m->root, data, len, 0, &err, &line, &col) < 0) {
@@ -259,7 +260,7 @@ int print_read_manifest(manifest *m, const gz_site *site, gz_source *src, const 
 	}
 	free(data);
 	if (m->root->type != GZ_MAP) {
-		gz_diag_error(d, path, 1, 1, "a brochure manifest is a mapping (title:, stories: …)");
+		gz_diag_error(d, path, 1, 1, _("a brochure manifest is a mapping (title:, stories: …)"));
 		return -1;
 	}
 	read_fields(m, site, src, path, d);
@@ -268,7 +269,7 @@ int print_read_manifest(manifest *m, const gz_site *site, gz_source *src, const 
 	read_query(m, site, path, d);
 	sort_pages(m, listed, path, d);
 	if (!m->n && d->errors == e0)
-		gz_diag_error(d, path, 1, 1, "the brochure has no stories (give 'stories' or 'query')");
+		gz_diag_error(d, path, 1, 1, _("the brochure has no stories (give 'stories' or 'query')"));
 	return d->errors > e0 ? -1 : 0;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
 
 /* A photo for a layout: at 300 dpi of the size it is drawn at (when it
  * covers the box, of the part that shows). */
@@ -75,7 +76,7 @@ int print_check_fonts(printer *pr, const char *where, const gz_value *root)
 		*slot[i] = gz_strdup(v && v->type == GZ_STR ? v->str : defs[i]);
 		if (!gz_pdf_has_font(pr->pdf, *slot[i])) {
 			gz_diag_error(pr->d, file, v ? v->line : 0, v ? v->col : 0,
-				      "font '%s' is not installed (fonts-noto-cjk)", *slot[i]);
+				      _("font '%s' is not installed (fonts-noto-cjk)"), *slot[i]);
 			rc = -1;
 		}
 	}
@@ -101,7 +102,7 @@ int print_new_doc(printer *pr, const char *title, const char *date, const char *
 	po.author = author;
 	po.date = date;
 	if (gz_pdf_new(&pr->pdf, &po, &err) < 0) {
-		gz_diag_error(pr->d, pr->path, 0, 0, "cannot start the PDF: %s", err);
+		gz_diag_error(pr->d, pr->path, 0, 0, _("cannot start the PDF: %s"), err);
 		free(err);
 		return -1;
 	}
@@ -137,17 +138,17 @@ int gz_print_make(char **data, size_t *len, const gz_site *site, gz_source *src,
 			if (!strcmp(site->all[i]->path, path))
 				p = site->all[i];
 		if (!p)
-			gz_diag_error(d, path, 0, 0, "no such page to print");
+			gz_diag_error(d, path, 0, 0, _("no such page to print"));
 		else if (!p->layout || strcmp(p->layout, "trifold"))
 			gz_diag_error(d, path, p->layout_line, p->layout_col,
-				      "only pages with 'layout: trifold' print as leaflets");
+				      _("only pages with 'layout: trifold' print as leaflets"));
 		else if (p->broken)
-			gz_diag_error(d, path, 0, 0, "the page has errors");
+			gz_diag_error(d, path, 0, 0, _("the page has errors"));
 		else
 			rc = print_leaflet(&pr, p, data, len);
 	} else {
 		gz_diag_error(d, path, 0, 0,
-			      "print a brochure manifest (.yml) or a leaflet page (.md)");
+			      _("print a brochure manifest (.yml) or a leaflet page (.md)"));
 	}
 	if (getenv("GAZETTE_TIMING"))
 		fprintf(stderr, "timing: print: %s: %zu photo copies made, %zu from the cache\n", path,

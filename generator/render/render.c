@@ -11,6 +11,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "base/pool.h"
 
 typedef struct {
@@ -110,7 +111,7 @@ static const char *page_layout(const gz_page *p, const gz_theme *th, gz_diag *d)
 			return p->layout;
 		if (!gz_render_is_print_layout(p->layout)) {
 			gz_diag_error(d, p->path, p->layout_line, p->layout_col,
-				      "layout '%s' not found (looked for %s/layouts/%s.html)",
+				      _("layout '%s' not found (looked for %s/layouts/%s.html)"),
 				      p->layout, th->display, p->layout);
 			return NULL;
 		}
@@ -375,7 +376,7 @@ static void render_one(size_t i, int worker, void *payload)
 	render_ctx *c = payload;
 	job *j = &c->js->items[i];
 	gz_buf b = GZ_BUF_INIT;
-	char *err = NULL, *data;
+	char *data;
 	uint64_t jh = job_hash(c->site, j);
 	size_t len;
 
@@ -384,24 +385,14 @@ static void render_one(size_t i, int worker, void *payload)
 		atomic_fetch_add(&c->kept, 1);
 		return;
 	}
+	/* --keep-going leaves the page out with a warning */
 	if (gz_script_render(c->states[worker], j->layout, j->page, j->page ? NULL : &j->list, &b,
-			     &err) < 0) {
-		/* a template error names the template; add the page it was on.
-		 * --keep-going leaves the page out with a warning */
-		bool named = strstr(err, "(while rendering") != NULL;
-		gz_diag_add_placed(c->d, c->opts->keep_going ? GZ_WARNING : GZ_ERROR,
-				   j->page ? j->page->path : c->theme->display, "%s%s%s%s", err,
-				   named ? "" : " (rendering ",
-				   named ? "" : (j->page ? j->page->path : j->url), named ? "" : ")");
-		free(err);
+			     c->d, c->opts->keep_going ? GZ_WARNING : GZ_ERROR) < 0) {
 		gz_buf_release(&b);
 		return;
 	}
 	data = gz_buf_detach(&b, &len);
-	if (gz_script_on_output(c->states[worker], j->out, &data, &len, &err) < 0) {
-		gz_diag_error_placed(c->d, c->theme->nhooks ? c->theme->hooks[0].path : j->out,
-				     "%s (while writing %s)", err, j->out);
-		free(err);
+	if (gz_script_on_output(c->states[worker], j->out, &data, &len, c->d) < 0) {
 		free(data);
 		return;
 	}
@@ -496,7 +487,7 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
 		if (theme->n && !gz_theme_find(theme, needed[i]))
 			gz_diag_error(d, theme->display, 0, 0,
-				      "the theme has no layouts/%s layout; copy it from themes/default",
+				      _("the theme has no layouts/%s layout; copy it from themes/default"),
 				      needed[i]);
 	lap("", &t);
 	list_jobs(&js, site, theme, d);
@@ -536,7 +527,7 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 		}
 	}
 	lap("templates", &t);
-	gz_parallel(js.n, nw, render_one, &c, opts->progress ? "渲染" : NULL);
+	gz_parallel(js.n, nw, render_one, &c, opts->progress ? _("rendering") : NULL);
 	lap("pages", &t);
 	{
 		gz_buf robots = GZ_BUF_INIT;

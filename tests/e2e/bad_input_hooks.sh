@@ -67,11 +67,11 @@ case_fails() {
 # ---- time: nothing in Lua may run past the limits --------------------------
 
 # the limit is raised again at every step: pcall cannot swallow it
-case_fails pcall 'hooks/pcall.lua:2: 运行超过 2 亿步，已停止' 'return { heading = function(h)
+case_fails pcall 'hooks/pcall.lua:2: ran more than 2 hundred million steps, stopped' 'return { heading = function(h)
   while true do pcall(function() while true do end end) end
 end }'
 # nor can a message handler that loops (Lua runs it with hooks off)
-case_fails xpcall 'hooks/xpcall.lua:2: 运行超过 2 亿步，已停止' 'return { heading = function(h)
+case_fails xpcall 'hooks/xpcall.lua:2: ran more than 2 hundred million steps, stopped' 'return { heading = function(h)
   xpcall(function() error("x") end, function() while true do end end)
 end }'
 # finalizers run with hooks off, at the state's close too: refused
@@ -83,17 +83,17 @@ case_fails gc_node "hooks/gc_node.lua:2: attempt to index a boolean value" 'retu
   getmetatable(h).__gc = function() while true do end end
 end }'
 # string patterns backtrack in C, where Lua counts no steps: ours count
-case_fails find 'hooks/find.lua:2: 运行超过 2 亿步，已停止' 'return { heading = function(h)
+case_fails find 'hooks/find.lua:2: ran more than 2 hundred million steps, stopped' 'return { heading = function(h)
   string.find(string.rep("a", 3000), ".-.-.-.-.-x")
 end }'
-case_fails match 'hooks/match.lua:3: 运行超过 2 亿步，已停止' 'return { heading = function(h)
+case_fails match 'hooks/match.lua:3: ran more than 2 hundred million steps, stopped' 'return { heading = function(h)
   local s = string.rep("a", 3000)
   return s:match(".-.-.-.-.-x")
 end }'
-case_fails gmatch 'hooks/gmatch.lua:2: 运行超过 2 亿步，已停止' 'return { heading = function(h)
+case_fails gmatch 'hooks/gmatch.lua:2: ran more than 2 hundred million steps, stopped' 'return { heading = function(h)
   for w in string.rep("a", 3000):gmatch("a*a*a*a*b") do end
 end }'
-case_fails gsub 'hooks/gsub.lua:2: 运行超过 2 亿步，已停止' 'return { heading = function(h)
+case_fails gsub 'hooks/gsub.lua:2: ran more than 2 hundred million steps, stopped' 'return { heading = function(h)
   string.gsub(string.rep("a", 3000), "(.-)(.-)(.-)(.-)x", "%1")
 end }'
 # C loops that allocate nothing: "" repeated 2^60 times is "", at once;
@@ -102,19 +102,19 @@ case_fails rep 'hooks/rep.lua:3: 空串重复完毕' 'return { heading = functio
   local s = string.rep("", 2^60)
   error("空串重复完毕" .. s)
 end }'
-case_fails move 'hooks/move.lua:2: 运行超过 2 亿步，已停止' 'return { heading = function(h)
+case_fails move 'hooks/move.lua:2: ran more than 2 hundred million steps, stopped' 'return { heading = function(h)
   table.move({}, 1, 2^50, 2)
 end }'
 # one step can be long (comparing two 16 MB strings): a timer stops it at
 # the deadline, 1 s here (hooks: seconds)
-case_fails clock 'hooks/clock.lua:3: 运行超过 1 秒，已停止（site.yml hooks: seconds）' 'local a, b = string.rep("x", 2^24), string.rep("x", 2^24)
+case_fails clock 'hooks/clock.lua:3: ran more than 1 second, stopped (site.yml hooks: seconds)' 'local a, b = string.rep("x", 2^24), string.rep("x", 2^24)
 return { heading = function(h)
   while true do pcall(function() while a == b do end end) end
 end }' '  memory_mb: 64
   seconds: 1
 '
 # a tree nested 100,000 deep: the next file's filter walks it, counted
-second='return { emph = function(e) end }' case_fails deep 'hooks/deep.lua:3: 运行超过 2 亿步，已停止' 'return { paragraph = function(p)
+second='return { emph = function(e) end }' case_fails deep 'hooks/deep.lua:3: ran more than 2 hundred million steps, stopped' 'return { paragraph = function(p)
   local n = gz.node.text("x")
   for i = 1, 100000 do n = gz.node.emph(n) end
   return gz.node.paragraph(n)
@@ -135,13 +135,13 @@ end }'
 
 # a 100 MB title from a document filter is front matter, C memory that
 # every list page would repeat: hooks: data_mb (64 MB)
-case_fails title 'hooks/title.lua:1: 交给 gazette 的数据超过 64 MB，已停止（site.yml hooks: data_mb）' 'return { document = function(doc, meta)
+case_fails title 'hooks/title.lua:1: handed gazette more than 64 MB of data, stopped (site.yml hooks: data_mb)' 'return { document = function(doc, meta)
   meta.title = string.rep("长", 100 * 2^20 // 3)
   return meta
 end }' '  memory_mb: 512
 '
 # a million text nodes in a paragraph: each node is C memory too
-case_fails nodes 'hooks/nodes.lua:4: 交给 gazette 的数据超过 64 MB' 'return { paragraph = function(p)
+case_fails nodes 'hooks/nodes.lua:4: handed gazette more than 64 MB of data' 'return { paragraph = function(p)
   local kids = {}
   for i = 1, 1e6 do kids[i] = "字" end
   return gz.node.paragraph(kids)
@@ -153,7 +153,7 @@ case_fails page 'content/stories/a.md' 'return { document = function(doc, meta)
   return meta
 end }' '  memory_mb: 512
 '
-grep -qF '页面超过 16 MB' "$err_log" || problem "page: no '页面超过 16 MB'"
+grep -qF 'the page is over 16 MB' "$err_log" || problem "page: no 'the page is over 16 MB'"
 
 # ---- every error names a file and line ---------------------------------------
 
@@ -170,7 +170,7 @@ case_fails cstack 'hooks/cstack.lua:2: C stack overflow' 'return { heading = fun
   local t = setmetatable({}, {__index = function(t, k) return t[k] end})
   return t.x
 end }'
-case_fails oom 'hooks/oom.lua:3: Lua 内存超过 64 MB，已停止（site.yml hooks: memory_mb）' 'return { heading = function(h)
+case_fails oom 'hooks/oom.lua:3: Lua used more than 64 MB of memory, stopped (site.yml hooks: memory_mb)' 'return { heading = function(h)
   local t = {}
   for i = 1, 1e9 do t[i] = string.rep("x", 1e4) .. i end
 end }'

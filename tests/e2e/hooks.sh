@@ -182,9 +182,9 @@ bad require 'return { paragraph = function(p) require("os") end }' "global 'requ
 bad bytecode 'return { paragraph = function(p) assert(load(string.dump(function() end))) end }' \
 	"attempt to load a binary chunk"
 bad loop 'return { paragraph = function(p) while true do end end }' \
-	"hooks/90-bad.lua:1: 运行超过 2 亿步，已停止"
+	"hooks/90-bad.lua:1: ran more than 2 hundred million steps, stopped"
 bad memory 'return { paragraph = function(p) local t = {} for i = 1, 1e9 do t[i] = string.rep("x", 1e6) .. i end end }' \
-	"hooks/90-bad.lua:1: Lua 内存超过 512 MB，已停止（site.yml hooks: memory_mb）"
+	"hooks/90-bad.lua:1: Lua used more than 512 MB of memory, stopped (site.yml hooks: memory_mb)"
 bad syntax 'return { paragraph = function(p) end' "hooks/90-bad.lua:"
 bad kind 'return { paragraph = function(p) return gz.node.text("inline in a block place") end }' \
 	"the 'paragraph' filter returned a text, which cannot stand where a paragraph was"

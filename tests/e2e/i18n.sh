@@ -166,6 +166,71 @@ no_english "$TMPDIR/zh-log-mine.out"
 grep -v 'baddate\.md\|links\.md:11:' "$TMPDIR/zh-check.out" >"$TMPDIR/zh-check-mine.out"
 no_english "$TMPDIR/zh-check-mine.out"
 
+# ---- hooks, layouts, print, Markdown and the build summary ----------------------
+
+# each case a site of its own: a hook that fails, a layout that fails, a
+# hook that runs away, a brochure manifest that is wrong, a photo that is
+# not there; a print of a file that does not exist; a build's summary
+mkcase() {
+	cp -R "$site" "$TMPDIR/$1"
+	rm -rf "$TMPDIR/$1/.gazette"
+}
+mkcase hook
+mkdir -p "$TMPDIR/hook/hooks"
+printf 'return { paragraph = function(p) local none; return none.x end }\n' >"$TMPDIR/hook/hooks/90-bad.lua"
+mkcase layout
+mkdir -p "$TMPDIR/layout/themes"
+cp -R "$ROOT/themes/default" "$TMPDIR/layout/themes/default"
+sed -i '2a {{ page.nothing.x }}' "$TMPDIR/layout/themes/default/layouts/stories.html"
+mkcase loop
+mkdir -p "$TMPDIR/loop/hooks"
+printf 'return { paragraph = function(p) while true do end end }\n' >"$TMPDIR/loop/hooks/90-loop.lua"
+mkcase manifest
+mkdir -p "$TMPDIR/manifest/content/brochures"
+printf 'title: 画册\nsize: A3\nstories: 3\n' >"$TMPDIR/manifest/content/brochures/bad.yml"
+mkcase photo
+printf '\n![没有的照片](nosuch.jpg)\n' >>"$TMPDIR/photo/$story"
+for c in hook layout loop manifest photo; do
+	(cd "$TMPDIR/$c" && git add -A && git commit -qm "$c" && git clean -qfdx -e .gazette) || fail "commit the $c case"
+done
+
+cases2() {
+	envp=$1 p=$2
+	run "$envp" ${p}hook build --source "$TMPDIR/hook" --out "$TMPDIR/out-hook"
+	run "$envp" ${p}layout build --source "$TMPDIR/layout" --out "$TMPDIR/out-layout"
+	run "$envp" ${p}loop build --source "$TMPDIR/loop" --out "$TMPDIR/out-loop"
+	run "$envp" ${p}manifest print --source "$TMPDIR/manifest" content/brochures/bad.yml \
+		-o "$TMPDIR/bad.pdf"
+	run "$envp" ${p}photo build --source "$TMPDIR/photo" --out "$TMPDIR/out-photo"
+	run "$envp" ${p}print-none print --source "$site" content/nosuch.md -o "$TMPDIR/none.pdf"
+	rm -rf "$site/.gazette" "$TMPDIR/out-summary"
+	run "$envp" ${p}summary build --source "$site" --out "$TMPDIR/out-summary" --verbose
+}
+cases2 "$EN" en2-
+cases2 "$ZH" zh2-
+diff -u "$TMPDIR/status-en2" "$TMPDIR/status-zh2" || fail "exit statuses differ between English and Chinese"
+assert_contains "$TMPDIR/en2-hook.err" "hooks/90-bad.lua:1: attempt to index a nil value (local 'none') (while rendering content/"
+assert_contains "$TMPDIR/zh2-hook.err" "hooks/90-bad.lua:1: 渲染 content/"
+assert_contains "$TMPDIR/zh2-hook.err" "时出错（attempt to index a nil value (local 'none')）"
+assert_contains "$TMPDIR/en2-layout.err" "themes/default/layouts/stories.html:3: "
+assert_contains "$TMPDIR/en2-layout.err" "attempt to index a nil value (field 'nothing') (rendering content/"
+assert_contains "$TMPDIR/zh2-layout.err" "themes/default/layouts/stories.html:3: "
+assert_contains "$TMPDIR/zh2-layout.err" "时出错（attempt to index a nil value (field 'nothing')）"
+assert_contains "$TMPDIR/en2-loop.err" "hooks/90-loop.lua:1: ran more than 2 hundred million steps, stopped (an endless loop?)"
+assert_contains "$TMPDIR/zh2-loop.err" "hooks/90-loop.lua:1: 渲染 content/"
+assert_contains "$TMPDIR/zh2-loop.err" "时出错（运行超过 2 亿步，已停止（死循环？））"
+assert_contains "$TMPDIR/en2-manifest.err" "content/brochures/bad.yml:3:10: 'stories' is a list of content paths"
+assert_contains "$TMPDIR/zh2-manifest.err" "content/brochures/bad.yml:3:10: 'stories' 要写成内容路径的列表"
+assert_contains "$TMPDIR/zh2-manifest.err" "gazette 不认识开本 'A3'"
+assert_contains "$TMPDIR/en2-photo.err" "image 'nosuch.jpg' not found"
+assert_contains "$TMPDIR/en2-print-none.err" "content/nosuch.md: no such page to print"
+assert_contains "$TMPDIR/zh2-print-none.err" "content/nosuch.md: 没有这个要印的页面"
+no_english "$TMPDIR"/zh2-*.err "$TMPDIR"/zh2-*.out
+for f in "$TMPDIR"/en2-*.out "$TMPDIR"/en2-*.err; do
+	z=$TMPDIR/zh2-${f#"$TMPDIR"/en2-}
+	if [ -s "$f" ] && [ ! -s "$z" ]; then fail "${z##*/} is empty but ${f##*/} is not"; fi
+done
+
 # ---- the site itself does not depend on the language ----------------------------
 
 run "$EN" site-en build --source "$site" --out "$TMPDIR/pub-en"

@@ -188,7 +188,7 @@ lua_bad 'return function(doc, page)
 end' "print/back.lua:2: attempt to index a nil value (global 'io')"
 lua_bad 'return function(doc, page)
   while true do end
-end' "print/back.lua:2: 运行超过 2 亿步，已停止"
+end' "print/back.lua:2: ran more than 2 hundred million steps, stopped"
 lua_bad 'return function(doc, page)
   if then
 end' "print/back.lua:2: unexpected symbol near 'then'"

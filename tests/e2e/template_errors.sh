@@ -80,7 +80,7 @@ took=$(($(date +%s) - start))
 echo "endless loop stopped after ${took}s"
 [ "$rc" -ne 124 ] || problem "an endless loop in a template was not stopped in 60 s"
 [ "$took" -le 10 ] || problem "stopping an endless loop took ${took}s (want a few seconds)"
-grep -qF '运行超过 2 亿步，已停止' "$err_log" || problem "the endless-loop error does not say '运行超过 2 亿步，已停止'"
+grep -qF 'ran more than 2 hundred million steps, stopped' "$err_log" || problem "the endless-loop error does not say 'ran more than 2 hundred million steps, stopped'"
 grep -qF 'themes/t/layouts/home.html:3' "$err_log" || problem "the endless-loop error does not name home.html:3"
 expect_failure "endless loop"
 
