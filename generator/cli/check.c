@@ -536,7 +536,7 @@ void gz_check_print_text(gz_diag *d, FILE *f)
 		fputs(it->path[0] ? it->path : _("site"), f);
 		if (it->line > 0)
 			fprintf(f, ":%d:%d", it->line, it->col > 0 ? it->col : 1);
-		fprintf(f, ": %s: %s\n", it->severity == GZ_ERROR ? _("error") : _("warning"), it->msg);
+		fprintf(f, ": %s%s\n", it->severity == GZ_ERROR ? _("error: ") : _("warning: "), it->msg);
 	}
 }
 

@@ -51,7 +51,7 @@ assert_not_contains "$TMPDIR/check2.out" ": error:"
 # a misspelt field is a warning, in the editor's language
 assert_contains "$TMPDIR/check2.out" "fields.md:4:1: warning: unknown field 'townsip'; did you mean 'township'?"
 LANGUAGE=zh_CN LANG=C.UTF-8 "$GAZETTE" check --source "$site" >"$TMPDIR/check-zh.out"
-assert_contains "$TMPDIR/check-zh.out" "fields.md:4:1: warning: 未知字段 'townsip'，是不是 'township'？"
+assert_contains "$TMPDIR/check-zh.out" "fields.md:4:1: 警告：未知字段 'townsip'，是不是 'township'？"
 
 # the sample site: no errors
 "$GAZETTE" check --source "$ROOT" >"$TMPDIR/sample.out" || {

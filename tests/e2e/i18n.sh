@@ -147,7 +147,7 @@ assert_contains "$TMPDIR/zh-yaml.err" "gazette：构建失败，共 1 个错误"
 assert_contains "$TMPDIR/zh-dup.err" "site.yml:3:1: 键 'title' 重复了"
 assert_contains "$TMPDIR/zh-log.out" "  创建  "
 assert_contains "$TMPDIR/zh-log.out" "  共 1 次提交："
-assert_contains "$TMPDIR/zh-check.out" "content/stories/2019/places.md:4:11: 警告: 乡镇 '穆陵镇' 不在 data/places.yml 里，是不是 '穆棱镇'？"
+assert_contains "$TMPDIR/zh-check.out" "content/stories/2019/places.md:4:11: 警告：乡镇 '穆陵镇' 不在 data/places.yml 里，是不是 '穆棱镇'？"
 # JSON: the keys and the severity stay for programs, the message is Chinese
 assert_contains "$TMPDIR/zh-check-json.out" "\"severity\": \"warning\", \"message\": \"乡镇 '穆陵镇' 不在 data/places.yml 里，是不是 '穆棱镇'？\""
 no_english "$TMPDIR"/zh-help*.out "$TMPDIR"/zh-no-command.err "$TMPDIR"/zh-jobs.err \
