@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "base/i18n.h"
 #include "base/text.h"
 #include "build/build.h"
+#include "desk/child.h"
 #include "desk/desk.h"
 #include "desk/http.h"
 #include "desk/page.h"
@@ -963,6 +963,37 @@ cleanup:
 
 /* ---- photos ---- */
 
+enum { PHOTO_SIZE = 2, PHOTO_DAMAGED = 3 };
+
+/* In a child (libvips stays out of the server): the photo's size within
+ * bounds, and every pixel decoded now, as the build will: a damaged file
+ * is refused here, not at publishing. */
+static int photo_child(gz_buf *out, void *payload)
+{
+	const gz_buf *file = payload;
+	gz_image_opts o;
+	gz_image_result r;
+	char *err = NULL;
+	int w = 0, h = 0;
+
+	if (gz_image_size(file->ptr, file->len, &w, &h) < 0)
+		return PHOTO_DAMAGED;
+	if (w > MAX_PHOTO_SIDE || h > MAX_PHOTO_SIDE || w < MIN_PHOTO_SIDE || h < MIN_PHOTO_SIDE)
+		return PHOTO_SIZE;
+	memset(&o, 0, sizeof(o));
+	o.widths[GZ_IMAGE_JPEG][0] = 64;
+	o.nwidths[GZ_IMAGE_JPEG] = 1;
+	o.quality = 50;
+	o.max_pixels = (uint64_t)MAX_PHOTO_SIDE * MAX_PHOTO_SIDE;
+	if (gz_image_process(&r, file->ptr, file->len, &o, &err) != GZ_IMAGE_OK) {
+		gz_buf_puts(out, err ? err : "");
+		free(err);
+		return PHOTO_DAMAGED;
+	}
+	gz_image_result_release(&r);
+	return 0;
+}
+
 static void do_upload(ctx *c)
 {
 	desk *dk = c->dk;
@@ -974,7 +1005,7 @@ static void do_upload(ctx *c)
 	gz_desk_page p;
 	gz_gitw_file files[2];
 	size_t len, i;
-	int w = 0, hgt = 0, rc;
+	int rc;
 
 	memset(&p, 0, sizeof(p));
 	if (!branch_parse(branch, owner, sizeof(owner), &page) || !may_edit(c, branch) ||
@@ -996,27 +1027,21 @@ static void do_upload(ctx *c)
 		message(c, 415, _("Photo refused"), _("This is not a JPEG, PNG or WebP photo."));
 		goto cleanup;
 	}
-	if (gz_image_size(c->rq->file.ptr, c->rq->file.len, &w, &hgt) < 0 || w > MAX_PHOTO_SIDE ||
-	    hgt > MAX_PHOTO_SIDE || w < MIN_PHOTO_SIDE || hgt < MIN_PHOTO_SIDE) {
+	{
+		gz_buf text = GZ_BUF_INIT;
+		rc = gz_desk_child_run(&text, &err, dk->git, photo_child, (void *)&c->rq->file);
+		gz_buf_release(&text);
+		free(err);
+		err = NULL;
+	}
+	if (rc == PHOTO_SIZE) {
 		message(c, 415, _("Photo refused"),
 			_("A photo must be between 200 and 12000 pixels wide and high."));
 		goto cleanup;
 	}
-	{
-		/* decode every pixel now, as the build will: a damaged file is
-		 * refused here, not at publishing */
-		gz_image_opts o;
-		gz_image_result r;
-		memset(&o, 0, sizeof(o));
-		o.widths[GZ_IMAGE_JPEG][0] = 64;
-		o.nwidths[GZ_IMAGE_JPEG] = 1;
-		o.quality = 50;
-		o.max_pixels = (uint64_t)MAX_PHOTO_SIDE * MAX_PHOTO_SIDE;
-		if (gz_image_process(&r, c->rq->file.ptr, c->rq->file.len, &o, &err) != GZ_IMAGE_OK) {
-			message(c, 415, _("Photo refused"), _("The photo is damaged or cut short."));
-			goto cleanup;
-		}
-		gz_image_result_release(&r);
+	if (rc != 0) {
+		message(c, 415, _("Photo refused"), _("The photo is damaged or cut short."));
+		goto cleanup;
 	}
 	rp = repo_path(dk, page.ptr);
 	if (gz_gitw_read(dk->git, base, rp, &md, &len, &err) < 0 ||
@@ -1105,33 +1130,82 @@ cleanup:
 
 /* ---- preview and check ---- */
 
-/* Build commit sha into the session's preview folder, drafts included. */
-static int preview_build(desk *dk, const char *user, const char *sha, gz_buf *errors)
-{
+/* A build, and the check after it, as a child process does them. */
+typedef struct {
 	gz_build_opts o;
+	gz_desk_check_fn check;
+	const char *check_dir;   /* the site to check, or NULL */
+} build_job;
+
+static int build_child(gz_buf *out, void *payload)
+{
+	build_job *j = payload;
 	gz_build_stats st;
+	gz_diag d;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	gz_diag_init(&d);
+	rc = gz_build(&j->o, &d, &st);
+	gz_desk_diag_write(out, 'b', &d);
+	gz_diag_release(&d);
+	if (j->check && j->check_dir) {
+		gz_diag_init(&d);
+		j->check(j->check_dir, &d);
+		gz_desk_diag_write(out, 'c', &d);
+		gz_diag_release(&d);
+	}
+	return rc == 0 ? 0 : 1;
+}
+
+/* Run job in a child: the build's diagnostics into built, the check's
+ * into checked (may be NULL when the job checks nothing). Returns 0 when
+ * the site was built. */
+static int run_build(desk *dk, build_job *j, gz_diag *built, gz_diag *checked)
+{
+	gz_buf text = GZ_BUF_INIT;
+	char *err = NULL;
+	int rc;
+
+	j->o.exiting = true;
+	pthread_mutex_lock(&dk->build_lock);
+	rc = gz_desk_child_run(&text, &err, dk->git, build_child, j);
+	pthread_mutex_unlock(&dk->build_lock);
+	gz_desk_diag_read(built, 'b', text.ptr);
+	if (checked)
+		gz_desk_diag_read(checked, 'c', text.ptr);
+	if (rc < 0)
+		gz_diag_error(built, "", 0, 0, "%s", err);
+	free(err);
+	gz_buf_release(&text);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Build commit sha into the session's preview folder, drafts included,
+ * and check the site in check_dir (NULL: no check) into checked. */
+static int preview_build(desk *dk, const char *user, const char *sha, const char *check_dir,
+			 gz_buf *errors, gz_diag *checked)
+{
+	build_job j;
 	gz_diag d;
 	gz_buf out = GZ_BUF_INIT;
 	size_t i;
 	int rc;
 
-	memset(&o, 0, sizeof(o));
-	memset(&st, 0, sizeof(st));
+	memset(&j, 0, sizeof(j));
 	gz_buf_printf(&out, "%s/preview-%s", dk->state, user);
-	o.source = dk->source;
-	o.out = out.ptr;
-	o.rev = sha;
-	o.drafts = true;
-	o.future = true;
-	o.keep_going = true;
-	o.allow_shrink = true;
-	o.jobs = 2;
+	j.o.source = dk->source;
+	j.o.out = out.ptr;
+	j.o.rev = sha;
+	j.o.drafts = true;
+	j.o.future = true;
+	j.o.keep_going = true;
+	j.o.allow_shrink = true;
+	j.o.jobs = 2;
+	j.check = dk->check;
+	j.check_dir = check_dir;
 	gz_diag_init(&d);
-	pthread_mutex_lock(&dk->build_lock);
-	rc = gz_build(&o, &d, &st);
-	/* a build's arenas are not needed between builds: the desk idles small */
-	malloc_trim(0);
-	pthread_mutex_unlock(&dk->build_lock);
+	rc = run_build(dk, &j, &d, checked);
 	for (i = 0; i < d.n; i++)
 		if (d.items[i].severity == GZ_ERROR) {
 			char *m = gz_diag_format(&d.items[i]);
@@ -1190,10 +1264,10 @@ static void do_preview(ctx *c)
 		gz_buf_puts(b, "}");
 		goto cleanup;
 	}
-	preview_build(dk, c->s.user, sha, &errors);
 	gz_buf_printf(&work, "%s/check-%s", dk->state, c->s.user);
-	if (dk->check && gz_gitw_export(dk->git, sha, work.ptr, &err) == 0)
-		dk->check(work.ptr, &d);
+	if (!dk->check || gz_gitw_export(dk->git, sha, work.ptr, &err) < 0)
+		gz_buf_clear(&work);
+	preview_build(dk, c->s.user, sha, work.len ? work.ptr : NULL, &errors, &d);
 	gz_diag_sort(&d);
 	page_url(&url, page, p.slug);
 	gz_buf_printf(b, "{\"url\":");
@@ -1330,7 +1404,7 @@ static void review_screen(ctx *c)
 	gz_buf_printf(b, "<p class=\"meta\">%s ", _("By"));
 	h(b, owner);
 	gz_buf_printf(b, " · %s</p>", status_label(*p.status ? p.status : "published"));
-	preview_build(dk, c->s.user, tip, &errors);
+	preview_build(dk, c->s.user, tip, NULL, &errors, NULL);
 	page_url(&url, page.ptr, p.slug);
 	gz_buf_printf(b, "<div class=\"two\"><section class=\"preview\"><h2>%s</h2>"
 			 "<iframe sandbox=\"allow-same-origin\" title=\"%s\" src=\"/desk/view/%s",
@@ -1472,20 +1546,15 @@ static void do_decide(ctx *c)
 	free(err);
 	err = NULL;
 	{
-		gz_build_opts o;
-		gz_build_stats st;
+		build_job j;
 		gz_diag d;
-		memset(&o, 0, sizeof(o));
-		memset(&st, 0, sizeof(st));
-		o.source = dk->source;
-		o.out = dk->out;
-		o.rev = dk->branch;
-		o.jobs = 2;
+		memset(&j, 0, sizeof(j));
+		j.o.source = dk->source;
+		j.o.out = dk->out;
+		j.o.rev = dk->branch;
+		j.o.jobs = 2;
 		gz_diag_init(&d);
-		pthread_mutex_lock(&dk->build_lock);
-		rc = gz_build(&o, &d, &st);
-		malloc_trim(0);
-		pthread_mutex_unlock(&dk->build_lock);
+		rc = run_build(dk, &j, &d, NULL);
 		head(c, b, rc == 0 ? _("Published") : _("Approved, but the site was not built"));
 		if (rc == 0) {
 			gz_buf_printf(b, "<p class=\"ok\" role=\"status\">%s</p>",
