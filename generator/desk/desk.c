@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@ typedef struct {
 	const char *source, *users_file, *out;
 	char *state;              /* the desk's folder in the cache */
 	char *branch;             /* the publishing branch */
+	char *lang;               /* the site's language ("zh-CN"), the desk's too */
 	gz_gitw *git;
 	gz_desk_sessions *sessions;
 	gz_desk_check_fn check;
@@ -94,7 +96,9 @@ static bool is_reviewer(ctx *c)
 
 static void head(ctx *c, gz_buf *b, const char *title)
 {
-	gz_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+	gz_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"");
+	h(b, c->dk->lang);
+	gz_buf_puts(b, "\"><head><meta charset=\"utf-8\">"
 		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		       "<title>");
 	h(b, title);
@@ -619,8 +623,10 @@ static void form_screen(ctx *c, gz_desk_page *p, const char *page, const char *k
 			 "rows=\"18\" wrap=\"off\" spellcheck=\"false\">",
 		      _("Text (Markdown)"));
 	h(b, p->body);
-	gz_buf_printf(b, "</textarea></div><ul id=\"findings\" class=\"findings\" aria-live=\"polite\"></ul>"
-			 "<p class=\"actions\"><button class=\"primary\" name=\"do\" value=\"save\">%s</button>",
+	gz_buf_printf(b, "</textarea></div><ul id=\"findings\" class=\"findings\" aria-live=\"polite\" "
+			 "data-line=\"%s\" data-page=\"%s\"></ul>",
+		      _("line %d: "), _("page details: "));
+	gz_buf_printf(b, "<p class=\"actions\"><button class=\"primary\" name=\"do\" value=\"save\">%s</button>",
 		      _("Save"));
 	if (branch && *branch && strcmp(p->status, "review"))
 		gz_buf_printf(b, " <button name=\"do\" value=\"submit\">%s</button>", _("Submit for review"));
@@ -1634,7 +1640,7 @@ static const char desk_js[] =
 	"function show(r){marks={};ul.innerHTML='';if(r.error){var li=document.createElement('li');"
 	"li.className='error';li.textContent=r.error;ul.appendChild(li);gutter();return;}"
 	"(r.findings||[]).forEach(function(x){var li=document.createElement('li');li.className=x.severity;"
-	"var l=x.line-r.bodyLine+1;li.textContent=(l>0?'第'+l+'行：':'页面信息：')+x.message;"
+	"var l=x.line-r.bodyLine+1;li.textContent=(l>0?ul.dataset.line.replace('%d',l):ul.dataset.page)+x.message;"
 	"li.dataset.line=l;ul.appendChild(li);if(l>0)marks[l]={c:x.severity=='error'?'e':'w',t:x.message};});"
 	"gutter();if(fr&&r.url)fr.src=r.url+'?t='+Date.now();}\n"
 	"function send(){var d=new FormData(f);fetch('/desk/preview',{method:'POST',body:new URLSearchParams(d),"
@@ -1738,6 +1744,52 @@ cleanup:
 }
 
 /* ---- the command ---- */
+
+/* The desk speaks its site's language, whatever the locale of whoever
+ * started it: LANGUAGE names it ("zh-CN" becomes zh_CN, any Chinese falls
+ * back to the zh_CN catalog), and as gettext reads LANGUAGE only when the
+ * messages' locale is not plain C, a plain C becomes C.UTF-8 (for the
+ * messages alone: nothing the build writes depends on it). */
+static void speak(const char *lang)
+{
+	gz_buf l = GZ_BUF_INIT;
+	const char *now = setlocale(LC_MESSAGES, NULL);
+	size_t i;
+
+	gz_buf_puts(&l, lang);
+	for (i = 0; i < l.len; i++)
+		if (l.ptr[i] == '-')
+			l.ptr[i] = '_';
+	if (!strncmp(l.ptr, "zh", 2) && strcmp(l.ptr, "zh_CN"))
+		gz_buf_puts(&l, ":zh_CN");
+	setenv("LANGUAGE", l.ptr, 1);
+	if (!now || !strcmp(now, "C") || !strcmp(now, "POSIX"))
+		setlocale(LC_MESSAGES, "C.UTF-8");
+	gz_buf_release(&l);
+}
+
+/* The language: of site.yml on the publishing branch, else the build's
+ * default. */
+static char *site_language(desk *dk)
+{
+	char tip[GZ_SHA_SIZE], *yml = NULL, *err = NULL, *rp = repo_path(dk, "site.yml"), *lang;
+	gz_value *v = NULL, *l;
+	size_t len;
+	int line, col;
+
+	if (gz_gitw_tip(dk->git, dk->branch, tip, &err) < 0 ||
+	    gz_gitw_read(dk->git, tip, rp, &yml, &len, &err) < 0 ||
+	    gz_yaml_parse(&v, yml, len, 0, &err, &line, &col) < 0)
+		v = NULL;
+	l = gz_value_get(v, "language");
+	lang = gz_strdup(l && l->type == GZ_STR && *l->str && !strpbrk(l->str, "\"<>&") ? l->str :
+										       "zh-CN");
+	gz_value_free(v);
+	free(yml);
+	free(err);
+	free(rp);
+	return lang;
+}
 
 static const char usage[] =
 	N_("usage: gazette desk [--source REPO] [--bind ADDR] [--port N] [--users FILE] [--out DIR]\n"
@@ -1890,6 +1942,8 @@ int gz_desk_main(int argc, char **argv, gz_desk_check_fn check)
 		fprintf(stderr, _("gazette desk: HEAD names no branch to publish from\n"));
 		goto cleanup;
 	}
+	dk.lang = site_language(&dk);
+	speak(dk.lang);
 	if (!out && gz_gitw_is_bare(dk.git)) {
 		fprintf(stderr, _("gazette desk: a bare repository has no place for public/; give --out DIR\n"));
 		rc = 2;
@@ -1911,6 +1965,7 @@ cleanup:
 	gz_desk_sessions_free(dk.sessions);
 	gz_gitw_free(dk.git);
 	free(dk.branch);
+	free(dk.lang);
 	free(dk.state);
 	free(def_users);
 	free(def_out);

@@ -4,8 +4,9 @@
 # another, a story saved as commits on its own branch by its editor, the
 # check's findings in the preview, photo uploads checked (a hostile name,
 # a non-image), a stale save refused, review and approval that merges and
-# builds, the working tree untouched, and 100 concurrent requests under
-# 200 MB of RSS after the builds (which run in child processes).
+# builds, the working tree untouched, the site's language (Chinese) under
+# LC_ALL=C, and 100 concurrent requests under 200 MB of RSS after the
+# builds (which run in child processes).
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
@@ -26,8 +27,9 @@ grep -q '^alice	editor	alice@county.example	\$argon2id\$' "$site/.gazette/desk-u
 	fail "the users file holds no Argon2id hash"
 [ "$(stat -c %a "$site/.gazette/desk-users")" = 600 ] || fail "the users file is readable by others"
 
+# under the plain C locale, the desk still speaks its site's language
 start_server "$TMPDIR/desk.log" 's#.*http://127\.0\.0\.1:\([0-9][0-9]*\)/desk/.*#\1#p' \
-	"gazette desk" "$GAZETTE" desk --source "$site" --port 0
+	"gazette desk" env -u LANGUAGE LC_ALL=C "$GAZETTE" desk --source "$site" --port 0
 base=http://127.0.0.1:$port
 
 # code METHOD URL [curl args…]: the status code; the body in $TMPDIR/body
@@ -48,6 +50,12 @@ login() {
 		--data-urlencode "name=$1" --data-urlencode "password=$2")
 	[ "$c" = 303 ] || { cat "$TMPDIR/body"; fail "login $1: $c"; }
 }
+
+c=$(code GET /desk/login)
+[ "$c" = 200 ] || fail "the login page: $c"
+assert_contains "$TMPDIR/body" '<html lang="zh-CN">'
+assert_contains "$TMPDIR/body" '<title>登录 · 编辑台</title>'
+assert_contains "$TMPDIR/body" '用户名'
 
 # login required everywhere
 for u in /desk/ /desk/new /desk/edit?p=content/about.md /desk/review /desk/view/alice/ /x; do
@@ -77,7 +85,7 @@ curl -s -D - -o /dev/null -b "$TMPDIR/alice.jar" -c "$TMPDIR/x.jar" "$base/desk/
 
 c=$(code GET /desk/ -b "$TMPDIR/alice.jar")
 [ "$c" = 200 ] || fail "the list: $c"
-assert_contains "$TMPDIR/body" 'lang="zh-CN"'
+assert_contains "$TMPDIR/body" '<h2>我的稿件</h2>'
 atok=$(csrf_of)
 code GET /desk/ -b "$TMPDIR/bob.jar" >/dev/null
 btok=$(csrf_of)
@@ -85,6 +93,7 @@ btok=$(csrf_of)
 # a new story; without the token it is refused
 c=$(code GET /desk/new?kind=story -b "$TMPDIR/alice.jar")
 [ "$c" = 200 ] || fail "the new story form: $c"
+assert_contains "$TMPDIR/body" 'data-line="第%d行："'
 pub=$(git -C "$site" rev-parse main)
 story() {
 	printf 'csrf=%s&p=%s&kind=story&b=%s&base=%s&status=draft&title=%s&date=2020-08-01&slug=%s' \
