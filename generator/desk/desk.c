@@ -1610,7 +1610,7 @@ static const char desk_css[] =
 	".primary{background:var(--accent);color:#fff;border-color:var(--accent)}\n"
 	".row{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.5rem}\n"
 	".pages{list-style:none;padding:0}.pages li{padding:.5rem 0;border-bottom:1px solid #e4e0d8}\n"
-	".meta{color:#666;font-size:.9rem}.st{padding:0 .3rem;border-radius:3px;background:#eee}"
+	".meta{color:#666;font-size:.9rem}.st{padding:0 .3rem;border-radius:3px;background:#eee;white-space:nowrap}"
 	".st-review{background:#fff2c6}.st-draft{background:#e6eefc}.st-published{background:#e2f4e4}\n"
 	".err{background:#fde8e8;border:1px solid #e0a0a0;padding:.6rem;border-radius:4px}"
 	".ok{background:#e2f4e4;padding:.6rem;border-radius:4px}\n"
@@ -1623,8 +1623,14 @@ static const char desk_css[] =
 	"iframe{width:100%;height:36rem;border:1px solid #bbb;background:#fff}\n"
 	"pre.text,pre.diff{white-space:pre-wrap;word-break:break-all;background:#fff;border:1px solid #ddd;"
 	"padding:.5rem;max-height:30rem;overflow:auto}.diff .add{background:#e2f4e4}.diff .del{background:#fde8e8}\n"
-	"fieldset.photo{border:1px solid #ddd;margin:.6rem 0}.search{display:flex;gap:.5rem}\n"
-	"@media(min-width:60rem){.editor{display:grid;grid-template-columns:1fr 1fr;gap:1rem}"
+	"fieldset.photo{border:1px solid #ddd;margin:.6rem 0}.search{display:flex;gap:.5rem}"
+	".search input{flex:1;min-width:0}.search button{flex:none;white-space:nowrap}\n"
+	/* wide: the fields on the left, the preview beside them and staying in
+	 * view while the body is written */
+	"@media(min-width:60rem){.editor{display:grid;grid-template-columns:1fr 1fr;gap:0 1rem;"
+	"align-items:start}.editor>form,.editor>p{grid-column:1}.editor>.preview{grid-column:2;"
+	"grid-row:1/span 3;position:sticky;top:0}.editor>.preview h2{margin-top:0}"
+	".editor iframe{height:calc(100vh - 4rem)}"
 	".two{display:grid;grid-template-columns:1fr 1fr;gap:1rem}}\n";
 
 /* The live preview: the form is sent a moment after typing stops; the
