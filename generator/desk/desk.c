@@ -263,7 +263,7 @@ static void login_form(ctx *c, const char *error)
 		gz_buf_puts(b, "</p>");
 	}
 	gz_buf_printf(b,
-		      "<form method=\"post\" action=\"/desk/login\" class=\"card\">"
+		      "<form method=\"post\" action=\"/desk/login\" class=\"card login\">"
 		      "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 		      "<label>%s<input name=\"name\" autocomplete=\"username\" required></label>"
 		      "<label>%s<input name=\"password\" type=\"password\" "
@@ -1602,7 +1602,8 @@ static const char desk_css[] =
 	"padding:.5rem 1rem;background:var(--accent);color:#fff}.bar a{color:#fff;font-weight:bold;"
 	"text-decoration:none}.bar form{display:flex;gap:.5rem;align-items:center}\n"
 	"main{max-width:72rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem}h2{font-size:1.15rem}\n"
-	".card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:1rem;margin:0 0 1rem}\n"
+	".card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:1rem;margin:0 0 1rem}"
+	".login{max-width:26rem}\n"
 	"label{display:block;margin:.4rem 0}input,select,textarea{display:block;width:100%;font:inherit;"
 	"padding:.4rem;border:1px solid #bbb;border-radius:4px;min-height:2.5rem}\n"
 	"button,.button{font:inherit;padding:.45rem 1rem;border:1px solid #888;border-radius:4px;"
