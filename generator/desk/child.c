@@ -76,7 +76,7 @@ int gz_desk_child_run(gz_buf *out, char **err, gz_gitw *git, gz_desk_child_fn fn
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return fail(err, _("cannot start a child process: %s"), strerror(errno));
-	pid = gz_gitw_fork(git);
+	pid = git ? gz_gitw_fork(git) : fork();
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);

@@ -24,10 +24,10 @@
  * Returns 0 to 100, the child's exit status. */
 typedef int (*gz_desk_child_fn)(gz_buf *out, void *payload);
 
-/* Run fn(out, payload) in a child process and wait for it. Returns fn's
+/* Run fn(out, payload) in a child process and wait for it; git is the
+ * repository handle the server's threads share (NULL: none). Returns fn's
  * return, with what it wrote appended to out; or -1 with *err set (caller
- * frees) when no child could be made or it died (a signal, a crash), and
- * out holding what it wrote before. */
+ * frees) when no child could be made or it died (a signal, a crash). */
 int gz_desk_child_run(gz_buf *out, char **err, gz_gitw *git, gz_desk_child_fn fn, void *payload);
 
 /* Diagnostics through the pipe: each item of d as one line of text tagged

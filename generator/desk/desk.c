@@ -45,7 +45,8 @@ typedef struct {
 	gz_gitw *git;
 	gz_desk_sessions *sessions;
 	gz_desk_check_fn check;
-	pthread_mutex_t build_lock; /* one build (preview or publish) at a time */
+	pthread_mutex_t build_lock; /* one child (a build or a photo's decoding) at a time:
+				     * two cores, and a 12000-pixel photo takes 400 MB */
 	pthread_mutex_t users_lock;
 } desk;
 
@@ -1035,7 +1036,9 @@ static void do_upload(ctx *c)
 	}
 	{
 		gz_buf text = GZ_BUF_INIT;
+		pthread_mutex_lock(&dk->build_lock);
 		rc = gz_desk_child_run(&text, &err, dk->git, photo_child, (void *)&c->rq->file);
+		pthread_mutex_unlock(&dk->build_lock);
 		gz_buf_release(&text);
 		free(err);
 		err = NULL;
