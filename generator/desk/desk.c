@@ -607,7 +607,7 @@ static void form_screen(ctx *c, gz_desk_page *p, const char *page, const char *k
 		h(b, p->photos[i].src);
 		gz_buf_puts(b, "\">");
 		{
-			char n1[32], n2[32], n3[32];
+			char n1[48], n2[48], n3[48];
 			snprintf(n1, sizeof(n1), "photo%zu_caption", i);
 			snprintf(n2, sizeof(n2), "photo%zu_credit", i);
 			snprintf(n3, sizeof(n3), "photo%zu_alt", i);
