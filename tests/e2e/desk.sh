@@ -230,6 +230,7 @@ git -C "$site" show "main:$page" | grep -q '卡罗尔' && fail "carol's line rea
 rss_now() {
 	awk '/^VmRSS/ {print $2}' "/proc/$server/status"
 }
+grep -q 'libvips\|gazette-media' "/proc/$server/maps" && fail "libvips is loaded in the desk itself"
 rss0=$(rss_now)
 pids=""
 i=0
