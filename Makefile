@@ -136,13 +136,18 @@ photos: deps
 # Against Hugo (site, photos), WeasyPrint (print) and Pagefind (search),
 # then gazette's own: git builds, Lua hooks, the archive.
 # The sample's print pages as PNGs for the README (docs/img/): the leaflet's
-# two sides and the brochure's first six pages, through poppler's pdftoppm.
+# two sides and the brochure's first six pages, through poppler's pdftoppm;
+# and the editing desk's screens, through its headless-Chromium test.
 screenshots: all
 	./gazette print content/leaflets/medical-insurance.md -o build/leaflet.pdf
 	./gazette print content/brochures/typical-cases-2019.yml -o build/brochure.pdf
 	mkdir -p docs/img
 	pdftoppm -r 45 -png build/leaflet.pdf docs/img/leaflet
 	pdftoppm -r 45 -f 1 -l 6 -png build/brochure.pdf docs/img/brochure
+	rm -rf build/desk-shots && mkdir -p build/desk-shots
+	ROOT=$(CURDIR) GAZETTE=$(CURDIR)/gazette TMPDIR=$(CURDIR)/build/desk-shots \
+		XDG_CACHE_HOME=$(CURDIR)/build/desk-shots/.xdg-cache DESK_SHOTS=$(CURDIR)/docs/img \
+		sh tests/e2e/desk_browser.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all

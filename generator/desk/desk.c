@@ -8,7 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <malloc.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +22,7 @@
 #include "base/i18n.h"
 #include "base/text.h"
 #include "build/build.h"
+#include "desk/child.h"
 #include "desk/desk.h"
 #include "desk/http.h"
 #include "desk/page.h"
@@ -40,10 +41,12 @@ typedef struct {
 	const char *source, *users_file, *out;
 	char *state;              /* the desk's folder in the cache */
 	char *branch;             /* the publishing branch */
+	char *lang;               /* the site's language ("zh-CN"), the desk's too */
 	gz_gitw *git;
 	gz_desk_sessions *sessions;
 	gz_desk_check_fn check;
-	pthread_mutex_t build_lock; /* one build (preview or publish) at a time */
+	pthread_mutex_t build_lock; /* one child (a build or a photo's decoding) at a time:
+				     * two cores, and a 12000-pixel photo takes 400 MB */
 	pthread_mutex_t users_lock;
 } desk;
 
@@ -94,7 +97,9 @@ static bool is_reviewer(ctx *c)
 
 static void head(ctx *c, gz_buf *b, const char *title)
 {
-	gz_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+	gz_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"");
+	h(b, c->dk->lang);
+	gz_buf_puts(b, "\"><head><meta charset=\"utf-8\">"
 		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		       "<title>");
 	h(b, title);
@@ -259,7 +264,7 @@ static void login_form(ctx *c, const char *error)
 		gz_buf_puts(b, "</p>");
 	}
 	gz_buf_printf(b,
-		      "<form method=\"post\" action=\"/desk/login\" class=\"card\">"
+		      "<form method=\"post\" action=\"/desk/login\" class=\"card login\">"
 		      "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 		      "<label>%s<input name=\"name\" autocomplete=\"username\" required></label>"
 		      "<label>%s<input name=\"password\" type=\"password\" "
@@ -602,7 +607,7 @@ static void form_screen(ctx *c, gz_desk_page *p, const char *page, const char *k
 		h(b, p->photos[i].src);
 		gz_buf_puts(b, "\">");
 		{
-			char n1[32], n2[32], n3[32];
+			char n1[48], n2[48], n3[48];
 			snprintf(n1, sizeof(n1), "photo%zu_caption", i);
 			snprintf(n2, sizeof(n2), "photo%zu_credit", i);
 			snprintf(n3, sizeof(n3), "photo%zu_alt", i);
@@ -619,8 +624,10 @@ static void form_screen(ctx *c, gz_desk_page *p, const char *page, const char *k
 			 "rows=\"18\" wrap=\"off\" spellcheck=\"false\">",
 		      _("Text (Markdown)"));
 	h(b, p->body);
-	gz_buf_printf(b, "</textarea></div><ul id=\"findings\" class=\"findings\" aria-live=\"polite\"></ul>"
-			 "<p class=\"actions\"><button class=\"primary\" name=\"do\" value=\"save\">%s</button>",
+	gz_buf_printf(b, "</textarea></div><ul id=\"findings\" class=\"findings\" aria-live=\"polite\" "
+			 "data-line=\"%s\" data-page=\"%s\"></ul>",
+		      _("line %d: "), _("page details: "));
+	gz_buf_printf(b, "<p class=\"actions\"><button class=\"primary\" name=\"do\" value=\"save\">%s</button>",
 		      _("Save"));
 	if (branch && *branch && strcmp(p->status, "review"))
 		gz_buf_printf(b, " <button name=\"do\" value=\"submit\">%s</button>", _("Submit for review"));
@@ -963,6 +970,37 @@ cleanup:
 
 /* ---- photos ---- */
 
+enum { PHOTO_SIZE = 2, PHOTO_DAMAGED = 3 };
+
+/* In a child (libvips stays out of the server): the photo's size within
+ * bounds, and every pixel decoded now, as the build will: a damaged file
+ * is refused here, not at publishing. */
+static int photo_child(gz_buf *out, void *payload)
+{
+	const gz_buf *file = payload;
+	gz_image_opts o;
+	gz_image_result r;
+	char *err = NULL;
+	int w = 0, h = 0;
+
+	if (gz_image_size(file->ptr, file->len, &w, &h) < 0)
+		return PHOTO_DAMAGED;
+	if (w > MAX_PHOTO_SIDE || h > MAX_PHOTO_SIDE || w < MIN_PHOTO_SIDE || h < MIN_PHOTO_SIDE)
+		return PHOTO_SIZE;
+	memset(&o, 0, sizeof(o));
+	o.widths[GZ_IMAGE_JPEG][0] = 64;
+	o.nwidths[GZ_IMAGE_JPEG] = 1;
+	o.quality = 50;
+	o.max_pixels = (uint64_t)MAX_PHOTO_SIDE * MAX_PHOTO_SIDE;
+	if (gz_image_process(&r, file->ptr, file->len, &o, &err) != GZ_IMAGE_OK) {
+		gz_buf_puts(out, err ? err : "");
+		free(err);
+		return PHOTO_DAMAGED;
+	}
+	gz_image_result_release(&r);
+	return 0;
+}
+
 static void do_upload(ctx *c)
 {
 	desk *dk = c->dk;
@@ -974,7 +1012,7 @@ static void do_upload(ctx *c)
 	gz_desk_page p;
 	gz_gitw_file files[2];
 	size_t len, i;
-	int w = 0, hgt = 0, rc;
+	int rc;
 
 	memset(&p, 0, sizeof(p));
 	if (!branch_parse(branch, owner, sizeof(owner), &page) || !may_edit(c, branch) ||
@@ -996,27 +1034,23 @@ static void do_upload(ctx *c)
 		message(c, 415, _("Photo refused"), _("This is not a JPEG, PNG or WebP photo."));
 		goto cleanup;
 	}
-	if (gz_image_size(c->rq->file.ptr, c->rq->file.len, &w, &hgt) < 0 || w > MAX_PHOTO_SIDE ||
-	    hgt > MAX_PHOTO_SIDE || w < MIN_PHOTO_SIDE || hgt < MIN_PHOTO_SIDE) {
+	{
+		gz_buf text = GZ_BUF_INIT;
+		pthread_mutex_lock(&dk->build_lock);
+		rc = gz_desk_child_run(&text, &err, dk->git, photo_child, (void *)&c->rq->file);
+		pthread_mutex_unlock(&dk->build_lock);
+		gz_buf_release(&text);
+		free(err);
+		err = NULL;
+	}
+	if (rc == PHOTO_SIZE) {
 		message(c, 415, _("Photo refused"),
 			_("A photo must be between 200 and 12000 pixels wide and high."));
 		goto cleanup;
 	}
-	{
-		/* decode every pixel now, as the build will: a damaged file is
-		 * refused here, not at publishing */
-		gz_image_opts o;
-		gz_image_result r;
-		memset(&o, 0, sizeof(o));
-		o.widths[GZ_IMAGE_JPEG][0] = 64;
-		o.nwidths[GZ_IMAGE_JPEG] = 1;
-		o.quality = 50;
-		o.max_pixels = (uint64_t)MAX_PHOTO_SIDE * MAX_PHOTO_SIDE;
-		if (gz_image_process(&r, c->rq->file.ptr, c->rq->file.len, &o, &err) != GZ_IMAGE_OK) {
-			message(c, 415, _("Photo refused"), _("The photo is damaged or cut short."));
-			goto cleanup;
-		}
-		gz_image_result_release(&r);
+	if (rc != 0) {
+		message(c, 415, _("Photo refused"), _("The photo is damaged or cut short."));
+		goto cleanup;
 	}
 	rp = repo_path(dk, page.ptr);
 	if (gz_gitw_read(dk->git, base, rp, &md, &len, &err) < 0 ||
@@ -1105,33 +1139,82 @@ cleanup:
 
 /* ---- preview and check ---- */
 
-/* Build commit sha into the session's preview folder, drafts included. */
-static int preview_build(desk *dk, const char *user, const char *sha, gz_buf *errors)
-{
+/* A build, and the check after it, as a child process does them. */
+typedef struct {
 	gz_build_opts o;
+	gz_desk_check_fn check;
+	const char *check_dir;   /* the site to check, or NULL */
+} build_job;
+
+static int build_child(gz_buf *out, void *payload)
+{
+	build_job *j = payload;
 	gz_build_stats st;
+	gz_diag d;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	gz_diag_init(&d);
+	rc = gz_build(&j->o, &d, &st);
+	gz_desk_diag_write(out, 'b', &d);
+	gz_diag_release(&d);
+	if (j->check && j->check_dir) {
+		gz_diag_init(&d);
+		j->check(j->check_dir, &d);
+		gz_desk_diag_write(out, 'c', &d);
+		gz_diag_release(&d);
+	}
+	return rc == 0 ? 0 : 1;
+}
+
+/* Run job in a child: the build's diagnostics into built, the check's
+ * into checked (may be NULL when the job checks nothing). Returns 0 when
+ * the site was built. */
+static int run_build(desk *dk, build_job *j, gz_diag *built, gz_diag *checked)
+{
+	gz_buf text = GZ_BUF_INIT;
+	char *err = NULL;
+	int rc;
+
+	j->o.exiting = true;
+	pthread_mutex_lock(&dk->build_lock);
+	rc = gz_desk_child_run(&text, &err, dk->git, build_child, j);
+	pthread_mutex_unlock(&dk->build_lock);
+	gz_desk_diag_read(built, 'b', text.ptr);
+	if (checked)
+		gz_desk_diag_read(checked, 'c', text.ptr);
+	if (rc < 0)
+		gz_diag_error(built, "", 0, 0, "%s", err);
+	free(err);
+	gz_buf_release(&text);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Build commit sha into the session's preview folder, drafts included,
+ * and check the site in check_dir (NULL: no check) into checked. */
+static int preview_build(desk *dk, const char *user, const char *sha, const char *check_dir,
+			 gz_buf *errors, gz_diag *checked)
+{
+	build_job j;
 	gz_diag d;
 	gz_buf out = GZ_BUF_INIT;
 	size_t i;
 	int rc;
 
-	memset(&o, 0, sizeof(o));
-	memset(&st, 0, sizeof(st));
+	memset(&j, 0, sizeof(j));
 	gz_buf_printf(&out, "%s/preview-%s", dk->state, user);
-	o.source = dk->source;
-	o.out = out.ptr;
-	o.rev = sha;
-	o.drafts = true;
-	o.future = true;
-	o.keep_going = true;
-	o.allow_shrink = true;
-	o.jobs = 2;
+	j.o.source = dk->source;
+	j.o.out = out.ptr;
+	j.o.rev = sha;
+	j.o.drafts = true;
+	j.o.future = true;
+	j.o.keep_going = true;
+	j.o.allow_shrink = true;
+	j.o.jobs = 2;
+	j.check = dk->check;
+	j.check_dir = check_dir;
 	gz_diag_init(&d);
-	pthread_mutex_lock(&dk->build_lock);
-	rc = gz_build(&o, &d, &st);
-	/* a build's arenas are not needed between builds: the desk idles small */
-	malloc_trim(0);
-	pthread_mutex_unlock(&dk->build_lock);
+	rc = run_build(dk, &j, &d, checked);
 	for (i = 0; i < d.n; i++)
 		if (d.items[i].severity == GZ_ERROR) {
 			char *m = gz_diag_format(&d.items[i]);
@@ -1190,10 +1273,10 @@ static void do_preview(ctx *c)
 		gz_buf_puts(b, "}");
 		goto cleanup;
 	}
-	preview_build(dk, c->s.user, sha, &errors);
 	gz_buf_printf(&work, "%s/check-%s", dk->state, c->s.user);
-	if (dk->check && gz_gitw_export(dk->git, sha, work.ptr, &err) == 0)
-		dk->check(work.ptr, &d);
+	if (!dk->check || gz_gitw_export(dk->git, sha, work.ptr, &err) < 0)
+		gz_buf_clear(&work);
+	preview_build(dk, c->s.user, sha, work.len ? work.ptr : NULL, &errors, &d);
 	gz_diag_sort(&d);
 	page_url(&url, page, p.slug);
 	gz_buf_printf(b, "{\"url\":");
@@ -1330,7 +1413,7 @@ static void review_screen(ctx *c)
 	gz_buf_printf(b, "<p class=\"meta\">%s ", _("By"));
 	h(b, owner);
 	gz_buf_printf(b, " · %s</p>", status_label(*p.status ? p.status : "published"));
-	preview_build(dk, c->s.user, tip, &errors);
+	preview_build(dk, c->s.user, tip, NULL, &errors, NULL);
 	page_url(&url, page.ptr, p.slug);
 	gz_buf_printf(b, "<div class=\"two\"><section class=\"preview\"><h2>%s</h2>"
 			 "<iframe sandbox=\"allow-same-origin\" title=\"%s\" src=\"/desk/view/%s",
@@ -1472,20 +1555,15 @@ static void do_decide(ctx *c)
 	free(err);
 	err = NULL;
 	{
-		gz_build_opts o;
-		gz_build_stats st;
+		build_job j;
 		gz_diag d;
-		memset(&o, 0, sizeof(o));
-		memset(&st, 0, sizeof(st));
-		o.source = dk->source;
-		o.out = dk->out;
-		o.rev = dk->branch;
-		o.jobs = 2;
+		memset(&j, 0, sizeof(j));
+		j.o.source = dk->source;
+		j.o.out = dk->out;
+		j.o.rev = dk->branch;
+		j.o.jobs = 2;
 		gz_diag_init(&d);
-		pthread_mutex_lock(&dk->build_lock);
-		rc = gz_build(&o, &d, &st);
-		malloc_trim(0);
-		pthread_mutex_unlock(&dk->build_lock);
+		rc = run_build(dk, &j, &d, NULL);
 		head(c, b, rc == 0 ? _("Published") : _("Approved, but the site was not built"));
 		if (rc == 0) {
 			gz_buf_printf(b, "<p class=\"ok\" role=\"status\">%s</p>",
@@ -1527,7 +1605,8 @@ static const char desk_css[] =
 	"padding:.5rem 1rem;background:var(--accent);color:#fff}.bar a{color:#fff;font-weight:bold;"
 	"text-decoration:none}.bar form{display:flex;gap:.5rem;align-items:center}\n"
 	"main{max-width:72rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem}h2{font-size:1.15rem}\n"
-	".card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:1rem;margin:0 0 1rem}\n"
+	".card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:1rem;margin:0 0 1rem}"
+	".login{max-width:26rem}\n"
 	"label{display:block;margin:.4rem 0}input,select,textarea{display:block;width:100%;font:inherit;"
 	"padding:.4rem;border:1px solid #bbb;border-radius:4px;min-height:2.5rem}\n"
 	"button,.button{font:inherit;padding:.45rem 1rem;border:1px solid #888;border-radius:4px;"
@@ -1535,7 +1614,7 @@ static const char desk_css[] =
 	".primary{background:var(--accent);color:#fff;border-color:var(--accent)}\n"
 	".row{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.5rem}\n"
 	".pages{list-style:none;padding:0}.pages li{padding:.5rem 0;border-bottom:1px solid #e4e0d8}\n"
-	".meta{color:#666;font-size:.9rem}.st{padding:0 .3rem;border-radius:3px;background:#eee}"
+	".meta{color:#666;font-size:.9rem}.st{padding:0 .3rem;border-radius:3px;background:#eee;white-space:nowrap}"
 	".st-review{background:#fff2c6}.st-draft{background:#e6eefc}.st-published{background:#e2f4e4}\n"
 	".err{background:#fde8e8;border:1px solid #e0a0a0;padding:.6rem;border-radius:4px}"
 	".ok{background:#e2f4e4;padding:.6rem;border-radius:4px}\n"
@@ -1548,8 +1627,14 @@ static const char desk_css[] =
 	"iframe{width:100%;height:36rem;border:1px solid #bbb;background:#fff}\n"
 	"pre.text,pre.diff{white-space:pre-wrap;word-break:break-all;background:#fff;border:1px solid #ddd;"
 	"padding:.5rem;max-height:30rem;overflow:auto}.diff .add{background:#e2f4e4}.diff .del{background:#fde8e8}\n"
-	"fieldset.photo{border:1px solid #ddd;margin:.6rem 0}.search{display:flex;gap:.5rem}\n"
-	"@media(min-width:60rem){.editor{display:grid;grid-template-columns:1fr 1fr;gap:1rem}"
+	"fieldset.photo{border:1px solid #ddd;margin:.6rem 0}.search{display:flex;gap:.5rem}"
+	".search input{flex:1;min-width:0}.search button{flex:none;white-space:nowrap}\n"
+	/* wide: the fields on the left, the preview beside them and staying in
+	 * view while the body is written */
+	"@media(min-width:60rem){.editor{display:grid;grid-template-columns:1fr 1fr;gap:0 1rem;"
+	"align-items:start}.editor>form,.editor>p{grid-column:1}.editor>.preview{grid-column:2;"
+	"grid-row:1/span 3;position:sticky;top:0}.editor>.preview h2{margin-top:0}"
+	".editor iframe{height:calc(100vh - 4rem)}"
 	".two{display:grid;grid-template-columns:1fr 1fr;gap:1rem}}\n";
 
 /* The live preview: the form is sent a moment after typing stops; the
@@ -1565,7 +1650,7 @@ static const char desk_js[] =
 	"function show(r){marks={};ul.innerHTML='';if(r.error){var li=document.createElement('li');"
 	"li.className='error';li.textContent=r.error;ul.appendChild(li);gutter();return;}"
 	"(r.findings||[]).forEach(function(x){var li=document.createElement('li');li.className=x.severity;"
-	"var l=x.line-r.bodyLine+1;li.textContent=(l>0?'第'+l+'行：':'页面信息：')+x.message;"
+	"var l=x.line-r.bodyLine+1;li.textContent=(l>0?ul.dataset.line.replace('%d',l):ul.dataset.page)+x.message;"
 	"li.dataset.line=l;ul.appendChild(li);if(l>0)marks[l]={c:x.severity=='error'?'e':'w',t:x.message};});"
 	"gutter();if(fr&&r.url)fr.src=r.url+'?t='+Date.now();}\n"
 	"function send(){var d=new FormData(f);fetch('/desk/preview',{method:'POST',body:new URLSearchParams(d),"
@@ -1669,6 +1754,52 @@ cleanup:
 }
 
 /* ---- the command ---- */
+
+/* The desk speaks its site's language, whatever the locale of whoever
+ * started it: LANGUAGE names it ("zh-CN" becomes zh_CN, any Chinese falls
+ * back to the zh_CN catalog), and as gettext reads LANGUAGE only when the
+ * messages' locale is not plain C, a plain C becomes C.UTF-8 (for the
+ * messages alone: nothing the build writes depends on it). */
+static void speak(const char *lang)
+{
+	gz_buf l = GZ_BUF_INIT;
+	const char *now = setlocale(LC_MESSAGES, NULL);
+	size_t i;
+
+	gz_buf_puts(&l, lang);
+	for (i = 0; i < l.len; i++)
+		if (l.ptr[i] == '-')
+			l.ptr[i] = '_';
+	if (!strncmp(l.ptr, "zh", 2) && strcmp(l.ptr, "zh_CN"))
+		gz_buf_puts(&l, ":zh_CN");
+	setenv("LANGUAGE", l.ptr, 1);
+	if (!now || !strcmp(now, "C") || !strcmp(now, "POSIX"))
+		setlocale(LC_MESSAGES, "C.UTF-8");
+	gz_buf_release(&l);
+}
+
+/* The language: of site.yml on the publishing branch, else the build's
+ * default. */
+static char *site_language(desk *dk)
+{
+	char tip[GZ_SHA_SIZE], *yml = NULL, *err = NULL, *rp = repo_path(dk, "site.yml"), *lang;
+	gz_value *v = NULL, *l;
+	size_t len;
+	int line, col;
+
+	if (gz_gitw_tip(dk->git, dk->branch, tip, &err) < 0 ||
+	    gz_gitw_read(dk->git, tip, rp, &yml, &len, &err) < 0 ||
+	    gz_yaml_parse(&v, yml, len, 0, &err, &line, &col) < 0)
+		v = NULL;
+	l = gz_value_get(v, "language");
+	lang = gz_strdup(l && l->type == GZ_STR && *l->str && !strpbrk(l->str, "\"<>&") ? l->str :
+										       "zh-CN");
+	gz_value_free(v);
+	free(yml);
+	free(err);
+	free(rp);
+	return lang;
+}
 
 static const char usage[] =
 	N_("usage: gazette desk [--source REPO] [--bind ADDR] [--port N] [--users FILE] [--out DIR]\n"
@@ -1821,6 +1952,8 @@ int gz_desk_main(int argc, char **argv, gz_desk_check_fn check)
 		fprintf(stderr, _("gazette desk: HEAD names no branch to publish from\n"));
 		goto cleanup;
 	}
+	dk.lang = site_language(&dk);
+	speak(dk.lang);
 	if (!out && gz_gitw_is_bare(dk.git)) {
 		fprintf(stderr, _("gazette desk: a bare repository has no place for public/; give --out DIR\n"));
 		rc = 2;
@@ -1842,6 +1975,7 @@ cleanup:
 	gz_desk_sessions_free(dk.sessions);
 	gz_gitw_free(dk.git);
 	free(dk.branch);
+	free(dk.lang);
 	free(dk.state);
 	free(def_users);
 	free(def_out);

@@ -102,6 +102,17 @@ const char *gz_gitw_prefix(const gz_gitw *w)
 	return w->prefix;
 }
 
+pid_t gz_gitw_fork(gz_gitw *w)
+{
+	pid_t pid;
+
+	pthread_mutex_lock(&w->lock);
+	pid = fork();
+	if (pid != 0)
+		pthread_mutex_unlock(&w->lock);
+	return pid;
+}
+
 int gz_gitw_is_bare(const gz_gitw *w)
 {
 	return git_repository_is_bare(w->repo);

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/buf.h"
 #include "base/strlist.h"
@@ -53,6 +54,12 @@ typedef struct {
 int gz_gitw_open(gz_gitw **out, const char *path, char **err);
 void gz_gitw_free(gz_gitw *w);
 const char *gz_gitw_prefix(const gz_gitw *w);
+
+/* fork(2) while no thread of this process is inside w's libgit2 calls, so
+ * that the child inherits no lock libgit2 holds (the one over its pack
+ * windows is global). The child must not use w. Returns what fork
+ * returns. */
+pid_t gz_gitw_fork(gz_gitw *w);
 int gz_gitw_is_bare(const gz_gitw *w);
 
 /* The commit branch ("main", "desk/a/b") points at, into sha. Returns 0,

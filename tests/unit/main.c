@@ -42,6 +42,7 @@ int main(void)
 	suite_mdlimits();
 	suite_sanitize();
 	suite_pattern();
+	suite_desk();
 	gz_image_shutdown();
 	printf("unit: %d passed, %d failed (%d checks)\n", tests_run - tests_failed, tests_failed,
 	       gz_test_checks);

@@ -69,5 +69,6 @@ void suite_print(void);
 void suite_mdlimits(void);
 void suite_sanitize(void);
 void suite_pattern(void);
+void suite_desk(void);
 
 #endif

@@ -1,0 +1,82 @@
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "desk/child.h"
+#include "test.h"
+
+/* Items survive the pipe's text whatever their path and message hold;
+ * another tag's lines and damaged ones are passed over. */
+static void test_diag_text(void)
+{
+	gz_diag d, back;
+	gz_buf text = GZ_BUF_INIT;
+
+	gz_diag_init(&d);
+	gz_diag_init(&back);
+	gz_diag_warn(&d, "content/a b.md", 3, 7, "half-width ',' between\tChinese\ncharacters \\ here");
+	gz_diag_error(&d, "", 0, 0, "no place");
+	gz_desk_diag_write(&text, 'c', &d);
+	gz_buf_puts(&text, "c\tE\t1\n");          /* cut short */
+	gz_buf_puts(&text, "b\tE\t1\t1\tx.md\tthe build's\n");
+	gz_buf_puts(&text, "c\tW\t2\t2\ty.md\tno newline");
+	gz_desk_diag_read(&back, 'c', text.ptr);
+	CHECK_INT(back.n, 2);
+	if (back.n == 2) {
+		CHECK_INT(back.items[0].severity, GZ_WARNING);
+		CHECK_STR(back.items[0].path, "content/a b.md");
+		CHECK_INT(back.items[0].line, 3);
+		CHECK_INT(back.items[0].col, 7);
+		CHECK_STR(back.items[0].msg, "half-width ',' between\tChinese\ncharacters \\ here");
+		CHECK_INT(back.items[1].severity, GZ_ERROR);
+		CHECK_STR(back.items[1].path, "");
+		CHECK_STR(back.items[1].msg, "no place");
+	}
+	gz_diag_release(&back);
+	gz_diag_init(&back);
+	gz_desk_diag_read(&back, 'b', text.ptr);
+	CHECK_INT(back.n, 1);
+	gz_diag_release(&back);
+	gz_diag_release(&d);
+	gz_buf_release(&text);
+}
+
+static int says_and_exits(gz_buf *out, void *payload)
+{
+	gz_buf_puts(out, payload);
+	return 7;
+}
+
+static int crashes(gz_buf *out, void *payload)
+{
+	gz_buf_puts(out, "before");
+	raise(SIGKILL);
+	return 0;
+}
+
+/* What the child writes and returns reaches the parent; a child that dies
+ * is an error, not a status. */
+static void test_child_run(void)
+{
+	gz_buf out = GZ_BUF_INIT;
+	char *err = NULL;
+	int rc;
+
+	rc = gz_desk_child_run(&out, &err, NULL, says_and_exits, "from the child");
+	CHECK_INT(rc, 7);
+	CHECK_STR(out.ptr, "from the child");
+	CHECK(err == NULL);
+	gz_buf_clear(&out);
+	rc = gz_desk_child_run(&out, &err, NULL, crashes, NULL);
+	CHECK_INT(rc, -1);
+	CHECK(err && strstr(err, "signal"));
+	CHECK_STR(out.ptr, "");
+	free(err);
+	gz_buf_release(&out);
+}
+
+void suite_desk(void)
+{
+	gz_test_run("desk diagnostics through the pipe", test_diag_text);
+	gz_test_run("desk child process", test_child_run);
+}
