@@ -940,7 +940,7 @@ static void do_save(ctx *c)
 	file.path = rp;
 	file.data = md.ptr;
 	file.len = md.len;
-	gz_buf_printf(&msg, submit ? "%s: submitted for review\n" : "%s: saved on the desk\n", p.title);
+	gz_buf_printf(&msg, submit ? _("%s: submitted for review\n") : _("%s: saved on the desk\n"), p.title);
 	rc = gz_gitw_commit(dk->git, sha, branch, base, &file, 1, c->user.name, c->user.email, msg.ptr,
 			    &err);
 	if (rc == GZ_GITW_STALE) {
@@ -1108,7 +1108,7 @@ static void do_upload(ctx *c)
 	files[1].path = rp;
 	files[1].data = out.ptr;
 	files[1].len = out.len;
-	gz_buf_printf(&msg, "%s: photo %s added on the desk\n", p.title, strrchr(photo.ptr, '/') + 1);
+	gz_buf_printf(&msg, _("%s: photo %s added on the desk\n"), p.title, strrchr(photo.ptr, '/') + 1);
 	rc = gz_gitw_commit(dk->git, sha, branch, base, files, 2, c->user.name, c->user.email, msg.ptr,
 			    &err);
 	if (rc == GZ_GITW_STALE) {
@@ -1511,7 +1511,7 @@ static void do_decide(ctx *c)
 	file.path = rp;
 	file.data = out.ptr;
 	file.len = out.len;
-	gz_buf_printf(&msg, approve ? "%s: approved\n" : "%s: sent back\n", p.title);
+	gz_buf_printf(&msg, approve ? _("%s: approved\n") : _("%s: sent back\n"), p.title);
 	if (*comment)
 		gz_buf_printf(&msg, "\n%s\n", comment);
 	rc = gz_gitw_commit(dk->git, sha, branch, base, &file, 1, c->user.name, c->user.email, msg.ptr,

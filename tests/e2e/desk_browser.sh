@@ -45,6 +45,6 @@ git -C "$site" show "main:$page" | grep -q '^status: published$' || fail "the st
 git -C "$site" cat-file -e main:content/stories/2020/spring-tea/honey.jpg || fail "the photo is not on main"
 [ "$(git -C "$site" log --format='%an <%ae>' --reverse main -- "$page" | head -n 1)" = \
 	'alice <alice@county.example>' ] || fail "the story's first commit is not alice's"
-git -C "$site" log --format='%an %s' main -- "$page" | grep -q '^bob .*: approved$' ||
+git -C "$site" log --format='%an %s' main -- "$page" | grep -q '^bob .*：审核通过$' ||
 	fail "the approval is not bob's commit"
 echo "desk_browser: ok"
