@@ -21,6 +21,17 @@ problem() {
   - $*"
 }
 
+# zh_pass ARGS...: the same build in Chinese says everything in Chinese
+# (tests/tools/no_english.py: no run of three English words outside places,
+# keys, quoted values and a parser's own words in parentheses)
+zh_pass() {
+	set +e
+	LC_ALL=C.UTF-8 LANGUAGE=zh_CN "$GAZETTE" build "$@" >/dev/null 2>"$TMPDIR/zh.err"
+	set -e
+	python3 "$ROOT/tests/tools/no_english.py" "$TMPDIR/zh.err" >"$TMPDIR/zh.bad" ||
+		problem "English in the Chinese messages of build $*: $(head -n 3 "$TMPDIR/zh.bad")"
+}
+
 # status_ok WHAT: the last build exited 0 or 1, not by a signal or sanitizer
 status_ok() {
 	[ "$rc" -le 1 ] || problem "$1: gazette exited $rc (a crash?)"
@@ -49,6 +60,7 @@ make_repo "$bad"
 
 build --source "$bad" --out "$TMPDIR/bad-out"
 cat "$err_log"
+zh_pass --source "$bad" --out "$TMPDIR/bad-out"
 status_ok "the bad repository"
 [ "$rc" -eq 1 ] || problem "the bad repository exited $rc (want 1)"
 
@@ -151,6 +163,7 @@ hook_site() {
 	make_repo "$h"
 	build --source "$h" --out "$h/public"
 	cat "$err_log"
+	zh_pass --source "$h" --out "$h/public"
 	status_ok "hook $1"
 	[ "$rc" -eq 1 ] || problem "hook $1: exited $rc (want 1)"
 	[ ! -e "$h/public" ] || problem "hook $1: the failed build wrote pages"
