@@ -22,6 +22,10 @@
 #include "base/text.h"
 
 #define MAX_RELATED 5
+/* A term on more pages than this lends a page only the ones nearest it on
+ * the term's list (by date): a tag on every other story would otherwise make
+ * scoring quadratic in the site, for candidates that rarely win anyway. */
+#define RELATED_WINDOW 256
 
 typedef struct {
 	gz_site *site;
@@ -210,21 +214,57 @@ static bool ranks_above(const int *score, size_t a, size_t b)
 	return sa > sb || (sa == sb && a < b);
 }
 
-/* Score every page sharing a term with page i; keep the best few. */
+/* Where page order is on term's list, which holds pages by order (link_terms
+ * adds them newest first); term->n if it is not there. */
+static size_t posting_at(const gz_term *term, size_t order)
+{
+	size_t lo = 0, hi = term->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (term->pages[mid]->order < order)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The part of term's list that page order scores: all of it, or for a
+ * common term the RELATED_WINDOW pages around the page, kept whole at the
+ * ends of the list so that every page scans the same amount. */
+static void posting_window(const gz_term *term, size_t order, size_t *lo, size_t *hi)
+{
+	size_t at;
+
+	*lo = 0;
+	*hi = term->n;
+	if (term->n <= RELATED_WINDOW)
+		return;
+	at = posting_at(term, order);
+	*lo = at > RELATED_WINDOW / 2 ? at - RELATED_WINDOW / 2 : 0;
+	if (*lo + RELATED_WINDOW > term->n)
+		*lo = term->n - RELATED_WINDOW;
+	*hi = *lo + RELATED_WINDOW;
+}
+
+/* Score the pages sharing a term with page i (within each term's window:
+ * at most RELATED_WINDOW a term); keep the best few. */
 static void relate_one(size_t i, int worker, void *payload)
 {
 	related_job *j = payload;
 	gz_site *site = j->site;
 	gz_page *p = site->pages[i];
 	int *score = j->score[worker];
-	size_t *touched = j->touched[worker], nt = 0, t, k, m;
+	size_t *touched = j->touched[worker], nt = 0, t, k, m, lo, hi;
 	size_t best[MAX_RELATED];
 	size_t nbest = 0;
 
 	for (t = 0; t < site->cfg.ntax; t++) {
 		for (k = 0; k < p->nterms[t]; k++) {
 			gz_term *term = p->terms[t][k];
-			for (m = 0; m < term->n; m++) {
+			posting_window(term, i, &lo, &hi);
+			for (m = lo; m < hi; m++) {
 				size_t o = term->pages[m]->order;
 				if (o == i)
 					continue;
@@ -269,6 +309,8 @@ static void relate_one(size_t i, int worker, void *payload)
 static uint64_t related_key(const gz_site *site)
 {
 	uint64_t h = gz_hash_u64(gz_hash_add(GZ_HASH_INIT, RELATED_MAGIC, 4), MAX_RELATED);
+
+	h = gz_hash_u64(h, RELATED_WINDOW);
 	size_t i, t, k;
 
 	h = gz_hash_u64(h, gz_program_hash());
