@@ -857,6 +857,8 @@ void gz_pagecache_put(gz_pagecache *c, gz_page *p, char *const *probes, const bo
 	/* the page borrows its bodies from the entry, one copy in memory:
 	 * the entry is kept until the cache is freed (gz_pagecache_save) */
 	r->data = gz_buf_detach(&b, &r->dlen);
+	/* kept for the whole build, so without the buffer's slack */
+	r->data = gz_realloc(r->data, r->dlen + 1);
 	if (!p->nimages && p->html && !p->html_borrowed) {
 		free(p->html);
 		p->html = r->data + at[0];
