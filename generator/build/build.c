@@ -661,6 +661,17 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	ro.out_trusted = gz_publish_trusted(pub);
 	ro.prev = &deps_prev;
 	ro.next = &deps_next;
+	/* the index before the pages: what it makes and lets go is then
+	 * reused by the rendered pages, held until they are published */
+	if (site.cfg.search && !d->errors) {
+		/* the index patches the last build's when few pages changed */
+		gz_search_opts so = {jobs, out_dir, NULL, opts->full};
+		gz_search_stats sst;
+		search_file = gz_cache_file(opts->source, bare, out_dir, "search", false);
+		so.record = search_file;
+		gz_search_build(&out, &site, &so, &search_rec, d, &sst);
+		phase("search", &t0);
+	}
 	if (gz_render_site(&out, &site, &theme, &ro, d) < 0)
 		goto cleanup;
 	gz_photos_output(&photos, &out);
@@ -676,15 +687,6 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	 * is saved early only into one that is there already */
 	if (!d->errors && deps_prev.n)
 		record_start(&saving, gz_deps_save, &deps_next, gz_publish_companion(pub));
-	if (site.cfg.search) {
-		/* the index patches the last build's when few pages changed */
-		gz_search_opts so = {jobs, out_dir, NULL, opts->full};
-		gz_search_stats sst;
-		search_file = gz_cache_file(opts->source, bare, out_dir, "search", false);
-		so.record = search_file;
-		gz_search_build(&out, &site, &so, &search_rec, d, &sst);
-		phase("search", &t0);
-	}
 	/* nothing is written before the cached pages' text is known good */
 	if (gz_pagecache_verify_wait(site.cache) > 0) {
 		/* what this build found, the next finds again */
