@@ -186,7 +186,7 @@ case " $BUILDERS " in
 		awk -v h="$h" -v wg="$(median gazette 1)" -v wh="$(median "$h" 1)" \
 			-v cg="$(median gazette 2)" -v ch="$(median "$h" 2)" \
 			-v mg="$(max_rss_mib gazette)" -v mh="$(max_rss_mib "$h")" 'BEGIN {
-			# (parenthesised: a bare ">" in printf's arguments redirects)
+			# (parenthesised: a bare ">" among the arguments of printf redirects)
 			printf "%s/gazette: wall %.1fx, cpu %.1fx, memory %.1fx\n", h,
 				(wg > 0 ? wh / wg : 0), (cg > 0 ? ch / cg : 0), (mg > 0 ? mh / mg : 0)
 		}'
