@@ -224,7 +224,7 @@ static bool ranks_above(const int *score, size_t a, size_t b)
 }
 
 /* Where page order is on term's list, which holds pages by order (link_terms
- * adds them newest first); term->n if it is not there. */
+ * adds them newest first). */
 static size_t posting_at(const gz_term *term, size_t order)
 {
 	size_t lo = 0, hi = term->n;
@@ -388,10 +388,9 @@ static void relate_one(size_t i, int worker, void *payload)
 static uint64_t related_key(const gz_site *site)
 {
 	uint64_t h = gz_hash_u64(gz_hash_add(GZ_HASH_INIT, RELATED_MAGIC, 4), MAX_RELATED);
-
-	h = gz_hash_u64(h, RELATED_WINDOW);
 	size_t i, t, k;
 
+	h = gz_hash_u64(h, RELATED_WINDOW);
 	h = gz_hash_u64(h, gz_program_hash());
 	h = gz_hash_u64(h, site->npages);
 	/* a step a number: byte-at-a-time FNV over 160,000 of them took 3 ms */
