@@ -61,7 +61,7 @@ struct gz_pagecache {
 	atomic_bool damaged;
 	size_t cap;     /* of recs */
 	/* the old index and pack, read on a thread (gz_pagecache_preload) */
-	pthread_t gz_pageentry_reader;
+	pthread_t reader;
 	bool reading, index_bad;
 	/* the pack as the last build left it: its text was summed when it was
 	 * written (or checked since), and nothing has written to it after */
@@ -274,7 +274,7 @@ gz_pagecache *gz_pagecache_preload(const char *dir, bool read)
 		return NULL;
 	c = cache_new(dir);
 	if (read) {
-		c->reading = pthread_create(&c->gz_pageentry_reader, NULL, read_old, c) == 0;
+		c->reading = pthread_create(&c->reader, NULL, read_old, c) == 0;
 		if (!c->reading)
 			read_old(c);
 	}
@@ -290,7 +290,7 @@ gz_pagecache *gz_pagecache_open(gz_pagecache *c, uint64_t salt, const gz_strlist
 	if (!c)
 		return NULL;
 	if (c->reading)
-		pthread_join(c->gz_pageentry_reader, NULL);
+		pthread_join(c->reader, NULL);
 	c->reading = false;
 	c->salt = gz_hash_u64(salt, VERSION);
 	if (c->index_bad) {
@@ -755,7 +755,7 @@ void gz_pagecache_free(gz_pagecache *c)
 	if (!c)
 		return;
 	if (c->reading)
-		pthread_join(c->gz_pageentry_reader, NULL);
+		pthread_join(c->reader, NULL);
 	if (c->checking)
 		pthread_join(c->checker, NULL);
 	for (i = 0; i < c->n; i++) {
