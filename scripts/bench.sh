@@ -4,8 +4,14 @@
 # Generates STORIES stories + POLICIES policies (scripts/gencorpus.py) once as
 # a gazette site and as an equivalent Hugo site (scripts/bench-hugo/), then
 # builds each one cold RUNS times, alternating builders, under GNU time, and
-# prints the median wall time, the median CPU time (user+sys: steadier than wall
-# on a busy machine), the highest peak RSS and the output file counts.
+# prints the median and the range of the wall time and of the CPU time
+# (user+sys: steadier than wall on a busy machine), the highest peak RSS and
+# the output file counts.
+#
+# Hugo is built twice: "hugo" with five related pages per story, as gazette
+# shows, and "hugo-norel" without them (the same five taxonomies, no
+# .Related): its cheapest honest configuration, since .Related alone takes
+# most of Hugo's time. gazette is compared with both.
 #
 # Knobs (environment):
 #   STORIES=10000 POLICIES=200 SEED=1   corpus size and seed
@@ -13,8 +19,7 @@
 #   JOBS=$(nproc)                       cores: both builders are pinned to CPUs 0..JOBS-1
 #                                       (taskset); gazette gets --jobs JOBS, hugo GOMAXPROCS=JOBS
 #   RUNS=3                              cold builds per builder (median wall time)
-#   BUILDERS="gazette hugo"             which builders to run
-#   HUGO_RELATED=1                      0 drops .Related from the Hugo layout (diagnostic)
+#   BUILDERS="gazette hugo-norel hugo"  which builders to run
 #
 # Written in POSIX sh so that `sh scripts/bench.sh` (dash) runs it too.
 set -eu
@@ -29,8 +34,7 @@ BENCH_DIR=${BENCH_DIR:-bench}
 NCPU=$(nproc 2>/dev/null || echo 1)
 JOBS=${JOBS:-$NCPU}
 RUNS=${RUNS:-3}
-BUILDERS=${BUILDERS:-gazette hugo}
-HUGO_RELATED=${HUGO_RELATED:-1}
+BUILDERS=${BUILDERS:-gazette hugo-norel hugo}
 
 die() {
 	echo "bench: $*" >&2
@@ -55,10 +59,10 @@ for b in $BUILDERS; do
 	gazette)
 		[ -x "$ROOT/gazette" ] || die "./gazette is not built: run 'make' first (or 'make bench')"
 		;;
-	hugo)
+	hugo | hugo-norel)
 		command -v hugo >/dev/null 2>&1 || die "hugo is missing: run 'make deps' (Debian package 'hugo')"
 		;;
-	*) die "unknown builder '$b' in BUILDERS (use gazette and/or hugo)" ;;
+	*) die "unknown builder '$b' in BUILDERS (use gazette, hugo-norel, hugo)" ;;
 	esac
 done
 
@@ -114,11 +118,11 @@ esac
 clean() {
 	case $1 in
 	gazette) rm -rf "$BENCH_DIR/out-gazette" "$SITE/.gazette" ;;
-	hugo) rm -rf "$BENCH_DIR/out-hugo" "$HSITE/resources" ;;
+	hugo | hugo-norel) rm -rf "$BENCH_DIR/out-$1" "$HSITE/resources" ;;
 	esac
 }
 
-# run BUILDER N: one cold build; appends "wall rss_kib user sys" to $BENCH_DIR/BUILDER.times
+# run BUILDER N: one cold build; appends "wall user sys rss_kib" to $BENCH_DIR/BUILDER.times
 run() {
 	b=$1
 	n=$2
@@ -129,20 +133,20 @@ run() {
 	gazette)
 		set -- "$ROOT/gazette" build --quiet --jobs "$JOBS" --source "$SITE" --out "$BENCH_DIR/out-gazette"
 		;;
-	hugo)
-		set -- hugo --quiet --gc=false --source "$HSITE" --destination "$BENCH_DIR/out-hugo"
+	hugo | hugo-norel)
+		set -- hugo --quiet --gc=false --source "$HSITE" --destination "$BENCH_DIR/out-$b"
 		;;
 	esac
 	rel=true
-	[ "$HUGO_RELATED" = 0 ] && rel=false
+	[ "$b" = hugo-norel ] && rel=false
 	# shellcheck disable=SC2086 # $PIN is a word list
 	if ! GOMAXPROCS=$JOBS HUGO_PARAMS_RELATED=$rel \
-		$PIN /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" >"$log" 2>&1; then
+		$PIN /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" >"$log" 2>&1; then
 		tail -n 20 "$log" >&2
 		die "$b build failed (run $n; command: $*; full log: $log)"
 	fi
 	tail -n 1 "$tf" >>"$BENCH_DIR/$b.times"
-	read -r w m u s <"$tf" || true
+	read -r w u s m <"$tf" || true
 	say "$b run $n/$RUNS: ${w}s wall, $(echo "$u $s" | awk '{ print $1 + $2 }')s cpu, $((m / 1024)) MiB"
 }
 
@@ -159,37 +163,34 @@ while [ "$i" -le "$RUNS" ]; do
 done
 
 # ---- report ---------------------------------------------------------------
-median_wall() { cut -d' ' -f1 "$BENCH_DIR/$1.times" | sort -n | sed -n "$(((RUNS + 1) / 2))p"; }
-median_cpu() { awk '{ print $3 + $4 }' "$BENCH_DIR/$1.times" | sort -n | sed -n "$(((RUNS + 1) / 2))p"; }
-max_rss_mib() { cut -d' ' -f2 "$BENCH_DIR/$1.times" | sort -n | tail -n 1 | awk '{ printf "%.0f", $1 / 1024 }'; }
+# column 1 wall, 2 cpu (user+sys), 3 peak RSS in KiB; one line a run
+runs_of() { awk '{ print $1, $2 + $3, $4 }' "$BENCH_DIR/$1.times"; }
+median() { runs_of "$1" | cut -d' ' -f"$2" | sort -n | sed -n "$(((RUNS + 1) / 2))p"; }
+range() { runs_of "$1" | cut -d' ' -f"$2" | sort -n | sed -n '1p;$p' | tr '\n' ' ' | awk '{ printf "%s-%s", $1, $2 }'; }
+max_rss_mib() { runs_of "$1" | cut -d' ' -f3 | sort -n | tail -n 1 | awk '{ printf "%.0f", $1 / 1024 }'; }
 
 echo
-echo "corpus: $STORIES stories + $POLICIES policies (seed $SEED), $JOBS cores"
-[ "$HUGO_RELATED" = 0 ] && echo "(hugo layout without .Related: HUGO_RELATED=0)"
-printf '%-12s %8s %8s %15s %9s %8s\n' "" "wall(s)" "cpu(s)" "peak RSS(MiB)" "files" "html"
-wg="" cg="" mg="" wh="" ch="" mh=""
+echo "corpus: $STORIES stories + $POLICIES policies (seed $SEED), $JOBS cores, $RUNS runs each, alternating"
+printf '%-11s %8s %13s %8s %13s %9s %7s %6s\n' "" "wall(s)" "wall range" "cpu(s)" "cpu range" "peak(MiB)" "files" "html"
 for b in $BUILDERS; do
 	out=$BENCH_DIR/out-$b
-	w=$(median_wall "$b")
-	c=$(median_cpu "$b")
-	m=$(max_rss_mib "$b")
 	files=$(find "$out" -type f | wc -l)
 	html=$(find "$out" -type f -name '*.html' | wc -l)
-	printf '%-12s %8.2f %8.2f %15d %9d %8d\n' "$b" "$w" "$c" "$m" "$files" "$html"
-	case $b in
-	gazette) wg=$w cg=$c mg=$m ;;
-	hugo) wh=$w ch=$c mh=$m ;;
-	esac
+	printf '%-11s %8.2f %13s %8.2f %13s %9d %7d %6d\n' "$b" "$(median "$b" 1)" "$(range "$b" 1)" \
+		"$(median "$b" 2)" "$(range "$b" 2)" "$(max_rss_mib "$b")" "$files" "$html"
 done
-if [ -n "$wg" ] && [ -n "$wh" ]; then
-	awk -v wg="$wg" -v wh="$wh" -v cg="$cg" -v ch="$ch" -v mg="$mg" -v mh="$mh" 'BEGIN {
-		w = (wg > 0) ? sprintf("%.1fx", wh / wg) : "n/a"
-		c = (cg > 0) ? sprintf("%.1fx", ch / cg) : "n/a"
-		m = (mg > 0) ? sprintf("%.1fx", mh / mg) : "n/a"
-		printf "ratio (hugo/gazette): wall %s, memory %s (cpu %s)\n", w, m, c
-	}'
-fi
-for b in $BUILDERS; do
-	printf '%s runs, wall (s): %s\n' "$b" "$(cut -d' ' -f1 "$BENCH_DIR/$b.times" | tr '\n' ' ')"
-done
+case " $BUILDERS " in
+*" gazette "*)
+	for h in hugo-norel hugo; do
+		case " $BUILDERS " in *" $h "*) ;; *) continue ;; esac
+		awk -v h="$h" -v wg="$(median gazette 1)" -v wh="$(median "$h" 1)" \
+			-v cg="$(median gazette 2)" -v ch="$(median "$h" 2)" \
+			-v mg="$(max_rss_mib gazette)" -v mh="$(max_rss_mib "$h")" 'BEGIN {
+			# (parenthesised: a bare ">" among the arguments of printf redirects)
+			printf "%s/gazette: wall %.1fx, cpu %.1fx, memory %.1fx\n", h,
+				(wg > 0 ? wh / wg : 0), (cg > 0 ? ch / cg : 0), (mg > 0 ? mh / mg : 0)
+		}'
+	done
+	;;
+esac
 echo "hugo: $(hugo version 2>/dev/null | cut -d' ' -f2)"

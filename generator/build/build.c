@@ -516,10 +516,12 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 		rc = archive_only_stage(&b, st);
 		goto cleanup;
 	}
+	/* the index before the pages: what it makes and lets go is then
+	 * reused by the rendered pages, held until they are published */
+	if (b.in.site.cfg.search && !d->errors)
+		search_stage(&b);
 	if (render_stage(&b) < 0)
 		goto cleanup;
-	if (b.in.site.cfg.search)
-		search_stage(&b);
 	/* nothing is written before check_stage */
 	if (check_stage(&b, mark, again) < 0 || publish_stage(&b) < 0)
 		goto cleanup;

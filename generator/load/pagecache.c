@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "write/deps.h"
 #include "base/hash.h"
+#include "load/pageentry.h"
 #include "load/yaml.h"
 
 #define IDX_MAGIC "GZPI"
@@ -28,8 +29,6 @@
 /* magic, pad, key, payload length, its checksum, the length of its head
  * (all but the body's text, which comes last) and the head's checksum */
 #define ENTRY_HEAD 48u
-#define NO_STR 0xffffffffu
-#define MAX_DEPTH 100
 /* a stamp this close to the file's last change may hide a later one */
 
 typedef struct {
@@ -77,35 +76,6 @@ struct gz_pagecache {
 	size_t nspent, spent_cap;
 };
 
-/* A checksum of four lanes of eight bytes: entries are checked on every
- * build, so it must cost far less than the parse it saves. */
-static uint64_t sum64(const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	uint64_t a = 0x9e3779b97f4a7c15ULL ^ len, b = 0xbf58476d1ce4e5b9ULL, c = 0x94d049bb133111ebULL,
-		 e = 0x2545f4914f6cdd1dULL, w[4];
-	size_t i;
-
-	for (i = 0; i + 32 <= len; i += 32) {
-		memcpy(w, p + i, 32);
-		a = (a ^ w[0]) * 0xff51afd7ed558ccdULL;
-		b = (b ^ w[1]) * 0xc4ceb9fe1a85ec53ULL;
-		c = (c ^ w[2]) * 0xff51afd7ed558ccdULL;
-		e = (e ^ w[3]) * 0xc4ceb9fe1a85ec53ULL;
-		a ^= a >> 29;
-		b ^= b >> 31;
-		c ^= c >> 29;
-		e ^= e >> 31;
-	}
-	memset(w, 0, sizeof(w));
-	memcpy(w, p + i, len - i);
-	a = (a ^ w[0] ^ (b << 1)) * 0xff51afd7ed558ccdULL;
-	c = (c ^ w[1] ^ (e << 1)) * 0xc4ceb9fe1a85ec53ULL;
-	a = (a ^ w[2] ^ (c >> 7)) * 0xff51afd7ed558ccdULL;
-	a = (a ^ w[3] ^ b ^ e) * 0xc4ceb9fe1a85ec53ULL;
-	return a ^ (a >> 32);
-}
-
 /* The stamp of an open file; false if it cannot be had. Any write to the
  * file changes its ctime, which no program can set back. */
 static bool stamp_fd(int fd, gz_source_stamp *out)
@@ -125,392 +95,6 @@ static char *file_in(const gz_pagecache *c, const char *name)
 
 	gz_buf_printf(&b, "%s/%s", c->dir, name);
 	return gz_buf_detach(&b, NULL);
-}
-
-/* ---- encoding ---- */
-
-static void put_u32(gz_buf *b, uint32_t v)
-{
-	gz_buf_add(b, &v, 4);
-}
-
-static void put_u64(gz_buf *b, uint64_t v)
-{
-	gz_buf_add(b, &v, 8);
-}
-
-static void put_str(gz_buf *b, const char *s, size_t len)
-{
-	if (!s) {
-		put_u32(b, NO_STR);
-		return;
-	}
-	put_u32(b, (uint32_t)len);
-	gz_buf_add(b, s, len);
-	gz_buf_putc(b, '\0'); /* so a hit may point at the string in place */
-}
-
-static void put_cstr(gz_buf *b, const char *s)
-{
-	put_str(b, s, s ? strlen(s) : 0);
-}
-
-static void put_value(gz_buf *b, const gz_value *v)
-{
-	size_t i;
-
-	put_u32(b, (uint32_t)v->type | (v->quoted ? 0x100u : 0) | (v->keys ? 0x200u : 0));
-	put_u32(b, (uint32_t)v->line);
-	put_u32(b, (uint32_t)v->col);
-	put_cstr(b, v->str);
-	put_u32(b, (uint32_t)v->n);
-	for (i = 0; i < v->n; i++) {
-		if (v->keys)
-			put_cstr(b, v->keys[i]);
-		put_value(b, v->items[i]);
-	}
-}
-
-static void put_photo(gz_buf *b, const gz_photo *ph)
-{
-	put_cstr(b, ph->file);
-	put_cstr(b, ph->url);
-	put_cstr(b, ph->ref);
-	put_cstr(b, ph->alt);
-	put_cstr(b, ph->title);
-	put_cstr(b, ph->caption);
-	put_cstr(b, ph->credit);
-	put_u32(b, (uint32_t)ph->line);
-	put_u32(b, (uint32_t)ph->col);
-}
-
-/* ---- decoding: every read is bounded; a short or odd entry is "bad" ---- */
-
-typedef struct {
-	const char *p, *end;
-	bool bad;
-} reader;
-
-static void put_stamp(gz_buf *b, const gz_source_stamp *st)
-{
-	put_u64(b, st->dev);
-	put_u64(b, st->ino);
-	put_u64(b, st->size);
-	put_u64(b, (uint64_t)st->mtime_ns);
-	put_u64(b, (uint64_t)st->ctime_ns);
-}
-
-static uint32_t get_u32(reader *r)
-{
-	uint32_t v = 0;
-
-	if (r->bad || (size_t)(r->end - r->p) < 4) {
-		r->bad = true;
-		return 0;
-	}
-	memcpy(&v, r->p, 4);
-	r->p += 4;
-	return v;
-}
-
-static uint64_t get_u64(reader *r)
-{
-	uint64_t v = 0;
-
-	if (r->bad || (size_t)(r->end - r->p) < 8) {
-		r->bad = true;
-		return 0;
-	}
-	memcpy(&v, r->p, 8);
-	r->p += 8;
-	return v;
-}
-
-/* A string as a pointer into the entry (NUL-terminated there). */
-static const char *peek_str(reader *r, size_t *len)
-{
-	uint32_t n = get_u32(r);
-	const char *s;
-
-	*len = 0;
-	if (r->bad || n == NO_STR)
-		return NULL;
-	if ((size_t)(r->end - r->p) <= n || r->p[n]) {
-		r->bad = true;
-		return NULL;
-	}
-	s = r->p;
-	r->p += n + 1;
-	*len = n;
-	return s;
-}
-
-static char *get_str(reader *r, size_t *len)
-{
-	size_t n;
-	const char *s = peek_str(r, &n);
-
-	if (len)
-		*len = n;
-	return s ? gz_strndup(s, n) : NULL;
-}
-
-/*
- * The front matter of a hit as one allocation: a first pass over the entry
- * counts its nodes, item slots and string bytes, the second fills the
- * block. Ten thousand pages of a dozen fields each would otherwise be a
- * hundred thousand small allocations on every build.
- */
-typedef struct {
-	size_t nodes, slots, bytes;
-} tree_size;
-
-typedef struct {
-	gz_value *node;
-	void **slot;
-	char *byte;
-} tree_block;
-
-static bool size_value(reader *r, int depth, tree_size *ts)
-{
-	uint32_t flags = get_u32(r), i, n;
-	size_t len;
-
-	if (r->bad || depth > MAX_DEPTH || (flags & 0xff) > GZ_MAP) {
-		r->bad = true;
-		return false;
-	}
-	get_u32(r);
-	get_u32(r);
-	ts->nodes++;
-	if (peek_str(r, &len))
-		ts->bytes += len + 1;
-	n = get_u32(r);
-	/* every item takes at least 20 bytes: a count beyond that is junk */
-	if (r->bad || n > (size_t)(r->end - r->p) / 20) {
-		r->bad = true;
-		return false;
-	}
-	ts->slots += (flags & 0x200u) ? 2 * (size_t)n : n;
-	for (i = 0; i < n; i++) {
-		if (flags & 0x200u) {
-			if (!peek_str(r, &len)) {
-				r->bad = true;
-				return false;
-			}
-			ts->bytes += len + 1;
-		}
-		if (!size_value(r, depth + 1, ts))
-			return false;
-	}
-	return !r->bad;
-}
-
-static char *block_str(reader *r, tree_block *tb)
-{
-	size_t len;
-	const char *s = peek_str(r, &len);
-	char *d = tb->byte;
-
-	if (!s)
-		return NULL;
-	memcpy(d, s, len + 1);
-	tb->byte += len + 1;
-	return d;
-}
-
-/* The second pass: the entry is known to be well formed. */
-static gz_value *fill_value(reader *r, tree_block *tb)
-{
-	uint32_t flags = get_u32(r), i, n;
-	gz_value *v = tb->node++;
-
-	memset(v, 0, sizeof(*v));
-	v->type = (gz_vtype)(flags & 0xff);
-	v->quoted = (flags & 0x100u) != 0;
-	v->line = (int)get_u32(r);
-	v->col = (int)get_u32(r);
-	v->str = block_str(r, tb);
-	n = get_u32(r);
-	if (n) {
-		v->items = (gz_value **)tb->slot;
-		tb->slot += n;
-		if (flags & 0x200u) {
-			v->keys = (char **)tb->slot;
-			tb->slot += n;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		if (v->keys)
-			v->keys[i] = block_str(r, tb);
-		v->items[i] = fill_value(r, tb);
-	}
-	v->n = n;
-	return v;
-}
-
-static gz_value *get_tree(reader *r)
-{
-	reader first = *r;
-	tree_size ts = {0, 0, 0};
-	tree_block tb;
-	char *block;
-
-	if (!size_value(&first, 0, &ts)) {
-		r->bad = true;
-		return NULL;
-	}
-	block = gz_malloc(ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *) + ts.bytes);
-	tb.node = (gz_value *)(void *)block;
-	tb.slot = (void **)(void *)(block + ts.nodes * sizeof(gz_value));
-	tb.byte = block + ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *);
-	fill_value(r, &tb);
-	((gz_value *)(void *)block)->block = true;
-	return (gz_value *)(void *)block;
-}
-
-static void get_stamp(reader *r, gz_source_stamp *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->dev = get_u64(r);
-	st->ino = get_u64(r);
-	st->size = get_u64(r);
-	st->mtime_ns = (long long)get_u64(r);
-	st->ctime_ns = (long long)get_u64(r);
-}
-
-static void get_photo(reader *r, gz_photo *ph)
-{
-	memset(ph, 0, sizeof(*ph));
-	ph->file = get_str(r, NULL);
-	ph->url = get_str(r, NULL);
-	ph->ref = get_str(r, NULL);
-	ph->alt = get_str(r, NULL);
-	ph->title = get_str(r, NULL);
-	ph->caption = get_str(r, NULL);
-	ph->credit = get_str(r, NULL);
-	ph->line = (int)get_u32(r);
-	ph->col = (int)get_u32(r);
-}
-
-static void clear_parsed(gz_page *p)
-{
-	size_t i;
-
-	gz_value_free(p->fm);
-	free(p->section);
-	free(p->slug);
-	free(p->url);
-	free(p->out);
-	free(p->dir);
-	if (!p->html_borrowed)
-		free(p->html);
-	if (!p->plain_borrowed)
-		free(p->plain);
-	if (!p->doc_borrowed)
-		free(p->doc);
-	free(p->summary);
-	for (i = 0; i < p->nimages; i++) {
-		free(p->images[i].file);
-		free(p->images[i].url);
-		free(p->images[i].ref);
-		free(p->images[i].alt);
-		free(p->images[i].title);
-		free(p->images[i].caption);
-		free(p->images[i].credit);
-	}
-	free(p->images);
-	p->fm = NULL;
-	p->section = p->slug = p->url = p->out = p->dir = p->html = p->plain = p->summary = NULL;
-	p->doc = NULL;
-	p->images = NULL;
-	p->nimages = 0;
-	p->html_len = p->chars = 0;
-	p->html_borrowed = p->plain_borrowed = p->doc_borrowed = false;
-	p->bundle = p->is_index = false;
-}
-
-/* Does every probe still find what the parse found? */
-static bool probes_hold(reader *r, gz_source *src)
-{
-	uint32_t i, n = get_u32(r);
-	gz_buf path = GZ_BUF_INIT;
-	bool ok = !r->bad;
-
-	for (i = 0; i < n && ok; i++) {
-		size_t len;
-		const char *s = peek_str(r, &len);
-		bool was = get_u32(r) != 0;
-		if (r->bad || !s) {
-			r->bad = true;
-			break;
-		}
-		gz_buf_clear(&path);
-		gz_buf_add(&path, s, len);
-		ok = gz_source_exists(src, path.ptr) == was;
-	}
-	gz_buf_release(&path);
-	return ok && !r->bad;
-}
-
-/* Returns 1 (p filled), 0 (a probe differs: parse again), -1 (damaged). */
-static int decode(const char *payload, size_t len, size_t head, gz_source *src, gz_page *p)
-{
-	reader r = {payload, payload + len, false};
-	uint32_t flags, i, n;
-
-	if (!probes_hold(&r, src))
-		return r.bad ? -1 : 0;
-	p->fm = get_tree(&r);
-	p->section = get_str(&r, NULL);
-	p->slug = get_str(&r, NULL);
-	p->url = get_str(&r, NULL);
-	p->out = get_str(&r, NULL);
-	p->dir = get_str(&r, NULL);
-	flags = get_u32(&r);
-	p->bundle = (flags & 1) != 0;
-	p->is_index = (flags & 2) != 0;
-	p->plain_hash = get_u64(&r);
-	p->fields_hash = get_u64(&r);
-	p->search_text_hash = get_u64(&r);
-	p->search_doc_hash = get_u64(&r);
-	p->has_parse_hashes = true;
-	p->chars = (size_t)get_u64(&r);
-	p->summary = get_str(&r, NULL);
-	n = get_u32(&r);
-	if (!r.bad && n > (size_t)(r.end - r.p) / 24)
-		r.bad = true;
-	if (!r.bad && n) {
-		p->images = gz_calloc(n, sizeof(*p->images));
-		for (i = 0; i < n && !r.bad; i++) {
-			get_photo(&r, &p->images[i]);
-			p->nimages = i + 1;
-		}
-	}
-	if (!r.bad && r.p != payload + head)
-		r.bad = true;
-	/* the body's text stays in the map: most pages of a build are not
-	 * rendered again, and copying it would cost more than the rest of a
-	 * hit (the photo stage rewrites a body with images: that one is a copy) */
-	p->html = (char *)peek_str(&r, &p->html_len);
-	p->html_borrowed = p->html != NULL;
-	{
-		size_t plen;
-		p->plain = (char *)peek_str(&r, &plen);
-		p->plain_borrowed = p->plain != NULL;
-		p->doc = (char *)peek_str(&r, &plen);
-		p->doc_borrowed = p->doc != NULL;
-	}
-	if (!r.bad && p->nimages && p->html) {
-		p->html = gz_strndup(p->html, p->html_len);
-		p->html_borrowed = false;
-	}
-	if (r.bad || r.p != r.end || !p->fm || !p->section || !p->dir || !p->url || !p->out ||
-	    !p->html || !p->plain || !p->doc || !p->summary) {
-		clear_parsed(p);
-		return -1;
-	}
-	return 1;
 }
 
 /* ---- the index ---- */
@@ -538,7 +122,7 @@ static int load_index(gz_pagecache *c, size_t *cap)
 {
 	char *file = file_in(c, "pages.idx"), *data = NULL;
 	size_t len = 0, i, n;
-	reader r;
+	gz_pageentry_reader r;
 	int rc = 0;
 
 	if (!(data = gz_file_read(file, &len))) {
@@ -554,21 +138,21 @@ static int load_index(gz_pagecache *c, size_t *cap)
 	r.end = data + len - 8;
 	r.bad = false;
 	/* another build of gazette: start afresh, quietly */
-	if (get_u32(&r) != VERSION || get_u64(&r) != gz_program_hash()) {
+	if (gz_pageentry_get_u32(&r) != VERSION || gz_pageentry_get_u64(&r) != gz_program_hash()) {
 		free(data);
 		return 0;
 	}
 	{
 		uint64_t sum;
 		memcpy(&sum, data + len - 8, 8);
-		if (sum64(data, len - 8) != sum) {
+		if (gz_pageentry_sum(data, len - 8) != sum) {
 			free(data);
 			return -1;
 		}
 	}
-	c->gen = get_u64(&r);
-	get_stamp(&r, &c->pack_st);
-	n = (size_t)get_u64(&r);
+	c->gen = gz_pageentry_get_u64(&r);
+	gz_pageentry_get_stamp(&r, &c->pack_st);
+	n = (size_t)gz_pageentry_get_u64(&r);
 	if (n > (size_t)(r.end - r.p) / 80)
 		r.bad = true;
 	else /* room for this load's files, not listed yet: as many again */
@@ -578,13 +162,13 @@ static int load_index(gz_pagecache *c, size_t *cap)
 		const char *path;
 		rec x;
 		memset(&x, 0, sizeof(x));
-		x.key = get_u64(&r);
-		x.off = get_u64(&r);
-		x.len = get_u64(&r);
-		x.src_hash = get_u64(&r);
-		get_stamp(&r, &x.st);
-		x.has_st = get_u32(&r) != 0;
-		path = peek_str(&r, &plen);
+		x.key = gz_pageentry_get_u64(&r);
+		x.off = gz_pageentry_get_u64(&r);
+		x.len = gz_pageentry_get_u64(&r);
+		x.src_hash = gz_pageentry_get_u64(&r);
+		gz_pageentry_get_stamp(&r, &x.st);
+		x.has_st = gz_pageentry_get_u32(&r) != 0;
+		path = gz_pageentry_peek_str(&r, &plen);
 		if (r.bad || !path || !plen || memchr(path, '\0', plen))
 			break;
 		{
@@ -772,9 +356,9 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 			 * neither in a pack as the build that wrote it left it */
 			if (!memcmp(e, ENTRY_MAGIC, 4) && !memcmp(e + 8, &key, 8) &&
 			    plen == r->len - ENTRY_HEAD && head <= plen &&
-			    (c->trusted || sum64(e + ENTRY_HEAD, head) == hsum) &&
-			    (c->check_later || c->trusted || sum64(e + ENTRY_HEAD, plen) == sum)) {
-				ok = decode(e + ENTRY_HEAD, plen, head, src, p);
+			    (c->trusted || gz_pageentry_sum(e + ENTRY_HEAD, head) == hsum) &&
+			    (c->check_later || c->trusted || gz_pageentry_sum(e + ENTRY_HEAD, plen) == sum)) {
+				ok = gz_pageentry_decode(e + ENTRY_HEAD, plen, head, src, p);
 				r->unchecked = ok == 1 && c->check_later && !c->trusted;
 				r->sum = sum;
 			}
@@ -818,45 +402,18 @@ void gz_pagecache_put(gz_pagecache *c, gz_page *p, char *const *probes, const bo
 {
 	rec *r = gz_map_get(&c->by_path, p->path);
 	gz_buf b = GZ_BUF_INIT;
-	size_t i, at[3];
+	size_t at[3];
 
 	/* a second parse of the same bytes is the same parse (and pages may
 	 * point into the first) */
 	if (!r || r->data || r->key != key_of(c, p->path, p->src_hash) || !p->fm)
 		return;
-	put_u32(&b, (uint32_t)nprobes);
-	for (i = 0; i < nprobes; i++) {
-		put_cstr(&b, probes[i]);
-		put_u32(&b, exists[i] ? 1 : 0);
-	}
-	put_value(&b, p->fm);
-	put_cstr(&b, p->section);
-	put_cstr(&b, p->slug);
-	put_cstr(&b, p->url);
-	put_cstr(&b, p->out);
-	put_cstr(&b, p->dir);
-	put_u32(&b, (p->bundle ? 1u : 0) | (p->is_index ? 2u : 0));
-	put_u64(&b, p->plain_hash);
-	put_u64(&b, p->fields_hash);
-	put_u64(&b, p->search_text_hash);
-	put_u64(&b, p->search_doc_hash);
-	put_u64(&b, p->chars);
-	put_cstr(&b, p->summary);
-	put_u32(&b, (uint32_t)p->nimages);
-	for (i = 0; i < p->nimages; i++)
-		put_photo(&b, &p->images[i]);
-	r->dhead = b.len;
-	/* the body's text last: a hit checks the head at once, the text on
-	 * a thread of its own (gz_pagecache_verify_start) */
-	at[0] = b.len + 4;
-	put_str(&b, p->html, p->html_len);
-	at[1] = b.len + 4;
-	put_cstr(&b, p->plain);
-	at[2] = b.len + 4;
-	put_cstr(&b, p->doc);
+	r->dhead = gz_pageentry_encode(&b, p, probes, exists, nprobes, at);
 	/* the page borrows its bodies from the entry, one copy in memory:
 	 * the entry is kept until the cache is freed (gz_pagecache_save) */
 	r->data = gz_buf_detach(&b, &r->dlen);
+	/* kept for the whole build, so without the buffer's slack */
+	r->data = gz_realloc(r->data, r->dlen + 1);
 	if (!p->nimages && p->html && !p->html_borrowed) {
 		free(p->html);
 		p->html = r->data + at[0];
@@ -910,12 +467,12 @@ static int write_all(int fd, const void *data, size_t len)
 static void entry_head(gz_buf *b, uint64_t key, const char *payload, size_t len, size_t head)
 {
 	gz_buf_add(b, ENTRY_MAGIC, 4);
-	put_u32(b, 0);
-	put_u64(b, key);
-	put_u64(b, len);
-	put_u64(b, sum64(payload, len));
-	put_u64(b, head);
-	put_u64(b, sum64(payload, head));
+	gz_pageentry_put_u32(b, 0);
+	gz_pageentry_put_u64(b, key);
+	gz_pageentry_put_u64(b, len);
+	gz_pageentry_put_u64(b, gz_pageentry_sum(payload, len));
+	gz_pageentry_put_u64(b, head);
+	gz_pageentry_put_u64(b, gz_pageentry_sum(payload, head));
 }
 
 /* Is r worth a line in the new index? */
@@ -926,13 +483,57 @@ static bool keep(const rec *r, bool old_too)
 
 static void put_rec(gz_buf *b, const rec *r)
 {
-	put_u64(b, r->key);
-	put_u64(b, r->off);
-	put_u64(b, r->len);
-	put_u64(b, r->src_hash);
-	put_stamp(b, &r->st);
-	put_u32(b, r->has_st ? 1 : 0);
-	put_cstr(b, r->path);
+	gz_pageentry_put_u64(b, r->key);
+	gz_pageentry_put_u64(b, r->off);
+	gz_pageentry_put_u64(b, r->len);
+	gz_pageentry_put_u64(b, r->src_hash);
+	gz_pageentry_put_stamp(b, &r->st);
+	gz_pageentry_put_u32(b, r->has_st ? 1 : 0);
+	gz_pageentry_put_cstr(b, r->path);
+}
+
+/* Replace the index with one of the entries worth keeping, where the pack
+ * now holds them. */
+static int write_index(gz_pagecache *c, bool old_too, const char *tmp_idx, const char *idx)
+{
+	gz_buf b = GZ_BUF_INIT;
+	size_t i, n = 0, at;
+	int fd = -1, rc = -1;
+
+	gz_buf_add(&b, IDX_MAGIC, 4);
+	gz_pageentry_put_u32(&b, VERSION);
+	gz_pageentry_put_u64(&b, gz_program_hash());
+	gz_pageentry_put_u64(&b, c->gen);
+	gz_pageentry_put_stamp(&b, &c->pack_st);
+	at = b.len;
+	gz_pageentry_put_u64(&b, 0);
+	for (i = 0; i < c->n; i++) {
+		if (keep(&c->recs[i], old_too)) {
+			put_rec(&b, &c->recs[i]);
+			n++;
+		}
+	}
+	{
+		uint64_t count = n;
+		memcpy(b.ptr + at, &count, 8);
+	}
+	gz_pageentry_put_u64(&b, gz_pageentry_sum(b.ptr, b.len));
+	fd = open(tmp_idx, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write_all(fd, b.ptr, b.len) < 0)
+		goto cleanup;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto cleanup;
+	}
+	fd = -1;
+	if (rename(tmp_idx, idx) < 0)
+		goto cleanup;
+	rc = 0;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	gz_buf_release(&b);
+	return rc;
 }
 
 /* Append the new entries to the pack (or write a new pack without what no
@@ -942,7 +543,7 @@ static int save(gz_pagecache *c, bool old_too)
 	char *pack = file_in(c, "pages.pack"), *idx = file_in(c, "pages.idx");
 	char *tmp_pack = file_in(c, "pages.pack.tmp"), *tmp_idx = file_in(c, "pages.idx.tmp");
 	char *lk = file_in(c, "pages.lock");
-	size_t i, n = 0, live = 0, fresh = 0, at;
+	size_t i, live = 0, fresh = 0;
 	bool compact = true;
 	uint64_t base = 0;
 	gz_buf b = GZ_BUF_INIT;
@@ -985,8 +586,8 @@ static int save(gz_pagecache *c, bool old_too)
 		if (fd < 0)
 			goto done;
 		gz_buf_add(&b, PACK_MAGIC, 4);
-		put_u32(&b, VERSION);
-		put_u64(&b, c->gen);
+		gz_pageentry_put_u32(&b, VERSION);
+		gz_pageentry_put_u64(&b, c->gen);
 		/* the entries still pointed to, copied from the old pack */
 		for (i = 0; i < c->n; i++) {
 			rec *r = &c->recs[i];
@@ -1040,34 +641,7 @@ static int save(gz_pagecache *c, bool old_too)
 		close(fd);
 	fd = -1;
 
-	gz_buf_clear(&b);
-	gz_buf_add(&b, IDX_MAGIC, 4);
-	put_u32(&b, VERSION);
-	put_u64(&b, gz_program_hash());
-	put_u64(&b, c->gen);
-	put_stamp(&b, &c->pack_st);
-	at = b.len;
-	put_u64(&b, 0);
-	for (i = 0; i < c->n; i++) {
-		if (keep(&c->recs[i], old_too)) {
-			put_rec(&b, &c->recs[i]);
-			n++;
-		}
-	}
-	{
-		uint64_t count = n;
-		memcpy(b.ptr + at, &count, 8);
-	}
-	put_u64(&b, sum64(b.ptr, b.len));
-	fd = open(tmp_idx, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write_all(fd, b.ptr, b.len) < 0)
-		goto done;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp_idx, idx) < 0)
+	if (write_index(c, old_too, tmp_idx, idx) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -1128,7 +702,7 @@ static void *check_bodies(void *arg)
 	for (i = 0; i < c->n; i++) {
 		rec *r = &c->recs[i];
 		r->bad_body = r->unchecked &&
-			      sum64(c->map + r->off + ENTRY_HEAD, r->len - ENTRY_HEAD) != r->sum;
+			      gz_pageentry_sum(c->map + r->off + ENTRY_HEAD, r->len - ENTRY_HEAD) != r->sum;
 		if (r->bad_body)
 			c->bad_bodies++;
 	}

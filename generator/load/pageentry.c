@@ -1,0 +1,450 @@
+#include "load/pageentry.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+
+#define NO_STR 0xffffffffu
+#define MAX_DEPTH 100
+
+uint64_t gz_pageentry_sum(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t a = 0x9e3779b97f4a7c15ULL ^ len, b = 0xbf58476d1ce4e5b9ULL, c = 0x94d049bb133111ebULL,
+		 e = 0x2545f4914f6cdd1dULL, w[4];
+	size_t i;
+
+	for (i = 0; i + 32 <= len; i += 32) {
+		memcpy(w, p + i, 32);
+		a = (a ^ w[0]) * 0xff51afd7ed558ccdULL;
+		b = (b ^ w[1]) * 0xc4ceb9fe1a85ec53ULL;
+		c = (c ^ w[2]) * 0xff51afd7ed558ccdULL;
+		e = (e ^ w[3]) * 0xc4ceb9fe1a85ec53ULL;
+		a ^= a >> 29;
+		b ^= b >> 31;
+		c ^= c >> 29;
+		e ^= e >> 31;
+	}
+	memset(w, 0, sizeof(w));
+	memcpy(w, p + i, len - i);
+	a = (a ^ w[0] ^ (b << 1)) * 0xff51afd7ed558ccdULL;
+	c = (c ^ w[1] ^ (e << 1)) * 0xc4ceb9fe1a85ec53ULL;
+	a = (a ^ w[2] ^ (c >> 7)) * 0xff51afd7ed558ccdULL;
+	a = (a ^ w[3] ^ b ^ e) * 0xc4ceb9fe1a85ec53ULL;
+	return a ^ (a >> 32);
+}
+
+void gz_pageentry_put_u32(gz_buf *b, uint32_t v)
+{
+	gz_buf_add(b, &v, 4);
+}
+
+void gz_pageentry_put_u64(gz_buf *b, uint64_t v)
+{
+	gz_buf_add(b, &v, 8);
+}
+
+void gz_pageentry_put_str(gz_buf *b, const char *s, size_t len)
+{
+	if (!s) {
+		gz_pageentry_put_u32(b, NO_STR);
+		return;
+	}
+	gz_pageentry_put_u32(b, (uint32_t)len);
+	gz_buf_add(b, s, len);
+	gz_buf_putc(b, '\0'); /* so a hit may point at the string in place */
+}
+
+void gz_pageentry_put_cstr(gz_buf *b, const char *s)
+{
+	gz_pageentry_put_str(b, s, s ? strlen(s) : 0);
+}
+
+static void put_value(gz_buf *b, const gz_value *v)
+{
+	size_t i;
+
+	gz_pageentry_put_u32(b, (uint32_t)v->type | (v->quoted ? 0x100u : 0) | (v->keys ? 0x200u : 0));
+	gz_pageentry_put_u32(b, (uint32_t)v->line);
+	gz_pageentry_put_u32(b, (uint32_t)v->col);
+	gz_pageentry_put_cstr(b, v->str);
+	gz_pageentry_put_u32(b, (uint32_t)v->n);
+	for (i = 0; i < v->n; i++) {
+		if (v->keys)
+			gz_pageentry_put_cstr(b, v->keys[i]);
+		put_value(b, v->items[i]);
+	}
+}
+
+static void put_photo(gz_buf *b, const gz_photo *ph)
+{
+	gz_pageentry_put_cstr(b, ph->file);
+	gz_pageentry_put_cstr(b, ph->url);
+	gz_pageentry_put_cstr(b, ph->ref);
+	gz_pageentry_put_cstr(b, ph->alt);
+	gz_pageentry_put_cstr(b, ph->title);
+	gz_pageentry_put_cstr(b, ph->caption);
+	gz_pageentry_put_cstr(b, ph->credit);
+	gz_pageentry_put_u32(b, (uint32_t)ph->line);
+	gz_pageentry_put_u32(b, (uint32_t)ph->col);
+}
+
+
+void gz_pageentry_put_stamp(gz_buf *b, const gz_source_stamp *st)
+{
+	gz_pageentry_put_u64(b, st->dev);
+	gz_pageentry_put_u64(b, st->ino);
+	gz_pageentry_put_u64(b, st->size);
+	gz_pageentry_put_u64(b, (uint64_t)st->mtime_ns);
+	gz_pageentry_put_u64(b, (uint64_t)st->ctime_ns);
+}
+
+uint32_t gz_pageentry_get_u32(gz_pageentry_reader *r)
+{
+	uint32_t v = 0;
+
+	if (r->bad || (size_t)(r->end - r->p) < 4) {
+		r->bad = true;
+		return 0;
+	}
+	memcpy(&v, r->p, 4);
+	r->p += 4;
+	return v;
+}
+
+uint64_t gz_pageentry_get_u64(gz_pageentry_reader *r)
+{
+	uint64_t v = 0;
+
+	if (r->bad || (size_t)(r->end - r->p) < 8) {
+		r->bad = true;
+		return 0;
+	}
+	memcpy(&v, r->p, 8);
+	r->p += 8;
+	return v;
+}
+
+const char *gz_pageentry_peek_str(gz_pageentry_reader *r, size_t *len)
+{
+	uint32_t n = gz_pageentry_get_u32(r);
+	const char *s;
+
+	*len = 0;
+	if (r->bad || n == NO_STR)
+		return NULL;
+	if ((size_t)(r->end - r->p) <= n || r->p[n]) {
+		r->bad = true;
+		return NULL;
+	}
+	s = r->p;
+	r->p += n + 1;
+	*len = n;
+	return s;
+}
+
+static char *get_str(gz_pageentry_reader *r, size_t *len)
+{
+	size_t n;
+	const char *s = gz_pageentry_peek_str(r, &n);
+
+	if (len)
+		*len = n;
+	return s ? gz_strndup(s, n) : NULL;
+}
+
+/*
+ * The front matter of a hit as one allocation: a first pass over the entry
+ * counts its nodes, item slots and string bytes, the second fills the
+ * block. Ten thousand pages of a dozen fields each would otherwise be a
+ * hundred thousand small allocations on every build.
+ */
+typedef struct {
+	size_t nodes, slots, bytes;
+} tree_size;
+
+typedef struct {
+	gz_value *node;
+	void **slot;
+	char *byte;
+} tree_block;
+
+static bool size_value(gz_pageentry_reader *r, int depth, tree_size *ts)
+{
+	uint32_t flags = gz_pageentry_get_u32(r), i, n;
+	size_t len;
+
+	if (r->bad || depth > MAX_DEPTH || (flags & 0xff) > GZ_MAP) {
+		r->bad = true;
+		return false;
+	}
+	gz_pageentry_get_u32(r);
+	gz_pageentry_get_u32(r);
+	ts->nodes++;
+	if (gz_pageentry_peek_str(r, &len))
+		ts->bytes += len + 1;
+	n = gz_pageentry_get_u32(r);
+	/* every item takes at least 20 bytes: a count beyond that is junk */
+	if (r->bad || n > (size_t)(r->end - r->p) / 20) {
+		r->bad = true;
+		return false;
+	}
+	ts->slots += (flags & 0x200u) ? 2 * (size_t)n : n;
+	for (i = 0; i < n; i++) {
+		if (flags & 0x200u) {
+			if (!gz_pageentry_peek_str(r, &len)) {
+				r->bad = true;
+				return false;
+			}
+			ts->bytes += len + 1;
+		}
+		if (!size_value(r, depth + 1, ts))
+			return false;
+	}
+	return !r->bad;
+}
+
+static char *block_str(gz_pageentry_reader *r, tree_block *tb)
+{
+	size_t len;
+	const char *s = gz_pageentry_peek_str(r, &len);
+	char *d = tb->byte;
+
+	if (!s)
+		return NULL;
+	memcpy(d, s, len + 1);
+	tb->byte += len + 1;
+	return d;
+}
+
+/* The second pass: the entry is known to be well formed. */
+static gz_value *fill_value(gz_pageentry_reader *r, tree_block *tb)
+{
+	uint32_t flags = gz_pageentry_get_u32(r), i, n;
+	gz_value *v = tb->node++;
+
+	memset(v, 0, sizeof(*v));
+	v->type = (gz_vtype)(flags & 0xff);
+	v->quoted = (flags & 0x100u) != 0;
+	v->line = (int)gz_pageentry_get_u32(r);
+	v->col = (int)gz_pageentry_get_u32(r);
+	v->str = block_str(r, tb);
+	n = gz_pageentry_get_u32(r);
+	if (n) {
+		v->items = (gz_value **)tb->slot;
+		tb->slot += n;
+		if (flags & 0x200u) {
+			v->keys = (char **)tb->slot;
+			tb->slot += n;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (v->keys)
+			v->keys[i] = block_str(r, tb);
+		v->items[i] = fill_value(r, tb);
+	}
+	v->n = n;
+	return v;
+}
+
+static gz_value *get_tree(gz_pageentry_reader *r)
+{
+	gz_pageentry_reader first = *r;
+	tree_size ts = {0, 0, 0};
+	tree_block tb;
+	char *block;
+
+	if (!size_value(&first, 0, &ts)) {
+		r->bad = true;
+		return NULL;
+	}
+	block = gz_malloc(ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *) + ts.bytes);
+	tb.node = (gz_value *)(void *)block;
+	tb.slot = (void **)(void *)(block + ts.nodes * sizeof(gz_value));
+	tb.byte = block + ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *);
+	fill_value(r, &tb);
+	((gz_value *)(void *)block)->block = true;
+	return (gz_value *)(void *)block;
+}
+
+void gz_pageentry_get_stamp(gz_pageentry_reader *r, gz_source_stamp *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->dev = gz_pageentry_get_u64(r);
+	st->ino = gz_pageentry_get_u64(r);
+	st->size = gz_pageentry_get_u64(r);
+	st->mtime_ns = (long long)gz_pageentry_get_u64(r);
+	st->ctime_ns = (long long)gz_pageentry_get_u64(r);
+}
+
+static void get_photo(gz_pageentry_reader *r, gz_photo *ph)
+{
+	memset(ph, 0, sizeof(*ph));
+	ph->file = get_str(r, NULL);
+	ph->url = get_str(r, NULL);
+	ph->ref = get_str(r, NULL);
+	ph->alt = get_str(r, NULL);
+	ph->title = get_str(r, NULL);
+	ph->caption = get_str(r, NULL);
+	ph->credit = get_str(r, NULL);
+	ph->line = (int)gz_pageentry_get_u32(r);
+	ph->col = (int)gz_pageentry_get_u32(r);
+}
+
+static void clear_parsed(gz_page *p)
+{
+	size_t i;
+
+	gz_value_free(p->fm);
+	free(p->section);
+	free(p->slug);
+	free(p->url);
+	free(p->out);
+	free(p->dir);
+	if (!p->html_borrowed)
+		free(p->html);
+	if (!p->plain_borrowed)
+		free(p->plain);
+	if (!p->doc_borrowed)
+		free(p->doc);
+	free(p->summary);
+	for (i = 0; i < p->nimages; i++) {
+		free(p->images[i].file);
+		free(p->images[i].url);
+		free(p->images[i].ref);
+		free(p->images[i].alt);
+		free(p->images[i].title);
+		free(p->images[i].caption);
+		free(p->images[i].credit);
+	}
+	free(p->images);
+	p->fm = NULL;
+	p->section = p->slug = p->url = p->out = p->dir = p->html = p->plain = p->summary = NULL;
+	p->doc = NULL;
+	p->images = NULL;
+	p->nimages = 0;
+	p->html_len = p->chars = 0;
+	p->html_borrowed = p->plain_borrowed = p->doc_borrowed = false;
+	p->bundle = p->is_index = false;
+}
+
+/* Does every probe still find what the parse found? */
+static bool probes_hold(gz_pageentry_reader *r, gz_source *src)
+{
+	uint32_t i, n = gz_pageentry_get_u32(r);
+	gz_buf path = GZ_BUF_INIT;
+	bool ok = !r->bad;
+
+	for (i = 0; i < n && ok; i++) {
+		size_t len;
+		const char *s = gz_pageentry_peek_str(r, &len);
+		bool was = gz_pageentry_get_u32(r) != 0;
+		if (r->bad || !s) {
+			r->bad = true;
+			break;
+		}
+		gz_buf_clear(&path);
+		gz_buf_add(&path, s, len);
+		ok = gz_source_exists(src, path.ptr) == was;
+	}
+	gz_buf_release(&path);
+	return ok && !r->bad;
+}
+
+int gz_pageentry_decode(const char *payload, size_t len, size_t head, gz_source *src, gz_page *p)
+{
+	gz_pageentry_reader r = {payload, payload + len, false};
+	uint32_t flags, i, n;
+
+	if (!probes_hold(&r, src))
+		return r.bad ? -1 : 0;
+	p->fm = get_tree(&r);
+	p->section = get_str(&r, NULL);
+	p->slug = get_str(&r, NULL);
+	p->url = get_str(&r, NULL);
+	p->out = get_str(&r, NULL);
+	p->dir = get_str(&r, NULL);
+	flags = gz_pageentry_get_u32(&r);
+	p->bundle = (flags & 1) != 0;
+	p->is_index = (flags & 2) != 0;
+	p->plain_hash = gz_pageentry_get_u64(&r);
+	p->fields_hash = gz_pageentry_get_u64(&r);
+	p->search_text_hash = gz_pageentry_get_u64(&r);
+	p->search_doc_hash = gz_pageentry_get_u64(&r);
+	p->has_parse_hashes = true;
+	p->chars = (size_t)gz_pageentry_get_u64(&r);
+	p->summary = get_str(&r, NULL);
+	n = gz_pageentry_get_u32(&r);
+	if (!r.bad && n > (size_t)(r.end - r.p) / 24)
+		r.bad = true;
+	if (!r.bad && n) {
+		p->images = gz_calloc(n, sizeof(*p->images));
+		for (i = 0; i < n && !r.bad; i++) {
+			get_photo(&r, &p->images[i]);
+			p->nimages = i + 1;
+		}
+	}
+	if (!r.bad && r.p != payload + head)
+		r.bad = true;
+	/* the body's text stays in the map: most pages of a build are not
+	 * rendered again, and copying it would cost more than the rest of a
+	 * hit (the photo stage rewrites a body with images: that one is a copy) */
+	p->html = (char *)gz_pageentry_peek_str(&r, &p->html_len);
+	p->html_borrowed = p->html != NULL;
+	{
+		size_t plen;
+		p->plain = (char *)gz_pageentry_peek_str(&r, &plen);
+		p->plain_borrowed = p->plain != NULL;
+		p->doc = (char *)gz_pageentry_peek_str(&r, &plen);
+		p->doc_borrowed = p->doc != NULL;
+	}
+	if (!r.bad && p->nimages && p->html) {
+		p->html = gz_strndup(p->html, p->html_len);
+		p->html_borrowed = false;
+	}
+	if (r.bad || r.p != r.end || !p->fm || !p->section || !p->dir || !p->url || !p->out ||
+	    !p->html || !p->plain || !p->doc || !p->summary) {
+		clear_parsed(p);
+		return -1;
+	}
+	return 1;
+}
+
+size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, char *const *probes, const bool *exists,
+			   size_t nprobes, size_t at[3])
+{
+	size_t i, head;
+
+	gz_pageentry_put_u32(b, (uint32_t)nprobes);
+	for (i = 0; i < nprobes; i++) {
+		gz_pageentry_put_cstr(b, probes[i]);
+		gz_pageentry_put_u32(b, exists[i] ? 1 : 0);
+	}
+	put_value(b, p->fm);
+	gz_pageentry_put_cstr(b, p->section);
+	gz_pageentry_put_cstr(b, p->slug);
+	gz_pageentry_put_cstr(b, p->url);
+	gz_pageentry_put_cstr(b, p->out);
+	gz_pageentry_put_cstr(b, p->dir);
+	gz_pageentry_put_u32(b, (p->bundle ? 1u : 0) | (p->is_index ? 2u : 0));
+	gz_pageentry_put_u64(b, p->plain_hash);
+	gz_pageentry_put_u64(b, p->fields_hash);
+	gz_pageentry_put_u64(b, p->search_text_hash);
+	gz_pageentry_put_u64(b, p->search_doc_hash);
+	gz_pageentry_put_u64(b, p->chars);
+	gz_pageentry_put_cstr(b, p->summary);
+	gz_pageentry_put_u32(b, (uint32_t)p->nimages);
+	for (i = 0; i < p->nimages; i++)
+		put_photo(b, &p->images[i]);
+	head = b->len;
+	/* the body's text last: a hit checks the head at once, the text on
+	 * a thread of its own (gz_pagecache_verify_start) */
+	at[0] = b->len + 4;
+	gz_pageentry_put_str(b, p->html, p->html_len);
+	at[1] = b->len + 4;
+	gz_pageentry_put_cstr(b, p->plain);
+	at[2] = b->len + 4;
+	gz_pageentry_put_cstr(b, p->doc);
+	return head;
+}

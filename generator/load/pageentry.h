@@ -1,0 +1,58 @@
+/*
+ * pageentry.h: a page's parse as the bytes of a page cache entry
+ * (pagecache.h), and the little-endian words, strings and stamps the
+ * cache's files are written with.
+ *
+ * An entry is the probes (files the parse looked for, and whether each was
+ * there), the front matter, the parsed fields and hashes, the summary and
+ * the body's images: its head; then the body's HTML, plain text and blocks,
+ * each NUL-terminated so that a page may point at them in place. Every read
+ * is bounded: a short or odd entry sets the reader's bad flag, never reads
+ * past its end.
+ */
+#ifndef GZ_PAGEENTRY_H
+#define GZ_PAGEENTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "load/page.h"
+#include "source/source.h"
+
+typedef struct {
+	const char *p, *end;
+	bool bad;
+} gz_pageentry_reader;
+
+/* A checksum of four lanes of eight bytes: entries are checked on every
+ * build, so it must cost far less than the parse it saves. */
+uint64_t gz_pageentry_sum(const void *data, size_t len);
+
+/* Append p's parse as an entry to b; returns the length of its head, and
+ * in at[] where its HTML, plain text and blocks start (offsets in b). */
+size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, char *const *probes, const bool *exists,
+			   size_t nprobes, size_t at[3]);
+
+/* Fill p's parsed fields from the entry payload (len bytes, head of them
+ * its head), which must stay mapped while p lives: p's bodies point into
+ * it (but for a page with images, whose HTML is a copy the photo stage
+ * may rewrite). Returns 1 (p filled), 0 (a probe finds another answer in
+ * src: parse again) or -1 (damaged: p as it was). */
+int gz_pageentry_decode(const char *payload, size_t len, size_t head, gz_source *src, gz_page *p);
+
+void gz_pageentry_put_u32(gz_buf *b, uint32_t v);
+void gz_pageentry_put_u64(gz_buf *b, uint64_t v);
+/* s of len bytes and a NUL; NULL is kept as such. */
+void gz_pageentry_put_str(gz_buf *b, const char *s, size_t len);
+void gz_pageentry_put_cstr(gz_buf *b, const char *s);
+void gz_pageentry_put_stamp(gz_buf *b, const gz_source_stamp *st);
+
+uint32_t gz_pageentry_get_u32(gz_pageentry_reader *r);
+uint64_t gz_pageentry_get_u64(gz_pageentry_reader *r);
+/* A string as a pointer into what r reads (NUL-terminated there), or NULL. */
+const char *gz_pageentry_peek_str(gz_pageentry_reader *r, size_t *len);
+void gz_pageentry_get_stamp(gz_pageentry_reader *r, gz_source_stamp *st);
+
+#endif
