@@ -55,7 +55,7 @@ static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, g
 static void start(void)
 {
 	if (VIPS_INIT("gazette") != 0) {
-		fprintf(stderr, "gazette: cannot start libvips: %s\n", vips_error_buffer());
+		fprintf(stderr, _("gazette: cannot start libvips: %s\n"), vips_error_buffer());
 		abort();
 	}
 	/* every image is decoded once per build and then cached on disk: an
