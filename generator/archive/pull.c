@@ -313,9 +313,9 @@ static char *errorf(const char *fmt, ...)
 	return gz_buf_detach(&e, NULL);
 }
 
-static int add_buf(gz_pack *pk, const char *name, const gz_buf *b, int64_t t, char **err)
+static int add_buf(gz_pack *pk, const char *name, const gz_buf *b, int64_t t, gz_diag *d)
 {
-	return gz_pack_add(pk, name, b->ptr, b->len, t, err);
+	return gz_pack_add(pk, name, b->ptr, b->len, t, d);
 }
 
 static int write_pack(const story *st, gz_source *src, const char *path, bool force,
@@ -324,12 +324,14 @@ static int write_pack(const story *st, gz_source *src, const char *path, bool fo
 	const gz_page *p = st->p;
 	gz_pack *pk = NULL;
 	gz_buf b = GZ_BUF_INIT, name = GZ_BUF_INIT;
+	gz_diag d; /* what the pack says, placed at the zip */
 	char *data = NULL;
 	size_t len, i;
 	int64_t t = p->has_date ? p->date.key : (int64_t)time(NULL);
 	int rc;
 
-	rc = gz_pack_open(&pk, path, force, err);
+	gz_diag_init(&d);
+	rc = gz_pack_open(&pk, path, force, &d);
 	if (rc < 0) {
 		rc = rc == GZ_PACK_EXISTS ? GZ_PULL_EXISTS : -1;
 		goto cleanup;
@@ -340,26 +342,26 @@ static int write_pack(const story *st, gz_source *src, const char *path, bool fo
 		goto cleanup;
 	}
 	gz_buf_printf(&name, "%s.md", base_name(st->id));
-	if (gz_pack_add(pk, name.ptr, data, len, t, err) < 0)
+	if (gz_pack_add(pk, name.ptr, data, len, t, &d) < 0)
 		goto cleanup;
 	if (forbidden(p)) {
 		gz_buf_printf(&b, "%s\n\n《%s》的来源（%s）不允许转载或播出本稿，除非取得书面许可。\n",
 			      NOTICE_FORBIDDEN, p->title ? p->title : st->id,
 			      p->source ? p->source : "未注明");
-		if (add_buf(pk, "NOTICE.txt", &b, t, err) < 0)
+		if (add_buf(pk, "NOTICE.txt", &b, t, &d) < 0)
 			goto cleanup;
 		gz_buf_clear(&b);
 	}
 	write_script(&b, st);
-	if (add_buf(pk, "script.txt", &b, t, err) < 0)
+	if (add_buf(pk, "script.txt", &b, t, &d) < 0)
 		goto cleanup;
 	gz_buf_clear(&b);
 	write_captions(&b, st);
-	if (add_buf(pk, "captions.txt", &b, t, err) < 0)
+	if (add_buf(pk, "captions.txt", &b, t, &d) < 0)
 		goto cleanup;
 	gz_buf_clear(&b);
 	write_meta(&b, st);
-	if (add_buf(pk, "meta.json", &b, t, err) < 0)
+	if (add_buf(pk, "meta.json", &b, t, &d) < 0)
 		goto cleanup;
 	for (i = 0; i < st->nitems; i++) {
 		free(data);
@@ -370,16 +372,19 @@ static int write_pack(const story *st, gz_source *src, const char *path, bool fo
 				      st->items[i].ph->file);
 			goto cleanup;
 		}
-		if (gz_pack_add(pk, st->items[i].name, data, len, t, err) < 0)
+		if (gz_pack_add(pk, st->items[i].name, data, len, t, &d) < 0)
 			goto cleanup;
 	}
-	rc = gz_pack_finish(pk, err);
+	rc = gz_pack_finish(pk, &d);
 	pk = NULL;
 	if (rc == GZ_PACK_EXISTS)
 		rc = GZ_PULL_EXISTS;
 	else if (rc < 0)
 		rc = -1;
 cleanup:
+	if (d.n && !*err)
+		*err = gz_diag_format(&d.items[0]);
+	gz_diag_release(&d);
 	gz_pack_free(pk);
 	free(data);
 	gz_buf_release(&b);
@@ -410,8 +415,10 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **
 		*written = NULL;
 	gz_diag_init(&d);
 	memset(&theme, 0, sizeof(theme));
-	if (gz_source_open_dir(&src, o->source, err) < 0)
+	if (gz_source_open_dir(&src, o->source, &d) < 0) {
+		*err = gz_diag_format(&d.items[0]);
 		goto cleanup;
+	}
 	/* the shortcodes and filters of the theme and the site are part of
 	 * the text: without them a story's body would be lost */
 	theme_src = gz_theme_open(&theme, src, o->source, &display, &d);

@@ -6,6 +6,16 @@
  * them all, sorted, as `path:line:col: message` (line and col are 1-based; 0
  * means unknown and is left out). Messages follow the house style: lower
  * case, no full stop, the subject quoted, what to do when it is not obvious.
+ *
+ * One convention for every function that can fail on something a person
+ * named or wrote: it takes a gz_diag * and adds its error there itself,
+ * placed at the file or folder it was given (the repository, the source
+ * folder, the zip, the page) with the line and column when it knows them,
+ * and returns a negative code. Callers pass the code up and never wrap the
+ * message again. A function given only bytes (a decoder) has no place to
+ * give: its caller passes the path in, or, where one reason is placed at
+ * many places (a damaged photo at every page that shows it), the function
+ * returns the reason alone through char **err and the caller places it.
  */
 #ifndef GZ_DIAG_H
 #define GZ_DIAG_H

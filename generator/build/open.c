@@ -26,8 +26,8 @@ struct gz_open_git {
 	bool full;
 	gz_repo *repo;
 	char sha[41];
-	char *err;
-	int rc; /* 0, or -1 (err: cannot open), -2 (err: damaged) */
+	gz_diag d; /* why it failed, for gz_open_wait to pass on */
+	int rc; /* 0, or -1 (cannot open), -2 (damaged) */
 	pthread_t thread;
 	bool threaded;
 };
@@ -41,19 +41,18 @@ static void *git_run(void *arg)
 	j->sha[0] = '\0';
 	j->rc = 0;
 	if (!j->repo) {
-		r = gz_repo_open(&j->repo, j->source, &j->err);
+		r = gz_repo_open(&j->repo, j->source, &j->d);
 		j->rc = r < 0 ? -1 : 0;
 		if (r != 0)
 			return NULL;
 	}
-	r = gz_repo_resolve(j->repo, NULL, NULL, j->sha, &t, &j->err);
+	r = gz_repo_resolve(j->repo, NULL, NULL, j->sha, &t, &j->d);
 	if (r == -2) {
 		j->rc = -2;
 		return NULL;
 	}
 	if (r < 0) { /* no commit yet: no history */
-		free(j->err);
-		j->err = NULL;
+		gz_diag_truncate(&j->d, 0);
 		j->sha[0] = '\0';
 		return NULL;
 	}
@@ -72,11 +71,13 @@ void gz_open_wait(gz_open_site *s, gz_diag *d)
 	s->repo = j->repo;
 	memcpy(s->sha, j->sha, sizeof(j->sha));
 	if (j->rc < 0) {
-		if (d)
-			gz_diag_error(d, j->rc == -1 ? j->source : "", 0, 0, "%s", j->err);
+		size_t i;
+		for (i = 0; d && i < j->d.n; i++)
+			gz_diag_add(d, j->d.items[i].severity, j->d.items[i].path, j->d.items[i].line,
+				    j->d.items[i].col, "%s", j->d.items[i].msg);
 		s->sha[0] = '\0';
 	}
-	free(j->err);
+	gz_diag_release(&j->d);
 	free(j);
 	s->git = NULL;
 }
@@ -92,6 +93,7 @@ static void git_start(gz_open_site *s, gz_repo *repo)
 	s->history_file = gz_cache_file(s->opts->source, false, s->opts->source, "history", false);
 	j->history_file = s->history_file;
 	j->full = s->opts->full;
+	gz_diag_init(&j->d);
 	s->git = j;
 	j->threaded = pthread_create(&j->thread, NULL, git_run, j) == 0;
 	if (!j->threaded)
@@ -100,29 +102,18 @@ static void git_start(gz_open_site *s, gz_repo *repo)
 
 static int open_tree(gz_open_site *s, gz_diag *d)
 {
-	char *err = NULL;
-
-	if (gz_source_open_dir(&s->src, s->opts->source, &err) < 0) {
-		gz_diag_error(d, s->opts->source, 0, 0, "%s", err);
-		free(err);
-		return -1;
-	}
-	return 0;
+	return gz_source_open_dir(&s->src, s->opts->source, d);
 }
 
 /* HEAD of a bare repository, or the commit --rev or --as-of names. */
 static int open_commit(gz_open_site *s, gz_diag *d)
 {
 	const gz_open_opts *o = s->opts;
-	char *err = NULL;
 	int64_t t = 0;
 
-	if (gz_repo_resolve(s->repo, o->rev, o->as_of, s->sha, &t, &err) < 0 ||
-	    gz_repo_source(&s->src, s->repo, s->sha, &err) < 0) {
-		gz_diag_error(d, o->source, 0, 0, "%s", err);
-		free(err);
+	if (gz_repo_resolve(s->repo, o->rev, o->as_of, s->sha, &t, d) < 0 ||
+	    gz_repo_source(&s->src, s->repo, s->sha, d) < 0)
 		return -1;
-	}
 	/* as of a date, what was scheduled for later was not yet out */
 	if (o->as_of) {
 		gz_date day;
@@ -134,7 +125,6 @@ static int open_commit(gz_open_site *s, gz_diag *d)
 
 int gz_open_source(gz_open_site *s, const gz_open_opts *o, gz_diag *d)
 {
-	char *err = NULL;
 	int r;
 
 	s->opts = o;
@@ -152,12 +142,9 @@ int gz_open_source(gz_open_site *s, const gz_open_opts *o, gz_diag *d)
 			return 0;
 		}
 	}
-	r = gz_repo_open(&s->repo, o->source, &err);
-	if (r < 0) {
-		gz_diag_error(d, o->source, 0, 0, "%s", err);
-		free(err);
+	r = gz_repo_open(&s->repo, o->source, d);
+	if (r < 0)
 		return -1;
-	}
 	if ((o->rev || o->as_of) && !s->repo) {
 		gz_diag_error(d, o->source, 0, 0,
 			      _("--rev and --as-of need a git repository, and this is not one"));
@@ -187,7 +174,6 @@ int gz_open_theme(gz_open_site *s, gz_diag *d)
 /* A history that cannot be read (a damaged repository) is an error. */
 static void attach_history(gz_open_site *s, gz_diag *d)
 {
-	char *err = NULL, *warning = NULL;
 	size_t i;
 	double t;
 	int rc;
@@ -199,17 +185,10 @@ static void attach_history(gz_open_site *s, gz_diag *d)
 			     "the repository is a shallow clone: page history (created, "
 			     "authors) only goes back as far as the clone does");
 	t = gz_now_ms();
-	rc = gz_repo_walk_history_wait(s->repo, &err, &warning);
+	rc = gz_repo_walk_history_wait(s->repo, d);
 	gz_timing_lap("", "  load history (waited)", &t);
-	if (warning) {
-		gz_diag_warn(d, "", 0, 0, "%s", warning);
-		free(warning);
-	}
-	if (rc < 0) {
-		gz_diag_error(d, "", 0, 0, "%s", err);
-		free(err);
+	if (rc < 0)
 		return;
-	}
 	for (i = 0; i < s->site.nall; i++)
 		s->site.all[i]->history = gz_repo_history_of(s->repo, s->site.all[i]->path);
 }

@@ -43,7 +43,7 @@ static void collect_urls(checker *c)
 	gz_site *s = c->site;
 	gz_strlist st = {0};
 	gz_source *theme_src = NULL;
-	char *theme, *display = NULL, *err = NULL;
+	char *theme, *display = NULL;
 	size_t i, k;
 	static const char *const fixed[] = {"/",          "/archive/",   "/atom.xml", "/sitemap.xml",
 					    "/sitemap/",  "/photos/",    "/robots.txt", "/404.html"};
@@ -73,7 +73,7 @@ static void collect_urls(checker *c)
 		add_url(c, s->files.items[i] + strlen("content"));
 	gz_source_list(c->src, "static", &st);
 	theme = gz_theme_dir(gz_source_root(c->src), s->cfg.theme, &display);
-	if (theme && gz_source_open_dir(&theme_src, theme, &err) == 0)
+	if (theme && gz_source_open_dir(&theme_src, theme, NULL) == 0)
 		gz_source_list(theme_src, "static", &st);
 	for (i = 0; i < st.n; i++)
 		add_url(c, st.items[i] + strlen("static"));
@@ -81,7 +81,6 @@ static void collect_urls(checker *c)
 	gz_source_free(theme_src);
 	free(theme);
 	free(display);
-	free(err);
 }
 
 /* Codepoints of s, at most max. */
@@ -478,18 +477,15 @@ int gz_check_site(const char *source, gz_diag *d)
 	gz_theme theme;
 	gz_page_filters filters;
 	gz_source *theme_src = NULL;
-	char *err = NULL, *display = NULL;
+	char *display = NULL;
 	size_t i;
 
 	memset(&c, 0, sizeof(c));
 	memset(&site, 0, sizeof(site));
 	c.d = d;
 	c.site = &site;
-	if (gz_source_open_dir(&c.src, source, &err) < 0) {
-		gz_diag_error(d, source, 0, 0, "%s", err);
-		free(err);
+	if (gz_source_open_dir(&c.src, source, d) < 0)
 		return -1;
-	}
 	/* the theme's hooks too: shortcodes and filters are part of the content */
 	theme_src = gz_theme_open(&theme, c.src, source, &display, d);
 	filters = gz_script_page_filters(&theme);

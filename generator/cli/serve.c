@@ -862,7 +862,7 @@ int gz_serve_run(const gz_serve_opts *o)
 	const union MHD_DaemonInfo *info;
 	sigset_t sigs, old;
 	pthread_t builder;
-	char *err = NULL;
+	gz_diag wd; /* why the folder cannot be watched */
 	int sfd = -1, rc = 1, port = o->port;
 	bool pending = false, masked = false, building = false, announced = false;
 	double next_ping;
@@ -907,10 +907,15 @@ int gz_serve_run(const gz_serve_opts *o)
 			strerror(errno));
 		goto cleanup;
 	}
-	if (gz_watch_open(&w, o->source, &err) < 0) {
-		fprintf(stderr, "gazette serve: %s\n", err);
+	gz_diag_init(&wd);
+	if (gz_watch_open(&w, o->source, &wd) < 0) {
+		char *msg = gz_diag_format(&wd.items[0]);
+		fprintf(stderr, "gazette serve: %s\n", msg);
+		free(msg);
+		gz_diag_release(&wd);
 		goto cleanup;
 	}
+	gz_diag_release(&wd);
 
 	/* a few threads wait on epoll for every connection: a slow or idle
 	 * client costs a socket, not a thread, and files go out with sendfile */
@@ -1010,7 +1015,6 @@ cleanup:
 		close(s.done);
 	if (masked)
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	free(err);
 	free(s.errors);
 	free(s.real);
 	free(s.dir);

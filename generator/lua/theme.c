@@ -246,7 +246,7 @@ static gz_source *open_theme_named(gz_source *src, const char *name, char **disp
 	gz_buf prefix = GZ_BUF_INIT;
 	gz_strlist probe = {0};
 	gz_source *th = NULL;
-	char *dir, *err = NULL;
+	char *dir;
 
 	gz_buf_printf(&prefix, "themes/%s", name);
 	gz_source_list(src, prefix.ptr, &probe);
@@ -259,10 +259,8 @@ static gz_source *open_theme_named(gz_source *src, const char *name, char **disp
 	gz_strlist_release(&probe);
 	gz_buf_release(&prefix);
 	dir = find_installed_theme(name, display);
-	if (dir && gz_source_open_dir(&th, dir, &err) < 0) {
-		free(err);
+	if (dir && gz_source_open_dir(&th, dir, NULL) < 0)
 		th = NULL;
-	}
 	free(dir);
 	return th;
 }

@@ -8,6 +8,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 
 static pthread_once_t started = PTHREAD_ONCE_INIT;
 static bool running;
@@ -54,7 +55,7 @@ static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, g
 static void start(void)
 {
 	if (VIPS_INIT("gazette") != 0) {
-		fprintf(stderr, "gazette: cannot start libvips: %s\n", vips_error_buffer());
+		fprintf(stderr, _("gazette: cannot start libvips: %s\n"), vips_error_buffer());
 		abort();
 	}
 	/* every image is decoded once per build and then cached on disk: an
@@ -289,21 +290,21 @@ static int save(gz_image_result *r, VipsImage *im, gz_image_format f, bool thumb
  * sane) and refuse what is not an image or has more pixels than max. */
 static int open_checked(VipsImage **in, const void *data, size_t len, uint64_t max, char **err)
 {
-	char buf[160];
+	char buf[256];
 	int w, h;
 
 	*in = vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL,
 					 "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
 	if (!*in) {
 		vips_error_clear();
-		*err = gz_strdup("not an image gazette can read (JPEG, PNG, WebP, GIF or TIFF)");
+		*err = gz_strdup(_("not an image gazette can read (JPEG, PNG, WebP, GIF or TIFF)"));
 		return GZ_IMAGE_NOT_IMAGE;
 	}
 	w = vips_image_get_width(*in);
 	h = vips_image_get_height(*in);
 	if ((uint64_t)w * (uint64_t)h > max) {
 		snprintf(buf, sizeof(buf),
-			 "%d×%d pixels, over the limit of %llu megapixels; make a smaller copy", w,
+			 _("%d×%d pixels, over the limit of %llu megapixels; make a smaller copy"), w,
 			 h, (unsigned long long)(max / 1000000));
 		*err = gz_strdup(buf);
 		return GZ_IMAGE_TOO_LARGE;
@@ -345,9 +346,10 @@ cleanup:
 /* The message for an image libvips could not decode. */
 static char *damaged_message(void)
 {
-	char buf[200], *why = vips_reason();
+	char buf[400], *why = vips_reason();
 
-	snprintf(buf, sizeof(buf), "damaged or cut short (%s); export it again from the original", why);
+	snprintf(buf, sizeof(buf), _("damaged or cut short (%s); export it again from the original"),
+		 why);
 	free(why);
 	vips_error_clear();
 	return gz_strdup(buf);

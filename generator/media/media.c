@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
+
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static const char anchor; /* an address in this gazette-core.so, for dladdr */
 static const gz_media_table *table;
@@ -46,12 +48,12 @@ static void load(void)
 		if (access(path, F_OK) != 0)
 			fprintf(
 			    stderr,
-			    "gazette: %s is missing: it holds the photo and PDF code; build it "
-			    "with 'make' in the source tree, or install gazette again with 'make "
-			    "install'\n",
+			    _("gazette: %s is missing: it holds the photo and PDF code; build it "
+			      "with 'make' in the source tree, or install gazette again with 'make "
+			      "install'\n"),
 			    path);
 		else
-			fprintf(stderr, "gazette: cannot load %s: %s\n", path, why ? why : "");
+			fprintf(stderr, _("gazette: cannot load %s: %s\n"), path, why ? why : "");
 		exit(1);
 	}
 	sym = dlsym(so, GZ_MEDIA_ENTRY);
@@ -60,8 +62,8 @@ static void load(void)
 	table = entry ? entry() : NULL;
 	if (!table || table->signature() != gz_media_signature()) {
 		fprintf(stderr,
-		        "gazette: %s belongs to another version of gazette; install gazette again "
-		        "with 'make install'\n",
+		        _("gazette: %s belongs to another version of gazette; install gazette again "
+		          "with 'make install'\n"),
 		        path);
 		exit(1);
 	}

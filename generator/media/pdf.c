@@ -9,6 +9,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 
 struct gz_pdf {
 	cairo_surface_t *surface;
@@ -624,7 +625,7 @@ int gz_pdf_finish(gz_pdf *p, char **data, size_t *len, char **err)
 	*data = NULL;
 	*len = 0;
 	if (p->o.measure) {
-		*err = gz_strdup("a measuring document has no PDF");
+		*err = gz_strdup(_("a measuring document has no PDF"));
 		return -1;
 	}
 	close_page(p);
@@ -638,7 +639,7 @@ int gz_pdf_finish(gz_pdf *p, char **data, size_t *len, char **err)
 	}
 	if (add_boxes(p, &res) < 0) {
 		gz_buf_release(&res);
-		*err = gz_strdup("cannot add TrimBox and BleedBox: unexpected PDF from cairo");
+		*err = gz_strdup(_("cannot add TrimBox and BleedBox: unexpected PDF from cairo"));
 		return -1;
 	}
 	*data = gz_buf_detach(&res, len);

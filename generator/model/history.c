@@ -64,13 +64,11 @@ static char *find_page(const char *source, const char *page)
 	gz_site site;
 	gz_diag d;
 	gz_load_opts lo = {.drafts = true, .jobs = 2, .future = true};
-	char *err = NULL, *found = NULL;
+	char *found = NULL;
 	size_t i, n = strlen(page);
 
-	if (gz_source_open_dir(&src, source, &err) < 0) {
-		free(err);
+	if (gz_source_open_dir(&src, source, NULL) < 0)
 		return NULL;
-	}
 	gz_diag_init(&d);
 	gz_site_load(&site, src, &lo, &d);
 	for (i = 0; i < site.nall && !found; i++) {
@@ -89,19 +87,36 @@ static char *find_page(const char *source, const char *page)
 	return found;
 }
 
+/* Each of d's messages after "gazette log: ". */
+static void print_errors(FILE *err, gz_diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		char *s = gz_diag_format(&d->items[i]);
+		fprintf(err, "gazette log: %s\n", s);
+		free(s);
+	}
+}
+
 int gz_history_command(const char *source, const char *page, const char *rev, bool json,
 		       FILE *out, FILE *err)
 {
 	gz_repo *repo = NULL;
-	char *e = NULL, *path = NULL, sha[41];
+	gz_diag d;
+	char *path = NULL, sha[41];
 	int64_t t;
-	int rc = 1;
+	int rc = 1, r;
 	gz_buf b = GZ_BUF_INIT;
 	const gz_history *h;
 
-	if (gz_repo_open(&repo, source, &e) != 0) {
-		fprintf(err, "gazette log: %s\n", e ? e : _("the site is not in a git repository"));
-		free(e);
+	gz_diag_init(&d);
+	r = gz_repo_open(&repo, source, &d);
+	if (r != 0) {
+		if (r > 0)
+			fprintf(err, "gazette log: %s\n", _("the site is not in a git repository"));
+		print_errors(err, &d);
+		gz_diag_release(&d);
 		return 1;
 	}
 	if (!strncmp(page, "content/", 8))
@@ -111,10 +126,9 @@ int gz_history_command(const char *source, const char *page, const char *rev, bo
 			page);
 		goto cleanup;
 	}
-	if (gz_repo_resolve(repo, rev, NULL, sha, &t, &e) < 0 ||
-	    gz_repo_walk_history(repo, sha, "content/", &e) < 0) {
-		fprintf(err, "gazette log: %s\n", e);
-		free(e);
+	if (gz_repo_resolve(repo, rev, NULL, sha, &t, &d) < 0 ||
+	    gz_repo_walk_history(repo, sha, "content/", &d) < 0) {
+		print_errors(err, &d);
 		goto cleanup;
 	}
 	h = gz_repo_history_of(repo, path);
@@ -125,5 +139,6 @@ cleanup:
 	gz_buf_release(&b);
 	free(path);
 	gz_repo_free(repo);
+	gz_diag_release(&d);
 	return rc;
 }

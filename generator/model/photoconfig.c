@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
+
 static void defaults(gz_image_opts *o)
 {
 	static const int w[] = {480, 960, 1600};
@@ -51,14 +53,14 @@ static void parse_widths(int *out, size_t *n, const gz_value *v, const char *nam
 	*n = 0;
 	if (v->type != GZ_SEQ || v->n > GZ_IMAGE_MAX_WIDTHS || (!v->n && !may_be_empty)) {
 		gz_diag_error(d, "site.yml", v->line, v->col,
-			      "%s must be a list of %d to %d widths in pixels, e.g. [480, 960, 1600]",
+			      _("%s must be a list of %d to %d widths in pixels, e.g. [480, 960, 1600]"),
 			      name, may_be_empty ? 0 : 1, GZ_IMAGE_MAX_WIDTHS);
 		return;
 	}
 	for (i = 0; i < v->n; i++) {
 		if (!parse_int(v->items[i], 16, 10000, &w)) {
 			gz_diag_error(d, "site.yml", v->items[i]->line, v->items[i]->col,
-				      "%s: each width must be a number of pixels from 16 to 10000",
+				      _("%s: each width must be a number of pixels from 16 to 10000"),
 				      name);
 			continue;
 		}
@@ -97,7 +99,7 @@ int gz_photos_config(gz_image_opts *o, const gz_config *cfg, gz_diag *d)
 		return 0;
 	if (im->type != GZ_MAP) {
 		gz_diag_error(d, "site.yml", im->line, im->col,
-			      "images must be settings: {widths: [480, 960, 1600], formats: [webp, jpeg], quality: 80}");
+			      _("images must be settings: {widths: [480, 960, 1600], formats: [webp, jpeg], quality: 80}"));
 		return -1;
 	}
 	widths = gz_value_get(im, "widths");
@@ -109,8 +111,8 @@ int gz_photos_config(gz_image_opts *o, const gz_config *cfg, gz_diag *d)
 		if (widths || formats) {
 			v = widths ? widths : formats;
 			gz_diag_error(d, "site.yml", v->line, v->col,
-				      "images: give either widths and formats, or a list of widths "
-				      "per format (jpeg: [800, 1600], webp: [400]), not both");
+				      _("images: give either widths and formats, or a list of widths "
+				        "per format (jpeg: [800, 1600], webp: [400]), not both"));
 		}
 		for (f = 0; f < GZ_IMAGE_NFORMATS; f++) {
 			o->nwidths[f] = 0;
@@ -121,7 +123,7 @@ int gz_photos_config(gz_image_opts *o, const gz_config *cfg, gz_diag *d)
 		if (!o->nwidths[GZ_IMAGE_WEBP] && !o->nwidths[GZ_IMAGE_JPEG] && d->errors == before) {
 			v = per[GZ_IMAGE_JPEG] ? per[GZ_IMAGE_JPEG] : per[GZ_IMAGE_WEBP];
 			gz_diag_error(d, "site.yml", v->line, v->col,
-				      "images: every format's width list is empty; give at least one width");
+				      _("images: every format's width list is empty; give at least one width"));
 		}
 	} else {
 		if (widths)
@@ -141,14 +143,14 @@ int gz_photos_config(gz_image_opts *o, const gz_config *cfg, gz_diag *d)
 					on[GZ_IMAGE_JPEG] = true;
 				else
 					gz_diag_error(d, "site.yml", it->line, it->col,
-						      "images.formats: '%s' is not webp or jpeg", s);
+						      _("images.formats: '%s' is not webp or jpeg"), s);
 			}
 			for (f = 0; f < GZ_IMAGE_NFORMATS; f++)
 				if (!on[f])
 					o->nwidths[f] = 0;
 		} else if (formats) {
 			gz_diag_error(d, "site.yml", formats->line, formats->col,
-				      "images.formats must be a list: [webp, jpeg], [jpeg] or [webp]");
+				      _("images.formats must be a list: [webp, jpeg], [jpeg] or [webp]"));
 		}
 	}
 	if ((v = gz_value_get(im, "quality"))) {
@@ -156,7 +158,7 @@ int gz_photos_config(gz_image_opts *o, const gz_config *cfg, gz_diag *d)
 			o->quality = (int)n;
 		else
 			gz_diag_error(d, "site.yml", v->line, v->col,
-				      "images.quality must be a number from 1 to 100");
+				      _("images.quality must be a number from 1 to 100"));
 	}
 	if ((v = gz_value_get(im, "thumb"))) {
 		long tw, th;
@@ -168,7 +170,7 @@ int gz_photos_config(gz_image_opts *o, const gz_config *cfg, gz_diag *d)
 			o->thumb_h = (int)th;
 		} else {
 			gz_diag_error(d, "site.yml", v->line, v->col,
-				      "images.thumb must be [width, height], e.g. [640, 400], or none");
+				      _("images.thumb must be [width, height], e.g. [640, 400], or none"));
 		}
 	}
 	if ((v = gz_value_get(im, "max_megapixels"))) {
@@ -176,7 +178,7 @@ int gz_photos_config(gz_image_opts *o, const gz_config *cfg, gz_diag *d)
 			o->max_pixels = (uint64_t)n * 1000000ULL;
 		else
 			gz_diag_error(d, "site.yml", v->line, v->col,
-				      "images.max_megapixels must be a number from 1 to 10000");
+				      _("images.max_megapixels must be a number from 1 to 10000"));
 	}
 	return d->errors > before ? -1 : 0;
 }

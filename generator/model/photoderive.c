@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
 #include "base/hash.h"
 #include "base/pool.h"
 
@@ -134,7 +135,7 @@ static void make_one(size_t i, int worker, void *payload)
 	} else if (read_original(c, pic, &data, &len) < 0) {
 		if (pic->derive) {
 			pic->status = GZ_IMAGE_NOT_IMAGE;
-			pic->error = gz_strdup("unreadable");
+			pic->error = gz_strdup(_("unreadable"));
 		}
 		pic->published = 1; /* copying it reports the error */
 		return;
@@ -154,7 +155,7 @@ static void make_one(size_t i, int worker, void *payload)
 			char *e2 = NULL;
 			size_t glen;
 			pic->status = rc;
-			pic->error = err ? err : gz_strdup("unreadable");
+			pic->error = err ? err : gz_strdup(_("unreadable"));
 			pic->n = 0;
 			if (c->o->keep_going && gz_image_placeholder(&grey, &glen, 960, 600) == 0) {
 				/* the grey stand-in's derivatives, under its own key */

@@ -12,6 +12,7 @@
 
 #include "base/alloc.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 
 typedef void (*photo_fn)(gz_photos *ph, gz_page *p, gz_photo *photo, bool image, void *payload);
 
@@ -86,9 +87,11 @@ static void attach(gz_photos *ph, gz_page *p, gz_photo *photo, bool image, void 
 	if (!pic)
 		return;
 	if (pic->error) {
+		/* pic->error reads after "is": "damaged or cut short (…); export it
+		 * again from the original" */
 		gz_diag_add(d, o->keep_going ? GZ_WARNING : GZ_ERROR, p->path, photo->line, photo->col,
-			    "%s '%s' is %s%s", image ? "image" : "photo", photo->ref, pic->error,
-			    o->keep_going ? "; a grey placeholder stands in for it" : "");
+			    image ? _("image '%s' is %s%s") : _("photo '%s' is %s%s"), photo->ref,
+			    pic->error, o->keep_going ? _("; a grey placeholder stands in for it") : "");
 	}
 	if (pic->n) {
 		photo->pic = pic;
@@ -99,7 +102,6 @@ static void attach(gz_photos *ph, gz_page *p, gz_photo *photo, bool image, void 
 int gz_photos_make(gz_photos *ph, gz_site *site, const gz_photos_opts *o, gz_diag *d)
 {
 	attach_ctx ac = {o, d};
-	char *err = NULL;
 	size_t i, before = d->errors;
 
 	memset(ph, 0, sizeof(*ph));
@@ -114,24 +116,25 @@ int gz_photos_make(gz_photos *ph, gz_site *site, const gz_photos_opts *o, gz_dia
 		return 0;
 	ph->cache_dir = gz_strdup(o->cache_dir);
 	mkdir(ph->cache_dir, 0755);
-	if (gz_source_open_dir(&ph->cache, ph->cache_dir, &err) < 0) {
-		gz_diag_error(d, ph->cache_dir, 0, 0, "cannot use the photo cache: %s", err);
-		free(err);
+	if (gz_source_open_dir(&ph->cache, ph->cache_dir, NULL) < 0) {
+		gz_diag_error(d, ph->cache_dir, 0, 0,
+			      _("cannot use the photo cache: it is not a folder gazette can "
+				"write; check its permissions"));
 		return -1;
 	}
 	if (gz_photos_derive(ph, site->src, o) < 0) {
 		gz_diag_error(d, ph->cache_dir, 0, 0,
-			      "cannot write photo derivatives into the cache folder (disk full or "
-			      "no permission?)");
+			      _("cannot write photo derivatives into the cache folder (disk full or "
+				"no permission?)"));
 		return -1;
 	}
 	for (i = 0; i < ph->n; i++) {
 		const gz_picture *pic = ph->items[i];
 		if (pic->published < 0 && !pic->derive)
 			gz_diag_warn(d, pic->file, 0, 0,
-				     "this image is damaged or cut short, so it is not published "
-				     "(its metadata could not be removed); export it again from the "
-				     "original");
+				     _("this image is damaged or cut short, so it is not published "
+				       "(its metadata could not be removed); export it again from the "
+				       "original"));
 	}
 	each_photo(ph, site, attach, &ac);
 	for (i = 0; i < site->nall; i++)

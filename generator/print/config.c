@@ -237,15 +237,13 @@ void print_open_fallback(printer *pr)
 {
 	const char *d = pr->o->theme_display;
 	size_t n = d ? strlen(d) : 0;
-	char *dir, *err = NULL;
+	char *dir;
 
 	if (!pr->o->theme_src || (n >= 7 && !strcmp(d + n - 7, "default")))
 		return;
 	dir = gz_theme_dir(gz_source_root(pr->src), "default", &pr->fallback_display);
-	if (dir && gz_source_open_dir(&pr->fallback, dir, &err) < 0) {
-		free(err);
+	if (dir && gz_source_open_dir(&pr->fallback, dir, NULL) < 0)
 		pr->fallback = NULL;
-	}
 	free(dir);
 }
 

@@ -6,11 +6,13 @@
 #include "source/git_private.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/alloc.h"
 #include "base/date.h"
+#include "base/i18n.h"
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
@@ -22,28 +24,33 @@ static void init_libgit2(void)
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
 
-char *gz_git_error(const char *what)
+const char *gz_git_message(void)
 {
 	const git_error *e = git_error_last();
-	gz_buf b = GZ_BUF_INIT;
 
-	gz_buf_printf(&b, "%s: %s", what, e && e->message ? e->message : "unknown git error");
+	return e && e->message ? e->message : "unknown git error";
+}
+
+char *gz_git_error(const char *fmt, ...)
+{
+	gz_buf b = GZ_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	gz_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
 	return gz_buf_detach(&b, NULL);
 }
 
 char *gz_git_damaged(const char *what)
 {
-	const git_error *e = git_error_last();
-	gz_buf b = GZ_BUF_INIT;
-
-	gz_buf_printf(&b,
-		      "%s: %s; the repository is damaged: run 'git fsck' and restore it "
-		      "from a good clone",
-		      what, e && e->message ? e->message : "unknown git error");
-	return gz_buf_detach(&b, NULL);
+	/* an editor cannot mend objects: say what mends them */
+	return gz_git_error(_("%s: %s; the repository is damaged: run 'git fsck' and restore it "
+			      "from a good clone"),
+			    what, gz_git_message());
 }
 
-int gz_repo_open(gz_repo **out, const char *path, char **err)
+int gz_repo_open(gz_repo **out, const char *path, gz_diag *d)
 {
 	git_repository *repo;
 	gz_repo *r;
@@ -57,12 +64,14 @@ int gz_repo_open(gz_repo **out, const char *path, char **err)
 	if (rc == GIT_ENOTFOUND)
 		return 1;
 	if (rc < 0) {
-		*err = gz_git_error("cannot open the git repository");
+		gz_diag_error(d, path, 0, 0, _("cannot open the git repository: %s"),
+			      gz_git_message());
 		return -1;
 	}
 	r = gz_calloc(1, sizeof(*r));
 	r->repo = repo;
 	r->path = gz_strdup(realpath(path, real) ? real : path);
+	r->given = gz_strdup(path);
 	r->prefix = gz_strdup("");
 	wd = git_repository_workdir(repo);
 	if (wd && realpath(path, real)) {
@@ -94,6 +103,7 @@ void gz_repo_free(gz_repo *r)
 	free(r->cache);
 	free(r->walk_spec);
 	free(r->path);
+	free(r->given);
 	for (i = 0; i < r->nhists; i++) {
 		free(r->hists[i]->commits);
 		free(r->hists[i]);
@@ -120,7 +130,7 @@ bool gz_repo_is_shallow(const gz_repo *r)
 }
 
 int gz_repo_resolve(gz_repo *r, const char *rev, const char *as_of, char *sha, int64_t *time,
-		    char **err)
+		    gz_diag *d)
 {
 	git_object *obj = NULL;
 	git_commit *c = NULL;
@@ -128,38 +138,38 @@ int gz_repo_resolve(gz_repo *r, const char *rev, const char *as_of, char *sha, i
 
 	rc = git_revparse_single(&obj, r->repo, rev ? rev : "HEAD");
 	if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC || rc == GIT_EAMBIGUOUS) {
-		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, "revision '%s' not found in the repository", rev ? rev : "HEAD");
-		*err = gz_buf_detach(&b, NULL);
+		gz_diag_error(d, r->given, 0, 0, _("revision '%s' not found in the repository"),
+			      rev ? rev : "HEAD");
 		return -1;
 	}
 	if (rc < 0) {
-		*err = gz_git_damaged("cannot read the revision");
+		char *msg = gz_git_damaged(_("cannot read the revision"));
+		gz_diag_error(d, r->given, 0, 0, "%s", msg);
+		free(msg);
 		git_object_free(obj);
 		return -2;
 	}
 	rc = -1;
 	if (git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0) {
-		*err = gz_git_error("revision does not name a commit");
+		gz_diag_error(d, r->given, 0, 0, _("revision does not name a commit: %s"),
+			      gz_git_message());
 		goto cleanup;
 	}
 	if (as_of) {
-		gz_date d;
+		gz_date day;
 		int64_t limit;
-		if (gz_date_parse(&d, as_of) < 0) {
-			gz_buf b = GZ_BUF_INIT;
-			gz_buf_printf(&b, "--as-of '%s' is not a date (YYYY-MM-DD)", as_of);
-			*err = gz_buf_detach(&b, NULL);
+		if (gz_date_parse(&day, as_of) < 0) {
+			gz_diag_error(d, r->given, 0, 0, _("--as-of '%s' is not a date (YYYY-MM-DD)"),
+				      as_of);
 			goto cleanup;
 		}
-		limit = d.has_time ? d.key : d.key + 86400 - 1;
+		limit = day.has_time ? day.key : day.key + 86400 - 1;
 		/* the branch as it stood then: follow first parents back */
 		while (git_commit_time(c) > limit) {
 			git_commit *p;
 			if (git_commit_parentcount(c) == 0 || git_commit_parent(&p, c, 0) < 0) {
-				gz_buf b = GZ_BUF_INIT;
-				gz_buf_printf(&b, "no commit on or before %s", as_of);
-				*err = gz_buf_detach(&b, NULL);
+				gz_diag_error(d, r->given, 0, 0, _("no commit on or before %s"),
+					      as_of);
 				goto cleanup;
 			}
 			git_commit_free(c);

@@ -31,6 +31,7 @@ struct gz_repo {
 	gz_commit **commits;
 	size_t ncommits, ccap;
 	char *path;            /* as opened: the history thread opens its own handle */
+	char *given;           /* the folder as the caller named it: where errors are placed */
 	pthread_t walker;      /* the history walk, when started on a thread */
 	bool walking;
 	char walk_sha[41];
@@ -46,11 +47,16 @@ struct gz_repo {
 
 /* ---- git.c ---- */
 
-/* "what: libgit2's last message" (caller frees). */
-char *gz_git_error(const char *what);
+/* libgit2's last message, in its own words (English), for a message's
+ * parentheses. */
+const char *gz_git_message(void);
 
-/* The same for an object libgit2 could not read although it should be
- * there: the repository is damaged, and the message says what to do. */
+/* A message formatted into a new string (caller frees). */
+char *gz_git_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "what (libgit2's message)" for an object libgit2 could not read although
+ * it should be there: the repository is damaged, and the message says what
+ * to do. what is translated already. Caller frees. */
 char *gz_git_damaged(const char *what);
 
 /* ---- gitdiff.c ---- */

@@ -14,6 +14,7 @@
 
 #include "base/alloc.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 
 /* The author of rec through .mailmap, as git_commit_author_with_mailmap
  * gives it (that is git_mailmap_resolve_signature: the same signature
@@ -193,10 +194,10 @@ static uint64_t order_hash(const git_oid *ids, size_t n)
 /* The message for a history walk that met an object it cannot read. */
 static char *history_damaged(const git_oid *near)
 {
-	char hex[GIT_OID_HEXSZ + 1], what[80];
+	char hex[GIT_OID_HEXSZ + 1], what[160];
 
 	git_oid_tostr(hex, sizeof(hex), near);
-	snprintf(what, sizeof(what), "cannot read the history (near commit %.12s)", hex);
+	snprintf(what, sizeof(what), _("cannot read the history (near commit %.12s)"), hex);
 	return gz_git_damaged(what);
 }
 
@@ -245,7 +246,7 @@ static int list_commits(git_oid **out, size_t *nout, git_repository *repo, const
 
 	if (git_oid_fromstr(&oid, sha) < 0 || git_revwalk_new(&walk, repo) < 0 ||
 	    git_revwalk_push(walk, &oid) < 0) {
-		*err = gz_git_error("cannot walk the history");
+		*err = gz_git_error(_("cannot walk the history: %s"), gz_git_message());
 		goto cleanup;
 	}
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
@@ -310,12 +311,9 @@ static int walk_history(gz_repo *r, git_repository *repo, const char *sha, const
 
 	if (r->cache && !r->cache_fresh) {
 		have = gz_hist_record_load(&rec, r->cache, r->walk_spec);
-		if (have < 0) {
-			gz_buf w = GZ_BUF_INIT;
-			gz_buf_printf(&w, "%s: not a record gazette wrote (damaged?); reading the "
-				      "whole history again", r->cache);
-			r->walk_warn = gz_buf_detach(&w, NULL);
-		}
+		if (have < 0)
+			r->walk_warn = gz_strdup(_("not a record gazette wrote (damaged?); reading "
+						   "the whole history again"));
 	}
 	if (have > 0 && !strcmp(rec.sha, sha)) {
 		r->nwalk = rec.nwalk;
@@ -362,9 +360,15 @@ cleanup:
 	return rc;
 }
 
-int gz_repo_walk_history(gz_repo *r, const char *sha, const char *prefix, char **err)
+int gz_repo_walk_history(gz_repo *r, const char *sha, const char *prefix, gz_diag *d)
 {
-	return walk_history(r, r->repo, sha, prefix, err);
+	char *err = NULL;
+	int rc = walk_history(r, r->repo, sha, prefix, &err);
+
+	if (rc < 0)
+		gz_diag_error(d, r->given, 0, 0, "%s", err);
+	free(err);
+	return rc;
 }
 
 static void *walk_thread(void *arg)
@@ -375,7 +379,8 @@ static void *walk_thread(void *arg)
 	gz_alloc_thread_start();
 	/* libgit2 objects are not shared across threads: a handle of its own */
 	if (git_repository_open_ext(&repo, r->path, 0, NULL) < 0) {
-		r->walk_err = gz_git_error("cannot open the git repository");
+		r->walk_err = gz_git_error(_("cannot open the git repository: %s"),
+					   gz_git_message());
 		r->walk_rc = -1;
 		return NULL;
 	}
@@ -403,18 +408,20 @@ void gz_repo_walk_history_start(gz_repo *r, const char *sha, const char *prefix,
 		r->walk_rc = walk_history(r, r->repo, sha, prefix, &r->walk_err);
 }
 
-int gz_repo_walk_history_wait(gz_repo *r, char **err, char **warning)
+int gz_repo_walk_history_wait(gz_repo *r, gz_diag *d)
 {
 	if (r->walking) {
 		pthread_join(r->walker, NULL);
 		r->walking = false;
 	}
-	*warning = r->walk_warn;
+	if (r->walk_warn)
+		gz_diag_warn(d, r->cache, 0, 0, "%s", r->walk_warn);
+	free(r->walk_warn);
 	r->walk_warn = NULL;
-	if (r->walk_rc < 0) {
-		*err = r->walk_err;
-		r->walk_err = NULL;
-	}
+	if (r->walk_rc < 0)
+		gz_diag_error(d, r->given, 0, 0, "%s", r->walk_err ? r->walk_err : "");
+	free(r->walk_err);
+	r->walk_err = NULL;
 	return r->walk_rc;
 }
 

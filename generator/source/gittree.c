@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
 
 typedef struct {
 	gz_repo *r;
@@ -62,13 +63,13 @@ static char *ts_why(gz_source *s, const char *path)
 {
 	tree_source *t = gz_source_impl(s);
 	const git_oid *oid = gz_map_get(&t->blobs, path);
-	char hex[GIT_OID_HEXSZ + 1], what[96], *why;
+	char hex[GIT_OID_HEXSZ + 1], what[160], *why;
 	git_blob *blob;
 
 	if (!oid)
-		return gz_strdup("cannot read the file: it is not in this revision");
+		return gz_strdup(_("cannot read the file: it is not in this revision"));
 	git_oid_tostr(hex, sizeof(hex), oid);
-	snprintf(what, sizeof(what), "cannot read the file from git (object %s)", hex);
+	snprintf(what, sizeof(what), _("cannot read the file from git (object %s)"), hex);
 	pthread_mutex_lock(&t->lock);
 	if (git_blob_lookup(&blob, t->r->repo, oid) == 0) {
 		git_blob_free(blob);
@@ -128,7 +129,16 @@ static int collect(const char *root, const git_tree_entry *e, void *payload)
 	return 0;
 }
 
-int gz_repo_source(gz_source **out, gz_repo *r, const char *sha, char **err)
+/* An object of the commit sha that cannot be read, at the repository. */
+static void damaged(gz_diag *d, const gz_repo *r, const char *what)
+{
+	char *msg = gz_git_damaged(what);
+
+	gz_diag_error(d, r->given, 0, 0, "%s", msg);
+	free(msg);
+}
+
+int gz_repo_source(gz_source **out, gz_repo *r, const char *sha, gz_diag *d)
 {
 	git_oid oid;
 	git_commit *c = NULL;
@@ -139,7 +149,7 @@ int gz_repo_source(gz_source **out, gz_repo *r, const char *sha, char **err)
 
 	if (git_oid_fromstr(&oid, sha) < 0 || git_commit_lookup(&c, r->repo, &oid) < 0 ||
 	    git_commit_tree(&tree, c) < 0) {
-		*err = gz_git_damaged("cannot read the commit");
+		damaged(d, r, _("cannot read the commit"));
 		git_commit_free(c);
 		return -1;
 	}
@@ -151,7 +161,7 @@ int gz_repo_source(gz_source **out, gz_repo *r, const char *sha, char **err)
 	w.prefix = r->prefix;
 	w.plen = strlen(r->prefix);
 	if (git_tree_walk(tree, GIT_TREEWALK_PRE, collect, &w) < 0) {
-		*err = gz_git_damaged("cannot list the revision's files");
+		damaged(d, r, _("cannot list the revision's files"));
 		gz_strlist_release(&w.oid_paths);
 		free(w.oids);
 		pthread_mutex_destroy(&t->lock);

@@ -63,18 +63,17 @@ static bool inside_root(gz_source *s, const char *full)
 	return ok;
 }
 
-int gz_source_open_dir(gz_source **out, const char *root, char **err)
+int gz_source_open_dir(gz_source **out, const char *root, gz_diag *d)
 {
 	struct stat st;
 	gz_source *s;
 
 	if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b,
-			      errno == ENOENT ? _("source folder '%s' does not exist")
-					      : _("source folder '%s' is not a readable folder"),
-			      root);
-		*err = gz_buf_detach(&b, NULL);
+		if (d)
+			gz_diag_error(d, root, 0, 0,
+				      errno == ENOENT ? _("source folder '%s' does not exist")
+						      : _("source folder '%s' is not a readable folder"),
+				      root);
 		return -1;
 	}
 	s = gz_calloc(1, sizeof(*s));

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/diag.h"
 #include "base/strlist.h"
 
 struct stat;
@@ -38,8 +39,9 @@ gz_source *gz_source_new(const gz_source_ops *ops, void *impl, const char *root)
 /* The implementation's own data (borrowed). */
 void *gz_source_impl(const gz_source *s);
 
-/* Open the folder root. Returns 0, or -1 with *err set (caller frees). */
-int gz_source_open_dir(gz_source **out, const char *root, char **err);
+/* Open the folder root. Returns 0, or -1 with an error in d at root (d
+ * NULL: the caller has its own words for the failure). */
+int gz_source_open_dir(gz_source **out, const char *root, gz_diag *d);
 void gz_source_free(gz_source *s);
 
 /* A view of parent below folder prefix ("themes/default"): paths given to

@@ -62,16 +62,15 @@ static void add_tree(gz_watch *w, const char *dir)
 	closedir(dh);
 }
 
-int gz_watch_open(gz_watch **out, const char *root, char **err)
+int gz_watch_open(gz_watch **out, const char *root, gz_diag *d)
 {
 	gz_watch *w = gz_calloc(1, sizeof(*w));
 	size_t i;
 
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w->fd < 0) {
-		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, _("cannot watch '%s' (%s)"), root, strerror(errno));
-		*err = gz_buf_detach(&b, NULL);
+		gz_diag_error(d, root, 0, 0, _("cannot watch the folder for changes (%s)"),
+			      strerror(errno));
 		free(w);
 		return -1;
 	}
@@ -79,9 +78,8 @@ int gz_watch_open(gz_watch **out, const char *root, char **err)
 	/* the root itself, not recursively: site.yml and new top folders */
 	w->root_wd = inotify_add_watch(w->fd, root, MASK | IN_ONLYDIR);
 	if (w->root_wd < 0) {
-		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, _("cannot watch '%s' (%s)"), root, strerror(errno));
-		*err = gz_buf_detach(&b, NULL);
+		gz_diag_error(d, root, 0, 0, _("cannot watch the folder for changes (%s)"),
+			      strerror(errno));
 		gz_watch_free(w);
 		return -1;
 	}

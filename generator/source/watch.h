@@ -10,10 +10,12 @@
 #ifndef GZ_WATCH_H
 #define GZ_WATCH_H
 
+#include "base/diag.h"
+
 typedef struct gz_watch gz_watch;
 
-/* Start watching root. Returns 0, or -1 with *err set (caller frees). */
-int gz_watch_open(gz_watch **out, const char *root, char **err);
+/* Start watching root. Returns 0, or -1 with an error in d at root. */
+int gz_watch_open(gz_watch **out, const char *root, gz_diag *d);
 void gz_watch_free(gz_watch *w);
 
 /* The file descriptor to poll for readability. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
 
 void gz_outputs_init(gz_outputs *o)
 {
@@ -72,13 +73,13 @@ int gz_outputs_check(gz_outputs *o, gz_diag *d)
 	for (i = 0; i < o->n; i++) {
 		if (!gz_path_is_safe(o->items[i].path)) {
 			gz_diag_error(d, o->items[i].origin, 0, 0,
-				      "output path '%s' would leave the output folder",
+				      _("output path '%s' would leave the output folder"),
 				      o->items[i].path);
 			rc = -1;
 		}
 		if (i && !strcmp(o->items[i].path, o->items[i - 1].path)) {
 			gz_diag_error(d, o->items[i].origin, 0, 0,
-				      "'%s' is also produced by %s; give one of them another URL",
+				      _("'%s' is also produced by %s; give one of them another URL"),
 				      o->items[i].path, o->items[i - 1].origin);
 			rc = -1;
 		}

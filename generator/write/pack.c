@@ -13,6 +13,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 
 struct gz_pack {
 	struct archive *a;
@@ -34,16 +35,15 @@ static char *errorf(const char *fmt, ...)
 	return gz_buf_detach(&e, NULL);
 }
 
-int gz_pack_open(gz_pack **out, const char *path, bool overwrite, char **err)
+int gz_pack_open(gz_pack **out, const char *path, bool overwrite, gz_diag *d)
 {
 	gz_pack *pk;
 	gz_buf b = GZ_BUF_INIT;
 	struct stat st;
 
 	*out = NULL;
-	*err = NULL;
 	if (!overwrite && lstat(path, &st) == 0) {
-		*err = errorf("'%s' already exists; give --force to replace it", path);
+		gz_diag_error(d, path, 0, 0, _("the file already exists; give --force to replace it"));
 		return GZ_PACK_EXISTS;
 	}
 	pk = gz_calloc(1, sizeof(*pk));
@@ -53,7 +53,7 @@ int gz_pack_open(gz_pack **out, const char *path, bool overwrite, char **err)
 	pk->tmp = gz_buf_detach(&b, NULL);
 	pk->fd = mkstemp(pk->tmp);
 	if (pk->fd < 0) {
-		*err = errorf("cannot write '%s': %s", path, strerror(errno));
+		gz_diag_error(d, path, 0, 0, _("cannot write: %s"), strerror(errno));
 		free(pk->tmp);
 		pk->tmp = NULL;
 		gz_pack_free(pk);
@@ -63,7 +63,8 @@ int gz_pack_open(gz_pack **out, const char *path, bool overwrite, char **err)
 	pk->a = archive_write_new();
 	if (archive_write_set_format_zip(pk->a) != ARCHIVE_OK ||
 	    archive_write_open_fd(pk->a, pk->fd) != ARCHIVE_OK) {
-		*err = errorf("cannot start the zip '%s': %s", path, archive_error_string(pk->a));
+		gz_diag_error(d, path, 0, 0, _("cannot start the zip: %s"),
+			      archive_error_string(pk->a));
 		gz_pack_free(pk);
 		return -1;
 	}
@@ -72,7 +73,7 @@ int gz_pack_open(gz_pack **out, const char *path, bool overwrite, char **err)
 }
 
 int gz_pack_add(gz_pack *pk, const char *name, const void *data, size_t len, int64_t mtime,
-		char **err)
+		gz_diag *d)
 {
 	struct archive_entry *e = archive_entry_new();
 	int rc = 0;
@@ -84,26 +85,27 @@ int gz_pack_add(gz_pack *pk, const char *name, const void *data, size_t len, int
 	archive_entry_set_mtime(e, (time_t)mtime, 0);
 	if (archive_write_header(pk->a, e) != ARCHIVE_OK ||
 	    (len && archive_write_data(pk->a, data, len) != (la_ssize_t)len)) {
-		*err = errorf("cannot add '%s' to the zip: %s", name, archive_error_string(pk->a));
+		gz_diag_error(d, pk->path, 0, 0, _("cannot add '%s' to the zip: %s"), name,
+			      archive_error_string(pk->a));
 		rc = -1;
 	}
 	archive_entry_free(e);
 	return rc;
 }
 
-int gz_pack_finish(gz_pack *pk, char **err)
+int gz_pack_finish(gz_pack *pk, gz_diag *d)
 {
 	int rc = 0;
 
-	*err = NULL;
 	if (archive_write_close(pk->a) != ARCHIVE_OK) {
-		*err = errorf("cannot finish the zip '%s': %s", pk->path, archive_error_string(pk->a));
+		gz_diag_error(d, pk->path, 0, 0, _("cannot finish the zip: %s"),
+			      archive_error_string(pk->a));
 		rc = -1;
 		goto cleanup;
 	}
 	if (fsync(pk->fd) < 0 || close(pk->fd) < 0) {
 		pk->fd = -1;
-		*err = errorf("cannot write '%s': %s", pk->path, strerror(errno));
+		gz_diag_error(d, pk->path, 0, 0, _("cannot write: %s"), strerror(errno));
 		rc = -1;
 		goto cleanup;
 	}
@@ -113,9 +115,10 @@ int gz_pack_finish(gz_pack *pk, char **err)
 	if (pk->overwrite ? rename(pk->tmp, pk->path) < 0 : link(pk->tmp, pk->path) < 0) {
 		rc = errno == EEXIST ? GZ_PACK_EXISTS : -1;
 		if (rc == GZ_PACK_EXISTS)
-			*err = errorf("'%s' already exists; give --force to replace it", pk->path);
+			gz_diag_error(d, pk->path, 0, 0,
+				      _("the file already exists; give --force to replace it"));
 		else
-			*err = errorf("cannot write '%s': %s", pk->path, strerror(errno));
+			gz_diag_error(d, pk->path, 0, 0, _("cannot write: %s"), strerror(errno));
 		goto cleanup;
 	}
 	if (pk->overwrite) {
@@ -177,7 +180,8 @@ int gz_pack_gzip(gz_buf *out, const void *data, size_t len, int level, char **er
 	rc = 0;
 cleanup:
 	if (rc < 0)
-		*err = errorf("cannot compress: %s", archive_error_string(a) ? archive_error_string(a) : "?");
+		*err = errorf(_("cannot compress: %s"),
+			      archive_error_string(a) ? archive_error_string(a) : "?");
 	archive_entry_free(e);
 	archive_write_free(a);
 	return rc;
@@ -214,7 +218,7 @@ int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, char *
 	rc = 0;
 cleanup:
 	if (rc < 0)
-		*err = errorf("cannot decompress: %s",
+		*err = errorf(_("cannot decompress: %s"),
 			      archive_error_string(a) ? archive_error_string(a) : "?");
 	archive_read_free(a);
 	return rc;

@@ -15,26 +15,33 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "base/diag.h"
 
 typedef struct gz_pack gz_pack;
 
 #define GZ_PACK_EXISTS (-2) /* the destination exists and overwrite is false */
 
 /* Start a zip that will become path. Returns 0, GZ_PACK_EXISTS, or -1; on
- * failure *err says why (caller frees) and *out is NULL. */
-int gz_pack_open(gz_pack **out, const char *path, bool overwrite, char **err);
+ * failure d has an error at path and *out is NULL. Later errors about the
+ * pack are placed at path too. */
+int gz_pack_open(gz_pack **out, const char *path, bool overwrite, gz_diag *d);
 
 /* Add a file named name (UTF-8, '/'-separated) holding len bytes of data,
- * dated mtime (seconds since 1970). Returns 0, or -1 with *err set. */
+ * dated mtime (seconds since 1970). Returns 0, or -1 with an error in d. */
 int gz_pack_add(gz_pack *pk, const char *name, const void *data, size_t len, int64_t mtime,
-		char **err);
+		gz_diag *d);
 
 /* Close the zip and move it to its name. Frees pk either way. Returns 0,
- * GZ_PACK_EXISTS (someone made the file meanwhile) or -1 with *err set. */
-int gz_pack_finish(gz_pack *pk, char **err);
+ * GZ_PACK_EXISTS (someone made the file meanwhile) or -1, with an error in
+ * d. */
+int gz_pack_finish(gz_pack *pk, gz_diag *d);
 
 /* Drop an unfinished pack: its temporary file is removed. NULL is fine. */
 void gz_pack_free(gz_pack *pk);
+
+/* The two below are given bytes, not a file: their *err is the reason
+ * alone (caller frees), which the caller places at the file it read or
+ * writes. */
 
 /* Append data compressed as one gzip member (RFC 1952, no file name, time
  * 0, so the same bytes always give the same output) to out, at level 1

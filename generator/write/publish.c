@@ -19,6 +19,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 
 struct gz_publish {
 	char *given;             /* the output folder as the caller named it */
@@ -76,7 +77,7 @@ static int take_lock(gz_publish *p, bool create)
 	if (p->lock < 0)
 		return -1;
 	if (flock(p->lock, LOCK_EX | LOCK_NB) < 0) {
-		fprintf(stderr, "gazette: waiting for another build into %s to finish\n", p->dir);
+		fprintf(stderr, _("gazette: waiting for another build into %s to finish\n"), p->dir);
 		while (flock(p->lock, LOCK_EX) < 0 && errno == EINTR)
 			;
 	}
@@ -282,8 +283,8 @@ static void save_outputs(gz_publish *p, const gz_pub_record *next, gz_diag *d)
 {
 	if (gz_pub_record_save(next, p->dir, p->record) < 0)
 		gz_diag_warn(d, p->record, 0, 0,
-			     "cannot record the outputs (%s); pages deleted later will not be "
-			     "removed from the output folder",
+			     _("cannot record the outputs (%s); pages deleted later will not be "
+			       "removed from the output folder"),
 			     strerror(errno));
 }
 
@@ -303,7 +304,7 @@ static int write_in_place(gz_publish *p, gz_write_job *j, gz_pub_record *r, int 
 	if (mkdir(p->dir, 0755) == 0)
 		made_root = true;
 	else if (errno != EEXIST) {
-		gz_diag_error(d, p->dir, 0, 0, "cannot create the output folder: %s", strerror(errno));
+		gz_diag_error(d, p->dir, 0, 0, _("cannot create the output folder: %s"), strerror(errno));
 		return -1;
 	}
 	gz_outputs_remove_stale(p->dir);
@@ -325,7 +326,7 @@ static int write_in_place(gz_publish *p, gz_write_job *j, gz_pub_record *r, int 
 			continue;
 		gz_buf_printf(&full, "%s/%s", p->dir, j->o->items[i].path);
 		if (rename(j->tmp[i], full.ptr) < 0) {
-			gz_diag_error(d, full.ptr, 0, 0, "cannot write: %s", strerror(errno));
+			gz_diag_error(d, full.ptr, 0, 0, _("cannot write: %s"), strerror(errno));
 			unlink(j->tmp[i]);
 			rc = -1;
 		} else {
@@ -360,7 +361,7 @@ static int switch_in(gz_publish *p, gz_pub_record *next, const char *spare, bool
 	int e;
 
 	if (gz_pub_record_save(next, p->dir, p->pending) < 0) {
-		gz_diag_error(d, p->pending, 0, 0, "cannot write: %s", strerror(errno));
+		gz_diag_error(d, p->pending, 0, 0, _("cannot write: %s"), strerror(errno));
 		return -1;
 	}
 	if ((exchange ? renameat2(AT_FDCWD, spare, AT_FDCWD, p->dir, RENAME_EXCHANGE)
@@ -369,13 +370,13 @@ static int switch_in(gz_publish *p, gz_pub_record *next, const char *spare, bool
 		unlink(p->pending); /* the companion may still go in place */
 		if (no_exchange(e))
 			return 1;
-		gz_diag_error(d, p->dir, 0, 0, "cannot write: %s (%s)", strerror(e),
-			      exchange ? "swapping in the new site" : "moving the new site into place");
+		gz_diag_error(d, p->dir, 0, 0, _("cannot write: %s (%s)"), strerror(e),
+			      exchange ? _("swapping in the new site") : _("moving the new site into place"));
 		return -1;
 	}
 	promote_companion(p);
 	if (rename(p->pending, p->record) < 0)
-		gz_diag_warn(d, p->record, 0, 0, "cannot record the outputs (%s)", strerror(errno));
+		gz_diag_warn(d, p->record, 0, 0, _("cannot record the outputs (%s)"), strerror(errno));
 	return 0;
 }
 /* The first build: everything into a fresh folder, renamed into place;
@@ -391,7 +392,7 @@ static int publish_fresh(gz_publish *p, gz_write_job *j, const char *spare, int 
 	gz_folder_make_parents(spare);
 	gz_folder_remove(spare);
 	if (mkdir(spare, 0755) < 0) {
-		gz_diag_error(d, spare, 0, 0, "cannot write: %s", strerror(errno));
+		gz_diag_error(d, spare, 0, 0, _("cannot write: %s"), strerror(errno));
 		return -1;
 	}
 	j->root = spare;
@@ -453,7 +454,7 @@ static int remake_spare(gz_publish *p, const gz_pub_record *r, const char *spare
 		dirty.dir = r->dir;
 		gz_paths_add_all(&dirty.outputs, &r->outputs);
 		if (gz_pub_record_save(&dirty, p->dir, p->record) < 0) {
-			gz_diag_error(d, p->record, 0, 0, "cannot write: %s", strerror(errno));
+			gz_diag_error(d, p->record, 0, 0, _("cannot write: %s"), strerror(errno));
 			gz_pub_record_release(&dirty);
 			return -1;
 		}
@@ -461,7 +462,7 @@ static int remake_spare(gz_publish *p, const gz_pub_record *r, const char *spare
 	}
 	gz_folder_make_parents(spare);
 	if (gz_folder_mirror(p->dir, spare) < 0) {
-		gz_diag_error(d, spare, 0, 0, "cannot write: %s", strerror(errno));
+		gz_diag_error(d, spare, 0, 0, _("cannot write: %s"), strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -526,14 +527,14 @@ static int publish_swap(gz_publish *p, gz_write_job *j, gz_pub_record *r, const 
 	add_changes(&dirty.changed, j, &removed);
 	gz_paths_add_all(&dirty.outputs, &r->outputs);
 	if (gz_pub_record_save(&dirty, p->dir, p->record) < 0) {
-		gz_diag_error(d, p->record, 0, 0, "cannot write: %s", strerror(errno));
+		gz_diag_error(d, p->record, 0, 0, _("cannot write: %s"), strerror(errno));
 		goto cleanup;
 	}
 
 	/* the spare becomes dir: what the last build changed, linked from dir */
 	for (i = 0; i < prev->n; i++) {
 		if (gz_folder_mirror_path(p->dir, spare, prev->items[i]) < 0) {
-			gz_diag_error(d, spare, 0, 0, "cannot write: %s (bringing '%s' up to date)",
+			gz_diag_error(d, spare, 0, 0, _("cannot write: %s (bringing '%s' up to date)"),
 				      strerror(errno), prev->items[i]);
 			goto cleanup;
 		}
@@ -680,29 +681,29 @@ int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_writ
 	p->dir = resolve(p->given);
 	gz_write_job_init(&j, o, p->dir, d);
 	if (take_lock(p, true) < 0) {
-		gz_diag_error(d, p->lockpath, 0, 0, "cannot write: %s", strerror(errno));
+		gz_diag_error(d, p->lockpath, 0, 0, _("cannot write: %s"), strerror(errno));
 		goto cleanup;
 	}
 	gz_pub_record_read(&r, p->record);
 	if (lstat(p->dir, &ost) == 0 && !S_ISDIR(ost.st_mode)) {
-		gz_diag_error(d, p->dir, 0, 0, "the output folder is a file; remove it or choose "
-			      "another --out");
+		gz_diag_error(d, p->dir, 0, 0, _("the output folder is a file; remove it or choose "
+			        "another --out"));
 		goto cleanup;
 	}
 	spare = spare_path(p);
 	if (getenv("GAZETTE_NO_EXCHANGE"))
-		why = "GAZETTE_NO_EXCHANGE is set";
+		why = _("GAZETTE_NO_EXCHANGE is set");
 	else if (r.in_place && r.dir == gz_folder_id(p->dir))
-		why = "its file system cannot swap folders (renameat2 RENAME_EXCHANGE)";
+		why = _("its file system cannot swap folders (renameat2 RENAME_EXCHANGE)");
 	else if (lstat(p->dir, &ost) == 0 && is_mount_point(p->dir, &ost))
-		why = "it is a mount point";
+		why = _("it is a mount point");
 	if (!why) {
 		if (lstat(p->dir, &ost) < 0)
 			rc = publish_fresh(p, &j, spare, jobs, d);
 		else
 			rc = publish_swap(p, &j, &r, spare, jobs, d, st);
 		if (rc == 1) {
-			why = "its file system cannot swap folders (renameat2 RENAME_EXCHANGE)";
+			why = _("its file system cannot swap folders (renameat2 RENAME_EXCHANGE)");
 			r.in_place = true;
 			gz_folder_remove(spare);
 			/* start again, with the same bytes */
@@ -712,8 +713,8 @@ int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_writ
 	}
 	if (why) {
 		gz_diag_warn(d, p->dir, 0, 0,
-			     "files are replaced one at a time, not the site at once, because %s: a "
-			     "build killed while replacing them leaves some pages old and some new",
+			     _("files are replaced one at a time, not the site at once, because %s: a "
+			       "build killed while replacing them leaves some pages old and some new"),
 			     why);
 		rc = write_in_place(p, &j, &r, jobs, d, st);
 	}

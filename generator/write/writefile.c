@@ -19,6 +19,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 
 void gz_write_job_init(gz_write_job *j, gz_outputs *o, const char *dir, gz_diag *d)
 {
@@ -197,7 +198,7 @@ static const char *item_bytes(gz_write_job *j, size_t i, size_t *len)
 	}
 	if (!j->copied[i]) {
 		if (gz_source_read(it->from, it->from_path, &j->copied[i], len) < 0) {
-			gz_diag_error(j->d, it->origin, 0, 0, "cannot read '%s' to copy it",
+			gz_diag_error(j->d, it->origin, 0, 0, _("cannot read '%s' to copy it"),
 				      it->from_path);
 			return NULL;
 		}
@@ -252,7 +253,7 @@ static void write_one(size_t i, int worker, void *payload)
 	if (mkdirs(j, it->path) < 0 ||
 	    (j->in_place ? !(j->tmp[i] = write_temp(full.ptr, data, len))
 			 : write_new(full.ptr, data, len, j->fresh) < 0)) {
-		gz_diag_error(j->d, full.ptr, 0, 0, "cannot write: %s", strerror(errno));
+		gz_diag_error(j->d, full.ptr, 0, 0, _("cannot write: %s"), strerror(errno));
 	} else {
 		atomic_fetch_add(&j->bytes, len);
 		atomic_fetch_add(&j->written, 1);

@@ -3,8 +3,10 @@
 # message has a translation, none fuzzy; under the default locale gazette
 # speaks English as before; under LC_ALL=C.UTF-8 LANGUAGE=zh_CN the help
 # and the errors of the command line, site.yml, YAML, check, log, the
-# output guard and the archive are Chinese, with no English sentence left
-# (tests/tools/no_english.py); and the site built is the same in both.
+# output guard, the archive, a damaged repository, photos that are missing
+# or damaged and an output folder that cannot be written are Chinese, with
+# no English sentence left (tests/tools/no_english.py); and the site built
+# is the same in both.
 #
 # Only C and C.UTF-8 exist on a bare machine: gettext takes LANGUAGE when
 # the locale is anything but plain C, so C.UTF-8 with LANGUAGE=zh_CN is
@@ -57,6 +59,43 @@ cp -R "$site" "$tab"
 printf 'title: 缩进\ntheme: default\nmarkdown:\n\tunsafe: true\n' >"$tab/site.yml"
 check=$TMPDIR/check
 cp -R "$ROOT/tests/fixtures/check-site" "$check"
+# a repository with a folder's tree damaged: --rev reads the tree, a build
+# of the working tree reads it in the history walk
+damaged=$TMPDIR/damaged
+cp -R "$site" "$damaged"
+rm -rf "$damaged/.git" "$damaged/.gazette"
+make_repo "$damaged"
+oid=$(git -C "$damaged" rev-parse HEAD:content/stories)
+python3 - "$damaged/.git/objects/$(echo "$oid" | cut -c1-2)/$(echo "$oid" | cut -c3-)" <<'EOF2'
+import os, sys
+p = sys.argv[1]
+os.chmod(p, 0o644)
+b = bytearray(open(p, "rb").read())
+b[len(b) // 2] ^= 0xFF
+open(p, "wb").write(b)
+EOF2
+# a photo that is not there, one that is not an image, one cut short
+missing=$TMPDIR/missing
+cp -R "$site" "$missing"
+printf -- '---\ntitle: 缺图\ndate: 2019-07-01\n---\n正文。\n\n![没有](/photos/none.jpg)\n' \
+	>"$missing/content/stories/2019/missing.md"
+badimg=$TMPDIR/badimg
+cp -R "$site" "$badimg"
+printf 'not a picture\n' >"$badimg/content/photos/text.jpg"
+python3 - "$badimg/content/photos/cut.png" <<'EOF2'
+import random, struct, sys, zlib
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+random.seed(1)
+raw = b"".join(b"\0" + bytes(random.randrange(256) for _ in range(64)) for _ in range(64))
+png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 0, 0, 0, 0))
+       + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+open(sys.argv[1], "wb").write(png[: len(png) // 2])
+EOF2
+printf -- '---\ntitle: 坏图\ndate: 2019-07-01\nphotos:\n  - {src: /photos/text.jpg}\n---\n正文。\n\n![截断](/photos/cut.png)\n' \
+	>"$badimg/content/stories/2019/bad.md"
+# an output folder that cannot be made: a file stands where its parent is
+: >"$TMPDIR/a-file"
 story=$(cd "$site" && ls content/stories/*/*.md | head -n 1)
 
 # run LANG-ENV NAME ARGS...: gazette ARGS with stdout and stderr in
@@ -102,6 +141,17 @@ cases() {
 	run "$envp" ${p}search archive search --source "$site" 穆棱
 	run "$envp" ${p}check check --source "$check"
 	run "$envp" ${p}check-json check --source "$check" --format json
+	run "$envp" ${p}git-rev build --source "$damaged" --rev HEAD --out "$TMPDIR/out-damaged"
+	run "$envp" ${p}git-history build --source "$damaged" --out "$TMPDIR/out-damaged"
+	run "$envp" ${p}git-log log --source "$damaged" "$story"
+	run "$envp" ${p}git-no-rev build --source "$site" --rev nosuch --out "$TMPDIR/out-rev"
+	run "$envp" ${p}photo-missing build --source "$missing" --out "$TMPDIR/out-missing"
+	rm -rf "$badimg/.gazette"
+	run "$envp" ${p}photo-bad build --source "$badimg" --out "$TMPDIR/out-badimg"
+	rm -rf "$badimg/.gazette"
+	run "$envp" ${p}photo-keep build --source "$badimg" --out "$TMPDIR/out-badimg" --keep-going
+	run "$envp" ${p}out-unmade build --source "$site" --out "$TMPDIR/a-file/out"
+	run "$envp" ${p}out-file build --source "$site" --out "$TMPDIR/a-file"
 }
 
 # ---- the default locale: English, as scripts expect -----------------------------
@@ -125,6 +175,17 @@ assert_contains "$TMPDIR/en-pull.err" "no story with id 'stories/nosuch'"
 assert_contains "$TMPDIR/en-search.err" "no archive at"
 assert_contains "$TMPDIR/en-check.out" "content/stories/2019/places.md:4:11: warning: township '穆陵镇' is not in data/places.yml; did you mean '穆棱镇'?"
 assert_contains "$TMPDIR/en-check-json.out" "\"severity\": \"warning\", \"message\": \"township '穆陵镇' is not in data/places.yml; did you mean '穆棱镇'?\""
+assert_contains "$TMPDIR/en-git-rev.err" "$damaged: cannot list the revision's files: "
+assert_contains "$TMPDIR/en-git-rev.err" "the repository is damaged: run 'git fsck' and restore it from a good clone"
+assert_contains "$TMPDIR/en-git-history.err" "$damaged: cannot read the history (near commit "
+assert_contains "$TMPDIR/en-git-log.err" "gazette log: $damaged: cannot read the history"
+assert_contains "$TMPDIR/en-git-no-rev.err" "$site: revision 'nosuch' not found in the repository"
+assert_contains "$TMPDIR/en-photo-missing.err" "content/stories/2019/missing.md:7:1: image '/photos/none.jpg' not found"
+assert_contains "$TMPDIR/en-photo-bad.err" "content/stories/2019/bad.md:5:5: photo '/photos/text.jpg' is not an image gazette can read (JPEG, PNG, WebP, GIF or TIFF)"
+assert_contains "$TMPDIR/en-photo-bad.err" "content/stories/2019/bad.md:9:1: image '/photos/cut.png' is damaged or cut short ("
+assert_contains "$TMPDIR/en-photo-keep.err" "; a grey placeholder stands in for it"
+assert_contains "$TMPDIR/en-out-unmade.err" "$TMPDIR/a-file/out: cannot write: "
+assert_contains "$TMPDIR/en-out-file.err" "$TMPDIR/a-file: the output folder is a file; remove it or choose another --out"
 
 # ---- Chinese: the same cases ----------------------------------------------------
 
@@ -150,13 +211,26 @@ assert_contains "$TMPDIR/zh-log.out" "  共 1 次提交："
 assert_contains "$TMPDIR/zh-check.out" "content/stories/2019/places.md:4:11: 警告：乡镇 '穆陵镇' 不在 data/places.yml 里，是不是 '穆棱镇'？"
 # JSON: the keys and the severity stay for programs, the message is Chinese
 assert_contains "$TMPDIR/zh-check-json.out" "\"severity\": \"warning\", \"message\": \"乡镇 '穆陵镇' 不在 data/places.yml 里，是不是 '穆棱镇'？\""
+assert_contains "$TMPDIR/zh-git-rev.err" "$damaged: 无法列出这个版本的文件（"
+assert_contains "$TMPDIR/zh-git-rev.err" "git 仓库已损坏：请运行 'git fsck'，再用一份完好的克隆恢复它"
+assert_contains "$TMPDIR/zh-git-history.err" "$damaged: 在提交 "
+assert_contains "$TMPDIR/zh-git-history.err" " 附近无法读取修改历史（"
+assert_contains "$TMPDIR/zh-git-no-rev.err" "$site: 仓库里没有版本 'nosuch'"
+assert_contains "$TMPDIR/zh-photo-missing.err" "content/stories/2019/missing.md:7:1: 找不到图片 '/photos/none.jpg'"
+assert_contains "$TMPDIR/zh-photo-bad.err" "content/stories/2019/bad.md:5:5: 照片 '/photos/text.jpg' 不是 gazette 能读的图片"
+assert_contains "$TMPDIR/zh-photo-bad.err" "content/stories/2019/bad.md:9:1: 图片 '/photos/cut.png' 已损坏或不完整（"
+assert_contains "$TMPDIR/zh-photo-keep.err" "；暂用灰色占位图代替"
+assert_contains "$TMPDIR/zh-out-unmade.err" "$TMPDIR/a-file/out: 把新网站移到位时无法写入（"
+assert_contains "$TMPDIR/zh-out-file.err" "$TMPDIR/a-file: 输出文件夹的位置上是一个文件"
 no_english "$TMPDIR"/zh-help*.out "$TMPDIR"/zh-no-command.err "$TMPDIR"/zh-jobs.err \
 	"$TMPDIR"/zh-rev.err "$TMPDIR"/zh-args.err "$TMPDIR"/zh-format.err \
 	"$TMPDIR"/zh-port.err "$TMPDIR"/zh-bind.err "$TMPDIR"/zh-bleed.err \
 	"$TMPDIR"/zh-new.err "$TMPDIR"/zh-archive.err "$TMPDIR"/zh-no-source.err \
 	"$TMPDIR"/zh-out-in-content.err "$TMPDIR"/zh-yaml.err "$TMPDIR"/zh-settings.err \
 	"$TMPDIR"/zh-dup.err "$TMPDIR"/zh-tab.err "$TMPDIR"/zh-log-none.err \
-	"$TMPDIR"/zh-pull.err "$TMPDIR"/zh-search.err
+	"$TMPDIR"/zh-pull.err "$TMPDIR"/zh-search.err \
+	"$TMPDIR"/zh-git-*.err "$TMPDIR"/zh-photo-*.err "$TMPDIR"/zh-out-unmade.err \
+	"$TMPDIR"/zh-out-file.err
 # log's own words, not the authors and subjects of the commits it lists
 grep -v '^  [0-9a-f]\{7\} ' "$TMPDIR/zh-log.out" | sed 's/[^ ]*  gazette tests$//' \
 	>"$TMPDIR/zh-log-mine.out"

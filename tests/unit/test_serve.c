@@ -86,13 +86,16 @@ static void watched(void)
 {
 	static const char *const made[] = {"notes.txt", "site.yml", "print.yml",
 					   "print/cover.lua", "print/.cover.lua.swp", "print"};
-	char dir[] = "/tmp/gazette-watch-XXXXXX", *err = NULL;
+	char dir[] = "/tmp/gazette-watch-XXXXXX";
 	gz_buf p = GZ_BUF_INIT;
+	gz_diag d;
 	gz_watch *w = NULL;
 	size_t i;
 
 	CHECK(mkdtemp(dir) != NULL);
-	CHECK(gz_watch_open(&w, dir, &err) == 0);
+	gz_diag_init(&d);
+	CHECK(gz_watch_open(&w, dir, &d) == 0);
+	gz_diag_release(&d);
 	if (!w)
 		return;
 	CHECK_INT(gz_watch_read(w), 0);
