@@ -210,7 +210,7 @@ int gz_photos_derive(gz_photos *ph, gz_source *src, const gz_photos_opts *o)
 	atomic_init(&c.read, 0);
 	/* libvips (gazette-media.so) is loaded by the first photo that needs
 	 * it: when every photo is made already, never */
-	gz_parallel(ph->n, o->jobs, make_one, &c, o->progress ? "图片" : NULL);
+	gz_parallel(ph->n, o->jobs, make_one, &c, o->progress ? _("photos") : NULL);
 	ph->processed = atomic_load(&c.processed);
 	ph->cached = atomic_load(&c.cached);
 	ph->read = atomic_load(&c.read);

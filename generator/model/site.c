@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "source/git.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "write/deps.h"
 #include "load/markdown.h"
 #include "load/pagecache.h"
@@ -781,7 +782,7 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 		if (opts->check_later)
 			gz_pagecache_check_later(job.cache);
 		lap("hooks", &t);
-		gz_parallel(md.n, opts->jobs, load_one, &job, opts->progress ? "读取" : NULL);
+		gz_parallel(md.n, opts->jobs, load_one, &job, opts->progress ? _("reading") : NULL);
 		gz_pagecache_verify_start(job.cache);
 		{
 			char what[64];

@@ -287,7 +287,7 @@ void gz_write_job_compare(gz_write_job *j, int jobs)
 
 void gz_write_job_write(gz_write_job *j, int jobs)
 {
-	gz_parallel(j->o->n, jobs, write_one, j, "写入");
+	gz_parallel(j->o->n, jobs, write_one, j, _("writing"));
 }
 
 void gz_write_job_undo(gz_write_job *j)
