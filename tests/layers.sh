@@ -49,6 +49,14 @@ only_in() { # only_in HEADER-REGEX WHAT ALLOWED-PATH-REGEX
 }
 only_in '\(lua\|lauxlib\|lualib\)\.h>' Lua '^generator/lua/'
 only_in 'cmark' cmark-gfm '^generator/load/markdown[a-z_]*\.c$'
+only_in 'git2' libgit2 '^generator/source/git'
+only_in 'yaml\.h>' libyaml '^generator/load/yaml\.c$'
+only_in 'sqlite3' SQLite '^generator/archive/archive\.c$'
+only_in 'archive\(_entry\)\{0,1\}\.h>' libarchive '^generator/write/pack\.c$'
+only_in '\(vips/\|cairo\|pango/\|qrencode\)' 'photo and PDF' '^generator/media/'
+only_in 'sodium' libsodium '^generator/desk/'
+# two servers, each with its own limits: the preview (serve) and the desk
+only_in 'microhttpd' libmicrohttpd '^generator/(cli/serve|desk/http)\.c$'
 # lua.h through a header of lua/ is Lua's headers outside lua/ all the same
 for h in $(grep -l '^#include <lua' generator/lua/*.h); do
 	inc="lua/$(basename "$h")"
