@@ -56,7 +56,7 @@ only_in 'archive\(_entry\)\{0,1\}\.h>' libarchive '^generator/write/pack\.c$'
 only_in '\(vips/\|cairo\|pango/\|qrencode\)' 'photo and PDF' '^generator/media/'
 only_in 'sodium' libsodium '^generator/desk/'
 # two servers, each with its own limits: the preview (serve) and the desk
-only_in 'microhttpd' libmicrohttpd '^generator/(cli/serve|desk/http)\.c$'
+only_in 'microhttpd' libmicrohttpd '^generator/(cli/serve[a-z_]*|desk/http)\.[ch]$'
 # lua.h through a header of lua/ is Lua's headers outside lua/ all the same
 for h in $(grep -l '^#include <lua' generator/lua/*.h); do
 	inc="lua/$(basename "$h")"

@@ -168,214 +168,297 @@ int gz_archive_update(const char *source, const gz_site *site, gz_diag *d, size_
 	return rc;
 }
 
-int gz_archive_update_at(const char *db_path_in, const gz_site *site, gz_diag *d, size_t *changed)
-{
-	char *path = gz_strdup(db_path_in), *err = NULL;
-	sqlite3 *db = NULL;
-	sqlite3_stmt *get = NULL, *del = NULL, *deltext = NULL, *delfts = NULL, *ins = NULL,
-		     *instext = NULL, *insfts = NULL, *all = NULL;
-	gz_map seen = {0};
-	gz_strlist ids = {0};
-	gz_buf text = GZ_BUF_INIT, folded = GZ_BUF_INIT, toks = GZ_BUF_INIT, tax = GZ_BUF_INIT,
-	       hash = GZ_BUF_INIT, head = GZ_BUF_INIT;
-	size_t i, k;
-	int rc = -1;
+/* The statements an update runs, prepared once for all its pages. */
+typedef struct {
+	sqlite3 *db;
+	sqlite3_stmt *get, *del, *deltext, *delfts, *ins, *instext, *insfts, *all;
+} updater;
+
+/* One page's row as it is stored, made in buffers kept for every page. */
+typedef struct {
+	gz_buf text, folded, toks, tax, hash, head;
 	char ymd[16];
+} page_row;
+
+/* Opens the archive, and builds it again when it is damaged or of another
+ * version. Sets *err when the file cannot be opened; returns -1 without
+ * it when the database's own error says why. */
+static int open_archive(sqlite3 **db, const char *path, gz_diag *d, char **err)
+{
+	gz_buf wal = GZ_BUF_INIT;
 	const char *why;
 
-	*changed = 0;
-	if (open_db(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &err) < 0)
-		goto cleanup;
-	if ((why = unhealthy(db))) {
-		/* a damaged or older archive is only a cache of the content:
-		 * build it again */
-		gz_buf wal = GZ_BUF_INIT;
-		gz_diag_warn(d, ".gazette/archive.db", 0, 0, "%s", why);
-		sqlite3_close(db);
-		db = NULL;
-		unlink(path);
-		gz_buf_printf(&wal, "%s-wal", path);
-		unlink(wal.ptr);
-		gz_buf_clear(&wal);
-		gz_buf_printf(&wal, "%s-shm", path);
-		unlink(wal.ptr);
-		gz_buf_release(&wal);
-		if (open_db(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &err) < 0)
-			goto cleanup;
-		if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)
-			goto sqlerr;
-	}
-	if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; BEGIN", NULL,
-			 NULL, NULL) != SQLITE_OK)
-		goto sqlerr;
-	if (sqlite3_prepare_v2(db, "SELECT rowid, hash FROM pages WHERE id = ?1", -1, &get, NULL) ||
-	    sqlite3_prepare_v2(db, "DELETE FROM pages WHERE rowid = ?1", -1, &del, NULL) ||
-	    sqlite3_prepare_v2(db, "DELETE FROM texts WHERE rowid = ?1", -1, &deltext, NULL) ||
-	    sqlite3_prepare_v2(db, "DELETE FROM fts WHERE rowid = ?1", -1, &delfts, NULL) ||
+	if (open_db(db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err) < 0)
+		return -1;
+	if (!(why = unhealthy(*db)))
+		return 0;
+	/* a damaged or older archive is only a cache of the content: build
+	 * it again */
+	gz_diag_warn(d, ".gazette/archive.db", 0, 0, "%s", why);
+	sqlite3_close(*db);
+	*db = NULL;
+	unlink(path);
+	gz_buf_printf(&wal, "%s-wal", path);
+	unlink(wal.ptr);
+	gz_buf_clear(&wal);
+	gz_buf_printf(&wal, "%s-shm", path);
+	unlink(wal.ptr);
+	gz_buf_release(&wal);
+	if (open_db(db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err) < 0)
+		return -1;
+	if (sqlite3_exec(*db, schema, NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
+static int prepare_update(updater *u)
+{
+	sqlite3 *db = u->db;
+
+	if (sqlite3_prepare_v2(db, "SELECT rowid, hash FROM pages WHERE id = ?1", -1, &u->get, NULL) ||
+	    sqlite3_prepare_v2(db, "DELETE FROM pages WHERE rowid = ?1", -1, &u->del, NULL) ||
+	    sqlite3_prepare_v2(db, "DELETE FROM texts WHERE rowid = ?1", -1, &u->deltext, NULL) ||
+	    sqlite3_prepare_v2(db, "DELETE FROM fts WHERE rowid = ?1", -1, &u->delfts, NULL) ||
 	    sqlite3_prepare_v2(db,
 			       "INSERT INTO pages(id, hash, date, township, village, industry,"
 			       " people, tags, ntok) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-			       -1, &ins, NULL) ||
+			       -1, &u->ins, NULL) ||
 	    sqlite3_prepare_v2(db,
 			       "INSERT INTO texts(rowid, url, title, text, folded)"
 			       " VALUES(?1,?2,?3,?4,?5)",
-			       -1, &instext, NULL) ||
+			       -1, &u->instext, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, head, body) VALUES(?1, ?2, ?3)", -1,
-			       &insfts, NULL) ||
-	    sqlite3_prepare_v2(db, "SELECT rowid, id FROM pages", -1, &all, NULL))
-		goto sqlerr;
+			       &u->insfts, NULL) ||
+	    sqlite3_prepare_v2(db, "SELECT rowid, id FROM pages", -1, &u->all, NULL))
+		return -1;
+	return 0;
+}
+
+static void finalize_update(updater *u)
+{
+	sqlite3_finalize(u->get);
+	sqlite3_finalize(u->del);
+	sqlite3_finalize(u->deltext);
+	sqlite3_finalize(u->delfts);
+	sqlite3_finalize(u->ins);
+	sqlite3_finalize(u->instext);
+	sqlite3_finalize(u->insfts);
+	sqlite3_finalize(u->all);
+}
+
+/* The page's text and date, and a hash that covers everything stored. */
+static void make_row(page_row *r, const gz_site *site, const gz_page *p)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	const char *c;
+	size_t k;
+
+	gz_buf_clear(&r->text);
+	gz_searchtext_full(&r->text, p, site->cfg.ntax);
+	r->ymd[0] = '\0';
+	if (p->has_date)
+		gz_date_ymd(r->ymd, &p->date);
+	gz_buf_clear(&r->hash);
+	gz_buf_printf(&r->hash, "%s\x1e%s\x1e%s\x1e", p->url, r->ymd, r->text.ptr);
+	for (k = 0; k < 5; k++) {
+		tax_join(&r->tax, site, p, tax_cols[k]);
+		gz_buf_printf(&r->hash, "%s\x1e", r->tax.ptr);
+	}
+	for (c = r->hash.ptr; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+	gz_buf_clear(&r->hash);
+	gz_buf_printf(&r->hash, "%016llx", h);
+}
+
+/* Whether the archive has the page as it is; *old is its row, or -1. */
+static bool stored_same(updater *u, const char *id, const char *hash, sqlite3_int64 *old)
+{
+	bool same = false;
+
+	*old = -1;
+	sqlite3_reset(u->get);
+	sqlite3_bind_text(u->get, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(u->get) == SQLITE_ROW) {
+		*old = sqlite3_column_int64(u->get, 0);
+		same = !strcmp((const char *)sqlite3_column_text(u->get, 1), hash);
+	}
+	sqlite3_reset(u->get);
+	return same;
+}
+
+static int delete_row(updater *u, sqlite3_int64 rowid)
+{
+	sqlite3_reset(u->del);
+	sqlite3_bind_int64(u->del, 1, rowid);
+	sqlite3_reset(u->deltext);
+	sqlite3_bind_int64(u->deltext, 1, rowid);
+	sqlite3_reset(u->delfts);
+	sqlite3_bind_int64(u->delfts, 1, rowid);
+	if (sqlite3_step(u->del) != SQLITE_DONE || sqlite3_step(u->deltext) != SQLITE_DONE ||
+	    sqlite3_step(u->delfts) != SQLITE_DONE)
+		return -1;
+	return 0;
+}
+
+/* The tokens of the title and summary in head, the rest in toks. */
+static void split_tokens(page_row *r)
+{
+	const gz_buf *text = &r->text;
+	const char *sep = memchr(text->ptr, GZ_SEARCHTEXT_PART, text->len);
+
+	sep = sep ? memchr(sep + 1, GZ_SEARCHTEXT_PART, text->len - (size_t)(sep + 1 - text->ptr))
+		  : NULL;
+	if (!sep)
+		sep = text->ptr;
+	gz_buf_clear(&r->head);
+	gz_tokenize_join(&r->head, text->ptr, (size_t)(sep - text->ptr), false);
+	gz_buf_clear(&r->toks);
+	gz_tokenize_join(&r->toks, sep, text->len - (size_t)(sep - text->ptr), false);
+}
+
+/* The page's rows in pages, texts and fts. */
+static int insert_row(updater *u, page_row *r, const gz_site *site, const gz_page *p,
+		      const char *id)
+{
+	sqlite3_int64 rowid;
+	size_t k;
+
+	gz_buf_clear(&r->folded);
+	gz_tokenize_fold(&r->folded, r->text.ptr, r->text.len);
+	split_tokens(r);
+	sqlite3_reset(u->ins);
+	sqlite3_clear_bindings(u->ins);
+	sqlite3_bind_text(u->ins, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(u->ins, 2, r->hash.ptr, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(u->ins, 3, r->ymd, -1, SQLITE_TRANSIENT);
+	for (k = 0; k < 5; k++) {
+		tax_join(&r->tax, site, p, tax_cols[k]);
+		sqlite3_bind_text(u->ins, 4 + (int)k, r->tax.ptr, -1, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_int64(u->ins, 9, count_tokens(r->head.ptr) + count_tokens(r->toks.ptr));
+	if (sqlite3_step(u->ins) != SQLITE_DONE)
+		return -1;
+	rowid = sqlite3_last_insert_rowid(u->db);
+	sqlite3_reset(u->instext);
+	sqlite3_clear_bindings(u->instext);
+	sqlite3_bind_int64(u->instext, 1, rowid);
+	sqlite3_bind_text(u->instext, 2, p->url, -1, SQLITE_STATIC);
+	sqlite3_bind_text(u->instext, 3, p->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(u->instext, 4, r->text.ptr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(u->instext, 5, r->folded.ptr, -1, SQLITE_STATIC);
+	if (sqlite3_step(u->instext) != SQLITE_DONE)
+		return -1;
+	sqlite3_reset(u->insfts);
+	sqlite3_bind_int64(u->insfts, 1, rowid);
+	sqlite3_bind_text(u->insfts, 2, r->head.ptr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(u->insfts, 3, r->toks.ptr, -1, SQLITE_STATIC);
+	if (sqlite3_step(u->insfts) != SQLITE_DONE)
+		return -1;
+	return 0;
+}
+
+/* Each page of the site stored as it is now; seen gets their ids. */
+static int store_pages(updater *u, const gz_site *site, gz_map *seen, gz_strlist *ids,
+		       size_t *changed)
+{
+	page_row r = {GZ_BUF_INIT, GZ_BUF_INIT, GZ_BUF_INIT, GZ_BUF_INIT, GZ_BUF_INIT,
+		      GZ_BUF_INIT, ""};
+	int rc = -1;
+	size_t i;
 
 	for (i = 0; i < site->npages + site->nstandalone; i++) {
 		const gz_page *p = i < site->npages ? site->pages[i] : site->standalone[i - site->npages];
 		char *id = gz_archive_id(p);
-		unsigned long long h = 1469598103934665603ULL;
-		const char *c;
-		sqlite3_int64 old = -1, rowid;
-		int same = 0;
+		sqlite3_int64 old;
 
-		gz_strlist_take(&ids, id);
-		gz_map_put(&seen, id, id);
-		gz_buf_clear(&text);
-		gz_searchtext_full(&text, p, site->cfg.ntax);
-		ymd[0] = '\0';
-		if (p->has_date)
-			gz_date_ymd(ymd, &p->date);
-		/* the row's hash covers everything stored */
-		gz_buf_clear(&hash);
-		gz_buf_printf(&hash, "%s\x1e%s\x1e%s\x1e", p->url, ymd, text.ptr);
-		for (k = 0; k < 5; k++) {
-			tax_join(&tax, site, p, tax_cols[k]);
-			gz_buf_printf(&hash, "%s\x1e", tax.ptr);
-		}
-		for (c = hash.ptr; *c; c++)
-			h = (h ^ (unsigned char)*c) * 1099511628211ULL;
-		gz_buf_clear(&hash);
-		gz_buf_printf(&hash, "%016llx", h);
-
-		sqlite3_reset(get);
-		sqlite3_bind_text(get, 1, id, -1, SQLITE_STATIC);
-		if (sqlite3_step(get) == SQLITE_ROW) {
-			old = sqlite3_column_int64(get, 0);
-			same = !strcmp((const char *)sqlite3_column_text(get, 1), hash.ptr);
-		}
-		sqlite3_reset(get);
-		if (same)
+		gz_strlist_take(ids, id);
+		gz_map_put(seen, id, id);
+		make_row(&r, site, p);
+		if (stored_same(u, id, r.hash.ptr, &old))
 			continue;
-		if (old >= 0) {
-			sqlite3_reset(del);
-			sqlite3_bind_int64(del, 1, old);
-			sqlite3_reset(deltext);
-			sqlite3_bind_int64(deltext, 1, old);
-			sqlite3_reset(delfts);
-			sqlite3_bind_int64(delfts, 1, old);
-			if (sqlite3_step(del) != SQLITE_DONE || sqlite3_step(deltext) != SQLITE_DONE ||
-			    sqlite3_step(delfts) != SQLITE_DONE)
-				goto sqlerr;
-		}
-		gz_buf_clear(&folded);
-		gz_tokenize_fold(&folded, text.ptr, text.len);
-		/* title and summary, then the rest */
-		{
-			const char *sep = memchr(text.ptr, GZ_SEARCHTEXT_PART, text.len);
-			sep = sep ? memchr(sep + 1, GZ_SEARCHTEXT_PART, text.len - (size_t)(sep + 1 - text.ptr))
-				  : NULL;
-			if (!sep)
-				sep = text.ptr;
-			gz_buf_clear(&head);
-			gz_tokenize_join(&head, text.ptr, (size_t)(sep - text.ptr), false);
-			gz_buf_clear(&toks);
-			gz_tokenize_join(&toks, sep, text.len - (size_t)(sep - text.ptr), false);
-		}
-		sqlite3_reset(ins);
-		sqlite3_clear_bindings(ins);
-		sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 2, hash.ptr, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 3, ymd, -1, SQLITE_TRANSIENT);
-		for (k = 0; k < 5; k++) {
-			tax_join(&tax, site, p, tax_cols[k]);
-			sqlite3_bind_text(ins, 4 + (int)k, tax.ptr, -1, SQLITE_TRANSIENT);
-		}
-		sqlite3_bind_int64(ins, 9, count_tokens(head.ptr) + count_tokens(toks.ptr));
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			goto sqlerr;
-		rowid = sqlite3_last_insert_rowid(db);
-		sqlite3_reset(instext);
-		sqlite3_clear_bindings(instext);
-		sqlite3_bind_int64(instext, 1, rowid);
-		sqlite3_bind_text(instext, 2, p->url, -1, SQLITE_STATIC);
-		sqlite3_bind_text(instext, 3, p->title, -1, SQLITE_STATIC);
-		sqlite3_bind_text(instext, 4, text.ptr, -1, SQLITE_STATIC);
-		sqlite3_bind_text(instext, 5, folded.ptr, -1, SQLITE_STATIC);
-		if (sqlite3_step(instext) != SQLITE_DONE)
-			goto sqlerr;
-		sqlite3_reset(insfts);
-		sqlite3_bind_int64(insfts, 1, rowid);
-		sqlite3_bind_text(insfts, 2, head.ptr, -1, SQLITE_STATIC);
-		sqlite3_bind_text(insfts, 3, toks.ptr, -1, SQLITE_STATIC);
-		if (sqlite3_step(insfts) != SQLITE_DONE)
-			goto sqlerr;
+		if (old >= 0 && delete_row(u, old) < 0)
+			goto cleanup;
+		if (insert_row(u, &r, site, p, id) < 0)
+			goto cleanup;
 		(*changed)++;
 	}
-	/* pages that left the site leave the archive */
-	{
-		gz_strlist gone = {0};
-		gz_buf rid = GZ_BUF_INIT;
-		while (sqlite3_step(all) == SQLITE_ROW)
-			if (!gz_map_get(&seen, (const char *)sqlite3_column_text(all, 1))) {
-				gz_buf_clear(&rid);
-				gz_buf_printf(&rid, "%lld", (long long)sqlite3_column_int64(all, 0));
-				gz_strlist_add(&gone, rid.ptr);
-			}
-		gz_buf_release(&rid);
-		for (k = 0; k < gone.n; k++) {
-			sqlite3_int64 r = strtoll(gone.items[k], NULL, 10);
-			sqlite3_reset(del);
-			sqlite3_bind_int64(del, 1, r);
-			sqlite3_reset(deltext);
-			sqlite3_bind_int64(deltext, 1, r);
-			sqlite3_reset(delfts);
-			sqlite3_bind_int64(delfts, 1, r);
-			if (sqlite3_step(del) != SQLITE_DONE || sqlite3_step(deltext) != SQLITE_DONE ||
-			    sqlite3_step(delfts) != SQLITE_DONE) {
-				gz_strlist_release(&gone);
-				goto sqlerr;
-			}
-			(*changed)++;
+	rc = 0;
+cleanup:
+	gz_buf_release(&r.text);
+	gz_buf_release(&r.folded);
+	gz_buf_release(&r.toks);
+	gz_buf_release(&r.tax);
+	gz_buf_release(&r.hash);
+	gz_buf_release(&r.head);
+	return rc;
+}
+
+/* Pages that left the site leave the archive. */
+static int remove_gone(updater *u, const gz_map *seen, size_t *changed)
+{
+	gz_strlist gone = {0};
+	gz_buf rid = GZ_BUF_INIT;
+	int rc = -1;
+	size_t k;
+
+	while (sqlite3_step(u->all) == SQLITE_ROW)
+		if (!gz_map_get(seen, (const char *)sqlite3_column_text(u->all, 1))) {
+			gz_buf_clear(&rid);
+			gz_buf_printf(&rid, "%lld", (long long)sqlite3_column_int64(u->all, 0));
+			gz_strlist_add(&gone, rid.ptr);
 		}
-		gz_strlist_release(&gone);
+	gz_buf_release(&rid);
+	for (k = 0; k < gone.n; k++) {
+		if (delete_row(u, strtoll(gone.items[k], NULL, 10)) < 0)
+			goto cleanup;
+		(*changed)++;
 	}
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	rc = 0;
+cleanup:
+	gz_strlist_release(&gone);
+	return rc;
+}
+
+int gz_archive_update_at(const char *db_path_in, const gz_site *site, gz_diag *d, size_t *changed)
+{
+	char *path = gz_strdup(db_path_in), *err = NULL;
+	updater u;
+	gz_map seen = {0};
+	gz_strlist ids = {0};
+	int rc = -1;
+
+	memset(&u, 0, sizeof(u));
+	*changed = 0;
+	if (open_archive(&u.db, path, d, &err) < 0) {
+		if (err)
+			goto cleanup;
+		goto sqlerr;
+	}
+	if (sqlite3_exec(u.db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; BEGIN", NULL,
+			 NULL, NULL) != SQLITE_OK)
+		goto sqlerr;
+	if (prepare_update(&u) < 0 || store_pages(&u, site, &seen, &ids, changed) < 0 ||
+	    remove_gone(&u, &seen, changed) < 0)
+		goto sqlerr;
+	if (sqlite3_exec(u.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto sqlerr;
 	rc = 0;
 	goto cleanup;
 
 sqlerr:
 	gz_diag_warn(d, ".gazette/archive.db", 0, 0, _("archive not updated: %s"),
-		     sqlite3_errmsg(db));
+		     sqlite3_errmsg(u.db));
 cleanup:
 	if (err) {
 		gz_diag_warn(d, ".gazette/archive.db", 0, 0, _("archive not updated: %s"), err);
 		free(err);
 	}
-	sqlite3_finalize(get);
-	sqlite3_finalize(del);
-	sqlite3_finalize(deltext);
-	sqlite3_finalize(delfts);
-	sqlite3_finalize(ins);
-	sqlite3_finalize(instext);
-	sqlite3_finalize(insfts);
-	sqlite3_finalize(all);
-	if (db && rc < 0)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(db);
+	finalize_update(&u);
+	if (u.db && rc < 0)
+		sqlite3_exec(u.db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(u.db);
 	gz_map_release(&seen);
 	gz_strlist_release(&ids);
-	gz_buf_release(&text);
-	gz_buf_release(&folded);
-	gz_buf_release(&toks);
-	gz_buf_release(&tax);
-	gz_buf_release(&hash);
-	gz_buf_release(&head);
 	free(path);
 	return rc;
 }
@@ -713,6 +796,103 @@ int gz_archive_search(gz_archive_hit **out, size_t *n, const char *source,
 	return rc;
 }
 
+/* The query's SQL: the best rows first, from pages' small rows; only those
+ * shown read their title and text. Its parameters are bound by
+ * bind_query, in the same order. */
+static void query_sql(gz_buf *sql, const query_parts *qp, const gz_archive_query *q)
+{
+	int arg = 1;
+	size_t k;
+
+	gz_buf_puts(sql, "SELECT t.i, t.d, x.title, p.township, p.village, x.text, x.url"
+			 " FROM (SELECT p.rowid AS rid, gzrank(fts, p.ntok) AS r, p.date AS d, p.id AS i"
+			 " FROM fts JOIN pages p ON p.rowid = fts.rowid WHERE fts MATCH ?1");
+	for (k = 0; k < qp->checks.n; k++)
+		gz_buf_printf(sql, " AND instr((SELECT folded FROM texts WHERE rowid = p.rowid),"
+				   " ?%d) > 0", ++arg);
+	if (q->township)
+		gz_buf_printf(sql, " AND instr(p.township, char(31) || ?%d || char(31)) > 0", ++arg);
+	if (q->village)
+		gz_buf_printf(sql, " AND instr(p.village, char(31) || ?%d || char(31)) > 0", ++arg);
+	if (q->industry)
+		gz_buf_printf(sql, " AND instr(p.industry, char(31) || ?%d || char(31)) > 0", ++arg);
+	if (q->person)
+		gz_buf_printf(sql, " AND instr(p.people, char(31) || ?%d || char(31)) > 0", ++arg);
+	if (q->tag)
+		gz_buf_printf(sql, " AND instr(p.tags, char(31) || ?%d || char(31)) > 0", ++arg);
+	if (q->from)
+		gz_buf_printf(sql, " AND p.date >= ?%d", ++arg);
+	if (q->to)
+		gz_buf_printf(sql, " AND p.date <= ?%d", ++arg);
+	gz_buf_printf(sql, " ORDER BY r, d DESC, i LIMIT %d) t JOIN pages p ON p.rowid = t.rid"
+			   " JOIN texts x ON x.rowid = t.rid ORDER BY t.r, t.d DESC, t.i",
+		      q->limit > 0 ? q->limit : 50);
+}
+
+/* qp and q must outlive the statement's steps: nothing is copied. */
+static void bind_query(sqlite3_stmt *st, const query_parts *qp, const gz_archive_query *q)
+{
+	const char *vals[] = {q->township, q->village, q->industry, q->person, q->tag, q->from, q->to};
+	int arg = 1;
+	size_t k;
+
+	sqlite3_bind_text(st, arg++, qp->match.ptr, -1, SQLITE_STATIC);
+	for (k = 0; k < qp->checks.n; k++)
+		sqlite3_bind_text(st, arg++, qp->checks.items[k], -1, SQLITE_STATIC);
+	for (k = 0; k < sizeof(vals) / sizeof(vals[0]); k++)
+		if (vals[k])
+			sqlite3_bind_text(st, arg++, vals[k], -1, SQLITE_STATIC);
+}
+
+/* The first run or word of the query, for the snippet. */
+static void first_term(gz_buf *first, const query_parts *qp)
+{
+	const char *m = qp->match.ptr + 1, *end = strchr(m, '"');
+
+	gz_buf_add(first, m, (size_t)(end - m));
+	if (qp->runs.n) {
+		gz_buf_clear(first);
+		gz_buf_puts(first, qp->runs.items[0]);
+	}
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s ? s : "";
+}
+
+/* The statement's rows as hits, added to *hits (the caller frees them
+ * whatever this returns). Returns SQLITE_DONE, or the step's error. */
+static int read_hits(sqlite3_stmt *st, const char *first, gz_archive_hit **hits, size_t *nhits)
+{
+	size_t cap = 0;
+	int r;
+
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		gz_archive_hit *h;
+		GZ_GROW(*hits, cap, *nhits + 1);
+		h = &(*hits)[(*nhits)++];
+		h->id = col_dup(st, 0);
+		h->date = col_dup(st, 1);
+		h->title = col_dup(st, 2);
+		h->place = place(col_text(st, 3), col_text(st, 4));
+		h->snippet = snippet(col_text(st, 5), first);
+		h->url = col_dup(st, 6);
+	}
+	return r;
+}
+
+static void query_parts_release(query_parts *qp)
+{
+	gz_buf_release(&qp->match);
+	gz_buf_release(&qp->run);
+	gz_strlist_release(&qp->checks);
+	gz_strlist_release(&qp->runs);
+	free(qp->phrased);
+}
+
 int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in,
 			 const gz_archive_query *q, char **err)
 {
@@ -722,10 +902,10 @@ int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in
 	query_parts qp;
 	gz_buf sql = GZ_BUF_INIT, first = GZ_BUF_INIT, e = GZ_BUF_INIT;
 	gz_archive_hit *hits = NULL;
-	size_t nhits = 0, cap = 0, k;
+	size_t nhits = 0;
 	struct stat sb;
 	char *version = NULL;
-	int rc = -1, arg = 1, r;
+	int rc = -1;
 
 	*out = NULL;
 	*n = 0;
@@ -760,67 +940,12 @@ int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in
 	}
 	if (add_rank(db) < 0)
 		goto sqlerr;
-
-	/* the best rows first, from pages' small rows; only those shown read
-	 * their title and text */
-	gz_buf_puts(&sql, "SELECT t.i, t.d, x.title, p.township, p.village, x.text, x.url"
-			  " FROM (SELECT p.rowid AS rid, gzrank(fts, p.ntok) AS r, p.date AS d, p.id AS i"
-			  " FROM fts JOIN pages p ON p.rowid = fts.rowid WHERE fts MATCH ?1");
-	for (k = 0; k < qp.checks.n; k++)
-		gz_buf_printf(&sql, " AND instr((SELECT folded FROM texts WHERE rowid = p.rowid),"
-				    " ?%d) > 0", ++arg);
-	if (q->township)
-		gz_buf_printf(&sql, " AND instr(p.township, char(31) || ?%d || char(31)) > 0", ++arg);
-	if (q->village)
-		gz_buf_printf(&sql, " AND instr(p.village, char(31) || ?%d || char(31)) > 0", ++arg);
-	if (q->industry)
-		gz_buf_printf(&sql, " AND instr(p.industry, char(31) || ?%d || char(31)) > 0", ++arg);
-	if (q->person)
-		gz_buf_printf(&sql, " AND instr(p.people, char(31) || ?%d || char(31)) > 0", ++arg);
-	if (q->tag)
-		gz_buf_printf(&sql, " AND instr(p.tags, char(31) || ?%d || char(31)) > 0", ++arg);
-	if (q->from)
-		gz_buf_printf(&sql, " AND p.date >= ?%d", ++arg);
-	if (q->to)
-		gz_buf_printf(&sql, " AND p.date <= ?%d", ++arg);
-	gz_buf_printf(&sql, " ORDER BY r, d DESC, i LIMIT %d) t JOIN pages p ON p.rowid = t.rid"
-			    " JOIN texts x ON x.rowid = t.rid ORDER BY t.r, t.d DESC, t.i",
-		      q->limit > 0 ? q->limit : 50);
-	r = sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL);
-	if (r != SQLITE_OK)
+	query_sql(&sql, &qp, q);
+	if (sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL) != SQLITE_OK)
 		goto sqlerr;
-	arg = 1;
-	sqlite3_bind_text(st, arg++, qp.match.ptr, -1, SQLITE_STATIC);
-	for (k = 0; k < qp.checks.n; k++)
-		sqlite3_bind_text(st, arg++, qp.checks.items[k], -1, SQLITE_STATIC);
-	{
-		const char *vals[] = {q->township, q->village, q->industry, q->person, q->tag, q->from, q->to};
-		for (k = 0; k < sizeof(vals) / sizeof(vals[0]); k++)
-			if (vals[k])
-				sqlite3_bind_text(st, arg++, vals[k], -1, SQLITE_STATIC);
-	}
-	/* the first run or word of the query, for the snippet */
-	{
-		const char *m = qp.match.ptr + 1, *end = strchr(m, '"');
-		gz_buf_add(&first, m, (size_t)(end - m));
-		if (qp.runs.n) {
-			gz_buf_clear(&first);
-			gz_buf_puts(&first, qp.runs.items[0]);
-		}
-	}
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		gz_archive_hit *h;
-		GZ_GROW(hits, cap, nhits + 1);
-		h = &hits[nhits++];
-		h->id = col_dup(st, 0);
-		h->date = col_dup(st, 1);
-		h->title = col_dup(st, 2);
-		h->place = place((const char *)sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st, 3) : "",
-				 (const char *)sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st, 4) : "");
-		h->snippet = snippet((const char *)sqlite3_column_text(st, 5) ? (const char *)sqlite3_column_text(st, 5) : "", first.ptr);
-		h->url = col_dup(st, 6);
-	}
-	if (r != SQLITE_DONE)
+	bind_query(st, &qp, q);
+	first_term(&first, &qp);
+	if (read_hits(st, first.ptr, &hits, &nhits) != SQLITE_DONE)
 		goto sqlerr;
 	*out = hits;
 	*n = nhits;
@@ -839,11 +964,7 @@ cleanup_err:
 	gz_archive_hits_free(hits, nhits);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	gz_buf_release(&qp.match);
-	gz_buf_release(&qp.run);
-	gz_strlist_release(&qp.checks);
-	gz_strlist_release(&qp.runs);
-	free(qp.phrased);
+	query_parts_release(&qp);
 	gz_buf_release(&sql);
 	gz_buf_release(&first);
 	gz_buf_release(&e);

@@ -146,7 +146,16 @@ static int query_date(char *out, const char *opt, const char *s)
 	return -1;
 }
 
-int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
+/* What the command line asks for; q's dates point into from and to. */
+typedef struct {
+	gz_archive_query q;
+	const char *source, *rev, *as_of;
+	bool json;
+	char from[11], to[11];
+} search_args;
+
+/* Returns -1 to go on with the search, else the command's exit status. */
+static int parse_args(search_args *a, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"source", required_argument, NULL, 's'}, {"township", required_argument, NULL, 'T'},
@@ -157,34 +166,27 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 		{"rev", required_argument, NULL, 'r'},     {"as-of", required_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
-	gz_archive_query q;
-	const char *rev = NULL, *as_of = NULL;
-	gz_archive_hit *hits;
-	const char *source = ".";
-	size_t n, i;
-	bool json = false;
-	char *err = NULL, *end, from[11], to[11];
-	int c, rc;
-	gz_date dt;
+	gz_archive_query *q = &a->q;
+	char *end;
+	int c;
 
-	memset(&q, 0, sizeof(q));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:n:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 's': source = optarg; break;
-		case 'T': q.township = optarg; break;
-		case 'V': q.village = optarg; break;
-		case 'I': q.industry = optarg; break;
-		case 'P': q.person = optarg; break;
-		case 'G': q.tag = optarg; break;
-		case 'F': q.from = optarg; break;
-		case 'U': q.to = optarg; break;
-		case 'r': rev = optarg; break;
-		case 'A': as_of = optarg; break;
-		case 'j': json = true; break;
+		case 's': a->source = optarg; break;
+		case 'T': q->township = optarg; break;
+		case 'V': q->village = optarg; break;
+		case 'I': q->industry = optarg; break;
+		case 'P': q->person = optarg; break;
+		case 'G': q->tag = optarg; break;
+		case 'F': q->from = optarg; break;
+		case 'U': q->to = optarg; break;
+		case 'r': a->rev = optarg; break;
+		case 'A': a->as_of = optarg; break;
+		case 'j': a->json = true; break;
 		case 'n':
-			q.limit = (int)strtol(optarg, &end, 10);
-			if (*end || q.limit < 1) {
+			q->limit = (int)strtol(optarg, &end, 10);
+			if (*end || q->limit < 1) {
 				fprintf(stderr, _("gazette archive search: --limit must be a positive number\n"));
 				return 2;
 			}
@@ -198,94 +200,138 @@ int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
 		fputs(_(gz_archivecmd_usage), stderr);
 		return 2;
 	}
-	q.query = argv[optind];
-	if (q.from) {
-		if (query_date(from, "--from", q.from) < 0)
+	q->query = argv[optind];
+	if (q->from) {
+		if (query_date(a->from, "--from", q->from) < 0)
 			return 2;
-		q.from = from;
+		q->from = a->from;
 	}
-	if (q.to) {
-		if (query_date(to, "--to", q.to) < 0)
+	if (q->to) {
+		if (query_date(a->to, "--to", q->to) < 0)
 			return 2;
-		q.to = to;
+		q->to = a->to;
 	}
-	if (rev && as_of) {
+	if (a->rev && a->as_of) {
 		fprintf(stderr, _("gazette archive search: give --rev or --as-of, not both\n"));
 		return 2;
 	}
-	if (rev || as_of) {
+	return -1;
+}
+
+/* Searches the archive of the source, or of the commit asked for. Returns
+ * -1 to go on with the hits, else the command's exit status. */
+static int run_search(gz_archive_hit **hits, size_t *n, const search_args *a,
+		      gz_archivecmd_rev_fn rev_db)
+{
+	char *err = NULL;
+	int rc;
+
+	if (a->rev || a->as_of) {
 		/* the archive as that commit published it, made (or updated) in
 		 * the cache from the commit itself */
 		char *db = NULL;
 
-		if (rev_db(&db, source, rev, as_of) < 0 || !db) {
+		if (rev_db(&db, a->source, a->rev, a->as_of) < 0 || !db) {
 			fprintf(stderr, _("gazette archive search: cannot read the archive of %s\n"),
-				rev ? rev : as_of);
+				a->rev ? a->rev : a->as_of);
 			free(db);
 			return 1;
 		}
-		rc = gz_archive_search_at(&hits, &n, db, &q, &err);
+		rc = gz_archive_search_at(hits, n, db, &a->q, &err);
 		free(db);
 	} else {
-		rc = gz_archive_search(&hits, &n, source, &q, &err);
+		rc = gz_archive_search(hits, n, a->source, &a->q, &err);
 	}
 	if (rc < 0) {
 		fprintf(stderr, "gazette archive search: %s\n", err ? err : _("failed"));
 		free(err);
 		return rc == GZ_ARCHIVE_BAD_QUERY ? 2 : 1;
 	}
-	if (json) {
-		putchar('[');
-		for (i = 0; i < n; i++) {
-			printf("%s{\"id\":", i ? ",\n" : "");
-			json_out(hits[i].id);
-			printf(",\"date\":");
-			json_out(hits[i].date);
-			printf(",\"title\":");
-			json_out(hits[i].title);
-			printf(",\"place\":");
-			json_out(hits[i].place);
-			printf(",\"snippet\":");
-			json_out(hits[i].snippet);
-			printf(",\"url\":");
-			json_out(hits[i].url);
-			putchar('}');
-		}
-		puts("]");
-	} else {
-		/* colour for a person at a terminal, never into a file or pipe */
-		bool tty = isatty(1), colour = tty && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
-		gz_strlist marks = {0};
+	return -1;
+}
 
-		if (colour)
-			query_marks(&marks, q.query);
-		for (i = 0; i < n; i++) {
-			char when[GZ_DATE_ZH_SIZE];
-			if (gz_date_parse(&dt, hits[i].date) == 0)
-				gz_date_zh(when, &dt);
-			else
-				snprintf(when, sizeof(when), "%s", hits[i].date);
-			if (!colour) {
-				printf("%s  %s  %s  %s\n    %s\n", when, hits[i].id, hits[i].title,
-				       hits[i].place, hits[i].snippet);
-				continue;
-			}
-			printf("%s  %s  ", when, hits[i].id);
-			put_marked(hits[i].title, &marks);
-			printf("  %s\n    ", hits[i].place);
-			put_marked(hits[i].snippet, &marks);
-			putchar('\n');
-		}
-		gz_strlist_release(&marks);
-		if (!n && (q.township || q.village || q.industry || q.person || q.tag || q.from ||
-			   q.to))
-			fprintf(stderr, _("no stories found for '%s' with the filters given\n"),
-				q.query);
-		else if (!n)
-			fprintf(stderr, _("no stories found for '%s'\n"), q.query);
-		else if (tty)
-			printf(P_("%zu result\n", "%zu results\n", n), n);
+static void print_json(const gz_archive_hit *hits, size_t n)
+{
+	size_t i;
+
+	putchar('[');
+	for (i = 0; i < n; i++) {
+		printf("%s{\"id\":", i ? ",\n" : "");
+		json_out(hits[i].id);
+		printf(",\"date\":");
+		json_out(hits[i].date);
+		printf(",\"title\":");
+		json_out(hits[i].title);
+		printf(",\"place\":");
+		json_out(hits[i].place);
+		printf(",\"snippet\":");
+		json_out(hits[i].snippet);
+		printf(",\"url\":");
+		json_out(hits[i].url);
+		putchar('}');
 	}
+	puts("]");
+}
+
+/* marks: the query's words to colour, or NULL for plain text. */
+static void print_hit(const gz_archive_hit *h, const gz_strlist *marks)
+{
+	char when[GZ_DATE_ZH_SIZE];
+	gz_date dt;
+
+	if (gz_date_parse(&dt, h->date) == 0)
+		gz_date_zh(when, &dt);
+	else
+		snprintf(when, sizeof(when), "%s", h->date);
+	if (!marks) {
+		printf("%s  %s  %s  %s\n    %s\n", when, h->id, h->title, h->place, h->snippet);
+		return;
+	}
+	printf("%s  %s  ", when, h->id);
+	put_marked(h->title, marks);
+	printf("  %s\n    ", h->place);
+	put_marked(h->snippet, marks);
+	putchar('\n');
+}
+
+static void print_text(const gz_archive_hit *hits, size_t n, const gz_archive_query *q)
+{
+	/* colour for a person at a terminal, never into a file or pipe */
+	bool tty = isatty(1), colour = tty && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	gz_strlist marks = {0};
+	size_t i;
+
+	if (colour)
+		query_marks(&marks, q->query);
+	for (i = 0; i < n; i++)
+		print_hit(&hits[i], colour ? &marks : NULL);
+	gz_strlist_release(&marks);
+	if (!n && (q->township || q->village || q->industry || q->person || q->tag || q->from ||
+		   q->to))
+		fprintf(stderr, _("no stories found for '%s' with the filters given\n"), q->query);
+	else if (!n)
+		fprintf(stderr, _("no stories found for '%s'\n"), q->query);
+	else if (tty)
+		printf(P_("%zu result\n", "%zu results\n", n), n);
+}
+
+int gz_archivecmd_search(int argc, char **argv, gz_archivecmd_rev_fn rev_db)
+{
+	search_args a;
+	gz_archive_hit *hits;
+	size_t n;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.source = ".";
+	if ((rc = parse_args(&a, argc, argv)) >= 0)
+		return rc;
+	if ((rc = run_search(&hits, &n, &a, rev_db)) >= 0)
+		return rc;
+	if (a.json)
+		print_json(hits, n);
+	else
+		print_text(hits, n, &a.q);
 	gz_archive_hits_free(hits, n);
 	/* scripts tell "nothing found" from "found" by the status */
 	return n ? 0 : 1;

@@ -9,7 +9,9 @@
  * the `path:line:col: message` lines, which the page shows in an overlay;
  * the server keeps running. Only files inside the serve folder are ever
  * read; a request path with "..", an encoded '/' or '\', or a NUL is
- * refused with 400. This module is the only one that includes microhttpd.h.
+ * refused with 400. This module (serve.c and the files
+ * serve_private.h lists) is the only one of cli/ that includes
+ * microhttpd.h.
  */
 #ifndef GZ_SERVE_H
 #define GZ_SERVE_H

@@ -36,10 +36,123 @@ static void set_base(gz_config *cfg, const char *url)
 	cfg->base_path = gz_strdup(p && *p == '/' ? p : "/");
 }
 
+/* a page's commits (who, and their messages) are written for the
+ * newsroom; readers see them only when the site says so */
+static void load_history(gz_config *cfg, const gz_value *root, const char *path, gz_diag *d)
+{
+	gz_value *v;
+
+	v = gz_value_get(root, "history");
+	if (v) {
+		const char *h = v->type == GZ_STR ? v->str : "";
+		if (!strcmp(h, "public"))
+			cfg->history_public = true;
+		else if (strcmp(h, "private"))
+			gz_diag_error(d, path, v->line, v->col,
+				      _("history must be 'public' or 'private'"));
+	}
+}
+
+/* taxonomies: a map of key to label, a list of keys, or the defaults */
+static void load_taxonomies(gz_config *cfg, const gz_value *root, const char *path, gz_diag *d)
+{
+	gz_value *v;
+	size_t i;
+
+	v = gz_value_get(root, "taxonomies");
+	if (v && v->type == GZ_MAP) {
+		cfg->tax = gz_calloc(v->n, sizeof(*cfg->tax));
+		for (i = 0; i < v->n; i++) {
+			const char *label = v->items[i]->type == GZ_STR ? v->items[i]->str : v->keys[i];
+			if (gz_slug_is_hostile(v->keys[i])) {
+				gz_diag_error(d, path, v->items[i]->line, v->items[i]->col,
+					      _("taxonomy key '%s' must be a plain name"), v->keys[i]);
+				continue;
+			}
+			cfg->tax[cfg->ntax].key = gz_strdup(v->keys[i]);
+			cfg->tax[cfg->ntax].label = gz_strdup(label);
+			cfg->ntax++;
+		}
+	} else if (v && v->type == GZ_SEQ) {
+		cfg->tax = gz_calloc(v->n, sizeof(*cfg->tax));
+		for (i = 0; i < v->n; i++) {
+			if (v->items[i]->type != GZ_STR || gz_slug_is_hostile(v->items[i]->str)) {
+				gz_diag_error(d, path, v->items[i]->line, v->items[i]->col,
+					      _("taxonomies: each item must be a plain name"));
+				continue;
+			}
+			cfg->tax[cfg->ntax].key = gz_strdup(v->items[i]->str);
+			cfg->tax[cfg->ntax].label = gz_strdup(v->items[i]->str);
+			cfg->ntax++;
+		}
+	} else {
+		size_t n = sizeof(default_tax) / sizeof(default_tax[0]);
+		cfg->tax = gz_calloc(n, sizeof(*cfg->tax));
+		for (i = 0; i < n; i++) {
+			cfg->tax[i].key = gz_strdup(default_tax[i].key);
+			cfg->tax[i].label = gz_strdup(default_tax[i].label);
+		}
+		cfg->ntax = n;
+	}
+}
+
+/* the front-matter fields a site adds to the ones gazette knows */
+static void load_fm_keys(gz_config *cfg, const gz_value *root, const char *path, gz_diag *d)
+{
+	gz_value *v;
+	size_t i;
+
+	v = gz_value_get(root, "front_matter");
+	if (v && !gz_value_is_null(v)) {
+		gz_value *keys = gz_value_get(v, "keys");
+		if (v->type != GZ_MAP)
+			gz_diag_error(d, path, v->line, v->col,
+				      _("front_matter must be a mapping, e.g. front_matter: {keys: "
+					"[episode, air_date]}"));
+		else if (keys && keys->type == GZ_SEQ)
+			for (i = 0; i < keys->n; i++) {
+				if (keys->items[i]->type == GZ_STR && keys->items[i]->str[0])
+					gz_strlist_add(&cfg->fm_keys, keys->items[i]->str);
+				else
+					gz_diag_error(d, path, keys->items[i]->line,
+						      keys->items[i]->col,
+						      _("front_matter.keys: each item must be the "
+							"name of a field"));
+			}
+		else if (keys && !gz_value_is_null(keys))
+			gz_diag_error(d, path, keys->line, keys->col,
+				      _("front_matter.keys must be a list of field names, e.g. "
+					"[episode, air_date]"));
+	}
+}
+
+static void load_menu(gz_config *cfg, const gz_value *root, const char *path, gz_diag *d)
+{
+	gz_value *v;
+	size_t i;
+
+	v = gz_value_get(root, "menu");
+	if (v && v->type == GZ_SEQ) {
+		cfg->menu = gz_calloc(v->n, sizeof(*cfg->menu));
+		for (i = 0; i < v->n; i++) {
+			const char *name = gz_value_str(v->items[i], "name");
+			const char *url = gz_value_str(v->items[i], "url");
+			if (!name || !url) {
+				gz_diag_error(d, path, v->items[i]->line, v->items[i]->col,
+					      _("menu items need a name and a url"));
+				continue;
+			}
+			cfg->menu[cfg->nmenu].name = gz_strdup(name);
+			cfg->menu[cfg->nmenu].url = gz_strdup(url);
+			cfg->nmenu++;
+		}
+	}
+}
+
 int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t len, gz_diag *d)
 {
 	gz_value *root = NULL, *v;
-	size_t before = d->errors, i;
+	size_t before = d->errors;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (data) {
@@ -80,17 +193,7 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 	gz_limits_load(&cfg->limits, gz_value_get(root, "markdown"), path, d);
 	cfg->search = gz_value_bool(root, "search", true);
 	cfg->archive = gz_value_bool(root, "archive", false);
-	/* a page's commits (who, and their messages) are written for the
-	 * newsroom; readers see them only when the site says so */
-	v = gz_value_get(root, "history");
-	if (v) {
-		const char *h = v->type == GZ_STR ? v->str : "";
-		if (!strcmp(h, "public"))
-			cfg->history_public = true;
-		else if (strcmp(h, "private"))
-			gz_diag_error(d, path, v->line, v->col,
-				      _("history must be 'public' or 'private'"));
-	}
+	load_history(cfg, root, path, d);
 	cfg->broadcast_rate = (int)gz_value_int(root, "broadcast_rate", 250);
 	if (cfg->broadcast_rate < 1 || cfg->broadcast_rate > 10000) {
 		v = gz_value_get(root, "broadcast_rate");
@@ -99,81 +202,9 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 		cfg->broadcast_rate = 250;
 	}
 
-	v = gz_value_get(root, "taxonomies");
-	if (v && v->type == GZ_MAP) {
-		cfg->tax = gz_calloc(v->n, sizeof(*cfg->tax));
-		for (i = 0; i < v->n; i++) {
-			const char *label = v->items[i]->type == GZ_STR ? v->items[i]->str : v->keys[i];
-			if (gz_slug_is_hostile(v->keys[i])) {
-				gz_diag_error(d, path, v->items[i]->line, v->items[i]->col,
-					      _("taxonomy key '%s' must be a plain name"), v->keys[i]);
-				continue;
-			}
-			cfg->tax[cfg->ntax].key = gz_strdup(v->keys[i]);
-			cfg->tax[cfg->ntax].label = gz_strdup(label);
-			cfg->ntax++;
-		}
-	} else if (v && v->type == GZ_SEQ) {
-		cfg->tax = gz_calloc(v->n, sizeof(*cfg->tax));
-		for (i = 0; i < v->n; i++) {
-			if (v->items[i]->type != GZ_STR || gz_slug_is_hostile(v->items[i]->str)) {
-				gz_diag_error(d, path, v->items[i]->line, v->items[i]->col,
-					      _("taxonomies: each item must be a plain name"));
-				continue;
-			}
-			cfg->tax[cfg->ntax].key = gz_strdup(v->items[i]->str);
-			cfg->tax[cfg->ntax].label = gz_strdup(v->items[i]->str);
-			cfg->ntax++;
-		}
-	} else {
-		size_t n = sizeof(default_tax) / sizeof(default_tax[0]);
-		cfg->tax = gz_calloc(n, sizeof(*cfg->tax));
-		for (i = 0; i < n; i++) {
-			cfg->tax[i].key = gz_strdup(default_tax[i].key);
-			cfg->tax[i].label = gz_strdup(default_tax[i].label);
-		}
-		cfg->ntax = n;
-	}
-
-	v = gz_value_get(root, "front_matter");
-	if (v && !gz_value_is_null(v)) {
-		gz_value *keys = gz_value_get(v, "keys");
-		if (v->type != GZ_MAP)
-			gz_diag_error(d, path, v->line, v->col,
-				      _("front_matter must be a mapping, e.g. front_matter: {keys: "
-					"[episode, air_date]}"));
-		else if (keys && keys->type == GZ_SEQ)
-			for (i = 0; i < keys->n; i++) {
-				if (keys->items[i]->type == GZ_STR && keys->items[i]->str[0])
-					gz_strlist_add(&cfg->fm_keys, keys->items[i]->str);
-				else
-					gz_diag_error(d, path, keys->items[i]->line,
-						      keys->items[i]->col,
-						      _("front_matter.keys: each item must be the "
-							"name of a field"));
-			}
-		else if (keys && !gz_value_is_null(keys))
-			gz_diag_error(d, path, keys->line, keys->col,
-				      _("front_matter.keys must be a list of field names, e.g. "
-					"[episode, air_date]"));
-	}
-
-	v = gz_value_get(root, "menu");
-	if (v && v->type == GZ_SEQ) {
-		cfg->menu = gz_calloc(v->n, sizeof(*cfg->menu));
-		for (i = 0; i < v->n; i++) {
-			const char *name = gz_value_str(v->items[i], "name");
-			const char *url = gz_value_str(v->items[i], "url");
-			if (!name || !url) {
-				gz_diag_error(d, path, v->items[i]->line, v->items[i]->col,
-					      _("menu items need a name and a url"));
-				continue;
-			}
-			cfg->menu[cfg->nmenu].name = gz_strdup(name);
-			cfg->menu[cfg->nmenu].url = gz_strdup(url);
-			cfg->nmenu++;
-		}
-	}
+	load_taxonomies(cfg, root, path, d);
+	load_fm_keys(cfg, root, path, d);
+	load_menu(cfg, root, path, d);
 	return d->errors > before ? -1 : 0;
 }
 

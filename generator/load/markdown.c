@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/i18n.h"
 #include "load/doc.h"
+#include "load/markdown_private.h"
 #include "load/sanitize.h"
 #include "base/strlist.h"
 #include "base/text.h"
@@ -247,595 +248,10 @@ static int char_column(const char *md, size_t len, int line, int byte_col)
 	return col;
 }
 
-/* ---- the block list (doc.h), from the same tree the HTML comes from ---- */
-
-typedef struct {
-	gz_buf *doc;
-	int quote;              /* block quote depth */
-	int list;               /* list depth */
-	bool ordered[16];
-	int counter[16];
-	bool item_open;         /* the next paragraph is its item's first */
-	const gz_strlist *frags; /* shortcodes' blocks, by custom block user data */
-	gz_strlist pending;     /* images inside a paragraph's inlines, for after it */
-} doc_walk;
-
-/* The image index a "<!--gz-img N-->" or "<!--gz-fig N-->" names, or -1. */
-static long image_mark(const char *s)
-{
-	char *end;
-	long k;
-
-	if (!s || (strncmp(s, "<!--gz-img ", 11) && strncmp(s, "<!--gz-fig ", 11)))
-		return -1;
-	k = strtol(s + 11, &end, 10);
-	return strncmp(end, "-->", 3) ? -1 : k;
-}
-
-static bool is_ext(cmark_node *n, const char *name)
-{
-	const char *t = cmark_node_get_type_string(n);
-	return t && !strcmp(t, name);
-}
-
-static void inline_markup(doc_walk *w, gz_buf *m, cmark_node *parent)
-{
-	cmark_node *n;
-
-	for (n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
-		const char *lit = cmark_node_get_literal(n);
-		switch (cmark_node_get_type(n)) {
-		case CMARK_NODE_TEXT:
-			if (lit)
-				gz_doc_escape(m, lit, strlen(lit));
-			break;
-		case CMARK_NODE_CODE:
-			gz_buf_puts(m, "<tt>");
-			if (lit)
-				gz_doc_escape(m, lit, strlen(lit));
-			gz_buf_puts(m, "</tt>");
-			break;
-		case CMARK_NODE_SOFTBREAK:
-			gz_buf_putc(m, ' ');
-			break;
-		case CMARK_NODE_LINEBREAK:
-			gz_buf_putc(m, '\n');
-			break;
-		case CMARK_NODE_EMPH:
-			gz_buf_puts(m, "<i>");
-			inline_markup(w, m, n);
-			gz_buf_puts(m, "</i>");
-			break;
-		case CMARK_NODE_STRONG:
-			gz_buf_puts(m, "<b>");
-			inline_markup(w, m, n);
-			gz_buf_puts(m, "</b>");
-			break;
-		case CMARK_NODE_CUSTOM_INLINE: {
-			long k = image_mark(cmark_node_get_on_enter(n));
-			if (k >= 0) {
-				char num[24];
-				snprintf(num, sizeof(num), "#%ld", k);
-				gz_strlist_add(&w->pending, num);
-			}
-			break;
-		}
-		case CMARK_NODE_IMAGE: {
-			/* not a file of the site: its description stands for it */
-			gz_buf alt = GZ_BUF_INIT;
-			gz_buf_putc(&alt, '=');
-			inline_markup(w, &alt, n);
-			gz_strlist_take(&w->pending, gz_buf_detach(&alt, NULL));
-			break;
-		}
-		case CMARK_NODE_HTML_INLINE:
-			break;
-		default:
-			if (is_ext(n, "strikethrough")) {
-				gz_buf_puts(m, "<s>");
-				inline_markup(w, m, n);
-				gz_buf_puts(m, "</s>");
-			} else if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_REFERENCE) {
-				gz_buf_puts(m, "<sup>");
-				if (lit)
-					gz_doc_escape(m, lit, strlen(lit));
-				gz_buf_puts(m, "</sup>");
-			} else {
-				/* links and anything else: their text */
-				inline_markup(w, m, n);
-			}
-			break;
-		}
-	}
-}
-
-/* Whether markup holds any text but spaces. */
-static bool has_text(const char *m)
-{
-	for (; *m; m++)
-		if (*m != ' ' && *m != '\n' && *m != '\t')
-			return true;
-	return false;
-}
-
-static void flush_pending(doc_walk *w)
-{
-	size_t i;
-
-	for (i = 0; i < w->pending.n; i++) {
-		const char *s = w->pending.items[i];
-		/* "#N", an image of the page, or "=alt", one that is not */
-		if (*s == '#')
-			gz_doc_add2(w->doc, GZ_DOC_IMAGE, '-', (int)strtol(s + 1, NULL, 10), "", NULL);
-		else
-			gz_doc_add2(w->doc, GZ_DOC_IMAGE, '-', -1, s + 1, NULL);
-	}
-	gz_strlist_release(&w->pending);
-}
-
-static void para_block(doc_walk *w, cmark_node *n)
-{
-	gz_buf m = GZ_BUF_INIT;
-
-	inline_markup(w, &m, n);
-	if (has_text(m.ptr)) {
-		if (w->list > 0) {
-			int d = w->list - 1;
-			char mark[16] = "";
-			if (w->item_open && d < 16) {
-				if (w->ordered[d])
-					snprintf(mark, sizeof(mark), "%d.", w->counter[d]);
-				else
-					snprintf(mark, sizeof(mark), "%s", d ? "◦" : "•");
-			}
-			gz_doc_add2(w->doc, GZ_DOC_ITEM, '-', w->list, mark, m.ptr);
-			w->item_open = false;
-		} else if (w->quote > 0) {
-			gz_doc_add2(w->doc, GZ_DOC_QUOTE, '-', w->quote, m.ptr, NULL);
-		} else {
-			gz_doc_add2(w->doc, GZ_DOC_PARA, '-', 0, m.ptr, NULL);
-		}
-	}
-	gz_buf_release(&m);
-	flush_pending(w);
-}
-
-static void table_block(doc_walk *w, cmark_node *t)
-{
-	gz_strlist cells = {0};
-	cmark_node *row, *cell;
-	int cols = 0;
-
-	for (row = cmark_node_first_child(t); row; row = cmark_node_next(row)) {
-		int k = 0;
-		for (cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell))
-			k++;
-		if (k > cols)
-			cols = k;
-	}
-	for (row = cmark_node_first_child(t); row; row = cmark_node_next(row)) {
-		int k = 0;
-		bool head = is_ext(row, "table_header") || row == cmark_node_first_child(t);
-		for (cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell), k++) {
-			gz_buf m = GZ_BUF_INIT;
-			if (head)
-				gz_buf_puts(&m, "<b>");
-			inline_markup(w, &m, cell);
-			if (head)
-				gz_buf_puts(&m, "</b>");
-			gz_strlist_take(&cells, gz_buf_detach(&m, NULL));
-		}
-		for (; k < cols; k++)
-			gz_strlist_add(&cells, "");
-	}
-	if (cols && cells.n)
-		gz_doc_add(w->doc, GZ_DOC_TABLE, '-', cols, cells.n, (const char *const *)cells.items);
-	gz_strlist_release(&cells);
-	flush_pending(w);
-}
-
-static void walk_blocks(doc_walk *w, cmark_node *parent)
-{
-	cmark_node *n;
-
-	for (n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
-		switch (cmark_node_get_type(n)) {
-		case CMARK_NODE_PARAGRAPH:
-			para_block(w, n);
-			break;
-		case CMARK_NODE_HEADING: {
-			gz_buf m = GZ_BUF_INIT;
-			inline_markup(w, &m, n);
-			if (has_text(m.ptr))
-				gz_doc_add2(w->doc, GZ_DOC_HEAD, '-', cmark_node_get_heading_level(n),
-					    m.ptr, NULL);
-			gz_buf_release(&m);
-			flush_pending(w);
-			break;
-		}
-		case CMARK_NODE_BLOCK_QUOTE:
-			w->quote++;
-			walk_blocks(w, n);
-			w->quote--;
-			break;
-		case CMARK_NODE_LIST: {
-			int d = w->list;
-			if (d < 16) {
-				w->ordered[d] = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
-				w->counter[d] = cmark_node_get_list_start(n) - 1;
-			}
-			w->list++;
-			walk_blocks(w, n);
-			w->list--;
-			break;
-		}
-		case CMARK_NODE_ITEM:
-			if (w->list > 0 && w->list <= 16)
-				w->counter[w->list - 1]++;
-			w->item_open = true;
-			walk_blocks(w, n);
-			w->item_open = false;
-			break;
-		case CMARK_NODE_CODE_BLOCK: {
-			const char *lit = cmark_node_get_literal(n);
-			if (lit && *lit)
-				gz_doc_add2(w->doc, GZ_DOC_CODE, '-', 0, lit, NULL);
-			break;
-		}
-		case CMARK_NODE_THEMATIC_BREAK:
-			gz_doc_add2(w->doc, GZ_DOC_RULE, '-', 0, NULL, NULL);
-			break;
-		case CMARK_NODE_CUSTOM_BLOCK: {
-			/* a shortcode's (its blocks), or an image set apart */
-			uintptr_t frag = (uintptr_t)cmark_node_get_user_data(n);
-			long k = frag ? -1 : image_mark(cmark_node_get_on_enter(n));
-			if (frag && w->frags && frag <= w->frags->n)
-				gz_buf_puts(w->doc, w->frags->items[frag - 1]);
-			else if (k >= 0)
-				gz_doc_add2(w->doc, GZ_DOC_IMAGE, '-', (int)k, "", NULL);
-			break;
-		}
-		case CMARK_NODE_HTML_BLOCK:
-			break;
-		default:
-			if (is_ext(n, "table"))
-				table_block(w, n);
-			else
-				walk_blocks(w, n); /* footnote definitions and the like */
-			break;
-		}
-	}
-}
-
-static void make_doc(gz_buf *doc, cmark_node *root, const gz_strlist *frags)
-{
-	doc_walk w;
-
-	memset(&w, 0, sizeof(w));
-	w.doc = doc;
-	w.frags = frags;
-	walk_blocks(&w, root);
-	gz_strlist_release(&w.pending);
-}
-
-/* A doc's blocks again with another target. */
-static void retarget(gz_buf *out, const char *doc, char target)
-{
-	gz_doc_reader r;
-	gz_doc_block b;
-
-	gz_doc_reader_init(&r, doc);
-	while (gz_doc_next(&r, &b))
-		gz_doc_add(out, b.kind, target == '-' ? b.target : target, b.num, b.nfields,
-			   (const char *const *)b.fields);
-	gz_doc_reader_release(&r);
-}
-
-typedef struct {
-	char *name, *args;
-	int line;           /* in the body */
-} shortcode;
-
-typedef struct {
-	shortcode *items;
-	size_t n, cap;
-} shortcodes;
-
-static void free_shortcodes(shortcodes *scs)
-{
-	size_t i;
-
-	for (i = 0; i < scs->n; i++) {
-		free(scs->items[i].name);
-		free(scs->items[i].args);
-	}
-	free(scs->items);
-}
-
-static bool is_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '_';
-}
-
-/*
- * Turn ::: fences into HTML comment lines the parser keeps as blocks of
- * their own (<!--gz-sc:N--> … <!--gz-sc-end:N-->), one line for one line so
- * line numbers stay right. Returns 0, or -1 with *err and *err_line.
- */
-/* If line l (n bytes) is a code fence (``` or ~~~, up to three spaces in),
- * its length, with its character in *c and what follows it at l + *rest;
- * else 0. */
-static size_t code_fence(const char *l, size_t n, char *c, size_t *rest)
-{
-	size_t k = 0, run;
-
-	while (k < n && k < 3 && l[k] == ' ')
-		k++;
-	if (k >= n || (l[k] != '`' && l[k] != '~'))
-		return 0;
-	*c = l[k];
-	for (run = 0; k + run < n && l[k + run] == *c; run++)
-		;
-	*rest = k + run;
-	return run >= 3 ? run : 0;
-}
-
-static int mark_shortcodes(gz_buf *outb, const char *md, size_t len, shortcodes *scs, char **err,
-			   int *err_line)
-{
-	size_t i = 0, stack[64], fence = 0, run, rest = 0;
-	int depth = 0, line = 1;
-	char fc = 0, c;
-
-	while (i < len) {
-		const char *nl = memchr(md + i, '\n', len - i);
-		size_t end = nl ? (size_t)(nl - md) : len, n = end - i;
-		const char *l = md + i;
-
-		/* a ::: line inside a fenced code block is code, not a shortcode */
-		run = code_fence(l, n, &c, &rest);
-		if (fence && run >= fence && c == fc) {
-			while (rest < n && (l[rest] == ' ' || l[rest] == '\t' || l[rest] == '\r'))
-				rest++;
-			if (rest == n)
-				fence = 0;
-		} else if (!fence && run && !(c == '`' && memchr(l + rest, '`', n - rest))) {
-			fence = run;
-			fc = c;
-		}
-		if (!fence && !run && n >= 3 && !memcmp(l, ":::", 3)) {
-			size_t k = 3, name_start, name_end;
-			while (k < n && (l[k] == ' ' || l[k] == '\t'))
-				k++;
-			name_start = k;
-			while (k < n && is_name_char(l[k]))
-				k++;
-			name_end = k;
-			while (n > k && (l[n - 1] == ' ' || l[n - 1] == '\r' || l[n - 1] == '\t'))
-				n--;
-			if (name_end == name_start && k >= n) {
-				/* a closing fence */
-				if (!depth) {
-					gz_buf b = GZ_BUF_INIT;
-					gz_buf_puts(&b, _("':::' closes no shortcode; remove it or open one "
-							"with '::: name'"));
-					*err = gz_buf_detach(&b, NULL);
-					*err_line = line;
-					return -1;
-				}
-				gz_buf_printf(outb, "<!--gz-sc-end:%zu-->", stack[--depth]);
-			} else if (name_end > name_start) {
-				shortcode sc;
-				if (depth == 64) {
-					*err = gz_strdup("shortcodes nest too deeply");
-					*err_line = line;
-					return -1;
-				}
-				sc.name = gz_strndup(l + name_start, name_end - name_start);
-				while (k < n && (l[k] == ' ' || l[k] == '\t'))
-					k++;
-				sc.args = gz_strndup(l + k, n > k ? n - k : 0);
-				sc.line = line;
-				GZ_GROW(scs->items, scs->cap, scs->n + 1);
-				scs->items[scs->n] = sc;
-				stack[depth++] = scs->n;
-				gz_buf_printf(outb, "<!--gz-sc:%zu-->", scs->n++);
-			} else {
-				gz_buf_add(outb, l, end - i);
-			}
-		} else {
-			gz_buf_add(outb, l, end - i);
-		}
-		if (nl)
-			gz_buf_putc(outb, '\n');
-		i = end + 1;
-		line++;
-	}
-	if (depth) {
-		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, _("shortcode '%s' is never closed; add a line with ':::' after it"),
-			      scs->items[stack[depth - 1]].name);
-		*err = gz_buf_detach(&b, NULL);
-		*err_line = scs->items[stack[depth - 1]].line;
-		return -1;
-	}
-	return 0;
-}
-
-/* The shortcode number a marker block stands for, or -1. */
-static long marker(cmark_node *n, bool end)
-{
-	const char *lit, *pre = end ? "<!--gz-sc-end:" : "<!--gz-sc:";
-	size_t pl = strlen(pre);
-
-	if (cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK)
-		return -1;
-	lit = cmark_node_get_literal(n);
-	if (!lit || strncmp(lit, pre, pl))
-		return -1;
-	return strtol(lit + pl, NULL, 10);
-}
-
-/* What one render carries between its steps. */
-typedef struct {
-	gz_md_result *out;
-	const gz_md_opts *opts;
-	size_t cap;             /* of out->images */
-	gz_strlist frags;       /* each expanded shortcode's blocks */
-	int options;
-	cmark_llist *exts;
-} render;
-
-static void add_image(render *r, const gz_md_image *img)
+void md_add_image(render *r, const gz_md_image *img)
 {
 	GZ_GROW(r->out->images, r->cap, r->out->nimages + 1);
 	r->out->images[r->out->nimages++] = *img;
-}
-
-typedef struct {
-	render *r;
-	int line;               /* the shortcode's, in the file */
-} sc_ctx;
-
-static int sc_image(gz_md_sc *sc, const char *src, const char *alt, const char *caption,
-		    const char *credit, char **html)
-{
-	sc_ctx *c = sc->ctx;
-	const gz_md_opts *opts = c->r->opts;
-	gz_md_image img;
-	long k = -1;
-
-	*html = NULL;
-	memset(&img, 0, sizeof(img));
-	img.src = gz_strdup(src ? src : "");
-	img.alt = gz_strdup(alt ? alt : "");
-	img.caption = caption;
-	img.credit = credit;
-	img.block = true;
-	img.line = c->line;
-	img.col = 1;
-	if (opts->image_html)
-		*html = opts->image_html(&img, opts->image_payload);
-	img.caption = img.credit = NULL;
-	add_image(c->r, &img);
-	if (*html && (k = image_mark(*html)) < 0) {
-		free(*html);
-		*html = NULL;
-	}
-	return (int)k;
-}
-
-/* A shortcode's blocks: its print form for print and its text form for
- * text where it gives them, the defaults (markdown.h) where it does not. */
-static char *sc_blocks(gz_md_sc *sc)
-{
-	gz_buf b = GZ_BUF_INIT;
-	bool print = sc->print.len > 0, text = sc->text && has_text(sc->text);
-
-	if (print)
-		retarget(&b, sc->print.ptr, text ? 'p' : '-');
-	if (text) {
-		const char *s = sc->text;
-		while (*s) {
-			const char *eol = strchr(s, '\n');
-			size_t n = eol ? (size_t)(eol - s) : strlen(s);
-			gz_buf m = GZ_BUF_INIT;
-			gz_doc_escape(&m, s, n);
-			if (has_text(m.ptr))
-				gz_doc_add2(&b, GZ_DOC_PARA, print ? 't' : '-', 0, m.ptr, NULL);
-			gz_buf_release(&m);
-			s += n + (eol ? 1 : 0);
-		}
-	}
-	if (!print && !text)
-		gz_buf_puts(&b, sc->inner_doc);
-	return gz_buf_detach(&b, NULL);
-}
-
-/*
- * Replace every marked shortcode under parent by a block holding the HTML
- * its Lua function returns and its blocks (doc.h) as user data, inner
- * ones first. The inner Markdown is rendered on its own.
- */
-static int expand_shortcodes(render *r, cmark_node *parent, const shortcodes *scs)
-{
-	const gz_md_opts *opts = r->opts;
-	cmark_node *n = cmark_node_first_child(parent), *next;
-
-	for (; n; n = next) {
-		long id = marker(n, false);
-		cmark_node *inner, *c, *after, *block;
-		char *err = NULL;
-		const shortcode *sc;
-		gz_md_sc call;
-		gz_buf inner_doc = GZ_BUF_INIT, inner_text = GZ_BUF_INIT;
-		sc_ctx ctx;
-
-		next = cmark_node_next(n);
-		if (id < 0 || (size_t)id >= scs->n)
-			continue;
-		sc = &scs->items[id];
-		inner = cmark_node_new(CMARK_NODE_DOCUMENT);
-		for (c = cmark_node_next(n); c && marker(c, true) != id; c = after) {
-			after = cmark_node_next(c);
-			cmark_node_unlink(c);
-			cmark_node_append_child(inner, c);
-		}
-		if (expand_shortcodes(r, inner, scs) < 0) {
-			cmark_node_free(inner);
-			return -1;
-		}
-		memset(&call, 0, sizeof(call));
-		call.print = (gz_buf)GZ_BUF_INIT;
-		make_doc(&inner_doc, inner, &r->frags);
-		gz_doc_text(&inner_text, inner_doc.ptr, NULL, NULL);
-		call.name = sc->name;
-		call.args = sc->args;
-		call.line = sc->line + opts->line_offset;
-		call.inner_html = cmark_render_html(inner, r->options, r->exts);
-		call.inner_text = inner_text.ptr;
-		call.inner_doc = inner_doc.ptr;
-		call.image = sc_image;
-		ctx.r = r;
-		ctx.line = call.line;
-		call.ctx = &ctx;
-		cmark_node_free(inner);
-		if (!opts->hooks || !opts->hooks->shortcode) {
-			gz_buf b = GZ_BUF_INIT;
-			gz_buf_printf(&b, _("unknown shortcode '%s'"), sc->name);
-			err = gz_buf_detach(&b, NULL);
-		} else {
-			opts->hooks->shortcode(&call, opts->hooks->payload, &err);
-		}
-		free((char *)call.inner_html);
-		if (!err) {
-			block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-			cmark_node_set_on_enter(block, call.html ? call.html : "");
-			cmark_node_set_on_exit(block, "");
-			gz_strlist_take(&r->frags, sc_blocks(&call));
-			cmark_node_set_user_data(block, (void *)(uintptr_t)r->frags.n);
-			cmark_node_insert_before(n, block);
-		}
-		free(call.html);
-		free(call.text);
-		gz_buf_release(&call.print);
-		gz_buf_release(&inner_doc);
-		gz_buf_release(&inner_text);
-		if (err) {
-			r->out->error = err;
-			r->out->error_line = sc->line + opts->line_offset;
-			return -1;
-		}
-		next = cmark_node_next(n);
-		if (next && marker(next, true) == id) {
-			after = cmark_node_next(next);
-			cmark_node_free(next);
-			next = after;
-		}
-		cmark_node_free(n);
-	}
-	return 0;
 }
 
 /* The text of an image's description, for alt. */
@@ -920,7 +336,7 @@ static void custom_images(gz_md_result *out, cmark_node **nodes, const gz_md_opt
 		html = opts->image_html(&out->images[k], opts->image_payload);
 		if (!html)
 			continue;
-		if (out->images[k].block && image_mark(html) >= 0) {
+		if (out->images[k].block && md_image_mark(html) >= 0) {
 			set_apart(nodes[k], html, graveyard);
 		} else {
 			c = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
@@ -1102,7 +518,7 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 			cmark_parser_attach_syntax_extension(parser, ext);
 	}
 	if (memmem(md, len, ":::", 3)) {
-		if (mark_shortcodes(&marked, md, len, &scs, &out->error, &out->error_line) < 0) {
+		if (md_mark_shortcodes(&marked, md, len, &scs, &out->error, &out->error_line) < 0) {
 			out->error_line += opts->line_offset;
 			goto fail;
 		}
@@ -1132,14 +548,14 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 
 	r.options = options;
 	r.exts = cmark_parser_get_syntax_extensions(parser);
-	if (scs.n && expand_shortcodes(&r, doc, &scs) < 0) {
+	if (scs.n && md_expand_shortcodes(&r, doc, &scs) < 0) {
 		cmark_node_free(doc);
 		gz_buf_release(&lead);
 		goto fail;
 	}
 	out->html = cmark_render_html(doc, options, r.exts);
 	out->html_len = strlen(out->html);
-	make_doc(&doc_b, doc, &r.frags);
+	md_make_doc(&doc_b, doc, &r.frags);
 	gz_doc_text(&plain, doc_b.ptr, NULL, NULL);
 	out->doc = gz_buf_detach(&doc_b, NULL);
 	gz_strlist_release(&r.frags);
@@ -1149,7 +565,7 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	cmark_node_free(doc);
 	cmark_node_free(graveyard);
 	cmark_parser_free(parser);
-	free_shortcodes(&scs);
+	md_free_shortcodes(&scs);
 	gz_buf_release(&marked);
 	gz_buf_release(&emph);
 	return 0;
@@ -1158,7 +574,7 @@ fail:
 		cmark_node_free(graveyard);
 	gz_strlist_release(&r.frags);
 	cmark_parser_free(parser);
-	free_shortcodes(&scs);
+	md_free_shortcodes(&scs);
 	gz_buf_release(&marked);
 	gz_buf_release(&emph);
 	out->html = gz_strdup("");

@@ -452,113 +452,143 @@ static const struct {
 	{"已发布", GZ_PUBLISHED},    {"待审", GZ_REVIEW},   {"草稿", GZ_DRAFT},
 };
 
-int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
-		 const gz_page_filter *filter, gz_pagecache *cache, gz_diag *d)
+/* A page's text as it is parsed: the file, and the Markdown after its
+ * front matter. */
+typedef struct {
+	char *data;       /* the file, NUL-terminated; owned */
+	size_t len;
+	const char *body; /* inside data */
+	size_t body_len;
+	int body_line;    /* the file's line of the body's first line, 1-based */
+} page_text;
+
+/* The file's bytes, from the page cache or the source. Returns 1 when the
+ * cache brought the parse as well, 0 when the bytes still need parsing,
+ * -1 on an error (reported). */
+static int read_page(gz_page *p, gz_source *src, const char *path, gz_pagecache *cache,
+		     page_text *t, gz_diag *d)
 {
-	char *data = NULL, *err = NULL;
-	size_t len, i, before = d->errors;
-	const char *fm_s = NULL, *body = NULL;
-	size_t fm_len = 0;
-	int body_line = 1, line, col;
-	bool closed;
-	gz_value *v;
-	gz_md_result md;
-	gz_md_opts opts;
-	image_ctx ictx;
-	char *rel_base = NULL;
 	int got;
 
-	memset(p, 0, sizeof(*p));
-	memset(&md, 0, sizeof(md));
-	memset(&ictx, 0, sizeof(ictx));
-	p->path = gz_strdup(path);
 	if (cache) {
-		got = gz_pagecache_get(cache, src, path, p, &data, &len);
+		got = gz_pagecache_get(cache, src, path, p, &t->data, &t->len);
 	} else {
-		got = gz_source_read(src, path, &data, &len);
+		got = gz_source_read(src, path, &t->data, &t->len);
 		if (got == 0)
-			p->src_hash = gz_hash_add(GZ_HASH_INIT, data, len);
+			p->src_hash = gz_hash_add(GZ_HASH_INIT, t->data, t->len);
 	}
 	if (got < 0) {
 		char *why = gz_source_read_error(src, path);
 		gz_diag_error(d, path, 0, 0, "%s", why);
 		free(why);
-		return -1;
 	}
-	/* a cache hit brings the parse: what follows only reads the fields */
-	if (got > 0)
-		goto fields;
+	return got;
+}
+
+/* Text an editor can fix: valid UTF-8 without NUL bytes. */
+static int check_text(const char *path, const char *data, size_t len, gz_diag *d)
+{
+	const char *nul;
+	int line, col;
+
 	if (!gz_utf8_valid(data, len, &line, &col)) {
 		gz_diag_error(d, path, line, col,
 			      _("invalid UTF-8; save the file as UTF-8 (not GBK/GB2312)"));
-		free(data);
 		return -1;
 	}
 	/* cmark would turn a NUL into U+FFFD and libyaml calls it a "control
 	 * character": neither tells the editor the file is damaged */
-	{
-		const char *nul = memchr(data, '\0', len);
-		if (nul) {
-			position_of(data, (size_t)(nul - data), &line, &col);
-			gz_diag_error(d, path, line, col,
-				      _("a NUL byte; the file is damaged or not text (save it again "
-				      "as UTF-8 text)"));
-			free(data);
-			return -1;
-		}
+	nul = memchr(data, '\0', len);
+	if (nul) {
+		position_of(data, (size_t)(nul - data), &line, &col);
+		gz_diag_error(d, path, line, col,
+			      _("a NUL byte; the file is damaged or not text (save it again "
+			      "as UTF-8 text)"));
+		return -1;
 	}
+	return 0;
+}
+
+/* Parses the front matter into p->fm and finds the body after it. Only an
+ * _index.md may go without front matter. */
+static int parse_front_matter(gz_page *p, const char *path, page_text *t, gz_diag *d)
+{
+	const char *fm = t->data;
+	size_t fm_len = 0;
+	char *err = NULL;
+	int line, col;
+	bool closed;
+
 	/* a byte-order mark is legal UTF-8 but not part of the text */
-	fm_s = data;
-	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) {
-		memmove(data, data + 3, len - 3);
-		len -= 3;
-		data[len] = '\0';
+	if (t->len >= 3 && !memcmp(t->data, "\xef\xbb\xbf", 3)) {
+		memmove(t->data, t->data + 3, t->len - 3);
+		t->len -= 3;
+		t->data[t->len] = '\0';
 	}
-	if (!split_front_matter(data, len, &fm_s, &fm_len, &body, &body_line, &closed)) {
+	t->body_line = 1;
+	if (!split_front_matter(t->data, t->len, &fm, &fm_len, &t->body, &t->body_line, &closed)) {
 		if (!strstr(path, "/_index.md")) {
 			gz_diag_error(d, path, 1, 1,
 				      _("no front matter; start the file with a '---' line, then "
 				      "title: and date:, then '---'"));
-			free(data);
 			return -1;
 		}
-		body = data;
+		t->body = t->data;
 		fm_len = 0;
 	} else if (!closed) {
 		gz_diag_error(d, path, 1, 1, _("front matter is not closed; add a '---' line after it"));
-		free(data);
 		return -1;
 	}
-	if (gz_yaml_parse(&p->fm, fm_s ? fm_s : "", fm_len, 1, &err, &line, &col) < 0) {
+	t->body_len = t->len - (size_t)(t->body - t->data);
+	if (gz_yaml_parse(&p->fm, fm ? fm : "", fm_len, 1, &err, &line, &col) < 0) {
 		gz_diag_error(d, path, line, col, _("front matter: %s"), err);
 		free(err);
-		free(data);
 		return -1;
 	}
 	if (p->fm->type != GZ_MAP && p->fm->type != GZ_NULL) {
 		gz_diag_error(d, path, p->fm->line, p->fm->col,
 			      _("front matter must be 'key: value' lines"));
-		free(data);
 		return -1;
 	}
+	return 0;
+}
 
-	if (place_page(p, path, d) < 0) {
-		free(data);
-		return -1;
+/* Every image of the body must be inside content/ and be there. */
+static void check_images(const gz_page *p, gz_source *src, const char *path,
+			 const gz_md_result *md, gz_diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < md->nimages; i++) {
+		char *file, *url;
+		int r = resolve_ref(p, md->images[i].src, &file, &url);
+		if (r < 0) {
+			gz_diag_error(d, path, md->images[i].line, md->images[i].col,
+				      _("image '%s' points outside content/"), md->images[i].src);
+		} else if (r == 0 && !gz_source_exists(src, file)) {
+			gz_diag_error(d, path, md->images[i].line, md->images[i].col,
+				      _("image '%s' not found (looked for %s); check the file name"),
+				      md->images[i].src, file);
+		}
+		free(file);
+		free(url);
 	}
+}
 
-	/* cmark's time grows faster than wide tables do: they are refused first */
-	if (gz_limits_check(&cfg->limits, path, body, len - (size_t)(body - data), body_line, d) < 0) {
-		free(data);
-		return -1;
-	}
+/* The body in HTML and plain text, kept in the page; md keeps the rest
+ * (the lead). Images in content/ become photos of the page through ictx. */
+static void render_body(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
+			const gz_page_filter *filter, const page_text *t, gz_md_result *md,
+			image_ctx *ictx, gz_diag *d)
+{
+	gz_md_opts opts;
+	char *rel_base = NULL;
 
-	/* the body first: Lua filters may change the front matter */
 	memset(&opts, 0, sizeof(opts));
 	opts.unsafe = cfg->unsafe_html;
 	opts.allow_embeds = cfg->allow_embeds;
 	opts.base_path = cfg->base_path;
-	opts.line_offset = body_line - 1;
+	opts.line_offset = t->body_line - 1;
 	/* a plain page's URL adds a folder its file does not have */
 	if (!p->bundle) {
 		gz_buf b = GZ_BUF_INIT;
@@ -570,89 +600,90 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 		opts.rel_base = rel_base;
 	}
 	/* images in content/ become <!--gz-img N--> for the photo stage */
-	ictx.page = p;
-	ictx.src = src;
+	ictx->page = p;
+	ictx->src = src;
 	opts.image_html = page_image;
-	opts.image_payload = &ictx;
+	opts.image_payload = ictx;
 	if (filter)
 		opts.hooks = filter->hooks(path, &p->fm, filter->payload);
-	if (gz_markdown_render(&md, body, len - (size_t)(body - data), &opts) < 0 && md.error) {
+	if (gz_markdown_render(md, t->body, t->body_len, &opts) < 0 && md->error) {
 		/* the site decides: an error, or with --keep-going a warning */
-		p->hook_error = md.error;
-		p->hook_error_line = md.error_line;
-		md.error = NULL;
+		p->hook_error = md->error;
+		p->hook_error_line = md->error_line;
+		md->error = NULL;
 	}
-	for (i = 0; i < md.nimages; i++) {
-		char *file, *url;
-		int r = resolve_ref(p, md.images[i].src, &file, &url);
-		if (r < 0) {
-			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
-				      _("image '%s' points outside content/"), md.images[i].src);
-		} else if (r == 0 && !gz_source_exists(src, file)) {
-			gz_diag_error(d, path, md.images[i].line, md.images[i].col,
-				      _("image '%s' not found (looked for %s); check the file name"),
-				      md.images[i].src, file);
-		}
-		free(file);
-		free(url);
-	}
+	free(rel_base);
+	check_images(p, src, path, md, d);
 	/* the front matter as the filters left it; a hit brings this too */
 	p->fm_hash = gz_value_hash(GZ_HASH_INIT, p->fm);
-	p->html = md.html;
-	p->html_len = md.html_len;
-	p->plain = md.plain;
-	p->doc = md.doc;
-	p->plain_hash = gz_page_plain_hash(md.plain, md.plain_len);
-	p->chars = gz_text_count(md.plain, md.plain_len);
-	md.html = md.plain = md.doc = NULL;
+	p->html = md->html;
+	p->html_len = md->html_len;
+	p->plain = md->plain;
+	p->doc = md->doc;
+	p->plain_hash = gz_page_plain_hash(md->plain, md->plain_len);
+	p->chars = gz_text_count(md->plain, md->plain_len);
+	md->html = md->plain = md->doc = NULL;
+}
 
-fields:
-	p->title = dup_str(p->fm, "title");
-	if (!p->title && !p->is_index)
-		gz_diag_error(d, path, 2, 1, _("missing 'title' in front matter"));
-	load_date(p, "date", &p->date, &p->has_date, d);
-	load_date(p, "updated", &p->updated, &p->has_updated, d);
-	v = gz_value_get(p->fm, "status");
-	if (v && v->type == GZ_STR) {
-		for (i = 0; i < sizeof(statuses) / sizeof(*statuses); i++)
-			if (!strcmp(v->str, statuses[i].name))
-				break;
-		if (i < sizeof(statuses) / sizeof(*statuses))
-			p->status = statuses[i].status;
-		else
-			gz_diag_error(d, path, v->line, value_col(v, 0),
-				      _("status '%s' must be draft, review or published (草稿, 待审 "
-					"or 已发布)"),
-				      v->str);
-	}
-	warn_unknown_fields(p, cfg, d);
-	{
-		/* a hit has the summary the body made (the front matter's wins) */
-		char *summary = dup_str(p->fm, "summary");
-		if (summary) {
-			free(p->summary);
-			p->summary = summary;
-		}
-	}
-	p->author = dup_str(p->fm, "author");
-	p->source = dup_str(p->fm, "source");
-	p->reprint = dup_str(p->fm, "reprint");
+/* What a cache hit brings ready: the text checked, the front matter
+ * parsed, the page placed and its body rendered. */
+static int parse_page(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
+		      const gz_page_filter *filter, page_text *t, gz_md_result *md,
+		      image_ctx *ictx, gz_diag *d)
+{
+	if (check_text(path, t->data, t->len, d) < 0 ||
+	    parse_front_matter(p, path, t, d) < 0 || place_page(p, path, d) < 0)
+		return -1;
+	/* cmark's time grows faster than wide tables do: they are refused first */
+	if (gz_limits_check(&cfg->limits, path, t->body, t->body_len, t->body_line, d) < 0)
+		return -1;
+	/* the body first: Lua filters may change the front matter */
+	render_body(p, cfg, src, path, filter, t, md, ictx, d);
+	return 0;
+}
+
+static void load_status(gz_page *p, const char *path, gz_diag *d)
+{
+	gz_value *v = gz_value_get(p->fm, "status");
+	size_t i;
+
+	if (!v || v->type != GZ_STR)
+		return;
+	for (i = 0; i < sizeof(statuses) / sizeof(*statuses); i++)
+		if (!strcmp(v->str, statuses[i].name))
+			break;
+	if (i < sizeof(statuses) / sizeof(*statuses))
+		p->status = statuses[i].status;
+	else
+		gz_diag_error(d, path, v->line, value_col(v, 0),
+			      _("status '%s' must be draft, review or published (草稿, 待审 "
+				"or 已发布)"),
+			      v->str);
+}
+
+static void load_layout(gz_page *p, const char *path, gz_diag *d)
+{
+	gz_value *v;
+
 	p->layout = dup_str(p->fm, "layout");
 	v = gz_value_get(p->fm, "layout");
-	if (v) {
-		p->layout_line = v->line;
-		p->layout_col = v->col;
-		if (p->layout && gz_slug_is_hostile(p->layout)) {
-			gz_diag_error(d, path, v->line, v->col,
-				      _("layout '%s' must be a plain name"), p->layout);
-			free(p->layout);
-			p->layout = NULL;
-		}
+	if (!v)
+		return;
+	p->layout_line = v->line;
+	p->layout_col = v->col;
+	if (p->layout && gz_slug_is_hostile(p->layout)) {
+		gz_diag_error(d, path, v->line, v->col,
+			      _("layout '%s' must be a plain name"), p->layout);
+		free(p->layout);
+		p->layout = NULL;
 	}
-	p->featured = gz_value_bool(p->fm, "featured", false);
-	load_terms(p, cfg, d);
+}
 
-	v = gz_value_get(p->fm, "photos");
+static void load_photos(gz_page *p, gz_source *src, const char *path, gz_diag *d)
+{
+	gz_value *v = gz_value_get(p->fm, "photos");
+	size_t i;
+
 	if (v && v->type == GZ_SEQ) {
 		p->photos = gz_calloc(v->n ? v->n : 1, sizeof(*p->photos));
 		for (i = 0; i < v->n; i++)
@@ -662,32 +693,91 @@ fields:
 		gz_diag_error(d, path, v->line, v->col, _("photos must be a list of {src, caption, credit, alt}"));
 	}
 	settle_captions(p);
-	v = gz_value_get(p->fm, "cover");
-	if (v && !gz_value_is_null(v)) {
-		gz_photo ph;
-		if (load_photo(&ph, p, src, v, d)) {
-			/* a cover that is one of the photos takes its caption */
-			for (i = 0; i < p->nphotos; i++) {
-				if (ph.file && p->photos[i].file && !strcmp(ph.file, p->photos[i].file)) {
-					if (!ph.caption && p->photos[i].caption)
-						ph.caption = gz_strdup(p->photos[i].caption);
-					if (!ph.credit && p->photos[i].credit)
-						ph.credit = gz_strdup(p->photos[i].credit);
-					if (!ph.alt && p->photos[i].alt)
-						ph.alt = gz_strdup(p->photos[i].alt);
-				}
-			}
-			p->cover = gz_malloc(sizeof(*p->cover));
-			*p->cover = ph;
+}
+
+static void load_cover(gz_page *p, gz_source *src, gz_diag *d)
+{
+	gz_value *v = gz_value_get(p->fm, "cover");
+	gz_photo ph;
+	size_t i;
+
+	if (!v || gz_value_is_null(v) || !load_photo(&ph, p, src, v, d))
+		return;
+	/* a cover that is one of the photos takes its caption */
+	for (i = 0; i < p->nphotos; i++) {
+		if (ph.file && p->photos[i].file && !strcmp(ph.file, p->photos[i].file)) {
+			if (!ph.caption && p->photos[i].caption)
+				ph.caption = gz_strdup(p->photos[i].caption);
+			if (!ph.credit && p->photos[i].credit)
+				ph.credit = gz_strdup(p->photos[i].credit);
+			if (!ph.alt && p->photos[i].alt)
+				ph.alt = gz_strdup(p->photos[i].alt);
 		}
 	}
+	p->cover = gz_malloc(sizeof(*p->cover));
+	*p->cover = ph;
+}
 
+/* The page's fields from its front matter; lead is the body's opening,
+ * for a summary the front matter and the cache do not give. */
+static void load_fields(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
+			const char *lead, gz_diag *d)
+{
+	char *summary;
+
+	p->title = dup_str(p->fm, "title");
+	if (!p->title && !p->is_index)
+		gz_diag_error(d, path, 2, 1, _("missing 'title' in front matter"));
+	load_date(p, "date", &p->date, &p->has_date, d);
+	load_date(p, "updated", &p->updated, &p->has_updated, d);
+	load_status(p, path, d);
+	warn_unknown_fields(p, cfg, d);
+	/* a hit has the summary the body made (the front matter's wins) */
+	summary = dup_str(p->fm, "summary");
+	if (summary) {
+		free(p->summary);
+		p->summary = summary;
+	}
+	p->author = dup_str(p->fm, "author");
+	p->source = dup_str(p->fm, "source");
+	p->reprint = dup_str(p->fm, "reprint");
+	load_layout(p, path, d);
+	p->featured = gz_value_bool(p->fm, "featured", false);
+	load_terms(p, cfg, d);
+	load_photos(p, src, path, d);
+	load_cover(p, src, d);
 	if (!p->summary) {
 		gz_buf b = GZ_BUF_INIT;
-		const char *lead = md.lead ? md.lead : "";
+		if (!lead)
+			lead = "";
 		gz_text_summary(&b, lead, strlen(lead), (size_t)cfg->summary_length);
 		p->summary = gz_buf_detach(&b, NULL);
 	}
+}
+
+int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
+		 const gz_page_filter *filter, gz_pagecache *cache, gz_diag *d)
+{
+	page_text t;
+	size_t before = d->errors;
+	gz_md_result md;
+	image_ctx ictx;
+	int got;
+
+	memset(p, 0, sizeof(*p));
+	memset(&t, 0, sizeof(t));
+	memset(&md, 0, sizeof(md));
+	memset(&ictx, 0, sizeof(ictx));
+	p->path = gz_strdup(path);
+	got = read_page(p, src, path, cache, &t, d);
+	if (got < 0)
+		return -1;
+	/* a cache hit brings the parse: what follows only reads the fields */
+	if (got == 0 && parse_page(p, cfg, src, path, filter, &t, &md, &ictx, d) < 0) {
+		free(t.data);
+		return -1;
+	}
+	load_fields(p, cfg, src, path, md.lead, d);
 	/* a hit brought these with it */
 	if (got == 0)
 		gz_page_parse_hashes(p, cfg);
@@ -698,8 +788,7 @@ fields:
 	gz_strlist_release(&ictx.probes);
 	free(ictx.exists);
 	gz_md_result_release(&md);
-	free(rel_base);
-	free(data);
+	free(t.data);
 	return d->errors > before ? -1 : 0;
 }
 

@@ -121,10 +121,10 @@ static const char *page_layout(const gz_page *p, const gz_theme *th, gz_diag *d)
 	return "page";
 }
 
-static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag *d)
+/* A page of its own for each page with a layout. */
+static void page_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag *d)
 {
-	size_t i, k;
-	gz_list l;
+	size_t i;
 	job *j;
 
 	for (i = 0; i < site->npages; i++) {
@@ -150,12 +150,13 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 		if (!j->layout)
 			js->n--;
 	}
+}
 
-	memset(&l, 0, sizeof(l));
-	l.kind = "home";
-	l.pages = site->pages;
-	l.n = site->npages < (size_t)site->cfg.paginate ? site->npages : (size_t)site->cfg.paginate;
-	add_list(js, &l, gz_strdup("/"), gz_strdup(site->cfg.title), "home");
+/* Each section's pages and its feed. */
+static void section_jobs(jobs *js, const gz_site *site)
+{
+	gz_list l;
+	size_t i;
 
 	for (i = 0; i < site->nsections; i++) {
 		const gz_section *s = &site->sections[i];
@@ -173,6 +174,13 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 		l.section = s;
 		add_list(js, &l, fmt("%satom.xml", s->url), fmt("%s - %s", s->title, site->cfg.title), "atom");
 	}
+}
+
+/* Each taxonomy's list of terms, and each term's pages. */
+static void taxonomy_jobs(jobs *js, const gz_site *site)
+{
+	gz_list l;
+	size_t i, k;
 
 	for (i = 0; i < site->cfg.ntax; i++) {
 		const gz_taxonomy *tx = &site->tax[i];
@@ -191,6 +199,13 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 			add_paged(js, site, &l, t->url, "term", t->name);
 		}
 	}
+}
+
+/* The archive's front page, its years and its months. */
+static void archive_jobs(jobs *js, const gz_site *site)
+{
+	gz_list l;
+	size_t i;
 
 	memset(&l, 0, sizeof(l));
 	l.kind = "archive";
@@ -214,6 +229,12 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 		l.n = m->n;
 		add_list(js, &l, gz_strdup(m->url), fmt("%d年%d月", m->year, m->month), "archive");
 	}
+}
+
+/* The site's feed and sitemap.xml. */
+static void site_jobs(jobs *js, const gz_site *site)
+{
+	gz_list l;
 
 	memset(&l, 0, sizeof(l));
 	l.kind = "feed";
@@ -226,6 +247,12 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 	l.pages = site->pages;
 	l.n = site->npages;
 	add_list(js, &l, gz_strdup("/sitemap.xml"), gz_strdup(site->cfg.title), "sitemap");
+}
+
+/* The pages a site has only when its theme has their layouts. */
+static void theme_jobs(jobs *js, const gz_site *site, const gz_theme *th)
+{
+	gz_list l;
 
 	/* the search page, when the site has search and the theme a layout */
 	if (site->cfg.search && gz_theme_find(th, "search")) {
@@ -247,7 +274,24 @@ static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag
 		l.kind = "map";
 		add_list(js, &l, gz_strdup("/sitemap/"), gz_strdup("网站地图"), "map");
 	}
+}
 
+/* Every page the site renders, each a job. */
+static void list_jobs(jobs *js, const gz_site *site, const gz_theme *th, gz_diag *d)
+{
+	gz_list l;
+
+	page_jobs(js, site, th, d);
+	memset(&l, 0, sizeof(l));
+	l.kind = "home";
+	l.pages = site->pages;
+	l.n = site->npages < (size_t)site->cfg.paginate ? site->npages : (size_t)site->cfg.paginate;
+	add_list(js, &l, gz_strdup("/"), gz_strdup(site->cfg.title), "home");
+	section_jobs(js, site);
+	taxonomy_jobs(js, site);
+	archive_jobs(js, site);
+	site_jobs(js, site);
+	theme_jobs(js, site, th);
 	memset(&l, 0, sizeof(l));
 	l.kind = "404";
 	add_list(js, &l, gz_strdup("/404.html"), gz_strdup("页面未找到"), "404");
