@@ -66,9 +66,11 @@ ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 all: gazette catalogs
 
 gazette: $(B)/gazette $(B)/gazette-core.so $(B)/gazette-media.so
-	cp $(B)/gazette-core.so gazette-core.so
-	cp $(B)/gazette-media.so gazette-media.so
-	cp $< $@
+	@# copied beside and renamed over: a gazette still running (serve, a test)
+	@# keeps the files it mapped instead of dying of SIGBUS as they change
+	cp $(B)/gazette-core.so gazette-core.so.new && mv -f gazette-core.so.new gazette-core.so
+	cp $(B)/gazette-media.so gazette-media.so.new && mv -f gazette-media.so.new gazette-media.so
+	cp $< $@.new && mv -f $@.new $@
 
 $(B)/gazette: $(MAINOBJ)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(shell pkg-config --libs sqlite3) -ldl -pthread $(LDLIBS)
