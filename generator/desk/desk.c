@@ -94,6 +94,8 @@ static void handle(gz_http_reply *rp, const gz_http_request *rq, void *payload)
 		desk_edit_screen(&c, false);
 	} else if (!post && !strcmp(path, "/desk/review")) {
 		desk_review_screen(&c);
+	} else if (!post && !strcmp(path, "/desk/photo")) {
+		desk_do_photo(&c);
 	} else if (!post && !strncmp(path, "/desk/view/", 11)) {
 		desk_do_view(&c);
 	} else if (post && !strcmp(path, "/desk/save")) {

@@ -146,8 +146,11 @@ void desk_form_screen(desk_ctx *c, gz_desk_page *p, const char *page, const char
 		      _("Text (Markdown)"));
 	html(b, p->body);
 	gz_buf_printf(b, "</textarea></div><ul id=\"findings\" class=\"findings\" aria-live=\"polite\" "
-			 "data-line=\"%s\" data-page=\"%s\"></ul>",
+			 "data-line=\"%s\" data-page=\"%s\">",
 		      _("line %d: "), _("page details: "));
+	if (c->found)
+		desk_findings_html(b, c->found, p->body_line);
+	gz_buf_puts(b, "</ul>");
 	gz_buf_printf(b, "<p class=\"actions\"><button class=\"primary\" name=\"do\" value=\"save\">%s</button>",
 		      _("Save"));
 	if (branch && *branch && strcmp(p->status, "review"))
@@ -248,11 +251,8 @@ cleanup:
 	free(own);
 }
 
-/* The page the form describes. Returns false with *why (borrowed) if a
- * field is wrong. */
 bool desk_form_page(desk_ctx *c, gz_desk_page *p, const char **why)
 {
-	gz_date d;
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
@@ -299,7 +299,8 @@ bool desk_form_page(desk_ctx *c, gz_desk_page *p, const char **why)
 		*why = _("A page needs a title.");
 		return false;
 	}
-	if (gz_date_parse(&d, p->date) < 0 || strchr(p->date, '\n')) {
+	/* a date that is no date is the check's to explain, beside its line */
+	if (strchr(p->date, '\n')) {
 		*why = _("The date is not a date (YYYY-MM-DD).");
 		return false;
 	}
@@ -315,12 +316,18 @@ bool desk_form_page(desk_ctx *c, gz_desk_page *p, const char **why)
 	return true;
 }
 
-/* The path of a new page from its kind, date and address name. */
-bool desk_new_path(gz_buf *out, gz_desk_page *p, const char *kind)
+bool desk_new_path(gz_buf *out, gz_desk_page *p, const char *kind, const char **why)
 {
 	const char *s;
 	char hex[9];
+	gz_date d;
 
+	/* a story's folder is named after its year */
+	if (gz_date_parse(&d, p->date) < 0) {
+		*why = _("The date is not a date (YYYY-MM-DD).");
+		return false;
+	}
+	*why = _("The address name may hold only a-z, 0-9 and -.");
 	if (!*p->slug) {
 		gz_buf sl = GZ_BUF_INIT;
 		gz_slugify(&sl, p->title);
@@ -331,7 +338,7 @@ bool desk_new_path(gz_buf *out, gz_desk_page *p, const char *kind)
 		} else {
 			gz_buf n = GZ_BUF_INIT;
 			gz_desk_random_hex(hex, 4);
-			gz_buf_printf(&n, "%.4s%.2s%.2s-%s", p->date, p->date + 5, p->date + 8, hex);
+			gz_buf_printf(&n, "%04d%02d%02d-%s", d.year, d.month, d.day, hex);
 			gz_desk_set(&p->slug, n.ptr);
 			gz_buf_release(&n);
 		}
@@ -345,7 +352,7 @@ bool desk_new_path(gz_buf *out, gz_desk_page *p, const char *kind)
 	if (!strcmp(kind, "policy"))
 		gz_buf_printf(out, "content/policies/%s/index.md", p->slug);
 	else
-		gz_buf_printf(out, "content/stories/%.4s/%s/index.md", p->date, p->slug);
+		gz_buf_printf(out, "content/stories/%04d/%s/index.md", d.year, p->slug);
 	return true;
 }
 

@@ -55,6 +55,7 @@ typedef struct {
 	gz_desk_session s;
 	gz_desk_user user;        /* copy of the user's fields (borrowed strings) */
 	gz_desk_users users;
+	const gz_diag *found;     /* the findings the form shows beside its lines, or NULL */
 } desk_ctx;
 
 /* A build, and the check after it, as a child process does them. */
@@ -124,8 +125,9 @@ void desk_form_screen(desk_ctx *c, gz_desk_page *p, const char *page, const char
  * field is wrong; p is filled either way (release it). */
 bool desk_form_page(desk_ctx *c, gz_desk_page *p, const char **why);
 /* The path of a new page from its kind, date and address name (made up
- * from the title when empty); false if the address name is not allowed. */
-bool desk_new_path(gz_buf *out, gz_desk_page *p, const char *kind);
+ * from the title when empty); false with *why (borrowed) if the date is
+ * no date or the address name is not allowed. */
+bool desk_new_path(gz_buf *out, gz_desk_page *p, const char *kind, const char **why);
 /* Where this session may write: its own branches, or any for a reviewer. */
 bool desk_may_edit(desk_ctx *c, const char *branch);
 /* The answer to a save that started from a tip the branch has left:
@@ -140,9 +142,28 @@ const char *desk_photos_complete(const gz_desk_page *p);
  * into checked (may be NULL when the job checks nothing). Returns 0 when
  * the site was built. */
 int desk_run_build(desk *dk, desk_build_job *j, gz_diag *built, gz_diag *checked);
-/* Build commit sha into user's preview folder, drafts included, and check
- * the site in check_dir (NULL: no check) into checked. */
-int desk_preview_build(desk *dk, const char *user, const char *sha, const char *check_dir,
-		       gz_buf *errors, gz_diag *checked);
+/* Commit md as page on top of commit base, on no branch (a build reads it
+ * like any other), into sha. 0, or -1 with *err (caller frees). */
+int desk_commit_loose(desk_ctx *c, char *sha, const char *page, const gz_buf *md, const char *base,
+		      char **err);
+/* Build commit sha into the session's preview folder, drafts included, and
+ * check it as `gazette check` does: what either found in page is added to
+ * found (sorted, each finding once), the build's errors about anything
+ * else to others (NULL: not wanted). Returns 0 when the site was built. */
+int desk_try(desk_ctx *c, const char *sha, const char *page, gz_diag *found, gz_diag *others);
+/* found as <li> items, each with the line of the body it concerns
+ * (data-line; 0: the front matter), in the desk's language. */
+void desk_findings_html(gz_buf *b, const gz_diag *found, int body_line);
+
+/* ---- diff.c ---- */
+
+/* The changes of page from commit from (the published site) to commit to
+ * (its branch), as an editor reads them: the front matter's fields that
+ * changed, the body's lines, the bundle's photos (thumbnails through
+ * /desk/photo). */
+void desk_diff_html(desk_ctx *c, gz_buf *b, const char *from, const char *to, const char *page,
+		    const char *branch);
+/* /desk/photo?b=BRANCH&f=NAME: a photo of the page bundle on a branch. */
+void desk_do_photo(desk_ctx *c);
 
 #endif

@@ -57,13 +57,14 @@ int desk_run_build(desk *dk, desk_build_job *j, gz_diag *built, gz_diag *checked
 
 /* Build commit sha into the session's preview folder, drafts included,
  * and check the site in check_dir (NULL: no check) into checked. */
-int desk_preview_build(desk *dk, const char *user, const char *sha, const char *check_dir,
-			 gz_buf *errors, gz_diag *checked)
+/* Build commit sha into user's preview folder, drafts included, and check
+ * the site in check_dir (NULL: no check): the build's diagnostics into
+ * built, the check's into checked. */
+static int preview_build(desk *dk, const char *user, const char *sha, const char *check_dir,
+			 gz_diag *built, gz_diag *checked)
 {
 	desk_build_job j;
-	gz_diag d;
 	gz_buf out = GZ_BUF_INIT;
-	size_t i;
 	int rc;
 
 	memset(&j, 0, sizeof(j));
@@ -78,44 +79,124 @@ int desk_preview_build(desk *dk, const char *user, const char *sha, const char *
 	j.o.jobs = 2;
 	j.check = dk->check;
 	j.check_dir = check_dir;
-	gz_diag_init(&d);
-	rc = desk_run_build(dk, &j, &d, checked);
-	for (i = 0; i < d.n; i++)
-		if (d.items[i].severity == GZ_ERROR) {
-			char *m = gz_diag_format(&d.items[i]);
-			gz_buf_printf(errors, "%s\n", m);
-			free(m);
-		}
-	gz_diag_release(&d);
+	rc = desk_run_build(dk, &j, built, checked);
 	gz_buf_release(&out);
 	return rc;
 }
 
-void desk_do_preview(desk_ctx *c)
+static bool same_item(const gz_diag_item *a, const gz_diag_item *b)
+{
+	return a->line == b->line && a->severity == b->severity && !strcmp(a->msg, b->msg);
+}
+
+int desk_try(desk_ctx *c, const char *sha, const char *page, gz_diag *found, gz_diag *others)
 {
 	desk *dk = c->dk;
-	gz_desk_page p;
-	const char *why = NULL, *page = field(c, "p"), *base = field(c, "base");
-	gz_buf md = GZ_BUF_INIT, *b = &c->rp->body, errors = GZ_BUF_INIT, url = GZ_BUF_INIT,
-	       work = GZ_BUF_INIT, path = GZ_BUF_INIT;
-	char sha[GZ_SHA_SIZE], *err = NULL, *rp = NULL;
+	gz_buf work = GZ_BUF_INIT;
+	gz_diag built, checked;
+	char *err = NULL;
+	size_t i, k;
+	int rc;
+
+	gz_diag_init(&built);
+	gz_diag_init(&checked);
+	/* the check reads a folder: the commit's files, written out */
+	gz_buf_printf(&work, "%s/check-%s", dk->state, c->s.user);
+	if (!dk->check || gz_gitw_export(dk->git, sha, work.ptr, &err) < 0)
+		gz_buf_clear(&work);
+	if (err)
+		gz_diag_error(&built, "", 0, 0, "%s", err);
+	rc = preview_build(dk, c->s.user, sha, work.len ? work.ptr : NULL, &built, &checked);
+	for (i = 0; i < checked.n; i++)
+		if (!strcmp(checked.items[i].path, page))
+			gz_diag_add(found, checked.items[i].severity, page, checked.items[i].line,
+				    checked.items[i].col, "%s", checked.items[i].msg);
+	/* the check builds the page too: what it said, the build says again */
+	for (i = 0; i < built.n; i++) {
+		const gz_diag_item *it = &built.items[i];
+		if (it->severity != GZ_ERROR)
+			continue;
+		if (strcmp(it->path, page)) {
+			if (others)
+				gz_diag_error(others, it->path, it->line, it->col, "%s", it->msg);
+			continue;
+		}
+		for (k = 0; k < checked.n && !same_item(&checked.items[k], it); k++)
+			;
+		if (k == checked.n)
+			gz_diag_error(found, page, it->line, it->col, "%s", it->msg);
+	}
+	gz_diag_sort(found);
+	gz_diag_release(&built);
+	gz_diag_release(&checked);
+	gz_buf_release(&work);
+	free(err);
+	return rc;
+}
+
+int desk_commit_loose(desk_ctx *c, char *sha, const char *page, const gz_buf *md, const char *base,
+		      char **err)
+{
 	gz_gitw_file file;
-	gz_diag d;
+	char *rp = desk_repo_path(c->dk, page);
+	int rc;
+
+	file.path = rp;
+	file.data = md->ptr;
+	file.len = md->len;
+	rc = gz_gitw_commit(c->dk->git, sha, NULL, base, &file, 1, c->user.name, c->user.email,
+			    "desk preview\n", err);
+	free(rp);
+	return rc;
+}
+
+void desk_findings_html(gz_buf *b, const gz_diag *found, int body_line)
+{
+	size_t i;
+
+	for (i = 0; i < found->n; i++) {
+		const gz_diag_item *it = &found->items[i];
+		int l = it->line - body_line + 1;
+		gz_buf_printf(b, "<li class=\"%s\" data-line=\"%d\">",
+			      it->severity == GZ_ERROR ? "error" : "warning", l > 0 ? l : 0);
+		if (l > 0)
+			gz_buf_printf(b, _("line %d: "), l);
+		else
+			gz_buf_puts(b, _("page details: "));
+		html(b, it->msg);
+		gz_buf_puts(b, "</li>");
+	}
+}
+
+static void json_error(gz_buf *b, const char *why)
+{
+	gz_buf_puts(b, "{\"error\":");
+	gz_buf_add_json(b, why);
+	gz_buf_puts(b, "}");
+}
+
+/* The live preview: the form's page built and checked, answered as JSON:
+ * the preview's address, the findings about the page with their lines,
+ * and the line its body starts on. */
+void desk_do_preview(desk_ctx *c)
+{
+	gz_desk_page p;
+	const char *why = NULL, *page = field(c, "p");
+	gz_buf md = GZ_BUF_INIT, *b = &c->rp->body, url = GZ_BUF_INIT, path = GZ_BUF_INIT,
+	       view = GZ_BUF_INIT;
+	char sha[GZ_SHA_SIZE], *err = NULL;
+	gz_diag found;
 	size_t i;
 
 	c->rp->type = "application/json";
-	gz_diag_init(&d);
+	gz_diag_init(&found);
 	if (!desk_form_page(c, &p, &why)) {
-		gz_buf_puts(b, "{\"error\":");
-		gz_buf_add_json(b, why);
-		gz_buf_puts(b, "}");
+		json_error(b, why);
 		goto cleanup;
 	}
 	if (!*page) {
-		if (!desk_new_path(&path, &p, field(c, "kind"))) {
-			gz_buf_puts(b, "{\"error\":");
-			gz_buf_add_json(b, _("The address name may hold only a-z, 0-9 and -."));
-			gz_buf_puts(b, "}");
+		if (!desk_new_path(&path, &p, field(c, "kind"), &why)) {
+			json_error(b, why);
 			goto cleanup;
 		}
 		page = path.ptr;
@@ -126,59 +207,33 @@ void desk_do_preview(desk_ctx *c)
 		goto cleanup;
 	}
 	gz_desk_page_write(&md, &p);
-	rp = desk_repo_path(dk, page);
-	file.path = rp;
-	file.data = md.ptr;
-	file.len = md.len;
-	/* a commit no branch names: the build reads it like any other */
-	if (gz_gitw_commit(dk->git, sha, NULL, base, &file, 1, c->user.name, c->user.email,
-			   "desk preview\n", &err) < 0) {
-		gz_buf_puts(b, "{\"error\":");
-		gz_buf_add_json(b, err);
-		gz_buf_puts(b, "}");
+	if (desk_commit_loose(c, sha, page, &md, field(c, "base"), &err) < 0) {
+		json_error(b, err);
 		goto cleanup;
 	}
-	gz_buf_printf(&work, "%s/check-%s", dk->state, c->s.user);
-	if (!dk->check || gz_gitw_export(dk->git, sha, work.ptr, &err) < 0)
-		gz_buf_clear(&work);
-	desk_preview_build(dk, c->s.user, sha, work.len ? work.ptr : NULL, &errors, &d);
-	gz_diag_sort(&d);
+	desk_try(c, sha, page, &found, NULL);
 	desk_page_url(&url, page, p.slug);
-	gz_buf_printf(b, "{\"url\":");
-	{
-		gz_buf u = GZ_BUF_INIT;
-		gz_buf_printf(&u, "/desk/view/%s%s", c->s.user, url.ptr);
-		gz_buf_add_json(b, u.ptr);
-		gz_buf_release(&u);
-	}
-	gz_buf_puts(b, ",\"buildErrors\":");
-	gz_buf_add_json(b, errors.ptr);
+	gz_buf_printf(&view, "/desk/view/%s%s", c->s.user, url.ptr);
+	gz_buf_puts(b, "{\"url\":");
+	gz_buf_add_json(b, view.ptr);
 	gz_buf_printf(b, ",\"bodyLine\":%d,\"findings\":[", p.body_line);
-	{
-		bool first = true;
-		for (i = 0; i < d.n; i++) {
-			const gz_diag_item *it = &d.items[i];
-			if (strcmp(it->path, page))
-				continue;
-			gz_buf_printf(b, "%s{\"line\":%d,\"col\":%d,\"severity\":\"%s\",\"message\":",
-				      first ? "" : ",", it->line, it->col,
-				      it->severity == GZ_ERROR ? "error" : "warning");
-			gz_buf_add_json(b, it->msg);
-			gz_buf_puts(b, "}");
-			first = false;
-		}
+	for (i = 0; i < found.n; i++) {
+		const gz_diag_item *it = &found.items[i];
+		gz_buf_printf(b, "%s{\"line\":%d,\"col\":%d,\"severity\":\"%s\",\"message\":",
+			      i ? "," : "", it->line, it->col,
+			      it->severity == GZ_ERROR ? "error" : "warning");
+		gz_buf_add_json(b, it->msg);
+		gz_buf_puts(b, "}");
 	}
 	gz_buf_puts(b, "]}");
 cleanup:
-	gz_diag_release(&d);
+	gz_diag_release(&found);
 	gz_desk_page_release(&p);
 	gz_buf_release(&md);
-	gz_buf_release(&errors);
 	gz_buf_release(&url);
-	gz_buf_release(&work);
 	gz_buf_release(&path);
+	gz_buf_release(&view);
 	free(err);
-	free(rp);
 }
 
 /* A file of the session's preview, its site-absolute links turned to the

@@ -19,6 +19,37 @@ const char *desk_photos_complete(const gz_desk_page *p)
 	return NULL;
 }
 
+/* A submit's check: the page as it would be submitted, built and checked
+ * as the preview does. True when nothing in the page is an error; else
+ * the answer is the form again, the findings beside their lines. */
+static bool submit_ok(desk_ctx *c, gz_desk_page *p, const gz_buf *md, const char *page,
+		      const char *branch, const char *base)
+{
+	char sha[GZ_SHA_SIZE], *err = NULL;
+	gz_diag found;
+	bool ok = false;
+
+	gz_diag_init(&found);
+	if (desk_commit_loose(c, sha, page, md, base, &err) < 0) {
+		desk_message(c, 500, _("Not saved"), err);
+		goto cleanup;
+	}
+	desk_try(c, sha, page, &found, NULL);
+	ok = found.errors == 0;
+	if (!ok) {
+		gz_desk_set(&p->status, *field(c, "status") ? field(c, "status") : "draft");
+		c->found = &found;
+		desk_form_screen(c, p, page, "", branch, base,
+				 _("The page has errors: correct the lines marked below, then submit it "
+				   "again."));
+		c->found = NULL;
+	}
+cleanup:
+	gz_diag_release(&found);
+	free(err);
+	return ok;
+}
+
 void desk_do_save(desk_ctx *c)
 {
 	desk *dk = c->dk;
@@ -35,9 +66,8 @@ void desk_do_save(desk_ctx *c)
 		goto cleanup;
 	}
 	if (!*page) {
-		if (!desk_new_path(&path, &p, field(c, "kind"))) {
-			desk_form_screen(c, &p, page, field(c, "kind"), "", base,
-				    _("The address name may hold only a-z, 0-9 and -."));
+		if (!desk_new_path(&path, &p, field(c, "kind"), &why)) {
+			desk_form_screen(c, &p, page, field(c, "kind"), "", base, why);
 			goto cleanup;
 		}
 		rp = desk_repo_path(dk, path.ptr);
@@ -83,6 +113,8 @@ void desk_do_save(desk_ctx *c)
 		gz_desk_set(&p.status, "review");
 	}
 	gz_desk_page_write(&md, &p);
+	if (submit && !submit_ok(c, &p, &md, page, branch, base))
+		goto cleanup;
 	if (!rp)
 		rp = desk_repo_path(dk, page);
 	file.path = rp;
