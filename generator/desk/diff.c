@@ -222,8 +222,8 @@ static void page_html(gz_buf *b, const char *from, size_t flen, const char *to, 
 	}
 	row(b, &open, _("Title"), o.title, n.title);
 	row(b, &open, _("Date"), o.date, n.date);
-	row(b, &open, _("Address name (a-z, 0-9, -)"), o.slug, n.slug);
-	row(b, &open, _("Status:"), *o.status ? desk_status_label(o.status) : "",
+	row(b, &open, _("Address name"), o.slug, n.slug);
+	row(b, &open, _("Status"), *o.status ? desk_status_label(o.status) : "",
 	    desk_status_label(*n.status ? n.status : "published"));
 	row(b, &open, _("Township"), o.township, n.township);
 	row(b, &open, _("Village"), o.village, n.village);
@@ -324,12 +324,15 @@ void desk_diff_html(desk_ctx *c, gz_buf *b, const char *from, const char *to, co
 	gz_strlist files = {0};
 
 	files_of(dk, from, to, rp, dirlen, strstr(page, "/index.md") != NULL, &files);
-	for (i = 0; i < files.n; i++) {
-		const char *path = files.items[i], *name = path + dirlen;
+	/* the page first, then what its bundle holds */
+	for (i = 0; i < 2 * files.n; i++) {
+		const char *path = files.items[i % files.n], *name = path + dirlen;
 		char *o = NULL, *n = NULL, *err = NULL;
 		size_t ol = 0, nl = 0;
 		bool was, is;
 
+		if ((i < files.n) != !strcmp(path, rp))
+			continue;
 		was = gz_gitw_read(dk->git, from, path, &o, &ol, &err) == 0;
 		free(err);
 		err = NULL;
