@@ -102,7 +102,6 @@ void desk_date_zh(gz_buf *b, const char *ymd);
 
 void desk_login_form(desk_ctx *c, const char *error);
 void desk_do_login(desk_ctx *c);
-void desk_cookie(desk_ctx *c, const char *name, const char *value, int max_age);
 void desk_list_screen(desk_ctx *c);
 /* fresh: a new page's empty form; else the page p (and branch b) names. */
 void desk_edit_screen(desk_ctx *c, bool fresh);

@@ -9,7 +9,7 @@
 #include "base/i18n.h"
 #include "desk/internal.h"
 
-void desk_cookie(desk_ctx *c, const char *name, const char *value, int max_age)
+static void cookie(desk_ctx *c, const char *name, const char *value, int max_age)
 {
 	gz_buf b = GZ_BUF_INIT;
 
@@ -30,7 +30,7 @@ void desk_login_form(desk_ctx *c, const char *error)
 		snprintf(pre, sizeof(pre), "%s", have);
 	else
 		gz_desk_random_hex(pre, 32);
-	desk_cookie(c, "gz_pre", pre, 3600);
+	cookie(c, "gz_pre", pre, 3600);
 	desk_head(c, b, _("Log in"));
 	if (error) {
 		gz_buf_puts(b, "<p class=\"err\" role=\"alert\">");
@@ -80,7 +80,7 @@ void desk_do_login(desk_ctx *c)
 		return;
 	}
 	gz_desk_session_start(c->dk->sessions, u->name, &s);
-	desk_cookie(c, "gz_session", s.token, 12 * 3600);
+	cookie(c, "gz_session", s.token, 12 * 3600);
 	desk_redirect(c, "/desk/");
 }
 
