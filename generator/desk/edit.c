@@ -57,6 +57,26 @@ static void text_input(gz_buf *b, const char *label, const char *name, const cha
 	gz_buf_printf(b, "\"%s></label>", extra ? extra : "");
 }
 
+/* The photo upload's form, for a page bundle that is on a branch. */
+static void upload_form(desk_ctx *c, gz_buf *b, const char *branch, const char *base)
+{
+	gz_buf_printf(b, "<form method=\"post\" action=\"/desk/upload\" enctype=\"multipart/form-data\" "
+			 "class=\"card\" id=\"upload\"><h2>%s</h2>",
+		      _("Add a photo"));
+	desk_csrf_field(c, b);
+	gz_buf_puts(b, "<input type=\"hidden\" name=\"b\" value=\"");
+	html(b, branch);
+	gz_buf_puts(b, "\"><input type=\"hidden\" name=\"base\" value=\"");
+	html(b, base);
+	gz_buf_printf(b, "\"><label>%s<input type=\"file\" name=\"photo\" "
+			 "accept=\"image/jpeg,image/png,image/webp\" required></label>",
+		      _("JPEG, PNG or WebP, at most 20 MB"));
+	text_input(b, _("Caption"), "caption", "", NULL);
+	text_input(b, _("Credit"), "credit", "", NULL);
+	text_input(b, _("Alt text (what the photo shows)"), "alt", "", NULL);
+	gz_buf_printf(b, "<button>%s</button></form>", _("Upload"));
+}
+
 void desk_form_screen(desk_ctx *c, gz_desk_page *p, const char *page, const char *kind,
 			const char *branch, const char *base, const char *error)
 {
@@ -157,21 +177,7 @@ void desk_form_screen(desk_ctx *c, gz_desk_page *p, const char *page, const char
 		gz_buf_printf(b, " <button name=\"do\" value=\"submit\">%s</button>", _("Submit for review"));
 	gz_buf_puts(b, "</p></form>");
 	if (branch && *branch && strstr(page, "/index.md")) {
-		gz_buf_printf(b, "<form method=\"post\" action=\"/desk/upload\" enctype=\"multipart/form-data\" "
-				 "class=\"card\" id=\"upload\"><h2>%s</h2>",
-			      _("Add a photo"));
-		desk_csrf_field(c, b);
-		gz_buf_puts(b, "<input type=\"hidden\" name=\"b\" value=\"");
-		html(b, branch);
-		gz_buf_puts(b, "\"><input type=\"hidden\" name=\"base\" value=\"");
-		html(b, base);
-		gz_buf_printf(b, "\"><label>%s<input type=\"file\" name=\"photo\" "
-				 "accept=\"image/jpeg,image/png,image/webp\" required></label>",
-			      _("JPEG, PNG or WebP, at most 20 MB"));
-		text_input(b, _("Caption"), "caption", "", NULL);
-		text_input(b, _("Credit"), "credit", "", NULL);
-		text_input(b, _("Alt text (what the photo shows)"), "alt", "", NULL);
-		gz_buf_printf(b, "<button>%s</button></form>", _("Upload"));
+		upload_form(c, b, branch, base);
 	} else if (!branch || !*branch) {
 		gz_buf_printf(b, "<p class=\"meta\">%s</p>", _("Save once to add photos."));
 	}
