@@ -62,7 +62,7 @@ typedef struct {
 typedef struct {
 	gz_build_opts o;
 	gz_desk_check_fn check;
-	const char *check_dir;   /* the site to check, or NULL */
+	const char *check_dir;   /* where commit o.rev is written out and checked, or NULL */
 } desk_build_job;
 
 /* ---- screen.c ---- */

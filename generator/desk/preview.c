@@ -11,6 +11,25 @@
 #include "desk/child.h"
 #include "desk/internal.h"
 
+/* The check reads a folder: the commit's files, written out here in the
+ * child, which opens the repository for itself, so that the blobs of the
+ * whole site pass through the child's memory and not the server's. */
+static int export_site(const desk_build_job *j, gz_diag *d)
+{
+	gz_gitw *git = NULL;
+	char *err = NULL;
+	int rc;
+
+	rc = gz_gitw_open(&git, j->o.source, &err);
+	if (rc == 0)
+		rc = gz_gitw_export(git, j->o.rev, j->check_dir, &err);
+	if (rc < 0)
+		gz_diag_error(d, "", 0, 0, "%s", err);
+	gz_gitw_free(git);
+	free(err);
+	return rc;
+}
+
 static int build_child(gz_buf *out, void *payload)
 {
 	desk_build_job *j = payload;
@@ -21,6 +40,8 @@ static int build_child(gz_buf *out, void *payload)
 	memset(&st, 0, sizeof(st));
 	gz_diag_init(&d);
 	rc = gz_build(&j->o, &d, &st);
+	if (j->check && j->check_dir && export_site(j, &d) < 0)
+		j->check = NULL;
 	gz_desk_diag_write(out, 'b', &d);
 	gz_diag_release(&d);
 	if (j->check && j->check_dir) {
@@ -94,19 +115,13 @@ int desk_try(desk_ctx *c, const char *sha, const char *page, gz_diag *found, gz_
 	desk *dk = c->dk;
 	gz_buf work = GZ_BUF_INIT;
 	gz_diag built, checked;
-	char *err = NULL;
 	size_t i, k;
 	int rc;
 
 	gz_diag_init(&built);
 	gz_diag_init(&checked);
-	/* the check reads a folder: the commit's files, written out */
 	gz_buf_printf(&work, "%s/check-%s", dk->state, c->s.user);
-	if (!dk->check || gz_gitw_export(dk->git, sha, work.ptr, &err) < 0)
-		gz_buf_clear(&work);
-	if (err)
-		gz_diag_error(&built, "", 0, 0, "%s", err);
-	rc = preview_build(dk, c->s.user, sha, work.len ? work.ptr : NULL, &built, &checked);
+	rc = preview_build(dk, c->s.user, sha, work.ptr, &built, &checked);
 	for (i = 0; i < checked.n; i++)
 		if (!strcmp(checked.items[i].path, page))
 			gz_diag_add(found, checked.items[i].severity, page, checked.items[i].line,
@@ -130,7 +145,6 @@ int desk_try(desk_ctx *c, const char *sha, const char *page, gz_diag *found, gz_
 	gz_diag_release(&built);
 	gz_diag_release(&checked);
 	gz_buf_release(&work);
-	free(err);
 	return rc;
 }
 
