@@ -127,6 +127,7 @@ int gz_desk_page_parse(gz_desk_page *p, const char *md, size_t len, char **err)
 	}
 	p->extra = gz_buf_detach(&extra, NULL);
 	p->body = gz_strdup(end + 5);
+	p->body_line = lines + 3;
 	empty(p);
 	return 0;
 }

@@ -31,7 +31,7 @@ typedef struct {
 	int body_line;        /* the file's line the body starts on (1-based) */
 } gz_desk_page;
 
-/* Fill p from the bytes of a Markdown file. Returns 0, or -1 with *err
+/* Fill p from the bytes of a Markdown file (body_line too). Returns 0, or -1 with *err
  * (caller frees) when its front matter is not YAML; p is then empty but
  * for body, which holds the whole file. */
 int gz_desk_page_parse(gz_desk_page *p, const char *md, size_t len, char **err);

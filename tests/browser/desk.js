@@ -8,7 +8,8 @@
 // beside the body's first line and the page in the preview, saves, adds
 // PHOTO with caption, credit and alt text, fixes the comma (the warning
 // goes), and submits. The reviewer "bob" (bob-pass-1) logs in, opens the
-// story from his queue, sees the rendered page and the diff, and approves.
+// story from his queue, sees the rendered page and the diff (the title's
+// row, the body's lines, the new photo's thumbnail), and approves.
 // The caller checks the published site and git log.
 //
 // Every screen is used at 390x844: nothing is wider than the screen
@@ -165,6 +166,11 @@ async function main() {
 			bad('the reviewed page shows no photo caption');
 		const added = await page.locator('pre.diff span.add').allTextContents();
 		if (!added.some((l) => l.includes('第一段，茶农上山采茶。'))) bad(`the diff does not add the body: ${added.join(' | ')}`);
+		if (!(await page.locator('table.fields th', { hasText: '标题' }).count())) bad('the diff has no row for the title');
+		const thumb = page.locator('img.thumb');
+		if ((await thumb.count()) !== 1) bad('the diff shows no thumbnail of the new photo');
+		else if (!(await thumb.evaluate((i) => i.complete ? i.naturalWidth : new Promise((ok) => { i.onload = () => ok(i.naturalWidth); i.onerror = () => ok(0); }))))
+			bad('the new photo\'s thumbnail does not load');
 		await phoneCheck(page, 'review');
 		await wideShot(page, 'review');
 		await page.fill('textarea[name=comment]', '可以发布。');

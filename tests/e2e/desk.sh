@@ -163,6 +163,25 @@ c=$(up "$tip2" "$photo" '')
 tip3=$(git -C "$site" rev-parse "$br")
 git -C "$site" cat-file -e "$br:content/stories/2020/village-honey/honey.jpg" || fail "the photo is not in the bundle"
 
+# a submit is checked as the preview is: a date that is no date, or a
+# shortcode left open, is refused, the findings beside their lines
+enc() {
+	printf '%s' "$1" | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g'
+}
+photo0='&photo0_src=honey.jpg&photo0_caption=%E8%9C%82%E8%9C%9C&photo0_credit=x&photo0_alt=y'
+c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(story "$atok" "$page" "$br" "$tip3" village-honey "$good" | sed 's/date=2020-08-01/date=2020-02-30/')&do=submit$photo0")
+[ "$c" = 200 ] || fail "a submit with a date that is no date: $c"
+assert_contains "$TMPDIR/body" '不是真实的日期'
+assert_contains "$TMPDIR/body" '<li class="error" data-line="0">页面信息：date'
+open_quote=$(enc '::: quote speaker="x"
+没关上
+')
+c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(story "$atok" "$page" "$br" "$tip3" village-honey "$open_quote")&do=submit$photo0")
+[ "$c" = 200 ] || fail "a submit with a shortcode left open: $c"
+assert_contains "$TMPDIR/body" '<li class="error" data-line="1">第1行：短代码'
+assert_contains "$TMPDIR/body" '稿件有错误'
+[ "$(git -C "$site" rev-parse "$br")" = "$tip3" ] || fail "a refused submit moved the branch"
+
 # submitting needs every photo's caption
 c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(story "$atok" "$page" "$br" "$tip3" village-honey "$good")&do=submit&photo0_src=honey.jpg&photo0_caption=&photo0_credit=x&photo0_alt=y")
 [ "$c" = 200 ] || fail "a submit with a photo without caption: $c"
@@ -179,10 +198,36 @@ c=$(code POST /desk/decide -b "$TMPDIR/alice.jar" --data "csrf=$atok&b=$br&base=
 c=$(code POST /desk/decide -b "$TMPDIR/alice.jar" --data "csrf=$btok&b=$br&base=$tip4&do=approve")
 [ "$c" = 403 ] || fail "bob's token with alice's session: $c"
 
-# the reviewer sees the page and the diff, and approves
+# the reviewer sees the page and a readable diff: the fields as rows, the
+# body's lines, the new photo by name, size and thumbnail
 c=$(code GET "/desk/review?b=$br" -b "$TMPDIR/bob.jar")
 [ "$c" = 200 ] || fail "the review: $c"
-assert_contains "$TMPDIR/body" 'class="add"'
+assert_contains "$TMPDIR/body" '<tr><th>标题</th><td><ins>村里的蜂蜜</ins></td></tr>'
+assert_contains "$TMPDIR/body" '<span class="add">+ 第一段，没有半角逗号。</span>'
+assert_contains "$TMPDIR/body" '新照片 honey.jpg（'
+assert_contains "$TMPDIR/body" 'value="approve"'
+c=$(code GET "/desk/photo?b=$br&f=honey.jpg" -b "$TMPDIR/bob.jar")
+[ "$c" = 200 ] && cmp -s "$TMPDIR/body" "$photo" || fail "the photo's thumbnail: $c"
+c=$(code GET "/desk/photo?b=$br&f=../index.md" -b "$TMPDIR/bob.jar")
+[ "$c" = 404 ] || fail "a thumbnail of no photo: $c"
+
+# a page with errors on the review screen cannot be approved
+c=$(code POST /desk/save -b "$TMPDIR/bob.jar" --data "$(story "$btok" "$page" "$br" "$tip4" village-honey "$open_quote" | sed 's/status=draft/status=review/')$photo0")
+[ "$c" = 303 ] || fail "the reviewer's save: $c"
+tip5=$(git -C "$site" rev-parse "$br")
+c=$(code GET "/desk/review?b=$br" -b "$TMPDIR/bob.jar")
+[ "$c" = 200 ] || fail "the review of a page with errors: $c"
+assert_contains "$TMPDIR/body" '改正之前不能审核通过'
+assert_contains "$TMPDIR/body" '第1行：短代码'
+grep -q 'value="approve"' "$TMPDIR/body" && fail "a page with errors can be approved on the screen"
+c=$(code POST /desk/decide -b "$TMPDIR/bob.jar" --data "csrf=$btok&b=$br&base=$tip5&do=approve")
+[ "$c" = 400 ] || fail "approving a page with errors: $c"
+[ "$(git -C "$site" rev-parse main)" = "$pub" ] || fail "a page with errors reached main"
+c=$(code POST /desk/save -b "$TMPDIR/bob.jar" --data "$(story "$btok" "$page" "$br" "$tip5" village-honey "$good" | sed 's/status=draft/status=review/')$photo0")
+[ "$c" = 303 ] || fail "the reviewer's fix: $c"
+tip4=$(git -C "$site" rev-parse "$br")
+
+# and approves
 c=$(code POST /desk/decide -b "$TMPDIR/bob.jar" --data "csrf=$btok&b=$br&base=$tip4&do=approve&comment=ok")
 [ "$c" = 200 ] || { cat "$TMPDIR/body"; fail "approve: $c"; }
 assert_contains "$site/public/stories/2020/village-honey/index.html" '村里的蜂蜜'
@@ -198,11 +243,7 @@ echo 'editor-pass-2' | "$GAZETTE" desk user add carol --role editor --email caro
 login carol editor-pass-2
 code GET /desk/ -b "$TMPDIR/carol.jar" >/dev/null
 ctok=$(csrf_of)
-enc() {
-	printf '%s' "$1" | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g'
-}
 pub2=$(git -C "$site" rev-parse main)
-photo0='&photo0_src=honey.jpg&photo0_caption=%E8%9C%82%E8%9C%9C&photo0_credit=x&photo0_alt=y'
 abr=desk/alice/stories/2020/village-honey/index.md
 cbr=desk/carol/stories/2020/village-honey/index.md
 c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(story "$atok" "$page" '' "$pub2" village-honey "$(enc '第一段，阿丽改过。')")&do=submit$photo0")

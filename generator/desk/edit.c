@@ -1,0 +1,397 @@
+/*
+ * edit.c: the editing form, and the page the form sends back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/alloc.h"
+#include "base/date.h"
+#include "base/i18n.h"
+#include "base/text.h"
+#include "desk/internal.h"
+#include "load/yaml.h"
+
+static void options(gz_buf *b, const gz_value *seq, const char *have)
+{
+	size_t i;
+
+	gz_buf_puts(b, "<option value=\"\"></option>");
+	for (i = 0; seq && seq->type == GZ_SEQ && i < seq->n; i++) {
+		const char *v = seq->items[i]->str;
+		if (seq->items[i]->type != GZ_STR)
+			continue;
+		gz_buf_puts(b, "<option");
+		if (have && !strcmp(have, v))
+			gz_buf_puts(b, " selected");
+		gz_buf_puts(b, ">");
+		html(b, v);
+		gz_buf_puts(b, "</option>");
+	}
+}
+
+static gz_value *places(desk *dk, const char *sha)
+{
+	char *yml = NULL, *err = NULL, *rp = desk_repo_path(dk, "data/places.yml");
+	gz_value *v = NULL;
+	size_t len;
+	int l, col;
+
+	if (gz_gitw_read(dk->git, sha, rp, &yml, &len, &err) == 0 &&
+	    gz_yaml_parse(&v, yml, len, 0, &err, &l, &col) < 0)
+		v = NULL;
+	free(err);
+	free(yml);
+	free(rp);
+	return v;
+}
+
+/* ---- the editing form ---- */
+
+static void text_input(gz_buf *b, const char *label, const char *name, const char *v,
+		       const char *extra)
+{
+	gz_buf_printf(b, "<label>%s<input name=\"%s\" value=\"", label, name);
+	html(b, v);
+	gz_buf_printf(b, "\"%s></label>", extra ? extra : "");
+}
+
+/* The photo upload's form, for a page bundle that is on a branch. */
+static void upload_form(desk_ctx *c, gz_buf *b, const char *branch, const char *base)
+{
+	gz_buf_printf(b, "<form method=\"post\" action=\"/desk/upload\" enctype=\"multipart/form-data\" "
+			 "class=\"card\" id=\"upload\"><h2>%s</h2>",
+		      _("Add a photo"));
+	desk_csrf_field(c, b);
+	gz_buf_puts(b, "<input type=\"hidden\" name=\"b\" value=\"");
+	html(b, branch);
+	gz_buf_puts(b, "\"><input type=\"hidden\" name=\"base\" value=\"");
+	html(b, base);
+	gz_buf_printf(b, "\"><label>%s<input type=\"file\" name=\"photo\" "
+			 "accept=\"image/jpeg,image/png,image/webp\" required></label>",
+		      _("JPEG, PNG or WebP, at most 20 MB"));
+	text_input(b, _("Caption"), "caption", "", NULL);
+	text_input(b, _("Credit"), "credit", "", NULL);
+	text_input(b, _("Alt text (what the photo shows)"), "alt", "", NULL);
+	gz_buf_printf(b, "<button>%s</button></form>", _("Upload"));
+}
+
+void desk_form_screen(desk_ctx *c, gz_desk_page *p, const char *page, const char *kind,
+			const char *branch, const char *base, const char *error)
+{
+	gz_buf *b = &c->rp->body;
+	gz_value *pl = places(c->dk, base);
+	size_t i;
+
+	desk_head(c, b, *p->title ? p->title : kind && !strcmp(kind, "policy") ?
+					  _("New policy explainer") : _("New story"));
+	if (error) {
+		gz_buf_puts(b, "<div class=\"err\" role=\"alert\">");
+		html(b, error);
+		gz_buf_puts(b, "</div>");
+	}
+	if (branch && *branch) {
+		gz_buf_printf(b, "<p class=\"meta\">%s <span class=\"st\">%s</span></p>", _("Status:"),
+			      desk_status_label(*p->status ? p->status : "published"));
+	}
+	gz_buf_puts(b, "<div class=\"editor\"><form method=\"post\" action=\"/desk/save\" id=\"page\" class=\"card\">");
+	desk_csrf_field(c, b);
+	gz_buf_puts(b, "<input type=\"hidden\" name=\"p\" value=\"");
+	html(b, page);
+	gz_buf_puts(b, "\"><input type=\"hidden\" name=\"kind\" value=\"");
+	html(b, kind);
+	gz_buf_puts(b, "\"><input type=\"hidden\" name=\"b\" value=\"");
+	html(b, branch);
+	gz_buf_puts(b, "\"><input type=\"hidden\" name=\"base\" value=\"");
+	html(b, base);
+	gz_buf_puts(b, "\"><input type=\"hidden\" name=\"status\" value=\"");
+	html(b, p->status);
+	gz_buf_puts(b, "\">");
+	text_input(b, _("Title"), "title", p->title, " required");
+	text_input(b, _("Date"), "date", p->date, " type=\"date\" required");
+	if (!*page)
+		text_input(b, _("Address name (a-z, 0-9, -)"), "slug", p->slug,
+			   " pattern=\"[a-z0-9-]*\"");
+	else {
+		gz_buf_puts(b, "<input type=\"hidden\" name=\"slug\" value=\"");
+		html(b, p->slug);
+		gz_buf_puts(b, "\">");
+	}
+	gz_buf_printf(b, "<div class=\"row\"><label>%s<select name=\"township\">", _("Township"));
+	options(b, gz_value_get(pl, "townships"), p->township);
+	gz_buf_printf(b, "</select></label><label>%s<select name=\"village\">", _("Village"));
+	options(b, gz_value_get(pl, "villages"), p->village);
+	gz_buf_printf(b, "</select></label><label>%s<select name=\"industry\">", _("Industry"));
+	options(b, gz_value_get(pl, "industries"), p->industry);
+	gz_buf_puts(b, "</select></label></div>");
+	text_input(b, _("People (separated by 、)"), "people", p->people, NULL);
+	text_input(b, _("Tags (separated by 、)"), "tags", p->tags, NULL);
+	gz_buf_printf(b, "<label>%s<textarea name=\"summary\" rows=\"2\">", _("Summary"));
+	html(b, p->summary);
+	gz_buf_puts(b, "</textarea></label>");
+	text_input(b, _("Author"), "author", p->author, NULL);
+	text_input(b, _("Source"), "source", p->source, NULL);
+	gz_buf_printf(b, "<label>%s<select name=\"reprint\">", _("Reuse terms"));
+	{
+		static const char *const v[] = {"", "with-attribution", "forbidden"};
+		const char *l[] = {_("Not stated"), _("With attribution"), _("Forbidden")};
+		for (i = 0; i < 3; i++)
+			gz_buf_printf(b, "<option value=\"%s\"%s>%s</option>", v[i],
+				      !strcmp(p->reprint, v[i]) ? " selected" : "", l[i]);
+	}
+	gz_buf_puts(b, "</select></label>");
+	for (i = 0; i < p->nphotos; i++) {
+		gz_buf_printf(b, "<fieldset class=\"photo\"><legend>%s ", _("Photo"));
+		html(b, p->photos[i].src);
+		gz_buf_printf(b, "</legend><input type=\"hidden\" name=\"photo%zu_src\" value=\"", i);
+		html(b, p->photos[i].src);
+		gz_buf_puts(b, "\">");
+		{
+			char n1[48], n2[48], n3[48];
+			snprintf(n1, sizeof(n1), "photo%zu_caption", i);
+			snprintf(n2, sizeof(n2), "photo%zu_credit", i);
+			snprintf(n3, sizeof(n3), "photo%zu_alt", i);
+			text_input(b, _("Caption"), n1, p->photos[i].caption, NULL);
+			text_input(b, _("Credit"), n2, p->photos[i].credit, NULL);
+			text_input(b, _("Alt text (what the photo shows)"), n3, p->photos[i].alt, NULL);
+		}
+		gz_buf_puts(b, "</fieldset>");
+	}
+	gz_buf_puts(b, "<input type=\"hidden\" name=\"extra\" value=\"");
+	html(b, p->extra);
+	gz_buf_printf(b, "\"><label for=\"body\">%s</label><div class=\"md\"><div class=\"gutter\" "
+			 "id=\"gutter\" aria-hidden=\"true\"></div><textarea id=\"body\" name=\"body\" "
+			 "rows=\"18\" wrap=\"off\" spellcheck=\"false\">",
+		      _("Text (Markdown)"));
+	html(b, p->body);
+	gz_buf_printf(b, "</textarea></div><ul id=\"findings\" class=\"findings\" aria-live=\"polite\" "
+			 "data-line=\"%s\" data-page=\"%s\">",
+		      _("line %d: "), _("page details: "));
+	if (c->found)
+		desk_findings_html(b, c->found, p->body_line);
+	gz_buf_puts(b, "</ul>");
+	gz_buf_printf(b, "<p class=\"actions\"><button class=\"primary\" name=\"do\" value=\"save\">%s</button>",
+		      _("Save"));
+	if (branch && *branch && strcmp(p->status, "review"))
+		gz_buf_printf(b, " <button name=\"do\" value=\"submit\">%s</button>", _("Submit for review"));
+	gz_buf_puts(b, "</p></form>");
+	if (branch && *branch && strstr(page, "/index.md")) {
+		upload_form(c, b, branch, base);
+	} else if (!branch || !*branch) {
+		gz_buf_printf(b, "<p class=\"meta\">%s</p>", _("Save once to add photos."));
+	}
+	gz_buf_printf(b, "<section class=\"preview\"><h2>%s</h2><iframe id=\"preview\" "
+			 "sandbox=\"allow-same-origin\" title=\"%s\"></iframe></section></div>",
+		      _("Preview"), _("Preview"));
+	desk_foot(b);
+	gz_value_free(pl);
+}
+
+/* Where this session may write: its own branches, or any for a reviewer. */
+bool desk_may_edit(desk_ctx *c, const char *branch)
+{
+	char owner[33];
+	gz_buf page = GZ_BUF_INIT;
+	bool ok = desk_branch_parse(branch, owner, sizeof(owner), &page) &&
+		  (!strcmp(owner, c->s.user) || desk_is_reviewer(c));
+
+	gz_buf_release(&page);
+	return ok;
+}
+
+void desk_edit_screen(desk_ctx *c, bool fresh)
+{
+	desk *dk = c->dk;
+	const char *page = field(c, "p"), *branch = field(c, "b"), *kind = field(c, "kind");
+	char base[GZ_SHA_SIZE], *md = NULL, *err = NULL, *rp = NULL, *own = NULL;
+	gz_desk_page p;
+	size_t len;
+
+	memset(&p, 0, sizeof(p));
+	if (fresh) {
+		char today[11];
+		if (gz_gitw_tip(dk->git, dk->branch, base, &err) < 0)
+			goto fail;
+		gz_date_from_time(today, time(NULL), 8 * 60);
+		gz_desk_page_parse(&p, "", 0, &err);
+		gz_desk_set(&p.date, today);
+		gz_desk_set(&p.status, "draft");
+		desk_form_screen(c, &p, "", strcmp(kind, "policy") ? "story" : "policy", "", base, NULL);
+		goto cleanup;
+	}
+	if (!desk_page_path_ok(page)) {
+		desk_message(c, 400, _("Not a page"), page);
+		goto cleanup;
+	}
+	if (!*branch) {
+		char tip[GZ_SHA_SIZE];
+		own = desk_branch_of(c->s.user, page);
+		if (gz_gitw_tip(dk->git, own, tip, &err) == 0)
+			branch = own;
+		free(err);
+		err = NULL;
+	}
+	if (*branch && !desk_may_edit(c, branch)) {
+		desk_message(c, 403, _("Not yours"), _("This page is another editor's."));
+		goto cleanup;
+	}
+	if (gz_gitw_tip(dk->git, *branch ? branch : dk->branch, base, &err) < 0)
+		goto fail;
+	rp = desk_repo_path(dk, page);
+	if (gz_gitw_read(dk->git, base, rp, &md, &len, &err) < 0)
+		goto fail;
+	if (gz_desk_page_parse(&p, md, len, &err) < 0) {
+		desk_form_screen(c, &p, page, "", branch, base, err);
+		goto cleanup;
+	}
+	desk_form_screen(c, &p, page, "", branch, base, NULL);
+	goto cleanup;
+fail:
+	desk_message(c, 404, _("Not found"), err);
+cleanup:
+	gz_desk_page_release(&p);
+	free(err);
+	free(md);
+	free(rp);
+	free(own);
+}
+
+bool desk_form_page(desk_ctx *c, gz_desk_page *p, const char **why)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	gz_desk_set(&p->title, field(c, "title"));
+	gz_desk_set(&p->date, field(c, "date"));
+	gz_desk_set(&p->slug, field(c, "slug"));
+	gz_desk_set(&p->status, *field(c, "status") ? field(c, "status") : "draft");
+	gz_desk_set(&p->summary, field(c, "summary"));
+	gz_desk_set(&p->township, field(c, "township"));
+	gz_desk_set(&p->village, field(c, "village"));
+	gz_desk_set(&p->industry, field(c, "industry"));
+	gz_desk_set(&p->people, field(c, "people"));
+	gz_desk_set(&p->tags, field(c, "tags"));
+	gz_desk_set(&p->author, field(c, "author"));
+	gz_desk_set(&p->source, field(c, "source"));
+	gz_desk_set(&p->reprint, field(c, "reprint"));
+	gz_desk_set(&p->extra, field(c, "extra"));
+	gz_desk_set(&p->body, field(c, "body"));
+	/* a textarea sends CR LF */
+	{
+		char *s = p->body, *o = p->body;
+		for (; *s; s++)
+			if (*s != '\r')
+				*o++ = *s;
+		*o = '\0';
+	}
+	for (i = 0; i < GZ_DESK_MAX_PHOTOS; i++) {
+		char n[32];
+		const char *src;
+		snprintf(n, sizeof(n), "photo%zu_src", i);
+		src = gz_http_field_get(c->rq, n);
+		if (!src)
+			break;
+		gz_desk_set(&p->photos[i].src, src);
+		snprintf(n, sizeof(n), "photo%zu_caption", i);
+		gz_desk_set(&p->photos[i].caption, field(c, n));
+		snprintf(n, sizeof(n), "photo%zu_credit", i);
+		gz_desk_set(&p->photos[i].credit, field(c, n));
+		snprintf(n, sizeof(n), "photo%zu_alt", i);
+		gz_desk_set(&p->photos[i].alt, field(c, n));
+		p->nphotos++;
+	}
+	if (!*p->title) {
+		*why = _("A page needs a title.");
+		return false;
+	}
+	/* a date that is no date is the check's to explain, beside its line */
+	if (strchr(p->date, '\n')) {
+		*why = _("The date is not a date (YYYY-MM-DD).");
+		return false;
+	}
+	if (strcmp(p->status, "draft") && strcmp(p->status, "review") &&
+	    strcmp(p->status, "published")) {
+		*why = _("Unknown status.");
+		return false;
+	}
+	if (strstr(p->extra, "\n---") || !strncmp(p->extra, "---", 3)) {
+		*why = _("The page's other fields are damaged.");
+		return false;
+	}
+	return true;
+}
+
+bool desk_new_path(gz_buf *out, gz_desk_page *p, const char *kind, const char **why)
+{
+	const char *s;
+	char hex[9];
+	gz_date d;
+
+	/* a story's folder is named after its year */
+	if (gz_date_parse(&d, p->date) < 0) {
+		*why = _("The date is not a date (YYYY-MM-DD).");
+		return false;
+	}
+	*why = _("The address name may hold only a-z, 0-9 and -.");
+	if (!*p->slug) {
+		gz_buf sl = GZ_BUF_INIT;
+		gz_slugify(&sl, p->title);
+		for (s = sl.ptr; *s && (unsigned char)*s < 0x80; s++)
+			;
+		if (sl.len && !*s && sl.len <= 60) {
+			gz_desk_set(&p->slug, sl.ptr);
+		} else {
+			gz_buf n = GZ_BUF_INIT;
+			gz_desk_random_hex(hex, 4);
+			gz_buf_printf(&n, "%04d%02d%02d-%s", d.year, d.month, d.day, hex);
+			gz_desk_set(&p->slug, n.ptr);
+			gz_buf_release(&n);
+		}
+		gz_buf_release(&sl);
+	}
+	for (s = p->slug; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+			return false;
+	if (strlen(p->slug) > 60 || p->slug[0] == '-')
+		return false;
+	if (!strcmp(kind, "policy"))
+		gz_buf_printf(out, "content/policies/%s/index.md", p->slug);
+	else
+		gz_buf_printf(out, "content/stories/%04d/%s/index.md", d.year, p->slug);
+	return true;
+}
+
+void desk_stale_screen(desk_ctx *c, const char *page, const char *branch, const char *mine)
+{
+	desk *dk = c->dk;
+	gz_buf *b = &c->rp->body;
+	char tip[GZ_SHA_SIZE], *theirs = NULL, *err = NULL, *rp = desk_repo_path(dk, page);
+	size_t len;
+
+	c->rp->status = 409;
+	desk_head(c, b, _("Someone saved this page before you"));
+	gz_buf_printf(b, "<p class=\"err\" role=\"alert\">%s</p>",
+		      _("Your save was refused: the page changed after you opened it. Both versions "
+			"are below; copy what you need into the newer one and save again."));
+	if (gz_gitw_tip(dk->git, branch, tip, &err) == 0 &&
+	    gz_gitw_read(dk->git, tip, rp, &theirs, &len, &err) == 0) {
+		gz_buf_printf(b, "<div class=\"two\"><section><h2>%s</h2><pre class=\"text\">",
+			      _("The saved version"));
+		html(b, theirs);
+		gz_buf_printf(b, "</pre><p><a class=\"button\" href=\"/desk/edit?p=");
+		desk_url_arg(b, page);
+		gz_buf_puts(b, "&amp;b=");
+		desk_url_arg(b, branch);
+		gz_buf_printf(b, "\">%s</a></p></section>", _("Open the saved version"));
+	}
+	gz_buf_printf(b, "<section><h2>%s</h2><pre class=\"text\">", _("Your version"));
+	html(b, mine);
+	gz_buf_puts(b, "</pre></section></div>");
+	desk_foot(b);
+	free(theirs);
+	free(err);
+	free(rp);
+}
+
+/* Every photo of p has its caption, credit and alt text. */
