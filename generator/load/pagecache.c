@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "write/deps.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "load/pageentry.h"
 #include "load/yaml.h"
 
@@ -296,7 +297,7 @@ gz_pagecache *gz_pagecache_open(gz_pagecache *c, uint64_t salt, const gz_strlist
 	if (c->index_bad) {
 		char *file = file_in(c, "pages.idx");
 		gz_diag_warn(d, file, 0, 0,
-			     "not an index gazette wrote (damaged?); parsing every page again");
+			     _("not an index gazette wrote (damaged?); parsing every page again"));
 		free(file);
 		c->index_bad = false;
 	}
@@ -435,8 +436,8 @@ void gz_pagecache_report(gz_pagecache *c, gz_diag *d)
 {
 	if (c && atomic_exchange(&c->damaged, false)) {
 		char *file = file_in(c, "pages.pack");
-		gz_diag_warn(d, file, 0, 0, "damaged entries (not what gazette wrote); those pages "
-			     "were parsed again");
+		gz_diag_warn(d, file, 0, 0, _("damaged entries (not what gazette wrote); those pages "
+			       "were parsed again"));
 		free(file);
 	}
 }
@@ -679,8 +680,8 @@ void gz_pagecache_save(gz_pagecache *c, gz_diag *d)
 		return;
 	if (save(c, old_too) < 0) {
 		char *file = file_in(c, "pages.idx");
-		gz_diag_warn(d, file, 0, 0, "cannot write the page cache (disk full or no "
-			     "permission?); the next build parses every page again");
+		gz_diag_warn(d, file, 0, 0, _("cannot write the page cache (disk full or no "
+			       "permission?); the next build parses every page again"));
 		free(file);
 	}
 	for (i = 0; i < c->n; i++) {

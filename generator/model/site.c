@@ -727,26 +727,16 @@ static int open_filters(gz_page_filter **out, const gz_page_filters *pf, int nw,
 	return rc;
 }
 
-int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_diag *d)
+/* site.yml, and the files under content/: the Markdown into md, the rest
+ * into site->files. */
+static void read_config(gz_site *site, gz_source *src, gz_strlist *md, gz_diag *d)
 {
-	gz_strlist files = {0}, md = {0};
+	gz_strlist files = {0};
 	char *data = NULL;
-	size_t len = 0, i, scap = 0, fcap = 0, stcap = 0;
-	gz_map urls = {0};
-	load_job job;
-	gz_pagecache *pre;
-	double t = 0;
-	int nw = opts->jobs < 1 ? 1 : opts->jobs;
+	size_t len = 0, i;
 
-	lap("", &t);
-	memset(site, 0, sizeof(*site));
-	/* the page cache's old index loads while the files are listed */
-	pre = opts->cache_dir ? gz_pagecache_preload(opts->cache_dir, !opts->cache_fresh) : NULL;
-	site->src = src;
-	site->drafts = opts->drafts;
-	site->cache_dir = opts->cache_dir ? gz_strdup(opts->cache_dir) : NULL;
 	if (gz_source_read(src, "site.yml", &data, &len) < 0)
-		gz_diag_warn(d, "site.yml", 0, 0, "no site.yml; using the defaults");
+		gz_diag_warn(d, "site.yml", 0, 0, _("no site.yml; using the defaults"));
 	gz_config_load(&site->cfg, "site.yml", data, len, d);
 	site->yml_hash = gz_hash_add(GZ_HASH_INIT, data ? data : "", data ? len : 0);
 	free(data);
@@ -755,17 +745,25 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	for (i = 0; i < files.n; i++) { /* each name moves to one list */
 		size_t n = strlen(files.items[i]);
 		if (n > 3 && !strcmp(files.items[i] + n - 3, ".md"))
-			gz_strlist_take(&md, files.items[i]);
+			gz_strlist_take(md, files.items[i]);
 		else
 			gz_strlist_take(&site->files, files.items[i]);
 	}
 	free(files.items);
-	lap("list", &t);
+}
 
-	site->nall = md.n;
-	site->all = gz_calloc(md.n ? md.n : 1, sizeof(*site->all));
+/* Every page in md into site->all, on all cores, through the page cache
+ * (pre, the old index, taken) and the Lua filters of opts. */
+static void load_pages(gz_site *site, gz_strlist *md, gz_pagecache *pre, const gz_load_opts *opts,
+		       gz_diag *d, double *t)
+{
+	load_job job;
+	int nw = opts->jobs < 1 ? 1 : opts->jobs;
+
+	site->nall = md->n;
+	site->all = gz_calloc(md->n ? md->n : 1, sizeof(*site->all));
 	job.site = site;
-	job.paths = &md;
+	job.paths = md;
 	job.d = d;
 	job.filters = NULL;
 	job.keep_going = opts->keep_going;
@@ -774,21 +772,18 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	/* Lua filters and shortcodes: one state per worker */
 	if (!opts->filters || open_filters(&job.filters, opts->filters, nw, &site->cfg, d) == 0) {
 		uint64_t salt;
+		char what[64];
 		if (pre && cache_salt(&salt, site, job.filters ? opts->filters : NULL))
-			job.cache = gz_pagecache_open(pre, salt, &md, d);
+			job.cache = gz_pagecache_open(pre, salt, md, d);
 		else
 			gz_pagecache_free(pre);
-		pre = NULL;
 		if (opts->check_later)
 			gz_pagecache_check_later(job.cache);
-		lap("hooks", &t);
-		gz_parallel(md.n, opts->jobs, load_one, &job, opts->progress ? _("reading") : NULL);
+		lap("hooks", t);
+		gz_parallel(md->n, opts->jobs, load_one, &job, opts->progress ? _("reading") : NULL);
 		gz_pagecache_verify_start(job.cache);
-		{
-			char what[64];
-			snprintf(what, sizeof(what), "pages (%zu cached)", gz_pagecache_hits(job.cache));
-			lap(what, &t);
-		}
+		snprintf(what, sizeof(what), "pages (%zu cached)", gz_pagecache_hits(job.cache));
+		lap(what, t);
 		gz_pagecache_report(job.cache, d);
 		site->cache = job.cache;
 	} else {
@@ -797,9 +792,15 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	}
 	if (job.filters)
 		close_filters(job.filters, opts->filters, nw);
-	gz_strlist_release(&md);
+}
 
-	/* what gets published, and where */
+/* What gets published, and where: site->pages (dated pages of a section,
+ * newest first), sections' own pages, pages that stand alone. */
+static void choose_pages(gz_site *site, const gz_load_opts *opts, size_t *scap, gz_diag *d)
+{
+	gz_map urls = {0};
+	size_t i, stcap = 0;
+
 	site->pages = gz_calloc(site->nall ? site->nall : 1, sizeof(*site->pages));
 	for (i = 0; i < site->nall; i++) {
 		gz_page *p = site->all[i], *other;
@@ -813,13 +814,13 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 		other = gz_map_get(&urls, p->url);
 		if (other) {
 			gz_diag_error(d, p->path, 1, 1,
-				      "URL '%s' is also claimed by %s; give one of them another slug",
+				      _("URL '%s' is also claimed by %s; give one of them another slug"),
 				      p->url, other->path);
 			continue;
 		}
 		gz_map_put(&urls, p->url, p);
 		if (p->is_index) {
-			gz_section *s = add_section(site, p->section, &scap);
+			gz_section *s = add_section(site, p->section, scap);
 			if (*p->section && !strchr(p->path + 8 + strlen(p->section) + 1, '/')) {
 				s->index = p;
 				if (p->title) {
@@ -842,12 +843,19 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	}
 	gz_map_release(&urls);
 	qsort(site->pages, site->npages, sizeof(*site->pages), cmp_newest);
+}
+
+/* Each page's place: its order, its section's list with the older and
+ * newer pages beside it, the featured list, the site's build date. */
+static void order_pages(gz_site *site, size_t *scap)
+{
+	size_t i, fcap = 0;
 
 	for (i = 0; i < site->npages; i++) {
 		gz_page *p = site->pages[i];
 		p->order = i;
 		if (*p->section) {
-			gz_section *s = add_section(site, p->section, &scap);
+			gz_section *s = add_section(site, p->section, scap);
 			p->sec = s;
 			GZ_GROW(s->pages, s->cap, s->n + 1);
 			s->pages[s->n++] = p;
@@ -872,6 +880,28 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	} else {
 		site->build_date = gz_strdup("1970-01-01");
 	}
+}
+
+int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_diag *d)
+{
+	gz_strlist md = {0};
+	gz_pagecache *pre;
+	size_t scap = 0;
+	double t = 0;
+
+	lap("", &t);
+	memset(site, 0, sizeof(*site));
+	/* the page cache's old index loads while the files are listed */
+	pre = opts->cache_dir ? gz_pagecache_preload(opts->cache_dir, !opts->cache_fresh) : NULL;
+	site->src = src;
+	site->drafts = opts->drafts;
+	site->cache_dir = opts->cache_dir ? gz_strdup(opts->cache_dir) : NULL;
+	read_config(site, src, &md, d);
+	lap("list", &t);
+	load_pages(site, &md, pre, opts, d, &t);
+	gz_strlist_release(&md);
+	choose_pages(site, opts, &scap, d);
+	order_pages(site, &scap);
 	lap("sections", &t);
 	link_terms(site);
 	lap("terms", &t);

@@ -14,6 +14,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "write/pack.h"
 #include "model/photos.h"
 #include "base/pool.h"
@@ -422,7 +423,7 @@ void gz_search_build(gz_outputs *out, const gz_site *site, const gz_search_opts 
 	gz_search_lap(NULL, &t);
 	if (o->record && !o->full && gz_search_record_load(&old, o->record) < 0)
 		gz_diag_warn(d, o->record, 0, 0,
-			     "not a record gazette wrote (damaged?); indexing every page for search");
+			     _("not a record gazette wrote (damaged?); indexing every page for search"));
 	/* from here on it no longer describes the output folder */
 	if (o->record)
 		unlink(o->record);
