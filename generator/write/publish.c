@@ -444,7 +444,9 @@ static int publish_fresh(gz_publish *p, gz_write_job *j, const char *spare, int 
 	gz_pub_record_release(&next);
 	return 0;
 fail:
-	gz_folder_remove(spare);
+	/* the caller takes streamed bytes back from it before writing in place */
+	if (rc < 0)
+		gz_folder_remove(spare);
 	gz_pub_record_release(&next);
 	return rc;
 }
