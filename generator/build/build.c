@@ -334,8 +334,8 @@ static int archive_only_stage(build *b, gz_build_stats *st)
 	return rc;
 }
 
-/* Every output in memory: the pages (those whose inputs are unchanged
- * kept), the photos and the PDFs. */
+/* Every output, into the spare or memory: the pages (those whose inputs
+ * are unchanged kept), the photos and the PDFs. */
 static int render_stage(build *b)
 {
 	const gz_build_opts *opts = b->opts;
@@ -516,13 +516,18 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 		rc = archive_only_stage(&b, st);
 		goto cleanup;
 	}
+	/* from here each output goes into the spare folder as it is made,
+	 * not held until the site is published (a failed build leaves the
+	 * output folder as it was all the same) */
+	if (!d->errors)
+		gz_publish_stream(b.pub, &b.out, d);
 	/* the index before the pages: what it makes and lets go is then
-	 * reused by the rendered pages, held until they are published */
+	 * reused by the rendered pages */
 	if (b.in.site.cfg.search && !d->errors)
 		search_stage(&b);
 	if (render_stage(&b) < 0)
 		goto cleanup;
-	/* nothing is written before check_stage */
+	/* nothing is written into the output folder before check_stage */
 	if (check_stage(&b, mark, again) < 0 || publish_stage(&b) < 0)
 		goto cleanup;
 	save_stage(&b);

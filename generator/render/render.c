@@ -436,9 +436,11 @@ static void render_one(size_t i, int worker, void *payload)
 		return;
 	}
 	data = gz_buf_detach(&b, &len);
-	/* held until the site is published: not with the growth's slack
-	 * (a third of the bytes, on a large site a hundred megabytes) */
-	data = gz_realloc(data, len + 1);
+	/* held until the site is published, unless streamed: not with the
+	 * growth's slack (a third of the bytes, on a large site a hundred
+	 * megabytes) */
+	if (!c->out->stream)
+		data = gz_realloc(data, len + 1);
 	if (gz_script_on_output(c->states[worker], j->out, &data, &len, c->d) < 0) {
 		free(data);
 		return;

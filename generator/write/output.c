@@ -3,7 +3,7 @@
  * them is publish.c's, with writefile.c, folders.c and publishrecord.c
  * (publish_private.h).
  */
-#include "write/output.h"
+#include "write/publish_private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +27,7 @@ void gz_outputs_release(gz_outputs *o)
 		free(o->items[i].from_path);
 	}
 	free(o->items);
+	gz_map_release(&o->streamed);
 	pthread_mutex_destroy(&o->lock);
 	memset(o, 0, sizeof(*o));
 }
@@ -39,22 +40,46 @@ static void add(gz_outputs *o, gz_output *it)
 	pthread_mutex_unlock(&o->lock);
 }
 
+/* Claim path for streaming: no other output has streamed it (two with one
+ * path stay in memory for gz_outputs_check to report, and neither
+ * overwrites the other's file in the spare). */
+static bool claim(gz_outputs *o, char *path)
+{
+	bool mine = false;
+
+	pthread_mutex_lock(&o->lock);
+	if (!gz_map_get(&o->streamed, path)) {
+		gz_map_put(&o->streamed, path, path);
+		mine = true;
+	}
+	pthread_mutex_unlock(&o->lock);
+	return mine;
+}
+
 void gz_outputs_add(gz_outputs *o, const char *path, char *data, size_t len, const char *origin)
 {
-	gz_output it = {gz_strdup(path), data, len, NULL, NULL, origin};
+	gz_output it = {gz_strdup(path), data, len, NULL, NULL, origin, GZ_STREAMED_NOT};
+	int s;
+
+	if (o->stream && gz_path_is_safe(path) && claim(o, it.path) &&
+	    (s = gz_publish_stream_one(o->stream, it.path, data, len)) >= 0) {
+		it.streamed = s == GZ_OUT_SAME ? GZ_STREAMED_SAME : GZ_STREAMED_WRITTEN;
+		it.data = NULL;
+		free(data);
+	}
 	add(o, &it);
 }
 
 void gz_outputs_copy(gz_outputs *o, const char *path, gz_source *src, const char *from_path,
 		     const char *origin)
 {
-	gz_output it = {gz_strdup(path), NULL, 0, src, gz_strdup(from_path), origin};
+	gz_output it = {gz_strdup(path), NULL, 0, src, gz_strdup(from_path), origin, GZ_STREAMED_NOT};
 	add(o, &it);
 }
 
 void gz_outputs_keep(gz_outputs *o, const char *path, const char *origin)
 {
-	gz_output it = {gz_strdup(path), NULL, 0, NULL, NULL, origin};
+	gz_output it = {gz_strdup(path), NULL, 0, NULL, NULL, origin, GZ_STREAMED_NOT};
 	add(o, &it);
 }
 

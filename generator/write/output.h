@@ -1,8 +1,10 @@
 /*
  * output.h: the files a build produces, and publishing them into public/.
  *
- * Outputs are collected in memory first; only a build with no errors calls
- * gz_publish_write, so a failed build changes nothing in the output folder.
+ * Outputs are collected in memory, or, once gz_publish_stream is called,
+ * written into the spare folder as they are added (see Streaming below);
+ * only a build with no errors calls gz_publish_write, so a failed build
+ * changes nothing in the output folder.
  * No reader ever sees half a file or a mix of two builds (see Publishing
  * below); a file whose bytes did not change keeps its inode and mtime,
  * which keeps rsync and browsers calm.
@@ -25,12 +27,21 @@ typedef struct {
 	gz_source *from;     /* borrowed: copy from this source … */
 	char *from_path;     /* … at this path */
 	const char *origin;  /* for messages: what produced it */
+	unsigned char streamed; /* GZ_STREAMED_*: already compared, perhaps written */
 } gz_output;
+
+/* An output streamed into the spare: its bytes equal the published file's,
+ * or they are written in the spare (data is NULL either way, len kept). */
+enum { GZ_STREAMED_NOT, GZ_STREAMED_SAME, GZ_STREAMED_WRITTEN };
+
+typedef struct gz_publish gz_publish;
 
 typedef struct {
 	gz_output *items;
 	size_t n, cap;
 	pthread_mutex_t lock;
+	gz_publish *stream;  /* set by gz_publish_stream */
+	gz_map streamed;     /* paths streamed, keys borrowed from items */
 } gz_outputs;
 
 typedef struct {
@@ -39,7 +50,9 @@ typedef struct {
 
 void gz_outputs_init(gz_outputs *o);
 void gz_outputs_release(gz_outputs *o);
-/* Add rendered bytes (taken over) for path (copied). Thread-safe. */
+/* Add rendered bytes (taken over) for path (copied). Thread-safe. While
+ * streaming, the bytes are compared and written into the spare at once, on
+ * the calling thread, and freed. */
 void gz_outputs_add(gz_outputs *o, const char *path, char *data, size_t len, const char *origin);
 /* Add a file to copy from src at from_path. Thread-safe. */
 void gz_outputs_copy(gz_outputs *o, const char *path, gz_source *src, const char *from_path,
@@ -86,8 +99,6 @@ int gz_outputs_check(gz_outputs *o, gz_diag *d);
  * when the spare is rebuilt from it, but between two such rebuilds it is in
  * only one of the two folders; `gazette build --full` rebuilds the spare.
  */
-typedef struct gz_publish gz_publish;
-
 /* Prepare to publish into dir: wait for another build into dir to finish
  * (a lock beside record, when one exists), and finish or undo the swap of a
  * build that was killed, so that companion describes dir again. Creates
@@ -118,6 +129,25 @@ int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_writ
  * count, and in gone those of them o no longer has, which publishing o
  * would remove. */
 size_t gz_publish_pages_removed(const gz_publish *p, const gz_outputs *o, gz_strlist *gone);
+
+/*
+ * Streaming: gz_publish_stream makes every later gz_outputs_add to o
+ * compare its bytes with dir's file and, where they differ, write them into
+ * the spare at once, so a large site is never held whole in memory. Before
+ * the first such write the record stops vouching for the spare (a build
+ * killed from then on, or one that fails, leaves a spare that the next
+ * build makes again from dir) and the spare is brought up to date with
+ * dir; gz_publish_write then lists the streamed paths as changed, writes
+ * the rest and swaps as above. A first build streams into the fresh folder
+ * it renames into place. Where the site is written in place (no
+ * RENAME_EXCHANGE, a mount point, GAZETTE_NO_EXCHANGE), or another output
+ * took the path, the bytes stay in memory as before.
+ */
+
+/* Stream o's outputs added from now on into p's spare; p's lock is taken
+ * (made beside the record, whose folder must exist: else nothing is
+ * streamed). Returns whether outputs will be streamed. */
+bool gz_publish_stream(gz_publish *p, gz_outputs *o, gz_diag *d);
 
 /* Release the lock and free p. */
 void gz_publish_free(gz_publish *p);

@@ -29,7 +29,19 @@ struct gz_publish {
 	bool rebuild_spare;
 	bool trusted;           /* the record names the folder that is there */
 	int lock;                /* -1: not held */
+	/* streaming (gz_publish_stream) */
+	int stream;              /* STREAM_* */
+	char *spare;             /* the spare streamed into */
+	gz_outputs none;         /* sj's own list, empty: it writes one output at a time */
+	gz_write_job sj;         /* writes the streamed outputs into the spare */
+	pthread_mutex_t stream_lock;
+	bool prepared;           /* the spare is dir and what was streamed, and the
+				  * record no longer vouches for it */
+	bool unprepared;         /* that failed: outputs stay in memory */
+	bool published;
 };
+
+enum { STREAM_NONE, STREAM_FRESH, STREAM_SWAP };
 
 static char *join(const char *a, const char *b)
 {
@@ -147,6 +159,16 @@ void gz_publish_free(gz_publish *p)
 {
 	if (!p)
 		return;
+	if (p->stream) {
+		/* a failed first build leaves nothing behind; a failed swap's
+		 * spare is made again by the next build (the record says so) */
+		if (p->stream == STREAM_FRESH && !p->published)
+			gz_folder_remove(p->spare);
+		gz_write_job_release(&p->sj);
+		gz_outputs_release(&p->none);
+		pthread_mutex_destroy(&p->stream_lock);
+	}
+	free(p->spare);
 	if (p->lock >= 0)
 		close(p->lock);
 	free(p->given);
@@ -386,18 +408,23 @@ static int publish_fresh(gz_publish *p, gz_write_job *j, const char *spare, int 
 {
 	gz_pub_record next = {0};
 	size_t before = d->errors;
+	bool streamed;
 	int rc = -1;
 
 	gz_folder_make_parents(p->dir);
-	gz_folder_make_parents(spare);
-	gz_folder_remove(spare);
-	if (mkdir(spare, 0755) < 0) {
-		gz_diag_error(d, spare, 0, 0, _("cannot write: %s"), strerror(errno));
-		return -1;
+	streamed = p->stream == STREAM_FRESH && p->prepared;
+	if (!streamed) {
+		gz_folder_make_parents(spare);
+		gz_folder_remove(spare);
+		if (mkdir(spare, 0755) < 0) {
+			gz_diag_error(d, spare, 0, 0, _("cannot write: %s"), strerror(errno));
+			return -1;
+		}
 	}
 	j->root = spare;
 	j->compare = false;
-	j->fresh = true;
+	/* a streamed output that fell back to memory may have left a file */
+	j->fresh = !streamed;
 	gz_write_job_compare(j, jobs);
 	if (d->errors == before)
 		gz_write_job_write(j, jobs);
@@ -417,7 +444,9 @@ static int publish_fresh(gz_publish *p, gz_write_job *j, const char *spare, int 
 	gz_pub_record_release(&next);
 	return 0;
 fail:
-	gz_folder_remove(spare);
+	/* the caller takes streamed bytes back from it before writing in place */
+	if (rc < 0)
+		gz_folder_remove(spare);
 	gz_pub_record_release(&next);
 	return rc;
 }
@@ -508,9 +537,11 @@ static int publish_swap(gz_publish *p, gz_write_job *j, gz_pub_record *r, const 
 	}
 
 	/* the spare holds the site before dir's and differs from it only at
-	 * the paths the record lists; anything else, and it is made again */
-	trusted = r->ok && r->dir == dir_id && r->spare && r->spare == spare_id && !p->rebuild_spare;
-	prev = trusted ? &r->changed : &none;
+	 * the paths the record lists; anything else, and it is made again.
+	 * Streaming brought it up to date already (prepare). */
+	trusted = p->prepared ||
+		  (r->ok && r->dir == dir_id && r->spare && r->spare == spare_id && !p->rebuild_spare);
+	prev = trusted && !p->prepared ? &r->changed : &none;
 	if (!trusted) {
 		if (remake_spare(p, r, spare, d) < 0)
 			goto cleanup;
@@ -664,6 +695,172 @@ static bool is_mount_point(const char *dir, const struct stat *st)
 	return mp;
 }
 
+/* Whether the parent folder of dir exists (where a first build's folder
+ * goes). */
+static bool parent_exists(const char *dir)
+{
+	char *up = gz_strdup(dir), *slash = strrchr(up, '/');
+	struct stat st;
+	bool ok;
+
+	if (slash)
+		*slash = '\0';
+	ok = stat(slash ? (up[0] ? up : "/") : ".", &st) == 0 && S_ISDIR(st.st_mode);
+	free(up);
+	return ok;
+}
+
+bool gz_publish_stream(gz_publish *p, gz_outputs *o, gz_diag *d)
+{
+	gz_pub_record r;
+	struct stat st;
+	bool in_place;
+	int mode;
+
+	if (p->stream)
+		return true;
+	/* where the site is written in place, the bytes wait in memory */
+	if (getenv("GAZETTE_NO_EXCHANGE") || !parent_exists(p->given) || take_lock(p, true) < 0)
+		return false;
+	free(p->dir);
+	p->dir = resolve(p->given);
+	if (lstat(p->dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode) || is_mount_point(p->dir, &st))
+			return false;
+		gz_pub_record_read(&r, p->record);
+		in_place = r.in_place && r.dir == gz_folder_id(p->dir);
+		gz_pub_record_release(&r);
+		if (in_place)
+			return false;
+		mode = STREAM_SWAP;
+	} else if (errno == ENOENT) {
+		mode = STREAM_FRESH;
+	} else {
+		return false;
+	}
+	p->spare = spare_path(p);
+	if (mode == STREAM_FRESH) {
+		gz_folder_make_parents(p->spare);
+		gz_folder_remove(p->spare);
+		if (mkdir(p->spare, 0755) < 0) {
+			free(p->spare);
+			p->spare = NULL;
+			return false;
+		}
+	}
+	gz_outputs_init(&p->none);
+	gz_write_job_init(&p->sj, &p->none, p->dir, d);
+	p->sj.root = p->spare;
+	p->sj.compare = mode == STREAM_SWAP;
+	p->sj.fresh = mode == STREAM_FRESH;
+	pthread_mutex_init(&p->stream_lock, NULL);
+	/* a fresh folder needs nothing from dir */
+	p->prepared = mode == STREAM_FRESH;
+	p->stream = mode;
+	o->stream = p;
+	return true;
+}
+
+/* Before the first output is written into the spare: the record no longer
+ * vouches for it (a build killed or failing from here leaves a spare the
+ * next build makes again), then the spare becomes dir, path by path where
+ * the record says how it differs, else as a whole. 0, or -1 if it cannot
+ * (the outputs then stay in memory, and publishing tries again). */
+static int prepare(gz_publish *p)
+{
+	gz_pub_record r, dirty = {0};
+	uint64_t dir_id;
+	bool trusted;
+	size_t i;
+	int rc = -1;
+
+	pthread_mutex_lock(&p->stream_lock);
+	if (p->prepared || p->unprepared) {
+		rc = p->prepared ? 0 : -1;
+		pthread_mutex_unlock(&p->stream_lock);
+		return rc;
+	}
+	gz_pub_record_read(&r, p->record);
+	dir_id = gz_folder_id(p->dir);
+	trusted = r.ok && r.dir == dir_id && r.spare && r.spare == gz_folder_id(p->spare) &&
+		  !p->rebuild_spare;
+	if (r.ok && r.spare) {
+		dirty.ok = true;
+		dirty.dir = r.dir;
+		gz_paths_add_all(&dirty.outputs, &r.outputs);
+		if (gz_pub_record_save(&dirty, p->dir, p->record) < 0)
+			goto done;
+	}
+	if (trusted) {
+		for (i = 0; i < r.changed.n; i++)
+			if (gz_folder_mirror_path(p->dir, p->spare, r.changed.items[i]) < 0)
+				goto done;
+	} else {
+		gz_folder_make_parents(p->spare);
+		if (gz_folder_mirror(p->dir, p->spare) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	if (rc == 0)
+		p->prepared = true;
+	else
+		p->unprepared = true;
+	gz_pub_record_release(&dirty);
+	gz_pub_record_release(&r);
+	pthread_mutex_unlock(&p->stream_lock);
+	return rc;
+}
+
+int gz_publish_stream_one(gz_publish *p, const char *path, const char *data, size_t len)
+{
+	if (p->stream == STREAM_SWAP && gz_write_job_same(&p->sj, path, data, len))
+		return GZ_OUT_SAME;
+	if (prepare(p) < 0)
+		return -1;
+	if (gz_write_job_put(&p->sj, path, data, len) == 0)
+		return GZ_OUT_WRITE;
+	/* a folder in the way (a page that becomes a folder waits for the
+	 * removals), a full disk: the output waits in memory for publishing,
+	 * which says what went wrong, and the spare loses what was cut short */
+	if (p->stream == STREAM_SWAP) {
+		gz_folder_mirror_path(p->dir, p->spare, path);
+	} else {
+		gz_buf full = GZ_BUF_INIT;
+		gz_buf_printf(&full, "%s/%s", p->spare, path);
+		unlink(full.ptr);
+		gz_buf_release(&full);
+	}
+	return -1;
+}
+
+/* The streamed outputs' bytes back in memory, from the spare, for a
+ * publishing that cannot use the spare as it is. 0, or -1 with errors. */
+static int unstream(gz_publish *p, gz_outputs *o, gz_diag *d)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < o->n; i++) {
+		gz_output *it = &o->items[i];
+		gz_buf full = GZ_BUF_INIT, b = GZ_BUF_INIT;
+		if (it->streamed != GZ_STREAMED_WRITTEN)
+			continue;
+		gz_buf_printf(&full, "%s/%s", p->spare, it->path);
+		if (gz_buf_read_file(&b, full.ptr) < 0) {
+			gz_diag_error(d, full.ptr, 0, 0, _("cannot read '%s' to copy it"), full.ptr);
+			rc = -1;
+		} else {
+			it->data = gz_buf_detach(&b, &it->len);
+			it->streamed = GZ_STREAMED_NOT;
+		}
+		gz_buf_release(&full);
+		gz_buf_release(&b);
+	}
+	p->prepared = false;
+	return rc;
+}
+
 int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_write_stats *st)
 {
 	gz_write_job j;
@@ -690,7 +887,7 @@ int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_writ
 			        "another --out"));
 		goto cleanup;
 	}
-	spare = spare_path(p);
+	spare = p->spare ? gz_strdup(p->spare) : spare_path(p);
 	if (getenv("GAZETTE_NO_EXCHANGE"))
 		why = _("GAZETTE_NO_EXCHANGE is set");
 	else if (r.in_place && r.dir == gz_folder_id(p->dir))
@@ -698,13 +895,25 @@ int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_writ
 	else if (lstat(p->dir, &ost) == 0 && is_mount_point(p->dir, &ost))
 		why = _("it is a mount point");
 	if (!why) {
-		if (lstat(p->dir, &ost) < 0)
+		bool fresh = lstat(p->dir, &ost) < 0;
+		/* the output folder came or went since streaming began: the
+		 * spare is of no use as it is */
+		if (p->stream && fresh != (p->stream == STREAM_FRESH)) {
+			if (unstream(p, o, d) < 0)
+				goto cleanup;
+			p->stream = fresh ? STREAM_FRESH : STREAM_SWAP;
+		}
+		if (fresh)
 			rc = publish_fresh(p, &j, spare, jobs, d);
 		else
 			rc = publish_swap(p, &j, &r, spare, jobs, d, st);
 		if (rc == 1) {
 			why = _("its file system cannot swap folders (renameat2 RENAME_EXCHANGE)");
 			r.in_place = true;
+			if (unstream(p, o, d) < 0) {
+				rc = -1;
+				goto cleanup;
+			}
 			gz_folder_remove(spare);
 			/* start again, with the same bytes */
 			gz_write_job_release(&j);
@@ -719,6 +928,7 @@ int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_writ
 		rc = write_in_place(p, &j, &r, jobs, d, st);
 	}
 	if (rc == 0) {
+		p->published = true;
 		remove_orphans(p);
 		st->bytes = atomic_load(&j.bytes);
 		st->written = atomic_load(&j.written);

@@ -63,6 +63,22 @@ void gz_write_job_write(gz_write_job *j, int jobs);
  * folders the job made. */
 void gz_write_job_undo(gz_write_job *j);
 
+/* One output at a time, as it is streamed (any thread): are its bytes
+ * those of j->dir's file at path? */
+bool gz_write_job_same(gz_write_job *j, const char *path, const char *data, size_t len);
+
+/* Write path as a new file under j->root (as gz_write_job_write does).
+ * 0, or -1 with errno. */
+int gz_write_job_put(gz_write_job *j, const char *path, const char *data, size_t len);
+
+/* ---- publish.c ---- */
+
+/* An output added while streaming (gz_publish_stream): GZ_OUT_SAME if its
+ * bytes equal the published file's, GZ_OUT_WRITE once written into the
+ * spare, or -1 if it must stay in memory (nothing of it left in the
+ * spare). Thread-safe. */
+int gz_publish_stream_one(gz_publish *p, const char *path, const char *data, size_t len);
+
 /* ---- folders.c ---- */
 
 /* rm -rf path */

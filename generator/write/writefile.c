@@ -219,6 +219,10 @@ static void compare_one(size_t i, int worker, void *payload)
 	size_t len = 0;
 
 	(void)worker;
+	if (it->streamed) {
+		j->state[i] = it->streamed == GZ_STREAMED_SAME ? GZ_OUT_SAME : GZ_OUT_WRITE;
+		return;
+	}
 	if (!it->data && !it->from) {
 		j->state[i] = GZ_OUT_KEEP;
 		return;
@@ -247,7 +251,15 @@ static void write_one(size_t i, int worker, void *payload)
 	size_t len = 0;
 
 	(void)worker;
-	if (j->state[i] != GZ_OUT_WRITE || !(data = item_bytes(j, i, &len)))
+	if (j->state[i] != GZ_OUT_WRITE)
+		return;
+	if (it->streamed) {
+		/* in the spare already */
+		atomic_fetch_add(&j->bytes, it->len);
+		atomic_fetch_add(&j->written, 1);
+		return;
+	}
+	if (!(data = item_bytes(j, i, &len)))
 		return;
 	gz_buf_printf(&full, "%s/%s", j->root, it->path);
 	if (mkdirs(j, it->path) < 0 ||
@@ -278,6 +290,28 @@ static void remove_made_dirs(gz_strlist *dirs)
 		qsort(dirs->items, dirs->n, sizeof(*dirs->items), cmp_longest_first);
 	for (i = 0; i < dirs->n; i++)
 		rmdir(dirs->items[i]);
+}
+
+bool gz_write_job_same(gz_write_job *j, const char *path, const char *data, size_t len)
+{
+	gz_buf full = GZ_BUF_INIT;
+	bool same;
+
+	gz_buf_printf(&full, "%s/%s", j->dir, path);
+	same = same_bytes(full.ptr, data, len);
+	gz_buf_release(&full);
+	return same;
+}
+
+int gz_write_job_put(gz_write_job *j, const char *path, const char *data, size_t len)
+{
+	gz_buf full = GZ_BUF_INIT;
+	int rc;
+
+	gz_buf_printf(&full, "%s/%s", j->root, path);
+	rc = mkdirs(j, path) < 0 || write_new(full.ptr, data, len, j->fresh) < 0 ? -1 : 0;
+	gz_buf_release(&full);
+	return rc;
 }
 
 void gz_write_job_compare(gz_write_job *j, int jobs)
