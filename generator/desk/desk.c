@@ -173,17 +173,25 @@ static const char usage[] =
 	   "\n"
 	   "user add reads the password from standard input.\n");
 
-/* Previews and the check's copies of the site: a build refuses to write
- * into .gazette/, and a bare repository keeps nothing of ours inside it, so
- * they go to the user's cache, in a folder of this repository's own. */
-static char *state_dir(const char *source)
+/* Previews and the check's copies of the site: in a working tree beside
+ * serve's, in .gazette/desk/ (the one folder of the cache a build may write
+ * into besides .gazette/serve/); a bare repository keeps nothing of ours
+ * inside it, so there they go to the user's cache, in a folder of this
+ * repository's own (write/cache.h). */
+static char *state_dir(const char *source, bool bare)
 {
 	gz_buf b = GZ_BUF_INIT;
-	char *any = gz_cache_file(source, true, source, "desk", true);
 
-	gz_buf_puts(&b, any);
-	gz_buf_truncate(&b, b.len - 4);
-	free(any);
+	if (bare) {
+		char *any = gz_cache_file(source, true, source, "desk", true);
+		gz_buf_puts(&b, any);
+		gz_buf_truncate(&b, b.len - 4);
+		free(any);
+	} else {
+		char *dir = gz_cache_dir(source, "desk");
+		gz_buf_puts(&b, dir);
+		free(dir);
+	}
 	mkdir(b.ptr, 0700);
 	return gz_buf_detach(&b, NULL);
 }
@@ -193,7 +201,7 @@ static char *users_default(const char *source, bool bare)
 	gz_buf b = GZ_BUF_INIT;
 
 	if (bare) {
-		char *s = state_dir(source);
+		char *s = state_dir(source, true);
 		gz_buf_printf(&b, "%s/users", s);
 		free(s);
 	} else {
@@ -325,7 +333,7 @@ int gz_desk_main(int argc, char **argv, gz_desk_check_fn check)
 		out = def_out = gz_buf_detach(&o, NULL);
 	}
 	dk.out = out;
-	dk.state = state_dir(source);
+	dk.state = state_dir(source, gz_gitw_is_bare(dk.git));
 	dk.users_file = users ? users : (def_users = users_default(source, gz_gitw_is_bare(dk.git)));
 	dk.sessions = gz_desk_sessions_new();
 	if (access(dk.users_file, R_OK) < 0)

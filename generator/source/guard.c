@@ -124,6 +124,22 @@ done:
 	gz_buf_release(&line);
 }
 
+/* rest: what follows ".gazette" in an output path. */
+static bool cache_output(const char *rest)
+{
+	static const char *const ours[] = {"serve", "desk"};
+	size_t i, n;
+
+	if (!rest)
+		return false;
+	for (i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
+		n = strlen(ours[i]);
+		if (!strncmp(rest + 1, ours[i], n) && (rest[1 + n] == '/' || !rest[1 + n]))
+			return true;
+	}
+	return false;
+}
+
 int gz_guard_out(const char *source, const char *out, bool bare, gz_diag *d)
 {
 	char *rs = realpath(source, NULL), *ro = gz_guard_resolve(out);
@@ -167,10 +183,10 @@ int gz_guard_out(const char *source, const char *out, bool bare, gz_diag *d)
 			        "does not read, such as public/"), (int)n, rel);
 		goto done;
 	}
-	/* gazette serve builds into .gazette/serve; the rest is the cache,
-	 * with the records of what was published where */
-	if (n == 8 && !strncmp(rel, ".gazette", 8) &&
-	    !(slash && !strncmp(slash + 1, "serve", 5) && (slash[6] == '/' || !slash[6]))) {
+	/* gazette serve builds into .gazette/serve and the desk its previews
+	 * into .gazette/desk; the rest is the cache, with the records of what
+	 * was published where */
+	if (n == 8 && !strncmp(rel, ".gazette", 8) && !cache_output(slash)) {
 		gz_diag_error(d, out, 0, 0, _("the output folder is inside .gazette/, gazette's cache; "
 			        "choose another folder, such as public/"));
 		goto done;

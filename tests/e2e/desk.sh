@@ -235,6 +235,10 @@ git -C "$site" log --format='%an' main -- "$page" | grep -qx alice || fail "alic
 git -C "$site" show "main:$page" | grep -q '^status: published$' || fail "not published on main"
 git -C "$site" rev-parse -q --verify "refs/heads/$br" >/dev/null && fail "the merged branch is left"
 [ "$(tree_sums "$site/content")" = "$before" ] || fail "the working tree changed"
+# previews and the check's copies stay in the site's cache folder, which git ignores
+[ -d "$site/.gazette/desk" ] || fail "no previews in .gazette/desk"
+[ -z "$(git -C "$site" status --porcelain --untracked-files=all -- .gazette)" ] ||
+	fail "the desk's files show in git status"
 
 # two editors change the same line of the published story: the first
 # approval publishes, the second shows the conflict and publishes nothing
