@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,13 +22,20 @@ void gz_i18n_init(void)
 {
 	char exe[PATH_MAX], dir[PATH_MAX + 64];
 	const char *tries[] = {"/build/locale", "/../../build/locale", "/../share/locale"};
+	const char *language = getenv("LANGUAGE"), *messages;
 	ssize_t n;
 	size_t i;
 
 	/* messages (and the character set gettext converts them to) only:
 	 * LC_NUMERIC or LC_COLLATE from the environment would change what
 	 * gazette writes */
-	setlocale(LC_MESSAGES, "");
+	messages = setlocale(LC_MESSAGES, "");
+	/* gettext ignores LANGUAGE under the C locale, the default of a fresh
+	 * system; whoever sets LANGUAGE has asked for it, so messages take a
+	 * locale that honours it (a script that sets nothing stays English) */
+	if (language && *language && messages &&
+	    (!strcmp(messages, "C") || !strcmp(messages, "POSIX")))
+		setlocale(LC_MESSAGES, "C.UTF-8");
 	setlocale(LC_CTYPE, "");
 	bind_textdomain_codeset(GZ_TEXT_DOMAIN, "UTF-8");
 	/* the source tree (./gazette, build/release/gazette), else installed

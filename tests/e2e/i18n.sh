@@ -8,9 +8,9 @@
 # no English sentence left (tests/tools/no_english.py); and the site built
 # is the same in both.
 #
-# Only C and C.UTF-8 exist on a bare machine: gettext takes LANGUAGE when
-# the locale is anything but plain C, so C.UTF-8 with LANGUAGE=zh_CN is
-# how CI asks for Chinese without the locales package.
+# Only C and C.UTF-8 exist on a bare machine: C.UTF-8 with LANGUAGE=zh_CN
+# asks for Chinese without the locales package (and gazette takes LANGUAGE
+# under plain C too, checked at the end).
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
@@ -315,5 +315,13 @@ assert_eq "$rc" 0 "Chinese build"
 tree_sums "$TMPDIR/pub-en" >"$TMPDIR/sums-en"
 tree_sums "$TMPDIR/pub-zh" >"$TMPDIR/sums-zh"
 diff -u "$TMPDIR/sums-en" "$TMPDIR/sums-zh" || fail "the site differs when built in Chinese"
+
+# ---- a fresh system's plain C locale --------------------------------------------
+
+# nothing asked for: English; LANGUAGE set: Chinese even under plain C
+env -u LANGUAGE LC_ALL=C "$GAZETTE" --help >"$TMPDIR/c.help" 2>&1 || true
+grep -q '^usage: gazette <command>' "$TMPDIR/c.help" || fail "plain C without LANGUAGE is not English"
+LC_ALL=C LANGUAGE=zh_CN "$GAZETTE" --help >"$TMPDIR/c-zh.help" 2>&1 || true
+grep -q '^用法：gazette <命令>' "$TMPDIR/c-zh.help" || fail "LANGUAGE=zh_CN under plain C is not Chinese"
 
 echo "i18n: ok"
