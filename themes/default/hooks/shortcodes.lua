@@ -21,7 +21,8 @@ local esc = gz.esc
 local function need(args, key, name)
   local v = args[key]
   if v == nil or v == "" then
-    error(name .. " needs " .. key .. "=…", 0)
+    -- the default theme is a Chinese site's: its editors read this
+    error(name .. " 缺少参数 " .. key .. "=…，请在 ::: " .. name .. " 后面写上", 0)
   end
   return v
 end
