@@ -851,6 +851,30 @@ const char *gz_page_reprint_text(const gz_page *p)
 	return p->reprint;
 }
 
+void gz_page_release_body(gz_page *p)
+{
+	if (!p->html_borrowed)
+		free(p->html);
+	if (!p->plain_borrowed)
+		free(p->plain);
+	if (!p->doc_borrowed)
+		free(p->doc);
+	p->html = p->plain = p->doc = NULL;
+	p->html_len = 0;
+	p->html_borrowed = p->plain_borrowed = p->doc_borrowed = false;
+}
+
+void gz_page_release_images(gz_page *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nimages; i++)
+		free_photo(&p->images[i]);
+	free(p->images);
+	p->images = NULL;
+	p->nimages = 0;
+}
+
 void gz_page_free(gz_page *p)
 {
 	size_t i;
@@ -869,12 +893,7 @@ void gz_page_free(gz_page *p)
 	free(p->source);
 	free(p->reprint);
 	free(p->layout);
-	if (!p->html_borrowed)
-		free(p->html);
-	if (!p->plain_borrowed)
-		free(p->plain);
-	if (!p->doc_borrowed)
-		free(p->doc);
+	gz_page_release_body(p);
 	gz_value_free(p->fm);
 	gz_value_free(p->extra);
 	free(p->hook_error);
@@ -892,9 +911,7 @@ void gz_page_free(gz_page *p)
 	for (i = 0; i < p->nphotos; i++)
 		free_photo(&p->photos[i]);
 	free(p->photos);
-	for (i = 0; i < p->nimages; i++)
-		free_photo(&p->images[i]);
-	free(p->images);
+	gz_page_release_images(p);
 	if (p->cover) {
 		free_photo(p->cover);
 		free(p->cover);

@@ -129,6 +129,11 @@ typedef struct {
 int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
 		 const gz_page_filter *filter, struct gz_pagecache *cache, gz_diag *d);
 void gz_page_free(gz_page *p);
+/* Free the page's HTML, plain text and blocks (unless they are the page
+ * cache's) and its Markdown images, leaving the fields empty: a parse that
+ * is to be made again. */
+void gz_page_release_body(gz_page *p);
+void gz_page_release_images(gz_page *p);
 
 /* Append how a credit is printed under a photo, on the web, in print and
  * in the broadcast script alike: "摄影：孙昊", or the credit as written

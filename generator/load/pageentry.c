@@ -100,29 +100,31 @@ void gz_pageentry_put_stamp(gz_buf *b, const gz_source_stamp *st)
 	gz_pageentry_put_u64(b, (uint64_t)st->ctime_ns);
 }
 
+/* n bytes of r into v, or zeros and r marked bad when fewer are left */
+static void take(gz_pageentry_reader *r, void *v, size_t n)
+{
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		memset(v, 0, n);
+		return;
+	}
+	memcpy(v, r->p, n);
+	r->p += n;
+}
+
 uint32_t gz_pageentry_get_u32(gz_pageentry_reader *r)
 {
-	uint32_t v = 0;
+	uint32_t v;
 
-	if (r->bad || (size_t)(r->end - r->p) < 4) {
-		r->bad = true;
-		return 0;
-	}
-	memcpy(&v, r->p, 4);
-	r->p += 4;
+	take(r, &v, sizeof(v));
 	return v;
 }
 
 uint64_t gz_pageentry_get_u64(gz_pageentry_reader *r)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	if (r->bad || (size_t)(r->end - r->p) < 8) {
-		r->bad = true;
-		return 0;
-	}
-	memcpy(&v, r->p, 8);
-	r->p += 8;
+	take(r, &v, sizeof(v));
 	return v;
 }
 
@@ -294,38 +296,18 @@ static void get_photo(gz_pageentry_reader *r, gz_photo *ph)
 
 static void clear_parsed(gz_page *p)
 {
-	size_t i;
-
 	gz_value_free(p->fm);
 	free(p->section);
 	free(p->slug);
 	free(p->url);
 	free(p->out);
 	free(p->dir);
-	if (!p->html_borrowed)
-		free(p->html);
-	if (!p->plain_borrowed)
-		free(p->plain);
-	if (!p->doc_borrowed)
-		free(p->doc);
 	free(p->summary);
-	for (i = 0; i < p->nimages; i++) {
-		free(p->images[i].file);
-		free(p->images[i].url);
-		free(p->images[i].ref);
-		free(p->images[i].alt);
-		free(p->images[i].title);
-		free(p->images[i].caption);
-		free(p->images[i].credit);
-	}
-	free(p->images);
+	gz_page_release_body(p);
+	gz_page_release_images(p);
 	p->fm = NULL;
-	p->section = p->slug = p->url = p->out = p->dir = p->html = p->plain = p->summary = NULL;
-	p->doc = NULL;
-	p->images = NULL;
-	p->nimages = 0;
-	p->html_len = p->chars = 0;
-	p->html_borrowed = p->plain_borrowed = p->doc_borrowed = false;
+	p->section = p->slug = p->url = p->out = p->dir = p->summary = NULL;
+	p->chars = 0;
 	p->bundle = p->is_index = false;
 }
 

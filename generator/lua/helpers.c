@@ -360,20 +360,17 @@ void script_gz_open(lua_State *L, int env)
 		{"len", u_len}, {"sub", u_sub}, {"truncate", h_truncate}, {"count", u_count},
 		{NULL, NULL},
 	};
+	static const luaL_Reg gzfns[] = {
+		{"esc", h_esc}, {"cn_date", h_cn_date}, {"set", h_set}, {"add_page", h_add_page},
+		{NULL, NULL},
+	};
 
 	lua_newtable(L);
 	gz_hooks_open(L);
 	lua_newtable(L);
 	luaL_setfuncs(L, utf8fns, 0);
 	lua_setfield(L, -2, "utf8");
-	lua_pushcfunction(L, h_esc);
-	lua_setfield(L, -2, "esc");
-	lua_pushcfunction(L, h_cn_date);
-	lua_setfield(L, -2, "cn_date");
-	lua_pushcfunction(L, h_set);
-	lua_setfield(L, -2, "set");
-	lua_pushcfunction(L, h_add_page);
-	lua_setfield(L, -2, "add_page");
+	luaL_setfuncs(L, gzfns, 0);
 	lua_setfield(L, env, "gz");
 }
 

@@ -440,6 +440,11 @@ static int book_gc(lua_State *L)
 	return 0;
 }
 
+static const luaL_Reg node_meta[] = {
+	{"__index", node_index}, {"__newindex", node_newindex}, {"__eq", node_eq},
+	{"__tostring", node_tostring}, {NULL, NULL},
+};
+
 void gz_hooks_open(lua_State *L)
 {
 	static const luaL_Reg ctors[] = {
@@ -473,14 +478,7 @@ void gz_hooks_open(lua_State *L)
 	lua_setfield(L, LUA_REGISTRYINDEX, BOOK_KEY);
 
 	luaL_newmetatable(L, NODE_MT);
-	lua_pushcfunction(L, node_index);
-	lua_setfield(L, -2, "__index");
-	lua_pushcfunction(L, node_newindex);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushcfunction(L, node_eq);
-	lua_setfield(L, -2, "__eq");
-	lua_pushcfunction(L, node_tostring);
-	lua_setfield(L, -2, "__tostring");
+	luaL_setfuncs(L, node_meta, 0);
 	/* getmetatable(node) must not give a table that a __gc can be put in */
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");

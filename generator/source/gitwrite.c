@@ -442,22 +442,6 @@ cleanup:
 	return rc;
 }
 
-int gz_gitw_merged(gz_gitw *w, const char *sha, const char *target)
-{
-	git_oid c, to;
-	char *err = NULL;
-	int rc = 0;
-
-	if (git_oid_fromstr(&c, sha) < 0)
-		return 0;
-	pthread_mutex_lock(&w->lock);
-	if (tip_locked(w, target, &to, &err) == 0)
-		rc = git_oid_equal(&c, &to) || git_graph_descendant_of(w->repo, &to, &c) == 1;
-	pthread_mutex_unlock(&w->lock);
-	free(err);
-	return rc;
-}
-
 int gz_gitw_delete(gz_gitw *w, const char *branch, const char *sha, char **err)
 {
 	git_oid oid, cur;
@@ -563,57 +547,6 @@ void gz_gitw_log_free(gz_gitw_logitem *c, size_t n)
 		free(c[i].message);
 	}
 	free(c);
-}
-
-static int diff_line(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *l,
-		     void *payload)
-{
-	gz_buf *out = payload;
-
-	if (l->origin == GIT_DIFF_LINE_CONTEXT || l->origin == GIT_DIFF_LINE_ADDITION ||
-	    l->origin == GIT_DIFF_LINE_DELETION)
-		gz_buf_putc(out, l->origin);
-	gz_buf_add(out, l->content, l->content_len);
-	return 0;
-}
-
-int gz_gitw_diff(gz_gitw *w, const char *from, const char *to, const char *path_prefix,
-		 gz_buf *out, char **err)
-{
-	git_commit *fc = NULL, *tc = NULL;
-	git_tree *ft = NULL, *tt = NULL;
-	git_diff *diff = NULL;
-	git_diff_options o;
-	char *spec[1] = {(char *)path_prefix};
-	int rc;
-
-	pthread_mutex_lock(&w->lock);
-	if (from && *from && (rc = lookup_commit(w, &fc, from, err)) < 0)
-		goto cleanup;
-	if ((rc = lookup_commit(w, &tc, to, err)) < 0)
-		goto cleanup;
-	if ((fc && git_commit_tree(&ft, fc) < 0) || git_commit_tree(&tt, tc) < 0) {
-		rc = fail(err, "cannot read a commit's tree");
-		goto cleanup;
-	}
-	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
-	o.pathspec.strings = spec;
-	o.pathspec.count = path_prefix ? 1 : 0;
-	o.context_lines = 2;
-	if (git_diff_tree_to_tree(&diff, w->repo, ft, tt, &o) < 0 ||
-	    git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, diff_line, out) < 0) {
-		rc = fail(err, "cannot compare two commits");
-		goto cleanup;
-	}
-	rc = 0;
-cleanup:
-	git_diff_free(diff);
-	git_tree_free(ft);
-	git_tree_free(tt);
-	git_commit_free(fc);
-	git_commit_free(tc);
-	pthread_mutex_unlock(&w->lock);
-	return rc;
 }
 
 typedef struct {

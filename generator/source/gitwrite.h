@@ -96,9 +96,6 @@ int gz_gitw_commit(gz_gitw *w, char *sha, const char *branch, const char *parent
 int gz_gitw_merge(gz_gitw *w, char *sha, const char *branch, const char *target, const char *name,
 		  const char *email, gz_strlist *conflicts, char **err);
 
-/* True if commit sha is target's tip or an ancestor of it. */
-int gz_gitw_merged(gz_gitw *w, const char *sha, const char *target);
-
 /* Delete a branch; it must still point at sha. */
 int gz_gitw_delete(gz_gitw *w, const char *branch, const char *sha, char **err);
 
@@ -111,11 +108,6 @@ int gz_gitw_branches(gz_gitw *w, const char *prefix, gz_strlist *out, char **err
 int gz_gitw_log(gz_gitw *w, const char *branch, const char *target, gz_gitw_logitem **out,
 		size_t *n, char **err);
 void gz_gitw_log_free(gz_gitw_logitem *c, size_t n);
-
-/* A unified diff of the files below path_prefix between commits from (""
- * or NULL: an empty tree) and to, appended to out. */
-int gz_gitw_diff(gz_gitw *w, const char *from, const char *to, const char *path_prefix,
-		 gz_buf *out, char **err);
 
 /* Write the files of commit sha into folder dir (made if missing) as they
  * are in the tree: files that differ are rewritten, files the tree does not
