@@ -15,6 +15,7 @@
 #include "model/site.h"
 #include "source/source.h"
 #include "base/strlist.h"
+#include "base/suggest.h"
 #include "base/text.h"
 #include "load/yaml.h"
 
@@ -83,71 +84,26 @@ static void collect_urls(checker *c)
 	free(display);
 }
 
-/* Codepoints of s, at most max. */
-static size_t decode_all(const char *s, uint32_t *out, size_t max)
-{
-	size_t len = strlen(s), i = 0, n = 0;
-
-	while (i < len && n < max) {
-		size_t k = gz_utf8_decode(s + i, len - i, &out[n]);
-		if (!k)
-			k = 1;
-		i += k;
-		n++;
-	}
-	return n;
-}
-
-static size_t distance(const char *a, const char *b)
-{
-	uint32_t x[64], y[64];
-	size_t m = decode_all(a, x, 64), n = decode_all(b, y, 64), i, j;
-	size_t row[65];
-
-	for (j = 0; j <= n; j++)
-		row[j] = j;
-	for (i = 1; i <= m; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (j = 1; j <= n; j++) {
-			size_t up = row[j], best = diag + (x[i - 1] != y[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[n];
-}
-
 /* Is name in the places list `key`? If not, warn, with the closest name. */
-static void check_place(checker *c, const gz_page *p, const char *field, const char *key,
-			const char *what, const gz_value *v)
+static void check_place(checker *c, const gz_page *p, const char *key, const char *what,
+			const gz_value *v)
 {
 	const gz_value *list = gz_value_get(c->places, key);
-	const char *best = NULL;
-	size_t i, bestd = (size_t)-1;
+	const char **names, *best;
+	size_t i, n = 0;
 
 	if (!v || v->type != GZ_STR || !v->str || !*v->str)
 		return;
 	if (!list || list->type != GZ_SEQ)
 		return;
-	for (i = 0; i < list->n; i++) {
-		const gz_value *it = list->items[i];
-		size_t dd;
-		if (it->type != GZ_STR || !it->str)
-			continue;
-		if (!strcmp(it->str, v->str))
-			return;
-		dd = distance(it->str, v->str);
-		if (dd < bestd) {
-			bestd = dd;
-			best = it->str;
-		}
-	}
-	if (best && bestd <= (strlen(v->str) > 9 ? 2u : 1u))
+	names = gz_calloc(list->n ? list->n : 1, sizeof(*names));
+	for (i = 0; i < list->n; i++)
+		if (list->items[i]->type == GZ_STR && list->items[i]->str)
+			names[n++] = list->items[i]->str;
+	best = gz_suggest(v->str, names, n);
+	if (best && !strcmp(best, v->str))
+		; /* known */
+	else if (best)
 		gz_diag_warn(c->d, p->path, v->line, v->col,
 			     _("%s '%s' is not in data/places.yml; did you mean '%s'?"), _(what),
 			     v->str, best);
@@ -155,7 +111,7 @@ static void check_place(checker *c, const gz_page *p, const char *field, const c
 		gz_diag_warn(c->d, p->path, v->line, v->col,
 			     _("%s '%s' is not in data/places.yml; check the name or add it there"),
 			     _(what), v->str);
-	(void)field;
+	free(names);
 }
 
 static void check_places(checker *c, const gz_page *p)
@@ -173,9 +129,9 @@ static void check_places(checker *c, const gz_page *p)
 		const gz_value *v = gz_value_get(p->fm, f[i].field);
 		if (v && v->type == GZ_SEQ)
 			for (k = 0; k < v->n; k++)
-				check_place(c, p, f[i].field, f[i].key, f[i].what, v->items[k]);
+				check_place(c, p, f[i].key, f[i].what, v->items[k]);
 		else
-			check_place(c, p, f[i].field, f[i].key, f[i].what, v);
+			check_place(c, p, f[i].key, f[i].what, v);
 	}
 }
 
