@@ -74,6 +74,11 @@ void gz_diag_print(gz_diag *d, FILE *f);
 /* Format one item as `path:line:col: message` into a new string. */
 char *gz_diag_format(const gz_diag_item *it);
 
+/* The first error added to d, formatted (gz_diag_format) into a new
+ * string; NULL when d holds no error. For a caller that shows one message
+ * (a page of the desk) rather than the list. */
+char *gz_diag_first_error(gz_diag *d);
+
 /* Milliseconds on a monotonic clock. */
 double gz_now_ms(void);
 

@@ -145,11 +145,10 @@ static char *site_language(desk *dk)
 	char tip[GZ_SHA_SIZE], *yml = NULL, *err = NULL, *rp = desk_repo_path(dk, "site.yml"), *lang;
 	gz_value *v = NULL, *l;
 	size_t len;
-	int line, col;
 
 	if (gz_gitw_tip(dk->git, dk->branch, tip, &err) < 0 ||
 	    gz_gitw_read(dk->git, tip, rp, &yml, &len, &err) < 0 ||
-	    gz_yaml_parse(&v, yml, len, 0, &err, &line, &col) < 0)
+	    gz_yaml_parse(&v, yml, len, 0, NULL, NULL) < 0)
 		v = NULL;
 	l = gz_value_get(v, "language");
 	lang = gz_strdup(l && l->type == GZ_STR && *l->str && !strpbrk(l->str, "\"<>&") ? l->str :

@@ -206,15 +206,11 @@ static void photo_rows(gz_buf *b, bool *open, const gz_desk_page *from, const gz
 static void page_html(gz_buf *b, const char *from, size_t flen, const char *to, size_t tlen)
 {
 	gz_desk_page o, n;
-	char *err = NULL;
 	bool open = false;
 	int bad;
 
-	bad = gz_desk_page_parse(&o, from ? from : "", from ? flen : 0, &err) < 0;
-	free(err);
-	err = NULL;
-	bad |= gz_desk_page_parse(&n, to, tlen, &err) < 0;
-	free(err);
+	bad = gz_desk_page_parse(&o, from ? from : "", from ? flen : 0, NULL, NULL) < 0;
+	bad |= gz_desk_page_parse(&n, to, tlen, NULL, NULL) < 0;
 	if (bad) {
 		/* front matter that is not YAML: the whole files, line by line */
 		lines_html(b, from ? from : "", to);

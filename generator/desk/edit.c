@@ -36,10 +36,9 @@ static gz_value *places(desk *dk, const char *sha)
 	char *yml = NULL, *err = NULL, *rp = desk_repo_path(dk, "data/places.yml");
 	gz_value *v = NULL;
 	size_t len;
-	int l, col;
 
 	if (gz_gitw_read(dk->git, sha, rp, &yml, &len, &err) == 0 &&
-	    gz_yaml_parse(&v, yml, len, 0, &err, &l, &col) < 0)
+	    gz_yaml_parse(&v, yml, len, 0, NULL, NULL) < 0)
 		v = NULL;
 	free(err);
 	free(yml);
@@ -206,6 +205,7 @@ void desk_edit_screen(desk_ctx *c, bool fresh)
 	const char *page = field(c, "p"), *branch = field(c, "b"), *kind = field(c, "kind");
 	char base[GZ_SHA_SIZE], *md = NULL, *err = NULL, *rp = NULL, *own = NULL;
 	gz_desk_page p;
+	gz_diag d;
 	size_t len;
 
 	memset(&p, 0, sizeof(p));
@@ -214,7 +214,7 @@ void desk_edit_screen(desk_ctx *c, bool fresh)
 		if (gz_gitw_tip(dk->git, dk->branch, base, &err) < 0)
 			goto fail;
 		gz_date_from_time(today, time(NULL), 8 * 60);
-		gz_desk_page_parse(&p, "", 0, &err);
+		gz_desk_page_parse(&p, "", 0, NULL, NULL);
 		gz_desk_set(&p.date, today);
 		gz_desk_set(&p.status, "draft");
 		desk_form_screen(c, &p, "", strcmp(kind, "policy") ? "story" : "policy", "", base, NULL);
@@ -241,7 +241,11 @@ void desk_edit_screen(desk_ctx *c, bool fresh)
 	rp = desk_repo_path(dk, page);
 	if (gz_gitw_read(dk->git, base, rp, &md, &len, &err) < 0)
 		goto fail;
-	if (gz_desk_page_parse(&p, md, len, &err) < 0) {
+	gz_diag_init(&d);
+	if (gz_desk_page_parse(&p, md, len, page, &d) < 0)
+		err = gz_diag_first_error(&d);
+	gz_diag_release(&d);
+	if (err) {
 		desk_form_screen(c, &p, page, "", branch, base, err);
 		goto cleanup;
 	}

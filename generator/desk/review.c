@@ -102,9 +102,7 @@ void desk_review_screen(desk_ctx *c)
 	rp = desk_repo_path(dk, page.ptr);
 	if (gz_gitw_read(dk->git, tip, rp, &md, &len, &err) < 0)
 		goto fail;
-	gz_desk_page_parse(&p, md, len, &err);
-	free(err);
-	err = NULL;
+	gz_desk_page_parse(&p, md, len, NULL, NULL);
 	desk_head(c, b, p.title);
 	gz_buf_printf(b, "<p class=\"meta\">%s ", _("By"));
 	html(b, owner);
@@ -230,17 +228,21 @@ void desk_do_decide(desk_ctx *c)
 	gz_strlist conflicts = {0};
 	gz_desk_page p;
 	gz_gitw_file file;
+	gz_diag d;
 	size_t len;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
+	gz_diag_init(&d);
 	if (!desk_is_reviewer(c) || !desk_branch_parse(branch, owner, sizeof(owner), &page)) {
 		desk_message(c, 403, _("Not yours"), _("Only a reviewer reviews pages."));
 		goto cleanup;
 	}
 	rp = desk_repo_path(dk, page.ptr);
 	if (gz_gitw_read(dk->git, base, rp, &md, &len, &err) < 0 ||
-	    gz_desk_page_parse(&p, md, len, &err) < 0) {
+	    gz_desk_page_parse(&p, md, len, page.ptr, &d) < 0) {
+		if (!err)
+			err = gz_diag_first_error(&d);
 		desk_message(c, 404, _("Not found"), err);
 		goto cleanup;
 	}
@@ -290,6 +292,7 @@ void desk_do_decide(desk_ctx *c)
 cleanup:
 	gz_strlist_release(&conflicts);
 	gz_desk_page_release(&p);
+	gz_diag_release(&d);
 	gz_buf_release(&page);
 	gz_buf_release(&out);
 	gz_buf_release(&msg);

@@ -129,10 +129,12 @@ void desk_do_upload(desk_ctx *c)
 	       msg = GZ_BUF_INIT;
 	gz_desk_page p;
 	gz_gitw_file files[2];
+	gz_diag d;
 	size_t len;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
+	gz_diag_init(&d);
 	if (!desk_branch_parse(branch, owner, sizeof(owner), &page) || !desk_may_edit(c, branch) ||
 	    !strstr(page.ptr, "/index.md")) {
 		desk_message(c, 403, _("Not yours"), _("This page is another editor's."));
@@ -142,7 +144,9 @@ void desk_do_upload(desk_ctx *c)
 		goto cleanup;
 	rp = desk_repo_path(dk, page.ptr);
 	if (gz_gitw_read(dk->git, base, rp, &md, &len, &err) < 0 ||
-	    gz_desk_page_parse(&p, md, len, &err) < 0) {
+	    gz_desk_page_parse(&p, md, len, page.ptr, &d) < 0) {
+		if (!err)
+			err = gz_diag_first_error(&d);
 		desk_message(c, 404, _("Not found"), err);
 		goto cleanup;
 	}
@@ -192,6 +196,7 @@ void desk_do_upload(desk_ctx *c)
 	c->rp->location = gz_buf_detach(&loc, NULL);
 cleanup:
 	gz_desk_page_release(&p);
+	gz_diag_release(&d);
 	gz_buf_release(&page);
 	gz_buf_release(&photo);
 	gz_buf_release(&out);
