@@ -24,7 +24,7 @@ static int export_site(const desk_build_job *j, gz_diag *d)
 	if (rc == 0)
 		rc = gz_gitw_export(git, j->o.rev, j->check_dir, &err);
 	if (rc < 0)
-		gz_diag_error(d, "", 0, 0, "%s", err);
+		gz_diag_error(d, j->o.source, 0, 0, "%s", err);
 	gz_gitw_free(git);
 	free(err);
 	return rc;
@@ -59,19 +59,15 @@ static int build_child(gz_buf *out, void *payload)
 int desk_run_build(desk *dk, desk_build_job *j, gz_diag *built, gz_diag *checked)
 {
 	gz_buf text = GZ_BUF_INIT;
-	char *err = NULL;
 	int rc;
 
 	j->o.exiting = true;
 	pthread_mutex_lock(&dk->build_lock);
-	rc = gz_desk_child_run(&text, &err, dk->git, build_child, j);
+	rc = gz_desk_child_run(&text, dk->git, dk->source, built, build_child, j);
 	pthread_mutex_unlock(&dk->build_lock);
 	gz_desk_diag_read(built, 'b', text.ptr);
 	if (checked)
 		gz_desk_diag_read(checked, 'c', text.ptr);
-	if (rc < 0)
-		gz_diag_error(built, "", 0, 0, "%s", err);
-	free(err);
 	gz_buf_release(&text);
 	return rc == 0 ? 0 : -1;
 }

@@ -54,7 +54,6 @@ static int photo_child(gz_buf *out, void *payload)
 static const char *photo_check(desk_ctx *c)
 {
 	const char *name = c->rq->file_name, *kind;
-	char *err = NULL;
 	gz_buf text = GZ_BUF_INIT;
 	int rc;
 
@@ -73,10 +72,10 @@ static const char *photo_check(desk_ctx *c)
 		return NULL;
 	}
 	pthread_mutex_lock(&c->dk->build_lock);
-	rc = gz_desk_child_run(&text, &err, c->dk->git, photo_child, (void *)&c->rq->file);
+	rc = gz_desk_child_run(&text, c->dk->git, c->dk->source, NULL, photo_child,
+			       (void *)&c->rq->file);
 	pthread_mutex_unlock(&c->dk->build_lock);
 	gz_buf_release(&text);
-	free(err);
 	if (rc == PHOTO_SIZE) {
 		desk_message(c, 415, _("Photo refused"),
 			     _("A photo must be between 200 and 12000 pixels wide and high."));
