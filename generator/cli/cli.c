@@ -446,7 +446,8 @@ static int cmd_archive_pull(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	gz_pull_opts o = {.source = "."};
-	char *err = NULL, *written = NULL;
+	char *written = NULL;
+	gz_diag d;
 	int c, rc;
 
 	optind = 1;
@@ -469,12 +470,14 @@ static int cmd_archive_pull(int argc, char **argv)
 		return 2;
 	}
 	o.id = argv[optind];
-	rc = gz_pull_run(&o, stdout, &written, &err);
-	if (rc < 0) {
-		fprintf(stderr, "gazette archive pull: %s\n", err ? err : _("failed"));
-		free(err);
+	gz_diag_init(&d);
+	rc = gz_pull_run(&o, stdout, &written, &d);
+	if (rc < 0 && !d.errors)
+		fprintf(stderr, "gazette archive pull: %s\n", _("failed"));
+	gz_diag_print(&d, stderr);
+	gz_diag_release(&d);
+	if (rc < 0)
 		return 1;
-	}
 	if (written)
 		printf("%s\n", written);
 	free(written);
