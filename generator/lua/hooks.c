@@ -21,6 +21,7 @@ typedef struct {
 	unsigned gen;
 	gz_md_node **tracked;
 	size_t n, cap;
+	int line; /* the page's line of the node a filter was last called on */
 } nodebook;
 
 typedef struct {
@@ -636,6 +637,7 @@ static void run_pass(lua_State *L, int filter, gz_md_node *doc, bool inlines)
 {
 	size_t i, n;
 	gz_md_node **l = collect(L, doc, inlines, &n);
+	nodebook *bk = book(L);
 	long steps = n;
 
 	for (i = 0; i < n; i++) {
@@ -660,6 +662,7 @@ static void run_pass(lua_State *L, int filter, gz_md_node *doc, bool inlines)
 		fn = lua_gettop(L);
 		lua_pushvalue(L, fn);
 		push_node(L, c);
+		bk->line = gz_md_node_line(c);
 		lua_call(L, 1, 1);
 		apply_result(L, fn, c, type);
 		lua_settop(L, fn - 1);
@@ -674,6 +677,7 @@ void gz_hooks_run_filters(lua_State *L, int filters, gz_md_node *doc, int meta_i
 
 	filters = lua_absindex(L, filters);
 	meta_idx = lua_absindex(L, meta_idx);
+	book(L)->line = 0;
 	n = (lua_Integer)lua_rawlen(L, filters);
 	for (i = 1; i <= n; i++) {
 		int f;
@@ -683,6 +687,7 @@ void gz_hooks_run_filters(lua_State *L, int filters, gz_md_node *doc, int meta_i
 		run_pass(L, f, doc, false);
 		if (lua_getfield(L, f, "document") == LUA_TFUNCTION) {
 			int fn = lua_gettop(L);
+			book(L)->line = 0;
 			lua_pushvalue(L, fn);
 			push_node(L, doc);
 			lua_pushvalue(L, meta_idx);
@@ -697,6 +702,11 @@ void gz_hooks_run_filters(lua_State *L, int filters, gz_md_node *doc, int meta_i
 		}
 		lua_settop(L, f - 1);
 	}
+}
+
+int gz_hooks_filter_line(lua_State *L)
+{
+	return book(L)->line;
 }
 
 static int cmp_ptr(const void *a, const void *b)

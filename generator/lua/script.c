@@ -348,7 +348,7 @@ int script_on_page(gz_script *s, const gz_page *page, char **err)
 	if (!has_lifecycle(s->L, "on_page"))
 		return 0;
 	if (run_lifecycle(s, &c, err) < 0) {
-		*err = script_on_page_of(*err, page->path);
+		*err = script_on_page_of(*err, page->path, 0);
 		return -1;
 	}
 	return 0;

@@ -88,7 +88,7 @@ rc=0
 "$GAZETTE" check --source "$site" --format json >"$json" || rc=$?
 assert_eq "$rc" 1 "check's exit status with broken hooks and layouts"
 no_empty_path
-expect hooks/filter.lua 4 "attempt to index a nil value (local 'none') (while rendering content/stories/one.md)"
+expect hooks/filter.lua 4 "attempt to index a nil value (local 'none') (while rendering content/stories/one.md:5)"
 # a shortcode's error is placed where the shortcode is, and names the hook
 expect content/stories/two.md 5 "shortcode 'box': hooks/shortcodes.lua:4: 盒子坏了"
 expect themes/t/layouts/broken.html 2 "unexpected symbol near '+'"
@@ -132,4 +132,4 @@ write "$site/themes/t/layouts/page.html" <<'EOF2'
 EOF2
 build --source "$site" -o "$TMPDIR/out"
 assert_eq "$rc" 1 "build's exit status with a failing layout"
-assert_contains "$err_log" "themes/t/layouts/page.html:2: attempt to index a nil value (field 'nothing') (rendering content/stories/one.md)"
+assert_contains "$err_log" "themes/t/layouts/page.html:2: attempt to index a nil value (field 'nothing') (while rendering content/stories/one.md)"
