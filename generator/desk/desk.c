@@ -36,6 +36,7 @@ static void handle(gz_http_reply *rp, const gz_http_request *rq, void *payload)
 	bool post = !strcmp(rq->method, "POST");
 	const gz_desk_user *u;
 	char *err = NULL;
+	gz_diag found;
 
 	memset(&c, 0, sizeof(c));
 	c.dk = dk;
@@ -43,12 +44,16 @@ static void handle(gz_http_reply *rp, const gz_http_request *rq, void *payload)
 	c.rp = rp;
 	/* read each time: `gazette desk user add` works while the desk runs */
 	pthread_mutex_lock(&dk->users_lock);
-	if (gz_desk_users_load(&c.users, dk->users_file, &err) < 0) {
+	gz_diag_init(&found);
+	if (gz_desk_users_load(&c.users, dk->users_file, &found) < 0) {
 		pthread_mutex_unlock(&dk->users_lock);
+		err = gz_diag_first_error(&found);
+		gz_diag_release(&found);
 		desk_message(&c, 500, _("Editing desk"), err);
 		free(err);
 		return;
 	}
+	gz_diag_release(&found);
 	pthread_mutex_unlock(&dk->users_lock);
 	if (!strcmp(path, "/desk/static/desk.css")) {
 		rp->type = "text/css; charset=utf-8";
@@ -223,6 +228,7 @@ static int user_add(int argc, char **argv, const char *source, const char *users
 	const char *role = NULL, *email = NULL;
 	char pw[1024], *err = NULL, *def = NULL;
 	gz_gitw *git = NULL;
+	gz_diag d;
 	size_t n;
 	int c, rc = 1;
 
@@ -254,12 +260,13 @@ static int user_add(int argc, char **argv, const char *source, const char *users
 		}
 		users = def = users_default(source, gz_gitw_is_bare(git));
 	}
-	if (gz_desk_users_add(users, argv[optind], role, email, pw, &err) < 0) {
-		fprintf(stderr, "gazette desk: %s\n", err);
-		goto cleanup;
+	gz_diag_init(&d);
+	if (gz_desk_users_add(users, argv[optind], role, email, pw, &d) == 0) {
+		printf(_("%s: %s added\n"), users, argv[optind]);
+		rc = 0;
 	}
-	printf(_("%s: %s added\n"), users, argv[optind]);
-	rc = 0;
+	gz_diag_print(&d, stderr);
+	gz_diag_release(&d);
 cleanup:
 	memset(pw, 0, sizeof(pw));
 	gz_gitw_free(git);
