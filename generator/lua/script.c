@@ -444,8 +444,13 @@ struct lua_State *gz_script_lua(gz_script *s)
 	return s->L;
 }
 
-int gz_script_call(gz_script *s, int nargs, int nresults, char **err)
+int gz_script_call(gz_script *s, int nargs, int nresults, const char *path, gz_diag *d)
 {
-	*err = NULL;
-	return script_call_lua(s, nargs, nresults, err);
+	char *err = NULL;
+
+	if (script_call_lua(s, nargs, nresults, &err) == 0)
+		return 0;
+	gz_diag_error_placed(d, path, "%s", err);
+	free(err);
+	return -1;
 }
