@@ -17,16 +17,12 @@
 static int export_site(const desk_build_job *j, gz_diag *d)
 {
 	gz_gitw *git = NULL;
-	char *err = NULL;
 	int rc;
 
-	rc = gz_gitw_open(&git, j->o.source, &err);
+	rc = gz_gitw_open(&git, j->o.source, d);
 	if (rc == 0)
-		rc = gz_gitw_export(git, j->o.rev, j->check_dir, &err);
-	if (rc < 0)
-		gz_diag_error(d, j->o.source, 0, 0, "%s", err);
+		rc = gz_gitw_export(git, j->o.rev, j->check_dir, d);
 	gz_gitw_free(git);
-	free(err);
 	return rc;
 }
 
@@ -145,7 +141,7 @@ int desk_try(desk_ctx *c, const char *sha, const char *page, gz_diag *found, gz_
 }
 
 int desk_commit_loose(desk_ctx *c, char *sha, const char *page, const gz_buf *md, const char *base,
-		      char **err)
+		      gz_diag *d)
 {
 	gz_gitw_file file;
 	char *rp = desk_repo_path(c->dk, page);
@@ -155,7 +151,7 @@ int desk_commit_loose(desk_ctx *c, char *sha, const char *page, const gz_buf *md
 	file.data = md->ptr;
 	file.len = md->len;
 	rc = gz_gitw_commit(c->dk->git, sha, NULL, base, &file, 1, c->user.name, c->user.email,
-			    "desk preview\n", err);
+			    "desk preview\n", d);
 	free(rp);
 	return rc;
 }
@@ -217,8 +213,9 @@ void desk_do_preview(desk_ctx *c)
 		goto cleanup;
 	}
 	gz_desk_page_write(&md, &p);
-	if (desk_commit_loose(c, sha, page, &md, field(c, "base"), &err) < 0) {
-		json_error(b, err);
+	if (desk_commit_loose(c, sha, page, &md, field(c, "base"), &c->failed) < 0) {
+		err = gz_diag_first_error(&c->failed);
+		json_error(b, err ? err : "");
 		goto cleanup;
 	}
 	desk_try(c, sha, page, &found, NULL);

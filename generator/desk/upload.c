@@ -123,17 +123,15 @@ void desk_do_upload(desk_ctx *c)
 	desk *dk = c->dk;
 	const char *branch = field(c, "b"), *base = field(c, "base"), *name = c->rq->file_name;
 	const char *kind;
-	char owner[33], *md = NULL, *err = NULL, *rp = NULL, sha[GZ_SHA_SIZE];
+	char owner[33], *md = NULL, *rp = NULL, sha[GZ_SHA_SIZE];
 	gz_buf page = GZ_BUF_INIT, photo = GZ_BUF_INIT, out = GZ_BUF_INIT, loc = GZ_BUF_INIT,
 	       msg = GZ_BUF_INIT;
 	gz_desk_page p;
 	gz_gitw_file files[2];
-	gz_diag d;
 	size_t len;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
-	gz_diag_init(&d);
 	if (!desk_branch_parse(branch, owner, sizeof(owner), &page) || !desk_may_edit(c, branch) ||
 	    !strstr(page.ptr, "/index.md")) {
 		desk_message(c, 403, _("Not yours"), _("This page is another editor's."));
@@ -142,11 +140,9 @@ void desk_do_upload(desk_ctx *c)
 	if (!(kind = photo_check(c)))
 		goto cleanup;
 	rp = desk_repo_path(dk, page.ptr);
-	if (gz_gitw_read(dk->git, base, rp, &md, &len, &err) < 0 ||
-	    gz_desk_page_parse(&p, md, len, page.ptr, &d) < 0) {
-		if (!err)
-			err = gz_diag_first_error(&d);
-		desk_message(c, 404, _("Not found"), err);
+	if (gz_gitw_read(dk->git, base, rp, &md, &len, &c->failed) < 0 ||
+	    gz_desk_page_parse(&p, md, len, page.ptr, &c->failed) < 0) {
+		desk_failed(c, 404, _("Not found"));
 		goto cleanup;
 	}
 	if (p.nphotos >= GZ_DESK_MAX_PHOTOS) {
@@ -179,13 +175,13 @@ void desk_do_upload(desk_ctx *c)
 	files[1].len = out.len;
 	gz_buf_printf(&msg, _("%s: photo %s added on the desk\n"), p.title, strrchr(photo.ptr, '/') + 1);
 	rc = gz_gitw_commit(dk->git, sha, branch, base, files, 2, c->user.name, c->user.email, msg.ptr,
-			    &err);
+			    &c->failed);
 	if (rc == GZ_GITW_STALE) {
 		desk_stale_screen(c, page.ptr, branch, out.ptr);
 		goto cleanup;
 	}
 	if (rc < 0) {
-		desk_message(c, 500, _("Not saved"), err);
+		desk_failed(c, 500, _("Not saved"));
 		goto cleanup;
 	}
 	gz_buf_puts(&loc, "/desk/edit?p=");
@@ -195,14 +191,12 @@ void desk_do_upload(desk_ctx *c)
 	c->rp->location = gz_buf_detach(&loc, NULL);
 cleanup:
 	gz_desk_page_release(&p);
-	gz_diag_release(&d);
 	gz_buf_release(&page);
 	gz_buf_release(&photo);
 	gz_buf_release(&out);
 	gz_buf_release(&loc);
 	gz_buf_release(&msg);
 	free(md);
-	free(err);
 	free(rp);
 }
 
