@@ -34,9 +34,10 @@
  * interface is a table of C functions shared by two libraries, and one
  * damaged photo is placed at every page that shows it); the calls into
  * Lua inside lua/ (the message starts with its Lua place, "file:line: ",
- * which gz_diag_add_placed reads); and the Markdown hooks, whose reason
- * travels with the page until the site loader places it, as an error or,
- * with --keep-going, a warning.
+ * which gz_diag_add_placed reads); and the Markdown render with its filter
+ * and shortcode hooks (gz_md_result.error), whose reason travels with the
+ * page until the site loader places it, as an error or, with
+ * --keep-going, a warning.
  */
 #ifndef GZ_DIAG_H
 #define GZ_DIAG_H
