@@ -88,12 +88,11 @@ char *gz_archive_id(const gz_page *p)
 	return gz_strndup(s, n);
 }
 
+/* *err: why path cannot be opened, the reason alone (the caller places it) */
 static int open_db(sqlite3 **db, const char *path, int flags, char **err)
 {
 	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
-		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, "%s: %s", path, *db ? sqlite3_errmsg(*db) : _("cannot open"));
-		*err = gz_buf_detach(&b, NULL);
+		*err = gz_strdup(*db ? sqlite3_errmsg(*db) : _("cannot open"));
 		sqlite3_close(*db);
 		*db = NULL;
 		return -1;
@@ -787,10 +786,10 @@ static int add_rank(sqlite3 *db)
 }
 
 int gz_archive_search(gz_archive_hit **out, size_t *n, const char *source,
-		      const gz_archive_query *q, char **err)
+		      const gz_archive_query *q, gz_diag *d)
 {
 	char *path = db_path(source);
-	int rc = gz_archive_search_at(out, n, path, q, err);
+	int rc = gz_archive_search_at(out, n, path, q, d);
 
 	free(path);
 	return rc;
@@ -894,9 +893,10 @@ static void query_parts_release(query_parts *qp)
 }
 
 int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in,
-			 const gz_archive_query *q, char **err)
+			 const gz_archive_query *q, gz_diag *d)
 {
-	char *path = gz_strdup(db_path_in);
+	char *path = gz_strdup(db_path_in), *err = NULL;
+	const char *place = path;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	query_parts qp;
@@ -916,25 +916,26 @@ int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in
 	if (!qp.match.len) {
 		gz_buf_printf(&e, _("the query '%s' has no words to search for"),
 			      q->query ? q->query : "");
+		place = GZ_ARCHIVE_COMMAND;
 		rc = GZ_ARCHIVE_BAD_QUERY;
 		goto cleanup;
 	}
 	if (stat(path, &sb) != 0) {
 		gz_buf_printf(&e,
-			      _("no archive at %s; set 'archive: true' in site.yml and run "
-				"'gazette build'"),
-			      path);
+			      _("no archive here; set 'archive: true' in site.yml and run "
+				"'gazette build'"));
 		rc = GZ_ARCHIVE_NO_DB;
 		goto cleanup;
 	}
-	if (open_db(&db, path, SQLITE_OPEN_READONLY, err) < 0)
-		goto cleanup_err;
+	if (open_db(&db, path, SQLITE_OPEN_READONLY, &err) < 0) {
+		gz_buf_puts(&e, err);
+		goto cleanup;
+	}
 	version = schema_of(db);
 	if (!version || strcmp(version, SCHEMA_VERSION)) {
 		gz_buf_printf(&e,
-			      _("%s is damaged or was written by another version of gazette; "
-				"'gazette build' builds it again"),
-			      path);
+			      _("damaged or written by another version of gazette; "
+				"'gazette build' builds it again"));
 		rc = -1;
 		goto cleanup;
 	}
@@ -954,13 +955,12 @@ int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in
 	goto cleanup;
 
 sqlerr:
-	gz_buf_printf(&e, _("%s: %s; 'gazette build' rebuilds a damaged archive"), path,
-		      sqlite3_errmsg(db));
+	gz_buf_printf(&e, _("%s; 'gazette build' rebuilds a damaged archive"), sqlite3_errmsg(db));
 	rc = -1;
 cleanup:
 	if (e.len)
-		*err = gz_buf_detach(&e, NULL);
-cleanup_err:
+		gz_diag_error(d, place, 0, 0, "%s", e.ptr);
+	free(err);
 	gz_archive_hits_free(hits, nhits);
 	sqlite3_finalize(st);
 	sqlite3_close(db);

@@ -45,14 +45,20 @@ typedef struct {
 #define GZ_ARCHIVE_NO_DB (-2)     /* no archive.db yet */
 #define GZ_ARCHIVE_BAD_QUERY (-3) /* query has no words */
 
+/* Where a query that cannot be searched for is placed: it was given on
+ * the command line. */
+#define GZ_ARCHIVE_COMMAND "gazette archive search"
+
 /* Search the archive of source. On success *out (caller frees with
  * gz_archive_hits_free) holds *n hits, best first. Returns 0, or a negative
- * code with *err set (caller frees). */
+ * code with the error added to d: placed at the database (missing,
+ * damaged, unreadable), or at GZ_ARCHIVE_COMMAND for a query with no
+ * words. */
 int gz_archive_search(gz_archive_hit **out, size_t *n, const char *source,
-		      const gz_archive_query *q, char **err);
+		      const gz_archive_query *q, gz_diag *d);
 /* The same, in the database at db. */
 int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db,
-			 const gz_archive_query *q, char **err);
+			 const gz_archive_query *q, gz_diag *d);
 void gz_archive_hits_free(gz_archive_hit *hits, size_t n);
 
 #endif

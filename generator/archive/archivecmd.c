@@ -223,7 +223,7 @@ static int parse_args(search_args *a, int argc, char **argv)
 static int run_search(gz_archive_hit **hits, size_t *n, const search_args *a,
 		      gz_archivecmd_rev_fn rev_db)
 {
-	char *err = NULL;
+	gz_diag d;
 	int rc;
 
 	if (a->rev || a->as_of) {
@@ -237,16 +237,17 @@ static int run_search(gz_archive_hit **hits, size_t *n, const search_args *a,
 			free(db);
 			return 1;
 		}
-		rc = gz_archive_search_at(hits, n, db, &a->q, &err);
+		gz_diag_init(&d);
+		rc = gz_archive_search_at(hits, n, db, &a->q, &d);
 		free(db);
 	} else {
-		rc = gz_archive_search(hits, n, a->source, &a->q, &err);
+		gz_diag_init(&d);
+		rc = gz_archive_search(hits, n, a->source, &a->q, &d);
 	}
-	if (rc < 0) {
-		fprintf(stderr, "gazette archive search: %s\n", err ? err : _("failed"));
-		free(err);
+	gz_diag_print(&d, stderr);
+	gz_diag_release(&d);
+	if (rc < 0)
 		return rc == GZ_ARCHIVE_BAD_QUERY ? 2 : 1;
-	}
 	return -1;
 }
 

@@ -300,17 +300,20 @@ static void write_meta(gz_buf *b, const story *st)
 	gz_buf_release(&url);
 }
 
-static char *errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Where an error about what was given on the command line is placed */
+static const char command[] = "gazette archive pull";
 
-static char *errorf(const char *fmt, ...)
+/* The first error of from (what loading the site found), into d */
+static void first_error_into(gz_diag *d, gz_diag *from)
 {
-	gz_buf e = GZ_BUF_INIT;
-	va_list ap;
+	size_t i;
 
-	va_start(ap, fmt);
-	gz_buf_vprintf(&e, fmt, ap);
-	va_end(ap);
-	return gz_buf_detach(&e, NULL);
+	for (i = 0; i < from->n; i++)
+		if (from->items[i].severity == GZ_ERROR) {
+			gz_diag_item *it = &from->items[i];
+			gz_diag_error(d, it->path, it->line, it->col, "%s", it->msg);
+			return;
+		}
 }
 
 static int add_buf(gz_pack *pk, const char *name, const gz_buf *b, int64_t t, gz_diag *d)
@@ -318,73 +321,66 @@ static int add_buf(gz_pack *pk, const char *name, const gz_buf *b, int64_t t, gz
 	return gz_pack_add(pk, name, b->ptr, b->len, t, d);
 }
 
-static int write_pack(const story *st, gz_source *src, const char *path, bool force,
-		      char **err)
+static int write_pack(const story *st, gz_source *src, const char *path, bool force, gz_diag *d)
 {
 	const gz_page *p = st->p;
 	gz_pack *pk = NULL;
 	gz_buf b = GZ_BUF_INIT, name = GZ_BUF_INIT;
-	gz_diag d; /* what the pack says, placed at the zip */
 	char *data = NULL;
 	size_t len, i;
 	int64_t t = p->has_date ? p->date.key : (int64_t)time(NULL);
 	int rc;
 
-	gz_diag_init(&d);
-	rc = gz_pack_open(&pk, path, force, &d);
+	rc = gz_pack_open(&pk, path, force, d);
 	if (rc < 0) {
 		rc = rc == GZ_PACK_EXISTS ? GZ_PULL_EXISTS : -1;
 		goto cleanup;
 	}
 	rc = -1;
 	if (gz_source_read(src, p->path, &data, &len) < 0) {
-		*err = errorf(_("%s: cannot read the file"), p->path);
+		gz_diag_error(d, p->path, 0, 0, _("cannot read the file"));
 		goto cleanup;
 	}
 	gz_buf_printf(&name, "%s.md", base_name(st->id));
-	if (gz_pack_add(pk, name.ptr, data, len, t, &d) < 0)
+	if (gz_pack_add(pk, name.ptr, data, len, t, d) < 0)
 		goto cleanup;
 	if (forbidden(p)) {
 		gz_buf_printf(&b, "%s\n\n《%s》的来源（%s）不允许转载或播出本稿，除非取得书面许可。\n",
 			      NOTICE_FORBIDDEN, p->title ? p->title : st->id,
 			      p->source ? p->source : "未注明");
-		if (add_buf(pk, "NOTICE.txt", &b, t, &d) < 0)
+		if (add_buf(pk, "NOTICE.txt", &b, t, d) < 0)
 			goto cleanup;
 		gz_buf_clear(&b);
 	}
 	write_script(&b, st);
-	if (add_buf(pk, "script.txt", &b, t, &d) < 0)
+	if (add_buf(pk, "script.txt", &b, t, d) < 0)
 		goto cleanup;
 	gz_buf_clear(&b);
 	write_captions(&b, st);
-	if (add_buf(pk, "captions.txt", &b, t, &d) < 0)
+	if (add_buf(pk, "captions.txt", &b, t, d) < 0)
 		goto cleanup;
 	gz_buf_clear(&b);
 	write_meta(&b, st);
-	if (add_buf(pk, "meta.json", &b, t, &d) < 0)
+	if (add_buf(pk, "meta.json", &b, t, d) < 0)
 		goto cleanup;
 	for (i = 0; i < st->nitems; i++) {
 		free(data);
 		data = NULL;
 		if (gz_source_read(src, st->items[i].ph->file, &data, &len) < 0) {
-			*err = errorf(_("%s:%d:%d: cannot read photo '%s'"), p->path,
-				      st->items[i].ph->line, st->items[i].ph->col,
-				      st->items[i].ph->file);
+			gz_diag_error(d, p->path, st->items[i].ph->line, st->items[i].ph->col,
+				      _("cannot read photo '%s'"), st->items[i].ph->file);
 			goto cleanup;
 		}
-		if (gz_pack_add(pk, st->items[i].name, data, len, t, &d) < 0)
+		if (gz_pack_add(pk, st->items[i].name, data, len, t, d) < 0)
 			goto cleanup;
 	}
-	rc = gz_pack_finish(pk, &d);
+	rc = gz_pack_finish(pk, d);
 	pk = NULL;
 	if (rc == GZ_PACK_EXISTS)
 		rc = GZ_PULL_EXISTS;
 	else if (rc < 0)
 		rc = -1;
 cleanup:
-	if (d.n && !*err)
-		*err = gz_diag_format(&d.items[0]);
-	gz_diag_release(&d);
 	gz_pack_free(pk);
 	free(data);
 	gz_buf_release(&b);
@@ -392,11 +388,11 @@ cleanup:
 	return rc;
 }
 
-int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **err)
+int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, gz_diag *out)
 {
 	gz_source *src = NULL;
 	gz_site site;
-	gz_diag d;
+	gz_diag d; /* what loading the site says: only the story's matters */
 	gz_load_opts lo = {.drafts = true, .future = true, .jobs = 2};
 	gz_theme theme;
 	gz_page_filters filters;
@@ -410,20 +406,22 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **
 	size_t i;
 	int rc = -1;
 
-	*err = NULL;
 	if (written)
 		*written = NULL;
 	gz_diag_init(&d);
 	memset(&theme, 0, sizeof(theme));
 	if (gz_source_open_dir(&src, o->source, &d) < 0) {
-		*err = gz_diag_format(&d.items[0]);
+		first_error_into(out, &d);
 		goto cleanup;
 	}
 	/* the shortcodes and filters of the theme and the site are part of
 	 * the text: without them a story's body would be lost */
 	theme_src = gz_theme_open(&theme, src, o->source, &display, &d);
 	if (!theme_src) {
-		*err = d.n ? gz_diag_format(&d.items[0]) : errorf(_("the theme cannot be loaded"));
+		if (d.errors)
+			first_error_into(out, &d);
+		else
+			gz_diag_error(out, o->source, 0, 0, _("the theme cannot be loaded"));
 		goto cleanup;
 	}
 	filters = gz_script_page_filters(&theme);
@@ -440,15 +438,23 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **
 		}
 	}
 	if (!p) {
-		*err = errorf(_("no story with id '%s' (ids are what 'gazette archive search' "
-			        "prints, e.g. stories/2019/xinli-sheep)"),
+		gz_diag_error(out, command, 0, 0,
+			      _("no story with id '%s' (ids are what 'gazette archive search' "
+				"prints, e.g. stories/2019/xinli-sheep)"),
 			      o->id);
 		rc = GZ_PULL_NOT_FOUND;
 		goto cleanup;
 	}
 	if (p->hook_error) {
-		*err = errorf(_("%s:%d: %s; fix it (gazette check shows it) before pulling the story"),
-			      p->path, p->hook_error_line, p->hook_error);
+		/* placed as the build places it (model/site.c) */
+		if (p->hook_error_line)
+			gz_diag_error(out, p->path, p->hook_error_line, 1,
+				      _("%s; fix it (gazette check shows it) before pulling the story"),
+				      p->hook_error);
+		else
+			gz_diag_error_placed(out, p->path,
+					     _("%s; fix it (gazette check shows it) before pulling the story"),
+					     p->hook_error);
 		rc = -1;
 		goto cleanup;
 	}
@@ -458,14 +464,14 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **
 		write_script(&b, &st);
 		rc = fwrite(b.ptr, 1, b.len, script_out) == b.len ? 0 : -1;
 		if (rc < 0)
-			*err = errorf(_("cannot write the script"));
+			gz_diag_error(out, command, 0, 0, _("cannot write the script"));
 		goto cleanup;
 	}
 	if (o->out)
 		gz_buf_puts(&path, o->out);
 	else
 		gz_buf_printf(&path, "%s.zip", base_name(id));
-	rc = write_pack(&st, src, path.ptr, o->force, err);
+	rc = write_pack(&st, src, path.ptr, o->force, out);
 	if (rc == 0 && written)
 		*written = gz_buf_detach(&path, NULL);
 cleanup:

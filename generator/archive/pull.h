@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "base/diag.h"
+
 typedef struct {
 	const char *source;   /* the site folder */
 	const char *id;       /* "stories/2020/meng-qinglong-bees" */
@@ -29,7 +31,10 @@ typedef struct {
 
 /* Pull o->id. With o->script the script goes to script_out; otherwise the
  * zip is written and *written (caller frees) is its path. Returns 0, or a
- * negative code with *err set (caller frees). */
-int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, char **err);
+ * negative code with the error added to d: placed in the story (a hook
+ * that fails on it, a photo that cannot be read), at the zip (what
+ * writing it says), or at the command ("gazette archive pull") for an id
+ * that names no story. */
+int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, gz_diag *d);
 
 #endif

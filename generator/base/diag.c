@@ -149,6 +149,19 @@ char *gz_diag_format(const gz_diag_item *it)
 	return gz_buf_detach(&b, NULL);
 }
 
+char *gz_diag_first_error(gz_diag *d)
+{
+	char *s = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&d->lock);
+	for (i = 0; i < d->n && !s; i++)
+		if (d->items[i].severity == GZ_ERROR)
+			s = gz_diag_format(&d->items[i]);
+	pthread_mutex_unlock(&d->lock);
+	return s;
+}
+
 void gz_diag_sort(gz_diag *d)
 {
 	if (d->n)

@@ -12,10 +12,32 @@
  * placed at the file or folder it was given (the repository, the source
  * folder, the zip, the page) with the line and column when it knows them,
  * and returns a negative code. Callers pass the code up and never wrap the
- * message again. A function given only bytes (a decoder) has no place to
- * give: its caller passes the path in, or, where one reason is placed at
- * many places (a damaged photo at every page that shows it), the function
- * returns the reason alone through char **err and the caller places it.
+ * message again; a caller that shows one message (a page of the desk)
+ * takes gz_diag_first_error. Where the fault has no file of its own, the
+ * place is the nearest one that does: a failure of the system (a child
+ * process, a disk, the database) is placed at the repository, the archive
+ * database or the zip it happened to; an error in what was typed on the
+ * command line at the command ("gazette new", "gazette archive search").
+ * A function whose caller has words of its own for a failure (the desk,
+ * a fallback to defaults) may take d NULL.
+ *
+ * Lua errors are placed at the hook's or template's file and the line Lua
+ * was on (Lua knows no column), and name the page being rendered:
+ * `hooks/x.lua:12: message (while rendering content/stories/a.md:5)`,
+ * with the page's line when a filter was called on a node of it. A
+ * shortcode's error is placed at the shortcode's line in the page, where
+ * its editor looks, and names the hook's file and line after the
+ * shortcode's name.
+ *
+ * Three kinds of function return the reason alone through char **err and
+ * leave its place to the caller: the decoders of the media library (its
+ * interface is a table of C functions shared by two libraries, and one
+ * damaged photo is placed at every page that shows it); the calls into
+ * Lua inside lua/ (the message starts with its Lua place, "file:line: ",
+ * which gz_diag_add_placed reads); and the Markdown render with its filter
+ * and shortcode hooks (gz_md_result.error), whose reason travels with the
+ * page until the site loader places it, as an error or, with
+ * --keep-going, a warning.
  */
 #ifndef GZ_DIAG_H
 #define GZ_DIAG_H
@@ -49,9 +71,8 @@ void gz_diag_add(gz_diag *d, gz_severity sev, const char *path, int line, int co
 #define gz_diag_error(d, path, line, col, ...) gz_diag_add(d, GZ_ERROR, path, line, col, __VA_ARGS__)
 #define gz_diag_warn(d, path, line, col, ...) gz_diag_add(d, GZ_WARNING, path, line, col, __VA_ARGS__)
 
-/* If msg starts with a place, "path:line: " (as Lua's messages and
- * script.h's errors do), the length of path, with the line in *line (may
- * be NULL); else 0. */
+/* If msg starts with a place, "path:line: " (as Lua's messages do), the
+ * length of path, with the line in *line (may be NULL); else 0. */
 size_t gz_diag_place(const char *msg, int *line);
 
 /* Add a message that may start with its place (gz_diag_place): the place
@@ -73,6 +94,11 @@ void gz_diag_print(gz_diag *d, FILE *f);
 
 /* Format one item as `path:line:col: message` into a new string. */
 char *gz_diag_format(const gz_diag_item *it);
+
+/* The first error added to d, formatted (gz_diag_format) into a new
+ * string; NULL when d holds no error. For a caller that shows one message
+ * (a page of the desk) rather than the list. */
+char *gz_diag_first_error(gz_diag *d);
 
 /* Milliseconds on a monotonic clock. */
 double gz_now_ms(void);

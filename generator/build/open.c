@@ -181,9 +181,9 @@ static void attach_history(gz_open_site *s, gz_diag *d)
 	if (!s->repo || !s->sha[0])
 		return;
 	if (gz_repo_is_shallow(s->repo))
-		gz_diag_warn(d, "", 0, 0,
-			     "the repository is a shallow clone: page history (created, "
-			     "authors) only goes back as far as the clone does");
+		gz_diag_warn(d, s->opts->source, 0, 0,
+			     _("the repository is a shallow clone: page history (created, "
+			       "authors) only goes back as far as the clone does"));
 	t = gz_now_ms();
 	rc = gz_repo_walk_history_wait(s->repo, d);
 	gz_timing_lap("", "  load history (waited)", &t);

@@ -406,22 +406,19 @@ static void check_body(checker *c, const gz_page *p)
 
 static void load_places(checker *c)
 {
-	char *data = NULL, *err = NULL;
+	char *data = NULL;
 	size_t len = 0;
-	int line = 0, col = 0;
 
 	if (gz_source_read(c->src, "data/places.yml", &data, &len) < 0)
 		return;
-	if (gz_yaml_parse(&c->places, data, len, 0, &err, &line, &col) < 0) {
-		gz_diag_error(c->d, "data/places.yml", line, col, "%s", err);
+	if (gz_yaml_parse(&c->places, data, len, 0, "data/places.yml", c->d) < 0)
 		c->places = NULL;
-	} else if (c->places && c->places->type != GZ_MAP) {
+	else if (c->places && c->places->type != GZ_MAP) {
 		gz_diag_error(c->d, "data/places.yml", 1, 1,
 			      _("expected townships:, villages: and industries: lists"));
 		gz_value_free(c->places);
 		c->places = NULL;
 	}
-	free(err);
 	free(data);
 }
 

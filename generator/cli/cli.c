@@ -279,8 +279,9 @@ static int cmd_new(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
 	gz_newpage_opts o = {.source = "."};
-	char *path = NULL, *err = NULL;
-	int c;
+	char *path = NULL;
+	gz_diag d;
+	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:t:v:i:fh", longopts, NULL)) != -1) {
@@ -301,11 +302,12 @@ static int cmd_new(int argc, char **argv)
 	}
 	o.kind = argv[optind];
 	o.title = argv[optind + 1];
-	if (gz_newpage_create(&path, &o, &err) < 0) {
-		fprintf(stderr, "gazette new: %s\n", err);
-		free(err);
+	gz_diag_init(&d);
+	rc = gz_newpage_create(&path, &o, &d);
+	gz_diag_print(&d, stderr);
+	gz_diag_release(&d);
+	if (rc < 0)
 		return 1;
-	}
 	printf("%s\n", path);
 	free(path);
 	return 0;
@@ -444,7 +446,8 @@ static int cmd_archive_pull(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	gz_pull_opts o = {.source = "."};
-	char *err = NULL, *written = NULL;
+	char *written = NULL;
+	gz_diag d;
 	int c, rc;
 
 	optind = 1;
@@ -467,12 +470,14 @@ static int cmd_archive_pull(int argc, char **argv)
 		return 2;
 	}
 	o.id = argv[optind];
-	rc = gz_pull_run(&o, stdout, &written, &err);
-	if (rc < 0) {
-		fprintf(stderr, "gazette archive pull: %s\n", err ? err : _("failed"));
-		free(err);
+	gz_diag_init(&d);
+	rc = gz_pull_run(&o, stdout, &written, &d);
+	if (rc < 0 && !d.errors)
+		fprintf(stderr, "gazette archive pull: %s\n", _("failed"));
+	gz_diag_print(&d, stderr);
+	gz_diag_release(&d);
+	if (rc < 0)
 		return 1;
-	}
 	if (written)
 		printf("%s\n", written);
 	free(written);

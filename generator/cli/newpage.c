@@ -22,17 +22,8 @@
 #include "base/text.h"
 #include "load/yaml.h"
 
-static char *fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *fail(const char *fmt, ...)
-{
-	gz_buf m = GZ_BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	gz_buf_vprintf(&m, fmt, ap);
-	va_end(ap);
-	return gz_buf_detach(&m, NULL);
-}
+/* Where an error about what was given on the command line is placed */
+static const char command[] = "gazette new";
 
 /* The theme named in site.yml ("default" without one). */
 static char *theme_name(const char *source)
@@ -56,7 +47,7 @@ static char *theme_name(const char *source)
 	return name;
 }
 
-static char *find_archetype(const char *source, const char *kind, char **err)
+static char *find_archetype(const char *source, const char *kind, gz_diag *d)
 {
 	gz_buf p = GZ_BUF_INIT;
 	char *theme = theme_name(source), *dir, *display = NULL, *data;
@@ -71,9 +62,10 @@ static char *find_archetype(const char *source, const char *kind, char **err)
 			data = gz_file_read(p.ptr, NULL);
 		}
 		if (!data)
-			*err = fail(_("no archetype for '%s' (looked for archetypes/%s.md and the "
-				      "theme's archetypes/)"),
-				    kind, kind);
+			gz_diag_error(d, command, 0, 0,
+				      _("no archetype for '%s' (looked for archetypes/%s.md and the "
+					"theme's archetypes/)"),
+				      kind, kind);
 		free(dir);
 		free(display);
 	}
@@ -186,7 +178,7 @@ static int mkdirs(const char *root, const char *rel)
 /* Is name in data/places.yml's list `key`? 0 if it is (or there is no
  * such file or list): a misspelt place would start a term of its own. */
 static int check_place(const gz_value *places, const char *key, const char *what,
-		       const char *name, char **err)
+		       const char *name, gz_diag *d)
 {
 	const gz_value *list = gz_value_get(places, key);
 	const char **names;
@@ -208,46 +200,46 @@ static int check_place(const gz_value *places, const char *key, const char *what
 	best = gz_suggest(name, names, n);
 	/* TRANSLATORS: the first %s is the option, --township, --village or --industry */
 	if (best)
-		*err = fail(_("%s '%s' is not in data/places.yml; did you mean '%s'? (--force keeps "
-			      "'%s')"),
-			    what, name, best, name);
+		gz_diag_error(d, "data/places.yml", list->line, list->col,
+			      _("%s '%s' is not in data/places.yml; did you mean '%s'? (--force keeps "
+				"'%s')"),
+			      what, name, best, name);
 	else
-		*err = fail(_("%s '%s' is not in data/places.yml; check the name, add it there, or "
-			      "give --force to keep it"),
-			    what, name);
+		gz_diag_error(d, "data/places.yml", list->line, list->col,
+			      _("%s '%s' is not in data/places.yml; check the name, add it there, or "
+				"give --force to keep it"),
+			      what, name);
 	free(names);
 	return -1;
 }
 
-static int check_places(const gz_newpage_opts *o, char **err)
+static int check_places(const gz_newpage_opts *o, gz_diag *d)
 {
 	gz_buf p = GZ_BUF_INIT;
 	gz_value *places = NULL;
-	char *data, *msg = NULL;
+	char *data;
 	size_t len = 0;
-	int line = 0, col = 0, rc = 0;
+	int rc = 0;
 
 	gz_buf_printf(&p, "%s/data/places.yml", o->source);
 	data = gz_file_read(p.ptr, &len);
 	gz_buf_release(&p);
 	if (!data)
 		return 0;
-	if (gz_yaml_parse(&places, data, len, 0, &msg, &line, &col) < 0) {
-		*err = fail("data/places.yml:%d:%d: %s", line, col, msg);
-		free(msg);
+	if (gz_yaml_parse(&places, data, len, 0, "data/places.yml", d) < 0) {
 		free(data);
 		return -1;
 	}
-	if (check_place(places, "townships", "--township", o->township, err) < 0 ||
-	    check_place(places, "villages", "--village", o->village, err) < 0 ||
-	    check_place(places, "industries", "--industry", o->industry, err) < 0)
+	if (check_place(places, "townships", "--township", o->township, d) < 0 ||
+	    check_place(places, "villages", "--village", o->village, d) < 0 ||
+	    check_place(places, "industries", "--industry", o->industry, d) < 0)
 		rc = -1;
 	gz_value_free(places);
 	free(data);
 	return rc;
 }
 
-int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
+int gz_newpage_create(char **out, const gz_newpage_opts *o, gz_diag *d)
 {
 	gz_buf slug = GZ_BUF_INIT, rel = GZ_BUF_INIT, text = GZ_BUF_INIT, full = GZ_BUF_INIT;
 	char *tpl = NULL, date[16], year[8];
@@ -257,16 +249,15 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 	int fd = -1, rc = -1;
 
 	*out = NULL;
-	*err = NULL;
 	if (strcmp(o->kind, "story") && strcmp(o->kind, "policy") && strcmp(o->kind, "leaflet")) {
-		*err = fail(_("'%s' is not a kind of page; use story, policy or leaflet"), o->kind);
+		gz_diag_error(d, command, 0, 0, _("'%s' is not a kind of page; use story, policy or leaflet"), o->kind);
 		goto cleanup;
 	}
 	if (!*o->title) {
-		*err = fail(_("the title is empty"));
+		gz_diag_error(d, command, 0, 0, _("the title is empty"));
 		goto cleanup;
 	}
-	if (!o->force && check_places(o, err) < 0)
+	if (!o->force && check_places(o, d) < 0)
 		goto cleanup;
 	if (sde && *sde)
 		gmtime_r(&now, &tm);
@@ -277,7 +268,7 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 
 	if (o->slug) {
 		if (gz_slug_is_hostile(o->slug)) {
-			*err = fail(_("slug '%s' must be a plain name: no '/', '\\' or '..'"), o->slug);
+			gz_diag_error(d, command, 0, 0, _("slug '%s' must be a plain name: no '/', '\\' or '..'"), o->slug);
 			goto cleanup;
 		}
 		gz_slugify(&slug, o->slug);
@@ -294,7 +285,7 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 		}
 	}
 	if (!slug.len) {
-		*err = fail(_("cannot make a file name from slug '%s'"), o->slug ? o->slug : "");
+		gz_diag_error(d, command, 0, 0, _("cannot make a file name from slug '%s'"), o->slug ? o->slug : "");
 		goto cleanup;
 	}
 	if (!strcmp(o->kind, "story"))
@@ -304,7 +295,7 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 	else
 		gz_buf_printf(&rel, "content/leaflets/%s.md", slug.ptr);
 
-	tpl = find_archetype(o->source, o->kind, err);
+	tpl = find_archetype(o->source, o->kind, d);
 	if (!tpl)
 		goto cleanup;
 	{
@@ -316,20 +307,20 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err)
 
 	gz_buf_printf(&full, "%s/%s", o->source, rel.ptr);
 	if (mkdirs(o->source, rel.ptr) < 0) {
-		*err = fail(_("cannot make the folder for '%s': %s"), rel.ptr, strerror(errno));
+		gz_diag_error(d, command, 0, 0, _("cannot make the folder for '%s': %s"), rel.ptr, strerror(errno));
 		goto cleanup;
 	}
 	fd = open(full.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		if (errno == EEXIST)
-			*err = fail(_("'%s' already exists; not overwriting it (give another --slug)"),
+			gz_diag_error(d, command, 0, 0, _("'%s' already exists; not overwriting it (give another --slug)"),
 				    rel.ptr);
 		else
-			*err = fail(_("cannot create '%s': %s"), rel.ptr, strerror(errno));
+			gz_diag_error(d, command, 0, 0, _("cannot create '%s': %s"), rel.ptr, strerror(errno));
 		goto cleanup;
 	}
 	if (write(fd, text.ptr, text.len) != (ssize_t)text.len) {
-		*err = fail(_("cannot write '%s': %s"), rel.ptr, strerror(errno));
+		gz_diag_error(d, command, 0, 0, _("cannot write '%s': %s"), rel.ptr, strerror(errno));
 		unlink(full.ptr);
 		goto cleanup;
 	}

@@ -27,6 +27,8 @@
 
 #include <stdbool.h>
 
+#include "base/diag.h"
+
 typedef struct {
 	const char *source;          /* site root */
 	const char *kind;            /* "story", "policy" or "leaflet" */
@@ -36,7 +38,9 @@ typedef struct {
 } gz_newpage_opts;
 
 /* Create the file. Returns 0 with *out the root-relative path of the new
- * file (caller frees), or -1 with *err a message (caller frees). */
-int gz_newpage_create(char **out, const gz_newpage_opts *o, char **err);
+ * file (caller frees), or -1 with the error added to d: placed at
+ * data/places.yml's list for a place not in it, else at the command
+ * ("gazette new"), as what is wrong was given on its command line. */
+int gz_newpage_create(char **out, const gz_newpage_opts *o, gz_diag *d);
 
 #endif

@@ -54,10 +54,9 @@ const page_words *serve_site_words(const char *source)
 {
 	gz_buf path = GZ_BUF_INIT;
 	gz_value *root = NULL;
-	char *data = NULL, *err = NULL;
+	char *data = NULL;
 	const page_words *w;
 	size_t len = 0;
-	int line, col;
 	FILE *f;
 
 	gz_buf_printf(&path, "%s/site.yml", source);
@@ -69,14 +68,13 @@ const page_words *serve_site_words(const char *source)
 		data = gz_strndup(buf, len);
 	}
 	/* gazette's default language when site.yml does not say (config.c) */
-	if (data && gz_yaml_parse(&root, data, len, 0, &err, &line, &col) == 0 && root &&
+	if (data && gz_yaml_parse(&root, data, len, 0, NULL, NULL) == 0 && root &&
 	    gz_value_str(root, "language"))
 		w = words_for(gz_value_str(root, "language"));
 	else
 		w = words_for("zh-CN");
 	gz_value_free(root);
 	free(data);
-	free(err);
 	gz_buf_release(&path);
 	return w;
 }

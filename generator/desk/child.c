@@ -55,8 +55,10 @@ static void child(int fd, pid_t parent, gz_desk_child_fn fn, void *payload)
 	_exit(rc < 0 ? 1 : rc > 100 ? 100 : rc);
 }
 
-static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char **err, const char *fmt, ...)
+/* A failure of the system, placed at path (the repository) */
+static int fail(const char *path, gz_diag *d, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(const char *path, gz_diag *d, const char *fmt, ...)
 {
 	gz_buf b = GZ_BUF_INIT;
 	va_list ap;
@@ -64,23 +66,26 @@ static int fail(char **err, const char *fmt, ...)
 	va_start(ap, fmt);
 	gz_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	*err = gz_buf_detach(&b, NULL);
+	if (d)
+		gz_diag_error(d, path, 0, 0, "%s", b.ptr);
+	gz_buf_release(&b);
 	return -1;
 }
 
-int gz_desk_child_run(gz_buf *out, char **err, gz_gitw *git, gz_desk_child_fn fn, void *payload)
+int gz_desk_child_run(gz_buf *out, gz_gitw *git, const char *path, gz_diag *d,
+		      gz_desk_child_fn fn, void *payload)
 {
 	int fds[2], status;
 	pid_t pid, parent = getpid();
 	char chunk[8192];
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
-		return fail(err, _("cannot start a child process: %s"), strerror(errno));
+		return fail(path, d, _("cannot start a child process: %s"), strerror(errno));
 	pid = git ? gz_gitw_fork(git) : fork();
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
-		return fail(err, _("cannot start a child process: %s"), strerror(errno));
+		return fail(path, d, _("cannot start a child process: %s"), strerror(errno));
 	}
 	if (pid == 0) {
 		close(fds[0]);
@@ -98,10 +103,10 @@ int gz_desk_child_run(gz_buf *out, char **err, gz_gitw *git, gz_desk_child_fn fn
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return fail(err, _("cannot wait for a child process: %s"), strerror(errno));
+			return fail(path, d, _("cannot wait for a child process: %s"), strerror(errno));
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
-	return fail(err, _("the child process stopped on signal %s"), strsignal(WTERMSIG(status)));
+	return fail(path, d, _("the child process stopped on signal %s"), strsignal(WTERMSIG(status)));
 }
 
 /* path and message may hold anything: tab, newline and backslash escaped */

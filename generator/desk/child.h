@@ -26,9 +26,12 @@ typedef int (*gz_desk_child_fn)(gz_buf *out, void *payload);
 
 /* Run fn(out, payload) in a child process and wait for it; git is the
  * repository handle the server's threads share (NULL: none). Returns fn's
- * return, with what it wrote appended to out; or -1 with *err set (caller
- * frees) when no child could be made or it died (a signal, a crash). */
-int gz_desk_child_run(gz_buf *out, char **err, gz_gitw *git, gz_desk_child_fn fn, void *payload);
+ * return, with what it wrote appended to out; or -1 when no child could be
+ * made or it died (a signal, a crash), with the error added to d (may be
+ * NULL) and placed at path, the repository the job was for: a failure of
+ * the system has no file of its own. */
+int gz_desk_child_run(gz_buf *out, gz_gitw *git, const char *path, gz_diag *d,
+		      gz_desk_child_fn fn, void *payload);
 
 /* Diagnostics through the pipe: each item of d as one line of text tagged
  * with tag, and back: the items tagged tag in text added to d (lines that

@@ -35,19 +35,18 @@ static void handle(gz_http_reply *rp, const gz_http_request *rq, void *payload)
 	const char *path = rq->path;
 	bool post = !strcmp(rq->method, "POST");
 	const gz_desk_user *u;
-	char *err = NULL;
 
 	memset(&c, 0, sizeof(c));
 	c.dk = dk;
 	c.rq = rq;
 	c.rp = rp;
+	gz_diag_init(&c.failed);
 	/* read each time: `gazette desk user add` works while the desk runs */
 	pthread_mutex_lock(&dk->users_lock);
-	if (gz_desk_users_load(&c.users, dk->users_file, &err) < 0) {
+	if (gz_desk_users_load(&c.users, dk->users_file, &c.failed) < 0) {
 		pthread_mutex_unlock(&dk->users_lock);
-		desk_message(&c, 500, _("Editing desk"), err);
-		free(err);
-		return;
+		desk_failed(&c, 500, _("Editing desk"));
+		goto cleanup;
 	}
 	pthread_mutex_unlock(&dk->users_lock);
 	if (!strcmp(path, "/desk/static/desk.css")) {
@@ -111,6 +110,7 @@ static void handle(gz_http_reply *rp, const gz_http_request *rq, void *payload)
 	}
 cleanup:
 	gz_desk_users_release(&c.users);
+	gz_diag_release(&c.failed);
 }
 
 /* ---- the command ---- */
@@ -142,21 +142,19 @@ static void speak(const char *lang)
  * default. */
 static char *site_language(desk *dk)
 {
-	char tip[GZ_SHA_SIZE], *yml = NULL, *err = NULL, *rp = desk_repo_path(dk, "site.yml"), *lang;
+	char tip[GZ_SHA_SIZE], *yml = NULL, *rp = desk_repo_path(dk, "site.yml"), *lang;
 	gz_value *v = NULL, *l;
 	size_t len;
-	int line, col;
 
-	if (gz_gitw_tip(dk->git, dk->branch, tip, &err) < 0 ||
-	    gz_gitw_read(dk->git, tip, rp, &yml, &len, &err) < 0 ||
-	    gz_yaml_parse(&v, yml, len, 0, &err, &line, &col) < 0)
+	if (gz_gitw_tip(dk->git, dk->branch, tip, NULL) < 0 ||
+	    gz_gitw_read(dk->git, tip, rp, &yml, &len, NULL) < 0 ||
+	    gz_yaml_parse(&v, yml, len, 0, NULL, NULL) < 0)
 		v = NULL;
 	l = gz_value_get(v, "language");
 	lang = gz_strdup(l && l->type == GZ_STR && *l->str && !strpbrk(l->str, "\"<>&") ? l->str :
 										       "zh-CN");
 	gz_value_free(v);
 	free(yml);
-	free(err);
 	free(rp);
 	return lang;
 }
@@ -222,8 +220,9 @@ static int user_add(int argc, char **argv, const char *source, const char *users
 		{NULL, 0, NULL, 0},
 	};
 	const char *role = NULL, *email = NULL;
-	char pw[1024], *err = NULL, *def = NULL;
+	char pw[1024], *def = NULL;
 	gz_gitw *git = NULL;
+	gz_diag d;
 	size_t n;
 	int c, rc = 1;
 
@@ -249,23 +248,26 @@ static int user_add(int argc, char **argv, const char *source, const char *users
 	while (n && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
 		pw[--n] = '\0';
 	if (!users) {
-		if (gz_gitw_open(&git, source, &err) < 0) {
-			fprintf(stderr, "gazette desk: %s\n", err);
+		gz_diag_init(&d);
+		rc = gz_gitw_open(&git, source, &d) < 0 ? 1 : 0;
+		gz_diag_print(&d, stderr);
+		gz_diag_release(&d);
+		if (rc)
 			goto cleanup;
-		}
+		rc = 1;
 		users = def = users_default(source, gz_gitw_is_bare(git));
 	}
-	if (gz_desk_users_add(users, argv[optind], role, email, pw, &err) < 0) {
-		fprintf(stderr, "gazette desk: %s\n", err);
-		goto cleanup;
+	gz_diag_init(&d);
+	if (gz_desk_users_add(users, argv[optind], role, email, pw, &d) == 0) {
+		printf(_("%s: %s added\n"), users, argv[optind]);
+		rc = 0;
 	}
-	printf(_("%s: %s added\n"), users, argv[optind]);
-	rc = 0;
+	gz_diag_print(&d, stderr);
+	gz_diag_release(&d);
 cleanup:
 	memset(pw, 0, sizeof(pw));
 	gz_gitw_free(git);
 	free(def);
-	free(err);
 	return rc;
 }
 
@@ -278,8 +280,9 @@ int gz_desk_main(int argc, char **argv, gz_desk_check_fn check)
 		{NULL, 0, NULL, 0},
 	};
 	const char *source = ".", *bind = "127.0.0.1", *users = NULL, *out = NULL;
-	char *err = NULL, *def_users = NULL, *def_out = NULL;
+	char *def_users = NULL, *def_out = NULL;
 	int port = 8090, c, rc = 1;
+	gz_diag d;
 	desk dk;
 
 	if (argc > 2 && !strcmp(argv[1], "user") && !strcmp(argv[2], "add"))
@@ -311,10 +314,13 @@ int gz_desk_main(int argc, char **argv, gz_desk_check_fn check)
 	pthread_mutex_init(&dk.users_lock, NULL);
 	dk.source = source;
 	dk.check = check;
-	if (gz_gitw_open(&dk.git, source, &err) < 0) {
-		fprintf(stderr, "gazette desk: %s\n", err);
+	gz_diag_init(&d);
+	if (gz_gitw_open(&dk.git, source, &d) < 0) {
+		gz_diag_print(&d, stderr);
+		gz_diag_release(&d);
 		goto cleanup;
 	}
+	gz_diag_release(&d);
 	dk.branch = gz_gitw_head_branch(dk.git);
 	if (!dk.branch) {
 		fprintf(stderr, _("gazette desk: HEAD names no branch to publish from\n"));
@@ -347,7 +353,6 @@ cleanup:
 	free(dk.state);
 	free(def_users);
 	free(def_out);
-	free(err);
 	return rc;
 }
 

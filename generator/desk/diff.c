@@ -206,15 +206,11 @@ static void photo_rows(gz_buf *b, bool *open, const gz_desk_page *from, const gz
 static void page_html(gz_buf *b, const char *from, size_t flen, const char *to, size_t tlen)
 {
 	gz_desk_page o, n;
-	char *err = NULL;
 	bool open = false;
 	int bad;
 
-	bad = gz_desk_page_parse(&o, from ? from : "", from ? flen : 0, &err) < 0;
-	free(err);
-	err = NULL;
-	bad |= gz_desk_page_parse(&n, to, tlen, &err) < 0;
-	free(err);
+	bad = gz_desk_page_parse(&o, from ? from : "", from ? flen : 0, NULL, NULL) < 0;
+	bad |= gz_desk_page_parse(&n, to, tlen, NULL, NULL) < 0;
 	if (bad) {
 		/* front matter that is not YAML: the whole files, line by line */
 		lines_html(b, from ? from : "", to);
@@ -290,7 +286,6 @@ static void files_of(desk *dk, const char *from, const char *to, const char *rp,
 {
 	gz_strlist a = {0}, b = {0};
 	gz_buf dir = GZ_BUF_INIT;
-	char *err = NULL;
 	size_t i, j;
 
 	if (!bundle) {
@@ -298,11 +293,8 @@ static void files_of(desk *dk, const char *from, const char *to, const char *rp,
 		return;
 	}
 	gz_buf_add(&dir, rp, dirlen);
-	gz_gitw_list(dk->git, from, dir.ptr, &a, &err);
-	free(err);
-	err = NULL;
-	gz_gitw_list(dk->git, to, dir.ptr, &b, &err);
-	free(err);
+	gz_gitw_list(dk->git, from, dir.ptr, &a, NULL);
+	gz_gitw_list(dk->git, to, dir.ptr, &b, NULL);
 	/* both sorted: their union, in order */
 	for (i = 0, j = 0; i < a.n || j < b.n;) {
 		int cmp = i == a.n ? 1 : j == b.n ? -1 : strcmp(a.items[i], b.items[j]);
@@ -327,17 +319,14 @@ void desk_diff_html(desk_ctx *c, gz_buf *b, const char *from, const char *to, co
 	/* the page first, then what its bundle holds */
 	for (i = 0; i < 2 * files.n; i++) {
 		const char *path = files.items[i % files.n], *name = path + dirlen;
-		char *o = NULL, *n = NULL, *err = NULL;
+		char *o = NULL, *n = NULL;
 		size_t ol = 0, nl = 0;
 		bool was, is;
 
 		if ((i < files.n) != !strcmp(path, rp))
 			continue;
-		was = gz_gitw_read(dk->git, from, path, &o, &ol, &err) == 0;
-		free(err);
-		err = NULL;
-		is = gz_gitw_read(dk->git, to, path, &n, &nl, &err) == 0;
-		free(err);
+		was = gz_gitw_read(dk->git, from, path, &o, &ol, NULL) == 0;
+		is = gz_gitw_read(dk->git, to, path, &n, &nl, NULL) == 0;
 		if (was == is && (!was || (ol == nl && !memcmp(o, n, ol)))) {
 			free(o);
 			free(n);
@@ -364,7 +353,7 @@ void desk_diff_html(desk_ctx *c, gz_buf *b, const char *from, const char *to, co
 void desk_do_photo(desk_ctx *c)
 {
 	const char *branch = field(c, "b"), *name = field(c, "f"), *dot = strrchr(name, '.');
-	char owner[33], tip[GZ_SHA_SIZE], *rp = NULL, *data = NULL, *err = NULL;
+	char owner[33], tip[GZ_SHA_SIZE], *rp = NULL, *data = NULL;
 	gz_buf page = GZ_BUF_INIT, path = GZ_BUF_INIT;
 	size_t len;
 
@@ -381,8 +370,8 @@ void desk_do_photo(desk_ctx *c)
 	rp = desk_repo_path(c->dk, page.ptr);
 	gz_buf_add(&path, rp, (size_t)(strrchr(rp, '/') - rp + 1));
 	gz_buf_puts(&path, name);
-	if (gz_gitw_tip(c->dk->git, branch, tip, &err) < 0 ||
-	    gz_gitw_read(c->dk->git, tip, path.ptr, &data, &len, &err) < 0) {
+	if (gz_gitw_tip(c->dk->git, branch, tip, NULL) < 0 ||
+	    gz_gitw_read(c->dk->git, tip, path.ptr, &data, &len, NULL) < 0) {
 		desk_message(c, 404, _("Not found"), name);
 		goto cleanup;
 	}
@@ -395,5 +384,4 @@ cleanup:
 	gz_buf_release(&path);
 	free(rp);
 	free(data);
-	free(err);
 }

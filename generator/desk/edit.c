@@ -33,15 +33,13 @@ static void options(gz_buf *b, const gz_value *seq, const char *have)
 
 static gz_value *places(desk *dk, const char *sha)
 {
-	char *yml = NULL, *err = NULL, *rp = desk_repo_path(dk, "data/places.yml");
+	char *yml = NULL, *rp = desk_repo_path(dk, "data/places.yml");
 	gz_value *v = NULL;
 	size_t len;
-	int l, col;
 
-	if (gz_gitw_read(dk->git, sha, rp, &yml, &len, &err) == 0 &&
-	    gz_yaml_parse(&v, yml, len, 0, &err, &l, &col) < 0)
+	if (gz_gitw_read(dk->git, sha, rp, &yml, &len, NULL) == 0 &&
+	    gz_yaml_parse(&v, yml, len, 0, NULL, NULL) < 0)
 		v = NULL;
-	free(err);
 	free(yml);
 	free(rp);
 	return v;
@@ -211,10 +209,10 @@ void desk_edit_screen(desk_ctx *c, bool fresh)
 	memset(&p, 0, sizeof(p));
 	if (fresh) {
 		char today[11];
-		if (gz_gitw_tip(dk->git, dk->branch, base, &err) < 0)
+		if (gz_gitw_tip(dk->git, dk->branch, base, &c->failed) < 0)
 			goto fail;
 		gz_date_from_time(today, time(NULL), 8 * 60);
-		gz_desk_page_parse(&p, "", 0, &err);
+		gz_desk_page_parse(&p, "", 0, NULL, NULL);
 		gz_desk_set(&p.date, today);
 		gz_desk_set(&p.status, "draft");
 		desk_form_screen(c, &p, "", strcmp(kind, "policy") ? "story" : "policy", "", base, NULL);
@@ -227,28 +225,28 @@ void desk_edit_screen(desk_ctx *c, bool fresh)
 	if (!*branch) {
 		char tip[GZ_SHA_SIZE];
 		own = desk_branch_of(c->s.user, page);
-		if (gz_gitw_tip(dk->git, own, tip, &err) == 0)
+		if (gz_gitw_tip(dk->git, own, tip, NULL) == 0)
 			branch = own;
-		free(err);
-		err = NULL;
 	}
 	if (*branch && !desk_may_edit(c, branch)) {
 		desk_message(c, 403, _("Not yours"), _("This page is another editor's."));
 		goto cleanup;
 	}
-	if (gz_gitw_tip(dk->git, *branch ? branch : dk->branch, base, &err) < 0)
+	if (gz_gitw_tip(dk->git, *branch ? branch : dk->branch, base, &c->failed) < 0)
 		goto fail;
 	rp = desk_repo_path(dk, page);
-	if (gz_gitw_read(dk->git, base, rp, &md, &len, &err) < 0)
+	if (gz_gitw_read(dk->git, base, rp, &md, &len, &c->failed) < 0)
 		goto fail;
-	if (gz_desk_page_parse(&p, md, len, &err) < 0) {
+	if (gz_desk_page_parse(&p, md, len, page, &c->failed) < 0) {
+		/* the form again, with what is wrong in the front matter */
+		err = gz_diag_first_error(&c->failed);
 		desk_form_screen(c, &p, page, "", branch, base, err);
 		goto cleanup;
 	}
 	desk_form_screen(c, &p, page, "", branch, base, NULL);
 	goto cleanup;
 fail:
-	desk_message(c, 404, _("Not found"), err);
+	desk_failed(c, 404, _("Not found"));
 cleanup:
 	gz_desk_page_release(&p);
 	free(err);
@@ -366,7 +364,7 @@ void desk_stale_screen(desk_ctx *c, const char *page, const char *branch, const 
 {
 	desk *dk = c->dk;
 	gz_buf *b = &c->rp->body;
-	char tip[GZ_SHA_SIZE], *theirs = NULL, *err = NULL, *rp = desk_repo_path(dk, page);
+	char tip[GZ_SHA_SIZE], *theirs = NULL, *rp = desk_repo_path(dk, page);
 	size_t len;
 
 	c->rp->status = 409;
@@ -374,8 +372,8 @@ void desk_stale_screen(desk_ctx *c, const char *page, const char *branch, const 
 	gz_buf_printf(b, "<p class=\"err\" role=\"alert\">%s</p>",
 		      _("Your save was refused: the page changed after you opened it. Both versions "
 			"are below; copy what you need into the newer one and save again."));
-	if (gz_gitw_tip(dk->git, branch, tip, &err) == 0 &&
-	    gz_gitw_read(dk->git, tip, rp, &theirs, &len, &err) == 0) {
+	if (gz_gitw_tip(dk->git, branch, tip, NULL) == 0 &&
+	    gz_gitw_read(dk->git, tip, rp, &theirs, &len, NULL) == 0) {
 		gz_buf_printf(b, "<div class=\"two\"><section><h2>%s</h2><pre class=\"text\">",
 			      _("The saved version"));
 		html(b, theirs);
@@ -390,7 +388,6 @@ void desk_stale_screen(desk_ctx *c, const char *page, const char *branch, const 
 	gz_buf_puts(b, "</pre></section></div>");
 	desk_foot(b);
 	free(theirs);
-	free(err);
 	free(rp);
 }
 

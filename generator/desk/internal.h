@@ -56,6 +56,8 @@ typedef struct {
 	gz_desk_user user;        /* copy of the user's fields (borrowed strings) */
 	gz_desk_users users;
 	const gz_diag *found;     /* the findings the form shows beside its lines, or NULL */
+	gz_diag failed;           /* what a step of the answer failed on (the repository, the
+				   * users file, the page's front matter): desk_failed shows it */
 } desk_ctx;
 
 /* A build, and the check after it, as a child process does them. */
@@ -80,6 +82,8 @@ void desk_head(desk_ctx *c, gz_buf *b, const char *title);
 void desk_foot(gz_buf *b);
 /* A whole screen saying text, with the status. */
 void desk_message(desk_ctx *c, int status, const char *title, const char *text);
+/* desk_message with the first error in c->failed, placed (path:line:col). */
+void desk_failed(desk_ctx *c, int status, const char *title);
 void desk_csrf_field(desk_ctx *c, gz_buf *b);
 /* A page path a form may name: below content/, a .md file, no segment
  * that could leave its folder. */
@@ -142,9 +146,10 @@ const char *desk_photos_complete(const gz_desk_page *p);
  * the site was built. */
 int desk_run_build(desk *dk, desk_build_job *j, gz_diag *built, gz_diag *checked);
 /* Commit md as page on top of commit base, on no branch (a build reads it
- * like any other), into sha. 0, or -1 with *err (caller frees). */
+ * like any other), into sha. 0, or a negative code with the error added to
+ * d (gz_gitw_commit). */
 int desk_commit_loose(desk_ctx *c, char *sha, const char *page, const gz_buf *md, const char *base,
-		      char **err);
+		      gz_diag *d);
 /* Build commit sha into the session's preview folder, drafts included, and
  * check it as `gazette check` does: what either found in page is added to
  * found (sorted, each finding once), the build's errors about anything

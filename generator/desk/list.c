@@ -31,18 +31,16 @@ static void rows_release(row *r, size_t n)
 static void row_add(row **rows, size_t *n, size_t *cap, desk *dk, const char *sha,
 		    const char *page, const char *branch, const char *owner)
 {
-	char *md = NULL, *err = NULL, *rp = desk_repo_path(dk, page);
+	char *md = NULL, *rp = desk_repo_path(dk, page);
 	size_t len;
 	gz_desk_page p;
 	row *r;
 
-	if (gz_gitw_read(dk->git, sha, rp, &md, &len, &err) < 0) {
-		free(err);
+	if (gz_gitw_read(dk->git, sha, rp, &md, &len, NULL) < 0) {
 		free(rp);
 		return;
 	}
-	if (gz_desk_page_parse(&p, md, len, &err) < 0)
-		free(err);
+	gz_desk_page_parse(&p, md, len, NULL, NULL);
 	gz_grow((void **)rows, cap, *n + 1, sizeof(row));
 	r = &(*rows)[(*n)++];
 	r->page = gz_strdup(page);
@@ -101,7 +99,7 @@ void desk_list_screen(desk_ctx *c)
 	desk *dk = c->dk;
 	gz_buf *b = &c->rp->body;
 	gz_strlist branches = {0}, files = {0};
-	char pub[GZ_SHA_SIZE], *err = NULL;
+	char pub[GZ_SHA_SIZE];
 	row *mine = NULL, *all = NULL;
 	size_t nm = 0, cm = 0, na = 0, ca = 0, i;
 	const char *q = field(c, "q");
@@ -111,20 +109,15 @@ void desk_list_screen(desk_ctx *c)
 	gz_buf_printf(b, "<p class=\"actions\"><a class=\"button primary\" href=\"/desk/new?kind=story\">%s</a> "
 			 "<a class=\"button\" href=\"/desk/new?kind=policy\">%s</a></p>",
 		      _("New story"), _("New policy explainer"));
-	if (gz_gitw_tip(dk->git, dk->branch, pub, &err) < 0) {
-		desk_message(c, 500, _("Pages"), err);
-		free(err);
+	if (gz_gitw_tip(dk->git, dk->branch, pub, &c->failed) < 0) {
+		desk_failed(c, 500, _("Pages"));
 		return;
 	}
-	gz_gitw_branches(dk->git, "desk/", &branches, &err);
-	free(err);
-	err = NULL;
+	gz_gitw_branches(dk->git, "desk/", &branches, NULL);
 	for (i = 0; i < branches.n; i++) {
 		char owner[33], tip[GZ_SHA_SIZE];
 		if (!desk_branch_parse(branches.items[i], owner, sizeof(owner), &page) ||
-		    gz_gitw_tip(dk->git, branches.items[i], tip, &err) < 0) {
-			free(err);
-			err = NULL;
+		    gz_gitw_tip(dk->git, branches.items[i], tip, NULL) < 0) {
 			continue;
 		}
 		if (!strcmp(owner, c->s.user) || desk_is_reviewer(c))
@@ -153,8 +146,7 @@ void desk_list_screen(desk_ctx *c)
 	}
 	gz_buf_puts(&content, gz_gitw_prefix(dk->git));
 	gz_buf_puts(&content, "content/");
-	gz_gitw_list(dk->git, pub, content.ptr, &files, &err);
-	free(err);
+	gz_gitw_list(dk->git, pub, content.ptr, &files, NULL);
 	for (i = 0; i < files.n; i++) {
 		const char *rel = files.items[i] + strlen(gz_gitw_prefix(dk->git));
 		size_t n = strlen(rel);

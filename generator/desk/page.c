@@ -63,12 +63,12 @@ static void empty(gz_desk_page *p)
 			*f[i] = gz_strdup("");
 }
 
-int gz_desk_page_parse(gz_desk_page *p, const char *md, size_t len, char **err)
+int gz_desk_page_parse(gz_desk_page *p, const char *md, size_t len, const char *path, gz_diag *d)
 {
 	const char *fm, *end, *line;
 	gz_value *root = NULL;
 	gz_buf extra = GZ_BUF_INIT;
-	int eline, ecol, lines = 0;
+	int lines = 0;
 	bool keep = false;
 	const gz_value *ph;
 	size_t i;
@@ -81,7 +81,7 @@ int gz_desk_page_parse(gz_desk_page *p, const char *md, size_t len, char **err)
 		return 0;
 	}
 	fm = md + 4;
-	if (gz_yaml_parse(&root, fm, (size_t)(end + 1 - fm), 1, err, &eline, &ecol) < 0) {
+	if (gz_yaml_parse(&root, fm, (size_t)(end + 1 - fm), 1, path, d) < 0) {
 		p->body = gz_strndup(md, len);
 		p->body_line = 1;
 		empty(p);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "base/buf.h"
+#include "base/diag.h"
 
 #define GZ_DESK_MAX_PHOTOS 32
 
@@ -31,10 +32,11 @@ typedef struct {
 	int body_line;        /* the file's line the body starts on (1-based) */
 } gz_desk_page;
 
-/* Fill p from the bytes of a Markdown file (body_line too). Returns 0, or -1 with *err
- * (caller frees) when its front matter is not YAML; p is then empty but
- * for body, which holds the whole file. */
-int gz_desk_page_parse(gz_desk_page *p, const char *md, size_t len, char **err);
+/* Fill p from the bytes of the Markdown file path (body_line too).
+ * Returns 0, or -1 with the error added to d (may be NULL), placed in path,
+ * when its front matter is not YAML; p is then empty but for body, which
+ * holds the whole file. */
+int gz_desk_page_parse(gz_desk_page *p, const char *md, size_t len, const char *path, gz_diag *d);
 
 /* The Markdown file for p; sets p->body_line. */
 void gz_desk_page_write(gz_buf *out, gz_desk_page *p);

@@ -17,16 +17,12 @@
 static int export_site(const desk_build_job *j, gz_diag *d)
 {
 	gz_gitw *git = NULL;
-	char *err = NULL;
 	int rc;
 
-	rc = gz_gitw_open(&git, j->o.source, &err);
+	rc = gz_gitw_open(&git, j->o.source, d);
 	if (rc == 0)
-		rc = gz_gitw_export(git, j->o.rev, j->check_dir, &err);
-	if (rc < 0)
-		gz_diag_error(d, "", 0, 0, "%s", err);
+		rc = gz_gitw_export(git, j->o.rev, j->check_dir, d);
 	gz_gitw_free(git);
-	free(err);
 	return rc;
 }
 
@@ -59,19 +55,15 @@ static int build_child(gz_buf *out, void *payload)
 int desk_run_build(desk *dk, desk_build_job *j, gz_diag *built, gz_diag *checked)
 {
 	gz_buf text = GZ_BUF_INIT;
-	char *err = NULL;
 	int rc;
 
 	j->o.exiting = true;
 	pthread_mutex_lock(&dk->build_lock);
-	rc = gz_desk_child_run(&text, &err, dk->git, build_child, j);
+	rc = gz_desk_child_run(&text, dk->git, dk->source, built, build_child, j);
 	pthread_mutex_unlock(&dk->build_lock);
 	gz_desk_diag_read(built, 'b', text.ptr);
 	if (checked)
 		gz_desk_diag_read(checked, 'c', text.ptr);
-	if (rc < 0)
-		gz_diag_error(built, "", 0, 0, "%s", err);
-	free(err);
 	gz_buf_release(&text);
 	return rc == 0 ? 0 : -1;
 }
@@ -149,7 +141,7 @@ int desk_try(desk_ctx *c, const char *sha, const char *page, gz_diag *found, gz_
 }
 
 int desk_commit_loose(desk_ctx *c, char *sha, const char *page, const gz_buf *md, const char *base,
-		      char **err)
+		      gz_diag *d)
 {
 	gz_gitw_file file;
 	char *rp = desk_repo_path(c->dk, page);
@@ -159,7 +151,7 @@ int desk_commit_loose(desk_ctx *c, char *sha, const char *page, const gz_buf *md
 	file.data = md->ptr;
 	file.len = md->len;
 	rc = gz_gitw_commit(c->dk->git, sha, NULL, base, &file, 1, c->user.name, c->user.email,
-			    "desk preview\n", err);
+			    "desk preview\n", d);
 	free(rp);
 	return rc;
 }
@@ -221,8 +213,9 @@ void desk_do_preview(desk_ctx *c)
 		goto cleanup;
 	}
 	gz_desk_page_write(&md, &p);
-	if (desk_commit_loose(c, sha, page, &md, field(c, "base"), &err) < 0) {
-		json_error(b, err);
+	if (desk_commit_loose(c, sha, page, &md, field(c, "base"), &c->failed) < 0) {
+		err = gz_diag_first_error(&c->failed);
+		json_error(b, err ? err : "");
 		goto cleanup;
 	}
 	desk_try(c, sha, page, &found, NULL);

@@ -45,10 +45,9 @@ static void history_html(desk_ctx *c, gz_buf *b, const char *branch)
 {
 	gz_gitw_logitem *log = NULL;
 	size_t nlog = 0, i;
-	char *err = NULL;
 
 	gz_buf_printf(b, "<h2>%s</h2><ol class=\"log\">", _("History and comments"));
-	gz_gitw_log(c->dk->git, branch, c->dk->branch, &log, &nlog, &err);
+	gz_gitw_log(c->dk->git, branch, c->dk->branch, &log, &nlog, NULL);
 	for (i = 0; i < nlog; i++) {
 		char ymd[11];
 		gz_date_from_time(ymd, log[i].time, 8 * 60);
@@ -62,7 +61,6 @@ static void history_html(desk_ctx *c, gz_buf *b, const char *branch)
 	}
 	gz_buf_puts(b, "</ol>");
 	gz_gitw_log_free(log, nlog);
-	free(err);
 }
 
 static void decide_form(desk_ctx *c, gz_buf *b, const char *branch, const char *tip, bool approvable)
@@ -84,7 +82,7 @@ void desk_review_screen(desk_ctx *c)
 {
 	desk *dk = c->dk;
 	const char *branch = field(c, "b");
-	char owner[33], tip[GZ_SHA_SIZE], pub[GZ_SHA_SIZE], *err = NULL, *md = NULL, *rp = NULL;
+	char owner[33], tip[GZ_SHA_SIZE], pub[GZ_SHA_SIZE], *md = NULL, *rp = NULL;
 	gz_buf page = GZ_BUF_INIT, url = GZ_BUF_INIT, *b = &c->rp->body;
 	gz_diag found, others;
 	gz_desk_page p;
@@ -97,14 +95,13 @@ void desk_review_screen(desk_ctx *c)
 		desk_message(c, 403, _("Not yours"), _("Only a reviewer reviews pages."));
 		goto cleanup;
 	}
-	if (gz_gitw_tip(dk->git, branch, tip, &err) < 0 || gz_gitw_tip(dk->git, dk->branch, pub, &err) < 0)
+	if (gz_gitw_tip(dk->git, branch, tip, &c->failed) < 0 ||
+	    gz_gitw_tip(dk->git, dk->branch, pub, &c->failed) < 0)
 		goto fail;
 	rp = desk_repo_path(dk, page.ptr);
-	if (gz_gitw_read(dk->git, tip, rp, &md, &len, &err) < 0)
+	if (gz_gitw_read(dk->git, tip, rp, &md, &len, &c->failed) < 0)
 		goto fail;
-	gz_desk_page_parse(&p, md, len, &err);
-	free(err);
-	err = NULL;
+	gz_desk_page_parse(&p, md, len, NULL, NULL);
 	desk_head(c, b, p.title);
 	gz_buf_printf(b, "<p class=\"meta\">%s ", _("By"));
 	html(b, owner);
@@ -125,14 +122,13 @@ void desk_review_screen(desk_ctx *c)
 	desk_foot(b);
 	goto cleanup;
 fail:
-	desk_message(c, 404, _("Not found"), err);
+	desk_failed(c, 404, _("Not found"));
 cleanup:
 	gz_diag_release(&found);
 	gz_diag_release(&others);
 	gz_desk_page_release(&p);
 	gz_buf_release(&page);
 	gz_buf_release(&url);
-	free(err);
 	free(md);
 	free(rp);
 }
@@ -225,7 +221,7 @@ void desk_do_decide(desk_ctx *c)
 	desk *dk = c->dk;
 	const char *branch = field(c, "b"), *base = field(c, "base"), *comment = field(c, "comment");
 	bool approve = !strcmp(field(c, "do"), "approve");
-	char owner[33], sha[GZ_SHA_SIZE], merged[GZ_SHA_SIZE], *err = NULL, *md = NULL, *rp = NULL;
+	char owner[33], sha[GZ_SHA_SIZE], merged[GZ_SHA_SIZE], *md = NULL, *rp = NULL;
 	gz_buf page = GZ_BUF_INIT, out = GZ_BUF_INIT, msg = GZ_BUF_INIT;
 	gz_strlist conflicts = {0};
 	gz_desk_page p;
@@ -239,9 +235,9 @@ void desk_do_decide(desk_ctx *c)
 		goto cleanup;
 	}
 	rp = desk_repo_path(dk, page.ptr);
-	if (gz_gitw_read(dk->git, base, rp, &md, &len, &err) < 0 ||
-	    gz_desk_page_parse(&p, md, len, &err) < 0) {
-		desk_message(c, 404, _("Not found"), err);
+	if (gz_gitw_read(dk->git, base, rp, &md, &len, &c->failed) < 0 ||
+	    gz_desk_page_parse(&p, md, len, page.ptr, &c->failed) < 0) {
+		desk_failed(c, 404, _("Not found"));
 		goto cleanup;
 	}
 	if (approve && desk_photos_complete(&p)) {
@@ -261,14 +257,14 @@ void desk_do_decide(desk_ctx *c)
 	if (*comment)
 		gz_buf_printf(&msg, "\n%s\n", comment);
 	rc = gz_gitw_commit(dk->git, sha, branch, base, &file, 1, c->user.name, c->user.email, msg.ptr,
-			    &err);
+			    &c->failed);
 	if (rc == GZ_GITW_STALE) {
 		desk_message(c, 409, _("Someone saved this page before you"),
 			     _("The page changed while you reviewed it: open it again."));
 		goto cleanup;
 	}
 	if (rc < 0) {
-		desk_message(c, 500, _("Not saved"), err);
+		desk_failed(c, 500, _("Not saved"));
 		goto cleanup;
 	}
 	if (!approve) {
@@ -276,16 +272,16 @@ void desk_do_decide(desk_ctx *c)
 		goto cleanup;
 	}
 	rc = gz_gitw_merge(dk->git, merged, branch, dk->branch, c->user.name, c->user.email, &conflicts,
-			   &err);
+			   &c->failed);
 	if (rc == GZ_GITW_CONFLICT) {
 		conflict_screen(c, &conflicts);
 		goto cleanup;
 	}
 	if (rc < 0) {
-		desk_message(c, 500, _("Not published"), err);
+		desk_failed(c, 500, _("Not published"));
 		goto cleanup;
 	}
-	gz_gitw_delete(dk->git, branch, sha, &err);
+	gz_gitw_delete(dk->git, branch, sha, NULL);
 	publish(c);
 cleanup:
 	gz_strlist_release(&conflicts);
@@ -293,7 +289,6 @@ cleanup:
 	gz_buf_release(&page);
 	gz_buf_release(&out);
 	gz_buf_release(&msg);
-	free(err);
 	free(md);
 	free(rp);
 }

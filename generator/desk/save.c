@@ -25,13 +25,13 @@ const char *desk_photos_complete(const gz_desk_page *p)
 static bool submit_ok(desk_ctx *c, gz_desk_page *p, const gz_buf *md, const char *page,
 		      const char *branch, const char *base)
 {
-	char sha[GZ_SHA_SIZE], *err = NULL;
+	char sha[GZ_SHA_SIZE];
 	gz_diag found;
 	bool ok = false;
 
 	gz_diag_init(&found);
-	if (desk_commit_loose(c, sha, page, md, base, &err) < 0) {
-		desk_message(c, 500, _("Not saved"), err);
+	if (desk_commit_loose(c, sha, page, md, base, &c->failed) < 0) {
+		desk_failed(c, 500, _("Not saved"));
 		goto cleanup;
 	}
 	desk_try(c, sha, page, &found, NULL);
@@ -46,7 +46,6 @@ static bool submit_ok(desk_ctx *c, gz_desk_page *p, const gz_buf *md, const char
 	}
 cleanup:
 	gz_diag_release(&found);
-	free(err);
 	return ok;
 }
 
@@ -57,7 +56,7 @@ void desk_do_save(desk_ctx *c)
 	const char *why = NULL, *page = field(c, "p"), *base = field(c, "base"), *missing;
 	bool submit = !strcmp(field(c, "do"), "submit");
 	gz_buf path = GZ_BUF_INIT, md = GZ_BUF_INIT, msg = GZ_BUF_INIT, loc = GZ_BUF_INIT;
-	char *branch = NULL, *err = NULL, *rp = NULL, sha[GZ_SHA_SIZE];
+	char *branch = NULL, *rp = NULL, sha[GZ_SHA_SIZE];
 	gz_gitw_file file;
 	int rc;
 
@@ -74,14 +73,12 @@ void desk_do_save(desk_ctx *c)
 		{
 			char *have = NULL;
 			size_t len;
-			if (gz_gitw_read(dk->git, base, rp, &have, &len, &err) == 0) {
+			if (gz_gitw_read(dk->git, base, rp, &have, &len, NULL) == 0) {
 				free(have);
 				desk_form_screen(c, &p, "", field(c, "kind"), "", base,
 					    _("A page with this address already exists."));
 				goto cleanup;
 			}
-			free(err);
-			err = NULL;
 		}
 		page = path.ptr;
 	} else if (!desk_page_path_ok(page)) {
@@ -122,13 +119,13 @@ void desk_do_save(desk_ctx *c)
 	file.len = md.len;
 	gz_buf_printf(&msg, submit ? _("%s: submitted for review\n") : _("%s: saved on the desk\n"), p.title);
 	rc = gz_gitw_commit(dk->git, sha, branch, base, &file, 1, c->user.name, c->user.email, msg.ptr,
-			    &err);
+			    &c->failed);
 	if (rc == GZ_GITW_STALE) {
 		desk_stale_screen(c, page, branch, md.ptr);
 		goto cleanup;
 	}
 	if (rc < 0) {
-		desk_message(c, 500, _("Not saved"), err);
+		desk_failed(c, 500, _("Not saved"));
 		goto cleanup;
 	}
 	gz_buf_puts(&loc, "/desk/edit?p=");
@@ -144,7 +141,6 @@ cleanup:
 	gz_buf_release(&msg);
 	gz_buf_release(&loc);
 	free(branch);
-	free(err);
 	free(rp);
 }
 

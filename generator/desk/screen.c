@@ -87,6 +87,14 @@ void desk_message(desk_ctx *c, int status, const char *title, const char *text)
 	desk_foot(&c->rp->body);
 }
 
+void desk_failed(desk_ctx *c, int status, const char *title)
+{
+	char *err = gz_diag_first_error(&c->failed);
+
+	desk_message(c, status, title, err ? err : "");
+	free(err);
+}
+
 void desk_csrf_field(desk_ctx *c, gz_buf *b)
 {
 	gz_buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", c->s.csrf);

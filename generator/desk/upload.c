@@ -54,7 +54,6 @@ static int photo_child(gz_buf *out, void *payload)
 static const char *photo_check(desk_ctx *c)
 {
 	const char *name = c->rq->file_name, *kind;
-	char *err = NULL;
 	gz_buf text = GZ_BUF_INIT;
 	int rc;
 
@@ -73,10 +72,10 @@ static const char *photo_check(desk_ctx *c)
 		return NULL;
 	}
 	pthread_mutex_lock(&c->dk->build_lock);
-	rc = gz_desk_child_run(&text, &err, c->dk->git, photo_child, (void *)&c->rq->file);
+	rc = gz_desk_child_run(&text, c->dk->git, c->dk->source, NULL, photo_child,
+			       (void *)&c->rq->file);
 	pthread_mutex_unlock(&c->dk->build_lock);
 	gz_buf_release(&text);
-	free(err);
 	if (rc == PHOTO_SIZE) {
 		desk_message(c, 415, _("Photo refused"),
 			     _("A photo must be between 200 and 12000 pixels wide and high."));
@@ -124,7 +123,7 @@ void desk_do_upload(desk_ctx *c)
 	desk *dk = c->dk;
 	const char *branch = field(c, "b"), *base = field(c, "base"), *name = c->rq->file_name;
 	const char *kind;
-	char owner[33], *md = NULL, *err = NULL, *rp = NULL, sha[GZ_SHA_SIZE];
+	char owner[33], *md = NULL, *rp = NULL, sha[GZ_SHA_SIZE];
 	gz_buf page = GZ_BUF_INIT, photo = GZ_BUF_INIT, out = GZ_BUF_INIT, loc = GZ_BUF_INIT,
 	       msg = GZ_BUF_INIT;
 	gz_desk_page p;
@@ -141,9 +140,9 @@ void desk_do_upload(desk_ctx *c)
 	if (!(kind = photo_check(c)))
 		goto cleanup;
 	rp = desk_repo_path(dk, page.ptr);
-	if (gz_gitw_read(dk->git, base, rp, &md, &len, &err) < 0 ||
-	    gz_desk_page_parse(&p, md, len, &err) < 0) {
-		desk_message(c, 404, _("Not found"), err);
+	if (gz_gitw_read(dk->git, base, rp, &md, &len, &c->failed) < 0 ||
+	    gz_desk_page_parse(&p, md, len, page.ptr, &c->failed) < 0) {
+		desk_failed(c, 404, _("Not found"));
 		goto cleanup;
 	}
 	if (p.nphotos >= GZ_DESK_MAX_PHOTOS) {
@@ -176,13 +175,13 @@ void desk_do_upload(desk_ctx *c)
 	files[1].len = out.len;
 	gz_buf_printf(&msg, _("%s: photo %s added on the desk\n"), p.title, strrchr(photo.ptr, '/') + 1);
 	rc = gz_gitw_commit(dk->git, sha, branch, base, files, 2, c->user.name, c->user.email, msg.ptr,
-			    &err);
+			    &c->failed);
 	if (rc == GZ_GITW_STALE) {
 		desk_stale_screen(c, page.ptr, branch, out.ptr);
 		goto cleanup;
 	}
 	if (rc < 0) {
-		desk_message(c, 500, _("Not saved"), err);
+		desk_failed(c, 500, _("Not saved"));
 		goto cleanup;
 	}
 	gz_buf_puts(&loc, "/desk/edit?p=");
@@ -198,7 +197,6 @@ cleanup:
 	gz_buf_release(&loc);
 	gz_buf_release(&msg);
 	free(md);
-	free(err);
 	free(rp);
 }
 

@@ -74,7 +74,7 @@ void gz_desk_random_hex(char *out, size_t n)
 	sodium_bin2hex(out, 2 * n + 1, b, n);
 }
 
-int gz_desk_users_load(gz_desk_users *out, const char *path, char **err)
+int gz_desk_users_load(gz_desk_users *out, const char *path, gz_diag *d)
 {
 	gz_buf b = GZ_BUF_INIT;
 	char *line, *save = NULL;
@@ -85,8 +85,8 @@ int gz_desk_users_load(gz_desk_users *out, const char *path, char **err)
 	if (gz_buf_read_file(&b, path) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		gz_buf_printf(&b, "%s: %s", path, strerror(errno));
-		*err = gz_buf_detach(&b, NULL);
+		gz_diag_error(d, path, 0, 0, "%s", strerror(errno));
+		gz_buf_release(&b);
 		return -1;
 	}
 	for (line = strtok_r(b.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -100,9 +100,7 @@ int gz_desk_users_load(gz_desk_users *out, const char *path, char **err)
 		for (i = 0; i < 4; i++)
 			f[i] = strtok_r(i ? NULL : line, "\t", &s2);
 		if (!f[3] || !gz_desk_name_valid(f[0]) || role_parse(f[1], &u.role) < 0) {
-			gz_buf e = GZ_BUF_INIT;
-			gz_buf_printf(&e, _("%s:%d: not a line of a users file"), path, lineno);
-			*err = gz_buf_detach(&e, NULL);
+			gz_diag_error(d, path, lineno, 1, _("not a line of a users file"));
 			gz_buf_release(&b);
 			gz_desk_users_release(out);
 			return -1;
@@ -141,17 +139,15 @@ const gz_desk_user *gz_desk_users_find(const gz_desk_users *u, const char *name)
 	return NULL;
 }
 
-static int fail(char **err, const char *fmt, const char *arg)
+/* what is wrong with arg, given on the command line */
+static int fail(gz_diag *d, const char *why, const char *arg)
 {
-	gz_buf e = GZ_BUF_INIT;
-
-	gz_buf_printf(&e, "%s: %s", arg, fmt);
-	*err = gz_buf_detach(&e, NULL);
+	gz_diag_error(d, GZ_DESK_USERS_COMMAND, 0, 0, "%s: %s", arg, why);
 	return -1;
 }
 
 int gz_desk_users_add(const char *path, const char *name, const char *role, const char *email,
-		      const char *password, char **err)
+		      const char *password, gz_diag *d)
 {
 	gz_desk_users u;
 	gz_desk_role r;
@@ -162,18 +158,18 @@ int gz_desk_users_add(const char *path, const char *name, const char *role, cons
 	bool replaced = false;
 
 	if (!gz_desk_name_valid(name))
-		return fail(err, _("a name is 1 to 32 of a-z, 0-9, - and _"), name);
+		return fail(d, _("a name is 1 to 32 of a-z, 0-9, - and _"), name);
 	if (role_parse(role, &r) < 0)
-		return fail(err, _("the role is editor, reviewer or admin"), role);
+		return fail(d, _("the role is editor, reviewer or admin"), role);
 	if (!field_ok(email) || !strchr(email, '@'))
-		return fail(err, _("not an email address"), email ? email : "");
+		return fail(d, _("not an email address"), email ? email : "");
 	if (strlen(password) < 8)
-		return fail(err, _("a password has at least 8 characters"), name);
-	if (gz_desk_users_load(&u, path, err) < 0)
+		return fail(d, _("a password has at least 8 characters"), name);
+	if (gz_desk_users_load(&u, path, d) < 0)
 		return -1;
 	if (crypto_pwhash_str_alg(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 				  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-		fail(err, _("out of memory hashing the password"), name);
+		fail(d, _("out of memory hashing the password"), name);
 		goto cleanup;
 	}
 	for (i = 0; i < u.n; i++) {
@@ -192,7 +188,7 @@ int gz_desk_users_add(const char *path, const char *name, const char *role, cons
 	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, out.ptr, out.len) != (ssize_t)out.len || fsync(fd) < 0 ||
 	    close(fd) < 0 || rename(tmp.ptr, path) < 0) {
-		fail(err, strerror(errno), path);
+		gz_diag_error(d, path, 0, 0, "%s", strerror(errno));
 		unlink(tmp.ptr);
 		goto cleanup;
 	}

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/diag.h"
+
 typedef enum { GZ_ROLE_EDITOR, GZ_ROLE_REVIEWER, GZ_ROLE_ADMIN } gz_desk_role;
 
 typedef struct {
@@ -26,18 +28,24 @@ typedef struct {
 	size_t n, cap;
 } gz_desk_users;
 
+/* Where an error in what `gazette desk user add` was given is placed */
+#define GZ_DESK_USERS_COMMAND "gazette desk user add"
+
 /* Read the users file at path (a missing file is no users). Returns 0, or
- * -1 with *err set (caller frees). Release with gz_desk_users_release. */
-int gz_desk_users_load(gz_desk_users *out, const char *path, char **err);
+ * -1 with the error added to d, placed in path. Release with
+ * gz_desk_users_release. */
+int gz_desk_users_load(gz_desk_users *out, const char *path, gz_diag *d);
 void gz_desk_users_release(gz_desk_users *u);
 
 /* The user called name, borrowed from u, or NULL. */
 const gz_desk_user *gz_desk_users_find(const gz_desk_users *u, const char *name);
 
 /* Add name (or replace its line) with a hash of password and write the
- * file. Returns 0, or -1 with *err set (caller frees). */
+ * file. Returns 0, or -1 with the error added to d: placed at the file when
+ * it cannot be read or written, else at GZ_DESK_USERS_COMMAND (a name,
+ * role, email or password that will not do). */
 int gz_desk_users_add(const char *path, const char *name, const char *role, const char *email,
-		      const char *password, char **err);
+		      const char *password, gz_diag *d);
 
 /* True if password is the user's. Checks run one at a time: each takes
  * 64 MiB for a moment, and a crowd of logins must not add up. */

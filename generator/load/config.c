@@ -156,13 +156,9 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (data) {
-		char *err;
-		int line, col;
-		if (gz_yaml_parse(&root, data, len, 0, &err, &line, &col) < 0) {
-			gz_diag_error(d, path, line, col, "%s", err);
-			free(err);
+		if (gz_yaml_parse(&root, data, len, 0, path, d) < 0)
 			root = NULL;
-		} else if (root->type != GZ_MAP && root->type != GZ_NULL) {
+		else if (root->type != GZ_MAP && root->type != GZ_NULL) {
 			gz_diag_error(d, path, root->line, root->col,
 				      _("site.yml must be a mapping of settings (key: value)"));
 		}

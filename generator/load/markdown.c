@@ -535,7 +535,8 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	if (marks)
 		unmark_tree(doc);
 	if (opts->hooks && opts->hooks->filter &&
-	    opts->hooks->filter((gz_md_node *)doc, opts->hooks->payload, &out->error) < 0) {
+	    opts->hooks->filter((gz_md_node *)doc, opts->line_offset, opts->hooks->payload,
+				&out->error) < 0) {
 		cmark_node_free(doc);
 		goto fail;
 	}

@@ -157,11 +157,14 @@ void gz_md_walk(gz_md_node *root, void (*visit)(gz_md_node *n, bool enter, void 
 
 /*
  * Hooks into the render, for Lua (hooks.h). filter runs on the parsed
- * document before anything else looks at it; shortcode expands one
- * shortcode (above). Both return 0, or -1 with *err set (caller frees).
+ * document before anything else looks at it (line_offset: the lines above
+ * the body in its file, to turn a node's line into the file's); shortcode
+ * expands one shortcode (above). Both return 0, or -1 with *err set
+ * (caller frees): the message, placed in the hook's file when Lua knows
+ * the line, which the page loader places in turn (gz_diag_add_placed).
  */
 typedef struct {
-	int (*filter)(gz_md_node *doc, void *payload, char **err);
+	int (*filter)(gz_md_node *doc, int line_offset, void *payload, char **err);
 	int (*shortcode)(gz_md_sc *sc, void *payload, char **err);
 	void *payload;
 } gz_md_hooks;

@@ -515,8 +515,6 @@ static int parse_front_matter(gz_page *p, const char *path, page_text *t, gz_dia
 {
 	const char *fm = t->data;
 	size_t fm_len = 0;
-	char *err = NULL;
-	int line, col;
 	bool closed;
 
 	/* a byte-order mark is legal UTF-8 but not part of the text */
@@ -540,11 +538,8 @@ static int parse_front_matter(gz_page *p, const char *path, page_text *t, gz_dia
 		return -1;
 	}
 	t->body_len = t->len - (size_t)(t->body - t->data);
-	if (gz_yaml_parse(&p->fm, fm ? fm : "", fm_len, 1, &err, &line, &col) < 0) {
-		gz_diag_error(d, path, line, col, _("front matter: %s"), err);
-		free(err);
+	if (gz_yaml_parse(&p->fm, fm ? fm : "", fm_len, 1, path, d) < 0)
 		return -1;
-	}
 	if (p->fm->type != GZ_MAP && p->fm->type != GZ_NULL) {
 		gz_diag_error(d, path, p->fm->line, p->fm->col,
 			      _("front matter must be 'key: value' lines"));

@@ -222,8 +222,8 @@ static gz_value *parse_node(parse_state *st, yaml_event_t *ev, int depth)
 	}
 }
 
-int gz_yaml_parse(gz_value **out, const char *s, size_t len, int line_offset, char **err,
-		  int *line, int *col)
+int gz_yaml_parse(gz_value **out, const char *s, size_t len, int line_offset, const char *path,
+		  gz_diag *d)
 {
 	parse_state st;
 	yaml_event_t ev;
@@ -267,9 +267,11 @@ int gz_yaml_parse(gz_value **out, const char *s, size_t len, int line_offset, ch
 	yaml_parser_delete(&st.p);
 	if (st.err) {
 		gz_value_free(root);
-		*err = st.err;
-		*line = st.line;
-		*col = st.col;
+		if (d && line_offset > 0)
+			gz_diag_error(d, path, st.line, st.col, _("front matter: %s"), st.err);
+		else if (d)
+			gz_diag_error(d, path, st.line, st.col, "%s", st.err);
+		free(st.err);
 		return -1;
 	}
 	if (!root) {

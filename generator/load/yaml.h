@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/diag.h"
+
 typedef enum { GZ_NULL, GZ_STR, GZ_SEQ, GZ_MAP } gz_vtype;
 
 typedef struct gz_value gz_value;
@@ -33,12 +35,14 @@ struct gz_value {
 /*
  * Parse len bytes as one YAML document. On success *out is the root (a
  * GZ_NULL value for an empty document), owned by the caller (gz_value_free).
- * On failure returns -1 and fills err (caller frees) with a message and
- * the line and col out-parameters with the position; line_offset is added to every line number
- * (front matter starts below the opening ---).
+ * On failure returns -1 and adds the error to d, placed at path with the
+ * line and column of the fault; d may be NULL when the caller falls back to
+ * defaults and reports nothing. line_offset is added to every line number:
+ * a document that starts below line 1 is a page's front matter (below the
+ * opening ---), and its errors say so.
  */
-int gz_yaml_parse(gz_value **out, const char *s, size_t len, int line_offset, char **err,
-		  int *line, int *col);
+int gz_yaml_parse(gz_value **out, const char *s, size_t len, int line_offset, const char *path,
+		  gz_diag *d);
 
 void gz_value_free(gz_value *v);
 

@@ -74,19 +74,24 @@ static int run_filters_lua(lua_State *L)
 	return 0;
 }
 
-/* msg, with the page it was on (msg is freed) */
-char *script_on_page_of(char *msg, const char *path)
+/* msg, with the page it was on and the line there when known (0: not);
+ * msg is freed */
+char *script_on_page_of(char *msg, const char *path, int line)
 {
-	gz_buf b = GZ_BUF_INIT;
+	gz_buf b = GZ_BUF_INIT, page = GZ_BUF_INIT;
 	size_t n = script_place_len(msg);
 
+	gz_buf_puts(&page, path);
+	if (line > 0)
+		gz_buf_printf(&page, ":%d", line);
 	gz_buf_printf(&b, "%.*s", (int)n, msg);
-	gz_buf_printf(&b, _("%s (while rendering %s)"), msg + n, path);
+	gz_buf_printf(&b, _("%s (while rendering %s)"), msg + n, page.ptr);
+	gz_buf_release(&page);
 	free(msg);
 	return gz_buf_detach(&b, NULL);
 }
 
-static int md_filter(gz_md_node *doc, void *payload, char **err)
+static int md_filter(gz_md_node *doc, int line_offset, void *payload, char **err)
 {
 	gz_script *s = payload;
 	lua_State *L = s->L;
@@ -98,7 +103,8 @@ static int md_filter(gz_md_node *doc, void *payload, char **err)
 	lua_pushcfunction(L, run_filters_lua);
 	lua_pushlightuserdata(L, doc);
 	if (script_call_lua(s, 1, 0, err) < 0) {
-		*err = script_on_page_of(*err, s->md_path);
+		int line = gz_hooks_filter_line(L);
+		*err = script_on_page_of(*err, s->md_path, line > 0 ? line + line_offset : 0);
 		rc = -1;
 	} else if (s->new_fm) {
 		gz_value_free(*s->cur_fm);
@@ -433,10 +439,12 @@ static int md_shortcode(gz_md_sc *sc, void *payload, char **err)
 		if (raw_field(L, top + 1, name) == LUA_TFUNCTION)
 			gz_script_return_place(L, -1, place, sizeof(place));
 		lua_pop(L, 1);
+		/* the hook's place inside, as for an error it raised: the
+		 * shortcode's own place is the page's line */
 		if (lua_type(L, res) == LUA_TSTRING || lua_type(L, res) == LUA_TTABLE)
-			gz_buf_printf(&b, _("%sshortcode '%s': %s"), place, name, why);
+			gz_buf_printf(&b, _("shortcode '%s': %s%s"), name, place, why);
 		else
-			gz_buf_printf(&b, _("%sshortcode '%s': %s, not %s"), place, name, why,
+			gz_buf_printf(&b, _("shortcode '%s': %s%s, not %s"), name, place, why,
 				      luaL_typename(L, res));
 	}
 	lua_settop(L, top);

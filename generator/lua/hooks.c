@@ -21,6 +21,7 @@ typedef struct {
 	unsigned gen;
 	gz_md_node **tracked;
 	size_t n, cap;
+	int line; /* the page's line of the node a filter was last called on */
 } nodebook;
 
 typedef struct {
@@ -531,13 +532,21 @@ static gz_md_node *result_node(lua_State *L, int idx, int fn, const char *type, 
 	if (lua_type(L, idx) == LUA_TSTRING)
 		return to_node(L, idx);
 	if (!u) {
-		filter_error(L, fn, "the '%s' filter returned %s %s; a filter returns nothing, a "
-				    "node, a string or a list of those",
-			     type, item ? "a list with a" : "a", luaL_typename(L, idx));
+		/* lua_pushvfstring: a translation keeps the order of the %s */
+		if (item)
+			filter_error(L, fn,
+				     _("the '%s' filter returned a list with a %s; a filter returns "
+				       "nothing, a node, a string or a list of those"),
+				     type, luaL_typename(L, idx));
+		else
+			filter_error(L, fn,
+				     _("the '%s' filter returned a %s; a filter returns nothing, a node, "
+				       "a string or a list of those"),
+				     type, luaL_typename(L, idx));
 		return NULL;
 	}
 	if (u->gen != book(L)->gen)
-		filter_error(L, fn, "the '%s' filter returned a node of a page that is done", type);
+		filter_error(L, fn, _("the '%s' filter returned a node of a page that is done"), type);
 	return u->node;
 }
 
@@ -565,8 +574,9 @@ static void apply_result(lua_State *L, int fn, gz_md_node *old, const char *type
 			}
 			/* the list's order is the page's: after old, insert after */
 			if (last ? !gz_md_node_insert_after(last, c) : !gz_md_node_insert_before(old, c))
-				filter_error(L, fn, "the '%s' filter returned a %s, which cannot stand "
-						    "where a %s was",
+				filter_error(L, fn,
+					     _("the '%s' filter returned a %s, which cannot stand where a "
+					       "%s was"),
 					     type, gz_md_node_type(c), type);
 			if (last)
 				last = c;
@@ -576,8 +586,9 @@ static void apply_result(lua_State *L, int fn, gz_md_node *old, const char *type
 		if (c == old)
 			return;
 		if (!gz_md_node_insert_before(old, c))
-			filter_error(L, fn, "the '%s' filter returned a %s, which cannot stand where "
-					    "a %s was",
+			filter_error(L, fn,
+				     _("the '%s' filter returned a %s, which cannot stand where a %s "
+				       "was"),
 				     type, gz_md_node_type(c), type);
 	}
 	if (!keep_old) {
@@ -636,6 +647,7 @@ static void run_pass(lua_State *L, int filter, gz_md_node *doc, bool inlines)
 {
 	size_t i, n;
 	gz_md_node **l = collect(L, doc, inlines, &n);
+	nodebook *bk = book(L);
 	long steps = n;
 
 	for (i = 0; i < n; i++) {
@@ -660,6 +672,7 @@ static void run_pass(lua_State *L, int filter, gz_md_node *doc, bool inlines)
 		fn = lua_gettop(L);
 		lua_pushvalue(L, fn);
 		push_node(L, c);
+		bk->line = gz_md_node_line(c);
 		lua_call(L, 1, 1);
 		apply_result(L, fn, c, type);
 		lua_settop(L, fn - 1);
@@ -674,6 +687,7 @@ void gz_hooks_run_filters(lua_State *L, int filters, gz_md_node *doc, int meta_i
 
 	filters = lua_absindex(L, filters);
 	meta_idx = lua_absindex(L, meta_idx);
+	book(L)->line = 0;
 	n = (lua_Integer)lua_rawlen(L, filters);
 	for (i = 1; i <= n; i++) {
 		int f;
@@ -683,6 +697,7 @@ void gz_hooks_run_filters(lua_State *L, int filters, gz_md_node *doc, int meta_i
 		run_pass(L, f, doc, false);
 		if (lua_getfield(L, f, "document") == LUA_TFUNCTION) {
 			int fn = lua_gettop(L);
+			book(L)->line = 0;
 			lua_pushvalue(L, fn);
 			push_node(L, doc);
 			lua_pushvalue(L, meta_idx);
@@ -691,12 +706,18 @@ void gz_hooks_run_filters(lua_State *L, int filters, gz_md_node *doc, int meta_i
 				/* a new front matter replaces the old for later filters */
 				lua_copy(L, -1, meta_idx);
 			else if (!lua_isnil(L, -1))
-				filter_error(L, fn, "the document filter returned a %s; it returns the "
-						    "front matter (a table) or nothing",
+				filter_error(L, fn,
+					     _("the document filter returned a %s; it returns the front "
+					       "matter (a table) or nothing"),
 					     luaL_typename(L, -1));
 		}
 		lua_settop(L, f - 1);
 	}
+}
+
+int gz_hooks_filter_line(lua_State *L)
+{
+	return book(L)->line;
 }
 
 static int cmp_ptr(const void *a, const void *b)

@@ -35,6 +35,11 @@ void gz_hooks_open(lua_State *L);
  * Lua errors propagate (call inside lua_pcall). */
 void gz_hooks_run_filters(lua_State *L, int filters, gz_md_node *doc, int meta_idx);
 
+/* After gz_hooks_run_filters failed: the page's line of the node the
+ * failing filter was called on, for the error to name (0: unknown, as for
+ * a document function or a node Lua made). */
+int gz_hooks_filter_line(lua_State *L);
+
 /* After a page (doc still alive), or after any call into Lua (doc NULL):
  * disarm all node userdata and free what Lua made or cut out that is not
  * in a document. Raises no Lua error. */

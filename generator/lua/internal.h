@@ -149,7 +149,8 @@ void script_gz_open(lua_State *L, int env);
 void script_layout_open(lua_State *L, gz_script *s, int env);
 int script_load_templates(gz_script *s, int env, gz_diag *d);
 
-/* filters.c: msg, with the page it was on (msg is freed) */
-char *script_on_page_of(char *msg, const char *path);
+/* filters.c: msg, with the page it was on and its line there (0: not
+ * known; msg is freed) */
+char *script_on_page_of(char *msg, const char *path, int line);
 
 #endif

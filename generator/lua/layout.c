@@ -285,7 +285,7 @@ static void render_error(gz_script *s, const gz_page *page, const gz_list *list,
 	if (named)
 		gz_buf_puts(&b, err + n);
 	else
-		gz_buf_printf(&b, _("%s (rendering %s)"), err + n, page ? page->path : list->url);
+		gz_buf_printf(&b, _("%s (while rendering %s)"), err + n, page ? page->path : list->url);
 	gz_diag_add_placed(d, sev, page ? page->path : s->theme->display, "%s", b.ptr);
 	gz_buf_release(&b);
 	free(err);

@@ -446,8 +446,7 @@ static int push_layout(gz_printlua *pl, const char *name, const char *for_path, 
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.env");
 	lua_setupvalue(L, -2, 1);
 	lua_pushvalue(L, -1); /* the chunk: where what it returns is */
-	if (gz_script_call(pl->s, 0, 1, &err) < 0) {
-		gz_diag_error_placed(d, path.ptr, "%s", err);
+	if (gz_script_call(pl->s, 0, 1, path.ptr, d) < 0) {
 		lua_pop(L, 1);
 		goto cleanup;
 	}
@@ -567,7 +566,7 @@ static int draw_lua(lua_State *L)
 int gz_printlua_draw(gz_printlua *pl, const char *name, const gz_print_canvas *c, gz_diag *d)
 {
 	lua_State *L;
-	char *err = NULL;
+	gz_diag lua; /* the Lua error, to be told apart from fail()'s */
 	int top, rc;
 
 	if (!pl->s)
@@ -581,14 +580,17 @@ int gz_printlua_draw(gz_printlua *pl, const char *name, const gz_print_canvas *c
 	lua_pushcfunction(L, draw_lua);
 	lua_insert(L, -2);
 	lua_pushlightuserdata(L, pl);
-	rc = gz_script_call(pl->s, 2, 0, &err);
-	if (rc < 0) {
-		if (pl->failed)
-			gz_diag_error(d, c->path, pl->fail_line, pl->fail_col, "%s", pl->fail_msg);
-		else
-			gz_diag_error_placed(d, c->path, "%s (printing %s)", err, c->path);
-		free(err);
+	gz_diag_init(&lua);
+	rc = gz_script_call(pl->s, 2, 0, c->path, &lua);
+	if (rc < 0 && pl->failed) {
+		gz_diag_error(d, c->path, pl->fail_line, pl->fail_col, "%s", pl->fail_msg);
+	} else if (rc < 0) {
+		size_t i;
+		for (i = 0; i < lua.n; i++)
+			gz_diag_error(d, lua.items[i].path, lua.items[i].line, lua.items[i].col,
+				      _("%s (while printing %s)"), lua.items[i].msg, c->path);
 	}
+	gz_diag_release(&lua);
 	pl->c = NULL;
 	lua_settop(L, top);
 	return rc;

@@ -11,7 +11,7 @@
  *
  * Layouts run in the sandbox of the HTML layouts (script.h): no io or os,
  * an instruction limit and a memory limit; a Lua error is reported as
- * "file:line: message (printing PATH)". Like hooks, which bridges Lua and
+ * "file:line: message (while printing PATH)". Like hooks, which bridges Lua and
  * cmark, this module bridges Lua and pdf.h; it includes no cairo.
  * Coordinates are points from the top left corner of the trimmed page.
  */

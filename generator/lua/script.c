@@ -348,7 +348,7 @@ int script_on_page(gz_script *s, const gz_page *page, char **err)
 	if (!has_lifecycle(s->L, "on_page"))
 		return 0;
 	if (run_lifecycle(s, &c, err) < 0) {
-		*err = script_on_page_of(*err, page->path);
+		*err = script_on_page_of(*err, page->path, 0);
 		return -1;
 	}
 	return 0;
@@ -444,8 +444,13 @@ struct lua_State *gz_script_lua(gz_script *s)
 	return s->L;
 }
 
-int gz_script_call(gz_script *s, int nargs, int nresults, char **err)
+int gz_script_call(gz_script *s, int nargs, int nresults, const char *path, gz_diag *d)
 {
-	*err = NULL;
-	return script_call_lua(s, nargs, nresults, err);
+	char *err = NULL;
+
+	if (script_call_lua(s, nargs, nresults, &err) == 0)
+		return 0;
+	gz_diag_error_placed(d, path, "%s", err);
+	free(err);
+	return -1;
 }

@@ -101,9 +101,10 @@ void gz_script_push_page(struct lua_State *L, const gz_page *p);
 void gz_script_push_value(struct lua_State *L, const gz_value *v);
 /* Call the function under nargs arguments on the stack with fresh limits
  * (steps, time, data), leaving nresults. Returns 0, or -1 with the stack
- * back below the function and *err "file:line: message" (caller frees),
- * whatever the error object was. */
-int gz_script_call(gz_script *s, int nargs, int nresults, char **err);
+ * back below the function and the error added to d, whatever the error
+ * object was: placed at the Lua file and line it came from, else at path
+ * (the file the function was loaded from). */
+int gz_script_call(gz_script *s, int nargs, int nresults, const char *path, gz_diag *d);
 
 /* For C functions that Lua calls (the bridges): count bytes that Lua
  * hands over to be kept in C (a node, a string in the site, output)

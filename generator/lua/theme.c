@@ -224,16 +224,14 @@ char *gz_theme_dir(const char *source, const char *name, char **display)
  * broken: the site load reports that). */
 static gz_value *peek_config(gz_source *src)
 {
-	char *data = NULL, *err = NULL;
+	char *data = NULL;
 	size_t len;
-	int line, col;
 	gz_value *v = NULL;
 
 	if (gz_source_read(src, "site.yml", &data, &len) < 0)
 		return NULL;
-	if (gz_yaml_parse(&v, data, len, 0, &err, &line, &col) < 0)
+	if (gz_yaml_parse(&v, data, len, 0, NULL, NULL) < 0)
 		v = NULL;
-	free(err);
 	free(data);
 	return v;
 }

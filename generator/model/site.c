@@ -50,11 +50,11 @@ static void load_one(size_t i, int worker, void *payload)
 		if (p->hook_error_line)
 			gz_diag_add(j->d, j->keep_going ? GZ_WARNING : GZ_ERROR, p->path,
 				    p->hook_error_line, 1, "%s%s", p->hook_error,
-				    j->keep_going ? " (page left out: --keep-going)" : "");
+				    j->keep_going ? _(" (page left out: --keep-going)") : "");
 		else
 			gz_diag_add_placed(j->d, j->keep_going ? GZ_WARNING : GZ_ERROR, p->path,
 					   "%s%s", p->hook_error,
-					   j->keep_going ? " (page left out: --keep-going)" : "");
+					   j->keep_going ? _(" (page left out: --keep-going)") : "");
 		p->broken = true;
 	}
 	p->id = i;

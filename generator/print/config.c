@@ -96,18 +96,15 @@ static void value_merge(gz_value *base, const gz_value *over)
 /* Read print.yml of the site (k 0) or the theme (k 1). */
 static int read_config(printer *pr, int k, gz_source *src, const char *display)
 {
-	char *data = NULL, *err = NULL;
+	char *data = NULL;
 	size_t len;
-	int line = 0, col = 0;
 	gz_buf path = GZ_BUF_INIT;
 
 	if (!src || gz_source_read(src, "print.yml", &data, &len) < 0)
 		return 0;
 	gz_buf_printf(&path, "%s%sprint.yml", display ? display : "", display ? "/" : "");
 	pr->cfg_path[k] = gz_buf_detach(&path, NULL);
-	if (gz_yaml_parse(&pr->cfg[k], data, len, 0, &err, &line, &col) < 0) {
-		gz_diag_error(pr->d, pr->cfg_path[k], line, col, "%s", err);
-		free(err);
+	if (gz_yaml_parse(&pr->cfg[k], data, len, 0, pr->cfg_path[k], pr->d) < 0) {
 		free(data);
 		return -1;
 	}

@@ -42,7 +42,7 @@ static void make_print_copy(printer *pr, print_image *pi, const char *file)
 	goto cleanup;
 failed:
 	gz_diag_error(pr->d, pi->where, pi->line, pi->col, _("photo '%s' is %s"), file,
-		      err ? err : "unreadable");
+		      err ? err : _("unreadable"));
 	free(err);
 	pi->failed = true;
 cleanup:

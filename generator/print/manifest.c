@@ -242,9 +242,8 @@ static void sort_pages(manifest *m, size_t listed, const char *path, gz_diag *d)
 int print_read_manifest(manifest *m, const gz_site *site, gz_source *src, const char *path,
 			gz_diag *d)
 {
-	char *data = NULL, *err = NULL;
+	char *data = NULL;
 	size_t len, listed;
-	int line = 0, col = 0;
 	size_t e0 = d->errors;
 
 	memset(m, 0, sizeof(*m));
@@ -252,9 +251,7 @@ int print_read_manifest(manifest *m, const gz_site *site, gz_source *src, const 
 		gz_diag_error(d, path, 0, 0, _("cannot read the brochure manifest"));
 		return -1;
 	}
-	if (gz_yaml_parse(&m->root, data, len, 0, &err, &line, &col) < 0) {
-		gz_diag_error(d, path, line, col, "%s", err);
-		free(err);
+	if (gz_yaml_parse(&m->root, data, len, 0, path, d) < 0) {
 		free(data);
 		return -1;
 	}

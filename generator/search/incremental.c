@@ -77,12 +77,10 @@ static bool old_text(gz_search_ctx *c, size_t i, gz_strlist *groups, gz_buf *tex
 
 	if (!groups[g].n) {
 		gz_buf raw = GZ_BUF_INIT, json = GZ_BUF_INIT;
-		char *err = NULL;
 		bool ok = read_back(c, 1 + GZ_SEARCH_SHARDS + g, &raw);
 		if (ok && raw.len >= 2 && (unsigned char)raw.ptr[0] == 0x1f &&
 		    (unsigned char)raw.ptr[1] == 0x8b) {
-			ok = gz_pack_gunzip(&json, raw.ptr, raw.len, GZ_SEARCH_TEXT_MAX, &err) == 0;
-			free(err);
+			ok = gz_pack_gunzip(&json, raw.ptr, raw.len, GZ_SEARCH_TEXT_MAX, NULL, NULL) == 0;
 		} else if (ok) {
 			gz_buf_add(&json, raw.ptr, raw.len);
 		}

@@ -72,7 +72,7 @@ void gz_search_write_text(gz_search_ctx *c, size_t g)
 {
 	gz_buf b = GZ_BUF_INIT, t = GZ_BUF_INIT, z = GZ_BUF_INIT;
 	size_t i, len;
-	char *err = NULL, *data;
+	char *data;
 
 	gz_buf_grow(&b, 64 * 1024);
 	gz_buf_putc(&b, '[');
@@ -88,11 +88,10 @@ void gz_search_write_text(gz_search_ctx *c, size_t g)
 	/* gzip: the full text is most of the index; search.js inflates it with
 	 * the browser's DecompressionStream (and reads it as it is if it is not
 	 * gzip, which is what is written should compression ever fail) */
-	if (gz_pack_gzip(&z, b.ptr, b.len, GZ_SEARCH_TEXT_LEVEL, &err) == 0) {
+	if (gz_pack_gzip(&z, b.ptr, b.len, GZ_SEARCH_TEXT_LEVEL, NULL, NULL) == 0) {
 		gz_buf_release(&b);
 		b = z;
 	} else {
-		free(err);
 		gz_buf_release(&z);
 	}
 	data = gz_buf_detach(&b, &len);

@@ -19,10 +19,12 @@
 #include <git2.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
 #include "source/gitwrite.h"
 
 struct gz_gitw {
 	git_repository *repo;
+	char *path;   /* as the caller named it: where errors are placed */
 	char *prefix;
 	pthread_mutex_t lock; /* one libgit2 repository handle, many server threads */
 };
@@ -34,18 +36,21 @@ static void init_libgit2(void)
 	git_libgit2_init();
 }
 
-static int fail(char **err, const char *what)
+/* Errors are placed at the repository as it was named: what the desk
+ * writes has no other file to name (a page's path is in the message). */
+static int fail(const char *path, gz_diag *d, const char *what)
 {
 	const git_error *e = git_error_last();
-	gz_buf b = GZ_BUF_INIT;
 
-	gz_buf_printf(&b, "%s: %s", what, e && e->message ? e->message : "unknown git error");
-	*err = gz_buf_detach(&b, NULL);
+	if (d)
+		gz_diag_error(d, path, 0, 0, "%s: %s", what,
+			      e && e->message ? e->message : _("unknown git error"));
 	return GZ_GITW_ERROR;
 }
 
-static int say(char **err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int say(char **err, int code, const char *fmt, ...)
+static int say(const char *path, gz_diag *d, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int say(const char *path, gz_diag *d, int code, const char *fmt, ...)
 {
 	gz_buf b = GZ_BUF_INIT;
 	va_list ap;
@@ -53,11 +58,13 @@ static int say(char **err, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	gz_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	*err = gz_buf_detach(&b, NULL);
+	if (d)
+		gz_diag_error(d, path, 0, 0, "%s", b.ptr);
+	gz_buf_release(&b);
 	return code;
 }
 
-int gz_gitw_open(gz_gitw **out, const char *path, char **err)
+int gz_gitw_open(gz_gitw **out, const char *path, gz_diag *d)
 {
 	git_repository *repo;
 	gz_gitw *w;
@@ -67,9 +74,10 @@ int gz_gitw_open(gz_gitw **out, const char *path, char **err)
 	*out = NULL;
 	pthread_once(&init_once, init_libgit2);
 	if (git_repository_open_ext(&repo, path, 0, NULL) < 0)
-		return fail(err, "cannot open the git repository");
+		return fail(path, d, _("cannot open the git repository"));
 	w = gz_calloc(1, sizeof(*w));
 	w->repo = repo;
+	w->path = gz_strdup(path);
 	pthread_mutex_init(&w->lock, NULL);
 	w->prefix = gz_strdup("");
 	wd = git_repository_workdir(repo);
@@ -94,6 +102,7 @@ void gz_gitw_free(gz_gitw *w)
 	git_repository_free(w->repo);
 	pthread_mutex_destroy(&w->lock);
 	free(w->prefix);
+	free(w->path);
 	free(w);
 }
 
@@ -124,7 +133,7 @@ static void ref_name(gz_buf *b, const char *branch)
 	gz_buf_printf(b, "refs/heads/%s", branch);
 }
 
-static int tip_locked(gz_gitw *w, const char *branch, git_oid *oid, char **err)
+static int tip_locked(gz_gitw *w, const char *branch, git_oid *oid, gz_diag *d)
 {
 	gz_buf name = GZ_BUF_INIT;
 	int rc;
@@ -133,19 +142,19 @@ static int tip_locked(gz_gitw *w, const char *branch, git_oid *oid, char **err)
 	rc = git_reference_name_to_id(oid, w->repo, name.ptr);
 	gz_buf_release(&name);
 	if (rc == GIT_ENOTFOUND)
-		return say(err, GZ_GITW_NOTFOUND, "no branch '%s'", branch);
+		return say(w->path, d, GZ_GITW_NOTFOUND, _("no branch '%s'"), branch);
 	if (rc < 0)
-		return fail(err, "cannot read a branch");
+		return fail(w->path, d, _("cannot read a branch"));
 	return 0;
 }
 
-int gz_gitw_tip(gz_gitw *w, const char *branch, char *sha, char **err)
+int gz_gitw_tip(gz_gitw *w, const char *branch, char *sha, gz_diag *d)
 {
 	git_oid oid;
 	int rc;
 
 	pthread_mutex_lock(&w->lock);
-	rc = tip_locked(w, branch, &oid, err);
+	rc = tip_locked(w, branch, &oid, d);
 	pthread_mutex_unlock(&w->lock);
 	if (rc == 0)
 		git_oid_tostr(sha, GZ_SHA_SIZE, &oid);
@@ -170,19 +179,19 @@ char *gz_gitw_head_branch(gz_gitw *w)
 	return out;
 }
 
-static int lookup_commit(gz_gitw *w, git_commit **c, const char *sha, char **err)
+static int lookup_commit(gz_gitw *w, git_commit **c, const char *sha, gz_diag *d)
 {
 	git_oid oid;
 
 	if (git_oid_fromstr(&oid, sha) < 0)
-		return say(err, GZ_GITW_NOTFOUND, "'%s' is not a commit id", sha);
+		return say(w->path, d, GZ_GITW_NOTFOUND, _("'%s' is not a commit id"), sha);
 	if (git_commit_lookup(c, w->repo, &oid) < 0)
-		return say(err, GZ_GITW_NOTFOUND, "no commit '%s'", sha);
+		return say(w->path, d, GZ_GITW_NOTFOUND, _("no commit '%s'"), sha);
 	return 0;
 }
 
 int gz_gitw_read(gz_gitw *w, const char *sha, const char *path, char **out, size_t *len,
-		 char **err)
+		 gz_diag *d)
 {
 	git_commit *c = NULL;
 	git_tree *t = NULL;
@@ -192,18 +201,18 @@ int gz_gitw_read(gz_gitw *w, const char *sha, const char *path, char **out, size
 
 	*out = NULL;
 	pthread_mutex_lock(&w->lock);
-	if ((rc = lookup_commit(w, &c, sha, err)) < 0)
+	if ((rc = lookup_commit(w, &c, sha, d)) < 0)
 		goto cleanup;
 	if (git_commit_tree(&t, c) < 0) {
-		rc = fail(err, "cannot read a commit's tree");
+		rc = fail(w->path, d, _("cannot read a commit's tree"));
 		goto cleanup;
 	}
 	if (git_tree_entry_bypath(&e, t, path) < 0 || git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
-		rc = say(err, GZ_GITW_NOTFOUND, "no file '%s'", path);
+		rc = say(w->path, d, GZ_GITW_NOTFOUND, _("no file '%s'"), path);
 		goto cleanup;
 	}
 	if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(e)) < 0) {
-		rc = fail(err, "cannot read a file");
+		rc = fail(w->path, d, _("cannot read a file"));
 		goto cleanup;
 	}
 	*len = (size_t)git_blob_rawsize(blob);
@@ -239,7 +248,7 @@ static int list_one(const char *root, const git_tree_entry *e, void *payload)
 	return 0;
 }
 
-int gz_gitw_list(gz_gitw *w, const char *sha, const char *dir, gz_strlist *out, char **err)
+int gz_gitw_list(gz_gitw *w, const char *sha, const char *dir, gz_strlist *out, gz_diag *d)
 {
 	git_commit *c = NULL;
 	git_tree *t = NULL;
@@ -247,10 +256,10 @@ int gz_gitw_list(gz_gitw *w, const char *sha, const char *dir, gz_strlist *out, 
 	int rc;
 
 	pthread_mutex_lock(&w->lock);
-	if ((rc = lookup_commit(w, &c, sha, err)) < 0)
+	if ((rc = lookup_commit(w, &c, sha, d)) < 0)
 		goto cleanup;
 	if (git_commit_tree(&t, c) < 0 || git_tree_walk(t, GIT_TREEWALK_PRE, list_one, &lc) < 0) {
-		rc = fail(err, "cannot list a commit's files");
+		rc = fail(w->path, d, _("cannot list a commit's files"));
 		goto cleanup;
 	}
 	gz_strlist_sort(out);
@@ -264,7 +273,7 @@ cleanup:
 /* Move (or make) ref name to oid, only if it still points at expect (NULL:
  * only if it does not exist). */
 static int move_ref(gz_gitw *w, const char *branch, const git_oid *oid, const git_oid *expect,
-		    const char *log, char **err)
+		    const char *log, gz_diag *d)
 {
 	git_reference *ref = NULL;
 	gz_buf name = GZ_BUF_INIT;
@@ -272,7 +281,7 @@ static int move_ref(gz_gitw *w, const char *branch, const git_oid *oid, const gi
 
 	ref_name(&name, branch);
 	if (!git_reference_is_valid_name(name.ptr)) {
-		rc = say(err, GZ_GITW_ERROR, "'%s' cannot be a branch name", branch);
+		rc = say(w->path, d, GZ_GITW_ERROR, _("'%s' cannot be a branch name"), branch);
 		goto cleanup;
 	}
 	if (expect)
@@ -280,11 +289,11 @@ static int move_ref(gz_gitw *w, const char *branch, const git_oid *oid, const gi
 	else
 		rc = git_reference_create(&ref, w->repo, name.ptr, oid, 0, log);
 	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ENOTFOUND) {
-		rc = say(err, GZ_GITW_STALE, "branch '%s' has moved on", branch);
+		rc = say(w->path, d, GZ_GITW_STALE, _("branch '%s' has moved on"), branch);
 		goto cleanup;
 	}
 	if (rc < 0)
-		rc = fail(err, "cannot move a branch");
+		rc = fail(w->path, d, _("cannot move a branch"));
 cleanup:
 	git_reference_free(ref);
 	gz_buf_release(&name);
@@ -293,7 +302,7 @@ cleanup:
 
 int gz_gitw_commit(gz_gitw *w, char *sha, const char *branch, const char *parent,
 		   const gz_gitw_file *files, size_t nfiles, const char *name, const char *email,
-		   const char *message, char **err)
+		   const char *message, gz_diag *d)
 {
 	git_commit *pc = NULL;
 	git_tree *pt = NULL, *tree = NULL;
@@ -305,25 +314,23 @@ int gz_gitw_commit(gz_gitw *w, char *sha, const char *branch, const char *parent
 	int rc, exists = 0;
 
 	pthread_mutex_lock(&w->lock);
-	if ((rc = lookup_commit(w, &pc, parent, err)) < 0)
+	if ((rc = lookup_commit(w, &pc, parent, d)) < 0)
 		goto cleanup;
 	if (branch) {
-		char *e2 = NULL;
-		rc = tip_locked(w, branch, &cur, &e2);
-		free(e2);
+		rc = tip_locked(w, branch, &cur, NULL);
 		if (rc == 0) {
 			exists = 1;
 			if (!git_oid_equal(&cur, git_commit_id(pc))) {
-				rc = say(err, GZ_GITW_STALE, "branch '%s' has moved on", branch);
+				rc = say(w->path, d, GZ_GITW_STALE, _("branch '%s' has moved on"), branch);
 				goto cleanup;
 			}
 		} else if (rc != GZ_GITW_NOTFOUND) {
-			rc = fail(err, "cannot read a branch");
+			rc = fail(w->path, d, _("cannot read a branch"));
 			goto cleanup;
 		}
 	}
 	if (git_commit_tree(&pt, pc) < 0 || git_index_new(&idx) < 0 || git_index_read_tree(idx, pt) < 0) {
-		rc = fail(err, "cannot read a commit's tree");
+		rc = fail(w->path, d, _("cannot read a commit's tree"));
 		goto cleanup;
 	}
 	for (i = 0; i < nfiles; i++) {
@@ -340,25 +347,25 @@ int gz_gitw_commit(gz_gitw *w, char *sha, const char *branch, const char *parent
 		/* an index of our own has no repository to write blobs through */
 		if (git_blob_create_from_buffer(&ie.id, w->repo, files[i].data, files[i].len) < 0 ||
 		    git_index_add(idx, &ie) < 0) {
-			rc = fail(err, "cannot store a file");
+			rc = fail(w->path, d, _("cannot store a file"));
 			goto cleanup;
 		}
 	}
 	if (git_index_write_tree_to(&tree_oid, idx, w->repo) < 0 ||
 	    git_tree_lookup(&tree, w->repo, &tree_oid) < 0) {
-		rc = fail(err, "cannot write a tree");
+		rc = fail(w->path, d, _("cannot write a tree"));
 		goto cleanup;
 	}
 	if (git_signature_now(&sig, name, email) < 0) {
-		rc = fail(err, "cannot sign a commit");
+		rc = fail(w->path, d, _("cannot sign a commit"));
 		goto cleanup;
 	}
 	parents[0] = pc;
 	if (git_commit_create(&oid, w->repo, NULL, sig, sig, "UTF-8", message, tree, 1, parents) < 0) {
-		rc = fail(err, "cannot write a commit");
+		rc = fail(w->path, d, _("cannot write a commit"));
 		goto cleanup;
 	}
-	if (branch && (rc = move_ref(w, branch, &oid, exists ? &cur : NULL, "desk: save", err)) < 0)
+	if (branch && (rc = move_ref(w, branch, &oid, exists ? &cur : NULL, "desk: save", d)) < 0)
 		goto cleanup;
 	git_oid_tostr(sha, GZ_SHA_SIZE, &oid);
 	rc = 0;
@@ -373,7 +380,7 @@ cleanup:
 }
 
 int gz_gitw_merge(gz_gitw *w, char *sha, const char *branch, const char *target, const char *name,
-		  const char *email, gz_strlist *conflicts, char **err)
+		  const char *email, gz_strlist *conflicts, gz_diag *d)
 {
 	git_oid bo, to, base, tree_oid, oid;
 	git_commit *bc = NULL, *tc = NULL;
@@ -385,7 +392,7 @@ int gz_gitw_merge(gz_gitw *w, char *sha, const char *branch, const char *target,
 	int rc;
 
 	pthread_mutex_lock(&w->lock);
-	if ((rc = tip_locked(w, branch, &bo, err)) < 0 || (rc = tip_locked(w, target, &to, err)) < 0)
+	if ((rc = tip_locked(w, branch, &bo, d)) < 0 || (rc = tip_locked(w, target, &to, d)) < 0)
 		goto cleanup;
 	if (git_oid_equal(&bo, &to) || git_graph_descendant_of(w->repo, &to, &bo) == 1) {
 		oid = to; /* nothing to bring in */
@@ -393,13 +400,13 @@ int gz_gitw_merge(gz_gitw *w, char *sha, const char *branch, const char *target,
 		goto done;
 	}
 	if (git_merge_base(&base, w->repo, &bo, &to) == 0 && git_oid_equal(&base, &to)) {
-		rc = move_ref(w, target, &bo, &to, "desk: fast-forward", err);
+		rc = move_ref(w, target, &bo, &to, "desk: fast-forward", d);
 		oid = bo;
 		goto done;
 	}
 	if (git_commit_lookup(&bc, w->repo, &bo) < 0 || git_commit_lookup(&tc, w->repo, &to) < 0 ||
 	    git_merge_commits(&idx, w->repo, tc, bc, NULL) < 0) {
-		rc = fail(err, "cannot merge");
+		rc = fail(w->path, d, _("cannot merge"));
 		goto cleanup;
 	}
 	if (git_index_has_conflicts(idx)) {
@@ -408,13 +415,13 @@ int gz_gitw_merge(gz_gitw *w, char *sha, const char *branch, const char *target,
 		if (git_index_conflict_iterator_new(&it, idx) == 0)
 			while (git_index_conflict_next(&a, &o, &t, it) == 0)
 				gz_strlist_add(conflicts, o ? o->path : t ? t->path : a->path);
-		rc = say(err, GZ_GITW_CONFLICT, "'%s' changed the same lines as the publishing branch",
+		rc = say(w->path, d, GZ_GITW_CONFLICT, _("'%s' changed the same lines as the publishing branch"),
 			 branch);
 		goto cleanup;
 	}
 	if (git_index_write_tree_to(&tree_oid, idx, w->repo) < 0 ||
 	    git_tree_lookup(&tree, w->repo, &tree_oid) < 0 || git_signature_now(&sig, name, email) < 0) {
-		rc = fail(err, "cannot write a merge");
+		rc = fail(w->path, d, _("cannot write a merge"));
 		goto cleanup;
 	}
 	gz_buf_printf(&msg, "Merge branch '%s' into %s\n", branch, target);
@@ -422,11 +429,11 @@ int gz_gitw_merge(gz_gitw *w, char *sha, const char *branch, const char *target,
 		const git_commit *parents[2] = {tc, bc};
 		if (git_commit_create(&oid, w->repo, NULL, sig, sig, "UTF-8", msg.ptr, tree, 2,
 				      parents) < 0) {
-			rc = fail(err, "cannot write a merge");
+			rc = fail(w->path, d, _("cannot write a merge"));
 			goto cleanup;
 		}
 	}
-	rc = move_ref(w, target, &oid, &to, "desk: merge", err);
+	rc = move_ref(w, target, &oid, &to, "desk: merge", d);
 done:
 	if (rc == 0)
 		git_oid_tostr(sha, GZ_SHA_SIZE, &oid);
@@ -442,31 +449,31 @@ cleanup:
 	return rc;
 }
 
-int gz_gitw_delete(gz_gitw *w, const char *branch, const char *sha, char **err)
+int gz_gitw_delete(gz_gitw *w, const char *branch, const char *sha, gz_diag *d)
 {
 	git_oid oid, cur;
 	gz_buf name = GZ_BUF_INIT;
 	int rc;
 
 	if (git_oid_fromstr(&oid, sha) < 0)
-		return say(err, GZ_GITW_NOTFOUND, "'%s' is not a commit id", sha);
+		return say(w->path, d, GZ_GITW_NOTFOUND, _("'%s' is not a commit id"), sha);
 	pthread_mutex_lock(&w->lock);
-	if ((rc = tip_locked(w, branch, &cur, err)) < 0)
+	if ((rc = tip_locked(w, branch, &cur, d)) < 0)
 		goto cleanup;
 	if (!git_oid_equal(&cur, &oid)) {
-		rc = say(err, GZ_GITW_STALE, "branch '%s' has moved on", branch);
+		rc = say(w->path, d, GZ_GITW_STALE, _("branch '%s' has moved on"), branch);
 		goto cleanup;
 	}
 	ref_name(&name, branch);
 	if (git_reference_remove(w->repo, name.ptr) < 0)
-		rc = fail(err, "cannot delete a branch");
+		rc = fail(w->path, d, _("cannot delete a branch"));
 cleanup:
 	gz_buf_release(&name);
 	pthread_mutex_unlock(&w->lock);
 	return rc;
 }
 
-int gz_gitw_branches(gz_gitw *w, const char *prefix, gz_strlist *out, char **err)
+int gz_gitw_branches(gz_gitw *w, const char *prefix, gz_strlist *out, gz_diag *d)
 {
 	git_reference_iterator *it = NULL;
 	const char *name;
@@ -476,7 +483,7 @@ int gz_gitw_branches(gz_gitw *w, const char *prefix, gz_strlist *out, char **err
 	gz_buf_printf(&want, "refs/heads/%s", prefix);
 	pthread_mutex_lock(&w->lock);
 	if (git_reference_iterator_new(&it, w->repo) < 0) {
-		rc = fail(err, "cannot list branches");
+		rc = fail(w->path, d, _("cannot list branches"));
 		goto cleanup;
 	}
 	while (git_reference_next_name(&name, it) == 0)
@@ -491,7 +498,7 @@ cleanup:
 }
 
 int gz_gitw_log(gz_gitw *w, const char *branch, const char *target, gz_gitw_logitem **out,
-		size_t *n, char **err)
+		size_t *n, gz_diag *d)
 {
 	git_revwalk *walk = NULL;
 	git_oid bo, to, oid;
@@ -501,18 +508,14 @@ int gz_gitw_log(gz_gitw *w, const char *branch, const char *target, gz_gitw_logi
 	*out = NULL;
 	*n = 0;
 	pthread_mutex_lock(&w->lock);
-	if ((rc = tip_locked(w, branch, &bo, err)) < 0)
+	if ((rc = tip_locked(w, branch, &bo, d)) < 0)
 		goto cleanup;
 	if (git_revwalk_new(&walk, w->repo) < 0 || git_revwalk_push(walk, &bo) < 0) {
-		rc = fail(err, "cannot walk a branch");
+		rc = fail(w->path, d, _("cannot walk a branch"));
 		goto cleanup;
 	}
-	{
-		char *e2 = NULL;
-		if (target && tip_locked(w, target, &to, &e2) == 0)
-			git_revwalk_hide(walk, &to);
-		free(e2);
-	}
+	if (target && tip_locked(w, target, &to, NULL) == 0)
+		git_revwalk_hide(walk, &to);
 	git_revwalk_sorting(walk, GIT_SORT_TIME | GIT_SORT_TOPOLOGICAL);
 	while (git_revwalk_next(&oid, walk) == 0 && *n < 200) {
 		git_commit *c;
@@ -557,7 +560,7 @@ typedef struct {
 	gz_map keep;         /* relative paths written */
 	gz_strlist owned;
 	int rc;
-	char **err;
+	gz_diag *d;
 } export_ctx;
 
 static int mkdirs(char *path)
@@ -594,7 +597,7 @@ static int export_one(const char *root, const git_tree_entry *e, void *payload)
 		goto cleanup;
 	gz_buf_printf(&path, "%s/%s", x->dir, rel.ptr + x->skip);
 	if (git_blob_lookup(&blob, x->w->repo, git_tree_entry_id(e)) < 0) {
-		x->rc = fail(x->err, "cannot read a file");
+		x->rc = fail(x->w->path, x->d, _("cannot read a file"));
 		rc = -1;
 		goto cleanup;
 	}
@@ -606,12 +609,12 @@ static int export_one(const char *root, const git_tree_entry *e, void *payload)
 	if (gz_buf_read_file(&have, path.ptr) == 0 && have.len == len && !memcmp(have.ptr, data, len))
 		goto cleanup;
 	if (mkdirs(path.ptr) < 0 || !(f = fopen(path.ptr, "wb"))) {
-		x->rc = say(x->err, GZ_GITW_ERROR, "cannot write '%s'", path.ptr);
+		x->rc = say(x->w->path, x->d, GZ_GITW_ERROR, _("cannot write '%s'"), path.ptr);
 		rc = -1;
 		goto cleanup;
 	}
 	if (fwrite(data, 1, len, f) != len) {
-		x->rc = say(x->err, GZ_GITW_ERROR, "cannot write '%s'", path.ptr);
+		x->rc = say(x->w->path, x->d, GZ_GITW_ERROR, _("cannot write '%s'"), path.ptr);
 		rc = -1;
 	}
 	fclose(f);
@@ -657,7 +660,7 @@ static void prune(export_ctx *x, const char *sub)
 	gz_buf_release(&path);
 }
 
-int gz_gitw_export(gz_gitw *w, const char *sha, const char *dir, char **err)
+int gz_gitw_export(gz_gitw *w, const char *sha, const char *dir, gz_diag *d)
 {
 	git_commit *c = NULL;
 	git_tree *t = NULL;
@@ -669,18 +672,18 @@ int gz_gitw_export(gz_gitw *w, const char *sha, const char *dir, char **err)
 	x.dir = dir;
 	x.prefix = w->prefix;
 	x.skip = strlen(w->prefix);
-	x.err = err;
+	x.d = d;
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return say(err, GZ_GITW_ERROR, "cannot make folder '%s'", dir);
+		return say(w->path, d, GZ_GITW_ERROR, _("cannot make folder '%s'"), dir);
 	pthread_mutex_lock(&w->lock);
-	if ((rc = lookup_commit(w, &c, sha, err)) < 0)
+	if ((rc = lookup_commit(w, &c, sha, d)) < 0)
 		goto cleanup;
 	if (git_commit_tree(&t, c) < 0) {
-		rc = fail(err, "cannot read a commit's tree");
+		rc = fail(w->path, d, _("cannot read a commit's tree"));
 		goto cleanup;
 	}
 	if (git_tree_walk(t, GIT_TREEWALK_PRE, export_one, &x) < 0) {
-		rc = x.rc ? x.rc : fail(err, "cannot export a commit");
+		rc = x.rc ? x.rc : fail(w->path, d, _("cannot export a commit"));
 		goto cleanup;
 	}
 	prune(&x, "");

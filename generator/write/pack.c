@@ -22,19 +22,6 @@ struct gz_pack {
 	int fd;
 };
 
-static char *errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *errorf(const char *fmt, ...)
-{
-	gz_buf e = GZ_BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	gz_buf_vprintf(&e, fmt, ap);
-	va_end(ap);
-	return gz_buf_detach(&e, NULL);
-}
-
 int gz_pack_open(gz_pack **out, const char *path, bool overwrite, gz_diag *d)
 {
 	gz_pack *pk;
@@ -151,14 +138,14 @@ static la_ssize_t to_buf(struct archive *a, void *payload, const void *data, siz
 	return (la_ssize_t)len;
 }
 
-int gz_pack_gzip(gz_buf *out, const void *data, size_t len, int level, char **err)
+int gz_pack_gzip(gz_buf *out, const void *data, size_t len, int level, const char *path,
+		 gz_diag *d)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *e = archive_entry_new();
 	char lv[4];
 	int rc = -1;
 
-	*err = NULL;
 	/* raw format: the filter's output is the file, with no archive around
 	 * it; !timestamp keeps the header's time 0 (reproducible output) */
 	if (archive_write_set_format_raw(a) != ARCHIVE_OK ||
@@ -179,15 +166,16 @@ int gz_pack_gzip(gz_buf *out, const void *data, size_t len, int level, char **er
 		goto cleanup;
 	rc = 0;
 cleanup:
-	if (rc < 0)
-		*err = errorf(_("cannot compress: %s"),
+	if (rc < 0 && d)
+		gz_diag_error(d, path, 0, 0, _("cannot compress: %s"),
 			      archive_error_string(a) ? archive_error_string(a) : "?");
 	archive_entry_free(e);
 	archive_write_free(a);
 	return rc;
 }
 
-int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, char **err)
+int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, const char *path,
+		   gz_diag *d)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
@@ -195,7 +183,6 @@ int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, char *
 	la_ssize_t n;
 	int rc = -1;
 
-	*err = NULL;
 	if (archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
 	    archive_read_support_format_raw(a) != ARCHIVE_OK ||
 	    archive_read_open_memory(a, data, len) != ARCHIVE_OK ||
@@ -217,8 +204,8 @@ int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, char *
 		goto cleanup;
 	rc = 0;
 cleanup:
-	if (rc < 0)
-		*err = errorf(_("cannot decompress: %s"),
+	if (rc < 0 && d)
+		gz_diag_error(d, path, 0, 0, _("cannot decompress: %s"),
 			      archive_error_string(a) ? archive_error_string(a) : "?");
 	archive_read_free(a);
 	return rc;

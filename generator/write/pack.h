@@ -39,19 +39,22 @@ int gz_pack_finish(gz_pack *pk, gz_diag *d);
 /* Drop an unfinished pack: its temporary file is removed. NULL is fine. */
 void gz_pack_free(gz_pack *pk);
 
-/* The two below are given bytes, not a file: their *err is the reason
- * alone (caller frees), which the caller places at the file it read or
- * writes. */
+/* The two below are given bytes, not a file: their errors are placed at
+ * path, the file the caller read the bytes from or writes them to; d may
+ * be NULL when the caller falls back to something else and reports
+ * nothing. */
 
 /* Append data compressed as one gzip member (RFC 1952, no file name, time
  * 0, so the same bytes always give the same output) to out, at level 1
- * (fastest) to 9 (smallest); 0 is zlib's default (6). Returns 0, or -1 with
- * *err set (caller frees). */
-int gz_pack_gzip(gz_buf *out, const void *data, size_t len, int level, char **err);
+ * (fastest) to 9 (smallest); 0 is zlib's default (6). Returns 0, or -1
+ * with the error added to d. */
+int gz_pack_gzip(gz_buf *out, const void *data, size_t len, int level, const char *path,
+		 gz_diag *d);
 
 /* Append what the gzip stream data holds to out, at most max bytes. Returns
- * 0, or -1 with *err set (caller frees) when data is not gzip, is damaged
- * or holds more than max bytes. */
-int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, char **err);
+ * 0, or -1 with the error added to d when data is not gzip, is damaged or
+ * holds more than max bytes. */
+int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, const char *path,
+		   gz_diag *d);
 
 #endif

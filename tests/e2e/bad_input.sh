@@ -171,7 +171,7 @@ hook_site() {
 hook_site error 'return { heading = function(h)
   error("故意出错")
 end }'
-grep -qF 'hooks/error.lua:2: 故意出错 (while rendering content/stories/a.md)' "$err_log" ||
+grep -qF 'hooks/error.lua:2: 故意出错 (while rendering content/stories/a.md:5)' "$err_log" ||
 	problem "hook error: no 'hooks/error.lua:2:' message"
 hook_site loop 'return { heading = function(h)
   while true do end
@@ -182,7 +182,7 @@ hook_site alloc 'return { heading = function(h)
   local t, s = {}, string.rep("x", 4096)
   for i = 1, 1e12 do t[i] = s .. i end
 end }'
-grep -qF 'hooks/alloc.lua:3: Lua used more than 64 MB of memory, stopped (site.yml hooks: memory_mb) (while rendering content/stories/a.md)' "$err_log" ||
+grep -qF 'hooks/alloc.lua:3: Lua used more than 64 MB of memory, stopped (site.yml hooks: memory_mb) (while rendering content/stories/a.md:5)' "$err_log" ||
 	problem "hook alloc: no 'hooks/alloc.lua:3: Lua used more than 64 MB of memory' message"
 # a string that doubles without end hits the same limit
 hook_site grow 'return { heading = function(h)

@@ -182,13 +182,13 @@ body='::: q
 里面。
 :::
 '
-case_fails sc_nohtml "hooks/sc_nohtml.lua:3: shortcode 'q': its table has no html (a string)" 'return { shortcodes = { q = function(args, inner)
+case_fails sc_nohtml "content/stories/a.md:6:1: shortcode 'q': hooks/sc_nohtml.lua:3: its table has no html (a string)" 'return { shortcodes = { q = function(args, inner)
   return { text = "x" }
 end } }'
-case_fails sc_print "hooks/sc_print.lua:3: shortcode 'q': a print block's kind is not one of" 'return { shortcodes = { q = function(args, inner)
+case_fails sc_print "content/stories/a.md:6:1: shortcode 'q': hooks/sc_print.lua:3: a print block's kind is not one of" 'return { shortcodes = { q = function(args, inner)
   return { html = inner, print = { { kind = "box", children = { { kind = "nope" } } } } }
 end } }'
-case_fails sc_type "hooks/sc_type.lua:3: shortcode 'q': it must return HTML (a string) or a table {html=, text=, print=}, not number" 'return { shortcodes = { q = function(args, inner)
+case_fails sc_type "content/stories/a.md:6:1: shortcode 'q': hooks/sc_type.lua:3: it must return HTML (a string) or a table {html=, text=, print=}, not number" 'return { shortcodes = { q = function(args, inner)
   return 42
 end } }'
 body=

@@ -194,7 +194,7 @@ bad shortcode 'return { shortcodes = { quote = function(args) error("no speaker"
 printf 'return { code = function(c) error("boom", 0) end }\n' >"$site/hooks/90-bad.lua"
 "$GAZETTE" build --source "$site" --out "$TMPDIR/out-kg" --keep-going 2>"$TMPDIR/err-kg" ||
 	{ cat "$TMPDIR/err-kg"; fail "--keep-going failed"; }
-assert_contains "$TMPDIR/err-kg" "warning: boom (while rendering content/stories/2019/a.md) (page left out: --keep-going)"
+assert_contains "$TMPDIR/err-kg" "warning: boom (while rendering content/stories/2019/a.md:6) (page left out: --keep-going)"
 assert_no_file "$TMPDIR/out-kg/stories/2019/a/index.html"
 assert_file "$TMPDIR/out-kg/stories/2019/tv/index.html"
 rm "$site/hooks/90-bad.lua"

@@ -76,11 +76,11 @@ sys.exit(0 if want else 1)
 EOF2
 }
 
-# every item has a path
+# every item has a path and a line
 no_empty_path() {
-	python3 - "$json" <<'EOF2' || { cat "$json" >&2; fail "an item of check's JSON has no path"; }
+	python3 - "$json" <<'EOF2' || { cat "$json" >&2; fail "an item of check's JSON has no path or no line"; }
 import json, sys
-sys.exit(1 if any(not i["path"] for i in json.load(open(sys.argv[1], encoding="utf-8"))) else 0)
+sys.exit(1 if any(not i["path"] or i["line"] < 1 for i in json.load(open(sys.argv[1], encoding="utf-8"))) else 0)
 EOF2
 }
 
@@ -88,11 +88,23 @@ rc=0
 "$GAZETTE" check --source "$site" --format json >"$json" || rc=$?
 assert_eq "$rc" 1 "check's exit status with broken hooks and layouts"
 no_empty_path
-expect hooks/filter.lua 4 "attempt to index a nil value (local 'none') (while rendering content/stories/one.md)"
+expect hooks/filter.lua 4 "attempt to index a nil value (local 'none') (while rendering content/stories/one.md:5)"
 # a shortcode's error is placed where the shortcode is, and names the hook
 expect content/stories/two.md 5 "shortcode 'box': hooks/shortcodes.lua:4: 盒子坏了"
 expect themes/t/layouts/broken.html 2 "unexpected symbol near '+'"
 expect themes/t/layouts/broken.lua 3 "attempt to index a nil value (field 'a')"
+
+# the build says the same, path:line[:col]: first: a filter's error names
+# the hook's file and line and the page's, a shortcode's the page's line
+# and column and the hook's file and line
+build --source "$site" -o "$TMPDIR/out"
+assert_eq "$rc" 1 "build's exit status with a broken filter and shortcode"
+assert_contains "$err_log" "hooks/filter.lua:4: attempt to index a nil value (local 'none') (while rendering content/stories/one.md:5)"
+assert_contains "$err_log" "content/stories/two.md:5:1: shortcode 'box': hooks/shortcodes.lua:4: 盒子坏了"
+# and in Chinese, with the same places
+LANGUAGE=zh_CN LC_ALL=C.UTF-8 "$GAZETTE" build --source "$site" -o "$TMPDIR/out" 2>"$TMPDIR/zh.err" || true
+assert_contains "$TMPDIR/zh.err" "hooks/filter.lua:4: 渲染 content/stories/one.md:5 时出错"
+assert_contains "$TMPDIR/zh.err" "content/stories/two.md:5:1: 短代码 'box' 出错（hooks/shortcodes.lua:4: 盒子坏了）"
 
 # a hook file that does not compile: no page is loaded, the file is named
 write "$site/hooks/syntax.lua" <<'EOF2'
@@ -132,4 +144,4 @@ write "$site/themes/t/layouts/page.html" <<'EOF2'
 EOF2
 build --source "$site" -o "$TMPDIR/out"
 assert_eq "$rc" 1 "build's exit status with a failing layout"
-assert_contains "$err_log" "themes/t/layouts/page.html:2: attempt to index a nil value (field 'nothing') (rendering content/stories/one.md)"
+assert_contains "$err_log" "themes/t/layouts/page.html:2: attempt to index a nil value (field 'nothing') (while rendering content/stories/one.md)"

@@ -173,7 +173,7 @@ lua_bad() {
 lua_bad 'return function(doc, page)
   local n = nil
   text(0, 0, 100, nil, "x" .. n)
-end' "print/back.lua:3: attempt to concatenate a nil value (local 'n') (printing content/brochures/good.yml)"
+end' "print/back.lua:3: attempt to concatenate a nil value (local 'n') (while printing content/brochures/good.yml)"
 lua_bad 'return function(doc, page)
   text(0, 0, 100, nil, "<b>unclosed")
 end' "print/back.lua:2: text markup:"

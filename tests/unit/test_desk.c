@@ -59,19 +59,24 @@ static int crashes(gz_buf *out, void *payload)
 static void test_child_run(void)
 {
 	gz_buf out = GZ_BUF_INIT;
-	char *err = NULL;
+	char *err;
+	gz_diag d;
 	int rc;
 
-	rc = gz_desk_child_run(&out, &err, NULL, says_and_exits, "from the child");
+	gz_diag_init(&d);
+	rc = gz_desk_child_run(&out, NULL, "site", &d, says_and_exits, "from the child");
 	CHECK_INT(rc, 7);
 	CHECK_STR(out.ptr, "from the child");
-	CHECK(err == NULL);
+	CHECK_INT(d.n, 0);
 	gz_buf_clear(&out);
-	rc = gz_desk_child_run(&out, &err, NULL, crashes, NULL);
+	rc = gz_desk_child_run(&out, NULL, "site", &d, crashes, NULL);
 	CHECK_INT(rc, -1);
-	CHECK(err && strstr(err, "signal"));
+	/* a failure of the system is placed at the repository */
+	err = gz_diag_first_error(&d);
+	CHECK(err && !strncmp(err, "site: ", 6) && strstr(err, "signal"));
 	CHECK_STR(out.ptr, "");
 	free(err);
+	gz_diag_release(&d);
 	gz_buf_release(&out);
 }
 

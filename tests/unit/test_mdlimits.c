@@ -103,12 +103,11 @@ static void settings(void)
 {
 	const char yml[] = "markdown:\n  max_table_columns: 50\n  max_story_mb: 0\n  max_nesting: x\n";
 	gz_value *v = NULL;
-	char *err = NULL, *msg;
-	int line, col;
+	char *msg;
 	gz_limits l;
 	gz_diag d;
 
-	CHECK_INT(gz_yaml_parse(&v, yml, strlen(yml), 0, &err, &line, &col), 0);
+	CHECK_INT(gz_yaml_parse(&v, yml, strlen(yml), 0, "site.yml", NULL), 0);
 	gz_diag_init(&d);
 	gz_limits_load(&l, gz_value_get(v, "markdown"), "site.yml", &d);
 	CHECK_INT(l.max_table_columns, 50);

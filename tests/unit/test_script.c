@@ -177,7 +177,7 @@ static void error_objects(void)
 
 	CHECK(html == NULL);
 	CHECK(err && !strncmp(err, "themes/test/layouts/page.html:2: error object is a table value, "
-				   "not a message (rendering ", 83));
+				   "not a message (while rendering ", 95));
 	free(err);
 }
 

@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/buf.h"
 #include "test.h"
@@ -82,26 +83,30 @@ static void fold(void)
 static void gzip_round_trip(void)
 {
 	gz_buf z = GZ_BUF_INIT, out = GZ_BUF_INIT;
-	char *err = NULL;
 	const char text[] = "[\"养羊致富\\n合作社\"]\n";
+	char *msg;
+	gz_diag d;
 
-	CHECK_INT(gz_pack_gzip(&z, text, strlen(text), 4, &err), 0);
+	gz_diag_init(&d);
+	CHECK_INT(gz_pack_gzip(&z, text, strlen(text), 4, "t.gz", &d), 0);
 	CHECK(z.len > 10 && (unsigned char)z.ptr[0] == 0x1f && (unsigned char)z.ptr[1] == 0x8b);
-	CHECK_INT(gz_pack_gunzip(&out, z.ptr, z.len, 1 << 20, &err), 0);
+	CHECK_INT(gz_pack_gunzip(&out, z.ptr, z.len, 1 << 20, "t.gz", &d), 0);
 	CHECK_STR(out.ptr, text);
+	CHECK_INT(d.n, 0);
 	/* too big, not gzip, cut short: errors, not crashes (the index checks
-	 * what it reads back against its record's hash first) */
+	 * what it reads back against its record's hash first), placed at the
+	 * file the bytes came from */
 	gz_buf_clear(&out);
-	CHECK_INT(gz_pack_gunzip(&out, z.ptr, z.len, 4, &err), -1);
-	free(err);
-	err = NULL;
+	CHECK_INT(gz_pack_gunzip(&out, z.ptr, z.len, 4, "t.gz", &d), -1);
+	msg = gz_diag_first_error(&d);
+	CHECK(msg && !strncmp(msg, "t.gz: cannot decompress: ", 25));
+	free(msg);
 	gz_buf_clear(&out);
-	CHECK_INT(gz_pack_gunzip(&out, text, strlen(text), 1 << 20, &err), -1);
-	free(err);
-	err = NULL;
+	CHECK_INT(gz_pack_gunzip(&out, text, strlen(text), 1 << 20, "t.gz", &d), -1);
 	gz_buf_clear(&out);
-	CHECK_INT(gz_pack_gunzip(&out, z.ptr, z.len / 2, 1 << 20, &err), -1);
-	free(err);
+	CHECK_INT(gz_pack_gunzip(&out, z.ptr, z.len / 2, 1 << 20, NULL, NULL), -1);
+	CHECK_INT(d.errors, 2);
+	gz_diag_release(&d);
 	gz_buf_release(&z);
 	gz_buf_release(&out);
 }

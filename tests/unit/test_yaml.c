@@ -1,4 +1,6 @@
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "test.h"
 #include "load/yaml.h"
@@ -6,13 +8,9 @@
 static gz_value *parse(const char *s)
 {
 	gz_value *v = NULL;
-	char *err = NULL;
-	int line, col;
 
-	if (gz_yaml_parse(&v, s, strlen(s), 1, &err, &line, &col) < 0) {
-		free(err);
+	if (gz_yaml_parse(&v, s, strlen(s), 1, NULL, NULL) < 0)
 		return NULL;
-	}
 	return v;
 }
 
@@ -39,63 +37,98 @@ static void front_matter(void)
 	gz_value_free(v);
 }
 
-static void errors(void)
+/* Parse s (front matter when fm) as "a.md" and return its one error,
+ * formatted with its place (NULL if it parsed). */
+static char *parse_error(const char *s, int fm)
 {
 	gz_value *v = NULL;
-	char *err = NULL;
-	int line = 0, col = 0;
-	const char *bad = "title: [a, b\ndate: 2019-01-01\n";
+	char *msg;
+	gz_diag d;
 
-	CHECK(gz_yaml_parse(&v, bad, strlen(bad), 1, &err, &line, &col) < 0);
-	CHECK(err != NULL);
-	CHECK_INT(line, 3);
-	CHECK(strstr(err ? err : "", "line 2") != NULL);
-	free(err);
-	err = NULL;
+	gz_diag_init(&d);
+	if (gz_yaml_parse(&v, s, strlen(s), fm, "a.md", &d) == 0) {
+		CHECK_INT(d.n, 0);
+		gz_value_free(v);
+	} else {
+		CHECK(v == NULL);
+		CHECK_INT(d.errors, 1);
+	}
+	msg = gz_diag_first_error(&d);
+	gz_diag_release(&d);
+	return msg;
+}
+
+#define CHECK_ERROR(yml, fm, want)                                   \
+	do {                                                         \
+		char *msg_ = parse_error(yml, fm);                   \
+		CHECK(msg_ && strstr(msg_, want) != NULL);           \
+		if (!msg_ || !strstr(msg_, want))                    \
+			fprintf(stderr, "  got %s\n", msg_ ? msg_ : "no error"); \
+		free(msg_);                                          \
+	} while (0)
+
+static void errors(void)
+{
+	char *msg;
+
+	/* the place is the file's line (front matter starts on line 2) and
+	 * column; front matter says it is */
+	CHECK_ERROR("title: [a, b\ndate: 2019-01-01\n", 1, "a.md:3:");
+	CHECK_ERROR("title: [a, b\ndate: 2019-01-01\n", 1, ": front matter: ");
+	CHECK_ERROR("title: [a, b\ndate: 2019-01-01\n", 1, "line 2");
 
 	/* aliases are refused: they allow exponential documents */
-	bad = "a: &x [1, 2]\nb: *x\n";
-	CHECK(gz_yaml_parse(&v, bad, strlen(bad), 0, &err, &line, &col) < 0);
-	CHECK(strstr(err ? err : "", "aliases") != NULL);
-	free(err);
-	err = NULL;
+	CHECK_ERROR("a: &x [1, 2]\nb: *x\n", 0, "aliases");
 
 	/* a key written twice is an error at the second, naming the first;
 	 * the same key in two different mappings is not */
-	bad = "title: a\ntags:\n  - x\nphotos:\n  - src: a\n    src: b\ntitle: c\n";
-	CHECK(gz_yaml_parse(&v, bad, strlen(bad), 1, &err, &line, &col) < 0);
-	CHECK(strstr(err ? err : "", "duplicate key 'src' (first at line 6)") != NULL);
-	CHECK_INT(line, 7);
-	CHECK_INT(col, 5);
-	free(err);
-	err = NULL;
-	bad = "a:\n  k: 1\nb:\n  k: 2\n";
-	CHECK(gz_yaml_parse(&v, bad, strlen(bad), 0, &err, &line, &col) == 0);
-	gz_value_free(v);
-	v = NULL;
+	CHECK_ERROR("title: a\ntags:\n  - x\nphotos:\n  - src: a\n    src: b\ntitle: c\n", 1,
+		    "a.md:7:5: front matter: duplicate key 'src' (first at line 6)");
+	msg = parse_error("a:\n  k: 1\nb:\n  k: 2\n", 0);
+	CHECK(msg == NULL);
+	free(msg);
 
 	/* a tab in the indentation says so (after multi-byte text: libyaml's
-	 * marks count characters) */
-	bad = "title: 制表符\ntags:\n\t- a\n";
-	CHECK(gz_yaml_parse(&v, bad, strlen(bad), 0, &err, &line, &col) < 0);
-	CHECK(strstr(err ? err : "", "a tab in the indentation") != NULL);
-	CHECK_INT(line, 3);
-	free(err);
+	 * marks count characters); not front matter: no such word */
+	CHECK_ERROR("title: 制表符\ntags:\n\t- a\n", 0, "a.md:3:");
+	CHECK_ERROR("title: 制表符\ntags:\n\t- a\n", 0, "a tab in the indentation");
+	msg = parse_error("title: 制表符\ntags:\n\t- a\n", 0);
+	CHECK(msg && !strstr(msg, "front matter"));
+	free(msg);
+}
+
+/* A caller that shows one message gets the first error, placed; warnings
+ * are not errors. */
+static void first_error(void)
+{
+	char *msg;
+	gz_diag d;
+
+	gz_diag_init(&d);
+	CHECK(gz_diag_first_error(&d) == NULL);
+	gz_diag_warn(&d, "a.md", 1, 2, "a warning");
+	CHECK(gz_diag_first_error(&d) == NULL);
+	gz_diag_error(&d, "b.md", 3, 4, "the first");
+	gz_diag_error(&d, "a.md", 1, 1, "the second");
+	msg = gz_diag_first_error(&d);
+	CHECK_STR(msg, "b.md:3:4: the first");
+	free(msg);
+	gz_diag_release(&d);
 }
 
 static void deep(void)
 {
 	char buf[4096];
-	gz_value *v = NULL;
-	char *err = NULL;
-	int line, col, i;
+	char *msg;
+	int i;
 
 	/* pathological nesting is an error, not a stack overflow */
 	for (i = 0; i < 1000; i++)
 		buf[i] = '[';
 	buf[i] = '\0';
-	CHECK(gz_yaml_parse(&v, buf, strlen(buf), 0, &err, &line, &col) < 0);
-	free(err);
+	msg = parse_error(buf, 0);
+	CHECK(msg && !strncmp(msg, "a.md:1:", 7));
+	free(msg);
 }
 
 static void nulls_and_quotes(void)
@@ -120,5 +153,6 @@ void suite_yaml(void)
 	gz_test_run("yaml_front_matter", front_matter);
 	gz_test_run("yaml_errors", errors);
 	gz_test_run("yaml_deep", deep);
+	gz_test_run("diag_first_error", first_error);
 	gz_test_run("yaml_nulls_and_quotes", nulls_and_quotes);
 }
