@@ -41,7 +41,6 @@ static void load_one(size_t i, int worker, void *payload)
 {
 	load_job *j = payload;
 	gz_page *p = gz_calloc(1, sizeof(*p));
-
 	gz_page_state *st = &j->site->state[i];
 
 	gz_page_load(p, &st->load, &j->site->cfg, j->site->src, j->paths->items[i],
