@@ -97,13 +97,6 @@ struct gz_page {
 };
 
 /*
- * The filters a page's body goes through (the site's Lua hooks: lua/
- * implements them, the build hands them in). hooks gives the Markdown
- * hooks for the page at path whose front matter is *fm (a document filter
- * may replace it), borrowed until the next call on the same filter; or
- * NULL when nothing filters Markdown. One filter serves one thread.
- */
-/*
  * What the load learns of a page that later stages compare instead of
  * reading the page again. The parse's hashes are made with the parse and
  * kept in its page cache entry, so a build need not read every page's
@@ -119,6 +112,13 @@ typedef struct {
 	bool parsed;           /* fields, search_text and search_doc are set */
 } gz_page_hashes;
 
+/*
+ * The filters a page's body goes through (the site's Lua hooks: lua/
+ * implements them, the build hands them in). hooks gives the Markdown
+ * hooks for the page at path whose front matter is *fm (a document filter
+ * may replace it), borrowed until the next call on the same filter; or
+ * NULL when nothing filters Markdown. One filter serves one thread.
+ */
 typedef struct {
 	const gz_md_hooks *(*hooks)(const char *path, gz_value **fm, void *payload);
 	void *payload;

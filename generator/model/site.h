@@ -57,8 +57,8 @@ typedef struct {
  * is its content): the site's side table holds one for each page of all,
  * at the page's id. load is what the page's load made (page.h); the rest
  * the model makes, in gz_site_hash. meta covers what a template can read
- * of the page but its body, model the body too (site.c says what each
- * takes in); an output records which it read (render.h).
+ * of the page but its body, model the body too (sitehash.c says what
+ * each takes in); an output records which it read (render.h).
  */
 typedef struct {
 	gz_page_hashes load;
@@ -134,8 +134,8 @@ typedef struct {
 /* Recompute the model hashes (after history was attached). */
 void gz_site_hash(gz_site *site);
 
-/* The state of p, one of site->all; borrowed, and moved by
- * gz_site_add_standalone. */
+/* The state of p, one of site->all; borrowed until gz_site_add_standalone
+ * (which may move the table). */
 static inline const gz_page_state *gz_site_state(const gz_site *site, const gz_page *p)
 {
 	return &site->state[p->id];
