@@ -832,6 +832,7 @@ void gz_site_save_cache(gz_site *site, gz_diag *d)
 
 void gz_site_add_standalone(gz_site *site, gz_page *p, uint64_t src_hash)
 {
+	const char *text = p->plain ? p->plain : "";
 	gz_page_state *st;
 
 	p->id = site->nall;
@@ -840,7 +841,7 @@ void gz_site_add_standalone(gz_site *site, gz_page *p, uint64_t src_hash)
 	memset(st, 0, sizeof(*st));
 	/* a hook's page has no front matter: its fields are in its src hash */
 	st->load.src = src_hash;
-	st->load.plain = gz_page_plain_hash(p->plain ? p->plain : "", p->plain ? strlen(p->plain) : 0);
+	st->load.plain = gz_page_plain_hash(text, strlen(text));
 	st->path = gz_hash_str(GZ_HASH_INIT, p->path);
 	site->all = gz_realloc(site->all, (site->nall + 1) * sizeof(*site->all));
 	site->all[site->nall++] = p;

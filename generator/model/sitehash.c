@@ -35,7 +35,8 @@ static uint64_t settled_hash(const gz_site *site, const gz_page *p)
 
 	/* what its parse settles: hashed with the parse, or now (a hook's
 	 * page, whose fields its src hash stands for) */
-	h = gz_hash_mix(h, st->load.parsed ? st->load.fields : gz_page_fields_hash(p, st->load.src));
+	h = gz_hash_mix(h, st->load.parsed ? st->load.fields
+					   : gz_page_fields_hash(p, st->load.src));
 	h = hash_page_ref(site, h, p->prev);
 	h = hash_page_ref(site, h, p->next);
 	for (k = 0; k < p->nrelated; k++)
