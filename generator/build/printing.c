@@ -51,7 +51,7 @@ static uint64_t print_file_hash(print_inputs *in, uint64_t h, const char *path)
 
 	h = gz_hash_str(h, path);
 	if (p)
-		return gz_hash_mix(h, p->model_hash);
+		return gz_hash_mix(h, gz_site_state(in->site, p)->model);
 	if ((pic = gz_map_get(&in->photos->by_file, path)) && pic->content)
 		return gz_hash_mix(h, pic->content);
 	if (gz_source_read(in->src, path, &data, &len) < 0)

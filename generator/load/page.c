@@ -465,17 +465,17 @@ typedef struct {
 /* The file's bytes, from the page cache or the source. Returns 1 when the
  * cache brought the parse as well, 0 when the bytes still need parsing,
  * -1 on an error (reported). */
-static int read_page(gz_page *p, gz_source *src, const char *path, gz_pagecache *cache,
-		     page_text *t, gz_diag *d)
+static int read_page(gz_page *p, gz_page_hashes *h, gz_source *src, const char *path,
+		     gz_pagecache *cache, page_text *t, gz_diag *d)
 {
 	int got;
 
 	if (cache) {
-		got = gz_pagecache_get(cache, src, path, p, &t->data, &t->len);
+		got = gz_pagecache_get(cache, src, path, p, h, &t->data, &t->len);
 	} else {
 		got = gz_source_read(src, path, &t->data, &t->len);
 		if (got == 0)
-			p->src_hash = gz_hash_add(GZ_HASH_INIT, t->data, t->len);
+			h->src = gz_hash_add(GZ_HASH_INIT, t->data, t->len);
 	}
 	if (got < 0) {
 		char *why = gz_source_read_error(src, path);
@@ -570,11 +570,12 @@ static void check_images(const gz_page *p, gz_source *src, const char *path,
 	}
 }
 
-/* The body in HTML and plain text, kept in the page; md keeps the rest
- * (the lead). Images in content/ become photos of the page through ictx. */
-static void render_body(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
-			const gz_page_filter *filter, const page_text *t, gz_md_result *md,
-			image_ctx *ictx, gz_diag *d)
+/* The body in HTML and plain text, kept in the page (and the hash of its
+ * text in h); md keeps the rest (the lead). Images in content/ become
+ * photos of the page through ictx. */
+static void render_body(gz_page *p, gz_page_hashes *h, const gz_config *cfg, gz_source *src,
+			const char *path, const gz_page_filter *filter, const page_text *t,
+			gz_md_result *md, image_ctx *ictx, gz_diag *d)
 {
 	gz_md_opts opts;
 	char *rel_base = NULL;
@@ -609,22 +610,20 @@ static void render_body(gz_page *p, const gz_config *cfg, gz_source *src, const 
 	}
 	free(rel_base);
 	check_images(p, src, path, md, d);
-	/* the front matter as the filters left it; a hit brings this too */
-	p->fm_hash = gz_value_hash(GZ_HASH_INIT, p->fm);
 	p->html = md->html;
 	p->html_len = md->html_len;
 	p->plain = md->plain;
 	p->doc = md->doc;
-	p->plain_hash = gz_page_plain_hash(md->plain, md->plain_len);
+	h->plain = gz_page_plain_hash(md->plain, md->plain_len);
 	p->chars = gz_text_count(md->plain, md->plain_len);
 	md->html = md->plain = md->doc = NULL;
 }
 
 /* What a cache hit brings ready: the text checked, the front matter
  * parsed, the page placed and its body rendered. */
-static int parse_page(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
-		      const gz_page_filter *filter, page_text *t, gz_md_result *md,
-		      image_ctx *ictx, gz_diag *d)
+static int parse_page(gz_page *p, gz_page_hashes *h, const gz_config *cfg, gz_source *src,
+		      const char *path, const gz_page_filter *filter, page_text *t,
+		      gz_md_result *md, image_ctx *ictx, gz_diag *d)
 {
 	if (check_text(path, t->data, t->len, d) < 0 ||
 	    parse_front_matter(p, path, t, d) < 0 || place_page(p, path, d) < 0)
@@ -633,7 +632,7 @@ static int parse_page(gz_page *p, const gz_config *cfg, gz_source *src, const ch
 	if (gz_limits_check(&cfg->limits, path, t->body, t->body_len, t->body_line, d) < 0)
 		return -1;
 	/* the body first: Lua filters may change the front matter */
-	render_body(p, cfg, src, path, filter, t, md, ictx, d);
+	render_body(p, h, cfg, src, path, filter, t, md, ictx, d);
 	return 0;
 }
 
@@ -750,8 +749,19 @@ static void load_fields(gz_page *p, const gz_config *cfg, gz_source *src, const 
 	}
 }
 
-int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
-		 const gz_page_filter *filter, gz_pagecache *cache, gz_diag *d)
+/* What a parse settles, hashed with it: a hit brings these from its
+ * cache entry. The front matter is as the filters left it (load_fields
+ * only reads it). */
+static void parse_hashes(gz_page_hashes *h, const gz_page *p, const gz_config *cfg)
+{
+	h->fields = gz_page_fields_hash(p, gz_value_hash(GZ_HASH_INIT, p->fm));
+	h->search_text = gz_page_search_text_hash(p, h->plain);
+	h->search_doc = gz_page_search_doc_hash(p, cfg->ntax);
+	h->parsed = true;
+}
+
+int gz_page_load(gz_page *p, gz_page_hashes *hashes, const gz_config *cfg, gz_source *src,
+		 const char *path, const gz_page_filter *filter, gz_pagecache *cache, gz_diag *d)
 {
 	page_text t;
 	size_t before = d->errors;
@@ -760,26 +770,27 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 	int got;
 
 	memset(p, 0, sizeof(*p));
+	memset(hashes, 0, sizeof(*hashes));
 	memset(&t, 0, sizeof(t));
 	memset(&md, 0, sizeof(md));
 	memset(&ictx, 0, sizeof(ictx));
 	p->path = gz_strdup(path);
-	got = read_page(p, src, path, cache, &t, d);
+	got = read_page(p, hashes, src, path, cache, &t, d);
 	if (got < 0)
 		return -1;
 	/* a cache hit brings the parse: what follows only reads the fields */
-	if (got == 0 && parse_page(p, cfg, src, path, filter, &t, &md, &ictx, d) < 0) {
+	if (got == 0 && parse_page(p, hashes, cfg, src, path, filter, &t, &md, &ictx, d) < 0) {
 		free(t.data);
 		return -1;
 	}
 	load_fields(p, cfg, src, path, md.lead, d);
 	/* a hit brought these with it */
 	if (got == 0)
-		gz_page_parse_hashes(p, cfg);
+		parse_hashes(hashes, p, cfg);
 	/* only a page without a problem is kept (the count is of every page,
 	 * so another page's error may keep this one out: no harm) */
 	if (cache && got == 0 && d->errors == before && !p->hook_error)
-		gz_pagecache_put(cache, p, ictx.probes.items, ictx.exists, ictx.probes.n);
+		gz_pagecache_put(cache, p, hashes, ictx.probes.items, ictx.exists, ictx.probes.n);
 	gz_strlist_release(&ictx.probes);
 	free(ictx.exists);
 	gz_md_result_release(&md);
@@ -787,10 +798,10 @@ int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *p
 	return d->errors > before ? -1 : 0;
 }
 
-uint64_t gz_page_search_text_hash(const gz_page *p)
+uint64_t gz_page_search_text_hash(const gz_page *p, uint64_t plain_hash)
 {
 	return gz_hash_mix(gz_hash_fast_str(0x6a09e667f3bcc908ULL, p->title ? p->title : ""),
-			   p->plain_hash);
+			   plain_hash);
 }
 
 uint64_t gz_page_search_doc_hash(const gz_page *p, size_t ntax)
@@ -812,9 +823,9 @@ uint64_t gz_page_search_doc_hash(const gz_page *p, size_t ntax)
 	return h;
 }
 
-uint64_t gz_page_fields_hash(const gz_page *p)
+uint64_t gz_page_fields_hash(const gz_page *p, uint64_t fm_hash)
 {
-	uint64_t h = gz_hash_mix(GZ_HASH_INIT, p->fm_hash);
+	uint64_t h = gz_hash_mix(GZ_HASH_INIT, fm_hash);
 	size_t k;
 
 	h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, p->url), p->title), p->summary);
@@ -825,14 +836,6 @@ uint64_t gz_page_fields_hash(const gz_page *p)
 						      p->images[k].url),
 				     p->images[k].alt);
 	return h;
-}
-
-void gz_page_parse_hashes(gz_page *p, const gz_config *cfg)
-{
-	p->fields_hash = gz_page_fields_hash(p);
-	p->search_text_hash = gz_page_search_text_hash(p);
-	p->search_doc_hash = gz_page_search_doc_hash(p, cfg->ntax);
-	p->has_parse_hashes = true;
 }
 
 const char *gz_page_reprint_text(const gz_page *p)
@@ -848,15 +851,11 @@ const char *gz_page_reprint_text(const gz_page *p)
 
 void gz_page_release_body(gz_page *p)
 {
-	if (!p->html_borrowed)
-		free(p->html);
-	if (!p->plain_borrowed)
-		free(p->plain);
-	if (!p->doc_borrowed)
-		free(p->doc);
+	free(p->html);
+	free(p->plain);
+	free(p->doc);
 	p->html = p->plain = p->doc = NULL;
 	p->html_len = 0;
-	p->html_borrowed = p->plain_borrowed = p->doc_borrowed = false;
 }
 
 void gz_page_release_images(gz_page *p)

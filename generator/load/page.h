@@ -4,7 +4,16 @@
  * gz_page_load reads and checks a content Markdown file and renders its body;
  * everything a template needs of the page alone is filled here. What needs
  * the other pages (terms, prev/next, related) is filled by the site model.
- * All strings are owned by the page; gz_page_free frees them.
+ *
+ * The page is its content only. What a build compares rather than reads
+ * (hashes for the page cache, the search index and the incremental build)
+ * is kept beside it: the load returns its part in a gz_page_hashes, and the
+ * site holds that in its side table (site.h).
+ *
+ * The strings are the page's, freed by gz_page_free, but for the body's
+ * (html, plain, doc) when the page cache lent them (pagecache.h): the
+ * cache keeps those, and gz_pagecache_take_back clears them from the page
+ * before it is freed. The page records nothing of it.
  */
 #ifndef GZ_PAGE_H
 #define GZ_PAGE_H
@@ -37,7 +46,6 @@ typedef struct {
 			     * caption: gz_page_load settles caption and credit) */
 	int line, col;      /* where the reference is */
 	const struct gz_picture *pic; /* its derivatives (photos.h), once made */
-	uint64_t pic_hash;  /* of those derivatives, for the model hash */
 } gz_photo;
 
 typedef enum { GZ_PUBLISHED, GZ_REVIEW, GZ_DRAFT } gz_status;
@@ -63,14 +71,7 @@ struct gz_page {
 	char *plain;          /* body text, for counts and search */
 	char *doc;            /* the body's blocks (doc.h), for print and the
 			       * broadcast script; images by index into images */
-	bool html_borrowed, plain_borrowed, doc_borrowed; /* they point into the page cache
-					     * (pagecache.h): not freed, never
-					     * written (a page with images owns
-					     * its html) */
 	size_t chars;
-	uint64_t plain_hash;  /* gz_page_plain_hash(plain), kept in the page
-			       * cache: the search sees whether a page's text
-			       * changed without reading it */
 	gz_strlist *tax_values;          /* [cfg->ntax] raw term names */
 	struct gz_term ***terms;         /* [cfg->ntax] resolved by the model */
 	size_t *nterms;
@@ -88,27 +89,28 @@ struct gz_page {
 	size_t ntax;
 	size_t order;                    /* index in site->pages */
 	const struct gz_history *history; /* from git, or NULL */
-	size_t id;                       /* index in site->all */
-	uint64_t path_hash;              /* of path, set by the site */
-	uint64_t src_hash;               /* of the file's bytes */
-	uint64_t model_hash;             /* of everything a template can read of it */
-	uint64_t meta_hash;              /* the same but its body (site.c) */
-	uint64_t fm_hash;                /* of its front matter (gz_value_hash), at a parse;
-					  * a hook's page: its src_hash */
-	uint64_t settled_hash;           /* part of meta_hash fixed after the load */
-	/* Hashes of what its parse alone settles, made with the parse and kept
-	 * in its cache entry (gz_page_parse_hashes): so a build need not read
-	 * every page's strings again to hash them. Not for a page a hook made. */
-	uint64_t fields_hash;            /* fm, URL, title, summary, date, layout, images */
-	uint64_t search_text_hash;       /* title and text (gz_page_search_text_hash) */
-	uint64_t search_doc_hash;        /* what docs.json says (gz_page_search_doc_hash) */
-	bool has_parse_hashes;
-	bool settled;
+	size_t id;                       /* index in site->all (and its side table) */
 	gz_value *extra;                 /* fields set by on_load hooks (gz.set), or NULL */
 	char *hook_error;                /* a filter or shortcode failed on this page */
 	int hook_error_line;
 	bool broken;                     /* left out of the site */
 };
+
+/*
+ * What the load learns of a page that later stages compare instead of
+ * reading the page again. The parse's hashes are made with the parse and
+ * kept in its page cache entry, so a build need not read every page's
+ * strings again to hash them; a page a hook made has none (parsed false).
+ */
+typedef struct {
+	uint64_t src;          /* of the file's bytes (a hook's page: of its fields) */
+	uint64_t plain;        /* gz_page_plain_hash of the body's text */
+	uint64_t fields;       /* gz_page_fields_hash: fm, URL, title, summary, date,
+				* layout, images */
+	uint64_t search_text;  /* gz_page_search_text_hash: title and text */
+	uint64_t search_doc;   /* gz_page_search_doc_hash: what docs.json says */
+	bool parsed;           /* fields, search_text and search_doc are set */
+} gz_page_hashes;
 
 /*
  * The filters a page's body goes through (the site's Lua hooks: lua/
@@ -122,16 +124,20 @@ typedef struct {
 	void *payload;
 } gz_page_filter;
 
-/* Load path (root-relative) from src; filter (may be NULL) runs the Lua
- * filters and shortcodes; cache (may be NULL) keeps parses across builds
- * (pagecache.h). Problems go to d; returns 0 when the page is usable, -1
- * when it had errors (p is still safe to free). */
-int gz_page_load(gz_page *p, const gz_config *cfg, gz_source *src, const char *path,
-		 const gz_page_filter *filter, struct gz_pagecache *cache, gz_diag *d);
+/* Load path (root-relative) from src into p, and what its load learned
+ * into *hashes; filter (may be NULL) runs the Lua filters and shortcodes;
+ * cache (may be NULL) keeps parses across builds (pagecache.h). Problems
+ * go to d; returns 0 when the page is usable, -1 when it had errors (p is
+ * still safe to free). */
+int gz_page_load(gz_page *p, gz_page_hashes *hashes, const gz_config *cfg, gz_source *src,
+		 const char *path, const gz_page_filter *filter, struct gz_pagecache *cache,
+		 gz_diag *d);
+/* Free p and every string it holds (a page the cache filled: after
+ * gz_pagecache_take_back). NULL is allowed. */
 void gz_page_free(gz_page *p);
-/* Free the page's HTML, plain text and blocks (unless they are the page
- * cache's) and its Markdown images, leaving the fields empty: a parse that
- * is to be made again. */
+/* Free the page's HTML, plain text and blocks and its Markdown images,
+ * leaving the fields empty: a parse that is to be made again. What the
+ * cache lent must be cleared from the page first. */
 void gz_page_release_body(gz_page *p);
 void gz_page_release_images(gz_page *p);
 
@@ -143,20 +149,17 @@ void gz_photo_credit(gz_buf *out, const char *credit);
 /* "转载请注明出处" etc. for p->reprint (borrowed static or p's string). */
 const char *gz_page_reprint_text(const gz_page *p);
 
-/* The hash of a page's plain text that plain_hash holds. */
+/* The hash of a page's plain text (gz_page_hashes.plain). */
 uint64_t gz_page_plain_hash(const char *plain, size_t len);
 
-/* What the search index hashes of a page: its title and text; what
- * docs.json says of it (URL, title, date, section, its ntax taxonomies'
- * values). */
-uint64_t gz_page_search_text_hash(const gz_page *p);
+/* What the search index hashes of a page: its title and text (plain_hash:
+ * gz_page_plain_hash of p->plain); what docs.json says of it (URL, title,
+ * date, section, its ntax taxonomies' values). */
+uint64_t gz_page_search_text_hash(const gz_page *p, uint64_t plain_hash);
 uint64_t gz_page_search_doc_hash(const gz_page *p, size_t ntax);
 
-/* What fields_hash holds, from p's fields as they are now. */
-uint64_t gz_page_fields_hash(const gz_page *p);
-
-/* Fill fields_hash, search_text_hash and search_doc_hash from p's fields
- * (and set has_parse_hashes). */
-void gz_page_parse_hashes(gz_page *p, const gz_config *cfg);
+/* gz_page_hashes.fields, from p's fields as they are now and fm_hash, the
+ * hash of its front matter (gz_value_hash; a hook's page: its src hash). */
+uint64_t gz_page_fields_hash(const gz_page *p, uint64_t fm_hash);
 
 #endif

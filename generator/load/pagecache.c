@@ -46,6 +46,10 @@ typedef struct {
 	/* a hit whose whole entry (sum) is checked later (verify_start) */
 	bool unchecked, bad_body; /* bad_body: what check_bodies found */
 	uint64_t sum;
+	/* the entry's bytes whose body text the page of this load holds (a
+	 * hit's in the map, or data): gz_pagecache_take_back */
+	const char *lent;
+	size_t nlent;
 } rec;
 
 struct gz_pagecache {
@@ -319,8 +323,8 @@ gz_pagecache *gz_pagecache_open(gz_pagecache *c, uint64_t salt, const gz_strlist
 	return c;
 }
 
-int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page *p, char **data,
-		     size_t *len)
+int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page *p,
+		     gz_page_hashes *ph, char **data, size_t *len)
 {
 	rec *r = gz_map_get(&c->by_path, path);
 	gz_source_stamp st;
@@ -338,7 +342,7 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 	} else {
 		h = r->src_hash;
 	}
-	p->src_hash = h;
+	ph->src = h;
 	if (!r)
 		return 0;
 	key = key_of(c, path, h);
@@ -359,9 +363,13 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 			    plen == r->len - ENTRY_HEAD && head <= plen &&
 			    (c->trusted || gz_pageentry_sum(e + ENTRY_HEAD, head) == hsum) &&
 			    (c->check_later || c->trusted || gz_pageentry_sum(e + ENTRY_HEAD, plen) == sum)) {
-				ok = gz_pageentry_decode(e + ENTRY_HEAD, plen, head, src, p);
+				ok = gz_pageentry_decode(e + ENTRY_HEAD, plen, head, src, p, ph);
 				r->unchecked = ok == 1 && c->check_later && !c->trusted;
 				r->sum = sum;
+				if (ok == 1) {
+					r->lent = e + ENTRY_HEAD;
+					r->nlent = plen;
+				}
 			}
 		}
 		if (ok < 0)
@@ -385,7 +393,7 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 		if (gz_source_read(src, path, data, len) < 0)
 			return -1;
 		h = gz_hash_add(GZ_HASH_INIT, *data, *len);
-		p->src_hash = h;
+		ph->src = h;
 		key = key_of(c, path, h);
 	}
 	r->key = key;
@@ -398,8 +406,8 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 	return 0;
 }
 
-void gz_pagecache_put(gz_pagecache *c, gz_page *p, char *const *probes, const bool *exists,
-		      size_t nprobes)
+void gz_pagecache_put(gz_pagecache *c, gz_page *p, const gz_page_hashes *h, char *const *probes,
+		      const bool *exists, size_t nprobes)
 {
 	rec *r = gz_map_get(&c->by_path, p->path);
 	gz_buf b = GZ_BUF_INIT;
@@ -407,29 +415,53 @@ void gz_pagecache_put(gz_pagecache *c, gz_page *p, char *const *probes, const bo
 
 	/* a second parse of the same bytes is the same parse (and pages may
 	 * point into the first) */
-	if (!r || r->data || r->key != key_of(c, p->path, p->src_hash) || !p->fm)
+	if (!r || r->data || r->key != key_of(c, p->path, h->src) || !p->fm)
 		return;
-	r->dhead = gz_pageentry_encode(&b, p, probes, exists, nprobes, at);
+	r->dhead = gz_pageentry_encode(&b, p, h, probes, exists, nprobes, at);
 	/* the page borrows its bodies from the entry, one copy in memory:
 	 * the entry is kept until the cache is freed (gz_pagecache_save) */
 	r->data = gz_buf_detach(&b, &r->dlen);
 	/* kept for the whole build, so without the buffer's slack */
 	r->data = gz_realloc(r->data, r->dlen + 1);
-	if (!p->nimages && p->html && !p->html_borrowed) {
+	r->lent = r->data;
+	r->nlent = r->dlen + 1;
+	/* a miss: the body is the parse's own until now */
+	if (!p->nimages && p->html) {
 		free(p->html);
 		p->html = r->data + at[0];
-		p->html_borrowed = true;
 	}
-	if (p->plain && !p->plain_borrowed) {
+	if (p->plain) {
 		free(p->plain);
 		p->plain = r->data + at[1];
-		p->plain_borrowed = true;
 	}
-	if (p->doc && !p->doc_borrowed) {
+	if (p->doc) {
 		free(p->doc);
 		p->doc = r->data + at[2];
-		p->doc_borrowed = true;
 	}
+}
+
+/* Is s in what r lent? */
+static bool lent_by(const rec *r, const char *s)
+{
+	return s && (uintptr_t)s >= (uintptr_t)r->lent &&
+	       (uintptr_t)s < (uintptr_t)(r->lent + r->nlent);
+}
+
+void gz_pagecache_take_back(gz_pagecache *c, gz_page *p)
+{
+	rec *r;
+
+	if (!c || !p->path || !(r = gz_map_get(&c->by_path, p->path)) || !r->lent)
+		return;
+	/* by address: the photo stage gives a page with images HTML of its own */
+	if (lent_by(r, p->html)) {
+		p->html = NULL;
+		p->html_len = 0;
+	}
+	if (lent_by(r, p->plain))
+		p->plain = NULL;
+	if (lent_by(r, p->doc))
+		p->doc = NULL;
 }
 
 void gz_pagecache_report(gz_pagecache *c, gz_diag *d)

@@ -47,20 +47,29 @@ gz_pagecache *gz_pagecache_open(gz_pagecache *pre, uint64_t salt, const gz_strli
 				gz_diag *d);
 
 /* Fill p's parsed fields (fm, section, slug, url, out, dir, bundle,
- * is_index, html, plain, doc, chars, summary, images, src_hash) from a valid
- * entry for path: returns 1. Otherwise returns 0 with p->src_hash set and
- * the file read into *data, *len (caller frees), or -1 if it cannot be
- * read. Safe on several threads for distinct paths of the list. */
-int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page *p, char **data,
-		     size_t *len);
+ * is_index, html, plain, doc, chars, summary, images) and *h from a valid
+ * entry for path: returns 1. Otherwise returns 0 with h->src set and the
+ * file read into *data, *len (caller frees), or -1 if it cannot be read.
+ * Safe on several threads for distinct paths of the list. A hit's body
+ * text (plain, doc and, without images, html) is lent: see below. */
+int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page *p,
+		     gz_page_hashes *h, char **data, size_t *len);
 
-/* Keep the parse of p, which loaded without a problem. probes are the
- * files its body's images named, exists[i] whether each was there. Same
- * threading as gz_pagecache_get. The entry holds p's body (its plain text,
- * its blocks and, without images, its HTML): p then points at the entry's
- * copies, as after a hit, and its own are freed. */
-void gz_pagecache_put(gz_pagecache *c, gz_page *p, char *const *probes, const bool *exists,
-		      size_t nprobes);
+/* Keep the parse of p, which loaded without a problem, with its hashes h.
+ * probes are the files its body's images named, exists[i] whether each
+ * was there. Same threading as gz_pagecache_get. The entry holds p's body
+ * (its plain text, its blocks and, without images, its HTML): p's own are
+ * freed and the entry's lent to it, as after a hit. */
+void gz_pagecache_put(gz_pagecache *c, gz_page *p, const gz_page_hashes *h, char *const *probes,
+		      const bool *exists, size_t nprobes);
+
+/* The body text a page holds in one copy, the entry's, for the whole
+ * build: c lends it, and keeps it until it is freed. Which strings are
+ * lent is c's to know, not the page's: gz_pagecache_take_back clears from
+ * p (sets to NULL) what c lent it, so that gz_page_free frees only what
+ * the page owns. Call it for every page loaded through c before freeing
+ * the page (a page c did not fill is left as it is); NULL is allowed. */
+void gz_pagecache_take_back(gz_pagecache *c, gz_page *p);
 
 /*
  * A hit checks its entry's head (front matter, fields, summary) at once;
@@ -89,8 +98,8 @@ size_t gz_pagecache_hits(const gz_pagecache *c);
  * warnings in d. NULL is allowed. */
 void gz_pagecache_save(gz_pagecache *c, gz_diag *d);
 
-/* Free c, after every page filled from it (their html and plain may point
- * into it). NULL is allowed. */
+/* Free c, after every page filled from it (what it lent them is freed
+ * with it). NULL is allowed. */
 void gz_pagecache_free(gz_pagecache *c);
 
 #endif

@@ -334,7 +334,14 @@ static bool probes_hold(gz_pageentry_reader *r, gz_source *src)
 	return ok && !r->bad;
 }
 
-int gz_pageentry_decode(const char *payload, size_t len, size_t head, gz_source *src, gz_page *p)
+/* Is s one of the payload's own bytes? */
+static bool in_payload(const char *s, const char *payload, size_t len)
+{
+	return s && (uintptr_t)s >= (uintptr_t)payload && (uintptr_t)s < (uintptr_t)(payload + len);
+}
+
+int gz_pageentry_decode(const char *payload, size_t len, size_t head, gz_source *src, gz_page *p,
+			gz_page_hashes *h)
 {
 	gz_pageentry_reader r = {payload, payload + len, false};
 	uint32_t flags, i, n;
@@ -350,11 +357,11 @@ int gz_pageentry_decode(const char *payload, size_t len, size_t head, gz_source 
 	flags = gz_pageentry_get_u32(&r);
 	p->bundle = (flags & 1) != 0;
 	p->is_index = (flags & 2) != 0;
-	p->plain_hash = gz_pageentry_get_u64(&r);
-	p->fields_hash = gz_pageentry_get_u64(&r);
-	p->search_text_hash = gz_pageentry_get_u64(&r);
-	p->search_doc_hash = gz_pageentry_get_u64(&r);
-	p->has_parse_hashes = true;
+	h->plain = gz_pageentry_get_u64(&r);
+	h->fields = gz_pageentry_get_u64(&r);
+	h->search_text = gz_pageentry_get_u64(&r);
+	h->search_doc = gz_pageentry_get_u64(&r);
+	h->parsed = true;
 	p->chars = (size_t)gz_pageentry_get_u64(&r);
 	p->summary = get_str(&r, NULL);
 	n = gz_pageentry_get_u32(&r);
@@ -373,28 +380,32 @@ int gz_pageentry_decode(const char *payload, size_t len, size_t head, gz_source 
 	 * rendered again, and copying it would cost more than the rest of a
 	 * hit (the photo stage rewrites a body with images: that one is a copy) */
 	p->html = (char *)gz_pageentry_peek_str(&r, &p->html_len);
-	p->html_borrowed = p->html != NULL;
 	{
 		size_t plen;
 		p->plain = (char *)gz_pageentry_peek_str(&r, &plen);
-		p->plain_borrowed = p->plain != NULL;
 		p->doc = (char *)gz_pageentry_peek_str(&r, &plen);
-		p->doc_borrowed = p->doc != NULL;
 	}
-	if (!r.bad && p->nimages && p->html) {
+	if (!r.bad && p->nimages && p->html)
 		p->html = gz_strndup(p->html, p->html_len);
-		p->html_borrowed = false;
-	}
 	if (r.bad || r.p != r.end || !p->fm || !p->section || !p->dir || !p->url || !p->out ||
 	    !p->html || !p->plain || !p->doc || !p->summary) {
+		/* what points into the entry is not the page's to free */
+		if (in_payload(p->html, payload, len))
+			p->html = NULL;
+		if (in_payload(p->plain, payload, len))
+			p->plain = NULL;
+		if (in_payload(p->doc, payload, len))
+			p->doc = NULL;
 		clear_parsed(p);
+		h->plain = h->fields = h->search_text = h->search_doc = 0;
+		h->parsed = false;
 		return -1;
 	}
 	return 1;
 }
 
-size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, char *const *probes, const bool *exists,
-			   size_t nprobes, size_t at[3])
+size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
+			   char *const *probes, const bool *exists, size_t nprobes, size_t at[3])
 {
 	size_t i, head;
 
@@ -410,10 +421,10 @@ size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, char *const *probes, con
 	gz_pageentry_put_cstr(b, p->out);
 	gz_pageentry_put_cstr(b, p->dir);
 	gz_pageentry_put_u32(b, (p->bundle ? 1u : 0) | (p->is_index ? 2u : 0));
-	gz_pageentry_put_u64(b, p->plain_hash);
-	gz_pageentry_put_u64(b, p->fields_hash);
-	gz_pageentry_put_u64(b, p->search_text_hash);
-	gz_pageentry_put_u64(b, p->search_doc_hash);
+	gz_pageentry_put_u64(b, h->plain);
+	gz_pageentry_put_u64(b, h->fields);
+	gz_pageentry_put_u64(b, h->search_text);
+	gz_pageentry_put_u64(b, h->search_doc);
 	gz_pageentry_put_u64(b, p->chars);
 	gz_pageentry_put_cstr(b, p->summary);
 	gz_pageentry_put_u32(b, (uint32_t)p->nimages);

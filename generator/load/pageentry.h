@@ -30,17 +30,20 @@ typedef struct {
  * build, so it must cost far less than the parse it saves. */
 uint64_t gz_pageentry_sum(const void *data, size_t len);
 
-/* Append p's parse as an entry to b; returns the length of its head, and
- * in at[] where its HTML, plain text and blocks start (offsets in b). */
-size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, char *const *probes, const bool *exists,
-			   size_t nprobes, size_t at[3]);
+/* Append p's parse and its hashes h as an entry to b; returns the length
+ * of its head, and in at[] where its HTML, plain text and blocks start
+ * (offsets in b). */
+size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
+			   char *const *probes, const bool *exists, size_t nprobes, size_t at[3]);
 
-/* Fill p's parsed fields from the entry payload (len bytes, head of them
- * its head), which must stay mapped while p lives: p's bodies point into
- * it (but for a page with images, whose HTML is a copy the photo stage
- * may rewrite). Returns 1 (p filled), 0 (a probe finds another answer in
- * src: parse again) or -1 (damaged: p as it was). */
-int gz_pageentry_decode(const char *payload, size_t len, size_t head, gz_source *src, gz_page *p);
+/* Fill p's parsed fields and the parse's hashes in *h (not h->src) from
+ * the entry payload (len bytes, head of them its head), which must stay
+ * mapped while p lives: p's bodies point into it (but for a page with
+ * images, whose HTML is a copy the photo stage may rewrite). Returns 1 (p
+ * filled), 0 (a probe finds another answer in src: parse again) or -1
+ * (damaged: p as it was). */
+int gz_pageentry_decode(const char *payload, size_t len, size_t head, gz_source *src, gz_page *p,
+			gz_page_hashes *h);
 
 void gz_pageentry_put_u32(gz_buf *b, uint32_t v);
 void gz_pageentry_put_u64(gz_buf *b, uint64_t v);

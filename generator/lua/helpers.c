@@ -289,6 +289,7 @@ static int h_add_page(lua_State *L)
 	bool has_date = false;
 	gz_page *p;
 	gz_buf b = GZ_BUF_INIT;
+	uint64_t made;
 
 	if (!site)
 		return luaL_error(L, _("gz.add_page works only in on_load"));
@@ -333,7 +334,6 @@ static int h_add_page(lua_State *L)
 	p->html_len = lcontent;
 	p->plain = gz_strdup("");
 	p->doc = gz_strdup("");
-	p->plain_hash = gz_page_plain_hash("", 0);
 	p->summary = gz_strdup(summary);
 	p->layout = layout ? gz_strdup(layout) : NULL;
 	p->date = has_date ? when : p->date;
@@ -344,8 +344,9 @@ static int h_add_page(lua_State *L)
 	p->terms = gz_calloc(p->ntax ? p->ntax : 1, sizeof(*p->terms));
 	p->nterms = gz_calloc(p->ntax ? p->ntax : 1, sizeof(*p->nterms));
 	p->related = gz_calloc(1, sizeof(*p->related));
-	p->src_hash = gz_hash_str(gz_hash_str(gz_hash_str(GZ_HASH_INIT, p->title), p->html), p->layout);
-	gz_site_add_standalone(site, p);
+	/* what it is made of stands for a file's bytes */
+	made = gz_hash_str(gz_hash_str(gz_hash_str(GZ_HASH_INIT, p->title), p->html), p->layout);
+	gz_site_add_standalone(site, p, made);
 	/* a new key may fail for memory: the page is the site's by now */
 	lua_pushlightuserdata(L, p);
 	lua_setfield(L, 3, url);

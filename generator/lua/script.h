@@ -119,8 +119,8 @@ void gz_script_charge(struct lua_State *L, long steps);
 
 /* After a render: the ids (gz_page.id) of the pages whose fields it read,
  * in first-read order, body[k] whether it read the body of ids[k]
- * (content, plain, chars, reading_minutes: what gz_page.model_hash covers
- * and meta_hash does not), both borrowed until the next render; and
+ * (content, plain, chars, reading_minutes: what a page's model hash covers
+ * and its meta hash does not, site.h), both borrowed until the next render; and
  * whether it read the site's page lists. */
 void gz_script_touched(const gz_script *s, const size_t **ids, const bool **body, size_t *n,
 		       bool *site);

@@ -93,10 +93,13 @@ static void attach(gz_photos *ph, gz_page *p, gz_photo *photo, bool image, void 
 			    image ? _("image '%s' is %s%s") : _("photo '%s' is %s%s"), photo->ref,
 			    pic->error, o->keep_going ? _("; a grey placeholder stands in for it") : "");
 	}
-	if (pic->n) {
+	if (pic->n)
 		photo->pic = pic;
-		photo->pic_hash = gz_hash_u64(pic->hash, pic->placeholder);
-	}
+}
+
+uint64_t gz_picture_hash(const gz_picture *pic)
+{
+	return pic ? gz_hash_u64(pic->hash, pic->placeholder) : 0;
 }
 
 int gz_photos_make(gz_photos *ph, gz_site *site, const gz_photos_opts *o, gz_diag *d)

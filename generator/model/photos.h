@@ -12,9 +12,9 @@
  * in .gazette/img/sources with the file's size, times and inode, so an
  * unchanged photo in a source folder is not even read again: a rebuild
  * costs a stat per photo. It then points each gz_photo at its gz_picture,
- * writes the <picture> of each Markdown image into the page body and sets
- * each picture's pic_hash; gz_site_hash, called after it, folds those into
- * the pages' model hashes, so pages are re-rendered exactly when one of
+ * writes the <picture> of each Markdown image into the page body;
+ * gz_site_hash, called after it, folds each picture's gz_picture_hash into
+ * its pages' model hashes, so pages are re-rendered exactly when one of
  * their photos changed.
  *
  * Derivatives are published as img/<hash16>-<width>.webp|jpg and
@@ -103,6 +103,10 @@ int gz_photos_make(gz_photos *ph, gz_site *site, const gz_photos_opts *o, gz_dia
 void gz_photos_output(gz_photos *ph, gz_outputs *out);
 
 void gz_photos_release(gz_photos *ph);
+
+/* What of pic (NULL: none made yet) a page's model hash covers: its key
+ * and whether it stands in for an unreadable original. */
+uint64_t gz_picture_hash(const gz_picture *pic);
 
 /* Site-absolute URL of a derivative ("/img/<key>-960.jpg"); width 0 is the
  * thumbnail. */

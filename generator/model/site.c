@@ -12,7 +12,6 @@
 #include "base/alloc.h"
 #include "base/program.h"
 #include "base/buf.h"
-#include "source/git.h"
 #include "base/hash.h"
 #include "base/i18n.h"
 #include "write/deps.h"
@@ -42,8 +41,9 @@ static void load_one(size_t i, int worker, void *payload)
 {
 	load_job *j = payload;
 	gz_page *p = gz_calloc(1, sizeof(*p));
+	gz_page_state *st = &j->site->state[i];
 
-	gz_page_load(p, &j->site->cfg, j->site->src, j->paths->items[i],
+	gz_page_load(p, &st->load, &j->site->cfg, j->site->src, j->paths->items[i],
 		     j->filters ? &j->filters[worker] : NULL, j->cache, j->d);
 	if (p->hook_error) {
 		/* --keep-going: a page a hook fails on is left out, with a warning */
@@ -58,7 +58,7 @@ static void load_one(size_t i, int worker, void *payload)
 		p->broken = true;
 	}
 	p->id = i;
-	p->path_hash = gz_hash_str(GZ_HASH_INIT, p->path);
+	st->path = gz_hash_str(GZ_HASH_INIT, p->path);
 	j->site->all[i] = p;
 }
 
@@ -396,7 +396,7 @@ static uint64_t related_key(const gz_site *site)
 	/* a step a number: byte-at-a-time FNV over 160,000 of them took 3 ms */
 	for (i = 0; i < site->npages; i++) {
 		const gz_page *p = site->pages[i];
-		h = gz_hash_mix(h, p->path_hash);
+		h = gz_hash_mix(h, site->state[p->id].path);
 		for (t = 0; t < site->cfg.ntax; t++) {
 			h = gz_hash_mix(h, p->nterms[t]);
 			for (k = 0; k < p->nterms[t]; k++)
@@ -581,99 +581,6 @@ static void link_archives(gz_site *site)
 	}
 }
 
-static uint64_t hash_page_ref(uint64_t h, const gz_page *p)
-{
-	return gz_hash_mix(h, p ? p->path_hash : 0);
-}
-
-/*
- * A page's meta hash covers what a template can read of it except its body
- * (content, plain, chars): its front matter, path and URL, the summary and
- * the images of its body (the photo archive lists them), and what the
- * model adds from other pages (neighbours, related pages, its terms and
- * their counts, its section, its history, hook fields, photo derivatives).
- * The model hash adds the file's bytes, so it covers the body too. The
- * site hash covers every page's model hash (the search index reads every
- * body); the site meta hash every meta hash, for outputs that read the
- * site's lists (they reach a body only through a page, which is tracked).
- */
-/* What the load and the model settle once: everything but history, hook
- * fields and photo derivatives, which come later (gz_site_hash is called
- * again then). */
-static uint64_t settled_hash(const gz_site *site, const gz_page *p)
-{
-	uint64_t h = gz_hash_mix(GZ_HASH_INIT, p->path_hash);
-	size_t t, k;
-
-	/* what its parse settles: hashed with the parse, or now (a hook's page) */
-	h = gz_hash_mix(h, p->has_parse_hashes ? p->fields_hash : gz_page_fields_hash(p));
-	h = hash_page_ref(h, p->prev);
-	h = hash_page_ref(h, p->next);
-	for (k = 0; k < p->nrelated; k++)
-		h = hash_page_ref(h, p->related[k]);
-	for (t = 0; p->terms && t < site->cfg.ntax; t++)
-		for (k = 0; k < p->nterms[t]; k++)
-			h = gz_hash_mix(gz_hash_mix(h, p->terms[t][k]->name_hash), p->terms[t][k]->n);
-	if (p->sec)
-		h = gz_hash_fast_str(h, p->sec->title);
-	return h;
-}
-
-#define HASH_CHUNK 256
-
-/* The meta and model hashes of pages [HASH_CHUNK * item, +HASH_CHUNK). */
-static void hash_chunk(size_t item, int worker, void *payload)
-{
-	gz_site *site = payload;
-	size_t i, k, end = (item + 1) * HASH_CHUNK;
-
-	for (i = item * HASH_CHUNK; i < end && i < site->nall; i++) {
-		gz_page *p = site->all[i];
-		uint64_t h;
-
-		if (!p->settled) {
-			p->settled_hash = settled_hash(site, p);
-			p->settled = true;
-		}
-		h = p->settled_hash;
-		if (p->history)
-			h = gz_hash_mix(h, gz_history_hash(p->history));
-		h = gz_value_hash(h, p->extra);
-		/* derivatives of its photos (photos.h), once they are made */
-		for (k = 0; k < p->nphotos; k++)
-			h = gz_hash_mix(h, p->photos[k].pic_hash);
-		for (k = 0; k < p->nimages; k++)
-			h = gz_hash_mix(h, p->images[k].pic_hash);
-		if (p->cover)
-			h = gz_hash_mix(h, p->cover->pic_hash);
-		p->meta_hash = h;
-		p->model_hash = gz_hash_mix(h, p->src_hash);
-	}
-}
-
-void gz_site_hash(gz_site *site)
-{
-	size_t i;
-	uint64_t sh = GZ_HASH_INIT, mh = GZ_HASH_INIT;
-
-	gz_parallel((site->nall + HASH_CHUNK - 1) / HASH_CHUNK, gz_pool_cores(), hash_chunk, site,
-		    NULL);
-	for (i = 0; i < site->npages; i++) {
-		sh = gz_hash_mix(sh, site->pages[i]->model_hash);
-		mh = gz_hash_mix(mh, site->pages[i]->meta_hash);
-	}
-	for (i = 0; i < site->nstandalone; i++) {
-		sh = gz_hash_mix(sh, site->standalone[i]->model_hash);
-		mh = gz_hash_mix(mh, site->standalone[i]->meta_hash);
-	}
-	site->hash = sh;
-	site->meta_hash = mh;
-	/* section titles are read as configuration (site.sections[i].title) */
-	site->config_hash = site->yml_hash;
-	for (i = 0; i < site->nsections; i++)
-		site->config_hash = gz_hash_str(site->config_hash, site->sections[i].title);
-}
-
 /* GAZETTE_TIMING=1: how long each part of the load took. */
 static void lap(const char *what, double *t)
 {
@@ -762,6 +669,7 @@ static void load_pages(gz_site *site, gz_strlist *md, gz_pagecache *pre, const g
 
 	site->nall = md->n;
 	site->all = gz_calloc(md->n ? md->n : 1, sizeof(*site->all));
+	site->state = gz_calloc(md->n ? md->n : 1, sizeof(*site->state));
 	job.site = site;
 	job.paths = md;
 	job.d = d;
@@ -922,12 +830,19 @@ void gz_site_save_cache(gz_site *site, gz_diag *d)
 	site->related_new = false;
 }
 
-void gz_site_add_standalone(gz_site *site, gz_page *p)
+void gz_site_add_standalone(gz_site *site, gz_page *p, uint64_t src_hash)
 {
+	const char *text = p->plain ? p->plain : "";
+	gz_page_state *st;
+
 	p->id = site->nall;
-	p->path_hash = gz_hash_str(GZ_HASH_INIT, p->path);
-	/* a hook's page has no front matter: its fields are in its hash */
-	p->fm_hash = p->src_hash;
+	site->state = gz_realloc(site->state, (site->nall + 1) * sizeof(*site->state));
+	st = &site->state[site->nall];
+	memset(st, 0, sizeof(*st));
+	/* a hook's page has no front matter: its fields are in its src hash */
+	st->load.src = src_hash;
+	st->load.plain = gz_page_plain_hash(text, strlen(text));
+	st->path = gz_hash_str(GZ_HASH_INIT, p->path);
 	site->all = gz_realloc(site->all, (site->nall + 1) * sizeof(*site->all));
 	site->all[site->nall++] = p;
 	site->standalone = gz_realloc(site->standalone,
@@ -939,10 +854,13 @@ void gz_site_release(gz_site *site)
 {
 	size_t i, k;
 
-	for (i = 0; i < site->nall; i++)
+	for (i = 0; i < site->nall; i++) {
+		gz_pagecache_take_back(site->cache, site->all[i]);
 		gz_page_free(site->all[i]);
+	}
 	free(site->all);
-	/* after the pages: their bodies may point into it */
+	free(site->state);
+	/* after the pages: what it lent them is freed with it */
 	gz_pagecache_free(site->cache);
 	free(site->pages);
 	free(site->featured);

@@ -52,10 +52,28 @@ typedef struct {
 	size_t n;
 } gz_period;
 
+/*
+ * What the incremental build compares of a page, kept beside it (the page
+ * is its content): the site's side table holds one for each page of all,
+ * at the page's id. load is what the page's load made (page.h); the rest
+ * the model makes, in gz_site_hash. meta covers what a template can read
+ * of the page but its body, model the body too (sitehash.c says what
+ * each takes in); an output records which it read (render.h).
+ */
+typedef struct {
+	gz_page_hashes load;
+	uint64_t path;            /* of the page's path */
+	uint64_t settled;         /* the part of meta fixed once the model is linked */
+	bool has_settled;
+	uint64_t meta;
+	uint64_t model;
+} gz_page_state;
+
 typedef struct {
 	gz_config cfg;
 	gz_source *src;           /* borrowed */
 	gz_page **all;            /* every content page loaded */
+	gz_page_state *state;     /* [nall], of all[i] (gz_site_state) */
 	size_t nall;
 	gz_page **pages;          /* published pages in sections, newest first */
 	size_t npages;
@@ -116,6 +134,13 @@ typedef struct {
 /* Recompute the model hashes (after history was attached). */
 void gz_site_hash(gz_site *site);
 
+/* The state of p, one of site->all; borrowed until gz_site_add_standalone
+ * (which may move the table). */
+static inline const gz_page_state *gz_site_state(const gz_site *site, const gz_page *p)
+{
+	return &site->state[p->id];
+}
+
 /* Load the site from src. Problems go to d; returns -1 if any was an error
  * (the site is still safe to release). */
 int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_diag *d);
@@ -127,8 +152,9 @@ void gz_site_release(gz_site *site);
 void gz_site_save_cache(gz_site *site, gz_diag *d);
 
 /* Add a page made by a hook (gz.add_page) as a standalone page; the site
- * takes it over. */
-void gz_site_add_standalone(gz_site *site, gz_page *p);
+ * takes it over. src_hash stands for its file's bytes: a hash of what it
+ * was made from. */
+void gz_site_add_standalone(gz_site *site, gz_page *p, uint64_t src_hash);
 
 /* The section with that name, or NULL. */
 gz_section *gz_site_section(const gz_site *site, const char *name);

@@ -324,12 +324,12 @@ static uint64_t job_hash(const gz_site *site, const job *j)
 	h = gz_hash_mix(gz_hash_mix(h, (uint64_t)l->number), (uint64_t)l->total);
 	h = gz_hash_mix(gz_hash_mix(h, (uint64_t)l->year), (uint64_t)l->month);
 	for (i = 0; i < l->n; i++)
-		h = gz_hash_mix(h, l->pages[i]->path_hash);
+		h = gz_hash_mix(h, gz_site_state(site, l->pages[i])->path);
 	if (l->section) {
 		h = gz_hash_str(h, l->section->title);
 		h = gz_hash_mix(h, l->section->n);
 		if (l->section->index)
-			h = gz_hash_mix(h, l->section->index->model_hash);
+			h = gz_hash_mix(h, gz_site_state(site, l->section->index)->model);
 	}
 	if (l->term)
 		h = gz_hash_mix(gz_hash_mix(h, l->term->name_hash), l->term->n);
@@ -359,10 +359,10 @@ static uint64_t dep_key(const render_ctx *c, uint64_t jh, char *const *paths,
 
 	h = gz_hash_mix(gz_hash_mix(h, c->site->config_hash), jh);
 	for (i = 0; i < n; i++) {
-		const gz_page *p = pages[i];
+		const gz_page_state *st = pages[i] ? gz_site_state(c->site, pages[i]) : NULL;
 		bool b = body && body[i];
-		h = gz_hash_mix(gz_hash_mix(h, p ? p->path_hash : gz_hash_str(GZ_HASH_INIT, paths[i])),
-				p ? (b ? p->model_hash : p->meta_hash) : (b ? 1 : 0));
+		h = gz_hash_mix(gz_hash_mix(h, st ? st->path : gz_hash_str(GZ_HASH_INIT, paths[i])),
+				st ? (b ? st->model : st->meta) : (b ? 1 : 0));
 	}
 	return gz_hash_mix(h, site ? c->site->meta_hash : 0);
 }
