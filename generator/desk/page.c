@@ -132,34 +132,14 @@ int gz_desk_page_parse(gz_desk_page *p, const char *md, size_t len, const char *
 	return 0;
 }
 
-static void quoted(gz_buf *b, const char *s)
+static void scalar(gz_yaml_out *y, const char *key, const char *v, bool quoted)
 {
-	gz_buf_putc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			gz_buf_printf(b, "\\%c", c);
-		else if (c == '\n')
-			gz_buf_puts(b, "\\n");
-		else if (c < 0x20 || c == 0x7f)
-			gz_buf_printf(b, "\\x%02x", c);
-		else
-			gz_buf_putc(b, (char)c);
-	}
-	gz_buf_putc(b, '"');
+	if (v && *v)
+		gz_yaml_out_scalar(y, key, v, quoted);
 }
 
-static void scalar(gz_buf *b, const char *key, const char *v)
-{
-	if (!v || !*v)
-		return;
-	gz_buf_printf(b, "%s: ", key);
-	quoted(b, v);
-	gz_buf_putc(b, '\n');
-}
-
-/* Items typed with 、 ， , ; or ； between them. */
-static void list(gz_buf *b, const char *key, const char *v)
+/* Items typed with 、 ， , ; or ； between them, as a flow list. */
+static void list(gz_yaml_out *y, const char *key, const char *v)
 {
 	static const char *const seps[] = {"、", "，", ",", "；", ";"};
 	const char *s = v;
@@ -167,10 +147,10 @@ static void list(gz_buf *b, const char *key, const char *v)
 
 	if (!v || !*v)
 		return;
-	gz_buf_printf(b, "%s: [", key);
 	while (*s) {
 		size_t best = strlen(s), i, skip = 0;
 		gz_buf item = GZ_BUF_INIT;
+		const char *t;
 
 		for (i = 0; i < sizeof(seps) / sizeof(seps[0]); i++) {
 			const char *f = strstr(s, seps[i]);
@@ -180,62 +160,82 @@ static void list(gz_buf *b, const char *key, const char *v)
 			}
 		}
 		gz_buf_add(&item, s, best);
-		while (item.len && (item.ptr[item.len - 1] == ' '))
+		while (item.len && item.ptr[item.len - 1] == ' ')
 			gz_buf_truncate(&item, item.len - 1);
-		if (item.len) {
-			const char *t = item.ptr;
-			while (*t == ' ')
-				t++;
-			if (*t) {
-				if (any)
-					gz_buf_puts(b, ", ");
-				quoted(b, t);
-				any = true;
-			}
+		for (t = item.ptr; t && *t == ' '; t++)
+			;
+		if (t && *t) {
+			if (!any)
+				gz_yaml_out_seq(y, key, true);
+			gz_yaml_out_scalar(y, NULL, t, true);
+			any = true;
 		}
 		gz_buf_release(&item);
 		s += best + skip;
 		if (!skip)
 			break;
 	}
-	gz_buf_puts(b, "]\n");
+	if (any)
+		gz_yaml_out_close(y);
 }
 
-void gz_desk_page_write(gz_buf *out, gz_desk_page *p)
+static void photos(gz_yaml_out *y, const gz_desk_page *p)
 {
 	size_t i;
+
+	if (!p->nphotos)
+		return;
+	gz_yaml_out_seq(y, "photos", false);
+	for (i = 0; i < p->nphotos; i++) {
+		gz_yaml_out_map(y, NULL);
+		gz_yaml_out_scalar(y, "src", p->photos[i].src, true);
+		gz_yaml_out_scalar(y, "caption", p->photos[i].caption, true);
+		gz_yaml_out_scalar(y, "credit", p->photos[i].credit, true);
+		gz_yaml_out_scalar(y, "alt", p->photos[i].alt, true);
+		gz_yaml_out_close(y);
+	}
+	gz_yaml_out_close(y);
+}
+
+/* The known fields through libyaml's emitter, in the form's order; date and
+ * status plain (a date the caller checked, one of three words), the rest
+ * in double quotes so that a title like "2019" or "是" stays a string. */
+static int known_fields(gz_buf *out, const gz_desk_page *p)
+{
+	gz_yaml_out *y = gz_yaml_out_begin(out);
+
+	scalar(y, "title", p->title, true);
+	scalar(y, "date", p->date, false);
+	scalar(y, "slug", p->slug, true);
+	scalar(y, "status", p->status, false);
+	scalar(y, "summary", p->summary, true);
+	scalar(y, "township", p->township, true);
+	scalar(y, "village", p->village, true);
+	list(y, "industry", p->industry);
+	list(y, "people", p->people);
+	list(y, "tags", p->tags);
+	scalar(y, "author", p->author, true);
+	scalar(y, "source", p->source, true);
+	scalar(y, "reprint", p->reprint, true);
+	photos(y, p);
+	return gz_yaml_out_end(y);
+}
+
+int gz_desk_page_write(gz_buf *out, gz_desk_page *p)
+{
+	gz_buf fm = GZ_BUF_INIT;
 	const char *c;
 	int n = 0;
 
-	gz_buf_puts(out, "---\n");
-	scalar(out, "title", p->title);
-	if (p->date && *p->date)
-		gz_buf_printf(out, "date: %s\n", p->date); /* checked as a date by the caller */
-	scalar(out, "slug", p->slug);
-	if (p->status && *p->status)
-		gz_buf_printf(out, "status: %s\n", p->status);
-	scalar(out, "summary", p->summary);
-	scalar(out, "township", p->township);
-	scalar(out, "village", p->village);
-	list(out, "industry", p->industry);
-	list(out, "people", p->people);
-	list(out, "tags", p->tags);
-	scalar(out, "author", p->author);
-	scalar(out, "source", p->source);
-	scalar(out, "reprint", p->reprint);
-	if (p->nphotos)
-		gz_buf_puts(out, "photos:\n");
-	for (i = 0; i < p->nphotos; i++) {
-		gz_buf_puts(out, "  - src: ");
-		quoted(out, p->photos[i].src);
-		gz_buf_puts(out, "\n    caption: ");
-		quoted(out, p->photos[i].caption);
-		gz_buf_puts(out, "\n    credit: ");
-		quoted(out, p->photos[i].credit);
-		gz_buf_puts(out, "\n    alt: ");
-		quoted(out, p->photos[i].alt);
-		gz_buf_putc(out, '\n');
+	if (known_fields(&fm, p) < 0) {
+		gz_buf_release(&fm);
+		return -1;
 	}
+	gz_buf_puts(out, "---\n");
+	/* an empty mapping is written "{}": no fields at all is no line */
+	if (fm.len && strcmp(fm.ptr, "{}\n"))
+		gz_buf_add(out, fm.ptr, fm.len);
+	gz_buf_release(&fm);
 	if (p->extra && *p->extra) {
 		gz_buf_puts(out, p->extra);
 		if (out->ptr[out->len - 1] != '\n')
@@ -248,6 +248,7 @@ void gz_desk_page_write(gz_buf *out, gz_desk_page *p)
 	gz_buf_puts(out, p->body ? p->body : "");
 	if (out->len && out->ptr[out->len - 1] != '\n')
 		gz_buf_putc(out, '\n');
+	return 0;
 }
 
 void gz_desk_page_release(gz_desk_page *p)

@@ -38,8 +38,9 @@ typedef struct {
  * holds the whole file. */
 int gz_desk_page_parse(gz_desk_page *p, const char *md, size_t len, const char *path, gz_diag *d);
 
-/* The Markdown file for p; sets p->body_line. */
-void gz_desk_page_write(gz_buf *out, gz_desk_page *p);
+/* The Markdown file for p appended to out; sets p->body_line. Returns 0,
+ * or -1 with out unchanged when a field is not UTF-8 (typed from a form). */
+int gz_desk_page_write(gz_buf *out, gz_desk_page *p);
 
 void gz_desk_page_release(gz_desk_page *p);
 

@@ -212,7 +212,10 @@ void desk_do_preview(desk_ctx *c)
 		gz_buf_puts(b, "{\"error\":\"bad page\"}");
 		goto cleanup;
 	}
-	gz_desk_page_write(&md, &p);
+	if (gz_desk_page_write(&md, &p) < 0) {
+		json_error(b, _("The text has bytes that are not UTF-8: type it again, or paste it as plain text."));
+		goto cleanup;
+	}
 	if (desk_commit_loose(c, sha, page, &md, field(c, "base"), &c->failed) < 0) {
 		err = gz_diag_first_error(&c->failed);
 		json_error(b, err ? err : "");

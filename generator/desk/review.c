@@ -249,7 +249,10 @@ void desk_do_decide(desk_ctx *c)
 	if (approve && !approvable(c, base, page.ptr, p.body_line))
 		goto cleanup;
 	gz_desk_set(&p.status, approve ? "published" : "draft");
-	gz_desk_page_write(&out, &p);
+	if (gz_desk_page_write(&out, &p) < 0) {
+		desk_message(c, 400, _("Not saved"), _("The text has bytes that are not UTF-8: type it again, or paste it as plain text."));
+		goto cleanup;
+	}
 	file.path = rp;
 	file.data = out.ptr;
 	file.len = out.len;

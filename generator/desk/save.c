@@ -109,7 +109,10 @@ void desk_do_save(desk_ctx *c)
 		}
 		gz_desk_set(&p.status, "review");
 	}
-	gz_desk_page_write(&md, &p);
+	if (gz_desk_page_write(&md, &p) < 0) {
+		desk_message(c, 400, _("Not saved"), _("The text has bytes that are not UTF-8: type it again, or paste it as plain text."));
+		goto cleanup;
+	}
 	if (submit && !submit_ok(c, &p, &md, page, branch, base))
 		goto cleanup;
 	if (!rp)

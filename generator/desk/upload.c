@@ -155,7 +155,10 @@ void desk_do_upload(desk_ctx *c)
 	p.photos[p.nphotos].credit = gz_strdup(field(c, "credit"));
 	p.photos[p.nphotos].alt = gz_strdup(field(c, "alt"));
 	p.nphotos++;
-	gz_desk_page_write(&out, &p);
+	if (gz_desk_page_write(&out, &p) < 0) {
+		desk_message(c, 400, _("Not saved"), _("The text has bytes that are not UTF-8: type it again, or paste it as plain text."));
+		goto cleanup;
+	}
 	{
 		gz_buf full = GZ_BUF_INIT;
 		char *slash;

@@ -351,3 +351,122 @@ uint64_t gz_value_hash(uint64_t h, const gz_value *v)
 	}
 	return h;
 }
+
+struct gz_yaml_out {
+	yaml_emitter_t em;
+	gz_buf text, *out;
+	bool failed;
+	bool seq[MAX_DEPTH]; /* what each open node is: a sequence or a mapping */
+	int depth;
+};
+
+static void out_open(gz_yaml_out *y, bool seq)
+{
+	if (y->depth == MAX_DEPTH)
+		y->failed = true;
+	else
+		y->seq[y->depth++] = seq;
+}
+
+static int out_write(void *data, unsigned char *bytes, size_t size)
+{
+	gz_buf_add(&((gz_yaml_out *)data)->text, bytes, size);
+	return 1;
+}
+
+static void out_emit(gz_yaml_out *y, yaml_event_t *ev, int made)
+{
+	if (y->failed || !made || !yaml_emitter_emit(&y->em, ev))
+		y->failed = true;
+}
+
+static void out_plain(gz_yaml_out *y, const char *s, yaml_scalar_style_t style)
+{
+	yaml_event_t ev;
+
+	out_emit(y, &ev,
+		 yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), 1,
+					      1, style));
+}
+
+static void out_key(gz_yaml_out *y, const char *key)
+{
+	if (key)
+		out_plain(y, key, YAML_PLAIN_SCALAR_STYLE);
+}
+
+gz_yaml_out *gz_yaml_out_begin(gz_buf *out)
+{
+	gz_yaml_out *y = gz_calloc(1, sizeof(*y));
+	yaml_event_t ev;
+
+	y->out = out;
+	yaml_emitter_initialize(&y->em);
+	yaml_emitter_set_output(&y->em, out_write, y);
+	yaml_emitter_set_unicode(&y->em, 1); /* Chinese as it is, not \u escapes */
+	yaml_emitter_set_width(&y->em, -1);  /* no folding of long titles */
+	out_emit(y, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
+	out_emit(y, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
+	gz_yaml_out_map(y, NULL);
+	return y;
+}
+
+void gz_yaml_out_scalar(gz_yaml_out *y, const char *key, const char *v, bool quoted)
+{
+	out_key(y, key);
+	out_plain(y, v, quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
+}
+
+void gz_yaml_out_seq(gz_yaml_out *y, const char *key, bool flow)
+{
+	yaml_event_t ev;
+
+	out_key(y, key);
+	out_open(y, true);
+	out_emit(y, &ev,
+		 yaml_sequence_start_event_initialize(
+			 &ev, NULL, NULL, 1, flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE));
+}
+
+void gz_yaml_out_map(gz_yaml_out *y, const char *key)
+{
+	yaml_event_t ev;
+
+	out_key(y, key);
+	out_open(y, false);
+	out_emit(y, &ev,
+		 yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE));
+}
+
+void gz_yaml_out_close(gz_yaml_out *y)
+{
+	yaml_event_t ev;
+
+	if (!y->depth) {
+		y->failed = true;
+		return;
+	}
+	if (y->seq[--y->depth])
+		out_emit(y, &ev, yaml_sequence_end_event_initialize(&ev));
+	else
+		out_emit(y, &ev, yaml_mapping_end_event_initialize(&ev));
+}
+
+int gz_yaml_out_end(gz_yaml_out *y)
+{
+	yaml_event_t ev;
+	int rc;
+
+	gz_yaml_out_close(y);
+	out_emit(y, &ev, yaml_document_end_event_initialize(&ev, 1));
+	out_emit(y, &ev, yaml_stream_end_event_initialize(&ev));
+	if (!y->failed && !yaml_emitter_flush(&y->em))
+		y->failed = true;
+	rc = y->failed ? -1 : 0;
+	if (!rc)
+		gz_buf_add(y->out, y->text.ptr, y->text.len);
+	yaml_emitter_delete(&y->em);
+	gz_buf_release(&y->text);
+	free(y);
+	return rc;
+}

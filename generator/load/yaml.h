@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/diag.h"
 
 typedef enum { GZ_NULL, GZ_STR, GZ_SEQ, GZ_MAP } gz_vtype;
@@ -59,5 +60,24 @@ bool gz_value_bool(const gz_value *v, const char *key, bool def);
 long gz_value_int(const gz_value *v, const char *key, long def);
 /* True for a plain (unquoted) null scalar: ~, null, empty. */
 bool gz_value_is_null(const gz_value *v);
+
+/*
+ * Writing YAML (the desk's front matter) through libyaml's emitter, so that
+ * quoting and escaping follow YAML's own rules. The document is one block
+ * mapping; nodes are opened and closed in order, as libyaml's events are.
+ * key is NULL for an item of a sequence. A quoted scalar is written in
+ * double quotes (read back as a string whatever it holds); a plain one is
+ * left to the emitter, which quotes it only where YAML needs it. A flow
+ * sequence reads [a, b] on one line.
+ */
+typedef struct gz_yaml_out gz_yaml_out;
+gz_yaml_out *gz_yaml_out_begin(gz_buf *out);
+void gz_yaml_out_scalar(gz_yaml_out *y, const char *key, const char *v, bool quoted);
+void gz_yaml_out_seq(gz_yaml_out *y, const char *key, bool flow);
+void gz_yaml_out_map(gz_yaml_out *y, const char *key);
+void gz_yaml_out_close(gz_yaml_out *y); /* the sequence or mapping opened last */
+/* Ends the document and frees y: 0, or -1 if libyaml refused an event (text
+ * that is not UTF-8), with nothing written to out. */
+int gz_yaml_out_end(gz_yaml_out *y);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "desk/child.h"
+#include "desk/page.h"
 #include "test.h"
 
 /* Items survive the pipe's text whatever their path and message hold;
@@ -80,8 +81,45 @@ static void test_child_run(void)
 	gz_buf_release(&out);
 }
 
+/* A page read from a file and written back keeps every field, the lines it
+ * does not know, and its body; what an editor typed, quotes and colons and
+ * all, is written so that it reads back as typed. */
+static void test_page_write(void)
+{
+	const char *md = "---\ntitle: 养蜂\ndate: 2019-06-08\ntags: [养蜂, 合作社]\nweight: 3\n"
+			 "photos:\n  - src: a.jpg\n    caption: \"蜂箱\"\n---\n正文\n";
+	gz_desk_page p, back;
+	gz_buf out = GZ_BUF_INIT;
+
+	CHECK_INT(gz_desk_page_parse(&p, md, strlen(md), "a.md", NULL), 0);
+	gz_desk_set(&p.title, "“养蜂”: 一年 \"两\" 季");
+	gz_desk_set(&p.people, "孟庆龙， 李梅");
+	CHECK_INT(gz_desk_page_write(&out, &p), 0);
+	CHECK(strstr(out.ptr, "date: 2019-06-08\n") != NULL);
+	CHECK(strstr(out.ptr, "tags: [\"养蜂\", \"合作社\"]\n") != NULL);
+	CHECK(strstr(out.ptr, "people: [\"孟庆龙\", \"李梅\"]\n") != NULL);
+	CHECK(strstr(out.ptr, "weight: 3\n---\n正文\n") != NULL);
+	CHECK_INT(p.body_line, 13);
+	CHECK_INT(gz_desk_page_parse(&back, out.ptr, out.len, "a.md", NULL), 0);
+	CHECK_STR(back.title, "“养蜂”: 一年 \"两\" 季");
+	CHECK_STR(back.people, "孟庆龙、李梅");
+	CHECK_INT(back.nphotos, 1);
+	if (back.nphotos == 1)
+		CHECK_STR(back.photos[0].caption, "蜂箱");
+	CHECK_STR(back.body, "正文\n");
+	gz_desk_page_release(&back);
+	/* a field that is not UTF-8 is refused and nothing is written */
+	gz_buf_clear(&out);
+	gz_desk_set(&p.summary, "ab\xff");
+	CHECK_INT(gz_desk_page_write(&out, &p), -1);
+	CHECK_INT(out.len, 0);
+	gz_desk_page_release(&p);
+	gz_buf_release(&out);
+}
+
 void suite_desk(void)
 {
 	gz_test_run("desk diagnostics through the pipe", test_diag_text);
 	gz_test_run("desk child process", test_child_run);
+	gz_test_run("desk page written back", test_page_write);
 }

@@ -148,8 +148,54 @@ static void nulls_and_quotes(void)
 	gz_value_free(v);
 }
 
+/* What the emitter writes reads back as what was given: quotes, colons,
+ * a newline and a title that looks like a number stay one string. */
+static void writing(void)
+{
+	gz_buf out = GZ_BUF_INIT;
+	gz_yaml_out *y = gz_yaml_out_begin(&out);
+	gz_value *v;
+	const gz_value *ph;
+
+	gz_yaml_out_scalar(y, "title", "“养蜂”: a \"quote\"\n二行", true);
+	gz_yaml_out_scalar(y, "slug", "2019", true);
+	gz_yaml_out_scalar(y, "date", "2019-06-08", false);
+	gz_yaml_out_seq(y, "tags", true);
+	gz_yaml_out_scalar(y, NULL, "养蜂", true);
+	gz_yaml_out_scalar(y, NULL, "a, b", true);
+	gz_yaml_out_close(y);
+	gz_yaml_out_seq(y, "photos", false);
+	gz_yaml_out_map(y, NULL);
+	gz_yaml_out_scalar(y, "src", "a.jpg", true);
+	gz_yaml_out_scalar(y, "caption", "蜂箱 #1", true);
+	gz_yaml_out_close(y);
+	gz_yaml_out_close(y);
+	CHECK_INT(gz_yaml_out_end(y), 0);
+	CHECK(out.ptr && strstr(out.ptr, "tags: [\"养蜂\", \"a, b\"]\n"));
+	CHECK(out.ptr && strstr(out.ptr, "date: 2019-06-08\n"));
+	v = out.ptr ? parse(out.ptr) : NULL;
+	CHECK(v != NULL);
+	if (v) {
+		CHECK_STR(gz_value_str(v, "title"), "“养蜂”: a \"quote\"\n二行");
+		CHECK(gz_value_get(v, "slug")->quoted);
+		CHECK_INT(gz_value_get(v, "tags")->n, 2);
+		CHECK_STR(gz_value_get(v, "tags")->items[1]->str, "a, b");
+		ph = gz_value_get(v, "photos");
+		CHECK(ph && ph->n == 1 && !strcmp(gz_value_str(ph->items[0], "caption"), "蜂箱 #1"));
+	}
+	gz_value_free(v);
+	/* bytes that are not UTF-8 are refused, and nothing is written */
+	gz_buf_clear(&out);
+	y = gz_yaml_out_begin(&out);
+	gz_yaml_out_scalar(y, "title", "ab\xff", true);
+	CHECK_INT(gz_yaml_out_end(y), -1);
+	CHECK_INT(out.len, 0);
+	gz_buf_release(&out);
+}
+
 void suite_yaml(void)
 {
+	gz_test_run("yaml_writing", writing);
 	gz_test_run("yaml_front_matter", front_matter);
 	gz_test_run("yaml_errors", errors);
 	gz_test_run("yaml_deep", deep);
