@@ -213,10 +213,7 @@ typedef struct {
 	uint32_t *tset;
 	size_t *at;
 	unsigned char **mark;
-	/* each term's pages as their orders, a run of ord ([ord_at[x],
-	 * ord_at[x + 1]) for term x): a page scans a few hundred pages of each
-	 * of its terms, and reading their orders through the page pointers
-	 * was a cache miss each */
+	/* term x's pages' orders, ord[ord_at[x] .. ord_at[x + 1]), in one run the scan reads */
 	uint32_t *ord;
 	size_t *ord_at;
 } related_job;
@@ -229,8 +226,7 @@ static bool ranks_above(const int *score, size_t a, size_t b)
 	return sa > sb || (sa == sb && a < b);
 }
 
-/* Where page order is on a term's list of n pages' orders, ascending
- * (link_terms adds them newest first). */
+/* Where page order is among a term's n page orders (ascending: newest first). */
 static size_t posting_at(const uint32_t *ord, size_t n, size_t order)
 {
 	size_t lo = 0, hi = n;
@@ -322,6 +318,8 @@ static size_t term_sets(related_job *j, const gz_site *site)
 	}
 	j->at[site->npages] = n;
 	j->ord_at = gz_malloc((nterms + 1) * sizeof(*j->ord_at));
+	for (k = 0, n = 0; k < nterms; k++)
+		n += all[k]->n;
 	j->ord = gz_malloc((n ? n : 1) * sizeof(*j->ord));
 	for (k = 0, n = 0; k < nterms; k++) {
 		j->ord_at[k] = n;
