@@ -207,10 +207,46 @@ int gz_date_parse(gz_date *out, const char *s)
 	return gz_date_parse_at(out, s, NULL);
 }
 
+/*
+ * A date is written for every page each list shows, tens of times a page:
+ * the digits are put in place by hand, as snprintf would put them, rather
+ * than by parsing a format each time. Numbers these forms do not expect
+ * (a year past 9999) go through snprintf.
+ */
+static char *put_digits(char *p, int v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
+static bool ymd_fits(int year, int month, int day)
+{
+	return year >= 0 && year <= 9999 && month >= 0 && month <= 99 && day >= 0 && day <= 99;
+}
+
+static void ymd_into(char *p, int year, int month, int day)
+{
+	p = put_digits(p, year, 4);
+	*p++ = '-';
+	p = put_digits(p, month, 2);
+	*p++ = '-';
+	p = put_digits(p, day, 2);
+	*p = '\0';
+}
+
 void gz_date_ymd(char *out, const gz_date *d)
 {
 	char tmp[64];
 
+	if (ymd_fits(d->year, d->month, d->day)) {
+		ymd_into(out, d->year, d->month, d->day);
+		return;
+	}
 	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", d->year, d->month, d->day);
 	memcpy(out, tmp, 10);
 	out[10] = '\0';
@@ -219,17 +255,55 @@ void gz_date_ymd(char *out, const gz_date *d)
 void gz_date_rfc3339(char *out, const gz_date *d)
 {
 	int tz = d->tz_minutes < 0 ? -d->tz_minutes : d->tz_minutes;
-	char tmp[96];
+	char tmp[96], *p = out;
 
+	if (ymd_fits(d->year, d->month, d->day) && ymd_fits(0, d->hour, d->min) &&
+	    ymd_fits(0, d->sec, tz / 60)) {
+		ymd_into(p, d->year, d->month, d->day);
+		p += 10;
+		*p++ = 'T';
+		p = put_digits(p, d->hour, 2);
+		*p++ = ':';
+		p = put_digits(p, d->min, 2);
+		*p++ = ':';
+		p = put_digits(p, d->sec, 2);
+		*p++ = d->tz_minutes < 0 ? '-' : '+';
+		p = put_digits(p, tz / 60, 2);
+		*p++ = ':';
+		p = put_digits(p, tz % 60, 2);
+		*p = '\0';
+		return;
+	}
 	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d->year, d->month,
 		 d->day, d->hour, d->min, d->sec, d->tz_minutes < 0 ? '-' : '+', tz / 60, tz % 60);
 	memcpy(out, tmp, 25);
 	out[25] = '\0';
 }
 
+/* v (0 or more) in as few digits as it takes, as %d writes it */
+static char *put_number(char *p, int v)
+{
+	int n = 1, t;
+
+	for (t = v; t >= 10; t /= 10)
+		n++;
+	return put_digits(p, v, n);
+}
+
 void gz_date_zh(char *out, const gz_date *d)
 {
-	snprintf(out, GZ_DATE_ZH_SIZE, "%d年%d月%d日", d->year, d->month, d->day);
+	char *p = out;
+
+	if (!ymd_fits(d->year, d->month, d->day)) {
+		snprintf(out, GZ_DATE_ZH_SIZE, "%d年%d月%d日", d->year, d->month, d->day);
+		return;
+	}
+	p = put_number(p, d->year);
+	memcpy(p, "年", 3);
+	p = put_number(p + 3, d->month);
+	memcpy(p, "月", 3);
+	p = put_number(p + 3, d->day);
+	memcpy(p, "日", 4);
 }
 
 void gz_date_from_time(char *out, int64_t t, int tz_minutes)
@@ -249,6 +323,10 @@ void gz_date_from_time(char *out, int64_t t, int tz_minutes)
 	dd = doy - (153 * mp + 2) / 5 + 1;
 	m = mp < 10 ? mp + 3 : mp - 9;
 	y += m <= 2;
+	if (ymd_fits((int)y, (int)m, (int)dd)) {
+		ymd_into(out, (int)y, (int)m, (int)dd);
+		return;
+	}
 	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", (int)y, (int)m, (int)dd);
 	memcpy(out, tmp, 10);
 	out[10] = '\0';

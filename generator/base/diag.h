@@ -108,7 +108,8 @@ bool gz_under_sanitizer(void);
 
 /* GAZETTE_TIMING=1: print "timing: <stage> <what> N ms" for the time since
  * *t (nothing if *t is 0 or what NULL: the first lap only starts the clock),
- * then set *t to now. stage is "" or an indented stage ("  render"). */
+ * then set *t to now. stage is "" or an indented stage ("  render").
+ * GAZETTE_TIMING=cpu adds the process's CPU time so far to each line. */
 void gz_timing_lap(const char *stage, const char *what, double *t);
 
 #endif

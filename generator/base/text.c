@@ -2,7 +2,12 @@
 
 #include <string.h>
 
-size_t gz_utf8_decode(const char *str, size_t len, uint32_t *out)
+/*
+ * Every byte of every page goes through here (its check, its character
+ * count, the search's tokens): Chinese text is three-byte sequences, so
+ * those are decoded first, inline, and only the rest take the loop.
+ */
+static inline size_t decode(const char *str, size_t len, uint32_t *out)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	uint32_t cp;
@@ -13,7 +18,15 @@ size_t gz_utf8_decode(const char *str, size_t len, uint32_t *out)
 	if (s[0] < 0x80) {
 		*out = s[0];
 		return 1;
-	} else if ((s[0] & 0xe0) == 0xc0) {
+	}
+	if ((s[0] & 0xf0) == 0xe0 && len >= 3 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
+		cp = (uint32_t)(s[0] & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+		if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		*out = cp;
+		return 3;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
 		n = 2;
 		cp = s[0] & 0x1f;
 	} else if ((s[0] & 0xf0) == 0xe0) {
@@ -40,6 +53,11 @@ size_t gz_utf8_decode(const char *str, size_t len, uint32_t *out)
 	return n;
 }
 
+size_t gz_utf8_decode(const char *str, size_t len, uint32_t *out)
+{
+	return decode(str, len, out);
+}
+
 bool gz_utf8_valid(const char *s, size_t len, int *bad_line, int *bad_col)
 {
 	size_t i = 0;
@@ -59,7 +77,7 @@ bool gz_utf8_valid(const char *s, size_t len, int *bad_line, int *bad_col)
 			i++;
 			continue;
 		}
-		n = gz_utf8_decode(s + i, len - i, &cp);
+		n = decode(s + i, len - i, &cp);
 		if (!n) {
 			if (bad_line)
 				*bad_line = line;
@@ -111,7 +129,7 @@ size_t gz_text_count(const char *s, size_t len)
 
 	while (i < len) {
 		uint32_t cp;
-		size_t n = gz_utf8_decode(s + i, len - i, &cp);
+		size_t n = decode(s + i, len - i, &cp);
 
 		if (!n) {
 			i++;
@@ -149,7 +167,7 @@ static size_t char_offset(const char *s, size_t len, size_t n)
 
 	while (i < len && n) {
 		uint32_t cp;
-		size_t k = gz_utf8_decode(s + i, len - i, &cp);
+		size_t k = decode(s + i, len - i, &cp);
 		i += k ? k : 1;
 		n--;
 	}
@@ -191,7 +209,7 @@ void gz_text_summary(gz_buf *out, const char *s, size_t len, size_t target)
 
 	while (i < len && chars < hi) {
 		uint32_t cp;
-		size_t k = gz_utf8_decode(s + i, len - i, &cp);
+		size_t k = decode(s + i, len - i, &cp);
 
 		if (!k) {
 			i++;
@@ -203,7 +221,7 @@ void gz_text_summary(gz_buf *out, const char *s, size_t len, size_t target)
 			/* closing quotes belong to the sentence they end */
 			while (i < len) {
 				uint32_t q;
-				size_t m = gz_utf8_decode(s + i, len - i, &q);
+				size_t m = decode(s + i, len - i, &q);
 				if (!m || !(q == 0x201d || q == 0x300d || q == 0x300f || q == 0xff09))
 					break;
 				i += m;
@@ -233,7 +251,7 @@ void gz_slugify(gz_buf *out, const char *s)
 
 	while (i < len) {
 		uint32_t cp;
-		size_t k = gz_utf8_decode(s + i, len - i, &cp);
+		size_t k = decode(s + i, len - i, &cp);
 
 		if (!k) {
 			i++;

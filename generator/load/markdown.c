@@ -382,6 +382,20 @@ static void sanitize_tree(cmark_node *doc, const gz_md_opts *opts)
  * (into r->out, their nodes into the array returned, caller frees),
  * line breaks in Chinese text dropped, site-absolute links and images
  * given the base path. md and len are what was parsed, for columns. */
+/* Is node (of type t) the table extension's table? Only a type past
+ * cmark's own can be: the name, a call and a strcmp, is asked of those
+ * alone rather than of every node of every page. */
+static bool is_table(cmark_node *node, cmark_node_type t)
+{
+	const char *name;
+
+	if ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE ? t <= CMARK_NODE_FOOTNOTE_REFERENCE
+								 : t <= CMARK_NODE_FOOTNOTE_DEFINITION)
+		return false;
+	name = cmark_node_get_type_string(node);
+	return name && !strcmp(name, "table");
+}
+
 static cmark_node **read_tree(render *r, cmark_node *doc, const char *md, size_t len, gz_buf *lead)
 {
 	cmark_iter *it;
@@ -408,13 +422,11 @@ static cmark_node **read_tree(render *r, cmark_node *doc, const char *md, size_t
 				in_heading--;
 			if (t == CMARK_NODE_IMAGE)
 				in_image--;
-			if (cmark_node_get_type_string(node) &&
-			    !strcmp(cmark_node_get_type_string(node), "table"))
+			if (is_table(node, t))
 				in_table--;
 			continue;
 		}
-		if (cmark_node_get_type_string(node) &&
-		    !strcmp(cmark_node_get_type_string(node), "table")) {
+		if (is_table(node, t)) {
 			in_table++;
 			continue;
 		}

@@ -103,6 +103,12 @@ static long line_cells(const char *p, const char *e, long *pipes)
 	const char *q;
 	long n = 0, cells;
 
+	/* most lines of a story are prose with no pipe: memchr finds that
+	 * without looking at each byte here */
+	if (!memchr(p, '|', (size_t)(e - p))) {
+		*pipes = 0;
+		return 1;
+	}
 	while (p < e && (*p == ' ' || *p == '\t' || *p == '>'))
 		p++;
 	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))

@@ -347,8 +347,9 @@ static bool is_known_field(const gz_config *cfg, const char *key)
 {
 	size_t i;
 
+	/* every field of every page: the first byte rules out most names */
 	for (i = 0; i < sizeof(known_fields) / sizeof(*known_fields); i++)
-		if (!strcmp(key, known_fields[i]))
+		if (key[0] == known_fields[i][0] && !strcmp(key, known_fields[i]))
 			return true;
 	for (i = 0; i < cfg->ntax; i++)
 		if (!strcmp(key, cfg->tax[i].key))

@@ -288,8 +288,10 @@ gz_value *gz_value_get(const gz_value *v, const char *key)
 
 	if (!v || v->type != GZ_MAP)
 		return NULL;
+	/* front matter is read a field at a time, for every page: the first
+	 * byte rules out most keys without a call */
 	for (i = 0; i < v->n; i++)
-		if (!strcmp(v->keys[i], key))
+		if (v->keys[i][0] == key[0] && !strcmp(v->keys[i], key))
 			return v->items[i];
 	return NULL;
 }

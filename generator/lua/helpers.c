@@ -37,6 +37,18 @@ static int h_esc(lua_State *L)
 	return 1;
 }
 
+/* a and b as one string: relurl and url run for each link a page has,
+ * and lua_pushfstring would parse its format and concatenate in steps */
+static void push_joined(lua_State *L, const char *a, const char *b)
+{
+	luaL_Buffer buf;
+
+	luaL_buffinit(L, &buf);
+	luaL_addstring(&buf, a);
+	luaL_addstring(&buf, b);
+	luaL_pushresult(&buf);
+}
+
 static int h_cn_date(lua_State *L)
 {
 	gz_date d;
@@ -46,7 +58,11 @@ static int h_cn_date(lua_State *L)
 		lua_pushstring(L, s ? s : "");
 		return 1;
 	}
-	lua_pushfstring(L, "%d年%d月%d日", d.year, d.month, d.day);
+	{
+		char zh[GZ_DATE_ZH_SIZE];
+		gz_date_zh(zh, &d);
+		lua_pushstring(L, zh);
+	}
 	return 1;
 }
 
@@ -56,7 +72,7 @@ static int h_relurl(lua_State *L)
 	gz_script *sc = script_of(L);
 
 	if (s[0] == '/' && s[1] != '/')
-		lua_pushfstring(L, "%s%s", sc->cfg->base_path, s + 1);
+		push_joined(L, sc->cfg->base_path, s + 1);
 	else
 		lua_pushstring(L, s);
 	return 1;
@@ -70,7 +86,7 @@ static int h_url(lua_State *L)
 	if (strstr(s, "://"))
 		lua_pushstring(L, s);
 	else
-		lua_pushfstring(L, "%s%s", sc->cfg->base_url, s[0] == '/' ? s + 1 : s);
+		push_joined(L, sc->cfg->base_url, s[0] == '/' ? s + 1 : s);
 	return 1;
 }
 

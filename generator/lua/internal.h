@@ -5,8 +5,8 @@
  * One gz_script is one lua_State and what gazette keeps beside it: the
  * running call's limits (sandbox.c), where templates write (layout.c),
  * what a render read (view.c), the page a filter is on (filters.c). The
- * state finds it in the registry ("gazette.script"), or as a C closure's
- * upvalue. Functions here that take a lua_State may raise Lua errors
+ * state finds it in its extra space (lua_getextraspace), or as a C
+ * closure's upvalue. Functions here that take a lua_State may raise Lua errors
  * unless they say otherwise; they run inside script_call_lua.
  */
 #ifndef GZ_LUA_INTERNAL_H
@@ -144,7 +144,7 @@ void script_helpers_open(lua_State *L, int env);
 void script_gz_open(lua_State *L, int env);
 
 /* layout.c: render and partial_html in env; every layout of s->theme
- * compiled into the registry's "gazette.templates" (0, or -1 with errors
+ * compiled into a registry table (0, or -1 with errors
  * in d) */
 void script_layout_open(lua_State *L, gz_script *s, int env);
 int script_load_templates(gz_script *s, int env, gz_diag *d);

@@ -9,6 +9,10 @@
 #include "base/i18n.h"
 #include "lua/internal.h"
 
+/* The registry's table of compiled layouts is under this address, found
+ * without comparing a name on each partial a page calls. */
+static const char templates_key;
+
 static gz_script *script_up(lua_State *L)
 {
 	return lua_touserdata(L, lua_upvalueindex(1));
@@ -72,7 +76,7 @@ static int out_escaped(lua_State *L)
 
 static int call_template(lua_State *L, const char *name, int nargs)
 {
-	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.templates");
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &templates_key);
 	lua_getfield(L, -1, name);
 	if (lua_isnil(L, -1))
 		return luaL_error(L, _("no layout '%s' in the theme (looked for layouts/%s.html)"), name,
@@ -251,7 +255,7 @@ int script_load_templates(gz_script *s, int env, gz_diag *d)
 		}
 		lua_setfield(L, -2, t->name);
 	}
-	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.templates");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &templates_key);
 	return rc;
 }
 
@@ -304,7 +308,7 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 	s->site_touched = false;
 	gz_buf_clear(&s->cap[0]);
 	lua_pushcfunction(L, render_lua);
-	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.templates");
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &templates_key);
 	lua_getfield(L, -1, layout);
 	lua_remove(L, -2);
 	if (lua_isnil(L, -1)) {

@@ -680,8 +680,9 @@ lua_State *script_sandbox_new(gz_script *s)
 		abort();
 	}
 	s->L = L;
-	lua_pushlightuserdata(L, s);
-	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.script");
+	/* script_of runs for most fields a template reads: the state's own
+	 * bytes (which its coroutines copy) find s without a string lookup */
+	*(gz_script **)lua_getextraspace(L) = s;
 	luaL_openlibs(L);
 	harden_libraries(L);
 	lua_pushlightuserdata(L, s);

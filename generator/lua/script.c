@@ -13,12 +13,7 @@
 
 gz_script *script_of(lua_State *L)
 {
-	gz_script *s;
-
-	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.script");
-	s = lua_touserdata(L, -1);
-	lua_pop(L, 1);
-	return s;
+	return *(gz_script **)lua_getextraspace(L);
 }
 
 /* A state with the sandbox, the helpers and (if site) the site. The

@@ -20,8 +20,15 @@ static void push_str(lua_State *L, const char *s)
 }
 
 /*
+ * The registry holds what the view reaches for on every field a template
+ * reads under these addresses, not under names: a name is a string that
+ * Lua would compare with its string cache on each lookup.
+ */
+static const char pages_key, page_mt_key, list_mt_key;
+
+/*
  * Each state keeps one userdata per page it has touched (registry table
- * "gazette.pages", keyed by the page's address), so a page pushed twice is
+ * pages_key, keyed by the page's address), so a page pushed twice is
  * the same Lua value, and fields that build tables (terms, photos, params)
  * are built once per state and kept in the userdata's user value.
  */
@@ -33,7 +40,7 @@ void gz_script_push_page(lua_State *L, const gz_page *p)
 		lua_pushnil(L);
 		return;
 	}
-	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.pages");
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &pages_key);
 	if (lua_rawgetp(L, -1, p) != LUA_TNIL) {
 		lua_remove(L, -2);
 		return;
@@ -41,7 +48,8 @@ void gz_script_push_page(lua_State *L, const gz_page *p)
 	lua_pop(L, 1);
 	u = lua_newuserdatauv(L, sizeof(*u), 1);
 	*u = p;
-	luaL_setmetatable(L, PAGE_MT);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &page_mt_key);
+	lua_setmetatable(L, -2);
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, -3, p);
 	lua_remove(L, -2);
@@ -72,7 +80,8 @@ static void push_list(lua_State *L, gz_page *const *items, size_t n)
 
 	u->items = items;
 	u->n = n;
-	luaL_setmetatable(L, LIST_MT);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &list_mt_key);
+	lua_setmetatable(L, -2);
 }
 
 static void push_term(lua_State *L, const gz_site *site, const gz_term *t)
@@ -251,9 +260,9 @@ static bool cached_field(int f)
 	       f == F_HISTORY;
 }
 
-static void push_field(lua_State *L, const gz_page *p, int f)
+static void push_field(lua_State *L, const gz_script *s, const gz_page *p, int f)
 {
-	const gz_site *site = script_of(L)->site;
+	const gz_site *site = s->site;
 	size_t i, t;
 
 	switch (f) {
@@ -330,9 +339,21 @@ static void push_field(lua_State *L, const gz_page *p, int f)
 	}
 }
 
+/* Argument 1 of a metamethod whose metatable is upvalue up, checked by
+ * the metatable's address: luaL_checkudata would look it up by name. */
+static void *check_self(lua_State *L, int up, const char *tname)
+{
+	void *u = lua_touserdata(L, 1);
+
+	if (!u || !lua_getmetatable(L, 1) || !lua_rawequal(L, -1, lua_upvalueindex(up)))
+		luaL_typeerror(L, 1, tname);
+	lua_pop(L, 1);
+	return u;
+}
+
 static int page_index(lua_State *L)
 {
-	const gz_page *p = *(const gz_page **)luaL_checkudata(L, 1, PAGE_MT);
+	const gz_page *p = *(const gz_page **)check_self(L, 3, PAGE_MT);
 	gz_script *s = lua_touserdata(L, lua_upvalueindex(2));
 	int f;
 
@@ -371,13 +392,13 @@ static int page_index(lua_State *L)
 		return 1;
 	}
 	if (!cached_field(f)) {
-		push_field(L, p, f);
+		push_field(L, s, p, f);
 		return 1;
 	}
 	script_push_page_table(L, 1);
 	if (lua_rawgeti(L, -1, f) == LUA_TNIL) {
 		lua_pop(L, 1);
-		push_field(L, p, f);
+		push_field(L, s, p, f);
 		lua_pushvalue(L, -1);
 		lua_rawseti(L, -3, f);
 	}
@@ -395,7 +416,7 @@ static int page_eq(lua_State *L)
 
 static int list_index(lua_State *L)
 {
-	list_ud *u = luaL_checkudata(L, 1, LIST_MT);
+	list_ud *u = check_self(L, 1, LIST_MT);
 	lua_Integer i;
 
 	if (!lua_isinteger(L, 2)) {
@@ -412,7 +433,7 @@ static int list_index(lua_State *L)
 
 static int list_len(lua_State *L)
 {
-	list_ud *u = luaL_checkudata(L, 1, LIST_MT);
+	list_ud *u = check_self(L, 1, LIST_MT);
 	lua_pushinteger(L, (lua_Integer)u->n);
 	return 1;
 }
@@ -761,15 +782,18 @@ void script_view_open(lua_State *L, gz_script *s)
 	size_t i;
 
 	lua_newtable(L);
-	lua_setfield(L, LUA_REGISTRYINDEX, "gazette.pages");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &pages_key);
 	luaL_newmetatable(L, PAGE_MT);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &page_mt_key);
 	lua_newtable(L);
 	for (i = 1; field_names[i]; i++) {
 		lua_pushinteger(L, (lua_Integer)i);
 		lua_setfield(L, -2, field_names[i]);
 	}
 	lua_pushlightuserdata(L, s);
-	lua_pushcclosure(L, page_index, 2);
+	lua_pushvalue(L, -3);
+	lua_pushcclosure(L, page_index, 3);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, page_eq);
 	lua_setfield(L, -2, "__eq");
@@ -778,9 +802,13 @@ void script_view_open(lua_State *L, gz_script *s)
 	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
 	luaL_newmetatable(L, LIST_MT);
-	lua_pushcfunction(L, list_index);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &list_mt_key);
+	lua_pushvalue(L, -1);
+	lua_pushcclosure(L, list_index, 1);
 	lua_setfield(L, -2, "__index");
-	lua_pushcfunction(L, list_len);
+	lua_pushvalue(L, -1);
+	lua_pushcclosure(L, list_len, 1);
 	lua_setfield(L, -2, "__len");
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");

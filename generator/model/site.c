@@ -213,6 +213,9 @@ typedef struct {
 	uint32_t *tset;
 	size_t *at;
 	unsigned char **mark;
+	/* term x's pages' orders, ord[ord_at[x] .. ord_at[x + 1]), in one run the scan reads */
+	uint32_t *ord;
+	size_t *ord_at;
 } related_job;
 
 /* Does page a rank above page b: more shared terms, then newer? */
@@ -223,15 +226,14 @@ static bool ranks_above(const int *score, size_t a, size_t b)
 	return sa > sb || (sa == sb && a < b);
 }
 
-/* Where page order is on term's list, which holds pages by order (link_terms
- * adds them newest first). */
-static size_t posting_at(const gz_term *term, size_t order)
+/* Where page order is among a term's n page orders (ascending: newest first). */
+static size_t posting_at(const uint32_t *ord, size_t n, size_t order)
 {
-	size_t lo = 0, hi = term->n;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (term->pages[mid]->order < order)
+		if (ord[mid] < order)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -242,18 +244,18 @@ static size_t posting_at(const gz_term *term, size_t order)
 /* The part of term's list that page order scores: all of it, or for a
  * common term the RELATED_WINDOW pages around the page, kept whole at the
  * ends of the list so that every page scans the same amount. */
-static void posting_window(const gz_term *term, size_t order, size_t *lo, size_t *hi)
+static void posting_window(const uint32_t *ord, size_t n, size_t order, size_t *lo, size_t *hi)
 {
 	size_t at;
 
 	*lo = 0;
-	*hi = term->n;
-	if (term->n <= RELATED_WINDOW)
+	*hi = n;
+	if (n <= RELATED_WINDOW)
 		return;
-	at = posting_at(term, order);
+	at = posting_at(ord, n, order);
 	*lo = at > RELATED_WINDOW / 2 ? at - RELATED_WINDOW / 2 : 0;
-	if (*lo + RELATED_WINDOW > term->n)
-		*lo = term->n - RELATED_WINDOW;
+	if (*lo + RELATED_WINDOW > n)
+		*lo = n - RELATED_WINDOW;
 	*hi = *lo + RELATED_WINDOW;
 }
 
@@ -315,6 +317,16 @@ static size_t term_sets(related_job *j, const gz_site *site)
 		}
 	}
 	j->at[site->npages] = n;
+	j->ord_at = gz_malloc((nterms + 1) * sizeof(*j->ord_at));
+	for (k = 0, n = 0; k < nterms; k++)
+		n += all[k]->n;
+	j->ord = gz_malloc((n ? n : 1) * sizeof(*j->ord));
+	for (k = 0, n = 0; k < nterms; k++) {
+		j->ord_at[k] = n;
+		for (i = 0; i < all[k]->n; i++)
+			j->ord[n++] = (uint32_t)all[k]->pages[i]->order;
+	}
+	j->ord_at[nterms] = n;
 	free(all);
 	return nterms;
 }
@@ -334,17 +346,15 @@ static void relate_one(size_t i, int worker, void *payload)
 	size_t best[MAX_RELATED];
 	size_t nbest = 0;
 
-	for (t = 0; t < site->cfg.ntax; t++) {
-		for (k = 0; k < p->nterms[t]; k++) {
-			gz_term *term = p->terms[t][k];
-			posting_window(term, i, &lo, &hi);
-			for (m = lo; m < hi; m++) {
-				size_t o = term->pages[m]->order;
-				if (o == i || score[o])
-					continue;
-				touched[nt++] = o;
-				score[o] = 1;
-			}
+	for (t = j->at[i]; t < j->at[i + 1]; t++) {
+		const uint32_t *ord = j->ord + j->ord_at[j->tset[t]];
+		posting_window(ord, j->ord_at[j->tset[t] + 1] - j->ord_at[j->tset[t]], i, &lo, &hi);
+		for (m = lo; m < hi; m++) {
+			size_t o = ord[m];
+			if (o == i || score[o])
+				continue;
+			touched[nt++] = o;
+			score[o] = 1;
 		}
 	}
 	for (k = j->at[i]; k < j->at[i + 1]; k++)
@@ -545,6 +555,8 @@ static void link_related(gz_site *site, int jobs)
 	free(j.mark);
 	free(j.tset);
 	free(j.at);
+	free(j.ord);
+	free(j.ord_at);
 }
 
 static void link_archives(gz_site *site)

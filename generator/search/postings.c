@@ -92,26 +92,36 @@ int64_t gz_varint_get(const char **p, const char *end)
 	return -1;
 }
 
+/* The bytes gz_json_str stops at: controls (NUL ends the string), '"',
+ * '\\' and '<'. A table, as every page's whole text goes through it. */
+static const unsigned char json_special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1, ['<'] = 1,
+};
+
 void gz_json_str(gz_buf *b, const char *s)
 {
 	gz_buf_putc(b, '"');
 	for (s = s ? s : "";;) {
 		const char *run = s;
 		unsigned char c;
-		while ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\' && *s != '<')
+		while (!json_special[(unsigned char)*s])
 			s++;
 		gz_buf_add(b, run, (size_t)(s - run));
 		c = (unsigned char)*s++;
 		if (!c)
 			break;
-		if (c == '"' || c == '\\')
-			gz_buf_printf(b, "\\%c", c);
-		else if (c == '\n')
+		if (c == '"' || c == '\\') {
+			gz_buf_putc(b, '\\');
+			gz_buf_putc(b, (char)c);
+		} else if (c == '\n') {
 			gz_buf_puts(b, "\\n");
-		else if (c < 0x20)
+		} else if (c < 0x20) {
 			gz_buf_printf(b, "\\u%04x", c);
-		else
+		} else {
 			gz_buf_puts(b, "\\u003c"); /* '<': harmless if ever inlined in HTML */
+		}
 	}
 	gz_buf_putc(b, '"');
 }

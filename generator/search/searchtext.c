@@ -38,7 +38,7 @@ static const gz_value *fm_get(const gz_page *p, const char *key)
 	if (!p->fm || p->fm->type != GZ_MAP)
 		return NULL;
 	for (i = 0; i < p->fm->n; i++)
-		if (!strcmp(p->fm->keys[i], key))
+		if (p->fm->keys[i][0] == key[0] && !strcmp(p->fm->keys[i], key))
 			return p->fm->items[i];
 	return NULL;
 }

@@ -154,10 +154,55 @@ static void bad_dates(void)
 	gz_buf_release(&msg);
 }
 
+/* The writers put digits in place by hand: what they write is what
+ * snprintf writes for the same date, in and out of the ranges they expect. */
+static void written_as_printf(void)
+{
+	static const int years[] = {1900, 1999, 2024, 9999, 10000, 123456};
+	static const int tzs[] = {0, 480, -300, 345, -720};
+	char got[96], want[96];
+	size_t i, k;
+	gz_date d;
+
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < sizeof(years) / sizeof(*years); i++) {
+		for (k = 0; k < sizeof(tzs) / sizeof(*tzs); k++) {
+			int tz = tzs[k] < 0 ? -tzs[k] : tzs[k];
+			d.year = years[i];
+			d.month = (int)(1 + (i * 5 + k) % 12);
+			d.day = (int)(1 + (i * 7 + k * 3) % 31);
+			d.hour = (int)(k * 5 % 24);
+			d.min = (int)(i * 13 % 60);
+			d.sec = (int)(k * 17 % 60);
+			d.tz_minutes = tzs[k];
+			gz_date_ymd(got, &d);
+			snprintf(want, sizeof(want), "%04d-%02d-%02d", d.year, d.month, d.day);
+			want[10] = '\0';
+			CHECK_STR(got, want);
+			gz_date_rfc3339(got, &d);
+			snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d.year,
+				 d.month, d.day, d.hour, d.min, d.sec, tzs[k] < 0 ? '-' : '+', tz / 60,
+				 tz % 60);
+			want[25] = '\0';
+			CHECK_STR(got, want);
+			if (d.year <= 9999) {
+				gz_date_zh(got, &d);
+				snprintf(want, sizeof(want), "%d年%d月%d日", d.year, d.month, d.day);
+				CHECK_STR(got, want);
+			}
+		}
+	}
+	gz_date_from_time(got, 0, 0);
+	CHECK_STR(got, "1970-01-01");
+	gz_date_from_time(got, 1561939200, 480);
+	CHECK_STR(got, "2019-07-01");
+}
+
 void suite_date(void)
 {
 	gz_test_run("parse_dates", parse_dates);
 	gz_test_run("chinese_dates", chinese_dates);
 	gz_test_run("editor_forms", editor_forms);
 	gz_test_run("bad_dates", bad_dates);
+	gz_test_run("written_as_printf", written_as_printf);
 }
