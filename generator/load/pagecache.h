@@ -16,9 +16,10 @@
  * hit as always, so a hit gives the same page and the same errors as a
  * parse. Only pages that loaded without any problem are kept.
  *
- * Two files: pages.pack holds the entries and is appended to; pages.idx
- * maps each path to its stamp, key and entry and is replaced whole. A
- * damaged file is a miss with one warning, never a wrong page.
+ * Two files: pages.pack holds the entries and is appended to, or replaced
+ * by a new one (the build's new entries, then the old ones still used);
+ * pages.idx maps each path to its stamp, key and entry and is replaced
+ * whole. A damaged file is a miss with one warning, never a wrong page.
  */
 #ifndef GZ_PAGECACHE_H
 #define GZ_PAGECACHE_H
@@ -58,9 +59,19 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
  * files its body's images named, exists[i] whether each was there. Same
  * threading as gz_pagecache_get. The entry holds p's body (its plain text,
  * its blocks and, without images, its HTML): p then points at the entry's
- * copies, as after a hit, and its own are freed. */
+ * copies, as after a hit, and its own are freed. The entry is written at
+ * once to a file of the cache's that has no name until gz_pagecache_save
+ * (a build stopped before leaves nothing), and p's body is read from
+ * there; where that cannot be, it is held in memory. */
 void gz_pagecache_put(gz_pagecache *c, gz_page *p, char *const *probes, const bool *exists,
 		      size_t nprobes);
+
+/* The bodies pages borrow from the cache are read from its files, and
+ * what has been read of them counts as the process's memory until this
+ * lets the system take it back: call it once a stage has read its pages,
+ * or every few hundred pages. Safe on any thread at any time (what a
+ * page reads after is read from the file again). NULL is allowed. */
+void gz_pagecache_shed(gz_pagecache *c);
 
 /*
  * A hit checks its entry's head (front matter, fields, summary) at once;

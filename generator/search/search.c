@@ -20,6 +20,7 @@
 #include "base/pool.h"
 #include "search/searchtext.h"
 #include "base/tokenize.h"
+#include "load/pagecache.h"
 
 size_t gz_search_count(const gz_site *site)
 {
@@ -319,6 +320,9 @@ static void full_item(size_t item, int worker, void *payload)
 
 	if (item >= c->nchunks) {
 		gz_search_write_text(c, item - c->nchunks);
+		/* the pages' text read so far is not needed in memory any more */
+		if ((item - c->nchunks) % 16 == 15)
+			gz_pagecache_shed(c->site->cache);
 		return;
 	}
 	ch = &c->chunks[item];
@@ -329,6 +333,7 @@ static void full_item(size_t item, int worker, void *payload)
 	}
 	gz_dtab_release(&ch->dt);
 	memset(&ch->dt, 0, sizeof(ch->dt));
+	gz_pagecache_shed(c->site->cache);
 	gz_chunk_encode(ch);
 }
 
