@@ -352,12 +352,19 @@ void gz_search_lap(const char *what, double *t)
 	gz_timing_lap("  search", what, t);
 }
 
+/* Pages of a chunk at most (a few megabytes of raw postings). */
+#define CHUNK_PAGES 256
+
 static void full_build(gz_search_ctx *c, double *t)
 {
 	size_t k, per;
 
-	/* a few chunks per thread, so the last one does not finish alone */
+	/* a few chunks per thread, so the last one does not finish alone, and
+	 * none longer than CHUNK_PAGES: a chunk's raw postings, its biggest
+	 * part, are in memory together only while it is made */
 	c->nchunks = c->n ? (size_t)(c->o->jobs > 0 ? c->o->jobs : 1) * 8 : 0;
+	if (c->nchunks < c->n / CHUNK_PAGES)
+		c->nchunks = c->n / CHUNK_PAGES;
 	if (c->nchunks > c->n)
 		c->nchunks = c->n;
 	per = c->nchunks ? (c->n + c->nchunks - 1) / c->nchunks : 0;
