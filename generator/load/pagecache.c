@@ -32,8 +32,10 @@
  * (all but the body's text, which comes last) and the head's checksum */
 #define ENTRY_HEAD 48u
 /* The address space kept for the entries a build writes (a 10,000-page
- * site's take 185 MB): nothing is in memory for it but what is read */
+ * site's take 185 MB): nothing is in memory for it but what is read. Less
+ * where there is less to have (valgrind, ulimit -v). */
 #define FRESH_ROOM ((size_t)1 << 36)
+#define FRESH_ROOM_LEAST ((size_t)1 << 30)
 
 typedef struct {
 	char *path;
@@ -90,7 +92,8 @@ struct gz_pagecache {
 	pthread_mutex_t fresh_lock;
 	bool fresh_tried;
 	int fresh_fd;
-	const char *fresh_map; /* FRESH_ROOM bytes, the file's within them */
+	const char *fresh_map; /* fresh_room bytes, the file's within them */
+	size_t fresh_room;
 	uint64_t fresh_gen;
 	atomic_uint_fast64_t fresh_end; /* bytes of it given out */
 };
@@ -444,7 +447,12 @@ static bool fresh_open(gz_pagecache *c)
 		fd = open(c->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
 		if (fd >= 0) {
 			char head[PACK_HEAD];
-			void *m = mmap(NULL, FRESH_ROOM, PROT_READ, MAP_SHARED, fd, 0);
+			size_t room = FRESH_ROOM;
+			void *m = mmap(NULL, room, PROT_READ, MAP_SHARED, fd, 0);
+			while (m == MAP_FAILED && room > FRESH_ROOM_LEAST) {
+				room /= 4;
+				m = mmap(NULL, room, PROT_READ, MAP_SHARED, fd, 0);
+			}
 			c->fresh_gen = new_gen(c);
 			memcpy(head, PACK_MAGIC, 4);
 			memcpy(head + 4, &(uint32_t){VERSION}, 4);
@@ -452,10 +460,11 @@ static bool fresh_open(gz_pagecache *c)
 			if (m != MAP_FAILED && pwrite(fd, head, PACK_HEAD, 0) == (ssize_t)PACK_HEAD) {
 				c->fresh_fd = fd;
 				c->fresh_map = m;
+				c->fresh_room = room;
 				atomic_store(&c->fresh_end, PACK_HEAD);
 			} else {
 				if (m != MAP_FAILED)
-					munmap(m, FRESH_ROOM);
+					munmap(m, room);
 				close(fd);
 			}
 		}
@@ -479,7 +488,7 @@ static uint64_t put_fresh(gz_pagecache *c, uint64_t key, const gz_buf *b, size_t
 	if (!fresh_open(c))
 		return 0;
 	off = atomic_fetch_add(&c->fresh_end, len);
-	if (off > FRESH_ROOM || len > FRESH_ROOM - off)
+	if (off > c->fresh_room || len > c->fresh_room - off)
 		return 0;
 	entry_head(&h, key, b->ptr, b->len, head);
 	io[0].iov_base = h.ptr;
@@ -549,7 +558,7 @@ void gz_pagecache_shed(gz_pagecache *c)
 		madvise((void *)c->map, c->map_len, MADV_DONTNEED);
 	end = atomic_load(&c->fresh_end);
 	if (c->fresh_map && end)
-		madvise((void *)c->fresh_map, end < FRESH_ROOM ? (size_t)end : FRESH_ROOM,
+		madvise((void *)c->fresh_map, end < c->fresh_room ? (size_t)end : c->fresh_room,
 			MADV_DONTNEED);
 }
 
@@ -955,7 +964,7 @@ void gz_pagecache_free(gz_pagecache *c)
 	if (c->map)
 		munmap((void *)c->map, c->map_len);
 	if (c->fresh_map)
-		munmap((void *)c->fresh_map, FRESH_ROOM);
+		munmap((void *)c->fresh_map, c->fresh_room);
 	if (c->fresh_fd >= 0)
 		close(c->fresh_fd);
 	pthread_mutex_destroy(&c->fresh_lock);
