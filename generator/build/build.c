@@ -187,7 +187,6 @@ typedef struct {
 	gz_open_site in;        /* the source, the theme and the site model */
 	char *out_dir;
 	char *pages_dir, *img_dir, *print_dir; /* in the cache */
-	char *made_cache;       /* the cache folder, if this build made it */
 	char *deps_file, *outputs_file, *search_file;
 	gz_publish *pub;
 	gz_deps prev, next;     /* what each output read: last build's, this one's */
@@ -262,14 +261,7 @@ static void load_stage(build *b)
 	lo.future = opts->future;
 	lo.now = b->in.now;
 	lo.keep_going = opts->keep_going;
-	/* the page cache writes what it parses as it goes: its folder now */
 	b->pages_dir = gz_cache_sub_dir(opts->source, b->in.bare, "pages", false);
-	b->made_cache = gz_strndup(b->pages_dir, strlen(b->pages_dir) - strlen("/pages"));
-	if (access(b->made_cache, F_OK) == 0) {
-		free(b->made_cache);
-		b->made_cache = NULL;
-	}
-	free(gz_cache_sub_dir(opts->source, b->in.bare, "pages", true));
 	lo.cache_dir = b->pages_dir;
 	lo.cache_fresh = opts->full;
 	if (!opts->archive_only) {
@@ -462,32 +454,6 @@ static void build_stats(const build *b, gz_build_stats *st)
 	st->photos_cached = b->photos.cached;
 }
 
-/* A build that failed leaves no cache folder of its own making with
- * nothing in it but what marks it (.gitignore, the page cache's folder). */
-static void unmake_cache(const build *b)
-{
-	gz_buf ignore = GZ_BUF_INIT;
-	struct dirent *e;
-	bool bare = true;
-	DIR *dh;
-
-	if (!b->made_cache)
-		return;
-	rmdir(b->pages_dir);
-	dh = opendir(b->made_cache);
-	while (dh && (e = readdir(dh)))
-		bare = bare && (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-				!strcmp(e->d_name, ".gitignore"));
-	if (dh)
-		closedir(dh);
-	gz_buf_printf(&ignore, "%s/.gitignore", b->made_cache);
-	if (dh && bare) {
-		unlink(ignore.ptr);
-		rmdir(b->made_cache);
-	}
-	gz_buf_release(&ignore);
-}
-
 static void build_release(build *b)
 {
 	/* tens of thousands of blocks: a tenth of a small rebuild */
@@ -507,7 +473,6 @@ static void build_release(build *b)
 	free(b->img_dir);
 	free(b->print_dir);
 	free(b->pages_dir);
-	free(b->made_cache);
 	if (!keep) {
 		gz_outputs_release(&b->out);
 		gz_deps_release(&b->prev);
@@ -570,8 +535,6 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	rc = 0;
 cleanup:
 	st->ms = gz_now_ms() - start;
-	if (rc < 0)
-		unmake_cache(&b);
 	build_release(&b);
 	return rc;
 }

@@ -85,8 +85,8 @@ struct gz_pagecache {
 	size_t nspent, spent_cap;
 	/* The parses of this load, written as they are made to a file of
 	 * their own, which is a pack (its head written first) but has no
-	 * name until gz_pagecache_save gives it one: a build stopped before
-	 * leaves nothing behind. Pages point into its map; the system keeps
+	 * name until gz_pagecache_save gives it one (fresh_file): a build
+	 * stopped before leaves nothing behind. Pages point into its map; the system keeps
 	 * in memory only what was read of it (gz_pagecache_shed). Without
 	 * one (no O_TMPFILE, a failed write) an entry is held in data. */
 	pthread_mutex_t fresh_lock;
@@ -433,6 +433,27 @@ static uint64_t new_gen(const gz_pagecache *c)
 			   c->gen);
 }
 
+/* An unnamed file for the fresh entries, in the cache's folder or, when
+ * that is not made yet (a first build), in the nearest folder above it:
+ * a file without a name changes nothing there (no entry, no time; a build
+ * that fails makes no cache folder), and it can be named in the cache
+ * folder on the same file system. -1 if none can be had. */
+static int fresh_file(const gz_pagecache *c)
+{
+	char *dir = gz_strdup(c->dir), *slash;
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644), up;
+
+	for (up = 0; fd < 0 && errno == ENOENT && up < 2; up++) {
+		if ((slash = strrchr(dir, '/')))
+			*slash = '\0';
+		else
+			strcpy(dir, "."); /* dir holds a name: room for "." */
+		fd = open(*dir ? dir : "/", O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	}
+	free(dir);
+	return fd;
+}
+
 /* The fresh file, made at the first entry of the load; false if it
  * cannot be (then entries are held in memory). */
 static bool fresh_open(gz_pagecache *c)
@@ -441,10 +462,8 @@ static bool fresh_open(gz_pagecache *c)
 
 	pthread_mutex_lock(&c->fresh_lock);
 	if (!c->fresh_tried) {
-		int fd;
+		int fd = fresh_file(c);
 		c->fresh_tried = true;
-		mkdir(c->dir, 0755);
-		fd = open(c->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
 		if (fd >= 0) {
 			char head[PACK_HEAD];
 			size_t room = FRESH_ROOM;

@@ -60,9 +60,11 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
  * threading as gz_pagecache_get. The entry holds p's body (its plain text,
  * its blocks and, without images, its HTML): p then points at the entry's
  * copies, as after a hit, and its own are freed. The entry is written at
- * once to a file of the cache's that has no name until gz_pagecache_save
- * (a build stopped before leaves nothing), and p's body is read from
- * there; where that cannot be, it is held in memory. */
+ * once to a file that has no name until gz_pagecache_save gives it one in
+ * the cache folder (a build stopped or failed before leaves nothing; before
+ * the first build the file is in the folder the cache folder will be made
+ * in, where a file without a name changes nothing), and p's body is read
+ * from there; where that cannot be, it is held in memory. */
 void gz_pagecache_put(gz_pagecache *c, gz_page *p, char *const *probes, const bool *exists,
 		      size_t nprobes);
 
