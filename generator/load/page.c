@@ -792,6 +792,12 @@ int gz_page_load(gz_page *p, gz_page_hashes *hashes, const gz_config *cfg, gz_so
 	 * so another page's error may keep this one out: no harm) */
 	if (cache && got == 0 && d->errors == before && !p->hook_error)
 		gz_pagecache_put(cache, p, hashes, ictx.probes.items, ictx.exists, ictx.probes.n);
+	/* kept for the whole build: in one block, as a cache hit has it */
+	if (p->fm && !p->fm->block) {
+		gz_value *fm = gz_value_pack(p->fm);
+		gz_value_free(p->fm);
+		p->fm = fm;
+	}
 	gz_strlist_release(&ictx.probes);
 	free(ictx.exists);
 	gz_md_result_release(&md);

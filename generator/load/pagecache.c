@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,7 +31,11 @@
 /* magic, pad, key, payload length, its checksum, the length of its head
  * (all but the body's text, which comes last) and the head's checksum */
 #define ENTRY_HEAD 48u
-/* a stamp this close to the file's last change may hide a later one */
+/* The address space kept for the entries a build writes (a 10,000-page
+ * site's take 185 MB): nothing is in memory for it but what is read. Less
+ * where there is less to have (valgrind, ulimit -v). */
+#define FRESH_ROOM ((size_t)1 << 36)
+#define FRESH_ROOM_LEAST ((size_t)1 << 30)
 
 typedef struct {
 	char *path;
@@ -40,9 +45,12 @@ typedef struct {
 	bool has_st;
 	bool listed;  /* a file of this load */
 	bool changed; /* differs from the index */
-	/* a parse of this load, not yet in the pack: dhead bytes of head */
+	/* a parse of this load, not yet in the pack: dhead bytes of head,
+	 * dlen in all, in data or else (fresh) at foff in the fresh file */
 	char *data;
 	size_t dlen, dhead;
+	uint64_t foff;
+	bool fresh;
 	/* a hit whose whole entry (sum) is checked later (verify_start) */
 	bool unchecked, bad_body; /* bad_body: what check_bodies found */
 	uint64_t sum;
@@ -79,6 +87,19 @@ struct gz_pagecache {
 	/* saved entries' data, which pages of this load still point into */
 	char **spent;
 	size_t nspent, spent_cap;
+	/* The parses of this load, written as they are made to a file of
+	 * their own, which is a pack (its head written first) but has no
+	 * name until gz_pagecache_save gives it one (fresh_file): a build
+	 * stopped before leaves nothing behind. Pages point into its map; the system keeps
+	 * in memory only what was read of it (gz_pagecache_shed). Without
+	 * one (no O_TMPFILE, a failed write) an entry is held in data. */
+	pthread_mutex_t fresh_lock;
+	bool fresh_tried;
+	int fresh_fd;
+	const char *fresh_map; /* fresh_room bytes, the file's within them */
+	size_t fresh_room;
+	uint64_t fresh_gen;
+	atomic_uint_fast64_t fresh_end; /* bytes of it given out */
 };
 
 /* The stamp of an open file; false if it cannot be had. Any write to the
@@ -234,6 +255,9 @@ static gz_pagecache *cache_new(const char *dir)
 	struct timespec ts;
 
 	c->dir = gz_strdup(dir);
+	c->fresh_fd = -1;
+	pthread_mutex_init(&c->fresh_lock, NULL);
+	atomic_init(&c->fresh_end, 0);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	c->now_ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	atomic_init(&c->hits, 0);
@@ -406,37 +430,146 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 	return 0;
 }
 
+static void entry_head(gz_buf *b, uint64_t key, const char *payload, size_t len, size_t head);
+
+/* The generation of a pack made now, by this process, after the one the
+ * index points into. */
+static uint64_t new_gen(const gz_pagecache *c)
+{
+	return gz_hash_u64(gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, (uint64_t)c->now_ns),
+				       (uint64_t)getpid()),
+			   c->gen);
+}
+
+/* An unnamed file for the fresh entries, in the cache's folder or, when
+ * that is not made yet (a first build), in the nearest folder above it:
+ * a file without a name changes nothing there (no entry, no time; a build
+ * that fails makes no cache folder), and it can be named in the cache
+ * folder on the same file system. -1 if none can be had. */
+static int fresh_file(const gz_pagecache *c)
+{
+	char *dir = gz_strdup(c->dir), *slash;
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644), up;
+
+	for (up = 0; fd < 0 && errno == ENOENT && up < 2; up++) {
+		if ((slash = strrchr(dir, '/')))
+			*slash = '\0';
+		else
+			strcpy(dir, "."); /* dir holds a name: room for "." */
+		fd = open(*dir ? dir : "/", O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	}
+	free(dir);
+	return fd;
+}
+
+/* The fresh file, made at the first entry of the load; false if it
+ * cannot be (then entries are held in memory). */
+static bool fresh_open(gz_pagecache *c)
+{
+	bool ok;
+
+	pthread_mutex_lock(&c->fresh_lock);
+	if (!c->fresh_tried) {
+		int fd = fresh_file(c);
+		c->fresh_tried = true;
+		if (fd >= 0) {
+			char head[PACK_HEAD];
+			size_t room = FRESH_ROOM;
+			void *m = mmap(NULL, room, PROT_READ, MAP_SHARED, fd, 0);
+			while (m == MAP_FAILED && room > FRESH_ROOM_LEAST) {
+				room /= 4;
+				m = mmap(NULL, room, PROT_READ, MAP_SHARED, fd, 0);
+			}
+			c->fresh_gen = new_gen(c);
+			memcpy(head, PACK_MAGIC, 4);
+			memcpy(head + 4, &(uint32_t){VERSION}, 4);
+			memcpy(head + 8, &c->fresh_gen, 8);
+			if (m != MAP_FAILED && pwrite(fd, head, PACK_HEAD, 0) == (ssize_t)PACK_HEAD) {
+				c->fresh_fd = fd;
+				c->fresh_map = m;
+				c->fresh_room = room;
+				atomic_store(&c->fresh_end, PACK_HEAD);
+			} else {
+				if (m != MAP_FAILED)
+					munmap(m, room);
+				close(fd);
+			}
+		}
+	}
+	ok = c->fresh_fd >= 0;
+	pthread_mutex_unlock(&c->fresh_lock);
+	return ok;
+}
+
+/* Write the entry whose payload is in b (head bytes of it its head) to
+ * the fresh file: its offset there, or 0 if it cannot be. Threads write
+ * side by side, each where it took its room. */
+static uint64_t put_fresh(gz_pagecache *c, uint64_t key, const gz_buf *b, size_t head)
+{
+	gz_buf h = GZ_BUF_INIT;
+	struct iovec io[2];
+	size_t len = ENTRY_HEAD + b->len;
+	uint64_t off;
+	ssize_t n;
+
+	if (!fresh_open(c))
+		return 0;
+	off = atomic_fetch_add(&c->fresh_end, len);
+	if (off > c->fresh_room || len > c->fresh_room - off)
+		return 0;
+	entry_head(&h, key, b->ptr, b->len, head);
+	io[0].iov_base = h.ptr;
+	io[0].iov_len = h.len;
+	io[1].iov_base = b->ptr;
+	io[1].iov_len = b->len;
+	n = pwritev(c->fresh_fd, io, 2, (off_t)off);
+	gz_buf_release(&h);
+	/* a write that failed leaves bytes no index points to */
+	return n == (ssize_t)len ? off : 0;
+}
+
 void gz_pagecache_put(gz_pagecache *c, gz_page *p, const gz_page_hashes *h, char *const *probes,
 		      const bool *exists, size_t nprobes)
 {
 	rec *r = gz_map_get(&c->by_path, p->path);
 	gz_buf b = GZ_BUF_INIT;
+	const char *body;
 	size_t at[3];
 
 	/* a second parse of the same bytes is the same parse (and pages may
 	 * point into the first) */
-	if (!r || r->data || r->key != key_of(c, p->path, h->src) || !p->fm)
+	if (!r || r->data || r->fresh || r->key != key_of(c, p->path, h->src) || !p->fm)
 		return;
 	r->dhead = gz_pageentry_encode(&b, p, h, probes, exists, nprobes, at);
-	/* the page borrows its bodies from the entry, one copy in memory:
-	 * the entry is kept until the cache is freed (gz_pagecache_save) */
-	r->data = gz_buf_detach(&b, &r->dlen);
-	/* kept for the whole build, so without the buffer's slack */
-	r->data = gz_realloc(r->data, r->dlen + 1);
-	r->lent = r->data;
-	r->nlent = r->dlen + 1;
+	r->dlen = b.len;
+	/* the page borrows its bodies from the entry, one copy: read from
+	 * the fresh file when used, else kept in memory until the cache is
+	 * freed (gz_pagecache_save) */
+	r->foff = put_fresh(c, r->key, &b, r->dhead);
+	if (r->foff) {
+		r->fresh = true;
+		body = c->fresh_map + r->foff + ENTRY_HEAD;
+		gz_buf_release(&b);
+	} else {
+		r->data = gz_buf_detach(&b, &r->dlen);
+		/* kept for the whole build, so without the buffer's slack */
+		r->data = gz_realloc(r->data, r->dlen + 1);
+		body = r->data;
+	}
+	r->lent = body;
+	r->nlent = r->dlen;
 	/* a miss: the body is the parse's own until now */
 	if (!p->nimages && p->html) {
 		free(p->html);
-		p->html = r->data + at[0];
+		p->html = (char *)body + at[0];
 	}
 	if (p->plain) {
 		free(p->plain);
-		p->plain = r->data + at[1];
+		p->plain = (char *)body + at[1];
 	}
 	if (p->doc) {
 		free(p->doc);
-		p->doc = r->data + at[2];
+		p->doc = (char *)body + at[2];
 	}
 }
 
@@ -462,6 +595,22 @@ void gz_pagecache_take_back(gz_pagecache *c, gz_page *p)
 		p->plain = NULL;
 	if (lent_by(r, p->doc))
 		p->doc = NULL;
+}
+
+void gz_pagecache_shed(gz_pagecache *c)
+{
+	uint64_t end;
+
+	if (!c)
+		return;
+	/* read-only maps of files: what is dropped is read again from the
+	 * file (the system's cache) on the next touch */
+	if (c->map)
+		madvise((void *)c->map, c->map_len, MADV_DONTNEED);
+	end = atomic_load(&c->fresh_end);
+	if (c->fresh_map && end)
+		madvise((void *)c->fresh_map, end < c->fresh_room ? (size_t)end : c->fresh_room,
+			MADV_DONTNEED);
 }
 
 void gz_pagecache_report(gz_pagecache *c, gz_diag *d)
@@ -569,18 +718,142 @@ cleanup:
 	return rc;
 }
 
-/* Append the new entries to the pack (or write a new pack without what no
- * index line points to any more), then replace the index. */
+/* Append to fd, whose end is at base, the entries the new index points
+ * to: the old pack's (if old), this load's held in memory, and those in
+ * the fresh file (if fresh; else they stay where they are, in the file
+ * that becomes the pack). Sets each one's off and len. */
+static int write_entries(gz_pagecache *c, int fd, uint64_t base, bool old_too, bool old,
+			 bool fresh)
+{
+	gz_buf b = GZ_BUF_INIT;
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < c->n; i++) {
+		rec *r = &c->recs[i];
+		size_t at = b.len;
+		if (!keep(r, old_too))
+			continue;
+		if (r->data) {
+			entry_head(&b, r->key, r->data, r->dlen, r->dhead);
+			gz_buf_add(&b, r->data, r->dlen);
+		} else if (r->fresh && fresh) {
+			gz_buf_add(&b, c->fresh_map + r->foff, ENTRY_HEAD + r->dlen);
+		} else if (r->fresh) {
+			r->off = r->foff;
+			r->len = ENTRY_HEAD + r->dlen;
+			continue;
+		} else if (old && r->len) {
+			if (!c->map || r->off > c->map_len || r->len > c->map_len - r->off) {
+				r->len = r->off = 0;
+				continue;
+			}
+			gz_buf_add(&b, c->map + r->off, (size_t)r->len);
+		} else {
+			continue;
+		}
+		r->off = base + at;
+		r->len = b.len - at;
+		if (b.len > (8u << 20)) {
+			if (write_all(fd, b.ptr, b.len) < 0)
+				goto done;
+			base += b.len;
+			gz_buf_clear(&b);
+			/* what was copied is not read again */
+			gz_pagecache_shed(c);
+		}
+	}
+	rc = write_all(fd, b.ptr, b.len);
+done:
+	gz_buf_release(&b);
+	return rc;
+}
+
+/* Give the fresh file the name path (what was there goes). Returns 0, or
+ * -1 (then nothing changed but path's removal). */
+static int name_fresh(gz_pagecache *c, const char *path)
+{
+	char proc[64];
+
+	unlink(path);
+	/* a file made with O_TMPFILE can be linked through /proc without
+	 * the privilege AT_EMPTY_PATH asks for */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", c->fresh_fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	return linkat(c->fresh_fd, "", AT_FDCWD, path, AT_EMPTY_PATH);
+}
+
+/* Open the pack the index points into for appending the new entries, if
+ * that is what to do: the very pack (its head as mapped), and not mostly
+ * entries no index points to any more. Returns the descriptor and sets
+ * *base to its end, or returns -1. */
+static int open_to_append(gz_pagecache *c, const char *pack, size_t live, size_t fresh,
+			  uint64_t *base)
+{
+	char head[PACK_HEAD];
+	struct stat st;
+	int fd;
+
+	if (!c->map || stat(pack, &st) != 0 || (size_t)st.st_size < c->map_len)
+		return -1;
+	fd = open(pack, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (fd >= 0 && pread(fd, head, PACK_HEAD, 0) == (ssize_t)PACK_HEAD &&
+	    !memcmp(head, c->map, PACK_HEAD) && fstat(fd, &st) == 0 &&
+	    (uint64_t)st.st_size + fresh <= 2 * (live + fresh) + (1u << 20)) {
+		*base = (uint64_t)st.st_size;
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Write a new pack at tmp_pack, without what no index line points to any
+ * more: the fresh file, named, with the old entries still pointed to
+ * after this load's; or, if it cannot be named, a copy. */
+static int write_pack(gz_pagecache *c, bool old_too, const char *tmp_pack)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (c->fresh_fd >= 0 && fstat(c->fresh_fd, &st) == 0 && name_fresh(c, tmp_pack) == 0) {
+		c->gen = c->fresh_gen;
+		fd = dup(c->fresh_fd);
+		if (fd < 0 || lseek(fd, st.st_size, SEEK_SET) < 0) {
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		rc = write_entries(c, fd, (uint64_t)st.st_size, old_too, true, false);
+	} else {
+		gz_buf b = GZ_BUF_INIT;
+		c->gen = new_gen(c);
+		fd = open(tmp_pack, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return -1;
+		gz_buf_add(&b, PACK_MAGIC, 4);
+		gz_pageentry_put_u32(&b, VERSION);
+		gz_pageentry_put_u64(&b, c->gen);
+		rc = write_all(fd, b.ptr, b.len);
+		gz_buf_release(&b);
+		if (rc == 0)
+			rc = write_entries(c, fd, PACK_HEAD, old_too, true, true);
+	}
+	if (close(fd) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* Append the new entries to the pack, or write a new one (write_pack);
+ * then replace the index. */
 static int save(gz_pagecache *c, bool old_too)
 {
 	char *pack = file_in(c, "pages.pack"), *idx = file_in(c, "pages.idx");
 	char *tmp_pack = file_in(c, "pages.pack.tmp"), *tmp_idx = file_in(c, "pages.idx.tmp");
 	char *lk = file_in(c, "pages.lock");
 	size_t i, live = 0, fresh = 0;
-	bool compact = true;
 	uint64_t base = 0;
-	gz_buf b = GZ_BUF_INIT;
-	struct stat st;
 	int fd = -1, lock, rc = -1;
 
 	mkdir(c->dir, 0755);
@@ -592,78 +865,19 @@ static int save(gz_pagecache *c, bool old_too)
 		const rec *r = &c->recs[i];
 		if (!keep(r, old_too))
 			continue;
-		if (r->data)
+		if (r->data || r->fresh)
 			fresh += ENTRY_HEAD + r->dlen;
 		else if (r->len)
 			live += r->len;
 	}
-	/* append only to the very pack the index points into */
-	if (c->map && stat(pack, &st) == 0 && (size_t)st.st_size >= c->map_len) {
-		char head[PACK_HEAD];
-		fd = open(pack, O_RDWR | O_APPEND | O_CLOEXEC);
-		if (fd >= 0 && pread(fd, head, PACK_HEAD, 0) == (ssize_t)PACK_HEAD &&
-		    !memcmp(head, c->map, PACK_HEAD) && fstat(fd, &st) == 0 &&
-		    (uint64_t)st.st_size + fresh <= 2 * (live + fresh) + (1u << 20)) {
-			compact = false;
-			base = (uint64_t)st.st_size;
-		} else if (fd >= 0) {
-			close(fd);
-			fd = -1;
-		}
-	}
-	if (compact) {
-		c->gen = gz_hash_u64(gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, (uint64_t)c->now_ns),
-						 (uint64_t)getpid()),
-				     c->gen);
-		fd = open(tmp_pack, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0)
+	fd = open_to_append(c, pack, live, fresh, &base);
+	if (fd >= 0) {
+		bool ok = write_entries(c, fd, base, old_too, false, true) == 0;
+		if (close(fd) < 0 || !ok)
 			goto done;
-		gz_buf_add(&b, PACK_MAGIC, 4);
-		gz_pageentry_put_u32(&b, VERSION);
-		gz_pageentry_put_u64(&b, c->gen);
-		/* the entries still pointed to, copied from the old pack */
-		for (i = 0; i < c->n; i++) {
-			rec *r = &c->recs[i];
-			if (!keep(r, old_too) || r->data || !r->len)
-				continue;
-			if (!c->map || r->off > c->map_len || r->len > c->map_len - r->off) {
-				r->len = r->off = 0;
-				continue;
-			}
-			gz_buf_add(&b, c->map + r->off, (size_t)r->len);
-			r->off = base + b.len - r->len;
-			if (b.len > (8u << 20)) {
-				if (write_all(fd, b.ptr, b.len) < 0)
-					goto done;
-				base += b.len;
-				gz_buf_clear(&b);
-			}
-		}
-	}
-	for (i = 0; i < c->n; i++) {
-		rec *r = &c->recs[i];
-		if (!keep(r, old_too) || !r->data)
-			continue;
-		r->off = base + b.len;
-		entry_head(&b, r->key, r->data, r->dlen, r->dhead);
-		gz_buf_add(&b, r->data, r->dlen);
-		r->len = ENTRY_HEAD + r->dlen;
-		if (b.len > (8u << 20)) {
-			if (write_all(fd, b.ptr, b.len) < 0)
-				goto done;
-			base += b.len;
-			gz_buf_clear(&b);
-		}
-	}
-	if (write_all(fd, b.ptr, b.len) < 0)
-		goto done;
-	if (close(fd) < 0) {
-		fd = -1;
+	} else if (write_pack(c, old_too, tmp_pack) < 0 || rename(tmp_pack, pack) < 0) {
 		goto done;
 	}
-	fd = -1;
-	if (compact && rename(tmp_pack, pack) < 0)
-		goto done;
 	/* the pack as written now: the next build need not sum its text again
 	 * unless something else writes to it (opened again, after the rename:
 	 * a rename changes the renamed file's ctime) */
@@ -678,11 +892,8 @@ static int save(gz_pagecache *c, bool old_too)
 		goto done;
 	rc = 0;
 done:
-	if (fd >= 0)
-		close(fd);
 	if (lock >= 0)
 		close(lock);
-	gz_buf_release(&b);
 	free(pack);
 	free(idx);
 	free(tmp_pack);
@@ -704,7 +915,7 @@ void gz_pagecache_save(gz_pagecache *c, gz_diag *d)
 			listed++;
 		else if (r->len)
 			unlisted++;
-		if (r->changed || r->data)
+		if (r->changed || r->data || r->fresh)
 			dirty = true;
 	}
 	old_too = unlisted <= listed;
@@ -723,6 +934,7 @@ void gz_pagecache_save(gz_pagecache *c, gz_diag *d)
 			c->spent[c->nspent++] = r->data;
 		}
 		r->data = NULL;
+		r->fresh = false;
 		r->changed = false;
 	}
 }
@@ -802,6 +1014,11 @@ void gz_pagecache_free(gz_pagecache *c)
 	gz_map_release(&c->by_path);
 	if (c->map)
 		munmap((void *)c->map, c->map_len);
+	if (c->fresh_map)
+		munmap((void *)c->fresh_map, c->fresh_room);
+	if (c->fresh_fd >= 0)
+		close(c->fresh_fd);
+	pthread_mutex_destroy(&c->fresh_lock);
 	free(c->dir);
 	free(c);
 }

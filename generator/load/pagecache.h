@@ -16,9 +16,10 @@
  * hit as always, so a hit gives the same page and the same errors as a
  * parse. Only pages that loaded without any problem are kept.
  *
- * Two files: pages.pack holds the entries and is appended to; pages.idx
- * maps each path to its stamp, key and entry and is replaced whole. A
- * damaged file is a miss with one warning, never a wrong page.
+ * Two files: pages.pack holds the entries and is appended to, or replaced
+ * by a new one (the build's new entries, then the old ones still used);
+ * pages.idx maps each path to its stamp, key and entry and is replaced
+ * whole. A damaged file is a miss with one warning, never a wrong page.
  */
 #ifndef GZ_PAGECACHE_H
 #define GZ_PAGECACHE_H
@@ -59,7 +60,12 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
  * probes are the files its body's images named, exists[i] whether each
  * was there. Same threading as gz_pagecache_get. The entry holds p's body
  * (its plain text, its blocks and, without images, its HTML): p's own are
- * freed and the entry's lent to it, as after a hit. */
+ * freed and the entry's lent to it, as after a hit. The entry is written at
+ * once to a file that has no name until gz_pagecache_save gives it one in
+ * the cache folder (a build stopped or failed before leaves nothing; before
+ * the first build the file is in the folder the cache folder will be made
+ * in, where a file without a name changes nothing), and p's body is read
+ * from there; where that cannot be, it is held in memory. */
 void gz_pagecache_put(gz_pagecache *c, gz_page *p, const gz_page_hashes *h, char *const *probes,
 		      const bool *exists, size_t nprobes);
 
@@ -70,6 +76,13 @@ void gz_pagecache_put(gz_pagecache *c, gz_page *p, const gz_page_hashes *h, char
  * the page owns. Call it for every page loaded through c before freeing
  * the page (a page c did not fill is left as it is); NULL is allowed. */
 void gz_pagecache_take_back(gz_pagecache *c, gz_page *p);
+
+/* The bodies pages borrow from the cache are read from its files, and
+ * what has been read of them counts as the process's memory until this
+ * lets the system take it back: call it once a stage has read its pages,
+ * or every few hundred pages. Safe on any thread at any time (what a
+ * page reads after is read from the file again). NULL is allowed. */
+void gz_pagecache_shed(gz_pagecache *c);
 
 /*
  * A hit checks its entry's head (front matter, fields, summary) at once;

@@ -45,6 +45,85 @@ void gz_value_free(gz_value *v)
 	free(v);
 }
 
+/* What a tree takes in one block: its nodes, item and key slots, and
+ * string bytes. */
+typedef struct {
+	size_t nodes, slots, bytes;
+} pack_size;
+
+static void size_tree(const gz_value *v, pack_size *ps)
+{
+	size_t i;
+
+	ps->nodes++;
+	if (v->str)
+		ps->bytes += strlen(v->str) + 1;
+	ps->slots += v->keys ? 2 * v->n : v->n;
+	for (i = 0; i < v->n; i++) {
+		if (v->keys)
+			ps->bytes += strlen(v->keys[i]) + 1;
+		size_tree(v->items[i], ps);
+	}
+}
+
+typedef struct {
+	gz_value *node;
+	void **slot;
+	char *byte;
+} pack_at;
+
+static char *pack_str(pack_at *at, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *d = at->byte;
+
+	memcpy(d, s, len);
+	at->byte += len;
+	return d;
+}
+
+static gz_value *fill_tree(const gz_value *v, pack_at *at)
+{
+	gz_value *w = at->node++;
+	size_t i;
+
+	*w = *v;
+	w->block = false;
+	w->str = v->str ? pack_str(at, v->str) : NULL;
+	w->items = NULL;
+	w->keys = NULL;
+	if (v->n) {
+		w->items = (gz_value **)at->slot;
+		at->slot += v->n;
+	}
+	if (v->keys && v->n) {
+		w->keys = (char **)at->slot;
+		at->slot += v->n;
+	}
+	for (i = 0; i < v->n; i++) {
+		if (v->keys)
+			w->keys[i] = pack_str(at, v->keys[i]);
+		w->items[i] = fill_tree(v->items[i], at);
+	}
+	return w;
+}
+
+gz_value *gz_value_pack(const gz_value *v)
+{
+	pack_size ps = {0, 0, 0};
+	pack_at at;
+	char *block;
+
+	size_tree(v, &ps);
+	block = gz_malloc(ps.nodes * sizeof(gz_value) + ps.slots * sizeof(void *) + ps.bytes);
+	at.node = (gz_value *)(void *)block;
+	at.slot = (void **)(void *)(block + ps.nodes * sizeof(gz_value));
+	at.byte = block + ps.nodes * sizeof(gz_value) + ps.slots * sizeof(void *);
+	fill_tree(v, &at);
+	((gz_value *)(void *)block)->block = true;
+	return (gz_value *)(void *)block;
+}
+
 static void append(gz_value *parent, char *key, gz_value *child)
 {
 	parent->items = gz_realloc(parent->items, (parent->n + 1) * sizeof(*parent->items));

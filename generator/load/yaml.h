@@ -47,6 +47,10 @@ int gz_yaml_parse(gz_value **out, const char *s, size_t len, int line_offset, co
 
 void gz_value_free(gz_value *v);
 
+/* A copy of the tree v in one allocation (block set), caller frees: a
+ * tree kept for a whole build, without a heap block for every node. */
+gz_value *gz_value_pack(const gz_value *v);
+
 /* A hash of a value tree (its types, strings, keys and shape), mixed into h. */
 uint64_t gz_value_hash(uint64_t h, const gz_value *v);
 

@@ -60,6 +60,9 @@ static void load_one(size_t i, int worker, void *payload)
 	p->id = i;
 	st->path = gz_hash_str(GZ_HASH_INIT, p->path);
 	j->site->all[i] = p;
+	/* what the hits read of the cache's pack is not needed in memory */
+	if (i % 256 == 255)
+		gz_pagecache_shed(j->cache);
 }
 
 static int cmp_newest(const void *a, const void *b)

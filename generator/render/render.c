@@ -13,6 +13,10 @@
 #include "base/hash.h"
 #include "base/i18n.h"
 #include "base/pool.h"
+#include "load/pagecache.h"
+
+/* Jobs between two gz_pagecache_shed: a few megabytes of bodies read. */
+#define SHED_EVERY 256
 
 typedef struct {
 	char *out;               /* output path */
@@ -307,6 +311,7 @@ typedef struct {
 	gz_render_opts *opts;
 	gz_map by_path;          /* content path → page */
 	atomic_size_t rendered, kept;
+	atomic_size_t done;      /* jobs finished, for gz_pagecache_shed */
 } render_ctx;
 
 /* What identifies the page or list a job shows (not what its pages say:
@@ -467,6 +472,9 @@ static void render_one(size_t i, int worker, void *payload)
 	}
 	atomic_fetch_add(&c->rendered, 1);
 	gz_outputs_add(c->out, j->out, data, len, j->origin);
+	/* the bodies read so far are not needed in memory any more */
+	if (atomic_fetch_add(&c->done, 1) % SHED_EVERY == SHED_EVERY - 1)
+		gz_pagecache_shed(c->site->cache);
 }
 
 static void add_static(gz_outputs *out, const gz_site *site, gz_source *theme_src)
@@ -553,6 +561,7 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	c.opts = opts;
 	atomic_init(&c.rendered, 0);
 	atomic_init(&c.kept, 0);
+	atomic_init(&c.done, 0);
 	for (i = 0; i < site->nall; i++)
 		gz_map_put(&c.by_path, site->all[i]->path, site->all[i]);
 	if (opts->prev) {

@@ -399,6 +399,10 @@ void gz_chunk_encode(gz_chunk *ch)
 		ch->enc.len = (size_t)(w - ch->enc.ptr);
 		ch->enc.ptr[ch->enc.len] = '\0';
 	}
+	/* kept beside every other chunk's until the shards are merged: without
+	 * the room of the bound above, which is five times what most need */
+	ch->enc.ptr = gz_realloc(ch->enc.ptr, ch->enc.len + 1);
+	ch->enc.cap = ch->enc.len + 1;
 	free(sorted);
 	free(at);
 	memset(ch->shard_at, 0, sizeof(ch->shard_at));

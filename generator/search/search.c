@@ -20,6 +20,7 @@
 #include "base/pool.h"
 #include "search/searchtext.h"
 #include "base/tokenize.h"
+#include "load/pagecache.h"
 
 size_t gz_search_count(const gz_site *site)
 {
@@ -318,6 +319,9 @@ static void full_item(size_t item, int worker, void *payload)
 
 	if (item >= c->nchunks) {
 		gz_search_write_text(c, item - c->nchunks);
+		/* the pages' text read so far is not needed in memory any more */
+		if ((item - c->nchunks) % 16 == 15)
+			gz_pagecache_shed(c->site->cache);
 		return;
 	}
 	ch = &c->chunks[item];
@@ -328,6 +332,7 @@ static void full_item(size_t item, int worker, void *payload)
 	}
 	gz_dtab_release(&ch->dt);
 	memset(&ch->dt, 0, sizeof(ch->dt));
+	gz_pagecache_shed(c->site->cache);
 	gz_chunk_encode(ch);
 }
 
@@ -346,12 +351,19 @@ void gz_search_lap(const char *what, double *t)
 	gz_timing_lap("  search", what, t);
 }
 
+/* Pages of a chunk at most (a few megabytes of raw postings). */
+#define CHUNK_PAGES 256
+
 static void full_build(gz_search_ctx *c, double *t)
 {
 	size_t k, per;
 
-	/* a few chunks per thread, so the last one does not finish alone */
+	/* a few chunks per thread, so the last one does not finish alone, and
+	 * none longer than CHUNK_PAGES: a chunk's raw postings, its biggest
+	 * part, are in memory together only while it is made */
 	c->nchunks = c->n ? (size_t)(c->o->jobs > 0 ? c->o->jobs : 1) * 8 : 0;
+	if (c->nchunks < c->n / CHUNK_PAGES)
+		c->nchunks = c->n / CHUNK_PAGES;
 	if (c->nchunks > c->n)
 		c->nchunks = c->n;
 	per = c->nchunks ? (c->n + c->nchunks - 1) / c->nchunks : 0;

@@ -193,6 +193,31 @@ static void writing(void)
 	gz_buf_release(&out);
 }
 
+/* A packed copy is the same tree (hash, positions, quoting), freed whole. */
+static void pack(void)
+{
+	gz_value *v = parse("title: \"养蜂人\"\ntags: [养蜂, 合作社]\nempty: {}\nnone: []\n"
+			    "photos:\n  - {src: a.jpg, caption: 蜂箱}\nnull:\n"),
+		 *p = v ? gz_value_pack(v) : NULL;
+
+	CHECK(p != NULL);
+	if (!p) {
+		gz_value_free(v);
+		return;
+	}
+	CHECK(p->block);
+	CHECK(gz_value_hash(1, p) == gz_value_hash(1, v));
+	CHECK_STR(gz_value_get(p, "tags")->items[1]->str, "合作社");
+	CHECK(gz_value_get(p, "title")->quoted);
+	CHECK_INT(gz_value_get(p, "photos")->line, gz_value_get(v, "photos")->line);
+	CHECK_STR(gz_value_str(gz_value_get(p, "photos")->items[0], "caption"), "蜂箱");
+	CHECK_INT(gz_value_get(p, "empty")->type, GZ_MAP);
+	CHECK_INT(gz_value_get(p, "none")->n, 0);
+	CHECK(gz_value_is_null(gz_value_get(p, "null")));
+	gz_value_free(v);
+	gz_value_free(p);
+}
+
 void suite_yaml(void)
 {
 	gz_test_run("yaml_writing", writing);
@@ -201,4 +226,5 @@ void suite_yaml(void)
 	gz_test_run("yaml_deep", deep);
 	gz_test_run("diag_first_error", first_error);
 	gz_test_run("yaml_nulls_and_quotes", nulls_and_quotes);
+	gz_test_run("yaml_pack", pack);
 }
