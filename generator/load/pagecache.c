@@ -22,89 +22,12 @@
 #include "base/i18n.h"
 #include "load/pageentry.h"
 #include "load/yaml.h"
+#include "load/pagecache_private.h"
 
-#define IDX_MAGIC "GZPI"
-#define PACK_MAGIC "GZPP"
-#define ENTRY_MAGIC "GZPF"
-#define VERSION 4u
-#define PACK_HEAD 16u  /* magic, version, generation */
-/* magic, pad, key, payload length, its checksum, the length of its head
- * (all but the body's text, which comes last) and the head's checksum */
-#define ENTRY_HEAD 48u
-/* The address space kept for the entries a build writes (a 10,000-page
- * site's take 185 MB): nothing is in memory for it but what is read. Less
- * where there is less to have (valgrind, ulimit -v). */
-#define FRESH_ROOM ((size_t)1 << 36)
-#define FRESH_ROOM_LEAST ((size_t)1 << 30)
-
-typedef struct {
-	char *path;
-	/* as the index had it (len 0: no entry) */
-	uint64_t key, off, len, src_hash;
-	gz_source_stamp st;
-	bool has_st;
-	bool listed;  /* a file of this load */
-	bool changed; /* differs from the index */
-	/* a parse of this load, not yet in the pack: dhead bytes of head,
-	 * dlen in all, in data or else (fresh) at foff in the fresh file */
-	char *data;
-	size_t dlen, dhead;
-	uint64_t foff;
-	bool fresh;
-	/* a hit whose whole entry (sum) is checked later (verify_start) */
-	bool unchecked, bad_body; /* bad_body: what check_bodies found */
-	uint64_t sum;
-	/* the entry's bytes whose body text the page of this load holds (a
-	 * hit's in the map, or data): gz_pagecache_take_back */
-	const char *lent;
-	size_t nlent;
-} rec;
-
-struct gz_pagecache {
-	char *dir;
-	uint64_t salt;
-	long long now_ns;
-	rec *recs;
-	size_t n;
-	gz_map by_path;
-	uint64_t gen;  /* of the pack the index points into */
-	const char *map; /* the pack, mapped */
-	size_t map_len;
-	atomic_size_t hits;
-	atomic_bool damaged;
-	size_t cap;     /* of recs */
-	/* the old index and pack, read on a thread (gz_pagecache_preload) */
-	pthread_t reader;
-	bool reading, index_bad;
-	/* the pack as the last build left it: its text was summed when it was
-	 * written (or checked since), and nothing has written to it after */
-	gz_source_stamp pack_st;
-	bool trusted;
-	/* hits' text checked on a thread of its own (gz_pagecache_verify_start) */
-	bool check_later, checking;
-	pthread_t checker;
-	size_t bad_bodies;
-	/* saved entries' data, which pages of this load still point into */
-	char **spent;
-	size_t nspent, spent_cap;
-	/* The parses of this load, written as they are made to a file of
-	 * their own, which is a pack (its head written first) but has no
-	 * name until gz_pagecache_save gives it one (fresh_file): a build
-	 * stopped before leaves nothing behind. Pages point into its map; the system keeps
-	 * in memory only what was read of it (gz_pagecache_shed). Without
-	 * one (no O_TMPFILE, a failed write) an entry is held in data. */
-	pthread_mutex_t fresh_lock;
-	bool fresh_tried;
-	int fresh_fd;
-	const char *fresh_map; /* fresh_room bytes, the file's within them */
-	size_t fresh_room;
-	uint64_t fresh_gen;
-	atomic_uint_fast64_t fresh_end; /* bytes of it given out */
-};
 
 /* The stamp of an open file; false if it cannot be had. Any write to the
  * file changes its ctime, which no program can set back. */
-static bool stamp_fd(int fd, gz_source_stamp *out)
+bool pagecache_stamp_fd(int fd, gz_source_stamp *out)
 {
 	struct stat st;
 
@@ -115,7 +38,7 @@ static bool stamp_fd(int fd, gz_source_stamp *out)
 	return true;
 }
 
-static char *file_in(const gz_pagecache *c, const char *name)
+char *pagecache_file_in(const gz_pagecache *c, const char *name)
 {
 	gz_buf b = GZ_BUF_INIT;
 
@@ -146,7 +69,7 @@ static rec *add_rec(gz_pagecache *c, size_t *cap, const char *path)
  * then holds nothing). A missing index is an empty one. */
 static int load_index(gz_pagecache *c, size_t *cap)
 {
-	char *file = file_in(c, "pages.idx"), *data = NULL;
+	char *file = pagecache_file_in(c, "pages.idx"), *data = NULL;
 	size_t len = 0, i, n;
 	gz_pageentry_reader r;
 	int rc = 0;
@@ -220,7 +143,7 @@ static int load_index(gz_pagecache *c, size_t *cap)
 
 static void map_pack(gz_pagecache *c)
 {
-	char *file = file_in(c, "pages.pack");
+	char *file = pagecache_file_in(c, "pages.pack");
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	void *m;
@@ -241,7 +164,7 @@ static void map_pack(gz_pagecache *c)
 				gz_source_stamp now;
 				c->map = m;
 				c->map_len = (size_t)st.st_size;
-				c->trusted = stamp_fd(fd, &now) &&
+				c->trusted = pagecache_stamp_fd(fd, &now) &&
 					     gz_source_stamp_equal(&now, &c->pack_st);
 			}
 		}
@@ -323,7 +246,7 @@ gz_pagecache *gz_pagecache_open(gz_pagecache *c, uint64_t salt, const gz_strlist
 	c->reading = false;
 	c->salt = gz_hash_u64(salt, VERSION);
 	if (c->index_bad) {
-		char *file = file_in(c, "pages.idx");
+		char *file = pagecache_file_in(c, "pages.idx");
 		gz_diag_warn(d, file, 0, 0,
 			     _("not an index gazette wrote (damaged?); parsing every page again"));
 		free(file);
@@ -430,11 +353,10 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 	return 0;
 }
 
-static void entry_head(gz_buf *b, uint64_t key, const char *payload, size_t len, size_t head);
 
 /* The generation of a pack made now, by this process, after the one the
  * index points into. */
-static uint64_t new_gen(const gz_pagecache *c)
+uint64_t pagecache_new_gen(const gz_pagecache *c)
 {
 	return gz_hash_u64(gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, (uint64_t)c->now_ns),
 				       (uint64_t)getpid()),
@@ -480,7 +402,7 @@ static bool fresh_open(gz_pagecache *c)
 				room /= 4;
 				m = mmap(NULL, room, PROT_READ, MAP_SHARED, fd, 0);
 			}
-			c->fresh_gen = new_gen(c);
+			c->fresh_gen = pagecache_new_gen(c);
 			memcpy(head, PACK_MAGIC, 4);
 			memcpy(head + 4, &(uint32_t){VERSION}, 4);
 			memcpy(head + 8, &c->fresh_gen, 8);
@@ -517,7 +439,7 @@ static uint64_t put_fresh(gz_pagecache *c, uint64_t key, const gz_buf *b, size_t
 	off = atomic_fetch_add(&c->fresh_end, len);
 	if (off > c->fresh_room || len > c->fresh_room - off)
 		return 0;
-	entry_head(&h, key, b->ptr, b->len, head);
+	pagecache_entry_head(&h, key, b->ptr, b->len, head);
 	io[0].iov_base = h.ptr;
 	io[0].iov_len = h.len;
 	io[1].iov_base = b->ptr;
@@ -616,7 +538,7 @@ void gz_pagecache_shed(gz_pagecache *c)
 void gz_pagecache_report(gz_pagecache *c, gz_diag *d)
 {
 	if (c && atomic_exchange(&c->damaged, false)) {
-		char *file = file_in(c, "pages.pack");
+		char *file = pagecache_file_in(c, "pages.pack");
 		gz_diag_warn(d, file, 0, 0, _("damaged entries (not what gazette wrote); those pages "
 			       "were parsed again"));
 		free(file);
@@ -629,315 +551,6 @@ size_t gz_pagecache_hits(const gz_pagecache *c)
 }
 
 /* ---- writing ---- */
-
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void entry_head(gz_buf *b, uint64_t key, const char *payload, size_t len, size_t head)
-{
-	gz_buf_add(b, ENTRY_MAGIC, 4);
-	gz_pageentry_put_u32(b, 0);
-	gz_pageentry_put_u64(b, key);
-	gz_pageentry_put_u64(b, len);
-	gz_pageentry_put_u64(b, gz_pageentry_sum(payload, len));
-	gz_pageentry_put_u64(b, head);
-	gz_pageentry_put_u64(b, gz_pageentry_sum(payload, head));
-}
-
-/* Is r worth a line in the new index? */
-static bool keep(const rec *r, bool old_too)
-{
-	return r->listed || (old_too && r->len);
-}
-
-static void put_rec(gz_buf *b, const rec *r)
-{
-	gz_pageentry_put_u64(b, r->key);
-	gz_pageentry_put_u64(b, r->off);
-	gz_pageentry_put_u64(b, r->len);
-	gz_pageentry_put_u64(b, r->src_hash);
-	gz_pageentry_put_stamp(b, &r->st);
-	gz_pageentry_put_u32(b, r->has_st ? 1 : 0);
-	gz_pageentry_put_cstr(b, r->path);
-}
-
-/* Replace the index with one of the entries worth keeping, where the pack
- * now holds them. */
-static int write_index(gz_pagecache *c, bool old_too, const char *tmp_idx, const char *idx)
-{
-	gz_buf b = GZ_BUF_INIT;
-	size_t i, n = 0, at;
-	int fd = -1, rc = -1;
-
-	gz_buf_add(&b, IDX_MAGIC, 4);
-	gz_pageentry_put_u32(&b, VERSION);
-	gz_pageentry_put_u64(&b, gz_program_hash());
-	gz_pageentry_put_u64(&b, c->gen);
-	gz_pageentry_put_stamp(&b, &c->pack_st);
-	at = b.len;
-	gz_pageentry_put_u64(&b, 0);
-	for (i = 0; i < c->n; i++) {
-		if (keep(&c->recs[i], old_too)) {
-			put_rec(&b, &c->recs[i]);
-			n++;
-		}
-	}
-	{
-		uint64_t count = n;
-		memcpy(b.ptr + at, &count, 8);
-	}
-	gz_pageentry_put_u64(&b, gz_pageentry_sum(b.ptr, b.len));
-	fd = open(tmp_idx, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write_all(fd, b.ptr, b.len) < 0)
-		goto cleanup;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto cleanup;
-	}
-	fd = -1;
-	if (rename(tmp_idx, idx) < 0)
-		goto cleanup;
-	rc = 0;
-cleanup:
-	if (fd >= 0)
-		close(fd);
-	gz_buf_release(&b);
-	return rc;
-}
-
-/* Append to fd, whose end is at base, the entries the new index points
- * to: the old pack's (if old), this load's held in memory, and those in
- * the fresh file (if fresh; else they stay where they are, in the file
- * that becomes the pack). Sets each one's off and len. */
-static int write_entries(gz_pagecache *c, int fd, uint64_t base, bool old_too, bool old,
-			 bool fresh)
-{
-	gz_buf b = GZ_BUF_INIT;
-	size_t i;
-	int rc = -1;
-
-	for (i = 0; i < c->n; i++) {
-		rec *r = &c->recs[i];
-		size_t at = b.len;
-		if (!keep(r, old_too))
-			continue;
-		if (r->data) {
-			entry_head(&b, r->key, r->data, r->dlen, r->dhead);
-			gz_buf_add(&b, r->data, r->dlen);
-		} else if (r->fresh && fresh) {
-			gz_buf_add(&b, c->fresh_map + r->foff, ENTRY_HEAD + r->dlen);
-		} else if (r->fresh) {
-			r->off = r->foff;
-			r->len = ENTRY_HEAD + r->dlen;
-			continue;
-		} else if (old && r->len) {
-			if (!c->map || r->off > c->map_len || r->len > c->map_len - r->off) {
-				r->len = r->off = 0;
-				continue;
-			}
-			gz_buf_add(&b, c->map + r->off, (size_t)r->len);
-		} else {
-			continue;
-		}
-		r->off = base + at;
-		r->len = b.len - at;
-		if (b.len > (8u << 20)) {
-			if (write_all(fd, b.ptr, b.len) < 0)
-				goto done;
-			base += b.len;
-			gz_buf_clear(&b);
-			/* what was copied is not read again */
-			gz_pagecache_shed(c);
-		}
-	}
-	rc = write_all(fd, b.ptr, b.len);
-done:
-	gz_buf_release(&b);
-	return rc;
-}
-
-/* Give the fresh file the name path (what was there goes). Returns 0, or
- * -1 (then nothing changed but path's removal). */
-static int name_fresh(gz_pagecache *c, const char *path)
-{
-	char proc[64];
-
-	unlink(path);
-	/* a file made with O_TMPFILE can be linked through /proc without
-	 * the privilege AT_EMPTY_PATH asks for */
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", c->fresh_fd);
-	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
-		return 0;
-	return linkat(c->fresh_fd, "", AT_FDCWD, path, AT_EMPTY_PATH);
-}
-
-/* Open the pack the index points into for appending the new entries, if
- * that is what to do: the very pack (its head as mapped), and not mostly
- * entries no index points to any more. Returns the descriptor and sets
- * *base to its end, or returns -1. */
-static int open_to_append(gz_pagecache *c, const char *pack, size_t live, size_t fresh,
-			  uint64_t *base)
-{
-	char head[PACK_HEAD];
-	struct stat st;
-	int fd;
-
-	if (!c->map || stat(pack, &st) != 0 || (size_t)st.st_size < c->map_len)
-		return -1;
-	fd = open(pack, O_RDWR | O_APPEND | O_CLOEXEC);
-	if (fd >= 0 && pread(fd, head, PACK_HEAD, 0) == (ssize_t)PACK_HEAD &&
-	    !memcmp(head, c->map, PACK_HEAD) && fstat(fd, &st) == 0 &&
-	    (uint64_t)st.st_size + fresh <= 2 * (live + fresh) + (1u << 20)) {
-		*base = (uint64_t)st.st_size;
-		return fd;
-	}
-	if (fd >= 0)
-		close(fd);
-	return -1;
-}
-
-/* Write a new pack at tmp_pack, without what no index line points to any
- * more: the fresh file, named, with the old entries still pointed to
- * after this load's; or, if it cannot be named, a copy. */
-static int write_pack(gz_pagecache *c, bool old_too, const char *tmp_pack)
-{
-	struct stat st;
-	int fd, rc;
-
-	if (c->fresh_fd >= 0 && fstat(c->fresh_fd, &st) == 0 && name_fresh(c, tmp_pack) == 0) {
-		c->gen = c->fresh_gen;
-		fd = dup(c->fresh_fd);
-		if (fd < 0 || lseek(fd, st.st_size, SEEK_SET) < 0) {
-			if (fd >= 0)
-				close(fd);
-			return -1;
-		}
-		rc = write_entries(c, fd, (uint64_t)st.st_size, old_too, true, false);
-	} else {
-		gz_buf b = GZ_BUF_INIT;
-		c->gen = new_gen(c);
-		fd = open(tmp_pack, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0)
-			return -1;
-		gz_buf_add(&b, PACK_MAGIC, 4);
-		gz_pageentry_put_u32(&b, VERSION);
-		gz_pageentry_put_u64(&b, c->gen);
-		rc = write_all(fd, b.ptr, b.len);
-		gz_buf_release(&b);
-		if (rc == 0)
-			rc = write_entries(c, fd, PACK_HEAD, old_too, true, true);
-	}
-	if (close(fd) < 0)
-		rc = -1;
-	return rc;
-}
-
-/* Append the new entries to the pack, or write a new one (write_pack);
- * then replace the index. */
-static int save(gz_pagecache *c, bool old_too)
-{
-	char *pack = file_in(c, "pages.pack"), *idx = file_in(c, "pages.idx");
-	char *tmp_pack = file_in(c, "pages.pack.tmp"), *tmp_idx = file_in(c, "pages.idx.tmp");
-	char *lk = file_in(c, "pages.lock");
-	size_t i, live = 0, fresh = 0;
-	uint64_t base = 0;
-	int fd = -1, lock, rc = -1;
-
-	mkdir(c->dir, 0755);
-	/* one writer at a time (the lock file is the only one never renamed) */
-	lock = open(lk, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (lock < 0 || flock(lock, LOCK_EX) < 0)
-		goto done;
-	for (i = 0; i < c->n; i++) {
-		const rec *r = &c->recs[i];
-		if (!keep(r, old_too))
-			continue;
-		if (r->data || r->fresh)
-			fresh += ENTRY_HEAD + r->dlen;
-		else if (r->len)
-			live += r->len;
-	}
-	fd = open_to_append(c, pack, live, fresh, &base);
-	if (fd >= 0) {
-		bool ok = write_entries(c, fd, base, old_too, false, true) == 0;
-		if (close(fd) < 0 || !ok)
-			goto done;
-	} else if (write_pack(c, old_too, tmp_pack) < 0 || rename(tmp_pack, pack) < 0) {
-		goto done;
-	}
-	/* the pack as written now: the next build need not sum its text again
-	 * unless something else writes to it (opened again, after the rename:
-	 * a rename changes the renamed file's ctime) */
-	fd = open(pack, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || !stamp_fd(fd, &c->pack_st))
-		memset(&c->pack_st, 0, sizeof(c->pack_st));
-	if (fd >= 0)
-		close(fd);
-	fd = -1;
-
-	if (write_index(c, old_too, tmp_idx, idx) < 0)
-		goto done;
-	rc = 0;
-done:
-	if (lock >= 0)
-		close(lock);
-	free(pack);
-	free(idx);
-	free(tmp_pack);
-	free(tmp_idx);
-	free(lk);
-	return rc;
-}
-
-void gz_pagecache_save(gz_pagecache *c, gz_diag *d)
-{
-	size_t i, listed = 0, unlisted = 0;
-	bool dirty = false, old_too;
-
-	if (!c)
-		return;
-	for (i = 0; i < c->n; i++) {
-		const rec *r = &c->recs[i];
-		if (r->listed)
-			listed++;
-		else if (r->len)
-			unlisted++;
-		if (r->changed || r->data || r->fresh)
-			dirty = true;
-	}
-	old_too = unlisted <= listed;
-	if (!dirty && (old_too || !unlisted))
-		return;
-	if (save(c, old_too) < 0) {
-		char *file = file_in(c, "pages.idx");
-		gz_diag_warn(d, file, 0, 0, _("cannot write the page cache (disk full or no "
-			       "permission?); the next build parses every page again"));
-		free(file);
-	}
-	for (i = 0; i < c->n; i++) {
-		rec *r = &c->recs[i];
-		if (r->data) {
-			GZ_GROW(c->spent, c->spent_cap, c->nspent + 1);
-			c->spent[c->nspent++] = r->data;
-		}
-		r->data = NULL;
-		r->fresh = false;
-		r->changed = false;
-	}
-}
 
 static void *check_bodies(void *arg)
 {
