@@ -125,6 +125,7 @@ test: deps
 	@sh tests/run.sh $(B)/unit-tests ./gazette
 
 test-asan: deps
+	@$(MAKE) --no-print-directory catalogs
 	@$(MAKE) --no-print-directory B=build/asan OPT="$(ASAN_FLAGS)" build/asan/gazette \
 		build/asan/gazette-core.so build/asan/gazette-media.so build/asan/unit-tests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
