@@ -685,6 +685,7 @@ static void load_pages(gz_site *site, gz_strlist *md, gz_pagecache *pre, const g
 	site->nall = md->n;
 	site->all = gz_calloc(md->n ? md->n : 1, sizeof(*site->all));
 	site->state = gz_calloc(md->n ? md->n : 1, sizeof(*site->state));
+	site->all_cap = site->state_cap = md->n ? md->n : 1;
 	job.site = site;
 	job.paths = md;
 	job.d = d;
@@ -722,7 +723,7 @@ static void load_pages(gz_site *site, gz_strlist *md, gz_pagecache *pre, const g
 static void choose_pages(gz_site *site, const gz_load_opts *opts, size_t *scap, gz_diag *d)
 {
 	gz_map urls = {0};
-	size_t i, stcap = 0;
+	size_t i;
 
 	site->pages = gz_calloc(site->nall ? site->nall : 1, sizeof(*site->pages));
 	for (i = 0; i < site->nall; i++) {
@@ -756,7 +757,7 @@ static void choose_pages(gz_site *site, const gz_load_opts *opts, size_t *scap, 
 		/* pages outside any section (about.md) stand alone: they are in no
 		 * list, feed or archive */
 		if (!*p->section) {
-			GZ_GROW(site->standalone, stcap, site->nstandalone + 1);
+			GZ_GROW(site->standalone, site->standalone_cap, site->nstandalone + 1);
 			site->standalone[site->nstandalone++] = p;
 			continue;
 		}
@@ -850,18 +851,18 @@ void gz_site_add_standalone(gz_site *site, gz_page *p, uint64_t src_hash)
 	const char *text = p->plain ? p->plain : "";
 	gz_page_state *st;
 
+	/* grown by half again, not by one: a hook may add thousands */
 	p->id = site->nall;
-	site->state = gz_realloc(site->state, (site->nall + 1) * sizeof(*site->state));
+	GZ_GROW(site->state, site->state_cap, site->nall + 1);
 	st = &site->state[site->nall];
 	memset(st, 0, sizeof(*st));
 	/* a hook's page has no front matter: its fields are in its src hash */
 	st->load.src = src_hash;
 	st->load.plain = gz_page_plain_hash(text, strlen(text));
 	st->path = gz_hash_str(GZ_HASH_INIT, p->path);
-	site->all = gz_realloc(site->all, (site->nall + 1) * sizeof(*site->all));
+	GZ_GROW(site->all, site->all_cap, site->nall + 1);
 	site->all[site->nall++] = p;
-	site->standalone = gz_realloc(site->standalone,
-				      (site->nstandalone + 1) * sizeof(*site->standalone));
+	GZ_GROW(site->standalone, site->standalone_cap, site->nstandalone + 1);
 	site->standalone[site->nstandalone++] = p;
 }
 

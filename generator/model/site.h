@@ -75,6 +75,7 @@ typedef struct {
 	gz_page **all;            /* every content page loaded */
 	gz_page_state *state;     /* [nall], of all[i] (gz_site_state) */
 	size_t nall;
+	size_t all_cap, state_cap, standalone_cap; /* room for hooks' pages (gz.add_page) */
 	gz_page **pages;          /* published pages in sections, newest first */
 	size_t npages;
 	gz_page **featured;
