@@ -457,8 +457,13 @@ static int out_write(void *data, unsigned char *bytes, size_t size)
 
 static void out_emit(gz_yaml_out *y, yaml_event_t *ev, int made)
 {
-	if (y->failed || !made || !yaml_emitter_emit(&y->em, ev))
+	if (!made) {
 		y->failed = true;
+	} else if (y->failed) {
+		yaml_event_delete(ev); /* the emitter owns only what it was given */
+	} else if (!yaml_emitter_emit(&y->em, ev)) {
+		y->failed = true;
+	}
 }
 
 static void out_plain(gz_yaml_out *y, const char *s, yaml_scalar_style_t style)
