@@ -38,9 +38,8 @@ static int h_esc(lua_State *L)
 }
 
 /* a and b as one string: relurl and url run for each link a page has,
- * and lua_pushfstring would parse its format and concatenate in steps */
-/* Templates join a base and a path for nearly every link they write: a
- * short result is made on the stack, not in a luaL_Buffer. */
+ * and lua_pushfstring would parse its format and concatenate in steps; a
+ * short result is made on the stack, without a luaL_Buffer's box */
 static void push_joined(lua_State *L, const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);

@@ -106,9 +106,9 @@ static void push_term(lua_State *L, const gz_site *site, const gz_term *t)
  * page.terms: each term's table is made once per state and shared by the
  * pages that have the term (registry table terms_key, keyed by the term's
  * address), as site.taxonomies' are by every render. A story card reads
- * its page's terms, so a term would otherwise be made again for every
- * list that shows one of its pages: a quarter of the render's
- * instructions went to making and collecting them.
+ * its page's terms, and a page's view is let go between the lists that
+ * show it, so the terms would otherwise be made again, and collected,
+ * for every card: a quarter of the render's instructions.
  */
 static void push_page_terms(lua_State *L, const gz_site *site, const gz_page *p)
 {
