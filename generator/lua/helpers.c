@@ -38,14 +38,23 @@ static int h_esc(lua_State *L)
 }
 
 /* a and b as one string: relurl and url run for each link a page has,
- * and lua_pushfstring would parse its format and concatenate in steps */
+ * and lua_pushfstring would parse its format and concatenate in steps; a
+ * short result is made on the stack, without a luaL_Buffer's box */
 static void push_joined(lua_State *L, const char *a, const char *b)
 {
+	size_t la = strlen(a), lb = strlen(b);
+	char small[256];
 	luaL_Buffer buf;
 
+	if (la + lb <= sizeof(small)) {
+		memcpy(small, a, la);
+		memcpy(small + la, b, lb);
+		lua_pushlstring(L, small, la + lb);
+		return;
+	}
 	luaL_buffinit(L, &buf);
-	luaL_addstring(&buf, a);
-	luaL_addstring(&buf, b);
+	luaL_addlstring(&buf, a, la);
+	luaL_addlstring(&buf, b, lb);
 	luaL_pushresult(&buf);
 }
 
@@ -71,7 +80,10 @@ static int h_relurl(lua_State *L)
 	const char *s = luaL_optstring(L, 1, "");
 	gz_script *sc = script_of(L);
 
-	if (s[0] == '/' && s[1] != '/')
+	/* a site at the root of its host: the path is its own link */
+	if (s[0] == '/' && s[1] != '/' && !strcmp(sc->cfg->base_path, "/"))
+		lua_pushvalue(L, 1);
+	else if (s[0] == '/' && s[1] != '/')
 		push_joined(L, sc->cfg->base_path, s + 1);
 	else
 		lua_pushstring(L, s);

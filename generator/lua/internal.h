@@ -33,6 +33,18 @@
 #define PAGE_MT "gazette.page"
 #define LIST_MT "gazette.list"
 
+/* Lua's blocks of up to SMALL_MAX bytes come from the state's own free
+ * lists (sandbox.c), in steps of SMALL_STEP bytes. */
+#define SMALL_MAX 256
+#define SMALL_STEP 16
+
+typedef struct {
+	void *free[SMALL_MAX / SMALL_STEP]; /* [k]: free blocks of (k + 1) steps */
+	char *next, *end;                   /* what is left of the newest chunk */
+	void *chunks;                       /* every chunk, each linked by its first word */
+	bool on;                            /* else malloc's (AddressSanitizer's) */
+} script_blocks;
+
 struct gz_script {
 	lua_State *L;
 	const gz_theme *theme;
@@ -68,6 +80,7 @@ struct gz_script {
 	bool site_touched;
 	/* hooks */
 	size_t mem, mem_limit;     /* bytes Lua holds, and the most it may */
+	script_blocks blocks;
 	char where[256];           /* "file:line: " last seen by the step hook, for
 				    * "not enough memory", which Lua gives no place */
 	char last_where[256];      /* the same, not reset between calls: where Lua
@@ -97,6 +110,8 @@ int script_run_file(gz_script *s, const gz_template *t, int env, gz_diag *d);
  * sandbox environment pushed, with the safe globals and those th grants
  * (returns its index); the count hook armed for calls */
 lua_State *script_sandbox_new(gz_script *s);
+/* Free the blocks of s's closed state. */
+void script_sandbox_release(gz_script *s);
 int script_sandbox_env(lua_State *L, const gz_theme *th);
 void script_watch(gz_script *s);
 /* Every call from C into Lua: the function under nargs arguments, with

@@ -416,6 +416,7 @@ void gz_script_free(gz_script *s)
 	if (!s)
 		return;
 	lua_close(s->L);
+	script_sandbox_release(s);
 	for (i = 0; i < MAX_CAPTURE; i++)
 		gz_buf_release(&s->cap[i]);
 	free(s->stamp);

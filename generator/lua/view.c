@@ -24,7 +24,7 @@ static void push_str(lua_State *L, const char *s)
  * reads under these addresses, not under names: a name is a string that
  * Lua would compare with its string cache on each lookup.
  */
-static const char pages_key, page_mt_key, list_mt_key;
+static const char pages_key, page_mt_key, list_mt_key, terms_key;
 
 /*
  * Each state keeps one userdata per page it has touched (registry table
@@ -100,6 +100,37 @@ static void push_term(lua_State *L, const gz_site *site, const gz_term *t)
 	lua_setfield(L, -2, "key");
 	lua_pushstring(L, site->tax[t->tax].label);
 	lua_setfield(L, -2, "label");
+}
+
+/*
+ * page.terms: each term's table is made once per state and shared by the
+ * pages that have the term (registry table terms_key, keyed by the term's
+ * address), as site.taxonomies' are by every render. A story card reads
+ * its page's terms, and a page's view is let go between the lists that
+ * show it, so the terms would otherwise be made again, and collected,
+ * for every card: a quarter of the render's instructions.
+ */
+static void push_page_terms(lua_State *L, const gz_site *site, const gz_page *p)
+{
+	size_t i, t;
+
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &terms_key);
+	lua_createtable(L, 0, (int)site->cfg.ntax);
+	for (t = 0; t < site->cfg.ntax && p->terms; t++) {
+		lua_createtable(L, (int)p->nterms[t], 0);
+		for (i = 0; i < p->nterms[t]; i++) {
+			const gz_term *term = p->terms[t][i];
+			if (lua_rawgetp(L, -3, term) == LUA_TNIL) {
+				lua_pop(L, 1);
+				push_term(L, site, term);
+				lua_pushvalue(L, -1);
+				lua_rawsetp(L, -5, term);
+			}
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		lua_setfield(L, -2, site->cfg.tax[t].key);
+	}
+	lua_remove(L, -2);
 }
 
 static void push_url(lua_State *L, const gz_picture *pic, int width, gz_image_format f)
@@ -266,7 +297,7 @@ static bool cached_field(int f)
 static void push_field(lua_State *L, const gz_script *s, const gz_page *p, int f)
 {
 	const gz_site *site = s->site;
-	size_t i, t;
+	size_t i;
 
 	switch (f) {
 	case F_TITLE: push_str(L, p->title); break;
@@ -304,15 +335,7 @@ static void push_field(lua_State *L, const gz_script *s, const gz_page *p, int f
 	case F_CHARS: lua_pushinteger(L, (lua_Integer)p->chars); break;
 	case F_READING: lua_pushinteger(L, gz_text_minutes(p->chars, site->cfg.reading_rate)); break;
 	case F_TERMS:
-		lua_createtable(L, 0, (int)site->cfg.ntax);
-		for (t = 0; t < site->cfg.ntax && p->terms; t++) {
-			lua_createtable(L, (int)p->nterms[t], 0);
-			for (i = 0; i < p->nterms[t]; i++) {
-				push_term(L, site, p->terms[t][i]);
-				lua_rawseti(L, -2, (lua_Integer)i + 1);
-			}
-			lua_setfield(L, -2, site->cfg.tax[t].key);
-		}
+		push_page_terms(L, site, p);
 		break;
 	case F_PHOTOS:
 		lua_createtable(L, (int)p->nphotos, 0);
@@ -790,6 +813,8 @@ void script_view_open(lua_State *L, gz_script *s)
 	lua_setfield(L, -2, "__mode");
 	lua_setmetatable(L, -2);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &pages_key);
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &terms_key);
 	luaL_newmetatable(L, PAGE_MT);
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &page_mt_key);

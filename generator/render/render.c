@@ -310,6 +310,7 @@ typedef struct {
 	gz_diag *d;
 	gz_render_opts *opts;
 	gz_map by_path;          /* content path → page */
+	const char **paths;      /* [id]: the page's path in opts->next */
 	atomic_size_t rendered, kept;
 	atomic_size_t done;      /* jobs finished, for gz_pagecache_shed */
 } render_ctx;
@@ -356,7 +357,7 @@ static uint64_t job_hash(const gz_site *site, const job *j)
  * body it read, what lists show of the others) and perhaps the site's
  * lists (their order and what they show: the bodies are in the pages).
  * pages[i] is the page of paths[i], NULL when it is gone. */
-static uint64_t dep_key(const render_ctx *c, uint64_t jh, char *const *paths,
+static uint64_t dep_key(const render_ctx *c, uint64_t jh, const char *const *paths,
 			const gz_page *const *pages, const bool *body, size_t n, bool site)
 {
 	uint64_t h = gz_hash_mix(GZ_HASH_INIT, c->theme->hash);
@@ -383,7 +384,8 @@ static uint64_t old_key(const render_ctx *c, uint64_t jh, const gz_dep *old)
 
 	for (i = 0; i < old->npaths; i++)
 		pages[i] = *gz_deps_slot(old->paths[i]);
-	key = dep_key(c, jh, old->paths, pages, old->body, old->npaths, old->site);
+	key = dep_key(c, jh, (const char *const *)old->paths, pages, old->body, old->npaths,
+		      old->site);
 	if (pages != stack)
 		free(pages);
 	return key;
@@ -455,7 +457,7 @@ static void render_one(size_t i, int worker, void *payload)
 		const bool *body;
 		size_t n, k;
 		bool site_read;
-		char **paths;
+		const char **paths;
 		const gz_page **pages;
 
 		gz_script_touched(c->states[worker], &ids, &body, &n, &site_read);
@@ -463,10 +465,11 @@ static void render_one(size_t i, int worker, void *payload)
 		pages = gz_calloc(n ? n : 1, sizeof(*pages));
 		for (k = 0; k < n; k++) {
 			pages[k] = c->site->all[ids[k]];
-			paths[k] = pages[k]->path;
+			paths[k] = c->paths[ids[k]];
 		}
-		gz_deps_add(c->opts->next, j->out, dep_key(c, jh, paths, pages, body, n, site_read),
-			    site_read, len, paths, body, n);
+		gz_deps_add_interned(c->opts->next, j->out,
+				     dep_key(c, jh, paths, pages, body, n, site_read), site_read,
+				     len, paths, body, n);
 		free(paths);
 		free(pages);
 	}
@@ -575,6 +578,13 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 		if (opts->next)
 			gz_deps_adopt_strings(opts->next, opts->prev);
 	}
+	/* each page's path kept in the new record once, here, not looked up
+	 * under its lock by both render threads for every output */
+	if (opts->next) {
+		c.paths = gz_calloc(site->nall ? site->nall : 1, sizeof(*c.paths));
+		for (i = 0; i < site->nall; i++)
+			c.paths[i] = gz_deps_intern(opts->next, site->all[i]->path);
+	}
 	lap("index", &t);
 	c.states = gz_calloc((size_t)nw, sizeof(*c.states));
 	for (w = 0; w < nw; w++) {
@@ -602,6 +612,7 @@ close:
 		gz_script_free(c.states[w]);
 	free(c.states);
 	gz_map_release(&c.by_path);
+	free(c.paths);
 	opts->rendered = atomic_load(&c.rendered);
 	opts->kept = atomic_load(&c.kept);
 done:

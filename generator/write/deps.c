@@ -113,8 +113,9 @@ static void add_locked(gz_deps *d, gz_dep *dep)
 }
 
 /* A copy of a record; paths owned by d already (gz_deps_keep's, after
- * gz_deps_adopt_strings) are taken as they are, the rest interned.
- * from_record: paths are some table's interned strings (gz_deps_keep). */
+ * gz_deps_adopt_strings, and gz_deps_add_interned's) are taken as they
+ * are, the rest interned. from_record: paths are some table's interned
+ * strings. */
 static void add_copy(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
 		     char *const *paths, const bool *body, size_t npaths, bool from_record)
 {
@@ -143,6 +144,22 @@ void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t le
 		 char *const *paths, const bool *body, size_t npaths)
 {
 	add_copy(d, out, key, site, len, paths, body, npaths, false);
+}
+
+const char *gz_deps_intern(gz_deps *d, const char *path)
+{
+	const char *v;
+
+	pthread_mutex_lock(&d->lock);
+	v = intern(d, path);
+	pthread_mutex_unlock(&d->lock);
+	return v;
+}
+
+void gz_deps_add_interned(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
+			  const char *const *paths, const bool *body, size_t npaths)
+{
+	add_copy(d, out, key, site, len, (char *const *)paths, body, npaths, true);
 }
 
 void gz_deps_keep(gz_deps *d, const gz_dep *old)

@@ -50,6 +50,13 @@ const gz_dep *gz_deps_find(const gz_deps *d, const char *out);
 /* Add a record (copies everything; body may be NULL: none). Thread-safe. */
 void gz_deps_add(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
 		 char *const *paths, const bool *body, size_t npaths);
+/* Keep path once in d, as gz_deps_add does with each of its paths, and
+ * return d's copy, which lives as long as d. Thread-safe. */
+const char *gz_deps_intern(gz_deps *d, const char *path);
+/* gz_deps_add when every path is one gz_deps_intern(d, …) returned: they
+ * are taken as they are, not looked up again under d's lock. */
+void gz_deps_add_interned(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
+			  const char *const *paths, const bool *body, size_t npaths);
 /* Write atomically. Returns 0 or -1. */
 /* Add old, a record of another table whose strings d adopted
  * (gz_deps_adopt_strings), as it is: d borrows its out, paths and body, so

@@ -112,6 +112,30 @@ static void blocks(void)
 	free(html);
 }
 
+/* Lua's small blocks come from the state's free lists (sandbox.c): strings
+ * and tables grown through every size step and past the largest, dropped
+ * and made again, keep what was put in them. */
+static void small_blocks(void)
+{
+	const char *const t[] = {
+		"page",
+		"{% local s, parts, ok = '', {}, true\n"
+		"for i = 1, 600 do s = s .. string.char(65 + i % 26) end\n"
+		"for round = 1, 3 do\n"
+		"  for i = 1, 300 do parts[i] = s:sub(1, i) end\n"
+		"  for i = 1, 300 do ok = ok and #parts[i] == i and parts[i] == s:sub(1, i) end\n"
+		"  for i = 300, 1, -1 do parts[i] = nil end\n"
+		"  local grow = {}\n"
+		"  for i = 1, 100 do grow[i] = i; grow['k' .. i] = i end\n"
+		"  for i = 1, 100 do ok = ok and grow[i] == i and grow['k' .. i] == i end\n"
+		"end %}{{ #s }}|{{ ok }}|{{ s:sub(1, 3) }}|{{ s:sub(-2) }}",
+		NULL};
+	char *err, *html = render(t, "page", &err);
+
+	CHECK_STR(html, "600|true|BCD|BC");
+	free(html);
+}
+
 static void errors_name_the_line(void)
 {
 	const char *const t[] = {"page", "<p>\n\n{{ page.nope.deeper }}</p>", NULL};
@@ -188,6 +212,7 @@ void suite_script(void)
 	gz_test_run("script_escapes", escapes);
 	gz_test_run("script_helpers", helpers);
 	gz_test_run("script_blocks", blocks);
+	gz_test_run("script_small_blocks", small_blocks);
 	gz_test_run("script_errors_name_the_line", errors_name_the_line);
 	gz_test_run("script_runaway", runaway);
 	gz_test_run("script_sandbox", sandbox);
