@@ -100,9 +100,8 @@ static const unsigned char json_special[256] = {
 	['"'] = 1, ['\\'] = 1, ['<'] = 1,
 };
 
-void gz_json_str(gz_buf *b, const char *s)
+void gz_json_add(gz_buf *b, const char *s)
 {
-	gz_buf_putc(b, '"');
 	for (s = s ? s : "";;) {
 		const char *run = s;
 		unsigned char c;
@@ -123,6 +122,12 @@ void gz_json_str(gz_buf *b, const char *s)
 			gz_buf_puts(b, "\\u003c"); /* '<': harmless if ever inlined in HTML */
 		}
 	}
+}
+
+void gz_json_str(gz_buf *b, const char *s)
+{
+	gz_buf_putc(b, '"');
+	gz_json_add(b, s);
 	gz_buf_putc(b, '"');
 }
 
