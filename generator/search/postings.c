@@ -216,7 +216,8 @@ static inline uint64_t tok_key(const char *t, size_t len)
 	return len == 8 ? k : k & ((1ULL << (8 * len)) - 1);
 }
 
-static void count_token(const char *tok, size_t len, void *payload)
+__attribute__((always_inline)) static inline void count_token(const char *tok, size_t len,
+								void *payload)
 {
 	gz_dtab *t = payload;
 	uint64_t key = tok_key(tok, len);
@@ -258,11 +259,11 @@ void gz_dtab_count_text(gz_dtab *t, const char *head, size_t hlen, const char *b
 		if (!sep)
 			break;
 		t->weight = GZ_SEARCHTEXT_WEIGHT;
-		gz_tokenize(s, (size_t)(sep - s), false, count_token, t);
+		gz_tokenize_each(s, (size_t)(sep - s), false, count_token, t);
 		s = sep + 1;
 	}
 	t->weight = 1;
-	gz_tokenize(s, (size_t)(end - s), false, count_token, t);
+	gz_tokenize_each(s, (size_t)(end - s), false, count_token, t);
 }
 
 /* Count page p's tokens into t. */
