@@ -153,6 +153,8 @@ void gz_dtab_init(gz_dtab *t)
 	t->bits = 12;
 	t->cap = (size_t)1 << t->bits;
 	t->e = gz_calloc(t->cap, sizeof(*t->e));
+	/* never more filled than half the table: room for them is made with it */
+	t->used = gz_malloc(t->cap / 2 * sizeof(*t->used));
 }
 
 void gz_dtab_release(gz_dtab *t)
@@ -173,8 +175,9 @@ static void dtab_reset(gz_dtab *t)
 	t->n = 0;
 }
 
-/* The entry of the token, or the empty one where it belongs. */
-static gz_dent *dtab_find(gz_dtab *t, const char *tok, size_t len, uint64_t key)
+/* The entry of the token, or the empty one where it belongs. Inline: it
+ * is called for every token of every page. */
+__attribute__((always_inline)) static inline gz_dent *dtab_find(gz_dtab *t, const char *tok, size_t len, uint64_t key)
 {
 	size_t i = tok_pos(key, len, t->bits);
 
@@ -195,6 +198,7 @@ static void dtab_grow(gz_dtab *t)
 	t->bits++;
 	t->cap = (size_t)1 << t->bits;
 	t->e = gz_calloc(t->cap, sizeof(*t->e));
+	t->used = gz_realloc(t->used, t->cap / 2 * sizeof(*t->used));
 	for (k = 0; k < t->n; k++) {
 		gz_dent *e = dtab_find(t, old[t->used[k]].tok, old[t->used[k]].len, old[t->used[k]].key);
 		*e = old[t->used[k]];
@@ -232,7 +236,6 @@ __attribute__((always_inline)) static inline void count_token(const char *tok, s
 		e->len = (uint32_t)len;
 		e->count = 0;
 		e->tok = tok;
-		GZ_GROW(t->used, t->ucap, t->n + 1);
 		t->used[t->n++] = (uint32_t)(e - t->e);
 	}
 	e->count += t->weight;

@@ -38,7 +38,6 @@ typedef struct {
 	size_t cap, n;
 	int bits;
 	uint32_t *used;         /* the filled entries, in order of first sight */
-	size_t ucap;
 	gz_buf fold;
 	uint32_t weight;        /* what one more of a token adds to its count */
 	gz_buf head;            /* a page's text head, while it is counted */
