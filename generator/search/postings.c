@@ -305,7 +305,8 @@ void gz_chunk_release(gz_chunk *ch)
 	gz_buf_release(&ch->enc);
 }
 
-static gz_cent *chunk_find(gz_chunk *ch, const char *tok, size_t len, uint64_t key)
+/* Inline: called for every token of every page. */
+__attribute__((always_inline)) static inline gz_cent *chunk_find(gz_chunk *ch, const char *tok, size_t len, uint64_t key)
 {
 	size_t i = tok_pos(key, len, ch->bits);
 
