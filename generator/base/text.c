@@ -77,6 +77,15 @@ bool gz_utf8_valid(const char *s, size_t len, int *bad_line, int *bad_col)
 			i++;
 			continue;
 		}
+		/* a three-byte character whose first byte rules out overlong
+		 * forms and surrogates (Chinese text): only its form checked */
+		if ((unsigned char)s[i] >= 0xe1 && (unsigned char)s[i] != 0xed &&
+		    (unsigned char)s[i] <= 0xef && len - i >= 3 && (s[i + 1] & 0xc0) == 0x80 &&
+		    (s[i + 2] & 0xc0) == 0x80) {
+			i += 3;
+			col++;
+			continue;
+		}
 		n = decode(s + i, len - i, &cp);
 		if (!n) {
 			if (bad_line)

@@ -111,13 +111,17 @@ bool gz_doc_next(gz_doc_reader *r, gz_doc_block *out)
 	return false;
 }
 
+/* The bytes gz_doc_escape stops at: a table, as a page's whole text goes
+ * through it. */
+static const unsigned char doc_special[256] = { ['&'] = 1, ['<'] = 1, ['>'] = 1 };
+
 void gz_doc_escape(gz_buf *out, const char *s, size_t len)
 {
 	size_t i = 0;
 
 	while (i < len) {
 		size_t from = i;
-		while (i < len && s[i] != '&' && s[i] != '<' && s[i] != '>')
+		while (i < len && !doc_special[(unsigned char)s[i]])
 			i++;
 		gz_buf_add(out, s + from, i - from);
 		if (i == len)

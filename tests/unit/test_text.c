@@ -78,6 +78,11 @@ static void utf8(void)
 	/* overlong and surrogate forms are invalid */
 	CHECK(!gz_utf8_valid("\xc0\xaf", 2, NULL, NULL));
 	CHECK(!gz_utf8_valid("\xed\xa0\x80", 3, NULL, NULL));
+	CHECK(!gz_utf8_valid("\xe0\x9f\xbf", 3, NULL, NULL));
+	CHECK(gz_utf8_valid("\xe0\xa0\x80\xed\x9f\xbf\xef\xbf\xbd", 9, NULL, NULL));
+	CHECK(!gz_utf8_valid("\xe4\xb8\x41", 3, NULL, NULL));
+	CHECK(!gz_utf8_valid("\xe4\x41\xb8", 3, NULL, NULL));
+	CHECK(!gz_utf8_valid("\xf0\x9f\x98", 3, NULL, NULL));
 	/* truncated sequence at the end */
 	CHECK(!gz_utf8_valid("\xe7\xa9", 2, NULL, NULL));
 }
