@@ -59,6 +59,9 @@ static bool known_kind(char c)
 	return c && strchr("phiqactgrbel", c) != NULL;
 }
 
+/* The bytes a field of a block's line ends at, or is escaped by. */
+static const unsigned char field_stop[256] = { ['\0'] = 1, ['\t'] = 1, ['\n'] = 1, ['\\'] = 1 };
+
 bool gz_doc_next(gz_doc_reader *r, gz_doc_block *out)
 {
 	while (*r->p) {
@@ -79,7 +82,8 @@ bool gz_doc_next(gz_doc_reader *r, gz_doc_block *out)
 			s++;
 		while (s < end) {
 			const char *run = s;
-			while (s < end && *s != '\t' && *s != '\\')
+			/* the line ends at a newline or the NUL: the table stops there */
+			while (!field_stop[(unsigned char)*s])
 				s++;
 			gz_buf_add(&r->scratch, run, (size_t)(s - run));
 			if (s == end)
