@@ -23,8 +23,19 @@ void gz_doc_add(gz_buf *doc, gz_doc_kind kind, char target, int num, size_t nfie
 		const char *const *fields)
 {
 	size_t i;
+	char tmp[16];
+	size_t n = sizeof(tmp);
+	unsigned u = num < 0 ? 0u - (unsigned)num : (unsigned)num;
 
-	gz_buf_printf(doc, "%c%c%d", (char)kind, target ? target : '-', num);
+	/* the number by hand, not printf: a page makes a line for every block */
+	do
+		tmp[--n] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (num < 0)
+		tmp[--n] = '-';
+	tmp[--n] = target ? target : '-';
+	tmp[--n] = (char)kind;
+	gz_buf_add(doc, tmp + n, sizeof(tmp) - n);
 	for (i = 0; i < nfields; i++) {
 		gz_buf_putc(doc, '\t');
 		put_field(doc, fields[i] ? fields[i] : "");
