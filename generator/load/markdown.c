@@ -139,8 +139,13 @@ static bool mark_cjk_emphasis(gz_buf *out, const char *md, size_t len)
 		uint32_t before, after = 0;
 		size_t j;
 		bool close_fix, open_fix;
+		/* the next star by memchr: a page has few, among thousands of bytes */
+		const char *star = memchr(md + i, '*', len - i);
 
-		if (md[i] != '*' || (i > 0 && md[i - 1] == '*'))
+		if (!star)
+			break;
+		i = (size_t)(star - md);
+		if (i > 0 && md[i - 1] == '*')
 			continue;
 		for (j = i; j < len && md[j] == '*'; j++)
 			;
