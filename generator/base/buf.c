@@ -117,6 +117,12 @@ char *gz_buf_detach(gz_buf *b, size_t *len)
 	return p;
 }
 
+/* The bytes gz_buf_add_html replaces: a table, as every page's text and
+ * every template value goes through it. */
+static const unsigned char html_special[256] = {
+	['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1,
+};
+
 void gz_buf_add_html(gz_buf *b, const char *s, size_t len)
 {
 	size_t i, run = 0;
@@ -125,6 +131,10 @@ void gz_buf_add_html(gz_buf *b, const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		const char *rep;
 
+		while (i < len && !html_special[(unsigned char)s[i]])
+			i++;
+		if (i == len)
+			break;
 		switch (s[i]) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;

@@ -77,6 +77,15 @@ bool gz_utf8_valid(const char *s, size_t len, int *bad_line, int *bad_col)
 			i++;
 			continue;
 		}
+		/* a three-byte character whose first byte rules out overlong
+		 * forms and surrogates (Chinese text): only its form checked */
+		if ((unsigned char)s[i] >= 0xe1 && (unsigned char)s[i] != 0xed &&
+		    (unsigned char)s[i] <= 0xef && len - i >= 3 && (s[i + 1] & 0xc0) == 0x80 &&
+		    (s[i + 2] & 0xc0) == 0x80) {
+			i += 3;
+			col++;
+			continue;
+		}
 		n = decode(s + i, len - i, &cp);
 		if (!n) {
 			if (bad_line)
@@ -128,9 +137,20 @@ size_t gz_text_count(const char *s, size_t len)
 	bool in_word = false;
 
 	while (i < len) {
+		const unsigned char *u = (const unsigned char *)s + i;
 		uint32_t cp;
-		size_t n = decode(s + i, len - i, &cp);
+		size_t n;
 
+		/* U+3000 to U+9FFF (CJK punctuation, kana, Han), most of
+		 * Chinese text: a character each, known by its first byte */
+		if (u[0] >= 0xe3 && u[0] <= 0xe9 && len - i >= 3 && (u[1] & 0xc0) == 0x80 &&
+		    (u[2] & 0xc0) == 0x80) {
+			count++;
+			in_word = false;
+			i += 3;
+			continue;
+		}
+		n = decode(s + i, len - i, &cp);
 		if (!n) {
 			i++;
 			continue;
@@ -287,22 +307,35 @@ bool gz_slug_is_hostile(const char *s)
 	return false;
 }
 
+static inline bool is_blank(char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
 void gz_text_squeeze(gz_buf *b)
 {
-	size_t r, w = 0;
-	int space = 0;
+	size_t r = 0, w = 0;
+	bool space = false;
 
-	for (r = 0; r < b->len; r++) {
-		char c = b->ptr[r];
-		if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-			space = 1;
-			continue;
+	/* a run of text is moved whole, and only the blanks between runs are
+	 * looked at one by one */
+	while (r < b->len) {
+		size_t start = r;
+		while (r < b->len && !is_blank(b->ptr[r]))
+			r++;
+		if (r > start) {
+			/* no space between Chinese characters: it would show */
+			if (space && w && (unsigned char)b->ptr[w - 1] < 0x80 &&
+			    (unsigned char)b->ptr[start] < 0x80)
+				b->ptr[w++] = ' ';
+			memmove(b->ptr + w, b->ptr + start, r - start);
+			w += r - start;
 		}
-		/* no space between Chinese characters: it would show */
-		if (space && w && (unsigned char)b->ptr[w - 1] < 0x80 && (unsigned char)c < 0x80)
-			b->ptr[w++] = ' ';
-		space = 0;
-		b->ptr[w++] = c;
+		space = false;
+		while (r < b->len && is_blank(b->ptr[r])) {
+			space = true;
+			r++;
+		}
 	}
 	gz_buf_truncate(b, w);
 }

@@ -23,8 +23,19 @@ void gz_doc_add(gz_buf *doc, gz_doc_kind kind, char target, int num, size_t nfie
 		const char *const *fields)
 {
 	size_t i;
+	char tmp[16];
+	size_t n = sizeof(tmp);
+	unsigned u = num < 0 ? 0u - (unsigned)num : (unsigned)num;
 
-	gz_buf_printf(doc, "%c%c%d", (char)kind, target ? target : '-', num);
+	/* the number by hand, not printf: a page makes a line for every block */
+	do
+		tmp[--n] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (num < 0)
+		tmp[--n] = '-';
+	tmp[--n] = target ? target : '-';
+	tmp[--n] = (char)kind;
+	gz_buf_add(doc, tmp + n, sizeof(tmp) - n);
 	for (i = 0; i < nfields; i++) {
 		gz_buf_putc(doc, '\t');
 		put_field(doc, fields[i] ? fields[i] : "");
@@ -59,6 +70,9 @@ static bool known_kind(char c)
 	return c && strchr("phiqactgrbel", c) != NULL;
 }
 
+/* The bytes a field of a block's line ends at, or is escaped by. */
+static const unsigned char field_stop[256] = { ['\0'] = 1, ['\t'] = 1, ['\n'] = 1, ['\\'] = 1 };
+
 bool gz_doc_next(gz_doc_reader *r, gz_doc_block *out)
 {
 	while (*r->p) {
@@ -79,7 +93,8 @@ bool gz_doc_next(gz_doc_reader *r, gz_doc_block *out)
 			s++;
 		while (s < end) {
 			const char *run = s;
-			while (s < end && *s != '\t' && *s != '\\')
+			/* the line ends at a newline or the NUL: the table stops there */
+			while (!field_stop[(unsigned char)*s])
 				s++;
 			gz_buf_add(&r->scratch, run, (size_t)(s - run));
 			if (s == end)
@@ -111,13 +126,17 @@ bool gz_doc_next(gz_doc_reader *r, gz_doc_block *out)
 	return false;
 }
 
+/* The bytes gz_doc_escape stops at: a table, as a page's whole text goes
+ * through it. */
+static const unsigned char doc_special[256] = { ['&'] = 1, ['<'] = 1, ['>'] = 1 };
+
 void gz_doc_escape(gz_buf *out, const char *s, size_t len)
 {
 	size_t i = 0;
 
 	while (i < len) {
 		size_t from = i;
-		while (i < len && s[i] != '&' && s[i] != '<' && s[i] != '>')
+		while (i < len && !doc_special[(unsigned char)s[i]])
 			i++;
 		gz_buf_add(out, s + from, i - from);
 		if (i == len)

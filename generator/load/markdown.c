@@ -139,8 +139,13 @@ static bool mark_cjk_emphasis(gz_buf *out, const char *md, size_t len)
 		uint32_t before, after = 0;
 		size_t j;
 		bool close_fix, open_fix;
+		/* the next star by memchr: a page has few, among thousands of bytes */
+		const char *star = memchr(md + i, '*', len - i);
 
-		if (md[i] != '*' || (i > 0 && md[i - 1] == '*'))
+		if (!star)
+			break;
+		i = (size_t)(star - md);
+		if (i > 0 && md[i - 1] == '*')
 			continue;
 		for (j = i; j < len && md[j] == '*'; j++)
 			;
@@ -503,6 +508,21 @@ static cmark_node **read_tree(render *r, cmark_node *doc, const char *md, size_t
 	return nodes;
 }
 
+/* Whether s has ":::" (a shortcode's fence) anywhere: found by memchr,
+ * as Chinese text seldom has an ASCII colon, not by memmem's byte-by-byte
+ * search of every page. */
+static bool has_colons(const char *s, size_t len)
+{
+	const char *end = s + len;
+
+	while ((s = memchr(s, ':', (size_t)(end - s))) && end - s >= 3) {
+		if (s[1] == ':' && s[2] == ':')
+			return true;
+		s++;
+	}
+	return false;
+}
+
 int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_md_opts *opts)
 {
 	shortcodes scs = {0};
@@ -529,7 +549,7 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 		if (ext)
 			cmark_parser_attach_syntax_extension(parser, ext);
 	}
-	if (memmem(md, len, ":::", 3)) {
+	if (has_colons(md, len)) {
 		if (md_mark_shortcodes(&marked, md, len, &scs, &out->error, &out->error_line) < 0) {
 			out->error_line += opts->line_offset;
 			goto fail;

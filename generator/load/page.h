@@ -149,6 +149,9 @@ void gz_photo_credit(gz_buf *out, const char *credit);
 /* "转载请注明出处" etc. for p->reprint (borrowed static or p's string). */
 const char *gz_page_reprint_text(const gz_page *p);
 
+/* The hash of a page file's bytes (gz_page_hashes.src). */
+uint64_t gz_page_source_hash(const char *data, size_t len);
+
 /* The hash of a page's plain text (gz_page_hashes.plain). */
 uint64_t gz_page_plain_hash(const char *plain, size_t len);
 

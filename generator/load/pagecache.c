@@ -285,7 +285,7 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 		if (gz_source_read(src, path, data, len) < 0)
 			return -1;
 		read_it = true;
-		h = gz_hash_add(GZ_HASH_INIT, *data, *len);
+		h = gz_page_source_hash(*data, *len);
 	} else {
 		h = r->src_hash;
 	}
@@ -339,7 +339,7 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 	if (!read_it) {
 		if (gz_source_read(src, path, data, len) < 0)
 			return -1;
-		h = gz_hash_add(GZ_HASH_INIT, *data, *len);
+		h = gz_page_source_hash(*data, *len);
 		ph->src = h;
 		key = key_of(c, path, h);
 	}

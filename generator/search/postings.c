@@ -100,9 +100,8 @@ static const unsigned char json_special[256] = {
 	['"'] = 1, ['\\'] = 1, ['<'] = 1,
 };
 
-void gz_json_str(gz_buf *b, const char *s)
+void gz_json_add(gz_buf *b, const char *s)
 {
-	gz_buf_putc(b, '"');
 	for (s = s ? s : "";;) {
 		const char *run = s;
 		unsigned char c;
@@ -123,6 +122,12 @@ void gz_json_str(gz_buf *b, const char *s)
 			gz_buf_puts(b, "\\u003c"); /* '<': harmless if ever inlined in HTML */
 		}
 	}
+}
+
+void gz_json_str(gz_buf *b, const char *s)
+{
+	gz_buf_putc(b, '"');
+	gz_json_add(b, s);
 	gz_buf_putc(b, '"');
 }
 
@@ -148,6 +153,8 @@ void gz_dtab_init(gz_dtab *t)
 	t->bits = 12;
 	t->cap = (size_t)1 << t->bits;
 	t->e = gz_calloc(t->cap, sizeof(*t->e));
+	/* never more filled than half the table: room for them is made with it */
+	t->used = gz_malloc(t->cap / 2 * sizeof(*t->used));
 }
 
 void gz_dtab_release(gz_dtab *t)
@@ -168,8 +175,9 @@ static void dtab_reset(gz_dtab *t)
 	t->n = 0;
 }
 
-/* The entry of the token, or the empty one where it belongs. */
-static gz_dent *dtab_find(gz_dtab *t, const char *tok, size_t len, uint64_t key)
+/* The entry of the token, or the empty one where it belongs. Inline: it
+ * is called for every token of every page. */
+__attribute__((always_inline)) static inline gz_dent *dtab_find(gz_dtab *t, const char *tok, size_t len, uint64_t key)
 {
 	size_t i = tok_pos(key, len, t->bits);
 
@@ -190,6 +198,7 @@ static void dtab_grow(gz_dtab *t)
 	t->bits++;
 	t->cap = (size_t)1 << t->bits;
 	t->e = gz_calloc(t->cap, sizeof(*t->e));
+	t->used = gz_realloc(t->used, t->cap / 2 * sizeof(*t->used));
 	for (k = 0; k < t->n; k++) {
 		gz_dent *e = dtab_find(t, old[t->used[k]].tok, old[t->used[k]].len, old[t->used[k]].key);
 		*e = old[t->used[k]];
@@ -211,7 +220,8 @@ static inline uint64_t tok_key(const char *t, size_t len)
 	return len == 8 ? k : k & ((1ULL << (8 * len)) - 1);
 }
 
-static void count_token(const char *tok, size_t len, void *payload)
+__attribute__((always_inline)) static inline void count_token(const char *tok, size_t len,
+								void *payload)
 {
 	gz_dtab *t = payload;
 	uint64_t key = tok_key(tok, len);
@@ -226,7 +236,6 @@ static void count_token(const char *tok, size_t len, void *payload)
 		e->len = (uint32_t)len;
 		e->count = 0;
 		e->tok = tok;
-		GZ_GROW(t->used, t->ucap, t->n + 1);
 		t->used[t->n++] = (uint32_t)(e - t->e);
 	}
 	e->count += t->weight;
@@ -253,11 +262,11 @@ void gz_dtab_count_text(gz_dtab *t, const char *head, size_t hlen, const char *b
 		if (!sep)
 			break;
 		t->weight = GZ_SEARCHTEXT_WEIGHT;
-		gz_tokenize(s, (size_t)(sep - s), false, count_token, t);
+		gz_tokenize_each(s, (size_t)(sep - s), false, count_token, t);
 		s = sep + 1;
 	}
 	t->weight = 1;
-	gz_tokenize(s, (size_t)(end - s), false, count_token, t);
+	gz_tokenize_each(s, (size_t)(end - s), false, count_token, t);
 }
 
 /* Count page p's tokens into t. */
@@ -296,7 +305,8 @@ void gz_chunk_release(gz_chunk *ch)
 	gz_buf_release(&ch->enc);
 }
 
-static gz_cent *chunk_find(gz_chunk *ch, const char *tok, size_t len, uint64_t key)
+/* Inline: called for every token of every page. */
+__attribute__((always_inline)) static inline gz_cent *chunk_find(gz_chunk *ch, const char *tok, size_t len, uint64_t key)
 {
 	size_t i = tok_pos(key, len, ch->bits);
 

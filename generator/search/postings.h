@@ -38,7 +38,6 @@ typedef struct {
 	size_t cap, n;
 	int bits;
 	uint32_t *used;         /* the filled entries, in order of first sight */
-	size_t ucap;
 	gz_buf fold;
 	uint32_t weight;        /* what one more of a token adds to its count */
 	gz_buf head;            /* a page's text head, while it is counted */
@@ -89,6 +88,9 @@ int64_t gz_varint_get(const char **p, const char *end);
 /* Append s (NULL: "") as a JSON string; '<' escaped, so it is harmless
  * if ever inlined in HTML. */
 void gz_json_str(gz_buf *b, const char *s);
+/* Append s (NULL: "") escaped as gz_json_str does, without the quotes:
+ * a string's parts one after the other make the same bytes as the whole. */
+void gz_json_add(gz_buf *b, const char *s);
 /* Byte order of tokens in a shard (shorter first on a common prefix). */
 int gz_tokcmp(const char *a, size_t alen, const char *b, size_t blen);
 /* A page's token table: empty, and freed. */

@@ -78,11 +78,17 @@ void gz_search_write_text(gz_search_ctx *c, size_t g)
 	gz_buf_grow(&b, 64 * 1024);
 	gz_buf_putc(&b, '[');
 	for (i = g * GZ_SEARCH_TEXT_GROUP; i < c->n && i < (g + 1) * GZ_SEARCH_TEXT_GROUP; i++) {
+		const gz_page *p = gz_search_page(c->site, i);
 		gz_buf_clear(&t);
-		gz_searchtext_full(&t, gz_search_page(c->site, i), c->site->cfg.ntax);
+		gz_searchtext_head(&t, p, c->site->cfg.ntax);
 		if (i % GZ_SEARCH_TEXT_GROUP)
 			gz_buf_puts(&b, ",\n");
-		gz_json_str(&b, t.ptr);
+		/* gz_searchtext_full's string, escaped in its two parts: the
+		 * body is not copied behind the head first */
+		gz_buf_putc(&b, '"');
+		gz_json_add(&b, t.ptr);
+		gz_json_add(&b, p->plain);
+		gz_buf_putc(&b, '"');
 	}
 	gz_buf_puts(&b, "]\n");
 	gz_buf_release(&t);

@@ -27,6 +27,12 @@ static void test_round_trip(void)
 	CHECK_STR(b.fields[0], "标题");
 	CHECK(!gz_doc_next(&r, &b));
 	gz_doc_reader_release(&r);
+	gz_buf_clear(&d);
+	/* a line begins with kind, target and number, as written */
+	gz_doc_add2(&d, GZ_DOC_PARA, 0, 0, NULL, NULL);
+	gz_doc_add2(&d, GZ_DOC_HEAD, 'p', -12, "x", NULL);
+	gz_doc_add2(&d, GZ_DOC_HEAD, 't', 2147483647, NULL, NULL);
+	CHECK_STR(d.ptr, "p-0\nhp-12\tx\nht2147483647\n");
 	gz_buf_release(&d);
 }
 

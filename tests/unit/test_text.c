@@ -17,6 +17,9 @@ static void count_chinese(void)
 	CHECK_INT(gz_text_count("👍🏽好", strlen("👍🏽好")), 2);
 	/* never by spaces: a paragraph with no spaces counts every character */
 	CHECK_INT(gz_text_count("脱贫攻坚", strlen("脱贫攻坚")), 4);
+	/* CJK punctuation is a character and ends a word; a cut-off one is none */
+	CHECK_INT(gz_text_count("ab、cd「好」", strlen("ab、cd「好」")), 6);
+	CHECK_INT(gz_text_count("好\xe5\xa5", 5), 1);
 }
 
 static void minutes(void)
@@ -75,6 +78,11 @@ static void utf8(void)
 	/* overlong and surrogate forms are invalid */
 	CHECK(!gz_utf8_valid("\xc0\xaf", 2, NULL, NULL));
 	CHECK(!gz_utf8_valid("\xed\xa0\x80", 3, NULL, NULL));
+	CHECK(!gz_utf8_valid("\xe0\x9f\xbf", 3, NULL, NULL));
+	CHECK(gz_utf8_valid("\xe0\xa0\x80\xed\x9f\xbf\xef\xbf\xbd", 9, NULL, NULL));
+	CHECK(!gz_utf8_valid("\xe4\xb8\x41", 3, NULL, NULL));
+	CHECK(!gz_utf8_valid("\xe4\x41\xb8", 3, NULL, NULL));
+	CHECK(!gz_utf8_valid("\xf0\x9f\x98", 3, NULL, NULL));
 	/* truncated sequence at the end */
 	CHECK(!gz_utf8_valid("\xe7\xa9", 2, NULL, NULL));
 }
@@ -121,6 +129,14 @@ static void squeeze(void)
 	gz_buf_puts(&b, "  第一段。\n第二段。 a  b \n");
 	gz_text_squeeze(&b);
 	CHECK_STR(b.ptr, "第一段。第二段。a b");
+	gz_buf_clear(&b);
+	gz_buf_puts(&b, "\t\r\n a\r\nb 中 c\t\t");
+	gz_text_squeeze(&b);
+	CHECK_STR(b.ptr, "a b中c");
+	gz_buf_clear(&b);
+	gz_buf_puts(&b, " \n ");
+	gz_text_squeeze(&b);
+	CHECK_STR(b.ptr, "");
 	gz_buf_release(&b);
 }
 
