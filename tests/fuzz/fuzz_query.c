@@ -17,17 +17,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gz_archive_query q;
 	gz_archive_hit *hits = NULL;
 	size_t n = 0;
-	char *err = NULL;
+	gz_diag d;
 
+	gz_diag_init(&d);
 	memcpy(s, data, size);
 	s[size] = '\0';
 	memset(&q, 0, sizeof(q));
 	q.query = s;
 	q.township = q.tag = s;
 	q.from = q.to = s;
-	gz_archive_search(&hits, &n, "/nonexistent/gazette-fuzz", &q, &err);
+	gz_archive_search(&hits, &n, "/nonexistent/gazette-fuzz", &q, &d);
 	gz_archive_hits_free(hits, n);
-	free(err);
+	gz_diag_release(&d);
 	free(s);
 	return 0;
 }

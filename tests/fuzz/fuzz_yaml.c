@@ -9,14 +9,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	gz_value *v = NULL;
-	char *err = NULL;
-	int line, col;
+	gz_diag d;
 
-	if (gz_yaml_parse(&v, (const char *)data, size, 1, &err, &line, &col) == 0) {
+	gz_diag_init(&d);
+	if (gz_yaml_parse(&v, (const char *)data, size, 1, "fuzz.md", &d) == 0) {
 		gz_value_str(v, "title");
 		gz_value_bool(v, "featured", false);
 		gz_value_free(v);
 	}
-	free(err);
+	gz_diag_release(&d);
 	return 0;
 }
