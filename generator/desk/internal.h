@@ -95,6 +95,12 @@ char *desk_branch_of(const char *user, const char *page);
 bool desk_branch_parse(const char *branch, char *owner, size_t olen, gz_buf *page);
 /* page's path in the repository, the site's prefix before it (caller frees). */
 char *desk_repo_path(desk *dk, const char *page);
+/* page as it is at the commit base, read and parsed into p; *rp its path in
+ * the repository (caller frees). False after answering 404 with the reason. */
+bool desk_page_at(desk_ctx *c, const char *base, const char *page, gz_desk_page *p, char **rp);
+/* p as its Markdown file, appended to out. False after answering 400 when
+ * a field is not UTF-8 (the text came from a form). */
+bool desk_page_written(desk_ctx *c, gz_buf *out, gz_desk_page *p);
 /* The site path of page ("/stories/2020/x/"), slug in place of its last part. */
 void desk_page_url(gz_buf *out, const char *page, const char *slug);
 /* "draft", "review" or "published" in the desk's language. */

@@ -221,12 +221,11 @@ void desk_do_decide(desk_ctx *c)
 	desk *dk = c->dk;
 	const char *branch = field(c, "b"), *base = field(c, "base"), *comment = field(c, "comment");
 	bool approve = !strcmp(field(c, "do"), "approve");
-	char owner[33], sha[GZ_SHA_SIZE], merged[GZ_SHA_SIZE], *md = NULL, *rp = NULL;
+	char owner[33], sha[GZ_SHA_SIZE], merged[GZ_SHA_SIZE], *rp = NULL;
 	gz_buf page = GZ_BUF_INIT, out = GZ_BUF_INIT, msg = GZ_BUF_INIT;
 	gz_strlist conflicts = {0};
 	gz_desk_page p;
 	gz_gitw_file file;
-	size_t len;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
@@ -234,12 +233,8 @@ void desk_do_decide(desk_ctx *c)
 		desk_message(c, 403, _("Not yours"), _("Only a reviewer reviews pages."));
 		goto cleanup;
 	}
-	rp = desk_repo_path(dk, page.ptr);
-	if (gz_gitw_read(dk->git, base, rp, &md, &len, &c->failed) < 0 ||
-	    gz_desk_page_parse(&p, md, len, page.ptr, &c->failed) < 0) {
-		desk_failed(c, 404, _("Not found"));
+	if (!desk_page_at(c, base, page.ptr, &p, &rp))
 		goto cleanup;
-	}
 	if (approve && desk_photos_complete(&p)) {
 		desk_message(c, 400, _("Not approved"),
 			     _("Every photo needs a caption, a credit and alt text before the page is "
@@ -249,10 +244,8 @@ void desk_do_decide(desk_ctx *c)
 	if (approve && !approvable(c, base, page.ptr, p.body_line))
 		goto cleanup;
 	gz_desk_set(&p.status, approve ? "published" : "draft");
-	if (gz_desk_page_write(&out, &p) < 0) {
-		desk_message(c, 400, _("Not saved"), _("The text has bytes that are not UTF-8: type it again, or paste it as plain text."));
+	if (!desk_page_written(c, &out, &p))
 		goto cleanup;
-	}
 	file.path = rp;
 	file.data = out.ptr;
 	file.len = out.len;
@@ -292,6 +285,5 @@ cleanup:
 	gz_buf_release(&page);
 	gz_buf_release(&out);
 	gz_buf_release(&msg);
-	free(md);
 	free(rp);
 }

@@ -109,10 +109,8 @@ void desk_do_save(desk_ctx *c)
 		}
 		gz_desk_set(&p.status, "review");
 	}
-	if (gz_desk_page_write(&md, &p) < 0) {
-		desk_message(c, 400, _("Not saved"), _("The text has bytes that are not UTF-8: type it again, or paste it as plain text."));
+	if (!desk_page_written(c, &md, &p))
 		goto cleanup;
-	}
 	if (submit && !submit_ok(c, &p, &md, page, branch, base))
 		goto cleanup;
 	if (!rp)

@@ -95,6 +95,31 @@ void desk_failed(desk_ctx *c, int status, const char *title)
 	free(err);
 }
 
+bool desk_page_at(desk_ctx *c, const char *base, const char *page, gz_desk_page *p, char **rp)
+{
+	char *md = NULL;
+	size_t len;
+	bool ok;
+
+	*rp = desk_repo_path(c->dk, page);
+	ok = gz_gitw_read(c->dk->git, base, *rp, &md, &len, &c->failed) == 0 &&
+	     gz_desk_page_parse(p, md, len, page, &c->failed) == 0;
+	free(md);
+	if (!ok)
+		desk_failed(c, 404, _("Not found"));
+	return ok;
+}
+
+bool desk_page_written(desk_ctx *c, gz_buf *out, gz_desk_page *p)
+{
+	if (gz_desk_page_write(out, p) == 0)
+		return true;
+	desk_message(c, 400, _("Not saved"),
+		     _("The text has bytes that are not UTF-8: type it again, or paste it as plain "
+		       "text."));
+	return false;
+}
+
 void desk_csrf_field(desk_ctx *c, gz_buf *b)
 {
 	gz_buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", c->s.csrf);

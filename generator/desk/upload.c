@@ -123,12 +123,11 @@ void desk_do_upload(desk_ctx *c)
 	desk *dk = c->dk;
 	const char *branch = field(c, "b"), *base = field(c, "base"), *name = c->rq->file_name;
 	const char *kind;
-	char owner[33], *md = NULL, *rp = NULL, sha[GZ_SHA_SIZE];
+	char owner[33], *rp = NULL, sha[GZ_SHA_SIZE];
 	gz_buf page = GZ_BUF_INIT, photo = GZ_BUF_INIT, out = GZ_BUF_INIT, loc = GZ_BUF_INIT,
 	       msg = GZ_BUF_INIT;
 	gz_desk_page p;
 	gz_gitw_file files[2];
-	size_t len;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
@@ -139,12 +138,8 @@ void desk_do_upload(desk_ctx *c)
 	}
 	if (!(kind = photo_check(c)))
 		goto cleanup;
-	rp = desk_repo_path(dk, page.ptr);
-	if (gz_gitw_read(dk->git, base, rp, &md, &len, &c->failed) < 0 ||
-	    gz_desk_page_parse(&p, md, len, page.ptr, &c->failed) < 0) {
-		desk_failed(c, 404, _("Not found"));
+	if (!desk_page_at(c, base, page.ptr, &p, &rp))
 		goto cleanup;
-	}
 	if (p.nphotos >= GZ_DESK_MAX_PHOTOS) {
 		desk_message(c, 400, _("Photo refused"), _("This page has as many photos as it can hold."));
 		goto cleanup;
@@ -155,10 +150,8 @@ void desk_do_upload(desk_ctx *c)
 	p.photos[p.nphotos].credit = gz_strdup(field(c, "credit"));
 	p.photos[p.nphotos].alt = gz_strdup(field(c, "alt"));
 	p.nphotos++;
-	if (gz_desk_page_write(&out, &p) < 0) {
-		desk_message(c, 400, _("Not saved"), _("The text has bytes that are not UTF-8: type it again, or paste it as plain text."));
+	if (!desk_page_written(c, &out, &p))
 		goto cleanup;
-	}
 	{
 		gz_buf full = GZ_BUF_INIT;
 		char *slash;
@@ -199,7 +192,6 @@ cleanup:
 	gz_buf_release(&out);
 	gz_buf_release(&loc);
 	gz_buf_release(&msg);
-	free(md);
 	free(rp);
 }
 
