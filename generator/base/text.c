@@ -339,3 +339,14 @@ void gz_text_squeeze(gz_buf *b)
 	}
 	gz_buf_truncate(b, w);
 }
+
+int gz_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

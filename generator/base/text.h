@@ -24,6 +24,9 @@ size_t gz_utf8_decode(const char *s, size_t len, uint32_t *out);
  * counted in characters) say where the first bad byte is. */
 bool gz_utf8_valid(const char *s, size_t len, int *bad_line, int *bad_col);
 
+/* The value of the hexadecimal digit c (a %XX in a URL), or -1. */
+int gz_hex_value(int c);
+
 /* Han, kana, hangul, and CJK/full-width punctuation. */
 bool gz_is_cjk(uint32_t cp);
 

@@ -194,17 +194,6 @@ static void check_titles(checker *c)
 	free(v);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode %XX in a link target (term URLs may be written either way). */
 static void url_decode(gz_buf *out, const char *s, size_t n)
 {
@@ -212,8 +201,8 @@ static void url_decode(gz_buf *out, const char *s, size_t n)
 
 	for (i = 0; i < n; i++) {
 		int hi, lo;
-		if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
-		    (lo = hexval(s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < n && (hi = gz_hex_value(s[i + 1])) >= 0 &&
+		    (lo = gz_hex_value(s[i + 2])) >= 0) {
 			gz_buf_putc(out, (char)(hi * 16 + lo));
 			i += 2;
 		} else {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
+#include "base/text.h"
 
 #define POOL_THREADS 4
 #define CONNECTIONS 4096u
@@ -70,17 +71,6 @@ const char *gz_serve_content_type(const char *path)
 	return "application/octet-stream";
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Percent-decode a request path and check it, before it comes near the
  * filesystem: microhttpd's own unescaping is switched off (see
@@ -97,7 +87,7 @@ char *gz_serve_decode_path(const char *url)
 	for (p = url; *p; p++) {
 		int c = (unsigned char)*p;
 		if (c == '%') {
-			int hi = hexval(p[1]), lo = hi < 0 ? -1 : hexval(p[2]);
+			int hi = gz_hex_value(p[1]), lo = hi < 0 ? -1 : gz_hex_value(p[2]);
 			if (lo < 0)
 				goto refuse;
 			c = hi * 16 + lo;
