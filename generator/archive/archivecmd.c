@@ -255,20 +255,18 @@ static void print_json(const gz_archive_hit *hits, size_t n)
 {
 	size_t i;
 
+	static const char *const keys[] = {"id", "date", "title", "place", "snippet", "url"};
+	size_t k;
+
 	putchar('[');
 	for (i = 0; i < n; i++) {
-		printf("%s{\"id\":", i ? ",\n" : "");
-		json_out(hits[i].id);
-		printf(",\"date\":");
-		json_out(hits[i].date);
-		printf(",\"title\":");
-		json_out(hits[i].title);
-		printf(",\"place\":");
-		json_out(hits[i].place);
-		printf(",\"snippet\":");
-		json_out(hits[i].snippet);
-		printf(",\"url\":");
-		json_out(hits[i].url);
+		const char *vals[] = {hits[i].id,    hits[i].date,    hits[i].title,
+				      hits[i].place, hits[i].snippet, hits[i].url};
+		printf("%s{", i ? ",\n" : "");
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			printf("%s\"%s\":", k ? "," : "", keys[k]);
+			json_out(vals[k]);
+		}
 		putchar('}');
 	}
 	puts("]");
