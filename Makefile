@@ -16,7 +16,7 @@ DESTDIR ?=
 CC ?= cc
 # gazette-core.so links CORE_PKGS; the photo and PDF code (MEDIASRC, with
 # MEDIA_PKGS) is gazette-media.so, loaded only when a photo or a PDF is made
-CORE_PKGS = libcmark-gfm libgit2 lua5.4 yaml-0.1 sqlite3 libarchive libmicrohttpd libsodium
+CORE_PKGS = libcmark-gfm libgit2 lua5.4 yaml-0.1 sqlite3 libarchive libdeflate libmicrohttpd libsodium
 MEDIA_PKGS = vips pangocairo cairo libqrencode
 PKGS = $(CORE_PKGS) $(MEDIA_PKGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

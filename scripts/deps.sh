@@ -6,7 +6,7 @@ set -eu
 BUILD="build-essential pkg-config make git
 libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev liblua5.4-dev
 libyaml-dev libvips-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
-libqrencode-dev libsqlite3-dev libarchive-dev libmicrohttpd-dev libsodium-dev gettext"
+libqrencode-dev libsqlite3-dev libarchive-dev libdeflate-dev libmicrohttpd-dev libsodium-dev gettext"
 TEST="chromium poppler-utils hugo weasyprint libclang-rt-14-dev clang time"
 
 missing=""

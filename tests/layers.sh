@@ -53,6 +53,7 @@ only_in 'git2' libgit2 '^generator/source/git'
 only_in 'yaml\.h>' libyaml '^generator/load/yaml\.c$'
 only_in 'sqlite3' SQLite '^generator/archive/archive\.c$'
 only_in 'archive\(_entry\)\{0,1\}\.h>' libarchive '^generator/write/pack\.c$'
+only_in 'libdeflate\.h>' libdeflate '^generator/write/pack\.c$'
 only_in '\(vips/\|cairo\|pango/\|qrencode\)' 'photo and PDF' '^generator/media/'
 only_in 'sodium' libsodium '^generator/desk/'
 # two servers, each with its own limits: the preview (serve) and the desk

@@ -1,7 +1,8 @@
 /*
- * pack.h: zip files and gzip streams, written through libarchive.
+ * pack.h: zip files (libarchive) and gzip streams (libdeflate out,
+ * libarchive in).
  *
- * The only module that includes archive.h/archive_entry.h. A pack is built
+ * The only module that includes archive.h/archive_entry.h and libdeflate.h. A pack is built
  * in a temporary file beside its destination and only appears under its
  * name when gz_pack_finish succeeds, so a failed or interrupted pull never
  * leaves half a zip behind, and an existing file is never replaced unless
@@ -45,9 +46,9 @@ void gz_pack_free(gz_pack *pk);
  * nothing. */
 
 /* Append data compressed as one gzip member (RFC 1952, no file name, time
- * 0, so the same bytes always give the same output) to out, at level 1
- * (fastest) to 9 (smallest); 0 is zlib's default (6). Returns 0, or -1
- * with the error added to d. */
+ * 0, so the same bytes always give the same output) to out, at libdeflate's
+ * level 1 (fastest) to 12 (smallest); 0 is its default (6). Returns 0, or
+ * -1 with the error added to d. */
 int gz_pack_gzip(gz_buf *out, const void *data, size_t len, int level, const char *path,
 		 gz_diag *d);
 
