@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +17,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/pool.h"
 
 static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
@@ -284,4 +286,75 @@ uint64_t gz_folder_id(const char *path)
 	return gz_hash_u64(gz_hash_u64(gz_hash_u64(GZ_HASH_INIT, sx.stx_ino),
 				       (uint64_t)sx.stx_btime.tv_sec),
 			   sx.stx_btime.tv_nsec) | 1;
+}
+
+typedef struct {
+	int from, to;
+	const char *const *names;
+	bool dirs;
+	atomic_bool failed;
+} link_job;
+
+static void link_one(size_t i, int worker, void *payload)
+{
+	link_job *lj = payload;
+	const char *n = lj->names[i];
+
+	(void)worker;
+	if (atomic_load_explicit(&lj->failed, memory_order_relaxed))
+		return;
+	if (lj->dirs ? mkdirat(lj->to, n, 0755) < 0 : linkat(lj->from, n, lj->to, n, 0) < 0)
+		atomic_store(&lj->failed, true);
+}
+
+static size_t depth(const char *path)
+{
+	size_t n = 0;
+
+	for (; *path; path++)
+		n += *path == '/';
+	return n;
+}
+
+static int by_depth(const void *a, const void *b)
+{
+	size_t x = depth(*(const char *const *)a), y = depth(*(const char *const *)b);
+	return x < y ? -1 : x > y;
+}
+
+int gz_folder_link_list(const char *dir, const char *spare, const char **dirs, size_t ndirs,
+			const char *const *files, size_t nfiles, int jobs)
+{
+	link_job lj = {.from = -1, .to = -1};
+	size_t i, k;
+	int rc = -1;
+
+	if (mkdir(spare, 0755) < 0)
+		return -1;
+	lj.from = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	lj.to = open(spare, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (lj.from < 0 || lj.to < 0)
+		goto done;
+	atomic_init(&lj.failed, false);
+	/* the folders a level at a time, each level on all threads: a folder's
+	 * parent is always made before it */
+	if (ndirs)
+		qsort(dirs, ndirs, sizeof(*dirs), by_depth);
+	lj.dirs = true;
+	for (i = 0; i < ndirs; i = k) {
+		for (k = i + 1; k < ndirs && depth(dirs[k]) == depth(dirs[i]); k++)
+			;
+		lj.names = dirs + i;
+		gz_parallel(k - i, jobs, link_one, &lj, NULL);
+	}
+	lj.dirs = false;
+	lj.names = files;
+	gz_parallel(nfiles, jobs, link_one, &lj, NULL);
+	rc = atomic_load(&lj.failed) ? -1 : 0;
+done:
+	if (lj.from >= 0)
+		close(lj.from);
+	if (lj.to >= 0)
+		close(lj.to);
+	return rc;
 }

@@ -401,6 +401,35 @@ static int switch_in(gz_publish *p, gz_pub_record *next, const char *spare, bool
 		gz_diag_warn(d, p->record, 0, 0, _("cannot record the outputs (%s)"), strerror(errno));
 	return 0;
 }
+/* The spare after a first build: the site's files linked from the lists of
+ * what the build wrote there, else (something was not where the lists
+ * say) by reading the site's folders. 0 or -1. */
+static int mirror_fresh(gz_publish *p, gz_write_job *j, const char *spare, int jobs)
+{
+	const gz_strlist *made[2] = {&j->made_dirs, p->stream ? &p->sj.made_dirs : NULL};
+	const char **dirs, **files;
+	size_t i, k, ndirs = 0, cut = strlen(spare) + 1;
+	int rc = 0;
+
+	dirs = gz_malloc((j->made_dirs.n + (made[1] ? made[1]->n : 0) + 1) * sizeof(*dirs));
+	files = gz_malloc((j->o->n + 1) * sizeof(*files));
+	for (k = 0; k < 2 && rc == 0; k++)
+		for (i = 0; made[k] && i < made[k]->n && rc == 0; i++) {
+			const char *d = made[k]->items[i];
+			if (strncmp(d, spare, cut - 1) || d[cut - 1] != '/')
+				rc = -1;
+			else
+				dirs[ndirs++] = d + cut;
+		}
+	for (i = 0; i < j->o->n; i++)
+		files[i] = j->o->items[i].path;
+	if (rc < 0 || gz_folder_link_list(p->dir, spare, dirs, ndirs, files, j->o->n, jobs) < 0)
+		rc = gz_folder_mirror(p->dir, spare);
+	free(dirs);
+	free(files);
+	return rc;
+}
+
 /* The first build: everything into a fresh folder, renamed into place;
  * then the spare for the next build, so that one costs what it changes.
  * Returns 1 if this file system cannot rename the folder there. */
@@ -436,7 +465,7 @@ static int publish_fresh(gz_publish *p, gz_write_job *j, const char *spare, int 
 	rc = switch_in(p, &next, spare, false, d);
 	if (rc != 0)
 		goto fail;
-	if (gz_folder_mirror(p->dir, spare) == 0) {
+	if (mirror_fresh(p, j, spare, jobs) == 0) {
 		next.dir = gz_folder_id(p->dir);
 		next.spare = gz_folder_id(spare);
 		gz_pub_record_save(&next, p->dir, p->record);

@@ -95,6 +95,14 @@ void gz_folder_remove_path(const char *root, const char *rel, const char *mirror
  * folder that is already close costs only the stats. 0 or -1 (errno). */
 int gz_folder_mirror(const char *dir, const char *spare);
 
+/* Make spare, which must not exist yet, a copy of dir made of hard links,
+ * from what dir is known to hold: its folders (relative; sorted here, a
+ * parent before its folders) and its files, on jobs threads. gz_folder_mirror
+ * reads every folder for that (ten system calls each). 0, or -1 (errno)
+ * with spare perhaps partly made: gz_folder_mirror then finishes it. */
+int gz_folder_link_list(const char *dir, const char *spare, const char **dirs, size_t ndirs,
+			const char *const *files, size_t nfiles, int jobs);
+
 /* Make spare/rel what dir/rel is (a path the last build changed). */
 int gz_folder_mirror_path(const char *dir, const char *spare, const char *rel);
 

@@ -41,6 +41,14 @@ same_as_clean() {
 		head -n 10 "$TMPDIR/diff" >&2
 		problem "$1: the site differs from a clean build"
 	}
+	# the first build's spare (linked from the lists of what it wrote) is
+	# the site: every folder, and every file as the same inode
+	(cd "$TMPDIR/fresh" && find . -printf '%P %y %m\n' -type f -printf '%P %i\n' | sort) >"$TMPDIR/site.ls"
+	(cd "$TMPDIR"/clean/.gazette/outputs-*.spare && find . -printf '%P %y %m\n' -type f -printf '%P %i\n' | sort) >"$TMPDIR/spare.ls"
+	cmp -s "$TMPDIR/site.ls" "$TMPDIR/spare.ls" || {
+		diff "$TMPDIR/site.ls" "$TMPDIR/spare.ls" | head -n 10 >&2
+		problem "$1: the clean build's spare is not its site"
+	}
 }
 
 # a file put into the output folder before the first build stays
