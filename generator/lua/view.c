@@ -29,8 +29,8 @@ static const char pages_key, page_mt_key, list_mt_key, terms_key;
 /*
  * Each state keeps one userdata per page it has touched (registry table
  * pages_key, keyed by the page's address), so a page pushed twice is
- * the same Lua value, and its fields (all but the body) are built once
- * and kept in the userdata's user value. The table holds
+ * the same Lua value, and fields that build tables (terms, photos, params)
+ * are built once and kept in the userdata's user value. The table holds
  * them weakly: a page no render refers to any more is let go with what it
  * built, else every state would end holding a copy of the whole site (on
  * 10,000 pages, 33 MB a state).
@@ -287,14 +287,11 @@ static const char *const field_names[] = {
 	"section_title", NULL,
 };
 
-/* Fields computed once per page and state, then kept in the page's table:
- * a story's card reads its summary, date and cover several times, on some
- * sixteen list pages, and each lua_pushstring of a long string is a copy.
- * The body is not kept: it is read once or twice, by the page's own
- * render, and would hold the page's HTML in Lua's memory. */
+/* Fields that build a table: computed once per state, then cached. */
 static bool cached_field(int f)
 {
-	return f != F_CONTENT && f != F_PLAIN;
+	return f == F_TERMS || f == F_PHOTOS || f == F_COVER || f == F_PARAMS || f == F_PERMALINK ||
+	       f == F_HISTORY;
 }
 
 static void push_field(lua_State *L, const gz_script *s, const gz_page *p, int f)
@@ -431,8 +428,7 @@ static int page_index(lua_State *L)
 		lua_pushvalue(L, -1);
 		lua_rawseti(L, -3, f);
 	}
-	/* a cover or history that is not there is kept as false, read as nil */
-	if ((f == F_COVER || f == F_HISTORY) && lua_isboolean(L, -1) && !lua_toboolean(L, -1))
+	if (lua_isboolean(L, -1) && !lua_toboolean(L, -1))
 		lua_pushnil(L);
 	return 1;
 }
