@@ -407,7 +407,8 @@ void script_helpers_open(lua_State *L, int env)
 {
 	static const luaL_Reg fns[] = {
 		{"esc", h_esc}, {"cn_date", h_cn_date}, {"relurl", h_relurl}, {"url", h_url},
-		{"truncate", h_truncate}, {"join", h_join}, {"cn_number", h_cn_number}, {NULL, NULL},
+		{"truncate", h_truncate}, {"join", h_join}, {"cn_number", h_cn_number},
+		{"first_term", script_first_term}, {NULL, NULL},
 	};
 	size_t i;
 

@@ -147,6 +147,8 @@ char *script_words(const char *err);
 void script_view_open(lua_State *L, gz_script *s);
 void script_view_site(lua_State *L, gz_script *s, int env);
 void script_push_page_table(lua_State *L, int idx);
+/* first_term(page, key): the page's first term of taxonomy key, or nil */
+int script_first_term(lua_State *L);
 void script_push_list_ctx(lua_State *L, const gz_site *site, const gz_list *l);
 
 /* value.c: the Lua value at idx as a YAML value tree (caller frees),

@@ -377,12 +377,9 @@ static void *check_self(lua_State *L, int up, const char *tname)
 	return u;
 }
 
-static int page_index(lua_State *L)
+/* The render reads p: listed once in what it read (incremental builds). */
+static void touch(gz_script *s, const gz_page *p)
 {
-	const gz_page *p = *(const gz_page **)check_self(L, 3, PAGE_MT);
-	gz_script *s = lua_touserdata(L, lua_upvalueindex(2));
-	int f;
-
 	if (p->id < s->nstamp && s->stamp[p->id] != s->render_no) {
 		s->stamp[p->id] = s->render_no;
 		GZ_GROW(s->touched, s->tcap, s->ntouched + 1);
@@ -391,6 +388,49 @@ static int page_index(lua_State *L)
 		s->body[s->ntouched] = false;
 		s->touched[s->ntouched++] = p->id;
 	}
+}
+
+/* What a card shows of a page's terms, without making page.terms: the
+ * page's view is let go between the lists that show it, so page.terms
+ * would make a table and a list per taxonomy again for each card. */
+int script_first_term(lua_State *L)
+{
+	gz_script *s = script_of(L);
+	const gz_page **u = luaL_testudata(L, 1, PAGE_MT);
+	const char *key = luaL_checkstring(L, 2);
+	const gz_term *term = NULL;
+	size_t t;
+
+	if (!u || !*u)
+		return luaL_typeerror(L, 1, "page");
+	touch(s, *u);
+	for (t = 0; t < s->site->cfg.ntax && (*u)->terms; t++)
+		if (!strcmp(s->site->cfg.tax[t].key, key)) {
+			if ((*u)->nterms[t])
+				term = (*u)->terms[t][0];
+			break;
+		}
+	if (!term) {
+		lua_pushnil(L);
+		return 1;
+	}
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &terms_key);
+	if (lua_rawgetp(L, -1, term) == LUA_TNIL) {
+		lua_pop(L, 1);
+		push_term(L, s->site, term);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, -3, term);
+	}
+	return 1;
+}
+
+static int page_index(lua_State *L)
+{
+	const gz_page *p = *(const gz_page **)check_self(L, 3, PAGE_MT);
+	gz_script *s = lua_touserdata(L, lua_upvalueindex(2));
+	int f;
+
+	touch(s, p);
 
 	/* upvalue 1 maps field names to numbers: one hash lookup, no strcmp */
 	lua_pushvalue(L, 2);
@@ -414,6 +454,11 @@ static int page_index(lua_State *L)
 				return 1;
 			}
 		}
+		lua_pushnil(L);
+		return 1;
+	}
+	/* nothing to build: no need of the page's table */
+	if ((f == F_COVER && !p->cover) || (f == F_HISTORY && !(p->history && p->history->n))) {
 		lua_pushnil(L);
 		return 1;
 	}

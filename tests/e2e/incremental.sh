@@ -88,6 +88,13 @@ summary "$TMPDIR/out" >/dev/null
 grep -rq "改过的标题$$" "$TMPDIR/out/stories/index.html" "$TMPDIR/out/stories/page" || fail "list pages miss the new title"
 clean_equal "$TMPDIR/out"
 
+# a village shown on list pages' cards (first_term): the card follows it
+sed -i 's/^village: .*/village: "增量新村"/' "$story2"
+summary "$TMPDIR/out" >/dev/null
+grep -rq '<p class="card-place">[^<]* · 增量新村</p>' "$TMPDIR/out/stories/index.html" "$TMPDIR/out/stories/page" ||
+	fail "list pages' cards miss the new village"
+clean_equal "$TMPDIR/out"
+
 # a rename: the old URL goes, the new one comes
 story3=$(ls content/stories/*/*.md | sed -n 5p)
 slug3=$(sed -n 's/^slug: //p' "$story3")
