@@ -74,6 +74,35 @@ static int out_escaped(lua_State *L)
 	return 0;
 }
 
+/* _x(text, v) and _y(text, v): the literal text, then v escaped (_x) or as
+ * is (_y): what {{ }} and {{{ }}} after some text make, in one call. */
+static int out_text_then(lua_State *L, bool escape)
+{
+	gz_script *s = script_up(L);
+	size_t len;
+	const char *p = lua_tolstring(L, 1, &len);
+
+	out_add(L, s, p, len, false, NULL);
+	if (lua_type(L, 2) == LUA_TSTRING)
+		p = lua_tolstring(L, 2, &len);
+	else if (lua_isnoneornil(L, 2))
+		return 0;
+	else
+		p = luaL_tolstring(L, 2, &len);
+	out_add(L, s, p, len, escape, NULL);
+	return 0;
+}
+
+static int out_text_escaped(lua_State *L)
+{
+	return out_text_then(L, true);
+}
+
+static int out_text_raw(lua_State *L)
+{
+	return out_text_then(L, false);
+}
+
 static int call_template(lua_State *L, const char *name, int nargs)
 {
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &templates_key);
@@ -245,7 +274,11 @@ int script_load_templates(gz_script *s, int env, gz_diag *d)
 		lua_pushlightuserdata(L, s);
 		lua_pushcclosure(L, h_partial, 1);
 		lua_pushcfunction(L, h_layout);
-		if (script_call_lua(s, 4, 1, &err) < 0) {
+		lua_pushlightuserdata(L, s);
+		lua_pushcclosure(L, out_text_escaped, 1);
+		lua_pushlightuserdata(L, s);
+		lua_pushcclosure(L, out_text_raw, 1);
+		if (script_call_lua(s, 6, 1, &err) < 0) {
 			char *msg = script_words(err);
 			gz_diag_error_placed(d, t->path, "%s", msg);
 			free(msg);

@@ -1,22 +1,34 @@
 #include "lua/template.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "base/i18n.h"
 
 #define MAX_BLOCKS 32
 
+/* _x(text, v) and _y(text, v): text, then v escaped or as is; a literal
+ * and the expression after it in one call, as most are */
 static const char prelude[] =
-	"local _o,_e,_partial,_layout=... "
+	"local _o,_e,_partial,_layout,_x,_y=... "
 	"return function(page,_blocks) _blocks=_blocks or {} "
 	"local function partial(n,c) if c==nil then c=page end return _partial(n,c) end ";
 
-static void add_string(gz_buf *out, const char *s, size_t len)
+static int is_space(char c);
+
+/* Where the last literal's _o( call starts and ends in out, so that an
+ * expression right after it can join it (see _x above). */
+typedef struct {
+	size_t start, end;
+} literal_at;
+
+static void add_string(gz_buf *out, const char *s, size_t len, literal_at *lit)
 {
 	size_t i;
 
 	if (!len)
 		return;
+	lit->start = out->len;
 	gz_buf_puts(out, "_o(\"");
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -32,6 +44,26 @@ static void add_string(gz_buf *out, const char *s, size_t len)
 		}
 	}
 	gz_buf_puts(out, "\") ");
+	lit->end = out->len;
+}
+
+/* {{ e }} or {{{ e }}} (raw): joined to the literal just before it when
+ * there is one, as _x("literal", e), else _e(e) or _o(e). */
+static void add_expr(gz_buf *out, const char *e, size_t len, bool raw, const literal_at *lit)
+{
+	size_t i;
+
+	for (i = 0; i < len && is_space(e[i]); i++)
+		;
+	if (i < len && lit->end && lit->end == out->len) {
+		out->ptr[lit->start + 1] = raw ? 'y' : 'x';
+		out->len -= 2; /* ") " */
+		gz_buf_putc(out, ',');
+	} else {
+		gz_buf_puts(out, raw ? "_o(" : "_e(");
+	}
+	gz_buf_add(out, e, len);
+	gz_buf_puts(out, ") ");
 }
 
 static void pos_of(const char *src, const char *at, int *line, int *col)
@@ -156,6 +188,7 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 {
 	const char *p = src, *end = src + len;
 	blocks_state b;
+	literal_at lit = {0, 0};
 	int line, col, trim_next = 0;
 
 	memset(&b, 0, sizeof(b));
@@ -186,7 +219,7 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 		}
 		if (!open) {
 			if (!b.extends[0] || b.nblocks)
-				add_string(out, p, text_len);
+				add_string(out, p, text_len, &lit);
 			else
 				add_newlines(out, count_nl(p, text_len));
 			break;
@@ -208,7 +241,7 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 			text_len = k;
 		}
 		if (!b.extends[0] || b.nblocks)
-			add_string(out, p, text_len);
+			add_string(out, p, text_len, &lit);
 		else
 			add_newlines(out, count_nl(p, text_len));
 
@@ -245,9 +278,7 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 				add_newlines(out, count_nl(inner, inner_len));
 				break;
 			}
-			gz_buf_puts(out, kind == '!' ? "_o(" : "_e(");
-			gz_buf_add(out, inner, inner_len);
-			gz_buf_puts(out, ") ");
+			add_expr(out, inner, inner_len, kind == '!', &lit);
 			break;
 		case '%':
 			if (statement(out, &b, inner, inner_len, src, open, path, d) < 0)

@@ -22,8 +22,27 @@ static void keeps_lines(void)
 	CHECK(gz_template_translate(&out, t, strlen(t), "t.html", &d) == 0);
 	/* the Lua has exactly as many lines as the template */
 	CHECK_INT(count_lines(out.ptr), count_lines(t));
-	CHECK(strstr(out.ptr, "_e( page.title )") != NULL);
-	CHECK(strstr(out.ptr, "_o( raw )") != NULL);
+	/* an expression after a literal joins its call: _x escapes, _y not */
+	CHECK(strstr(out.ptr, "_x(\"<h1>\", page.title )") != NULL);
+	CHECK(strstr(out.ptr, "\", raw )") != NULL && strstr(out.ptr, "_y(\"") != NULL);
+	gz_buf_release(&out);
+	gz_diag_release(&d);
+}
+
+static void expressions_alone(void)
+{
+	gz_buf out = GZ_BUF_INIT;
+	gz_diag d;
+	const char *t = "{{ a }}{{{ b }}}{% if c then %}{{ c }}{% end %}x{{ }}";
+
+	gz_diag_init(&d);
+	CHECK(gz_template_translate(&out, t, strlen(t), "t.html", &d) == 0);
+	/* nothing before them to join: a call each */
+	CHECK(strstr(out.ptr, "_e( a ) _o( b ) ") != NULL);
+	CHECK(strstr(out.ptr, "then  _e( c )") != NULL || strstr(out.ptr, "_e( c )") != NULL);
+	/* an empty expression is not joined (it would leave "_x(\"x\",)") */
+	CHECK(strstr(out.ptr, "_o(\"x\") _e( )") != NULL);
+	CHECK(strstr(out.ptr, "_x(") == NULL && strstr(out.ptr, "_y(") == NULL);
 	gz_buf_release(&out);
 	gz_diag_release(&d);
 }
@@ -70,6 +89,7 @@ static void unclosed(void)
 void suite_template(void)
 {
 	gz_test_run("template_keeps_lines", keeps_lines);
+	gz_test_run("template_expressions_alone", expressions_alone);
 	gz_test_run("template_trims", trims);
 	gz_test_run("template_unclosed", unclosed);
 }
