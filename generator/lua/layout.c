@@ -188,6 +188,22 @@ static int h_partial(lua_State *L)
 	return capture_template(L, s, full, 1);
 }
 
+/* _w(page, name, ctx): {{{ partial(name, ctx) }}} (ctx nil: the page),
+ * written where the template writes instead of made into a string. */
+static int h_partial_write(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 2);
+	char full[256];
+
+	if (strstr(name, "..") || name[0] == '/')
+		return luaL_error(L, _("bad partial name '%s'"), name);
+	snprintf(full, sizeof(full), "partials/%s", name);
+	lua_settop(L, 3);
+	if (lua_isnil(L, 3))
+		lua_pushvalue(L, 1);
+	return call_template(L, full, 1);
+}
+
 static int h_layout(lua_State *L)
 {
 	char name[256];
@@ -278,7 +294,8 @@ int script_load_templates(gz_script *s, int env, gz_diag *d)
 		lua_pushcclosure(L, out_text_escaped, 1);
 		lua_pushlightuserdata(L, s);
 		lua_pushcclosure(L, out_text_raw, 1);
-		if (script_call_lua(s, 6, 1, &err) < 0) {
+		lua_pushcfunction(L, h_partial_write);
+		if (script_call_lua(s, 7, 1, &err) < 0) {
 			char *msg = script_words(err);
 			gz_diag_error_placed(d, t->path, "%s", msg);
 			free(msg);

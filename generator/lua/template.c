@@ -9,8 +9,10 @@
 
 /* _x(text, v) and _y(text, v): text, then v escaped or as is; a literal
  * and the expression after it in one call, as most are */
+/* _w(page, name, ctx): partial(name, ctx) written where the template
+ * writes, for {{{ partial(…) }}}: no string made and copied again */
 static const char prelude[] =
-	"local _o,_e,_partial,_layout,_x,_y=... "
+	"local _o,_e,_partial,_layout,_x,_y,_w=... "
 	"return function(page,_blocks) _blocks=_blocks or {} "
 	"local function partial(n,c) if c==nil then c=page end return _partial(n,c) end ";
 
@@ -47,12 +49,62 @@ static void add_string(gz_buf *out, const char *s, size_t len, literal_at *lit)
 	lit->end = out->len;
 }
 
-/* {{ e }} or {{{ e }}} (raw): joined to the literal just before it when
- * there is one, as _x("literal", e), else _e(e) or _o(e). */
-static void add_expr(gz_buf *out, const char *e, size_t len, bool raw, const literal_at *lit)
+/* The arguments of e when it is nothing but a call partial(…), else NULL:
+ * the parentheses matched outside Lua's short strings. */
+static const char *partial_args(const char *e, size_t len, size_t *alen)
 {
-	size_t i;
+	const char *p = e, *end = e + len;
+	int depth = 0;
+	char quote = 0;
 
+	while (p < end && is_space(*p))
+		p++;
+	while (end > p && is_space(end[-1]))
+		end--;
+	if ((size_t)(end - p) < 9 || memcmp(p, "partial", 7))
+		return NULL;
+	for (p += 7; p < end && is_space(*p); p++)
+		;
+	if (p >= end || *p != '(')
+		return NULL;
+	e = ++p;
+	for (depth = 1; p < end; p++) {
+		if (quote) {
+			if (*p == '\\' && p + 1 < end)
+				p++;
+			else if (*p == quote)
+				quote = 0;
+		} else if (*p == '"' || *p == '\'') {
+			quote = *p;
+		} else if (*p == '[' || *p == '-') {
+			return NULL; /* long strings and comments: not worth reading */
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')' && --depth == 0) {
+			break;
+		}
+	}
+	if (p + 1 != end || depth)
+		return NULL;
+	*alen = (size_t)(p - e);
+	return e;
+}
+
+/* {{ e }} or {{{ e }}} (raw): joined to the literal just before it when
+ * there is one, as _x("literal", e), else _e(e) or _o(e). {{{ partial(…) }}}
+ * is _w(page, …) where the template does not make partial its own. */
+static void add_expr(gz_buf *out, const char *e, size_t len, bool raw, const literal_at *lit,
+		     bool own_partial)
+{
+	const char *args;
+	size_t i, alen;
+
+	if (raw && !own_partial && (args = partial_args(e, len, &alen))) {
+		gz_buf_puts(out, "_w(page,");
+		gz_buf_add(out, args, alen);
+		gz_buf_puts(out, ") ");
+		return;
+	}
 	for (i = 0; i < len && is_space(e[i]); i++)
 		;
 	if (i < len && lit->end && lit->end == out->len) {
@@ -190,6 +242,9 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 	blocks_state b;
 	literal_at lit = {0, 0};
 	int line, col, trim_next = 0;
+	/* a template that defines or sets partial keeps its own */
+	bool own_partial = memmem(src, len, "function partial", 16) ||
+			   memmem(src, len, "partial =", 9) || memmem(src, len, "partial=", 8);
 
 	memset(&b, 0, sizeof(b));
 	gz_buf_puts(out, prelude);
@@ -278,7 +333,7 @@ int gz_template_translate(gz_buf *out, const char *src, size_t len, const char *
 				add_newlines(out, count_nl(inner, inner_len));
 				break;
 			}
-			add_expr(out, inner, inner_len, kind == '!', &lit);
+			add_expr(out, inner, inner_len, kind == '!', &lit, own_partial);
 			break;
 		case '%':
 			if (statement(out, &b, inner, inner_len, src, open, path, d) < 0)

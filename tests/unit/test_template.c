@@ -29,6 +29,30 @@ static void keeps_lines(void)
 	gz_diag_release(&d);
 }
 
+static void partials_written(void)
+{
+	gz_buf out = GZ_BUF_INIT;
+	gz_diag d;
+	const char *t = "<li>{{{ partial(\"card\", p) }}}</li>{{{ partial('a(') }}}"
+			"{{{ partial(\"a\") .. \"x\" }}}{{ partial(\"b\") }}";
+	const char *own = "{% local function partial(n) return n end %}{{{ partial(\"c\") }}}";
+
+	gz_diag_init(&d);
+	CHECK(gz_template_translate(&out, t, strlen(t), "t.html", &d) == 0);
+	/* {{{ partial(…) }}} alone is written in place, not joined to text */
+	CHECK(strstr(out.ptr, "_o(\"<li>\") _w(page,\"card\", p) ") != NULL);
+	CHECK(strstr(out.ptr, "_w(page,'a(') ") != NULL);
+	/* anything more than the call, or escaped, is a string as before */
+	CHECK(strstr(out.ptr, "_o( partial(\"a\") .. \"x\" )") != NULL);
+	CHECK(strstr(out.ptr, "_e( partial(\"b\") )") != NULL);
+	gz_buf_clear(&out);
+	/* a template with its own partial keeps it */
+	CHECK(gz_template_translate(&out, own, strlen(own), "t.html", &d) == 0);
+	CHECK(strstr(out.ptr, "_w(page") == NULL);
+	gz_buf_release(&out);
+	gz_diag_release(&d);
+}
+
 static void expressions_alone(void)
 {
 	gz_buf out = GZ_BUF_INIT;
@@ -90,6 +114,7 @@ void suite_template(void)
 {
 	gz_test_run("template_keeps_lines", keeps_lines);
 	gz_test_run("template_expressions_alone", expressions_alone);
+	gz_test_run("template_partials_written", partials_written);
 	gz_test_run("template_trims", trims);
 	gz_test_run("template_unclosed", unclosed);
 }
