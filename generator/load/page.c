@@ -352,10 +352,10 @@ static bool is_known_field(const gz_config *cfg, const char *key)
 		if (key[0] == known_fields[i][0] && !strcmp(key, known_fields[i]))
 			return true;
 	for (i = 0; i < cfg->ntax; i++)
-		if (!strcmp(key, cfg->tax[i].key))
+		if (key[0] == cfg->tax[i].key[0] && !strcmp(key, cfg->tax[i].key))
 			return true;
 	for (i = 0; i < cfg->fm_keys.n; i++)
-		if (!strcmp(key, cfg->fm_keys.items[i]))
+		if (key[0] == cfg->fm_keys.items[i][0] && !strcmp(key, cfg->fm_keys.items[i]))
 			return true;
 	return false;
 }

@@ -16,6 +16,16 @@
 #include "lua/internal.h"
 #include "lua/template.h"
 
+/* Templates by name, then in the order of their files (a.html before
+ * a.lua), for gz_theme_find's binary search: every output looks its
+ * layout up. */
+static int cmp_template(const void *a, const void *b)
+{
+	const gz_template *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+	return r ? r : strcmp(x->path, y->path);
+}
+
 int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d)
 {
 	gz_strlist files = {0};
@@ -63,6 +73,8 @@ int gz_theme_load(gz_theme *th, gz_source *src, const char *display, gz_diag *d)
 		th->hash = gz_hash_add(gz_hash_str(th->hash, t->name), t->lua, t->lua_len);
 	}
 	gz_strlist_release(&files);
+	if (th->n > 1)
+		qsort(th->t, th->n, sizeof(*th->t), cmp_template);
 	return rc;
 }
 
@@ -142,12 +154,16 @@ void gz_theme_release(gz_theme *th)
 
 const gz_template *gz_theme_find(const gz_theme *th, const char *name)
 {
-	size_t i;
+	size_t lo = 0, hi = th->n;
 
-	for (i = 0; i < th->n; i++)
-		if (!strcmp(th->t[i].name, name))
-			return &th->t[i];
-	return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(th->t[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < th->n && !strcmp(th->t[lo].name, name) ? &th->t[lo] : NULL;
 }
 
 static bool is_dir(const char *p)
