@@ -39,38 +39,33 @@ static void out_add(lua_State *L, gz_script *s, const char *p, size_t len, bool 
 		gz_buf_add(b, p, len);
 }
 
-/* _o(v): append v to the current output, as is. */
-static int out_raw(lua_State *L)
+/* Append the value at idx (nil: nothing; not a string: as tostring gives
+ * it), escaped or as is. */
+static void out_value(lua_State *L, gz_script *s, int idx, bool escape)
 {
-	gz_script *s = script_up(L);
 	size_t len;
 	const char *p;
 
-	if (lua_type(L, 1) == LUA_TSTRING) {
-		p = lua_tolstring(L, 1, &len);
-	} else if (lua_isnoneornil(L, 1)) {
-		return 0;
-	} else {
-		p = luaL_tolstring(L, 1, &len);
-	}
-	out_add(L, s, p, len, false, NULL);
+	if (lua_type(L, idx) == LUA_TSTRING)
+		p = lua_tolstring(L, idx, &len);
+	else if (lua_isnoneornil(L, idx))
+		return;
+	else
+		p = luaL_tolstring(L, idx, &len);
+	out_add(L, s, p, len, escape, NULL);
+}
+
+/* _o(v): append v to the current output, as is. */
+static int out_raw(lua_State *L)
+{
+	out_value(L, script_up(L), 1, false);
 	return 0;
 }
 
 /* _e(v): append v to the current output, HTML-escaped. */
 static int out_escaped(lua_State *L)
 {
-	gz_script *s = script_up(L);
-	size_t len;
-	const char *p;
-
-	if (lua_type(L, 1) == LUA_TSTRING)
-		p = lua_tolstring(L, 1, &len);
-	else if (lua_isnoneornil(L, 1))
-		return 0;
-	else
-		p = luaL_tolstring(L, 1, &len);
-	out_add(L, s, p, len, true, NULL);
+	out_value(L, script_up(L), 1, true);
 	return 0;
 }
 
@@ -83,13 +78,7 @@ static int out_text_then(lua_State *L, bool escape)
 	const char *p = lua_tolstring(L, 1, &len);
 
 	out_add(L, s, p, len, false, NULL);
-	if (lua_type(L, 2) == LUA_TSTRING)
-		p = lua_tolstring(L, 2, &len);
-	else if (lua_isnoneornil(L, 2))
-		return 0;
-	else
-		p = luaL_tolstring(L, 2, &len);
-	out_add(L, s, p, len, escape, NULL);
+	out_value(L, s, 2, escape);
 	return 0;
 }
 
@@ -172,32 +161,36 @@ static int h_render(lua_State *L)
 	return capture_template(L, s, name, 2);
 }
 
+/* The template of partial name (argument idx) in full: "partials/name".
+ * A name that leaves partials/ is an error. */
+static void partial_name(lua_State *L, int idx, char *full, size_t size)
+{
+	const char *name = luaL_checkstring(L, idx);
+
+	if (strstr(name, "..") || name[0] == '/')
+		luaL_error(L, _("bad partial name '%s'"), name);
+	snprintf(full, size, "partials/%s", name);
+}
+
 /* partial(name, ctx): render partials/name into a string. Templates get it
  * as partial() and Lua layouts and hooks as partial_html(). */
 static int h_partial(lua_State *L)
 {
-	gz_script *s = script_up(L);
-	const char *name = luaL_checkstring(L, 1);
 	char full[256];
 
-	if (strstr(name, "..") || name[0] == '/')
-		return luaL_error(L, _("bad partial name '%s'"), name);
-	snprintf(full, sizeof(full), "partials/%s", name);
+	partial_name(L, 1, full, sizeof(full));
 	lua_settop(L, 2);
 	lua_remove(L, 1);
-	return capture_template(L, s, full, 1);
+	return capture_template(L, script_up(L), full, 1);
 }
 
 /* _w(page, name, ctx): {{{ partial(name, ctx) }}} (ctx nil: the page),
  * written where the template writes instead of made into a string. */
 static int h_partial_write(lua_State *L)
 {
-	const char *name = luaL_checkstring(L, 2);
 	char full[256];
 
-	if (strstr(name, "..") || name[0] == '/')
-		return luaL_error(L, _("bad partial name '%s'"), name);
-	snprintf(full, sizeof(full), "partials/%s", name);
+	partial_name(L, 2, full, sizeof(full));
 	lua_settop(L, 3);
 	if (lua_isnil(L, 3))
 		lua_pushvalue(L, 1);
