@@ -66,6 +66,7 @@ struct gz_script {
 	 * where the running template writes; a partial writes one level up. */
 	gz_buf cap[MAX_CAPTURE];
 	int depth;
+	int nest;                  /* partials written in place (_w) inside */
 	/* What the current render read, for incremental builds: the pages
 	 * whose fields it read (stamp[id] == render_no marks one already
 	 * listed), and whether it read the site's lists. */

@@ -92,13 +92,19 @@ static int out_text_raw(lua_State *L)
 	return out_text_then(L, false);
 }
 
-static int call_template(lua_State *L, const char *name, int nargs)
+/* Call template name with the nargs values on the stack. A missing one is
+ * an error placed at the Lua function level calls up. */
+static int call_template(lua_State *L, const char *name, int nargs, int level)
 {
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &templates_key);
 	lua_getfield(L, -1, name);
-	if (lua_isnil(L, -1))
-		return luaL_error(L, _("no layout '%s' in the theme (looked for layouts/%s.html)"), name,
-				  name);
+	if (lua_isnil(L, -1)) {
+		luaL_where(L, level);
+		lua_pushfstring(L, _("no layout '%s' in the theme (looked for layouts/%s.html)"),
+				name, name);
+		lua_concat(L, 2);
+		return lua_error(L);
+	}
 	lua_remove(L, -2);
 	lua_insert(L, -1 - nargs);
 	lua_call(L, nargs, 0);
@@ -118,15 +124,15 @@ static int write_const(lua_State *L)
 
 /* Call template name with the nargs values on the stack, capturing what it
  * writes, and push that as a string. */
-static int capture_template(lua_State *L, gz_script *s, const char *name, int nargs)
+static int capture_template(lua_State *L, gz_script *s, const char *name, int nargs, int level)
 {
 	gz_buf *b;
 
-	if (s->depth + 1 >= MAX_CAPTURE)
+	if (s->depth + s->nest + 1 >= MAX_CAPTURE)
 		return luaL_error(L, _("partials and layouts nest more than %d deep"), MAX_CAPTURE);
 	b = &s->cap[++s->depth];
 	gz_buf_clear(b);
-	call_template(L, name, nargs);
+	call_template(L, name, nargs, level);
 	s->depth--;
 	lua_pushlstring(L, b->ptr, b->len);
 	return 1;
@@ -158,43 +164,58 @@ static int h_render(lua_State *L)
 	}
 	lua_pushvalue(L, 2);
 	lua_pushvalue(L, 4);
-	return capture_template(L, s, name, 2);
+	return capture_template(L, s, name, 2, 1);
 }
 
 /* The template of partial name (argument idx) in full: "partials/name".
- * A name that leaves partials/ is an error. */
-static void partial_name(lua_State *L, int idx, char *full, size_t size)
+ * A name that leaves partials/ is an error, placed at the Lua function
+ * level calls up. */
+static void partial_name(lua_State *L, int idx, char *full, size_t size, int level)
 {
 	const char *name = luaL_checkstring(L, idx);
 
-	if (strstr(name, "..") || name[0] == '/')
-		luaL_error(L, _("bad partial name '%s'"), name);
+	if (strstr(name, "..") || name[0] == '/') {
+		luaL_where(L, level);
+		lua_pushfstring(L, _("bad partial name '%s'"), name);
+		lua_concat(L, 2);
+		lua_error(L);
+	}
 	snprintf(full, size, "partials/%s", name);
 }
 
 /* partial(name, ctx): render partials/name into a string. Templates get it
- * as partial() and Lua layouts and hooks as partial_html(). */
+ * as partial() and Lua layouts and hooks as partial_html(). A template's
+ * partial() is a Lua function that calls this with a third argument, 2:
+ * its errors are placed at the template's line, not at that function. */
 static int h_partial(lua_State *L)
 {
 	char full[256];
 
-	partial_name(L, 1, full, sizeof(full));
+	int level = luaL_optinteger(L, 3, 1) == 2 ? 2 : 1;
+
+	partial_name(L, 1, full, sizeof(full), level);
 	lua_settop(L, 2);
 	lua_remove(L, 1);
-	return capture_template(L, script_up(L), full, 1);
+	return capture_template(L, script_up(L), full, 1, level);
 }
 
 /* _w(page, name, ctx): {{{ partial(name, ctx) }}} (ctx nil: the page),
  * written where the template writes instead of made into a string. */
 static int h_partial_write(lua_State *L)
 {
+	gz_script *s = script_of(L);
 	char full[256];
 
-	partial_name(L, 2, full, sizeof(full));
+	partial_name(L, 2, full, sizeof(full), 1);
+	if (s->depth + s->nest + 1 >= MAX_CAPTURE)
+		return luaL_error(L, _("partials and layouts nest more than %d deep"), MAX_CAPTURE);
 	lua_settop(L, 3);
 	if (lua_isnil(L, 3))
 		lua_pushvalue(L, 1);
-	return call_template(L, full, 1);
+	s->nest++;
+	call_template(L, full, 1, 1);
+	s->nest--;
+	return 0;
 }
 
 static int h_layout(lua_State *L)
@@ -204,7 +225,7 @@ static int h_layout(lua_State *L)
 	snprintf(name, sizeof(name), "%s", luaL_checkstring(L, 1));
 	lua_settop(L, 3);
 	lua_remove(L, 1);
-	return call_template(L, name, 2);
+	return call_template(L, name, 2, 1);
 }
 
 /* A .lua layout, called as the HTML layouts are, with the page: its
@@ -346,6 +367,7 @@ int gz_script_render(gz_script *s, const char *layout, const gz_page *page, cons
 	char *err = NULL;
 
 	s->depth = 0;
+	s->nest = 0;
 	s->render_no++;
 	s->ntouched = 0;
 	s->site_touched = false;

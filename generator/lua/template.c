@@ -14,7 +14,7 @@
 static const char prelude[] =
 	"local _o,_e,_partial,_layout,_x,_y,_w=... "
 	"return function(page,_blocks) _blocks=_blocks or {} "
-	"local function partial(n,c) if c==nil then c=page end return _partial(n,c) end ";
+	"local function partial(n,c) if c==nil then c=page end return _partial(n,c,2) end ";
 
 static int is_space(char c);
 

@@ -103,5 +103,37 @@ build --source "$site" --out "$out"
 grep -qF 'layouts/term' "$err_log" || problem "a missing term layout is not named"
 expect_failure "missing layout"
 
+# 5. a partial outside partials/ is refused at its line, whether written in
+# place ({{{ partial(…) }}}) or made into a string first
+for expr in '{{{ partial("../base", page) }}}' '{{ partial("../base", page) }}'; do
+	fresh_theme
+	cat >"$site/themes/t/layouts/page.html" <<EOF
+{% extends "base" %}
+{% block "main" %}
+<div>$expr</div>
+{% endblock %}
+EOF
+	build --source "$site" --out "$out"
+	grep -qF "themes/t/layouts/page.html:3: bad partial name '../base'" "$err_log" ||
+		problem "$expr: no 'bad partial name' error at page.html:3"
+	expect_failure "bad partial name ($expr)"
+done
+
+# 6. a partial that writes itself in place, endlessly: stopped with a
+# message, at the depth a partial made into a string is
+fresh_theme
+mkdir -p "$site/themes/t/layouts/partials"
+printf '<i>{{{ partial("loop") }}}</i>\n' >"$site/themes/t/layouts/partials/loop.html"
+cat >"$site/themes/t/layouts/page.html" <<'EOF'
+{% extends "base" %}
+{% block "main" %}
+{{{ partial("loop") }}}
+{% endblock %}
+EOF
+build --source "$site" --out "$out"
+grep -qF "themes/t/layouts/partials/loop.html:1: partials and layouts nest more than 32 deep" "$err_log" ||
+	problem "a partial written in itself is not stopped at 32 levels"
+expect_failure "endless partial"
+
 [ -z "$problems" ] || fail "problems:$problems"
 echo "template_errors: ok"
