@@ -172,11 +172,15 @@ static int h_render(lua_State *L)
  * level calls up. */
 static void partial_name(lua_State *L, int idx, char *full, size_t size, int level)
 {
-	const char *name = luaL_checkstring(L, idx);
+	const char *name = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
 
-	if (strstr(name, "..") || name[0] == '/') {
+	if (!name || strstr(name, "..") || name[0] == '/') {
 		luaL_where(L, level);
-		lua_pushfstring(L, _("bad partial name '%s'"), name);
+		if (name)
+			lua_pushfstring(L, _("bad partial name '%s'"), name);
+		else
+			lua_pushfstring(L, _("partial() needs the name of a partial (a string), not %s"),
+					luaL_typename(L, idx));
 		lua_concat(L, 2);
 		lua_error(L);
 	}

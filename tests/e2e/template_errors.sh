@@ -119,6 +119,21 @@ EOF
 	expect_failure "bad partial name ($expr)"
 done
 
+# a name that is not a string says so, in words, not '_w' or '_partial'
+for expr in '{{{ partial(nil) }}}' '{{ partial(nil) }}'; do
+	fresh_theme
+	cat >"$site/themes/t/layouts/page.html" <<EOF
+{% extends "base" %}
+{% block "main" %}
+<div>$expr</div>
+{% endblock %}
+EOF
+	build --source "$site" --out "$out"
+	grep -qF "themes/t/layouts/page.html:3: partial() needs the name of a partial (a string), not nil" "$err_log" ||
+		problem "$expr: no plain error for a partial name that is nil"
+	expect_failure "nil partial name ($expr)"
+done
+
 # 6. a partial that writes itself in place, endlessly: stopped with a
 # message, at the depth a partial made into a string is
 fresh_theme
