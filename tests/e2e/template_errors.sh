@@ -103,35 +103,26 @@ build --source "$site" --out "$out"
 grep -qF 'layouts/term' "$err_log" || problem "a missing term layout is not named"
 expect_failure "missing layout"
 
-# 5. a partial outside partials/ is refused at its line, whether written in
-# place ({{{ partial(…) }}}) or made into a string first
-for expr in '{{{ partial("../base", page) }}}' '{{ partial("../base", page) }}'; do
+# 5. a bad partial name is refused at the template's line, whether the
+# partial is written in place ({{{ partial(…) }}}) or made into a string
+# first: one outside partials/, and one that is not a string (said in
+# words, not as Lua's complaint about '_w' or '_partial')
+partial_fails() { # EXPR WANT
 	fresh_theme
 	cat >"$site/themes/t/layouts/page.html" <<EOF
 {% extends "base" %}
 {% block "main" %}
-<div>$expr</div>
+<div>$1</div>
 {% endblock %}
 EOF
 	build --source "$site" --out "$out"
-	grep -qF "themes/t/layouts/page.html:3: bad partial name '../base'" "$err_log" ||
-		problem "$expr: no 'bad partial name' error at page.html:3"
-	expect_failure "bad partial name ($expr)"
-done
-
-# a name that is not a string says so, in words, not '_w' or '_partial'
-for expr in '{{{ partial(nil) }}}' '{{ partial(nil) }}'; do
-	fresh_theme
-	cat >"$site/themes/t/layouts/page.html" <<EOF
-{% extends "base" %}
-{% block "main" %}
-<div>$expr</div>
-{% endblock %}
-EOF
-	build --source "$site" --out "$out"
-	grep -qF "themes/t/layouts/page.html:3: partial() needs the name of a partial (a string), not nil" "$err_log" ||
-		problem "$expr: no plain error for a partial name that is nil"
-	expect_failure "nil partial name ($expr)"
+	grep -qF "themes/t/layouts/page.html:3: $2" "$err_log" ||
+		problem "$1: no '$2' at page.html:3"
+	expect_failure "$1"
+}
+for expr in '{{{ partial(%s) }}}' '{{ partial(%s) }}'; do
+	partial_fails "$(printf "$expr" '"../base", page')" "bad partial name '../base'"
+	partial_fails "$(printf "$expr" nil)" "partial() needs the name of a partial (a string), not nil"
 done
 
 # 6. a partial that writes itself in place, endlessly: stopped with a
