@@ -110,27 +110,31 @@ static void push_term(lua_State *L, const gz_site *site, const gz_term *t)
  * show it, so the terms would otherwise be made again, and collected,
  * for every card: a quarter of the render's instructions.
  */
+static void push_shared_term(lua_State *L, const gz_site *site, const gz_term *term)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &terms_key);
+	if (lua_rawgetp(L, -1, term) == LUA_TNIL) {
+		lua_pop(L, 1);
+		push_term(L, site, term);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, -3, term);
+	}
+	lua_remove(L, -2);
+}
+
 static void push_page_terms(lua_State *L, const gz_site *site, const gz_page *p)
 {
 	size_t i, t;
 
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &terms_key);
 	lua_createtable(L, 0, (int)site->cfg.ntax);
 	for (t = 0; t < site->cfg.ntax && p->terms; t++) {
 		lua_createtable(L, (int)p->nterms[t], 0);
 		for (i = 0; i < p->nterms[t]; i++) {
-			const gz_term *term = p->terms[t][i];
-			if (lua_rawgetp(L, -3, term) == LUA_TNIL) {
-				lua_pop(L, 1);
-				push_term(L, site, term);
-				lua_pushvalue(L, -1);
-				lua_rawsetp(L, -5, term);
-			}
+			push_shared_term(L, site, p->terms[t][i]);
 			lua_rawseti(L, -2, (lua_Integer)i + 1);
 		}
 		lua_setfield(L, -2, site->cfg.tax[t].key);
 	}
-	lua_remove(L, -2);
 }
 
 static void push_url(lua_State *L, const gz_picture *pic, int width, gz_image_format f)
@@ -348,7 +352,7 @@ static void push_field(lua_State *L, const gz_script *s, const gz_page *p, int f
 		if (p->cover)
 			push_photo(L, p->cover);
 		else
-			lua_pushboolean(L, 0); /* cached as false, read as nil below */
+			lua_pushnil(L);
 		break;
 	case F_PREV: gz_script_push_page(L, p->prev); break;
 	case F_NEXT: gz_script_push_page(L, p->next); break;
@@ -358,7 +362,7 @@ static void push_field(lua_State *L, const gz_script *s, const gz_page *p, int f
 		if (p->history && p->history->n)
 			push_history(L, p->history);
 		else
-			lua_pushboolean(L, 0);
+			lua_pushnil(L);
 		break;
 	case F_PAGES: push_list(L, NULL, 0); break;
 	default: lua_pushnil(L); break;
@@ -410,17 +414,10 @@ int script_first_term(lua_State *L)
 				term = (*u)->terms[t][0];
 			break;
 		}
-	if (!term) {
+	if (term)
+		push_shared_term(L, s->site, term);
+	else
 		lua_pushnil(L);
-		return 1;
-	}
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &terms_key);
-	if (lua_rawgetp(L, -1, term) == LUA_TNIL) {
-		lua_pop(L, 1);
-		push_term(L, s->site, term);
-		lua_pushvalue(L, -1);
-		lua_rawsetp(L, -3, term);
-	}
 	return 1;
 }
 
@@ -457,12 +454,10 @@ static int page_index(lua_State *L)
 		lua_pushnil(L);
 		return 1;
 	}
-	/* nothing to build: no need of the page's table */
-	if ((f == F_COVER && !p->cover) || (f == F_HISTORY && !(p->history && p->history->n))) {
-		lua_pushnil(L);
-		return 1;
-	}
-	if (!cached_field(f)) {
+	/* a field that is nil (no cover, no history) is answered without
+	 * making the page's table, which most listed pages never need */
+	if (!cached_field(f) || (f == F_COVER && !p->cover) ||
+	    (f == F_HISTORY && !(p->history && p->history->n))) {
 		push_field(L, s, p, f);
 		return 1;
 	}
@@ -473,8 +468,6 @@ static int page_index(lua_State *L)
 		lua_pushvalue(L, -1);
 		lua_rawseti(L, -3, f);
 	}
-	if (lua_isboolean(L, -1) && !lua_toboolean(L, -1))
-		lua_pushnil(L);
 	return 1;
 }
 
