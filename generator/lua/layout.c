@@ -122,14 +122,21 @@ static int write_const(lua_State *L)
 	return 0;
 }
 
+/* Partials and layouts inside each other, captured or written in place,
+ * are at most MAX_CAPTURE deep: one that includes itself stops here. */
+static void check_nesting(lua_State *L, const gz_script *s)
+{
+	if (s->depth + s->nest + 1 >= MAX_CAPTURE)
+		luaL_error(L, _("partials and layouts nest more than %d deep"), MAX_CAPTURE);
+}
+
 /* Call template name with the nargs values on the stack, capturing what it
  * writes, and push that as a string. */
 static int capture_template(lua_State *L, gz_script *s, const char *name, int nargs, int level)
 {
 	gz_buf *b;
 
-	if (s->depth + s->nest + 1 >= MAX_CAPTURE)
-		return luaL_error(L, _("partials and layouts nest more than %d deep"), MAX_CAPTURE);
+	check_nesting(L, s);
 	b = &s->cap[++s->depth];
 	gz_buf_clear(b);
 	call_template(L, name, nargs, level);
@@ -194,7 +201,6 @@ static void partial_name(lua_State *L, int idx, char *full, size_t size, int lev
 static int h_partial(lua_State *L)
 {
 	char full[256];
-
 	int level = luaL_optinteger(L, 3, 1) == 2 ? 2 : 1;
 
 	partial_name(L, 1, full, sizeof(full), level);
@@ -211,8 +217,7 @@ static int h_partial_write(lua_State *L)
 	char full[256];
 
 	partial_name(L, 2, full, sizeof(full), 1);
-	if (s->depth + s->nest + 1 >= MAX_CAPTURE)
-		return luaL_error(L, _("partials and layouts nest more than %d deep"), MAX_CAPTURE);
+	check_nesting(L, s);
 	lua_settop(L, 3);
 	if (lua_isnil(L, 3))
 		lua_pushvalue(L, 1);

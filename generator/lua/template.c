@@ -7,10 +7,12 @@
 
 #define MAX_BLOCKS 32
 
-/* _x(text, v) and _y(text, v): text, then v escaped or as is; a literal
- * and the expression after it in one call, as most are */
-/* _w(page, name, ctx): partial(name, ctx) written where the template
- * writes, for {{{ partial(…) }}}: no string made and copied again */
+/* What a translated template is given (lua/layout.c): _o(v) and _e(v)
+ * write v as is or escaped; _x(text, v) and _y(text, v) write a literal
+ * and the expression after it in one call, as most are; _w(page, name,
+ * ctx) is {{{ partial(name, ctx) }}} written where the template writes,
+ * with no string made and copied again. partial() passes 2 so that its
+ * errors are placed at the template's line, not at this line. */
 static const char prelude[] =
 	"local _o,_e,_partial,_layout,_x,_y,_w=... "
 	"return function(page,_blocks) _blocks=_blocks or {} "
