@@ -65,42 +65,63 @@ static rec *add_rec(gz_pagecache *c, size_t *cap, const char *path)
 	return r;
 }
 
+/* The old index, mapped: it holds every page's head (megabytes), which a
+ * hit reads in place, and read into memory of its own it would cost more
+ * than the rest of a small rebuild's load. Sets *len; NULL if there is
+ * none. */
+static char *map_index(const char *file, size_t *len)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	void *m = MAP_FAILED;
+
+	*len = 0;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && st.st_size > 0 && (uintmax_t)st.st_size <= SIZE_MAX) {
+		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		*len = (size_t)st.st_size;
+	}
+	close(fd);
+	if (m == MAP_FAILED) {
+		*len = 0;
+		return NULL;
+	}
+	return m;
+}
+
 /* Read pages.idx into c->recs. Returns 0, or -1 if it is damaged (c->recs
  * then holds nothing). A missing index is an empty one. */
 static int load_index(gz_pagecache *c, size_t *cap)
 {
-	char *file = pagecache_file_in(c, "pages.idx"), *data = NULL;
+	char *file = pagecache_file_in(c, "pages.idx"), *data;
 	size_t len = 0, i, n;
 	gz_pageentry_reader r;
 	int rc = 0;
 
-	if (!(data = gz_file_read(file, &len))) {
-		free(file);
-		return 0;
-	}
+	data = map_index(file, &len);
 	free(file);
-	if (len < 40 || memcmp(data, IDX_MAGIC, 4)) {
-		free(data);
+	if (!data)
+		return 0;
+	c->idx = data;
+	c->idx_len = len;
+	if (len < 40 || memcmp(data, IDX_MAGIC, 4))
 		return -1;
-	}
 	r.p = data + 4;
 	r.end = data + len - 8;
 	r.bad = false;
 	/* another build of gazette: start afresh, quietly */
-	if (gz_pageentry_get_u32(&r) != VERSION || gz_pageentry_get_u64(&r) != gz_program_hash()) {
-		free(data);
+	if (gz_pageentry_get_u32(&r) != VERSION || gz_pageentry_get_u64(&r) != gz_program_hash())
 		return 0;
-	}
 	{
 		uint64_t sum;
 		memcpy(&sum, data + len - 8, 8);
-		if (gz_pageentry_sum(data, len - 8) != sum) {
-			free(data);
+		if (gz_pageentry_sum(data, len - 8) != sum)
 			return -1;
-		}
 	}
 	c->gen = gz_pageentry_get_u64(&r);
 	gz_pageentry_get_stamp(&r, &c->pack_st);
+	gz_pageentry_get_stamp(&r, &c->heads_st);
 	n = (size_t)gz_pageentry_get_u64(&r);
 	if (n > (size_t)(r.end - r.p) / 80)
 		r.bad = true;
@@ -118,6 +139,8 @@ static int load_index(gz_pagecache *c, size_t *cap)
 		gz_pageentry_get_stamp(&r, &x.st);
 		x.has_st = gz_pageentry_get_u32(&r) != 0;
 		path = gz_pageentry_peek_str(&r, &plen);
+		x.hoff = gz_pageentry_get_u64(&r);
+		x.hlen = (size_t)gz_pageentry_get_u64(&r);
 		if (r.bad || !path || !plen || memchr(path, '\0', plen))
 			break;
 		{
@@ -137,7 +160,6 @@ static int load_index(gz_pagecache *c, size_t *cap)
 	}
 	if (r.bad || r.p != r.end)
 		rc = -1;
-	free(data);
 	return rc;
 }
 
@@ -172,6 +194,37 @@ static void map_pack(gz_pagecache *c)
 	close(fd);
 }
 
+/* pages.heads, if it is as the last build left it: each record's head is
+ * then read from there (else from the pack, and checked). */
+static void map_heads(gz_pagecache *c)
+{
+	char *file = pagecache_file_in(c, "pages.heads");
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	gz_source_stamp now;
+	struct stat st;
+	size_t i;
+	void *m;
+
+	free(file);
+	if (fd < 0)
+		return;
+	if (pagecache_stamp_fd(fd, &now) && gz_source_stamp_equal(&now, &c->heads_st) &&
+	    fstat(fd, &st) == 0 && st.st_size > 0) {
+		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m != MAP_FAILED) {
+			c->heads = m;
+			c->heads_len = (size_t)st.st_size;
+			c->heads_ok = true;
+		}
+	}
+	close(fd);
+	for (i = 0; c->heads_ok && i < c->n; i++) {
+		rec *r = &c->recs[i];
+		if (r->hlen && r->hoff <= c->heads_len && r->hlen <= c->heads_len - r->hoff)
+			r->head = c->heads + r->hoff;
+	}
+}
+
 static gz_pagecache *cache_new(const char *dir)
 {
 	gz_pagecache *c = gz_calloc(1, sizeof(*c));
@@ -204,6 +257,8 @@ static void *read_old(void *arg)
 	}
 	if (c->n)
 		map_pack(c);
+	if (c->map)
+		map_heads(c);
 	return NULL;
 }
 
@@ -294,28 +349,47 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 		return 0;
 	key = key_of(c, path, h);
 	if (r->len && r->key == key && c->map) {
-		uint64_t plen, sum, head, hsum;
 		ok = -1;
 		if (r->off >= PACK_HEAD && r->len >= ENTRY_HEAD && r->off <= c->map_len &&
 		    r->len <= c->map_len - r->off) {
-			const char *e = c->map + r->off;
-			memcpy(&plen, e + 16, 8);
-			memcpy(&sum, e + 24, 8);
-			memcpy(&head, e + 32, 8);
-			memcpy(&hsum, e + 40, 8);
-			/* the head now; the text now too, or later on a thread of its
-			 * own (a build waits for that before it writes anything);
-			 * neither in a pack as the build that wrote it left it */
-			if (!memcmp(e, ENTRY_MAGIC, 4) && !memcmp(e + 8, &key, 8) &&
-			    plen == r->len - ENTRY_HEAD && head <= plen &&
-			    (c->trusted || gz_pageentry_sum(e + ENTRY_HEAD, head) == hsum) &&
-			    (c->check_later || c->trusted || gz_pageentry_sum(e + ENTRY_HEAD, plen) == sum)) {
-				ok = gz_pageentry_decode(e + ENTRY_HEAD, plen, head, src, p, ph);
+			const char *e = c->map + r->off, *head = r->head;
+			size_t hlen = r->hlen;
+			bool good = !head || hlen <= r->len - ENTRY_HEAD;
+			/* From a pack as the build that wrote it left it, with the
+			 * head from pages.heads, nothing of the entry is read now.
+			 * Else its head is checked (the same as the heads file's, or
+			 * its own sum), and its text summed now, or later on a
+			 * thread of its own (a build waits for that before it
+			 * writes anything). */
+			if (good && (!head || !c->trusted)) {
+				uint64_t plen, eh, hsum;
+				memcpy(&plen, e + 16, 8);
+				memcpy(&r->sum, e + 24, 8);
+				memcpy(&eh, e + 32, 8);
+				memcpy(&hsum, e + 40, 8);
+				good = !memcmp(e, ENTRY_MAGIC, 4) && !memcmp(e + 8, &key, 8) &&
+				       plen == r->len - ENTRY_HEAD && eh <= plen;
+				if (good && head) {
+					good = eh == hlen && !memcmp(e + ENTRY_HEAD, head, hlen);
+				} else if (good) {
+					head = e + ENTRY_HEAD;
+					hlen = (size_t)eh;
+					good = c->trusted || gz_pageentry_sum(head, hlen) == hsum;
+				}
+				good = good && (c->check_later || c->trusted ||
+						gz_pageentry_sum(e + ENTRY_HEAD, plen) == r->sum);
+			}
+			if (good) {
+				const char *body = e + ENTRY_HEAD + hlen;
+				size_t blen = r->len - ENTRY_HEAD - hlen;
+				ok = gz_pageentry_decode(head, hlen, body, blen, !c->trusted, src, p,
+							 ph);
 				r->unchecked = ok == 1 && c->check_later && !c->trusted;
-				r->sum = sum;
 				if (ok == 1) {
-					r->lent = e + ENTRY_HEAD;
-					r->nlent = plen;
+					r->head = head;
+					r->hlen = hlen;
+					r->lent = body;
+					r->nlent = blen;
 				}
 			}
 		}
@@ -349,6 +423,7 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 	if (r->has_st)
 		r->st = st;
 	r->len = r->off = 0;
+	r->head = NULL;
 	r->changed = true;
 	return 0;
 }
@@ -480,6 +555,8 @@ void gz_pagecache_put(gz_pagecache *c, gz_page *p, const gz_page_hashes *h, char
 	}
 	r->lent = body;
 	r->nlent = r->dlen;
+	r->head = body;
+	r->hlen = r->dhead;
 	/* a miss: the body is the parse's own until now */
 	if (!p->nimages && p->html) {
 		free(p->html);
@@ -624,6 +701,10 @@ void gz_pagecache_free(gz_pagecache *c)
 		free(c->spent[i]);
 	free(c->spent);
 	free(c->recs);
+	if (c->idx)
+		munmap(c->idx, c->idx_len);
+	if (c->heads)
+		munmap((void *)c->heads, c->heads_len);
 	gz_map_release(&c->by_path);
 	if (c->map)
 		munmap((void *)c->map, c->map_len);

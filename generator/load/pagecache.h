@@ -18,8 +18,10 @@
  *
  * Two files: pages.pack holds the entries and is appended to, or replaced
  * by a new one (the build's new entries, then the old ones still used);
- * pages.idx maps each path to its stamp, key and entry and is replaced
- * whole. A damaged file is a miss with one warning, never a wrong page.
+ * pages.idx maps each path to its stamp, key and entry, with a copy of the
+ * entry's head (its fields: a hit reads them from the index, and the pack
+ * only for the bodies it renders), and is replaced whole. A damaged file
+ * is a miss with one warning, never a wrong page.
  */
 #ifndef GZ_PAGECACHE_H
 #define GZ_PAGECACHE_H

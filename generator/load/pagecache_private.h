@@ -18,7 +18,7 @@
 #define IDX_MAGIC "GZPI"
 #define PACK_MAGIC "GZPP"
 #define ENTRY_MAGIC "GZPF"
-#define VERSION 4u
+#define VERSION 5u
 #define PACK_HEAD 16u  /* magic, version, generation */
 /* magic, pad, key, payload length, its checksum, the length of its head
  * (all but the body's text, which comes last) and the head's checksum */
@@ -33,6 +33,15 @@ typedef struct {
 	char *path;
 	/* as the index had it (len 0: no entry) */
 	uint64_t key, off, len, src_hash;
+	/* The entry's head (front matter, fields, summary): a copy is kept in
+	 * pages.heads at hoff, hlen bytes, so that a hit reads the heads one
+	 * after another and the pack only for the bodies it renders. head:
+	 * those bytes where they can be trusted (the heads file as the last
+	 * build left it, a head checked in the pack, this load's entry), or
+	 * NULL. */
+	uint64_t hoff;
+	size_t hlen;
+	const char *head;
 	gz_source_stamp st;
 	bool has_st;
 	bool listed;  /* a file of this load */
@@ -59,6 +68,14 @@ struct gz_pagecache {
 	rec *recs;
 	size_t n;
 	gz_map by_path;
+	char *idx;     /* the old index, mapped */
+	size_t idx_len;
+	/* pages.heads, mapped if it is as the last build left it (heads_st,
+	 * as the index records it): heads_ok */
+	const char *heads;
+	size_t heads_len;
+	gz_source_stamp heads_st;
+	bool heads_ok;
 	uint64_t gen;  /* of the pack the index points into */
 	const char *map; /* the pack, mapped */
 	size_t map_len;

@@ -334,17 +334,38 @@ static bool probes_hold(gz_pageentry_reader *r, gz_source *src)
 	return ok && !r->bad;
 }
 
-/* Is s one of the payload's own bytes? */
-static bool in_payload(const char *s, const char *payload, size_t len)
+/* Is s one of the body's own bytes? */
+static bool in_body(const char *s, const char *body, size_t len)
 {
-	return s && (uintptr_t)s >= (uintptr_t)payload && (uintptr_t)s < (uintptr_t)(payload + len);
+	return s && (uintptr_t)s >= (uintptr_t)body && (uintptr_t)s < (uintptr_t)(body + len);
 }
 
-int gz_pageentry_decode(const char *payload, size_t len, size_t head, gz_source *src, gz_page *p,
-			gz_page_hashes *h)
+/* The body's three strings, as the head gives their lengths: pointers
+ * into body, found without reading it (most of a build's hits are never
+ * rendered, and reading every body would map the whole pack). With check,
+ * each one's length and end are read too. NULL if they do not fit. */
+static const char *body_str(const char **at, const char *end, uint32_t n, bool check)
 {
-	gz_pageentry_reader r = {payload, payload + len, false};
-	uint32_t flags, i, n;
+	const char *s = *at + 4;
+	uint32_t was;
+
+	if (n == NO_STR || (size_t)(end - *at) < 5 || (size_t)(end - s) <= n)
+		return NULL;
+	if (check) {
+		memcpy(&was, *at, 4);
+		if (was != n || s[n])
+			return NULL;
+	}
+	*at = s + n + 1;
+	return s;
+}
+
+int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t blen, bool check,
+			gz_source *src, gz_page *p, gz_page_hashes *h)
+{
+	gz_pageentry_reader r = {head, head + hlen, false};
+	uint32_t flags, i, n, lens[3];
+	const char *at = body, *end = body + blen;
 
 	if (!probes_hold(&r, src))
 		return r.bad ? -1 : 0;
@@ -374,27 +395,31 @@ int gz_pageentry_decode(const char *payload, size_t len, size_t head, gz_source 
 			p->nimages = i + 1;
 		}
 	}
-	if (!r.bad && r.p != payload + head)
+	for (i = 0; i < 3; i++)
+		lens[i] = gz_pageentry_get_u32(&r);
+	if (!r.bad && r.p != r.end)
 		r.bad = true;
 	/* the body's text stays in the map: most pages of a build are not
 	 * rendered again, and copying it would cost more than the rest of a
 	 * hit (the photo stage rewrites a body with images: that one is a copy) */
-	p->html = (char *)gz_pageentry_peek_str(&r, &p->html_len);
-	{
-		size_t plen;
-		p->plain = (char *)gz_pageentry_peek_str(&r, &plen);
-		p->doc = (char *)gz_pageentry_peek_str(&r, &plen);
+	if (!r.bad) {
+		p->html = (char *)body_str(&at, end, lens[0], check);
+		p->html_len = lens[0];
+		p->plain = p->html ? (char *)body_str(&at, end, lens[1], check) : NULL;
+		p->doc = p->plain ? (char *)body_str(&at, end, lens[2], check) : NULL;
+		if (!p->doc || at != end)
+			r.bad = true;
 	}
 	if (!r.bad && p->nimages && p->html)
 		p->html = gz_strndup(p->html, p->html_len);
-	if (r.bad || r.p != r.end || !p->fm || !p->section || !p->dir || !p->url || !p->out ||
-	    !p->html || !p->plain || !p->doc || !p->summary) {
+	if (r.bad || !p->fm || !p->section || !p->dir || !p->url || !p->out || !p->html ||
+	    !p->plain || !p->doc || !p->summary) {
 		/* what points into the entry is not the page's to free */
-		if (in_payload(p->html, payload, len))
+		if (in_body(p->html, body, blen))
 			p->html = NULL;
-		if (in_payload(p->plain, payload, len))
+		if (in_body(p->plain, body, blen))
 			p->plain = NULL;
-		if (in_payload(p->doc, payload, len))
+		if (in_body(p->doc, body, blen))
 			p->doc = NULL;
 		clear_parsed(p);
 		h->plain = h->fields = h->search_text = h->search_doc = 0;
@@ -402,6 +427,12 @@ int gz_pageentry_decode(const char *payload, size_t len, size_t head, gz_source 
 		return -1;
 	}
 	return 1;
+}
+
+/* A body string's length as the head keeps it. */
+static uint32_t str_len(const char *s, size_t len)
+{
+	return s ? (uint32_t)len : NO_STR;
 }
 
 size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
@@ -430,6 +461,9 @@ size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
 	gz_pageentry_put_u32(b, (uint32_t)p->nimages);
 	for (i = 0; i < p->nimages; i++)
 		put_photo(b, &p->images[i]);
+	gz_pageentry_put_u32(b, str_len(p->html, p->html_len));
+	gz_pageentry_put_u32(b, str_len(p->plain, p->plain ? strlen(p->plain) : 0));
+	gz_pageentry_put_u32(b, str_len(p->doc, p->doc ? strlen(p->doc) : 0));
 	head = b->len;
 	/* the body's text last: a hit checks the head at once, the text on
 	 * a thread of its own (gz_pagecache_verify_start) */

@@ -4,8 +4,9 @@
  * cache's files are written with.
  *
  * An entry is the probes (files the parse looked for, and whether each was
- * there), the front matter, the parsed fields and hashes, the summary and
- * the body's images: its head; then the body's HTML, plain text and blocks,
+ * there), the front matter, the parsed fields and hashes, the summary, the
+ * body's images and the lengths of its three strings: its head; then the
+ * body's HTML, plain text and blocks,
  * each NUL-terminated so that a page may point at them in place. Every read
  * is bounded: a short or odd entry sets the reader's bad flag, never reads
  * past its end.
@@ -37,13 +38,15 @@ size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
 			   char *const *probes, const bool *exists, size_t nprobes, size_t at[3]);
 
 /* Fill p's parsed fields and the parse's hashes in *h (not h->src) from
- * the entry payload (len bytes, head of them its head), which must stay
+ * an entry's head (hlen bytes) and its body (blen bytes), which must stay
  * mapped while p lives: p's bodies point into it (but for a page with
- * images, whose HTML is a copy the photo stage may rewrite). Returns 1 (p
+ * images, whose HTML is a copy the photo stage may rewrite). The body is
+ * not read, only pointed into, unless check (where the body may not be as
+ * written: then each string's length and end are checked). Returns 1 (p
  * filled), 0 (a probe finds another answer in src: parse again) or -1
  * (damaged: p as it was). */
-int gz_pageentry_decode(const char *payload, size_t len, size_t head, gz_source *src, gz_page *p,
-			gz_page_hashes *h);
+int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t blen, bool check,
+			gz_source *src, gz_page *p, gz_page_hashes *h);
 
 void gz_pageentry_put_u32(gz_buf *b, uint32_t v);
 void gz_pageentry_put_u64(gz_buf *b, uint64_t v);

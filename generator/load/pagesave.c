@@ -76,6 +76,22 @@ static void put_rec(gz_buf *b, const rec *r)
 	gz_pageentry_put_stamp(b, &r->st);
 	gz_pageentry_put_u32(b, r->has_st ? 1 : 0);
 	gz_pageentry_put_cstr(b, r->path);
+	gz_pageentry_put_u64(b, r->len ? r->hoff : 0);
+	gz_pageentry_put_u64(b, r->len ? r->hlen : 0);
+}
+
+/* The checksum that ends the index, of its len bytes as written to fd
+ * (read back through the system's cache: the index is megabytes, and a
+ * buffer of its own would be that much fresh memory). */
+static int sum_written(int fd, size_t len, uint64_t *sum)
+{
+	void *m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+
+	if (m == MAP_FAILED)
+		return -1;
+	*sum = gz_pageentry_sum(m, len);
+	munmap(m, len);
+	return 0;
 }
 
 /* Replace the index with one of the entries worth keeping, where the pack
@@ -83,29 +99,34 @@ static void put_rec(gz_buf *b, const rec *r)
 static int write_index(gz_pagecache *c, bool old_too, const char *tmp_idx, const char *idx)
 {
 	gz_buf b = GZ_BUF_INIT;
-	size_t i, n = 0, at;
+	size_t i, n = 0, len = 0;
+	uint64_t sum;
 	int fd = -1, rc = -1;
 
+	for (i = 0; i < c->n; i++)
+		n += keep(&c->recs[i], old_too);
+	fd = open(tmp_idx, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto cleanup;
 	gz_buf_add(&b, IDX_MAGIC, 4);
 	gz_pageentry_put_u32(&b, VERSION);
 	gz_pageentry_put_u64(&b, gz_program_hash());
 	gz_pageentry_put_u64(&b, c->gen);
 	gz_pageentry_put_stamp(&b, &c->pack_st);
-	at = b.len;
-	gz_pageentry_put_u64(&b, 0);
-	for (i = 0; i < c->n; i++) {
-		if (keep(&c->recs[i], old_too)) {
+	gz_pageentry_put_stamp(&b, &c->heads_st);
+	gz_pageentry_put_u64(&b, n);
+	/* a megabyte at a time, through one buffer */
+	for (i = 0; i <= c->n; i++) {
+		if (i < c->n && keep(&c->recs[i], old_too))
 			put_rec(&b, &c->recs[i]);
-			n++;
+		if (i == c->n || b.len > (1u << 20)) {
+			if (write_all(fd, b.ptr, b.len) < 0)
+				goto cleanup;
+			len += b.len;
+			gz_buf_clear(&b);
 		}
 	}
-	{
-		uint64_t count = n;
-		memcpy(b.ptr + at, &count, 8);
-	}
-	gz_pageentry_put_u64(&b, gz_pageentry_sum(b.ptr, b.len));
-	fd = open(tmp_idx, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write_all(fd, b.ptr, b.len) < 0)
+	if (sum_written(fd, len, &sum) < 0 || write_all(fd, &sum, 8) < 0)
 		goto cleanup;
 	if (close(fd) < 0) {
 		fd = -1;
@@ -170,6 +191,73 @@ static int write_entries(gz_pagecache *c, int fd, uint64_t base, bool old_too, b
 	rc = write_all(fd, b.ptr, b.len);
 done:
 	gz_buf_release(&b);
+	return rc;
+}
+
+/* The heads of the entries the index points to, into pages.heads (see
+ * rec): appended to it, after the heads of the entries already there,
+ * when the new entries were appended to the pack and the file is as the
+ * last build left it (append); else a new file with every head. Sets
+ * each one's hoff and c->heads_st. Returns 0, or -1. */
+static int write_heads(gz_pagecache *c, bool old_too, bool append, const char *heads,
+		       const char *tmp_heads)
+{
+	gz_buf b = GZ_BUF_INIT;
+	gz_source_stamp now;
+	uint64_t base = 0;
+	size_t i;
+	int fd = -1, rc = -1;
+
+	if (append && c->heads_ok) {
+		fd = open(heads, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd >= 0 && pagecache_stamp_fd(fd, &now) &&
+		    gz_source_stamp_equal(&now, &c->heads_st)) {
+			base = now.size;
+		} else if (fd >= 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	append = fd >= 0;
+	if (!append)
+		fd = open(tmp_heads, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto done;
+	for (i = 0; i <= c->n; i++) {
+		rec *r = i < c->n ? &c->recs[i] : NULL;
+		if (r && keep(r, old_too) && r->len && (!append || r->data || r->fresh)) {
+			r->hoff = base + b.len;
+			gz_buf_add(&b, r->head, r->hlen);
+		}
+		if (!r || b.len > (1u << 20)) {
+			if (write_all(fd, b.ptr, b.len) < 0)
+				goto done;
+			base += b.len;
+			gz_buf_clear(&b);
+		}
+	}
+	if (!append) {
+		if (close(fd) < 0) {
+			fd = -1;
+			goto done;
+		}
+		fd = -1;
+		if (rename(tmp_heads, heads) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	gz_buf_release(&b);
+	/* as the file is now (opened again: a rename changes its ctime) */
+	memset(&c->heads_st, 0, sizeof(c->heads_st));
+	fd = rc == 0 ? open(heads, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		if (!pagecache_stamp_fd(fd, &c->heads_st))
+			memset(&c->heads_st, 0, sizeof(c->heads_st));
+		close(fd);
+	}
 	return rc;
 }
 
@@ -256,8 +344,11 @@ static int save(gz_pagecache *c, bool old_too)
 	char *pack = pagecache_file_in(c, "pages.pack"), *idx = pagecache_file_in(c, "pages.idx");
 	char *tmp_pack = pagecache_file_in(c, "pages.pack.tmp"), *tmp_idx = pagecache_file_in(c, "pages.idx.tmp");
 	char *lk = pagecache_file_in(c, "pages.lock");
+	char *heads = pagecache_file_in(c, "pages.heads");
+	char *tmp_heads = pagecache_file_in(c, "pages.heads.tmp");
 	size_t i, live = 0, fresh = 0;
 	uint64_t base = 0;
+	bool appended = false;
 	int fd = -1, lock, rc = -1;
 
 	mkdir(c->dir, 0755);
@@ -266,9 +357,13 @@ static int save(gz_pagecache *c, bool old_too)
 	if (lock < 0 || flock(lock, LOCK_EX) < 0)
 		goto done;
 	for (i = 0; i < c->n; i++) {
-		const rec *r = &c->recs[i];
+		rec *r = &c->recs[i];
 		if (!keep(r, old_too))
 			continue;
+		/* an old entry whose head this load cannot vouch for (the heads
+		 * file was not as left, and the page was not a hit) goes */
+		if (!r->data && !r->fresh && r->len && !r->head)
+			r->len = r->off = 0;
 		if (r->data || r->fresh)
 			fresh += ENTRY_HEAD + r->dlen;
 		else if (r->len)
@@ -279,6 +374,7 @@ static int save(gz_pagecache *c, bool old_too)
 		bool ok = write_entries(c, fd, base, old_too, false, true) == 0;
 		if (close(fd) < 0 || !ok)
 			goto done;
+		appended = true;
 	} else if (write_pack(c, old_too, tmp_pack) < 0 || rename(tmp_pack, pack) < 0) {
 		goto done;
 	}
@@ -292,7 +388,8 @@ static int save(gz_pagecache *c, bool old_too)
 		close(fd);
 	fd = -1;
 
-	if (write_index(c, old_too, tmp_idx, idx) < 0)
+	if (write_heads(c, old_too, appended, heads, tmp_heads) < 0 ||
+	    write_index(c, old_too, tmp_idx, idx) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -303,6 +400,8 @@ done:
 	free(tmp_pack);
 	free(tmp_idx);
 	free(lk);
+	free(heads);
+	free(tmp_heads);
 	return rc;
 }
 

@@ -3,8 +3,9 @@
 # yet a hit reports the same errors as a parse (a missing photo, a missing
 # image of the body), an edit that keeps the size and the time is seen, a
 # hook or site.yml change parses every page again, and a damaged, truncated
-# or foreign cache is a warning and a correct build. After each step the
-# output equals a clean build's.
+# or foreign cache is a warning and a correct build (a changed pages.heads,
+# a copy, is not even a warning). After each step the output equals a
+# clean build's.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
@@ -134,6 +135,29 @@ printf 'summary_length: 4\n' >>"$site/site.yml"
 assert_eq "$(cached)" 0 "pages from the cache after site.yml changed"
 assert_eq "$(cached)" 3 "pages from the cache after that"
 clean_equal
+
+# pages.heads, where a hit reads a page's fields: a title changed in it
+# in place, the time set back, is not believed (its change time tells):
+# the heads come from the pack, checked, and the file is written again
+heads=$site/.gazette/pages/pages.heads
+grep -q '大棚黄瓜' "$heads" || fail "the page's title is not in pages.heads"
+touch -r "$heads" "$TMPDIR/heads-time"
+at=$(LC_ALL=C grep -abo '大棚黄瓜' "$heads" | head -n 1 | cut -d: -f1)
+printf '大棚西瓜' | dd of="$heads" bs=1 seek="$at" conv=notrunc 2>/dev/null
+touch -r "$TMPDIR/heads-time" "$heads"
+rm -rf "$out"
+assert_eq "$(cached)" 3 "pages from the cache with pages.heads changed"
+assert_not_contains "$TMPDIR/err" "warning"
+assert_contains "$out/stories/2019/cucumber/index.html" '大棚黄瓜'
+assert_not_contains "$out/stories/2019/cucumber/index.html" '大棚西瓜'
+clean_equal
+assert_not_contains "$heads" '大棚西瓜'
+assert_eq "$(cached)" 3 "pages from the cache after pages.heads was written again"
+# and gone: the same
+rm "$heads"
+assert_eq "$(cached)" 3 "pages from the cache without pages.heads"
+clean_equal
+[ -s "$heads" ] || fail "pages.heads was not written again"
 
 # damaged entries: a warning, the pages parsed again, a correct build
 pack=$site/.gazette/pages/pages.pack
