@@ -67,6 +67,19 @@ static char *fmt(const char *f, ...)
 	return gz_buf_detach(&b, NULL);
 }
 
+/* a then b, in a string of its own: a list page's path and its pager's
+ * URLs, tens of thousands of them in a build, where printf was a tenth of
+ * a small rebuild's render */
+static char *join(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	char *s = gz_malloc(na + nb + 1);
+
+	memcpy(s, a, na);
+	memcpy(s + na, b, nb + 1);
+	return s;
+}
+
 /* A list page at url (taken over, as is title): written to url's
  * index.html, or to url itself when it names a file (/atom.xml). */
 static job *add_list(jobs *js, const gz_list *l, char *url, char *title, const char *layout)
@@ -79,7 +92,7 @@ static job *add_list(jobs *js, const gz_list *l, char *url, char *title, const c
 	j->title = title;
 	j->list.url = url;
 	j->list.title = title;
-	j->out = n && url[n - 1] == '/' ? fmt("%sindex.html", url + 1) : gz_strdup(url + 1);
+	j->out = n && url[n - 1] == '/' ? join(url + 1, "index.html") : gz_strdup(url + 1);
 	j->layout = layout;
 	j->origin = layout;
 	return j;
@@ -103,7 +116,16 @@ static void add_paged(jobs *js, const gz_site *site, const gz_list *tmpl, const 
 		l.number = k;
 		l.total = total;
 		l.base_url = base_url;
-		add_list(js, &l, k == 1 ? gz_strdup(base_url) : fmt("%spage/%d/", base_url, k),
+		char page[32], digits[12];
+		int nd = 0, v = k;
+		do
+			digits[nd++] = (char)('0' + v % 10);
+		while ((v /= 10));
+		memcpy(page, "page/", 5);
+		for (v = 0; v < nd; v++)
+			page[5 + v] = digits[nd - 1 - v];
+		memcpy(page + 5 + nd, "/", 2);
+		add_list(js, &l, k == 1 ? gz_strdup(base_url) : join(base_url, page),
 			 gz_strdup(title), layout);
 	}
 }
