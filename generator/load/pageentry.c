@@ -157,54 +157,35 @@ static char *get_str(gz_pageentry_reader *r, size_t *len)
 }
 
 /*
- * The front matter of a hit as one allocation: a first pass over the entry
- * counts its nodes, item slots and string bytes, the second fills the
- * block. Ten thousand pages of a dozen fields each would otherwise be a
- * hundred thousand small allocations on every build.
+ * The front matter of a hit as one allocation: the entry gives how many
+ * nodes, item slots and string bytes the tree takes (counted when it was
+ * written), and one pass fills the block, each step bounded by the entry's
+ * end and the block's. Ten thousand pages of a dozen fields each would
+ * otherwise be a hundred thousand small allocations on every build.
  */
 typedef struct {
-	size_t nodes, slots, bytes;
+	uint64_t nodes, slots, bytes;
 } tree_size;
 
 typedef struct {
-	gz_value *node;
-	void **slot;
-	char *byte;
+	gz_value *node, *node_end;
+	void **slot, **slot_end;
+	char *byte, *byte_end;
 } tree_block;
 
-static bool size_value(gz_pageentry_reader *r, int depth, tree_size *ts)
+static void count_value(const gz_value *v, tree_size *ts)
 {
-	uint32_t flags = gz_pageentry_get_u32(r), i, n;
-	size_t len;
+	size_t i;
 
-	if (r->bad || depth > MAX_DEPTH || (flags & 0xff) > GZ_MAP) {
-		r->bad = true;
-		return false;
-	}
-	gz_pageentry_get_u32(r);
-	gz_pageentry_get_u32(r);
 	ts->nodes++;
-	if (gz_pageentry_peek_str(r, &len))
-		ts->bytes += len + 1;
-	n = gz_pageentry_get_u32(r);
-	/* every item takes at least 20 bytes: a count beyond that is junk */
-	if (r->bad || n > (size_t)(r->end - r->p) / 20) {
-		r->bad = true;
-		return false;
+	if (v->str)
+		ts->bytes += strlen(v->str) + 1;
+	ts->slots += v->keys ? 2 * v->n : v->n;
+	for (i = 0; i < v->n; i++) {
+		if (v->keys)
+			ts->bytes += strlen(v->keys[i]) + 1;
+		count_value(v->items[i], ts);
 	}
-	ts->slots += (flags & 0x200u) ? 2 * (size_t)n : n;
-	for (i = 0; i < n; i++) {
-		if (flags & 0x200u) {
-			if (!gz_pageentry_peek_str(r, &len)) {
-				r->bad = true;
-				return false;
-			}
-			ts->bytes += len + 1;
-		}
-		if (!size_value(r, depth + 1, ts))
-			return false;
-	}
-	return !r->bad;
 }
 
 static char *block_str(gz_pageentry_reader *r, tree_block *tb)
@@ -215,17 +196,25 @@ static char *block_str(gz_pageentry_reader *r, tree_block *tb)
 
 	if (!s)
 		return NULL;
+	if ((size_t)(tb->byte_end - d) <= len) {
+		r->bad = true;
+		return NULL;
+	}
 	memcpy(d, s, len + 1);
 	tb->byte += len + 1;
 	return d;
 }
 
-/* The second pass: the entry is known to be well formed. */
-static gz_value *fill_value(gz_pageentry_reader *r, tree_block *tb)
+static gz_value *fill_value(gz_pageentry_reader *r, tree_block *tb, int depth)
 {
 	uint32_t flags = gz_pageentry_get_u32(r), i, n;
-	gz_value *v = tb->node++;
+	gz_value *v = tb->node;
 
+	if (r->bad || depth > MAX_DEPTH || (flags & 0xff) > GZ_MAP || v == tb->node_end) {
+		r->bad = true;
+		return NULL;
+	}
+	tb->node++;
 	memset(v, 0, sizeof(*v));
 	v->type = (gz_vtype)(flags & 0xff);
 	v->quoted = (flags & 0x100u) != 0;
@@ -233,6 +222,10 @@ static gz_value *fill_value(gz_pageentry_reader *r, tree_block *tb)
 	v->col = (int)gz_pageentry_get_u32(r);
 	v->str = block_str(r, tb);
 	n = gz_pageentry_get_u32(r);
+	if (r->bad || (size_t)(tb->slot_end - tb->slot) < ((flags & 0x200u) ? 2 * (size_t)n : n)) {
+		r->bad = true;
+		return NULL;
+	}
 	if (n) {
 		v->items = (gz_value **)tb->slot;
 		tb->slot += n;
@@ -242,30 +235,45 @@ static gz_value *fill_value(gz_pageentry_reader *r, tree_block *tb)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (v->keys)
-			v->keys[i] = block_str(r, tb);
-		v->items[i] = fill_value(r, tb);
+		if (v->keys && !(v->keys[i] = block_str(r, tb)))
+			r->bad = true;
+		if (r->bad || !(v->items[i] = fill_value(r, tb, depth + 1))) {
+			r->bad = true;
+			return NULL;
+		}
+		v->n = i + 1;
 	}
-	v->n = n;
 	return v;
 }
 
 static gz_value *get_tree(gz_pageentry_reader *r)
 {
-	gz_pageentry_reader first = *r;
-	tree_size ts = {0, 0, 0};
+	tree_size ts;
 	tree_block tb;
 	char *block;
+	size_t left = (size_t)(r->end - r->p);
 
-	if (!size_value(&first, 0, &ts)) {
+	ts.nodes = gz_pageentry_get_u64(r);
+	ts.slots = gz_pageentry_get_u64(r);
+	ts.bytes = gz_pageentry_get_u64(r);
+	/* a node takes 16 bytes of the entry, a slot 4 and a string byte 1 at
+	 * least: counts beyond that are not an entry gazette wrote */
+	if (r->bad || !ts.nodes || ts.nodes > left / 16 || ts.slots > left / 4 || ts.bytes > left) {
 		r->bad = true;
 		return NULL;
 	}
 	block = gz_malloc(ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *) + ts.bytes);
 	tb.node = (gz_value *)(void *)block;
+	tb.node_end = tb.node + ts.nodes;
 	tb.slot = (void **)(void *)(block + ts.nodes * sizeof(gz_value));
+	tb.slot_end = tb.slot + ts.slots;
 	tb.byte = block + ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *);
-	fill_value(r, &tb);
+	tb.byte_end = tb.byte + ts.bytes;
+	if (!fill_value(r, &tb, 0) || r->bad) {
+		free(block);
+		r->bad = true;
+		return NULL;
+	}
 	((gz_value *)(void *)block)->block = true;
 	return (gz_value *)(void *)block;
 }
@@ -444,6 +452,13 @@ size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
 	for (i = 0; i < nprobes; i++) {
 		gz_pageentry_put_cstr(b, probes[i]);
 		gz_pageentry_put_u32(b, exists[i] ? 1 : 0);
+	}
+	{
+		tree_size ts = {0, 0, 0};
+		count_value(p->fm, &ts);
+		gz_pageentry_put_u64(b, ts.nodes);
+		gz_pageentry_put_u64(b, ts.slots);
+		gz_pageentry_put_u64(b, ts.bytes);
 	}
 	put_value(b, p->fm);
 	gz_pageentry_put_cstr(b, p->section);
