@@ -1,7 +1,5 @@
 #include "write/deps.h"
 
-#include <inttypes.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,20 +10,11 @@
 #include "base/hash.h"
 #include "base/program.h"
 
-/* A record from another build of gazette is not trusted (base/program.h). */
-static char magic_line[64];
-static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
-
-static void make_magic(void)
-{
-	snprintf(magic_line, sizeof(magic_line), "gazette-deps 4 %016" PRIx64 "\n", gz_program_hash());
-}
-
-static const char *magic(void)
-{
-	pthread_once(&magic_once, make_magic);
-	return magic_line;
-}
+/* The record's head: "GZDP", the format's version and the program's hash
+ * (a record from another build of gazette is not trusted: base/program.h). */
+#define DEPS_MAGIC "GZDP"
+#define DEPS_VERSION 5u
+#define DEPS_HEAD 16u
 
 void gz_deps_init(gz_deps *d)
 {
@@ -182,121 +171,138 @@ void gz_deps_keep(gz_deps *d, const gz_dep *old)
 	pthread_mutex_unlock(&d->lock);
 }
 
-/* Numbers of the record, read by hand: strtoull was a quarter of a load. */
-static bool read_dec(const char **p, unsigned long long *out)
-{
-	const char *s = *p;
-	unsigned long long v = 0;
+/*
+ * The record is binary, little-endian: the head, then items, then a hash
+ * of all before it (gz_hash_fast). An item is 'P' and a page path
+ * (u32 length, the bytes, a NUL), which numbers it (from 0, in order), or
+ * 'R' and an output: its path (the same way), key u64, site u8, length
+ * u64, a u32 count of page paths, their u32 numbers, and a byte each: was
+ * that page's body read. Paths come before the first output that names
+ * them, so one pass writes and reads it.
+ */
+typedef struct {
+	const char *p, *end;
+	bool bad;
+} reader;
 
-	if (*s < '0' || *s > '9')
-		return false;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (ULLONG_MAX - 9) / 10)
-			return false;
-		v = v * 10 + (unsigned long long)(*s - '0');
+static const void *take(reader *r, size_t n)
+{
+	const char *at = r->p;
+
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		return NULL;
 	}
-	*p = s;
-	*out = v;
-	return true;
+	r->p += n;
+	return at;
 }
 
-static bool read_hex64(const char *s, uint64_t *out)
+static uint32_t take_u32(reader *r)
 {
+	const void *at = take(r, 4);
+	uint32_t v = 0;
+
+	if (at)
+		memcpy(&v, at, 4);
+	return v;
+}
+
+static uint64_t take_u64(reader *r)
+{
+	const void *at = take(r, 8);
 	uint64_t v = 0;
-	int i;
 
-	for (i = 0; i < 16; i++) {
-		char c = s[i];
-		int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-		if (x < 0)
-			return false;
-		v = v << 4 | (uint64_t)x;
-	}
-	*out = v;
-	return s[16] == '\0';
+	if (at)
+		memcpy(&v, at, 8);
+	return v;
 }
 
-/* The record is text: after the header, "@\tPATH" names the next page
- * path (numbered from 0 in order), and each output is a line
- * "OUT\tKEY\tSITE\tLEN\tN,N,…\tBODY" whose N are those numbers and BODY
- * one '0' or '1' per path: was that page's body read. */
+/* A NUL-terminated string of the record, with no NUL inside. */
+static const char *take_str(reader *r)
+{
+	uint32_t n = take_u32(r);
+	const char *s = r->bad || n == UINT32_MAX ? NULL : take(r, (size_t)n + 1);
+
+	if (!s || s[n] || memchr(s, '\0', n)) {
+		r->bad = true;
+		return NULL;
+	}
+	return s;
+}
+
 int gz_deps_load(gz_deps *d, const char *file)
 {
-	char *data, *line, *next, **names = NULL;
-	size_t len = 0, nnames = 0, names_cap = 0, hlen;
-	const char *m;
+	char *data, **names = NULL;
+	size_t len = 0, nnames = 0, names_cap = 0;
+	uint64_t sum;
+	reader r;
 	int rc = 0;
 
 	if (!(data = gz_file_read(file, &len)))
 		return 0;
-	m = magic();
-	hlen = strlen(m);
-	if (len < hlen || memcmp(data, m, hlen)) {
-		/* another gazette's record is expected (an upgrade); junk is not */
-		rc = len < 13 || strncmp(data, "gazette-deps ", 13) ? -1 : 0;
+	/* another gazette's record is expected (an upgrade); junk is not */
+	if (len < DEPS_HEAD + 8 || memcmp(data, DEPS_MAGIC, 4)) {
+		rc = len >= 13 && !strncmp(data, "gazette-deps ", 13) ? 0 : -1;
 		free(data);
 		return rc;
 	}
-	for (line = data + hlen; line < data + len && *line; line = next) {
-		char *fields[6], *p = line, empty[1] = "";
-		const char *q;
+	r.p = data + 4;
+	r.end = data + len - 8;
+	r.bad = false;
+	if (take_u32(&r) != DEPS_VERSION || take_u64(&r) != gz_program_hash()) {
+		free(data);
+		return 0;
+	}
+	memcpy(&sum, data + len - 8, 8);
+	if (gz_hash_fast(GZ_HASH_INIT, data, len - 8) != sum)
+		r.bad = true;
+	while (!r.bad && r.p < r.end) {
+		const char *tag = take(&r, 1), *s, *site;
+		const unsigned char *body;
+		const char *nums;
 		gz_dep dep;
-		int i;
-		size_t k, commas;
-		unsigned long long x;
+		uint32_t k, x;
 
-		next = memchr(line, '\n', (size_t)(data + len - line));
-		if (next)
-			*next++ = '\0';
-		else
-			next = data + len;
-		if (line[0] == '@' && line[1] == '\t') {
+		if (tag && *tag == 'P') {
+			if (!(s = take_str(&r)))
+				break;
 			GZ_GROW(names, names_cap, nnames + 1);
-			names[nnames++] = intern(d, line + 2);
+			names[nnames++] = intern(d, s);
 			continue;
 		}
-		for (i = 0; i < 6 && p; i++) {
-			fields[i] = p;
-			p = strchr(p, '\t');
-			if (p)
-				*p++ = '\0';
-		}
-		if (i < 4) {
-			rc = -1;
+		s = tag && *tag == 'R' ? take_str(&r) : NULL;
+		if (!s) {
+			r.bad = true;
 			break;
 		}
-		if (i == 4)
-			fields[4] = empty;
-		if (i <= 5)
-			fields[5] = empty;
 		memset(&dep, 0, sizeof(dep));
-		q = fields[3];
-		if (!read_hex64(fields[1], &dep.key) || !read_dec(&q, &x) || *q) {
-			rc = -1;
+		dep.key = take_u64(&r);
+		site = take(&r, 1);
+		dep.site = site && *site;
+		dep.len = (size_t)take_u64(&r);
+		k = take_u32(&r);
+		nums = r.bad || k > (size_t)(r.end - r.p) / 5 ? NULL : take(&r, 4 * (size_t)k);
+		body = nums ? take(&r, k) : NULL;
+		if (!body) {
+			r.bad = true;
 			break;
 		}
-		dep.len = (size_t)x;
-		dep.site = fields[2][0] == '1';
-		for (commas = 0, q = fields[4]; *q; q++)
-			commas += *q == ',';
-		k = *fields[4] ? commas + 1 : 0;
 		dep.paths = gz_malloc((k ? k : 1) * sizeof(*dep.paths));
-		for (q = fields[4]; *q; q += *q == ',') {
-			if (!read_dec(&q, &x) || x >= nnames || (*q && *q != ',') ||
-			    dep.npaths >= k) {
-				rc = -1;
+		dep.body = gz_malloc((k ? k : 1) * sizeof(*dep.body));
+		for (dep.npaths = 0; dep.npaths < k; dep.npaths++) {
+			memcpy(&x, nums + 4 * (size_t)dep.npaths, 4);
+			if (x >= nnames)
 				break;
-			}
-			dep.paths[dep.npaths++] = names[x];
+			dep.paths[dep.npaths] = names[x];
+			dep.body[dep.npaths] = body[dep.npaths] != 0;
 		}
-		dep.out = gz_strdup(fields[0]);
-		dep.body = gz_calloc(dep.npaths ? dep.npaths : 1, sizeof(*dep.body));
-		for (k = 0; k < dep.npaths && fields[5][k]; k++)
-			dep.body[k] = fields[5][k] == '1';
+		dep.out = gz_strdup(s);
 		add_locked(d, &dep);
-		if (rc < 0)
-			break;
+		if (dep.npaths < k)
+			r.bad = true;
 	}
+	if (r.bad)
+		rc = -1;
 	free(names);
 	free(data);
 	if (rc < 0) {
@@ -320,34 +326,31 @@ const gz_dep *gz_deps_find(const gz_deps *d, const char *out)
 	return gz_map_get(&d->by_out, out);
 }
 
-/* The record has tens of thousands of numbers: printf would be most of
- * the time it takes to write. */
-static void put_dec(gz_buf *b, size_t v)
+static char *put_u32(char *w, uint32_t v)
 {
-	char t[24];
-	size_t n = sizeof(t);
-
-	do {
-		t[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	gz_buf_add(b, t + n, sizeof(t) - n);
+	memcpy(w, &v, 4);
+	return w + 4;
 }
 
-static void put_hex64(gz_buf *b, uint64_t v)
+static char *put_u64(char *w, uint64_t v)
 {
-	char t[16];
-	int i;
+	memcpy(w, &v, 8);
+	return w + 8;
+}
 
-	for (i = 15; i >= 0; i--, v >>= 4)
-		t[i] = "0123456789abcdef"[v & 15];
-	gz_buf_add(b, t, sizeof(t));
+static char *put_str(char *w, const char *s, size_t n)
+{
+	w = put_u32(w, (uint32_t)n);
+	memcpy(w, s, n + 1);
+	return w + n + 1;
 }
 
 int gz_deps_save(gz_deps *d, const char *file)
 {
 	gz_buf b = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
 	size_t i, k, next = 0;
+	uint64_t sum;
+	char *w;
 	FILE *f;
 	int rc = 0;
 
@@ -356,37 +359,40 @@ int gz_deps_save(gz_deps *d, const char *file)
 		if (d->strings.keys && d->strings.keys[i])
 			header(d->strings.keys[i])->num = SIZE_MAX;
 	/* about as long as the last record */
-	gz_buf_grow(&b, 64 + d->n * 144);
-	gz_buf_puts(&b, magic());
+	gz_buf_grow(&b, 64 + d->n * 96);
+	gz_buf_add(&b, DEPS_MAGIC, 4);
+	w = put_u64(put_u32(b.ptr + b.len, DEPS_VERSION), gz_program_hash());
+	b.len = (size_t)(w - b.ptr);
 	for (i = 0; i < d->n; i++) {
 		const gz_dep *dep = &d->items[i];
+		size_t olen = strlen(dep->out), need = 32 + olen + 5 * dep->npaths;
+		for (k = 0; k < dep->npaths; k++)
+			if (header(dep->paths[k])->num == SIZE_MAX)
+				need += 6 + strlen(dep->paths[k]);
+		gz_buf_grow(&b, need);
+		w = b.ptr + b.len;
 		for (k = 0; k < dep->npaths; k++) {
 			size_t *num = &header(dep->paths[k])->num;
 			if (*num == SIZE_MAX) {
 				*num = next++;
-				gz_buf_puts(&b, "@\t");
-				gz_buf_puts(&b, dep->paths[k]);
-				gz_buf_putc(&b, '\n');
+				*w++ = 'P';
+				w = put_str(w, dep->paths[k], strlen(dep->paths[k]));
 			}
 		}
-		gz_buf_puts(&b, dep->out);
-		gz_buf_putc(&b, '\t');
-		put_hex64(&b, dep->key);
-		gz_buf_puts(&b, dep->site ? "\t1\t" : "\t0\t");
-		put_dec(&b, dep->len);
-		gz_buf_putc(&b, '\t');
-		for (k = 0; k < dep->npaths; k++) {
-			if (k)
-				gz_buf_putc(&b, ',');
-			put_dec(&b, header(dep->paths[k])->num);
-		}
-		gz_buf_putc(&b, '\t');
-		gz_buf_grow(&b, dep->npaths + 2);
+		*w++ = 'R';
+		w = put_str(w, dep->out, olen);
+		w = put_u64(w, dep->key);
+		*w++ = dep->site ? 1 : 0;
+		w = put_u64(w, dep->len);
+		w = put_u32(w, (uint32_t)dep->npaths);
 		for (k = 0; k < dep->npaths; k++)
-			b.ptr[b.len++] = dep->body && dep->body[k] ? '1' : '0';
-		b.ptr[b.len++] = '\n';
-		b.ptr[b.len] = '\0';
+			w = put_u32(w, (uint32_t)header(dep->paths[k])->num);
+		for (k = 0; k < dep->npaths; k++)
+			*w++ = dep->body && dep->body[k] ? 1 : 0;
+		b.len = (size_t)(w - b.ptr);
 	}
+	sum = gz_hash_fast(GZ_HASH_INIT, b.ptr, b.len);
+	gz_buf_add(&b, &sum, 8);
 	gz_buf_printf(&tmp, "%s.tmp", file);
 	f = fopen(tmp.ptr, "w");
 	if (!f || fwrite(b.ptr, 1, b.len, f) != b.len || fclose(f) != 0 || rename(tmp.ptr, file) < 0)

@@ -118,11 +118,17 @@ for f in .gazette/deps-*.txt; do printf 'garbage\n' >"$f"; done
 grep -q "warning: .*not a record gazette wrote" "$TMPDIR/corrupt" || { cat "$TMPDIR/corrupt"; fail "no warning for a corrupt record"; }
 clean_equal "$TMPDIR/out"
 
-# a record with the right header whose line names a path it never listed
-# (cut short, say): the same warning, nothing of it trusted
-for f in .gazette/deps-*.txt; do head -n 1 "$f" >"$f.head"; printf 'index.html\t0\t0\t1\t99999\t0\n' >>"$f.head"; mv "$f.head" "$f"; done
+# a record with the right head, cut short (or one byte of it changed):
+# the same warning, nothing of it trusted
+for f in .gazette/deps-*.txt; do head -c $(($(wc -c <"$f") / 2)) "$f" >"$f.head"; mv "$f.head" "$f"; done
 "$GAZETTE" build --source "$site" --out "$TMPDIR/out" --verbose 2>"$TMPDIR/corrupt"
-grep -q "warning: .*not a record gazette wrote" "$TMPDIR/corrupt" || { cat "$TMPDIR/corrupt"; fail "no warning for a record naming an unknown path"; }
+grep -q "warning: .*not a record gazette wrote" "$TMPDIR/corrupt" || { cat "$TMPDIR/corrupt"; fail "no warning for a record cut short"; }
+clean_equal "$TMPDIR/out"
+for f in .gazette/deps-*.txt; do
+	printf 'X' | dd of="$f" bs=1 seek=$(($(wc -c <"$f") / 2)) conv=notrunc 2>/dev/null
+done
+"$GAZETTE" build --source "$site" --out "$TMPDIR/out" --verbose 2>"$TMPDIR/corrupt"
+grep -q "warning: .*not a record gazette wrote" "$TMPDIR/corrupt" || { cat "$TMPDIR/corrupt"; fail "no warning for a record with a byte changed"; }
 clean_equal "$TMPDIR/out"
 
 # delete a story: its page and the lists it was on follow

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/hash.h"
 #include "write/deps.h"
 #include "test.h"
 
@@ -17,18 +18,23 @@ static char *temp_file(void)
 	return strdup(tmpl);
 }
 
-static void write_text(const char *path, const char *text)
+static void write_bytes(const char *path, const void *data, size_t len)
 {
 	FILE *f = fopen(path, "w");
 
 	CHECK(f != NULL);
 	if (f) {
-		fputs(text, f);
+		CHECK_INT(fwrite(data, 1, len, f), len);
 		fclose(f);
 	}
 }
 
-static char *read_text(const char *path)
+static void write_text(const char *path, const char *text)
+{
+	write_bytes(path, text, strlen(text));
+}
+
+static char *read_bytes(const char *path, size_t *len)
 {
 	gz_buf b = GZ_BUF_INIT;
 	char chunk[4096];
@@ -39,13 +45,14 @@ static char *read_text(const char *path)
 		gz_buf_add(&b, chunk, n);
 	if (f)
 		fclose(f);
-	return gz_buf_detach(&b, NULL);
+	return gz_buf_detach(&b, len);
 }
 
 /* What is saved loads the same, and saves to the same bytes again. */
 static void test_round_trip(void)
 {
 	char *file = temp_file(), *first, *second;
+	size_t nfirst, nsecond;
 	char *a[] = {"content/a.md", "content/b.md"}, *b[] = {"content/b.md"};
 	bool body_a[] = {true, false};
 	gz_deps d, e;
@@ -56,7 +63,7 @@ static void test_round_trip(void)
 	gz_deps_add(&d, "index.html", 0xfedcba9876543210ULL, true, 99, b, NULL, 1);
 	gz_deps_add(&d, "robots-like.txt", 7, false, 0, NULL, NULL, 0);
 	CHECK_INT(gz_deps_save(&d, file), 0);
-	first = read_text(file);
+	first = read_bytes(file, &nfirst);
 
 	gz_deps_init(&e);
 	CHECK_INT(gz_deps_load(&e, file), 0);
@@ -82,8 +89,9 @@ static void test_round_trip(void)
 	CHECK(x && x->npaths == 0 && x->len == 0);
 
 	CHECK_INT(gz_deps_save(&e, file), 0);
-	second = read_text(file);
-	CHECK_STR(second, first);
+	second = read_bytes(file, &nsecond);
+	CHECK_INT(nsecond, nfirst);
+	CHECK(nsecond == nfirst && !memcmp(first, second, nfirst));
 	gz_deps_release(&d);
 	gz_deps_release(&e);
 	free(first);
@@ -92,50 +100,99 @@ static void test_round_trip(void)
 	free(file);
 }
 
-/* A record of this program with a damaged line is not trusted at all. */
+/* A record of this program made of items (with a right hash at its end):
+ * the head of an empty record, then items of len bytes. */
+static void write_record(const char *path, const char *head, const char *items, size_t len)
+{
+	gz_buf b = GZ_BUF_INIT;
+	uint64_t sum;
+
+	gz_buf_add(&b, head, 16);
+	gz_buf_add(&b, items, len);
+	sum = gz_hash_fast(GZ_HASH_INIT, b.ptr, b.len);
+	gz_buf_add(&b, &sum, 8);
+	write_bytes(path, b.ptr, b.len);
+	gz_buf_release(&b);
+}
+
+static int load_count(const char *file, size_t *n)
+{
+	gz_deps d;
+	int rc;
+
+	gz_deps_init(&d);
+	rc = gz_deps_load(&d, file);
+	*n = d.n;
+	gz_deps_release(&d);
+	return rc;
+}
+
+/* A record of this program with a damaged item is not trusted at all. */
 static void test_damaged(void)
 {
-	static const char *const lines[] = {
-		"index.html\t012345\t0\t1\t\t\n",                 /* a short key */
-		"index.html\t0123456789abcdeg\t0\t1\t\t\n",       /* not hex */
-		"index.html\t0123456789abcdef\t0\t1x\t\t\n",      /* a length that is not one */
-		"index.html\t0123456789abcdef\t0\t1\t0,,0\t00\n", /* an empty number */
-		"index.html\t0123456789abcdef\t0\t1\t5\t0\n",     /* no such path */
-		"index.html\n",                                   /* too few fields */
+	/* 'P' content/a.md, then 'R' index.html of key 1, no site, length 2,
+	 * and its pages: each case changes one thing */
+#define PATH_A "P\x0c\0\0\0content/a.md\0"
+#define OUT "R\x0a\0\0\0index.html\0\1\0\0\0\0\0\0\0\0\2\0\0\0\0\0\0\0"
+	static const struct {
+		const char *bytes;
+		size_t len;
+		int rc;
+		size_t n;
+	} cases[] = {
+		{PATH_A OUT "\1\0\0\0\0\0\0\0\1", sizeof(PATH_A OUT) - 1 + 9, 0, 1}, /* good */
+		{PATH_A OUT "\1\0\0\0\5\0\0\0\1", sizeof(PATH_A OUT) - 1 + 9, -1, 0}, /* no such path */
+		{PATH_A OUT "\2\0\0\0\0\0\0\0\1", sizeof(PATH_A OUT) - 1 + 9, -1, 0}, /* cut short */
+		{PATH_A OUT "\1\0\0\0", sizeof(PATH_A OUT) - 1 + 4, -1, 0},               /* cut short */
+		{"X" OUT "\0\0\0\0", sizeof("X" OUT) - 1 + 4, -1, 0},                      /* no such item */
+		{"P\x0c\0\0\0content/a.mdX", 18, -1, 0},                                   /* no NUL */
+		{"P\x0c\0\0\0conte\0t/a.md\0", 18, -1, 0},                              /* a NUL inside */
 	};
-	char *file = temp_file(), *magic;
+	char *file = temp_file(), *empty;
+	size_t i, n, len;
 	gz_deps d;
-	size_t i;
 
-	/* this program's header, from an empty record */
+	/* this program's head, from an empty record */
 	gz_deps_init(&d);
 	CHECK_INT(gz_deps_save(&d, file), 0);
 	gz_deps_release(&d);
-	magic = read_text(file);
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		gz_buf b = GZ_BUF_INIT;
-		gz_buf_printf(&b, "%s@\tcontent/a.md\n%s", magic, lines[i]);
-		write_text(file, b.ptr);
-		gz_deps_init(&d);
-		CHECK_INT(gz_deps_load(&d, file), -1);
-		CHECK_INT(d.n, 0);
-		gz_deps_release(&d);
-		gz_buf_release(&b);
+	empty = read_bytes(file, &len);
+	CHECK_INT(len, 24);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_record(file, empty, cases[i].bytes, cases[i].len);
+		CHECK_INT(load_count(file, &n), cases[i].rc);
+		CHECK_INT(n, cases[i].n);
 	}
-	/* another build of gazette's record: empty, not an error */
+	/* the good one with a byte changed, or its last byte gone: the hash
+	 * at its end tells */
+	write_record(file, empty, cases[0].bytes, cases[0].len);
+	{
+		char *good = read_bytes(file, &len);
+		good[20] ^= 1;
+		write_bytes(file, good, len);
+		CHECK_INT(load_count(file, &n), -1);
+		good[20] ^= 1;
+		write_bytes(file, good, len - 1);
+		CHECK_INT(load_count(file, &n), -1);
+		free(good);
+	}
+	/* another build of gazette's record (another program hash), or the
+	 * older text record: empty, not an error */
+	empty[8] ^= 1;
+	write_record(file, empty, cases[0].bytes, cases[0].len);
+	CHECK_INT(load_count(file, &n), 0);
+	CHECK_INT(n, 0);
 	write_text(file, "gazette-deps 4 0000000000000000\nindex.html\t0\t0\t1\t\t\n");
-	gz_deps_init(&d);
-	CHECK_INT(gz_deps_load(&d, file), 0);
-	CHECK_INT(d.n, 0);
-	gz_deps_release(&d);
+	CHECK_INT(load_count(file, &n), 0);
+	CHECK_INT(n, 0);
 	/* junk */
 	write_text(file, "garbage\n");
-	gz_deps_init(&d);
-	CHECK_INT(gz_deps_load(&d, file), -1);
-	gz_deps_release(&d);
-	free(magic);
+	CHECK_INT(load_count(file, &n), -1);
+	free(empty);
 	unlink(file);
 	free(file);
+#undef PATH_A
+#undef OUT
 }
 
 void suite_deps(void)
