@@ -169,31 +169,69 @@ static void settle_captions(gz_page *p)
 	}
 }
 
+/* Is item a term name (else null, or an error)? */
+static bool term_name(const gz_value *item)
+{
+	return item->type == GZ_STR && item->str[0];
+}
+
+/* The page's term names, by taxonomy, in one block (a page has a handful,
+ * ten thousand pages would be a hundred thousand small allocations). */
 static void load_terms(gz_page *p, const gz_config *cfg, gz_diag *d)
 {
-	size_t t, i;
+	size_t t, i, items = 0, bytes = 0;
+	gz_value **vals = gz_calloc(cfg->ntax ? cfg->ntax : 1, sizeof(*vals));
+	char **slot, *byte;
 
-	p->ntax = cfg->ntax;
-	p->tax_values = gz_calloc(cfg->ntax ? cfg->ntax : 1, sizeof(*p->tax_values));
 	for (t = 0; t < cfg->ntax; t++) {
 		gz_value *v = gz_value_get(p->fm, cfg->tax[t].key);
 		if (!v || gz_value_is_null(v))
 			continue;
 		if (v->type == GZ_STR) {
-			gz_strlist_add(&p->tax_values[t], v->str);
+			vals[t] = v;
+			items++;
+			bytes += strlen(v->str) + 1;
 		} else if (v->type == GZ_SEQ) {
+			vals[t] = v;
 			for (i = 0; i < v->n; i++) {
-				if (v->items[i]->type == GZ_STR && v->items[i]->str[0])
-					gz_strlist_add(&p->tax_values[t], v->items[i]->str);
-				else if (!gz_value_is_null(v->items[i]))
+				if (term_name(v->items[i])) {
+					items++;
+					bytes += strlen(v->items[i]->str) + 1;
+				} else if (!gz_value_is_null(v->items[i])) {
 					gz_diag_error(d, p->path, v->items[i]->line, v->items[i]->col,
 						      _("%s: each item must be a name"), cfg->tax[t].key);
+				}
 			}
 		} else {
 			gz_diag_error(d, p->path, v->line, v->col,
 				      _("%s must be a name or a list of names"), cfg->tax[t].key);
 		}
 	}
+	p->ntax = cfg->ntax;
+	p->tax_values = gz_calloc(1, (cfg->ntax ? cfg->ntax : 1) * sizeof(*p->tax_values) +
+					     items * sizeof(char *) + bytes);
+	p->tax_block = true;
+	slot = (char **)(void *)(p->tax_values + (cfg->ntax ? cfg->ntax : 1));
+	byte = (char *)(slot + items);
+	for (t = 0; t < cfg->ntax; t++) {
+		gz_value *v = vals[t];
+		gz_strlist *l = &p->tax_values[t];
+		size_t n = !v ? 0 : v->type == GZ_STR ? 1 : v->n;
+		l->items = slot;
+		for (i = 0; i < n; i++) {
+			const gz_value *item = v->type == GZ_STR ? v : v->items[i];
+			size_t len;
+			if (v->type != GZ_STR && !term_name(item))
+				continue;
+			len = strlen(item->str) + 1;
+			memcpy(byte, item->str, len);
+			l->items[l->n++] = byte;
+			byte += len;
+		}
+		l->cap = l->n;
+		slot += l->n;
+	}
+	free(vals);
 }
 
 /* Where a page lives: section, slug, URL and output file. */
@@ -898,11 +936,10 @@ void gz_page_free(gz_page *p)
 	gz_value_free(p->fm);
 	gz_value_free(p->extra);
 	free(p->hook_error);
-	if (p->tax_values) {
+	if (p->tax_values && !p->tax_block)
 		for (i = 0; i < p->ntax; i++)
 			gz_strlist_release(&p->tax_values[i]);
-		free(p->tax_values);
-	}
+	free(p->tax_values);
 	if (p->terms) {
 		for (i = 0; i < p->ntax; i++)
 			free(p->terms[i]);

@@ -73,6 +73,8 @@ struct gz_page {
 			       * broadcast script; images by index into images */
 	size_t chars;
 	gz_strlist *tax_values;          /* [cfg->ntax] raw term names */
+	bool tax_block;                  /* they, their items and names are one
+					  * block (a loaded page's): freed as one */
 	struct gz_term ***terms;         /* [cfg->ntax] resolved by the model */
 	size_t *nterms;
 	gz_photo *photos;
