@@ -940,12 +940,12 @@ void gz_page_free(gz_page *p)
 		for (i = 0; i < p->ntax; i++)
 			gz_strlist_release(&p->tax_values[i]);
 	free(p->tax_values);
-	if (p->terms) {
+	if (p->terms && !p->terms_block) {
 		for (i = 0; i < p->ntax; i++)
 			free(p->terms[i]);
-		free(p->terms);
+		free(p->nterms);
 	}
-	free(p->nterms);
+	free(p->terms);
 	for (i = 0; i < p->nphotos; i++)
 		free_photo(&p->photos[i]);
 	free(p->photos);

@@ -77,6 +77,8 @@ struct gz_page {
 					  * block (a loaded page's): freed as one */
 	struct gz_term ***terms;         /* [cfg->ntax] resolved by the model */
 	size_t *nterms;
+	bool terms_block;                /* terms, nterms and the lists are one
+					  * block (the model's): freed as one */
 	gz_photo *photos;
 	size_t nphotos;
 	gz_photo *cover;                 /* NULL or owned */
