@@ -121,24 +121,35 @@ void gz_source_outside(gz_source *s, gz_strlist *out)
 	pthread_rwlock_unlock(&s->lock);
 }
 
+/* What each byte is to a path: 0 a byte of a name, 1 the end of a segment
+ * ('/' or the NUL), 2 refused (a backslash or a control character). Every
+ * page and output path of a build is checked: a step a byte. */
+static const unsigned char path_byte[256] = {
+	1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	['/'] = 1, ['\\'] = 2,
+};
+
 bool gz_path_is_safe(const char *path)
 {
-	const char *p = path, *seg = path;
+	const unsigned char *p = (const unsigned char *)path, *seg = p;
 
 	if (!*path || *path == '/')
 		return false;
 	for (;; p++) {
-		if (*p == '/' || !*p) {
+		while (!path_byte[*p])
+			p++;
+		if (path_byte[*p] == 2)
+			return false;
+		{
 			size_t n = (size_t)(p - seg);
 			if (n == 0 || (n == 1 && seg[0] == '.') ||
 			    (n == 2 && seg[0] == '.' && seg[1] == '.'))
 				return false;
-			if (!*p)
-				return true;
-			seg = p + 1;
-		} else if (*p == '\\' || (unsigned char)*p < 0x20) {
-			return false;
 		}
+		if (!*p)
+			return true;
+		seg = p + 1;
 	}
 }
 

@@ -12,6 +12,12 @@ static void safe_paths(void)
 	CHECK(!gz_path_is_safe("./a"));
 	CHECK(!gz_path_is_safe("a\\b"));
 	CHECK(!gz_path_is_safe(""));
+	CHECK(!gz_path_is_safe("a/"));
+	CHECK(!gz_path_is_safe("a/.."));
+	CHECK(!gz_path_is_safe("a/\tb"));
+	CHECK(!gz_path_is_safe("a\x7f/\x01"));
+	CHECK(gz_path_is_safe(".a/..b/b..c/故事.md"));
+	CHECK(gz_path_is_safe("a/b.c/..."));
 }
 
 static void joins(void)
