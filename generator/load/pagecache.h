@@ -54,7 +54,8 @@ gz_pagecache *gz_pagecache_open(gz_pagecache *pre, uint64_t salt, const gz_strli
  * entry for path: returns 1. Otherwise returns 0 with h->src set and the
  * file read into *data, *len (caller frees), or -1 if it cannot be read.
  * Safe on several threads for distinct paths of the list. A hit's body
- * text (plain, doc and, without images, html) is lent: see below. */
+ * text (plain, doc and, without images, html) and its front matter's
+ * strings are lent: see below. */
 int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page *p,
 		     gz_page_hashes *h, char **data, size_t *len);
 

@@ -158,19 +158,20 @@ static char *get_str(gz_pageentry_reader *r, size_t *len)
 
 /*
  * The front matter of a hit as one allocation: the entry gives how many
- * nodes, item slots and string bytes the tree takes (counted when it was
- * written), and one pass fills the block, each step bounded by the entry's
- * end and the block's. Ten thousand pages of a dozen fields each would
- * otherwise be a hundred thousand small allocations on every build.
+ * nodes and item slots the tree takes (counted when it was written), and
+ * one pass fills the block, each step bounded by the entry's end and the
+ * block's. Its strings are the entry's own (NUL-terminated there, and kept
+ * as long as the page, like its body). Ten thousand pages of a dozen
+ * fields each would otherwise be a hundred thousand small allocations, and
+ * as many copies, on every build.
  */
 typedef struct {
-	uint64_t nodes, slots, bytes;
+	uint64_t nodes, slots;
 } tree_size;
 
 typedef struct {
 	gz_value *node, *node_end;
 	void **slot, **slot_end;
-	char *byte, *byte_end;
 } tree_block;
 
 static void count_value(const gz_value *v, tree_size *ts)
@@ -178,31 +179,17 @@ static void count_value(const gz_value *v, tree_size *ts)
 	size_t i;
 
 	ts->nodes++;
-	if (v->str)
-		ts->bytes += strlen(v->str) + 1;
 	ts->slots += v->keys ? 2 * v->n : v->n;
-	for (i = 0; i < v->n; i++) {
-		if (v->keys)
-			ts->bytes += strlen(v->keys[i]) + 1;
+	for (i = 0; i < v->n; i++)
 		count_value(v->items[i], ts);
-	}
 }
 
-static char *block_str(gz_pageentry_reader *r, tree_block *tb)
+/* A string of the entry, in place (a tree's strings are never written). */
+static char *entry_str(gz_pageentry_reader *r)
 {
 	size_t len;
-	const char *s = gz_pageentry_peek_str(r, &len);
-	char *d = tb->byte;
 
-	if (!s)
-		return NULL;
-	if ((size_t)(tb->byte_end - d) <= len) {
-		r->bad = true;
-		return NULL;
-	}
-	memcpy(d, s, len + 1);
-	tb->byte += len + 1;
-	return d;
+	return (char *)gz_pageentry_peek_str(r, &len);
 }
 
 static gz_value *fill_value(gz_pageentry_reader *r, tree_block *tb, int depth)
@@ -220,7 +207,7 @@ static gz_value *fill_value(gz_pageentry_reader *r, tree_block *tb, int depth)
 	v->quoted = (flags & 0x100u) != 0;
 	v->line = (int)gz_pageentry_get_u32(r);
 	v->col = (int)gz_pageentry_get_u32(r);
-	v->str = block_str(r, tb);
+	v->str = entry_str(r);
 	n = gz_pageentry_get_u32(r);
 	if (r->bad || (size_t)(tb->slot_end - tb->slot) < ((flags & 0x200u) ? 2 * (size_t)n : n)) {
 		r->bad = true;
@@ -235,7 +222,7 @@ static gz_value *fill_value(gz_pageentry_reader *r, tree_block *tb, int depth)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (v->keys && !(v->keys[i] = block_str(r, tb)))
+		if (v->keys && !(v->keys[i] = entry_str(r)))
 			r->bad = true;
 		if (r->bad || !(v->items[i] = fill_value(r, tb, depth + 1))) {
 			r->bad = true;
@@ -255,20 +242,17 @@ static gz_value *get_tree(gz_pageentry_reader *r)
 
 	ts.nodes = gz_pageentry_get_u64(r);
 	ts.slots = gz_pageentry_get_u64(r);
-	ts.bytes = gz_pageentry_get_u64(r);
-	/* a node takes 16 bytes of the entry, a slot 4 and a string byte 1 at
-	 * least: counts beyond that are not an entry gazette wrote */
-	if (r->bad || !ts.nodes || ts.nodes > left / 16 || ts.slots > left / 4 || ts.bytes > left) {
+	/* a node takes 16 bytes of the entry and a slot 4 at least: counts
+	 * beyond that are not an entry gazette wrote */
+	if (r->bad || !ts.nodes || ts.nodes > left / 16 || ts.slots > left / 4) {
 		r->bad = true;
 		return NULL;
 	}
-	block = gz_malloc(ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *) + ts.bytes);
+	block = gz_malloc(ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *));
 	tb.node = (gz_value *)(void *)block;
 	tb.node_end = tb.node + ts.nodes;
 	tb.slot = (void **)(void *)(block + ts.nodes * sizeof(gz_value));
 	tb.slot_end = tb.slot + ts.slots;
-	tb.byte = block + ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *);
-	tb.byte_end = tb.byte + ts.bytes;
 	if (!fill_value(r, &tb, 0) || r->bad) {
 		free(block);
 		r->bad = true;
@@ -454,11 +438,10 @@ size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
 		gz_pageentry_put_u32(b, exists[i] ? 1 : 0);
 	}
 	{
-		tree_size ts = {0, 0, 0};
+		tree_size ts = {0, 0};
 		count_value(p->fm, &ts);
 		gz_pageentry_put_u64(b, ts.nodes);
 		gz_pageentry_put_u64(b, ts.slots);
-		gz_pageentry_put_u64(b, ts.bytes);
 	}
 	put_value(b, p->fm);
 	gz_pageentry_put_cstr(b, p->section);

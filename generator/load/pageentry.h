@@ -39,10 +39,11 @@ size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
 
 /* Fill p's parsed fields and the parse's hashes in *h (not h->src) from
  * an entry's head (hlen bytes) and its body (blen bytes), which must stay
- * mapped while p lives: p's bodies point into it (but for a page with
- * images, whose HTML is a copy the photo stage may rewrite). The body is
- * not read, only pointed into, unless check (where the body may not be as
- * written: then each string's length and end are checked). Returns 1 (p
+ * mapped while p lives: p's bodies and its front matter's strings point
+ * into them (but for a page with images, whose HTML is a copy the photo
+ * stage may rewrite). The body is not read, only pointed into, unless
+ * check (where the body may not be as written: then each string's length
+ * and end are checked). Returns 1 (p
  * filled), 0 (a probe finds another answer in src: parse again) or -1
  * (damaged: p as it was). */
 int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t blen, bool check,
