@@ -17,6 +17,9 @@
 
 /* Jobs between two gz_pagecache_shed: a few megabytes of bodies read. */
 #define SHED_EVERY 256
+/* Fewer outputs to render than this are rendered by one worker: opening
+ * another's Lua state (compiling the theme) would cost more. */
+#define RENDER_ALONE 48
 
 typedef struct {
 	char *out;               /* output path */
@@ -26,6 +29,7 @@ typedef struct {
 	char *title;             /* owned list title */
 	char *url;               /* owned list URL */
 	const char *origin;      /* for messages */
+	uint64_t hash;           /* job_hash, once it is decided */
 } job;
 
 typedef struct {
@@ -327,7 +331,7 @@ typedef struct {
 	jobs *js;
 	const gz_site *site;
 	const gz_theme *theme;
-	gz_script **states;
+	gz_script **states;      /* a worker's, opened when it first renders */
 	gz_outputs *out;
 	gz_diag *d;
 	gz_render_opts *opts;
@@ -335,6 +339,8 @@ typedef struct {
 	const char **paths;      /* [id]: the page's path in opts->next */
 	atomic_size_t rendered, kept;
 	atomic_size_t done;      /* jobs finished, for gz_pagecache_shed */
+	size_t *todo;            /* the jobs to render (not kept), ntodo of them */
+	atomic_size_t ntodo;
 } render_ctx;
 
 /* What identifies the page or list a job shows (not what its pages say:
@@ -444,20 +450,41 @@ static bool keep_old(render_ctx *c, const job *j, uint64_t jh)
 	return ok;
 }
 
-static void render_one(size_t i, int worker, void *payload)
+/* A job whose output stands is kept; the others are rendered after. */
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void decide_one(size_t i, int worker, void *payload)
 {
 	render_ctx *c = payload;
 	job *j = &c->js->items[i];
-	gz_buf b = GZ_BUF_INIT;
-	char *data;
-	uint64_t jh = job_hash(c->site, j);
-	size_t len;
 
-	if (keep_old(c, j, jh)) {
+	(void)worker;
+	j->hash = job_hash(c->site, j);
+	if (keep_old(c, j, j->hash)) {
 		gz_outputs_keep(c->out, j->out, j->origin);
 		atomic_fetch_add(&c->kept, 1);
 		return;
 	}
+	c->todo[atomic_fetch_add(&c->ntodo, 1)] = i;
+}
+
+static void render_one(size_t at, int worker, void *payload)
+{
+	render_ctx *c = payload;
+	job *j = &c->js->items[c->todo[at]];
+	gz_buf b = GZ_BUF_INIT;
+	char *data;
+	uint64_t jh = j->hash;
+	size_t len;
+
+	/* the first worker's is open: a broken template is reported once */
+	if (!c->states[worker])
+		gz_script_open(&c->states[worker], c->theme, c->site, c->d);
 	/* --keep-going leaves the page out with a warning */
 	if (gz_script_render(c->states[worker], j->layout, j->page, j->page ? NULL : &j->list, &b,
 			     c->d, c->opts->keep_going ? GZ_WARNING : GZ_ERROR) < 0) {
@@ -609,15 +636,24 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	}
 	lap("index", &t);
 	c.states = gz_calloc((size_t)nw, sizeof(*c.states));
-	for (w = 0; w < nw; w++) {
-		if (gz_script_open(&c.states[w], theme, site, d) < 0) {
-			/* the same templates fail in every state: report once */
-			nw = w + 1;
-			goto close;
-		}
-	}
+	/* the same templates fail in every state: reported once, from this one */
+	if (gz_script_open(&c.states[0], theme, site, d) < 0)
+		goto close;
 	lap("templates", &t);
-	gz_parallel(js.n, nw, render_one, &c, opts->progress ? _("rendering") : NULL);
+	/* Compiling the theme takes as long as rendering a few dozen pages,
+	 * and a small rebuild renders a handful: which outputs stand is
+	 * decided first, and a second worker (and its state) only helps with
+	 * more than that to render. */
+	c.todo = gz_calloc(js.n ? js.n : 1, sizeof(*c.todo));
+	atomic_init(&c.ntodo, 0);
+	gz_parallel(js.n, nw, decide_one, &c, NULL);
+	{
+		size_t n = atomic_load(&c.ntodo);
+		/* the order of the jobs, whichever thread took each */
+		qsort(c.todo, n, sizeof(*c.todo), cmp_size);
+		gz_parallel(n, n < RENDER_ALONE ? 1 : nw, render_one, &c,
+			    opts->progress ? _("rendering") : NULL);
+	}
 	lap("pages", &t);
 	{
 		gz_buf robots = GZ_BUF_INIT;
@@ -635,6 +671,7 @@ close:
 	free(c.states);
 	gz_map_release(&c.by_path);
 	free(c.paths);
+	free(c.todo);
 	opts->rendered = atomic_load(&c.rendered);
 	opts->kept = atomic_load(&c.kept);
 done:
