@@ -1,5 +1,6 @@
 #include "render/render.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
@@ -582,6 +583,49 @@ static void lap(const char *what, double *t)
 	gz_timing_lap("  render", what, t);
 }
 
+typedef struct {
+	jobs *js;
+	const gz_site *site;
+	const gz_theme *theme;
+	gz_diag *d;
+} list_arg;
+
+static void *list_run(void *arg)
+{
+	list_arg *a = arg;
+
+	list_jobs(a->js, a->site, a->theme, a->d);
+	return NULL;
+}
+
+/* The pages by path; the old record's paths pointed at their pages; the
+ * new record's paths. */
+static void index_pages(render_ctx *c, const gz_site *site, gz_render_opts *opts)
+{
+	size_t i;
+
+	for (i = 0; i < site->nall; i++)
+		gz_map_put(&c->by_path, site->all[i]->path, site->all[i]);
+	if (opts->prev) {
+		/* each old record's pages, found once per path; next keeps the
+		 * old paths rather than copying them */
+		const gz_map *strings = &opts->prev->strings;
+		for (i = 0; i < strings->cap; i++)
+			if (strings->keys && strings->keys[i])
+				*gz_deps_slot(strings->keys[i]) =
+					gz_map_get(&c->by_path, strings->keys[i]);
+		if (opts->next)
+			gz_deps_adopt_strings(opts->next, opts->prev);
+	}
+	/* each page's path kept in the new record once, here, not looked up
+	 * under its lock by both render threads for every output */
+	if (opts->next) {
+		c->paths = gz_calloc(site->nall ? site->nall : 1, sizeof(*c->paths));
+		for (i = 0; i < site->nall; i++)
+			c->paths[i] = gz_deps_intern(opts->next, site->all[i]->path);
+	}
+}
+
 int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 		   gz_render_opts *opts, gz_diag *d)
 {
@@ -599,12 +643,22 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 				      _("the theme has no layouts/%s layout; copy it from themes/default"),
 				      needed[i]);
 	lap("", &t);
-	list_jobs(&js, site, theme, d);
-	lap("jobs", &t);
-	if (d->errors)
-		goto done;
-
 	memset(&c, 0, sizeof(c));
+	/* the jobs are listed on a thread while the pages are indexed here */
+	{
+		list_arg la = {&js, site, theme, d};
+		pthread_t lister;
+		bool apart = pthread_create(&lister, NULL, list_run, &la) == 0;
+		if (!apart)
+			list_run(&la);
+		index_pages(&c, site, opts);
+		if (apart)
+			pthread_join(lister, NULL);
+	}
+	lap("jobs and index", &t);
+	if (d->errors)
+		goto close;
+
 	c.js = &js;
 	c.site = site;
 	c.theme = theme;
@@ -614,27 +668,6 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	atomic_init(&c.rendered, 0);
 	atomic_init(&c.kept, 0);
 	atomic_init(&c.done, 0);
-	for (i = 0; i < site->nall; i++)
-		gz_map_put(&c.by_path, site->all[i]->path, site->all[i]);
-	if (opts->prev) {
-		/* each old record's pages, found once per path; next keeps the
-		 * old paths rather than copying them */
-		const gz_map *strings = &opts->prev->strings;
-		for (i = 0; i < strings->cap; i++)
-			if (strings->keys && strings->keys[i])
-				*gz_deps_slot(strings->keys[i]) =
-					gz_map_get(&c.by_path, strings->keys[i]);
-		if (opts->next)
-			gz_deps_adopt_strings(opts->next, opts->prev);
-	}
-	/* each page's path kept in the new record once, here, not looked up
-	 * under its lock by both render threads for every output */
-	if (opts->next) {
-		c.paths = gz_calloc(site->nall ? site->nall : 1, sizeof(*c.paths));
-		for (i = 0; i < site->nall; i++)
-			c.paths[i] = gz_deps_intern(opts->next, site->all[i]->path);
-	}
-	lap("index", &t);
 	c.states = gz_calloc((size_t)nw, sizeof(*c.states));
 	/* the same templates fail in every state: reported once, from this one */
 	if (gz_script_open(&c.states[0], theme, site, d) < 0)
@@ -666,7 +699,7 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	add_static(out, site, opts->theme_src);
 	lap("static", &t);
 close:
-	for (w = 0; w < nw; w++)
+	for (w = 0; c.states && w < nw; w++)
 		gz_script_free(c.states[w]);
 	free(c.states);
 	gz_map_release(&c.by_path);
@@ -674,7 +707,6 @@ close:
 	free(c.todo);
 	opts->rendered = atomic_load(&c.rendered);
 	opts->kept = atomic_load(&c.kept);
-done:
 	for (i = 0; i < js.n; i++) {
 		free(js.items[i].out);
 		free(js.items[i].title);
