@@ -30,7 +30,6 @@ typedef struct {
 	char *title;             /* owned list title */
 	char *url;               /* owned list URL */
 	const char *origin;      /* for messages */
-	uint64_t hash;           /* job_hash, once it is decided */
 } job;
 
 typedef struct {
@@ -465,8 +464,7 @@ static void decide_one(size_t i, int worker, void *payload)
 	job *j = &c->js->items[i];
 
 	(void)worker;
-	j->hash = job_hash(c->site, j);
-	if (keep_old(c, j, j->hash)) {
+	if (keep_old(c, j, job_hash(c->site, j))) {
 		gz_outputs_keep(c->out, j->out, j->origin);
 		atomic_fetch_add(&c->kept, 1);
 		return;
@@ -480,7 +478,7 @@ static void render_one(size_t at, int worker, void *payload)
 	job *j = &c->js->items[c->todo[at]];
 	gz_buf b = GZ_BUF_INIT;
 	char *data;
-	uint64_t jh = j->hash;
+	uint64_t jh = job_hash(c->site, j);
 	size_t len;
 
 	/* the first worker's is open: a broken template is reported once */
@@ -680,6 +678,7 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	c.todo = gz_calloc(js.n ? js.n : 1, sizeof(*c.todo));
 	atomic_init(&c.ntodo, 0);
 	gz_parallel(js.n, nw, decide_one, &c, NULL);
+	lap("decide", &t);
 	{
 		size_t n = atomic_load(&c.ntodo);
 		/* the order of the jobs, whichever thread took each */
