@@ -14,10 +14,10 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
-# gazette-core.so links CORE_PKGS; the photo and PDF code (MEDIASRC, with
-# MEDIA_PKGS) is gazette-media.so, loaded only when a photo or a PDF is made
-CORE_PKGS = libcmark-gfm libgit2 lua5.4 yaml-0.1 sqlite3 libarchive libdeflate libmicrohttpd libsodium
-MEDIA_PKGS = vips pangocairo cairo libqrencode
+# gazette-core.so links CORE_PKGS; the photo, PDF and zip code (MEDIASRC, with
+# MEDIA_PKGS) is gazette-media.so, loaded only when a photo, a PDF or a zip is made
+CORE_PKGS = libcmark-gfm libgit2 lua5.4 yaml-0.1 sqlite3 libdeflate libmicrohttpd libsodium
+MEDIA_PKGS = vips pangocairo cairo libqrencode libarchive
 PKGS = $(CORE_PKGS) $(MEDIA_PKGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -37,7 +37,7 @@ LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 # generator/<stage>/: the folders, in the order data flows through them, are
 # listed (and their include order checked) in tests/layers.sh
 SRC = $(wildcard generator/*/*.c)
-MEDIASRC = $(patsubst %,generator/media/%.c,image pdf qr mediaapi)
+MEDIASRC = $(patsubst %,generator/media/%.c,image pdf qr zip mediaapi)
 LIBSRC = $(filter-out generator/cli/main.c $(MEDIASRC),$(SRC))
 UNITSRC = $(wildcard tests/unit/*.c)
 

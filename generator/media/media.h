@@ -1,17 +1,18 @@
 /*
- * media.h: the photo and PDF code, behind one table.
+ * media.h: the photo, PDF and zip code, behind one table.
  *
- * image.c (libvips), pdf.c (cairo and pango) and qr.c (libqrencode) are
- * built into gazette-media.so, not gazette-core.so. Those libraries and
- * theirs are about 80 of the 120 shared objects the program would load,
- * and 25 of the 37 ms it took to start; most builds never touch them (a
- * rebuild after an edit whose photos and PDFs are all made already). The
- * core calls the functions of image.h, pdf.h and qr.h as always: media.c
- * defines each as a call through the table below, and loads
- * gazette-media.so from beside gazette-core.so the first time one is
- * called. The functions are listed once, in media_list.h, and the table,
- * the calls and the check that both sides agree are all made of that
- * list. The unit tests link image.c, pdf.c and qr.c themselves.
+ * image.c (libvips), pdf.c (cairo and pango), qr.c (libqrencode) and zip.c
+ * (libarchive) are built into gazette-media.so, not gazette-core.so. Those
+ * libraries and theirs are about 100 of the 140 shared objects the program
+ * would load, and most of the time it took to start; most builds never
+ * touch them (a rebuild after an edit whose photos and PDFs are all made
+ * already; only `archive pull` writes a zip). The core calls the functions
+ * of image.h, pdf.h, qr.h and zip.h as always: media.c defines each as a
+ * call through the table below, and loads gazette-media.so from beside
+ * gazette-core.so the first time one is called. The functions are listed
+ * once, in media_list.h, and the table, the calls and the check that both
+ * sides agree are all made of that list. The unit tests link image.c,
+ * pdf.c, qr.c and zip.c themselves.
  */
 #ifndef GZ_MEDIA_H
 #define GZ_MEDIA_H
@@ -25,6 +26,7 @@
 #include "media/image.h"
 #include "media/pdf.h"
 #include "media/qr.h"
+#include "media/zip.h"
 
 /* The table of the functions media_list.h lists, in its order. */
 typedef struct {

@@ -1,7 +1,7 @@
 /*
  * media_list.h: the functions of gazette-media.so, listed once.
  *
- * Each entry is one function of image.h, pdf.h or qr.h, whose comments
+ * Each entry is one function of image.h, pdf.h, qr.h or zip.h, whose comments
  * are its contract:
  *
  *   GZ_MEDIA_FN(ret, name, params, args)   returns ret
@@ -101,6 +101,14 @@ GZ_MEDIA_VOID(gz_pdf_qr,
 /* qr.h */
 GZ_MEDIA_FN(int, gz_qr_encode, (gz_qr *out, const char *text), (out, text))
 GZ_MEDIA_VOID(gz_qr_release, (gz_qr *q), (q))
+/* zip.h */
+GZ_MEDIA_FN(int, gz_zip_open, (gz_zip **out, int fd, char **err), (out, fd, err))
+GZ_MEDIA_FN(int, gz_zip_add,
+	    (gz_zip *z, const char *name, const void *data, size_t len, int64_t mtime,
+	     char **err),
+	    (z, name, data, len, mtime, err))
+GZ_MEDIA_FN(int, gz_zip_close, (gz_zip *z, char **err), (z, err))
+GZ_MEDIA_VOID(gz_zip_free, (gz_zip *z), (z))
 /* clang-format on */
 
 #undef GZ_MEDIA_FN

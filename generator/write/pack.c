@@ -1,7 +1,5 @@
 #include "write/pack.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libdeflate.h>
@@ -15,9 +13,10 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/i18n.h"
+#include "media/media.h"
 
 struct gz_pack {
-	struct archive *a;
+	gz_zip *z;
 	char *path, *tmp;
 	bool overwrite;
 	int fd;
@@ -28,6 +27,7 @@ int gz_pack_open(gz_pack **out, const char *path, bool overwrite, gz_diag *d)
 	gz_pack *pk;
 	gz_buf b = GZ_BUF_INIT;
 	struct stat st;
+	char *why;
 
 	*out = NULL;
 	if (!overwrite && lstat(path, &st) == 0) {
@@ -48,11 +48,9 @@ int gz_pack_open(gz_pack **out, const char *path, bool overwrite, gz_diag *d)
 		return -1;
 	}
 	fchmod(pk->fd, 0644);
-	pk->a = archive_write_new();
-	if (archive_write_set_format_zip(pk->a) != ARCHIVE_OK ||
-	    archive_write_open_fd(pk->a, pk->fd) != ARCHIVE_OK) {
-		gz_diag_error(d, path, 0, 0, _("cannot start the zip: %s"),
-			      archive_error_string(pk->a));
+	if (gz_zip_open(&pk->z, pk->fd, &why) < 0) {
+		gz_diag_error(d, path, 0, 0, _("cannot start the zip: %s"), why);
+		free(why);
 		gz_pack_free(pk);
 		return -1;
 	}
@@ -63,31 +61,23 @@ int gz_pack_open(gz_pack **out, const char *path, bool overwrite, gz_diag *d)
 int gz_pack_add(gz_pack *pk, const char *name, const void *data, size_t len, int64_t mtime,
 		gz_diag *d)
 {
-	struct archive_entry *e = archive_entry_new();
-	int rc = 0;
+	char *why;
 
-	archive_entry_set_pathname_utf8(e, name);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, (la_int64_t)len);
-	archive_entry_set_mtime(e, (time_t)mtime, 0);
-	if (archive_write_header(pk->a, e) != ARCHIVE_OK ||
-	    (len && archive_write_data(pk->a, data, len) != (la_ssize_t)len)) {
-		gz_diag_error(d, pk->path, 0, 0, _("cannot add '%s' to the zip: %s"), name,
-			      archive_error_string(pk->a));
-		rc = -1;
-	}
-	archive_entry_free(e);
-	return rc;
+	if (gz_zip_add(pk->z, name, data, len, mtime, &why) == 0)
+		return 0;
+	gz_diag_error(d, pk->path, 0, 0, _("cannot add '%s' to the zip: %s"), name, why);
+	free(why);
+	return -1;
 }
 
 int gz_pack_finish(gz_pack *pk, gz_diag *d)
 {
+	char *why;
 	int rc = 0;
 
-	if (archive_write_close(pk->a) != ARCHIVE_OK) {
-		gz_diag_error(d, pk->path, 0, 0, _("cannot finish the zip: %s"),
-			      archive_error_string(pk->a));
+	if (gz_zip_close(pk->z, &why) < 0) {
+		gz_diag_error(d, pk->path, 0, 0, _("cannot finish the zip: %s"), why);
+		free(why);
 		rc = -1;
 		goto cleanup;
 	}
@@ -122,8 +112,7 @@ void gz_pack_free(gz_pack *pk)
 {
 	if (!pk)
 		return;
-	if (pk->a)
-		archive_write_free(pk->a); /* closes the archive if still open */
+	gz_zip_free(pk->z);
 	if (pk->fd >= 0)
 		close(pk->fd);
 	if (pk->tmp)
@@ -165,36 +154,40 @@ int gz_pack_gzip(gz_buf *out, const void *data, size_t len, int level, const cha
 int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, const char *path,
 		   gz_diag *d)
 {
-	struct archive *a = archive_read_new();
-	struct archive_entry *e;
-	char chunk[65536];
-	la_ssize_t n;
-	int rc = -1;
+	struct libdeflate_decompressor *z;
+	const unsigned char *p = data;
+	const char *why = NULL;
+	size_t in = 0, made = 0;
+	uint32_t size;
+	enum libdeflate_result r;
 
-	if (archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
-	    archive_read_support_format_raw(a) != ARCHIVE_OK ||
-	    archive_read_open_memory(a, data, len) != ARCHIVE_OK ||
-	    archive_read_next_header(a, &e) != ARCHIVE_OK)
-		goto cleanup;
-	/* raw also reads what is not compressed at all: only gzip is asked for */
-	if (archive_filter_count(a) < 2 || archive_filter_code(a, 0) != ARCHIVE_FILTER_GZIP) {
-		archive_set_error(a, EINVAL, "not gzip");
-		goto cleanup;
+	/* one member, as gz_pack_gzip makes it: its last four bytes are its
+	 * length (modulo 2^32), so the text is made in place, at once */
+	if (len < 18 || p[0] != 0x1f || p[1] != 0x8b) {
+		why = "not gzip";
+		goto fail;
 	}
-	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
-		if (out->len + (size_t)n > max) {
-			archive_set_error(a, EFBIG, "more than %zu bytes", max);
-			goto cleanup;
-		}
-		gz_buf_add(out, chunk, (size_t)n);
+	memcpy(&size, p + len - 4, 4);
+	if (size > max) {
+		why = "too large";
+		goto fail;
 	}
-	if (n < 0)
-		goto cleanup;
-	rc = 0;
-cleanup:
-	if (rc < 0 && d)
-		gz_diag_error(d, path, 0, 0, _("cannot decompress: %s"),
-			      archive_error_string(a) ? archive_error_string(a) : "?");
-	archive_read_free(a);
-	return rc;
+	if (!(z = libdeflate_alloc_decompressor())) {
+		why = strerror(ENOMEM);
+		goto fail;
+	}
+	gz_buf_grow(out, (size_t)size + 1);
+	r = libdeflate_gzip_decompress_ex(z, data, len, out->ptr + out->len, size, &in, &made);
+	libdeflate_free_decompressor(z);
+	if (r != LIBDEFLATE_SUCCESS || in != len || made != size) {
+		why = r == LIBDEFLATE_INSUFFICIENT_SPACE ? "too large" : "damaged";
+		goto fail;
+	}
+	out->len += made;
+	out->ptr[out->len] = '\0';
+	return 0;
+fail:
+	if (d)
+		gz_diag_error(d, path, 0, 0, _("cannot decompress: %s"), why);
+	return -1;
 }

@@ -1,10 +1,10 @@
 /*
- * pack.h: zip files (libarchive) and gzip streams (libdeflate out,
- * libarchive in).
+ * pack.h: zip files (libarchive, through media/zip.h) and gzip streams
+ * (libdeflate).
  *
- * The only module that includes archive.h/archive_entry.h and libdeflate.h. A pack is built
- * in a temporary file beside its destination and only appears under its
- * name when gz_pack_finish succeeds, so a failed or interrupted pull never
+ * The only module that includes libdeflate.h. A pack is built in a
+ * temporary file beside its destination and only appears under its name
+ * when gz_pack_finish succeeds, so a failed or interrupted pull never
  * leaves half a zip behind, and an existing file is never replaced unless
  * the caller asked for it.
  */
@@ -52,9 +52,9 @@ void gz_pack_free(gz_pack *pk);
 int gz_pack_gzip(gz_buf *out, const void *data, size_t len, int level, const char *path,
 		 gz_diag *d);
 
-/* Append what the gzip stream data holds to out, at most max bytes. Returns
- * 0, or -1 with the error added to d when data is not gzip, is damaged or
- * holds more than max bytes. */
+/* Append what the gzip stream data holds to out, at most max bytes: one
+ * member, as gz_pack_gzip makes it. Returns 0, or -1 with the error added
+ * to d when data is not that, is damaged or holds more than max bytes. */
 int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, const char *path,
 		   gz_diag *d);
 

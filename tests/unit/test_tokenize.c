@@ -106,6 +106,24 @@ static void gzip_round_trip(void)
 	gz_buf_clear(&out);
 	CHECK_INT(gz_pack_gunzip(&out, z.ptr, z.len / 2, 1 << 20, NULL, NULL), -1);
 	CHECK_INT(d.errors, 2);
+	/* a length at its end that is not the text's, or a byte of it changed
+	 * (its CRC tells): errors too */
+	{
+		gz_buf y = GZ_BUF_INIT;
+		gz_buf_add(&y, z.ptr, z.len);
+		y.ptr[y.len - 4] = 3;
+		gz_buf_clear(&out);
+		CHECK_INT(gz_pack_gunzip(&out, y.ptr, y.len, 1 << 20, NULL, NULL), -1);
+		memcpy(y.ptr, z.ptr, z.len);
+		y.ptr[y.len - 4] = (char)(strlen(text) + 1);
+		gz_buf_clear(&out);
+		CHECK_INT(gz_pack_gunzip(&out, y.ptr, y.len, 1 << 20, NULL, NULL), -1);
+		memcpy(y.ptr, z.ptr, z.len);
+		y.ptr[y.len - 8] ^= 1;
+		gz_buf_clear(&out);
+		CHECK_INT(gz_pack_gunzip(&out, y.ptr, y.len, 1 << 20, NULL, NULL), -1);
+		gz_buf_release(&y);
+	}
 	gz_diag_release(&d);
 	gz_buf_release(&z);
 	gz_buf_release(&out);
