@@ -191,6 +191,7 @@ typedef struct {
 	gz_publish *pub;
 	gz_deps prev, next;     /* what each output read: last build's, this one's */
 	record_job loading, saving;
+	bool saving_failed;  /* the record could not be saved (warned) */
 	gz_photos photos;
 	gz_script *life;        /* the hooks' state, from on_load to on_done */
 	gz_render_opts ro;
@@ -403,20 +404,34 @@ static int check_stage(build *b, size_t mark, bool *again)
 	return 0;
 }
 
+/* The record of what pages depend on, saved on a thread (record_start),
+ * waited for: 0, or -1 with a warning (once). */
+static int saving_wait(void *arg)
+{
+	build *b = arg;
+
+	if (b->saving.active && record_wait(&b->saving) < 0) {
+		b->saving_failed = true;
+		gz_diag_warn(b->d, b->deps_file, 0, 0, _("cannot record what pages depend on; the next "
+			     "build will render every page"));
+	}
+	return b->saving_failed ? -1 : 0;
+}
+
 /* Only a build that succeeded leaves anything in the cache; what pages
- * depend on is saved aside and takes effect with the site it describes. */
+ * depend on is saved aside while the site is written, and takes effect
+ * with the site it describes. */
 static int publish_stage(build *b)
 {
 	free(gz_cache_file(b->opts->source, b->in.bare, b->out_dir, "outputs", true));
 	if (!b->saving.active)
 		record_start(&b->saving, gz_deps_save, &b->next, gz_publish_companion(b->pub));
-	if (record_wait(&b->saving) < 0)
-		gz_diag_warn(b->d, b->deps_file, 0, 0, _("cannot record what pages depend on; the next "
-			     "build will render every page"));
-	phase("deps (waited)", &b->t);
+	gz_publish_companion_wait(b->pub, saving_wait, b);
 	if (gz_publish_write(b->pub, &b->out, b->jobs, b->d, &b->ws) < 0)
 		return -1;
-	phase("write", &b->t);
+	/* taken up with the site: waited for by now */
+	saving_wait(b);
+	phase("write (and the record)", &b->t);
 	return 0;
 }
 

@@ -87,8 +87,9 @@ int gz_outputs_check(gz_outputs *o, gz_diag *d);
  * not there, after which the spare is rebuilt from dir (hardlinks: once,
  * O(files)). A companion cache file that describes dir (what each page
  * depended on) travels the same way: the build saves it as
- * gz_publish_companion() before gz_publish_write, and it replaces the
- * companion only together with the site.
+ * gz_publish_companion() before gz_publish_write (or while it writes, on
+ * a thread: gz_publish_companion_wait), and it replaces the companion only
+ * together with the site.
  *
  * The first build writes into a fresh folder and renames it into place. A
  * file system without RENAME_EXCHANGE, an output folder that is a mount
@@ -116,6 +117,12 @@ bool gz_publish_trusted(const gz_publish *p);
 
 /* Where to save the companion for the site about to be published. Borrowed. */
 const char *gz_publish_companion(const gz_publish *p);
+
+/* The companion is being saved on another thread while the site is
+ * written: before it takes the old one's place, wait(arg) is called, and
+ * returns 0 once it is saved, or -1 if it could not be (then there is
+ * none, and the old one goes too: it described the old site). */
+void gz_publish_companion_wait(gz_publish *p, int (*wait)(void *arg), void *arg);
 
 /* Publish o as the new content of dir (created if missing, with its
  * parents). The record's folder must exist. Files gazette wrote before and

@@ -26,6 +26,8 @@ struct gz_publish {
 	char *dir;               /* the same, symlinks resolved */
 	char *record, *pending, *lockpath;
 	char *companion, *companion_pending; /* NULL: none */
+	int (*companion_wait)(void *arg);    /* gz_publish_companion_wait */
+	void *companion_arg;
 	bool rebuild_spare;
 	bool trusted;           /* the record names the folder that is there */
 	int lock;                /* -1: not held */
@@ -99,8 +101,20 @@ static int take_lock(gz_publish *p, bool create)
 /* The companion saved for the new site takes the old one's place. */
 static void promote_companion(gz_publish *p)
 {
-	if (p->companion && rename(p->companion_pending, p->companion) < 0 && errno == ENOENT)
+	if (!p->companion)
+		return;
+	/* saved on a thread while the site was written: done by now */
+	if (p->companion_wait && p->companion_wait(p->companion_arg) < 0)
+		unlink(p->companion_pending);
+	p->companion_wait = NULL;
+	if (rename(p->companion_pending, p->companion) < 0 && errno == ENOENT)
 		unlink(p->companion); /* not saved: it described the old site */
+}
+
+void gz_publish_companion_wait(gz_publish *p, int (*wait)(void *arg), void *arg)
+{
+	p->companion_wait = wait;
+	p->companion_arg = arg;
 }
 
 static void drop_pending(gz_publish *p)
