@@ -65,10 +65,9 @@ static rec *add_rec(gz_pagecache *c, size_t *cap, const char *path)
 	return r;
 }
 
-/* The old index, mapped: it holds every page's head (megabytes), which a
- * hit reads in place, and read into memory of its own it would cost more
- * than the rest of a small rebuild's load. Sets *len; NULL if there is
- * none. */
+/* The old index, mapped (a megabyte and more, read once: memory of its
+ * own would be as much fresh memory for the system to clear). Sets *len;
+ * NULL if there is none. */
 static char *map_index(const char *file, size_t *len)
 {
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -103,21 +102,25 @@ static int load_index(gz_pagecache *c, size_t *cap)
 	free(file);
 	if (!data)
 		return 0;
-	c->idx = data;
-	c->idx_len = len;
-	if (len < 40 || memcmp(data, IDX_MAGIC, 4))
+	if (len < 40 || memcmp(data, IDX_MAGIC, 4)) {
+		munmap(data, len);
 		return -1;
+	}
 	r.p = data + 4;
 	r.end = data + len - 8;
 	r.bad = false;
 	/* another build of gazette: start afresh, quietly */
-	if (gz_pageentry_get_u32(&r) != VERSION || gz_pageentry_get_u64(&r) != gz_program_hash())
+	if (gz_pageentry_get_u32(&r) != VERSION || gz_pageentry_get_u64(&r) != gz_program_hash()) {
+		munmap(data, len);
 		return 0;
+	}
 	{
 		uint64_t sum;
 		memcpy(&sum, data + len - 8, 8);
-		if (gz_pageentry_sum(data, len - 8) != sum)
+		if (gz_pageentry_sum(data, len - 8) != sum) {
+			munmap(data, len);
 			return -1;
+		}
 	}
 	c->gen = gz_pageentry_get_u64(&r);
 	gz_pageentry_get_stamp(&r, &c->pack_st);
@@ -160,6 +163,7 @@ static int load_index(gz_pagecache *c, size_t *cap)
 	}
 	if (r.bad || r.p != r.end)
 		rc = -1;
+	munmap(data, len);
 	return rc;
 }
 
@@ -701,8 +705,6 @@ void gz_pagecache_free(gz_pagecache *c)
 		free(c->spent[i]);
 	free(c->spent);
 	free(c->recs);
-	if (c->idx)
-		munmap(c->idx, c->idx_len);
 	if (c->heads)
 		munmap((void *)c->heads, c->heads_len);
 	gz_map_release(&c->by_path);

@@ -68,8 +68,6 @@ struct gz_pagecache {
 	rec *recs;
 	size_t n;
 	gz_map by_path;
-	char *idx;     /* the old index, mapped */
-	size_t idx_len;
 	/* pages.heads, mapped if it is as the last build left it (heads_st,
 	 * as the index records it): heads_ok */
 	const char *heads;
