@@ -71,33 +71,48 @@ bool gz_map_has(const gz_map *m, const char *key)
 	return m->cap && m->keys[slot(m, key, hash(key))];
 }
 
+/* Make room for cap slots (a power of two), the keys moved over. */
+static void regrow(gz_map *m, size_t cap)
+{
+	gz_map old = *m;
+	size_t i;
+
+	m->cap = cap;
+	m->keys = gz_calloc(m->cap, sizeof(*m->keys));
+	m->vals = gz_calloc(m->cap, sizeof(*m->vals));
+	m->hashes = gz_calloc(m->cap, sizeof(*m->hashes));
+	for (i = 0; i < old.cap; i++) {
+		size_t k;
+		if (!old.keys[i])
+			continue;
+		for (k = (size_t)old.hashes[i] & (m->cap - 1); m->keys[k]; k = (k + 1) & (m->cap - 1))
+			;
+		m->keys[k] = old.keys[i];
+		m->vals[k] = old.vals[i];
+		m->hashes[k] = old.hashes[i];
+	}
+	free(old.keys);
+	free(old.vals);
+	free(old.hashes);
+}
+
+void gz_map_reserve(gz_map *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 16;
+
+	while ((m->n + n) * 2 > cap)
+		cap *= 2;
+	if (cap != m->cap)
+		regrow(m, cap);
+}
+
 void gz_map_put(gz_map *m, const char *key, void *val)
 {
 	uint64_t h = hash(key);
 	size_t i;
 
-	if ((m->n + 1) * 2 > m->cap) {
-		gz_map old = *m;
-
-		m->cap = old.cap ? old.cap * 2 : 16;
-		m->keys = gz_calloc(m->cap, sizeof(*m->keys));
-		m->vals = gz_calloc(m->cap, sizeof(*m->vals));
-		m->hashes = gz_calloc(m->cap, sizeof(*m->hashes));
-		for (i = 0; i < old.cap; i++) {
-			size_t k;
-			if (!old.keys[i])
-				continue;
-			for (k = (size_t)old.hashes[i] & (m->cap - 1); m->keys[k];
-			     k = (k + 1) & (m->cap - 1))
-				;
-			m->keys[k] = old.keys[i];
-			m->vals[k] = old.vals[i];
-			m->hashes[k] = old.hashes[i];
-		}
-		free(old.keys);
-		free(old.vals);
-		free(old.hashes);
-	}
+	if ((m->n + 1) * 2 > m->cap)
+		regrow(m, m->cap ? m->cap * 2 : 16);
 	i = slot(m, key, h);
 	if (!m->keys[i]) {
 		m->keys[i] = key;

@@ -33,6 +33,9 @@ void *gz_map_get(const gz_map *m, const char *key);
 /* Whether key was ever put, even with a NULL value. */
 bool gz_map_has(const gz_map *m, const char *key);
 void gz_map_put(gz_map *m, const char *key, void *val);
+/* Room for n more keys without growing (a map to which a known number of
+ * keys will be put: grown once, not doubled a dozen times). */
+void gz_map_reserve(gz_map *m, size_t n);
 void gz_map_release(gz_map *m);
 
 #endif

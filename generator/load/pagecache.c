@@ -128,8 +128,10 @@ static int load_index(gz_pagecache *c, size_t *cap)
 	n = (size_t)gz_pageentry_get_u64(&r);
 	if (n > (size_t)(r.end - r.p) / 80)
 		r.bad = true;
-	else /* room for this load's files, not listed yet: as many again */
+	else { /* room for this load's files, not listed yet: as many again */
 		GZ_GROW(c->recs, *cap, 2 * n + 64);
+		gz_map_reserve(&c->by_path, n);
+	}
 	for (i = 0; i < n && !r.bad; i++) {
 		size_t plen;
 		const char *path;
@@ -273,6 +275,7 @@ static void index_recs(gz_pagecache *c)
 
 	gz_map_release(&c->by_path);
 	memset(&c->by_path, 0, sizeof(c->by_path));
+	gz_map_reserve(&c->by_path, c->n);
 	for (i = 0; i < c->n; i++)
 		gz_map_put(&c->by_path, c->recs[i].path, &c->recs[i]);
 }

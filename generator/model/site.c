@@ -735,6 +735,7 @@ static void choose_pages(gz_site *site, const gz_load_opts *opts, size_t *scap, 
 	size_t i;
 
 	site->pages = gz_calloc(site->nall ? site->nall : 1, sizeof(*site->pages));
+	gz_map_reserve(&urls, site->nall);
 	for (i = 0; i < site->nall; i++) {
 		gz_page *p = site->all[i], *other;
 		if (!p->url || (!p->title && !p->is_index) || p->broken)

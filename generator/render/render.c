@@ -602,6 +602,7 @@ static void index_pages(render_ctx *c, const gz_site *site, gz_render_opts *opts
 {
 	size_t i;
 
+	gz_map_reserve(&c->by_path, site->nall);
 	for (i = 0; i < site->nall; i++)
 		gz_map_put(&c->by_path, site->all[i]->path, site->all[i]);
 	if (opts->prev) {

@@ -81,8 +81,10 @@ void gz_deps_release(gz_deps *d)
 	for (i = 0; i < d->n; i++) {
 		if (d->items[i].borrowed)
 			continue;
-		free(d->items[i].out);
 		free(d->items[i].paths);
+		if (d->items[i].block)
+			continue;
+		free(d->items[i].out);
 		free(d->items[i].body);
 	}
 	free(d->items);
@@ -113,6 +115,7 @@ static void add_copy(gz_deps *d, const char *out, uint64_t key, bool site, size_
 
 	dep.out = gz_strdup(out);
 	dep.borrowed = false;
+	dep.block = false;
 	dep.key = key;
 	dep.site = site;
 	dep.len = len;
@@ -262,6 +265,7 @@ int gz_deps_load(gz_deps *d, const char *file)
 		const char *nums;
 		gz_dep dep;
 		uint32_t k, x;
+		size_t olen;
 
 		if (tag && *tag == 'P') {
 			if (!(s = take_str(&r)))
@@ -287,8 +291,13 @@ int gz_deps_load(gz_deps *d, const char *file)
 			r.bad = true;
 			break;
 		}
-		dep.paths = gz_malloc((k ? k : 1) * sizeof(*dep.paths));
-		dep.body = gz_malloc((k ? k : 1) * sizeof(*dep.body));
+		/* the paths, the body flags and the output's path in one block */
+		olen = strlen(s) + 1;
+		dep.paths = gz_malloc(k * sizeof(*dep.paths) + k * sizeof(*dep.body) + olen);
+		dep.body = (bool *)(void *)(dep.paths + k);
+		dep.out = (char *)(dep.body + k);
+		memcpy(dep.out, s, olen);
+		dep.block = true;
 		for (dep.npaths = 0; dep.npaths < k; dep.npaths++) {
 			memcpy(&x, nums + 4 * (size_t)dep.npaths, 4);
 			if (x >= nnames)
@@ -296,7 +305,6 @@ int gz_deps_load(gz_deps *d, const char *file)
 			dep.paths[dep.npaths] = names[x];
 			dep.body[dep.npaths] = body[dep.npaths] != 0;
 		}
-		dep.out = gz_strdup(s);
 		add_locked(d, &dep);
 		if (dep.npaths < k)
 			r.bad = true;
@@ -317,6 +325,7 @@ void gz_deps_index(gz_deps *d)
 {
 	size_t i;
 
+	gz_map_reserve(&d->by_out, d->n);
 	for (i = 0; i < d->n; i++)
 		gz_map_put(&d->by_out, d->items[i].out, &d->items[i]);
 }

@@ -29,6 +29,7 @@ typedef struct {
 	bool *body;         /* [npaths]: that page's body was read too */
 	size_t npaths;
 	bool borrowed;      /* out, paths, body are another table's (gz_deps_keep) */
+	bool block;         /* paths, body and out are one allocation (paths) */
 } gz_dep;
 
 typedef struct {
