@@ -344,23 +344,24 @@ typedef struct {
 } render_ctx;
 
 /* What identifies the page or list a job shows (not what its pages say:
- * that is in their model hashes). */
+ * that is in their model hashes). Every job of every build: its strings
+ * eight bytes at a step. */
 static uint64_t job_hash(const gz_site *site, const job *j)
 {
 	const gz_list *l = &j->list;
-	uint64_t h = gz_hash_str(GZ_HASH_INIT, j->layout);
+	uint64_t h = gz_hash_fast_str(GZ_HASH_INIT, j->layout);
 	size_t i;
 
-	h = gz_hash_str(h, j->out);
+	h = gz_hash_fast_str(h, j->out);
 	if (j->page)
-		return gz_hash_str(h, j->page->path);
-	h = gz_hash_str(gz_hash_str(gz_hash_str(h, l->kind), l->title), l->url);
+		return gz_hash_fast_str(h, j->page->path);
+	h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, l->kind), l->title), l->url);
 	h = gz_hash_mix(gz_hash_mix(h, (uint64_t)l->number), (uint64_t)l->total);
 	h = gz_hash_mix(gz_hash_mix(h, (uint64_t)l->year), (uint64_t)l->month);
 	for (i = 0; i < l->n; i++)
 		h = gz_hash_mix(h, gz_site_state(site, l->pages[i])->path);
 	if (l->section) {
-		h = gz_hash_str(h, l->section->title);
+		h = gz_hash_fast_str(h, l->section->title);
 		h = gz_hash_mix(h, l->section->n);
 		if (l->section->index)
 			h = gz_hash_mix(h, gz_site_state(site, l->section->index)->model);
@@ -368,7 +369,7 @@ static uint64_t job_hash(const gz_site *site, const job *j)
 	if (l->term)
 		h = gz_hash_mix(gz_hash_mix(h, l->term->name_hash), l->term->n);
 	if (l->tax) {
-		h = gz_hash_str(h, l->tax->key);
+		h = gz_hash_fast_str(h, l->tax->key);
 		for (i = 0; !l->term && i < l->tax->n; i++)
 			h = gz_hash_mix(gz_hash_mix(h, l->tax->terms[i]->name_hash),
 					l->tax->terms[i]->n);

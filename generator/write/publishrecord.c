@@ -49,18 +49,32 @@ void gz_pub_record_release(gz_pub_record *r)
 int gz_pub_record_read(gz_pub_record *r, const char *path)
 {
 	gz_buf b = GZ_BUF_INIT;
-	char *line, *save = NULL;
+	char *line, *next, *end;
+	size_t lines = 0;
 
 	memset(r, 0, sizeof(*r));
 	if (gz_buf_read_file(&b, path) < 0)
 		return -1;
-	for (line = strtok_r(b.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!strcmp(line, RECORD_MAGIC))
+	/* read several times a build, a line an output: the outputs' list made
+	 * once, at its size, and the lines told apart by their first bytes */
+	end = b.ptr + b.len;
+	for (line = b.ptr; (line = memchr(line, '\n', (size_t)(end - line))); line++)
+		lines++;
+	GZ_GROW(r->outputs.items, r->outputs.cap, lines + 1);
+	for (line = b.ptr; line < end; line = next) {
+		next = memchr(line, '\n', (size_t)(end - line));
+		if (next)
+			*next++ = '\0';
+		else
+			next = end;
+		if (!*line)
+			continue;
+		if (r->ok && line[0] == 'o' && line[1] == ' ')
+			gz_paths_add(&r->outputs, line + 2);
+		else if (!strcmp(line, RECORD_MAGIC))
 			r->ok = true;
 		else if (!r->ok)
 			gz_paths_add(&r->outputs, line); /* an older list of outputs */
-		else if (!strncmp(line, "o ", 2))
-			gz_paths_add(&r->outputs, line + 2);
 		else if (!strncmp(line, "c ", 2))
 			gz_paths_add(&r->changed, line + 2);
 		else if (!strncmp(line, "dir ", 4))
