@@ -341,6 +341,7 @@ typedef struct {
 	atomic_size_t done;      /* jobs finished, for gz_pagecache_shed */
 	size_t *todo;            /* the jobs to render (not kept), ntodo of them */
 	atomic_size_t ntodo;
+	const gz_dep **kept_dep; /* [job]: the old record of a job that stands */
 } render_ctx;
 
 /* What identifies the page or list a job shows (not what its pages say:
@@ -446,8 +447,8 @@ static bool keep_old(render_ctx *c, const job *j, uint64_t jh)
 	    old_key(c, jh, old) != old->key)
 		return false;
 	ok = gz_render_in_place(c->opts, j->out, old->len);
-	if (ok && c->opts->next)
-		gz_deps_keep(c->opts->next, old);
+	if (ok)
+		c->kept_dep[j - c->js->items] = old;
 	return ok;
 }
 
@@ -465,12 +466,26 @@ static void decide_one(size_t i, int worker, void *payload)
 	job *j = &c->js->items[i];
 
 	(void)worker;
-	if (keep_old(c, j, job_hash(c->site, j))) {
+	if (!keep_old(c, j, job_hash(c->site, j)))
+		c->todo[atomic_fetch_add(&c->ntodo, 1)] = i;
+}
+
+/* The outputs that stand, in the jobs' order, added here on one thread:
+ * both workers adding them under the lists' locks, twenty thousand times,
+ * cost more than the decisions. */
+static void keep_all(render_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->js->n; i++) {
+		const job *j = &c->js->items[i];
+		if (!c->kept_dep[i])
+			continue;
 		gz_outputs_keep(c->out, j->out, j->origin);
+		if (c->opts->next)
+			gz_deps_keep(c->opts->next, c->kept_dep[i]);
 		atomic_fetch_add(&c->kept, 1);
-		return;
 	}
-	c->todo[atomic_fetch_add(&c->ntodo, 1)] = i;
 }
 
 static void render_one(size_t at, int worker, void *payload)
@@ -678,8 +693,10 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	 * decided first, and a second worker (and its state) only helps with
 	 * more than that to render. */
 	c.todo = gz_calloc(js.n ? js.n : 1, sizeof(*c.todo));
+	c.kept_dep = gz_calloc(js.n ? js.n : 1, sizeof(*c.kept_dep));
 	atomic_init(&c.ntodo, 0);
 	gz_parallel(js.n, nw, decide_one, &c, NULL);
+	keep_all(&c);
 	lap("decide", &t);
 	{
 		size_t n = atomic_load(&c.ntodo);
@@ -706,6 +723,7 @@ close:
 	gz_map_release(&c.by_path);
 	free(c.paths);
 	free(c.todo);
+	free(c.kept_dep);
 	opts->rendered = atomic_load(&c.rendered);
 	opts->kept = atomic_load(&c.kept);
 	for (i = 0; i < js.n; i++) {
