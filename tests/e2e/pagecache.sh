@@ -82,6 +82,16 @@ clean_equal() {
 		fail "a build from the cache differs from a clean build"
 	}
 }
+# overwrite_in_place FILE OLD NEW: NEW written over the first OLD in FILE
+# (as many bytes), and FILE's times set back as they were: only its change
+# time tells
+overwrite_in_place() {
+	grep -q "$2" "$1" || fail "'$2' is not in $1"
+	touch -r "$1" "$TMPDIR/stamp-time"
+	at=$(LC_ALL=C grep -abo "$2" "$1" | head -n 1 | cut -d: -f1)
+	printf '%s' "$3" | dd of="$1" bs=1 seek="$at" conv=notrunc 2>/dev/null
+	touch -r "$TMPDIR/stamp-time" "$1"
+}
 # same_errors: a build fails, with the very messages of a build that
 # parses every page (--full reads no cache)
 same_errors() {
@@ -140,11 +150,7 @@ clean_equal
 # in place, the time set back, is not believed (its change time tells):
 # the heads come from the pack, checked, and the file is written again
 heads=$site/.gazette/pages/pages.heads
-grep -q '大棚黄瓜' "$heads" || fail "the page's title is not in pages.heads"
-touch -r "$heads" "$TMPDIR/heads-time"
-at=$(LC_ALL=C grep -abo '大棚黄瓜' "$heads" | head -n 1 | cut -d: -f1)
-printf '大棚西瓜' | dd of="$heads" bs=1 seek="$at" conv=notrunc 2>/dev/null
-touch -r "$TMPDIR/heads-time" "$heads"
+overwrite_in_place "$heads" '大棚黄瓜' '大棚西瓜'
 rm -rf "$out"
 assert_eq "$(cached)" 3 "pages from the cache with pages.heads changed"
 assert_not_contains "$TMPDIR/err" "warning"
@@ -188,11 +194,7 @@ assert_not_contains "$TMPDIR/err" "warning"
 
 # damaged text written in place, with the file's time set back after: the
 # pack's ctime still shows it is not as the last build left it
-grep -q '很甜' "$pack" || fail "the page's text is not in the pack"
-touch -r "$pack" "$TMPDIR/pack-time"
-at=$(LC_ALL=C grep -abo '很甜' "$pack" | head -n 1 | cut -d: -f1)
-printf 'XXXXXX' | dd of="$pack" bs=1 seek="$at" conv=notrunc 2>/dev/null
-touch -r "$TMPDIR/pack-time" "$pack"
+overwrite_in_place "$pack" '很甜' 'XXXXXX'
 rm -rf "$TMPDIR/fresh"
 "$GAZETTE" build --source "$site" --out "$TMPDIR/fresh" 2>"$TMPDIR/err" >/dev/null ||
 	fail "a build with text damaged in place failed"
