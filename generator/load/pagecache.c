@@ -95,7 +95,7 @@ static int load_index(gz_pagecache *c, size_t *cap)
 {
 	char *file = pagecache_file_in(c, "pages.idx"), *data;
 	size_t len = 0, i, n;
-	gz_pageentry_reader r;
+	gz_bin_reader r;
 	int rc = 0;
 
 	data = map_index(file, &len);
@@ -110,7 +110,7 @@ static int load_index(gz_pagecache *c, size_t *cap)
 	r.end = data + len - 8;
 	r.bad = false;
 	/* another build of gazette: start afresh, quietly */
-	if (gz_pageentry_get_u32(&r) != VERSION || gz_pageentry_get_u64(&r) != gz_program_hash()) {
+	if (gz_bin_get_u32(&r) != VERSION || gz_bin_get_u64(&r) != gz_program_hash()) {
 		munmap(data, len);
 		return 0;
 	}
@@ -122,10 +122,10 @@ static int load_index(gz_pagecache *c, size_t *cap)
 			return -1;
 		}
 	}
-	c->gen = gz_pageentry_get_u64(&r);
+	c->gen = gz_bin_get_u64(&r);
 	gz_pageentry_get_stamp(&r, &c->pack_st);
 	gz_pageentry_get_stamp(&r, &c->heads_st);
-	n = (size_t)gz_pageentry_get_u64(&r);
+	n = (size_t)gz_bin_get_u64(&r);
 	if (n > (size_t)(r.end - r.p) / 80)
 		r.bad = true;
 	else { /* room for this load's files, not listed yet: as many again */
@@ -137,15 +137,15 @@ static int load_index(gz_pagecache *c, size_t *cap)
 		const char *path;
 		rec x;
 		memset(&x, 0, sizeof(x));
-		x.key = gz_pageentry_get_u64(&r);
-		x.off = gz_pageentry_get_u64(&r);
-		x.len = gz_pageentry_get_u64(&r);
-		x.src_hash = gz_pageentry_get_u64(&r);
+		x.key = gz_bin_get_u64(&r);
+		x.off = gz_bin_get_u64(&r);
+		x.len = gz_bin_get_u64(&r);
+		x.src_hash = gz_bin_get_u64(&r);
 		gz_pageentry_get_stamp(&r, &x.st);
-		x.has_st = gz_pageentry_get_u32(&r) != 0;
-		path = gz_pageentry_peek_str(&r, &plen);
-		x.hoff = gz_pageentry_get_u64(&r);
-		x.hlen = (size_t)gz_pageentry_get_u64(&r);
+		x.has_st = gz_bin_get_u32(&r) != 0;
+		path = gz_bin_peek_str(&r, &plen);
+		x.hoff = gz_bin_get_u64(&r);
+		x.hlen = (size_t)gz_bin_get_u64(&r);
 		if (r.bad || !path || !plen || memchr(path, '\0', plen))
 			break;
 		{

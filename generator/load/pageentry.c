@@ -5,7 +5,6 @@
 
 #include "base/alloc.h"
 
-#define NO_STR 0xffffffffu
 #define MAX_DEPTH 100
 
 uint64_t gz_pageentry_sum(const void *data, size_t len)
@@ -35,121 +34,49 @@ uint64_t gz_pageentry_sum(const void *data, size_t len)
 	return a ^ (a >> 32);
 }
 
-void gz_pageentry_put_u32(gz_buf *b, uint32_t v)
-{
-	gz_buf_add(b, &v, 4);
-}
-
-void gz_pageentry_put_u64(gz_buf *b, uint64_t v)
-{
-	gz_buf_add(b, &v, 8);
-}
-
-void gz_pageentry_put_str(gz_buf *b, const char *s, size_t len)
-{
-	if (!s) {
-		gz_pageentry_put_u32(b, NO_STR);
-		return;
-	}
-	gz_pageentry_put_u32(b, (uint32_t)len);
-	gz_buf_add(b, s, len);
-	gz_buf_putc(b, '\0'); /* so a hit may point at the string in place */
-}
-
-void gz_pageentry_put_cstr(gz_buf *b, const char *s)
-{
-	gz_pageentry_put_str(b, s, s ? strlen(s) : 0);
-}
-
 static void put_value(gz_buf *b, const gz_value *v)
 {
 	size_t i;
 
-	gz_pageentry_put_u32(b, (uint32_t)v->type | (v->quoted ? 0x100u : 0) | (v->keys ? 0x200u : 0));
-	gz_pageentry_put_u32(b, (uint32_t)v->line);
-	gz_pageentry_put_u32(b, (uint32_t)v->col);
-	gz_pageentry_put_cstr(b, v->str);
-	gz_pageentry_put_u32(b, (uint32_t)v->n);
+	gz_bin_put_u32(b, (uint32_t)v->type | (v->quoted ? 0x100u : 0) | (v->keys ? 0x200u : 0));
+	gz_bin_put_u32(b, (uint32_t)v->line);
+	gz_bin_put_u32(b, (uint32_t)v->col);
+	gz_bin_put_cstr(b, v->str);
+	gz_bin_put_u32(b, (uint32_t)v->n);
 	for (i = 0; i < v->n; i++) {
 		if (v->keys)
-			gz_pageentry_put_cstr(b, v->keys[i]);
+			gz_bin_put_cstr(b, v->keys[i]);
 		put_value(b, v->items[i]);
 	}
 }
 
 static void put_photo(gz_buf *b, const gz_photo *ph)
 {
-	gz_pageentry_put_cstr(b, ph->file);
-	gz_pageentry_put_cstr(b, ph->url);
-	gz_pageentry_put_cstr(b, ph->ref);
-	gz_pageentry_put_cstr(b, ph->alt);
-	gz_pageentry_put_cstr(b, ph->title);
-	gz_pageentry_put_cstr(b, ph->caption);
-	gz_pageentry_put_cstr(b, ph->credit);
-	gz_pageentry_put_u32(b, (uint32_t)ph->line);
-	gz_pageentry_put_u32(b, (uint32_t)ph->col);
+	gz_bin_put_cstr(b, ph->file);
+	gz_bin_put_cstr(b, ph->url);
+	gz_bin_put_cstr(b, ph->ref);
+	gz_bin_put_cstr(b, ph->alt);
+	gz_bin_put_cstr(b, ph->title);
+	gz_bin_put_cstr(b, ph->caption);
+	gz_bin_put_cstr(b, ph->credit);
+	gz_bin_put_u32(b, (uint32_t)ph->line);
+	gz_bin_put_u32(b, (uint32_t)ph->col);
 }
 
 
 void gz_pageentry_put_stamp(gz_buf *b, const gz_source_stamp *st)
 {
-	gz_pageentry_put_u64(b, st->dev);
-	gz_pageentry_put_u64(b, st->ino);
-	gz_pageentry_put_u64(b, st->size);
-	gz_pageentry_put_u64(b, (uint64_t)st->mtime_ns);
-	gz_pageentry_put_u64(b, (uint64_t)st->ctime_ns);
+	gz_bin_put_u64(b, st->dev);
+	gz_bin_put_u64(b, st->ino);
+	gz_bin_put_u64(b, st->size);
+	gz_bin_put_u64(b, (uint64_t)st->mtime_ns);
+	gz_bin_put_u64(b, (uint64_t)st->ctime_ns);
 }
 
-/* n bytes of r into v, or zeros and r marked bad when fewer are left */
-static void take(gz_pageentry_reader *r, void *v, size_t n)
-{
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = true;
-		memset(v, 0, n);
-		return;
-	}
-	memcpy(v, r->p, n);
-	r->p += n;
-}
-
-uint32_t gz_pageentry_get_u32(gz_pageentry_reader *r)
-{
-	uint32_t v;
-
-	take(r, &v, sizeof(v));
-	return v;
-}
-
-uint64_t gz_pageentry_get_u64(gz_pageentry_reader *r)
-{
-	uint64_t v;
-
-	take(r, &v, sizeof(v));
-	return v;
-}
-
-const char *gz_pageentry_peek_str(gz_pageentry_reader *r, size_t *len)
-{
-	uint32_t n = gz_pageentry_get_u32(r);
-	const char *s;
-
-	*len = 0;
-	if (r->bad || n == NO_STR)
-		return NULL;
-	if ((size_t)(r->end - r->p) <= n || r->p[n]) {
-		r->bad = true;
-		return NULL;
-	}
-	s = r->p;
-	r->p += n + 1;
-	*len = n;
-	return s;
-}
-
-static char *get_str(gz_pageentry_reader *r, size_t *len)
+static char *get_str(gz_bin_reader *r, size_t *len)
 {
 	size_t n;
-	const char *s = gz_pageentry_peek_str(r, &n);
+	const char *s = gz_bin_peek_str(r, &n);
 
 	if (len)
 		*len = n;
@@ -185,16 +112,16 @@ static void count_value(const gz_value *v, tree_size *ts)
 }
 
 /* A string of the entry, in place (a tree's strings are never written). */
-static char *entry_str(gz_pageentry_reader *r)
+static char *entry_str(gz_bin_reader *r)
 {
 	size_t len;
 
-	return (char *)gz_pageentry_peek_str(r, &len);
+	return (char *)gz_bin_peek_str(r, &len);
 }
 
-static gz_value *fill_value(gz_pageentry_reader *r, tree_block *tb, int depth)
+static gz_value *fill_value(gz_bin_reader *r, tree_block *tb, int depth)
 {
-	uint32_t flags = gz_pageentry_get_u32(r), i, n;
+	uint32_t flags = gz_bin_get_u32(r), i, n;
 	gz_value *v = tb->node;
 
 	if (r->bad || depth > MAX_DEPTH || (flags & 0xff) > GZ_MAP || v == tb->node_end) {
@@ -205,10 +132,10 @@ static gz_value *fill_value(gz_pageentry_reader *r, tree_block *tb, int depth)
 	memset(v, 0, sizeof(*v));
 	v->type = (gz_vtype)(flags & 0xff);
 	v->quoted = (flags & 0x100u) != 0;
-	v->line = (int)gz_pageentry_get_u32(r);
-	v->col = (int)gz_pageentry_get_u32(r);
+	v->line = (int)gz_bin_get_u32(r);
+	v->col = (int)gz_bin_get_u32(r);
 	v->str = entry_str(r);
-	n = gz_pageentry_get_u32(r);
+	n = gz_bin_get_u32(r);
 	if (r->bad || (size_t)(tb->slot_end - tb->slot) < ((flags & 0x200u) ? 2 * (size_t)n : n)) {
 		r->bad = true;
 		return NULL;
@@ -233,15 +160,15 @@ static gz_value *fill_value(gz_pageentry_reader *r, tree_block *tb, int depth)
 	return v;
 }
 
-static gz_value *get_tree(gz_pageentry_reader *r)
+static gz_value *get_tree(gz_bin_reader *r)
 {
 	tree_size ts;
 	tree_block tb;
 	char *block;
 	size_t left = (size_t)(r->end - r->p);
 
-	ts.nodes = gz_pageentry_get_u64(r);
-	ts.slots = gz_pageentry_get_u64(r);
+	ts.nodes = gz_bin_get_u64(r);
+	ts.slots = gz_bin_get_u64(r);
 	/* a node takes 16 bytes of the entry and a slot 4 at least: counts
 	 * beyond that are not an entry gazette wrote */
 	if (r->bad || !ts.nodes || ts.nodes > left / 16 || ts.slots > left / 4) {
@@ -262,17 +189,17 @@ static gz_value *get_tree(gz_pageentry_reader *r)
 	return (gz_value *)(void *)block;
 }
 
-void gz_pageentry_get_stamp(gz_pageentry_reader *r, gz_source_stamp *st)
+void gz_pageentry_get_stamp(gz_bin_reader *r, gz_source_stamp *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->dev = gz_pageentry_get_u64(r);
-	st->ino = gz_pageentry_get_u64(r);
-	st->size = gz_pageentry_get_u64(r);
-	st->mtime_ns = (long long)gz_pageentry_get_u64(r);
-	st->ctime_ns = (long long)gz_pageentry_get_u64(r);
+	st->dev = gz_bin_get_u64(r);
+	st->ino = gz_bin_get_u64(r);
+	st->size = gz_bin_get_u64(r);
+	st->mtime_ns = (long long)gz_bin_get_u64(r);
+	st->ctime_ns = (long long)gz_bin_get_u64(r);
 }
 
-static void get_photo(gz_pageentry_reader *r, gz_photo *ph)
+static void get_photo(gz_bin_reader *r, gz_photo *ph)
 {
 	memset(ph, 0, sizeof(*ph));
 	ph->file = get_str(r, NULL);
@@ -282,8 +209,8 @@ static void get_photo(gz_pageentry_reader *r, gz_photo *ph)
 	ph->title = get_str(r, NULL);
 	ph->caption = get_str(r, NULL);
 	ph->credit = get_str(r, NULL);
-	ph->line = (int)gz_pageentry_get_u32(r);
-	ph->col = (int)gz_pageentry_get_u32(r);
+	ph->line = (int)gz_bin_get_u32(r);
+	ph->col = (int)gz_bin_get_u32(r);
 }
 
 static void clear_parsed(gz_page *p)
@@ -304,16 +231,16 @@ static void clear_parsed(gz_page *p)
 }
 
 /* Does every probe still find what the parse found? */
-static bool probes_hold(gz_pageentry_reader *r, gz_source *src)
+static bool probes_hold(gz_bin_reader *r, gz_source *src)
 {
-	uint32_t i, n = gz_pageentry_get_u32(r);
+	uint32_t i, n = gz_bin_get_u32(r);
 	gz_buf path = GZ_BUF_INIT;
 	bool ok = !r->bad;
 
 	for (i = 0; i < n && ok; i++) {
 		size_t len;
-		const char *s = gz_pageentry_peek_str(r, &len);
-		bool was = gz_pageentry_get_u32(r) != 0;
+		const char *s = gz_bin_peek_str(r, &len);
+		bool was = gz_bin_get_u32(r) != 0;
 		if (r->bad || !s) {
 			r->bad = true;
 			break;
@@ -341,7 +268,7 @@ static const char *body_str(const char **at, const char *end, uint32_t n, bool c
 	const char *s = *at + 4;
 	uint32_t was;
 
-	if (n == NO_STR || (size_t)(end - *at) < 5 || (size_t)(end - s) <= n)
+	if (n == GZ_BIN_NO_STR || (size_t)(end - *at) < 5 || (size_t)(end - s) <= n)
 		return NULL;
 	if (check) {
 		memcpy(&was, *at, 4);
@@ -355,7 +282,7 @@ static const char *body_str(const char **at, const char *end, uint32_t n, bool c
 int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t blen, bool check,
 			gz_source *src, gz_page *p, gz_page_hashes *h)
 {
-	gz_pageentry_reader r = {head, head + hlen, false};
+	gz_bin_reader r = {head, head + hlen, false};
 	uint32_t flags, i, n, lens[3];
 	const char *at = body, *end = body + blen;
 
@@ -367,17 +294,17 @@ int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t 
 	p->url = get_str(&r, NULL);
 	p->out = get_str(&r, NULL);
 	p->dir = get_str(&r, NULL);
-	flags = gz_pageentry_get_u32(&r);
+	flags = gz_bin_get_u32(&r);
 	p->bundle = (flags & 1) != 0;
 	p->is_index = (flags & 2) != 0;
-	h->plain = gz_pageentry_get_u64(&r);
-	h->fields = gz_pageentry_get_u64(&r);
-	h->search_text = gz_pageentry_get_u64(&r);
-	h->search_doc = gz_pageentry_get_u64(&r);
+	h->plain = gz_bin_get_u64(&r);
+	h->fields = gz_bin_get_u64(&r);
+	h->search_text = gz_bin_get_u64(&r);
+	h->search_doc = gz_bin_get_u64(&r);
 	h->parsed = true;
-	p->chars = (size_t)gz_pageentry_get_u64(&r);
+	p->chars = (size_t)gz_bin_get_u64(&r);
 	p->summary = get_str(&r, NULL);
-	n = gz_pageentry_get_u32(&r);
+	n = gz_bin_get_u32(&r);
 	if (!r.bad && n > (size_t)(r.end - r.p) / 24)
 		r.bad = true;
 	if (!r.bad && n) {
@@ -388,7 +315,7 @@ int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t 
 		}
 	}
 	for (i = 0; i < 3; i++)
-		lens[i] = gz_pageentry_get_u32(&r);
+		lens[i] = gz_bin_get_u32(&r);
 	if (!r.bad && r.p != r.end)
 		r.bad = true;
 	/* the body's text stays in the map: most pages of a build are not
@@ -424,7 +351,7 @@ int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t 
 /* A body string's length as the head keeps it. */
 static uint32_t str_len(const char *s, size_t len)
 {
-	return s ? (uint32_t)len : NO_STR;
+	return s ? (uint32_t)len : GZ_BIN_NO_STR;
 }
 
 size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
@@ -432,44 +359,44 @@ size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
 {
 	size_t i, head;
 
-	gz_pageentry_put_u32(b, (uint32_t)nprobes);
+	gz_bin_put_u32(b, (uint32_t)nprobes);
 	for (i = 0; i < nprobes; i++) {
-		gz_pageentry_put_cstr(b, probes[i]);
-		gz_pageentry_put_u32(b, exists[i] ? 1 : 0);
+		gz_bin_put_cstr(b, probes[i]);
+		gz_bin_put_u32(b, exists[i] ? 1 : 0);
 	}
 	{
 		tree_size ts = {0, 0};
 		count_value(p->fm, &ts);
-		gz_pageentry_put_u64(b, ts.nodes);
-		gz_pageentry_put_u64(b, ts.slots);
+		gz_bin_put_u64(b, ts.nodes);
+		gz_bin_put_u64(b, ts.slots);
 	}
 	put_value(b, p->fm);
-	gz_pageentry_put_cstr(b, p->section);
-	gz_pageentry_put_cstr(b, p->slug);
-	gz_pageentry_put_cstr(b, p->url);
-	gz_pageentry_put_cstr(b, p->out);
-	gz_pageentry_put_cstr(b, p->dir);
-	gz_pageentry_put_u32(b, (p->bundle ? 1u : 0) | (p->is_index ? 2u : 0));
-	gz_pageentry_put_u64(b, h->plain);
-	gz_pageentry_put_u64(b, h->fields);
-	gz_pageentry_put_u64(b, h->search_text);
-	gz_pageentry_put_u64(b, h->search_doc);
-	gz_pageentry_put_u64(b, p->chars);
-	gz_pageentry_put_cstr(b, p->summary);
-	gz_pageentry_put_u32(b, (uint32_t)p->nimages);
+	gz_bin_put_cstr(b, p->section);
+	gz_bin_put_cstr(b, p->slug);
+	gz_bin_put_cstr(b, p->url);
+	gz_bin_put_cstr(b, p->out);
+	gz_bin_put_cstr(b, p->dir);
+	gz_bin_put_u32(b, (p->bundle ? 1u : 0) | (p->is_index ? 2u : 0));
+	gz_bin_put_u64(b, h->plain);
+	gz_bin_put_u64(b, h->fields);
+	gz_bin_put_u64(b, h->search_text);
+	gz_bin_put_u64(b, h->search_doc);
+	gz_bin_put_u64(b, p->chars);
+	gz_bin_put_cstr(b, p->summary);
+	gz_bin_put_u32(b, (uint32_t)p->nimages);
 	for (i = 0; i < p->nimages; i++)
 		put_photo(b, &p->images[i]);
-	gz_pageentry_put_u32(b, str_len(p->html, p->html_len));
-	gz_pageentry_put_u32(b, str_len(p->plain, p->plain ? strlen(p->plain) : 0));
-	gz_pageentry_put_u32(b, str_len(p->doc, p->doc ? strlen(p->doc) : 0));
+	gz_bin_put_u32(b, str_len(p->html, p->html_len));
+	gz_bin_put_u32(b, str_len(p->plain, p->plain ? strlen(p->plain) : 0));
+	gz_bin_put_u32(b, str_len(p->doc, p->doc ? strlen(p->doc) : 0));
 	head = b->len;
 	/* the body's text last: a hit checks the head at once, the text on
 	 * a thread of its own (gz_pagecache_verify_start) */
 	at[0] = b->len + 4;
-	gz_pageentry_put_str(b, p->html, p->html_len);
+	gz_bin_put_str(b, p->html, p->html_len);
 	at[1] = b->len + 4;
-	gz_pageentry_put_cstr(b, p->plain);
+	gz_bin_put_cstr(b, p->plain);
 	at[2] = b->len + 4;
-	gz_pageentry_put_cstr(b, p->doc);
+	gz_bin_put_cstr(b, p->doc);
 	return head;
 }

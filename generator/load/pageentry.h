@@ -1,15 +1,14 @@
 /*
  * pageentry.h: a page's parse as the bytes of a page cache entry
- * (pagecache.h), and the little-endian words, strings and stamps the
- * cache's files are written with.
+ * (pagecache.h), in the words and strings of base/bin.h, and the file
+ * stamps the cache's files hold.
  *
  * An entry is the probes (files the parse looked for, and whether each was
  * there), the front matter, the parsed fields and hashes, the summary, the
  * body's images and the lengths of its three strings: its head; then the
- * body's HTML, plain text and blocks,
- * each NUL-terminated so that a page may point at them in place. Every read
- * is bounded: a short or odd entry sets the reader's bad flag, never reads
- * past its end.
+ * body's HTML, plain text and blocks, each NUL-terminated so that a page
+ * may point at them in place. Every read is bounded: a short or odd entry
+ * sets the reader's bad flag, never reads past its end.
  */
 #ifndef GZ_PAGEENTRY_H
 #define GZ_PAGEENTRY_H
@@ -18,14 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/bin.h"
 #include "base/buf.h"
 #include "load/page.h"
 #include "source/source.h"
-
-typedef struct {
-	const char *p, *end;
-	bool bad;
-} gz_pageentry_reader;
 
 /* A checksum of four lanes of eight bytes: entries are checked on every
  * build, so it must cost far less than the parse it saves. */
@@ -49,17 +44,9 @@ size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
 int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t blen, bool check,
 			gz_source *src, gz_page *p, gz_page_hashes *h);
 
-void gz_pageentry_put_u32(gz_buf *b, uint32_t v);
-void gz_pageentry_put_u64(gz_buf *b, uint64_t v);
-/* s of len bytes and a NUL; NULL is kept as such. */
-void gz_pageentry_put_str(gz_buf *b, const char *s, size_t len);
-void gz_pageentry_put_cstr(gz_buf *b, const char *s);
+/* A file's stamp, in the words of base/bin.h. */
 void gz_pageentry_put_stamp(gz_buf *b, const gz_source_stamp *st);
 
-uint32_t gz_pageentry_get_u32(gz_pageentry_reader *r);
-uint64_t gz_pageentry_get_u64(gz_pageentry_reader *r);
-/* A string as a pointer into what r reads (NUL-terminated there), or NULL. */
-const char *gz_pageentry_peek_str(gz_pageentry_reader *r, size_t *len);
-void gz_pageentry_get_stamp(gz_pageentry_reader *r, gz_source_stamp *st);
+void gz_pageentry_get_stamp(gz_bin_reader *r, gz_source_stamp *st);
 
 #endif

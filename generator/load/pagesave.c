@@ -53,12 +53,12 @@ static int write_all(int fd, const void *data, size_t len)
 void pagecache_entry_head(gz_buf *b, uint64_t key, const char *payload, size_t len, size_t head)
 {
 	gz_buf_add(b, ENTRY_MAGIC, 4);
-	gz_pageentry_put_u32(b, 0);
-	gz_pageentry_put_u64(b, key);
-	gz_pageentry_put_u64(b, len);
-	gz_pageentry_put_u64(b, gz_pageentry_sum(payload, len));
-	gz_pageentry_put_u64(b, head);
-	gz_pageentry_put_u64(b, gz_pageentry_sum(payload, head));
+	gz_bin_put_u32(b, 0);
+	gz_bin_put_u64(b, key);
+	gz_bin_put_u64(b, len);
+	gz_bin_put_u64(b, gz_pageentry_sum(payload, len));
+	gz_bin_put_u64(b, head);
+	gz_bin_put_u64(b, gz_pageentry_sum(payload, head));
 }
 
 /* Is r worth a line in the new index? */
@@ -69,15 +69,15 @@ static bool keep(const rec *r, bool old_too)
 
 static void put_rec(gz_buf *b, const rec *r)
 {
-	gz_pageentry_put_u64(b, r->key);
-	gz_pageentry_put_u64(b, r->off);
-	gz_pageentry_put_u64(b, r->len);
-	gz_pageentry_put_u64(b, r->src_hash);
+	gz_bin_put_u64(b, r->key);
+	gz_bin_put_u64(b, r->off);
+	gz_bin_put_u64(b, r->len);
+	gz_bin_put_u64(b, r->src_hash);
 	gz_pageentry_put_stamp(b, &r->st);
-	gz_pageentry_put_u32(b, r->has_st ? 1 : 0);
-	gz_pageentry_put_cstr(b, r->path);
-	gz_pageentry_put_u64(b, r->len ? r->hoff : 0);
-	gz_pageentry_put_u64(b, r->len ? r->hlen : 0);
+	gz_bin_put_u32(b, r->has_st ? 1 : 0);
+	gz_bin_put_cstr(b, r->path);
+	gz_bin_put_u64(b, r->len ? r->hoff : 0);
+	gz_bin_put_u64(b, r->len ? r->hlen : 0);
 }
 
 /* The checksum that ends the index, of its len bytes as written to fd
@@ -109,12 +109,12 @@ static int write_index(gz_pagecache *c, bool old_too, const char *tmp_idx, const
 	if (fd < 0)
 		goto cleanup;
 	gz_buf_add(&b, IDX_MAGIC, 4);
-	gz_pageentry_put_u32(&b, VERSION);
-	gz_pageentry_put_u64(&b, gz_program_hash());
-	gz_pageentry_put_u64(&b, c->gen);
+	gz_bin_put_u32(&b, VERSION);
+	gz_bin_put_u64(&b, gz_program_hash());
+	gz_bin_put_u64(&b, c->gen);
 	gz_pageentry_put_stamp(&b, &c->pack_st);
 	gz_pageentry_put_stamp(&b, &c->heads_st);
-	gz_pageentry_put_u64(&b, n);
+	gz_bin_put_u64(&b, n);
 	/* a megabyte at a time, through one buffer */
 	for (i = 0; i <= c->n; i++) {
 		if (i < c->n && keep(&c->recs[i], old_too))
@@ -330,8 +330,8 @@ static int write_pack(gz_pagecache *c, bool old_too, const char *tmp_pack)
 		if (fd < 0)
 			return -1;
 		gz_buf_add(&b, PACK_MAGIC, 4);
-		gz_pageentry_put_u32(&b, VERSION);
-		gz_pageentry_put_u64(&b, c->gen);
+		gz_bin_put_u32(&b, VERSION);
+		gz_bin_put_u64(&b, c->gen);
 		rc = write_all(fd, b.ptr, b.len);
 		gz_buf_release(&b);
 		if (rc == 0)

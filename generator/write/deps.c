@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/bin.h"
 #include "base/buf.h"
 #include "base/hash.h"
 #include "base/program.h"
@@ -183,50 +184,13 @@ void gz_deps_keep(gz_deps *d, const gz_dep *old)
  * that page's body read. Paths come before the first output that names
  * them, so one pass writes and reads it.
  */
-typedef struct {
-	const char *p, *end;
-	bool bad;
-} reader;
-
-static const void *take(reader *r, size_t n)
+/* A path of the record: a string with no NUL inside. */
+static const char *take_path(gz_bin_reader *r)
 {
-	const char *at = r->p;
+	size_t n;
+	const char *s = gz_bin_peek_str(r, &n);
 
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = true;
-		return NULL;
-	}
-	r->p += n;
-	return at;
-}
-
-static uint32_t take_u32(reader *r)
-{
-	const void *at = take(r, 4);
-	uint32_t v = 0;
-
-	if (at)
-		memcpy(&v, at, 4);
-	return v;
-}
-
-static uint64_t take_u64(reader *r)
-{
-	const void *at = take(r, 8);
-	uint64_t v = 0;
-
-	if (at)
-		memcpy(&v, at, 8);
-	return v;
-}
-
-/* A NUL-terminated string of the record, with no NUL inside. */
-static const char *take_str(reader *r)
-{
-	uint32_t n = take_u32(r);
-	const char *s = r->bad || n == UINT32_MAX ? NULL : take(r, (size_t)n + 1);
-
-	if (!s || s[n] || memchr(s, '\0', n)) {
+	if (!s || memchr(s, '\0', n)) {
 		r->bad = true;
 		return NULL;
 	}
@@ -238,7 +202,7 @@ int gz_deps_load(gz_deps *d, const char *file)
 	char *data, **names = NULL;
 	size_t len = 0, nnames = 0, names_cap = 0;
 	uint64_t sum;
-	reader r;
+	gz_bin_reader r;
 	int rc = 0;
 
 	if (!(data = gz_file_read(file, &len)))
@@ -252,7 +216,7 @@ int gz_deps_load(gz_deps *d, const char *file)
 	r.p = data + 4;
 	r.end = data + len - 8;
 	r.bad = false;
-	if (take_u32(&r) != DEPS_VERSION || take_u64(&r) != gz_program_hash()) {
+	if (gz_bin_get_u32(&r) != DEPS_VERSION || gz_bin_get_u64(&r) != gz_program_hash()) {
 		free(data);
 		return 0;
 	}
@@ -260,7 +224,7 @@ int gz_deps_load(gz_deps *d, const char *file)
 	if (gz_hash_fast(GZ_HASH_INIT, data, len - 8) != sum)
 		r.bad = true;
 	while (!r.bad && r.p < r.end) {
-		const char *tag = take(&r, 1), *s, *site;
+		const char *tag = gz_bin_take(&r, 1), *s, *site;
 		const unsigned char *body;
 		const char *nums;
 		gz_dep dep;
@@ -268,25 +232,25 @@ int gz_deps_load(gz_deps *d, const char *file)
 		size_t olen;
 
 		if (tag && *tag == 'P') {
-			if (!(s = take_str(&r)))
+			if (!(s = take_path(&r)))
 				break;
 			GZ_GROW(names, names_cap, nnames + 1);
 			names[nnames++] = intern(d, s);
 			continue;
 		}
-		s = tag && *tag == 'R' ? take_str(&r) : NULL;
+		s = tag && *tag == 'R' ? take_path(&r) : NULL;
 		if (!s) {
 			r.bad = true;
 			break;
 		}
 		memset(&dep, 0, sizeof(dep));
-		dep.key = take_u64(&r);
-		site = take(&r, 1);
+		dep.key = gz_bin_get_u64(&r);
+		site = gz_bin_take(&r, 1);
 		dep.site = site && *site;
-		dep.len = (size_t)take_u64(&r);
-		k = take_u32(&r);
-		nums = r.bad || k > (size_t)(r.end - r.p) / 5 ? NULL : take(&r, 4 * (size_t)k);
-		body = nums ? take(&r, k) : NULL;
+		dep.len = (size_t)gz_bin_get_u64(&r);
+		k = gz_bin_get_u32(&r);
+		nums = r.bad || k > (size_t)(r.end - r.p) / 5 ? NULL : gz_bin_take(&r, 4 * (size_t)k);
+		body = nums ? gz_bin_take(&r, k) : NULL;
 		if (!body) {
 			r.bad = true;
 			break;
@@ -335,31 +299,11 @@ const gz_dep *gz_deps_find(const gz_deps *d, const char *out)
 	return gz_map_get(&d->by_out, out);
 }
 
-static char *put_u32(char *w, uint32_t v)
-{
-	memcpy(w, &v, 4);
-	return w + 4;
-}
-
-static char *put_u64(char *w, uint64_t v)
-{
-	memcpy(w, &v, 8);
-	return w + 8;
-}
-
-static char *put_str(char *w, const char *s, size_t n)
-{
-	w = put_u32(w, (uint32_t)n);
-	memcpy(w, s, n + 1);
-	return w + n + 1;
-}
-
 int gz_deps_save(gz_deps *d, const char *file)
 {
 	gz_buf b = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
 	size_t i, k, next = 0;
 	uint64_t sum;
-	char *w;
 	FILE *f;
 	int rc = 0;
 
@@ -368,37 +312,30 @@ int gz_deps_save(gz_deps *d, const char *file)
 		if (d->strings.keys && d->strings.keys[i])
 			header(d->strings.keys[i])->num = SIZE_MAX;
 	/* about as long as the last record */
-	gz_buf_grow(&b, 64 + d->n * 96);
+	gz_buf_grow(&b, 64 + d->n * 160);
 	gz_buf_add(&b, DEPS_MAGIC, 4);
-	w = put_u64(put_u32(b.ptr + b.len, DEPS_VERSION), gz_program_hash());
-	b.len = (size_t)(w - b.ptr);
+	gz_bin_put_u32(&b, DEPS_VERSION);
+	gz_bin_put_u64(&b, gz_program_hash());
 	for (i = 0; i < d->n; i++) {
 		const gz_dep *dep = &d->items[i];
-		size_t olen = strlen(dep->out), need = 32 + olen + 5 * dep->npaths;
-		for (k = 0; k < dep->npaths; k++)
-			if (header(dep->paths[k])->num == SIZE_MAX)
-				need += 6 + strlen(dep->paths[k]);
-		gz_buf_grow(&b, need);
-		w = b.ptr + b.len;
 		for (k = 0; k < dep->npaths; k++) {
 			size_t *num = &header(dep->paths[k])->num;
 			if (*num == SIZE_MAX) {
 				*num = next++;
-				*w++ = 'P';
-				w = put_str(w, dep->paths[k], strlen(dep->paths[k]));
+				gz_bin_put_u8(&b, 'P');
+				gz_bin_put_cstr(&b, dep->paths[k]);
 			}
 		}
-		*w++ = 'R';
-		w = put_str(w, dep->out, olen);
-		w = put_u64(w, dep->key);
-		*w++ = dep->site ? 1 : 0;
-		w = put_u64(w, dep->len);
-		w = put_u32(w, (uint32_t)dep->npaths);
+		gz_bin_put_u8(&b, 'R');
+		gz_bin_put_cstr(&b, dep->out);
+		gz_bin_put_u64(&b, dep->key);
+		gz_bin_put_u8(&b, dep->site ? 1 : 0);
+		gz_bin_put_u64(&b, dep->len);
+		gz_bin_put_u32(&b, (uint32_t)dep->npaths);
 		for (k = 0; k < dep->npaths; k++)
-			w = put_u32(w, (uint32_t)header(dep->paths[k])->num);
+			gz_bin_put_u32(&b, (uint32_t)header(dep->paths[k])->num);
 		for (k = 0; k < dep->npaths; k++)
-			*w++ = dep->body && dep->body[k] ? 1 : 0;
-		b.len = (size_t)(w - b.ptr);
+			gz_bin_put_u8(&b, dep->body && dep->body[k] ? 1 : 0);
 	}
 	sum = gz_hash_fast(GZ_HASH_INIT, b.ptr, b.len);
 	gz_buf_add(&b, &sum, 8);
