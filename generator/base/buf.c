@@ -69,6 +69,17 @@ void gz_buf_putc(gz_buf *b, char c)
 	b->ptr[b->len] = '\0';
 }
 
+void gz_buf_add_uint(gz_buf *b, unsigned long long v)
+{
+	char t[24];
+	size_t n = sizeof(t);
+
+	do
+		t[--n] = (char)('0' + v % 10);
+	while (v /= 10);
+	gz_buf_add(b, t + n, sizeof(t) - n);
+}
+
 void gz_buf_vprintf(gz_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

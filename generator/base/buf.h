@@ -27,6 +27,9 @@ void gz_buf_grow(gz_buf *b, size_t extra);
 void gz_buf_add(gz_buf *b, const void *data, size_t len);
 void gz_buf_puts(gz_buf *b, const char *s);
 void gz_buf_putc(gz_buf *b, char c);
+/* v in decimal digits, without printf (for numbers written by the tens of
+ * thousands). */
+void gz_buf_add_uint(gz_buf *b, unsigned long long v);
 void gz_buf_printf(gz_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void gz_buf_vprintf(gz_buf *b, const char *fmt, va_list ap);
 void gz_buf_truncate(gz_buf *b, size_t len);

@@ -23,19 +23,13 @@ void gz_doc_add(gz_buf *doc, gz_doc_kind kind, char target, int num, size_t nfie
 		const char *const *fields)
 {
 	size_t i;
-	char tmp[16];
-	size_t n = sizeof(tmp);
-	unsigned u = num < 0 ? 0u - (unsigned)num : (unsigned)num;
 
-	/* the number by hand, not printf: a page makes a line for every block */
-	do
-		tmp[--n] = (char)('0' + u % 10);
-	while (u /= 10);
+	gz_buf_putc(doc, (char)kind);
+	gz_buf_putc(doc, target ? target : '-');
 	if (num < 0)
-		tmp[--n] = '-';
-	tmp[--n] = target ? target : '-';
-	tmp[--n] = (char)kind;
-	gz_buf_add(doc, tmp + n, sizeof(tmp) - n);
+		gz_buf_putc(doc, '-');
+	/* not printf: a page makes a line for every block */
+	gz_buf_add_uint(doc, num < 0 ? 0u - (unsigned)num : (unsigned)num);
 	for (i = 0; i < nfields; i++) {
 		gz_buf_putc(doc, '\t');
 		put_field(doc, fields[i] ? fields[i] : "");

@@ -84,6 +84,18 @@ static char *join(const char *a, const char *b)
 	return s;
 }
 
+/* The URL of a list's page k: base_url "page/" k "/" */
+static char *pager_url(const char *base_url, int k)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_puts(&b, base_url);
+	gz_buf_puts(&b, "page/");
+	gz_buf_add_uint(&b, (unsigned long long)k);
+	gz_buf_putc(&b, '/');
+	return gz_buf_detach(&b, NULL);
+}
+
 /* A list page at url (taken over, as is title): written to url's
  * index.html, or to url itself when it names a file (/atom.xml). */
 static job *add_list(jobs *js, const gz_list *l, char *url, char *title, const char *layout)
@@ -120,16 +132,7 @@ static void add_paged(jobs *js, const gz_site *site, const gz_list *tmpl, const 
 		l.number = k;
 		l.total = total;
 		l.base_url = base_url;
-		char page[32], digits[12];
-		int nd = 0, v = k;
-		do
-			digits[nd++] = (char)('0' + v % 10);
-		while ((v /= 10));
-		memcpy(page, "page/", 5);
-		for (v = 0; v < nd; v++)
-			page[5 + v] = digits[nd - 1 - v];
-		memcpy(page + 5 + nd, "/", 2);
-		add_list(js, &l, k == 1 ? gz_strdup(base_url) : join(base_url, page),
+		add_list(js, &l, k == 1 ? gz_strdup(base_url) : pager_url(base_url, k),
 			 gz_strdup(title), layout);
 	}
 }
@@ -340,7 +343,7 @@ typedef struct {
 	atomic_size_t rendered, kept;
 	atomic_size_t done;      /* jobs finished, for gz_pagecache_shed */
 	size_t *todo;            /* the jobs to render (not kept), ntodo of them */
-	atomic_size_t ntodo;
+	size_t ntodo;
 	const gz_dep **kept_dep; /* [job]: the old record of a job that stands */
 } render_ctx;
 
@@ -452,35 +455,28 @@ static bool keep_old(render_ctx *c, const job *j, uint64_t jh)
 	return ok;
 }
 
-/* A job whose output stands is kept; the others are rendered after. */
-static int cmp_size(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
+/* Does job i's output stand (kept_dep[i] set)? Decided on all workers. */
 static void decide_one(size_t i, int worker, void *payload)
 {
 	render_ctx *c = payload;
-	job *j = &c->js->items[i];
 
 	(void)worker;
-	if (!keep_old(c, j, job_hash(c->site, j)))
-		c->todo[atomic_fetch_add(&c->ntodo, 1)] = i;
+	keep_old(c, &c->js->items[i], job_hash(c->site, &c->js->items[i]));
 }
 
-/* The outputs that stand, in the jobs' order, added here on one thread:
- * both workers adding them under the lists' locks, twenty thousand times,
- * cost more than the decisions. */
+/* The outputs that stand, in the jobs' order, added here on one thread
+ * (both workers adding them under the lists' locks, twenty thousand
+ * times, cost more than the decisions); the others listed to render. */
 static void keep_all(render_ctx *c)
 {
 	size_t i;
 
 	for (i = 0; i < c->js->n; i++) {
 		const job *j = &c->js->items[i];
-		if (!c->kept_dep[i])
+		if (!c->kept_dep[i]) {
+			c->todo[c->ntodo++] = i;
 			continue;
+		}
 		gz_outputs_keep(c->out, j->out, j->origin);
 		if (c->opts->next)
 			gz_deps_keep(c->opts->next, c->kept_dep[i]);
@@ -694,17 +690,11 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	 * more than that to render. */
 	c.todo = gz_calloc(js.n ? js.n : 1, sizeof(*c.todo));
 	c.kept_dep = gz_calloc(js.n ? js.n : 1, sizeof(*c.kept_dep));
-	atomic_init(&c.ntodo, 0);
 	gz_parallel(js.n, nw, decide_one, &c, NULL);
 	keep_all(&c);
 	lap("decide", &t);
-	{
-		size_t n = atomic_load(&c.ntodo);
-		/* the order of the jobs, whichever thread took each */
-		qsort(c.todo, n, sizeof(*c.todo), cmp_size);
-		gz_parallel(n, n < RENDER_ALONE ? 1 : nw, render_one, &c,
-			    opts->progress ? _("rendering") : NULL);
-	}
+	gz_parallel(c.ntodo, c.ntodo < RENDER_ALONE ? 1 : nw, render_one, &c,
+		    opts->progress ? _("rendering") : NULL);
 	lap("pages", &t);
 	{
 		gz_buf robots = GZ_BUF_INIT;
