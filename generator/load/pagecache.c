@@ -332,6 +332,49 @@ gz_pagecache *gz_pagecache_open(gz_pagecache *c, uint64_t salt, const gz_strlist
 	return c;
 }
 
+/* r's entry in the pack, and its head in *head (hlen bytes), if they can
+ * be used; NULL if not (damaged). From a pack as the build that wrote it
+ * left it, with the head from pages.heads, nothing of the entry is read
+ * now. Else its head is checked (the same as the heads file's, or its own
+ * sum), and its text summed now, or later on a thread of its own (a build
+ * waits for that before it writes anything). */
+static const char *entry_head(gz_pagecache *c, rec *r, uint64_t key, const char **head,
+			      size_t *hlen)
+{
+	const char *e;
+	uint64_t plen, eh, hsum;
+
+	if (r->off < PACK_HEAD || r->len < ENTRY_HEAD || r->off > c->map_len ||
+	    r->len > c->map_len - r->off)
+		return NULL;
+	e = c->map + r->off;
+	*head = r->head;
+	*hlen = r->hlen;
+	if (*head && *hlen > r->len - ENTRY_HEAD)
+		return NULL;
+	if (*head && c->trusted)
+		return e;
+	memcpy(&plen, e + 16, 8);
+	memcpy(&r->sum, e + 24, 8);
+	memcpy(&eh, e + 32, 8);
+	memcpy(&hsum, e + 40, 8);
+	if (memcmp(e, ENTRY_MAGIC, 4) || memcmp(e + 8, &key, 8) || plen != r->len - ENTRY_HEAD ||
+	    eh > plen)
+		return NULL;
+	if (*head) {
+		if (eh != *hlen || memcmp(e + ENTRY_HEAD, *head, *hlen))
+			return NULL;
+	} else {
+		*head = e + ENTRY_HEAD;
+		*hlen = (size_t)eh;
+		if (!c->trusted && gz_pageentry_sum(*head, *hlen) != hsum)
+			return NULL;
+	}
+	if (!c->check_later && !c->trusted && gz_pageentry_sum(e + ENTRY_HEAD, plen) != r->sum)
+		return NULL;
+	return e;
+}
+
 int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page *p,
 		     gz_page_hashes *ph, char **data, size_t *len)
 {
@@ -356,48 +399,20 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
 		return 0;
 	key = key_of(c, path, h);
 	if (r->len && r->key == key && c->map) {
+		const char *head = NULL, *e;
+		size_t hlen = 0;
+		e = entry_head(c, r, key, &head, &hlen);
 		ok = -1;
-		if (r->off >= PACK_HEAD && r->len >= ENTRY_HEAD && r->off <= c->map_len &&
-		    r->len <= c->map_len - r->off) {
-			const char *e = c->map + r->off, *head = r->head;
-			size_t hlen = r->hlen;
-			bool good = !head || hlen <= r->len - ENTRY_HEAD;
-			/* From a pack as the build that wrote it left it, with the
-			 * head from pages.heads, nothing of the entry is read now.
-			 * Else its head is checked (the same as the heads file's, or
-			 * its own sum), and its text summed now, or later on a
-			 * thread of its own (a build waits for that before it
-			 * writes anything). */
-			if (good && (!head || !c->trusted)) {
-				uint64_t plen, eh, hsum;
-				memcpy(&plen, e + 16, 8);
-				memcpy(&r->sum, e + 24, 8);
-				memcpy(&eh, e + 32, 8);
-				memcpy(&hsum, e + 40, 8);
-				good = !memcmp(e, ENTRY_MAGIC, 4) && !memcmp(e + 8, &key, 8) &&
-				       plen == r->len - ENTRY_HEAD && eh <= plen;
-				if (good && head) {
-					good = eh == hlen && !memcmp(e + ENTRY_HEAD, head, hlen);
-				} else if (good) {
-					head = e + ENTRY_HEAD;
-					hlen = (size_t)eh;
-					good = c->trusted || gz_pageentry_sum(head, hlen) == hsum;
-				}
-				good = good && (c->check_later || c->trusted ||
-						gz_pageentry_sum(e + ENTRY_HEAD, plen) == r->sum);
-			}
-			if (good) {
-				const char *body = e + ENTRY_HEAD + hlen;
-				size_t blen = r->len - ENTRY_HEAD - hlen;
-				ok = gz_pageentry_decode(head, hlen, body, blen, !c->trusted, src, p,
-							 ph);
-				r->unchecked = ok == 1 && c->check_later && !c->trusted;
-				if (ok == 1) {
-					r->head = head;
-					r->hlen = hlen;
-					r->lent = body;
-					r->nlent = blen;
-				}
+		if (e) {
+			const char *body = e + ENTRY_HEAD + hlen;
+			size_t blen = r->len - ENTRY_HEAD - hlen;
+			ok = gz_pageentry_decode(head, hlen, body, blen, !c->trusted, src, p, ph);
+			r->unchecked = ok == 1 && c->check_later && !c->trusted;
+			if (ok == 1) {
+				r->head = head;
+				r->hlen = hlen;
+				r->lent = body;
+				r->nlent = blen;
 			}
 		}
 		if (ok < 0)
@@ -544,12 +559,12 @@ void gz_pagecache_put(gz_pagecache *c, gz_page *p, const gz_page_hashes *h, char
 	 * point into the first) */
 	if (!r || r->data || r->fresh || r->key != key_of(c, p->path, h->src) || !p->fm)
 		return;
-	r->dhead = gz_pageentry_encode(&b, p, h, probes, exists, nprobes, at);
+	r->hlen = gz_pageentry_encode(&b, p, h, probes, exists, nprobes, at);
 	r->dlen = b.len;
 	/* the page borrows its bodies from the entry, one copy: read from
 	 * the fresh file when used, else kept in memory until the cache is
 	 * freed (gz_pagecache_save) */
-	r->foff = put_fresh(c, r->key, &b, r->dhead);
+	r->foff = put_fresh(c, r->key, &b, r->hlen);
 	if (r->foff) {
 		r->fresh = true;
 		body = c->fresh_map + r->foff + ENTRY_HEAD;
@@ -563,7 +578,6 @@ void gz_pagecache_put(gz_pagecache *c, gz_page *p, const gz_page_hashes *h, char
 	r->lent = body;
 	r->nlent = r->dlen;
 	r->head = body;
-	r->hlen = r->dhead;
 	/* a miss: the body is the parse's own until now */
 	if (!p->nimages && p->html) {
 		free(p->html);

@@ -46,10 +46,10 @@ typedef struct {
 	bool has_st;
 	bool listed;  /* a file of this load */
 	bool changed; /* differs from the index */
-	/* a parse of this load, not yet in the pack: dhead bytes of head,
-	 * dlen in all, in data or else (fresh) at foff in the fresh file */
+	/* a parse of this load, not yet in the pack: dlen bytes (hlen of
+	 * them its head), in data or else (fresh) at foff in the fresh file */
 	char *data;
-	size_t dlen, dhead;
+	size_t dlen;
 	uint64_t foff;
 	bool fresh;
 	/* a hit whose whole entry (sum) is checked later (verify_start) */

@@ -160,7 +160,7 @@ static int write_entries(gz_pagecache *c, int fd, uint64_t base, bool old_too, b
 		if (!keep(r, old_too))
 			continue;
 		if (r->data) {
-			pagecache_entry_head(&b, r->key, r->data, r->dlen, r->dhead);
+			pagecache_entry_head(&b, r->key, r->data, r->dlen, r->hlen);
 			gz_buf_add(&b, r->data, r->dlen);
 		} else if (r->fresh && fresh) {
 			gz_buf_add(&b, c->fresh_map + r->foff, ENTRY_HEAD + r->dlen);
