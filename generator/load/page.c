@@ -210,7 +210,6 @@ static void load_terms(gz_page *p, const gz_config *cfg, gz_diag *d)
 	p->ntax = cfg->ntax;
 	p->tax_values = gz_calloc(1, (cfg->ntax ? cfg->ntax : 1) * sizeof(*p->tax_values) +
 					     items * sizeof(char *) + bytes);
-	p->tax_block = true;
 	slot = (char **)(void *)(p->tax_values + (cfg->ntax ? cfg->ntax : 1));
 	byte = (char *)(slot + items);
 	for (t = 0; t < cfg->ntax; t++) {
@@ -232,6 +231,25 @@ static void load_terms(gz_page *p, const gz_config *cfg, gz_diag *d)
 		slot += l->n;
 	}
 	free(vals);
+}
+
+void gz_page_alloc_terms(gz_page *p, size_t ntax)
+{
+	size_t nt = ntax ? ntax : 1, all = 0, t;
+	struct gz_term **slot;
+
+	for (t = 0; t < ntax; t++)
+		all += p->tax_values[t].n;
+	p->terms = gz_calloc(1, nt * (sizeof(*p->terms) + sizeof(*p->nterms)) +
+					all * sizeof(*slot));
+	p->nterms = (size_t *)(void *)(p->terms + nt);
+	slot = (struct gz_term **)(void *)(p->nterms + nt);
+	for (t = 0; t < ntax; t++) {
+		if (!p->tax_values[t].n)
+			continue;
+		p->terms[t] = slot;
+		slot += p->tax_values[t].n;
+	}
 }
 
 /* Where a page lives: section, slug, URL and output file. */
@@ -936,15 +954,8 @@ void gz_page_free(gz_page *p)
 	gz_value_free(p->fm);
 	gz_value_free(p->extra);
 	free(p->hook_error);
-	if (p->tax_values && !p->tax_block)
-		for (i = 0; i < p->ntax; i++)
-			gz_strlist_release(&p->tax_values[i]);
+	/* each one block, names and lists in it */
 	free(p->tax_values);
-	if (p->terms && !p->terms_block) {
-		for (i = 0; i < p->ntax; i++)
-			free(p->terms[i]);
-		free(p->nterms);
-	}
 	free(p->terms);
 	for (i = 0; i < p->nphotos; i++)
 		free_photo(&p->photos[i]);

@@ -72,13 +72,11 @@ struct gz_page {
 	char *doc;            /* the body's blocks (doc.h), for print and the
 			       * broadcast script; images by index into images */
 	size_t chars;
-	gz_strlist *tax_values;          /* [cfg->ntax] raw term names */
-	bool tax_block;                  /* they, their items and names are one
-					  * block (a loaded page's): freed as one */
-	struct gz_term ***terms;         /* [cfg->ntax] resolved by the model */
-	size_t *nterms;
-	bool terms_block;                /* terms, nterms and the lists are one
-					  * block (the model's): freed as one */
+	gz_strlist *tax_values;          /* [cfg->ntax] raw term names: one
+					  * block with their items and names */
+	struct gz_term ***terms;         /* [cfg->ntax] resolved by the model, */
+	size_t *nterms;                  /* in one block with these and the lists
+					  * (gz_page_alloc_terms) */
 	gz_photo *photos;
 	size_t nphotos;
 	gz_photo *cover;                 /* NULL or owned */
@@ -139,6 +137,10 @@ int gz_page_load(gz_page *p, gz_page_hashes *hashes, const gz_config *cfg, gz_so
 /* Free p and every string it holds (a page the cache filled: after
  * gz_pagecache_take_back). NULL is allowed. */
 void gz_page_free(gz_page *p);
+
+/* p's terms and nterms, in one block with a slot for each of its term
+ * names (tax_values): the lists empty, for the model to fill. */
+void gz_page_alloc_terms(gz_page *p, size_t ntax);
 /* Free the page's HTML, plain text and blocks and its Markdown images,
  * leaving the fields empty: a parse that is to be made again. What the
  * cache lent must be cleared from the page first. */

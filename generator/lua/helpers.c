@@ -368,9 +368,9 @@ static int h_add_page(lua_State *L)
 	p->has_date = has_date;
 	p->fm = gz_calloc(1, sizeof(*p->fm));
 	p->ntax = site->cfg.ntax;
+	/* no term names: the block of empty lists, and of no terms */
 	p->tax_values = gz_calloc(p->ntax ? p->ntax : 1, sizeof(*p->tax_values));
-	p->terms = gz_calloc(p->ntax ? p->ntax : 1, sizeof(*p->terms));
-	p->nterms = gz_calloc(p->ntax ? p->ntax : 1, sizeof(*p->nterms));
+	gz_page_alloc_terms(p, p->ntax);
 	p->related = gz_calloc(1, sizeof(*p->related));
 	/* what it is made of stands for a file's bytes */
 	made = gz_hash_str(gz_hash_str(gz_hash_str(GZ_HASH_INIT, p->title), p->html), p->layout);

@@ -176,22 +176,9 @@ static void link_terms(gz_site *site)
 	/* pages are newest first, so every term's list is too */
 	for (i = 0; i < site->npages; i++) {
 		gz_page *p = site->pages[i];
-		size_t nt = ntax ? ntax : 1, all = 0;
-		gz_term **slot;
-		/* the page's lists, their lengths and their terms in one block */
-		for (t = 0; t < ntax; t++)
-			all += p->tax_values[t].n;
-		p->terms = gz_calloc(1, nt * (sizeof(*p->terms) + sizeof(*p->nterms)) +
-						all * sizeof(gz_term *));
-		p->nterms = (size_t *)(void *)(p->terms + nt);
-		p->terms_block = true;
-		slot = (gz_term **)(void *)(p->nterms + nt);
+		gz_page_alloc_terms(p, ntax);
 		for (t = 0; t < ntax; t++) {
 			gz_strlist *vals = &p->tax_values[t];
-			if (!vals->n)
-				continue;
-			p->terms[t] = slot;
-			slot += vals->n;
 			for (k = 0; k < vals->n; k++) {
 				gz_term *term = get_term(site, t, vals->items[k], caps);
 				size_t m;
