@@ -50,6 +50,30 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* Write b to fd and empty it; *at grows by what was written. Returns 0,
+ * or -1. The files are written through one buffer, a few megabytes at a
+ * time. */
+static int flush(int fd, gz_buf *b, uint64_t *at)
+{
+	if (write_all(fd, b->ptr, b->len) < 0)
+		return -1;
+	*at += b->len;
+	gz_buf_clear(b);
+	return 0;
+}
+
+/* The stamp of the file at path as it is now (zeros if there is none):
+ * opened again after a rename, which changes the renamed file's ctime. */
+static void stamp_path(const char *path, gz_source_stamp *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || !pagecache_stamp_fd(fd, st))
+		memset(st, 0, sizeof(*st));
+	if (fd >= 0)
+		close(fd);
+}
+
 void pagecache_entry_head(gz_buf *b, uint64_t key, const char *payload, size_t len, size_t head)
 {
 	gz_buf_add(b, ENTRY_MAGIC, 4);
@@ -99,8 +123,8 @@ static int sum_written(int fd, size_t len, uint64_t *sum)
 static int write_index(gz_pagecache *c, bool old_too, const char *tmp_idx, const char *idx)
 {
 	gz_buf b = GZ_BUF_INIT;
-	size_t i, n = 0, len = 0;
-	uint64_t sum;
+	size_t i, n = 0;
+	uint64_t sum, len = 0;
 	int fd = -1, rc = -1;
 
 	for (i = 0; i < c->n; i++)
@@ -115,18 +139,14 @@ static int write_index(gz_pagecache *c, bool old_too, const char *tmp_idx, const
 	gz_pageentry_put_stamp(&b, &c->pack_st);
 	gz_pageentry_put_stamp(&b, &c->heads_st);
 	gz_bin_put_u64(&b, n);
-	/* a megabyte at a time, through one buffer */
-	for (i = 0; i <= c->n; i++) {
-		if (i < c->n && keep(&c->recs[i], old_too))
+	for (i = 0; i < c->n; i++) {
+		if (keep(&c->recs[i], old_too))
 			put_rec(&b, &c->recs[i]);
-		if (i == c->n || b.len > (1u << 20)) {
-			if (write_all(fd, b.ptr, b.len) < 0)
-				goto cleanup;
-			len += b.len;
-			gz_buf_clear(&b);
-		}
+		if (b.len > (1u << 20) && flush(fd, &b, &len) < 0)
+			goto cleanup;
 	}
-	if (sum_written(fd, len, &sum) < 0 || write_all(fd, &sum, 8) < 0)
+	if (flush(fd, &b, &len) < 0 || sum_written(fd, (size_t)len, &sum) < 0 ||
+	    write_all(fd, &sum, 8) < 0)
 		goto cleanup;
 	if (close(fd) < 0) {
 		fd = -1;
@@ -180,15 +200,13 @@ static int write_entries(gz_pagecache *c, int fd, uint64_t base, bool old_too, b
 		r->off = base + at;
 		r->len = b.len - at;
 		if (b.len > (8u << 20)) {
-			if (write_all(fd, b.ptr, b.len) < 0)
+			if (flush(fd, &b, &base) < 0)
 				goto done;
-			base += b.len;
-			gz_buf_clear(&b);
 			/* what was copied is not read again */
 			gz_pagecache_shed(c);
 		}
 	}
-	rc = write_all(fd, b.ptr, b.len);
+	rc = flush(fd, &b, &base);
 done:
 	gz_buf_release(&b);
 	return rc;
@@ -223,9 +241,9 @@ static int write_heads(gz_pagecache *c, bool old_too, bool append, const char *h
 		fd = open(tmp_heads, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		goto done;
-	for (i = 0; i <= c->n; i++) {
-		rec *r = i < c->n ? &c->recs[i] : NULL;
-		if (r && keep(r, old_too) && r->len && (!append || r->data || r->fresh)) {
+	for (i = 0; i < c->n; i++) {
+		rec *r = &c->recs[i];
+		if (keep(r, old_too) && r->len && (!append || r->data || r->fresh)) {
 			r->hoff = base + b.len;
 			gz_buf_add(&b, r->head, r->hlen);
 		}
@@ -233,14 +251,14 @@ static int write_heads(gz_pagecache *c, bool old_too, bool append, const char *h
 		 * fresh file, a few in every 64 KB the system maps at a time:
 		 * what was read is let go as it goes (else a first build's
 		 * whole fresh file, 185 MB for 10,000 pages, ends up mapped) */
-		if (!r || b.len > (256u << 10)) {
-			if (write_all(fd, b.ptr, b.len) < 0)
+		if (b.len > (256u << 10)) {
+			if (flush(fd, &b, &base) < 0)
 				goto done;
-			base += b.len;
-			gz_buf_clear(&b);
 			gz_pagecache_shed(c);
 		}
 	}
+	if (flush(fd, &b, &base) < 0)
+		goto done;
 	if (!append) {
 		if (close(fd) < 0) {
 			fd = -1;
@@ -255,14 +273,10 @@ done:
 	if (fd >= 0)
 		close(fd);
 	gz_buf_release(&b);
-	/* as the file is now (opened again: a rename changes its ctime) */
-	memset(&c->heads_st, 0, sizeof(c->heads_st));
-	fd = rc == 0 ? open(heads, O_RDONLY | O_CLOEXEC) : -1;
-	if (fd >= 0) {
-		if (!pagecache_stamp_fd(fd, &c->heads_st))
-			memset(&c->heads_st, 0, sizeof(c->heads_st));
-		close(fd);
-	}
+	if (rc == 0)
+		stamp_path(heads, &c->heads_st);
+	else
+		memset(&c->heads_st, 0, sizeof(c->heads_st));
 	return rc;
 }
 
@@ -384,14 +398,8 @@ static int save(gz_pagecache *c, bool old_too)
 		goto done;
 	}
 	/* the pack as written now: the next build need not sum its text again
-	 * unless something else writes to it (opened again, after the rename:
-	 * a rename changes the renamed file's ctime) */
-	fd = open(pack, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || !pagecache_stamp_fd(fd, &c->pack_st))
-		memset(&c->pack_st, 0, sizeof(c->pack_st));
-	if (fd >= 0)
-		close(fd);
-	fd = -1;
+	 * unless something else writes to it */
+	stamp_path(pack, &c->pack_st);
 
 	if (write_heads(c, old_too, appended, heads, tmp_heads) < 0 ||
 	    write_index(c, old_too, tmp_idx, idx) < 0)
