@@ -44,7 +44,22 @@ static void test_read_file(void)
 	gz_buf_release(&big);
 }
 
+/* Decimal digits, as printf makes them, at the ends of the range. */
+static void test_add_uint(void)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_add_uint(&b, 0);
+	gz_buf_putc(&b, ' ');
+	gz_buf_add_uint(&b, 10);
+	gz_buf_putc(&b, ' ');
+	gz_buf_add_uint(&b, 18446744073709551615ULL);
+	CHECK_STR(b.ptr, "0 10 18446744073709551615");
+	gz_buf_release(&b);
+}
+
 void suite_buf(void)
 {
 	gz_test_run("buf read file", test_read_file);
+	gz_test_run("buf add uint", test_add_uint);
 }
