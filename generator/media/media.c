@@ -48,9 +48,9 @@ static void load(void)
 		if (access(path, F_OK) != 0)
 			fprintf(
 			    stderr,
-			    _("gazette: %s is missing: it holds the photo and PDF code; build it "
-			      "with 'make' in the source tree, or install gazette again with 'make "
-			      "install'\n"),
+			    _("gazette: %s is missing: it holds the photo, PDF and zip code; build "
+			      "it with 'make' in the source tree, or install gazette again with "
+			      "'make install'\n"),
 			    path);
 		else
 			fprintf(stderr, _("gazette: cannot load %s: %s\n"), path, why ? why : "");
