@@ -161,7 +161,16 @@ async function main() {
 		if ((await link.count()) !== 1) throw new Error('the story is not in the reviewer\'s queue');
 		await Promise.all([page.waitForNavigation(), link.click()]);
 		const frame = page.frameLocator('section.preview iframe');
-		await frame.locator('h1', { hasText: TITLE }).first().waitFor();
+		try {
+			await frame.locator('h1', { hasText: TITLE }).first().waitFor();
+		} catch (e) {
+			// what the reviewer saw instead, for the log
+			const f = page.frames().find((x) => x !== page.mainFrame());
+			bad(`the reviewed page has no h1 '${TITLE}': the frame ${f ? f.url() : 'is missing'} shows ` +
+				`'${f ? (await f.evaluate(() => document.body ? document.body.innerText : '')).slice(0, 300) : ''}'; ` +
+				`the screen says '${(await page.textContent('section.preview')).slice(0, 400)}'`);
+			throw e;
+		}
 		if (!(await frame.locator('figcaption', { hasText: '茶农在山坡上采摘春茶' }).count()))
 			bad('the reviewed page shows no photo caption');
 		const added = await page.locator('pre.diff span.add').allTextContents();

@@ -32,6 +32,8 @@ start_server "$TMPDIR/desk.log" 's#.*http://127\.0\.0\.1:\([0-9][0-9]*\)/desk/.*
 CHROMIUM=$chromium node "$dir/desk.js" "http://127.0.0.1:$port" \
 	"$ROOT/content/stories/2020/meng-qinglong-bees/honey.jpg" || {
 	tail -n 20 "$TMPDIR/desk.log"
+	# the reviewer's preview as the desk left it
+	(cd "$site/.gazette/desk" 2>/dev/null && find . -path './*/*/*/*' -prune -o -print | sort | head -n 40)
 	fail "desk checks failed (see PROBLEM lines above)"
 }
 
