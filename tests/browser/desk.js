@@ -166,9 +166,10 @@ async function main() {
 		} catch (e) {
 			// what the reviewer saw instead, for the log
 			const f = page.frames().find((x) => x !== page.mainFrame());
+			const shows = f ? await f.evaluate(() => document.body ? document.body.innerText : '').catch((x) => `(${x})`) : '';
+			const says = await page.evaluate(() => document.body.innerText).catch((x) => `(${x})`);
 			bad(`the reviewed page has no h1 '${TITLE}': the frame ${f ? f.url() : 'is missing'} shows ` +
-				`'${f ? (await f.evaluate(() => document.body ? document.body.innerText : '')).slice(0, 300) : ''}'; ` +
-				`the screen says '${(await page.textContent('section.preview')).slice(0, 400)}'`);
+				`'${shows.slice(0, 300)}'; the screen at ${page.url()} says '${says.slice(0, 500)}'`);
 			throw e;
 		}
 		if (!(await frame.locator('figcaption', { hasText: '茶农在山坡上采摘春茶' }).count()))
