@@ -169,7 +169,7 @@ async function main() {
 			const shows = f ? await f.evaluate(() => document.body ? document.body.innerText : '').catch((x) => `(${x})`) : '';
 			const says = await page.evaluate(() => document.body.innerText).catch((x) => `(${x})`);
 			bad(`the reviewed page has no h1 '${TITLE}': the frame ${f ? f.url() : 'is missing'} shows ` +
-				`'${shows.slice(0, 300)}'; the screen at ${page.url()} says '${says.slice(0, 500)}'`);
+				`'${shows.replace(/\s+/g, ' ').slice(0, 300)}'; the screen at ${page.url()} says '${says.replace(/\s+/g, ' ').slice(0, 600)}'`);
 			throw e;
 		}
 		if (!(await frame.locator('figcaption', { hasText: '茶农在山坡上采摘春茶' }).count()))
