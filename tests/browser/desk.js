@@ -160,20 +160,31 @@ async function main() {
 		const link = page.locator('a[href^="/desk/review?b="]', { hasText: TITLE });
 		if ((await link.count()) !== 1) throw new Error('the story is not in the reviewer\'s queue');
 		await Promise.all([page.waitForNavigation(), link.click()]);
-		const frame = page.frameLocator('section.preview iframe');
-		try {
-			await frame.locator('h1', { hasText: TITLE }).first().waitFor();
-		} catch (e) {
+		// The page in the frame, read through its document from the screen
+		// (same origin): the frame's sandbox allows no scripts, and this
+		// needs no script context inside it.
+		const seen = await page.waitForFunction(([title, caption]) => {
+			const f = document.querySelector('section.preview iframe');
+			const d = f && f.contentDocument;
+			if (!d || d.readyState !== 'complete') return false;
+			const h = [...d.querySelectorAll('h1')].find((x) => x.textContent.includes(title));
+			const r = h && h.getBoundingClientRect();
+			if (!r || !r.width || !r.height) return false;
+			return { caption: [...d.querySelectorAll('figcaption')].some((c) => c.textContent.includes(caption)) };
+		}, [TITLE, '茶农在山坡上采摘春茶']).then((h) => h.jsonValue(), () => null);
+		if (!seen) {
 			// what the reviewer saw instead, for the log
-			const f = page.frames().find((x) => x !== page.mainFrame());
-			const shows = f ? await f.evaluate(() => document.body ? document.body.innerText : '').catch((x) => `(${x})`) : '';
-			const says = await page.evaluate(() => document.body.innerText).catch((x) => `(${x})`);
-			bad(`the reviewed page has no h1 '${TITLE}': the frame ${f ? f.url() : 'is missing'} shows ` +
-				`'${shows.replace(/\s+/g, ' ').slice(0, 300)}'; the screen at ${page.url()} says '${says.replace(/\s+/g, ' ').slice(0, 600)}'`);
-			throw e;
+			const r = await page.evaluate(() => {
+				const f = document.querySelector('section.preview iframe');
+				const d = f && f.contentDocument;
+				return { src: f ? f.src : '(no frame)', shows: d && d.body ? d.body.innerText : '(no document)',
+					says: document.body.innerText };
+			}).catch((x) => ({ src: '?', shows: `(${x})`, says: '' }));
+			const one = (t) => t.replace(/\s+/g, ' ');
+			throw new Error(`the reviewed page has no h1 '${TITLE}': the frame ${r.src} shows ` +
+				`'${one(r.shows).slice(0, 300)}'; the screen at ${page.url()} says '${one(r.says).slice(0, 600)}'`);
 		}
-		if (!(await frame.locator('figcaption', { hasText: '茶农在山坡上采摘春茶' }).count()))
-			bad('the reviewed page shows no photo caption');
+		if (!seen.caption) bad('the reviewed page shows no photo caption');
 		const added = await page.locator('pre.diff span.add').allTextContents();
 		if (!added.some((l) => l.includes('第一段，茶农上山采茶。'))) bad(`the diff does not add the body: ${added.join(' | ')}`);
 		if (!(await page.locator('table.fields th', { hasText: '标题' }).count())) bad('the diff has no row for the title');
