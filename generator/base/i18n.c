@@ -30,6 +30,29 @@ void gz_i18n_init(void)
 	 * LC_NUMERIC or LC_COLLATE from the environment would change what
 	 * gazette writes */
 	messages = setlocale(LC_MESSAGES, "");
+	if (!messages) {
+		/* LANG=zh_CN.UTF-8 on a system without that locale (a fresh
+		 * Debian has only C and C.UTF-8): its language is still what
+		 * the user asked for, and the catalogs need no locale */
+		const char *want = getenv("LC_ALL");
+		char lang[32];
+		size_t k;
+
+		if (!want || !*want)
+			want = getenv("LC_MESSAGES");
+		if (!want || !*want)
+			want = getenv("LANG");
+		if ((!language || !*language) && want && *want && strcmp(want, "C") &&
+		    strcmp(want, "POSIX")) {
+			for (k = 0; k + 1 < sizeof(lang) && want[k] && want[k] != '.' && want[k] != '@';
+			     k++)
+				lang[k] = want[k];
+			lang[k] = '\0';
+			setenv("LANGUAGE", lang, 1);
+			language = getenv("LANGUAGE");
+		}
+		messages = "C";
+	}
 	/* gettext ignores LANGUAGE under the C locale, the default of a fresh
 	 * system; whoever sets LANGUAGE has asked for it, so messages take a
 	 * locale that honours it (a script that sets nothing stays English) */

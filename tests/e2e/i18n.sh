@@ -10,7 +10,8 @@
 #
 # Only C and C.UTF-8 exist on a bare machine: C.UTF-8 with LANGUAGE=zh_CN
 # asks for Chinese without the locales package (and gazette takes LANGUAGE
-# under plain C too, checked at the end).
+# under plain C too, and LANG=zh_CN.UTF-8 whose locale is not installed,
+# checked at the end).
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
@@ -323,5 +324,20 @@ env -u LANGUAGE LC_ALL=C "$GAZETTE" --help >"$TMPDIR/c.help" 2>&1 || true
 grep -q '^usage: gazette <command>' "$TMPDIR/c.help" || fail "plain C without LANGUAGE is not English"
 LC_ALL=C LANGUAGE=zh_CN "$GAZETTE" --help >"$TMPDIR/c-zh.help" 2>&1 || true
 grep -q '^用法：gazette <命令>' "$TMPDIR/c-zh.help" || fail "LANGUAGE=zh_CN under plain C is not Chinese"
+# a Chinese desktop's LANG (or LC_ALL) whether its locale is installed or
+# not: Chinese, and an error's text too (the exit status stays)
+for e in LANG LC_ALL; do
+	set +e
+	env -u LANGUAGE -u LC_ALL -u LC_MESSAGES "$e=zh_CN.UTF-8" "$GAZETTE" bogus >"$TMPDIR/lang.out" 2>&1
+	rc=$?
+	set -e
+	assert_eq "$rc" 2 "gazette bogus under $e=zh_CN.UTF-8"
+	grep -q "^gazette：没有 'bogus' 这个命令" "$TMPDIR/lang.out" || {
+		cat "$TMPDIR/lang.out"
+		fail "$e=zh_CN.UTF-8 is not Chinese"
+	}
+done
+env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=en_US.UTF-8 "$GAZETTE" --help >"$TMPDIR/en-us.help" 2>&1 || true
+grep -q '^usage: gazette <command>' "$TMPDIR/en-us.help" || fail "LANG=en_US.UTF-8 is not English"
 
 echo "i18n: ok"
