@@ -30,8 +30,10 @@ ifeq ($(DEVELOPER),1)
 WARN += -Werror
 endif
 OPT ?= -O2 -g
+# where libvips is installed: the program sets VIPSHOME to it (cli/main.c)
+VIPS_PREFIX = $(shell pkg-config --variable=prefix vips 2>/dev/null)
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -pthread -fPIC -fvisibility=hidden $(OPT) $(WARN) -Igenerator $(PKG_CFLAGS) \
-	-MMD -MP $(CFLAGS)
+	$(if $(VIPS_PREFIX),-DGZ_VIPS_PREFIX='"$(VIPS_PREFIX)"') -MMD -MP $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 
 # generator/<stage>/: the folders, in the order data flows through them, are

@@ -114,11 +114,30 @@ static void huge_pages(char **argv)
 	unsetenv("GLIBC_TUNABLES");
 }
 
+#ifndef GZ_VIPS_PREFIX
+#define GZ_VIPS_PREFIX "/usr"
+#endif
+
+/*
+ * libvips, started on a build's first photo or PDF (on a worker thread),
+ * sets VIPSHOME to where it guesses it is installed unless it is set. A
+ * setenv while other threads call getenv can hand them a freed copy of
+ * the environment: the build process of the desk, whose environment had
+ * already been changed, died of it in getenv. So VIPSHOME is set here,
+ * before any thread, to the prefix libvips was built with (its own guess
+ * for a program not installed beside it), and libvips never sets it.
+ */
+static void vips_home(void)
+{
+	setenv("VIPSHOME", GZ_VIPS_PREFIX, 0);
+}
+
 int main(int argc, char **argv)
 {
 	gz_cli_main_fn fn;
 	void *sym;
 
+	vips_home();
 	gz_i18n_init();
 	if (argc > 2 && !strcmp(argv[1], "archive") && !strcmp(argv[2], "search"))
 		return gz_archivecmd_search(argc - 2, argv + 2, rev_db);
