@@ -106,6 +106,9 @@ int gz_desk_child_run(gz_buf *out, gz_gitw *git, const char *path, gz_diag *d,
 			return fail(path, d, _("cannot wait for a child process: %s"), strerror(errno));
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
+	/* for whoever runs the desk: the page shows it only to its editor */
+	fprintf(stderr, _("gazette desk: a build or photo check stopped on signal %s (process %ld)\n"),
+		strsignal(WTERMSIG(status)), (long)pid);
 	return fail(path, d, _("the child process stopped on signal %s"), strsignal(WTERMSIG(status)));
 }
 
