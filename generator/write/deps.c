@@ -83,10 +83,6 @@ void gz_deps_release(gz_deps *d)
 		if (d->items[i].borrowed)
 			continue;
 		free(d->items[i].paths);
-		if (d->items[i].block)
-			continue;
-		free(d->items[i].out);
-		free(d->items[i].body);
 	}
 	free(d->items);
 	for (i = 0; i < d->strings.cap; i++)
@@ -96,6 +92,20 @@ void gz_deps_release(gz_deps *d)
 	gz_map_release(&d->by_out);
 	pthread_mutex_destroy(&d->lock);
 	memset(d, 0, sizeof(*d));
+}
+
+/* dep's paths (npaths of them, unset), their body flags (false) and a
+ * copy of out in one block, at dep->paths: what gz_deps_release frees. */
+static void dep_alloc(gz_dep *dep, const char *out, size_t npaths)
+{
+	size_t olen = strlen(out) + 1;
+
+	dep->paths = gz_calloc(1, npaths * (sizeof(*dep->paths) + sizeof(*dep->body)) + olen);
+	dep->body = (bool *)(void *)(dep->paths + npaths);
+	dep->out = (char *)(dep->body + npaths);
+	memcpy(dep->out, out, olen);
+	dep->npaths = npaths;
+	dep->borrowed = false;
 }
 
 static void add_locked(gz_deps *d, gz_dep *dep)
@@ -114,15 +124,10 @@ static void add_copy(gz_deps *d, const char *out, uint64_t key, bool site, size_
 	gz_dep dep;
 	size_t k;
 
-	dep.out = gz_strdup(out);
-	dep.borrowed = false;
-	dep.block = false;
+	dep_alloc(&dep, out, npaths);
 	dep.key = key;
 	dep.site = site;
 	dep.len = len;
-	dep.npaths = npaths;
-	dep.paths = gz_calloc(npaths ? npaths : 1, sizeof(*dep.paths));
-	dep.body = gz_calloc(npaths ? npaths : 1, sizeof(*dep.body));
 	for (k = 0; k < npaths; k++)
 		dep.body[k] = body && body[k];
 	pthread_mutex_lock(&d->lock);
@@ -229,7 +234,6 @@ int gz_deps_load(gz_deps *d, const char *file)
 		const char *nums;
 		gz_dep dep;
 		uint32_t k, x;
-		size_t olen;
 
 		if (tag && *tag == 'P') {
 			if (!(s = take_path(&r)))
@@ -255,13 +259,7 @@ int gz_deps_load(gz_deps *d, const char *file)
 			r.bad = true;
 			break;
 		}
-		/* the paths, the body flags and the output's path in one block */
-		olen = strlen(s) + 1;
-		dep.paths = gz_malloc(k * sizeof(*dep.paths) + k * sizeof(*dep.body) + olen);
-		dep.body = (bool *)(void *)(dep.paths + k);
-		dep.out = (char *)(dep.body + k);
-		memcpy(dep.out, s, olen);
-		dep.block = true;
+		dep_alloc(&dep, s, k);
 		for (dep.npaths = 0; dep.npaths < k; dep.npaths++) {
 			memcpy(&x, nums + 4 * (size_t)dep.npaths, 4);
 			if (x >= nnames)

@@ -28,8 +28,8 @@ typedef struct {
 	char **paths;       /* pages read */
 	bool *body;         /* [npaths]: that page's body was read too */
 	size_t npaths;
-	bool borrowed;      /* out, paths, body are another table's (gz_deps_keep) */
-	bool block;         /* paths, body and out are one allocation (paths) */
+	bool borrowed;      /* out, paths, body are another table's (gz_deps_keep);
+	                     * else one block, at paths */
 } gz_dep;
 
 typedef struct {
