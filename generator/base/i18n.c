@@ -1,6 +1,7 @@
 #include "base/i18n.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,47 +19,62 @@ static int has_catalogs(const char *dir)
 	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* gettext ignores LANGUAGE under the C locale, the default of a fresh
+ * system: whoever asks for a language gets it, the messages read as
+ * C.UTF-8 then. */
+static void honour_language(void)
+{
+	const char *now = setlocale(LC_MESSAGES, NULL);
+
+	if (!now || !strcmp(now, "C") || !strcmp(now, "POSIX"))
+		setlocale(LC_MESSAGES, "C.UTF-8");
+}
+
+void gz_i18n_speak(const char *language)
+{
+	setenv("LANGUAGE", language, 1);
+	honour_language();
+}
+
+/* The language of a locale the system does not have ("zh_CN" of
+ * LANG=zh_CN.UTF-8), into lang; false when none is asked for. */
+static bool wanted_language(char *lang, size_t size)
+{
+	const char *want = getenv("LC_ALL");
+	size_t k;
+
+	if (!want || !*want)
+		want = getenv("LC_MESSAGES");
+	if (!want || !*want)
+		want = getenv("LANG");
+	if (!want || !*want || !strcmp(want, "C") || !strcmp(want, "POSIX"))
+		return false;
+	for (k = 0; k + 1 < size && want[k] && want[k] != '.' && want[k] != '@'; k++)
+		lang[k] = want[k];
+	lang[k] = '\0';
+	return true;
+}
+
 void gz_i18n_init(void)
 {
-	char exe[PATH_MAX], dir[PATH_MAX + 64];
+	char exe[PATH_MAX], dir[PATH_MAX + 64], lang[32];
 	const char *tries[] = {"/build/locale", "/../../build/locale", "/../share/locale"};
-	const char *language = getenv("LANGUAGE"), *messages;
+	const char *language = getenv("LANGUAGE");
+	bool installed;
 	ssize_t n;
 	size_t i;
 
 	/* messages (and the character set gettext converts them to) only:
 	 * LC_NUMERIC or LC_COLLATE from the environment would change what
-	 * gazette writes */
-	messages = setlocale(LC_MESSAGES, "");
-	if (!messages) {
-		/* LANG=zh_CN.UTF-8 on a system without that locale (a fresh
-		 * Debian has only C and C.UTF-8): its language is still what
-		 * the user asked for, and the catalogs need no locale */
-		const char *want = getenv("LC_ALL");
-		char lang[32];
-		size_t k;
-
-		if (!want || !*want)
-			want = getenv("LC_MESSAGES");
-		if (!want || !*want)
-			want = getenv("LANG");
-		if ((!language || !*language) && want && *want && strcmp(want, "C") &&
-		    strcmp(want, "POSIX")) {
-			for (k = 0; k + 1 < sizeof(lang) && want[k] && want[k] != '.' && want[k] != '@';
-			     k++)
-				lang[k] = want[k];
-			lang[k] = '\0';
-			setenv("LANGUAGE", lang, 1);
-			language = getenv("LANGUAGE");
-		}
-		messages = "C";
-	}
-	/* gettext ignores LANGUAGE under the C locale, the default of a fresh
-	 * system; whoever sets LANGUAGE has asked for it, so messages take a
-	 * locale that honours it (a script that sets nothing stays English) */
-	if (language && *language && messages &&
-	    (!strcmp(messages, "C") || !strcmp(messages, "POSIX")))
-		setlocale(LC_MESSAGES, "C.UTF-8");
+	 * gazette writes. LANGUAGE is honoured under plain C too (a script
+	 * that sets nothing stays English); LANG=zh_CN.UTF-8 on a system
+	 * without that locale (a fresh Debian has only C and C.UTF-8) still
+	 * names the language the user wants, and the catalogs need no locale */
+	installed = setlocale(LC_MESSAGES, "") != NULL;
+	if (language && *language)
+		honour_language();
+	else if (!installed && wanted_language(lang, sizeof(lang)))
+		gz_i18n_speak(lang);
 	setlocale(LC_CTYPE, "");
 	bind_textdomain_codeset(GZ_TEXT_DOMAIN, "UTF-8");
 	/* the source tree (./gazette, build/release/gazette), else installed

@@ -27,4 +27,8 @@
  * first message). */
 void gz_i18n_init(void);
 
+/* Speak language (a LANGUAGE value: "zh_CN", "zh_TW:zh_CN") from now on,
+ * whatever the locale. It sets LANGUAGE: only before any thread starts. */
+void gz_i18n_speak(const char *language);
+
 #endif

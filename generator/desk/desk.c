@@ -8,7 +8,6 @@
  * written by its branch; both are checked before they name anything.
  */
 #include <getopt.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,14 +115,11 @@ cleanup:
 /* ---- the command ---- */
 
 /* The desk speaks its site's language, whatever the locale of whoever
- * started it: LANGUAGE names it ("zh-CN" becomes zh_CN, any Chinese falls
- * back to the zh_CN catalog), and as gettext reads LANGUAGE only when the
- * messages' locale is not plain C, a plain C becomes C.UTF-8 (for the
- * messages alone: nothing the build writes depends on it). */
+ * started it ("zh-CN" becomes zh_CN, any Chinese falls back to the zh_CN
+ * catalog). Called before the server's threads start. */
 static void speak(const char *lang)
 {
 	gz_buf l = GZ_BUF_INIT;
-	const char *now = setlocale(LC_MESSAGES, NULL);
 	size_t i;
 
 	gz_buf_puts(&l, lang);
@@ -132,9 +128,7 @@ static void speak(const char *lang)
 			l.ptr[i] = '_';
 	if (!strncmp(l.ptr, "zh", 2) && strcmp(l.ptr, "zh_CN"))
 		gz_buf_puts(&l, ":zh_CN");
-	setenv("LANGUAGE", l.ptr, 1);
-	if (!now || !strcmp(now, "C") || !strcmp(now, "POSIX"))
-		setlocale(LC_MESSAGES, "C.UTF-8");
+	gz_i18n_speak(l.ptr);
 	gz_buf_release(&l);
 }
 
