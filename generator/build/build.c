@@ -153,7 +153,7 @@ static int record_wait(record_job *j)
  * content folder moved, a branch without the stories checked out, a
  * filter gone wrong. Such a build is refused unless asked for
  * (--allow-shrink); returns true with the error in d. */
-static bool shrinks(const gz_publish *pub, const gz_outputs *out, const char *out_dir, gz_diag *d)
+static bool shrinks(gz_publish *pub, const gz_outputs *out, const char *out_dir, gz_diag *d)
 {
 	gz_strlist gone = {0};
 	size_t before = gz_publish_pages_removed(pub, out, &gone), i;

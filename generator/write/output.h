@@ -135,7 +135,7 @@ int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_writ
  * pages (.html files) the last build published into dir, as the returned
  * count, and in gone those of them o no longer has, which publishing o
  * would remove. */
-size_t gz_publish_pages_removed(const gz_publish *p, const gz_outputs *o, gz_strlist *gone);
+size_t gz_publish_pages_removed(gz_publish *p, const gz_outputs *o, gz_strlist *gone);
 
 /*
  * Streaming: gz_publish_stream makes every later gz_outputs_add to o

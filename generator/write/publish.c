@@ -31,6 +31,9 @@ struct gz_publish {
 	bool rebuild_spare;
 	bool trusted;           /* the record names the folder that is there */
 	int lock;                /* -1: not held */
+	/* the record, read under the lock, kept until this build saves it or
+	 * gz_publish_write takes it (taking the lock forgets it) */
+	gz_pub_record_cache rec;
 	/* streaming (gz_publish_stream) */
 	int stream;              /* STREAM_* */
 	char *spare;             /* the spare streamed into */
@@ -90,6 +93,7 @@ static int take_lock(gz_publish *p, bool create)
 	p->lock = open(p->lockpath, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
 	if (p->lock < 0)
 		return -1;
+	gz_pub_record_forget(&p->rec);
 	if (flock(p->lock, LOCK_EX | LOCK_NB) < 0) {
 		fprintf(stderr, _("gazette: waiting for another build into %s to finish\n"), p->dir);
 		while (flock(p->lock, LOCK_EX) < 0 && errno == EINTR)
@@ -128,7 +132,9 @@ void gz_publish_open(gz_publish **out, const char *dir, const char *record_path,
 		     const char *companion, bool rebuild_spare)
 {
 	gz_publish *p = gz_calloc(1, sizeof(*p));
+	const gz_pub_record *now;
 	gz_pub_record r;
+	int rc;
 
 	p->given = gz_strdup(dir);
 	p->dir = resolve(dir);
@@ -155,8 +161,8 @@ void gz_publish_open(gz_publish **out, const char *dir, const char *record_path,
 	}
 	gz_pub_record_release(&r);
 	/* the record (and so the companion) describes the folder that is there */
-	p->trusted = gz_pub_record_read(&r, p->record) == 0 && r.ok && r.dir && r.dir == gz_folder_id(p->dir);
-	gz_pub_record_release(&r);
+	now = gz_pub_record_cached(&p->rec, p->record, &rc);
+	p->trusted = rc == 0 && now->ok && now->dir && now->dir == gz_folder_id(p->dir);
 }
 
 bool gz_publish_trusted(const gz_publish *p)
@@ -182,6 +188,7 @@ void gz_publish_free(gz_publish *p)
 		gz_outputs_release(&p->none);
 		pthread_mutex_destroy(&p->stream_lock);
 	}
+	gz_pub_record_forget(&p->rec);
 	free(p->spare);
 	if (p->lock >= 0)
 		close(p->lock);
@@ -288,23 +295,24 @@ static bool is_page(const char *path)
 	return n >= 5 && !strcmp(path + n - 5, ".html");
 }
 
-size_t gz_publish_pages_removed(const gz_publish *p, const gz_outputs *o, gz_strlist *gone)
+size_t gz_publish_pages_removed(gz_publish *p, const gz_outputs *o, gz_strlist *gone)
 {
 	gz_paths removed = {0};
-	gz_pub_record r;
+	const gz_pub_record *r;
 	size_t i, before = 0;
 	bool same_set;
+	int rc;
 
-	if (gz_pub_record_read(&r, p->record) < 0)
+	r = gz_pub_record_cached(&p->rec, p->record, &rc);
+	if (rc < 0)
 		return 0;
-	for (i = 0; i < r.outputs.n; i++)
-		before += is_page(r.outputs.items[i]);
-	find_removed(o, p->dir, &r.outputs, &removed, &same_set);
+	for (i = 0; i < r->outputs.n; i++)
+		before += is_page(r->outputs.items[i]);
+	find_removed(o, p->dir, &r->outputs, &removed, &same_set);
 	for (i = 0; i < removed.n; i++)
 		if (is_page(removed.items[i]))
 			gz_strlist_add(gone, removed.items[i]);
 	gz_paths_release(&removed);
-	gz_pub_record_release(&r);
 	return before;
 }
 
@@ -755,7 +763,7 @@ static bool parent_exists(const char *dir)
 
 bool gz_publish_stream(gz_publish *p, gz_outputs *o, gz_diag *d)
 {
-	gz_pub_record r;
+	const gz_pub_record *r;
 	struct stat st;
 	bool in_place;
 	int mode;
@@ -770,9 +778,8 @@ bool gz_publish_stream(gz_publish *p, gz_outputs *o, gz_diag *d)
 	if (lstat(p->dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode) || is_mount_point(p->dir, &st))
 			return false;
-		gz_pub_record_read(&r, p->record);
-		in_place = r.in_place && r.dir == gz_folder_id(p->dir);
-		gz_pub_record_release(&r);
+		r = gz_pub_record_cached(&p->rec, p->record, NULL);
+		in_place = r->in_place && r->dir == gz_folder_id(p->dir);
 		if (in_place)
 			return false;
 		mode = STREAM_SWAP;
@@ -811,7 +818,8 @@ bool gz_publish_stream(gz_publish *p, gz_outputs *o, gz_diag *d)
  * (the outputs then stay in memory, and publishing tries again). */
 static int prepare(gz_publish *p)
 {
-	gz_pub_record r, dirty = {0};
+	const gz_pub_record *r;
+	gz_pub_record dirty = {0};
 	uint64_t dir_id;
 	bool trusted;
 	size_t i;
@@ -823,20 +831,20 @@ static int prepare(gz_publish *p)
 		pthread_mutex_unlock(&p->stream_lock);
 		return rc;
 	}
-	gz_pub_record_read(&r, p->record);
+	r = gz_pub_record_cached(&p->rec, p->record, NULL);
 	dir_id = gz_folder_id(p->dir);
-	trusted = r.ok && r.dir == dir_id && r.spare && r.spare == gz_folder_id(p->spare) &&
+	trusted = r->ok && r->dir == dir_id && r->spare && r->spare == gz_folder_id(p->spare) &&
 		  !p->rebuild_spare;
-	if (r.ok && r.spare) {
+	if (r->ok && r->spare) {
 		dirty.ok = true;
-		dirty.dir = r.dir;
-		gz_paths_add_all(&dirty.outputs, &r.outputs);
+		dirty.dir = r->dir;
+		gz_paths_add_all(&dirty.outputs, &r->outputs);
 		if (gz_pub_record_save(&dirty, p->dir, p->record) < 0)
 			goto done;
 	}
 	if (trusted) {
-		for (i = 0; i < r.changed.n; i++)
-			if (gz_folder_mirror_path(p->dir, p->spare, r.changed.items[i]) < 0)
+		for (i = 0; i < r->changed.n; i++)
+			if (gz_folder_mirror_path(p->dir, p->spare, r->changed.items[i]) < 0)
 				goto done;
 	} else {
 		gz_folder_make_parents(p->spare);
@@ -850,7 +858,9 @@ done:
 	else
 		p->unprepared = true;
 	gz_pub_record_release(&dirty);
-	gz_pub_record_release(&r);
+	/* the file now says what was saved, or may (a save cut short) */
+	if (dirty.ok)
+		gz_pub_record_forget(&p->rec);
 	pthread_mutex_unlock(&p->stream_lock);
 	return rc;
 }
@@ -924,7 +934,9 @@ int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_writ
 		gz_diag_error(d, p->lockpath, 0, 0, _("cannot write: %s"), strerror(errno));
 		goto cleanup;
 	}
-	gz_pub_record_read(&r, p->record);
+	/* the record is this function's from here: it saves it as it goes */
+	r = *gz_pub_record_cached(&p->rec, p->record, NULL);
+	p->rec.have = false;
 	if (lstat(p->dir, &ost) == 0 && !S_ISDIR(ost.st_mode)) {
 		gz_diag_error(d, p->dir, 0, 0, _("the output folder is a file; remove it or choose "
 			        "another --out"));

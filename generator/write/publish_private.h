@@ -138,6 +138,21 @@ typedef struct {
 int gz_pub_record_read(gz_pub_record *r, const char *path);
 void gz_pub_record_release(gz_pub_record *r);
 
+/* A record read once and kept: a build reads it at several steps, and it
+ * is a line an output. */
+typedef struct {
+	gz_pub_record rec;
+	int rc;                  /* gz_pub_record_read's answer */
+	bool have;
+} gz_pub_record_cache;
+
+/* The record at path, read the first time (*rc, if rc, what the read
+ * gave). Whoever holds the output folder's lock may keep it until they
+ * save the file. */
+const gz_pub_record *gz_pub_record_cached(gz_pub_record_cache *c, const char *path, int *rc);
+/* Read it again next time (the file changed, or may have). */
+void gz_pub_record_forget(gz_pub_record_cache *c);
+
 /* Write r, the record of the output folder site, to path whole (a
  * temporary file renamed over it). 0, or -1 with errno. */
 int gz_pub_record_save(const gz_pub_record *r, const char *site, const char *path);

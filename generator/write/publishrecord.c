@@ -154,3 +154,21 @@ char *gz_pub_record_site(const char *path)
 	fclose(f);
 	return site;
 }
+
+const gz_pub_record *gz_pub_record_cached(gz_pub_record_cache *c, const char *path, int *rc)
+{
+	if (!c->have) {
+		c->rc = gz_pub_record_read(&c->rec, path);
+		c->have = true;
+	}
+	if (rc)
+		*rc = c->rc;
+	return &c->rec;
+}
+
+void gz_pub_record_forget(gz_pub_record_cache *c)
+{
+	if (c->have)
+		gz_pub_record_release(&c->rec);
+	c->have = false;
+}
