@@ -370,16 +370,43 @@ static int render_stage(build *b)
 	return 0;
 }
 
-/* The index patches the last build's when few pages changed. */
-static void search_stage(build *b)
+/* The index patches the last build's when few pages changed. t: the
+ * clock of its phase (its own when it runs beside the render). */
+static void search_stage(build *b, double *t)
 {
 	gz_search_opts so = {b->jobs, b->out_dir, NULL, b->opts->full};
 	gz_search_stats sst;
 
-	b->search_file = gz_cache_file(b->opts->source, b->in.bare, b->out_dir, "search", false);
 	so.record = b->search_file;
 	gz_search_build(&b->out, &b->in.site, &so, &b->search_rec, b->d, &sst);
-	phase("search", &b->t);
+	phase("search", t);
+}
+
+static void *search_run(void *arg)
+{
+	build *b = arg;
+	double t = gz_now_ms();
+
+	gz_alloc_thread_start();
+	search_stage(b, &t);
+	return NULL;
+}
+
+/* The search index beside the render when it will patch the last one: a
+ * few pages to index again, so the stages' single-threaded parts use the
+ * second core (a whole index is made first, alone: what it lets go of is
+ * then reused by the rendered pages). Returns true if it is running on
+ * its own thread (*th), else it has run. */
+static bool search_start(build *b, pthread_t *th)
+{
+	struct stat st;
+
+	b->search_file = gz_cache_file(b->opts->source, b->in.bare, b->out_dir, "search", false);
+	if (!b->opts->full && b->jobs > 1 &&
+	    stat(b->search_file, &st) == 0 && pthread_create(th, NULL, search_run, b) == 0)
+		return true;
+	search_stage(b, &b->t);
+	return false;
 }
 
 /* Whether what was made may be published: the cached pages' text good
@@ -509,6 +536,8 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 	size_t mark = d->n;
 	double start = gz_now_ms();
 	build b;
+	pthread_t searcher;
+	bool beside, rendered;
 	int rc = -1;
 
 	if (getenv("GAZETTE_TIMING")) {
@@ -538,9 +567,11 @@ static int build_once(const gz_build_opts *opts, gz_diag *d, gz_build_stats *st,
 		gz_publish_stream(b.pub, &b.out, d);
 	/* the index before the pages: what it makes and lets go is then
 	 * reused by the rendered pages */
-	if (b.in.site.cfg.search && !d->errors)
-		search_stage(&b);
-	if (render_stage(&b) < 0)
+	beside = b.in.site.cfg.search && !d->errors && search_start(&b, &searcher);
+	rendered = render_stage(&b) == 0;
+	if (beside)
+		pthread_join(searcher, NULL);
+	if (!rendered)
 		goto cleanup;
 	/* nothing is written into the output folder before check_stage */
 	if (check_stage(&b, mark, again) < 0 || publish_stage(&b) < 0)
