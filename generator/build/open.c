@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,12 @@
  * CA certificate on the machine), which the theme and the listing of the
  * files need not wait for. The thread opens it (unless it is open already),
  * resolves HEAD and starts the history walk.
+ *
+ * When the history has a record (a build of this tree ran before), the
+ * walk is at most a few new commits, and the thread starts only once the
+ * pages are loaded (gz_open_load): the page load keeps both cores, and
+ * libgit2 starts up beside the linking of the model, which uses one. With
+ * no record the walk may be long, and starts at once beside the load.
  */
 struct gz_open_git {
 	const char *source;
@@ -29,7 +36,7 @@ struct gz_open_git {
 	gz_diag d; /* why it failed, for gz_open_wait to pass on */
 	int rc; /* 0, or -1 (cannot open), -2 (damaged) */
 	pthread_t thread;
-	bool threaded;
+	bool started, threaded;
 };
 
 static void *git_run(void *arg)
@@ -60,12 +67,24 @@ static void *git_run(void *arg)
 	return NULL;
 }
 
+/* Run the git thread of j, or its work here if no thread can start. */
+static void git_go(gz_open_git *j)
+{
+	j->started = true;
+	j->threaded = pthread_create(&j->thread, NULL, git_run, j) == 0;
+	if (!j->threaded)
+		git_run(j);
+}
+
 void gz_open_wait(gz_open_site *s, gz_diag *d)
 {
 	gz_open_git *j = s->git;
 
 	if (!j)
 		return;
+	/* the load stopped before its pages were in: opened for its errors */
+	if (!j->started && d)
+		git_go(j);
 	if (j->threaded)
 		pthread_join(j->thread, NULL);
 	s->repo = j->repo;
@@ -82,11 +101,13 @@ void gz_open_wait(gz_open_site *s, gz_diag *d)
 	s->git = NULL;
 }
 
-/* Start the history of the working tree at s->opts->source; repo: its
- * repository, opened already, or NULL (the thread opens it). */
+/* Start the history of the working tree at s->opts->source, now or once
+ * the pages are loaded (above); repo: its repository, opened already, or
+ * NULL (the thread opens it). */
 static void git_start(gz_open_site *s, gz_repo *repo)
 {
 	gz_open_git *j = gz_calloc(1, sizeof(*j));
+	struct stat st;
 
 	j->source = s->opts->source;
 	j->repo = repo;
@@ -95,9 +116,18 @@ static void git_start(gz_open_site *s, gz_repo *repo)
 	j->full = s->opts->full;
 	gz_diag_init(&j->d);
 	s->git = j;
-	j->threaded = pthread_create(&j->thread, NULL, git_run, j) == 0;
-	if (!j->threaded)
-		git_run(j);
+	if (repo || j->full || stat(j->history_file, &st) < 0)
+		git_go(j);
+}
+
+/* gz_load_opts.loaded: the pages are in; the git thread if it waited for
+ * that. */
+static void pages_loaded(void *arg)
+{
+	gz_open_site *s = arg;
+
+	if (s->git && !s->git->started)
+		git_go(s->git);
 }
 
 static int open_tree(gz_open_site *s, gz_diag *d)
@@ -205,6 +235,8 @@ void gz_open_load(gz_open_site *s, gz_load_opts *lo, gz_diag *d)
 	}
 	s->filters = gz_script_page_filters(&s->theme);
 	lo->filters = &s->filters;
+	lo->loaded = pages_loaded;
+	lo->loaded_arg = s;
 	gz_site_load(&s->site, s->src, lo, d);
 	gz_open_wait(s, d);
 	if (s->opts->history)

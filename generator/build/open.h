@@ -61,8 +61,8 @@ int gz_open_source(gz_open_site *s, const gz_open_opts *o, gz_diag *d);
  * Returns 0, or -1 with the error in d. */
 int gz_open_theme(gz_open_site *s, gz_diag *d);
 
-/* Load the pages into s->site with lo (lo->filters is set here), then their
- * history when o->history asked for it; errors in d. */
+/* Load the pages into s->site with lo (lo->filters and lo->loaded are set
+ * here), then their history when o->history asked for it; errors in d. */
 void gz_open_load(gz_open_site *s, gz_load_opts *lo, gz_diag *d);
 
 /* Wait for the working tree's repository if it is still opening (an

@@ -820,6 +820,8 @@ int gz_site_load(gz_site *site, gz_source *src, const gz_load_opts *opts, gz_dia
 	read_config(site, src, &md, d);
 	lap("list", &t);
 	load_pages(site, &md, pre, opts, d, &t);
+	if (opts->loaded)
+		opts->loaded(opts->loaded_arg);
 	gz_strlist_release(&md);
 	choose_pages(site, opts, &scap, d);
 	order_pages(site, &scap);

@@ -130,6 +130,11 @@ typedef struct {
 	bool cache_fresh;         /* write the cache but do not read it */
 	bool unhashed;            /* leave the model hashes to the caller (gz_site_hash) */
 	bool check_later;         /* the cached pages' text: gz_pagecache_verify_wait */
+	/* called once every page is loaded, before the model links them: what
+	 * it starts on a thread of its own has the second core while the
+	 * linking uses one (the page load wants both) */
+	void (*loaded)(void *arg);
+	void *loaded_arg;
 } gz_load_opts;
 
 /* Recompute the model hashes (after history was attached). */
