@@ -14,6 +14,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/date.h"
 #include "lua/theme.h"
 #include "load/config.h"
 #include "base/diag.h"
@@ -245,7 +246,6 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, gz_diag *d)
 	char *tpl = NULL, date[16], year[8];
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-	struct tm tm;
 	int fd = -1, rc = -1;
 
 	*out = NULL;
@@ -259,12 +259,11 @@ int gz_newpage_create(char **out, const gz_newpage_opts *o, gz_diag *d)
 	}
 	if (!o->force && check_places(o, d) < 0)
 		goto cleanup;
-	if (sde && *sde)
-		gmtime_r(&now, &tm);
-	else
-		localtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-	strftime(year, sizeof(year), "%Y", &tm);
+	/* today in China (UTC+8), whatever the machine's zone: the day the
+	 * desk puts on a new page, and the zone a date without one is read in */
+	gz_date_from_time(date, (int64_t)now, 8 * 60);
+	memcpy(year, date, 4);
+	year[4] = '\0';
 
 	if (o->slug) {
 		if (gz_slug_is_hostile(o->slug)) {

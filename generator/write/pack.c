@@ -164,12 +164,12 @@ int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, const 
 	/* one member, as gz_pack_gzip makes it: its last four bytes are its
 	 * length (modulo 2^32), so the text is made in place, at once */
 	if (len < 18 || p[0] != 0x1f || p[1] != 0x8b) {
-		why = "not gzip";
+		why = _("not gzip");
 		goto fail;
 	}
 	memcpy(&size, p + len - 4, 4);
 	if (size > max) {
-		why = "too large";
+		why = _("larger than a build makes");
 		goto fail;
 	}
 	if (!(z = libdeflate_alloc_decompressor())) {
@@ -180,7 +180,7 @@ int gz_pack_gunzip(gz_buf *out, const void *data, size_t len, size_t max, const 
 	r = libdeflate_gzip_decompress_ex(z, data, len, out->ptr + out->len, size, &in, &made);
 	libdeflate_free_decompressor(z);
 	if (r != LIBDEFLATE_SUCCESS || in != len || made != size) {
-		why = r == LIBDEFLATE_INSUFFICIENT_SPACE ? "too large" : "damaged";
+		why = r == LIBDEFLATE_INSUFFICIENT_SPACE ? _("larger than a build makes") : _("damaged");
 		goto fail;
 	}
 	out->len += made;

@@ -89,4 +89,12 @@ assert_file "$out/stories/2019/bees-in-muling/index.html"
 assert_contains "$out/stories/2019/bees-in-muling/index.html" 'Bees in Muling'
 assert_file "$out/policies/microcredit/index.html"
 assert_file "$out/leaflets/medical-insurance/index.html"
+
+# "today" is China's day, as the desk's, on a machine that keeps UTC: at
+# 20:00 UTC on 2019-12-31 it is already 2020-01-01 in Muling (and the year
+# folder follows the date)
+SOURCE_DATE_EPOCH=1577822400 TZ=UTC new story 'New Year'
+assert_eq "$rc" 0 "gazette new at 20:00 UTC"
+assert_eq "$(cat "$TMPDIR/new.out")" content/stories/2020/new-year.md "path on China's new day"
+assert_contains "$site/content/stories/2020/new-year.md" 'date: 2020-01-01'
 echo "new: ok"
