@@ -10,6 +10,7 @@
 #include "base/suggest.h"
 #include "load/markdown.h"
 #include "load/pagecache.h"
+#include "search/searchtext.h"
 #include "base/text.h"
 
 /* Find the front matter: "---\n" … "\n---\n". Sets fm, fm_len, body and
@@ -814,6 +815,7 @@ static void parse_hashes(gz_page_hashes *h, const gz_page *p, const gz_config *c
 	h->fields = gz_page_fields_hash(p, gz_value_hash(GZ_HASH_INIT, p->fm));
 	h->search_text = gz_page_search_text_hash(p, h->plain);
 	h->search_doc = gz_page_search_doc_hash(p, cfg->ntax);
+	h->search_head = gz_searchtext_head_hash(p, cfg->ntax);
 	h->parsed = true;
 }
 

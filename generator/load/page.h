@@ -111,7 +111,8 @@ typedef struct {
 				* layout, images */
 	uint64_t search_text;  /* gz_page_search_text_hash: title and text */
 	uint64_t search_doc;   /* gz_page_search_doc_hash: what docs.json says */
-	bool parsed;           /* fields, search_text and search_doc are set */
+	uint64_t search_head;  /* gz_searchtext_head_hash: captions, fields, terms */
+	bool parsed;           /* fields and the search hashes are set */
 } gz_page_hashes;
 
 /*

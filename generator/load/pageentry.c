@@ -301,6 +301,7 @@ int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t 
 	h->fields = gz_bin_get_u64(&r);
 	h->search_text = gz_bin_get_u64(&r);
 	h->search_doc = gz_bin_get_u64(&r);
+	h->search_head = gz_bin_get_u64(&r);
 	h->parsed = true;
 	p->chars = (size_t)gz_bin_get_u64(&r);
 	p->summary = get_str(&r, NULL);
@@ -341,7 +342,7 @@ int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t 
 		if (in_body(p->doc, body, blen))
 			p->doc = NULL;
 		clear_parsed(p);
-		h->plain = h->fields = h->search_text = h->search_doc = 0;
+		h->plain = h->fields = h->search_text = h->search_doc = h->search_head = 0;
 		h->parsed = false;
 		return -1;
 	}
@@ -381,6 +382,7 @@ size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
 	gz_bin_put_u64(b, h->fields);
 	gz_bin_put_u64(b, h->search_text);
 	gz_bin_put_u64(b, h->search_doc);
+	gz_bin_put_u64(b, h->search_head);
 	gz_bin_put_u64(b, p->chars);
 	gz_bin_put_cstr(b, p->summary);
 	gz_bin_put_u32(b, (uint32_t)p->nimages);

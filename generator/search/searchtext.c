@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/hash.h"
 
 /* s with control bytes as spaces: they mark the parts and fields */
 static void put_clean(gz_buf *b, const char *s)
@@ -116,6 +117,17 @@ void gz_searchtext_head(gz_buf *out, const gz_page *p, size_t ntax)
 			put_field(out, kind, p->tax_values[k].items[i]);
 	}
 	gz_buf_putc(out, GZ_SEARCHTEXT_PART);
+}
+
+uint64_t gz_searchtext_head_hash(const gz_page *p, size_t ntax)
+{
+	gz_buf b = GZ_BUF_INIT;
+	uint64_t h;
+
+	gz_searchtext_head(&b, p, ntax);
+	h = gz_hash_fast(GZ_HASH_INIT, b.ptr ? b.ptr : "", b.len);
+	gz_buf_release(&b);
+	return h;
 }
 
 void gz_searchtext_full(gz_buf *out, const gz_page *p, size_t ntax)

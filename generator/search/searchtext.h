@@ -49,6 +49,11 @@ enum {
  * site's taxonomies, p->tax_values' length). */
 void gz_searchtext_head(gz_buf *out, const gz_page *p, size_t ntax);
 
+/* The hash of p's head (gz_searchtext_head's bytes): what the index shows
+ * of p besides its text. Hashed with the parse and kept with the page
+ * (gz_page_hashes.search_head): the head is the page's own fields only. */
+uint64_t gz_searchtext_head_hash(const gz_page *p, size_t ntax);
+
 /* Append p's whole text: its head, then p->plain. */
 void gz_searchtext_full(gz_buf *out, const gz_page *p, size_t ntax);
 

@@ -74,6 +74,15 @@ build >/dev/null
 incremental 4 "four pages"
 same_as_clean "four pages"
 
+# a field of the head alone (the author: neither the title nor the text,
+# hashed with the parse and kept in the page cache)
+sed -i 's/^author: .*/author: "记者 Zorkmid"/' "$story"
+build >/dev/null
+incremental 1 "an author changed"
+same_as_clean "an author changed"
+printf 'zorkmid\n' | node "$ROOT/tests/search/query.js" "$out" >"$TMPDIR/q.out"
+sed -n 1p "$TMPDIR/q.out" | grep -q "$slug" || fail "the new author is not found: $(cat "$TMPDIR/q.out")"
+
 # a story deleted: the ids of the pages after it move, still correct
 rm "$(ls "$site"/content/stories/*/*.md | sed -n 30p)"
 build >/dev/null

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/hash.h"
 #include "search/searchtext.h"
 #include "test.h"
 #include "load/yaml.h"
@@ -70,7 +71,40 @@ static void parts(void)
 	gz_buf_release(&b);
 }
 
+/* The head's hash: its bytes', so a caption or a term changes it and the
+ * body does not (that has a hash of its own). */
+static void head_hash(void)
+{
+	gz_page p;
+	gz_photo cover = {0};
+	gz_strlist tax[1] = {{0}};
+	gz_buf b = GZ_BUF_INIT;
+	uint64_t h;
+
+	memset(&p, 0, sizeof(p));
+	p.title = "标题";
+	cover.caption = "林边的蜂箱。";
+	p.cover = &cover;
+	gz_strlist_add(&tax[0], "穆棱镇");
+	p.tax_values = tax;
+	p.plain = "正文";
+	h = gz_searchtext_head_hash(&p, 1);
+	gz_searchtext_head(&b, &p, 1);
+	CHECK(h == gz_hash_fast(GZ_HASH_INIT, b.ptr, b.len));
+	p.plain = "别的正文";
+	CHECK(gz_searchtext_head_hash(&p, 1) == h);
+	cover.caption = "林边的两个蜂箱。";
+	CHECK(gz_searchtext_head_hash(&p, 1) != h);
+	cover.caption = "林边的蜂箱。";
+	CHECK(gz_searchtext_head_hash(&p, 1) == h);
+	gz_strlist_add(&tax[0], "下城子镇");
+	CHECK(gz_searchtext_head_hash(&p, 1) != h);
+	gz_strlist_release(&tax[0]);
+	gz_buf_release(&b);
+}
+
 void suite_searchtext(void)
 {
 	gz_test_run("searchtext parts", parts);
+	gz_test_run("searchtext head hash", head_hash);
 }
