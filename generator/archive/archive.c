@@ -10,7 +10,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/i18n.h"
-#include "search/searchtext.h"
+#include "load/searchtext.h"
 #include "base/strlist.h"
 #include "base/text.h"
 #include "base/tokenize.h"

@@ -10,7 +10,7 @@
 #include "base/suggest.h"
 #include "load/markdown.h"
 #include "load/pagecache.h"
-#include "search/searchtext.h"
+#include "load/searchtext.h"
 #include "base/text.h"
 
 /* Find the front matter: "---\n" … "\n---\n". Sets fm, fm_len, body and

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
-#include "search/searchtext.h"
+#include "load/searchtext.h"
 #include "base/tokenize.h"
 /*
  * A 64-bit hash eight bytes at a step, for change detection like hash.h

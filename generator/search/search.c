@@ -18,7 +18,7 @@
 #include "write/pack.h"
 #include "model/photos.h"
 #include "base/pool.h"
-#include "search/searchtext.h"
+#include "load/searchtext.h"
 #include "base/tokenize.h"
 #include "load/pagecache.h"
 

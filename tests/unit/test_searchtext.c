@@ -3,7 +3,7 @@
 
 #include "base/buf.h"
 #include "base/hash.h"
-#include "search/searchtext.h"
+#include "load/searchtext.h"
 #include "test.h"
 #include "load/yaml.h"
 

@@ -1,4 +1,4 @@
-#include "search/searchtext.h"
+#include "load/searchtext.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

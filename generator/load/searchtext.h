@@ -1,6 +1,8 @@
 /*
  * searchtext.h: what search reads of a page, for the site index (search.c)
- * and the TV archive (archive.c) alike: everything a reader sees of it.
+ * and the TV archive (archive.c) alike: everything a reader sees of it. It
+ * is the page's own fields, so it lives with the page: a parse hashes the
+ * head (gz_searchtext_head_hash) for the page cache.
  *
  * A page's text is four parts, each ended by GZ_SEARCHTEXT_PART but the
  * last:
