@@ -813,9 +813,7 @@ static void load_fields(gz_page *p, const gz_config *cfg, gz_source *src, const 
 static void parse_hashes(gz_page_hashes *h, const gz_page *p, const gz_config *cfg)
 {
 	h->fields = gz_page_fields_hash(p, gz_value_hash(GZ_HASH_INIT, p->fm));
-	h->search_text = gz_page_search_text_hash(p, h->plain);
-	h->search_doc = gz_page_search_doc_hash(p, cfg->ntax);
-	h->search_head = gz_searchtext_head_hash(p, cfg->ntax);
+	gz_page_search_hashes(h, p, cfg->ntax);
 	h->parsed = true;
 }
 
@@ -863,13 +861,13 @@ int gz_page_load(gz_page *p, gz_page_hashes *hashes, const gz_config *cfg, gz_so
 	return d->errors > before ? -1 : 0;
 }
 
-uint64_t gz_page_search_text_hash(const gz_page *p, uint64_t plain_hash)
+static uint64_t search_text_hash(const gz_page *p, uint64_t plain_hash)
 {
 	return gz_hash_mix(gz_hash_fast_str(0x6a09e667f3bcc908ULL, p->title ? p->title : ""),
 			   plain_hash);
 }
 
-uint64_t gz_page_search_doc_hash(const gz_page *p, size_t ntax)
+static uint64_t search_doc_hash(const gz_page *p, size_t ntax)
 {
 	uint64_t h = gz_hash_fast_str(GZ_HASH_INIT, p->url);
 	size_t k, j;
@@ -886,6 +884,13 @@ uint64_t gz_page_search_doc_hash(const gz_page *p, size_t ntax)
 			h = gz_hash_fast_str(h, v->items[j]);
 	}
 	return h;
+}
+
+void gz_page_search_hashes(gz_page_hashes *h, const gz_page *p, size_t ntax)
+{
+	h->search_text = search_text_hash(p, h->plain);
+	h->search_doc = search_doc_hash(p, ntax);
+	h->search_head = gz_searchtext_head_hash(p, ntax);
 }
 
 uint64_t gz_page_fields_hash(const gz_page *p, uint64_t fm_hash)

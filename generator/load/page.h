@@ -109,9 +109,9 @@ typedef struct {
 	uint64_t plain;        /* gz_page_plain_hash of the body's text */
 	uint64_t fields;       /* gz_page_fields_hash: fm, URL, title, summary, date,
 				* layout, images */
-	uint64_t search_text;  /* gz_page_search_text_hash: title and text */
-	uint64_t search_doc;   /* gz_page_search_doc_hash: what docs.json says */
-	uint64_t search_head;  /* gz_searchtext_head_hash: captions, fields, terms */
+	uint64_t search_text;  /* gz_page_search_hashes: title and text */
+	uint64_t search_doc;   /* what docs.json says */
+	uint64_t search_head;  /* captions, fields, terms (gz_searchtext_head_hash) */
 	bool parsed;           /* fields and the search hashes are set */
 } gz_page_hashes;
 
@@ -162,11 +162,11 @@ uint64_t gz_page_source_hash(const char *data, size_t len);
 /* The hash of a page's plain text (gz_page_hashes.plain). */
 uint64_t gz_page_plain_hash(const char *plain, size_t len);
 
-/* What the search index hashes of a page: its title and text (plain_hash:
- * gz_page_plain_hash of p->plain); what docs.json says of it (URL, title,
- * date, section, its ntax taxonomies' values). */
-uint64_t gz_page_search_text_hash(const gz_page *p, uint64_t plain_hash);
-uint64_t gz_page_search_doc_hash(const gz_page *p, size_t ntax);
+/* What the search index hashes of p, into h: search_text (its title and
+ * text, from h->plain), search_doc (what docs.json says of it: URL, title,
+ * date, section, its ntax taxonomies' values) and search_head (captions,
+ * fields, terms). A parse sets them; a hook's page has them made here. */
+void gz_page_search_hashes(gz_page_hashes *h, const gz_page *p, size_t ntax);
 
 /* gz_page_hashes.fields, from p's fields as they are now and fm_hash, the
  * hash of its front matter (gz_value_hash; a hook's page: its src hash). */

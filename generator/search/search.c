@@ -400,15 +400,18 @@ static void hash_item(size_t item, int worker, void *payload)
 	for (i = item * 64; i < c->n && i < item * 64 + 64; i++) {
 		const gz_page *p = gz_search_page(c->site, i);
 		const gz_page_hashes *ph = &gz_site_state(c->site, p)->load;
-		/* title, body and the rest of the head were hashed with the
-		 * parse, so neither is read for this */
-		uint64_t h = ph->parsed ? ph->search_text : gz_page_search_text_hash(p, ph->plain);
-		c->hashes[i] = gz_hash_mix(h, ph->parsed ? ph->search_head
-						      : gz_searchtext_head_hash(p, c->site->cfg.ntax));
-		h = ph->parsed ? ph->search_doc : gz_page_search_doc_hash(p, c->site->cfg.ntax);
+		gz_page_hashes own;
+		/* a parse hashed the page's text and fields, so neither is read
+		 * for this; a hook's page is hashed now */
+		if (!ph->parsed) {
+			own = *ph;
+			gz_page_search_hashes(&own, p, c->site->cfg.ntax);
+			ph = &own;
+		}
+		c->hashes[i] = gz_hash_mix(ph->search_text, ph->search_head);
 		gz_buf_clear(&b);
 		gz_search_thumb_url(&b, p);
-		c->dhashes[i] = gz_search_hash(h, b.ptr, b.len);
+		c->dhashes[i] = gz_search_hash(ph->search_doc, b.ptr, b.len);
 	}
 	gz_buf_release(&b);
 }
