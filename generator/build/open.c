@@ -82,9 +82,12 @@ void gz_open_wait(gz_open_site *s, gz_diag *d)
 
 	if (!j)
 		return;
-	/* the load stopped before its pages were in: opened for its errors */
-	if (!j->started && d)
-		git_go(j);
+	/* the load stopped before its pages were in: opened here, for its
+	 * errors */
+	if (!j->started && d) {
+		j->started = true;
+		git_run(j);
+	}
 	if (j->threaded)
 		pthread_join(j->thread, NULL);
 	s->repo = j->repo;
