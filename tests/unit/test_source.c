@@ -1,5 +1,10 @@
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "base/buf.h"
+#include "base/strlist.h"
 #include "source/source.h"
 #include "test.h"
 
@@ -37,8 +42,80 @@ static void joins(void)
 	CHECK(gz_path_join("content", "a\\..\\b") == NULL);
 }
 
+static void put(const char *root, const char *rel)
+{
+	gz_buf b = GZ_BUF_INIT;
+	FILE *f;
+
+	gz_buf_printf(&b, "%s/%s", root, rel);
+	f = fopen(b.ptr, "w");
+	CHECK(f != NULL);
+	if (f)
+		fclose(f);
+	gz_buf_release(&b);
+}
+
+static void mkdirs(const char *root, const char *rel)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_printf(&b, "%s/%s", root, rel);
+	CHECK(mkdir(b.ptr, 0777) == 0);
+	gz_buf_release(&b);
+}
+
+/* Folders enough that the listing shares them among workers: every file
+ * once, in order, hidden names left out, a link out of the root met deep
+ * in a shared folder reported, and every file's stamp there. */
+static void listing(void)
+{
+	char root[] = "/tmp/gz-list-XXXXXX";
+	const char *want[] = {"content/a.md", "content/s/2018/x.md", "content/s/2019/deep/y.md",
+			      "content/s/2019/z.md", "content/s/2020/w.md", "content/s/2021/v.md",
+			      "content/t/u.md"};
+	gz_strlist got = {0}, out = {0};
+	gz_source *s = NULL;
+	gz_source_stamp st;
+	gz_buf b = GZ_BUF_INIT;
+	size_t i;
+
+	CHECK(mkdtemp(root) != NULL);
+	mkdirs(root, "content");
+	mkdirs(root, "content/s");
+	mkdirs(root, "content/t");
+	mkdirs(root, "content/s/2018");
+	mkdirs(root, "content/s/2019");
+	mkdirs(root, "content/s/2019/deep");
+	mkdirs(root, "content/s/2020");
+	mkdirs(root, "content/s/2021");
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		put(root, want[i]);
+	put(root, "content/s/2020/.hidden.md");
+	gz_buf_printf(&b, "%s/content/s/2021/out", root);
+	CHECK(symlink("/etc", b.ptr) == 0);
+	CHECK(gz_source_open_dir(&s, root, NULL) == 0);
+	gz_source_list(s, "content", &got);
+	CHECK_INT(got.n, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < got.n && i < sizeof(want) / sizeof(want[0]); i++)
+		CHECK_STR(got.items[i], want[i]);
+	gz_source_outside(s, &out);
+	CHECK_INT(out.n, 1);
+	if (out.n)
+		CHECK_STR(out.items[0], "content/s/2021/out");
+	for (i = 0; i < got.n; i++)
+		CHECK(gz_source_stamp_of(s, got.items[i], &st) == 0);
+	gz_source_free(s);
+	gz_strlist_release(&got);
+	gz_strlist_release(&out);
+	gz_buf_clear(&b);
+	gz_buf_printf(&b, "rm -rf '%s'", root);
+	CHECK(system(b.ptr) == 0);
+	gz_buf_release(&b);
+}
+
 void suite_source(void)
 {
+	gz_test_run("listing", listing);
 	gz_test_run("safe_paths", safe_paths);
 	gz_test_run("path_joins", joins);
 }
