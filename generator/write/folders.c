@@ -276,6 +276,31 @@ int gz_folder_mirror_path(const char *dir, const char *spare, const char *rel)
 	return rc;
 }
 
+bool gz_folder_is_mount_point(const char *dir, const struct stat *st)
+{
+	gz_buf parent = GZ_BUF_INIT;
+	struct stat up;
+	bool mp;
+
+	gz_buf_printf(&parent, "%s/..", dir);
+	mp = stat(parent.ptr, &up) == 0 && (up.st_dev != st->st_dev || up.st_ino == st->st_ino);
+	gz_buf_release(&parent);
+	return mp;
+}
+
+bool gz_folder_parent_exists(const char *dir)
+{
+	char *up = gz_strdup(dir), *slash = strrchr(up, '/');
+	struct stat st;
+	bool ok;
+
+	if (slash)
+		*slash = '\0';
+	ok = stat(slash ? (up[0] ? up : "/") : ".", &st) == 0 && S_ISDIR(st.st_mode);
+	free(up);
+	return ok;
+}
+
 uint64_t gz_folder_id(const char *path)
 {
 	struct statx sx;

@@ -600,15 +600,17 @@ static int publish_swap(gz_publish *p, gz_write_job *j, gz_pub_record *r, const 
 	}
 
 	/* before the spare is touched, the record lists every path where it
-	 * will differ from dir: a build killed from here on leaves a spare
-	 * the next build can put right path by path */
+	 * will differ from dir, so a build killed from here on leaves a spare
+	 * the next can put right path by path; not when streaming touched it
+	 * (its record says it is not to be trusted: made again whole after a
+	 * kill, as safe) and a rebuild saves writing 800 KB */
 	dirty.ok = true;
 	dirty.dir = dir_id;
 	dirty.spare = spare_id;
 	gz_paths_add_all(&dirty.changed, prev);
 	add_changes(&dirty.changed, j, &removed);
 	gz_paths_add_all(&dirty.outputs, &r->outputs);
-	if (gz_pub_record_save(&dirty, p->dir, p->record) < 0) {
+	if (!p->prepared && gz_pub_record_save(&dirty, p->dir, p->record) < 0) {
 		gz_diag_error(d, p->record, 0, 0, _("cannot write: %s"), strerror(errno));
 		goto cleanup;
 	}
@@ -735,32 +737,6 @@ next:
 	free(cache);
 }
 
-/* A mount point cannot be renamed: its content is replaced in place. */
-static bool is_mount_point(const char *dir, const struct stat *st)
-{
-	char *parent = join(dir, "/..");
-	struct stat up;
-	bool mp = stat(parent, &up) == 0 && (up.st_dev != st->st_dev || up.st_ino == st->st_ino);
-
-	free(parent);
-	return mp;
-}
-
-/* Whether the parent folder of dir exists (where a first build's folder
- * goes). */
-static bool parent_exists(const char *dir)
-{
-	char *up = gz_strdup(dir), *slash = strrchr(up, '/');
-	struct stat st;
-	bool ok;
-
-	if (slash)
-		*slash = '\0';
-	ok = stat(slash ? (up[0] ? up : "/") : ".", &st) == 0 && S_ISDIR(st.st_mode);
-	free(up);
-	return ok;
-}
-
 bool gz_publish_stream(gz_publish *p, gz_outputs *o, gz_diag *d)
 {
 	const gz_pub_record *r;
@@ -771,12 +747,13 @@ bool gz_publish_stream(gz_publish *p, gz_outputs *o, gz_diag *d)
 	if (p->stream)
 		return true;
 	/* where the site is written in place, the bytes wait in memory */
-	if (getenv("GAZETTE_NO_EXCHANGE") || !parent_exists(p->given) || take_lock(p, true) < 0)
+	if (getenv("GAZETTE_NO_EXCHANGE") || !gz_folder_parent_exists(p->given) ||
+	    take_lock(p, true) < 0)
 		return false;
 	free(p->dir);
 	p->dir = resolve(p->given);
 	if (lstat(p->dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode) || is_mount_point(p->dir, &st))
+		if (!S_ISDIR(st.st_mode) || gz_folder_is_mount_point(p->dir, &st))
 			return false;
 		r = gz_pub_record_cached(&p->rec, p->record, NULL);
 		in_place = r->in_place && r->dir == gz_folder_id(p->dir);
@@ -947,7 +924,7 @@ int gz_publish_write(gz_publish *p, gz_outputs *o, int jobs, gz_diag *d, gz_writ
 		why = _("GAZETTE_NO_EXCHANGE is set");
 	else if (r.in_place && r.dir == gz_folder_id(p->dir))
 		why = _("its file system cannot swap folders (renameat2 RENAME_EXCHANGE)");
-	else if (lstat(p->dir, &ost) == 0 && is_mount_point(p->dir, &ost))
+	else if (lstat(p->dir, &ost) == 0 && gz_folder_is_mount_point(p->dir, &ost))
 		why = _("it is a mount point");
 	if (!why) {
 		bool fresh = lstat(p->dir, &ost) < 0;

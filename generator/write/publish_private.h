@@ -110,6 +110,15 @@ int gz_folder_mirror_path(const char *dir, const char *spare, const char *rel);
  * when a folder is removed and another made). 0 if it is not there. */
 uint64_t gz_folder_id(const char *path);
 
+/* Whether dir (st, its lstat) is a mount point: it cannot be renamed, so
+ * its content is replaced in place. */
+struct stat;
+bool gz_folder_is_mount_point(const char *dir, const struct stat *st);
+
+/* Whether the parent folder of dir exists (where a first build's folder
+ * goes). */
+bool gz_folder_parent_exists(const char *dir);
+
 /* ---- publishrecord.c ---- */
 
 /* A list of borrowed paths (the record's lines, the outputs' paths). */
