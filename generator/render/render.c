@@ -469,19 +469,30 @@ static void decide_one(size_t i, int worker, void *payload)
  * times, cost more than the decisions); the others listed to render. */
 static void keep_all(render_ctx *c)
 {
-	size_t i;
+	size_t i, n = 0;
+	char **paths = gz_calloc(c->js->n ? c->js->n : 1, sizeof(*paths));
+	const char **origins = gz_calloc(c->js->n ? c->js->n : 1, sizeof(*origins));
+	const gz_dep **deps = gz_calloc(c->js->n ? c->js->n : 1, sizeof(*deps));
 
 	for (i = 0; i < c->js->n; i++) {
-		const job *j = &c->js->items[i];
+		job *j = &c->js->items[i];
 		if (!c->kept_dep[i]) {
 			c->todo[c->ntodo++] = i;
 			continue;
 		}
-		gz_outputs_keep(c->out, j->out, j->origin);
-		if (c->opts->next)
-			gz_deps_keep(c->opts->next, c->kept_dep[i]);
-		atomic_fetch_add(&c->kept, 1);
+		/* the output takes the job's path over */
+		paths[n] = j->out;
+		j->out = NULL;
+		origins[n] = j->origin;
+		deps[n++] = c->kept_dep[i];
 	}
+	gz_outputs_keep_many(c->out, paths, origins, n);
+	if (c->opts->next)
+		gz_deps_keep_many(c->opts->next, deps, n);
+	atomic_fetch_add(&c->kept, n);
+	free(paths);
+	free(origins);
+	free(deps);
 }
 
 static void render_one(size_t at, int worker, void *payload)

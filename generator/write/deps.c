@@ -118,8 +118,8 @@ static void add_locked(gz_deps *d, gz_dep *dep)
  * gz_deps_adopt_strings, and gz_deps_add_interned's) are taken as they
  * are, the rest interned. from_record: paths are some table's interned
  * strings. */
-static void add_copy(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
-		     char *const *paths, const bool *body, size_t npaths, bool from_record)
+static void add_copy_locked(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
+			    char *const *paths, const bool *body, size_t npaths, bool from_record)
 {
 	gz_dep dep;
 	size_t k;
@@ -130,11 +130,17 @@ static void add_copy(gz_deps *d, const char *out, uint64_t key, bool site, size_
 	dep.len = len;
 	for (k = 0; k < npaths; k++)
 		dep.body[k] = body && body[k];
-	pthread_mutex_lock(&d->lock);
 	for (k = 0; k < npaths; k++)
 		dep.paths[k] = from_record && header(paths[k])->owner == d ? paths[k]
 								     : intern(d, paths[k]);
 	add_locked(d, &dep);
+}
+
+static void add_copy(gz_deps *d, const char *out, uint64_t key, bool site, size_t len,
+		     char *const *paths, const bool *body, size_t npaths, bool from_record)
+{
+	pthread_mutex_lock(&d->lock);
+	add_copy_locked(d, out, key, site, len, paths, body, npaths, from_record);
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -160,23 +166,39 @@ void gz_deps_add_interned(gz_deps *d, const char *out, uint64_t key, bool site, 
 	add_copy(d, out, key, site, len, (char *const *)paths, body, npaths, true);
 }
 
-void gz_deps_keep(gz_deps *d, const gz_dep *old)
+/* Can d borrow old as it is: does d own every path it names (adopted)? */
+static bool borrowable(const gz_deps *d, const gz_dep *old)
 {
-	gz_dep dep = *old;
 	size_t k;
 
-	/* a path d does not own (no adoption) is interned: then a copy */
 	for (k = 0; k < old->npaths; k++)
 		if (header(old->paths[k])->owner != d)
-			break;
-	if (k < old->npaths) {
-		add_copy(d, old->out, old->key, old->site, old->len, old->paths, old->body,
-			 old->npaths, true);
-		return;
-	}
-	dep.borrowed = true;
+			return false;
+	return true;
+}
+
+void gz_deps_keep(gz_deps *d, const gz_dep *old)
+{
+	gz_deps_keep_many(d, &old, 1);
+}
+
+void gz_deps_keep_many(gz_deps *d, const gz_dep *const *old, size_t n)
+{
+	size_t i;
+
 	pthread_mutex_lock(&d->lock);
-	add_locked(d, &dep);
+	GZ_GROW(d->items, d->cap, d->n + n);
+	for (i = 0; i < n; i++) {
+		gz_dep dep = *old[i];
+		/* a path d does not own (no adoption) is interned: then a copy */
+		if (!borrowable(d, old[i])) {
+			add_copy_locked(d, dep.out, dep.key, dep.site, dep.len, dep.paths, dep.body,
+					dep.npaths, true);
+			continue;
+		}
+		dep.borrowed = true;
+		add_locked(d, &dep);
+	}
 	pthread_mutex_unlock(&d->lock);
 }
 

@@ -64,6 +64,8 @@ void gz_deps_add_interned(gz_deps *d, const char *out, uint64_t key, bool site, 
  * that table must outlive d's use (release it first, or with d). Most of
  * a small rebuild's records are kept: no copies, no allocations. */
 void gz_deps_keep(gz_deps *d, const gz_dep *old);
+/* gz_deps_keep for n records at once, under one lock. */
+void gz_deps_keep_many(gz_deps *d, const gz_dep *const *old, size_t n);
 
 /* A record's path (only those: they are interned) has a slot the caller
  * may fill, e.g. with the page of that path, before records are read from

@@ -83,6 +83,19 @@ void gz_outputs_keep(gz_outputs *o, const char *path, const char *origin)
 	add(o, &it);
 }
 
+void gz_outputs_keep_many(gz_outputs *o, char **paths, const char *const *origins, size_t n)
+{
+	size_t i;
+
+	pthread_mutex_lock(&o->lock);
+	GZ_GROW(o->items, o->cap, o->n + n);
+	for (i = 0; i < n; i++) {
+		gz_output it = {paths[i], NULL, 0, NULL, NULL, origins[i], GZ_STREAMED_NOT};
+		o->items[o->n++] = it;
+	}
+	pthread_mutex_unlock(&o->lock);
+}
+
 static int cmp_path(const void *a, const void *b)
 {
 	return strcmp(((const gz_output *)a)->path, ((const gz_output *)b)->path);
