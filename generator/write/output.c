@@ -10,6 +10,7 @@
 
 #include "base/alloc.h"
 #include "base/i18n.h"
+#include "base/pool.h"
 
 void gz_outputs_init(gz_outputs *o)
 {
@@ -101,13 +102,55 @@ static int cmp_path(const void *a, const void *b)
 	return strcmp(((const gz_output *)a)->path, ((const gz_output *)b)->path);
 }
 
+/* The two halves of a list sorted on a worker each. */
+typedef struct {
+	gz_output *items;
+	size_t half, n;
+} halves;
+
+static void sort_half(size_t i, int worker, void *payload)
+{
+	halves *h = payload;
+
+	if (i == 0)
+		qsort(h->items, h->half, sizeof(*h->items), cmp_path);
+	else
+		qsort(h->items + h->half, h->n - h->half, sizeof(*h->items), cmp_path);
+}
+
+/* o's items by path: twenty thousand paths that share their first tens of
+ * bytes are a few ms of strcmp, before anything can be published, so each
+ * half is sorted on a worker of its own and the halves merged. */
+static void sort_outputs(gz_outputs *o)
+{
+	halves h = {o->items, o->n / 2, o->n};
+	gz_output *merged;
+	size_t a = 0, b = h.half, k = 0;
+
+	if (o->n < 1024 || gz_pool_cores() < 2) {
+		if (o->n)
+			qsort(o->items, o->n, sizeof(*o->items), cmp_path);
+		return;
+	}
+	gz_parallel(2, 2, sort_half, &h, NULL);
+	merged = gz_malloc(o->n * sizeof(*merged));
+	while (a < h.half && b < o->n)
+		merged[k++] = cmp_path(&o->items[b], &o->items[a]) < 0 ? o->items[b++] : o->items[a++];
+	while (a < h.half)
+		merged[k++] = o->items[a++];
+	while (b < o->n)
+		merged[k++] = o->items[b++];
+	free(o->items);
+	o->items = merged;
+	o->cap = o->n;
+}
+
 int gz_outputs_check(gz_outputs *o, gz_diag *d)
 {
 	size_t i;
 	int rc = 0;
 
-	if (o->n)
-		qsort(o->items, o->n, sizeof(*o->items), cmp_path);
+	sort_outputs(o);
 	for (i = 0; i < o->n; i++) {
 		if (!gz_path_is_safe(o->items[i].path)) {
 			gz_diag_error(d, o->items[i].origin, 0, 0,

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/diag.h"
 #include "base/hash.h"
 #include "write/deps.h"
+#include "write/output.h"
 #include "test.h"
 
 static char *temp_file(void)
@@ -195,8 +197,47 @@ static void test_damaged(void)
 #undef OUT
 }
 
+/* gz_outputs_check with n outputs added in a scrambled order, one path
+ * twice: every path in order after it, the two named in one error. Below
+ * and above the size at which the halves are sorted apart. */
+static void check_outputs(size_t n)
+{
+	gz_outputs o;
+	gz_diag d;
+	size_t i, dup = n / 3;
+
+	gz_outputs_init(&o);
+	gz_diag_init(&d);
+	for (i = 0; i < n; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "stories/%05zu/index.html", (i * 7919) % n);
+		gz_outputs_keep(&o, path, "a page");
+	}
+	{
+		char path[64];
+		snprintf(path, sizeof(path), "stories/%05zu/index.html", dup);
+		gz_outputs_keep(&o, path, "another page");
+	}
+	CHECK_INT(gz_outputs_check(&o, &d), -1);
+	CHECK_INT(d.n, 1);
+	if (d.n)
+		CHECK(strstr(d.items[0].msg, "index.html") != NULL);
+	CHECK_INT(o.n, n + 1);
+	for (i = 1; i < o.n; i++)
+		CHECK(strcmp(o.items[i - 1].path, o.items[i].path) <= 0);
+	gz_diag_release(&d);
+	gz_outputs_release(&o);
+}
+
+static void test_outputs_check(void)
+{
+	check_outputs(10);
+	check_outputs(5000);
+}
+
 void suite_deps(void)
 {
 	gz_test_run("deps round trip", test_round_trip);
 	gz_test_run("deps damaged", test_damaged);
+	gz_test_run("outputs check", test_outputs_check);
 }
