@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +16,36 @@
 #include "base/i18n.h"
 #include "base/pool.h"
 
+/* A file a listing found: its folder's descriptor if kept, else -1. */
+typedef struct {
+	int dir;
+} listed_file;
+
+/* The files of a walk, one for each path it added, in the same order, and
+ * the folders it kept open for them. */
+typedef struct {
+	listed_file *items;
+	size_t n, cap;
+	int *dirs;
+	size_t ndirs, dirs_cap;
+} listed_files;
+
+/* Folders a source keeps open at most, for the stamps of their files: a
+ * site of page bundles (a folder a story) has thousands, and a process has
+ * a thousand descriptors. */
+#define KEPT_DIRS 128
+
 struct gz_source {
 	const gz_source_ops *ops;   /* NULL: the folder implementation below */
 	void *impl;
 	char *root;
 	char *real;     /* root with symbolic links resolved */
-	gz_map listed;  /* "root/path" of files a listing found: inside the root */
+	gz_map listed;  /* "root/path" of files a listing found (inside the root) →
+			 * its listed_file */
 	gz_strlist keys; /* listed's keys */
+	listed_files *walks; /* listed's values and folders, a listing each */
+	size_t nwalks, walks_cap;
+	atomic_int kept;     /* folders kept open */
 	gz_strlist outside; /* symbolic links listings met that lead out of the root */
 	pthread_rwlock_t lock; /* listed and outside: written by listings, read by every load */
 };
@@ -97,6 +121,14 @@ void gz_source_free(gz_source *s)
 	free(s->real);
 	gz_map_release(&s->listed);
 	gz_strlist_release(&s->keys);
+	while (s->nwalks) {
+		listed_files *w = &s->walks[--s->nwalks];
+		while (w->ndirs)
+			close(w->dirs[--w->ndirs]);
+		free(w->dirs);
+		free(w->items);
+	}
+	free(s->walks);
 	gz_strlist_release(&s->outside);
 	pthread_rwlock_destroy(&s->lock);
 	free(s);
@@ -215,14 +247,17 @@ static bool leads_out(const char *root, const char *real, const char *rel)
 
 /* links: the symbolic links met that lead out of the root (real). With
  * dirs, the folders met go there to be walked later; else they are walked
- * now. */
+ * now. files: a listed_file for each path added to out; the folder's
+ * descriptor is kept for them while there is room (kept, KEPT_DIRS at
+ * most across workers). */
 static void walk(const char *root, const char *real, gz_buf *rel, gz_strlist *out,
-		 gz_strlist *links, gz_strlist *dirs)
+		 gz_strlist *links, gz_strlist *dirs, listed_files *files, atomic_int *kept)
 {
 	gz_buf full = GZ_BUF_INIT;
 	DIR *dir;
 	struct dirent *e;
 	size_t base = rel->len;
+	int keep;
 
 	gz_buf_puts(&full, root);
 	if (rel->len) {
@@ -233,6 +268,7 @@ static void walk(const char *root, const char *real, gz_buf *rel, gz_strlist *ou
 	gz_buf_release(&full);
 	if (!dir)
 		return;
+	keep = -1;
 	while ((e = readdir(dir))) {
 		unsigned char type = e->d_type;
 
@@ -249,14 +285,28 @@ static void walk(const char *root, const char *real, gz_buf *rel, gz_strlist *ou
 				type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
 			gz_buf_release(&f);
 		}
-		if (type == DT_DIR && dirs)
+		if (type == DT_DIR && dirs) {
 			gz_strlist_add(dirs, rel->ptr);
-		else if (type == DT_DIR)
-			walk(root, real, rel, out, links, NULL);
-		else if (type == DT_REG)
+		} else if (type == DT_DIR) {
+			walk(root, real, rel, out, links, NULL, files, kept);
+		} else if (type == DT_REG) {
+			/* the folder's descriptor, the first time a file needs it */
+			if (keep == -1) {
+				int fd = atomic_fetch_add(kept, 1) < KEPT_DIRS
+						 ? fcntl(dirfd(dir), F_DUPFD_CLOEXEC, 3)
+						 : -1;
+				keep = fd >= 0 ? fd : -2;
+				if (fd >= 0) {
+					GZ_GROW(files->dirs, files->dirs_cap, files->ndirs + 1);
+					files->dirs[files->ndirs++] = fd;
+				}
+			}
 			gz_strlist_add(out, rel->ptr);
-		else if (type == DT_LNK && leads_out(root, real, rel->ptr))
+			GZ_GROW(files->items, files->cap, files->n + 1);
+			files->items[files->n++].dir = keep < 0 ? -1 : keep;
+		} else if (type == DT_LNK && leads_out(root, real, rel->ptr)) {
 			gz_strlist_add(links, rel->ptr);
+		}
 		gz_buf_truncate(rel, base);
 	}
 	closedir(dir);
@@ -265,12 +315,14 @@ static void walk(const char *root, const char *real, gz_buf *rel, gz_strlist *ou
 /* One folder of a listing, walked whole by a worker. */
 typedef struct {
 	gz_strlist out, links;
+	listed_files files;
 } walk_part;
 
 typedef struct {
 	const char *root, *real;
 	const gz_strlist *dirs;
 	walk_part *parts;
+	atomic_int *kept;
 } walk_job;
 
 static void walk_part_run(size_t i, int worker, void *payload)
@@ -279,7 +331,8 @@ static void walk_part_run(size_t i, int worker, void *payload)
 	gz_buf rel = GZ_BUF_INIT;
 
 	gz_buf_puts(&rel, j->dirs->items[i]);
-	walk(j->root, j->real, &rel, &j->parts[i].out, &j->parts[i].links, NULL);
+	walk(j->root, j->real, &rel, &j->parts[i].out, &j->parts[i].links, NULL, &j->parts[i].files,
+	     j->kept);
 	gz_buf_release(&rel);
 }
 
@@ -294,7 +347,7 @@ static void walk_part_run(size_t i, int worker, void *payload)
  * folder of stories each, say); each is then walked whole by a worker.
  */
 static void walk_shared(const char *root, const char *real, const char *rel, gz_strlist *out,
-			gz_strlist *links)
+			gz_strlist *links, listed_files *files, atomic_int *kept)
 {
 	gz_strlist dirs = {0}, next = {0};
 	gz_buf b = GZ_BUF_INIT;
@@ -305,7 +358,7 @@ static void walk_shared(const char *root, const char *real, const char *rel, gz_
 		for (i = 0; i < dirs.n; i++) {
 			gz_buf_clear(&b);
 			gz_buf_puts(&b, dirs.items[i]);
-			walk(root, real, &b, out, links, &next);
+			walk(root, real, &b, out, links, &next, files, kept);
 		}
 		gz_strlist_release(&dirs);
 		dirs = next;
@@ -313,7 +366,7 @@ static void walk_shared(const char *root, const char *real, const char *rel, gz_
 	}
 	gz_buf_release(&b);
 	if (dirs.n) {
-		walk_job j = {root, real, &dirs, gz_calloc(dirs.n, sizeof(walk_part))};
+		walk_job j = {root, real, &dirs, gz_calloc(dirs.n, sizeof(walk_part)), kept};
 		gz_parallel(dirs.n, gz_pool_cores(), walk_part_run, &j, NULL);
 		for (i = 0; i < dirs.n; i++) {
 			size_t k;
@@ -321,8 +374,18 @@ static void walk_shared(const char *root, const char *real, const char *rel, gz_
 				gz_strlist_take(out, j.parts[i].out.items[k]);
 			for (k = 0; k < j.parts[i].links.n; k++)
 				gz_strlist_take(links, j.parts[i].links.items[k]);
+			GZ_GROW(files->items, files->cap, files->n + j.parts[i].files.n);
+			if (j.parts[i].files.n)
+				memcpy(files->items + files->n, j.parts[i].files.items,
+				       j.parts[i].files.n * sizeof(listed_file));
+			files->n += j.parts[i].files.n;
+			GZ_GROW(files->dirs, files->dirs_cap, files->ndirs + j.parts[i].files.ndirs);
+			for (k = 0; k < j.parts[i].files.ndirs; k++)
+				files->dirs[files->ndirs++] = j.parts[i].files.dirs[k];
 			free(j.parts[i].out.items);
 			free(j.parts[i].links.items);
+			free(j.parts[i].files.items);
+			free(j.parts[i].files.dirs);
 		}
 		free(j.parts);
 	}
@@ -344,6 +407,7 @@ void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out)
 {
 	gz_buf rel = GZ_BUF_INIT;
 	gz_strlist links = {0};
+	listed_files files = {0};
 	size_t i, first = out->n;
 
 	if (*prefix && !gz_path_is_safe(prefix))
@@ -371,8 +435,10 @@ void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out)
 		if (!inside)
 			return;
 	}
-	walk_shared(s->root, s->real, prefix, out, &links);
+	walk_shared(s->root, s->real, prefix, out, &links, &files, &s->kept);
 	pthread_rwlock_wrlock(&s->lock);
+	GZ_GROW(s->walks, s->walks_cap, s->nwalks + 1);
+	s->walks[s->nwalks++] = files;
 	for (i = 0; i < links.n; i++)
 		add_once(&s->outside, links.items[i]);
 	gz_strlist_release(&links);
@@ -383,7 +449,7 @@ void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out)
 		gz_buf_puts(&rel, out->items[i]);
 		gz_strlist_add(&s->keys, rel.ptr);
 		gz_buf_truncate(&rel, at);
-		gz_map_put(&s->listed, s->keys.items[s->keys.n - 1], s);
+		gz_map_put(&s->listed, s->keys.items[s->keys.n - 1], &files.items[i - first]);
 	}
 	pthread_rwlock_unlock(&s->lock);
 	gz_buf_release(&rel);
@@ -512,6 +578,7 @@ bool gz_source_exists(gz_source *s, const char *path)
 int gz_source_stamp_of(gz_source *s, const char *path, gz_source_stamp *out)
 {
 	gz_buf full = GZ_BUF_INIT;
+	const listed_file *f;
 	struct stat st;
 	int rc;
 
@@ -521,7 +588,17 @@ int gz_source_stamp_of(gz_source *s, const char *path, gz_source_stamp *out)
 	gz_buf_puts(&full, s->root);
 	gz_buf_putc(&full, '/');
 	gz_buf_puts(&full, path);
-	rc = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) && inside_root(s, full.ptr) ? 0 : -1;
+	pthread_rwlock_rdlock(&s->lock);
+	f = gz_map_get(&s->listed, full.ptr);
+	pthread_rwlock_unlock(&s->lock);
+	/* a listed file through its folder: a name to look up, not a path of
+	 * six folders (on two threads that meet in the same folders) */
+	if (f && f->dir >= 0)
+		rc = fstatat(f->dir, strrchr(full.ptr, '/') + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				     S_ISREG(st.st_mode) ? 0 : -1;
+	else
+		rc = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
+				     (f || inside_root(s, full.ptr)) ? 0 : -1;
 	gz_buf_release(&full);
 	if (rc < 0)
 		return -1;

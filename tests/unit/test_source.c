@@ -104,6 +104,23 @@ static void listing(void)
 		CHECK_STR(out.items[0], "content/s/2021/out");
 	for (i = 0; i < got.n; i++)
 		CHECK(gz_source_stamp_of(s, got.items[i], &st) == 0);
+	/* a stamp is taken when asked for, not when the file was listed */
+	{
+		gz_source_stamp before, after;
+		gz_buf f = GZ_BUF_INIT;
+		FILE *fp;
+		CHECK(gz_source_stamp_of(s, "content/s/2019/z.md", &before) == 0);
+		gz_buf_printf(&f, "%s/content/s/2019/z.md", root);
+		fp = fopen(f.ptr, "a");
+		CHECK(fp != NULL);
+		if (fp) {
+			fputs("more\n", fp);
+			fclose(fp);
+		}
+		CHECK(gz_source_stamp_of(s, "content/s/2019/z.md", &after) == 0);
+		CHECK(after.size == before.size + 5);
+		gz_buf_release(&f);
+	}
 	gz_source_free(s);
 	gz_strlist_release(&got);
 	gz_strlist_release(&out);
@@ -113,9 +130,49 @@ static void listing(void)
 	gz_buf_release(&b);
 }
 
+/* More folders than a source keeps open: every file still has its stamp,
+ * and none of another's. */
+static void many_folders(void)
+{
+	char root[] = "/tmp/gz-many-XXXXXX";
+	gz_strlist got = {0};
+	gz_source *s = NULL;
+	gz_source_stamp st;
+	gz_buf b = GZ_BUF_INIT;
+	size_t i;
+
+	CHECK(mkdtemp(root) != NULL);
+	mkdirs(root, "content");
+	for (i = 0; i < 300; i++) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "content/%03zu", i);
+		mkdirs(root, rel);
+		snprintf(rel, sizeof(rel), "content/%03zu/p.md", i);
+		put(root, rel);
+		/* each file its own size */
+		gz_buf_clear(&b);
+		gz_buf_printf(&b, "%s/%s", root, rel);
+		CHECK(truncate(b.ptr, (off_t)i) == 0);
+	}
+	CHECK(gz_source_open_dir(&s, root, NULL) == 0);
+	gz_source_list(s, "content", &got);
+	CHECK_INT(got.n, 300);
+	for (i = 0; i < got.n; i++) {
+		CHECK(gz_source_stamp_of(s, got.items[i], &st) == 0);
+		CHECK_INT(st.size, i);
+	}
+	gz_source_free(s);
+	gz_strlist_release(&got);
+	gz_buf_clear(&b);
+	gz_buf_printf(&b, "rm -rf '%s'", root);
+	CHECK(system(b.ptr) == 0);
+	gz_buf_release(&b);
+}
+
 void suite_source(void)
 {
 	gz_test_run("listing", listing);
+	gz_test_run("listing many folders", many_folders);
 	gz_test_run("safe_paths", safe_paths);
 	gz_test_run("path_joins", joins);
 }
