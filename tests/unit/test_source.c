@@ -64,6 +64,18 @@ static void mkdirs(const char *root, const char *rel)
 	gz_buf_release(&b);
 }
 
+/* The source and its listing freed, the tree removed. */
+static void done_with(gz_source *s, gz_strlist *got, const char *root)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_source_free(s);
+	gz_strlist_release(got);
+	gz_buf_printf(&b, "rm -rf '%s'", root);
+	CHECK(system(b.ptr) == 0);
+	gz_buf_release(&b);
+}
+
 /* Folders enough that the listing shares them among workers: every file
  * once, in order, hidden names left out, a link out of the root met deep
  * in a shared folder reported, and every file's stamp there. */
@@ -121,13 +133,9 @@ static void listing(void)
 		CHECK(after.size == before.size + 5);
 		gz_buf_release(&f);
 	}
-	gz_source_free(s);
-	gz_strlist_release(&got);
 	gz_strlist_release(&out);
-	gz_buf_clear(&b);
-	gz_buf_printf(&b, "rm -rf '%s'", root);
-	CHECK(system(b.ptr) == 0);
 	gz_buf_release(&b);
+	done_with(s, &got, root);
 }
 
 /* More folders than a source keeps open: every file still has its stamp,
@@ -161,12 +169,8 @@ static void many_folders(void)
 		CHECK(gz_source_stamp_of(s, got.items[i], &st) == 0);
 		CHECK_INT(st.size, i);
 	}
-	gz_source_free(s);
-	gz_strlist_release(&got);
-	gz_buf_clear(&b);
-	gz_buf_printf(&b, "rm -rf '%s'", root);
-	CHECK(system(b.ptr) == 0);
 	gz_buf_release(&b);
+	done_with(s, &got, root);
 }
 
 void suite_source(void)
