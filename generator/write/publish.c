@@ -102,7 +102,19 @@ static int take_lock(gz_publish *p, bool create)
 	return 0;
 }
 
-/* The companion saved for the new site takes the old one's place. */
+/* A pending record takes the old one's place, the old one removed first:
+ * a rename over a file makes ext4 write the new one out at once
+ * (auto_da_alloc), 2-3 ms of every rebuild for the 2.7 MB dependency
+ * record. A build killed between the two leaves the pending files, which
+ * the next build takes up (gz_publish_open) as it would after the swap. */
+static int take_place(const char *pending, const char *path)
+{
+	unlink(path);
+	return rename(pending, path);
+}
+
+/* The companion saved for the new site takes the old one's place (or, not
+ * saved, the old one goes: it described the old site). */
 static void promote_companion(gz_publish *p)
 {
 	if (!p->companion)
@@ -111,8 +123,7 @@ static void promote_companion(gz_publish *p)
 	if (p->companion_wait && p->companion_wait(p->companion_arg) < 0)
 		unlink(p->companion_pending);
 	p->companion_wait = NULL;
-	if (rename(p->companion_pending, p->companion) < 0 && errno == ENOENT)
-		unlink(p->companion); /* not saved: it described the old site */
+	take_place(p->companion_pending, p->companion);
 }
 
 void gz_publish_companion_wait(gz_publish *p, int (*wait)(void *arg), void *arg)
@@ -155,7 +166,7 @@ void gz_publish_open(gz_publish **out, const char *dir, const char *record_path,
 	 * the swap happened, the pending record (and companion) describe dir */
 	if (gz_pub_record_read(&r, p->pending) == 0 && r.ok && r.dir && r.dir == gz_folder_id(p->dir)) {
 		promote_companion(p);
-		rename(p->pending, p->record);
+		take_place(p->pending, p->record);
 	} else {
 		drop_pending(p);
 	}
@@ -419,7 +430,7 @@ static int switch_in(gz_publish *p, gz_pub_record *next, const char *spare, bool
 		return -1;
 	}
 	promote_companion(p);
-	if (rename(p->pending, p->record) < 0)
+	if (take_place(p->pending, p->record) < 0)
 		gz_diag_warn(d, p->record, 0, 0, _("cannot record the outputs (%s)"), strerror(errno));
 	return 0;
 }
