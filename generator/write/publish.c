@@ -620,10 +620,12 @@ static int publish_swap(gz_publish *p, gz_write_job *j, gz_pub_record *r, const 
 	dirty.spare = spare_id;
 	gz_paths_add_all(&dirty.changed, prev);
 	add_changes(&dirty.changed, j, &removed);
-	gz_paths_add_all(&dirty.outputs, &r->outputs);
-	if (!p->prepared && gz_pub_record_save(&dirty, p->dir, p->record) < 0) {
-		gz_diag_error(d, p->record, 0, 0, _("cannot write: %s"), strerror(errno));
-		goto cleanup;
+	if (!p->prepared) {
+		gz_paths_add_all(&dirty.outputs, &r->outputs);
+		if (gz_pub_record_save(&dirty, p->dir, p->record) < 0) {
+			gz_diag_error(d, p->record, 0, 0, _("cannot write: %s"), strerror(errno));
+			goto cleanup;
+		}
 	}
 
 	/* the spare becomes dir: what the last build changed, linked from dir */
