@@ -120,6 +120,19 @@ edit
 build_ok --source "$site"
 [ ! -e "$rec.pending" ] || problem "a pending record of a swap that did not happen was kept"
 same_as_clean "after a dropped pending record"
+# a build killed after its swap, with the old records removed and the
+# pending ones not yet in their place: the next build takes them up, so
+# what each page read is still known and nothing is rendered again
+rec=$(ls "$site"/.gazette/outputs-*.txt)
+deps=$(ls "$site"/.gazette/deps-*.txt)
+mv "$rec" "$rec.pending"
+mv "$deps" "$deps.pending"
+build_ok --source "$site" -v
+grep -q '(0 rendered' "$err_log" ||
+	problem "pending records of a swap that happened were not taken up: $(grep rendered "$err_log")"
+[ -e "$rec" ] && [ -e "$deps" ] && [ ! -e "$rec.pending" ] && [ ! -e "$deps.pending" ] ||
+	problem "the pending records are not in their places"
+same_as_clean "after pending records were taken up"
 
 # the page removed from content leaves the site (and the spare's copy goes too)
 git -C "$site" rm -q content/stories/2019/xiachengzi.md
