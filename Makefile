@@ -1,7 +1,7 @@
 # gazette — plain Makefile, dependencies through pkg-config.
 #
 #   make deps       install the Debian packages (scripts/deps.sh)
-#   make / all      build ./gazette (and gazette-core.so and gazette-media.so, which it loads)
+#   make / all      build ./gazette (and gazette-core.so and the modules it loads)
 #   make run        deps + build + the sample site in public/
 #   make test       deps + build + every test
 #   make test-asan  the unit and end-to-end tests under ASan/UBSan
@@ -14,15 +14,21 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
-# gazette-core.so links CORE_PKGS; the photo, PDF and zip code (MEDIASRC, with
-# MEDIA_PKGS) is gazette-media.so, loaded only when a photo, a PDF or a zip is made
-CORE_PKGS = libcmark-gfm libgit2 lua5.4 yaml-0.1 sqlite3 libdeflate libmicrohttpd libsodium
+# gazette-core.so links CORE_PKGS; the modules it loads when they are first
+# needed (base/module.h) link the rest: the photo, PDF and zip code (MEDIASRC,
+# with MEDIA_PKGS) is gazette-media.so, libgit2 (GIT_PKGS) gazette-git.so,
+# libmicrohttpd (HTTP_PKGS) gazette-http.so for serve and desk
+CORE_PKGS = libcmark-gfm lua5.4 yaml-0.1 sqlite3 libdeflate libsodium
 MEDIA_PKGS = vips pangocairo cairo libqrencode libarchive
-PKGS = $(CORE_PKGS) $(MEDIA_PKGS)
+GIT_PKGS = libgit2
+HTTP_PKGS = libmicrohttpd
+PKGS = $(CORE_PKGS) $(MEDIA_PKGS) $(GIT_PKGS) $(HTTP_PKGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CORE_LIBS = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)
 MEDIA_LIBS = $(shell pkg-config --libs $(MEDIA_PKGS) 2>/dev/null)
+GIT_LIBS = $(shell pkg-config --libs $(GIT_PKGS) 2>/dev/null)
+HTTP_LIBS = $(shell pkg-config --libs $(HTTP_PKGS) 2>/dev/null)
 
 WARN = -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wformat=2 \
 	-Wno-unused-parameter
@@ -40,15 +46,22 @@ LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 # listed (and their include order checked) in tests/layers.sh
 SRC = $(wildcard generator/*/*.c)
 MEDIASRC = $(patsubst %,generator/media/%.c,image pdf qr zip mediaapi)
-LIBSRC = $(filter-out generator/cli/main.c $(MEDIASRC),$(SRC))
+GITSRC = generator/source/gitapi.c
+HTTPSRC = generator/cli/serve_mhdapi.c
+LIBSRC = $(filter-out generator/cli/main.c $(MEDIASRC) $(GITSRC) $(HTTPSRC),$(SRC))
 UNITSRC = $(wildcard tests/unit/*.c)
 
 B ?= build/release
 OBJ = $(SRC:generator/%.c=$(B)/%.o)
 LIBOBJ = $(LIBSRC:generator/%.c=$(B)/%.o)
 MEDIAOBJ = $(MEDIASRC:generator/%.c=$(B)/%.o) $(B)/base/alloc.o $(B)/base/buf.o
-# the unit tests and fuzz targets link the photo and PDF code itself, not media.c
-TESTOBJ = $(filter-out $(B)/media/media.o,$(LIBOBJ)) $(MEDIASRC:generator/%.c=$(B)/%.o)
+GITOBJ = $(GITSRC:generator/%.c=$(B)/%.o)
+HTTPOBJ = $(HTTPSRC:generator/%.c=$(B)/%.o)
+MODULES = $(B)/gazette-media.so $(B)/gazette-git.so $(B)/gazette-http.so
+# the unit tests and fuzz targets link the photo and PDF code and the libraries
+# themselves, not the calls that load the modules (media.c, gitload.c, serve_mhd.c)
+TESTOBJ = $(filter-out $(B)/media/media.o $(B)/source/gitload.o $(B)/cli/serve_mhd.o,$(LIBOBJ)) \
+	$(MEDIASRC:generator/%.c=$(B)/%.o)
 UNITOBJ = $(UNITSRC:tests/unit/%.c=$(B)/unit/%.o)
 # The executable answers `archive search` with SQLite alone and loads the rest
 # (gazette-core.so, every other command) only when needed: see main.c.
@@ -67,11 +80,12 @@ ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 
 all: gazette catalogs
 
-gazette: $(B)/gazette $(B)/gazette-core.so $(B)/gazette-media.so
+gazette: $(B)/gazette $(B)/gazette-core.so $(MODULES)
 	@# copied beside and renamed over: a gazette still running (serve, a test)
 	@# keeps the files it mapped instead of dying of SIGBUS as they change
-	cp $(B)/gazette-core.so gazette-core.so.new && mv -f gazette-core.so.new gazette-core.so
-	cp $(B)/gazette-media.so gazette-media.so.new && mv -f gazette-media.so.new gazette-media.so
+	@for f in $(B)/gazette-core.so $(MODULES); do \
+		cp $$f $$(basename $$f).new && mv -f $$(basename $$f).new $$(basename $$f) || exit 1; \
+	done
 	cp $< $@.new && mv -f $@.new $@
 
 $(B)/gazette: $(MAINOBJ)
@@ -82,6 +96,12 @@ $(B)/gazette-core.so: $(LIBOBJ)
 
 $(B)/gazette-media.so: $(MEDIAOBJ)
 	$(CC) $(CFLAGS_ALL) -shared -Wl,-z,defs -o $@ $^ $(MEDIA_LIBS) -lm -pthread $(LDLIBS)
+
+$(B)/gazette-git.so: $(GITOBJ)
+	$(CC) $(CFLAGS_ALL) -shared -Wl,-z,defs -o $@ $^ $(GIT_LIBS) -pthread $(LDLIBS)
+
+$(B)/gazette-http.so: $(HTTPOBJ)
+	$(CC) $(CFLAGS_ALL) -shared -Wl,-z,defs -o $@ $^ $(HTTP_LIBS) -pthread $(LDLIBS)
 
 # objects are built again when the flags here change (-fPIC for gazette-core.so)
 $(B)/%.o: generator/%.c Makefile | $(B)
@@ -129,7 +149,9 @@ test: deps
 test-asan: deps
 	@$(MAKE) --no-print-directory catalogs
 	@$(MAKE) --no-print-directory B=build/asan OPT="$(ASAN_FLAGS)" build/asan/gazette \
-		build/asan/gazette-core.so build/asan/gazette-media.so build/asan/unit-tests
+		build/asan/gazette-core.so build/asan/gazette-media.so build/asan/gazette-git.so \
+		build/asan/gazette-http.so \
+		build/asan/unit-tests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		GAZETTE_NO_BROWSER=1 sh tests/run.sh build/asan/unit-tests build/asan/gazette
@@ -216,6 +238,8 @@ install: all
 	install -m 755 $(INSTALL_BIN) $(BINDIR)/gazette
 	install -m 644 $(dir $(INSTALL_BIN))gazette-core.so $(LIBDIR)/gazette-core.so
 	install -m 644 $(dir $(INSTALL_BIN))gazette-media.so $(LIBDIR)/gazette-media.so
+	install -m 644 $(dir $(INSTALL_BIN))gazette-git.so $(LIBDIR)/gazette-git.so
+	install -m 644 $(dir $(INSTALL_BIN))gazette-http.so $(LIBDIR)/gazette-http.so
 	rm -rf $(SHAREDIR)/gazette/themes/default
 	cp -R themes/default $(SHAREDIR)/gazette/themes/
 	chmod -R u=rwX,go=rX $(SHAREDIR)/gazette/themes/default
@@ -227,7 +251,8 @@ install: all
 	install -m 644 completion/gazette.bash $(SHAREDIR)/bash-completion/completions/gazette
 
 uninstall:
-	rm -f $(BINDIR)/gazette $(LIBDIR)/gazette-core.so $(LIBDIR)/gazette-media.so $(SHAREDIR)/man/man1/gazette.1 \
+	rm -f $(BINDIR)/gazette $(LIBDIR)/gazette-core.so $(LIBDIR)/gazette-media.so \
+		$(LIBDIR)/gazette-git.so $(LIBDIR)/gazette-http.so $(SHAREDIR)/man/man1/gazette.1 \
 		$(SHAREDIR)/bash-completion/completions/gazette
 	-rmdir $(LIBDIR) 2>/dev/null
 	rm -rf $(SHAREDIR)/gazette/themes/default
@@ -244,6 +269,6 @@ lint:
 		--suppress=missingIncludeSystem -Igenerator generator
 
 clean:
-	rm -rf build gazette gazette-core.so gazette-media.so public .gazette bench
+	rm -rf build gazette gazette-core.so gazette-media.so gazette-git.so gazette-http.so public .gazette bench
 
 -include $(OBJ:.o=.d) $(UNITOBJ:.o=.d)

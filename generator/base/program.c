@@ -29,18 +29,23 @@ static void make_hash(void)
 {
 	uint64_t h;
 	const char *self = "/proc/self/exe", *slash;
-	char media[PATH_MAX];
+	static const char *const modules[] = {GZ_MEDIA_SO, GZ_GIT_SO};
+	char path[PATH_MAX];
 	Dl_info info;
+	size_t i;
 
 	/* dlopen was given an absolute path; a program's own name is argv[0] */
 	if (dladdr((void *)&program_hash, &info) && info.dli_fname && info.dli_fname[0] == '/')
 		self = info.dli_fname;
 	h = hash_file(GZ_HASH_INIT, self);
-	/* and the photo and PDF code beside it: not loaded until needed, but
-	 * what made the photos and PDFs the caches hold */
+	/* and the modules beside it: not loaded until needed, but what made
+	 * the photos, PDFs and page history the caches hold */
 	slash = strrchr(self, '/');
-	snprintf(media, sizeof(media), "%.*s/" GZ_MEDIA_SO, (int)(slash - self), self);
-	program_hash = hash_file(h, media);
+	for (i = 0; i < sizeof(modules) / sizeof(modules[0]); i++) {
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - self), self, modules[i]);
+		h = hash_file(h, path);
+	}
+	program_hash = h;
 }
 
 uint64_t gz_program_hash(void)

@@ -13,10 +13,13 @@
 
 /* The photo and PDF code, beside gazette-core.so (media/media.h loads it). */
 #define GZ_MEDIA_SO "gazette-media.so"
+/* libgit2's part, beside it too (source/gitload.h) */
+#define GZ_GIT_SO "gazette-git.so"
 
 /* A hash of the file this code is in (gazette-core.so, which the small
  * executable loads; the program itself when linked whole, as the tests
- * are) and of gazette-media.so beside it. Computed once. */
+ * are) and of gazette-media.so and gazette-git.so beside it. Computed
+ * once. */
 uint64_t gz_program_hash(void);
 
 #endif

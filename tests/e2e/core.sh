@@ -10,13 +10,20 @@
 # gazette-core.so only when a photo or PDF is made (media.h): a rebuild
 # whose photos are made already does not load it, a missing one is named
 # when it is needed, and a different one invalidates the caches too.
+# libgit2 is gazette-git.so and libmicrohttpd gazette-http.so, loaded the
+# same way (base/module.h): the history of a working tree loads the one,
+# serve and desk the other, and nothing else does.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
 core=$(dirname "$GAZETTE")/gazette-core.so
 media=$(dirname "$GAZETTE")/gazette-media.so
+gitso=$(dirname "$GAZETTE")/gazette-git.so
+http=$(dirname "$GAZETTE")/gazette-http.so
 assert_file "$core"
 assert_file "$media"
+assert_file "$gitso"
+assert_file "$http"
 
 # the executable must not start libvips, pango, libgit2 … (that is the point)
 if command -v ldd >/dev/null 2>&1; then
@@ -26,10 +33,14 @@ if command -v ldd >/dev/null 2>&1; then
 		assert_not_contains "$TMPDIR/ldd" "$lib"
 	done
 	ldd "$core" >"$TMPDIR/ldd" 2>&1 || fail "ldd $core failed: $(cat "$TMPDIR/ldd")"
-	assert_contains "$TMPDIR/ldd" libgit2
-	for lib in libvips libpango libcairo libqrencode; do
+	assert_contains "$TMPDIR/ldd" liblua
+	for lib in libvips libpango libcairo libqrencode libgit2 libmicrohttpd libgnutls libssh2; do
 		assert_not_contains "$TMPDIR/ldd" "$lib"
 	done
+	ldd "$gitso" >"$TMPDIR/ldd" 2>&1 || fail "ldd $gitso failed: $(cat "$TMPDIR/ldd")"
+	assert_contains "$TMPDIR/ldd" libgit2
+	ldd "$http" >"$TMPDIR/ldd" 2>&1 || fail "ldd $http failed: $(cat "$TMPDIR/ldd")"
+	assert_contains "$TMPDIR/ldd" libmicrohttpd
 	ldd "$media" >"$TMPDIR/ldd" 2>&1 || fail "ldd $media failed: $(cat "$TMPDIR/ldd")"
 	assert_contains "$TMPDIR/ldd" libvips
 	assert_contains "$TMPDIR/ldd" libpangocairo
@@ -93,7 +104,7 @@ assert_eq "$rc" 1 "gazette with a broken gazette-core.so"
 assert_contains "$TMPDIR/e" "gazette: cannot load $TMPDIR/alone/gazette-core.so"
 
 # both files together, anywhere: every command, and search --rev, work
-cp "$GAZETTE" "$core" "$media" "$TMPDIR/both/"
+cp "$GAZETTE" "$core" "$media" "$gitso" "$http" "$TMPDIR/both/"
 both=$TMPDIR/both/gazette
 v=$("$both" --version) || fail "gazette --version with gazette-core.so beside it"
 case $v in "gazette "[0-9]*) ;; *) fail "gazette --version printed '$v'" ;; esac
@@ -141,7 +152,7 @@ fi
 # without it: a build with nothing to make works; one with a photo to make
 # names the file and what to do, and leaves public/ as it was
 mkdir -p "$TMPDIR/nomedia"
-cp "$GAZETTE" "$core" "$TMPDIR/nomedia/"
+cp "$GAZETTE" "$core" "$gitso" "$http" "$TMPDIR/nomedia/"
 cp "$ROOT/tests/golden/expected/img/64a157933e7bb606-4.jpg" "$site/content/stories/2019/pen.jpg"
 printf '\n![羊圈](pen.jpg)\n' >>"$site/content/stories/2019/sheep.md"
 find "$site/public" -type f | sort | xargs cat | cksum >"$TMPDIR/before"
@@ -156,4 +167,39 @@ set -- $(summary "$both")
 printf 'x' >>"$TMPDIR/both/gazette-media.so"
 set -- $(summary "$both")
 [ "$1" -gt 0 ] || fail "a different gazette-media.so kept every page of the old one's build"
+
+# gazette-git.so: loaded by a build of a working tree (its page history),
+# not by --version; without it, the build names the file and what to do
+# and leaves public/ as it was; another one renders every page again
+loaded() { # loaded FILE CMD…: did CMD load FILE?
+	f=$1
+	shift
+	LD_DEBUG=files "$@" >/dev/null 2>"$TMPDIR/ld" || true
+	grep -q "$f" "$TMPDIR/ld"
+}
+loaded gazette-git.so "$both" build --source "$site" || fail "a build of a working tree did not load gazette-git.so"
+loaded gazette-http.so "$both" build --source "$site" && fail "a build loaded gazette-http.so"
+loaded gazette-git.so "$both" --version && fail "gazette --version loaded gazette-git.so"
+mkdir -p "$TMPDIR/nogit"
+cp "$GAZETTE" "$core" "$media" "$http" "$TMPDIR/nogit/"
+printf '\n又添了一句。\n' >>"$site/content/stories/2019/sheep.md"
+find "$site/public" -type f | sort | xargs cat | cksum >"$TMPDIR/before"
+set +e; "$TMPDIR/nogit/gazette" build --source "$site" >"$TMPDIR/o" 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 1 "a build of a working tree without gazette-git.so"
+assert_contains "$TMPDIR/e" "gazette: $TMPDIR/nogit/gazette-git.so is missing"
+assert_contains "$TMPDIR/e" "make install"
+find "$site/public" -type f | sort | xargs cat | cksum >"$TMPDIR/after"
+cmp -s "$TMPDIR/before" "$TMPDIR/after" || fail "a build that stopped for gazette-git.so changed public/"
+set -- $(summary "$both")
+printf 'x' >>"$TMPDIR/both/gazette-git.so"
+set -- $(summary "$both")
+[ "$1" -gt 0 ] || fail "a different gazette-git.so kept every page of the old one's build"
+
+# gazette-http.so: serve without it names the file and what to do (and
+# does not hang waiting for a server that never started)
+mkdir -p "$TMPDIR/nohttp"
+cp "$GAZETTE" "$core" "$media" "$gitso" "$TMPDIR/nohttp/"
+set +e; timeout 60 "$TMPDIR/nohttp/gazette" serve --source "$site" --port 0 >"$TMPDIR/o" 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 1 "serve without gazette-http.so"
+assert_contains "$TMPDIR/e" "gazette: $TMPDIR/nohttp/gazette-http.so is missing"
 echo "core: ok"

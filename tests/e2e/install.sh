@@ -13,7 +13,7 @@ make -s -C "$ROOT" -o all install DESTDIR="$root" PREFIX=/usr INSTALL_BIN="$GAZE
 	cat "$TMPDIR/make.log" >&2
 	fail "make install failed"
 }
-for f in usr/bin/gazette usr/lib/gazette/gazette-core.so usr/lib/gazette/gazette-media.so usr/share/man/man1/gazette.1 usr/share/bash-completion/completions/gazette; do
+for f in usr/bin/gazette usr/lib/gazette/gazette-core.so usr/lib/gazette/gazette-media.so usr/lib/gazette/gazette-git.so usr/lib/gazette/gazette-http.so usr/share/man/man1/gazette.1 usr/share/bash-completion/completions/gazette; do
 	[ -f "$root/$f" ] || fail "not installed: $f"
 done
 [ -x "$root/usr/bin/gazette" ] || fail "the binary is not executable"
