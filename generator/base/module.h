@@ -14,12 +14,28 @@
 #ifndef GZ_MODULE_H
 #define GZ_MODULE_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "base/hash.h"
 
 /* The signature every module table starts with. */
 typedef struct {
 	uint64_t (*signature)(void);
 } gz_module_head;
+
+/* A list's signature: its entries' text ("int gz_qr_encode(gz_qr *out,
+ * const char *text)"), hashed entry by entry. Inline: both gazette-core.so
+ * and the module make it. */
+static inline uint64_t gz_module_signature(const char *const *entries, size_t n)
+{
+	uint64_t h = GZ_HASH_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = gz_hash_str(h, entries[i]);
+	return h;
+}
 
 /*
  * The table of the module file `so` (a name: it is looked for beside the

@@ -39,12 +39,7 @@ static inline uint64_t gz_mhd_signature(void)
 #define GZ_MHD_FN(ret, name, params, args) #ret " " #name #params,
 #include "cli/serve_mhd_list.h"
 	};
-	uint64_t h = GZ_HASH_INIT;
-	size_t i;
-
-	for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
-		h = gz_hash_str(h, entries[i]);
-	return h;
+	return gz_module_signature(entries, sizeof(entries) / sizeof(entries[0]));
 }
 
 /* In gazette-http.so: its table, found with dlsym(GZ_MHD_ENTRY). */

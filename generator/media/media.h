@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "base/hash.h"
+#include "base/module.h"
 #include "base/program.h"
 #include "media/image.h"
 #include "media/pdf.h"
@@ -47,12 +47,7 @@ static inline uint64_t gz_media_signature(void)
 #define GZ_MEDIA_FN(ret, name, params, args) #ret " " #name #params,
 #include "media/media_list.h"
 	};
-	uint64_t h = GZ_HASH_INIT;
-	size_t i;
-
-	for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
-		h = gz_hash_str(h, entries[i]);
-	return h;
+	return gz_module_signature(entries, sizeof(entries) / sizeof(entries[0]));
 }
 
 /* In gazette-media.so (and the unit tests): its table, found with

@@ -34,12 +34,7 @@ static inline uint64_t gz_git_signature(void)
 #define GZ_GIT_FN(ret, name, params, args) #ret " " #name #params,
 #include "source/git_list.h"
 	};
-	uint64_t h = GZ_HASH_INIT;
-	size_t i;
-
-	for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
-		h = gz_hash_str(h, entries[i]);
-	return h;
+	return gz_module_signature(entries, sizeof(entries) / sizeof(entries[0]));
 }
 
 /* In gazette-git.so: its table, found with dlsym(GZ_GIT_ENTRY). */

@@ -155,18 +155,24 @@ mkdir -p "$TMPDIR/nomedia"
 cp "$GAZETTE" "$core" "$gitso" "$http" "$TMPDIR/nomedia/"
 cp "$ROOT/tests/golden/expected/img/64a157933e7bb606-4.jpg" "$site/content/stories/2019/pen.jpg"
 printf '\n![羊圈](pen.jpg)\n' >>"$site/content/stories/2019/sheep.md"
-find "$site/public" -type f | sort | xargs cat | cksum >"$TMPDIR/before"
-set +e; "$TMPDIR/nomedia/gazette" build --source "$site" >"$TMPDIR/o" 2>"$TMPDIR/e"; rc=$?; set -e
-assert_eq "$rc" 1 "a build that needs gazette-media.so without it"
-assert_contains "$TMPDIR/e" "gazette: $TMPDIR/nomedia/gazette-media.so is missing"
-assert_contains "$TMPDIR/e" "make install"
-find "$site/public" -type f | sort | xargs cat | cksum >"$TMPDIR/after"
-cmp -s "$TMPDIR/before" "$TMPDIR/after" || fail "a build that stopped for gazette-media.so changed public/"
-# another gazette-media.so: the caches are not used
-set -- $(summary "$both")
-printf 'x' >>"$TMPDIR/both/gazette-media.so"
-set -- $(summary "$both")
-[ "$1" -gt 0 ] || fail "a different gazette-media.so kept every page of the old one's build"
+# without_module DIR MODULE: a build by the gazette in DIR, which lacks
+# MODULE, names the file and what to do and leaves public/ as it was; then
+# another MODULE beside the full copy renders every page again
+without_module() {
+	dir=$1 module=$2
+	find "$site/public" -type f | sort | xargs cat | cksum >"$TMPDIR/before"
+	set +e; "$dir/gazette" build --source "$site" >"$TMPDIR/o" 2>"$TMPDIR/e"; rc=$?; set -e
+	assert_eq "$rc" 1 "a build that needs $module without it"
+	assert_contains "$TMPDIR/e" "gazette: $dir/$module is missing"
+	assert_contains "$TMPDIR/e" "make install"
+	find "$site/public" -type f | sort | xargs cat | cksum >"$TMPDIR/after"
+	cmp -s "$TMPDIR/before" "$TMPDIR/after" || fail "a build that stopped for $module changed public/"
+	set -- $(summary "$both")
+	printf 'x' >>"$TMPDIR/both/$module"
+	set -- $(summary "$both")
+	[ "$1" -gt 0 ] || fail "a different $module kept every page of the old one's build"
+}
+without_module "$TMPDIR/nomedia" gazette-media.so
 
 # gazette-git.so: loaded by a build of a working tree (its page history),
 # not by --version; without it, the build names the file and what to do
@@ -183,17 +189,7 @@ loaded gazette-git.so "$both" --version && fail "gazette --version loaded gazett
 mkdir -p "$TMPDIR/nogit"
 cp "$GAZETTE" "$core" "$media" "$http" "$TMPDIR/nogit/"
 printf '\n又添了一句。\n' >>"$site/content/stories/2019/sheep.md"
-find "$site/public" -type f | sort | xargs cat | cksum >"$TMPDIR/before"
-set +e; "$TMPDIR/nogit/gazette" build --source "$site" >"$TMPDIR/o" 2>"$TMPDIR/e"; rc=$?; set -e
-assert_eq "$rc" 1 "a build of a working tree without gazette-git.so"
-assert_contains "$TMPDIR/e" "gazette: $TMPDIR/nogit/gazette-git.so is missing"
-assert_contains "$TMPDIR/e" "make install"
-find "$site/public" -type f | sort | xargs cat | cksum >"$TMPDIR/after"
-cmp -s "$TMPDIR/before" "$TMPDIR/after" || fail "a build that stopped for gazette-git.so changed public/"
-set -- $(summary "$both")
-printf 'x' >>"$TMPDIR/both/gazette-git.so"
-set -- $(summary "$both")
-[ "$1" -gt 0 ] || fail "a different gazette-git.so kept every page of the old one's build"
+without_module "$TMPDIR/nogit" gazette-git.so
 
 # gazette-http.so: serve without it names the file and what to do (and
 # does not hang waiting for a server that never started)
