@@ -2,6 +2,8 @@
 
 #include <dlfcn.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +25,15 @@ static void module_path(char *buf, size_t size, const char *so)
 		snprintf(buf, size, "%s", so);
 }
 
-const void *gz_module_bind(const char *so, const char *entry, uint64_t want, const char *holds)
+/* Load m's file and take its table, or end the program saying why. */
+static const void *bind(const gz_module *m)
 {
 	char path[PATH_MAX];
 	const gz_module_head *table = NULL;
-	const void *(*bind)(void);
+	const void *(*entry)(void);
 	void *h, *sym;
 
-	module_path(path, sizeof(path), so);
+	module_path(path, sizeof(path), m->so);
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		const char *why = dlerror();
@@ -38,17 +41,17 @@ const void *gz_module_bind(const char *so, const char *entry, uint64_t want, con
 			fprintf(stderr,
 				_("gazette: %s is missing: it holds %s; build it with 'make' in "
 				  "the source tree, or install gazette again with 'make install'\n"),
-				path, holds);
+				path, _(m->holds));
 		else
 			fprintf(stderr, _("gazette: cannot load %s: %s\n"), path, why ? why : "");
 		exit(1);
 	}
-	sym = dlsym(h, entry);
+	sym = dlsym(h, m->entry);
 	/* POSIX: dlsym's object pointer is the function's address */
-	memcpy(&bind, &sym, sizeof(bind));
+	memcpy(&entry, &sym, sizeof(entry));
 	if (sym)
-		table = bind();
-	if (!table || !table->signature || table->signature() != want) {
+		table = entry();
+	if (!table || !table->signature || table->signature() != m->signature()) {
 		fprintf(stderr,
 			_("gazette: %s belongs to another version of gazette; install gazette again "
 			  "with 'make install'\n"),
@@ -56,4 +59,27 @@ const void *gz_module_bind(const char *so, const char *entry, uint64_t want, con
 		exit(1);
 	}
 	return table;
+}
+
+const void *gz_module_table(gz_module *m)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	const void *t = atomic_load_explicit(&m->table, memory_order_acquire);
+
+	if (t)
+		return t;
+	/* one load at a time: the first caller loads, the others wait for it */
+	pthread_mutex_lock(&lock);
+	t = atomic_load_explicit(&m->table, memory_order_relaxed);
+	if (!t) {
+		t = bind(m);
+		atomic_store_explicit(&m->table, t, memory_order_release);
+	}
+	pthread_mutex_unlock(&lock);
+	return t;
+}
+
+bool gz_module_loaded(gz_module *m)
+{
+	return atomic_load_explicit(&m->table, memory_order_acquire) != NULL;
 }

@@ -14,6 +14,7 @@
 #ifndef GZ_MODULE_H
 #define GZ_MODULE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,14 +39,27 @@ static inline uint64_t gz_module_signature(const char *const *entries, size_t n)
 }
 
 /*
- * The table of the module file `so` (a name: it is looked for beside the
- * shared object this code is in), from its function `entry`, if its
- * signature is `want`. holds says what is in it, for the message that
- * names a module that is missing. A module that cannot be had ends the
- * program with that message (exit status 1): the call that needed it has
- * no other way on. Not thread-safe by itself: each caller loads its module
- * once (pthread_once).
+ * A module: the file `so` (a name: it is looked for beside the shared
+ * object this code is in), its function `entry` that hands out the table,
+ * the signature that table must carry, and what the module holds, for the
+ * message that names a missing one (marked N_(), translated when shown).
+ * One static descriptor per module, made with GZ_MODULE.
  */
-const void *gz_module_bind(const char *so, const char *entry, uint64_t want, const char *holds);
+typedef struct {
+	const char *so, *entry, *holds;
+	uint64_t (*signature)(void);
+	_Atomic(const void *) table; /* NULL until loaded */
+} gz_module;
+
+#define GZ_MODULE(so, entry, signature, holds) {(so), (entry), (holds), (signature), NULL}
+
+/* m's table, the module loaded by the first call (from any thread). A
+ * module that cannot be had ends the program with a message that names it
+ * and says what to do (exit status 1): the call that needed it has no
+ * other way on. */
+const void *gz_module_table(gz_module *m);
+
+/* Has m been loaded (a shutdown call is worth making only then)? */
+bool gz_module_loaded(gz_module *m);
 
 #endif

@@ -5,23 +5,15 @@
  */
 #include "cli/serve_mhd.h"
 
-#include <pthread.h>
 
 #include "base/i18n.h"
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static const gz_mhd_table *table;
-
-static void load(void)
-{
-	table = gz_module_bind(GZ_HTTP_SO, GZ_MHD_ENTRY, gz_mhd_signature(),
-			       _("the web server of serve and desk"));
-}
+static gz_module http = GZ_MODULE(GZ_HTTP_SO, GZ_MHD_ENTRY, gz_mhd_signature,
+				 N_("the web server of serve and desk"));
 
 static const gz_mhd_table *H(void)
 {
-	pthread_once(&once, load);
-	return table;
+	return gz_module_table(&http);
 }
 
 #define GZ_MHD_FN(ret, name, params, args)                                                         \

@@ -5,32 +5,20 @@
  */
 #include "media/media.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
-
 #include "base/i18n.h"
 #include "base/module.h"
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static const gz_media_table *table;
-static atomic_bool loaded;
-
-static void load(void)
-{
-	table = gz_module_bind(GZ_MEDIA_SO, GZ_MEDIA_ENTRY, gz_media_signature(),
-			       _("the photo, PDF and zip code"));
-	atomic_store(&loaded, true);
-}
+static gz_module media = GZ_MODULE(GZ_MEDIA_SO, GZ_MEDIA_ENTRY, gz_media_signature,
+				   N_("the photo, PDF and zip code"));
 
 static const gz_media_table *M(void)
 {
-	pthread_once(&once, load);
-	return table;
+	return gz_module_table(&media);
 }
 
 bool gz_media_loaded(void)
 {
-	return atomic_load(&loaded);
+	return gz_module_loaded(&media);
 }
 
 /* Each function of media_list.h: load the library, then call its own.
@@ -48,7 +36,7 @@ bool gz_media_loaded(void)
 #define GZ_MEDIA_IF_LOADED(name, params, args)                                                     \
 	void name params                                                                           \
 	{                                                                                          \
-		if (atomic_load(&loaded))                                                          \
-			table->name args;                                                          \
+		if (gz_module_loaded(&media))                                                      \
+			M()->name args;                                                            \
 	}
 #include "media/media_list.h"

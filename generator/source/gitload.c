@@ -5,24 +5,16 @@
  */
 #include "source/gitload.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 
 #include "base/i18n.h"
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static const gz_git_table *table;
-
-static void load(void)
-{
-	table = gz_module_bind(GZ_GIT_SO, GZ_GIT_ENTRY, gz_git_signature(),
-			       _("the code that reads git repositories"));
-}
+static gz_module git = GZ_MODULE(GZ_GIT_SO, GZ_GIT_ENTRY, gz_git_signature,
+				 N_("the code that reads git repositories"));
 
 static const gz_git_table *G(void)
 {
-	pthread_once(&once, load);
-	return table;
+	return gz_module_table(&git);
 }
 
 #define GZ_GIT_FN(ret, name, params, args)                                                         \
