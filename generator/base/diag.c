@@ -71,6 +71,15 @@ void gz_diag_add(gz_diag *d, gz_severity sev, const char *path, int line, int co
 	pthread_mutex_unlock(&d->lock);
 }
 
+void gz_diag_add_all(gz_diag *d, const gz_diag *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->n; i++)
+		gz_diag_add(d, from->items[i].severity, from->items[i].path, from->items[i].line,
+			    from->items[i].col, "%s", from->items[i].msg);
+}
+
 size_t gz_diag_place(const char *msg, int *line)
 {
 	const char *p;

@@ -71,6 +71,10 @@ void gz_diag_add(gz_diag *d, gz_severity sev, const char *path, int line, int co
 #define gz_diag_error(d, path, line, col, ...) gz_diag_add(d, GZ_ERROR, path, line, col, __VA_ARGS__)
 #define gz_diag_warn(d, path, line, col, ...) gz_diag_add(d, GZ_WARNING, path, line, col, __VA_ARGS__)
 
+/* Every item of from added to d, in order (the diagnostics of work done on
+ * a thread of its own, into the build's once it is joined). */
+void gz_diag_add_all(gz_diag *d, const gz_diag *from);
+
 /* If msg starts with a place, "path:line: " (as Lua's messages do), the
  * length of path, with the line in *line (may be NULL); else 0. */
 size_t gz_diag_place(const char *msg, int *line);

@@ -464,8 +464,6 @@ static void cache_start(build *b)
  * into d), else made here. */
 static void cache_wait(build *b, bool save)
 {
-	size_t i;
-
 	if (!b->caching_active) {
 		if (save)
 			gz_site_save_cache(&b->in.site, b->d);
@@ -473,10 +471,7 @@ static void cache_wait(build *b, bool save)
 	}
 	pthread_join(b->caching, NULL);
 	b->caching_active = false;
-	for (i = 0; i < b->caching_d.n; i++) {
-		const gz_diag_item *it = &b->caching_d.items[i];
-		gz_diag_add(b->d, it->severity, it->path, it->line, it->col, "%s", it->msg);
-	}
+	gz_diag_add_all(b->d, &b->caching_d);
 	gz_diag_release(&b->caching_d);
 }
 

@@ -93,10 +93,8 @@ void gz_open_wait(gz_open_site *s, gz_diag *d)
 	s->repo = j->repo;
 	memcpy(s->sha, j->sha, sizeof(j->sha));
 	if (j->rc < 0) {
-		size_t i;
-		for (i = 0; d && i < j->d.n; i++)
-			gz_diag_add(d, j->d.items[i].severity, j->d.items[i].path, j->d.items[i].line,
-				    j->d.items[i].col, "%s", j->d.items[i].msg);
+		if (d)
+			gz_diag_add_all(d, &j->d);
 		s->sha[0] = '\0';
 	}
 	gz_diag_release(&j->d);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/diag.h"
 #include "test.h"
 
 /* A whole file appended, a missing one an error with b as it was. */
@@ -58,8 +59,35 @@ static void test_add_uint(void)
 	gz_buf_release(&b);
 }
 
+/* A thread's diagnostics into the build's: each item as it was, in
+ * order, the counts with them, and from left as it was. */
+static void test_diag_add_all(void)
+{
+	gz_diag d, from;
+
+	gz_diag_init(&d);
+	gz_diag_init(&from);
+	gz_diag_warn(&d, "site.yml", 1, 1, "first");
+	gz_diag_warn(&from, "content/a.md", 3, 7, "a %s", "warning");
+	gz_diag_error(&from, "content/b.md", 0, 0, "an error");
+	gz_diag_add_all(&d, &from);
+	CHECK_INT(d.n, 3);
+	CHECK_INT(d.warnings, 2);
+	CHECK_INT(d.errors, 1);
+	CHECK_STR(d.items[1].path, "content/a.md");
+	CHECK_INT(d.items[1].line, 3);
+	CHECK_INT(d.items[1].col, 7);
+	CHECK_STR(d.items[1].msg, "a warning");
+	CHECK(d.items[2].severity == GZ_ERROR);
+	CHECK_STR(d.items[2].msg, "an error");
+	CHECK_INT(from.n, 2);
+	gz_diag_release(&d);
+	gz_diag_release(&from);
+}
+
 void suite_buf(void)
 {
 	gz_test_run("buf read file", test_read_file);
 	gz_test_run("buf add uint", test_add_uint);
+	gz_test_run("diag add all", test_diag_add_all);
 }
