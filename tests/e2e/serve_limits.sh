@@ -50,7 +50,9 @@ python3 "$ROOT/tests/serve_load.py" "$server" "$port" /big.bin >"$TMPDIR/load.ou
 cat "$TMPDIR/load.out"
 ms=$((($(date +%s%N) - t0) / 1000000))
 echo "load: $ms ms"
-[ "$ms" -lt 5000 ] || fail "the load took $ms ms (over 5 s)"
+# a bound for a wedged server, not a speed test: moving the 1 GB takes
+# 2-5 s on two cores, more when the machine is busy
+[ "$ms" -lt 30000 ] || fail "the load took $ms ms (over 30 s)"
 
 # stop_within WHAT: SIGINT, and the server is gone within a second
 stop_within() {
