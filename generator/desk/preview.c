@@ -68,8 +68,6 @@ int desk_run_build(desk *dk, desk_build_job *j, gz_diag *built, gz_diag *checked
 	return rc == 0 ? 0 : -1;
 }
 
-/* Build commit sha into the session's preview folder, drafts included,
- * and check the site in check_dir (NULL: no check) into checked. */
 /* Build commit sha into user's preview folder, drafts included, and check
  * the site in check_dir (NULL: no check): the build's diagnostics into
  * built, the check's into checked. */
