@@ -1,9 +1,12 @@
 #include "base/alloc.h"
 
 #include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "base/i18n.h"
 
@@ -12,6 +15,9 @@
 #define MMAP_FROM (32 << 20)
 #define TRIM_FROM (64 << 20)
 #define ARENA_RESERVE (16u << 20)
+/* glibc's reservation for an arena other than the first: 2 × the largest
+ * mmap threshold (HEAP_MAX_SIZE), and aligned to its size */
+#define ARENA_SPAN ((uintptr_t)64 << 20)
 
 static void oom(size_t n)
 {
@@ -86,6 +92,13 @@ void gz_alloc_thread_start(void)
 	 * written (an arena a thread before this one grew is grown already) */
 	void *volatile p = malloc(ARENA_RESERVE); /* volatile: kept by the compiler */
 
+	/* Not in the first arena (the brk heap, which glibc.malloc.hugetlb=1
+	 * gives huge pages: main.c): the thread's own, which it does not.
+	 * The advice holds for the whole reservation, so also for the pages
+	 * the arena is grown by later. Only a hint: if glibc lays its arenas
+	 * out otherwise, some other mapping gets huge pages, nothing more. */
+	if (p && (uintptr_t)p > (uintptr_t)sbrk(0))
+		(void)madvise((void *)((uintptr_t)p & ~(ARENA_SPAN - 1)), ARENA_SPAN, MADV_HUGEPAGE);
 	free(p);
 #endif
 }

