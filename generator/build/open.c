@@ -45,6 +45,7 @@ static void *git_run(void *arg)
 	int64_t t = 0;
 	int r;
 
+	gz_alloc_thread_start();
 	j->sha[0] = '\0';
 	j->rc = 0;
 	if (!j->repo) {

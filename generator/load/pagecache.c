@@ -253,6 +253,7 @@ static void *read_old(void *arg)
 	gz_pagecache *c = arg;
 	size_t i;
 
+	gz_alloc_thread_start();
 	if (load_index(c, &c->cap) < 0) {
 		c->index_bad = true;
 		for (i = 0; i < c->n; i++)
@@ -655,6 +656,7 @@ static void *check_bodies(void *arg)
 	gz_pagecache *c = arg;
 	size_t i;
 
+	gz_alloc_thread_start();
 	for (i = 0; i < c->n; i++) {
 		rec *r = &c->recs[i];
 		r->bad_body = r->unchecked &&

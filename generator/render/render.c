@@ -615,6 +615,7 @@ static void *list_run(void *arg)
 {
 	list_arg *a = arg;
 
+	gz_alloc_thread_start();
 	list_jobs(a->js, a->site, a->theme, a->d);
 	return NULL;
 }
