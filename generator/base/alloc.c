@@ -1,6 +1,7 @@
 #include "base/alloc.h"
 
 #include <malloc.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,12 @@
 /* glibc's reservation for an arena other than the first: 2 × the largest
  * mmap threshold (HEAP_MAX_SIZE), and aligned to its size */
 #define ARENA_SPAN ((uintptr_t)64 << 20)
+
+#if !GZ_SANITIZED && defined(__GLIBC__)
+/* huge pages for the threads' arenas: off with glibc's own switch for the
+ * brk heap's (GLIBC_TUNABLES=glibc.malloc.hugetlb=0), read at setup */
+static bool arena_huge = true;
+#endif
 
 static void oom(size_t n)
 {
@@ -82,6 +89,10 @@ void gz_alloc_setup(void)
 	mallopt(M_MMAP_THRESHOLD, MMAP_FROM);
 	/* memory a stage frees stays for the next, not faulted in again */
 	mallopt(M_TRIM_THRESHOLD, TRIM_FROM);
+	{
+		const char *t = getenv("GLIBC_TUNABLES");
+		arena_huge = !t || !strstr(t, "glibc.malloc.hugetlb=0");
+	}
 #endif
 }
 
@@ -97,7 +108,7 @@ void gz_alloc_thread_start(void)
 	 * The advice holds for the whole reservation, so also for the pages
 	 * the arena is grown by later. Only a hint: if glibc lays its arenas
 	 * out otherwise, some other mapping gets huge pages, nothing more. */
-	if (p && (uintptr_t)p > (uintptr_t)sbrk(0))
+	if (p && arena_huge && (uintptr_t)p > (uintptr_t)sbrk(0))
 		(void)madvise((void *)((uintptr_t)p & ~(ARENA_SPAN - 1)), ARENA_SPAN, MADV_HUGEPAGE);
 	free(p);
 #endif

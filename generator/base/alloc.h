@@ -42,7 +42,8 @@ void gz_grow(void **items, size_t *cap, size_t need, size_t elem);
  * It also asks for huge pages (2 MB) in the thread's arena. Fresh memory is
  * dear in a virtual machine, where each page fault exits to the host: on
  * 4 KB pages the workers' arenas took 7,000 faults of a rebuild after one
- * edit (10,000 pages), and the rebuild took a tenth longer.
+ * edit (10,000 pages), and the rebuild took a tenth longer. Like the brk
+ * heap's, they are off with GLIBC_TUNABLES=glibc.malloc.hugetlb=0.
  *
  * Nothing is done under AddressSanitizer, whose malloc is its own.
  */
