@@ -31,14 +31,39 @@ int gz_pool_cores(void)
 	return n < 1 ? 1 : (int)n;
 }
 
+typedef struct {
+	void *(*fn)(void *);
+	void *arg;
+} thread_arg;
+
+static void *started(void *p)
+{
+	thread_arg ta = *(thread_arg *)p;
+
+	free(p);
+	gz_alloc_thread_start();
+	return ta.fn(ta.arg);
+}
+
+int gz_thread_start(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+	thread_arg *ta = gz_malloc(sizeof(*ta));
+	int rc;
+
+	ta->fn = fn;
+	ta->arg = arg;
+	rc = pthread_create(t, attr, started, ta);
+	if (rc != 0)
+		free(ta);
+	return rc;
+}
+
 static void *run(void *arg)
 {
 	worker_arg *wa = arg;
 	pool_state *st = wa->st;
 	size_t i, step = st->n / 100 + 1;
 
-	if (wa->worker > 0)
-		gz_alloc_thread_start();
 	while ((i = atomic_fetch_add(&st->next, 1)) < st->n) {
 		size_t d;
 		st->fn(i, wa->worker, st->payload);
@@ -73,7 +98,7 @@ void gz_parallel(size_t n, int jobs, gz_work_fn fn, void *payload, const char *l
 	for (i = 0; i < jobs; i++) {
 		args[i].st = &st;
 		args[i].worker = i;
-		if (i > 0 && pthread_create(&threads[i], NULL, run, &args[i]) != 0) {
+		if (i > 0 && gz_thread_start(&threads[i], NULL, run, &args[i]) != 0) {
 			fprintf(stderr, _("gazette: cannot start a thread\n"));
 			abort();
 		}

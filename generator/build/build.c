@@ -122,7 +122,6 @@ static void *record_run(void *arg)
 {
 	record_job *j = arg;
 
-	gz_alloc_thread_start();
 	j->rc = j->fn(j->deps, j->file);
 	return NULL;
 }
@@ -135,7 +134,7 @@ static void record_start(record_job *j, int (*fn)(gz_deps *, const char *), gz_d
 	j->deps = deps;
 	j->file = file;
 	j->active = true;
-	j->threaded = pthread_create(&j->thread, NULL, record_run, j) == 0;
+	j->threaded = gz_thread_start(&j->thread, NULL, record_run, j) == 0;
 	if (!j->threaded)
 		record_run(j);
 }
@@ -390,7 +389,6 @@ static void *search_run(void *arg)
 	build *b = arg;
 	double t = gz_now_ms();
 
-	gz_alloc_thread_start();
 	search_stage(b, &t);
 	return NULL;
 }
@@ -406,7 +404,7 @@ static bool search_start(build *b, pthread_t *th)
 
 	b->search_file = gz_cache_file(b->opts->source, b->in.bare, b->out_dir, "search", false);
 	if (!b->opts->full && b->jobs > 1 &&
-	    stat(b->search_file, &st) == 0 && pthread_create(th, NULL, search_run, b) == 0)
+	    stat(b->search_file, &st) == 0 && gz_thread_start(th, NULL, search_run, b) == 0)
 		return true;
 	search_stage(b, &b->t);
 	return false;
@@ -438,7 +436,6 @@ static void *cache_run(void *arg)
 {
 	build *b = arg;
 
-	gz_alloc_thread_start();
 	gz_site_save_cache(&b->in.site, &b->caching_d);
 	return NULL;
 }
@@ -455,7 +452,7 @@ static void cache_start(build *b)
 	if (b->jobs < 2 || !b->pages_dir || stat(b->pages_dir, &st) < 0)
 		return;
 	gz_diag_init(&b->caching_d);
-	b->caching_active = pthread_create(&b->caching, NULL, cache_run, b) == 0;
+	b->caching_active = gz_thread_start(&b->caching, NULL, cache_run, b) == 0;
 	if (!b->caching_active)
 		gz_diag_release(&b->caching_d);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
+#include "base/pool.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "lua/script.h"
@@ -45,7 +46,6 @@ static void *git_run(void *arg)
 	int64_t t = 0;
 	int r;
 
-	gz_alloc_thread_start();
 	j->sha[0] = '\0';
 	j->rc = 0;
 	if (!j->repo) {
@@ -72,7 +72,7 @@ static void *git_run(void *arg)
 static void git_go(gz_open_git *j)
 {
 	j->started = true;
-	j->threaded = pthread_create(&j->thread, NULL, git_run, j) == 0;
+	j->threaded = gz_thread_start(&j->thread, NULL, git_run, j) == 0;
 	if (!j->threaded)
 		git_run(j);
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
+#include "base/pool.h"
 #include "base/diag.h"
 #include "base/i18n.h"
 #include "build/build.h"
@@ -40,7 +41,6 @@ static void *rebuild(void *arg)
 	uint64_t one = 1;
 	int rc;
 
-	gz_alloc_thread_start();
 	gz_diag_init(&d);
 	rc = gz_build(&bo, &d, &st);
 	gz_diag_print(&d, stderr);
@@ -108,7 +108,7 @@ static bool start_build(pthread_t *t, server *s)
 
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64u << 20);
-	ok = pthread_create(t, &attr, rebuild, s) == 0;
+	ok = gz_thread_start(t, &attr, rebuild, s) == 0;
 	pthread_attr_destroy(&attr);
 	if (!ok)
 		fprintf(stderr, _("gazette serve: cannot start a thread for the build\n"));

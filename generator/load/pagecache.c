@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
+#include "base/pool.h"
 #include "base/program.h"
 #include "base/buf.h"
 #include "write/deps.h"
@@ -253,7 +254,6 @@ static void *read_old(void *arg)
 	gz_pagecache *c = arg;
 	size_t i;
 
-	gz_alloc_thread_start();
 	if (load_index(c, &c->cap) < 0) {
 		c->index_bad = true;
 		for (i = 0; i < c->n; i++)
@@ -289,7 +289,7 @@ gz_pagecache *gz_pagecache_preload(const char *dir, bool read)
 		return NULL;
 	c = cache_new(dir);
 	if (read) {
-		c->reading = pthread_create(&c->reader, NULL, read_old, c) == 0;
+		c->reading = gz_thread_start(&c->reader, NULL, read_old, c) == 0;
 		if (!c->reading)
 			read_old(c);
 	}
@@ -656,7 +656,6 @@ static void *check_bodies(void *arg)
 	gz_pagecache *c = arg;
 	size_t i;
 
-	gz_alloc_thread_start();
 	for (i = 0; i < c->n; i++) {
 		rec *r = &c->recs[i];
 		r->bad_body = r->unchecked &&
@@ -677,7 +676,7 @@ void gz_pagecache_verify_start(gz_pagecache *c)
 {
 	if (!c || !c->check_later || c->checking || c->trusted)
 		return;
-	c->checking = pthread_create(&c->checker, NULL, check_bodies, c) == 0;
+	c->checking = gz_thread_start(&c->checker, NULL, check_bodies, c) == 0;
 	if (!c->checking)
 		check_bodies(c);
 }

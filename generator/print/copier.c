@@ -97,7 +97,7 @@ void print_copier_start(printer *pr)
 	c->nthreads = gz_pool_cores();
 	c->threads = gz_calloc((size_t)c->nthreads, sizeof(*c->threads));
 	for (i = 0; i < c->nthreads; i++)
-		if (pthread_create(&c->threads[i], NULL, copier_main, pr) != 0) {
+		if (gz_thread_start(&c->threads[i], NULL, copier_main, pr) != 0) {
 			fprintf(stderr, "%s", _("gazette: cannot start a thread\n"));
 			abort();
 		}

@@ -615,7 +615,6 @@ static void *list_run(void *arg)
 {
 	list_arg *a = arg;
 
-	gz_alloc_thread_start();
 	list_jobs(a->js, a->site, a->theme, a->d);
 	return NULL;
 }
@@ -671,7 +670,7 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	{
 		list_arg la = {&js, site, theme, d};
 		pthread_t lister;
-		bool apart = pthread_create(&lister, NULL, list_run, &la) == 0;
+		bool apart = gz_thread_start(&lister, NULL, list_run, &la) == 0;
 		if (!apart)
 			list_run(&la);
 		index_pages(&c, site, opts);

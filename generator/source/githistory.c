@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/pool.h"
 #include "base/hash.h"
 #include "base/i18n.h"
 
@@ -376,7 +377,6 @@ static void *walk_thread(void *arg)
 	gz_repo *r = arg;
 	git_repository *repo;
 
-	gz_alloc_thread_start();
 	/* libgit2 objects are not shared across threads: a handle of its own */
 	if (git_repository_open_ext(&repo, r->path, 0, NULL) < 0) {
 		r->walk_err = gz_git_error(_("cannot open the git repository: %s"),
@@ -402,7 +402,7 @@ void gz_repo_walk_history_start(gz_repo *r, const char *sha, const char *prefix,
 	free(r->walk_prefix);
 	r->walk_prefix = gz_strdup(prefix);
 	r->walk_err = NULL;
-	if (pthread_create(&r->walker, NULL, walk_thread, r) == 0)
+	if (gz_thread_start(&r->walker, NULL, walk_thread, r) == 0)
 		r->walking = true;
 	else
 		r->walk_rc = walk_history(r, r->repo, sha, prefix, &r->walk_err);
