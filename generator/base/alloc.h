@@ -36,7 +36,7 @@ void gz_grow(void **items, size_t *cap, size_t need, size_t elem);
  * pages made 3,300 of them, a sixth of a rebuild's system time.
  * gz_alloc_setup (once, at start) lets blocks of up to 32 MB come from the
  * arenas, and keeps freed memory for the next stage; gz_alloc_thread_start
- * (first thing on a new thread) grows the thread's arena by 16 MB of
+ * (first thing on each thread gz_thread_start starts, base/pool.h) grows the thread's arena by 16 MB of
  * address space in one call, and gives it back to malloc untouched.
  *
  * It also asks for huge pages (2 MB) in the thread's arena. Fresh memory is

@@ -9,6 +9,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/pool.h"
 #include "base/diag.h"
 #include "test.h"
 
@@ -114,13 +115,13 @@ static bool mapping_has_flag(const void *p, const char *flag)
 
 static void *arena_thread(void *arg)
 {
-	gz_alloc_thread_start();
 	*(void **)arg = malloc(1 << 20);
 	return NULL;
 }
 
-/* A thread's malloc arena is advised huge pages ("hg"), as the brk heap
- * has them from glibc: a rebuild's workers took 7,000 faults without. */
+/* A thread gazette starts (gz_thread_start) has its malloc arena advised
+ * huge pages ("hg"), as the brk heap has them from glibc: a rebuild's
+ * workers took 7,000 faults without. */
 static void test_arena_huge(void)
 {
 	pthread_t t;
@@ -129,7 +130,7 @@ static void test_arena_huge(void)
 	if (GZ_SANITIZED || access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) != 0)
 		return; /* ASan's malloc is its own; a kernel without huge pages */
 	gz_alloc_setup();
-	CHECK(pthread_create(&t, NULL, arena_thread, &p) == 0);
+	CHECK(gz_thread_start(&t, NULL, arena_thread, &p) == 0);
 	pthread_join(t, NULL);
 	CHECK(p != NULL);
 	/* a thread given the first arena (glibc's choice when it has many)
