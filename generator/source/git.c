@@ -7,10 +7,13 @@
 
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/alloc.h"
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/i18n.h"
 
@@ -50,6 +53,47 @@ char *gz_git_damaged(const char *what)
 			    what, gz_git_message());
 }
 
+/* Is there anything at dir/name? */
+static bool has(const char *dir, const char *name)
+{
+	gz_buf b = GZ_BUF_INIT;
+	bool ok;
+
+	gz_buf_printf(&b, "%s/%s", dir, name);
+	ok = access(b.ptr, F_OK) == 0;
+	gz_buf_release(&b);
+	return ok;
+}
+
+/*
+ * Could folder path be in a git repository? Not if neither it nor a folder
+ * above it has a .git (a folder, or the file a linked worktree has) or is
+ * laid out like a bare repository: libgit2 would search the same folders
+ * and find nothing. Its start-up (loading gazette-git.so and its
+ * libraries, and parsing the system's certificates) costs more than a
+ * small site's rebuild, so a folder that is in no repository does not pay
+ * it. Anything that might be a repository is left to libgit2 to judge.
+ */
+static bool may_be_in_repo(const char *path)
+{
+	char real[PATH_MAX];
+	char *slash;
+
+	if (getenv("GIT_DIR") || !realpath(path, real))
+		return true;
+	for (;;) {
+		const char *dir = *real ? real : "/";
+		if (has(dir, ".git") || (has(dir, "HEAD") && has(dir, "objects")))
+			return true;
+		if (!*real)
+			return false;
+		slash = strrchr(real, '/');
+		if (!slash)
+			return true;
+		*slash = '\0';
+	}
+}
+
 int gz_repo_open(gz_repo **out, const char *path, gz_diag *d)
 {
 	git_repository *repo;
@@ -59,6 +103,8 @@ int gz_repo_open(gz_repo **out, const char *path, gz_diag *d)
 	int rc;
 
 	*out = NULL;
+	if (!may_be_in_repo(path))
+		return 1;
 	pthread_once(&init_once, init_libgit2);
 	rc = git_repository_open_ext(&repo, path, 0, NULL);
 	if (rc == GIT_ENOTFOUND)

@@ -186,6 +186,21 @@ loaded() { # loaded FILE CMD…: did CMD load FILE?
 loaded gazette-git.so "$both" build --source "$site" || fail "a build of a working tree did not load gazette-git.so"
 loaded gazette-http.so "$both" build --source "$site" && fail "a build loaded gazette-http.so"
 loaded gazette-git.so "$both" --version && fail "gazette --version loaded gazette-git.so"
+# a folder in no repository (no .git in it or above it): libgit2 could only
+# find that out, so its build does not start it; a folder inside a working
+# tree does (its history is the tree's)
+if ! git -C "$TMPDIR" rev-parse --git-dir >/dev/null 2>&1; then
+	mkdir -p "$TMPDIR/plain"
+	cp -R "$site/content" "$site/site.yml" "$TMPDIR/plain/"
+	loaded gazette-git.so "$both" build --source "$TMPDIR/plain" --out "$TMPDIR/plain-out" &&
+		fail "a build of a folder in no repository loaded gazette-git.so"
+	assert_contains "$TMPDIR/plain-out/stories/2019/sheep/index.html" 养羊
+	mkdir -p "$site/inner"
+	cp -R "$site/content" "$site/site.yml" "$site/inner/"
+	loaded gazette-git.so "$both" build --source "$site/inner" --out "$TMPDIR/inner-out" ||
+		fail "a build of a folder inside a working tree did not load gazette-git.so"
+	rm -rf "$site/inner"
+fi
 mkdir -p "$TMPDIR/nogit"
 cp "$GAZETTE" "$core" "$media" "$http" "$TMPDIR/nogit/"
 printf '\n又添了一句。\n' >>"$site/content/stories/2019/sheep.md"
