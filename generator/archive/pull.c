@@ -16,6 +16,7 @@
 #include "source/source.h"
 #include "base/text.h"
 #include "base/i18n.h"
+#include "media/media.h"
 
 #define NOTICE_FORBIDDEN "【注意：本稿未经书面许可，不得转载或播出】"
 
@@ -364,14 +365,31 @@ static int write_pack(const story *st, gz_source *src, const char *path, bool fo
 	if (add_buf(pk, "meta.json", &b, t, d) < 0)
 		goto cleanup;
 	for (i = 0; i < st->nitems; i++) {
+		const gz_photo *ph = st->items[i].ph;
+		char *clean = NULL;
+		size_t clean_len = 0;
+		int added;
 		free(data);
 		data = NULL;
-		if (gz_source_read(src, st->items[i].ph->file, &data, &len) < 0) {
-			gz_diag_error(d, p->path, st->items[i].ph->line, st->items[i].ph->col,
-				      _("cannot read photo '%s'"), st->items[i].ph->file);
+		if (gz_source_read(src, ph->file, &data, &len) < 0) {
+			gz_diag_error(d, p->path, ph->line, ph->col, _("cannot read photo '%s'"),
+				      ph->file);
 			goto cleanup;
 		}
-		if (gz_pack_add(pk, st->items[i].name, data, len, t, d) < 0)
+		/* as the site publishes an original: the same picture data, its
+		 * EXIF (GPS position, camera serial), XMP, IPTC and comments cut
+		 * out; a file that is no such image, or is cut short, is refused
+		 * as the build refuses it, not handed on to the TV desk */
+		if (gz_image_strip(&clean, &clean_len, data, len) < 0) {
+			gz_diag_error(d, p->path, ph->line, ph->col,
+				      _("photo '%s' is damaged or not an image; export it again from "
+					"the original, then pull the story again"),
+				      ph->ref ? ph->ref : ph->file);
+			goto cleanup;
+		}
+		added = gz_pack_add(pk, st->items[i].name, clean, clean_len, t, d);
+		free(clean);
+		if (added < 0)
 			goto cleanup;
 	}
 	rc = gz_pack_finish(pk, d);
@@ -443,6 +461,26 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, gz_diag
 				"prints, e.g. stories/2019/xinli-sheep)"),
 			      o->id);
 		rc = GZ_PULL_NOT_FOUND;
+		goto cleanup;
+	}
+	/* a story the site refuses is not pulled either: what its load found
+	 * wrong (front matter, text, a missing photo, its address) would leave
+	 * the script without a body, or its reprint terms out */
+	for (i = 0; i < d.n; i++) {
+		const gz_diag_item *it = &d.items[i];
+		if (it->severity == GZ_ERROR && it->path && !strcmp(it->path, p->path)) {
+			gz_diag_error(out, it->path, it->line, it->col,
+				      _("%s; fix it (gazette check shows it) before pulling the story"),
+				      it->msg);
+			rc = -1;
+			goto cleanup;
+		}
+	}
+	if (!p->url || (!p->title && !p->is_index)) {
+		gz_diag_error(out, p->path, 1, 1,
+			      _("the story cannot be published as it is; run gazette check and fix "
+				"what it shows before pulling it"));
+		rc = -1;
 		goto cleanup;
 	}
 	if (p->hook_error) {

@@ -1,14 +1,21 @@
 #!/bin/sh
 # gazette archive pull: a story packed for broadcast. The zip (unpacked with
 # python3 -m zipfile) holds the Markdown file as written, script.txt with a
-# reading time for a known character count, the photos byte for byte,
+# reading time for a known character count, the photos as the site
+# publishes its originals (the same pixels, no GPS or camera EXIF),
 # captions.txt and meta.json; reprint: forbidden adds the notice and
 # NOTICE.txt; --script prints the script; an unknown id and an existing zip
-# are refused; the content repository is left exactly as it was.
+# are refused; so is a story the build refuses (its front matter, its
+# text, a missing or damaged photo), with the build's file:line:col and no
+# zip or script; the content repository is left exactly as it was.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
 command -v python3 >/dev/null || skip "python3 is not installed"
+pkg-config --exists vips 2>/dev/null || skip "libvips development files are not installed"
+tool=$TMPDIR/phototool
+cc -O1 "$ROOT/tests/tools/phototool.c" $(pkg-config --cflags --libs vips) -o "$tool" ||
+	fail "cannot build tests/tools/phototool.c"
 
 site=$TMPDIR/site
 minimal_site "$site"
@@ -43,8 +50,9 @@ $body
 
 ![蜂蜜](honey.jpg)
 EOF2
-head -c 3000 /dev/urandom >"$site/content/stories/2020/bees/hive.jpg"
-head -c 5000 /dev/urandom >"$site/content/stories/2020/bees/honey.jpg"
+"$tool" make "$site/content/stories/2020/bees/hive.jpg" 600 400 gps camera
+"$tool" make "$site/content/stories/2020/bees/honey.jpg" 500 300
+"$tool" info "$site/content/stories/2020/bees/hive.jpg" | grep -q 'gps=yes' || fail "the test photo has no GPS"
 write "$site/content/stories/2019/sheep.md" <<'EOF2'
 ---
 title: 新民村养羊户
@@ -70,10 +78,13 @@ python3 -m zipfile -e bees.zip x
 assert_eq "$(tr '\n' ' ' <"$TMPDIR/files")" \
 	"./bees.md ./captions.txt ./meta.json ./photos/hive.jpg ./photos/honey.jpg ./script.txt " "files in the pack"
 cmp x/bees.md "$site/content/stories/2020/bees/index.md" || fail "the Markdown file is not as written"
+# where a family lives does not leave with the pack: each photo has no
+# EXIF (hive.jpg had a GPS position and the camera), and the very same
+# pixels (its picture data is copied, not encoded again)
+assert_eq "$("$tool" info x/photos/hive.jpg)" "600 400 gps=no exif=no" "the pulled photo with GPS"
+assert_eq "$("$tool" info x/photos/honey.jpg)" "500 300 gps=no exif=no" "the other pulled photo"
 for f in hive honey; do
-	a=$(sha256sum <"$site/content/stories/2020/bees/$f.jpg")
-	b=$(sha256sum <"x/photos/$f.jpg")
-	assert_eq "$b" "$a" "sha256 of $f.jpg"
+	assert_eq "$("$tool" same "$site/content/stories/2020/bees/$f.jpg" "x/photos/$f.jpg")" same "the pixels of $f.jpg"
 done
 
 s=x/script.txt
@@ -148,6 +159,51 @@ assert_eq "$rc" 1 "unknown id"
 assert_contains "$TMPDIR/e" "no story with id 'stories/2019/nope'"
 set +e; P >/dev/null 2>&1; rc=$?; set -e
 assert_eq "$rc" 2 "no id"
+
+# a story the build refuses is refused, at the build's place for the
+# problem: no zip, no temporary file, no script (an empty one would lose
+# the body, and a forbidden story's notice with its reprint field)
+refused() { # refused WHAT WHERE ARGS…: pull fails, says WHERE first, leaves nothing
+	what=$1 where=$2
+	shift 2
+	set +e; P "$@" >"$TMPDIR/o" 2>"$TMPDIR/e"; rc=$?; set -e
+	assert_eq "$rc" 1 "pull of $what"
+	case "$(head -n 1 "$TMPDIR/e")" in
+	"$where"*) ;;
+	*) fail "pull of $what: expected '$where…', got: $(cat "$TMPDIR/e")" ;;
+	esac
+	assert_contains "$TMPDIR/e" "before pulling the story"
+	[ ! -s "$TMPDIR/o" ] || fail "pull of $what printed: $(cat "$TMPDIR/o")"
+	[ -z "$(ls "$work" | grep -v '^[xy]$' | grep -v '^bees.zip$')" ] ||
+		fail "pull of $what left files: $(ls "$work")"
+}
+sheep=$site/content/stories/2019/sheep.md
+cp "$sheep" "$TMPDIR/sheep.md"
+sed -i 's/^source: .*/source: [穆棱市委宣传部/' "$sheep"
+refused "a story whose front matter does not parse" "content/stories/2019/sheep.md:5:" stories/2019/sheep
+refused "the script of that story" "content/stories/2019/sheep.md:5:" stories/2019/sheep --script
+cp "$TMPDIR/sheep.md" "$sheep"
+printf '\n\304\343\272\303\n' >>"$sheep" # GBK
+refused "a story in GBK" "content/stories/2019/sheep.md:9:1:" stories/2019/sheep --script
+cp "$TMPDIR/sheep.md" "$sheep"
+bees=$site/content/stories/2020/bees/index.md
+cp "$bees" "$TMPDIR/bees.md"
+sed -i 's/src: hive.jpg/src: hive-2.jpg/' "$bees"
+refused "a story with a missing photo" "content/stories/2020/bees/index.md:14:5:" stories/2020/bees -o "$work/m.zip"
+cp "$TMPDIR/bees.md" "$bees"
+honey=$site/content/stories/2020/bees/honey.jpg
+cp "$honey" "$TMPDIR/honey.jpg"
+head -c 2000 "$TMPDIR/honey.jpg" >"$honey"
+set +e; P stories/2020/bees -o "$work/d.zip" >"$TMPDIR/o" 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 1 "pull of a story with a photo cut short"
+assert_contains "$TMPDIR/e" "content/stories/2020/bees/index.md:17:5: photo 'honey.jpg' is damaged or not an image"
+assert_no_file "$work/d.zip"
+echo 'not a photo' >"$honey"
+set +e; P stories/2020/bees -o "$work/d.zip" >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e
+assert_eq "$rc" 1 "pull of a story with a photo that is text"
+assert_contains "$TMPDIR/e" "photo 'honey.jpg' is damaged or not an image"
+cp "$TMPDIR/honey.jpg" "$honey"
+[ -z "$(ls "$work" | grep -v '^[xy]$' | grep -v '^bees.zip$')" ] || fail "refused pulls left files: $(ls "$work")"
 
 # the content repository is read, never written
 assert_eq "$(tree_sums "$site")" "$before" "the site after pulls"
