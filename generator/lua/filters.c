@@ -510,8 +510,13 @@ static bool filters_salt(uint64_t *h, void *payload)
 	return true;
 }
 
+static bool filters_stopped(void *payload)
+{
+	return gz_theme_ran_away(payload);
+}
+
 gz_page_filters gz_script_page_filters(const gz_theme *th)
 {
 	return (gz_page_filters){.open = filters_open, .close = filters_close, .salt = filters_salt,
-				 .payload = (void *)th};
+				 .stopped = filters_stopped, .payload = (void *)th};
 }

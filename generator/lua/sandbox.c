@@ -75,6 +75,7 @@ static void stop(gz_script *s, const char *place, bool time)
 				 place, n);
 		}
 		s->stopped = true;
+		gz_theme_mark_ran_away(s->theme);
 	}
 	lua_sethook(s->L, hook, LUA_MASKCOUNT, 1);
 }

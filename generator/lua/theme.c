@@ -152,6 +152,19 @@ void gz_theme_release(gz_theme *th)
 	memset(th, 0, sizeof(*th));
 }
 
+bool gz_theme_ran_away(const gz_theme *th)
+{
+	return th && atomic_load(&th->ran_away);
+}
+
+void gz_theme_mark_ran_away(const gz_theme *th)
+{
+	/* the theme is shared by every worker's state and read-only to them
+	 * but for this flag */
+	if (th)
+		atomic_store(&((gz_theme *)th)->ran_away, true);
+}
+
 const gz_template *gz_theme_find(const gz_theme *th, const char *name)
 {
 	size_t lo = 0, hi = th->n;

@@ -9,6 +9,7 @@
 #ifndef GZ_THEME_H
 #define GZ_THEME_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +42,9 @@ typedef struct gz_theme {
 	long steps;     /* Lua steps per call; not a setting (the fuzz target lowers it) */
 	char **allow;   /* libraries site.yml grants hooks (io, os, require, debug) */
 	size_t nallow;
+	/* a call of this build was stopped for its time or its steps (an
+	 * endless loop, most likely on every page): gz_theme_ran_away */
+	atomic_bool ran_away;
 } gz_theme;
 
 /* Read and translate every file in layouts/ of the theme source src
@@ -55,6 +59,13 @@ void gz_theme_release(gz_theme *th);
  * data_mb, page_mb. Syntax errors surface when a state loads them. */
 void gz_theme_load_hooks(gz_theme *th, gz_source *theme_src, gz_source *site_src,
 			 const gz_value *cfg);
+/* Did a Lua call of th run over its time or its steps in this build? A
+ * hook that loops on one page loops on the next: the stages that call
+ * hooks page by page stop handing out pages once one has (unless
+ * --keep-going), so a build fails in seconds, not seconds a page. */
+bool gz_theme_ran_away(const gz_theme *th);
+void gz_theme_mark_ran_away(const gz_theme *th);
+
 /* The template with that name, or NULL. */
 const gz_template *gz_theme_find(const gz_theme *th, const char *name);
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,8 +34,10 @@ typedef struct {
 	gz_strlist *paths;
 	gz_diag *d;
 	gz_page_filter *filters; /* one per worker, or NULL */
+	const gz_page_filters *pf;
 	gz_pagecache *cache;
 	bool keep_going;
+	atomic_size_t skipped;   /* pages not read: a filter ran away */
 } load_job;
 
 static void load_one(size_t i, int worker, void *payload)
@@ -43,8 +46,16 @@ static void load_one(size_t i, int worker, void *payload)
 	gz_page *p = gz_calloc(1, sizeof(*p));
 	gz_page_state *st = &j->site->state[i];
 
-	gz_page_load(p, &st->load, &j->site->cfg, j->site->src, j->paths->items[i],
-		     j->filters ? &j->filters[worker] : NULL, j->cache, j->d);
+	/* a filter that looped on one page would loop on every other, each
+	 * for the whole of its limit: the build fails on the first */
+	if (j->filters && !j->keep_going && j->pf->stopped && j->pf->stopped(j->pf->payload)) {
+		p->path = gz_strdup(j->paths->items[i]);
+		p->broken = true;
+		atomic_fetch_add(&j->skipped, 1);
+	} else {
+		gz_page_load(p, &st->load, &j->site->cfg, j->site->src, j->paths->items[i],
+			     j->filters ? &j->filters[worker] : NULL, j->cache, j->d);
+	}
 	if (p->hook_error) {
 		/* --keep-going: a page a hook fails on is left out, with a warning */
 		if (p->hook_error_line)
@@ -688,6 +699,8 @@ static void load_pages(gz_site *site, gz_strlist *md, gz_pagecache *pre, const g
 	job.filters = NULL;
 	job.keep_going = opts->keep_going;
 	job.cache = NULL;
+	job.pf = opts->filters;
+	atomic_init(&job.skipped, 0);
 	gz_markdown_init();
 	/* Lua filters and shortcodes: one state per worker */
 	if (!opts->filters || open_filters(&job.filters, opts->filters, nw, &site->cfg, d) == 0) {
@@ -701,6 +714,14 @@ static void load_pages(gz_site *site, gz_strlist *md, gz_pagecache *pre, const g
 			gz_pagecache_check_later(job.cache);
 		lap("hooks", t);
 		gz_parallel(md->n, opts->jobs, load_one, &job, opts->progress ? _("reading") : NULL);
+		if (atomic_load(&job.skipped))
+			gz_diag_error(d, "content", 0, 0,
+				      P_("%zu page was not read: a Lua hook ran over its limit on "
+					 "another page; fix it and build again",
+					 "%zu pages were not read: a Lua hook ran over its limit on "
+					 "another page; fix it and build again",
+					 (unsigned long)atomic_load(&job.skipped)),
+				      atomic_load(&job.skipped));
 		gz_pagecache_verify_start(job.cache);
 		snprintf(what, sizeof(what), "pages (%zu cached)", gz_pagecache_hits(job.cache));
 		lap(what, t);

@@ -110,11 +110,14 @@ typedef struct {
  * close frees what open made. salt mixes what the filters' output
  * depends on into *h, for the page cache; false when that cannot be known
  * (hooks granted io or os may read anything): then no page is cached.
+ * stopped (may be NULL) says a filter ran over its time or its steps: the
+ * load reads no more pages then (but with --keep-going).
  */
 typedef struct {
 	int (*open)(gz_page_filter *out, const gz_config *cfg, gz_diag *d, void *payload);
 	void (*close)(gz_page_filter *f, void *payload);
 	bool (*salt)(uint64_t *h, void *payload);
+	bool (*stopped)(void *payload);
 	void *payload;
 } gz_page_filters;
 

@@ -341,6 +341,7 @@ typedef struct {
 	gz_map by_path;          /* content path → page */
 	const char **paths;      /* [id]: the page's path in opts->next */
 	atomic_size_t rendered, kept;
+	atomic_size_t skipped;   /* not rendered: a hook or layout ran away */
 	atomic_size_t done;      /* jobs finished, for gz_pagecache_shed */
 	size_t *todo;            /* the jobs to render (not kept), ntodo of them */
 	size_t ntodo;
@@ -504,6 +505,13 @@ static void render_one(size_t at, int worker, void *payload)
 	uint64_t jh = job_hash(c->site, j);
 	size_t len;
 
+	/* an on_page hook or a layout that looped on one page would loop on
+	 * every other, each for the whole of its limit: the build fails on
+	 * the first */
+	if (!c->opts->keep_going && gz_theme_ran_away(c->theme)) {
+		atomic_fetch_add(&c->skipped, 1);
+		return;
+	}
 	/* the first worker's is open: a broken template is reported once */
 	if (!c->states[worker])
 		gz_script_open(&c->states[worker], c->theme, c->site, c->d);
@@ -706,6 +714,14 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	lap("decide", &t);
 	gz_parallel(c.ntodo, c.ntodo < RENDER_ALONE ? 1 : nw, render_one, &c,
 		    opts->progress ? _("rendering") : NULL);
+	if (atomic_load(&c.skipped))
+		gz_diag_error(d, "content", 0, 0,
+			      P_("%zu page was not rendered: a Lua hook or layout ran over its "
+				 "limit on another page; fix it and build again",
+				 "%zu pages were not rendered: a Lua hook or layout ran over its "
+				 "limit on another page; fix it and build again",
+				 (unsigned long)atomic_load(&c.skipped)),
+			      atomic_load(&c.skipped));
 	lap("pages", &t);
 	{
 		gz_buf robots = GZ_BUF_INIT;

@@ -206,5 +206,40 @@ layout='return function(page, site)
   return partial_html("nope")
 end' case_fails layout_error 'themes/default/layouts/bad.lua:2: no layout' ''
 
+# ---- a hook that loops on every page: the build stops at the first ----------
+
+# 40 pages, 1 s a call (or 200 million steps, whichever comes first): each
+# worker's first page runs into the limit, and no other page is read (a
+# filter) or rendered (on_page; the lists too) after that; one line says
+# how many were not. Without the stop: 40 such errors, 20 s or more.
+every_page() { # every_page NAME STAGE LUA: STAGE is "read" or "rendered"
+	name=$1 stage=$2
+	h=$TMPDIR/every-$name
+	mkdir -p "$h/hooks" "$h/content/stories"
+	printf 'title: 钩子\nbase_url: https://example.org/\nhooks:\n  seconds: 1\n' >"$h/site.yml"
+	for i in $(seq 1 40); do
+		printf -- '---\ntitle: 第%d页\ndate: 2020-01-02\n---\n正文。\n' "$i" >"$h/content/stories/p$i.md"
+	done
+	printf '%s\n' "$3" >"$h/hooks/$name.lua"
+	make_repo "$h"
+	set +e
+	timeout 120 "$GAZETTE" build --source "$h" --out "$h/public" --jobs 2 >"$out_log" 2>"$err_log"
+	rc=$?
+	set -e
+	stops=$(grep -cE 'ran more than (1 second|2 hundred million steps), stopped' "$err_log" || true)
+	printf '%s: exit %d, %s stopped calls: %s\n' "$name" "$rc" "$stops" "$(grep -F "were not $stage" "$err_log")"
+	[ "$rc" -eq 1 ] || { cat "$err_log"; problem "$name: exited $rc (want 1)"; }
+	[ "$stops" -ge 1 ] && [ "$stops" -le 2 ] || { cat "$err_log"; problem "$name: $stops calls stopped (want 1 or 2)"; }
+	grep -Eq "^content: [3-9][0-9] pages were not $stage: a Lua hook" "$err_log" ||
+		{ cat "$err_log"; problem "$name: no 'content: 30 to 99 pages were not $stage'"; }
+	[ ! -e "$h/public" ] || problem "$name: the failed build wrote pages"
+}
+every_page filter read 'return { document = function(doc, meta)
+  while true do end
+end }'
+every_page on_page rendered 'return { on_page = function(page)
+  while true do end
+end }'
+
 [ -z "$problems" ] || fail "problems:$problems"
 echo "bad_input_hooks: ok"
