@@ -9,7 +9,10 @@ reader sees (titles, captions, speakers, roles, policy-box fields), image
 titles that are a photo's caption -- must appear in the page's HTML in
 PUBLIC, in the text of the brochure PDF that prints it, and in its
 broadcast script (SCRIPTS_DIR/<id>.txt, from `gazette archive pull
---script`). The script's 字数 must equal the web page's. Text is compared
+--script`). The captions and credits of its front matter's photos and
+cover must appear on its web page and in the brochure (the script places
+only the photos of the text). The script's 字数 must equal the web page's.
+Text is compared
 with all white space removed, so line breaks in print do not matter; the
 PDF's running heads and folios are taken out first.
 
@@ -40,6 +43,24 @@ def photo_names(fm):
     for m in re.finditer(r"src:\s*(\S+)\s*\n\s*caption:", fm):
         names.add(os.path.basename(m.group(1)))
     return names
+
+
+def photo_texts(fm):
+    """The captions and credits of the front matter's photos and cover,
+    written as block or flow mappings."""
+    out = []
+    for key, val in re.findall(r"(?:^|[{,]|^\s*-)\s*(caption|credit):\s*([^,}\n]+)", fm, re.M):
+        val = val.strip().strip('"').strip("'").strip()
+        if val:
+            out.append(val)
+    return out
+
+
+def whole_page_text(path):
+    with open(path, encoding="utf-8") as f:
+        h = f.read()
+    h = re.sub(r"<script.*?</script>|<style.*?</style>|<head>.*?</head>", "", h, flags=re.S)
+    return squash(html.unescape(re.sub(r"<[^>]+>", "", h)))
 
 
 def inline_text(s):
@@ -149,6 +170,14 @@ def main():
             for where, text in (("web", web), ("print", printed), ("script", s_script)):
                 if q not in text:
                     print(f"PROBLEM {p}: not in {where}: {s.strip()}")
+                    problems += 1
+        whole = whole_page_text(os.path.join(public, rel))
+        for s in photo_texts(fm):
+            q = squash(s)
+            checked += 1
+            for where, text in (("web", whole), ("print", printed)):
+                if q not in text:
+                    print(f"PROBLEM {p}: a photo's caption or credit is not in {where}: {s}")
                     problems += 1
     print(f"checked {checked} sentences of {len(pages)} pages in three outputs: {problems} problems")
     sys.exit(1 if problems else 0)

@@ -1,7 +1,10 @@
 -- "TV column" episode page (layout: tv), written in Lua instead of HTML.
 -- A story prepared for the city TV station's column: the broadcast details
 -- up front (episode, air date, duration, reading time at broadcast pace),
--- then the story, then the rights line the station must respect.
+-- then the story, then the rights line the station must respect. Around it
+-- the parts every story page has (partials/): the way back, the cover
+-- photo with its caption and credit, the other photos, the history, the
+-- older and newer stories and the related ones.
 --
 -- A Lua layout returns function(page, site) that returns the page's HTML;
 -- render() fills base.html's blocks with strings, partial_html() renders a
@@ -28,16 +31,29 @@ return function(page, site)
     notice = '<p class="tv-notice" role="note">注意：本稿未经书面许可，不得转载或播出。</p>'
   end
 
+  -- the lead, when the front matter wrote one (else it is the text's opening)
+  local standfirst = ""
+  if p.summary and page.summary and page.summary ~= "" then
+    standfirst = '<p class="standfirst">' .. esc(page.summary) .. "</p>"
+  end
+
   local main = table.concat({
+    '<div class="wrap-article">', partial_html("breadcrumb", page), '</div>',
     '<article class="story article wrap-article tv-episode">',
     '<header class="article-header"><p class="kicker">电视专栏</p>',
     '<h1 class="article-title">', esc(page.title), '</h1>',
+    standfirst,
     partial_html("byline", page),
     '<dl class="tv-facts">', table.concat(facts), '</dl>', notice,
     '</header>',
+    partial_html("cover", page),
     '<div class="prose">', page.content or "", '</div>',
-    '<footer class="article-footer">', partial_html("terms", page), '</footer>',
+    partial_html("gallery", page),
+    '<footer class="article-footer">', partial_html("history", page),
+    partial_html("terms", page), '</footer>',
     '</article>',
+    partial_html("prevnext", page),
+    partial_html("related", page),
   })
   return render("base", page, { main = main })
 end
