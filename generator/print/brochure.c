@@ -79,8 +79,29 @@ static void add_field(gz_buf *s, const char *label, const char *v)
 	print_escape(s, v);
 }
 
+/* The photo of a story the brochure prints whose file is its cover, or
+ * NULL: the story leaves it out (printed on the cover), so its caption and
+ * credit go on the colophon. */
+static const gz_photo *cover_photo(const manifest *m)
+{
+	size_t i, k;
+
+	if (!m->cover)
+		return NULL;
+	for (i = 0; i < m->n; i++) {
+		const gz_page *p = m->pages[i];
+		if (p->cover && p->cover->file && !strcmp(p->cover->file, m->cover))
+			return p->cover;
+		for (k = 0; k < p->nphotos; k++)
+			if (p->photos[k].file && !strcmp(p->photos[k].file, m->cover))
+				return &p->photos[k];
+	}
+	return NULL;
+}
+
 static int colophon(printer *pr, const manifest *m)
 {
+	const gz_photo *ph = cover_photo(m);
 	gz_buf s = GZ_BUF_INIT;
 	blocks bs = {0};
 	size_t i;
@@ -116,6 +137,19 @@ static int colophon(printer *pr, const manifest *m)
 		} else {
 			print_escape(&s, m->date);
 		}
+	}
+	if (ph && ((ph->caption && *ph->caption) || (ph->credit && *ph->credit))) {
+		gz_buf credit = GZ_BUF_INIT;
+		gz_buf_puts(&s, "\n封面图片：");
+		if (ph->caption && *ph->caption)
+			print_escape(&s, ph->caption);
+		gz_photo_credit(&credit, ph->credit);
+		if (credit.len) {
+			gz_buf_puts(&s, ph->caption && *ph->caption ? "（" : "");
+			print_escape(&s, credit.ptr);
+			gz_buf_puts(&s, ph->caption && *ph->caption ? "）" : "");
+		}
+		gz_buf_release(&credit);
 	}
 	print_add_block(&bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
 	print_add_block(&bs, B_HEAD)->markup = gz_strdup("稿件来源与使用说明");

@@ -6,7 +6,8 @@
 # closing punctuation or spaced wider than 1.25 em (a paragraph of quotes
 # included). A long table breaks between rows with two rows at
 # least on each side and its header repeated; the colophon carries the
-# manifest's permit, copies, printer and format.
+# manifest's permit, copies, printer and format, and the caption and credit
+# of the cover photo (a story's, not printed again in the story).
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 command -v pdftohtml >/dev/null || skip "poppler-utils is not installed"
@@ -22,6 +23,7 @@ assert_contains colophon.txt "印数：2000"
 assert_contains colophon.txt "印制单位：穆棱市印刷厂"
 assert_contains colophon.txt "开本：A5（148 × 210 毫米）"
 assert_contains colophon.txt "印制日期：2019年12月30日"
+assert_contains colophon.txt "封面图片：穆棱的夏日田野。（示意插图 本站制作）"
 
 # a story with a long table and photos among its paragraphs, on small pages
 site=$TMPDIR/site
