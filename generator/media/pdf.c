@@ -345,11 +345,14 @@ gz_pdf_text *gz_pdf_text_new(gz_pdf *p, const char *markup, const gz_pdf_style *
 	pango_layout_iter_free(it);
 	if (st->align == GZ_PDF_JUSTIFY && t->n > 1)
 		keep_natural(t, width, st->size);
-	/* the last line has no spacing below it in pango; give it the same as the rest */
+	/* the last line has no spacing below it in pango; give it the same as
+	 * the rest: lead times the line's own height (the font's ascent and
+	 * descent, about 1.45 em for Noto CJK), as pango spaces the others, so
+	 * a one-line paragraph is followed by the same pitch as a longer one */
 	if (t->n > 1)
 		t->bottom[t->n - 1] = t->top[t->n - 1] + (t->top[1] - t->top[0]);
 	else if (t->n == 1)
-		t->bottom[0] = t->top[0] + st->size * lead;
+		t->bottom[0] = t->top[0] + (t->bottom[0] - t->top[0]) * lead;
 	return t;
 }
 

@@ -327,6 +327,20 @@ static int place_head(printer *pr, const blocks *bs, size_t i, double size, bool
 	return rc;
 }
 
+/* The height of a speaker's attribution (B_ATTRIB) as place_block sets it. */
+static double attrib_height(printer *pr, const block *b, double size)
+{
+	gz_pdf_style st;
+	gz_pdf_text *t;
+	double h;
+
+	print_style(&st, pr, false, size * 0.9);
+	t = print_text(pr, b->markup, &st, pr->f.w - 6 * MM);
+	h = gz_pdf_text_height(t) + 2 * MM;
+	gz_pdf_text_free(t);
+	return h;
+}
+
 /* A paragraph, or a quote with a rule beside it. */
 static int place_para(printer *pr, const blocks *bs, size_t i, double size, bool compact)
 {
@@ -342,9 +356,19 @@ static int place_para(printer *pr, const blocks *bs, size_t i, double size, bool
 		st.indent = 2 * size; /* two characters, as Chinese paragraphs open */
 	t = print_text(pr, b->markup, &st, pr->f.w - 2 * ind);
 	if (q) {
-		double y0 = pr->y + (pr->fresh ? 0 : 1.5 * MM);
-		int pg = gz_pdf_page_count(pr->pdf);
-		rc = print_flow_text(pr, t, ind, 1.5 * MM);
+		double y0, h = (pr->fresh ? 0 : 1.5 * MM) + gz_pdf_text_height(t);
+		int pg;
+		/* a quote that fits here with its speaker's line goes on with it;
+		 * one that fits here only without it moves on: the speaker never
+		 * stands alone on the next page, after its photos */
+		if (i + 1 < bs->n && bs->b[i + 1].type == B_ATTRIB &&
+		    pr->y + h <= pr->f.y + pr->f.h + 0.01 &&
+		    print_need(pr, h + attrib_height(pr, &bs->b[i + 1], size)) < 0)
+			rc = -1;
+		y0 = pr->y + (pr->fresh ? 0 : 1.5 * MM);
+		pg = gz_pdf_page_count(pr->pdf);
+		if (rc == 0)
+			rc = print_flow_text(pr, t, ind, 1.5 * MM);
 		if (gz_pdf_page_count(pr->pdf) == pg)
 			gz_pdf_rule(pr->pdf, pr->f.x + 2 * MM, y0, pr->f.x + 2 * MM, pr->y, 1.5, 0.6);
 	} else {
@@ -369,14 +393,20 @@ static int place_item(printer *pr, const blocks *bs, size_t i, double size)
 	gz_buf m = GZ_BUF_INIT;
 	gz_pdf_style st;
 	gz_pdf_text *t;
+	double mw;
 	int rc = 0;
 
 	print_style(&st, pr, false, size);
 	st.align = GZ_PDF_LEFT;
-	/* hanging: the marker sits in the indent, wrapped lines align with the text */
-	st.indent = -4 * MM;
-	gz_buf_printf(&m, "%s\xe2\x80\x82%s", b->marker ? b->marker : "", b->markup);
-	t = print_text(pr, m.ptr, &st, pr->f.w - ind + 4 * MM);
+	/* hanging: the marker and an en space sit in the indent, as wide as
+	 * they are ("•", "10."), so wrapped lines align with the text */
+	gz_buf_printf(&m, "%s\xe2\x80\x82", b->marker ? b->marker : "");
+	t = print_text(pr, m.ptr, &st, pr->f.w);
+	mw = gz_pdf_text_width(t);
+	gz_pdf_text_free(t);
+	st.indent = -mw;
+	gz_buf_puts(&m, b->markup);
+	t = print_text(pr, m.ptr, &st, pr->f.w - ind + mw);
 	gz_buf_release(&m);
 	/* a list does not split after its first item, nor leave its
 	 * last alone: the first two items, or the last two, together */
@@ -389,7 +419,7 @@ static int place_item(printer *pr, const blocks *bs, size_t i, double size)
 		rc = print_need(pr, (pr->fresh ? 0 : 1 * MM) + gz_pdf_text_height(t) +
 					    block_lead(pr, &bs->b[i + 1], size));
 	if (rc == 0)
-		rc = print_flow_text(pr, t, ind - 4 * MM, 1 * MM);
+		rc = print_flow_text(pr, t, ind - mw, 1 * MM);
 	gz_pdf_text_free(t);
 	return rc;
 }

@@ -9,7 +9,8 @@ either side holds text over at least half its height; the three inside
 columns end within 15 % of a panel's height of each other; the inside
 text is set at 11 pt or more; no inside panel ends on a question ("问")
 whose answer is on the next one; no line starts with closing punctuation
-or ends with opening punctuation. Prints a PROBLEM line per fault, the
+or ends with opening punctuation; a list item's wrapped lines start where
+its text does, right of its marker ("•", "1."). Prints a PROBLEM line per fault, the
 figures it measured, and exits 1 on any fault.
 """
 import re
@@ -31,12 +32,15 @@ def lines_of(pdf, page):
     lines = []
     for m in re.finditer(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>',
                          out, re.S):
-        words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
                            m.group(5))
-        text = "".join(t for _, _, t in words)
-        heights = [float(b) - float(a) for a, b, _ in words]
+        text = "".join(t for _, _, _, t in words)
+        heights = [float(b) - float(a) for _, a, b, _ in words]
+        # where an item's text starts: the word after its marker
+        marked = len(words) > 1 and re.fullmatch(r"•|\d+[.、)]", words[0][3])
         lines.append((float(m.group(1)), float(m.group(2)), float(m.group(3)), float(m.group(4)),
-                      text, min(heights) if heights else 0))
+                      text, min(heights) if heights else 0,
+                      float(words[1][0]) if marked else None))
     return w, h, lines
 
 
@@ -74,6 +78,15 @@ def main():
             figures.append(f"inside columns end within {spread:.0%} of a panel")
             if spread > 0.15:
                 problems.append(f"the inside columns end {spread:.0%} of a panel apart (more than 15 %)")
+        for k in range(3):
+            col = sorted((l for l in lines if edges[k] - 1 <= l[0] < edges[k + 1] - 1),
+                         key=lambda l: l[1])
+            for a, b in zip(col, col[1:]):
+                pitch = (a[3] - a[1]) * 1.7
+                if a[6] is not None and b[6] is None and 0 < b[1] - a[1] < pitch and \
+                        b[0] < a[6] + 20 and abs(b[0] - a[6]) > 1:
+                    problems.append(f"{name} panel {k + 1}: a list item's next line starts at "
+                                    f"{b[0]:.1f}, its text at {a[6]:.1f}: {b[4]}")
         for l in lines:
             if l[4] and l[4][0] in NO_START:
                 problems.append(f"{name}: a line starts with '{l[4][0]}': {l[4]}")

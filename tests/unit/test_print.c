@@ -52,8 +52,39 @@ static void test_cjk_width(void)
 	free(m);
 }
 
+/* A one-line paragraph takes the line pitch of a longer one: the space
+ * that follows it is the same (within a hundredth of a point). */
+static void test_line_pitch(void)
+{
+	gz_pdf_opts o = {.width = 600, .height = 800, .measure = true};
+	gz_pdf_style st = {.family = "Noto Serif CJK SC", .size = 11, .leading = 1.6};
+	gz_pdf *pdf = NULL;
+	char *err = NULL;
+	gz_pdf_text *one, *two;
+
+	CHECK_INT(gz_pdf_new(&pdf, &o, &err), 0);
+	if (!pdf)
+		return;
+	one = gz_pdf_text_new(pdf, "一行。", &st, 200, &err);
+	two = gz_pdf_text_new(pdf, "一行。\n又一行。", &st, 200, &err);
+	CHECK(one && two);
+	if (one && two) {
+		double pitch = gz_pdf_text_top(two, 1) - gz_pdf_text_top(two, 0);
+		CHECK_INT(gz_pdf_text_lines(one), 1);
+		CHECK_INT(gz_pdf_text_lines(two), 2);
+		CHECK(pitch > 11 * 1.6);
+		CHECK(gz_pdf_text_height(one) > pitch - 0.01 && gz_pdf_text_height(one) < pitch + 0.01);
+		CHECK(gz_pdf_text_height(two) > 2 * pitch - 0.01 &&
+		      gz_pdf_text_height(two) < 2 * pitch + 0.01);
+	}
+	gz_pdf_text_free(one);
+	gz_pdf_text_free(two);
+	gz_pdf_free(pdf);
+}
+
 void suite_print(void)
 {
+	gz_test_run("print line pitch", test_line_pitch);
 	gz_test_run("print cjk markup", test_cjk_markup);
 	gz_test_run("print cjk width", test_cjk_width);
 }
