@@ -63,9 +63,9 @@ pdfinfo -box -f 2 -l 2 bleed.pdf | awk '/BleedBox/ {print $4, $5, $6, $7}' | gre
 bp=$(pdfinfo book.pdf | awk '/^Pages:/ {print $2}')
 pdfinfo book.pdf | grep -q "Page size:       839.055 x 595.276 pts" || fail "booklet sheet size"
 # the unimposed brochure padded to 4 has $((bp * 2)) pages; the front of
-# sheet 1 shows the back cover (the issuer's 印制 line) and the cover title
+# sheet 1 shows the back cover (the issuer's 编印 line) and the cover title
 pdftotext -f 1 -l 1 -layout book.pdf s1.txt
-assert_contains s1.txt "印制"
+assert_contains s1.txt "编印"
 assert_contains s1.txt "穆棱市脱贫攻坚典型案例"
 # sheet 1's back shows pages 2 and n-1: the colophon (版权) on the left
 pdftotext -f 2 -l 2 -layout book.pdf s2.txt
@@ -155,7 +155,7 @@ assert_contains own1.txt "共1篇 419.52"
 assert_not_contains own1.txt "中共穆棱市委宣传部"
 pages=$(pdfinfo own.pdf | awk '/^Pages:/ {print $2}')
 pdftotext -f "$pages" -l "$pages" own.pdf ownb.txt
-assert_contains ownb.txt "印制"
+assert_contains ownb.txt "编印"
 
 # a Lua error in a layout: file:line, exit 1, no PDF
 lua_bad() {

@@ -25,7 +25,7 @@ return function(doc, page)
   end
 
   rect(-b, band, W + 2 * b, H - band + b, "accent")
-  local line = esc(doc.issuer or site.title or "") .. "　印制"
+  local line = esc(doc.issuer or site.title or "") .. "　编印"
   if doc.date then
     line = line .. "\n" .. esc(doc.date)
   end
