@@ -921,9 +921,10 @@ int gz_archive_search_at(gz_archive_hit **out, size_t *n, const char *db_path_in
 		goto cleanup;
 	}
 	if (stat(path, &sb) != 0) {
-		gz_buf_printf(&e,
-			      _("no archive here; set 'archive: true' in site.yml and run "
-				"'gazette build'"));
+		/* the same advice whether site.yml asks for one or not: the
+		 * archive is made by a build of a site that does */
+		gz_buf_printf(&e, _("no archive here yet: 'gazette build' makes it, when site.yml "
+				    "has 'archive: true'"));
 		rc = GZ_ARCHIVE_NO_DB;
 		goto cleanup;
 	}

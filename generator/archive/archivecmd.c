@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -241,6 +242,13 @@ static int run_search(gz_archive_hit **hits, size_t *n, const search_args *a,
 		rc = gz_archive_search_at(hits, n, db, &a->q, &d);
 		free(db);
 	} else {
+		struct stat st;
+		if (stat(a->source, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, _("gazette archive search: %s is not a folder; --source names "
+					  "the site's folder\n"),
+				a->source);
+			return 1;
+		}
 		gz_diag_init(&d);
 		rc = gz_archive_search(hits, n, a->source, &a->q, &d);
 	}

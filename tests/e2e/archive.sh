@@ -96,6 +96,18 @@ S --to yesterday 羊 >/dev/null 2>&1; assert_eq "$?" 2 "bad date"
 "$GAZETTE" archive frobnicate >/dev/null 2>&1; assert_eq "$?" 2 "unknown subcommand"
 set -e
 "$GAZETTE" archive --help | grep -q 'archive search' || fail "--help"
+# a folder that is not there, and a site not built yet: each says what to do
+set +e
+"$GAZETTE" archive search --source "$TMPDIR/nosuch" 羊 >/dev/null 2>"$TMPDIR/e"; rc=$?
+set -e
+assert_eq "$rc" 1 "search of a folder that is not there"
+assert_contains "$TMPDIR/e" "$TMPDIR/nosuch is not a folder; --source names the site's folder"
+mkdir -p "$TMPDIR/unbuilt"
+set +e
+"$GAZETTE" archive search --source "$TMPDIR/unbuilt" 羊 >/dev/null 2>"$TMPDIR/e"; rc=$?
+set -e
+assert_eq "$rc" 1 "search of a site not built"
+assert_contains "$TMPDIR/e" "no archive here yet: 'gazette build' makes it, when site.yml has 'archive: true'"
 
 # incremental: an unchanged build rewrites nothing; a removed page leaves
 before=$(sha256sum "$site/.gazette/archive.db")
