@@ -302,6 +302,17 @@ static int place_page(gz_page *p, const char *path, gz_diag *d)
 		gz_buf_add(&stem, tmp.ptr, tmp.len);
 		gz_buf_release(&tmp);
 	}
+	if (!stem.len && slug_fm) {
+		/* the slug written is the problem, not the file's name */
+		gz_value *sv = gz_value_get(p->fm, "slug");
+		gz_diag_error(d, p->path, sv->line, sv->col,
+			      _("slug '%s' has no letters or digits to make a URL name of; write one "
+				"like xinli-sheep, or take the line out to use the file's name"),
+			      slug_fm);
+		gz_buf_release(&stem);
+		gz_buf_release(&folder);
+		return -1;
+	}
 	if (!stem.len) {
 		gz_diag_error(d, p->path, 1, 1,
 			      _("cannot make a URL name from the file name; add a 'slug:'"));
