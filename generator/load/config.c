@@ -21,6 +21,33 @@ static char *str_or(const gz_value *root, const char *key, const char *def)
 	return gz_strdup(s ? s : def);
 }
 
+/* A whole-number setting: def when it is not there, 0 when it is not a
+ * whole number (paginate: ten), which every range below refuses. */
+static long int_setting(const gz_value *root, const char *key, long def)
+{
+	const gz_value *v = gz_value_get(root, key);
+
+	if (!v || gz_value_is_null(v))
+		return def;
+	return gz_value_int(root, key, 0);
+}
+
+/* The same, for a setting with no range of its own: one that is not a
+ * whole number above 0 is an error at its line, and def is used. */
+static int count_setting(const gz_value *root, const char *key, int def, const char *path,
+			 gz_diag *d)
+{
+	long n = int_setting(root, key, def);
+
+	if (n < 1 || n > 1000000) {
+		const gz_value *v = gz_value_get(root, key);
+		gz_diag_error(d, path, v ? v->line : 0, v ? v->col : 0,
+			      _("%s must be a whole number above 0, like %d"), key, def);
+		return def;
+	}
+	return (int)n;
+}
+
 static void set_base(gz_config *cfg, const char *url)
 {
 	gz_buf b = GZ_BUF_INIT;
@@ -174,23 +201,23 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 			      _("theme '%s' must be a folder name under themes/"), cfg->theme);
 	}
 	set_base(cfg, gz_value_str(root, "base_url") ? gz_value_str(root, "base_url") : "/");
-	cfg->paginate = (int)gz_value_int(root, "paginate", 10);
+	cfg->paginate = (int)int_setting(root, "paginate", 10);
 	if (cfg->paginate < 1 || cfg->paginate > 10000) {
 		v = gz_value_get(root, "paginate");
 		gz_diag_error(d, path, v ? v->line : 0, v ? v->col : 0,
 			      _("paginate must be a number from 1 to 10000"));
 		cfg->paginate = 10;
 	}
-	cfg->summary_length = (int)gz_value_int(root, "summary_length", 120);
-	cfg->reading_rate = (int)gz_value_int(root, "reading_rate", 400);
-	cfg->feed_items = (int)gz_value_int(root, "feed_items", 20);
+	cfg->summary_length = count_setting(root, "summary_length", 120, path, d);
+	cfg->reading_rate = count_setting(root, "reading_rate", 400, path, d);
+	cfg->feed_items = count_setting(root, "feed_items", 20, path, d);
 	cfg->unsafe_html = gz_value_bool(gz_value_get(root, "markdown"), "unsafe", false);
 	cfg->allow_embeds = gz_sanitize_load(gz_value_get(root, "markdown"), path, d);
 	gz_limits_load(&cfg->limits, gz_value_get(root, "markdown"), path, d);
 	cfg->search = gz_value_bool(root, "search", true);
 	cfg->archive = gz_value_bool(root, "archive", false);
 	load_history(cfg, root, path, d);
-	cfg->broadcast_rate = (int)gz_value_int(root, "broadcast_rate", 250);
+	cfg->broadcast_rate = (int)int_setting(root, "broadcast_rate", 250);
 	if (cfg->broadcast_rate < 1 || cfg->broadcast_rate > 10000) {
 		v = gz_value_get(root, "broadcast_rate");
 		gz_diag_error(d, path, v ? v->line : 0, v ? v->col : 0,
@@ -201,7 +228,8 @@ int gz_config_load(gz_config *cfg, const char *path, const char *data, size_t le
 	load_taxonomies(cfg, root, path, d);
 	load_fm_keys(cfg, root, path, d);
 	load_menu(cfg, root, path, d);
-	return d->errors > before ? -1 : 0;
+	cfg->broken = d->errors > before;
+	return cfg->broken ? -1 : 0;
 }
 
 void gz_config_release(gz_config *cfg)

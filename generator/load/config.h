@@ -50,6 +50,8 @@ typedef struct {
 	gz_strlist fm_keys;  /* front_matter.keys: the site's own front-matter
 			      * fields, which a build does not call unknown */
 	gz_value *root;      /* the whole document (owned) */
+	bool broken;         /* site.yml had errors: its front_matter.keys may be
+			      * lost, so no field is called unknown */
 } gz_config;
 
 /* Fill cfg from site.yml bytes (path is for messages; data may be NULL for

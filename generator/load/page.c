@@ -445,7 +445,7 @@ static void warn_unknown_fields(const gz_page *p, const gz_config *cfg, gz_diag 
 	const char **names = NULL;
 	size_t i, k, n = 0;
 
-	if (!p->fm || p->fm->type != GZ_MAP)
+	if (!p->fm || p->fm->type != GZ_MAP || cfg->broken)
 		return;
 	for (i = 0; i < p->fm->n; i++) {
 		const char *key = p->fm->keys[i], *best;

@@ -48,9 +48,12 @@ make_repo "$site"
 broken=$TMPDIR/broken
 cp -R "$site" "$broken"
 printf 'title: [没有闭合的括号\ntheme: default\n' >"$broken/site.yml"
+# a field site.yml would have listed: with site.yml unread, not called
+# unknown (the one error is site.yml's)
+printf -- '---\ntitle: 专栏\ndate: 2020-01-02\ncolumn: 扶贫专栏\n---\n正文。\n' >"$broken/content/column.md"
 wrong=$TMPDIR/wrong
 cp -R "$site" "$wrong"
-printf 'title: 设置\ntheme: default\npaginate: 0\nhistory: maybe\nmarkdown:\n  allow_embeds: [script]\n  max_nesting: -1\n' \
+printf 'title: 设置\ntheme: default\npaginate: 0\nfeed_items: many\nhistory: maybe\nmarkdown:\n  allow_embeds: [script]\n  max_nesting: -1\n' \
 	>"$wrong/site.yml"
 dup=$TMPDIR/dup
 cp -R "$site" "$dup"
@@ -165,7 +168,9 @@ assert_contains "$TMPDIR/en-jobs.err" "--jobs must be a number from 1 to 256"
 assert_contains "$TMPDIR/en-yaml.err" "site.yml:2:6: "
 assert_contains "$TMPDIR/en-yaml.err" "the YAML cannot be read here; check the brackets"
 assert_contains "$TMPDIR/en-yaml.err" "gazette: build failed with 1 error; nothing was written"
+assert_not_contains "$TMPDIR/en-yaml.err" "unknown field"
 assert_contains "$TMPDIR/en-settings.err" "paginate must be a number from 1 to 10000"
+assert_contains "$TMPDIR/en-settings.err" "site.yml:4:13: feed_items must be a whole number above 0, like 20"
 assert_contains "$TMPDIR/en-dup.err" "site.yml:3:1: duplicate key 'title' (first at line 1)"
 assert_contains "$TMPDIR/en-tab.err" "a tab in the indentation"
 assert_contains "$TMPDIR/en-out-in-content.err" "the output folder is inside content/"
