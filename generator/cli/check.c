@@ -1,9 +1,12 @@
 #include "cli/check.h"
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/alloc.h"
 #include "base/buf.h"
@@ -18,6 +21,7 @@
 #include "base/suggest.h"
 #include "base/text.h"
 #include "load/yaml.h"
+#include "media/image.h"
 
 #define LONG_PARAGRAPH 500
 
@@ -135,9 +139,85 @@ static void check_places(checker *c, const gz_page *p)
 	}
 }
 
+/* Does the file end as its kind of image does? The last bytes only (a
+ * pre-commit check reads no whole photo): a JPEG's end of image (FF D9)
+ * in its last 64 KB (phones append data after it), a PNG's IEND, a
+ * WebP's RIFF size. A photo cut short, as a copy stopped half way leaves
+ * it, fails; one damaged inside is for the build's decoding to find. */
+static bool ends_whole(int fd, const unsigned char *head, size_t hn, off_t size)
+{
+	unsigned char tail[65536];
+	size_t n = (size_t)(size < (off_t)sizeof(tail) ? size : (off_t)sizeof(tail)), i;
+	const char *kind = gz_image_kind(head, hn);
+
+	if (!kind || (strcmp(kind, "jpg") && strcmp(kind, "png") && strcmp(kind, "webp")))
+		return true;
+	if (pread(fd, tail, n, size - (off_t)n) != (ssize_t)n)
+		return false;
+	if (!strcmp(kind, "png"))
+		return n >= 8 && !memcmp(tail + n - 8, "IEND\xae\x42\x60\x82", 8);
+	if (!strcmp(kind, "webp")) {
+		uint32_t riff = (uint32_t)head[4] | (uint32_t)head[5] << 8 | (uint32_t)head[6] << 16 |
+				(uint32_t)head[7] << 24;
+		return (off_t)riff + 8 <= size;
+	}
+	for (i = n; i >= 2; i--)
+		if (tail[i - 2] == 0xff && tail[i - 1] == 0xd9)
+			return true;
+	return false;
+}
+
+/* A photo the page uses: there, an image, and not cut short (what the
+ * build's photo stage would refuse without decoding it). */
+static void check_photo_file(checker *c, const gz_page *p, const gz_photo *ph, bool image)
+{
+	gz_buf full = GZ_BUF_INIT;
+	unsigned char head[16];
+	struct stat st;
+	const char *why = NULL;
+	int fd;
+	ssize_t hn;
+
+	if (!ph->file || !gz_path_is_safe(ph->file))
+		return; /* the load reported it, or it is a web address */
+	gz_buf_printf(&full, "%s/%s", gz_source_root(c->src), ph->file);
+	fd = open(full.ptr, O_RDONLY | O_CLOEXEC);
+	gz_buf_release(&full);
+	if (fd < 0)
+		return; /* the load reported a missing file */
+	hn = fstat(fd, &st) == 0 ? pread(fd, head, sizeof(head), 0) : -1;
+	if (hn < 0)
+		why = _("damaged or cut short (it cannot be read); export it again from the original");
+	else if (!gz_image_kind(head, (size_t)hn) &&
+		 !((size_t)hn >= 4 && !memcmp(head, "GIF8", 4)))
+		why = _("not an image gazette can read (JPEG, PNG, WebP, GIF or TIFF)");
+	else if (!ends_whole(fd, head, (size_t)hn, st.st_size))
+		why = _("damaged or cut short (it stops before its end); export it again from the "
+			"original");
+	close(fd);
+	if (why)
+		gz_diag_error(c->d, p->path, ph->line, ph->col,
+			      image ? _("image '%s' is %s%s") : _("photo '%s' is %s%s"),
+			      ph->ref ? ph->ref : ph->file, why, "");
+}
+
 static void check_meta(checker *c, const gz_page *p)
 {
 	size_t i;
+
+	for (i = 0; i < p->nphotos; i++)
+		check_photo_file(c, p, &p->photos[i], false);
+	/* the cover, when it is not one of the photos; the text's images */
+	if (p->cover) {
+		bool listed = false;
+		for (i = 0; i < p->nphotos && !listed; i++)
+			listed = p->photos[i].file && p->cover->file &&
+				 !strcmp(p->photos[i].file, p->cover->file);
+		if (!listed)
+			check_photo_file(c, p, p->cover, false);
+	}
+	for (i = 0; i < p->nimages; i++)
+		check_photo_file(c, p, &p->images[i], true);
 
 	for (i = 0; i < p->nphotos; i++) {
 		const gz_photo *ph = &p->photos[i];

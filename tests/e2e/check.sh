@@ -38,7 +38,8 @@ EOF2
 [ -z "$(git -C "$site" status --porcelain --ignored)" ] || fail "gazette check left files: $(git -C "$site" status --porcelain --ignored)"
 
 # warnings alone: exit 0
-rm "$site/content/stories/2019/baddate.md" "$site/content/stories/2019/reprint.md"
+rm "$site/content/stories/2019/baddate.md" "$site/content/stories/2019/reprint.md" \
+	"$site/content/stories/2019/badphotos.md"
 sed -i 's#(/stories/2019/nope/)#(/stories/2019/good/)#' "$site/content/stories/2019/links.md"
 sed -i "/none.png/d" "$site/content/stories/2019/links.md"
 set +e
