@@ -178,13 +178,38 @@ void gz_diag_sort(gz_diag *d)
 		qsort(d->items, d->n, sizeof(*d->items), cmp_item);
 }
 
+/* How many messages at one place (a hook's or a layout's line, failing
+ * on every page) are printed before the rest are counted. */
+#define SAME_PLACE 5
+
+static bool same_place(const gz_diag_item *a, const gz_diag_item *b)
+{
+	return a->severity == b->severity && a->line > 0 && a->line == b->line &&
+	       a->col == b->col && !strcmp(a->path, b->path);
+}
+
 void gz_diag_print(gz_diag *d, FILE *f)
 {
-	size_t i;
+	size_t i, run = 0;
 
 	gz_diag_sort(d);
 	for (i = 0; i < d->n; i++) {
-		char *s = gz_diag_format(&d->items[i]);
+		char *s;
+		run = i && same_place(&d->items[i - 1], &d->items[i]) ? run + 1 : 0;
+		if (run >= SAME_PLACE) {
+			size_t more = 1;
+			while (i + more < d->n && same_place(&d->items[i], &d->items[i + more]))
+				more++;
+			s = gz_diag_format(&(gz_diag_item){d->items[i].severity, d->items[i].path,
+							   d->items[i].line, d->items[i].col, ""});
+			fprintf(f, P_("%s(and %zu more like these above)\n",
+				      "%s(and %zu more like these above)\n", (unsigned long)more),
+				s, more);
+			free(s);
+			i += more - 1;
+			continue;
+		}
+		s = gz_diag_format(&d->items[i]);
 		fprintf(f, "%s\n", s);
 		free(s);
 	}

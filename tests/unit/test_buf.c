@@ -140,8 +140,38 @@ static void test_arena_huge(void)
 	free(p);
 }
 
+/* A hook line failing on every page: five messages, then the count of the
+ * rest at the same place; other places are printed whole. */
+static void test_diag_print_same_place(void)
+{
+	gz_diag d;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	int i;
+
+	gz_diag_init(&d);
+	for (i = 0; i < 9; i++)
+		gz_diag_error(&d, "hooks/a.lua", 4, 0, "failed on page %d", i);
+	gz_diag_error(&d, "content/b.md", 2, 1, "another");
+	gz_diag_error(&d, "content/b.md", 3, 1, "and another");
+	gz_diag_print(&d, f);
+	fclose(f);
+	CHECK(out != NULL);
+	if (out) {
+		CHECK(strstr(out, "failed on page 4") != NULL);
+		CHECK(strstr(out, "failed on page 5") == NULL);
+		CHECK(strstr(out, "hooks/a.lua:4: (and 4 more like these above)\n") != NULL);
+		CHECK(strstr(out, "content/b.md:2:1: another\n") != NULL);
+		CHECK(strstr(out, "content/b.md:3:1: and another\n") != NULL);
+	}
+	free(out);
+	gz_diag_release(&d);
+}
+
 void suite_buf(void)
 {
+	gz_test_run("diag print same place", test_diag_print_same_place);
 	gz_test_run("buf read file", test_read_file);
 	gz_test_run("buf add uint", test_add_uint);
 	gz_test_run("diag add all", test_diag_add_all);
