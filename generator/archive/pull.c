@@ -513,8 +513,11 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, gz_diag
 	if (rc == 0 && written)
 		*written = gz_buf_detach(&path, NULL);
 cleanup:
+	/* the story owns the id once it is made */
 	if (have_story)
 		story_release(&st);
+	else
+		free(id);
 	if (loaded)
 		gz_site_release(&site);
 	if (theme_src)
