@@ -232,11 +232,24 @@ print_image *print_load_image(printer *pr, const char *file, double w_pt, double
 	/* 300 dpi at the placed size; made once, at the size first asked for.
 	 * A copy being made is not looked at until copier_finish. */
 	if (!pi->want_w) {
+		double ppi;
 		pi->want_w = (int)(w_pt / 72.0 * 300.0 + 0.5);
 		pi->want_h = (int)(h_pt / 72.0 * 300.0 + 0.5);
 		pi->where = gz_strdup(where);
 		pi->line = line;
 		pi->col = col;
+		/* the pixels an inch where it is placed (filling its box: the
+		 * side with fewer); a print shop wants 300, and under 200 a
+		 * photo prints soft */
+		ppi = 300.0 * (pi->ow * (double)pi->want_h < pi->oh * (double)pi->want_w
+				       ? (double)pi->ow / pi->want_w
+				       : (double)pi->oh / pi->want_h);
+		if (pi->want_w > 0 && pi->want_h > 0 && ppi < 200)
+			gz_diag_warn(pr->d, where, line, col,
+				     _("photo '%s' prints at %.0f pixels an inch where it is placed "
+				       "(%d×%d pixels for %.0f×%.0f mm); a print shop wants 300: use a "
+				       "larger original"),
+				     file, ppi, pi->ow, pi->oh, w_pt / 72.0 * 25.4, h_pt / 72.0 * 25.4);
 		if (pr->defer) {
 			copier_add(pr, pi, pi->file);
 			return pi;

@@ -7,15 +7,27 @@
 # included). A long table breaks between rows with two rows at
 # least on each side and its header repeated; the colophon carries the
 # manifest's permit, copies, printer and format, and the caption and credit
-# of the cover photo (a story's, not printed again in the story).
+# of the cover photo (a story's, not printed again in the story). A photo
+# printed at under 200 pixels an inch is warned of.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 command -v pdftohtml >/dev/null || skip "poppler-utils is not installed"
 command -v python3 >/dev/null || skip "python3 is not installed"
 
 cd "$TMPDIR"
-"$GAZETTE" print --source "$ROOT" content/brochures/typical-cases-2019.yml -o sample.pdf ||
+"$GAZETTE" print --source "$ROOT" content/brochures/typical-cases-2019.yml -o sample.pdf 2>sample.err ||
 	fail "print the sample brochure"
+# the 1600-pixel cover fills an A5 cover at over 200 pixels an inch; an
+# A4 one at 157, which a print shop would send back: a warning at the
+# manifest's cover line
+assert_not_contains sample.err "pixels an inch"
+a4=$TMPDIR/a4site
+mkdir -p "$a4"
+cp -R "$ROOT/content" "$ROOT/site.yml" "$a4/"
+sed -i 's/^size: A5 /size: A4 /' "$a4/content/brochures/typical-cases-2019.yml"
+"$GAZETTE" print --source "$a4" content/brochures/typical-cases-2019.yml -o a4.pdf 2>a4.err ||
+	fail "print the sample brochure at A4"
+assert_contains a4.err "content/brochures/typical-cases-2019.yml:10:8: warning: photo 'content/photos/2019/muling-fields.jpg' prints at 157 pixels an inch"
 python3 "$ROOT/tests/tools/brochure_check.py" sample.pdf || fail "the sample brochure"
 pdftotext -f 2 -l 2 sample.pdf colophon.txt
 assert_contains colophon.txt "准印证号：牡内资准字（2019）第086号"
