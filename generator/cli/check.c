@@ -51,7 +51,8 @@ static void collect_urls(checker *c)
 	char *theme, *display = NULL;
 	size_t i, k;
 	static const char *const fixed[] = {"/",          "/archive/",   "/atom.xml", "/sitemap.xml",
-					    "/sitemap/",  "/photos/",    "/robots.txt", "/404.html"};
+					    "/sitemap/",  "/photos/",    "/robots.txt", "/404.html",
+					    "/subscribe/"};
 
 	for (i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
 		add_url(c, fixed[i]);

@@ -307,6 +307,12 @@ static void theme_jobs(jobs *js, const gz_site *site, const gz_theme *th)
 		l.kind = "map";
 		add_list(js, &l, gz_strdup("/sitemap/"), gz_strdup("网站地图"), "map");
 	}
+	/* how to subscribe, for a reader: a feed opened in a browser is XML */
+	if (gz_theme_find(th, "subscribe")) {
+		memset(&l, 0, sizeof(l));
+		l.kind = "subscribe";
+		add_list(js, &l, gz_strdup("/subscribe/"), gz_strdup("订阅本站"), "subscribe");
+	}
 }
 
 /* Every page the site renders, each a job. */
