@@ -406,6 +406,43 @@ cleanup:
 	return rc;
 }
 
+/* Is p a story the site refuses (its first error into out)? What its load
+ * found wrong (front matter, text, a missing photo, its address) would
+ * leave the script without a body, or its reprint terms out. */
+static bool refused(gz_diag *out, const gz_page *p, const gz_diag *loaded)
+{
+	size_t i;
+
+	for (i = 0; i < loaded->n; i++) {
+		const gz_diag_item *it = &loaded->items[i];
+		if (it->severity == GZ_ERROR && it->path && !strcmp(it->path, p->path)) {
+			gz_diag_error(out, it->path, it->line, it->col,
+				      _("%s; fix it (gazette check shows it) before pulling the story"),
+				      it->msg);
+			return true;
+		}
+	}
+	if (!p->url || (!p->title && !p->is_index)) {
+		gz_diag_error(out, p->path, 1, 1,
+			      _("the story cannot be published as it is; run gazette check and fix "
+				"what it shows before pulling it"));
+		return true;
+	}
+	if (p->hook_error) {
+		/* placed as the build places it (model/site.c) */
+		if (p->hook_error_line)
+			gz_diag_error(out, p->path, p->hook_error_line, 1,
+				      _("%s; fix it (gazette check shows it) before pulling the story"),
+				      p->hook_error);
+		else
+			gz_diag_error_placed(out, p->path,
+					     _("%s; fix it (gazette check shows it) before pulling the story"),
+					     p->hook_error);
+		return true;
+	}
+	return false;
+}
+
 int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, gz_diag *out)
 {
 	gz_source *src = NULL;
@@ -463,36 +500,7 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, gz_diag
 		rc = GZ_PULL_NOT_FOUND;
 		goto cleanup;
 	}
-	/* a story the site refuses is not pulled either: what its load found
-	 * wrong (front matter, text, a missing photo, its address) would leave
-	 * the script without a body, or its reprint terms out */
-	for (i = 0; i < d.n; i++) {
-		const gz_diag_item *it = &d.items[i];
-		if (it->severity == GZ_ERROR && it->path && !strcmp(it->path, p->path)) {
-			gz_diag_error(out, it->path, it->line, it->col,
-				      _("%s; fix it (gazette check shows it) before pulling the story"),
-				      it->msg);
-			rc = -1;
-			goto cleanup;
-		}
-	}
-	if (!p->url || (!p->title && !p->is_index)) {
-		gz_diag_error(out, p->path, 1, 1,
-			      _("the story cannot be published as it is; run gazette check and fix "
-				"what it shows before pulling it"));
-		rc = -1;
-		goto cleanup;
-	}
-	if (p->hook_error) {
-		/* placed as the build places it (model/site.c) */
-		if (p->hook_error_line)
-			gz_diag_error(out, p->path, p->hook_error_line, 1,
-				      _("%s; fix it (gazette check shows it) before pulling the story"),
-				      p->hook_error);
-		else
-			gz_diag_error_placed(out, p->path,
-					     _("%s; fix it (gazette check shows it) before pulling the story"),
-					     p->hook_error);
+	if (refused(out, p, &d)) {
 		rc = -1;
 		goto cleanup;
 	}
