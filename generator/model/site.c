@@ -714,14 +714,7 @@ static void load_pages(gz_site *site, gz_strlist *md, gz_pagecache *pre, const g
 			gz_pagecache_check_later(job.cache);
 		lap("hooks", t);
 		gz_parallel(md->n, opts->jobs, load_one, &job, opts->progress ? _("reading") : NULL);
-		if (atomic_load(&job.skipped))
-			gz_diag_error(d, "content", 0, 0,
-				      P_("%zu page was not read: a Lua hook ran over its limit on "
-					 "another page; fix it and build again",
-					 "%zu pages were not read: a Lua hook ran over its limit on "
-					 "another page; fix it and build again",
-					 (unsigned long)atomic_load(&job.skipped)),
-				      atomic_load(&job.skipped));
+		gz_site_report_left(d, atomic_load(&job.skipped), false);
 		gz_pagecache_verify_start(job.cache);
 		snprintf(what, sizeof(what), "pages (%zu cached)", gz_pagecache_hits(job.cache));
 		lap(what, t);
@@ -733,6 +726,28 @@ static void load_pages(gz_site *site, gz_strlist *md, gz_pagecache *pre, const g
 	}
 	if (job.filters)
 		close_filters(job.filters, opts->filters, nw);
+}
+
+void gz_site_report_left(gz_diag *d, size_t n, bool rendered)
+{
+	if (!n)
+		return;
+	if (rendered)
+		gz_diag_error(d, "content", 0, 0,
+			      P_("%zu page was not rendered: a Lua hook or layout ran over its "
+				 "limit on another page; fix it and build again",
+				 "%zu pages were not rendered: a Lua hook or layout ran over its "
+				 "limit on another page; fix it and build again",
+				 (unsigned long)n),
+			      n);
+	else
+		gz_diag_error(d, "content", 0, 0,
+			      P_("%zu page was not read: a Lua hook ran over its limit on "
+				 "another page; fix it and build again",
+				 "%zu pages were not read: a Lua hook ran over its limit on "
+				 "another page; fix it and build again",
+				 (unsigned long)n),
+			      n);
 }
 
 /* What gets published, and where: site->pages (dated pages of a section,

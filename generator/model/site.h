@@ -160,6 +160,11 @@ void gz_site_release(gz_site *site);
  * warnings in d. */
 void gz_site_save_cache(gz_site *site, gz_diag *d);
 
+/* n pages were left out (not read, or not rendered) because a Lua call of
+ * the build ran over its limit (gz_theme_ran_away): one error that says
+ * how many, at content/. Nothing when n is 0. */
+void gz_site_report_left(gz_diag *d, size_t n, bool rendered);
+
 /* Add a page made by a hook (gz.add_page) as a standalone page; the site
  * takes it over. src_hash stands for its file's bytes: a hash of what it
  * was made from. */

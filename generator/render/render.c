@@ -720,14 +720,7 @@ int gz_render_site(gz_outputs *out, const gz_site *site, const gz_theme *theme,
 	lap("decide", &t);
 	gz_parallel(c.ntodo, c.ntodo < RENDER_ALONE ? 1 : nw, render_one, &c,
 		    opts->progress ? _("rendering") : NULL);
-	if (atomic_load(&c.skipped))
-		gz_diag_error(d, "content", 0, 0,
-			      P_("%zu page was not rendered: a Lua hook or layout ran over its "
-				 "limit on another page; fix it and build again",
-				 "%zu pages were not rendered: a Lua hook or layout ran over its "
-				 "limit on another page; fix it and build again",
-				 (unsigned long)atomic_load(&c.skipped)),
-			      atomic_load(&c.skipped));
+	gz_site_report_left(d, atomic_load(&c.skipped), true);
 	lap("pages", &t);
 	{
 		gz_buf robots = GZ_BUF_INIT;
