@@ -50,8 +50,8 @@ static size_t slot(const gz_map *m, const char *key, uint64_t h)
 {
 	size_t i;
 
-	for (i = (size_t)h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
-		if (m->hashes[i] == h && !strcmp(m->keys[i], key))
+	for (i = (size_t)h & (m->cap - 1); m->slots[i].key; i = (i + 1) & (m->cap - 1))
+		if (m->slots[i].hash == h && !strcmp(m->slots[i].key, key))
 			break;
 	return i;
 }
@@ -63,12 +63,12 @@ void *gz_map_get(const gz_map *m, const char *key)
 	if (!m->cap)
 		return NULL;
 	i = slot(m, key, hash(key));
-	return m->keys[i] ? m->vals[i] : NULL;
+	return m->slots[i].key ? m->slots[i].val : NULL;
 }
 
 bool gz_map_has(const gz_map *m, const char *key)
 {
-	return m->cap && m->keys[slot(m, key, hash(key))];
+	return m->cap && m->slots[slot(m, key, hash(key))].key;
 }
 
 /* Make room for cap slots (a power of two), the keys moved over. */
@@ -78,22 +78,16 @@ static void regrow(gz_map *m, size_t cap)
 	size_t i;
 
 	m->cap = cap;
-	m->keys = gz_calloc(m->cap, sizeof(*m->keys));
-	m->vals = gz_calloc(m->cap, sizeof(*m->vals));
-	m->hashes = gz_calloc(m->cap, sizeof(*m->hashes));
+	m->slots = gz_calloc(m->cap, sizeof(*m->slots));
 	for (i = 0; i < old.cap; i++) {
 		size_t k;
-		if (!old.keys[i])
+		if (!old.slots[i].key)
 			continue;
-		for (k = (size_t)old.hashes[i] & (m->cap - 1); m->keys[k]; k = (k + 1) & (m->cap - 1))
+		for (k = (size_t)old.slots[i].hash & (m->cap - 1); m->slots[k].key; k = (k + 1) & (m->cap - 1))
 			;
-		m->keys[k] = old.keys[i];
-		m->vals[k] = old.vals[i];
-		m->hashes[k] = old.hashes[i];
+		m->slots[k] = old.slots[i];
 	}
-	free(old.keys);
-	free(old.vals);
-	free(old.hashes);
+	free(old.slots);
 }
 
 void gz_map_reserve(gz_map *m, size_t n)
@@ -114,18 +108,28 @@ void gz_map_put(gz_map *m, const char *key, void *val)
 	if ((m->n + 1) * 2 > m->cap)
 		regrow(m, m->cap ? m->cap * 2 : 16);
 	i = slot(m, key, h);
-	if (!m->keys[i]) {
-		m->keys[i] = key;
-		m->hashes[i] = h;
+	if (!m->slots[i].key) {
+		m->slots[i].key = key;
+		m->slots[i].hash = h;
 		m->n++;
 	}
-	m->vals[i] = val;
+	m->slots[i].val = val;
+}
+
+bool gz_map_next(const gz_map *m, size_t *at, const char **key, void **val)
+{
+	for (; *at < m->cap; (*at)++)
+		if (m->slots[*at].key) {
+			*key = m->slots[*at].key;
+			*val = m->slots[*at].val;
+			(*at)++;
+			return true;
+		}
+	return false;
 }
 
 void gz_map_release(gz_map *m)
 {
-	free(m->keys);
-	free(m->vals);
-	free(m->hashes);
+	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }

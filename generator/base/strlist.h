@@ -23,9 +23,17 @@ void gz_strlist_release(gz_strlist *l);
  * keeps its key's hash, so a probe compares strings only when the hashes
  * match and growing never hashes a key again. */
 typedef struct {
-	const char **keys;
-	void **vals;
-	uint64_t *hashes;
+	uint64_t hash;
+	const char *key; /* NULL: an empty slot */
+	void *val;
+} gz_map_slot;
+
+/* A probe reads one slot (hash, key and value side by side, in one cache
+ * line) and the key's text only when the hashes match: the maps of a
+ * 10,000-page site are larger than the processor's caches, and separate
+ * arrays of keys, values and hashes cost three misses a probe. */
+typedef struct {
+	gz_map_slot *slots;
 	size_t n, cap;
 } gz_map;
 
@@ -37,5 +45,8 @@ void gz_map_put(gz_map *m, const char *key, void *val);
  * keys will be put: grown once, not doubled a dozen times). */
 void gz_map_reserve(gz_map *m, size_t n);
 void gz_map_release(gz_map *m);
+/* Each key put and its value, in no particular order: *at starts at 0;
+ * false when there are no more. */
+bool gz_map_next(const gz_map *m, size_t *at, const char **key, void **val);
 
 #endif

@@ -645,11 +645,11 @@ static void index_pages(render_ctx *c, const gz_site *site, gz_render_opts *opts
 	if (opts->prev) {
 		/* each old record's pages, found once per path; next keeps the
 		 * old paths rather than copying them */
-		const gz_map *strings = &opts->prev->strings;
-		for (i = 0; i < strings->cap; i++)
-			if (strings->keys && strings->keys[i])
-				*gz_deps_slot(strings->keys[i]) =
-					gz_map_get(&c->by_path, strings->keys[i]);
+		size_t at = 0;
+		const char *key;
+		void *val;
+		while (gz_map_next(&opts->prev->strings, &at, &key, &val))
+			*gz_deps_slot(key) = gz_map_get(&c->by_path, key);
 		if (opts->next)
 			gz_deps_adopt_strings(opts->next, opts->prev);
 	}

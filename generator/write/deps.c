@@ -65,19 +65,22 @@ const void **gz_deps_slot(const char *path)
 
 void gz_deps_adopt_strings(gz_deps *to, gz_deps *from)
 {
-	size_t i;
+	size_t at = 0;
+	const char *key;
+	void *val;
 
 	gz_map_release(&to->strings);
 	to->strings = from->strings;
 	memset(&from->strings, 0, sizeof(from->strings));
-	for (i = 0; i < to->strings.cap; i++)
-		if (to->strings.keys[i])
-			header(to->strings.keys[i])->owner = to;
+	while (gz_map_next(&to->strings, &at, &key, &val))
+		header(key)->owner = to;
 }
 
 void gz_deps_release(gz_deps *d)
 {
-	size_t i;
+	size_t i, at = 0;
+	const char *key;
+	void *val;
 
 	for (i = 0; i < d->n; i++) {
 		if (d->items[i].borrowed)
@@ -85,9 +88,8 @@ void gz_deps_release(gz_deps *d)
 		free(d->items[i].paths);
 	}
 	free(d->items);
-	for (i = 0; i < d->strings.cap; i++)
-		if (d->strings.keys && d->strings.keys[i])
-			free(header(d->strings.vals[i]));
+	while (gz_map_next(&d->strings, &at, &key, &val))
+		free(header(val));
 	gz_map_release(&d->strings);
 	gz_map_release(&d->by_out);
 	pthread_mutex_destroy(&d->lock);
@@ -322,15 +324,16 @@ const gz_dep *gz_deps_find(const gz_deps *d, const char *out)
 int gz_deps_save(gz_deps *d, const char *file)
 {
 	gz_buf b = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
-	size_t i, k, next = 0;
+	size_t i, k, next = 0, at = 0;
+	const char *key;
+	void *val;
 	uint64_t sum;
 	FILE *f;
 	int rc = 0;
 
 	/* every path is d's (interned or adopted): numbered in its header */
-	for (i = 0; i < d->strings.cap; i++)
-		if (d->strings.keys && d->strings.keys[i])
-			header(d->strings.keys[i])->num = SIZE_MAX;
+	while (gz_map_next(&d->strings, &at, &key, &val))
+		header(key)->num = SIZE_MAX;
 	/* about as long as the last record */
 	gz_buf_grow(&b, 64 + d->n * 160);
 	gz_buf_add(&b, DEPS_MAGIC, 4);
