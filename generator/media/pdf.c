@@ -525,15 +525,48 @@ void gz_pdf_qr(gz_pdf *p, const unsigned char *dark, int size, double x, double 
 	cairo_restore(p->draw);
 }
 
+/* A text put into cairo's PDF at a byte offset. */
+typedef struct {
+	size_t at;
+	const char *text;
+} insertion;
+
+static int cmp_insertion(const void *a, const void *b)
+{
+	const insertion *x = a, *y = b;
+
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* The Info dictionary's dates: cairo 1.16 writes "(20191230000000+08'00)",
+ * without the "D:" that the PDF standard puts before a date, and that
+ * preflight checks (a print shop's) report as a broken date. */
+static size_t date_insertions(const char *o, size_t n, size_t base, insertion *ins)
+{
+	static const char *const keys[] = {"/CreationDate (", "/ModDate ("};
+	size_t k, found = 0;
+
+	for (k = 0; k < 2; k++) {
+		const char *d = memmem(o, n, keys[k], strlen(keys[k]));
+		if (d && d + strlen(keys[k]) + 2 <= o + n && strncmp(d + strlen(keys[k]), "D:", 2)) {
+			ins[found].at = base + (size_t)(d - o) + strlen(keys[k]);
+			ins[found++].text = "D:";
+		}
+	}
+	return found;
+}
+
 /*
- * cairo writes a classic cross-reference table, so boxes can be added to
- * each page dictionary afterwards: insert the text after the MediaBox and
- * move every object offset behind an insertion by what was inserted.
+ * cairo writes a classic cross-reference table, so text can be added to
+ * its objects afterwards: the boxes to each page dictionary, after its
+ * MediaBox, and "D:" to the dates; every object offset behind an
+ * insertion moves by what was inserted.
  */
 static int add_boxes(gz_pdf *p, gz_buf *res)
 {
 	const char *s = p->out.ptr, *sx, *xref, *e;
-	size_t len = p->out.len, nobj, i, *off = NULL, *ins = NULL, nins = 0, pos = 0, shift;
+	size_t len = p->out.len, nobj, i, *off = NULL, nins = 0, pos = 0, shift;
+	insertion *ins = NULL;
 	char box[200];
 	double m = p->slug, b = p->o.bleed, W = p->sheet_w, H = p->o.height;
 	long startxref;
@@ -555,7 +588,8 @@ static int add_boxes(gz_pdf *p, gz_buf *res)
 	if (!nobj || (size_t)(s + len - (e + 1)) < nobj * 20)
 		return -1;
 	off = gz_calloc(nobj, sizeof(size_t));
-	ins = gz_calloc(nobj, sizeof(size_t));
+	/* one box a page, and the two dates */
+	ins = gz_calloc(nobj + 2, sizeof(*ins));
 	for (i = 0; i < nobj; i++)
 		off[i] = strtoul(e + 1 + i * 20, NULL, 10);
 	for (i = 1; i < nobj; i++) {
@@ -569,6 +603,10 @@ static int add_boxes(gz_pdf *p, gz_buf *res)
 		mb = memmem(o, (size_t)(end - o), "stream", 6);
 		if (mb)
 			end = mb;
+		if (nins <= nobj && memmem(o, (size_t)(end - o), "/CreationDate (", 15)) {
+			nins += date_insertions(o, (size_t)(end - o), off[i], ins + nins);
+			continue;
+		}
 		if (!memmem(o, (size_t)(end - o), "/Type /Page\n", 12) &&
 		    !memmem(o, (size_t)(end - o), "/Type /Page ", 12))
 			continue;
@@ -578,21 +616,14 @@ static int add_boxes(gz_pdf *p, gz_buf *res)
 		close = memchr(mb, ']', (size_t)(end - mb));
 		if (!close)
 			continue;
-		ins[nins++] = (size_t)(close + 1 - s);
+		ins[nins].at = (size_t)(close + 1 - s);
+		ins[nins++].text = box;
 	}
-	/* insertions in file order */
-	for (i = 1; i < nins; i++) {
-		size_t v = ins[i], j = i;
-		while (j > 0 && ins[j - 1] > v) {
-			ins[j] = ins[j - 1];
-			j--;
-		}
-		ins[j] = v;
-	}
+	qsort(ins, nins, sizeof(*ins), cmp_insertion);
 	for (i = 0; i < nins; i++) {
-		gz_buf_add(res, s + pos, ins[i] - pos);
-		gz_buf_puts(res, box);
-		pos = ins[i];
+		gz_buf_add(res, s + pos, ins[i].at - pos);
+		gz_buf_puts(res, ins[i].text);
+		pos = ins[i].at;
 	}
 	gz_buf_add(res, s + pos, (size_t)startxref - pos);
 	gz_buf_printf(res, "xref\n0 %zu\n", nobj);
@@ -601,14 +632,16 @@ static int add_boxes(gz_pdf *p, gz_buf *res)
 		size_t k;
 		shift = 0;
 		for (k = 0; k < nins; k++)
-			if (ins[k] <= off[i])
-				shift += strlen(box);
+			if (ins[k].at <= off[i])
+				shift += strlen(ins[k].text);
 		if (entry[17] == 'n')
 			gz_buf_printf(res, "%010zu 00000 n \n", off[i] + shift);
 		else
 			gz_buf_add(res, entry, 20);
 	}
-	shift = nins * strlen(box);
+	shift = 0;
+	for (i = 0; i < nins; i++)
+		shift += strlen(ins[i].text);
 	{
 		const char *trailer = e + 1 + nobj * 20;
 		const char *sx2 = memmem(trailer, (size_t)(s + len - trailer), "startxref", 9);

@@ -13,6 +13,23 @@ B=content/brochures/typical-cases-2019.yml
 pdfinfo cases.pdf >info
 assert_contains info "Page size:       419.528 x 595.276 pts"
 pdfinfo cases.pdf | grep -q "CreationDate:.*2019" || fail "creation date is not the manifest's date"
+# the dates as the PDF standard writes them (preflight reports one without
+# "D:"), and every cross-reference entry still at its object after the
+# boxes and the "D:" were put in
+grep -a -q "/CreationDate (D:20191230" cases.pdf || fail "the creation date lacks 'D:'"
+grep -a -q "/ModDate (D:20191230" cases.pdf || fail "the modification date lacks 'D:'"
+python3 - cases.pdf <<'PY' || fail "a cross-reference entry misses its object"
+import re, sys
+d = open(sys.argv[1], "rb").read()
+at = int(d[d.rindex(b"startxref") + 9:].split()[0])
+lines = d[at:].split(b"\n")
+assert lines[0] == b"xref"
+for i in range(int(lines[1].split()[1])):
+    e = lines[2 + i]
+    if e[17:18] == b"n":
+        off = int(e[:10])
+        assert re.match(rb"%d 0 obj" % i, d[off:off + 20]), "object %d" % i
+PY
 # reproducible: the same input gives the same bytes
 "$GAZETTE" print --source "$ROOT" "$B" -o again.pdf
 cmp -s cases.pdf again.pdf || fail "two runs differ"
