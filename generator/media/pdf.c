@@ -32,7 +32,7 @@ struct gz_pdf_text {
 	PangoLayout *natural;   /* the same lines unjustified, or NULL */
 	bool *plain;            /* per line: drawn from natural */
 	int n;
-	double *top, *bottom, *baseline, *x; /* per line, points */
+	double *top, *bottom, *baseline, *x, *w; /* per line, points */
 	double width;
 	double rgb[3];          /* of the whole text */
 };
@@ -327,6 +327,7 @@ gz_pdf_text *gz_pdf_text_new(gz_pdf *p, const char *markup, const gz_pdf_style *
 	t->bottom = gz_calloc((size_t)t->n + 1, sizeof(double));
 	t->baseline = gz_calloc((size_t)t->n + 1, sizeof(double));
 	t->x = gz_calloc((size_t)t->n + 1, sizeof(double));
+	t->w = gz_calloc((size_t)t->n + 1, sizeof(double));
 	it = pango_layout_get_iter(t->layout);
 	i = 0;
 	do {
@@ -338,6 +339,7 @@ gz_pdf_text *gz_pdf_text_new(gz_pdf *p, const char *markup, const gz_pdf_style *
 		t->bottom[i] = (double)y1 / PANGO_SCALE;
 		t->baseline[i] = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
 		t->x[i] = (double)logical.x / PANGO_SCALE;
+		t->w[i] = (double)logical.width / PANGO_SCALE;
 		if ((double)(logical.x + logical.width) / PANGO_SCALE > t->width)
 			t->width = (double)(logical.x + logical.width) / PANGO_SCALE;
 		i++;
@@ -374,6 +376,7 @@ void gz_pdf_text_free(gz_pdf_text *t)
 	free(t->bottom);
 	free(t->baseline);
 	free(t->x);
+	free(t->w);
 	free(t);
 }
 
@@ -395,6 +398,11 @@ double gz_pdf_text_bottom(const gz_pdf_text *t, int i)
 double gz_pdf_text_height(const gz_pdf_text *t)
 {
 	return t->n ? t->bottom[t->n - 1] : 0;
+}
+
+double gz_pdf_text_line_width(const gz_pdf_text *t, int i)
+{
+	return t->w[i];
 }
 
 double gz_pdf_text_width(const gz_pdf_text *t)

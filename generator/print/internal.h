@@ -190,6 +190,9 @@ void print_manifest_release(manifest *m);
  * per PDF) and flowed through the frames. */
 void print_style(gz_pdf_style *st, const printer *pr, bool head, double size);
 gz_pdf_text *print_text(printer *pr, const char *markup, const gz_pdf_style *st, double width);
+/* A heading's markup at width: print_text, its lines balanced when the
+ * last would be short (a few characters alone) */
+gz_pdf_text *print_head_text(printer *pr, const char *markup, const gz_pdf_style *st, double width);
 void print_escape(gz_buf *b, const char *s);
 char *print_esc(const char *s);
 double print_text_box(printer *pr, const char *markup, bool head, double size, gz_pdf_align al,

@@ -144,6 +144,104 @@ gz_pdf_text *print_text(printer *pr, const char *markup, const gz_pdf_style *st,
 	return t;
 }
 
+/* Whether the UTF-8 character at s is one a heading's line may end with:
+ * Chinese pause and stop marks, and a space between words. n: its length. */
+static bool break_after(const char *s, size_t *n)
+{
+	static const char *const marks[] = {"，", "、", "：", "；", "！", "？", "。", "）", "”", "」", "》"};
+	size_t i;
+
+	if (*s == ' ') {
+		*n = 1;
+		return true;
+	}
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (!strncmp(s, marks[i], strlen(marks[i]))) {
+			*n = strlen(marks[i]);
+			return true;
+		}
+	return false;
+}
+
+/*
+ * A heading laid out as a typesetter would: not "家里有人住院，先做什 / 么？",
+ * with a word's last characters alone on a line. When its last line is
+ * short, a two-line heading of plain text breaks after the last mark
+ * (，、：…) whose text before it fits one line: "家里有人住院， / 先做什么？".
+ * Otherwise (no such mark, markup, three lines or more) its lines are
+ * balanced: laid out at the narrowest width that still gives as many lines.
+ */
+gz_pdf_text *print_head_text(printer *pr, const char *markup, const gz_pdf_style *st, double width)
+{
+	gz_pdf_text *t = print_text(pr, markup, st, width), *u;
+	int n = gz_pdf_text_lines(t), k;
+	double lo, hi;
+
+	if (n < 2 || gz_pdf_text_line_width(t, n - 1) >= width * 0.4)
+		return t;
+	if (n == 2 && !strchr(markup, '<') && !strchr(markup, '&') && !strchr(markup, '\n')) {
+		size_t len = strlen(markup), at, m, best = 0;
+		gz_buf b = GZ_BUF_INIT;
+		for (at = 0; at < len; at++) {
+			if (!break_after(markup + at, &m))
+				continue;
+			if (at + m >= len)
+				break;
+			gz_buf_clear(&b);
+			gz_buf_add(&b, markup, at + m);
+			u = print_text(pr, b.ptr, st, width);
+			k = gz_pdf_text_lines(u);
+			gz_pdf_text_free(u);
+			if (k != 1)
+				break;
+			best = at + m;
+			at += m - 1;
+		}
+		if (best) {
+			gz_buf_clear(&b);
+			gz_buf_add(&b, markup + best, len - best);
+			u = print_text(pr, b.ptr, st, width);
+			k = gz_pdf_text_lines(u);
+			gz_pdf_text_free(u);
+			/* the rest on one line, and not shorter than what it replaces */
+			if (k == 1) {
+				gz_buf_clear(&b);
+				gz_buf_add(&b, markup, best);
+				gz_buf_putc(&b, '\n');
+				gz_buf_add(&b, markup + best, len - best);
+				u = print_text(pr, b.ptr, st, width);
+				if (gz_pdf_text_lines(u) == 2) {
+					gz_pdf_text_free(t);
+					gz_buf_release(&b);
+					return u;
+				}
+				gz_pdf_text_free(u);
+			}
+		}
+		gz_buf_release(&b);
+	}
+	/* the narrowest width, to a point, that keeps n lines */
+	lo = width / n;
+	hi = width;
+	while (hi - lo > 1) {
+		double mid = (lo + hi) / 2;
+		u = print_text(pr, markup, st, mid);
+		k = gz_pdf_text_lines(u);
+		gz_pdf_text_free(u);
+		if (k > n)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	u = print_text(pr, markup, st, hi);
+	if (gz_pdf_text_lines(u) != n) {
+		gz_pdf_text_free(u);
+		return t;
+	}
+	gz_pdf_text_free(t);
+	return u;
+}
+
 void print_escape(gz_buf *b, const char *s)
 {
 	if (s)
@@ -167,7 +265,7 @@ double print_text_box(printer *pr, const char *markup, bool head, double size, g
 
 	print_style(&st, pr, head, size);
 	st.align = al;
-	t = print_text(pr, markup, &st, w);
+	t = head ? print_head_text(pr, markup, &st, w) : print_text(pr, markup, &st, w);
 	gz_pdf_text_draw(pr->pdf, t, x, y, 0, gz_pdf_text_lines(t));
 	h = gz_pdf_text_height(t);
 	gz_pdf_text_free(t);

@@ -306,7 +306,7 @@ static int place_head(printer *pr, const blocks *bs, size_t i, double size, bool
 	int rc;
 
 	print_style(&st, pr, true, hs);
-	t = print_text(pr, b->markup, &st, pr->f.w);
+	t = print_head_text(pr, b->markup, &st, pr->f.w);
 	/* keep with the next block: the heading and two of its lines */
 	keep = gz_pdf_text_height(t) + (compact ? 2 : 4) * MM + 3 * MM;
 	if (i + 1 < bs->n) {

@@ -10,7 +10,8 @@ columns end within 15 % of a panel's height of each other; the inside
 text is set at 11 pt or more; no inside panel ends on a question ("问")
 whose answer is on the next one; no line starts with closing punctuation
 or ends with opening punctuation; a list item's wrapped lines start where
-its text does, right of its marker ("•", "1."). Prints a PROBLEM line per fault, the
+its text does, right of its marker ("•", "1."); a heading that takes two
+lines or more does not end on a line of three characters or fewer. Prints a PROBLEM line per fault, the
 figures it measured, and exits 1 on any fault.
 """
 import re
@@ -81,7 +82,13 @@ def main():
         for k in range(3):
             col = sorted((l for l in lines if edges[k] - 1 <= l[0] < edges[k + 1] - 1),
                          key=lambda l: l[1])
+            body = sorted(l[5] for l in col)[len(col) // 2] if col else 0
             for a, b in zip(col, col[1:]):
+                # a heading (set larger than the body) wrapped onto a short last line
+                if a[5] > body * 1.1 and abs(b[5] - a[5]) < 0.5 and 0 < b[1] - a[1] < a[5] * 2 and \
+                        len(b[4]) <= 3:
+                    problems.append(f"{name} panel {k + 1}: a heading ends on a line of "
+                                    f"{len(b[4])} characters: {a[4]} / {b[4]}")
                 pitch = (a[3] - a[1]) * 1.7
                 if a[6] is not None and b[6] is None and 0 < b[1] - a[1] < pitch and \
                         b[0] < a[6] + 20 and abs(b[0] - a[6]) > 1:
