@@ -82,11 +82,11 @@ char *gz_print_output_name(const char *path);
  * UAX #14 allows neither, so a quoted word was carried to the next line
  * with the line before it stretched); and punctuation compression (标点挤压):
  * a full-width mark is half glyph, half space, so in a pair ("。”", "，“",
- * "）。") the first, when it closes, gives up its empty half (letter
- * spacing of -0.5 em at size points). Returns the new markup (caller
+ * "）。") the first, when it closes, gives up its empty half (the
+ * font's half-width form, OpenType "halt"). Returns the new markup (caller
  * frees), or NULL when m has no such marks; *pairs (may be NULL) is
  * increased by the pairs compressed.
  */
-char *gz_print_cjk_markup(const char *m, double size, size_t *pairs);
+char *gz_print_cjk_markup(const char *m, size_t *pairs);
 
 #endif

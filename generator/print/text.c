@@ -38,12 +38,11 @@ static size_t mark_at(const char *p, const char *const *set)
 	return 0;
 }
 
-char *gz_print_cjk_markup(const char *m, double size, size_t *pairs)
+char *gz_print_cjk_markup(const char *m, size_t *pairs)
 {
 	gz_buf b = GZ_BUF_INIT;
 	const char *p;
 	bool any = false;
-	int half = -(int)(size * 512); /* pango's unit is 1/1024 pt */
 
 	for (p = m; *p; p++) {
 		size_t c = mark_at(p, closing), o = c ? 0 : mark_at(p, opening);
@@ -64,9 +63,12 @@ char *gz_print_cjk_markup(const char *m, double size, size_t *pairs)
 		if (o && p > m && (!strncmp(p, "“", 3) || !strncmp(p, "‘", 3)) &&
 		    !((size_t)(p - m) >= 3 && mark_at(p - 3, opening)))
 			gz_buf_puts(&b, "\xe2\x80\x8b");
-		/* … and a closing mark before another mark gives up its empty half */
+		/* … and a closing mark before another mark gives up its empty
+		 * half: the font's own half-width form of it (OpenType "halt"),
+		 * which keeps the mark where it sits; a negative letter spacing
+		 * would move the mark half into the character before it */
 		if (c && (mark_at(p + c, closing) || mark_at(p + c, opening))) {
-			gz_buf_printf(&b, "<span letter_spacing=\"%d\">", half);
+			gz_buf_puts(&b, "<span font_features=\"halt\">");
 			gz_buf_add(&b, p, c);
 			gz_buf_puts(&b, "</span>");
 			if (pairs)
@@ -89,7 +91,7 @@ char *gz_print_cjk_markup(const char *m, double size, size_t *pairs)
 
 static gz_pdf_text *lay_out(printer *pr, const char *markup, const gz_pdf_style *st, double width)
 {
-	char *err = NULL, *cjk = gz_print_cjk_markup(markup, st->size, NULL);
+	char *err = NULL, *cjk = gz_print_cjk_markup(markup, NULL);
 	gz_pdf_text *t = gz_pdf_text_new(pr->pdf, cjk ? cjk : markup, st, width, &err);
 
 	free(cjk);
