@@ -13,22 +13,22 @@
 #include "desk/internal.h"
 #include "load/yaml.h"
 
-static void options(gz_buf *b, const gz_value *seq, const char *have)
+/* The choices data/places.yml offers for a field, as a datalist: the
+ * field stays free text, so a value the list lacks (a township not yet
+ * listed, two industries) is shown and saved as it was written. */
+static void choices(gz_buf *b, const char *id, const gz_value *seq)
 {
 	size_t i;
 
-	gz_buf_puts(b, "<option value=\"\"></option>");
+	gz_buf_printf(b, "<datalist id=\"%s\">", id);
 	for (i = 0; seq && seq->type == GZ_SEQ && i < seq->n; i++) {
-		const char *v = seq->items[i]->str;
 		if (seq->items[i]->type != GZ_STR)
 			continue;
-		gz_buf_puts(b, "<option");
-		if (have && !strcmp(have, v))
-			gz_buf_puts(b, " selected");
-		gz_buf_puts(b, ">");
-		html(b, v);
-		gz_buf_puts(b, "</option>");
+		gz_buf_puts(b, "<option value=\"");
+		html(b, seq->items[i]->str);
+		gz_buf_puts(b, "\">");
 	}
+	gz_buf_puts(b, "</datalist>");
 }
 
 static gz_value *places(desk *dk, const char *sha)
@@ -107,7 +107,21 @@ void desk_form_screen(desk_ctx *c, gz_desk_page *p, const char *page, const char
 	html(b, p->status);
 	gz_buf_puts(b, "\">");
 	text_input(b, _("Title"), "title", p->title, " required");
-	text_input(b, _("Date"), "date", p->date, " type=\"date\" required");
+	{
+		/* a date picker holds YYYY-MM-DD only: 2021年3月5日 is shown as
+		 * 2021-03-05, and a date with a time stays text, as written */
+		gz_date d;
+		char ymd[11];
+		if (!*p->date || (gz_date_parse(&d, p->date) == 0 && !d.has_time)) {
+			if (*p->date) {
+				gz_date_ymd(ymd, &d);
+				gz_desk_set(&p->date, ymd);
+			}
+			text_input(b, _("Date"), "date", p->date, " type=\"date\" required");
+		} else {
+			text_input(b, _("Date"), "date", p->date, " required");
+		}
+	}
 	if (!*page)
 		text_input(b, _("Address name (a-z, 0-9, -)"), "slug", p->slug,
 			   " pattern=\"[a-z0-9-]*\"");
@@ -116,16 +130,19 @@ void desk_form_screen(desk_ctx *c, gz_desk_page *p, const char *page, const char
 		html(b, p->slug);
 		gz_buf_puts(b, "\">");
 	}
-	gz_buf_printf(b, "<div class=\"row\"><label>%s<select name=\"township\">", _("Township"));
-	options(b, gz_value_get(pl, "townships"), p->township);
-	gz_buf_printf(b, "</select></label><label>%s<select name=\"village\">", _("Village"));
-	options(b, gz_value_get(pl, "villages"), p->village);
-	gz_buf_printf(b, "</select></label><label>%s<select name=\"industry\">", _("Industry"));
-	options(b, gz_value_get(pl, "industries"), p->industry);
-	gz_buf_puts(b, "</select></label></div>");
+	gz_buf_puts(b, "<div class=\"row\">");
+	text_input(b, _("Township"), "township", p->township, " list=\"townships\"");
+	text_input(b, _("Village"), "village", p->village, " list=\"villages\"");
+	text_input(b, _("Industry (separated by 、)"), "industry", p->industry, " list=\"industries\"");
+	gz_buf_puts(b, "</div>");
+	choices(b, "townships", gz_value_get(pl, "townships"));
+	choices(b, "villages", gz_value_get(pl, "villages"));
+	choices(b, "industries", gz_value_get(pl, "industries"));
 	text_input(b, _("People (separated by 、)"), "people", p->people, NULL);
 	text_input(b, _("Tags (separated by 、)"), "tags", p->tags, NULL);
-	gz_buf_printf(b, "<label>%s<textarea name=\"summary\" rows=\"2\">", _("Summary"));
+	/* a browser drops the newline right after <textarea>: this one, not
+	 * the text's own first line when it is blank */
+	gz_buf_printf(b, "<label>%s<textarea name=\"summary\" rows=\"2\">\n", _("Summary"));
 	html(b, p->summary);
 	gz_buf_puts(b, "</textarea></label>");
 	text_input(b, _("Author"), "author", p->author, NULL);
@@ -160,7 +177,7 @@ void desk_form_screen(desk_ctx *c, gz_desk_page *p, const char *page, const char
 	html(b, p->extra);
 	gz_buf_printf(b, "\"><label for=\"body\">%s</label><div class=\"md\"><div class=\"gutter\" "
 			 "id=\"gutter\" aria-hidden=\"true\"></div><textarea id=\"body\" name=\"body\" "
-			 "rows=\"18\" wrap=\"off\" spellcheck=\"false\">",
+			 "rows=\"18\" wrap=\"off\" spellcheck=\"false\">\n",
 		      _("Text (Markdown)"));
 	html(b, p->body);
 	gz_buf_printf(b, "</textarea></div><ul id=\"findings\" class=\"findings\" aria-live=\"polite\" "
@@ -255,6 +272,57 @@ cleanup:
 	free(own);
 }
 
+/* Take the form's value of a field the text's own front matter left out. */
+static void fill_in(char **have, const char *form)
+{
+	if (!**have && *form)
+		gz_desk_set(have, form);
+}
+
+/*
+ * A page whose front matter could not be read comes to the form whole, in
+ * its text. When the editor has mended it there, the text's front matter
+ * is the page's: its fields, with what the form adds where it has none.
+ * Written below the form's own front matter, it would be a second block,
+ * read as text. Returns false while it still is not YAML.
+ */
+static bool front_matter_in_text(gz_desk_page *p)
+{
+	gz_desk_page q;
+	size_t i;
+
+	if (strncmp(p->body, "---\n", 4) || !strstr(p->body + 3, "\n---\n"))
+		return true;
+	if (gz_desk_page_parse(&q, p->body, strlen(p->body), NULL, NULL) < 0) {
+		gz_desk_page_release(&q);
+		return false;
+	}
+	fill_in(&q.title, p->title);
+	fill_in(&q.date, p->date);
+	fill_in(&q.slug, p->slug);
+	fill_in(&q.status, p->status);
+	fill_in(&q.summary, p->summary);
+	fill_in(&q.township, p->township);
+	fill_in(&q.village, p->village);
+	fill_in(&q.industry, p->industry);
+	fill_in(&q.people, p->people);
+	fill_in(&q.tags, p->tags);
+	fill_in(&q.author, p->author);
+	fill_in(&q.source, p->source);
+	fill_in(&q.reprint, p->reprint);
+	if (!q.nphotos) {
+		for (i = 0; i < p->nphotos; i++) {
+			q.photos[i] = p->photos[i];
+			memset(&p->photos[i], 0, sizeof(p->photos[i]));
+		}
+		q.nphotos = p->nphotos;
+		p->nphotos = 0;
+	}
+	gz_desk_page_release(p);
+	*p = q;
+	return true;
+}
+
 bool desk_form_page(desk_ctx *c, gz_desk_page *p, const char **why)
 {
 	size_t i;
@@ -298,6 +366,11 @@ bool desk_form_page(desk_ctx *c, gz_desk_page *p, const char **why)
 		snprintf(n, sizeof(n), "photo%zu_alt", i);
 		gz_desk_set(&p->photos[i].alt, field(c, n));
 		p->nphotos++;
+	}
+	if (!front_matter_in_text(p)) {
+		*why = _("The text starts with a front matter block (between '---' lines) that is "
+			 "not valid YAML: mend it there, or delete it and fill in the fields above.");
+		return false;
 	}
 	if (!*p->title) {
 		*why = _("A page needs a title.");

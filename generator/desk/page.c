@@ -179,6 +179,16 @@ static void list(gz_yaml_out *y, const char *key, const char *v)
 		gz_yaml_out_close(y);
 }
 
+/* A township or village: one name, or a list when several were written
+ * (a story of two villages keeps both). */
+static void place(gz_yaml_out *y, const char *key, const char *v)
+{
+	if (v && (strstr(v, "、") || strstr(v, "，") || strchr(v, ',') || strstr(v, "；") || strchr(v, ';')))
+		list(y, key, v);
+	else
+		scalar(y, key, v, true);
+}
+
 static void photos(gz_yaml_out *y, const gz_desk_page *p)
 {
 	size_t i;
@@ -209,8 +219,8 @@ static int known_fields(gz_buf *out, const gz_desk_page *p)
 	scalar(y, "slug", p->slug, true);
 	scalar(y, "status", p->status, false);
 	scalar(y, "summary", p->summary, true);
-	scalar(y, "township", p->township, true);
-	scalar(y, "village", p->village, true);
+	place(y, "township", p->township);
+	place(y, "village", p->village);
 	list(y, "industry", p->industry);
 	list(y, "people", p->people);
 	list(y, "tags", p->tags);

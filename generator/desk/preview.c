@@ -280,7 +280,17 @@ void desk_do_view(desk_ctx *c)
 	{
 		gz_buf raw = GZ_BUF_INIT;
 		if (gz_buf_read_file(&raw, path.ptr) < 0) {
-			desk_message(c, 404, _("Not found"), _("Not in the preview yet."));
+			/* shown in the form's preview frame, which a desk page
+			 * (frame-ancestors 'none') could not be: the browser would
+			 * say the desk refused to connect */
+			c->rp->status = 404;
+			c->rp->sandbox = true;
+			gz_buf_puts(b, "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>");
+			html(b, _("Not in the preview yet."));
+			gz_buf_puts(b, "</title><body style=\"font:16px/1.8 sans-serif;color:#444;padding:1em 1.5em\"><p>");
+			html(b, _("This page is not in the preview yet: the preview is made when the text has "
+				  "no errors. Fix what is listed under the text, and the preview follows."));
+			gz_buf_puts(b, "</p></body></html>");
 			gz_buf_release(&raw);
 			goto cleanup;
 		}

@@ -107,7 +107,10 @@ async function main() {
 		await page.fill('input[name=title]', TITLE);
 		await page.fill('input[name=date]', '2020-04-12');
 		await page.fill('input[name=slug]', SLUG);
-		await page.selectOption('select[name=township]', { index: 1 });
+		// the township: free text, with the site's places offered as it is typed
+		const offered = await page.$$eval('#townships option', (os) => os.map((o) => o.value));
+		if (!offered.includes('穆棱镇')) bad(`the township field offers ${JSON.stringify(offered)}`);
+		await page.fill('input[name=township]', '穆棱镇');
 		await page.fill('input[name=author]', '县融媒体中心');
 		let r = await typeBody(page, WRONG);
 		const w = (r.findings || []).filter((f) => f.severity === 'warning' && f.line - r.bodyLine + 1 === 1);
