@@ -103,6 +103,11 @@ int gz_pdf_new(gz_pdf **out, const gz_pdf_opts *o, char **err)
 	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
 	pango_cairo_context_set_font_options(p->pango, fo);
 	cairo_font_options_destroy(fo);
+	/* pango rounds each glyph's advance to a whole unit, here a point: a
+	 * 9.2 pt quote would be set on a 9 pt grid (crowded), 8.5 pt table
+	 * text on a 9 pt one (loose), and a 12.5 pt column would hold a
+	 * character less and be stretched */
+	pango_context_set_round_glyph_positions(p->pango, FALSE);
 	pango_context_set_language(p->pango, pango_language_from_string("zh-cn"));
 	*out = p;
 	return 0;

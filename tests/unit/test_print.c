@@ -82,8 +82,33 @@ static void test_line_pitch(void)
 	gz_pdf_free(pdf);
 }
 
+/* Text at a size between whole points keeps its size's advance: ten
+ * characters at 8.5 pt are 85 pt wide, not set on a whole-point grid
+ * (89.5 pt, each advance but the last rounded up to 9). */
+static void test_half_points(void)
+{
+	gz_pdf_opts o = {.width = 600, .height = 800, .measure = true};
+	gz_pdf_style st = {.family = "Noto Serif CJK SC", .size = 8.5, .leading = 1.5};
+	gz_pdf *pdf = NULL;
+	char *err = NULL;
+	gz_pdf_text *t;
+
+	CHECK_INT(gz_pdf_new(&pdf, &o, &err), 0);
+	if (!pdf)
+		return;
+	t = gz_pdf_text_new(pdf, "下沉干部下沉干部下沉", &st, 500, &err);
+	CHECK(t != NULL);
+	if (t) {
+		CHECK_INT(gz_pdf_text_lines(t), 1);
+		CHECK(gz_pdf_text_width(t) > 84.9 && gz_pdf_text_width(t) < 85.1);
+	}
+	gz_pdf_text_free(t);
+	gz_pdf_free(pdf);
+}
+
 void suite_print(void)
 {
+	gz_test_run("print half points", test_half_points);
 	gz_test_run("print line pitch", test_line_pitch);
 	gz_test_run("print cjk markup", test_cjk_markup);
 	gz_test_run("print cjk width", test_cjk_width);
