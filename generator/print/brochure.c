@@ -99,12 +99,89 @@ static const gz_photo *cover_photo(const manifest *m)
 	return NULL;
 }
 
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* label and v (escaped) after s, kept on one line: a name or a notice is
+ * not broken ("来源：中共穆棱市委宣传 / 部", "未经书面许 / 可"). */
+static void add_whole(gz_buf *s, const char *label, const char *v)
+{
+	if (!v)
+		return;
+	gz_buf_puts(s, "<span allow_breaks=\"false\">");
+	gz_buf_puts(s, label);
+	print_escape(s, v);
+	gz_buf_puts(s, "</span>");
+}
+
+/*
+ * Each story's writer, source and terms of reuse. When every story has the
+ * same writer and source (a department's own brochure), they are said
+ * once, and the titles are grouped under each notice of reuse: a colophon
+ * of fifteen stories stays on its page. Otherwise a line a story.
+ */
+static void sources(blocks *bs, const manifest *m)
+{
+	gz_buf s = GZ_BUF_INIT;
+	bool shared = m->n > 1;
+	size_t i, k;
+
+	for (i = 1; i < m->n && shared; i++)
+		shared = same(m->pages[i]->author, m->pages[0]->author) &&
+			 same(m->pages[i]->source, m->pages[0]->source);
+	if (!shared) {
+		for (i = 0; i < m->n; i++) {
+			const gz_page *p = m->pages[i];
+			gz_buf_puts(&s, "《");
+			print_escape(&s, p->title);
+			gz_buf_puts(&s, "》");
+			add_whole(&s, "　文／", p->author);
+			add_whole(&s, "　来源：", p->source);
+			add_whole(&s, "　", gz_page_reprint_text(p));
+			print_add_block(bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
+		}
+		return;
+	}
+	if (m->pages[0]->author || m->pages[0]->source) {
+		gz_buf_puts(&s, "本册稿件");
+		add_whole(&s, "　文／", m->pages[0]->author);
+		add_whole(&s, "　来源：", m->pages[0]->source);
+		print_add_block(bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
+	}
+	/* the titles under each notice, in the brochure's order of notices */
+	for (i = 0; i < m->n; i++) {
+		const char *notice = gz_page_reprint_text(m->pages[i]);
+		bool first = true;
+		for (k = 0; k < i; k++)
+			if (same(gz_page_reprint_text(m->pages[k]), notice))
+				break;
+		if (k < i)
+			continue;
+		if (notice) {
+			add_whole(&s, "", notice);
+			gz_buf_puts(&s, "：");
+		} else {
+			gz_buf_puts(&s, "使用未注明：");
+		}
+		for (k = i; k < m->n; k++) {
+			if (!same(gz_page_reprint_text(m->pages[k]), notice))
+				continue;
+			gz_buf_puts(&s, first ? "《" : "、《");
+			print_escape(&s, m->pages[k]->title);
+			gz_buf_puts(&s, "》");
+			first = false;
+		}
+		print_add_block(bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
+	}
+}
+
 static int colophon(printer *pr, const manifest *m)
 {
 	const gz_photo *ph = cover_photo(m);
 	gz_buf s = GZ_BUF_INIT;
 	blocks bs = {0};
-	size_t i;
 	int rc;
 
 	pr->heads = false;
@@ -154,17 +231,7 @@ static int colophon(printer *pr, const manifest *m)
 	print_add_block(&bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
 	print_add_block(&bs, B_HEAD)->markup = gz_strdup("稿件来源与使用说明");
 	bs.b[bs.n - 1].level = 3;
-	for (i = 0; i < m->n; i++) {
-		const gz_page *p = m->pages[i];
-		gz_buf_puts(&s, "《");
-		print_escape(&s, p->title);
-		gz_buf_puts(&s, "》");
-		add_field(&s, "　文／", p->author);
-		add_field(&s, "　来源：", p->source);
-		gz_buf_puts(&s, "　");
-		print_escape(&s, gz_page_reprint_text(p));
-		print_add_block(&bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
-	}
+	sources(&bs, m);
 	{
 		double saved = pr->body_size;
 		pr->body_size = 7.5;

@@ -36,6 +36,27 @@ assert_contains colophon.txt "印制单位：穆棱市印刷厂"
 assert_contains colophon.txt "开本：A5（148 × 210 毫米）"
 assert_contains colophon.txt "印制日期：2019年12月30日"
 assert_contains colophon.txt "封面图片：穆棱的夏日田野。（示意插图 本站制作）"
+# the stories' writer and source once (all share them), each notice of
+# reuse with its titles, and no name or notice broken across lines
+pdftotext -f 2 -l 2 -layout sample.pdf colophon-l.txt
+grep -q '^本册稿件 *文／孙昊 *来源：中共穆棱市委宣传部$' colophon-l.txt || fail "the stories' writer and source are not said once"
+assert_contains colophon-l.txt "未经书面许可，不得转载：《新利村谢英武：一群羊养出好日子》、《团结村赵吉录的黑木耳丰收了》"
+# every story of the site in one A5 brochure: its colophon still one page
+all=$TMPDIR/allsite
+mkdir -p "$all"
+cp -R "$ROOT/content" "$ROOT/site.yml" "$all/"
+cat >"$all/content/brochures/all.yml" <<'EOF'
+title: 穆棱市脱贫攻坚典型案例汇编（2018—2020年）
+issuer: 中共穆棱市委宣传部
+date: 2020-12-30
+size: A5
+query:
+  section: stories
+order: date
+EOF
+"$GAZETTE" print --source "$all" content/brochures/all.yml -o all.pdf || fail "print every story"
+pdftotext -f 3 -l 3 all.pdf all3.txt
+grep -q "目" all3.txt || fail "the colophon of every story runs onto a second page"
 
 # a story with a long table and photos among its paragraphs, on small pages
 site=$TMPDIR/site
