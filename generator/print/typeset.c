@@ -248,6 +248,7 @@ static double block_lead(printer *pr, const block *b, double size)
 	gz_pdf_style st;
 	gz_pdf_text *t;
 	double h;
+	int n;
 
 	if (b->type == B_TABLE)
 		return print_table_lead(pr, b, size);
@@ -257,9 +258,26 @@ static double block_lead(printer *pr, const block *b, double size)
 		return 12 * MM;
 	print_style(&st, pr, b->type == B_HEAD, size);
 	t = print_text(pr, b->markup, &st, pr->f.w);
-	h = gz_pdf_text_bottom(t, gz_pdf_text_lines(t) > 1 ? 1 : 0) + 2 * MM;
+	/* the lines print_flow_text puts in a frame at the least: two, or all
+	 * three of a three-line paragraph (two and one would leave a widow) */
+	n = gz_pdf_text_lines(t);
+	h = gz_pdf_text_bottom(t, n == 3 ? 2 : n > 1 ? 1 : 0) + 2 * MM;
 	gz_pdf_text_free(t);
 	return h;
+}
+
+static double rest_of_list(printer *pr, const blocks *bs, size_t i, double size);
+
+/* What must not be parted from the block before bs->b[i]: block_lead, or
+ * for a short list (place_item keeps one whole) the whole list. */
+static double lead_of(printer *pr, const blocks *bs, size_t i, double size)
+{
+	double whole;
+
+	if (bs->b[i].type == B_ITEM && i + 1 < bs->n && bs->b[i + 1].type == B_ITEM &&
+	    (whole = rest_of_list(pr, bs, i, size)) <= pr->f.h / 3)
+		return whole;
+	return block_lead(pr, &bs->b[i], size);
 }
 
 /* block_lead of bs->b[i], and when that is a lead-in ("答：" before a
@@ -270,7 +288,7 @@ static double chain_lead(printer *pr, const blocks *bs, size_t i, double size)
 	double h = block_lead(pr, b, size);
 
 	if (b->type == B_PARA && i + 1 < bs->n && ends_with_colon(b->markup))
-		h += block_lead(pr, &bs->b[i + 1], size);
+		h += lead_of(pr, bs, i + 1, size);
 	return h;
 }
 
@@ -376,7 +394,7 @@ static int place_para(printer *pr, const blocks *bs, size_t i, double size, bool
 		/* "答：" ahead of a list stays with its first lines */
 		if (gz_pdf_text_lines(t) <= 2 && ends_with_colon(b->markup) && i + 1 < bs->n &&
 		    print_need(pr, (pr->fresh ? 0 : before) + gz_pdf_text_height(t) +
-					   block_lead(pr, &bs->b[i + 1], size)) < 0)
+					   lead_of(pr, bs, i + 1, size)) < 0)
 			rc = -1;
 		if (rc == 0)
 			rc = print_flow_text(pr, t, 0, before);
@@ -385,16 +403,14 @@ static int place_para(printer *pr, const blocks *bs, size_t i, double size, bool
 	return rc;
 }
 
-/* A list item, its marker hanging in the indent. */
-static int place_item(printer *pr, const blocks *bs, size_t i, double size)
+/* A list item's text as place_item sets it, its marker hanging in the
+ * indent; *mw: the marker's width. */
+static gz_pdf_text *item_text(printer *pr, const block *b, double size, double *mw)
 {
-	const block *b = &bs->b[i];
 	double ind = (b->level > 0 ? b->level : 1) * 5 * MM;
 	gz_buf m = GZ_BUF_INIT;
 	gz_pdf_style st;
 	gz_pdf_text *t;
-	double mw;
-	int rc = 0;
 
 	print_style(&st, pr, false, size);
 	st.align = GZ_PDF_LEFT;
@@ -402,20 +418,50 @@ static int place_item(printer *pr, const blocks *bs, size_t i, double size)
 	 * they are ("•", "10."), so wrapped lines align with the text */
 	gz_buf_printf(&m, "%s\xe2\x80\x82", b->marker ? b->marker : "");
 	t = print_text(pr, m.ptr, &st, pr->f.w);
-	mw = gz_pdf_text_width(t);
+	*mw = gz_pdf_text_width(t);
 	gz_pdf_text_free(t);
-	st.indent = -mw;
+	st.indent = -*mw;
 	gz_buf_puts(&m, b->markup);
-	t = print_text(pr, m.ptr, &st, pr->f.w - ind + mw);
+	t = print_text(pr, m.ptr, &st, pr->f.w - ind + *mw);
 	gz_buf_release(&m);
-	/* a list does not split after its first item, nor leave its
-	 * last alone: the first two items, or the last two, together */
-	if ((i == 0 || bs->b[i - 1].type != B_ITEM) && i + 1 < bs->n && bs->b[i + 1].type == B_ITEM)
+	return t;
+}
+
+/* The height of the items from bs->b[i] to the list's end, as set. */
+static double rest_of_list(printer *pr, const blocks *bs, size_t i, double size)
+{
+	double h = 0, mw;
+
+	for (; i < bs->n && bs->b[i].type == B_ITEM; i++) {
+		gz_pdf_text *t = item_text(pr, &bs->b[i], size, &mw);
+		h += 1 * MM + gz_pdf_text_height(t);
+		gz_pdf_text_free(t);
+	}
+	return h;
+}
+
+/* A list item, its marker hanging in the indent. */
+static int place_item(printer *pr, const blocks *bs, size_t i, double size)
+{
+	const block *b = &bs->b[i];
+	double ind = (b->level > 0 ? b->level : 1) * 5 * MM, mw, whole;
+	bool first = i == 0 || bs->b[i - 1].type != B_ITEM;
+	bool second = !first && (i < 2 || bs->b[i - 2].type != B_ITEM);
+	gz_pdf_text *t = item_text(pr, b, size, &mw);
+	int rc = 0;
+
+	/* a short list stays whole (a third of the frame or less: "答：" and
+	 * its three places); a longer one does not split after its first
+	 * item, nor leave its last alone: the first two items, or the last
+	 * two, together, and never moving the second from the first */
+	if (first && i + 1 < bs->n && bs->b[i + 1].type == B_ITEM &&
+	    (whole = rest_of_list(pr, bs, i, size)) <= pr->f.h / 3)
+		rc = print_need(pr, whole - (pr->fresh ? 1 * MM : 0));
+	else if (first && i + 1 < bs->n && bs->b[i + 1].type == B_ITEM)
 		rc = print_need(pr, (pr->fresh ? 0 : 1 * MM) + gz_pdf_text_height(t) +
 					    block_lead(pr, &bs->b[i + 1], size));
-	else if (i + 1 < bs->n && bs->b[i + 1].type == B_ITEM &&
-		 (i + 2 >= bs->n || bs->b[i + 2].type != B_ITEM) && i > 0 &&
-		 bs->b[i - 1].type == B_ITEM)
+	else if (!first && !second && i + 1 < bs->n && bs->b[i + 1].type == B_ITEM &&
+		 (i + 2 >= bs->n || bs->b[i + 2].type != B_ITEM))
 		rc = print_need(pr, (pr->fresh ? 0 : 1 * MM) + gz_pdf_text_height(t) +
 					    block_lead(pr, &bs->b[i + 1], size));
 	if (rc == 0)
@@ -502,7 +548,7 @@ static int place_block(printer *pr, const blocks *bs, size_t *i, const gz_page *
 static int place_list(printer *pr, const blocks *bs, const gz_page *p, bool compact,
 		      bool with_photos)
 {
-	size_t i, k, para = 0, next_photo = 0, nphotos = 0;
+	size_t i, k, para = 0, paras = 0, next_photo = 0, nphotos = 0;
 	double size = pr->body_size;
 	const gz_photo **photos = NULL;
 	size_t every;
@@ -516,7 +562,12 @@ static int place_list(printer *pr, const blocks *bs, const gz_page *p, bool comp
 			photos = gz_calloc(p->nphotos, sizeof(*photos));
 		photos[nphotos++] = ph;
 	}
-	every = nphotos ? (bs->n / (nphotos + 1) > 1 ? bs->n / (nphotos + 1) : 1) : 0;
+	/* one photo every few paragraphs, counted as the loop below counts
+	 * them: counted in blocks (items, headings, photos too), the photos
+	 * came after the last paragraph, and floated to a page of their own */
+	for (k = 0; k < bs->n; k++)
+		paras += bs->b[k].type == B_PARA || bs->b[k].type == B_QUOTE;
+	every = nphotos ? (paras / (nphotos + 1) > 1 ? paras / (nphotos + 1) : 1) : 0;
 	for (i = 0; i < bs->n; i++) {
 		btype type = bs->b[i].type;
 		if (place_block(pr, bs, &i, p, compact, size) < 0) {

@@ -11,7 +11,8 @@ text is set at 11 pt or more; no inside panel ends on a question ("问")
 whose answer is on the next one; no line starts with closing punctuation
 or ends with opening punctuation; a list item's wrapped lines start where
 its text does, right of its marker ("•", "1."); a heading that takes two
-lines or more does not end on a line of three characters or fewer. Prints a PROBLEM line per fault, the
+lines or more does not end on a line of three characters or fewer; no
+inside panel ends on a list's first item. Prints a PROBLEM line per fault, the
 figures it measured, and exits 1 on any fault.
 """
 import re
@@ -74,6 +75,15 @@ def main():
                 figures.append(f"inside panel {k + 1}: smallest text {smallest:.1f} pt")
                 if smallest < 10.9:
                     problems.append(f"inside panel {k + 1} has text of {smallest:.1f} pt (less than 11)")
+        if name == "inside":
+            # a short list stays in one panel: none ends on a list's first
+            # item with the rest in the next
+            cols = [sorted((l for l in lines if edges[k] - 1 <= l[0] < edges[k + 1] - 1),
+                           key=lambda l: l[1]) for k in range(3)]
+            for k in range(2):
+                if cols[k] and cols[k + 1] and re.match(r"1[.、)]", cols[k][-1][4]) and \
+                        re.match(r"2[.、)]", cols[k + 1][0][4]):
+                    problems.append(f"inside panel {k + 1} ends on a list's first item: {cols[k][-1][4]}")
         if name == "inside" and len(bottoms) == 3:
             spread = (max(bottoms) - min(bottoms)) / usable
             figures.append(f"inside columns end within {spread:.0%} of a panel")
