@@ -268,6 +268,21 @@ static double block_lead(printer *pr, const block *b, double size)
 
 static double rest_of_list(printer *pr, const blocks *bs, size_t i, double size);
 
+/* Whether paragraph b takes one line: a heading keeps with the next block
+ * too, or it would stand at a page's foot with a single line under it. */
+static bool one_line(printer *pr, const block *b, double size)
+{
+	gz_pdf_style st;
+	gz_pdf_text *t;
+	bool one;
+
+	print_style(&st, pr, false, size);
+	t = print_text(pr, b->markup, &st, pr->f.w);
+	one = gz_pdf_text_lines(t) == 1;
+	gz_pdf_text_free(t);
+	return one;
+}
+
 /* What must not be parted from the block before bs->b[i]: block_lead, or
  * for a short list (place_item keeps one whole) the whole list. */
 static double lead_of(printer *pr, const blocks *bs, size_t i, double size)
@@ -287,7 +302,9 @@ static double chain_lead(printer *pr, const blocks *bs, size_t i, double size)
 	const block *b = &bs->b[i];
 	double h = block_lead(pr, b, size);
 
-	if (b->type == B_PARA && i + 1 < bs->n && ends_with_colon(b->markup))
+	if (b->type == B_PARA && i + 1 < bs->n &&
+	    (ends_with_colon(b->markup) || one_line(pr, b, size)) && bs->b[i + 1].type != B_HEAD &&
+	    bs->b[i + 1].type != B_IMAGE)
 		h += lead_of(pr, bs, i + 1, size);
 	return h;
 }

@@ -57,6 +57,9 @@ EOF
 "$GAZETTE" print --source "$all" content/brochures/all.yml -o all.pdf || fail "print every story"
 pdftotext -f 3 -l 3 all.pdf all3.txt
 grep -q "目" all3.txt || fail "the colophon of every story runs onto a second page"
+# and its pages as the sample's: no photo alone on a page (the front
+# matter's photos go among the paragraphs), no heading over a single line
+python3 "$ROOT/tests/tools/brochure_check.py" all.pdf || fail "the brochure of every story"
 
 # a story with a long table and photos among its paragraphs, on small pages
 site=$TMPDIR/site

@@ -9,7 +9,8 @@ checks: no heading (a bold sans line larger than the body) in the bottom
 characters are spaced wider than 1.25 em; every page but the covers, the contents and a story's last
 page (the page before a story opens, or before the back cover) is filled
 to 60 % of its text area by text and photos; no line starts with closing
-punctuation or ends with opening punctuation. Prints the figures, a
+punctuation or ends with opening punctuation; no page holds a photo
+alone. Prints the figures, a
 PROBLEM line per fault, and exits 1 on any fault.
 """
 import os
@@ -64,12 +65,19 @@ def main():
         area = (folio_top - top_margin) or 1
         bottom = max([t[1] for t in inner] + [i[1] for i in images if i[1] < folio_top], default=top_margin)
         fill = (bottom - top_margin) / area
-        last_of_story = (num + 1) in opens or num == n - 1
+        # (or before the blank pages that bring the back cover to a left page)
+        blank_after = num < n and not pages[num][2] and not pages[num][3]
+        last_of_story = (num + 1) in opens or num == n - 1 or blank_after
         # the covers, the colophon and the contents are set apart
         exempt = num in (1, 2, 3, n) or last_of_story or not inner
         figures.append(f"page {num}: {fill:.0%}{' (exempt)' if exempt else ''}")
         if not exempt and fill < 0.6:
             problems.append(f"page {num} is {fill:.0%} filled (less than 60 %)")
+        # a photo alone on a page, with at most its caption, far from the
+        # text it goes with
+        rows = {round(t[0]) for t in inner}
+        if num not in (1, 2, 3, n) and images and len(rows) <= 2:
+            problems.append(f"page {num} holds a photo and no text")
         for t in inner if num not in (1, 2, 3, n) else []:
             head = "Sans" in t[4] and t[5] and t[3] > body_size * 1.05 and t[3] < title_size - 0.5
             if head and t[1] > top_margin + area * 0.85:
