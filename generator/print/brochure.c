@@ -16,7 +16,9 @@
 static void running_head(printer *pr, int page)
 {
 	char folio[16];
-	const char *head = page % 2 ? pr->head_odd : pr->head_even;
+	/* a story's opening page carries its folio, not a head that would
+	 * repeat the title below it */
+	const char *head = pr->opening ? NULL : page % 2 ? pr->head_odd : pr->head_even;
 	double x = page % 2 ? pr->inner : pr->outer, w = pr->W - pr->inner - pr->outer;
 	gz_pdf_style st;
 	gz_pdf_text *t;
@@ -318,7 +320,9 @@ static int story(printer *pr, const manifest *m, const gz_page *p, int *start)
 	pr->nfloats = 0;
 	if (m->recto && gz_pdf_page_count(pr->pdf) % 2 == 1)
 		gz_pdf_page(pr->pdf); /* a blank left-hand page */
+	pr->opening = true;
 	print_next_frame(pr);
+	pr->opening = false;
 	*start = gz_pdf_page_count(pr->pdf);
 	title = print_esc(p->title);
 	pr->y += 6 * MM;

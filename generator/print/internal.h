@@ -101,6 +101,7 @@ struct printer {
 	/* brochure running heads */
 	const char *head_even, *head_odd;
 	bool heads;
+	bool opening; /* the page a story opens on: its folio, no head */
 	/* leaflet panels */
 	frame *panels;
 	size_t npanels, panel;

@@ -29,6 +29,14 @@ sed -i 's/^size: A5 /size: A4 /' "$a4/content/brochures/typical-cases-2019.yml"
 	fail "print the sample brochure at A4"
 assert_contains a4.err "content/brochures/typical-cases-2019.yml:10:8: warning: photo 'content/photos/2019/muling-fields.jpg' prints at 157 pixels an inch"
 python3 "$ROOT/tests/tools/brochure_check.py" sample.pdf || fail "the sample brochure"
+# a story's opening page has its folio but no running head: the title is
+# not printed twice on it
+pages=$(pdfinfo sample.pdf | awk '/^Pages:/ {print $2}')
+for p in $(seq 4 "$pages"); do
+	pdftotext -f "$p" -l "$p" sample.pdf page.txt
+	[ "$(grep -c '新利村谢英武：一群羊养出好日子' page.txt)" -le 1 ] ||
+		fail "page $p prints the story's title twice (a running head over its opening)"
+done
 pdftotext -f 2 -l 2 sample.pdf colophon.txt
 assert_contains colophon.txt "准印证号：牡内资准字（2019）第086号"
 assert_contains colophon.txt "印数：2000"
