@@ -7,17 +7,71 @@
 
 #include "base/alloc.h"
 
-/* One row of a table at pr->y: cells laid out in st at column width cw. */
-static void draw_row(printer *pr, gz_pdf_text **cells, int cols, double cw, double pad, double rh,
-		     bool head)
+/* One row of a table at pr->y: cells laid out in st at the widths cw. */
+static void draw_row(printer *pr, gz_pdf_text **cells, int cols, const double *cw, double pad,
+		     double rh, bool head)
 {
+	double x = pr->f.x;
 	int c;
 
 	if (head)
 		gz_pdf_rect(pr->pdf, pr->f.x, pr->y, pr->f.w, rh, 0.93, 0.93, 0.93);
-	for (c = 0; c < cols; c++)
-		gz_pdf_text_draw(pr->pdf, cells[c], pr->f.x + c * cw + pad, pr->y + pad, 0,
-				 gz_pdf_text_lines(cells[c]));
+	for (c = 0; c < cols; c++) {
+		gz_pdf_text_draw(pr->pdf, cells[c], x + pad, pr->y + pad, 0, gz_pdf_text_lines(cells[c]));
+		x += cw[c];
+	}
+}
+
+/*
+ * Each column's width, as a browser sizes a table: a column gets what its
+ * widest cell needs on one line when the table fits so; otherwise each
+ * gets its least (its cells whole up to eight characters, or fewer when
+ * the table is crowded: "27个", "2100元", "带动贫困户") and the rest of the width
+ * goes to the columns by how much more they would take. Equal columns
+ * broke "3000 / 元" while a column of "27个" stood half empty.
+ */
+static void column_widths(printer *pr, const block *b, const gz_pdf_style *st, double pad,
+			  double *cw)
+{
+	static const double caps[] = {8, 6, 4.5};
+	double *most = gz_calloc((size_t)b->cols, sizeof(double)), least_sum = 0, most_sum = 0;
+	double *least = gz_calloc((size_t)b->cols, sizeof(double)), room = pr->f.w;
+	size_t k;
+	int r, c;
+
+	for (c = 0; c < b->cols; c++)
+		for (r = 0; r < b->rows; r++) {
+			const char *m = b->cells[r * b->cols + c];
+			gz_pdf_text *t = print_text(pr, m ? m : "", st, 10000);
+			double w = gz_pdf_text_width(t) + 2 * pad + 0.5;
+			gz_pdf_text_free(t);
+			if (w > most[c])
+				most[c] = w;
+		}
+	for (c = 0; c < b->cols; c++)
+		most_sum += most[c];
+	/* a cell of up to eight characters whole, or six, or four and a half:
+	 * the most that leaves room for the rest */
+	for (k = 0; k < sizeof(caps) / sizeof(caps[0]); k++) {
+		double cap = caps[k] * st->size + 2 * pad;
+		least_sum = 0;
+		for (c = 0; c < b->cols; c++) {
+			least[c] = most[c] < cap ? most[c] : cap;
+			least_sum += least[c];
+		}
+		if (least_sum <= room)
+			break;
+	}
+	for (c = 0; c < b->cols; c++) {
+		if (most_sum <= room)
+			cw[c] = most[c] + (room - most_sum) * most[c] / most_sum;
+		else if (least_sum >= room || most_sum <= least_sum)
+			cw[c] = room / b->cols;
+		else
+			cw[c] = least[c] + (room - least_sum) * (most[c] - least[c]) / (most_sum - least_sum);
+	}
+	free(most);
+	free(least);
 }
 
 /*
@@ -28,19 +82,20 @@ static void draw_row(printer *pr, gz_pdf_text **cells, int cols, double cw, doub
 int print_place_table(printer *pr, const block *b)
 {
 	gz_pdf_style st;
-	double cw = pr->f.w / b->cols, pad = 1.5 * MM, *rh;
+	double pad = 1.5 * MM, *rh, *cw = gz_calloc((size_t)b->cols, sizeof(double));
 	gz_pdf_text **cells;
 	int r, c, rows = b->rows, rc = 0, on_frame = 0;
 
 	print_style(&st, pr, false, pr->body_size * 0.85);
 	st.align = GZ_PDF_LEFT;
 	st.leading = 1.45;
+	column_widths(pr, b, &st, pad, cw);
 	cells = gz_calloc((size_t)(rows * b->cols), sizeof(*cells));
 	rh = gz_calloc((size_t)rows, sizeof(*rh));
 	for (r = 0; r < rows; r++) {
 		for (c = 0; c < b->cols; c++) {
 			const char *m = b->cells[r * b->cols + c];
-			gz_pdf_text *t = print_text(pr, m ? m : "", &st, cw - 2 * pad);
+			gz_pdf_text *t = print_text(pr, m ? m : "", &st, cw[c] - 2 * pad);
 			cells[r * b->cols + c] = t;
 			if (gz_pdf_text_height(t) > rh[r])
 				rh[r] = gz_pdf_text_height(t);
@@ -87,6 +142,7 @@ int print_place_table(printer *pr, const block *b)
 		gz_pdf_text_free(cells[r]);
 	free(cells);
 	free(rh);
+	free(cw);
 	return rc;
 }
 
@@ -94,22 +150,24 @@ double print_table_lead(printer *pr, const block *b, double size)
 {
 	gz_pdf_style st;
 	gz_pdf_text *t;
-	double cw = pr->f.w / b->cols, pad = 1.5 * MM, total = 2 * MM;
+	double pad = 1.5 * MM, total = 2 * MM, *cw = gz_calloc((size_t)b->cols, sizeof(double));
 	int r, c;
 
 	print_style(&st, pr, false, size * 0.85);
 	st.align = GZ_PDF_LEFT;
 	st.leading = 1.45;
+	column_widths(pr, b, &st, pad, cw);
 	for (r = 0; r < b->rows && r < 3; r++) {
 		double rh = 0;
 		for (c = 0; c < b->cols; c++) {
 			const char *m = b->cells[r * b->cols + c];
-			t = print_text(pr, m ? m : "", &st, cw - 2 * pad);
+			t = print_text(pr, m ? m : "", &st, cw[c] - 2 * pad);
 			if (gz_pdf_text_height(t) > rh)
 				rh = gz_pdf_text_height(t);
 			gz_pdf_text_free(t);
 		}
 		total += rh + 2 * pad;
 	}
+	free(cw);
 	return total;
 }

@@ -19,7 +19,7 @@ static int set_photo(printer *pr, const gz_photo *ph, const char *where, double 
 	gz_pdf_style st;
 	gz_pdf_text *cap;
 	gz_buf m = GZ_BUF_INIT;
-	double w, h, capgap = 2 * MM;
+	double w, h, cw, capgap = 2 * MM;
 	int rc = 0;
 
 	if (!ph->file)
@@ -46,7 +46,10 @@ static int set_photo(printer *pr, const gz_photo *ph, const char *where, double 
 	print_style(&st, pr, false, pr->body_size * 0.8);
 	st.align = GZ_PDF_LEFT;
 	st.leading = 1.4;
-	cap = print_text(pr, m.ptr, &st, pr->f.w);
+	/* the caption under the photo, as wide as it (a narrow portrait's at
+	 * least half the column, centred under it) */
+	cw = w > pr->f.w / 2 ? w : pr->f.w / 2;
+	cap = print_text(pr, m.ptr, &st, cw);
 	if (may_float && !pr->fresh && pr->nfloats < sizeof(pr->floats) / sizeof(pr->floats[0]) &&
 	    pr->y + 3 * MM + h + capgap + gz_pdf_text_height(cap) > pr->f.y + pr->f.h + 0.01) {
 		pr->floats[pr->nfloats].ph = ph;
@@ -66,7 +69,7 @@ static int set_photo(printer *pr, const gz_photo *ph, const char *where, double 
 		gz_pdf_image_draw(pr->pdf, pi->im, pr->f.x + (pr->f.w - w) / 2, pr->y, w, h, false);
 	pr->y += h + capgap;
 	pr->fresh = false;
-	gz_pdf_text_draw(pr->pdf, cap, pr->f.x, pr->y, 0, gz_pdf_text_lines(cap));
+	gz_pdf_text_draw(pr->pdf, cap, pr->f.x + (pr->f.w - cw) / 2, pr->y, 0, gz_pdf_text_lines(cap));
 	pr->y += gz_pdf_text_height(cap) + 2 * MM;
 cleanup:
 	gz_pdf_text_free(cap);

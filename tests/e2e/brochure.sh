@@ -29,6 +29,21 @@ sed -i 's/^size: A5 /size: A4 /' "$a4/content/brochures/typical-cases-2019.yml"
 	fail "print the sample brochure at A4"
 assert_contains a4.err "content/brochures/typical-cases-2019.yml:10:8: warning: photo 'content/photos/2019/muling-fields.jpg' prints at 157 pixels an inch"
 python3 "$ROOT/tests/tools/brochure_check.py" sample.pdf || fail "the sample brochure"
+# a table's columns by what their cells need: no short cell broken
+# ("稳定增收3000 / 元", "带动贫困 / 户") while another column stands half empty
+pdftotext -f 9 -l 9 -layout sample.pdf table.txt
+for cell in 小额信贷支持项目 带动贫困户 稳定增收3000元; do
+	assert_contains table.txt "$cell"
+done
+# a caption starts under its photo's left edge, not the column's
+pdftohtml -xml -f 8 -l 8 -zoom 1 -stdout -q sample.pdf >p8.xml
+python3 - p8.xml <<'PY' || fail "a caption is not under its photo"
+import re, sys
+x = open(sys.argv[1]).read()
+img = float(re.search(r'<image top="[\d.]+" left="([\d.]+)"', x).group(1))
+cap = float(re.search(r'<text top="[\d.]+" left="([\d.]+)"[^>]*>食用菌和蔬菜大棚', x).group(1))
+assert abs(img - cap) < 1.5, (img, cap)
+PY
 # a story's opening page has its folio but no running head: the title is
 # not printed twice on it
 pages=$(pdfinfo sample.pdf | awk '/^Pages:/ {print $2}')
