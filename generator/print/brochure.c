@@ -264,8 +264,9 @@ static char *place_of(const gz_page *p)
 static int toc(printer *pr, const manifest *m, const int *starts)
 {
 	gz_pdf_style st, ns;
-	size_t i;
+	size_t i, split = 0;
 	char num[16];
+	double gap = 3 * MM;
 
 	pr->heads = false;
 	print_next_frame(pr);
@@ -276,13 +277,35 @@ static int toc(printer *pr, const manifest *m, const int *starts)
 	print_style(&ns, pr, true, 10.5);
 	ns.bold = false;
 	ns.align = GZ_PDF_RIGHT;
+	/* the entries on one page when closer spacing gets them there (a
+	 * contents page spilled its last entry onto a page of its own);
+	 * when they need two pages, half on each */
+	{
+		double sum = 0, room = pr->f.y + pr->f.h - pr->y;
+		for (i = 0; i < m->n; i++) {
+			char *title = print_esc(m->pages[i]->title);
+			gz_pdf_text *t = print_head_text(pr, title, &st, pr->f.w - 14 * MM);
+			sum += gz_pdf_text_height(t);
+			gz_pdf_text_free(t);
+			free(title);
+		}
+		if (m->n && sum + m->n * gap > room) {
+			gap = (room - sum) / m->n;
+			if (gap < 1 * MM) {
+				gap = 3 * MM;
+				split = (m->n + 1) / 2;
+			}
+		}
+	}
 	for (i = 0; i < m->n; i++) {
 		char *title = print_esc(m->pages[i]->title);
-		gz_pdf_text *t = print_text(pr, title, &st, pr->f.w - 14 * MM), *n;
+		gz_pdf_text *t = print_head_text(pr, title, &st, pr->f.w - 14 * MM), *n;
 		double h = gz_pdf_text_height(t), lw;
 		int last = gz_pdf_text_lines(t) - 1;
 		free(title);
-		if (print_need(pr, h + 3 * MM) < 0)
+		if (split && i == split && print_next_frame(pr) < 0)
+			return -1;
+		if (print_need(pr, h + gap) < 0)
 			return -1;
 		snprintf(num, sizeof(num), "%d", starts[i]);
 		n = print_text(pr, num, &ns, 12 * MM);
@@ -290,16 +313,16 @@ static int toc(printer *pr, const manifest *m, const int *starts)
 		gz_pdf_text_draw(pr->pdf, n, pr->f.x + pr->f.w - 12 * MM,
 				 pr->y + gz_pdf_text_top(t, last), 0, 1);
 		/* dotted leader from the end of the title's last line */
-		lw = gz_pdf_text_width(t);
+		lw = gz_pdf_text_line_width(t, last);
 		{
 			double yl = pr->y + gz_pdf_text_top(t, last) + 10.5 * 1.05;
-			double x0 = pr->f.x + (last ? pr->f.w * 0.6 : lw) + 2 * MM;
+			double x0 = pr->f.x + lw + 2 * MM;
 			double x1 = pr->f.x + pr->f.w - 12 * MM;
 			int dot, dots = x1 > x0 ? (int)((x1 - x0) / (2 * MM)) + 1 : 0;
 			for (dot = 0; dot < dots; dot++)
 				gz_pdf_rect(pr->pdf, x0 + dot * 2 * MM, yl, 0.6, 0.6, 0.5, 0.5, 0.5);
 		}
-		pr->y += h + 3 * MM;
+		pr->y += h + gap;
 		pr->fresh = false;
 		gz_pdf_text_free(t);
 		gz_pdf_text_free(n);

@@ -83,6 +83,32 @@ grep -q "目" all3.txt || fail "the colophon of every story runs onto a second p
 # and its pages as the sample's: no photo alone on a page (the front
 # matter's photos go among the paragraphs), no heading over a single line
 python3 "$ROOT/tests/tools/brochure_check.py" all.pdf || fail "the brochure of every story"
+# sixteen entries, a little more than an A5 contents page holds at its
+# usual spacing: set closer, all on the page (not one or two on a page of
+# their own)
+cat >"$all/content/brochures/sixteen.yml" <<'EOF'
+title: 穆棱市脱贫攻坚典型案例与政策解读汇编（2018—2020年）
+issuer: 中共穆棱市委宣传部
+date: 2020-12-30
+size: A5
+stories:
+  - content/policies/industry-projects.md
+  - content/policies/medical-insurance.md
+  - content/policies/microcredit.md
+  - content/policies/pairing-assistance.md
+  - content/leaflets/medical-insurance.md
+query:
+  section: stories
+order: list
+EOF
+"$GAZETTE" print --source "$all" content/brochures/sixteen.yml -o sixteen.pdf || fail "print sixteen"
+pages=$(pdfinfo sixteen.pdf | awk '/^Pages:/ {print $2}')
+for p in $(seq 2 "$pages"); do
+	pdftotext -f "$p" -l "$p" -layout sixteen.pdf page.txt
+	grep -q '目 *录' page.txt && break
+done
+n=$(grep -c '[^0-9][0-9][0-9]*$' page.txt)
+[ "$n" = 16 ] || fail "the contents page holds $n of 16 entries"
 
 # a story with a long table and photos among its paragraphs, on small pages
 site=$TMPDIR/site
