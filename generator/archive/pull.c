@@ -77,8 +77,22 @@ static void add_item(story *st, const gz_photo *ph)
 	it->credit = ph->credit;
 }
 
+/* The lead the editor wrote, or NULL. Without one the page's summary is
+ * the body's opening, which the script reads in full anyway: read twice
+ * it would also run a list's items together (the theme's tv layout makes
+ * the same distinction). */
+static const char *written_lead(const gz_page *p)
+{
+	const gz_value *v = gz_value_get(p->fm, "summary");
+
+	return v && v->type == GZ_STR && *v->str && p->summary && *p->summary ? p->summary
+									       : NULL;
+}
+
 static void story_init(story *st, const gz_site *site, const gz_page *p, char *id)
 {
+	const char *lead = written_lead(p);
+
 	size_t i;
 
 	memset(st, 0, sizeof(*st));
@@ -97,8 +111,7 @@ static void story_init(story *st, const gz_site *site, const gz_page *p, char *i
 	st->chars = p->chars;
 	st->minutes = gz_text_minutes(
 		gz_text_count(p->title ? p->title : "", p->title ? strlen(p->title) : 0) +
-			gz_text_count(p->summary ? p->summary : "",
-				      p->summary ? strlen(p->summary) : 0) +
+			gz_text_count(lead ? lead : "", lead ? strlen(lead) : 0) +
 			p->chars,
 		site->cfg.broadcast_rate);
 }
@@ -172,6 +185,7 @@ static void script_image(gz_buf *b, int index, const char *alt, void *payload)
 static void write_script(gz_buf *b, const story *st)
 {
 	const gz_page *p = st->p;
+	const char *lead = written_lead(p);
 	char ymd[GZ_DATE_ZH_SIZE] = "";
 	gz_buf body = GZ_BUF_INIT;
 
@@ -190,9 +204,13 @@ static void write_script(gz_buf *b, const story *st)
 	gz_buf_printf(b, "字数：%zu\n", st->chars);
 	gz_buf_printf(b, "预计播读时长：约 %d 分钟（按每分钟 %d 字）\n", st->minutes,
 		      st->site->cfg.broadcast_rate);
-	gz_buf_puts(b, "\n【导语】\n\n");
-	add_paragraphs(b, p->summary);
-	gz_buf_puts(b, "【正文】\n\n");
+	if (lead) {
+		gz_buf_puts(b, "\n【导语】\n\n");
+		add_paragraphs(b, lead);
+		gz_buf_puts(b, "【正文】\n\n");
+	} else {
+		gz_buf_puts(b, "\n【正文】\n\n");
+	}
 	gz_doc_text(&body, p->doc, script_image, (void *)p);
 	add_paragraphs(b, body.ptr);
 	gz_buf_release(&body);
