@@ -211,7 +211,7 @@ static void write_script(gz_buf *b, const story *st)
 	} else {
 		gz_buf_puts(b, "\n【正文】\n\n");
 	}
-	gz_doc_text(&body, p->doc, script_image, (void *)p);
+	gz_doc_text_spoken(&body, p->doc, script_image, (void *)p);
 	add_paragraphs(b, body.ptr);
 	gz_buf_release(&body);
 	gz_buf_printf(b, "（来源：%s%s%s）\n", p->source ? p->source : "未注明",

@@ -202,17 +202,61 @@ void gz_doc_plain(gz_buf *out, const char *m)
 	}
 }
 
-static void line_of(gz_buf *out, const char *prefix, const char *markup)
+static bool tag_is(const char *tag, size_t n, const char *name)
 {
-	size_t start = out->len;
+	return strlen(name) == n && !memcmp(tag, name, n);
+}
+
+/* Markup's text, or what of it is read aloud: struck-out text is what the
+ * editor took back but left to be seen, and a footnote's mark (the only
+ * <sup> the Markdown makes) is a number that means nothing spoken. */
+static void put_text(gz_buf *out, const char *m, bool spoken)
+{
+	gz_buf kept = GZ_BUF_INIT;
+	int skip = 0;
+
+	if (!spoken) {
+		gz_doc_plain(out, m);
+		return;
+	}
+	while (*m) {
+		size_t run = strcspn(m, "<"), n;
+		const char *e;
+		if (!skip)
+			gz_buf_add(&kept, m, run);
+		m += run;
+		if (!*m)
+			break;
+		e = strchr(m, '>');
+		n = e ? (size_t)(e + 1 - m) : strlen(m);
+		if (tag_is(m, n, "<s>") || tag_is(m, n, "<sup>"))
+			skip++;
+		else if (tag_is(m, n, "</s>") || tag_is(m, n, "</sup>"))
+			skip -= skip > 0;
+		else if (!skip)
+			gz_buf_add(&kept, m, n);
+		m += n;
+	}
+	gz_doc_plain(out, kept.ptr);
+	gz_buf_release(&kept);
+}
+
+static void line_of(gz_buf *out, const char *prefix, const char *markup, bool spoken)
+{
+	size_t start = out->len, text;
 
 	gz_buf_puts(out, prefix);
-	gz_doc_plain(out, markup);
+	text = out->len;
+	put_text(out, markup, spoken);
+	/* an item all struck out leaves no marker behind to be read */
+	if (spoken && out->len == text)
+		gz_buf_truncate(out, start);
 	if (out->len > start)
 		gz_buf_putc(out, '\n');
 }
 
-void gz_doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payload)
+static void doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payload,
+		     bool spoken)
 {
 	gz_doc_reader r;
 	gz_doc_block b;
@@ -229,14 +273,14 @@ void gz_doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payl
 		case GZ_DOC_QUOTE:
 		case GZ_DOC_ATTRIB:
 		case GZ_DOC_BOX:
-			line_of(out, "", f0);
+			line_of(out, "", f0, spoken);
 			break;
 		case GZ_DOC_ITEM:
 			if (b.nfields > 1) {
 				gz_buf pre = GZ_BUF_INIT;
 				if (*f0)
 					gz_buf_printf(&pre, "%s ", f0);
-				line_of(out, pre.ptr, b.fields[1]);
+				line_of(out, pre.ptr, b.fields[1], spoken);
 				gz_buf_release(&pre);
 			}
 			break;
@@ -253,7 +297,7 @@ void gz_doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payl
 				size_t at = out->len;
 				if (out->len > row_start)
 					gz_buf_puts(out, "　");
-				gz_doc_plain(out, b.fields[i]);
+				put_text(out, b.fields[i], spoken);
 				if (out->len == at + 3 && out->len > row_start + 3) {
 					out->len = at; /* no gap for an empty cell */
 					out->ptr[at] = '\0';
@@ -272,9 +316,13 @@ void gz_doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payl
 			break;
 		case GZ_DOC_LINK:
 			if (b.nfields > 1 && *b.fields[1])
-				gz_doc_plain(out, b.fields[1]);
+				put_text(out, b.fields[1], spoken);
+			/* spoken, the address stands apart, for the script to take
+			 * out of what is read */
 			if (image && *f0)
-				gz_buf_printf(out, "%s%s", b.nfields > 1 && *b.fields[1] ? "：" : "", f0);
+				gz_buf_printf(out, "%s%s",
+					      b.nfields > 1 && *b.fields[1] ? spoken ? " " : "：" : "",
+					      f0);
 			if (out->len && out->ptr[out->len - 1] != '\n')
 				gz_buf_putc(out, '\n');
 			break;
@@ -283,4 +331,14 @@ void gz_doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payl
 		}
 	}
 	gz_doc_reader_release(&r);
+}
+
+void gz_doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payload)
+{
+	doc_text(out, doc, image, payload, false);
+}
+
+void gz_doc_text_spoken(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payload)
+{
+	doc_text(out, doc, image, payload, true);
 }

@@ -99,5 +99,10 @@ void gz_doc_escape(gz_buf *out, const char *s, size_t len);
  */
 typedef void (*gz_doc_image_fn)(gz_buf *out, int index, const char *alt, void *payload);
 void gz_doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payload);
+/* The same as read aloud, for the broadcast script: struck-out text (<s>)
+ * and footnote marks (<sup>) left out, a line with nothing else left out
+ * whole, and a link's URL after its label and a space (not "："), for the
+ * caller to set apart from what is read. */
+void gz_doc_text_spoken(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payload);
 
 #endif

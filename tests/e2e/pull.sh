@@ -198,6 +198,10 @@ assert_eq "$(grep -c '^开开开' $c)" 1 "the opening paragraph, read once"
 assert_contains $c '预计播读时长：约 2 分钟（按每分钟 100 字）'
 assert_not_contains $c '第一步子项目甲'
 assert_contains x/script.txt '【导语】'
+# what the editor struck out is not read, nor a footnote's number
+assert_not_contains $c '删掉的话'
+grep -qx '保留的话。' $c || fail "the text after struck-out words: $(grep -n 保留 $c)"
+grep -qx '重点内容如下。' $c || fail "a footnote's mark: $(grep -n 重点 $c)"
 
 # unknown id
 set +e; P stories/2019/nope >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e

@@ -74,6 +74,29 @@ static void test_text(void)
 	gz_buf_release(&t);
 }
 
+/* Read aloud: struck-out text and footnote marks are not, an item left
+ * with nothing to read goes whole, and a link's address stands apart. */
+static void test_text_spoken(void)
+{
+	gz_buf d = GZ_BUF_INIT, t = GZ_BUF_INIT;
+
+	gz_doc_add2(&d, GZ_DOC_PARA, '-', 0, "<s>删掉的<b>话</b></s>保留的话。", NULL);
+	gz_doc_add2(&d, GZ_DOC_PARA, '-', 0, "重点如下<sup>1</sup>。", NULL);
+	gz_doc_add2(&d, GZ_DOC_ITEM, '-', 1, "2.", "<s>整项删去</s>");
+	gz_doc_add2(&d, GZ_DOC_ITEM, '-', 1, "3.", "&lt;s&gt;不是标记");
+	gz_doc_add2(&d, GZ_DOC_LINK, '-', 0, "https://example.com/v", "【视频】纪实");
+	gz_doc_text_spoken(&t, d.ptr, image_line, NULL);
+	CHECK_STR(t.ptr, "保留的话。\n重点如下。\n3. <s>不是标记\n"
+			 "【视频】纪实 https://example.com/v\n");
+	/* the archive and the search keep every word */
+	gz_buf_clear(&t);
+	gz_doc_text(&t, d.ptr, image_line, NULL);
+	CHECK_STR(t.ptr, "删掉的话保留的话。\n重点如下1。\n2. 整项删去\n3. <s>不是标记\n"
+			 "【视频】纪实：https://example.com/v\n");
+	gz_buf_release(&d);
+	gz_buf_release(&t);
+}
+
 static char *marker_image(const gz_md_image *img, void *payload)
 {
 	int *n = payload;
@@ -159,6 +182,7 @@ void suite_doc(void)
 	gz_test_run("doc round trip", test_round_trip);
 	gz_test_run("doc plain", test_plain);
 	gz_test_run("doc text", test_text);
+	gz_test_run("doc text spoken", test_text_spoken);
 	gz_test_run("markdown blocks", test_markdown_blocks);
 	gz_test_run("shortcode defaults", test_shortcode_defaults);
 }
