@@ -1,8 +1,10 @@
 #include "archive/pull.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "base/alloc.h"
@@ -137,21 +139,91 @@ static const char *reuse_terms(const gz_page *p)
 	return t ? t : "未注明，使用前请向来源核实";
 }
 
-/* Paragraphs of the body, one blank line between them. */
+#define NOTE_URL "【网址，不播读】"
+
+/* The length of the web address at s (http://, https://, www.), or 0. It
+ * ends at a space or at the first character that is not ASCII, as the
+ * Chinese text after an address often follows it with no space. */
+static size_t url_at(const char *s, const char *line)
+{
+	size_t n = 0;
+
+	if (s > line && ((unsigned char)s[-1] < 0x80 && (isalnum((unsigned char)s[-1]) ||
+							 s[-1] == '/' || s[-1] == '.')))
+		return 0;
+	if (strncasecmp(s, "http://", 7) && strncasecmp(s, "https://", 8) &&
+	    strncasecmp(s, "www.", 4))
+		return 0;
+	while (s[n] && (unsigned char)s[n] > ' ' && (unsigned char)s[n] < 0x7f)
+		n++;
+	/* a sentence's full stop or a closing bracket is not the address's */
+	while (n && strchr(".,;:!?)]}'\"", s[n - 1]))
+		n--;
+	return n;
+}
+
+/* Paragraphs of the body, one blank line between them. A web address is
+ * not read aloud (spelt out it means nothing to a listener): it goes to a
+ * line of its own after its paragraph, marked for the staff. */
 static void add_paragraphs(gz_buf *b, const char *s)
 {
 	while (s && *s) {
 		const char *eol = strchr(s, '\n');
-		size_t n = eol ? (size_t)(eol - s) : strlen(s);
-		gz_buf line = GZ_BUF_INIT;
+		size_t n = eol ? (size_t)(eol - s) : strlen(s), i = 0;
+		gz_buf line = GZ_BUF_INIT, notes = GZ_BUF_INIT;
 
-		gz_buf_add(&line, s, n);
-		gz_text_squeeze(&line);
+		while (i < n) {
+			size_t u = url_at(s + i, s);
+			if (u && i + u <= n) {
+				gz_buf_printf(&notes, NOTE_URL "%.*s\n\n", (int)u, s + i);
+				gz_buf_putc(&line, ' ');
+				i += u;
+			} else {
+				gz_buf_putc(&line, s[i++]);
+			}
+		}
+		gz_text_squeeze_mixed(&line);
 		if (line.len)
 			gz_buf_printf(b, "%s\n\n", line.ptr);
+		gz_buf_add(b, notes.ptr, notes.len);
 		gz_buf_release(&line);
+		gz_buf_release(&notes);
 		s += n + (eol ? 1 : 0);
 	}
+}
+
+/* A credit as the script gives it: a space between two names (孙昊 李明)
+ * becomes 、, or they would be read as one; before 摄 or the like it goes,
+ * as a credit is read "李明摄". */
+static void put_credit(gz_buf *b, const char *credit)
+{
+	static const char *const verbs[] = {"摄", "摄影", "图", "供图", "制图", "绘", "发"};
+	gz_buf c = GZ_BUF_INIT;
+	size_t i = 0, k, start = b->len;
+
+	gz_photo_credit(&c, credit);
+	while (i < c.len) {
+		size_t run = strcspn(c.ptr + i, " \t"), after;
+		gz_buf_add(b, c.ptr + i, run);
+		i += run;
+		after = i + strspn(c.ptr + i, " \t");
+		if (after == i || after == c.len || b->len == start) {
+			i = after;
+			continue;
+		}
+		run = strcspn(c.ptr + after, " \t");
+		for (k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++)
+			if (strlen(verbs[k]) == run && !memcmp(c.ptr + after, verbs[k], run))
+				break;
+		/* Latin on either side keeps its space ("Li Ming"); Chinese words
+		 * are parted by 、 unless the second is the verb */
+		if ((unsigned char)b->ptr[b->len - 1] < 0x80 || (unsigned char)c.ptr[after] < 0x80)
+			gz_buf_putc(b, ' ');
+		else if (k == sizeof(verbs) / sizeof(verbs[0]))
+			gz_buf_puts(b, "、");
+		i = after;
+	}
+	gz_buf_release(&c);
 }
 
 /* A photo in the script: where it stands in the text, with the caption
@@ -176,7 +248,7 @@ static void script_image(gz_buf *b, int index, const char *alt, void *payload)
 		gz_buf_puts(b, "（无说明）");
 	if (credit && *credit) {
 		gz_buf_puts(b, "（");
-		gz_photo_credit(b, credit);
+		put_credit(b, credit);
 		gz_buf_puts(b, "）");
 	}
 	gz_buf_putc(b, '\n');

@@ -312,7 +312,41 @@ static inline bool is_blank(char c)
 	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
 
-void gz_text_squeeze(gz_buf *b)
+/* Chinese text's own marks: a space beside one parts nothing. */
+static bool is_cjk_punct(uint32_t cp)
+{
+	return is_cjk_mark(cp) || (cp >= 0x3000 && cp <= 0x303f) ||
+	       (cp >= 0xfe30 && cp <= 0xfe4f) ||
+	       (cp >= 0xff00 && cp <= 0xffef && !(cp >= 0xff10 && cp <= 0xff19) &&
+		!(cp >= 0xff21 && cp <= 0xff3a) && !(cp >= 0xff41 && cp <= 0xff5a));
+}
+
+/* The character that ends s[0..len), or 0. */
+static uint32_t last_char(const char *s, size_t len)
+{
+	size_t i = len;
+	uint32_t cp = 0;
+
+	while (i > 0 && len - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i > 0)
+		i--;
+	return i < len && decode(s + i, len - i, &cp) == len - i ? cp : 0;
+}
+
+/* Does a space between a and b part two words? Between Latin words it
+ * does, and between a Latin word and a Chinese one ("访问 https://…",
+ * "用 App 下单"); between two Chinese characters it is most often a line
+ * break of the source, and beside a Chinese mark it parts nothing. */
+static bool space_parts(uint32_t a, uint32_t b)
+{
+	bool ca = a >= 0x80 && (gz_is_cjk(a) || is_cjk_mark(a));
+	bool cb = b >= 0x80 && (gz_is_cjk(b) || is_cjk_mark(b));
+
+	return !(ca && cb) && !is_cjk_punct(a) && !is_cjk_punct(b);
+}
+
+static void squeeze(gz_buf *b, bool mixed)
 {
 	size_t r = 0, w = 0;
 	bool space = false;
@@ -325,9 +359,15 @@ void gz_text_squeeze(gz_buf *b)
 			r++;
 		if (r > start) {
 			/* no space between Chinese characters: it would show */
-			if (space && w && (unsigned char)b->ptr[w - 1] < 0x80 &&
+			if (space && w && !mixed && (unsigned char)b->ptr[w - 1] < 0x80 &&
 			    (unsigned char)b->ptr[start] < 0x80)
 				b->ptr[w++] = ' ';
+			if (space && w && mixed) {
+				uint32_t next = 0;
+				decode(b->ptr + start, r - start, &next);
+				if (space_parts(last_char(b->ptr, w), next))
+					b->ptr[w++] = ' ';
+			}
 			memmove(b->ptr + w, b->ptr + start, r - start);
 			w += r - start;
 		}
@@ -338,6 +378,16 @@ void gz_text_squeeze(gz_buf *b)
 		}
 	}
 	gz_buf_truncate(b, w);
+}
+
+void gz_text_squeeze(gz_buf *b)
+{
+	squeeze(b, false);
+}
+
+void gz_text_squeeze_mixed(gz_buf *b)
+{
+	squeeze(b, true);
 }
 
 int gz_hex_value(int c)

@@ -51,7 +51,12 @@ void gz_slugify(gz_buf *out, const char *s);
  * contains '/', '\\', a "..", control characters, or is empty. */
 bool gz_slug_is_hostile(const char *s);
 
-/* Collapse runs of whitespace to one space and trim, in place. */
+/* Collapse runs of whitespace to one space and trim, in place; a space
+ * stays only between two ASCII characters. */
 void gz_text_squeeze(gz_buf *b);
+/* The same, but a space also stays between a Latin word and a Chinese one
+ * ("访问 https://…", "用 App 下单"); it goes between two Chinese
+ * characters and beside a Chinese mark (。，“”…). */
+void gz_text_squeeze_mixed(gz_buf *b);
 
 #endif

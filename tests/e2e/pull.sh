@@ -202,6 +202,13 @@ assert_contains x/script.txt '【导语】'
 assert_not_contains $c '删掉的话'
 grep -qx '保留的话。' $c || fail "the text after struck-out words: $(grep -n 保留 $c)"
 grep -qx '重点内容如下。' $c || fail "a footnote's mark: $(grep -n 重点 $c)"
+# a bare address is not read: it stands on a line of its own, marked for
+# the staff; the spaces of the source part a Latin word from Chinese ones,
+# and two names in a credit are two names
+grep -qx '详情请拨打电话，或访问了解，也可以用 App 下单。' $c || fail "the paragraph with an address: $(grep -n 详情 $c)"
+grep -qx '【网址，不播读】https://example.com/coop' $c || fail "the address's note: $(grep -n example $c)"
+assert_eq "$(grep -c 'example.com' $c)" 1 "lines with the address"
+assert_contains $c '【图片】合作社的大棚。（摄影：孙昊、李明）'
 
 # unknown id
 set +e; P stories/2019/nope >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e

@@ -140,6 +140,27 @@ static void squeeze(void)
 	gz_buf_release(&b);
 }
 
+/* Read aloud, a space parts a Latin word from a Chinese one and Latin
+ * words from each other; between Chinese characters and beside a Chinese
+ * mark it goes. */
+static void squeeze_mixed(void)
+{
+	gz_buf b = GZ_BUF_INIT;
+
+	gz_buf_puts(&b, " 或访问 https://example.com/coop  了解，\n也可以用 App 下单。 好 的\t");
+	gz_text_squeeze_mixed(&b);
+	CHECK_STR(b.ptr, "或访问 https://example.com/coop 了解，也可以用 App 下单。好的");
+	gz_buf_clear(&b);
+	gz_buf_puts(&b, "1. 第一步 “引语” é 中 ＡＢ 文");
+	gz_text_squeeze_mixed(&b);
+	CHECK_STR(b.ptr, "1. 第一步“引语”é 中ＡＢ文");
+	gz_buf_clear(&b);
+	gz_buf_puts(&b, "\xe4\xb8 a");
+	gz_text_squeeze_mixed(&b);
+	CHECK_STR(b.ptr, "\xe4\xb8 a");
+	gz_buf_release(&b);
+}
+
 void suite_text(void)
 {
 	gz_test_run("count_chinese", count_chinese);
@@ -150,4 +171,5 @@ void suite_text(void)
 	gz_test_run("slugs", slugs);
 	gz_test_run("html_escape", html_escape);
 	gz_test_run("squeeze", squeeze);
+	gz_test_run("squeeze_mixed", squeeze_mixed);
 }
