@@ -136,7 +136,7 @@ check "$sc" shortcodes
 s=$TMPDIR/shortcodes-scripts/stories_2020_all.txt
 assert_contains "$s" "【图片】图一的说明。（摄影：李四）"
 assert_contains "$s" "【图片】前言里的图片说明。（摄影：王五）"
-assert_contains "$s" "【视频】甜蜜事业·时长3:20"
+assert_contains "$s" "【视频】甜蜜事业，时长3分20秒"
 assert_contains "$s" "金额：5万元以下"
 # the video's address is printed beside a QR code
 pdftotext -raw "$TMPDIR/shortcodes.pdf" - | tr -d ' \n' | grep -q 'https://example.org/video/a.mp4' ||

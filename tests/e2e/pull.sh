@@ -209,6 +209,8 @@ grep -qx '详情请拨打电话，或访问了解，也可以用 App 下单。' 
 grep -qx '【网址，不播读】https://example.com/coop' $c || fail "the address's note: $(grep -n example $c)"
 assert_eq "$(grep -c 'example.com' $c)" 1 "lines with the address"
 assert_contains $c '【图片】合作社的大棚。（摄影：孙昊、李明）'
+# a video's length as it is said, not "3:20"
+assert_contains $c '【视频】合作社纪实，时长3分20秒'
 
 # unknown id
 set +e; P stories/2019/nope >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e

@@ -11,7 +11,8 @@ PUBLIC, in the text of the brochure PDF that prints it, and in its
 broadcast script (SCRIPTS_DIR/<id>.txt, from `gazette archive pull
 --script`). The captions and credits of its front matter's photos and
 cover must appear on its web page and in the brochure (the script places
-only the photos of the text). The script's 字数 must equal the web page's.
+only the photos of the text), and a video's duration as it is said
+(3分20秒 for "3:20"). The script's 字数 must equal the web page's.
 Text is compared
 with all white space removed, so line breaks in print do not matter; the
 PDF's running heads and folios are taken out first.
@@ -26,6 +27,17 @@ import sys
 
 SHOWN_ARGS = ("title", "caption", "credit", "speaker", "role", "amount", "who",
               "where", "when", "contact", "duration")
+
+
+def said(duration):
+    """A video's duration as the script says it: "3:20" is 3分20秒."""
+    m = (re.fullmatch(r"\s*(\d+):(\d\d):(\d\d)\s*", duration) or
+         re.fullmatch(r"\s*()(\d+):(\d\d)\s*", duration))
+    if not m:
+        return duration
+    h, mi, sec = (int(g or 0) for g in m.groups())
+    out = (f"{h}小时" if h else "") + (f"{mi}分" if mi else "")
+    return out + (f"{sec}秒" if sec or not out else "")
 
 
 def squash(s):
@@ -73,7 +85,8 @@ def inline_text(s):
 
 
 def sentences(body, fm):
-    """What a reader must find of body, as a list of strings."""
+    """What a reader must find of body, as a list of strings; a video's
+    duration as a pair (as written, as the script says it)."""
     out = []
     captioned = photo_names(fm)
     in_code = False
@@ -85,7 +98,9 @@ def sentences(body, fm):
             continue
         if line.startswith(":::"):
             for key, val in re.findall(r'(\w+)="([^"]*)"', line):
-                if key in SHOWN_ARGS and val.strip():
+                if key == "duration" and val.strip():
+                    out.append((val, said(val)))
+                elif key in SHOWN_ARGS and val.strip():
                     out.append(val)
             continue
         for alt, src, title in re.findall(r'!\[([^\]]*)\]\((\S+?)(?:\s+"([^"]*)")?\)', line):
@@ -165,9 +180,10 @@ def main():
         body_part = script.split("【正文】", 1)[-1]
         s_script = squash(body_part)
         for s in sentences(body, fm):
-            q = squash(s)
+            s, s_said = s if isinstance(s, tuple) else (s, s)
             checked += 1
-            for where, text in (("web", web), ("print", printed), ("script", s_script)):
+            for where, text, q in (("web", web, squash(s)), ("print", printed, squash(s)),
+                                   ("script", s_script, squash(s_said))):
                 if q not in text:
                     print(f"PROBLEM {p}: not in {where}: {s.strip()}")
                     problems += 1

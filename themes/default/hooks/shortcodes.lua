@@ -128,15 +128,30 @@ shortcodes.quote = function(args, inner)
   }
 end
 
+-- "3:20" as a script says it, "3分20秒": read aloud as written it is a
+-- ratio or a time of day. What is not minutes and seconds stays as written.
+local function spoken_duration(d)
+  local h, m, s = d:match("^%s*(%d+):(%d%d):(%d%d)%s*$")
+  if not h then
+    m, s = d:match("^%s*(%d+):(%d%d)%s*$")
+  end
+  if not m then return d end
+  h, m, s = tonumber(h or 0), tonumber(m), tonumber(s)
+  local out = (h > 0 and (h .. "小时") or "") .. (m > 0 and (m .. "分") or "")
+  if s > 0 or out == "" then out = out .. s .. "秒" end
+  return out
+end
+
 -- ::: video src=/video/2019/bees.mp4 poster=/photos/2019/bees.jpg duration="3:20" title="甜蜜事业"
 -- :::
 -- Print shows the poster, the title and the address with a QR code.
 shortcodes.video = function(args, inner, ctx)
   local src = need(args, "src", "video")
   local poster = args.poster and (' poster="' .. esc(src_url(args.poster)) .. '"') or ""
-  local label = args.title or ""
+  local label, said = args.title or "", args.title or ""
   if given(args.duration) then
     label = label .. (label ~= "" and " · " or "") .. "时长 " .. args.duration
+    said = said .. (said ~= "" and "，" or "") .. "时长" .. spoken_duration(args.duration)
   end
   local print = {}
   if given(args.poster) then
@@ -151,7 +166,7 @@ shortcodes.video = function(args, inner, ctx)
     html = '<figure class="sc-video"><video controls preload="none"' .. poster .. ' src="' ..
       esc(src_url(src)) .. '"></video>' ..
       (label ~= "" and ("<figcaption>" .. esc(label) .. "</figcaption>") or "") .. inner .. "</figure>",
-    text = "【视频】" .. label .. "\n" .. ctx.text,
+    text = "【视频】" .. said .. "\n" .. ctx.text,
     print = print,
   }
 end
