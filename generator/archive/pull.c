@@ -419,7 +419,10 @@ static int write_pack(const story *st, gz_source *src, const char *path, bool fo
 	gz_buf b = GZ_BUF_INIT, name = GZ_BUF_INIT;
 	char *data = NULL;
 	size_t len, i;
-	int64_t t = p->has_date ? p->date.key : (int64_t)time(NULL);
+	/* the story's date as the site reads it (its zone, else Beijing's):
+	 * the desk sees the day of the story, not the day before in UTC */
+	int64_t t = p->has_date ? p->date.key + (int64_t)p->date.tz_minutes * 60
+				: (int64_t)time(NULL) + 8 * 3600;
 	int rc;
 
 	rc = gz_pack_open(&pk, path, force, d);

@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "base/alloc.h"
 
@@ -35,6 +36,26 @@ int gz_zip_open(gz_zip **out, int fd, char **err)
 	return 0;
 }
 
+/* libarchive writes an entry's zip time (a date and a time of day, no
+ * zone) as the moment it is given falls in this machine's zone: a server
+ * in UTC dated a Beijing story of 2019-12-31 2019-12-30 16:00. The moment
+ * whose wall clock here is the one asked for makes it the same on every
+ * machine. The extended timestamp libarchive adds holds that moment too,
+ * so an unzip in the zone the zip was made in lists the same; one in
+ * another zone moves it by the difference (made in UTC, read in Beijing:
+ * 08:00 of the same day). */
+static time_t machine_time(int64_t wall)
+{
+	time_t t = (time_t)wall;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm))
+		return t;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	return t == (time_t)-1 ? (time_t)wall : t;
+}
+
 int gz_zip_add(gz_zip *z, const char *name, const void *data, size_t len, int64_t mtime,
 	       char **err)
 {
@@ -46,7 +67,7 @@ int gz_zip_add(gz_zip *z, const char *name, const void *data, size_t len, int64_
 	archive_entry_set_filetype(e, AE_IFREG);
 	archive_entry_set_perm(e, 0644);
 	archive_entry_set_size(e, (la_int64_t)len);
-	archive_entry_set_mtime(e, (time_t)mtime, 0);
+	archive_entry_set_mtime(e, machine_time(mtime), 0);
 	if (archive_write_header(z->a, e) != ARCHIVE_OK ||
 	    (len && archive_write_data(z->a, data, len) != (la_ssize_t)len))
 		rc = fail(z, err);

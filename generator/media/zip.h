@@ -20,8 +20,10 @@ typedef struct gz_zip gz_zip;
  * or -1 with *out NULL. */
 int gz_zip_open(gz_zip **out, int fd, char **err);
 
-/* Add a file named name (UTF-8, '/'-separated) of len bytes, dated mtime
- * (seconds since 1970). Returns 0 or -1. */
+/* Add a file named name (UTF-8, '/'-separated) of len bytes, dated mtime:
+ * the wall clock its dates are read in (a zip's time has no zone), as
+ * seconds since 1970 counted as if that clock were UTC. Any unzip lists
+ * that date and time, whatever zone the zip was made in. Returns 0 or -1. */
 int gz_zip_add(gz_zip *z, const char *name, const void *data, size_t len, int64_t mtime,
 	       char **err);
 

@@ -28,7 +28,8 @@ typedef struct gz_pack gz_pack;
 int gz_pack_open(gz_pack **out, const char *path, bool overwrite, gz_diag *d);
 
 /* Add a file named name (UTF-8, '/'-separated) holding len bytes of data,
- * dated mtime (seconds since 1970). Returns 0, or -1 with an error in d. */
+ * dated mtime, a wall clock as gz_zip_add takes it (media/zip.h). Returns
+ * 0, or -1 with an error in d. */
 int gz_pack_add(gz_pack *pk, const char *name, const void *data, size_t len, int64_t mtime,
 		gz_diag *d);
 

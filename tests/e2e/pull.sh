@@ -182,6 +182,23 @@ assert_contains y/script.txt '预计播读时长：约 1 分钟（按每分钟 1
 python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); assert m["reprint"]=="forbidden" and m["photos"]==[] and m["township"]==[], m' y/meta.json ||
 	fail "meta.json of the forbidden story"
 
+# the files are dated the story's day as the site reads it (Beijing
+# time), whatever zone the zip is made in: not 2019-12-30 16:00 in UTC
+for tz in UTC0 EST5 CST-8; do
+	rm -f coop.zip
+	TZ=$tz P stories/2019/coop >/dev/null
+	python3 - coop.zip <<'PY' || fail "the dates in the zip made with TZ=$tz"
+import sys, zipfile
+times = {i.filename: i.date_time for i in zipfile.ZipFile(sys.argv[1]).infolist()}
+assert set(times.values()) == {(2019, 12, 31, 0, 0, 0)}, times
+PY
+	if command -v unzip >/dev/null; then
+		TZ=$tz unzip -l coop.zip | grep -q ' 2019-12-31 00:00 *script\.txt$' ||
+			fail "unzip -l with TZ=$tz: $(TZ=$tz unzip -l coop.zip)"
+	fi
+done
+rm -f coop.zip
+
 # --script: to stdout, no file
 rm -f sheep.zip
 P stories/2019/sheep --script >"$TMPDIR/script"
