@@ -55,6 +55,24 @@ static void text_input(gz_buf *b, const char *label, const char *name, const cha
 	gz_buf_printf(b, "\"%s></label>", extra ? extra : "");
 }
 
+/* The date: a date picker holds YYYY-MM-DD only, so 2021年3月5日 is shown
+ * as 2021-03-05, and a date with a time stays text, as written. */
+static void date_input(gz_buf *b, gz_desk_page *p)
+{
+	gz_date d;
+	char ymd[11];
+
+	if (!*p->date || (gz_date_parse(&d, p->date) == 0 && !d.has_time)) {
+		if (*p->date) {
+			gz_date_ymd(ymd, &d);
+			gz_desk_set(&p->date, ymd);
+		}
+		text_input(b, _("Date"), "date", p->date, " type=\"date\" required");
+	} else {
+		text_input(b, _("Date"), "date", p->date, " required");
+	}
+}
+
 /* The photo upload's form, for a page bundle that is on a branch. */
 static void upload_form(desk_ctx *c, gz_buf *b, const char *branch, const char *base)
 {
@@ -107,21 +125,7 @@ void desk_form_screen(desk_ctx *c, gz_desk_page *p, const char *page, const char
 	html(b, p->status);
 	gz_buf_puts(b, "\">");
 	text_input(b, _("Title"), "title", p->title, " required");
-	{
-		/* a date picker holds YYYY-MM-DD only: 2021年3月5日 is shown as
-		 * 2021-03-05, and a date with a time stays text, as written */
-		gz_date d;
-		char ymd[11];
-		if (!*p->date || (gz_date_parse(&d, p->date) == 0 && !d.has_time)) {
-			if (*p->date) {
-				gz_date_ymd(ymd, &d);
-				gz_desk_set(&p->date, ymd);
-			}
-			text_input(b, _("Date"), "date", p->date, " type=\"date\" required");
-		} else {
-			text_input(b, _("Date"), "date", p->date, " required");
-		}
-	}
+	date_input(b, p);
 	if (!*page)
 		text_input(b, _("Address name (a-z, 0-9, -)"), "slug", p->slug,
 			   " pattern=\"[a-z0-9-]*\"");
