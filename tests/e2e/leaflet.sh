@@ -15,8 +15,8 @@ mkdir -p "$site"
 cp -R "$ROOT/content" "$ROOT/site.yml" "$site/"
 L=content/leaflets/medical-insurance.md
 
-# variants of the sample: its opening and first three questions; and the
-# questions twice over
+# variants of the sample: its opening and first three questions; the
+# questions twice over; a summary of four sentences, and one twice that
 python3 - "$site/$L" "$site/content/leaflets" <<'EOF'
 import re, sys
 src, out = sys.argv[1], sys.argv[2]
@@ -29,6 +29,14 @@ def write(name, b):
         f.write(fm.replace("slug: medical-insurance", "slug: " + name) + "\n---\n" + b)
 write("half", "".join(parts[:4]))
 write("long", body + "\n" + qa.replace("问：", "问（续）："))
+summary = ("医疗保障政策宣传折页：三张网兜底，看病有保障，遇事有人帮。参加基本医疗保险的，看病按规定报销；"
+           "报销以后负担仍重的，可以向民政部门申请医疗救助。商业保险作补充，出险凭个人保险卡片办理。"
+           "有不清楚的地方，先给结对帮扶干部或第一书记打电话。")
+fm = re.sub(r"(?m)^summary: .*$", "summary: " + summary, fm)
+write("summary", body)
+fm = re.sub(r"(?m)^summary: .*$", "summary: " + summary * 2, fm)
+write("summary2", body)
+open(f"{out}/summary.txt", "w", encoding="utf-8").write(summary)
 EOF
 make_repo "$site"
 
@@ -55,4 +63,21 @@ set -e
 grep -E '^content/leaflets/long.md:1:1: the leaflet needs [0-9]+ more lines than its three inside panels hold at 11 pt; cut about [0-9]+ characters$' err ||
 	{ cat err; fail "the long leaflet's message"; }
 assert_no_file long.pdf
+# a longer summary is printed whole (the photo above it gives up room), the
+# department under it too; one too long for the panel is an error at its line
+"$GAZETTE" print --source "$site" content/leaflets/summary.md -o summary.pdf 2>err ||
+	{ cat err; fail "a leaflet with a summary of four sentences"; }
+# the cover panel alone: from 197 mm (558 pt) to the right-hand edge
+pdftotext -f 1 -l 1 -r 72 -x 558 -y 0 -W 284 -H 596 summary.pdf - | tr -d ' \n' >cover.txt
+assert_contains cover.txt "$(cat "$site/content/leaflets/summary.txt")"
+assert_contains cover.txt "穆棱市卫生健康局、医疗保障局、民政局、人力资源和社会保障局"
+python3 "$ROOT/tests/tools/leaflet_check.py" summary.pdf || fail "the leaflet with a longer summary"
+set +e
+"$GAZETTE" print --source "$site" content/leaflets/summary2.md -o summary2.pdf 2>err
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || { cat err; fail "a summary too long for the cover panel: exit $rc, want 1"; }
+grep -E "^content/leaflets/summary2.md:6:10: summary is too long for the leaflet's cover panel \([0-9]+ lines; room for [0-9]+\); shorten it by about [0-9]+ characters$" err ||
+	{ cat err; fail "the long summary's message"; }
+assert_no_file summary2.pdf
 echo "leaflet: ok"

@@ -14,12 +14,44 @@ local function cover_panel(doc, page, c)
   local H, b, pad = page.height, page.bleed, page.margin.top
   local x, w = c.x + pad, c.w - 2 * pad
   local band = H * 0.42
+  local photo, gap = H * 0.3, H * 0.03
   local title_size = tonumber((style.leaflet or {}).title) or 24
+  local summary = { size = 11, align = "justify", leading = 1.6 }
+  local dept = { font = "sans", bold = true, size = 9, leading = 1.4 }
+  -- who stands behind it: the departments, else the author
+  local who, who_key = doc.department, "department"
+  if not who then who, who_key = doc.author, "author" end
+
+  -- measured first, so that nothing is cut: the department sits on the
+  -- padding at the foot, the summary above it takes what room it needs
+  -- from the photo (which only decorates), down to half the photo
+  local who_h, who_lines = 0, 0
+  if who then
+    who_h, who_lines = measure(w, esc(who), dept)
+    if who_lines > 4 then
+      fail(who_key, string.format(
+        "%s is too long for the leaflet's cover panel (%d lines; at most 4); shorten it", who_key, who_lines))
+    end
+  end
+  local who_y = math.min(H - 20 * mm, H - pad - who_h)
+  if doc.summary then
+    local need, lines = measure(w, esc(doc.summary), summary)
+    local room = who_y - 5 * mm - (band + photo + gap)
+    if need > room then
+      photo = math.max(photo / 2, photo - (need - room))
+      room = who_y - 5 * mm - (band + photo + gap)
+    end
+    if need > room then
+      local fit = math.floor(room / (need / lines))
+      fail("summary", string.format("summary is too long for the leaflet's cover panel (%d lines; room for %d); "
+        .. "shorten it by about %d characters", lines, fit, (lines - fit) * math.floor(w / summary.size)))
+    end
+  end
 
   -- the colour runs off the top and the right-hand edge
   rect(c.x, -b, c.w + b, band + b, "accent")
   if doc.cover then
-    image(doc.cover, c.x, band, c.w + b, H * 0.3, "cover")
+    image(doc.cover, c.x, band, c.w + b, photo, "cover")
   end
   if doc.topic then
     text(x, 16 * mm, w, nil, esc(doc.topic), { font = "sans", bold = true, size = 11, color = "paper" })
@@ -30,12 +62,10 @@ local function cover_panel(doc, page, c)
     fail("title", "title is too long for the leaflet's cover panel; shorten it")
   end
   if doc.summary then
-    text(x, H * 0.75, w, H * 0.15, esc(doc.summary), { size = 11, align = "justify", leading = 1.6 })
+    text(x, band + photo + gap, w, nil, esc(doc.summary), summary)
   end
-  -- who stands behind it: the departments, else the author
-  local who = doc.department or doc.author
   if who then
-    text(x, H - 20 * mm, w, 14 * mm, esc(who), { font = "sans", bold = true, size = 9, leading = 1.4 })
+    text(x, who_y, w, nil, esc(who), dept)
   end
 end
 
