@@ -6,22 +6,35 @@ return function(doc, page)
   local W, H, b = page.width, page.height, page.bleed
   local x, w = 16 * mm, W - 32 * mm
   local band = H * 0.72
-  local y = H * 0.3
+  local back = { size = 9, leading = 1.7, align = "justify" }
+  local notice = { size = 7, leading = 1.6, align = "justify", color = "muted" }
+  local q = 20 * mm
+  local has_qr = site.base_url and site.base_url ~= ""
+
+  -- measured first: on a small page the block starts higher rather than
+  -- losing the end of the copyright notice under the band
+  local back_h = doc.back and measure(w, esc(doc.back), back) + 8 * mm or 0
+  local qr_h = has_qr and q + 8 * mm or 0
+  local notice_h = doc.copyright and measure(w, esc(doc.copyright), notice) or 0
+  local room = band - 6 * mm - page.margin.top
+  if back_h + qr_h + notice_h > room then
+    fail("back", string.format("the back cover's text (back: and site.yml params.copyright) runs %.0f mm "
+      .. "into its band at %s; shorten back:", (back_h + qr_h + notice_h - room) / mm, doc.size or "this size"))
+  end
+  local y = math.min(H * 0.3, band - 6 * mm - (back_h + qr_h + notice_h))
 
   if doc.back then
-    y = y + text(x, y, w, nil, esc(doc.back), { size = 9, leading = 1.7, align = "justify" }) + 8 * mm
+    text(x, y, w, nil, esc(doc.back), back)
+    y = y + back_h
   end
-  if site.base_url and site.base_url ~= "" then
-    local q = 20 * mm
+  if has_qr then
     qr(site.base_url, x, y, q)
     text(x + q + 5 * mm, y + q / 2 - 10, w - q - 5 * mm, nil,
       "<b>扫码访问网站</b>\n" .. esc(site.base_url), { font = "sans", size = 7.5, color = "muted" })
-    y = y + q + 8 * mm
+    y = y + qr_h
   end
   if doc.copyright then
-    -- whatever does not fit above the band is left out rather than overprinted
-    text(x, y, w, band - 6 * mm - y, esc(doc.copyright),
-      { size = 7, leading = 1.6, align = "justify", color = "muted" })
+    text(x, y, w, nil, esc(doc.copyright), notice)
   end
 
   rect(-b, band, W + 2 * b, H - band + b, "accent")
