@@ -1,8 +1,11 @@
 #!/bin/sh
 # A brochure's covers at every page size, read from pdftotext -bbox-layout:
-# the back cover prints the whole copyright notice of site.yml above its
-# band (at A6 it was cut to one line), and a back: text too long for it is
-# an error at its line.
+# the front cover's title, subtitle and issuer each whole and one under
+# the other, never overprinted (the issuer had a fixed place and was
+# printed inside the title block at A6); a title that cannot fit is an
+# error at its line. The back cover prints the whole copyright notice of
+# site.yml above its band (at A6 it was cut to one line), and a back: text
+# too long for it is an error at its line.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 command -v pdftotext >/dev/null || skip "poppler-utils is not installed"
@@ -18,6 +21,10 @@ variant() {
 	[ -z "${3:-}" ] || sed -i "s/^title: .*/title: $3/" "$site/content/brochures/$1.yml"
 }
 for s in A4 A5 A6 B5 16K; do variant "$s" "$s"; done
+# two lines and three (the most cover_title_lines allows) at A6, three at A5
+variant A6-2 A6 穆棱市脱贫攻坚典型案例汇编与经验
+variant A6-3 A6 穆棱市脱贫攻坚典型案例汇编与经验做法选编集
+variant A5-3 A5 穆棱市二〇一九年度脱贫攻坚产业扶贫与健康扶贫典型案例汇编与经验做法
 make_repo "$site"
 copyright=$(sed -n 's/^ *copyright: *//p' "$site/site.yml")
 [ -n "$copyright" ] || fail "site.yml has no params.copyright (test out of date)"
@@ -42,11 +49,54 @@ for w in low:
 sys.exit(1 if low else 0)
 ' || fail "$1: the back cover"
 }
-for s in A4 A5 A6 B5 16K; do
+# page 1: the title, the subtitle and the issuer, told apart by their
+# size, whole and each below the one before with nothing overlapping
+cover_ok() {
+	pdftotext -f 1 -l 1 "$1" - | tr -d ' \n' >cover.txt
+	assert_contains cover.txt "$(sed -n 's/^title: //p' "$2")"
+	assert_contains cover.txt "$(sed -n 's/^subtitle: //p' "$2" | tr -d ' ')"
+	assert_contains cover.txt "$(sed -n 's/^issuer: //p' "$2")"
+	pdftotext -f 1 -l 1 -bbox-layout "$1" - | python3 -c '
+import re, sys
+out = sys.stdin.read()
+words = [(float(a), float(b), t) for a, b, t in
+         re.findall(r"<word xMin=\"[\d.]+\" yMin=\"([\d.]+)\" xMax=\"[\d.]+\" yMax=\"([\d.]+)\">([^<]*)</word>", out)]
+# a Noto CJK word box is 1.437 times the size: title 22 pt, subtitle 12, issuer 10
+blocks = {}
+for name, size in (("title", 22), ("subtitle", 12), ("issuer", 10)):
+    mine = [w for w in words if abs((w[1] - w[0]) / 1.437 - size) < 0.6]
+    if not mine:
+        sys.exit("PROBLEM cover: no %s (%d pt) found" % (name, size))
+    blocks[name] = (min(w[0] for w in mine), max(w[1] for w in mine))
+    print("%s: %.1f to %.1f" % (name, *blocks[name]))
+bad = False
+for upper, lower in (("title", "subtitle"), ("subtitle", "issuer")):
+    if blocks[upper][1] > blocks[lower][0]:
+        print("PROBLEM cover: the %s (to %.1f) runs into the %s (from %.1f)"
+              % (upper, blocks[upper][1], lower, blocks[lower][0]))
+        bad = True
+sys.exit(1 if bad else 0)
+' || fail "$1: the cover"
+}
+for s in A4 A5 A6 B5 16K A6-2 A6-3 A5-3; do
 	"$GAZETTE" print --source "$site" "content/brochures/$s.yml" -o "$s.pdf" 2>err ||
 		{ cat err; fail "print the sample at $s"; }
+	cover_ok "$s.pdf" "$site/content/brochures/$s.yml"
 	back_ok "$s.pdf"
 done
+
+# a title and subtitle the A6 cover cannot hold above the issuer: an error
+# at the title's line, no PDF
+variant long-title A6 穆棱市脱贫攻坚典型案例汇编与经验做法选编集
+sed -i 's/^subtitle: \(.*\)$/subtitle: \1\1\1/' "$site/content/brochures/long-title.yml"
+set +e
+"$GAZETTE" print --source "$site" content/brochures/long-title.yml -o long.pdf 2>err
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || { cat err; fail "a title and subtitle too long for an A6 cover: exit $rc, want 1"; }
+grep -E "^content/brochures/long-title.yml:2:8: title is too long for the cover: with the subtitle it runs [0-9]+ mm into the issuer's line at A6; shorten the title or the subtitle$" err ||
+	{ cat err; fail "the long title's message"; }
+assert_no_file long.pdf
 
 # a back: text the back cover cannot hold is an error at its line, no PDF
 variant long A6

@@ -7,17 +7,34 @@
 return function(doc, page)
   local W, H, b = page.width, page.height, page.bleed
   local x, w = 16 * mm, W - 32 * mm
-  local fold = H * 0.58 -- where the photo ends and the type begins
   local sizes = style.brochure or {}
   local title_size = tonumber(sizes.cover_title) or 22
   local max_lines = tonumber(sizes.cover_title_lines) or 3
   local title = { font = "sans", bold = true, size = title_size, leading = 1.3 }
+  local subtitle = { size = 12 }
+  local issuer = { font = "sans", bold = true, size = 10 }
 
-  -- a title that would run into the issuer's line is the manifest's error
-  local _, lines = measure(w, esc(doc.title), title)
+  local title_h, lines = measure(w, esc(doc.title), title)
   if lines > max_lines then
     fail("title", string.format("title is too long for the cover (%d lines; at most %d); shorten it",
       lines, max_lines))
+  end
+  -- the title and subtitle end 4 mm above the issuer's line, which keeps
+  -- its place at the foot; on a small page, or under a long title, the
+  -- photo gives up room for them, down to 35 % of the page
+  local block = title_h
+  if doc.subtitle then
+    block = block + 4 * mm + measure(w, esc(doc.subtitle), subtitle)
+  end
+  local foot = H - 16 * mm
+  if doc.issuer then
+    local issuer_h = measure(w, esc(doc.issuer), issuer)
+    foot = H - 22 * mm + measure(w, "中", issuer) - issuer_h - 4 * mm
+  end
+  local fold = math.min(H * 0.58, foot - block - 12 * mm) -- where the photo ends and the type begins
+  if fold < H * 0.35 then
+    fail("title", string.format("title is too long for the cover: with the subtitle it runs %.0f mm into "
+      .. "the issuer's line at %s; shorten the title or the subtitle", (H * 0.35 - fold) / mm, doc.size or "this size"))
   end
 
   -- the photo runs off three edges into the bleed
@@ -29,9 +46,9 @@ return function(doc, page)
   local y = fold + 12 * mm
   y = y + text(x, y, w, nil, esc(doc.title), title) + 4 * mm
   if doc.subtitle then
-    text(x, y, w, nil, esc(doc.subtitle), { size = 12 })
+    text(x, y, w, nil, esc(doc.subtitle), subtitle)
   end
   if doc.issuer then
-    text(x, H - 22 * mm, w, nil, esc(doc.issuer), { font = "sans", bold = true, size = 10 })
+    text(x, foot + 4 * mm, w, nil, esc(doc.issuer), issuer)
   end
 end
