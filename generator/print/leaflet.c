@@ -149,14 +149,10 @@ static double overflow(printer *pr, const blocks *bs, const gz_page *p, const fr
  * much to cut.
  */
 static int leaflet_size(printer *pr, const gz_page *p, frame *flap, const blocks *flap_b,
-			const blocks *in_b, frame *in)
+			const blocks *in_b, frame *in, double min, double max)
 {
-	static const char *const kbody[] = {"leaflet", "body", NULL};
-	static const char *const kmax[] = {"leaflet", "body_max", NULL};
-	double min = print_cfg_num(pr, kbody, 11, 4, 30), max = print_cfg_num(pr, kmax, 14, 4, 40), size;
+	double size;
 
-	if (max < min)
-		max = min;
 	for (size = max; size >= min - 0.01; size -= 0.5) {
 		pr->body_size = size;
 		if ((!flap_b->n || fits(pr, flap, 1, flap_b, p)) && fits(pr, in, 3, in_b, p))
@@ -186,7 +182,9 @@ int print_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 {
 	static const char *const klead[] = {"leaflet", "leading", NULL};
 	static const char *const kpad[] = {"leaflet", "padding", NULL};
-	double flap = 97 * MM, full = 100 * MM, H = 210 * MM, b, pad;
+	static const char *const kbody[] = {"leaflet", "body", NULL};
+	static const char *const kmax[] = {"leaflet", "body_max", NULL};
+	double flap = 97 * MM, full = 100 * MM, H = 210 * MM, b, pad, min, max;
 	blocks bs = {0};
 	gz_value *doc = NULL;
 	gz_print_canvas c;
@@ -198,6 +196,10 @@ int print_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 	pr->H = H;
 	pr->leading = print_cfg_num(pr, klead, 1.6, 1, 3);
 	pad = print_cfg_num(pr, kpad, 9, 2, 30) * MM;
+	min = print_cfg_num(pr, kbody, 11, 4, 30);
+	max = print_cfg_num(pr, kmax, 14, 4, 40);
+	if (max < min)
+		max = min;
 	if (pr->d->errors)
 		goto cleanup;
 	b = pr->o->bleed;
@@ -233,7 +235,7 @@ int print_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 		in_b.n = bs.n - split;
 		for (k = 0; k < 3; k++)
 			in[k] = (frame){inside[k].x + pad, pad, inside[k].w - 2 * pad, H - 2 * pad};
-		if (leaflet_size(pr, p, &f1, &flap_b, &in_b, in) < 0)
+		if (leaflet_size(pr, p, &f1, &flap_b, &in_b, in, min, max) < 0)
 			goto cleanup;
 		if (trifold_side(pr, &c, doc, p, "outside", out, pad) < 0)
 			goto cleanup;
@@ -241,10 +243,10 @@ int print_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 		gz_pdf_rule(pr->pdf, flap, -b, flap, 0, 0.3, 0.6);
 		gz_pdf_rule(pr->pdf, flap + full, -b, flap + full, 0, 0.3, 0.6);
 		/* the opening section is the flap's alone: as large as it fits,
-		 * up to a quarter over the body */
+		 * up to body_max as the inside is, which is read beside it */
 		if (flap_b.n) {
 			double body = pr->body_size, s;
-			for (s = body * 1.25; s > body; s -= 0.5) {
+			for (s = max; s > body; s -= 0.5) {
 				pr->body_size = s;
 				if (fits(pr, &f1, 1, &flap_b, p))
 					break;

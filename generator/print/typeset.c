@@ -424,10 +424,9 @@ static int place_para(printer *pr, const blocks *bs, size_t i, double size, bool
 }
 
 /* A list item's text as place_item sets it, its marker hanging in the
- * indent; *mw: the marker's width. */
-static gz_pdf_text *item_text(printer *pr, const block *b, double size, double *mw)
+ * indent; *mw: the marker's width, *ind: the indent of its text. */
+static gz_pdf_text *item_text(printer *pr, const block *b, double size, double *mw, double *ind)
 {
-	double ind = (b->level > 0 ? b->level : 1) * 5 * MM;
 	gz_buf m = GZ_BUF_INIT;
 	gz_pdf_style st;
 	gz_pdf_text *t;
@@ -440,9 +439,14 @@ static gz_pdf_text *item_text(printer *pr, const block *b, double size, double *
 	t = print_text(pr, m.ptr, &st, pr->f.w);
 	*mw = gz_pdf_text_width(t);
 	gz_pdf_text_free(t);
+	*ind = (b->level > 0 ? b->level : 1) * 5 * MM;
+	/* a marker wider than the 5 mm indent ("1." at 14 pt, a full-width
+	 * "•") would hang into the margin, or a leaflet panel's padding */
+	if (*mw > 5 * MM)
+		*ind += *mw - 5 * MM;
 	st.indent = -*mw;
 	gz_buf_puts(&m, b->markup);
-	t = print_text(pr, m.ptr, &st, pr->f.w - ind + *mw);
+	t = print_text(pr, m.ptr, &st, pr->f.w - *ind + *mw);
 	gz_buf_release(&m);
 	return t;
 }
@@ -450,10 +454,10 @@ static gz_pdf_text *item_text(printer *pr, const block *b, double size, double *
 /* The height of the items from bs->b[i] to the list's end, as set. */
 static double rest_of_list(printer *pr, const blocks *bs, size_t i, double size)
 {
-	double h = 0, mw;
+	double h = 0, mw, ind;
 
 	for (; i < bs->n && bs->b[i].type == B_ITEM; i++) {
-		gz_pdf_text *t = item_text(pr, &bs->b[i], size, &mw);
+		gz_pdf_text *t = item_text(pr, &bs->b[i], size, &mw, &ind);
 		h += 1 * MM + gz_pdf_text_height(t);
 		gz_pdf_text_free(t);
 	}
@@ -464,10 +468,10 @@ static double rest_of_list(printer *pr, const blocks *bs, size_t i, double size)
 static int place_item(printer *pr, const blocks *bs, size_t i, double size)
 {
 	const block *b = &bs->b[i];
-	double ind = (b->level > 0 ? b->level : 1) * 5 * MM, mw, whole;
+	double ind, mw, whole;
 	bool first = i == 0 || bs->b[i - 1].type != B_ITEM;
 	bool second = !first && (i < 2 || bs->b[i - 2].type != B_ITEM);
-	gz_pdf_text *t = item_text(pr, b, size, &mw);
+	gz_pdf_text *t = item_text(pr, b, size, &mw, &ind);
 	int rc = 0;
 
 	/* a short list stays whole (a third of the frame or less: "答：" and

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The tri-fold leaflet as a reader holds it (tests/tools/leaflet_check.py
-# on pdftotext -bbox-layout): the sample's six panels each at least half
-# filled, the inside columns balanced within 15 %, text at 11 pt or more,
+# on pdftotext -bbox-layout): the sample's panels each at least half
+# filled (the flap as its opening section fills it), every word and list
+# marker inside the panel's padding, the flap's text no larger than the
+# inside's, the inside columns balanced within 15 %, text at 11 pt or more,
 # no panel ending on a question; the cover photo and the QR code's address
 # are there. A leaflet half as long prints (with a warning that it is
 # thin); one twice as long is refused with how much to cut, and no PDF.

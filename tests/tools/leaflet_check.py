@@ -4,8 +4,12 @@
     leaflet_check.py LEAFLET.pdf
 
 Reads `pdftotext -bbox-layout` of the two sides (A4 landscape, panels of
-97/100/100 mm outside, 100/100/97 mm inside) and checks: every panel of
-either side holds text over at least half its height; the three inside
+97/100/100 mm outside, 100/100/97 mm inside) and checks: every word box,
+list markers included, lies inside its panel's 9 mm padding; every panel
+of either side holds text over at least half its height (the flap, which
+holds the opening section as long as the page has it, only some text);
+the flap's text is no larger than the inside's (print.yml's body_max
+bounds both); the three inside
 columns end within 15 % of a panel's height of each other; the inside
 text is set at 11 pt or more; no inside panel ends on a question ("问")
 whose answer is on the next one; no line starts with closing punctuation
@@ -43,7 +47,10 @@ def lines_of(pdf, page):
         lines.append((float(m.group(1)), float(m.group(2)), float(m.group(3)), float(m.group(4)),
                       text, min(heights) if heights else 0,
                       float(words[1][0]) if marked else None))
-    return w, h, lines
+    words = [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+                        out)]
+    return w, h, lines, words
 
 
 def main():
@@ -51,10 +58,17 @@ def main():
     problems = []
     figures = []
     for page, name, cuts in ((1, "outside", (97, 197)), (2, "inside", (100, 200))):
-        w, h, lines = lines_of(pdf, page)
+        w, h, lines, words = lines_of(pdf, page)
         edges = [0, w * cuts[0] / 297, w * cuts[1] / 297, w]
         usable = h - 2 * PAD
         bottoms = []
+        for x0, y0, x1, y1, t in words:
+            k = max(i for i in range(3) if edges[i] <= (x0 + x1) / 2)
+            if x0 < edges[k] + PAD - 0.5 or x1 > edges[k + 1] - PAD + 0.5 or \
+                    y0 < PAD - 0.5 or y1 > h - PAD + 0.5:
+                problems.append(f"{name} panel {k + 1}: '{t}' at ({x0:.1f}, {y0:.1f})-({x1:.1f}, {y1:.1f}) "
+                                f"is outside the panel's padding ({edges[k] + PAD:.1f} to "
+                                f"{edges[k + 1] - PAD:.1f}, {PAD:.1f} to {h - PAD:.1f})")
         for k in range(3):
             mine = [l for l in lines if edges[k] - 1 <= l[0] < edges[k + 1] - 1]
             if not mine:
@@ -64,7 +78,7 @@ def main():
             bottom = max(l[3] for l in mine)
             fill = (bottom - top) / usable
             figures.append(f"{name} panel {k + 1}: {fill:.0%} filled")
-            if fill < 0.5:
+            if fill < 0.5 and (name, k) != ("outside", 0):
                 problems.append(f"{name} panel {k + 1} is {fill:.0%} filled (less than half)")
             bottoms.append(bottom)
             if name == "inside":
@@ -84,6 +98,15 @@ def main():
                 if cols[k] and cols[k + 1] and re.match(r"1[.、)]", cols[k][-1][4]) and \
                         re.match(r"2[.、)]", cols[k + 1][0][4]):
                     problems.append(f"inside panel {k + 1} ends on a list's first item: {cols[k][-1][4]}")
+        if name == "outside":
+            flap = [l for l in lines if l[0] < edges[1] - 1]
+            flap_body = sorted(l[5] for l in flap)[len(flap) // 2] / BOX if flap else 0
+        else:
+            inside_body = sorted(l[5] for l in lines)[len(lines) // 2] / BOX if lines else 0
+            figures.append(f"flap text {flap_body:.1f} pt, inside text {inside_body:.1f} pt")
+            if flap_body > inside_body + 0.1:
+                problems.append(f"the flap's text is {flap_body:.1f} pt, larger than the inside's "
+                                f"{inside_body:.1f} pt")
         if name == "inside" and len(bottoms) == 3:
             spread = (max(bottoms) - min(bottoms)) / usable
             figures.append(f"inside columns end within {spread:.0%} of a panel")
