@@ -60,6 +60,7 @@ GZ_MEDIA_FN(int, gz_pdf_finish, (gz_pdf *pdf, char **data, size_t *len, char **e
 GZ_MEDIA_VOID(gz_pdf_free, (gz_pdf *pdf), (pdf))
 GZ_MEDIA_FN(int, gz_pdf_page, (gz_pdf *pdf), (pdf))
 GZ_MEDIA_FN(int, gz_pdf_page_count, (const gz_pdf *pdf), (pdf))
+GZ_MEDIA_VOID(gz_pdf_folds, (gz_pdf *pdf, const double *xs, int n), (pdf, xs, n))
 GZ_MEDIA_FN(bool, gz_pdf_has_font, (gz_pdf *pdf, const char *family), (pdf, family))
 GZ_MEDIA_FN(gz_pdf_text *, gz_pdf_text_new,
 	    (gz_pdf *pdf, const char *markup, const gz_pdf_style *st, double width, char **err),

@@ -1,5 +1,6 @@
 #include "media/pdf.h"
 
+#include <assert.h>
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
@@ -24,6 +25,8 @@ struct gz_pdf {
 	cairo_surface_t **rec;  /* booklet: every page, recorded */
 	size_t nrec, caprec;
 	double sheet_w;         /* trim width of a sheet */
+	double folds[4];        /* the open page's fold lines, x from the trim's left */
+	int nfolds;
 };
 
 struct gz_pdf_text {
@@ -136,6 +139,38 @@ static void crop_marks(gz_pdf *p, cairo_t *cr)
 	cairo_restore(cr);
 }
 
+/* A fold is marked like a cut, outside the bleed and clear of the crop
+ * marks' corner, but dashed, so the print shop folds rather than cuts
+ * there; nothing of it reaches the trim or the bleed. */
+static void fold_marks(gz_pdf *p, cairo_t *cr)
+{
+	double H = p->o.height, off = p->o.bleed + 3 * GZ_PDF_MM, len = 5 * GZ_PDF_MM;
+	static const double dash[] = {1.5, 1};
+	int i;
+
+	if (!p->nfolds)
+		return;
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, 0.25);
+	cairo_set_dash(cr, dash, 2, 0);
+	for (i = 0; i < p->nfolds; i++) {
+		cairo_move_to(cr, p->folds[i], -off);
+		cairo_line_to(cr, p->folds[i], -off - len);
+		cairo_move_to(cr, p->folds[i], H + off);
+		cairo_line_to(cr, p->folds[i], H + off + len);
+	}
+	cairo_stroke(cr);
+	cairo_restore(cr);
+}
+
+void gz_pdf_folds(gz_pdf *p, const double *xs, int n)
+{
+	assert(n >= 0 && n <= (int)(sizeof(p->folds) / sizeof(p->folds[0])));
+	memcpy(p->folds, xs, (size_t)n * sizeof(*xs));
+	p->nfolds = n;
+}
+
 static void close_page(gz_pdf *p)
 {
 	if (!p->open)
@@ -146,8 +181,11 @@ static void close_page(gz_pdf *p)
 		p->open = false;
 		return;
 	}
-	if (p->o.marks)
+	if (p->o.marks) {
 		crop_marks(p, p->cr);
+		fold_marks(p, p->cr);
+	}
+	p->nfolds = 0;
 	cairo_restore(p->cr);
 	cairo_show_page(p->cr);
 	p->open = false;

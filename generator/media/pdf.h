@@ -62,6 +62,10 @@ void gz_pdf_free(gz_pdf *pdf);
  * Pages are numbered from 1; returns the new page's number. */
 int gz_pdf_page(gz_pdf *pdf);
 int gz_pdf_page_count(const gz_pdf *pdf);
+/* Mark where the open page folds: up to 4 lines at xs (points from the
+ * trim's left edge), drawn with its crop marks, outside the bleed at the
+ * top and the bottom; without marks, or in a booklet, nothing. */
+void gz_pdf_folds(gz_pdf *pdf, const double *xs, int n);
 
 /* True if the family is installed (fontconfig matched it, not a fallback). */
 bool gz_pdf_has_font(gz_pdf *pdf, const char *family);

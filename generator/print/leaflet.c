@@ -184,7 +184,7 @@ int print_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 	static const char *const kpad[] = {"leaflet", "padding", NULL};
 	static const char *const kbody[] = {"leaflet", "body", NULL};
 	static const char *const kmax[] = {"leaflet", "body_max", NULL};
-	double flap = 97 * MM, full = 100 * MM, H = 210 * MM, b, pad, min, max;
+	double flap = 97 * MM, full = 100 * MM, H = 210 * MM, pad, min, max;
 	blocks bs = {0};
 	gz_value *doc = NULL;
 	gz_print_canvas c;
@@ -202,7 +202,6 @@ int print_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 		max = min;
 	if (pr->d->errors)
 		goto cleanup;
-	b = pr->o->bleed;
 	if (p->has_date)
 		gz_date_ymd(ymd, &p->date);
 	if (print_new_doc(pr, p->title, ymd[0] ? ymd : NULL, p->author, false) < 0 ||
@@ -239,9 +238,10 @@ int print_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 			goto cleanup;
 		if (trifold_side(pr, &c, doc, p, "outside", out, pad) < 0)
 			goto cleanup;
-		/* fold guides, outside the text: a thin grey tick in the bleed */
-		gz_pdf_rule(pr->pdf, flap, -b, flap, 0, 0.3, 0.6);
-		gz_pdf_rule(pr->pdf, flap + full, -b, flap + full, 0, 0.3, 0.6);
+		{
+			double folds[2] = {flap, flap + full};
+			gz_pdf_folds(pr->pdf, folds, 2);
+		}
 		/* the opening section is the flap's alone: as large as it fits,
 		 * up to body_max as the inside is, which is read beside it */
 		if (flap_b.n) {
@@ -267,6 +267,11 @@ int print_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 				     pr->body_size);
 		if (trifold_side(pr, &c, doc, p, "inside", inside, pad) < 0)
 			goto cleanup;
+		{
+			/* the same folds seen from the other side */
+			double folds[2] = {full, 2 * full};
+			gz_pdf_folds(pr->pdf, folds, 2);
+		}
 		for (k = 0; k < 3 && frac < 1.0; k++)
 			in[k].h *= frac;
 		if (flow_panels(pr, in, 3, &in_b, p) < 0) {

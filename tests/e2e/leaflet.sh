@@ -7,6 +7,8 @@
 # no panel ending on a question; the cover photo and the QR code's address
 # are there. A leaflet half as long prints (with a warning that it is
 # thin); one twice as long is refused with how much to cut, and no PDF.
+# Fold marks (tests/tools/fold_marks_check.py) come with --marks only,
+# outside the bleed, top and bottom of both sides.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 command -v pdftotext >/dev/null || skip "poppler-utils is not installed"
@@ -65,6 +67,16 @@ set -e
 grep -E '^content/leaflets/long.md:1:1: the leaflet needs [0-9]+ more lines than its three inside panels hold at 11 pt; cut about [0-9]+ characters$' err ||
 	{ cat err; fail "the long leaflet's message"; }
 assert_no_file long.pdf
+for opts in "3 1" "3 0" "0 1" "0 0"; do
+	set -- $opts
+	args=""
+	[ "$1" = 0 ] || args="--bleed ${1}mm"
+	[ "$2" = 0 ] || args="$args --marks"
+	# shellcheck disable=SC2086
+	"$GAZETTE" print --source "$site" "$L" -o marks.pdf $args 2>err || { cat err; fail "print with$args"; }
+	python3 "$ROOT/tests/tools/fold_marks_check.py" marks.pdf "$1" "$2" || fail "fold marks with$args"
+done
+
 # a longer summary is printed whole (the photo above it gives up room), the
 # department under it too; one too long for the panel is an error at its line
 "$GAZETTE" print --source "$site" content/leaflets/summary.md -o summary.pdf 2>err ||

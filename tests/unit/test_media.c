@@ -20,10 +20,11 @@ static void table(void)
 	CHECK(t->signature() == gz_media_signature());
 	CHECK(gz_media_signature() != GZ_HASH_INIT);
 	CHECK_INT(fields, listed);
-	CHECK_INT(listed, 40);
+	CHECK_INT(listed, 41);
 	CHECK(t->gz_image_init == gz_image_init);
 	CHECK(t->gz_image_shutdown == gz_image_shutdown);
 	CHECK(t->gz_pdf_qr == gz_pdf_qr);
+	CHECK(t->gz_pdf_folds == gz_pdf_folds);
 	CHECK(t->gz_qr_encode == gz_qr_encode);
 	CHECK(t->gz_qr_release == gz_qr_release);
 	CHECK(t->gz_zip_open == gz_zip_open);
