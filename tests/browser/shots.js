@@ -6,7 +6,8 @@
 //
 // BASE_URL is where the site is served (http://127.0.0.1:PORT); PATH is a
 // site path such as /stories/2019/x/ (the page named "story" also gets the
-// typography checks). Screenshots go to $SHOTS_DIR (default $TMPDIR or /tmp)
+// typography checks). Every page is also checked for images shown from a
+// smaller file than their box needs. Screenshots go to $SHOTS_DIR (default $TMPDIR or /tmp)
 // as NAME-WIDTH.png; their paths are printed. Exit 1 lists every problem.
 'use strict';
 
@@ -15,8 +16,43 @@ const { chromium } = require('playwright-core');
 
 const VIEWPORTS = [
 	{ width: 1280, height: 900 },
-	{ width: 390, height: 844 },
+	{ width: 375, height: 812 },
 ];
+
+// Runs in the page: images shown from a srcset whose chosen file has fewer
+// pixels across than the box shows (times the device pixel ratio) although
+// a larger file was on offer. A wrong `sizes` does this: the browser picks
+// the file before layout, from `sizes` alone.
+function blurryImages() {
+	const dpr = window.devicePixelRatio || 1;
+	const out = [];
+	const candidates = (set) => set.split(',').map((c) => c.trim().split(/\s+/))
+		.map(([u, d]) => ({ url: new URL(u, document.baseURI).href, w: parseInt(d, 10) }));
+	for (const img of document.querySelectorAll('img[srcset]')) {
+		const r = img.getBoundingClientRect();
+		if (!img.complete || !img.currentSrc || r.width === 0) continue;
+		// the set the browser chose from: a <source> of the picture or the img's own
+		const sets = [img.getAttribute('srcset')];
+		if (img.parentElement.tagName === 'PICTURE')
+			for (const s of img.parentElement.querySelectorAll('source')) sets.push(s.getAttribute('srcset'));
+		let cands = null;
+		for (const set of sets) {
+			const c = candidates(set || '');
+			if (c.some((x) => x.url === img.currentSrc)) { cands = c; break; }
+		}
+		if (!cands) continue;
+		const chosen = cands.find((x) => x.url === img.currentSrc).w;
+		const largest = Math.max(...cands.map((x) => x.w));
+		// object-fit: cover crops, so the picture is drawn wider than its box
+		const natural = img.naturalHeight ? img.naturalWidth / img.naturalHeight : r.width / r.height;
+		const drawn = getComputedStyle(img).objectFit === 'cover' ? Math.max(r.width, r.height * natural) : r.width;
+		const need = Math.floor(drawn * dpr);
+		if (chosen < need && chosen < largest)
+			out.push(`${img.getAttribute('src')}: ${chosen}w file shown ${Math.round(r.width)}px wide ` +
+				`(needs ${need}w; sizes="${img.getAttribute('sizes')}")`);
+	}
+	return out;
+}
 
 async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) {
 	const where = `${name} ${sitePath} @${vp.width}`;
@@ -44,6 +80,8 @@ async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) 
 	await page.waitForFunction(
 		() => Array.from(document.images).every((img) => img.complete),
 		null, { timeout: 15000 }).catch(() => bad('images did not finish loading in 15 s'));
+	// a loaded image may not be drawn yet (decoding="async"): the screenshot would show its box
+	await page.evaluate(() => Promise.all(Array.from(document.images).map((img) => img.decode().catch(() => {}))));
 
 	const facts = await page.evaluate(() => {
 		const de = document.documentElement;
@@ -105,6 +143,8 @@ async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) 
 		}
 	}
 
+	for (const b of await page.evaluate(blurryImages)) bad(`blurry image: ${b}`);
+
 	const shot = path.join(shotsDir, `${name}-${vp.width}.png`);
 	await page.screenshot({ path: shot, fullPage: true });
 	console.log(`screenshot: ${shot}`);
@@ -127,16 +167,18 @@ async function main() {
 	});
 	const problems = [];
 	try {
-		// every page at every size at once: full-page screenshots are slow
-		const runs = [];
+		// several pages at once, as full-page screenshots are slow, but not
+		// every one: the machine running the tests may be small
+		const jobs = [];
 		for (const spec of pages) {
 			const eq = spec.indexOf('=');
-			const name = spec.slice(0, eq);
-			const sitePath = spec.slice(eq + 1);
-			for (const vp of VIEWPORTS)
-				runs.push(checkPage(browser, base, name, sitePath, vp, shotsDir, problems));
+			for (const vp of VIEWPORTS) jobs.push([spec.slice(0, eq), spec.slice(eq + 1), vp]);
 		}
-		await Promise.all(runs);
+		const worker = async () => {
+			for (let job = jobs.shift(); job; job = jobs.shift())
+				await checkPage(browser, base, job[0], job[1], job[2], shotsDir, problems);
+		};
+		await Promise.all([worker(), worker(), worker(), worker()]);
 	} finally {
 		await browser.close();
 	}
