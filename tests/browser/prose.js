@@ -6,7 +6,10 @@
 //          where each character lands, Range.getClientRects, so it is what a
 //          reader sees whatever the markup);
 //   figure every <img> of the article body (.prose) sits in a <figure> with
-//          a non-empty <figcaption> (the sample gives every photo a caption).
+//          a non-empty <figcaption> (the sample gives every photo a caption);
+//   table  every table of the article shows all its columns: none is wider
+//          than its box, which would hide the last columns behind a scroll
+//          a reader may not guess is there.
 //
 //   node tests/browser/prose.js BASE_URL PATH [PATH ...]
 //
@@ -17,7 +20,7 @@ const { chromium } = require('playwright-core');
 
 const VIEWPORTS = [
 	{ width: 1280, height: 900 },
-	{ width: 390, height: 844 },
+	{ width: 375, height: 812 },
 ];
 const NO_LINE_START = '。，、；：？！';
 
@@ -90,7 +93,12 @@ function inspect(bad) {
 		if (!cap || !cap.textContent.trim())
 			loose.push({ src: img.getAttribute('src'), why: fig ? 'its <figure> has no caption' : 'not in a <figure>' });
 	}
-	return { lines: lines.length, badLines, images: body ? body.querySelectorAll('img').length : 0, loose };
+	const wide = [];
+	for (const t of article.querySelectorAll('table')) {
+		if (t.scrollWidth > t.clientWidth + 1)
+			wide.push({ head: (t.rows[0] ? t.rows[0].textContent : '').trim().replace(/\s+/g, ' ').slice(0, 30), scroll: t.scrollWidth, box: t.clientWidth });
+	}
+	return { lines: lines.length, badLines, images: body ? body.querySelectorAll('img').length : 0, loose, wide };
 }
 
 async function checkPage(browser, base, sitePath, vp, problems) {
@@ -112,6 +120,7 @@ async function checkPage(browser, base, sitePath, vp, problems) {
 		if (r.lines === 0) bad('line', 'no text found in the article');
 		for (const l of r.badLines) bad('line', `a line starts with '${l.first}': ${l.text}`);
 		for (const l of r.loose) bad('figure', `<img src="${l.src}">: ${l.why}`);
+		for (const t of r.wide) bad('table', `table '${t.head}' is ${t.scroll}px wide in a ${t.box}px box`);
 		console.log(`checked ${where}: ${r.lines} lines, ${r.images} body images`);
 	}
 	await context.close();
