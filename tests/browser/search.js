@@ -3,7 +3,8 @@
 // query (no Enter) finds the expected stories with the match in <mark> in
 // titles and snippets, their section, Chinese date, place and thumbnail; a
 // phrase only in a summary is found and shown from the summary; each facet
-// option's count is the number of results after choosing it; a ?q= address
+// option's count is the number of results after choosing it; all text of
+// the results has WCAG AA contrast in the light and the dark scheme; a ?q= address
 // runs the search on load; a phrase in no page offers the looser match; and
 // nothing goes wrong on the way (console errors, failed requests, HTTP
 // errors).
@@ -14,6 +15,7 @@
 'use strict';
 
 const { chromium } = require('playwright-core');
+const { lowContrast } = require('./contrast');
 
 const BEES = '养蜂人孟庆龙的甜蜜事业';
 const CUCUMBERS = '大桥村盛成先：一棚黄瓜，三千多元';
@@ -99,6 +101,12 @@ async function type(page, q) {
 		await page.waitForFunction(() => Array.from(document.querySelectorAll('.search-result-thumb img'))
 			.every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 15000 })
 			.catch(() => bad('养蜂: a thumbnail did not load'));
+		// the results' section, separators and marks are readable in both schemes
+		for (const scheme of ['light', 'dark']) {
+			await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+			for (const c of await page.evaluate(lowContrast)) bad(`养蜂, ${scheme}: low contrast: ${c}`);
+		}
+		await page.emulateMedia({ colorScheme: 'light', reducedMotion: null });
 
 		// a phrase only in a summary: found, and the snippet is the summary's
 		await type(page, '卖蜜过上');

@@ -13,6 +13,7 @@
 
 const path = require('path');
 const { chromium } = require('playwright-core');
+const { lowContrast } = require('./contrast');
 
 const VIEWPORTS = [
 	{ width: 1280, height: 900 },
@@ -144,6 +145,12 @@ async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) 
 	}
 
 	for (const b of await page.evaluate(blurryImages)) bad(`blurry image: ${b}`);
+	for (const scheme of ['light', 'dark']) {
+		// without transitions, which would show colours halfway to the scheme's
+		await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+		for (const c of await page.evaluate(lowContrast)) bad(`${scheme}: low contrast: ${c}`);
+	}
+	await page.emulateMedia({ colorScheme: 'light', reducedMotion: null });
 
 	const shot = path.join(shotsDir, `${name}-${vp.width}.png`);
 	await page.screenshot({ path: shot, fullPage: true });
