@@ -7,7 +7,9 @@
 // BASE_URL is where the site is served (http://127.0.0.1:PORT); PATH is a
 // site path such as /stories/2019/x/ (the page named "story" also gets the
 // typography checks). Every page is also checked for images shown from a
-// smaller file than their box needs. Screenshots go to $SHOTS_DIR (default $TMPDIR or /tmp)
+// smaller file than their box needs, text under WCAG AA contrast in either
+// colour scheme, and titles that leave a character or two alone on their
+// last line. Screenshots go to $SHOTS_DIR (default $TMPDIR or /tmp)
 // as NAME-WIDTH.png; their paths are printed. Exit 1 lists every problem.
 'use strict';
 
@@ -51,6 +53,37 @@ function blurryImages() {
 		if (chosen < need && chosen < largest)
 			out.push(`${img.getAttribute('src')}: ${chosen}w file shown ${Math.round(r.width)}px wide ` +
 				`(needs ${need}w; sizes="${img.getAttribute('sizes')}")`);
+	}
+	return out;
+}
+
+// Runs in the page: headings and titles whose last line holds only one or
+// two characters ('…把院子收拾利 / 索'), found from where each character
+// lands (Range.getClientRects), so it is what a reader sees.
+function orphanedTitles() {
+	const out = [];
+	const range = document.createRange();
+	for (const el of document.querySelectorAll('h1, h2, h3, .card-title, .hero-more a, .prevnext-title')) {
+		if (!el.checkVisibility() || el.closest('.visually-hidden')) continue;
+		const lines = [];
+		let prev = null;
+		const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+		for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+			if (n.parentElement.closest('.visually-hidden')) continue;
+			for (let i = 0; i < n.data.length; i++) {
+				if (/\s/.test(n.data[i])) continue;
+				range.setStart(n, i);
+				range.setEnd(n, i + 1);
+				const r = range.getClientRects()[0];
+				if (!r || r.width === 0) continue;
+				if (!prev || r.top >= prev.bottom - 1) lines.push('');
+				lines[lines.length - 1] += n.data[i];
+				prev = r;
+			}
+		}
+		const last = lines[lines.length - 1] || '';
+		if (lines.length > 1 && Array.from(last).length <= 2)
+			out.push(`'${lines.join(' / ')}'`);
 	}
 	return out;
 }
@@ -145,6 +178,7 @@ async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) 
 	}
 
 	for (const b of await page.evaluate(blurryImages)) bad(`blurry image: ${b}`);
+	for (const t of await page.evaluate(orphanedTitles)) bad(`a title ends on a line of one or two characters: ${t}`);
 	for (const scheme of ['light', 'dark']) {
 		// without transitions, which would show colours halfway to the scheme's
 		await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });

@@ -1,10 +1,13 @@
 #!/bin/sh
 # The sample site in headless Chromium (tests/browser/shots.js): home, a
-# story, a term page, a gallery story, a policy and a leaflet at 1280x900
+# story, a term page, a gallery story, a policy, a leaflet and the story
+# list at 1280x900
 # and 375x812 load without errors, are zh-CN, have one <main> and one <h1>,
 # every image has alt text and loads, nothing scrolls sideways on a phone,
 # and the article is set in Noto Serif CJK SC with a line height of 1.7–2.0.
-# No image is shown from a smaller file of its srcset than its box needs.
+# No image is shown from a smaller file of its srcset than its box needs, all
+# text has WCAG AA contrast in the light and the dark scheme, and no title
+# leaves one or two characters alone on its last line.
 # Screenshots go to $SHOTS_DIR.
 #
 # Skipped (77) with GAZETTE_NO_BROWSER=1 or without chromium/node.
@@ -25,8 +28,9 @@ story=/${story%index.html}
 term=/$term
 
 # pages the checks below have found wrong: a story whose one gallery photo
-# fills the column, a policy with a wide table and a cover, a leaflet
-for p in stories/2020/courtyard-economy policies/industry-projects leaflets/medical-insurance; do
+# fills the column, a policy with a wide table and a cover, a leaflet, the
+# story list
+for p in stories/2020/courtyard-economy policies/industry-projects leaflets/medical-insurance stories; do
 	[ -f "$out/$p/index.html" ] || fail "the sample has no /$p/"
 done
 
@@ -37,6 +41,6 @@ mkdir -p "$SHOTS_DIR"
 export SHOTS_DIR CHROMIUM="$chromium"
 node "$dir/shots.js" "http://127.0.0.1:$port" "home=/" "story=$story" "term=$term" \
 	gallery=/stories/2020/courtyard-economy/ policy=/policies/industry-projects/ \
-	leaflet=/leaflets/medical-insurance/ ||
+	leaflet=/leaflets/medical-insurance/ stories=/stories/ ||
 	fail "browser checks failed (see PROBLEM lines above)"
 echo "browser: ok"
