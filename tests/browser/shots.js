@@ -8,8 +8,8 @@
 // site path such as /stories/2019/x/ (the page named "story" also gets the
 // typography checks). Every page is also checked for images shown from a
 // smaller file than their box needs, text under WCAG AA contrast in either
-// colour scheme, and titles that leave a character or two alone on their
-// last line. Screenshots go to $SHOTS_DIR (default $TMPDIR or /tmp)
+// colour scheme, titles that leave a character or two alone on their last
+// line, and pager buttons that wrap. Screenshots go to $SHOTS_DIR (default $TMPDIR or /tmp)
 // as NAME-WIDTH.png; their paths are printed. Exit 1 lists every problem.
 'use strict';
 
@@ -84,6 +84,19 @@ function orphanedTitles() {
 		const last = lines[lines.length - 1] || '';
 		if (lines.length > 1 && Array.from(last).length <= 2)
 			out.push(`'${lines.join(' / ')}'`);
+	}
+	return out;
+}
+
+// Runs in the page: the pager's links and the 'more' buttons that wrap onto
+// a second line ('← 上一' / '页' in a button on a phone).
+function wrappedButtons() {
+	const out = [];
+	const range = document.createRange();
+	for (const a of document.querySelectorAll('.pager a, .more-link a')) {
+		range.selectNodeContents(a);
+		const tops = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.bottom)));
+		if (tops.size > 1) out.push(`'${a.textContent.trim()}' is ${tops.size} lines`);
 	}
 	return out;
 }
@@ -178,6 +191,7 @@ async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) 
 	}
 
 	for (const b of await page.evaluate(blurryImages)) bad(`blurry image: ${b}`);
+	for (const b of await page.evaluate(wrappedButtons)) bad(`a button wraps: ${b}`);
 	for (const t of await page.evaluate(orphanedTitles)) bad(`a title ends on a line of one or two characters: ${t}`);
 	for (const scheme of ['light', 'dark']) {
 		// without transitions, which would show colours halfway to the scheme's

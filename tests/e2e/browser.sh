@@ -7,7 +7,8 @@
 # and the article is set in Noto Serif CJK SC with a line height of 1.7–2.0.
 # No image is shown from a smaller file of its srcset than its box needs, all
 # text has WCAG AA contrast in the light and the dark scheme, and no title
-# leaves one or two characters alone on its last line.
+# leaves one or two characters alone on its last line, and no pager button
+# wraps.
 # Screenshots go to $SHOTS_DIR.
 #
 # Skipped (77) with GAZETTE_NO_BROWSER=1 or without chromium/node.
@@ -29,8 +30,8 @@ term=/$term
 
 # pages the checks below have found wrong: a story whose one gallery photo
 # fills the column, a policy with a wide table and a cover, a leaflet, the
-# story list
-for p in stories/2020/courtyard-economy policies/industry-projects leaflets/medical-insurance stories; do
+# story list and its second page
+for p in stories/2020/courtyard-economy policies/industry-projects leaflets/medical-insurance stories stories/page/2; do
 	[ -f "$out/$p/index.html" ] || fail "the sample has no /$p/"
 done
 
@@ -41,6 +42,7 @@ mkdir -p "$SHOTS_DIR"
 export SHOTS_DIR CHROMIUM="$chromium"
 node "$dir/shots.js" "http://127.0.0.1:$port" "home=/" "story=$story" "term=$term" \
 	gallery=/stories/2020/courtyard-economy/ policy=/policies/industry-projects/ \
-	leaflet=/leaflets/medical-insurance/ stories=/stories/ ||
+	leaflet=/leaflets/medical-insurance/ stories=/stories/ \
+	stories2=/stories/page/2/ ||
 	fail "browser checks failed (see PROBLEM lines above)"
 echo "browser: ok"
