@@ -9,7 +9,8 @@
 // typography checks). Every page is also checked for images shown from a
 // smaller file than their box needs, text under WCAG AA contrast in either
 // colour scheme, titles that leave a character or two alone on their last
-// line, and pager buttons that wrap. Screenshots go to $SHOTS_DIR (default $TMPDIR or /tmp)
+// line, and pager buttons that wrap. On the home page no story is both in
+// the 头条 and among the 最新发布. Screenshots go to $SHOTS_DIR (default $TMPDIR or /tmp)
 // as NAME-WIDTH.png; their paths are printed. Exit 1 lists every problem.
 'use strict';
 
@@ -101,6 +102,17 @@ function wrappedButtons() {
 	return out;
 }
 
+// Runs in the page: stories linked more than once from the top of the home
+// page, the 头条 and the 最新发布 cards.
+function repeatedStories() {
+	const seen = new Map();
+	for (const a of document.querySelectorAll('.hero-title a, .hero-more a, .latest .card-title a')) {
+		const href = new URL(a.getAttribute('href'), document.baseURI).pathname;
+		seen.set(href, (seen.get(href) || []).concat(a.textContent.trim()));
+	}
+	return Array.from(seen.values()).filter((t) => t.length > 1).map((t) => `'${t[0]}' ${t.length} times`);
+}
+
 async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) {
 	const where = `${name} ${sitePath} @${vp.width}`;
 	const context = await browser.newContext({ viewport: vp, locale: 'zh-CN' });
@@ -177,6 +189,8 @@ async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) 
 	}
 	if (facts.scrollWidth > vp.width)
 		bad(`scrolls sideways: scrollWidth ${facts.scrollWidth} > ${vp.width}; too wide: ${facts.wide.join(', ')}`);
+	if (name === 'home')
+		for (const r of await page.evaluate(repeatedStories)) bad(`the 头条 and 最新发布 repeat a story: ${r}`);
 	if (name === 'story') {
 		const t = facts.type;
 		if (!t) {
