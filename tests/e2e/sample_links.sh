@@ -55,4 +55,10 @@ assert_contains "$out/index.html" '<a href="/subscribe/">订阅</a>'
 grep -o "<code>${base_url}[^<]*atom.xml</code>" "$out/subscribe/index.html" | sed "s#<code>${base_url}##; s#</code>##" >"$TMPDIR/feeds"
 [ "$(wc -l <"$TMPDIR/feeds")" -ge 4 ] || fail "the subscribe page lists $(wc -l <"$TMPDIR/feeds") feeds (want the site's and each section's)"
 while read -r f; do assert_file "$out/$f"; done <"$TMPDIR/feeds"
+# the photo archive lists a photo once, however many pages use it, and its
+# count is of photos
+grep -o 'class="original" href="[^"]*"' "$out/photos/index.html" >"$TMPDIR/originals"
+sort -u "$TMPDIR/originals" >"$TMPDIR/originals.u"
+assert_eq "$(wc -l <"$TMPDIR/originals")" "$(wc -l <"$TMPDIR/originals.u")" "原图 links on /photos/ (each photo once)"
+assert_contains "$out/photos/index.html" "共 $(wc -l <"$TMPDIR/originals.u" | tr -d ' ') 张"
 echo "sample_links: ok"
