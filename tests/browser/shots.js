@@ -9,7 +9,7 @@
 // typography checks). Every page is also checked for images shown from a
 // smaller file than their box needs, text under WCAG AA contrast in either
 // colour scheme, titles that leave a character or two alone on their last
-// line, and pager buttons that wrap. On the home page no story is both in
+// line, and pager buttons or TV facts that wrap. On the home page no story is both in
 // the 头条 and among the 最新发布. Screenshots go to $SHOTS_DIR (default $TMPDIR or /tmp)
 // as NAME-WIDTH.png; their paths are printed. Exit 1 lists every problem.
 'use strict';
@@ -89,12 +89,16 @@ function orphanedTitles() {
 	return out;
 }
 
-// Runs in the page: the pager's links and the 'more' buttons that wrap onto
-// a second line ('← 上一' / '页' in a button on a phone).
+// Runs in the page: the pager's links, the 'more' buttons and each run of
+// text of a TV episode's facts that wrap onto a second line ('← 上一' / '页'
+// in a button on a phone, '（每分钟 250 / 字）').
 function wrappedButtons() {
 	const out = [];
 	const range = document.createRange();
-	for (const a of document.querySelectorAll('.pager a, .more-link a')) {
+	const runs = Array.from(document.querySelectorAll('.pager a, .more-link a'));
+	for (const dd of document.querySelectorAll('.tv-facts dd'))
+		for (const n of dd.childNodes) runs.push(n);
+	for (const a of runs) {
 		range.selectNodeContents(a);
 		const tops = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.bottom)));
 		if (tops.size > 1) out.push(`'${a.textContent.trim()}' is ${tops.size} lines`);
@@ -205,7 +209,7 @@ async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) 
 	}
 
 	for (const b of await page.evaluate(blurryImages)) bad(`blurry image: ${b}`);
-	for (const b of await page.evaluate(wrappedButtons)) bad(`a button wraps: ${b}`);
+	for (const b of await page.evaluate(wrappedButtons)) bad(`wraps: ${b}`);
 	for (const t of await page.evaluate(orphanedTitles)) bad(`a title ends on a line of one or two characters: ${t}`);
 	for (const scheme of ['light', 'dark']) {
 		// without transitions, which would show colours halfway to the scheme's

@@ -155,6 +155,8 @@ assert_contains "$a" '时长 3:20'
 # both Lua layouts
 tv=$TMPDIR/out/stories/2019/tv/index.html
 assert_contains "$tv" '<dt>期数</dt><dd>第 7 期</dd>'
+# a running time, not a clock time
+assert_contains "$tv" '<dt>片长</dt><dd>12分30秒</dd>'
 assert_contains "$tv" '本稿未经书面许可，不得转载或播出'
 assert_contains "$tv" '<main id="main"'
 qa=$TMPDIR/out/policies/qa/index.html

@@ -15,16 +15,32 @@ return function(page, site)
   local rate = tonumber(p.broadcast_rate) or 250
   local minutes = math.max(1, math.floor((page.chars or 0) / rate + 0.5))
   local facts = {}
-  local function fact(label, value)
+  -- note: a second line under the value, in smaller type, so a long value
+  -- breaks where it means to and not inside its parenthesis
+  local function fact(label, value, note)
     if value and value ~= "" then
-      facts[#facts + 1] = "<div><dt>" .. label .. "</dt><dd>" .. esc(value) .. "</dd></div>"
+      facts[#facts + 1] = "<div><dt>" .. label .. "</dt><dd>" .. esc(value) ..
+        (note and ('<span class="tv-facts-note">' .. esc(note) .. "</span>") or "") .. "</dd></div>"
     end
+  end
+  -- "12:30" is how an editor writes a running time, but read on its own it
+  -- is a clock time: 12分30秒 (and 1:02:05, 1小时2分5秒). Anything else as written.
+  local function running_time(d)
+    if d == nil then return nil end
+    d = tostring(d)
+    local h, m, s = d:match("^(%d+):(%d%d):(%d%d)$")
+    if not h then m, s = d:match("^(%d+):(%d%d)$") end
+    if not m then return d end
+    local out = (h and tonumber(h) > 0) and (tonumber(h) .. "小时") or ""
+    out = out .. tonumber(m) .. "分"
+    if tonumber(s) > 0 then out = out .. tonumber(s) .. "秒" end
+    return out
   end
   fact("栏目", p.column or "扶贫工作专栏")
   fact("期数", p.episode and ("第 " .. p.episode .. " 期") or nil)
   fact("播出", p.air_date and cn_date(p.air_date) or nil)
-  fact("片长", p.duration)
-  fact("播读", "约 " .. minutes .. " 分钟（每分钟 " .. rate .. " 字）")
+  fact("片长", running_time(p.duration))
+  fact("播读", "约 " .. minutes .. " 分钟", "按每分钟 " .. rate .. " 字")
 
   local notice = ""
   if page.reprint == "forbidden" then
