@@ -9,7 +9,8 @@
 // typography checks). Every page is also checked for images shown from a
 // smaller file than their box needs, text under WCAG AA contrast in either
 // colour scheme, titles that leave a character or two alone on their last
-// line, and pager buttons or TV facts that wrap. On the home page no story is both in
+// line, pager buttons or TV facts that wrap, and (on a phone) term labels
+// and photo archive links under 24px tall. On the home page no story is both in
 // the 头条 and among the 最新发布. Screenshots go to $SHOTS_DIR (default $TMPDIR or /tmp)
 // as NAME-WIDTH.png; their paths are printed. Exit 1 lists every problem.
 'use strict';
@@ -117,6 +118,21 @@ function repeatedStories() {
 	return Array.from(seen.values()).filter((t) => t.length > 1).map((t) => `'${t[0]}' ${t.length} times`);
 }
 
+// Runs in the page: label links under 24px tall, hard to hit with a finger:
+// the one-character 村 or 人物 over a list of terms (the home page's box,
+// a story's terms) and the photo archive's links to a story and an original
+// (WCAG 2.5.8 asks 24px or space around; a one-character label is hit by
+// its height).
+function smallTargets() {
+	const out = [];
+	for (const a of document.querySelectorAll('.box-subheading a, .term-group dt a, .photo-info a')) {
+		if (!a.checkVisibility()) continue;
+		const r = a.getBoundingClientRect();
+		if (r.height < 24) out.push(`'${a.textContent.trim().slice(0, 20)}' is ${r.height.toFixed(1)}px tall`);
+	}
+	return out;
+}
+
 async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) {
 	const where = `${name} ${sitePath} @${vp.width}`;
 	const context = await browser.newContext({ viewport: vp, locale: 'zh-CN' });
@@ -209,6 +225,8 @@ async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) 
 	}
 
 	for (const b of await page.evaluate(blurryImages)) bad(`blurry image: ${b}`);
+	if (vp.width < 600)
+		for (const t of await page.evaluate(smallTargets)) bad(`small tap target: ${t}`);
 	for (const b of await page.evaluate(wrappedButtons)) bad(`wraps: ${b}`);
 	for (const t of await page.evaluate(orphanedTitles)) bad(`a title ends on a line of one or two characters: ${t}`);
 	for (const scheme of ['light', 'dark']) {

@@ -8,7 +8,8 @@
 # No image is shown from a smaller file of its srcset than its box needs, all
 # text has WCAG AA contrast in the light and the dark scheme, and no title
 # leaves one or two characters alone on its last line, and no pager button
-# or TV episode fact wraps.
+# or TV episode fact wraps; on a phone the term labels and the photo
+# archive's links are at least 24px tall.
 # Screenshots go to $SHOTS_DIR.
 #
 # Skipped (77) with GAZETTE_NO_BROWSER=1 or without chromium/node.
@@ -30,9 +31,9 @@ term=/$term
 
 # pages the checks below have found wrong: a story whose one gallery photo
 # fills the column, a policy with a wide table and a cover, a leaflet, the
-# story list and its second page, a TV column episode
+# story list and its second page, a TV column episode, the photo archive
 for p in stories/2020/courtyard-economy policies/industry-projects leaflets/medical-insurance stories stories/page/2 \
-	stories/2019/tv-column-typical-cases; do
+	stories/2019/tv-column-typical-cases photos; do
 	[ -f "$out/$p/index.html" ] || fail "the sample has no /$p/"
 done
 
@@ -44,6 +45,7 @@ export SHOTS_DIR CHROMIUM="$chromium"
 node "$dir/shots.js" "http://127.0.0.1:$port" "home=/" "story=$story" "term=$term" \
 	gallery=/stories/2020/courtyard-economy/ policy=/policies/industry-projects/ \
 	leaflet=/leaflets/medical-insurance/ stories=/stories/ \
-	stories2=/stories/page/2/ tv=/stories/2019/tv-column-typical-cases/ ||
+	stories2=/stories/page/2/ tv=/stories/2019/tv-column-typical-cases/ \
+	photos=/photos/ ||
 	fail "browser checks failed (see PROBLEM lines above)"
 echo "browser: ok"
