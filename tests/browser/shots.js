@@ -10,7 +10,8 @@
 // smaller file than their box needs, text under WCAG AA contrast in either
 // colour scheme, titles that leave a character or two alone on their last
 // line, pager buttons or TV facts that wrap, and (on a phone) term labels
-// and photo archive links under 24px tall. On the home page no story is both in
+// and photo archive links under 24px tall. The subscribe page's feed
+// addresses are links and break only after a / or a . On the home page no story is both in
 // the 头条 and among the 最新发布. Screenshots go to $SHOTS_DIR (default $TMPDIR or /tmp)
 // as NAME-WIDTH.png; their paths are printed. Exit 1 lists every problem.
 'use strict';
@@ -133,6 +134,32 @@ function smallTargets() {
 	return out;
 }
 
+// Runs in the page: the subscribe page's feed addresses that are not links,
+// or that break onto a new line other than after a / or a .
+function feedAddresses() {
+	const out = [];
+	const range = document.createRange();
+	for (const code of document.querySelectorAll('.subscribe-list code')) {
+		const text = code.textContent;
+		if (!code.closest('a[href]')) out.push(`${text} is not a link`);
+		let prev = null, before = '';
+		const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+		for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+			for (let i = 0; i < n.data.length; i++) {
+				range.setStart(n, i);
+				range.setEnd(n, i + 1);
+				const r = range.getClientRects()[0];
+				if (!r) continue;
+				if (prev && r.top >= prev.bottom - 1 && !/[/.]/.test(before))
+					out.push(`${text} breaks after '${before}', inside a word`);
+				prev = r;
+				before = n.data[i];
+			}
+		}
+	}
+	return out;
+}
+
 async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) {
 	const where = `${name} ${sitePath} @${vp.width}`;
 	const context = await browser.newContext({ viewport: vp, locale: 'zh-CN' });
@@ -209,6 +236,8 @@ async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) 
 	}
 	if (facts.scrollWidth > vp.width)
 		bad(`scrolls sideways: scrollWidth ${facts.scrollWidth} > ${vp.width}; too wide: ${facts.wide.join(', ')}`);
+	if (name === 'subscribe')
+		for (const f of await page.evaluate(feedAddresses)) bad(`feed address: ${f}`);
 	if (name === 'home')
 		for (const r of await page.evaluate(repeatedStories)) bad(`the 头条 and 最新发布 repeat a story: ${r}`);
 	if (name === 'story') {

@@ -9,7 +9,8 @@
 # text has WCAG AA contrast in the light and the dark scheme, and no title
 # leaves one or two characters alone on its last line, and no pager button
 # or TV episode fact wraps; on a phone the term labels and the photo
-# archive's links are at least 24px tall.
+# archive's links are at least 24px tall; the feed addresses on /subscribe/
+# are links that break only after a / or a .
 # Screenshots go to $SHOTS_DIR.
 #
 # Skipped (77) with GAZETTE_NO_BROWSER=1 or without chromium/node.
@@ -31,9 +32,10 @@ term=/$term
 
 # pages the checks below have found wrong: a story whose one gallery photo
 # fills the column, a policy with a wide table and a cover, a leaflet, the
-# story list and its second page, a TV column episode, the photo archive
+# story list and its second page, a TV column episode, the photo archive,
+# the subscribe page
 for p in stories/2020/courtyard-economy policies/industry-projects leaflets/medical-insurance stories stories/page/2 \
-	stories/2019/tv-column-typical-cases photos; do
+	stories/2019/tv-column-typical-cases photos subscribe; do
 	[ -f "$out/$p/index.html" ] || fail "the sample has no /$p/"
 done
 
@@ -46,6 +48,6 @@ node "$dir/shots.js" "http://127.0.0.1:$port" "home=/" "story=$story" "term=$ter
 	gallery=/stories/2020/courtyard-economy/ policy=/policies/industry-projects/ \
 	leaflet=/leaflets/medical-insurance/ stories=/stories/ \
 	stories2=/stories/page/2/ tv=/stories/2019/tv-column-typical-cases/ \
-	photos=/photos/ ||
+	photos=/photos/ subscribe=/subscribe/ ||
 	fail "browser checks failed (see PROBLEM lines above)"
 echo "browser: ok"

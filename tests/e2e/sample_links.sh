@@ -52,7 +52,8 @@ assert_contains "$out/robots.txt" "Sitemap: ${base_url}sitemap.xml"
 # the footer's 订阅 is a page for people (a feed in a browser is XML), and
 # every feed address on it is one the build wrote
 assert_contains "$out/index.html" '<a href="/subscribe/">订阅</a>'
-grep -o "<code>${base_url}[^<]*atom.xml</code>" "$out/subscribe/index.html" | sed "s#<code>${base_url}##; s#</code>##" >"$TMPDIR/feeds"
+grep -o "class=\"subscribe-url\" href=\"${base_url}[^\"]*atom.xml\"" "$out/subscribe/index.html" |
+	sed "s#.*href=\"${base_url}##; s#\"\$##" >"$TMPDIR/feeds"
 [ "$(wc -l <"$TMPDIR/feeds")" -ge 4 ] || fail "the subscribe page lists $(wc -l <"$TMPDIR/feeds") feeds (want the site's and each section's)"
 while read -r f; do assert_file "$out/$f"; done <"$TMPDIR/feeds"
 # the photo archive lists a photo once, however many pages use it, and its
