@@ -4,10 +4,11 @@
 // titles and snippets, their section, Chinese date, place and thumbnail; a
 // phrase only in a summary is found and shown from the summary; each facet
 // option's count is the number of results after choosing it; all text of
-// the results has WCAG AA contrast in the light and the dark scheme; a ?q= address
-// runs the search on load; a phrase in no page offers the looser match; and
-// nothing goes wrong on the way (console errors, failed requests, HTTP
-// errors).
+// the results has WCAG AA contrast in the light and the dark scheme; a ?q=
+// address runs the search on load; a phrase in no page offers the looser
+// match; an index that fails to load is reported in Chinese with what to
+// do; and nothing else goes wrong on the way (console errors, failed
+// requests, HTTP errors).
 //
 //   node tests/browser/search.js BASE_URL
 //
@@ -163,6 +164,19 @@ async function type(page, q) {
 		if (!/没有找到包含“大棚黄瓜”/.test(await page.textContent('#search-status'))) bad('大棚黄瓜: status');
 		const loose = await titles(page);
 		if (!loose.includes(CUCUMBERS)) bad(`大棚黄瓜: looser match ${JSON.stringify(loose)}`);
+
+		// an index that does not load: a Chinese message that says what to do
+		// (its own page: the 404s are the point, not a problem)
+		const broken = await context.newPage();
+		await broken.route((u) => u.pathname.startsWith('/search/') && u.pathname !== '/search/' &&
+			!u.pathname.endsWith('.js'), (r) => r.fulfill({ status: 404, body: 'not found' }));
+		await broken.goto(base + '/search/?q=' + encodeURIComponent('养蜂'), { waitUntil: 'load' });
+		await broken.waitForFunction(() => document.getElementById('search-status').textContent.trim() !== '',
+			null, { timeout: 15000 }).catch(() => {});
+		const failed = (await broken.textContent('#search-status')).trim();
+		if (!/无法搜索/.test(failed) || !/刷新/.test(failed) || /HTTP|[A-Za-z]{4,}/.test(failed))
+			bad(`an index that does not load: status '${failed}', want a Chinese message saying what to do`);
+		await broken.close();
 	} catch (e) {
 		bad(`exception: ${e.message}`);
 	}

@@ -1,8 +1,6 @@
 #!/bin/sh
 # The sample site in headless Chromium (tests/browser/shots.js): home, a
-# story, a term page, a gallery story, a policy, a leaflet and the story
-# list at 1280x900
-# and 375x812 load without errors, are zh-CN, have one <main> and one <h1>,
+# story, a term page and the pages below at 1280x900 and 375x812 load without errors, are zh-CN, have one <main> and one <h1>,
 # every image has alt text and loads, nothing scrolls sideways on a phone,
 # and the article is set in Noto Serif CJK SC with a line height of 1.7–2.0.
 # No image is shown from a smaller file of its srcset than its box needs, all

@@ -690,6 +690,22 @@
 		form.setAttribute('data-ready', '1');
 		run();
 	}).catch(function (err) {
-		status.textContent = '搜索索引无法载入：' + err.message;
+		/* The reader is told, in the page's language, what to do; the cause
+		 * (an HTTP status, a blocked fetch) is for whoever looks at the
+		 * console. A page opened from disk (file:) cannot fetch its index
+		 * at all: that is a site previewed without a web server. */
+		if (root.console) root.console.warn('search index: ' + (err && err.message));
+		var what = location.protocol === 'file:'
+			? '搜索要通过网站地址打开才能使用：直接从电脑上打开的网页文件读不到搜索索引。请用网站地址访问（预览时用 gazette serve 启动本地服务器）。'
+			: '搜索索引没有载入，暂时无法搜索。请稍后刷新页面再试；也可以按';
+		status.textContent = what;
+		if (location.protocol !== 'file:') {
+			var a = el('a', { href: siteRoot + 'archive/' }, '归档');
+			var b = el('a', { href: siteRoot + 'sitemap/' }, '网站地图');
+			status.appendChild(a);
+			status.appendChild(document.createTextNode('或'));
+			status.appendChild(b);
+			status.appendChild(document.createTextNode('浏览。'));
+		}
 	});
 })(typeof window !== 'undefined' ? window : this);
