@@ -1,15 +1,16 @@
 #!/bin/sh
 # The sample site in headless Chromium (tests/browser/shots.js): home, a
-# story, a term page and the pages below at 1280x900 and 375x812 load without errors, are zh-CN, have one <main> and one <h1>,
-# every image has alt text and loads, nothing scrolls sideways on a phone,
-# and the article is set in Noto Serif CJK SC with a line height of 1.7–2.0.
-# No image is shown from a smaller file of its srcset than its box needs, all
-# text has WCAG AA contrast in the light and the dark scheme, and no title
-# leaves one or two characters alone on its last line, and no pager button
-# or TV episode fact wraps; on a phone the term labels and the photo
-# archive's links are at least 24px tall; the feed addresses on /subscribe/
-# are links that break only after a / or a .
-# Screenshots go to $SHOTS_DIR.
+# story, a term page and the pages named below, at 1280x900 and 375x812,
+# load without errors, are zh-CN, have one <main> and one <h1>, every image
+# has alt text and loads, nothing scrolls sideways on a phone, and the
+# article is set in Noto Serif CJK SC with a line height of 1.7–2.0. No
+# image is shown from a smaller file of its srcset than its box needs, all
+# text has WCAG AA contrast in the light and the dark scheme, no title
+# leaves one or two characters alone on its last line, no pager button or
+# TV episode fact wraps, on a phone the term labels and the photo archive's
+# links are at least 24px tall, the home page's 头条 and 最新发布 share no
+# story, and the feed addresses on /subscribe/ are links that break only
+# after a / or a . Screenshots go to $SHOTS_DIR.
 #
 # Skipped (77) with GAZETTE_NO_BROWSER=1 or without chromium/node.
 set -eu
