@@ -242,11 +242,13 @@ int print_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 			double folds[2] = {flap, flap + full};
 			gz_pdf_folds(pr->pdf, folds, 2);
 		}
-		/* the opening section is the flap's alone: as large as it fits,
-		 * up to body_max as the inside is, which is read beside it */
+		/* the opening section is the flap's alone, the first text read
+		 * when the leaflet opens: as large as it fits, up to a quarter
+		 * over the inside's (at the inside's size it filled half the
+		 * flap, the lower half left empty) */
 		if (flap_b.n) {
 			double body = pr->body_size, s;
-			for (s = max; s > body; s -= 0.5) {
+			for (s = body * 1.25; s > body; s -= 0.5) {
 				pr->body_size = s;
 				if (fits(pr, &f1, 1, &flap_b, p))
 					break;
