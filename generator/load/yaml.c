@@ -1,5 +1,6 @@
 #include "load/yaml.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,17 +172,106 @@ static size_t byte_at(const char *s, size_t len, const yaml_mark_t *m)
 	return i;
 }
 
+/* The characters (not bytes) from s to at: a column. */
+static size_t chars_in(const char *s, const char *at)
+{
+	size_t n = 0;
+
+	for (; s < at; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * The mistakes editors make most, found on the lines before the one where
+ * libyaml gave up (often lines later: at the next key, or at the closing
+ * "---"): a full-width colon after a key, a quote or a "[" not closed on
+ * its line. Sets the message and the place (line and column, 1-based) of
+ * the first; false when none is there.
+ */
+static bool editors_mistake(parse_state *st, gz_buf *msg, int *line, int *col)
+{
+	const char *s = st->s, *end = st->s + st->len;
+	int n = 0;
+
+	/* lines before libyaml's: on its own line, its words are as near */
+	while (s < end && n < (int)st->p.problem_mark.line) {
+		const char *eol = memchr(s, '\n', (size_t)(end - s)), *p = s, *k;
+		eol = eol ? eol : end;
+		while (p < eol && *p == ' ')
+			p++;
+		if (p + 1 < eol && *p == '-' && p[1] == ' ')
+			p += 2;
+		for (k = p; k < eol && (isalnum((unsigned char)*k) || *k == '_' || *k == '-'); k++)
+			;
+		if (k > p) {
+			const char *c = k;
+			while (c < eol && *c == ' ')
+				c++;
+			if (eol - c >= 3 && !memcmp(c, "：", 3)) {
+				gz_buf_printf(msg,
+					      _("'%.*s' is followed by a full-width colon '：'; write a "
+						"half-width colon and a space: '%.*s: '"),
+					      (int)(k - p), p, (int)(k - p), p);
+				*line = n + 1 + st->off;
+				*col = (int)chars_in(s, c) + 1;
+				return true;
+			}
+			if (c < eol && *c == ':') {
+				const char *v = c + 1, *q;
+				while (v < eol && *v == ' ')
+					v++;
+				if (v < eol && (*v == '"' || *v == '\'')) {
+					for (q = v + 1; q < eol && (*q != *v || (*v == '"' && q[-1] == '\\')); q++)
+						;
+					if (q >= eol) {
+						gz_buf_printf(msg,
+							      _("the quote opened here is not closed; end the "
+								"value with %c on the same line"),
+							      *v);
+						*line = n + 1 + st->off;
+						*col = (int)chars_in(s, v) + 1;
+						return true;
+					}
+				}
+				if (v < eol && *v == '[' && !memchr(v, ']', (size_t)(end - v))) {
+					gz_buf_puts(msg, _("the list opened here with '[' is not closed; end it "
+							   "with ']'"));
+					*line = n + 1 + st->off;
+					*col = (int)chars_in(s, v) + 1;
+					return true;
+				}
+			}
+		}
+		if (eol == end)
+			break;
+		s = eol + 1;
+		n++;
+	}
+	return false;
+}
+
 /* libyaml's problem, with the construct it was inside when it has one. */
 static void fail_parser(parse_state *st)
 {
 	gz_buf b = GZ_BUF_INIT;
 	size_t at = byte_at(st->s, st->len, &st->p.problem_mark);
+	int line, col;
 
 	/* libyaml's words for a tab are "found character that cannot start
 	 * any token": say what it is */
 	if (at < st->len && st->s[at] == '\t') {
 		fail(st, _("a tab in the indentation; YAML indents with spaces only"),
 		     &st->p.problem_mark);
+		return;
+	}
+	if (editors_mistake(st, &b, &line, &col)) {
+		if (!st->err) {
+			st->err = gz_buf_detach(&b, NULL);
+			st->line = line;
+			st->col = col;
+		}
+		gz_buf_release(&b);
 		return;
 	}
 	/* libyaml's words are for programmers and stay English: our sentence

@@ -2,7 +2,8 @@
 # What editors type: every date form is the same day, a bad one is pointed
 # at by its column; status in Chinese; a misspelt front-matter field is a
 # warning with the closest known one, in build and in check --format json,
-# unless site.yml declares it; gazette new holds places to data/places.yml;
+# unless site.yml declares it; a full-width colon, an open quote or "["
+# pointed at where it is, with what to write; gazette new holds places to data/places.yml;
 # archive search says when it found nothing (exit 1), prints a place
 # without a leading '/', and colours matches on a terminal only. English in
 # the C locale, Chinese under LANGUAGE=zh_CN.
@@ -123,6 +124,41 @@ LANGUAGE=zh_CN LANG=C.UTF-8 build --source "$bad" --out "$TMPDIR/bad-out"
 assert_contains "$err_log" "content/stories/feb.md:3:17: date '2019年2月30日' 不是真实的日期：2019 年 2 月只有 28 天，没有 30 日；日期请写成"
 assert_contains "$err_log" "content/stories/month.md:3:12: date '2020-13-01' 不是真实的日期：没有 13 月"
 assert_contains "$err_log" "content/stories/status.md:4:9: status '已审核' 应为 草稿、待审 或 已发布"
+
+# --- front matter typos: where the mistake is, not where libyaml gave up
+# (the next key, or the closing ---), and what to write instead
+yml=$TMPDIR/yml
+minimal_site "$yml"
+yaml_case() {
+	write "$yml/content/stories/2020/y.md"
+	LANGUAGE=zh_CN LANG=C.UTF-8 "$GAZETTE" check --source "$yml" >"$TMPDIR/y.out" 2>&1 && fail "check passed a broken front matter"
+	assert_contains "$TMPDIR/y.out" "$1"
+}
+yaml_case "content/stories/2020/y.md:3:5: 错误：文件头有误：'date' 后面是全角冒号“：”；请改成半角冒号加一个空格：'date: '" <<'EOF2'
+---
+title: 全角冒号
+date：2020-07-08
+tags: [木耳]
+---
+正文。
+EOF2
+yaml_case "content/stories/2020/y.md:3:9: 错误：文件头有误：这里开头的引号没有结束；请在同一行的末尾补上 \"" <<'EOF2'
+---
+title: 引号
+author: "孙昊
+date: 2020-07-08
+---
+正文。
+EOF2
+yaml_case "content/stories/2020/y.md:4:7: 错误：文件头有误：这里用“[”开头的列表没有结束；请在末尾补上“]”" <<'EOF2'
+---
+title: 方括号
+date: 2020-07-08
+tags: [木耳, 合作社
+author: 孙昊
+---
+正文。
+EOF2
 
 # --- unknown fields: build and check, English and Chinese, and site.yml's own
 typo=$TMPDIR/typo

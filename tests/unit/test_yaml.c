@@ -73,9 +73,23 @@ static void errors(void)
 
 	/* the place is the file's line (front matter starts on line 2) and
 	 * column; front matter says it is */
-	CHECK_ERROR("title: [a, b\ndate: 2019-01-01\n", 1, "a.md:3:");
-	CHECK_ERROR("title: [a, b\ndate: 2019-01-01\n", 1, ": front matter: ");
-	CHECK_ERROR("title: [a, b\ndate: 2019-01-01\n", 1, "line 2");
+	CHECK_ERROR("title: a\n b: c\ndate: 2019-01-01\n", 1, "a.md:3:");
+	CHECK_ERROR("title: a\n b: c\ndate: 2019-01-01\n", 1, ": front matter: ");
+	CHECK_ERROR("title: a\n b: c\ndate: 2019-01-01\n", 1, "the YAML cannot be read here");
+
+	/* an editor's usual mistakes where they are, not where libyaml gave
+	 * up (a line or more later): a "[" or a quote not closed, a
+	 * full-width colon after a key */
+	CHECK_ERROR("title: [a, b\ndate: 2019-01-01\n", 1,
+		    "a.md:2:8: front matter: the list opened here with '[' is not closed");
+	CHECK_ERROR("title: 好\nauthor: \"孙昊\ndate: 2019-01-01\n", 1,
+		    "a.md:3:9: front matter: the quote opened here is not closed");
+	CHECK_ERROR("title: 好\ndate：2019-01-01\ntags: [a]\n", 1,
+		    "a.md:3:5: front matter: 'date' is followed by a full-width colon");
+	/* a full-width colon inside a value is the value's */
+	msg = parse_error("title: 问：好\n", 1);
+	CHECK(msg == NULL);
+	free(msg);
 
 	/* aliases are refused: they allow exponential documents */
 	CHECK_ERROR("a: &x [1, 2]\nb: *x\n", 0, "aliases");
