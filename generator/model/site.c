@@ -750,6 +750,27 @@ void gz_site_report_left(gz_diag *d, size_t n, bool rendered)
 			      n);
 }
 
+/* A page's slug: field when it gives the page another name than its
+ * file's (or its bundle folder's): where a clash of addresses comes from. */
+static const gz_value *own_slug(const gz_page *p)
+{
+	const gz_value *v = p->fm ? gz_value_get(p->fm, "slug") : NULL;
+	const char *name, *end;
+
+	if (!v || v->type != GZ_STR || !p->path)
+		return NULL;
+	end = p->path + strlen(p->path);
+	if (end - p->path > 9 && !strcmp(end - 9, "/index.md"))
+		end -= 9;
+	else if (end - p->path > 3 && !strcmp(end - 3, ".md"))
+		end -= 3;
+	for (name = end; name > p->path && name[-1] != '/'; name--)
+		;
+	if (strlen(v->str) == (size_t)(end - name) && !strncmp(v->str, name, (size_t)(end - name)))
+		return NULL;
+	return v;
+}
+
 /* What gets published, and where: site->pages (dated pages of a section,
  * newest first), sections' own pages, pages that stand alone. */
 static void choose_pages(gz_site *site, const gz_load_opts *opts, size_t *scap, gz_diag *d)
@@ -770,9 +791,14 @@ static void choose_pages(gz_site *site, const gz_load_opts *opts, size_t *scap, 
 			continue;
 		other = gz_map_get(&urls, p->url);
 		if (other) {
-			gz_diag_error(d, p->path, 1, 1,
+			/* at the slug that made the clash: a page's own address
+			 * (its file's name) is not the mistake an editor made */
+			const gz_value *mine = own_slug(p), *theirs = own_slug(other);
+			const gz_page *at = !mine && theirs ? other : p, *with = at == p ? other : p;
+			const gz_value *sv = at == p ? mine : theirs;
+			gz_diag_error(d, at->path, sv ? sv->line : 1, sv ? sv->col : 1,
 				      _("URL '%s' is also claimed by %s; give one of them another slug"),
-				      p->url, other->path);
+				      p->url, with->path);
 			continue;
 		}
 		gz_map_put(&urls, p->url, p);

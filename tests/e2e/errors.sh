@@ -41,6 +41,10 @@ printf -- '---\ntitle: 坏日期\ndate: yesterday\n---\n正文。\n' >"$s/bad-da
 printf -- '---\ntitle: 编码\ndate: 2020-01-02\n---\n第一行。\n第二行\377坏了。\n' >"$s/bad-utf8.md"
 printf -- '---\ntitle: 甲\ndate: 2020-01-02\nslug: same\n---\n正文。\n' >"$s/dup-a.md"
 printf -- '---\ntitle: 乙\ndate: 2020-01-03\nslug: same\n---\n正文。\n' >"$s/dup-b.md"
+# a slug that takes another page's own name: the error is at that slug,
+# not at the page whose address is its file's name
+printf -- '---\ntitle: 丙\ndate: 2020-01-04\n---\n正文。\n' >"$s/own-name.md"
+printf -- '---\ntitle: 丁\ndate: 2020-01-05\nslug: own-name\n---\n正文。\n' >"$s/aaa-taker.md"
 printf -- '---\ntitle: 版式\ndate: 2020-01-02\nlayout: nosuch\n---\n正文。\n' >"$s/layout.md"
 printf -- '---\ntitle: 路径\ndate: 2020-01-02\nslug: ../../etc\n---\n正文。\n' >"$s/hostile.md"
 printf -- '---\ntitle: 照片\ndate: 2020-01-02\nphotos:\n  - src: nothere.jpg\n    caption: 没有这张照片\n---\n正文。\n' >"$s/photo.md"
@@ -74,7 +78,8 @@ expect no-title.md:2:1 "missing 'title'"
 expect no-date.md:2:1 "missing 'date'"
 expect bad-date.md:3:7 "date 'yesterday'"
 expect bad-utf8.md:6:4 'invalid UTF-8'
-expect dup-b.md:1:1 "URL '/stories/2020/same/' is also claimed by content/stories/2020/dup-a.md"
+expect dup-b.md:4:7 "URL '/stories/2020/same/' is also claimed by content/stories/2020/dup-a.md"
+expect aaa-taker.md:4:7 "URL '/stories/2020/own-name/' is also claimed by content/stories/2020/own-name.md"
 expect layout.md:4:9 "layout 'nosuch' not found"
 expect hostile.md:4:7 "slug '../../etc' must be a plain name"
 expect photo.md:5:5 "photo 'nothere.jpg' not found"
@@ -82,9 +87,9 @@ expect image.md:7:4 "image 'missing.png' not found"
 
 # every error line has the path:line:col: shape, and the count adds up
 n=$(grep -c '^content/stories/2020/[a-z0-9-]*\.md:[0-9][0-9]*:[0-9][0-9]*: ' "$err" || true)
-[ "$n" = 10 ] || problem "$n path:line:col error lines (want 10)"
-grep -qF 'gazette: build failed with 10 errors; nothing was written' "$err" ||
-	problem "no 'build failed with 10 errors' line"
+[ "$n" = 11 ] || problem "$n path:line:col error lines (want 11)"
+grep -qF 'gazette: build failed with 11 errors; nothing was written' "$err" ||
+	problem "no 'build failed with 11 errors' line"
 ! grep -qF 'good.md' "$err" || problem "an error was reported for good.md"
 
 # public/ untouched: same bytes, same mtimes, nothing new (not even temp files)
