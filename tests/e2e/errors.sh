@@ -51,6 +51,10 @@ printf -- '---\ntitle: 照片\ndate: 2020-01-02\nphotos:\n  - src: nothere.jpg\n
 # the image starts at character 4 of line 7 (byte 10): columns count
 # characters, as they do for invalid UTF-8, YAML and templates
 printf -- '---\ntitle: 插图\ndate: 2020-01-02\n---\n正文。\n\n看图：![图](missing.png)\n' >"$s/image.md"
+# a photo named in the wrong case, and one with a typo: the file that is there
+mkdir -p "$s/case"
+cp "$ROOT/content/photos/2019/xinli-sheep.jpg" "$s/case/xinli-sheep.jpg"
+printf -- '---\ntitle: 大小写\ndate: 2020-01-06\nphotos:\n  - src: Xinli-Sheep.JPG\n---\n正文。\n\n![羊](xinli-shep.jpg)\n' >"$s/case/index.md"
 
 make_repo "$site"
 echo 'an old site' >"$site/public/old/marker.txt"
@@ -84,12 +88,14 @@ expect layout.md:4:9 "layout 'nosuch' not found"
 expect hostile.md:4:7 "slug '../../etc' must be a plain name"
 expect photo.md:5:5 "photo 'nothere.jpg' not found"
 expect image.md:7:4 "image 'missing.png' not found"
+expect case/index.md:5:5 "photo 'Xinli-Sheep.JPG' not found (looked for content/stories/2020/case/Xinli-Sheep.JPG); is it 'xinli-sheep.jpg'?"
+expect case/index.md:9:1 "image 'xinli-shep.jpg' not found (looked for content/stories/2020/case/xinli-shep.jpg); is it 'xinli-sheep.jpg'?"
 
 # every error line has the path:line:col: shape, and the count adds up
-n=$(grep -c '^content/stories/2020/[a-z0-9-]*\.md:[0-9][0-9]*:[0-9][0-9]*: ' "$err" || true)
-[ "$n" = 11 ] || problem "$n path:line:col error lines (want 11)"
-grep -qF 'gazette: build failed with 11 errors; nothing was written' "$err" ||
-	problem "no 'build failed with 11 errors' line"
+n=$(grep -c '^content/stories/2020/[a-z0-9/-]*\.md:[0-9][0-9]*:[0-9][0-9]*: ' "$err" || true)
+[ "$n" = 13 ] || problem "$n path:line:col error lines (want 13)"
+grep -qF 'gazette: build failed with 13 errors; nothing was written' "$err" ||
+	problem "no 'build failed with 13 errors' line"
 ! grep -qF 'good.md' "$err" || problem "an error was reported for good.md"
 
 # public/ untouched: same bytes, same mtimes, nothing new (not even temp files)
