@@ -132,6 +132,8 @@ pot:
 	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=P_:1,2 \
 		--add-comments=TRANSLATORS: --package-name=gazette --msgid-bugs-address= \
 		-o po/gazette.pot $(sort $(SRC) $(wildcard generator/*/*.h))
+	xgettext --from-code=UTF-8 --language=Lua --keyword=_ --join-existing \
+		--add-comments=TRANSLATORS: -o po/gazette.pot $(sort $(wildcard themes/default/print/*.lua))
 	for l in $(LANGS); do msgmerge -q --update --backup=none --no-fuzzy-matching po/$$l.po po/gazette.pot; done
 
 deps:

@@ -370,13 +370,21 @@ static int l_fail(lua_State *L)
 	return luaL_error(L, "%s", msg);
 }
 
+/* _(text): text in the reader's language, from gazette's own catalog (a
+ * layout's messages are an editor's, as the program's are) */
+static int l_gettext(lua_State *L)
+{
+	lua_pushstring(L, _(luaL_checkstring(L, 1)));
+	return 1;
+}
+
 /* ---- running layouts ---- */
 
 static void open_state(gz_printlua *pl)
 {
 	static const luaL_Reg api[] = {
 		{"text", l_text}, {"measure", l_measure}, {"image", l_image}, {"rule", l_rule},
-		{"rect", l_rect}, {"qr", l_qr}, {"fail", l_fail}, {NULL, NULL},
+		{"rect", l_rect}, {"qr", l_qr}, {"fail", l_fail}, {"_", l_gettext}, {NULL, NULL},
 	};
 	static const gz_theme none; /* no theme given: the default limits */
 	lua_State *L;

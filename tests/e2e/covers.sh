@@ -109,4 +109,10 @@ set -e
 grep -E "^content/brochures/long.yml:11:7: the back cover's text \(back: and site.yml params.copyright\) runs [0-9]+ mm into its band at A6; shorten back:$" err ||
 	{ cat err; fail "the long back's message"; }
 assert_no_file long.pdf
+# a layout's messages are in the editor's language, as the program's are
+set +e
+LANGUAGE=zh_CN LANG=C.UTF-8 "$GAZETTE" print --source "$site" content/brochures/long.yml -o long.pdf 2>err
+set -e
+grep -E "^content/brochures/long.yml:11:7: 封底的文字（back: 和 site.yml 的 params.copyright）超出版面 [0-9]+ 毫米（A6 开本）；请缩短 back:$" err ||
+	{ cat err; fail "the long back's message in Chinese"; }
 echo "covers: ok"

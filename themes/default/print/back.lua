@@ -17,9 +17,15 @@ return function(doc, page)
   local qr_h = has_qr and q + 8 * mm or 0
   local notice_h = doc.copyright and measure(w, esc(doc.copyright), notice) or 0
   local room = band - 6 * mm - page.margin.top
+  -- on a small page the notice is set smaller (down to 6 pt, still
+  -- legible in print) before the text is called too long
+  while back_h + qr_h + notice_h > room and notice.size > 6 and doc.copyright do
+    notice.size = notice.size - 0.5
+    notice_h = measure(w, esc(doc.copyright), notice)
+  end
   if back_h + qr_h + notice_h > room then
-    fail("back", string.format("the back cover's text (back: and site.yml params.copyright) runs %.0f mm "
-      .. "into its band at %s; shorten back:", (back_h + qr_h + notice_h - room) / mm, doc.size or "this size"))
+    fail("back", string.format(_("the back cover's text (back: and site.yml params.copyright) runs %.0f mm into its band at %s; shorten back:"),
+      (back_h + qr_h + notice_h - room) / mm, doc.size or "A5"))
   end
   local y = math.min(H * 0.3, band - 6 * mm - (back_h + qr_h + notice_h))
 

@@ -16,7 +16,7 @@ return function(doc, page)
 
   local title_h, lines = measure(w, esc(doc.title), title)
   if lines > max_lines then
-    fail("title", string.format("title is too long for the cover (%d lines; at most %d); shorten it",
+    fail("title", string.format(_("title is too long for the cover (%d lines; at most %d); shorten it"),
       lines, max_lines))
   end
   -- the title and subtitle end 4 mm above the issuer's line, which keeps
@@ -33,8 +33,8 @@ return function(doc, page)
   end
   local fold = math.min(H * 0.58, foot - block - 12 * mm) -- where the photo ends and the type begins
   if fold < H * 0.35 then
-    fail("title", string.format("title is too long for the cover: with the subtitle it runs %.0f mm into "
-      .. "the issuer's line at %s; shorten the title or the subtitle", (H * 0.35 - fold) / mm, doc.size or "this size"))
+    fail("title", string.format(_("title is too long for the cover: with the subtitle it runs %.0f mm into the issuer's line at %s; shorten the title or the subtitle"),
+      (H * 0.35 - fold) / mm, doc.size or "A5"))
   end
 
   -- the photo runs off three edges into the bleed

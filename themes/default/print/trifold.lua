@@ -30,7 +30,7 @@ local function cover_panel(doc, page, c)
     who_h, who_lines = measure(w, esc(who), dept)
     if who_lines > 4 then
       fail(who_key, string.format(
-        "%s is too long for the leaflet's cover panel (%d lines; at most 4); shorten it", who_key, who_lines))
+        _("%s is too long for the leaflet's cover panel (%d lines; at most 4); shorten it"), who_key, who_lines))
     end
   end
   local who_y = math.min(H - 20 * mm, H - pad - who_h)
@@ -43,8 +43,8 @@ local function cover_panel(doc, page, c)
     end
     if need > room then
       local fit = math.floor(room / (need / lines))
-      fail("summary", string.format("summary is too long for the leaflet's cover panel (%d lines; room for %d); "
-        .. "shorten it by about %d characters", lines, fit, (lines - fit) * math.floor(w / summary.size)))
+      fail("summary", string.format(_("summary is too long for the leaflet's cover panel (%d lines; room for %d); shorten it by about %d characters"),
+        lines, fit, (lines - fit) * math.floor(w / summary.size)))
     end
   end
 
@@ -56,10 +56,10 @@ local function cover_panel(doc, page, c)
   if doc.topic then
     text(x, 16 * mm, w, nil, esc(doc.topic), { font = "sans", bold = true, size = 11, color = "paper" })
   end
-  local _, over = text(x, 32 * mm, w, band - 36 * mm, esc(doc.title),
+  local _h, over = text(x, 32 * mm, w, band - 36 * mm, esc(doc.title),
     { font = "sans", bold = true, size = title_size, leading = 1.3, color = "paper" })
   if over then
-    fail("title", "title is too long for the leaflet's cover panel; shorten it")
+    fail("title", _("title is too long for the leaflet's cover panel; shorten it"))
   end
   if doc.summary then
     text(x, band + photo + gap, w, nil, esc(doc.summary), summary)
@@ -90,7 +90,7 @@ local function back_panel(doc, page, c)
   local q = 32 * mm
   local qx, qy = c.x + (c.w - q) / 2, H - 40 * mm - q
   if y > qy - 8 * mm then
-    fail("contact", "contact and department are too long for the back panel; shorten them")
+    fail("contact", _("contact and department are too long for the back panel; shorten them"))
   end
   text(c.x, qy - 7 * mm, c.w, nil, "扫码阅读网页版", { font = "sans", bold = true, size = 9, align = "center" })
   qr(doc.url, qx, qy, q)
