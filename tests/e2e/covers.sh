@@ -115,4 +115,19 @@ LANGUAGE=zh_CN LANG=C.UTF-8 "$GAZETTE" print --source "$site" content/brochures/
 set -e
 grep -E "^content/brochures/long.yml:11:7: 封底的文字（back: 和 site.yml 的 params.copyright）超出版面 [0-9]+ 毫米（A6 开本）；请缩短 back:$" err ||
 	{ cat err; fail "the long back's message in Chinese"; }
+# a brochure without a cover photo: the accent colour fills the photo's
+# place, not a white field over half the cover
+variant nophoto A5
+sed -i '/^cover: /d' "$site/content/brochures/nophoto.yml"
+"$GAZETTE" print --source "$site" content/brochures/nophoto.yml -o nophoto.pdf || fail "print without a cover photo"
+pdftoppm -r 20 -f 1 -l 1 -gray nophoto.pdf nophoto
+python3 - nophoto-*.pgm <<'PY' || fail "a cover without a photo is white where the photo would be"
+import sys
+d = open(sys.argv[1], "rb").read()
+head = d.split(b"\n", 3)
+w, h = map(int, head[1].split())
+px = head[3][:w * h]
+top = px[:w * (h * 4 // 10)]
+assert sum(top) / len(top) < 128, sum(top) / len(top)
+PY
 echo "covers: ok"

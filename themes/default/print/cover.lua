@@ -37,9 +37,13 @@ return function(doc, page)
       (H * 0.35 - fold) / mm, doc.size or "A5"))
   end
 
-  -- the photo runs off three edges into the bleed
+  -- the photo runs off three edges into the bleed; without one, the
+  -- accent colour does (a white field over half the cover reads as a
+  -- page left unprinted)
   if doc.cover then
     image(doc.cover, -b, -b, W + 2 * b, fold + b, "cover")
+  else
+    rect(-b, -b, W + 2 * b, fold + b, "accent")
   end
   rect(-b, fold, W + 2 * b, 2.5 * mm, "accent")
 
