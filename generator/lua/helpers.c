@@ -37,6 +37,70 @@ static int h_esc(lua_State *L)
 	return 1;
 }
 
+/*
+ * phrases(title) → HTML: the title escaped, each short phrase of it (up to
+ * the next Chinese mark, eight characters at most) in a <span class="ph">
+ * the theme keeps whole, so a title breaks after a mark where it can:
+ * "36期专题报道、50个典型案例： / 讲好穆棱脱贫故事", not "…50个典型 / 案例：…".
+ * A longer run stays breakable anywhere: kept whole, it could only
+ * overflow.
+ */
+static bool phrase_end(const unsigned char *p, size_t *n)
+{
+	static const char *const marks[] = {"，", "、", "：", "；", "！", "？", "。", "）", "”", "》", "——"};
+	size_t i;
+
+	if (*p == ' ') {
+		*n = 1;
+		return true;
+	}
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (!strncmp((const char *)p, marks[i], strlen(marks[i]))) {
+			*n = strlen(marks[i]);
+			return true;
+		}
+	return false;
+}
+
+static void add_phrase(gz_buf *b, const char *s, size_t len, size_t chars)
+{
+	if (chars > 1 && chars <= 8) {
+		gz_buf_puts(b, "<span class=\"ph\">");
+		gz_buf_add_html(b, s, len);
+		gz_buf_puts(b, "</span>");
+	} else {
+		gz_buf_add_html(b, s, len);
+	}
+}
+
+static int h_phrases(lua_State *L)
+{
+	size_t len, i = 0, start = 0, chars = 0, n;
+	const char *s;
+	gz_buf b = GZ_BUF_INIT;
+
+	if (lua_isnoneornil(L, 1)) {
+		lua_pushliteral(L, "");
+		return 1;
+	}
+	s = to_text(L, 1, &len);
+	while (i < len) {
+		if (phrase_end((const unsigned char *)s + i, &n)) {
+			add_phrase(&b, s + start, i + n - start, chars + 1);
+			i += n;
+			start = i;
+			chars = 0;
+			continue;
+		}
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+		i++;
+	}
+	add_phrase(&b, s + start, len - start, chars);
+	lua_pushlstring(L, b.ptr ? b.ptr : "", b.len);
+	gz_buf_release(&b);
+	return 1;
+}
+
 /* a and b as one string: relurl and url run for each link a page has,
  * and lua_pushfstring would parse its format and concatenate in steps; a
  * short result is made on the stack, without a luaL_Buffer's box */
@@ -408,7 +472,7 @@ void script_helpers_open(lua_State *L, int env)
 	static const luaL_Reg fns[] = {
 		{"esc", h_esc}, {"cn_date", h_cn_date}, {"relurl", h_relurl}, {"url", h_url},
 		{"truncate", h_truncate}, {"join", h_join}, {"cn_number", h_cn_number},
-		{"first_term", script_first_term}, {NULL, NULL},
+		{"phrases", h_phrases}, {"first_term", script_first_term}, {NULL, NULL},
 	};
 	size_t i;
 

@@ -91,6 +91,15 @@ function orphanedTitles() {
 	return out;
 }
 
+// Runs in the page: a title's phrases (phrases() in the layouts: the words
+// up to a mark) that a line break parts ('…50个典型 / 案例：'), where a break
+// after the mark was there to take.
+function brokenPhrases() {
+	return Array.from(document.querySelectorAll('.ph'))
+		.filter((el) => el.checkVisibility() && el.getClientRects().length > 1)
+		.map((el) => `'${el.closest('h1, h2, h3, .card-title').textContent.trim()}' at '${el.textContent}'`);
+}
+
 // Runs in the page: the pager's links, the 'more' buttons and each run of
 // text of a TV episode's facts that wrap onto a second line ('← 上一' / '页'
 // in a button on a phone, '（每分钟 250 / 字）').
@@ -258,6 +267,7 @@ async function checkPage(browser, base, name, sitePath, vp, shotsDir, problems) 
 		for (const t of await page.evaluate(smallTargets)) bad(`small tap target: ${t}`);
 	for (const b of await page.evaluate(wrappedButtons)) bad(`wraps: ${b}`);
 	for (const t of await page.evaluate(orphanedTitles)) bad(`a title ends on a line of one or two characters: ${t}`);
+	for (const t of await page.evaluate(brokenPhrases)) bad(`a title breaks inside a phrase: ${t}`);
 	for (const scheme of ['light', 'dark']) {
 		// without transitions, which would show colours halfway to the scheme's
 		await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });

@@ -45,7 +45,7 @@ return function(page, site)
     '<div class="wrap-article">', partial_html("breadcrumb", page), '</div>',
     '<article class="article wrap-article policy-qa">',
     '<header class="article-header"><p class="kicker">', kicker, '</p>',
-    '<h1 class="article-title">', esc(page.title), '</h1>',
+    '<h1 class="article-title">', phrases(page.title), '</h1>',
     standfirst,
     partial_html("byline", page),
     #facts > 0 and ('<dl class="policy-facts">' .. table.concat(facts) .. "</dl>") or "",

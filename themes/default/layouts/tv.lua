@@ -57,7 +57,7 @@ return function(page, site)
     '<div class="wrap-article">', partial_html("breadcrumb", page), '</div>',
     '<article class="story article wrap-article tv-episode">',
     '<header class="article-header"><p class="kicker">电视专栏</p>',
-    '<h1 class="article-title">', esc(page.title), '</h1>',
+    '<h1 class="article-title">', phrases(page.title), '</h1>',
     standfirst,
     partial_html("byline", page),
     '<dl class="tv-facts">', table.concat(facts), '</dl>', notice,
