@@ -400,3 +400,17 @@ int gz_hex_value(int c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+size_t gz_text_break_mark(const char *s)
+{
+	static const char *const marks[] = {"，", "、", "：", "；", "！", "？", "。",
+					    "）", "”", "」", "》", "——"};
+	size_t i;
+
+	if (*s == ' ')
+		return 1;
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (!strncmp(s, marks[i], strlen(marks[i])))
+			return strlen(marks[i]);
+	return 0;
+}

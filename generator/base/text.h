@@ -51,6 +51,11 @@ void gz_slugify(gz_buf *out, const char *s);
  * contains '/', '\\', a "..", control characters, or is empty. */
 bool gz_slug_is_hostile(const char *s);
 
+/* The length of the mark at s after which a title's line may end (a
+ * Chinese pause or stop, a closing bracket or quote, "——", a space), or 0:
+ * where print's headings and the web's titles prefer to break. */
+size_t gz_text_break_mark(const char *s);
+
 /* Collapse runs of whitespace to one space and trim, in place; a space
  * stays only between two ASCII characters. */
 void gz_text_squeeze(gz_buf *b);

@@ -45,23 +45,6 @@ static int h_esc(lua_State *L)
  * A longer run stays breakable anywhere: kept whole, it could only
  * overflow.
  */
-static bool phrase_end(const unsigned char *p, size_t *n)
-{
-	static const char *const marks[] = {"，", "、", "：", "；", "！", "？", "。", "）", "”", "》", "——"};
-	size_t i;
-
-	if (*p == ' ') {
-		*n = 1;
-		return true;
-	}
-	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (!strncmp((const char *)p, marks[i], strlen(marks[i]))) {
-			*n = strlen(marks[i]);
-			return true;
-		}
-	return false;
-}
-
 static void add_phrase(gz_buf *b, const char *s, size_t len, size_t chars)
 {
 	if (chars > 1 && chars <= 8) {
@@ -85,7 +68,7 @@ static int h_phrases(lua_State *L)
 	}
 	s = to_text(L, 1, &len);
 	while (i < len) {
-		if (phrase_end((const unsigned char *)s + i, &n)) {
+		if ((n = gz_text_break_mark(s + i))) {
 			add_phrase(&b, s + start, i + n - start, chars + 1);
 			i += n;
 			start = i;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/text.h"
 
 void print_style(gz_pdf_style *st, const printer *pr, bool head, double size)
 {
@@ -146,25 +147,6 @@ gz_pdf_text *print_text(printer *pr, const char *markup, const gz_pdf_style *st,
 	return t;
 }
 
-/* Whether the UTF-8 character at s is one a heading's line may end with:
- * Chinese pause and stop marks, and a space between words. n: its length. */
-static bool break_after(const char *s, size_t *n)
-{
-	static const char *const marks[] = {"，", "、", "：", "；", "！", "？", "。", "）", "”", "」", "》"};
-	size_t i;
-
-	if (*s == ' ') {
-		*n = 1;
-		return true;
-	}
-	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (!strncmp(s, marks[i], strlen(marks[i]))) {
-			*n = strlen(marks[i]);
-			return true;
-		}
-	return false;
-}
-
 /*
  * A heading laid out as a typesetter would: not "家里有人住院，先做什 / 么？",
  * with a word's last characters alone on a line. When its last line is
@@ -185,7 +167,7 @@ gz_pdf_text *print_head_text(printer *pr, const char *markup, const gz_pdf_style
 		size_t len = strlen(markup), at, m, best = 0;
 		gz_buf b = GZ_BUF_INIT;
 		for (at = 0; at < len; at++) {
-			if (!break_after(markup + at, &m))
+			if (!(m = gz_text_break_mark(markup + at)))
 				continue;
 			if (at + m >= len)
 				break;

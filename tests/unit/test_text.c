@@ -161,8 +161,24 @@ static void squeeze_mixed(void)
 	gz_buf_release(&b);
 }
 
+/* Where a title's line may end: after a Chinese mark (its bytes), "——" or
+ * a space; not after a letter, an opening mark or an ASCII colon. */
+static void break_marks(void)
+{
+	CHECK_INT(gz_text_break_mark("，后"), 3);
+	CHECK_INT(gz_text_break_mark("：讲好"), 3);
+	CHECK_INT(gz_text_break_mark("——他"), 6);
+	CHECK_INT(gz_text_break_mark(" App"), 1);
+	CHECK_INT(gz_text_break_mark("”给"), 3);
+	CHECK_INT(gz_text_break_mark("好，"), 0);
+	CHECK_INT(gz_text_break_mark("“说"), 0);
+	CHECK_INT(gz_text_break_mark(":x"), 0);
+	CHECK_INT(gz_text_break_mark(""), 0);
+}
+
 void suite_text(void)
 {
+	gz_test_run("break_marks", break_marks);
 	gz_test_run("count_chinese", count_chinese);
 	gz_test_run("minutes", minutes);
 	gz_test_run("truncate_chars", truncate_chars);
