@@ -2,7 +2,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "base/alloc.h"
 #include "base/buf.h"
@@ -10,6 +9,7 @@
 #include "base/i18n.h"
 #include "base/suggest.h"
 #include "load/markdown.h"
+#include "load/missing.h"
 #include "load/pagecache.h"
 #include "load/searchtext.h"
 #include "base/text.h"
@@ -88,70 +88,6 @@ static int resolve_ref(const gz_page *p, const char *ref, char **file, char **ur
 	return 0;
 }
 
-/*
- * The file an editor most likely meant when file is not there: one in the
- * same folder whose name differs only in case (Xinli-Sheep.JPG for
- * xinli-sheep.jpg), or by a typo or two. As ref wrote it, its file name
- * replaced (caller frees), or NULL. Only on the way to an error: it lists
- * the folder.
- */
-static char *near_file(gz_source *src, const char *ref, const char *file)
-{
-	gz_strlist all = {0};
-	const char *slash = strrchr(file, '/'), *base = slash ? slash + 1 : file, *best = NULL;
-	const char **names;
-	char *dir = gz_strndup(file, slash ? (size_t)(slash - file) : 0), *out = NULL;
-	const char *rslash = strrchr(ref, '/');
-	size_t i, n = 0;
-
-	gz_source_list(src, dir, &all);
-	names = gz_calloc(all.n ? all.n : 1, sizeof(*names));
-	for (i = 0; i < all.n; i++) {
-		const char *name = all.items[i] + (*dir ? strlen(dir) + 1 : 0);
-		if (strchr(name, '/'))
-			continue;
-		if (!strcasecmp(name, base)) {
-			best = name;
-			break;
-		}
-		names[n++] = name;
-	}
-	if (!best)
-		best = gz_suggest(base, names, n);
-	if (best) {
-		gz_buf b = GZ_BUF_INIT;
-		gz_buf_add(&b, ref, rslash ? (size_t)(rslash + 1 - ref) : 0);
-		gz_buf_puts(&b, best);
-		out = gz_buf_detach(&b, NULL);
-	}
-	free(names);
-	gz_strlist_release(&all);
-	free(dir);
-	return out;
-}
-
-/* "X not found (looked for Y); check the file name", or "…; is it Z?"
- * when a file of a near name is there. what: "photo" or "image". */
-static void not_found(gz_diag *d, const char *path, int line, int col, gz_source *src,
-		      bool image, const char *ref, const char *file)
-{
-	char *near = near_file(src, ref, file);
-
-	if (near && image)
-		gz_diag_error(d, path, line, col, _("image '%s' not found (looked for %s); is it '%s'?"),
-			      ref, file, near);
-	else if (near)
-		gz_diag_error(d, path, line, col, _("photo '%s' not found (looked for %s); is it '%s'?"),
-			      ref, file, near);
-	else if (image)
-		gz_diag_error(d, path, line, col,
-			      _("image '%s' not found (looked for %s); check the file name"), ref, file);
-	else
-		gz_diag_error(d, path, line, col,
-			      _("photo '%s' not found (looked for %s); check the file name"), ref, file);
-	free(near);
-}
-
 static bool load_photo(gz_photo *ph, gz_page *p, gz_source *src, const gz_value *v, gz_diag *d)
 {
 	const char *ref = v->type == GZ_STR ? v->str : gz_value_str(v, "src");
@@ -174,7 +110,7 @@ static bool load_photo(gz_photo *ph, gz_page *p, gz_source *src, const gz_value 
 	if (r > 0) {
 		ph->url = gz_strdup(ref);
 	} else if (!gz_source_exists(src, ph->file)) {
-		not_found(d, p->path, v->line, v->col, src, false, ref, ph->file);
+		gz_missing_file(d, p->path, v->line, v->col, src, false, ref, ph->file);
 		free(ph->file);
 		free(ph->url);
 		free(ph->ref);
@@ -693,8 +629,8 @@ static void check_images(const gz_page *p, gz_source *src, const char *path,
 			gz_diag_error(d, path, md->images[i].line, md->images[i].col,
 				      _("image '%s' points outside content/"), md->images[i].src);
 		} else if (r == 0 && !gz_source_exists(src, file)) {
-			not_found(d, path, md->images[i].line, md->images[i].col, src, true,
-				  md->images[i].src, file);
+			gz_missing_file(d, path, md->images[i].line, md->images[i].col, src, true,
+					md->images[i].src, file);
 		}
 		free(file);
 		free(url);

@@ -256,8 +256,8 @@ refused() { # refused WHAT WHERE ARGS…: pull fails, says WHERE first, leaves n
 sheep=$site/content/stories/2019/sheep.md
 cp "$sheep" "$TMPDIR/sheep.md"
 sed -i 's/^source: .*/source: [穆棱市委宣传部/' "$sheep"
-refused "a story whose front matter does not parse" "content/stories/2019/sheep.md:5:" stories/2019/sheep
-refused "the script of that story" "content/stories/2019/sheep.md:5:" stories/2019/sheep --script
+refused "a story whose front matter does not parse" "content/stories/2019/sheep.md:4:9: front matter: the list opened here with" stories/2019/sheep
+refused "the script of that story" "content/stories/2019/sheep.md:4:9: front matter: the list opened here with" stories/2019/sheep --script
 cp "$TMPDIR/sheep.md" "$sheep"
 printf '\n\304\343\272\303\n' >>"$sheep" # GBK
 refused "a story in GBK" "content/stories/2019/sheep.md:9:1:" stories/2019/sheep --script
