@@ -135,7 +135,7 @@ function repeatedStories() {
 // its height).
 function smallTargets() {
 	const out = [];
-	for (const a of document.querySelectorAll('.box-subheading a, .term-group dt a, .photo-info a')) {
+	for (const a of document.querySelectorAll('.box-subheading a, .term-group dt a, .photo-info a, .breadcrumb a, .site-footer a')) {
 		if (!a.checkVisibility()) continue;
 		const r = a.getBoundingClientRect();
 		if (r.height < 24) out.push(`'${a.textContent.trim().slice(0, 20)}' is ${r.height.toFixed(1)}px tall`);
