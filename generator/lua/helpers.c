@@ -62,10 +62,8 @@ static int h_phrases(lua_State *L)
 	const char *s;
 	gz_buf b = GZ_BUF_INIT;
 
-	if (lua_isnoneornil(L, 1)) {
-		lua_pushliteral(L, "");
-		return 1;
-	}
+	if (lua_isnoneornil(L, 1))
+		return h_esc(L); /* "" as esc gives it */
 	s = to_text(L, 1, &len);
 	while (i < len) {
 		if ((n = gz_text_break_mark(s + i))) {
