@@ -27,8 +27,9 @@ const char desk_css[] =
 	".ok{background:#e2f4e4;padding:.6rem;border-radius:4px}\n"
 	".md{display:flex;border:1px solid #bbb;border-radius:4px;background:#fff}"
 	".md textarea{border:0;min-height:24rem;font-family:monospace,var(--sans);line-height:1.5rem;"
-	"white-space:pre;overflow:auto}.gutter{flex:0 0 3.2rem;overflow:hidden;font:.8rem/1.5rem monospace;"
-	"text-align:right;padding:.4rem .3rem;color:#999;background:#f2f0ec}.gutter .w{color:#b45309;"
+	"white-space:pre-wrap;overflow-wrap:anywhere;overflow-x:hidden;overflow-y:auto}"
+	".gutter{flex:0 0 3.2rem;overflow:hidden;font:.8rem/1.5rem monospace;"
+	"text-align:right;padding:.4rem .3rem;color:#999;background:#f2f0ec}.gutter div{overflow:hidden}.gutter .w{color:#b45309;"
 	"font-weight:bold}.gutter .e{color:#b91c1c;font-weight:bold}\n"
 	".findings li.warning::marker{content:\"⚠ \"}.findings li.error::marker{content:\"✖ \"}\n"
 	"iframe{width:100%;height:36rem;border:1px solid #bbb;background:#fff}\n"
@@ -55,7 +56,10 @@ const char desk_css[] =
 	".two{display:grid;grid-template-columns:1fr 1fr;gap:1rem}}\n";
 
 /* The live preview: the form is sent a moment after typing stops; the
- * check's findings are put beside the body's lines. */
+ * check's findings are put beside the body's lines. A Chinese paragraph
+ * is one line of Markdown, hundreds of characters long, so the body
+ * wraps; each number in the gutter is then as tall as its line is on the
+ * screen, measured in a hidden copy of the text area's column. */
 const char desk_js[] =
 	"(function(){var f=document.getElementById('page');if(!f)return;"
 	"var t=document.getElementById('body'),g=document.getElementById('gutter'),"
@@ -63,9 +67,18 @@ const char desk_js[] =
 	"timer=null,marks={};\n"
 	"ul.querySelectorAll('li').forEach(function(li){var l=+li.dataset.line;"
 	"if(l>0)marks[l]={c:li.className=='error'?'e':'w',t:li.textContent};});\n"
-	"function gutter(){var n=t.value.split('\\n').length,h='';for(var i=1;i<=n;i++){var m=marks[i];"
-	"h+='<div'+(m?' class=\"'+m.c+'\" title=\"'+m.t.replace(/\"/g,'&quot;')+'\"':'')+'>'+(m?(m.c=='e'?'✖':'⚠')+' ':'')+i+'</div>';}"
-	"g.innerHTML=h;g.scrollTop=t.scrollTop;}\n"
+	"var mir=document.createElement('div');mir.setAttribute('aria-hidden','true');document.body.appendChild(mir);\n"
+	"function tall(a){var s=getComputedStyle(t),w=t.clientWidth-parseFloat(s.paddingLeft)-parseFloat(s.paddingRight);"
+	"mir.style.cssText='position:absolute;left:-9999px;top:0;visibility:hidden;white-space:pre-wrap;"
+	"overflow-wrap:anywhere;width:'+w+'px;font-family:'+s.fontFamily+';font-size:'+s.fontSize+';"
+	"line-height:'+s.lineHeight+';letter-spacing:'+s.letterSpacing+';tab-size:'+s.tabSize;"
+	"mir.textContent='';a.forEach(function(l){var d=document.createElement('div');d.textContent=l||'\\u200b';"
+	"mir.appendChild(d);});return Array.prototype.map.call(mir.children,function(d){"
+	"return d.getBoundingClientRect().height;});}\n"
+	"function gutter(){var a=t.value.split('\\n'),hs=tall(a);g.textContent='';"
+	"a.forEach(function(l,k){var i=k+1,m=marks[i],d=document.createElement('div');d.style.height=hs[k]+'px';"
+	"if(m){d.className=m.c;d.title=m.t;}d.textContent=(m?(m.c=='e'?'✖':'⚠')+' ':'')+i;g.appendChild(d);});"
+	"g.scrollTop=t.scrollTop;}\n"
 	"function show(r){marks={};ul.innerHTML='';if(r.error){var li=document.createElement('li');"
 	"li.className='error';li.textContent=r.error;ul.appendChild(li);gutter();return;}"
 	"(r.findings||[]).forEach(function(x){var li=document.createElement('li');li.className=x.severity;"
@@ -75,7 +88,9 @@ const char desk_js[] =
 	"function send(){var d=new FormData(f);fetch('/desk/preview',{method:'POST',body:new URLSearchParams(d),"
 	"credentials:'same-origin'}).then(function(r){return r.json();}).then(show).catch(function(){});}\n"
 	"function later(){clearTimeout(timer);timer=setTimeout(send,600);}\n"
-	"f.addEventListener('input',later);t.addEventListener('scroll',function(){g.scrollTop=t.scrollTop;});"
+	"f.addEventListener('input',later);t.addEventListener('input',gutter);"
+	"window.addEventListener('resize',gutter);if(window.ResizeObserver)new ResizeObserver(gutter).observe(t);"
+	"t.addEventListener('scroll',function(){g.scrollTop=t.scrollTop;});"
 	"ul.addEventListener('click',function(e){var l=+e.target.dataset.line;if(l>0){var a=t.value.split('\\n'),"
 	"p=0;for(var i=0;i<l-1;i++)p+=a[i].length+1;t.focus();t.setSelectionRange(p,p+a[l-1].length);}});"
 	"gutter();send();})();\n";

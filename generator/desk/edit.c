@@ -181,7 +181,7 @@ void desk_form_screen(desk_ctx *c, gz_desk_page *p, const char *page, const char
 	html(b, p->extra);
 	gz_buf_printf(b, "\"><label for=\"body\">%s</label><div class=\"md\"><div class=\"gutter\" "
 			 "id=\"gutter\" aria-hidden=\"true\"></div><textarea id=\"body\" name=\"body\" "
-			 "rows=\"18\" wrap=\"off\" spellcheck=\"false\">\n",
+			 "rows=\"18\" spellcheck=\"false\">\n",
 		      _("Text (Markdown)"));
 	html(b, p->body);
 	gz_buf_printf(b, "</textarea></div><ul id=\"findings\" class=\"findings\" aria-live=\"polite\" "

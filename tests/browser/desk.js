@@ -5,7 +5,8 @@
 //
 // The editor "alice" (password alice-pass-1) logs in, writes a story with a
 // half-width comma between Chinese characters, sees the check's warning
-// beside the body's first line and the page in the preview, saves, adds
+// beside the body's first line and the page in the preview (and, in a
+// long paragraph that wraps, the mark beside its line), saves, adds
 // PHOTO with caption, credit and alt text, fixes the comma (the warning
 // goes), and submits. The reviewer "bob" (bob-pass-1) logs in, opens the
 // story from his queue, sees the rendered page and the diff (the title's
@@ -32,6 +33,7 @@ const TITLE = '春茶开采';
 const SLUG = 'spring-tea';
 const WRONG = '第一段,茶农上山采茶。\n\n第二段写采茶的时间。\n';
 const RIGHT = '第一段，茶农上山采茶。\n\n第二段写采茶的时间。\n';
+const LONG = '第一段' + '，茶农背着竹篓上山采茶'.repeat(12) + '。\n\n第二段,写采茶的时间。\n';
 
 // What a phone shows of the screen: no sideways scrolling, and every
 // control a person must reach inside the screen's width.
@@ -120,6 +122,39 @@ async function main() {
 		if (!/⚠\s*1$/.test(mark.trim())) bad(`the warning's mark is beside '${mark}', not line 1`);
 		const said = await page.textContent('#findings li.warning');
 		if (!said.startsWith('第1行：')) bad(`the finding reads '${said}'`);
+		// a Chinese paragraph is one long line: it wraps in the text area,
+		// and the warning's mark stays beside its line
+		r = await typeBody(page, LONG);
+		await page.waitForSelector('#gutter div.w');
+		const wrap = await page.evaluate(() => {
+			const t = document.getElementById('body'), g = document.getElementById('gutter');
+			const w = g.querySelector('div.w');
+			// where line 3 starts: the height of lines 1 and 2 in a copy of the box
+			const c = t.cloneNode(false);
+			c.style.position = 'absolute';
+			c.style.visibility = 'hidden';
+			c.style.width = t.getBoundingClientRect().width + 'px';
+			c.style.height = '0px';
+			c.style.minHeight = '0px';
+			t.parentNode.appendChild(c);
+			c.value = t.value.split('\n').slice(0, 2).join('\n');
+			const top = c.scrollHeight - parseFloat(getComputedStyle(c).paddingBottom);
+			c.remove();
+			return { sw: t.scrollWidth, cw: t.clientWidth, line: w.textContent,
+				 markTop: w.offsetTop - g.firstElementChild.offsetTop +
+					  parseFloat(getComputedStyle(t).paddingTop),
+				 top, lh: parseFloat(getComputedStyle(t).lineHeight) };
+		});
+		if (wrap.sw > wrap.cw + 1) bad(`the body scrolls sideways: ${wrap.sw} px of text in ${wrap.cw}`);
+		if (!/⚠\s*3$/.test(wrap.line.trim())) bad(`the long body's warning is beside '${wrap.line}', not line 3`);
+		if (wrap.top < 3 * wrap.lh) bad(`the long paragraph did not wrap: line 3 starts ${wrap.top} px down`);
+		if (Math.abs(wrap.markTop - wrap.top) > 2)
+			bad(`the warning's mark is ${wrap.markTop} px down the gutter, its line ${wrap.top} px down the text`);
+		r = await typeBody(page, WRONG);
+		await page.waitForFunction(() => {
+			const m = document.querySelector('#gutter div.w');
+			return m && /⚠\s*1$/.test(m.textContent.trim());
+		});
 		await Promise.all([page.waitForNavigation(), page.click('#page button[value=save]')]);
 		if (!page.url().includes('done=saved')) bad(`the save led to ${page.url()}`);
 
