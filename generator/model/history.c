@@ -8,9 +8,23 @@
 #include "base/i18n.h"
 #include "model/site.h"
 
+/* The day of a commit as a person reads it, 2019年6月8日, like every date
+ * gazette shows (the JSON keeps YYYY-MM-DD). */
+static void commit_day(char *out, const gz_commit *c)
+{
+	char ymd[11];
+	gz_date d;
+
+	gz_date_from_time(ymd, c->time, c->tz_minutes);
+	if (gz_date_parse(&d, ymd) == 0)
+		gz_date_zh(out, &d);
+	else
+		memcpy(out, ymd, sizeof(ymd));
+}
+
 void gz_history_format(gz_buf *out, const char *path, const gz_history *h, bool json)
 {
-	char day[11];
+	char day[GZ_DATE_ZH_SIZE];
 	size_t i;
 
 	if (json) {
@@ -45,14 +59,14 @@ void gz_history_format(gz_buf *out, const char *path, const gz_history *h, bool 
 		gz_buf_puts(out, _("  not committed yet\n"));
 		return;
 	}
-	gz_date_from_time(day, h->created->time, h->created->tz_minutes);
+	commit_day(day, h->created);
 	gz_buf_printf(out, _("  created  %s  %s\n"), day, h->created->author);
-	gz_date_from_time(day, h->commits[0]->time, h->commits[0]->tz_minutes);
+	commit_day(day, h->commits[0]);
 	gz_buf_printf(out, _("  updated  %s  %s\n"), day, h->commits[0]->author);
 	gz_buf_printf(out, P_("  %zu commit:\n", "  %zu commits:\n", h->n), h->n);
 	for (i = 0; i < h->n; i++) {
 		const gz_commit *c = h->commits[i];
-		gz_date_from_time(day, c->time, c->tz_minutes);
+		commit_day(day, c);
 		gz_buf_printf(out, "  %.7s %s  %s  %s\n", c->sha, day, c->author, c->subject);
 	}
 }

@@ -86,7 +86,7 @@ assert [c["subject"] for c in h["commits"]] == ["rename and add", "second edit",
 assert h["commits"][1]["author"] == "Bob Real", h
 PY
 "$GAZETTE" log --source "$repo" /stories/b/ >"$TMPDIR/log.txt"
-assert_contains "$TMPDIR/log.txt" "created  2019-01-01  Alice"
+assert_contains "$TMPDIR/log.txt" "created  2019年1月1日  Alice"
 assert_contains "$TMPDIR/log.txt" "3 commits"
 status=0
 "$GAZETTE" log --source "$repo" /stories/nosuch/ 2>"$TMPDIR/err" >/dev/null || status=$?
