@@ -30,6 +30,7 @@ struct gz_publish {
 	void *companion_arg;
 	bool rebuild_spare;
 	bool trusted;           /* the record names the folder that is there */
+	bool trust_known;       /* trusted is settled (settle_trust) */
 	int lock;                /* -1: not held */
 	/* the record, read under the lock, kept until this build saves it or
 	 * gz_publish_write takes it (taking the lock forgets it) */
@@ -143,9 +144,7 @@ void gz_publish_open(gz_publish **out, const char *dir, const char *record_path,
 		     const char *companion, bool rebuild_spare)
 {
 	gz_publish *p = gz_calloc(1, sizeof(*p));
-	const gz_pub_record *now;
 	gz_pub_record r;
-	int rc;
 
 	p->given = gz_strdup(dir);
 	p->dir = resolve(dir);
@@ -171,13 +170,32 @@ void gz_publish_open(gz_publish **out, const char *dir, const char *record_path,
 		drop_pending(p);
 	}
 	gz_pub_record_release(&r);
-	/* the record (and so the companion) describes the folder that is there */
+	/* read while the pages load; whether it describes the folder that is
+	 * there is asked once they are (gz_publish_trusted) */
+	gz_pub_record_prefetch(&p->rec, p->record);
+}
+
+/* Whether the record, as gz_publish_open found it, describes the folder
+ * that is there (and so the companion does). Asked on the build's thread
+ * before any output is streamed: streaming rewrites the record. */
+static void settle_trust(gz_publish *p)
+{
+	const gz_pub_record *now;
+	int rc;
+
+	if (p->trust_known)
+		return;
+	p->trust_known = true;
+	/* no lock: no build published here (gz_publish_open) */
+	if (p->lock < 0)
+		return;
 	now = gz_pub_record_cached(&p->rec, p->record, &rc);
 	p->trusted = rc == 0 && now->ok && now->dir && now->dir == gz_folder_id(p->dir);
 }
 
-bool gz_publish_trusted(const gz_publish *p)
+bool gz_publish_trusted(gz_publish *p)
 {
+	settle_trust(p);
 	return p->trusted;
 }
 
@@ -759,6 +777,7 @@ bool gz_publish_stream(gz_publish *p, gz_outputs *o, gz_diag *d)
 
 	if (p->stream)
 		return true;
+	settle_trust(p);
 	/* where the site is written in place, the bytes wait in memory */
 	if (getenv("GAZETTE_NO_EXCHANGE") || !gz_folder_parent_exists(p->given) ||
 	    take_lock(p, true) < 0)
