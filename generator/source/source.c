@@ -444,6 +444,8 @@ void gz_source_list(gz_source *s, const char *prefix, gz_strlist *out)
 	gz_strlist_release(&links);
 	gz_buf_puts(&rel, s->root);
 	gz_buf_putc(&rel, '/');
+	/* grown once, not doubled a dozen times over 10,000 stories */
+	gz_map_reserve(&s->listed, out->n - first);
 	for (i = first; i < out->n; i++) {
 		size_t at = rel.len;
 		gz_buf_puts(&rel, out->items[i]);
