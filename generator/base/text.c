@@ -414,3 +414,71 @@ size_t gz_text_break_mark(const char *s)
 			return strlen(marks[i]);
 	return 0;
 }
+
+/* The last mark of a two-line plain title after which it can break, each
+ * side on a line of its own; 0 if none. */
+static size_t break_at_mark(const char *markup, double width, gz_text_lines_fn lines,
+			    void *payload)
+{
+	size_t len = strlen(markup), at, m, best = 0;
+	gz_buf b = GZ_BUF_INIT;
+	double last;
+
+	for (at = 0; at < len; at++) {
+		if (!(m = gz_text_break_mark(markup + at)))
+			continue;
+		if (at + m >= len)
+			break;
+		gz_buf_clear(&b);
+		gz_buf_add(&b, markup, at + m);
+		if (lines(b.ptr, width, &last, payload) != 1)
+			break;
+		best = at + m;
+		at += m - 1;
+	}
+	if (best && lines(markup + best, width, &last, payload) != 1)
+		best = 0;
+	gz_buf_release(&b);
+	return best;
+}
+
+void gz_text_balance(gz_text_balanced *out, const char *markup, double width,
+		     gz_text_lines_fn lines, void *payload)
+{
+	double last, lo, hi;
+	int n = lines(markup, width, &last, payload);
+
+	out->markup = NULL;
+	out->width = width;
+	if (n < 2 || last >= width * 0.4)
+		return;
+	if (n == 2 && !strpbrk(markup, "<&\n")) {
+		size_t at = break_at_mark(markup, width, lines, payload);
+		if (at) {
+			gz_buf b = GZ_BUF_INIT;
+			gz_buf_add(&b, markup, at);
+			gz_buf_putc(&b, '\n');
+			gz_buf_puts(&b, markup + at);
+			if (lines(b.ptr, width, &last, payload) == 2) {
+				out->markup = gz_buf_detach(&b, NULL);
+				return;
+			}
+			gz_buf_release(&b);
+		}
+	}
+	/* the narrowest width, to a point, that keeps n lines */
+	lo = width / n;
+	hi = width;
+	while (hi - lo > 1) {
+		double mid = (lo + hi) / 2;
+		int k = lines(markup, mid, &last, payload);
+		if (k < 0)
+			return;
+		if (k > n)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (lines(markup, hi, &last, payload) == n)
+		out->width = hi;
+}

@@ -56,6 +56,27 @@ bool gz_slug_is_hostile(const char *s);
  * where print's headings and the web's titles prefer to break. */
 size_t gz_text_break_mark(const char *s);
 
+/* How a title's lines are set: not "家里有人住院，先做什 / 么？", a word's
+ * last characters alone on a line. The layout is the caller's, through a
+ * function that lays markup out at width and returns its number of lines
+ * (-1 if it cannot), with the width of its last line in *last; it must
+ * not longjmp (a Lua error), as the balancer owns memory while it runs. */
+typedef int (*gz_text_lines_fn)(const char *markup, double width, double *last, void *payload);
+typedef struct {
+	char *markup;   /* markup with a line break put in; NULL: the markup as given */
+	double width;   /* the width to lay it out at, at most the box's */
+} gz_text_balanced;
+/* Choose how markup fits width in *out (free out->markup). When the last
+ * line is short (under 40 % of the width), a two-line title of plain text
+ * breaks after the last mark (gz_text_break_mark) whose text before it
+ * fits one line, the rest fitting the other: "家里有人住院， / 先做什么？".
+ * Otherwise (no such mark, markup, three lines or more) the lines are
+ * balanced: out->width is the narrowest, to a point, that gives as many
+ * lines. A text narrower than its box sits at the box's left: a centred
+ * or right-aligned one is to be moved by what it gave up. */
+void gz_text_balance(gz_text_balanced *out, const char *markup, double width,
+		     gz_text_lines_fn lines, void *payload);
+
 /* Collapse runs of whitespace to one space and trim, in place; a space
  * stays only between two ASCII characters. */
 void gz_text_squeeze(gz_buf *b);

@@ -191,6 +191,68 @@ static gz_pdf_text *layout_arg(lua_State *L, gz_printlua *pl, const char *markup
 	return t;
 }
 
+/* A title's layout for gz_text_balance: pango's, at the box's style. It
+ * gives -1 rather than raise a Lua error, as the balancer owns memory. */
+typedef struct {
+	gz_printlua *pl;
+	const gz_pdf_style *st;
+} lua_layout;
+
+static int lua_lines(const char *markup, double width, double *last, void *payload)
+{
+	lua_layout *ll = payload;
+	char *err = NULL;
+	gz_pdf_text *t = gz_pdf_text_new(ll->pl->c->pdf, markup, ll->st, width, &err);
+	int n;
+
+	free(err);
+	if (!t)
+		return -1;
+	n = gz_pdf_text_lines(t);
+	*last = n ? gz_pdf_text_line_width(t, n - 1) : 0;
+	gz_pdf_text_free(t);
+	return n;
+}
+
+/* markup laid out at w, or with opts.balance its lines balanced as the
+ * C headings' are (gz_text_balance): never a character or two alone on
+ * the last line of a title. *dx: how far right a centred or right-aligned
+ * text narrower than its box moves to keep its place in the box. */
+static gz_pdf_text *text_arg(lua_State *L, gz_printlua *pl, int opts, const char *markup,
+			     const gz_pdf_style *st, double w, double *dx)
+{
+	lua_layout ll = {pl, st};
+	gz_text_balanced b;
+	gz_pdf_text *t, *u;
+	char *err = NULL;
+	bool balance = false;
+
+	*dx = 0;
+	/* read before anything is laid out: a Lua error leaks no text */
+	if (lua_type(L, opts) == LUA_TTABLE) {
+		lua_getfield(L, opts, "balance");
+		balance = lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
+	t = layout_arg(L, pl, markup, st, w);
+	if (!balance)
+		return t;
+	gz_text_balance(&b, markup, w, lua_lines, &ll);
+	if (!b.markup && b.width >= w)
+		return t;
+	u = gz_pdf_text_new(pl->c->pdf, b.markup ? b.markup : markup, st, b.width, &err);
+	free(b.markup);
+	free(err);
+	if (!u)
+		return t;
+	gz_pdf_text_free(t);
+	if (st->align == GZ_PDF_CENTER)
+		*dx = (w - b.width) / 2;
+	else if (st->align == GZ_PDF_RIGHT)
+		*dx = w - b.width;
+	return u;
+}
+
 /* ---- the drawing API ---- */
 
 /* text(x, y, w, h, markup [, opts]) → height, overflowed */
@@ -198,7 +260,7 @@ static int l_text(lua_State *L)
 {
 	gz_printlua *pl = self(L);
 	double x = luaL_checknumber(L, 1), y = luaL_checknumber(L, 2), w = luaL_checknumber(L, 3);
-	double h = luaL_optnumber(L, 4, -1), used = 0;
+	double h = luaL_optnumber(L, 4, -1), used = 0, dx;
 	const char *markup = luaL_checkstring(L, 5);
 	gz_pdf_style st;
 	gz_pdf_text *t;
@@ -206,13 +268,13 @@ static int l_text(lua_State *L)
 	int n, k = 0;
 
 	style_arg(L, 6, pl, &st, fam, sizeof(fam));
-	t = layout_arg(L, pl, markup, &st, w);
+	t = text_arg(L, pl, 6, markup, &st, w, &dx);
 	n = gz_pdf_text_lines(t);
 	/* only whole lines that fit the box are drawn */
 	while (k < n && (h < 0 || gz_pdf_text_bottom(t, k) <= h + 0.01))
 		k++;
 	if (k > 0) {
-		gz_pdf_text_draw(pl->c->pdf, t, x, y, 0, k);
+		gz_pdf_text_draw(pl->c->pdf, t, x + dx, y, 0, k);
 		used = gz_pdf_text_bottom(t, k - 1);
 	}
 	gz_pdf_text_free(t);
@@ -225,7 +287,7 @@ static int l_text(lua_State *L)
 static int l_measure(lua_State *L)
 {
 	gz_printlua *pl = self(L);
-	double w = luaL_checknumber(L, 1), height, width;
+	double w = luaL_checknumber(L, 1), height, width, dx;
 	const char *markup = luaL_checkstring(L, 2);
 	gz_pdf_style st;
 	gz_pdf_text *t;
@@ -233,7 +295,7 @@ static int l_measure(lua_State *L)
 	int n;
 
 	style_arg(L, 3, pl, &st, fam, sizeof(fam));
-	t = layout_arg(L, pl, markup, &st, w);
+	t = text_arg(L, pl, 3, markup, &st, w, &dx);
 	height = gz_pdf_text_height(t);
 	width = gz_pdf_text_width(t);
 	n = gz_pdf_text_lines(t);

@@ -147,83 +147,35 @@ gz_pdf_text *print_text(printer *pr, const char *markup, const gz_pdf_style *st,
 	return t;
 }
 
-/*
- * A heading laid out as a typesetter would: not "家里有人住院，先做什 / 么？",
- * with a word's last characters alone on a line. When its last line is
- * short, a two-line heading of plain text breaks after the last mark
- * (，、：…) whose text before it fits one line: "家里有人住院， / 先做什么？".
- * Otherwise (no such mark, markup, three lines or more) its lines are
- * balanced: laid out at the narrowest width that still gives as many lines.
- */
+/* A heading's layout for gz_text_balance: the printer's, memoized. */
+typedef struct {
+	printer *pr;
+	const gz_pdf_style *st;
+} head_layout;
+
+static int head_lines(const char *markup, double width, double *last, void *payload)
+{
+	head_layout *h = payload;
+	gz_pdf_text *t = print_text(h->pr, markup, h->st, width);
+	int n = gz_pdf_text_lines(t);
+
+	*last = n ? gz_pdf_text_line_width(t, n - 1) : 0;
+	gz_pdf_text_free(t);
+	return n;
+}
+
+/* A heading laid out as a typesetter would, its lines balanced
+ * (gz_text_balance), as the Lua layouts' text(…, {balance = true}) does. */
 gz_pdf_text *print_head_text(printer *pr, const char *markup, const gz_pdf_style *st, double width)
 {
-	gz_pdf_text *t = print_text(pr, markup, st, width), *u;
-	int n = gz_pdf_text_lines(t), k;
-	double lo, hi;
+	head_layout h = {pr, st};
+	gz_text_balanced b;
+	gz_pdf_text *t;
 
-	if (n < 2 || gz_pdf_text_line_width(t, n - 1) >= width * 0.4)
-		return t;
-	if (n == 2 && !strchr(markup, '<') && !strchr(markup, '&') && !strchr(markup, '\n')) {
-		size_t len = strlen(markup), at, m, best = 0;
-		gz_buf b = GZ_BUF_INIT;
-		for (at = 0; at < len; at++) {
-			if (!(m = gz_text_break_mark(markup + at)))
-				continue;
-			if (at + m >= len)
-				break;
-			gz_buf_clear(&b);
-			gz_buf_add(&b, markup, at + m);
-			u = print_text(pr, b.ptr, st, width);
-			k = gz_pdf_text_lines(u);
-			gz_pdf_text_free(u);
-			if (k != 1)
-				break;
-			best = at + m;
-			at += m - 1;
-		}
-		if (best) {
-			gz_buf_clear(&b);
-			gz_buf_add(&b, markup + best, len - best);
-			u = print_text(pr, b.ptr, st, width);
-			k = gz_pdf_text_lines(u);
-			gz_pdf_text_free(u);
-			/* the rest on one line, and not shorter than what it replaces */
-			if (k == 1) {
-				gz_buf_clear(&b);
-				gz_buf_add(&b, markup, best);
-				gz_buf_putc(&b, '\n');
-				gz_buf_add(&b, markup + best, len - best);
-				u = print_text(pr, b.ptr, st, width);
-				if (gz_pdf_text_lines(u) == 2) {
-					gz_pdf_text_free(t);
-					gz_buf_release(&b);
-					return u;
-				}
-				gz_pdf_text_free(u);
-			}
-		}
-		gz_buf_release(&b);
-	}
-	/* the narrowest width, to a point, that keeps n lines */
-	lo = width / n;
-	hi = width;
-	while (hi - lo > 1) {
-		double mid = (lo + hi) / 2;
-		u = print_text(pr, markup, st, mid);
-		k = gz_pdf_text_lines(u);
-		gz_pdf_text_free(u);
-		if (k > n)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	u = print_text(pr, markup, st, hi);
-	if (gz_pdf_text_lines(u) != n) {
-		gz_pdf_text_free(u);
-		return t;
-	}
-	gz_pdf_text_free(t);
-	return u;
+	gz_text_balance(&b, markup, width, head_lines, &h);
+	t = print_text(pr, b.markup ? b.markup : markup, st, b.width);
+	free(b.markup);
+	return t;
 }
 
 void print_escape(gz_buf *b, const char *s)

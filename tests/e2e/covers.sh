@@ -3,7 +3,8 @@
 # the front cover's title, subtitle and issuer each whole and one under
 # the other, never overprinted (the issuer had a fixed place and was
 # printed inside the title block at A6); a title that cannot fit is an
-# error at its line. The back cover prints the whole copyright notice of
+# error at its line; a title of two or three lines has no line of one or
+# two characters (its lines are balanced). The back cover prints the whole copyright notice of
 # site.yml above its band (at A6 it was cut to one line), and a back: text
 # too long for it is an error at its line.
 set -eu
@@ -25,6 +26,12 @@ for s in A4 A5 A6 B5 16K; do variant "$s" "$s"; done
 variant A6-2 A6 穆棱市脱贫攻坚典型案例汇编与经验
 variant A6-3 A6 穆棱市脱贫攻坚典型案例汇编与经验做法选编集
 variant A5-3 A5 穆棱市二〇一九年度脱贫攻坚产业扶贫与健康扶贫典型案例汇编与经验做法
+# titles whose last line held one or two characters before the cover
+# balanced them (A6 sets 9 to a line, A5 14)
+variant A6-w2 A6 穆棱市脱贫攻坚典型案例
+variant A6-w3 A6 穆棱市脱贫攻坚典型案例汇编与经验做法选
+variant A5-w2 A5 穆棱市脱贫攻坚典型案例汇编选集
+variant A5-w3 A5 穆棱市二〇一九年度脱贫攻坚产业扶贫与健康扶贫典型案例汇编集
 make_repo "$site"
 copyright=$(sed -n 's/^ *copyright: *//p' "$site/site.yml")
 [ -n "$copyright" ] || fail "site.yml has no params.copyright (test out of date)"
@@ -69,7 +76,20 @@ for name, size in (("title", 22), ("subtitle", 12), ("issuer", 10)):
         sys.exit("PROBLEM cover: no %s (%d pt) found" % (name, size))
     blocks[name] = (min(w[0] for w in mine), max(w[1] for w in mine))
     print("%s: %.1f to %.1f" % (name, *blocks[name]))
+    if name == "title":
+        title = mine
 bad = False
+# a title of two lines or three keeps more than two characters on each
+rows = {}
+for w in title:
+    rows.setdefault(round(w[0]), []).append(w[2])
+if len(rows) > 1:
+    for y in sorted(rows):
+        line = "".join(rows[y])
+        print("title line: %s" % line)
+        if len(line) <= 2:
+            print("PROBLEM cover: a title line of %d characters: %s" % (len(line), line))
+            bad = True
 for upper, lower in (("title", "subtitle"), ("subtitle", "issuer")):
     if blocks[upper][1] > blocks[lower][0]:
         print("PROBLEM cover: the %s (to %.1f) runs into the %s (from %.1f)"
@@ -78,7 +98,7 @@ for upper, lower in (("title", "subtitle"), ("subtitle", "issuer")):
 sys.exit(1 if bad else 0)
 ' || fail "$1: the cover"
 }
-for s in A4 A5 A6 B5 16K A6-2 A6-3 A5-3; do
+for s in A4 A5 A6 B5 16K A6-2 A6-3 A5-3 A6-w2 A6-w3 A5-w2 A5-w3; do
 	"$GAZETTE" print --source "$site" "content/brochures/$s.yml" -o "$s.pdf" 2>err ||
 		{ cat err; fail "print the sample at $s"; }
 	cover_ok "$s.pdf" "$site/content/brochures/$s.yml"

@@ -42,6 +42,9 @@ fm = re.sub(r"(?m)^summary: .*$", "summary: " + summary * 2, fm)
 write("summary2", body)
 open(f"{out}/summary.txt", "w", encoding="utf-8").write(summary)
 EOF
+# a title of three lines on the cover panel: unbalanced it left "读" alone
+sed -e 's/^title: .*/title: 看病就医“三张网”兜底保障政策解读/' -e 's/^slug: .*/slug: title3/' \
+	"$site/$L" >"$site/content/leaflets/title3.md"
 make_repo "$site"
 
 cd "$TMPDIR"
@@ -53,6 +56,14 @@ pdftotext -f 1 -l 1 sample.pdf - | tr -d ' \n' >outside.txt
 assert_contains outside.txt "https://muling.example.gov.cn/leaflets/medical-insurance/"
 assert_contains outside.txt "扫码阅读网页版"
 assert_contains outside.txt "2019年5月10日"
+
+# its lines balanced (leaflet_check: no heading ends on a line of three
+# characters or fewer), every character of it there
+"$GAZETTE" print --source "$site" content/leaflets/title3.md -o title3.pdf 2>err ||
+	{ cat err; fail "print the leaflet with a three-line title"; }
+python3 "$ROOT/tests/tools/leaflet_check.py" title3.pdf || fail "the leaflet with a three-line title"
+pdftotext -f 1 -l 1 -r 72 -x 558 -y 0 -W 284 -H 596 title3.pdf - | tr -d ' \n' >title3.txt
+assert_contains title3.txt "看病就医“三张网”兜底保障政策解读"
 
 "$GAZETTE" print --source "$site" content/leaflets/half.md -o half.pdf 2>err ||
 	{ cat err; fail "a leaflet half as long does not print"; }

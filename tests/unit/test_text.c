@@ -176,8 +176,55 @@ static void break_marks(void)
 	CHECK_INT(gz_text_break_mark(""), 0);
 }
 
+/* A layout of one unit a character, breaking anywhere and at '\n'. */
+static int mono_lines(const char *markup, double width, double *last, void *payload)
+{
+	int n = 1, col = 0, *calls = payload;
+	size_t i, len = strlen(markup);
+	uint32_t cp;
+
+	(*calls)++;
+	for (i = 0; i < len; i += gz_utf8_decode(markup + i, len - i, &cp)) {
+		if (markup[i] == '\n' || col + 1 > width) {
+			n++;
+			col = 0;
+		}
+		if (markup[i] != '\n')
+			col++;
+	}
+	*last = col;
+	return n;
+}
+
+/* A title's lines: broken after its last mark that lets each side fit a
+ * line, or else as even as they go; a full last line is left alone. */
+static void balance(void)
+{
+	gz_text_balanced b;
+	int calls = 0;
+
+	/* 9 + 9 + 1 becomes 7 + 7 + 5 */
+	gz_text_balance(&b, "穆棱市脱贫攻坚典型案例汇编与经验做法选", 9, mono_lines, &calls);
+	CHECK(b.markup == NULL);
+	CHECK(b.width >= 7 && b.width < 8);
+	/* 10 + 2 with a "，" after six: there */
+	gz_text_balance(&b, "家里有人住院，先做什么？", 10, mono_lines, &calls);
+	CHECK_STR(b.markup, "家里有人住院，\n先做什么？");
+	free(b.markup);
+	/* markup is balanced, not broken at a mark */
+	gz_text_balance(&b, "<b>家里有人住院，先做什么？</b>", 10 + 7, mono_lines, &calls);
+	CHECK(b.markup == NULL);
+	/* a last line of half the width, and one line, stay as they are */
+	gz_text_balance(&b, "一二三四五六七八九十一二三四五", 10, mono_lines, &calls);
+	CHECK(b.markup == NULL && b.width == 10);
+	gz_text_balance(&b, "一二三", 10, mono_lines, &calls);
+	CHECK(b.markup == NULL && b.width == 10);
+	CHECK(calls > 0);
+}
+
 void suite_text(void)
 {
+	gz_test_run("balance", balance);
 	gz_test_run("break_marks", break_marks);
 	gz_test_run("count_chinese", count_chinese);
 	gz_test_run("minutes", minutes);

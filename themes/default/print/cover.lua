@@ -10,7 +10,9 @@ return function(doc, page)
   local sizes = style.brochure or {}
   local title_size = tonumber(sizes.cover_title) or 22
   local max_lines = tonumber(sizes.cover_title_lines) or 3
-  local title = { font = "sans", bold = true, size = title_size, leading = 1.3 }
+  -- balanced: a title of three lines does not leave a character or two
+  -- alone on its last
+  local title = { font = "sans", bold = true, size = title_size, leading = 1.3, balance = true }
   local subtitle = { size = 12 }
   local issuer = { font = "sans", bold = true, size = 10 }
 

@@ -57,7 +57,7 @@ local function cover_panel(doc, page, c)
     text(x, 16 * mm, w, nil, esc(doc.topic), { font = "sans", bold = true, size = 11, color = "paper" })
   end
   local _h, over = text(x, 32 * mm, w, band - 36 * mm, esc(doc.title),
-    { font = "sans", bold = true, size = title_size, leading = 1.3, color = "paper" })
+    { font = "sans", bold = true, size = title_size, leading = 1.3, color = "paper", balance = true })
   if over then
     fail("title", _("title is too long for the leaflet's cover panel; shorten it"))
   end
