@@ -118,65 +118,183 @@ static void add_whole(gz_buf *s, const char *label, const char *v)
 	gz_buf_puts(s, "</span>");
 }
 
+typedef const char *(*field_fn)(const gz_page *p);
+
+static const char *writer_of(const gz_page *p)
+{
+	return p->author;
+}
+
+static const char *source_of(const gz_page *p)
+{
+	return p->source;
+}
+
+/* Whether every story has the same f. */
+static bool shared(const manifest *m, field_fn f)
+{
+	size_t i;
+
+	for (i = 1; i < m->n; i++)
+		if (!same(f(m->pages[i]), f(m->pages[0])))
+			return false;
+	return m->n > 0;
+}
+
+/* The titles of the stories from the i-th on whose keys f and g (either
+ * may be NULL) are the i-th's, "《A》、《B》". */
+static void titles_alike(gz_buf *s, const manifest *m, size_t i, field_fn f, field_fn g)
+{
+	size_t k;
+	bool first = true;
+
+	for (k = i; k < m->n; k++) {
+		const gz_page *p = m->pages[k], *q = m->pages[i];
+		if ((f && !same(f(p), f(q))) || (g && !same(g(p), g(q))))
+			continue;
+		gz_buf_puts(s, first ? "《" : "、《");
+		print_escape(s, p->title);
+		gz_buf_puts(s, "》");
+		first = false;
+	}
+}
+
+/* How many stories have the i-th's f. */
+static size_t count_alike(const manifest *m, size_t i, field_fn f)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < m->n; k++)
+		n += same(f(m->pages[k]), f(m->pages[i]));
+	return n;
+}
+
+/* Whether a story before the i-th has the i-th's keys f and g. */
+static bool seen(const manifest *m, size_t i, field_fn f, field_fn g)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if ((!f || same(f(m->pages[k]), f(m->pages[i]))) &&
+		    (!g || same(g(m->pages[k]), g(m->pages[i]))))
+			return true;
+	return false;
+}
+
+/* The writers of the stories from the i-th on with the i-th's source
+ * (src; NULL: any), each with the titles it wrote: "文／李明：《A》、《B》；张丽：《C》". */
+static void by_writer(gz_buf *s, const manifest *m, size_t i, field_fn src)
+{
+	size_t k;
+	bool first = true;
+
+	for (k = i; k < m->n; k++) {
+		const char *who = m->pages[k]->author;
+		if ((src && !same(src(m->pages[k]), src(m->pages[i]))) || seen(m, k, writer_of, src))
+			continue;
+		gz_buf_puts(s, first ? "文／" : "；");
+		add_whole(s, "", who ? who : "未署名");
+		gz_buf_puts(s, "：");
+		titles_alike(s, m, k, writer_of, src);
+		first = false;
+	}
+}
+
 /*
- * Each story's writer, source and terms of reuse. When every story has the
- * same writer and source (a department's own brochure), they are said
- * once, and the titles are grouped under each notice of reuse: a colophon
- * of fifteen stories stays on its page. Otherwise a line a story.
+ * Each story's writer, source and terms of reuse, each said once: what all
+ * the stories share on one line ("本册稿件　文／孙昊　来源：…"); the rest
+ * run on, a paragraph a source with the titles under each writer
+ * ("来源：牡丹江日报　文／李明：《A》、《B》；张丽：《C》"), and the titles
+ * under each notice of reuse. A line a story filled a second page at
+ * sixteen stories by as many writers.
  */
-static void sources(blocks *bs, const manifest *m)
+static void sources(blocks *bs, const manifest *m, bool rest)
 {
 	gz_buf s = GZ_BUF_INIT;
-	bool shared = m->n > 1;
-	size_t i, k;
+	size_t most = 0;
+	field_fn w = shared(m, writer_of) ? NULL : writer_of;
+	field_fn src = shared(m, source_of) ? NULL : source_of;
+	field_fn notice = shared(m, gz_page_reprint_text) ? NULL : gz_page_reprint_text;
+	size_t i;
 
-	for (i = 1; i < m->n && shared; i++)
-		shared = same(m->pages[i]->author, m->pages[0]->author) &&
-			 same(m->pages[i]->source, m->pages[0]->source);
-	if (!shared) {
-		for (i = 0; i < m->n; i++) {
-			const gz_page *p = m->pages[i];
-			gz_buf_puts(&s, "《");
-			print_escape(&s, p->title);
-			gz_buf_puts(&s, "》");
-			add_whole(&s, "　文／", p->author);
-			add_whole(&s, "　来源：", p->source);
-			add_whole(&s, "　", gz_page_reprint_text(p));
-			print_add_block(bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
-		}
+	if (!m->n)
 		return;
-	}
-	if (m->pages[0]->author || m->pages[0]->source) {
-		gz_buf_puts(&s, "本册稿件");
-		add_whole(&s, "　文／", m->pages[0]->author);
-		add_whole(&s, "　来源：", m->pages[0]->source);
+	gz_buf_puts(&s, "本册稿件");
+	if (!w)
+		add_whole(&s, "　文／", writer_of(m->pages[0]));
+	if (!src)
+		add_whole(&s, "　来源：", source_of(m->pages[0]));
+	if (!notice)
+		add_whole(&s, "　", gz_page_reprint_text(m->pages[0]) ? gz_page_reprint_text(m->pages[0])
+								    : "使用未注明");
+	if (s.len > strlen("本册稿件"))
 		print_add_block(bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
-	}
-	/* the titles under each notice, in the brochure's order of notices */
-	for (i = 0; i < m->n; i++) {
-		const char *notice = gz_page_reprint_text(m->pages[i]);
-		bool first = true;
-		for (k = 0; k < i; k++)
-			if (same(gz_page_reprint_text(m->pages[k]), notice))
-				break;
-		if (k < i)
+	gz_buf_clear(&s);
+	for (i = 0; (w || src) && i < m->n; i++) {
+		const char *from = source_of(m->pages[i]);
+		if (src && seen(m, i, src, NULL))
 			continue;
-		if (notice) {
-			add_whole(&s, "", notice);
-			gz_buf_puts(&s, "：");
-		} else {
-			gz_buf_puts(&s, "使用未注明：");
+		if (src) {
+			add_whole(&s, "来源：", from ? from : "未注明");
+			gz_buf_puts(&s, "　");
 		}
-		for (k = i; k < m->n; k++) {
-			if (!same(gz_page_reprint_text(m->pages[k]), notice))
-				continue;
-			gz_buf_puts(&s, first ? "《" : "、《");
-			print_escape(&s, m->pages[k]->title);
-			gz_buf_puts(&s, "》");
-			first = false;
-		}
+		if (w)
+			by_writer(&s, m, i, src);
+		else
+			titles_alike(&s, m, i, src, NULL);
+		print_add_block(bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
+		if (!src)
+			break;
+	}
+	/* the titles under each notice, in the brochure's order of notices;
+	 * with rest, those of the notice of the most stories are "the rest" */
+	for (i = 0; notice && i < m->n; i++)
+		if (count_alike(m, i, notice) > count_alike(m, most, notice))
+			most = i;
+	for (i = 0; notice && i < m->n; i++) {
+		const char *text = gz_page_reprint_text(m->pages[i]);
+		if (seen(m, i, notice, NULL) || (rest && i == most))
+			continue;
+		add_whole(&s, "", text ? text : "使用未注明");
+		gz_buf_puts(&s, "：");
+		titles_alike(&s, m, i, notice, NULL);
 		print_add_block(bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
 	}
+	if (notice && rest) {
+		const char *text = gz_page_reprint_text(m->pages[most]);
+		add_whole(&s, "其余稿件：", text ? text : "使用未注明");
+		print_add_block(bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
+	}
+}
+
+/* The largest size from 7.5 pt down to 6 (legible in print, as the back
+ * cover's notice) at which bs takes at most room; 0 if none. */
+static double colophon_size(printer *pr, const blocks *bs, double room)
+{
+	double size;
+
+	for (size = 7.5; size >= 6; size -= 0.5)
+		if (print_blocks_height(pr, bs, size) <= room + 0.01)
+			return size;
+	return 0;
+}
+
+/* The colophon (its record of the publication, then the sources) on its
+ * page, set smaller if it must be. A print shop sends back a colophon whose
+ * last line or two run onto a page of their own: one that even 6 pt does
+ * not hold on a page is set as large as makes it 1.8 pages, so the second
+ * is well filled and what a page break wastes still fits it. */
+static int place_colophon(printer *pr, const blocks *bs)
+{
+	double saved = pr->body_size, size = colophon_size(pr, bs, pr->f.h);
+	int rc;
+
+	if (!size)
+		size = colophon_size(pr, bs, 1.8 * pr->f.h);
+	pr->body_size = size ? size : 6;
+	rc = print_place_blocks(pr, bs, NULL, true);
+	pr->body_size = saved;
+	return rc;
 }
 
 static int colophon(printer *pr, const manifest *m)
@@ -184,6 +302,7 @@ static int colophon(printer *pr, const manifest *m)
 	const gz_photo *ph = cover_photo(m);
 	gz_buf s = GZ_BUF_INIT;
 	blocks bs = {0};
+	size_t head;
 	int rc;
 
 	pr->heads = false;
@@ -233,13 +352,16 @@ static int colophon(printer *pr, const manifest *m)
 	print_add_block(&bs, B_PARA)->markup = gz_buf_detach(&s, NULL);
 	print_add_block(&bs, B_HEAD)->markup = gz_strdup("稿件来源与使用说明");
 	bs.b[bs.n - 1].level = 3;
-	sources(&bs, m);
-	{
-		double saved = pr->body_size;
-		pr->body_size = 7.5;
-		rc = print_place_blocks(pr, &bs, NULL, true);
-		pr->body_size = saved;
+	head = bs.n;
+	sources(&bs, m, false);
+	/* too long for its page at 7.5 pt: the notice of the most stories
+	 * said of "the rest" rather than of each title */
+	if (colophon_size(pr, &bs, pr->f.h) < 7.5) {
+		while (bs.n > head)
+			free(bs.b[--bs.n].markup);
+		sources(&bs, m, true);
 	}
+	rc = place_colophon(pr, &bs);
 	print_blocks_release(&bs);
 	return rc;
 }

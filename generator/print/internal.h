@@ -211,6 +211,9 @@ print_image *print_load_image(printer *pr, const char *file, double w_pt, double
 
 /* typeset.c: blocks into the frames, photos and floats. */
 int print_place_blocks(printer *pr, const blocks *bs, const gz_page *p, bool compact);
+/* The height compact paragraphs and headings (no other blocks) take when
+ * placed at size from the top of a frame, where they all fit. */
+double print_blocks_height(printer *pr, const blocks *bs, double size);
 int print_place_photo(printer *pr, const gz_photo *ph, const char *where, double max_frac);
 int print_set_floats(printer *pr);
 bool print_body_places(const blocks *bs, const char *file);

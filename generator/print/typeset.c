@@ -4,6 +4,7 @@
  */
 #include "print/internal.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -621,4 +622,27 @@ static int place_list(printer *pr, const blocks *bs, const gz_page *p, bool comp
 int print_place_blocks(printer *pr, const blocks *bs, const gz_page *p, bool compact)
 {
 	return place_list(pr, bs, p, compact, true);
+}
+
+/* The spacing of place_head and place_para in compact mode: a block opens
+ * a frame with nothing before it, a heading has 1 mm after it. */
+double print_blocks_height(printer *pr, const blocks *bs, double size)
+{
+	double h = 0;
+	size_t i;
+
+	for (i = 0; i < bs->n; i++) {
+		const block *b = &bs->b[i];
+		bool head = b->type == B_HEAD;
+		gz_pdf_style st;
+		gz_pdf_text *t;
+
+		assert(head || b->type == B_PARA);
+		print_style(&st, pr, head, !head ? size : b->level <= 2 ? size * 1.2 : size * 1.05);
+		t = head ? print_head_text(pr, b->markup, &st, pr->f.w)
+			 : print_text(pr, b->markup, &st, pr->f.w);
+		h += (i ? head ? 2 * MM : 1 * MM : 0) + gz_pdf_text_height(t) + (head ? 1 * MM : 0);
+		gz_pdf_text_free(t);
+	}
+	return h;
 }

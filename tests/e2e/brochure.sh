@@ -7,7 +7,8 @@
 # included). A long table breaks between rows with two rows at
 # least on each side and its header repeated; the colophon carries the
 # manifest's permit, copies, printer and format, and the caption and credit
-# of the cover photo (a story's, not printed again in the story). A photo
+# of the cover photo (a story's, not printed again in the story), and stays
+# on its page with eighteen stories by as many writers, each named. A photo
 # printed at under 200 pixels an inch is warned of.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
@@ -109,6 +110,52 @@ for p in $(seq 2 "$pages"); do
 done
 n=$(grep -c '[^0-9][0-9][0-9]*$' page.txt)
 [ "$n" = 16 ] || fail "the contents page holds $n of 16 entries"
+
+# eighteen stories by eighteen writers from four sources under two notices:
+# the colophon is page 2 alone at A5 and at A6 (a line a story ran onto a
+# page 3), every writer and title on it
+many=$TMPDIR/manysite
+minimal_site "$many"
+python3 - "$many" <<'EOF'
+import os, sys
+site = sys.argv[1]
+writers = ["李明", "王建国", "张丽", "刘海涛", "陈晓燕", "杨帆", "赵志刚", "黄秀英", "周宏伟",
+           "吴敏", "徐立新", "孙晓东", "马春梅", "朱文博", "胡振华", "郭玉兰", "何家乐", "高德胜"]
+sources = ["穆棱市融媒体中心", "牡丹江日报", "黑龙江日报", "穆棱市农业农村局"]
+places = ["新利村", "团结村", "保安村", "共和村", "东升村", "红旗村", "北站村", "福禄村", "太平村"]
+deeds = ["养牛致富", "种出“金木耳”", "合作社带动乡亲增收", "办起了家庭农场", "电商卖山货",
+         "蜂蜜甜了日子", "大棚蔬菜四季青", "小庭院做出大文章", "光伏板上晒出好收成"]
+os.makedirs(f"{site}/content/stories/2020", exist_ok=True)
+os.makedirs(f"{site}/content/brochures", exist_ok=True)
+para = "村里的合作社今年又添了新设备，乡亲们说起来脸上都带着笑。" * 6
+with open(f"{site}/names.txt", "w", encoding="utf-8") as names:
+    for i, who in enumerate(writers):
+        title = places[i % 9] + who + deeds[i % 9]
+        names.write(f"{who}\n《{title}》\n")
+        with open(f"{site}/content/stories/2020/c{i:02d}.md", "w", encoding="utf-8") as f:
+            f.write(f"---\ntitle: {title}\ndate: 2020-0{1 + i % 9}-1{i % 10}\nauthor: {who}\n"
+                    f"source: {sources[i % 4]}\n"
+                    f"reprint: {'forbidden' if i % 3 == 0 else 'with-attribution'}\n---\n"
+                    f"{para}\n\n{para}\n")
+for size in ("A5", "A6"):
+    with open(f"{site}/content/brochures/many-{size}.yml", "w", encoding="utf-8") as f:
+        f.write(f"title: 穆棱市脱贫攻坚群众身边故事\nissuer: 中共穆棱市委宣传部\ndate: 2020-12-30\n"
+                f"size: {size}\nstories:\n")
+        f.writelines(f"  - content/stories/2020/c{i:02d}.md\n" for i in range(len(writers)))
+EOF
+make_repo "$many"
+for size in A5 A6; do
+	"$GAZETTE" print --source "$many" "content/brochures/many-$size.yml" -o "many-$size.pdf" 2>err ||
+		{ cat err; fail "print eighteen stories by eighteen writers at $size"; }
+	pdftotext -f 3 -l 3 "many-$size.pdf" - | tr -d ' \n' | grep -q '^目录' ||
+		fail "at $size the colophon of eighteen writers runs onto page 3"
+	pdftotext -f 2 -l 2 "many-$size.pdf" - | tr -d ' \n' >colophon.txt
+	while read -r name; do
+		assert_contains colophon.txt "$name"
+	done <"$many/names.txt"
+	assert_contains colophon.txt "未经书面许可，不得转载"
+	assert_contains colophon.txt "欢迎转载，请注明出处"
+done
 
 # a story with a long table and photos among its paragraphs, on small pages
 site=$TMPDIR/site
