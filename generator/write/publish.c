@@ -30,7 +30,7 @@ struct gz_publish {
 	void *companion_arg;
 	bool rebuild_spare;
 	bool trusted;           /* the record names the folder that is there */
-	bool trust_known;       /* trusted is settled (settle_trust) */
+	bool trust_known;       /* trusted is settled (gz_publish_trusted) */
 	int lock;                /* -1: not held */
 	/* the record, read under the lock, kept until this build saves it or
 	 * gz_publish_write takes it (taking the lock forgets it) */
@@ -170,32 +170,22 @@ void gz_publish_open(gz_publish **out, const char *dir, const char *record_path,
 		drop_pending(p);
 	}
 	gz_pub_record_release(&r);
-	/* read while the pages load; whether it describes the folder that is
-	 * there is asked once they are (gz_publish_trusted) */
+	/* read while the pages load (what it says: gz_publish_trusted) */
 	gz_pub_record_prefetch(&p->rec, p->record);
 }
 
 /* Whether the record, as gz_publish_open found it, describes the folder
- * that is there (and so the companion does). Asked on the build's thread
- * before any output is streamed: streaming rewrites the record. */
-static void settle_trust(gz_publish *p)
-{
-	const gz_pub_record *now;
-	int rc;
-
-	if (p->trust_known)
-		return;
-	p->trust_known = true;
-	/* no lock: no build published here (gz_publish_open) */
-	if (p->lock < 0)
-		return;
-	now = gz_pub_record_cached(&p->rec, p->record, &rc);
-	p->trusted = rc == 0 && now->ok && now->dir && now->dir == gz_folder_id(p->dir);
-}
-
+ * that is there (and so the companion does): settled on the build's thread
+ * before the first output streams, which rewrites the record. */
 bool gz_publish_trusted(gz_publish *p)
 {
-	settle_trust(p);
+	/* no lock: no build published here (gz_publish_open) */
+	if (!p->trust_known && p->lock >= 0) {
+		int rc;
+		const gz_pub_record *now = gz_pub_record_cached(&p->rec, p->record, &rc);
+		p->trusted = rc == 0 && now->ok && now->dir && now->dir == gz_folder_id(p->dir);
+	}
+	p->trust_known = true;
 	return p->trusted;
 }
 
@@ -777,7 +767,7 @@ bool gz_publish_stream(gz_publish *p, gz_outputs *o, gz_diag *d)
 
 	if (p->stream)
 		return true;
-	settle_trust(p);
+	(void)gz_publish_trusted(p);
 	/* where the site is written in place, the bytes wait in memory */
 	if (getenv("GAZETTE_NO_EXCHANGE") || !gz_folder_parent_exists(p->given) ||
 	    take_lock(p, true) < 0)
