@@ -140,6 +140,7 @@ static const char *reuse_terms(const gz_page *p)
 }
 
 #define NOTE_URL "【网址，不播读】"
+#define NOTE_NOTES "【注释，不播读】"
 
 /* The length of the web address at s (http://, https://, www.), or 0. It
  * ends at a space or at the first character that is not ASCII, as the
@@ -259,7 +260,7 @@ static void write_script(gz_buf *b, const story *st)
 	const gz_page *p = st->p;
 	const char *lead = written_lead(p);
 	char ymd[GZ_DATE_ZH_SIZE] = "";
-	gz_buf body = GZ_BUF_INIT;
+	gz_buf body = GZ_BUF_INIT, notes = GZ_BUF_INIT;
 
 	if (forbidden(p))
 		gz_buf_puts(b, NOTICE_FORBIDDEN "\n\n");
@@ -283,11 +284,16 @@ static void write_script(gz_buf *b, const story *st)
 	} else {
 		gz_buf_puts(b, "\n【正文】\n\n");
 	}
-	gz_doc_text_spoken(&body, p->doc, script_image, (void *)p);
+	gz_doc_text_spoken(&body, &notes, p->doc, script_image, (void *)p);
 	add_paragraphs(b, body.ptr);
-	gz_buf_release(&body);
 	gz_buf_printf(b, "（来源：%s%s%s）\n", p->source ? p->source : "未注明",
 		      p->author ? "　作者：" : "", p->author ? p->author : "");
+	/* the footnotes after the story, where reading it ends: for the staff
+	 * to check or use, kept whole (an address in them is not taken out) */
+	if (notes.len)
+		gz_buf_printf(b, "\n" NOTE_NOTES "\n%s", notes.ptr);
+	gz_buf_release(&body);
+	gz_buf_release(&notes);
 }
 
 static void write_captions(gz_buf *b, const story *st)

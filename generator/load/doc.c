@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/text.h"
 
 /* Every page's text goes through here and back: runs are copied whole. */
 static void put_field(gz_buf *doc, const char *s)
@@ -61,7 +62,7 @@ void gz_doc_reader_release(gz_doc_reader *r)
 
 static bool known_kind(char c)
 {
-	return c && strchr("phiqactgrbel", c) != NULL;
+	return c && strchr("phiqactgrbelno", c) != NULL;
 }
 
 /* The bytes a field of a block's line ends at, or is escaped by. */
@@ -255,90 +256,144 @@ static void line_of(gz_buf *out, const char *prefix, const char *markup, bool sp
 		gz_buf_putc(out, '\n');
 }
 
-static void doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payload,
-		     bool spoken)
+/* One block's lines of text (of a footnote's too). */
+static void block_text(gz_buf *out, const gz_doc_block *b, gz_doc_image_fn image,
+		       void *payload, bool spoken)
+{
+	const char *f0 = b->nfields > 0 ? b->fields[0] : "";
+	size_t i;
+
+	switch (b->kind) {
+	case GZ_DOC_PARA:
+	case GZ_DOC_HEAD:
+	case GZ_DOC_QUOTE:
+	case GZ_DOC_ATTRIB:
+	case GZ_DOC_BOX:
+		line_of(out, "", f0, spoken);
+		break;
+	case GZ_DOC_ITEM:
+		if (b->nfields > 1) {
+			gz_buf pre = GZ_BUF_INIT;
+			if (*f0)
+				gz_buf_printf(&pre, "%s ", f0);
+			line_of(out, pre.ptr, b->fields[1], spoken);
+			gz_buf_release(&pre);
+		}
+		break;
+	case GZ_DOC_CODE:
+		if (*f0) {
+			gz_buf_puts(out, f0);
+			if (out->ptr[out->len - 1] != '\n')
+				gz_buf_putc(out, '\n');
+		}
+		break;
+	case GZ_DOC_TABLE: {
+		size_t cols = b->num > 0 ? (size_t)b->num : 1, row_start = out->len;
+		for (i = 0; i < b->nfields; i++) {
+			size_t at = out->len;
+			if (out->len > row_start)
+				gz_buf_puts(out, "　");
+			put_text(out, b->fields[i], spoken);
+			if (out->len == at + 3 && out->len > row_start + 3) {
+				out->len = at; /* no gap for an empty cell */
+				out->ptr[at] = '\0';
+			}
+			if (i % cols == cols - 1 || i + 1 == b->nfields) {
+				if (out->len > row_start)
+					gz_buf_putc(out, '\n');
+				row_start = out->len;
+			}
+		}
+		break;
+	}
+	case GZ_DOC_IMAGE:
+		if (image)
+			image(out, b->num, f0, payload);
+		break;
+	case GZ_DOC_LINK:
+		if (b->nfields > 1 && *b->fields[1])
+			put_text(out, b->fields[1], spoken);
+		/* spoken, the address stands apart, for the script to take
+		 * out of what is read */
+		if (image && *f0)
+			gz_buf_printf(out, "%s%s",
+				      b->nfields > 1 && *b->fields[1] ? spoken ? " " : "：" : "", f0);
+		if (out->len && out->ptr[out->len - 1] != '\n')
+			gz_buf_putc(out, '\n');
+		break;
+	default:
+		break;
+	}
+}
+
+/* A footnote's lines into notes: its number before the first, so that the
+ * staff can tell which of the web page's marks it belongs to, and an
+ * indent before the others (a note's later paragraphs, its list). */
+static void put_note(gz_buf *notes, int num, const char *lines)
+{
+	bool first = true;
+	gz_buf line = GZ_BUF_INIT;
+
+	while (*lines) {
+		size_t n = strcspn(lines, "\n");
+		gz_buf_clear(&line);
+		gz_buf_add(&line, lines, n);
+		gz_text_squeeze_mixed(&line);
+		if (line.len) {
+			if (first)
+				gz_buf_printf(notes, "注%d：", num);
+			else
+				gz_buf_puts(notes, "　　");
+			gz_buf_printf(notes, "%s\n", line.ptr);
+			first = false;
+		}
+		lines += n + (lines[n] ? 1 : 0);
+	}
+	gz_buf_release(&line);
+}
+
+static void doc_text(gz_buf *out, gz_buf *notes, const char *doc, gz_doc_image_fn image,
+		     void *payload, bool spoken)
 {
 	gz_doc_reader r;
 	gz_doc_block b;
-	size_t i;
+	gz_buf note = GZ_BUF_INIT;
+	int num = 0;
+	bool in_note = false;
 
 	gz_doc_reader_init(&r, doc);
 	while (gz_doc_next(&r, &b)) {
-		const char *f0 = b.nfields > 0 ? b.fields[0] : "";
 		if (b.target == 'p')
 			continue;
-		switch (b.kind) {
-		case GZ_DOC_PARA:
-		case GZ_DOC_HEAD:
-		case GZ_DOC_QUOTE:
-		case GZ_DOC_ATTRIB:
-		case GZ_DOC_BOX:
-			line_of(out, "", f0, spoken);
-			break;
-		case GZ_DOC_ITEM:
-			if (b.nfields > 1) {
-				gz_buf pre = GZ_BUF_INIT;
-				if (*f0)
-					gz_buf_printf(&pre, "%s ", f0);
-				line_of(out, pre.ptr, b.fields[1], spoken);
-				gz_buf_release(&pre);
-			}
-			break;
-		case GZ_DOC_CODE:
-			if (*f0) {
-				gz_buf_puts(out, f0);
-				if (out->ptr[out->len - 1] != '\n')
-					gz_buf_putc(out, '\n');
-			}
-			break;
-		case GZ_DOC_TABLE: {
-			size_t cols = b.num > 0 ? (size_t)b.num : 1, row_start = out->len;
-			for (i = 0; i < b.nfields; i++) {
-				size_t at = out->len;
-				if (out->len > row_start)
-					gz_buf_puts(out, "　");
-				put_text(out, b.fields[i], spoken);
-				if (out->len == at + 3 && out->len > row_start + 3) {
-					out->len = at; /* no gap for an empty cell */
-					out->ptr[at] = '\0';
-				}
-				if (i % cols == cols - 1 || i + 1 == b.nfields) {
-					if (out->len > row_start)
-						gz_buf_putc(out, '\n');
-					row_start = out->len;
-				}
-			}
-			break;
-		}
-		case GZ_DOC_IMAGE:
-			if (image)
-				image(out, b.num, f0, payload);
-			break;
-		case GZ_DOC_LINK:
-			if (b.nfields > 1 && *b.fields[1])
-				put_text(out, b.fields[1], spoken);
-			/* spoken, the address stands apart, for the script to take
-			 * out of what is read */
-			if (image && *f0)
-				gz_buf_printf(out, "%s%s",
-					      b.nfields > 1 && *b.fields[1] ? spoken ? " " : "：" : "",
-					      f0);
-			if (out->len && out->ptr[out->len - 1] != '\n')
-				gz_buf_putc(out, '\n');
-			break;
-		default:
-			break;
+		/* without notes a footnote's text is text like the rest (the
+		 * archive, the search, the count) */
+		if (notes && b.kind == GZ_DOC_NOTE) {
+			if (in_note)
+				put_note(notes, num, note.ptr);
+			gz_buf_clear(&note);
+			num = b.num;
+			in_note = true;
+		} else if (notes && b.kind == GZ_DOC_NOTE_END) {
+			if (in_note)
+				put_note(notes, num, note.ptr);
+			in_note = false;
+		} else {
+			block_text(in_note ? &note : out, &b, image, payload, spoken);
 		}
 	}
+	if (in_note)
+		put_note(notes, num, note.ptr);
+	gz_buf_release(&note);
 	gz_doc_reader_release(&r);
 }
 
 void gz_doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payload)
 {
-	doc_text(out, doc, image, payload, false);
+	doc_text(out, NULL, doc, image, payload, false);
 }
 
-void gz_doc_text_spoken(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payload)
+void gz_doc_text_spoken(gz_buf *out, gz_buf *notes, const char *doc, gz_doc_image_fn image,
+			void *payload)
 {
-	doc_text(out, doc, image, payload, true);
+	doc_text(out, notes, doc, image, payload, true);
 }

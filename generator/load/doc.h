@@ -30,6 +30,9 @@
  *   GZ_DOC_BOX      -             title (a boxed block until BOX_END)
  *   GZ_DOC_BOX_END  -             -
  *   GZ_DOC_LINK     -             URL, label (print adds a QR code)
+ *   GZ_DOC_NOTE     note number   - (a footnote's blocks until NOTE_END;
+ *                                 the number is the one its marks show)
+ *   GZ_DOC_NOTE_END -             -
  */
 #ifndef GZ_DOC_H
 #define GZ_DOC_H
@@ -52,6 +55,8 @@ typedef enum {
 	GZ_DOC_BOX = 'b',
 	GZ_DOC_BOX_END = 'e',
 	GZ_DOC_LINK = 'l',
+	GZ_DOC_NOTE = 'n',
+	GZ_DOC_NOTE_END = 'o',
 } gz_doc_kind;
 
 #define GZ_DOC_MAX_FIELDS 4096
@@ -102,7 +107,10 @@ void gz_doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payl
 /* The same as read aloud, for the broadcast script: struck-out text (<s>)
  * and footnote marks (<sup>) left out, a line with nothing else left out
  * whole, and a link's URL after its label and a space (not "："), for the
- * caller to set apart from what is read. */
-void gz_doc_text_spoken(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payload);
+ * caller to set apart from what is read. The footnotes are not read: they
+ * go to notes, not out, each its lines with "注N：" before the first and
+ * an indent before the others. */
+void gz_doc_text_spoken(gz_buf *out, gz_buf *notes, const char *doc, gz_doc_image_fn image,
+			void *payload);
 
 #endif

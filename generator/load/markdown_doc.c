@@ -20,6 +20,8 @@ typedef struct {
 	bool item_open;         /* the next paragraph is its item's first */
 	const gz_strlist *frags; /* shortcodes' blocks, by custom block user data */
 	gz_strlist pending;     /* images inside a paragraph's inlines, for after it */
+	int notes;              /* footnotes so far: the next one's number less one */
+	bool in_note;
 } doc_walk;
 
 /* The image index a "<!--gz-img N-->" or "<!--gz-fig N-->" names, or -1. */
@@ -38,6 +40,31 @@ static bool is_ext(cmark_node *n, const char *name)
 {
 	const char *t = cmark_node_get_type_string(n);
 	return t && !strcmp(t, name);
+}
+
+static void inline_markup(doc_walk *w, gz_buf *m, cmark_node *parent);
+
+/* A link in a footnote: its text, and its web address (when the text is
+ * not the address) after the paragraph, for the script alone. A note is
+ * often where a story names its source: the script, where nothing is
+ * clicked, would keep the name and lose where to find it. Not in the
+ * text: the web page's count and its search are of what the page shows. */
+static void note_link(doc_walk *w, gz_buf *m, cmark_node *n)
+{
+	const char *url = cmark_node_get_url(n);
+	size_t start = m->len;
+	gz_buf u = GZ_BUF_INIT;
+
+	inline_markup(w, m, n);
+	if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)))
+		return;
+	gz_doc_escape(&u, url, strlen(url));
+	if (m->len - start != u.len || memcmp(m->ptr + start, u.ptr, u.len)) {
+		gz_buf_clear(&u);
+		gz_buf_printf(&u, "@%s", url);
+		gz_strlist_take(&w->pending, gz_buf_detach(&u, NULL));
+	}
+	gz_buf_release(&u);
 }
 
 static void inline_markup(doc_walk *w, gz_buf *m, cmark_node *parent)
@@ -102,6 +129,8 @@ static void inline_markup(doc_walk *w, gz_buf *m, cmark_node *parent)
 				if (lit)
 					gz_doc_escape(m, lit, strlen(lit));
 				gz_buf_puts(m, "</sup>");
+			} else if (cmark_node_get_type(n) == CMARK_NODE_LINK && w->in_note) {
+				note_link(w, m, n);
 			} else {
 				/* links and anything else: their text */
 				inline_markup(w, m, n);
@@ -126,8 +155,11 @@ static void flush_pending(doc_walk *w)
 
 	for (i = 0; i < w->pending.n; i++) {
 		const char *s = w->pending.items[i];
-		/* "#N", an image of the page, or "=alt", one that is not */
-		if (*s == '#')
+		/* "#N", an image of the page, "=alt", one that is not, or
+		 * "@URL", a footnote's link */
+		if (*s == '@')
+			gz_doc_add2(w->doc, GZ_DOC_LINK, 't', 0, s + 1, "");
+		else if (*s == '#')
 			gz_doc_add2(w->doc, GZ_DOC_IMAGE, '-', (int)strtol(s + 1, NULL, 10), "", NULL);
 		else
 			gz_doc_add2(w->doc, GZ_DOC_IMAGE, '-', -1, s + 1, NULL);
@@ -259,11 +291,19 @@ static void walk_blocks(doc_walk *w, cmark_node *parent)
 		}
 		case CMARK_NODE_HTML_BLOCK:
 			break;
+		case CMARK_NODE_FOOTNOTE_DEFINITION:
+			/* numbered in the order the parser keeps them, the web's */
+			gz_doc_add2(w->doc, GZ_DOC_NOTE, '-', ++w->notes, NULL, NULL);
+			w->in_note = true;
+			walk_blocks(w, n);
+			w->in_note = false;
+			gz_doc_add2(w->doc, GZ_DOC_NOTE_END, '-', 0, NULL, NULL);
+			break;
 		default:
 			if (is_ext(n, "table"))
 				table_block(w, n);
 			else
-				walk_blocks(w, n); /* footnote definitions and the like */
+				walk_blocks(w, n);
 			break;
 		}
 	}

@@ -111,6 +111,9 @@ void print_doc_blocks(blocks *out, const gz_page *page)
 			b->url = gz_strdup(f0);
 			b->markup = gz_strdup(d.nfields > 1 ? d.fields[1] : "");
 			break;
+		case GZ_DOC_NOTE:
+		case GZ_DOC_NOTE_END:
+			break; /* a footnote's blocks print as the text's */
 		}
 	}
 	gz_doc_reader_release(&r);

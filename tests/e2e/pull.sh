@@ -4,10 +4,11 @@
 # reading time for a known character count, the photos as the site
 # publishes its originals (the same pixels, no GPS or camera EXIF),
 # captions.txt and meta.json; reprint: forbidden adds the notice and
-# NOTICE.txt; --script prints the script; an unknown id and an existing zip
-# are refused; so is a story the build refuses (its front matter, its
-# text, a missing or damaged photo), with the build's file:line:col and no
-# zip or script; the content repository is left exactly as it was.
+# NOTICE.txt; --script prints the script (footnotes after the story, under
+# 【注释，不播读】); an unknown id and an existing zip are refused; so is a
+# story the build refuses (its front matter, its text, a missing or damaged
+# photo), with the build's file:line:col and no zip or script; the content
+# repository is left exactly as it was.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
@@ -97,6 +98,29 @@ $lead
 [^1]: 注释内容。
 EOF2
 "$tool" make "$site/content/stories/2019/coop/shed.jpg" 300 200
+# footnotes: a source with its link and emphasis, a note of several
+# paragraphs and a list, a note with a bare address
+write "$site/content/stories/2019/soy.md" <<'EOF2'
+---
+title: 数据说话
+date: 2019-06-08
+source: 穆棱市融媒体中心
+---
+全村种植大豆三千亩[^src]，亩产四百斤[^2]。
+
+合作社统一收购[^3]。
+
+[^src]: 数据来自[穆棱市统计局](https://www.muling.gov.cn/tj)的*2019 年*统计公报。
+
+[^2]: 测产结果。
+
+    复测由**农业农村局**完成：
+
+    - 第一次：380 斤
+    - 第二次：420 斤
+
+[^3]: 详见 https://example.com/report 。
+EOF2
 make_repo "$site"
 before=$(tree_sums "$site")
 
@@ -228,6 +252,32 @@ assert_eq "$(grep -c 'example.com' $c)" 1 "lines with the address"
 assert_contains $c '【图片】合作社的大棚。（摄影：孙昊、李明）'
 # a video's length as it is said, not "3:20"
 assert_contains $c '【视频】合作社纪实，时长3分20秒'
+
+# a footnote is not read aloud, and not lost: after the story's end, under
+# a mark that says so, numbered as on the web page, a later paragraph
+# indented, a link's address on its own line, an address kept in place
+grep -qx '注1：注释内容。' $c || fail "the coop's footnote: $(grep -n 注释内容 $c)"
+P stories/2019/soy --script >"$TMPDIR/soy"
+sed -n '/^【正文】$/,$p' "$TMPDIR/soy" >"$TMPDIR/soy.got"
+cat >"$TMPDIR/soy.want" <<'EOF2'
+【正文】
+
+全村种植大豆三千亩，亩产四百斤。
+
+合作社统一收购。
+
+（来源：穆棱市融媒体中心）
+
+【注释，不播读】
+注1：数据来自穆棱市统计局的2019 年统计公报。
+　　https://www.muling.gov.cn/tj
+注2：测产结果。
+　　复测由农业农村局完成：
+　　• 第一次：380 斤
+　　• 第二次：420 斤
+注3：详见 https://example.com/report。
+EOF2
+diff -u "$TMPDIR/soy.want" "$TMPDIR/soy.got" || fail "the script of a story with footnotes"
 
 # unknown id
 set +e; P stories/2019/nope >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e

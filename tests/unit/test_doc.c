@@ -78,16 +78,17 @@ static void test_text(void)
  * with nothing to read goes whole, and a link's address stands apart. */
 static void test_text_spoken(void)
 {
-	gz_buf d = GZ_BUF_INIT, t = GZ_BUF_INIT;
+	gz_buf d = GZ_BUF_INIT, t = GZ_BUF_INIT, notes = GZ_BUF_INIT;
 
 	gz_doc_add2(&d, GZ_DOC_PARA, '-', 0, "<s>删掉的<b>话</b></s>保留的话。", NULL);
 	gz_doc_add2(&d, GZ_DOC_PARA, '-', 0, "重点如下<sup>1</sup>。", NULL);
 	gz_doc_add2(&d, GZ_DOC_ITEM, '-', 1, "2.", "<s>整项删去</s>");
 	gz_doc_add2(&d, GZ_DOC_ITEM, '-', 1, "3.", "&lt;s&gt;不是标记");
 	gz_doc_add2(&d, GZ_DOC_LINK, '-', 0, "https://example.com/v", "【视频】纪实");
-	gz_doc_text_spoken(&t, d.ptr, image_line, NULL);
+	gz_doc_text_spoken(&t, &notes, d.ptr, image_line, NULL);
 	CHECK_STR(t.ptr, "保留的话。\n重点如下。\n3. <s>不是标记\n"
 			 "【视频】纪实 https://example.com/v\n");
+	CHECK_STR(notes.ptr, "");
 	/* the archive and the search keep every word */
 	gz_buf_clear(&t);
 	gz_doc_text(&t, d.ptr, image_line, NULL);
@@ -95,6 +96,35 @@ static void test_text_spoken(void)
 			 "【视频】纪实：https://example.com/v\n");
 	gz_buf_release(&d);
 	gz_buf_release(&t);
+	gz_buf_release(&notes);
+}
+
+/* A footnote is not read aloud: its text goes to the notes, numbered, its
+ * later blocks indented, its link's address (a 't' link) on a line of its
+ * own; the archive and the search keep it as text, without the address. */
+static void test_text_notes(void)
+{
+	gz_buf d = GZ_BUF_INIT, t = GZ_BUF_INIT, notes = GZ_BUF_INIT;
+
+	gz_doc_add2(&d, GZ_DOC_PARA, '-', 0, "正文<sup>1</sup>。", NULL);
+	gz_doc_add2(&d, GZ_DOC_NOTE, '-', 1, NULL, NULL);
+	gz_doc_add2(&d, GZ_DOC_PARA, '-', 0, "来自<i>统计局</i>的  公报。", NULL);
+	gz_doc_add2(&d, GZ_DOC_LINK, 't', 0, "https://example.com/tj", "");
+	gz_doc_add2(&d, GZ_DOC_NOTE_END, '-', 0, NULL, NULL);
+	gz_doc_add2(&d, GZ_DOC_NOTE, '-', 2, NULL, NULL);
+	gz_doc_add2(&d, GZ_DOC_PARA, '-', 0, "第一段。", NULL);
+	gz_doc_add2(&d, GZ_DOC_ITEM, '-', 1, "•", "一项");
+	gz_doc_add2(&d, GZ_DOC_NOTE_END, '-', 0, NULL, NULL);
+	gz_doc_text_spoken(&t, &notes, d.ptr, image_line, NULL);
+	CHECK_STR(t.ptr, "正文。\n");
+	CHECK_STR(notes.ptr, "注1：来自统计局的公报。\n　　https://example.com/tj\n"
+			     "注2：第一段。\n　　• 一项\n");
+	gz_buf_clear(&t);
+	gz_doc_text(&t, d.ptr, NULL, NULL);
+	CHECK_STR(t.ptr, "正文1。\n来自统计局的  公报。\n第一段。\n• 一项\n");
+	gz_buf_release(&d);
+	gz_buf_release(&t);
+	gz_buf_release(&notes);
 }
 
 static char *marker_image(const gz_md_image *img, void *payload)
@@ -136,6 +166,18 @@ static void test_markdown_blocks(void)
 	gz_markdown_render(&r, md, strlen(md), &o);
 	CHECK(strstr(r.doc, "g-1\t\np-0\t后面的字\ng-2\t\n") != NULL);
 	CHECK(strstr(r.html, "<!--gz-fig 1-->\n<p>后面的字</p>\n<!--gz-fig 2-->") != NULL);
+	gz_md_result_release(&r);
+
+	/* footnotes, numbered as the web numbers them (by first mark), each
+	 * set apart; a link's address after its paragraph, unless its text
+	 * is the address */
+	md = "甲[^b]乙[^a]。\n\n[^a]: 见[统计局](https://example.com/tj)。\n\n"
+	     "    第二段 https://example.com/x\n\n[^b]: 先引的注。\n";
+	gz_markdown_render(&r, md, strlen(md), &o);
+	CHECK(strstr(r.doc, "p-0\t甲<sup>1</sup>乙<sup>2</sup>。\n"
+			    "n-1\np-0\t先引的注。\no-0\n"
+			    "n-2\np-0\t见统计局。\nlt0\thttps://example.com/tj\t\n"
+			    "p-0\t第二段 https://example.com/x\no-0\n") != NULL);
 	gz_md_result_release(&r);
 }
 
@@ -183,6 +225,7 @@ void suite_doc(void)
 	gz_test_run("doc plain", test_plain);
 	gz_test_run("doc text", test_text);
 	gz_test_run("doc text spoken", test_text_spoken);
+	gz_test_run("doc text notes", test_text_notes);
 	gz_test_run("markdown blocks", test_markdown_blocks);
 	gz_test_run("shortcode defaults", test_shortcode_defaults);
 }
