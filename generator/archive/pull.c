@@ -527,16 +527,17 @@ static bool refused(gz_diag *out, const gz_page *p, const gz_diag *loaded)
 				"what it shows before pulling it"));
 		return true;
 	}
-	if (p->hook_error) {
+	if (p->nhook_errors) {
 		/* placed as the build places it (model/site.c) */
-		if (p->hook_error_line)
-			gz_diag_error(out, p->path, p->hook_error_line, 1,
+		const gz_md_error *e = &p->hook_errors[0];
+		if (e->line)
+			gz_diag_error(out, p->path, e->line, 1,
 				      _("%s; fix it (gazette check shows it) before pulling the story"),
-				      p->hook_error);
+				      e->msg);
 		else
 			gz_diag_error_placed(out, p->path,
 					     _("%s; fix it (gazette check shows it) before pulling the story"),
-					     p->hook_error);
+					     e->msg);
 		return true;
 	}
 	return false;

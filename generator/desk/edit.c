@@ -185,8 +185,8 @@ void desk_form_screen(desk_ctx *c, gz_desk_page *p, const char *page, const char
 		      _("Text (Markdown)"));
 	html(b, p->body);
 	gz_buf_printf(b, "</textarea></div><ul id=\"findings\" class=\"findings\" aria-live=\"polite\" "
-			 "data-line=\"%s\" data-page=\"%s\">",
-		      _("line %d: "), _("page details: "));
+			 "data-line=\"%s\" data-line-col=\"%s\" data-page=\"%s\">",
+		      _("line %d: "), _("line %d, column %d: "), _("page details: "));
 	if (c->found)
 		desk_findings_html(b, c->found, p->body_line);
 	gz_buf_puts(b, "</ul>");

@@ -163,7 +163,11 @@ void desk_findings_html(gz_buf *b, const gz_diag *found, int body_line)
 		int l = it->line - body_line + 1;
 		gz_buf_printf(b, "<li class=\"%s\" data-line=\"%d\">",
 			      it->severity == GZ_ERROR ? "error" : "warning", l > 0 ? l : 0);
-		if (l > 0)
+		/* the column too where it is known: a line of Chinese text is
+		 * long, and the mistake may be one mark in it */
+		if (l > 0 && it->col > 0)
+			gz_buf_printf(b, _("line %d, column %d: "), l, it->col);
+		else if (l > 0)
 			gz_buf_printf(b, _("line %d: "), l);
 		else
 			gz_buf_puts(b, _("page details: "));

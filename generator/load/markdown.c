@@ -2,6 +2,7 @@
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -257,6 +258,33 @@ void md_add_image(render *r, const gz_md_image *img)
 {
 	GZ_GROW(r->out->images, r->cap, r->out->nimages + 1);
 	r->out->images[r->out->nimages++] = *img;
+}
+
+void md_add_error(render *r, char *msg, int line)
+{
+	GZ_GROW(r->out->errors, r->ecap, r->out->nerrors + 1);
+	r->out->errors[r->out->nerrors].msg = msg;
+	r->out->errors[r->out->nerrors++].line = line;
+}
+
+/* The errors in the order of the text (a fence's are found before the
+ * shortcodes run); a placed one, of a hook's file, after them. Stable: a
+ * line's errors stay in the order they were found. */
+static void sort_errors(gz_md_result *out)
+{
+	size_t i, k;
+
+	for (i = 1; i < out->nerrors; i++) {
+		gz_md_error e = out->errors[i];
+		unsigned key = e.line > 0 ? (unsigned)e.line : UINT_MAX;
+		for (k = i; k > 0; k--) {
+			const gz_md_error *prev = &out->errors[k - 1];
+			if ((prev->line > 0 ? (unsigned)prev->line : UINT_MAX) <= key)
+				break;
+			out->errors[k] = *prev;
+		}
+		out->errors[k] = e;
+	}
 }
 
 /* The text of an image's description, for alt. */
@@ -533,6 +561,7 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	gz_buf plain = GZ_BUF_INIT, lead = GZ_BUF_INIT, emph = GZ_BUF_INIT, doc_b = GZ_BUF_INIT;
 	bool marks = false;
 	cmark_node **image_nodes = NULL, *graveyard = NULL;
+	char *err = NULL;
 	size_t i;
 	render r;
 
@@ -550,10 +579,8 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 			cmark_parser_attach_syntax_extension(parser, ext);
 	}
 	if (has_colons(md, len)) {
-		if (md_mark_shortcodes(&marked, md, len, &scs, &out->error, &out->error_line) < 0) {
-			out->error_line += opts->line_offset;
+		if (md_mark_shortcodes(&r, &marked, md, len, &scs) < 0)
 			goto fail;
-		}
 		md = marked.ptr;
 		len = marked.len;
 	}
@@ -568,7 +595,9 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 		unmark_tree(doc);
 	if (opts->hooks && opts->hooks->filter &&
 	    opts->hooks->filter((gz_md_node *)doc, opts->line_offset, opts->hooks->payload,
-				&out->error) < 0) {
+				&err) < 0) {
+		/* the tree may be half changed: nothing after it is sure */
+		md_add_error(&r, err ? err : gz_strdup(""), 0);
 		cmark_node_free(doc);
 		goto fail;
 	}
@@ -581,7 +610,9 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 
 	r.options = options;
 	r.exts = cmark_parser_get_syntax_extensions(parser);
-	if (scs.n && md_expand_shortcodes(&r, doc, &scs) < 0) {
+	if (scs.n)
+		md_expand_shortcodes(&r, doc, &scs);
+	if (out->nerrors) {
 		cmark_node_free(doc);
 		gz_buf_release(&lead);
 		goto fail;
@@ -603,6 +634,7 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	gz_buf_release(&emph);
 	return 0;
 fail:
+	sort_errors(out);
 	if (graveyard)
 		cmark_node_free(graveyard);
 	gz_strlist_release(&r.frags);
@@ -615,6 +647,15 @@ fail:
 	out->plain = gz_strdup("");
 	out->lead = gz_strdup("");
 	return -1;
+}
+
+void gz_md_errors_free(gz_md_error *errors, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(errors[i].msg);
+	free(errors);
 }
 
 void gz_md_result_release(gz_md_result *r)
@@ -631,6 +672,6 @@ void gz_md_result_release(gz_md_result *r)
 		free(r->images[i].title);
 	}
 	free(r->images);
-	free(r->error);
+	gz_md_errors_free(r->errors, r->nerrors);
 	memset(r, 0, sizeof(*r));
 }

@@ -46,6 +46,12 @@ typedef struct {
 	int line, col;      /* in the file */
 } gz_md_image;
 
+/* What failed in a render: a filter, a shortcode, a ::: fence. */
+typedef struct {
+	char *msg;
+	int line;           /* in the file; 0: the message is placed (a hook's file) */
+} gz_md_error;
+
 typedef struct {
 	char *html;         /* rendered body */
 	size_t html_len;
@@ -56,8 +62,13 @@ typedef struct {
 	char *lead;         /* text of the first paragraphs, for summaries */
 	gz_md_image *images;
 	size_t nimages;
-	char *error;        /* a filter or shortcode failed (NULL if not) */
-	int error_line;     /* in the file; 0 if unknown */
+	/* Every fence left open or closing nothing, every shortcode that
+	 * failed, in the order of the text (a filter's failure stops the
+	 * render: it is the only one). A shortcode left open is not run:
+	 * what it would say of its content, the rest of the page, would
+	 * follow from the open fence, not be a mistake of its own. */
+	gz_md_error *errors;
+	size_t nerrors;
 } gz_md_result;
 
 /*
@@ -190,8 +201,12 @@ typedef struct {
 /* Register the extensions (done by the first render too; safe to repeat). */
 void gz_markdown_init(void);
 
-/* Render len bytes of Markdown into out (caller releases). Returns 0. */
+/* Render len bytes of Markdown into out (caller releases). Returns 0, or
+ * -1 with out->errors (html, doc and text empty then). */
 int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_md_opts *opts);
 void gz_md_result_release(gz_md_result *r);
+/* Free n errors (their messages and the array), as a result's errors are
+ * when a caller takes them over. */
+void gz_md_errors_free(gz_md_error *errors, size_t n);
 
 #endif

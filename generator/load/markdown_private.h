@@ -30,6 +30,7 @@ typedef struct {
 	gz_md_result *out;
 	const gz_md_opts *opts;
 	size_t cap;             /* of out->images */
+	size_t ecap;            /* of out->errors */
 	gz_strlist frags;       /* each expanded shortcode's blocks */
 	int options;
 	struct _cmark_llist *exts;
@@ -39,6 +40,8 @@ typedef struct {
 
 /* img becomes out->images' last; the result owns its strings. */
 void md_add_image(render *r, const gz_md_image *img);
+/* msg (taken over) becomes out->errors' last, at line of the file. */
+void md_add_error(render *r, char *msg, int line);
 
 /* markdown_doc.c */
 
@@ -57,6 +60,7 @@ bool md_has_text(const char *m);
 typedef struct {
 	char *name, *args;
 	int line;           /* in the body */
+	bool open;          /* never closed: closed at the end, not run */
 } shortcode;
 
 typedef struct {
@@ -66,11 +70,14 @@ typedef struct {
 
 void md_free_shortcodes(shortcodes *scs);
 /* md with each ::: fence replaced by a marker line, into outb, the
- * shortcodes into scs. Returns 0, or -1 with *err and *err_line. */
-int md_mark_shortcodes(gz_buf *outb, const char *md, size_t len, shortcodes *scs, char **err,
-		       int *err_line);
-/* Replaces the marked shortcodes under parent by what their hooks return.
- * Returns 0, or -1 with r->out->error set. */
-int md_expand_shortcodes(render *r, struct cmark_node *parent, const shortcodes *scs);
+ * shortcodes into scs. A fence that closes nothing, or a shortcode never
+ * closed, is an error in r, and the marking goes on (the second closed at
+ * the end): the rest of the page is checked too. Returns 0, or -1 when
+ * the text cannot be marked at all (nesting too deep). */
+int md_mark_shortcodes(render *r, gz_buf *outb, const char *md, size_t len, shortcodes *scs);
+/* Replaces the marked shortcodes under parent by what their hooks return;
+ * each that fails is an error in r, and is left out, as is one never
+ * closed (not run). Returns how many under parent (0: none). */
+size_t md_expand_shortcodes(render *r, struct cmark_node *parent, const shortcodes *scs);
 
 #endif

@@ -52,9 +52,9 @@ static size_t code_fence(const char *l, size_t n, char *c, size_t *rest)
  * their own (<!--gz-sc:N--> … <!--gz-sc-end:N-->), one line for one line so
  * line numbers stay right. Returns 0, or -1 with *err and *err_line.
  */
-int md_mark_shortcodes(gz_buf *outb, const char *md, size_t len, shortcodes *scs, char **err,
-		       int *err_line)
+int md_mark_shortcodes(render *r, gz_buf *outb, const char *md, size_t len, shortcodes *scs)
 {
+	int at = r->opts->line_offset;
 	size_t i = 0, stack[64], fence = 0, run, rest = 0;
 	int depth = 0, line = 1;
 	char fc = 0, c;
@@ -87,20 +87,18 @@ int md_mark_shortcodes(gz_buf *outb, const char *md, size_t len, shortcodes *scs
 				n--;
 			if (name_end == name_start && k >= n) {
 				/* a closing fence */
-				if (!depth) {
-					gz_buf b = GZ_BUF_INIT;
-					gz_buf_puts(&b, _("':::' closes no shortcode; remove it or open one "
-							"with '::: name'"));
-					*err = gz_buf_detach(&b, NULL);
-					*err_line = line;
-					return -1;
-				}
-				gz_buf_printf(outb, "<!--gz-sc-end:%zu-->", stack[--depth]);
+				/* left out: the lines after it are read as they are */
+				if (!depth)
+					md_add_error(r,
+						     gz_strdup(_("':::' closes no shortcode; remove it or "
+								 "open one with '::: name'")),
+						     line + at);
+				else
+					gz_buf_printf(outb, "<!--gz-sc-end:%zu-->", stack[--depth]);
 			} else if (name_end > name_start) {
 				shortcode sc;
 				if (depth == 64) {
-					*err = gz_strdup("shortcodes nest too deeply");
-					*err_line = line;
+					md_add_error(r, gz_strdup(_("shortcodes nest too deeply")), line + at);
 					return -1;
 				}
 				sc.name = gz_strndup(l + name_start, name_end - name_start);
@@ -108,6 +106,7 @@ int md_mark_shortcodes(gz_buf *outb, const char *md, size_t len, shortcodes *scs
 					k++;
 				sc.args = gz_strndup(l + k, n > k ? n - k : 0);
 				sc.line = line;
+				sc.open = false;
 				GZ_GROW(scs->items, scs->cap, scs->n + 1);
 				scs->items[scs->n] = sc;
 				stack[depth++] = scs->n;
@@ -123,13 +122,18 @@ int md_mark_shortcodes(gz_buf *outb, const char *md, size_t len, shortcodes *scs
 		i = end + 1;
 		line++;
 	}
-	if (depth) {
+	/* each still open is closed at the end (as many closes are missing
+	 * as are open), so that the text after it is checked as well */
+	if (depth && outb->len && outb->ptr[outb->len - 1] != '\n')
+		gz_buf_putc(outb, '\n');
+	while (depth) {
 		gz_buf b = GZ_BUF_INIT;
+		shortcode *sc = &scs->items[stack[--depth]];
 		gz_buf_printf(&b, _("shortcode '%s' is never closed; add a line with ':::' after it"),
-			      scs->items[stack[depth - 1]].name);
-		*err = gz_buf_detach(&b, NULL);
-		*err_line = scs->items[stack[depth - 1]].line;
-		return -1;
+			      sc->name);
+		md_add_error(r, gz_buf_detach(&b, NULL), sc->line + at);
+		sc->open = true;
+		gz_buf_printf(outb, "\n<!--gz-sc-end:%zu-->\n", stack[depth]);
 	}
 	return 0;
 }
@@ -208,24 +212,73 @@ static char *sc_blocks(gz_md_sc *sc)
 	return gz_buf_detach(&b, NULL);
 }
 
+/* Run shortcode sc's hook on its inner blocks (taken and freed): its
+ * block into *block, or NULL with the message in *err. */
+static void run_shortcode(render *r, const shortcode *sc, cmark_node *inner, cmark_node **block,
+			  char **err)
+{
+	const gz_md_opts *opts = r->opts;
+	gz_md_sc call;
+	gz_buf inner_doc = GZ_BUF_INIT, inner_text = GZ_BUF_INIT;
+	sc_ctx ctx;
+
+	*block = NULL;
+	*err = NULL;
+	memset(&call, 0, sizeof(call));
+	call.print = (gz_buf)GZ_BUF_INIT;
+	md_make_doc(&inner_doc, inner, &r->frags);
+	gz_doc_text(&inner_text, inner_doc.ptr, NULL, NULL);
+	call.name = sc->name;
+	call.args = sc->args;
+	call.line = sc->line + opts->line_offset;
+	call.inner_html = cmark_render_html(inner, r->options, r->exts);
+	call.inner_text = inner_text.ptr;
+	call.inner_doc = inner_doc.ptr;
+	call.image = sc_image;
+	ctx.r = r;
+	ctx.line = call.line;
+	call.ctx = &ctx;
+	cmark_node_free(inner);
+	if (!opts->hooks || !opts->hooks->shortcode) {
+		gz_buf b = GZ_BUF_INIT;
+		gz_buf_printf(&b, _("unknown shortcode '%s'"), sc->name);
+		*err = gz_buf_detach(&b, NULL);
+	} else if (opts->hooks->shortcode(&call, opts->hooks->payload, err) < 0 && !*err) {
+		*err = gz_strdup("");
+	}
+	free((char *)call.inner_html);
+	if (!*err) {
+		*block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+		cmark_node_set_on_enter(*block, call.html ? call.html : "");
+		cmark_node_set_on_exit(*block, "");
+		gz_strlist_take(&r->frags, sc_blocks(&call));
+		cmark_node_set_user_data(*block, (void *)(uintptr_t)r->frags.n);
+	}
+	free(call.html);
+	free(call.text);
+	gz_buf_release(&call.print);
+	gz_buf_release(&inner_doc);
+	gz_buf_release(&inner_text);
+}
+
 /*
  * Replace every marked shortcode under parent by a block holding the HTML
  * its Lua function returns and its blocks (doc.h) as user data, inner
- * ones first. The inner Markdown is rendered on its own.
+ * ones first. The inner Markdown is rendered on its own. One that fails
+ * is left out, and the others still run: what they say is of their own
+ * names and arguments. One never closed is not run: its content, the
+ * rest of the page, is not what the editor meant it to hold.
  */
-int md_expand_shortcodes(render *r, cmark_node *parent, const shortcodes *scs)
+size_t md_expand_shortcodes(render *r, cmark_node *parent, const shortcodes *scs)
 {
-	const gz_md_opts *opts = r->opts;
 	cmark_node *n = cmark_node_first_child(parent), *next;
+	size_t failed = 0;
 
 	for (; n; n = next) {
 		long id = marker(n, false);
-		cmark_node *inner, *c, *after, *block;
+		cmark_node *inner, *c, *after, *block = NULL;
 		char *err = NULL;
 		const shortcode *sc;
-		gz_md_sc call;
-		gz_buf inner_doc = GZ_BUF_INIT, inner_text = GZ_BUF_INIT;
-		sc_ctx ctx;
 
 		next = cmark_node_next(n);
 		if (id < 0 || (size_t)id >= scs->n)
@@ -237,50 +290,18 @@ int md_expand_shortcodes(render *r, cmark_node *parent, const shortcodes *scs)
 			cmark_node_unlink(c);
 			cmark_node_append_child(inner, c);
 		}
-		if (md_expand_shortcodes(r, inner, scs) < 0) {
+		failed += md_expand_shortcodes(r, inner, scs);
+		if (sc->open) {
 			cmark_node_free(inner);
-			return -1;
-		}
-		memset(&call, 0, sizeof(call));
-		call.print = (gz_buf)GZ_BUF_INIT;
-		md_make_doc(&inner_doc, inner, &r->frags);
-		gz_doc_text(&inner_text, inner_doc.ptr, NULL, NULL);
-		call.name = sc->name;
-		call.args = sc->args;
-		call.line = sc->line + opts->line_offset;
-		call.inner_html = cmark_render_html(inner, r->options, r->exts);
-		call.inner_text = inner_text.ptr;
-		call.inner_doc = inner_doc.ptr;
-		call.image = sc_image;
-		ctx.r = r;
-		ctx.line = call.line;
-		call.ctx = &ctx;
-		cmark_node_free(inner);
-		if (!opts->hooks || !opts->hooks->shortcode) {
-			gz_buf b = GZ_BUF_INIT;
-			gz_buf_printf(&b, _("unknown shortcode '%s'"), sc->name);
-			err = gz_buf_detach(&b, NULL);
+			failed++;
 		} else {
-			opts->hooks->shortcode(&call, opts->hooks->payload, &err);
-		}
-		free((char *)call.inner_html);
-		if (!err) {
-			block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-			cmark_node_set_on_enter(block, call.html ? call.html : "");
-			cmark_node_set_on_exit(block, "");
-			gz_strlist_take(&r->frags, sc_blocks(&call));
-			cmark_node_set_user_data(block, (void *)(uintptr_t)r->frags.n);
-			cmark_node_insert_before(n, block);
-		}
-		free(call.html);
-		free(call.text);
-		gz_buf_release(&call.print);
-		gz_buf_release(&inner_doc);
-		gz_buf_release(&inner_text);
-		if (err) {
-			r->out->error = err;
-			r->out->error_line = sc->line + opts->line_offset;
-			return -1;
+			run_shortcode(r, sc, inner, &block, &err);
+			if (err) {
+				md_add_error(r, err, sc->line + r->opts->line_offset);
+				failed++;
+			} else {
+				cmark_node_insert_before(n, block);
+			}
 		}
 		next = cmark_node_next(n);
 		if (next && marker(next, true) == id) {
@@ -290,5 +311,5 @@ int md_expand_shortcodes(render *r, cmark_node *parent, const shortcodes *scs)
 		}
 		cmark_node_free(n);
 	}
-	return 0;
+	return failed;
 }

@@ -669,11 +669,12 @@ static void render_body(gz_page *p, gz_page_hashes *h, const gz_config *cfg, gz_
 	opts.image_payload = ictx;
 	if (filter)
 		opts.hooks = filter->hooks(path, &p->fm, filter->payload);
-	if (gz_markdown_render(md, t->body, t->body_len, &opts) < 0 && md->error) {
-		/* the site decides: an error, or with --keep-going a warning */
-		p->hook_error = md->error;
-		p->hook_error_line = md->error_line;
-		md->error = NULL;
+	if (gz_markdown_render(md, t->body, t->body_len, &opts) < 0 && md->nerrors) {
+		/* the site decides: errors, or with --keep-going warnings */
+		p->hook_errors = md->errors;
+		p->nhook_errors = md->nerrors;
+		md->errors = NULL;
+		md->nerrors = 0;
 	}
 	free(rel_base);
 	check_images(p, src, path, md, d);
@@ -855,7 +856,7 @@ int gz_page_load(gz_page *p, gz_page_hashes *hashes, const gz_config *cfg, gz_so
 		parse_hashes(hashes, p, cfg);
 	/* only a page without a problem is kept (the count is of every page,
 	 * so another page's error may keep this one out: no harm) */
-	if (cache && got == 0 && d->errors == before && !p->hook_error)
+	if (cache && got == 0 && d->errors == before && !p->nhook_errors)
 		gz_pagecache_put(cache, p, hashes, ictx.probes.items, ictx.exists, ictx.probes.n);
 	/* kept for the whole build: in one block, as a cache hit has it */
 	if (p->fm && !p->fm->block) {
@@ -969,7 +970,7 @@ void gz_page_free(gz_page *p)
 	gz_page_release_body(p);
 	gz_value_free(p->fm);
 	gz_value_free(p->extra);
-	free(p->hook_error);
+	gz_md_errors_free(p->hook_errors, p->nhook_errors);
 	/* each one block, names and lists in it */
 	free(p->tax_values);
 	free(p->terms);

@@ -93,8 +93,8 @@ struct gz_page {
 	const struct gz_history *history; /* from git, or NULL */
 	size_t id;                       /* index in site->all (and its side table) */
 	gz_value *extra;                 /* fields set by on_load hooks (gz.set), or NULL */
-	char *hook_error;                /* a filter or shortcode failed on this page */
-	int hook_error_line;
+	gz_md_error *hook_errors;        /* what failed in its text (filters, shortcodes) */
+	size_t nhook_errors;
 	bool broken;                     /* left out of the site */
 };
 

@@ -47,6 +47,7 @@ static void load_one(size_t i, int worker, void *payload)
 	load_job *j = payload;
 	gz_page *p = gz_calloc(1, sizeof(*p));
 	gz_page_state *st = &j->site->state[i];
+	size_t k;
 
 	/* a filter that looped on one page would loop on every other, each
 	 * for the whole of its limit: the build fails on the first */
@@ -58,15 +59,16 @@ static void load_one(size_t i, int worker, void *payload)
 		gz_page_load(p, &st->load, &j->site->cfg, j->site->src, j->paths->items[i],
 			     j->filters ? &j->filters[worker] : NULL, j->cache, j->d);
 	}
-	if (p->hook_error) {
-		/* --keep-going: a page a hook fails on is left out, with a warning */
-		if (p->hook_error_line)
-			gz_diag_add(j->d, j->keep_going ? GZ_WARNING : GZ_ERROR, p->path,
-				    p->hook_error_line, 1, "%s%s", p->hook_error,
+	/* --keep-going: a page a hook fails on is left out, with warnings */
+	for (k = 0; k < p->nhook_errors; k++) {
+		const gz_md_error *e = &p->hook_errors[k];
+		if (e->line)
+			gz_diag_add(j->d, j->keep_going ? GZ_WARNING : GZ_ERROR, p->path, e->line, 1,
+				    "%s%s", e->msg,
 				    j->keep_going ? _(" (page left out: --keep-going)") : "");
 		else
 			gz_diag_add_placed(j->d, j->keep_going ? GZ_WARNING : GZ_ERROR, p->path,
-					   "%s%s", p->hook_error,
+					   "%s%s", e->msg,
 					   j->keep_going ? _(" (page left out: --keep-going)") : "");
 		p->broken = true;
 	}

@@ -193,8 +193,49 @@ open_quote=$(enc '::: quote speaker="x"
 ')
 c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(story "$atok" "$page" "$br" "$tip3" village-honey "$open_quote")&do=submit$photo0")
 [ "$c" = 200 ] || fail "a submit with a shortcode left open: $c"
-assert_contains "$TMPDIR/body" '<li class="error" data-line="1">第1行：短代码'
+assert_contains "$TMPDIR/body" '<li class="error" data-line="1">第1行第1列：短代码'
 assert_contains "$TMPDIR/body" '稿件有错误'
+[ "$(git -C "$site" rev-parse "$br")" = "$tip3" ] || fail "a refused submit moved the branch"
+# several mistakes in one page are all listed, each at its line, and none
+# that only follows from another: an unknown shortcode, a quote without
+# its speaker, a ':::' that closes nothing, a photo that is not there and
+# a figure never closed (its missing src is not said: it is not run)
+many=$(enc '第一段。
+
+::: photo src="honey.jpg"
+:::
+
+::: quote
+引文。
+:::
+
+:::
+
+![图](no-such.jpg)
+
+::: figure
+没关上
+')
+c=$(code POST /desk/preview -b "$TMPDIR/alice.jar" --data "$(story "$atok" "$page" "$br" "$tip3" village-honey "$many")$photo0")
+[ "$c" = 200 ] || fail "preview of a page with several mistakes: $c"
+python3 - "$TMPDIR/body" <<'PY' || fail "the preview's list of a page with several mistakes: $(cat "$TMPDIR/body")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+got = [(f["line"] - r["bodyLine"] + 1, f["col"], f["message"]) for f in r["findings"] if f["severity"] == "error"]
+for g in got:
+    print(g)
+want = [(3, 1, "没有 'photo' 这个短代码"), (6, 1, "quote 缺少参数 speaker"),
+        (10, 1, "这个 ':::' 前面没有要结束的短代码"), (12, 1, "找不到图片 'no-such.jpg'"),
+        (14, 1, "短代码 'figure' 没有结束")]
+assert len(got) == len(want), (got, want)
+for (gl, gc, gm), (wl, wc, wm) in zip(got, want):
+    assert (gl, gc) == (wl, wc) and wm in gm, ((gl, gc, gm), (wl, wc, wm))
+PY
+c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(story "$atok" "$page" "$br" "$tip3" village-honey "$many")&do=submit$photo0")
+[ "$c" = 200 ] || fail "a submit with several mistakes: $c"
+for l in 3 6 10 12 14; do
+	assert_contains "$TMPDIR/body" "<li class=\"error\" data-line=\"$l\">第${l}行第1列："
+done
 [ "$(git -C "$site" rev-parse "$br")" = "$tip3" ] || fail "a refused submit moved the branch"
 
 # a page opened and saved as it is loses nothing: places the list lacks,
@@ -301,7 +342,7 @@ tip5=$(git -C "$site" rev-parse "$br")
 c=$(code GET "/desk/review?b=$br" -b "$TMPDIR/bob.jar")
 [ "$c" = 200 ] || fail "the review of a page with errors: $c"
 assert_contains "$TMPDIR/body" '改正之前不能审核通过'
-assert_contains "$TMPDIR/body" '第1行：短代码'
+assert_contains "$TMPDIR/body" '第1行第1列：短代码'
 grep -q 'value="approve"' "$TMPDIR/body" && fail "a page with errors can be approved on the screen"
 c=$(code POST /desk/decide -b "$TMPDIR/bob.jar" --data "csrf=$btok&b=$br&base=$tip5&do=approve")
 [ "$c" = 400 ] || fail "approving a page with errors: $c"

@@ -208,6 +208,31 @@ status=0
 "$GAZETTE" build --source "$site" --out "$TMPDIR/out-sc" 2>"$TMPDIR/err-sc" || status=$?
 [ "$status" -eq 1 ] || fail "an unknown shortcode should fail"
 assert_contains "$TMPDIR/err-sc" "unknown shortcode 'qoute'; the shortcodes are: figure, gallery, policy-box, quote, video"
+# every mistake of the page, each at its place, and only those: a second
+# unknown name, a ':::' that closes nothing, a figure never closed (it is
+# not run, so its missing src, a consequence of holding the rest of the
+# page, is not said)
+qa=$site/content/policies/qa.md
+n=$(wc -l <"$qa")
+printf '
+::: foto src=a.jpg
+:::
+
+:::
+
+::: figure
+没关上
+' >>"$qa"
+status=0
+"$GAZETTE" build --source "$site" --out "$TMPDIR/out-sc" 2>"$TMPDIR/err-sc" || status=$?
+[ "$status" -eq 1 ] || fail "a page with several mistakes should fail"
+grep 'content/policies/qa.md' "$TMPDIR/err-sc" | sed 's/: .*//; s/^.*qa\.md://' >"$TMPDIR/places"
+printf '%s\n' "$((n - 1)):1" "$((n + 2)):1" "$((n + 5)):1" "$((n + 7)):1" >"$TMPDIR/places.want"
+diff -u "$TMPDIR/places.want" "$TMPDIR/places" || fail "the mistakes of the page: $(cat "$TMPDIR/err-sc")"
+assert_contains "$TMPDIR/err-sc" "qa.md:$((n + 2)):1: unknown shortcode 'foto'"
+assert_contains "$TMPDIR/err-sc" "qa.md:$((n + 5)):1: ':::' closes no shortcode"
+assert_contains "$TMPDIR/err-sc" "qa.md:$((n + 7)):1: shortcode 'figure' is never closed"
+assert_contains "$TMPDIR/err-sc" "build failed with 4 errors"
 
 # the three worked examples from docs/hooks.md
 ex=$TMPDIR/ex

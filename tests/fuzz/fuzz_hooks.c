@@ -275,7 +275,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fm->type = GZ_MAP;
 		o.hooks = gz_script_md_hooks(s, "content/stories/a.md", &fm);
 		gz_markdown_render(&r, STORY, sizeof(STORY) - 1, &o);
-		check_placed(r.error);
+		for (i = 0; i < r.nerrors; i++)
+			check_placed(r.errors[i].msg);
 		gz_md_result_release(&r);
 		/* on_load, a render with on_page, on_output, on_done: every
 		 * error placed at the hook, the layout or the page */

@@ -208,7 +208,7 @@ static void test_shortcode_defaults(void)
 	gz_md_result r;
 
 	gz_markdown_render(&r, md, strlen(md), &o);
-	CHECK(r.error == NULL);
+	CHECK_INT(r.nerrors, 0);
 	CHECK_STR(r.doc, "p-0\t里面的字。\n");
 	CHECK(strstr(r.plain, "里面的字。") != NULL);
 	gz_md_result_release(&r);

@@ -93,18 +93,64 @@ static void fenced_shortcodes(void)
 {
 	gz_md_result r = render("```md\n::: note\n:::\n```\n\n~~~~\n:::\n~~~\n~~~~\n", false, "/");
 
-	CHECK(r.error == NULL);
+	CHECK_INT(r.nerrors, 0);
 	CHECK(strstr(r.html, "<pre lang=\"md\"><code>::: note\n:::\n</code>") != NULL);
 	CHECK(strstr(r.html, "<code>:::\n~~~\n</code>") != NULL);
 	gz_md_result_release(&r);
 	/* after the fence closes, ::: is a shortcode fence again */
 	r = render("```\nx\n```\n:::\n", false, "/");
-	CHECK(r.error != NULL && strstr(r.error, "closes no shortcode"));
+	CHECK(r.nerrors == 1 && strstr(r.errors[0].msg, "closes no shortcode"));
+	gz_md_result_release(&r);
+}
+
+static int sc_bad_fails(gz_md_sc *sc, void *payload, char **err)
+{
+	(void)payload;
+	if (!strcmp(sc->name, "bad")) {
+		*err = strdup("bad shortcode");
+		return -1;
+	}
+	sc->html = strdup("<div>ok</div>");
+	return 0;
+}
+
+/* Every mistake of a page, at its line of the file, in the order of the
+ * text: a shortcode that fails (alone, and inside one that works), a
+ * ':::' that closes nothing, one never closed. The one never closed is
+ * not run, so its own failure, which would follow from holding the rest
+ * of the page, is not reported. */
+static void every_error(void)
+{
+	const char *md = "甲\n\n::: bad\n:::\n\n:::\n\n::: good\n::: bad\n:::\n:::\n\n::: bad\n内容\n";
+	gz_md_hooks h = {.shortcode = sc_bad_fails};
+	gz_md_opts o = {.base_path = "/", .line_offset = 4, .hooks = &h};
+	gz_md_result r;
+
+	CHECK_INT(gz_markdown_render(&r, md, strlen(md), &o), -1);
+	CHECK_INT(r.nerrors, 4);
+	if (r.nerrors == 4) {
+		CHECK_INT(r.errors[0].line, 7);
+		CHECK_STR(r.errors[0].msg, "bad shortcode");
+		CHECK_INT(r.errors[1].line, 10);
+		CHECK(strstr(r.errors[1].msg, "closes no shortcode") != NULL);
+		CHECK_INT(r.errors[2].line, 13);
+		CHECK_STR(r.errors[2].msg, "bad shortcode");
+		CHECK_INT(r.errors[3].line, 17);
+		CHECK(strstr(r.errors[3].msg, "'bad' is never closed") != NULL);
+	}
+	gz_md_result_release(&r);
+	/* two left open: two closes are missing */
+	md = "::: good\n::: good\n";
+	gz_markdown_render(&r, md, strlen(md), &o);
+	CHECK_INT(r.nerrors, 2);
+	if (r.nerrors == 2)
+		CHECK(r.errors[0].line == 5 && r.errors[1].line == 6);
 	gz_md_result_release(&r);
 }
 
 void suite_markdown(void)
 {
+	gz_test_run("markdown_every_error", every_error);
 	gz_test_run("markdown_fenced_shortcodes", fenced_shortcodes);
 	gz_test_run("markdown_chinese_emphasis", chinese_emphasis);
 	gz_test_run("markdown_gfm", gfm);
