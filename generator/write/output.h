@@ -116,7 +116,7 @@ void gz_publish_open(gz_publish **out, const char *dir, const char *record, cons
 /* Does the last build's record (and so the companion) describe the folder
  * that is there now? Then every file it lists is in dir as written, unless
  * changed by hand. */
-bool gz_publish_trusted(gz_publish *p);
+bool gz_publish_trusted(const gz_publish *p);
 
 /* Where to save the companion for the site about to be published. Borrowed. */
 const char *gz_publish_companion(const gz_publish *p);

@@ -30,7 +30,6 @@ struct gz_publish {
 	void *companion_arg;
 	bool rebuild_spare;
 	bool trusted;           /* the record names the folder that is there */
-	bool trust_known;       /* trusted is settled (gz_publish_trusted) */
 	int lock;                /* -1: not held */
 	/* the record, read under the lock, kept until this build saves it or
 	 * gz_publish_write takes it (taking the lock forgets it) */
@@ -144,7 +143,9 @@ void gz_publish_open(gz_publish **out, const char *dir, const char *record_path,
 		     const char *companion, bool rebuild_spare)
 {
 	gz_publish *p = gz_calloc(1, sizeof(*p));
+	const gz_pub_record *now;
 	gz_pub_record r;
+	int rc;
 
 	p->given = gz_strdup(dir);
 	p->dir = resolve(dir);
@@ -170,22 +171,13 @@ void gz_publish_open(gz_publish **out, const char *dir, const char *record_path,
 		drop_pending(p);
 	}
 	gz_pub_record_release(&r);
-	/* read while the pages load (what it says: gz_publish_trusted) */
-	gz_pub_record_prefetch(&p->rec, p->record);
+	/* the record (and so the companion) describes the folder that is there */
+	now = gz_pub_record_cached(&p->rec, p->record, &rc);
+	p->trusted = rc == 0 && now->ok && now->dir && now->dir == gz_folder_id(p->dir);
 }
 
-/* Whether the record, as gz_publish_open found it, describes the folder
- * that is there (and so the companion does): settled on the build's thread
- * before the first output streams, which rewrites the record. */
-bool gz_publish_trusted(gz_publish *p)
+bool gz_publish_trusted(const gz_publish *p)
 {
-	/* no lock: no build published here (gz_publish_open) */
-	if (!p->trust_known && p->lock >= 0) {
-		int rc;
-		const gz_pub_record *now = gz_pub_record_cached(&p->rec, p->record, &rc);
-		p->trusted = rc == 0 && now->ok && now->dir && now->dir == gz_folder_id(p->dir);
-	}
-	p->trust_known = true;
 	return p->trusted;
 }
 
@@ -767,7 +759,6 @@ bool gz_publish_stream(gz_publish *p, gz_outputs *o, gz_diag *d)
 
 	if (p->stream)
 		return true;
-	(void)gz_publish_trusted(p);
 	/* where the site is written in place, the bytes wait in memory */
 	if (getenv("GAZETTE_NO_EXCHANGE") || !gz_folder_parent_exists(p->given) ||
 	    take_lock(p, true) < 0)

@@ -153,17 +153,7 @@ typedef struct {
 	gz_pub_record rec;
 	int rc;                  /* gz_pub_record_read's answer */
 	bool have;
-	/* being read on a thread of its own (gz_pub_record_prefetch) */
-	bool reading;
-	pthread_t reader;
-	char *reading_path;
 } gz_pub_record_cache;
-
-/* Start reading the record at path on a thread, for gz_pub_record_cached
- * to wait for: a line an output, most of a megabyte for 20,000 outputs,
- * which a build needs only once its pages are rendered. Read at once if no
- * thread can start. */
-void gz_pub_record_prefetch(gz_pub_record_cache *c, const char *path);
 
 /* The record at path, read the first time (*rc, if rc, what the read
  * gave). Whoever holds the output folder's lock may keep it until they

@@ -155,41 +155,8 @@ char *gz_pub_record_site(const char *path)
 	return site;
 }
 
-static void *prefetch_run(void *arg)
-{
-	gz_pub_record_cache *c = arg;
-
-	c->rc = gz_pub_record_read(&c->rec, c->reading_path);
-	return NULL;
-}
-
-/* The read prefetch started, finished. */
-static void prefetch_wait(gz_pub_record_cache *c)
-{
-	if (!c->reading)
-		return;
-	pthread_join(c->reader, NULL);
-	c->reading = false;
-	free(c->reading_path);
-	c->reading_path = NULL;
-	c->have = true;
-}
-
-void gz_pub_record_prefetch(gz_pub_record_cache *c, const char *path)
-{
-	if (c->have || c->reading)
-		return;
-	c->reading_path = gz_strdup(path);
-	c->reading = gz_thread_start(&c->reader, NULL, prefetch_run, c) == 0;
-	if (!c->reading) {
-		free(c->reading_path);
-		c->reading_path = NULL;
-	}
-}
-
 const gz_pub_record *gz_pub_record_cached(gz_pub_record_cache *c, const char *path, int *rc)
 {
-	prefetch_wait(c);
 	if (!c->have) {
 		c->rc = gz_pub_record_read(&c->rec, path);
 		c->have = true;
@@ -201,7 +168,6 @@ const gz_pub_record *gz_pub_record_cached(gz_pub_record_cache *c, const char *pa
 
 void gz_pub_record_forget(gz_pub_record_cache *c)
 {
-	prefetch_wait(c);
 	if (c->have)
 		gz_pub_record_release(&c->rec);
 	c->have = false;
