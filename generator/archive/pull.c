@@ -35,7 +35,8 @@ typedef struct {
 	char *id;
 	item *items;
 	size_t nitems;
-	size_t chars;
+	size_t chars;   /* the body's, as on the web page */
+	size_t spoken;  /* of what is read aloud */
 	int minutes;
 } story;
 
@@ -79,66 +80,6 @@ static void add_item(story *st, const gz_photo *ph)
 	it->credit = ph->credit;
 }
 
-/* The lead the editor wrote, or NULL. Without one the page's summary is
- * the body's opening, which the script reads in full anyway: read twice
- * it would also run a list's items together (the theme's tv layout makes
- * the same distinction). */
-static const char *written_lead(const gz_page *p)
-{
-	const gz_value *v = gz_value_get(p->fm, "summary");
-
-	return v && v->type == GZ_STR && *v->str && p->summary && *p->summary ? p->summary
-									       : NULL;
-}
-
-static void story_init(story *st, const gz_site *site, const gz_page *p, char *id)
-{
-	const char *lead = written_lead(p);
-
-	size_t i;
-
-	memset(st, 0, sizeof(*st));
-	st->site = site;
-	st->p = p;
-	st->id = id;
-	st->items = gz_calloc(p->nphotos + p->nimages + 1, sizeof(*st->items));
-	for (i = 0; i < p->nphotos; i++)
-		add_item(st, &p->photos[i]);
-	if (p->cover)
-		add_item(st, p->cover);
-	for (i = 0; i < p->nimages; i++)
-		add_item(st, &p->images[i]);
-	/* the body's count, as the web page gives it; the time is of
-	 * everything read aloud: title, lead and body */
-	st->chars = p->chars;
-	st->minutes = gz_text_minutes(
-		gz_text_count(p->title ? p->title : "", p->title ? strlen(p->title) : 0) +
-			gz_text_count(lead ? lead : "", lead ? strlen(lead) : 0) +
-			p->chars,
-		site->cfg.broadcast_rate);
-}
-
-static void story_release(story *st)
-{
-	size_t i;
-
-	for (i = 0; i < st->nitems; i++)
-		free(st->items[i].name);
-	free(st->items);
-	free(st->id);
-}
-
-static bool forbidden(const gz_page *p)
-{
-	return p->reprint && !strcmp(p->reprint, "forbidden");
-}
-
-static const char *reuse_terms(const gz_page *p)
-{
-	const char *t = gz_page_reprint_text(p);
-	return t ? t : "未注明，使用前请向来源核实";
-}
-
 #define NOTE_URL "【网址，不播读】"
 #define NOTE_NOTES "【注释，不播读】"
 
@@ -163,6 +104,25 @@ static size_t url_at(const char *s, const char *line)
 	return n;
 }
 
+/* Line s (n bytes) into line, each web address in it taken out (into
+ * urls, marked, if urls). */
+static void without_urls(gz_buf *line, gz_buf *urls, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t u = url_at(s + i, s);
+		if (u && i + u <= n) {
+			if (urls)
+				gz_buf_printf(urls, NOTE_URL "%.*s\n\n", (int)u, s + i);
+			gz_buf_putc(line, ' ');
+			i += u;
+		} else {
+			gz_buf_putc(line, s[i++]);
+		}
+	}
+}
+
 /* Paragraphs of the body, one blank line between them. A web address is
  * not read aloud (spelt out it means nothing to a listener): it goes to a
  * line of its own after its paragraph, marked for the staff. */
@@ -170,19 +130,10 @@ static void add_paragraphs(gz_buf *b, const char *s)
 {
 	while (s && *s) {
 		const char *eol = strchr(s, '\n');
-		size_t n = eol ? (size_t)(eol - s) : strlen(s), i = 0;
+		size_t n = eol ? (size_t)(eol - s) : strlen(s);
 		gz_buf line = GZ_BUF_INIT, notes = GZ_BUF_INIT;
 
-		while (i < n) {
-			size_t u = url_at(s + i, s);
-			if (u && i + u <= n) {
-				gz_buf_printf(&notes, NOTE_URL "%.*s\n\n", (int)u, s + i);
-				gz_buf_putc(&line, ' ');
-				i += u;
-			} else {
-				gz_buf_putc(&line, s[i++]);
-			}
-		}
+		without_urls(&line, &notes, s, n);
 		gz_text_squeeze_mixed(&line);
 		if (line.len)
 			gz_buf_printf(b, "%s\n\n", line.ptr);
@@ -191,6 +142,82 @@ static void add_paragraphs(gz_buf *b, const char *s)
 		gz_buf_release(&notes);
 		s += n + (eol ? 1 : 0);
 	}
+}
+
+/* The characters of s read aloud: its web addresses are not. */
+static size_t spoken_count(const char *s)
+{
+	gz_buf line = GZ_BUF_INIT;
+	size_t n;
+
+	if (!s)
+		return 0;
+	without_urls(&line, NULL, s, strlen(s));
+	n = gz_text_count(line.ptr ? line.ptr : "", line.len);
+	gz_buf_release(&line);
+	return n;
+}
+
+/* The lead the editor wrote, or NULL. Without one the page's summary is
+ * the body's opening, which the script reads in full anyway: read twice
+ * it would also run a list's items together (the theme's tv layout makes
+ * the same distinction). */
+static const char *written_lead(const gz_page *p)
+{
+	const gz_value *v = gz_value_get(p->fm, "summary");
+
+	return v && v->type == GZ_STR && *v->str && p->summary && *p->summary ? p->summary
+									       : NULL;
+}
+
+static void story_init(story *st, const gz_site *site, const gz_page *p, char *id)
+{
+	const char *lead = written_lead(p);
+	gz_buf body = GZ_BUF_INIT, notes = GZ_BUF_INIT;
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	st->site = site;
+	st->p = p;
+	st->id = id;
+	st->items = gz_calloc(p->nphotos + p->nimages + 1, sizeof(*st->items));
+	for (i = 0; i < p->nphotos; i++)
+		add_item(st, &p->photos[i]);
+	if (p->cover)
+		add_item(st, p->cover);
+	for (i = 0; i < p->nimages; i++)
+		add_item(st, &p->images[i]);
+	/* the body's count, as the web page gives it; the time is of what is
+	 * read aloud: title, lead and body, without the footnotes, struck-out
+	 * text, web addresses and picture notes the script sets apart */
+	st->chars = p->chars;
+	st->spoken = spoken_count(p->title) + spoken_count(lead);
+	gz_doc_text_spoken(&body, &notes, p->doc, NULL, NULL);
+	st->spoken += spoken_count(body.ptr);
+	st->minutes = gz_text_minutes(st->spoken, site->cfg.broadcast_rate);
+	gz_buf_release(&body);
+	gz_buf_release(&notes);
+}
+
+static void story_release(story *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nitems; i++)
+		free(st->items[i].name);
+	free(st->items);
+	free(st->id);
+}
+
+static bool forbidden(const gz_page *p)
+{
+	return p->reprint && !strcmp(p->reprint, "forbidden");
+}
+
+static const char *reuse_terms(const gz_page *p)
+{
+	const char *t = gz_page_reprint_text(p);
+	return t ? t : "未注明，使用前请向来源核实";
 }
 
 /* A credit as the script gives it: a space between two names (孙昊 李明)

@@ -121,6 +121,17 @@ source: 穆棱市融媒体中心
 
 [^3]: 详见 https://example.com/report 。
 EOF2
+# what is timed is what is read: not a long footnote, struck-out text or an
+# address (about 380 characters on the web page, 3 to 4 minutes at 100 a
+# minute; read aloud, a sentence)
+{
+	printf -- '---\ntitle: 短讯\ndate: 2019-06-09\nsource: 穆棱市融媒体中心\n---\n'
+	printf '今天开镰收割[^a]。~~'
+	printf '删掉的长句子%.0s' $(seq 20)
+	printf '~~ https://example.com/%s\n\n[^a]: ' "$(printf 'a%.0s' $(seq 60))"
+	printf '注释里的说明文字%.0s' $(seq 30)
+	printf '\n'
+} >"$site/content/stories/2019/short.md"
 make_repo "$site"
 before=$(tree_sums "$site")
 
@@ -278,6 +289,10 @@ cat >"$TMPDIR/soy.want" <<'EOF2'
 注3：详见 https://example.com/report。
 EOF2
 diff -u "$TMPDIR/soy.want" "$TMPDIR/soy.got" || fail "the script of a story with footnotes"
+
+P stories/2019/short --script >"$TMPDIR/short"
+assert_contains "$TMPDIR/short" '预计播读时长：约 1 分钟（按每分钟 100 字）'
+grep -qx '今天开镰收割。' "$TMPDIR/short" || fail "the short story's text: $(sed -n '/【正文】/,$p' "$TMPDIR/short")"
 
 # unknown id
 set +e; P stories/2019/nope >/dev/null 2>"$TMPDIR/e"; rc=$?; set -e
