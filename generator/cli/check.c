@@ -405,6 +405,17 @@ static void check_line(checker *c, const gz_page *p, const char *s, size_t len, 
 					      _("link '%.*s' goes to no page, list or file of this site"),
 					      (int)n, t);
 		}
+		/* what an editor used to Hugo writes: gazette reads '::: name'
+		 * fences, and this would be published as it stands, braces and all */
+		if (!code && cp == '{' && i + 2 < len && s[i + 1] == '{' &&
+		    (s[i + 2] == '<' || s[i + 2] == '%')) {
+			gz_diag_error(c->d, p->path, line, col,
+				      _("'{{%c' is Hugo's shortcode, which gazette does not read: it "
+					"would be published as it stands; write '::: name' on a line "
+					"of its own, then what goes in it, then ':::' on a line"),
+				      s[i + 2]);
+			code = true; /* once a line */
+		}
 		prev = cp;
 		i += k;
 	}

@@ -41,7 +41,7 @@ EOF2
 rm "$site/content/stories/2019/baddate.md" "$site/content/stories/2019/reprint.md" \
 	"$site/content/stories/2019/badphotos.md"
 sed -i 's#(/stories/2019/nope/)#(/stories/2019/good/)#' "$site/content/stories/2019/links.md"
-sed -i "/none.png/d" "$site/content/stories/2019/links.md"
+sed -i "/none.png/d; /^{{</d" "$site/content/stories/2019/links.md"
 set +e
 "$GAZETTE" check --source "$site" >"$TMPDIR/check2.out"
 rc=$?
