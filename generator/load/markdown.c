@@ -551,6 +551,29 @@ static bool has_colons(const char *s, size_t len)
 	return false;
 }
 
+#define CMARK_BACKREF "aria-label=\"Back to content\""
+
+/* cmark-gfm labels every footnote's link back to its mark in English. */
+static void label_backrefs(gz_md_result *out, const char *label)
+{
+	gz_buf b = GZ_BUF_INIT;
+	const char *s = out->html, *at;
+	size_t n = strlen(CMARK_BACKREF);
+
+	if (!strstr(s, CMARK_BACKREF))
+		return;
+	while ((at = strstr(s, CMARK_BACKREF))) {
+		gz_buf_add(&b, s, (size_t)(at - s));
+		gz_buf_puts(&b, "aria-label=\"");
+		gz_buf_puts(&b, label);
+		gz_buf_putc(&b, '"');
+		s = at + n;
+	}
+	gz_buf_puts(&b, s);
+	free(out->html);
+	out->html = gz_buf_detach(&b, &out->html_len);
+}
+
 int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_md_opts *opts)
 {
 	shortcodes scs = {0};
@@ -619,6 +642,8 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 	}
 	out->html = cmark_render_html(doc, options, r.exts);
 	out->html_len = strlen(out->html);
+	if (opts->backref_label)
+		label_backrefs(out, opts->backref_label);
 	md_make_doc(&doc_b, doc, &r.frags);
 	gz_doc_text(&plain, doc_b.ptr, NULL, NULL);
 	out->doc = gz_buf_detach(&doc_b, NULL);

@@ -196,6 +196,9 @@ typedef struct {
 	 * "<!--gz-img N-->" or "<!--gz-fig N-->" names the page's image N. */
 	char *(*image_html)(const gz_md_image *img, void *payload);
 	void *image_payload;
+	/* the words a screen reader says for a footnote's way back to its
+	 * mark, in the site's language; NULL: cmark-gfm's "Back to content" */
+	const char *backref_label;
 } gz_md_opts;
 
 /* Register the extensions (done by the first render too; safe to repeat). */

@@ -652,6 +652,7 @@ static void render_body(gz_page *p, gz_page_hashes *h, const gz_config *cfg, gz_
 	opts.allow_embeds = cfg->allow_embeds;
 	opts.base_path = cfg->base_path;
 	opts.line_offset = t->body_line - 1;
+	opts.backref_label = cfg->language && !strncmp(cfg->language, "zh", 2) ? "返回正文" : NULL;
 	/* a plain page's URL adds a folder its file does not have */
 	if (!p->bundle) {
 		gz_buf b = GZ_BUF_INIT;

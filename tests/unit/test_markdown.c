@@ -23,6 +23,23 @@ static void gfm(void)
 	gz_md_result_release(&r);
 }
 
+/* a footnote's way back to its mark is read out in the site's language */
+static void backref_label(void)
+{
+	const char *md = "正文[^1]。\n\n[^1]: 注释。\n";
+	gz_md_opts o = {.base_path = "/", .backref_label = "返回正文"};
+	gz_md_result r;
+
+	gz_markdown_render(&r, md, strlen(md), &o);
+	CHECK(strstr(r.html, "aria-label=\"返回正文\"") != NULL);
+	CHECK(strstr(r.html, "Back to content") == NULL);
+	CHECK(r.html_len == strlen(r.html));
+	gz_md_result_release(&r);
+	r = render(md, false, "/");
+	CHECK(strstr(r.html, "Back to content") != NULL);
+	gz_md_result_release(&r);
+}
+
 static void raw_html(void)
 {
 	gz_md_result r = render("<script>alert(1)</script>\n\n<b>x</b>\n", false, "/");
@@ -154,6 +171,7 @@ void suite_markdown(void)
 	gz_test_run("markdown_fenced_shortcodes", fenced_shortcodes);
 	gz_test_run("markdown_chinese_emphasis", chinese_emphasis);
 	gz_test_run("markdown_gfm", gfm);
+	gz_test_run("markdown_backref_label", backref_label);
 	gz_test_run("markdown_raw_html", raw_html);
 	gz_test_run("markdown_chinese_breaks", chinese_breaks);
 	gz_test_run("markdown_images", images);
