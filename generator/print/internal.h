@@ -9,8 +9,8 @@
  * blocks), text.c (styles, laying out, flowing text through frames),
  * copier.c (photos' print copies, made on threads of their own),
  * typeset.c (blocks into frames: heads, lists, quotes, boxes, links,
- * photos and floats), table.c, brochure.c, leaflet.c, and print.c (the
- * document and the entry points of print.h).
+ * photos and floats), notes.c (footnotes), table.c, brochure.c,
+ * leaflet.c, and print.c (the document and the entry points of print.h).
  */
 #ifndef GZ_PRINT_INTERNAL_H
 #define GZ_PRINT_INTERNAL_H
@@ -30,14 +30,15 @@
 /* The body as blocks, from the page's block list (doc.h). */
 typedef enum {
 	B_PARA, B_HEAD, B_ITEM, B_QUOTE, B_ATTRIB, B_CODE, B_TABLE, B_IMAGE, B_RULE, B_BOX,
-	B_BOX_END, B_LINK
+	B_BOX_END, B_LINK, B_NOTE
 } btype;
 
 typedef struct {
 	btype type;
-	int level;              /* heading level; list depth for items */
+	int level;              /* heading level; list depth for items; a note's number */
 	char *markup;           /* pango markup (a box: its title; a link: its label) */
-	char *marker;           /* "•", "1." (items; "" for a later paragraph) */
+	char *marker;           /* "•", "1." (items; "" for a later paragraph);
+				 * "注1：" (a note's first paragraph; "" for a later) */
 	char *url;              /* links */
 	char **cells;           /* tables: rows*cols markup */
 	int rows, cols;
@@ -160,7 +161,8 @@ typedef struct {
 } manifest;
 
 /* blocks.c: the page's blocks for print (those of every output and those
- * of print alone); add_block appends a zeroed one of type t. */
+ * of print alone), its footnotes' paragraphs last as B_NOTE blocks, a
+ * link's address in the text; add_block appends a zeroed one of type t. */
 block *print_add_block(blocks *bs, btype t);
 void print_blocks_release(blocks *bs);
 void print_doc_blocks(blocks *out, const gz_page *page);
@@ -217,6 +219,10 @@ double print_blocks_height(printer *pr, const blocks *bs, double size);
 int print_place_photo(printer *pr, const gz_photo *ph, const char *where, double max_frac);
 int print_set_floats(printer *pr);
 bool print_body_places(const blocks *bs, const char *file);
+
+/* notes.c: a footnote's paragraph, set apart under a short rule before
+ * the first, smaller than the body at size, its number hanging. */
+int print_place_note(printer *pr, const blocks *bs, size_t i, double size);
 
 /* table.c: a table, and the height of its head and first rows (what a
  * heading before it keeps with). */

@@ -549,6 +549,8 @@ static int place_block(printer *pr, const blocks *bs, size_t *i, const gz_page *
 		return place_aside(pr, b, size * 0.85, GZ_PDF_LEFT, 4 * MM, 1.5 * MM);
 	case B_LINK:
 		return place_link(pr, b);
+	case B_NOTE:
+		return print_place_note(pr, bs, *i, size);
 	case B_BOX: {
 		size_t end = *i + 1;
 		int depth = 1;
@@ -595,7 +597,13 @@ static int place_list(printer *pr, const blocks *bs, const gz_page *p, bool comp
 	every = nphotos ? (paras / (nphotos + 1) > 1 ? paras / (nphotos + 1) : 1) : 0;
 	for (i = 0; i < bs->n; i++) {
 		btype type = bs->b[i].type;
-		if (place_block(pr, bs, &i, p, compact, size) < 0) {
+		/* the story's photos before its notes, which end it */
+		for (; type == B_NOTE && next_photo < nphotos; next_photo++)
+			if (print_place_photo(pr, photos[next_photo], p->path, 0.45) < 0)
+				result = -1;
+		if (result == 0 && type == B_NOTE && with_photos && pr->nfloats)
+			result = print_set_floats(pr);
+		if (result < 0 || place_block(pr, bs, &i, p, compact, size) < 0) {
 			result = -1;
 			break;
 		}

@@ -1,0 +1,103 @@
+#!/bin/sh
+# A story's footnotes in a brochure as a book sets them (pdftotext
+# -bbox-layout): after the body, smaller than it, each starting with the
+# number its mark shows ("注1："), a link's address kept, a note's second
+# paragraph kept too; the body paragraphs at the body's size. A policy
+# leaflet with a note sets it apart too, smaller than its answers.
+set -eu
+. "$ROOT/tests/e2e/lib.sh"
+command -v pdftotext >/dev/null || skip "poppler-utils is not installed"
+command -v python3 >/dev/null || skip "python3 is not installed"
+
+cd "$TMPDIR"
+site=$TMPDIR/site
+mkdir -p "$site/content/stories" "$site/content/brochures"
+cp "$ROOT/site.yml" "$site/"
+story='孟庆龙的合作社去年卖出蜂蜜三万斤，收入比前年翻了一番[^1]。社员们说，账本上的每一笔都看得见。
+
+合作社把分红的办法写进了章程[^2]，每年年底按交蜜的斤数分配。
+
+今年春天，合作社又添了两百箱蜂，准备扩大规模。
+
+[^1]: 数据来自[穆棱市统计局](https://tjj.muling.example.gov.cn/honey)公布的年度报告。
+[^2]: 章程第十二条规定，分红不少于盈余的六成。
+
+    章程经全体社员大会表决通过，在村部公开张贴。'
+write "$site/content/stories/honey.md" <<EOF2
+---
+title: 蜂蜜合作社的账本
+date: 2019-06-01
+slug: honey
+author: 孙昊
+---
+$story
+EOF2
+write "$site/content/brochures/honey.yml" <<'EOF2'
+title: 合作社故事
+issuer: 中共穆棱市委宣传部
+date: 2019-12-30
+size: A5
+stories:
+  - content/stories/honey.md
+EOF2
+make_repo "$site"
+(cd "$site" && "$GAZETTE" print content/brochures/honey.yml -o "$TMPDIR/honey.pdf") 2>err ||
+	{ cat err; fail "print the brochure"; }
+pdftotext -bbox-layout "$TMPDIR/honey.pdf" honey.xml
+
+python3 - honey.xml <<'PY' || fail "the footnotes are not set apart as notes"
+import re, sys
+# lines of text in reading order: (page, y, height, text)
+lines = []
+for page, body in enumerate(re.split(r"<page ", open(sys.argv[1], encoding="utf-8").read())):
+    for m in re.finditer(r"<line [^>]*yMin=\"([\d.]+)\" [^>]*yMax=\"([\d.]+)\">(.*?)</line>", body, re.S):
+        words = re.findall(r"<word [^>]*>(.*?)</word>", m.group(3))
+        lines.append((page, float(m.group(1)), float(m.group(2)) - float(m.group(1)), "".join(words)))
+def find(text):
+    hits = [l for l in lines if text in l[3]]
+    assert hits, "no line with %r in %r" % (text, [l[3] for l in lines])
+    return hits[0]
+body = [find(t) for t in ("孟庆龙的合作社", "合作社把分红", "今年春天")]
+note1, link = find("数据来自穆棱市统计局"), find("tjj.muling")
+note2a, note2b = find("章程第十二条"), find("章程经全体社员大会")
+size = min(l[2] for l in body)
+for n in (note1, note2a, note2b):
+    assert (n[0], n[1]) > (body[-1][0], body[-1][1]), "a note before the body's end: %r" % (n,)
+    assert n[2] < 0.9 * size, "a note set as large as the body: %r against %.1f" % (n, size)
+assert note1[3].startswith("注1："), note1
+assert note2a[3].startswith("注2："), note2a
+assert not note2b[3].startswith("注"), note2b
+assert (note1[0], note1[1]) < (note2a[0], note2a[1]) < (note2b[0], note2b[1])
+# the marks in the text are its numbers, set small (superscript)
+for m in re.finditer(r"<word [^>]*yMin=\"([\d.]+)\" [^>]*yMax=\"([\d.]+)\">([12])</word>", open(sys.argv[1], encoding="utf-8").read()):
+    assert float(m.group(2)) - float(m.group(1)) < 0.8 * size, "a mark at the body's size"
+print("body %.1f, notes %.1f" % (size, note1[2]))
+PY
+
+# a policy leaflet with a note: set apart as in the brochure, its address kept
+leaf=$TMPDIR/leaf
+mkdir -p "$leaf"
+cp -R "$ROOT/content" "$ROOT/site.yml" "$leaf/"
+L=content/leaflets/medical-insurance.md
+python3 - "$leaf/$L" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read().replace("发到每户。", "发到每户[^1]。", 1)
+s += "\n[^1]: 详见[穆棱市医疗保障局](https://ybj.muling.example.gov.cn/)公布的报销目录。\n"
+open(p, "w", encoding="utf-8").write(s)
+PY
+make_repo "$leaf"
+(cd "$leaf" && "$GAZETTE" print "$L" -o "$TMPDIR/leaf.pdf") 2>err || { cat err; fail "print the leaflet"; }
+pdftotext -bbox-layout "$TMPDIR/leaf.pdf" leaf.xml
+python3 - leaf.xml <<'PY' || fail "the leaflet's note is not set apart"
+import re, sys
+x = open(sys.argv[1], encoding="utf-8").read()
+words = [(float(a), float(b), w) for a, b, w in
+         re.findall(r"<word [^>]*yMin=\"([\d.]+)\" [^>]*yMax=\"([\d.]+)\">(.*?)</word>", x)]
+def height(prefix):
+    hits = [b - a for a, b, w in words if w.startswith(prefix)]
+    assert hits, "no word starting %r" % prefix
+    return hits[0]
+assert height("注1：详见") < 0.9 * height("答：看医疗保障"), "the note is as large as the answers"
+assert "ybj.muling.example.gov.cn" in x, "the note's address is lost"
+PY
