@@ -29,7 +29,9 @@
  *   GZ_DOC_RULE     -             -
  *   GZ_DOC_BOX      -             title (a boxed block until BOX_END)
  *   GZ_DOC_BOX_END  -             -
- *   GZ_DOC_LINK     -             URL, label (print adds a QR code)
+ *   GZ_DOC_LINK     -             URL, label (print adds a QR code; a
+ *                                 't' one in a note, a link's address,
+ *                                 print sets after the note's paragraph)
  *   GZ_DOC_NOTE     note number   - (a footnote's blocks until NOTE_END;
  *                                 the number is the one its marks show)
  *   GZ_DOC_NOTE_END -             -
