@@ -403,15 +403,24 @@ int gz_hex_value(int c)
 
 size_t gz_text_break_mark(const char *s)
 {
-	static const char *const marks[] = {"，", "、", "：", "；", "！", "？", "。",
-					    "）", "”", "」", "》", "——"};
+#define MARK(m) {m, sizeof(m) - 1}
+	static const struct {
+		const char *s;
+		size_t n;
+	} marks[] = {MARK("，"), MARK("、"), MARK("："), MARK("；"), MARK("！"), MARK("？"),
+		     MARK("。"), MARK("）"), MARK("”"), MARK("」"), MARK("》"), MARK("——")};
+#undef MARK
+	unsigned char c = (unsigned char)*s;
 	size_t i;
 
-	if (*s == ' ')
+	if (c == ' ')
 		return 1;
+	/* asked at every byte of a title: every mark starts E2, E3 or EF */
+	if (c != 0xe2 && c != 0xe3 && c != 0xef)
+		return 0;
 	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (!strncmp(s, marks[i], strlen(marks[i])))
-			return strlen(marks[i]);
+		if (!strncmp(s, marks[i].s, marks[i].n))
+			return marks[i].n;
 	return 0;
 }
 
