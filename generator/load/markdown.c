@@ -557,12 +557,12 @@ static bool has_colons(const char *s, size_t len)
 static void label_backrefs(gz_md_result *out, const char *label)
 {
 	gz_buf b = GZ_BUF_INIT;
-	const char *s = out->html, *at;
+	const char *s = out->html, *at = strstr(s, CMARK_BACKREF);
 	size_t n = strlen(CMARK_BACKREF);
 
-	if (!strstr(s, CMARK_BACKREF))
-		return;
-	while ((at = strstr(s, CMARK_BACKREF))) {
+	if (!at)
+		return; /* most pages: no footnotes, nothing copied */
+	for (; at; at = strstr(s, CMARK_BACKREF)) {
 		gz_buf_add(&b, s, (size_t)(at - s));
 		gz_buf_puts(&b, "aria-label=\"");
 		gz_buf_puts(&b, label);

@@ -223,8 +223,6 @@ static void link_terms(gz_site *site)
 	/* pages are newest first, so every term's list is too */
 	for (i = 0; i < site->npages; i++) {
 		gz_page *p = site->pages[i];
-		if (!p->terms)
-			gz_page_alloc_terms(p, ntax);
 		for (t = 0; t < ntax; t++) {
 			gz_strlist *vals = &p->tax_values[t];
 			for (k = 0; k < vals->n; k++) {
