@@ -399,7 +399,10 @@ static int md_shortcode(gz_md_sc *sc, void *payload, char **err)
 	res = script_call_lua(s, 3, 1, err);
 	s->cur_sc = NULL;
 	if (res < 0) {
-		gz_buf_printf(&b, _("shortcode '%s': %s"), name, *err);
+		/* error(msg, 0) is the hook's word to the editor, who has the
+		 * page's place already: the hook's own would only be noise */
+		gz_buf_printf(&b, _("shortcode '%s': %s"), name,
+			      *err + (s->told ? script_place_len(*err) : 0));
 		free(*err);
 		*err = gz_buf_detach(&b, NULL);
 		lua_settop(L, top);

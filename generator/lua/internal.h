@@ -86,6 +86,8 @@ struct gz_script {
 				    * "not enough memory", which Lua gives no place */
 	char last_where[256];      /* the same, not reset between calls: where Lua
 				    * code of an earlier call ran, the last resort */
+	bool told;                 /* the call's error was a message raised with no
+				    * place (error(msg, 0)): the handler placed it */
 	gz_site *msite;            /* during on_load: the site hooks may change */
 	const gz_config *cfg;      /* the site's settings (base URL …) */
 	bool has_filters, has_document, has_shortcodes;

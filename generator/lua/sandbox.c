@@ -375,6 +375,8 @@ static int on_error(lua_State *L)
 		msg = lua_pushfstring(L, _("error object is a %s value, not a message"),
 				      luaL_typename(L, 1));
 	}
+	s->told = !gz_diag_place(msg, NULL) &&
+		  (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER);
 	if (gz_diag_place(msg, NULL))
 		lua_pushstring(L, msg);
 	else
@@ -428,6 +430,7 @@ int script_call_lua(gz_script *s, int nargs, int nresults, char **err)
 	lua_getfield(L, LUA_REGISTRYINDEX, "gazette.onerror");
 	lua_rotate(L, fn, 2);
 	limits_start(s);
+	s->told = false;
 	st = lua_pcall(L, nargs, nresults, fn + 1);
 	limits_end(s);
 	if (st != LUA_OK) {
