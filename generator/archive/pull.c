@@ -532,31 +532,27 @@ cleanup:
 	return rc;
 }
 
-/* Is p a story the site refuses (its first error into out)? What its load
- * found wrong (front matter, text, a missing photo, its address) would
- * leave the script without a body, or its reprint terms out. */
+/* Is p a story the site refuses (every error of it into out, for the
+ * staff to pass on to its editor at once)? What its load found wrong
+ * (front matter, text, a missing photo, its address) would leave the
+ * script without a body, or its reprint terms out. */
 static bool refused(gz_diag *out, const gz_page *p, const gz_diag *loaded)
 {
-	size_t i;
+	size_t i, nhook, was = out->errors;
 
 	for (i = 0; i < loaded->n; i++) {
 		const gz_diag_item *it = &loaded->items[i];
-		if (it->severity == GZ_ERROR && it->path && !strcmp(it->path, p->path)) {
+		if (it->severity == GZ_ERROR && it->path && !strcmp(it->path, p->path))
 			gz_diag_error(out, it->path, it->line, it->col,
 				      _("%s; fix it (gazette check shows it) before pulling the story"),
 				      it->msg);
-			return true;
-		}
 	}
-	if (!p->url || (!p->title && !p->is_index)) {
-		gz_diag_error(out, p->path, 1, 1,
-			      _("the story cannot be published as it is; run gazette check and fix "
-				"what it shows before pulling it"));
-		return true;
-	}
-	if (p->nhook_errors) {
+	/* the load reports the hooks' errors too: these are for a page it
+	 * did not report them for */
+	nhook = out->errors == was ? p->nhook_errors : 0;
+	for (i = 0; i < nhook; i++) {
 		/* placed as the build places it (model/site.c) */
-		const gz_md_error *e = &p->hook_errors[0];
+		const gz_md_error *e = &p->hook_errors[i];
 		if (e->line)
 			gz_diag_error(out, p->path, e->line, 1,
 				      _("%s; fix it (gazette check shows it) before pulling the story"),
@@ -565,9 +561,12 @@ static bool refused(gz_diag *out, const gz_page *p, const gz_diag *loaded)
 			gz_diag_error_placed(out, p->path,
 					     _("%s; fix it (gazette check shows it) before pulling the story"),
 					     e->msg);
-		return true;
 	}
-	return false;
+	if (out->errors == was && (!p->url || (!p->title && !p->is_index)))
+		gz_diag_error(out, p->path, 1, 1,
+			      _("the story cannot be published as it is; run gazette check and fix "
+				"what it shows before pulling it"));
+	return out->errors > was;
 }
 
 int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, gz_diag *out)

@@ -331,6 +331,11 @@ bees=$site/content/stories/2020/bees/index.md
 cp "$bees" "$TMPDIR/bees.md"
 sed -i 's/src: hive.jpg/src: hive-2.jpg/' "$bees"
 refused "a story with a missing photo" "content/stories/2020/bees/index.md:14:5:" stories/2020/bees -o "$work/m.zip"
+# every problem of the story at once, for the staff to pass on together
+sed -i 's/src: honey.jpg/src: honey-2.jpg/' "$bees"
+refused "a story with two missing photos" "content/stories/2020/bees/index.md:14:5:" stories/2020/bees -o "$work/m.zip"
+assert_contains "$TMPDIR/e" "content/stories/2020/bees/index.md:17:5:"
+assert_eq "$(grep -c 'before pulling the story' "$TMPDIR/e")" 2 "errors of a story with two missing photos"
 cp "$TMPDIR/bees.md" "$bees"
 honey=$site/content/stories/2020/bees/honey.jpg
 cp "$honey" "$TMPDIR/honey.jpg"
