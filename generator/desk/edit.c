@@ -56,7 +56,10 @@ static void text_input(gz_buf *b, const char *label, const char *name, const cha
 }
 
 /* The date: a date picker holds YYYY-MM-DD only, so 2021年3月5日 is shown
- * as 2021-03-05, and a date with a time stays text, as written. */
+ * as 2021-03-05, and a date with a time stays text, as written. The
+ * picker shows the day as the browser's locale writes it (08/20/2019 in
+ * an English one), so the day is also written out beside it as the
+ * site's pages give it, 2019年8月20日 (desk.js follows the picker). */
 static void date_input(gz_buf *b, gz_desk_page *p)
 {
 	gz_date d;
@@ -67,7 +70,12 @@ static void date_input(gz_buf *b, gz_desk_page *p)
 			gz_date_ymd(ymd, &d);
 			gz_desk_set(&p->date, ymd);
 		}
-		text_input(b, _("Date"), "date", p->date, " type=\"date\" required");
+		text_input(b, _("Date"), "date", p->date,
+			   " type=\"date\" required aria-describedby=\"date-zh\"");
+		gz_buf_puts(b, "<output id=\"date-zh\" for=\"date\" class=\"day\">");
+		if (*p->date)
+			desk_date_zh(b, p->date);
+		gz_buf_puts(b, "</output>");
 	} else {
 		text_input(b, _("Date"), "date", p->date, " required");
 	}

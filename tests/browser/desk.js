@@ -108,6 +108,10 @@ async function main() {
 		await Promise.all([page.waitForNavigation(), page.click('a[href="/desk/new?kind=story"]')]);
 		await page.fill('input[name=title]', TITLE);
 		await page.fill('input[name=date]', '2020-04-12');
+		// the picker writes the day as the browser's locale does; beside it
+		// the day reads as the site's pages give it
+		const day = (await page.textContent('#date-zh')).trim();
+		if (day !== '2020年4月12日') bad(`the date picker's day reads '${day}', not 2020年4月12日`);
 		await page.fill('input[name=slug]', SLUG);
 		// the township: free text, with the site's places offered as it is typed
 		const offered = await page.$$eval('#townships option', (os) => os.map((o) => o.value));

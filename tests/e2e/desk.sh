@@ -244,6 +244,8 @@ done
 c=$(code GET /desk/edit?p=content/stories/2021/roundtrip.md -b "$TMPDIR/alice.jar")
 [ "$c" = 200 ] || fail "open a page with a Chinese date: $c"
 assert_contains "$TMPDIR/body" 'name="date" value="2021-03-05" type="date"'
+# and the day as a reader reads it, whatever the browser's locale
+assert_contains "$TMPDIR/body" '<output id="date-zh" for="date" class="day">2021年3月5日</output>'
 assert_contains "$TMPDIR/body" 'name="industry" value="黑木耳、食用菌"'
 c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(python3 "$ROOT/tests/tools/desk_form.py" "$TMPDIR/body")")
 [ "$c" = 303 ] || { cat "$TMPDIR/body"; fail "save a page unchanged: $c"; }
