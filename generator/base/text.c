@@ -1,6 +1,9 @@
 #include "base/text.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "base/alloc.h"
 
 /*
  * Every byte of every page goes through here (its check, its character
@@ -390,6 +393,57 @@ void gz_text_squeeze_mixed(gz_buf *b)
 	squeeze(b, true);
 }
 
+/* Does a title join tightly at a removed line break beside cp? */
+static bool joins_tight(uint32_t cp)
+{
+	return cp >= 0x80 && (gz_is_cjk(cp) || is_cjk_mark(cp));
+}
+
+/* title with each run of white space that holds a line break (a mark)
+ * made one '\n' (whole false) or the join gz_text_title_whole says */
+static char *title_marks(const char *s, bool whole)
+{
+	gz_buf b = GZ_BUF_INIT, *out = &b;
+	size_t len, i = 0, j, start = 0;
+	bool mark;
+	uint32_t next = 0;
+
+	if (!s)
+		return NULL;
+	len = strlen(s);
+	while (i < len) {
+		if (!is_blank(s[i])) {
+			gz_buf_putc(out, s[i++]);
+			continue;
+		}
+		mark = false;
+		for (j = i; j < len && is_blank(s[j]); j++)
+			mark = mark || s[j] == '\n' || s[j] == '\r';
+		if (!mark) {
+			gz_buf_add(out, s + i, j - i);
+		} else if (out->len > start && j < len) {
+			if (!whole)
+				gz_buf_putc(out, '\n');
+			else if (decode(s + j, len - j, &next) &&
+				 !joins_tight(last_char(out->ptr + start, out->len - start)) &&
+				 !joins_tight(next))
+				gz_buf_putc(out, ' ');
+		}
+		i = j;
+	}
+	return gz_buf_detach(&b, NULL);
+}
+
+char *gz_text_title_marked(const char *s)
+{
+	return title_marks(s, false);
+}
+
+char *gz_text_title_whole(const char *s)
+{
+	return title_marks(s, true);
+}
+
 int gz_hex_value(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -440,23 +494,110 @@ static size_t break_at_mark(const char *markup, double width, gz_text_lines_fn l
 			break;
 		gz_buf_clear(&b);
 		gz_buf_add(&b, markup, at + m);
-		if (lines(b.ptr, width, &last, payload) != 1)
+		if (lines(b.ptr, width, &last, NULL, 0, payload) != 1)
 			break;
 		best = at + m;
 		at += m - 1;
 	}
-	if (best && lines(markup + best, width, &last, payload) != 1)
+	if (best && lines(markup + best, width, &last, NULL, 0, payload) != 1)
 		best = 0;
 	gz_buf_release(&b);
 	return best;
+}
+
+/* Append the part of a marked title whose line k starts at starts[k], a
+ * '\n' put before each line after the first (and a space left at the
+ * end of the line before taken off). */
+static void put_lines(gz_buf *b, const char *part, const size_t *starts, int n)
+{
+	const char *s = part;
+	size_t chars = 0;
+	uint32_t cp;
+	int k;
+
+	for (k = 1; k < n; k++) {
+		while (*s && chars < starts[k]) {
+			const char *semi = *s == '&' ? strchr(s, ';') : NULL;
+			size_t m = semi ? (size_t)(semi - s) + 1 : decode(s, strlen(s), &cp);
+			gz_buf_add(b, s, m ? m : 1);
+			s += m ? m : 1;
+			chars++;
+		}
+		while (b->len && b->ptr[b->len - 1] == ' ')
+			gz_buf_truncate(b, b->len - 1);
+		gz_buf_putc(b, '\n');
+	}
+	gz_buf_puts(b, s);
+}
+
+/* Append one part of a marked title as it is balanced alone at width;
+ * true if line breaks were put in it. */
+static bool balance_part(gz_buf *b, const char *part, double width, gz_text_lines_fn lines,
+			 void *payload)
+{
+	gz_text_balanced pb;
+	size_t *starts;
+	double last;
+	bool done;
+	int n;
+
+	gz_text_balance(&pb, part, width, lines, payload);
+	if (pb.markup) {
+		gz_buf_puts(b, pb.markup);
+		free(pb.markup);
+		return true;
+	}
+	if (pb.width >= width || (n = lines(part, pb.width, &last, NULL, 0, payload)) < 2) {
+		gz_buf_puts(b, part);
+		return false;
+	}
+	/* the lines it has at the narrower width, as breaks: the text as a
+	 * whole is set at the box's width */
+	starts = gz_calloc((size_t)n, sizeof(*starts));
+	done = lines(part, pb.width, &last, starts, n, payload) == n;
+	if (done)
+		put_lines(b, part, starts, n);
+	else
+		gz_buf_puts(b, part);
+	free(starts);
+	return done;
+}
+
+/* A marked title: its parts, between its line breaks, each balanced. */
+static void balance_parts(gz_text_balanced *out, const char *markup, double width,
+			  gz_text_lines_fn lines, void *payload)
+{
+	gz_buf b = GZ_BUF_INIT, part = GZ_BUF_INIT;
+	const char *s = markup, *nl;
+	bool changed = false;
+
+	for (;;) {
+		nl = strchr(s, '\n');
+		gz_buf_clear(&part);
+		gz_buf_add(&part, s, nl ? (size_t)(nl - s) : strlen(s));
+		changed = balance_part(&b, part.ptr, width, lines, payload) || changed;
+		if (!nl)
+			break;
+		gz_buf_putc(&b, '\n');
+		s = nl + 1;
+	}
+	out->markup = changed ? gz_buf_detach(&b, NULL) : NULL;
+	out->width = width;
+	gz_buf_release(&b);
+	gz_buf_release(&part);
 }
 
 void gz_text_balance(gz_text_balanced *out, const char *markup, double width,
 		     gz_text_lines_fn lines, void *payload)
 {
 	double last, lo, hi;
-	int n = lines(markup, width, &last, payload);
+	int n;
 
+	if (strchr(markup, '\n') && !strchr(markup, '<')) {
+		balance_parts(out, markup, width, lines, payload);
+		return;
+	}
+	n = lines(markup, width, &last, NULL, 0, payload);
 	out->markup = NULL;
 	out->width = width;
 	if (n < 2 || last >= width * 0.4)
@@ -468,7 +609,7 @@ void gz_text_balance(gz_text_balanced *out, const char *markup, double width,
 			gz_buf_add(&b, markup, at);
 			gz_buf_putc(&b, '\n');
 			gz_buf_puts(&b, markup + at);
-			if (lines(b.ptr, width, &last, payload) == 2) {
+			if (lines(b.ptr, width, &last, NULL, 0, payload) == 2) {
 				out->markup = gz_buf_detach(&b, NULL);
 				return;
 			}
@@ -480,7 +621,7 @@ void gz_text_balance(gz_text_balanced *out, const char *markup, double width,
 	hi = width;
 	while (hi - lo > 1) {
 		double mid = (lo + hi) / 2;
-		int k = lines(markup, mid, &last, payload);
+		int k = lines(markup, mid, &last, NULL, 0, payload);
 		if (k < 0)
 			return;
 		if (k > n)
@@ -488,6 +629,6 @@ void gz_text_balance(gz_text_balanced *out, const char *markup, double width,
 		else
 			hi = mid;
 	}
-	if (lines(markup, hi, &last, payload) == n)
+	if (lines(markup, hi, &last, NULL, 0, payload) == n)
 		out->width = hi;
 }

@@ -56,12 +56,34 @@ bool gz_slug_is_hostile(const char *s);
  * where print's headings and the web's titles prefer to break. */
 size_t gz_text_break_mark(const char *s);
 
+/*
+ * A title's line breaks: an editor ends a line of a title where print sets
+ * it large (a brochure's cover, a leaflet's cover panel, a story's opening
+ * page in a brochure) with a line break in it, a newline of its YAML
+ * (title: "穆棱市脱贫攻坚\n典型案例", or a block scalar, title: |). One
+ * mark is the newline with the white space about it, blank lines too.
+ * Every other place reads the title whole. A title without a newline is
+ * returned as it is by both.
+ */
+/* Title s as print sets it large: each mark one '\n', none at its ends.
+ * A new string (caller frees); NULL if s is NULL. */
+char *gz_text_title_marked(const char *s);
+/* Title s read whole, each mark taken out: nothing where either side is
+ * Chinese (a Han character or a Chinese mark: "穆棱市脱贫攻坚典型案例"), a
+ * space between two other characters ("Poverty Alleviation", "2019
+ * Cases"). A new string (caller frees); NULL if s is NULL. */
+char *gz_text_title_whole(const char *s);
+
 /* How a title's lines are set: not "家里有人住院，先做什 / 么？", a word's
  * last characters alone on a line. The layout is the caller's, through a
  * function that lays markup out at width and returns its number of lines
- * (-1 if it cannot), with the width of its last line in *last; it must
- * not longjmp (a Lua error), as the balancer owns memory while it runs. */
-typedef int (*gz_text_lines_fn)(const char *markup, double width, double *last, void *payload);
+ * (-1 if it cannot), with the width of its last line in *last and, when
+ * starts is not NULL, where each of its first max lines starts, counted
+ * in characters of its text (markup's tags and entities not counted); it
+ * must not longjmp (a Lua error), as the balancer owns memory while it
+ * runs. */
+typedef int (*gz_text_lines_fn)(const char *markup, double width, double *last, size_t *starts,
+				int max, void *payload);
 typedef struct {
 	char *markup;   /* markup with a line break put in; NULL: the markup as given */
 	double width;   /* the width to lay it out at, at most the box's */
@@ -73,7 +95,11 @@ typedef struct {
  * Otherwise (no such mark, markup, three lines or more) the lines are
  * balanced: out->width is the narrowest, to a point, that gives as many
  * lines. A text narrower than its box sits at the box's left: a centred
- * or right-aligned one is to be moved by what it gave up. */
+ * or right-aligned one is to be moved by what it gave up. A line break in
+ * markup without tags (a marked title) stays, and each part between
+ * breaks is set so on its own: a part too long for one line is balanced
+ * in lines of its own, the breaks chosen put into out->markup, and the
+ * width is the box's. */
 void gz_text_balance(gz_text_balanced *out, const char *markup, double width,
 		     gz_text_lines_fn lines, void *payload);
 

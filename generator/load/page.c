@@ -788,7 +788,7 @@ static void load_fields(gz_page *p, const gz_config *cfg, gz_source *src, const 
 {
 	char *summary;
 
-	p->title = dup_str(p->fm, "title");
+	p->title = gz_text_title_whole(gz_value_str(p->fm, "title"));
 	if (!p->title && !p->is_index)
 		gz_diag_error(d, path, 2, 1, _("missing 'title' in front matter"));
 	load_date(p, "date", &p->date, &p->has_date, d);

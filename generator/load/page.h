@@ -60,6 +60,8 @@ struct gz_page {
 	char *slug;
 	char *url;            /* "/stories/2019/a/" */
 	char *out;            /* "stories/2019/a/index.html" */
+	/* title is read whole: a line break in its YAML is print's alone
+	 * (gz_text_title_whole; print reads fm's for where it breaks) */
 	char *title, *summary, *author, *source, *reprint, *layout;
 	int layout_line, layout_col;
 	gz_status status;

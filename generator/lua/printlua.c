@@ -198,18 +198,21 @@ typedef struct {
 	const gz_pdf_style *st;
 } lua_layout;
 
-static int lua_lines(const char *markup, double width, double *last, void *payload)
+static int lua_lines(const char *markup, double width, double *last, size_t *starts, int max,
+		     void *payload)
 {
 	lua_layout *ll = payload;
 	char *err = NULL;
 	gz_pdf_text *t = gz_pdf_text_new(ll->pl->c->pdf, markup, ll->st, width, &err);
-	int n;
+	int n, i;
 
 	free(err);
 	if (!t)
 		return -1;
 	n = gz_pdf_text_lines(t);
 	*last = n ? gz_pdf_text_line_width(t, n - 1) : 0;
+	for (i = 0; starts && i < max && i < n; i++)
+		starts[i] = gz_pdf_text_line_start(t, i);
 	gz_pdf_text_free(t);
 	return n;
 }

@@ -73,6 +73,7 @@ GZ_MEDIA_FN(double, gz_pdf_text_top, (const gz_pdf_text *t, int i), (t, i))
 GZ_MEDIA_FN(double, gz_pdf_text_height, (const gz_pdf_text *t), (t))
 GZ_MEDIA_FN(double, gz_pdf_text_width, (const gz_pdf_text *t), (t))
 GZ_MEDIA_FN(double, gz_pdf_text_line_width, (const gz_pdf_text *t, int i), (t, i))
+GZ_MEDIA_FN(size_t, gz_pdf_text_line_start, (const gz_pdf_text *t, int i), (t, i))
 GZ_MEDIA_VOID(gz_pdf_text_draw,
 	      (gz_pdf *pdf, const gz_pdf_text *t, double x, double y, int first, int n),
 	      (pdf, t, x, y, first, n))

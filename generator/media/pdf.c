@@ -448,6 +448,14 @@ double gz_pdf_text_line_width(const gz_pdf_text *t, int i)
 	return t->w[i];
 }
 
+size_t gz_pdf_text_line_start(const gz_pdf_text *t, int i)
+{
+	const char *text = pango_layout_get_text(t->layout);
+	PangoLayoutLine *line = pango_layout_get_line_readonly(t->layout, i);
+
+	return line ? (size_t)g_utf8_pointer_to_offset(text, text + line->start_index) : 0;
+}
+
 double gz_pdf_text_width(const gz_pdf_text *t)
 {
 	return t->width;

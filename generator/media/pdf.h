@@ -90,6 +90,9 @@ double gz_pdf_text_height(const gz_pdf_text *t);
 double gz_pdf_text_width(const gz_pdf_text *t);
 /* Width of line i (0-based), points. */
 double gz_pdf_text_line_width(const gz_pdf_text *t, int i);
+/* Where line i (0-based) starts, in characters of the text (markup's
+ * tags and entities not counted). */
+size_t gz_pdf_text_line_start(const gz_pdf_text *t, int i);
 /* Draw lines [first, first+n) with the top of line first at (x, y). */
 void gz_pdf_text_draw(gz_pdf *pdf, const gz_pdf_text *t, double x, double y, int first, int n);
 

@@ -456,7 +456,7 @@ static int story(printer *pr, const manifest *m, const gz_page *p, int *start)
 {
 	blocks bs = {0};
 	gz_buf by = GZ_BUF_INIT;
-	char *title, *place;
+	char *title, *marked, *place;
 	int rc;
 
 	pr->heads = true;
@@ -469,7 +469,10 @@ static int story(printer *pr, const manifest *m, const gz_page *p, int *start)
 	print_next_frame(pr);
 	pr->opening = false;
 	*start = gz_pdf_page_count(pr->pdf);
-	title = print_esc(p->title);
+	/* the opening's heading is set large: its title's line breaks hold */
+	marked = print_title_marked(p);
+	title = print_esc(marked);
+	free(marked);
 	pr->y += 6 * MM;
 	pr->y += print_text_box(pr, title, true, pr->title_size, GZ_PDF_LEFT, pr->f.x, pr->y, pr->f.w) +
 		 3 * MM;
@@ -538,13 +541,15 @@ static int brochure_pass(printer *pr, const manifest *m, int *starts, const int 
 }
 
 /* What the cover and back layouts see: the manifest's fields (with their
- * places), the issuer, the size, the site's copyright line and the titles. */
+ * places), the title whole and as the cover sets it, the issuer, the size,
+ * the site's copyright line and the titles. */
 static gz_value *brochure_doc(const printer *pr, const manifest *m)
 {
 	gz_value *doc = print_value_clone(m->root), *titles = gz_calloc(1, sizeof(*titles));
 	const gz_value *params = gz_value_get(pr->site->cfg.root, "params");
 	size_t i;
 
+	print_value_put_title(doc, m->title, m->cover_title);
 	print_value_put_str(doc, "issuer", m->issuer);
 	print_value_put_str(doc, "size", m->size_name);
 	/* the layouts print the date for readers */

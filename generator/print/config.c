@@ -72,6 +72,20 @@ void print_value_put_str(gz_value *map, const char *key, const char *s)
 	print_value_put(map, key, v);
 }
 
+void print_value_put_title(gz_value *map, const char *whole, const char *cover)
+{
+	const gz_value *title = gz_value_get(map, "title");
+	int line = title ? title->line : 0, col = title ? title->col : 0;
+	gz_value *v;
+
+	print_value_put_str(map, "title", whole);
+	print_value_put_str(map, "cover_title", cover);
+	if ((v = gz_value_get(map, "cover_title"))) {
+		v->line = line;
+		v->col = col;
+	}
+}
+
 gz_value *print_value_map(void)
 {
 	gz_value *v = gz_calloc(1, sizeof(*v));

@@ -148,7 +148,10 @@ struct printer {
 /* A brochure manifest, read and checked (manifest.c). */
 typedef struct {
 	gz_value *root;
-	const char *title, *subtitle, *issuer, *date, *cover, *back;
+	/* owned: the title whole, and as the cover sets it (with the line
+	 * breaks its editor marked: gz_text_title_marked) */
+	char *title, *cover_title;
+	const char *subtitle, *issuer, *date, *cover, *back;
 	/* the colophon's record of a printed internal publication */
 	const char *permit, *copies, *printer, *format;
 	const gz_value *cover_v;
@@ -172,6 +175,9 @@ void print_doc_blocks(blocks *out, const gz_page *page);
 gz_value *print_value_clone(const gz_value *v);
 void print_value_put(gz_value *map, const char *key, gz_value *v);
 void print_value_put_str(gz_value *map, const char *key, const char *s);
+/* map.title the title whole and map.cover_title as a cover sets it, both
+ * at the place of the title map has (for messages). */
+void print_value_put_title(gz_value *map, const char *whole, const char *cover);
 gz_value *print_value_map(void);
 /* The site's, the theme's and the default theme's print.yml, merged into
  * pr->style; every colour checked. Returns 0, or -1 with errors in pr->d. */
@@ -198,6 +204,9 @@ gz_pdf_text *print_text(printer *pr, const char *markup, const gz_pdf_style *st,
 gz_pdf_text *print_head_text(printer *pr, const char *markup, const gz_pdf_style *st, double width);
 void print_escape(gz_buf *b, const char *s);
 char *print_esc(const char *s);
+/* p's title as print sets it large, with the line breaks its editor
+ * marked (gz_text_title_marked); not escaped; caller frees. */
+char *print_title_marked(const gz_page *p);
 double print_text_box(printer *pr, const char *markup, bool head, double size, gz_pdf_align al,
 		      double x, double y, double w);
 int print_next_frame(printer *pr);

@@ -90,15 +90,18 @@ static double balance(printer *pr, const blocks *bs, const gz_page *p, const fra
 }
 
 /* What the tri-fold layout sees: the front matter (with its places) and
- * the page's title, summary, author, date, cover photo and web address. */
+ * the page's title (whole, and as the cover panel sets it), summary,
+ * author, date, cover photo and web address. */
 static gz_value *leaflet_doc(const printer *pr, const gz_page *p)
 {
 	gz_value *doc = p->fm && p->fm->type == GZ_MAP ? print_value_clone(p->fm) : print_value_map();
 	const char *base = pr->site->cfg.base_path;
 	gz_buf url = GZ_BUF_INIT;
 	char ymd[GZ_DATE_ZH_SIZE];
+	char *cover = print_title_marked(p);
 
-	print_value_put_str(doc, "title", p->title);
+	print_value_put_title(doc, p->title, cover);
+	free(cover);
 	print_value_put_str(doc, "summary", p->summary);
 	print_value_put_str(doc, "author", p->author);
 	if (p->has_date) {

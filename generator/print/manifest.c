@@ -12,6 +12,7 @@
 #include "base/date.h"
 #include "load/yaml.h"
 #include "base/i18n.h"
+#include "base/text.h"
 
 typedef struct {
 	const char *name;
@@ -71,7 +72,8 @@ static void read_fields(manifest *m, const gz_site *site, gz_source *src, const 
 	const char *size;
 	size_t i;
 
-	m->title = gz_value_str(m->root, "title");
+	m->title = gz_text_title_whole(gz_value_str(m->root, "title"));
+	m->cover_title = gz_text_title_marked(gz_value_str(m->root, "title"));
 	m->subtitle = gz_value_str(m->root, "subtitle");
 	m->issuer = gz_value_str(m->root, "issuer");
 	m->permit = gz_value_str(m->root, "permit");
@@ -274,6 +276,8 @@ void print_manifest_release(manifest *m)
 {
 	gz_value_free(m->doc);
 	gz_value_free(m->root);
+	free(m->title);
+	free(m->cover_title);
 	free(m->pages);
 }
 

@@ -153,13 +153,16 @@ typedef struct {
 	const gz_pdf_style *st;
 } head_layout;
 
-static int head_lines(const char *markup, double width, double *last, void *payload)
+static int head_lines(const char *markup, double width, double *last, size_t *starts, int max,
+		      void *payload)
 {
 	head_layout *h = payload;
 	gz_pdf_text *t = print_text(h->pr, markup, h->st, width);
-	int n = gz_pdf_text_lines(t);
+	int n = gz_pdf_text_lines(t), i;
 
 	*last = n ? gz_pdf_text_line_width(t, n - 1) : 0;
+	for (i = 0; starts && i < max && i < n; i++)
+		starts[i] = gz_pdf_text_line_start(t, i);
 	gz_pdf_text_free(t);
 	return n;
 }
@@ -189,6 +192,13 @@ char *print_esc(const char *s)
 	gz_buf b = GZ_BUF_INIT;
 	print_escape(&b, s);
 	return gz_buf_detach(&b, NULL);
+}
+
+char *print_title_marked(const gz_page *p)
+{
+	const char *title = gz_value_str(p->fm, "title");
+
+	return gz_text_title_marked(title ? title : p->title ? p->title : "");
 }
 
 /* Draw a one-off text box; returns its height. */

@@ -4,7 +4,8 @@
 # the other, never overprinted (the issuer had a fixed place and was
 # printed inside the title block at A6); a title that cannot fit is an
 # error at its line; a title of two or three lines has no line of one or
-# two characters (its lines are balanced). The back cover prints the whole copyright notice of
+# two characters (its lines are balanced), and one with a line break
+# marked breaks there on the cover alone. The back cover prints the whole copyright notice of
 # site.yml above its band (at A6 it was cut to one line), and a back: text
 # too long for it is an error at its line.
 set -eu
@@ -150,4 +151,46 @@ px = head[3][:w * h]
 top = px[:w * (h * 4 // 10)]
 assert sum(top) / len(top) < 128, sum(top) / len(top)
 PY
+
+# a line break in a title (a newline in its YAML) is where the cover
+# breaks it, and nowhere else: unmarked, the A6 cover splits 攻坚
+# ("穆棱市脱贫攻 / 坚典型案例"); marked, in double quotes or as a block
+# scalar, it breaks after 攻坚, and the PDF's Title, the colophon and the
+# running heads read it whole. A part too long for its line is balanced
+# alone. A story's title is marked the same way for its opening page.
+variant marked A6 '"穆棱市脱贫攻坚\\n典型案例"'
+variant marked-block A6
+sed -i 's/^title: .*/title: |\n  穆棱市脱贫攻坚\n  典型案例/' "$site/content/brochures/marked-block.yml"
+variant marked-part A6 '"穆棱市\\n脱贫攻坚典型案例汇编"'
+sed -i 's/^title: .*/title: "穆棱脱贫攻坚\\n纪实"/' "$site/content/stories/2019/muling-overview.md"
+# the PDF $1's first page begins with the lines after $2, its Title is $3
+marked_ok() {
+	pdf=$1 whole=$3
+	printf '%s\n' $2 >want.txt
+	pdftotext -f 1 -l 1 -layout "$pdf" - | sed 's/^ *//; s/ *$//' | grep -v '^$' |
+		head -n "$(wc -l <want.txt)" >got.txt
+	diff -u want.txt got.txt || fail "$pdf: the cover's title lines"
+	[ "$(pdfinfo "$pdf" | sed -n 's/^Title: *//p')" = "$whole" ] ||
+		{ pdfinfo "$pdf"; fail "$pdf: the PDF's Title is not '$whole'"; }
+	# the colophon (page 2) opens with the title on one line
+	pdftotext -f 2 -l 2 -layout "$pdf" - | tr -d '\f' | sed 's/^ *//; s/ *$//' | grep -v '^$' >colophon.txt
+	assert_contains colophon.txt "编印："
+	[ "$(head -n 1 colophon.txt)" = "$whole" ] ||
+		{ cat colophon.txt; fail "$pdf: the colophon's title line is not '$whole'"; }
+	# the running heads, and the contents, hold the titles whole
+	pdftotext -f 3 -layout "$pdf" - | tr -d '\f' | sed 's/^ *//; s/ *$//' >rest.txt
+	grep -qx "$whole" rest.txt || fail "$pdf: no running head '$whole'"
+	! grep -qx "$(echo "$2" | cut -d' ' -f1)" rest.txt || fail "$pdf: a running head is broken"
+	grep -q "^穆棱脱贫攻坚纪实" rest.txt || fail "$pdf: the contents' line of a marked story"
+	# the marked story opens with its title in the lines marked
+	grep -A1 -x "穆棱脱贫攻坚" rest.txt | grep -qx "纪实" || fail "$pdf: the marked story's opening"
+}
+for s in marked marked-block; do
+	"$GAZETTE" print --source "$site" "content/brochures/$s.yml" -o "$s.pdf" 2>err ||
+		{ cat err; fail "print the brochure $s"; }
+	marked_ok "$s.pdf" "穆棱市脱贫攻坚 典型案例" 穆棱市脱贫攻坚典型案例
+done
+"$GAZETTE" print --source "$site" content/brochures/marked-part.yml -o marked-part.pdf 2>err ||
+	{ cat err; fail "print the brochure marked-part"; }
+marked_ok marked-part.pdf "穆棱市 脱贫攻坚典 型案例汇编" 穆棱市脱贫攻坚典型案例汇编
 echo "covers: ok"

@@ -8,7 +8,8 @@
 # are there. A leaflet half as long prints (with a warning that it is
 # thin); one twice as long is refused with how much to cut, and no PDF.
 # Fold marks (tests/tools/fold_marks_check.py) come with --marks only,
-# outside the bleed, top and bottom of both sides.
+# outside the bleed, top and bottom of both sides. A title's marked line
+# break is kept on the cover panel alone.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 command -v pdftotext >/dev/null || skip "poppler-utils is not installed"
@@ -45,6 +46,10 @@ EOF
 # a title of three lines on the cover panel: unbalanced it left "读" alone
 sed -e 's/^title: .*/title: 看病就医“三张网”兜底保障政策解读/' -e 's/^slug: .*/slug: title3/' \
 	"$site/$L" >"$site/content/leaflets/title3.md"
+# a title with a line break marked (a newline in its YAML): unmarked, the
+# cover panel splits 保障 ("穆棱市医疗保 / 障政策问答")
+sed -e 's/^title: .*/title: "穆棱市医疗保障\\n政策问答"/' -e 's/^slug: .*/slug: marked/' \
+	"$site/$L" >"$site/content/leaflets/marked.md"
 make_repo "$site"
 
 cd "$TMPDIR"
@@ -105,4 +110,21 @@ set -e
 grep -E "^content/leaflets/summary2.md:6:10: summary is too long for the leaflet's cover panel \([0-9]+ lines; room for [0-9]+\); shorten it by about [0-9]+ characters$" err ||
 	{ cat err; fail "the long summary's message"; }
 assert_no_file summary2.pdf
+
+# the marked title breaks there on the cover panel, and reads whole in the
+# PDF's Title, on its web page and in the feed, with no line break left
+"$GAZETTE" print --source "$site" content/leaflets/marked.md -o marked.pdf 2>err ||
+	{ cat err; fail "print the leaflet with a marked title"; }
+pdftotext -f 1 -l 1 -r 72 -x 558 -y 0 -W 284 -H 596 -layout marked.pdf - |
+	sed 's/^ *//; s/ *$//' | grep -v '^$' | sed -n '2,3p' >got.txt
+printf '%s\n' 穆棱市医疗保障 政策问答 >want.txt
+diff -u want.txt got.txt || fail "the marked title's lines on the cover panel"
+[ "$(pdfinfo marked.pdf | sed -n 's/^Title: *//p')" = 穆棱市医疗保障政策问答 ] ||
+	{ pdfinfo marked.pdf; fail "the marked leaflet's PDF Title"; }
+"$GAZETTE" build --source "$site" --out "$TMPDIR/pub" >/dev/null 2>err || { cat err; fail "build the site"; }
+assert_contains "$TMPDIR/pub/leaflets/marked/index.html" "<title>穆棱市医疗保障政策问答 | "
+assert_contains "$TMPDIR/pub/leaflets/marked/index.html" ">穆棱市医疗保障政策问答</h1>"
+assert_contains "$TMPDIR/pub/leaflets/atom.xml" "<title>穆棱市医疗保障政策问答</title>"
+! grep -rlF '穆棱市医疗保障\n' "$TMPDIR/pub" || fail "a line break of the title left in the site"
+! grep -rlx '.*穆棱市医疗保障' "$TMPDIR/pub" || fail "a line break of the title left in the site"
 echo "leaflet: ok"

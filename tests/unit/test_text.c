@@ -177,15 +177,20 @@ static void break_marks(void)
 }
 
 /* A layout of one unit a character, breaking anywhere and at '\n'. */
-static int mono_lines(const char *markup, double width, double *last, void *payload)
+static int mono_lines(const char *markup, double width, double *last, size_t *starts, int max,
+		      void *payload)
 {
 	int n = 1, col = 0, *calls = payload;
-	size_t i, len = strlen(markup);
+	size_t i, len = strlen(markup), ci = 0;
 	uint32_t cp;
 
 	(*calls)++;
-	for (i = 0; i < len; i += gz_utf8_decode(markup + i, len - i, &cp)) {
+	if (starts && max > 0)
+		starts[0] = 0;
+	for (i = 0; i < len; i += gz_utf8_decode(markup + i, len - i, &cp), ci++) {
 		if (markup[i] == '\n' || col + 1 > width) {
+			if (starts && n < max)
+				starts[n] = ci + (markup[i] == '\n');
 			n++;
 			col = 0;
 		}
@@ -222,9 +227,61 @@ static void balance(void)
 	CHECK(calls > 0);
 }
 
+/* A marked title keeps its line breaks; each part is balanced alone, its
+ * own breaks put in the markup, at the box's width. */
+static void balance_marked(void)
+{
+	gz_text_balanced b;
+	int calls = 0;
+
+	gz_text_balance(&b, "穆棱市脱贫攻坚\n典型案例", 9, mono_lines, &calls);
+	CHECK(b.markup == NULL && b.width == 9);
+	/* 9 + 1 becomes 5 + 5, the mark kept */
+	gz_text_balance(&b, "穆棱市\n脱贫攻坚典型案例汇编", 9, mono_lines, &calls);
+	CHECK_STR(b.markup, "穆棱市\n脱贫攻坚典\n型案例汇编");
+	CHECK(b.width == 9);
+	free(b.markup);
+	/* a part broken after its mark */
+	gz_text_balance(&b, "穆棱市\n家里有人住院，先做什么？", 10, mono_lines, &calls);
+	CHECK_STR(b.markup, "穆棱市\n家里有人住院，\n先做什么？");
+	free(b.markup);
+}
+
+/* A title's line breaks: one '\n' each where print sets it large; taken
+ * out everywhere else, with a space only between two non-Chinese
+ * characters. A title without a line break is as it was. */
+static void title_marks(void)
+{
+	static const char *const cases[][3] = {
+		{"穆棱市脱贫攻坚\n典型案例", "穆棱市脱贫攻坚\n典型案例", "穆棱市脱贫攻坚典型案例"},
+		/* title: | ends in a newline */
+		{"穆棱市脱贫攻坚\n典型案例\n", "穆棱市脱贫攻坚\n典型案例", "穆棱市脱贫攻坚典型案例"},
+		{"\n 穆棱 \r\n\n 案例 \n", "穆棱\n案例", "穆棱案例"},
+		{"Poverty \nAlleviation\r\nCases", "Poverty\nAlleviation\nCases",
+		 "Poverty Alleviation Cases"},
+		{"2019\n年度", "2019\n年度", "2019年度"},
+		{"看病就医\n“三张网”", "看病就医\n“三张网”", "看病就医“三张网”"},
+		{"“三张网”\nA", "“三张网”\nA", "“三张网”A"},
+		{" 穆棱  App ", " 穆棱  App ", " 穆棱  App "},
+		{"", "", ""},
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_STR(s = gz_text_title_marked(cases[i][0]), cases[i][1]);
+		free(s);
+		CHECK_STR(s = gz_text_title_whole(cases[i][0]), cases[i][2]);
+		free(s);
+	}
+	CHECK(gz_text_title_whole(NULL) == NULL);
+}
+
 void suite_text(void)
 {
 	gz_test_run("balance", balance);
+	gz_test_run("balance_marked", balance_marked);
+	gz_test_run("title_marks", title_marks);
 	gz_test_run("break_marks", break_marks);
 	gz_test_run("count_chinese", count_chinese);
 	gz_test_run("minutes", minutes);

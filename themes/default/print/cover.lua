@@ -1,7 +1,8 @@
 -- The front cover of a brochure (gazette print content/brochures/x.yml).
 --
 -- doc is the manifest (title, subtitle, issuer, date, cover, back, size …,
--- plus titles: the stories' titles in order); page is the geometry in
+-- plus cover_title: the title with its marked line breaks, and titles: the
+-- stories' titles in order); page is the geometry in
 -- points: page.width × page.height is the trimmed page, page.bleed what
 -- runs past it on every side. docs/print.md lists the drawing functions.
 return function(doc, page)
@@ -11,12 +12,15 @@ return function(doc, page)
   local title_size = tonumber(sizes.cover_title) or 22
   local max_lines = tonumber(sizes.cover_title_lines) or 3
   -- balanced: a title of three lines does not leave a character or two
-  -- alone on its last
+  -- alone on its last. doc.cover_title is the title with the line breaks
+  -- its editor marked (title: "穆棱市脱贫攻坚\n典型案例"); each line of it
+  -- is balanced alone when too long for one
   local title = { font = "sans", bold = true, size = title_size, leading = 1.3, balance = true }
+  local title_text = esc(doc.cover_title or doc.title)
   local subtitle = { size = 12 }
   local issuer = { font = "sans", bold = true, size = 10 }
 
-  local title_h, lines = measure(w, esc(doc.title), title)
+  local title_h, lines = measure(w, title_text, title)
   if lines > max_lines then
     fail("title", string.format(_("title is too long for the cover (%d lines; at most %d); shorten it"),
       lines, max_lines))
@@ -50,7 +54,7 @@ return function(doc, page)
   rect(-b, fold, W + 2 * b, 2.5 * mm, "accent")
 
   local y = fold + 12 * mm
-  y = y + text(x, y, w, nil, esc(doc.title), title) + 4 * mm
+  y = y + text(x, y, w, nil, title_text, title) + 4 * mm
   if doc.subtitle then
     text(x, y, w, nil, esc(doc.subtitle), subtitle)
   end

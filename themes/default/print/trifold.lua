@@ -7,8 +7,9 @@
 -- page.margin.top is the padding inside a panel. The text of the page is
 -- set by gazette itself afterwards: its opening section on the flap, the
 -- rest (the Q&A) across the three inside panels. This layout draws the
--- cover and back panels; doc is the page's front matter plus title,
--- summary, author, date, cover (a site path) and url (its web address);
+-- cover and back panels; doc is the page's front matter plus title (read
+-- whole), cover_title (with the line breaks its editor marked), summary,
+-- author, date, cover (a site path) and url (its web address);
 -- doc.page is the page as HTML layouts see it.
 local function cover_panel(doc, page, c)
   local H, b, pad = page.height, page.bleed, page.margin.top
@@ -56,7 +57,9 @@ local function cover_panel(doc, page, c)
   if doc.topic then
     text(x, 16 * mm, w, nil, esc(doc.topic), { font = "sans", bold = true, size = 11, color = "paper" })
   end
-  local _h, over = text(x, 32 * mm, w, band - 36 * mm, esc(doc.title),
+  -- with the line breaks its editor marked in the title, each line of it
+  -- balanced alone when too long for one
+  local _h, over = text(x, 32 * mm, w, band - 36 * mm, esc(doc.cover_title or doc.title),
     { font = "sans", bold = true, size = title_size, leading = 1.3, color = "paper", balance = true })
   if over then
     fail("title", _("title is too long for the leaflet's cover panel; shorten it"))
