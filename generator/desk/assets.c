@@ -14,7 +14,7 @@ const char desk_css[] =
 	"main{max-width:72rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem}h2{font-size:1.15rem}\n"
 	".card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:1rem;margin:0 0 1rem}"
 	".login{max-width:26rem}\n"
-	"label{display:block;margin:.4rem 0}output.day{display:block;margin:-.2rem 0 .4rem;color:#555}input,select,textarea{display:block;width:100%;font:inherit;"
+	"label{display:block;margin:.4rem 0}.hint{display:block;margin:-.2rem 0 .4rem;color:#555}input,select,textarea{display:block;width:100%;font:inherit;"
 	"padding:.4rem;border:1px solid #bbb;border-radius:4px;min-height:2.5rem}\n"
 	"button,.button{font:inherit;padding:.45rem 1rem;border:1px solid #888;border-radius:4px;"
 	"background:#fff;color:#222;text-decoration:none;display:inline-block;min-height:2.5rem;cursor:pointer}\n"

@@ -55,6 +55,30 @@ static void text_input(gz_buf *b, const char *label, const char *name, const cha
 	gz_buf_printf(b, "\"%s></label>", extra ? extra : "");
 }
 
+/* The title: one line, unless an editor broke it where print sets it
+ * large (base/text.h): a one-line field would drop the break, so such a
+ * title is shown in a box of its lines, and saved with them. */
+static void title_input(gz_buf *b, const char *title)
+{
+	const char *s;
+	int rows = 1;
+
+	if (!strchr(title, '\n')) {
+		text_input(b, _("Title"), "title", title, " required");
+		return;
+	}
+	for (s = title; (s = strchr(s, '\n')); s++)
+		rows++;
+	/* a browser drops the newline right after <textarea> */
+	gz_buf_printf(b, "<label>%s<textarea name=\"title\" rows=\"%d\" required "
+			 "aria-describedby=\"title-note\">\n",
+		      _("Title"), rows);
+	html(b, title);
+	gz_buf_printf(b, "</textarea></label><small id=\"title-note\" class=\"hint\">%s</small>",
+		      _("The title breaks at the end of each line where print sets it large (the "
+			"cover, a story's opening page); everywhere else it reads as one line."));
+}
+
 /* The date: a date picker holds YYYY-MM-DD only, so 2021年3月5日 is shown
  * as 2021-03-05, and a date with a time stays text, as written. The
  * picker shows the day as the browser's locale writes it (08/20/2019 in
@@ -72,7 +96,7 @@ static void date_input(gz_buf *b, gz_desk_page *p)
 		}
 		text_input(b, _("Date"), "date", p->date,
 			   " type=\"date\" required aria-describedby=\"date-zh\"");
-		gz_buf_puts(b, "<output id=\"date-zh\" for=\"date\" class=\"day\">");
+		gz_buf_puts(b, "<output id=\"date-zh\" for=\"date\" class=\"hint\">");
 		if (*p->date)
 			desk_date_zh(b, p->date);
 		gz_buf_puts(b, "</output>");
@@ -132,7 +156,7 @@ void desk_form_screen(desk_ctx *c, gz_desk_page *p, const char *page, const char
 	gz_buf_puts(b, "\"><input type=\"hidden\" name=\"status\" value=\"");
 	html(b, p->status);
 	gz_buf_puts(b, "\">");
-	text_input(b, _("Title"), "title", p->title, " required");
+	title_input(b, p->title);
 	date_input(b, p);
 	if (!*page)
 		text_input(b, _("Address name (a-z, 0-9, -)"), "slug", p->slug,
@@ -335,6 +359,16 @@ static bool front_matter_in_text(gz_desk_page *p)
 	return true;
 }
 
+static void no_cr(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++)
+		if (*s != '\r')
+			*o++ = *s;
+	*o = '\0';
+}
+
 bool desk_form_page(desk_ctx *c, gz_desk_page *p, const char **why)
 {
 	size_t i;
@@ -356,13 +390,8 @@ bool desk_form_page(desk_ctx *c, gz_desk_page *p, const char **why)
 	gz_desk_set(&p->extra, field(c, "extra"));
 	gz_desk_set(&p->body, field(c, "body"));
 	/* a textarea sends CR LF */
-	{
-		char *s = p->body, *o = p->body;
-		for (; *s; s++)
-			if (*s != '\r')
-				*o++ = *s;
-		*o = '\0';
-	}
+	no_cr(p->body);
+	no_cr(p->title);
 	for (i = 0; i < GZ_DESK_MAX_PHOTOS; i++) {
 		char n[32];
 		const char *src;
@@ -419,7 +448,9 @@ bool desk_new_path(gz_buf *out, gz_desk_page *p, const char *kind, const char **
 	*why = _("The address name may hold only a-z, 0-9 and -.");
 	if (!*p->slug) {
 		gz_buf sl = GZ_BUF_INIT;
-		gz_slugify(&sl, p->title);
+		char *title = gz_desk_page_title(p);
+		gz_slugify(&sl, title);
+		free(title);
 		for (s = sl.ptr; *s && (unsigned char)*s < 0x80; s++)
 			;
 		if (sl.len && !*s && sl.len <= 60) {

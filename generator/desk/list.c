@@ -44,7 +44,7 @@ static void row_add(row **rows, size_t *n, size_t *cap, desk *dk, const char *sh
 	gz_grow((void **)rows, cap, *n + 1, sizeof(row));
 	r = &(*rows)[(*n)++];
 	r->page = gz_strdup(page);
-	r->title = gz_strdup(*p.title ? p.title : page);
+	r->title = *p.title ? gz_desk_page_title(&p) : gz_strdup(page);
 	r->date = gz_strdup(p.date);
 	r->status = gz_strdup(*p.status ? p.status : "published");
 	r->branch = branch ? gz_strdup(branch) : NULL;

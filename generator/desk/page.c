@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/text.h"
 #include "desk/page.h"
 #include "load/yaml.h"
 
@@ -259,6 +260,11 @@ int gz_desk_page_write(gz_buf *out, gz_desk_page *p)
 	if (out->len && out->ptr[out->len - 1] != '\n')
 		gz_buf_putc(out, '\n');
 	return 0;
+}
+
+char *gz_desk_page_title(const gz_desk_page *p)
+{
+	return gz_text_title_whole(p->title ? p->title : "");
 }
 
 void gz_desk_page_release(gz_desk_page *p)

@@ -42,6 +42,10 @@ int gz_desk_page_parse(gz_desk_page *p, const char *md, size_t len, const char *
  * or -1 with out unchanged when a field is not UTF-8 (typed from a form). */
 int gz_desk_page_write(gz_buf *out, gz_desk_page *p);
 
+/* p's title as one line, for lists and commit messages: its line breaks
+ * are where print breaks it (base/text.h). A new string. */
+char *gz_desk_page_title(const gz_desk_page *p);
+
 void gz_desk_page_release(gz_desk_page *p);
 
 /* Replace *field with a copy of v (NULL: ""). */

@@ -221,7 +221,7 @@ void desk_do_decide(desk_ctx *c)
 	desk *dk = c->dk;
 	const char *branch = field(c, "b"), *base = field(c, "base"), *comment = field(c, "comment");
 	bool approve = !strcmp(field(c, "do"), "approve");
-	char owner[33], sha[GZ_SHA_SIZE], merged[GZ_SHA_SIZE], *rp = NULL;
+	char owner[33], sha[GZ_SHA_SIZE], merged[GZ_SHA_SIZE], *rp = NULL, *title;
 	gz_buf page = GZ_BUF_INIT, out = GZ_BUF_INIT, msg = GZ_BUF_INIT;
 	gz_strlist conflicts = {0};
 	gz_desk_page p;
@@ -249,7 +249,9 @@ void desk_do_decide(desk_ctx *c)
 	file.path = rp;
 	file.data = out.ptr;
 	file.len = out.len;
-	gz_buf_printf(&msg, approve ? _("%s: approved\n") : _("%s: sent back\n"), p.title);
+	title = gz_desk_page_title(&p);
+	gz_buf_printf(&msg, approve ? _("%s: approved\n") : _("%s: sent back\n"), title);
+	free(title);
 	if (*comment)
 		gz_buf_printf(&msg, "\n%s\n", comment);
 	rc = gz_gitw_commit(dk->git, sha, branch, base, &file, 1, c->user.name, c->user.email, msg.ptr,

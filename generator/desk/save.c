@@ -56,7 +56,7 @@ void desk_do_save(desk_ctx *c)
 	const char *why = NULL, *page = field(c, "p"), *base = field(c, "base"), *missing;
 	bool submit = !strcmp(field(c, "do"), "submit");
 	gz_buf path = GZ_BUF_INIT, md = GZ_BUF_INIT, msg = GZ_BUF_INIT, loc = GZ_BUF_INIT;
-	char *branch = NULL, *rp = NULL, sha[GZ_SHA_SIZE];
+	char *branch = NULL, *rp = NULL, *title, sha[GZ_SHA_SIZE];
 	gz_gitw_file file;
 	int rc;
 
@@ -118,7 +118,9 @@ void desk_do_save(desk_ctx *c)
 	file.path = rp;
 	file.data = md.ptr;
 	file.len = md.len;
-	gz_buf_printf(&msg, submit ? _("%s: submitted for review\n") : _("%s: saved on the desk\n"), p.title);
+	title = gz_desk_page_title(&p);
+	gz_buf_printf(&msg, submit ? _("%s: submitted for review\n") : _("%s: saved on the desk\n"), title);
+	free(title);
 	rc = gz_gitw_commit(dk->git, sha, branch, base, &file, 1, c->user.name, c->user.email, msg.ptr,
 			    &c->failed);
 	if (rc == GZ_GITW_STALE) {

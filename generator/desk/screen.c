@@ -46,8 +46,11 @@ bool desk_is_reviewer(desk_ctx *c)
 	return c->user.role != GZ_ROLE_EDITOR;
 }
 
-void desk_head(desk_ctx *c, gz_buf *b, const char *title)
+void desk_head(desk_ctx *c, gz_buf *b, const char *as_written)
 {
+	/* one line: a title's line breaks are print's (base/text.h) */
+	char *title = gz_text_title_whole(as_written);
+
 	gz_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"");
 	html(b, c->dk->lang);
 	gz_buf_puts(b, "\"><head><meta charset=\"utf-8\">"
@@ -70,6 +73,7 @@ void desk_head(desk_ctx *c, gz_buf *b, const char *title)
 	gz_buf_printf(b, "<h1>");
 	html(b, title);
 	gz_buf_puts(b, "</h1>");
+	free(title);
 }
 
 void desk_foot(gz_buf *b)

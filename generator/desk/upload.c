@@ -123,7 +123,7 @@ void desk_do_upload(desk_ctx *c)
 	desk *dk = c->dk;
 	const char *branch = field(c, "b"), *base = field(c, "base"), *name = c->rq->file_name;
 	const char *kind;
-	char owner[33], *rp = NULL, sha[GZ_SHA_SIZE];
+	char owner[33], *rp = NULL, *title, sha[GZ_SHA_SIZE];
 	gz_buf page = GZ_BUF_INIT, photo = GZ_BUF_INIT, out = GZ_BUF_INIT, loc = GZ_BUF_INIT,
 	       msg = GZ_BUF_INIT;
 	gz_desk_page p;
@@ -169,7 +169,9 @@ void desk_do_upload(desk_ctx *c)
 	files[1].path = rp;
 	files[1].data = out.ptr;
 	files[1].len = out.len;
-	gz_buf_printf(&msg, _("%s: photo %s added on the desk\n"), p.title, strrchr(photo.ptr, '/') + 1);
+	title = gz_desk_page_title(&p);
+	gz_buf_printf(&msg, _("%s: photo %s added on the desk\n"), title, strrchr(photo.ptr, '/') + 1);
+	free(title);
 	rc = gz_gitw_commit(dk->git, sha, branch, base, files, 2, c->user.name, c->user.email, msg.ptr,
 			    &c->failed);
 	if (rc == GZ_GITW_STALE) {

@@ -29,7 +29,11 @@ class Form(html.parser.HTMLParser):
         if not self.inside:
             return
         if tag == "input" and "name" in a and a.get("type") not in ("file", "submit"):
-            self.fields.append([a["name"], a.get("value", "")])
+            # a browser drops line breaks from a one-line field's value
+            v = a.get("value", "")
+            if a.get("type", "text") in ("text", "search", "tel", "url", "password", "email"):
+                v = v.replace("\r", "").replace("\n", "")
+            self.fields.append([a["name"], v])
         elif tag == "textarea" and "name" in a:
             self.fields.append([a["name"], ""])
             self.text = self.fields[-1]
