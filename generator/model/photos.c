@@ -145,34 +145,25 @@ int gz_photos_make(gz_photos *ph, gz_site *site, const gz_photos_opts *o, gz_dia
 	return d->errors > before ? -1 : 0;
 }
 
-/* Point the copies of originals at their stripped copies, and drop those
- * that could not be stripped: out holds every content file (render.h). */
-static void redirect_originals(gz_photos *ph, gz_outputs *out)
+/* A copy of an original pointed at its stripped copy, or dropped when it
+ * could not be stripped: out holds every content file (render.h). */
+static bool redirect_original(gz_output *it, void *payload)
 {
+	gz_photos *ph = payload;
+	gz_picture *pic = it->from == ph->src && it->from_path
+				  ? gz_map_get(&ph->by_file, it->from_path)
+				  : NULL;
 	gz_buf name = GZ_BUF_INIT;
-	size_t i, kept = 0;
 
-	for (i = 0; i < out->n; i++) {
-		gz_output it = out->items[i];
-		gz_picture *pic = it.from == ph->src && it.from_path
-					  ? gz_map_get(&ph->by_file, it.from_path)
-					  : NULL;
-		if (pic && pic->published < 0) {
-			free(it.path);
-			free(it.from_path);
-			continue;
-		}
-		if (pic && pic->published == 0) {
-			gz_buf_clear(&name);
-			gz_photos_orig_name(&name, "", pic->content, pic->orig_ext);
-			free(it.from_path);
-			it.from = ph->cache;
-			it.from_path = gz_strdup(name.ptr);
-		}
-		out->items[kept++] = it;
+	if (pic && pic->published < 0)
+		return false;
+	if (pic && pic->published == 0) {
+		gz_photos_orig_name(&name, "", pic->content, pic->orig_ext);
+		free(it->from_path);
+		it->from = ph->cache;
+		it->from_path = gz_buf_detach(&name, NULL);
 	}
-	out->n = kept;
-	gz_buf_release(&name);
+	return true;
 }
 
 void gz_photos_output(gz_photos *ph, gz_outputs *out)
@@ -184,7 +175,8 @@ void gz_photos_output(gz_photos *ph, gz_outputs *out)
 
 	if (!ph->n)
 		return;
-	redirect_originals(ph, out);
+	/* under the outputs' lock: the search index may be adding its own */
+	gz_outputs_rewrite_copies(out, redirect_original, ph);
 	for (i = 0; i < ph->n; i++) {
 		const gz_picture *pic = ph->items[i];
 		if (!pic->n || gz_map_get(&seen, pic->key))

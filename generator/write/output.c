@@ -97,6 +97,27 @@ void gz_outputs_keep_many(gz_outputs *o, char **paths, const char *const *origin
 	pthread_mutex_unlock(&o->lock);
 }
 
+void gz_outputs_rewrite_copies(gz_outputs *o, bool (*fn)(gz_output *it, void *payload),
+			       void *payload)
+{
+	size_t i, kept = 0;
+
+	pthread_mutex_lock(&o->lock);
+	for (i = 0; i < o->n; i++) {
+		gz_output *it = &o->items[i];
+		/* a copy is never streamed, so no key of o->streamed is freed */
+		if (it->from && !fn(it, payload)) {
+			free(it->path);
+			free(it->data);
+			free(it->from_path);
+			continue;
+		}
+		o->items[kept++] = *it;
+	}
+	o->n = kept;
+	pthread_mutex_unlock(&o->lock);
+}
+
 static int cmp_path(const void *a, const void *b)
 {
 	return strcmp(((const gz_output *)a)->path, ((const gz_output *)b)->path);

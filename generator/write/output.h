@@ -65,6 +65,13 @@ void gz_outputs_keep(gz_outputs *o, const char *path, const char *origin);
  * o): a rebuild keeps twenty thousand, under one lock and with no copies. */
 void gz_outputs_keep_many(gz_outputs *o, char **paths, const char *const *origins, size_t n);
 
+/* Show fn every copy (an output read from a source: from is set) under
+ * the lock, as other threads may be adding outputs meanwhile (the search
+ * index is made beside the render). fn may point the copy elsewhere (from,
+ * and from_path: fn frees the old one, o owns the new one) or return false
+ * to drop it, which frees it. Thread-safe. */
+void gz_outputs_rewrite_copies(gz_outputs *o, bool (*fn)(gz_output *it, void *payload),
+			       void *payload);
 /* Report two outputs with one path as errors. Returns -1 if any. */
 int gz_outputs_check(gz_outputs *o, gz_diag *d);
 

@@ -43,6 +43,7 @@ int main(void)
 	suite_sanitize();
 	suite_pattern();
 	suite_desk();
+	suite_photos();
 	gz_image_shutdown();
 	printf("unit: %d passed, %d failed (%d checks)\n", tests_run - tests_failed, tests_failed,
 	       gz_test_checks);

@@ -70,5 +70,6 @@ void suite_mdlimits(void);
 void suite_sanitize(void);
 void suite_pattern(void);
 void suite_desk(void);
+void suite_photos(void);
 
 #endif
