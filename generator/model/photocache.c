@@ -156,7 +156,7 @@ int gz_photos_write_file(const char *path, const void *data, size_t len, size_t 
 	FILE *f;
 	int rc = -1;
 
-	gz_buf_printf(&tmp, "%s.tmp%zu", path, uniq);
+	gz_buf_printf(&tmp, "%s.tmp%ld-%zu", path, (long)getpid(), uniq);
 	f = fopen(tmp.ptr, "wb");
 	if (!f)
 		goto cleanup;

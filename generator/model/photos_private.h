@@ -50,8 +50,10 @@ void gz_photos_orig_name(gz_buf *b, const char *dir, uint64_t content, const cha
 /* A regular file is at path. */
 bool gz_photos_file_exists(const char *path);
 
-/* Write path atomically: a temporary name unique to uniq (the picture's
- * index), then rename. 0 or -1. */
+/* Write path atomically: a temporary name unique to this process and uniq
+ * (the picture's index), then rename. Another gazette on the same site (a
+ * serve, a desk preview) may be writing the same file meanwhile: each
+ * renames a whole file of its own. 0 or -1. */
 int gz_photos_write_file(const char *path, const void *data, size_t len, size_t uniq);
 
 /* Fill pic from its record in dir when it and every file it names are

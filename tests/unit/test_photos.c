@@ -1,11 +1,14 @@
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/alloc.h"
 #include "model/photos.h"
+#include "model/photos_private.h"
 #include "source/source.h"
 #include "write/output.h"
 #include "test.h"
@@ -104,7 +107,59 @@ static void test_output_takes_the_lock(void)
 	gz_source_free(site);
 }
 
+static char *slurp(const char *path)
+{
+	char buf[64];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return gz_strdup(buf);
+}
+
+/* Two gazettes on one site (a build, and a serve or a desk preview) make
+ * the same picture's files at once, with the same index: the temporary
+ * file another process is still writing ("<file>.tmp0" is the name one
+ * without the process in it would take) is not this one's to write into
+ * and rename, half-written, into place; its own rename would then fail
+ * and its build stop with "cannot write photo derivatives". */
+static void test_write_file_own_temporary(void)
+{
+	char dir[] = "/tmp/gz-photos-XXXXXX";
+	gz_buf path = GZ_BUF_INIT, other = GZ_BUF_INIT;
+	FILE *f;
+	char *got;
+
+	CHECK(mkdtemp(dir) != NULL);
+	gz_buf_printf(&path, "%s/0123456789abcdef-orig.jpg", dir);
+	gz_buf_printf(&other, "%s.tmp0", path.ptr);
+	f = fopen(other.ptr, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs("half", f);
+		fclose(f);
+	}
+	CHECK_INT(gz_photos_write_file(path.ptr, "whole", 5, 0), 0);
+	got = slurp(path.ptr);
+	CHECK_STR(got, "whole");
+	free(got);
+	got = slurp(other.ptr);
+	CHECK_STR(got, "half");
+	free(got);
+	unlink(other.ptr);
+	unlink(path.ptr);
+	rmdir(dir);
+	gz_buf_release(&path);
+	gz_buf_release(&other);
+}
+
 void suite_photos(void)
 {
+	gz_test_run("photos cache file written through its own temporary",
+		    test_write_file_own_temporary);
 	gz_test_run("photos output takes the outputs' lock", test_output_takes_the_lock);
 }
