@@ -410,6 +410,9 @@ static char *title_marks(const char *s, bool whole)
 
 	if (!s)
 		return NULL;
+	/* every page's title comes here, on every build */
+	if (!strpbrk(s, "\n\r"))
+		return gz_strdup(s);
 	len = strlen(s);
 	while (i < len) {
 		if (!is_blank(s[i])) {
