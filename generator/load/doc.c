@@ -141,6 +141,11 @@ void gz_doc_escape(gz_buf *out, const char *s, size_t len)
 	}
 }
 
+void gz_doc_note_label(gz_buf *out, int num)
+{
+	gz_buf_printf(out, "注%d：", num);
+}
+
 static void put_utf8(gz_buf *out, unsigned long cp)
 {
 	if (cp < 0x80) {
@@ -341,7 +346,7 @@ static void put_note(gz_buf *notes, int num, const char *lines)
 		gz_text_squeeze_mixed(&line);
 		if (line.len) {
 			if (first)
-				gz_buf_printf(notes, "注%d：", num);
+				gz_doc_note_label(notes, num);
 			else
 				gz_buf_puts(notes, "　　");
 			gz_buf_printf(notes, "%s\n", line.ptr);

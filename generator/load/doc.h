@@ -96,6 +96,10 @@ void gz_doc_reader_release(gz_doc_reader *r);
 void gz_doc_plain(gz_buf *out, const char *markup);
 /* Append s escaped as markup text. */
 void gz_doc_escape(gz_buf *out, const char *s, size_t len);
+/* Append the label footnote num begins with, "注N：", text and markup
+ * alike: one label for the printed notes and the broadcast script, so
+ * that the staff can match a note in either with the marks of the other. */
+void gz_doc_note_label(gz_buf *out, int num);
 
 /*
  * Append the text rendering of doc: a line per paragraph, heading, item,

@@ -161,7 +161,7 @@ static void add_note_block(blocks *notes, const gz_doc_block *d, const gz_page *
 	b->level = num;
 	b->markup = gz_buf_detach(&m, NULL);
 	if (*first)
-		gz_buf_printf(&m, "注%d：", num);
+		gz_doc_note_label(&m, num);
 	b->marker = gz_buf_detach(&m, NULL);
 	*first = false;
 }

@@ -6,6 +6,8 @@
  */
 #include "print/internal.h"
 
+#include "load/doc.h"
+
 #define NOTE_FRAC 0.8 /* of the body size: a book's notes are a size or two down */
 
 /* A note's paragraph laid out: the first with its number, which hangs
@@ -21,7 +23,7 @@ static gz_pdf_text *note_text(printer *pr, const block *b, double size, double *
 	print_style(&st, pr, false, size);
 	st.align = GZ_PDF_LEFT;
 	st.leading = pr->leading * 0.85; /* notes are read close, as a book sets them */
-	gz_buf_printf(&m, "注%d：", b->level);
+	gz_doc_note_label(&m, b->level);
 	t = print_text(pr, m.ptr, &st, pr->f.w);
 	*ind = gz_pdf_text_width(t);
 	gz_pdf_text_free(t);
