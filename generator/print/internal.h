@@ -124,6 +124,8 @@ struct printer {
 	int errors;
 	char *text_font, *head_font;
 	double body_size;
+	double least_size;       /* no note is set smaller (a leaflet's leaflet.body,
+				  * its elderly readers' floor; 0: none) */
 	double leading;          /* of body text */
 	/* print.yml: the site's, then the theme's (either may be NULL), and
 	 * both merged for the layouts */
@@ -230,7 +232,8 @@ int print_set_floats(printer *pr);
 bool print_body_places(const blocks *bs, const char *file);
 
 /* notes.c: a footnote's paragraph, set apart under a short rule before
- * the first, smaller than the body at size, its number hanging. */
+ * the first, smaller than the body at size (down to pr->least_size), its
+ * number hanging. */
 int print_place_note(printer *pr, const blocks *bs, size_t i, double size);
 
 /* table.c: a table, and the height of its head and first rows (what a

@@ -203,6 +203,7 @@ int print_leaflet(printer *pr, const gz_page *p, char **data, size_t *len)
 	max = print_cfg_num(pr, kmax, 14, 4, 40);
 	if (max < min)
 		max = min;
+	pr->least_size = min;
 	if (pr->d->errors)
 		goto cleanup;
 	if (p->has_date)

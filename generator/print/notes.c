@@ -44,7 +44,10 @@ int print_place_note(printer *pr, const blocks *bs, size_t i, double size)
 	bool first = i == 0 || bs->b[i - 1].type != B_NOTE;
 	bool lead = b->marker && *b->marker;
 	double ind, rule = 3 * MM;
-	gz_pdf_text *t = note_text(pr, b, size * NOTE_FRAC, &ind);
+	/* a size down from the body, but not under the floor a leaflet keeps
+	 * for its readers: there the body may be at that floor itself */
+	double ns = size * NOTE_FRAC > pr->least_size ? size * NOTE_FRAC : pr->least_size;
+	gz_pdf_text *t = note_text(pr, b, ns, &ind);
 	int rc = 0;
 
 	if (first) {

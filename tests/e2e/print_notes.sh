@@ -3,7 +3,8 @@
 # -bbox-layout): after the body, smaller than it, each starting with the
 # number its mark shows ("注1："), a link's address kept, a note's second
 # paragraph kept too; the body paragraphs at the body's size. A policy
-# leaflet with a note sets it apart too, smaller than its answers.
+# leaflet with a note sets it apart too, smaller than its answers, but
+# never under the leaflet's least type size.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 command -v pdftotext >/dev/null || skip "poppler-utils is not installed"
@@ -100,4 +101,24 @@ def height(prefix):
     return hits[0]
 assert height("注1：详见") < 0.9 * height("答：看医疗保障"), "the note is as large as the answers"
 assert "ybj.muling.example.gov.cn" in x, "the note's address is lost"
+PY
+
+# the same leaflet held at its least body size (leaflet.body, 11 pt, for
+# elderly readers): 0.8 of it would be under that floor, so the note is
+# at the floor, as large as the answers
+printf 'leaflet:\n  body_max: 11\n' >"$leaf/print.yml"
+(cd "$leaf" && git add print.yml && git commit -qm 'at the least size') || fail "commit print.yml"
+(cd "$leaf" && "$GAZETTE" print "$L" -o "$TMPDIR/small.pdf") 2>err || { cat err; fail "print the leaflet at 11 pt"; }
+pdftotext -bbox-layout "$TMPDIR/small.pdf" small.xml
+python3 - small.xml <<'PY' || fail "the leaflet's note is under the leaflet's least type size"
+import re, sys
+x = open(sys.argv[1], encoding="utf-8").read()
+words = [(float(a), float(b), w) for a, b, w in
+         re.findall(r"<word [^>]*yMin=\"([\d.]+)\" [^>]*yMax=\"([\d.]+)\">(.*?)</word>", x)]
+def height(prefix):
+    hits = [b - a for a, b, w in words if w.startswith(prefix)]
+    assert hits, "no word starting %r" % prefix
+    return hits[0]
+note, body = height("注1："), height("答：看医疗保障")
+assert note >= 0.98 * body, "the note %.1f high, the answers at 11 pt %.1f" % (note, body)
 PY
