@@ -205,6 +205,10 @@ gz_pdf_text *print_text(printer *pr, const char *markup, const gz_pdf_style *st,
  * last would be short (a few characters alone) */
 gz_pdf_text *print_head_text(printer *pr, const char *markup, const gz_pdf_style *st, double width);
 void print_escape(gz_buf *b, const char *s);
+/* Append markup with its web addresses (http:// and https:// to a space,
+ * a tag or a character not ASCII) given places to break as a book breaks
+ * them, never with a hyphen: zero-width spaces, in the text laid out only. */
+void print_url_breaks(gz_buf *out, const char *markup);
 char *print_esc(const char *s);
 /* p's title as print sets it large, with the line breaks its editor
  * marked (gz_text_title_marked); not escaped; caller frees. */

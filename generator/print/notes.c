@@ -32,7 +32,9 @@ static gz_pdf_text *note_text(printer *pr, const block *b, double size, double *
 		st.indent = -*ind;
 		gz_buf_puts(&m, b->marker);
 	}
-	gz_buf_puts(&m, b->markup);
+	/* a note's web address, kept for the reader to type, is as long as
+	 * it is: let it break where a book breaks one, not only at '/' */
+	print_url_breaks(&m, b->markup);
 	t = print_text(pr, m.ptr, &st, pr->f.w - (lead ? 0 : *ind));
 	gz_buf_release(&m);
 	return t;

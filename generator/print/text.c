@@ -1,6 +1,7 @@
 /*
  * Text: styles, laying out with pango (once per PDF for each markup,
- * style and width), Chinese punctuation, and flowing through frames.
+ * style and width), Chinese punctuation, where web addresses break, and
+ * flowing through frames.
  */
 #include "print/internal.h"
 
@@ -179,6 +180,109 @@ gz_pdf_text *print_head_text(printer *pr, const char *markup, const gz_pdf_style
 	t = print_text(pr, b.markup ? b.markup : markup, st, b.width);
 	free(b.markup);
 	return t;
+}
+
+/* Where a web address may break, as The Chicago Manual of Style has it:
+ * after a slash (a double one whole), before a mark that starts its next
+ * part, before or after = and &. A break there needs no hyphen, which
+ * would read as part of the address. The host name stays whole (a reader
+ * types it as one word; split at a dot it reads as two), and so do the
+ * last few characters, which alone on a line look like a stray word. */
+static const char url_before[] = ".,-_?#%~=&";
+static const char url_after[] = "/=&";
+
+/* The length of the address's character at p in markup (an entity
+ * whole), 0 at its end: a space, a tag, anything not ASCII (a Chinese
+ * mark after it). *c is the character ('&' for &amp;, 0 for another
+ * entity, which is no place to break). */
+static size_t url_char(const char *p, char *c)
+{
+	const char *e;
+
+	if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x80 || *p == '<' || *p == '"')
+		return 0;
+	*c = *p;
+	if (*p != '&')
+		return 1;
+	e = strchr(p, ';');
+	if (!e || e - p > 8)
+		return 0;
+	*c = !strncmp(p, "&amp;", 5) ? '&' : 0;
+	return (size_t)(e - p) + 1;
+}
+
+/* Where the address at p ends: at its end in url_char's sense, less the
+ * marks a sentence puts after it ("… https://a.cn/x." ends at the x). */
+static const char *url_end(const char *p)
+{
+	const char *e = p, *last = p;
+	char c = 0;
+	size_t n;
+
+	for (n = url_char(e, &c); n; e += n, n = url_char(e, &c))
+		if (!c || !strchr(".,:;!?)'", c))
+			last = e + n;
+	return last;
+}
+
+/* The address from p to end into out, a zero-width space where a break
+ * may come: pango breaks after it, and it neither shows nor takes room
+ * (nor comes out of the PDF's text). Pango would break after a '-' or a
+ * '?' as well, where the mark would read as a hyphen or the end of a
+ * question: a mark to break before is held to what follows it. */
+static void put_url(gz_buf *out, const char *p, const char *end)
+{
+	const char *host = strstr(p, "//") + 2, *path;
+	bool after = false, held = false;
+	size_t n;
+	char c = 0;
+
+	for (path = host; path < end && !strchr("/?#", *path); path++)
+		;
+	/* and no hyphen at a break: pango may add one inside a word */
+	gz_buf_puts(out, "<span insert_hyphens=\"false\">");
+	for (; p < end && (n = url_char(p, &c)); p += n) {
+		bool before = c && strchr(url_before, c);
+		if ((after || before) && !held && (p <= host || p >= path) && end - p >= 4)
+			gz_buf_puts(out, "\xe2\x80\x8b");
+		if (held) {
+			gz_buf_add(out, p, n);
+			gz_buf_puts(out, "</span>");
+			held = false;
+		} else {
+			held = before && !strchr(url_after, c) && p + n < end;
+			if (held)
+				gz_buf_puts(out, "<span allow_breaks=\"false\">");
+			gz_buf_add(out, p, n);
+		}
+		after = c && strchr(url_after, c) && !(c == '/' && p[n] == '/');
+	}
+	if (held)
+		gz_buf_puts(out, "</span>");
+	gz_buf_puts(out, "</span>");
+}
+
+void print_url_breaks(gz_buf *out, const char *m)
+{
+	const char *p = m, *end;
+
+	while (*p) {
+		if (*p == '<') {
+			const char *e = strchr(p, '>');
+			size_t n = e ? (size_t)(e - p) + 1 : strlen(p);
+			gz_buf_add(out, p, n);
+			p += n;
+			continue;
+		}
+		if ((strncmp(p, "http://", 7) && strncmp(p, "https://", 8)) ||
+		    (p > m && ((p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= 'A' && p[-1] <= 'Z')))) {
+			gz_buf_putc(out, *p++);
+			continue;
+		}
+		end = url_end(p);
+		put_url(out, p, end);
+		p = end;
+	}
 }
 
 void print_escape(gz_buf *b, const char *s)

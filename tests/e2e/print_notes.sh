@@ -4,7 +4,8 @@
 # number its mark shows ("注1："), a link's address kept, a note's second
 # paragraph kept too; the body paragraphs at the body's size. A policy
 # leaflet with a note sets it apart too, smaller than its answers, but
-# never under the leaflet's least type size.
+# never under the leaflet's least type size, and a long web address in a
+# note breaks as a book breaks one.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 command -v pdftotext >/dev/null || skip "poppler-utils is not installed"
@@ -121,4 +122,49 @@ def height(prefix):
     return hits[0]
 note, body = height("注1："), height("答：看医疗保障")
 assert note >= 0.98 * body, "the note %.1f high, the answers at 11 pt %.1f" % (note, body)
+PY
+
+# a note with a long web address, in the leaflet's narrowest panel at the
+# notes' largest size: the address breaks where a book breaks one (after
+# '/', before '.', '_', '?', by '=' and '&'), so no line of the note is
+# wider than the panel or left half empty, and every character of the
+# address is there in order, with nothing added that copying would keep
+url='https://www.example.gov.cn/zwgk/zcjd/2019/06/content_verylongname_2019060812345.html?source=print&id=20190608'
+python3 - "$leaf/$L" "$url" <<'PY'
+import sys
+p, url = sys.argv[1], sys.argv[2]
+s = open(p, encoding="utf-8").read().replace("用时不慌。", "用时不慌[^2]。", 1)
+s += "[^2]: 办理办法见[政策解读](%s)。\n" % url
+open(p, "w", encoding="utf-8").write(s)
+PY
+(cd "$leaf" && git commit -qam 'a long address') || fail "commit the leaflet"
+(cd "$leaf" && "$GAZETTE" print "$L" -o "$TMPDIR/url.pdf") 2>err ||
+	{ cat err; fail "print the leaflet with an address"; }
+pdftotext -bbox-layout "$TMPDIR/url.pdf" url.xml
+python3 - url.xml "$url" <<'PY' || fail "the note's web address is not broken as a book breaks one"
+import html, re, sys
+x, url = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2]
+assert "\u200b" not in x, "a zero-width space in the PDF's text"
+MM = 72 / 25.4
+lines = []
+for page, body in enumerate(re.split(r"<page ", x)):
+    for m in re.finditer(r"<line xMin=\"([\d.]+)\" yMin=\"([\d.]+)\" xMax=\"([\d.]+)\"[^>]*>(.*?)</line>", body, re.S):
+        words = re.findall(r"<word [^>]*>(.*?)</word>", m.group(4))
+        lines.append((page, float(m.group(2)), float(m.group(1)), float(m.group(3)),
+                      html.unescape("".join(words))))
+start = [l for l in lines if l[4].startswith("注2：")]
+assert start, "no line starts with 注2："
+page, y, left, _, _ = start[0]
+# the inside's right panel, 97 mm, set inside its 9 mm padding
+assert abs(left - 209 * MM) < 1, "注2 is not in the right panel: %r" % (start[0],)
+right = 288 * MM
+note = sorted(l for l in lines if l[0] == page and l[1] >= y and l[2] >= left - 1)
+text = "".join(l[4] for l in note)
+assert url in text, "the address is not whole in %r" % text
+for l in note:
+    assert l[3] <= right + 0.5, "a line wider than the panel: %r" % (l,)
+for l in note[:-1]:
+    assert right - l[3] < (right - left) / 2, \
+        "a line of the note half empty: %r in %r" % (l, [n[4] for n in note])
+print("\n".join("%.0f %s" % (l[3], l[4]) for l in note))
 PY

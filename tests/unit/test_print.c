@@ -1,7 +1,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "media/pdf.h"
+#include "print/internal.h"
 #include "print/print.h"
 #include "test.h"
 
@@ -106,8 +108,36 @@ static void test_half_points(void)
 	gz_pdf_free(pdf);
 }
 
+/* A web address breaks where a book breaks one: after a slash (not
+ * inside "//"), before '.', '_', '?', by '=' and '&'; not inside its host,
+ * not in its last few characters, not after a '-' or '?' it breaks before;
+ * the text around it and a sentence's full stop after it left alone. */
+static void test_url_breaks(void)
+{
+	gz_buf b = GZ_BUF_INIT;
+	const char *want;
+
+	print_url_breaks(&b, "见 <b>https://www.a-b.cn/x-y/2019/a_b.html?s=p&amp;id=20190608."
+			     "</b>");
+	want = "见 <b><span insert_hyphens=\"false\">https://\xe2\x80\x8bwww"
+	       "<span allow_breaks=\"false\">.a</span><span allow_breaks=\"false\">-b</span>"
+	       "<span allow_breaks=\"false\">.c</span>n/\xe2\x80\x8b"
+	       "x\xe2\x80\x8b<span allow_breaks=\"false\">-y</span>/\xe2\x80\x8b"
+	       "2019/\xe2\x80\x8b"
+	       "a\xe2\x80\x8b<span allow_breaks=\"false\">_b</span>\xe2\x80\x8b"
+	       "<span allow_breaks=\"false\">.h</span>tml\xe2\x80\x8b"
+	       "<span allow_breaks=\"false\">?s</span>\xe2\x80\x8b=\xe2\x80\x8bp\xe2\x80\x8b&amp;"
+	       "\xe2\x80\x8bid\xe2\x80\x8b=\xe2\x80\x8b" "20190608</span>.</b>";
+	CHECK_STR(b.ptr, want);
+	gz_buf_clear(&b);
+	print_url_breaks(&b, "无地址的注释：2019/06/a_b，xhttps://a.cn/b_c");
+	CHECK_STR(b.ptr, "无地址的注释：2019/06/a_b，xhttps://a.cn/b_c");
+	gz_buf_release(&b);
+}
+
 void suite_print(void)
 {
+	gz_test_run("print url breaks", test_url_breaks);
 	gz_test_run("print half points", test_half_points);
 	gz_test_run("print line pitch", test_line_pitch);
 	gz_test_run("print cjk markup", test_cjk_markup);
