@@ -375,8 +375,9 @@ static int on_error(lua_State *L)
 		msg = lua_pushfstring(L, _("error object is a %s value, not a message"),
 				      luaL_typename(L, 1));
 	}
-	s->told = !gz_diag_place(msg, NULL) &&
-		  (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER);
+	/* error(msg, 0): Lua puts no place before a string only then (a
+	 * number or a table it never places, so those are not told) */
+	s->told = !gz_diag_place(msg, NULL) && lua_type(L, 1) == LUA_TSTRING;
 	if (gz_diag_place(msg, NULL))
 		lua_pushstring(L, msg);
 	else
