@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "archive/archivecmd.h"
@@ -114,6 +115,17 @@ static void huge_pages(char **argv)
 	unsetenv("GLIBC_TUNABLES");
 }
 
+/* The name ps, top and pkill know the process by: the kernel takes it from
+ * the file exec'd, which huge_pages made "exe"; an editor looking for a
+ * running gazette build or server, or stopping one, looks for "gazette". */
+static void own_name(const char *argv0)
+{
+	const char *base = argv0 ? strrchr(argv0, '/') : NULL;
+
+	base = base ? base + 1 : argv0;
+	prctl(PR_SET_NAME, base && *base ? base : "gazette", 0, 0, 0);
+}
+
 #ifndef GZ_VIPS_PREFIX
 #define GZ_VIPS_PREFIX "/usr"
 #endif
@@ -142,6 +154,7 @@ int main(int argc, char **argv)
 	if (argc > 2 && !strcmp(argv[1], "archive") && !strcmp(argv[2], "search"))
 		return gz_archivecmd_search(argc - 2, argv + 2, rev_db);
 	huge_pages(argv);
+	own_name(argv[0]);
 	sym = core_symbol("gz_cli_main");
 	if (!sym)
 		return 1;

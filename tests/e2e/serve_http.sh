@@ -1,8 +1,8 @@
 #!/bin/sh
 # gazette serve over HTTP with curl: content types, HEAD, conditional GET,
-# the 404 page, refused traversal, directory redirects, live rebuilds after
-# an edit (within 5 s), the SSE stream, 127.0.0.1 only, and a prompt clean
-# exit on SIGTERM. Nothing is written to public/.
+# the 404 page, refused traversal, the process's name, directory
+# redirects, live rebuilds after an edit (within 5 s), the SSE stream,
+# 127.0.0.1 only, and a prompt clean exit on SIGTERM. Nothing is written to public/.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
@@ -50,6 +50,12 @@ assert_eq "$(ctype /notes.txt)" "text/plain; charset=utf-8" "type of txt"
 assert_eq "$(ctype /fonts/x.woff2)" "font/woff2" "type of woff2"
 css=$(cd "$site/.gazette/serve" && find . -name '*.css' | head -n 1 | cut -c2-)
 if [ -n "$css" ]; then assert_eq "$(ctype "$css")" "text/css; charset=utf-8" "type of css"; fi
+
+# ps, top and pkill know it as gazette (not as "exe", the name of the file
+# it starts itself again from)
+if [ -r "/proc/$server/comm" ]; then
+	assert_eq "$(cat "/proc/$server/comm")" gazette "the process's name"
+fi
 
 # served from .gazette/serve, never public/
 assert_file "$site/.gazette/serve/index.html"
