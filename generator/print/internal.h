@@ -124,7 +124,7 @@ struct printer {
 	int errors;
 	char *text_font, *head_font;
 	double body_size;
-	double least_size;       /* no note is set smaller (a leaflet's leaflet.body,
+	double least_size;       /* no text is set smaller (a leaflet's leaflet.body,
 				  * its elderly readers' floor; 0: none) */
 	double leading;          /* of body text */
 	/* print.yml: the site's, then the theme's (either may be NULL), and
@@ -200,6 +200,9 @@ void print_manifest_release(manifest *m);
 /* text.c: styles, texts laid out (free with gz_pdf_text_free; memoized
  * per PDF) and flowed through the frames. */
 void print_style(gz_pdf_style *st, const printer *pr, bool head, double size);
+/* size, or pr->least_size when that is larger: what a block set a size
+ * down from the body (a caption, a table, a note) is set at. */
+double print_floor(const printer *pr, double size);
 gz_pdf_text *print_text(printer *pr, const char *markup, const gz_pdf_style *st, double width);
 /* A heading's markup at width: print_text, its lines balanced when the
  * last would be short (a few characters alone) */

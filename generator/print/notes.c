@@ -48,7 +48,7 @@ int print_place_note(printer *pr, const blocks *bs, size_t i, double size)
 	double ind, rule = 3 * MM;
 	/* a size down from the body, but not under the floor a leaflet keeps
 	 * for its readers: there the body may be at that floor itself */
-	double ns = size * NOTE_FRAC > pr->least_size ? size * NOTE_FRAC : pr->least_size;
+	double ns = print_floor(pr, size * NOTE_FRAC);
 	gz_pdf_text *t = note_text(pr, b, ns, &ind);
 	int rc = 0;
 

@@ -86,7 +86,7 @@ int print_place_table(printer *pr, const block *b)
 	gz_pdf_text **cells;
 	int r, c, rows = b->rows, rc = 0, on_frame = 0;
 
-	print_style(&st, pr, false, pr->body_size * 0.85);
+	print_style(&st, pr, false, print_floor(pr, pr->body_size * 0.85));
 	st.align = GZ_PDF_LEFT;
 	st.leading = 1.45;
 	column_widths(pr, b, &st, pad, cw);
@@ -153,7 +153,7 @@ double print_table_lead(printer *pr, const block *b, double size)
 	double pad = 1.5 * MM, total = 2 * MM, *cw = gz_calloc((size_t)b->cols, sizeof(double));
 	int r, c;
 
-	print_style(&st, pr, false, size * 0.85);
+	print_style(&st, pr, false, print_floor(pr, size * 0.85));
 	st.align = GZ_PDF_LEFT;
 	st.leading = 1.45;
 	column_widths(pr, b, &st, pad, cw);

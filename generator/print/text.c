@@ -23,6 +23,13 @@ void print_style(gz_pdf_style *st, const printer *pr, bool head, double size)
 	memcpy(st->rgb, pr->ink, sizeof(st->rgb));
 }
 
+double print_floor(const printer *pr, double size)
+{
+	/* a size down marks a caption or a table apart for a reader who reads
+	 * small type; a leaflet's readers may not, and their floor wins */
+	return size > pr->least_size ? size : pr->least_size;
+}
+
 /* Full-width punctuation by its place (clreq): marks that close or end a
  * clause, and marks that open. */
 static const char *const closing[] = {"。", "，", "、", "；", "：", "？", "！", "”", "’",

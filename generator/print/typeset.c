@@ -44,9 +44,13 @@ static int set_photo(printer *pr, const gz_photo *ph, const char *where, double 
 		gz_buf_release(&c);
 		gz_buf_puts(&m, "</span>");
 	}
-	print_style(&st, pr, false, pr->body_size * 0.8);
+	print_style(&st, pr, false, print_floor(pr, pr->body_size * 0.8));
 	st.align = GZ_PDF_LEFT;
 	st.leading = 1.4;
+	/* held up to a leaflet's floor, the caption is as large as the text
+	 * or nearly: the heads' face, not their weight, sets it apart */
+	if (pr->body_size * 0.8 < pr->least_size)
+		st.family = pr->head_font;
 	/* the caption under the photo, as wide as it (a narrow portrait's at
 	 * least half the column, centred under it) */
 	cw = w > pr->f.w / 2 ? w : pr->f.w / 2;
@@ -117,10 +121,15 @@ static int place_link(printer *pr, const block *b)
 
 	if (b->markup && *b->markup)
 		gz_buf_printf(&m, "%s\n", b->markup);
-	gz_buf_puts(&m, "<span size=\"small\">");
+	print_style(&st, pr, false, print_floor(pr, pr->body_size * 0.9));
+	/* the address a size under its label ("small", a fifth less), but
+	 * not under a leaflet's floor: a reader types it from the paper */
+	if (st.size / 1.2 < pr->least_size)
+		gz_buf_printf(&m, "<span size=\"%d\">", (int)(pr->least_size * 1024 + 0.5));
+	else
+		gz_buf_puts(&m, "<span size=\"small\">");
 	print_escape(&m, b->url);
 	gz_buf_puts(&m, "</span>");
-	print_style(&st, pr, false, pr->body_size * 0.9);
 	st.align = GZ_PDF_LEFT;
 	t = print_text(pr, m.ptr, &st, pr->f.w - (code ? side + gap : 0));
 	h = gz_pdf_text_height(t);
@@ -157,7 +166,7 @@ static double box_height(printer *pr, const block *b, size_t n, double w)
 		if (b[i].type != B_PARA && b[i].type != B_ITEM && b[i].type != B_QUOTE &&
 		    b[i].type != B_ATTRIB && b[i].type != B_HEAD)
 			return -1;
-		print_style(&st, pr, b[i].type == B_HEAD, pr->body_size * 0.95);
+		print_style(&st, pr, b[i].type == B_HEAD, print_floor(pr, pr->body_size * 0.95));
 		t = print_text(pr, b[i].markup, &st, w);
 		/* as flow_text advances: to the last line's foot */
 		if (gz_pdf_text_lines(t) > 0)
@@ -219,7 +228,7 @@ static int place_box(printer *pr, const blocks *bs, size_t from, size_t to, cons
 	pr->fresh = true;
 	{
 		double size = pr->body_size;
-		pr->body_size = size * 0.95;
+		pr->body_size = print_floor(pr, size * 0.95);
 		rc = place_list(pr, &inner, p, true, false);
 		pr->body_size = size;
 	}
@@ -373,7 +382,7 @@ static double attrib_height(printer *pr, const block *b, double size)
 	gz_pdf_text *t;
 	double h;
 
-	print_style(&st, pr, false, size * 0.9);
+	print_style(&st, pr, false, print_floor(pr, size * 0.9));
 	t = print_text(pr, b->markup, &st, pr->f.w - 6 * MM);
 	h = gz_pdf_text_height(t) + 2 * MM;
 	gz_pdf_text_free(t);
@@ -390,7 +399,7 @@ static int place_para(printer *pr, const blocks *bs, size_t i, double size, bool
 	gz_pdf_text *t;
 	int rc = 0;
 
-	print_style(&st, pr, false, q ? size * 0.92 : size);
+	print_style(&st, pr, false, q ? print_floor(pr, size * 0.92) : size);
 	if (!q && !compact)
 		st.indent = 2 * size; /* two characters, as Chinese paragraphs open */
 	t = print_text(pr, b->markup, &st, pr->f.w - 2 * ind);
@@ -542,11 +551,11 @@ static int place_block(printer *pr, const blocks *bs, size_t *i, const gz_page *
 		return 0;
 	case B_ATTRIB:
 		/* the speaker on a line of its own, set to the right */
-		rc = place_aside(pr, b, size * 0.9, GZ_PDF_RIGHT, 6 * MM, 1 * MM);
+		rc = place_aside(pr, b, print_floor(pr, size * 0.9), GZ_PDF_RIGHT, 6 * MM, 1 * MM);
 		pr->y += 1 * MM;
 		return rc;
 	case B_CODE:
-		return place_aside(pr, b, size * 0.85, GZ_PDF_LEFT, 4 * MM, 1.5 * MM);
+		return place_aside(pr, b, print_floor(pr, size * 0.85), GZ_PDF_LEFT, 4 * MM, 1.5 * MM);
 	case B_LINK:
 		return place_link(pr, b);
 	case B_NOTE:
