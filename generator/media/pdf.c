@@ -361,6 +361,12 @@ gz_pdf_text *gz_pdf_text_new(gz_pdf *p, const char *markup, const gz_pdf_style *
 	pango_layout_set_wrap(t->layout, PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_line_spacing(t->layout, (float)lead);
 	pango_layout_set_indent(t->layout, (int)(st->indent * PANGO_SCALE));
+	if (st->tab > 0) {
+		PangoTabArray *tabs = pango_tab_array_new_with_positions(
+			1, FALSE, PANGO_TAB_LEFT, (int)(st->tab * PANGO_SCALE));
+		pango_layout_set_tabs(t->layout, tabs);
+		pango_tab_array_free(tabs);
+	}
 	pango_layout_set_justify(t->layout, st->align == GZ_PDF_JUSTIFY);
 	pango_layout_set_alignment(t->layout, st->align == GZ_PDF_CENTER  ? PANGO_ALIGN_CENTER
 					      : st->align == GZ_PDF_RIGHT ? PANGO_ALIGN_RIGHT

@@ -47,6 +47,8 @@ typedef struct {
 	gz_pdf_align align;
 	double leading;         /* line height as a multiple of size (0: 1.6) */
 	double indent;          /* first line indent, points (negative: hanging) */
+	double tab;             /* where a tab in the text moves on to, points from
+				 * the left (0: pango's default stops) */
 	bool colored;           /* draw in rgb (else the body's near-black) */
 	double rgb[3];          /* 0…1 */
 } gz_pdf_style;

@@ -128,7 +128,10 @@ static void add_note_block(blocks *notes, const gz_doc_block *d, const gz_page *
 		if (!last || last->type != B_NOTE)
 			break;
 		gz_buf_puts(&m, last->markup);
-		gz_buf_puts(&m, " ");
+		/* after "。" no space: the mark's own blank is the gap a Chinese
+		 * line has there, and a space on it reads as a hole */
+		if (!print_ends_closing(last->markup))
+			gz_buf_puts(&m, " ");
 		gz_doc_escape(&m, f0, strlen(f0));
 		free(last->markup);
 		last->markup = gz_buf_detach(&m, NULL);

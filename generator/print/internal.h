@@ -208,6 +208,9 @@ gz_pdf_text *print_text(printer *pr, const char *markup, const gz_pdf_style *st,
  * last would be short (a few characters alone) */
 gz_pdf_text *print_head_text(printer *pr, const char *markup, const gz_pdf_style *st, double width);
 void print_escape(gz_buf *b, const char *s);
+/* Whether markup's text ends with a full-width mark that closes ("。",
+ * "）"): its glyph carries the blank after it. */
+bool print_ends_closing(const char *markup);
 /* Append markup with its web addresses (http:// and https:// to a space,
  * a tag or a character not ASCII) given places to break as a book breaks
  * them, never with a hyphen: zero-width spaces, in the text laid out only. */

@@ -47,6 +47,19 @@ static size_t mark_at(const char *p, const char *const *set)
 	return 0;
 }
 
+bool print_ends_closing(const char *m)
+{
+	size_t n = m ? strlen(m) : 0;
+
+	while (n > 0 && m[n - 1] == '>') { /* closing tags */
+		const char *open = memrchr(m, '<', n);
+		if (!open)
+			break;
+		n = (size_t)(open - m);
+	}
+	return n >= 3 && mark_at(m + n - 3, closing) == 3;
+}
+
 char *gz_print_cjk_markup(const char *m, size_t *pairs)
 {
 	gz_buf b = GZ_BUF_INIT;
@@ -140,9 +153,9 @@ gz_pdf_text *print_text(printer *pr, const char *markup, const gz_pdf_style *st,
 	gz_buf key = GZ_BUF_INIT;
 	gz_pdf_text *t;
 
-	gz_buf_printf(&key, "%s|%a|%d|%d|%a|%a|%d|%a|%a|%a|%a|", st->family ? st->family : "",
-		      st->size, st->bold, (int)st->align, st->leading, st->indent, st->colored,
-		      st->rgb[0], st->rgb[1], st->rgb[2], width);
+	gz_buf_printf(&key, "%s|%a|%d|%d|%a|%a|%a|%d|%a|%a|%a|%a|", st->family ? st->family : "",
+		      st->size, st->bold, (int)st->align, st->leading, st->indent, st->tab,
+		      st->colored, st->rgb[0], st->rgb[1], st->rgb[2], width);
 	gz_buf_puts(&key, markup);
 	t = gz_map_get(&pr->texts, key.ptr);
 	if (t) {

@@ -5,7 +5,8 @@
 # paragraph kept too; the body paragraphs at the body's size. A policy
 # leaflet with a note sets it apart too, smaller than its answers, but
 # never under the leaflet's least type size, and a long web address in a
-# note breaks as a book breaks one.
+# note breaks as a book breaks one. Notes numbered to 注11 hang by one
+# indent, and an address after "。" has no space before it.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 command -v pdftotext >/dev/null || skip "poppler-utils is not installed"
@@ -163,4 +164,83 @@ for l in note[:-1]:
     assert right - l[3] < (right - left) / 2, \
         "a line of the note half empty: %r in %r" % (l, [n[4] for n in note])
 print("\n".join("%.0f %s" % (l[3], l[4]) for l in note))
+PY
+
+# eleven notes in a brochure hang by one indent, the widest number's
+# ("注10：", not each its own: "注1：" and "注2：" differ by a point), so
+# the text of every note starts at one x, on its first line (after a gap
+# under a narrower number) and on the lines under it; and a link's address
+# after "。" follows the mark as a Chinese character would, with no space
+# added to the mark's own blank
+refs= notes=
+for i in 1 2 3 4 5 6 7 8 9 10 11; do
+	refs="$refs第${i}项[^$i]，"
+	notes="$notes[^$i]: 第${i}项的说明：办理时带好身份证、户口簿和医保凭证，到乡镇便民服务中心窗口办理，不清楚的先问村医。
+"
+done
+write "$site/content/stories/notes.md" <<EOF2
+---
+title: 十一条说明
+date: 2019-06-08
+slug: notes
+---
+${refs}都要记住；报销目录见市医保局网站[^12]。
+
+$notes[^12]: 详见[市医保局网站]($url)。
+EOF2
+write "$site/content/brochures/notes.yml" <<'EOF2'
+title: 说明
+issuer: 中共穆棱市委宣传部
+date: 2019-12-30
+size: A5
+stories:
+  - content/stories/notes.md
+EOF2
+(cd "$site" && git add -A && git commit -qm 'eleven notes') || fail "commit the notes"
+(cd "$site" && "$GAZETTE" print content/brochures/notes.yml -o "$TMPDIR/notes.pdf") 2>err ||
+	{ cat err; fail "print the brochure of eleven notes"; }
+pdftotext -bbox-layout "$TMPDIR/notes.pdf" notes.xml
+python3 - notes.xml <<'PY' || fail "the notes do not hang by one indent, or a gap before an address"
+import html, re, sys
+x = open(sys.argv[1], encoding="utf-8").read()
+W = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+lines = []   # (page, y, [(xMin, xMax, text)])
+for page, body in enumerate(re.split(r"<page ", x)):
+    for m in re.finditer(r"<line [^>]*>(.*?)</line>", body, re.S):
+        ws = [(float(a), float(c), html.unescape(t)) for a, b, c, d, t in re.findall(W, m.group(1))]
+        lines.append((page, float(re.findall(W, m.group(1))[0][1]), ws))
+lines.sort(key=lambda l: (l[0], l[1]))
+starts = [k for k, l in enumerate(lines) if re.match(r"注\d+：", l[2][0][2])]
+assert len(starts) == 12, [lines[k][2][0][2] for k in starts]
+under, first = {}, {}
+for n, k in enumerate(starts):
+    label = re.match(r"注\d+：", lines[k][2][0][2]).group(0)
+    ws, left = lines[k][2], lines[k][2][0][0]   # a left page's margin is not a right one's
+    if ws[0][2] == label:            # a gap after a narrower number
+        first[label] = ws[1][0] - left
+    end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+    for l in lines[k + 1:end]:
+        # the note's lines, not the folio under the last
+        if l[0] == lines[k][0] and left + 1 < l[2][0][0] < left + 20 * 72 / 25.4:
+            under.setdefault(label, []).append(l[2][0][0] - left)
+for label in ("注1：", "注2：", "注10：", "注12："):
+    assert label in under, "%s has no line under its first: %r" % (label, under)
+ind = [v for vs in under.values() for v in vs]
+assert max(ind) - min(ind) < 0.3, "the notes' lines start at %r" % under
+assert first, "no note's first line has its text apart from its number"
+for label, v in first.items():
+    assert abs(v - ind[0]) < 0.3, "%s's text starts at %.2f, its lines at %.2f" % (label, v, ind[0])
+# the address right after "。"
+for l in lines:
+    for i, w in enumerate(l[2]):
+        if "市医保局网站。" in w[2] and w[2].startswith("注12："):
+            gap = 0 if "。https://" in w[2] else l[2][i + 1][0] - w[1]
+            assert gap < 0.5, "a gap of %.1f pt between 。 and the address: %r" % (gap, l[2])
+            print("hang %.2f pt; first lines %r; 。 to the address %.1f pt" % (ind[0], first, gap))
+            break
+    else:
+        continue
+    break
+else:
+    raise AssertionError("no note 12 with its address")
 PY
