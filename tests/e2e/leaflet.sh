@@ -3,8 +3,8 @@
 # on pdftotext -bbox-layout): the sample's panels each at least half
 # filled (the flap as its opening section fills it), every word and list
 # marker inside the panel's padding, the flap's text no larger than the
-# inside's, the inside columns balanced within 15 %, text at 11 pt or more,
-# no panel ending on a question; the cover photo and the QR code's address
+# inside's, the inside columns balanced within 15 %, text at 11 pt or
+# more in every panel (the back's address and issuer too), no panel ending on a question; the cover photo and the QR code's address
 # are there. A leaflet half as long prints (with a warning that it is
 # thin); one twice as long is refused with how much to cut, and no PDF.
 # Fold marks (tests/tools/fold_marks_check.py) come with --marks only,
@@ -58,7 +58,10 @@ python3 "$ROOT/tests/tools/leaflet_check.py" sample.pdf || fail "the sample leaf
 # the cover photo, and the QR code's address under it
 [ "$(pdfimages -list sample.pdf | tail -n +3 | wc -l)" -ge 1 ] || fail "no photo on the leaflet"
 pdftotext -f 1 -l 1 sample.pdf - | tr -d ' \n' >outside.txt
-assert_contains outside.txt "https://muling.example.gov.cn/leaflets/medical-insurance/"
+# the back panel alone (97 to 197 mm): the address, at the leaflet's least
+# size, takes two lines there, read in order
+pdftotext -f 1 -l 1 -x 275 -y 0 -W 283 -H 595 sample.pdf - | tr -d ' \n' >back.txt
+assert_contains back.txt "https://muling.example.gov.cn/leaflets/medical-insurance/"
 assert_contains outside.txt "扫码阅读网页版"
 assert_contains outside.txt "2019年5月10日"
 

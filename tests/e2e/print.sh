@@ -101,7 +101,9 @@ fi
 pdfinfo leaf.pdf | grep -q "Pages:           2" || fail "leaflet pages"
 pdfinfo leaf.pdf | grep -q "Page size:       841.89 x 595.276 pts" || fail "leaflet size"
 pdftotext leaf.pdf leaf.txt
-tr -d '\n' <leaf.txt | grep -q "https://muling.example.gov.cn/leaflets/medical-insurance/" ||
+# the back panel alone (97 to 197 mm), where the address may take two lines
+pdftotext -f 1 -l 1 -x 275 -y 0 -W 283 -H 595 leaf.pdf - | tr -d '\n' |
+	grep -q "https://muling.example.gov.cn/leaflets/medical-insurance/" ||
 	fail "the leaflet has no URL by the QR code"
 assert_contains leaf.txt "老人不识字怎么办"
 

@@ -8,8 +8,8 @@ Reads `pdftotext -bbox-layout` of the two sides (A4 landscape, panels of
 list markers included, lies inside its panel's 9 mm padding; every panel
 of either side holds text over at least half its height; the flap's
 opening text is at most a quarter larger than the inside's; the three inside
-columns end within 15 % of a panel's height of each other; the inside
-text is set at 11 pt or more; no inside panel ends on a question ("问")
+columns end within 15 % of a panel's height of each other; the text of
+every panel is set at 11 pt or more; no inside panel ends on a question ("问")
 whose answer is on the next one; no line starts with closing punctuation
 or ends with opening punctuation; a list item's wrapped lines start where
 its text does, right of its marker ("•", "1."); a heading that takes two
@@ -83,10 +83,13 @@ def main():
                 last = sorted(mine, key=lambda l: l[1])[-1]
                 if last[4].startswith("问"):
                     problems.append(f"inside panel {k + 1} ends on a question: {last[4]}")
-                smallest = min(l[5] for l in mine) / BOX
-                figures.append(f"inside panel {k + 1}: smallest text {smallest:.1f} pt")
-                if smallest < 10.9:
-                    problems.append(f"inside panel {k + 1} has text of {smallest:.1f} pt (less than 11)")
+            # the cover and back panels too: the address under the code,
+            # who issued it, the departments
+            smallest = min(l[5] for l in mine) / BOX
+            figures.append(f"{name} panel {k + 1}: smallest text {smallest:.1f} pt")
+            if smallest < 10.9:
+                low = min(mine, key=lambda l: l[5])
+                problems.append(f"{name} panel {k + 1} has text of {smallest:.1f} pt (less than 11): {low[4]}")
         if name == "inside":
             # a short list stays in one panel: none ends on a list's first
             # item with the rest in the next

@@ -17,8 +17,9 @@ local function cover_panel(doc, page, c)
   local band = H * 0.42
   local photo, gap = H * 0.3, H * 0.03
   local title_size = tonumber((style.leaflet or {}).title) or 24
-  local summary = { size = 11, align = "justify", leading = 1.6 }
-  local dept = { font = "sans", bold = true, size = 9, leading = 1.4 }
+  local least = tonumber((style.leaflet or {}).body) or 11
+  local summary = { size = math.max(11, least), align = "justify", leading = 1.6 }
+  local dept = { font = "sans", bold = true, size = least, leading = 1.4 }
   -- who stands behind it: the departments, else the author
   local who, who_key = doc.department, "department"
   if not who then who, who_key = doc.author, "author" end
@@ -76,8 +77,11 @@ local function back_panel(doc, page, c)
   local H, pad = page.height, page.margin.top
   local x, w = c.x + pad, c.w - 2 * pad
   local y = 16 * mm
-  -- as large as the inside text: many readers are elderly
-  local size = 12
+  -- as large as the inside text: many readers are elderly, and nothing
+  -- on the panel is under the leaflet's least size, the address to type
+  -- under the code included
+  local least = tonumber((style.leaflet or {}).body) or 11
+  local size = math.max(12, least)
   y = y + text(x, y, w, nil, "咨询与联系", { font = "sans", bold = true, size = 15 }) + 4 * mm
   if doc.contact then
     -- one place a line
@@ -89,18 +93,27 @@ local function back_panel(doc, page, c)
     y = y + text(x, y, w, nil, esc(doc.department):gsub("、", "\n"), { size = size, leading = 1.6 }) + 6 * mm
   end
   -- the QR code to the page on the web site, its address printed under it,
-  -- and who issued the leaflet, when
+  -- and who issued the leaflet, when: set up from the panel's foot, each
+  -- as tall as its text is (a long address takes more lines)
   local q = 32 * mm
-  local qx, qy = c.x + (c.w - q) / 2, H - 40 * mm - q
-  if y > qy - 8 * mm then
-    fail("contact", _("contact and department are too long for the back panel; shorten them"))
-  end
-  text(c.x, qy - 7 * mm, c.w, nil, "扫码阅读网页版", { font = "sans", bold = true, size = 9, align = "center" })
-  qr(doc.url, qx, qy, q)
-  text(c.x + 6 * mm, qy + q + 2 * mm, c.w - 12 * mm, nil, esc(doc.url), { size = 6.5, align = "center" })
+  local label = { font = "sans", bold = true, size = least, align = "center" }
+  local addr = { size = least, align = "center", leading = 1.15 }
+  local by = { font = "sans", size = least, align = "center", leading = 1.2 }
   local issued = esc(doc.source or doc.author or site.title or "") .. "　印发"
   if doc.date then issued = issued .. "\n" .. esc(doc.date) end
-  text(c.x, H - 22 * mm, c.w, nil, issued, { font = "sans", size = 9, align = "center", leading = 1.5 })
+  local ih = measure(c.w, issued, by)
+  local ah = measure(w, esc(doc.url), addr)
+  local lh = measure(c.w, "扫码阅读网页版", label)
+  local iy = H - pad - ih
+  local ay = iy - 3 * mm - ah
+  local qx, qy = c.x + (c.w - q) / 2, ay - 2 * mm - q
+  if y > qy - 2 * mm - lh - 4 * mm then
+    fail("contact", _("contact and department are too long for the back panel; shorten them"))
+  end
+  text(c.x, qy - 2 * mm - lh, c.w, nil, "扫码阅读网页版", label)
+  qr(doc.url, qx, qy, q)
+  text(x, ay, w, nil, esc(doc.url), addr)
+  text(c.x, iy, c.w, nil, issued, by)
 end
 
 return function(doc, page)
