@@ -72,6 +72,13 @@ char *gz_print_cjk_markup(const char *m, size_t *pairs)
 			/* tags and entities pass as they are */
 			const char *e = strchr(p, *p == '<' ? '>' : ';');
 			size_t n = e ? (size_t)(e - p) + 1 : strlen(p);
+			/* a note's mark keeps to the word it marks: a word joiner
+			 * (no glyph, nothing copied) before it, or a line may
+			 * start with the raised number alone */
+			if (p > m && !strncmp(p, "<sup>", 5)) {
+				gz_buf_puts(&b, "\xe2\x81\xa0");
+				any = true;
+			}
 			gz_buf_add(&b, p, n);
 			p += n - 1;
 			continue;

@@ -6,7 +6,8 @@
 # leaflet with a note sets it apart too, smaller than its answers, but
 # never under the leaflet's least type size, and a long web address in a
 # note breaks as a book breaks one. Notes numbered to 注11 hang by one
-# indent, and an address after "。" has no space before it.
+# indent, an address after "。" has no space before it, and no line starts
+# with a note's raised number.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 command -v pdftotext >/dev/null || skip "poppler-utils is not installed"
@@ -243,4 +244,21 @@ for l in lines:
     break
 else:
     raise AssertionError("no note 12 with its address")
+PY
+
+# a note's raised number stays with the word it marks: the line of marks
+# above breaks in "第8项⁸", and no line starts with the number alone
+python3 - notes.xml <<'PY' || fail "a line starts with a note's mark"
+import re, sys
+x = open(sys.argv[1], encoding="utf-8").read()
+W = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+for page in re.split(r"<page ", x)[1:]:
+    ws = [(float(a), float(d) - float(b), t) for a, b, c, d, t in re.findall(W, page)]
+    body = [h for _, h, t in ws if t.startswith("第")]
+    if not body:
+        continue
+    left = min(x0 for x0, _, _ in ws)
+    for x0, h, t in ws:
+        if t.isdigit() and h < 0.75 * max(body) and x0 < left + 1:
+            raise AssertionError("a mark '%s' starts a line at %.1f" % (t, x0))
 PY

@@ -20,6 +20,11 @@ static void test_cjk_markup(void)
 	CHECK(!strncmp(m, "<b>他说", strlen("<b>他说")));
 	free(m);
 	CHECK(gz_print_cjk_markup("<i>a</i> &amp; b", NULL) == NULL);
+	/* a note's mark is joined to the word before it (U+2060) */
+	m = gz_print_cjk_markup("第8项<sup>8</sup>", NULL);
+	CHECK(m != NULL && !strcmp(m, "第8项\xe2\x81\xa0<sup>8</sup>"));
+	free(m);
+	CHECK(gz_print_cjk_markup("<sup>1</sup>a", NULL) == NULL);
 }
 
 /* Measured as pango sets it: a line of sixteen pairs is eight ems
