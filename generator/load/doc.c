@@ -247,6 +247,61 @@ static void put_text(gz_buf *out, const char *m, bool spoken)
 	gz_buf_release(&kept);
 }
 
+/* Does s end a sentence (a full stop, a question or an exclamation)? */
+static bool ends_sentence(const gz_buf *s)
+{
+	static const char *const stops[] = {"。", "！", "？", "…", ".", "!", "?"};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		n = strlen(stops[i]);
+		if (s->len >= n && !memcmp(s->ptr + s->len - n, stops[i], n))
+			return true;
+	}
+	return false;
+}
+
+/* A table as it is read aloud: cells one after another mean nothing to a
+ * listener ("项目 金额 期限 小额信贷 5万元 3年"), so each row below the
+ * header is a sentence that names its cells by their column,
+ * "项目：小额信贷，金额：5万元，期限：3年。"; an empty cell is left out,
+ * and a cell under an empty heading is read alone. A table of one row is
+ * its cells in a sentence. */
+static void table_spoken(gz_buf *out, const gz_doc_block *b)
+{
+	size_t cols = b->num > 0 ? (size_t)b->num : 1, row, c;
+	size_t rows = (b->nfields + cols - 1) / cols;
+	gz_buf head = GZ_BUF_INIT, cell = GZ_BUF_INIT, line = GZ_BUF_INIT;
+
+	for (row = rows > 1 ? 1 : 0; row < rows; row++) {
+		gz_buf_clear(&line);
+		for (c = 0; c < cols && row * cols + c < b->nfields; c++) {
+			gz_buf_clear(&cell);
+			put_text(&cell, b->fields[row * cols + c], true);
+			gz_text_squeeze_mixed(&cell);
+			if (!cell.len)
+				continue;
+			gz_buf_clear(&head);
+			if (row > 0)
+				put_text(&head, b->fields[c], true);
+			gz_text_squeeze_mixed(&head);
+			if (line.len)
+				gz_buf_puts(&line, "，");
+			if (head.len)
+				gz_buf_printf(&line, "%s：", head.ptr);
+			gz_buf_add(&line, cell.ptr, cell.len);
+		}
+		if (!line.len)
+			continue;
+		if (!ends_sentence(&line))
+			gz_buf_puts(&line, "。");
+		gz_buf_printf(out, "%s\n", line.ptr);
+	}
+	gz_buf_release(&head);
+	gz_buf_release(&cell);
+	gz_buf_release(&line);
+}
+
 static void line_of(gz_buf *out, const char *prefix, const char *markup, bool spoken)
 {
 	size_t start = out->len, text;
@@ -294,6 +349,10 @@ static void block_text(gz_buf *out, const gz_doc_block *b, gz_doc_image_fn image
 		break;
 	case GZ_DOC_TABLE: {
 		size_t cols = b->num > 0 ? (size_t)b->num : 1, row_start = out->len;
+		if (spoken) {
+			table_spoken(out, b);
+			break;
+		}
 		for (i = 0; i < b->nfields; i++) {
 			size_t at = out->len;
 			if (out->len > row_start)

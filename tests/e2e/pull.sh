@@ -5,10 +5,11 @@
 # publishes its originals (the same pixels, no GPS or camera EXIF),
 # captions.txt and meta.json; reprint: forbidden adds the notice and
 # NOTICE.txt; --script prints the script (footnotes after the story, under
-# 【注释，不播读】); an unknown id and an existing zip are refused; so is a
-# story the build refuses (its front matter, its text, a missing or damaged
-# photo), with the build's file:line:col and no zip or script; the content
-# repository is left exactly as it was.
+# 【注释，不播读】; a table's rows read with their column names); an
+# unknown id and an existing zip are refused; so is a story the build
+# refuses (its front matter, its text, a missing or damaged photo), with
+# the build's file:line:col and no zip or script; the content repository
+# is left exactly as it was.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
@@ -132,6 +133,25 @@ EOF2
 	printf '注释里的说明文字%.0s' $(seq 30)
 	printf '\n'
 } >"$site/content/stories/2019/short.md"
+# a table as the desk reads it: a header, a row with an empty cell, a
+# column without a heading
+write "$site/content/stories/2021/loans.md" <<'EOF2'
+---
+title: 小额信贷一览
+date: 2021-02-01
+source: 穆棱市融媒体中心
+---
+各项政策如下：
+
+| 项目 | 金额 | 期限 |
+| --- | ---: | --- |
+| 小额信贷 | 5万元 | 3年 |
+| 贴息 | 100% |  |
+
+| 乡镇 |  |
+| --- | --- |
+| 穆棱镇 | 1,234户 |
+EOF2
 make_repo "$site"
 before=$(tree_sums "$site")
 
@@ -216,6 +236,24 @@ assert_contains y/script.txt '孟庆龙靠养羊脱贫，羊群发展到300只�
 assert_contains y/script.txt '预计播读时长：约 1 分钟（按每分钟 100 字）'
 python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); assert m["reprint"]=="forbidden" and m["photos"]==[] and m["township"]==[], m' y/meta.json ||
 	fail "meta.json of the forbidden story"
+
+# a table is read row by row, each cell named by its column
+P stories/2021/loans --script >"$TMPDIR/loans"
+sed -n '/^【正文】$/,$p' "$TMPDIR/loans" >"$TMPDIR/loans.got"
+cat >"$TMPDIR/loans.want" <<'EOF2'
+【正文】
+
+各项政策如下：
+
+项目：小额信贷，金额：5万元，期限：3年。
+
+项目：贴息，金额：100%。
+
+乡镇：穆棱镇，1,234户。
+
+（来源：穆棱市融媒体中心）
+EOF2
+diff -u "$TMPDIR/loans.want" "$TMPDIR/loans.got" || fail "the script of a story with tables"
 
 # the files are dated the story's day as the site reads it (Beijing
 # time), whatever zone the zip is made in: not 2019-12-30 16:00 in UTC
