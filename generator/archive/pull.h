@@ -5,7 +5,8 @@
  * it: the Markdown file as written, script.txt (title, lead and body as
  * plain text with the source, byline, reuse terms and a reading time at
  * site.yml's broadcast_rate), the original photo files byte for byte,
- * captions.txt, meta.json and, for reprint: forbidden, NOTICE.txt.
+ * captions.txt, meta.json and, for reprint: forbidden or a story not on
+ * the site yet (a draft, under review, dated after today), NOTICE.txt.
  *
  * The story is found through the site model (gz_site_load over the working
  * tree) by its archive id (archive.h); the content is only ever read.

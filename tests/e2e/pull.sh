@@ -4,7 +4,8 @@
 # reading time for a known character count, the photos as the site
 # publishes its originals (the same pixels, no GPS or camera EXIF),
 # captions.txt and meta.json; reprint: forbidden adds the notice and
-# NOTICE.txt; --script prints the script (footnotes after the story, under
+# NOTICE.txt, and so does a draft or a story dated after today, with a
+# warning; --script prints the script (footnotes after the story, under
 # 【注释，不播读】; a table's rows read with their column names); an
 # unknown id and an existing zip are refused; so is a story the build
 # refuses (its front matter, its text, a missing or damaged photo), with
@@ -133,6 +134,24 @@ EOF2
 	printf '注释里的说明文字%.0s' $(seq 30)
 	printf '\n'
 } >"$site/content/stories/2019/short.md"
+# not on the site (yet): a draft, and a story dated long after today
+write "$site/content/stories/2021/plan.md" <<'EOF2'
+---
+title: 计划中的稿子
+date: 2021-03-01
+status: draft
+source: 穆棱市融媒体中心
+---
+这篇稿子还没有发布。
+EOF2
+write "$site/content/stories/2099/later.md" <<'EOF2'
+---
+title: 定时发布
+date: 2099-01-02
+source: 穆棱市融媒体中心
+---
+到那天才发布。
+EOF2
 # a table as the desk reads it: a header, a row with an empty cell, a
 # column without a heading
 write "$site/content/stories/2021/loans.md" <<'EOF2'
@@ -236,6 +255,23 @@ assert_contains y/script.txt '孟庆龙靠养羊脱贫，羊群发展到300只�
 assert_contains y/script.txt '预计播读时长：约 1 分钟（按每分钟 100 字）'
 python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); assert m["reprint"]=="forbidden" and m["photos"]==[] and m["township"]==[], m' y/meta.json ||
 	fail "meta.json of the forbidden story"
+
+# a story that is not on the site says so before anything else, in the
+# script and in NOTICE.txt, and to the person who pulls it, at the field
+# that makes it so; meta.json says which
+P stories/2021/plan 2>"$TMPDIR/e" >/dev/null
+python3 -m zipfile -e plan.zip plan
+assert_eq "$(head -n 1 plan/script.txt)" '【注意：本稿还是草稿，尚未在网站发布，未经编辑部同意不得播出】' "first line of a draft's script"
+assert_contains plan/NOTICE.txt '本稿还是草稿'
+assert_contains "$TMPDIR/e" 'content/stories/2021/plan.md:4:9: warning: the story is a draft'
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["status"] == "draft"' plan/meta.json ||
+	fail "meta.json of a draft: $(cat plan/meta.json)"
+P stories/2099/later --script 2>"$TMPDIR/e" >"$TMPDIR/later"
+assert_eq "$(head -n 1 "$TMPDIR/later")" '【注意：本稿定于2099年1月2日在网站发布，此前不得播出】' "first line of a scheduled story's script"
+assert_contains "$TMPDIR/e" 'content/stories/2099/later.md:3:7: warning: the story is dated later than today'
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["status"] == "published"' x/meta.json ||
+	fail "meta.json of a published story: $(cat x/meta.json)"
+rm -rf plan plan.zip
 
 # a table is read row by row, each cell named by its column
 P stories/2021/loans --script >"$TMPDIR/loans"
