@@ -381,16 +381,26 @@ static void write_script(gz_buf *b, const story *st)
 	gz_buf_release(&notes);
 }
 
+/* Each photo's caption and credit. The credit reads as under the photo on
+ * the web page: "摄影：李明", or as written when it says itself what it is
+ * ("李明 摄", "示意插图 本站制作"), under 署名 then, not as a
+ * photographer's name: "摄影：李明 摄" says it twice, and an illustration
+ * would pass for a photo. */
 static void write_captions(gz_buf *b, const story *st)
 {
+	gz_buf credit = GZ_BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < st->nitems; i++) {
 		const item *it = &st->items[i];
-		gz_buf_printf(b, "%s%s\n说明：%s\n摄影：%s\n", i ? "\n" : "", it->name,
+		gz_buf_clear(&credit);
+		gz_photo_credit(&credit, it->credit);
+		gz_buf_printf(b, "%s%s\n说明：%s\n%s%s\n", i ? "\n" : "", it->name,
 			      it->caption ? it->caption : "（无）",
-			      it->credit ? it->credit : "（未注明）");
+			      strncmp(credit.ptr, "摄影：", strlen("摄影：")) ? "署名：" : "",
+			      credit.len ? credit.ptr : "（未注明）");
 	}
+	gz_buf_release(&credit);
 }
 
 static void json_or_null(gz_buf *b, const char *s)

@@ -3,14 +3,14 @@
 # python3 -m zipfile) holds the Markdown file as written, script.txt with a
 # reading time for a known character count, the photos as the site
 # publishes its originals (the same pixels, no GPS or camera EXIF),
-# captions.txt and meta.json; reprint: forbidden adds the notice and
-# NOTICE.txt, and so does a draft or a story dated after today, with a
-# warning; --script prints the script (footnotes after the story, under
-# 【注释，不播读】; a table's rows read with their column names); an
-# unknown id and an existing zip are refused; so is a story the build
-# refuses (its front matter, its text, a missing or damaged photo), with
-# the build's file:line:col and no zip or script; the content repository
-# is left exactly as it was.
+# captions.txt (a credit labelled as the web page labels it) and
+# meta.json; reprint: forbidden adds the notice and NOTICE.txt, and so does
+# a draft or a story dated after today, with a warning; --script prints
+# the script (footnotes after the story, under 【注释，不播读】; a table's
+# rows read with their column names); an unknown id and an existing zip
+# are refused; so is a story the build refuses (its front matter, its
+# text, a missing or damaged photo), with the build's file:line:col and no
+# zip or script; the content repository is left exactly as it was.
 set -eu
 . "$ROOT/tests/e2e/lib.sh"
 
@@ -217,9 +217,12 @@ assert_no_file x/NOTICE.txt
 c=x/captions.txt
 assert_contains $c 'photos/hive.jpg'
 assert_contains $c '说明：林边的蜂箱。'
-assert_contains $c '摄影：孙昊 摄'
+# a credit that says what it is is not given a photographer's label as
+# well ("摄影：孙昊 摄")
+assert_contains $c '署名：孙昊 摄'
 assert_contains $c '说明：装瓶的蜂蜜。'
-assert_contains $c '摄影：李明 摄'
+assert_contains $c '署名：李明 摄'
+assert_not_contains $c '摄影：孙昊 摄'
 
 python3 - x/meta.json <<'PY' || fail "meta.json"
 import json, sys
