@@ -144,16 +144,21 @@ static void add_paragraphs(gz_buf *b, const char *s)
 	}
 }
 
-/* The characters of s read aloud: its web addresses are not. */
+/* The characters of s read aloud: its web addresses are not, nor the
+ * marks before its headings. */
 static size_t spoken_count(const char *s)
 {
 	gz_buf line = GZ_BUF_INIT;
-	size_t n;
+	size_t n, mark = gz_text_count(GZ_DOC_SPOKEN_HEAD, strlen(GZ_DOC_SPOKEN_HEAD));
+	const char *h;
 
 	if (!s)
 		return 0;
 	without_urls(&line, NULL, s, strlen(s));
 	n = gz_text_count(line.ptr ? line.ptr : "", line.len);
+	for (h = strstr(line.ptr, GZ_DOC_SPOKEN_HEAD); h && n >= mark;
+	     h = strstr(h + 1, GZ_DOC_SPOKEN_HEAD))
+		n -= mark;
 	gz_buf_release(&line);
 	return n;
 }

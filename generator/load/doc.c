@@ -324,8 +324,11 @@ static void block_text(gz_buf *out, const gz_doc_block *b, gz_doc_image_fn image
 	size_t i;
 
 	switch (b->kind) {
-	case GZ_DOC_PARA:
 	case GZ_DOC_HEAD:
+		/* a presenter tells a heading from the text it heads */
+		line_of(out, spoken ? GZ_DOC_SPOKEN_HEAD : "", f0, spoken);
+		break;
+	case GZ_DOC_PARA:
 	case GZ_DOC_QUOTE:
 	case GZ_DOC_ATTRIB:
 	case GZ_DOC_BOX:

@@ -110,14 +110,17 @@ void gz_doc_note_label(gz_buf *out, int num);
  */
 typedef void (*gz_doc_image_fn)(gz_buf *out, int index, const char *alt, void *payload);
 void gz_doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payload);
+/* What a heading's line starts with in the broadcast script: it is the
+ * story's, and may be read, but a presenter must see it is not the text. */
+#define GZ_DOC_SPOKEN_HEAD "【小标题】"
 /* The same as read aloud, for the broadcast script: struck-out text (<s>)
  * and footnote marks (<sup>) left out, a line with nothing else left out
- * whole, a table's rows below its header each a sentence of its cells
- * named by their column ("项目：贴息，金额：100%。"), and a link's URL after
- * its label and a space (not "："), for the caller to set apart from what
- * is read. The footnotes are not read: they
- * go to notes, not out, each its lines with "注N：" before the first and
- * an indent before the others. */
+ * whole, a heading after GZ_DOC_SPOKEN_HEAD, a table's rows below its
+ * header each a sentence of its cells named by their column
+ * ("项目：贴息，金额：100%。"), and a link's URL after its label and a
+ * space (not "："), for the caller to set apart from what is read. The
+ * footnotes are not read: they go to notes, not out, each its lines with
+ * "注N：" before the first and an indent before the others. */
 void gz_doc_text_spoken(gz_buf *out, gz_buf *notes, const char *doc, gz_doc_image_fn image,
 			void *payload);
 
