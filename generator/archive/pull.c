@@ -625,7 +625,8 @@ static bool refused(gz_diag *out, const gz_page *p, const gz_diag *loaded)
 		const gz_diag_item *it = &loaded->items[i];
 		if (it->severity == GZ_ERROR && it->path && !strcmp(it->path, p->path))
 			gz_diag_error(out, it->path, it->line, it->col,
-				      _("%s; fix it (gazette check shows it) before pulling the story"),
+				      _("%s; the story's editor must fix it (gazette check shows "
+					"it) before the story can be pulled"),
 				      it->msg);
 	}
 	/* the load reports the hooks' errors too: these are for a page it
@@ -636,17 +637,19 @@ static bool refused(gz_diag *out, const gz_page *p, const gz_diag *loaded)
 		const gz_md_error *e = &p->hook_errors[i];
 		if (e->line)
 			gz_diag_error(out, p->path, e->line, 1,
-				      _("%s; fix it (gazette check shows it) before pulling the story"),
+				      _("%s; the story's editor must fix it (gazette check shows "
+					"it) before the story can be pulled"),
 				      e->msg);
 		else
 			gz_diag_error_placed(out, p->path,
-					     _("%s; fix it (gazette check shows it) before pulling the story"),
+					     _("%s; the story's editor must fix it (gazette check "
+					       "shows it) before the story can be pulled"),
 					     e->msg);
 	}
 	if (out->errors == was && (!p->url || (!p->title && !p->is_index)))
 		gz_diag_error(out, p->path, 1, 1,
-			      _("the story cannot be published as it is; run gazette check and fix "
-				"what it shows before pulling it"));
+			      _("the story cannot be published as it is; its editor must fix what "
+				"gazette check shows before it can be pulled"));
 	return out->errors > was;
 }
 

@@ -391,7 +391,7 @@ refused() { # refused WHAT WHERE ARGS…: pull fails, says WHERE first, leaves n
 	"$where"*) ;;
 	*) fail "pull of $what: expected '$where…', got: $(cat "$TMPDIR/e")" ;;
 	esac
-	assert_contains "$TMPDIR/e" "before pulling the story"
+	assert_contains "$TMPDIR/e" "before the story can be pulled"
 	[ ! -s "$TMPDIR/o" ] || fail "pull of $what printed: $(cat "$TMPDIR/o")"
 	[ -z "$(ls "$work" | grep -v '^[xy]$' | grep -v '^bees.zip$')" ] ||
 		fail "pull of $what left files: $(ls "$work")"
@@ -413,7 +413,7 @@ refused "a story with a missing photo" "content/stories/2020/bees/index.md:14:5:
 sed -i 's/src: honey.jpg/src: honey-2.jpg/' "$bees"
 refused "a story with two missing photos" "content/stories/2020/bees/index.md:14:5:" stories/2020/bees -o "$work/m.zip"
 assert_contains "$TMPDIR/e" "content/stories/2020/bees/index.md:17:5:"
-assert_eq "$(grep -c 'before pulling the story' "$TMPDIR/e")" 2 "errors of a story with two missing photos"
+assert_eq "$(grep -c 'before the story can be pulled' "$TMPDIR/e")" 2 "errors of a story with two missing photos"
 cp "$TMPDIR/bees.md" "$bees"
 honey=$site/content/stories/2020/bees/honey.jpg
 cp "$honey" "$TMPDIR/honey.jpg"
