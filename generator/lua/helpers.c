@@ -402,7 +402,10 @@ static int h_add_page(lua_State *L)
 	p->dir = gz_strdup("content");
 	p->section = gz_strdup("");
 	p->slug = gz_strdup("");
-	p->title = gz_strdup(title);
+	/* read whole, as a file's title is: a line break in it is where print
+	 * would break it set large (base/text.h), and a hook's page is never
+	 * printed (it is in no section, and has no file a leaflet could be) */
+	p->title = gz_text_title_whole(title);
 	p->html = gz_strdup(content);
 	p->html_len = lcontent;
 	p->plain = gz_strdup("");

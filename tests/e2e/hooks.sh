@@ -39,6 +39,8 @@ return {
   on_load = function(site)
     for _, p in ipairs(site.pages) do gz.set(p, "loaded_mark", "已载入") end
     gz.add_page({ url = "/virtual/", title = "钩子页面", content = "<p>由 on_load 生成</p>" })
+    -- a title broken where print would break it reads whole, as a file's does
+    gz.add_page({ url = "/cases/", title = "穆棱市脱贫攻坚\n典型案例", content = "<p>案例</p>" })
   end,
   on_done = function(site)
     local f = io.open(site.params.done_file, "w")
@@ -140,6 +142,10 @@ assert_contains "$a" '<p class="hooktest">on_page 钩子|已载入|6|3|大桥村
 assert_contains "$a" "<!-- on_output stories/2019/a/index.html -->"
 # on_load's page, and on_done (with io granted in site.yml)
 assert_contains "$TMPDIR/out/virtual/index.html" "由 on_load 生成"
+assert_contains "$TMPDIR/out/cases/index.html" "<title>穆棱市脱贫攻坚典型案例 | "
+grep -rlF '穆棱市脱贫攻坚\n' "$TMPDIR/out/search" && fail "a hook page's title keeps its line break in the search index"
+grep -c '穆棱市脱贫攻坚典型案例' "$TMPDIR/out/search/docs.json" >/dev/null ||
+	fail "a hook page's title is not in the search index whole"
 [ "$(cat "$TMPDIR/done.txt" 2>&1)" = "done 3" ] || fail "on_done did not run: $(cat "$TMPDIR/done.txt" 2>&1)"
 # each shortcode
 # a figure is the site's photo, with the caption and credit it was given
