@@ -45,6 +45,9 @@ const char desk_css[] =
 	"del{background:#fde8e8;text-decoration:line-through}ins{background:#e2f4e4;text-decoration:none}"
 	".file{display:flex;gap:.6rem;align-items:center}.thumb{width:8rem;max-height:6rem;object-fit:cover;"
 	"border:1px solid #ddd}\n"
+	/* the title's box does not wrap, as a one-line field does not: each
+	 * line it shows is one the editor broke, as print will set it */
+	"#title{resize:none;white-space:pre;overflow-x:auto;overflow-y:hidden}\n"
 	"fieldset.photo{border:1px solid #ddd;margin:.6rem 0}.search{display:flex;gap:.5rem}"
 	".search input{flex:1;min-width:0}.search button{flex:none;white-space:nowrap}\n"
 	/* wide: the fields on the left, the preview beside them and staying in
@@ -59,7 +62,8 @@ const char desk_css[] =
  * check's findings are put beside the body's lines. A Chinese paragraph
  * is one line of Markdown, hundreds of characters long, so the body
  * wraps; each number in the gutter is then as tall as its line is on the
- * screen, measured in a hidden copy of the text area's column. */
+ * screen, measured in a hidden copy of the text area's column. The
+ * title's box grows a line for each line break typed in it. */
 const char desk_js[] =
 	"(function(){var f=document.getElementById('page');if(!f)return;"
 	"var t=document.getElementById('body'),g=document.getElementById('gutter'),"
@@ -92,6 +96,9 @@ const char desk_js[] =
 	"var di=f.querySelector('input[type=date]'),dz=document.getElementById('date-zh');"
 	"if(di&&dz)di.addEventListener('input',function(){var m=/^(\\d+)-(\\d+)-(\\d+)$/.exec(di.value);"
 	"dz.textContent=m?+m[1]+'\\u5e74'+(+m[2])+'\\u6708'+(+m[3])+'\\u65e5':'';});\n"
+	"var ti=document.getElementById('title');function grow(){ti.style.height='auto';"
+	"ti.style.height=ti.scrollHeight+ti.offsetHeight-ti.clientHeight+'px';}\n"
+	"if(ti){ti.addEventListener('input',grow);window.addEventListener('resize',grow);grow();}\n"
 	"f.addEventListener('input',later);t.addEventListener('input',gutter);"
 	"window.addEventListener('resize',gutter);if(window.ResizeObserver)new ResizeObserver(gutter).observe(t);"
 	"t.addEventListener('scroll',function(){g.scrollTop=t.scrollTop;});"

@@ -55,28 +55,25 @@ static void text_input(gz_buf *b, const char *label, const char *name, const cha
 	gz_buf_printf(b, "\"%s></label>", extra ? extra : "");
 }
 
-/* The title: one line, unless an editor broke it where print sets it
- * large (base/text.h): a one-line field would drop the break, so such a
- * title is shown in a box of its lines, and saved with them. */
+/* The title, in a box of its lines that starts as one and grows as
+ * Enter breaks it (desk.js): a line break in a title is where print
+ * breaks it set large, and only there (base/text.h), which the hint says,
+ * so that an editor who sees the preview read it whole knows why. */
 static void title_input(gz_buf *b, const char *title)
 {
 	const char *s;
 	int rows = 1;
 
-	if (!strchr(title, '\n')) {
-		text_input(b, _("Title"), "title", title, " required");
-		return;
-	}
 	for (s = title; (s = strchr(s, '\n')); s++)
 		rows++;
 	/* a browser drops the newline right after <textarea> */
-	gz_buf_printf(b, "<label>%s<textarea name=\"title\" rows=\"%d\" required "
+	gz_buf_printf(b, "<label>%s<textarea id=\"title\" name=\"title\" rows=\"%d\" required "
 			 "aria-describedby=\"title-note\">\n",
 		      _("Title"), rows);
 	html(b, title);
 	gz_buf_printf(b, "</textarea></label><small id=\"title-note\" class=\"hint\">%s</small>",
-		      _("The title breaks at the end of each line where print sets it large (the "
-			"cover, a story's opening page); everywhere else it reads as one line."));
+		      _("Press Enter to break the title there on a printed cover or a story's "
+			"opening page; the web shows it as one line."));
 }
 
 /* The date: a date picker holds YYYY-MM-DD only, so 2021年3月5日 is shown
@@ -359,26 +356,17 @@ static bool front_matter_in_text(gz_desk_page *p)
 	return true;
 }
 
-static void no_cr(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++)
-		if (*s != '\r')
-			*o++ = *s;
-	*o = '\0';
-}
-
 bool desk_form_page(desk_ctx *c, gz_desk_page *p, const char **why)
 {
+	char *title;
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
-	gz_desk_set(&p->title, field(c, "title"));
+	p->title = desk_text_field(c, "title");
 	gz_desk_set(&p->date, field(c, "date"));
 	gz_desk_set(&p->slug, field(c, "slug"));
 	gz_desk_set(&p->status, *field(c, "status") ? field(c, "status") : "draft");
-	gz_desk_set(&p->summary, field(c, "summary"));
+	p->summary = desk_text_field(c, "summary");
 	gz_desk_set(&p->township, field(c, "township"));
 	gz_desk_set(&p->village, field(c, "village"));
 	gz_desk_set(&p->industry, field(c, "industry"));
@@ -388,10 +376,13 @@ bool desk_form_page(desk_ctx *c, gz_desk_page *p, const char **why)
 	gz_desk_set(&p->source, field(c, "source"));
 	gz_desk_set(&p->reprint, field(c, "reprint"));
 	gz_desk_set(&p->extra, field(c, "extra"));
-	gz_desk_set(&p->body, field(c, "body"));
-	/* a textarea sends CR LF */
-	no_cr(p->body);
-	no_cr(p->title);
+	p->body = desk_text_field(c, "body");
+	/* Enter pressed at either end of the title, or twice, makes no other
+	 * break in print: the title is saved as print reads it, so its YAML
+	 * shows each break as one \n and a title of only breaks is none */
+	title = gz_text_title_marked(p->title);
+	free(p->title);
+	p->title = title;
 	for (i = 0; i < GZ_DESK_MAX_PHOTOS; i++) {
 		char n[32];
 		const char *src;

@@ -75,6 +75,9 @@ void html(gz_buf *b, const char *s);
 void desk_url_arg(gz_buf *b, const char *s);
 /* The request's field name, or "" (borrowed from the request). */
 const char *field(desk_ctx *c, const char *name);
+/* The request's textarea name as a new string (caller frees), "" when
+ * absent: a browser sends a textarea's line ends as CR LF, each one LF. */
+char *desk_text_field(desk_ctx *c, const char *name);
 void desk_redirect(desk_ctx *c, const char *to);
 bool desk_is_reviewer(desk_ctx *c);
 /* A screen's opening, up to its <h1>title</h1>, and its end. */

@@ -219,7 +219,8 @@ static void publish(desk_ctx *c)
 void desk_do_decide(desk_ctx *c)
 {
 	desk *dk = c->dk;
-	const char *branch = field(c, "b"), *base = field(c, "base"), *comment = field(c, "comment");
+	const char *branch = field(c, "b"), *base = field(c, "base");
+	char *comment = desk_text_field(c, "comment");
 	bool approve = !strcmp(field(c, "do"), "approve");
 	char owner[33], sha[GZ_SHA_SIZE], merged[GZ_SHA_SIZE], *rp = NULL, *title;
 	gz_buf page = GZ_BUF_INIT, out = GZ_BUF_INIT, msg = GZ_BUF_INIT;
@@ -287,5 +288,6 @@ cleanup:
 	gz_buf_release(&page);
 	gz_buf_release(&out);
 	gz_buf_release(&msg);
+	free(comment);
 	free(rp);
 }

@@ -41,6 +41,17 @@ const char *field(desk_ctx *c, const char *name)
 	return v ? v : "";
 }
 
+char *desk_text_field(desk_ctx *c, const char *name)
+{
+	char *s = gz_strdup(field(c, name)), *o = s, *i;
+
+	for (i = s; *i; i++)
+		if (*i != '\r')
+			*o++ = *i;
+	*o = '\0';
+	return s;
+}
+
 bool desk_is_reviewer(desk_ctx *c)
 {
 	return c->user.role != GZ_ROLE_EDITOR;

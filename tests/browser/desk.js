@@ -3,8 +3,8 @@
 //
 //   node tests/browser/desk.js BASE_URL PHOTO
 //
-// The editor "alice" (password alice-pass-1) logs in, writes a story with a
-// half-width comma between Chinese characters, sees the check's warning
+// The editor "alice" (password alice-pass-1) logs in, writes a story (its
+// title broken with Enter where print breaks it) with a half-width comma between Chinese characters, sees the check's warning
 // beside the body's first line and the page in the preview (and, in a
 // long paragraph that wraps, the mark beside its line), saves, adds
 // PHOTO with caption, credit and alt text, fixes the comma (the warning
@@ -30,6 +30,7 @@ const problems = [];
 const bad = (msg) => problems.push(msg);
 
 const TITLE = '春茶开采';
+const TITLE_LINES = '春茶\n开采'; // as the editor breaks it for print
 const SLUG = 'spring-tea';
 const WRONG = '第一段,茶农上山采茶。\n\n第二段写采茶的时间。\n';
 const RIGHT = '第一段，茶农上山采茶。\n\n第二段写采茶的时间。\n';
@@ -106,7 +107,21 @@ async function main() {
 		await phoneCheck(page, 'list');
 
 		await Promise.all([page.waitForNavigation(), page.click('a[href="/desk/new?kind=story"]')]);
-		await page.fill('input[name=title]', TITLE);
+		// the title broken where print breaks it: Enter in its box, which
+		// grows a line and does not send the form
+		const one = await page.$eval('#title', (t) => t.getBoundingClientRect().height);
+		await page.click('#title');
+		await page.keyboard.type(TITLE.slice(0, 2));
+		await page.keyboard.press('Enter');
+		await page.keyboard.type(TITLE.slice(2));
+		if (!page.url().includes('/desk/new')) bad(`Enter in the title left the form for ${page.url()}`);
+		const typed = await page.$eval('#title', (t) => ({ v: t.value, h: t.getBoundingClientRect().height,
+			sh: t.scrollHeight, ch: t.clientHeight }));
+		if (typed.v !== TITLE_LINES) bad(`the title box holds ${JSON.stringify(typed.v)}, not ${JSON.stringify(TITLE_LINES)}`);
+		if (typed.h < one * 1.5) bad(`the title box did not grow for its second line: ${one} px, then ${typed.h} px`);
+		if (typed.sh > typed.ch + 1) bad(`the title box hides a line: ${typed.sh} px of text in ${typed.ch}`);
+		const hint = await page.textContent('#title-note');
+		if (!hint.includes('回车')) bad(`the title's hint reads '${hint}'`);
 		await page.fill('input[name=date]', '2020-04-12');
 		// the picker writes the day as the browser's locale does; beside it
 		// the day reads as the site's pages give it

@@ -24,6 +24,7 @@ cat >"$site/content/stories/2021/roundtrip.md" <<'MD'
 ---
 title: "悬羊村的\n木耳棚"
 date: 2021年3月5日
+summary: "木耳棚的故事。\n第二句。"
 township: 下城子镇
 village: 悬羊村
 industry: [黑木耳, 食用菌]
@@ -239,9 +240,9 @@ done
 [ "$(git -C "$site" rev-parse "$br")" = "$tip3" ] || fail "a refused submit moved the branch"
 
 # a page opened and saved as it is loses nothing: a title's line break
-# (where print breaks it), places the list lacks, two industries, and a
-# Chinese date, which the date picker shows as 2021-03-05 (the picker holds
-# no other form)
+# (where print breaks it), a summary's (both sent back as CR LF), places
+# the list lacks, two industries, and a Chinese date, which the date picker
+# shows as 2021-03-05 (the picker holds no other form)
 c=$(code GET /desk/edit?p=content/stories/2021/roundtrip.md -b "$TMPDIR/alice.jar")
 [ "$c" = 200 ] || fail "open a page with a Chinese date: $c"
 assert_contains "$TMPDIR/body" 'name="date" value="2021-03-05" type="date"'
@@ -257,13 +258,67 @@ case "$(git -C "$site" log -1 --format=%s desk/alice/stories/2021/roundtrip.md)"
 悬羊村的木耳棚:* | 悬羊村的木耳棚：*) ;;
 *) fail "the save's commit subject: $(git -C "$site" log -1 --format=%B desk/alice/stories/2021/roundtrip.md)" ;;
 esac
-for want in 'title: "悬羊村的\n木耳棚"' 'date: 2021-03-05' 'township: "下城子镇"' 'village: "悬羊村"' 'industry: ["黑木耳", "食用菌"]' \
+for want in 'title: "悬羊村的\n木耳棚"' 'summary: "木耳棚的故事。\n第二句。"' 'date: 2021-03-05' 'township: "下城子镇"' 'village: "悬羊村"' 'industry: ["黑木耳", "食用菌"]' \
 	'tags: ["木耳"]'; do
 	grep -qxF "$want" "$TMPDIR/rt.md" || { cat "$TMPDIR/rt.md"; fail "an unchanged save lost '$want'"; }
 done
 [ "$(sed -n '/^---$/=' "$TMPDIR/rt.md" | wc -l)" = 2 ] || fail "an unchanged save: not one front matter"
 sed -n '/^---$/,$p' "$TMPDIR/rt.md" | tail -n +2 | sed '1,/^---$/d' | grep -qx '第一段。' ||
 	fail "an unchanged save changed the text"
+
+# the title's line break, added and taken out on the desk: the title is
+# always a box Enter breaks, with a hint of what a break does; a browser
+# sends its line ends as CR LF (desk_form.py too), saved as the YAML's \n
+rtb=desk/alice/stories/2021/roundtrip.md
+rtp=content/stories/2021/roundtrip.md
+# form FIELD=VALUE…: the page on its branch opened, and the form sent back
+# with those fields changed; the saved file in $TMPDIR/rt.md
+resave() {
+	c=$(code GET "/desk/edit?p=$rtp&b=$rtb" -b "$TMPDIR/alice.jar")
+	[ "$c" = 200 ] || fail "open the page on its branch: $c"
+	cp "$TMPDIR/body" "$TMPDIR/form.html"
+	c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$(python3 "$ROOT/tests/tools/desk_form.py" \
+		"$TMPDIR/form.html" "$@")")
+	[ "$c" = 303 ] || { cat "$TMPDIR/body"; fail "save the page ($*): $c"; }
+	git -C "$site" show "$rtb:$rtp" >"$TMPDIR/rt.md"
+}
+title_line() {
+	grep '^title:' "$TMPDIR/rt.md"
+}
+subject() {
+	git -C "$site" log -1 --format=%s "$rtb"
+}
+cp "$TMPDIR/rt.md" "$TMPDIR/rt0.md"
+resave
+cmp -s "$TMPDIR/rt0.md" "$TMPDIR/rt.md" || { diff -u "$TMPDIR/rt0.md" "$TMPDIR/rt.md"; fail "open and save: the file changed"; }
+assert_contains "$TMPDIR/form.html" '<textarea id="title" name="title" rows="2" required aria-describedby="title-note">'
+assert_contains "$TMPDIR/form.html" '<small id="title-note" class="hint">按回车键，印刷品封面和文章首页上的标题就在这里换行'
+resave title=悬羊村的木耳棚
+[ "$(title_line)" = 'title: "悬羊村的木耳棚"' ] || fail "the break taken out: $(title_line)"
+c=$(code GET "/desk/edit?p=$rtp&b=$rtb" -b "$TMPDIR/alice.jar")
+# a title without a break is in the same box, one line high, Enter ready
+assert_contains "$TMPDIR/body" '<textarea id="title" name="title" rows="1" required aria-describedby="title-note">'
+# Enter pressed between the lines, and twice at the end by mistake
+t=$(printf '悬羊村的\n木耳棚\n\n.')
+resave "title=${t%.}"
+[ "$(title_line)" = 'title: "悬羊村的\n木耳棚"' ] || { cat "$TMPDIR/rt.md"; fail "the break added: $(title_line)"; }
+grep -q "$(printf '\r')" "$TMPDIR/rt.md" && fail "a carriage return in the saved file"
+case "$(subject)" in
+悬羊村的木耳棚:* | 悬羊村的木耳棚：*) ;;
+*) fail "the commit subject of the save that broke the title: $(subject)" ;;
+esac
+cp "$TMPDIR/rt.md" "$TMPDIR/rt0.md"
+resave
+cmp -s "$TMPDIR/rt0.md" "$TMPDIR/rt.md" || { diff -u "$TMPDIR/rt0.md" "$TMPDIR/rt.md"; fail "open and save a title just broken: the file changed"; }
+# the page built reads the title whole
+c=$(code POST /desk/preview -b "$TMPDIR/alice.jar" --data "$(python3 "$ROOT/tests/tools/desk_form.py" "$TMPDIR/form.html")")
+[ "$c" = 200 ] || fail "preview of the broken title: $c"
+url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$TMPDIR/body")
+c=$(code GET "$url" -b "$TMPDIR/alice.jar")
+[ "$c" = 200 ] || fail "the preview page of the broken title ($url): $c"
+assert_contains "$TMPDIR/body" '<title>悬羊村的木耳棚 | '
+h1=$(tr -d '\n' <"$TMPDIR/body" | sed -n 's/.*<h1 class="article-title">\(.*\)<\/h1>.*/\1/p' | sed 's/<[^>]*>//g')
+[ "$h1" = 悬羊村的木耳棚 ] || fail "the built page's h1 reads '$h1'"
 
 # a front matter that is not YAML comes whole into the text, with the
 # error above; mended there, the page saves with one front matter. (The
@@ -297,7 +352,7 @@ assert_contains "$TMPDIR/body" '不是有效的 YAML'
 [ "$(git -C "$site" rev-parse "$bb")" = "$btip" ] || fail "a broken front matter was saved"
 mended=$(python3 -c 'import sys, urllib.parse as u
 f = u.parse_qsl(open(sys.argv[1]).read().strip(), keep_blank_values=True)
-print(u.urlencode([(n, v.replace("合作社\n", "合作社]\n") if n == "body" else v) for n, v in f]))' "$TMPDIR/broken.form")
+print(u.urlencode([(n, v.replace("合作社\r\n", "合作社]\r\n") if n == "body" else v) for n, v in f]))' "$TMPDIR/broken.form")
 c=$(code POST /desk/save -b "$TMPDIR/alice.jar" --data "$mended")
 [ "$c" = 303 ] || { cat "$TMPDIR/body"; fail "save a mended front matter: $c"; }
 git -C "$site" show "$bb:content/stories/2021/broken.md" >"$TMPDIR/mended.md"

@@ -1,10 +1,11 @@
 #!/bin/sh
 # The editing desk in headless Chromium (tests/browser/desk.js): an editor
 # and a reviewer made with `gazette desk user add`; the editor writes a
-# story with a photo, caption and credit, sees the check's warning beside
-# its line, fixes it and submits; the reviewer sees the page and the diff
-# and approves. Then the story is on the built site and in git log with the
-# editor as its author. Every screen is used at 390x844 px.
+# story (its title broken with Enter, for print) with a photo, caption and
+# credit, sees the check's warning beside its line, fixes it and submits;
+# the reviewer sees the page and the diff and approves. Then the story is
+# on the built site, its title read whole, and in git log with the editor
+# as its author. Every screen is used at 390x844 px.
 #
 # Skipped (77) with GAZETTE_NO_BROWSER=1 or without chromium/node.
 # DESK_SHOTS=DIR keeps a 1280x800 screenshot of each screen (make
@@ -39,7 +40,15 @@ CHROMIUM=$chromium node "$dir/desk.js" "http://127.0.0.1:$port" \
 
 page=content/stories/2020/spring-tea/index.md
 html=$site/public/stories/2020/spring-tea/index.html
-assert_contains "$html" '春茶开采'
+# the title as the editor broke it with Enter, for print; read whole on
+# the page and in every commit's subject
+git -C "$site" show "main:$page" | grep -qxF 'title: "春茶\n开采"' ||
+	{ git -C "$site" show "main:$page"; fail "the title's line break is not saved"; }
+git -C "$site" show "main:$page" | grep -q "$(printf '\r')" && fail "a carriage return in the saved page"
+h1=$(tr -d '\n' <"$html" | sed -n 's/.*<h1 class="article-title">\(.*\)<\/h1>.*/\1/p' | sed 's/<[^>]*>//g')
+[ "$h1" = 春茶开采 ] || fail "the published page's h1 reads '$h1'"
+git -C "$site" log --format=%s main -- "$page" | grep -v '^春茶开采：' &&
+	fail "a commit's subject does not read the title whole"
 assert_contains "$html" '第一段，茶农上山采茶。'
 assert_contains "$html" '茶农在山坡上采摘春茶'
 assert_contains "$html" '本站摄影'

@@ -5,9 +5,10 @@
 
 Reads the form with id "page" from PAGE.html and prints its fields,
 URL-encoded, as a browser submits them: each input's value, each
-textarea's text, each select's selected option; name=value arguments
-replace a field. Used to save a page unchanged, as an editor who opens it
-and presses 保存.
+textarea's text (its line ends CR LF, as a browser sends them), each
+select's selected option; name=value arguments replace a field, as typed
+into it (a one-line field drops line breaks). Used to save a page
+unchanged, as an editor who opens it and presses 保存.
 """
 import html.parser
 import sys
@@ -21,6 +22,8 @@ class Form(html.parser.HTMLParser):
         self.fields = []
         self.text = None
         self.select = None
+        self.textareas = set()
+        self.lines = set()  # one-line fields
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -29,13 +32,12 @@ class Form(html.parser.HTMLParser):
         if not self.inside:
             return
         if tag == "input" and "name" in a and a.get("type") not in ("file", "submit"):
-            # a browser drops line breaks from a one-line field's value
-            v = a.get("value", "")
+            self.fields.append([a["name"], a.get("value", "")])
             if a.get("type", "text") in ("text", "search", "tel", "url", "password", "email"):
-                v = v.replace("\r", "").replace("\n", "")
-            self.fields.append([a["name"], v])
+                self.lines.add(a["name"])
         elif tag == "textarea" and "name" in a:
             self.fields.append([a["name"], ""])
+            self.textareas.add(a["name"])
             self.text = self.fields[-1]
             self.first = True
         elif tag == "select" and "name" in a:
@@ -68,6 +70,12 @@ def main():
     for arg in sys.argv[2:]:
         name, value = arg.split("=", 1)
         fields = [x for x in fields if x[0] != name] + [[name, value]]
+    for x in fields:
+        # a one-line field holds no line break, typed or pasted
+        if x[0] in f.lines:
+            x[1] = x[1].replace("\r", "").replace("\n", "")
+        if x[0] in f.textareas:
+            x[1] = x[1].replace("\r\n", "\n").replace("\n", "\r\n")
     print(urllib.parse.urlencode([tuple(x) for x in fields]))
 
 
