@@ -42,6 +42,9 @@ const char desk_css[] =
 	"table.fields{border-collapse:collapse;width:100%;background:#fff;margin:.3rem 0}"
 	".fields th,.fields td{border:1px solid #e4e0d8;padding:.3rem .5rem;text-align:left;vertical-align:top;"
 	"word-break:break-word}.fields th{width:30%;font-weight:normal;color:#555;background:#f7f5f1}\n"
+	/* a changed field's line breaks (a title's, for print) read as breaks,
+	 * not as a space the field does not have */
+	".fields td{white-space:pre-line}\n"
 	"del{background:#fde8e8;text-decoration:line-through}ins{background:#e2f4e4;text-decoration:none}"
 	".file{display:flex;gap:.6rem;align-items:center}.thumb{width:8rem;max-height:6rem;object-fit:cover;"
 	"border:1px solid #ddd}\n"

@@ -10,8 +10,8 @@
 // PHOTO with caption, credit and alt text, fixes the comma (the warning
 // goes), and submits. The reviewer "bob" (bob-pass-1) logs in, opens the
 // story from his queue, sees the rendered page and the diff (the title's
-// row, the body's lines, the new photo's thumbnail), and approves.
-// The caller checks the published site and git log.
+// row with its line break, the body's lines, the new photo's thumbnail),
+// and approves. The caller checks the published site and git log.
 //
 // Every screen is used at 390x844: nothing is wider than the screen
 // (documentElement.scrollWidth <= 390) and every form control lies within
@@ -244,7 +244,10 @@ async function main() {
 		if (!seen.caption) bad('the reviewed page shows no photo caption');
 		const added = await page.locator('pre.diff span.add').allTextContents();
 		if (!added.some((l) => l.includes('第一段，茶农上山采茶。'))) bad(`the diff does not add the body: ${added.join(' | ')}`);
-		if (!(await page.locator('table.fields th', { hasText: '标题' }).count())) bad('the diff has no row for the title');
+		const titleRow = page.locator('table.fields tr', { has: page.locator('th', { hasText: '标题' }) });
+		if (!(await titleRow.count())) bad('the diff has no row for the title');
+		else if ((await titleRow.locator('ins').innerText()) !== TITLE_LINES)
+			bad(`the diff's title reads ${JSON.stringify(await titleRow.locator('ins').innerText())}, not broken as the editor broke it`);
 		const thumb = page.locator('img.thumb');
 		if ((await thumb.count()) !== 1) bad('the diff shows no thumbnail of the new photo');
 		else if (!(await thumb.evaluate((i) => i.complete ? i.naturalWidth : new Promise((ok) => { i.onload = () => ok(i.naturalWidth); i.onerror = () => ok(0); }))))
