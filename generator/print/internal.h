@@ -208,6 +208,9 @@ gz_pdf_text *print_text(printer *pr, const char *markup, const gz_pdf_style *st,
  * last would be short (a few characters alone) */
 gz_pdf_text *print_head_text(printer *pr, const char *markup, const gz_pdf_style *st, double width);
 void print_escape(gz_buf *b, const char *s);
+/* The length of markup without the closing tags at its end: where its
+ * text ends. */
+size_t print_text_end(const char *markup);
 /* Whether markup's text ends with a full-width mark that closes ("。",
  * "）"): its glyph carries the blank after it. */
 bool print_ends_closing(const char *markup);

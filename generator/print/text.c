@@ -47,7 +47,7 @@ static size_t mark_at(const char *p, const char *const *set)
 	return 0;
 }
 
-bool print_ends_closing(const char *m)
+size_t print_text_end(const char *m)
 {
 	size_t n = m ? strlen(m) : 0;
 
@@ -57,6 +57,13 @@ bool print_ends_closing(const char *m)
 			break;
 		n = (size_t)(open - m);
 	}
+	return n;
+}
+
+bool print_ends_closing(const char *m)
+{
+	size_t n = print_text_end(m);
+
 	return n >= 3 && mark_at(m + n - 3, closing) == 3;
 }
 

@@ -242,14 +242,8 @@ static int place_box(printer *pr, const blocks *bs, size_t from, size_t to, cons
 /* Whether markup's text ends with a colon (a lead-in to what follows). */
 static bool ends_with_colon(const char *m)
 {
-	size_t n = m ? strlen(m) : 0;
+	size_t n = print_text_end(m);
 
-	while (n > 0 && m[n - 1] == '>') { /* closing tags */
-		const char *open = memrchr(m, '<', n);
-		if (!open)
-			break;
-		n = (size_t)(open - m);
-	}
 	return (n >= 3 && !memcmp(m + n - 3, "：", 3)) || (n >= 1 && m[n - 1] == ':');
 }
 
