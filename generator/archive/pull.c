@@ -38,6 +38,7 @@ typedef struct {
 	size_t chars;   /* the body's, as on the web page */
 	size_t spoken;  /* of what is read aloud */
 	int minutes;
+	const char *status; /* unpublished_status, once: "today" moves */
 } story;
 
 static const char *base_name(const char *path)
@@ -163,6 +164,22 @@ static size_t spoken_count(const char *s)
 	return n;
 }
 
+/* Is p not on the site yet: a draft, under review, or dated later than
+ * now (scheduled)? Pull reads the working tree with all of them, for a
+ * desk that prepares a story before it is out; the script then says so
+ * first, as a search never shows such a story and nothing else would tell
+ * the desk it must not go on air yet. */
+static const char *unpublished_status(const gz_page *p)
+{
+	if (p->status == GZ_DRAFT)
+		return "draft";
+	if (p->status == GZ_REVIEW)
+		return "review";
+	if (p->has_date && p->date.key > (int64_t)time(NULL))
+		return "scheduled";
+	return NULL;
+}
+
 /* The lead the editor wrote, or NULL. Without one the page's summary is
  * the body's opening, which the script reads in full anyway: read twice
  * it would also run a list's items together (the theme's tv layout makes
@@ -200,6 +217,7 @@ static void story_init(story *st, const gz_site *site, const gz_page *p, char *i
 	gz_doc_text_spoken(&body, &notes, p->doc, NULL, NULL);
 	st->spoken += spoken_count(body.ptr);
 	st->minutes = gz_text_minutes(st->spoken, site->cfg.broadcast_rate);
+	st->status = unpublished_status(p);
 	gz_buf_release(&body);
 	gz_buf_release(&notes);
 }
@@ -219,51 +237,35 @@ static bool forbidden(const gz_page *p)
 	return p->reprint && !strcmp(p->reprint, "forbidden");
 }
 
-/* Is p not on the site yet: a draft, under review, or dated later than
- * now (scheduled)? Pull reads the working tree with all of them, for a
- * desk that prepares a story before it is out; the script then says so
- * first, as a search never shows such a story and nothing else would tell
- * the desk it must not go on air yet. */
-static const char *unpublished_status(const gz_page *p)
+/* The notice of status st (unpublished_status), one line, into b (nothing
+ * when the story is published, st NULL). */
+static void unpublished_notice(gz_buf *b, const gz_page *p, const char *st)
 {
-	if (p->status == GZ_DRAFT)
-		return "draft";
-	if (p->status == GZ_REVIEW)
-		return "review";
-	if (p->has_date && p->date.key > (int64_t)time(NULL))
-		return "scheduled";
-	return NULL;
-}
-
-/* The notice of unpublished_status, one line, into b (nothing when the
- * story is published). */
-static void unpublished_notice(gz_buf *b, const gz_page *p)
-{
-	const char *st = unpublished_status(p);
 	char when[GZ_DATE_ZH_SIZE];
 
 	if (!st)
 		return;
-	if (!strcmp(st, "scheduled")) {
+	if (p->status != GZ_DRAFT && p->status != GZ_REVIEW) {
 		gz_date_zh(when, &p->date);
 		gz_buf_printf(b, "【注意：本稿定于%s在网站发布，此前不得播出】", when);
 	} else {
 		gz_buf_printf(b, "【注意：本稿%s，尚未在网站发布，未经编辑部同意不得播出】",
-			      !strcmp(st, "draft") ? "还是草稿" : "正在审核");
+			      p->status == GZ_DRAFT ? "还是草稿" : "正在审核");
 	}
 }
 
 /* The staff who pull the story hear it too, at the field that makes it
  * unpublished, for its editor to be asked. */
-static void warn_unpublished(gz_diag *d, const gz_page *p)
+static void warn_unpublished(gz_diag *d, const gz_page *p, const char *st)
 {
-	const char *st = unpublished_status(p);
+	/* its status says so first, as unpublished_status reads it */
+	bool later = p->status != GZ_DRAFT && p->status != GZ_REVIEW;
 	const gz_value *v;
 
 	if (!st)
 		return;
-	v = gz_value_get(p->fm, !strcmp(st, "scheduled") ? "date" : "status");
-	if (!strcmp(st, "scheduled"))
+	v = gz_value_get(p->fm, later ? "date" : "status");
+	if (later)
 		gz_diag_warn(d, p->path, v ? v->line : 0, v ? v->col : 0,
 			     _("the story is dated later than today and is not on the site yet; "
 			       "the script says it must not go on air before that day"));
@@ -350,8 +352,8 @@ static void write_script(gz_buf *b, const story *st)
 
 	if (forbidden(p))
 		gz_buf_puts(b, NOTICE_FORBIDDEN "\n\n");
-	if (unpublished_status(p)) {
-		unpublished_notice(b, p);
+	if (st->status) {
+		unpublished_notice(b, p, st->status);
 		gz_buf_puts(b, "\n\n");
 	}
 	if (p->has_date)
@@ -478,7 +480,7 @@ static void write_meta(gz_buf *b, const story *st)
 	gz_buf_puts(b, ",\n  \"reprint\": ");
 	json_or_null(b, p->reprint);
 	gz_buf_puts(b, ",\n  \"status\": ");
-	gz_buf_add_json(b, unpublished_status(p) ? unpublished_status(p) : "published");
+	gz_buf_add_json(b, st->status ? st->status : "published");
 	gz_buf_puts(b, ",\n  \"reuse\": ");
 	gz_buf_add_json(b, forbidden(p) ? NOTICE_FORBIDDEN : reuse_terms(p));
 	gz_buf_printf(b, ",\n  \"chars\": %zu,\n  \"minutes\": %d,\n  \"broadcast_rate\": %d",
@@ -550,9 +552,9 @@ static int write_pack(const story *st, gz_source *src, const char *path, bool fo
 		gz_buf_printf(&b, "%s\n\n《%s》的来源（%s）不允许转载或播出本稿，除非取得书面许可。\n",
 			      NOTICE_FORBIDDEN, p->title ? p->title : st->id,
 			      p->source ? p->source : "未注明");
-	if (unpublished_status(p)) {
+	if (st->status) {
 		gz_buf_puts(&b, b.len ? "\n" : "");
-		unpublished_notice(&b, p);
+		unpublished_notice(&b, p, st->status);
 		gz_buf_putc(&b, '\n');
 	}
 	if (b.len) {
@@ -714,8 +716,8 @@ int gz_pull_run(const gz_pull_opts *o, FILE *script_out, char **written, gz_diag
 		rc = -1;
 		goto cleanup;
 	}
-	warn_unpublished(out, p);
 	story_init(&st, &site, p, id);
+	warn_unpublished(out, p, st.status);
 	have_story = true;
 	if (o->script) {
 		write_script(&b, &st);
