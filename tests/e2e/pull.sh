@@ -429,6 +429,14 @@ assert_contains "$TMPDIR/e" "photo 'honey.jpg' is damaged or not an image"
 cp "$TMPDIR/honey.jpg" "$honey"
 [ -z "$(ls "$work" | grep -v '^[xy]$' | grep -v '^bees.zip$')" ] || fail "refused pulls left files: $(ls "$work")"
 
+# the heading's mark is not read: at 115 a minute the 400 characters read
+# are 3.48 minutes, 3; the 403 with 小标题 counted would be 3.50, 4
+cp -R "$site" "$TMPDIR/rate"
+sed -i 's/^broadcast_rate: 100$/broadcast_rate: 115/' "$TMPDIR/rate/site.yml"
+"$GAZETTE" archive pull --source "$TMPDIR/rate" stories/2020/bees --script >rate.txt 2>err ||
+	{ cat err; fail "pull at 115 a minute"; }
+assert_contains rate.txt '预计播读时长：约 3 分钟（按每分钟 115 字）'
+
 # the content repository is read, never written
 assert_eq "$(tree_sums "$site")" "$before" "the site after pulls"
 [ -z "$(git -C "$site" status --porcelain)" ] || fail "pull changed the repository"
