@@ -11,6 +11,8 @@
  */
 #include <dlfcn.h>
 #include <limits.h>
+#include <malloc.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,15 +106,51 @@ static int rev_db(char **out, const char *source, const char *rev, const char *a
  * starts, so gazette starts itself once more with the setting, unless
  * GLIBC_TUNABLES says something already (then that is what the user
  * wants). If that cannot be done it goes on as it is.
+ *
+ * glibc 2.36 may then still not use them: it reads the kernel's THP mode
+ * ("always [madvise] never\n", 23 bytes) into a 24-byte buffer and
+ * compares it as a string, so the setting holds only when the byte left
+ * on the stack after it happens to be 0; about one start in four it is
+ * not, and that build's brk heap takes 5,000 more faults (a rebuild's
+ * CPU a sixth more). The byte changes with every start (the addresses on
+ * the stack do), so a start where the heap did not come in 2 MB steps is
+ * made again, at most HUGE_TRIES times in all; GAZETTE_HUGE counts them.
  */
+#define HUGE_TRIES 4
+#define HUGE_SETTING "glibc.malloc.hugetlb=1"
+
+/* Did glibc take the setting? Its first sbrk (setenv and gettext have
+ * allocated by now) is then 2 MB, otherwise 132 KB. */
+static bool heap_in_huge_steps(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.arena >= (size_t)2 << 20;
+}
+
 static void huge_pages(char **argv)
 {
+	const char *set = getenv("GLIBC_TUNABLES"), *tries = getenv("GAZETTE_HUGE");
+	char n[2] = {'1', '\0'};
+
 	/* AddressSanitizer has its own malloc */
-	if (getenv("GLIBC_TUNABLES") || gz_under_sanitizer())
+	if (gz_under_sanitizer())
 		return;
-	setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
+	if (set) {
+		/* the user's own setting, or ours and taken, or tried enough */
+		if (!tries || strcmp(set, HUGE_SETTING) || heap_in_huge_steps() ||
+		    tries[0] < '1' || tries[0] >= '0' + HUGE_TRIES) {
+			unsetenv("GAZETTE_HUGE");
+			return;
+		}
+		n[0] = (char)(tries[0] + 1);
+	}
+	setenv("GLIBC_TUNABLES", HUGE_SETTING, 1);
+	setenv("GAZETTE_HUGE", n, 1);
 	execv("/proc/self/exe", argv);
-	unsetenv("GLIBC_TUNABLES");
+	unsetenv("GAZETTE_HUGE");
+	if (!set)
+		unsetenv("GLIBC_TUNABLES");
 }
 
 /* The name ps, top and pkill know the process by: the kernel takes it from
