@@ -15,7 +15,13 @@
  * how much free room at an arena's top it keeps before giving pages back */
 #define MMAP_FROM (32 << 20)
 #define TRIM_FROM (64 << 20)
-#define ARENA_RESERVE (16u << 20)
+/* two of these fill an arena's reservation (ARENA_SPAN, with glibc's
+ * header and the blocks' own) and neither is above MMAP_FROM */
+#define ARENA_RESERVE (30u << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
 /* glibc's reservation for an arena other than the first: 2 × the largest
  * mmap threshold (HEAP_MAX_SIZE), and aligned to its size */
 #define ARENA_SPAN ((uintptr_t)64 << 20)
@@ -99,17 +105,31 @@ void gz_alloc_setup(void)
 void gz_alloc_thread_start(void)
 {
 #if !GZ_SANITIZED && defined(__GLIBC__)
-	/* one block: one mprotect, and only its first and last pages are
-	 * written (an arena a thread before this one grew is grown already) */
+	/* Two blocks, each under the mmap threshold, that between them make
+	 * the arena's whole reservation writable at once: a fault can take a
+	 * huge page only where its 2 MB are writable already, and glibc grows
+	 * an arena a page at a time, so every 2 MB it grew into after the
+	 * first block came in 4 KB pages. Only the blocks' first and last
+	 * pages are written (an arena a thread before this one grew is grown
+	 * already). */
 	void *volatile p = malloc(ARENA_RESERVE); /* volatile: kept by the compiler */
+	void *volatile q = malloc(ARENA_RESERVE);
 
 	/* Not in the first arena (the brk heap, which glibc.malloc.hugetlb=1
 	 * gives huge pages: main.c): the thread's own, which it does not.
 	 * The advice holds for the whole reservation, so also for the pages
 	 * the arena is grown by later. Only a hint: if glibc lays its arenas
 	 * out otherwise, some other mapping gets huge pages, nothing more. */
-	if (p && arena_huge && (uintptr_t)p > (uintptr_t)sbrk(0))
-		(void)madvise((void *)((uintptr_t)p & ~(ARENA_SPAN - 1)), ARENA_SPAN, MADV_HUGEPAGE);
+	if (p && arena_huge && (uintptr_t)p > (uintptr_t)sbrk(0)) {
+		void *arena = (void *)((uintptr_t)p & ~(ARENA_SPAN - 1));
+		(void)madvise(arena, ARENA_SPAN, MADV_HUGEPAGE);
+		/* glibc wrote the arena's header before the advice, so its
+		 * first 2 MB are in small pages, 500 faults for a thread that
+		 * fills them; made one huge page now (Linux 6.1: an older
+		 * kernel refuses, and the pages stay as they are) */
+		(void)madvise(arena, HUGE_PAGE, MADV_COLLAPSE);
+	}
+	free(q);
 	free(p);
 #endif
 }

@@ -36,13 +36,16 @@ void gz_grow(void **items, size_t *cap, size_t need, size_t elem);
  * pages made 3,300 of them, a sixth of a rebuild's system time.
  * gz_alloc_setup (once, at start) lets blocks of up to 32 MB come from the
  * arenas, and keeps freed memory for the next stage; gz_alloc_thread_start
- * (first thing on each thread gz_thread_start starts, base/pool.h) grows the thread's arena by 16 MB of
- * address space in one call, and gives it back to malloc untouched.
+ * (first thing on each thread gz_thread_start starts, base/pool.h) makes
+ * the thread's whole arena (64 MB of address space) writable in two calls,
+ * and gives it back to malloc untouched.
  *
  * It also asks for huge pages (2 MB) in the thread's arena. Fresh memory is
  * dear in a virtual machine, where each page fault exits to the host: on
  * 4 KB pages the workers' arenas took 7,000 faults of a rebuild after one
- * edit (10,000 pages), and the rebuild took a tenth longer. Like the brk
+ * edit (10,000 pages), and the rebuild took a tenth longer. The arena's
+ * first 2 MB, where glibc wrote its header before the advice, are made
+ * one huge page (MADV_COLLAPSE). Like the brk
  * heap's, they are off with GLIBC_TUNABLES=glibc.malloc.hugetlb=0.
  *
  * Nothing is done under AddressSanitizer, whose malloc is its own.
