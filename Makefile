@@ -65,7 +65,7 @@ TESTOBJ = $(filter-out $(B)/media/media.o $(B)/source/gitload.o $(B)/cli/serve_m
 UNITOBJ = $(UNITSRC:tests/unit/%.c=$(B)/unit/%.o)
 # The executable answers `archive search` with SQLite alone and loads the rest
 # (gazette-core.so, every other command) only when needed: see main.c.
-MAINOBJ = $(patsubst %,$(B)/%.o,cli/main archive/archivecmd archive/archive load/searchtext \
+MAINOBJ = $(patsubst %,$(B)/%.o,cli/main archive/archivecmd archive/archive load/searchtext load/pagefm \
 	base/alloc base/buf base/date base/diag base/i18n base/strlist base/text base/tokenize)
 
 # intercept_tls_get_addr=0: GCC 12's sanitizer runtime guesses where a block

@@ -10,6 +10,7 @@
 #include "base/alloc.h"
 #include "archive/archive.h"
 #include "base/buf.h"
+#include "load/pagefm.h"
 #include "lua/theme.h"
 #include "load/doc.h"
 #include "lua/script.h"
@@ -186,7 +187,7 @@ static const char *unpublished_status(const gz_page *p)
  * the same distinction). */
 static const char *written_lead(const gz_page *p)
 {
-	const gz_value *v = gz_value_get(p->fm, "summary");
+	const gz_value *v = gz_value_get(gz_page_fm(p), "summary");
 
 	return v && v->type == GZ_STR && *v->str && p->summary && *p->summary ? p->summary
 									       : NULL;
@@ -264,7 +265,7 @@ static void warn_unpublished(gz_diag *d, const gz_page *p, const char *st)
 
 	if (!st)
 		return;
-	v = gz_value_get(p->fm, later ? "date" : "status");
+	v = gz_value_get(gz_page_fm(p), later ? "date" : "status");
 	if (later)
 		gz_diag_warn(d, p->path, v ? v->line : 0, v ? v->col : 0,
 			     _("the story is dated later than today and is not on the site yet; "
@@ -437,7 +438,7 @@ static void json_terms(gz_buf *b, const story *st, const char *key)
 		gz_buf_putc(b, ']');
 		return;
 	}
-	v = gz_value_get(st->p->fm, key);
+	v = gz_value_get(gz_page_fm(st->p), key);
 	if (v && v->type == GZ_STR) {
 		gz_buf_add_json(b, v->str);
 	} else if (v && v->type == GZ_SEQ) {

@@ -11,6 +11,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/i18n.h"
+#include "load/pagefm.h"
 #include "lua/theme.h"
 #include "source/guard.h"
 #include "base/pool.h"
@@ -128,10 +129,10 @@ static void check_places(checker *c, const gz_page *p)
 		 {"industry", "industries", N_("industry")}};
 	size_t i, k;
 
-	if (!c->places || !p->fm)
+	if (!c->places || !gz_page_fm(p))
 		return;
 	for (i = 0; i < sizeof(f) / sizeof(*f); i++) {
-		const gz_value *v = gz_value_get(p->fm, f[i].field);
+		const gz_value *v = gz_value_get(gz_page_fm(p), f[i].field);
 		if (v && v->type == GZ_SEQ)
 			for (k = 0; k < v->n; k++)
 				check_place(c, p, f[i].key, f[i].what, v->items[k]);
@@ -237,7 +238,7 @@ static void check_meta(checker *c, const gz_page *p)
 	}
 	if (p->source && *p->source && c->publisher && strcmp(p->source, c->publisher) &&
 	    (!p->reprint || !*p->reprint)) {
-		const gz_value *v = gz_value_get(p->fm, "source");
+		const gz_value *v = gz_value_get(gz_page_fm(p), "source");
 		gz_diag_error(c->d, p->path, v ? v->line : 1, v ? v->col : 1,
 			      _("source '%s' is not the site's own ('%s'); add 'reprint:' with the "
 				"terms it may be used on"),
@@ -264,7 +265,7 @@ static void check_titles(checker *c)
 	for (i = 0; i < n; i++) {
 		gz_page *first = gz_map_get(&seen, v[i]->title);
 		if (first) {
-			const gz_value *t = gz_value_get(v[i]->fm, "title");
+			const gz_value *t = gz_value_get(gz_page_fm(v[i]), "title");
 			gz_diag_warn(c->d, v[i]->path, t ? t->line : 1, t ? t->col : 1,
 				     _("title '%s' is also used by %s"), v[i]->title, first->path);
 		} else {

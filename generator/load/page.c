@@ -11,7 +11,6 @@
 #include "load/markdown.h"
 #include "load/missing.h"
 #include "load/pagecache.h"
-#include "load/searchtext.h"
 #include "base/text.h"
 
 /* Find the front matter: "---\n" … "\n---\n". Sets fm, fm_len, body and
@@ -832,7 +831,7 @@ int gz_page_load(gz_page *p, gz_page_hashes *hashes, const gz_config *cfg, gz_so
 		 const char *path, const gz_page_filter *filter, gz_pagecache *cache, gz_diag *d)
 {
 	page_text t;
-	size_t before = d->errors;
+	size_t before = d->errors, warned;
 	gz_md_result md;
 	image_ctx ictx;
 	int got;
@@ -851,14 +850,21 @@ int gz_page_load(gz_page *p, gz_page_hashes *hashes, const gz_config *cfg, gz_so
 		free(t.data);
 		return -1;
 	}
-	load_fields(p, cfg, src, path, md.lead, d);
+	/* a hit whose entry kept the fields brought them too */
+	warned = d->warnings;
+	if (!p->fm_at)
+		load_fields(p, cfg, src, path, md.lead, d);
 	/* a hit brought these with it */
 	if (got == 0)
 		parse_hashes(hashes, p, cfg);
 	/* only a page without a problem is kept (the count is of every page,
-	 * so another page's error may keep this one out: no harm) */
+	 * so another page's error may keep this one out: no harm); its fields
+	 * too when they said nothing (a hit must say again what they said)
+	 * and it has no photos (whose files a hit must look for again) */
 	if (cache && got == 0 && d->errors == before && !p->nhook_errors)
-		gz_pagecache_put(cache, p, hashes, ictx.probes.items, ictx.exists, ictx.probes.n);
+		gz_pagecache_put(cache, p, hashes,
+				 d->warnings == warned && !p->photos && !p->cover && !p->nimages,
+				 ictx.probes.items, ictx.exists, ictx.probes.n);
 	/* kept for the whole build: in one block, as a cache hit has it */
 	if (p->fm && !p->fm->block) {
 		gz_value *fm = gz_value_pack(p->fm);
@@ -870,53 +876,6 @@ int gz_page_load(gz_page *p, gz_page_hashes *hashes, const gz_config *cfg, gz_so
 	gz_md_result_release(&md);
 	free(t.data);
 	return d->errors > before ? -1 : 0;
-}
-
-static uint64_t search_text_hash(const gz_page *p, uint64_t plain_hash)
-{
-	return gz_hash_mix(gz_hash_fast_str(0x6a09e667f3bcc908ULL, p->title ? p->title : ""),
-			   plain_hash);
-}
-
-static uint64_t search_doc_hash(const gz_page *p, size_t ntax)
-{
-	uint64_t h = gz_hash_fast_str(GZ_HASH_INIT, p->url);
-	size_t k, j;
-
-	h = gz_hash_fast_str(h, p->title);
-	/* the date as its key: the same day may give another key (a rebuilt
-	 * docs.json of the same bytes), never another day the same */
-	h = gz_hash_mix(h, p->has_date ? (uint64_t)p->date.key : UINT64_MAX);
-	h = gz_hash_fast_str(h, p->section);
-	for (k = 0; k < ntax && p->tax_values; k++) {
-		const gz_strlist *v = &p->tax_values[k];
-		h = gz_hash_mix(h, v->n);
-		for (j = 0; j < v->n; j++)
-			h = gz_hash_fast_str(h, v->items[j]);
-	}
-	return h;
-}
-
-void gz_page_search_hashes(gz_page_hashes *h, const gz_page *p, size_t ntax)
-{
-	h->search_text = search_text_hash(p, h->plain);
-	h->search_doc = search_doc_hash(p, ntax);
-	h->search_head = gz_searchtext_head_hash(p, ntax);
-}
-
-uint64_t gz_page_fields_hash(const gz_page *p, uint64_t fm_hash)
-{
-	uint64_t h = gz_hash_mix(GZ_HASH_INIT, fm_hash);
-	size_t k;
-
-	h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, p->url), p->title), p->summary);
-	h = gz_hash_mix(gz_hash_mix(h, (uint64_t)p->date.key), (uint64_t)p->has_date);
-	h = gz_hash_fast_str(h, p->layout);
-	for (k = 0; k < p->nimages; k++)
-		h = gz_hash_fast_str(gz_hash_fast_str(gz_hash_fast_str(h, p->images[k].file),
-						      p->images[k].url),
-				     p->images[k].alt);
-	return h;
 }
 
 const char *gz_page_reprint_text(const gz_page *p)
@@ -985,16 +944,4 @@ void gz_page_free(gz_page *p)
 	}
 	free(p->related);
 	free(p);
-}
-
-/* Eight bytes at a step: a clean build hashes every byte of every page
- * file, and FNV-1a, a byte at a step, would be most of that. */
-uint64_t gz_page_source_hash(const char *data, size_t len)
-{
-	return gz_hash_fast(GZ_HASH_INIT, data, len);
-}
-
-uint64_t gz_page_plain_hash(const char *plain, size_t len)
-{
-	return gz_hash_fast(0x6a09e667f3bcc908ULL, plain, len);
 }

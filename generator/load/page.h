@@ -67,7 +67,11 @@ struct gz_page {
 	gz_status status;
 	gz_date date, updated;
 	bool has_date, has_updated, featured;
-	gz_value *fm;         /* the whole front matter (GZ_MAP or GZ_NULL) */
+	gz_value *fm;         /* the whole front matter (GZ_MAP or GZ_NULL); read
+			       * it through gz_page_fm (load/pagefm.h): */
+	const char *fm_at;    /* a hit's, still in its cache entry (fm_len bytes)
+			       * until first asked for; its fields came ready */
+	size_t fm_len;
 	char *html;
 	size_t html_len;
 	char *plain;          /* body text, for counts and search */

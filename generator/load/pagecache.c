@@ -548,8 +548,8 @@ static uint64_t put_fresh(gz_pagecache *c, uint64_t key, const gz_buf *b, size_t
 	return n == (ssize_t)len ? off : 0;
 }
 
-void gz_pagecache_put(gz_pagecache *c, gz_page *p, const gz_page_hashes *h, char *const *probes,
-		      const bool *exists, size_t nprobes)
+void gz_pagecache_put(gz_pagecache *c, gz_page *p, const gz_page_hashes *h, bool fields,
+		      char *const *probes, const bool *exists, size_t nprobes)
 {
 	rec *r = gz_map_get(&c->by_path, p->path);
 	gz_buf b = GZ_BUF_INIT;
@@ -560,7 +560,7 @@ void gz_pagecache_put(gz_pagecache *c, gz_page *p, const gz_page_hashes *h, char
 	 * point into the first) */
 	if (!r || r->data || r->fresh || r->key != key_of(c, p->path, h->src) || !p->fm)
 		return;
-	r->hlen = gz_pageentry_encode(&b, p, h, probes, exists, nprobes, at);
+	r->hlen = gz_pageentry_encode(&b, p, h, fields, probes, exists, nprobes, at);
 	r->dlen = b.len;
 	/* the page borrows its bodies from the entry, one copy: read from
 	 * the fresh file when used, else kept in memory until the cache is

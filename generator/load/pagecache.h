@@ -59,7 +59,8 @@ gz_pagecache *gz_pagecache_open(gz_pagecache *pre, uint64_t salt, const gz_strli
 int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page *p,
 		     gz_page_hashes *h, char **data, size_t *len);
 
-/* Keep the parse of p, which loaded without a problem, with its hashes h.
+/* Keep the parse of p, which loaded without a problem, with its hashes h,
+ * and with fields what its load made of its front matter (pageentry.h).
  * probes are the files its body's images named, exists[i] whether each
  * was there. Same threading as gz_pagecache_get. The entry holds p's body
  * (its plain text, its blocks and, without images, its HTML): p's own are
@@ -69,8 +70,8 @@ int gz_pagecache_get(gz_pagecache *c, gz_source *src, const char *path, gz_page 
  * the first build the file is in the folder the cache folder will be made
  * in, where a file without a name changes nothing), and p's body is read
  * from there; where that cannot be, it is held in memory. */
-void gz_pagecache_put(gz_pagecache *c, gz_page *p, const gz_page_hashes *h, char *const *probes,
-		      const bool *exists, size_t nprobes);
+void gz_pagecache_put(gz_pagecache *c, gz_page *p, const gz_page_hashes *h, bool fields,
+		      char *const *probes, const bool *exists, size_t nprobes);
 
 /* The body text a page holds in one copy, the entry's, for the whole
  * build: c lends it, and keeps it until it is freed. Which strings are

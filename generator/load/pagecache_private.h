@@ -18,7 +18,7 @@
 #define IDX_MAGIC "GZPI"
 #define PACK_MAGIC "GZPP"
 #define ENTRY_MAGIC "GZPF"
-#define VERSION 5u
+#define VERSION 6u
 #define PACK_HEAD 16u  /* magic, version, generation */
 /* magic, pad, key, payload length, its checksum, the length of its head
  * (all but the body's text, which comes last) and the head's checksum */

@@ -4,8 +4,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
-
-#define MAX_DEPTH 100
+#include "load/pagefm.h"
 
 uint64_t gz_pageentry_sum(const void *data, size_t len)
 {
@@ -63,6 +62,44 @@ static void put_photo(gz_buf *b, const gz_photo *ph)
 	gz_bin_put_u32(b, (uint32_t)ph->col);
 }
 
+static void put_date(gz_buf *b, const gz_date *dt)
+{
+	gz_bin_put_u32(b, (uint32_t)dt->year);
+	gz_bin_put_u32(b, (uint32_t)dt->month);
+	gz_bin_put_u32(b, (uint32_t)dt->day);
+	gz_bin_put_u32(b, (uint32_t)dt->hour);
+	gz_bin_put_u32(b, (uint32_t)dt->min);
+	gz_bin_put_u32(b, (uint32_t)dt->sec);
+	gz_bin_put_u32(b, (uint32_t)dt->tz_minutes);
+	gz_bin_put_u32(b, dt->has_time ? 1 : 0);
+	gz_bin_put_u64(b, (uint64_t)dt->key);
+}
+
+/* What the page's load made of its front matter (page.c's load_fields),
+ * for a page whose load said nothing and that has no photos: a hit then
+ * takes them as they are and leaves the tree unread. */
+static void put_fields(gz_buf *b, const gz_page *p)
+{
+	size_t t, i;
+
+	gz_bin_put_cstr(b, p->title);
+	gz_bin_put_cstr(b, p->author);
+	gz_bin_put_cstr(b, p->source);
+	gz_bin_put_cstr(b, p->reprint);
+	gz_bin_put_cstr(b, p->layout);
+	gz_bin_put_u32(b, (uint32_t)p->layout_line);
+	gz_bin_put_u32(b, (uint32_t)p->layout_col);
+	gz_bin_put_u32(b, (uint32_t)p->status);
+	gz_bin_put_u32(b, (p->has_date ? 1u : 0) | (p->has_updated ? 2u : 0) | (p->featured ? 4u : 0));
+	put_date(b, &p->date);
+	put_date(b, &p->updated);
+	gz_bin_put_u32(b, (uint32_t)p->ntax);
+	for (t = 0; t < p->ntax; t++) {
+		gz_bin_put_u32(b, (uint32_t)p->tax_values[t].n);
+		for (i = 0; i < p->tax_values[t].n; i++)
+			gz_bin_put_cstr(b, p->tax_values[t].items[i]);
+	}
+}
 
 void gz_pageentry_put_stamp(gz_buf *b, const gz_source_stamp *st)
 {
@@ -83,23 +120,11 @@ static char *get_str(gz_bin_reader *r, size_t *len)
 	return s ? gz_strndup(s, n) : NULL;
 }
 
-/*
- * The front matter of a hit as one allocation: the entry gives how many
- * nodes and item slots the tree takes (counted when it was written), and
- * one pass fills the block, each step bounded by the entry's end and the
- * block's. Its strings are the entry's own (NUL-terminated there, and kept
- * as long as the page, like its body). Ten thousand pages of a dozen
- * fields each would otherwise be a hundred thousand small allocations, and
- * as many copies, on every build.
- */
+/* How many nodes and item slots a tree takes, written before it: the
+ * reader makes it in one block (load/pagefm.h). */
 typedef struct {
 	uint64_t nodes, slots;
 } tree_size;
-
-typedef struct {
-	gz_value *node, *node_end;
-	void **slot, **slot_end;
-} tree_block;
 
 static void count_value(const gz_value *v, tree_size *ts)
 {
@@ -109,84 +134,6 @@ static void count_value(const gz_value *v, tree_size *ts)
 	ts->slots += v->keys ? 2 * v->n : v->n;
 	for (i = 0; i < v->n; i++)
 		count_value(v->items[i], ts);
-}
-
-/* A string of the entry, in place (a tree's strings are never written). */
-static char *entry_str(gz_bin_reader *r)
-{
-	size_t len;
-
-	return (char *)gz_bin_peek_str(r, &len);
-}
-
-static gz_value *fill_value(gz_bin_reader *r, tree_block *tb, int depth)
-{
-	uint32_t flags = gz_bin_get_u32(r), i, n;
-	gz_value *v = tb->node;
-
-	if (r->bad || depth > MAX_DEPTH || (flags & 0xff) > GZ_MAP || v == tb->node_end) {
-		r->bad = true;
-		return NULL;
-	}
-	tb->node++;
-	memset(v, 0, sizeof(*v));
-	v->type = (gz_vtype)(flags & 0xff);
-	v->quoted = (flags & 0x100u) != 0;
-	v->line = (int)gz_bin_get_u32(r);
-	v->col = (int)gz_bin_get_u32(r);
-	v->str = entry_str(r);
-	n = gz_bin_get_u32(r);
-	if (r->bad || (size_t)(tb->slot_end - tb->slot) < ((flags & 0x200u) ? 2 * (size_t)n : n)) {
-		r->bad = true;
-		return NULL;
-	}
-	if (n) {
-		v->items = (gz_value **)tb->slot;
-		tb->slot += n;
-		if (flags & 0x200u) {
-			v->keys = (char **)tb->slot;
-			tb->slot += n;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		if (v->keys && !(v->keys[i] = entry_str(r)))
-			r->bad = true;
-		if (r->bad || !(v->items[i] = fill_value(r, tb, depth + 1))) {
-			r->bad = true;
-			return NULL;
-		}
-		v->n = i + 1;
-	}
-	return v;
-}
-
-static gz_value *get_tree(gz_bin_reader *r)
-{
-	tree_size ts;
-	tree_block tb;
-	char *block;
-	size_t left = (size_t)(r->end - r->p);
-
-	ts.nodes = gz_bin_get_u64(r);
-	ts.slots = gz_bin_get_u64(r);
-	/* a node takes 16 bytes of the entry and a slot 4 at least: counts
-	 * beyond that are not an entry gazette wrote */
-	if (r->bad || !ts.nodes || ts.nodes > left / 16 || ts.slots > left / 4) {
-		r->bad = true;
-		return NULL;
-	}
-	block = gz_malloc(ts.nodes * sizeof(gz_value) + ts.slots * sizeof(void *));
-	tb.node = (gz_value *)(void *)block;
-	tb.node_end = tb.node + ts.nodes;
-	tb.slot = (void **)(void *)(block + ts.nodes * sizeof(gz_value));
-	tb.slot_end = tb.slot + ts.slots;
-	if (!fill_value(r, &tb, 0) || r->bad) {
-		free(block);
-		r->bad = true;
-		return NULL;
-	}
-	((gz_value *)(void *)block)->block = true;
-	return (gz_value *)(void *)block;
 }
 
 void gz_pageentry_get_stamp(gz_bin_reader *r, gz_source_stamp *st)
@@ -213,9 +160,98 @@ static void get_photo(gz_bin_reader *r, gz_photo *ph)
 	ph->col = (int)gz_bin_get_u32(r);
 }
 
+static void get_date(gz_bin_reader *r, gz_date *dt)
+{
+	dt->year = (int)gz_bin_get_u32(r);
+	dt->month = (int)gz_bin_get_u32(r);
+	dt->day = (int)gz_bin_get_u32(r);
+	dt->hour = (int)gz_bin_get_u32(r);
+	dt->min = (int)gz_bin_get_u32(r);
+	dt->sec = (int)gz_bin_get_u32(r);
+	dt->tz_minutes = (int)gz_bin_get_u32(r);
+	dt->has_time = gz_bin_get_u32(r) != 0;
+	dt->key = (int64_t)gz_bin_get_u64(r);
+}
+
+/* The page's term names, in one block laid out as page.c's load_terms
+ * lays it out: the lists, their items, the names. */
+static void get_terms(gz_bin_reader *r, gz_page *p)
+{
+	gz_bin_reader first;
+	uint32_t ntax = gz_bin_get_u32(r), t, i, n;
+	size_t items = 0, bytes = 0, len;
+	char **slot, *byte;
+
+	/* each list takes four bytes of the entry at least */
+	if (r->bad || ntax > (size_t)(r->end - r->p) / 4) {
+		r->bad = true;
+		return;
+	}
+	first = *r;
+	for (t = 0; t < ntax && !r->bad; t++) {
+		n = gz_bin_get_u32(r);
+		for (i = 0; i < n && !r->bad; i++) {
+			if (!gz_bin_peek_str(r, &len))
+				r->bad = true;
+			items++;
+			bytes += len + 1;
+		}
+	}
+	if (r->bad)
+		return;
+	*r = first;
+	p->ntax = ntax;
+	p->tax_values = gz_calloc(1, (ntax ? ntax : 1) * sizeof(*p->tax_values) +
+					     items * sizeof(char *) + bytes);
+	slot = (char **)(void *)(p->tax_values + (ntax ? ntax : 1));
+	byte = (char *)(slot + items);
+	for (t = 0; t < ntax; t++) {
+		gz_strlist *l = &p->tax_values[t];
+		n = gz_bin_get_u32(r);
+		l->items = slot;
+		for (i = 0; i < n; i++) {
+			const char *s = gz_bin_peek_str(r, &len);
+			memcpy(byte, s, len + 1);
+			l->items[l->n++] = byte;
+			byte += len + 1;
+		}
+		l->cap = l->n;
+		slot += l->n;
+	}
+}
+
+static void get_fields(gz_bin_reader *r, gz_page *p)
+{
+	uint32_t bits;
+
+	p->title = get_str(r, NULL);
+	p->author = get_str(r, NULL);
+	p->source = get_str(r, NULL);
+	p->reprint = get_str(r, NULL);
+	p->layout = get_str(r, NULL);
+	p->layout_line = (int)gz_bin_get_u32(r);
+	p->layout_col = (int)gz_bin_get_u32(r);
+	p->status = (gz_status)gz_bin_get_u32(r);
+	if (p->status != GZ_PUBLISHED && p->status != GZ_REVIEW && p->status != GZ_DRAFT)
+		r->bad = true;
+	bits = gz_bin_get_u32(r);
+	p->has_date = (bits & 1) != 0;
+	p->has_updated = (bits & 2) != 0;
+	p->featured = (bits & 4) != 0;
+	get_date(r, &p->date);
+	get_date(r, &p->updated);
+	get_terms(r, p);
+}
+
 static void clear_parsed(gz_page *p)
 {
 	gz_value_free(p->fm);
+	free(p->title);
+	free(p->author);
+	free(p->source);
+	free(p->reprint);
+	free(p->layout);
+	free(p->tax_values);
 	free(p->section);
 	free(p->slug);
 	free(p->url);
@@ -225,6 +261,11 @@ static void clear_parsed(gz_page *p)
 	gz_page_release_body(p);
 	gz_page_release_images(p);
 	p->fm = NULL;
+	p->fm_at = NULL;
+	p->fm_len = 0;
+	p->title = p->author = p->source = p->reprint = p->layout = NULL;
+	p->tax_values = NULL;
+	p->ntax = 0;
 	p->section = p->slug = p->url = p->out = p->dir = p->summary = NULL;
 	p->chars = 0;
 	p->bundle = p->is_index = false;
@@ -283,12 +324,31 @@ int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t 
 			gz_source *src, gz_page *p, gz_page_hashes *h)
 {
 	gz_bin_reader r = {head, head + hlen, false};
-	uint32_t flags, i, n, lens[3];
+	uint32_t flags, fields, i, n, lens[3];
+	uint64_t tree;
 	const char *at = body, *end = body + blen;
 
 	if (!probes_hold(&r, src))
 		return r.bad ? -1 : 0;
-	p->fm = get_tree(&r);
+	fields = gz_bin_get_u32(&r);
+	if (fields > 1)
+		r.bad = true;
+	else if (fields)
+		get_fields(&r, p);
+	tree = gz_bin_get_u64(&r);
+	if (r.bad || tree > (size_t)(r.end - r.p)) {
+		r.bad = true;
+	} else if (fields) {
+		/* read when first asked for (gz_page_fm) */
+		p->fm_at = r.p;
+		p->fm_len = (size_t)tree;
+		r.p += tree;
+	} else {
+		const char *from = r.p;
+		p->fm = gz_pagefm_read(&r);
+		if (!r.bad && (size_t)(r.p - from) != tree)
+			r.bad = true;
+	}
 	p->section = get_str(&r, NULL);
 	p->slug = get_str(&r, NULL);
 	p->url = get_str(&r, NULL);
@@ -332,7 +392,7 @@ int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t 
 	}
 	if (!r.bad && p->nimages && p->html)
 		p->html = gz_strndup(p->html, p->html_len);
-	if (r.bad || !p->fm || !p->section || !p->dir || !p->url || !p->out || !p->html ||
+	if (r.bad || (!p->fm && !p->fm_at) || !p->section || !p->dir || !p->url || !p->out || !p->html ||
 	    !p->plain || !p->doc || !p->summary) {
 		/* what points into the entry is not the page's to free */
 		if (in_body(p->html, body, blen))
@@ -355,7 +415,7 @@ static uint32_t str_len(const char *s, size_t len)
 	return s ? (uint32_t)len : GZ_BIN_NO_STR;
 }
 
-size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
+size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h, bool fields,
 			   char *const *probes, const bool *exists, size_t nprobes, size_t at[3])
 {
 	size_t i, head;
@@ -365,13 +425,22 @@ size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
 		gz_bin_put_cstr(b, probes[i]);
 		gz_bin_put_u32(b, exists[i] ? 1 : 0);
 	}
+	gz_bin_put_u32(b, fields ? 1 : 0);
+	if (fields)
+		put_fields(b, p);
 	{
 		tree_size ts = {0, 0};
+		size_t at_len = b->len;
+		uint64_t n;
 		count_value(p->fm, &ts);
+		gz_bin_put_u64(b, 0);
 		gz_bin_put_u64(b, ts.nodes);
 		gz_bin_put_u64(b, ts.slots);
+		put_value(b, p->fm);
+		/* the tree's length, so that a hit with its fields can pass it */
+		n = b->len - at_len - 8;
+		memcpy(b->ptr + at_len, &n, 8);
 	}
-	put_value(b, p->fm);
 	gz_bin_put_cstr(b, p->section);
 	gz_bin_put_cstr(b, p->slug);
 	gz_bin_put_cstr(b, p->url);

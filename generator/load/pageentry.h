@@ -4,7 +4,8 @@
  * stamps the cache's files hold.
  *
  * An entry is the probes (files the parse looked for, and whether each was
- * there), the front matter, the parsed fields and hashes, the summary, the
+ * there), the fields the load made of the front matter (if kept), the
+ * front matter, the parsed fields and hashes, the summary, the
  * body's images and the lengths of its three strings: its head; then the
  * body's HTML, plain text and blocks, each NUL-terminated so that a page
  * may point at them in place. Every read is bounded: a short or odd entry
@@ -28,8 +29,11 @@ uint64_t gz_pageentry_sum(const void *data, size_t len);
 
 /* Append p's parse and its hashes h as an entry to b; returns the length
  * of its head, and in at[] where its HTML, plain text and blocks start
- * (offsets in b). */
-size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
+ * (offsets in b). With fields, what the load made of its front matter
+ * too (its title, dates, terms …: for a page whose load said nothing and
+ * that has no photos), which a hit then takes as they are, leaving the
+ * front matter in the entry until it is asked for (load/pagefm.h). */
+size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h, bool fields,
 			   char *const *probes, const bool *exists, size_t nprobes, size_t at[3]);
 
 /* Fill p's parsed fields and the parse's hashes in *h (not h->src) from
@@ -38,7 +42,8 @@ size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
  * into them (but for a page with images, whose HTML is a copy the photo
  * stage may rewrite). The body is not read, only pointed into, unless
  * check (where the body may not be as written: then each string's length
- * and end are checked). Returns 1 (p
+ * and end are checked). An entry with the page's fields fills them and
+ * sets p->fm_at, not p->fm (load/pagefm.h). Returns 1 (p
  * filled), 0 (a probe finds another answer in src: parse again) or -1
  * (damaged: p as it was). */
 int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t blen, bool check,

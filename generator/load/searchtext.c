@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/hash.h"
+#include "load/pagefm.h"
 
 /* s with control bytes as spaces: they mark the parts and fields */
 static void put_clean(gz_buf *b, const char *s)
@@ -34,13 +35,14 @@ static void put_field(gz_buf *b, int kind, const char *s)
  * module cannot link). */
 static const gz_value *fm_get(const gz_page *p, const char *key)
 {
+	const gz_value *fm = gz_page_fm(p);
 	size_t i;
 
-	if (!p->fm || p->fm->type != GZ_MAP)
+	if (!fm || fm->type != GZ_MAP)
 		return NULL;
-	for (i = 0; i < p->fm->n; i++)
-		if (p->fm->keys[i][0] == key[0] && !strcmp(p->fm->keys[i], key))
-			return p->fm->items[i];
+	for (i = 0; i < fm->n; i++)
+		if (fm->keys[i][0] == key[0] && !strcmp(fm->keys[i], key))
+			return fm->items[i];
 	return NULL;
 }
 

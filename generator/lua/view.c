@@ -7,6 +7,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/text.h"
+#include "load/pagefm.h"
 #include "lua/internal.h"
 #include "model/photos.h"
 #include "source/git.h"
@@ -357,7 +358,7 @@ static void push_field(lua_State *L, const gz_script *s, const gz_page *p, int f
 	case F_PREV: gz_script_push_page(L, p->prev); break;
 	case F_NEXT: gz_script_push_page(L, p->next); break;
 	case F_RELATED: push_list(L, p->related, p->nrelated); break;
-	case F_PARAMS: gz_script_push_value(L, p->fm); break;
+	case F_PARAMS: gz_script_push_value(L, gz_page_fm(p)); break;
 	case F_HISTORY:
 		if (p->history && p->history->n)
 			push_history(L, p->history);

@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "base/hash.h"
 #include "base/i18n.h"
+#include "load/pagefm.h"
 #include "write/deps.h"
 #include "load/markdown.h"
 #include "load/pagecache.h"
@@ -768,7 +769,7 @@ void gz_site_report_left(gz_diag *d, size_t n, bool rendered)
  * file's (or its bundle folder's): where a clash of addresses comes from. */
 static const gz_value *own_slug(const gz_page *p)
 {
-	const gz_value *v = p->fm ? gz_value_get(p->fm, "slug") : NULL;
+	const gz_value *v = gz_page_fm(p) ? gz_value_get(gz_page_fm(p), "slug") : NULL;
 	const char *name, *end;
 
 	if (!v || v->type != GZ_STR || !p->path)

@@ -12,6 +12,7 @@
 #include "base/date.h"
 #include "base/hash.h"
 #include "base/i18n.h"
+#include "load/pagefm.h"
 
 static void running_head(printer *pr, int page)
 {
@@ -369,7 +370,8 @@ static int colophon(printer *pr, const manifest *m)
 static char *place_of(const gz_page *p)
 {
 	gz_buf b = GZ_BUF_INIT;
-	const char *t = gz_value_str(p->fm, "township"), *v = gz_value_str(p->fm, "village");
+	const char *t = gz_value_str(gz_page_fm(p), "township"),
+		   *v = gz_value_str(gz_page_fm(p), "village");
 	char ymd[GZ_DATE_ZH_SIZE];
 	if (t)
 		print_escape(&b, t);

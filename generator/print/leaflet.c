@@ -8,6 +8,7 @@
 
 #include "base/date.h"
 #include "base/i18n.h"
+#include "load/pagefm.h"
 
 /* A new page for one side of a leaflet, drawn by the trifold layout with
  * side ("outside", "inside") and its three panels. */
@@ -94,7 +95,8 @@ static double balance(printer *pr, const blocks *bs, const gz_page *p, const fra
  * author, date, cover photo and web address. */
 static gz_value *leaflet_doc(const printer *pr, const gz_page *p)
 {
-	gz_value *doc = p->fm && p->fm->type == GZ_MAP ? print_value_clone(p->fm) : print_value_map();
+	gz_value *fm = gz_page_fm(p);
+	gz_value *doc = fm && fm->type == GZ_MAP ? print_value_clone(fm) : print_value_map();
 	const char *base = pr->site->cfg.base_path;
 	gz_buf url = GZ_BUF_INIT;
 	char ymd[GZ_DATE_ZH_SIZE];

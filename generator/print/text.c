@@ -10,6 +10,7 @@
 
 #include "base/alloc.h"
 #include "base/text.h"
+#include "load/pagefm.h"
 
 void print_style(gz_pdf_style *st, const printer *pr, bool head, double size)
 {
@@ -334,7 +335,7 @@ char *print_esc(const char *s)
 
 char *print_title_marked(const gz_page *p)
 {
-	const char *title = gz_value_str(p->fm, "title");
+	const char *title = gz_value_str(gz_page_fm(p), "title");
 
 	return gz_text_title_marked(title ? title : p->title ? p->title : "");
 }
