@@ -110,6 +110,15 @@ void gz_pageentry_put_stamp(gz_buf *b, const gz_source_stamp *st)
 	gz_bin_put_u64(b, (uint64_t)st->ctime_ns);
 }
 
+/* A string of the entry, in place: the page's fields and place are lent
+ * to it, like its body (gz_pagecache_take_back). */
+static char *entry_str(gz_bin_reader *r)
+{
+	size_t len;
+
+	return (char *)gz_bin_peek_str(r, &len);
+}
+
 static char *get_str(gz_bin_reader *r, size_t *len)
 {
 	size_t n;
@@ -224,11 +233,11 @@ static void get_fields(gz_bin_reader *r, gz_page *p)
 {
 	uint32_t bits;
 
-	p->title = get_str(r, NULL);
-	p->author = get_str(r, NULL);
-	p->source = get_str(r, NULL);
-	p->reprint = get_str(r, NULL);
-	p->layout = get_str(r, NULL);
+	p->title = entry_str(r);
+	p->author = entry_str(r);
+	p->source = entry_str(r);
+	p->reprint = entry_str(r);
+	p->layout = entry_str(r);
 	p->layout_line = (int)gz_bin_get_u32(r);
 	p->layout_col = (int)gz_bin_get_u32(r);
 	p->status = (gz_status)gz_bin_get_u32(r);
@@ -243,30 +252,34 @@ static void get_fields(gz_bin_reader *r, gz_page *p)
 	get_terms(r, p);
 }
 
-static void clear_parsed(gz_page *p)
+/* Is s one of the len bytes at block (the entry's head or body)? */
+static bool within(const char *s, const char *block, size_t len)
 {
+	return s && (uintptr_t)s >= (uintptr_t)block && (uintptr_t)s < (uintptr_t)(block + len);
+}
+
+/* A decode that failed leaves p as it was: what it filled is dropped (a
+ * string of the head is the entry's, not freed). */
+static void clear_parsed(gz_page *p, const char *head, size_t hlen)
+{
+	char **lent[] = {&p->title, &p->author, &p->source, &p->reprint, &p->layout, &p->section,
+			 &p->slug,  &p->url,    &p->out,    &p->dir,     &p->summary};
+	size_t i;
+
+	for (i = 0; i < sizeof(lent) / sizeof(*lent); i++) {
+		if (!within(*lent[i], head, hlen))
+			free(*lent[i]);
+		*lent[i] = NULL;
+	}
 	gz_value_free(p->fm);
-	free(p->title);
-	free(p->author);
-	free(p->source);
-	free(p->reprint);
-	free(p->layout);
 	free(p->tax_values);
-	free(p->section);
-	free(p->slug);
-	free(p->url);
-	free(p->out);
-	free(p->dir);
-	free(p->summary);
 	gz_page_release_body(p);
 	gz_page_release_images(p);
 	p->fm = NULL;
 	p->fm_at = NULL;
 	p->fm_len = 0;
-	p->title = p->author = p->source = p->reprint = p->layout = NULL;
 	p->tax_values = NULL;
 	p->ntax = 0;
-	p->section = p->slug = p->url = p->out = p->dir = p->summary = NULL;
 	p->chars = 0;
 	p->bundle = p->is_index = false;
 }
@@ -294,11 +307,6 @@ static bool probes_hold(gz_bin_reader *r, gz_source *src)
 	return ok && !r->bad;
 }
 
-/* Is s one of the body's own bytes? */
-static bool in_body(const char *s, const char *body, size_t len)
-{
-	return s && (uintptr_t)s >= (uintptr_t)body && (uintptr_t)s < (uintptr_t)(body + len);
-}
 
 /* The body's three strings, as the head gives their lengths: pointers
  * into body, found without reading it (most of a build's hits are never
@@ -349,11 +357,11 @@ int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t 
 		if (!r.bad && (size_t)(r.p - from) != tree)
 			r.bad = true;
 	}
-	p->section = get_str(&r, NULL);
-	p->slug = get_str(&r, NULL);
-	p->url = get_str(&r, NULL);
-	p->out = get_str(&r, NULL);
-	p->dir = get_str(&r, NULL);
+	p->section = entry_str(&r);
+	p->slug = entry_str(&r);
+	p->url = entry_str(&r);
+	p->out = entry_str(&r);
+	p->dir = entry_str(&r);
 	flags = gz_bin_get_u32(&r);
 	p->bundle = (flags & 1) != 0;
 	p->is_index = (flags & 2) != 0;
@@ -364,7 +372,8 @@ int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t 
 	h->search_head = gz_bin_get_u64(&r);
 	h->parsed = true;
 	p->chars = (size_t)gz_bin_get_u64(&r);
-	p->summary = get_str(&r, NULL);
+	/* a load without the fields may put the front matter's in its place */
+	p->summary = fields ? entry_str(&r) : get_str(&r, NULL);
 	n = gz_bin_get_u32(&r);
 	if (!r.bad && n > (size_t)(r.end - r.p) / 24)
 		r.bad = true;
@@ -395,13 +404,13 @@ int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t 
 	if (r.bad || (!p->fm && !p->fm_at) || !p->section || !p->dir || !p->url || !p->out || !p->html ||
 	    !p->plain || !p->doc || !p->summary) {
 		/* what points into the entry is not the page's to free */
-		if (in_body(p->html, body, blen))
+		if (within(p->html, body, blen))
 			p->html = NULL;
-		if (in_body(p->plain, body, blen))
+		if (within(p->plain, body, blen))
 			p->plain = NULL;
-		if (in_body(p->doc, body, blen))
+		if (within(p->doc, body, blen))
 			p->doc = NULL;
-		clear_parsed(p);
+		clear_parsed(p, head, hlen);
 		h->plain = h->fields = h->search_text = h->search_doc = h->search_head = 0;
 		h->parsed = false;
 		return -1;
