@@ -10,8 +10,10 @@
  * is kept beside it: the load returns its part in a gz_page_hashes, and the
  * site holds that in its side table (site.h).
  *
- * The strings are the page's, freed by gz_page_free, but for the body's
- * (html, plain, doc) when the page cache lent them (pagecache.h): the
+ * The strings are the page's, freed by gz_page_free, but for those the
+ * page cache lent a hit (pagecache.h): its body's (html, plain, doc), its
+ * place (section, slug, url, out, dir), its summary and, when its entry
+ * kept them, its fields (title, author, source, reprint, layout). The
  * cache keeps those, and gz_pagecache_take_back clears them from the page
  * before it is freed. The page records nothing of it.
  */
