@@ -17,8 +17,10 @@
  *   kind            number        fields
  *   GZ_DOC_PARA     -             markup
  *   GZ_DOC_HEAD     level         markup
- *   GZ_DOC_ITEM     list depth    marker ("1.", "•"; "" for a later
- *                                 paragraph of the item), markup
+ *   GZ_DOC_ITEM     list depth    marker ("1.", "•"; a task's box,
+ *                                 GZ_DOC_TASK_DONE or _OPEN, for "•" and
+ *                                 after "1. "; "" for a later paragraph
+ *                                 of the item), markup
  *   GZ_DOC_QUOTE    quote depth   markup
  *   GZ_DOC_ATTRIB   -             markup ("——孟庆龙，养蜂户"), set apart
  *   GZ_DOC_CODE     -             the code, as text
@@ -62,6 +64,14 @@ typedef enum {
 } gz_doc_kind;
 
 #define GZ_DOC_MAX_FIELDS 4096
+
+/* A task list item's marker ("- [x]", "- [ ]"): the tick and the box of
+ * Chinese forms, both in GB 2312 and so in any Chinese font print sets,
+ * both a character wide, so the items' text starts at one x. The Noto
+ * CJK fonts have no ☑ or ☐: a fallback font would set them in another
+ * face, and at another width. */
+#define GZ_DOC_TASK_DONE "√"
+#define GZ_DOC_TASK_OPEN "□"
 
 typedef struct {
 	gz_doc_kind kind;

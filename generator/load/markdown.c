@@ -19,7 +19,7 @@
 #include "base/text.h"
 
 /* no tagfilter: raw HTML goes through sanitize.h, which does its work */
-static const char *const extensions[] = {"table", "strikethrough", "autolink"};
+static const char *const extensions[] = {"table", "strikethrough", "autolink", "tasklist"};
 
 static pthread_once_t registered = PTHREAD_ONCE_INIT;
 
@@ -470,6 +470,10 @@ static cmark_node **read_tree(render *r, cmark_node *doc, const char *md, size_t
 		case CMARK_NODE_HEADING:
 			in_heading++;
 			break;
+		case CMARK_NODE_ITEM:
+			if (gz_md_node_task((gz_md_node *)node) != GZ_MD_NOT_TASK)
+				r->tasks = true;
+			break;
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
 			/* an image's alt text is not part of the story's text */
@@ -549,6 +553,70 @@ static bool has_colons(const char *s, size_t len)
 		s++;
 	}
 	return false;
+}
+
+/*
+ * A task's item as its box, a checkbox the reader sees and cannot tick,
+ * in a <label> with the item's first paragraph: the label is the box's
+ * name, so a screen reader says "身份证原件, checkbox, checked" where the
+ * extension's bare <input> is a box that names nothing (and an aria-label
+ * of the same text would be read twice). The item is then a plain one,
+ * for the extension not to write a box of its own.
+ */
+#define TASK_BOX "<label class=\"task\"><input type=\"checkbox\" disabled=\"\" />"
+#define TASK_BOX_DONE "<label class=\"task\"><input type=\"checkbox\" checked=\"\" disabled=\"\" />"
+
+static void task_box(cmark_node *item, bool done)
+{
+	cmark_node *para = cmark_node_first_child(item), *label, *n;
+
+	/* a photo first in the item stands apart before the text, which the
+	 * box names still, as the blocks give it the marker */
+	while (para && cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+		para = cmark_node_next(para);
+	if (!para) {
+		para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+		cmark_node_prepend_child(item, para);
+	}
+	label = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	/* a space after the box, as cmark-gfm writes it: a feed reader
+	 * shows the page without its style sheet */
+	cmark_node_set_on_enter(label, done ? TASK_BOX_DONE " " : TASK_BOX " ");
+	cmark_node_set_on_exit(label, "</label>");
+	while ((n = cmark_node_first_child(para)))
+		cmark_node_append_child(label, n);
+	cmark_node_append_child(para, label);
+	gz_md_node_set_task((gz_md_node *)item, GZ_MD_NOT_TASK);
+}
+
+/* Every task's item under root made a box; changed after the walk, as
+ * the iterator holds on to the nodes. */
+static void task_boxes(cmark_node *root)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	cmark_node **items = NULL;
+	size_t n = 0, cap = 0, i;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER &&
+		    gz_md_node_task((gz_md_node *)node) != GZ_MD_NOT_TASK) {
+			GZ_GROW(items, cap, n + 1);
+			items[n++] = node;
+		}
+	}
+	cmark_iter_free(it);
+	for (i = 0; i < n; i++)
+		task_box(items[i], gz_md_node_task((gz_md_node *)items[i]) == GZ_MD_TASK_DONE);
+	free(items);
+}
+
+char *md_html(render *r, cmark_node *root)
+{
+	if (r->tasks)
+		task_boxes(root);
+	return cmark_render_html(root, r->options, r->exts);
 }
 
 #define CMARK_BACKREF "aria-label=\"Back to content\""
@@ -640,11 +708,11 @@ int gz_markdown_render(gz_md_result *out, const char *md, size_t len, const gz_m
 		gz_buf_release(&lead);
 		goto fail;
 	}
-	out->html = cmark_render_html(doc, options, r.exts);
+	md_make_doc(&doc_b, doc, &r.frags);
+	out->html = md_html(&r, doc);
 	out->html_len = strlen(out->html);
 	if (opts->backref_label)
 		label_backrefs(out, opts->backref_label);
-	md_make_doc(&doc_b, doc, &r.frags);
 	gz_doc_text(&plain, doc_b.ptr, NULL, NULL);
 	out->doc = gz_buf_detach(&doc_b, NULL);
 	gz_strlist_release(&r.frags);

@@ -1,11 +1,15 @@
 /*
  * markdown.h: Markdown bodies through cmark-gfm.
  *
- * The only module that includes cmark-gfm. GFM tables, strikethrough and
- * autolinks are on; raw HTML is dropped unless the site allows it (then the
- * tagfilter extension still disarms <script> and friends). Two things are
- * done for Chinese: a soft line break next to a CJK character is removed
- * (browsers would show it as a space), and text is measured per character.
+ * The only module that includes cmark-gfm. GFM tables, strikethrough,
+ * autolinks and task lists are on; raw HTML is dropped unless the site
+ * allows it (then the tagfilter extension still disarms <script> and
+ * friends). A task list's item ("- [x] 身份证原件") is a checkbox the
+ * reader cannot tick, in a label with the item's first paragraph, in
+ * the HTML; its box is the item's marker in the blocks (doc.h). Two
+ * things are done for Chinese: a soft line break next to a CJK character
+ * is removed (browsers would show it as a space), and text is measured
+ * per character.
  * Site-absolute links and images ("/photos/a.jpg") get the site's base path.
  *
  * Shortcodes are fenced blocks that read well in any Markdown preview:
@@ -102,9 +106,11 @@ struct gz_md_sc {
  * The parsed tree, for the Lua filters (lua/hooks.c), which see it only
  * through what follows; markdown_node.c implements it over cmark-gfm's
  * nodes. A node's type is named as cmark-gfm names it ("paragraph",
- * "text", "custom_block", "table" …); the kinds below are those a filter
- * builds or tells apart, GZ_MD_OTHER the rest (the document, tables …).
- * The setters return false where the node has no such field.
+ * "text", "custom_block", "table" …), but for a task list's item, which
+ * is an "item" too (cmark-gfm says "tasklist": a filter of items would
+ * miss it); the kinds below are those a filter builds or tells apart,
+ * GZ_MD_OTHER the rest (the document, tables …). The setters return false
+ * where the node has no such field.
  */
 typedef struct gz_md_node gz_md_node;
 
@@ -135,6 +141,10 @@ int gz_md_node_level(const gz_md_node *n);            /* heading; 0 if none */
 bool gz_md_node_ordered(const gz_md_node *n);         /* list */
 int gz_md_node_start(const gz_md_node *n);
 bool gz_md_node_tight(const gz_md_node *n);
+/* An item's task: GZ_MD_TASK_DONE ("- [x]"), GZ_MD_TASK_OPEN ("- [ ]"), or
+ * GZ_MD_NOT_TASK (a plain item; any node not an item). */
+enum { GZ_MD_NOT_TASK = -1, GZ_MD_TASK_OPEN = 0, GZ_MD_TASK_DONE = 1 };
+int gz_md_node_task(const gz_md_node *n);
 bool gz_md_node_set_literal(gz_md_node *n, const char *s);  /* copied */
 bool gz_md_node_set_url(gz_md_node *n, const char *s);
 bool gz_md_node_set_title(gz_md_node *n, const char *s);
@@ -143,6 +153,8 @@ bool gz_md_node_set_level(gz_md_node *n, int level);
 bool gz_md_node_set_ordered(gz_md_node *n, bool ordered);
 bool gz_md_node_set_start(gz_md_node *n, int start);
 bool gz_md_node_set_tight(gz_md_node *n, bool tight);
+/* Make an item a task, done or open, or a plain item (GZ_MD_NOT_TASK). */
+bool gz_md_node_set_task(gz_md_node *n, int task);
 /* A custom block or inline: html is written as is. */
 bool gz_md_node_set_html(gz_md_node *n, const char *html);
 

@@ -18,6 +18,7 @@ typedef struct {
 	bool ordered[16];
 	int counter[16];
 	bool item_open;         /* the next paragraph is its item's first */
+	int task;               /* that item's (gz_md_node_task) */
 	const gz_strlist *frags; /* shortcodes' blocks, by custom block user data */
 	gz_strlist pending;     /* images inside a paragraph's inlines, for after it */
 	int notes;              /* footnotes so far: the next one's number less one */
@@ -175,12 +176,18 @@ static void para_block(doc_walk *w, cmark_node *n)
 	if (md_has_text(m.ptr)) {
 		if (w->list > 0) {
 			int d = w->list - 1;
-			char mark[16] = "";
+			char mark[24] = "";
+			const char *box = w->task == GZ_MD_TASK_DONE ? GZ_DOC_TASK_DONE
+					  : w->task == GZ_MD_TASK_OPEN ? GZ_DOC_TASK_OPEN
+									: NULL;
+			/* a task's box stands for the bullet, after the number */
 			if (w->item_open && d < 16) {
 				if (w->ordered[d])
-					snprintf(mark, sizeof(mark), "%d.", w->counter[d]);
+					snprintf(mark, sizeof(mark), "%d.%s%s", w->counter[d],
+						 box ? " " : "", box ? box : "");
 				else
-					snprintf(mark, sizeof(mark), "%s", d ? "◦" : "•");
+					snprintf(mark, sizeof(mark), "%s",
+						 box ? box : d ? "◦" : "•");
 			}
 			gz_doc_add2(w->doc, GZ_DOC_ITEM, '-', w->list, mark, m.ptr);
 			w->item_open = false;
@@ -263,13 +270,17 @@ static void walk_blocks(doc_walk *w, cmark_node *parent)
 			w->list--;
 			break;
 		}
-		case CMARK_NODE_ITEM:
+		case CMARK_NODE_ITEM: {
+			int task = w->task;
 			if (w->list > 0 && w->list <= 16)
 				w->counter[w->list - 1]++;
 			w->item_open = true;
+			w->task = gz_md_node_task((gz_md_node *)n);
 			walk_blocks(w, n);
 			w->item_open = false;
+			w->task = task;
 			break;
+		}
 		case CMARK_NODE_CODE_BLOCK: {
 			const char *lit = cmark_node_get_literal(n);
 			if (lit && *lit)
@@ -314,6 +325,7 @@ void md_make_doc(gz_buf *doc, cmark_node *root, const gz_strlist *frags)
 	doc_walk w;
 
 	memset(&w, 0, sizeof(w));
+	w.task = GZ_MD_NOT_TASK;
 	w.doc = doc;
 	w.frags = frags;
 	walk_blocks(&w, root);

@@ -1,6 +1,8 @@
 #include "load/markdown.h"
 
+#include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
+#include <string.h>
 
 /* A gz_md_node is a cmark_node: markdown.h keeps cmark-gfm's header to
  * this module, the casts are all there is to it. */
@@ -51,6 +53,9 @@ gz_md_kind gz_md_node_kind(const gz_md_node *n)
 
 const char *gz_md_node_type(const gz_md_node *n)
 {
+	/* a task's item is an item to a filter, which asks checked */
+	if (cmark_node_get_type(C(n)) == CMARK_NODE_ITEM)
+		return "item";
 	return cmark_node_get_type_string(C(n));
 }
 
@@ -104,6 +109,20 @@ bool gz_md_node_tight(const gz_md_node *n)
 	return cmark_node_get_list_tight(C(n));
 }
 
+int gz_md_node_task(const gz_md_node *n)
+{
+	cmark_syntax_extension *ext = cmark_node_get_syntax_extension(C(n));
+
+	/* the extension keeps the state in the item and names it by its own
+	 * name; cmark_gfm_extensions_get_tasklist_item_checked says false
+	 * alike for an open task and a plain item */
+	if (cmark_node_get_type(C(n)) != CMARK_NODE_ITEM || !ext ||
+	    strcmp(cmark_node_get_type_string(C(n)), "tasklist"))
+		return GZ_MD_NOT_TASK;
+	return cmark_gfm_extensions_get_tasklist_item_checked(C(n)) ? GZ_MD_TASK_DONE
+								     : GZ_MD_TASK_OPEN;
+}
+
 bool gz_md_node_set_literal(gz_md_node *n, const char *s)
 {
 	return cmark_node_set_literal(C(n), s);
@@ -142,6 +161,20 @@ bool gz_md_node_set_start(gz_md_node *n, int start)
 bool gz_md_node_set_tight(gz_md_node *n, bool tight)
 {
 	return cmark_node_set_list_tight(C(n), tight);
+}
+
+bool gz_md_node_set_task(gz_md_node *n, int task)
+{
+	cmark_syntax_extension *ext;
+
+	if (cmark_node_get_type(C(n)) != CMARK_NODE_ITEM)
+		return false;
+	if (task == GZ_MD_NOT_TASK)
+		return cmark_node_set_syntax_extension(C(n), NULL);
+	gz_markdown_init();
+	ext = cmark_find_syntax_extension("tasklist");
+	return ext && cmark_node_set_syntax_extension(C(n), ext) &&
+	       cmark_gfm_extensions_set_tasklist_item_checked(C(n), task == GZ_MD_TASK_DONE);
 }
 
 bool gz_md_node_set_html(gz_md_node *n, const char *html)

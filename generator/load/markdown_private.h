@@ -34,6 +34,8 @@ typedef struct {
 	gz_strlist frags;       /* each expanded shortcode's blocks */
 	int options;
 	struct _cmark_llist *exts;
+	bool tasks;             /* a task's item in the tree (md_html has boxes
+				 * to make; a page without is not walked again) */
 } render;
 
 /* markdown.c */
@@ -42,6 +44,10 @@ typedef struct {
 void md_add_image(render *r, const gz_md_image *img);
 /* msg (taken over) becomes out->errors' last, at line of the file. */
 void md_add_error(render *r, char *msg, int line);
+/* The HTML of the tree under root (caller frees). It changes the tree (a
+ * task's item becomes a plain one with its box in a label): the blocks
+ * are made of it first. */
+char *md_html(render *r, struct cmark_node *root);
 
 /* markdown_doc.c */
 

@@ -231,7 +231,7 @@ static void run_shortcode(render *r, const shortcode *sc, cmark_node *inner, cma
 	call.name = sc->name;
 	call.args = sc->args;
 	call.line = sc->line + opts->line_offset;
-	call.inner_html = cmark_render_html(inner, r->options, r->exts);
+	call.inner_html = md_html(r, inner);
 	call.inner_text = inner_text.ptr;
 	call.inner_doc = inner_doc.ptr;
 	call.image = sc_image;

@@ -165,8 +165,75 @@ static void every_error(void)
 	gz_md_result_release(&r);
 }
 
+static int sc_inner(gz_md_sc *sc, void *payload, char **err)
+{
+	(void)payload;
+	(void)err;
+	sc->html = strdup(sc->inner_html);
+	return 0;
+}
+
+static char *fig_image(const gz_md_image *img, void *payload)
+{
+	(void)img;
+	(void)payload;
+	return strdup("<!--gz-fig 0-->");
+}
+
+/* How many times s holds what */
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+
+	while ((s = strstr(s, what))) {
+		n++;
+		s += strlen(what);
+	}
+	return n;
+}
+
+/* A task list: on the web a box in a label with the item's text, ticked
+ * or not, that the reader cannot tick; in the blocks and the text the box
+ * is the item's marker (after a number); "[x]" and "[ ]" nowhere, nor in
+ * a shortcode's content; a photo first in an item stands before the
+ * box, which its text names still. */
+static void tasklist(void)
+{
+	const char *md = "办理前请准备：\n\n- [x] 身份证原件\n- [ ] 户口簿\n- 普通\n\n"
+			 "1. [X] 填写**申请表**\n\n::: box\n- [x] 框里的\n:::\n\n"
+			 "- [ ] ![照片](a.jpg)照片后的字\n";
+	gz_md_hooks h = {.shortcode = sc_inner};
+	gz_md_opts o = {.base_path = "/", .hooks = &h, .image_html = fig_image};
+	gz_md_result r;
+
+	CHECK_INT(gz_markdown_render(&r, md, strlen(md), &o), 0);
+	CHECK(strstr(r.html, "<li><label class=\"task\"><input type=\"checkbox\" checked=\"\" "
+			     "disabled=\"\" /> 身份证原件</label></li>\n"
+			     "<li><label class=\"task\"><input type=\"checkbox\" disabled=\"\" /> "
+			     "户口簿</label></li>\n<li>普通</li>") != NULL);
+	CHECK(strstr(r.html, "<li><label class=\"task\"><input type=\"checkbox\" checked=\"\" "
+			     "disabled=\"\" /> 填写<strong>申请表</strong></label></li>") != NULL);
+	CHECK(strstr(r.html, "<li><label class=\"task\"><input type=\"checkbox\" checked=\"\" "
+			     "disabled=\"\" /> 框里的</label></li>") != NULL);
+	CHECK(strstr(r.html, "<li>\n<!--gz-fig 0-->\n<label class=\"task\"><input "
+			     "type=\"checkbox\" disabled=\"\" /> 照片后的字</label></li>") != NULL);
+	CHECK_INT(count(r.html, "<input"), 5);
+	CHECK_INT(count(r.html, "checked"), 3);
+	CHECK(strstr(r.doc, "i-1\t√\t身份证原件\ni-1\t□\t户口簿\ni-1\t•\t普通\n"
+			    "i-1\t1. √\t填写<b>申请表</b>\n") != NULL);
+	CHECK(strstr(r.doc, "g-0\t\ni-1\t□\t照片后的字\n") != NULL);
+	CHECK(strstr(r.plain, "办理前请准备：\n√ 身份证原件\n□ 户口簿\n• 普通\n1. √ 填写申请表\n"
+			      "√ 框里的\n") != NULL);
+	CHECK(strstr(r.lead, "身份证原件") != NULL);
+	CHECK(!strstr(r.html, "[x]") && !strstr(r.html, "[X]") && !strstr(r.html, "[ ]"));
+	CHECK(!strstr(r.plain, "[x]") && !strstr(r.plain, "[ ]") && !strstr(r.lead, "[x]"));
+	CHECK(!strstr(r.doc, "[x]") && !strstr(r.doc, "[ ]"));
+	gz_md_result_release(&r);
+}
+
 void suite_markdown(void)
 {
+	gz_test_run("markdown_tasklist", tasklist);
 	gz_test_run("markdown_every_error", every_error);
 	gz_test_run("markdown_fenced_shortcodes", fenced_shortcodes);
 	gz_test_run("markdown_chinese_emphasis", chinese_emphasis);
