@@ -316,6 +316,29 @@ static void line_of(gz_buf *out, const char *prefix, const char *markup, bool sp
 		gz_buf_putc(out, '\n');
 }
 
+/* What an item's line starts with: its marker and a space; spoken, a
+ * task's box in words, as a presenter reads the list out ("1. " kept):
+ * a tick or a box read as it looks means nothing to a listener, and a
+ * checklist in a story is of what is done and what is not. */
+static void item_prefix(gz_buf *pre, const char *marker, bool spoken)
+{
+	static const struct {
+		const char *box, *said;
+	} tasks[] = {{GZ_DOC_TASK_DONE, "已完成："}, {GZ_DOC_TASK_OPEN, "未完成："}};
+	size_t n = strlen(marker), k;
+
+	for (k = 0; spoken && k < sizeof(tasks) / sizeof(tasks[0]); k++) {
+		size_t bl = strlen(tasks[k].box);
+		if (n >= bl && !strcmp(marker + n - bl, tasks[k].box)) {
+			gz_buf_add(pre, marker, n - bl);
+			gz_buf_puts(pre, tasks[k].said);
+			return;
+		}
+	}
+	if (*marker)
+		gz_buf_printf(pre, "%s ", marker);
+}
+
 /* One block's lines of text (of a footnote's too). */
 static void block_text(gz_buf *out, const gz_doc_block *b, gz_doc_image_fn image,
 		       void *payload, bool spoken)
@@ -337,8 +360,7 @@ static void block_text(gz_buf *out, const gz_doc_block *b, gz_doc_image_fn image
 	case GZ_DOC_ITEM:
 		if (b->nfields > 1) {
 			gz_buf pre = GZ_BUF_INIT;
-			if (*f0)
-				gz_buf_printf(&pre, "%s ", f0);
+			item_prefix(&pre, f0, spoken);
 			line_of(out, pre.ptr, b->fields[1], spoken);
 			gz_buf_release(&pre);
 		}

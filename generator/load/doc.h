@@ -127,10 +127,11 @@ void gz_doc_text(gz_buf *out, const char *doc, gz_doc_image_fn image, void *payl
  * and footnote marks (<sup>) left out, a line with nothing else left out
  * whole, a heading after GZ_DOC_SPOKEN_HEAD, a table's rows below its
  * header each a sentence of its cells named by their column
- * ("项目：贴息，金额：100%。"), and a link's URL after its label and a
- * space (not "："), for the caller to set apart from what is read. The
- * footnotes are not read: they go to notes, not out, each its lines with
- * "注N：" before the first and an indent before the others. */
+ * ("项目：贴息，金额：100%。"), a task's box said in words
+ * ("已完成：身份证原件", "未完成：户口簿"), and a link's URL after its
+ * label and a space (not "："), for the caller to set apart from what is
+ * read. The footnotes are not read: they go to notes, not out, each its
+ * lines with "注N：" before the first and an indent before the others. */
 void gz_doc_text_spoken(gz_buf *out, gz_buf *notes, const char *doc, gz_doc_image_fn image,
 			void *payload);
 

@@ -99,6 +99,27 @@ static void test_text_spoken(void)
 	gz_buf_release(&notes);
 }
 
+/* A task's box is read as words, before the text (after a number);
+ * the text keeps the box. */
+static void test_text_tasks(void)
+{
+	gz_buf d = GZ_BUF_INIT, t = GZ_BUF_INIT, notes = GZ_BUF_INIT;
+
+	gz_doc_add2(&d, GZ_DOC_ITEM, '-', 1, GZ_DOC_TASK_DONE, "身份证原件");
+	gz_doc_add2(&d, GZ_DOC_ITEM, '-', 1, GZ_DOC_TASK_OPEN, "户口簿");
+	gz_doc_add2(&d, GZ_DOC_ITEM, '-', 1, "2. " GZ_DOC_TASK_OPEN, "<b>按</b>手印");
+	gz_doc_add2(&d, GZ_DOC_ITEM, '-', 1, "•", "普通一项");
+	gz_doc_add2(&d, GZ_DOC_ITEM, '-', 1, GZ_DOC_TASK_OPEN, "<s>删去</s>");
+	gz_doc_text_spoken(&t, &notes, d.ptr, NULL, NULL);
+	CHECK_STR(t.ptr, "已完成：身份证原件\n未完成：户口簿\n2. 未完成：按手印\n• 普通一项\n");
+	gz_buf_clear(&t);
+	gz_doc_text(&t, d.ptr, NULL, NULL);
+	CHECK_STR(t.ptr, "√ 身份证原件\n□ 户口簿\n2. □ 按手印\n• 普通一项\n□ 删去\n");
+	gz_buf_release(&d);
+	gz_buf_release(&t);
+	gz_buf_release(&notes);
+}
+
 /* A footnote is not read aloud: its text goes to the notes, numbered, its
  * later blocks indented, its link's address (a 't' link) on a line of its
  * own; the archive and the search keep it as text, without the address. */
@@ -226,6 +247,7 @@ void suite_doc(void)
 	gz_test_run("doc text", test_text);
 	gz_test_run("doc text spoken", test_text_spoken);
 	gz_test_run("doc text notes", test_text_notes);
+	gz_test_run("doc text tasks", test_text_tasks);
 	gz_test_run("markdown blocks", test_markdown_blocks);
 	gz_test_run("shortcode defaults", test_shortcode_defaults);
 }
