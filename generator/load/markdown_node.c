@@ -197,19 +197,33 @@ gz_md_node *gz_md_node_next(const gz_md_node *n)
 	return G(cmark_node_next(C(n)));
 }
 
+/* Whether parent may hold child as an item does when parent is one: a
+ * block, not an item. cmark asks a task's item its extension, which says
+ * yes to any child; text held there would be on the web page alone, as
+ * the print and the script read an item's blocks. */
+static bool item_holds(cmark_node *parent, cmark_node *child)
+{
+	cmark_node_type t = cmark_node_get_type(child);
+
+	return !parent || cmark_node_get_type(parent) != CMARK_NODE_ITEM ||
+	       ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK && t != CMARK_NODE_ITEM);
+}
+
 bool gz_md_node_append(gz_md_node *parent, gz_md_node *child)
 {
-	return cmark_node_append_child(C(parent), C(child));
+	return item_holds(C(parent), C(child)) && cmark_node_append_child(C(parent), C(child));
 }
 
 bool gz_md_node_insert_before(gz_md_node *n, gz_md_node *sibling)
 {
-	return cmark_node_insert_before(C(n), C(sibling));
+	return item_holds(cmark_node_parent(C(n)), C(sibling)) &&
+	       cmark_node_insert_before(C(n), C(sibling));
 }
 
 bool gz_md_node_insert_after(gz_md_node *n, gz_md_node *sibling)
 {
-	return cmark_node_insert_after(C(n), C(sibling));
+	return item_holds(cmark_node_parent(C(n)), C(sibling)) &&
+	       cmark_node_insert_after(C(n), C(sibling));
 }
 
 void gz_md_node_unlink(gz_md_node *n)

@@ -231,6 +231,12 @@ static int node_index(lua_State *L)
 		lua_pushinteger(L, gz_md_node_start(n));
 	} else if (!strcmp(k, "tight")) {
 		lua_pushboolean(L, gz_md_node_tight(n));
+	} else if (!strcmp(k, "checked")) {
+		int task = gz_md_node_task(n);
+		if (task == GZ_MD_NOT_TASK)
+			lua_pushnil(L);
+		else
+			lua_pushboolean(L, task == GZ_MD_TASK_DONE);
 	} else if (!strcmp(k, "line")) {
 		lua_pushinteger(L, gz_md_node_line(n));
 	} else if (!strcmp(k, "children")) {
@@ -248,6 +254,17 @@ static int node_index(lua_State *L)
 		lua_pushnil(L);
 	}
 	return 1;
+}
+
+/* An item's checked as a task: true, false, or nil (not a task) */
+static int task_arg(lua_State *L, int idx)
+{
+	if (lua_isnoneornil(L, idx))
+		return GZ_MD_NOT_TASK;
+	if (!lua_isboolean(L, idx))
+		luaL_error(L, _("an item's 'checked' is true, false or nil, not a %s"),
+			   luaL_typename(L, idx));
+	return lua_toboolean(L, idx) ? GZ_MD_TASK_DONE : GZ_MD_TASK_OPEN;
 }
 
 static int node_newindex(lua_State *L)
@@ -272,6 +289,8 @@ static int node_newindex(lua_State *L)
 		ok = gz_md_node_set_start(n, (int)luaL_checkinteger(L, 3));
 	else if (!strcmp(k, "tight"))
 		ok = gz_md_node_set_tight(n, lua_toboolean(L, 3));
+	else if (!strcmp(k, "checked"))
+		ok = gz_md_node_set_task(n, task_arg(L, 3));
 	else if (!strcmp(k, "children")) {
 		while ((c = gz_md_node_first_child(n))) {
 			gz_md_node_unlink(c);
@@ -369,10 +388,21 @@ static int mk_paragraph(lua_State *L) { return mk_container(L, GZ_MD_PARAGRAPH, 
 static int mk_emph(lua_State *L) { return mk_container(L, GZ_MD_EMPH, 1); }
 static int mk_strong(lua_State *L) { return mk_container(L, GZ_MD_STRONG, 1); }
 static int mk_block_quote(lua_State *L) { return mk_container(L, GZ_MD_BLOCK_QUOTE, 1); }
-static int mk_item(lua_State *L) { return mk_container(L, GZ_MD_ITEM, 1); }
 static int mk_softbreak(lua_State *L) { return mk_container(L, GZ_MD_SOFTBREAK, 0); }
 static int mk_linebreak(lua_State *L) { return mk_container(L, GZ_MD_LINEBREAK, 0); }
 static int mk_thematic_break(lua_State *L) { return mk_container(L, GZ_MD_THEMATIC_BREAK, 0); }
+
+/* item(children, checked): a task's item when checked is a boolean */
+static int mk_item(lua_State *L)
+{
+	int task = task_arg(L, 2);
+	gz_md_node *n = new_node(L, GZ_MD_ITEM);
+
+	gz_md_node_set_task(n, task);
+	append_children(L, n, 1);
+	push_node(L, n);
+	return 1;
+}
 
 static int mk_heading(lua_State *L)
 {
