@@ -103,7 +103,6 @@ gz_value *gz_pagefm_read(gz_bin_reader *r)
 	return (gz_value *)(void *)block;
 }
 
-
 gz_value *gz_page_fm(const gz_page *cp)
 {
 	/* the tree is the page's once made: set once, by whichever thread
