@@ -133,6 +133,7 @@ static int cmd_build(int argc, char **argv)
 	o.progress = tty && !quiet;
 	o.exiting = true;
 	gz_diag_init(&d);
+	gz_alloc_heap_start();
 	rc = gz_build(&o, &d, &st);
 	gz_diag_print(&d, stderr);
 	if (rc < 0) {
