@@ -172,7 +172,7 @@ static gz_md_node *to_node(lua_State *L, int idx)
 static void append_checked(lua_State *L, gz_md_node *parent, gz_md_node *child)
 {
 	if (!gz_md_node_append(parent, child))
-		luaL_error(L, _("a %s cannot hold a %s"), gz_md_node_type(parent),
+		luaL_error(L, _("a '%s' node cannot hold a '%s' node"), gz_md_node_type(parent),
 			   gz_md_node_type(child));
 }
 

@@ -178,5 +178,5 @@ EOF
 git -C "$site" commit -qam 'a filter that adds text to items'
 build --source "$site" --out "$out"
 assert_eq "$rc" 1 "a build whose filter adds text to a task's item"
-assert_contains "$err_log" "hooks/tasks.lua:1: a item cannot hold a text (while rendering content/stories/2019/id-card.md:8)"
+assert_contains "$err_log" "hooks/tasks.lua:1: a 'item' node cannot hold a 'text' node (while rendering content/stories/2019/id-card.md:8)"
 echo "tasklist: ok"
