@@ -104,6 +104,7 @@ void gz_alloc_setup(void)
 #endif
 }
 
+#if !GZ_SANITIZED && defined(__GLIBC__)
 /* The first [heap] line of /proc/self/maps: where the brk heap starts
  * (the program break's first value, randomised). 0 if not found. */
 static uintptr_t heap_start(void)
@@ -121,6 +122,7 @@ static uintptr_t heap_start(void)
 		fclose(f);
 	return at;
 }
+#endif
 
 void gz_alloc_heap_start(void)
 {
