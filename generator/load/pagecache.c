@@ -608,15 +608,8 @@ void gz_pagecache_take_back(gz_pagecache *c, gz_page *p)
 	if (!c || !p->path || !(r = gz_map_get(&c->by_path, p->path)) || !r->lent)
 		return;
 	/* the fields and place a hit read from its head */
-	if (r->head) {
-		char **lent[] = {&p->title, &p->author, &p->source, &p->reprint, &p->layout, &p->section,
-				 &p->slug,  &p->url,    &p->out,    &p->dir,     &p->summary};
-		size_t i;
-		for (i = 0; i < sizeof(lent) / sizeof(*lent); i++)
-			if (*lent[i] && (uintptr_t)*lent[i] >= (uintptr_t)r->head &&
-			    (uintptr_t)*lent[i] < (uintptr_t)(r->head + r->hlen))
-				*lent[i] = NULL;
-	}
+	if (r->head)
+		gz_pageentry_let_go(p, r->head, r->hlen, false);
 	/* by address: the photo stage gives a page with images HTML of its own */
 	if (lent_by(r, p->html)) {
 		p->html = NULL;

@@ -129,13 +129,7 @@ static char *get_str(gz_bin_reader *r, size_t *len)
 	return s ? gz_strndup(s, n) : NULL;
 }
 
-/* How many nodes and item slots a tree takes, written before it: the
- * reader makes it in one block (load/pagefm.h). */
-typedef struct {
-	uint64_t nodes, slots;
-} tree_size;
-
-static void count_value(const gz_value *v, tree_size *ts)
+static void count_value(const gz_value *v, gz_pagefm_size *ts)
 {
 	size_t i;
 
@@ -258,19 +252,27 @@ static bool within(const char *s, const char *block, size_t len)
 	return s && (uintptr_t)s >= (uintptr_t)block && (uintptr_t)s < (uintptr_t)(block + len);
 }
 
-/* A decode that failed leaves p as it was: what it filled is dropped (a
- * string of the head is the entry's, not freed). */
-static void clear_parsed(gz_page *p, const char *head, size_t hlen)
+void gz_pageentry_let_go(gz_page *p, const char *head, size_t hlen, bool free_own)
 {
 	char **lent[] = {&p->title, &p->author, &p->source, &p->reprint, &p->layout, &p->section,
 			 &p->slug,  &p->url,    &p->out,    &p->dir,     &p->summary};
 	size_t i;
 
 	for (i = 0; i < sizeof(lent) / sizeof(*lent); i++) {
-		if (!within(*lent[i], head, hlen))
+		if (within(*lent[i], head, hlen))
+			*lent[i] = NULL;
+		else if (free_own) {
 			free(*lent[i]);
-		*lent[i] = NULL;
+			*lent[i] = NULL;
+		}
 	}
+}
+
+/* A decode that failed leaves p as it was: what it filled is dropped (a
+ * string of the head is the entry's, not freed). */
+static void clear_parsed(gz_page *p, const char *head, size_t hlen)
+{
+	gz_pageentry_let_go(p, head, hlen, true);
 	gz_value_free(p->fm);
 	free(p->tax_values);
 	gz_page_release_body(p);
@@ -438,7 +440,7 @@ size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
 	if (fields)
 		put_fields(b, p);
 	{
-		tree_size ts = {0, 0};
+		gz_pagefm_size ts = {0, 0};
 		size_t at_len = b->len;
 		uint64_t n;
 		count_value(p->fm, &ts);

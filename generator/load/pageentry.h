@@ -49,6 +49,11 @@ size_t gz_pageentry_encode(gz_buf *b, const gz_page *p, const gz_page_hashes *h,
 int gz_pageentry_decode(const char *head, size_t hlen, const char *body, size_t blen, bool check,
 			gz_source *src, gz_page *p, gz_page_hashes *h);
 
+/* The strings of p a decode lent it from head (hlen bytes: its place,
+ * summary and kept fields) set to NULL; with free_own the rest of those
+ * fields freed and set to NULL too. */
+void gz_pageentry_let_go(gz_page *p, const char *head, size_t hlen, bool free_own);
+
 /* A file's stamp, in the words of base/bin.h. */
 void gz_pageentry_put_stamp(gz_buf *b, const gz_source_stamp *st);
 

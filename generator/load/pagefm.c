@@ -17,10 +17,6 @@
  * as many copies, on every build.
  */
 typedef struct {
-	uint64_t nodes, slots;
-} tree_size;
-
-typedef struct {
 	gz_value *node, *node_end;
 	void **slot, **slot_end;
 } tree_block;
@@ -76,7 +72,7 @@ static gz_value *fill_value(gz_bin_reader *r, tree_block *tb, int depth)
 
 gz_value *gz_pagefm_read(gz_bin_reader *r)
 {
-	tree_size ts;
+	gz_pagefm_size ts;
 	tree_block tb;
 	char *block;
 	size_t left = (size_t)(r->end - r->p);

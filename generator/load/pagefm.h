@@ -21,6 +21,12 @@
  * reads as an empty front matter). */
 gz_value *gz_page_fm(const gz_page *p);
 
+/* How many nodes and item slots a tree takes, written before it (the
+ * entry's writer counts them) so that the reader makes it in one block. */
+typedef struct {
+	uint64_t nodes, slots;
+} gz_pagefm_size;
+
 /* A tree as an entry writes it (its node and slot counts, then its values)
  * in one block, freed whole (block set); its strings are r's own bytes.
  * NULL (and r bad) if the bytes are not such a tree. */
